@@ -1,0 +1,180 @@
+/* The EVM interpreter's public interface: forks (revisions), messages, results,
+ * and the host interface through which the interpreter sees the world (in the
+ * spirit of EVMC). The interpreter never touches state/ directly: chain/ (block
+ * import, state tests, eth_call) implements the host over state/. */
+#ifndef ETHC_EVM_H
+#define ETHC_EVM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ethc/types.h"
+#include "ethc/u256.h"
+
+/* Forks in activation order. The names are those of the state tests' "post" keys. */
+typedef enum {
+  EVM_FRONTIER = 0,
+  EVM_HOMESTEAD,
+  EVM_TANGERINE_WHISTLE, /* "EIP150" */
+  EVM_SPURIOUS_DRAGON,   /* "EIP158" */
+  EVM_BYZANTIUM,
+  EVM_CONSTANTINOPLE,
+  EVM_PETERSBURG,        /* "ConstantinopleFix" */
+  EVM_ISTANBUL,
+  EVM_BERLIN,
+  EVM_LONDON,
+  EVM_PARIS,             /* "Merge" / "Paris" */
+  EVM_SHANGHAI,
+  EVM_CANCUN,
+  EVM_PRAGUE,
+  EVM_OSAKA,
+  EVM_REVISION_COUNT
+} evm_revision_t;
+
+/* Parses a state-test fork name ("Frontier", "EIP150", "ConstantinopleFix",
+ * "Merge", "Paris", ...); returns false for unknown names. */
+bool evm_revision_from_name(const char *name, evm_revision_t *out);
+const char *evm_revision_name(evm_revision_t rev);
+
+typedef enum {
+  EVM_CALL = 0,
+  EVM_DELEGATECALL,
+  EVM_CALLCODE,
+  EVM_CREATE,
+  EVM_CREATE2,
+} evm_call_kind_t;
+
+/* One message call or contract creation. */
+typedef struct {
+  evm_call_kind_t kind;
+  bool is_static;          /* STATICCALL or inside one */
+  int32_t depth;           /* 0 for the transaction's own call */
+  int64_t gas;
+  ethc_address_t recipient; /* whose storage/balance the code acts on (new address for CREATE, filled by host) */
+  ethc_address_t sender;    /* CALLER */
+  ethc_address_t code_address; /* whose code runs (differs for DELEGATECALL/CALLCODE) */
+  const uint8_t *input;     /* calldata, or init code for CREATE/CREATE2 */
+  size_t input_size;
+  u256_t value;             /* CALLVALUE (apparent value for DELEGATECALL) */
+  ethc_hash_t salt;         /* CREATE2 only */
+} evm_message_t;
+
+typedef enum {
+  EVM_SUCCESS = 0,
+  EVM_REVERT,              /* REVERT: gas left is returned, output is the revert data */
+  EVM_FAILURE,             /* generic exceptional halt: all gas consumed */
+  EVM_OUT_OF_GAS,
+  EVM_INVALID_INSTRUCTION, /* the designated INVALID (0xfe) */
+  EVM_UNDEFINED_INSTRUCTION,
+  EVM_STACK_OVERFLOW,
+  EVM_STACK_UNDERFLOW,
+  EVM_BAD_JUMP_DESTINATION,
+  EVM_INVALID_MEMORY_ACCESS, /* RETURNDATACOPY out of bounds */
+  EVM_CALL_DEPTH_EXCEEDED,
+  EVM_STATIC_MODE_VIOLATION,
+  EVM_PRECOMPILE_FAILURE,
+  EVM_CONTRACT_VALIDATION_FAILURE, /* EIP-3541 0xEF code, EIP-170 code size */
+  EVM_ARGUMENT_OUT_OF_RANGE,
+  EVM_INSUFFICIENT_BALANCE,
+  EVM_INTERNAL_ERROR,
+} evm_status_t;
+
+const char *evm_status_name(evm_status_t s);
+
+/* The outcome of a call. `output` is owned by the result: call evm_result_release
+ * when done with it (the release function frees it; NULL release = nothing to free). */
+typedef struct evm_result {
+  evm_status_t status;
+  int64_t gas_left;
+  int64_t gas_refund;
+  const uint8_t *output;
+  size_t output_size;
+  ethc_address_t create_address; /* CREATE/CREATE2 success only */
+  void (*release)(const struct evm_result *result);
+} evm_result_t;
+
+static inline void evm_result_release(const evm_result_t *r) {
+  if (r->release) r->release(r);
+}
+
+/* What a storage write did, so the interpreter can price SSTORE for any fork
+ * (EIP-2200 / EIP-3529 naming: original -> current -> new value). */
+typedef enum {
+  EVM_STORAGE_ASSIGNED = 0,   /* no-op case or dirty slot written again */
+  EVM_STORAGE_ADDED,          /* 0 -> 0 -> Z */
+  EVM_STORAGE_DELETED,        /* X -> X -> 0 */
+  EVM_STORAGE_MODIFIED,       /* X -> X -> Z */
+  EVM_STORAGE_DELETED_ADDED,  /* X -> 0 -> Z */
+  EVM_STORAGE_MODIFIED_DELETED, /* X -> Y -> 0 */
+  EVM_STORAGE_DELETED_RESTORED, /* X -> 0 -> X */
+  EVM_STORAGE_ADDED_DELETED,  /* 0 -> Y -> 0 */
+  EVM_STORAGE_MODIFIED_RESTORED, /* X -> Y -> X */
+} evm_storage_status_t;
+
+typedef enum { EVM_ACCESS_COLD = 0, EVM_ACCESS_WARM = 1 } evm_access_status_t;
+
+/* Block and transaction context, fetched once per execution when first needed. */
+typedef struct {
+  u256_t gas_price;           /* effective gas price */
+  ethc_address_t origin;
+  ethc_address_t coinbase;
+  int64_t number;
+  int64_t timestamp;
+  int64_t gas_limit;
+  u256_t prev_randao;         /* DIFFICULTY before Paris, PREVRANDAO after */
+  u256_t chain_id;
+  u256_t base_fee;
+  u256_t blob_base_fee;
+  const ethc_hash_t *blob_hashes;
+  size_t blob_hashes_count;
+} evm_tx_context_t;
+
+typedef struct evm_host evm_host_t;
+
+/* The host interface. `ctx` is the host's own pointer, passed back on every call. */
+struct evm_host {
+  bool (*account_exists)(void *ctx, const ethc_address_t *addr);
+  /* Current storage value (zero when absent). */
+  void (*get_storage)(void *ctx, const ethc_address_t *addr, const u256_t *key, u256_t *value);
+  evm_storage_status_t (*set_storage)(void *ctx, const ethc_address_t *addr, const u256_t *key, const u256_t *value);
+  void (*get_balance)(void *ctx, const ethc_address_t *addr, u256_t *balance);
+  size_t (*get_code_size)(void *ctx, const ethc_address_t *addr);
+  /* Keccak of the code; all zero for a non-existent (or empty per EIP-161) account. */
+  void (*get_code_hash)(void *ctx, const ethc_address_t *addr, ethc_hash_t *hash);
+  /* Copies code[offset .. offset+size) into buf, returns bytes copied. */
+  size_t (*copy_code)(void *ctx, const ethc_address_t *addr, size_t offset, uint8_t *buf, size_t size);
+  /* Borrowed pointer to the whole code (valid until the next state change) and its
+   * hash, for the interpreter's code-analysis cache; may return NULL. */
+  const uint8_t *(*get_code)(void *ctx, const ethc_address_t *addr, size_t *size, ethc_hash_t *hash);
+  /* SELFDESTRUCT; returns true if this was the first selfdestruct of addr in the tx
+   * (for the pre-London refund). */
+  bool (*selfdestruct)(void *ctx, const ethc_address_t *addr, const ethc_address_t *beneficiary);
+  /* A nested call or create: the host transfers value, snapshots and reverts state,
+   * runs precompiles, computes CREATE addresses and calls evm_execute for code. */
+  evm_result_t (*call)(void *ctx, const evm_message_t *msg);
+  void (*get_tx_context)(void *ctx, evm_tx_context_t *tx);
+  /* Hash of block `number` (zero when out of the 256-block window). */
+  void (*get_block_hash)(void *ctx, int64_t number, ethc_hash_t *hash);
+  void (*emit_log)(void *ctx, const ethc_address_t *addr, const uint8_t *data, size_t data_size,
+                   const ethc_hash_t topics[], size_t topics_count);
+  /* EIP-2929: mark warm, return the status before the access. */
+  evm_access_status_t (*access_account)(void *ctx, const ethc_address_t *addr);
+  evm_access_status_t (*access_storage)(void *ctx, const ethc_address_t *addr, const u256_t *key);
+  /* EIP-1153 transient storage. */
+  void (*get_transient_storage)(void *ctx, const ethc_address_t *addr, const u256_t *key, u256_t *value);
+  void (*set_transient_storage)(void *ctx, const ethc_address_t *addr, const u256_t *key, const u256_t *value);
+};
+
+/* Runs `code` for `msg` under fork `rev`. Thread-compatible: one evm_t per thread. */
+typedef struct evm evm_t;
+evm_t *evm_create(void);
+void evm_destroy(evm_t *vm);
+evm_result_t evm_execute(evm_t *vm, const evm_host_t *host, void *host_ctx, evm_revision_t rev,
+                         const evm_message_t *msg, const uint8_t *code, size_t code_size);
+
+/* Optional EIP-3155 tracing: one JSON line per instruction to `out` (NULL = off). */
+#include <stdio.h>
+void evm_set_tracer(evm_t *vm, FILE *out);
+
+#endif
