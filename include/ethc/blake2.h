@@ -1,0 +1,15 @@
+/* The BLAKE2b compression function F (RFC 7693 section 3.2) with a caller-chosen
+ * number of rounds, as exposed by the EIP-152 precompile at 0x09. */
+#ifndef ETHC_BLAKE2_H
+#define ETHC_BLAKE2_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Compresses message block m (16 little-endian words) into state h with the
+ * 128-bit offset counter t[0] (low) / t[1] (high); `last` sets the final-block flag.
+ * `rounds` may be anything from 0 to 2^32-1 (standard BLAKE2b uses 12). */
+void blake2b_compress(uint64_t h[8], const uint64_t m[16], const uint64_t t[2], bool last,
+                      uint32_t rounds);
+
+#endif

@@ -1,0 +1,56 @@
+/* Framework shared by the official-vector runners (`ethc test SUITE PATH...`):
+ * walks files, parses JSON, applies the skip file, prints failures and the
+ * closing line "N passed, N failed, N skipped" (or one JSON object per case). */
+#ifndef ETHC_RUNNER_H
+#define ETHC_RUNNER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <cjson/cJSON.h>
+
+typedef struct runner runner_t;
+
+/* Runs every case of one parsed file. `root` is the parsed JSON (owned by the
+ * framework). Report each case with runner_skip / runner_pass / runner_fail. */
+typedef void (*runner_file_fn)(runner_t *r, const char *path, const cJSON *root);
+
+typedef struct runner_suite {
+  const char *name;        /* "rlp", "trie", "tx", "state", ... */
+  runner_file_fn run_file;
+  struct runner_suite *next;
+} runner_suite_t;
+
+void runner_register_suite(runner_suite_t *s);
+
+#define RUNNER_SUITE(name_, fn_)                                              \
+  static void __attribute__((constructor)) runner_register_##fn_(void) {     \
+    static runner_suite_t s = {name_, fn_, 0};                               \
+    runner_register_suite(&s);                                               \
+  }
+
+struct runner {
+  const runner_suite_t *suite;
+  bool json;               /* --json: one object per case on stdout */
+  bool trace;              /* --trace: EIP-3155 trace to stderr (state, vm) */
+  const char *fork;        /* --fork NAME: run only this fork (NULL = all) */
+  size_t passed, failed, skipped;
+  struct skip_rule *skips; /* from the skip file */
+};
+
+/* True when `fork` is excluded by --fork (the case is then not counted at all). */
+bool runner_fork_filtered(const runner_t *r, const char *fork);
+/* True when the skip file lists this case: it is counted as skipped (with its
+ * reason printed in --json mode) and the caller must not run it. */
+bool runner_skip(runner_t *r, const char *path, const char *name, const char *fork);
+void runner_pass(runner_t *r, const char *path, const char *name, const char *fork);
+/* Records a failure; `fmt` says what differed. */
+void runner_fail(runner_t *r, const char *path, const char *name, const char *fork, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* Helpers for JSON fields: a member or NULL; the string value of a member or NULL. */
+const cJSON *json_get(const cJSON *obj, const char *key);
+const char *json_str(const cJSON *obj, const char *key);
+
+#endif
