@@ -1,6 +1,8 @@
 /* 256-bit unsigned and two's-complement integers with the EVM's exact semantics
  * (Yellow Paper appendix H.2: ADD..EXP, SDIV/SMOD, ADDMOD/MULMOD, SIGNEXTEND, BYTE,
- * SHL/SHR/SAR of EIP-145). Four 64-bit little-endian limbs, no allocation. */
+ * SHL/SHR/SAR of EIP-145, CLZ of EIP-7939). Four 64-bit little-endian limbs, no allocation.
+ * The cheap operations (add, sub, mul, compare, bitwise, shifts, byte, signextend, clz)
+ * are static inline here for the interpreter's hot path; division lives in src/core/u256.c. */
 #ifndef ETHC_U256_H
 #define ETHC_U256_H
 
@@ -15,19 +17,77 @@ typedef struct { uint64_t w[4]; } u256_t;
 #define U256_ONE ((u256_t){{1, 0, 0, 0}})
 #define U256_MAX ((u256_t){{UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX}})
 
+/* ---- carry-chain primitives (internal; names with a double underscore) ---- */
+#if defined(__has_builtin)
+#if __has_builtin(__builtin_addcll) && __has_builtin(__builtin_subcll)
+#define U256__CARRY_ADDCLL 1
+#elif __has_builtin(__builtin_ia32_addcarryx_u64) && __has_builtin(__builtin_ia32_sbb_u64)
+#define U256__CARRY_IA32 1
+#endif
+#endif
+
+/* a + b + c (c in {0,1}); *co receives the carry out. */
+static inline uint64_t u256__addc(uint64_t a, uint64_t b, uint64_t c, uint64_t *co) {
+#if defined(U256__CARRY_ADDCLL)
+  unsigned long long cout;
+  uint64_t s = __builtin_addcll(a, b, c, &cout);
+  *co = cout;
+  return s;
+#elif defined(U256__CARRY_IA32)
+  unsigned long long s;
+  *co = __builtin_ia32_addcarryx_u64((unsigned char)c, a, b, &s);
+  return s;
+#else
+  unsigned __int128 t = (unsigned __int128)a + b + c;
+  *co = (uint64_t)(t >> 64);
+  return (uint64_t)t;
+#endif
+}
+
+/* a - b - c (c in {0,1}); *bo receives the borrow out. */
+static inline uint64_t u256__subb(uint64_t a, uint64_t b, uint64_t c, uint64_t *bo) {
+#if defined(U256__CARRY_ADDCLL)
+  unsigned long long bout;
+  uint64_t d = __builtin_subcll(a, b, c, &bout);
+  *bo = bout;
+  return d;
+#elif defined(U256__CARRY_IA32)
+  unsigned long long d;
+  *bo = __builtin_ia32_sbb_u64((unsigned char)c, a, b, &d);
+  return d;
+#else
+  uint64_t d = a - b;
+  uint64_t b1 = a < b;
+  uint64_t d2 = d - c;
+  *bo = b1 | (d < c);
+  return d2;
+#endif
+}
+
+/* ---- predicates and comparisons ---- */
 static inline u256_t u256_from_u64(uint64_t v) { return (u256_t){{v, 0, 0, 0}}; }
 static inline bool u256_is_zero(const u256_t *a) { return (a->w[0] | a->w[1] | a->w[2] | a->w[3]) == 0; }
 static inline bool u256_fits_u64(const u256_t *a) { return (a->w[1] | a->w[2] | a->w[3]) == 0; }
 static inline bool u256_eq(const u256_t *a, const u256_t *b) {
   return ((a->w[0] ^ b->w[0]) | (a->w[1] ^ b->w[1]) | (a->w[2] ^ b->w[2]) | (a->w[3] ^ b->w[3])) == 0;
 }
+/* Unsigned a < b: the borrow of a - b. */
 static inline bool u256_lt(const u256_t *a, const u256_t *b) {
-  for (int i = 3; i >= 0; i--)
-    if (a->w[i] != b->w[i]) return a->w[i] < b->w[i];
-  return false;
+  uint64_t c;
+  (void)u256__subb(a->w[0], b->w[0], 0, &c);
+  (void)u256__subb(a->w[1], b->w[1], c, &c);
+  (void)u256__subb(a->w[2], b->w[2], c, &c);
+  (void)u256__subb(a->w[3], b->w[3], c, &c);
+  return c != 0;
 }
+static inline bool u256_gt(const u256_t *a, const u256_t *b) { return u256_lt(b, a); }
 static inline bool u256_is_neg(const u256_t *a) { return (int64_t)a->w[3] < 0; }
-bool u256_slt(const u256_t *a, const u256_t *b);
+/* Signed (two's complement) a < b. */
+static inline bool u256_slt(const u256_t *a, const u256_t *b) {
+  if (a->w[3] != b->w[3]) return (int64_t)a->w[3] < (int64_t)b->w[3];
+  return u256_lt(a, b); /* same top limb: the lower limbs compare unsigned */
+}
+static inline bool u256_sgt(const u256_t *a, const u256_t *b) { return u256_slt(b, a); }
 
 /* Conversions: big-endian bytes (as in memory, storage keys, RLP). */
 void u256_from_be(u256_t *r, const uint8_t be[32]);
@@ -39,37 +99,163 @@ unsigned u256_bit_length(const u256_t *a);
 unsigned u256_byte_length(const u256_t *a);
 /* Hex: "0x..." lower-case minimal (0 -> "0x0"); out needs 67 bytes. */
 void u256_to_hex(const u256_t *a, char out[67]);
-/* Parses "0x" + 1..64 hex digits (no 0x accepted too) or, with neither, decimal;
- * returns false on bad digits, empty input or overflow. */
+/* Decimal, no leading zeros ("0" for zero); out needs 79 bytes. */
+void u256_to_dec(const u256_t *a, char out[79]);
+/* Parses "0x" or "0X" + 1..64 hex digits (more digits are accepted only as leading
+ * zeros) or, with neither prefix, decimal; returns false (and leaves *r zero) on bad
+ * digits, empty input, a sign, spaces, or a value of 2^256 or more. */
 bool u256_from_string(u256_t *r, const char *s);
 
-/* Arithmetic, all modulo 2^256; r may alias a or b. */
-void u256_add(u256_t *r, const u256_t *a, const u256_t *b);
-void u256_sub(u256_t *r, const u256_t *a, const u256_t *b);
-void u256_mul(u256_t *r, const u256_t *a, const u256_t *b);
-/* DIV/MOD/SDIV/SMOD: division by zero gives zero; SDIV(-2^255, -1) = -2^255. */
+/* ---- arithmetic, all modulo 2^256; r may alias a or b ---- */
+static inline void u256_add(u256_t *r, const u256_t *a, const u256_t *b) {
+  uint64_t c;
+  uint64_t r0 = u256__addc(a->w[0], b->w[0], 0, &c);
+  uint64_t r1 = u256__addc(a->w[1], b->w[1], c, &c);
+  uint64_t r2 = u256__addc(a->w[2], b->w[2], c, &c);
+  uint64_t r3 = u256__addc(a->w[3], b->w[3], c, &c);
+  r->w[0] = r0, r->w[1] = r1, r->w[2] = r2, r->w[3] = r3;
+}
+static inline void u256_sub(u256_t *r, const u256_t *a, const u256_t *b) {
+  uint64_t c;
+  uint64_t r0 = u256__subb(a->w[0], b->w[0], 0, &c);
+  uint64_t r1 = u256__subb(a->w[1], b->w[1], c, &c);
+  uint64_t r2 = u256__subb(a->w[2], b->w[2], c, &c);
+  uint64_t r3 = u256__subb(a->w[3], b->w[3], c, &c);
+  r->w[0] = r0, r->w[1] = r1, r->w[2] = r2, r->w[3] = r3;
+}
+/* Two's complement negation (0 - a). */
+static inline void u256_neg(u256_t *r, const u256_t *a) {
+  u256_t z = U256_ZERO;
+  u256_sub(r, &z, a);
+}
+/* Truncated schoolbook product: 6 full 64x64->128 and 4 low-half multiplies. */
+static inline void u256_mul(u256_t *r, const u256_t *a, const u256_t *b) {
+  typedef unsigned __int128 u128;
+  const uint64_t a0 = a->w[0], a1 = a->w[1], a2 = a->w[2], a3 = a->w[3];
+  const uint64_t b0 = b->w[0], b1 = b->w[1], b2 = b->w[2], b3 = b->w[3];
+  u128 t;
+  uint64_t r0, r1, r2, r3;
+  /* row a0 */
+  t = (u128)a0 * b0; r0 = (uint64_t)t;
+  t = (u128)a0 * b1 + (uint64_t)(t >> 64); r1 = (uint64_t)t;
+  t = (u128)a0 * b2 + (uint64_t)(t >> 64); r2 = (uint64_t)t;
+  r3 = (uint64_t)(t >> 64) + a0 * b3;
+  /* row a1 */
+  t = (u128)a1 * b0 + r1; r1 = (uint64_t)t;
+  t = (u128)a1 * b1 + r2 + (uint64_t)(t >> 64); r2 = (uint64_t)t;
+  r3 += (uint64_t)(t >> 64) + a1 * b2;
+  /* row a2 */
+  t = (u128)a2 * b0 + r2; r2 = (uint64_t)t;
+  r3 += (uint64_t)(t >> 64) + a2 * b1;
+  /* row a3 */
+  r3 += a3 * b0;
+  r->w[0] = r0, r->w[1] = r1, r->w[2] = r2, r->w[3] = r3;
+}
+/* Full 256x256 -> 512-bit product, r[0] least significant. */
+void u256_mul_full(uint64_t r[8], const u256_t *a, const u256_t *b);
+
+/* DIV/MOD/SDIV/SMOD: division by zero gives zero; SDIV(-2^255, -1) = -2^255;
+ * SMOD takes the sign of the dividend. */
 void u256_div(u256_t *r, const u256_t *a, const u256_t *b);
 void u256_mod(u256_t *r, const u256_t *a, const u256_t *b);
 void u256_divmod(u256_t *q, u256_t *rem, const u256_t *a, const u256_t *b);
 void u256_sdiv(u256_t *r, const u256_t *a, const u256_t *b);
 void u256_smod(u256_t *r, const u256_t *a, const u256_t *b);
-/* (a + b) mod m and (a * b) mod m with 512-bit intermediates; m = 0 gives 0. */
+/* (a + b) mod m and (a * b) mod m with 320/512-bit intermediates; m = 0 gives 0. */
 void u256_addmod(u256_t *r, const u256_t *a, const u256_t *b, const u256_t *m);
 void u256_mulmod(u256_t *r, const u256_t *a, const u256_t *b, const u256_t *m);
+/* base^exponent mod 2^256 (0^0 = 1). */
 void u256_exp(u256_t *r, const u256_t *base, const u256_t *exponent);
+
+/* ---- bit operations ---- */
+static inline void u256_and(u256_t *r, const u256_t *a, const u256_t *b) {
+  for (int i = 0; i < 4; i++) r->w[i] = a->w[i] & b->w[i];
+}
+static inline void u256_or(u256_t *r, const u256_t *a, const u256_t *b) {
+  for (int i = 0; i < 4; i++) r->w[i] = a->w[i] | b->w[i];
+}
+static inline void u256_xor(u256_t *r, const u256_t *a, const u256_t *b) {
+  for (int i = 0; i < 4; i++) r->w[i] = a->w[i] ^ b->w[i];
+}
+static inline void u256_not(u256_t *r, const u256_t *a) {
+  for (int i = 0; i < 4; i++) r->w[i] = ~a->w[i];
+}
+
+/* x << n and x >> n for n < 256 (n >= 256 gives 0). */
+static inline void u256_shl_n(u256_t *r, const u256_t *x, unsigned n) {
+  uint64_t s[4] = {x->w[0], x->w[1], x->w[2], x->w[3]}, o[4] = {0, 0, 0, 0};
+  if (n < 256) {
+    unsigned ws = n / 64, bs = n % 64;
+    for (unsigned i = ws; i < 4; i++) {
+      uint64_t lo = (i > ws) ? s[i - ws - 1] : 0;
+      /* (lo >> 1) >> (63 - bs) is lo >> (64 - bs), and 0 when bs == 0 */
+      o[i] = (s[i - ws] << bs) | ((lo >> 1) >> (63 - bs));
+    }
+  }
+  r->w[0] = o[0], r->w[1] = o[1], r->w[2] = o[2], r->w[3] = o[3];
+}
+static inline void u256_shr_n(u256_t *r, const u256_t *x, unsigned n) {
+  uint64_t s[4] = {x->w[0], x->w[1], x->w[2], x->w[3]}, o[4] = {0, 0, 0, 0};
+  if (n < 256) {
+    unsigned ws = n / 64, bs = n % 64;
+    for (unsigned i = 0; i + ws < 4; i++) {
+      uint64_t hi = (i + ws + 1 < 4) ? s[i + ws + 1] : 0;
+      o[i] = (s[i + ws] >> bs) | ((hi << 1) << (63 - bs));
+    }
+  }
+  r->w[0] = o[0], r->w[1] = o[1], r->w[2] = o[2], r->w[3] = o[3];
+}
+/* EIP-145: shift >= 256 gives 0 (SHL/SHR) or the sign fill (SAR). */
+static inline unsigned u256__shift_amount(const u256_t *shift) {
+  if ((shift->w[1] | shift->w[2] | shift->w[3]) != 0 || shift->w[0] >= 256) return 256;
+  return (unsigned)shift->w[0];
+}
+static inline void u256_shl(u256_t *r, const u256_t *shift, const u256_t *x) {
+  u256_shl_n(r, x, u256__shift_amount(shift));
+}
+static inline void u256_shr(u256_t *r, const u256_t *shift, const u256_t *x) {
+  u256_shr_n(r, x, u256__shift_amount(shift));
+}
+static inline void u256_sar(u256_t *r, const u256_t *shift, const u256_t *x) {
+  unsigned n = u256__shift_amount(shift);
+  uint64_t m = (uint64_t)((int64_t)x->w[3] >> 63); /* all ones when negative */
+  u256_t t = {{x->w[0] ^ m, x->w[1] ^ m, x->w[2] ^ m, x->w[3] ^ m}};
+  u256_shr_n(&t, &t, n); /* negative: ~((~x) >> n) */
+  r->w[0] = t.w[0] ^ m, r->w[1] = t.w[1] ^ m, r->w[2] = t.w[2] ^ m, r->w[3] = t.w[3] ^ m;
+}
+
 /* SIGNEXTEND(b, x): extend the sign of byte b (0 = least significant) of x. */
-void u256_signextend(u256_t *r, const u256_t *b, const u256_t *x);
+static inline void u256_signextend(u256_t *r, const u256_t *b, const u256_t *x) {
+  if ((b->w[1] | b->w[2] | b->w[3]) != 0 || b->w[0] >= 31) {
+    *r = *x;
+    return;
+  }
+  unsigned k = (unsigned)b->w[0];
+  unsigned limb = k / 8, bit = (k % 8) * 8 + 7; /* sign bit inside its limb */
+  uint64_t v = x->w[limb];
+  uint64_t sign = (uint64_t)0 - ((v >> bit) & 1);
+  uint64_t keep = (bit == 63) ? UINT64_MAX : (((uint64_t)1 << (bit + 1)) - 1);
+  u256_t t = *x;
+  t.w[limb] = (v & keep) | (sign & ~keep);
+  for (unsigned i = limb + 1; i < 4; i++) t.w[i] = sign;
+  *r = t;
+}
 /* BYTE(i, x): byte i of x counting from the most significant (i >= 32 gives 0). */
-void u256_byte(u256_t *r, const u256_t *i, const u256_t *x);
-/* Shifts by a 256-bit amount as EIP-145 defines them. */
-void u256_shl(u256_t *r, const u256_t *shift, const u256_t *x);
-void u256_shr(u256_t *r, const u256_t *shift, const u256_t *x);
-void u256_sar(u256_t *r, const u256_t *shift, const u256_t *x);
-void u256_and(u256_t *r, const u256_t *a, const u256_t *b);
-void u256_or(u256_t *r, const u256_t *a, const u256_t *b);
-void u256_xor(u256_t *r, const u256_t *a, const u256_t *b);
-void u256_not(u256_t *r, const u256_t *a);
+static inline void u256_byte(u256_t *r, const u256_t *i, const u256_t *x) {
+  uint64_t v = 0;
+  if ((i->w[1] | i->w[2] | i->w[3]) == 0 && i->w[0] < 32) {
+    unsigned k = 31 - (unsigned)i->w[0]; /* byte index from the least significant */
+    v = (x->w[k / 8] >> ((k % 8) * 8)) & 0xff;
+  }
+  r->w[0] = v, r->w[1] = 0, r->w[2] = 0, r->w[3] = 0;
+}
 /* Count leading zeros (EIP-7939 CLZ); 256 for zero. */
-unsigned u256_clz(const u256_t *a);
+static inline unsigned u256_clz(const u256_t *a) {
+  if (a->w[3]) return (unsigned)__builtin_clzll(a->w[3]);
+  if (a->w[2]) return 64 + (unsigned)__builtin_clzll(a->w[2]);
+  if (a->w[1]) return 128 + (unsigned)__builtin_clzll(a->w[1]);
+  if (a->w[0]) return 192 + (unsigned)__builtin_clzll(a->w[0]);
+  return 256;
+}
 
 #endif

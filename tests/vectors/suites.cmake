@@ -1,12 +1,12 @@
-# Registers the official-vector suites with ctest: one ctest per suite (or per
-# directory for the big ones), each running `ethc test SUITE DIR` and failing
-# when any case fails. Included from the root CMakeLists.txt.
+# Registers the official-vector suites with ctest, each running
+# `ethc test SUITE DIR...` and failing when any case fails. Label "quick" marks
+# the suites that also run under the sanitizer build. Included from CMakeLists.txt.
 set(T ${ETHC_TESTS_DIR})
-function(ethc_vector_test name suite)
+function(ethc_vector_test name labels suite)
   add_test(NAME vectors.${name} COMMAND ethc test ${suite} ${ARGN})
-  set_tests_properties(vectors.${name} PROPERTIES LABELS vectors)
+  set_tests_properties(vectors.${name} PROPERTIES LABELS "${labels}")
 endfunction()
 
-ethc_vector_test(rlp rlp ${T}/RLPTests)
-ethc_vector_test(trie trie ${T}/TrieTests)
-ethc_vector_test(tx tx ${T}/TransactionTests)
+ethc_vector_test(rlp "vectors;quick" rlp ${T}/RLPTests)
+ethc_vector_test(trie "vectors;quick" trie ${T}/TrieTests)
+ethc_vector_test(tx "vectors;quick" tx ${T}/TransactionTests)

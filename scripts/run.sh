@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Builds ethc (Release) and runs its main job. Until the node exists this is a
+# demonstration: a sample contract under `ethc run`, then the official RLP,
+# trie and transaction vectors. Extra arguments are passed to `ethc run`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$(nproc)"
+TESTS=${ETHC_TESTS:-}
+if [ -z "$TESTS" ]; then
+  for d in ../shared/ethereum-tests tests/vectors/ethereum-tests; do
+    [ -d "$d" ] && TESTS=$d && break
+  done
+fi
+echo "== ethc run: a contract that returns 6*7 as a 32-byte word"
+./build/ethc run --code 0x600660070260005260206000f3 "$@"
+if [ -n "$TESTS" ]; then
+  for suite in rlp:RLPTests trie:TrieTests tx:TransactionTests; do
+    echo "== ethc test ${suite%%:*} $TESTS/${suite#*:}"
+    ./build/ethc test "${suite%%:*}" "$TESTS/${suite#*:}" | tail -n 1
+  done
+fi

@@ -1,0 +1,33 @@
+/* SHA-256 (FIPS 180-4) and RIPEMD-160 through OpenSSL's EVP interface. The
+ * digest objects are fetched once and reused (fetching per call is slow in 3.x). */
+#include "ethc/hash.h"
+
+#include <openssl/evp.h>
+#include <pthread.h>
+
+#include "ethc/error.h"
+
+static EVP_MD *md_sha256, *md_ripemd160;
+static pthread_once_t md_once = PTHREAD_ONCE_INIT;
+
+static void fetch_digests(void) {
+  md_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+  md_ripemd160 = EVP_MD_fetch(NULL, "RIPEMD160", NULL);
+}
+
+static int digest(EVP_MD *md, const uint8_t *data, size_t len, uint8_t *out) {
+  if (!md) return ETHC_ERR_UNSUPPORTED;
+  static const uint8_t empty[1] = {0};
+  if (!data) data = empty;
+  return EVP_Digest(data, len, out, NULL, md, NULL) == 1 ? ETHC_OK : ETHC_ERR_UNSUPPORTED;
+}
+
+int hash_sha256(const uint8_t *data, size_t len, uint8_t out[32]) {
+  pthread_once(&md_once, fetch_digests);
+  return digest(md_sha256, data, len, out);
+}
+
+int hash_ripemd160(const uint8_t *data, size_t len, uint8_t out[20]) {
+  pthread_once(&md_once, fetch_digests);
+  return digest(md_ripemd160, data, len, out);
+}
