@@ -1,0 +1,52 @@
+/* Ethash proof of work (Yellow Paper appendix J, the Ethash spec on ethereum.org):
+ * per-epoch light caches and hashimoto-light verification on the CPU. */
+#ifndef ETHC_ETHASH_H
+#define ETHC_ETHASH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ethc/u256.h"
+
+#define ETHASH_EPOCH_LENGTH 30000
+#define ETHASH_MAX_EPOCH 2047
+
+/* A light cache: the 64-byte items of one epoch (about 16 MiB + 128 KiB per epoch). */
+typedef struct {
+  int epoch;
+  size_t num_items;        /* cache size / 64, a prime */
+  uint64_t full_items;     /* dataset size / 64 (the dataset itself is never built) */
+  uint8_t seed[32];
+  uint32_t *items;         /* num_items * 16 words, little-endian */
+  /* multiply-shift reciprocal of num_items, so the parent index needs no division */
+  uint64_t recip;
+} ethash_cache_t;
+
+/* Sizes and seed of an epoch. */
+uint64_t ethash_cache_size(int epoch);
+uint64_t ethash_dataset_size(int epoch);
+void ethash_seed(int epoch, uint8_t seed[32]);
+
+/* Builds the light cache of an epoch (0.5-3 s): 0 or ETHC_ERR_NOMEM / ETHC_ERR_INVALID. */
+int ethash_cache_build(ethash_cache_t *cache, int epoch);
+void ethash_cache_free(ethash_cache_t *cache);
+/* A process-wide cache of recently used epochs (built on first use, kept for reuse).
+ * Returns NULL on allocation failure or an epoch out of range. Not thread-safe. */
+const ethash_cache_t *ethash_cache_get(int epoch);
+
+/* hashimoto-light: the mix digest and final hash of (header hash, nonce). */
+void ethash_hash(const ethash_cache_t *cache, const uint8_t header_hash[32], uint64_t nonce,
+                 uint8_t mix_out[32], uint8_t final_out[32]);
+/* The final hash from a claimed mix digest alone (two keccaks): the cheap pre-check. */
+void ethash_final_from_mix(const uint8_t header_hash[32], uint64_t nonce, const uint8_t mix[32],
+                           uint8_t final_out[32]);
+/* True when final_hash, read as a big-endian number, is <= 2^256 / difficulty. */
+bool ethash_meets_difficulty(const uint8_t final_hash[32], const u256_t *difficulty);
+
+/* Full verification of a seal: cheap check first, then hashimoto-light.
+ * Returns 0 when valid; ETHC_ERR_INVALID when the mix or the target does not match. */
+int ethash_verify(uint64_t block_number, const uint8_t header_hash[32], uint64_t nonce,
+                  const uint8_t mix_hash[32], const u256_t *difficulty);
+
+#endif
