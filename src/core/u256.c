@@ -1,0 +1,494 @@
+/* 256-bit integer arithmetic: division (DIV/MOD/SDIV/SMOD), ADDMOD, MULMOD, EXP and
+ * conversions, with the EVM semantics of Yellow Paper appendix H.2. Division normalises
+ * the divisor and uses reciprocal-based 2-by-1 / 3-by-2 steps (Moller & Granlund,
+ * "Improved division by invariant integers", 2011) and Knuth's algorithm D (TAOCP 4.3.1). */
+#include "ethc/u256.h"
+
+#include <string.h>
+
+typedef unsigned __int128 u128;
+
+#if defined(__GNUC__)
+#define U256_LIKELY(x) __builtin_expect(!!(x), 1)
+#define U256_UNLIKELY(x) __builtin_expect(!!(x), 0)
+#else
+#define U256_LIKELY(x) (x)
+#define U256_UNLIKELY(x) (x)
+#endif
+
+/* ---------------------------------------------------------------------------------
+ * Reciprocals and division steps (Moller-Granlund). d is normalised: top bit set. */
+
+/* floor((2^19 - 3*2^8) / (256 + i)) for i in 0..255: an 11-bit first approximation. */
+static const uint16_t recip_table[256] = {
+  0x7fd, 0x7f5, 0x7ed, 0x7e5, 0x7dd, 0x7d5, 0x7ce, 0x7c6, 0x7bf, 0x7b7, 0x7b0, 0x7a8,
+  0x7a1, 0x79a, 0x792, 0x78b, 0x784, 0x77d, 0x776, 0x76f, 0x768, 0x761, 0x75b, 0x754,
+  0x74d, 0x747, 0x740, 0x739, 0x733, 0x72c, 0x726, 0x720, 0x719, 0x713, 0x70d, 0x707,
+  0x700, 0x6fa, 0x6f4, 0x6ee, 0x6e8, 0x6e2, 0x6dc, 0x6d6, 0x6d1, 0x6cb, 0x6c5, 0x6bf,
+  0x6ba, 0x6b4, 0x6ae, 0x6a9, 0x6a3, 0x69e, 0x698, 0x693, 0x68d, 0x688, 0x683, 0x67d,
+  0x678, 0x673, 0x66e, 0x669, 0x664, 0x65e, 0x659, 0x654, 0x64f, 0x64a, 0x645, 0x640,
+  0x63c, 0x637, 0x632, 0x62d, 0x628, 0x624, 0x61f, 0x61a, 0x616, 0x611, 0x60c, 0x608,
+  0x603, 0x5ff, 0x5fa, 0x5f6, 0x5f1, 0x5ed, 0x5e9, 0x5e4, 0x5e0, 0x5dc, 0x5d7, 0x5d3,
+  0x5cf, 0x5cb, 0x5c6, 0x5c2, 0x5be, 0x5ba, 0x5b6, 0x5b2, 0x5ae, 0x5aa, 0x5a6, 0x5a2,
+  0x59e, 0x59a, 0x596, 0x592, 0x58e, 0x58a, 0x586, 0x583, 0x57f, 0x57b, 0x577, 0x574,
+  0x570, 0x56c, 0x568, 0x565, 0x561, 0x55e, 0x55a, 0x556, 0x553, 0x54f, 0x54c, 0x548,
+  0x545, 0x541, 0x53e, 0x53a, 0x537, 0x534, 0x530, 0x52d, 0x52a, 0x526, 0x523, 0x520,
+  0x51c, 0x519, 0x516, 0x513, 0x50f, 0x50c, 0x509, 0x506, 0x503, 0x500, 0x4fc, 0x4f9,
+  0x4f6, 0x4f3, 0x4f0, 0x4ed, 0x4ea, 0x4e7, 0x4e4, 0x4e1, 0x4de, 0x4db, 0x4d8, 0x4d5,
+  0x4d2, 0x4cf, 0x4cc, 0x4ca, 0x4c7, 0x4c4, 0x4c1, 0x4be, 0x4bb, 0x4b9, 0x4b6, 0x4b3,
+  0x4b0, 0x4ad, 0x4ab, 0x4a8, 0x4a5, 0x4a3, 0x4a0, 0x49d, 0x49b, 0x498, 0x495, 0x493,
+  0x490, 0x48d, 0x48b, 0x488, 0x486, 0x483, 0x481, 0x47e, 0x47c, 0x479, 0x477, 0x474,
+  0x472, 0x46f, 0x46d, 0x46a, 0x468, 0x465, 0x463, 0x461, 0x45e, 0x45c, 0x459, 0x457,
+  0x455, 0x452, 0x450, 0x44e, 0x44b, 0x449, 0x447, 0x444, 0x442, 0x440, 0x43e, 0x43b,
+  0x439, 0x437, 0x435, 0x432, 0x430, 0x42e, 0x42c, 0x42a, 0x428, 0x425, 0x423, 0x421,
+  0x41f, 0x41d, 0x41b, 0x419, 0x417, 0x414, 0x412, 0x410, 0x40e, 0x40c, 0x40a, 0x408,
+  0x406, 0x404, 0x402, 0x400,
+};
+
+static inline uint64_t umulh(uint64_t a, uint64_t b) { return (uint64_t)(((u128)a * b) >> 64); }
+
+/* v = floor((2^128 - 1) / d) - 2^64 by table lookup and three Newton-like refinements
+ * (paper's Algorithm 2). Exported (not in the header) for the unit test. */
+uint64_t u256__reciprocal_2by1(uint64_t d);
+uint64_t u256__reciprocal_2by1(uint64_t d) {
+  const uint64_t d9 = d >> 55;
+  const uint64_t v0 = recip_table[d9 - 256];
+  const uint64_t d40 = (d >> 24) + 1;
+  const uint64_t v1 = (v0 << 11) - ((v0 * v0 * d40) >> 40) - 1;
+  const uint64_t v2 = (v1 << 13) + ((v1 * ((UINT64_C(1) << 60) - v1 * d40)) >> 47);
+  const uint64_t d0 = d & 1;
+  const uint64_t d63 = (d >> 1) + d0; /* ceil(d / 2) */
+  const uint64_t e = ((v2 >> 1) & (0 - d0)) - v2 * d63;
+  const uint64_t v3 = (umulh(v2, e) >> 1) + (v2 << 31);
+  const u128 p = (u128)v3 * d + d;
+  return v3 - (uint64_t)(p >> 64) - d;
+}
+
+/* v = floor((2^192 - 1) / <d1, d0>) - 2^64 (paper's Algorithm 6). */
+uint64_t u256__reciprocal_3by2(uint64_t d1, uint64_t d0);
+uint64_t u256__reciprocal_3by2(uint64_t d1, uint64_t d0) {
+  uint64_t v = u256__reciprocal_2by1(d1);
+  uint64_t p = d1 * v;
+  p += d0;
+  if (p < d0) {
+    v--;
+    if (p >= d1) {
+      v--;
+      p -= d1;
+    }
+    p -= d1;
+  }
+  const u128 t = (u128)v * d0;
+  const uint64_t t1 = (uint64_t)(t >> 64), t0 = (uint64_t)t;
+  p += t1;
+  if (p < t1) {
+    v--;
+    if (p > d1 || (p == d1 && t0 >= d0)) v--;
+  }
+  return v;
+}
+
+/* <u1, u0> / d with u1 < d: returns the quotient word, *rem the remainder (Algorithm 4). */
+static inline uint64_t udivrem_2by1(uint64_t u1, uint64_t u0, uint64_t d, uint64_t v, uint64_t *rem) {
+  const u128 q = (u128)v * u1 + (((u128)u1 << 64) | u0);
+  uint64_t q1 = (uint64_t)(q >> 64) + 1;
+  const uint64_t q0 = (uint64_t)q;
+  uint64_t r = u0 - q1 * d;
+  if (r > q0) {
+    q1--;
+    r += d;
+  }
+  if (U256_UNLIKELY(r >= d)) {
+    q1++;
+    r -= d;
+  }
+  *rem = r;
+  return q1;
+}
+
+/* <u2, u1, u0> / <d1, d0> with <u2, u1> < <d1, d0>: the quotient word, remainder in
+ * <*r1, *r0> (Algorithm 5). */
+static inline uint64_t udivrem_3by2(uint64_t u2, uint64_t u1, uint64_t u0, uint64_t d1, uint64_t d0,
+                                    uint64_t v, uint64_t *r1o, uint64_t *r0o) {
+  const u128 q = (u128)v * u2 + (((u128)u2 << 64) | u1);
+  uint64_t q1 = (uint64_t)(q >> 64);
+  const uint64_t q0 = (uint64_t)q;
+  const uint64_t r1 = u1 - q1 * d1;
+  const u128 d = ((u128)d1 << 64) | d0;
+  u128 r = (((u128)r1 << 64) | u0) - (u128)d0 * q1 - d;
+  q1++;
+  if ((uint64_t)(r >> 64) >= q0) {
+    q1--;
+    r += d;
+  }
+  if (U256_UNLIKELY(r >= d)) {
+    q1++;
+    r -= d;
+  }
+  *r1o = (uint64_t)(r >> 64);
+  *r0o = (uint64_t)r;
+  return q1;
+}
+
+/* x[0..len) -= y[0..len) * m; returns the word still to subtract from x[len]. */
+static inline uint64_t submul(uint64_t *x, const uint64_t *y, int len, uint64_t m) {
+  uint64_t borrow = 0;
+  for (int i = 0; i < len; i++) {
+    const u128 p = (u128)y[i] * m + borrow;
+    const uint64_t lo = (uint64_t)p;
+    uint64_t hi = (uint64_t)(p >> 64);
+    const uint64_t xi = x[i];
+    x[i] = xi - lo;
+    hi += xi < lo;
+    borrow = hi;
+  }
+  return borrow;
+}
+
+/* x[0..len) += y[0..len); returns the carry. */
+static inline uint64_t addto(uint64_t *x, const uint64_t *y, int len) {
+  uint64_t c = 0;
+  for (int i = 0; i < len; i++) x[i] = u256__addc(x[i], y[i], c, &c);
+  return c;
+}
+
+static inline int num_words(const uint64_t *x, int len) {
+  while (len > 0 && x[len - 1] == 0) len--;
+  return len;
+}
+
+/* Unsigned division of u[0..ulen) by d[0..dlen): requires 1 <= dlen <= 4, d[dlen-1] != 0,
+ * dlen <= ulen <= 8. Writes the quotient to q[0..ulen-dlen+1) and the remainder to
+ * r[0..dlen). */
+static void udivrem(uint64_t *q, uint64_t *r, const uint64_t *u, int ulen, const uint64_t *d, int dlen) {
+  uint64_t un[9], dn[4];
+  const unsigned sh = (unsigned)__builtin_clzll(d[dlen - 1]);
+  /* Normalise: shift both left so that the divisor's top bit is set. un gets one
+   * extra top word, which is below the divisor's top word. */
+  if (sh) {
+    for (int i = dlen - 1; i > 0; i--) dn[i] = (d[i] << sh) | (d[i - 1] >> (64 - sh));
+    dn[0] = d[0] << sh;
+    un[ulen] = u[ulen - 1] >> (64 - sh);
+    for (int i = ulen - 1; i > 0; i--) un[i] = (u[i] << sh) | (u[i - 1] >> (64 - sh));
+    un[0] = u[0] << sh;
+  } else {
+    for (int i = 0; i < dlen; i++) dn[i] = d[i];
+    for (int i = 0; i < ulen; i++) un[i] = u[i];
+    un[ulen] = 0;
+  }
+  int n = ulen + 1;
+  for (int i = 0; i <= ulen - dlen; i++) q[i] = 0;
+  /* Drop the extra word when it adds nothing (still leaves the top word < divisor). */
+  if (un[n - 1] == 0 && un[n - 2] < dn[dlen - 1]) n--;
+
+  if (dlen == 1) {
+    const uint64_t dd = dn[0], v = u256__reciprocal_2by1(dd);
+    uint64_t rem = un[n - 1];
+    for (int i = n - 2; i >= 0; i--) q[i] = udivrem_2by1(rem, un[i], dd, v, &rem);
+    r[0] = rem >> sh;
+    return;
+  }
+  if (dlen == 2) {
+    const uint64_t d1 = dn[1], d0 = dn[0], v = u256__reciprocal_3by2(d1, d0);
+    uint64_t r1 = un[n - 1], r0 = un[n - 2];
+    for (int i = n - 3; i >= 0; i--) q[i] = udivrem_3by2(r1, r0, un[i], d1, d0, v, &r1, &r0);
+    if (sh) {
+      r[0] = (r0 >> sh) | (r1 << (64 - sh));
+      r[1] = r1 >> sh;
+    } else {
+      r[0] = r0;
+      r[1] = r1;
+    }
+    return;
+  }
+
+  /* Knuth D with 3-by-2 quotient estimates. */
+  const uint64_t d1 = dn[dlen - 1], d0 = dn[dlen - 2], v = u256__reciprocal_3by2(d1, d0);
+  for (int j = n - dlen - 1; j >= 0; j--) {
+    const uint64_t u2 = un[j + dlen], u1 = un[j + dlen - 1], u0 = un[j + dlen - 2];
+    uint64_t qhat;
+    if (U256_UNLIKELY(u2 == d1 && u1 == d0)) {
+      /* The estimate would overflow; the quotient word is then exactly 2^64 - 1. */
+      qhat = UINT64_MAX;
+      (void)submul(un + j, dn, dlen, qhat);
+      un[j + dlen] = 0;
+    } else {
+      uint64_t r1, r0;
+      qhat = udivrem_3by2(u2, u1, u0, d1, d0, v, &r1, &r0);
+      /* The top three words are done: <r1, r0> is their remainder; subtract the rest. */
+      const uint64_t borrow = submul(un + j, dn, dlen - 2, qhat);
+      uint64_t c;
+      un[j + dlen - 2] = u256__subb(r0, borrow, 0, &c);
+      un[j + dlen - 1] = u256__subb(r1, 0, c, &c);
+      un[j + dlen] = 0;
+      if (U256_UNLIKELY(c)) { /* qhat was one too large: add the divisor back */
+        qhat--;
+        const uint64_t carry = addto(un + j, dn, dlen - 1);
+        un[j + dlen - 1] += d1 + carry;
+      }
+    }
+    q[j] = qhat;
+  }
+  if (sh) {
+    for (int i = 0; i < dlen - 1; i++) r[i] = (un[i] >> sh) | (un[i + 1] << (64 - sh));
+    r[dlen - 1] = un[dlen - 1] >> sh;
+  } else {
+    for (int i = 0; i < dlen; i++) r[i] = un[i];
+  }
+}
+
+/* ---------------------------------------------------------------------------------
+ * Public arithmetic. */
+
+void u256_mul_full(uint64_t r[8], const u256_t *a, const u256_t *b) {
+  uint64_t t[8] = {0};
+  for (int i = 0; i < 4; i++) {
+    uint64_t carry = 0;
+    const uint64_t ai = a->w[i];
+    for (int j = 0; j < 4; j++) {
+      const u128 p = (u128)ai * b->w[j] + t[i + j] + carry;
+      t[i + j] = (uint64_t)p;
+      carry = (uint64_t)(p >> 64);
+    }
+    t[i + 4] = carry;
+  }
+  memcpy(r, t, sizeof t);
+}
+
+void u256_divmod(u256_t *q, u256_t *rem, const u256_t *a, const u256_t *b) {
+  const int dlen = num_words(b->w, 4);
+  if (U256_UNLIKELY(dlen == 0)) { /* EVM: x / 0 = 0, x % 0 = 0 */
+    if (q) *q = U256_ZERO;
+    if (rem) *rem = U256_ZERO;
+    return;
+  }
+  if (u256_lt(a, b)) {
+    if (rem) *rem = *a;
+    if (q) *q = U256_ZERO;
+    return;
+  }
+  const int ulen = num_words(a->w, 4);
+  uint64_t qq[5], rr[4] = {0, 0, 0, 0};
+  udivrem(qq, rr, a->w, ulen, b->w, dlen);
+  if (q) {
+    u256_t t = U256_ZERO;
+    for (int i = 0; i <= ulen - dlen; i++) t.w[i] = qq[i];
+    *q = t;
+  }
+  if (rem) {
+    rem->w[0] = rr[0], rem->w[1] = rr[1], rem->w[2] = rr[2], rem->w[3] = rr[3];
+  }
+}
+
+void u256_div(u256_t *r, const u256_t *a, const u256_t *b) { u256_divmod(r, NULL, a, b); }
+void u256_mod(u256_t *r, const u256_t *a, const u256_t *b) { u256_divmod(NULL, r, a, b); }
+
+static inline void u256_abs(u256_t *r, const u256_t *a) {
+  if (u256_is_neg(a)) u256_neg(r, a);
+  else *r = *a;
+}
+
+void u256_sdiv(u256_t *r, const u256_t *a, const u256_t *b) {
+  const bool neg = u256_is_neg(a) != u256_is_neg(b);
+  u256_t ua, ub, q;
+  u256_abs(&ua, a);
+  u256_abs(&ub, b);
+  u256_divmod(&q, NULL, &ua, &ub);
+  /* -2^255 / -1: |a| = 2^255, q = 2^255, which reads back as -2^255 as the EVM wants. */
+  if (neg) u256_neg(&q, &q);
+  *r = q;
+}
+
+void u256_smod(u256_t *r, const u256_t *a, const u256_t *b) {
+  const bool neg = u256_is_neg(a);
+  u256_t ua, ub, m;
+  u256_abs(&ua, a);
+  u256_abs(&ub, b);
+  u256_divmod(NULL, &m, &ua, &ub);
+  if (neg) u256_neg(&m, &m);
+  *r = m;
+}
+
+void u256_addmod(u256_t *r, const u256_t *a, const u256_t *b, const u256_t *m) {
+  if (U256_UNLIKELY(u256_is_zero(m))) {
+    *r = U256_ZERO;
+    return;
+  }
+  /* Fast path: m >= 2^192 and a, b < 2 m (top limbs at most m's), the common case of
+   * already-reduced operands: at most one subtraction of m per step, no division. */
+  if (m->w[3] != 0 && a->w[3] <= m->w[3] && b->w[3] <= m->w[3]) {
+    u256_t x = *a, y = *b, t;
+    if (!u256_lt(&x, m)) u256_sub(&x, &x, m);
+    if (!u256_lt(&y, m)) u256_sub(&y, &y, m);
+    uint64_t c;
+    t.w[0] = u256__addc(x.w[0], y.w[0], 0, &c);
+    t.w[1] = u256__addc(x.w[1], y.w[1], c, &c);
+    t.w[2] = u256__addc(x.w[2], y.w[2], c, &c);
+    t.w[3] = u256__addc(x.w[3], y.w[3], c, &c);
+    if (c || !u256_lt(&t, m)) u256_sub(&t, &t, m);
+    *r = t;
+    return;
+  }
+  uint64_t s[5], c;
+  s[0] = u256__addc(a->w[0], b->w[0], 0, &c);
+  s[1] = u256__addc(a->w[1], b->w[1], c, &c);
+  s[2] = u256__addc(a->w[2], b->w[2], c, &c);
+  s[3] = u256__addc(a->w[3], b->w[3], c, &c);
+  s[4] = c;
+  const int dlen = num_words(m->w, 4), ulen = num_words(s, 5);
+  u256_t res = U256_ZERO;
+  if (ulen < dlen) {
+    for (int i = 0; i < ulen; i++) res.w[i] = s[i];
+  } else {
+    uint64_t q[5];
+    udivrem(q, res.w, s, ulen, m->w, dlen);
+  }
+  *r = res;
+}
+
+void u256_mulmod(u256_t *r, const u256_t *a, const u256_t *b, const u256_t *m) {
+  if (U256_UNLIKELY(u256_is_zero(m))) {
+    *r = U256_ZERO;
+    return;
+  }
+  uint64_t p[8];
+  u256_mul_full(p, a, b);
+  const int dlen = num_words(m->w, 4), ulen = num_words(p, 8);
+  u256_t res = U256_ZERO;
+  if (ulen < dlen) {
+    for (int i = 0; i < ulen; i++) res.w[i] = p[i];
+  } else {
+    uint64_t q[8];
+    udivrem(q, res.w, p, ulen, m->w, dlen);
+  }
+  *r = res;
+}
+
+void u256_exp(u256_t *r, const u256_t *base, const u256_t *exponent) {
+  const unsigned bits = u256_bit_length(exponent);
+  if (base->w[0] == 2 && (base->w[1] | base->w[2] | base->w[3]) == 0) {
+    /* 2^e is a shift; e >= 256 gives 0 */
+    u256_t one = U256_ONE;
+    u256_shl(r, exponent, &one);
+    return;
+  }
+  const u256_t b = *base;
+  u256_t acc = U256_ONE;
+  for (int i = (int)bits - 1; i >= 0; i--) {
+    u256_mul(&acc, &acc, &acc);
+    if ((exponent->w[i / 64] >> (i % 64)) & 1) u256_mul(&acc, &acc, &b);
+  }
+  *r = acc;
+}
+
+/* ---------------------------------------------------------------------------------
+ * Conversions. */
+
+void u256_from_be(u256_t *r, const uint8_t be[32]) {
+  for (int i = 0; i < 4; i++) {
+    uint64_t w = 0;
+    for (int k = 0; k < 8; k++) w = (w << 8) | be[(3 - i) * 8 + k];
+    r->w[i] = w;
+  }
+}
+
+void u256_to_be(const u256_t *a, uint8_t be[32]) {
+  for (int i = 0; i < 4; i++) {
+    uint64_t w = a->w[i];
+    for (int k = 7; k >= 0; k--) {
+      be[(3 - i) * 8 + k] = (uint8_t)w;
+      w >>= 8;
+    }
+  }
+}
+
+bool u256_from_be_bytes(u256_t *r, const uint8_t *be, size_t len) {
+  if (len > 32) return false;
+  uint8_t buf[32] = {0};
+  if (len) memcpy(buf + 32 - len, be, len);
+  u256_from_be(r, buf);
+  return true;
+}
+
+unsigned u256_bit_length(const u256_t *a) { return 256 - u256_clz(a); }
+unsigned u256_byte_length(const u256_t *a) { return (u256_bit_length(a) + 7) / 8; }
+
+void u256_to_hex(const u256_t *a, char out[67]) {
+  static const char digits[] = "0123456789abcdef";
+  char *p = out;
+  *p++ = '0';
+  *p++ = 'x';
+  unsigned n = (u256_bit_length(a) + 3) / 4;
+  if (n == 0) n = 1;
+  for (int i = (int)n - 1; i >= 0; i--) *p++ = digits[(a->w[i / 16] >> ((i % 16) * 4)) & 0xf];
+  *p = '\0';
+}
+
+void u256_to_dec(const u256_t *a, char out[79]) {
+  /* Peel off 19 decimal digits at a time by dividing by 10^19. */
+  const uint64_t big = UINT64_C(10000000000000000000);
+  uint64_t w[4] = {a->w[0], a->w[1], a->w[2], a->w[3]};
+  char tmp[80];
+  int n = 0;
+  do {
+    uint64_t rem = 0;
+    for (int i = 3; i >= 0; i--) {
+      const u128 cur = ((u128)rem << 64) | w[i];
+      w[i] = (uint64_t)(cur / big);
+      rem = (uint64_t)(cur % big);
+    }
+    const bool more = (w[0] | w[1] | w[2] | w[3]) != 0;
+    for (int k = 0; k < 19 && (more || rem); k++) {
+      tmp[n++] = (char)('0' + rem % 10);
+      rem /= 10;
+    }
+    if (!more) break;
+  } while (1);
+  if (n == 0) tmp[n++] = '0';
+  for (int i = 0; i < n; i++) out[i] = tmp[n - 1 - i];
+  out[n] = '\0';
+}
+
+static int hex_val(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool u256_from_string(u256_t *r, const char *s) {
+  u256_t v = U256_ZERO;
+  *r = U256_ZERO;
+  if (!s || !*s) return false;
+  if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    s += 2;
+    if (!*s) return false;
+    while (*s == '0' && s[1]) s++; /* leading zeros do not count against 64 digits */
+    size_t len = strlen(s);
+    if (len > 64) {
+      for (size_t i = 0; i < len; i++)
+        if (hex_val(s[i]) < 0) return false;
+      return false; /* valid digits but too many: overflow */
+    }
+    for (size_t i = 0; i < len; i++) {
+      const int d = hex_val(s[i]);
+      if (d < 0) return false;
+      const size_t bit = (len - 1 - i) * 4;
+      v.w[bit / 64] |= (uint64_t)d << (bit % 64);
+    }
+    *r = v;
+    return true;
+  }
+  for (; *s; s++) {
+    if (*s < '0' || *s > '9') return false;
+    uint64_t carry = (uint64_t)(*s - '0');
+    for (int i = 0; i < 4; i++) {
+      const u128 t = (u128)v.w[i] * 10 + carry;
+      v.w[i] = (uint64_t)t;
+      carry = (uint64_t)(t >> 64);
+    }
+    if (carry) return false;
+  }
+  *r = v;
+  return true;
+}
