@@ -9,37 +9,17 @@
 #include "ethc/error.h"
 #include "ethc/ethash.h"
 #include "ethc/keccak.h"
-#include "ethc/rlp.h"
+#include "ethc/header.h"
 #include "runner.h"
 
-/* The seal hash: keccak of the header's RLP list without its last two fields
- * (mix hash and nonce). Also returns the block number (field 8) and the nonce. */
+/* The seal hash (header without mix hash and nonce), block number and nonce. */
 static int seal_hash(const uint8_t *rlp, size_t len, uint8_t out[32], uint64_t *number, uint64_t *nonce) {
-  rlp_item_t header, item;
-  int err = rlp_decode(rlp, len, &header);
+  chain_header_t h;
+  int err = header_decode(rlp, len, &h);
   if (err) return err;
-  if (!header.is_list) return ETHC_ERR_RLP_TYPE;
-  int count = rlp_list_count(&header);
-  if (count < 0) return -count;
-  if (count < 15) return ETHC_ERR_RLP_COUNT;
-  bytes_buf_t b = {0};
-  size_t start = rlp_list_begin(&b);
-  rlp_iter_t it;
-  rlp_iter_init(&it, &header);
-  for (int i = 0; i < count && rlp_iter_next(&it, &item) == 1; i++) {
-    if (i == 8 && (err = rlp_get_u64(&item, number))) break;
-    if (i == count - 1) {
-      uint8_t nb[8];
-      if ((err = rlp_get_fixed(&item, nb, 8))) break;
-      *nonce = 0;
-      for (int k = 0; k < 8; k++) *nonce = *nonce << 8 | nb[k];
-    }
-    if (i < count - 2 && (err = rlp_put_raw(&b, item.raw, item.raw_len))) break;
-  }
-  if (!err) err = rlp_list_end(&b, start);
-  if (!err) keccak256(b.data, b.len, out);
-  bytes_buf_free(&b);
-  return err;
+  *number = h.number;
+  *nonce = header_nonce_u64(&h);
+  return header_seal_hash(&h, (ethc_hash_t *)out);
 }
 
 static void run_pow_case(runner_t *r, const char *path, const char *name, const cJSON *t) {
