@@ -1,0 +1,53 @@
+/* The chain database on LevelDB: headers, bodies and receipts by (number, hash),
+ * the canonical number->hash index, total difficulty, the head pointer, trie nodes
+ * and code by hash. Writes go through one atomic batch per block, so a crash at
+ * any moment leaves the last fully written block as head. Key layout:
+ * src/chain/CHAINDB.md. */
+#ifndef ETHC_CHAINDB_H
+#define ETHC_CHAINDB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ethc/bytes.h"
+#include "ethc/types.h"
+#include "ethc/u256.h"
+
+typedef struct chaindb chaindb_t;
+typedef struct chaindb_batch chaindb_batch_t;
+
+/* Opens (creating if missing) the database in directory `dir`. On failure returns
+ * ETHC_ERR_IO and, when `errmsg` is given, a malloc'd message from LevelDB. */
+int chaindb_open(const char *dir, chaindb_t **out, char **errmsg);
+void chaindb_close(chaindb_t *db);
+
+/* ---- writing: collect a block's records in a batch, then write it atomically ---- */
+chaindb_batch_t *chaindb_batch_new(void);
+void chaindb_batch_free(chaindb_batch_t *b);
+void chaindb_put_header(chaindb_batch_t *b, uint64_t number, const ethc_hash_t *hash, const uint8_t *rlp, size_t len);
+void chaindb_put_body(chaindb_batch_t *b, uint64_t number, const ethc_hash_t *hash, const uint8_t *rlp, size_t len);
+void chaindb_put_receipts(chaindb_batch_t *b, uint64_t number, const ethc_hash_t *hash, const uint8_t *rlp, size_t len);
+void chaindb_put_td(chaindb_batch_t *b, uint64_t number, const ethc_hash_t *hash, const u256_t *td);
+void chaindb_put_canonical(chaindb_batch_t *b, uint64_t number, const ethc_hash_t *hash);
+void chaindb_delete_canonical(chaindb_batch_t *b, uint64_t number);
+void chaindb_put_head(chaindb_batch_t *b, const ethc_hash_t *hash);
+void chaindb_put_trie_node(chaindb_batch_t *b, const ethc_hash_t *hash, const uint8_t *rlp, size_t len);
+void chaindb_put_code(chaindb_batch_t *b, const ethc_hash_t *hash, const uint8_t *code, size_t len);
+/* Writes the batch atomically (with fsync when `sync`); the batch stays usable
+ * (and is cleared on success). 0 or ETHC_ERR_IO. */
+int chaindb_write(chaindb_t *db, chaindb_batch_t *b, bool sync);
+
+/* ---- reading: 0, ETHC_ERR_NOT_FOUND, or ETHC_ERR_IO. Byte results are appended
+ * to `out` (the caller owns the buffer). ---- */
+int chaindb_get_header(chaindb_t *db, uint64_t number, const ethc_hash_t *hash, bytes_buf_t *out);
+int chaindb_get_body(chaindb_t *db, uint64_t number, const ethc_hash_t *hash, bytes_buf_t *out);
+int chaindb_get_receipts(chaindb_t *db, uint64_t number, const ethc_hash_t *hash, bytes_buf_t *out);
+int chaindb_get_td(chaindb_t *db, uint64_t number, const ethc_hash_t *hash, u256_t *td);
+int chaindb_get_number(chaindb_t *db, const ethc_hash_t *hash, uint64_t *number);
+int chaindb_get_canonical(chaindb_t *db, uint64_t number, ethc_hash_t *hash);
+int chaindb_get_head(chaindb_t *db, ethc_hash_t *hash);
+int chaindb_get_trie_node(chaindb_t *db, const ethc_hash_t *hash, bytes_buf_t *out);
+int chaindb_get_code(chaindb_t *db, const ethc_hash_t *hash, bytes_buf_t *out);
+
+#endif

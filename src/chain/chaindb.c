@@ -1,0 +1,221 @@
+/* Chain database over LevelDB's C API (leveldb/c.h): fixed-prefix keys (see
+ * CHAINDB.md beside this file) and one atomic WriteBatch per block. */
+#include "ethc/chaindb.h"
+
+#include <leveldb/c.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ethc/error.h"
+
+struct chaindb {
+  leveldb_t *db;
+  leveldb_options_t *options;
+  leveldb_readoptions_t *read;
+  leveldb_writeoptions_t *write_sync, *write_nosync;
+};
+
+struct chaindb_batch {
+  leveldb_writebatch_t *wb;
+};
+
+/* Key builders: prefix byte, then an 8-byte big-endian number and/or a 32-byte hash. */
+enum { KEY_MAX = 1 + 8 + 32 };
+
+static size_t key_num_hash(uint8_t *k, char prefix, uint64_t number, const ethc_hash_t *hash) {
+  size_t n = 0;
+  k[n++] = (uint8_t)prefix;
+  for (int i = 7; i >= 0; i--) k[n++] = (uint8_t)(number >> (8 * i));
+  if (hash) {
+    memcpy(k + n, hash->bytes, 32);
+    n += 32;
+  }
+  return n;
+}
+
+static size_t key_hash(uint8_t *k, char prefix, const ethc_hash_t *hash) {
+  k[0] = (uint8_t)prefix;
+  memcpy(k + 1, hash->bytes, 32);
+  return 33;
+}
+
+static const char HEAD_KEY[] = "LastBlock";
+
+int chaindb_open(const char *dir, chaindb_t **out, char **errmsg) {
+  chaindb_t *db = calloc(1, sizeof *db);
+  if (!db) return ETHC_ERR_NOMEM;
+  db->options = leveldb_options_create();
+  leveldb_options_set_create_if_missing(db->options, 1);
+  leveldb_options_set_compression(db->options, leveldb_snappy_compression);
+  char *err = NULL;
+  db->db = leveldb_open(db->options, dir, &err);
+  if (err) {
+    if (errmsg) *errmsg = strdup(err);
+    leveldb_free(err);
+    leveldb_options_destroy(db->options);
+    free(db);
+    return ETHC_ERR_IO;
+  }
+  db->read = leveldb_readoptions_create();
+  leveldb_readoptions_set_verify_checksums(db->read, 1);
+  db->write_sync = leveldb_writeoptions_create();
+  leveldb_writeoptions_set_sync(db->write_sync, 1);
+  db->write_nosync = leveldb_writeoptions_create();
+  *out = db;
+  return ETHC_OK;
+}
+
+void chaindb_close(chaindb_t *db) {
+  if (!db) return;
+  leveldb_close(db->db);
+  leveldb_readoptions_destroy(db->read);
+  leveldb_writeoptions_destroy(db->write_sync);
+  leveldb_writeoptions_destroy(db->write_nosync);
+  leveldb_options_destroy(db->options);
+  free(db);
+}
+
+chaindb_batch_t *chaindb_batch_new(void) {
+  chaindb_batch_t *b = malloc(sizeof *b);
+  if (b) b->wb = leveldb_writebatch_create();
+  return b;
+}
+
+void chaindb_batch_free(chaindb_batch_t *b) {
+  if (!b) return;
+  leveldb_writebatch_destroy(b->wb);
+  free(b);
+}
+
+static void put(chaindb_batch_t *b, const uint8_t *k, size_t klen, const uint8_t *v, size_t vlen) {
+  leveldb_writebatch_put(b->wb, (const char *)k, klen, (const char *)v, vlen);
+}
+
+void chaindb_put_header(chaindb_batch_t *b, uint64_t number, const ethc_hash_t *hash, const uint8_t *rlp, size_t len) {
+  uint8_t k[KEY_MAX], num[8];
+  put(b, k, key_num_hash(k, 'h', number, hash), rlp, len);
+  for (int i = 0; i < 8; i++) num[i] = (uint8_t)(number >> (56 - 8 * i));
+  put(b, k, key_hash(k, 'H', hash), num, 8);
+}
+
+void chaindb_put_body(chaindb_batch_t *b, uint64_t number, const ethc_hash_t *hash, const uint8_t *rlp, size_t len) {
+  uint8_t k[KEY_MAX];
+  put(b, k, key_num_hash(k, 'b', number, hash), rlp, len);
+}
+
+void chaindb_put_receipts(chaindb_batch_t *b, uint64_t number, const ethc_hash_t *hash, const uint8_t *rlp, size_t len) {
+  uint8_t k[KEY_MAX];
+  put(b, k, key_num_hash(k, 'r', number, hash), rlp, len);
+}
+
+void chaindb_put_td(chaindb_batch_t *b, uint64_t number, const ethc_hash_t *hash, const u256_t *td) {
+  uint8_t k[KEY_MAX], v[32];
+  u256_to_be(td, v);
+  put(b, k, key_num_hash(k, 't', number, hash), v, 32);
+}
+
+void chaindb_put_canonical(chaindb_batch_t *b, uint64_t number, const ethc_hash_t *hash) {
+  uint8_t k[KEY_MAX];
+  put(b, k, key_num_hash(k, 'n', number, NULL), hash->bytes, 32);
+}
+
+void chaindb_delete_canonical(chaindb_batch_t *b, uint64_t number) {
+  uint8_t k[KEY_MAX];
+  size_t klen = key_num_hash(k, 'n', number, NULL);
+  leveldb_writebatch_delete(b->wb, (const char *)k, klen);
+}
+
+void chaindb_put_head(chaindb_batch_t *b, const ethc_hash_t *hash) {
+  put(b, (const uint8_t *)HEAD_KEY, sizeof HEAD_KEY - 1, hash->bytes, 32);
+}
+
+void chaindb_put_trie_node(chaindb_batch_t *b, const ethc_hash_t *hash, const uint8_t *rlp, size_t len) {
+  uint8_t k[KEY_MAX];
+  put(b, k, key_hash(k, 'N', hash), rlp, len);
+}
+
+void chaindb_put_code(chaindb_batch_t *b, const ethc_hash_t *hash, const uint8_t *code, size_t len) {
+  uint8_t k[KEY_MAX];
+  put(b, k, key_hash(k, 'c', hash), code, len);
+}
+
+int chaindb_write(chaindb_t *db, chaindb_batch_t *b, bool sync) {
+  char *err = NULL;
+  leveldb_write(db->db, sync ? db->write_sync : db->write_nosync, b->wb, &err);
+  if (err) {
+    leveldb_free(err);
+    return ETHC_ERR_IO;
+  }
+  leveldb_writebatch_clear(b->wb);
+  return ETHC_OK;
+}
+
+/* Reads key into `out` (appending), or into a fixed buffer of exactly `fixed_len`
+ * bytes when out is NULL (a stored value of another size is an I/O error). */
+static int get(chaindb_t *db, const uint8_t *k, size_t klen, bytes_buf_t *out, uint8_t *fixed, size_t fixed_len) {
+  char *err = NULL;
+  size_t vlen = 0;
+  char *v = leveldb_get(db->db, db->read, (const char *)k, klen, &vlen, &err);
+  if (err) {
+    leveldb_free(err);
+    return ETHC_ERR_IO;
+  }
+  if (!v) return ETHC_ERR_NOT_FOUND;
+  int rc = ETHC_OK;
+  if (out) rc = bytes_buf_append(out, (const uint8_t *)v, vlen);
+  else if (vlen == fixed_len) memcpy(fixed, v, vlen);
+  else rc = ETHC_ERR_IO;
+  leveldb_free(v);
+  return rc;
+}
+
+int chaindb_get_header(chaindb_t *db, uint64_t number, const ethc_hash_t *hash, bytes_buf_t *out) {
+  uint8_t k[KEY_MAX];
+  return get(db, k, key_num_hash(k, 'h', number, hash), out, NULL, 0);
+}
+
+int chaindb_get_body(chaindb_t *db, uint64_t number, const ethc_hash_t *hash, bytes_buf_t *out) {
+  uint8_t k[KEY_MAX];
+  return get(db, k, key_num_hash(k, 'b', number, hash), out, NULL, 0);
+}
+
+int chaindb_get_receipts(chaindb_t *db, uint64_t number, const ethc_hash_t *hash, bytes_buf_t *out) {
+  uint8_t k[KEY_MAX];
+  return get(db, k, key_num_hash(k, 'r', number, hash), out, NULL, 0);
+}
+
+int chaindb_get_td(chaindb_t *db, uint64_t number, const ethc_hash_t *hash, u256_t *td) {
+  uint8_t k[KEY_MAX], v[32];
+  int rc = get(db, k, key_num_hash(k, 't', number, hash), NULL, v, 32);
+  if (rc == ETHC_OK) u256_from_be(td, v);
+  return rc;
+}
+
+int chaindb_get_number(chaindb_t *db, const ethc_hash_t *hash, uint64_t *number) {
+  uint8_t k[KEY_MAX], v[8];
+  int rc = get(db, k, key_hash(k, 'H', hash), NULL, v, 8);
+  if (rc == ETHC_OK) {
+    *number = 0;
+    for (int i = 0; i < 8; i++) *number = *number << 8 | v[i];
+  }
+  return rc;
+}
+
+int chaindb_get_canonical(chaindb_t *db, uint64_t number, ethc_hash_t *hash) {
+  uint8_t k[KEY_MAX];
+  return get(db, k, key_num_hash(k, 'n', number, NULL), NULL, hash->bytes, 32);
+}
+
+int chaindb_get_head(chaindb_t *db, ethc_hash_t *hash) {
+  return get(db, (const uint8_t *)HEAD_KEY, sizeof HEAD_KEY - 1, NULL, hash->bytes, 32);
+}
+
+int chaindb_get_trie_node(chaindb_t *db, const ethc_hash_t *hash, bytes_buf_t *out) {
+  uint8_t k[KEY_MAX];
+  return get(db, k, key_hash(k, 'N', hash), out, NULL, 0);
+}
+
+int chaindb_get_code(chaindb_t *db, const ethc_hash_t *hash, bytes_buf_t *out) {
+  uint8_t k[KEY_MAX];
+  return get(db, k, key_hash(k, 'c', hash), out, NULL, 0);
+}
