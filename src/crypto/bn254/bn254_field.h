@@ -1,0 +1,227 @@
+/* bn254 (alt_bn128, EIP-196/197) base field Fp and quadratic extension Fp2 = Fp[u]/(u^2+1):
+ * Montgomery form over 4x64-bit limbs, CIOS multiplication with unsigned __int128 and the
+ * "no final carry" shortcut (p < 2^254 leaves the top limb's high bits free). Internal header. */
+#ifndef ETHC_BN254_FIELD_H
+#define ETHC_BN254_FIELD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef unsigned __int128 bn254_u128;
+
+typedef struct { uint64_t l[4]; } fp_t;     /* Montgomery form, fully reduced to [0, p) */
+typedef struct { fp_t c0, c1; } fp2_t;      /* c0 + c1*u */
+typedef struct { fp2_t c0, c1, c2; } fp6_t; /* c0 + c1*v + c2*v^2, v^3 = xi = 9+u */
+typedef struct { fp6_t c0, c1; } fp12_t;    /* c0 + c1*w, w^2 = v */
+
+#define BN254_P0 0x3c208c16d87cfd47ULL
+#define BN254_P1 0x97816a916871ca8dULL
+#define BN254_P2 0xb85045b68181585dULL
+#define BN254_P3 0x30644e72e131a029ULL
+#define BN254_N0 0x87d20782e4866389ULL /* -p^-1 mod 2^64 */
+
+static const fp_t BN254_FP_P = {{BN254_P0, BN254_P1, BN254_P2, BN254_P3}};
+static const fp_t BN254_FP_ONE = {{0xd35d438dc58f0d9dULL, 0x0a78eb28f5c70b3dULL, 0x666ea36f7879462cULL, 0x0e0a77c19a07df2fULL}}; /* R mod p */
+static const fp_t BN254_FP_R2 = {{0xf32cfc5b538afa89ULL, 0xb5e71911d44501fbULL, 0x47ab1eff0a417ff6ULL, 0x06d89f71cab8351fULL}}; /* R^2 mod p */
+
+/* r = a - b over 256 bits; returns the borrow. */
+static inline uint64_t bn254_sub4(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
+  bn254_u128 t;
+  uint64_t br = 0;
+  for (int i = 0; i < 4; i++) {
+    t = (bn254_u128)a[i] - b[i] - br;
+    r[i] = (uint64_t)t;
+    br = (uint64_t)(t >> 64) & 1;
+  }
+  return br;
+}
+
+/* Reduce t (< 2p) into [0, p) by a masked conditional subtraction. */
+static inline void fp_reduce_once(fp_t *r, const uint64_t t[4]) {
+  uint64_t s[4];
+  uint64_t br = bn254_sub4(s, t, BN254_FP_P.l);
+  uint64_t mask = (uint64_t)0 - br; /* all ones when t < p: keep t */
+  for (int i = 0; i < 4; i++) r->l[i] = (t[i] & mask) | (s[i] & ~mask);
+}
+
+/* Montgomery multiplication r = a*b/R mod p (CIOS, no-carry variant). Inputs may be any values
+ * < 2p... we keep everything < p. r may alias a or b. */
+#define BN254_MAC(acc_hi, lo, a, b, c) /* (acc_hi, lo) = a*b + c + lo_in */ \
+  do { bn254_u128 _t = (bn254_u128)(a) * (b) + (c) + (lo); (lo) = (uint64_t)_t; (acc_hi) = (uint64_t)(_t >> 64); } while (0)
+
+static inline void fp_mul(fp_t *r, const fp_t *a, const fp_t *b) {
+  const uint64_t a0 = a->l[0], a1 = a->l[1], a2 = a->l[2], a3 = a->l[3];
+  uint64_t t0, t1, t2, t3, A, C, m, bi;
+  bn254_u128 z;
+  /* i = 0: t = a*b0 */
+  bi = b->l[0];
+  z = (bn254_u128)a0 * bi; t0 = (uint64_t)z; A = (uint64_t)(z >> 64);
+  m = t0 * BN254_N0;
+  z = (bn254_u128)m * BN254_P0 + t0; C = (uint64_t)(z >> 64);
+  z = (bn254_u128)a1 * bi + A; t1 = (uint64_t)z; A = (uint64_t)(z >> 64);
+  z = (bn254_u128)m * BN254_P1 + t1 + C; t0 = (uint64_t)z; C = (uint64_t)(z >> 64);
+  z = (bn254_u128)a2 * bi + A; t2 = (uint64_t)z; A = (uint64_t)(z >> 64);
+  z = (bn254_u128)m * BN254_P2 + t2 + C; t1 = (uint64_t)z; C = (uint64_t)(z >> 64);
+  z = (bn254_u128)a3 * bi + A; t3 = (uint64_t)z; A = (uint64_t)(z >> 64);
+  z = (bn254_u128)m * BN254_P3 + t3 + C; t2 = (uint64_t)z; C = (uint64_t)(z >> 64);
+  t3 = C + A;
+#define BN254_ROUND(idx)                                                          \
+  bi = b->l[idx];                                                                 \
+  z = (bn254_u128)a0 * bi + t0; t0 = (uint64_t)z; A = (uint64_t)(z >> 64);        \
+  m = t0 * BN254_N0;                                                              \
+  z = (bn254_u128)m * BN254_P0 + t0; C = (uint64_t)(z >> 64);                     \
+  z = (bn254_u128)a1 * bi + t1 + A; t1 = (uint64_t)z; A = (uint64_t)(z >> 64);    \
+  z = (bn254_u128)m * BN254_P1 + t1 + C; t0 = (uint64_t)z; C = (uint64_t)(z >> 64); \
+  z = (bn254_u128)a2 * bi + t2 + A; t2 = (uint64_t)z; A = (uint64_t)(z >> 64);    \
+  z = (bn254_u128)m * BN254_P2 + t2 + C; t1 = (uint64_t)z; C = (uint64_t)(z >> 64); \
+  z = (bn254_u128)a3 * bi + t3 + A; t3 = (uint64_t)z; A = (uint64_t)(z >> 64);    \
+  z = (bn254_u128)m * BN254_P3 + t3 + C; t2 = (uint64_t)z; C = (uint64_t)(z >> 64); \
+  t3 = C + A;
+  BN254_ROUND(1)
+  BN254_ROUND(2)
+  BN254_ROUND(3)
+#undef BN254_ROUND
+  const uint64_t t[4] = {t0, t1, t2, t3};
+  fp_reduce_once(r, t);
+}
+
+static inline void fp_sqr(fp_t *r, const fp_t *a) { fp_mul(r, a, a); }
+
+static inline void fp_add(fp_t *r, const fp_t *a, const fp_t *b) {
+  uint64_t t[4];
+  bn254_u128 z;
+  uint64_t c = 0;
+  for (int i = 0; i < 4; i++) {
+    z = (bn254_u128)a->l[i] + b->l[i] + c;
+    t[i] = (uint64_t)z;
+    c = (uint64_t)(z >> 64);
+  }
+  fp_reduce_once(r, t); /* a+b < 2p < 2^255: no carry out */
+}
+
+static inline void fp_sub(fp_t *r, const fp_t *a, const fp_t *b) {
+  uint64_t t[4];
+  uint64_t br = bn254_sub4(t, a->l, b->l);
+  uint64_t mask = (uint64_t)0 - br;
+  bn254_u128 z;
+  uint64_t c = 0;
+  for (int i = 0; i < 4; i++) {
+    z = (bn254_u128)t[i] + (BN254_FP_P.l[i] & mask) + c;
+    r->l[i] = (uint64_t)z;
+    c = (uint64_t)(z >> 64);
+  }
+}
+
+static inline void fp_dbl(fp_t *r, const fp_t *a) { fp_add(r, a, a); }
+
+static inline bool fp_is_zero(const fp_t *a) {
+  return (a->l[0] | a->l[1] | a->l[2] | a->l[3]) == 0;
+}
+
+static inline void fp_neg(fp_t *r, const fp_t *a) {
+  uint64_t nz = fp_is_zero(a) ? 0 : ~(uint64_t)0;
+  uint64_t t[4];
+  bn254_sub4(t, BN254_FP_P.l, a->l);
+  for (int i = 0; i < 4; i++) r->l[i] = t[i] & nz;
+}
+
+static inline bool fp_eq(const fp_t *a, const fp_t *b) {
+  return ((a->l[0] ^ b->l[0]) | (a->l[1] ^ b->l[1]) | (a->l[2] ^ b->l[2]) | (a->l[3] ^ b->l[3])) == 0;
+}
+
+/* a/2 mod p */
+static inline void fp_half(fp_t *r, const fp_t *a) {
+  uint64_t mask = (uint64_t)0 - (a->l[0] & 1);
+  uint64_t t[4];
+  bn254_u128 z;
+  uint64_t c = 0;
+  for (int i = 0; i < 4; i++) {
+    z = (bn254_u128)a->l[i] + (BN254_FP_P.l[i] & mask) + c;
+    t[i] = (uint64_t)z;
+    c = (uint64_t)(z >> 64);
+  }
+  /* a + p < 2^255, c == 0 */
+  r->l[0] = (t[0] >> 1) | (t[1] << 63);
+  r->l[1] = (t[1] >> 1) | (t[2] << 63);
+  r->l[2] = (t[2] >> 1) | (t[3] << 63);
+  r->l[3] = t[3] >> 1;
+}
+
+/* ---- Fp2 = Fp[u]/(u^2 + 1) ---- */
+
+static inline void fp2_add(fp2_t *r, const fp2_t *a, const fp2_t *b) {
+  fp_add(&r->c0, &a->c0, &b->c0);
+  fp_add(&r->c1, &a->c1, &b->c1);
+}
+static inline void fp2_sub(fp2_t *r, const fp2_t *a, const fp2_t *b) {
+  fp_sub(&r->c0, &a->c0, &b->c0);
+  fp_sub(&r->c1, &a->c1, &b->c1);
+}
+static inline void fp2_dbl(fp2_t *r, const fp2_t *a) {
+  fp_dbl(&r->c0, &a->c0);
+  fp_dbl(&r->c1, &a->c1);
+}
+static inline void fp2_neg(fp2_t *r, const fp2_t *a) {
+  fp_neg(&r->c0, &a->c0);
+  fp_neg(&r->c1, &a->c1);
+}
+static inline void fp2_conj(fp2_t *r, const fp2_t *a) {
+  r->c0 = a->c0;
+  fp_neg(&r->c1, &a->c1);
+}
+static inline void fp2_half(fp2_t *r, const fp2_t *a) {
+  fp_half(&r->c0, &a->c0);
+  fp_half(&r->c1, &a->c1);
+}
+static inline bool fp2_is_zero(const fp2_t *a) { return fp_is_zero(&a->c0) && fp_is_zero(&a->c1); }
+static inline bool fp2_eq(const fp2_t *a, const fp2_t *b) { return fp_eq(&a->c0, &b->c0) && fp_eq(&a->c1, &b->c1); }
+
+/* Karatsuba: 3 Fp multiplications. */
+static inline void fp2_mul(fp2_t *r, const fp2_t *a, const fp2_t *b) {
+  fp_t t0, t1, s0, s1;
+  fp_mul(&t0, &a->c0, &b->c0);
+  fp_mul(&t1, &a->c1, &b->c1);
+  fp_add(&s0, &a->c0, &a->c1);
+  fp_add(&s1, &b->c0, &b->c1);
+  fp_mul(&s0, &s0, &s1);
+  fp_sub(&r->c0, &t0, &t1);
+  fp_sub(&s0, &s0, &t0);
+  fp_sub(&r->c1, &s0, &t1);
+}
+
+/* (a0 + a1 u)^2 = (a0+a1)(a0-a1) + 2 a0 a1 u */
+static inline void fp2_sqr(fp2_t *r, const fp2_t *a) {
+  fp_t s, d, m;
+  fp_add(&s, &a->c0, &a->c1);
+  fp_sub(&d, &a->c0, &a->c1);
+  fp_mul(&m, &a->c0, &a->c1);
+  fp_mul(&r->c0, &s, &d);
+  fp_dbl(&r->c1, &m);
+}
+
+static inline void fp2_mul_fp(fp2_t *r, const fp2_t *a, const fp_t *b) {
+  fp_mul(&r->c0, &a->c0, b);
+  fp_mul(&r->c1, &a->c1, b);
+}
+
+/* r = a * xi, xi = 9 + u: (9 a0 - a1) + (a0 + 9 a1) u */
+static inline void fp2_mul_xi(fp2_t *r, const fp2_t *a) {
+  fp_t t0, t1, n0, n1;
+  fp_dbl(&t0, &a->c0); fp_dbl(&t0, &t0); fp_dbl(&t0, &t0); fp_add(&t0, &t0, &a->c0); /* 9 a0 */
+  fp_dbl(&t1, &a->c1); fp_dbl(&t1, &t1); fp_dbl(&t1, &t1); fp_add(&t1, &t1, &a->c1); /* 9 a1 */
+  fp_sub(&n0, &t0, &a->c1);
+  fp_add(&n1, &a->c0, &t1);
+  r->c0 = n0;
+  r->c1 = n1;
+}
+
+/* ---- non-inline helpers (bn254_fp.c / bn254_tower.c) ---- */
+void bn254_fp_inv(fp_t *r, const fp_t *a); /* 0 -> 0 */
+void bn254_fp2_inv(fp2_t *r, const fp2_t *a);
+/* Big-endian 32 bytes -> Montgomery; false when the value is >= p. */
+bool bn254_fp_from_bytes(fp_t *r, const uint8_t in[32]);
+void bn254_fp_to_bytes(uint8_t out[32], const fp_t *a);
+void bn254_fp_from_u64(fp_t *r, uint64_t v);
+
+#endif
