@@ -12,9 +12,6 @@ static int placeholder_run(const uint8_t *in, size_t len, evm_revision_t rev, by
   return -1;
 }
 
-const evm_precompile_t evm_precompile_bn254_add = {"bn256Add", EVM_BYZANTIUM, placeholder_gas, placeholder_run};
-const evm_precompile_t evm_precompile_bn254_mul = {"bn256ScalarMul", EVM_BYZANTIUM, placeholder_gas, placeholder_run};
-const evm_precompile_t evm_precompile_bn254_pairing = {"bn256Pairing", EVM_BYZANTIUM, placeholder_gas, placeholder_run};
 const evm_precompile_t evm_precompile_point_evaluation = {"pointEvaluation", EVM_CANCUN, placeholder_gas, placeholder_run};
 const evm_precompile_t evm_precompile_bls12_g1add = {"blsG1Add", EVM_PRAGUE, placeholder_gas, placeholder_run};
 const evm_precompile_t evm_precompile_bls12_g1msm = {"blsG1MultiExp", EVM_PRAGUE, placeholder_gas, placeholder_run};
