@@ -1,0 +1,987 @@
+/* The in-memory world state: open-addressing hash tables of accounts and storage
+ * slots, an undo journal for nested snapshots, and the per-transaction sets of
+ * EIP-2929 (warm), EIP-1153 (transient), EIP-158/161 (touched), EIP-6780 (created)
+ * and EIP-2200 (original values). Yellow Paper sections 4.1 and 6. */
+#include "ethc/state.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ethc/error.h"
+#include "ethc/keccak.h"
+#include "ethc/rlp.h"
+
+const ethc_hash_t STATE_EMPTY_ROOT = {{0x56, 0xe8, 0x1f, 0x17, 0x1b, 0xcc, 0x55, 0xa6, 0xff, 0x83, 0x45,
+                                       0xe6, 0x92, 0xc0, 0xf8, 0x6e, 0x5b, 0x48, 0xe0, 0x1b, 0x99, 0x6c,
+                                       0xad, 0xc0, 0x01, 0x62, 0x2f, 0xb5, 0xe3, 0x63, 0xb4, 0x21}};
+const ethc_hash_t STATE_EMPTY_CODE_HASH = {{0xc5, 0xd2, 0x46, 0x01, 0x86, 0xf7, 0x23, 0x3c, 0x92, 0x7e, 0x7d,
+                                            0xb2, 0xdc, 0xc7, 0x03, 0xc0, 0xe5, 0x00, 0xb6, 0x53, 0xca, 0x82,
+                                            0x27, 0x3b, 0x7b, 0xfa, 0xd8, 0x04, 0x5d, 0x85, 0xa4, 0x70}};
+
+/* ---- code blobs, shared by reference count between clones and the journal ---- */
+
+typedef struct code_blob {
+  uint32_t refs;       /* UINT32_MAX: the static empty blob */
+  size_t size;
+  ethc_hash_t hash;
+  uint8_t data[];
+} code_blob_t;
+
+static code_blob_t empty_code = {UINT32_MAX, 0, {{0}}};
+
+static code_blob_t *code_ref(code_blob_t *c) {
+  if (c->refs != UINT32_MAX) c->refs++;
+  return c;
+}
+static void code_unref(code_blob_t *c) {
+  if (c && c->refs != UINT32_MAX && --c->refs == 0) free(c);
+}
+
+/* ---- hashing ---- */
+
+static inline uint64_t mix64(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
+}
+static inline uint64_t hash_addr(const ethc_address_t *a) {
+  uint64_t w0, w1;
+  uint32_t w2;
+  memcpy(&w0, a->bytes, 8);
+  memcpy(&w1, a->bytes + 8, 8);
+  memcpy(&w2, a->bytes + 16, 4);
+  return mix64(w0 ^ mix64(w1 ^ mix64(w2)));
+}
+static inline uint64_t hash_key(const u256_t *k) {
+  return mix64(k->w[0] ^ mix64(k->w[1] ^ (k->w[2] * 0x9e3779b97f4a7c15ULL) ^ (k->w[3] << 7)));
+}
+
+/* ---- storage slots of one account ---- */
+
+typedef struct {
+  u256_t key;
+  u256_t value;
+  u256_t original;   /* meaningful when orig_gen == the state's tx generation */
+  uint32_t orig_gen;
+  uint8_t used;
+} slot_t;
+
+typedef struct {
+  slot_t *slots;
+  size_t cap;       /* power of two */
+  size_t count;     /* used entries */
+  size_t nonzero;   /* entries with a non-zero value */
+} slotmap_t;
+
+static void slotmap_free(slotmap_t *m) {
+  if (!m) return;
+  free(m->slots);
+  free(m);
+}
+
+static slot_t *slotmap_find(const slotmap_t *m, const u256_t *key) {
+  if (!m || m->count == 0) return NULL;
+  size_t mask = m->cap - 1, i = hash_key(key) & mask;
+  for (;;) {
+    slot_t *s = &m->slots[i];
+    if (!s->used) return NULL;
+    if (u256_eq(&s->key, key)) return s;
+    i = (i + 1) & mask;
+  }
+}
+
+static int slotmap_grow(slotmap_t *m) {
+  size_t ncap = m->cap ? m->cap * 2 : 8;
+  slot_t *ns = calloc(ncap, sizeof *ns);
+  if (!ns) return ETHC_ERR_NOMEM;
+  for (size_t i = 0; i < m->cap; i++) {
+    if (!m->slots[i].used) continue;
+    size_t j = hash_key(&m->slots[i].key) & (ncap - 1);
+    while (ns[j].used) j = (j + 1) & (ncap - 1);
+    ns[j] = m->slots[i];
+  }
+  free(m->slots);
+  m->slots = ns;
+  m->cap = ncap;
+  return ETHC_OK;
+}
+
+/* Finds or inserts (value zero). NULL when out of memory. */
+static slot_t *slotmap_get(slotmap_t *m, const u256_t *key) {
+  if ((m->count + 1) * 4 > m->cap * 3 && slotmap_grow(m)) return NULL;
+  size_t mask = m->cap - 1, i = hash_key(key) & mask;
+  for (;;) {
+    slot_t *s = &m->slots[i];
+    if (!s->used) {
+      memset(s, 0, sizeof *s);
+      s->used = 1;
+      s->key = *key;
+      m->count++;
+      return s;
+    }
+    if (u256_eq(&s->key, key)) return s;
+    i = (i + 1) & mask;
+  }
+}
+
+static slotmap_t *slotmap_clone(const slotmap_t *m) {
+  if (!m) return NULL;
+  slotmap_t *c = malloc(sizeof *c);
+  if (!c) return NULL;
+  *c = *m;
+  c->slots = malloc(m->cap * sizeof *m->slots);
+  if (!c->slots) {
+    free(c);
+    return NULL;
+  }
+  memcpy(c->slots, m->slots, m->cap * sizeof *m->slots);
+  return c;
+}
+
+/* ---- (address, key) -> value maps: transient storage and warm slots ---- */
+
+typedef struct {
+  ethc_address_t addr;
+  uint8_t used;
+  u256_t key;
+  u256_t value;
+} pair_t;
+
+typedef struct {
+  pair_t *e;
+  size_t cap, count;
+} pairmap_t;
+
+static inline uint64_t hash_pair(const ethc_address_t *a, const u256_t *k) {
+  return hash_addr(a) ^ hash_key(k);
+}
+
+static pair_t *pairmap_find(const pairmap_t *m, const ethc_address_t *a, const u256_t *k) {
+  if (m->count == 0) return NULL;
+  size_t mask = m->cap - 1, i = hash_pair(a, k) & mask;
+  for (;;) {
+    pair_t *p = &m->e[i];
+    if (!p->used) return NULL;
+    if (u256_eq(&p->key, k) && ethc_address_eq(&p->addr, a)) return p;
+    i = (i + 1) & mask;
+  }
+}
+
+static pair_t *pairmap_get(pairmap_t *m, const ethc_address_t *a, const u256_t *k) {
+  if ((m->count + 1) * 4 > m->cap * 3) {
+    size_t ncap = m->cap ? m->cap * 2 : 16;
+    pair_t *ne = calloc(ncap, sizeof *ne);
+    if (!ne) return NULL;
+    for (size_t i = 0; i < m->cap; i++) {
+      if (!m->e[i].used) continue;
+      size_t j = hash_pair(&m->e[i].addr, &m->e[i].key) & (ncap - 1);
+      while (ne[j].used) j = (j + 1) & (ncap - 1);
+      ne[j] = m->e[i];
+    }
+    free(m->e);
+    m->e = ne;
+    m->cap = ncap;
+  }
+  size_t mask = m->cap - 1, i = hash_pair(a, k) & mask;
+  for (;;) {
+    pair_t *p = &m->e[i];
+    if (!p->used) {
+      memset(p, 0, sizeof *p);
+      p->used = 1;
+      p->addr = *a;
+      p->key = *k;
+      m->count++;
+      return p;
+    }
+    if (u256_eq(&p->key, k) && ethc_address_eq(&p->addr, a)) return p;
+    i = (i + 1) & mask;
+  }
+}
+
+static void pairmap_clear(pairmap_t *m) {
+  if (m->count) memset(m->e, 0, m->cap * sizeof *m->e);
+  m->count = 0;
+}
+
+/* ---- accounts ---- */
+
+enum { F_TOUCHED = 1, F_DESTRUCTED = 2, F_CREATED = 4 };
+
+typedef struct acct {
+  ethc_address_t addr;
+  bool exists;
+  bool root_valid;      /* storage_root caches the current storage */
+  uint8_t flags;        /* F_*, this transaction only */
+  uint32_t warm_gen;    /* warm when == state gen */
+  uint32_t dirty_gen;   /* in the dirty list when == state gen */
+  uint64_t nonce;
+  u256_t balance;
+  code_blob_t *code;
+  slotmap_t *storage;   /* NULL: no slots */
+  ethc_hash_t storage_root;
+  ethc_hash_t addr_hash; /* keccak(addr), computed lazily */
+  bool addr_hash_valid;
+} acct_t;
+
+/* ---- journal ---- */
+
+enum {
+  J_BALANCE,
+  J_NONCE,
+  J_CODE,
+  J_RESET,       /* create/delete: the whole previous account */
+  J_STORAGE,
+  J_WARM_ACCT,
+  J_WARM_SLOT,
+  J_TRANSIENT,
+  J_FLAGS,
+  J_LOG,
+};
+
+typedef struct {
+  uint8_t kind;
+  acct_t *acct;
+  union {
+    u256_t balance;
+    uint64_t nonce;
+    code_blob_t *code;
+    uint32_t gen;
+    uint8_t flags;
+    struct {
+      u256_t key, value, original;
+      uint32_t orig_gen;
+    } slot;
+    struct {
+      bool exists, root_valid;
+      uint64_t nonce;
+      u256_t balance;
+      code_blob_t *code;
+      slotmap_t *storage;
+      ethc_hash_t root;
+    } reset;
+    struct {
+      ethc_address_t addr;
+      u256_t key, value;
+    } pair;
+  } u;
+} jentry_t;
+
+struct state {
+  acct_t **accts;       /* open addressing, power-of-two capacity */
+  size_t cap, count;
+  acct_t *last;         /* one-entry lookup cache */
+  uint32_t gen;         /* transaction generation (never 0) */
+  jentry_t *journal;
+  size_t jlen, jcap;
+  acct_t **dirty;       /* accounts with flags set this transaction */
+  size_t ndirty, dirty_cap;
+  pairmap_t transient, warm_slots;
+  state_log_t *logs;
+  size_t nlogs, logs_cap;
+};
+
+state_t *state_new(void) {
+  state_t *s = calloc(1, sizeof *s);
+  if (!s) return NULL;
+  s->gen = 1;
+  return s;
+}
+
+static void acct_free(acct_t *a) {
+  code_unref(a->code);
+  slotmap_free(a->storage);
+  free(a);
+}
+
+static void journal_release(state_t *s, jentry_t *e);
+
+void state_free(state_t *s) {
+  if (!s) return;
+  for (size_t i = s->jlen; i > 0; i--) journal_release(s, &s->journal[i - 1]);
+  for (size_t i = 0; i < s->cap; i++)
+    if (s->accts[i]) acct_free(s->accts[i]);
+  free(s->accts);
+  free(s->journal);
+  free(s->dirty);
+  free(s->transient.e);
+  free(s->warm_slots.e);
+  for (size_t i = 0; i < s->nlogs; i++) free(s->logs[i].data);
+  free(s->logs);
+  free(s);
+}
+
+static acct_t *find(state_t *s, const ethc_address_t *a) {
+  if (s->last && ethc_address_eq(&s->last->addr, a)) return s->last;
+  if (s->count == 0) return NULL;
+  size_t mask = s->cap - 1, i = hash_addr(a) & mask;
+  for (;;) {
+    acct_t *x = s->accts[i];
+    if (!x) return NULL;
+    if (ethc_address_eq(&x->addr, a)) return s->last = x;
+    i = (i + 1) & mask;
+  }
+}
+
+static int insert_acct(state_t *s, acct_t *x) {
+  if ((s->count + 1) * 4 > s->cap * 3) {
+    size_t ncap = s->cap ? s->cap * 2 : 32;
+    acct_t **na = calloc(ncap, sizeof *na);
+    if (!na) return ETHC_ERR_NOMEM;
+    for (size_t i = 0; i < s->cap; i++) {
+      if (!s->accts[i]) continue;
+      size_t j = hash_addr(&s->accts[i]->addr) & (ncap - 1);
+      while (na[j]) j = (j + 1) & (ncap - 1);
+      na[j] = s->accts[i];
+    }
+    free(s->accts);
+    s->accts = na;
+    s->cap = ncap;
+  }
+  size_t i = hash_addr(&x->addr) & (s->cap - 1);
+  while (s->accts[i]) i = (i + 1) & (s->cap - 1);
+  s->accts[i] = x;
+  s->count++;
+  return ETHC_OK;
+}
+
+/* The account object for `a`, created (not existing) when absent; NULL on OOM. */
+static acct_t *get(state_t *s, const ethc_address_t *a) {
+  acct_t *x = find(s, a);
+  if (x) return x;
+  x = calloc(1, sizeof *x);
+  if (!x) return NULL;
+  x->addr = *a;
+  x->code = &empty_code;
+  x->root_valid = true;
+  x->storage_root = STATE_EMPTY_ROOT;
+  if (insert_acct(s, x)) {
+    free(x);
+    return NULL;
+  }
+  return s->last = x;
+}
+
+static jentry_t *jpush(state_t *s, uint8_t kind, acct_t *a) {
+  if (s->jlen == s->jcap) {
+    size_t ncap = s->jcap ? s->jcap * 2 : 64;
+    jentry_t *nj = realloc(s->journal, ncap * sizeof *nj);
+    if (!nj) return NULL;
+    s->journal = nj;
+    s->jcap = ncap;
+  }
+  jentry_t *e = &s->journal[s->jlen++];
+  e->kind = kind;
+  e->acct = a;
+  return e;
+}
+
+static int reset_acct(state_t *s, acct_t *x, bool exists);
+
+/* Makes `x` present (journaled as a reset) if it is not; used by every setter. */
+static int ensure_exists(state_t *s, acct_t *x) {
+  return x->exists ? ETHC_OK : reset_acct(s, x, true);
+}
+
+static int set_flag(state_t *s, acct_t *x, uint8_t flag) {
+  if (x->flags & flag) return ETHC_OK;
+  jentry_t *e = jpush(s, J_FLAGS, x);
+  if (!e) return ETHC_ERR_NOMEM;
+  e->u.flags = x->flags;
+  x->flags |= flag;
+  if (x->dirty_gen != s->gen) {
+    if (s->ndirty == s->dirty_cap) {
+      size_t ncap = s->dirty_cap ? s->dirty_cap * 2 : 32;
+      acct_t **nd = realloc(s->dirty, ncap * sizeof *nd);
+      if (!nd) return ETHC_ERR_NOMEM;
+      s->dirty = nd;
+      s->dirty_cap = ncap;
+    }
+    s->dirty[s->ndirty++] = x;
+    x->dirty_gen = s->gen;
+  }
+  return ETHC_OK;
+}
+
+/* ---- accounts: queries ---- */
+
+bool state_exists(state_t *s, const ethc_address_t *a) {
+  acct_t *x = find(s, a);
+  return x && x->exists;
+}
+
+static bool acct_empty(const acct_t *x) {
+  return x->nonce == 0 && u256_is_zero(&x->balance) && x->code->size == 0;
+}
+
+bool state_is_empty(state_t *s, const ethc_address_t *a) {
+  acct_t *x = find(s, a);
+  return x && x->exists && acct_empty(x);
+}
+
+bool state_is_dead(state_t *s, const ethc_address_t *a) {
+  acct_t *x = find(s, a);
+  return !x || !x->exists || acct_empty(x);
+}
+
+bool state_has_collision(state_t *s, const ethc_address_t *a) {
+  acct_t *x = find(s, a);
+  return x && x->exists && (x->nonce != 0 || x->code->size != 0 || (x->storage && x->storage->nonzero));
+}
+
+uint64_t state_get_nonce(state_t *s, const ethc_address_t *a) {
+  acct_t *x = find(s, a);
+  return x && x->exists ? x->nonce : 0;
+}
+
+void state_get_balance(state_t *s, const ethc_address_t *a, u256_t *out) {
+  acct_t *x = find(s, a);
+  *out = x && x->exists ? x->balance : U256_ZERO;
+}
+
+const uint8_t *state_get_code(state_t *s, const ethc_address_t *a, size_t *size, ethc_hash_t *hash) {
+  acct_t *x = find(s, a);
+  code_blob_t *c = x && x->exists ? x->code : &empty_code;
+  if (size) *size = c->size;
+  if (hash) *hash = c == &empty_code ? STATE_EMPTY_CODE_HASH : c->hash;
+  return c->data;
+}
+
+size_t state_get_code_size(state_t *s, const ethc_address_t *a) {
+  acct_t *x = find(s, a);
+  return x && x->exists ? x->code->size : 0;
+}
+
+/* ---- accounts: changes ---- */
+
+int state_set_nonce(state_t *s, const ethc_address_t *a, uint64_t nonce) {
+  acct_t *x = get(s, a);
+  if (!x || ensure_exists(s, x)) return ETHC_ERR_NOMEM;
+  jentry_t *e = jpush(s, J_NONCE, x);
+  if (!e) return ETHC_ERR_NOMEM;
+  e->u.nonce = x->nonce;
+  x->nonce = nonce;
+  return ETHC_OK;
+}
+
+int state_set_balance(state_t *s, const ethc_address_t *a, const u256_t *balance) {
+  acct_t *x = get(s, a);
+  if (!x || ensure_exists(s, x)) return ETHC_ERR_NOMEM;
+  jentry_t *e = jpush(s, J_BALANCE, x);
+  if (!e) return ETHC_ERR_NOMEM;
+  e->u.balance = x->balance;
+  x->balance = *balance;
+  return ETHC_OK;
+}
+
+int state_add_balance(state_t *s, const ethc_address_t *a, const u256_t *v) {
+  acct_t *x = get(s, a);
+  if (!x || ensure_exists(s, x)) return ETHC_ERR_NOMEM;
+  u256_t nb;
+  u256_add(&nb, &x->balance, v);
+  return state_set_balance(s, a, &nb);
+}
+
+int state_sub_balance(state_t *s, const ethc_address_t *a, const u256_t *v) {
+  acct_t *x = find(s, a);
+  u256_t bal = x && x->exists ? x->balance : U256_ZERO;
+  if (u256_lt(&bal, v)) return ETHC_ERR_INVALID;
+  u256_t nb;
+  u256_sub(&nb, &bal, v);
+  return state_set_balance(s, a, &nb);
+}
+
+int state_set_code(state_t *s, const ethc_address_t *a, const uint8_t *code, size_t size) {
+  acct_t *x = get(s, a);
+  if (!x || ensure_exists(s, x)) return ETHC_ERR_NOMEM;
+  code_blob_t *c = &empty_code;
+  if (size) {
+    c = malloc(sizeof *c + size);
+    if (!c) return ETHC_ERR_NOMEM;
+    c->refs = 1;
+    c->size = size;
+    memcpy(c->data, code, size);
+    keccak256(code, size, c->hash.bytes);
+  }
+  jentry_t *e = jpush(s, J_CODE, x);
+  if (!e) {
+    code_unref(c);
+    return ETHC_ERR_NOMEM;
+  }
+  e->u.code = x->code; /* the journal owns the old reference */
+  x->code = c;
+  return ETHC_OK;
+}
+
+/* Journals the whole account and clears it; `exists` says what it becomes. */
+static int reset_acct(state_t *s, acct_t *x, bool exists) {
+  jentry_t *e = jpush(s, J_RESET, x);
+  if (!e) return ETHC_ERR_NOMEM;
+  e->u.reset.exists = x->exists;
+  e->u.reset.root_valid = x->root_valid;
+  e->u.reset.nonce = x->nonce;
+  e->u.reset.balance = x->balance;
+  e->u.reset.code = x->code;
+  e->u.reset.storage = x->storage;
+  e->u.reset.root = x->storage_root;
+  if (!exists || !x->exists) x->balance = U256_ZERO;
+  x->exists = exists;
+  x->nonce = 0;
+  x->code = &empty_code;
+  x->storage = NULL;
+  x->root_valid = true;
+  x->storage_root = STATE_EMPTY_ROOT;
+  return ETHC_OK;
+}
+
+int state_create_account(state_t *s, const ethc_address_t *a) {
+  acct_t *x = get(s, a);
+  if (!x) return ETHC_ERR_NOMEM;
+  int rc = reset_acct(s, x, true);
+  if (rc == 0) rc = set_flag(s, x, F_CREATED);
+  return rc;
+}
+
+int state_delete_account(state_t *s, const ethc_address_t *a) {
+  acct_t *x = find(s, a);
+  if (!x || !x->exists) return ETHC_OK;
+  return reset_acct(s, x, false);
+}
+
+/* ---- storage ---- */
+
+void state_get_storage(state_t *s, const ethc_address_t *a, const u256_t *key, u256_t *out) {
+  acct_t *x = find(s, a);
+  slot_t *sl = x && x->exists ? slotmap_find(x->storage, key) : NULL;
+  *out = sl ? sl->value : U256_ZERO;
+}
+
+void state_get_original_storage(state_t *s, const ethc_address_t *a, const u256_t *key, u256_t *out) {
+  acct_t *x = find(s, a);
+  slot_t *sl = x && x->exists ? slotmap_find(x->storage, key) : NULL;
+  if (!sl) *out = U256_ZERO;
+  else *out = sl->orig_gen == s->gen ? sl->original : sl->value;
+}
+
+int state_set_storage(state_t *s, const ethc_address_t *a, const u256_t *key, const u256_t *value,
+                      u256_t *prev, u256_t *original) {
+  acct_t *x = get(s, a);
+  if (!x || ensure_exists(s, x)) return ETHC_ERR_NOMEM;
+  if (!x->storage) {
+    x->storage = calloc(1, sizeof *x->storage);
+    if (!x->storage) return ETHC_ERR_NOMEM;
+  }
+  slot_t *sl = slotmap_get(x->storage, key);
+  if (!sl) return ETHC_ERR_NOMEM;
+  jentry_t *e = jpush(s, J_STORAGE, x);
+  if (!e) return ETHC_ERR_NOMEM;
+  e->u.slot.key = *key;
+  e->u.slot.value = sl->value;
+  e->u.slot.original = sl->original;
+  e->u.slot.orig_gen = sl->orig_gen;
+  if (sl->orig_gen != s->gen) {
+    sl->original = sl->value;
+    sl->orig_gen = s->gen;
+  }
+  if (prev) *prev = sl->value;
+  if (original) *original = sl->original;
+  bool was_zero = u256_is_zero(&sl->value), is_zero = u256_is_zero(value);
+  if (was_zero && !is_zero) x->storage->nonzero++;
+  if (!was_zero && is_zero) x->storage->nonzero--;
+  sl->value = *value;
+  x->root_valid = false;
+  return ETHC_OK;
+}
+
+/* ---- per-transaction sets ---- */
+
+bool state_warm_account(state_t *s, const ethc_address_t *a) {
+  acct_t *x = get(s, a);
+  if (!x) return false;
+  if (x->warm_gen == s->gen) return true;
+  jentry_t *e = jpush(s, J_WARM_ACCT, x);
+  if (!e) return false;
+  e->u.gen = x->warm_gen;
+  x->warm_gen = s->gen;
+  return false;
+}
+
+bool state_warm_slot(state_t *s, const ethc_address_t *a, const u256_t *key) {
+  pair_t *p = pairmap_get(&s->warm_slots, a, key);
+  if (!p) return false;
+  if (!u256_is_zero(&p->value)) return true;
+  jentry_t *e = jpush(s, J_WARM_SLOT, NULL);
+  if (!e) return false;
+  e->u.pair.addr = *a;
+  e->u.pair.key = *key;
+  p->value = U256_ONE;
+  return false;
+}
+
+void state_get_transient(state_t *s, const ethc_address_t *a, const u256_t *key, u256_t *out) {
+  pair_t *p = pairmap_find(&s->transient, a, key);
+  *out = p ? p->value : U256_ZERO;
+}
+
+int state_set_transient(state_t *s, const ethc_address_t *a, const u256_t *key, const u256_t *value) {
+  pair_t *p = pairmap_get(&s->transient, a, key);
+  if (!p) return ETHC_ERR_NOMEM;
+  jentry_t *e = jpush(s, J_TRANSIENT, NULL);
+  if (!e) return ETHC_ERR_NOMEM;
+  e->u.pair.addr = *a;
+  e->u.pair.key = *key;
+  e->u.pair.value = p->value;
+  p->value = *value;
+  return ETHC_OK;
+}
+
+void state_touch(state_t *s, const ethc_address_t *a) {
+  acct_t *x = get(s, a);
+  if (x) set_flag(s, x, F_TOUCHED);
+}
+
+bool state_mark_destructed(state_t *s, const ethc_address_t *a) {
+  acct_t *x = get(s, a);
+  if (!x || (x->flags & F_DESTRUCTED)) return false;
+  set_flag(s, x, F_DESTRUCTED);
+  return true;
+}
+
+bool state_is_destructed(state_t *s, const ethc_address_t *a) {
+  acct_t *x = find(s, a);
+  return x && (x->flags & F_DESTRUCTED);
+}
+
+bool state_created_in_tx(state_t *s, const ethc_address_t *a) {
+  acct_t *x = find(s, a);
+  return x && (x->flags & F_CREATED);
+}
+
+/* ---- logs ---- */
+
+int state_add_log(state_t *s, const ethc_address_t *a, const uint8_t *data, size_t size,
+                  const ethc_hash_t *topics, size_t topics_count) {
+  if (topics_count > 4) return ETHC_ERR_INVALID;
+  if (s->nlogs == s->logs_cap) {
+    size_t ncap = s->logs_cap ? s->logs_cap * 2 : 16;
+    state_log_t *nl = realloc(s->logs, ncap * sizeof *nl);
+    if (!nl) return ETHC_ERR_NOMEM;
+    s->logs = nl;
+    s->logs_cap = ncap;
+  }
+  state_log_t *l = &s->logs[s->nlogs];
+  l->address = *a;
+  l->topics_count = (uint8_t)topics_count;
+  for (size_t i = 0; i < topics_count; i++) l->topics[i] = topics[i];
+  l->data_size = size;
+  l->data = NULL;
+  if (size) {
+    l->data = malloc(size);
+    if (!l->data) return ETHC_ERR_NOMEM;
+    memcpy(l->data, data, size);
+  }
+  if (!jpush(s, J_LOG, NULL)) {
+    free(l->data);
+    return ETHC_ERR_NOMEM;
+  }
+  s->nlogs++;
+  return ETHC_OK;
+}
+
+const state_log_t *state_logs(const state_t *s, size_t *count) {
+  *count = s->nlogs;
+  return s->logs;
+}
+
+void state_logs_hash(const state_t *s, ethc_hash_t *out) {
+  bytes_buf_t b = {0};
+  size_t outer = rlp_list_begin(&b);
+  for (size_t i = 0; i < s->nlogs; i++) {
+    const state_log_t *l = &s->logs[i];
+    size_t one = rlp_list_begin(&b);
+    rlp_put_bytes(&b, l->address.bytes, 20);
+    size_t tl = rlp_list_begin(&b);
+    for (size_t t = 0; t < l->topics_count; t++) rlp_put_bytes(&b, l->topics[t].bytes, 32);
+    rlp_list_end(&b, tl);
+    rlp_put_bytes(&b, l->data, l->data_size);
+    rlp_list_end(&b, one);
+  }
+  rlp_list_end(&b, outer);
+  keccak256(b.data, b.len, out->bytes);
+  bytes_buf_free(&b);
+}
+
+/* ---- journal ---- */
+
+size_t state_snapshot(const state_t *s) { return s->jlen; }
+
+/* Drops what a committed entry still owns. */
+static void journal_release(state_t *s, jentry_t *e) {
+  (void)s;
+  if (e->kind == J_CODE) code_unref(e->u.code);
+  else if (e->kind == J_RESET) {
+    code_unref(e->u.reset.code);
+    slotmap_free(e->u.reset.storage);
+  }
+}
+
+static const ethc_address_t ripemd_addr = {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3}};
+
+static void undo(state_t *s, jentry_t *e) {
+  acct_t *x = e->acct;
+  switch (e->kind) {
+  case J_BALANCE: x->balance = e->u.balance; break;
+  case J_NONCE: x->nonce = e->u.nonce; break;
+  case J_CODE:
+    code_unref(x->code);
+    x->code = e->u.code;
+    break;
+  case J_RESET:
+    code_unref(x->code);
+    slotmap_free(x->storage);
+    x->exists = e->u.reset.exists;
+    x->root_valid = e->u.reset.root_valid;
+    x->nonce = e->u.reset.nonce;
+    x->balance = e->u.reset.balance;
+    x->code = e->u.reset.code;
+    x->storage = e->u.reset.storage;
+    x->storage_root = e->u.reset.root;
+    break;
+  case J_STORAGE: {
+    slot_t *sl = slotmap_find(x->storage, &e->u.slot.key);
+    if (!sl) break; /* cannot happen: slots are never removed within a transaction */
+    bool was_zero = u256_is_zero(&sl->value), is_zero = u256_is_zero(&e->u.slot.value);
+    if (was_zero && !is_zero) x->storage->nonzero++;
+    if (!was_zero && is_zero) x->storage->nonzero--;
+    sl->value = e->u.slot.value;
+    sl->original = e->u.slot.original;
+    sl->orig_gen = e->u.slot.orig_gen;
+    x->root_valid = false;
+    break;
+  }
+  case J_WARM_ACCT: x->warm_gen = e->u.gen; break;
+  case J_WARM_SLOT: {
+    pair_t *p = pairmap_find(&s->warm_slots, &e->u.pair.addr, &e->u.pair.key);
+    if (p) p->value = U256_ZERO;
+    break;
+  }
+  case J_TRANSIENT: {
+    pair_t *p = pairmap_find(&s->transient, &e->u.pair.addr, &e->u.pair.key);
+    if (p) p->value = e->u.pair.value;
+    break;
+  }
+  case J_FLAGS: {
+    uint8_t keep = ethc_address_eq(&x->addr, &ripemd_addr) ? (x->flags & F_TOUCHED) : 0;
+    x->flags = e->u.flags | keep;
+    break;
+  }
+  case J_LOG:
+    s->nlogs--;
+    free(s->logs[s->nlogs].data);
+    break;
+  }
+}
+
+void state_revert(state_t *s, size_t snapshot) {
+  while (s->jlen > snapshot) {
+    s->jlen--;
+    undo(s, &s->journal[s->jlen]);
+  }
+}
+
+/* Deletes an account outside the journal (at commit). */
+static void drop_acct(acct_t *x) {
+  code_unref(x->code);
+  slotmap_free(x->storage);
+  x->exists = false;
+  x->nonce = 0;
+  x->balance = U256_ZERO;
+  x->code = &empty_code;
+  x->storage = NULL;
+  x->root_valid = true;
+  x->storage_root = STATE_EMPTY_ROOT;
+}
+
+void state_commit(state_t *s, bool clear_empty) {
+  for (size_t i = 0; i < s->jlen; i++) journal_release(s, &s->journal[i]);
+  s->jlen = 0;
+  for (size_t i = 0; i < s->ndirty; i++) {
+    acct_t *x = s->dirty[i];
+    if (x->exists && ((x->flags & F_DESTRUCTED) || (clear_empty && (x->flags & F_TOUCHED) && acct_empty(x))))
+      drop_acct(x);
+    x->flags = 0;
+  }
+  s->ndirty = 0;
+  pairmap_clear(&s->transient);
+  pairmap_clear(&s->warm_slots);
+  for (size_t i = 0; i < s->nlogs; i++) free(s->logs[i].data);
+  s->nlogs = 0;
+  if (++s->gen == 0) s->gen = 1; /* (wraps after 4 billion transactions; stale gens may then alias) */
+}
+
+/* ---- clone ---- */
+
+state_t *state_clone(const state_t *src) {
+  state_t *s = state_new();
+  if (!s) return NULL;
+  s->gen = src->gen;
+  for (size_t i = 0; i < src->cap; i++) {
+    const acct_t *o = src->accts[i];
+    if (!o || !o->exists) continue;
+    acct_t *x = malloc(sizeof *x);
+    if (!x) goto oom;
+    *x = *o;
+    x->flags = 0;
+    x->warm_gen = 0;
+    x->dirty_gen = 0;
+    x->code = code_ref(o->code);
+    x->storage = NULL;
+    if (o->storage && !(x->storage = slotmap_clone(o->storage))) {
+      code_unref(x->code);
+      free(x);
+      goto oom;
+    }
+    if (insert_acct(s, x)) {
+      acct_free(x);
+      goto oom;
+    }
+  }
+  return s;
+oom:
+  state_free(s);
+  return NULL;
+}
+
+/* ---- roots ---- */
+
+static int storage_root(acct_t *x, ethc_hash_t *out) {
+  if (x->root_valid) {
+    *out = x->storage_root;
+    return ETHC_OK;
+  }
+  slotmap_t *m = x->storage;
+  size_t n = m ? m->nonzero : 0;
+  if (n == 0) {
+    x->storage_root = STATE_EMPTY_ROOT;
+    x->root_valid = true;
+    *out = x->storage_root;
+    return ETHC_OK;
+  }
+  state_trie_pair_t *pairs = malloc(n * sizeof *pairs);
+  uint8_t *vals = malloc(n * 33);
+  int rc = ETHC_ERR_NOMEM;
+  if (pairs && vals) {
+    size_t k = 0;
+    for (size_t i = 0; i < m->cap && k < n; i++) {
+      slot_t *sl = &m->slots[i];
+      if (!sl->used || u256_is_zero(&sl->value)) continue;
+      uint8_t be[32];
+      u256_to_be(&sl->key, be);
+      keccak256(be, 32, pairs[k].key);
+      /* The trie value is rlp(value as a minimal big-endian integer). */
+      u256_to_be(&sl->value, be);
+      unsigned lead = 0;
+      while (lead < 31 && be[lead] == 0) lead++;
+      uint8_t *v = vals + k * 33;
+      size_t len = 32 - lead;
+      if (len == 1 && be[31] < 0x80) {
+        v[0] = be[31];
+        pairs[k].value_len = 1;
+      } else {
+        v[0] = (uint8_t)(0x80 + len);
+        memcpy(v + 1, be + lead, len);
+        pairs[k].value_len = len + 1;
+      }
+      pairs[k].value = v;
+      k++;
+    }
+    rc = state_trie_root(pairs, k, &x->storage_root);
+    if (rc == 0) {
+      x->root_valid = true;
+      *out = x->storage_root;
+    }
+  }
+  free(pairs);
+  free(vals);
+  return rc;
+}
+
+int state_storage_root(state_t *s, const ethc_address_t *a, ethc_hash_t *out) {
+  acct_t *x = find(s, a);
+  if (!x || !x->exists) {
+    *out = STATE_EMPTY_ROOT;
+    return ETHC_OK;
+  }
+  return storage_root(x, out);
+}
+
+int state_root(state_t *s, ethc_hash_t *out) {
+  size_t n = 0;
+  for (size_t i = 0; i < s->cap; i++)
+    if (s->accts[i] && s->accts[i]->exists) n++;
+  if (n == 0) {
+    *out = STATE_EMPTY_ROOT;
+    return ETHC_OK;
+  }
+  state_trie_pair_t *pairs = malloc(n * sizeof *pairs);
+  bytes_buf_t vals = {0};
+  size_t *offs = malloc(n * sizeof *offs);
+  int rc = ETHC_ERR_NOMEM;
+  if (!pairs || !offs || bytes_buf_reserve(&vals, n * 112)) goto done;
+  size_t k = 0;
+  for (size_t i = 0; i < s->cap; i++) {
+    acct_t *x = s->accts[i];
+    if (!x || !x->exists) continue;
+    ethc_hash_t sr;
+    if ((rc = storage_root(x, &sr))) goto done;
+    if (!x->addr_hash_valid) {
+      keccak256(x->addr.bytes, 20, x->addr_hash.bytes);
+      x->addr_hash_valid = true;
+    }
+    memcpy(pairs[k].key, x->addr_hash.bytes, 32);
+    offs[k] = vals.len;
+    size_t l = rlp_list_begin(&vals);
+    rlp_put_u64(&vals, x->nonce);
+    rlp_put_u256(&vals, &x->balance);
+    rlp_put_bytes(&vals, sr.bytes, 32);
+    const ethc_hash_t *ch = x->code == &empty_code ? &STATE_EMPTY_CODE_HASH : &x->code->hash;
+    rlp_put_bytes(&vals, ch->bytes, 32);
+    if ((rc = rlp_list_end(&vals, l))) goto done;
+    pairs[k].value_len = vals.len - offs[k];
+    k++;
+  }
+  /* vals may have moved while growing: point the pairs at it only now. */
+  for (size_t i = 0; i < k; i++) pairs[i].value = vals.data + offs[i];
+  rc = state_trie_root(pairs, k, out);
+done:
+  free(pairs);
+  free(offs);
+  bytes_buf_free(&vals);
+  return rc;
+}
+
+/* ---- iteration ---- */
+
+int state_foreach_account(state_t *s, state_account_fn fn, void *ctx) {
+  for (size_t i = 0; i < s->cap; i++) {
+    acct_t *x = s->accts[i];
+    if (!x || !x->exists) continue;
+    int rc = fn(ctx, &x->addr, x->nonce, &x->balance, x->code->data, x->code->size);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
+int state_foreach_slot(state_t *s, const ethc_address_t *a, state_slot_fn fn, void *ctx) {
+  acct_t *x = find(s, a);
+  if (!x || !x->exists || !x->storage) return 0;
+  for (size_t i = 0; i < x->storage->cap; i++) {
+    slot_t *sl = &x->storage->slots[i];
+    if (!sl->used || u256_is_zero(&sl->value)) continue;
+    int rc = fn(ctx, &sl->key, &sl->value);
+    if (rc) return rc;
+  }
+  return 0;
+}

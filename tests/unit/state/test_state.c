@@ -1,0 +1,285 @@
+/* Unit tests for the in-memory world state (src/state): accounts, storage, the
+ * journal (snapshot/revert of every kind of change), per-transaction sets, commit
+ * with EIP-161 clearing, clone, and state/storage roots against known values. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "ethc/bytes.h"
+#include "ethc/error.h"
+#include "ethc/keccak.h"
+#include "ethc/state.h"
+
+static ethc_address_t addr(const char *hex) {
+  ethc_address_t a;
+  hex_decode_fixed(hex, true, a.bytes, 20);
+  return a;
+}
+static ethc_hash_t hash(const char *hex) {
+  ethc_hash_t h;
+  hex_decode_fixed(hex, true, h.bytes, 32);
+  return h;
+}
+
+static void test_roots(void) {
+  state_t *s = state_new();
+  ethc_hash_t r;
+  CHECK(state_root(s, &r) == 0);
+  CHECK(ethc_hash_eq(&r, &STATE_EMPTY_ROOT));
+  /* Pre-state of GeneralStateTests stExample/accessListExample (its Byzantium case is
+   * an invalid tx, so the expected post root is the pre-state root). */
+  ethc_address_t a = addr("0x095e7baea6a6c7c4c2dfeb977efac326af552d87");
+  ethc_address_t b = addr("0xa94f5374fce5edbc8e2a8697c15331677e6ebf0b");
+  u256_t bal;
+  u256_from_string(&bal, "0x0de0b6b3a7640000");
+  uint8_t code[] = {0x60, 0x01, 0x60, 0x01, 0x01, 0x60, 0x00, 0x55, 0x00};
+  CHECK(state_set_balance(s, &a, &bal) == 0);
+  CHECK(state_set_code(s, &a, code, sizeof code) == 0);
+  CHECK(state_set_balance(s, &b, &bal) == 0);
+  state_commit(s, false);
+  CHECK(state_root(s, &r) == 0);
+  ethc_hash_t want = hash("0x23af372a0ccfd6a662f86652c982d9c769c0eb240428d6b124acd73a84057da5");
+  CHECK(ethc_hash_eq(&r, &want));
+  /* Storage: a single slot 0 = 1 gives the well-known root of {keccak(0): 0x01}. */
+  u256_t k0 = U256_ZERO, one = U256_ONE;
+  CHECK(state_set_storage(s, &a, &k0, &one, NULL, NULL) == 0);
+  ethc_hash_t sr;
+  CHECK(state_storage_root(s, &a, &sr) == 0);
+  /* Compare with the trie builder fed by hand: keccak(be32(0)) -> rlp(1) = 0x01. */
+  state_trie_pair_t p;
+  uint8_t kb[32] = {0};
+  keccak256(kb, 32, p.key);
+  uint8_t v = 1;
+  p.value = &v;
+  p.value_len = 1;
+  ethc_hash_t direct;
+  CHECK(state_trie_root(&p, 1, &direct) == 0);
+  CHECK(ethc_hash_eq(&sr, &direct));
+  CHECK(!ethc_hash_eq(&sr, &STATE_EMPTY_ROOT));
+  /* Writing zero removes the slot from the trie. */
+  u256_t zero = U256_ZERO;
+  CHECK(state_set_storage(s, &a, &k0, &zero, NULL, NULL) == 0);
+  CHECK(state_storage_root(s, &a, &sr) == 0);
+  CHECK(ethc_hash_eq(&sr, &STATE_EMPTY_ROOT));
+  state_free(s);
+}
+
+static void test_trie_known(void) {
+  /* Two keys differing in the first nibble, values short: a branch at the root. */
+  state_trie_pair_t p[3];
+  memset(p, 0, sizeof p);
+  p[0].key[0] = 0x10;
+  p[1].key[0] = 0x20;
+  uint8_t v = 0x01;
+  p[0].value = p[1].value = &v;
+  p[0].value_len = p[1].value_len = 1;
+  ethc_hash_t r1, r2;
+  CHECK(state_trie_root(p, 2, &r1) == 0);
+  /* Order of input does not matter. */
+  state_trie_pair_t q[2] = {p[1], p[0]};
+  CHECK(state_trie_root(q, 2, &r2) == 0);
+  CHECK(ethc_hash_eq(&r1, &r2));
+  /* Duplicate keys are rejected, not crashed on. */
+  p[2] = p[0];
+  state_trie_pair_t d[2] = {p[0], p[2]};
+  CHECK(state_trie_root(d, 2, &r1) == ETHC_ERR_INVALID);
+}
+
+static void test_journal(void) {
+  state_t *s = state_new();
+  ethc_address_t a = addr("0x1000000000000000000000000000000000000001");
+  ethc_address_t c = addr("0x2000000000000000000000000000000000000002");
+  u256_t ten = u256_from_u64(10), three = u256_from_u64(3), v;
+  CHECK(!state_exists(s, &a));
+  CHECK(state_is_dead(s, &a));
+  CHECK(state_set_balance(s, &a, &ten) == 0);
+  CHECK(state_exists(s, &a));
+  state_commit(s, true);
+  ethc_hash_t root0;
+  state_root(s, &root0);
+
+  size_t snap = state_snapshot(s);
+  CHECK(state_sub_balance(s, &a, &three) == 0);
+  CHECK(state_sub_balance(s, &a, &ten) == ETHC_ERR_INVALID);
+  state_get_balance(s, &a, &v);
+  CHECK(v.w[0] == 7);
+  CHECK(state_add_balance(s, &c, &three) == 0);
+  CHECK(state_set_nonce(s, &a, 5) == 0);
+  uint8_t code[] = {0x00};
+  CHECK(state_set_code(s, &a, code, 1) == 0);
+  CHECK(state_has_collision(s, &a));
+  u256_t key = u256_from_u64(7), prev, orig;
+  CHECK(state_set_storage(s, &a, &key, &ten, &prev, &orig) == 0);
+  CHECK(u256_is_zero(&prev) && u256_is_zero(&orig));
+  CHECK(state_set_storage(s, &a, &key, &three, &prev, &orig) == 0);
+  CHECK(prev.w[0] == 10 && u256_is_zero(&orig));
+  CHECK(!state_warm_account(s, &c));
+  CHECK(state_warm_account(s, &c));
+  CHECK(!state_warm_slot(s, &a, &key));
+  CHECK(state_warm_slot(s, &a, &key));
+  CHECK(state_set_transient(s, &a, &key, &ten) == 0);
+  state_get_transient(s, &a, &key, &v);
+  CHECK(v.w[0] == 10);
+  ethc_hash_t topic = {{1}};
+  CHECK(state_add_log(s, &a, code, 1, &topic, 1) == 0);
+  CHECK(state_add_log(s, &a, code, 1, &topic, 5) == ETHC_ERR_INVALID);
+  CHECK(state_mark_destructed(s, &a));
+  CHECK(!state_mark_destructed(s, &a));
+  size_t n;
+  state_logs(s, &n);
+  CHECK(n == 1);
+
+  state_revert(s, snap);
+  state_get_balance(s, &a, &v);
+  CHECK(v.w[0] == 10);
+  CHECK(!state_exists(s, &c));
+  CHECK(state_get_nonce(s, &a) == 0);
+  CHECK(state_get_code_size(s, &a) == 0);
+  CHECK(!state_has_collision(s, &a));
+  state_get_storage(s, &a, &key, &v);
+  CHECK(u256_is_zero(&v));
+  CHECK(!state_warm_account(s, &c));
+  CHECK(!state_warm_slot(s, &a, &key));
+  state_get_transient(s, &a, &key, &v);
+  CHECK(u256_is_zero(&v));
+  state_logs(s, &n);
+  CHECK(n == 0);
+  CHECK(!state_is_destructed(s, &a));
+  ethc_hash_t r;
+  state_root(s, &r);
+  CHECK(ethc_hash_eq(&r, &root0));
+
+  /* Original values survive several writes and become current at commit. */
+  CHECK(state_set_storage(s, &a, &key, &ten, NULL, NULL) == 0);
+  state_commit(s, true);
+  CHECK(state_set_storage(s, &a, &key, &three, NULL, NULL) == 0);
+  state_get_original_storage(s, &a, &key, &v);
+  CHECK(v.w[0] == 10);
+  state_get_storage(s, &a, &key, &v);
+  CHECK(v.w[0] == 3);
+  state_commit(s, true);
+  state_get_original_storage(s, &a, &key, &v);
+  CHECK(v.w[0] == 3);
+  /* Warm sets and transient storage do not survive commit. */
+  CHECK(!state_warm_slot(s, &a, &key));
+  state_commit(s, true);
+  CHECK(!state_warm_slot(s, &a, &key));
+
+  /* Delete and revert restores storage and code. */
+  snap = state_snapshot(s);
+  CHECK(state_delete_account(s, &a) == 0);
+  CHECK(!state_exists(s, &a));
+  state_get_storage(s, &a, &key, &v);
+  CHECK(u256_is_zero(&v));
+  state_revert(s, snap);
+  state_get_storage(s, &a, &key, &v);
+  CHECK(v.w[0] == 3);
+  /* Create keeps the balance and clears the rest; EIP-6780 flag set. */
+  CHECK(state_create_account(s, &a) == 0);
+  CHECK(state_created_in_tx(s, &a));
+  state_get_balance(s, &a, &v);
+  CHECK(v.w[0] == 10);
+  state_get_storage(s, &a, &key, &v);
+  CHECK(u256_is_zero(&v));
+  state_commit(s, true);
+  CHECK(!state_created_in_tx(s, &a));
+  state_free(s);
+}
+
+static void test_clearing(void) {
+  state_t *s = state_new();
+  ethc_address_t e = addr("0x3000000000000000000000000000000000000003");
+  ethc_address_t rip = addr("0x0000000000000000000000000000000000000003");
+  ethc_address_t d = addr("0x4000000000000000000000000000000000000004");
+  u256_t zero = U256_ZERO, one = U256_ONE;
+  state_set_balance(s, &e, &zero);
+  state_set_balance(s, &rip, &zero);
+  state_set_balance(s, &d, &one);
+  state_commit(s, true);
+  CHECK(state_exists(s, &e) && state_is_empty(s, &e));
+  /* Touched-then-reverted: the account survives; RIPEMD-160 stays touched. */
+  size_t snap = state_snapshot(s);
+  state_touch(s, &e);
+  state_touch(s, &rip);
+  state_revert(s, snap);
+  state_mark_destructed(s, &d);
+  state_commit(s, true);
+  CHECK(state_exists(s, &e));
+  CHECK(!state_exists(s, &rip));
+  CHECK(!state_exists(s, &d));
+  /* Without clearing (pre-Spurious Dragon) touched empty accounts stay. */
+  state_touch(s, &e);
+  state_commit(s, false);
+  CHECK(state_exists(s, &e));
+  state_touch(s, &e);
+  state_commit(s, true);
+  CHECK(!state_exists(s, &e));
+  state_free(s);
+}
+
+static void test_clone(void) {
+  state_t *s = state_new();
+  ethc_address_t a = addr("0x1000000000000000000000000000000000000001");
+  u256_t key = U256_ONE, v = u256_from_u64(42);
+  uint8_t code[] = {0x60, 0x00};
+  state_set_code(s, &a, code, 2);
+  state_set_storage(s, &a, &key, &v, NULL, NULL);
+  state_commit(s, true);
+  ethc_hash_t r1, r2;
+  state_root(s, &r1);
+  state_t *c = state_clone(s);
+  CHECK(c != NULL);
+  state_root(c, &r2);
+  CHECK(ethc_hash_eq(&r1, &r2));
+  u256_t nv = u256_from_u64(1);
+  state_set_storage(c, &a, &key, &nv, NULL, NULL);
+  state_delete_account(c, &a);
+  state_commit(c, true);
+  state_free(c);
+  u256_t got;
+  state_get_storage(s, &a, &key, &got);
+  CHECK(got.w[0] == 42);
+  CHECK(state_get_code_size(s, &a) == 2);
+  state_root(s, &r2);
+  CHECK(ethc_hash_eq(&r1, &r2));
+  state_free(s);
+}
+
+static void test_many(void) {
+  /* Enough accounts and slots to force several table growths. */
+  state_t *s = state_new();
+  ethc_address_t a = {{0}};
+  for (uint32_t i = 0; i < 2000; i++) {
+    memcpy(a.bytes + 16, &i, 4);
+    u256_t b = u256_from_u64(i + 1);
+    CHECK_MSG(state_set_balance(s, &a, &b) == 0, "i=%u", i);
+    if (i < 50) {
+      for (uint32_t k = 0; k < 100; k++) {
+        u256_t key = u256_from_u64(k), val = u256_from_u64(k * i + 1);
+        state_set_storage(s, &a, &key, &val, NULL, NULL);
+      }
+    }
+  }
+  state_commit(s, true);
+  int bad = 0;
+  for (uint32_t i = 0; i < 2000; i++) {
+    memcpy(a.bytes + 16, &i, 4);
+    u256_t b;
+    state_get_balance(s, &a, &b);
+    if (b.w[0] != i + 1) bad++;
+  }
+  CHECK(bad == 0);
+  ethc_hash_t r;
+  CHECK(state_root(s, &r) == 0);
+  state_free(s);
+}
+
+int main(void) {
+  test_roots();
+  test_trie_known();
+  test_journal();
+  test_clearing();
+  test_clone();
+  test_many();
+  return check_summary();
+}
