@@ -8,6 +8,11 @@
 
 void keccak256(const uint8_t *data, size_t len, uint8_t out[32]);
 void keccak512(const uint8_t *data, size_t len, uint8_t out[64]);
+/* Fixed-size forms (one-word KECCAK256, trie nodes, Ethash items): the same
+ * digests as keccak256/keccak512 of 32 or 64 bytes, without length dispatch. */
+void keccak256_32(const uint8_t data[32], uint8_t out[32]);
+void keccak256_64(const uint8_t data[64], uint8_t out[32]);
+void keccak512_64(const uint8_t data[64], uint8_t out[64]);
 /* The permutation itself, exposed for benchmarks and incremental users. */
 void keccakf1600(uint64_t state[25]);
 
