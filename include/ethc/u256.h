@@ -18,7 +18,8 @@ typedef struct { uint64_t w[4]; } u256_t;
 #define U256_MAX ((u256_t){{UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX}})
 
 /* ---- carry-chain primitives (internal; names with a double underscore) ---- */
-#if defined(__has_builtin)
+/* U256_NO_BUILTIN_CARRY forces the portable code (used to test it). */
+#if defined(__has_builtin) && !defined(U256_NO_BUILTIN_CARRY)
 #if __has_builtin(__builtin_addcll) && __has_builtin(__builtin_subcll)
 #define U256__CARRY_ADDCLL 1
 #elif __has_builtin(__builtin_ia32_addcarryx_u64) && __has_builtin(__builtin_ia32_sbb_u64)
@@ -38,7 +39,7 @@ static inline uint64_t u256__addc(uint64_t a, uint64_t b, uint64_t c, uint64_t *
   *co = __builtin_ia32_addcarryx_u64((unsigned char)c, a, b, &s);
   return s;
 #else
-  unsigned __int128 t = (unsigned __int128)a + b + c;
+  __extension__ unsigned __int128 t = (unsigned __int128)a + b + c;
   *co = (uint64_t)(t >> 64);
   return (uint64_t)t;
 #endif
@@ -130,7 +131,7 @@ static inline void u256_neg(u256_t *r, const u256_t *a) {
 }
 /* Truncated schoolbook product: 6 full 64x64->128 and 4 low-half multiplies. */
 static inline void u256_mul(u256_t *r, const u256_t *a, const u256_t *b) {
-  typedef unsigned __int128 u128;
+  __extension__ typedef unsigned __int128 u128;
   const uint64_t a0 = a->w[0], a1 = a->w[1], a2 = a->w[2], a3 = a->w[3];
   const uint64_t b0 = b->w[0], b1 = b->w[1], b2 = b->w[2], b3 = b->w[3];
   u128 t;

@@ -10,9 +10,10 @@
 #include "check.h"
 
 uint64_t u256__reciprocal_2by1(uint64_t d);
+uint64_t u256__reciprocal_2by1_soft(uint64_t d); /* table + Newton, always built */
 uint64_t u256__reciprocal_3by2(uint64_t d1, uint64_t d0);
 
-typedef unsigned __int128 u128;
+__extension__ typedef unsigned __int128 u128;
 
 /* ---- helpers ---- */
 static u256_t H(const char *s) {
@@ -408,6 +409,7 @@ static void test_reciprocal(void) {
     if (i >= 6 && (i & 7) == 0) d = UINT64_C(0x8000000000000000) | ((uint64_t)(i >> 3) << 8) | (rnd() & 0xff);
     const u128 want = (~(u128)0) / d - ((u128)1 << 64);
     if (u256__reciprocal_2by1(d) != (uint64_t)want) bad++;
+    if (u256__reciprocal_2by1_soft(d) != (uint64_t)want) bad++;
     /* 3-by-2: floor((2^192 - 1) / <d, d0>) - 2^64, checked via v*<d,d0> bounds */
     const uint64_t d0 = (i & 1) ? rnd() : (i & 2 ? UINT64_MAX : 0);
     const uint64_t v = u256__reciprocal_3by2(d, d0);
