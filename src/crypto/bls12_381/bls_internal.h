@@ -1,0 +1,268 @@
+/* BLS12-381 internals shared by the files of src/crypto/bls12_381: field
+ * elements in Montgomery form (6x64-bit limbs, CIOS with unsigned __int128),
+ * the Fp2/Fp6/Fp12 tower, G1/G2 Jacobian points. Curve per EIP-2537. */
+#ifndef BLS_INTERNAL_H
+#define BLS_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef unsigned __int128 u128;
+
+typedef struct { uint64_t l[6]; } fp_t;
+typedef struct { fp_t c0, c1; } fp2_t;         /* c0 + c1 u, u^2 = -1 */
+typedef struct { fp2_t c0, c1, c2; } fp6_t;    /* c0 + c1 v + c2 v^2, v^3 = 1 + u */
+typedef struct { fp6_t c0, c1; } fp12_t;       /* c0 + c1 w, w^2 = v */
+
+/* Jacobian points: (X/Z^2, Y/Z^3); Z = 0 is the point at infinity. */
+typedef struct { fp_t x, y, z; } g1_t;
+typedef struct { fp2_t x, y, z; } g2_t;
+/* Affine points with an explicit infinity flag. */
+typedef struct { fp_t x, y; bool inf; } g1_aff_t;
+typedef struct { fp2_t x, y; bool inf; } g2_aff_t;
+
+#include "constants.h"
+
+static const uint64_t BLS_P[6] = BLS_P_LIMBS;
+
+/* ---------------------------------------------------------------- Fp ---- */
+
+static inline void fp_set_zero(fp_t *r) { memset(r, 0, sizeof *r); }
+static inline bool fp_is_zero(const fp_t *a) {
+  return (a->l[0] | a->l[1] | a->l[2] | a->l[3] | a->l[4] | a->l[5]) == 0;
+}
+static inline bool fp_eq(const fp_t *a, const fp_t *b) {
+  uint64_t d = 0;
+  for (int i = 0; i < 6; i++) d |= a->l[i] ^ b->l[i];
+  return d == 0;
+}
+
+/* r = a - p if a >= p (a < 2p), as a mask select. */
+static inline void fp_reduce_once(fp_t *r, const uint64_t a[6]) {
+  uint64_t d[6], borrow = 0;
+  for (int i = 0; i < 6; i++) {
+    u128 t = (u128)a[i] - BLS_P[i] - borrow;
+    d[i] = (uint64_t)t;
+    borrow = (uint64_t)(t >> 64) & 1;
+  }
+  uint64_t mask = 0 - borrow; /* all ones: a < p, keep a */
+  for (int i = 0; i < 6; i++) r->l[i] = (a[i] & mask) | (d[i] & ~mask);
+}
+
+static inline void fp_add(fp_t *r, const fp_t *a, const fp_t *b) {
+  uint64_t s[6], c = 0;
+  for (int i = 0; i < 6; i++) {
+    u128 t = (u128)a->l[i] + b->l[i] + c;
+    s[i] = (uint64_t)t;
+    c = (uint64_t)(t >> 64);
+  }
+  fp_reduce_once(r, s);
+}
+
+static inline void fp_sub(fp_t *r, const fp_t *a, const fp_t *b) {
+  uint64_t s[6], borrow = 0;
+  for (int i = 0; i < 6; i++) {
+    u128 t = (u128)a->l[i] - b->l[i] - borrow;
+    s[i] = (uint64_t)t;
+    borrow = (uint64_t)(t >> 64) & 1;
+  }
+  uint64_t mask = 0 - borrow, c = 0;
+  for (int i = 0; i < 6; i++) {
+    u128 t = (u128)s[i] + (BLS_P[i] & mask) + c;
+    r->l[i] = (uint64_t)t;
+    c = (uint64_t)(t >> 64);
+  }
+}
+
+static inline void fp_dbl(fp_t *r, const fp_t *a) { fp_add(r, a, a); }
+
+static inline void fp_neg(fp_t *r, const fp_t *a) {
+  fp_t z;
+  fp_set_zero(&z);
+  fp_sub(r, &z, a);
+}
+
+/* Montgomery product, CIOS without the extra carry word (valid because the top
+ * limb of p is below 2^63 - 1). */
+static inline void fp_mul(fp_t *r, const fp_t *a, const fp_t *b) {
+  uint64_t t[6] = {0, 0, 0, 0, 0, 0};
+  for (int i = 0; i < 6; i++) {
+    uint64_t bi = b->l[i];
+    u128 s = (u128)a->l[0] * bi + t[0];
+    uint64_t A = (uint64_t)(s >> 64);
+    t[0] = (uint64_t)s;
+    uint64_t m = t[0] * BLS_P_INV;
+    u128 c2 = (u128)m * BLS_P[0] + t[0];
+    uint64_t C = (uint64_t)(c2 >> 64);
+    for (int j = 1; j < 6; j++) {
+      s = (u128)a->l[j] * bi + t[j] + A;
+      A = (uint64_t)(s >> 64);
+      c2 = (u128)m * BLS_P[j] + (uint64_t)s + C;
+      C = (uint64_t)(c2 >> 64);
+      t[j - 1] = (uint64_t)c2;
+    }
+    t[5] = C + A;
+  }
+  fp_reduce_once(r, t);
+}
+
+static inline void fp_sqr(fp_t *r, const fp_t *a) { fp_mul(r, a, a); }
+
+/* Small-constant multiples. */
+static inline void fp_mul_small(fp_t *r, const fp_t *a, unsigned k) {
+  fp_t acc, base = *a;
+  fp_set_zero(&acc);
+  while (k) {
+    if (k & 1) fp_add(&acc, &acc, &base);
+    k >>= 1;
+    if (k) fp_dbl(&base, &base);
+  }
+  *r = acc;
+}
+
+void fp_pow(fp_t *r, const fp_t *a, const uint64_t e[6]);
+void fp_inv(fp_t *r, const fp_t *a);              /* 0 -> 0 */
+bool fp_sqrt(fp_t *r, const fp_t *a);             /* false if not a square */
+bool fp_is_square(const fp_t *a);
+void fp_from_plain(fp_t *r, const uint64_t a[6]); /* to Montgomery */
+void fp_to_plain(uint64_t r[6], const fp_t *a);
+/* 48 big-endian bytes -> element; false if >= p. */
+bool fp_from_be48(fp_t *r, const uint8_t in[48]);
+void fp_to_be48(uint8_t out[48], const fp_t *a);
+bool fp_sgn0(const fp_t *a);                      /* parity of the plain value */
+bool fp_lex_largest(const fp_t *a);               /* plain value > (p-1)/2 */
+
+/* ---------------------------------------------------------------- Fp2 --- */
+
+static inline void fp2_set_zero(fp2_t *r) { memset(r, 0, sizeof *r); }
+static inline void fp2_set_one(fp2_t *r) { r->c0 = BLS_ONE; fp_set_zero(&r->c1); }
+static inline bool fp2_is_zero(const fp2_t *a) { return fp_is_zero(&a->c0) && fp_is_zero(&a->c1); }
+static inline bool fp2_eq(const fp2_t *a, const fp2_t *b) { return fp_eq(&a->c0, &b->c0) && fp_eq(&a->c1, &b->c1); }
+static inline void fp2_add(fp2_t *r, const fp2_t *a, const fp2_t *b) {
+  fp_add(&r->c0, &a->c0, &b->c0);
+  fp_add(&r->c1, &a->c1, &b->c1);
+}
+static inline void fp2_sub(fp2_t *r, const fp2_t *a, const fp2_t *b) {
+  fp_sub(&r->c0, &a->c0, &b->c0);
+  fp_sub(&r->c1, &a->c1, &b->c1);
+}
+static inline void fp2_dbl(fp2_t *r, const fp2_t *a) { fp2_add(r, a, a); }
+static inline void fp2_neg(fp2_t *r, const fp2_t *a) {
+  fp_neg(&r->c0, &a->c0);
+  fp_neg(&r->c1, &a->c1);
+}
+static inline void fp2_conj(fp2_t *r, const fp2_t *a) {
+  r->c0 = a->c0;
+  fp_neg(&r->c1, &a->c1);
+}
+static inline void fp2_mul(fp2_t *r, const fp2_t *a, const fp2_t *b) {
+  fp_t t0, t1, s0, s1;
+  fp_mul(&t0, &a->c0, &b->c0);
+  fp_mul(&t1, &a->c1, &b->c1);
+  fp_add(&s0, &a->c0, &a->c1);
+  fp_add(&s1, &b->c0, &b->c1);
+  fp_mul(&s0, &s0, &s1);
+  fp_sub(&r->c0, &t0, &t1);
+  fp_sub(&s0, &s0, &t0);
+  fp_sub(&r->c1, &s0, &t1);
+}
+static inline void fp2_sqr(fp2_t *r, const fp2_t *a) {
+  fp_t s, d, m;
+  fp_add(&s, &a->c0, &a->c1);
+  fp_sub(&d, &a->c0, &a->c1);
+  fp_mul(&m, &a->c0, &a->c1);
+  fp_mul(&r->c0, &s, &d);
+  fp_dbl(&r->c1, &m);
+}
+static inline void fp2_mul_fp(fp2_t *r, const fp2_t *a, const fp_t *b) {
+  fp_mul(&r->c0, &a->c0, b);
+  fp_mul(&r->c1, &a->c1, b);
+}
+/* r = a * (1 + u) */
+static inline void fp2_mul_xi(fp2_t *r, const fp2_t *a) {
+  fp_t t;
+  fp_sub(&t, &a->c0, &a->c1);
+  fp_add(&r->c1, &a->c0, &a->c1);
+  r->c0 = t;
+}
+static inline void fp2_mul_small(fp2_t *r, const fp2_t *a, unsigned k) {
+  fp_mul_small(&r->c0, &a->c0, k);
+  fp_mul_small(&r->c1, &a->c1, k);
+}
+void fp2_inv(fp2_t *r, const fp2_t *a);
+void fp2_pow(fp2_t *r, const fp2_t *a, const uint64_t *e, int nlimbs);
+bool fp2_sqrt(fp2_t *r, const fp2_t *a);
+bool fp2_is_square(const fp2_t *a);
+bool fp2_sgn0(const fp2_t *a);
+bool fp2_lex_largest(const fp2_t *a);
+
+/* ------------------------------------------------------- Fp6 / Fp12 ---- */
+
+void fp6_add(fp6_t *r, const fp6_t *a, const fp6_t *b);
+void fp6_sub(fp6_t *r, const fp6_t *a, const fp6_t *b);
+void fp6_neg(fp6_t *r, const fp6_t *a);
+void fp6_mul(fp6_t *r, const fp6_t *a, const fp6_t *b);
+void fp6_sqr(fp6_t *r, const fp6_t *a);
+void fp6_mul_v(fp6_t *r, const fp6_t *a);
+void fp6_inv(fp6_t *r, const fp6_t *a);
+
+void fp12_set_one(fp12_t *r);
+bool fp12_is_one(const fp12_t *a);
+bool fp12_eq(const fp12_t *a, const fp12_t *b);
+void fp12_mul(fp12_t *r, const fp12_t *a, const fp12_t *b);
+void fp12_sqr(fp12_t *r, const fp12_t *a);
+void fp12_conj(fp12_t *r, const fp12_t *a);
+void fp12_inv(fp12_t *r, const fp12_t *a);
+void fp12_frob(fp12_t *r, const fp12_t *a, int n); /* n = 1, 2, 3 */
+void fp12_cyclo_sqr(fp12_t *r, const fp12_t *a);
+/* f *= line with nonzero coefficients l0 (at 1), l1 (at v), l2 (at v w). */
+void fp12_mul_line(fp12_t *f, const fp2_t *l0, const fp2_t *l1, const fp2_t *l2);
+
+/* ------------------------------------------------------------ curves ---- */
+
+void g1_set_inf(g1_t *r);
+bool g1_is_inf(const g1_t *a);
+void g1_from_aff(g1_t *r, const g1_aff_t *a);
+void g1_to_aff(g1_aff_t *r, const g1_t *a);
+void g1_dbl(g1_t *r, const g1_t *a);
+void g1_add(g1_t *r, const g1_t *a, const g1_t *b);
+void g1_add_aff(g1_t *r, const g1_t *a, const g1_aff_t *b);
+void g1_neg(g1_t *r, const g1_t *a);
+bool g1_eq(const g1_t *a, const g1_t *b);
+bool g1_aff_on_curve(const g1_aff_t *a);
+/* r = k * a, k little-endian 64-bit words (nwords). */
+void g1_mul(g1_t *r, const g1_t *a, const uint64_t *k, int nwords);
+bool g1_in_subgroup(const g1_t *a);
+void g1_generator(g1_t *r);
+
+void g2_set_inf(g2_t *r);
+bool g2_is_inf(const g2_t *a);
+void g2_from_aff(g2_t *r, const g2_aff_t *a);
+void g2_to_aff(g2_aff_t *r, const g2_t *a);
+void g2_dbl(g2_t *r, const g2_t *a);
+void g2_add(g2_t *r, const g2_t *a, const g2_t *b);
+void g2_add_aff(g2_t *r, const g2_t *a, const g2_aff_t *b);
+void g2_neg(g2_t *r, const g2_t *a);
+bool g2_eq(const g2_t *a, const g2_t *b);
+bool g2_aff_on_curve(const g2_aff_t *a);
+void g2_mul(g2_t *r, const g2_t *a, const uint64_t *k, int nwords);
+bool g2_in_subgroup(const g2_t *a);
+void g2_psi(g2_t *r, const g2_t *a);
+void g2_generator(g2_t *r);
+
+/* MSM: r = sum k_i * P_i, scalars 4 little-endian words each. */
+void g1_msm(g1_t *r, const g1_aff_t *pts, const uint64_t (*k)[4], size_t n);
+void g2_msm(g2_t *r, const g2_aff_t *pts, const uint64_t (*k)[4], size_t n);
+
+/* Pairing: true if prod e(P_i, Q_i) == 1. Infinity pairs are skipped. */
+bool bls_pairing_check(const g1_aff_t *p, const g2_aff_t *q, size_t n);
+/* f = prod of Miller loops (without final exponentiation). */
+void bls_miller_loop_n(fp12_t *f, const g1_aff_t *p, const g2_aff_t *q, size_t n);
+void bls_final_exp(fp12_t *r, const fp12_t *f);
+
+void bls_map_to_g1(g1_t *r, const fp_t *u);
+void bls_map_to_g2(g2_t *r, const fp2_t *u);
+
+#endif

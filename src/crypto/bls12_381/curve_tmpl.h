@@ -1,0 +1,276 @@
+/* Jacobian arithmetic for y^2 = x^3 + b (a = 0), instantiated for G1 (over Fp)
+ * and G2 (over Fp2) by g1.c and g2.c. Formulas: dbl-2009-l, add-2007-bl,
+ * madd-2007-bl (Explicit-Formulas Database). Not constant time. */
+
+void PF(set_inf)(PT *r) { memset(r, 0, sizeof *r); FE_SETONE(&r->x); FE_SETONE(&r->y); }
+bool PF(is_inf)(const PT *a) { return FE_ISZERO(&a->z); }
+
+void PF(from_aff)(PT *r, const AFF *a) {
+  if (a->inf) { PF(set_inf)(r); return; }
+  r->x = a->x;
+  r->y = a->y;
+  FE_SETONE(&r->z);
+}
+
+void PF(to_aff)(AFF *r, const PT *a) {
+  if (PF(is_inf)(a)) { memset(r, 0, sizeof *r); r->inf = true; return; }
+  FE zi, zi2, zi3;
+  FE_INV(&zi, &a->z);
+  FE_SQR(&zi2, &zi);
+  FE_MUL(&zi3, &zi2, &zi);
+  FE_MUL(&r->x, &a->x, &zi2);
+  FE_MUL(&r->y, &a->y, &zi3);
+  r->inf = false;
+}
+
+void PF(dbl)(PT *r, const PT *p) {
+  if (PF(is_inf)(p)) { *r = *p; return; }
+  FE A, B, C, D, E, F, t;
+  FE_SQR(&A, &p->x);
+  FE_SQR(&B, &p->y);
+  FE_SQR(&C, &B);
+  FE_ADD(&t, &p->x, &B);
+  FE_SQR(&t, &t);
+  FE_SUB(&t, &t, &A);
+  FE_SUB(&t, &t, &C);
+  FE_DBL(&D, &t);
+  FE_DBL(&E, &A);
+  FE_ADD(&E, &E, &A);
+  FE_SQR(&F, &E);
+  FE z3;
+  FE_MUL(&z3, &p->y, &p->z);
+  FE_DBL(&r->z, &z3);
+  FE_DBL(&t, &D);
+  FE_SUB(&r->x, &F, &t);
+  FE_SUB(&t, &D, &r->x);
+  FE_MUL(&t, &E, &t);
+  FE_DBL(&C, &C);
+  FE_DBL(&C, &C);
+  FE_DBL(&C, &C);
+  FE_SUB(&r->y, &t, &C);
+}
+
+void PF(add)(PT *r, const PT *p, const PT *q) {
+  if (PF(is_inf)(p)) { *r = *q; return; }
+  if (PF(is_inf)(q)) { *r = *p; return; }
+  FE z1z1, z2z2, u1, u2, s1, s2, h, i, j, rr, v, t;
+  FE_SQR(&z1z1, &p->z);
+  FE_SQR(&z2z2, &q->z);
+  FE_MUL(&u1, &p->x, &z2z2);
+  FE_MUL(&u2, &q->x, &z1z1);
+  FE_MUL(&s1, &p->y, &q->z);
+  FE_MUL(&s1, &s1, &z2z2);
+  FE_MUL(&s2, &q->y, &p->z);
+  FE_MUL(&s2, &s2, &z1z1);
+  FE_SUB(&h, &u2, &u1);
+  FE_SUB(&rr, &s2, &s1);
+  if (FE_ISZERO(&h)) {
+    if (FE_ISZERO(&rr)) { PF(dbl)(r, p); return; }
+    PF(set_inf)(r);
+    return;
+  }
+  FE_DBL(&rr, &rr);
+  FE_DBL(&i, &h);
+  FE_SQR(&i, &i);
+  FE_MUL(&j, &h, &i);
+  FE_MUL(&v, &u1, &i);
+  FE z3;
+  FE_ADD(&z3, &p->z, &q->z);
+  FE_SQR(&z3, &z3);
+  FE_SUB(&z3, &z3, &z1z1);
+  FE_SUB(&z3, &z3, &z2z2);
+  FE_MUL(&r->z, &z3, &h);
+  FE_SQR(&t, &rr);
+  FE_SUB(&t, &t, &j);
+  FE_SUB(&t, &t, &v);
+  FE_SUB(&r->x, &t, &v);
+  FE_SUB(&t, &v, &r->x);
+  FE_MUL(&t, &t, &rr);
+  FE_MUL(&s1, &s1, &j);
+  FE_DBL(&s1, &s1);
+  FE_SUB(&r->y, &t, &s1);
+}
+
+void PF(add_aff)(PT *r, const PT *p, const AFF *q) {
+  if (q->inf) { *r = *p; return; }
+  if (PF(is_inf)(p)) { PF(from_aff)(r, q); return; }
+  FE z1z1, u2, s2, h, hh, i, j, rr, v, t;
+  FE_SQR(&z1z1, &p->z);
+  FE_MUL(&u2, &q->x, &z1z1);
+  FE_MUL(&s2, &q->y, &p->z);
+  FE_MUL(&s2, &s2, &z1z1);
+  FE_SUB(&h, &u2, &p->x);
+  FE_SUB(&rr, &s2, &p->y);
+  if (FE_ISZERO(&h)) {
+    if (FE_ISZERO(&rr)) { PF(dbl)(r, p); return; }
+    PF(set_inf)(r);
+    return;
+  }
+  FE_DBL(&rr, &rr);
+  FE_SQR(&hh, &h);
+  FE_DBL(&i, &hh);
+  FE_DBL(&i, &i);
+  FE_MUL(&j, &h, &i);
+  FE_MUL(&v, &p->x, &i);
+  FE y1j;
+  FE_MUL(&y1j, &p->y, &j);
+  FE_DBL(&y1j, &y1j);
+  FE z3;
+  FE_ADD(&z3, &p->z, &h);
+  FE_SQR(&z3, &z3);
+  FE_SUB(&z3, &z3, &z1z1);
+  FE_SUB(&r->z, &z3, &hh);
+  FE_SQR(&t, &rr);
+  FE_SUB(&t, &t, &j);
+  FE_SUB(&t, &t, &v);
+  FE_SUB(&r->x, &t, &v);
+  FE_SUB(&t, &v, &r->x);
+  FE_MUL(&t, &t, &rr);
+  FE_SUB(&r->y, &t, &y1j);
+}
+
+void PF(neg)(PT *r, const PT *a) {
+  *r = *a;
+  FE_NEG(&r->y, &a->y);
+}
+
+bool PF(eq)(const PT *a, const PT *b) {
+  bool ia = PF(is_inf)(a), ib = PF(is_inf)(b);
+  if (ia || ib) return ia && ib;
+  FE z1z1, z2z2, t1, t2;
+  FE_SQR(&z1z1, &a->z);
+  FE_SQR(&z2z2, &b->z);
+  FE_MUL(&t1, &a->x, &z2z2);
+  FE_MUL(&t2, &b->x, &z1z1);
+  if (!FE_EQ(&t1, &t2)) return false;
+  FE_MUL(&t1, &a->y, &z2z2);
+  FE_MUL(&t1, &t1, &b->z);
+  FE_MUL(&t2, &b->y, &z1z1);
+  FE_MUL(&t2, &t2, &a->z);
+  return FE_EQ(&t1, &t2);
+}
+
+bool PF(aff_on_curve)(const AFF *a) {
+  if (a->inf) return true;
+  FE l, rr;
+  FE_SQR(&l, &a->y);
+  FE_SQR(&rr, &a->x);
+  FE_MUL(&rr, &rr, &a->x);
+  FE_ADD(&rr, &rr, &CURVE_B);
+  return FE_EQ(&l, &rr);
+}
+
+void PF(mul)(PT *r, const PT *a, const uint64_t *k, int nwords) {
+  PT tbl[16], acc;
+  PF(set_inf)(&tbl[0]);
+  tbl[1] = *a;
+  for (int i = 2; i < 16; i++) {
+    if (i & 1) PF(add)(&tbl[i], &tbl[i - 1], a);
+    else PF(dbl)(&tbl[i], &tbl[i / 2]);
+  }
+  PF(set_inf)(&acc);
+  bool started = false;
+  for (int i = nwords - 1; i >= 0; i--) {
+    for (int s = 60; s >= 0; s -= 4) {
+      unsigned d = (unsigned)(k[i] >> s) & 15;
+      if (started) {
+        PF(dbl)(&acc, &acc); PF(dbl)(&acc, &acc); PF(dbl)(&acc, &acc); PF(dbl)(&acc, &acc);
+      }
+      if (d) {
+        if (started) PF(add)(&acc, &acc, &tbl[d]);
+        else acc = tbl[d];
+        started = true;
+      }
+    }
+  }
+  *r = acc;
+}
+
+/* Multi-scalar multiplication: naive for tiny n, else Pippenger's bucket method
+ * with signed (Booth-like) window digits, Jacobian buckets and running-sum
+ * reduction. Scalars are 256-bit little-endian words, not reduced. */
+static unsigned PF(msm_window)(size_t n) {
+  unsigned lg = 0;
+  while (((size_t)1 << (lg + 1)) <= n) lg++;
+  if (lg < 4) return 3;
+  if (lg < 10) return lg - 1 > 4 ? lg - 2 : 4;
+  return lg * 2 / 3 + 2 > 15 ? 15 : lg * 2 / 3 + 2;
+}
+
+static int PF(msm_digit)(const uint64_t k[4], unsigned bit, unsigned c) {
+  /* c bits of k starting at `bit` (bits past 255 are zero) */
+  if (bit >= 256) return 0;
+  unsigned w = bit / 64, s = bit % 64;
+  uint64_t v = k[w] >> s;
+  if (s + c > 64 && w + 1 < 4) v |= k[w + 1] << (64 - s);
+  return (int)(v & (((uint64_t)1 << c) - 1));
+}
+
+void PF(msm)(PT *r, const AFF *pts, const uint64_t (*k)[4], size_t n) {
+  PF(set_inf)(r);
+  if (n == 0) return;
+  if (n < 4) {
+    for (size_t i = 0; i < n; i++) {
+      PT p, q;
+      PF(from_aff)(&p, &pts[i]);
+      PF(mul)(&q, &p, k[i], 4);
+      PF(add)(r, r, &q);
+    }
+    return;
+  }
+  unsigned c = PF(msm_window)(n);
+  unsigned nwin = (256 + c - 1) / c + 1;
+  size_t nb = (size_t)1 << (c - 1);
+  PT *buckets = malloc(nb * sizeof *buckets);
+  int16_t *digits16 = malloc(n * nwin * sizeof *digits16);
+  if (!buckets || !digits16) {
+    free(buckets);
+    free(digits16);
+    for (size_t i = 0; i < n; i++) {
+      PT p, q;
+      PF(from_aff)(&p, &pts[i]);
+      PF(mul)(&q, &p, k[i], 4);
+      PF(add)(r, r, &q);
+    }
+    return;
+  }
+  /* signed digits in [-2^(c-1), 2^(c-1)] */
+  for (size_t i = 0; i < n; i++) {
+    int carry = 0;
+    for (unsigned w = 0; w < nwin; w++) {
+      int d = PF(msm_digit)(k[i], w * c, c) + carry;
+      if (d > (1 << (c - 1))) { d -= 1 << c; carry = 1; }
+      else carry = 0;
+      digits16[i * nwin + w] = (int16_t)d;
+    }
+  }
+  for (int w = (int)nwin - 1; w >= 0; w--) {
+    if (w != (int)nwin - 1)
+      for (unsigned j = 0; j < c; j++) PF(dbl)(r, r);
+    for (size_t b = 0; b < nb; b++) PF(set_inf)(&buckets[b]);
+    bool any = false;
+    for (size_t i = 0; i < n; i++) {
+      int d = digits16[i * nwin + w];
+      if (d == 0 || pts[i].inf) continue;
+      any = true;
+      if (d > 0) {
+        PF(add_aff)(&buckets[d - 1], &buckets[d - 1], &pts[i]);
+      } else {
+        AFF q = pts[i];
+        FE_NEG(&q.y, &q.y);
+        PF(add_aff)(&buckets[-d - 1], &buckets[-d - 1], &q);
+      }
+    }
+    if (!any) continue;
+    PT sum, acc;
+    PF(set_inf)(&sum);
+    PF(set_inf)(&acc);
+    for (size_t b = nb; b-- > 0;) {
+      PF(add)(&sum, &sum, &buckets[b]);
+      PF(add)(&acc, &acc, &sum);
+    }
+    PF(add)(r, r, &acc);
+  }
+  free(buckets);
+  free(digits16);
+}

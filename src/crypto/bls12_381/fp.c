@@ -1,0 +1,187 @@
+/* BLS12-381 base field Fp and its quadratic extension Fp2 = Fp[u]/(u^2+1):
+ * exponentiation, inversion, square roots (p = 3 mod 4), byte conversion and
+ * the sgn0 / lexicographic sign conventions of RFC 9380 and the ZCash format. */
+#include "bls_internal.h"
+
+void fp_pow(fp_t *r, const fp_t *a, const uint64_t e[6]) {
+  /* 4-bit fixed window. */
+  fp_t tbl[16], acc;
+  tbl[0] = BLS_ONE;
+  tbl[1] = *a;
+  for (int i = 2; i < 16; i++) fp_mul(&tbl[i], &tbl[i - 1], a);
+  acc = BLS_ONE;
+  bool started = false;
+  for (int i = 5; i >= 0; i--) {
+    for (int s = 60; s >= 0; s -= 4) {
+      unsigned d = (unsigned)(e[i] >> s) & 15;
+      if (started) {
+        fp_sqr(&acc, &acc); fp_sqr(&acc, &acc); fp_sqr(&acc, &acc); fp_sqr(&acc, &acc);
+      }
+      if (d) {
+        if (started) fp_mul(&acc, &acc, &tbl[d]);
+        else acc = tbl[d];
+        started = true;
+      }
+    }
+  }
+  *r = acc;
+}
+
+void fp_inv(fp_t *r, const fp_t *a) { fp_pow(r, a, BLS_EXP_P_MINUS_2); }
+
+bool fp_sqrt(fp_t *r, const fp_t *a) {
+  fp_t s, c;
+  fp_pow(&s, a, BLS_EXP_SQRT);
+  fp_sqr(&c, &s);
+  if (!fp_eq(&c, a)) return false;
+  *r = s;
+  return true;
+}
+
+bool fp_is_square(const fp_t *a) {
+  if (fp_is_zero(a)) return true;
+  fp_t t;
+  fp_pow(&t, a, BLS_EXP_LEGENDRE);
+  return fp_eq(&t, &BLS_ONE);
+}
+
+void fp_from_plain(fp_t *r, const uint64_t a[6]) {
+  fp_t t;
+  memcpy(t.l, a, sizeof t.l);
+  fp_mul(r, &t, &BLS_R2);
+}
+
+void fp_to_plain(uint64_t r[6], const fp_t *a) {
+  fp_t one = {{1, 0, 0, 0, 0, 0}}, t;
+  fp_mul(&t, a, &one);
+  memcpy(r, t.l, sizeof t.l);
+}
+
+bool fp_from_be48(fp_t *r, const uint8_t in[48]) {
+  uint64_t w[6];
+  for (int i = 0; i < 6; i++) {
+    uint64_t v = 0;
+    for (int j = 0; j < 8; j++) v = (v << 8) | in[(5 - i) * 8 + j];
+    w[i] = v;
+  }
+  /* reject w >= p */
+  for (int i = 5; i >= 0; i--) {
+    if (w[i] < BLS_P[i]) break;
+    if (w[i] > BLS_P[i] || i == 0) return false;
+  }
+  fp_from_plain(r, w);
+  return true;
+}
+
+void fp_to_be48(uint8_t out[48], const fp_t *a) {
+  uint64_t w[6];
+  fp_to_plain(w, a);
+  for (int i = 0; i < 6; i++)
+    for (int j = 0; j < 8; j++) out[(5 - i) * 8 + j] = (uint8_t)(w[i] >> (56 - 8 * j));
+}
+
+bool fp_sgn0(const fp_t *a) {
+  uint64_t w[6];
+  fp_to_plain(w, a);
+  return w[0] & 1;
+}
+
+bool fp_lex_largest(const fp_t *a) {
+  /* plain(a) > (p-1)/2  <=>  2*plain(a) > p-1  <=> 2a >= p (a < p) */
+  uint64_t w[6], d[7], c = 0;
+  fp_to_plain(w, a);
+  for (int i = 0; i < 6; i++) {
+    d[i] = (w[i] << 1) | c;
+    c = w[i] >> 63;
+  }
+  d[6] = c;
+  if (d[6]) return true;
+  for (int i = 5; i >= 0; i--) {
+    if (d[i] > BLS_P[i]) return true;
+    if (d[i] < BLS_P[i]) return false;
+  }
+  return true; /* equal: impossible for odd p */
+}
+
+/* ---------------------------------------------------------------- Fp2 --- */
+
+void fp2_inv(fp2_t *r, const fp2_t *a) {
+  fp_t t0, t1;
+  fp_sqr(&t0, &a->c0);
+  fp_sqr(&t1, &a->c1);
+  fp_add(&t0, &t0, &t1);
+  fp_inv(&t1, &t0);
+  fp_mul(&r->c0, &a->c0, &t1);
+  fp_mul(&t0, &a->c1, &t1);
+  fp_neg(&r->c1, &t0);
+}
+
+void fp2_pow(fp2_t *r, const fp2_t *a, const uint64_t *e, int nlimbs) {
+  fp2_t tbl[16], acc;
+  fp2_set_one(&tbl[0]);
+  tbl[1] = *a;
+  for (int i = 2; i < 16; i++) fp2_mul(&tbl[i], &tbl[i - 1], a);
+  fp2_set_one(&acc);
+  bool started = false;
+  for (int i = nlimbs - 1; i >= 0; i--) {
+    for (int s = 60; s >= 0; s -= 4) {
+      unsigned d = (unsigned)(e[i] >> s) & 15;
+      if (started) {
+        fp2_sqr(&acc, &acc); fp2_sqr(&acc, &acc); fp2_sqr(&acc, &acc); fp2_sqr(&acc, &acc);
+      }
+      if (d) {
+        if (started) fp2_mul(&acc, &acc, &tbl[d]);
+        else acc = tbl[d];
+        started = true;
+      }
+    }
+  }
+  *r = acc;
+}
+
+bool fp2_is_square(const fp2_t *a) {
+  fp_t t0, t1;
+  fp_sqr(&t0, &a->c0);
+  fp_sqr(&t1, &a->c1);
+  fp_add(&t0, &t0, &t1);
+  return fp_is_square(&t0);
+}
+
+/* Square root for p = 3 mod 4 (Adj & Rodriguez-Henriquez, algorithm 9). */
+bool fp2_sqrt(fp2_t *r, const fp2_t *a) {
+  if (fp2_is_zero(a)) { fp2_set_zero(r); return true; }
+  fp2_t a1, alpha, x0, t, minus_one;
+  fp2_pow(&a1, a, BLS_EXP_P_MINUS_3_DIV_4, 6);
+  fp2_mul(&x0, &a1, a);      /* x0 = a^((p+1)/4) */
+  fp2_mul(&alpha, &a1, &x0); /* alpha = a^((p-1)/2) */
+  fp2_set_one(&minus_one);
+  fp2_neg(&minus_one, &minus_one);
+  if (fp2_eq(&alpha, &minus_one)) {
+    /* x = u * x0 */
+    fp_t c0;
+    fp_neg(&c0, &x0.c1);
+    t.c1 = x0.c0;
+    t.c0 = c0;
+  } else {
+    fp2_t b;
+    fp2_set_one(&b);
+    fp2_add(&b, &b, &alpha);
+    fp2_pow(&b, &b, BLS_EXP_LEGENDRE, 6);
+    fp2_mul(&t, &b, &x0);
+  }
+  fp2_t chk;
+  fp2_sqr(&chk, &t);
+  if (!fp2_eq(&chk, a)) return false;
+  *r = t;
+  return true;
+}
+
+bool fp2_sgn0(const fp2_t *a) {
+  bool s0 = fp_sgn0(&a->c0), z0 = fp_is_zero(&a->c0), s1 = fp_sgn0(&a->c1);
+  return s0 || (z0 && s1);
+}
+
+bool fp2_lex_largest(const fp2_t *a) {
+  if (!fp_is_zero(&a->c1)) return fp_lex_largest(&a->c1);
+  return fp_lex_largest(&a->c0);
+}

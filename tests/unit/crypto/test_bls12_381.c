@@ -1,0 +1,353 @@
+/* Unit tests for BLS12-381 (src/crypto/bls12_381): field/tower identities, group
+ * and pairing properties, EIP-2537 edge cases, and every vector of the shared
+ * precompile suites (bls*.json, fail-bls*.json, pointEvaluation.json). */
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "crypto/bls12_381/bls_internal.h"
+#include "ethc/bls12_381.h"
+#include "ethc/bytes.h"
+#include "ethc/error.h"
+#include "ethc/kzg.h"
+
+static char *read_file(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *buf = malloc((size_t)n + 1);
+  if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) { free(buf); buf = NULL; }
+  if (buf) buf[n] = 0;
+  fclose(f);
+  return buf;
+}
+
+static const char *shared_dir(void) {
+  static char path[512];
+  const char *env = getenv("ETHC_SHARED");
+  if (env && *env) return env;
+  const char *cands[] = {"../shared", "../../shared", "../../../shared", "/work/shared"};
+  for (size_t i = 0; i < sizeof cands / sizeof *cands; i++) {
+    snprintf(path, sizeof path, "%s/precompiles/README.md", cands[i]);
+    FILE *f = fopen(path, "r");
+    if (f) { fclose(f); return cands[i]; }
+  }
+  return NULL;
+}
+
+typedef int (*op_fn)(const uint8_t *, size_t, uint8_t *);
+typedef int64_t (*gas_fn)(size_t);
+
+static int64_t gas_const_g1add(size_t n) { (void)n; return BLS12_G1ADD_GAS; }
+static int64_t gas_const_g2add(size_t n) { (void)n; return BLS12_G2ADD_GAS; }
+static int64_t gas_const_map1(size_t n) { (void)n; return BLS12_MAP_FP_TO_G1_GAS; }
+static int64_t gas_const_map2(size_t n) { (void)n; return BLS12_MAP_FP2_TO_G2_GAS; }
+static int64_t gas_const_pe(size_t n) { (void)n; return KZG_POINT_EVALUATION_GAS; }
+static int op_pe(const uint8_t *in, size_t len, uint8_t *out) { return kzg_point_evaluation(in, len, out); }
+
+static void run_file(const char *name, op_fn op, gas_fn gas, size_t outlen, bool expect_fail) {
+  const char *dir = shared_dir();
+  if (!dir) { fprintf(stderr, "skip %s: shared dir not found\n", name); return; }
+  char path[600];
+  snprintf(path, sizeof path, "%s/precompiles/%s", dir, name);
+  char *txt = read_file(path);
+  CHECK_MSG(txt != NULL, "cannot read %s", path);
+  if (!txt) return;
+  cJSON *root = cJSON_Parse(txt);
+  free(txt);
+  CHECK(root && cJSON_IsArray(root));
+  int pass = 0, fail = 0;
+  cJSON *it;
+  cJSON_ArrayForEach(it, root) {
+    const char *in_hex = cJSON_GetObjectItem(it, "Input")->valuestring;
+    const char *tname = cJSON_GetObjectItem(it, "Name")->valuestring;
+    uint8_t *in = NULL;
+    size_t inlen = 0;
+    if (hex_decode_alloc(in_hex, false, &in, &inlen) != 0) { fail++; continue; }
+    uint8_t out[256];
+    int err = op(in, inlen, out);
+    bool ok;
+    if (expect_fail) {
+      ok = err != 0;
+    } else {
+      const char *exp_hex = cJSON_GetObjectItem(it, "Expected")->valuestring;
+      uint8_t exp[256];
+      size_t explen = 0;
+      ok = err == 0 && hex_decode(exp_hex, false, exp, sizeof exp, &explen) == 0 && explen == outlen &&
+           memcmp(exp, out, outlen) == 0;
+      cJSON *g = cJSON_GetObjectItem(it, "Gas");
+      if (g && gas(inlen) != (int64_t)g->valuedouble) {
+        fprintf(stderr, "%s: %s gas %lld want %lld\n", name, tname, (long long)gas(inlen), (long long)g->valuedouble);
+        ok = false;
+      }
+    }
+    if (ok) pass++;
+    else { fail++; fprintf(stderr, "%s: %s FAILED (err %d)\n", name, tname, err); }
+    free(in);
+  }
+  cJSON_Delete(root);
+  printf("%-24s %d passed, %d failed\n", name, pass, fail);
+  CHECK_MSG(fail == 0, "%s: %d vectors failed", name, fail);
+}
+
+static void test_vectors(void) {
+  run_file("blsG1Add.json", bls12_g1_add, gas_const_g1add, 128, false);
+  run_file("blsG1Mul.json", bls12_g1_msm, bls12_g1_msm_gas, 128, false);
+  run_file("blsG1MultiExp.json", bls12_g1_msm, bls12_g1_msm_gas, 128, false);
+  run_file("blsG2Add.json", bls12_g2_add, gas_const_g2add, 256, false);
+  run_file("blsG2Mul.json", bls12_g2_msm, bls12_g2_msm_gas, 256, false);
+  run_file("blsG2MultiExp.json", bls12_g2_msm, bls12_g2_msm_gas, 256, false);
+  run_file("blsPairing.json", bls12_pairing_check, bls12_pairing_gas, 32, false);
+  run_file("blsMapG1.json", bls12_map_fp_to_g1, gas_const_map1, 128, false);
+  run_file("blsMapG2.json", bls12_map_fp2_to_g2, gas_const_map2, 256, false);
+  run_file("pointEvaluation.json", op_pe, gas_const_pe, 64, false);
+  run_file("fail-blsG1Add.json", bls12_g1_add, NULL, 0, true);
+  run_file("fail-blsG1Mul.json", bls12_g1_msm, NULL, 0, true);
+  run_file("fail-blsG1MultiExp.json", bls12_g1_msm, NULL, 0, true);
+  run_file("fail-blsG2Add.json", bls12_g2_add, NULL, 0, true);
+  run_file("fail-blsG2Mul.json", bls12_g2_msm, NULL, 0, true);
+  run_file("fail-blsG2MultiExp.json", bls12_g2_msm, NULL, 0, true);
+  run_file("fail-blsPairing.json", bls12_pairing_check, NULL, 0, true);
+  run_file("fail-blsMapG1.json", bls12_map_fp_to_g1, NULL, 0, true);
+  run_file("fail-blsMapG2.json", bls12_map_fp2_to_g2, NULL, 0, true);
+}
+
+static void rand_fp(fp_t *r, unsigned *seed) {
+  uint64_t w[6];
+  for (int i = 0; i < 6; i++) {
+    uint64_t v = 0;
+    for (int j = 0; j < 4; j++) v = (v << 16) ^ (uint64_t)(rand_r(seed) & 0xffff);
+    w[i] = v;
+  }
+  w[5] &= 0x0fffffffffffffffULL; /* < p */
+  fp_from_plain(r, w);
+}
+
+static void test_fields(void) {
+  unsigned seed = 1;
+  fp_t a, b, c, d;
+  rand_fp(&a, &seed);
+  rand_fp(&b, &seed);
+  /* (a+b)^2 = a^2 + 2ab + b^2 */
+  fp_add(&c, &a, &b);
+  fp_sqr(&c, &c);
+  fp_t a2, b2, ab;
+  fp_sqr(&a2, &a);
+  fp_sqr(&b2, &b);
+  fp_mul(&ab, &a, &b);
+  fp_dbl(&ab, &ab);
+  fp_add(&d, &a2, &ab);
+  fp_add(&d, &d, &b2);
+  CHECK(fp_eq(&c, &d));
+  /* a * a^-1 = 1 */
+  fp_inv(&c, &a);
+  fp_mul(&c, &c, &a);
+  CHECK(fp_eq(&c, &BLS_ONE));
+  /* sqrt */
+  fp_sqr(&c, &a);
+  CHECK(fp_sqrt(&d, &c));
+  fp_sqr(&d, &d);
+  CHECK(fp_eq(&d, &c));
+  /* Fp2 sqrt and inverse */
+  fp2_t x = {a, b}, y, z;
+  fp2_sqr(&y, &x);
+  CHECK(fp2_sqrt(&z, &y));
+  fp2_sqr(&z, &z);
+  CHECK(fp2_eq(&z, &y));
+  fp2_inv(&z, &x);
+  fp2_mul(&z, &z, &x);
+  fp2_t one;
+  fp2_set_one(&one);
+  CHECK(fp2_eq(&z, &one));
+  /* Fp12: inverse, cyclotomic squaring vs plain squaring, Frobenius^6 = conj */
+  fp12_t f, g, h;
+  fp_t *limbs = (fp_t *)&f;
+  for (int i = 0; i < 12; i++) rand_fp(&limbs[i], &seed);
+  fp12_inv(&g, &f);
+  fp12_mul(&g, &g, &f);
+  CHECK(fp12_is_one(&g));
+  fp12_frob(&g, &f, 3);
+  fp12_frob(&g, &g, 3);
+  fp12_conj(&h, &f);
+  CHECK(fp12_eq(&g, &h));
+  fp12_frob(&g, &f, 1);
+  fp12_frob(&g, &g, 1);
+  fp12_frob(&h, &f, 2);
+  CHECK(fp12_eq(&g, &h));
+  /* cyclotomic element: f^((p^6-1)(p^2+1)) */
+  fp12_inv(&g, &f);
+  fp12_conj(&h, &f);
+  fp12_mul(&g, &h, &g);
+  fp12_frob(&h, &g, 2);
+  fp12_mul(&g, &h, &g);
+  fp12_sqr(&h, &g);
+  fp12_t k;
+  fp12_cyclo_sqr(&k, &g);
+  CHECK(fp12_eq(&h, &k));
+  /* sparse line product equals the dense one */
+  fp2_t l0 = {a, b}, l1 = {b, a}, l2 = {a, a};
+  fp12_t line, d1 = f, d2;
+  memset(&line, 0, sizeof line);
+  line.c0.c0 = l0;
+  line.c0.c1 = l1;
+  line.c1.c1 = l2;
+  fp12_mul(&d2, &f, &line);
+  fp12_mul_line(&d1, &l0, &l1, &l2);
+  CHECK(fp12_eq(&d1, &d2));
+}
+
+static void test_groups(void) {
+  g1_t g, p, q, r;
+  g2_t h, s, t;
+  g1_generator(&g);
+  g2_generator(&h);
+  CHECK(g1_in_subgroup(&g));
+  CHECK(g2_in_subgroup(&h));
+  uint64_t k5 = 5, k3 = 3, k2 = 2;
+  g1_mul(&p, &g, &k5, 1);
+  g1_mul(&q, &g, &k3, 1);
+  g1_mul(&r, &g, &k2, 1);
+  g1_add(&r, &r, &q);
+  CHECK(g1_eq(&r, &p));
+  /* r * G = infinity */
+  static const uint64_t R[4] = {0xffffffff00000001ULL, 0x53bda402fffe5bfeULL, 0x3339d80809a1d805ULL,
+                                0x73eda753299d7d48ULL};
+  g1_mul(&p, &g, R, 4);
+  CHECK(g1_is_inf(&p));
+  g2_mul(&s, &h, R, 4);
+  CHECK(g2_is_inf(&s));
+  g2_mul(&s, &h, &k5, 1);
+  g2_mul(&t, &h, &k3, 1);
+  g2_dbl(&t, &t);
+  g2_add(&t, &t, &h);
+  g2_add(&t, &t, &h);
+  g2_add(&t, &t, &h); /* 6H + ... = 9H? no: 2*3H + 3H = 9H */
+  g2_t n9;
+  uint64_t k9 = 9;
+  g2_mul(&n9, &h, &k9, 1);
+  CHECK(g2_eq(&t, &n9));
+  /* pairing: e(aP, bQ) * e(-abP, Q) = 1; e(P, Q) != 1 */
+  g1_aff_t pa[2];
+  g2_aff_t qa[2];
+  uint64_t k6 = 6;
+  g1_mul(&p, &g, &k2, 1);
+  g1_to_aff(&pa[0], &p);
+  g2_mul(&s, &h, &k3, 1);
+  g2_to_aff(&qa[0], &s);
+  g1_mul(&p, &g, &k6, 1);
+  g1_neg(&p, &p);
+  g1_to_aff(&pa[1], &p);
+  g2_to_aff(&qa[1], &h);
+  CHECK(bls_pairing_check(pa, qa, 2));
+  CHECK(!bls_pairing_check(pa, qa, 1));
+  g1_to_aff(&pa[1], &g);
+  CHECK(!bls_pairing_check(pa, qa, 2));
+  /* infinity pairs are neutral */
+  pa[1].inf = true;
+  CHECK(!bls_pairing_check(pa, qa, 2));
+  CHECK(bls_pairing_check(&pa[1], &qa[1], 1));
+}
+
+static void test_edge_cases(void) {
+  uint8_t in[512], out[256];
+  memset(in, 0, sizeof in);
+  /* empty / odd-length inputs */
+  CHECK(bls12_g1_add(in, 0, out) == ETHC_ERR_INVALID);
+  CHECK(bls12_g1_add(in, 255, out) == ETHC_ERR_INVALID);
+  CHECK(bls12_g1_msm(in, 0, out) == ETHC_ERR_INVALID);
+  CHECK(bls12_g1_msm(in, 161, out) == ETHC_ERR_INVALID);
+  CHECK(bls12_g2_msm(in, 0, out) == ETHC_ERR_INVALID);
+  CHECK(bls12_pairing_check(in, 0, out) == ETHC_ERR_INVALID);
+  CHECK(bls12_pairing_check(in, 383, out) == ETHC_ERR_INVALID);
+  CHECK(bls12_map_fp_to_g1(in, 63, out) == ETHC_ERR_INVALID);
+  CHECK(bls12_map_fp2_to_g2(in, 129, out) == ETHC_ERR_INVALID);
+  /* infinity + infinity = infinity */
+  CHECK(bls12_g1_add(in, 256, out) == 0);
+  uint8_t zero[256] = {0};
+  CHECK_MEM(out, zero, 128);
+  CHECK(bls12_g2_add(in, 512, out) == 0);
+  CHECK_MEM(out, zero, 256);
+  /* pairing of infinities is 1 */
+  CHECK(bls12_pairing_check(in, 384, out) == 0 && out[31] == 1);
+  /* G + infinity = G */
+  g1_t g;
+  g1_generator(&g);
+  g1_aff_t ga;
+  g1_to_aff(&ga, &g);
+  memset(in, 0, sizeof in);
+  fp_to_be48(in + 16, &ga.x);
+  fp_to_be48(in + 80, &ga.y);
+  CHECK(bls12_g1_add(in, 256, out) == 0);
+  CHECK_MEM(out, in, 128);
+  /* non-zero padding byte */
+  in[0] = 1;
+  CHECK(bls12_g1_add(in, 256, out) == ETHC_ERR_INVALID);
+  in[0] = 0;
+  /* x = p: coordinate out of range */
+  uint8_t saved[48];
+  memcpy(saved, in + 16, 48);
+  static const uint8_t P_BE[48] = {
+    0x1a, 0x01, 0x11, 0xea, 0x39, 0x7f, 0xe6, 0x9a, 0x4b, 0x1b, 0xa7, 0xb6, 0x43, 0x4b, 0xac, 0xd7,
+    0x64, 0x77, 0x4b, 0x84, 0xf3, 0x85, 0x12, 0xbf, 0x67, 0x30, 0xd2, 0xa0, 0xf6, 0xb0, 0xf6, 0x24,
+    0x1e, 0xab, 0xff, 0xfe, 0xb1, 0x53, 0xff, 0xff, 0xb9, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xaa, 0xab};
+  memcpy(in + 16, P_BE, 48);
+  CHECK(bls12_g1_add(in, 256, out) == ETHC_ERR_INVALID);
+  CHECK(bls12_map_fp_to_g1(in, 64, out) == ETHC_ERR_INVALID);
+  memcpy(in + 16, saved, 48);
+  /* not on curve: y + 1 */
+  in[127] ^= 1;
+  CHECK(bls12_g1_add(in, 256, out) == ETHC_ERR_INVALID);
+  in[127] ^= 1;
+  /* (0, 2) is on the curve but not in G1: ADD accepts it, MSM rejects it */
+  uint8_t pt[160];
+  memset(pt, 0, sizeof pt);
+  pt[127] = 2;
+  pt[159] = 1;
+  memcpy(in + 128, pt, 128);
+  CHECK(bls12_g1_add(in, 256, out) == 0);
+  CHECK(bls12_g1_msm(pt, 160, out) == ETHC_ERR_INVALID);
+  /* MSM scalar 0 gives infinity; scalar 1 gives the point */
+  memcpy(pt, in, 128);
+  memset(pt + 128, 0, 32);
+  CHECK(bls12_g1_msm(pt, 160, out) == 0);
+  CHECK_MEM(out, zero, 128);
+  pt[159] = 1;
+  CHECK(bls12_g1_msm(pt, 160, out) == 0);
+  CHECK_MEM(out, in, 128);
+  /* gas */
+  CHECK(bls12_g1_msm_gas(160) == 12000);
+  CHECK(bls12_g1_msm_gas(0) == 0);
+  CHECK(bls12_g1_msm_gas(160 * 200) == 200LL * 12000 * 519 / 1000);
+  CHECK(bls12_g2_msm_gas(288 * 2) == 2LL * 22500);
+  CHECK(bls12_pairing_gas(384 * 2) == 2 * 32600 + 37700);
+  /* decompression: the G1 generator and infinity */
+  uint8_t comp[48];
+  memcpy(comp, in + 16, 48);
+  comp[0] |= 0x80; /* y of the generator is the smaller root */
+  CHECK(bls12_g1_decompress(comp, true, out) == 0);
+  CHECK_MEM(out, in, 128);
+  comp[0] &= 0x7f;
+  CHECK(bls12_g1_decompress(comp, true, out) == ETHC_ERR_INVALID);
+  memset(comp, 0, 48);
+  comp[0] = 0xc0;
+  CHECK(bls12_g1_decompress(comp, true, out) == 0);
+  CHECK_MEM(out, zero, 128);
+  comp[47] = 1;
+  CHECK(bls12_g1_decompress(comp, true, out) == ETHC_ERR_INVALID);
+  /* point evaluation: wrong length */
+  uint8_t pe[192] = {0};
+  CHECK(kzg_point_evaluation(pe, 191, out) == ETHC_ERR_INVALID);
+  CHECK(kzg_point_evaluation(pe, 192, out) == ETHC_ERR_INVALID);
+}
+
+int main(void) {
+  test_fields();
+  test_groups();
+  test_edge_cases();
+  test_vectors();
+  return check_summary();
+}
