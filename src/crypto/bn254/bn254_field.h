@@ -25,24 +25,40 @@ static const fp_t BN254_FP_P = {{BN254_P0, BN254_P1, BN254_P2, BN254_P3}};
 static const fp_t BN254_FP_ONE = {{0xd35d438dc58f0d9dULL, 0x0a78eb28f5c70b3dULL, 0x666ea36f7879462cULL, 0x0e0a77c19a07df2fULL}}; /* R mod p */
 static const fp_t BN254_FP_R2 = {{0xf32cfc5b538afa89ULL, 0xb5e71911d44501fbULL, 0x47ab1eff0a417ff6ULL, 0x06d89f71cab8351fULL}}; /* R^2 mod p */
 
+#if defined(__x86_64__)
+#include <x86intrin.h>
+#define BN254_ADC(c, a, b, out) ((c) = _addcarry_u64((unsigned char)(c), (a), (b), (unsigned long long *)(out)))
+#define BN254_SBB(c, a, b, out) ((c) = _subborrow_u64((unsigned char)(c), (a), (b), (unsigned long long *)(out)))
+#else
+#define BN254_ADC(c, a, b, out)                                    \
+  do { bn254_u128 _z = (bn254_u128)(a) + (b) + (c); *(out) = (uint64_t)_z; (c) = (unsigned char)(_z >> 64); } while (0)
+#define BN254_SBB(c, a, b, out)                                    \
+  do { bn254_u128 _z = (bn254_u128)(a) - (b) - (c); *(out) = (uint64_t)_z; (c) = (unsigned char)((_z >> 64) & 1); } while (0)
+#endif
+
 /* r = a - b over 256 bits; returns the borrow. */
 static inline uint64_t bn254_sub4(uint64_t r[4], const uint64_t a[4], const uint64_t b[4]) {
-  bn254_u128 t;
-  uint64_t br = 0;
-  for (int i = 0; i < 4; i++) {
-    t = (bn254_u128)a[i] - b[i] - br;
-    r[i] = (uint64_t)t;
-    br = (uint64_t)(t >> 64) & 1;
-  }
-  return br;
+  unsigned char c = 0;
+  BN254_SBB(c, a[0], b[0], &r[0]);
+  BN254_SBB(c, a[1], b[1], &r[1]);
+  BN254_SBB(c, a[2], b[2], &r[2]);
+  BN254_SBB(c, a[3], b[3], &r[3]);
+  return c;
 }
 
 /* Reduce t (< 2p) into [0, p) by a masked conditional subtraction. */
 static inline void fp_reduce_once(fp_t *r, const uint64_t t[4]) {
-  uint64_t s[4];
-  uint64_t br = bn254_sub4(s, t, BN254_FP_P.l);
-  uint64_t mask = (uint64_t)0 - br; /* all ones when t < p: keep t */
-  for (int i = 0; i < 4; i++) r->l[i] = (t[i] & mask) | (s[i] & ~mask);
+  uint64_t s0, s1, s2, s3;
+  unsigned char c = 0;
+  BN254_SBB(c, t[0], BN254_P0, &s0);
+  BN254_SBB(c, t[1], BN254_P1, &s1);
+  BN254_SBB(c, t[2], BN254_P2, &s2);
+  BN254_SBB(c, t[3], BN254_P3, &s3);
+  uint64_t mask = (uint64_t)0 - c; /* all ones when t < p: keep t */
+  r->l[0] = (t[0] & mask) | (s0 & ~mask);
+  r->l[1] = (t[1] & mask) | (s1 & ~mask);
+  r->l[2] = (t[2] & mask) | (s2 & ~mask);
+  r->l[3] = (t[3] & mask) | (s3 & ~mask);
 }
 
 /* Montgomery multiplication r = a*b/R mod p (CIOS, no-carry variant). Inputs may be any values
@@ -90,27 +106,27 @@ static inline void fp_sqr(fp_t *r, const fp_t *a) { fp_mul(r, a, a); }
 
 static inline void fp_add(fp_t *r, const fp_t *a, const fp_t *b) {
   uint64_t t[4];
-  bn254_u128 z;
-  uint64_t c = 0;
-  for (int i = 0; i < 4; i++) {
-    z = (bn254_u128)a->l[i] + b->l[i] + c;
-    t[i] = (uint64_t)z;
-    c = (uint64_t)(z >> 64);
-  }
+  unsigned char c = 0;
+  BN254_ADC(c, a->l[0], b->l[0], &t[0]);
+  BN254_ADC(c, a->l[1], b->l[1], &t[1]);
+  BN254_ADC(c, a->l[2], b->l[2], &t[2]);
+  BN254_ADC(c, a->l[3], b->l[3], &t[3]);
   fp_reduce_once(r, t); /* a+b < 2p < 2^255: no carry out */
 }
 
 static inline void fp_sub(fp_t *r, const fp_t *a, const fp_t *b) {
-  uint64_t t[4];
-  uint64_t br = bn254_sub4(t, a->l, b->l);
-  uint64_t mask = (uint64_t)0 - br;
-  bn254_u128 z;
-  uint64_t c = 0;
-  for (int i = 0; i < 4; i++) {
-    z = (bn254_u128)t[i] + (BN254_FP_P.l[i] & mask) + c;
-    r->l[i] = (uint64_t)z;
-    c = (uint64_t)(z >> 64);
-  }
+  uint64_t t0, t1, t2, t3;
+  unsigned char c = 0;
+  BN254_SBB(c, a->l[0], b->l[0], &t0);
+  BN254_SBB(c, a->l[1], b->l[1], &t1);
+  BN254_SBB(c, a->l[2], b->l[2], &t2);
+  BN254_SBB(c, a->l[3], b->l[3], &t3);
+  uint64_t mask = (uint64_t)0 - c;
+  c = 0;
+  BN254_ADC(c, t0, BN254_P0 & mask, &r->l[0]);
+  BN254_ADC(c, t1, BN254_P1 & mask, &r->l[1]);
+  BN254_ADC(c, t2, BN254_P2 & mask, &r->l[2]);
+  BN254_ADC(c, t3, BN254_P3 & mask, &r->l[3]);
 }
 
 static inline void fp_dbl(fp_t *r, const fp_t *a) { fp_add(r, a, a); }
@@ -134,13 +150,11 @@ static inline bool fp_eq(const fp_t *a, const fp_t *b) {
 static inline void fp_half(fp_t *r, const fp_t *a) {
   uint64_t mask = (uint64_t)0 - (a->l[0] & 1);
   uint64_t t[4];
-  bn254_u128 z;
-  uint64_t c = 0;
-  for (int i = 0; i < 4; i++) {
-    z = (bn254_u128)a->l[i] + (BN254_FP_P.l[i] & mask) + c;
-    t[i] = (uint64_t)z;
-    c = (uint64_t)(z >> 64);
-  }
+  unsigned char c = 0;
+  BN254_ADC(c, a->l[0], BN254_P0 & mask, &t[0]);
+  BN254_ADC(c, a->l[1], BN254_P1 & mask, &t[1]);
+  BN254_ADC(c, a->l[2], BN254_P2 & mask, &t[2]);
+  BN254_ADC(c, a->l[3], BN254_P3 & mask, &t[3]);
   /* a + p < 2^255, c == 0 */
   r->l[0] = (t[0] >> 1) | (t[1] << 63);
   r->l[1] = (t[1] >> 1) | (t[2] << 63);
