@@ -96,7 +96,16 @@ static int check_signature_values(const tx_t *tx, evm_revision_t rev, const u256
     if (rev < EVM_SPURIOUS_DRAGON) return ETHC_ERR_TX_SIGNATURE;
     if (!tx->has_chain_id) return ETHC_ERR_TX_SIGNATURE;
     if (!u256_eq(&tx->chain_id, chain_id)) return ETHC_ERR_TX_CHAIN_ID;
-    /* v must be exactly 2 * chain_id + 35 or 36 (checked in tx_recover_sender). */
+    /* v must be exactly 2 * chain_id + 35 or 36 (a hand-built tx may disagree). */
+    if (tx->chain_id.w[3] >> 63) return ETHC_ERR_TX_SIGNATURE;
+    u256_t base = tx->chain_id, k35 = u256_from_u64(35), one = U256_ONE;
+    u256_add(&base, &base, &tx->chain_id);
+    u256_add(&base, &base, &k35);
+    if (u256_lt(&base, &k35)) return ETHC_ERR_TX_SIGNATURE; /* wrapped */
+    if (!u256_eq(v, &base)) {
+      u256_add(&base, &base, &one);
+      if (u256_is_zero(&base) || !u256_eq(v, &base)) return ETHC_ERR_TX_SIGNATURE;
+    }
   }
   uint8_t r[32], s[32];
   u256_to_be(&tx->r, r);
