@@ -1,0 +1,75 @@
+/* Unit tests of genesis loading: the genesis hashes of the two test chains in
+ * ../shared (their block 1 names the genesis as parent), and malformed files. */
+#include <stdlib.h>
+
+#include "check.h"
+#include "ethc/block.h"
+#include "ethc/error.h"
+#include "ethc/genesis.h"
+#include "ethc/rlp.h"
+
+/* The parent hash of the first block in a chain.rlp file. */
+static bool first_parent(const char *path, ethc_hash_t *out) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return false;
+  static uint8_t buf[1 << 20];
+  size_t n = fread(buf, 1, sizeof buf, f);
+  fclose(f);
+  rlp_item_t item;
+  size_t used;
+  chain_block_t b;
+  if (rlp_decode_item(buf, n, &item, &used) || block_decode(buf, used, &b)) return false;
+  *out = b.header.parent_hash;
+  block_free(&b);
+  return true;
+}
+
+static void check_chain(const char *shared, const char *dir) {
+  char gpath[1024], cpath[1024], err[256];
+  snprintf(gpath, sizeof gpath, "%s/%s/genesis.json", shared, dir);
+  snprintf(cpath, sizeof cpath, "%s/%s/chain.rlp", shared, dir);
+  chain_config_t c;
+  chain_header_t h;
+  state_t *st = state_new();
+  int rc = genesis_load_file(gpath, &c, st, &h, err, sizeof err);
+  CHECK_MSG(rc == 0, "%s: %s", gpath, err);
+  ethc_hash_t hash, parent;
+  CHECK(header_hash(&h, &hash) == 0);
+  CHECK_MSG(first_parent(cpath, &parent), "%s", cpath);
+  CHECK_MSG(ethc_hash_eq(&hash, &parent), "genesis hash of %s differs from block 1's parent", dir);
+  state_free(st);
+}
+
+static void check_bad(const char *json, const char *field) {
+  cJSON *doc = cJSON_Parse(json);
+  chain_config_t c;
+  chain_header_t h;
+  char err[256] = "";
+  state_t *st = state_new();
+  CHECK(genesis_from_json(doc, &c, st, &h, err, sizeof err) == ETHC_ERR_JSON);
+  CHECK_MSG(strstr(err, field) != NULL, "error '%s' does not name '%s'", err, field);
+  state_free(st);
+  cJSON_Delete(doc);
+}
+
+int main(void) {
+  const char *shared = getenv("ETHC_SHARED");
+  if (!shared || !*shared) shared = "../shared";
+  check_chain(shared, "rpc-compat");
+  check_chain(shared, "chains/ethtest");
+  check_bad("{\"config\": {}, \"gasLimit\": \"0xzz\"}", "gasLimit");
+  check_bad("{\"config\": {}, \"alloc\": {\"0x12\": {}}}", "alloc.0x12");
+  check_bad("{\"config\": {}, \"alloc\": {\"0x0000000000000000000000000000000000000001\": {\"balance\": \"x\"}}}",
+            "balance");
+  check_bad("{\"config\": {}, \"alloc\": {\"0x0000000000000000000000000000000000000001\": {\"code\": \"0x0\"}}}",
+            "code");
+  check_bad("{\"config\": {\"londonBlock\": true}}", "londonBlock");
+  check_bad("[]", "genesis");
+  chain_config_t c;
+  chain_header_t h;
+  char err[256];
+  state_t *st = state_new();
+  CHECK(genesis_load_file("/nonexistent/genesis.json", &c, st, &h, err, sizeof err) == ETHC_ERR_IO);
+  state_free(st);
+  return check_summary();
+}
