@@ -54,7 +54,7 @@ typedef struct {
   uint64_t target;
   uint64_t max;
   uint64_t update_fraction;
-} chain_blob_params_t;
+} chain_blob_schedule_t;
 
 typedef struct {
   char name[32];
@@ -65,7 +65,7 @@ typedef struct {
   bool dao_fork_support;
   bool has_ttd;
   u256_t terminal_total_difficulty;
-  chain_blob_params_t blob[FORK_COUNT]; /* meaningful for Cancun and later */
+  chain_blob_schedule_t blob[FORK_COUNT]; /* meaningful for Cancun and later */
   bool has_deposit_contract;
   ethc_address_t deposit_contract;
 } chain_config_t;
@@ -86,6 +86,6 @@ evm_revision_t chain_config_revision(const chain_config_t *c, uint64_t number, u
 /* The proof-of-work difficulty rules (formula and bomb delay) at a block number. */
 difficulty_rules_t chain_config_difficulty_rules(const chain_config_t *c, uint64_t number);
 /* Blob parameters in force at a timestamp (zeros before Cancun). */
-chain_blob_params_t chain_config_blob_params(const chain_config_t *c, uint64_t timestamp);
+chain_blob_schedule_t chain_config_blob_params(const chain_config_t *c, uint64_t timestamp);
 
 #endif

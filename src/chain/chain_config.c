@@ -159,7 +159,7 @@ int chain_config_from_json(const cJSON *cfg, chain_config_t *out, char *err, siz
   for (int f = FORK_CANCUN; f < FORK_COUNT; f++) {
     const cJSON *e = sched ? cJSON_GetObjectItemCaseSensitive(sched, blob_keys[f]) : NULL;
     if (!e) continue;
-    chain_blob_params_t *b = &out->blob[f];
+    chain_blob_schedule_t *b = &out->blob[f];
     if (!json_u64(cJSON_GetObjectItemCaseSensitive(e, "target"), &b->target) ||
         !json_u64(cJSON_GetObjectItemCaseSensitive(e, "max"), &b->max) ||
         !json_u64(cJSON_GetObjectItemCaseSensitive(e, "baseFeeUpdateFraction"), &b->update_fraction)) {
@@ -168,7 +168,7 @@ int chain_config_from_json(const cJSON *cfg, chain_config_t *out, char *err, siz
     }
   }
   /* Without a blobSchedule, Cancun and Prague use their EIP defaults (EIP-7840). */
-  const chain_blob_params_t cancun = BLOBS_CANCUN, prague = BLOBS_PRAGUE;
+  const chain_blob_schedule_t cancun = BLOBS_CANCUN, prague = BLOBS_PRAGUE;
   if (!out->blob[FORK_CANCUN].max) out->blob[FORK_CANCUN] = cancun;
   if (!out->blob[FORK_PRAGUE].max) out->blob[FORK_PRAGUE] = prague;
   if (!out->blob[FORK_OSAKA].max) out->blob[FORK_OSAKA] = out->blob[FORK_PRAGUE];
@@ -228,8 +228,8 @@ difficulty_rules_t chain_config_difficulty_rules(const chain_config_t *c, uint64
   return (difficulty_rules_t){DIFFICULTY_FRONTIER, 0};
 }
 
-chain_blob_params_t chain_config_blob_params(const chain_config_t *c, uint64_t t) {
+chain_blob_schedule_t chain_config_blob_params(const chain_config_t *c, uint64_t t) {
   for (int f = FORK_COUNT - 1; f >= FORK_CANCUN; f--)
     if (chain_fork_active(c, (chain_fork_t)f, 0, t) && c->blob[f].max) return c->blob[f];
-  return (chain_blob_params_t){0, 0, 0};
+  return (chain_blob_schedule_t){0, 0, 0};
 }

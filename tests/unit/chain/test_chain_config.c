@@ -26,7 +26,7 @@ static void test_mainnet(void) {
   CHECK(r.formula == DIFFICULTY_BYZANTIUM && r.bomb_delay == 10700000);
   r = chain_config_difficulty_rules(m, 1000);
   CHECK(r.formula == DIFFICULTY_FRONTIER);
-  chain_blob_params_t b = chain_config_blob_params(m, 1767747671);
+  chain_blob_schedule_t b = chain_config_blob_params(m, 1767747671);
   CHECK(b.target == 14 && b.max == 21 && b.update_fraction == 11684671);
   b = chain_config_blob_params(m, 1710338135);
   CHECK(b.max == 6);
