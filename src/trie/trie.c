@@ -1,0 +1,571 @@
+/* In-memory Merkle Patricia trie (Yellow Paper appendix D): insert, lookup and
+ * delete with leaf/extension/branch normalisation, cached node references (so
+ * re-hashing after updates touches only changed paths), ordered iteration and
+ * committing hashed nodes to a node store. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ethc/keccak.h"
+#include "trie_internal.h"
+
+/* ---- node allocation ---- */
+
+static tnode_t *new_leaf2(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen, const uint8_t *v,
+                          size_t vlen) {
+  tnode_t *n = malloc(sizeof *n + alen + blen + vlen);
+  if (!n) return NULL;
+  n->kind = TN_LEAF;
+  n->ref_len = 0;
+  n->path = (uint8_t *)n->child;
+  n->path_len = (uint32_t)(alen + blen);
+  if (alen) memcpy(n->path, a, alen);
+  if (blen) memcpy(n->path + alen, b, blen);
+  n->value = n->path + alen + blen;
+  n->value_len = vlen;
+  memcpy(n->value, v, vlen);
+  return n;
+}
+
+static tnode_t *new_leaf(const uint8_t *p, size_t plen, const uint8_t *v, size_t vlen) {
+  return new_leaf2(p, plen, NULL, 0, v, vlen);
+}
+
+static tnode_t *new_ext2(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen, tnode_t *child) {
+  tnode_t *n = malloc(sizeof *n + sizeof(tnode_t *) + alen + blen);
+  if (!n) return NULL;
+  n->kind = TN_EXT;
+  n->ref_len = 0;
+  n->child[0] = child;
+  n->path = (uint8_t *)(n->child + 1);
+  n->path_len = (uint32_t)(alen + blen);
+  if (alen) memcpy(n->path, a, alen);
+  if (blen) memcpy(n->path + alen, b, blen);
+  n->value = NULL;
+  n->value_len = 0;
+  return n;
+}
+
+static tnode_t *new_branch(void) {
+  tnode_t *n = calloc(1, sizeof *n + 16 * sizeof(tnode_t *));
+  if (!n) return NULL;
+  n->kind = TN_BRANCH;
+  return n;
+}
+
+static void free_node(tnode_t *n) {
+  if (n && n->kind == TN_BRANCH) free(n->value);
+  free(n);
+}
+
+static void free_tree(tnode_t *n) {
+  if (!n) return;
+  if (n->kind == TN_EXT) free_tree(n->child[0]);
+  else if (n->kind == TN_BRANCH)
+    for (int i = 0; i < 16; i++) free_tree(n->child[i]);
+  free_node(n);
+}
+
+static size_t common_prefix(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen) {
+  size_t m = alen < blen ? alen : blen, i = 0;
+  while (i < m && a[i] == b[i]) i++;
+  return i;
+}
+
+static uint8_t *dup_bytes(const uint8_t *v, size_t len) {
+  uint8_t *p = malloc(len ? len : 1);
+  if (p && len) memcpy(p, v, len);
+  return p;
+}
+
+/* ---- keys ---- */
+
+typedef struct {
+  uint8_t *nib;
+  size_t len;
+  uint8_t local[160];
+} nibkey_t;
+
+static int key_to_nibbles(bool secure, const uint8_t *key, size_t key_len, nibkey_t *k) {
+  uint8_t h[32];
+  if (secure) {
+    keccak256(key, key_len, h);
+    key = h;
+    key_len = 32;
+  }
+  if (key_len > SIZE_MAX / 2 - 1) return ETHC_ERR_NOMEM;
+  k->len = 2 * key_len;
+  k->nib = k->len <= sizeof k->local ? k->local : malloc(k->len);
+  if (!k->nib) return ETHC_ERR_NOMEM;
+  for (size_t i = 0; i < key_len; i++) {
+    k->nib[2 * i] = key[i] >> 4;
+    k->nib[2 * i + 1] = key[i] & 15;
+  }
+  return ETHC_OK;
+}
+
+static void nibkey_free(nibkey_t *k) {
+  if (k->nib != k->local) free(k->nib);
+}
+
+/* ---- insert ---- */
+
+/* Returns the (possibly new) subtree root; on allocation failure sets *err and
+ * leaves the subtree unchanged. */
+static tnode_t *ins(tnode_t *n, const uint8_t *p, size_t plen, const uint8_t *v, size_t vlen, int *err,
+                    bool *added) {
+  if (!n) {
+    tnode_t *l = new_leaf(p, plen, v, vlen);
+    if (!l) *err = ETHC_ERR_NOMEM;
+    else *added = true;
+    return l;
+  }
+  if (n->kind == TN_BRANCH) {
+    if (plen == 0) {
+      uint8_t *nv = dup_bytes(v, vlen);
+      if (!nv) { *err = ETHC_ERR_NOMEM; return n; }
+      if (!n->value) *added = true;
+      free(n->value);
+      n->value = nv;
+      n->value_len = vlen;
+    } else {
+      tnode_t *c = ins(n->child[p[0]], p + 1, plen - 1, v, vlen, err, added);
+      if (*err) return n;
+      n->child[p[0]] = c;
+    }
+    n->ref_len = 0;
+    return n;
+  }
+  size_t cp = common_prefix(n->path, n->path_len, p, plen);
+  if (n->kind == TN_LEAF && cp == n->path_len && cp == plen) { /* same key: replace the value */
+    if (vlen == n->value_len) {
+      memcpy(n->value, v, vlen);
+      n->ref_len = 0;
+      return n;
+    }
+    tnode_t *l = new_leaf(p, plen, v, vlen);
+    if (!l) { *err = ETHC_ERR_NOMEM; return n; }
+    free_node(n);
+    return l;
+  }
+  if (n->kind == TN_EXT && cp == n->path_len) {
+    tnode_t *c = ins(n->child[0], p + cp, plen - cp, v, vlen, err, added);
+    if (*err) return n;
+    n->child[0] = c;
+    n->ref_len = 0;
+    return n;
+  }
+  /* the paths diverge at cp (or one ends there): a branch at cp, under an
+   * extension of the shared prefix when cp > 0 */
+  tnode_t *br = new_branch(), *newleaf = NULL, *rest = NULL, *top = NULL;
+  uint8_t *brval = NULL, *oldval = NULL;
+  bool ok = br != NULL;
+  if (ok && plen == cp) ok = (brval = dup_bytes(v, vlen)) != NULL;
+  else if (ok) ok = (newleaf = new_leaf(p + cp + 1, plen - cp - 1, v, vlen)) != NULL;
+  if (n->kind == TN_LEAF) {
+    if (ok && n->path_len == cp) ok = (oldval = dup_bytes(n->value, n->value_len)) != NULL;
+  } else if (ok && n->path_len - cp > 1) {
+    ok = (rest = new_ext2(n->path + cp + 1, n->path_len - cp - 1, NULL, 0, n->child[0])) != NULL;
+  }
+  if (ok && cp > 0) ok = (top = new_ext2(p, cp, NULL, 0, br)) != NULL;
+  if (!ok) {
+    free_node(br);
+    free(newleaf);
+    free(brval);
+    free(oldval);
+    free(rest);
+    *err = ETHC_ERR_NOMEM;
+    return n;
+  }
+  *added = true;
+  if (brval) {
+    br->value = brval;
+    br->value_len = vlen;
+  } else {
+    br->child[p[cp]] = newleaf;
+  }
+  unsigned idx = n->path_len > cp ? n->path[cp] : 0;
+  if (n->kind == TN_LEAF) {
+    if (oldval) {
+      br->value = oldval;
+      br->value_len = n->value_len;
+      free_node(n);
+    } else { /* keep the old leaf, shortened in place */
+      n->path += cp + 1;
+      n->path_len -= (uint32_t)(cp + 1);
+      n->ref_len = 0;
+      br->child[idx] = n;
+    }
+  } else {
+    br->child[idx] = rest ? rest : n->child[0];
+    free_node(n);
+  }
+  return top ? top : br;
+}
+
+int trie_put(trie_t *t, const uint8_t *key, size_t key_len, const uint8_t *value, size_t value_len) {
+  if (value_len == 0) return trie_delete(t, key, key_len);
+  nibkey_t k;
+  int rc = key_to_nibbles(t->secure, key, key_len, &k);
+  if (rc) return rc;
+  int err = 0;
+  bool added = false;
+  t->root = ins(t->root, k.nib, k.len, value, value_len, &err, &added);
+  if (added) t->count++;
+  nibkey_free(&k);
+  return err;
+}
+
+/* ---- delete ---- */
+
+/* A subtree that lost a key and may need re-shaping: a branch left with a single
+ * entry becomes a leaf or extension; an extension over a leaf or extension merges. */
+static tnode_t *del(tnode_t *n, const uint8_t *p, size_t plen, int *err, bool *removed) {
+  if (!n) return NULL;
+  if (n->kind == TN_LEAF) {
+    if (n->path_len == plen && memcmp(n->path, p, plen) == 0) {
+      free_node(n);
+      *removed = true;
+      return NULL;
+    }
+    return n;
+  }
+  if (n->kind == TN_EXT) {
+    if (plen < n->path_len || memcmp(n->path, p, n->path_len) != 0) return n;
+    tnode_t *c = del(n->child[0], p + n->path_len, plen - n->path_len, err, removed);
+    n->child[0] = c;
+    if (!*removed) return n;
+    n->ref_len = 0;
+    if (!c) {
+      free_node(n);
+      return NULL;
+    }
+    tnode_t *m = NULL;
+    if (c->kind == TN_LEAF) m = new_leaf2(n->path, n->path_len, c->path, c->path_len, c->value, c->value_len);
+    else if (c->kind == TN_EXT) m = new_ext2(n->path, n->path_len, c->path, c->path_len, c->child[0]);
+    else return n;
+    if (!m) { *err = ETHC_ERR_NOMEM; return n; }
+    free_node(c);
+    free_node(n);
+    return m;
+  }
+  /* branch */
+  if (plen == 0) {
+    if (!n->value) return n;
+    free(n->value);
+    n->value = NULL;
+    n->value_len = 0;
+  } else {
+    n->child[p[0]] = del(n->child[p[0]], p + 1, plen - 1, err, removed);
+    if (!*removed) return n;
+  }
+  *removed = true;
+  n->ref_len = 0;
+  int only = -1, entries = n->value ? 1 : 0;
+  for (int i = 0; i < 16; i++)
+    if (n->child[i]) { only = i; entries++; }
+  if (entries >= 2) return n;
+  if (entries == 0) {
+    free_node(n);
+    return NULL;
+  }
+  tnode_t *m;
+  if (only < 0) {
+    m = new_leaf(NULL, 0, n->value, n->value_len);
+  } else {
+    uint8_t nib = (uint8_t)only;
+    tnode_t *c = n->child[only];
+    if (c->kind == TN_LEAF) m = new_leaf2(&nib, 1, c->path, c->path_len, c->value, c->value_len);
+    else if (c->kind == TN_EXT) m = new_ext2(&nib, 1, c->path, c->path_len, c->child[0]);
+    else m = new_ext2(&nib, 1, NULL, 0, c);
+    if (m && c->kind != TN_BRANCH) free_node(c);
+  }
+  if (!m) { *err = ETHC_ERR_NOMEM; return n; }
+  free_node(n);
+  return m;
+}
+
+int trie_delete(trie_t *t, const uint8_t *key, size_t key_len) {
+  nibkey_t k;
+  int rc = key_to_nibbles(t->secure, key, key_len, &k);
+  if (rc) return rc;
+  int err = 0;
+  bool removed = false;
+  t->root = del(t->root, k.nib, k.len, &err, &removed);
+  if (removed) t->count--;
+  nibkey_free(&k);
+  return err;
+}
+
+/* ---- lookup ---- */
+
+int trie_get(const trie_t *t, const uint8_t *key, size_t key_len, bytes_view_t *value) {
+  uint8_t h[32];
+  if (t->secure) {
+    keccak256(key, key_len, h);
+    key = h;
+    key_len = 32;
+  }
+  size_t plen = 2 * key_len, i = 0;
+  const tnode_t *n = t->root;
+  while (n) {
+    if (n->kind == TN_BRANCH) {
+      if (i == plen) {
+        if (!n->value) break;
+        *value = bytes_view(n->value, n->value_len);
+        return ETHC_OK;
+      }
+      n = n->child[trie_nib(key, i++)];
+      continue;
+    }
+    if (plen - i < n->path_len) break;
+    for (size_t j = 0; j < n->path_len; j++)
+      if (n->path[j] != trie_nib(key, i + j)) return ETHC_ERR_NOT_FOUND;
+    i += n->path_len;
+    if (n->kind == TN_LEAF) {
+      if (i != plen) break;
+      *value = bytes_view(n->value, n->value_len);
+      return ETHC_OK;
+    }
+    n = n->child[0];
+  }
+  return ETHC_ERR_NOT_FOUND;
+}
+
+/* ---- hashing ---- */
+
+/* Appends the node's full RLP (children by reference). */
+int trie_node_encode(tnode_t *n, bytes_buf_t *b) {
+  size_t list = rlp_list_begin(b);
+  int rc;
+  if (n->kind == TN_LEAF) {
+    rc = trie_put_hp(b, n->path, NULL, 0, n->path_len, true);
+    if (!rc) rc = rlp_put_bytes(b, n->value, n->value_len);
+  } else if (n->kind == TN_EXT) {
+    rc = trie_put_hp(b, n->path, NULL, 0, n->path_len, false);
+    if (!rc) rc = trie_node_ref(n->child[0], b);
+  } else {
+    rc = 0;
+    for (int i = 0; i < 16 && !rc; i++) rc = n->child[i] ? trie_node_ref(n->child[i], b) : bytes_buf_push(b, 0x80);
+    if (!rc) rc = n->value ? rlp_put_bytes(b, n->value, n->value_len) : bytes_buf_push(b, 0x80);
+  }
+  if (!rc) rc = rlp_list_end(b, list);
+  return rc;
+}
+
+/* Appends the node's reference (its RLP when < 32 bytes, else RLP(hash)),
+ * computing and caching it when needed. */
+int trie_node_ref(tnode_t *n, bytes_buf_t *b) {
+  int rc;
+  if (n->ref_len == 32) {
+    if ((rc = bytes_buf_reserve(b, 33))) return rc;
+    b->data[b->len++] = 0xa0;
+    memcpy(b->data + b->len, n->ref, 32);
+    b->len += 32;
+    return ETHC_OK;
+  }
+  if (n->ref_len) return bytes_buf_append(b, n->ref, n->ref_len);
+  size_t start = b->len;
+  if ((rc = trie_node_encode(n, b))) return rc;
+  size_t len = b->len - start;
+  if (len < 32) {
+    memcpy(n->ref, b->data + start, len);
+    n->ref_len = (uint8_t)len;
+    return ETHC_OK;
+  }
+  int r = trie_finish_ref(b, start, n->ref);
+  if (r < 0) return -r;
+  n->ref_len = 32;
+  return ETHC_OK;
+}
+
+int trie_root(trie_t *t, uint8_t root[32]) {
+  if (!t->root) {
+    memcpy(root, TRIE_EMPTY_ROOT, 32);
+    return ETHC_OK;
+  }
+  t->scratch.len = 0;
+  int rc = trie_node_ref(t->root, &t->scratch);
+  if (rc) return rc;
+  if (t->root->ref_len == 32) memcpy(root, t->root->ref, 32);
+  else keccak256(t->root->ref, t->root->ref_len, root);
+  return ETHC_OK;
+}
+
+/* ---- lifetime ---- */
+
+void trie_init(trie_t *t, bool secure) {
+  memset(t, 0, sizeof *t);
+  t->secure = secure;
+}
+
+void trie_clear(trie_t *t) {
+  free_tree(t->root);
+  t->root = NULL;
+  t->count = 0;
+}
+
+void trie_free(trie_t *t) {
+  trie_clear(t);
+  bytes_buf_free(&t->scratch);
+}
+
+/* ---- ordered access ---- */
+
+/* P holds the nibbles of the path down to node n, not including n's own path. */
+static int push_path(bytes_buf_t *P, const tnode_t *n) {
+  return n->kind == TN_BRANCH ? 0 : bytes_buf_append(P, n->path, n->path_len);
+}
+
+/* The smallest (dir > 0) or largest (dir < 0) key of the subtree. */
+static const tnode_t *extreme(const tnode_t *n, bytes_buf_t *P, int dir) {
+  for (;;) {
+    if (push_path(P, n)) return NULL;
+    if (n->kind == TN_LEAF) return n;
+    if (n->kind == TN_EXT) { n = n->child[0]; continue; }
+    if (dir > 0 && n->value) return n;
+    int i = dir > 0 ? 0 : 15;
+    while (i >= 0 && i < 16 && !n->child[i]) i += dir;
+    if (i < 0 || i > 15) return n->value ? n : NULL; /* cannot happen in a normalised trie */
+    if (bytes_buf_push(P, (uint8_t)i)) return NULL;
+    n = n->child[i];
+  }
+}
+
+static int cmp_prefix(const bytes_buf_t *P, const uint8_t *T, size_t tlen) {
+  size_t m = P->len < tlen ? P->len : tlen;
+  for (size_t i = 0; i < m; i++)
+    if (P->data[i] != T[i]) return P->data[i] < T[i] ? -1 : 1;
+  return 0;
+}
+
+/* The first key strictly after (dir > 0) or before (dir < 0) T in the subtree. */
+static const tnode_t *seek(const tnode_t *n, bytes_buf_t *P, const uint8_t *T, size_t tlen, int dir) {
+  if (!n) return NULL;
+  size_t base = P->len;
+  if (push_path(P, n)) return NULL;
+  int c = cmp_prefix(P, T, tlen);
+  bool longer = c == 0 && P->len > tlen; /* every key here has T as a proper prefix: all > T */
+  if ((dir > 0 && (c > 0 || longer)) || (dir < 0 && c < 0)) {
+    P->len = base;
+    return extreme(n, P, dir);
+  }
+  if ((dir > 0 && c < 0) || (dir < 0 && (c > 0 || longer))) {
+    P->len = base;
+    return NULL;
+  }
+  /* P is a prefix of T */
+  const tnode_t *r = NULL;
+  if (n->kind == TN_LEAF) {
+    if (dir < 0 && P->len < tlen) r = n; /* its key is a proper prefix of T */
+  } else if (n->kind == TN_EXT) {
+    r = seek(n->child[0], P, T, tlen, dir);
+  } else {
+    size_t here = P->len;
+    for (int k = 0; k < 16 && !r; k++) {
+      int i = dir > 0 ? k : 15 - k;
+      if (!n->child[i]) continue;
+      P->len = here;
+      if (bytes_buf_push(P, (uint8_t)i)) break;
+      r = seek(n->child[i], P, T, tlen, dir);
+    }
+    if (!r) P->len = here;
+    if (!r && dir < 0 && n->value && here < tlen) r = n;
+  }
+  if (!r) P->len = base;
+  return r;
+}
+
+static int ordered(const trie_t *t, const uint8_t *key, size_t key_len, bytes_buf_t *out_key, bytes_view_t *value,
+                   int dir) {
+  nibkey_t k;
+  int rc = key_to_nibbles(false, key, key_len, &k);
+  if (rc) return rc;
+  bytes_buf_t P = {0};
+  const tnode_t *n = seek(t->root, &P, k.nib, k.len, dir);
+  nibkey_free(&k);
+  if (!n || (P.len & 1)) {
+    bytes_buf_free(&P);
+    return ETHC_ERR_NOT_FOUND;
+  }
+  out_key->len = 0;
+  rc = bytes_buf_reserve(out_key, P.len / 2 + 1);
+  if (!rc) {
+    for (size_t i = 0; i < P.len; i += 2) out_key->data[out_key->len++] = (uint8_t)(P.data[i] << 4 | P.data[i + 1]);
+    if (value) *value = bytes_view(n->value, n->value_len);
+  }
+  bytes_buf_free(&P);
+  return rc;
+}
+
+int trie_next(const trie_t *t, const uint8_t *key, size_t key_len, bytes_buf_t *out_key, bytes_view_t *value) {
+  return ordered(t, key, key_len, out_key, value, 1);
+}
+
+int trie_prev(const trie_t *t, const uint8_t *key, size_t key_len, bytes_buf_t *out_key, bytes_view_t *value) {
+  return ordered(t, key, key_len, out_key, value, -1);
+}
+
+typedef struct {
+  bytes_buf_t P, key;
+  trie_visit_fn fn;
+  void *ctx;
+} walk_t;
+
+static int visit(walk_t *w, const tnode_t *n) {
+  w->key.len = 0;
+  if (bytes_buf_reserve(&w->key, w->P.len / 2 + 1)) return ETHC_ERR_NOMEM;
+  for (size_t i = 0; i + 1 < w->P.len; i += 2) w->key.data[w->key.len++] = (uint8_t)(w->P.data[i] << 4 | w->P.data[i + 1]);
+  return w->fn(w->ctx, w->key.data, w->key.len, n->value, n->value_len);
+}
+
+static int walk(walk_t *w, const tnode_t *n) {
+  size_t base = w->P.len;
+  int rc = push_path(&w->P, n);
+  if (rc) return rc;
+  if (n->kind == TN_LEAF) rc = visit(w, n);
+  else if (n->kind == TN_EXT) rc = walk(w, n->child[0]);
+  else {
+    if (n->value) rc = visit(w, n);
+    size_t here = w->P.len;
+    for (int i = 0; i < 16 && !rc; i++) {
+      if (!n->child[i]) continue;
+      w->P.len = here;
+      if ((rc = bytes_buf_push(&w->P, (uint8_t)i))) break;
+      rc = walk(w, n->child[i]);
+    }
+  }
+  w->P.len = base;
+  return rc;
+}
+
+int trie_foreach(const trie_t *t, trie_visit_fn fn, void *ctx) {
+  if (!t->root) return 0;
+  walk_t w = {{0}, {0}, fn, ctx};
+  int rc = walk(&w, t->root);
+  bytes_buf_free(&w.P);
+  bytes_buf_free(&w.key);
+  return rc;
+}
+
+/* ---- node store ---- */
+
+static int commit_node(tnode_t *n, bool is_root, const trie_store_t *store, bytes_buf_t *b) {
+  int rc = 0;
+  if (n->kind == TN_EXT) rc = commit_node(n->child[0], false, store, b);
+  else if (n->kind == TN_BRANCH)
+    for (int i = 0; i < 16 && !rc; i++)
+      if (n->child[i]) rc = commit_node(n->child[i], false, store, b);
+  if (rc || (!is_root && n->ref_len != 32)) return rc;
+  b->len = 0;
+  if ((rc = trie_node_encode(n, b))) return rc;
+  uint8_t h[32];
+  if (n->ref_len == 32) memcpy(h, n->ref, 32);
+  else keccak256(b->data, b->len, h);
+  return store->put(store->ctx, h, b->data, b->len);
+}
+
+int trie_commit(trie_t *t, const trie_store_t *store, uint8_t root[32]) {
+  int rc = trie_root(t, root);
+  if (rc || !t->root) return rc;
+  return commit_node(t->root, true, store, &t->scratch);
+}
