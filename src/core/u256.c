@@ -123,7 +123,7 @@ uint64_t u256__reciprocal_3by2(uint64_t d1, uint64_t d0);
 uint64_t u256__reciprocal_3by2(uint64_t d1, uint64_t d0) { return reciprocal_3by2(d1, d0); }
 
 /* <u1, u0> / d with u1 < d: returns the quotient word, *rem the remainder (Algorithm 4). */
-static inline uint64_t udivrem_2by1(uint64_t u1, uint64_t u0, uint64_t d, uint64_t v, uint64_t *rem) {
+__attribute__((unused)) static inline uint64_t udivrem_2by1(uint64_t u1, uint64_t u0, uint64_t d, uint64_t v, uint64_t *rem) {
   const u128 q = (u128)v * u1 + (((u128)u1 << 64) | u0);
   uint64_t q1 = (uint64_t)(q >> 64) + 1;
   const uint64_t q0 = (uint64_t)q;
@@ -211,6 +211,38 @@ static inline uint64_t udivrem_by1(uint64_t *q, const uint64_t *u, int ulen, uin
 #endif
 }
 
+/* Knuth's algorithm D (TAOCP 4.3.1) on the normalised un[0..n) and dn[0..dlen),
+ * dlen >= 3: the quotient to q[0..n-dlen), the remainder left in un[0..dlen). */
+static inline __attribute__((always_inline)) void knuth_loop(uint64_t *q, uint64_t *un, int n, const uint64_t *dn,
+                                                            const int dlen) {
+  const uint64_t d1 = dn[dlen - 1], d0 = dn[dlen - 2], v = reciprocal_3by2(d1, d0);
+  for (int j = n - dlen - 1; j >= 0; j--) {
+    const uint64_t u2 = un[j + dlen], u1 = un[j + dlen - 1], u0 = un[j + dlen - 2];
+    uint64_t qhat;
+    if (U256_UNLIKELY(u2 == d1 && u1 == d0)) {
+      /* The estimate would overflow; the quotient word is then exactly 2^64 - 1. */
+      qhat = UINT64_MAX;
+      (void)submul(un + j, dn, dlen, qhat);
+      un[j + dlen] = 0;
+    } else {
+      uint64_t r1, r0;
+      qhat = udivrem_3by2(u2, u1, u0, d1, d0, v, &r1, &r0);
+      /* The top three words are done: <r1, r0> is their remainder; subtract the rest. */
+      const uint64_t borrow = submul(un + j, dn, dlen - 2, qhat);
+      uint64_t c;
+      un[j + dlen - 2] = u256__subb(r0, borrow, 0, &c);
+      un[j + dlen - 1] = u256__subb(r1, 0, c, &c);
+      un[j + dlen] = 0;
+      if (U256_UNLIKELY(c)) { /* qhat was one too large: add the divisor back */
+        qhat--;
+        const uint64_t carry = addto(un + j, dn, dlen - 1);
+        un[j + dlen - 1] += d1 + carry;
+      }
+    }
+    q[j] = qhat;
+  }
+}
+
 /* Unsigned division of u[0..ulen) by d[0..dlen): requires 1 <= dlen <= 4, d[dlen-1] != 0,
  * dlen <= ulen <= 8. Writes the quotient to q[0..ulen-dlen+1) and the remainder to
  * r[0..dlen). */
@@ -253,33 +285,10 @@ static void udivrem(uint64_t *q, uint64_t *r, const uint64_t *u, int ulen, const
     return;
   }
 
-  /* Knuth D with 3-by-2 quotient estimates. */
-  const uint64_t d1 = dn[dlen - 1], d0 = dn[dlen - 2], v = reciprocal_3by2(d1, d0);
-  for (int j = n - dlen - 1; j >= 0; j--) {
-    const uint64_t u2 = un[j + dlen], u1 = un[j + dlen - 1], u0 = un[j + dlen - 2];
-    uint64_t qhat;
-    if (U256_UNLIKELY(u2 == d1 && u1 == d0)) {
-      /* The estimate would overflow; the quotient word is then exactly 2^64 - 1. */
-      qhat = UINT64_MAX;
-      (void)submul(un + j, dn, dlen, qhat);
-      un[j + dlen] = 0;
-    } else {
-      uint64_t r1, r0;
-      qhat = udivrem_3by2(u2, u1, u0, d1, d0, v, &r1, &r0);
-      /* The top three words are done: <r1, r0> is their remainder; subtract the rest. */
-      const uint64_t borrow = submul(un + j, dn, dlen - 2, qhat);
-      uint64_t c;
-      un[j + dlen - 2] = u256__subb(r0, borrow, 0, &c);
-      un[j + dlen - 1] = u256__subb(r1, 0, c, &c);
-      un[j + dlen] = 0;
-      if (U256_UNLIKELY(c)) { /* qhat was one too large: add the divisor back */
-        qhat--;
-        const uint64_t carry = addto(un + j, dn, dlen - 1);
-        un[j + dlen - 1] += d1 + carry;
-      }
-    }
-    q[j] = qhat;
-  }
+  /* Knuth D with 3-by-2 quotient estimates, specialised per divisor length so the
+   * inner loops unroll. */
+  if (dlen == 3) knuth_loop(q, un, n, dn, 3);
+  else knuth_loop(q, un, n, dn, 4);
   if (sh) {
     for (int i = 0; i < dlen - 1; i++) r[i] = (un[i] >> sh) | (un[i + 1] << (64 - sh));
     r[dlen - 1] = un[dlen - 1] >> sh;
@@ -291,19 +300,34 @@ static void udivrem(uint64_t *q, uint64_t *r, const uint64_t *u, int ulen, const
 /* ---------------------------------------------------------------------------------
  * Public arithmetic. */
 
+/* One row of the schoolbook product: t[0..4] += x * y[0..3] (t[4] is written). */
+#define MUL_ROW(t, x, y)                                                          \
+  do {                                                                            \
+    u128 p_;                                                                      \
+    uint64_t c_;                                                                  \
+    p_ = (u128)(x) * (y)[0] + (t)[0];               (t)[0] = (uint64_t)p_; c_ = (uint64_t)(p_ >> 64); \
+    p_ = (u128)(x) * (y)[1] + (t)[1] + c_;          (t)[1] = (uint64_t)p_; c_ = (uint64_t)(p_ >> 64); \
+    p_ = (u128)(x) * (y)[2] + (t)[2] + c_;          (t)[2] = (uint64_t)p_; c_ = (uint64_t)(p_ >> 64); \
+    p_ = (u128)(x) * (y)[3] + (t)[3] + c_;          (t)[3] = (uint64_t)p_; (t)[4] = (uint64_t)(p_ >> 64); \
+  } while (0)
+
+static inline void mul_full(uint64_t t[8], const uint64_t *a, const uint64_t *b) {
+  u128 p;
+  uint64_t c;
+  /* first row writes t[0..4] */
+  p = (u128)a[0] * b[0];            t[0] = (uint64_t)p; c = (uint64_t)(p >> 64);
+  p = (u128)a[0] * b[1] + c;        t[1] = (uint64_t)p; c = (uint64_t)(p >> 64);
+  p = (u128)a[0] * b[2] + c;        t[2] = (uint64_t)p; c = (uint64_t)(p >> 64);
+  p = (u128)a[0] * b[3] + c;        t[3] = (uint64_t)p; t[4] = (uint64_t)(p >> 64);
+  MUL_ROW(t + 1, a[1], b);
+  MUL_ROW(t + 2, a[2], b);
+  MUL_ROW(t + 3, a[3], b);
+}
+
 void u256_mul_full(uint64_t r[8], const u256_t *a, const u256_t *b) {
-  uint64_t t[8] = {0};
-  for (int i = 0; i < 4; i++) {
-    uint64_t carry = 0;
-    const uint64_t ai = a->w[i];
-    for (int j = 0; j < 4; j++) {
-      const u128 p = (u128)ai * b->w[j] + t[i + j] + carry;
-      t[i + j] = (uint64_t)p;
-      carry = (uint64_t)(p >> 64);
-    }
-    t[i + 4] = carry;
-  }
-  memcpy(r, t, sizeof t);
+  uint64_t t[8];
+  mul_full(t, a->w, b->w); /* via t: r may alias a or b */
+  for (int i = 0; i < 8; i++) r[i] = t[i];
 }
 
 static inline int u256_words(const u256_t *a) {
@@ -399,7 +423,7 @@ void u256_mulmod(u256_t *r, const u256_t *a, const u256_t *b, const u256_t *m) {
     return;
   }
   uint64_t p[8];
-  u256_mul_full(p, a, b);
+  mul_full(p, a->w, b->w);
   const int dlen = num_words(m->w, 4), ulen = num_words(p, 8);
   u256_t res = U256_ZERO;
   if (ulen < dlen) {
