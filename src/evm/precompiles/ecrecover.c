@@ -14,7 +14,7 @@ static int64_t ecrecover_gas(const uint8_t *in, size_t len, evm_revision_t rev) 
 static int ecrecover_run(const uint8_t *in, size_t len, evm_revision_t rev, bytes_buf_t *out) {
   (void)rev;
   uint8_t buf[128] = {0};
-  memcpy(buf, in, len < 128 ? len : 128);
+  if (len) memcpy(buf, in, len < 128 ? len : 128);
   for (int i = 32; i < 63; i++)
     if (buf[i] != 0) return 0;
   if (buf[63] != 27 && buf[63] != 28) return 0;
