@@ -31,48 +31,55 @@ static double now_ns(void) {
 static u256_t A[N], B[N], M[N];
 static volatile uint64_t sink;
 
-typedef void (*op2)(u256_t *, const u256_t *, const u256_t *);
-typedef void (*op3)(u256_t *, const u256_t *, const u256_t *, const u256_t *);
+/* Every operation is expanded in place (macros, no function pointers) so the inline
+ * ones are measured as the interpreter sees them. DEP: each result feeds the next
+ * operation (latency); IND: independent operations whose results are folded into a
+ * checksum (throughput). */
+#define REPORT(name, t0, t1, iters) printf("%-28s %8.2f ns/op\n", name, ((t1) - (t0)) / (double)(iters))
 
-static void u256_add_f(u256_t *r, const u256_t *a, const u256_t *b) { u256_add(r, a, b); }
-static void u256_mul_f(u256_t *r, const u256_t *a, const u256_t *b) { u256_mul(r, a, b); }
-
-/* The inline ops are timed with a dependency through the accumulator, so the figure
- * is latency-like rather than pure throughput. */
-#define BENCH_INLINE(name, OP, iters)                                   \
+#define BENCH_DEP(name, OP, iters)                                      \
   do {                                                                  \
     u256_t acc = A[0];                                                  \
     double t0 = now_ns();                                               \
     for (long i = 0; i < (iters); i++) OP(&acc, &acc, &B[i & (N - 1)]); \
     double t1 = now_ns();                                               \
     sink = acc.w[0] ^ acc.w[1] ^ acc.w[2] ^ acc.w[3];                   \
-    printf("%-28s %8.2f ns/op\n", name, (t1 - t0) / (double)(iters));   \
+    REPORT(name, t0, t1, iters);                                        \
   } while (0)
 
-static void bench2(const char *name, op2 f, long iters) {
-  u256_t r;
-  uint64_t x = 0;
-  double t0 = now_ns();
-  for (long i = 0; i < iters; i++) {
-    f(&r, &A[i & (N - 1)], &B[i & (N - 1)]);
-    x += r.w[0] ^ r.w[1] ^ r.w[2] ^ r.w[3];
-  }
-  double t1 = now_ns();
-  sink = x;
-  printf("%-28s %8.2f ns/op\n", name, (t1 - t0) / (double)iters);
-}
-static void bench3(const char *name, op3 f, long iters) {
-  u256_t r;
-  uint64_t x = 0;
-  double t0 = now_ns();
-  for (long i = 0; i < iters; i++) {
-    f(&r, &A[i & (N - 1)], &B[i & (N - 1)], &M[i & (N - 1)]);
-    x += r.w[0] ^ r.w[1] ^ r.w[2] ^ r.w[3];
-  }
-  double t1 = now_ns();
-  sink = x;
-  printf("%-28s %8.2f ns/op\n", name, (t1 - t0) / (double)iters);
-}
+#define BENCH2(name, OP, iters)                                         \
+  do {                                                                  \
+    uint64_t x = 0;                                                     \
+    double t0 = now_ns();                                               \
+    for (long i = 0; i < (iters); i++) {                                \
+      u256_t r;                                                         \
+      OP(&r, &A[i & (N - 1)], &B[i & (N - 1)]);                         \
+      x += r.w[0] ^ r.w[1] ^ r.w[2] ^ r.w[3];                           \
+    }                                                                   \
+    double t1 = now_ns();                                               \
+    sink = x;                                                           \
+    REPORT(name, t0, t1, iters);                                        \
+  } while (0)
+
+#define BENCH3(name, OP, iters)                                         \
+  do {                                                                  \
+    uint64_t x = 0;                                                     \
+    double t0 = now_ns();                                               \
+    for (long i = 0; i < (iters); i++) {                                \
+      u256_t r;                                                         \
+      OP(&r, &A[i & (N - 1)], &B[i & (N - 1)], &M[i & (N - 1)]);        \
+      x += r.w[0] ^ r.w[1] ^ r.w[2] ^ r.w[3];                           \
+    }                                                                   \
+    double t1 = now_ns();                                               \
+    sink = x;                                                           \
+    REPORT(name, t0, t1, iters);                                        \
+  } while (0)
+
+/* Shifts take the amount first: shift by A's low byte (0..255) or by 256+. */
+#define SHL_OP(r, a, b) do { u256_t s_ = u256_from_u64((a)->w[0] & 0xff); u256_shl(r, &s_, b); } while (0)
+#define SHR_OP(r, a, b) do { u256_t s_ = u256_from_u64((a)->w[0] & 0xff); u256_shr(r, &s_, b); } while (0)
+#define SAR_OP(r, a, b) do { u256_t s_ = u256_from_u64((a)->w[0] & 0xff); u256_sar(r, &s_, b); } while (0)
+#define LT_OP(r, a, b) do { *(r) = u256_from_u64(u256_lt(a, b)); } while (0)
 
 static void fill(int alimbs, int blimbs, int mlimbs) {
   st = 0x243F6A8885A308D3ULL;
@@ -83,34 +90,39 @@ int main(int argc, char **argv) {
   long iters = argc > 1 ? atol(argv[1]) : 2000000;
   if (iters <= 0) iters = 2000000;
   fill(4, 4, 4);
-  BENCH_INLINE("add (dependent chain)", u256_add, iters * 5);
-  BENCH_INLINE("mul (dependent chain)", u256_mul, iters * 5);
-  bench2("add (independent)", u256_add_f, iters * 5);
-  bench2("mul (independent)", u256_mul_f, iters * 5);
-  bench2("div 256/256 (q small)", u256_div, iters);
+  BENCH_DEP("add (dependent chain)", u256_add, iters * 5);
+  BENCH_DEP("mul (dependent chain)", u256_mul, iters * 5);
+  BENCH2("add", u256_add, iters * 5);
+  BENCH2("sub", u256_sub, iters * 5);
+  BENCH2("mul", u256_mul, iters * 5);
+  BENCH2("lt", LT_OP, iters * 5);
+  BENCH2("shl", SHL_OP, iters * 5);
+  BENCH2("shr", SHR_OP, iters * 5);
+  BENCH2("sar", SAR_OP, iters * 5);
+  BENCH2("div 256/256 (q small)", u256_div, iters);
   fill(4, 3, 4);
-  bench2("div 256/192", u256_div, iters);
+  BENCH2("div 256/192", u256_div, iters);
   fill(4, 2, 4);
-  bench2("div 256/128", u256_div, iters);
+  BENCH2("div 256/128", u256_div, iters);
   fill(4, 1, 4);
-  bench2("div 256/64", u256_div, iters);
+  BENCH2("div 256/64", u256_div, iters);
   fill(2, 1, 4);
-  bench2("div 128/64", u256_div, iters);
+  BENCH2("div 128/64", u256_div, iters);
   fill(1, 1, 4);
-  bench2("div 64/64", u256_div, iters);
+  BENCH2("div 64/64", u256_div, iters);
   fill(4, 4, 4);
-  bench2("sdiv 256/256", u256_sdiv, iters);
-  bench3("addmod m 256-bit", u256_addmod, iters);
-  bench3("mulmod m 256-bit", u256_mulmod, iters);
+  BENCH2("sdiv 256/256", u256_sdiv, iters);
+  BENCH3("addmod m 256-bit", u256_addmod, iters);
+  BENCH3("mulmod m 256-bit", u256_mulmod, iters);
   fill(4, 4, 2);
-  bench3("mulmod m 128-bit", u256_mulmod, iters);
+  BENCH3("mulmod m 128-bit", u256_mulmod, iters);
   fill(4, 4, 1);
-  bench3("addmod m 64-bit", u256_addmod, iters);
-  bench3("mulmod m 64-bit", u256_mulmod, iters);
+  BENCH3("addmod m 64-bit", u256_addmod, iters);
+  BENCH3("mulmod m 64-bit", u256_mulmod, iters);
   fill(4, 4, 4);
   for (int i = 0; i < N; i++) B[i].w[1] = B[i].w[2] = B[i].w[3] = 0; /* 64-bit exponents */
-  bench2("exp (64-bit exponent)", u256_exp, iters / 10);
+  BENCH2("exp (64-bit exponent)", u256_exp, iters / 10);
   fill(4, 4, 4);
-  bench2("exp (256-bit exponent)", u256_exp, iters / 20);
+  BENCH2("exp (256-bit exponent)", u256_exp, iters / 20);
   return 0;
 }

@@ -182,29 +182,36 @@ static inline void u256_not(u256_t *r, const u256_t *a) {
   for (int i = 0; i < 4; i++) r->w[i] = ~a->w[i];
 }
 
-/* x << n and x >> n for n < 256 (n >= 256 gives 0). */
+/* x << n and x >> n (n >= 256 gives 0). Branch-free for n < 256: the limbs are
+ * read at a variable offset from a zero-padded copy. */
 static inline void u256_shl_n(u256_t *r, const u256_t *x, unsigned n) {
-  uint64_t s[4] = {x->w[0], x->w[1], x->w[2], x->w[3]}, o[4] = {0, 0, 0, 0};
-  if (n < 256) {
-    unsigned ws = n / 64, bs = n % 64;
-    for (unsigned i = ws; i < 4; i++) {
-      uint64_t lo = (i > ws) ? s[i - ws - 1] : 0;
-      /* (lo >> 1) >> (63 - bs) is lo >> (64 - bs), and 0 when bs == 0 */
-      o[i] = (s[i - ws] << bs) | ((lo >> 1) >> (63 - bs));
-    }
+  if (n >= 256) {
+    r->w[0] = r->w[1] = r->w[2] = r->w[3] = 0;
+    return;
   }
-  r->w[0] = o[0], r->w[1] = o[1], r->w[2] = o[2], r->w[3] = o[3];
+  const uint64_t p[8] = {0, 0, 0, 0, x->w[0], x->w[1], x->w[2], x->w[3]};
+  const uint64_t *s = p + 4 - n / 64;
+  const unsigned bs = n % 64;
+  /* (lo >> 1) >> (63 - bs) is lo >> (64 - bs), and 0 when bs == 0 */
+  const uint64_t r0 = (s[0] << bs) | ((s[-1] >> 1) >> (63 - bs));
+  const uint64_t r1 = (s[1] << bs) | ((s[0] >> 1) >> (63 - bs));
+  const uint64_t r2 = (s[2] << bs) | ((s[1] >> 1) >> (63 - bs));
+  const uint64_t r3 = (s[3] << bs) | ((s[2] >> 1) >> (63 - bs));
+  r->w[0] = r0, r->w[1] = r1, r->w[2] = r2, r->w[3] = r3;
 }
 static inline void u256_shr_n(u256_t *r, const u256_t *x, unsigned n) {
-  uint64_t s[4] = {x->w[0], x->w[1], x->w[2], x->w[3]}, o[4] = {0, 0, 0, 0};
-  if (n < 256) {
-    unsigned ws = n / 64, bs = n % 64;
-    for (unsigned i = 0; i + ws < 4; i++) {
-      uint64_t hi = (i + ws + 1 < 4) ? s[i + ws + 1] : 0;
-      o[i] = (s[i + ws] >> bs) | ((hi << 1) << (63 - bs));
-    }
+  if (n >= 256) {
+    r->w[0] = r->w[1] = r->w[2] = r->w[3] = 0;
+    return;
   }
-  r->w[0] = o[0], r->w[1] = o[1], r->w[2] = o[2], r->w[3] = o[3];
+  const uint64_t p[8] = {x->w[0], x->w[1], x->w[2], x->w[3], 0, 0, 0, 0};
+  const uint64_t *s = p + n / 64;
+  const unsigned bs = n % 64;
+  const uint64_t r0 = (s[0] >> bs) | ((s[1] << 1) << (63 - bs));
+  const uint64_t r1 = (s[1] >> bs) | ((s[2] << 1) << (63 - bs));
+  const uint64_t r2 = (s[2] >> bs) | ((s[3] << 1) << (63 - bs));
+  const uint64_t r3 = (s[3] >> bs) | ((s[4] << 1) << (63 - bs));
+  r->w[0] = r0, r->w[1] = r1, r->w[2] = r2, r->w[3] = r3;
 }
 /* EIP-145: shift >= 256 gives 0 (SHL/SHR) or the sign fill (SAR). */
 static inline unsigned u256__shift_amount(const u256_t *shift) {
