@@ -132,7 +132,35 @@ typedef struct {
 
 typedef struct evm_host evm_host_t;
 
-/* The host interface. `ctx` is the host's own pointer, passed back on every call. */
+/* The host interface. `ctx` is the host's own pointer, passed back on every call.
+ *
+ * Division of work between interpreter and host (EVMC conventions):
+ * - The interpreter charges all gas of the calling frame: base costs, memory,
+ *   EIP-2929 cold surcharges (it calls access_account/access_storage itself, from
+ *   Berlin), CALL's value-transfer (9000) and new-account (25000) costs, the
+ *   EIP-150 63/64 rule, CREATE/CREATE2 init-code word gas (EIP-3860) and the
+ *   init-code size limit, SSTORE cost/refund from the returned storage status, and
+ *   SELFDESTRUCT's costs and (pre-London) refund.
+ * - Before calling host->call it checks the depth limit (1024) and, for a
+ *   value-bearing CALL/CALLCODE/CREATE/CREATE2, that the caller's balance covers
+ *   the value; when either fails the call is not made (the caller keeps the gas).
+ *   So host->call is only invoked for calls that proceed. msg->gas already includes
+ *   the 2300 stipend for value-bearing calls.
+ * - From Prague the interpreter resolves an EIP-7702 delegation for the call
+ *   family (charging the delegate's access) and passes the delegate as
+ *   msg->code_address; the host runs the code of msg->code_address as given.
+ * - The host (call) transfers value, snapshots/reverts state, runs precompiles,
+ *   and for CREATE/CREATE2: checks the sender nonce (2^64-1 fails with all gas
+ *   returned), increments it, computes the address (msg->recipient is zero on
+ *   input), marks it warm, checks collisions, runs the init code and finishes the
+ *   create: EIP-170 code-size limit, EIP-3541 0xEF rejection, the 200 gas/byte code
+ *   deposit (Homestead+: failure consumes all gas; Frontier: empty code), and sets
+ *   create_address.
+ * - The host returns gas_left (0 after an exceptional halt) and gas_refund (only
+ *   counted by the caller when status is EVM_SUCCESS); evm_execute itself reports
+ *   gas_refund only on success.
+ * - account_exists: from Spurious Dragon (EIP-161) an empty account counts as
+ *   non-existent. selfdestruct: the host moves the balance and applies EIP-6780. */
 struct evm_host {
   bool (*account_exists)(void *ctx, const ethc_address_t *addr);
   /* Current storage value (zero when absent). */
