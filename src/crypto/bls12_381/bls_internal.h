@@ -9,6 +9,70 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Internal symbols get a bls_ prefix so they cannot clash with other curves' code. */
+#define fp12_conj bls_fp12_conj
+#define fp12_cyclo_sqr bls_fp12_cyclo_sqr
+#define fp12_eq bls_fp12_eq
+#define fp12_frob bls_fp12_frob
+#define fp12_inv bls_fp12_inv
+#define fp12_is_one bls_fp12_is_one
+#define fp12_mul bls_fp12_mul
+#define fp12_mul_line bls_fp12_mul_line
+#define fp12_set_one bls_fp12_set_one
+#define fp12_sqr bls_fp12_sqr
+#define fp2_inv bls_fp2_inv
+#define fp2_is_square bls_fp2_is_square
+#define fp2_lex_largest bls_fp2_lex_largest
+#define fp2_pow bls_fp2_pow
+#define fp2_sgn0 bls_fp2_sgn0
+#define fp2_sqrt bls_fp2_sqrt
+#define fp6_add bls_fp6_add
+#define fp6_inv bls_fp6_inv
+#define fp6_mul bls_fp6_mul
+#define fp6_mul_v bls_fp6_mul_v
+#define fp6_neg bls_fp6_neg
+#define fp6_sqr bls_fp6_sqr
+#define fp6_sub bls_fp6_sub
+#define fp_from_be48 bls_fp_from_be48
+#define fp_from_plain bls_fp_from_plain
+#define fp_inv bls_fp_inv
+#define fp_is_square bls_fp_is_square
+#define fp_lex_largest bls_fp_lex_largest
+#define fp_pow bls_fp_pow
+#define fp_sgn0 bls_fp_sgn0
+#define fp_sqrt bls_fp_sqrt
+#define fp_to_be48 bls_fp_to_be48
+#define fp_to_plain bls_fp_to_plain
+#define g1_add bls_g1_add
+#define g1_add_aff bls_g1_add_aff
+#define g1_aff_on_curve bls_g1_aff_on_curve
+#define g1_dbl bls_g1_dbl
+#define g1_eq bls_g1_eq
+#define g1_from_aff bls_g1_from_aff
+#define g1_generator bls_g1_generator
+#define g1_in_subgroup bls_g1_in_subgroup
+#define g1_is_inf bls_g1_is_inf
+#define g1_msm bls_g1_msm
+#define g1_mul bls_g1_mul
+#define g1_neg bls_g1_neg
+#define g1_set_inf bls_g1_set_inf
+#define g1_to_aff bls_g1_to_aff
+#define g2_add bls_g2_add
+#define g2_add_aff bls_g2_add_aff
+#define g2_aff_on_curve bls_g2_aff_on_curve
+#define g2_dbl bls_g2_dbl
+#define g2_eq bls_g2_eq
+#define g2_from_aff bls_g2_from_aff
+#define g2_generator bls_g2_generator
+#define g2_in_subgroup bls_g2_in_subgroup
+#define g2_is_inf bls_g2_is_inf
+#define g2_msm bls_g2_msm
+#define g2_mul bls_g2_mul
+#define g2_neg bls_g2_neg
+#define g2_psi bls_g2_psi
+#define g2_set_inf bls_g2_set_inf
+#define g2_to_aff bls_g2_to_aff
+
 typedef unsigned __int128 u128;
 
 typedef struct { uint64_t l[6]; } fp_t;
