@@ -1,0 +1,72 @@
+/* Classes of invalid blocks and the names the official tests give them: the legacy
+ * ethereum/tests names ("InvalidGasLimit") and the EEST exception names
+ * ("BlockException.INVALID_GASLIMIT"). */
+#include <string.h>
+
+#include "ethc/consensus.h"
+
+static const struct {
+  const char *message;
+  const char *names; /* space-separated names that this class satisfies */
+} classes[BLOCK_ERR__COUNT] = {
+  [BLOCK_VALID] = {"valid", ""},
+  [BLOCK_ERR_RLP] = {"malformed block RLP",
+                     "BlockException.RLP_STRUCTURES_ENCODING BlockException.RLP_INVALID_FIELD_OVERFLOW_64 "
+                     "BlockException.RLP_INVALID_ADDRESS BlockException.RLP_WITHDRAWALS_NOT_READ"},
+  [BLOCK_ERR_UNKNOWN_PARENT] = {"unknown parent", "UnknownParent BlockException.UNKNOWN_PARENT "
+                                                  "BlockException.UNKNOWN_PARENT_ZERO"},
+  [BLOCK_ERR_NUMBER] = {"block number is not parent + 1", "InvalidNumber BlockException.INVALID_BLOCK_NUMBER"},
+  [BLOCK_ERR_TIMESTAMP] = {"timestamp not after the parent's",
+                           "InvalidTimestamp BlockException.INVALID_BLOCK_TIMESTAMP_OLDER_THAN_PARENT"},
+  [BLOCK_ERR_GAS_LIMIT] = {"gas limit out of bounds", "InvalidGasLimit BlockException.INVALID_GASLIMIT"},
+  [BLOCK_ERR_GAS_LIMIT_TOO_BIG] = {"gas limit above 2^63-1", "InvalidGasLimit BlockException.GASLIMIT_TOO_BIG "
+                                                              "BlockException.INVALID_GASLIMIT"},
+  [BLOCK_ERR_GAS_USED_OVER_LIMIT] = {"gas used above the gas limit",
+                                     "TooMuchGasUsed BlockException.GAS_USED_OVERFLOW"},
+  [BLOCK_ERR_EXTRA_DATA] = {"extra data too long", "ExtraDataTooBig BlockException.EXTRA_DATA_TOO_BIG"},
+  [BLOCK_ERR_DIFFICULTY] = {"wrong difficulty", "InvalidDifficulty BlockException.INVALID_DIFFICULTY"},
+  [BLOCK_ERR_POW] = {"invalid proof of work", "InvalidBlockNonce BlockException.INVALID_BLOCK_NONCE "
+                                              "BlockException.INVALID_MIX_DIGEST"},
+  [BLOCK_ERR_BASE_FEE] = {"wrong base fee", "BlockException.INVALID_BASEFEE_PER_GAS"},
+  [BLOCK_ERR_FIELDS] = {"header fields do not match the fork",
+                        "BlockException.INCORRECT_BLOCK_FORMAT BlockException.RLP_STRUCTURES_ENCODING"},
+  [BLOCK_ERR_EXCESS_BLOB_GAS] = {"wrong excess blob gas", "BlockException.INCORRECT_EXCESS_BLOB_GAS"},
+  [BLOCK_ERR_BLOB_GAS_USED] = {"wrong blob gas used", "BlockException.INCORRECT_BLOB_GAS_USED "
+                                                      "BlockException.BLOB_GAS_USED_ABOVE_LIMIT"},
+  [BLOCK_ERR_POS_DIFFICULTY] = {"non-zero difficulty after the merge",
+                                "BlockException.IMPORT_IMPOSSIBLE_DIFFICULTY_OVER_PARIS"},
+  [BLOCK_ERR_POS_NONCE] = {"non-zero nonce after the merge", "BlockException.INVALID_BLOCK_NONCE"},
+  [BLOCK_ERR_POS_UNCLES] = {"ommers after the merge", "BlockException.IMPORT_IMPOSSIBLE_UNCLES_OVER_PARIS"},
+  [BLOCK_ERR_UNCLES_HASH] = {"wrong ommers hash", "InvalidUnclesHash BlockException.INVALID_UNCLES_HASH"},
+  [BLOCK_ERR_TOO_MANY_UNCLES] = {"more than two ommers", "TooManyUncles BlockException.TOO_MANY_UNCLES"},
+  [BLOCK_ERR_UNCLE] = {"invalid ommer", "UncleInChain UncleTooOld InvalidUncleParentHash UncleIsAncestor "
+                                        "UncleParentIsNotAncestor UncleIsBrother OutOfGasIntrinsic "
+                                        "BlockException.INVALID_UNCLE"},
+  [BLOCK_ERR_TX_ROOT] = {"wrong transactions root", "InvalidTransactionsRoot BlockException.INVALID_TRANSACTIONS_ROOT"},
+  [BLOCK_ERR_WITHDRAWALS_ROOT] = {"wrong withdrawals root", "BlockException.INVALID_WITHDRAWALS_ROOT"},
+  [BLOCK_ERR_TX] = {"invalid transaction", "BlockGasLimitReached TransactionException.*"},
+  [BLOCK_ERR_GAS_USED] = {"gas used differs from execution", "InvalidGasUsed BlockException.INVALID_GAS_USED"},
+  [BLOCK_ERR_RECEIPTS_ROOT] = {"wrong receipts root", "InvalidReceiptsStateRoot BlockException.INVALID_RECEIPTS_ROOT"},
+  [BLOCK_ERR_BLOOM] = {"wrong logs bloom", "InvalidLogBloom BlockException.INVALID_LOG_BLOOM"},
+  [BLOCK_ERR_STATE_ROOT] = {"wrong state root", "InvalidStateRoot BlockException.INVALID_STATE_ROOT"},
+  [BLOCK_ERR_REQUESTS_HASH] = {"wrong requests hash", "BlockException.INVALID_REQUESTS"},
+  [BLOCK_ERR_BLOCK_SIZE] = {"block larger than the RLP size limit", "BlockException.RLP_BLOCK_LIMIT_EXCEEDED"},
+};
+
+const char *block_error_message(block_error_t e) {
+  return (unsigned)e < BLOCK_ERR__COUNT ? classes[e].message : "unknown block error";
+}
+
+bool block_error_matches(block_error_t e, const char *name) {
+  if ((unsigned)e >= BLOCK_ERR__COUNT || !*name) return false;
+  size_t n = strlen(name);
+  for (const char *p = classes[e].names; *p;) {
+    size_t len = strcspn(p, " ");
+    if (len == n && memcmp(p, name, n) == 0) return true;
+    /* "Prefix.*" matches every name in that family */
+    if (len >= 2 && p[len - 1] == '*' && n >= len - 1 && memcmp(p, name, len - 1) == 0) return true;
+    p += len;
+    p += strspn(p, " ");
+  }
+  return false;
+}
