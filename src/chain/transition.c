@@ -1,0 +1,263 @@
+/* Applying one transaction to the world state (Yellow Paper section 6 with
+ * EIP-155/1559/2681/2929/2930/3529/3607/3651/3860/4844/7623/7702): validity against
+ * the state, gas purchase, execution through the host, refund, fee payment, and
+ * the end-of-transaction clearing of EIP-158/161. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ethc/error.h"
+#include "ethc/precompiles.h"
+#include "ethc/transition.h"
+
+void chain_tx_result_free(chain_tx_result_t *r) {
+  free(r->output);
+  r->output = NULL;
+  r->output_size = 0;
+}
+
+/* a * b + c into 256 bits; false on overflow. */
+static bool mul_add(u256_t *r, const u256_t *a, const u256_t *b, const u256_t *c) {
+  uint64_t p[8];
+  u256_mul_full(p, a, b);
+  if (p[4] | p[5] | p[6] | p[7]) return false;
+  u256_t m = {{p[0], p[1], p[2], p[3]}}, s;
+  u256_add(&s, &m, c);
+  if (u256_lt(&s, &m)) return false;
+  *r = s;
+  return true;
+}
+
+static bool is_delegation(const uint8_t *code, size_t n) {
+  return n == 23 && code[0] == 0xef && code[1] == 0x01 && code[2] == 0x00;
+}
+
+static int invalid(chain_tx_result_t *res, int code, const char *reason) {
+  res->error = code;
+  res->reason = reason;
+  return code;
+}
+
+/* EIP-7702: applies the authorization list (Prague+); returns the refund for
+ * authorities that already existed. Invalid tuples are skipped. */
+static int64_t apply_authorizations(chain_host_t *h, const tx_t *tx) {
+  state_t *st = h->state;
+  int64_t refund = 0;
+  for (size_t i = 0; i < tx->authorizations_count; i++) {
+    const tx_authorization_t *a = &tx->authorizations[i];
+    if (!u256_is_zero(&a->chain_id) && !u256_eq(&a->chain_id, &h->env->chain_id)) continue;
+    if (a->nonce == UINT64_MAX) continue;
+    ethc_address_t auth;
+    if (tx_authority_recover(a, &auth) != 0) continue;
+    state_warm_account(st, &auth);
+    size_t n;
+    const uint8_t *code = state_get_code(st, &auth, &n, NULL);
+    if (n != 0 && !is_delegation(code, n)) continue;
+    if (state_get_nonce(st, &auth) != a->nonce) continue;
+    if (state_exists(st, &auth))
+      refund += (int64_t)(TX_GAS_PER_AUTH - TX_GAS_PER_AUTH_BASE);
+    static const ethc_address_t zero_addr;
+    if (ethc_address_eq(&a->address, &zero_addr)) {
+      state_set_code(st, &auth, NULL, 0);
+    } else {
+      uint8_t d[23] = {0xef, 0x01, 0x00};
+      memcpy(d + 3, a->address.bytes, 20);
+      state_set_code(st, &auth, d, sizeof d);
+    }
+    state_set_nonce(st, &auth, a->nonce + 1);
+    state_touch(st, &auth);
+  }
+  return refund;
+}
+
+int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block_env_t *env,
+                   const tx_t *tx, const ethc_address_t *sender, chain_tx_result_t *res,
+                   chain_logs_fn logs_out, void *logs_ctx) {
+  memset(res, 0, sizeof *res);
+
+  /* ---- stateless rules ---- */
+  if (!tx_type_allowed(tx->type, rev)) return invalid(res, ETHC_ERR_TX_TYPE, "type not supported by the fork");
+  const bool legacy_fees = tx->type == TX_LEGACY || tx->type == TX_ACCESS_LIST;
+  const u256_t max_fee = legacy_fees ? tx->gas_price : tx->max_fee_per_gas;
+  const u256_t max_tip = legacy_fees ? tx->gas_price : tx->max_priority_fee_per_gas;
+  if ((tx->type == TX_BLOB || tx->type == TX_SET_CODE) && !tx->has_to)
+    return invalid(res, ETHC_ERR_TX_INVALID, "creation not allowed for this type");
+  if (tx->type == TX_SET_CODE && tx->authorizations_count == 0)
+    return invalid(res, ETHC_ERR_TX_INVALID, "empty authorization list");
+  if (rev >= EVM_LONDON) {
+    if (u256_gt(&max_tip, &max_fee)) return invalid(res, ETHC_ERR_TX_INVALID, "priority fee above fee cap");
+    if (u256_lt(&max_fee, &env->base_fee)) return invalid(res, ETHC_ERR_TX_INVALID, "fee cap below base fee");
+  }
+  if (tx->gas_limit > (uint64_t)env->gas_limit) return invalid(res, ETHC_ERR_TX_INVALID, "gas limit above block gas limit");
+  if (rev >= EVM_OSAKA && tx->gas_limit > TX_MAX_GAS_LIMIT_OSAKA)
+    return invalid(res, ETHC_ERR_TX_INVALID, "gas limit above the EIP-7825 cap");
+  const uint64_t intrinsic = tx_intrinsic_gas(tx, rev);
+  if (intrinsic > tx->gas_limit) return invalid(res, ETHC_ERR_TX_INTRINSIC_GAS, "intrinsic gas too low");
+  const uint64_t floor = tx_floor_data_gas(tx, rev);
+  if (floor > tx->gas_limit) return invalid(res, ETHC_ERR_TX_INTRINSIC_GAS, "gas below the EIP-7623 floor");
+  if (rev >= EVM_SHANGHAI && !tx->has_to && tx->data_len > TX_MAX_INITCODE_SIZE)
+    return invalid(res, ETHC_ERR_TX_INVALID, "init code too large");
+
+  chain_blob_params_t bp = env->blob;
+  if (bp.update_fraction == 0) chain_blob_params(rev, &bp);
+  u256_t blob_fee = U256_ZERO, blob_base_fee = U256_ZERO;
+  if (rev >= EVM_CANCUN) chain_blob_base_fee(env->excess_blob_gas, bp.update_fraction, &blob_base_fee);
+  const uint64_t blob_gas = tx_blob_gas(tx);
+  if (tx->type == TX_BLOB) {
+    if (tx->blob_hashes_count == 0) return invalid(res, ETHC_ERR_TX_INVALID, "no blobs");
+    size_t max = tx_max_blobs(rev);
+    if (bp.max && bp.max < max) max = (size_t)bp.max;
+    if (tx->blob_hashes_count > max) return invalid(res, ETHC_ERR_TX_INVALID, "too many blobs");
+    for (size_t i = 0; i < tx->blob_hashes_count; i++)
+      if (tx->blob_hashes[i].bytes[0] != TX_BLOB_COMMITMENT_VERSION_KZG)
+        return invalid(res, ETHC_ERR_TX_INVALID, "bad blob versioned hash");
+    if (u256_lt(&tx->max_fee_per_blob_gas, &blob_base_fee))
+      return invalid(res, ETHC_ERR_TX_INVALID, "blob fee cap below blob base fee");
+  }
+
+  /* ---- rules against the state ---- */
+  const uint64_t nonce = state_get_nonce(st, sender);
+  if (nonce == UINT64_MAX) return invalid(res, ETHC_ERR_TX_INVALID, "sender nonce at its maximum (EIP-2681)");
+  if (tx->nonce != nonce) return invalid(res, ETHC_ERR_TX_INVALID, tx->nonce < nonce ? "nonce too low" : "nonce too high");
+  {
+    size_t n;
+    const uint8_t *code = state_get_code(st, sender, &n, NULL);
+    if (n != 0 && !(rev >= EVM_PRAGUE && is_delegation(code, n)))
+      return invalid(res, ETHC_ERR_TX_INVALID, "sender has code (EIP-3607)");
+  }
+  u256_t gl = u256_from_u64(tx->gas_limit), bg = u256_from_u64(blob_gas), need, bal;
+  if (!mul_add(&need, &gl, &max_fee, &tx->value) ||
+      (blob_gas && !mul_add(&need, &bg, &tx->max_fee_per_blob_gas, &need)))
+    return invalid(res, ETHC_ERR_TX_INVALID, "cost overflows 256 bits");
+  state_get_balance(st, sender, &bal);
+  if (u256_lt(&bal, &need)) return invalid(res, ETHC_ERR_TX_INVALID, "insufficient funds for gas * price + value");
+
+  /* ---- valid: buy gas ---- */
+  u256_t price = tx->gas_price;
+  if (rev >= EVM_LONDON) {
+    u256_t cap;
+    u256_add(&cap, &env->base_fee, &max_tip);
+    price = u256_lt(&cap, &max_fee) ? cap : max_fee;
+  }
+  u256_t cost;
+  mul_add(&cost, &gl, &price, &U256_ZERO);
+  if (blob_gas) {
+    mul_add(&blob_fee, &bg, &blob_base_fee, &U256_ZERO);
+    u256_add(&cost, &cost, &blob_fee);
+  }
+  state_sub_balance(st, sender, &cost);
+
+  chain_host_t h;
+  chain_host_init(&h, st, vm, rev, env);
+  evm_tx_context_t *c = &h.tx;
+  c->gas_price = price;
+  c->origin = *sender;
+  c->coinbase = env->coinbase;
+  c->number = env->number;
+  c->timestamp = env->timestamp;
+  c->gas_limit = env->gas_limit;
+  if (rev >= EVM_PARIS) u256_from_be(&c->prev_randao, env->prev_randao.bytes);
+  else c->prev_randao = env->difficulty;
+  c->chain_id = env->chain_id;
+  c->base_fee = env->base_fee;
+  c->blob_base_fee = blob_base_fee;
+  c->blob_hashes = tx->blob_hashes;
+  c->blob_hashes_count = tx->blob_hashes_count;
+
+  /* EIP-2929/2930/3651 pre-warming. */
+  if (rev >= EVM_BERLIN) {
+    state_warm_account(st, sender);
+    if (tx->has_to) state_warm_account(st, &tx->to);
+    ethc_address_t pa = {{0}};
+    for (unsigned i = 1; i <= 0x11; i++) {
+      pa.bytes[19] = (uint8_t)i;
+      if (evm_precompile_get(&pa, rev)) state_warm_account(st, &pa);
+    }
+    pa.bytes[18] = 0x01;
+    pa.bytes[19] = 0x00;
+    if (evm_precompile_get(&pa, rev)) state_warm_account(st, &pa);
+    for (size_t i = 0; i < tx->access_list_count; i++) {
+      const tx_access_entry_t *e = &tx->access_list[i];
+      state_warm_account(st, &e->address);
+      for (size_t k = 0; k < e->storage_keys_count; k++) {
+        u256_t key;
+        u256_from_be(&key, e->storage_keys[k].bytes);
+        state_warm_slot(st, &e->address, &key);
+      }
+    }
+    if (rev >= EVM_SHANGHAI) state_warm_account(st, &env->coinbase);
+  }
+
+  int64_t auth_refund = 0;
+  if (tx->has_to || tx->type == TX_SET_CODE) state_set_nonce(st, sender, nonce + 1);
+  if (tx->type == TX_SET_CODE) auth_refund = apply_authorizations(&h, tx);
+
+  evm_message_t msg;
+  memset(&msg, 0, sizeof msg);
+  msg.kind = tx->has_to ? EVM_CALL : EVM_CREATE;
+  msg.depth = 0;
+  msg.gas = (int64_t)(tx->gas_limit - intrinsic);
+  msg.sender = *sender;
+  msg.input = tx->data;
+  msg.input_size = tx->data_len;
+  msg.value = tx->value;
+  if (tx->has_to) {
+    msg.recipient = tx->to;
+    msg.code_address = tx->to;
+    if (rev >= EVM_PRAGUE) { /* EIP-7702: run the delegate's code */
+      size_t n;
+      const uint8_t *code = state_get_code(st, &tx->to, &n, NULL);
+      if (is_delegation(code, n)) {
+        memcpy(msg.code_address.bytes, code + 3, 20);
+        state_warm_account(st, &msg.code_address);
+      }
+    }
+  }
+  /* A creation's nonce increment happens inside the CREATE path (before the
+   * address is derived from the old nonce), exactly as for the opcode. */
+  evm_result_t r = chain_host_call(&h, &msg);
+
+  /* ---- refund and fees ---- */
+  int64_t gas_left = r.gas_left;
+  if (r.status != EVM_SUCCESS && r.status != EVM_REVERT) gas_left = 0;
+  uint64_t gas_used = tx->gas_limit - (uint64_t)gas_left;
+  int64_t refund = (r.status == EVM_SUCCESS ? r.gas_refund : 0) + auth_refund;
+  if (refund < 0) refund = 0;
+  uint64_t max_refund = gas_used / chain_refund_quotient(rev);
+  gas_used -= (uint64_t)refund < max_refund ? (uint64_t)refund : max_refund;
+  if (gas_used < floor) gas_used = floor;
+
+  u256_t back = u256_from_u64(tx->gas_limit - gas_used), amount;
+  mul_add(&amount, &back, &price, &U256_ZERO);
+  state_add_balance(st, sender, &amount);
+  u256_t tip = price;
+  if (rev >= EVM_LONDON) u256_sub(&tip, &price, &env->base_fee);
+  u256_t used = u256_from_u64(gas_used);
+  mul_add(&amount, &used, &tip, &U256_ZERO);
+  state_add_balance(st, &env->coinbase, &amount);
+  state_touch(st, &env->coinbase);
+
+  res->status = r.status;
+  res->gas_used = gas_used;
+  res->blob_gas_used = blob_gas;
+  if (r.status == EVM_SUCCESS && !tx->has_to) {
+    res->created = true;
+    res->contract_address = r.create_address;
+  }
+  if (r.output_size) {
+    res->output = malloc(r.output_size);
+    if (res->output) {
+      memcpy(res->output, r.output, r.output_size);
+      res->output_size = r.output_size;
+    }
+  }
+  evm_result_release(&r);
+
+  state_logs_hash(st, &res->logs_hash);
+  if (logs_out) {
+    size_t n;
+    const state_log_t *logs = state_logs(st, &n);
+    logs_out(logs_ctx, logs, n);
+  }
+  state_commit(st, rev >= EVM_SPURIOUS_DRAGON);
+  return 0;
+}
