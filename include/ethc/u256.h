@@ -183,7 +183,16 @@ static inline void u256_not(u256_t *r, const u256_t *a) {
 }
 
 /* x << n and x >> n (n >= 256 gives 0). Branch-free for n < 256: the limbs are
- * read at a variable offset from a zero-padded copy. */
+ * read at a variable offset from a zero-padded copy, and each output limb is a
+ * double-width funnel shift (one SHLD/SHRD on x86-64). */
+static inline uint64_t u256__fshl(uint64_t hi, uint64_t lo, unsigned bs) { /* bs < 64 */
+  __extension__ typedef unsigned __int128 u128;
+  return (uint64_t)(((((u128)hi << 64) | lo) << bs) >> 64);
+}
+static inline uint64_t u256__fshr(uint64_t hi, uint64_t lo, unsigned bs) { /* bs < 64 */
+  __extension__ typedef unsigned __int128 u128;
+  return (uint64_t)((((u128)hi << 64) | lo) >> bs);
+}
 static inline void u256_shl_n(u256_t *r, const u256_t *x, unsigned n) {
   if (n >= 256) {
     r->w[0] = r->w[1] = r->w[2] = r->w[3] = 0;
@@ -192,11 +201,8 @@ static inline void u256_shl_n(u256_t *r, const u256_t *x, unsigned n) {
   const uint64_t p[8] = {0, 0, 0, 0, x->w[0], x->w[1], x->w[2], x->w[3]};
   const uint64_t *s = p + 4 - n / 64;
   const unsigned bs = n % 64;
-  /* (lo >> 1) >> (63 - bs) is lo >> (64 - bs), and 0 when bs == 0 */
-  const uint64_t r0 = (s[0] << bs) | ((s[-1] >> 1) >> (63 - bs));
-  const uint64_t r1 = (s[1] << bs) | ((s[0] >> 1) >> (63 - bs));
-  const uint64_t r2 = (s[2] << bs) | ((s[1] >> 1) >> (63 - bs));
-  const uint64_t r3 = (s[3] << bs) | ((s[2] >> 1) >> (63 - bs));
+  const uint64_t r0 = u256__fshl(s[0], s[-1], bs), r1 = u256__fshl(s[1], s[0], bs);
+  const uint64_t r2 = u256__fshl(s[2], s[1], bs), r3 = u256__fshl(s[3], s[2], bs);
   r->w[0] = r0, r->w[1] = r1, r->w[2] = r2, r->w[3] = r3;
 }
 static inline void u256_shr_n(u256_t *r, const u256_t *x, unsigned n) {
@@ -207,10 +213,8 @@ static inline void u256_shr_n(u256_t *r, const u256_t *x, unsigned n) {
   const uint64_t p[8] = {x->w[0], x->w[1], x->w[2], x->w[3], 0, 0, 0, 0};
   const uint64_t *s = p + n / 64;
   const unsigned bs = n % 64;
-  const uint64_t r0 = (s[0] >> bs) | ((s[1] << 1) << (63 - bs));
-  const uint64_t r1 = (s[1] >> bs) | ((s[2] << 1) << (63 - bs));
-  const uint64_t r2 = (s[2] >> bs) | ((s[3] << 1) << (63 - bs));
-  const uint64_t r3 = (s[3] >> bs) | ((s[4] << 1) << (63 - bs));
+  const uint64_t r0 = u256__fshr(s[1], s[0], bs), r1 = u256__fshr(s[2], s[1], bs);
+  const uint64_t r2 = u256__fshr(s[3], s[2], bs), r3 = u256__fshr(s[4], s[3], bs);
   r->w[0] = r0, r->w[1] = r1, r->w[2] = r2, r->w[3] = r3;
 }
 /* EIP-145: shift >= 256 gives 0 (SHL/SHR) or the sign fill (SAR). */

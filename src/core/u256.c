@@ -435,6 +435,26 @@ void u256_mulmod(u256_t *r, const u256_t *a, const u256_t *b, const u256_t *m) {
   *r = res;
 }
 
+/* Truncated square: the cross products a_i a_j (i < j) once, doubled, plus the
+ * diagonal: 4 full and 2 low-half multiplies instead of 6 and 4. */
+static inline void sqr(u256_t *r, const u256_t *a) {
+  const uint64_t a0 = a->w[0], a1 = a->w[1], a2 = a->w[2], a3 = a->w[3];
+  u128 t = (u128)a0 * a1;
+  uint64_t c1 = (uint64_t)t;
+  t = (u128)a0 * a2 + (uint64_t)(t >> 64);
+  uint64_t c2 = (uint64_t)t;
+  uint64_t c3 = (uint64_t)(t >> 64) + a0 * a3 + a1 * a2;
+  c3 = (c3 << 1) | (c2 >> 63);
+  c2 = (c2 << 1) | (c1 >> 63);
+  c1 <<= 1;
+  const u128 d0 = (u128)a0 * a0, d1 = (u128)a1 * a1;
+  uint64_t c;
+  r->w[0] = (uint64_t)d0;
+  r->w[1] = u256__addc(c1, (uint64_t)(d0 >> 64), 0, &c);
+  r->w[2] = u256__addc(c2, (uint64_t)d1, c, &c);
+  r->w[3] = c3 + (uint64_t)(d1 >> 64) + c;
+}
+
 void u256_exp(u256_t *r, const u256_t *base, const u256_t *exponent) {
   const unsigned bits = u256_bit_length(exponent);
   if (base->w[0] == 2 && (base->w[1] | base->w[2] | base->w[3]) == 0) {
@@ -446,7 +466,7 @@ void u256_exp(u256_t *r, const u256_t *base, const u256_t *exponent) {
   const u256_t b = *base;
   u256_t acc = U256_ONE;
   for (int i = (int)bits - 1; i >= 0; i--) {
-    u256_mul(&acc, &acc, &acc);
+    sqr(&acc, &acc);
     if ((exponent->w[i / 64] >> (i % 64)) & 1) u256_mul(&acc, &acc, &b);
   }
   *r = acc;
