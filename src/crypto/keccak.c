@@ -216,17 +216,22 @@ __attribute__((constructor)) static void select_keccakf(void) {
 void keccakf1600(uint64_t state[25]) { keccakf_impl(state); }
 
 
+/* Absorbing an all-zero block is the bare permutation. The hash paths use it instead
+ * of keccakf_impl so that only one fully unrolled copy (~17 KiB) competes for the
+ * instruction cache: with two, 1 KiB inputs ran 10% slower. */
+static const uint8_t zero_block[136];
+
 /* Absorbs all of data, pads, permutes, and writes out_words lanes. With constant
  * len/rate/out_words (the fixed-size wrappers) this folds to straight-line code. */
 static ALWAYS_INLINE void keccak(const uint8_t *data, size_t len, uint8_t *out, size_t out_words,
                                  size_t rate_words) {
-  const keccakf_fn f = keccakf_impl;
+  const absorb_fn absorb = rate_words == 17 ? absorb136_impl : absorb72_impl;
   const size_t rate = rate_words * 8;
   uint64_t st[25];
   memset(st, 0, sizeof st);
   if (len >= rate) {
     size_t blocks = len / rate;
-    (rate_words == 17 ? absorb136_impl : absorb72_impl)(st, data, blocks);
+    absorb(st, data, blocks);
     data += blocks * rate;
     len -= blocks * rate;
   }
@@ -238,7 +243,7 @@ static ALWAYS_INLINE void keccak(const uint8_t *data, size_t len, uint8_t *out, 
   tail |= (uint64_t)0x01 << (8 * len);
   st[i] ^= tail;
   st[rate_words - 1] ^= 0x8000000000000000ULL;
-  f(st);
+  absorb(st, zero_block, 1); /* = the permutation, from the same (hot) code */
   memcpy(out, st, out_words * 8);
 }
 
@@ -266,7 +271,6 @@ void keccak256_init(keccak256_ctx_t *ctx) { memset(ctx, 0, sizeof *ctx); }
 
 void keccak256_update(keccak256_ctx_t *ctx, const uint8_t *data, size_t len) {
   if (len == 0) return;
-  const keccakf_fn f = keccakf_impl;
   if (ctx->pos) { /* finish a partial block */
     size_t take = 136 - ctx->pos;
     if (take > len) take = len;
@@ -275,7 +279,7 @@ void keccak256_update(keccak256_ctx_t *ctx, const uint8_t *data, size_t len) {
     data += take;
     len -= take;
     if (ctx->pos < 136) return;
-    f(ctx->state);
+    absorb136_impl(ctx->state, zero_block, 1);
     ctx->pos = 0;
   }
   if (len >= 136) {
@@ -293,6 +297,6 @@ void keccak256_final(const keccak256_ctx_t *ctx, uint8_t out[32]) {
   memcpy(st, ctx->state, sizeof st);
   ((uint8_t *)st)[ctx->pos] ^= 0x01;
   ((uint8_t *)st)[135] ^= 0x80;
-  keccakf_impl(st);
+  absorb136_impl(st, zero_block, 1);
   memcpy(out, st, 32);
 }
