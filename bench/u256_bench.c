@@ -104,6 +104,10 @@ int main(int argc, char **argv) {
   BENCH2("div 256/192", u256_div, iters);
   fill(4, 2, 4);
   BENCH2("div 256/128", u256_div, iters);
+  fill(2, 2, 4);
+  BENCH2("div 128/128", u256_div, iters);
+  fill(3, 2, 4);
+  BENCH2("div 192/128", u256_div, iters);
   fill(4, 1, 4);
   BENCH2("div 256/64", u256_div, iters);
   fill(2, 1, 4);

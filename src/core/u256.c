@@ -344,6 +344,11 @@ void u256_divmod(u256_t *q, u256_t *rem, const u256_t *a, const u256_t *b) {
   } else if (ulen == 1) {
     qq[0] = a->w[0] / b->w[0];
     rr[0] = a->w[0] % b->w[0];
+  } else if (ulen == 2) { /* 128-bit operands: the compiler's 128-bit division */
+    const u128 x = ((u128)a->w[1] << 64) | a->w[0], y = ((u128)b->w[1] << 64) | b->w[0];
+    const u128 qv = x / y, rv = x - qv * y;
+    qq[0] = (uint64_t)qv, qq[1] = (uint64_t)(qv >> 64);
+    rr[0] = (uint64_t)rv, rr[1] = (uint64_t)(rv >> 64);
   } else {
     udivrem(qq, rr, a->w, ulen, b->w, dlen);
   }
