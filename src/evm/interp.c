@@ -68,6 +68,15 @@ static inline void from_addr(u256_t *v, const ethc_address_t *a) {
 static inline bool fits_mem(const u256_t *v) { return (v->w[1] | v->w[2] | v->w[3]) == 0 && v->w[0] <= MAX_MEMORY; }
 static inline uint64_t num_words(uint64_t size) { return (size + 31) / 32; }
 
+/* Reads a stack item as four 64-bit scalars. The empty asm keeps the compiler from
+ * merging the loads into 16-byte vector loads, which stall (failed store-to-load
+ * forwarding) when the item was just written by 8-byte stores. */
+static inline __attribute__((always_inline)) u256_t sload(const u256_t *p) {
+  uint64_t a = p->w[0], b = p->w[1], c = p->w[2], d = p->w[3];
+  __asm__("" : "+r"(a), "+r"(b), "+r"(c), "+r"(d));
+  return (u256_t){{a, b, c, d}};
+}
+
 /* PUSHn: n big-endian bytes at p (n is a compile-time constant at each use). Reads
  * past the push data are safe thanks to the analysis padding. */
 static inline __attribute__((always_inline)) void load_push(u256_t *r, const uint8_t *p, int n) {
