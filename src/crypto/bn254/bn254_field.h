@@ -66,7 +66,171 @@ static inline void fp_reduce_once(fp_t *r, const uint64_t t[4]) {
 #define BN254_MAC(acc_hi, lo, a, b, c) /* (acc_hi, lo) = a*b + c + lo_in */ \
   do { bn254_u128 _t = (bn254_u128)(a) * (b) + (c) + (lo); (lo) = (uint64_t)_t; (acc_hi) = (uint64_t)(_t >> 64); } while (0)
 
-static inline void fp_mul(fp_t *r, const fp_t *a, const fp_t *b) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define BN254_HAVE_MULX_ASM 1
+/* Set at load time from CPUID (bn254_tower.c): BMI2 (mulx) and ADX (adcx/adox) present. */
+extern int bn254_cpu_adx;
+/* p0..p3, n0, 0: read by the assembly through one pointer register. */
+static const uint64_t BN254_MONT_CONST[6] = {BN254_P0, BN254_P1, BN254_P2, BN254_P3, BN254_N0, 0};
+
+/* The same CIOS with MULX and two independent carry chains (ADCX on CF, ADOX on OF),
+ * rotating five registers through the four rounds; final subtraction with CMOV.
+ * r may alias a or b: all loads happen before the stores. */
+static inline void fp_mul_adx(fp_t *r, const fp_t *a, const fp_t *b) {
+  uint64_t r0, r1, r2, r3, r4, lo, hi;
+  __asm__ __volatile__(""
+      "xorl %k[r0], %k[r0]\n\t"
+      "xorl %k[r1], %k[r1]\n\t"
+      "xorl %k[r2], %k[r2]\n\t"
+      "xorl %k[r3], %k[r3]\n\t"
+      "movq 0(%[pb]), %%rdx\n\t"
+      "xorl %k[lo], %k[lo]\n\t"
+      "mulxq 0(%[pa]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r0]\n\t"
+      "adcxq %[hi], %[r1]\n\t"
+      "mulxq 8(%[pa]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r1]\n\t"
+      "adcxq %[hi], %[r2]\n\t"
+      "mulxq 16(%[pa]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r2]\n\t"
+      "adcxq %[hi], %[r3]\n\t"
+      "mulxq 24(%[pa]), %[lo], %[r4]\n\t"
+      "adoxq %[lo], %[r3]\n\t"
+      "adcxq 40(%[pc]), %[r4]\n\t"
+      "adoxq 40(%[pc]), %[r4]\n\t"
+      "movq %[r0], %%rdx\n\t"
+      "imulq 32(%[pc]), %%rdx\n\t"
+      "xorl %k[lo], %k[lo]\n\t"
+      "mulxq 0(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r0]\n\t"
+      "adcxq %[hi], %[r1]\n\t"
+      "mulxq 8(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r1]\n\t"
+      "adcxq %[hi], %[r2]\n\t"
+      "mulxq 16(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r2]\n\t"
+      "adcxq %[hi], %[r3]\n\t"
+      "mulxq 24(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r3]\n\t"
+      "adcxq %[hi], %[r4]\n\t"
+      "adoxq 40(%[pc]), %[r4]\n\t"
+      "movq 8(%[pb]), %%rdx\n\t"
+      "xorl %k[lo], %k[lo]\n\t"
+      "mulxq 0(%[pa]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r1]\n\t"
+      "adcxq %[hi], %[r2]\n\t"
+      "mulxq 8(%[pa]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r2]\n\t"
+      "adcxq %[hi], %[r3]\n\t"
+      "mulxq 16(%[pa]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r3]\n\t"
+      "adcxq %[hi], %[r4]\n\t"
+      "mulxq 24(%[pa]), %[lo], %[r0]\n\t"
+      "adoxq %[lo], %[r4]\n\t"
+      "adcxq 40(%[pc]), %[r0]\n\t"
+      "adoxq 40(%[pc]), %[r0]\n\t"
+      "movq %[r1], %%rdx\n\t"
+      "imulq 32(%[pc]), %%rdx\n\t"
+      "xorl %k[lo], %k[lo]\n\t"
+      "mulxq 0(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r1]\n\t"
+      "adcxq %[hi], %[r2]\n\t"
+      "mulxq 8(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r2]\n\t"
+      "adcxq %[hi], %[r3]\n\t"
+      "mulxq 16(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r3]\n\t"
+      "adcxq %[hi], %[r4]\n\t"
+      "mulxq 24(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r4]\n\t"
+      "adcxq %[hi], %[r0]\n\t"
+      "adoxq 40(%[pc]), %[r0]\n\t"
+      "movq 16(%[pb]), %%rdx\n\t"
+      "xorl %k[lo], %k[lo]\n\t"
+      "mulxq 0(%[pa]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r2]\n\t"
+      "adcxq %[hi], %[r3]\n\t"
+      "mulxq 8(%[pa]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r3]\n\t"
+      "adcxq %[hi], %[r4]\n\t"
+      "mulxq 16(%[pa]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r4]\n\t"
+      "adcxq %[hi], %[r0]\n\t"
+      "mulxq 24(%[pa]), %[lo], %[r1]\n\t"
+      "adoxq %[lo], %[r0]\n\t"
+      "adcxq 40(%[pc]), %[r1]\n\t"
+      "adoxq 40(%[pc]), %[r1]\n\t"
+      "movq %[r2], %%rdx\n\t"
+      "imulq 32(%[pc]), %%rdx\n\t"
+      "xorl %k[lo], %k[lo]\n\t"
+      "mulxq 0(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r2]\n\t"
+      "adcxq %[hi], %[r3]\n\t"
+      "mulxq 8(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r3]\n\t"
+      "adcxq %[hi], %[r4]\n\t"
+      "mulxq 16(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r4]\n\t"
+      "adcxq %[hi], %[r0]\n\t"
+      "mulxq 24(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r0]\n\t"
+      "adcxq %[hi], %[r1]\n\t"
+      "adoxq 40(%[pc]), %[r1]\n\t"
+      "movq 24(%[pb]), %%rdx\n\t"
+      "xorl %k[lo], %k[lo]\n\t"
+      "mulxq 0(%[pa]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r3]\n\t"
+      "adcxq %[hi], %[r4]\n\t"
+      "mulxq 8(%[pa]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r4]\n\t"
+      "adcxq %[hi], %[r0]\n\t"
+      "mulxq 16(%[pa]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r0]\n\t"
+      "adcxq %[hi], %[r1]\n\t"
+      "mulxq 24(%[pa]), %[lo], %[r2]\n\t"
+      "adoxq %[lo], %[r1]\n\t"
+      "adcxq 40(%[pc]), %[r2]\n\t"
+      "adoxq 40(%[pc]), %[r2]\n\t"
+      "movq %[r3], %%rdx\n\t"
+      "imulq 32(%[pc]), %%rdx\n\t"
+      "xorl %k[lo], %k[lo]\n\t"
+      "mulxq 0(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r3]\n\t"
+      "adcxq %[hi], %[r4]\n\t"
+      "mulxq 8(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r4]\n\t"
+      "adcxq %[hi], %[r0]\n\t"
+      "mulxq 16(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r0]\n\t"
+      "adcxq %[hi], %[r1]\n\t"
+      "mulxq 24(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r1]\n\t"
+      "adcxq %[hi], %[r2]\n\t"
+      "adoxq 40(%[pc]), %[r2]\n\t"
+      "movq %[r4], %[lo]\n\t"
+      "subq 0(%[pc]), %[lo]\n\t"
+      "movq %[r0], %[hi]\n\t"
+      "sbbq 8(%[pc]), %[hi]\n\t"
+      "movq %[r1], %%rdx\n\t"
+      "sbbq 16(%[pc]), %%rdx\n\t"
+      "movq %[r2], %[r3]\n\t"
+      "sbbq 24(%[pc]), %[r3]\n\t"
+      "cmovcq %[r4], %[lo]\n\t"
+      "cmovcq %[r0], %[hi]\n\t"
+      "cmovcq %[r1], %%rdx\n\t"
+      "cmovcq %[r2], %[r3]\n\t"
+      "movq %[lo], 0(%[pr])\n\t"
+      "movq %[hi], 8(%[pr])\n\t"
+      "movq %%rdx, 16(%[pr])\n\t"
+      "movq %[r3], 24(%[pr])\n\t"
+      : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [r4] "=&r"(r4),
+        [lo] "=&r"(lo), [hi] "=&r"(hi)
+      : [pa] "r"(a->l), [pb] "r"(b->l), [pr] "r"(r->l), [pc] "r"(BN254_MONT_CONST)
+      : "rdx", "cc", "memory");
+}
+#endif
+
+static inline void fp_mul_c(fp_t *r, const fp_t *a, const fp_t *b) {
   const uint64_t a0 = a->l[0], a1 = a->l[1], a2 = a->l[2], a3 = a->l[3];
   uint64_t t0, t1, t2, t3, A, C, m, bi;
   bn254_u128 z;
@@ -100,6 +264,17 @@ static inline void fp_mul(fp_t *r, const fp_t *a, const fp_t *b) {
 #undef BN254_ROUND
   const uint64_t t[4] = {t0, t1, t2, t3};
   fp_reduce_once(r, t);
+}
+
+static inline void fp_mul(fp_t *r, const fp_t *a, const fp_t *b) {
+#if defined(BN254_HAVE_MULX_ASM) && defined(__BMI2__) && defined(__ADX__)
+  fp_mul_adx(r, a, b);
+#elif defined(BN254_HAVE_MULX_ASM)
+  if (bn254_cpu_adx) fp_mul_adx(r, a, b);
+  else fp_mul_c(r, a, b);
+#else
+  fp_mul_c(r, a, b);
+#endif
 }
 
 static inline void fp_sqr(fp_t *r, const fp_t *a) { fp_mul(r, a, a); }

@@ -5,6 +5,15 @@
 
 #include "crypto/bn254/bn254_internal.h"
 
+#ifdef BN254_HAVE_MULX_ASM
+#include <cpuid.h>
+int bn254_cpu_adx = 0;
+__attribute__((constructor)) static void bn254_detect_cpu(void) {
+  unsigned int a, b, c, d;
+  if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) bn254_cpu_adx = ((b >> 8) & 1) && ((b >> 19) & 1);
+}
+#endif
+
 #define FP(a, b, c, d) {{a, b, c, d}}
 #define FP_ZERO FP(0, 0, 0, 0)
 

@@ -54,6 +54,23 @@ static void unhex(const char *h, uint8_t *out, size_t n) {
 }
 
 static void test_field(void) {
+#ifdef BN254_HAVE_MULX_ASM
+  /* the MULX/ADX assembly and the portable C multiplication agree */
+  if (bn254_cpu_adx) {
+    int same = 1;
+    for (int it = 0; it < 2000; it++) {
+      fp_t a, b, c1, c2;
+      rnd_fp(&a);
+      rnd_fp(&b);
+      if (it == 0) { memset(&a, 0, sizeof a); }
+      if (it == 1) { bn254_sub4(a.l, BN254_FP_P.l, (const uint64_t[4]){1, 0, 0, 0}); b = a; }
+      fp_mul_adx(&c1, &a, &b);
+      fp_mul_c(&c2, &a, &b);
+      same &= fp_eq(&c1, &c2);
+    }
+    CHECK(same);
+  }
+#endif
   for (int it = 0; it < 50; it++) {
     fp_t a, b, c, d, inv, one = BN254_FP_ONE;
     rnd_fp(&a);
