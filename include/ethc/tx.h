@@ -114,8 +114,9 @@ typedef struct {
 
 /* ---- codec ---- */
 
-/* Decodes the canonical form: a legacy RLP list, or type byte || RLP payload (as
- * transactions appear in block bodies, receipts-trie keys' values and hashing).
+/* Decodes the canonical form: a legacy RLP list, or type byte || RLP payload (the
+ * bytes stored in the transactions trie and hashed; block bodies wrap typed ones in
+ * an RLP string, see tx_decode_item).
  * Rejects non-canonical RLP, trailing bytes, wrong field counts, wrong field sizes
  * (addresses 20 bytes, hashes 32), integers over their field (nonce, gas limit and
  * authorization nonce 64 bits, y parity 8 bits, others 256 bits), unknown types, and
@@ -161,7 +162,9 @@ int tx_signing_hash(const tx_t *tx, ethc_hash_t *out);
 int tx_recover_sender(const tx_t *tx, evm_revision_t rev, ethc_address_t *sender);
 
 /* EIP-7702 authority of one authorization: keccak(0x05 || rlp([chain_id, address,
- * nonce])), y_parity 0/1, 0 < r,s < n, s <= n/2. ETHC_ERR_TX_SIGNATURE if invalid. */
+ * nonce])), y_parity 0/1, 0 < r,s < n, s <= n/2. ETHC_ERR_TX_SIGNATURE if invalid.
+ * The caller applies the rest of EIP-7702 (chain id 0 or the chain's, nonce < 2^64-1,
+ * the authority's code and nonce) and skips the tuple on any failure. */
 int tx_authority_recover(const tx_authorization_t *auth, ethc_address_t *authority);
 
 /* Signs `tx` (test helper): fills v, r, s for its type (legacy: EIP-155 when
