@@ -91,13 +91,21 @@ static void g2_psi(g2_jac_t *r, const g2_jac_t *p) {
   fp2_conj(&r->z, &p->z);
 }
 
-/* [u]Q with u = 0x44e992b44a6909f1 (binary, 63 bits). */
-static void g2_mul_u(g2_jac_t *r, const g2_jac_t *q) {
-  static const uint64_t u = 0x44e992b44a6909f1ULL;
-  g2_jac_t acc = *q;
-  for (int i = 61; i >= 0; i--) {
+/* [u]Q for affine Q, u = 0x44e992b44a6909f1, via the NAF of u (24 non-zero digits) with mixed
+ * additions of Q or -Q. */
+static const int8_t U_NAF[63] = { /* most significant digit first */
+    1, 0, 0, 0, 1, 0, 1, 0, 0, -1, 0, 1, 0, 1, 0, -1, 0, 0, 1, 0, 1, 0, -1, 0, -1, 0, -1, 0, 1, 0, 0, 0,
+    1, 0, 0, 1, 0, 1, 0, 1, 0, -1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, -1, 0, 0, 0, 1};
+
+static void g2_mul_u(g2_jac_t *r, const g2_affine_t *q) {
+  fp2_t ny;
+  fp2_neg(&ny, &q->y);
+  g2_jac_t acc;
+  g2_from_aff(&acc, q);
+  for (int i = 1; i < 63; i++) {
     g2_dbl(&acc, &acc);
-    if ((u >> i) & 1) g2_add(&acc, &acc, q);
+    if (U_NAF[i] > 0) g2_add_mixed(&acc, &acc, &q->x, &q->y);
+    else if (U_NAF[i] < 0) g2_add_mixed(&acc, &acc, &q->x, &ny);
   }
   *r = acc;
 }
@@ -106,7 +114,7 @@ bool bn254_g2_in_subgroup(const g2_affine_t *p) {
   if (p->inf) return true;
   g2_jac_t q, xq, lhs, t, rhs;
   g2_from_aff(&q, p);
-  g2_mul_u(&xq, &q);
+  g2_mul_u(&xq, p);
   g2_add(&lhs, &xq, &q);     /* [u+1]Q */
   g2_psi(&t, &xq);
   g2_add(&lhs, &lhs, &t);    /* + psi([u]Q) */
