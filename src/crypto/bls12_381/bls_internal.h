@@ -53,6 +53,7 @@
 #define g1_in_subgroup bls_g1_in_subgroup
 #define g1_is_inf bls_g1_is_inf
 #define g1_msm bls_g1_msm
+#define g1_mul2 bls_g1_mul2
 #define g1_mul bls_g1_mul
 #define g1_neg bls_g1_neg
 #define g1_set_inf bls_g1_set_inf
@@ -67,6 +68,7 @@
 #define g2_in_subgroup bls_g2_in_subgroup
 #define g2_is_inf bls_g2_is_inf
 #define g2_msm bls_g2_msm
+#define g2_mul2 bls_g2_mul2
 #define g2_mul bls_g2_mul
 #define g2_neg bls_g2_neg
 #define g2_psi bls_g2_psi
@@ -354,6 +356,7 @@ bool g1_eq(const g1_t *a, const g1_t *b);
 bool g1_aff_on_curve(const g1_aff_t *a);
 /* r = k * a, k little-endian 64-bit words (nwords). */
 void g1_mul(g1_t *r, const g1_t *a, const uint64_t *k, int nwords);
+void g1_mul2(g1_t *r, const g1_t *a, const uint64_t k1[4], const g1_t *b, const uint64_t k2[4]);
 bool g1_in_subgroup(const g1_t *a);
 void g1_generator(g1_t *r);
 
@@ -368,6 +371,7 @@ void g2_neg(g2_t *r, const g2_t *a);
 bool g2_eq(const g2_t *a, const g2_t *b);
 bool g2_aff_on_curve(const g2_aff_t *a);
 void g2_mul(g2_t *r, const g2_t *a, const uint64_t *k, int nwords);
+void g2_mul2(g2_t *r, const g2_t *a, const uint64_t k1[4], const g2_t *b, const uint64_t k2[4]);
 bool g2_in_subgroup(const g2_t *a);
 void g2_psi(g2_t *r, const g2_t *a);
 void g2_generator(g2_t *r);
@@ -375,6 +379,14 @@ void g2_generator(g2_t *r);
 /* MSM: r = sum k_i * P_i, scalars 4 little-endian words each. */
 void g1_msm(g1_t *r, const g1_aff_t *pts, const uint64_t (*k)[4], size_t n);
 void g2_msm(g2_t *r, const g2_aff_t *pts, const uint64_t (*k)[4], size_t n);
+
+/* A G2 point with its 68 Miller-loop lines precomputed (for fixed points). */
+typedef struct {
+  fp2_t lines[68][3];
+  bool inf;
+} bls_g2_prepared_t;
+void bls_g2_prepare(bls_g2_prepared_t *r, const g2_aff_t *q);
+bool bls_pairing_check_prepared(const g1_aff_t *p, const bls_g2_prepared_t *const *q, size_t n);
 
 /* Pairing: true if prod e(P_i, Q_i) == 1. Infinity pairs are skipped. */
 bool bls_pairing_check(const g1_aff_t *p, const g2_aff_t *q, size_t n);

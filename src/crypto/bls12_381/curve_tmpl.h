@@ -274,3 +274,26 @@ void PF(msm)(PT *r, const AFF *pts, const uint64_t (*k)[4], size_t n) {
   free(buckets);
   free(digits16);
 }
+
+/* r = k1 a + k2 b (Shamir's trick, 4-bit windows, 4-word scalars). */
+void PF(mul2)(PT *r, const PT *a, const uint64_t k1[4], const PT *b, const uint64_t k2[4]) {
+  PT ta[16], tb[16], acc;
+  PF(set_inf)(&ta[0]);
+  PF(set_inf)(&tb[0]);
+  ta[1] = *a;
+  tb[1] = *b;
+  for (int i = 2; i < 16; i++) {
+    if (i & 1) { PF(add)(&ta[i], &ta[i - 1], a); PF(add)(&tb[i], &tb[i - 1], b); }
+    else { PF(dbl)(&ta[i], &ta[i / 2]); PF(dbl)(&tb[i], &tb[i / 2]); }
+  }
+  PF(set_inf)(&acc);
+  for (int i = 3; i >= 0; i--) {
+    for (int s = 60; s >= 0; s -= 4) {
+      PF(dbl)(&acc, &acc); PF(dbl)(&acc, &acc); PF(dbl)(&acc, &acc); PF(dbl)(&acc, &acc);
+      unsigned d1 = (unsigned)(k1[i] >> s) & 15, d2 = (unsigned)(k2[i] >> s) & 15;
+      if (d1) PF(add)(&acc, &acc, &ta[d1]);
+      if (d2) PF(add)(&acc, &acc, &tb[d2]);
+    }
+  }
+  *r = acc;
+}

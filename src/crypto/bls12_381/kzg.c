@@ -18,7 +18,8 @@ static const char TAU_G2_HEX[] =
   "b5bfd7dd8cdeb128843bc287230af38926187075cbfbefa81009a2ce615ac53d2914e5870cb452d2afaaab24f3499f72"
   "185cbfee53492714734429b7b38608e23926c911cceceac9a36851477ba4c60b087041de621000edc98edada20c1def2";
 
-static g2_aff_t tau_g2;
+/* Both G2 points of the check are fixed: their Miller-loop lines are computed once. */
+static bls_g2_prepared_t tau_g2_pre, neg_g2_pre;
 static bool tau_ok;
 static pthread_once_t tau_once = PTHREAD_ONCE_INIT;
 
@@ -40,7 +41,15 @@ static void tau_init(void) {
   uint8_t c[96], u[256];
   for (int i = 0; i < 96; i++) c[i] = (uint8_t)(hexval(TAU_G2_HEX[2 * i]) << 4 | hexval(TAU_G2_HEX[2 * i + 1]));
   tau_ok = bls12_g2_decompress(c, true, u) == 0;
-  if (tau_ok) dec_aff_g2(&tau_g2, u);
+  if (!tau_ok) return;
+  g2_aff_t tau, ng;
+  dec_aff_g2(&tau, u);
+  bls_g2_prepare(&tau_g2_pre, &tau);
+  g2_t g;
+  g2_generator(&g);
+  g2_neg(&g, &g);
+  g2_to_aff(&ng, &g);
+  bls_g2_prepare(&neg_g2_pre, &ng);
 }
 
 void kzg_commitment_to_versioned_hash(const uint8_t commitment[48], uint8_t out[32]) {
@@ -86,26 +95,18 @@ int kzg_verify_proof(const uint8_t commitment[48], const uint8_t z[32], const ui
   uint64_t kz[4], ky[4];
   scalar_words(kz, z);
   scalar_words(ky, y);
-  /* X - z = [tau]G2 - [z]G2 */
-  g2_t g2, t2;
-  g2_generator(&g2);
-  g2_mul(&t2, &g2, kz, 4);
-  g2_neg(&t2, &t2);
-  g2_add_aff(&t2, &t2, &tau_g2);
-  /* P - y = C - [y]G1 */
-  g1_t g1, t1;
+  /* e(C - [y]G1, -G2) e(proof, [tau - z]G2) == e(C - [y]G1 + [z]proof, -G2) e(proof, [tau]G2) */
+  g1_t g1, pp, t;
   g1_generator(&g1);
-  g1_mul(&t1, &g1, ky, 4);
-  g1_neg(&t1, &t1);
-  g1_add_aff(&t1, &t1, &c);
+  g1_neg(&g1, &g1);
+  g1_from_aff(&pp, &pi);
+  g1_mul2(&t, &g1, ky, &pp, kz);
+  g1_add_aff(&t, &t, &c);
   g1_aff_t ps[2];
-  g2_aff_t qs[2];
-  g1_to_aff(&ps[0], &t1);
-  g2_neg(&g2, &g2);
-  g2_to_aff(&qs[0], &g2);
+  const bls_g2_prepared_t *qs[2] = {&neg_g2_pre, &tau_g2_pre};
+  g1_to_aff(&ps[0], &t);
   ps[1] = pi;
-  g2_to_aff(&qs[1], &t2);
-  *ok = bls_pairing_check(ps, qs, 2);
+  *ok = bls_pairing_check_prepared(ps, qs, 2);
   return 0;
 }
 

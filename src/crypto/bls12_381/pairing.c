@@ -16,8 +16,9 @@ static void mul_3b(fp2_t *r, const fp2_t *a) {
   fp2_dbl(r, r);       /* 12 */
 }
 
-/* T = 2T; line coefficients at P (xp3 = -3 x_P, yp = y_P). */
-static void dbl_step(g2_proj_t *T, fp2_t *l0, fp2_t *l1, fp2_t *l2, const fp_t *xp3, const fp_t *yp) {
+/* T = 2T and the tangent line at T, as (l0, a, b): at P the line is
+ * l0 + (a x_P) v + (b y_P) v w. Scaled by 2YZ: l0 = Y^2 - 3b'Z^2, a = -3X^2, b = 2YZ. */
+static void dbl_step(g2_proj_t *T, fp2_t l[3]) {
   fp2_t t0, t1, t2, t3, xy, yz, x2, u;
   fp2_sqr(&t0, &T->y);
   fp2_sqr(&t1, &T->z);
@@ -28,10 +29,11 @@ static void dbl_step(g2_proj_t *T, fp2_t *l0, fp2_t *l1, fp2_t *l2, const fp_t *
   fp2_mul(&xy, &T->x, &T->y);
   fp2_mul(&yz, &T->y, &T->z);
   /* line */
-  fp2_sub(l0, &t0, &t2);
-  fp2_mul_fp(l1, &x2, xp3);
-  fp2_dbl(&u, &yz);
-  fp2_mul_fp(l2, &u, yp);
+  fp2_sub(&l[0], &t0, &t2);
+  fp2_dbl(&u, &x2);
+  fp2_add(&u, &u, &x2);
+  fp2_neg(&l[1], &u);
+  fp2_dbl(&l[2], &yz);
   /* X3 = 2XY(t0 - t3) */
   fp2_sub(&u, &t0, &t3);
   fp2_mul(&u, &u, &xy);
@@ -52,20 +54,19 @@ static void dbl_step(g2_proj_t *T, fp2_t *l0, fp2_t *l1, fp2_t *l2, const fp_t *
   fp2_sub(&T->y, &u, &t2);
 }
 
-/* T = T + Q (Q affine); line through them at P (xpn = -x_P). */
-static void add_step(g2_proj_t *T, fp2_t *l0, fp2_t *l1, fp2_t *l2, const g2_aff_t *Q,
-                     const fp_t *xpn, const fp_t *yp) {
+/* T = T + Q (Q affine) and the line through them: l0 = th x_Q - la y_Q, a = -th,
+ * b = la, with th = Y - y_Q Z, la = X - x_Q Z. */
+static void add_step(g2_proj_t *T, fp2_t l[3], const g2_aff_t *Q) {
   fp2_t th, la, C, D, E, F, G, H, t;
   fp2_mul(&t, &Q->y, &T->z);
   fp2_sub(&th, &T->y, &t);
   fp2_mul(&t, &Q->x, &T->z);
   fp2_sub(&la, &T->x, &t);
-  /* line: l0 = th x2 - la y2, l1 = -th x_P, l2 = la y_P */
-  fp2_mul(l0, &th, &Q->x);
+  fp2_mul(&l[0], &th, &Q->x);
   fp2_mul(&t, &la, &Q->y);
-  fp2_sub(l0, l0, &t);
-  fp2_mul_fp(l1, &th, xpn);
-  fp2_mul_fp(l2, &la, yp);
+  fp2_sub(&l[0], &l[0], &t);
+  fp2_neg(&l[1], &th);
+  l[2] = la;
   fp2_sqr(&C, &th);
   fp2_sqr(&D, &la);
   fp2_mul(&E, &D, &la);
@@ -84,62 +85,105 @@ static void add_step(g2_proj_t *T, fp2_t *l0, fp2_t *l1, fp2_t *l2, const g2_aff
 
 static const uint64_t Z_ABS = 0xd201000000010000ULL;
 
+void bls_g2_prepare(bls_g2_prepared_t *r, const g2_aff_t *q) {
+  r->inf = q->inf;
+  if (q->inf) return;
+  g2_proj_t T;
+  T.x = q->x;
+  T.y = q->y;
+  fp2_set_one(&T.z);
+  int n = 0;
+  for (int bit = 62; bit >= 0; bit--) {
+    dbl_step(&T, r->lines[n++]);
+    if ((Z_ABS >> bit) & 1) add_step(&T, r->lines[n++], q);
+  }
+}
+
 typedef struct {
   g2_proj_t T;
-  fp_t xp3, xpn, yp;
+  const g2_aff_t *q;            /* on-the-fly lines, or */
+  const bls_g2_prepared_t *pre; /* precomputed lines */
+  fp_t xp, yp;
 } pair_state_t;
+
+static void mul_by_line(fp12_t *f, const fp2_t l[3], const pair_state_t *s) {
+  fp2_t l1, l2;
+  fp2_mul_fp(&l1, &l[1], &s->xp);
+  fp2_mul_fp(&l2, &l[2], &s->yp);
+  fp12_mul_line(f, &l[0], &l1, &l2);
+}
 
 #define BATCH 16
 
 /* Miller loop over at most BATCH pairs (none at infinity), sharing f^2. */
-static void miller_batch(fp12_t *f, const g1_aff_t *const *p, const g2_aff_t *const *q, size_t m) {
-  pair_state_t st[BATCH];
-  for (size_t i = 0; i < m; i++) {
-    st[i].T.x = q[i]->x;
-    st[i].T.y = q[i]->y;
-    fp2_set_one(&st[i].T.z);
-    fp_neg(&st[i].xpn, &p[i]->x);
-    fp_mul_small(&st[i].xp3, &st[i].xpn, 3);
-    st[i].yp = p[i]->y;
-  }
+static void miller_batch(fp12_t *f, pair_state_t *st, size_t m) {
   fp12_set_one(f);
-  fp2_t l0, l1, l2;
+  fp2_t l[3];
+  int n = 0;
   for (int bit = 62; bit >= 0; bit--) {
     if (bit != 62) fp12_sqr(f, f);
     for (size_t i = 0; i < m; i++) {
-      dbl_step(&st[i].T, &l0, &l1, &l2, &st[i].xp3, &st[i].yp);
-      fp12_mul_line(f, &l0, &l1, &l2);
+      if (st[i].pre) {
+        mul_by_line(f, st[i].pre->lines[n], &st[i]);
+      } else {
+        dbl_step(&st[i].T, l);
+        mul_by_line(f, l, &st[i]);
+      }
     }
+    n++;
     if ((Z_ABS >> bit) & 1) {
       for (size_t i = 0; i < m; i++) {
-        add_step(&st[i].T, &l0, &l1, &l2, q[i], &st[i].xpn, &st[i].yp);
-        fp12_mul_line(f, &l0, &l1, &l2);
+        if (st[i].pre) {
+          mul_by_line(f, st[i].pre->lines[n], &st[i]);
+        } else {
+          add_step(&st[i].T, l, st[i].q);
+          mul_by_line(f, l, &st[i]);
+        }
       }
+      n++;
     }
   }
   fp12_conj(f, f);
 }
 
-void bls_miller_loop_n(fp12_t *f, const g1_aff_t *p, const g2_aff_t *q, size_t n) {
-  const g1_aff_t *pp[BATCH];
-  const g2_aff_t *qq[BATCH];
+static void miller_n(fp12_t *f, const g1_aff_t *p, const g2_aff_t *q, const bls_g2_prepared_t *const *pre,
+                     size_t n) {
+  pair_state_t st[BATCH];
   size_t m = 0;
   fp12_t g;
   fp12_set_one(f);
   for (size_t i = 0; i < n; i++) {
-    if (p[i].inf || q[i].inf) continue;
-    pp[m] = &p[i];
-    qq[m] = &q[i];
+    if (p[i].inf || (pre ? pre[i]->inf : q[i].inf)) continue;
+    st[m].q = pre ? NULL : &q[i];
+    st[m].pre = pre ? pre[i] : NULL;
+    if (!pre) {
+      st[m].T.x = q[i].x;
+      st[m].T.y = q[i].y;
+      fp2_set_one(&st[m].T.z);
+    }
+    st[m].xp = p[i].x;
+    st[m].yp = p[i].y;
     if (++m == BATCH) {
-      miller_batch(&g, pp, qq, m);
+      miller_batch(&g, st, m);
       fp12_mul(f, f, &g);
       m = 0;
     }
   }
   if (m) {
-    miller_batch(&g, pp, qq, m);
+    miller_batch(&g, st, m);
     fp12_mul(f, f, &g);
   }
+}
+
+void bls_miller_loop_n(fp12_t *f, const g1_aff_t *p, const g2_aff_t *q, size_t n) {
+  miller_n(f, p, q, NULL, n);
+}
+
+bool bls_pairing_check_prepared(const g1_aff_t *p, const bls_g2_prepared_t *const *q, size_t n) {
+  fp12_t f, r;
+  miller_n(&f, p, NULL, q, n);
+  bls_final_exp(&r, &f);
+  return fp12_is_one(&r);
 }
 
 /* r = a^z (a in the cyclotomic subgroup, z negative). */

@@ -344,7 +344,44 @@ static void test_edge_cases(void) {
   CHECK(kzg_point_evaluation(pe, 192, out) == ETHC_ERR_INVALID);
 }
 
+static void test_kzg(void) {
+  /* the zero polynomial: commitment and proof at infinity, y = 0, any z */
+  uint8_t inf[48] = {0xc0}, z[32] = {0}, y[32] = {0};
+  bool ok = false;
+  z[31] = 7;
+  CHECK(kzg_verify_proof(inf, z, y, inf, &ok) == 0 && ok);
+  y[31] = 1;
+  CHECK(kzg_verify_proof(inf, z, y, inf, &ok) == 0 && !ok);
+  /* z >= BLS_MODULUS */
+  CHECK(kzg_verify_proof(inf, kzg_bls_modulus, y, inf, &ok) == ETHC_ERR_INVALID);
+  /* the shared vector with y changed fails, with the right y passes */
+  const char *dir = shared_dir();
+  if (!dir) return;
+  char path[600];
+  snprintf(path, sizeof path, "%s/precompiles/pointEvaluation.json", dir);
+  char *txt = read_file(path);
+  if (!txt) return;
+  cJSON *root = cJSON_Parse(txt);
+  free(txt);
+  const char *hex = cJSON_GetObjectItem(cJSON_GetArrayItem(root, 0), "Input")->valuestring;
+  uint8_t in[192], out[64];
+  size_t n = 0;
+  CHECK(hex_decode(hex, false, in, sizeof in, &n) == 0 && n == 192);
+  CHECK(kzg_verify_proof(in + 96, in + 32, in + 64, in + 144, &ok) == 0 && ok);
+  in[95] ^= 1;
+  CHECK(kzg_verify_proof(in + 96, in + 32, in + 64, in + 144, &ok) == 0 && !ok);
+  CHECK(kzg_point_evaluation(in, 192, out) == ETHC_ERR_INVALID);
+  in[95] ^= 1;
+  in[0] = 0x02; /* wrong version byte */
+  CHECK(kzg_point_evaluation(in, 192, out) == ETHC_ERR_INVALID);
+  in[0] = 0x01;
+  CHECK(kzg_point_evaluation(in, 192, out) == 0);
+  CHECK(out[30] == 0x10 && out[31] == 0 && memcmp(out + 32, kzg_bls_modulus, 32) == 0);
+  cJSON_Delete(root);
+}
+
 int main(void) {
+  test_kzg();
   test_fields();
   test_groups();
   test_edge_cases();
