@@ -60,7 +60,8 @@ void trie_free(trie_t *t);
 void trie_clear(trie_t *t);
 
 /* Inserts or replaces. An empty value deletes the key (Yellow Paper: the trie
- * holds no empty values). 0 or ETHC_ERR_NOMEM. */
+ * holds no empty values). 0, ETHC_ERR_NOMEM, or ETHC_ERR_INVALID for a key
+ * over 2 GiB. */
 int trie_put(trie_t *t, const uint8_t *key, size_t key_len, const uint8_t *value, size_t value_len);
 /* 0 with *value pointing into the trie (valid until the next modification), or
  * ETHC_ERR_NOT_FOUND. */

@@ -92,7 +92,7 @@ static int key_to_nibbles(bool secure, const uint8_t *key, size_t key_len, nibke
     key = h;
     key_len = 32;
   }
-  if (key_len > SIZE_MAX / 2 - 1) return ETHC_ERR_NOMEM;
+  if (key_len > UINT32_MAX / 2) return ETHC_ERR_INVALID; /* node paths hold 32-bit nibble counts */
   k->len = 2 * key_len;
   k->nib = k->len <= sizeof k->local ? k->local : malloc(k->len);
   if (!k->nib) return ETHC_ERR_NOMEM;
