@@ -279,6 +279,69 @@ static inline void fp_mul(fp_t *r, const fp_t *a, const fp_t *b) {
 
 static inline void fp_sqr(fp_t *r, const fp_t *a) { fp_mul(r, a, a); }
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+/* x86-64: carry chains and CMOV selects in assembly (compilers turn the masked C select into
+ * vector code or spills). */
+static inline void fp_add(fp_t *r, const fp_t *a, const fp_t *b) {
+  uint64_t t0 = a->l[0], t1 = a->l[1], t2 = a->l[2], t3 = a->l[3], s0, s1, s2, s3;
+  __asm__("addq %[b0], %[t0]\n\t"
+          "adcq %[b1], %[t1]\n\t"
+          "adcq %[b2], %[t2]\n\t"
+          "adcq %[b3], %[t3]\n\t"
+          "movq %[t0], %[s0]\n\t"
+          "subq %[p0], %[s0]\n\t"
+          "movq %[t1], %[s1]\n\t"
+          "sbbq %[p1], %[s1]\n\t"
+          "movq %[t2], %[s2]\n\t"
+          "sbbq %[p2], %[s2]\n\t"
+          "movq %[t3], %[s3]\n\t"
+          "sbbq %[p3], %[s3]\n\t"
+          "cmovcq %[t0], %[s0]\n\t"
+          "cmovcq %[t1], %[s1]\n\t"
+          "cmovcq %[t2], %[s2]\n\t"
+          "cmovcq %[t3], %[s3]\n\t"
+          : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3),
+            [s0] "=&r"(s0), [s1] "=&r"(s1), [s2] "=&r"(s2), [s3] "=&r"(s3)
+          : [b0] "m"(b->l[0]), [b1] "m"(b->l[1]), [b2] "m"(b->l[2]), [b3] "m"(b->l[3]),
+            [p0] "m"(BN254_FP_P.l[0]), [p1] "m"(BN254_FP_P.l[1]), [p2] "m"(BN254_FP_P.l[2]), [p3] "m"(BN254_FP_P.l[3])
+          : "cc");
+  r->l[0] = s0;
+  r->l[1] = s1;
+  r->l[2] = s2;
+  r->l[3] = s3;
+}
+
+static inline void fp_sub(fp_t *r, const fp_t *a, const fp_t *b) {
+  uint64_t t0 = a->l[0], t1 = a->l[1], t2 = a->l[2], t3 = a->l[3], s0, s1, s2, s3, m;
+  __asm__("subq %[b0], %[t0]\n\t"
+          "sbbq %[b1], %[t1]\n\t"
+          "sbbq %[b2], %[t2]\n\t"
+          "sbbq %[b3], %[t3]\n\t"
+          "sbbq %[m], %[m]\n\t"
+          "movq %[t0], %[s0]\n\t"
+          "addq %[p0], %[s0]\n\t"
+          "movq %[t1], %[s1]\n\t"
+          "adcq %[p1], %[s1]\n\t"
+          "movq %[t2], %[s2]\n\t"
+          "adcq %[p2], %[s2]\n\t"
+          "movq %[t3], %[s3]\n\t"
+          "adcq %[p3], %[s3]\n\t"
+          "testq %[m], %[m]\n\t"
+          "cmovzq %[t0], %[s0]\n\t"
+          "cmovzq %[t1], %[s1]\n\t"
+          "cmovzq %[t2], %[s2]\n\t"
+          "cmovzq %[t3], %[s3]\n\t"
+          : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3),
+            [s0] "=&r"(s0), [s1] "=&r"(s1), [s2] "=&r"(s2), [s3] "=&r"(s3), [m] "=&r"(m)
+          : [b0] "m"(b->l[0]), [b1] "m"(b->l[1]), [b2] "m"(b->l[2]), [b3] "m"(b->l[3]),
+            [p0] "m"(BN254_FP_P.l[0]), [p1] "m"(BN254_FP_P.l[1]), [p2] "m"(BN254_FP_P.l[2]), [p3] "m"(BN254_FP_P.l[3])
+          : "cc");
+  r->l[0] = s0;
+  r->l[1] = s1;
+  r->l[2] = s2;
+  r->l[3] = s3;
+}
+#else
 static inline void fp_add(fp_t *r, const fp_t *a, const fp_t *b) {
   uint64_t t[4];
   unsigned char c = 0;
@@ -303,6 +366,8 @@ static inline void fp_sub(fp_t *r, const fp_t *a, const fp_t *b) {
   BN254_ADC(c, t2, BN254_P2 & mask, &r->l[2]);
   BN254_ADC(c, t3, BN254_P3 & mask, &r->l[3]);
 }
+
+#endif
 
 static inline void fp_dbl(fp_t *r, const fp_t *a) { fp_add(r, a, a); }
 
