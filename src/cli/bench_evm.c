@@ -1,0 +1,285 @@
+/* `ethc bench evm [--json] [--time SECONDS] PATH...`: the ipsilon/evm-benchmarks set
+ * (state-test format: one contract in pre, transaction data entries = inputs named
+ * by _info.labels, fork in post). Runs the call to the contract repeatedly in the
+ * in-memory host and prints the median time per execution (thread CPU time, since
+ * the machine is shared) and gas per second. */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "cli/cli.h"
+#include "cli/memhost.h"
+#include "ethc/bytes.h"
+#include "ethc/evm.h"
+
+static uint64_t cpu_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+static bool jhex_u256(const cJSON *o, const char *key, u256_t *out) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+  *out = U256_ZERO;
+  return cJSON_IsString(v) && u256_from_string(out, v->valuestring);
+}
+
+static bool jaddr(const cJSON *o, const char *key, ethc_address_t *a) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+  return cJSON_IsString(v) && hex_decode_fixed(v->valuestring, false, a->bytes, 20) == 0;
+}
+
+typedef struct {
+  const char *fork; /* --fork: overrides the file's fork */
+  bool json;
+  double min_time;
+  int failures;
+} opts_t;
+
+static char *slurp(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  fseek(f, 0, SEEK_END);
+  long n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  char *buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
+  if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+    free(buf);
+    buf = NULL;
+  }
+  fclose(f);
+  if (buf) buf[n] = 0;
+  *len = (size_t)n;
+  return buf;
+}
+
+static void bench_test(opts_t *o, const char *name, const cJSON *t) {
+  const cJSON *pre = cJSON_GetObjectItemCaseSensitive(t, "pre");
+  const cJSON *txj = cJSON_GetObjectItemCaseSensitive(t, "transaction");
+  const cJSON *env = cJSON_GetObjectItemCaseSensitive(t, "env");
+  const cJSON *post = cJSON_GetObjectItemCaseSensitive(t, "post");
+  const cJSON *labels = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t, "_info"), "labels");
+  evm_revision_t rev;
+  if (!pre || !txj || !env || !post || !post->child ||
+      !evm_revision_from_name(o->fork ? o->fork : post->child->string, &rev)) {
+    fprintf(stderr, "bench evm: %s: missing fields or unknown fork\n", name);
+    o->failures++;
+    return;
+  }
+  evm_t *vm = evm_create();
+  memhost_t *h = memhost_new(vm, rev);
+  const cJSON *acct;
+  cJSON_ArrayForEach(acct, pre) {
+    ethc_address_t a;
+    u256_t bal, nonce;
+    if (hex_decode_fixed(acct->string, false, a.bytes, 20) != 0) continue;
+    jhex_u256(acct, "balance", &bal);
+    jhex_u256(acct, "nonce", &nonce);
+    uint8_t *code = NULL;
+    size_t code_size = 0;
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(acct, "code");
+    if (cJSON_IsString(c)) hex_decode_alloc(c->valuestring, false, &code, &code_size);
+    memhost_set_account(h, &a, &bal, nonce.w[0], code, code_size);
+    free(code);
+    const cJSON *slot;
+    cJSON_ArrayForEach(slot, cJSON_GetObjectItemCaseSensitive(acct, "storage")) {
+      u256_t k, v;
+      if (cJSON_IsString(slot) && u256_from_string(&k, slot->string) && u256_from_string(&v, slot->valuestring))
+        memhost_set_storage(h, &a, &k, &v);
+    }
+  }
+  evm_tx_context_t tx;
+  memset(&tx, 0, sizeof tx);
+  u256_t v;
+  jaddr(env, "currentCoinbase", &tx.coinbase);
+  if (jhex_u256(env, "currentNumber", &v)) tx.number = (int64_t)v.w[0];
+  if (jhex_u256(env, "currentTimestamp", &v)) tx.timestamp = (int64_t)v.w[0];
+  if (jhex_u256(env, "currentGasLimit", &v)) tx.gas_limit = (int64_t)v.w[0];
+  jhex_u256(env, "currentBaseFee", &tx.base_fee);
+  if (!(rev >= EVM_PARIS && jhex_u256(env, "currentRandom", &tx.prev_randao))) jhex_u256(env, "currentDifficulty", &tx.prev_randao);
+  tx.chain_id = U256_ONE;
+  jhex_u256(txj, "gasPrice", &tx.gas_price);
+
+  evm_message_t msg;
+  memset(&msg, 0, sizeof msg);
+  msg.kind = EVM_CALL;
+  jaddr(txj, "sender", &msg.sender);
+  jaddr(txj, "to", &msg.recipient);
+  msg.code_address = msg.recipient;
+  tx.origin = msg.sender;
+  memhost_set_tx_context(h, &tx);
+  const cJSON *gl = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(txj, "gasLimit"), 0);
+  msg.gas = (cJSON_IsString(gl) && u256_from_string(&v, gl->valuestring) && v.w[0] < (1ull << 62)) ? (int64_t)v.w[0]
+                                                                                                 : 1000000000;
+  const cJSON *val = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(txj, "value"), 0);
+  if (cJSON_IsString(val)) u256_from_string(&msg.value, val->valuestring);
+
+  const cJSON *data = cJSON_GetObjectItemCaseSensitive(txj, "data");
+  int idx = 0;
+  const cJSON *d;
+  cJSON_ArrayForEach(d, data) {
+    char key[16], label_buf[16];
+    snprintf(key, sizeof key, "%d", idx);
+    const cJSON *lab = cJSON_GetObjectItemCaseSensitive(labels, key);
+    const char *label = cJSON_IsString(lab) ? lab->valuestring : (snprintf(label_buf, sizeof label_buf, "%d", idx), label_buf);
+    idx++;
+    uint8_t *input = NULL;
+    size_t input_size = 0;
+    if (!cJSON_IsString(d) || hex_decode_alloc(d->valuestring, false, &input, &input_size) != 0) {
+      fprintf(stderr, "bench evm: %s/%s: bad input hex\n", name, label);
+      o->failures++;
+      continue;
+    }
+    msg.input = input;
+    msg.input_size = input_size;
+    size_t snap = memhost_snapshot(h);
+    evm_result_t r = memhost_transact(h, &msg);
+    int64_t gas_used = msg.gas - r.gas_left;
+    evm_status_t st = r.status;
+    evm_result_release(&r);
+    if (st != EVM_SUCCESS) {
+      fprintf(stderr, "bench evm: %s/%s: execution ended with %s\n", name, label, evm_status_name(st));
+      o->failures++;
+    }
+    size_t cap = 1024, n = 0;
+    uint64_t *times = malloc(cap * sizeof *times);
+    uint64_t start = cpu_ns(), budget = (uint64_t)(o->min_time * 1e9);
+    while (times && (n < 3 || cpu_ns() - start < budget)) {
+      memhost_revert(h, snap);
+      uint64_t t0 = cpu_ns();
+      evm_result_t rr = memhost_transact(h, &msg);
+      uint64_t dt = cpu_ns() - t0;
+      evm_result_release(&rr);
+      if (n == cap) {
+        uint64_t *nt = realloc(times, (cap *= 2) * sizeof *nt);
+        if (!nt) break;
+        times = nt;
+      }
+      times[n++] = dt;
+    }
+    memhost_revert(h, snap);
+    qsort(times, n, sizeof *times, cmp_u64);
+    uint64_t med = n ? times[n / 2] : 0;
+    free(times);
+    if (o->json) {
+      printf("{\"name\": \"%s\", \"input\": \"%s\", \"gas\": %" PRId64 ", \"median_ns\": %" PRIu64 "}\n", name, label,
+             gas_used, med);
+    } else {
+      printf("%-28s %-16s gas %12" PRId64 "  median %12.3f us  %8.3f Ggas/s  (%zu runs)\n", name, label, gas_used,
+             med / 1e3, med ? (double)gas_used / (double)med : 0.0, n);
+    }
+    fflush(stdout);
+    free(input);
+  }
+  memhost_free(h);
+  evm_destroy(vm);
+}
+
+static void bench_file(opts_t *o, const char *path) {
+  size_t len;
+  char *text = slurp(path, &len);
+  if (!text) {
+    fprintf(stderr, "bench evm: cannot read %s: %s\n", path, strerror(errno));
+    o->failures++;
+    return;
+  }
+  cJSON *root = cJSON_ParseWithLength(text, len);
+  free(text);
+  if (!root) {
+    fprintf(stderr, "bench evm: %s: malformed JSON\n", path);
+    o->failures++;
+    return;
+  }
+  const cJSON *t;
+  cJSON_ArrayForEach(t, root) {
+    if (cJSON_IsObject(t) && t->string[0] != '_') bench_test(o, t->string, t);
+  }
+  cJSON_Delete(root);
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static void bench_path(opts_t *o, const char *path) {
+  struct stat st;
+  if (stat(path, &st) != 0) {
+    fprintf(stderr, "bench evm: cannot open %s: %s\n", path, strerror(errno));
+    o->failures++;
+    return;
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    bench_file(o, path);
+    return;
+  }
+  DIR *d = opendir(path);
+  if (!d) return;
+  char **names = NULL;
+  size_t n = 0, cap = 0;
+  struct dirent *e;
+  while ((e = readdir(d))) {
+    size_t l = strlen(e->d_name);
+    if (l < 6 || strcmp(e->d_name + l - 5, ".json") != 0) continue;
+    if (n == cap) {
+      char **nn = realloc(names, (cap = cap ? cap * 2 : 16) * sizeof *nn);
+      if (!nn) break;
+      names = nn;
+    }
+    size_t pl = strlen(path) + l + 2;
+    names[n] = malloc(pl);
+    snprintf(names[n], pl, "%s/%s", path, e->d_name);
+    n++;
+  }
+  closedir(d);
+  qsort(names, n, sizeof *names, cmp_str);
+  for (size_t i = 0; i < n; i++) {
+    bench_file(o, names[i]);
+    free(names[i]);
+  }
+  free(names);
+}
+
+static int cmd_bench_evm(int argc, char **argv) {
+  opts_t o = {NULL, false, 1.0, 0};
+  int npaths = 0;
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--json")) o.json = true;
+    else if (!strcmp(argv[i], "--fork") && i + 1 < argc) {
+      o.fork = argv[++i];
+      if (!evm_revision_from_name(o.fork, NULL)) {
+        fprintf(stderr, "bench evm: unknown fork '%s'\n", o.fork);
+        return 2;
+      }
+    }
+    else if (!strcmp(argv[i], "--time") && i + 1 < argc) {
+      o.min_time = atof(argv[++i]);
+      if (o.min_time < 0) o.min_time = 0;
+    } else if (argv[i][0] == '-') {
+      fprintf(stderr, "usage: ethc bench evm [--json] [--time SECONDS] [--fork NAME] PATH...\n");
+      return 2;
+    } else {
+      npaths++;
+    }
+  }
+  if (!npaths) {
+    fprintf(stderr, "usage: ethc bench evm [--json] [--time SECONDS] [--fork NAME] PATH...\n");
+    return 2;
+  }
+  for (int i = 1; i < argc; i++) {
+    if (!strcmp(argv[i], "--time") || !strcmp(argv[i], "--fork")) i++;
+    else if (argv[i][0] != '-') bench_path(&o, argv[i]);
+  }
+  return o.failures ? 1 : 0;
+}
+CLI_COMMAND("bench", "evm", cmd_bench_evm, "[--json] [--time SECONDS] [--fork NAME] PATH...   EVM benchmarks (state-test format)")
