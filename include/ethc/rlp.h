@@ -27,7 +27,8 @@ int rlp_decode_item(const uint8_t *data, size_t len, rlp_item_t *item, size_t *c
 /* Decodes exactly one item spanning all of the input (trailing bytes are an error).
  * Only the outer header is checked; nested items are checked as they are visited. */
 int rlp_decode(const uint8_t *data, size_t len, rlp_item_t *item);
-/* Like rlp_decode, and also validates every nested item (depth <= RLP_MAX_DEPTH). */
+/* Like rlp_decode, and also validates every nested item. Lists nested deeper than
+ * RLP_MAX_DEPTH are refused with ETHC_ERR_UNSUPPORTED. */
 #define RLP_MAX_DEPTH 1024
 int rlp_decode_strict(const uint8_t *data, size_t len, rlp_item_t *item);
 /* rlp_decode_strict without the result: 0 when the input is one canonical item. */

@@ -79,7 +79,7 @@ int rlp_decode(const uint8_t *data, size_t len, rlp_item_t *item) {
 /* Validates an item and, recursively, every item nested in it. */
 static int validate_deep(const rlp_item_t *it, unsigned depth) {
   if (!it->is_list) return ETHC_OK;
-  if (depth > RLP_MAX_DEPTH) return ETHC_ERR_RLP_NONCANONICAL;
+  if (depth > RLP_MAX_DEPTH) return ETHC_ERR_UNSUPPORTED; /* bounds the recursion */
   const uint8_t *p = it->payload, *end = p + it->payload_len;
   while (p < end) {
     rlp_item_t sub;

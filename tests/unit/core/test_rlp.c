@@ -104,7 +104,13 @@ int main(void) {
     size_t starts[RLP_MAX_DEPTH + 10];
     for (size_t i = 0; i < depth; i++) starts[i] = rlp_list_begin(&b);
     for (size_t i = depth; i-- > 0;) CHECK(rlp_list_end(&b, starts[i]) == 0);
-    CHECK(rlp_validate(b.data, b.len) != 0);
+    CHECK(rlp_validate(b.data, b.len) == ETHC_ERR_UNSUPPORTED);
+    /* exactly at the limit is fine */
+    bytes_buf_t ok = {0};
+    for (size_t i = 0; i <= RLP_MAX_DEPTH; i++) starts[i] = rlp_list_begin(&ok);
+    for (size_t i = RLP_MAX_DEPTH + 1; i-- > 0;) rlp_list_end(&ok, starts[i]);
+    CHECK(rlp_validate(ok.data, ok.len) == 0);
+    bytes_buf_free(&ok);
     bytes_buf_free(&b);
     free(deep);
   }
