@@ -53,6 +53,7 @@
 #define g1_in_subgroup bls_g1_in_subgroup
 #define g1_is_inf bls_g1_is_inf
 #define g1_msm bls_g1_msm
+#define g1_mul_zabs bls_g1_mul_zabs
 #define g1_mul2 bls_g1_mul2
 #define g1_mul bls_g1_mul
 #define g1_neg bls_g1_neg
@@ -68,6 +69,7 @@
 #define g2_in_subgroup bls_g2_in_subgroup
 #define g2_is_inf bls_g2_is_inf
 #define g2_msm bls_g2_msm
+#define g2_mul_zabs bls_g2_mul_zabs
 #define g2_mul2 bls_g2_mul2
 #define g2_mul bls_g2_mul
 #define g2_neg bls_g2_neg
@@ -356,6 +358,7 @@ bool g1_eq(const g1_t *a, const g1_t *b);
 bool g1_aff_on_curve(const g1_aff_t *a);
 /* r = k * a, k little-endian 64-bit words (nwords). */
 void g1_mul(g1_t *r, const g1_t *a, const uint64_t *k, int nwords);
+void g1_mul_zabs(g1_t *r, const g1_t *a); /* r = |z| a */
 void g1_mul2(g1_t *r, const g1_t *a, const uint64_t k1[4], const g1_t *b, const uint64_t k2[4]);
 bool g1_in_subgroup(const g1_t *a);
 void g1_generator(g1_t *r);
@@ -371,6 +374,7 @@ void g2_neg(g2_t *r, const g2_t *a);
 bool g2_eq(const g2_t *a, const g2_t *b);
 bool g2_aff_on_curve(const g2_aff_t *a);
 void g2_mul(g2_t *r, const g2_t *a, const uint64_t *k, int nwords);
+void g2_mul_zabs(g2_t *r, const g2_t *a);
 void g2_mul2(g2_t *r, const g2_t *a, const uint64_t k1[4], const g2_t *b, const uint64_t k2[4]);
 bool g2_in_subgroup(const g2_t *a);
 void g2_psi(g2_t *r, const g2_t *a);

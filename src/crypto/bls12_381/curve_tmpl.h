@@ -297,3 +297,16 @@ void PF(mul2)(PT *r, const PT *a, const uint64_t k1[4], const PT *b, const uint6
   }
   *r = acc;
 }
+
+/* r = |z| a with |z| = 0xd201000000010000 (bits 63, 62, 60, 57, 48, 16):
+ * 63 doublings and 5 additions. */
+void PF(mul_zabs)(PT *r, const PT *a) {
+  static const int8_t runs[5] = {1, 2, 3, 9, 32}; /* doublings before each addition */
+  PT acc = *a;
+  for (int i = 0; i < 5; i++) {
+    for (int j = 0; j < runs[i]; j++) PF(dbl)(&acc, &acc);
+    PF(add)(&acc, &acc, a);
+  }
+  for (int j = 0; j < 16; j++) PF(dbl)(&acc, &acc);
+  *r = acc;
+}

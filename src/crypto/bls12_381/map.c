@@ -3,7 +3,6 @@
  * BLS12-381, then cofactor clearing: [1 - z] on G1, Budroni-Pintore psi method on G2. */
 #include "bls_internal.h"
 
-static const uint64_t Z_ABS = 0xd201000000010000ULL;
 
 /* ------------------------------------------------------------------ G1 -- */
 
@@ -65,7 +64,7 @@ void bls_map_to_g1(g1_t *r, const fp_t *u) {
   g1_t p, q;
   sswu_g1(&x, &y, u);
   iso_g1(&p, &x, &y);
-  g1_mul(&q, &p, &Z_ABS, 1);
+  g1_mul_zabs(&q, &p);
   g1_add(r, &q, &p); /* [1 - z]P = [|z| + 1]P */
 }
 
@@ -126,7 +125,7 @@ static void iso_g2(g2_t *r, const fp2_t *x, const fp2_t *y) {
 
 /* [z]P with z negative */
 static void g2_mul_z(g2_t *r, const g2_t *p) {
-  g2_mul(r, p, &Z_ABS, 1);
+  g2_mul_zabs(r, p);
   g2_neg(r, r);
 }
 
