@@ -1,0 +1,398 @@
+/* Unit tests of the EVM interpreter: fork names, exact gas of representative
+ * instructions per fork (memory, EXP, SSTORE statuses, EIP-2929 cold/warm, CALL
+ * costs), exceptional halts, static mode, creates, return data and the tracer.
+ * Uses the in-memory host of src/cli/memhost.c (compiled into this test). */
+#include "check.h"
+#include "cli/memhost.c"
+#include "ethc/bytes.h"
+#include "ethc/evm.h"
+
+static const ethc_address_t SENDER = {{0x10, [19] = 0x01}};
+static const ethc_address_t TARGET = {{0x20, [19] = 0x02}};
+static const ethc_address_t OTHER = {{0x30, [19] = 0x03}};
+
+typedef struct {
+  evm_status_t status;
+  int64_t gas_used;
+  int64_t refund;
+  uint8_t out[256];
+  size_t out_size;
+} run_t;
+
+static evm_t *vm;
+static memhost_t *host;
+
+static uint8_t *hex(const char *s, size_t *n) {
+  uint8_t *b = NULL;
+  if (hex_decode_alloc(s, false, &b, n) != 0) {
+    fprintf(stderr, "bad hex in test: %s\n", s);
+    *n = 0;
+  }
+  return b;
+}
+
+/* A fresh world with TARGET holding `code` (and OTHER holding `other`, if any). */
+static void world(evm_revision_t rev, const char *code, const char *other) {
+  if (host) memhost_free(host);
+  host = memhost_new(vm, rev);
+  u256_t big = u256_from_u64(1000000000000ull);
+  memhost_set_account(host, &SENDER, &big, 0, NULL, 0);
+  size_t n;
+  uint8_t *c = hex(code, &n);
+  u256_t bal = u256_from_u64(1000);
+  memhost_set_account(host, &TARGET, &bal, 1, c, n);
+  free(c);
+  if (other) {
+    c = hex(other, &n);
+    memhost_set_account(host, &OTHER, &U256_ZERO, 1, c, n);
+    free(c);
+  }
+}
+
+static run_t call(evm_revision_t rev, int64_t gas, const char *input) {
+  run_t r;
+  memset(&r, 0, sizeof r);
+  size_t in_n = 0;
+  uint8_t *in = hex(input ? input : "", &in_n);
+  evm_message_t m;
+  memset(&m, 0, sizeof m);
+  m.kind = EVM_CALL;
+  m.gas = gas;
+  m.sender = SENDER;
+  m.recipient = TARGET;
+  m.code_address = TARGET;
+  m.input = in;
+  m.input_size = in_n;
+  (void)rev;
+  evm_result_t res = memhost_transact(host, &m);
+  r.status = res.status;
+  r.gas_used = gas - res.gas_left;
+  r.refund = res.gas_refund;
+  r.out_size = res.output_size < sizeof r.out ? res.output_size : sizeof r.out;
+  if (r.out_size) memcpy(r.out, res.output, r.out_size);
+  evm_result_release(&res);
+  free(in);
+  return r;
+}
+
+static run_t exec(evm_revision_t rev, const char *code, int64_t gas) {
+  world(rev, code, NULL);
+  return call(rev, gas, NULL);
+}
+
+static u256_t out_word(const run_t *r) {
+  u256_t v = U256_ZERO;
+  if (r->out_size == 32) u256_from_be(&v, r->out);
+  return v;
+}
+
+static u256_t storage(const ethc_address_t *a, uint64_t key) {
+  u256_t k = u256_from_u64(key), v;
+  h_get_storage(host, a, &k, &v);
+  return v;
+}
+
+static void test_names(void) {
+  evm_revision_t r;
+  CHECK(evm_revision_from_name("Frontier", &r) && r == EVM_FRONTIER);
+  CHECK(evm_revision_from_name("EIP150", &r) && r == EVM_TANGERINE_WHISTLE);
+  CHECK(evm_revision_from_name("EIP158", &r) && r == EVM_SPURIOUS_DRAGON);
+  CHECK(evm_revision_from_name("ConstantinopleFix", &r) && r == EVM_PETERSBURG);
+  CHECK(evm_revision_from_name("Merge", &r) && r == EVM_PARIS);
+  CHECK(evm_revision_from_name("Paris", &r) && r == EVM_PARIS);
+  CHECK(evm_revision_from_name("Osaka", &r) && r == EVM_OSAKA);
+  CHECK(!evm_revision_from_name("Byzantium2", &r));
+  CHECK(!evm_revision_from_name(NULL, &r));
+  CHECK(strcmp(evm_revision_name(EVM_CANCUN), "Cancun") == 0);
+  CHECK(strcmp(evm_revision_name((evm_revision_t)99), "unknown") == 0);
+  CHECK(strcmp(evm_status_name(EVM_OUT_OF_GAS), "out of gas") == 0);
+  for (int i = 0; i < EVM_REVISION_COUNT; i++) {
+    CHECK(evm_revision_from_name(evm_revision_name((evm_revision_t)i), &r) && r == (evm_revision_t)i);
+  }
+}
+
+static void test_arith_and_gas(void) {
+  /* 1 + 2, MSTORE at 0, RETURN 32 bytes: 3*3 + 3 + 3(mem) + 3 + 3 = 24 */
+  run_t r = exec(EVM_CANCUN, "600160020160005260206000f3", 100000);
+  CHECK(r.status == EVM_SUCCESS);
+  CHECK(r.gas_used == 24);
+  u256_t v = out_word(&r);
+  CHECK(v.w[0] == 3 && v.w[1] == 0);
+  /* SUB order: 5 - 3 (PUSH1 3 PUSH1 5 SUB) */
+  r = exec(EVM_CANCUN, "600360050360005260206000f3", 100000);
+  CHECK(out_word(&r).w[0] == 2);
+  /* DIV by zero = 0, SDIV(-2^255, -1) = -2^255 */
+  r = exec(EVM_CANCUN, "6000600a0460005260206000f3", 100000);
+  CHECK(u256_is_zero((u256_t[]){out_word(&r)}));
+  r = exec(EVM_CANCUN,
+           "7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+           "7f8000000000000000000000000000000000000000000000000000000000000000"
+           "0560005260206000f3",
+           100000);
+  v = out_word(&r);
+  CHECK(v.w[3] == 0x8000000000000000ull && v.w[0] == 0);
+  /* memory expansion: MSTORE at 0x3e0 -> 32 words: 3*32 + 32*32/512 = 98 */
+  r = exec(EVM_CANCUN, "60016103e052", 100000);
+  CHECK(r.gas_used == 3 + 3 + 3 + 98);
+  /* EXP: 2^256-1 exponent of 1 byte ... 10/byte in Frontier, 50 from Spurious Dragon */
+  r = exec(EVM_FRONTIER, "61010060020a", 100000); /* 2 ** 0x100 (2 bytes) */
+  CHECK(r.gas_used == 3 + 3 + 10 + 20);
+  r = exec(EVM_SPURIOUS_DRAGON, "61010060020a", 100000);
+  CHECK(r.gas_used == 3 + 3 + 10 + 100);
+  /* KECCAK256 of 32 zero bytes: 30 + 6 + 3 mem */
+  r = exec(EVM_CANCUN, "6020600020", 100000);
+  CHECK(r.gas_used == 3 + 3 + 30 + 6 + 3);
+  /* GAS pushes the gas left after its own cost */
+  r = exec(EVM_CANCUN, "5a60005260206000f3", 1000);
+  CHECK(out_word(&r).w[0] == 1000 - 2);
+  /* PUSH32 truncated at the end of code reads zeros */
+  r = exec(EVM_CANCUN, "7fff", 1000);
+  CHECK(r.status == EVM_SUCCESS && r.gas_used == 3);
+}
+
+static void test_halts(void) {
+  run_t r = exec(EVM_CANCUN, "01", 1000);
+  CHECK(r.status == EVM_STACK_UNDERFLOW && r.gas_used == 1000);
+  /* 1025 pushes overflow */
+  char code[1025 * 2 + 1];
+  for (int i = 0; i < 1025; i++) memcpy(code + 2 * i, "58", 2); /* PC */
+  code[2050] = 0;
+  r = exec(EVM_CANCUN, code, 100000);
+  CHECK(r.status == EVM_STACK_OVERFLOW);
+  code[2048] = 0; /* 1024 pushes are fine */
+  r = exec(EVM_CANCUN, code, 100000);
+  CHECK(r.status == EVM_SUCCESS && r.gas_used == 2048);
+  /* JUMP into push data / to a non-JUMPDEST / beyond code */
+  r = exec(EVM_CANCUN, "6003565b", 1000); /* JUMP to 3: that is the JUMPDEST */
+  CHECK(r.status == EVM_SUCCESS && r.gas_used == 3 + 8 + 1);
+  r = exec(EVM_CANCUN, "600456605b", 1000); /* 4 is push data (0x5b) */
+  CHECK(r.status == EVM_BAD_JUMP_DESTINATION && r.gas_used == 1000);
+  r = exec(EVM_CANCUN, "60ff56", 1000);
+  CHECK(r.status == EVM_BAD_JUMP_DESTINATION);
+  r = exec(EVM_CANCUN, "600060ff57", 1000); /* JUMPI not taken */
+  CHECK(r.status == EVM_SUCCESS);
+  /* undefined opcodes per fork */
+  r = exec(EVM_LONDON, "5f", 1000);
+  CHECK(r.status == EVM_UNDEFINED_INSTRUCTION && r.gas_used == 1000);
+  r = exec(EVM_SHANGHAI, "5f", 1000);
+  CHECK(r.status == EVM_SUCCESS && r.gas_used == 2);
+  r = exec(EVM_CANCUN, "0c", 1000);
+  CHECK(r.status == EVM_UNDEFINED_INSTRUCTION);
+  r = exec(EVM_CANCUN, "fe", 1000);
+  CHECK(r.status == EVM_INVALID_INSTRUCTION && r.gas_used == 1000);
+  r = exec(EVM_PETERSBURG, "600160011b", 1000); /* SHL from Constantinople */
+  CHECK(r.status == EVM_SUCCESS);
+  r = exec(EVM_BYZANTIUM, "600160011b", 1000);
+  CHECK(r.status == EVM_UNDEFINED_INSTRUCTION);
+  r = exec(EVM_CANCUN, "60011e", 1000); /* CLZ only from Osaka */
+  CHECK(r.status == EVM_UNDEFINED_INSTRUCTION);
+  r = exec(EVM_OSAKA, "60011e60005260206000f3", 1000);
+  CHECK(r.status == EVM_SUCCESS && out_word(&r).w[0] == 255);
+  /* out of gas */
+  r = exec(EVM_CANCUN, "6001600201", 8);
+  CHECK(r.status == EVM_OUT_OF_GAS && r.gas_used == 8);
+  /* memory offset beyond 2^32 is out of gas, not a crash */
+  r = exec(EVM_CANCUN, "600164010000000052", 1000000);
+  CHECK(r.status != EVM_SUCCESS);
+  r = exec(EVM_CANCUN, "60017fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff52", 1000000);
+  CHECK(r.status == EVM_OUT_OF_GAS);
+  /* REVERT returns data and keeps gas */
+  r = exec(EVM_CANCUN, "602a60005260206000fd", 1000);
+  CHECK(r.status == EVM_REVERT && r.gas_used == 3 + 3 + 6 + 3 + 3 && out_word(&r).w[0] == 42);
+  /* RETURNDATACOPY beyond the (empty) return data */
+  r = exec(EVM_CANCUN, "6001600060003e", 1000);
+  CHECK(r.status == EVM_INVALID_MEMORY_ACCESS);
+  r = exec(EVM_CANCUN, "6000600060003e", 1000);
+  CHECK(r.status == EVM_SUCCESS);
+}
+
+static void test_sstore(void) {
+  /* SSTORE(0, 1) on a fresh slot */
+  const char *set1 = "6001600055";
+  run_t r = exec(EVM_FRONTIER, set1, 100000);
+  CHECK(r.gas_used == 6 + 20000);
+  r = exec(EVM_ISTANBUL, set1, 100000);
+  CHECK(r.gas_used == 6 + 20000);
+  r = exec(EVM_BERLIN, set1, 100000);
+  CHECK(r.gas_used == 6 + 22100);
+  CHECK(storage(&TARGET, 0).w[0] == 1);
+  /* set then clear in the same tx: 0 -> 1 -> 0 */
+  const char *set_clear = "60016000556000600055";
+  r = exec(EVM_PETERSBURG, set_clear, 100000);
+  CHECK(r.gas_used == 12 + 20000 + 5000 && r.refund == 15000);
+  r = exec(EVM_CONSTANTINOPLE, set_clear, 100000);
+  CHECK(r.gas_used == 12 + 20000 + 200 && r.refund == 19800);
+  r = exec(EVM_ISTANBUL, set_clear, 100000);
+  CHECK(r.gas_used == 12 + 20000 + 800 && r.refund == 19200);
+  r = exec(EVM_LONDON, set_clear, 100000);
+  CHECK(r.gas_used == 12 + 22100 + 100 && r.refund == 19900);
+  /* clearing a pre-existing slot: X -> X -> 0 */
+  world(EVM_LONDON, "6000600055", NULL);
+  u256_t k = U256_ZERO, one = U256_ONE;
+  memhost_set_storage(host, &TARGET, &k, &one);
+  r = call(EVM_LONDON, 100000, NULL);
+  CHECK(r.gas_used == 6 + 2100 + 2900 && r.refund == 4800);
+  world(EVM_BERLIN, "6000600055", NULL);
+  memhost_set_storage(host, &TARGET, &k, &one);
+  r = call(EVM_BERLIN, 100000, NULL);
+  CHECK(r.refund == 15000);
+  /* EIP-2200 sentry: gas left <= 2300 fails */
+  r = exec(EVM_ISTANBUL, set1, 6 + 2300);
+  CHECK(r.status == EVM_OUT_OF_GAS);
+  /* SLOAD cold/warm (Berlin) and Frontier price */
+  r = exec(EVM_BERLIN, "600054600054", 100000);
+  CHECK(r.gas_used == 3 + 2100 + 3 + 100);
+  r = exec(EVM_FRONTIER, "600054", 100000);
+  CHECK(r.gas_used == 3 + 50);
+  /* TSTORE / TLOAD (Cancun) */
+  r = exec(EVM_CANCUN, "602a60015d60015c60005260206000f3", 100000);
+  CHECK(r.status == EVM_SUCCESS && out_word(&r).w[0] == 42);
+}
+
+static void test_calls(void) {
+  /* OTHER returns 32 bytes (0x2a); TARGET calls it and returns what it got */
+  const char *other = "602a60005260206000f3";
+  /* CALL(gas=0xffff, OTHER, 0, 0, 0, 0, 32), RETURNDATASIZE check, RETURN mem[0..32] */
+  const char *caller =
+      "6020600060006000600073" "3000000000000000000000000000000000000003" "61fffff1"
+      "50" "60206000f3";
+  world(EVM_CANCUN, caller, other);
+  run_t r = call(EVM_CANCUN, 1000000, NULL);
+  CHECK(r.status == EVM_SUCCESS && out_word(&r).w[0] == 42);
+  /* STATICCALL to a contract that writes storage fails (push 0) */
+  const char *writer = "6001600055";
+  const char *static_caller =
+      "6000600060006000" "73" "3000000000000000000000000000000000000003" "61fffffa" "60005260206000f3";
+  world(EVM_CANCUN, static_caller, writer);
+  r = call(EVM_CANCUN, 1000000, NULL);
+  CHECK(r.status == EVM_SUCCESS && u256_is_zero((u256_t[]){out_word(&r)}));
+  CHECK(u256_is_zero((u256_t[]){storage(&OTHER, 0)}));
+  /* the same through CALL succeeds */
+  const char *plain_caller =
+      "60006000600060006000" "73" "3000000000000000000000000000000000000003" "61fffff1" "60005260206000f3";
+  world(EVM_CANCUN, plain_caller, writer);
+  r = call(EVM_CANCUN, 1000000, NULL);
+  CHECK(out_word(&r).w[0] == 1 && storage(&OTHER, 0).w[0] == 1);
+  /* CALL with value to a new account (Spurious Dragon+): 700 + 9000 + 25000 (stipend back) */
+  const char *pay = "600060006000600060017300000000000000000000000000000000000000ff6000f1";
+  r = exec(EVM_SPURIOUS_DRAGON, pay, 100000);
+  CHECK(r.status == EVM_SUCCESS && r.gas_used == 7 * 3 + 700 + 9000 + 25000 - 2300);
+  /* Berlin: cold target +2500 */
+  r = exec(EVM_BERLIN, pay, 100000);
+  CHECK(r.gas_used == 7 * 3 + 2600 + 9000 + 25000 - 2300);
+  /* Frontier: requesting more gas than available is out of gas */
+  r = exec(EVM_FRONTIER, "600060006000600060007300000000000000000000000000000000000000ff61fffff1", 20000);
+  CHECK(r.status == EVM_OUT_OF_GAS);
+  /* EIP-150: the 63/64 cap makes it fine */
+  r = exec(EVM_TANGERINE_WHISTLE, "600060006000600060007300000000000000000000000000000000000000ff62fffffff1", 100000);
+  CHECK(r.status == EVM_SUCCESS && r.gas_used == 7 * 3 + 700 + 25000);
+  /* static mode: value-bearing CALL inside STATICCALL fails the inner frame */
+  const char *inner_pay = "6000600060006000600173" "00000000000000000000000000000000000000ff" "6000f1";
+  world(EVM_CANCUN, static_caller, inner_pay);
+  r = call(EVM_CANCUN, 1000000, NULL);
+  CHECK(u256_is_zero((u256_t[]){out_word(&r)}));
+}
+
+static void test_create(void) {
+  /* init code returning one byte 0x00 -> runtime code "00":
+   * 60 00 60 00 53 60 01 60 00 f3 (MSTORE8 0 at 0, RETURN 0..1) */
+  /* TARGET: store init code in memory with PUSH10, CREATE, return address */
+  const char *creator = "69" "600060005360016000f3" "600052" "600a6016" "6000f0" "60005260206000f3";
+  run_t r = exec(EVM_CANCUN, creator, 1000000);
+  CHECK(r.status == EVM_SUCCESS);
+  u256_t a = out_word(&r);
+  CHECK(!u256_is_zero(&a));
+  ethc_address_t addr;
+  uint8_t be[32];
+  u256_to_be(&a, be);
+  memcpy(addr.bytes, be + 12, 20);
+  const uint8_t *code;
+  size_t code_size;
+  uint64_t nonce;
+  CHECK(memhost_get_account(host, &addr, NULL, &nonce, &code, &code_size) && code_size == 1 && nonce == 1);
+  /* deposited code starting with 0xEF is rejected from London (EIP-3541): MSTORE8 0xef */
+  const char *ef_creator = "69" "60ef60005360016000f3" "600052" "600a6016" "6000f0" "60005260206000f3";
+  r = exec(EVM_LONDON, ef_creator, 1000000);
+  CHECK(r.status == EVM_SUCCESS && u256_is_zero((u256_t[]){out_word(&r)}));
+  r = exec(EVM_BERLIN, ef_creator, 1000000);
+  CHECK(r.status == EVM_SUCCESS && !u256_is_zero((u256_t[]){out_word(&r)}));
+  /* CREATE inside a static call: static violation */
+  world(EVM_CANCUN, "6000600060006000" "73" "3000000000000000000000000000000000000003" "61fffffa" "60005260206000f3",
+        "600060006000f0");
+  r = call(EVM_CANCUN, 1000000, NULL);
+  CHECK(u256_is_zero((u256_t[]){out_word(&r)}));
+  /* EIP-3860: init code over 49152 bytes is an exceptional halt from Shanghai */
+  r = exec(EVM_SHANGHAI, "62" "00c001" "60006000f0", 10000000);
+  CHECK(r.status == EVM_OUT_OF_GAS);
+  r = exec(EVM_PARIS, "62" "00c001" "60006000f0", 10000000);
+  CHECK(r.status == EVM_SUCCESS);
+}
+
+static void test_misc(void) {
+  /* SELFDESTRUCT refund pre-London, none after */
+  run_t r = exec(EVM_BERLIN, "30ff", 100000);
+  CHECK(r.status == EVM_SUCCESS && r.refund == 24000);
+  r = exec(EVM_LONDON, "30ff", 100000);
+  CHECK(r.refund == 0 && r.gas_used == 2 + 5000);
+  /* MCOPY (Cancun): copy word 0 to 32, return it */
+  r = exec(EVM_CANCUN, "602a600052602060006020" "5e" "60206020f3", 100000);
+  CHECK(r.status == EVM_SUCCESS && out_word(&r).w[0] == 42);
+  /* LOG in static mode fails, outside succeeds */
+  r = exec(EVM_CANCUN, "60006000a0", 100000);
+  CHECK(r.status == EVM_SUCCESS && r.gas_used == 6 + 375);
+  size_t nlogs;
+  memhost_logs(host, &nlogs);
+  CHECK(nlogs == 1);
+  /* CALLDATALOAD past the end pads zeros */
+  world(EVM_CANCUN, "60013560005260206000f3", NULL);
+  r = call(EVM_CANCUN, 100000, "aabb");
+  u256_t v = out_word(&r);
+  CHECK(v.w[3] == 0xbb00000000000000ull && v.w[0] == 0);
+  /* BLOCKHASH outside the window is zero */
+  r = exec(EVM_CANCUN, "60054060005260206000f3", 100000);
+  CHECK(u256_is_zero((u256_t[]){out_word(&r)}));
+}
+
+static void test_tracer(void) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  evm_set_tracer(vm, f);
+  run_t r = exec(EVM_CANCUN, "6001600201", 1000);
+  evm_set_tracer(vm, NULL);
+  fclose(f);
+  CHECK(r.status == EVM_SUCCESS);
+  CHECK(buf && strstr(buf, "{\"pc\":0,\"op\":96,\"gas\":\"0x3e8\",\"gasCost\":\"0x3\",\"memSize\":0,\"stack\":[],"
+                           "\"depth\":1,\"refund\":0,\"opName\":\"PUSH1\"}\n") == buf);
+  CHECK(buf && strstr(buf, "\"pc\":4,\"op\":1,\"gas\":\"0x3e2\",\"gasCost\":\"0x3\",\"memSize\":0,\"stack\":[\"0x1\",\"0x2\"]"));
+  free(buf);
+}
+
+static void test_bad_args(void) {
+  evm_message_t m;
+  memset(&m, 0, sizeof m);
+  m.gas = -1;
+  evm_result_t r = evm_execute(vm, memhost_interface(), host, EVM_CANCUN, &m, (const uint8_t *)"\x00", 1);
+  CHECK(r.status == EVM_INTERNAL_ERROR && r.gas_left == 0);
+  m.gas = 10;
+  r = evm_execute(vm, memhost_interface(), host, (evm_revision_t)77, &m, (const uint8_t *)"\x00", 1);
+  CHECK(r.status == EVM_INTERNAL_ERROR);
+  r = evm_execute(vm, memhost_interface(), host, EVM_CANCUN, &m, NULL, 0);
+  CHECK(r.status == EVM_SUCCESS && r.gas_left == 10);
+}
+
+int main(void) {
+  vm = evm_create();
+  test_names();
+  test_arith_and_gas();
+  test_halts();
+  test_sstore();
+  test_calls();
+  test_create();
+  test_misc();
+  test_tracer();
+  test_bad_args();
+  memhost_free(host);
+  evm_destroy(vm);
+  return check_summary();
+}
