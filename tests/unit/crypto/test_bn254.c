@@ -330,6 +330,54 @@ static void test_bilinear(void) {
   }
 }
 
+/* Random and half-valid inputs: every call returns cleanly (run under ASan/UBSan in CI). */
+static void test_garbage(void) {
+  uint8_t in[192 * 3], out[64];
+  int errs = 0, oks = 0;
+  for (int it = 0; it < 300; it++) {
+    for (size_t i = 0; i < sizeof in; i += 8) {
+      uint64_t v = rnd64();
+      memcpy(in + i, &v, 8);
+    }
+    if (it % 3 == 0) { /* small coordinates: passes the range check, usually off the curve */
+      for (int w = 0; w < 18; w++) memset(in + 32 * w, 0, 31);
+    }
+    if (it % 3 == 1) { /* top bits cleared: below 2^253, mostly < p */
+      for (int w = 0; w < 18; w++) in[32 * w] &= 0x1f;
+    }
+    int e1 = bn254_g1_add_bytes(in, out);
+    int e2 = bn254_g1_mul_bytes(in, out);
+    bool ok;
+    int e3 = bn254_pairing_check_bytes(in, 192 * (size_t)(1 + it % 3), &ok);
+    int e4 = bn254_pairing_check_bytes(in, (size_t)(it % 500), &ok);
+    errs += (e1 != 0) + (e2 != 0) + (e3 != 0) + (e4 != 0);
+    oks += (e1 == 0) + (e2 == 0) + (e3 == 0) + (e4 == 0);
+    CHECK(e1 == 0 || e1 == ETHC_ERR_INVALID);
+    CHECK(e2 == 0 || e2 == ETHC_ERR_INVALID);
+    CHECK(e3 == 0 || e3 == ETHC_ERR_INVALID);
+    CHECK(e4 == 0 || e4 == ETHC_ERR_INVALID);
+  }
+  CHECK(errs > 0 && oks > 0);
+  /* many pairs (more than one Miller-loop batch): n copies of e(G1, G2) e(-G1, G2) == 1 */
+  enum { N = 22 };
+  uint8_t *big = malloc(N * 192);
+  CHECK(big != NULL);
+  if (!big) return;
+  for (int k = 0; k < N; k++) {
+    uint8_t *e = big + 192 * k;
+    unhex(G1_GEN, e, 64);
+    if (k & 1) {
+      uint64_t pm2[4] = {BN254_P0 - 2, BN254_P1, BN254_P2, BN254_P3};
+      put_be(e + 32, pm2);
+    }
+    unhex(G2_GEN, e + 64, 128);
+  }
+  bool ok = false;
+  CHECK(bn254_pairing_check_bytes(big, N * 192, &ok) == 0 && ok);
+  CHECK(bn254_pairing_check_bytes(big, (N - 1) * 192, &ok) == 0 && !ok);
+  free(big);
+}
+
 static char *read_file(const char *path) {
   FILE *f = fopen(path, "rb");
   if (!f) return NULL;
@@ -391,6 +439,7 @@ int main(void) {
   test_g1_mul();
   test_edge_cases();
   test_bilinear();
+  test_garbage();
   test_vectors("bn256Add.json", 0);
   test_vectors("bn256ScalarMul.json", 1);
   test_vectors("bn256Pairing.json", 2);
