@@ -34,6 +34,9 @@ void chaindb_delete_canonical(chaindb_batch_t *b, uint64_t number);
 void chaindb_put_head(chaindb_batch_t *b, const ethc_hash_t *hash);
 void chaindb_put_trie_node(chaindb_batch_t *b, const ethc_hash_t *hash, const uint8_t *rlp, size_t len);
 void chaindb_put_code(chaindb_batch_t *b, const ethc_hash_t *hash, const uint8_t *code, size_t len);
+/* keccak256 preimages of secure-trie keys (addresses, storage keys), so that a
+ * stored state can be walked back into accounts. */
+void chaindb_put_preimage(chaindb_batch_t *b, const ethc_hash_t *hash, const uint8_t *data, size_t len);
 /* Writes the batch atomically (with fsync when `sync`); the batch stays usable
  * (and is cleared on success). 0 or ETHC_ERR_IO. */
 int chaindb_write(chaindb_t *db, chaindb_batch_t *b, bool sync);
@@ -49,5 +52,9 @@ int chaindb_get_canonical(chaindb_t *db, uint64_t number, ethc_hash_t *hash);
 int chaindb_get_head(chaindb_t *db, ethc_hash_t *hash);
 int chaindb_get_trie_node(chaindb_t *db, const ethc_hash_t *hash, bytes_buf_t *out);
 int chaindb_get_code(chaindb_t *db, const ethc_hash_t *hash, bytes_buf_t *out);
+int chaindb_get_preimage(chaindb_t *db, const ethc_hash_t *hash, bytes_buf_t *out);
+/* A small named value (e.g. the genesis configuration): "m" + name. */
+void chaindb_put_meta(chaindb_batch_t *b, const char *name, const uint8_t *data, size_t len);
+int chaindb_get_meta(chaindb_t *db, const char *name, bytes_buf_t *out);
 
 #endif

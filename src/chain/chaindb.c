@@ -219,3 +219,32 @@ int chaindb_get_code(chaindb_t *db, const ethc_hash_t *hash, bytes_buf_t *out) {
   uint8_t k[KEY_MAX];
   return get(db, k, key_hash(k, 'c', hash), out, NULL, 0);
 }
+
+void chaindb_put_preimage(chaindb_batch_t *b, const ethc_hash_t *hash, const uint8_t *data, size_t len) {
+  uint8_t k[KEY_MAX];
+  put(b, k, key_hash(k, 'P', hash), data, len);
+}
+
+int chaindb_get_preimage(chaindb_t *db, const ethc_hash_t *hash, bytes_buf_t *out) {
+  uint8_t k[KEY_MAX];
+  return get(db, k, key_hash(k, 'P', hash), out, NULL, 0);
+}
+
+/* Meta keys: 'm' + name (names are short ASCII). */
+static size_t key_meta(uint8_t *k, size_t cap, const char *name) {
+  size_t n = strlen(name);
+  if (n + 1 > cap) n = cap - 1;
+  k[0] = 'm';
+  memcpy(k + 1, name, n);
+  return n + 1;
+}
+
+void chaindb_put_meta(chaindb_batch_t *b, const char *name, const uint8_t *data, size_t len) {
+  uint8_t k[64];
+  put(b, k, key_meta(k, sizeof k, name), data, len);
+}
+
+int chaindb_get_meta(chaindb_t *db, const char *name, bytes_buf_t *out) {
+  uint8_t k[64];
+  return get(db, k, key_meta(k, sizeof k, name), out, NULL, 0);
+}
