@@ -228,6 +228,195 @@ static inline void fp_mul_adx(fp_t *r, const fp_t *a, const fp_t *b) {
       : [pa] "r"(a->l), [pb] "r"(b->l), [pr] "r"(r->l), [pc] "r"(BN254_MONT_CONST)
       : "rdx", "cc", "memory");
 }
+
+/* w[0..8) = a * b (a, b < 2^255; no reduction). */
+static inline void fp_mul_wide_adx(uint64_t w[8], const fp_t *a, const fp_t *b) {
+  uint64_t r0, r1, r2, r3, r4, lo, hi;
+  __asm__ __volatile__(""
+      "xorl %k[r0], %k[r0]\n\t"
+      "xorl %k[r1], %k[r1]\n\t"
+      "xorl %k[r2], %k[r2]\n\t"
+      "xorl %k[r3], %k[r3]\n\t"
+      "movq 0(%[pb]), %%rdx\n\t"
+      "xorl %k[lo], %k[lo]\n\t"
+      "mulxq 0(%[pa]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r0]\n\t"
+      "adcxq %[hi], %[r1]\n\t"
+      "mulxq 8(%[pa]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r1]\n\t"
+      "adcxq %[hi], %[r2]\n\t"
+      "mulxq 16(%[pa]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r2]\n\t"
+      "adcxq %[hi], %[r3]\n\t"
+      "mulxq 24(%[pa]), %[lo], %[r4]\n\t"
+      "adoxq %[lo], %[r3]\n\t"
+      "adcxq 40(%[pc]), %[r4]\n\t"
+      "adoxq 40(%[pc]), %[r4]\n\t"
+      "movq %[r0], 0(%[pw])\n\t"
+      "xorl %k[r0], %k[r0]\n\t"
+      "movq 8(%[pb]), %%rdx\n\t"
+      "xorl %k[lo], %k[lo]\n\t"
+      "mulxq 0(%[pa]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r1]\n\t"
+      "adcxq %[hi], %[r2]\n\t"
+      "mulxq 8(%[pa]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r2]\n\t"
+      "adcxq %[hi], %[r3]\n\t"
+      "mulxq 16(%[pa]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r3]\n\t"
+      "adcxq %[hi], %[r4]\n\t"
+      "mulxq 24(%[pa]), %[lo], %[r0]\n\t"
+      "adoxq %[lo], %[r4]\n\t"
+      "adcxq 40(%[pc]), %[r0]\n\t"
+      "adoxq 40(%[pc]), %[r0]\n\t"
+      "movq %[r1], 8(%[pw])\n\t"
+      "xorl %k[r1], %k[r1]\n\t"
+      "movq 16(%[pb]), %%rdx\n\t"
+      "xorl %k[lo], %k[lo]\n\t"
+      "mulxq 0(%[pa]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r2]\n\t"
+      "adcxq %[hi], %[r3]\n\t"
+      "mulxq 8(%[pa]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r3]\n\t"
+      "adcxq %[hi], %[r4]\n\t"
+      "mulxq 16(%[pa]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r4]\n\t"
+      "adcxq %[hi], %[r0]\n\t"
+      "mulxq 24(%[pa]), %[lo], %[r1]\n\t"
+      "adoxq %[lo], %[r0]\n\t"
+      "adcxq 40(%[pc]), %[r1]\n\t"
+      "adoxq 40(%[pc]), %[r1]\n\t"
+      "movq %[r2], 16(%[pw])\n\t"
+      "xorl %k[r2], %k[r2]\n\t"
+      "movq 24(%[pb]), %%rdx\n\t"
+      "xorl %k[lo], %k[lo]\n\t"
+      "mulxq 0(%[pa]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r3]\n\t"
+      "adcxq %[hi], %[r4]\n\t"
+      "mulxq 8(%[pa]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r4]\n\t"
+      "adcxq %[hi], %[r0]\n\t"
+      "mulxq 16(%[pa]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r0]\n\t"
+      "adcxq %[hi], %[r1]\n\t"
+      "mulxq 24(%[pa]), %[lo], %[r2]\n\t"
+      "adoxq %[lo], %[r1]\n\t"
+      "adcxq 40(%[pc]), %[r2]\n\t"
+      "adoxq 40(%[pc]), %[r2]\n\t"
+      "movq %[r3], 24(%[pw])\n\t"
+      "xorl %k[r3], %k[r3]\n\t"
+      "movq %[r4], 32(%[pw])\n\t"
+      "movq %[r0], 40(%[pw])\n\t"
+      "movq %[r1], 48(%[pw])\n\t"
+      "movq %[r2], 56(%[pw])\n\t"
+      : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [r4] "=&r"(r4),
+        [lo] "=&r"(lo), [hi] "=&r"(hi)
+      : [pa] "r"(a->l), [pb] "r"(b->l), [pw] "r"(w), [pc] "r"(BN254_MONT_CONST)
+      : "rdx", "cc", "memory");
+}
+
+/* r = w / R mod p for w < p * 2^256, fully reduced: four reduction rounds on the low half,
+ * then the high half is added and one conditional subtraction made. */
+static inline void fp_redc_adx(fp_t *r, const uint64_t w[8]) {
+  uint64_t r0, r1, r2, r3, r4, lo, hi;
+  __asm__ __volatile__(""
+      "movq 0(%[pw]), %[r0]\n\t"
+      "movq 8(%[pw]), %[r1]\n\t"
+      "movq 16(%[pw]), %[r2]\n\t"
+      "movq 24(%[pw]), %[r3]\n\t"
+      "xorl %k[r4], %k[r4]\n\t"
+      "movq %[r0], %%rdx\n\t"
+      "imulq 32(%[pc]), %%rdx\n\t"
+      "xorl %k[lo], %k[lo]\n\t"
+      "mulxq 0(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r0]\n\t"
+      "adcxq %[hi], %[r1]\n\t"
+      "mulxq 8(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r1]\n\t"
+      "adcxq %[hi], %[r2]\n\t"
+      "mulxq 16(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r2]\n\t"
+      "adcxq %[hi], %[r3]\n\t"
+      "mulxq 24(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r3]\n\t"
+      "adcxq %[hi], %[r4]\n\t"
+      "adoxq 40(%[pc]), %[r4]\n\t"
+      "xorl %k[r0], %k[r0]\n\t"
+      "movq %[r1], %%rdx\n\t"
+      "imulq 32(%[pc]), %%rdx\n\t"
+      "xorl %k[lo], %k[lo]\n\t"
+      "mulxq 0(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r1]\n\t"
+      "adcxq %[hi], %[r2]\n\t"
+      "mulxq 8(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r2]\n\t"
+      "adcxq %[hi], %[r3]\n\t"
+      "mulxq 16(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r3]\n\t"
+      "adcxq %[hi], %[r4]\n\t"
+      "mulxq 24(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r4]\n\t"
+      "adcxq %[hi], %[r0]\n\t"
+      "adoxq 40(%[pc]), %[r0]\n\t"
+      "xorl %k[r1], %k[r1]\n\t"
+      "movq %[r2], %%rdx\n\t"
+      "imulq 32(%[pc]), %%rdx\n\t"
+      "xorl %k[lo], %k[lo]\n\t"
+      "mulxq 0(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r2]\n\t"
+      "adcxq %[hi], %[r3]\n\t"
+      "mulxq 8(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r3]\n\t"
+      "adcxq %[hi], %[r4]\n\t"
+      "mulxq 16(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r4]\n\t"
+      "adcxq %[hi], %[r0]\n\t"
+      "mulxq 24(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r0]\n\t"
+      "adcxq %[hi], %[r1]\n\t"
+      "adoxq 40(%[pc]), %[r1]\n\t"
+      "xorl %k[r2], %k[r2]\n\t"
+      "movq %[r3], %%rdx\n\t"
+      "imulq 32(%[pc]), %%rdx\n\t"
+      "xorl %k[lo], %k[lo]\n\t"
+      "mulxq 0(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r3]\n\t"
+      "adcxq %[hi], %[r4]\n\t"
+      "mulxq 8(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r4]\n\t"
+      "adcxq %[hi], %[r0]\n\t"
+      "mulxq 16(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r0]\n\t"
+      "adcxq %[hi], %[r1]\n\t"
+      "mulxq 24(%[pc]), %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[r1]\n\t"
+      "adcxq %[hi], %[r2]\n\t"
+      "adoxq 40(%[pc]), %[r2]\n\t"
+      "addq 32(%[pw]), %[r4]\n\t"
+      "adcq 40(%[pw]), %[r0]\n\t"
+      "adcq 48(%[pw]), %[r1]\n\t"
+      "adcq 56(%[pw]), %[r2]\n\t"
+      "movq %[r4], %[lo]\n\t"
+      "subq 0(%[pc]), %[lo]\n\t"
+      "movq %[r0], %[hi]\n\t"
+      "sbbq 8(%[pc]), %[hi]\n\t"
+      "movq %[r1], %%rdx\n\t"
+      "sbbq 16(%[pc]), %%rdx\n\t"
+      "movq %[r2], %[r3]\n\t"
+      "sbbq 24(%[pc]), %[r3]\n\t"
+      "cmovcq %[r4], %[lo]\n\t"
+      "cmovcq %[r0], %[hi]\n\t"
+      "cmovcq %[r1], %%rdx\n\t"
+      "cmovcq %[r2], %[r3]\n\t"
+      "movq %[lo], 0(%[pr])\n\t"
+      "movq %[hi], 8(%[pr])\n\t"
+      "movq %%rdx, 16(%[pr])\n\t"
+      "movq %[r3], 24(%[pr])\n\t"
+      : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [r4] "=&r"(r4),
+        [lo] "=&r"(lo), [hi] "=&r"(hi)
+      : [pw] "r"(w), [pr] "r"(r->l), [pc] "r"(BN254_MONT_CONST)
+      : "rdx", "cc", "memory");
+}
 #endif
 
 static inline void fp_mul_c(fp_t *r, const fp_t *a, const fp_t *b) {
@@ -264,6 +453,65 @@ static inline void fp_mul_c(fp_t *r, const fp_t *a, const fp_t *b) {
 #undef BN254_ROUND
   const uint64_t t[4] = {t0, t1, t2, t3};
   fp_reduce_once(r, t);
+}
+
+/* Portable double-width product and Montgomery reduction (same contracts as the _adx ones). */
+static inline void fp_mul_wide_c(uint64_t w[8], const fp_t *a, const fp_t *b) {
+  uint64_t t[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  for (int i = 0; i < 4; i++) {
+    uint64_t c = 0;
+    for (int j = 0; j < 4; j++) {
+      bn254_u128 z = (bn254_u128)a->l[j] * b->l[i] + t[i + j] + c;
+      t[i + j] = (uint64_t)z;
+      c = (uint64_t)(z >> 64);
+    }
+    t[i + 4] = c;
+  }
+  memcpy(w, t, sizeof t);
+}
+
+static inline void fp_redc_c(fp_t *r, const uint64_t w[8]) {
+  uint64_t t[4] = {w[0], w[1], w[2], w[3]};
+  for (int i = 0; i < 4; i++) {
+    uint64_t m = t[0] * BN254_N0;
+    bn254_u128 z = (bn254_u128)m * BN254_FP_P.l[0] + t[0];
+    uint64_t c = (uint64_t)(z >> 64);
+    for (int j = 1; j < 4; j++) {
+      z = (bn254_u128)m * BN254_FP_P.l[j] + t[j] + c;
+      t[j - 1] = (uint64_t)z;
+      c = (uint64_t)(z >> 64);
+    }
+    t[3] = c;
+  }
+  uint64_t s[4];
+  unsigned char c = 0;
+  BN254_ADC(c, t[0], w[4], &s[0]);
+  BN254_ADC(c, t[1], w[5], &s[1]);
+  BN254_ADC(c, t[2], w[6], &s[2]);
+  BN254_ADC(c, t[3], w[7], &s[3]);
+  fp_reduce_once(r, s);
+}
+
+static inline void fp_mul_wide(uint64_t w[8], const fp_t *a, const fp_t *b) {
+#if defined(BN254_HAVE_MULX_ASM) && defined(__BMI2__) && defined(__ADX__)
+  fp_mul_wide_adx(w, a, b);
+#elif defined(BN254_HAVE_MULX_ASM)
+  if (bn254_cpu_adx) fp_mul_wide_adx(w, a, b);
+  else fp_mul_wide_c(w, a, b);
+#else
+  fp_mul_wide_c(w, a, b);
+#endif
+}
+
+static inline void fp_redc(fp_t *r, const uint64_t w[8]) {
+#if defined(BN254_HAVE_MULX_ASM) && defined(__BMI2__) && defined(__ADX__)
+  fp_redc_adx(r, w);
+#elif defined(BN254_HAVE_MULX_ASM)
+  if (bn254_cpu_adx) fp_redc_adx(r, w);
+  else fp_redc_c(r, w);
+#else
+  fp_redc_c(r, w);
+#endif
 }
 
 static inline void fp_mul(fp_t *r, const fp_t *a, const fp_t *b) {
@@ -431,8 +679,8 @@ static inline void fp2_half(fp2_t *r, const fp2_t *a) {
 static inline bool fp2_is_zero(const fp2_t *a) { return fp_is_zero(&a->c0) && fp_is_zero(&a->c1); }
 static inline bool fp2_eq(const fp2_t *a, const fp2_t *b) { return fp_eq(&a->c0, &b->c0) && fp_eq(&a->c1, &b->c1); }
 
-/* Karatsuba: 3 Fp multiplications. */
-static inline void fp2_mul(fp2_t *r, const fp2_t *a, const fp2_t *b) {
+/* Karatsuba with a reduction per product (reference for the lazy version below). */
+static inline void fp2_mul_ref(fp2_t *r, const fp2_t *a, const fp2_t *b) {
   fp_t t0, t1, s0, s1;
   fp_mul(&t0, &a->c0, &b->c0);
   fp_mul(&t1, &a->c1, &b->c1);
@@ -442,6 +690,42 @@ static inline void fp2_mul(fp2_t *r, const fp2_t *a, const fp2_t *b) {
   fp_sub(&r->c0, &t0, &t1);
   fp_sub(&s0, &s0, &t0);
   fp_sub(&r->c1, &s0, &t1);
+}
+
+/* Karatsuba with lazy reduction: three double-width products and two reductions.
+ * c0 = a0 b0 - a1 b1 (+ p*2^256 when negative), c1 = (a0+a1)(b0+b1) - a0 b0 - a1 b1 = a0 b1 + a1 b0
+ * (exact, < 2p^2); both stay below p*2^256, the input bound of fp_redc. The sums a0+a1 are
+ * left unreduced (< 2p < 2^255). */
+static inline void fp2_mul(fp2_t *r, const fp2_t *a, const fp2_t *b) {
+  uint64_t t0[8], t1[8], s[8], c0[8];
+  fp_t sa, sb;
+  unsigned char c = 0;
+  BN254_ADC(c, a->c0.l[0], a->c1.l[0], &sa.l[0]);
+  BN254_ADC(c, a->c0.l[1], a->c1.l[1], &sa.l[1]);
+  BN254_ADC(c, a->c0.l[2], a->c1.l[2], &sa.l[2]);
+  BN254_ADC(c, a->c0.l[3], a->c1.l[3], &sa.l[3]);
+  c = 0;
+  BN254_ADC(c, b->c0.l[0], b->c1.l[0], &sb.l[0]);
+  BN254_ADC(c, b->c0.l[1], b->c1.l[1], &sb.l[1]);
+  BN254_ADC(c, b->c0.l[2], b->c1.l[2], &sb.l[2]);
+  BN254_ADC(c, b->c0.l[3], b->c1.l[3], &sb.l[3]);
+  fp_mul_wide(t0, &a->c0, &b->c0);
+  fp_mul_wide(t1, &a->c1, &b->c1);
+  fp_mul_wide(s, &sa, &sb);
+  c = 0;
+  for (int i = 0; i < 8; i++) BN254_SBB(c, t0[i], t1[i], &c0[i]);
+  uint64_t mask = (uint64_t)0 - c;
+  c = 0;
+  BN254_ADC(c, c0[4], BN254_P0 & mask, &c0[4]);
+  BN254_ADC(c, c0[5], BN254_P1 & mask, &c0[5]);
+  BN254_ADC(c, c0[6], BN254_P2 & mask, &c0[6]);
+  BN254_ADC(c, c0[7], BN254_P3 & mask, &c0[7]);
+  c = 0;
+  for (int i = 0; i < 8; i++) BN254_SBB(c, s[i], t0[i], &s[i]);
+  c = 0;
+  for (int i = 0; i < 8; i++) BN254_SBB(c, s[i], t1[i], &s[i]);
+  fp_redc(&r->c0, c0);
+  fp_redc(&r->c1, s);
 }
 
 /* (a0 + a1 u)^2 = (a0+a1)(a0-a1) + 2 a0 a1 u */

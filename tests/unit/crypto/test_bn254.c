@@ -69,8 +69,42 @@ static void test_field(void) {
       same &= fp_eq(&c1, &c2);
     }
     CHECK(same);
+    same = 1;
+    for (int it = 0; it < 2000; it++) {
+      fp_t a, b;
+      uint64_t w1[8], w2[8];
+      fp_t r1, r2;
+      rnd_fp(&a);
+      rnd_fp(&b);
+      fp_mul_wide_adx(w1, &a, &b);
+      fp_mul_wide_c(w2, &a, &b);
+      same &= memcmp(w1, w2, sizeof w1) == 0;
+      w1[7] &= 0x1fffffffffffffffULL; /* keep below p * 2^256 */
+      fp_redc_adx(&r1, w1);
+      fp_redc_c(&r2, w1);
+      same &= fp_eq(&r1, &r2);
+    }
+    CHECK(same);
   }
 #endif
+  /* lazy Fp2 multiplication agrees with the reduce-every-product reference, also at p-1 */
+  {
+    int same = 1;
+    for (int it = 0; it < 2000; it++) {
+      fp2_t a, b, c1, c2;
+      rnd_fp(&a.c0); rnd_fp(&a.c1); rnd_fp(&b.c0); rnd_fp(&b.c1);
+      if (it < 4) {
+        fp_t pm1;
+        bn254_sub4(pm1.l, BN254_FP_P.l, (const uint64_t[4]){1, 0, 0, 0});
+        if (it & 1) a.c0 = pm1, b.c1 = pm1; else a.c1 = pm1, b.c0 = pm1, a.c0 = pm1, b.c1 = pm1;
+        if (it == 3) memset(&a.c0, 0, sizeof a.c0);
+      }
+      fp2_mul(&c1, &a, &b);
+      fp2_mul_ref(&c2, &a, &b);
+      same &= fp2_eq(&c1, &c2);
+    }
+    CHECK(same);
+  }
   for (int it = 0; it < 50; it++) {
     fp_t a, b, c, d, inv, one = BN254_FP_ONE;
     rnd_fp(&a);
