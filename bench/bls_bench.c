@@ -95,6 +95,8 @@ int main(int argc, char **argv) {
   g2_t t2;
   BENCH("g1_mul (255-bit)", 100 * scale, g1_mul(&t1, &p1, k256, 4));
   BENCH("g2_mul (255-bit)", 50 * scale, g2_mul(&t2, &q2, k256, 4));
+  BENCH("g1_mul_glv (255-bit)", 100 * scale, g1_mul_glv(&t1, &p1, k256));
+  BENCH("g2_mul_gls (255-bit)", 50 * scale, g2_mul_gls(&t2, &q2, k256));
 
   /* 2-pair check: e(7G1, G2) * e(-G1, 7G2) == 1 */
   g1_aff_t ps[2];

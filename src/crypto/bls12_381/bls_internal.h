@@ -53,6 +53,8 @@
 #define g1_in_subgroup bls_g1_in_subgroup
 #define g1_is_inf bls_g1_is_inf
 #define g1_msm bls_g1_msm
+#define g1_mul_joint bls_g1_mul_joint
+#define g1_mul_glv bls_g1_mul_glv
 #define g1_mul_zabs bls_g1_mul_zabs
 #define g1_mul2 bls_g1_mul2
 #define g1_mul bls_g1_mul
@@ -69,6 +71,8 @@
 #define g2_in_subgroup bls_g2_in_subgroup
 #define g2_is_inf bls_g2_is_inf
 #define g2_msm bls_g2_msm
+#define g2_mul_joint bls_g2_mul_joint
+#define g2_mul_gls bls_g2_mul_gls
 #define g2_mul_zabs bls_g2_mul_zabs
 #define g2_mul2 bls_g2_mul2
 #define g2_mul bls_g2_mul
@@ -214,9 +218,9 @@ static inline void fp_mul(fp_t *r, const fp_t *a, const fp_t *b) {
   uint64_t t[6];
   __asm__(
 #include "fp_mul_x86.inc"
-      : "=m"(*(uint64_t(*)[6])t)
-      : "S"(a->l), "D"(b->l), "b"(t), "m"(*(const uint64_t(*)[6])a->l), "m"(*(const uint64_t(*)[6])b->l)
-      : "rax", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc");
+      :
+      : "S"(a->l), "D"(b->l), "b"(t)
+      : "rax", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
   fp_reduce_once(r, t);
 }
 #else
@@ -359,6 +363,9 @@ bool g1_aff_on_curve(const g1_aff_t *a);
 /* r = k * a, k little-endian 64-bit words (nwords). */
 void g1_mul(g1_t *r, const g1_t *a, const uint64_t *k, int nwords);
 void g1_mul_zabs(g1_t *r, const g1_t *a); /* r = |z| a */
+void g1_mul_joint(g1_t *r, const g1_t *pts, int n, const uint64_t (*k)[4], int nwords);
+/* k a for a in G1 (GLV with sigma), k 4 words, any size. */
+void g1_mul_glv(g1_t *r, const g1_t *a, const uint64_t k[4]);
 void g1_mul2(g1_t *r, const g1_t *a, const uint64_t k1[4], const g1_t *b, const uint64_t k2[4]);
 bool g1_in_subgroup(const g1_t *a);
 void g1_generator(g1_t *r);
@@ -375,10 +382,16 @@ bool g2_eq(const g2_t *a, const g2_t *b);
 bool g2_aff_on_curve(const g2_aff_t *a);
 void g2_mul(g2_t *r, const g2_t *a, const uint64_t *k, int nwords);
 void g2_mul_zabs(g2_t *r, const g2_t *a);
+void g2_mul_joint(g2_t *r, const g2_t *pts, int n, const uint64_t (*k)[4], int nwords);
+/* k a for a in G2 (GLS with psi). */
+void g2_mul_gls(g2_t *r, const g2_t *a, const uint64_t k[4]);
 void g2_mul2(g2_t *r, const g2_t *a, const uint64_t k1[4], const g2_t *b, const uint64_t k2[4]);
 bool g2_in_subgroup(const g2_t *a);
 void g2_psi(g2_t *r, const g2_t *a);
 void g2_generator(g2_t *r);
+
+void bls_scalar_split_g1(uint64_t a[2], uint64_t b[2], const uint64_t k[4]);
+void bls_scalar_split_g2(uint64_t d[4], const uint64_t k[4]);
 
 /* MSM: r = sum k_i * P_i, scalars 4 little-endian words each. */
 void g1_msm(g1_t *r, const g1_aff_t *pts, const uint64_t (*k)[4], size_t n);

@@ -210,10 +210,11 @@ void PF(msm)(PT *r, const AFF *pts, const uint64_t (*k)[4], size_t n) {
   PF(set_inf)(r);
   if (n == 0) return;
   if (n < 4) {
+    /* points are in the subgroup (checked by the callers): endomorphism multiply */
     for (size_t i = 0; i < n; i++) {
       PT p, q;
       PF(from_aff)(&p, &pts[i]);
-      PF(mul)(&q, &p, k[i], 4);
+      ENDO_MUL(&q, &p, k[i]);
       PF(add)(r, r, &q);
     }
     return;
@@ -308,5 +309,26 @@ void PF(mul_zabs)(PT *r, const PT *a) {
     PF(add)(&acc, &acc, a);
   }
   for (int j = 0; j < 16; j++) PF(dbl)(&acc, &acc);
+  *r = acc;
+}
+
+/* r = sum k_i P_i for n <= 4 points with short scalars (nwords words each):
+ * one table of the 2^n subset sums, then one doubling and at most one addition
+ * per bit (used by the GLV/GLS decompositions). */
+void PF(mul_joint)(PT *r, const PT *pts, int n, const uint64_t (*k)[4], int nwords) {
+  PT tbl[16];
+  PF(set_inf)(&tbl[0]);
+  for (int i = 0; i < n; i++)
+    for (int j = 0; j < (1 << i); j++) PF(add)(&tbl[(1 << i) + j], &tbl[j], &pts[i]);
+  PT acc;
+  PF(set_inf)(&acc);
+  for (int w = nwords - 1; w >= 0; w--) {
+    for (int b = 63; b >= 0; b--) {
+      PF(dbl)(&acc, &acc);
+      unsigned idx = 0;
+      for (int i = 0; i < n; i++) idx |= (unsigned)((k[i][w] >> b) & 1) << i;
+      if (idx) PF(add)(&acc, &acc, &tbl[idx]);
+    }
+  }
   *r = acc;
 }

@@ -20,6 +20,7 @@
 #define FE_ISZERO fp_is_zero
 #define FE_SETONE(r) (*(r) = BLS_ONE)
 #define CURVE_B BLS_B1
+#define ENDO_MUL g1_mul_glv
 #include "curve_tmpl.h"
 
 

@@ -20,6 +20,7 @@
 #define FE_ISZERO fp2_is_zero
 #define FE_SETONE(r) fp2_set_one(r)
 #define CURVE_B BLS_B2
+#define ENDO_MUL g2_mul_gls
 #include "curve_tmpl.h"
 
 

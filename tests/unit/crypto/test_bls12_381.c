@@ -252,6 +252,30 @@ static void test_groups(void) {
   CHECK(bls_pairing_check(&pa[1], &qa[1], 1));
 }
 
+static void test_endo_mul(void) {
+  g1_t g, p, a, b;
+  g2_t h, q, c, d;
+  g1_generator(&g);
+  g2_generator(&h);
+  uint64_t k7 = 7;
+  g1_mul(&p, &g, &k7, 1);
+  g2_mul(&q, &h, &k7, 1);
+  uint64_t ks[5][4] = {
+    {0, 0, 0, 0},
+    {1, 0, 0, 0},
+    {0xffffffffffffffffULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL},
+    {0xffffffff00000001ULL, 0x53bda402fffe5bfeULL, 0x3339d80809a1d805ULL, 0x73eda753299d7d48ULL}, /* r */
+    {0x0123456789abcdefULL, 0xfedcba9876543210ULL, 0x0f1e2d3c4b5a6978ULL, 0x3eda753299d7d483ULL}};
+  for (int i = 0; i < 5; i++) {
+    g1_mul(&a, &p, ks[i], 4);
+    g1_mul_glv(&b, &p, ks[i]);
+    CHECK_MSG(g1_eq(&a, &b), "glv scalar %d", i);
+    g2_mul(&c, &q, ks[i], 4);
+    g2_mul_gls(&d, &q, ks[i]);
+    CHECK_MSG(g2_eq(&c, &d), "gls scalar %d", i);
+  }
+}
+
 static void test_edge_cases(void) {
   uint8_t in[512], out[256];
   memset(in, 0, sizeof in);
@@ -384,6 +408,7 @@ int main(void) {
   test_kzg();
   test_fields();
   test_groups();
+  test_endo_mul();
   test_edge_cases();
   test_vectors();
   return check_summary();
