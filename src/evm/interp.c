@@ -284,6 +284,7 @@ static NOINLINE int64_t op_create(evm_frame_t *f, uint8_t op, u256_t *sp, int64_
   const evm_message_t *m = f->msg;
   if (m->is_static) return fail(f, EVM_STATIC_MODE_VIOLATION);
   const u256_t value = sp[0], off = sp[-1], size = sp[-2];
+  const u256_t salt = op == OP_CREATE2 ? sp[-3] : U256_ZERO; /* read before *result is cleared */
   u256_t *result = (op == OP_CREATE2) ? sp - 3 : sp - 2;
   if ((gas = mem_check(f, gas, &off, &size)) < 0) return -1;
   uint64_t n = u256_is_zero(&size) ? 0 : size.w[0];
@@ -310,7 +311,7 @@ static NOINLINE int64_t op_create(evm_frame_t *f, uint8_t op, u256_t *sp, int64_
     msg.input = f->mem + off.w[0];
     msg.input_size = (size_t)n;
   }
-  if (op == OP_CREATE2) store_be32(msg.salt.bytes, &sp[-3]);
+  if (op == OP_CREATE2) store_be32(msg.salt.bytes, &salt);
   gas -= msg.gas;
   evm_result_t r = f->host->call(f->hctx, &msg);
   gas += r.gas_left;

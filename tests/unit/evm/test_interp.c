@@ -310,6 +310,29 @@ static void test_create(void) {
   size_t code_size;
   uint64_t nonce;
   CHECK(memhost_get_account(host, &addr, NULL, &nonce, &code, &code_size) && code_size == 1 && nonce == 1);
+  /* CREATE2 address = keccak(0xff ++ sender ++ salt ++ keccak(init))[12:]: the salt must
+   * reach the host (PUSH1 salt=0x2a below) */
+  const char *creator2 = "69" "600060005360016000f3" "600052" "602a" "600a6016" "6000f5" "60005260206000f3";
+  r = exec(EVM_CANCUN, creator2, 1000000);
+  CHECK(r.status == EVM_SUCCESS);
+  {
+    uint8_t buf[85], init[10], ih[32], h2[32];
+    size_t n;
+    uint8_t *ic = hex("600060005360016000f3", &n);
+    memcpy(init, ic, 10);
+    free(ic);
+    keccak256(init, 10, ih);
+    buf[0] = 0xff;
+    memcpy(buf + 1, TARGET.bytes, 20);
+    memset(buf + 21, 0, 32);
+    buf[52] = 0x2a;
+    memcpy(buf + 53, ih, 32);
+    keccak256(buf, 85, h2);
+    uint8_t got[32];
+    u256_t w = out_word(&r);
+    u256_to_be(&w, got);
+    CHECK_MEM(got + 12, h2 + 12, 20);
+  }
   /* deposited code starting with 0xEF is rejected from London (EIP-3541): MSTORE8 0xef */
   const char *ef_creator = "69" "60ef60005360016000f3" "600052" "600a6016" "6000f0" "60005260206000f3";
   r = exec(EVM_LONDON, ef_creator, 1000000);
