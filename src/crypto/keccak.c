@@ -125,7 +125,7 @@ static const uint64_t round_constants[24] = {
   uint64_t c0, c1, c2, c3, c4;
 
 #if defined(__clang__)
-#define KECCAK_UNROLL _Pragma("clang loop unroll(full)")
+#define KECCAK_UNROLL
 #else
 #define KECCAK_UNROLL _Pragma("GCC unroll 12")
 #endif
