@@ -55,6 +55,7 @@
 #define g1_msm bls_g1_msm
 #define g1_mul_joint bls_g1_mul_joint
 #define g1_mul_glv bls_g1_mul_glv
+#define g1_mul2_glv bls_g1_mul2_glv
 #define g1_mul_zabs bls_g1_mul_zabs
 #define g1_mul2 bls_g1_mul2
 #define g1_mul bls_g1_mul
@@ -366,6 +367,8 @@ void g1_mul_zabs(g1_t *r, const g1_t *a); /* r = |z| a */
 void g1_mul_joint(g1_t *r, const g1_t *pts, int n, const uint64_t (*k)[4], int nwords);
 /* k a for a in G1 (GLV with sigma), k 4 words, any size. */
 void g1_mul_glv(g1_t *r, const g1_t *a, const uint64_t k[4]);
+/* ka a + kb b for a, b in G1 (4-way GLV). */
+void g1_mul2_glv(g1_t *r, const g1_t *a, const uint64_t ka[4], const g1_t *b, const uint64_t kb[4]);
 void g1_mul2(g1_t *r, const g1_t *a, const uint64_t k1[4], const g1_t *b, const uint64_t k2[4]);
 bool g1_in_subgroup(const g1_t *a);
 void g1_generator(g1_t *r);

@@ -100,7 +100,7 @@ int kzg_verify_proof(const uint8_t commitment[48], const uint8_t z[32], const ui
   g1_generator(&g1);
   g1_neg(&g1, &g1);
   g1_from_aff(&pp, &pi);
-  g1_mul2(&t, &g1, ky, &pp, kz);
+  g1_mul2_glv(&t, &g1, ky, &pp, kz); /* both in G1: C and proof were subgroup-checked */
   g1_add_aff(&t, &t, &c);
   g1_aff_t ps[2];
   const bls_g2_prepared_t *qs[2] = {&neg_g2_pre, &tau_g2_pre};

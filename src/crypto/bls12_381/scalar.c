@@ -78,3 +78,19 @@ void g2_mul_gls(g2_t *r, const g2_t *p, const uint64_t k[4]) {
   }
   g2_mul_joint(r, pts, 4, (const uint64_t(*)[4])s, 1);
 }
+
+void g1_mul2_glv(g1_t *r, const g1_t *a, const uint64_t ka[4], const g1_t *b, const uint64_t kb[4]) {
+  uint64_t s[4][4] = {{0}};
+  bls_scalar_split_g1(s[0], s[1], ka);
+  bls_scalar_split_g1(s[2], s[3], kb);
+  g1_t pts[4];
+  pts[0] = *a;
+  pts[1] = *a;
+  fp_mul(&pts[1].x, &a->x, &BLS_BETA);
+  fp_neg(&pts[1].y, &a->y);
+  pts[2] = *b;
+  pts[3] = *b;
+  fp_mul(&pts[3].x, &b->x, &BLS_BETA);
+  fp_neg(&pts[3].y, &b->y);
+  g1_mul_joint(r, pts, 4, (const uint64_t(*)[4])s, 2);
+}
