@@ -156,7 +156,7 @@ static void mul_limbs(uint64_t *r, const uint64_t *a, int na, const uint64_t *b,
 
 /* Split k (< r) into k1 + k2*lambda with |k1|, |k2| < 2^128; returns magnitudes and signs. */
 static void glv_split(const uint64_t k[4], bn254_u128 *k1, bool *neg1, bn254_u128 *k2, bool *neg2) {
-  uint64_t prod[7], c1[2], c2[2], t[4];
+  uint64_t prod[7], c1[2], c2[2];
   mul_limbs(prod, k, 4, GLV_G1, 3); /* c1 = (k g1) >> 256 < 2^127 */
   c1[0] = prod[4];
   c1[1] = prod[5];
@@ -169,7 +169,6 @@ static void glv_split(const uint64_t k[4], bn254_u128 *k1, bool *neg1, bn254_u12
   bn254_u128 a1v = ((bn254_u128)GLV_A1[1] << 64) | GLV_A1[0];
   bn254_u128 b2v = ((bn254_u128)GLV_B2[1] << 64) | GLV_B2[0];
   bn254_u128 kv = ((bn254_u128)k[1] << 64) | k[0];
-  (void)t;
   bn254_u128 v1 = kv - c1v * a1v - c2v * GLV_A2;
   bn254_u128 v2 = c1v * GLV_NB1 - c2v * b2v;
   *neg1 = (v1 >> 127) != 0;

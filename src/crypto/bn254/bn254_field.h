@@ -1,6 +1,7 @@
 /* bn254 (alt_bn128, EIP-196/197) base field Fp and quadratic extension Fp2 = Fp[u]/(u^2+1):
- * Montgomery form over 4x64-bit limbs, CIOS multiplication with unsigned __int128 and the
- * "no final carry" shortcut (p < 2^254 leaves the top limb's high bits free). Internal header. */
+ * Montgomery form over 4x64-bit limbs, CIOS multiplication ("no final carry" shortcut, p < 2^254)
+ * in MULX/ADCX/ADOX assembly with a portable __int128 fallback, and Fp2 products with lazy
+ * reduction (double-width Karatsuba, one reduction per coefficient). Internal header. */
 #ifndef ETHC_BN254_FIELD_H
 #define ETHC_BN254_FIELD_H
 
@@ -61,10 +62,10 @@ static inline void fp_reduce_once(fp_t *r, const uint64_t t[4]) {
   r->l[3] = (t[3] & mask) | (s3 & ~mask);
 }
 
-/* Montgomery multiplication r = a*b/R mod p (CIOS, no-carry variant). Inputs may be any values
- * < 2p... we keep everything < p. r may alias a or b. */
-#define BN254_MAC(acc_hi, lo, a, b, c) /* (acc_hi, lo) = a*b + c + lo_in */ \
-  do { bn254_u128 _t = (bn254_u128)(a) * (b) + (c) + (lo); (lo) = (uint64_t)_t; (acc_hi) = (uint64_t)(_t >> 64); } while (0)
+/* Montgomery multiplication r = a*b/R mod p (CIOS, no-carry variant: the top limb of p is below
+ * 2^63 - 1, so the running sum never needs a fifth carry word). Inputs and output are fully
+ * reduced (< p); r may alias a or b. fp_mul picks the MULX/ADX assembly when the CPU has it
+ * (checked once at load time), else the portable __int128 code. */
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define BN254_HAVE_MULX_ASM 1
