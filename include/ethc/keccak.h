@@ -3,6 +3,7 @@
 #ifndef ETHC_KECCAK_H
 #define ETHC_KECCAK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -15,6 +16,11 @@ void keccak256_64(const uint8_t data[64], uint8_t out[32]);
 void keccak512_64(const uint8_t data[64], uint8_t out[64]);
 /* The permutation itself, exposed for benchmarks and incremental users. */
 void keccakf1600(uint64_t state[25]);
+
+/* The BMI1/BMI2 (ANDN, RORX) build is chosen at startup when the CPU has it; this
+ * switches between it and the portable one (for tests and benchmarks; not
+ * thread-safe). Returns 0, or -1 when `bmi` is asked for but unavailable. */
+int keccak_select_impl(bool bmi);
 
 /* Incremental Keccak-256 for data that arrives in pieces (RLPx MACs, tries). */
 typedef struct {

@@ -202,16 +202,32 @@ static absorb_fn absorb136_impl = absorb136_generic, absorb72_impl = absorb72_ge
 
 /* Picks the BMI versions once, before main(); a call that happens earlier (from
  * another constructor) simply uses the generic version. */
-__attribute__((constructor)) static void select_keccakf(void) {
+static bool cpu_has_bmi(void) {
 #ifdef KECCAK_HAVE_BMI
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2")) {
+  return __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
+#else
+  return false;
+#endif
+}
+
+int keccak_select_impl(bool bmi) {
+  if (bmi && !cpu_has_bmi()) return -1;
+#ifdef KECCAK_HAVE_BMI
+  if (bmi) {
     keccakf_impl = keccakf1600_bmi;
     absorb136_impl = absorb136_bmi;
     absorb72_impl = absorb72_bmi;
+    return 0;
   }
 #endif
+  keccakf_impl = keccakf1600_generic;
+  absorb136_impl = absorb136_generic;
+  absorb72_impl = absorb72_generic;
+  return 0;
 }
+
+__attribute__((constructor)) static void select_keccakf(void) { keccak_select_impl(cpu_has_bmi()); }
 
 void keccakf1600(uint64_t state[25]) { keccakf_impl(state); }
 

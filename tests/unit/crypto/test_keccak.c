@@ -62,7 +62,7 @@ static uint8_t rnd8(void) {
   return (uint8_t)rng;
 }
 
-int main(void) {
+static void run_all(void) {
   uint8_t h[64], r[64];
   keccak256((const uint8_t *)"", 0, h);
   check_hex(h, 32, "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470");
@@ -150,5 +150,12 @@ int main(void) {
     free(m);
   }
   free(buf);
+}
+
+int main(void) {
+  run_all(); /* the implementation chosen at startup */
+  CHECK(keccak_select_impl(false) == 0);
+  run_all(); /* the portable build */
+  if (keccak_select_impl(true) == 0) run_all(); /* the BMI build, where the CPU has it */
   return check_summary();
 }
