@@ -477,5 +477,16 @@ int main(void) {
   test_vectors("bn256Add.json", 0);
   test_vectors("bn256ScalarMul.json", 1);
   test_vectors("bn256Pairing.json", 2);
+#ifdef BN254_HAVE_MULX_ASM
+  if (bn254_cpu_adx) { /* again through the portable C multiplication */
+    bn254_cpu_adx = 0;
+    test_g1_mul();
+    test_bilinear();
+    test_vectors("bn256Add.json", 0);
+    test_vectors("bn256ScalarMul.json", 1);
+    test_vectors("bn256Pairing.json", 2);
+    bn254_cpu_adx = 1;
+  }
+#endif
   return check_summary();
 }
