@@ -240,6 +240,8 @@ evm_result_t chain_host_create_at(chain_host_t *h, const evm_message_t *msg, con
   evm_message_t m = *msg;
   m.recipient = *addr;
   m.code_address = *addr;
+  m.input = NULL; /* init code is code, not call data: CALLDATASIZE is 0 in it */
+  m.input_size = 0;
   evm_result_t r;
   if (msg->input_size == 0) r = result(EVM_SUCCESS, msg->gas);
   else r = evm_execute(h->vm, &h->iface, h, h->rev, &m, msg->input, msg->input_size);
