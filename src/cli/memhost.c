@@ -329,8 +329,14 @@ static void h_emit_log(void *ctx, const ethc_address_t *addr, const uint8_t *dat
   jpush(h, J_LOG, NULL);
 }
 
+static bool is_precompile(memhost_t *h, const ethc_address_t *addr) {
+  static const uint8_t zero[18];
+  return memcmp(addr->bytes, zero, 18) == 0 && evm_precompile_get(addr, h->rev) != NULL;
+}
+
 static evm_access_status_t h_access_account(void *ctx, const ethc_address_t *addr) {
   memhost_t *h = ctx;
+  if (is_precompile(h, addr)) return EVM_ACCESS_WARM; /* EIP-2929: always warm */
   mh_account_t *a = get_acct(h, addr);
   if (a->warm) return EVM_ACCESS_WARM;
   jpush(h, J_WARM_ACCOUNT, a);
@@ -592,12 +598,6 @@ evm_result_t memhost_transact(memhost_t *h, const evm_message_t *msg) {
   if (h->rev >= EVM_BERLIN) {
     h_access_account(h, &msg->sender);
     h_access_account(h, &msg->recipient);
-    for (int i = 1; i <= 0x11; i++) {
-      ethc_address_t p;
-      memset(&p, 0, sizeof p);
-      p.bytes[19] = (uint8_t)i;
-      if (evm_precompile_get(&p, h->rev)) h_access_account(h, &p);
-    }
   }
   bool vmtest = h->vmtest;
   h->vmtest = false; /* the top-level call always runs */

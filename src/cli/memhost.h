@@ -47,7 +47,7 @@ const ethc_address_t *memhost_account_address(memhost_t *h, size_t i);
 const memhost_log_t *memhost_logs(memhost_t *h, size_t *count);
 
 /* Runs msg as a transaction's message call (no intrinsic gas, no fee payment): warms
- * sender, recipient and precompiles (Berlin+), transfers value, executes, reverts on
+ * sender and recipient (Berlin+; precompiles are always warm), transfers value, executes, reverts on
  * failure. Release the result. */
 evm_result_t memhost_transact(memhost_t *h, const evm_message_t *msg);
 
