@@ -115,6 +115,13 @@ int main(int argc, char **argv) {
   fill(1, 1, 4);
   BENCH2("div 64/64", u256_div, iters);
   fill(4, 4, 4);
+  for (int i = 0; i < N; i++) {
+    unsigned k = (unsigned)(rnd() % 256);
+    B[i] = U256_ZERO;
+    B[i].w[k / 64] = (uint64_t)1 << (k % 64);
+  }
+  BENCH2("div 256/2^k", u256_div, iters);
+  fill(4, 4, 4);
   BENCH2("sdiv 256/256", u256_sdiv, iters);
   BENCH3("addmod m 256-bit", u256_addmod, iters);
   BENCH3("mulmod m 256-bit", u256_mulmod, iters);

@@ -349,6 +349,13 @@ static inline void copy4(uint64_t *dst, const uint64_t *src) {
   dst[0] = a, dst[1] = b, dst[2] = c, dst[3] = d;
 }
 
+/* b is a power of two (b != 0): b & (b - 1) == 0. */
+static inline bool is_pow2(const u256_t *b) {
+  u256_t m1;
+  u256_sub(&m1, b, &U256_ONE);
+  return ((b->w[0] & m1.w[0]) | (b->w[1] & m1.w[1]) | (b->w[2] & m1.w[2]) | (b->w[3] & m1.w[3])) == 0;
+}
+
 static inline int u256_words(const u256_t *a) {
   return a->w[3] ? 4 : a->w[2] ? 3 : a->w[1] ? 2 : a->w[0] ? 1 : 0;
 }
@@ -360,9 +367,24 @@ void u256_divmod(u256_t *q, u256_t *rem, const u256_t *a, const u256_t *b) {
   } else if (ulen < dlen || (ulen == dlen && a->w[ulen - 1] < b->w[dlen - 1])) {
     /* a < b (the Knuth loop would also find this, at more cost) */
     rr[0] = a->w[0], rr[1] = a->w[1], rr[2] = a->w[2], rr[3] = a->w[3];
-  } else if (ulen == 1) {
-    qq[0] = a->w[0] / b->w[0];
-    rr[0] = a->w[0] % b->w[0];
+  } else if (ulen == 1) { /* both fit 64 bits */
+    const uint64_t x = a->w[0], d = b->w[0];
+    if ((d & (d - 1)) == 0) {
+      qq[0] = x >> __builtin_ctzll(d);
+      rr[0] = x & (d - 1);
+    } else {
+      qq[0] = x / d;
+      rr[0] = x % d;
+    }
+  } else if (is_pow2(b)) {
+    /* x / 2^k: a shift and a mask. Measured on the evm-benchmarks set: 90% of
+     * sha1_divs' and 47% of snailtracer's divisors are powers of two. */
+    const unsigned k = 64 * (unsigned)(dlen - 1) + (unsigned)__builtin_ctzll(b->w[dlen - 1]);
+    u256_t t, m1;
+    u256_shr_n(&t, a, k);
+    u256_sub(&m1, b, &U256_ONE);
+    qq[0] = t.w[0], qq[1] = t.w[1], qq[2] = t.w[2], qq[3] = t.w[3];
+    rr[0] = a->w[0] & m1.w[0], rr[1] = a->w[1] & m1.w[1], rr[2] = a->w[2] & m1.w[2], rr[3] = a->w[3] & m1.w[3];
 #if U256_HW_DIV
   } else if (dlen == 1) { /* one-word divisor: a chain of DIV instructions, in registers */
     const uint64_t d = b->w[0];

@@ -576,6 +576,29 @@ static void test_division_shapes(void) {
     u256_t wq = from_mpz(Q), wr = from_mpz(R);
     if (!u256_eq(&q, &wq) || !u256_eq(&r, &wr)) bad++;
   }
+  /* powers of two (shift-and-mask path) against every other shape of numerator */
+  for (int k = 0; k < 256; k++) {
+    for (int rep = 0; rep < 8; rep++) {
+      u256_t a = rnd_u256(), b = U256_ZERO, q, r, sq, sr;
+      b.w[k / 64] = (uint64_t)1 << (k % 64);
+      to_mpz(A, &a);
+      to_mpz(Bz, &b);
+      u256_divmod(&q, &r, &a, &b);
+      mpz_fdiv_qr(Q, R, A, Bz);
+      u256_t wq = from_mpz(Q), wr = from_mpz(R);
+      if (!u256_eq(&q, &wq) || !u256_eq(&r, &wr)) bad++;
+      u256_sdiv(&sq, &a, &b); /* signed: 2^255 is negative, the others positive */
+      u256_smod(&sr, &a, &b);
+      mpz_t SA, SB;
+      mpz_inits(SA, SB, NULL);
+      to_mpz_signed(SA, &a);
+      to_mpz_signed(SB, &b);
+      mpz_tdiv_qr(Q, R, SA, SB);
+      wq = from_mpz(Q), wr = from_mpz(R);
+      if (!u256_eq(&sq, &wq) || !u256_eq(&sr, &wr)) bad++;
+      mpz_clears(SA, SB, NULL);
+    }
+  }
   /* Knuth D overflow-case: numerator with words (d1, d0, ...) over a 3-limb divisor */
   u256_t a = H("0x8000000000000000ffffffffffffffff00000000000000000000000000000000"),
          b = H("0x8000000000000000ffffffffffffffff0000000000000001"), q, r;
