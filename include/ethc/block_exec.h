@@ -2,7 +2,8 @@
  * EIP-779 DAO fork, EIP-4895 withdrawals, EIP-4788 beacon roots, EIP-2935 block
  * hashes, EIP-7685 requests with EIP-6110/7002/7251; rewards per EIP-649/1234):
  * body checks, transactions in order, rewards, and the checks of the header's
- * gas used, bloom, receipts root, state root and requests hash. */
+ * gas used, bloom, receipts root, state root and requests hash. Also the ommer
+ * ancestry rules (Yellow Paper 11.1) and the system calls (src/chain/system_calls.c). */
 #ifndef ETHC_BLOCK_EXEC_H
 #define ETHC_BLOCK_EXEC_H
 
@@ -11,18 +12,22 @@
 #include <stdio.h>
 
 #include "ethc/block.h"
+#include "ethc/bytes.h"
 #include "ethc/chain_config.h"
 #include "ethc/consensus.h"
 #include "ethc/evm.h"
 #include "ethc/state.h"
+#include "ethc/transition.h"
 
-/* Looks up the hash of an ancestor by number (for BLOCKHASH): 0 or non-zero when unknown. */
+/* Looks up the hash of an ancestor by number (for BLOCKHASH): 0 or non-zero when
+ * unknown (the opcode then sees a zero hash). Only called for the 256 blocks
+ * before the executed one. */
 typedef int (*block_hash_lookup_fn)(void *ctx, uint64_t number, ethc_hash_t *out);
 
 typedef struct {
   const chain_config_t *config;
   evm_revision_t rev;          /* chain_config_revision of the block */
-  bool post_merge;
+  bool post_merge;             /* a proof-of-stake block: no rewards, no ommers */
   block_hash_lookup_fn block_hash;
   void *block_hash_ctx;
   FILE *trace;                 /* EIP-3155 trace of every transaction, or NULL */
@@ -33,6 +38,11 @@ typedef struct {
   size_t receipt_count;
   uint64_t gas_used;
   uint64_t blob_gas_used;
+  /* EIP-7685 requests (Prague+): each is type byte || data, only non-empty ones,
+   * in type order; requests_hash is their commitment (computed from Prague). */
+  bytes_buf_t requests[3];
+  size_t request_count;
+  ethc_hash_t requests_hash;
   block_error_t error;         /* BLOCK_VALID on success */
   char reason[256];            /* what differed / which transaction failed and why */
   int tx_index;                /* the failing transaction, or -1 */
@@ -43,9 +53,78 @@ typedef struct {
  * success returns BLOCK_VALID and `st` holds the block's post-state; otherwise
  * the block is invalid and `st` is in an unspecified state (callers clone first).
  * The header is NOT validated against its parent here (header_validate does that);
- * ommers are checked only for count and hash (their ancestry needs the chain). */
+ * ommers are checked only for count, hash and (after the merge) absence: their
+ * ancestry needs the chain (block_validate_ommers).
+ * Order of the checks (go-ethereum's): ommer count, ommers hash, transactions root,
+ * withdrawals root, blob gas used vs the body; then execution (an invalid
+ * transaction is BLOCK_ERR_TX with tx_index/tx_error set); then gas used, bloom,
+ * receipts root, requests hash, state root. `res` must be freed
+ * (block_exec_result_free) whatever the outcome. */
 block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, const block_exec_opts_t *opts,
                             block_exec_result_t *res);
 void block_exec_result_free(block_exec_result_t *res);
+
+/* block_decode with the failure classified as the tests name it: a header whose
+ * extra data exceeds what the decoder stores (HEADER_MAX_EXTRA) is
+ * BLOCK_ERR_EXTRA_DATA, anything else undecodable BLOCK_ERR_RLP. `reason` may be
+ * NULL. On failure the block is empty (nothing to free). */
+block_error_t block_decode_classified(const uint8_t *rlp, size_t len, chain_block_t *b, char *reason,
+                                      size_t reason_len);
+
+/* Block reward of a proof-of-work block in wei (5, 3 or 2 ether: Frontier,
+ * Byzantium EIP-649, Constantinople EIP-1234); zero after the merge. */
+void block_reward(evm_revision_t rev, bool post_merge, u256_t *out);
+
+/* ---- ommers (Yellow Paper 11.1) ---- */
+
+/* One ancestor of the block being imported, as the importer knows it. */
+typedef struct {
+  ethc_hash_t hash;
+  const chain_header_t *header;
+  const ethc_hash_t *ommer_hashes; /* hashes of the ommers it included */
+  size_t ommer_count;
+} block_ancestor_t;
+
+/* Checks the ommers of `b` (whose hash is `hash`) against its ancestors:
+ * anc[0] is the parent, anc[1] the grandparent, ... (pass up to 7; fewer near
+ * genesis). Rules (go-ethereum VerifyUncles): at most 2 ommers; none already
+ * included by one of those ancestors or twice in this block; none an ancestor;
+ * each one's parent is one of the ancestors other than the block's own parent
+ * (so at most 6 generations back), and its header is valid against that parent
+ * (header_validate, whose class is returned for an invalid ommer header).
+ * Other failures are BLOCK_ERR_UNCLE / BLOCK_ERR_TOO_MANY_UNCLES. `reason` may
+ * be NULL. */
+block_error_t block_validate_ommers(const chain_config_t *c, const chain_block_t *b, const ethc_hash_t *hash,
+                                    const block_ancestor_t *anc, size_t n, bool check_seal, char *reason,
+                                    size_t reason_len);
+
+/* ---- system calls (src/chain/system_calls.c) ---- */
+
+extern const ethc_address_t BLOCK_SYSTEM_ADDRESS;          /* 0xff..fe */
+extern const ethc_address_t BLOCK_BEACON_ROOTS_ADDRESS;    /* EIP-4788 */
+extern const ethc_address_t BLOCK_HISTORY_STORAGE_ADDRESS; /* EIP-2935 */
+extern const ethc_address_t BLOCK_WITHDRAWAL_REQUEST_ADDRESS; /* EIP-7002 */
+extern const ethc_address_t BLOCK_CONSOLIDATION_REQUEST_ADDRESS; /* EIP-7251 */
+
+/* A system call: a message from BLOCK_SYSTEM_ADDRESS to `target` with 30,000,000
+ * gas and no value, outside any transaction (no gas purchase, no nonce), then
+ * state_commit with EIP-161 clearing. Unchecked (EIP-4788, EIP-2935): a target
+ * without code is skipped and a failing call ignored; returns 0. Checked
+ * (EIP-7002, EIP-7251): returns ETHC_ERR_NOT_FOUND when the target has no code
+ * and ETHC_ERR_INVALID when the call fails. `out` (may be NULL) receives the
+ * returned data. */
+int block_system_call(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block_env_t *env,
+                      const ethc_address_t *target, const uint8_t *data, size_t len, bool checked,
+                      bytes_buf_t *out);
+
+/* EIP-4788: stores the parent beacon block root (Cancun+). */
+int block_beacon_root_call(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block_env_t *env,
+                           const ethc_hash_t *parent_beacon_root);
+/* EIP-2935: stores the parent hash (Prague+). */
+int block_history_call(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block_env_t *env,
+                       const ethc_hash_t *parent_hash);
+
+/* EIP-779: moves the balance of every DAO account to the refund contract. */
+int block_apply_dao_fork(state_t *st);
 
 #endif

@@ -1,0 +1,452 @@
+/* Whole-block execution (Yellow Paper section 11 and 4.3.2; EIP-649/1234 rewards,
+ * EIP-779 DAO fork, EIP-4895 withdrawals, EIP-4788/2935 system calls, EIP-4844 blob
+ * gas, EIP-7685 requests) and the ommer ancestry rules (Yellow Paper 11.1). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ethc/block_exec.h"
+#include "ethc/error.h"
+#include "ethc/hash.h"
+#include "ethc/rlp.h"
+
+#define GAS_PER_BLOB 131072ULL
+#define MAX_OMMERS 2
+#define OMMER_GENERATIONS 7 /* ancestors searched: the parent and six more */
+
+/* ---- results ---- */
+
+static block_error_t fail(block_exec_result_t *res, block_error_t e, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static block_error_t fail(block_exec_result_t *res, block_error_t e, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(res->reason, sizeof res->reason, fmt, ap);
+  va_end(ap);
+  res->error = e;
+  return e;
+}
+
+static void free_logs(chain_receipt_t *r) {
+  state_log_t *logs = (state_log_t *)r->logs;
+  for (size_t i = 0; i < r->log_count; i++) free(logs[i].data);
+  free(logs);
+  r->logs = NULL;
+  r->log_count = 0;
+}
+
+void block_exec_result_free(block_exec_result_t *res) {
+  for (size_t i = 0; i < res->receipt_count; i++) free_logs(&res->receipts[i]);
+  free(res->receipts);
+  res->receipts = NULL;
+  res->receipt_count = 0;
+  for (size_t i = 0; i < sizeof res->requests / sizeof res->requests[0]; i++) bytes_buf_free(&res->requests[i]);
+  res->request_count = 0;
+}
+
+/* Logs callback of chain_apply_tx: deep copy into the current receipt. */
+typedef struct {
+  chain_receipt_t *receipt;
+  int error;
+} logs_ctx_t;
+
+static void copy_logs(void *ctx, const state_log_t *logs, size_t n) {
+  logs_ctx_t *c = ctx;
+  if (n == 0) return;
+  state_log_t *copy = calloc(n, sizeof *copy);
+  if (!copy) {
+    c->error = ETHC_ERR_NOMEM;
+    return;
+  }
+  for (size_t i = 0; i < n; i++) {
+    copy[i] = logs[i];
+    copy[i].data = NULL;
+    if (logs[i].data_size) {
+      copy[i].data = malloc(logs[i].data_size);
+      if (!copy[i].data) {
+        copy[i].data_size = 0;
+        c->error = ETHC_ERR_NOMEM;
+        continue;
+      }
+      memcpy(copy[i].data, logs[i].data, logs[i].data_size);
+    }
+  }
+  c->receipt->logs = copy;
+  c->receipt->log_count = n;
+}
+
+/* ---- decoding ---- */
+
+/* Whether the first item of `rlp` is a list whose first item (the header) is a
+ * list with an extra-data field (item 12) longer than HEADER_MAX_EXTRA. */
+static bool extra_too_long(const uint8_t *rlp, size_t len) {
+  rlp_item_t blk, hdr, f;
+  rlp_iter_t it;
+  if (rlp_decode_item(rlp, len, &blk, NULL) != 0 || !blk.is_list) return false;
+  rlp_iter_init(&it, &blk);
+  if (rlp_iter_next(&it, &hdr) != 1 || !hdr.is_list) return false;
+  rlp_iter_init(&it, &hdr);
+  for (int i = 0; i <= 12; i++)
+    if (rlp_iter_next(&it, &f) != 1) return false;
+  return !f.is_list && f.payload_len > HEADER_MAX_EXTRA;
+}
+
+block_error_t block_decode_classified(const uint8_t *rlp, size_t len, chain_block_t *b, char *reason,
+                                      size_t reason_len) {
+  int rc = block_decode(rlp, len, b);
+  if (rc == 0) return BLOCK_VALID;
+  block_error_t e = extra_too_long(rlp, len) ? BLOCK_ERR_EXTRA_DATA : BLOCK_ERR_RLP;
+  if (reason && reason_len)
+    snprintf(reason, reason_len, "%s", e == BLOCK_ERR_EXTRA_DATA ? "header extra data too long" : ethc_strerror(rc));
+  return e;
+}
+
+/* ---- rewards ---- */
+
+void block_reward(evm_revision_t rev, bool post_merge, u256_t *out) {
+  static const uint64_t ether = 1000000000000000000ULL;
+  uint64_t n = post_merge ? 0 : rev >= EVM_CONSTANTINOPLE ? 2 : rev >= EVM_BYZANTIUM ? 3 : 5;
+  u256_t e = u256_from_u64(ether), k = u256_from_u64(n);
+  u256_mul(out, &e, &k);
+}
+
+/* Miner: R + R/32 per ommer; each ommer's miner: (8 + ommer.number - number) * R / 8. */
+static int apply_rewards(state_t *st, const chain_block_t *b, evm_revision_t rev) {
+  u256_t r, miner, tmp;
+  block_reward(rev, false, &r);
+  miner = r;
+  u256_t d32 = u256_from_u64(32), d8 = u256_from_u64(8);
+  for (size_t i = 0; i < b->ommer_count; i++) {
+    const chain_header_t *o = &b->ommers[i];
+    uint64_t k = o->number + 8 > b->header.number ? o->number + 8 - b->header.number : 0;
+    u256_t kk = u256_from_u64(k), amount;
+    u256_mul(&amount, &r, &kk);
+    u256_div(&amount, &amount, &d8);
+    int rc = state_add_balance(st, &o->coinbase, &amount);
+    if (rc) return rc;
+    state_touch(st, &o->coinbase);
+    u256_div(&tmp, &r, &d32);
+    u256_add(&miner, &miner, &tmp);
+  }
+  int rc = state_add_balance(st, &b->header.coinbase, &miner);
+  if (rc) return rc;
+  state_touch(st, &b->header.coinbase);
+  state_commit(st, rev >= EVM_SPURIOUS_DRAGON);
+  return 0;
+}
+
+/* EIP-4895: amounts in gwei; a zero withdrawal only touches (EIP-161 removes an
+ * empty recipient). */
+static int apply_withdrawals(state_t *st, const chain_block_t *b) {
+  u256_t gwei = u256_from_u64(1000000000ULL);
+  for (size_t i = 0; i < b->withdrawal_count; i++) {
+    const chain_withdrawal_t *w = &b->withdrawals[i];
+    u256_t amount = u256_from_u64(w->amount_gwei);
+    u256_mul(&amount, &amount, &gwei);
+    int rc = state_add_balance(st, &w->address, &amount);
+    if (rc) return rc;
+    state_touch(st, &w->address);
+  }
+  state_commit(st, true);
+  return 0;
+}
+
+/* ---- BLOCKHASH ---- */
+
+typedef struct {
+  const block_exec_opts_t *opts;
+} hash_ctx_t;
+
+static void lookup_hash(void *ctx, int64_t number, ethc_hash_t *out) {
+  const block_exec_opts_t *o = ((hash_ctx_t *)ctx)->opts;
+  memset(out, 0, sizeof *out);
+  if (!o->block_hash || number < 0) return;
+  if (o->block_hash(o->block_hash_ctx, (uint64_t)number, out) != 0) memset(out, 0, sizeof *out);
+}
+
+/* ---- EIP-7685 requests (Prague) ---- */
+
+/* sha256(sha256(r_1) || sha256(r_2) || ...) over the non-empty requests. */
+static void requests_commitment(const block_exec_result_t *res, ethc_hash_t *out);
+
+/* ---- the block ---- */
+
+static void hex32(const ethc_hash_t *h, char out[67]) { hex_encode(h->bytes, 32, out); }
+
+block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, const block_exec_opts_t *opts,
+                            block_exec_result_t *res) {
+  memset(res, 0, sizeof *res);
+  res->tx_index = -1;
+  const chain_header_t *h = &b->header;
+  const chain_config_t *cfg = opts->config;
+  const evm_revision_t rev = opts->rev;
+  char want[67], got[67];
+
+  /* ---- body against the header ---- */
+  if (b->ommer_count > 0 && opts->post_merge)
+    return fail(res, BLOCK_ERR_POS_UNCLES, "%zu ommers in a proof-of-stake block", b->ommer_count);
+  if (b->ommer_count > MAX_OMMERS) return fail(res, BLOCK_ERR_TOO_MANY_UNCLES, "%zu ommers", b->ommer_count);
+  ethc_hash_t root;
+  block_ommers_hash(b, &root);
+  if (!ethc_hash_eq(&root, &h->ommers_hash)) {
+    hex32(&root, got);
+    hex32(&h->ommers_hash, want);
+    return fail(res, BLOCK_ERR_UNCLES_HASH, "ommers hash %s, header has %s", got, want);
+  }
+  const bool shanghai = chain_fork_active(cfg, FORK_SHANGHAI, h->number, h->timestamp);
+  if (b->has_withdrawals != shanghai || h->has_withdrawals_root != shanghai)
+    return fail(res, BLOCK_ERR_FIELDS, shanghai ? "withdrawals missing" : "withdrawals before Shanghai");
+  if (shanghai) {
+    if (block_withdrawals_root(b, &root) != 0) return fail(res, BLOCK_ERR_WITHDRAWALS_ROOT, "cannot compute the root");
+    if (!ethc_hash_eq(&root, &h->withdrawals_root)) {
+      hex32(&root, got);
+      hex32(&h->withdrawals_root, want);
+      return fail(res, BLOCK_ERR_WITHDRAWALS_ROOT, "withdrawals root %s, header has %s", got, want);
+    }
+  }
+  const bool cancun = rev >= EVM_CANCUN;
+  if (cancun) {
+    uint64_t blobs = 0;
+    for (size_t i = 0; i < b->tx_count; i++) blobs += b->txs[i].blob_hashes_count;
+    if (!h->has_blob_gas || h->blob_gas_used / GAS_PER_BLOB != blobs)
+      return fail(res, BLOCK_ERR_BLOB_GAS_USED, "header blob gas used %llu, the body has %llu blobs",
+                  (unsigned long long)h->blob_gas_used, (unsigned long long)blobs);
+  }
+
+  /* ---- environment ---- */
+  chain_block_env_t env;
+  memset(&env, 0, sizeof env);
+  env.coinbase = h->coinbase;
+  env.number = (int64_t)h->number;
+  env.timestamp = (int64_t)h->timestamp;
+  env.gas_limit = (int64_t)h->gas_limit;
+  env.difficulty = h->difficulty;
+  env.prev_randao = h->mix_hash;
+  if (h->has_base_fee) env.base_fee = h->base_fee;
+  env.excess_blob_gas = h->has_blob_gas ? h->excess_blob_gas : 0;
+  chain_blob_schedule_t bs = chain_config_blob_params(cfg, h->timestamp);
+  env.blob.target = bs.target;
+  env.blob.max = bs.max;
+  env.blob.update_fraction = bs.update_fraction;
+  env.chain_id = cfg->chain_id;
+  hash_ctx_t hctx = {opts};
+  env.block_hash = lookup_hash;
+  env.block_hash_ctx = &hctx;
+  chain_blob_params_t bp = env.blob;
+  if (bp.update_fraction == 0) chain_blob_params(rev, &bp);
+  const uint64_t max_blob_gas = bp.max * GAS_PER_BLOB;
+
+  if (opts->trace) evm_set_tracer(vm, opts->trace);
+  block_error_t err = BLOCK_VALID;
+
+  /* ---- irregular changes and system calls ---- */
+  if (cfg->dao_fork_support && cfg->activation[FORK_DAO] == h->number) {
+    if (block_apply_dao_fork(st) != 0) {
+      err = fail(res, BLOCK_ERR_STATE_ROOT, "out of memory in the DAO fork");
+      goto out;
+    }
+    state_commit(st, rev >= EVM_SPURIOUS_DRAGON);
+  }
+  if (cancun && h->has_parent_beacon_root) block_beacon_root_call(st, vm, rev, &env, &h->parent_beacon_root);
+  if (rev >= EVM_PRAGUE) block_history_call(st, vm, rev, &env, &h->parent_hash);
+
+  /* ---- transactions ---- */
+  if (b->tx_count) {
+    res->receipts = calloc(b->tx_count, sizeof *res->receipts);
+    if (!res->receipts) {
+      err = fail(res, BLOCK_ERR_TX, "out of memory");
+      goto out;
+    }
+  }
+  for (size_t i = 0; i < b->tx_count; i++) {
+    const tx_t *tx = &b->txs[i];
+    ethc_address_t sender;
+    int rc = tx_check(tx, rev, &cfg->chain_id, &sender);
+    if (rc) {
+      res->tx_index = (int)i;
+      res->tx_error = rc;
+      err = fail(res, BLOCK_ERR_TX, "transaction %zu: %s", i, ethc_strerror(rc));
+      goto out;
+    }
+    if (tx->gas_limit > h->gas_limit - res->gas_used) {
+      res->tx_index = (int)i;
+      res->tx_error = ETHC_ERR_TX_INVALID;
+      err = fail(res, BLOCK_ERR_TX, "transaction %zu: gas limit %llu above the block's remaining gas %llu", i,
+                 (unsigned long long)tx->gas_limit, (unsigned long long)(h->gas_limit - res->gas_used));
+      goto out;
+    }
+    uint64_t blob_gas = tx_blob_gas(tx);
+    if (blob_gas > max_blob_gas - res->blob_gas_used) {
+      res->tx_index = (int)i;
+      res->tx_error = ETHC_ERR_TX_INVALID;
+      err = fail(res, BLOCK_ERR_TX, "transaction %zu: blob gas above the block's remaining blob gas", i);
+      goto out;
+    }
+    chain_receipt_t *rc_out = &res->receipts[i];
+    logs_ctx_t lc = {rc_out, 0};
+    chain_tx_result_t tr;
+    rc = chain_apply_tx(st, vm, rev, &env, tx, &sender, &tr, copy_logs, &lc);
+    res->receipt_count = i + 1;
+    if (rc) {
+      res->tx_index = (int)i;
+      res->tx_error = rc;
+      err = fail(res, BLOCK_ERR_TX, "transaction %zu: %s", i, tr.reason ? tr.reason : ethc_strerror(rc));
+      chain_tx_result_free(&tr);
+      goto out;
+    }
+    if (lc.error) {
+      chain_tx_result_free(&tr);
+      err = fail(res, BLOCK_ERR_TX, "out of memory");
+      goto out;
+    }
+    res->gas_used += tr.gas_used;
+    res->blob_gas_used += tr.blob_gas_used;
+    rc_out->type = tx->type;
+    rc_out->cumulative_gas_used = res->gas_used;
+    if (rev >= EVM_BYZANTIUM) {
+      rc_out->status = tr.status == EVM_SUCCESS;
+    } else {
+      rc_out->has_post_state = true;
+      if (state_root(st, &rc_out->post_state) != 0) {
+        chain_tx_result_free(&tr);
+        err = fail(res, BLOCK_ERR_TX, "out of memory");
+        goto out;
+      }
+    }
+    receipt_compute_bloom(rc_out);
+    chain_tx_result_free(&tr);
+  }
+
+  /* ---- finalisation ---- */
+  if (!opts->post_merge && apply_rewards(st, b, rev) != 0) {
+    err = fail(res, BLOCK_ERR_STATE_ROOT, "out of memory in the rewards");
+    goto out;
+  }
+  if (shanghai && apply_withdrawals(st, b) != 0) {
+    err = fail(res, BLOCK_ERR_STATE_ROOT, "out of memory in the withdrawals");
+    goto out;
+  }
+
+  /* ---- results against the header ---- */
+  /* The transactions root is compared after execution: the official tests expect
+   * an invalid transaction to be reported as such even when the header's root
+   * (built by the filler without it) does not match the body. */
+  if (block_tx_root(b, &root) != 0) {
+    err = fail(res, BLOCK_ERR_TX_ROOT, "cannot compute the transactions root");
+    goto out;
+  }
+  if (!ethc_hash_eq(&root, &h->tx_root)) {
+    hex32(&root, got);
+    hex32(&h->tx_root, want);
+    err = fail(res, BLOCK_ERR_TX_ROOT, "transactions root %s, header has %s", got, want);
+    goto out;
+  }
+  if (res->gas_used != h->gas_used) {
+    err = fail(res, BLOCK_ERR_GAS_USED, "gas used %llu, header has %llu", (unsigned long long)res->gas_used,
+               (unsigned long long)h->gas_used);
+    goto out;
+  }
+  uint8_t bloom[256] = {0};
+  for (size_t i = 0; i < res->receipt_count; i++)
+    for (size_t k = 0; k < 256; k++) bloom[k] |= res->receipts[i].bloom[k];
+  if (memcmp(bloom, h->bloom, 256) != 0) {
+    err = fail(res, BLOCK_ERR_BLOOM, "logs bloom differs from the header's");
+    goto out;
+  }
+  if (receipts_root(res->receipts, res->receipt_count, &root) != 0) {
+    err = fail(res, BLOCK_ERR_RECEIPTS_ROOT, "cannot compute the receipts root");
+    goto out;
+  }
+  if (!ethc_hash_eq(&root, &h->receipts_root)) {
+    hex32(&root, got);
+    hex32(&h->receipts_root, want);
+    err = fail(res, BLOCK_ERR_RECEIPTS_ROOT, "receipts root %s, header has %s", got, want);
+    goto out;
+  }
+  if (rev >= EVM_PRAGUE) {
+    requests_commitment(res, &res->requests_hash);
+    if (!h->has_requests_hash || !ethc_hash_eq(&res->requests_hash, &h->requests_hash)) {
+      hex32(&res->requests_hash, got);
+      hex32(&h->requests_hash, want);
+      err = fail(res, BLOCK_ERR_REQUESTS_HASH, "requests hash %s, header has %s", got, want);
+      goto out;
+    }
+  }
+  if (state_root(st, &root) != 0) {
+    err = fail(res, BLOCK_ERR_STATE_ROOT, "out of memory computing the state root");
+    goto out;
+  }
+  if (!ethc_hash_eq(&root, &h->state_root)) {
+    hex32(&root, got);
+    hex32(&h->state_root, want);
+    err = fail(res, BLOCK_ERR_STATE_ROOT, "state root %s, header has %s", got, want);
+    goto out;
+  }
+
+out:
+  if (opts->trace) evm_set_tracer(vm, NULL);
+  return err;
+}
+
+/* ---- EIP-7685 ---- */
+
+static void requests_commitment(const block_exec_result_t *res, ethc_hash_t *out) {
+  uint8_t all[32 * 3];
+  size_t n = 0;
+  for (size_t i = 0; i < res->request_count; i++) {
+    const bytes_buf_t *r = &res->requests[i];
+    if (r->len <= 1) continue;
+    hash_sha256(r->data, r->len, all + 32 * n);
+    n++;
+  }
+  hash_sha256(all, 32 * n, out->bytes);
+}
+
+/* ---- ommers ---- */
+
+static block_error_t ommer_fail(char *reason, size_t len, block_error_t e, const char *msg, size_t i) {
+  if (reason && len) snprintf(reason, len, "ommer %zu: %s", i, msg);
+  return e;
+}
+
+block_error_t block_validate_ommers(const chain_config_t *c, const chain_block_t *b, const ethc_hash_t *hash,
+                                    const block_ancestor_t *anc, size_t n, bool check_seal, char *reason,
+                                    size_t reason_len) {
+  if (reason && reason_len) reason[0] = 0;
+  if (b->ommer_count > MAX_OMMERS) {
+    if (reason && reason_len) snprintf(reason, reason_len, "%zu ommers", b->ommer_count);
+    return BLOCK_ERR_TOO_MANY_UNCLES;
+  }
+  if (b->ommer_count == 0) return BLOCK_VALID;
+  if (n > OMMER_GENERATIONS) n = OMMER_GENERATIONS;
+  ethc_hash_t seen[MAX_OMMERS];
+  for (size_t i = 0; i < b->ommer_count; i++) {
+    const chain_header_t *o = &b->ommers[i];
+    ethc_hash_t oh;
+    if (header_hash(o, &oh) != 0) return ommer_fail(reason, reason_len, BLOCK_ERR_UNCLE, "cannot hash", i);
+    /* already included (by an ancestor or earlier in this block), or the block itself */
+    if (ethc_hash_eq(&oh, hash)) return ommer_fail(reason, reason_len, BLOCK_ERR_UNCLE, "is the block itself", i);
+    for (size_t k = 0; k < i; k++)
+      if (ethc_hash_eq(&seen[k], &oh)) return ommer_fail(reason, reason_len, BLOCK_ERR_UNCLE, "included twice", i);
+    for (size_t a = 0; a < n; a++)
+      for (size_t k = 0; k < anc[a].ommer_count; k++)
+        if (ethc_hash_eq(&anc[a].ommer_hashes[k], &oh))
+          return ommer_fail(reason, reason_len, BLOCK_ERR_UNCLE, "already included by an ancestor", i);
+    seen[i] = oh;
+    for (size_t a = 0; a < n; a++)
+      if (ethc_hash_eq(&anc[a].hash, &oh)) return ommer_fail(reason, reason_len, BLOCK_ERR_UNCLE, "is an ancestor", i);
+    const chain_header_t *parent = NULL;
+    for (size_t a = 1; a < n; a++)
+      if (ethc_hash_eq(&anc[a].hash, &o->parent_hash)) parent = anc[a].header;
+    if (!parent) {
+      bool brother = n > 0 && ethc_hash_eq(&anc[0].hash, &o->parent_hash);
+      return ommer_fail(reason, reason_len, BLOCK_ERR_UNCLE,
+                        brother ? "is a sibling of the block" : "its parent is not a recent ancestor", i);
+    }
+    block_error_t e = header_validate(c, o, parent, false, check_seal);
+    if (e != BLOCK_VALID) return ommer_fail(reason, reason_len, e, block_error_message(e), i);
+  }
+  return BLOCK_VALID;
+}
