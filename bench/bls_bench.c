@@ -143,6 +143,16 @@ int main(int argc, char **argv) {
   }
   BENCH("g1_msm (128, compute)", 10 * scale, g1_msm(&t1, pts, (const uint64_t(*)[4])ks, N));
   BENCH("G1MSM precompile (128)", 10 * scale, sink += bls12_g1_msm(enc, N * 160, out));
+  g2_aff_t *pts2 = malloc(N * sizeof *pts2);
+  g2_t acc2 = g2;
+  for (int i = 0; i < N; i++) {
+    g2_mul(&acc2, &acc2, &k7, 1);
+    g2_to_aff(&pts2[i], &acc2);
+  }
+  BENCH("g2_msm (128, compute)", 5 * scale, g2_msm(&t2, pts2, (const uint64_t(*)[4])ks, N));
+  BENCH("g1_msm (16, compute)", 20 * scale, g1_msm(&t1, pts, (const uint64_t(*)[4])ks, 16));
+  BENCH("g2_msm (16, compute)", 10 * scale, g2_msm(&t2, pts2, (const uint64_t(*)[4])ks, 16));
+  free(pts2);
   free(pts);
   free(ks);
   free(enc);

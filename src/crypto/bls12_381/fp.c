@@ -1,6 +1,8 @@
 /* BLS12-381 base field Fp and its quadratic extension Fp2 = Fp[u]/(u^2+1):
  * exponentiation, inversion, square roots (p = 3 mod 4), byte conversion and
  * the sgn0 / lexicographic sign conventions of RFC 9380 and the ZCash format. */
+#include <gmp.h>
+
 #include "bls_internal.h"
 
 void fp_pow(fp_t *r, const fp_t *a, const uint64_t e[6]) {
@@ -27,7 +29,32 @@ void fp_pow(fp_t *r, const fp_t *a, const uint64_t e[6]) {
   *r = acc;
 }
 
-void fp_inv(fp_t *r, const fp_t *a) { fp_pow(r, a, BLS_EXP_P_MINUS_2); }
+/* Inversion by GMP's extended gcd on the stored value A = aR: A^-1 = a^-1 R^-1,
+ * times R^3 in one Montgomery product gives a^-1 R. Several times faster than
+ * Fermat (a^(p-2)). 0 maps to 0. */
+void fp_inv(fp_t *r, const fp_t *a) {
+  if (fp_is_zero(a)) { fp_set_zero(r); return; }
+#if GMP_LIMB_BITS != 64 || GMP_NAIL_BITS != 0
+  fp_pow(r, a, BLS_EXP_P_MINUS_2);
+#else
+  static const mp_limb_t P_MP[6] = BLS_P_LIMBS;
+  mpz_t x, m, out;
+  mpz_roinit_n(x, (const mp_limb_t *)a->l, 6);
+  mpz_roinit_n(m, P_MP, 6);
+  mpz_init2(out, 384);
+  if (!mpz_invert(out, x, m)) { /* impossible for a nonzero a < p */
+    mpz_clear(out);
+    fp_pow(r, a, BLS_EXP_P_MINUS_2);
+    return;
+  }
+  fp_t t;
+  fp_set_zero(&t);
+  size_t n = mpz_size(out);
+  for (size_t i = 0; i < n && i < 6; i++) t.l[i] = mpz_getlimbn(out, (mp_size_t)i);
+  mpz_clear(out);
+  fp_mul(r, &t, &BLS_R3);
+#endif
+}
 
 bool fp_sqrt(fp_t *r, const fp_t *a) {
   fp_t s, c;

@@ -48,6 +48,7 @@ emit("#define BLS_P_LIMBS {%s}" % ", ".join("0x%016xULL" % ((p >> (64 * i)) & 0x
 emit("#define BLS_P_INV 0x%016xULL /* -p^-1 mod 2^64 */" % ((-pow(p, -1, 1 << 64)) % (1 << 64)))
 emit("static const fp_t BLS_ONE = %s;" % fp(1))
 emit("static const fp_t BLS_R2 = %s; /* R^2 mod p (plain) */" % fmt(limbs(R * R % p)))
+emit("static const fp_t BLS_R3 = %s; /* R^3 mod p (plain): fixes up a plain inverse */" % fmt(limbs(R * R * R % p)))
 emit("static const fp_t BLS_B1 = %s; /* 4 */" % fp(4))
 emit("static const fp2_t BLS_B2 = %s; /* 4(1+u) */" % fp2(4, 4))
 def expo(name, e):
