@@ -293,6 +293,81 @@ static void test_endo_mul(void) {
   }
 }
 
+/* Pippenger (n >= 4) against a sum of single multiplications, with zero scalars,
+ * scalars >= r, points at infinity and opposite points. */
+static void test_msm(void) {
+  enum { N = 37 };
+  g1_aff_t p1[N];
+  g2_aff_t p2[N];
+  uint64_t k[N][4];
+  g1_t g, a;
+  g2_t h, b;
+  g1_generator(&g);
+  g2_generator(&h);
+  uint64_t x = 0x243f6a8885a308d3ULL;
+  for (int i = 0; i < N; i++) {
+    uint64_t m = (uint64_t)(3 * i + 1);
+    g1_mul(&a, &g, &m, 1);
+    g2_mul(&b, &h, &m, 1);
+    if (i == 5) { g1_neg(&a, &a); g2_neg(&b, &b); } /* -P_0 ... */
+    g1_to_aff(&p1[i], &a);
+    g2_to_aff(&p2[i], &b);
+    for (int j = 0; j < 4; j++) {
+      x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+      k[i][j] = x;
+    }
+  }
+  p1[5] = p1[0]; /* a repeated point */
+  p2[5] = p2[0];
+  p1[7].inf = true;
+  p2[7].inf = true;
+  memset(k[9], 0, sizeof k[9]);
+  memset(k[11], 0xff, sizeof k[11]);
+  for (int n = 4; n <= N; n += 11) {
+    g1_t r1, s1;
+    g2_t r2, s2;
+    g1_msm(&r1, p1, (const uint64_t(*)[4])k, (size_t)n);
+    g2_msm(&r2, p2, (const uint64_t(*)[4])k, (size_t)n);
+    g1_set_inf(&s1);
+    g2_set_inf(&s2);
+    for (int i = 0; i < n; i++) {
+      g1_t t1;
+      g2_t t2;
+      g1_from_aff(&t1, &p1[i]);
+      g1_mul(&t1, &t1, k[i], 4);
+      g1_add(&s1, &s1, &t1);
+      g2_from_aff(&t2, &p2[i]);
+      g2_mul(&t2, &t2, k[i], 4);
+      g2_add(&s2, &s2, &t2);
+    }
+    CHECK_MSG(g1_eq(&r1, &s1), "g1 msm n=%d", n);
+    CHECK_MSG(g2_eq(&r2, &s2), "g2 msm n=%d", n);
+  }
+}
+
+/* Map outputs are on the curve and in the subgroup; u = 0 works. */
+static void test_maps(void) {
+  fp_t u;
+  fp2_t u2;
+  g1_t p;
+  g2_t q;
+  g1_aff_t pa;
+  g2_aff_t qa;
+  for (int i = 0; i < 4; i++) {
+    uint64_t w[6] = {(uint64_t)i * 0x9e3779b97f4a7c15ULL, 7, 0, 0, 0, (uint64_t)i};
+    fp_from_plain(&u, w);
+    bls_map_to_g1(&p, &u);
+    g1_to_aff(&pa, &p);
+    CHECK(g1_aff_on_curve(&pa) && g1_in_subgroup(&p));
+    u2.c0 = u;
+    fp_from_plain(&u2.c1, w);
+    fp_add(&u2.c1, &u2.c1, &BLS_ONE);
+    bls_map_to_g2(&q, &u2);
+    g2_to_aff(&qa, &q);
+    CHECK(g2_aff_on_curve(&qa) && g2_in_subgroup(&q));
+  }
+}
+
 static void test_edge_cases(void) {
   uint8_t in[512], out[256];
   memset(in, 0, sizeof in);
@@ -426,6 +501,8 @@ int main(void) {
   test_fields();
   test_groups();
   test_endo_mul();
+  test_msm();
+  test_maps();
   test_edge_cases();
   test_vectors();
   return check_summary();
