@@ -93,13 +93,41 @@ static bool extra_too_long(const uint8_t *rlp, size_t len) {
   return !f.is_list && f.payload_len > HEADER_MAX_EXTRA;
 }
 
+/* Whether the body holds a type-3 or type-4 transaction with an empty `to` (a
+ * creation, which those types forbid: the decoder refuses it, the tests name it
+ * as an invalid transaction). */
+static bool typed_creation(const uint8_t *rlp, size_t len) {
+  rlp_item_t blk, txs, tx, payload, f;
+  rlp_iter_t it, ti, fi;
+  if (rlp_decode_item(rlp, len, &blk, NULL) != 0 || !blk.is_list) return false;
+  rlp_iter_init(&it, &blk);
+  if (rlp_iter_next(&it, &txs) != 1 || rlp_iter_next(&it, &txs) != 1 || !txs.is_list) return false;
+  rlp_iter_init(&ti, &txs);
+  while (rlp_iter_next(&ti, &tx) == 1) {
+    if (tx.is_list || tx.payload_len < 2 || (tx.payload[0] != TX_BLOB && tx.payload[0] != TX_SET_CODE)) continue;
+    if (rlp_decode_item(tx.payload + 1, tx.payload_len - 1, &payload, NULL) != 0 || !payload.is_list) continue;
+    rlp_iter_init(&fi, &payload);
+    int i = 0;
+    while (i <= 5 && rlp_iter_next(&fi, &f) == 1) i++;
+    if (i == 6 && !f.is_list && f.payload_len == 0) return true;
+  }
+  return false;
+}
+
 block_error_t block_decode_classified(const uint8_t *rlp, size_t len, chain_block_t *b, char *reason,
                                       size_t reason_len) {
   int rc = block_decode(rlp, len, b);
   if (rc == 0) return BLOCK_VALID;
-  block_error_t e = extra_too_long(rlp, len) ? BLOCK_ERR_EXTRA_DATA : BLOCK_ERR_RLP;
-  if (reason && reason_len)
-    snprintf(reason, reason_len, "%s", e == BLOCK_ERR_EXTRA_DATA ? "header extra data too long" : ethc_strerror(rc));
+  block_error_t e = BLOCK_ERR_RLP;
+  const char *why = ethc_strerror(rc);
+  if (extra_too_long(rlp, len)) {
+    e = BLOCK_ERR_EXTRA_DATA;
+    why = "header extra data too long";
+  } else if (typed_creation(rlp, len)) {
+    e = BLOCK_ERR_TX;
+    why = "a blob or set-code transaction without a recipient";
+  }
+  if (reason && reason_len) snprintf(reason, reason_len, "%s", why);
   return e;
 }
 
@@ -170,6 +198,88 @@ static void lookup_hash(void *ctx, int64_t number, ethc_hash_t *out) {
 
 /* sha256(sha256(r_1) || sha256(r_2) || ...) over the non-empty requests. */
 static void requests_commitment(const block_exec_result_t *res, ethc_hash_t *out);
+
+/* 0x00000000219ab540356cbb839cbe05303d7705fa: mainnet's, used when the config names none */
+static const ethc_address_t default_deposit_contract = {{0x00, 0x00, 0x00, 0x00, 0x21, 0x9a, 0xb5, 0x40, 0x35, 0x6c,
+                                                         0xbb, 0x83, 0x9c, 0xbe, 0x05, 0x30, 0x3d, 0x77, 0x05, 0xfa}};
+/* keccak256("DepositEvent(bytes,bytes,bytes,bytes,bytes)") */
+static const ethc_hash_t deposit_event = {{0x64, 0x9b, 0xbc, 0x62, 0xd0, 0xe3, 0x13, 0x42, 0xaf, 0xea, 0x4e,
+                                           0x5c, 0xd8, 0x2d, 0x40, 0x49, 0xe7, 0xe1, 0xee, 0x91, 0x2f, 0xc0,
+                                           0x88, 0x9a, 0xa7, 0x90, 0x80, 0x3b, 0xe3, 0x90, 0x38, 0xc5}};
+
+/* A 32-byte big-endian word of `d` equal to the small value `v`. */
+static bool word_is(const uint8_t *d, uint64_t v) {
+  for (int i = 0; i < 24; i++)
+    if (d[i]) return false;
+  uint64_t x = 0;
+  for (int i = 24; i < 32; i++) x = x << 8 | d[i];
+  return x == v;
+}
+
+/* EIP-6110: the ABI-encoded DepositEvent(pubkey, withdrawal_credentials, amount,
+ * signature, index) must have exactly the layout of the deposit contract; appends
+ * pubkey || withdrawal_credentials || amount || signature || index (192 bytes). */
+static bool extract_deposit(const state_log_t *log, bytes_buf_t *out) {
+  static const struct {
+    uint64_t offset, size;
+  } fields[5] = {{160, 48}, {256, 32}, {320, 8}, {384, 96}, {512, 8}};
+  const uint8_t *d = log->data;
+  if (log->data_size != 576) return false;
+  for (int i = 0; i < 5; i++)
+    if (!word_is(d + 32 * i, fields[i].offset) || !word_is(d + fields[i].offset, fields[i].size)) return false;
+  for (int i = 0; i < 5; i++)
+    if (bytes_buf_append(out, d + fields[i].offset + 32, fields[i].size) != 0) return false;
+  return true;
+}
+
+static int add_request(block_exec_result_t *res, bytes_buf_t *r) {
+  if (r->len <= 1) {
+    bytes_buf_free(r);
+    return 0;
+  }
+  res->requests[res->request_count++] = *r;
+  memset(r, 0, sizeof *r);
+  return 0;
+}
+
+/* Deposits from the receipts' logs, then the EIP-7002 and EIP-7251 queues. */
+static block_error_t collect_requests(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block_env_t *env,
+                                      const chain_config_t *cfg, block_exec_result_t *res) {
+  const ethc_address_t *dc = cfg->has_deposit_contract ? &cfg->deposit_contract : &default_deposit_contract;
+  bytes_buf_t r = {0};
+  if (bytes_buf_push(&r, 0x00) != 0) return fail(res, BLOCK_ERR_REQUESTS_HASH, "out of memory");
+  for (size_t i = 0; i < res->receipt_count; i++) {
+    const chain_receipt_t *rc = &res->receipts[i];
+    for (size_t k = 0; k < rc->log_count; k++) {
+      const state_log_t *log = &rc->logs[k];
+      if (!ethc_address_eq(&log->address, dc) || log->topics_count == 0 ||
+          !ethc_hash_eq(&log->topics[0], &deposit_event))
+        continue;
+      if (!extract_deposit(log, &r)) {
+        bytes_buf_free(&r);
+        return fail(res, BLOCK_ERR_REQUESTS_HASH, "transaction %zu: invalid deposit event layout", i);
+      }
+    }
+  }
+  add_request(res, &r);
+  static const struct {
+    const ethc_address_t *addr;
+    uint8_t type;
+    const char *name;
+  } queues[2] = {{&BLOCK_WITHDRAWAL_REQUEST_ADDRESS, 0x01, "withdrawal request (EIP-7002)"},
+                 {&BLOCK_CONSOLIDATION_REQUEST_ADDRESS, 0x02, "consolidation request (EIP-7251)"}};
+  for (int q = 0; q < 2; q++) {
+    if (bytes_buf_push(&r, queues[q].type) != 0) return fail(res, BLOCK_ERR_REQUESTS_HASH, "out of memory");
+    int rc = block_system_call(st, vm, rev, env, queues[q].addr, NULL, 0, true, &r);
+    if (rc) {
+      bytes_buf_free(&r);
+      return fail(res, BLOCK_ERR_REQUESTS_HASH, "%s system contract %s", queues[q].name,
+                  rc == ETHC_ERR_NOT_FOUND ? "has no code" : "call failed");
+    }
+    add_request(res, &r);
+  }
+  return BLOCK_VALID;
+}
 
 /* ---- the block ---- */
 
@@ -328,6 +438,8 @@ block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, cons
     err = fail(res, BLOCK_ERR_STATE_ROOT, "out of memory in the withdrawals");
     goto out;
   }
+
+  if (rev >= EVM_PRAGUE && (err = collect_requests(st, vm, rev, &env, cfg, res)) != BLOCK_VALID) goto out;
 
   /* ---- results against the header ---- */
   /* The transactions root is compared after execution: the official tests expect

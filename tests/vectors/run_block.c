@@ -98,6 +98,11 @@ static bool network_config(const char *name, chain_config_t *c) {
   c->blob[FORK_OSAKA] = (chain_blob_schedule_t){6, 9, 5007716};
   c->blob[FORK_BPO1] = (chain_blob_schedule_t){10, 15, 8346193};
   c->blob[FORK_BPO2] = (chain_blob_schedule_t){14, 21, 11684671};
+  /* go-ethereum's test configs use mainnet's deposit contract */
+  static const ethc_address_t deposit = {{0x00, 0x00, 0x00, 0x00, 0x21, 0x9a, 0xb5, 0x40, 0x35, 0x6c,
+                                          0xbb, 0x83, 0x9c, 0xbe, 0x05, 0x30, 0x3d, 0x77, 0x05, 0xfa}};
+  c->has_deposit_contract = true;
+  c->deposit_contract = deposit;
 
   const char *to = strstr(name, "To");
   if (!to) {

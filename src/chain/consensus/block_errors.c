@@ -31,8 +31,11 @@ static const struct {
   [BLOCK_ERR_FIELDS] = {"header fields do not match the fork",
                         "BlockException.INCORRECT_BLOCK_FORMAT BlockException.RLP_STRUCTURES_ENCODING"},
   [BLOCK_ERR_EXCESS_BLOB_GAS] = {"wrong excess blob gas", "BlockException.INCORRECT_EXCESS_BLOB_GAS"},
+  /* A header blob gas used above the maximum is what a block whose transactions
+   * exceed the blob gas allowance carries. */
   [BLOCK_ERR_BLOB_GAS_USED] = {"wrong blob gas used", "BlockException.INCORRECT_BLOB_GAS_USED "
-                                                      "BlockException.BLOB_GAS_USED_ABOVE_LIMIT"},
+                                                      "BlockException.BLOB_GAS_USED_ABOVE_LIMIT "
+                                                      "TransactionException.TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED"},
   [BLOCK_ERR_POS_DIFFICULTY] = {"non-zero difficulty after the merge",
                                 "BlockException.IMPORT_IMPOSSIBLE_DIFFICULTY_OVER_PARIS"},
   [BLOCK_ERR_POS_NONCE] = {"non-zero nonce after the merge", "BlockException.INVALID_BLOCK_NONCE"},
@@ -49,7 +52,12 @@ static const struct {
   [BLOCK_ERR_RECEIPTS_ROOT] = {"wrong receipts root", "InvalidReceiptsStateRoot BlockException.INVALID_RECEIPTS_ROOT"},
   [BLOCK_ERR_BLOOM] = {"wrong logs bloom", "InvalidLogBloom BlockException.INVALID_LOG_BLOOM"},
   [BLOCK_ERR_STATE_ROOT] = {"wrong state root", "InvalidStateRoot BlockException.INVALID_STATE_ROOT"},
-  [BLOCK_ERR_REQUESTS_HASH] = {"wrong requests hash", "BlockException.INVALID_REQUESTS"},
+  /* EIP-7685 family: the hash, a malformed EIP-6110 deposit log, a missing or
+   * failing EIP-7002/7251 system contract. */
+  [BLOCK_ERR_REQUESTS_HASH] = {"invalid requests", "BlockException.INVALID_REQUESTS "
+                                                   "BlockException.INVALID_DEPOSIT_EVENT_LAYOUT "
+                                                   "BlockException.SYSTEM_CONTRACT_EMPTY "
+                                                   "BlockException.SYSTEM_CONTRACT_CALL_FAILED"},
   [BLOCK_ERR_BLOCK_SIZE] = {"block larger than the RLP size limit", "BlockException.RLP_BLOCK_LIMIT_EXCEEDED"},
 };
 
