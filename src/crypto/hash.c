@@ -3,6 +3,7 @@
 #include "ethc/hash.h"
 
 #include <openssl/evp.h>
+#include <openssl/provider.h>
 #include <pthread.h>
 
 #include "ethc/error.h"
@@ -13,6 +14,12 @@ static pthread_once_t md_once = PTHREAD_ONCE_INIT;
 static void fetch_digests(void) {
   md_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
   md_ripemd160 = EVP_MD_fetch(NULL, "RIPEMD160", NULL);
+  if (!md_ripemd160) {
+    /* OpenSSL 3.0.0-3.0.6 ship RIPEMD-160 only in the legacy provider. Loading it
+     * explicitly unloads the implicit default, so load both. */
+    OSSL_PROVIDER_load(NULL, "default");
+    if (OSSL_PROVIDER_load(NULL, "legacy")) md_ripemd160 = EVP_MD_fetch(NULL, "RIPEMD160", NULL);
+  }
 }
 
 static int digest(EVP_MD *md, const uint8_t *data, size_t len, uint8_t *out) {
