@@ -471,6 +471,86 @@ void u256_addmod(u256_t *r, const u256_t *a, const u256_t *b, const u256_t *m) {
   for (int i = dlen; i < 4; i++) r->w[i] = 0;
 }
 
+/* ---- MULMOD by Barrett reduction when the modulus repeats ----
+ * Elliptic-curve code (weierstrudel, bn254/secp256k1 in Solidity) calls MULMOD with the
+ * same 4-word modulus again and again. For a repeated modulus we keep mu = floor(2^512 / m)
+ * per thread and reduce the 512-bit product with multiplications only (Handbook of
+ * Applied Cryptography, algorithm 14.42, b = 2^64, k = 4): no division chain. */
+typedef struct {
+  uint64_t m[4];
+  uint64_t mu[5];
+  int state; /* 0: empty, 1: m seen once, 2: mu valid for m */
+} barrett_cache_t;
+static _Thread_local barrett_cache_t barrett_cache;
+
+/* t[0..5] += x * y[0..4] (t[5] is written). */
+#define MUL_ROW5(t, x, y)                                                         \
+  do {                                                                            \
+    u128 p_;                                                                      \
+    uint64_t c_;                                                                  \
+    p_ = (u128)(x) * (y)[0] + (t)[0];      (t)[0] = (uint64_t)p_; c_ = (uint64_t)(p_ >> 64); \
+    p_ = (u128)(x) * (y)[1] + (t)[1] + c_; (t)[1] = (uint64_t)p_; c_ = (uint64_t)(p_ >> 64); \
+    p_ = (u128)(x) * (y)[2] + (t)[2] + c_; (t)[2] = (uint64_t)p_; c_ = (uint64_t)(p_ >> 64); \
+    p_ = (u128)(x) * (y)[3] + (t)[3] + c_; (t)[3] = (uint64_t)p_; c_ = (uint64_t)(p_ >> 64); \
+    p_ = (u128)(x) * (y)[4] + (t)[4] + c_; (t)[4] = (uint64_t)p_; (t)[5] = (uint64_t)(p_ >> 64); \
+  } while (0)
+
+/* r = x mod m for x < 2^512, m >= 2^192, mu = floor(2^512 / m) (5 words). */
+static inline void barrett_reduce(uint64_t r[4], const uint64_t x[8], const uint64_t m[4], const uint64_t mu[5]) {
+  /* q2 = q1 * mu with q1 = floor(x / 2^192) = x[3..7]; q3 = floor(q2 / 2^320) = q2[5..9]. */
+  const uint64_t *q1 = x + 3;
+  uint64_t q2[10];
+  {
+    u128 p;
+    uint64_t c;
+    p = (u128)q1[0] * mu[0];         q2[0] = (uint64_t)p; c = (uint64_t)(p >> 64);
+    p = (u128)q1[0] * mu[1] + c;     q2[1] = (uint64_t)p; c = (uint64_t)(p >> 64);
+    p = (u128)q1[0] * mu[2] + c;     q2[2] = (uint64_t)p; c = (uint64_t)(p >> 64);
+    p = (u128)q1[0] * mu[3] + c;     q2[3] = (uint64_t)p; c = (uint64_t)(p >> 64);
+    p = (u128)q1[0] * mu[4] + c;     q2[4] = (uint64_t)p; q2[5] = (uint64_t)(p >> 64);
+  }
+  MUL_ROW5(q2 + 1, q1[1], mu);
+  MUL_ROW5(q2 + 2, q1[2], mu);
+  MUL_ROW5(q2 + 3, q1[3], mu);
+  MUL_ROW5(q2 + 4, q1[4], mu);
+  const uint64_t q30 = q2[5], q31 = q2[6], q32 = q2[7], q33 = q2[8], q34 = q2[9];
+  /* r2 = q3 * m mod 2^320 (products landing at or above 2^320 are dropped) */
+  uint64_t r20, r21, r22, r23, r24;
+  {
+    u128 p;
+    p = (u128)q30 * m[0];                               r20 = (uint64_t)p;
+    p = (u128)q30 * m[1] + (uint64_t)(p >> 64);         r21 = (uint64_t)p;
+    p = (u128)q30 * m[2] + (uint64_t)(p >> 64);         r22 = (uint64_t)p;
+    p = (u128)q30 * m[3] + (uint64_t)(p >> 64);         r23 = (uint64_t)p; r24 = (uint64_t)(p >> 64);
+    p = (u128)q31 * m[0] + r21;                         r21 = (uint64_t)p;
+    p = (u128)q31 * m[1] + r22 + (uint64_t)(p >> 64);   r22 = (uint64_t)p;
+    p = (u128)q31 * m[2] + r23 + (uint64_t)(p >> 64);   r23 = (uint64_t)p;
+    r24 += (uint64_t)(p >> 64) + q31 * m[3];
+    p = (u128)q32 * m[0] + r22;                         r22 = (uint64_t)p;
+    p = (u128)q32 * m[1] + r23 + (uint64_t)(p >> 64);   r23 = (uint64_t)p;
+    r24 += (uint64_t)(p >> 64) + q32 * m[2];
+    p = (u128)q33 * m[0] + r23;                         r23 = (uint64_t)p;
+    r24 += (uint64_t)(p >> 64) + q33 * m[1] + q34 * m[0];
+  }
+  /* r = x mod 2^320 - r2, which is below 3m (HAC 14.43): subtract m at most twice */
+  uint64_t t0, t1, t2, t3, t4, c;
+  t0 = u256__subb(x[0], r20, 0, &c);
+  t1 = u256__subb(x[1], r21, c, &c);
+  t2 = u256__subb(x[2], r22, c, &c);
+  t3 = u256__subb(x[3], r23, c, &c);
+  t4 = x[4] - r24 - c;
+  for (int k = 0; k < 2; k++) {
+    const uint64_t d0 = u256__subb(t0, m[0], 0, &c);
+    const uint64_t d1 = u256__subb(t1, m[1], c, &c);
+    const uint64_t d2 = u256__subb(t2, m[2], c, &c);
+    const uint64_t d3 = u256__subb(t3, m[3], c, &c);
+    const uint64_t d4 = u256__subb(t4, 0, c, &c);
+    if (c) break; /* t < m */
+    t0 = d0, t1 = d1, t2 = d2, t3 = d3, t4 = d4;
+  }
+  r[0] = t0, r[1] = t1, r[2] = t2, r[3] = t3;
+}
+
 void u256_mulmod(u256_t *r, const u256_t *a, const u256_t *b, const u256_t *m) {
   if (U256_UNLIKELY(u256_is_zero(m))) {
     *r = U256_ZERO;
@@ -482,6 +562,25 @@ void u256_mulmod(u256_t *r, const u256_t *a, const u256_t *b, const u256_t *m) {
   if (ulen < dlen) { /* already reduced: ulen < dlen <= 4 */
     for (int i = 0; i < 4; i++) r->w[i] = i < ulen ? p[i] : 0;
     return;
+  }
+  if (dlen == 4 && ulen >= 6 && !is_pow2(m)) {
+    barrett_cache_t *bc = &barrett_cache;
+    const bool same = ((bc->m[0] ^ m->w[0]) | (bc->m[1] ^ m->w[1]) | (bc->m[2] ^ m->w[2]) | (bc->m[3] ^ m->w[3])) == 0;
+    if (same && bc->state == 2) {
+      barrett_reduce(r->w, p, bc->m, bc->mu);
+      return;
+    }
+    if (same && bc->state == 1) { /* second use in a row: worth mu = floor((2^512-1)/m) */
+      static const uint64_t ones[8] = {UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX,
+                                       UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX};
+      uint64_t rem[4];
+      udivrem(bc->mu, rem, ones, 8, bc->m, 4); /* m is no power of two: = floor(2^512/m) */
+      bc->state = 2;
+      barrett_reduce(r->w, p, bc->m, bc->mu);
+      return;
+    }
+    for (int i = 0; i < 4; i++) bc->m[i] = m->w[i];
+    bc->state = 1;
   }
   /* The remainder goes straight to r (udivrem reads m before writing r, so r may
    * alias m): a copy through a local measured slower (store-forwarding stalls). */

@@ -612,6 +612,51 @@ static void test_division_shapes(void) {
   mpz_clears(A, Bz, Q, R, NULL);
 }
 
+/* MULMOD with a repeated modulus takes the Barrett path (cached mu): check it on
+ * curve primes and awkward 4-word moduli, with runs and alternations of moduli. */
+static void test_mulmod_repeated(void) {
+  const char *mods[] = {
+    "0x30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47", /* bn254 p */
+    "0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f", /* secp256k1 p */
+    "0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141", /* secp256k1 n */
+    "0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", /* 2^256 - 1 */
+    "0x1000000000000000000000000000000000000000000000001",                /* 2^192 + 1 */
+    "0x1ffffffffffffffffffffffffffffffffffffffffffffffff",                /* 2^193 - 1 */
+    "0x8000000000000000000000000000000000000000000000000000000000000001", /* 2^255 + 1 */
+    "0x1000000000000000000000000000000000000000000000000",                /* 2^192 (power of 2) */
+    "0x8000000000000000000000000000000000000000000000000000000000000000", /* 2^255 */
+  };
+  const int nm = (int)(sizeof mods / sizeof mods[0]);
+  mpz_t A, Bz, M, R;
+  mpz_inits(A, Bz, M, R, NULL);
+  int bad = 0;
+  for (int it = 0; it < 60000; it++) {
+    /* runs of 50 with one modulus, then every third call alternates */
+    const int k = (it < 45000) ? (it / 50) % nm : it % 3;
+    u256_t m = H(mods[k]), a = rnd_u256(), b = rnd_u256(), r;
+    if (it % 5 == 0) { /* operands just below m, equal to m, or m - 1 */
+      a = m;
+      u256_t d = u256_from_u64(rnd() % 3);
+      u256_sub(&a, &a, &d);
+    }
+    to_mpz(A, &a);
+    to_mpz(Bz, &b);
+    to_mpz(M, &m);
+    mpz_mul(R, A, Bz);
+    mpz_fdiv_r(R, R, M);
+    u256_t want = from_mpz(R);
+    if (it & 1) {
+      u256_mulmod(&r, &a, &b, &m);
+    } else { /* result over the modulus operand */
+      r = m;
+      u256_mulmod(&r, &a, &b, &r);
+    }
+    if (!u256_eq(&r, &want)) bad++;
+  }
+  CHECK_MSG(bad == 0, "%d repeated-modulus mulmod mismatches", bad);
+  mpz_clears(A, Bz, M, R, NULL);
+}
+
 int main(int argc, char **argv) {
   int n = 200000;
   if (argc > 1) n = atoi(argv[1]);
@@ -623,6 +668,7 @@ int main(int argc, char **argv) {
   test_bits();
   test_reciprocal();
   test_division_shapes();
+  test_mulmod_repeated();
   test_random_vs_gmp(n);
   mpz_clear(two256);
   return check_summary();
