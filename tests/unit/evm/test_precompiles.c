@@ -257,6 +257,45 @@ int main(void) {
     CHECK(call(pv, EVM_OSAKA, in, 0, out, &out_len) == EVM_SUCCESS && out_len == 0);
   }
 
+  /* ---- random inputs: never crash, sane output sizes (runs under ASan in CI) ---- */
+  {
+    uint64_t x = 0x243f6a8885a308d3ULL;
+#define NEXT() (x ^= x << 13, x ^= x >> 7, x ^= x << 17, x)
+    const char *fuzz_names[] = {"ecRecover", "sha256", "ripemd160", "identity", "modexp", "blake2F", "p256Verify"};
+    int bad = 0;
+    uint8_t in[400];
+    for (int iter = 0; iter < 3000; iter++) {
+      const char *nm = fuzz_names[iter % 7];
+      const evm_precompile_t *p = evm_precompile_by_name(nm);
+      size_t len = NEXT() % sizeof in;
+      for (size_t i = 0; i < len; i++) in[i] = (uint8_t)NEXT();
+      if (p == me && len >= 96) {
+        for (int w = 0; w < 3; w++) { /* mostly small lengths, sometimes huge */
+          uint64_t v = NEXT();
+          if (v % 8) put_word(in + 32 * w, v % 80);
+        }
+      }
+      if (p == bf && iter % 2) { len = 213; in[0] = in[1] = 0; in[212] &= 1; }
+      if ((p == ecr || p == pv) && iter % 3 == 0) len = p == ecr ? 128 : 160;
+      evm_revision_t rev = (evm_revision_t)(EVM_BYZANTIUM + NEXT() % (EVM_OSAKA - EVM_BYZANTIUM + 1));
+      if (p == bf && rev < EVM_ISTANBUL) rev = EVM_ISTANBUL;
+      evm_result_t r = evm_precompile_call(p, rev, in, len, 10000000);
+      if (r.status == EVM_SUCCESS) {
+        size_t n = r.output_size;
+        if ((p == ecr || p == pv) && n != 0 && n != 32) bad++;
+        if ((p == sha || p == rmd) && n != 32) bad++;
+        if (p == id && n != len) bad++;
+        if (p == bf && n != 64) bad++;
+      } else if (r.status != EVM_OUT_OF_GAS && r.status != EVM_PRECOMPILE_FAILURE) {
+        bad++;
+      }
+      if (r.status != EVM_SUCCESS && (r.gas_left != 0 || r.output_size != 0)) bad++;
+      evm_result_release(&r);
+    }
+#undef NEXT
+    CHECK_MSG(bad == 0, "%d random calls misbehaved", bad);
+  }
+
   /* ---- vector files ---- */
   const char *shared = getenv("ETHC_SHARED");
   if (shared) {
