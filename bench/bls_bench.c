@@ -76,6 +76,7 @@ int main(int argc, char **argv) {
 
   fp_t a = BLS_G1_X, b = BLS_G1_Y;
   BENCH("fp_mul", 400000 * scale, fp_mul(&a, &a, &b));
+  BENCH("fp_sqr", 400000 * scale, fp_sqr(&a, &a));
   BENCH("fp_inv", 200 * scale, fp_inv(&a, &a));
   fp2_t a2 = BLS_G2_X, b2 = BLS_G2_Y;
   BENCH("fp2_mul", 200000 * scale, fp2_mul(&a2, &a2, &b2));

@@ -5,6 +5,20 @@
 
 #include "bls_internal.h"
 
+#if defined(__x86_64__)
+#include <cpuid.h>
+#endif
+
+int bls_have_adx = 0;
+
+#if defined(__x86_64__)
+/* BMI2 (MULX) and ADX (ADCX/ADOX): CPUID leaf 7, EBX bits 8 and 19. */
+__attribute__((constructor)) static void bls_detect_cpu(void) {
+  unsigned a, b, c, d;
+  if (__get_cpuid_count(7, 0, &a, &b, &c, &d)) bls_have_adx = ((b >> 8) & 1) && ((b >> 19) & 1);
+}
+#endif
+
 void fp_pow(fp_t *r, const fp_t *a, const uint64_t e[6]) {
   /* 4-bit fixed window. */
   fp_t tbl[16], acc;

@@ -497,6 +497,16 @@ static void test_kzg(void) {
 }
 
 int main(void) {
+#if defined(__x86_64__) && !defined(BLS_NO_ASM)
+  /* run everything once more on the MUL/ADC path when the CPU has ADX */
+  if (bls_have_adx) {
+    bls_have_adx = 0;
+    test_fields();
+    test_groups();
+    test_vectors();
+    bls_have_adx = 1;
+  }
+#endif
   test_kzg();
   test_fields();
   test_groups();
