@@ -21,8 +21,10 @@ static const struct {
   [BLOCK_ERR_GAS_LIMIT] = {"gas limit out of bounds", "InvalidGasLimit BlockException.INVALID_GASLIMIT"},
   [BLOCK_ERR_GAS_LIMIT_TOO_BIG] = {"gas limit above 2^63-1", "InvalidGasLimit BlockException.GASLIMIT_TOO_BIG "
                                                               "BlockException.INVALID_GASLIMIT"},
+  /* EEST names a header whose gas used exceeds its (zero) gas limit INVALID_GASLIMIT
+   * (GasLimitIsZero), the legacy tests TooMuchGasUsed. */
   [BLOCK_ERR_GAS_USED_OVER_LIMIT] = {"gas used above the gas limit",
-                                     "TooMuchGasUsed BlockException.GAS_USED_OVERFLOW"},
+                                     "TooMuchGasUsed BlockException.GAS_USED_OVERFLOW BlockException.INVALID_GASLIMIT"},
   [BLOCK_ERR_EXTRA_DATA] = {"extra data too long", "ExtraDataTooBig BlockException.EXTRA_DATA_TOO_BIG"},
   [BLOCK_ERR_DIFFICULTY] = {"wrong difficulty", "InvalidDifficulty BlockException.INVALID_DIFFICULTY"},
   [BLOCK_ERR_POW] = {"invalid proof of work", "InvalidBlockNonce BlockException.INVALID_BLOCK_NONCE "
