@@ -1,0 +1,57 @@
+/* A chain on disk: opens (or creates from a genesis.json) a chain database,
+ * imports blocks (validation, execution, one atomic LevelDB batch per block,
+ * fork choice by total difficulty before the merge and by arrival after it, with
+ * reorganisations), and exports the canonical chain as concatenated block RLP. */
+#ifndef ETHC_CHAIN_H
+#define ETHC_CHAIN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ethc/chain_config.h"
+#include "ethc/chaindb.h"
+#include "ethc/consensus.h"
+#include "ethc/header.h"
+#include "ethc/state.h"
+
+typedef struct chain chain_t;
+
+typedef struct {
+  const char *datadir;       /* created when missing */
+  const char *genesis_path;  /* required for a new datadir; checked against the stored one */
+  bool fakepow;              /* skip only the Ethash seal check */
+  bool sync;                 /* fsync each block's batch */
+} chain_open_opts_t;
+
+/* 0, or an ETHC_ERR_* code with a message in `err`. */
+int chain_open(const chain_open_opts_t *opts, chain_t **out, char *err, size_t errlen);
+void chain_close(chain_t *c);
+
+typedef struct {
+  block_error_t error;       /* BLOCK_VALID when imported (or already known) */
+  char reason[256];
+  bool known;                /* the block was already in the database */
+  bool new_head;             /* it became the head */
+  uint64_t number;
+  ethc_hash_t hash;
+  uint64_t gas_used;
+  unsigned tx_count;
+} chain_import_result_t;
+
+/* Imports one block (its RLP). Returns 0 when it was imported or already known,
+ * ETHC_ERR_INVALID when the block is invalid (nothing is written), ETHC_ERR_IO
+ * or ETHC_ERR_NOMEM on a storage failure. */
+int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_result_t *res);
+
+void chain_head(const chain_t *c, uint64_t *number, ethc_hash_t *hash);
+const chain_config_t *chain_config(const chain_t *c);
+/* The post-state of the head block (owned by the chain; valid until the next import). */
+state_t *chain_head_state(chain_t *c);
+chaindb_t *chain_db(chain_t *c);
+
+/* Writes canonical blocks first..last (inclusive; last clamped to the head) as
+ * concatenated RLP. 0 or ETHC_ERR_IO / ETHC_ERR_NOT_FOUND. */
+int chain_export(chain_t *c, FILE *out, uint64_t first, uint64_t last);
+
+#endif

@@ -1,0 +1,442 @@
+/* The on-disk chain: genesis set-up, block import with validation and execution,
+ * fork choice (total difficulty before the merge, EIP-3675 after), reorgs and
+ * export. Each imported block is one atomic chaindb batch (see CHAINDB.md). */
+#include "ethc/chain.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ethc/block_exec.h"
+#include "ethc/error.h"
+#include "ethc/genesis.h"
+#include "ethc/keccak.h"
+#include "ethc/rlp.h"
+#include "ethc/state_db.h"
+
+#define MAX_OMMER_DEPTH 7
+
+struct chain {
+  chaindb_t *db;
+  chain_config_t config;
+  bool fakepow, sync;
+  evm_t *vm;
+  chain_header_t head;
+  ethc_hash_t head_hash;
+  u256_t head_td;
+  state_t *head_state;   /* post-state of the head block */
+};
+
+static int read_file(const char *path, bytes_buf_t *out) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return ETHC_ERR_IO;
+  uint8_t chunk[65536];
+  size_t got;
+  int rc = ETHC_OK;
+  while (!rc && (got = fread(chunk, 1, sizeof chunk, f)) > 0) rc = bytes_buf_append(out, chunk, got);
+  if (!rc && ferror(f)) rc = ETHC_ERR_IO;
+  fclose(f);
+  return rc;
+}
+
+/* Header RLP and total difficulty of a stored block. */
+static int load_header(chain_t *c, const ethc_hash_t *hash, chain_header_t *h, u256_t *td) {
+  uint64_t number;
+  int err = chaindb_get_number(c->db, hash, &number);
+  if (err) return err;
+  bytes_buf_t b = {0};
+  err = chaindb_get_header(c->db, number, hash, &b);
+  if (!err) err = header_decode(b.data, b.len, h) ? ETHC_ERR_INVALID : ETHC_OK;
+  if (!err && td) err = chaindb_get_td(c->db, number, hash, td);
+  bytes_buf_free(&b);
+  return err;
+}
+
+/* The body of a block as stored: rlp([transactions, ommers(, withdrawals)]). */
+static int body_of(const uint8_t *block_rlp, size_t len, bytes_buf_t *out) {
+  rlp_item_t block, item;
+  int err = rlp_decode(block_rlp, len, &block);
+  if (err) return err;
+  rlp_iter_t it;
+  rlp_iter_init(&it, &block);
+  if (rlp_iter_next(&it, &item) != 1) return ETHC_ERR_RLP_COUNT; /* skip the header */
+  size_t start = rlp_list_begin(out);
+  while (rlp_iter_next(&it, &item) == 1)
+    if ((err = rlp_put_raw(out, item.raw, item.raw_len))) return err;
+  return rlp_list_end(out, start);
+}
+
+static int write_genesis(chain_t *c, const bytes_buf_t *genesis_json, state_t *st, const chain_header_t *h) {
+  chaindb_batch_t *b = chaindb_batch_new();
+  bytes_buf_t hdr = {0}, body = {0};
+  ethc_hash_t hash, root;
+  int err = header_encode(h, &hdr);
+  if (!err) err = header_hash(h, &hash);
+  if (!err) {
+    size_t start = rlp_list_begin(&body);
+    int lists = h->has_withdrawals_root ? 3 : 2;
+    for (int i = 0; i < lists; i++) err |= rlp_put_raw(&body, (const uint8_t *)"\xc0", 1);
+    err |= rlp_list_end(&body, start);
+  }
+  if (!err) err = state_db_save(st, b, &root);
+  if (!err) {
+    chaindb_put_header(b, h->number, &hash, hdr.data, hdr.len);
+    chaindb_put_body(b, h->number, &hash, body.data, body.len);
+    chaindb_put_receipts(b, h->number, &hash, (const uint8_t *)"\xc0", 1);
+    chaindb_put_td(b, h->number, &hash, &h->difficulty);
+    chaindb_put_canonical(b, h->number, &hash);
+    chaindb_put_head(b, &hash);
+    chaindb_put_meta(b, "genesis", genesis_json->data, genesis_json->len);
+    err = chaindb_write(c->db, b, true);
+  }
+  if (!err) {
+    c->head = *h;
+    c->head_hash = hash;
+    c->head_td = h->difficulty;
+  }
+  bytes_buf_free(&hdr);
+  bytes_buf_free(&body);
+  chaindb_batch_free(b);
+  return err;
+}
+
+int chain_open(const chain_open_opts_t *o, chain_t **out, char *err, size_t errlen) {
+  chain_t *c = calloc(1, sizeof *c);
+  if (!c) return ETHC_ERR_NOMEM;
+  c->fakepow = o->fakepow;
+  c->sync = o->sync;
+  char *dberr = NULL;
+  int rc = chaindb_open(o->datadir, &c->db, &dberr);
+  if (rc) {
+    snprintf(err, errlen, "cannot open the database in %s: %s", o->datadir, dberr ? dberr : "unknown error");
+    free(dberr);
+    free(c);
+    return rc;
+  }
+  bytes_buf_t stored = {0}, given = {0};
+  rc = chaindb_get_meta(c->db, "genesis", &stored);
+  if (rc && rc != ETHC_ERR_NOT_FOUND) {
+    snprintf(err, errlen, "cannot read the database in %s", o->datadir);
+    goto fail;
+  }
+  bool fresh = rc == ETHC_ERR_NOT_FOUND;
+  if (o->genesis_path && (rc = read_file(o->genesis_path, &given))) {
+    snprintf(err, errlen, "cannot read %s", o->genesis_path);
+    goto fail;
+  }
+  if (fresh && !o->genesis_path) {
+    snprintf(err, errlen, "%s holds no chain yet: give --genesis FILE", o->datadir);
+    rc = ETHC_ERR_INVALID;
+    goto fail;
+  }
+  if (!fresh && o->genesis_path && (given.len != stored.len || memcmp(given.data, stored.data, given.len) != 0)) {
+    snprintf(err, errlen, "%s was created from a different genesis file than %s", o->datadir, o->genesis_path);
+    rc = ETHC_ERR_INVALID;
+    goto fail;
+  }
+  const bytes_buf_t *gtext = fresh ? &given : &stored;
+  cJSON *doc = cJSON_ParseWithLength((const char *)gtext->data, gtext->len);
+  if (!doc) {
+    snprintf(err, errlen, "genesis: malformed JSON");
+    rc = ETHC_ERR_JSON;
+    goto fail;
+  }
+  state_t *gstate = state_new();
+  chain_header_t gheader;
+  char gerr[200] = "";
+  rc = gstate ? genesis_from_json(doc, &c->config, gstate, &gheader, gerr, sizeof gerr) : ETHC_ERR_NOMEM;
+  cJSON_Delete(doc);
+  if (rc) {
+    snprintf(err, errlen, "genesis: %s", gerr);
+    state_free(gstate);
+    goto fail;
+  }
+  if (fresh) {
+    rc = write_genesis(c, gtext, gstate, &gheader);
+    c->head_state = gstate;
+    if (rc) {
+      snprintf(err, errlen, "cannot write the genesis block");
+      goto fail;
+    }
+  } else {
+    state_free(gstate);
+    rc = chaindb_get_head(c->db, &c->head_hash);
+    if (!rc) rc = load_header(c, &c->head_hash, &c->head, &c->head_td);
+    if (!rc) rc = state_db_load(c->db, &c->head.state_root, &c->head_state);
+    if (rc) {
+      snprintf(err, errlen, "the database in %s is damaged: cannot load the head block and its state (%s)",
+               o->datadir, ethc_strerror(rc));
+      goto fail;
+    }
+  }
+  c->vm = evm_create();
+  bytes_buf_free(&stored);
+  bytes_buf_free(&given);
+  *out = c;
+  return ETHC_OK;
+fail:
+  bytes_buf_free(&stored);
+  bytes_buf_free(&given);
+  chain_close(c);
+  return rc ? rc : ETHC_ERR_INVALID;
+}
+
+void chain_close(chain_t *c) {
+  if (!c) return;
+  if (c->vm) evm_destroy(c->vm);
+  state_free(c->head_state);
+  chaindb_close(c->db);
+  free(c);
+}
+
+void chain_head(const chain_t *c, uint64_t *number, ethc_hash_t *hash) {
+  if (number) *number = c->head.number;
+  if (hash) *hash = c->head_hash;
+}
+
+const chain_config_t *chain_config(const chain_t *c) { return &c->config; }
+chaindb_t *chain_db(chain_t *c) { return c->db; }
+state_t *chain_head_state(chain_t *c) { return c->head_state; }
+
+/* ---- BLOCKHASH: ancestors of the block being executed ---- */
+typedef struct {
+  chain_t *c;
+  ethc_hash_t parent;
+  uint64_t parent_number;
+  bool canonical;        /* the parent is the head: the canonical index is this branch */
+} ancestry_t;
+
+static int ancestor_hash(void *ctx, uint64_t number, ethc_hash_t *out) {
+  ancestry_t *a = ctx;
+  if (number > a->parent_number) return ETHC_ERR_NOT_FOUND;
+  if (a->canonical) return chaindb_get_canonical(a->c->db, number, out);
+  ethc_hash_t h = a->parent;
+  for (uint64_t n = a->parent_number; n > number; n--) {
+    chain_header_t hdr;
+    int err = load_header(a->c, &h, &hdr, NULL);
+    if (err) return err;
+    h = hdr.parent_hash;
+  }
+  *out = h;
+  return ETHC_OK;
+}
+
+/* ---- ommers: the ancestors block_validate_ommers needs (Yellow Paper 11.1) ---- */
+#define OMMERS_PER_BLOCK 2
+
+typedef struct {
+  chain_header_t headers[MAX_OMMER_DEPTH];
+  ethc_hash_t ommer_hashes[MAX_OMMER_DEPTH][OMMERS_PER_BLOCK];
+  block_ancestor_t list[MAX_OMMER_DEPTH];
+  size_t count;
+} ancestors_t;
+
+/* Hashes of the ommers a stored block included (at most OMMERS_PER_BLOCK). */
+static int stored_ommer_hashes(chain_t *c, uint64_t number, const ethc_hash_t *hash, ethc_hash_t *out, size_t *count) {
+  bytes_buf_t body = {0};
+  int err = chaindb_get_body(c->db, number, hash, &body);
+  rlp_item_t b, parts[3];
+  int n = 0;
+  if (!err && (rlp_decode(body.data, body.len, &b) || !b.is_list || (n = rlp_list_count(&b)) < 2 || n > 3 ||
+               rlp_list_items(&b, parts, (size_t)n)))
+    err = ETHC_ERR_INVALID;
+  *count = 0;
+  if (!err) {
+    rlp_iter_t it;
+    rlp_item_t o;
+    rlp_iter_init(&it, &parts[1]);
+    while (*count < OMMERS_PER_BLOCK && rlp_iter_next(&it, &o) == 1) keccak256(o.raw, o.raw_len, out[(*count)++].bytes);
+  }
+  bytes_buf_free(&body);
+  return err;
+}
+
+static void load_ancestors(chain_t *c, const ethc_hash_t *parent, ancestors_t *a) {
+  ethc_hash_t h = *parent;
+  a->count = 0;
+  while (a->count < MAX_OMMER_DEPTH) {
+    size_t i = a->count;
+    size_t n_ommers;
+    if (load_header(c, &h, &a->headers[i], NULL) ||
+        stored_ommer_hashes(c, a->headers[i].number, &h, a->ommer_hashes[i], &n_ommers))
+      break;
+    a->list[i] = (block_ancestor_t){h, &a->headers[i], a->ommer_hashes[i], n_ommers};
+    a->count++;
+    if (a->headers[i].number == 0) break;
+    h = a->headers[i].parent_hash;
+  }
+}
+
+/* Receipts as stored: an RLP list of the receipt encodings (typed ones as strings). */
+static int encode_receipts(const block_exec_result_t *r, bytes_buf_t *out) {
+  size_t start = rlp_list_begin(out);
+  bytes_buf_t one = {0};
+  int err = 0;
+  for (size_t i = 0; i < r->receipt_count && !err; i++) {
+    one.len = 0;
+    err = receipt_encode(&r->receipts[i], &one);
+    if (!err) err = r->receipts[i].type == TX_LEGACY ? rlp_put_raw(out, one.data, one.len) : rlp_put_bytes(out, one.data, one.len);
+  }
+  bytes_buf_free(&one);
+  return err ? err : rlp_list_end(out, start);
+}
+
+/* Points the canonical index at the branch ending in (number, hash). */
+static int set_canonical(chain_t *c, chaindb_batch_t *batch, const chain_header_t *h, const ethc_hash_t *hash) {
+  for (uint64_t n = h->number + 1; n <= c->head.number; n++) chaindb_delete_canonical(batch, n);
+  chaindb_put_canonical(batch, h->number, hash);
+  ethc_hash_t cur = h->parent_hash;
+  for (uint64_t n = h->number; n-- > 0;) {
+    ethc_hash_t canon;
+    if (chaindb_get_canonical(c->db, n, &canon) == 0 && ethc_hash_eq(&canon, &cur)) break;
+    chaindb_put_canonical(batch, n, &cur);
+    chain_header_t hdr;
+    int err = load_header(c, &cur, &hdr, NULL);
+    if (err) return err;
+    cur = hdr.parent_hash;
+  }
+  return ETHC_OK;
+}
+
+static int invalid(chain_import_result_t *res, block_error_t e, const char *why) {
+  res->error = e;
+  snprintf(res->reason, sizeof res->reason, "%s%s%.200s", block_error_message(e), why && *why ? ": " : "", why ? why : "");
+  return ETHC_ERR_INVALID;
+}
+
+int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_result_t *res) {
+  memset(res, 0, sizeof *res);
+  chain_block_t b;
+  char decode_why[200] = "";
+  block_error_t decode_err = block_decode_classified(rlp, len, &b, decode_why, sizeof decode_why);
+  if (decode_err != BLOCK_VALID) return invalid(res, decode_err, decode_why);
+  int err = ETHC_OK;
+  const chain_header_t *h = &b.header;
+  header_hash(h, &res->hash);
+  res->number = h->number;
+  res->tx_count = (unsigned)b.tx_count;
+  uint64_t known_number;
+  if (chaindb_get_number(c->db, &res->hash, &known_number) == 0) {
+    res->known = true;
+    block_free(&b);
+    return ETHC_OK;
+  }
+  chain_header_t parent;
+  u256_t parent_td;
+  if (load_header(c, &h->parent_hash, &parent, &parent_td)) {
+    block_free(&b);
+    return invalid(res, BLOCK_ERR_UNKNOWN_PARENT, NULL);
+  }
+  const chain_config_t *cfg = &c->config;
+  bool post_merge = cfg->has_ttd && !u256_lt(&parent_td, &cfg->terminal_total_difficulty);
+  block_error_t be = header_validate(cfg, h, &parent, post_merge, !c->fakepow);
+  char why[200] = "";
+  if (be == BLOCK_VALID && !post_merge && b.ommer_count) {
+    ancestors_t *anc = malloc(sizeof *anc);
+    if (!anc) {
+      block_free(&b);
+      return ETHC_ERR_NOMEM;
+    }
+    load_ancestors(c, &h->parent_hash, anc);
+    be = block_validate_ommers(cfg, &b, &res->hash, anc->list, anc->count, !c->fakepow, why, sizeof why);
+    free(anc);
+  }
+  if (be != BLOCK_VALID) {
+    block_free(&b);
+    return invalid(res, be, why);
+  }
+
+  bool extends_head = ethc_hash_eq(&h->parent_hash, &c->head_hash);
+  state_t *st = NULL;
+  if (extends_head) st = state_clone(c->head_state);
+  else err = state_db_load(c->db, &parent.state_root, &st);
+  if (!st) {
+    block_free(&b);
+    return err ? err : ETHC_ERR_NOMEM;
+  }
+  ancestry_t anc = {c, h->parent_hash, parent.number, extends_head};
+  block_exec_opts_t opts = {cfg, chain_config_revision(cfg, h->number, h->timestamp, post_merge), post_merge,
+                            ancestor_hash, &anc, NULL};
+  block_exec_result_t er;
+  memset(&er, 0, sizeof er);
+  be = block_execute(st, c->vm, &b, &opts, &er);
+  if (be != BLOCK_VALID) {
+    invalid(res, be, er.reason);
+    block_exec_result_free(&er);
+    block_free(&b);
+    state_free(st);
+    return ETHC_ERR_INVALID;
+  }
+  res->gas_used = er.gas_used;
+
+  /* One batch: the block, its receipts, its state, and (if it wins) the head. */
+  chaindb_batch_t *batch = chaindb_batch_new();
+  bytes_buf_t body = {0}, receipts = {0};
+  ethc_hash_t root;
+  u256_t td;
+  u256_add(&td, &parent_td, &h->difficulty);
+  err = body_of(rlp, len, &body);
+  if (!err) err = encode_receipts(&er, &receipts);
+  if (!err) err = state_db_save(st, batch, &root);
+  if (!err && !ethc_hash_eq(&root, &h->state_root)) err = ETHC_ERR_INVALID;
+  bool wins = post_merge || u256_lt(&c->head_td, &td);
+  if (!err) {
+    const uint8_t *hdr_raw;
+    size_t hdr_len;
+    rlp_item_t blk, hdr_item;
+    rlp_decode(rlp, len, &blk);
+    rlp_decode_item(blk.payload, blk.payload_len, &hdr_item, NULL);
+    hdr_raw = hdr_item.raw;
+    hdr_len = hdr_item.raw_len;
+    chaindb_put_header(batch, h->number, &res->hash, hdr_raw, hdr_len);
+    chaindb_put_body(batch, h->number, &res->hash, body.data, body.len);
+    chaindb_put_receipts(batch, h->number, &res->hash, receipts.data, receipts.len);
+    chaindb_put_td(batch, h->number, &res->hash, &td);
+    if (wins) {
+      err = set_canonical(c, batch, h, &res->hash);
+      chaindb_put_head(batch, &res->hash);
+    }
+  }
+  if (!err) err = chaindb_write(c->db, batch, c->sync);
+  if (!err && wins) {
+    state_free(c->head_state);
+    c->head_state = st;
+    st = NULL;
+    c->head = *h;
+    c->head_hash = res->hash;
+    c->head_td = td;
+    res->new_head = true;
+  }
+  state_free(st);
+  chaindb_batch_free(batch);
+  bytes_buf_free(&body);
+  bytes_buf_free(&receipts);
+  block_exec_result_free(&er);
+  block_free(&b);
+  return err;
+}
+
+int chain_export(chain_t *c, FILE *out, uint64_t first, uint64_t last) {
+  if (last > c->head.number) last = c->head.number;
+  bytes_buf_t hdr = {0}, body = {0}, block = {0};
+  int err = ETHC_OK;
+  for (uint64_t n = first; n <= last && !err; n++) {
+    ethc_hash_t hash;
+    hdr.len = body.len = block.len = 0;
+    if ((err = chaindb_get_canonical(c->db, n, &hash)) || (err = chaindb_get_header(c->db, n, &hash, &hdr)) ||
+        (err = chaindb_get_body(c->db, n, &hash, &body)))
+      break;
+    rlp_item_t bl;
+    if (rlp_decode(body.data, body.len, &bl)) {
+      err = ETHC_ERR_INVALID;
+      break;
+    }
+    size_t start = rlp_list_begin(&block);
+    err = rlp_put_raw(&block, hdr.data, hdr.len) | rlp_put_raw(&block, bl.payload, bl.payload_len) |
+          rlp_list_end(&block, start);
+    if (!err && fwrite(block.data, 1, block.len, out) != block.len) err = ETHC_ERR_IO;
+  }
+  bytes_buf_free(&hdr);
+  bytes_buf_free(&body);
+  bytes_buf_free(&block);
+  return err;
+}
