@@ -145,6 +145,21 @@ static inline void fp_reduce_once(fp_t *r, const uint64_t a[6]) {
   for (int i = 0; i < 6; i++) r->l[i] = (a[i] & mask) | (d[i] & ~mask);
 }
 
+#if defined(__x86_64__) && !defined(BLS_NO_ASM)
+#include "fp_addsub_x86.inc"
+static inline void fp_add(fp_t *r, const fp_t *a, const fp_t *b) {
+  __asm__ __volatile__(BLS_ASM_FP_ADD
+                       :
+                       : [a] "r"(a->l), [b] "r"(b->l), [r] "r"(r->l)
+                       : "rax", "r8", "r9", "r10", "r11", "r12", "r13", "cc", "memory");
+}
+static inline void fp_sub(fp_t *r, const fp_t *a, const fp_t *b) {
+  __asm__ __volatile__(BLS_ASM_FP_SUB
+                       :
+                       : [a] "r"(a->l), [b] "r"(b->l), [r] "r"(r->l)
+                       : "rax", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "cc", "memory");
+}
+#else
 static inline void fp_add(fp_t *r, const fp_t *a, const fp_t *b) {
   uint64_t s[6];
   unsigned char c = 0;
@@ -175,6 +190,8 @@ static inline void fp_sub(fp_t *r, const fp_t *a, const fp_t *b) {
   c = BLS_ADC(c, s[4], BLS_P[4] & mask, &r->l[4]);
   c = BLS_ADC(c, s[5], BLS_P[5] & mask, &r->l[5]);
 }
+
+#endif
 
 static inline void fp_dbl(fp_t *r, const fp_t *a) { fp_add(r, a, a); }
 
@@ -219,21 +236,20 @@ static inline void fp_neg(fp_t *r, const fp_t *a) {
 /* Set at start-up (fp.c) when the CPU has BMI2 and ADX. */
 extern int bls_have_adx;
 static inline void fp_mul(fp_t *r, const fp_t *a, const fp_t *b) {
-  uint64_t t[6];
+  const uint64_t *ap = a->l, *bp = b->l;
   if (__builtin_expect(bls_have_adx, 1)) {
-    __asm__(
+    __asm__ __volatile__(
 #include "fp_mul_adx.inc"
-        :
-        : "S"(a->l), "D"(b->l), "b"(t)
+        : "+S"(ap), "+D"(bp)
+        : "b"(r->l)
         : "rax", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
   } else {
-    __asm__(
+    __asm__ __volatile__(
 #include "fp_mul_x86.inc"
-        :
-        : "S"(a->l), "D"(b->l), "b"(t)
+        : "+S"(ap), "+D"(bp)
+        : "b"(r->l)
         : "rax", "rcx", "rdx", "r8", "r9", "r10", "r11", "r12", "r13", "r14", "r15", "cc", "memory");
   }
-  fp_reduce_once(r, t);
 }
 #else
 static inline void fp_mul(fp_t *r, const fp_t *a, const fp_t *b) {

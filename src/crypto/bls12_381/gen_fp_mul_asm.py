@@ -27,6 +27,15 @@ for i in range(6):
         e(f"movabsq ${pl[j]:#x}, %%rax"); e(f"mulq {M}"); e(f"addq {C}, %%rax"); e("adcq $0, %%rdx")
         e(f"addq {T[j]}, %%rax"); e("adcq $0, %%rdx"); e(f"movq %%rax, {T[j-1]}"); e(f"movq %%rdx, {C}")
     e(f"leaq ({T6},{C}), {T[5]}")
+# final conditional subtraction of p (rsi, rdi, rax, rdx, r14, r15 are free now)
+C = ["%%rsi", "%%rdi", "%%rax", "%%rdx", "%%r14", "%%r15"]
+for j in range(6):
+    e(f"movq {T[j]}, {C[j]}")
+for j in range(6):
+    e(f"movabsq ${pl[j]:#x}, %%rcx")
+    e(f"{'subq' if j == 0 else 'sbbq'} %%rcx, {C[j]}")
+for j in range(6):
+    e(f"cmovncq {C[j]}, {T[j]}")
 for j in range(6):
     e(f"movq {T[j]}, {8*j}(%%rbx)")
 print("\n".join(f'      "{x}\\n\\t"' for x in L))
