@@ -1,0 +1,144 @@
+/* `ethc bench precompile [--json] [--time SECONDS] FILE...`: for every vector of
+ * precompile vector files (the format of ../shared/precompiles), the median time
+ * of one call and the gas throughput. */
+#define _POSIX_C_SOURCE 200809L
+#include <cjson/cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "ethc/bytes.h"
+#include "ethc/precompiles.h"
+
+static double now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Median ns per call over batches taking about `secs` in all. */
+static double median_ns(const evm_precompile_t *p, evm_revision_t rev, const uint8_t *in, size_t len, int64_t gas,
+                        double secs, bool *ok) {
+  enum { BATCHES = 15 };
+  double samples[BATCHES];
+  /* size a batch so that it lasts about secs / BATCHES */
+  size_t per_batch = 1;
+  for (;;) {
+    double t0 = now();
+    for (size_t i = 0; i < per_batch; i++) {
+      evm_result_t r = evm_precompile_call(p, rev, in, len, gas);
+      *ok = *ok && r.status == EVM_SUCCESS;
+      evm_result_release(&r);
+    }
+    double el = now() - t0;
+    if (el >= secs / BATCHES || per_batch >= (1u << 24)) break;
+    per_batch *= 2;
+  }
+  for (int b = 0; b < BATCHES; b++) {
+    double t0 = now();
+    for (size_t i = 0; i < per_batch; i++) {
+      evm_result_t r = evm_precompile_call(p, rev, in, len, gas);
+      evm_result_release(&r);
+    }
+    samples[b] = (now() - t0) / (double)per_batch * 1e9;
+  }
+  qsort(samples, BATCHES, sizeof samples[0], cmp_double);
+  return samples[BATCHES / 2];
+}
+
+static char *slurp(const char *path) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  bytes_buf_t b = {0};
+  uint8_t chunk[65536];
+  size_t got;
+  while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) bytes_buf_append(&b, chunk, got);
+  fclose(f);
+  bytes_buf_push(&b, 0);
+  return (char *)b.data;
+}
+
+static int bench_file(const char *path, bool json, double secs) {
+  const char *slash = strrchr(path, '/');
+  const char *base = slash ? slash + 1 : path;
+  evm_revision_t rev;
+  bool expect_fail;
+  const evm_precompile_t *p = evm_precompile_for_vector_file(base, &rev, &expect_fail);
+  if (!p || expect_fail) {
+    fprintf(stderr, "ethc bench precompile: %s: not a benchmarkable precompile vector file\n", path);
+    return 1;
+  }
+  char *text = slurp(path);
+  cJSON *root = text ? cJSON_Parse(text) : NULL;
+  free(text);
+  if (!cJSON_IsArray(root)) {
+    fprintf(stderr, "ethc bench precompile: %s: unreadable or not a JSON array of vectors\n", path);
+    cJSON_Delete(root);
+    return 1;
+  }
+  const cJSON *v;
+  int index = 0;
+  cJSON_ArrayForEach(v, root) {
+    const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(v, "Name"));
+    const char *input = cJSON_GetStringValue(cJSON_GetObjectItem(v, "Input"));
+    uint8_t *in = NULL;
+    size_t len = 0;
+    if (!input || hex_decode_alloc(input, false, &in, &len)) {
+      fprintf(stderr, "ethc bench precompile: %s: vector %d: missing or malformed Input\n", path, index);
+      index++;
+      continue;
+    }
+    int64_t gas = p->gas(in, len, rev);
+    bool ok = true;
+    double ns = median_ns(p, rev, in, len, gas, secs, &ok);
+    char label[64];
+    if (!name) snprintf(label, sizeof label, "%d", index);
+    if (json)
+      printf("{\"name\": \"%s\", \"input\": \"%s\", \"gas\": %lld, \"median_ns\": %.0f}\n", p->name,
+             name ? name : label, (long long)gas, ns);
+    else
+      printf("%-16s %-44s %10.0f ns %10.1f Mgas/s%s\n", p->name, name ? name : label, ns, gas / ns * 1e3,
+             ok ? "" : "  (call failed)");
+    free(in);
+    index++;
+  }
+  cJSON_Delete(root);
+  return 0;
+}
+
+static int cmd_bench_precompile(int argc, char **argv) {
+  bool json = false;
+  double secs = 0.2;
+  int rc = 0, files = 0;
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--json") == 0) json = true;
+    else if (strcmp(argv[i], "--time") == 0 && i + 1 < argc) {
+      char *end;
+      secs = strtod(argv[++i], &end);
+      if (*end || secs <= 0) {
+        fprintf(stderr, "ethc bench precompile: --time: expected a positive number of seconds\n");
+        return 2;
+      }
+    } else if (argv[i][0] == '-') {
+      fprintf(stderr, "ethc bench precompile: unknown option '%s'\n", argv[i]);
+      return 2;
+    } else {
+      rc |= bench_file(argv[i], json, secs);
+      files++;
+    }
+  }
+  if (!files) {
+    fprintf(stderr, "usage: ethc bench precompile [--json] [--time SECONDS] FILE...\n");
+    return 2;
+  }
+  return rc;
+}
+CLI_COMMAND("bench", "precompile", cmd_bench_precompile,
+            "[--json] [--time SECONDS] FILE...   median time per call of each precompile vector")
