@@ -150,6 +150,78 @@ static void test_arith_and_gas(void) {
   CHECK(r.status == EVM_SUCCESS && r.gas_used == 3);
 }
 
+/* One binary op on two PUSH32 operands (a on top), returns the result word. */
+static u256_t binop(const char *a64, const char *b64, const char *op) {
+  char code[200];
+  snprintf(code, sizeof code, "7f%s7f%s%s60005260206000f3", b64, a64, op);
+  run_t r = exec(EVM_CANCUN, code, 100000);
+  return out_word(&r);
+}
+
+static void test_bit_ops(void) {
+  const char *x = "00000000000000000000000000000000000000000000000000000000000080ff";
+  const char *neg = "000000000000000000000000000000000000000000000000000000000000007f";
+  /* SIGNEXTEND(0, 0x80ff) -> -1 (byte 0 is 0xff) */
+  u256_t r = binop("0000000000000000000000000000000000000000000000000000000000000000", x, "0b");
+  CHECK(r.w[0] == UINT64_MAX && r.w[3] == UINT64_MAX);
+  /* SIGNEXTEND(1, 0x80ff) -> 0xff..ff80ff */
+  r = binop("0000000000000000000000000000000000000000000000000000000000000001", x, "0b");
+  CHECK(r.w[0] == 0xffffffffffff80ffull && r.w[1] == UINT64_MAX && r.w[3] == UINT64_MAX);
+  /* positive sign byte keeps the value */
+  r = binop("0000000000000000000000000000000000000000000000000000000000000000", neg, "0b");
+  CHECK(r.w[0] == 0x7f && r.w[1] == 0 && r.w[3] == 0);
+  /* byte 7 (bit 63 of limb 0), byte 8, byte 15, byte 30, 31 and a huge index */
+  const char *pat = "8000000000000000800000000000000080000000000000008000000000000000";
+  const char *idx[] = {"07", "08", "0f", "17", "1e", "1f", "ff"};
+  for (int i = 0; i < 7; i++) {
+    char b[65];
+    snprintf(b, sizeof b, "%062d%s", 0, idx[i]);
+    r = binop(b, pat, "0b");
+    int k = (int)strtol(idx[i], NULL, 16);
+    if (k >= 31) {
+      CHECK(r.w[3] == 0x8000000000000000ull && r.w[0] == 0x8000000000000000ull);
+    } else {
+      int limb = k / 8;
+      bool sign = (k % 8) == 7; /* only the top byte of each limb has its top bit set */
+      for (int l = limb + 1; l < 4; l++) CHECK(r.w[l] == (sign ? UINT64_MAX : 0));
+    }
+  }
+  /* BYTE: byte 0 is the most significant */
+  r = binop("0000000000000000000000000000000000000000000000000000000000000000", pat, "1a");
+  CHECK(r.w[0] == 0x80 && r.w[1] == 0);
+  r = binop("000000000000000000000000000000000000000000000000000000000000001f", x, "1a");
+  CHECK(r.w[0] == 0xff);
+  r = binop("000000000000000000000000000000000000000000000000000000000000001e", x, "1a");
+  CHECK(r.w[0] == 0x80);
+  r = binop("0000000000000000000000000000000000000000000000000000000000000020", x, "1a");
+  CHECK(u256_is_zero(&r));
+  r = binop("1000000000000000000000000000000000000000000000000000000000000000", x, "1a");
+  CHECK(u256_is_zero(&r));
+  /* AND / OR / XOR / SHR / SAR */
+  r = binop(pat, x, "16");
+  CHECK(u256_is_zero(&r));
+  r = binop(pat, x, "17");
+  CHECK(r.w[0] == 0x80000000000080ffull && r.w[3] == 0x8000000000000000ull);
+  r = binop(pat, pat, "18");
+  CHECK(u256_is_zero(&r));
+  r = binop("00000000000000000000000000000000000000000000000000000000000000ff", pat, "1d"); /* SAR 255 */
+  CHECK(r.w[0] == UINT64_MAX && r.w[3] == UINT64_MAX);
+}
+
+/* Frontier has no 63/64 rule: a self-call chain reaches the 1024 depth limit. */
+static void test_depth(void) {
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  evm_set_tracer(vm, f);
+  run_t r = exec(EVM_FRONTIER, "6000808080803060645a03f100", 100000000);
+  evm_set_tracer(vm, NULL);
+  fclose(f);
+  CHECK(r.status == EVM_SUCCESS);
+  CHECK(buf && strstr(buf, "\"depth\":1025,") && !strstr(buf, "\"depth\":1026,"));
+  free(buf);
+}
+
 static void test_halts(void) {
   run_t r = exec(EVM_CANCUN, "01", 1000);
   CHECK(r.status == EVM_STACK_UNDERFLOW && r.gas_used == 1000);
@@ -409,6 +481,8 @@ int main(void) {
   test_names();
   test_arith_and_gas();
   test_halts();
+  test_bit_ops();
+  test_depth();
   test_sstore();
   test_calls();
   test_create();
