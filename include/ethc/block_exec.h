@@ -33,6 +33,12 @@ typedef struct {
   FILE *trace;                 /* EIP-3155 trace of every transaction, or NULL */
 } block_exec_opts_t;
 
+/* EIP-7934 (Osaka): MAX_BLOCK_SIZE 10 MiB minus a 2 MiB safety margin. */
+#define BLOCK_MAX_RLP_SIZE 8388608u
+/* BLOCK_ERR_BLOCK_SIZE when a block RLP of `rlp_size` bytes exceeds the EIP-7934
+ * limit of fork `rev` (none before Osaka); importers call it before block_execute. */
+block_error_t block_check_rlp_size(evm_revision_t rev, size_t rlp_size);
+
 typedef struct {
   chain_receipt_t *receipts;   /* one per transaction (logs owned by the result) */
   size_t receipt_count;
@@ -55,10 +61,11 @@ typedef struct {
  * The header is NOT validated against its parent here (header_validate does that);
  * ommers are checked only for count, hash and (after the merge) absence: their
  * ancestry needs the chain (block_validate_ommers).
- * Order of the checks (go-ethereum's): ommer count, ommers hash, transactions root,
- * withdrawals root, blob gas used vs the body; then execution (an invalid
- * transaction is BLOCK_ERR_TX with tx_index/tx_error set); then gas used, bloom,
- * receipts root, requests hash, state root. `res` must be freed
+ * Order of the checks: ommer count, ommers hash, withdrawals root, blob gas used vs the body; then
+ * execution (an invalid transaction is BLOCK_ERR_TX with tx_index/tx_error set);
+ * then the transactions root (after execution: the tests name an invalid
+ * transaction before a root that was built without it), gas used, bloom, receipts
+ * root, requests hash, state root. `res` must be freed
  * (block_exec_result_free) whatever the outcome. */
 block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, const block_exec_opts_t *opts,
                             block_exec_result_t *res);

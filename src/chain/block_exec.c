@@ -131,6 +131,10 @@ block_error_t block_decode_classified(const uint8_t *rlp, size_t len, chain_bloc
   return e;
 }
 
+block_error_t block_check_rlp_size(evm_revision_t rev, size_t rlp_size) {
+  return rev >= EVM_OSAKA && rlp_size > BLOCK_MAX_RLP_SIZE ? BLOCK_ERR_BLOCK_SIZE : BLOCK_VALID;
+}
+
 /* ---- rewards ---- */
 
 void block_reward(evm_revision_t rev, bool post_merge, u256_t *out) {

@@ -288,6 +288,10 @@ static block_error_t import_block(tree_t *t, const uint8_t *rlp, size_t len, cha
     .trace = t->trace,
   };
   block_exec_result_t res;
+  if ((e = block_check_rlp_size(opts.rev, len)) != BLOCK_VALID) {
+    snprintf(reason, rlen, "block RLP of %zu bytes", len);
+    goto done;
+  }
   e = block_execute(n->state, t->vm, &b, &opts, &res);
   if (e) snprintf(reason, rlen, "%s", res.reason);
   block_exec_result_free(&res);

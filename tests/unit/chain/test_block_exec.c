@@ -197,6 +197,10 @@ static void test_transfer_block(void) {
   CHECK(run(pre, &w.b, &c, EVM_PARIS, true, NULL, NULL) == BLOCK_ERR_POS_UNCLES);
   w.b.ommers = NULL;
   w.b.ommer_count = 0;
+  /* EIP-7934 size limit, from Osaka only */
+  CHECK(block_check_rlp_size(EVM_OSAKA, BLOCK_MAX_RLP_SIZE + 1) == BLOCK_ERR_BLOCK_SIZE);
+  CHECK(block_check_rlp_size(EVM_OSAKA, BLOCK_MAX_RLP_SIZE) == BLOCK_VALID);
+  CHECK(block_check_rlp_size(EVM_PRAGUE, BLOCK_MAX_RLP_SIZE + 1) == BLOCK_VALID);
 
   /* a nonce gap: the transaction is invalid against the state */
   built_t w2;
