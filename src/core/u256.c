@@ -1,7 +1,9 @@
 /* 256-bit integer arithmetic: division (DIV/MOD/SDIV/SMOD), ADDMOD, MULMOD, EXP and
- * conversions, with the EVM semantics of Yellow Paper appendix H.2. Division normalises
- * the divisor and uses reciprocal-based 2-by-1 / 3-by-2 steps (Moller & Granlund,
- * "Improved division by invariant integers", 2011) and Knuth's algorithm D (TAOCP 4.3.1). */
+ * conversions, with the EVM semantics of Yellow Paper appendix H.2. Division: powers of
+ * two by shift and mask, one-word divisors by the x86-64 DIV instruction, longer ones
+ * normalised with reciprocal-based 3-by-2 steps (Moller & Granlund, "Improved division by
+ * invariant integers", 2011) and Knuth's algorithm D (TAOCP 4.3.1); MULMOD with a repeated
+ * modulus by Barrett reduction (Handbook of Applied Cryptography 14.42). */
 #include "ethc/u256.h"
 
 #include <string.h>
