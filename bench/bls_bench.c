@@ -164,5 +164,16 @@ int main(int argc, char **argv) {
   u2[127] = 9;
   BENCH("map_fp_to_g1", 100 * scale, sink += bls12_map_fp_to_g1(u1, 64, out));
   BENCH("map_fp2_to_g2", 50 * scale, sink += bls12_map_fp2_to_g2(u2, 128, out));
+  /* consensus-layer BLS signature (ethereum/bls12-381-tests verify_valid_case_195246ee3bd3b6ec) */
+  uint8_t pk[48], sig[96], msg[32];
+  size_t got;
+  memset(msg, 0xab, sizeof msg);
+  hex_decode("b53d21a4cfd562c469cc81514d4ce5a6b577d8403d32a394dc265dd190b47fa9f829fdd7963afdf972e5e77854051f6f",
+             false, pk, 48, &got);
+  hex_decode("ae82747ddeefe4fd64cf9cedb9b04ae3e8a43420cd255e3c7cd06a8d88b7c7f8638543719981c5d16fa3527c468c25f0"
+             "026704a6951bde891360c7e8d12ddee0559004ccdbe6046b55bae1b257ee97f7cdb955773d7cf29adf3ccbb9975e4eb9",
+             false, sig, 96, &got);
+  bool ok = false;
+  BENCH("bls12_verify (signature)", 20 * scale, { bls12_verify(pk, msg, 32, sig, &ok); sink += ok; });
   return sink == 12345 ? 1 : 0;
 }

@@ -55,4 +55,20 @@ int64_t bls12_pairing_gas(size_t len);
 int bls12_g1_decompress(const uint8_t in[48], bool check_subgroup, uint8_t out[BLS12_G1_SIZE]);
 int bls12_g2_decompress(const uint8_t in[96], bool check_subgroup, uint8_t out[BLS12_G2_SIZE]);
 
+/* Hash-to-curve (RFC 9380, suite BLS12381G2_XMD:SHA-256_SSWU_RO_) with domain
+ * separation tag `dst`; writes the EIP-2537 encoding of the G2 point. */
+int bls12_hash_to_g2(const uint8_t *msg, size_t len, const uint8_t *dst, size_t dst_len,
+                     uint8_t out[BLS12_G2_SIZE]);
+
+/* BLS signatures as the Ethereum consensus layer uses them (IETF BLS draft,
+ * minimal-pubkey-size, proof-of-possession scheme): public keys are compressed G1
+ * points (48 bytes), signatures compressed G2 points (96 bytes), messages hashed
+ * with BLS12_SIG_DST. Return 0 and set *ok, or ETHC_ERR_INVALID when a key or the
+ * signature does not decode to a subgroup point (or a key is the identity). */
+#define BLS12_SIG_DST "BLS_SIG_BLS12381G2_XMD:SHA-256_SSWU_RO_POP_"
+int bls12_verify(const uint8_t pk[48], const uint8_t *msg, size_t len, const uint8_t sig[96], bool *ok);
+/* All n >= 1 keys signed the same message: verify against their sum. */
+int bls12_fast_aggregate_verify(const uint8_t (*pks)[48], size_t n, const uint8_t *msg, size_t len,
+                                const uint8_t sig[96], bool *ok);
+
 #endif

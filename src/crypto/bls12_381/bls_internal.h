@@ -450,5 +450,10 @@ void bls_final_exp(fp12_t *r, const fp12_t *f);
 
 void bls_map_to_g1(g1_t *r, const fp_t *u);
 void bls_map_to_g2(g2_t *r, const fp2_t *u);
+/* SSWU + isogeny without cofactor clearing, and the G2 cofactor clearing alone. */
+void bls_map_to_curve_g2(g2_t *r, const fp2_t *u);
+void bls_clear_cofactor_g2(g2_t *r, const g2_t *p);
+/* RFC 9380 hash_to_curve for BLS12381G2_XMD:SHA-256_SSWU_RO_; 0 or error. */
+int bls_hash_to_g2(g2_t *r, const uint8_t *msg, size_t len, const uint8_t *dst, size_t dst_len);
 
 #endif

@@ -130,7 +130,7 @@ static void g2_mul_z(g2_t *r, const g2_t *p) {
 }
 
 /* h_eff P = [z^2 - z - 1]P + [z - 1]psi(P) + psi^2(2P) (RFC 9380 appendix G.3). */
-static void clear_cofactor_g2(g2_t *r, const g2_t *p) {
+void bls_clear_cofactor_g2(g2_t *r, const g2_t *p) {
   g2_t t1, t2, t3, np;
   g2_mul_z(&t1, p);
   g2_psi(&t2, p);
@@ -149,10 +149,14 @@ static void clear_cofactor_g2(g2_t *r, const g2_t *p) {
   g2_add(r, &t3, &np);
 }
 
-void bls_map_to_g2(g2_t *r, const fp2_t *u) {
+void bls_map_to_curve_g2(g2_t *r, const fp2_t *u) {
   fp2_t x, y;
-  g2_t p;
   sswu_g2(&x, &y, u);
-  iso_g2(&p, &x, &y);
-  clear_cofactor_g2(r, &p);
+  iso_g2(r, &x, &y);
+}
+
+void bls_map_to_g2(g2_t *r, const fp2_t *u) {
+  g2_t p;
+  bls_map_to_curve_g2(&p, u);
+  bls_clear_cofactor_g2(r, &p);
 }

@@ -496,7 +496,53 @@ static void test_kzg(void) {
   cJSON_Delete(root);
 }
 
+static void unhex(const char *h, uint8_t *out, size_t n) {
+  size_t got = 0;
+  CHECK(hex_decode(h, false, out, n, &got) == 0 && got == n);
+}
+
+/* RFC 9380 J.10.1 hash_to_curve vector and consensus-spec BLS vectors
+ * (ethereum/bls12-381-tests verify_valid_case_195246ee3bd3b6ec, fast_aggregate_verify). */
+static void test_signatures(void) {
+  static const char QUUX[] = "QUUX-V01-CS02-with-BLS12381G2_XMD:SHA-256_SSWU_RO_";
+  uint8_t out[256], exp[256] = {0};
+  CHECK(bls12_hash_to_g2((const uint8_t *)"", 0, (const uint8_t *)QUUX, sizeof QUUX - 1, out) == 0);
+  unhex("0141ebfbdca40eb85b87142e130ab689c673cf60f1a3e98d69335266f30d9b8d4ac44c1038e9dcdd5393faf5c41fb78a", exp + 16, 48);
+  unhex("05cb8437535e20ecffaef7752baddf98034139c38452458baeefab379ba13dff5bf5dd71b72418717047f5b0f37da03d", exp + 80, 48);
+  unhex("0503921d7f6a12805e72940b963c0cf3471c7b2a524950ca195d11062ee75ec076daf2d4bc358c4b190c0c98064fdd92", exp + 144, 48);
+  unhex("12424ac32561493f3fe3c260708a12b7c620e7be00099a974e259ddc7d1f6395c3c811cdd19f1e8dbf3e9ecfdcbab8d6", exp + 208, 48);
+  CHECK_MEM(out, exp, 256);
+  static const char *msg2 = "abcdef0123456789";
+  CHECK(bls12_hash_to_g2((const uint8_t *)msg2, strlen(msg2), (const uint8_t *)QUUX, sizeof QUUX - 1, out) == 0);
+  unhex("121982811d2491fde9ba7ed31ef9ca474f0e1501297f68c298e9f4c0028add35aea8bb83d53c08cfc007c1e005723cd0", exp + 16, 48);
+  unhex("190d119345b94fbd15497bcba94ecf7db2cbfd1e1fe7da034d26cbba169fb3968288b3fafb265f9ebd380512a71c3f2c", exp + 80, 48);
+  CHECK_MEM(out, exp, 128);
+
+  uint8_t pk[3][48], sig[96], msg[32];
+  bool ok = false;
+  memset(msg, 0xab, sizeof msg);
+  unhex("a491d1b0ecd9bb917989f0e74f0dea0422eac4a873e5e2644f368dffb9a6e20fd6e10c1b77654d067c0618f6e5a7f79a", pk[0], 48);
+  unhex("b301803f8b5ac4a1133581fc676dfedc60d891dd5fa99028805e5ea5b08d3491af75d0707adab3b70c6a6a580217bf81", pk[1], 48);
+  unhex("b53d21a4cfd562c469cc81514d4ce5a6b577d8403d32a394dc265dd190b47fa9f829fdd7963afdf972e5e77854051f6f", pk[2], 48);
+  unhex("ae82747ddeefe4fd64cf9cedb9b04ae3e8a43420cd255e3c7cd06a8d88b7c7f8638543719981c5d16fa3527c468c25f0"
+        "026704a6951bde891360c7e8d12ddee0559004ccdbe6046b55bae1b257ee97f7cdb955773d7cf29adf3ccbb9975e4eb9", sig, 96);
+  CHECK(bls12_verify(pk[2], msg, 32, sig, &ok) == 0 && ok);
+  CHECK(bls12_verify(pk[1], msg, 32, sig, &ok) == 0 && !ok);
+  msg[0] ^= 1;
+  CHECK(bls12_verify(pk[2], msg, 32, sig, &ok) == 0 && !ok);
+  msg[0] ^= 1;
+  unhex("9712c3edd73a209c742b8250759db12549b3eaf43b5ca61376d9f30e2747dbcf842d8b2ac0901d2a093713e20284a767"
+        "0fcf6954e9ab93de991bb9b313e664785a075fc285806fa5224c82bde146561b446ccfc706a64b8579513cfc4ff1d930", sig, 96);
+  CHECK(bls12_fast_aggregate_verify((const uint8_t(*)[48])pk, 3, msg, 32, sig, &ok) == 0 && ok);
+  CHECK(bls12_fast_aggregate_verify((const uint8_t(*)[48])pk, 2, msg, 32, sig, &ok) == 0 && !ok);
+  /* the infinity public key is rejected */
+  uint8_t inf[48] = {0xc0};
+  CHECK(bls12_verify(inf, msg, 32, sig, &ok) == ETHC_ERR_INVALID && !ok);
+  CHECK(bls12_fast_aggregate_verify((const uint8_t(*)[48])pk, 0, msg, 32, sig, &ok) == ETHC_ERR_INVALID);
+}
+
 int main(void) {
+  test_signatures();
 #if defined(__x86_64__) && !defined(BLS_NO_ASM)
   /* run everything once more on the MUL/ADC path when the CPU has ADX */
   if (bls_have_adx) {
