@@ -352,7 +352,6 @@ block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, cons
   if (bp.update_fraction == 0) chain_blob_params(rev, &bp);
   const uint64_t max_blob_gas = bp.max * GAS_PER_BLOB;
 
-  if (opts->trace) evm_set_tracer(vm, opts->trace);
   block_error_t err = BLOCK_VALID;
 
   /* ---- irregular changes and system calls ---- */
@@ -366,7 +365,8 @@ block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, cons
   if (cancun && h->has_parent_beacon_root) block_beacon_root_call(st, vm, rev, &env, &h->parent_beacon_root);
   if (rev >= EVM_PRAGUE) block_history_call(st, vm, rev, &env, &h->parent_hash);
 
-  /* ---- transactions ---- */
+  /* ---- transactions (only they are traced, not the system calls) ---- */
+  if (opts->trace) evm_set_tracer(vm, opts->trace);
   if (b->tx_count) {
     res->receipts = calloc(b->tx_count, sizeof *res->receipts);
     if (!res->receipts) {
@@ -432,6 +432,8 @@ block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, cons
     receipt_compute_bloom(rc_out);
     chain_tx_result_free(&tr);
   }
+
+  if (opts->trace) evm_set_tracer(vm, NULL);
 
   /* ---- finalisation ---- */
   if (!opts->post_merge && apply_rewards(st, b, rev) != 0) {
