@@ -54,6 +54,10 @@ int64_t bls12_pairing_gas(size_t len);
  * requires membership of the prime-order subgroup. 0 or ETHC_ERR_INVALID. */
 int bls12_g1_decompress(const uint8_t in[48], bool check_subgroup, uint8_t out[BLS12_G1_SIZE]);
 int bls12_g2_decompress(const uint8_t in[96], bool check_subgroup, uint8_t out[BLS12_G2_SIZE]);
+/* The reverse: an EIP-2537 encoded point (validated: field range, on the curve)
+ * to its compressed form. 0 or ETHC_ERR_INVALID. */
+int bls12_g1_compress(const uint8_t in[BLS12_G1_SIZE], uint8_t out[48]);
+int bls12_g2_compress(const uint8_t in[BLS12_G2_SIZE], uint8_t out[96]);
 
 /* Hash-to-curve (RFC 9380, suite BLS12381G2_XMD:SHA-256_SSWU_RO_) with domain
  * separation tag `dst`; writes the EIP-2537 encoding of the G2 point. */

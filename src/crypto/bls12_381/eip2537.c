@@ -272,3 +272,30 @@ int bls12_g2_decompress(const uint8_t in[96], bool check_subgroup, uint8_t out[B
   enc_g2(out, &p);
   return 0;
 }
+
+int bls12_g1_compress(const uint8_t in[BLS12_G1_SIZE], uint8_t out[48]) {
+  g1_aff_t a;
+  if (!dec_g1(&a, in, false)) return ETHC_ERR_INVALID;
+  if (a.inf) {
+    memset(out, 0, 48);
+    out[0] = 0xc0;
+    return 0;
+  }
+  fp_to_be48(out, &a.x);
+  out[0] |= 0x80 | (fp_lex_largest(&a.y) ? 0x20 : 0);
+  return 0;
+}
+
+int bls12_g2_compress(const uint8_t in[BLS12_G2_SIZE], uint8_t out[96]) {
+  g2_aff_t a;
+  if (!dec_g2(&a, in, false)) return ETHC_ERR_INVALID;
+  if (a.inf) {
+    memset(out, 0, 96);
+    out[0] = 0xc0;
+    return 0;
+  }
+  fp_to_be48(out, &a.x.c1);
+  fp_to_be48(out + 48, &a.x.c0);
+  out[0] |= 0x80 | (fp2_lex_largest(&a.y) ? 0x20 : 0);
+  return 0;
+}

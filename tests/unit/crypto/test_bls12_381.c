@@ -535,6 +535,20 @@ static void test_signatures(void) {
         "0fcf6954e9ab93de991bb9b313e664785a075fc285806fa5224c82bde146561b446ccfc706a64b8579513cfc4ff1d930", sig, 96);
   CHECK(bls12_fast_aggregate_verify((const uint8_t(*)[48])pk, 3, msg, 32, sig, &ok) == 0 && ok);
   CHECK(bls12_fast_aggregate_verify((const uint8_t(*)[48])pk, 2, msg, 32, sig, &ok) == 0 && !ok);
+  /* compression round trips */
+  uint8_t un[256], back[96];
+  for (int i = 0; i < 3; i++) {
+    CHECK(bls12_g1_decompress(pk[i], true, un) == 0);
+    CHECK(bls12_g1_compress(un, back) == 0);
+    CHECK_MEM(back, pk[i], 48);
+  }
+  CHECK(bls12_g2_decompress(sig, true, un) == 0);
+  CHECK(bls12_g2_compress(un, back) == 0);
+  CHECK_MEM(back, sig, 96);
+  memset(un, 0, sizeof un);
+  CHECK(bls12_g2_compress(un, back) == 0 && back[0] == 0xc0);
+  un[255] = 1; /* (0, 1) is not on the curve */
+  CHECK(bls12_g2_compress(un, back) == ETHC_ERR_INVALID);
   /* the infinity public key is rejected */
   uint8_t inf[48] = {0xc0};
   CHECK(bls12_verify(inf, msg, 32, sig, &ok) == ETHC_ERR_INVALID && !ok);
