@@ -58,6 +58,8 @@ typedef struct {
   size_t input_size;
   u256_t value;             /* CALLVALUE (apparent value for DELEGATECALL) */
   ethc_hash_t salt;         /* CREATE2 only */
+  bool delegated;           /* EIP-7702: code_address came from a delegation designator,
+                               so it is never dispatched as a precompile */
 } evm_message_t;
 
 typedef enum {
@@ -148,7 +150,9 @@ typedef struct evm_host evm_host_t;
  *   the 2300 stipend for value-bearing calls.
  * - From Prague the interpreter resolves an EIP-7702 delegation for the call
  *   family (charging the delegate's access) and passes the delegate as
- *   msg->code_address; the host runs the code of msg->code_address as given.
+ *   msg->code_address and sets msg->delegated; the host runs the code of
+ *   msg->code_address as given, and when msg->delegated it never runs a precompile
+ *   (a delegation to a precompile address runs that account's code, i.e. none).
  * - The host (call) transfers value, snapshots/reverts state, runs precompiles,
  *   and for CREATE/CREATE2: checks the sender nonce (2^64-1 fails with all gas
  *   returned), increments it, computes the address (msg->recipient is zero on

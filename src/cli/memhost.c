@@ -494,7 +494,7 @@ static evm_result_t h_call(void *ctx, const evm_message_t *msg) {
     transfer(h, from, to, &msg->value);
   }
   evm_result_t r;
-  const evm_precompile_t *p = evm_precompile_get(&msg->code_address, h->rev);
+  const evm_precompile_t *p = msg->delegated ? NULL : evm_precompile_get(&msg->code_address, h->rev);
   if (p) {
     r = evm_precompile_call(p, h->rev, msg->input, msg->input_size, msg->gas);
   } else {

@@ -203,12 +203,14 @@ static NOINLINE int64_t op_call(evm_frame_t *f, uint8_t op, u256_t *sp, int64_t 
   if ((gas = mem_check(f, gas, &out_off, &out_size)) < 0) return -1;
 
   ethc_address_t code_addr = dst;
+  bool delegated = false;
   if (f->rev >= EVM_PRAGUE) {
     ethc_address_t del;
     if (get_delegate(f, &dst, &del)) {
-      code_addr = del;
       int64_t c = f->host->access_account(f->hctx, &del) == EVM_ACCESS_COLD ? 2600 : 100;
       if ((gas = charge(f, gas, c)) < 0) return -1;
+      code_addr = del;
+      delegated = true;
     }
   }
 
@@ -234,6 +236,7 @@ static NOINLINE int64_t op_call(evm_frame_t *f, uint8_t op, u256_t *sp, int64_t 
   msg.depth = m->depth + 1;
   msg.is_static = m->is_static || op == OP_STATICCALL;
   msg.code_address = code_addr;
+  msg.delegated = delegated;
   switch (op) {
     case OP_CALL:
       msg.kind = EVM_CALL, msg.recipient = dst, msg.sender = m->recipient, msg.value = value;
