@@ -51,7 +51,7 @@ struct memhost {
   evm_revision_t rev;
   bool vmtest;
   evm_tx_context_t tx;
-  mh_account_t **accts;
+  mh_account_t **accts, *last;
   size_t naccts, cap_accts;
   mh_journal_t *journal;
   size_t njournal, cap_journal;
@@ -108,8 +108,9 @@ static mh_slot_t *map_get(mh_map_t *m, const u256_t *key) {
 /* ------------------------------------------------------------ accounts */
 
 static mh_account_t *find_acct(memhost_t *h, const ethc_address_t *a) {
+  if (h->last && ethc_address_eq(&h->last->addr, a)) return h->last; /* storage loops hit one account */
   for (size_t i = 0; i < h->naccts; i++)
-    if (ethc_address_eq(&h->accts[i]->addr, a)) return h->accts[i];
+    if (ethc_address_eq(&h->accts[i]->addr, a)) return h->last = h->accts[i];
   return NULL;
 }
 
