@@ -305,7 +305,8 @@ evm_result_t chain_host_call(chain_host_t *h, const evm_message_t *msg) {
   if (msg->kind == EVM_CALL) transfer(h, &msg->sender, &msg->recipient, &msg->value);
 
   evm_result_t r;
-  const evm_precompile_t *p = evm_precompile_get(&msg->code_address, h->rev);
+  /* EIP-7702: a delegation to a precompile address runs that account's (empty) code. */
+  const evm_precompile_t *p = msg->delegated ? NULL : evm_precompile_get(&msg->code_address, h->rev);
   if (p) {
     r = evm_precompile_call(p, h->rev, msg->input, msg->input_size, msg->gas);
   } else {

@@ -208,6 +208,7 @@ int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block
       const uint8_t *code = state_get_code(st, &tx->to, &n, NULL);
       if (is_delegation(code, n)) {
         memcpy(msg.code_address.bytes, code + 3, 20);
+        msg.delegated = true;
         state_warm_account(st, &msg.code_address);
       }
     }
