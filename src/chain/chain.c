@@ -328,7 +328,9 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
   }
   const chain_config_t *cfg = &c->config;
   bool post_merge = cfg->has_ttd && !u256_lt(&parent_td, &cfg->terminal_total_difficulty);
-  block_error_t be = header_validate(cfg, h, &parent, post_merge, !c->fakepow);
+  evm_revision_t rev = chain_config_revision(cfg, h->number, h->timestamp, post_merge);
+  block_error_t be = block_check_rlp_size(rev, len);
+  if (be == BLOCK_VALID) be = header_validate(cfg, h, &parent, post_merge, !c->fakepow);
   char why[200] = "";
   if (be == BLOCK_VALID && !post_merge && b.ommer_count) {
     ancestors_t *anc = malloc(sizeof *anc);
@@ -354,8 +356,7 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
     return err ? err : ETHC_ERR_NOMEM;
   }
   ancestry_t anc = {c, h->parent_hash, parent.number, extends_head};
-  block_exec_opts_t opts = {cfg, chain_config_revision(cfg, h->number, h->timestamp, post_merge), post_merge,
-                            ancestor_hash, &anc, NULL};
+  block_exec_opts_t opts = {cfg, rev, post_merge, ancestor_hash, &anc, NULL};
   block_exec_result_t er;
   memset(&er, 0, sizeof er);
   be = block_execute(st, c->vm, &b, &opts, &er);

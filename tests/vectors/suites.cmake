@@ -16,3 +16,19 @@ ethc_vector_test(vm "vectors;quick" vm ${T}/VMTests)
 if(EXISTS ${ETHC_SHARED_DIR}/precompiles)
   ethc_vector_test(precompile "vectors" precompile ${ETHC_SHARED_DIR}/precompiles)
 endif()
+ethc_vector_test(block "vectors" block ${T}/BlockchainTests)
+
+# Execution-spec-tests (Prague, Osaka): state tests as they are; the blockchain
+# tests ship packed, so a fixture unpacks them into the build tree first.
+set(EEST ${ETHC_SHARED_DIR}/eest)
+if(EXISTS ${EEST}/state_tests)
+  ethc_vector_test(eest_state "vectors" state ${EEST}/state_tests)
+endif()
+if(EXISTS ${EEST}/blockchain_tests.tar.zst)
+  set(EEST_BC ${CMAKE_BINARY_DIR}/eest)
+  add_test(NAME vectors.eest_unpack
+    COMMAND sh -c "rm -rf '${EEST_BC}' && mkdir -p '${EEST_BC}' && tar --zstd -xf '${EEST}/blockchain_tests.tar.zst' -C '${EEST_BC}'")
+  set_tests_properties(vectors.eest_unpack PROPERTIES FIXTURES_SETUP eest_bc LABELS vectors)
+  ethc_vector_test(eest_block "vectors" block ${EEST_BC})
+  set_tests_properties(vectors.eest_block PROPERTIES FIXTURES_REQUIRED eest_bc)
+endif()

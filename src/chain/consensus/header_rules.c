@@ -62,11 +62,10 @@ uint64_t header_expected_excess_blob_gas(const chain_config_t *c, const chain_he
   if (parent_excess + parent_used < target) return 0;
   if (chain_fork_active(c, FORK_OSAKA, parent->number + 1, timestamp) && parent->has_base_fee && p.max) {
     /* EIP-7918: while execution gas prices the blobs above their own base fee,
-     * excess blob gas only grows (by the share of blobs above target). */
-    chain_blob_schedule_t pp = blob_schedule(c, parent->timestamp);
-    if (!pp.update_fraction) pp = p;
+     * excess blob gas only grows (by the share of blobs above target). The blob
+     * fee is the parent's excess priced with the child's schedule. */
     u256_t blob_fee, lhs, rhs, k;
-    chain_blob_base_fee(parent_excess, pp.update_fraction, &blob_fee);
+    chain_blob_base_fee(parent_excess, p.update_fraction, &blob_fee);
     k = u256_from_u64(BLOB_BASE_COST);
     u256_mul(&lhs, &parent->base_fee, &k);
     k = u256_from_u64(GAS_PER_BLOB);
