@@ -157,11 +157,54 @@ void u256_mul_full(uint64_t r[8], const u256_t *a, const u256_t *b);
 
 /* DIV/MOD/SDIV/SMOD: division by zero gives zero; SDIV(-2^255, -1) = -2^255;
  * SMOD takes the sign of the dividend. */
-void u256_div(u256_t *r, const u256_t *a, const u256_t *b);
-void u256_mod(u256_t *r, const u256_t *a, const u256_t *b);
 void u256_divmod(u256_t *q, u256_t *rem, const u256_t *a, const u256_t *b);
-void u256_sdiv(u256_t *r, const u256_t *a, const u256_t *b);
-void u256_smod(u256_t *r, const u256_t *a, const u256_t *b);
+/* Internal: signed quotient and/or remainder of the full-width path (either may be NULL). */
+void u256__sdivmod(u256_t *q, u256_t *rem, const u256_t *a, const u256_t *b);
+/* Operands that fit 64 bits (counters, offsets, fixed-point scales: most DIVs in practice)
+ * are divided inline by the CPU; the rest goes to u256_divmod / u256__sdivmod. */
+static inline bool u256__small_u(const u256_t *a, const u256_t *b) {
+  return (a->w[1] | a->w[2] | a->w[3] | b->w[1] | b->w[2] | b->w[3]) == 0 && b->w[0] != 0;
+}
+/* Both are sign extensions of int64 values, b != 0, and not INT64_MIN / -1 (C overflow). */
+static inline bool u256__small_s(const u256_t *a, const u256_t *b) {
+  const uint64_t sa = (uint64_t)((int64_t)a->w[0] >> 63), sb = (uint64_t)((int64_t)b->w[0] >> 63);
+  const uint64_t ext = (a->w[1] ^ sa) | (a->w[2] ^ sa) | (a->w[3] ^ sa) | (b->w[1] ^ sb) | (b->w[2] ^ sb) | (b->w[3] ^ sb);
+  return ext == 0 && b->w[0] != 0 && !(a->w[0] == (UINT64_C(1) << 63) && b->w[0] == UINT64_MAX);
+}
+static inline void u256_div(u256_t *r, const u256_t *a, const u256_t *b) {
+  if (u256__small_u(a, b)) {
+    const uint64_t q = a->w[0] / b->w[0];
+    r->w[0] = q, r->w[1] = 0, r->w[2] = 0, r->w[3] = 0;
+  } else {
+    u256_divmod(r, NULL, a, b);
+  }
+}
+static inline void u256_mod(u256_t *r, const u256_t *a, const u256_t *b) {
+  if (u256__small_u(a, b)) {
+    const uint64_t m = a->w[0] % b->w[0];
+    r->w[0] = m, r->w[1] = 0, r->w[2] = 0, r->w[3] = 0;
+  } else {
+    u256_divmod(NULL, r, a, b);
+  }
+}
+static inline void u256_sdiv(u256_t *r, const u256_t *a, const u256_t *b) {
+  if (u256__small_s(a, b)) {
+    const int64_t q = (int64_t)a->w[0] / (int64_t)b->w[0];
+    const uint64_t s = (uint64_t)(q >> 63);
+    r->w[0] = (uint64_t)q, r->w[1] = s, r->w[2] = s, r->w[3] = s;
+  } else {
+    u256__sdivmod(r, NULL, a, b);
+  }
+}
+static inline void u256_smod(u256_t *r, const u256_t *a, const u256_t *b) {
+  if (u256__small_s(a, b)) {
+    const int64_t m = (int64_t)a->w[0] % (int64_t)b->w[0]; /* C99: sign of the dividend */
+    const uint64_t s = (uint64_t)(m >> 63);
+    r->w[0] = (uint64_t)m, r->w[1] = s, r->w[2] = s, r->w[3] = s;
+  } else {
+    u256__sdivmod(NULL, r, a, b);
+  }
+}
 /* (a + b) mod m and (a * b) mod m with 320/512-bit intermediates; m = 0 gives 0. */
 void u256_addmod(u256_t *r, const u256_t *a, const u256_t *b, const u256_t *m);
 void u256_mulmod(u256_t *r, const u256_t *a, const u256_t *b, const u256_t *m);

@@ -420,8 +420,6 @@ void u256_divmod(u256_t *q, u256_t *rem, const u256_t *a, const u256_t *b) {
   if (rem) copy4(rem->w, rr);
 }
 
-void u256_div(u256_t *r, const u256_t *a, const u256_t *b) { u256_divmod(r, NULL, a, b); }
-void u256_mod(u256_t *r, const u256_t *a, const u256_t *b) { u256_divmod(NULL, r, a, b); }
 
 /* |a| for two's complement a, branch-free: (a ^ m) - m with m = 0 or all ones. */
 static inline void u256_abs(u256_t *r, const u256_t *a) {
@@ -434,23 +432,16 @@ static inline void u256_abs(u256_t *r, const u256_t *a) {
   r->w[3] = u256__subb(w[3] ^ m, m, c, &c);
 }
 
-void u256_sdiv(u256_t *r, const u256_t *a, const u256_t *b) {
-  const bool neg = u256_is_neg(a) != u256_is_neg(b);
+void u256__sdivmod(u256_t *q, u256_t *rem, const u256_t *a, const u256_t *b) {
+  const bool qneg = u256_is_neg(a) != u256_is_neg(b), rneg = u256_is_neg(a);
   u256_t ua, ub;
   u256_abs(&ua, a);
   u256_abs(&ub, b);
-  u256_divmod(r, NULL, &ua, &ub); /* r may alias a or b: they were copied */
-  /* -2^255 / -1: |a| = 2^255, q = 2^255, which reads back as -2^255 as the EVM wants. */
-  if (neg) u256_neg(r, r);
-}
-
-void u256_smod(u256_t *r, const u256_t *a, const u256_t *b) {
-  const bool neg = u256_is_neg(a);
-  u256_t ua, ub;
-  u256_abs(&ua, a);
-  u256_abs(&ub, b);
-  u256_divmod(NULL, r, &ua, &ub);
-  if (neg) u256_neg(r, r);
+  u256_divmod(q, rem, &ua, &ub); /* q, rem may alias a or b: they were copied */
+  /* -2^255 / -1: |a| = 2^255, q = 2^255, which reads back as -2^255 as the EVM wants.
+   * The remainder takes the sign of the dividend. */
+  if (q && qneg) u256_neg(q, q);
+  if (rem && rneg) u256_neg(rem, rem);
 }
 
 void u256_addmod(u256_t *r, const u256_t *a, const u256_t *b, const u256_t *m) {

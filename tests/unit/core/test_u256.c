@@ -268,6 +268,25 @@ static void test_arith_edges(void) {
   CHECK_U256(B(u256_sdiv, M1, M1), U256_ONE);
   CHECK_U256(B(u256_sdiv, MIN, MIN), U256_ONE);
   CHECK_U256(B(u256_smod, MIN, "3"), H("0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe"));
+  /* the inline 64-bit paths: int64 corner cases */
+  const char *I64MIN = "0xffffffffffffffffffffffffffffffffffffffffffffffff8000000000000000"; /* -2^63 */
+  CHECK_U256(B(u256_sdiv, I64MIN, M1), H("0x8000000000000000")); /* +2^63 does not fit int64 */
+  CHECK_U256(B(u256_smod, I64MIN, M1), U256_ZERO);
+  CHECK_U256(B(u256_sdiv, I64MIN, "1"), H(I64MIN));
+  CHECK_U256(B(u256_sdiv, I64MIN, "2"), H("0xffffffffffffffffffffffffffffffffffffffffffffffffc000000000000000"));
+  CHECK_U256(B(u256_sdiv, "0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff9", "2"), /* -7/2 */
+             H("0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd"));                   /* -3 */
+  CHECK_U256(B(u256_smod, "0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff9", "2"), U256_MAX);
+  CHECK_U256(B(u256_sdiv, "7", "0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe"),
+             H("0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd"));
+  CHECK_U256(B(u256_smod, "7", "0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe"), H("1"));
+  CHECK_U256(B(u256_sdiv, "0x8000000000000000", M1), H(I64MIN)); /* 2^63 is not an int64 */
+  CHECK_U256(B(u256_div, "0xffffffffffffffff", "0"), U256_ZERO);
+  CHECK_U256(B(u256_mod, "0xffffffffffffffff", "0"), U256_ZERO);
+  CHECK_U256(B(u256_sdiv, M1, "0"), U256_ZERO);
+  CHECK_U256(B(u256_smod, M1, "0"), U256_ZERO);
+  CHECK_U256(B(u256_div, "0xffffffffffffffff", "0x10"), H("0xfffffffffffffff"));
+  CHECK_U256(B(u256_mod, "0xffffffffffffffff", "0x10"), H("0xf"));
   /* ADDMOD / MULMOD */
   u256_t x = U256_MAX, y = U256_MAX, m = H("12"), res;
   u256_addmod(&res, &x, &y, &m);
