@@ -188,27 +188,42 @@ bool fp2_is_square(const fp2_t *a) {
   return fp_is_square(&t0);
 }
 
-/* Square root for p = 3 mod 4 (Adj & Rodriguez-Henriquez, algorithm 9). */
+/* Square root through the norm (p = 3 mod 4, u^2 = -1): with g = sqrt(a0^2 + a1^2),
+ * x0 = sqrt((a0 +- g) / 2) and x1 = a1 / (2 x0). Two or three Fp square roots
+ * instead of two Fp2 exponentiations. */
 bool fp2_sqrt(fp2_t *r, const fp2_t *a) {
-  if (fp2_is_zero(a)) { fp2_set_zero(r); return true; }
-  fp2_t a1, alpha, x0, t, minus_one;
-  fp2_pow(&a1, a, BLS_EXP_P_MINUS_3_DIV_4, 6);
-  fp2_mul(&x0, &a1, a);      /* x0 = a^((p+1)/4) */
-  fp2_mul(&alpha, &a1, &x0); /* alpha = a^((p-1)/2) */
-  fp2_set_one(&minus_one);
-  fp2_neg(&minus_one, &minus_one);
-  if (fp2_eq(&alpha, &minus_one)) {
-    /* x = u * x0 */
-    fp_t c0;
-    fp_neg(&c0, &x0.c1);
-    t.c1 = x0.c0;
-    t.c0 = c0;
+  fp2_t t;
+  if (fp_is_zero(&a->c1)) {
+    /* a0 is a square (root in Fp) or -a0 is (root in u Fp) */
+    if (fp_sqrt(&t.c0, &a->c0)) {
+      fp_set_zero(&t.c1);
+    } else {
+      fp_t na;
+      fp_neg(&na, &a->c0);
+      if (!fp_sqrt(&t.c1, &na)) return false;
+      fp_set_zero(&t.c0);
+    }
   } else {
-    fp2_t b;
-    fp2_set_one(&b);
-    fp2_add(&b, &b, &alpha);
-    fp2_pow(&b, &b, BLS_EXP_LEGENDRE, 6);
-    fp2_mul(&t, &b, &x0);
+    fp_t n, g, d, half, x0, x1;
+    fp_sqr(&n, &a->c0);
+    fp_sqr(&d, &a->c1);
+    fp_add(&n, &n, &d);
+    if (!fp_sqrt(&g, &n)) return false;
+    /* half = 1/2 */
+    fp_add(&half, &BLS_ONE, &BLS_ONE);
+    fp_inv(&half, &half);
+    fp_add(&d, &a->c0, &g);
+    fp_mul(&d, &d, &half);
+    if (!fp_sqrt(&x0, &d)) {
+      fp_sub(&d, &a->c0, &g);
+      fp_mul(&d, &d, &half);
+      if (!fp_sqrt(&x0, &d)) return false;
+    }
+    fp_dbl(&x1, &x0);
+    fp_inv(&x1, &x1);
+    fp_mul(&x1, &x1, &a->c1);
+    t.c0 = x0;
+    t.c1 = x1;
   }
   fp2_t chk;
   fp2_sqr(&chk, &t);
