@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "ethc/block_exec.h"
 #include "ethc/error.h"
@@ -99,30 +100,71 @@ static int write_genesis(chain_t *c, const bytes_buf_t *genesis_json, state_t *s
   return err;
 }
 
+/* Parses a genesis.json text into the config, its state and its header. */
+static int parse_genesis(const bytes_buf_t *text, chain_config_t *cfg, state_t **st, chain_header_t *h, char *err,
+                         size_t errlen) {
+  cJSON *doc = cJSON_ParseWithLength((const char *)text->data, text->len);
+  if (!doc) {
+    snprintf(err, errlen, "genesis: malformed JSON");
+    return ETHC_ERR_JSON;
+  }
+  *st = state_new();
+  char gerr[200] = "";
+  int rc = *st ? genesis_from_json(doc, cfg, *st, h, gerr, sizeof gerr) : ETHC_ERR_NOMEM;
+  cJSON_Delete(doc);
+  if (rc) {
+    snprintf(err, errlen, "genesis: %s", gerr);
+    state_free(*st);
+    *st = NULL;
+  }
+  return rc;
+}
+
 int chain_open(const chain_open_opts_t *o, chain_t **out, char *err, size_t errlen) {
+  /* Everything that can be checked before touching the data directory is: a bad
+   * genesis file or a missing directory leave the disk as it was. */
+  bytes_buf_t stored = {0}, given = {0};
+  state_t *gstate = NULL;
+  chain_header_t gheader;
+  chain_config_t gconfig;
+  int rc;
+  if (o->genesis_path) {
+    if ((rc = read_file(o->genesis_path, &given))) {
+      snprintf(err, errlen, "cannot read %s", o->genesis_path);
+      return rc;
+    }
+    if ((rc = parse_genesis(&given, &gconfig, &gstate, &gheader, err, errlen))) {
+      bytes_buf_free(&given);
+      return rc;
+    }
+  } else {
+    struct stat dir_stat;
+    if (stat(o->datadir, &dir_stat) != 0) {
+      snprintf(err, errlen, "no chain database in %s (give --genesis FILE to create one)", o->datadir);
+      return ETHC_ERR_NOT_FOUND;
+    }
+  }
   chain_t *c = calloc(1, sizeof *c);
-  if (!c) return ETHC_ERR_NOMEM;
+  if (!c) {
+    state_free(gstate);
+    bytes_buf_free(&given);
+    return ETHC_ERR_NOMEM;
+  }
   c->fakepow = o->fakepow;
   c->sync = o->sync;
   char *dberr = NULL;
-  int rc = chaindb_open(o->datadir, &c->db, &dberr);
+  rc = chaindb_open(o->datadir, &c->db, &dberr);
   if (rc) {
     snprintf(err, errlen, "cannot open the database in %s: %s", o->datadir, dberr ? dberr : "unknown error");
     free(dberr);
-    free(c);
-    return rc;
+    goto fail;
   }
-  bytes_buf_t stored = {0}, given = {0};
   rc = chaindb_get_meta(c->db, "genesis", &stored);
   if (rc && rc != ETHC_ERR_NOT_FOUND) {
     snprintf(err, errlen, "cannot read the database in %s", o->datadir);
     goto fail;
   }
   bool fresh = rc == ETHC_ERR_NOT_FOUND;
-  if (o->genesis_path && (rc = read_file(o->genesis_path, &given))) {
-    snprintf(err, errlen, "cannot read %s", o->genesis_path);
-    goto fail;
-  }
   if (fresh && !o->genesis_path) {
     snprintf(err, errlen, "%s holds no chain yet: give --genesis FILE", o->datadir);
     rc = ETHC_ERR_INVALID;
@@ -133,32 +175,17 @@ int chain_open(const chain_open_opts_t *o, chain_t **out, char *err, size_t errl
     rc = ETHC_ERR_INVALID;
     goto fail;
   }
-  const bytes_buf_t *gtext = fresh ? &given : &stored;
-  cJSON *doc = cJSON_ParseWithLength((const char *)gtext->data, gtext->len);
-  if (!doc) {
-    snprintf(err, errlen, "genesis: malformed JSON");
-    rc = ETHC_ERR_JSON;
-    goto fail;
-  }
-  state_t *gstate = state_new();
-  chain_header_t gheader;
-  char gerr[200] = "";
-  rc = gstate ? genesis_from_json(doc, &c->config, gstate, &gheader, gerr, sizeof gerr) : ETHC_ERR_NOMEM;
-  cJSON_Delete(doc);
-  if (rc) {
-    snprintf(err, errlen, "genesis: %s", gerr);
-    state_free(gstate);
-    goto fail;
-  }
+  if (!o->genesis_path && (rc = parse_genesis(&stored, &gconfig, &gstate, &gheader, err, errlen))) goto fail;
+  c->config = gconfig;
   if (fresh) {
-    rc = write_genesis(c, gtext, gstate, &gheader);
+    rc = write_genesis(c, &given, gstate, &gheader);
     c->head_state = gstate;
+    gstate = NULL;
     if (rc) {
       snprintf(err, errlen, "cannot write the genesis block");
       goto fail;
     }
   } else {
-    state_free(gstate);
     rc = chaindb_get_head(c->db, &c->head_hash);
     if (!rc) rc = load_header(c, &c->head_hash, &c->head, &c->head_td);
     if (!rc) rc = state_db_load(c->db, &c->head.state_root, &c->head_state);
@@ -169,11 +196,17 @@ int chain_open(const chain_open_opts_t *o, chain_t **out, char *err, size_t errl
     }
   }
   c->vm = evm_create();
+  if (!c->vm) {
+    rc = ETHC_ERR_NOMEM;
+    goto fail;
+  }
+  state_free(gstate);
   bytes_buf_free(&stored);
   bytes_buf_free(&given);
   *out = c;
   return ETHC_OK;
 fail:
+  state_free(gstate);
   bytes_buf_free(&stored);
   bytes_buf_free(&given);
   chain_close(c);

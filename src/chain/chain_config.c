@@ -124,6 +124,23 @@ static bool json_u64(const cJSON *v, uint64_t *out) {
   return true;
 }
 
+/* Keys of a geth config that name a fork by block or time but that ethc does not
+ * schedule on its own (eip155Block travels with eip158Block on every network). */
+static const char *const known_other_keys[] = {"eip155Block", "mergeForkBlock", "terminalTotalDifficultyPassed"};
+
+/* A key that looks like a fork activation ("...Block" or "...Time") but is unknown:
+ * a typo or a fork this version does not implement, which must not be ignored. */
+static bool unknown_fork_key(const char *key) {
+  size_t n = strlen(key);
+  bool forkish = (n > 5 && strcmp(key + n - 5, "Block") == 0) || (n > 4 && strcmp(key + n - 4, "Time") == 0);
+  if (!forkish) return false;
+  for (int f = 0; f < FORK_COUNT; f++)
+    if (strcmp(key, json_keys[f]) == 0) return false;
+  for (size_t i = 0; i < sizeof known_other_keys / sizeof known_other_keys[0]; i++)
+    if (strcmp(key, known_other_keys[i]) == 0) return false;
+  return true;
+}
+
 int chain_config_from_json(const cJSON *cfg, chain_config_t *out, char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
   snprintf(out->name, sizeof out->name, "custom");
@@ -132,7 +149,14 @@ int chain_config_from_json(const cJSON *cfg, chain_config_t *out, char *err, siz
     snprintf(err, errlen, "config: expected an object");
     return ETHC_ERR_JSON;
   }
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(cfg, "chainId");
+  const cJSON *v;
+  cJSON_ArrayForEach(v, cfg) {
+    if (unknown_fork_key(v->string)) {
+      snprintf(err, errlen, "config.%.60s: unknown fork", v->string);
+      return ETHC_ERR_JSON;
+    }
+  }
+  v = cJSON_GetObjectItemCaseSensitive(cfg, "chainId");
   if (v && !json_u256(v, &out->chain_id)) {
     snprintf(err, errlen, "config.chainId");
     return ETHC_ERR_JSON;
@@ -155,7 +179,15 @@ int chain_config_from_json(const cJSON *cfg, chain_config_t *out, char *err, siz
     }
     out->has_ttd = true;
   }
-  const cJSON *sched = cJSON_GetObjectItemCaseSensitive(cfg, "blobSchedule");
+  const cJSON *sched = cJSON_GetObjectItemCaseSensitive(cfg, "blobSchedule"), *entry;
+  cJSON_ArrayForEach(entry, sched) {
+    bool known = false;
+    for (int f = FORK_CANCUN; f < FORK_COUNT; f++) known |= strcmp(entry->string, blob_keys[f]) == 0;
+    if (!known) {
+      snprintf(err, errlen, "config.blobSchedule.%.40s: unknown fork", entry->string);
+      return ETHC_ERR_JSON;
+    }
+  }
   for (int f = FORK_CANCUN; f < FORK_COUNT; f++) {
     const cJSON *e = sched ? cJSON_GetObjectItemCaseSensitive(sched, blob_keys[f]) : NULL;
     if (!e) continue;

@@ -73,6 +73,16 @@ static void test_geth_json(void) {
   CHECK(chain_config_from_json(j, &c, err, sizeof err) == ETHC_ERR_JSON && strstr(err, "cancun"));
   cJSON_Delete(j);
   CHECK(chain_config_from_json(NULL, &c, err, sizeof err) == ETHC_ERR_JSON);
+  /* an unknown fork is an error, not silently ignored */
+  j = cJSON_Parse("{\"chainId\": 1, \"glamsterdamTime\": 100}");
+  CHECK(chain_config_from_json(j, &c, err, sizeof err) == ETHC_ERR_JSON && strstr(err, "glamsterdamTime: unknown fork"));
+  cJSON_Delete(j);
+  j = cJSON_Parse("{\"chainId\": 1, \"blobSchedule\": {\"bpo9\": {\"target\": 1, \"max\": 2, \"baseFeeUpdateFraction\": 3}}}");
+  CHECK(chain_config_from_json(j, &c, err, sizeof err) == ETHC_ERR_JSON && strstr(err, "bpo9"));
+  cJSON_Delete(j);
+  j = cJSON_Parse("{\"chainId\": 1, \"eip155Block\": 0, \"eip150Hash\": \"0x00\", \"daoForkSupport\": true}");
+  CHECK(chain_config_from_json(j, &c, err, sizeof err) == 0);
+  cJSON_Delete(j);
 }
 
 int main(void) {
