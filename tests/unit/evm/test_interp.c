@@ -2,6 +2,8 @@
  * instructions per fork (memory, EXP, SSTORE statuses, EIP-2929 cold/warm, CALL
  * costs), exceptional halts, static mode, creates, return data and the tracer.
  * Uses the in-memory host of src/cli/memhost.c (compiled into this test). */
+#include <pthread.h>
+
 #include "check.h"
 #include "cli/memhost.c"
 #include "ethc/bytes.h"
@@ -208,8 +210,21 @@ static void test_bit_ops(void) {
   CHECK(r.w[0] == UINT64_MAX && r.w[3] == UINT64_MAX);
 }
 
-/* Frontier has no 63/64 rule: a self-call chain reaches the 1024 depth limit. */
+/* Frontier has no 63/64 rule: a self-call chain reaches the 1024 depth limit. Run on
+ * a thread with a large stack: 1025 nested frames need more than 8 MiB under ASan. */
+static void *depth_thread(void *arg);
 static void test_depth(void) {
+  pthread_attr_t attr;
+  pthread_t t;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, (size_t)256 << 20);
+  CHECK(pthread_create(&t, &attr, depth_thread, NULL) == 0);
+  pthread_join(t, NULL);
+  pthread_attr_destroy(&attr);
+}
+
+static void *depth_thread(void *arg) {
+  (void)arg;
   char *buf = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);
@@ -220,6 +235,7 @@ static void test_depth(void) {
   CHECK(r.status == EVM_SUCCESS);
   CHECK(buf && strstr(buf, "\"depth\":1025,") && !strstr(buf, "\"depth\":1026,"));
   free(buf);
+  return NULL;
 }
 
 static void test_halts(void) {
