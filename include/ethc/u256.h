@@ -156,7 +156,8 @@ static inline void u256_mul(u256_t *r, const u256_t *a, const u256_t *b) {
 void u256_mul_full(uint64_t r[8], const u256_t *a, const u256_t *b);
 
 /* DIV/MOD/SDIV/SMOD: division by zero gives zero; SDIV(-2^255, -1) = -2^255;
- * SMOD takes the sign of the dividend. */
+ * SMOD takes the sign of the dividend. u256_divmod: q or rem may be NULL, and either
+ * may alias a or b. */
 void u256_divmod(u256_t *q, u256_t *rem, const u256_t *a, const u256_t *b);
 /* Internal: signed quotient and/or remainder of the full-width path (either may be NULL). */
 void u256__sdivmod(u256_t *q, u256_t *rem, const u256_t *a, const u256_t *b);
@@ -205,7 +206,9 @@ static inline void u256_smod(u256_t *r, const u256_t *a, const u256_t *b) {
     u256__sdivmod(NULL, r, a, b);
   }
 }
-/* (a + b) mod m and (a * b) mod m with 320/512-bit intermediates; m = 0 gives 0. */
+/* (a + b) mod m and (a * b) mod m with 320/512-bit intermediates; m = 0 gives 0.
+ * MULMOD keeps a per-thread cache of the last 4-word modulus: from its second
+ * consecutive use on, the reduction is Barrett's (multiplications, no division). */
 void u256_addmod(u256_t *r, const u256_t *a, const u256_t *b, const u256_t *m);
 void u256_mulmod(u256_t *r, const u256_t *a, const u256_t *b, const u256_t *m);
 /* base^exponent mod 2^256 (0^0 = 1). */
