@@ -3,6 +3,7 @@
  * states, memory, host-facing instructions (calls, creates, storage, logs) and the
  * public entry points. The hot dispatch loop lives in interp_loop.inc. */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -649,7 +650,7 @@ evm_result_t evm_execute(evm_t *vm, const evm_host_t *host, void *host_ctx, evm_
   if (!f) {
     f = malloc(sizeof *f);
     if (!f) return make_failure(EVM_INTERNAL_ERROR);
-    memset(f, 0, sizeof *f);
+    memset(f, 0, offsetof(evm_frame_t, stack));
     vm->frames[vm->nest] = f;
   }
   evm_analysis_t *owned;

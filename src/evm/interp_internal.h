@@ -13,7 +13,6 @@
 
 /* One execution state per nesting level, created lazily and reused. */
 typedef struct evm_frame {
-  u256_t stack[EVM_STACK_LIMIT + 1]; /* slot 0 is a sentinel: the empty stack has sp == stack */
   uint8_t *mem;
   size_t mem_size; /* always a multiple of 32 */
   size_t mem_cap;
@@ -32,6 +31,8 @@ typedef struct evm_frame {
   uint64_t out_off, out_size; /* RETURN / REVERT data in memory */
   bool txc_loaded;
   evm_tx_context_t txc;
+  /* last, and never zeroed: pages are touched only as deep as the stack grows */
+  u256_t stack[EVM_STACK_LIMIT + 1]; /* slot 0 is a sentinel: the empty stack has sp == stack */
 } evm_frame_t;
 
 struct evm {
