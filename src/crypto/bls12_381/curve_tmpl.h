@@ -222,11 +222,18 @@ void PF(msm)(PT *r, const AFF *pts, const uint64_t (*k)[4], size_t n) {
   unsigned c = PF(msm_window)(n);
   unsigned nwin = (256 + c - 1) / c + 1;
   size_t nb = (size_t)1 << (c - 1);
-  PT *buckets = malloc(nb * sizeof *buckets);
+  /* affine buckets filled by batches of affine additions sharing one inversion
+   * (at most one addition per bucket per batch) */
+  AFF *bk = malloc(nb * sizeof *bk);
   int16_t *digits16 = malloc(n * nwin * sizeof *digits16);
-  if (!buckets || !digits16) {
-    free(buckets);
-    free(digits16);
+  uint32_t *pend = malloc(2 * n * sizeof *pend);
+  uint32_t *stamp = malloc(nb * sizeof *stamp);
+  uint32_t *sb = malloc(nb * sizeof *sb);
+  AFF *sq = malloc(nb * sizeof *sq);
+  FE *den = malloc(2 * nb * sizeof *den);
+  uint8_t *kind = malloc(nb);
+  if (!bk || !digits16 || !pend || !stamp || !sb || !sq || !den || !kind || n > UINT32_MAX / 2) {
+    free(bk); free(digits16); free(pend); free(stamp); free(sb); free(sq); free(den); free(kind);
     for (size_t i = 0; i < n; i++) {
       PT p, q;
       PF(from_aff)(&p, &pts[i]);
@@ -235,6 +242,7 @@ void PF(msm)(PT *r, const AFF *pts, const uint64_t (*k)[4], size_t n) {
     }
     return;
   }
+  FE *pre = den + nb;
   /* signed digits in [-2^(c-1), 2^(c-1)] */
   for (size_t i = 0; i < n; i++) {
     int carry = 0;
@@ -245,35 +253,112 @@ void PF(msm)(PT *r, const AFF *pts, const uint64_t (*k)[4], size_t n) {
       digits16[i * nwin + w] = (int16_t)d;
     }
   }
+  uint32_t round = 0;
+  for (size_t b = 0; b < nb; b++) stamp[b] = 0;
   for (int w = (int)nwin - 1; w >= 0; w--) {
     if (w != (int)nwin - 1)
       for (unsigned j = 0; j < c; j++) PF(dbl)(r, r);
-    for (size_t b = 0; b < nb; b++) PF(set_inf)(&buckets[b]);
-    bool any = false;
+    for (size_t b = 0; b < nb; b++) bk[b].inf = true;
+    uint32_t *cur = pend, *next = pend + n;
+    size_t ncur = 0;
     for (size_t i = 0; i < n; i++) {
       int d = digits16[i * nwin + w];
-      if (d == 0 || pts[i].inf) continue;
-      any = true;
-      if (d > 0) {
-        PF(add_aff)(&buckets[d - 1], &buckets[d - 1], &pts[i]);
-      } else {
-        AFF q = pts[i];
-        FE_NEG(&q.y, &q.y);
-        PF(add_aff)(&buckets[-d - 1], &buckets[-d - 1], &q);
-      }
+      if (d != 0 && !pts[i].inf) cur[ncur++] = (uint32_t)(2 * i + (d < 0));
     }
-    if (!any) continue;
+    if (ncur == 0) continue;
+    if (n < 32) {
+      /* few points per bucket: the shared inversion does not pay, add in Jacobian */
+      PT sum, acc, jbk[16]; /* n < 32: c <= 4, nb <= 8 */
+      PF(set_inf)(&sum);
+      PF(set_inf)(&acc);
+      for (size_t b = 0; b < nb; b++) PF(set_inf)(&jbk[b]);
+      for (size_t e = 0; e < ncur; e++) {
+        size_t i = cur[e] >> 1;
+        int d = digits16[i * nwin + w];
+        AFF q = pts[i];
+        if (cur[e] & 1) FE_NEG(&q.y, &q.y);
+        size_t b = (size_t)(d < 0 ? -d : d) - 1;
+        PF(add_aff)(&jbk[b], &jbk[b], &q);
+      }
+      for (size_t b = nb; b-- > 0;) {
+        PF(add)(&sum, &sum, &jbk[b]);
+        PF(add)(&acc, &acc, &sum);
+      }
+      PF(add)(r, r, &acc);
+      continue;
+    }
+    while (ncur) {
+      round++;
+      size_t nnext = 0, m = 0;
+      for (size_t e = 0; e < ncur; e++) {
+        size_t i = cur[e] >> 1;
+        int d = digits16[i * nwin + w];
+        size_t b = (size_t)(d < 0 ? -d : d) - 1;
+        if (stamp[b] == round) { next[nnext++] = cur[e]; continue; }
+        stamp[b] = round;
+        AFF q = pts[i];
+        if (cur[e] & 1) FE_NEG(&q.y, &q.y);
+        if (bk[b].inf) { bk[b] = q; continue; }
+        if (FE_EQ(&bk[b].x, &q.x)) {
+          if (!FE_EQ(&bk[b].y, &q.y) || FE_ISZERO(&q.y)) { bk[b].inf = true; continue; }
+          FE_DBL(&den[m], &q.y);          /* doubling: 2y */
+          kind[m] = 1;
+        } else {
+          FE_SUB(&den[m], &q.x, &bk[b].x);
+          kind[m] = 0;
+        }
+        sb[m] = (uint32_t)b;
+        sq[m] = q;
+        m++;
+      }
+      if (m) {
+        /* batch inversion (Montgomery's trick) */
+        pre[0] = den[0];
+        for (size_t j = 1; j < m; j++) FE_MUL(&pre[j], &pre[j - 1], &den[j]);
+        FE inv, t;
+        FE_INV(&inv, &pre[m - 1]);
+        for (size_t j = m; j-- > 1;) {
+          FE_MUL(&t, &inv, &pre[j - 1]); /* 1/den[j] */
+          FE_MUL(&inv, &inv, &den[j]);
+          den[j] = t;
+        }
+        den[0] = inv;
+        for (size_t j = 0; j < m; j++) {
+          AFF *P = &bk[sb[j]];
+          const AFF *Q = &sq[j];
+          FE lam, x3, y3;
+          if (kind[j]) {
+            FE_SQR(&t, &P->x);
+            FE_DBL(&lam, &t);
+            FE_ADD(&lam, &lam, &t);
+          } else {
+            FE_SUB(&lam, &Q->y, &P->y);
+          }
+          FE_MUL(&lam, &lam, &den[j]);
+          FE_SQR(&x3, &lam);
+          FE_SUB(&x3, &x3, &P->x);
+          FE_SUB(&x3, &x3, &Q->x);
+          FE_SUB(&y3, &P->x, &x3);
+          FE_MUL(&y3, &y3, &lam);
+          FE_SUB(&P->y, &y3, &P->y);
+          P->x = x3;
+        }
+      }
+      uint32_t *tmp = cur;
+      cur = next;
+      next = tmp;
+      ncur = nnext;
+    }
     PT sum, acc;
     PF(set_inf)(&sum);
     PF(set_inf)(&acc);
     for (size_t b = nb; b-- > 0;) {
-      PF(add)(&sum, &sum, &buckets[b]);
+      PF(add_aff)(&sum, &sum, &bk[b]);
       PF(add)(&acc, &acc, &sum);
     }
     PF(add)(r, r, &acc);
   }
-  free(buckets);
-  free(digits16);
+  free(bk); free(digits16); free(pend); free(stamp); free(sb); free(sq); free(den); free(kind);
 }
 
 /* r = k1 a + k2 b (Shamir's trick, 4-bit windows, 4-word scalars). */

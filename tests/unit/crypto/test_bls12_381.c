@@ -345,6 +345,43 @@ static void test_msm(void) {
   }
 }
 
+/* Batch-affine buckets: the same point with the same scalar many times (doublings
+ * inside a bucket) and P, -P pairs (cancellation), n >= 32. */
+static void test_msm_repeats(void) {
+  enum { N = 40 };
+  g1_aff_t p1[N];
+  g2_aff_t p2[N];
+  uint64_t k[N][4];
+  g1_t g, a, r1, s1;
+  g2_t h, b, r2, s2;
+  g1_generator(&g);
+  g2_generator(&h);
+  uint64_t three = 3;
+  g1_mul(&a, &g, &three, 1);
+  g2_mul(&b, &h, &three, 1);
+  for (int i = 0; i < N; i++) {
+    g1_t ai = a;
+    g2_t bi = b;
+    if (i >= 30 && (i & 1)) { g1_neg(&ai, &a); g2_neg(&bi, &b); }
+    g1_to_aff(&p1[i], &ai);
+    g2_to_aff(&p2[i], &bi);
+    k[i][0] = 0x1234567890abcdefULL;
+    k[i][1] = 0x0fedcba987654321ULL;
+    k[i][2] = 0x1111111111111111ULL;
+    k[i][3] = 0x2222222222222222ULL;
+  }
+  g1_msm(&r1, p1, (const uint64_t(*)[4])k, N);
+  g2_msm(&r2, p2, (const uint64_t(*)[4])k, N);
+  /* 30 copies; the last 10 cancel in pairs: 30 k (3G) */
+  uint64_t thirty = 30;
+  g1_mul(&s1, &a, k[0], 4);
+  g1_mul(&s1, &s1, &thirty, 1);
+  g2_mul(&s2, &b, k[0], 4);
+  g2_mul(&s2, &s2, &thirty, 1);
+  CHECK(g1_eq(&r1, &s1));
+  CHECK(g2_eq(&r2, &s2));
+}
+
 /* Map outputs are on the curve and in the subgroup; u = 0 works. */
 static void test_maps(void) {
   fp_t u;
@@ -608,6 +645,7 @@ int main(void) {
   test_groups();
   test_endo_mul();
   test_msm();
+  test_msm_repeats();
   test_maps();
   test_edge_cases();
   test_vectors();
