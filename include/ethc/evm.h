@@ -198,14 +198,23 @@ struct evm_host {
   void (*set_transient_storage)(void *ctx, const ethc_address_t *addr, const u256_t *key, const u256_t *value);
 };
 
-/* Runs `code` for `msg` under fork `rev`. Thread-compatible: one evm_t per thread. */
+/* Runs `code` for `msg` under fork `rev`. Thread-compatible: one evm_t per thread.
+ * Re-entrant through host->call (up to 1025 nested executions, each with its own
+ * lazily created, reused execution state). The code analysis (JUMPDEST bitmap) is
+ * cached by code hash when host->get_code reports the same code for
+ * msg->code_address; init code is analysed per execution. The result's output
+ * (RETURN/REVERT data) is malloc'd: release it with evm_result_release. */
 typedef struct evm evm_t;
 evm_t *evm_create(void);
 void evm_destroy(evm_t *vm);
 evm_result_t evm_execute(evm_t *vm, const evm_host_t *host, void *host_ctx, evm_revision_t rev,
                          const evm_message_t *msg, const uint8_t *code, size_t code_size);
 
-/* Optional EIP-3155 tracing: one JSON line per instruction to `out` (NULL = off). */
+/* Optional EIP-3155 tracing: one JSON line per instruction to `out` (NULL = off),
+ * written before the instruction runs, e.g.
+ * {"pc":0,"op":96,"gas":"0x3e8","gasCost":"0x3","memSize":0,"stack":[],"depth":1,"refund":0,"opName":"PUSH1"}
+ * (gasCost is the instruction's base cost; depth starts at 1). A separate copy of
+ * the dispatch loop does the tracing, so it costs nothing when off. */
 #include <stdio.h>
 void evm_set_tracer(evm_t *vm, FILE *out);
 
