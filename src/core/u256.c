@@ -333,7 +333,7 @@ static void udivrem(uint64_t *q, uint64_t *r, const uint64_t *u, int ulen, const
     p_ = (u128)(x) * (y)[3] + (t)[3] + c_;          (t)[3] = (uint64_t)p_; (t)[4] = (uint64_t)(p_ >> 64); \
   } while (0)
 
-static inline void mul_full(uint64_t t[8], const uint64_t *a, const uint64_t *b) {
+static inline __attribute__((always_inline)) void mul_full(uint64_t t[8], const uint64_t *a, const uint64_t *b) {
   u128 p;
   uint64_t c;
   /* first row writes t[0..4] */
@@ -508,7 +508,8 @@ static _Thread_local barrett_cache_t barrett_cache;
   } while (0)
 
 /* r = x mod m for x < 2^512, m >= 2^192, mu = floor(2^512 / m) (5 words). */
-static inline void barrett_reduce(uint64_t r[4], const uint64_t x[8], const uint64_t m[4], const uint64_t mu[5]) {
+static inline __attribute__((always_inline)) void barrett_reduce(uint64_t r[4], const uint64_t x[8], const uint64_t m[4],
+                                                                 const uint64_t mu[5]) {
   /* q2 = q1 * mu with q1 = floor(x / 2^192) = x[3..7]; q3 = floor(q2 / 2^320) = q2[5..9]. */
   const uint64_t *q1 = x + 3;
   uint64_t q2[10];
@@ -564,35 +565,42 @@ static inline void barrett_reduce(uint64_t r[4], const uint64_t x[8], const uint
 }
 
 void u256_mulmod(u256_t *r, const u256_t *a, const u256_t *b, const u256_t *m) {
-  if (U256_UNLIKELY(u256_is_zero(m))) {
+  const int dlen = num_words(m->w, 4);
+  if (U256_UNLIKELY(dlen == 0)) {
     *r = U256_ZERO;
     return;
   }
   uint64_t p[8];
-  mul_full(p, a->w, b->w);
-  const int dlen = num_words(m->w, 4), ulen = num_words(p, 8);
-  if (ulen < dlen) { /* already reduced: ulen < dlen <= 4 */
-    for (int i = 0; i < 4; i++) r->w[i] = i < ulen ? p[i] : 0;
-    return;
-  }
-  if (dlen == 4 && ulen >= 6 && !is_pow2(m)) {
-    barrett_cache_t *bc = &barrett_cache;
+  barrett_cache_t *bc = &barrett_cache;
+  if (dlen == 4) {
     const bool same = ((bc->m[0] ^ m->w[0]) | (bc->m[1] ^ m->w[1]) | (bc->m[2] ^ m->w[2]) | (bc->m[3] ^ m->w[3])) == 0;
-    if (same && bc->state == 2) {
+    if (same && bc->state == 2) { /* the hot case of curve arithmetic: no word counting */
+      mul_full(p, a->w, b->w);
       barrett_reduce(r->w, p, bc->m, bc->mu);
       return;
     }
-    if (same && bc->state == 1) { /* second use in a row: worth mu = floor((2^512-1)/m) */
+    if (same && bc->state == 1 && !is_pow2(m)) {
+      /* second use in a row: worth computing mu = floor((2^512 - 1) / m), which equals
+       * floor(2^512 / m) as m is no power of two */
       static const uint64_t ones[8] = {UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX,
                                        UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX};
       uint64_t rem[4];
-      udivrem(bc->mu, rem, ones, 8, bc->m, 4); /* m is no power of two: = floor(2^512/m) */
+      udivrem(bc->mu, rem, ones, 8, bc->m, 4);
       bc->state = 2;
+      mul_full(p, a->w, b->w);
       barrett_reduce(r->w, p, bc->m, bc->mu);
       return;
     }
-    for (int i = 0; i < 4; i++) bc->m[i] = m->w[i];
-    bc->state = 1;
+    if (!same) {
+      for (int i = 0; i < 4; i++) bc->m[i] = m->w[i];
+      bc->state = 1;
+    }
+  }
+  mul_full(p, a->w, b->w);
+  const int ulen = num_words(p, 8);
+  if (ulen < dlen) { /* already reduced: ulen < dlen <= 4 */
+    for (int i = 0; i < 4; i++) r->w[i] = i < ulen ? p[i] : 0;
+    return;
   }
   /* The remainder goes straight to r (udivrem reads m before writing r, so r may
    * alias m): a copy through a local measured slower (store-forwarding stalls). */
