@@ -113,7 +113,7 @@ static void mul_by_line(fp12_t *f, const fp2_t l[3], const pair_state_t *s) {
   fp12_mul_line(f, &l[0], &l1, &l2);
 }
 
-#define BATCH 16
+#define BATCH 32
 
 /* Miller loop over at most BATCH pairs (none at infinity), sharing f^2. */
 static void miller_batch(fp12_t *f, pair_state_t *st, size_t m) {

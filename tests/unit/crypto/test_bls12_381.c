@@ -246,11 +246,12 @@ static void test_groups(void) {
   CHECK(!bls_pairing_check(pa, qa, 1));
   g1_to_aff(&pa[1], &g);
   CHECK(!bls_pairing_check(pa, qa, 2));
-  /* more pairs than one Miller-loop batch (16): 10 x e(kG, H) e(-kG, H) */
+  /* more pairs than one Miller-loop batch (32): 20 x e(kG, H) e(-kG, H) */
   {
-    g1_aff_t pm[20];
-    g2_aff_t qm[20];
-    for (int i = 0; i < 10; i++) {
+    enum { NP = 40 };
+    g1_aff_t pm[NP];
+    g2_aff_t qm[NP];
+    for (int i = 0; i < NP / 2; i++) {
       uint64_t ki = (uint64_t)i + 2;
       g1_mul(&p, &g, &ki, 1);
       g1_to_aff(&pm[2 * i], &p);
@@ -259,9 +260,9 @@ static void test_groups(void) {
       g2_to_aff(&qm[2 * i], &h);
       g2_to_aff(&qm[2 * i + 1], &h);
     }
-    CHECK(bls_pairing_check(pm, qm, 20));
-    pm[19] = pm[18];
-    CHECK(!bls_pairing_check(pm, qm, 20));
+    CHECK(bls_pairing_check(pm, qm, NP));
+    pm[NP - 1] = pm[NP - 2];
+    CHECK(!bls_pairing_check(pm, qm, NP));
   }
   /* infinity pairs are neutral */
   pa[1].inf = true;
