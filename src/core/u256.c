@@ -571,14 +571,10 @@ void u256_mulmod(u256_t *r, const u256_t *a, const u256_t *b, const u256_t *m) {
     return;
   }
   uint64_t p[8];
-  barrett_cache_t *bc = &barrett_cache;
+  mul_full(p, a->w, b->w);
   if (dlen == 4) {
+    barrett_cache_t *bc = &barrett_cache;
     const bool same = ((bc->m[0] ^ m->w[0]) | (bc->m[1] ^ m->w[1]) | (bc->m[2] ^ m->w[2]) | (bc->m[3] ^ m->w[3])) == 0;
-    if (same && bc->state == 2) { /* the hot case of curve arithmetic: no word counting */
-      mul_full(p, a->w, b->w);
-      barrett_reduce(r->w, p, bc->m, bc->mu);
-      return;
-    }
     if (same && bc->state == 1 && !is_pow2(m)) {
       /* second use in a row: worth computing mu = floor((2^512 - 1) / m), which equals
        * floor(2^512 / m) as m is no power of two */
@@ -587,7 +583,15 @@ void u256_mulmod(u256_t *r, const u256_t *a, const u256_t *b, const u256_t *m) {
       uint64_t rem[4];
       udivrem(bc->mu, rem, ones, 8, bc->m, 4);
       bc->state = 2;
-      mul_full(p, a->w, b->w);
+    }
+    if (same && bc->state == 2) { /* the hot case of curve arithmetic */
+      if ((p[4] | p[5] | p[6] | p[7]) == 0) { /* e.g. a zero operand: often already reduced */
+        u256_t lo = {{p[0], p[1], p[2], p[3]}};
+        if (u256_lt(&lo, m)) {
+          r->w[0] = p[0], r->w[1] = p[1], r->w[2] = p[2], r->w[3] = p[3];
+          return;
+        }
+      }
       barrett_reduce(r->w, p, bc->m, bc->mu);
       return;
     }
@@ -596,7 +600,6 @@ void u256_mulmod(u256_t *r, const u256_t *a, const u256_t *b, const u256_t *m) {
       bc->state = 1;
     }
   }
-  mul_full(p, a->w, b->w);
   const int ulen = num_words(p, 8);
   if (ulen < dlen) { /* already reduced: ulen < dlen <= 4 */
     for (int i = 0; i < 4; i++) r->w[i] = i < ulen ? p[i] : 0;
