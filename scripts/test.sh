@@ -16,4 +16,6 @@ cmake --build build-asan -j"$JOBS"
 echo "== Release build: unit tests and official vectors"
 ctest --test-dir build -j"$JOBS" --output-on-failure
 echo "== Sanitizer build (ASan + UBSan): unit tests and the quick vector suites"
+# ASan's larger frames need more stack for the 1024-deep call tests than the usual 8 MiB.
+ulimit -s unlimited 2>/dev/null || ulimit -s 1048576 2>/dev/null || true
 ctest --test-dir build-asan -j"$JOBS" --output-on-failure -L 'unit|quick'

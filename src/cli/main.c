@@ -1,5 +1,6 @@
 /* ethc: the program's entry point. Dispatches to the registered subcommands
  * (test, run, bench, ...), each in its own file under src/cli or tests/vectors. */
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,6 +33,24 @@ static int usage(void) {
   return 2;
 }
 
+/* The interpreter recurses once per nested call (up to depth 1024); commands run
+ * on a thread with a stack large enough for that whatever the shell's ulimit (the
+ * memory is reserved, and only committed as it is touched). */
+#define COMMAND_STACK_SIZE ((size_t)1 << 30)
+
+typedef struct {
+  const cli_command_t *cmd;
+  int argc;
+  char **argv;
+  int rc;
+} command_run_t;
+
+static void *run_command(void *arg) {
+  command_run_t *r = arg;
+  r->rc = r->cmd->fn(r->argc, r->argv);
+  return NULL;
+}
+
 int main(int argc, char **argv) {
   if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "help") == 0)
     return usage();
@@ -40,5 +59,14 @@ int main(int argc, char **argv) {
     fprintf(stderr, "ethc: unknown command '%s'\n", argv[1]);
     return usage();
   }
-  return cmd->fn(argc - 1, argv + 1);
+  command_run_t run = {cmd, argc - 1, argv + 1, 0};
+  pthread_attr_t attr;
+  pthread_t thread;
+  if (pthread_attr_init(&attr) == 0 && pthread_attr_setstacksize(&attr, COMMAND_STACK_SIZE) == 0 &&
+      pthread_create(&thread, &attr, run_command, &run) == 0) {
+    pthread_join(thread, NULL);
+  } else {
+    run_command(&run); /* no big stack available: run here */
+  }
+  return run.rc;
 }
