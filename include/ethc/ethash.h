@@ -23,7 +23,7 @@ typedef struct {
   uint64_t recip;
 } ethash_cache_t;
 
-/* Sizes and seed of an epoch. */
+/* Sizes (0 for an epoch out of range) and seed of an epoch. */
 uint64_t ethash_cache_size(int epoch);
 uint64_t ethash_dataset_size(int epoch);
 void ethash_seed(int epoch, uint8_t seed[32]);
@@ -38,6 +38,18 @@ const ethash_cache_t *ethash_cache_get(int epoch);
 /* hashimoto-light: the mix digest and final hash of (header hash, nonce). */
 void ethash_hash(const ethash_cache_t *cache, const uint8_t header_hash[32], uint64_t nonce,
                  uint8_t mix_out[32], uint8_t final_out[32]);
+/* hashimoto-light of n (header hash, nonce) pairs of one epoch, with up to
+ * ethash_set_batch_width() headers interleaved (their dependent cache reads overlap):
+ * the same results as n ethash_hash calls, at a higher throughput. */
+void ethash_hash_batch(const ethash_cache_t *cache, size_t n, const uint8_t (*header_hashes)[32],
+                       const uint64_t *nonces, uint8_t (*mix_out)[32], uint8_t (*final_out)[32]);
+/* Headers interleaved per batch kernel call: 1, 2, 4 or 8 (other values are ignored).
+ * Returns the previous width. Not thread-safe. */
+#define ETHASH_BATCH_DEFAULT 8
+size_t ethash_set_batch_width(size_t width);
+/* The FNV vector code: 0 portable, 1 AVX2, 2 AVX-512F, -1 the best the CPU has (the
+ * default). Returns 0, or -1 when the CPU lacks it. For tests and benchmarks. */
+int ethash_select_impl(int level);
 /* The final hash from a claimed mix digest alone (two keccaks): the cheap pre-check. */
 void ethash_final_from_mix(const uint8_t header_hash[32], uint64_t nonce, const uint8_t mix[32],
                            uint8_t final_out[32]);
@@ -48,5 +60,19 @@ bool ethash_meets_difficulty(const uint8_t final_hash[32], const u256_t *difficu
  * Returns 0 when valid; ETHC_ERR_INVALID when the mix or the target does not match. */
 int ethash_verify(uint64_t block_number, const uint8_t header_hash[32], uint64_t nonce,
                   const uint8_t mix_hash[32], const u256_t *difficulty);
+
+/* One seal of a batch. */
+typedef struct {
+  uint64_t block_number;
+  uint8_t header_hash[32]; /* keccak256 of the header RLP without mix hash and nonce */
+  uint64_t nonce;
+  uint8_t mix_hash[32];
+  u256_t difficulty;
+} ethash_verify_item_t;
+/* Verifies n seals (any epochs; those of one epoch share the kernel, interleaved):
+ * results[i] = 0, ETHC_ERR_INVALID or ETHC_ERR_NOMEM as ethash_verify would return.
+ * Returns 0 when all are valid, ETHC_ERR_NOMEM if any cache could not be built,
+ * otherwise ETHC_ERR_INVALID. */
+int ethash_verify_batch(const ethash_verify_item_t *items, size_t n, int *results);
 
 #endif
