@@ -34,18 +34,6 @@ static double now(void) {
     else printf("%-28s %10.2f us\n", label, _best * 1e6);                    \
   } while (0)
 
-static char *read_file(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
-  if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) { free(buf); buf = NULL; }
-  if (buf) buf[n] = 0;
-  fclose(f);
-  return buf;
-}
 
 /* The point-evaluation input: from $ETHC_SHARED/precompiles/pointEvaluation.json when
  * present (first "Input"), else none. */
@@ -53,7 +41,7 @@ static bool load_pe_input(uint8_t in[192]) {
   const char *dir = getenv("ETHC_SHARED");
   char path[512];
   snprintf(path, sizeof path, "%s/precompiles/pointEvaluation.json", dir ? dir : "../shared");
-  char *txt = read_file(path);
+  char *txt = (char *)bytes_read_file(path, NULL);
   if (!txt) return false;
   char *p = strstr(txt, "\"Input\"");
   bool ok = false;

@@ -30,6 +30,11 @@ int bytes_buf_append(bytes_buf_t *b, const uint8_t *data, size_t len);
 int bytes_buf_push(bytes_buf_t *b, uint8_t byte);
 void bytes_buf_free(bytes_buf_t *b);
 
+/* Reads a whole file into a malloc'd buffer followed by a NUL byte (so text can be
+ * parsed in place; the NUL is not counted in *len). NULL when the file cannot be
+ * read or memory runs out; errno tells why. `len` may be NULL. */
+uint8_t *bytes_read_file(const char *path, size_t *len);
+
 /* Hex decoding. `require_prefix`: "0x" must be present (else it is optional).
  * Odd digit counts and non-hex characters are ETHC_ERR_HEX.
  * hex_decode writes at most out_cap bytes (ETHC_ERR_HEX if more are needed);

@@ -27,17 +27,6 @@ struct chain {
   state_t *head_state;   /* post-state of the head block */
 };
 
-static int read_file(const char *path, bytes_buf_t *out) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return ETHC_ERR_IO;
-  uint8_t chunk[65536];
-  size_t got;
-  int rc = ETHC_OK;
-  while (!rc && (got = fread(chunk, 1, sizeof chunk, f)) > 0) rc = bytes_buf_append(out, chunk, got);
-  if (!rc && ferror(f)) rc = ETHC_ERR_IO;
-  fclose(f);
-  return rc;
-}
 
 /* Header RLP and total difficulty of a stored block. */
 static int load_header(chain_t *c, const ethc_hash_t *hash, chain_header_t *h, u256_t *td) {
@@ -129,9 +118,10 @@ int chain_open(const chain_open_opts_t *o, chain_t **out, char *err, size_t errl
   chain_config_t gconfig;
   int rc;
   if (o->genesis_path) {
-    if ((rc = read_file(o->genesis_path, &given))) {
+    given.data = bytes_read_file(o->genesis_path, &given.len);
+    if (!given.data) {
       snprintf(err, errlen, "cannot read %s", o->genesis_path);
-      return rc;
+      return ETHC_ERR_IO;
     }
     if ((rc = parse_genesis(&given, &gconfig, &gstate, &gheader, err, errlen))) {
       bytes_buf_free(&given);

@@ -145,30 +145,19 @@ int genesis_from_json(const cJSON *doc, chain_config_t *config, state_t *st, cha
 
 int genesis_load_file(const char *path, chain_config_t *config, state_t *st, chain_header_t *h, char *err,
                       size_t errlen) {
-  FILE *f = fopen(path, "rb");
-  if (!f) {
-    snprintf(err, errlen, "cannot open %s", path);
+  size_t len;
+  char *text = (char *)bytes_read_file(path, &len);
+  if (!text) {
+    snprintf(err, errlen, "cannot read %s", path);
     return ETHC_ERR_IO;
   }
-  bytes_buf_t b = {0};
-  uint8_t chunk[65536];
-  size_t got;
-  int rc = ETHC_OK;
-  while (!rc && (got = fread(chunk, 1, sizeof chunk, f)) > 0) rc = bytes_buf_append(&b, chunk, got);
-  bool io_error = ferror(f);
-  fclose(f);
-  if (rc || io_error) {
-    bytes_buf_free(&b);
-    snprintf(err, errlen, "cannot read %s", path);
-    return rc ? rc : ETHC_ERR_IO;
-  }
-  cJSON *doc = cJSON_ParseWithLength((const char *)b.data, b.len);
-  bytes_buf_free(&b);
+  cJSON *doc = cJSON_ParseWithLength(text, len);
+  free(text);
   if (!doc) {
     snprintf(err, errlen, "%s: malformed JSON", path);
     return ETHC_ERR_JSON;
   }
-  rc = genesis_from_json(doc, config, st, h, err, errlen);
+  int rc = genesis_from_json(doc, config, st, h, err, errlen);
   cJSON_Delete(doc);
   return rc;
 }

@@ -53,17 +53,6 @@ static double median_ns(const evm_precompile_t *p, evm_revision_t rev, const uin
   return samples[BATCHES / 2];
 }
 
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  bytes_buf_t b = {0};
-  uint8_t chunk[65536];
-  size_t got;
-  while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) bytes_buf_append(&b, chunk, got);
-  fclose(f);
-  bytes_buf_push(&b, 0);
-  return (char *)b.data;
-}
 
 static int bench_file(const char *path, bool json, double secs) {
   const char *slash = strrchr(path, '/');
@@ -75,7 +64,7 @@ static int bench_file(const char *path, bool json, double secs) {
     fprintf(stderr, "ethc bench precompile: %s: not a benchmarkable precompile vector file\n", path);
     return 1;
   }
-  char *text = slurp(path);
+  char *text = (char *)bytes_read_file(path, NULL);
   cJSON *root = text ? cJSON_Parse(text) : NULL;
   free(text);
   if (!cJSON_IsArray(root)) {

@@ -1,5 +1,6 @@
 /* Growable byte buffers (bytes_buf_t of include/ethc/bytes.h): amortised
  * doubling, overflow-checked sizes, no abort on allocation failure. */
+#include <stdio.h>
 #include "ethc/bytes.h"
 
 #include <stdlib.h>
@@ -45,4 +46,23 @@ void bytes_buf_free(bytes_buf_t *b) {
   free(b->data);
   b->data = NULL;
   b->len = b->cap = 0;
+}
+
+uint8_t *bytes_read_file(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return NULL;
+  bytes_buf_t b = {0};
+  uint8_t chunk[65536];
+  size_t got;
+  int err = 0;
+  while (!err && (got = fread(chunk, 1, sizeof chunk, f)) > 0) err = bytes_buf_append(&b, chunk, got);
+  if (!err && ferror(f)) err = 1;
+  fclose(f);
+  if (!err) err = bytes_buf_push(&b, 0);
+  if (err) {
+    bytes_buf_free(&b);
+    return NULL;
+  }
+  if (len) *len = b.len - 1;
+  return b.data;
 }

@@ -6,23 +6,11 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "ethc/bytes.h"
 #include "ethc/chain.h"
 #include "ethc/error.h"
 #include "ethc/rlp.h"
 
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *b = malloc((size_t)n + 1);
-  if (b && fread(b, 1, (size_t)n, f) != (size_t)n) { free(b); b = NULL; }
-  if (b) b[n] = 0;
-  fclose(f);
-  if (len) *len = (size_t)n;
-  return b;
-}
 
 static chain_t *import_all(const char *dir, const char *datadir, bool fakepow) {
   char genesis[1024], file[1024], err[512];
@@ -32,7 +20,7 @@ static chain_t *import_all(const char *dir, const char *datadir, bool fakepow) {
   chain_t *c = NULL;
   CHECK_MSG(chain_open(&o, &c, err, sizeof err) == 0, "%s", err);
   size_t len, off = 0, used;
-  uint8_t *data = (uint8_t *)slurp(file, &len);
+  uint8_t *data = (uint8_t *)bytes_read_file(file, &len);
   CHECK_MSG(data != NULL, "cannot read %s", file);
   while (c && data && off < len) {
     rlp_item_t item;
@@ -101,13 +89,13 @@ int main(void) {
   snprintf(path, sizeof path, "%s/chains/ethtest", shared);
   c = import_all(path, d2, false);
   snprintf(path, sizeof path, "%s/chains/ethtest/headblock.json", shared);
-  char *hb = slurp(path, NULL);
+  char *hb = (char *)bytes_read_file(path, NULL);
   cJSON *head = hb ? cJSON_Parse(hb) : NULL;
   const cJSON *hash = cJSON_GetObjectItem(head, "hash");
   CHECK(cJSON_IsString(hash));
   if (c && cJSON_IsString(hash)) check_head(c, hash->valuestring);
   snprintf(path, sizeof path, "%s/chains/ethtest/headstate.json", shared);
-  char *hs = slurp(path, NULL);
+  char *hs = (char *)bytes_read_file(path, NULL);
   cJSON *state = hs ? cJSON_Parse(hs) : NULL;
   CHECK(state != NULL);
   if (c && state) check_accounts(c, cJSON_GetObjectItem(state, "accounts"));

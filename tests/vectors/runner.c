@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "ethc/bytes.h"
 
 #ifndef ETHC_SOURCE_DIR
 #define ETHC_SOURCE_DIR "."
@@ -151,31 +152,10 @@ const char *json_str(const cJSON *obj, const char *key) {
 
 /* ---- walking ---- */
 
-static char *read_file(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  size_t cap = 1 << 16, n = 0;
-  char *buf = malloc(cap);
-  size_t got;
-  while (buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
-    n += got;
-    if (n + 1 == cap) {
-      char *nb = realloc(buf, cap *= 2);
-      if (!nb) { free(buf); buf = NULL; }
-      else buf = nb;
-    }
-  }
-  bool err = ferror(f);
-  fclose(f);
-  if (!buf || err) { free(buf); return NULL; }
-  buf[n] = 0;
-  *len = n;
-  return buf;
-}
 
 static void run_one_file(runner_t *r, const char *path) {
   size_t len;
-  char *text = read_file(path, &len);
+  char *text = (char *)bytes_read_file(path, &len);
   if (!text) {
     runner_fail(r, path, "(file)", NULL, "cannot read file: %s", strerror(errno));
     return;

@@ -9,23 +9,11 @@
 #include "ethc/bytes.h"
 #include "ethc/error.h"
 
-static char *slurp(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *s = malloc((size_t)n + 1);
-  if (s && fread(s, 1, (size_t)n, f) != (size_t)n) { free(s); s = NULL; }
-  if (s) s[n] = 0;
-  fclose(f);
-  return s;
-}
 
 static int blocks_checked;
 
 static void check_file(const char *path) {
-  char *text = slurp(path);
+  char *text = (char *)bytes_read_file(path, NULL);
   CHECK_MSG(text != NULL, "cannot read %s", path);
   if (!text) return;
   cJSON *root = cJSON_Parse(text);

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "check.h"
+#include "ethc/bytes.h"
 #include "ethc/block_exec.h"
 #include "ethc/difficulty.h"
 #include "ethc/error.h"
@@ -564,21 +565,6 @@ static void test_decode_classes(void) {
 
 /* ---- the shared test chains, executed in full ---- */
 
-static uint8_t *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  uint8_t *b = n > 0 ? malloc((size_t)n) : NULL;
-  if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-    free(b);
-    b = NULL;
-  }
-  fclose(f);
-  *len = (size_t)n;
-  return b;
-}
 
 typedef struct {
   ethc_hash_t *hashes; /* by number */
@@ -605,7 +591,7 @@ static void run_chain(const char *shared, const char *dir, uint64_t want_blocks)
   }
   snprintf(path, sizeof path, "%s/%s/chain.rlp", shared, dir);
   size_t len, off = 0;
-  uint8_t *data = slurp(path, &len);
+  uint8_t *data = bytes_read_file(path, &len);
   CHECK_MSG(data != NULL, "cannot read %s", path);
   chain_hashes_t hs = {calloc(want_blocks + 2, sizeof(ethc_hash_t)), 1};
   header_hash(&parent, &hs.hashes[0]);

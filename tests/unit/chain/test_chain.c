@@ -4,22 +4,11 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "ethc/bytes.h"
 #include "ethc/chain.h"
 #include "ethc/error.h"
 #include "ethc/rlp.h"
 
-static uint8_t *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  uint8_t *b = malloc((size_t)n + 1);
-  if (b && fread(b, 1, (size_t)n, f) != (size_t)n) { free(b); b = NULL; }
-  fclose(f);
-  *len = (size_t)n;
-  return b;
-}
 
 int main(void) {
   const char *shared = getenv("ETHC_SHARED");
@@ -29,7 +18,7 @@ int main(void) {
   snprintf(chainfile, sizeof chainfile, "%s/rpc-compat/chain.rlp", shared);
   CHECK(mkdtemp(dir) != NULL);
   size_t len;
-  uint8_t *data = slurp(chainfile, &len);
+  uint8_t *data = bytes_read_file(chainfile, &len);
   CHECK(data != NULL);
   if (!data) return check_summary();
 
@@ -88,7 +77,7 @@ int main(void) {
   CHECK(f && chain_export(c, f, 1, UINT64_MAX) == 0);
   if (f) fclose(f);
   size_t elen;
-  uint8_t *exported = slurp(out, &elen);
+  uint8_t *exported = bytes_read_file(out, &elen);
   CHECK(exported && elen == len && memcmp(exported, data, len) == 0);
   free(exported);
   chain_close(c);

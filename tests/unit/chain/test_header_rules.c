@@ -5,23 +5,12 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "ethc/bytes.h"
 #include "ethc/block.h"
 #include "ethc/consensus.h"
 #include "ethc/genesis.h"
 #include "ethc/rlp.h"
 
-static uint8_t *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  uint8_t *b = malloc((size_t)n);
-  if (b && fread(b, 1, (size_t)n, f) != (size_t)n) { free(b); b = NULL; }
-  fclose(f);
-  *len = (size_t)n;
-  return b;
-}
 
 static void tamper_checks(const chain_config_t *c, const chain_header_t *h, const chain_header_t *parent, bool pos) {
   chain_header_t x = *h;
@@ -76,7 +65,7 @@ static void check_chain(const char *shared, const char *dir, uint64_t want_block
   state_free(st);
   snprintf(path, sizeof path, "%s/%s/chain.rlp", shared, dir);
   size_t len, off = 0;
-  uint8_t *data = slurp(path, &len);
+  uint8_t *data = bytes_read_file(path, &len);
   CHECK_MSG(data != NULL, "cannot read %s", path);
   if (!data) return;
   u256_t td = parent.difficulty;

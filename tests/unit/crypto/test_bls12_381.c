@@ -13,18 +13,6 @@
 #include "ethc/error.h"
 #include "ethc/kzg.h"
 
-static char *read_file(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
-  if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) { free(buf); buf = NULL; }
-  if (buf) buf[n] = 0;
-  fclose(f);
-  return buf;
-}
 
 static const char *shared_dir(void) {
   static char path[512];
@@ -54,7 +42,7 @@ static void run_file(const char *name, op_fn op, gas_fn gas, size_t outlen, bool
   if (!dir) { fprintf(stderr, "skip %s: shared dir not found\n", name); return; }
   char path[600];
   snprintf(path, sizeof path, "%s/precompiles/%s", dir, name);
-  char *txt = read_file(path);
+  char *txt = (char *)bytes_read_file(path, NULL);
   CHECK_MSG(txt != NULL, "cannot read %s", path);
   if (!txt) return;
   cJSON *root = cJSON_Parse(txt);
@@ -513,7 +501,7 @@ static void test_kzg(void) {
   if (!dir) return;
   char path[600];
   snprintf(path, sizeof path, "%s/precompiles/pointEvaluation.json", dir);
-  char *txt = read_file(path);
+  char *txt = (char *)bytes_read_file(path, NULL);
   if (!txt) return;
   cJSON *root = cJSON_Parse(txt);
   free(txt);

@@ -412,26 +412,13 @@ static void test_garbage(void) {
   free(big);
 }
 
-static char *read_file(const char *path) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = malloc((size_t)n + 1);
-  if (!buf) { fclose(f); return NULL; }
-  size_t got = fread(buf, 1, (size_t)n, f);
-  buf[got] = 0;
-  fclose(f);
-  return buf;
-}
 
 /* kind: 0 add (128 bytes), 1 mul (96), 2 pairing */
 static void test_vectors(const char *file, int kind) {
   const char *dir = getenv("ETHC_SHARED");
   char path[512];
   snprintf(path, sizeof path, "%s/precompiles/%s", dir ? dir : "/work/shared", file);
-  char *text = read_file(path);
+  char *text = (char *)bytes_read_file(path, NULL);
   if (!text) {
     fprintf(stderr, "skip: %s not found\n", path);
     return;
