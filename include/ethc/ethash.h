@@ -43,9 +43,9 @@ void ethash_hash(const ethash_cache_t *cache, const uint8_t header_hash[32], uin
  * the same results as n ethash_hash calls, at a higher throughput. */
 void ethash_hash_batch(const ethash_cache_t *cache, size_t n, const uint8_t (*header_hashes)[32],
                        const uint64_t *nonces, uint8_t (*mix_out)[32], uint8_t (*final_out)[32]);
-/* Headers interleaved per batch kernel call: 1, 2, 4 or 8 (other values are ignored).
+/* Headers interleaved per batch kernel call: 1, 2, 4, 8 or 16 (others are ignored).
  * Returns the previous width. Not thread-safe. */
-#define ETHASH_BATCH_DEFAULT 8
+#define ETHASH_BATCH_DEFAULT 16
 size_t ethash_set_batch_width(size_t width);
 /* The FNV vector code: 0 portable, 1 AVX2, 2 AVX-512F, -1 the best the CPU has (the
  * default). Returns 0, or -1 when the CPU lacks it. For tests and benchmarks. */

@@ -70,7 +70,7 @@ static void *alloc_items(size_t size) {
   size_t rounded = (size + huge - 1) & ~(huge - 1);
   void *p = NULL;
   if (posix_memalign(&p, huge, rounded) != 0) return NULL;
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
+#if defined(__linux__) && defined(MADV_HUGEPAGE) && !defined(ETHASH_NO_THP)
   (void)madvise(p, rounded, MADV_HUGEPAGE);
 #endif
   return p;
@@ -119,7 +119,7 @@ void ethash_cache_free(ethash_cache_t *cache) {
 
 /* ---- hashimoto-light, several independent chains interleaved ----
  * A dataset item is a serial chain of 256 dependent cache reads. The kernel runs M
- * chains (the two items of a page of each of H = M/2 headers) in lock step: after a
+ * chains (the two items of a page of each of H = M/2 headers, H = 1 to 16) in lock step: after a
  * chain's FNV step its next parent index is known and its line is prefetched at once,
  * so up to M misses are in flight while the other chains compute. The 16-word FNV
  * is written with vector extensions and compiled for SSE2, AVX2 and AVX-512F; the
@@ -130,8 +130,8 @@ static ALWAYS_INLINE void items_kernel(const ethash_cache_t *c, const int M, con
   const uint32_t *base = c->items;
   const uint32_t n = (uint32_t)c->num_items;
   const uint64_t recip = c->recip;
-  v16_t a[16];
-  uint32_t par[16];
+  v16_t a[32];
+  uint32_t par[32];
   for (int ch = 0; ch < M; ch++) {
     par[ch] = mod_by_recip(idx[ch], n, recip);
     __builtin_prefetch(base + (size_t)par[ch] * HASH_WORDS);
@@ -147,11 +147,17 @@ static ALWAYS_INLINE void items_kernel(const ethash_cache_t *c, const int M, con
 #pragma GCC unroll 16
     for (uint32_t w = 0; w < HASH_WORDS; w++) {
       for (int ch = 0; ch < M; ch++) {
+        const uint32_t *line = base + (size_t)par[ch] * HASH_WORDS;
         v16_t q;
-        memcpy(&q, base + (size_t)par[ch] * HASH_WORDS, 64);
+        uint32_t qw;
+        memcpy(&q, line, 64);
+        memcpy(&qw, line + ((w + 1) & 15), 4);
+        /* the word that picks the parent of step j + 1, computed in scalar registers
+         * straight from the loaded line (the dependent path skips the vector unit);
+         * after the last step this is one spare, harmless prefetch */
+        uint32_t word = fnv(a[ch][(w + 1) & 15], qw);
         a[ch] = (a[ch] * FNV_PRIME) ^ q;
-        /* the parent of step j + 1 (one spare, harmless read after the last step) */
-        par[ch] = mod_by_recip(fnv(idx[ch] ^ (jb + w + 1), a[ch][(w + 1) & 15]), n, recip);
+        par[ch] = mod_by_recip(fnv(idx[ch] ^ (jb + w + 1), word), n, recip);
         __builtin_prefetch(base + (size_t)par[ch] * HASH_WORDS);
       }
     }
@@ -163,8 +169,8 @@ static ALWAYS_INLINE void items_kernel(const ethash_cache_t *c, const int M, con
  * mix on return. */
 static ALWAYS_INLINE void hashimoto_core(const ethash_cache_t *c, const int H, const uint8_t (*s)[64],
                                          uint32_t (*mix_out)[MIX_WORDS]) {
-  v16_t mix[8][2];
-  uint32_t s0[8];
+  v16_t mix[16][2];
+  uint32_t s0[16];
   const uint32_t pages = (uint32_t)(c->full_items / 2);
   for (int h = 0; h < H; h++) {
     memcpy(&mix[h][0], s[h], 64);
@@ -172,14 +178,14 @@ static ALWAYS_INLINE void hashimoto_core(const ethash_cache_t *c, const int H, c
     s0[h] = mix[h][0][0];
   }
   for (uint32_t i = 0; i < ACCESSES; i++) {
-    uint32_t idx[16];
+    uint32_t idx[32];
     for (int h = 0; h < H; h++) {
       uint32_t word = (i & 16) ? mix[h][1][i & 15] : mix[h][0][i & 15];
       uint32_t p = fnv(i ^ s0[h], word) % pages;
       idx[2 * h] = 2 * p;
       idx[2 * h + 1] = 2 * p + 1;
     }
-    v16_t page[16];
+    v16_t page[32];
     items_kernel(c, 2 * H, idx, page);
     for (int h = 0; h < H; h++) {
       mix[h][0] = (mix[h][0] * FNV_PRIME) ^ page[2 * h];
@@ -200,8 +206,11 @@ typedef void (*hashimoto_fn)(const ethash_cache_t *c, const uint8_t (*s)[64], ui
                                           uint32_t (*m)[MIX_WORDS]) { hashimoto_core(c, 4, s, m); } \
   attr static void hashimoto_##suffix##_8(const ethash_cache_t *c, const uint8_t (*s)[64],       \
                                           uint32_t (*m)[MIX_WORDS]) { hashimoto_core(c, 8, s, m); } \
-  static const hashimoto_fn hashimoto_##suffix[4] = {hashimoto_##suffix##_1, hashimoto_##suffix##_2, \
-                                                     hashimoto_##suffix##_4, hashimoto_##suffix##_8};
+  attr static void hashimoto_##suffix##_16(const ethash_cache_t *c, const uint8_t (*s)[64],      \
+                                          uint32_t (*m)[MIX_WORDS]) { hashimoto_core(c, 16, s, m); } \
+  static const hashimoto_fn hashimoto_##suffix[5] = {hashimoto_##suffix##_1, hashimoto_##suffix##_2, \
+                                                     hashimoto_##suffix##_4, hashimoto_##suffix##_8, \
+                                                     hashimoto_##suffix##_16};
 
 HASHIMOTO_VARIANT(generic, )
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -264,7 +273,7 @@ static size_t batch_width = ETHASH_BATCH_DEFAULT;
 
 size_t ethash_set_batch_width(size_t width) {
   size_t old = batch_width;
-  if (width == 1 || width == 2 || width == 4 || width == 8) batch_width = width;
+  if (width == 1 || width == 2 || width == 4 || width == 8 || width == 16) batch_width = width;
   return old;
 }
 
@@ -275,10 +284,10 @@ void ethash_hash_batch(const ethash_cache_t *cache, size_t n, const uint8_t (*he
     size_t k = n < batch_width ? n : batch_width;
     /* the next instantiated width; spare lanes repeat the last header (they run in
      * parallel with the others, so they cost little) */
-    int slot = k <= 1 ? 0 : k <= 2 ? 1 : k <= 4 ? 2 : 3;
+    int slot = k <= 1 ? 0 : k <= 2 ? 1 : k <= 4 ? 2 : k <= 8 ? 3 : 4;
     size_t lanes = (size_t)1 << slot;
-    uint8_t s[8][64];
-    uint32_t mix[8][MIX_WORDS];
+    uint8_t s[16][64];
+    uint32_t mix[16][MIX_WORDS];
     for (size_t h = 0; h < lanes; h++) {
       size_t src = h < k ? h : k - 1;
       if (h < k) seed_hash(header_hashes[src], nonces[src], s[h]);
@@ -366,7 +375,7 @@ int ethash_verify(uint64_t block_number, const uint8_t header_hash[32], uint64_t
 int ethash_verify_batch(const ethash_verify_item_t *items, size_t n, int *results) {
   if (n > 0 && (!items || !results)) return ETHC_ERR_INVALID;
   /* cheap pre-check of every seal; survivors are gathered per epoch */
-  enum { CHUNK = 8, PENDING = -1 }; /* PENDING: passed the pre-check, awaits the kernel */
+  enum { CHUNK = 16, PENDING = -1 }; /* PENDING: passed the pre-check, awaits the kernel */
   int status = ETHC_OK;
   for (size_t i = 0; i < n; i++) {
     uint8_t final[32];

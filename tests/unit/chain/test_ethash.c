@@ -74,7 +74,7 @@ static void test_vectors(const ethash_cache_t *cache) {
 /* ethash_hash_batch of n inputs (the two vectors and derived ones) equals n single
  * hashes, at every batch width and every SIMD level this CPU has. */
 static void test_batch_equals_single(const ethash_cache_t *cache) {
-  enum { N = 11 };
+  enum { N = 19 };
   uint8_t hh[N][32], mix1[N][32], fin1[N][32], mix[N][32], fin[N][32];
   uint64_t nonce[N];
   for (int i = 0; i < N; i++) {
@@ -86,8 +86,8 @@ static void test_batch_equals_single(const ethash_cache_t *cache) {
   uint8_t want[32];
   hex32(vec[1].mix, want);
   CHECK_MEM(mix1[1], want, 32);
-  const size_t widths[] = {1, 2, 4, 8, 3 /* ignored: stays 8 */};
-  const size_t counts[] = {1, 2, 3, 5, 8, 9, N};
+  const size_t widths[] = {1, 2, 4, 8, 16, 3 /* ignored: stays 16 */};
+  const size_t counts[] = {1, 2, 3, 5, 8, 9, 16, 17, N};
   int levels = 0;
   for (int level = 0; level <= 2; level++) {
     if (ethash_select_impl(level) != 0) continue;
@@ -106,7 +106,7 @@ static void test_batch_equals_single(const ethash_cache_t *cache) {
   }
   CHECK(levels >= 1);
   CHECK(ethash_select_impl(-1) == 0);
-  CHECK(ethash_set_batch_width(ETHASH_BATCH_DEFAULT) == 8);
+  CHECK(ethash_set_batch_width(ETHASH_BATCH_DEFAULT) == 16);
   CHECK(ethash_select_impl(99) == -1);
   ethash_hash_batch(cache, 0, NULL, NULL, NULL, NULL); /* nothing to do */
 }
