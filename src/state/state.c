@@ -804,6 +804,19 @@ static void drop_acct(acct_t *x) {
   x->storage_root = STATE_EMPTY_ROOT;
 }
 
+/* After 2^32 transactions the generation counter wraps: forget every stored
+ * generation so that none can alias a future one. */
+static void reset_gens(state_t *s) {
+  for (size_t i = 0; i < s->cap; i++) {
+    acct_t *x = s->accts[i];
+    if (!x) continue;
+    x->warm_gen = x->dirty_gen = 0;
+    if (x->storage)
+      for (size_t j = 0; j < x->storage->cap; j++) x->storage->slots[j].orig_gen = 0;
+  }
+  s->gen = 1;
+}
+
 void state_commit(state_t *s, bool clear_empty) {
   for (size_t i = 0; i < s->jlen; i++) journal_release(s, &s->journal[i]);
   s->jlen = 0;
@@ -818,7 +831,7 @@ void state_commit(state_t *s, bool clear_empty) {
   pairmap_clear(&s->warm_slots);
   for (size_t i = 0; i < s->nlogs; i++) free(s->logs[i].data);
   s->nlogs = 0;
-  if (++s->gen == 0) s->gen = 1; /* (wraps after 4 billion transactions; stale gens may then alias) */
+  if (++s->gen == 0) reset_gens(s);
 }
 
 /* ---- clone ---- */
