@@ -195,6 +195,84 @@ static void test_create(evm_t *vm) {
   state_free(st);
 }
 
+
+static void test_host(evm_t *vm) {
+  state_t *st = state_new();
+  chain_block_env_t env = make_env();
+  ethc_address_t a = addr("0x1000000000000000000000000000000000000001");
+  ethc_address_t b = addr("0x2000000000000000000000000000000000000002");
+  u256_t k1 = u256_from_u64(1), k2 = u256_from_u64(2), x = u256_from_u64(7), y = u256_from_u64(9),
+         z = U256_ZERO, v;
+  uint8_t code[] = {0x00};
+  state_set_code(st, &a, code, 1);
+  state_set_storage(st, &a, &k1, &x, NULL, NULL);
+  u256_t hundred = u256_from_u64(100);
+  state_set_balance(st, &a, &hundred);
+  state_commit(st, true);
+
+  chain_host_t h;
+  chain_host_init(&h, st, vm, EVM_CANCUN, &env);
+  const evm_host_t *hi = &h.iface;
+  /* EIP-2200 statuses (original -> current -> new). */
+  CHECK(hi->set_storage(&h, &a, &k1, &x) == EVM_STORAGE_ASSIGNED);         /* X -> X -> X */
+  CHECK(hi->set_storage(&h, &a, &k1, &y) == EVM_STORAGE_MODIFIED);         /* X -> X -> Y */
+  CHECK(hi->set_storage(&h, &a, &k1, &x) == EVM_STORAGE_MODIFIED_RESTORED); /* X -> Y -> X */
+  CHECK(hi->set_storage(&h, &a, &k1, &z) == EVM_STORAGE_DELETED);          /* X -> X -> 0 */
+  CHECK(hi->set_storage(&h, &a, &k1, &y) == EVM_STORAGE_DELETED_ADDED);    /* X -> 0 -> Y */
+  CHECK(hi->set_storage(&h, &a, &k1, &z) == EVM_STORAGE_MODIFIED_DELETED); /* X -> Y -> 0 */
+  CHECK(hi->set_storage(&h, &a, &k1, &x) == EVM_STORAGE_DELETED_RESTORED); /* X -> 0 -> X */
+  CHECK(hi->set_storage(&h, &a, &k2, &x) == EVM_STORAGE_ADDED);            /* 0 -> 0 -> X */
+  CHECK(hi->set_storage(&h, &a, &k2, &y) == EVM_STORAGE_ASSIGNED);         /* 0 -> X -> Y */
+  CHECK(hi->set_storage(&h, &a, &k2, &z) == EVM_STORAGE_ADDED_DELETED);    /* 0 -> Y -> 0 */
+  /* Warm sets. */
+  CHECK(hi->access_account(&h, &b) == EVM_ACCESS_COLD);
+  CHECK(hi->access_account(&h, &b) == EVM_ACCESS_WARM);
+  CHECK(hi->access_storage(&h, &a, &k1) == EVM_ACCESS_COLD);
+  CHECK(hi->access_storage(&h, &a, &k1) == EVM_ACCESS_WARM);
+  /* Existence per EIP-161 and code hashes. */
+  CHECK(hi->account_exists(&h, &a) && !hi->account_exists(&h, &b));
+  ethc_hash_t ch;
+  hi->get_code_hash(&h, &b, &ch);
+  static const ethc_hash_t zh;
+  CHECK(ethc_hash_eq(&ch, &zh));
+  /* Block hashes only inside the 256-block window (and none without a callback). */
+  hi->get_block_hash(&h, 0, &ch);
+  CHECK(ethc_hash_eq(&ch, &zh));
+  /* EIP-6780: a pre-existing contract keeps existing, its balance moves. */
+  CHECK(!hi->selfdestruct(&h, &a, &b));
+  hi->get_balance(&h, &b, &v);
+  CHECK(v.w[0] == 100);
+  hi->get_balance(&h, &a, &v);
+  CHECK(u256_is_zero(&v));
+  state_commit(st, true);
+  CHECK(state_exists(st, &a) && state_get_code_size(st, &a) == 1);
+  /* Before Cancun it is deleted at the end of the transaction. */
+  chain_host_init(&h, st, vm, EVM_SHANGHAI, &env);
+  CHECK(hi->selfdestruct(&h, &a, &b));
+  CHECK(!hi->selfdestruct(&h, &a, &b));
+  state_commit(st, true);
+  CHECK(!state_exists(st, &a));
+  /* A nested call to an empty account with value moves it; depth over 1024 fails. */
+  evm_message_t m;
+  memset(&m, 0, sizeof m);
+  m.kind = EVM_CALL;
+  m.depth = 1;
+  m.gas = 1000;
+  m.sender = b;
+  m.recipient = m.code_address = a;
+  m.value = u256_from_u64(40);
+  evm_result_t r = chain_host_call(&h, &m);
+  CHECK(r.status == EVM_SUCCESS && r.gas_left == 1000);
+  evm_result_release(&r);
+  state_get_balance(st, &a, &v);
+  CHECK(v.w[0] == 40);
+  m.depth = 1025;
+  r = chain_host_call(&h, &m);
+  CHECK(r.status != EVM_SUCCESS && r.gas_left == 1000);
+  evm_result_release(&r);
+  state_free(st);
+}
+
 int main(void) {
   evm_t *vm = evm_create();
   CHECK(vm != NULL);
@@ -203,6 +281,7 @@ int main(void) {
   if (vm) {
     test_transfer(vm);
     test_create(vm);
+    test_host(vm);
     evm_destroy(vm);
   }
   return check_summary();
