@@ -427,6 +427,15 @@ static void run_case(runner_t *r, const char *path, const char *name, const char
   }
 
   char a[67], b[67];
+  if (r->trace) {
+    /* EIP-3155 summary line after the instruction trace. */
+    hexs(&root, a);
+    fprintf(stderr, "{\"stateRoot\":\"%s\",\"output\":\"0x", a);
+    for (size_t i = 0; i < res.output_size; i++) fprintf(stderr, "%02x", res.output[i]);
+    fprintf(stderr, "\",\"gasUsed\":\"0x%llx\",\"pass\":%s,\"fork\":\"%s\"%s%s%s}\n",
+            (unsigned long long)res.gas_used, ethc_hash_eq(&root, &want_root) ? "true" : "false", fork,
+            rc ? ",\"error\":\"" : "", rc ? (res.reason ? res.reason : "invalid transaction") : "", rc ? "\"" : "");
+  }
   if (expect && rc == 0) {
     runner_fail(r, path, name, fork, "expected exception %s, but the transaction was valid (status %s, gas %llu)",
                 expect, evm_status_name(res.status), (unsigned long long)res.gas_used);
