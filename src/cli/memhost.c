@@ -458,6 +458,8 @@ static evm_result_t do_create(memhost_t *h, const evm_message_t *msg) {
   evm_message_t m = *msg;
   m.recipient = addr;
   m.code_address = addr;
+  m.input = NULL; /* init code runs with empty call data */
+  m.input_size = 0;
   evm_result_t r = evm_execute(h->vm, &iface, h, h->rev, &m, msg->input, msg->input_size);
   if (r.status == EVM_SUCCESS) {
     size_t n = r.output_size;

@@ -421,6 +421,19 @@ static void test_create(void) {
     u256_to_be(&w, got);
     CHECK_MEM(got + 12, h2 + 12, 20);
   }
+  /* init code sees empty call data: CALLDATASIZE in the constructor is 0 (init code
+   * 36 60 00 53 60 01 60 00 f3 stores CALLDATASIZE as the 1-byte runtime code) */
+  r = exec(EVM_CANCUN, "68" "3660005360016000f3" "600052" "6009" "6017" "6000f0" "60005260206000f3", 1000000);
+  {
+    u256_t w = out_word(&r);
+    uint8_t be2[32];
+    u256_to_be(&w, be2);
+    ethc_address_t a2;
+    memcpy(a2.bytes, be2 + 12, 20);
+    const uint8_t *c2 = NULL;
+    size_t n2 = 0;
+    CHECK(memhost_get_account(host, &a2, NULL, NULL, &c2, &n2) && n2 == 1 && c2[0] == 0);
+  }
   /* deposited code starting with 0xEF is rejected from London (EIP-3541): MSTORE8 0xef */
   const char *ef_creator = "69" "60ef60005360016000f3" "600052" "600a6016" "6000f0" "60005260206000f3";
   r = exec(EVM_LONDON, ef_creator, 1000000);
