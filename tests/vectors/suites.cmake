@@ -17,6 +17,14 @@ if(EXISTS ${ETHC_SHARED_DIR}/precompiles)
   ethc_vector_test(precompile "vectors" precompile ${ETHC_SHARED_DIR}/precompiles)
 endif()
 ethc_vector_test(block "vectors" block ${T}/BlockchainTests)
+# GeneralStateTests: one ctest per fork group so that ctest -j runs them in parallel.
+file(GLOB state_groups LIST_DIRECTORIES true ${T}/GeneralStateTests/*)
+foreach(group ${state_groups})
+  if(IS_DIRECTORY ${group})
+    get_filename_component(gname ${group} NAME)
+    ethc_vector_test(state.${gname} "vectors;state" state ${group})
+  endif()
+endforeach()
 
 # Execution-spec-tests (Prague, Osaka): state tests as they are; the blockchain
 # tests ship packed, so a fixture unpacks them into the build tree first.
