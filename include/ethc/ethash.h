@@ -69,7 +69,10 @@ typedef struct {
   uint8_t mix_hash[32];
   u256_t difficulty;
 } ethash_verify_item_t;
-/* Verifies n seals (any epochs; those of one epoch share the kernel, interleaved):
+/* Verifies n seals (any epochs; those of one epoch share the kernel, interleaved).
+ * The results are also remembered (the last 1024 or so), so that ethash_verify of
+ * a seal verified in a batch returns at once: verify a segment of headers ahead
+ * with one batch, then validate them one by one.
  * results[i] = 0, ETHC_ERR_INVALID or ETHC_ERR_NOMEM as ethash_verify would return.
  * Returns 0 when all are valid, ETHC_ERR_NOMEM if any cache could not be built,
  * otherwise ETHC_ERR_INVALID. */

@@ -15,6 +15,7 @@
 #include "ethc/chain_config.h"
 #include "ethc/consensus.h"
 #include "ethc/error.h"
+#include "ethc/ethash.h"
 #include "ethc/evm.h"
 #include "ethc/header.h"
 #include "ethc/state.h"
@@ -310,6 +311,46 @@ done:
 
 /* ---- one test ---- */
 
+/* Adds the Ethash seal of a header to a batch. */
+static void add_seal(ethash_verify_item_t *items, size_t *n, size_t cap, const chain_header_t *h) {
+  if (*n == cap) return;
+  ethash_verify_item_t *it = &items[*n];
+  ethc_hash_t seal;
+  if (header_seal_hash(h, &seal) != 0) return;
+  it->block_number = h->number;
+  memcpy(it->header_hash, seal.bytes, 32);
+  it->nonce = header_nonce_u64(h);
+  memcpy(it->mix_hash, h->mix_hash.bytes, 32);
+  it->difficulty = h->difficulty;
+  (*n)++;
+}
+
+/* Verifies the seals of every block (and ommer) of a test in one interleaved batch
+ * (ethash_verify_batch); header validation then finds the results remembered. */
+static void verify_seals_ahead(const cJSON *blocks) {
+  enum { MAX_SEALS = 512 };
+  ethash_verify_item_t *items = malloc(MAX_SEALS * sizeof *items);
+  int *results = malloc(MAX_SEALS * sizeof *results);
+  size_t n = 0;
+  const cJSON *blk;
+  cJSON_ArrayForEach(blk, blocks) {
+    const char *hex = json_str(blk, "rlp");
+    uint8_t *rlp = NULL;
+    size_t len;
+    chain_block_t b;
+    if (!items || !results || !hex || hex_decode_alloc(hex, true, &rlp, &len) != 0) continue;
+    if (block_decode(rlp, len, &b) == 0) {
+      add_seal(items, &n, MAX_SEALS, &b.header);
+      for (size_t k = 0; k < b.ommer_count; k++) add_seal(items, &n, MAX_SEALS, &b.ommers[k]);
+      block_free(&b);
+    }
+    free(rlp);
+  }
+  if (n) ethash_verify_batch(items, n, results);
+  free(items);
+  free(results);
+}
+
 static evm_t *the_vm;
 
 /* The expected exception of a block for `network`, "" when it must be rejected
@@ -421,6 +462,8 @@ static void run_test(runner_t *r, const char *path, const char *name, const cJSO
   }
   t.head = g;
   g = NULL;
+
+  if (t.check_seal) verify_seals_ahead(json_get(test, "blocks"));
 
   /* blocks */
   size_t i = 0;
