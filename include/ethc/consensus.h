@@ -42,6 +42,7 @@ typedef enum {
   BLOCK_ERR_STATE_ROOT,
   BLOCK_ERR_REQUESTS_HASH,
   BLOCK_ERR_BLOCK_SIZE,        /* EIP-7934 */
+  BLOCK_ERR_DAO_EXTRA_DATA,    /* EIP-779: the ten blocks from the DAO fork carry "dao-hard-fork" */
   BLOCK_ERR__COUNT
 } block_error_t;
 

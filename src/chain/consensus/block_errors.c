@@ -25,6 +25,7 @@ static const struct {
    * (GasLimitIsZero), the legacy tests TooMuchGasUsed. */
   [BLOCK_ERR_GAS_USED_OVER_LIMIT] = {"gas used above the gas limit",
                                      "TooMuchGasUsed BlockException.GAS_USED_OVERFLOW BlockException.INVALID_GASLIMIT"},
+  [BLOCK_ERR_DAO_EXTRA_DATA] = {"DAO fork block without the \"dao-hard-fork\" extra data", "BlockException.EXTRA_DATA_INVALID_DAO"},
   [BLOCK_ERR_EXTRA_DATA] = {"extra data too long", "ExtraDataTooBig BlockException.EXTRA_DATA_TOO_BIG"},
   [BLOCK_ERR_DIFFICULTY] = {"wrong difficulty", "InvalidDifficulty BlockException.INVALID_DIFFICULTY"},
   [BLOCK_ERR_POW] = {"invalid proof of work", "InvalidBlockNonce BlockException.INVALID_BLOCK_NONCE "

@@ -17,6 +17,15 @@
 #define GAS_PER_BLOB 131072ULL
 #define BLOB_BASE_COST 8192ULL /* EIP-7918 */
 
+/* EIP-779: a chain that supports the DAO fork marks its first ten blocks. */
+#define DAO_EXTRA "dao-hard-fork"
+#define DAO_EXTRA_RANGE 10
+
+static bool dao_extra_data_required(const chain_config_t *c, uint64_t number) {
+  uint64_t dao = c->activation[FORK_DAO];
+  return c->dao_fork_support && dao != CHAIN_NEVER && number >= dao && number - dao < DAO_EXTRA_RANGE;
+}
+
 static bool is_london_block(const chain_config_t *c, const chain_header_t *h) {
   return c->activation[FORK_LONDON] == h->number;
 }
@@ -92,6 +101,9 @@ block_error_t header_validate(const chain_config_t *c, const chain_header_t *h, 
   if (h->gas_used > h->gas_limit) return BLOCK_ERR_GAS_USED_OVER_LIMIT;
   if (!gas_limit_ok(c, h, parent)) return BLOCK_ERR_GAS_LIMIT;
   if (h->extra_len > MAX_EXTRA_DATA) return BLOCK_ERR_EXTRA_DATA;
+  if (dao_extra_data_required(c, h->number) &&
+      (h->extra_len != sizeof DAO_EXTRA - 1 || memcmp(h->extra, DAO_EXTRA, sizeof DAO_EXTRA - 1) != 0))
+    return BLOCK_ERR_DAO_EXTRA_DATA;
 
   uint64_t n = h->number, t = h->timestamp;
   bool london = chain_fork_active(c, FORK_LONDON, n, t), shanghai = chain_fork_active(c, FORK_SHANGHAI, n, t);

@@ -4,6 +4,7 @@
 
 #include "check.h"
 #include "ethc/chain_config.h"
+#include "ethc/consensus.h"
 #include "ethc/error.h"
 
 static void test_mainnet(void) {
@@ -85,7 +86,30 @@ static void test_geth_json(void) {
   cJSON_Delete(j);
 }
 
+/* EIP-779: mainnet blocks 1,920,000..1,920,009 must carry "dao-hard-fork". */
+static void test_dao_extra_data(void) {
+  const chain_config_t *m = chain_config_builtin("mainnet");
+  chain_header_t parent = {0}, h;
+  parent.number = 1919999;
+  parent.gas_limit = 4712388;
+  parent.timestamp = 1469020839;
+  parent.difficulty = u256_from_u64(62413376722602ULL);
+  parent.ommers_hash = HEADER_EMPTY_OMMERS_HASH;
+  h = parent;
+  h.number = 1920000;
+  h.timestamp = parent.timestamp + 20;
+  difficulty_rules_t rules = chain_config_difficulty_rules(m, h.number);
+  difficulty_input_t in = {h.number, h.timestamp, parent.timestamp, parent.difficulty, false};
+  difficulty_calc(&h.difficulty, &rules, &in);
+  CHECK(header_validate(m, &h, &parent, false, false) == BLOCK_ERR_DAO_EXTRA_DATA);
+  memcpy(h.extra, "dao-hard-fork", 13);
+  h.extra_len = 13;
+  CHECK(header_validate(m, &h, &parent, false, false) == BLOCK_VALID);
+  CHECK(block_error_matches(BLOCK_ERR_DAO_EXTRA_DATA, "BlockException.EXTRA_DATA_INVALID_DAO"));
+}
+
 int main(void) {
+  test_dao_extra_data();
   test_mainnet();
   test_geth_json();
   return check_summary();
