@@ -140,17 +140,4 @@ int state_foreach_account(state_t *s, state_account_fn fn, void *ctx);
 typedef int (*state_slot_fn)(void *ctx, const u256_t *key, const u256_t *value);
 int state_foreach_slot(state_t *s, const ethc_address_t *a, state_slot_fn fn, void *ctx);
 
-/* ---- trie root of sorted pairs (used by the state root; exposed for tests) ---- */
-
-/* One (32-byte key, value) pair; keys must be distinct. */
-typedef struct {
-  uint8_t key[32];
-  const uint8_t *value;
-  size_t value_len;
-} state_trie_pair_t;
-
-/* Root of the Merkle Patricia trie holding `pairs` (sorted here in place by key).
- * Returns 0 or ETHC_ERR_NOMEM. */
-int state_trie_root(state_trie_pair_t *pairs, size_t n, ethc_hash_t *out);
-
 #endif

@@ -10,6 +10,7 @@
 #include "ethc/error.h"
 #include "ethc/keccak.h"
 #include "ethc/rlp.h"
+#include "ethc/trie.h"
 
 const ethc_hash_t STATE_EMPTY_ROOT = {{0x56, 0xe8, 0x1f, 0x17, 0x1b, 0xcc, 0x55, 0xa6, 0xff, 0x83, 0x45,
                                        0xe6, 0x92, 0xc0, 0xf8, 0x6e, 0x5b, 0x48, 0xe0, 0x1b, 0x99, 0x6c,
@@ -882,17 +883,20 @@ static int storage_root(acct_t *x, ethc_hash_t *out) {
     *out = x->storage_root;
     return ETHC_OK;
   }
-  state_trie_pair_t *pairs = malloc(n * sizeof *pairs);
-  uint8_t *vals = malloc(n * 33);
+  trie_kv_t *pairs = malloc(n * sizeof *pairs);
+  uint8_t *vals = malloc(n * (33 + 32)); /* n values of up to 33 bytes, then n hashed keys */
   int rc = ETHC_ERR_NOMEM;
   if (pairs && vals) {
+    uint8_t *keys = vals + n * 33;
     size_t k = 0;
     for (size_t i = 0; i < m->cap && k < n; i++) {
       slot_t *sl = &m->slots[i];
       if (!sl->used || u256_is_zero(&sl->value)) continue;
       uint8_t be[32];
       u256_to_be(&sl->key, be);
-      keccak256(be, 32, pairs[k].key);
+      keccak256(be, 32, keys + 32 * k);
+      pairs[k].key = keys + 32 * k;
+      pairs[k].key_len = 32;
       /* The trie value is rlp(value as a minimal big-endian integer). */
       u256_to_be(&sl->value, be);
       unsigned lead = 0;
@@ -910,7 +914,7 @@ static int storage_root(acct_t *x, ethc_hash_t *out) {
       pairs[k].value = v;
       k++;
     }
-    rc = state_trie_root(pairs, k, &x->storage_root);
+    rc = trie_root_of(pairs, k, x->storage_root.bytes);
     if (rc == 0) {
       x->root_valid = true;
       *out = x->storage_root;
@@ -938,7 +942,7 @@ int state_root(state_t *s, ethc_hash_t *out) {
     *out = STATE_EMPTY_ROOT;
     return ETHC_OK;
   }
-  state_trie_pair_t *pairs = malloc(n * sizeof *pairs);
+  trie_kv_t *pairs = malloc(n * sizeof *pairs);
   bytes_buf_t vals = {0};
   size_t *offs = malloc(n * sizeof *offs);
   int rc = ETHC_ERR_NOMEM;
@@ -953,7 +957,8 @@ int state_root(state_t *s, ethc_hash_t *out) {
       keccak256(x->addr.bytes, 20, x->addr_hash.bytes);
       x->addr_hash_valid = true;
     }
-    memcpy(pairs[k].key, x->addr_hash.bytes, 32);
+    pairs[k].key = x->addr_hash.bytes; /* the account outlives this call */
+    pairs[k].key_len = 32;
     offs[k] = vals.len;
     size_t l = rlp_list_begin(&vals);
     rlp_put_u64(&vals, x->nonce);
@@ -967,7 +972,7 @@ int state_root(state_t *s, ethc_hash_t *out) {
   }
   /* vals may have moved while growing: point the pairs at it only now. */
   for (size_t i = 0; i < k; i++) pairs[i].value = vals.data + offs[i];
-  rc = state_trie_root(pairs, k, out);
+  rc = trie_root_of(pairs, k, out->bytes);
 done:
   free(pairs);
   free(offs);

@@ -111,8 +111,17 @@ int trie_root_of_sorted(const trie_kv_t *kv, size_t n, uint8_t root[32]) {
   return rc;
 }
 
+/* Fast path for the state and storage tries, whose keys are all 32-byte hashes. */
+static int cmp_kv32(const void *pa, const void *pb) {
+  return memcmp(((const trie_kv_t *)pa)->key, ((const trie_kv_t *)pb)->key, 32);
+}
+
 int trie_root_of(trie_kv_t *kv, size_t n, uint8_t root[32]) {
-  if (n > 1) qsort(kv, n, sizeof *kv, cmp_kv);
+  if (n > 1) {
+    bool all32 = true;
+    for (size_t i = 0; i < n && all32; i++) all32 = kv[i].key_len == 32;
+    qsort(kv, n, sizeof *kv, all32 ? cmp_kv32 : cmp_kv);
+  }
   return trie_root_of_sorted(kv, n, root);
 }
 
