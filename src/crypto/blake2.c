@@ -1,7 +1,12 @@
 /* BLAKE2b compression function F (RFC 7693 section 3.2) with a variable round
- * count for the EIP-152 precompile. The 16 working words stay in locals and the
- * ten message schedules are unrolled with constant indices, so m[] loads fold. */
+ * count for the EIP-152 precompile. Portable C (16 words in locals, the ten message
+ * schedules unrolled) plus an AVX2 row-wise version chosen at run time. */
 #include "ethc/blake2.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+
+#include "ethc/error.h"
 
 static const uint64_t IV[8] = {
   0x6a09e667f3bcc908ULL, 0xbb67ae8584caa73bULL, 0x3c6ef372fe94f82bULL, 0xa54ff53a5f1d36f1ULL,
@@ -45,7 +50,7 @@ static inline uint64_t rotr64(uint64_t x, unsigned n) { return (x >> n) | (x << 
 #define R8 ROUND(6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5)
 #define R9 ROUND(10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0)
 
-void blake2b_compress(uint64_t h[8], const uint64_t mi[16], const uint64_t t[2], bool last,
+void blake2b_compress_portable(uint64_t h[8], const uint64_t mi[16], const uint64_t t[2], bool last,
                       uint32_t rounds) {
   uint64_t m[16];
   for (int i = 0; i < 16; i++) m[i] = mi[i];
@@ -80,4 +85,115 @@ void blake2b_compress(uint64_t h[8], const uint64_t mi[16], const uint64_t t[2],
   h[5] ^= v5 ^ v13;
   h[6] ^= v6 ^ v14;
   h[7] ^= v7 ^ v15;
+}
+
+/* ---- AVX2: one 256-bit register per row of the 4x4 state (a = v0..3, b = v4..7,
+ * c = v8..11, d = v12..15), the four G calls of a half-round run as lanes; the
+ * diagonal half-round rotates rows b, c, d by 1, 2, 3 lanes and back. The message
+ * block is fixed for the whole call, so the 4 lane-gathered message vectors of each
+ * of the 10 schedules are built once up front and each round only loads them. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+
+static const uint8_t SIGMA[10][16] = {
+  {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}, {14, 10, 4, 8, 9, 15, 13, 6, 1, 12, 0, 2, 11, 7, 5, 3},
+  {11, 8, 12, 0, 5, 2, 15, 13, 10, 14, 3, 6, 7, 1, 9, 4}, {7, 9, 3, 1, 13, 12, 11, 14, 2, 6, 5, 10, 4, 0, 15, 8},
+  {9, 0, 5, 7, 2, 4, 10, 15, 14, 1, 11, 12, 6, 8, 3, 13}, {2, 12, 6, 10, 0, 11, 8, 3, 4, 13, 7, 5, 15, 14, 1, 9},
+  {12, 5, 1, 15, 14, 13, 4, 10, 0, 7, 6, 3, 9, 2, 8, 11}, {13, 11, 7, 14, 12, 1, 3, 9, 5, 0, 15, 4, 8, 6, 2, 10},
+  {6, 15, 14, 9, 11, 3, 0, 8, 12, 2, 13, 7, 1, 4, 10, 5}, {10, 2, 8, 4, 7, 6, 1, 5, 15, 11, 9, 14, 3, 12, 13, 0},
+};
+
+#define V_ROT32(x) _mm256_shuffle_epi32((x), _MM_SHUFFLE(2, 3, 0, 1))
+#define V_ROT24(x) _mm256_shuffle_epi8((x), r24)
+#define V_ROT16(x) _mm256_shuffle_epi8((x), r16)
+#define V_ROT63(x) _mm256_xor_si256(_mm256_srli_epi64((x), 63), _mm256_add_epi64((x), (x)))
+
+#define V_G(mx, my)                                                 \
+  do {                                                              \
+    a = _mm256_add_epi64(_mm256_add_epi64(a, b), (mx));             \
+    d = V_ROT32(_mm256_xor_si256(d, a));                            \
+    c = _mm256_add_epi64(c, d);                                     \
+    b = V_ROT24(_mm256_xor_si256(b, c));                            \
+    a = _mm256_add_epi64(_mm256_add_epi64(a, b), (my));             \
+    d = V_ROT16(_mm256_xor_si256(d, a));                            \
+    c = _mm256_add_epi64(c, d);                                     \
+    b = V_ROT63(_mm256_xor_si256(b, c));                            \
+  } while (0)
+
+#define V_ROUND(mv)                                                 \
+  do {                                                              \
+    V_G((mv)[0], (mv)[1]);                                          \
+    b = _mm256_permute4x64_epi64(b, _MM_SHUFFLE(0, 3, 2, 1));       \
+    c = _mm256_permute4x64_epi64(c, _MM_SHUFFLE(1, 0, 3, 2));       \
+    d = _mm256_permute4x64_epi64(d, _MM_SHUFFLE(2, 1, 0, 3));       \
+    V_G((mv)[2], (mv)[3]);                                          \
+    b = _mm256_permute4x64_epi64(b, _MM_SHUFFLE(2, 1, 0, 3));       \
+    c = _mm256_permute4x64_epi64(c, _MM_SHUFFLE(1, 0, 3, 2));       \
+    d = _mm256_permute4x64_epi64(d, _MM_SHUFFLE(0, 3, 2, 1));       \
+  } while (0)
+
+__attribute__((target("avx2"))) static void compress_avx2(uint64_t h[8], const uint64_t m[16],
+                                                          const uint64_t t[2], bool last,
+                                                          uint32_t rounds) {
+  /* Byte shuffles rotating each 64-bit lane right by 24 and 16 bits. */
+  const __m256i r24 = _mm256_setr_epi8(3, 4, 5, 6, 7, 0, 1, 2, 11, 12, 13, 14, 15, 8, 9, 10,
+                                       3, 4, 5, 6, 7, 0, 1, 2, 11, 12, 13, 14, 15, 8, 9, 10);
+  const __m256i r16 = _mm256_setr_epi8(2, 3, 4, 5, 6, 7, 0, 1, 10, 11, 12, 13, 14, 15, 8, 9,
+                                       2, 3, 4, 5, 6, 7, 0, 1, 10, 11, 12, 13, 14, 15, 8, 9);
+  __m256i mv[10][4];
+  uint32_t nsched = rounds < 10 ? rounds : 10;
+  for (uint32_t r = 0; r < nsched; r++) {
+    const uint8_t *s = SIGMA[r];
+    mv[r][0] = _mm256_set_epi64x((long long)m[s[6]], (long long)m[s[4]], (long long)m[s[2]], (long long)m[s[0]]);
+    mv[r][1] = _mm256_set_epi64x((long long)m[s[7]], (long long)m[s[5]], (long long)m[s[3]], (long long)m[s[1]]);
+    mv[r][2] = _mm256_set_epi64x((long long)m[s[14]], (long long)m[s[12]], (long long)m[s[10]], (long long)m[s[8]]);
+    mv[r][3] = _mm256_set_epi64x((long long)m[s[15]], (long long)m[s[13]], (long long)m[s[11]], (long long)m[s[9]]);
+  }
+  const __m256i h0 = _mm256_loadu_si256((const __m256i *)(const void *)h);
+  const __m256i h1 = _mm256_loadu_si256((const __m256i *)(const void *)(h + 4));
+  __m256i a = h0, b = h1;
+  __m256i c = _mm256_loadu_si256((const __m256i *)(const void *)IV);
+  __m256i d = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(const void *)(IV + 4)),
+                               _mm256_set_epi64x(0, last ? -1LL : 0, (long long)t[1], (long long)t[0]));
+  for (uint32_t i = rounds / 10; i > 0; i--) {
+    V_ROUND(mv[0]); V_ROUND(mv[1]); V_ROUND(mv[2]); V_ROUND(mv[3]); V_ROUND(mv[4]);
+    V_ROUND(mv[5]); V_ROUND(mv[6]); V_ROUND(mv[7]); V_ROUND(mv[8]); V_ROUND(mv[9]);
+  }
+  for (uint32_t r = 0; r < rounds % 10; r++) V_ROUND(mv[r]);
+  _mm256_storeu_si256((__m256i *)(void *)h, _mm256_xor_si256(h0, _mm256_xor_si256(a, c)));
+  _mm256_storeu_si256((__m256i *)(void *)(h + 4), _mm256_xor_si256(h1, _mm256_xor_si256(b, d)));
+}
+
+bool blake2b_have_avx2(void) { return __builtin_cpu_supports("avx2"); }
+
+int blake2b_compress_avx2(uint64_t h[8], const uint64_t m[16], const uint64_t t[2], bool last,
+                          uint32_t rounds) {
+  if (!blake2b_have_avx2()) return ETHC_ERR_UNSUPPORTED;
+  compress_avx2(h, m, t, last, rounds);
+  return ETHC_OK;
+}
+#else
+bool blake2b_have_avx2(void) { return false; }
+
+int blake2b_compress_avx2(uint64_t h[8], const uint64_t m[16], const uint64_t t[2], bool last,
+                          uint32_t rounds) {
+  (void)h; (void)m; (void)t; (void)last; (void)rounds;
+  return ETHC_ERR_UNSUPPORTED;
+}
+#endif
+
+/* 0 = undecided, 1 = portable, 2 = AVX2. ETHC_BLAKE2_PORTABLE=1 in the environment
+ * forces the portable code (for comparisons). */
+static atomic_int impl_choice;
+
+void blake2b_compress(uint64_t h[8], const uint64_t m[16], const uint64_t t[2], bool last,
+                      uint32_t rounds) {
+  int c = atomic_load_explicit(&impl_choice, memory_order_relaxed);
+  if (c == 0) {
+    const char *env = getenv("ETHC_BLAKE2_PORTABLE");
+    c = (blake2b_have_avx2() && !(env && env[0] == '1')) ? 2 : 1;
+    atomic_store_explicit(&impl_choice, c, memory_order_relaxed);
+  }
+  if (c == 2 && blake2b_compress_avx2(h, m, t, last, rounds) == ETHC_OK) return;
+  blake2b_compress_portable(h, m, t, last, rounds);
 }
