@@ -89,7 +89,7 @@ void blake2b_compress_portable(uint64_t h[8], const uint64_t mi[16], const uint6
 
 /* ---- AVX2: one 256-bit register per row of the 4x4 state (a = v0..3, b = v4..7,
  * c = v8..11, d = v12..15), the four G calls of a half-round run as lanes; the
- * diagonal half-round rotates rows b, c, d by 1, 2, 3 lanes and back. The message
+ * diagonal half-round rotates rows a, c, d (see V_ROUND) and back. The message
  * block is fixed for the whole call, so the 4 lane-gathered message vectors of each
  * of the 10 schedules are built once up front and each round only loads them. */
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -110,26 +110,29 @@ static const uint8_t SIGMA[10][16] = {
 
 #define V_G(mx, my)                                                 \
   do {                                                              \
-    a = _mm256_add_epi64(_mm256_add_epi64(a, b), (mx));             \
+    a = _mm256_add_epi64(_mm256_add_epi64(a, (mx)), b);             \
     d = V_ROT32(_mm256_xor_si256(d, a));                            \
     c = _mm256_add_epi64(c, d);                                     \
     b = V_ROT24(_mm256_xor_si256(b, c));                            \
-    a = _mm256_add_epi64(_mm256_add_epi64(a, b), (my));             \
+    a = _mm256_add_epi64(_mm256_add_epi64(a, (my)), b);             \
     d = V_ROT16(_mm256_xor_si256(d, a));                            \
     c = _mm256_add_epi64(c, d);                                     \
     b = V_ROT63(_mm256_xor_si256(b, c));                            \
   } while (0)
 
+/* Diagonal step: b stays put and a, c, d rotate (a is final early in G, b last), which
+ * keeps the permutes off the critical path; lane j then runs diagonal G number j-1,
+ * and the message vectors for the diagonal half are gathered in that lane order. */
 #define V_ROUND(mv)                                                 \
   do {                                                              \
     V_G((mv)[0], (mv)[1]);                                          \
-    b = _mm256_permute4x64_epi64(b, _MM_SHUFFLE(0, 3, 2, 1));       \
-    c = _mm256_permute4x64_epi64(c, _MM_SHUFFLE(1, 0, 3, 2));       \
-    d = _mm256_permute4x64_epi64(d, _MM_SHUFFLE(2, 1, 0, 3));       \
+    a = _mm256_permute4x64_epi64(a, _MM_SHUFFLE(2, 1, 0, 3));       \
+    d = _mm256_permute4x64_epi64(d, _MM_SHUFFLE(1, 0, 3, 2));       \
+    c = _mm256_permute4x64_epi64(c, _MM_SHUFFLE(0, 3, 2, 1));       \
     V_G((mv)[2], (mv)[3]);                                          \
-    b = _mm256_permute4x64_epi64(b, _MM_SHUFFLE(2, 1, 0, 3));       \
-    c = _mm256_permute4x64_epi64(c, _MM_SHUFFLE(1, 0, 3, 2));       \
-    d = _mm256_permute4x64_epi64(d, _MM_SHUFFLE(0, 3, 2, 1));       \
+    a = _mm256_permute4x64_epi64(a, _MM_SHUFFLE(0, 3, 2, 1));       \
+    d = _mm256_permute4x64_epi64(d, _MM_SHUFFLE(1, 0, 3, 2));       \
+    c = _mm256_permute4x64_epi64(c, _MM_SHUFFLE(2, 1, 0, 3));       \
   } while (0)
 
 __attribute__((target("avx2"))) static void compress_avx2(uint64_t h[8], const uint64_t m[16],
@@ -146,8 +149,8 @@ __attribute__((target("avx2"))) static void compress_avx2(uint64_t h[8], const u
     const uint8_t *s = SIGMA[r];
     mv[r][0] = _mm256_set_epi64x((long long)m[s[6]], (long long)m[s[4]], (long long)m[s[2]], (long long)m[s[0]]);
     mv[r][1] = _mm256_set_epi64x((long long)m[s[7]], (long long)m[s[5]], (long long)m[s[3]], (long long)m[s[1]]);
-    mv[r][2] = _mm256_set_epi64x((long long)m[s[14]], (long long)m[s[12]], (long long)m[s[10]], (long long)m[s[8]]);
-    mv[r][3] = _mm256_set_epi64x((long long)m[s[15]], (long long)m[s[13]], (long long)m[s[11]], (long long)m[s[9]]);
+    mv[r][2] = _mm256_set_epi64x((long long)m[s[12]], (long long)m[s[10]], (long long)m[s[8]], (long long)m[s[14]]);
+    mv[r][3] = _mm256_set_epi64x((long long)m[s[13]], (long long)m[s[11]], (long long)m[s[9]], (long long)m[s[15]]);
   }
   const __m256i h0 = _mm256_loadu_si256((const __m256i *)(const void *)h);
   const __m256i h1 = _mm256_loadu_si256((const __m256i *)(const void *)(h + 4));
@@ -183,7 +186,8 @@ int blake2b_compress_avx2(uint64_t h[8], const uint64_t m[16], const uint64_t t[
 #endif
 
 /* 0 = undecided, 1 = portable, 2 = AVX2. ETHC_BLAKE2_PORTABLE=1 in the environment
- * forces the portable code (for comparisons). */
+ * forces the portable code (for comparisons). Calls under 64 rounds use the portable
+ * code too. */
 static atomic_int impl_choice;
 
 void blake2b_compress(uint64_t h[8], const uint64_t m[16], const uint64_t t[2], bool last,
@@ -194,6 +198,7 @@ void blake2b_compress(uint64_t h[8], const uint64_t m[16], const uint64_t t[2], 
     c = (blake2b_have_avx2() && !(env && env[0] == '1')) ? 2 : 1;
     atomic_store_explicit(&impl_choice, c, memory_order_relaxed);
   }
-  if (c == 2 && blake2b_compress_avx2(h, m, t, last, rounds) == ETHC_OK) return;
+  /* Short calls: building the AVX2 message vectors costs more than it saves. */
+  if (c == 2 && rounds >= 64 && blake2b_compress_avx2(h, m, t, last, rounds) == ETHC_OK) return;
   blake2b_compress_portable(h, m, t, last, rounds);
 }
