@@ -108,13 +108,22 @@ static const uint8_t SIGMA[10][16] = {
 #define V_ROT16(x) _mm256_shuffle_epi8((x), r16)
 #define V_ROT63(x) _mm256_xor_si256(_mm256_srli_epi64((x), 63), _mm256_add_epi64((x), (x)))
 
+/* a + m is formed first (off the critical path) and then + b; the empty asm keeps
+ * GCC from reassociating it into (a + b) + m, which costs a cycle per step. */
+#define V_ADD3(a, m, b)                                             \
+  do {                                                              \
+    __m256i am_ = _mm256_add_epi64((a), (m));                       \
+    __asm__("" : "+x"(am_));                                        \
+    (a) = _mm256_add_epi64(am_, (b));                               \
+  } while (0)
+
 #define V_G(mx, my)                                                 \
   do {                                                              \
-    a = _mm256_add_epi64(_mm256_add_epi64(a, (mx)), b);             \
+    V_ADD3(a, (mx), b);                                             \
     d = V_ROT32(_mm256_xor_si256(d, a));                            \
     c = _mm256_add_epi64(c, d);                                     \
     b = V_ROT24(_mm256_xor_si256(b, c));                            \
-    a = _mm256_add_epi64(_mm256_add_epi64(a, (my)), b);             \
+    V_ADD3(a, (my), b);                                             \
     d = V_ROT16(_mm256_xor_si256(d, a));                            \
     c = _mm256_add_epi64(c, d);                                     \
     b = V_ROT63(_mm256_xor_si256(b, c));                            \
