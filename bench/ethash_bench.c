@@ -58,7 +58,7 @@ int main(int argc, char **argv) {
   for (int e = 0; e < ne; e++) {
     int epoch = epochs[e];
     double t0 = cpu_now();
-    const ethash_cache_t *cache = ethash_cache_get(epoch);
+    const ethash_cache_t *cache = ethash_cache_acquire(epoch);
     double build = cpu_now() - t0;
     if (!cache) {
       fprintf(stderr, "ethash_bench: cannot build epoch %d\n", epoch);
@@ -116,6 +116,7 @@ int main(int argc, char **argv) {
            per_width[3] * 1e3, per_width[4] * 1e3);
     fflush(stdout);
     free(hh), free(mix), free(fin), free(nonces);
+    ethash_cache_release(cache);
   }
   return 0;
 }

@@ -31,9 +31,12 @@ void ethash_seed(int epoch, uint8_t seed[32]);
 /* Builds the light cache of an epoch (0.5-3 s): 0 or ETHC_ERR_NOMEM / ETHC_ERR_INVALID. */
 int ethash_cache_build(ethash_cache_t *cache, int epoch);
 void ethash_cache_free(ethash_cache_t *cache);
-/* A process-wide cache of recently used epochs (built on first use, kept for reuse).
- * Returns NULL on allocation failure or an epoch out of range. Not thread-safe. */
-const ethash_cache_t *ethash_cache_get(int epoch);
+/* A process-wide cache of recently used epochs (built on first use, kept for reuse),
+ * safe to use from several threads: acquire an epoch's cache, use it, release it.
+ * Threads asking for an epoch being built wait for it; a cache in use is never
+ * evicted. Returns NULL on allocation failure or an epoch out of range. */
+const ethash_cache_t *ethash_cache_acquire(int epoch);
+void ethash_cache_release(const ethash_cache_t *cache);
 
 /* hashimoto-light: the mix digest and final hash of (header hash, nonce). */
 void ethash_hash(const ethash_cache_t *cache, const uint8_t header_hash[32], uint64_t nonce,
@@ -44,7 +47,8 @@ void ethash_hash(const ethash_cache_t *cache, const uint8_t header_hash[32], uin
 void ethash_hash_batch(const ethash_cache_t *cache, size_t n, const uint8_t (*header_hashes)[32],
                        const uint64_t *nonces, uint8_t (*mix_out)[32], uint8_t (*final_out)[32]);
 /* Headers interleaved per batch kernel call: 1, 2, 4, 8 or 16 (others are ignored).
- * Returns the previous width. Not thread-safe. */
+ * Returns the previous width. A start-up setting: not to be changed while other
+ * threads hash. */
 #define ETHASH_BATCH_DEFAULT 16
 size_t ethash_set_batch_width(size_t width);
 /* The FNV vector code: 0 portable, 1 AVX2, 2 AVX-512F, -1 the best the CPU has (the

@@ -42,12 +42,13 @@ static int cmd_ethash(int argc, char **argv) {
   }
   uint64_t nonce = 0;
   for (int i = 0; i < 8; i++) nonce = nonce << 8 | nonce_be[i];
-  const ethash_cache_t *cache = ethash_cache_get((int)(number / ETHASH_EPOCH_LENGTH));
+  const ethash_cache_t *cache = ethash_cache_acquire((int)(number / ETHASH_EPOCH_LENGTH));
   if (!cache) {
     fprintf(stderr, "ethc ethash: cannot build the light cache (out of memory)\n");
     return 1;
   }
   ethash_hash(cache, header_hash, nonce, got_mix, final);
+  ethash_cache_release(cache);
   char hex[67];
   printf("final hash %s\n", hex_encode(final, 32, hex));
   printf("mix hash   %s\n", hex_encode(got_mix, 32, hex));

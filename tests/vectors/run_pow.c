@@ -48,13 +48,14 @@ static void run_pow_case(runner_t *r, const char *path, const char *name, const 
   }
   int epoch = (int)(number / ETHASH_EPOCH_LENGTH);
   ethash_seed(epoch, got_seed);
-  const ethash_cache_t *cache = ethash_cache_get(epoch);
+  const ethash_cache_t *cache = ethash_cache_acquire(epoch);
   if (!cache) {
     runner_fail(r, path, name, NULL, "cannot build the light cache of epoch %d", epoch);
     return;
   }
   keccak256((const uint8_t *)cache->items, cache->num_items * 64, got_cache_hash);
   ethash_hash(cache, got_hash, nonce, got_mix, got_final);
+  ethash_cache_release(cache);
   if (ethash_cache_size(epoch) != (uint64_t)cs->valuedouble) runner_fail(r, path, name, NULL, "cache size differs");
   else if (ethash_dataset_size(epoch) != (uint64_t)fs->valuedouble) runner_fail(r, path, name, NULL, "full size differs");
   else if (memcmp(got_seed, seed, 32)) runner_fail(r, path, name, NULL, "seed differs");

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE 1
 #include "ethc/ethash.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #ifdef __linux__
@@ -332,26 +333,99 @@ bool ethash_meets_difficulty(const uint8_t final_hash_be[32], const u256_t *diff
   return (prod[0] | prod[1] | prod[2] | prod[3]) == 0; /* exactly 2^256 */
 }
 
-/* ---- a small process-wide cache of recent epochs ---- */
+/* ---- a small process-wide cache of recent epochs, shared by threads ----
+ * A slot is either empty, being built (other threads wanting that epoch wait), or
+ * ready; a ready slot with readers is never evicted. When every slot is busy the
+ * caller gets a private cache, freed on release. */
 #define CACHE_SLOTS 3
-static ethash_cache_t slots[CACHE_SLOTS];
-static unsigned slot_age[CACHE_SLOTS];
+static struct {
+  ethash_cache_t cache;
+  bool building;
+  int readers;
+  unsigned age;
+} slots[CACHE_SLOTS];
 static unsigned slot_clock;
+static pthread_mutex_t slots_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t slot_built = PTHREAD_COND_INITIALIZER;
 
-const ethash_cache_t *ethash_cache_get(int epoch) {
+static bool in_slots(const ethash_cache_t *c) {
+  for (int i = 0; i < CACHE_SLOTS; i++)
+    if (c == &slots[i].cache) return true;
+  return false;
+}
+
+const ethash_cache_t *ethash_cache_acquire(int epoch) {
   if (epoch < 0 || epoch > ETHASH_MAX_EPOCH) return NULL;
-  int victim = 0;
-  for (int i = 0; i < CACHE_SLOTS; i++) {
-    if (slots[i].items && slots[i].epoch == epoch) {
-      slot_age[i] = ++slot_clock;
-      return &slots[i];
+  pthread_mutex_lock(&slots_lock);
+  for (;;) {
+    bool waited = false;
+    for (int i = 0; i < CACHE_SLOTS; i++) {
+      if (slots[i].cache.epoch != epoch) continue;
+      if (slots[i].building) {
+        pthread_cond_wait(&slot_built, &slots_lock);
+        waited = true;
+        break;
+      }
+      if (slots[i].cache.items) {
+        slots[i].readers++;
+        slots[i].age = ++slot_clock;
+        pthread_mutex_unlock(&slots_lock);
+        return &slots[i].cache;
+      }
     }
-    if (!slots[i].items || slot_age[i] < slot_age[victim]) victim = i;
+    if (!waited) break;
   }
-  if (slots[victim].items) ethash_cache_free(&slots[victim]);
-  if (ethash_cache_build(&slots[victim], epoch) != ETHC_OK) return NULL;
-  slot_age[victim] = ++slot_clock;
-  return &slots[victim];
+  int victim = -1;
+  for (int i = 0; i < CACHE_SLOTS; i++) {
+    if (slots[i].building || slots[i].readers) continue;
+    if (victim < 0 || !slots[i].cache.items || (slots[victim].cache.items && slots[i].age < slots[victim].age))
+      victim = i;
+  }
+  if (victim < 0) { /* every slot busy: a private cache */
+    pthread_mutex_unlock(&slots_lock);
+    ethash_cache_t *own = malloc(sizeof *own);
+    if (!own) return NULL;
+    if (ethash_cache_build(own, epoch) != ETHC_OK) {
+      free(own);
+      return NULL;
+    }
+    return own;
+  }
+  ethash_cache_free(&slots[victim].cache);
+  slots[victim].cache.epoch = epoch;
+  slots[victim].building = true;
+  pthread_mutex_unlock(&slots_lock);
+
+  ethash_cache_t built;
+  int rc = ethash_cache_build(&built, epoch); /* seconds: outside the lock */
+
+  pthread_mutex_lock(&slots_lock);
+  slots[victim].building = false;
+  if (rc == ETHC_OK) {
+    slots[victim].cache = built;
+    slots[victim].readers = 1;
+    slots[victim].age = ++slot_clock;
+  } else {
+    memset(&slots[victim].cache, 0, sizeof slots[victim].cache);
+    slots[victim].cache.epoch = -1;
+  }
+  pthread_cond_broadcast(&slot_built);
+  pthread_mutex_unlock(&slots_lock);
+  return rc == ETHC_OK ? &slots[victim].cache : NULL;
+}
+
+void ethash_cache_release(const ethash_cache_t *cache) {
+  if (!cache) return;
+  if (!in_slots(cache)) {
+    ethash_cache_t *own = (ethash_cache_t *)cache;
+    ethash_cache_free(own);
+    free(own);
+    return;
+  }
+  pthread_mutex_lock(&slots_lock);
+  for (int i = 0; i < CACHE_SLOTS; i++)
+    if (cache == &slots[i].cache && slots[i].readers > 0) slots[i].readers--;
+  pthread_mutex_unlock(&slots_lock);
 }
 
 static int epoch_of(uint64_t block_number) {
@@ -361,13 +435,14 @@ static int epoch_of(uint64_t block_number) {
 
 /* ---- memo of seals verified in batches: a batch verified ahead (header sync,
  * `ethc test block`) makes the later one-at-a-time checks of header validation
- * free. Keyed by the whole item; not thread-safe, like the cache slots. ---- */
+ * free. Keyed by the whole item; guarded by its own lock. ---- */
 #define MEMO_SLOTS 1024
 static struct {
   bool used;
   ethash_verify_item_t item;
   int result;
 } memo[MEMO_SLOTS];
+static pthread_mutex_t memo_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static size_t memo_slot(const ethash_verify_item_t *it) {
   uint64_t h;
@@ -380,21 +455,40 @@ static bool memo_same(const ethash_verify_item_t *a, const ethash_verify_item_t 
          memcmp(a->mix_hash, b->mix_hash, 32) == 0 && u256_eq(&a->difficulty, &b->difficulty);
 }
 
+/* The remembered result of `key`, or 1 when there is none. */
+static int memo_lookup(const ethash_verify_item_t *key) {
+  size_t slot = memo_slot(key);
+  pthread_mutex_lock(&memo_lock);
+  int r = memo[slot].used && memo_same(&memo[slot].item, key) ? memo[slot].result : 1;
+  pthread_mutex_unlock(&memo_lock);
+  return r;
+}
+
+static void memo_store(const ethash_verify_item_t *item, int result) {
+  size_t slot = memo_slot(item);
+  pthread_mutex_lock(&memo_lock);
+  memo[slot].used = true;
+  memo[slot].item = *item;
+  memo[slot].result = result;
+  pthread_mutex_unlock(&memo_lock);
+}
+
 int ethash_verify(uint64_t block_number, const uint8_t header_hash[32], uint64_t nonce,
                   const uint8_t mix_hash[32], const u256_t *difficulty) {
   ethash_verify_item_t key = {.block_number = block_number, .nonce = nonce, .difficulty = *difficulty};
   memcpy(key.header_hash, header_hash, 32);
   memcpy(key.mix_hash, mix_hash, 32);
-  size_t slot = memo_slot(&key);
-  if (memo[slot].used && memo_same(&memo[slot].item, &key)) return memo[slot].result;
+  int known = memo_lookup(&key);
+  if (known != 1) return known;
   uint8_t final[32], mix[32];
   ethash_final_from_mix(header_hash, nonce, mix_hash, final);
   if (!ethash_meets_difficulty(final, difficulty)) return ETHC_ERR_INVALID;
   int epoch = epoch_of(block_number);
   if (epoch < 0) return ETHC_ERR_INVALID;
-  const ethash_cache_t *cache = ethash_cache_get(epoch);
+  const ethash_cache_t *cache = ethash_cache_acquire(epoch);
   if (!cache) return ETHC_ERR_NOMEM;
   ethash_hash(cache, header_hash, nonce, mix, final);
+  ethash_cache_release(cache);
   return memcmp(mix, mix_hash, 32) == 0 ? ETHC_OK : ETHC_ERR_INVALID;
 }
 
@@ -412,7 +506,7 @@ int ethash_verify_batch(const ethash_verify_item_t *items, size_t n, int *result
   for (size_t i = 0; i < n; i++) {
     if (results[i] != PENDING) continue;
     int epoch = epoch_of(items[i].block_number);
-    const ethash_cache_t *cache = ethash_cache_get(epoch);
+    const ethash_cache_t *cache = ethash_cache_acquire(epoch);
     /* this and every later pending item of the same epoch, CHUNK at a time */
     size_t j = i;
     while (j < n) {
@@ -435,16 +529,12 @@ int ethash_verify_batch(const ethash_verify_item_t *items, size_t n, int *result
       for (size_t t = 0; t < k; t++)
         results[pick[t]] = memcmp(mix[t], items[pick[t]].mix_hash, 32) == 0 ? ETHC_OK : ETHC_ERR_INVALID;
     }
+    ethash_cache_release(cache);
   }
   for (size_t i = 0; i < n; i++) {
     if (results[i] == ETHC_ERR_NOMEM) status = ETHC_ERR_NOMEM;
     else if (results[i] != ETHC_OK && status == ETHC_OK) status = ETHC_ERR_INVALID;
-    if (results[i] != ETHC_ERR_NOMEM) {
-      size_t slot = memo_slot(&items[i]);
-      memo[slot].used = true;
-      memo[slot].item = items[i];
-      memo[slot].result = results[i];
-    }
+    if (results[i] != ETHC_ERR_NOMEM) memo_store(&items[i], results[i]);
   }
   return status;
 }

@@ -1,6 +1,7 @@
 /* Unit tests of Ethash (Yellow Paper appendix J): epoch sizes and seeds, hashimoto-light
  * against the ethereum/tests PoWTests vectors, the batch kernel (every width and SIMD
  * level) against the single one, seal rejection, and the difficulty boundary. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,7 +56,7 @@ static void test_sizes_and_seed(void) {
   ethash_cache_t c;
   CHECK(ethash_cache_build(&c, -1) == ETHC_ERR_INVALID);
   CHECK(ethash_cache_build(&c, ETHASH_MAX_EPOCH + 1) == ETHC_ERR_INVALID);
-  CHECK(ethash_cache_get(-1) == NULL && ethash_cache_get(ETHASH_MAX_EPOCH + 1) == NULL);
+  CHECK(ethash_cache_acquire(-1) == NULL && ethash_cache_acquire(ETHASH_MAX_EPOCH + 1) == NULL);
 }
 
 static void test_vectors(const ethash_cache_t *cache) {
@@ -228,15 +229,58 @@ static void test_difficulty(void) {
   CHECK_MSG(agree == 20000, "%d of 20000 agree", agree);
 }
 
+/* Threads that ask for epoch 0 at once while it is first built all get the one
+ * shared cache and correct hashes. */
+static void *hash_in_thread(void *arg) {
+  int *ok = arg;
+  const ethash_cache_t *c = ethash_cache_acquire(0);
+  uint8_t hh[32], mix[32], got_mix[32], got_res[32];
+  hex32(vec[0].header_hash, hh), hex32(vec[0].mix, mix);
+  if (c) ethash_hash(c, hh, vec[0].nonce, got_mix, got_res);
+  *ok = c != NULL && memcmp(got_mix, mix, 32) == 0;
+  ethash_cache_release(c);
+  return NULL;
+}
+
+static void test_shared_cache_threads(void) {
+  enum { N = 4 };
+  pthread_t t[N];
+  int ok[N] = {0};
+  for (int i = 0; i < N; i++) CHECK(pthread_create(&t[i], NULL, hash_in_thread, &ok[i]) == 0);
+  for (int i = 0; i < N; i++) pthread_join(t[i], NULL);
+  for (int i = 0; i < N; i++) CHECK_MSG(ok[i], "thread %d", i);
+  /* a cache in use is never evicted: with every slot held, a fourth epoch comes
+   * as a private copy, and the held ones stay as they were */
+  const ethash_cache_t *c0 = ethash_cache_acquire(0), *c1 = ethash_cache_acquire(1), *c2 = ethash_cache_acquire(2);
+  const ethash_cache_t *c3 = ethash_cache_acquire(3);
+  CHECK(c0 && c1 && c2 && c3 && c0 != c3 && c1 != c3 && c2 != c3);
+  CHECK(c0 && c0->epoch == 0 && c1 && c1->epoch == 1 && c2 && c2->epoch == 2 && c3 && c3->epoch == 3);
+  const ethash_cache_t *again = ethash_cache_acquire(0);
+  CHECK(again == c0);
+  ethash_cache_release(again);
+  ethash_cache_release(c3);
+  ethash_cache_release(c2);
+  ethash_cache_release(c1);
+  ethash_cache_release(c0);
+  /* released: epoch 3 now replaces the least recently used slot, 0 is kept */
+  c3 = ethash_cache_acquire(3);
+  again = ethash_cache_acquire(0);
+  CHECK(again == c0 && c3 && c3->epoch == 3 && again && again->items != NULL);
+  ethash_cache_release(c3);
+  ethash_cache_release(again);
+}
+
 int main(void) {
   test_sizes_and_seed();
   test_difficulty();
-  const ethash_cache_t *cache = ethash_cache_get(0);
+  test_shared_cache_threads();
+  const ethash_cache_t *cache = ethash_cache_acquire(0);
   CHECK(cache != NULL);
   if (cache) {
     test_vectors(cache);
     test_batch_equals_single(cache);
   }
+  ethash_cache_release(cache);
   test_verify();
   return check_summary();
 }
