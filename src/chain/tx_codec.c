@@ -157,6 +157,15 @@ static void legacy_chain_id(tx_t *tx) {
 
 /* Decodes the fields of `list` as a transaction of `type` (first pass: scalars and
  * shapes; second pass: one allocation for every array and the data). */
+
+/* The next `size` bytes of `mem` from *off (NULL when mem is: no arithmetic on a
+ * null pointer). */
+static void *carve(uint8_t *mem, size_t *off, size_t size) {
+  void *p = mem ? mem + *off : NULL;
+  *off += size;
+  return p;
+}
+
 static int decode_fields(tx_type_t type, const rlp_item_t *list, tx_t *tx) {
   if (!list->is_list) return ETHC_ERR_RLP_TYPE;
   memset(tx, 0, sizeof *tx);
@@ -219,15 +228,13 @@ static int decode_fields(tx_type_t type, const rlp_item_t *list, tx_t *tx) {
     mem = malloc(total);
     if (!mem) return ETHC_ERR_NOMEM;
   }
-  uint8_t *p = mem;
-  tx_access_entry_t *entries = (tx_access_entry_t *)p;
-  p += sz_entries;
-  tx_authorization_t *auths = (tx_authorization_t *)p;
-  p += sz_auths;
-  ethc_hash_t *keys = (ethc_hash_t *)p;
-  p += sz_keys;
-  ethc_hash_t *blobs = (ethc_hash_t *)p;
-  p += sz_blobs;
+  /* carved from the one block (all NULL when the transaction needs none) */
+  size_t off = 0;
+  tx_access_entry_t *entries = carve(mem, &off, sz_entries);
+  tx_authorization_t *auths = carve(mem, &off, sz_auths);
+  ethc_hash_t *keys = carve(mem, &off, sz_keys);
+  ethc_hash_t *blobs = carve(mem, &off, sz_blobs);
+  uint8_t *p = carve(mem, &off, 0);
   if (l.data.payload_len) {
     memcpy(p, l.data.payload, l.data.payload_len);
     tx->data = p;
