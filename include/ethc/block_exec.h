@@ -53,6 +53,7 @@ typedef struct {
   char reason[256];            /* what differed / which transaction failed and why */
   int tx_index;                /* the failing transaction, or -1 */
   int tx_error;                /* its ETHC_ERR_TX_* code */
+  tx_invalid_t tx_invalid;     /* and the rule it broke (TXE_NONE otherwise) */
 } block_exec_result_t;
 
 /* Executes `b` on `st` (which holds the parent's post-state, committed). On
@@ -62,7 +63,9 @@ typedef struct {
  * ommers are checked only for count, hash and (after the merge) absence: their
  * ancestry needs the chain (block_validate_ommers).
  * Order of the checks: ommer count, ommers hash, withdrawals root, blob gas used vs the body; then
- * execution (an invalid transaction is BLOCK_ERR_TX with tx_index/tx_error set);
+ * execution (an invalid transaction is BLOCK_ERR_TX with tx_index/tx_error/tx_invalid
+ * set; per transaction: tx_rules_alone, the block's gas left, the block's blob gas
+ * left, chain id and signature, then chain_apply_tx);
  * then the transactions root (after execution: the tests name an invalid
  * transaction before a root that was built without it), gas used, bloom, receipts
  * root, requests hash, state root. `res` must be freed
@@ -77,6 +80,9 @@ void block_exec_result_free(block_exec_result_t *res);
  * NULL. On failure the block is empty (nothing to free). */
 block_error_t block_decode_classified(const uint8_t *rlp, size_t len, chain_block_t *b, char *reason,
                                       size_t reason_len);
+/* When block_decode_classified returned BLOCK_ERR_TX: the class of the offending
+ * transaction (TXE_BLOB_CREATE or TXE_SET_CODE_CREATE); TXE_NONE otherwise. */
+tx_invalid_t block_decode_tx_invalid(const uint8_t *rlp, size_t len);
 
 /* Block reward of a proof-of-work block in wei (5, 3 or 2 ether: Frontier,
  * Byzantium EIP-649, Constantinople EIP-1234); zero after the merge. */

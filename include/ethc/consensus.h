@@ -35,7 +35,7 @@ typedef enum {
   BLOCK_ERR_UNCLE,             /* an invalid, duplicate, too old or in-chain ommer */
   BLOCK_ERR_TX_ROOT,
   BLOCK_ERR_WITHDRAWALS_ROOT,
-  BLOCK_ERR_TX,                /* an invalid transaction (see the transaction's class) */
+  BLOCK_ERR_TX,                /* an invalid transaction: named by its class (tx_invalid_t, tx_invalid_matches) */
   BLOCK_ERR_GAS_USED,          /* header gas used differs from execution */
   BLOCK_ERR_RECEIPTS_ROOT,
   BLOCK_ERR_BLOOM,
@@ -49,8 +49,11 @@ typedef enum {
 /* A short description, e.g. "gas limit out of bounds". */
 const char *block_error_message(block_error_t e);
 /* Whether `name` (one alternative of a test's expectException, such as
- * "InvalidGasLimit" or "BlockException.INVALID_GASLIMIT") names this error. */
+ * "InvalidGasLimit" or "BlockException.INVALID_GASLIMIT") names this error. Exact
+ * names only; BLOCK_ERR_TX matches none (the transaction's class is matched). */
 bool block_error_matches(block_error_t e, const char *name);
+/* Whether `name` names some block class. */
+bool block_error_name_known(const char *name);
 
 /* Validates `h` against its parent. `post_merge`: `h` is a proof-of-stake block.
  * `check_seal`: verify the Ethash seal of proof-of-work headers (false = geth's

@@ -89,6 +89,7 @@ typedef struct {
    * unchanged. One of ETHC_ERR_TX_TYPE, _TX_INTRINSIC_GAS, _TX_INVALID (nonce,
    * balance, fee cap, gas limit, sender with code, blob rules, init code size). */
   int error;
+  tx_invalid_t invalid;       /* the rule broken (TXE_NONE when executed) */
   const char *reason;         /* a short English reason when error != 0 */
   evm_status_t status;        /* outcome of the execution */
   uint64_t gas_used;          /* after the refund (and the EIP-7623 floor) */
@@ -106,7 +107,17 @@ void chain_tx_result_free(chain_tx_result_t *r);
  * at a committed point (state_commit). On success (return 0) the changes are
  * committed (state_commit with EIP-161 clearing from Spurious Dragon) and `res`
  * describes the outcome; when the transaction is invalid the return value is
- * res->error and the state is left as it was. Signatures are not checked here.
+ * res->error, res->invalid its class, and the state is left as it was. Signatures
+ * are not checked here. The rules run in execution-specs' order (Osaka
+ * validate_transaction, then check_transaction) but for the intrinsic gas, last as
+ * in go-ethereum (see tx_rules_alone): tx_rules_alone; gas limit within the block's
+ * (env->gas_limit); blob gas within the block's maximum (before Osaka a transaction
+ * over the per-block blob count is TXE_BLOB_COUNT_EXCEEDED: the fork's
+ * per-transaction limit); priority fee and fee cap against the base fee (London+;
+ * a legacy gas price below the base fee too); blob count, versions and blob fee
+ * cap; a recipient for types 3 and 4; a non-empty
+ * authorization list; nonce; balance; the sender without code (EIP-3607);
+ * tx_rules_gas.
  * `logs_out`, when not NULL, is called with the logs before they are cleared. */
 typedef void (*chain_logs_fn)(void *ctx, const state_log_t *logs, size_t count);
 int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block_env_t *env,

@@ -213,4 +213,88 @@ int tx_check(const tx_t *tx, evm_revision_t rev, const u256_t *chain_id, ethc_ad
 /* Whether fork `rev` accepts transaction type `type`. */
 bool tx_type_allowed(tx_type_t type, evm_revision_t rev);
 
+/* ---- classes of invalid transactions (src/chain/tx_errors.c) ---- */
+
+/* Which rule an invalid transaction breaks, finer than the ETHC_ERR_TX_* codes:
+ * the official tests name each class (tx_invalid_matches). */
+typedef enum {
+  TXE_NONE = 0,
+  /* decoding (tx_invalid_from_decode) */
+  TXE_RLP_STRUCTURE,          /* truncated, trailing bytes, list vs string, field count */
+  TXE_RLP_NONCANONICAL,       /* a non-minimal encoding (leading zeros) */
+  TXE_RLP_FIELD_SIZE,         /* an address or hash of the wrong length */
+  TXE_FIELD_OVERFLOW,         /* an integer over its field (nonce, gas 64 bits, others 256) */
+  TXE_TYPE_NOT_SUPPORTED,     /* unknown type, or a type the fork does not have yet */
+  /* signature */
+  TXE_CHAIN_ID,               /* a chain id other than the network's */
+  TXE_SIGNATURE,              /* v, r, s out of range or no recoverable key */
+  /* the transaction alone (execution-specs validate_transaction) */
+  TXE_INTRINSIC_GAS,          /* gas limit below the intrinsic gas */
+  TXE_FLOOR_GAS,              /* gas limit below the EIP-7623 calldata floor */
+  TXE_NONCE_MAX,              /* nonce 2^64 - 1 (EIP-2681) */
+  TXE_INITCODE_TOO_LARGE,     /* EIP-3860 */
+  TXE_GAS_LIMIT_CAP,          /* gas limit above 2^24 (EIP-7825) */
+  TXE_FEE_OVERFLOW,           /* gas limit * fee cap over 256 bits (stateless check) */
+  /* against the block (execution-specs check_transaction) */
+  TXE_GAS_ALLOWANCE_EXCEEDED, /* gas limit above the gas left in the block */
+  TXE_BLOB_GAS_ALLOWANCE_EXCEEDED, /* blob gas above the blob gas left in the block */
+  TXE_PRIORITY_ABOVE_MAX_FEE, /* max priority fee above max fee (EIP-1559) */
+  TXE_MAX_FEE_BELOW_BASE_FEE, /* fee cap (or gas price) below the base fee */
+  TXE_BLOB_ZERO,              /* a type-3 transaction without blobs */
+  TXE_BLOB_COUNT_EXCEEDED,    /* more blobs than one transaction may carry */
+  TXE_BLOB_VERSION,           /* a versioned hash not of version 0x01 */
+  TXE_BLOB_FEE_BELOW_BLOB_BASE_FEE,
+  TXE_BLOB_CREATE,            /* a type-3 transaction without recipient */
+  TXE_SET_CODE_CREATE,        /* a type-4 transaction without recipient */
+  TXE_EMPTY_AUTH_LIST,        /* a type-4 transaction without authorizations */
+  /* against the sender's account */
+  TXE_NONCE_TOO_LOW,
+  TXE_NONCE_TOO_HIGH,
+  TXE_INSUFFICIENT_FUNDS,     /* balance below gas * fee cap + blob fees + value */
+  TXE_SENDER_NOT_EOA,         /* the sender has code (EIP-3607; delegations allowed from Prague) */
+  TXE__COUNT
+} tx_invalid_t;
+
+/* A short description, e.g. "nonce too low". */
+const char *tx_invalid_message(tx_invalid_t c);
+/* Whether `name` (one alternative of a test's expected exception: a legacy
+ * ethereum/tests name such as "TR_NoFunds" or an EEST one such as
+ * "TransactionException.INSUFFICIENT_ACCOUNT_FUNDS") names class `c`. Exact names
+ * only, no wildcards. */
+bool tx_invalid_matches(tx_invalid_t c, const char *name);
+/* Whether `name` names some class at all (a runner reports unknown names). */
+bool tx_invalid_name_known(const char *name);
+/* The names of class `c`, space-separated ("" for TXE_NONE). */
+const char *tx_invalid_names(tx_invalid_t c);
+/* The ETHC_ERR_* code of class `c` (ETHC_ERR_TX_INVALID for most, 0 for TXE_NONE). */
+int tx_invalid_code(tx_invalid_t c);
+/* The class of a tx_decode failure code (ETHC_ERR_RLP_*, ETHC_ERR_OVERFLOW, ETHC_ERR_TX_TYPE). */
+tx_invalid_t tx_invalid_from_decode(int rc);
+/* The class of tx_decode(raw, len) failing with `rc`, found by looking at the
+ * fields: the first integer field longer than its width (nonce and gas limit 8
+ * bytes, others 32) is TXE_FIELD_OVERFLOW, or TXE_SIGNATURE for v, r, s, even when
+ * the decoder saw its leading zeros first; otherwise tx_invalid_from_decode(rc). */
+tx_invalid_t tx_invalid_of_encoding(const uint8_t *raw, size_t len, int rc);
+
+/* The rules of tx_validate in groups, each returning the class of the first broken
+ * rule or TXE_NONE. Callers run them in the order of the checks that the official
+ * tests name first when a transaction breaks several rules: execution-specs'
+ * order (validate_transaction, then check_transaction), except that the gas limit
+ * against the intrinsic gas and the floor comes after the fee, nonce and balance
+ * checks, as go-ethereum (which filled ethereum/tests) does.
+ *  - tx_rules_alone: the fork accepts the type; nonce < 2^64 - 1 (EIP-2681); init
+ *    code size (Shanghai+, EIP-3860); gas limit <= 2^24 (Osaka+, EIP-7825);
+ *  - tx_rules_signature: chain id, then v, r, s values (not the recovery itself);
+ *  - tx_rules_fields: gas limit * fee cap fits 256 bits, max priority fee <= max
+ *    fee, blob count (at least one, at most tx_max_blobs), blob hash versions, a
+ *    recipient for types 3 and 4, a non-empty authorization list;
+ *  - tx_rules_gas: gas limit >= intrinsic gas, then >= the EIP-7623 floor (Prague+).
+ * tx_validate is the four in this order, mapped to ETHC_ERR_* codes. */
+tx_invalid_t tx_rules_alone(const tx_t *tx, evm_revision_t rev);
+tx_invalid_t tx_rules_signature(const tx_t *tx, evm_revision_t rev, const u256_t *chain_id);
+tx_invalid_t tx_rules_fields(const tx_t *tx, evm_revision_t rev);
+tx_invalid_t tx_rules_gas(const tx_t *tx, evm_revision_t rev);
+/* tx_validate with the class of the failure in *why (may be NULL). */
+int tx_validate_class(const tx_t *tx, evm_revision_t rev, const u256_t *chain_id, tx_invalid_t *why);
+
 #endif

@@ -93,15 +93,15 @@ static bool extra_too_long(const uint8_t *rlp, size_t len) {
   return !f.is_list && f.payload_len > HEADER_MAX_EXTRA;
 }
 
-/* Whether the body holds a type-3 or type-4 transaction with an empty `to` (a
- * creation, which those types forbid: the decoder refuses it, the tests name it
- * as an invalid transaction). */
-static bool typed_creation(const uint8_t *rlp, size_t len) {
+/* The type (3 or 4) of the first type-3 or type-4 transaction of the body with an
+ * empty `to` (a creation, which those types forbid: the decoder refuses it, the
+ * tests name it as an invalid transaction); 0 when there is none. */
+static int typed_creation(const uint8_t *rlp, size_t len) {
   rlp_item_t blk, txs, tx, payload, f;
   rlp_iter_t it, ti, fi;
-  if (rlp_decode_item(rlp, len, &blk, NULL) != 0 || !blk.is_list) return false;
+  if (rlp_decode_item(rlp, len, &blk, NULL) != 0 || !blk.is_list) return 0;
   rlp_iter_init(&it, &blk);
-  if (rlp_iter_next(&it, &txs) != 1 || rlp_iter_next(&it, &txs) != 1 || !txs.is_list) return false;
+  if (rlp_iter_next(&it, &txs) != 1 || rlp_iter_next(&it, &txs) != 1 || !txs.is_list) return 0;
   rlp_iter_init(&ti, &txs);
   while (rlp_iter_next(&ti, &tx) == 1) {
     if (tx.is_list || tx.payload_len < 2 || (tx.payload[0] != TX_BLOB && tx.payload[0] != TX_SET_CODE)) continue;
@@ -109,9 +109,23 @@ static bool typed_creation(const uint8_t *rlp, size_t len) {
     rlp_iter_init(&fi, &payload);
     int i = 0;
     while (i <= 5 && rlp_iter_next(&fi, &f) == 1) i++;
-    if (i == 6 && !f.is_list && f.payload_len == 0) return true;
+    if (i == 6 && !f.is_list && f.payload_len == 0) return tx.payload[0];
   }
-  return false;
+  return 0;
+}
+
+tx_invalid_t block_decode_tx_invalid(const uint8_t *rlp, size_t len) {
+  chain_block_t b;
+  if (block_decode(rlp, len, &b) == 0) {
+    block_free(&b);
+    return TXE_NONE;
+  }
+  if (extra_too_long(rlp, len)) return TXE_NONE;
+  switch (typed_creation(rlp, len)) {
+    case TX_BLOB: return TXE_BLOB_CREATE;
+    case TX_SET_CODE: return TXE_SET_CODE_CREATE;
+    default: return TXE_NONE;
+  }
 }
 
 block_error_t block_decode_classified(const uint8_t *rlp, size_t len, chain_block_t *b, char *reason,
@@ -377,35 +391,38 @@ block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, cons
   for (size_t i = 0; i < b->tx_count; i++) {
     const tx_t *tx = &b->txs[i];
     ethc_address_t sender;
-    int rc = tx_check(tx, rev, &cfg->chain_id, &sender);
-    if (rc) {
-      res->tx_index = (int)i;
-      res->tx_error = rc;
-      err = fail(res, BLOCK_ERR_TX, "transaction %zu: %s", i, ethc_strerror(rc));
-      goto out;
-    }
-    if (tx->gas_limit > h->gas_limit - res->gas_used) {
-      res->tx_index = (int)i;
-      res->tx_error = ETHC_ERR_TX_INVALID;
-      err = fail(res, BLOCK_ERR_TX, "transaction %zu: gas limit %llu above the block's remaining gas %llu", i,
-                 (unsigned long long)tx->gas_limit, (unsigned long long)(h->gas_limit - res->gas_used));
-      goto out;
-    }
+    /* execution-specs order: validate_transaction (intrinsic gas aside: see
+     * tx_rules_alone), then check_transaction's block allowances, chain id and
+     * sender recovery; chain_apply_tx does the rest. */
+    tx_invalid_t cls = tx_rules_alone(tx, rev);
+    if (cls == TXE_NONE && tx->gas_limit > h->gas_limit - res->gas_used) cls = TXE_GAS_ALLOWANCE_EXCEEDED;
     uint64_t blob_gas = tx_blob_gas(tx);
-    if (blob_gas > max_blob_gas - res->blob_gas_used) {
+    if (cls == TXE_NONE && blob_gas > max_blob_gas - res->blob_gas_used) {
+      /* before Osaka the per-transaction blob limit is the per-block one */
+      cls = rev < EVM_OSAKA && blob_gas > max_blob_gas ? TXE_BLOB_COUNT_EXCEEDED : TXE_BLOB_GAS_ALLOWANCE_EXCEEDED;
+    }
+    if (cls == TXE_NONE) cls = tx_rules_signature(tx, rev, &cfg->chain_id);
+    if (cls == TXE_NONE && tx_recover_sender(tx, rev, &sender) != 0) cls = TXE_SIGNATURE;
+    if (cls != TXE_NONE) {
       res->tx_index = (int)i;
-      res->tx_error = ETHC_ERR_TX_INVALID;
-      err = fail(res, BLOCK_ERR_TX, "transaction %zu: blob gas above the block's remaining blob gas", i);
+      res->tx_error = tx_invalid_code(cls);
+      res->tx_invalid = cls;
+      if (cls == TXE_GAS_ALLOWANCE_EXCEEDED)
+        err = fail(res, BLOCK_ERR_TX, "transaction %zu: gas limit %llu above the block's remaining gas %llu", i,
+                   (unsigned long long)tx->gas_limit, (unsigned long long)(h->gas_limit - res->gas_used));
+      else
+        err = fail(res, BLOCK_ERR_TX, "transaction %zu: %s", i, tx_invalid_message(cls));
       goto out;
     }
     chain_receipt_t *rc_out = &res->receipts[i];
     logs_ctx_t lc = {rc_out, 0};
     chain_tx_result_t tr;
-    rc = chain_apply_tx(st, vm, rev, &env, tx, &sender, &tr, copy_logs, &lc);
+    int rc = chain_apply_tx(st, vm, rev, &env, tx, &sender, &tr, copy_logs, &lc);
     res->receipt_count = i + 1;
     if (rc) {
       res->tx_index = (int)i;
       res->tx_error = rc;
+      res->tx_invalid = tr.invalid;
       err = fail(res, BLOCK_ERR_TX, "transaction %zu: %s", i, tr.reason ? tr.reason : ethc_strerror(rc));
       chain_tx_result_free(&tr);
       goto out;

@@ -31,10 +31,11 @@ static bool is_delegation(const uint8_t *code, size_t n) {
   return n == 23 && code[0] == 0xef && code[1] == 0x01 && code[2] == 0x00;
 }
 
-static int invalid(chain_tx_result_t *res, int code, const char *reason) {
-  res->error = code;
-  res->reason = reason;
-  return code;
+static int invalid(chain_tx_result_t *res, tx_invalid_t cls, const char *reason) {
+  res->invalid = cls;
+  res->error = tx_invalid_code(cls);
+  res->reason = reason ? reason : tx_invalid_message(cls);
+  return res->error;
 }
 
 /* EIP-7702: applies the authorization list (Prague+); returns the refund for
@@ -74,62 +75,63 @@ int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block
                    chain_logs_fn logs_out, void *logs_ctx) {
   memset(res, 0, sizeof *res);
 
-  /* ---- stateless rules ---- */
-  if (!tx_type_allowed(tx->type, rev)) return invalid(res, ETHC_ERR_TX_TYPE, "type not supported by the fork");
+  /* ---- the transaction alone (validate_transaction, but the intrinsic gas) ---- */
+  tx_invalid_t cls = tx_rules_alone(tx, rev);
+  if (cls != TXE_NONE) return invalid(res, cls, NULL);
+
+  /* ---- against the block (check_transaction) ---- */
+  if (tx->gas_limit > (uint64_t)env->gas_limit) return invalid(res, TXE_GAS_ALLOWANCE_EXCEEDED, NULL);
+  chain_blob_params_t bp = env->blob;
+  if (bp.update_fraction == 0) chain_blob_params(rev, &bp);
+  size_t max_blobs = tx_max_blobs(rev);
+  if (bp.max && bp.max < max_blobs) max_blobs = (size_t)bp.max;
+  const uint64_t blob_gas = tx_blob_gas(tx);
+  if (tx->type == TX_BLOB) {
+    /* Before Osaka the per-transaction limit is the per-block one. */
+    if (rev < EVM_OSAKA && tx->blob_hashes_count > max_blobs) return invalid(res, TXE_BLOB_COUNT_EXCEEDED, NULL);
+    if (bp.max && blob_gas / TX_GAS_PER_BLOB > bp.max) return invalid(res, TXE_BLOB_GAS_ALLOWANCE_EXCEEDED, NULL);
+  }
   const bool legacy_fees = tx->type == TX_LEGACY || tx->type == TX_ACCESS_LIST;
   const u256_t max_fee = legacy_fees ? tx->gas_price : tx->max_fee_per_gas;
   const u256_t max_tip = legacy_fees ? tx->gas_price : tx->max_priority_fee_per_gas;
-  if ((tx->type == TX_BLOB || tx->type == TX_SET_CODE) && !tx->has_to)
-    return invalid(res, ETHC_ERR_TX_INVALID, "creation not allowed for this type");
-  if (tx->type == TX_SET_CODE && tx->authorizations_count == 0)
-    return invalid(res, ETHC_ERR_TX_INVALID, "empty authorization list");
   if (rev >= EVM_LONDON) {
-    if (u256_gt(&max_tip, &max_fee)) return invalid(res, ETHC_ERR_TX_INVALID, "priority fee above fee cap");
-    if (u256_lt(&max_fee, &env->base_fee)) return invalid(res, ETHC_ERR_TX_INVALID, "fee cap below base fee");
+    if (u256_gt(&max_tip, &max_fee)) return invalid(res, TXE_PRIORITY_ABOVE_MAX_FEE, NULL);
+    if (u256_lt(&max_fee, &env->base_fee)) return invalid(res, TXE_MAX_FEE_BELOW_BASE_FEE, NULL);
   }
-  if (tx->gas_limit > (uint64_t)env->gas_limit) return invalid(res, ETHC_ERR_TX_INVALID, "gas limit above block gas limit");
-  if (rev >= EVM_OSAKA && tx->gas_limit > TX_MAX_GAS_LIMIT_OSAKA)
-    return invalid(res, ETHC_ERR_TX_INVALID, "gas limit above the EIP-7825 cap");
-  const uint64_t intrinsic = tx_intrinsic_gas(tx, rev);
-  if (intrinsic > tx->gas_limit) return invalid(res, ETHC_ERR_TX_INTRINSIC_GAS, "intrinsic gas too low");
-  const uint64_t floor = tx_floor_data_gas(tx, rev);
-  if (floor > tx->gas_limit) return invalid(res, ETHC_ERR_TX_INTRINSIC_GAS, "gas below the EIP-7623 floor");
-  if (rev >= EVM_SHANGHAI && !tx->has_to && tx->data_len > TX_MAX_INITCODE_SIZE)
-    return invalid(res, ETHC_ERR_TX_INVALID, "init code too large");
-
-  chain_blob_params_t bp = env->blob;
-  if (bp.update_fraction == 0) chain_blob_params(rev, &bp);
   u256_t blob_fee = U256_ZERO, blob_base_fee = U256_ZERO;
   if (rev >= EVM_CANCUN) chain_blob_base_fee(env->excess_blob_gas, bp.update_fraction, &blob_base_fee);
-  const uint64_t blob_gas = tx_blob_gas(tx);
   if (tx->type == TX_BLOB) {
-    if (tx->blob_hashes_count == 0) return invalid(res, ETHC_ERR_TX_INVALID, "no blobs");
-    size_t max = tx_max_blobs(rev);
-    if (bp.max && bp.max < max) max = (size_t)bp.max;
-    if (tx->blob_hashes_count > max) return invalid(res, ETHC_ERR_TX_INVALID, "too many blobs");
+    if (tx->blob_hashes_count == 0) return invalid(res, TXE_BLOB_ZERO, NULL);
+    if (tx->blob_hashes_count > max_blobs) return invalid(res, TXE_BLOB_COUNT_EXCEEDED, NULL);
     for (size_t i = 0; i < tx->blob_hashes_count; i++)
-      if (tx->blob_hashes[i].bytes[0] != TX_BLOB_COMMITMENT_VERSION_KZG)
-        return invalid(res, ETHC_ERR_TX_INVALID, "bad blob versioned hash");
+      if (tx->blob_hashes[i].bytes[0] != TX_BLOB_COMMITMENT_VERSION_KZG) return invalid(res, TXE_BLOB_VERSION, NULL);
     if (u256_lt(&tx->max_fee_per_blob_gas, &blob_base_fee))
-      return invalid(res, ETHC_ERR_TX_INVALID, "blob fee cap below blob base fee");
+      return invalid(res, TXE_BLOB_FEE_BELOW_BLOB_BASE_FEE, NULL);
+    if (!tx->has_to) return invalid(res, TXE_BLOB_CREATE, NULL);
+  }
+  if (tx->type == TX_SET_CODE) {
+    if (!tx->has_to) return invalid(res, TXE_SET_CODE_CREATE, NULL);
+    if (tx->authorizations_count == 0) return invalid(res, TXE_EMPTY_AUTH_LIST, NULL);
   }
 
-  /* ---- rules against the state ---- */
+  /* ---- against the sender's account ---- */
   const uint64_t nonce = state_get_nonce(st, sender);
-  if (nonce == UINT64_MAX) return invalid(res, ETHC_ERR_TX_INVALID, "sender nonce at its maximum (EIP-2681)");
-  if (tx->nonce != nonce) return invalid(res, ETHC_ERR_TX_INVALID, tx->nonce < nonce ? "nonce too low" : "nonce too high");
+  if (tx->nonce < nonce) return invalid(res, TXE_NONCE_TOO_LOW, NULL);
+  if (tx->nonce > nonce) return invalid(res, TXE_NONCE_TOO_HIGH, NULL);
+  u256_t gl = u256_from_u64(tx->gas_limit), bg = u256_from_u64(blob_gas), need, bal;
+  state_get_balance(st, sender, &bal);
+  if (!mul_add(&need, &gl, &max_fee, &tx->value) ||
+      (blob_gas && !mul_add(&need, &bg, &tx->max_fee_per_blob_gas, &need)) || u256_lt(&bal, &need))
+    return invalid(res, TXE_INSUFFICIENT_FUNDS, NULL);
   {
     size_t n;
     const uint8_t *code = state_get_code(st, sender, &n, NULL);
-    if (n != 0 && !(rev >= EVM_PRAGUE && is_delegation(code, n)))
-      return invalid(res, ETHC_ERR_TX_INVALID, "sender has code (EIP-3607)");
+    if (n != 0 && !(rev >= EVM_PRAGUE && is_delegation(code, n))) return invalid(res, TXE_SENDER_NOT_EOA, NULL);
   }
-  u256_t gl = u256_from_u64(tx->gas_limit), bg = u256_from_u64(blob_gas), need, bal;
-  if (!mul_add(&need, &gl, &max_fee, &tx->value) ||
-      (blob_gas && !mul_add(&need, &bg, &tx->max_fee_per_blob_gas, &need)))
-    return invalid(res, ETHC_ERR_TX_INVALID, "cost overflows 256 bits");
-  state_get_balance(st, sender, &bal);
-  if (u256_lt(&bal, &need)) return invalid(res, ETHC_ERR_TX_INVALID, "insufficient funds for gas * price + value");
+  /* ---- gas limit against the intrinsic gas (go-ethereum checks it last) ---- */
+  if ((cls = tx_rules_gas(tx, rev)) != TXE_NONE) return invalid(res, cls, NULL);
+  const uint64_t intrinsic = tx_intrinsic_gas(tx, rev);
+  const uint64_t floor = tx_floor_data_gas(tx, rev);
 
   /* ---- valid: buy gas ---- */
   u256_t price = tx->gas_price;

@@ -1,7 +1,8 @@
 /* Stateless transaction validity per fork: accepted types (EIP-2718 family), chain
  * id (EIP-155), signature values (EIP-2), nonce cap (EIP-2681), intrinsic gas
  * (Yellow Paper 6.2, EIP-2028, EIP-2930, EIP-3860, EIP-7702), the EIP-7623 floor,
- * init-code size (EIP-3860), blob rules (EIP-4844, EIP-7594) and EIP-7825's gas cap. */
+ * init-code size (EIP-3860), blob rules (EIP-4844, EIP-7594) and EIP-7825's gas cap,
+ * each failure classed (tx_invalid_t). */
 #include <string.h>
 
 #include "ethc/error.h"
@@ -83,73 +84,90 @@ static bool mul_u64_u256(uint64_t gas, const u256_t *price, u256_t *out) {
   return carry == 0;
 }
 
+tx_invalid_t tx_rules_alone(const tx_t *tx, evm_revision_t rev) {
+  if ((unsigned)tx->type > TX_SET_CODE || !tx_type_allowed(tx->type, rev)) return TXE_TYPE_NOT_SUPPORTED;
+  /* EIP-2681: the nonce stays below 2^64 - 1. */
+  if (tx->nonce == UINT64_MAX) return TXE_NONCE_MAX;
+  /* EIP-3860: init code size. */
+  if (rev >= EVM_SHANGHAI && !tx->has_to && tx->data_len > TX_MAX_INITCODE_SIZE) return TXE_INITCODE_TOO_LARGE;
+  if (rev >= EVM_OSAKA && tx->gas_limit > TX_MAX_GAS_LIMIT_OSAKA) return TXE_GAS_LIMIT_CAP;
+  return TXE_NONE;
+}
+
+tx_invalid_t tx_rules_gas(const tx_t *tx, evm_revision_t rev) {
+  if (tx->gas_limit < tx_intrinsic_gas(tx, rev)) return TXE_INTRINSIC_GAS;
+  if (rev >= EVM_PRAGUE && tx->gas_limit < tx_floor_data_gas(tx, rev)) return TXE_FLOOR_GAS;
+  return TXE_NONE;
+}
+
 /* v, r, s value checks of tx_recover_sender without the recovery itself. */
-static int check_signature_values(const tx_t *tx, evm_revision_t rev, const u256_t *chain_id) {
+tx_invalid_t tx_rules_signature(const tx_t *tx, evm_revision_t rev, const u256_t *chain_id) {
   const u256_t *v = &tx->v;
   if (tx->type != TX_LEGACY) {
-    if (!u256_fits_u64(v) || v->w[0] > 1) return ETHC_ERR_TX_SIGNATURE;
-    if (!u256_eq(&tx->chain_id, chain_id)) return ETHC_ERR_TX_CHAIN_ID;
+    if (!u256_eq(&tx->chain_id, chain_id)) return TXE_CHAIN_ID;
+    if (!u256_fits_u64(v) || v->w[0] > 1) return TXE_SIGNATURE;
   } else if (u256_fits_u64(v) && (v->w[0] == 27 || v->w[0] == 28)) {
-    if (tx->has_chain_id) return ETHC_ERR_TX_SIGNATURE;
+    if (tx->has_chain_id) return TXE_SIGNATURE;
   } else {
     /* EIP-155 values exist only from Spurious Dragon. */
-    if (rev < EVM_SPURIOUS_DRAGON) return ETHC_ERR_TX_SIGNATURE;
-    if (!tx->has_chain_id) return ETHC_ERR_TX_SIGNATURE;
-    if (!u256_eq(&tx->chain_id, chain_id)) return ETHC_ERR_TX_CHAIN_ID;
+    if (rev < EVM_SPURIOUS_DRAGON) return TXE_SIGNATURE;
+    /* v below 35 (and not 27/28) derives no valid chain id; 0 and 1 are no
+     * EIP-155 values at all (go-ethereum's isProtectedV) */
+    if (!tx->has_chain_id) return u256_fits_u64(v) && v->w[0] <= 1 ? TXE_SIGNATURE : TXE_CHAIN_ID;
+    if (!u256_eq(&tx->chain_id, chain_id)) return TXE_CHAIN_ID;
     /* v must be exactly 2 * chain_id + 35 or 36 (a hand-built tx may disagree). */
-    if (tx->chain_id.w[3] >> 63) return ETHC_ERR_TX_SIGNATURE;
+    if (tx->chain_id.w[3] >> 63) return TXE_SIGNATURE;
     u256_t base = tx->chain_id, k35 = u256_from_u64(35), one = U256_ONE;
     u256_add(&base, &base, &tx->chain_id);
     u256_add(&base, &base, &k35);
-    if (u256_lt(&base, &k35)) return ETHC_ERR_TX_SIGNATURE; /* wrapped */
+    if (u256_lt(&base, &k35)) return TXE_SIGNATURE; /* wrapped */
     if (!u256_eq(v, &base)) {
       u256_add(&base, &base, &one);
-      if (u256_is_zero(&base) || !u256_eq(v, &base)) return ETHC_ERR_TX_SIGNATURE;
+      if (u256_is_zero(&base) || !u256_eq(v, &base)) return TXE_SIGNATURE;
     }
   }
   uint8_t r[32], s[32];
   u256_to_be(&tx->r, r);
   u256_to_be(&tx->s, s);
   bool low_s = tx->type != TX_LEGACY || rev >= EVM_HOMESTEAD;
-  if (!ethc_secp256k1_valid_rs(r, s, low_s)) return ETHC_ERR_TX_SIGNATURE;
-  return ETHC_OK;
+  if (!ethc_secp256k1_valid_rs(r, s, low_s)) return TXE_SIGNATURE;
+  return TXE_NONE;
+}
+
+tx_invalid_t tx_rules_fields(const tx_t *tx, evm_revision_t rev) {
+  /* Fees: the up-front cost gas_limit * max fee must be representable. */
+  u256_t cost;
+  if (!mul_u64_u256(tx->gas_limit, &tx->max_fee_per_gas, &cost)) return TXE_FEE_OVERFLOW;
+  if (!mul_u64_u256(tx->gas_limit, &tx->gas_price, &cost)) return TXE_FEE_OVERFLOW;
+  if (tx->type >= TX_DYNAMIC_FEE && u256_lt(&tx->max_fee_per_gas, &tx->max_priority_fee_per_gas))
+    return TXE_PRIORITY_ABOVE_MAX_FEE;
+  if (tx->type == TX_BLOB) {
+    if (tx->blob_hashes_count == 0) return TXE_BLOB_ZERO;
+    if (tx->blob_hashes_count > tx_max_blobs(rev)) return TXE_BLOB_COUNT_EXCEEDED;
+    for (size_t i = 0; i < tx->blob_hashes_count; i++)
+      if (tx->blob_hashes[i].bytes[0] != TX_BLOB_COMMITMENT_VERSION_KZG) return TXE_BLOB_VERSION;
+    if (!tx->has_to) return TXE_BLOB_CREATE;
+  }
+  if (tx->type == TX_SET_CODE) {
+    if (!tx->has_to) return TXE_SET_CODE_CREATE;
+    if (tx->authorizations_count == 0) return TXE_EMPTY_AUTH_LIST;
+  }
+  return TXE_NONE;
+}
+
+int tx_validate_class(const tx_t *tx, evm_revision_t rev, const u256_t *chain_id, tx_invalid_t *why) {
+  if (why) *why = TXE_NONE;
+  if (!tx || !chain_id || (unsigned)rev >= EVM_REVISION_COUNT) return ETHC_ERR_INVALID;
+  tx_invalid_t c = tx_rules_alone(tx, rev);
+  if (c == TXE_NONE) c = tx_rules_signature(tx, rev, chain_id);
+  if (c == TXE_NONE) c = tx_rules_fields(tx, rev);
+  if (c == TXE_NONE) c = tx_rules_gas(tx, rev);
+  if (why) *why = c;
+  return tx_invalid_code(c);
 }
 
 int tx_validate(const tx_t *tx, evm_revision_t rev, const u256_t *chain_id) {
-  if (!tx || !chain_id || (unsigned)rev >= EVM_REVISION_COUNT) return ETHC_ERR_INVALID;
-  if ((unsigned)tx->type > TX_SET_CODE || !tx_type_allowed(tx->type, rev)) return ETHC_ERR_TX_TYPE;
-  int rc = check_signature_values(tx, rev, chain_id);
-  if (rc) return rc;
-
-  /* EIP-2681: the nonce stays below 2^64 - 1. */
-  if (tx->nonce == UINT64_MAX) return ETHC_ERR_TX_INVALID;
-
-  /* Fees: the up-front cost gas_limit * max fee must be representable. */
-  u256_t cost;
-  if (!mul_u64_u256(tx->gas_limit, &tx->max_fee_per_gas, &cost)) return ETHC_ERR_OVERFLOW;
-  if (!mul_u64_u256(tx->gas_limit, &tx->gas_price, &cost)) return ETHC_ERR_OVERFLOW;
-  if (tx->type >= TX_DYNAMIC_FEE && u256_lt(&tx->max_fee_per_gas, &tx->max_priority_fee_per_gas))
-    return ETHC_ERR_TX_INVALID;
-
-  /* Gas bounds. */
-  if (tx->gas_limit < tx_intrinsic_gas(tx, rev)) return ETHC_ERR_TX_INTRINSIC_GAS;
-  if (rev >= EVM_PRAGUE && tx->gas_limit < tx_floor_data_gas(tx, rev)) return ETHC_ERR_TX_INTRINSIC_GAS;
-  if (rev >= EVM_OSAKA && tx->gas_limit > TX_MAX_GAS_LIMIT_OSAKA) return ETHC_ERR_TX_INVALID;
-
-  /* EIP-3860: init code size. */
-  if (rev >= EVM_SHANGHAI && !tx->has_to && tx->data_len > TX_MAX_INITCODE_SIZE) return ETHC_ERR_TX_INVALID;
-
-  if (tx->type == TX_BLOB) {
-    if (!tx->has_to) return ETHC_ERR_TX_INVALID;
-    if (tx->blob_hashes_count == 0 || tx->blob_hashes_count > tx_max_blobs(rev)) return ETHC_ERR_TX_INVALID;
-    for (size_t i = 0; i < tx->blob_hashes_count; i++)
-      if (tx->blob_hashes[i].bytes[0] != TX_BLOB_COMMITMENT_VERSION_KZG) return ETHC_ERR_TX_INVALID;
-  }
-  if (tx->type == TX_SET_CODE) {
-    if (!tx->has_to) return ETHC_ERR_TX_INVALID;
-    if (tx->authorizations_count == 0) return ETHC_ERR_TX_INVALID;
-  }
-  return ETHC_OK;
+  return tx_validate_class(tx, rev, chain_id, NULL);
 }
 
 int tx_check(const tx_t *tx, evm_revision_t rev, const u256_t *chain_id, ethc_address_t *sender) {

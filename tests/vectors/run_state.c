@@ -1,7 +1,9 @@
 /* `ethc test state PATH...` (alias `ethc statetest`): the GeneralStateTests runner
  * (ethereum-tests docs "State Tests", plus the EEST additions config.chainid,
  * config.blobSchedule and post[].txbytes). One case per (test, fork, post index),
- * named "TEST#INDEX"; each checks the post-state root and the logs hash. */
+ * named "TEST#INDEX"; each checks the post-state root and the logs hash, and for
+ * an expectException that the transaction was rejected for that reason (one of
+ * the '|'-separated names of its class, tx_invalid_matches). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -339,6 +341,27 @@ static int dump_account(void *ctx, const ethc_address_t *a, uint64_t nonce, cons
 
 static void hexs(const ethc_hash_t *h, char out[67]) { hex_encode(h->bytes, 32, out); }
 
+/* Whether class `c` satisfies one of the '|'-separated names. Otherwise `unknown`
+ * gets the names the table does not know (they always fail). */
+static bool matches_any(tx_invalid_t c, const char *names, char *unknown, size_t ulen) {
+  unknown[0] = 0;
+  char one[256];
+  size_t used = 0;
+  for (const char *p = names; *p;) {
+    size_t n = strcspn(p, "|");
+    if (n < sizeof one) {
+      memcpy(one, p, n);
+      one[n] = 0;
+      if (tx_invalid_matches(c, one)) return true;
+      if (!tx_invalid_name_known(one) && used + n + 2 < ulen)
+        used += (size_t)snprintf(unknown + used, ulen - used, "%s%s", used ? ", " : "", one);
+    }
+    p += n;
+    if (*p == '|') p++;
+  }
+  return false;
+}
+
 static void run_case(runner_t *r, const char *path, const char *name, const char *fork, evm_revision_t rev,
                      stest_t *t, const cJSON *post) {
   const cJSON *idx = json_get(post, "indexes");
@@ -389,7 +412,9 @@ static void run_case(runner_t *r, const char *path, const char *name, const char
   state_t *st = NULL;
   int rc;
   if (tx_error) {
-    rc = ETHC_ERR_TX_INVALID;
+    /* a field no transaction can encode */
+    res.invalid = TXE_FIELD_OVERFLOW;
+    rc = res.error = tx_invalid_code(res.invalid);
     res.reason = tx_error;
   } else {
     st = state_clone(t->pre);
@@ -436,9 +461,14 @@ static void run_case(runner_t *r, const char *path, const char *name, const char
             (unsigned long long)res.gas_used, ethc_hash_eq(&root, &want_root) ? "true" : "false", fork,
             rc ? ",\"error\":\"" : "", rc ? (res.reason ? res.reason : "invalid transaction") : "", rc ? "\"" : "");
   }
+  char unknown[256];
   if (expect && rc == 0) {
     runner_fail(r, path, name, fork, "expected exception %s, but the transaction was valid (status %s, gas %llu)",
                 expect, evm_status_name(res.status), (unsigned long long)res.gas_used);
+  } else if (expect && !matches_any(res.invalid, expect, unknown, sizeof unknown)) {
+    runner_fail(r, path, name, fork, "rejected as \"%s\" [%s] (%s), expected %s%s%s", tx_invalid_message(res.invalid),
+                tx_invalid_names(res.invalid), res.reason ? res.reason : "", expect,
+                *unknown ? "; unknown exception name " : "", unknown);
   } else if (!expect && rc != 0) {
     runner_fail(r, path, name, fork, "unexpected invalid transaction: %s", res.reason ? res.reason : ethc_strerror(rc));
   } else if (!ethc_hash_eq(&root, &want_root)) {

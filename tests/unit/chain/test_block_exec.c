@@ -177,6 +177,7 @@ static void test_transfer_block(void) {
   h->gas_limit = 20999;
   e = run(pre, &w.b, &c, EVM_BYZANTIUM, false, &res, NULL);
   CHECK(e == BLOCK_ERR_TX && res.tx_index == 0 && res.error == BLOCK_ERR_TX && res.reason[0]);
+  CHECK(res.tx_invalid == TXE_GAS_ALLOWANCE_EXCEEDED && tx_invalid_matches(res.tx_invalid, "BlockGasLimitReached"));
   block_exec_result_free(&res);
   *h = saved;
   /* wrong chain id for an EIP-155 signature is caught by tx_check */
@@ -187,6 +188,7 @@ static void test_transfer_block(void) {
   tx_sign(&w.tx, w.sk);
   e = run(pre, &w.b, &c5, EVM_BYZANTIUM, false, &res, NULL);
   CHECK(e == BLOCK_ERR_TX && res.tx_index == 0 && res.tx_error != 0);
+  CHECK(res.tx_invalid == TXE_CHAIN_ID && tx_invalid_matches(res.tx_invalid, "TransactionException.INVALID_CHAINID"));
   block_exec_result_free(&res);
   /* ommers: more than two, and any after the merge */
   chain_header_t om[3];
@@ -210,6 +212,7 @@ static void test_transfer_block(void) {
   w2.b.header.receipts_root = saved.receipts_root;
   e = run(pre, &w2.b, &c, EVM_BYZANTIUM, false, &res, NULL);
   CHECK(e == BLOCK_ERR_TX && res.tx_index == 0 && res.tx_error == ETHC_ERR_TX_INVALID);
+  CHECK(res.tx_invalid == TXE_NONCE_TOO_HIGH);
   block_exec_result_free(&res);
   bytes_buf_free(&w2.tx_enc);
   bytes_buf_free(&w.tx_enc);

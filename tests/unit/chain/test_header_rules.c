@@ -8,6 +8,7 @@
 #include "ethc/bytes.h"
 #include "ethc/block.h"
 #include "ethc/consensus.h"
+#include "ethc/tx.h"
 #include "ethc/genesis.h"
 #include "ethc/rlp.h"
 
@@ -107,7 +108,16 @@ int main(void) {
   CHECK(block_error_matches(BLOCK_ERR_GAS_LIMIT, "InvalidGasLimit"));
   CHECK(block_error_matches(BLOCK_ERR_GAS_LIMIT, "BlockException.INVALID_GASLIMIT"));
   CHECK(!block_error_matches(BLOCK_ERR_GAS_LIMIT, "InvalidGas"));
-  CHECK(block_error_matches(BLOCK_ERR_TX, "TransactionException.INTRINSIC_GAS_TOO_LOW"));
+  /* no wildcard: an invalid transaction is named by its class (tx_invalid_matches) */
+  CHECK(!block_error_matches(BLOCK_ERR_TX, "TransactionException.INTRINSIC_GAS_TOO_LOW"));
+  CHECK(!block_error_matches(BLOCK_ERR_TX, "BlockGasLimitReached"));
   CHECK(!block_error_matches(BLOCK_ERR_STATE_ROOT, "TransactionException.INTRINSIC_GAS_TOO_LOW"));
+  CHECK(block_error_name_known("InvalidStateRoot") && !block_error_name_known("TransactionException.NONCE_MISMATCH_TOO_LOW"));
+  CHECK(tx_invalid_matches(TXE_INTRINSIC_GAS, "TransactionException.INTRINSIC_GAS_TOO_LOW"));
+  CHECK(tx_invalid_matches(TXE_INTRINSIC_GAS, "IntrinsicGas"));
+  CHECK(!tx_invalid_matches(TXE_INSUFFICIENT_FUNDS, "TransactionException.INTRINSIC_GAS_TOO_LOW"));
+  CHECK(tx_invalid_matches(TXE_GAS_ALLOWANCE_EXCEEDED, "BlockGasLimitReached"));
+  CHECK(!tx_invalid_matches(TXE_GAS_ALLOWANCE_EXCEEDED, "TransactionException.*"));
+  CHECK(!tx_invalid_name_known("TransactionException.SOMETHING_NEW"));
   return check_summary();
 }

@@ -102,27 +102,49 @@ static void test_transfer(evm_t *vm) {
   /* Invalid: wrong nonce, fee cap below base fee, too little gas, over the block limit. */
   tx.nonce = 1;
   CHECK(chain_apply_tx(st, vm, EVM_CANCUN, &env, &tx, &from, &res, NULL, NULL) == ETHC_ERR_TX_INVALID);
+  CHECK(res.invalid == TXE_NONCE_TOO_HIGH && res.reason);
   tx.nonce = 0;
   tx.max_fee_per_gas = u256_from_u64(9);
   CHECK(chain_apply_tx(st, vm, EVM_CANCUN, &env, &tx, &from, &res, NULL, NULL) == ETHC_ERR_TX_INVALID);
-  tx.max_fee_per_gas = u256_from_u64(20);
+  CHECK(res.invalid == TXE_MAX_FEE_BELOW_BASE_FEE);
+  /* several rules broken: the fee cap is named before the intrinsic gas */
   tx.gas_limit = 20999;
+  CHECK(chain_apply_tx(st, vm, EVM_CANCUN, &env, &tx, &from, &res, NULL, NULL) == ETHC_ERR_TX_INVALID);
+  CHECK(res.invalid == TXE_MAX_FEE_BELOW_BASE_FEE);
+  tx.max_fee_per_gas = u256_from_u64(1);
+  CHECK(chain_apply_tx(st, vm, EVM_CANCUN, &env, &tx, &from, &res, NULL, NULL) == ETHC_ERR_TX_INVALID);
+  CHECK(res.invalid == TXE_PRIORITY_ABOVE_MAX_FEE);
+  tx.max_fee_per_gas = u256_from_u64(20);
   CHECK(chain_apply_tx(st, vm, EVM_CANCUN, &env, &tx, &from, &res, NULL, NULL) == ETHC_ERR_TX_INTRINSIC_GAS);
+  CHECK(res.invalid == TXE_INTRINSIC_GAS);
+  CHECK(tx_invalid_matches(res.invalid, "TransactionException.INTRINSIC_GAS_TOO_LOW"));
+  CHECK(!tx_invalid_matches(res.invalid, "TransactionException.INSUFFICIENT_ACCOUNT_FUNDS"));
+  tx.nonce = 3; /* the nonce before the intrinsic gas */
+  CHECK(chain_apply_tx(st, vm, EVM_CANCUN, &env, &tx, &from, &res, NULL, NULL) == ETHC_ERR_TX_INVALID);
+  CHECK(res.invalid == TXE_NONCE_TOO_HIGH);
+  tx.nonce = 0;
   tx.gas_limit = 40000000;
   CHECK(chain_apply_tx(st, vm, EVM_CANCUN, &env, &tx, &from, &res, NULL, NULL) == ETHC_ERR_TX_INVALID);
+  CHECK(res.invalid == TXE_GAS_ALLOWANCE_EXCEEDED);
+  CHECK(tx_invalid_matches(res.invalid, "TR_GasLimitReached"));
   tx.gas_limit = 21000;
   /* Typed transactions before their fork. */
   CHECK(chain_apply_tx(st, vm, EVM_BERLIN, &env, &tx, &from, &res, NULL, NULL) == ETHC_ERR_TX_TYPE);
+  CHECK(res.invalid == TXE_TYPE_NOT_SUPPORTED);
   /* Not enough balance for gas * fee cap + value. */
   tx.value = bal;
   CHECK(chain_apply_tx(st, vm, EVM_CANCUN, &env, &tx, &from, &res, NULL, NULL) == ETHC_ERR_TX_INVALID);
+  CHECK(res.invalid == TXE_INSUFFICIENT_FUNDS);
+  tx.value = U256_MAX; /* gas * price + value overflows: still insufficient funds */
+  CHECK(chain_apply_tx(st, vm, EVM_CANCUN, &env, &tx, &from, &res, NULL, NULL) == ETHC_ERR_TX_INVALID);
+  CHECK(res.invalid == TXE_INSUFFICIENT_FUNDS);
   tx.value = u256_from_u64(5);
   ethc_hash_t r;
   state_root(st, &r);
   CHECK(ethc_hash_eq(&r, &pre));
 
   CHECK(chain_apply_tx(st, vm, EVM_CANCUN, &env, &tx, &from, &res, NULL, NULL) == 0);
-  CHECK(res.status == EVM_SUCCESS && res.gas_used == 21000);
+  CHECK(res.status == EVM_SUCCESS && res.gas_used == 21000 && res.invalid == TXE_NONE);
   state_get_balance(st, &from, &v);
   /* price = min(20, 10 + 2) = 12 */
   CHECK(v.w[0] == 1000000000000ull - 21000 * 12 - 5);
@@ -139,6 +161,10 @@ static void test_transfer(evm_t *vm) {
   state_commit(st, true);
   tx.nonce = 1;
   CHECK(chain_apply_tx(st, vm, EVM_CANCUN, &env, &tx, &from, &res, NULL, NULL) == ETHC_ERR_TX_INVALID);
+  CHECK(res.invalid == TXE_SENDER_NOT_EOA && tx_invalid_matches(res.invalid, "SenderNotEOA"));
+  tx.nonce = 0; /* the nonce first */
+  CHECK(chain_apply_tx(st, vm, EVM_CANCUN, &env, &tx, &from, &res, NULL, NULL) == ETHC_ERR_TX_INVALID);
+  CHECK(res.invalid == TXE_NONCE_TOO_LOW);
   state_free(st);
 }
 
