@@ -224,7 +224,11 @@ typedef enum {
   TXE_RLP_NONCANONICAL,       /* a non-minimal encoding (leading zeros) */
   TXE_RLP_FIELD_SIZE,         /* an address or hash of the wrong length */
   TXE_FIELD_OVERFLOW,         /* an integer over its field (nonce, gas 64 bits, others 256) */
-  TXE_TYPE_NOT_SUPPORTED,     /* unknown type, or a type the fork does not have yet */
+  TXE_TYPE_NOT_SUPPORTED,     /* an unknown type */
+  TXE_TYPE_1_PRE_FORK,        /* a known type the fork does not have yet (tx_type_pre_fork) */
+  TXE_TYPE_2_PRE_FORK,
+  TXE_TYPE_3_PRE_FORK,
+  TXE_TYPE_4_PRE_FORK,
   /* signature */
   TXE_CHAIN_ID,               /* a chain id other than the network's */
   TXE_SIGNATURE,              /* v, r, s out of range or no recoverable key */
@@ -268,6 +272,9 @@ bool tx_invalid_name_known(const char *name);
 const char *tx_invalid_names(tx_invalid_t c);
 /* The ETHC_ERR_* code of class `c` (ETHC_ERR_TX_INVALID for most, 0 for TXE_NONE). */
 int tx_invalid_code(tx_invalid_t c);
+/* The class of a typed transaction of `type` before its fork: TXE_TYPE_1_PRE_FORK..
+ * TXE_TYPE_4_PRE_FORK, TXE_TYPE_NOT_SUPPORTED for an unknown type. */
+tx_invalid_t tx_type_pre_fork(unsigned type);
 /* The class of a tx_decode failure code (ETHC_ERR_RLP_*, ETHC_ERR_OVERFLOW, ETHC_ERR_TX_TYPE). */
 tx_invalid_t tx_invalid_from_decode(int rc);
 /* The class of tx_decode(raw, len) failing with `rc`, found by looking at the
@@ -282,7 +289,7 @@ tx_invalid_t tx_invalid_of_encoding(const uint8_t *raw, size_t len, int rc);
  * order (validate_transaction, then check_transaction), except that the gas limit
  * against the intrinsic gas and the floor comes after the fee, nonce and balance
  * checks, as go-ethereum (which filled ethereum/tests) does.
- *  - tx_rules_alone: the fork accepts the type; nonce < 2^64 - 1 (EIP-2681); init
+ *  - tx_rules_alone: the fork accepts the type (tx_type_pre_fork); nonce < 2^64 - 1 (EIP-2681); init
  *    code size (Shanghai+, EIP-3860); gas limit <= 2^24 (Osaka+, EIP-7825);
  *  - tx_rules_signature: chain id, then v, r, s values (not the recovery itself);
  *  - tx_rules_fields: gas limit * fee cap fits 256 bits, max priority fee <= max

@@ -37,9 +37,14 @@ static const struct {
   [TXE_FIELD_OVERFLOW] = {"transaction integer over its field", ETHC_ERR_OVERFLOW,
                           "TR_RLP_WRONGVALUE " EEST "NONCE_OVERFLOW " EEST "GASLIMIT_OVERFLOW "
                           EEST "GASPRICE_OVERFLOW " EEST "VALUE_OVERFLOW " EEST "PRIORITY_OVERFLOW"},
-  [TXE_TYPE_NOT_SUPPORTED] = {"transaction type not supported", ETHC_ERR_TX_TYPE,
-                              "TR_TypeNotSupported " EEST "TYPE_NOT_SUPPORTED " EEST "TYPE_1_TX_PRE_FORK "
-                              EEST "TYPE_2_TX_PRE_FORK " EEST "TYPE_3_TX_PRE_FORK " EEST "TYPE_4_TX_PRE_FORK"},
+#define TYPE_NAMES "TR_TypeNotSupported " EEST "TYPE_NOT_SUPPORTED"
+  [TXE_TYPE_NOT_SUPPORTED] = {"unknown transaction type", ETHC_ERR_TX_TYPE, TYPE_NAMES},
+  [TXE_TYPE_1_PRE_FORK] = {"type-1 transaction before Berlin", ETHC_ERR_TX_TYPE, TYPE_NAMES},
+  [TXE_TYPE_2_PRE_FORK] = {"type-2 transaction before London", ETHC_ERR_TX_TYPE, TYPE_NAMES},
+  [TXE_TYPE_3_PRE_FORK] = {"type-3 transaction before Cancun", ETHC_ERR_TX_TYPE,
+                           TYPE_NAMES " " EEST "TYPE_3_TX_PRE_FORK"},
+  [TXE_TYPE_4_PRE_FORK] = {"type-4 transaction before Prague", ETHC_ERR_TX_TYPE,
+                           TYPE_NAMES " " EEST "TYPE_4_TX_PRE_FORK"},
   [TXE_CHAIN_ID] = {"wrong chain id", ETHC_ERR_TX_CHAIN_ID, EEST "INVALID_CHAINID"},
   [TXE_SIGNATURE] = {"invalid signature", ETHC_ERR_TX_SIGNATURE,
                      "TR_InvalidSignature " EEST "INVALID_SIGNATURE_VRS " EEST "EC_RECOVERY_FAIL"},
@@ -118,6 +123,16 @@ bool tx_invalid_name_known(const char *name) {
   for (int c = 1; c < TXE__COUNT; c++)
     if (tx_invalid_matches((tx_invalid_t)c, name)) return true;
   return false;
+}
+
+tx_invalid_t tx_type_pre_fork(unsigned type) {
+  switch (type) {
+    case TX_ACCESS_LIST: return TXE_TYPE_1_PRE_FORK;
+    case TX_DYNAMIC_FEE: return TXE_TYPE_2_PRE_FORK;
+    case TX_BLOB: return TXE_TYPE_3_PRE_FORK;
+    case TX_SET_CODE: return TXE_TYPE_4_PRE_FORK;
+    default: return TXE_TYPE_NOT_SUPPORTED;
+  }
 }
 
 tx_invalid_t tx_invalid_from_decode(int rc) {

@@ -85,7 +85,7 @@ static bool mul_u64_u256(uint64_t gas, const u256_t *price, u256_t *out) {
 }
 
 tx_invalid_t tx_rules_alone(const tx_t *tx, evm_revision_t rev) {
-  if ((unsigned)tx->type > TX_SET_CODE || !tx_type_allowed(tx->type, rev)) return TXE_TYPE_NOT_SUPPORTED;
+  if ((unsigned)tx->type > TX_SET_CODE || !tx_type_allowed(tx->type, rev)) return tx_type_pre_fork(tx->type);
   /* EIP-2681: the nonce stays below 2^64 - 1. */
   if (tx->nonce == UINT64_MAX) return TXE_NONCE_MAX;
   /* EIP-3860: init code size. */

@@ -50,7 +50,7 @@ static int check_tx(const uint8_t *raw, size_t len, evm_revision_t rev, ethc_add
      * sizes and canonical encoding come first). */
     if (raw[0] < 0x80 && (raw[0] > TX_SET_CODE || !tx_type_allowed((tx_type_t)raw[0], rev)) &&
         (*cls == TXE_FIELD_OVERFLOW || rc == ETHC_ERR_RLP_COUNT))
-      *cls = TXE_TYPE_NOT_SUPPORTED;
+      *cls = tx_type_pre_fork(raw[0]);
     return rc;
   }
   *stage = "validate";

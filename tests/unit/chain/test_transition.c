@@ -130,7 +130,8 @@ static void test_transfer(evm_t *vm) {
   tx.gas_limit = 21000;
   /* Typed transactions before their fork. */
   CHECK(chain_apply_tx(st, vm, EVM_BERLIN, &env, &tx, &from, &res, NULL, NULL) == ETHC_ERR_TX_TYPE);
-  CHECK(res.invalid == TXE_TYPE_NOT_SUPPORTED);
+  CHECK(res.invalid == TXE_TYPE_2_PRE_FORK && tx_invalid_matches(res.invalid, "TR_TypeNotSupported"));
+  CHECK(!tx_invalid_matches(res.invalid, "TransactionException.TYPE_4_TX_PRE_FORK"));
   /* Not enough balance for gas * fee cap + value. */
   tx.value = bal;
   CHECK(chain_apply_tx(st, vm, EVM_CANCUN, &env, &tx, &from, &res, NULL, NULL) == ETHC_ERR_TX_INVALID);
@@ -299,10 +300,76 @@ static void test_host(evm_t *vm) {
   state_free(st);
 }
 
+/* The class table: every class has a message and names that the matcher finds;
+ * decoding failures are classed by the field that broke. */
+static void test_tx_classes(void) {
+  for (int c = 1; c < TXE__COUNT; c++) {
+    const char *names = tx_invalid_names((tx_invalid_t)c);
+    CHECK_MSG(*tx_invalid_message((tx_invalid_t)c) && *names, "class %d", c);
+    CHECK_MSG(tx_invalid_code((tx_invalid_t)c) != 0, "class %d", c);
+    char one[128];
+    for (const char *p = names; *p;) {
+      size_t n = strcspn(p, " ");
+      if (n < sizeof one) {
+        memcpy(one, p, n);
+        one[n] = 0;
+        CHECK_MSG(tx_invalid_matches((tx_invalid_t)c, one) && tx_invalid_name_known(one), "%s", one);
+      }
+      p += n;
+      p += strspn(p, " ");
+    }
+  }
+  CHECK(tx_invalid_names(TXE_NONE)[0] == 0 && !tx_invalid_matches(TXE_NONE, ""));
+  CHECK(!tx_invalid_matches(TXE_NONCE_TOO_LOW, "TransactionException.NONCE_MISMATCH"));
+  CHECK(!tx_invalid_matches(TXE_NONCE_TOO_LOW, ""));
+  CHECK(tx_invalid_code(TXE_INTRINSIC_GAS) == ETHC_ERR_TX_INTRINSIC_GAS);
+  CHECK(tx_invalid_code(TXE_TYPE_4_PRE_FORK) == ETHC_ERR_TX_TYPE);
+  CHECK(tx_type_pre_fork(TX_SET_CODE) == TXE_TYPE_4_PRE_FORK && tx_type_pre_fork(7) == TXE_TYPE_NOT_SUPPORTED);
+  CHECK(tx_invalid_from_decode(ETHC_ERR_RLP_NONCANONICAL) == TXE_RLP_NONCANONICAL);
+  CHECK(tx_invalid_from_decode(ETHC_ERR_RLP_TRUNCATED) == TXE_RLP_STRUCTURE);
+  /* legacy [nonce, gasPrice, gas, to, value, data, v, r, s] */
+  uint8_t tx[64];
+  size_t n = 0;
+  tx[n++] = 0; /* list header, filled below */
+  tx[n++] = 0x80;                           /* nonce 0 */
+  tx[n++] = 0x01;                           /* gas price 1 */
+  tx[n++] = 0x89;                           /* gas: 9 bytes, leading zero */
+  memset(tx + n, 0, 8);
+  n += 8;
+  tx[n++] = 0x01;
+  tx[n++] = 0x80;                           /* to: creation */
+  tx[n++] = 0x80;                           /* value */
+  tx[n++] = 0x80;                           /* data */
+  tx[n++] = 0x1b;                           /* v 27 */
+  tx[n++] = 0x01;                           /* r */
+  tx[n++] = 0x01;                           /* s */
+  tx[0] = (uint8_t)(0xc0 + n - 1);
+  /* a 64-bit field's length before its leading zeros */
+  CHECK(tx_invalid_of_encoding(tx, n, ETHC_ERR_RLP_NONCANONICAL) == TXE_FIELD_OVERFLOW);
+  tx[3] = 0x88; /* 8 bytes with a leading zero: only non-canonical */
+  memmove(tx + 4, tx + 5, n - 5);
+  n--;
+  tx[0] = (uint8_t)(0xc0 + n - 1);
+  CHECK(tx_invalid_of_encoding(tx, n, ETHC_ERR_RLP_NONCANONICAL) == TXE_RLP_NONCANONICAL);
+  CHECK(tx_invalid_of_encoding(tx, 0, ETHC_ERR_RLP_TRUNCATED) == TXE_RLP_STRUCTURE);
+  /* r over 256 bits: the signature */
+  n -= 2;
+  tx[n++] = 0xa1;
+  tx[n++] = 0x01;
+  memset(tx + n, 0x22, 32);
+  n += 32;
+  tx[n++] = 0x01;
+  tx[0] = (uint8_t)(0xc0 + n - 1);
+  CHECK(tx_invalid_of_encoding(tx, n, ETHC_ERR_OVERFLOW) == TXE_SIGNATURE);
+  tx[n - 34] = 0x00; /* ... but with a leading zero, the encoding is named first */
+  CHECK(tx_invalid_of_encoding(tx, n, ETHC_ERR_RLP_NONCANONICAL) == TXE_RLP_NONCANONICAL);
+}
+
 int main(void) {
   evm_t *vm = evm_create();
   CHECK(vm != NULL);
   test_addresses();
+  test_tx_classes();
   test_blob_fee();
   if (vm) {
     test_transfer(vm);
