@@ -127,5 +127,11 @@ typedef struct {
 
 /* Writes the trie's nodes to the store and sets root. 0 or the store's error. */
 int trie_commit(trie_t *t, const trie_store_t *store, uint8_t root[32]);
+/* The same, writing only the nodes changed since this trie's last trie_commit_new
+ * (all of them the first time): what an incremental writer of one store uses. */
+int trie_commit_new(trie_t *t, const trie_store_t *store, uint8_t root[32]);
+/* A deep copy (node hashes and stored marks included) into *out, which needs no
+ * initialisation. 0 or ETHC_ERR_NOMEM (out is then empty). */
+int trie_clone(const trie_t *t, trie_t *out);
 
 #endif

@@ -15,7 +15,7 @@ static tnode_t *new_leaf2(const uint8_t *a, size_t alen, const uint8_t *b, size_
   tnode_t *n = malloc(sizeof *n + alen + blen + vlen);
   if (!n) return NULL;
   n->kind = TN_LEAF;
-  n->ref_len = 0;
+  n->ref_len = 0, n->stored = 0;
   n->path = (uint8_t *)n->child;
   n->path_len = (uint32_t)(alen + blen);
   if (alen) memcpy(n->path, a, alen);
@@ -34,7 +34,7 @@ static tnode_t *new_ext2(const uint8_t *a, size_t alen, const uint8_t *b, size_t
   tnode_t *n = malloc(sizeof *n + sizeof(tnode_t *) + alen + blen);
   if (!n) return NULL;
   n->kind = TN_EXT;
-  n->ref_len = 0;
+  n->ref_len = 0, n->stored = 0;
   n->child[0] = child;
   n->path = (uint8_t *)(n->child + 1);
   n->path_len = (uint32_t)(alen + blen);
@@ -132,14 +132,14 @@ static tnode_t *ins(tnode_t *n, const uint8_t *p, size_t plen, const uint8_t *v,
       if (*err) return n;
       n->child[p[0]] = c;
     }
-    n->ref_len = 0;
+    n->ref_len = 0, n->stored = 0;
     return n;
   }
   size_t cp = common_prefix(n->path, n->path_len, p, plen);
   if (n->kind == TN_LEAF && cp == n->path_len && cp == plen) { /* same key: replace the value */
     if (vlen == n->value_len) {
       memcpy(n->value, v, vlen);
-      n->ref_len = 0;
+      n->ref_len = 0, n->stored = 0;
       return n;
     }
     tnode_t *l = new_leaf(p, plen, v, vlen);
@@ -151,7 +151,7 @@ static tnode_t *ins(tnode_t *n, const uint8_t *p, size_t plen, const uint8_t *v,
     tnode_t *c = ins(n->child[0], p + cp, plen - cp, v, vlen, err, added);
     if (*err) return n;
     n->child[0] = c;
-    n->ref_len = 0;
+    n->ref_len = 0, n->stored = 0;
     return n;
   }
   /* the paths diverge at cp (or one ends there): a branch at cp, under an
@@ -192,7 +192,7 @@ static tnode_t *ins(tnode_t *n, const uint8_t *p, size_t plen, const uint8_t *v,
     } else { /* keep the old leaf, shortened in place */
       n->path += cp + 1;
       n->path_len -= (uint32_t)(cp + 1);
-      n->ref_len = 0;
+      n->ref_len = 0, n->stored = 0;
       br->child[idx] = n;
     }
   } else {
@@ -234,7 +234,7 @@ static tnode_t *del(tnode_t *n, const uint8_t *p, size_t plen, int *err, bool *r
     tnode_t *c = del(n->child[0], p + n->path_len, plen - n->path_len, err, removed);
     n->child[0] = c;
     if (!*removed) return n;
-    n->ref_len = 0;
+    n->ref_len = 0, n->stored = 0;
     if (!c) {
       free_node(n);
       return NULL;
@@ -259,7 +259,7 @@ static tnode_t *del(tnode_t *n, const uint8_t *p, size_t plen, int *err, bool *r
     if (!*removed) return n;
   }
   *removed = true;
-  n->ref_len = 0;
+  n->ref_len = 0, n->stored = 0;
   int only = -1, entries = n->value ? 1 : 0;
   for (int i = 0; i < 16; i++)
     if (n->child[i]) { only = i; entries++; }
@@ -568,4 +568,70 @@ int trie_commit(trie_t *t, const trie_store_t *store, uint8_t root[32]) {
   int rc = trie_root(t, root);
   if (rc || !t->root) return rc;
   return commit_node(t->root, true, store, &t->scratch);
+}
+
+/* Like commit_node, but skips subtrees already stored: a modified node lost its
+ * flag, and so did every node above it, so a flagged node's subtree is stored. */
+static int commit_new_node(tnode_t *n, bool is_root, const trie_store_t *store, bytes_buf_t *b) {
+  if (n->stored) return ETHC_OK;
+  int rc = 0;
+  if (n->kind == TN_EXT) rc = commit_new_node(n->child[0], false, store, b);
+  else if (n->kind == TN_BRANCH)
+    for (int i = 0; i < 16 && !rc; i++)
+      if (n->child[i]) rc = commit_new_node(n->child[i], false, store, b);
+  if (rc || (!is_root && n->ref_len != 32)) return rc; /* embedded: lives in its parent */
+  b->len = 0;
+  if ((rc = trie_node_encode(n, b))) return rc;
+  uint8_t h[32];
+  if (n->ref_len == 32) memcpy(h, n->ref, 32);
+  else keccak256(b->data, b->len, h);
+  if ((rc = store->put(store->ctx, h, b->data, b->len))) return rc;
+  n->stored = 1;
+  return ETHC_OK;
+}
+
+int trie_commit_new(trie_t *t, const trie_store_t *store, uint8_t root[32]) {
+  int rc = trie_root(t, root);
+  if (rc || !t->root) return rc;
+  return commit_new_node(t->root, true, store, &t->scratch);
+}
+
+/* ---- copying ---- */
+
+static tnode_t *clone_node(const tnode_t *n) {
+  tnode_t *c = NULL;
+  if (n->kind == TN_LEAF) {
+    c = new_leaf(n->path, n->path_len, n->value, n->value_len);
+  } else if (n->kind == TN_EXT) {
+    tnode_t *child = clone_node(n->child[0]);
+    if (!child) return NULL;
+    if (!(c = new_ext2(n->path, n->path_len, NULL, 0, child))) free_tree(child);
+  } else {
+    c = new_branch();
+    if (c && n->value && !(c->value = dup_bytes(n->value, n->value_len))) {
+      free_node(c);
+      return NULL;
+    }
+    if (c) c->value_len = n->value_len;
+    for (int i = 0; c && i < 16; i++) {
+      if (!n->child[i]) continue;
+      if (!(c->child[i] = clone_node(n->child[i]))) {
+        free_tree(c);
+        return NULL;
+      }
+    }
+  }
+  if (!c) return NULL;
+  c->ref_len = n->ref_len;
+  memcpy(c->ref, n->ref, sizeof c->ref);
+  c->stored = n->stored;
+  return c;
+}
+
+int trie_clone(const trie_t *t, trie_t *out) {
+  trie_init(out, t->secure);
+  if (!t->root) return ETHC_OK;
+  if (!(out->root = clone_node(t->root))) return ETHC_ERR_NOMEM;
+  out->count = t->count;
+  return ETHC_OK;
 }

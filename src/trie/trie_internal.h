@@ -19,6 +19,7 @@ enum { TN_LEAF = 1, TN_EXT = 2, TN_BRANCH = 3 };
 struct trie_node {
   uint8_t kind;
   uint8_t ref_len;        /* cached reference: 0 none, 1..31 embedded RLP in ref, 32 hash */
+  uint8_t stored;         /* written to a node store by trie_commit_new, unchanged since */
   uint8_t ref[32];
   uint32_t path_len;      /* nibbles (leaf, extension) */
   uint8_t *path;          /* one nibble per byte */

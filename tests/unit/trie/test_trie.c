@@ -57,7 +57,96 @@ static int count_cb(void *ctx, const uint8_t *k, size_t kl, const uint8_t *v, si
   return 0;
 }
 
+/* A node store that keeps the hashes it was given (up to 8192). */
+typedef struct {
+  uint8_t (*h)[32];
+  size_t n;
+} hashset_t;
+
+static int set_put(void *ctx, const uint8_t hash[32], const uint8_t *rlp, size_t len) {
+  hashset_t *s = ctx;
+  uint8_t h[32];
+  keccak256(rlp, len, h);
+  if (memcmp(h, hash, 32) != 0) return ETHC_ERR_INVALID;
+  for (size_t i = 0; i < s->n; i++)
+    if (memcmp(s->h[i], hash, 32) == 0) return 0;
+  if (s->n == 8192) return ETHC_ERR_NOMEM;
+  memcpy(s->h[s->n++], hash, 32);
+  return 0;
+}
+
+static bool set_has_all(const hashset_t *all, const hashset_t *sub) {
+  for (size_t i = 0; i < sub->n; i++) {
+    bool found = false;
+    for (size_t j = 0; j < all->n && !found; j++) found = memcmp(all->h[j], sub->h[i], 32) == 0;
+    if (!found) return false;
+  }
+  return true;
+}
+
+/* trie_commit_new writes only what changed, yet the store ends up with every node
+ * of the current trie; a clone has the same root, and changing it leaves the
+ * original alone. */
+static void test_incremental_commit_and_clone(void) {
+  trie_t t;
+  trie_init(&t, true);
+  uint8_t key[32], val[8];
+  for (int i = 0; i < 400; i++) {
+    memset(key, 0, 32);
+    key[31] = (uint8_t)i, key[30] = (uint8_t)(i >> 8);
+    uint64_t r = rnd();
+    memcpy(val, &r, 8);
+    CHECK(trie_put(&t, key, 32, val, 8) == 0);
+  }
+  hashset_t inc = {malloc(8192 * 32), 0}, full = {malloc(8192 * 32), 0};
+  trie_store_t inc_store = {&inc, set_put, NULL}, full_store = {&full, set_put, NULL};
+  uint8_t r1[32], r2[32];
+  CHECK(trie_commit_new(&t, &inc_store, r1) == 0);
+  size_t first = inc.n;
+  CHECK(trie_commit(&t, &full_store, r2) == 0 && memcmp(r1, r2, 32) == 0 && full.n == first && first > 400);
+  CHECK(trie_commit_new(&t, &inc_store, r1) == 0 && inc.n == first); /* nothing new */
+
+  trie_t c;
+  CHECK(trie_clone(&t, &c) == 0);
+  CHECK(trie_root(&c, r2) == 0 && memcmp(r1, r2, 32) == 0 && c.count == t.count);
+
+  /* change 10 keys, delete 5, add 5 */
+  for (int i = 0; i < 20; i++) {
+    memset(key, 0, 32);
+    key[31] = (uint8_t)(i * 17), key[30] = (uint8_t)(i < 15 ? 0 : 2);
+    if (i < 10) CHECK(trie_put(&t, key, 32, (const uint8_t *)"changed!", 8) == 0);
+    else if (i < 15) CHECK(trie_delete(&t, key, 32) == 0);
+    else CHECK(trie_put(&t, key, 32, (const uint8_t *)"new one!", 8) == 0);
+  }
+  size_t before = inc.n;
+  CHECK(trie_commit_new(&t, &inc_store, r1) == 0);
+  CHECK_MSG(inc.n - before < first / 4, "%zu new nodes after 20 changes (first commit %zu)", inc.n - before, first);
+  full.n = 0;
+  CHECK(trie_commit(&t, &full_store, r2) == 0 && memcmp(r1, r2, 32) == 0);
+  CHECK(set_has_all(&inc, &full));
+
+  /* the clone still has the old root; changed the same way it reaches the same one */
+  uint8_t rc[32];
+  CHECK(trie_root(&c, rc) == 0 && memcmp(rc, r1, 32) != 0);
+  for (int i = 0; i < 20; i++) {
+    memset(key, 0, 32);
+    key[31] = (uint8_t)(i * 17), key[30] = (uint8_t)(i < 15 ? 0 : 2);
+    if (i < 10) trie_put(&c, key, 32, (const uint8_t *)"changed!", 8);
+    else if (i < 15) trie_delete(&c, key, 32);
+    else trie_put(&c, key, 32, (const uint8_t *)"new one!", 8);
+  }
+  CHECK(trie_root(&c, rc) == 0 && memcmp(rc, r1, 32) == 0 && c.count == t.count);
+  trie_t empty, e2;
+  trie_init(&empty, false);
+  CHECK(trie_clone(&empty, &e2) == 0 && e2.root == NULL);
+  trie_free(&c);
+  trie_free(&t);
+  free(inc.h);
+  free(full.h);
+}
+
 int main(void) {
+  test_incremental_commit_and_clone();
   uint8_t root[32], r2[32];
 
   /* ---- known roots ---- */
