@@ -40,6 +40,8 @@ void chaindb_put_preimage(chaindb_batch_t *b, const ethc_hash_t *hash, const uin
 /* Writes the batch atomically (with fsync when `sync`); the batch stays usable
  * (and is cleared on success). 0 or ETHC_ERR_IO. */
 int chaindb_write(chaindb_t *db, chaindb_batch_t *b, bool sync);
+/* Records (puts and deletes) in the batch since its last write. */
+size_t chaindb_batch_records(const chaindb_batch_t *b);
 
 /* ---- reading: 0, ETHC_ERR_NOT_FOUND, or ETHC_ERR_IO. Byte results are appended
  * to `out` (the caller owns the buffer). ---- */

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ethc/trie.h"
 #include "ethc/types.h"
 #include "ethc/u256.h"
 
@@ -132,6 +133,16 @@ int state_root(state_t *s, ethc_hash_t *out);
 /* The storage root of one account (STATE_EMPTY_ROOT when absent). */
 int state_storage_root(state_t *s, const ethc_address_t *a, ethc_hash_t *out);
 
+/* For persistence (state_db): what was last written of an account (its address
+ * preimage, code and storage trie), so that unchanged parts are not written again.
+ * The state only keeps it (clones copy it); NULL for an absent account. */
+typedef struct {
+  bool known;               /* the account's preimage and the two below are stored */
+  ethc_hash_t storage_root; /* the storage trie under this root is stored */
+  ethc_hash_t code_hash;    /* this code is stored */
+} state_persisted_t;
+state_persisted_t *state_persisted(state_t *s, const ethc_address_t *a);
+
 /* Calls fn for every present account (unspecified order); stops when fn returns non-zero. */
 typedef int (*state_account_fn)(void *ctx, const ethc_address_t *a, uint64_t nonce,
                                 const u256_t *balance, const uint8_t *code, size_t code_size);
@@ -139,5 +150,11 @@ int state_foreach_account(state_t *s, state_account_fn fn, void *ctx);
 /* Calls fn for every non-zero storage slot of `a`. */
 typedef int (*state_slot_fn)(void *ctx, const u256_t *key, const u256_t *value);
 int state_foreach_slot(state_t *s, const ethc_address_t *a, state_slot_fn fn, void *ctx);
+/* The account's storage trie, kept up to date from here on (NULL when it has no
+ * storage): for trie_commit_new. 0 or ETHC_ERR_NOMEM. */
+int state_storage_trie(state_t *s, const ethc_address_t *a, trie_t **out);
+/* Calls fn for every non-zero slot not passed to fn by an earlier call (for the
+ * keys' preimages), then remembers it. */
+int state_foreach_new_slot_key(state_t *s, const ethc_address_t *a, state_slot_fn fn, void *ctx);
 
 #endif

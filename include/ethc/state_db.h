@@ -7,8 +7,12 @@
 #include "ethc/chaindb.h"
 #include "ethc/state.h"
 
-/* Adds every trie node, code and key preimage of `st` (committed) to the batch
- * and returns the state root in `root`. 0 or ETHC_ERR_NOMEM. */
+/* Adds the trie nodes, code and key preimages of `st` (committed) to the batch
+ * and returns the state root in `root`. Storage tries saved before by `st` (or the
+ * state it was cloned from, or loaded with) and unchanged since are not added
+ * again, and kept storage tries add only their changed nodes: so when the batch
+ * is not written, discard `st`, and save one state line to one database only.
+ * 0 or ETHC_ERR_NOMEM. */
 int state_db_save(state_t *st, chaindb_batch_t *batch, ethc_hash_t *root);
 /* Builds a new state from the stored tries under `root`: 0, ETHC_ERR_NOT_FOUND
  * (a node, code or preimage is missing) or ETHC_ERR_INVALID (corrupt data). */

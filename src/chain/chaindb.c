@@ -11,12 +11,15 @@
 struct chaindb {
   leveldb_t *db;
   leveldb_options_t *options;
+  leveldb_cache_t *cache;          /* uncompressed blocks, shared by all reads */
+  leveldb_filterpolicy_t *filter;  /* bloom filters: a missing key costs no block read */
   leveldb_readoptions_t *read;
   leveldb_writeoptions_t *write_sync, *write_nosync;
 };
 
 struct chaindb_batch {
   leveldb_writebatch_t *wb;
+  size_t records; /* puts and deletes since the last write */
 };
 
 /* Key builders: prefix byte, then an 8-byte big-endian number and/or a 32-byte hash. */
@@ -41,18 +44,28 @@ static size_t key_hash(uint8_t *k, char prefix, const ethc_hash_t *hash) {
 
 static const char HEAD_KEY[] = "LastBlock";
 
+#define CHAINDB_CACHE_BYTES (64u << 20)
+#define CHAINDB_WRITE_BUFFER_BYTES (16u << 20)
+
 int chaindb_open(const char *dir, chaindb_t **out, char **errmsg) {
   chaindb_t *db = calloc(1, sizeof *db);
   if (!db) return ETHC_ERR_NOMEM;
   db->options = leveldb_options_create();
   leveldb_options_set_create_if_missing(db->options, 1);
   leveldb_options_set_compression(db->options, leveldb_snappy_compression);
+  db->cache = leveldb_cache_create_lru(CHAINDB_CACHE_BYTES);
+  db->filter = leveldb_filterpolicy_create_bloom(10);
+  leveldb_options_set_cache(db->options, db->cache);
+  leveldb_options_set_filter_policy(db->options, db->filter);
+  leveldb_options_set_write_buffer_size(db->options, CHAINDB_WRITE_BUFFER_BYTES);
   char *err = NULL;
   db->db = leveldb_open(db->options, dir, &err);
   if (err) {
     if (errmsg) *errmsg = strdup(err);
     leveldb_free(err);
     leveldb_options_destroy(db->options);
+    leveldb_cache_destroy(db->cache);
+    leveldb_filterpolicy_destroy(db->filter);
     free(db);
     return ETHC_ERR_IO;
   }
@@ -72,12 +85,20 @@ void chaindb_close(chaindb_t *db) {
   leveldb_writeoptions_destroy(db->write_sync);
   leveldb_writeoptions_destroy(db->write_nosync);
   leveldb_options_destroy(db->options);
+  leveldb_cache_destroy(db->cache);
+  leveldb_filterpolicy_destroy(db->filter);
   free(db);
 }
 
 chaindb_batch_t *chaindb_batch_new(void) {
   chaindb_batch_t *b = malloc(sizeof *b);
-  if (b) b->wb = leveldb_writebatch_create();
+  if (!b) return NULL;
+  b->wb = leveldb_writebatch_create();
+  b->records = 0;
+  if (!b->wb) {
+    free(b);
+    return NULL;
+  }
   return b;
 }
 
@@ -89,6 +110,7 @@ void chaindb_batch_free(chaindb_batch_t *b) {
 
 static void put(chaindb_batch_t *b, const uint8_t *k, size_t klen, const uint8_t *v, size_t vlen) {
   leveldb_writebatch_put(b->wb, (const char *)k, klen, (const char *)v, vlen);
+  b->records++;
 }
 
 void chaindb_put_header(chaindb_batch_t *b, uint64_t number, const ethc_hash_t *hash, const uint8_t *rlp, size_t len) {
@@ -123,6 +145,7 @@ void chaindb_delete_canonical(chaindb_batch_t *b, uint64_t number) {
   uint8_t k[KEY_MAX];
   size_t klen = key_num_hash(k, 'n', number, NULL);
   leveldb_writebatch_delete(b->wb, (const char *)k, klen);
+  b->records++;
 }
 
 void chaindb_put_head(chaindb_batch_t *b, const ethc_hash_t *hash) {
@@ -147,7 +170,12 @@ int chaindb_write(chaindb_t *db, chaindb_batch_t *b, bool sync) {
     return ETHC_ERR_IO;
   }
   leveldb_writebatch_clear(b->wb);
+  b->records = 0;
   return ETHC_OK;
+}
+
+size_t chaindb_batch_records(const chaindb_batch_t *b) {
+  return b->records;
 }
 
 /* Reads key into `out` (appending), or into a fixed buffer of exactly `fixed_len`

@@ -23,23 +23,14 @@ static int store_get(void *ctx, const uint8_t hash[32], bytes_buf_t *out) {
   return chaindb_get_trie_node(ctx, (const ethc_hash_t *)hash, out);
 }
 
-typedef struct {
-  chaindb_batch_t *batch;
-  trie_t storage;
-  int err;
-} slot_saver_t;
-
-static int save_slot(void *ctx, const u256_t *key, const u256_t *value) {
-  slot_saver_t *s = ctx;
+static int save_key_preimage(void *ctx, const u256_t *key, const u256_t *value) {
+  (void)value;
   uint8_t k[32];
   ethc_hash_t h;
   u256_to_be(key, k);
-  bytes_buf_t v = {0};
-  if (rlp_put_u256(&v, value) || trie_put(&s->storage, k, 32, v.data, v.len)) s->err = ETHC_ERR_NOMEM;
-  bytes_buf_free(&v);
   keccak256(k, 32, h.bytes);
-  chaindb_put_preimage(s->batch, &h, k, 32);
-  return s->err;
+  chaindb_put_preimage(ctx, &h, k, 32);
+  return ETHC_OK;
 }
 
 typedef struct {
@@ -52,25 +43,34 @@ typedef struct {
 static int save_account(void *ctx, const ethc_address_t *a, uint64_t nonce, const u256_t *balance,
                         const uint8_t *code, size_t code_size) {
   account_saver_t *s = ctx;
-  trie_store_t store = {s->batch, store_put, store_get};
-  slot_saver_t slots = {.batch = s->batch};
-  trie_init(&slots.storage, true);
-  uint8_t storage_root[32];
-  int err = state_foreach_slot(s->st, a, save_slot, &slots);
-  if (!err) err = slots.err;
-  if (!err) err = trie_commit(&slots.storage, &store, storage_root);
-  trie_free(&slots.storage);
+  state_persisted_t *saved = state_persisted(s->st, a);
+  bool known = saved && saved->known;
+  ethc_hash_t storage_root, code_hash;
+  int err = state_storage_root(s->st, a, &storage_root);
   if (err) return s->err = err;
-
-  ethc_hash_t code_hash, addr_hash;
-  keccak256(code, code_size, code_hash.bytes);
-  if (code_size) chaindb_put_code(s->batch, &code_hash, code, code_size);
-  keccak256(a->bytes, 20, addr_hash.bytes);
-  chaindb_put_preimage(s->batch, &addr_hash, a->bytes, 20);
+  if (!ethc_hash_eq(&storage_root, &STATE_EMPTY_ROOT) && !(known && ethc_hash_eq(&storage_root, &saved->storage_root))) {
+    /* the account's kept storage trie: only nodes changed since it was last
+     * committed are added, and only keys not saved before */
+    trie_store_t store = {s->batch, store_put, store_get};
+    trie_t *storage = NULL;
+    err = state_storage_trie(s->st, a, &storage);
+    if (!err && storage) err = trie_commit_new(storage, &store, storage_root.bytes);
+    if (!err) err = state_foreach_new_slot_key(s->st, a, save_key_preimage, s->batch);
+    if (err) return s->err = err;
+  }
+  state_get_code(s->st, a, NULL, &code_hash);
+  if (code_size && !(known && ethc_hash_eq(&code_hash, &saved->code_hash)))
+    chaindb_put_code(s->batch, &code_hash, code, code_size);
+  if (!known) {
+    ethc_hash_t addr_hash;
+    keccak256(a->bytes, 20, addr_hash.bytes);
+    chaindb_put_preimage(s->batch, &addr_hash, a->bytes, 20);
+  }
+  if (saved) *saved = (state_persisted_t){true, storage_root, code_hash};
 
   bytes_buf_t rlp = {0};
   size_t start = rlp_list_begin(&rlp);
-  err = rlp_put_u64(&rlp, nonce) | rlp_put_u256(&rlp, balance) | rlp_put_bytes(&rlp, storage_root, 32) |
+  err = rlp_put_u64(&rlp, nonce) | rlp_put_u256(&rlp, balance) | rlp_put_bytes(&rlp, storage_root.bytes, 32) |
         rlp_put_bytes(&rlp, code_hash.bytes, 32) | rlp_list_end(&rlp, start);
   if (!err) err = trie_put(&s->accounts, a->bytes, 20, rlp.data, rlp.len);
   bytes_buf_free(&rlp);
@@ -140,7 +140,10 @@ static int load_account(void *ctx, const uint8_t *key, size_t key_len, const uin
     if (err) return err;
   }
   trie_store_t store = {l->db, NULL, store_get};
-  return trie_walk(storage_root.bytes, &store, load_slot, l);
+  err = trie_walk(storage_root.bytes, &store, load_slot, l);
+  state_persisted_t *saved = err ? NULL : state_persisted(l->st, &l->addr);
+  if (saved) *saved = (state_persisted_t){true, storage_root, code_hash};
+  return err;
 }
 
 int state_db_load(chaindb_t *db, const ethc_hash_t *root, state_t **out) {

@@ -68,17 +68,28 @@ typedef struct {
   u256_t original;   /* meaningful when orig_gen == the state's tx generation */
   uint32_t orig_gen;
   uint8_t used;
+  uint8_t trie_stale;  /* changed since the storage trie last took its value */
+  uint8_t key_saved;   /* its key preimage was handed to persistence */
 } slot_t;
 
+/* The slots of one account. Its storage root is built one-shot the first time;
+ * once it is needed again (the next block, or per transaction before Byzantium)
+ * a storage trie is kept and updated with the stale slots only. */
 typedef struct {
   slot_t *slots;
   size_t cap;       /* power of two */
   size_t count;     /* used entries */
   size_t nonzero;   /* entries with a non-zero value */
+  bool rooted;      /* a root was computed before */
+  trie_t *trie;     /* NULL until kept */
 } slotmap_t;
 
 static void slotmap_free(slotmap_t *m) {
   if (!m) return;
+  if (m->trie) {
+    trie_free(m->trie);
+    free(m->trie);
+  }
   free(m->slots);
   free(m);
 }
@@ -133,12 +144,22 @@ static slotmap_t *slotmap_clone(const slotmap_t *m) {
   slotmap_t *c = malloc(sizeof *c);
   if (!c) return NULL;
   *c = *m;
+  c->trie = NULL;
   c->slots = malloc(m->cap * sizeof *m->slots);
   if (!c->slots) {
     free(c);
     return NULL;
   }
   memcpy(c->slots, m->slots, m->cap * sizeof *m->slots);
+  if (m->trie) {
+    c->trie = malloc(sizeof *c->trie);
+    if (!c->trie || trie_clone(m->trie, c->trie)) {
+      free(c->trie);
+      free(c->slots);
+      free(c);
+      return NULL;
+    }
+  }
   return c;
 }
 
@@ -225,6 +246,7 @@ typedef struct acct {
   ethc_hash_t storage_root;
   ethc_hash_t addr_hash; /* keccak(addr), computed lazily */
   bool addr_hash_valid;
+  state_persisted_t persisted; /* what state_db last wrote of it */
 } acct_t;
 
 /* ---- journal ---- */
@@ -592,6 +614,7 @@ int state_set_storage(state_t *s, const ethc_address_t *a, const u256_t *key, co
   if (was_zero && !is_zero) x->storage->nonzero++;
   if (!was_zero && is_zero) x->storage->nonzero--;
   sl->value = *value;
+  sl->trie_stale = 1;
   x->root_valid = false;
   return ETHC_OK;
 }
@@ -759,6 +782,7 @@ static void undo(state_t *s, jentry_t *e) {
     sl->value = e->u.slot.value;
     sl->original = e->u.slot.original;
     sl->orig_gen = e->u.slot.orig_gen;
+    sl->trie_stale = 1;
     x->root_valid = false;
     break;
   }
@@ -870,7 +894,48 @@ oom:
 
 /* ---- roots ---- */
 
-static int storage_root(acct_t *x, ethc_hash_t *out) {
+/* The trie value of a slot: rlp(value as a minimal big-endian integer); returns its length. */
+static size_t slot_trie_value(const u256_t *value, uint8_t v[33]) {
+  uint8_t be[32];
+  u256_to_be(value, be);
+  unsigned lead = 0;
+  while (lead < 31 && be[lead] == 0) lead++;
+  size_t len = 32 - lead;
+  if (len == 1 && be[31] < 0x80) {
+    v[0] = be[31];
+    return 1;
+  }
+  v[0] = (uint8_t)(0x80 + len);
+  memcpy(v + 1, be + lead, len);
+  return len + 1;
+}
+
+/* Brings the kept storage trie up to date (building it the first time). */
+static int sync_storage_trie(slotmap_t *m) {
+  bool fresh = m->trie == NULL;
+  if (fresh) {
+    if (!(m->trie = malloc(sizeof *m->trie))) return ETHC_ERR_NOMEM;
+    trie_init(m->trie, true);
+  }
+  for (size_t i = 0; i < m->cap; i++) {
+    slot_t *sl = &m->slots[i];
+    if (!sl->used || !(fresh || sl->trie_stale)) continue;
+    uint8_t key[32], v[33];
+    u256_to_be(&sl->key, key);
+    int rc = u256_is_zero(&sl->value) ? (fresh ? 0 : trie_delete(m->trie, key, 32))
+                                      : trie_put(m->trie, key, 32, v, slot_trie_value(&sl->value, v));
+    if (rc) {
+      trie_free(m->trie);
+      free(m->trie);
+      m->trie = NULL;
+      return rc;
+    }
+    sl->trie_stale = 0;
+  }
+  return ETHC_OK;
+}
+
+static int storage_root_once(acct_t *x, ethc_hash_t *out) {
   if (x->root_valid) {
     *out = x->storage_root;
     return ETHC_OK;
@@ -925,6 +990,24 @@ static int storage_root(acct_t *x, ethc_hash_t *out) {
   return rc;
 }
 
+static int storage_root(acct_t *x, ethc_hash_t *out) {
+  if (x->root_valid) {
+    *out = x->storage_root;
+    return ETHC_OK;
+  }
+  slotmap_t *m = x->storage;
+  if (!m || (!m->rooted && !m->trie)) {
+    if (m) m->rooted = true;
+    return storage_root_once(x, out);
+  }
+  int rc = sync_storage_trie(m);
+  if (!rc) rc = trie_root(m->trie, x->storage_root.bytes);
+  if (rc) return rc;
+  x->root_valid = true;
+  *out = x->storage_root;
+  return ETHC_OK;
+}
+
 int state_storage_root(state_t *s, const ethc_address_t *a, ethc_hash_t *out) {
   acct_t *x = find(s, a);
   if (!x || !x->exists) {
@@ -932,6 +1015,33 @@ int state_storage_root(state_t *s, const ethc_address_t *a, ethc_hash_t *out) {
     return ETHC_OK;
   }
   return storage_root(x, out);
+}
+
+int state_storage_trie(state_t *s, const ethc_address_t *a, trie_t **out) {
+  acct_t *x = find(s, a);
+  *out = NULL;
+  if (!x || !x->exists || !x->storage || x->storage->nonzero == 0) return ETHC_OK;
+  int rc = sync_storage_trie(x->storage);
+  if (!rc) *out = x->storage->trie;
+  return rc;
+}
+
+int state_foreach_new_slot_key(state_t *s, const ethc_address_t *a, state_slot_fn fn, void *ctx) {
+  acct_t *x = find(s, a);
+  if (!x || !x->exists || !x->storage) return 0;
+  for (size_t i = 0; i < x->storage->cap; i++) {
+    slot_t *sl = &x->storage->slots[i];
+    if (!sl->used || sl->key_saved || u256_is_zero(&sl->value)) continue;
+    int rc = fn(ctx, &sl->key, &sl->value);
+    if (rc) return rc;
+    sl->key_saved = 1;
+  }
+  return 0;
+}
+
+state_persisted_t *state_persisted(state_t *s, const ethc_address_t *a) {
+  acct_t *x = find(s, a);
+  return x && x->exists ? &x->persisted : NULL;
 }
 
 int state_root(state_t *s, ethc_hash_t *out) {

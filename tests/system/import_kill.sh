@@ -15,8 +15,10 @@ fail() { echo "FAIL: $*"; exit 1; }
 want=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['hash'])" "$CHAIN/headblock.json")
 want_number=$(python3 -c "import json,sys; print(int(json.load(open(sys.argv[1]))['number'],16))" "$CHAIN/headblock.json")
 
+# The import resumes from the database after each kill, so successive kills land
+# further into the chain (the whole import takes about half a second here).
 kills=0
-for delay in 0.3 0.6 0.9 1.2; do
+for delay in 0.05 0.1 0.1 0.15 0.15 0.2 0.3; do
   "$ETHC" import --datadir "$WORK/db" --genesis "$CHAIN/genesis.json" "$CHAIN/chain.rlp" >"$WORK/out" 2>&1 &
   pid=$!
   sleep "$delay"
@@ -25,8 +27,11 @@ for delay in 0.3 0.6 0.9 1.2; do
   # The database must open, its head must be a complete block whose state loads,
   # and the canonical chain up to it must export and re-import elsewhere.
   rm -f "$WORK/part.rlp"
-  "$ETHC" export --datadir "$WORK/db" "$WORK/part.rlp" >"$WORK/export.out" 2>&1 ||
+  if ! "$ETHC" export --datadir "$WORK/db" "$WORK/part.rlp" >"$WORK/export.out" 2>&1; then
+    # killed before the genesis was written: no database yet is consistent too
+    grep -q "no chain database" "$WORK/export.out" && [ "$kills" -le 1 ] && continue
     fail "after kill $kills: export failed: $(cat "$WORK/export.out")"
+  fi
   rm -rf "$WORK/check"
   "$ETHC" import --datadir "$WORK/check" --genesis "$CHAIN/genesis.json" "$WORK/part.rlp" >"$WORK/check.out" 2>&1 ||
     fail "after kill $kills: the exported canonical chain does not re-import: $(cat "$WORK/check.out")"
@@ -41,5 +46,5 @@ case "$last" in
   *"head #$want_number $want"*) ;;
   *) fail "head differs: expected #$want_number $want" ;;
 esac
-[ "$kills" -gt 0 ] || fail "the import finished before any kill: the chain is too short for this test"
+[ "$kills" -ge 3 ] || fail "only $kills kills landed during the import: the chain is too short for this test"
 echo "1 passed, 0 failed"

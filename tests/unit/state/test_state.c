@@ -276,7 +276,72 @@ static void test_many(void) {
   state_free(s);
 }
 
+static uint64_t rng_state = 0x2545f4914f6cdd1dULL;
+static uint64_t rnd64(void) {
+  rng_state ^= rng_state << 13, rng_state ^= rng_state >> 7, rng_state ^= rng_state << 17;
+  return rng_state;
+}
+
+static int copy_slot(void *ctx, const u256_t *key, const u256_t *value) {
+  void **c = ctx;
+  return state_set_storage(c[0], c[1], key, value, NULL, NULL);
+}
+
+static int copy_account(void *ctx, const ethc_address_t *a, uint64_t nonce, const u256_t *balance,
+                        const uint8_t *code, size_t code_size) {
+  void **c = ctx;
+  state_t *from = c[0], *to = c[1];
+  int rc = state_set_nonce(to, a, nonce) | state_set_balance(to, a, balance) | state_set_code(to, a, code, code_size);
+  void *sc[2] = {to, (void *)a};
+  return rc ? rc : state_foreach_slot(from, a, copy_slot, sc);
+}
+
+/* Storage roots kept incrementally across many commits, reverts, resets and clones
+ * (one "block" a round) always equal those of a fresh state built from scratch. */
+static void test_incremental_storage_roots(void) {
+  state_t *st = state_new();
+  ethc_address_t who[3] = {addr("00000000000000000000000000000000000000a1"),
+                           addr("00000000000000000000000000000000000000a2"),
+                           addr("00000000000000000000000000000000000000a3")};
+  int agree = 0, rounds = 40;
+  u256_t one = u256_from_u64(1);
+  for (int a = 0; a < 3; a++) state_set_balance(st, &who[a], &one);
+  for (int round = 0; round < rounds; round++) {
+    for (int op = 0; op < 60; op++) {
+      const ethc_address_t *a = &who[rnd64() % 3];
+      u256_t key = u256_from_u64(rnd64() % 200), val = u256_from_u64(rnd64() % 3 == 0 ? 0 : rnd64());
+      size_t snap = state_snapshot(st);
+      state_set_storage(st, a, &key, &val, NULL, NULL);
+      if (rnd64() % 5 == 0) state_revert(st, snap);
+    }
+    if (round % 13 == 12) { /* an account destroyed and re-created */
+      state_delete_account(st, &who[0]);
+      state_set_balance(st, &who[0], &one);
+    }
+    state_commit(st, false);
+    ethc_hash_t got, want, sroot;
+    if (round % 2) state_storage_root(st, &who[1], &sroot); /* roots asked between commits too */
+    state_t *fresh = state_new();
+    void *c[2] = {st, fresh};
+    state_foreach_account(st, copy_account, c);
+    state_commit(fresh, false);
+    if (state_root(st, &got) == 0 && state_root(fresh, &want) == 0 && ethc_hash_eq(&got, &want)) agree++;
+    state_free(fresh);
+    if (round % 3 == 2) { /* the next block works on a clone */
+      state_t *next = state_clone(st);
+      CHECK(next != NULL);
+      if (next) {
+        state_free(st);
+        st = next;
+      }
+    }
+  }
+  CHECK_MSG(agree == rounds, "%d of %d rounds agree", agree, rounds);
+  state_free(st);
+}
+
 int main(void) {
+  test_incremental_storage_roots();
   test_roots();
   test_trie_known();
   test_journal();
