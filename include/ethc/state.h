@@ -156,5 +156,9 @@ int state_storage_trie(state_t *s, const ethc_address_t *a, trie_t **out);
 /* Calls fn for every non-zero slot not passed to fn by an earlier call (for the
  * keys' preimages), then remembers it. */
 int state_foreach_new_slot_key(state_t *s, const ethc_address_t *a, state_slot_fn fn, void *ctx);
+/* The account trie (keccak(address) -> rlp([nonce, balance, storageRoot,
+ * codeHash]), keys already hashed), kept up to date from here on: for
+ * trie_commit_new. 0 or ETHC_ERR_NOMEM. */
+int state_account_trie(state_t *s, trie_t **out);
 
 #endif

@@ -36,12 +36,12 @@ static int save_key_preimage(void *ctx, const u256_t *key, const u256_t *value) 
 typedef struct {
   state_t *st;
   chaindb_batch_t *batch;
-  trie_t accounts;
   int err;
 } account_saver_t;
 
 static int save_account(void *ctx, const ethc_address_t *a, uint64_t nonce, const u256_t *balance,
                         const uint8_t *code, size_t code_size) {
+  (void)nonce, (void)balance; /* the leaf itself comes from the state's account trie */
   account_saver_t *s = ctx;
   state_persisted_t *saved = state_persisted(s->st, a);
   bool known = saved && saved->known;
@@ -67,24 +67,18 @@ static int save_account(void *ctx, const ethc_address_t *a, uint64_t nonce, cons
     chaindb_put_preimage(s->batch, &addr_hash, a->bytes, 20);
   }
   if (saved) *saved = (state_persisted_t){true, storage_root, code_hash};
-
-  bytes_buf_t rlp = {0};
-  size_t start = rlp_list_begin(&rlp);
-  err = rlp_put_u64(&rlp, nonce) | rlp_put_u256(&rlp, balance) | rlp_put_bytes(&rlp, storage_root.bytes, 32) |
-        rlp_put_bytes(&rlp, code_hash.bytes, 32) | rlp_list_end(&rlp, start);
-  if (!err) err = trie_put(&s->accounts, a->bytes, 20, rlp.data, rlp.len);
-  bytes_buf_free(&rlp);
-  return s->err = err ? ETHC_ERR_NOMEM : ETHC_OK;
+  return ETHC_OK;
 }
 
 int state_db_save(state_t *st, chaindb_batch_t *batch, ethc_hash_t *root) {
   account_saver_t s = {.st = st, .batch = batch};
-  trie_init(&s.accounts, true);
   int err = state_foreach_account(st, save_account, &s);
   if (!err) err = s.err;
+  /* the state's kept account trie: only nodes changed since its last commit */
+  trie_t *accounts = NULL;
+  if (!err) err = state_account_trie(st, &accounts);
   trie_store_t store = {batch, store_put, store_get};
-  if (!err) err = trie_commit(&s.accounts, &store, root->bytes);
-  trie_free(&s.accounts);
+  if (!err) err = trie_commit_new(accounts, &store, root->bytes);
   return err;
 }
 

@@ -246,6 +246,7 @@ typedef struct acct {
   ethc_hash_t storage_root;
   ethc_hash_t addr_hash; /* keccak(addr), computed lazily */
   bool addr_hash_valid;
+  bool leaf_stale;      /* changed since the kept account trie took its leaf */
   state_persisted_t persisted; /* what state_db last wrote of it */
 } acct_t;
 
@@ -304,7 +305,41 @@ struct state {
   pairmap_t transient, warm_slots;
   state_log_t *logs;
   size_t nlogs, logs_cap;
+  /* The state root is built one-shot the first time; once needed again an
+   * account trie (keccak(address) -> leaf) is kept, updated from `stale`. */
+  bool rooted;
+  trie_t *acct_trie;
+  acct_t **stale;
+  size_t nstale, stale_cap;
+  bool stale_lost;      /* the list could not grow: rebuild the trie */
 };
+
+static void acct_trie_drop(state_t *s) {
+  if (!s->acct_trie) return;
+  trie_free(s->acct_trie);
+  free(s->acct_trie);
+  s->acct_trie = NULL;
+}
+
+/* Notes that the account's leaf may differ from the kept account trie's. */
+static void mark_stale(state_t *s, acct_t *x) {
+  if (!s->acct_trie || x->leaf_stale) return;
+  if (s->nstale == s->stale_cap) {
+    size_t ncap = s->stale_cap ? s->stale_cap * 2 : 64;
+    acct_t **ns = realloc(s->stale, ncap * sizeof *ns);
+    if (!ns) {
+      s->stale_lost = true;
+      return;
+    }
+    s->stale = ns;
+    s->stale_cap = ncap;
+  }
+  x->leaf_stale = true;
+  s->stale[s->nstale++] = x;
+}
+
+/* Journal entries that change what an account's leaf holds. */
+static bool changes_leaf(uint8_t kind);
 
 state_t *state_new(void) {
   state_t *s = calloc(1, sizeof *s);
@@ -333,6 +368,8 @@ void state_free(state_t *s) {
   free(s->warm_slots.e);
   for (size_t i = 0; i < s->nlogs; i++) free(s->logs[i].data);
   free(s->logs);
+  acct_trie_drop(s);
+  free(s->stale);
   free(s);
 }
 
@@ -753,8 +790,13 @@ static void journal_release(state_t *s, jentry_t *e) {
 
 static const ethc_address_t ripemd_addr = {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3}};
 
+static bool changes_leaf(uint8_t kind) {
+  return kind == J_BALANCE || kind == J_NONCE || kind == J_CODE || kind == J_RESET || kind == J_STORAGE;
+}
+
 static void undo(state_t *s, jentry_t *e) {
   acct_t *x = e->acct;
+  if (changes_leaf(e->kind)) mark_stale(s, x);
   switch (e->kind) {
   case J_BALANCE: x->balance = e->u.balance; break;
   case J_NONCE: x->nonce = e->u.nonce; break;
@@ -843,12 +885,17 @@ static void reset_gens(state_t *s) {
 }
 
 void state_commit(state_t *s, bool clear_empty) {
-  for (size_t i = 0; i < s->jlen; i++) journal_release(s, &s->journal[i]);
+  for (size_t i = 0; i < s->jlen; i++) {
+    if (changes_leaf(s->journal[i].kind)) mark_stale(s, s->journal[i].acct);
+    journal_release(s, &s->journal[i]);
+  }
   s->jlen = 0;
   for (size_t i = 0; i < s->ndirty; i++) {
     acct_t *x = s->dirty[i];
-    if (x->exists && ((x->flags & F_DESTRUCTED) || (clear_empty && (x->flags & F_TOUCHED) && acct_empty(x))))
+    if (x->exists && ((x->flags & F_DESTRUCTED) || (clear_empty && (x->flags & F_TOUCHED) && acct_empty(x)))) {
       drop_acct(x);
+      mark_stale(s, x);
+    }
     x->flags = 0;
   }
   s->ndirty = 0;
@@ -865,9 +912,25 @@ state_t *state_clone(const state_t *src) {
   state_t *s = state_new();
   if (!s) return NULL;
   s->gen = src->gen;
+  s->rooted = src->rooted;
+  s->stale_lost = src->stale_lost;
+  if (src->acct_trie) {
+    s->acct_trie = malloc(sizeof *s->acct_trie);
+    if (!s->acct_trie || trie_clone(src->acct_trie, s->acct_trie)) {
+      free(s->acct_trie);
+      s->acct_trie = NULL;
+      goto oom;
+    }
+  }
   for (size_t i = 0; i < src->cap; i++) {
     const acct_t *o = src->accts[i];
-    if (!o || !o->exists) continue;
+    if (!o) continue;
+    if (!o->exists) { /* deleted since the kept trie last took its leaf: drop it there */
+      if (o->leaf_stale && s->acct_trie && o->addr_hash_valid &&
+          trie_delete(s->acct_trie, o->addr_hash.bytes, 32))
+        s->stale_lost = true;
+      continue;
+    }
     acct_t *x = malloc(sizeof *x);
     if (!x) goto oom;
     *x = *o;
@@ -884,6 +947,10 @@ state_t *state_clone(const state_t *src) {
     if (insert_acct(s, x)) {
       acct_free(x);
       goto oom;
+    }
+    if (x->leaf_stale) {
+      x->leaf_stale = false;
+      mark_stale(s, x);
     }
   }
   return s;
@@ -1044,7 +1111,7 @@ state_persisted_t *state_persisted(state_t *s, const ethc_address_t *a) {
   return x && x->exists ? &x->persisted : NULL;
 }
 
-int state_root(state_t *s, ethc_hash_t *out) {
+static int state_root_once(state_t *s, ethc_hash_t *out) {
   size_t n = 0;
   for (size_t i = 0; i < s->cap; i++)
     if (s->accts[i] && s->accts[i]->exists) n++;
@@ -1087,6 +1154,77 @@ done:
   free(pairs);
   free(offs);
   bytes_buf_free(&vals);
+  return rc;
+}
+
+static void ensure_addr_hash(acct_t *x) {
+  if (!x->addr_hash_valid) {
+    keccak256(x->addr.bytes, 20, x->addr_hash.bytes);
+    x->addr_hash_valid = true;
+  }
+}
+
+/* Puts the account's current leaf into the kept trie (or removes it). */
+static int update_leaf(state_t *s, acct_t *x, bytes_buf_t *leaf) {
+  ensure_addr_hash(x);
+  if (!x->exists) return trie_delete(s->acct_trie, x->addr_hash.bytes, 32);
+  ethc_hash_t sr;
+  int rc = storage_root(x, &sr);
+  if (rc) return rc;
+  leaf->len = 0;
+  size_t l = rlp_list_begin(leaf);
+  rlp_put_u64(leaf, x->nonce);
+  rlp_put_u256(leaf, &x->balance);
+  rlp_put_bytes(leaf, sr.bytes, 32);
+  const ethc_hash_t *ch = x->code == &empty_code ? &STATE_EMPTY_CODE_HASH : &x->code->hash;
+  rlp_put_bytes(leaf, ch->bytes, 32);
+  if ((rc = rlp_list_end(leaf, l))) return rc;
+  return trie_put(s->acct_trie, x->addr_hash.bytes, 32, leaf->data, leaf->len);
+}
+
+/* Brings the kept account trie up to date (building it when there is none). */
+static int sync_acct_trie(state_t *s) {
+  for (size_t i = 0; i < s->jlen; i++) /* uncommitted changes count too */
+    if (changes_leaf(s->journal[i].kind)) mark_stale(s, s->journal[i].acct);
+  bool fresh = !s->acct_trie || s->stale_lost;
+  int rc = ETHC_OK;
+  bytes_buf_t leaf = {0};
+  if (fresh) {
+    acct_trie_drop(s);
+    if (!(s->acct_trie = malloc(sizeof *s->acct_trie))) return ETHC_ERR_NOMEM;
+    trie_init(s->acct_trie, false);
+    for (size_t i = 0; i < s->cap && !rc; i++) {
+      acct_t *x = s->accts[i];
+      if (!x) continue;
+      x->leaf_stale = false;
+      if (x->exists) rc = update_leaf(s, x, &leaf);
+    }
+  } else {
+    for (size_t i = 0; i < s->nstale && !rc; i++) {
+      s->stale[i]->leaf_stale = false;
+      rc = update_leaf(s, s->stale[i], &leaf);
+    }
+  }
+  s->nstale = 0;
+  s->stale_lost = false;
+  bytes_buf_free(&leaf);
+  if (rc) acct_trie_drop(s); /* rebuilt from scratch next time */
+  return rc;
+}
+
+int state_root(state_t *s, ethc_hash_t *out) {
+  if (!s->acct_trie && !s->rooted) {
+    s->rooted = true;
+    return state_root_once(s, out);
+  }
+  int rc = sync_acct_trie(s);
+  return rc ? rc : trie_root(s->acct_trie, out->bytes);
+}
+
+int state_account_trie(state_t *s, trie_t **out) {
+  s->rooted = true;
+  int rc = sync_acct_trie(s);
+  *out = rc ? NULL : s->acct_trie;
   return rc;
 }
 

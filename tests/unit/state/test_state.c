@@ -300,9 +300,9 @@ static int copy_account(void *ctx, const ethc_address_t *a, uint64_t nonce, cons
  * (one "block" a round) always equal those of a fresh state built from scratch. */
 static void test_incremental_storage_roots(void) {
   state_t *st = state_new();
-  ethc_address_t who[3] = {addr("00000000000000000000000000000000000000a1"),
-                           addr("00000000000000000000000000000000000000a2"),
-                           addr("00000000000000000000000000000000000000a3")};
+  ethc_address_t who[3] = {addr("0x00000000000000000000000000000000000000a1"),
+                           addr("0x00000000000000000000000000000000000000a2"),
+                           addr("0x00000000000000000000000000000000000000a3")};
   int agree = 0, rounds = 40;
   u256_t one = u256_from_u64(1);
   for (int a = 0; a < 3; a++) state_set_balance(st, &who[a], &one);
@@ -312,13 +312,22 @@ static void test_incremental_storage_roots(void) {
       u256_t key = u256_from_u64(rnd64() % 200), val = u256_from_u64(rnd64() % 3 == 0 ? 0 : rnd64());
       size_t snap = state_snapshot(st);
       state_set_storage(st, a, &key, &val, NULL, NULL);
+      ethc_address_t other = {{0}};
+      other.bytes[19] = (uint8_t)(rnd64() % 12); /* accounts come and go */
+      uint64_t pick = rnd64() % 10;
+      if (pick == 0) state_delete_account(st, &other);
+      else if (pick < 4) {
+        u256_t b = u256_from_u64(rnd64() % 4);
+        state_set_balance(st, &other, &b);
+      } else if (pick == 4) state_set_nonce(st, &other, rnd64() % 3);
+      else if (pick == 5) state_touch(st, &other); /* empty and touched: cleared at commit */
       if (rnd64() % 5 == 0) state_revert(st, snap);
     }
     if (round % 13 == 12) { /* an account destroyed and re-created */
       state_delete_account(st, &who[0]);
       state_set_balance(st, &who[0], &one);
     }
-    state_commit(st, false);
+    state_commit(st, round % 4 == 3); /* EIP-161 clearing now and then */
     ethc_hash_t got, want, sroot;
     if (round % 2) state_storage_root(st, &who[1], &sroot); /* roots asked between commits too */
     state_t *fresh = state_new();
@@ -338,6 +347,25 @@ static void test_incremental_storage_roots(void) {
   }
   CHECK_MSG(agree == rounds, "%d of %d rounds agree", agree, rounds);
   state_free(st);
+
+  /* an empty account only touched, then cleared at commit, leaves the kept trie */
+  state_t *a = state_new(), *b = state_new();
+  ethc_address_t e = addr("0x00000000000000000000000000000000000000e1"), f = addr("0x00000000000000000000000000000000000000f1");
+  u256_t zero = U256_ZERO;
+  ethc_hash_t ra, rb;
+  state_set_balance(a, &e, &zero);
+  state_set_balance(a, &f, &one);
+  state_set_balance(b, &f, &one);
+  state_commit(a, false);
+  state_commit(b, false);
+  state_root(a, &ra); /* one-shot */
+  state_root(a, &ra); /* the kept trie from now on */
+  state_touch(a, &e);
+  state_commit(a, true);
+  CHECK(!state_exists(a, &e));
+  CHECK(state_root(a, &ra) == 0 && state_root(b, &rb) == 0 && ethc_hash_eq(&ra, &rb));
+  state_free(a);
+  state_free(b);
 }
 
 int main(void) {
