@@ -49,21 +49,15 @@ typedef struct {
   int failures;
 } opts_t;
 
-static char *slurp(const char *path, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  long n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  char *buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
-  if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-    free(buf);
-    buf = NULL;
+/* A JSON string literal (names come from the benchmark files). */
+static void print_json_str(const char *str) {
+  putchar('"');
+  for (const unsigned char *p = (const unsigned char *)str; *p; p++) {
+    if (*p == '"' || *p == '\\') printf("\\%c", *p);
+    else if (*p < 0x20) printf("\\u%04x", *p);
+    else putchar(*p);
   }
-  fclose(f);
-  if (buf) buf[n] = 0;
-  *len = (size_t)n;
-  return buf;
+  putchar('"');
 }
 
 static void bench_test(opts_t *o, const char *name, const cJSON *t) {
@@ -73,15 +67,36 @@ static void bench_test(opts_t *o, const char *name, const cJSON *t) {
   const cJSON *post = cJSON_GetObjectItemCaseSensitive(t, "post");
   const cJSON *labels = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t, "_info"), "labels");
   evm_revision_t rev;
-  if (!pre || !txj || !env || !post || !post->child ||
-      !evm_revision_from_name(o->fork ? o->fork : post->child->string, &rev)) {
-    fprintf(stderr, "bench evm: %s: missing fields or unknown fork\n", name);
+  const char *missing = !cJSON_IsObject(pre) ? "pre" : !cJSON_IsObject(txj) ? "transaction"
+                        : !cJSON_IsObject(env) ? "env" : !cJSON_IsObject(post) || !post->child ? "post" : NULL;
+  if (missing) {
+    fprintf(stderr, "bench evm: %s: missing or malformed '%s'\n", name, missing);
     o->failures++;
     return;
   }
+  const char *fork = o->fork ? o->fork : post->child->string;
+  if (!evm_revision_from_name(fork, &rev)) {
+    fprintf(stderr, "bench evm: %s: post: unknown fork '%s'\n", name, fork);
+    o->failures++;
+    return;
+  }
+  const cJSON *acct;
+  cJSON_ArrayForEach(acct, pre) {
+    ethc_address_t a;
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(acct, "code");
+    const char *why = NULL;
+    if (hex_decode_fixed(acct->string, false, a.bytes, 20) != 0) why = "bad address";
+    else if (!cJSON_IsObject(acct)) why = "not an object";
+    else if (c && !cJSON_IsString(c)) why = "code: not a string";
+    else if (c && cli_hex_problem(c->valuestring)) why = "code: not valid hex";
+    if (why) {
+      fprintf(stderr, "bench evm: %s: pre account '%s': %s\n", name, acct->string, why);
+      o->failures++;
+      return;
+    }
+  }
   evm_t *vm = evm_create();
   memhost_t *h = memhost_new(vm, rev);
-  const cJSON *acct;
   cJSON_ArrayForEach(acct, pre) {
     ethc_address_t a;
     u256_t bal, nonce;
@@ -97,7 +112,8 @@ static void bench_test(opts_t *o, const char *name, const cJSON *t) {
     const cJSON *slot;
     cJSON_ArrayForEach(slot, cJSON_GetObjectItemCaseSensitive(acct, "storage")) {
       u256_t k, v;
-      if (cJSON_IsString(slot) && u256_from_string(&k, slot->string) && u256_from_string(&v, slot->valuestring))
+      if (cJSON_IsString(slot) && slot->string && u256_from_string(&k, slot->string) &&
+          u256_from_string(&v, slot->valuestring))
         memhost_set_storage(h, &a, &k, &v);
     }
   }
@@ -189,8 +205,11 @@ static void bench_test(opts_t *o, const char *name, const cJSON *t) {
     uint64_t med = n ? times[n / 2] : 0;
     free(times);
     if (o->json) {
-      printf("{\"name\": \"%s\", \"input\": \"%s\", \"gas\": %" PRId64 ", \"median_ns\": %" PRIu64 "}\n", name, label,
-             gas_used, med);
+      printf("{\"name\": ");
+      print_json_str(name);
+      printf(", \"input\": ");
+      print_json_str(label);
+      printf(", \"gas\": %" PRId64 ", \"median_ns\": %" PRIu64 "}\n", gas_used, med);
     } else {
       printf("%-28s %-16s gas %12" PRId64 "  median %12.3f us  %8.3f Ggas/s  (%zu runs)\n", name, label, gas_used,
              med / 1e3, med ? (double)gas_used / (double)med : 0.0, (size_t)(n * k));
@@ -204,22 +223,37 @@ static void bench_test(opts_t *o, const char *name, const cJSON *t) {
 
 static void bench_file(opts_t *o, const char *path) {
   size_t len;
-  char *text = slurp(path, &len);
+  errno = 0;
+  char *text = (char *)bytes_read_file(path, &len);
   if (!text) {
-    fprintf(stderr, "bench evm: cannot read %s: %s\n", path, strerror(errno));
+    fprintf(stderr, "bench evm: cannot read %s: %s\n", path, errno ? strerror(errno) : "read error");
     o->failures++;
     return;
   }
   cJSON *root = cJSON_ParseWithLength(text, len);
   free(text);
   if (!root) {
-    fprintf(stderr, "bench evm: %s: malformed JSON\n", path);
+    fprintf(stderr, "bench evm: %s: malformed JSON%s\n", path, len ? "" : " (empty file)");
     o->failures++;
     return;
   }
+  if (!cJSON_IsObject(root)) {
+    fprintf(stderr, "bench evm: %s: expected a JSON object of benchmarks\n", path);
+    o->failures++;
+    cJSON_Delete(root);
+    return;
+  }
   const cJSON *t;
+  int n = 0;
   cJSON_ArrayForEach(t, root) {
-    if (cJSON_IsObject(t) && t->string[0] != '_') bench_test(o, t->string, t);
+    if (cJSON_IsObject(t) && t->string && t->string[0] != '_') {
+      bench_test(o, t->string, t);
+      n++;
+    }
+  }
+  if (!n) {
+    fprintf(stderr, "bench evm: %s: no benchmarks in the file\n", path);
+    o->failures++;
   }
   cJSON_Delete(root);
 }
@@ -238,7 +272,11 @@ static void bench_path(opts_t *o, const char *path) {
     return;
   }
   DIR *d = opendir(path);
-  if (!d) return;
+  if (!d) {
+    fprintf(stderr, "bench evm: cannot open directory %s: %s\n", path, strerror(errno));
+    o->failures++;
+    return;
+  }
   char **names = NULL;
   size_t n = 0, cap = 0;
   struct dirent *e;
@@ -252,10 +290,15 @@ static void bench_path(opts_t *o, const char *path) {
     }
     size_t pl = strlen(path) + l + 2;
     names[n] = malloc(pl);
+    if (!names[n]) break;
     snprintf(names[n], pl, "%s/%s", path, e->d_name);
     n++;
   }
   closedir(d);
+  if (!n) {
+    fprintf(stderr, "bench evm: %s: no .json files in the directory\n", path);
+    o->failures++;
+  }
   qsort(names, n, sizeof *names, cmp_str);
   for (size_t i = 0; i < n; i++) {
     bench_file(o, names[i]);
@@ -264,31 +307,36 @@ static void bench_path(opts_t *o, const char *path) {
   free(names);
 }
 
+static int bench_evm_usage(void) {
+  fprintf(stderr, "usage: ethc bench evm [--json] [--time SECONDS] [--fork NAME] PATH...\n");
+  return 2;
+}
+
 static int cmd_bench_evm(int argc, char **argv) {
   opts_t o = {NULL, false, 1.0, 0};
   int npaths = 0;
   for (int i = 1; i < argc; i++) {
+    if ((!strcmp(argv[i], "--fork") || !strcmp(argv[i], "--time")) && i + 1 >= argc)
+      return cli_missing_value("bench evm", argv[i]);
     if (!strcmp(argv[i], "--json")) o.json = true;
-    else if (!strcmp(argv[i], "--fork") && i + 1 < argc) {
+    else if (!strcmp(argv[i], "--fork")) {
       o.fork = argv[++i];
       if (!evm_revision_from_name(o.fork, NULL)) {
-        fprintf(stderr, "bench evm: unknown fork '%s'\n", o.fork);
+        fprintf(stderr, "ethc bench evm: --fork: unknown fork '%s'\n", o.fork);
         return 2;
       }
-    }
-    else if (!strcmp(argv[i], "--time") && i + 1 < argc) {
-      o.min_time = atof(argv[++i]);
-      if (o.min_time < 0) o.min_time = 0;
+    } else if (!strcmp(argv[i], "--time")) {
+      if (cli_parse_seconds("bench evm", "--time", argv[++i], true, 86400, &o.min_time)) return 2;
     } else if (argv[i][0] == '-') {
-      fprintf(stderr, "usage: ethc bench evm [--json] [--time SECONDS] [--fork NAME] PATH...\n");
-      return 2;
+      fprintf(stderr, "ethc bench evm: unknown option '%s'\n", argv[i]);
+      return bench_evm_usage();
     } else {
       npaths++;
     }
   }
   if (!npaths) {
-    fprintf(stderr, "usage: ethc bench evm [--json] [--time SECONDS] [--fork NAME] PATH...\n");
-    return 2;
+    fprintf(stderr, "ethc bench evm: no PATH given\n");
+    return bench_evm_usage();
   }
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--time") || !strcmp(argv[i], "--fork")) i++;

@@ -3,6 +3,7 @@
  * of one call and the gas throughput. */
 #define _POSIX_C_SOURCE 200809L
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,14 +65,21 @@ static int bench_file(const char *path, bool json, double secs) {
     fprintf(stderr, "ethc bench precompile: %s: not a benchmarkable precompile vector file\n", path);
     return 1;
   }
+  errno = 0;
   char *text = (char *)bytes_read_file(path, NULL);
-  cJSON *root = text ? cJSON_Parse(text) : NULL;
+  if (!text) {
+    fprintf(stderr, "ethc bench precompile: cannot read %s: %s\n", path, errno ? strerror(errno) : "read error");
+    return 1;
+  }
+  cJSON *root = cJSON_Parse(text);
   free(text);
-  if (!cJSON_IsArray(root)) {
-    fprintf(stderr, "ethc bench precompile: %s: unreadable or not a JSON array of vectors\n", path);
+  if (!cJSON_IsArray(root) || cJSON_GetArraySize(root) == 0) {
+    fprintf(stderr, "ethc bench precompile: %s: %s\n", path,
+            !root ? "malformed JSON" : "expected a non-empty JSON array of vectors");
     cJSON_Delete(root);
     return 1;
   }
+  int rc = 0;
   const cJSON *v;
   int index = 0;
   cJSON_ArrayForEach(v, root) {
@@ -80,7 +88,8 @@ static int bench_file(const char *path, bool json, double secs) {
     uint8_t *in = NULL;
     size_t len = 0;
     if (!input || hex_decode_alloc(input, false, &in, &len)) {
-      fprintf(stderr, "ethc bench precompile: %s: vector %d: missing or malformed Input\n", path, index);
+      fprintf(stderr, "ethc bench precompile: %s: vector %d: %s Input\n", path, index, input ? "malformed" : "missing");
+      rc = 1;
       index++;
       continue;
     }
@@ -89,43 +98,48 @@ static int bench_file(const char *path, bool json, double secs) {
     double ns = median_ns(p, rev, in, len, gas, secs, &ok);
     char label[64];
     if (!name) snprintf(label, sizeof label, "%d", index);
-    if (json)
-      printf("{\"name\": \"%s\", \"input\": \"%s\", \"gas\": %lld, \"median_ns\": %.0f}\n", p->name,
-             name ? name : label, (long long)gas, ns);
-    else
+    if (json) {
+      printf("{\"name\": \"%s\", \"input\": \"", p->name);
+      for (const unsigned char *c = (const unsigned char *)(name ? name : label); *c; c++) {
+        if (*c == '"' || *c == '\\') printf("\\%c", *c);
+        else if (*c < 0x20) printf("\\u%04x", *c);
+        else putchar(*c);
+      }
+      printf("\", \"gas\": %lld, \"median_ns\": %.0f}\n", (long long)gas, ns);
+    } else
       printf("%-16s %-44s %10.0f ns %10.1f Mgas/s%s\n", p->name, name ? name : label, ns, gas / ns * 1e3,
              ok ? "" : "  (call failed)");
     free(in);
     index++;
   }
   cJSON_Delete(root);
-  return 0;
+  return rc;
 }
 
 static int cmd_bench_precompile(int argc, char **argv) {
   bool json = false;
   double secs = 0.2;
   int rc = 0, files = 0;
+  /* options first (wherever they are), then the files */
   for (int i = 1; i < argc; i++) {
     if (strcmp(argv[i], "--json") == 0) json = true;
-    else if (strcmp(argv[i], "--time") == 0 && i + 1 < argc) {
-      char *end;
-      secs = strtod(argv[++i], &end);
-      if (*end || secs <= 0) {
-        fprintf(stderr, "ethc bench precompile: --time: expected a positive number of seconds\n");
-        return 2;
-      }
+    else if (strcmp(argv[i], "--time") == 0) {
+      if (i + 1 >= argc) return cli_missing_value("bench precompile", argv[i]);
+      if (cli_parse_seconds("bench precompile", "--time", argv[++i], false, 86400, &secs)) return 2;
     } else if (argv[i][0] == '-') {
       fprintf(stderr, "ethc bench precompile: unknown option '%s'\n", argv[i]);
+      fprintf(stderr, "usage: ethc bench precompile [--json] [--time SECONDS] FILE...\n");
       return 2;
-    } else {
-      rc |= bench_file(argv[i], json, secs);
-      files++;
-    }
+    } else files++;
   }
   if (!files) {
+    fprintf(stderr, "ethc bench precompile: no FILE given\n");
     fprintf(stderr, "usage: ethc bench precompile [--json] [--time SECONDS] FILE...\n");
     return 2;
+  }
+  for (int i = 1; i < argc; i++) {
+    if (strcmp(argv[i], "--time") == 0) i++;
+    else if (argv[i][0] != '-') rc |= bench_file(argv[i], json, secs);
   }
   return rc;
 }

@@ -1,5 +1,6 @@
 /* `ethc ethash verify BLOCK_NUMBER HEADER_HASH NONCE MIX_HASH [DIFFICULTY]`:
  * recomputes an Ethash seal with hashimoto-light and says whether it is valid. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,25 +16,29 @@ static int usage(void) {
 }
 
 static int cmd_ethash(int argc, char **argv) {
-  if (argc < 6 || argc > 7 || strcmp(argv[1], "verify") != 0) return usage();
-  char *end;
-  unsigned long long number = strtoull(argv[2], &end, 10);
+  if (argc >= 2 && strcmp(argv[1], "verify") != 0) {
+    fprintf(stderr, "ethc ethash: unknown subcommand '%s'\n", argv[1]);
+    return usage();
+  }
+  if (argc < 6 || argc > 7) {
+    fprintf(stderr, "ethc ethash verify: expected 4 or 5 arguments, got %d\n", argc < 2 ? 0 : argc - 2);
+    return usage();
+  }
+  uint64_t number;
   uint8_t header_hash[32], nonce_be[8], mix[32], got_mix[32], final[32];
-  if (*argv[2] == 0 || *end || number / ETHASH_EPOCH_LENGTH > ETHASH_MAX_EPOCH) {
-    fprintf(stderr, "ethc ethash: BLOCK_NUMBER: not a block number in range: '%s'\n", argv[2]);
+  if (cli_parse_u64("ethash", "BLOCK_NUMBER", argv[2], false,
+                    (uint64_t)ETHASH_EPOCH_LENGTH * (ETHASH_MAX_EPOCH + 1) - 1, &number))
     return 2;
-  }
-  if (hex_decode_fixed(argv[3], false, header_hash, 32)) {
-    fprintf(stderr, "ethc ethash: HEADER_HASH: expected 32 bytes of hex\n");
-    return 2;
-  }
-  if (hex_decode_fixed(argv[4], false, nonce_be, 8)) {
-    fprintf(stderr, "ethc ethash: NONCE: expected 8 bytes of hex\n");
-    return 2;
-  }
-  if (hex_decode_fixed(argv[5], false, mix, 32)) {
-    fprintf(stderr, "ethc ethash: MIX_HASH: expected 32 bytes of hex\n");
-    return 2;
+  static const char *const names[] = {"HEADER_HASH", "NONCE", "MIX_HASH"};
+  static const size_t sizes[] = {32, 8, 32};
+  uint8_t *outs[] = {header_hash, nonce_be, mix};
+  for (int k = 0; k < 3; k++) {
+    const char *arg = argv[3 + k], *why = cli_hex_problem(arg);
+    if (why || hex_decode_fixed(arg, false, outs[k], sizes[k])) {
+      fprintf(stderr, "ethc ethash: %s: expected %zu bytes of hex, got '%s'%s%s\n", names[k], sizes[k], arg,
+              why ? ": " : "", why ? why : "");
+      return 2;
+    }
   }
   u256_t difficulty;
   if (argc == 7 && (!u256_from_string(&difficulty, argv[6]) || u256_is_zero(&difficulty))) {

@@ -3,7 +3,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "ethc/chain.h"
@@ -14,6 +16,46 @@ static const char *default_datadir(char *buf, size_t len) {
   const char *home = getenv("HOME");
   snprintf(buf, len, "%s/.ethc", home && *home ? home : ".");
   return buf;
+}
+
+/* Usage checks of the paths before the database is touched: the data directory,
+ * when it exists, must be a directory; the genesis file must be a readable file.
+ * 0, or 2 after a message naming the option. */
+static int check_paths(const char *cmd, const char *datadir, const char *genesis) {
+  struct stat st;
+  if (!*datadir) {
+    fprintf(stderr, "ethc %s: --datadir: empty path\n", cmd);
+    return 2;
+  }
+  if (stat(datadir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+    fprintf(stderr, "ethc %s: --datadir %s: not a directory\n", cmd, datadir);
+    return 2;
+  }
+  if (genesis) {
+    FILE *f = fopen(genesis, "rb");
+    if (!f || fstat(fileno(f), &st) != 0 || S_ISDIR(st.st_mode)) {
+      fprintf(stderr, "ethc %s: --genesis %s: cannot read: %s\n", cmd, genesis, f ? strerror(EISDIR) : strerror(errno));
+      if (f) fclose(f);
+      return 2;
+    }
+    fclose(f);
+  }
+  return 0;
+}
+
+/* Says why chain_open failed when the data directory cannot be created (import
+ * creates it); else prints chain_open's message. */
+static void report_open_failure(const char *cmd, const char *datadir, const char *err) {
+  struct stat st;
+  if (strcmp(cmd, "import") == 0 && stat(datadir, &st) != 0 && errno == ENOENT) {
+    /* probe: can it be created at all? (removed again: nothing is left behind) */
+    if (mkdir(datadir, 0755) != 0) {
+      fprintf(stderr, "ethc %s: --datadir %s: cannot create the directory: %s\n", cmd, datadir, strerror(errno));
+      return;
+    }
+    rmdir(datadir);
+  }
+  fprintf(stderr, "ethc %s: %s\n", cmd, err);
 }
 
 static double now(void) {
@@ -30,9 +72,14 @@ typedef struct {
 
 /* Reads blocks from `f` one at a time (without loading the whole file) and
  * imports them; stops at the first invalid block. */
+/* No block comes near this size (a 60M-gas block of calldata is under 4 MiB): an item
+ * that needs more is refused instead of being read into memory whole. */
+#define IMPORT_MAX_ITEM ((size_t)256 << 20)
+
 static int import_stream(chain_t *c, FILE *f, const char *path, import_stats_t *s) {
   bytes_buf_t buf = {0};
   size_t off = 0;
+  unsigned long long base = 0; /* file offset of buf.data[0] */
   int rc = 0;
   bool eof = false;
   for (;;) {
@@ -40,9 +87,16 @@ static int import_stream(chain_t *c, FILE *f, const char *path, import_stats_t *
     size_t used = 0;
     int err = off < buf.len ? rlp_decode_item(buf.data + off, buf.len - off, &item, &used) : ETHC_ERR_RLP_TRUNCATED;
     if (err == ETHC_ERR_RLP_TRUNCATED && !eof) {
+      if (buf.len - off >= IMPORT_MAX_ITEM) {
+        fprintf(stderr, "ethc import: %s: the RLP item at byte offset %llu is larger than %zu MiB: not a block\n",
+                path, base + off, IMPORT_MAX_ITEM >> 20);
+        rc = 1;
+        break;
+      }
       /* compact, then read more */
       memmove(buf.data, buf.data + off, buf.len - off);
       buf.len -= off;
+      base += off;
       off = 0;
       if (bytes_buf_reserve(&buf, 1 << 20)) {
         fprintf(stderr, "ethc import: out of memory\n");
@@ -63,18 +117,18 @@ static int import_stream(chain_t *c, FILE *f, const char *path, import_stats_t *
     }
     if (err == ETHC_ERR_RLP_TRUNCATED && off == buf.len) break; /* clean end of file */
     if (err) {
-      fprintf(stderr, "ethc import: %s: malformed RLP at byte offset %zu: %s\n", path, off, ethc_strerror(err));
+      fprintf(stderr, "ethc import: %s: malformed RLP at byte offset %llu: %s\n", path, base + off, ethc_strerror(err));
       rc = 1;
       break;
     }
     chain_import_result_t res;
     err = chain_import_block(c, buf.data + off, used, &res);
-    off += used;
+    if (!err) off += used;
     if (err) {
       char hex[67];
       if (err == ETHC_ERR_INVALID)
-        fprintf(stderr, "ethc import: invalid block #%llu %s: %s\n", (unsigned long long)res.number,
-                hex_encode(res.hash.bytes, 32, hex), res.reason);
+        fprintf(stderr, "ethc import: invalid block #%llu %s (%s, byte offset %llu): %s\n",
+                (unsigned long long)res.number, hex_encode(res.hash.bytes, 32, hex), path, base + off, res.reason);
       else
         fprintf(stderr, "ethc import: cannot store block #%llu: %s\n", (unsigned long long)res.number,
                 ethc_strerror(err));
@@ -108,11 +162,16 @@ static int cmd_import(int argc, char **argv) {
   chain_open_opts_t o = {default_datadir(dd, sizeof dd), NULL, false, false};
   int first_file = 0;
   for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--datadir") == 0 && i + 1 < argc) o.datadir = argv[++i];
-    else if (strcmp(argv[i], "--genesis") == 0 && i + 1 < argc) o.genesis_path = argv[++i];
+    if ((strcmp(argv[i], "--datadir") == 0 || strcmp(argv[i], "--genesis") == 0) && i + 1 >= argc)
+      return cli_missing_value("import", argv[i]);
+    if (strcmp(argv[i], "--datadir") == 0) o.datadir = argv[++i];
+    else if (strcmp(argv[i], "--genesis") == 0) o.genesis_path = argv[++i];
     else if (strcmp(argv[i], "--fakepow") == 0) o.fakepow = true;
     else if (strcmp(argv[i], "--sync") == 0) o.sync = true;
-    else if (argv[i][0] == '-' && argv[i][1]) {
+    else if (strcmp(argv[i], "--") == 0) {
+      first_file = i + 1 < argc ? i + 1 : 0;
+      break;
+    } else if (argv[i][0] == '-' && argv[i][1]) {
       fprintf(stderr, "ethc import: unknown option '%s'\n", argv[i]);
       return import_usage();
     } else {
@@ -120,11 +179,15 @@ static int cmd_import(int argc, char **argv) {
       break;
     }
   }
-  if (!first_file) return import_usage();
+  if (!first_file) {
+    fprintf(stderr, "ethc import: no FILE.rlp given\n");
+    return import_usage();
+  }
+  if (check_paths("import", o.datadir, o.genesis_path)) return 2;
   chain_t *c;
   char err[512];
   if (chain_open(&o, &c, err, sizeof err)) {
-    fprintf(stderr, "ethc import: %s\n", err);
+    report_open_failure("import", o.datadir, err);
     return 1;
   }
   import_stats_t s = {0};
@@ -152,44 +215,74 @@ static int cmd_import(int argc, char **argv) {
 }
 CLI_COMMAND("", "import", cmd_import, "[--datadir DIR] [--genesis FILE] [--fakepow] [--sync] FILE.rlp...   import blocks")
 
+static int export_usage(void) {
+  fprintf(stderr, "usage: ethc export [--datadir DIR] [--first N] [--last N] FILE.rlp\n");
+  return 2;
+}
+
 static int cmd_export(int argc, char **argv) {
   char dd[1024];
   chain_open_opts_t o = {default_datadir(dd, sizeof dd), NULL, false, false};
-  unsigned long long first = 1, last = UINT64_MAX;
+  uint64_t first = 1, last = UINT64_MAX;
+  bool have_first = false, have_last = false; /* defaults: 1 .. the head (nothing when the head is genesis) */
   const char *path = NULL;
   for (int i = 1; i < argc; i++) {
-    char *end;
-    if (strcmp(argv[i], "--datadir") == 0 && i + 1 < argc) o.datadir = argv[++i];
-    else if (strcmp(argv[i], "--first") == 0 && i + 1 < argc) {
-      first = strtoull(argv[++i], &end, 10);
-      if (*end) { fprintf(stderr, "ethc export: --first: not a number\n"); return 2; }
-    } else if (strcmp(argv[i], "--last") == 0 && i + 1 < argc) {
-      last = strtoull(argv[++i], &end, 10);
-      if (*end) { fprintf(stderr, "ethc export: --last: not a number\n"); return 2; }
+    bool takes_val = !strcmp(argv[i], "--datadir") || !strcmp(argv[i], "--first") || !strcmp(argv[i], "--last");
+    if (takes_val && i + 1 >= argc) return cli_missing_value("export", argv[i]);
+    if (strcmp(argv[i], "--datadir") == 0) o.datadir = argv[++i];
+    else if (strcmp(argv[i], "--first") == 0) {
+      if (cli_parse_u64("export", "--first", argv[++i], false, UINT64_MAX, &first)) return 2;
+      have_first = true;
+    } else if (strcmp(argv[i], "--last") == 0) {
+      if (cli_parse_u64("export", "--last", argv[++i], false, UINT64_MAX, &last)) return 2;
+      have_last = true;
     } else if (argv[i][0] == '-' && argv[i][1]) {
       fprintf(stderr, "ethc export: unknown option '%s'\n", argv[i]);
-      return 2;
+      return export_usage();
+    } else if (path) {
+      fprintf(stderr, "ethc export: more than one output file ('%s' and '%s')\n", path, argv[i]);
+      return export_usage();
     } else path = argv[i];
   }
   if (!path) {
-    fprintf(stderr, "usage: ethc export [--datadir DIR] [--first N] [--last N] FILE.rlp\n");
+    fprintf(stderr, "ethc export: no output FILE.rlp given\n");
+    return export_usage();
+  }
+  if (check_paths("export", o.datadir, NULL)) return 2;
+  if (first > last) {
+    fprintf(stderr, "ethc export: --first %llu is after --last %llu\n", (unsigned long long)first,
+            (unsigned long long)last);
     return 2;
   }
   chain_t *c;
   char err[512];
   if (chain_open(&o, &c, err, sizeof err)) {
-    fprintf(stderr, "ethc export: %s\n", err);
+    report_open_failure("export", o.datadir, err);
     return 1;
   }
-  FILE *f = strcmp(path, "-") == 0 ? stdout : fopen(path, "wb");
+  uint64_t head;
+  ethc_hash_t head_hash;
+  chain_head(c, &head, &head_hash);
+  bool bad_first = have_first && first > head;
+  if (bad_first || (have_last && last > head)) {
+    fprintf(stderr, "ethc export: %s %llu is past the head block #%llu\n", bad_first ? "--first" : "--last",
+            (unsigned long long)(bad_first ? first : last), (unsigned long long)head);
+    chain_close(c);
+    return 2;
+  }
+  bool to_stdout = strcmp(path, "-") == 0;
+  FILE *f = to_stdout ? stdout : fopen(path, "wb");
   if (!f) {
     fprintf(stderr, "ethc export: cannot create %s: %s\n", path, strerror(errno));
     chain_close(c);
     return 1;
   }
   int rc = chain_export(c, f, first, last);
-  if (f != stdout && fclose(f) != 0) rc = ETHC_ERR_IO;
-  if (rc) fprintf(stderr, "ethc export: %s\n", ethc_strerror(rc));
+  if (to_stdout ? fflush(f) != 0 : fclose(f) != 0) rc = rc ? rc : ETHC_ERR_IO;
+  if (rc) {
+    fprintf(stderr, "ethc export: %s: %s\n", path, ethc_strerror(rc));
+    if (!to_stdout) remove(path); /* no partial chain file left behind */
+  }
   chain_close(c);
   return rc ? 1 : 0;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "cli/cli.h"
@@ -26,10 +27,17 @@ static int cmp_u64(const void *a, const void *b) {
   return x < y ? -1 : x > y;
 }
 
-/* Reads a whole file and strips whitespace; NULL on error. */
+/* Reads a whole file and strips whitespace; NULL on error (errno set; EISDIR for a
+ * directory). */
 static char *read_hex_file(const char *path) {
   FILE *f = fopen(path, "rb");
   if (!f) return NULL;
+  struct stat st;
+  if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+    fclose(f);
+    errno = EISDIR;
+    return NULL;
+  }
   size_t cap = 4096, n = 0;
   char *buf = malloc(cap);
   int c;
@@ -40,11 +48,18 @@ static char *read_hex_file(const char *path) {
       if (!nb) {
         free(buf);
         buf = NULL;
+        errno = ENOMEM;
         break;
       }
       buf = nb;
     }
     buf[n++] = (char)c;
+  }
+  if (buf && ferror(f)) {
+    int e = errno;
+    free(buf);
+    buf = NULL;
+    errno = e ? e : EIO;
   }
   fclose(f);
   if (buf) buf[n] = 0;
@@ -68,38 +83,57 @@ static int cmd_run(int argc, char **argv) {
   bool bench = false, trace = false;
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
-    bool has_val = i + 1 < argc;
-    if (!strcmp(a, "--code") && has_val) code_hex = argv[++i];
-    else if (!strcmp(a, "--codefile") && has_val) code_file = argv[++i];
-    else if (!strcmp(a, "--input") && has_val) input_hex = argv[++i];
-    else if (!strcmp(a, "--fork") && has_val) fork = argv[++i];
-    else if (!strcmp(a, "--gas") && has_val) {
-      char *end;
-      errno = 0;
-      long long g = strtoll(argv[++i], &end, 0);
-      if (errno || *end || g < 0) {
-        fprintf(stderr, "ethc run: bad --gas value '%s'\n", argv[i]);
+    bool takes_val = !strcmp(a, "--code") || !strcmp(a, "--codefile") || !strcmp(a, "--input") ||
+                     !strcmp(a, "--fork") || !strcmp(a, "--gas");
+    if (takes_val && i + 1 >= argc) return cli_missing_value("run", a);
+    if (!strcmp(a, "--code") || !strcmp(a, "--codefile")) {
+      if (code_hex || code_file) {
+        fprintf(stderr, "ethc run: %s: the code is already given (use one --code or --codefile)\n", a);
         return 2;
       }
-      gas = g;
+      if (!strcmp(a, "--code")) code_hex = argv[++i];
+      else code_file = argv[++i];
+    } else if (!strcmp(a, "--input")) input_hex = argv[++i];
+    else if (!strcmp(a, "--fork")) fork = argv[++i];
+    else if (!strcmp(a, "--gas")) {
+      uint64_t g;
+      if (cli_parse_u64("run", "--gas", argv[++i], true, INT64_MAX, &g)) return 2;
+      gas = (int64_t)g;
     } else if (!strcmp(a, "--bench")) bench = true;
     else if (!strcmp(a, "--trace")) trace = true;
     else {
-      fprintf(stderr, "ethc run: unknown or incomplete option '%s'\n", a);
+      fprintf(stderr, "ethc run: unknown option '%s'\n", a);
       return usage();
     }
   }
-  if (!code_hex == !code_file) return usage();
+  if (!code_hex && !code_file) {
+    fprintf(stderr, "ethc run: no code: give --code HEX or --codefile FILE\n");
+    return usage();
+  }
   evm_revision_t rev;
   if (!evm_revision_from_name(fork, &rev)) {
-    fprintf(stderr, "ethc run: unknown fork '%s'\n", fork);
+    fprintf(stderr, "ethc run: --fork: unknown fork '%s'\n", fork);
+    return 2;
+  }
+  const char *why;
+  if (code_hex && (why = cli_hex_problem(code_hex))) {
+    fprintf(stderr, "ethc run: --code: %s\n", why);
+    return 2;
+  }
+  if ((why = cli_hex_problem(input_hex))) {
+    fprintf(stderr, "ethc run: --input: %s\n", why);
     return 2;
   }
   char *file_text = NULL;
   if (code_file) {
     file_text = read_hex_file(code_file);
     if (!file_text) {
-      fprintf(stderr, "ethc run: cannot read %s: %s\n", code_file, strerror(errno));
+      fprintf(stderr, "ethc run: --codefile: cannot read %s: %s\n", code_file, strerror(errno));
+      return 2;
+    }
+    if ((why = cli_hex_problem(file_text)) || !*file_text) {
+      fprintf(stderr, "ethc run: --codefile: %s: %s\n", code_file, why ? why : "the file holds no code");
+      free(file_text);
       return 2;
     }
     code_hex = file_text;
@@ -107,13 +141,13 @@ static int cmd_run(int argc, char **argv) {
   uint8_t *code = NULL, *input = NULL;
   size_t code_size = 0, input_size = 0;
   if (hex_decode_alloc(code_hex, false, &code, &code_size) != 0) {
-    fprintf(stderr, "ethc run: code is not valid hex\n");
+    fprintf(stderr, "ethc run: code: out of memory or not valid hex\n");
     free(file_text);
     return 2;
   }
   free(file_text);
   if (hex_decode_alloc(input_hex, false, &input, &input_size) != 0) {
-    fprintf(stderr, "ethc run: input is not valid hex\n");
+    fprintf(stderr, "ethc run: --input: out of memory or not valid hex\n");
     free(code);
     return 2;
   }
