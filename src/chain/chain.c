@@ -218,7 +218,19 @@ void chain_head(const chain_t *c, uint64_t *number, ethc_hash_t *hash) {
 
 const chain_config_t *chain_config(const chain_t *c) { return &c->config; }
 chaindb_t *chain_db(chain_t *c) { return c->db; }
-state_t *chain_head_state(chain_t *c) { return c->head_state; }
+/* The head state in memory, loaded again from the database after it was dropped
+ * (a block executed on it in place turned out invalid). */
+static int ensure_head_state(chain_t *c) {
+  if (c->head_state) return ETHC_OK;
+  return state_db_load(c->db, &c->head.state_root, &c->head_state);
+}
+
+static void drop_head_state(chain_t *c) {
+  state_free(c->head_state);
+  c->head_state = NULL;
+}
+
+state_t *chain_head_state(chain_t *c) { return ensure_head_state(c) ? NULL : c->head_state; }
 
 /* ---- BLOCKHASH: ancestors of the block being executed ---- */
 typedef struct {
@@ -370,10 +382,17 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
     return invalid(res, be, why);
   }
 
+  /* A block on the head runs on the head state itself (no copy): if it fails,
+   * that state is dropped and loaded again when next needed. Any other block runs
+   * on its parent's state loaded from the database. */
   bool extends_head = ethc_hash_eq(&h->parent_hash, &c->head_hash);
   state_t *st = NULL;
-  if (extends_head) st = state_clone(c->head_state);
-  else err = state_db_load(c->db, &parent.state_root, &st);
+  if (extends_head) {
+    err = ensure_head_state(c);
+    st = c->head_state;
+  } else {
+    err = state_db_load(c->db, &parent.state_root, &st);
+  }
   if (!st) {
     block_free(&b);
     return err ? err : ETHC_ERR_NOMEM;
@@ -387,7 +406,8 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
     invalid(res, be, er.reason);
     block_exec_result_free(&er);
     block_free(&b);
-    state_free(st);
+    if (extends_head) drop_head_state(c);
+    else state_free(st);
     return ETHC_ERR_INVALID;
   }
   res->gas_used = er.gas_used;
@@ -422,15 +442,18 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
   }
   if (!err) err = chaindb_write(c->db, batch, c->sync);
   if (!err && wins) {
-    state_free(c->head_state);
-    c->head_state = st;
+    if (!extends_head) {
+      state_free(c->head_state);
+      c->head_state = st;
+    }
     st = NULL;
     c->head = *h;
     c->head_hash = res->hash;
     c->head_td = td;
     res->new_head = true;
   }
-  state_free(st);
+  if (st && extends_head) drop_head_state(c); /* not written: no longer the head's */
+  else state_free(st);
   chaindb_batch_free(batch);
   bytes_buf_free(&body);
   bytes_buf_free(&receipts);

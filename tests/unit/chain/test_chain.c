@@ -8,6 +8,7 @@
 #include "ethc/chain.h"
 #include "ethc/error.h"
 #include "ethc/rlp.h"
+#include "ethc/state.h"
 
 
 int main(void) {
@@ -41,6 +42,24 @@ int main(void) {
   memcpy(bad, data, used);
   bad[used - 1] ^= 0x01; /* the last byte of the body */
   CHECK(chain_import_block(c, bad, used, &r) == ETHC_ERR_INVALID);
+  /* a wrong state root in the header fails after execution, which ran on the
+   * head state itself: that state is dropped, and loaded again when needed */
+  {
+    uint8_t *wrong = malloc(used);
+    memcpy(wrong, data, used);
+    rlp_item_t blk, hdr, field;
+    size_t n = 0, at;
+    CHECK(rlp_decode(wrong, used, &blk) == 0 && rlp_decode_item(blk.payload, blk.payload_len, &hdr, NULL) == 0);
+    at = (size_t)(hdr.payload - wrong);
+    for (int i = 0; i < 3; i++, at += n) CHECK(rlp_decode_item(wrong + at, used - at, &field, &n) == 0);
+    wrong[at + 5] ^= 0xff; /* inside the 32 bytes of the state root */
+    CHECK(chain_import_block(c, wrong, used, &r) == ETHC_ERR_INVALID);
+    CHECK_MSG(r.error == BLOCK_ERR_STATE_ROOT, "%s", r.reason);
+    state_t *reloaded = chain_head_state(c);
+    ethc_hash_t genesis_root;
+    CHECK(reloaded && state_root(reloaded, &genesis_root) == 0);
+    free(wrong);
+  }
   CHECK(chain_import_block(c, bad, used / 2, &r) == ETHC_ERR_INVALID && r.error == BLOCK_ERR_RLP);
   free(bad);
   uint64_t head;
