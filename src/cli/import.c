@@ -184,6 +184,19 @@ static int cmd_import(int argc, char **argv) {
     return import_usage();
   }
   if (check_paths("import", o.datadir, o.genesis_path)) return 2;
+  /* every file must be there before the database is opened (or created) */
+  for (int i = first_file; i < argc; i++) {
+    struct stat st;
+    if (strcmp(argv[i], "-") == 0) continue;
+    int e = stat(argv[i], &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
+    if (e) {
+      if (argv[i][0] == '-' && argv[i][1] == '-')
+        fprintf(stderr, "ethc import: option '%s' after the files (options go before FILE.rlp)\n", argv[i]);
+      else
+        fprintf(stderr, "ethc import: cannot open %s: %s\n", argv[i], strerror(e));
+      return 2;
+    }
+  }
   chain_t *c;
   char err[512];
   if (chain_open(&o, &c, err, sizeof err)) {

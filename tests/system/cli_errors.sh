@@ -146,8 +146,11 @@ expect 1 "expected an object" import --datadir "$DB" --genesis "$W/array.json" "
 [ ! -e "$DB" ] || bad "a data directory was created for a bad genesis"
 # a good import, then bad files against it
 "$ETHC" import --fakepow --datadir "$DB" --genesis "$G" "$C" >/dev/null 2>&1 || bad "the reference import failed"
-expect 1 "cannot open $W/missing" import --datadir "$DB" "$W/missing"
-expect 1 "$W/dir: read error" import --datadir "$DB" "$W/dir"
+expect 2 "cannot open $W/missing" import --datadir "$DB" "$C" "$W/missing"
+expect 2 "cannot open $W/dir: Is a directory" import --datadir "$DB" "$W/dir"
+expect 2 "option '--fakepow' after the files" import --datadir "$DB" "$C" --fakepow
+expect 2 "cannot open $W/missing" import --datadir "$W/db-new" --genesis "$G" "$W/missing"
+[ ! -e "$W/db-new" ] || bad "a data directory was created for a missing chain file"
 head -c 100 "$C" >"$W/trunc.rlp"
 expect 1 "$W/trunc.rlp: malformed RLP at byte offset 0" import --datadir "$DB" "$W/trunc.rlp"
 head -c 100000 /dev/urandom >"$W/random.rlp"
