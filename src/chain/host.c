@@ -214,6 +214,21 @@ void chain_host_init(chain_host_t *h, state_t *st, evm_t *vm, evm_revision_t rev
   h->vm = vm;
   h->rev = rev;
   h->env = env;
+  /* the block's part of the EVM's context; callers add the transaction's */
+  evm_tx_context_t *c = &h->tx;
+  c->coinbase = env->coinbase;
+  c->number = env->number;
+  c->timestamp = env->timestamp;
+  c->gas_limit = env->gas_limit;
+  if (rev >= EVM_PARIS) u256_from_be(&c->prev_randao, env->prev_randao.bytes); /* EIP-4399 */
+  else c->prev_randao = env->difficulty;
+  c->chain_id = env->chain_id;
+  c->base_fee = env->base_fee;
+  if (rev >= EVM_CANCUN) {
+    chain_blob_params_t bp = env->blob;
+    if (bp.update_fraction == 0) chain_blob_params(rev, &bp);
+    chain_blob_base_fee(env->excess_blob_gas, bp.update_fraction, &c->blob_base_fee);
+  }
 }
 
 /* ---- calls and creates ---- */

@@ -36,17 +36,6 @@ int block_system_call(state_t *st, evm_t *vm, evm_revision_t rev, const chain_bl
   evm_tx_context_t *c = &h.tx;
   c->gas_price = U256_ZERO;
   c->origin = BLOCK_SYSTEM_ADDRESS;
-  c->coinbase = env->coinbase;
-  c->number = env->number;
-  c->timestamp = env->timestamp;
-  c->gas_limit = env->gas_limit;
-  if (rev >= EVM_PARIS) u256_from_be(&c->prev_randao, env->prev_randao.bytes);
-  else c->prev_randao = env->difficulty;
-  c->chain_id = env->chain_id;
-  c->base_fee = env->base_fee;
-  chain_blob_params_t bp = env->blob;
-  if (bp.update_fraction == 0) chain_blob_params(rev, &bp);
-  chain_blob_base_fee(env->excess_blob_gas, bp.update_fraction, &c->blob_base_fee);
 
   evm_message_t msg;
   memset(&msg, 0, sizeof msg);

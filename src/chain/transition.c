@@ -153,15 +153,6 @@ int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block
   evm_tx_context_t *c = &h.tx;
   c->gas_price = price;
   c->origin = *sender;
-  c->coinbase = env->coinbase;
-  c->number = env->number;
-  c->timestamp = env->timestamp;
-  c->gas_limit = env->gas_limit;
-  if (rev >= EVM_PARIS) u256_from_be(&c->prev_randao, env->prev_randao.bytes);
-  else c->prev_randao = env->difficulty;
-  c->chain_id = env->chain_id;
-  c->base_fee = env->base_fee;
-  c->blob_base_fee = blob_base_fee;
   c->blob_hashes = tx->blob_hashes;
   c->blob_hashes_count = tx->blob_hashes_count;
 
