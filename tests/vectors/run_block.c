@@ -374,28 +374,28 @@ static const char *expected_exception(const cJSON *blk, const char *network) {
   return NULL;
 }
 
+typedef struct {
+  block_error_t e;
+  tx_invalid_t txe;
+} rejection_t;
+
+static bool rejection_matches(const void *ctx, const char *name) {
+  const rejection_t *x = ctx;
+  return x->e == BLOCK_ERR_TX ? tx_invalid_matches(x->txe, name) : block_error_matches(x->e, name);
+}
+
+static bool name_known(const void *ctx, const char *name) {
+  (void)ctx;
+  return block_error_name_known(name) || tx_invalid_name_known(name);
+}
+
 /* Whether the rejection (block class `e`, and for BLOCK_ERR_TX the transaction's
- * class `txe`) satisfies one of the '|'-separated names. Otherwise `unknown` gets
- * the names that neither table knows (they always fail: future vectors surface
- * gaps). */
+ * class `txe`) satisfies one of the '|'-separated names (runner_names_match). */
 static bool matches_any(block_error_t e, tx_invalid_t txe, const char *names, char *unknown, size_t ulen) {
   unknown[0] = 0;
   if (!*names) return true;
-  char one[256];
-  size_t used = 0;
-  for (const char *p = names; *p;) {
-    size_t n = strcspn(p, "|");
-    if (n < sizeof one) {
-      memcpy(one, p, n);
-      one[n] = 0;
-      if (e == BLOCK_ERR_TX ? tx_invalid_matches(txe, one) : block_error_matches(e, one)) return true;
-      if (!block_error_name_known(one) && !tx_invalid_name_known(one) && used + n + 2 < ulen)
-        used += (size_t)snprintf(unknown + used, ulen - used, "%s%s", used ? ", " : "", one);
-    }
-    p += n;
-    if (*p == '|') p++;
-  }
-  return false;
+  rejection_t x = {e, txe};
+  return runner_names_match(names, rejection_matches, name_known, &x, unknown, ulen);
 }
 
 static void run_test(runner_t *r, const char *path, const char *name, const cJSON *test) {

@@ -341,25 +341,18 @@ static int dump_account(void *ctx, const ethc_address_t *a, uint64_t nonce, cons
 
 static void hexs(const ethc_hash_t *h, char out[67]) { hex_encode(h->bytes, 32, out); }
 
-/* Whether class `c` satisfies one of the '|'-separated names. Otherwise `unknown`
- * gets the names the table does not know (they always fail). */
+static bool class_matches(const void *ctx, const char *name) {
+  return tx_invalid_matches(*(const tx_invalid_t *)ctx, name);
+}
+
+static bool name_known(const void *ctx, const char *name) {
+  (void)ctx;
+  return tx_invalid_name_known(name);
+}
+
+/* Whether class `c` satisfies one of the '|'-separated names (runner_names_match). */
 static bool matches_any(tx_invalid_t c, const char *names, char *unknown, size_t ulen) {
-  unknown[0] = 0;
-  char one[256];
-  size_t used = 0;
-  for (const char *p = names; *p;) {
-    size_t n = strcspn(p, "|");
-    if (n < sizeof one) {
-      memcpy(one, p, n);
-      one[n] = 0;
-      if (tx_invalid_matches(c, one)) return true;
-      if (!tx_invalid_name_known(one) && used + n + 2 < ulen)
-        used += (size_t)snprintf(unknown + used, ulen - used, "%s%s", used ? ", " : "", one);
-    }
-    p += n;
-    if (*p == '|') p++;
-  }
-  return false;
+  return runner_names_match(names, class_matches, name_known, &c, unknown, ulen);
 }
 
 static void run_case(runner_t *r, const char *path, const char *name, const char *fork, evm_revision_t rev,

@@ -266,3 +266,23 @@ CLI_COMMAND("", "test", cmd_test, "SUITE [--json] [--fork NAME] [--trace] [--ski
 
 static int cmd_statetest(int argc, char **argv) { return runner_main("state", argc - 1, argv + 1); }
 CLI_COMMAND("", "statetest", cmd_statetest, "PATH...   alias of `ethc test state`")
+
+bool runner_names_match(const char *names, runner_name_fn matches, runner_name_fn known, const void *ctx,
+                        char *unknown, size_t ulen) {
+  unknown[0] = 0;
+  char one[256];
+  size_t used = 0;
+  for (const char *p = names; *p;) {
+    size_t n = strcspn(p, "|");
+    if (n < sizeof one) {
+      memcpy(one, p, n);
+      one[n] = 0;
+      if (matches(ctx, one)) return true;
+      if (!known(ctx, one) && used + n + 2 < ulen)
+        used += (size_t)snprintf(unknown + used, ulen - used, "%s%s", used ? ", " : "", one);
+    }
+    p += n;
+    if (*p == '|') p++;
+  }
+  return false;
+}

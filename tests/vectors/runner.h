@@ -49,6 +49,13 @@ void runner_pass(runner_t *r, const char *path, const char *name, const char *fo
 void runner_fail(runner_t *r, const char *path, const char *name, const char *fork, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
+/* Expected exceptions: `names` is '|'-separated alternatives. True when
+ * matches(ctx, name) holds for one; otherwise `unknown` (ulen bytes) lists the
+ * names known(name) rejects, which always fail: future vectors surface gaps. */
+typedef bool (*runner_name_fn)(const void *ctx, const char *name);
+bool runner_names_match(const char *names, runner_name_fn matches, runner_name_fn known, const void *ctx,
+                        char *unknown, size_t ulen);
+
 /* Helpers for JSON fields: a member or NULL; the string value of a member or NULL. */
 const cJSON *json_get(const cJSON *obj, const char *key);
 const char *json_str(const cJSON *obj, const char *key);
