@@ -201,7 +201,7 @@ static void bench_test(opts_t *o, const char *name, const cJSON *t) {
       times[n++] = dt;
     }
     memhost_revert(h, snap);
-    qsort(times, n, sizeof *times, cmp_u64);
+    if (n) qsort(times, n, sizeof *times, cmp_u64);
     uint64_t med = n ? times[n / 2] : 0;
     free(times);
     if (o->json) {
@@ -299,7 +299,7 @@ static void bench_path(opts_t *o, const char *path) {
     fprintf(stderr, "bench evm: %s: no .json files in the directory\n", path);
     o->failures++;
   }
-  qsort(names, n, sizeof *names, cmp_str);
+  if (n) qsort(names, n, sizeof *names, cmp_str);
   for (size_t i = 0; i < n; i++) {
     bench_file(o, names[i]);
     free(names[i]);

@@ -94,7 +94,7 @@ static int import_stream(chain_t *c, FILE *f, const char *path, import_stats_t *
         break;
       }
       /* compact, then read more */
-      memmove(buf.data, buf.data + off, buf.len - off);
+      if (off) memmove(buf.data, buf.data + off, buf.len - off); /* (buf.data is NULL at first) */
       buf.len -= off;
       base += off;
       off = 0;

@@ -262,7 +262,7 @@ static size_t h_copy_code(void *ctx, const ethc_address_t *addr, size_t offset, 
   mh_account_t *a = find_acct(ctx, addr);
   if (!a || offset >= a->code_size) return 0;
   size_t n = a->code_size - offset < size ? a->code_size - offset : size;
-  memcpy(buf, a->code + offset, n);
+  if (n) memcpy(buf, a->code + offset, n);
   return n;
 }
 
