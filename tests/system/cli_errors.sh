@@ -92,6 +92,16 @@ expect 2 "skip file $W/missing" test rlp --skip-file "$W/missing" "$W/empty"
 expect 1 "stdout:FAIL $W/empty (file): malformed JSON" test rlp "$W/empty"
 expect 1 "stdout:FAIL $W/trunc.json (file): malformed JSON" test state "$W/trunc.json"
 expect 1 "stdout:FAIL $W/missing (file): cannot open" test tx "$W/missing"
+for s in vm pow difficulty state block tx rlp trie; do
+  expect 1 "stdout:FAIL $W/array.json (file): the top level is not a JSON object" test "$s" "$W/array.json"
+done
+echo '{"t": {"post": [1]}}' >"$W/postarray.json"
+expect 1 "stdout:FAIL $W/postarray.json t: malformed test: post" test state "$W/postarray.json"
+echo '{"t": {"post": {"Cancun": [{}]}}}' >"$W/onefork.json"
+expect 1 "no state case of fork 'Bogus'" test state --fork Bogus "$W/onefork.json"
+expect 2 "skip file $W/dir is not a regular file" test rlp --skip-file "$W/dir" "$W/empty"
+printf 'rlp\tonly-two-fields\n' >"$W/badskip"
+expect 2 "$W/badskip:1: expected SUITE<tab>PATTERN<tab>REASON" test rlp --skip-file "$W/badskip" "$W/empty"
 expect 2 "usage" statetest
 expect 1 "stdout:FAIL $W/trunc.json (file)" statetest "$W/trunc.json"
 

@@ -150,7 +150,7 @@ static const char *apply_config(chain_config_t *c, const cJSON *cfg) {
   cJSON_ArrayForEach(e, bs) {
     int f = -2;
     for (size_t i = 0; i < sizeof network_forks / sizeof network_forks[0]; i++)
-      if (strcasecmp(network_forks[i].name, e->string) == 0) f = network_forks[i].fork;
+      if (e->string && strcasecmp(network_forks[i].name, e->string) == 0) f = network_forks[i].fork;
     if (f < FORK_CANCUN || f >= FORK_COUNT) continue;
     chain_blob_schedule_t s;
     if (!jstate_u64(e, "target", &s.target) || !jstate_u64(e, "max", &s.max) ||
@@ -366,7 +366,7 @@ static evm_t *the_vm;
 static const char *expected_exception(const cJSON *blk, const char *network) {
   const cJSON *e;
   cJSON_ArrayForEach(e, blk) {
-    if (strncmp(e->string, "expectException", 15) != 0 || !cJSON_IsString(e)) continue;
+    if (!e->string || strncmp(e->string, "expectException", 15) != 0 || !cJSON_IsString(e)) continue;
     const char *suffix = e->string + 15;
     if (!*suffix || strcmp(suffix, "ALL") == 0 || strcmp(suffix, network) == 0) return e->valuestring;
   }

@@ -495,8 +495,11 @@ static void run_test(runner_t *r, const char *path, const char *tname, const cJS
   if (!err && !the_vm) err = "cannot create the EVM";
   if (the_vm) evm_set_tracer(the_vm, r->trace ? stderr : NULL);
 
-  const cJSON *fk;
-  cJSON_ArrayForEach(fk, post) {
+  if (!cJSON_IsObject(post)) { /* no cases to attribute the failure to: one for the test */
+    runner_fail(r, path, tname, NULL, "malformed test: post: expected an object of forks");
+  }
+  const cJSON *fk, *forks = cJSON_IsObject(post) ? post : NULL;
+  cJSON_ArrayForEach(fk, forks) {
     const char *fork = fk->string;
     if (runner_fork_filtered(r, fork)) continue;
     evm_revision_t rev;

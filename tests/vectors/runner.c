@@ -47,6 +47,12 @@ static int load_skip_file(runner_t *r, const char *path, bool required) {
     fprintf(stderr, "ethc test: cannot open skip file %s: %s\n", path, strerror(errno));
     return -1;
   }
+  struct stat st;
+  if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
+    fprintf(stderr, "ethc test: skip file %s is not a regular file\n", path);
+    fclose(f);
+    return -1;
+  }
   char line[2048];
   int lineno = 0;
   while (fgets(line, sizeof line, f)) {
@@ -61,15 +67,20 @@ static int load_skip_file(runner_t *r, const char *path, bool required) {
     }
     if (!pattern || !reason) {
       fprintf(stderr, "ethc test: %s:%d: expected SUITE<tab>PATTERN<tab>REASON\n", path, lineno);
-      continue;
+      fclose(f);
+      return -1;
     }
     *reason++ = 0;
     reason += strspn(reason, "\t");
     if (strcmp(suite, r->suite->name) != 0) continue;
     struct skip_rule *rule = calloc(1, sizeof *rule);
-    rule->suite = strdup(suite);
-    rule->pattern = strdup(pattern);
-    rule->reason = strdup(reason);
+    if (!rule || !(rule->suite = strdup(suite)) || !(rule->pattern = strdup(pattern)) ||
+        !(rule->reason = strdup(reason))) {
+      if (rule) free(rule->suite), free(rule->pattern), free(rule);
+      fprintf(stderr, "ethc test: out of memory reading %s\n", path);
+      fclose(f);
+      return -1;
+    }
     rule->next = r->skips;
     r->skips = rule;
   }
@@ -165,6 +176,9 @@ static void run_one_file(runner_t *r, const char *path) {
   if (!root) {
     size_t off = end ? (size_t)(end - text) : 0;
     runner_fail(r, path, "(file)", NULL, "malformed JSON near byte %zu", off);
+  } else if (!r->suite->array_root && !cJSON_IsObject(root)) { /* array suites sort their files themselves */
+    runner_fail(r, path, "(file)", NULL, "the top level is not a JSON object");
+    cJSON_Delete(root);
   } else {
     r->suite->run_file(r, path, root);
     cJSON_Delete(root);
@@ -255,6 +269,10 @@ int runner_main(const char *suite_name, int argc, char **argv) {
   free_skips(&r);
   /* In --json mode stdout carries only case objects; the summary goes to stderr. */
   fprintf(r.json ? stderr : stdout, "%zu passed, %zu failed, %zu skipped\n", r.passed, r.failed, r.skipped);
+  if (r.fork && r.passed + r.failed + r.skipped == 0) {
+    fprintf(stderr, "ethc test: no %s case of fork '%s' under the given paths\n", r.suite->name, r.fork);
+    return 1;
+  }
   return r.failed ? 1 : 0;
 }
 

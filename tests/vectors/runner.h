@@ -19,16 +19,20 @@ typedef void (*runner_file_fn)(runner_t *r, const char *path, const cJSON *root)
 typedef struct runner_suite {
   const char *name;        /* "rlp", "trie", "tx", "state", ... */
   runner_file_fn run_file;
+  bool array_root;         /* files hold a JSON array (else an object, checked by the runner) */
   struct runner_suite *next;
 } runner_suite_t;
 
 void runner_register_suite(runner_suite_t *s);
 
-#define RUNNER_SUITE(name_, fn_)                                              \
+#define RUNNER_SUITE_OF(name_, fn_, array_root_)                             \
   static void __attribute__((constructor)) runner_register_##fn_(void) {     \
-    static runner_suite_t s = {name_, fn_, 0};                               \
+    static runner_suite_t s = {name_, fn_, array_root_, 0};                  \
     runner_register_suite(&s);                                               \
   }
+/* A suite whose files hold a JSON object of tests (most), or an array (precompile). */
+#define RUNNER_SUITE(name_, fn_) RUNNER_SUITE_OF(name_, fn_, false)
+#define RUNNER_SUITE_ARRAY(name_, fn_) RUNNER_SUITE_OF(name_, fn_, true)
 
 struct runner {
   const runner_suite_t *suite;
