@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include <sys/stat.h>
 
 #include "ethc/block_exec.h"
@@ -118,9 +119,10 @@ int chain_open(const chain_open_opts_t *o, chain_t **out, char *err, size_t errl
   chain_config_t gconfig;
   int rc;
   if (o->genesis_path) {
+    errno = 0;
     given.data = bytes_read_file(o->genesis_path, &given.len);
     if (!given.data) {
-      snprintf(err, errlen, "cannot read %s", o->genesis_path);
+      snprintf(err, errlen, "cannot read %s%s%s", o->genesis_path, errno ? ": " : "", errno ? strerror(errno) : "");
       return ETHC_ERR_IO;
     }
     if ((rc = parse_genesis(&given, &gconfig, &gstate, &gheader, err, errlen))) {
@@ -128,8 +130,12 @@ int chain_open(const chain_open_opts_t *o, chain_t **out, char *err, size_t errl
       return rc;
     }
   } else {
-    struct stat dir_stat;
-    if (stat(o->datadir, &dir_stat) != 0) {
+    /* without a genesis nothing may be created: the database must exist (LevelDB
+     * keeps a CURRENT file in every database directory) */
+    char current[4096];
+    struct stat st;
+    snprintf(current, sizeof current, "%s/CURRENT", o->datadir);
+    if (stat(current, &st) != 0) {
       snprintf(err, errlen, "no chain database in %s (give --genesis FILE to create one)", o->datadir);
       return ETHC_ERR_NOT_FOUND;
     }

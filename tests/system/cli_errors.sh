@@ -143,6 +143,9 @@ expect 2 "DIFFICULTY" ethash verify 1 "$H32" "$N8" "$H32" -5
 
 # ---- import ----
 DB=$W/db
+mkdir -p "$W/nodb"
+expect 1 "no chain database in $W/nodb" import --datadir "$W/nodb" "$C"
+[ -z "$(ls -A "$W/nodb")" ] && passed=$((passed + 1)) || bad "import without --genesis created files in an empty directory"
 expect 2 "'--datadir' needs a value" import --datadir
 expect 2 "'--genesis' needs a value" import --datadir "$DB" --genesis
 expect 2 "unknown option '--bogus'" import --bogus "$C"
