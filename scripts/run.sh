@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds ethc (Release) and runs its main job. Until the node exists this is a
-# demonstration: a sample contract under `ethc run`, then the official RLP,
-# trie and transaction vectors. Extra arguments are passed to `ethc run`.
+# demonstration: a sample contract under `ethc run`, an import of the rpc-compat
+# test chain (54 blocks, proof of work to Osaka and the BPO forks) into a fresh
+# data directory, then the official RLP, trie and transaction vectors. Extra
+# arguments are passed to `ethc run`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -15,6 +17,13 @@ if [ -z "$TESTS" ]; then
 fi
 echo "== ethc run: a contract that returns 6*7 as a 32-byte word"
 ./build/ethc run --code 0x600660070260005260206000f3 "$@"
+CHAIN=../shared/rpc-compat
+if [ -f "$CHAIN/chain.rlp" ]; then
+  echo "== ethc import: the rpc-compat chain into build/demo-chain"
+  rm -rf build/demo-chain
+  ./build/ethc import --fakepow --datadir build/demo-chain --genesis "$CHAIN/genesis.json" "$CHAIN/chain.rlp" |
+    tail -n 1
+fi
 if [ -n "$TESTS" ]; then
   for suite in rlp:RLPTests trie:TrieTests tx:TransactionTests; do
     echo "== ethc test ${suite%%:*} $TESTS/${suite#*:}"
