@@ -11,6 +11,7 @@
 #include "ethc/keccak.h"
 #include "ethc/rlp.h"
 #include "ethc/trie.h"
+#include "state_internal.h"
 
 const ethc_hash_t STATE_EMPTY_ROOT = {{0x56, 0xe8, 0x1f, 0x17, 0x1b, 0xcc, 0x55, 0xa6, 0xff, 0x83, 0x45,
                                        0xe6, 0x92, 0xc0, 0xf8, 0x6e, 0x5b, 0x48, 0xe0, 0x1b, 0x99, 0x6c,
@@ -19,16 +20,7 @@ const ethc_hash_t STATE_EMPTY_CODE_HASH = {{0xc5, 0xd2, 0x46, 0x01, 0x86, 0xf7, 
                                             0xb2, 0xdc, 0xc7, 0x03, 0xc0, 0xe5, 0x00, 0xb6, 0x53, 0xca, 0x82,
                                             0x27, 0x3b, 0x7b, 0xfa, 0xd8, 0x04, 0x5d, 0x85, 0xa4, 0x70}};
 
-/* ---- code blobs, shared by reference count between clones and the journal ---- */
-
-typedef struct code_blob {
-  uint32_t refs;       /* UINT32_MAX: the static empty blob */
-  size_t size;
-  ethc_hash_t hash;
-  uint8_t data[];
-} code_blob_t;
-
-static code_blob_t empty_code = {UINT32_MAX, 0, {{0}}};
+code_blob_t state_empty_code = {UINT32_MAX, 0, {{0}}};
 
 static code_blob_t *code_ref(code_blob_t *c) {
   if (c->refs != UINT32_MAX) c->refs++;
@@ -38,51 +30,7 @@ static void code_unref(code_blob_t *c) {
   if (c && c->refs != UINT32_MAX && --c->refs == 0) free(c);
 }
 
-/* ---- hashing ---- */
-
-static inline uint64_t mix64(uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
-  return h;
-}
-static inline uint64_t hash_addr(const ethc_address_t *a) {
-  uint64_t w0, w1;
-  uint32_t w2;
-  memcpy(&w0, a->bytes, 8);
-  memcpy(&w1, a->bytes + 8, 8);
-  memcpy(&w2, a->bytes + 16, 4);
-  return mix64(w0 ^ mix64(w1 ^ mix64(w2)));
-}
-static inline uint64_t hash_key(const u256_t *k) {
-  return mix64(k->w[0] ^ mix64(k->w[1] ^ (k->w[2] * 0x9e3779b97f4a7c15ULL) ^ (k->w[3] << 7)));
-}
-
 /* ---- storage slots of one account ---- */
-
-typedef struct {
-  u256_t key;
-  u256_t value;
-  u256_t original;   /* meaningful when orig_gen == the state's tx generation */
-  uint32_t orig_gen;
-  uint8_t used;
-  uint8_t trie_stale;  /* changed since the storage trie last took its value */
-  uint8_t key_saved;   /* its key preimage was handed to persistence */
-} slot_t;
-
-/* The slots of one account. Its storage root is built one-shot the first time;
- * once it is needed again (the next block, or per transaction before Byzantium)
- * a storage trie is kept and updated with the stale slots only. */
-typedef struct {
-  slot_t *slots;
-  size_t cap;       /* power of two */
-  size_t count;     /* used entries */
-  size_t nonzero;   /* entries with a non-zero value */
-  bool rooted;      /* a root was computed before */
-  trie_t *trie;     /* NULL until kept */
-} slotmap_t;
 
 static void slotmap_free(slotmap_t *m) {
   if (!m) return;
@@ -165,18 +113,6 @@ static slotmap_t *slotmap_clone(const slotmap_t *m) {
 
 /* ---- (address, key) -> value maps: transient storage and warm slots ---- */
 
-typedef struct {
-  ethc_address_t addr;
-  uint8_t used;
-  u256_t key;
-  u256_t value;
-} pair_t;
-
-typedef struct {
-  pair_t *e;
-  size_t cap, count;
-} pairmap_t;
-
 static inline uint64_t hash_pair(const ethc_address_t *a, const u256_t *k) {
   return hash_addr(a) ^ hash_key(k);
 }
@@ -228,119 +164,6 @@ static void pairmap_clear(pairmap_t *m) {
   m->count = 0;
 }
 
-/* ---- accounts ---- */
-
-enum { F_TOUCHED = 1, F_DESTRUCTED = 2, F_CREATED = 4 };
-
-typedef struct acct {
-  ethc_address_t addr;
-  bool exists;
-  bool root_valid;      /* storage_root caches the current storage */
-  uint8_t flags;        /* F_*, this transaction only */
-  uint32_t warm_gen;    /* warm when == state gen */
-  uint32_t dirty_gen;   /* in the dirty list when == state gen */
-  uint64_t nonce;
-  u256_t balance;
-  code_blob_t *code;
-  slotmap_t *storage;   /* NULL: no slots */
-  ethc_hash_t storage_root;
-  ethc_hash_t addr_hash; /* keccak(addr), computed lazily */
-  bool addr_hash_valid;
-  bool leaf_stale;      /* changed since the kept account trie took its leaf */
-  state_persisted_t persisted; /* what state_db last wrote of it */
-} acct_t;
-
-/* ---- journal ---- */
-
-enum {
-  J_BALANCE,
-  J_NONCE,
-  J_CODE,
-  J_RESET,       /* create/delete: the whole previous account */
-  J_STORAGE,
-  J_WARM_ACCT,
-  J_WARM_SLOT,
-  J_TRANSIENT,
-  J_FLAGS,
-  J_LOG,
-};
-
-typedef struct {
-  uint8_t kind;
-  acct_t *acct;
-  union {
-    u256_t balance;
-    uint64_t nonce;
-    code_blob_t *code;
-    uint32_t gen;
-    uint8_t flags;
-    struct {
-      u256_t key, value, original;
-      uint32_t orig_gen;
-    } slot;
-    struct {
-      bool exists, root_valid;
-      uint64_t nonce;
-      u256_t balance;
-      code_blob_t *code;
-      slotmap_t *storage;
-      ethc_hash_t root;
-    } reset;
-    struct {
-      ethc_address_t addr;
-      u256_t key, value;
-    } pair;
-  } u;
-} jentry_t;
-
-struct state {
-  acct_t **accts;       /* open addressing, power-of-two capacity */
-  size_t cap, count;
-  acct_t *last;         /* one-entry lookup cache */
-  uint32_t gen;         /* transaction generation (never 0) */
-  jentry_t *journal;
-  size_t jlen, jcap;
-  acct_t **dirty;       /* accounts with flags set this transaction */
-  size_t ndirty, dirty_cap;
-  pairmap_t transient, warm_slots;
-  state_log_t *logs;
-  size_t nlogs, logs_cap;
-  /* The state root is built one-shot the first time; once needed again an
-   * account trie (keccak(address) -> leaf) is kept, updated from `stale`. */
-  bool rooted;
-  trie_t *acct_trie;
-  acct_t **stale;
-  size_t nstale, stale_cap;
-  bool stale_lost;      /* the list could not grow: rebuild the trie */
-};
-
-static void acct_trie_drop(state_t *s) {
-  if (!s->acct_trie) return;
-  trie_free(s->acct_trie);
-  free(s->acct_trie);
-  s->acct_trie = NULL;
-}
-
-/* Notes that the account's leaf may differ from the kept account trie's. */
-static void mark_stale(state_t *s, acct_t *x) {
-  if (!s->acct_trie || x->leaf_stale) return;
-  if (s->nstale == s->stale_cap) {
-    size_t ncap = s->stale_cap ? s->stale_cap * 2 : 64;
-    acct_t **ns = realloc(s->stale, ncap * sizeof *ns);
-    if (!ns) {
-      s->stale_lost = true;
-      return;
-    }
-    s->stale = ns;
-    s->stale_cap = ncap;
-  }
-  x->leaf_stale = true;
-  s->stale[s->nstale++] = x;
-}
-
-/* Journal entries that change what an account's leaf holds. */
-static bool changes_leaf(uint8_t kind);
-
 state_t *state_new(void) {
   state_t *s = calloc(1, sizeof *s);
   if (!s) return NULL;
@@ -368,21 +191,9 @@ void state_free(state_t *s) {
   free(s->warm_slots.e);
   for (size_t i = 0; i < s->nlogs; i++) free(s->logs[i].data);
   free(s->logs);
-  acct_trie_drop(s);
+  state_acct_trie_drop(s);
   free(s->stale);
   free(s);
-}
-
-static acct_t *find(state_t *s, const ethc_address_t *a) {
-  if (s->last && ethc_address_eq(&s->last->addr, a)) return s->last;
-  if (s->count == 0) return NULL;
-  size_t mask = s->cap - 1, i = hash_addr(a) & mask;
-  for (;;) {
-    acct_t *x = s->accts[i];
-    if (!x) return NULL;
-    if (ethc_address_eq(&x->addr, a)) return s->last = x;
-    i = (i + 1) & mask;
-  }
 }
 
 static int insert_acct(state_t *s, acct_t *x) {
@@ -414,7 +225,7 @@ static acct_t *get(state_t *s, const ethc_address_t *a) {
   x = calloc(1, sizeof *x);
   if (!x) return NULL;
   x->addr = *a;
-  x->code = &empty_code;
+  x->code = &state_empty_code;
   x->root_valid = true;
   x->storage_root = STATE_EMPTY_ROOT;
   if (insert_acct(s, x)) {
@@ -503,9 +314,9 @@ void state_get_balance(state_t *s, const ethc_address_t *a, u256_t *out) {
 
 const uint8_t *state_get_code(state_t *s, const ethc_address_t *a, size_t *size, ethc_hash_t *hash) {
   acct_t *x = find(s, a);
-  code_blob_t *c = x && x->exists ? x->code : &empty_code;
+  code_blob_t *c = x && x->exists ? x->code : &state_empty_code;
   if (size) *size = c->size;
-  if (hash) *hash = c == &empty_code ? STATE_EMPTY_CODE_HASH : c->hash;
+  if (hash) *hash = c == &state_empty_code ? STATE_EMPTY_CODE_HASH : c->hash;
   return c->data;
 }
 
@@ -556,7 +367,7 @@ int state_sub_balance(state_t *s, const ethc_address_t *a, const u256_t *v) {
 int state_set_code(state_t *s, const ethc_address_t *a, const uint8_t *code, size_t size) {
   acct_t *x = get(s, a);
   if (!x || ensure_exists(s, x)) return ETHC_ERR_NOMEM;
-  code_blob_t *c = &empty_code;
+  code_blob_t *c = &state_empty_code;
   if (size) {
     c = malloc(sizeof *c + size);
     if (!c) return ETHC_ERR_NOMEM;
@@ -589,7 +400,7 @@ static int reset_acct(state_t *s, acct_t *x, bool exists) {
   if (!exists || !x->exists) x->balance = U256_ZERO;
   x->exists = exists;
   x->nonce = 0;
-  x->code = &empty_code;
+  x->code = &state_empty_code;
   x->storage = NULL;
   x->root_valid = true;
   x->storage_root = STATE_EMPTY_ROOT;
@@ -790,13 +601,9 @@ static void journal_release(state_t *s, jentry_t *e) {
 
 static const ethc_address_t ripemd_addr = {{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3}};
 
-static bool changes_leaf(uint8_t kind) {
-  return kind == J_BALANCE || kind == J_NONCE || kind == J_CODE || kind == J_RESET || kind == J_STORAGE;
-}
-
 static void undo(state_t *s, jentry_t *e) {
   acct_t *x = e->acct;
-  if (changes_leaf(e->kind)) mark_stale(s, x);
+  if (state_changes_leaf(e->kind)) state_mark_stale(s, x);
   switch (e->kind) {
   case J_BALANCE: x->balance = e->u.balance; break;
   case J_NONCE: x->nonce = e->u.nonce; break;
@@ -865,7 +672,7 @@ static void drop_acct(acct_t *x) {
   x->exists = false;
   x->nonce = 0;
   x->balance = U256_ZERO;
-  x->code = &empty_code;
+  x->code = &state_empty_code;
   x->storage = NULL;
   x->root_valid = true;
   x->storage_root = STATE_EMPTY_ROOT;
@@ -886,7 +693,7 @@ static void reset_gens(state_t *s) {
 
 void state_commit(state_t *s, bool clear_empty) {
   for (size_t i = 0; i < s->jlen; i++) {
-    if (changes_leaf(s->journal[i].kind)) mark_stale(s, s->journal[i].acct);
+    if (state_changes_leaf(s->journal[i].kind)) state_mark_stale(s, s->journal[i].acct);
     journal_release(s, &s->journal[i]);
   }
   s->jlen = 0;
@@ -894,7 +701,7 @@ void state_commit(state_t *s, bool clear_empty) {
     acct_t *x = s->dirty[i];
     if (x->exists && ((x->flags & F_DESTRUCTED) || (clear_empty && (x->flags & F_TOUCHED) && acct_empty(x)))) {
       drop_acct(x);
-      mark_stale(s, x);
+      state_mark_stale(s, x);
     }
     x->flags = 0;
   }
@@ -950,282 +757,13 @@ state_t *state_clone(const state_t *src) {
     }
     if (x->leaf_stale) {
       x->leaf_stale = false;
-      mark_stale(s, x);
+      state_mark_stale(s, x);
     }
   }
   return s;
 oom:
   state_free(s);
   return NULL;
-}
-
-/* ---- roots ---- */
-
-/* The trie value of a slot: rlp(value as a minimal big-endian integer); returns its length. */
-static size_t slot_trie_value(const u256_t *value, uint8_t v[33]) {
-  uint8_t be[32];
-  u256_to_be(value, be);
-  unsigned lead = 0;
-  while (lead < 31 && be[lead] == 0) lead++;
-  size_t len = 32 - lead;
-  if (len == 1 && be[31] < 0x80) {
-    v[0] = be[31];
-    return 1;
-  }
-  v[0] = (uint8_t)(0x80 + len);
-  memcpy(v + 1, be + lead, len);
-  return len + 1;
-}
-
-/* Brings the kept storage trie up to date (building it the first time). */
-static int sync_storage_trie(slotmap_t *m) {
-  bool fresh = m->trie == NULL;
-  if (fresh) {
-    if (!(m->trie = malloc(sizeof *m->trie))) return ETHC_ERR_NOMEM;
-    trie_init(m->trie, true);
-  }
-  for (size_t i = 0; i < m->cap; i++) {
-    slot_t *sl = &m->slots[i];
-    if (!sl->used || !(fresh || sl->trie_stale)) continue;
-    uint8_t key[32], v[33];
-    u256_to_be(&sl->key, key);
-    int rc = u256_is_zero(&sl->value) ? (fresh ? 0 : trie_delete(m->trie, key, 32))
-                                      : trie_put(m->trie, key, 32, v, slot_trie_value(&sl->value, v));
-    if (rc) {
-      trie_free(m->trie);
-      free(m->trie);
-      m->trie = NULL;
-      return rc;
-    }
-    sl->trie_stale = 0;
-  }
-  return ETHC_OK;
-}
-
-static int storage_root_once(acct_t *x, ethc_hash_t *out) {
-  if (x->root_valid) {
-    *out = x->storage_root;
-    return ETHC_OK;
-  }
-  slotmap_t *m = x->storage;
-  size_t n = m ? m->nonzero : 0;
-  if (n == 0) {
-    x->storage_root = STATE_EMPTY_ROOT;
-    x->root_valid = true;
-    *out = x->storage_root;
-    return ETHC_OK;
-  }
-  trie_kv_t *pairs = malloc(n * sizeof *pairs);
-  uint8_t *vals = malloc(n * (33 + 32)); /* n values of up to 33 bytes, then n hashed keys */
-  int rc = ETHC_ERR_NOMEM;
-  if (pairs && vals) {
-    uint8_t *keys = vals + n * 33;
-    size_t k = 0;
-    for (size_t i = 0; i < m->cap && k < n; i++) {
-      slot_t *sl = &m->slots[i];
-      if (!sl->used || u256_is_zero(&sl->value)) continue;
-      uint8_t be[32];
-      u256_to_be(&sl->key, be);
-      keccak256(be, 32, keys + 32 * k);
-      pairs[k].key = keys + 32 * k;
-      pairs[k].key_len = 32;
-      /* The trie value is rlp(value as a minimal big-endian integer). */
-      u256_to_be(&sl->value, be);
-      unsigned lead = 0;
-      while (lead < 31 && be[lead] == 0) lead++;
-      uint8_t *v = vals + k * 33;
-      size_t len = 32 - lead;
-      if (len == 1 && be[31] < 0x80) {
-        v[0] = be[31];
-        pairs[k].value_len = 1;
-      } else {
-        v[0] = (uint8_t)(0x80 + len);
-        memcpy(v + 1, be + lead, len);
-        pairs[k].value_len = len + 1;
-      }
-      pairs[k].value = v;
-      k++;
-    }
-    rc = trie_root_of(pairs, k, x->storage_root.bytes);
-    if (rc == 0) {
-      x->root_valid = true;
-      *out = x->storage_root;
-    }
-  }
-  free(pairs);
-  free(vals);
-  return rc;
-}
-
-static int storage_root(acct_t *x, ethc_hash_t *out) {
-  if (x->root_valid) {
-    *out = x->storage_root;
-    return ETHC_OK;
-  }
-  slotmap_t *m = x->storage;
-  if (!m || (!m->rooted && !m->trie)) {
-    if (m) m->rooted = true;
-    return storage_root_once(x, out);
-  }
-  int rc = sync_storage_trie(m);
-  if (!rc) rc = trie_root(m->trie, x->storage_root.bytes);
-  if (rc) return rc;
-  x->root_valid = true;
-  *out = x->storage_root;
-  return ETHC_OK;
-}
-
-int state_storage_root(state_t *s, const ethc_address_t *a, ethc_hash_t *out) {
-  acct_t *x = find(s, a);
-  if (!x || !x->exists) {
-    *out = STATE_EMPTY_ROOT;
-    return ETHC_OK;
-  }
-  return storage_root(x, out);
-}
-
-int state_storage_trie(state_t *s, const ethc_address_t *a, trie_t **out) {
-  acct_t *x = find(s, a);
-  *out = NULL;
-  if (!x || !x->exists || !x->storage || x->storage->nonzero == 0) return ETHC_OK;
-  int rc = sync_storage_trie(x->storage);
-  if (!rc) *out = x->storage->trie;
-  return rc;
-}
-
-int state_foreach_new_slot_key(state_t *s, const ethc_address_t *a, state_slot_fn fn, void *ctx) {
-  acct_t *x = find(s, a);
-  if (!x || !x->exists || !x->storage) return 0;
-  for (size_t i = 0; i < x->storage->cap; i++) {
-    slot_t *sl = &x->storage->slots[i];
-    if (!sl->used || sl->key_saved || u256_is_zero(&sl->value)) continue;
-    int rc = fn(ctx, &sl->key, &sl->value);
-    if (rc) return rc;
-    sl->key_saved = 1;
-  }
-  return 0;
-}
-
-state_persisted_t *state_persisted(state_t *s, const ethc_address_t *a) {
-  acct_t *x = find(s, a);
-  return x && x->exists ? &x->persisted : NULL;
-}
-
-static int state_root_once(state_t *s, ethc_hash_t *out) {
-  size_t n = 0;
-  for (size_t i = 0; i < s->cap; i++)
-    if (s->accts[i] && s->accts[i]->exists) n++;
-  if (n == 0) {
-    *out = STATE_EMPTY_ROOT;
-    return ETHC_OK;
-  }
-  trie_kv_t *pairs = malloc(n * sizeof *pairs);
-  bytes_buf_t vals = {0};
-  size_t *offs = malloc(n * sizeof *offs);
-  int rc = ETHC_ERR_NOMEM;
-  if (!pairs || !offs || bytes_buf_reserve(&vals, n * 112)) goto done;
-  size_t k = 0;
-  for (size_t i = 0; i < s->cap; i++) {
-    acct_t *x = s->accts[i];
-    if (!x || !x->exists) continue;
-    ethc_hash_t sr;
-    if ((rc = storage_root(x, &sr))) goto done;
-    if (!x->addr_hash_valid) {
-      keccak256(x->addr.bytes, 20, x->addr_hash.bytes);
-      x->addr_hash_valid = true;
-    }
-    pairs[k].key = x->addr_hash.bytes; /* the account outlives this call */
-    pairs[k].key_len = 32;
-    offs[k] = vals.len;
-    size_t l = rlp_list_begin(&vals);
-    rlp_put_u64(&vals, x->nonce);
-    rlp_put_u256(&vals, &x->balance);
-    rlp_put_bytes(&vals, sr.bytes, 32);
-    const ethc_hash_t *ch = x->code == &empty_code ? &STATE_EMPTY_CODE_HASH : &x->code->hash;
-    rlp_put_bytes(&vals, ch->bytes, 32);
-    if ((rc = rlp_list_end(&vals, l))) goto done;
-    pairs[k].value_len = vals.len - offs[k];
-    k++;
-  }
-  /* vals may have moved while growing: point the pairs at it only now. */
-  for (size_t i = 0; i < k; i++) pairs[i].value = vals.data + offs[i];
-  rc = trie_root_of(pairs, k, out->bytes);
-done:
-  free(pairs);
-  free(offs);
-  bytes_buf_free(&vals);
-  return rc;
-}
-
-static void ensure_addr_hash(acct_t *x) {
-  if (!x->addr_hash_valid) {
-    keccak256(x->addr.bytes, 20, x->addr_hash.bytes);
-    x->addr_hash_valid = true;
-  }
-}
-
-/* Puts the account's current leaf into the kept trie (or removes it). */
-static int update_leaf(state_t *s, acct_t *x, bytes_buf_t *leaf) {
-  ensure_addr_hash(x);
-  if (!x->exists) return trie_delete(s->acct_trie, x->addr_hash.bytes, 32);
-  ethc_hash_t sr;
-  int rc = storage_root(x, &sr);
-  if (rc) return rc;
-  leaf->len = 0;
-  size_t l = rlp_list_begin(leaf);
-  rlp_put_u64(leaf, x->nonce);
-  rlp_put_u256(leaf, &x->balance);
-  rlp_put_bytes(leaf, sr.bytes, 32);
-  const ethc_hash_t *ch = x->code == &empty_code ? &STATE_EMPTY_CODE_HASH : &x->code->hash;
-  rlp_put_bytes(leaf, ch->bytes, 32);
-  if ((rc = rlp_list_end(leaf, l))) return rc;
-  return trie_put(s->acct_trie, x->addr_hash.bytes, 32, leaf->data, leaf->len);
-}
-
-/* Brings the kept account trie up to date (building it when there is none). */
-static int sync_acct_trie(state_t *s) {
-  for (size_t i = 0; i < s->jlen; i++) /* uncommitted changes count too */
-    if (changes_leaf(s->journal[i].kind)) mark_stale(s, s->journal[i].acct);
-  bool fresh = !s->acct_trie || s->stale_lost;
-  int rc = ETHC_OK;
-  bytes_buf_t leaf = {0};
-  if (fresh) {
-    acct_trie_drop(s);
-    if (!(s->acct_trie = malloc(sizeof *s->acct_trie))) return ETHC_ERR_NOMEM;
-    trie_init(s->acct_trie, false);
-    for (size_t i = 0; i < s->cap && !rc; i++) {
-      acct_t *x = s->accts[i];
-      if (!x) continue;
-      x->leaf_stale = false;
-      if (x->exists) rc = update_leaf(s, x, &leaf);
-    }
-  } else {
-    for (size_t i = 0; i < s->nstale && !rc; i++) {
-      s->stale[i]->leaf_stale = false;
-      rc = update_leaf(s, s->stale[i], &leaf);
-    }
-  }
-  s->nstale = 0;
-  s->stale_lost = false;
-  bytes_buf_free(&leaf);
-  if (rc) acct_trie_drop(s); /* rebuilt from scratch next time */
-  return rc;
-}
-
-int state_root(state_t *s, ethc_hash_t *out) {
-  if (!s->acct_trie && !s->rooted) {
-    s->rooted = true;
-    return state_root_once(s, out);
-  }
-  int rc = sync_acct_trie(s);
-  return rc ? rc : trie_root(s->acct_trie, out->bytes);
-}
-
-int state_account_trie(state_t *s, trie_t **out) {
-  s->rooted = true;
-  int rc = sync_acct_trie(s);
-  *out = rc ? NULL : s->acct_trie;
-  return rc;
 }
 
 /* ---- iteration ---- */

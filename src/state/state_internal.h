@@ -1,0 +1,196 @@
+/* Internals of the world state shared by its sources (src/state): the account,
+ * slot, journal and state layouts, and the helpers that keep the account trie in
+ * step with the accounts. Not a public header. */
+#ifndef ETHC_STATE_INTERNAL_H
+#define ETHC_STATE_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "ethc/state.h"
+#include "ethc/trie.h"
+
+/* ---- code blobs, shared by reference count between clones and the journal ---- */
+
+typedef struct code_blob {
+  uint32_t refs;       /* UINT32_MAX: the static empty blob */
+  size_t size;
+  ethc_hash_t hash;
+  uint8_t data[];
+} code_blob_t;
+
+/* The shared empty code (never freed). */
+extern code_blob_t state_empty_code;
+
+/* ---- hashing ---- */
+
+static inline uint64_t mix64(uint64_t h) {
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  h *= 0xc4ceb9fe1a85ec53ULL;
+  h ^= h >> 33;
+  return h;
+}
+static inline uint64_t hash_addr(const ethc_address_t *a) {
+  uint64_t w0, w1;
+  uint32_t w2;
+  memcpy(&w0, a->bytes, 8);
+  memcpy(&w1, a->bytes + 8, 8);
+  memcpy(&w2, a->bytes + 16, 4);
+  return mix64(w0 ^ mix64(w1 ^ mix64(w2)));
+}
+static inline uint64_t hash_key(const u256_t *k) {
+  return mix64(k->w[0] ^ mix64(k->w[1] ^ (k->w[2] * 0x9e3779b97f4a7c15ULL) ^ (k->w[3] << 7)));
+}
+
+/* ---- storage slots of one account ---- */
+
+typedef struct {
+  u256_t key;
+  u256_t value;
+  u256_t original;   /* meaningful when orig_gen == the state's tx generation */
+  uint32_t orig_gen;
+  uint8_t used;
+  uint8_t trie_stale;  /* changed since the storage trie last took its value */
+  uint8_t key_saved;   /* its key preimage was handed to persistence */
+} slot_t;
+
+/* The slots of one account. Its storage root is built one-shot the first time;
+ * once it is needed again (the next block, or per transaction before Byzantium)
+ * a storage trie is kept and updated with the stale slots only. */
+typedef struct {
+  slot_t *slots;
+  size_t cap;       /* power of two */
+  size_t count;     /* used entries */
+  size_t nonzero;   /* entries with a non-zero value */
+  bool rooted;      /* a root was computed before */
+  trie_t *trie;     /* NULL until kept */
+} slotmap_t;
+
+/* ---- (address, key) -> value maps: transient storage and warm slots ---- */
+
+typedef struct {
+  ethc_address_t addr;
+  uint8_t used;
+  u256_t key;
+  u256_t value;
+} pair_t;
+
+typedef struct {
+  pair_t *e;
+  size_t cap, count;
+} pairmap_t;
+
+/* ---- accounts ---- */
+
+enum { F_TOUCHED = 1, F_DESTRUCTED = 2, F_CREATED = 4 };
+
+typedef struct acct {
+  ethc_address_t addr;
+  bool exists;
+  bool root_valid;      /* storage_root caches the current storage */
+  uint8_t flags;        /* F_*, this transaction only */
+  uint32_t warm_gen;    /* warm when == state gen */
+  uint32_t dirty_gen;   /* in the dirty list when == state gen */
+  uint64_t nonce;
+  u256_t balance;
+  code_blob_t *code;
+  slotmap_t *storage;   /* NULL: no slots */
+  ethc_hash_t storage_root;
+  ethc_hash_t addr_hash; /* keccak(addr), computed lazily */
+  bool addr_hash_valid;
+  bool leaf_stale;      /* changed since the kept account trie took its leaf */
+  state_persisted_t persisted; /* what state_db last wrote of it */
+} acct_t;
+
+/* ---- journal ---- */
+
+enum {
+  J_BALANCE,
+  J_NONCE,
+  J_CODE,
+  J_RESET,       /* create/delete: the whole previous account */
+  J_STORAGE,
+  J_WARM_ACCT,
+  J_WARM_SLOT,
+  J_TRANSIENT,
+  J_FLAGS,
+  J_LOG,
+};
+
+typedef struct {
+  uint8_t kind;
+  acct_t *acct;
+  union {
+    u256_t balance;
+    uint64_t nonce;
+    code_blob_t *code;
+    uint32_t gen;
+    uint8_t flags;
+    struct {
+      u256_t key, value, original;
+      uint32_t orig_gen;
+    } slot;
+    struct {
+      bool exists, root_valid;
+      uint64_t nonce;
+      u256_t balance;
+      code_blob_t *code;
+      slotmap_t *storage;
+      ethc_hash_t root;
+    } reset;
+    struct {
+      ethc_address_t addr;
+      u256_t key, value;
+    } pair;
+  } u;
+} jentry_t;
+
+struct state {
+  acct_t **accts;       /* open addressing, power-of-two capacity */
+  size_t cap, count;
+  acct_t *last;         /* one-entry lookup cache */
+  uint32_t gen;         /* transaction generation (never 0) */
+  jentry_t *journal;
+  size_t jlen, jcap;
+  acct_t **dirty;       /* accounts with flags set this transaction */
+  size_t ndirty, dirty_cap;
+  pairmap_t transient, warm_slots;
+  state_log_t *logs;
+  size_t nlogs, logs_cap;
+  /* The state root is built one-shot the first time; once needed again an
+   * account trie (keccak(address) -> leaf) is kept, updated from `stale`. */
+  bool rooted;
+  trie_t *acct_trie;
+  acct_t **stale;
+  size_t nstale, stale_cap;
+  bool stale_lost;      /* the list could not grow: rebuild the trie */
+};
+
+static inline acct_t *find(state_t *s, const ethc_address_t *a) {
+  if (s->last && ethc_address_eq(&s->last->addr, a)) return s->last;
+  if (s->count == 0) return NULL;
+  size_t mask = s->cap - 1, i = hash_addr(a) & mask;
+  for (;;) {
+    acct_t *x = s->accts[i];
+    if (!x) return NULL;
+    if (ethc_address_eq(&x->addr, a)) return s->last = x;
+    i = (i + 1) & mask;
+  }
+}
+
+
+/* Kept account trie (state_root.c): drop it; note that an account's leaf may have
+ * changed; whether a journal entry kind changes a leaf. */
+void state_acct_trie_drop(state_t *s);
+void state_push_stale(state_t *s, acct_t *x);
+static inline void state_mark_stale(state_t *s, acct_t *x) {
+  if (s->acct_trie && !x->leaf_stale) state_push_stale(s, x); /* no kept trie: nothing to track */
+}
+static inline bool state_changes_leaf(uint8_t kind) {
+  return kind == J_BALANCE || kind == J_NONCE || kind == J_CODE || kind == J_RESET || kind == J_STORAGE;
+}
+
+#endif

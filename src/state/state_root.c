@@ -1,0 +1,305 @@
+/* State and storage roots (Yellow Paper 4.1, appendix D): built one-shot the first
+ * time, then from kept tries updated with what changed (the account trie from the
+ * stale accounts, each storage trie from its stale slots); and the marks the
+ * persistence layer uses to write only what is new. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ethc/error.h"
+#include "ethc/keccak.h"
+#include "ethc/rlp.h"
+#include "state_internal.h"
+
+void state_acct_trie_drop(state_t *s) {
+  if (!s->acct_trie) return;
+  trie_free(s->acct_trie);
+  free(s->acct_trie);
+  s->acct_trie = NULL;
+}
+
+/* Notes that the account's leaf may differ from the kept account trie's. */
+void state_push_stale(state_t *s, acct_t *x) {
+  if (s->nstale == s->stale_cap) {
+    size_t ncap = s->stale_cap ? s->stale_cap * 2 : 64;
+    acct_t **ns = realloc(s->stale, ncap * sizeof *ns);
+    if (!ns) {
+      s->stale_lost = true;
+      return;
+    }
+    s->stale = ns;
+    s->stale_cap = ncap;
+  }
+  x->leaf_stale = true;
+  s->stale[s->nstale++] = x;
+}
+
+
+/* ---- roots ---- */
+
+/* The trie value of a slot: rlp(value as a minimal big-endian integer); returns its length. */
+static size_t slot_trie_value(const u256_t *value, uint8_t v[33]) {
+  uint8_t be[32];
+  u256_to_be(value, be);
+  unsigned lead = 0;
+  while (lead < 31 && be[lead] == 0) lead++;
+  size_t len = 32 - lead;
+  if (len == 1 && be[31] < 0x80) {
+    v[0] = be[31];
+    return 1;
+  }
+  v[0] = (uint8_t)(0x80 + len);
+  memcpy(v + 1, be + lead, len);
+  return len + 1;
+}
+
+/* Brings the kept storage trie up to date (building it the first time). */
+static int sync_storage_trie(slotmap_t *m) {
+  bool fresh = m->trie == NULL;
+  if (fresh) {
+    if (!(m->trie = malloc(sizeof *m->trie))) return ETHC_ERR_NOMEM;
+    trie_init(m->trie, true);
+  }
+  for (size_t i = 0; i < m->cap; i++) {
+    slot_t *sl = &m->slots[i];
+    if (!sl->used || !(fresh || sl->trie_stale)) continue;
+    uint8_t key[32], v[33];
+    u256_to_be(&sl->key, key);
+    int rc = u256_is_zero(&sl->value) ? (fresh ? 0 : trie_delete(m->trie, key, 32))
+                                      : trie_put(m->trie, key, 32, v, slot_trie_value(&sl->value, v));
+    if (rc) {
+      trie_free(m->trie);
+      free(m->trie);
+      m->trie = NULL;
+      return rc;
+    }
+    sl->trie_stale = 0;
+  }
+  return ETHC_OK;
+}
+
+static int storage_root_once(acct_t *x, ethc_hash_t *out) {
+  if (x->root_valid) {
+    *out = x->storage_root;
+    return ETHC_OK;
+  }
+  slotmap_t *m = x->storage;
+  size_t n = m ? m->nonzero : 0;
+  if (n == 0) {
+    x->storage_root = STATE_EMPTY_ROOT;
+    x->root_valid = true;
+    *out = x->storage_root;
+    return ETHC_OK;
+  }
+  trie_kv_t *pairs = malloc(n * sizeof *pairs);
+  uint8_t *vals = malloc(n * (33 + 32)); /* n values of up to 33 bytes, then n hashed keys */
+  int rc = ETHC_ERR_NOMEM;
+  if (pairs && vals) {
+    uint8_t *keys = vals + n * 33;
+    size_t k = 0;
+    for (size_t i = 0; i < m->cap && k < n; i++) {
+      slot_t *sl = &m->slots[i];
+      if (!sl->used || u256_is_zero(&sl->value)) continue;
+      uint8_t be[32];
+      u256_to_be(&sl->key, be);
+      keccak256(be, 32, keys + 32 * k);
+      pairs[k].key = keys + 32 * k;
+      pairs[k].key_len = 32;
+      /* The trie value is rlp(value as a minimal big-endian integer). */
+      u256_to_be(&sl->value, be);
+      unsigned lead = 0;
+      while (lead < 31 && be[lead] == 0) lead++;
+      uint8_t *v = vals + k * 33;
+      size_t len = 32 - lead;
+      if (len == 1 && be[31] < 0x80) {
+        v[0] = be[31];
+        pairs[k].value_len = 1;
+      } else {
+        v[0] = (uint8_t)(0x80 + len);
+        memcpy(v + 1, be + lead, len);
+        pairs[k].value_len = len + 1;
+      }
+      pairs[k].value = v;
+      k++;
+    }
+    rc = trie_root_of(pairs, k, x->storage_root.bytes);
+    if (rc == 0) {
+      x->root_valid = true;
+      *out = x->storage_root;
+    }
+  }
+  free(pairs);
+  free(vals);
+  return rc;
+}
+
+static int storage_root(acct_t *x, ethc_hash_t *out) {
+  if (x->root_valid) {
+    *out = x->storage_root;
+    return ETHC_OK;
+  }
+  slotmap_t *m = x->storage;
+  if (!m || (!m->rooted && !m->trie)) {
+    if (m) m->rooted = true;
+    return storage_root_once(x, out);
+  }
+  int rc = sync_storage_trie(m);
+  if (!rc) rc = trie_root(m->trie, x->storage_root.bytes);
+  if (rc) return rc;
+  x->root_valid = true;
+  *out = x->storage_root;
+  return ETHC_OK;
+}
+
+int state_storage_root(state_t *s, const ethc_address_t *a, ethc_hash_t *out) {
+  acct_t *x = find(s, a);
+  if (!x || !x->exists) {
+    *out = STATE_EMPTY_ROOT;
+    return ETHC_OK;
+  }
+  return storage_root(x, out);
+}
+
+int state_storage_trie(state_t *s, const ethc_address_t *a, trie_t **out) {
+  acct_t *x = find(s, a);
+  *out = NULL;
+  if (!x || !x->exists || !x->storage || x->storage->nonzero == 0) return ETHC_OK;
+  int rc = sync_storage_trie(x->storage);
+  if (!rc) *out = x->storage->trie;
+  return rc;
+}
+
+int state_foreach_new_slot_key(state_t *s, const ethc_address_t *a, state_slot_fn fn, void *ctx) {
+  acct_t *x = find(s, a);
+  if (!x || !x->exists || !x->storage) return 0;
+  for (size_t i = 0; i < x->storage->cap; i++) {
+    slot_t *sl = &x->storage->slots[i];
+    if (!sl->used || sl->key_saved || u256_is_zero(&sl->value)) continue;
+    int rc = fn(ctx, &sl->key, &sl->value);
+    if (rc) return rc;
+    sl->key_saved = 1;
+  }
+  return 0;
+}
+
+state_persisted_t *state_persisted(state_t *s, const ethc_address_t *a) {
+  acct_t *x = find(s, a);
+  return x && x->exists ? &x->persisted : NULL;
+}
+
+static int state_root_once(state_t *s, ethc_hash_t *out) {
+  size_t n = 0;
+  for (size_t i = 0; i < s->cap; i++)
+    if (s->accts[i] && s->accts[i]->exists) n++;
+  if (n == 0) {
+    *out = STATE_EMPTY_ROOT;
+    return ETHC_OK;
+  }
+  trie_kv_t *pairs = malloc(n * sizeof *pairs);
+  bytes_buf_t vals = {0};
+  size_t *offs = malloc(n * sizeof *offs);
+  int rc = ETHC_ERR_NOMEM;
+  if (!pairs || !offs || bytes_buf_reserve(&vals, n * 112)) goto done;
+  size_t k = 0;
+  for (size_t i = 0; i < s->cap; i++) {
+    acct_t *x = s->accts[i];
+    if (!x || !x->exists) continue;
+    ethc_hash_t sr;
+    if ((rc = storage_root(x, &sr))) goto done;
+    if (!x->addr_hash_valid) {
+      keccak256(x->addr.bytes, 20, x->addr_hash.bytes);
+      x->addr_hash_valid = true;
+    }
+    pairs[k].key = x->addr_hash.bytes; /* the account outlives this call */
+    pairs[k].key_len = 32;
+    offs[k] = vals.len;
+    size_t l = rlp_list_begin(&vals);
+    rlp_put_u64(&vals, x->nonce);
+    rlp_put_u256(&vals, &x->balance);
+    rlp_put_bytes(&vals, sr.bytes, 32);
+    const ethc_hash_t *ch = x->code == &state_empty_code ? &STATE_EMPTY_CODE_HASH : &x->code->hash;
+    rlp_put_bytes(&vals, ch->bytes, 32);
+    if ((rc = rlp_list_end(&vals, l))) goto done;
+    pairs[k].value_len = vals.len - offs[k];
+    k++;
+  }
+  /* vals may have moved while growing: point the pairs at it only now. */
+  for (size_t i = 0; i < k; i++) pairs[i].value = vals.data + offs[i];
+  rc = trie_root_of(pairs, k, out->bytes);
+done:
+  free(pairs);
+  free(offs);
+  bytes_buf_free(&vals);
+  return rc;
+}
+
+static void ensure_addr_hash(acct_t *x) {
+  if (!x->addr_hash_valid) {
+    keccak256(x->addr.bytes, 20, x->addr_hash.bytes);
+    x->addr_hash_valid = true;
+  }
+}
+
+/* Puts the account's current leaf into the kept trie (or removes it). */
+static int update_leaf(state_t *s, acct_t *x, bytes_buf_t *leaf) {
+  ensure_addr_hash(x);
+  if (!x->exists) return trie_delete(s->acct_trie, x->addr_hash.bytes, 32);
+  ethc_hash_t sr;
+  int rc = storage_root(x, &sr);
+  if (rc) return rc;
+  leaf->len = 0;
+  size_t l = rlp_list_begin(leaf);
+  rlp_put_u64(leaf, x->nonce);
+  rlp_put_u256(leaf, &x->balance);
+  rlp_put_bytes(leaf, sr.bytes, 32);
+  const ethc_hash_t *ch = x->code == &state_empty_code ? &STATE_EMPTY_CODE_HASH : &x->code->hash;
+  rlp_put_bytes(leaf, ch->bytes, 32);
+  if ((rc = rlp_list_end(leaf, l))) return rc;
+  return trie_put(s->acct_trie, x->addr_hash.bytes, 32, leaf->data, leaf->len);
+}
+
+/* Brings the kept account trie up to date (building it when there is none). */
+static int sync_acct_trie(state_t *s) {
+  for (size_t i = 0; i < s->jlen; i++) /* uncommitted changes count too */
+    if (state_changes_leaf(s->journal[i].kind)) state_mark_stale(s, s->journal[i].acct);
+  bool fresh = !s->acct_trie || s->stale_lost;
+  int rc = ETHC_OK;
+  bytes_buf_t leaf = {0};
+  if (fresh) {
+    state_acct_trie_drop(s);
+    if (!(s->acct_trie = malloc(sizeof *s->acct_trie))) return ETHC_ERR_NOMEM;
+    trie_init(s->acct_trie, false);
+    for (size_t i = 0; i < s->cap && !rc; i++) {
+      acct_t *x = s->accts[i];
+      if (!x) continue;
+      x->leaf_stale = false;
+      if (x->exists) rc = update_leaf(s, x, &leaf);
+    }
+  } else {
+    for (size_t i = 0; i < s->nstale && !rc; i++) {
+      s->stale[i]->leaf_stale = false;
+      rc = update_leaf(s, s->stale[i], &leaf);
+    }
+  }
+  s->nstale = 0;
+  s->stale_lost = false;
+  bytes_buf_free(&leaf);
+  if (rc) state_acct_trie_drop(s); /* rebuilt from scratch next time */
+  return rc;
+}
+
+int state_root(state_t *s, ethc_hash_t *out) {
+  if (!s->acct_trie && !s->rooted) {
+    s->rooted = true;
+    return state_root_once(s, out);
+  }
+  int rc = sync_acct_trie(s);
+  return rc ? rc : trie_root(s->acct_trie, out->bytes);
+}
+
+int state_account_trie(state_t *s, trie_t **out) {
+  s->rooted = true;
+  int rc = sync_acct_trie(s);
+  *out = rc ? NULL : s->acct_trie;
+  return rc;
+}
+
