@@ -341,20 +341,6 @@ static int dump_account(void *ctx, const ethc_address_t *a, uint64_t nonce, cons
 
 static void hexs(const ethc_hash_t *h, char out[67]) { hex_encode(h->bytes, 32, out); }
 
-static bool class_matches(const void *ctx, const char *name) {
-  return tx_invalid_matches(*(const tx_invalid_t *)ctx, name);
-}
-
-static bool name_known(const void *ctx, const char *name) {
-  (void)ctx;
-  return tx_invalid_name_known(name);
-}
-
-/* Whether class `c` satisfies one of the '|'-separated names (runner_names_match). */
-static bool matches_any(tx_invalid_t c, const char *names, char *unknown, size_t ulen) {
-  return runner_names_match(names, class_matches, name_known, &c, unknown, ulen);
-}
-
 static void run_case(runner_t *r, const char *path, const char *name, const char *fork, evm_revision_t rev,
                      stest_t *t, const cJSON *post) {
   const cJSON *idx = json_get(post, "indexes");
@@ -458,7 +444,7 @@ static void run_case(runner_t *r, const char *path, const char *name, const char
   if (expect && rc == 0) {
     runner_fail(r, path, name, fork, "expected exception %s, but the transaction was valid (status %s, gas %llu)",
                 expect, evm_status_name(res.status), (unsigned long long)res.gas_used);
-  } else if (expect && !matches_any(res.invalid, expect, unknown, sizeof unknown)) {
+  } else if (expect && !runner_tx_names_match(res.invalid, expect, unknown, sizeof unknown)) {
     runner_fail(r, path, name, fork, "rejected as \"%s\" [%s] (%s), expected %s%s%s", tx_invalid_message(res.invalid),
                 tx_invalid_names(res.invalid), res.reason ? res.reason : "", expect,
                 *unknown ? "; unknown exception name " : "", unknown);

@@ -77,20 +77,6 @@ static int check_tx(const uint8_t *raw, size_t len, evm_revision_t rev, ethc_add
   return rc;
 }
 
-static bool class_matches(const void *ctx, const char *name) {
-  return tx_invalid_matches(*(const tx_invalid_t *)ctx, name);
-}
-
-static bool name_known(const void *ctx, const char *name) {
-  (void)ctx;
-  return tx_invalid_name_known(name);
-}
-
-/* Whether class `c` satisfies one of the '|'-separated names (runner_names_match). */
-static bool matches_any(tx_invalid_t c, const char *names, char *unknown, size_t ulen) {
-  return runner_names_match(names, class_matches, name_known, &c, unknown, ulen);
-}
-
 static void run_tx_case(runner_t *r, const char *path, const char *name, const char *fork,
                         const uint8_t *raw, size_t len, bool raw_ok, const cJSON *expect) {
   evm_revision_t rev;
@@ -122,7 +108,7 @@ static void run_tx_case(runner_t *r, const char *path, const char *name, const c
   if (exception) {
     char unknown[256];
     if (!rc) runner_fail(r, path, name, fork, "expected %s, but the transaction was accepted", exception);
-    else if (matches_any(cls, exception, unknown, sizeof unknown)) runner_pass(r, path, name, fork);
+    else if (runner_tx_names_match(cls, exception, unknown, sizeof unknown)) runner_pass(r, path, name, fork);
     else
       runner_fail(r, path, name, fork, "rejected at %s as \"%s\" [%s] (%s), expected %s%s%s", stage,
                   tx_invalid_message(cls), tx_invalid_names(cls), ethc_strerror(rc), exception,

@@ -304,3 +304,16 @@ bool runner_names_match(const char *names, runner_name_fn matches, runner_name_f
   }
   return false;
 }
+
+static bool tx_class_matches(const void *ctx, const char *name) {
+  return tx_invalid_matches(*(const tx_invalid_t *)ctx, name);
+}
+
+static bool tx_name_known(const void *ctx, const char *name) {
+  (void)ctx;
+  return tx_invalid_name_known(name);
+}
+
+bool runner_tx_names_match(tx_invalid_t c, const char *names, char *unknown, size_t ulen) {
+  return runner_names_match(names, tx_class_matches, tx_name_known, &c, unknown, ulen);
+}

@@ -10,6 +10,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "ethc/tx.h"
+
 typedef struct runner runner_t;
 
 /* Runs every case of one parsed file. `root` is the parsed JSON (owned by the
@@ -59,6 +61,9 @@ void runner_fail(runner_t *r, const char *path, const char *name, const char *fo
 typedef bool (*runner_name_fn)(const void *ctx, const char *name);
 bool runner_names_match(const char *names, runner_name_fn matches, runner_name_fn known, const void *ctx,
                         char *unknown, size_t ulen);
+
+/* runner_names_match for a transaction rejected with class `c`. */
+bool runner_tx_names_match(tx_invalid_t c, const char *names, char *unknown, size_t ulen);
 
 /* Helpers for JSON fields: a member or NULL; the string value of a member or NULL. */
 const cJSON *json_get(const cJSON *obj, const char *key);
