@@ -33,7 +33,6 @@ void state_push_stale(state_t *s, acct_t *x) {
   s->stale[s->nstale++] = x;
 }
 
-
 /* ---- roots ---- */
 
 /* The trie value of a slot: rlp(value as a minimal big-endian integer); returns its length. */
@@ -77,11 +76,8 @@ static int sync_storage_trie(slotmap_t *m) {
   return ETHC_OK;
 }
 
+/* The storage root built one-shot from the slots (no trie kept). */
 static int storage_root_once(acct_t *x, ethc_hash_t *out) {
-  if (x->root_valid) {
-    *out = x->storage_root;
-    return ETHC_OK;
-  }
   slotmap_t *m = x->storage;
   size_t n = m ? m->nonzero : 0;
   if (n == 0) {
@@ -104,21 +100,8 @@ static int storage_root_once(acct_t *x, ethc_hash_t *out) {
       keccak256(be, 32, keys + 32 * k);
       pairs[k].key = keys + 32 * k;
       pairs[k].key_len = 32;
-      /* The trie value is rlp(value as a minimal big-endian integer). */
-      u256_to_be(&sl->value, be);
-      unsigned lead = 0;
-      while (lead < 31 && be[lead] == 0) lead++;
-      uint8_t *v = vals + k * 33;
-      size_t len = 32 - lead;
-      if (len == 1 && be[31] < 0x80) {
-        v[0] = be[31];
-        pairs[k].value_len = 1;
-      } else {
-        v[0] = (uint8_t)(0x80 + len);
-        memcpy(v + 1, be + lead, len);
-        pairs[k].value_len = len + 1;
-      }
-      pairs[k].value = v;
+      pairs[k].value = vals + k * 33;
+      pairs[k].value_len = slot_trie_value(&sl->value, vals + k * 33);
       k++;
     }
     rc = trie_root_of(pairs, k, x->storage_root.bytes);
@@ -186,6 +169,27 @@ state_persisted_t *state_persisted(state_t *s, const ethc_address_t *a) {
   return x && x->exists ? &x->persisted : NULL;
 }
 
+static void ensure_addr_hash(acct_t *x) {
+  if (!x->addr_hash_valid) {
+    keccak256(x->addr.bytes, 20, x->addr_hash.bytes);
+    x->addr_hash_valid = true;
+  }
+}
+
+/* Appends the account's leaf: rlp([nonce, balance, storageRoot, codeHash]). */
+static int put_leaf(acct_t *x, bytes_buf_t *out) {
+  ethc_hash_t sr;
+  int rc = storage_root(x, &sr);
+  if (rc) return rc;
+  size_t l = rlp_list_begin(out);
+  rlp_put_u64(out, x->nonce);
+  rlp_put_u256(out, &x->balance);
+  rlp_put_bytes(out, sr.bytes, 32);
+  const ethc_hash_t *ch = x->code == &state_empty_code ? &STATE_EMPTY_CODE_HASH : &x->code->hash;
+  rlp_put_bytes(out, ch->bytes, 32);
+  return rlp_list_end(out, l);
+}
+
 static int state_root_once(state_t *s, ethc_hash_t *out) {
   size_t n = 0;
   for (size_t i = 0; i < s->cap; i++)
@@ -203,22 +207,11 @@ static int state_root_once(state_t *s, ethc_hash_t *out) {
   for (size_t i = 0; i < s->cap; i++) {
     acct_t *x = s->accts[i];
     if (!x || !x->exists) continue;
-    ethc_hash_t sr;
-    if ((rc = storage_root(x, &sr))) goto done;
-    if (!x->addr_hash_valid) {
-      keccak256(x->addr.bytes, 20, x->addr_hash.bytes);
-      x->addr_hash_valid = true;
-    }
+    ensure_addr_hash(x);
     pairs[k].key = x->addr_hash.bytes; /* the account outlives this call */
     pairs[k].key_len = 32;
     offs[k] = vals.len;
-    size_t l = rlp_list_begin(&vals);
-    rlp_put_u64(&vals, x->nonce);
-    rlp_put_u256(&vals, &x->balance);
-    rlp_put_bytes(&vals, sr.bytes, 32);
-    const ethc_hash_t *ch = x->code == &state_empty_code ? &STATE_EMPTY_CODE_HASH : &x->code->hash;
-    rlp_put_bytes(&vals, ch->bytes, 32);
-    if ((rc = rlp_list_end(&vals, l))) goto done;
+    if ((rc = put_leaf(x, &vals))) goto done;
     pairs[k].value_len = vals.len - offs[k];
     k++;
   }
@@ -232,28 +225,13 @@ done:
   return rc;
 }
 
-static void ensure_addr_hash(acct_t *x) {
-  if (!x->addr_hash_valid) {
-    keccak256(x->addr.bytes, 20, x->addr_hash.bytes);
-    x->addr_hash_valid = true;
-  }
-}
-
 /* Puts the account's current leaf into the kept trie (or removes it). */
 static int update_leaf(state_t *s, acct_t *x, bytes_buf_t *leaf) {
   ensure_addr_hash(x);
   if (!x->exists) return trie_delete(s->acct_trie, x->addr_hash.bytes, 32);
-  ethc_hash_t sr;
-  int rc = storage_root(x, &sr);
-  if (rc) return rc;
   leaf->len = 0;
-  size_t l = rlp_list_begin(leaf);
-  rlp_put_u64(leaf, x->nonce);
-  rlp_put_u256(leaf, &x->balance);
-  rlp_put_bytes(leaf, sr.bytes, 32);
-  const ethc_hash_t *ch = x->code == &state_empty_code ? &STATE_EMPTY_CODE_HASH : &x->code->hash;
-  rlp_put_bytes(leaf, ch->bytes, 32);
-  if ((rc = rlp_list_end(leaf, l))) return rc;
+  int rc = put_leaf(x, leaf);
+  if (rc) return rc;
   return trie_put(s->acct_trie, x->addr_hash.bytes, 32, leaf->data, leaf->len);
 }
 
