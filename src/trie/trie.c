@@ -549,36 +549,17 @@ int trie_foreach(const trie_t *t, trie_visit_fn fn, void *ctx) {
 
 /* ---- node store ---- */
 
-static int commit_node(tnode_t *n, bool is_root, const trie_store_t *store, bytes_buf_t *b) {
+/* Writes the hash-referenced nodes of n's subtree (and n itself when it is the
+ * root), children first. With only_new, subtrees already stored are skipped: a
+ * modified node lost its mark, and so did every node above it, so a marked node's
+ * whole subtree is stored; what is written gets the mark. */
+static int commit_node(tnode_t *n, bool is_root, bool only_new, const trie_store_t *store, bytes_buf_t *b) {
+  if (only_new && n->stored) return ETHC_OK;
   int rc = 0;
-  if (n->kind == TN_EXT) rc = commit_node(n->child[0], false, store, b);
+  if (n->kind == TN_EXT) rc = commit_node(n->child[0], false, only_new, store, b);
   else if (n->kind == TN_BRANCH)
     for (int i = 0; i < 16 && !rc; i++)
-      if (n->child[i]) rc = commit_node(n->child[i], false, store, b);
-  if (rc || (!is_root && n->ref_len != 32)) return rc;
-  b->len = 0;
-  if ((rc = trie_node_encode(n, b))) return rc;
-  uint8_t h[32];
-  if (n->ref_len == 32) memcpy(h, n->ref, 32);
-  else keccak256(b->data, b->len, h);
-  return store->put(store->ctx, h, b->data, b->len);
-}
-
-int trie_commit(trie_t *t, const trie_store_t *store, uint8_t root[32]) {
-  int rc = trie_root(t, root);
-  if (rc || !t->root) return rc;
-  return commit_node(t->root, true, store, &t->scratch);
-}
-
-/* Like commit_node, but skips subtrees already stored: a modified node lost its
- * flag, and so did every node above it, so a flagged node's subtree is stored. */
-static int commit_new_node(tnode_t *n, bool is_root, const trie_store_t *store, bytes_buf_t *b) {
-  if (n->stored) return ETHC_OK;
-  int rc = 0;
-  if (n->kind == TN_EXT) rc = commit_new_node(n->child[0], false, store, b);
-  else if (n->kind == TN_BRANCH)
-    for (int i = 0; i < 16 && !rc; i++)
-      if (n->child[i]) rc = commit_new_node(n->child[i], false, store, b);
+      if (n->child[i]) rc = commit_node(n->child[i], false, only_new, store, b);
   if (rc || (!is_root && n->ref_len != 32)) return rc; /* embedded: lives in its parent */
   b->len = 0;
   if ((rc = trie_node_encode(n, b))) return rc;
@@ -586,15 +567,19 @@ static int commit_new_node(tnode_t *n, bool is_root, const trie_store_t *store, 
   if (n->ref_len == 32) memcpy(h, n->ref, 32);
   else keccak256(b->data, b->len, h);
   if ((rc = store->put(store->ctx, h, b->data, b->len))) return rc;
-  n->stored = 1;
+  if (only_new) n->stored = 1;
   return ETHC_OK;
 }
 
-int trie_commit_new(trie_t *t, const trie_store_t *store, uint8_t root[32]) {
+static int commit(trie_t *t, bool only_new, const trie_store_t *store, uint8_t root[32]) {
   int rc = trie_root(t, root);
   if (rc || !t->root) return rc;
-  return commit_new_node(t->root, true, store, &t->scratch);
+  return commit_node(t->root, true, only_new, store, &t->scratch);
 }
+
+int trie_commit(trie_t *t, const trie_store_t *store, uint8_t root[32]) { return commit(t, false, store, root); }
+
+int trie_commit_new(trie_t *t, const trie_store_t *store, uint8_t root[32]) { return commit(t, true, store, root); }
 
 /* ---- copying ---- */
 
