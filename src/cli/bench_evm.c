@@ -49,17 +49,6 @@ typedef struct {
   int failures;
 } opts_t;
 
-/* A JSON string literal (names come from the benchmark files). */
-static void print_json_str(const char *str) {
-  putchar('"');
-  for (const unsigned char *p = (const unsigned char *)str; *p; p++) {
-    if (*p == '"' || *p == '\\') printf("\\%c", *p);
-    else if (*p < 0x20) printf("\\u%04x", *p);
-    else putchar(*p);
-  }
-  putchar('"');
-}
-
 static void bench_test(opts_t *o, const char *name, const cJSON *t) {
   const cJSON *pre = cJSON_GetObjectItemCaseSensitive(t, "pre");
   const cJSON *txj = cJSON_GetObjectItemCaseSensitive(t, "transaction");
@@ -206,9 +195,9 @@ static void bench_test(opts_t *o, const char *name, const cJSON *t) {
     free(times);
     if (o->json) {
       printf("{\"name\": ");
-      print_json_str(name);
+      cli_print_json_string(name);
       printf(", \"input\": ");
-      print_json_str(label);
+      cli_print_json_string(label);
       printf(", \"gas\": %" PRId64 ", \"median_ns\": %" PRIu64 "}\n", gas_used, med);
     } else {
       printf("%-28s %-16s gas %12" PRId64 "  median %12.3f us  %8.3f Ggas/s  (%zu runs)\n", name, label, gas_used,

@@ -99,13 +99,9 @@ static int bench_file(const char *path, bool json, double secs) {
     char label[64];
     if (!name) snprintf(label, sizeof label, "%d", index);
     if (json) {
-      printf("{\"name\": \"%s\", \"input\": \"", p->name);
-      for (const unsigned char *c = (const unsigned char *)(name ? name : label); *c; c++) {
-        if (*c == '"' || *c == '\\') printf("\\%c", *c);
-        else if (*c < 0x20) printf("\\u%04x", *c);
-        else putchar(*c);
-      }
-      printf("\", \"gas\": %lld, \"median_ns\": %.0f}\n", (long long)gas, ns);
+      printf("{\"name\": \"%s\", \"input\": ", p->name);
+      cli_print_json_string(name ? name : label);
+      printf(", \"gas\": %lld, \"median_ns\": %.0f}\n", (long long)gas, ns);
     } else
       printf("%-16s %-44s %10.0f ns %10.1f Mgas/s%s\n", p->name, name ? name : label, ns, gas / ns * 1e3,
              ok ? "" : "  (call failed)");

@@ -35,6 +35,8 @@ int cli_parse_seconds(const char *cmd, const char *what, const char *s, bool zer
 const char *cli_hex_problem(const char *s);
 /* "ethc CMD: option 'OPT' needs a value"; returns 2. */
 int cli_missing_value(const char *cmd, const char *opt);
+/* Prints `s` as a JSON string literal (quotes, backslashes, control bytes escaped). */
+void cli_print_json_string(const char *s);
 
 #define CLI_COMMAND(group_, name_, fn_, usage_)                                  \
   static void __attribute__((constructor)) cli_register_##fn_(void) {          \
