@@ -295,12 +295,13 @@ tx_invalid_t tx_invalid_of_encoding(const uint8_t *raw, size_t len, int rc);
  *  - tx_rules_fields: gas limit * fee cap fits 256 bits, max priority fee <= max
  *    fee, blob count (at least one, at most tx_max_blobs), blob hash versions, a
  *    recipient for types 3 and 4, a non-empty authorization list;
- *  - tx_rules_gas: gas limit >= intrinsic gas, then >= the EIP-7623 floor (Prague+).
+ *  - tx_rules_gas: gas limit >= intrinsic gas, then >= the EIP-7623 floor (Prague+);
+ *    it also returns the two (each out-pointer may be NULL; set once computed).
  * tx_validate is the four in this order, mapped to ETHC_ERR_* codes. */
 tx_invalid_t tx_rules_alone(const tx_t *tx, evm_revision_t rev);
 tx_invalid_t tx_rules_signature(const tx_t *tx, evm_revision_t rev, const u256_t *chain_id);
 tx_invalid_t tx_rules_fields(const tx_t *tx, evm_revision_t rev);
-tx_invalid_t tx_rules_gas(const tx_t *tx, evm_revision_t rev);
+tx_invalid_t tx_rules_gas(const tx_t *tx, evm_revision_t rev, uint64_t *intrinsic, uint64_t *floor);
 /* tx_validate with the class of the failure in *why (may be NULL). */
 int tx_validate_class(const tx_t *tx, evm_revision_t rev, const u256_t *chain_id, tx_invalid_t *why);
 

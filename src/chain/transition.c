@@ -129,9 +129,8 @@ int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block
     if (n != 0 && !(rev >= EVM_PRAGUE && is_delegation(code, n))) return invalid(res, TXE_SENDER_NOT_EOA, NULL);
   }
   /* ---- gas limit against the intrinsic gas (go-ethereum checks it last) ---- */
-  if ((cls = tx_rules_gas(tx, rev)) != TXE_NONE) return invalid(res, cls, NULL);
-  const uint64_t intrinsic = tx_intrinsic_gas(tx, rev);
-  const uint64_t floor = tx_floor_data_gas(tx, rev);
+  uint64_t intrinsic, floor;
+  if ((cls = tx_rules_gas(tx, rev, &intrinsic, &floor)) != TXE_NONE) return invalid(res, cls, NULL);
 
   /* ---- valid: buy gas ---- */
   u256_t price = tx->gas_price;

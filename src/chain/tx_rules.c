@@ -94,9 +94,13 @@ tx_invalid_t tx_rules_alone(const tx_t *tx, evm_revision_t rev) {
   return TXE_NONE;
 }
 
-tx_invalid_t tx_rules_gas(const tx_t *tx, evm_revision_t rev) {
-  if (tx->gas_limit < tx_intrinsic_gas(tx, rev)) return TXE_INTRINSIC_GAS;
-  if (rev >= EVM_PRAGUE && tx->gas_limit < tx_floor_data_gas(tx, rev)) return TXE_FLOOR_GAS;
+tx_invalid_t tx_rules_gas(const tx_t *tx, evm_revision_t rev, uint64_t *intrinsic_out, uint64_t *floor_out) {
+  const uint64_t intrinsic = tx_intrinsic_gas(tx, rev);
+  if (intrinsic_out) *intrinsic_out = intrinsic;
+  if (tx->gas_limit < intrinsic) return TXE_INTRINSIC_GAS;
+  const uint64_t floor = tx_floor_data_gas(tx, rev); /* 0 before Prague */
+  if (floor_out) *floor_out = floor;
+  if (tx->gas_limit < floor) return TXE_FLOOR_GAS;
   return TXE_NONE;
 }
 
@@ -161,7 +165,7 @@ int tx_validate_class(const tx_t *tx, evm_revision_t rev, const u256_t *chain_id
   tx_invalid_t c = tx_rules_alone(tx, rev);
   if (c == TXE_NONE) c = tx_rules_signature(tx, rev, chain_id);
   if (c == TXE_NONE) c = tx_rules_fields(tx, rev);
-  if (c == TXE_NONE) c = tx_rules_gas(tx, rev);
+  if (c == TXE_NONE) c = tx_rules_gas(tx, rev, NULL, NULL);
   if (why) *why = c;
   return tx_invalid_code(c);
 }

@@ -58,7 +58,7 @@ static int check_tx(const uint8_t *raw, size_t len, evm_revision_t rev, ethc_add
   if (c == TXE_NONE) c = tx_rules_signature(&tx, rev, &chain_id);
   if (c == TXE_NONE && tx_recover_sender(&tx, rev, sender) != 0) c = TXE_SIGNATURE;
   if (c == TXE_NONE) c = tx_rules_fields(&tx, rev);
-  if (c == TXE_NONE) c = tx_rules_gas(&tx, rev);
+  if (c == TXE_NONE) c = tx_rules_gas(&tx, rev, NULL, NULL);
   *cls = c;
   rc = tx_invalid_code(c);
   if (!rc) {
