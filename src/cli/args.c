@@ -1,6 +1,5 @@
-/* Argument checks shared by the commands (cli.h): whole numbers, seconds, hex
- * diagnostics and missing option values, each reported as one line naming the
- * command and the argument. */
+/* Argument checks shared by the commands (cli.h): whole numbers, seconds and hex
+ * diagnostics, each reported as one line naming the command and the argument. */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -54,11 +53,6 @@ const char *cli_hex_problem(const char *s) {
     }
   if (n & 1) return "odd number of hex digits";
   return NULL;
-}
-
-int cli_missing_value(const char *cmd, const char *opt) {
-  fprintf(stderr, "ethc %s: option '%s' needs a value\n", cmd, opt);
-  return 2;
 }
 
 void cli_print_json_string(const char *s) {

@@ -296,41 +296,50 @@ static void bench_path(opts_t *o, const char *path) {
   free(names);
 }
 
-static int bench_evm_usage(void) {
-  fprintf(stderr, "usage: ethc bench evm [--json] [--time SECONDS] [--fork NAME] PATH...\n");
-  return 2;
-}
+enum { OPT_JSON, OPT_TIME, OPT_FORK };
+static const cli_option_t bench_evm_options[] = {
+    [OPT_JSON] = {"--json", NULL, "print one JSON object per benchmark input: {\"name\",\"input\",\"gas\",\"median_ns\"}", NULL},
+    [OPT_TIME] = {"--time", "SECONDS", "minimum time spent on each input", "1"},
+    [OPT_FORK] = {"--fork", "NAME", "the fork's rules to run under (Frontier ... Osaka, as the state tests spell them)",
+                  "each benchmark's own fork"},
+    {0}};
 
-static int cmd_bench_evm(int argc, char **argv) {
+static int cmd_bench_evm(const cli_command_t *self, int argc, char **argv) {
   opts_t o = {NULL, false, 1.0, 0};
+  const char **paths = calloc((size_t)argc, sizeof *paths);
   int npaths = 0;
-  for (int i = 1; i < argc; i++) {
-    if ((!strcmp(argv[i], "--fork") || !strcmp(argv[i], "--time")) && i + 1 >= argc)
-      return cli_missing_value("bench evm", argv[i]);
-    if (!strcmp(argv[i], "--json")) o.json = true;
-    else if (!strcmp(argv[i], "--fork")) {
-      o.fork = argv[++i];
+  cli_args_t a;
+  cli_args_init(&a, self, argc, argv);
+  for (int k; (k = cli_next(&a)) != CLI_END;) {
+    if (k == OPT_JSON) o.json = true;
+    else if (k == OPT_FORK) {
+      o.fork = a.value;
       if (!evm_revision_from_name(o.fork, NULL)) {
         fprintf(stderr, "ethc bench evm: --fork: unknown fork '%s'\n", o.fork);
+        free(paths);
         return 2;
       }
-    } else if (!strcmp(argv[i], "--time")) {
-      if (cli_parse_seconds("bench evm", "--time", argv[++i], true, 86400, &o.min_time)) return 2;
-    } else if (argv[i][0] == '-') {
-      fprintf(stderr, "ethc bench evm: unknown option '%s'\n", argv[i]);
-      return bench_evm_usage();
-    } else {
-      npaths++;
+    } else if (k == OPT_TIME) {
+      if (cli_parse_seconds("bench evm", "--time", a.value, true, 86400, &o.min_time)) {
+        free(paths);
+        return 2;
+      }
+    } else if (k == CLI_POSITIONAL) paths[npaths++] = a.value;
+    else {
+      free(paths);
+      return cli_stop(k);
     }
   }
   if (!npaths) {
-    fprintf(stderr, "ethc bench evm: no PATH given\n");
-    return bench_evm_usage();
+    free(paths);
+    return cli_usage_error(self, "no PATH given");
   }
-  for (int i = 1; i < argc; i++) {
-    if (!strcmp(argv[i], "--time") || !strcmp(argv[i], "--fork")) i++;
-    else if (argv[i][0] != '-') bench_path(&o, argv[i]);
-  }
+  for (int i = 0; i < npaths; i++) bench_path(&o, paths[i]);
+  free(paths);
   return o.failures ? 1 : 0;
 }
-CLI_COMMAND("bench", "evm", cmd_bench_evm, "[--json] [--time SECONDS] [--fork NAME] PATH...   EVM benchmarks (state-test format)")
+CLI_COMMAND("bench", "evm", cmd_bench_evm, "PATH...", "EVM benchmarks in the state-test format: median time per execution",
+            bench_evm_options,
+            "PATH is a state-test JSON file or a directory searched for them (e.g. ../shared/benchmarks/evm/main).\n"
+            "Each benchmark's transaction is executed repeatedly on its pre-state, for every input\n"
+            "(data index); times are thread CPU time.\n")

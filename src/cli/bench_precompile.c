@@ -112,32 +112,41 @@ static int bench_file(const char *path, bool json, double secs) {
   return rc;
 }
 
-static int cmd_bench_precompile(int argc, char **argv) {
+enum { OPT_JSON, OPT_TIME };
+static const cli_option_t bench_precompile_options[] = {
+    [OPT_JSON] = {"--json", NULL, "print one JSON object per vector: {\"name\",\"input\",\"gas\",\"median_ns\"}", NULL},
+    [OPT_TIME] = {"--time", "SECONDS", "minimum time spent on each vector", "0.2"},
+    {0}};
+
+static int cmd_bench_precompile(const cli_command_t *self, int argc, char **argv) {
   bool json = false;
   double secs = 0.2;
   int rc = 0, files = 0;
-  /* options first (wherever they are), then the files */
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--json") == 0) json = true;
-    else if (strcmp(argv[i], "--time") == 0) {
-      if (i + 1 >= argc) return cli_missing_value("bench precompile", argv[i]);
-      if (cli_parse_seconds("bench precompile", "--time", argv[++i], false, 86400, &secs)) return 2;
-    } else if (argv[i][0] == '-') {
-      fprintf(stderr, "ethc bench precompile: unknown option '%s'\n", argv[i]);
-      fprintf(stderr, "usage: ethc bench precompile [--json] [--time SECONDS] FILE...\n");
-      return 2;
-    } else files++;
+  const char **paths = calloc((size_t)argc, sizeof *paths);
+  cli_args_t a;
+  cli_args_init(&a, self, argc, argv);
+  for (int k; (k = cli_next(&a)) != CLI_END;) {
+    if (k == OPT_JSON) json = true;
+    else if (k == OPT_TIME) {
+      if (cli_parse_seconds("bench precompile", "--time", a.value, false, 86400, &secs)) {
+        free(paths);
+        return 2;
+      }
+    } else if (k == CLI_POSITIONAL) paths[files++] = a.value;
+    else {
+      free(paths);
+      return cli_stop(k);
+    }
   }
   if (!files) {
-    fprintf(stderr, "ethc bench precompile: no FILE given\n");
-    fprintf(stderr, "usage: ethc bench precompile [--json] [--time SECONDS] FILE...\n");
-    return 2;
+    free(paths);
+    return cli_usage_error(self, "no FILE given");
   }
-  for (int i = 1; i < argc; i++) {
-    if (strcmp(argv[i], "--time") == 0) i++;
-    else if (argv[i][0] != '-') rc |= bench_file(argv[i], json, secs);
-  }
+  for (int i = 0; i < files; i++) rc |= bench_file(paths[i], json, secs);
+  free(paths);
   return rc;
 }
-CLI_COMMAND("bench", "precompile", cmd_bench_precompile,
-            "[--json] [--time SECONDS] FILE...   median time per call of each precompile vector")
+CLI_COMMAND("bench", "precompile", cmd_bench_precompile, "FILE...",
+            "median time per call of each vector in precompile vector files", bench_precompile_options,
+            "FILE is a vector file in go-ethereum's format (e.g. ../shared/precompiles/bn256Pairing.json);\n"
+            "its name picks the precompile.\n")

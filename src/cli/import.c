@@ -152,68 +152,77 @@ static int import_stream(chain_t *c, FILE *f, const char *path, import_stats_t *
   return rc;
 }
 
-static int import_usage(void) {
-  fprintf(stderr, "usage: ethc import [--datadir DIR] [--genesis FILE] [--fakepow] [--sync] FILE.rlp...\n");
-  return 2;
-}
+enum { IMPORT_DATADIR, IMPORT_GENESIS, IMPORT_FAKEPOW, IMPORT_SYNC };
+static const cli_option_t import_options[] = {
+    [IMPORT_DATADIR] = {"--datadir", "DIR", "the chain database", "~/.ethc"},
+    [IMPORT_GENESIS] = {"--genesis", "FILE", "a geth-style genesis.json; needed when DIR holds no database yet", NULL},
+    [IMPORT_FAKEPOW] = {"--fakepow", NULL, "skip the Ethash seal check (for generated chains whose seals are zero)", NULL},
+    [IMPORT_SYNC] = {"--sync", NULL, "fsync every block", NULL},
+    {0}};
 
-static int cmd_import(int argc, char **argv) {
+static int import_files(chain_open_opts_t *o, const char **files, int nfiles);
+
+static int cmd_import(const cli_command_t *self, int argc, char **argv) {
   char dd[1024];
   chain_open_opts_t o = {default_datadir(dd, sizeof dd), NULL, false, false};
-  int first_file = 0;
-  for (int i = 1; i < argc; i++) {
-    if ((strcmp(argv[i], "--datadir") == 0 || strcmp(argv[i], "--genesis") == 0) && i + 1 >= argc)
-      return cli_missing_value("import", argv[i]);
-    if (strcmp(argv[i], "--datadir") == 0) o.datadir = argv[++i];
-    else if (strcmp(argv[i], "--genesis") == 0) o.genesis_path = argv[++i];
-    else if (strcmp(argv[i], "--fakepow") == 0) o.fakepow = true;
-    else if (strcmp(argv[i], "--sync") == 0) o.sync = true;
-    else if (strcmp(argv[i], "--") == 0) {
-      first_file = i + 1 < argc ? i + 1 : 0;
-      break;
-    } else if (argv[i][0] == '-' && argv[i][1]) {
-      fprintf(stderr, "ethc import: unknown option '%s'\n", argv[i]);
-      return import_usage();
-    } else {
-      first_file = i;
-      break;
+  const char **files = calloc((size_t)argc, sizeof *files);
+  int nfiles = 0;
+  if (!files) return 1;
+  cli_args_t a;
+  cli_args_init(&a, self, argc, argv);
+  for (int k; (k = cli_next(&a)) != CLI_END;) {
+    switch (k) {
+    case IMPORT_DATADIR: o.datadir = a.value; break;
+    case IMPORT_GENESIS: o.genesis_path = a.value; break;
+    case IMPORT_FAKEPOW: o.fakepow = true; break;
+    case IMPORT_SYNC: o.sync = true; break;
+    case CLI_POSITIONAL: files[nfiles++] = a.value; break;
+    default: free(files); return cli_stop(k);
     }
   }
-  if (!first_file) {
-    fprintf(stderr, "ethc import: no FILE.rlp given\n");
-    return import_usage();
+  if (!nfiles) {
+    free(files);
+    return cli_usage_error(self, "no FILE.rlp given");
   }
-  if (check_paths("import", o.datadir, o.genesis_path)) return 2;
+  int rc = import_files(&o, files, nfiles);
+  free(files);
+  return rc;
+}
+CLI_COMMAND("", "import", cmd_import, "FILE.rlp...", "validate, execute and store blocks (concatenated RLP, - for stdin)",
+            import_options,
+            "Blocks are stored one atomic LevelDB batch each: a crash leaves the last fully imported\n"
+            "block as head, and a rerun continues from there. The first invalid block stops the import.\n")
+
+/* Checks the files, opens (or creates) the database and imports every file. */
+static int import_files(chain_open_opts_t *o, const char **files, int nfiles) {
+  if (check_paths("import", o->datadir, o->genesis_path)) return 2;
   /* every file must be there before the database is opened (or created) */
-  for (int i = first_file; i < argc; i++) {
+  for (int i = 0; i < nfiles; i++) {
     struct stat st;
-    if (strcmp(argv[i], "-") == 0) continue;
-    int e = stat(argv[i], &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
+    if (strcmp(files[i], "-") == 0) continue;
+    int e = stat(files[i], &st) != 0 ? errno : S_ISDIR(st.st_mode) ? EISDIR : 0;
     if (e) {
-      if (argv[i][0] == '-' && argv[i][1] == '-')
-        fprintf(stderr, "ethc import: option '%s' after the files (options go before FILE.rlp)\n", argv[i]);
-      else
-        fprintf(stderr, "ethc import: cannot open %s: %s\n", argv[i], strerror(e));
+      fprintf(stderr, "ethc import: cannot open %s: %s\n", files[i], strerror(e));
       return 2;
     }
   }
   chain_t *c;
   char err[512];
-  if (chain_open(&o, &c, err, sizeof err)) {
-    report_open_failure("import", o.datadir, err);
+  if (chain_open(o, &c, err, sizeof err)) {
+    report_open_failure("import", o->datadir, err);
     return 1;
   }
   import_stats_t s = {0};
   s.start = s.last_report = now();
   int rc = 0;
-  for (int i = first_file; i < argc && !rc; i++) {
-    FILE *f = strcmp(argv[i], "-") == 0 ? stdin : fopen(argv[i], "rb");
+  for (int i = 0; i < nfiles && !rc; i++) {
+    FILE *f = strcmp(files[i], "-") == 0 ? stdin : fopen(files[i], "rb");
     if (!f) {
-      fprintf(stderr, "ethc import: cannot open %s: %s\n", argv[i], strerror(errno));
+      fprintf(stderr, "ethc import: cannot open %s: %s\n", files[i], strerror(errno));
       rc = 1;
       break;
     }
-    rc = import_stream(c, f, argv[i], &s);
+    rc = import_stream(c, f, files[i], &s);
     if (f != stdin) fclose(f);
   }
   uint64_t head;
@@ -226,41 +235,41 @@ static int cmd_import(int argc, char **argv) {
   chain_close(c);
   return rc;
 }
-CLI_COMMAND("", "import", cmd_import, "[--datadir DIR] [--genesis FILE] [--fakepow] [--sync] FILE.rlp...   import blocks")
 
-static int export_usage(void) {
-  fprintf(stderr, "usage: ethc export [--datadir DIR] [--first N] [--last N] FILE.rlp\n");
-  return 2;
-}
+enum { EXPORT_DATADIR, EXPORT_FIRST, EXPORT_LAST };
+static const cli_option_t export_options[] = {
+    [EXPORT_DATADIR] = {"--datadir", "DIR", "the chain database", "~/.ethc"},
+    [EXPORT_FIRST] = {"--first", "N", "the first block to write", "1"},
+    [EXPORT_LAST] = {"--last", "N", "the last block to write", "the head"},
+    {0}};
 
-static int cmd_export(int argc, char **argv) {
+static int cmd_export(const cli_command_t *self, int argc, char **argv) {
   char dd[1024];
   chain_open_opts_t o = {default_datadir(dd, sizeof dd), NULL, false, false};
   uint64_t first = 1, last = UINT64_MAX;
   bool have_first = false, have_last = false; /* defaults: 1 .. the head (nothing when the head is genesis) */
   const char *path = NULL;
-  for (int i = 1; i < argc; i++) {
-    bool takes_val = !strcmp(argv[i], "--datadir") || !strcmp(argv[i], "--first") || !strcmp(argv[i], "--last");
-    if (takes_val && i + 1 >= argc) return cli_missing_value("export", argv[i]);
-    if (strcmp(argv[i], "--datadir") == 0) o.datadir = argv[++i];
-    else if (strcmp(argv[i], "--first") == 0) {
-      if (cli_parse_u64("export", "--first", argv[++i], false, UINT64_MAX, &first)) return 2;
+  cli_args_t a;
+  cli_args_init(&a, self, argc, argv);
+  for (int k; (k = cli_next(&a)) != CLI_END;) {
+    switch (k) {
+    case EXPORT_DATADIR: o.datadir = a.value; break;
+    case EXPORT_FIRST:
+      if (cli_parse_u64("export", "--first", a.value, false, UINT64_MAX, &first)) return 2;
       have_first = true;
-    } else if (strcmp(argv[i], "--last") == 0) {
-      if (cli_parse_u64("export", "--last", argv[++i], false, UINT64_MAX, &last)) return 2;
+      break;
+    case EXPORT_LAST:
+      if (cli_parse_u64("export", "--last", a.value, false, UINT64_MAX, &last)) return 2;
       have_last = true;
-    } else if (argv[i][0] == '-' && argv[i][1]) {
-      fprintf(stderr, "ethc export: unknown option '%s'\n", argv[i]);
-      return export_usage();
-    } else if (path) {
-      fprintf(stderr, "ethc export: more than one output file ('%s' and '%s')\n", path, argv[i]);
-      return export_usage();
-    } else path = argv[i];
+      break;
+    case CLI_POSITIONAL:
+      if (path) return cli_usage_error(self, "more than one output file ('%s' and '%s')", path, a.value);
+      path = a.value;
+      break;
+    default: return cli_stop(k);
+    }
   }
-  if (!path) {
-    fprintf(stderr, "ethc export: no output FILE.rlp given\n");
-    return export_usage();
-  }
+  if (!path) return cli_usage_error(self, "no output FILE.rlp given");
   if (check_paths("export", o.datadir, NULL)) return 2;
   if (first > last) {
     fprintf(stderr, "ethc export: --first %llu is after --last %llu\n", (unsigned long long)first,
@@ -299,4 +308,5 @@ static int cmd_export(int argc, char **argv) {
   chain_close(c);
   return rc ? 1 : 0;
 }
-CLI_COMMAND("", "export", cmd_export, "[--datadir DIR] [--first N] [--last N] FILE.rlp   write the canonical chain as RLP")
+CLI_COMMAND("", "export", cmd_export, "FILE.rlp", "write the canonical chain as concatenated RLP blocks (- for stdout)",
+            export_options, NULL)

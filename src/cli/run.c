@@ -71,44 +71,53 @@ static void print_hex(FILE *o, const uint8_t *d, size_t n) {
   for (size_t i = 0; i < n; i++) fprintf(o, "%02x", d[i]);
 }
 
-static int usage(void) {
-  fprintf(stderr,
-          "usage: ethc run (--code HEX | --codefile FILE) [--input HEX] [--gas N] [--fork NAME] [--bench] [--trace]\n");
-  return 2;
-}
+enum { OPT_CODE, OPT_CODEFILE, OPT_INPUT, OPT_GAS, OPT_FORK, OPT_BENCH, OPT_TRACE };
+static const cli_option_t run_options[] = {
+    [OPT_CODE] = {"--code", "HEX", "the bytecode to run (0x optional)", NULL},
+    [OPT_CODEFILE] = {"--codefile", "FILE", "read the bytecode as hex from FILE (whitespace ignored)", NULL},
+    [OPT_INPUT] = {"--input", "HEX", "the call data", "empty"},
+    [OPT_GAS] = {"--gas", "N", "the gas limit of the call (decimal or 0x-hex)", "1000000000000"},
+    [OPT_FORK] = {"--fork", "NAME",
+                  "the fork's rules: Frontier, Homestead, EIP150, EIP158, Byzantium, Constantinople,\n"
+                  "ConstantinopleFix, Istanbul, Berlin, London, Paris, Shanghai, Cancun, Prague, Osaka",
+                  "Cancun"},
+    [OPT_BENCH] = {"--bench", NULL, "repeat the call from the same state and print the median time", NULL},
+    [OPT_TRACE] = {"--trace", NULL, "print an EIP-3155 trace line per instruction on stderr", NULL},
+    {0}};
 
-static int cmd_run(int argc, char **argv) {
+static int cmd_run(const cli_command_t *self, int argc, char **argv) {
   const char *code_hex = NULL, *code_file = NULL, *input_hex = "", *fork = "Cancun";
   int64_t gas = 1000000000000LL;
   bool bench = false, trace = false;
-  for (int i = 1; i < argc; i++) {
-    const char *a = argv[i];
-    bool takes_val = !strcmp(a, "--code") || !strcmp(a, "--codefile") || !strcmp(a, "--input") ||
-                     !strcmp(a, "--fork") || !strcmp(a, "--gas");
-    if (takes_val && i + 1 >= argc) return cli_missing_value("run", a);
-    if (!strcmp(a, "--code") || !strcmp(a, "--codefile")) {
+  cli_args_t a;
+  cli_args_init(&a, self, argc, argv);
+  for (int k; (k = cli_next(&a)) != CLI_END;) {
+    switch (k) {
+    case OPT_CODE:
+    case OPT_CODEFILE:
       if (code_hex || code_file) {
-        fprintf(stderr, "ethc run: %s: the code is already given (use one --code or --codefile)\n", a);
+        fprintf(stderr, "ethc run: %s: the code is already given (use one --code or --codefile)\n", a.option);
         return 2;
       }
-      if (!strcmp(a, "--code")) code_hex = argv[++i];
-      else code_file = argv[++i];
-    } else if (!strcmp(a, "--input")) input_hex = argv[++i];
-    else if (!strcmp(a, "--fork")) fork = argv[++i];
-    else if (!strcmp(a, "--gas")) {
+      if (k == OPT_CODE) code_hex = a.value;
+      else code_file = a.value;
+      break;
+    case OPT_INPUT: input_hex = a.value; break;
+    case OPT_FORK: fork = a.value; break;
+    case OPT_GAS: {
       uint64_t g;
-      if (cli_parse_u64("run", "--gas", argv[++i], true, INT64_MAX, &g)) return 2;
+      if (cli_parse_u64("run", "--gas", a.value, true, INT64_MAX, &g)) return 2;
       gas = (int64_t)g;
-    } else if (!strcmp(a, "--bench")) bench = true;
-    else if (!strcmp(a, "--trace")) trace = true;
-    else {
-      fprintf(stderr, "ethc run: unknown option '%s'\n", a);
-      return usage();
+      break;
+    }
+    case OPT_BENCH: bench = true; break;
+    case OPT_TRACE: trace = true; break;
+    case CLI_POSITIONAL: return cli_usage_error(self, "unexpected argument '%s'", a.value);
+    default: return cli_stop(k);
     }
   }
   if (!code_hex && !code_file) {
-    fprintf(stderr, "ethc run: no code: give --code HEX or --codefile FILE\n");
-    return usage();
+    return cli_usage_error(self, "no code: give --code HEX or --codefile FILE");
   }
   evm_revision_t rev;
   if (!evm_revision_from_name(fork, &rev)) {
@@ -213,4 +222,5 @@ static int cmd_run(int argc, char **argv) {
   free(input);
   return rc;
 }
-CLI_COMMAND("", "run", cmd_run, "(--code HEX | --codefile FILE) [--input HEX] [--gas N] [--fork NAME] [--bench] [--trace]")
+CLI_COMMAND("", "run", cmd_run, "", "execute EVM bytecode as a message call in a fresh in-memory world", run_options,
+            "Prints the return data, the gas used and the status; exit status 1 when the call did not succeed.\n")

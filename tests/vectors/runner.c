@@ -224,39 +224,65 @@ static void walk(runner_t *r, const char *path) {
   free(names);
 }
 
-static int test_usage(void) {
-  fprintf(stderr,
-          "usage: ethc test SUITE [--json] [--fork NAME] [--trace] [--skip-file FILE] PATH...\n"
-          "suites:");
-  for (const runner_suite_t *s = suites; s; s = s->next) fprintf(stderr, " %s", s->name);
-  fprintf(stderr, "\n");
-  return 2;
+enum { OPT_JSON, OPT_FORK, OPT_TRACE, OPT_SKIP_FILE };
+static const cli_option_t test_options[] = {
+    [OPT_JSON] = {"--json", NULL,
+                  "one JSON object per case on stdout: {\"file\",\"name\",\"fork\",\"pass\",\"error\"};\n"
+                  "the closing line goes to stderr",
+                  NULL},
+    [OPT_FORK] = {"--fork", "NAME", "run only the cases of this fork or network (state, block, tx, difficulty, precompile)",
+                  "all"},
+    [OPT_TRACE] = {"--trace", NULL, "EIP-3155 trace, one JSON line per instruction, on stderr (state, vm)", NULL},
+    [OPT_SKIP_FILE] = {"--skip-file", "FILE", "the skip list: lines SUITE<tab>PATTERN<tab>REASON",
+                       "tests/vectors/skip.txt"},
+    {0}};
+
+static const char *suite_list(void) {
+  static char buf[256];
+  size_t n = 0;
+  buf[0] = 0;
+  for (const runner_suite_t *s = suites; s; s = s->next)
+    n += (size_t)snprintf(buf + n, n < sizeof buf ? sizeof buf - n : 0, "%s%s", n ? ", " : "", s->name);
+  return buf;
 }
 
-int runner_main(const char *suite_name, int argc, char **argv) {
+static int runner_main(const cli_command_t *self, const char *suite_name, int argc, char **argv) {
   runner_t r = {0};
-  r.suite = find_suite(suite_name);
-  if (!r.suite) {
-    fprintf(stderr, "ethc test: unknown suite '%s'\n", suite_name);
-    return test_usage();
-  }
   const char *skip_file = NULL;
   char **paths = calloc((size_t)argc + 1, sizeof *paths);
   int npaths = 0;
-  for (int i = 0; i < argc; i++) {
-    if (strcmp(argv[i], "--json") == 0) r.json = true;
-    else if (strcmp(argv[i], "--trace") == 0) r.trace = true;
-    else if (strcmp(argv[i], "--fork") == 0 && i + 1 < argc) r.fork = argv[++i];
-    else if (strcmp(argv[i], "--skip-file") == 0 && i + 1 < argc) skip_file = argv[++i];
-    else if (argv[i][0] == '-' && argv[i][1]) {
-      fprintf(stderr, "ethc test: unknown option '%s'\n", argv[i]);
-      free(paths);
-      return test_usage();
-    } else paths[npaths++] = argv[i];
+  cli_args_t a;
+  cli_args_init(&a, self, argc, argv);
+  for (int k; (k = cli_next(&a)) != CLI_END;) {
+    switch (k) {
+    case OPT_JSON: r.json = true; break;
+    case OPT_TRACE: r.trace = true; break;
+    case OPT_FORK: r.fork = a.value; break;
+    case OPT_SKIP_FILE: skip_file = a.value; break;
+    case CLI_POSITIONAL:
+      if (!suite_name) suite_name = a.value;
+      else paths[npaths++] = (char *)a.value;
+      break;
+    default: free(paths); return cli_stop(k);
+    }
+  }
+  if (!suite_name) {
+    free(paths);
+    return cli_usage_error(self, "no SUITE given (one of %s)", suite_list());
+  }
+  r.suite = find_suite(suite_name);
+  if (!r.suite) {
+    free(paths);
+    const char *names[32];
+    size_t n = 0;
+    for (const runner_suite_t *s = suites; s && n < 32; s = s->next) names[n++] = s->name;
+    const char *near = cli_nearest(suite_name, names, n);
+    if (near) return cli_usage_error(self, "unknown suite '%s' (did you mean %s?)", suite_name, near);
+    return cli_usage_error(self, "unknown suite '%s' (one of %s)", suite_name, suite_list());
   }
   if (npaths == 0) {
     free(paths);
-    return test_usage();
+    return cli_usage_error(self, "no PATH given");
   }
   int rc = skip_file ? load_skip_file(&r, skip_file, true)
                      : load_skip_file(&r, ETHC_SOURCE_DIR "/tests/vectors/skip.txt", false);
@@ -276,14 +302,17 @@ int runner_main(const char *suite_name, int argc, char **argv) {
   return r.failed ? 1 : 0;
 }
 
-static int cmd_test(int argc, char **argv) {
-  if (argc < 2) return test_usage();
-  return runner_main(argv[1], argc - 2, argv + 2);
-}
-CLI_COMMAND("", "test", cmd_test, "SUITE [--json] [--fork NAME] [--trace] [--skip-file FILE] PATH...   run official test vectors")
+static int cmd_test(const cli_command_t *self, int argc, char **argv) { return runner_main(self, NULL, argc, argv); }
+CLI_COMMAND("", "test", cmd_test, "SUITE PATH...", "replay official test vectors", test_options,
+            "SUITE is one of rlp, trie, tx, vm, state, block, difficulty, pow, precompile.\n"
+            "PATH is a file or a directory searched recursively for .json files. One line is printed per\n"
+            "failing case, then the closing line 'N passed, N failed, N skipped'; the exit status is 1\n"
+            "when any case failed.\n")
 
-static int cmd_statetest(int argc, char **argv) { return runner_main("state", argc - 1, argv + 1); }
-CLI_COMMAND("", "statetest", cmd_statetest, "PATH...   alias of `ethc test state`")
+static int cmd_statetest(const cli_command_t *self, int argc, char **argv) {
+  return runner_main(self, "state", argc, argv);
+}
+CLI_COMMAND("", "statetest", cmd_statetest, "PATH...", "alias of 'ethc test state'", test_options, NULL)
 
 bool runner_names_match(const char *names, runner_name_fn matches, runner_name_fn known, const void *ctx,
                         char *unknown, size_t ulen) {
