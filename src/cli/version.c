@@ -8,10 +8,12 @@
 extern const char ethc_build_version[], ethc_build_commit[], ethc_build_compiler[], ethc_build_type[],
     ethc_build_cflags[];
 
-static int cmd_version(int argc, char **argv) {
-  if (argc > 1) {
-    fprintf(stderr, "ethc version: unexpected argument '%s'\n", argv[1]);
-    return 2;
+static int cmd_version(const cli_command_t *self, int argc, char **argv) {
+  cli_args_t a;
+  cli_args_init(&a, self, argc, argv);
+  for (int k; (k = cli_next(&a)) != CLI_END;) {
+    if (k == CLI_POSITIONAL) return cli_usage_error(self, "unexpected argument '%s'", a.value);
+    return cli_stop(k);
   }
   printf("ethc %s\n", ethc_build_version);
   printf("commit: %s\n", ethc_build_commit);
@@ -20,4 +22,5 @@ static int cmd_version(int argc, char **argv) {
   printf("c flags: %s\n", ethc_build_cflags);
   return 0;
 }
-CLI_COMMAND("", "version", cmd_version, "   print the version, the git commit and the compiler of this build")
+CLI_COMMAND("", "version", cmd_version, "", "print the version, the git commit and the compiler of this build (also --version)",
+            NULL, NULL)
