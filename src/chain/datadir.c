@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -243,31 +244,192 @@ static void remove_stale_snapshots(const char *tmp) {
   closedir(d);
 }
 
+/* ---- the live files of a LevelDB database, from its MANIFEST ----
+ * A snapshot must link only these: LevelDB names every file it creates with a
+ * number above those its MANIFEST accounts for, and opens it with O_TRUNC, so a
+ * link to a leftover file of such a number (a table a killed writer wrote but
+ * never recorded) would be written through. The MANIFEST is a LevelDB log
+ * (32 KiB blocks of records: crc32c, length, type) of VersionEdit records. */
+typedef struct {
+  uint64_t *v;
+  size_t n, cap;
+} u64_list_t;
+
+static int list_add(u64_list_t *l, uint64_t x) {
+  if (l->n == l->cap) {
+    size_t cap = l->cap ? l->cap * 2 : 64;
+    uint64_t *v = realloc(l->v, cap * sizeof *v);
+    if (!v) return ETHC_ERR_NOMEM;
+    l->v = v;
+    l->cap = cap;
+  }
+  l->v[l->n++] = x;
+  return ETHC_OK;
+}
+
+static int cmp_u64(const void *a, const void *b) {
+  uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+  return x < y ? -1 : x > y;
+}
+
+static bool list_has(const u64_list_t *sorted, uint64_t x) {
+  return sorted->n && bsearch(&x, sorted->v, sorted->n, sizeof x, cmp_u64);
+}
+
+typedef struct {
+  u64_list_t added, deleted; /* table numbers over all edits */
+  uint64_t log_number, prev_log_number;
+} manifest_t;
+
+static bool varint(const uint8_t **p, const uint8_t *end, uint64_t *out) {
+  *out = 0;
+  for (int shift = 0; shift < 64 && *p < end; shift += 7) {
+    uint8_t b = *(*p)++;
+    *out |= (uint64_t)(b & 0x7f) << shift;
+    if (!(b & 0x80)) return true;
+  }
+  return false;
+}
+
+static bool skip_slice(const uint8_t **p, const uint8_t *end) {
+  uint64_t len;
+  if (!varint(p, end, &len) || len > (uint64_t)(end - *p)) return false;
+  *p += len;
+  return true;
+}
+
+/* One VersionEdit. A table deleted and added in the same edit (moved to another
+ * level) stays live. */
+static int version_edit(manifest_t *m, const uint8_t *p, const uint8_t *end) {
+  u64_list_t del = {0};
+  size_t first_add = m->added.n;
+  int rc = ETHC_OK;
+  while (!rc && p < end) {
+    uint64_t tag, level, x;
+    if (!varint(&p, end, &tag)) rc = ETHC_ERR_INVALID;
+    else if (tag == 1) rc = skip_slice(&p, end) ? ETHC_OK : ETHC_ERR_INVALID;          /* comparator */
+    else if (tag == 2) rc = varint(&p, end, &m->log_number) ? ETHC_OK : ETHC_ERR_INVALID;
+    else if (tag == 3 || tag == 4) rc = varint(&p, end, &x) ? ETHC_OK : ETHC_ERR_INVALID; /* next file, sequence */
+    else if (tag == 5) rc = varint(&p, end, &level) && skip_slice(&p, end) ? ETHC_OK : ETHC_ERR_INVALID;
+    else if (tag == 6) rc = varint(&p, end, &level) && varint(&p, end, &x) ? list_add(&del, x) : ETHC_ERR_INVALID;
+    else if (tag == 7)
+      rc = varint(&p, end, &level) && varint(&p, end, &x) && varint(&p, end, &level) && skip_slice(&p, end) &&
+                   skip_slice(&p, end)
+               ? list_add(&m->added, x)
+               : ETHC_ERR_INVALID;
+    else if (tag == 9) rc = varint(&p, end, &m->prev_log_number) ? ETHC_OK : ETHC_ERR_INVALID;
+    else rc = ETHC_ERR_INVALID;
+  }
+  for (size_t i = 0; !rc && i < del.n; i++) {
+    bool moved = false;
+    for (size_t j = first_add; j < m->added.n && !moved; j++) moved = m->added.v[j] == del.v[i];
+    if (!moved) rc = list_add(&m->deleted, del.v[i]);
+  }
+  free(del.v);
+  return rc;
+}
+
+#define LOG_BLOCK 32768
+#define LOG_HEADER 7
+
+static int read_manifest(const char *path, manifest_t *m) {
+  size_t len;
+  uint8_t *data = bytes_read_file(path, &len);
+  if (!data) return ETHC_ERR_IO;
+  bytes_buf_t rec = {0};
+  int rc = ETHC_OK;
+  size_t off = 0;
+  while (!rc && off + LOG_HEADER <= len) {
+    size_t left_in_block = LOG_BLOCK - off % LOG_BLOCK;
+    if (left_in_block < LOG_HEADER) { /* the block's zero trailer */
+      off += left_in_block;
+      continue;
+    }
+    size_t n = (size_t)data[off + 4] | (size_t)data[off + 5] << 8;
+    uint8_t type = data[off + 6];
+    if (type == 0 && n == 0) { /* zero padding (a preallocated tail) */
+      off += left_in_block;
+      continue;
+    }
+    if (n > left_in_block - LOG_HEADER || off + LOG_HEADER + n > len || type < 1 || type > 4) break; /* torn tail */
+    const uint8_t *frag = data + off + LOG_HEADER;
+    off += LOG_HEADER + n;
+    if (type == 1 || type == 2) rec.len = 0; /* FULL, FIRST */
+    rc = bytes_buf_append(&rec, frag, n);
+    if (!rc && (type == 1 || type == 4)) rc = version_edit(m, rec.data, rec.data + rec.len); /* FULL, LAST */
+  }
+  bytes_buf_free(&rec);
+  free(data);
+  if (!rc) {
+    qsort(m->added.v, m->added.n, sizeof(uint64_t), cmp_u64);
+    qsort(m->deleted.v, m->deleted.n, sizeof(uint64_t), cmp_u64);
+  }
+  return rc;
+}
+
+/* Whether a database file belongs in a snapshot: the current MANIFEST, the log
+ * files LevelDB replays, the live tables. */
+static bool live_file(const char *name, const char *manifest, const manifest_t *m) {
+  if (strncmp(name, "MANIFEST-", 9) == 0) return strcmp(name, manifest) == 0;
+  if (!leveldb_numbered(name)) return false;
+  uint64_t num = strtoull(name, NULL, 10);
+  const char *ext = strrchr(name, '.');
+  if (!strcmp(ext, ".log")) return num >= m->log_number || num == m->prev_log_number;
+  if (!strcmp(ext, ".ldb") || !strcmp(ext, ".sst")) return list_has(&m->added, num) && !list_has(&m->deleted, num);
+  return false;
+}
+
 int datadir_snapshot(const char *dir, char **out, char *err, size_t errlen) {
   const char *tmp = getenv("TMPDIR");
   if (!tmp || !*tmp) tmp = "/tmp";
   remove_stale_snapshots(tmp);
-  char snap[PATH_LEN], from[PATH_LEN], to[PATH_LEN];
+  char snap[PATH_LEN], from[PATH_LEN], to[PATH_LEN], manifest[256] = "";
+  manifest_t m = {0};
+  char *abs = realpath(dir, NULL);
+  /* CURRENT names the MANIFEST ("MANIFEST-000005\n") */
+  size_t clen = 0;
+  uint8_t *current = abs && join(from, abs, "CURRENT") ? bytes_read_file(from, &clen) : NULL;
+  int rc = current && clen > 1 && clen < sizeof manifest && current[clen - 1] == '\n' ? ETHC_OK : ETHC_ERR_IO;
+  if (!rc) {
+    memcpy(manifest, current, clen - 1);
+    manifest[clen - 1] = 0;
+    rc = strncmp(manifest, "MANIFEST-", 9) == 0 && !strchr(manifest, '/') && join(from, abs, manifest)
+             ? read_manifest(from, &m)
+             : ETHC_ERR_INVALID;
+  }
+  free(current);
+  if (rc) {
+    snprintf(err, errlen, "cannot read the database in %s: %s", dir,
+             rc == ETHC_ERR_IO ? strerror(errno) : "a damaged CURRENT or MANIFEST file");
+    free(abs);
+    free(m.added.v);
+    free(m.deleted.v);
+    return rc;
+  }
   snprintf(snap, sizeof snap, "%s/ethc-snapshot-%ld-XXXXXX", tmp, (long)getpid());
   if (!mkdtemp(snap)) {
     snprintf(err, errlen, "cannot create a snapshot directory in %s: %s", tmp, strerror(errno));
+    free(abs);
+    free(m.added.v);
+    free(m.deleted.v);
     return ETHC_ERR_IO;
   }
-  char *abs = realpath(dir, NULL);
-  DIR *d = abs ? opendir(abs) : NULL;
-  int rc = d ? ETHC_OK : ETHC_ERR_IO;
+  DIR *d = opendir(abs);
+  rc = d ? ETHC_OK : ETHC_ERR_IO;
   const char *what = dir;
   struct dirent *e;
   while (!rc && (e = readdir(d))) {
     const char *n = e->d_name;
     if (!join(from, abs, n) || !join(to, snap, n)) rc = ETHC_ERR_IO;
     else if (!strcmp(n, "CURRENT")) rc = copy_file(from, to);
-    else if (leveldb_numbered(n) && !strstr(n, ".dbtmp") && symlink(from, to) != 0) rc = ETHC_ERR_IO;
+    else if (live_file(n, manifest, &m) && symlink(from, to) != 0) rc = ETHC_ERR_IO;
     if (rc) what = from;
   }
   if (rc) snprintf(err, errlen, "cannot snapshot the database in %s: %s: %s", dir, what, strerror(errno));
   if (d) closedir(d);
   free(abs);
+  free(m.added.v);
+  free(m.deleted.v);
   if (rc) {
     datadir_remove_flat(snap);
     return rc;
