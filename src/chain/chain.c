@@ -284,11 +284,13 @@ int chain_open(const chain_open_opts_t *o, chain_t **out, char *err, size_t errl
 fail:
   genesis_free(&given);
   genesis_free(&stored);
-  if (creating && !made && c->lock_fd >= 0 && !datadir_has_database(o->datadir)) {
-    /* nothing was created: take back the lock file and the directories made */
-    char lock[4200];
-    snprintf(lock, sizeof lock, "%s/%s", o->datadir, DATADIR_LOCK_FILE);
-    unlink(lock);
+  if (creating && !made && !datadir_has_database(o->datadir)) {
+    /* nothing was created: take back our lock file and the directories made */
+    if (c->lock_fd >= 0) {
+      char lock[4200];
+      snprintf(lock, sizeof lock, "%s/%s", o->datadir, DATADIR_LOCK_FILE);
+      unlink(lock);
+    }
     datadir_unmake(o->datadir, existed);
   }
   chain_close(c);
