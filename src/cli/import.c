@@ -114,7 +114,9 @@ static int import_stream(chain_t *c, FILE *f, const char *path, import_stats_t *
       if (err == ETHC_ERR_INVALID && !res.decoded)
         fprintf(stderr, "ethc import: %s: undecodable block at byte offset %llu: %s\n", path, base + off, res.reason);
       else if (err == ETHC_ERR_INVALID && res.error == BLOCK_ERR_UNKNOWN_PARENT)
-        fprintf(stderr, "ethc import: block #%llu's parent %s is not in %s: wrong --datadir or --genesis? (%s, byte offset %llu)\n",
+        fprintf(stderr,
+                "ethc import: block #%llu's parent %s is not in %s: wrong --datadir or --genesis? "
+                "(%s, byte offset %llu)\n",
                 (unsigned long long)res.number, hex_encode(res.parent_hash.bytes, 32, phex), chain_datadir(c), path,
                 base + off);
       else if (err == ETHC_ERR_INVALID)
