@@ -360,10 +360,8 @@ static int read_manifest(const char *path, manifest_t *m) {
   }
   bytes_buf_free(&rec);
   free(data);
-  if (!rc) {
-    qsort(m->added.v, m->added.n, sizeof(uint64_t), cmp_u64);
-    qsort(m->deleted.v, m->deleted.n, sizeof(uint64_t), cmp_u64);
-  }
+  if (!rc && m->added.n) qsort(m->added.v, m->added.n, sizeof(uint64_t), cmp_u64);
+  if (!rc && m->deleted.n) qsort(m->deleted.v, m->deleted.n, sizeof(uint64_t), cmp_u64);
   return rc;
 }
 
