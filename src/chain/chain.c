@@ -7,7 +7,9 @@
 #include <string.h>
 #include <errno.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "chain/datadir.h"
 #include "ethc/block_exec.h"
 #include "ethc/error.h"
 #include "ethc/genesis.h"
@@ -20,12 +22,15 @@
 struct chain {
   chaindb_t *db;
   chain_config_t config;
-  bool fakepow, sync;
+  bool fakepow, sync, read_only;
   evm_t *vm;
   chain_header_t head;
   ethc_hash_t head_hash;
   u256_t head_td;
   state_t *head_state;   /* post-state of the head block */
+  char *datadir;
+  int lock_fd;           /* DIR/ethc.lock (datadir.h), -1 when none */
+  char *snapshot;        /* the private snapshot a read-only chain runs on, or NULL */
 };
 
 
@@ -56,8 +61,11 @@ static int body_of(const uint8_t *block_rlp, size_t len, bytes_buf_t *out) {
   return rlp_list_end(out, start);
 }
 
-static int write_genesis(chain_t *c, const bytes_buf_t *genesis_json, state_t *st, const chain_header_t *h) {
+/* The genesis block's records, its state and the chain's identity (the
+ * genesis.json it was made from): one batch, written with fsync. */
+static int write_genesis(chaindb_t *db, const bytes_buf_t *genesis_json, state_t *st, const chain_header_t *h) {
   chaindb_batch_t *b = chaindb_batch_new();
+  if (!b) return ETHC_ERR_NOMEM;
   bytes_buf_t hdr = {0}, body = {0};
   ethc_hash_t hash, root;
   int err = header_encode(h, &hdr);
@@ -77,12 +85,7 @@ static int write_genesis(chain_t *c, const bytes_buf_t *genesis_json, state_t *s
     chaindb_put_canonical(b, h->number, &hash);
     chaindb_put_head(b, &hash);
     chaindb_put_meta(b, "genesis", genesis_json->data, genesis_json->len);
-    err = chaindb_write(c->db, b, true);
-  }
-  if (!err) {
-    c->head = *h;
-    c->head_hash = hash;
-    c->head_td = h->difficulty;
+    err = chaindb_write(db, b, true);
   }
   bytes_buf_free(&hdr);
   bytes_buf_free(&body);
@@ -90,97 +93,175 @@ static int write_genesis(chain_t *c, const bytes_buf_t *genesis_json, state_t *s
   return err;
 }
 
-/* Parses a genesis.json text into the config, its state and its header. */
-static int parse_genesis(const bytes_buf_t *text, chain_config_t *cfg, state_t **st, chain_header_t *h, char *err,
-                         size_t errlen) {
-  cJSON *doc = cJSON_ParseWithLength((const char *)text->data, text->len);
-  if (!doc) {
-    snprintf(err, errlen, "genesis: malformed JSON");
-    return ETHC_ERR_JSON;
-  }
-  *st = state_new();
-  char gerr[200] = "";
-  int rc = *st ? genesis_from_json(doc, cfg, *st, h, gerr, sizeof gerr) : ETHC_ERR_NOMEM;
-  cJSON_Delete(doc);
+/* A genesis.json text: its config, state, header and block hash. */
+typedef struct {
+  bytes_buf_t text;
+  chain_config_t config;
+  state_t *state;
+  chain_header_t header;
+  ethc_hash_t hash;
+} genesis_t;
+
+static void genesis_free(genesis_t *g) {
+  bytes_buf_free(&g->text);
+  state_free(g->state);
+  g->state = NULL;
+}
+
+/* Parses g->text (`name` names it in messages). */
+static int parse_genesis(genesis_t *g, const char *name, char *err, size_t errlen) {
+  g->state = state_new();
+  if (!g->state) return ETHC_ERR_NOMEM;
+  char gerr[400] = "";
+  int rc = genesis_from_text((const char *)g->text.data, g->text.len, name, &g->config, g->state, &g->header, gerr,
+                             sizeof gerr);
+  if (!rc) rc = header_hash(&g->header, &g->hash);
   if (rc) {
-    snprintf(err, errlen, "genesis: %s", gerr);
-    state_free(*st);
-    *st = NULL;
+    snprintf(err, errlen, "genesis %s", gerr[0] ? gerr : ethc_strerror(rc));
+    state_free(g->state);
+    g->state = NULL;
   }
   return rc;
 }
 
+/* Builds a new database in DIR/.ethc-new with the genesis written, then
+ * publishes it in DIR (datadir_publish): a kill at any moment leaves DIR
+ * either without a database or with this one, complete. */
+static int create_database(const char *dir, genesis_t *g, char *err, size_t errlen) {
+  char tmp[4096];
+  snprintf(tmp, sizeof tmp, "%s/%s", dir, DATADIR_NEW_DIR);
+  if (mkdir(tmp, 0755) != 0) {
+    snprintf(err, errlen, "cannot create the database in %s: %s", dir, strerror(errno));
+    return ETHC_ERR_IO;
+  }
+  chaindb_t *db = NULL;
+  char *dberr = NULL;
+  int rc = chaindb_open(tmp, &db, &dberr);
+  if (rc) snprintf(err, errlen, "cannot create the database in %s: %s", dir, dberr ? dberr : ethc_strerror(rc));
+  free(dberr);
+  if (!rc && (rc = write_genesis(db, &g->text, g->state, &g->header)))
+    snprintf(err, errlen, "cannot write the genesis block in %s: %s", dir, ethc_strerror(rc));
+  chaindb_close(db);
+  if (!rc) rc = datadir_publish(dir, err, errlen);
+  if (rc) datadir_remove_flat(tmp);
+  return rc;
+}
+
+static void hex_hash(const ethc_hash_t *h, char out[67]) { hex_encode(h->bytes, 32, out); }
+
 int chain_open(const chain_open_opts_t *o, chain_t **out, char *err, size_t errlen) {
   /* Everything that can be checked before touching the data directory is: a bad
-   * genesis file or a missing directory leave the disk as it was. */
-  bytes_buf_t stored = {0}, given = {0};
-  state_t *gstate = NULL;
-  chain_header_t gheader;
-  chain_config_t gconfig;
+   * genesis file or a missing database leave the disk as it was. */
+  genesis_t given = {0}, stored = {0};
   int rc;
+  *out = NULL;
   if (o->genesis_path) {
     errno = 0;
-    given.data = bytes_read_file(o->genesis_path, &given.len);
-    if (!given.data) {
+    given.text.data = bytes_read_file(o->genesis_path, &given.text.len);
+    if (!given.text.data) {
       snprintf(err, errlen, "cannot read %s%s%s", o->genesis_path, errno ? ": " : "", errno ? strerror(errno) : "");
       return ETHC_ERR_IO;
     }
-    if ((rc = parse_genesis(&given, &gconfig, &gstate, &gheader, err, errlen))) {
-      bytes_buf_free(&given);
+    if ((rc = parse_genesis(&given, o->genesis_path, err, errlen))) {
+      genesis_free(&given);
       return rc;
     }
-  } else {
-    /* without a genesis nothing may be created: the database must exist (LevelDB
-     * keeps a CURRENT file in every database directory) */
-    char current[4096];
-    struct stat st;
-    snprintf(current, sizeof current, "%s/CURRENT", o->datadir);
-    if (stat(current, &st) != 0) {
-      snprintf(err, errlen, "no chain database in %s (give --genesis FILE to create one)", o->datadir);
-      return ETHC_ERR_NOT_FOUND;
-    }
+  }
+  bool creating = o->genesis_path && !o->read_only;
+  if (!creating && !datadir_has_database(o->datadir)) {
+    snprintf(err, errlen, "no chain database in %s%s", o->datadir,
+             o->read_only ? "" : " (give --genesis FILE to create one)");
+    genesis_free(&given);
+    return ETHC_ERR_NOT_FOUND;
   }
   chain_t *c = calloc(1, sizeof *c);
   if (!c) {
-    state_free(gstate);
-    bytes_buf_free(&given);
+    genesis_free(&given);
     return ETHC_ERR_NOMEM;
   }
+  c->lock_fd = -1;
   c->fakepow = o->fakepow;
   c->sync = o->sync;
+  c->read_only = o->read_only;
+  c->datadir = strdup(o->datadir);
+  size_t existed = strlen(o->datadir); /* the part of the path that existed (mkdir -p) */
+  bool made = false;                    /* the database was created by this call */
+  rc = c->datadir ? ETHC_OK : ETHC_ERR_NOMEM;
+  if (!rc && creating) rc = datadir_make(o->datadir, &existed, err, errlen);
+  if (!rc) rc = datadir_lock(o->datadir, !o->read_only, &c->lock_fd, err, errlen);
+  if (rc) goto fail;
+  if (!o->read_only) datadir_clean(o->datadir); /* what an interrupted creation left */
+  if (!datadir_has_database(o->datadir)) {
+    if (!creating) {
+      snprintf(err, errlen, "no chain database in %s", o->datadir);
+      rc = ETHC_ERR_NOT_FOUND;
+      goto fail;
+    }
+    if ((rc = create_database(o->datadir, &given, err, errlen))) goto fail;
+    made = true;
+  }
   char *dberr = NULL;
-  rc = chaindb_open(o->datadir, &c->db, &dberr);
+  const char *dbdir = o->datadir;
+  if (o->read_only) {
+    if ((rc = datadir_snapshot(o->datadir, &c->snapshot, err, errlen))) goto fail;
+    dbdir = c->snapshot;
+  }
+  rc = chaindb_open(dbdir, &c->db, &dberr);
   if (rc) {
     snprintf(err, errlen, "cannot open the database in %s: %s", o->datadir, dberr ? dberr : "unknown error");
     free(dberr);
     goto fail;
   }
-  rc = chaindb_get_meta(c->db, "genesis", &stored);
+  rc = chaindb_get_meta(c->db, "genesis", &stored.text);
   if (rc && rc != ETHC_ERR_NOT_FOUND) {
     snprintf(err, errlen, "cannot read the database in %s", o->datadir);
     goto fail;
   }
-  bool fresh = rc == ETHC_ERR_NOT_FOUND;
-  if (fresh && !o->genesis_path) {
-    snprintf(err, errlen, "%s holds no chain yet: give --genesis FILE", o->datadir);
-    rc = ETHC_ERR_INVALID;
-    goto fail;
-  }
-  if (!fresh && o->genesis_path && (given.len != stored.len || memcmp(given.data, stored.data, given.len) != 0)) {
-    snprintf(err, errlen, "%s was created from a different genesis file than %s", o->datadir, o->genesis_path);
-    rc = ETHC_ERR_INVALID;
-    goto fail;
-  }
-  if (!o->genesis_path && (rc = parse_genesis(&stored, &gconfig, &gstate, &gheader, err, errlen))) goto fail;
-  c->config = gconfig;
-  if (fresh) {
-    rc = write_genesis(c, &given, gstate, &gheader);
-    c->head_state = gstate;
-    gstate = NULL;
-    if (rc) {
-      snprintf(err, errlen, "cannot write the genesis block");
+  if (rc == ETHC_ERR_NOT_FOUND) {
+    /* an empty LevelDB database: left by an interrupted creation of an ethc
+     * from before creation was atomic; a writer with a genesis fills it in */
+    if (!creating) {
+      snprintf(err, errlen, "%s holds no chain yet: give --genesis FILE", o->datadir);
+      rc = ETHC_ERR_NOT_FOUND;
       goto fail;
     }
+    if ((rc = write_genesis(c->db, &given.text, given.state, &given.header))) {
+      snprintf(err, errlen, "cannot write the genesis block in %s: %s", o->datadir, ethc_strerror(rc));
+      goto fail;
+    }
+    made = true;
+  }
+  if (made) {
+    genesis_free(&stored);
+    stored = given;
+    memset(&given, 0, sizeof given);
+  } else {
+    char name[4200];
+    snprintf(name, sizeof name, "stored in %s", o->datadir);
+    if ((rc = parse_genesis(&stored, name, err, errlen))) goto fail;
+    if (o->genesis_path && !ethc_hash_eq(&given.hash, &stored.hash)) {
+      char have[67], want[67];
+      hex_hash(&stored.hash, have);
+      hex_hash(&given.hash, want);
+      snprintf(err, errlen, "%s holds the chain of genesis block %s, not %s's genesis block %s", o->datadir, have,
+               o->genesis_path, want);
+      rc = ETHC_ERR_INVALID;
+      goto fail;
+    }
+    if (o->genesis_path && memcmp(&given.config, &stored.config, sizeof given.config) != 0) {
+      snprintf(err, errlen, "%s has the same genesis block as %s but a different chain configuration (config)",
+               o->datadir, o->genesis_path);
+      rc = ETHC_ERR_INVALID;
+      goto fail;
+    }
+  }
+  c->config = stored.config;
+  if (made) {
+    c->head = stored.header;
+    c->head_hash = stored.hash;
+    c->head_td = stored.header.difficulty;
+    c->head_state = stored.state;
+    stored.state = NULL;
   } else {
     rc = chaindb_get_head(c->db, &c->head_hash);
     if (!rc) rc = load_header(c, &c->head_hash, &c->head, &c->head_td);
@@ -196,15 +277,22 @@ int chain_open(const chain_open_opts_t *o, chain_t **out, char *err, size_t errl
     rc = ETHC_ERR_NOMEM;
     goto fail;
   }
-  state_free(gstate);
-  bytes_buf_free(&stored);
-  bytes_buf_free(&given);
+  genesis_free(&given);
+  genesis_free(&stored);
   *out = c;
   return ETHC_OK;
 fail:
-  state_free(gstate);
-  bytes_buf_free(&stored);
-  bytes_buf_free(&given);
+  genesis_free(&given);
+  genesis_free(&stored);
+  if (creating && !made && !datadir_has_database(o->datadir)) {
+    /* nothing was created: take back our lock file and the directories made */
+    if (c->lock_fd >= 0) {
+      char lock[4200];
+      snprintf(lock, sizeof lock, "%s/%s", o->datadir, DATADIR_LOCK_FILE);
+      unlink(lock);
+    }
+    datadir_unmake(o->datadir, existed);
+  }
   chain_close(c);
   return rc ? rc : ETHC_ERR_INVALID;
 }
@@ -214,8 +302,14 @@ void chain_close(chain_t *c) {
   if (c->vm) evm_destroy(c->vm);
   state_free(c->head_state);
   chaindb_close(c->db);
+  if (c->snapshot) datadir_remove_flat(c->snapshot);
+  free(c->snapshot);
+  datadir_unlock(c->lock_fd);
+  free(c->datadir);
   free(c);
 }
+
+const char *chain_datadir(const chain_t *c) { return c->datadir; }
 
 void chain_head(const chain_t *c, uint64_t *number, ethc_hash_t *hash) {
   if (number) *number = c->head.number;
@@ -344,8 +438,16 @@ static int invalid(chain_import_result_t *res, block_error_t e, const char *why)
   return ETHC_ERR_INVALID;
 }
 
+static bool zero_seal(const chain_header_t *h) {
+  uint8_t any = 0;
+  for (size_t i = 0; i < sizeof h->mix_hash.bytes; i++) any |= h->mix_hash.bytes[i];
+  for (size_t i = 0; i < sizeof h->nonce; i++) any |= h->nonce[i];
+  return any == 0;
+}
+
 int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_result_t *res) {
   memset(res, 0, sizeof *res);
+  if (c->read_only) return ETHC_ERR_UNSUPPORTED;
   chain_block_t b;
   char decode_why[200] = "";
   block_error_t decode_err = block_decode_classified(rlp, len, &b, decode_why, sizeof decode_why);
@@ -353,7 +455,10 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
   int err = ETHC_OK;
   const chain_header_t *h = &b.header;
   header_hash(h, &res->hash);
+  res->decoded = true;
   res->number = h->number;
+  res->parent_hash = h->parent_hash;
+  res->zero_seal = zero_seal(h);
   res->tx_count = (unsigned)b.tx_count;
   uint64_t known_number;
   if (chaindb_get_number(c->db, &res->hash, &known_number) == 0) {
@@ -365,7 +470,8 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
   u256_t parent_td;
   if (load_header(c, &h->parent_hash, &parent, &parent_td)) {
     block_free(&b);
-    return invalid(res, BLOCK_ERR_UNKNOWN_PARENT, NULL);
+    char hex[67];
+    return invalid(res, BLOCK_ERR_UNKNOWN_PARENT, hex_encode(h->parent_hash.bytes, 32, hex));
   }
   const chain_config_t *cfg = &c->config;
   bool post_merge = cfg->has_ttd && !u256_lt(&parent_td, &cfg->terminal_total_difficulty);

@@ -143,6 +143,44 @@ int genesis_from_json(const cJSON *doc, chain_config_t *config, state_t *st, cha
   return state_root(st, &h->state_root);
 }
 
+/* Line and column (both from 1; the column counts bytes) of offset `at` in `text`. */
+static void position(const char *text, size_t at, unsigned long *line, unsigned long *col) {
+  *line = 1;
+  *col = 1;
+  for (size_t i = 0; i < at; i++) {
+    if (text[i] == '\n') {
+      (*line)++;
+      *col = 1;
+    } else {
+      (*col)++;
+    }
+  }
+}
+
+int genesis_from_text(const char *text, size_t len, const char *name, chain_config_t *config, state_t *st,
+                      chain_header_t *h, char *err, size_t errlen) {
+  const char *end = NULL;
+  cJSON *doc = cJSON_ParseWithLengthOpts(text, len, &end, false);
+  if (!doc) {
+    size_t at = end && end >= text && end <= text + len ? (size_t)(end - text) : len;
+    /* cJSON points at the last byte when the text ends early: say so instead */
+    size_t rest = at;
+    while (rest < len && (text[rest] == ' ' || text[rest] == '\t' || text[rest] == '\n' || text[rest] == '\r')) rest++;
+    bool early_end = rest >= len;
+    if (early_end) at = len;
+    unsigned long line, col;
+    position(text, at, &line, &col);
+    snprintf(err, errlen, "%s:%lu:%lu: malformed JSON%s", name, line, col,
+             len == 0 ? " (the file is empty)" : early_end ? " (unexpected end of file)" : "");
+    return ETHC_ERR_JSON;
+  }
+  char why[200] = "";
+  int rc = genesis_from_json(doc, config, st, h, why, sizeof why);
+  cJSON_Delete(doc);
+  if (rc) snprintf(err, errlen, "%s: %s", name, why[0] ? why : "invalid genesis");
+  return rc;
+}
+
 int genesis_load_file(const char *path, chain_config_t *config, state_t *st, chain_header_t *h, char *err,
                       size_t errlen) {
   size_t len;
@@ -151,13 +189,7 @@ int genesis_load_file(const char *path, chain_config_t *config, state_t *st, cha
     snprintf(err, errlen, "cannot read %s", path);
     return ETHC_ERR_IO;
   }
-  cJSON *doc = cJSON_ParseWithLength(text, len);
+  int rc = genesis_from_text(text, len, path, config, st, h, err, errlen);
   free(text);
-  if (!doc) {
-    snprintf(err, errlen, "%s: malformed JSON", path);
-    return ETHC_ERR_JSON;
-  }
-  int rc = genesis_from_json(doc, config, st, h, err, errlen);
-  cJSON_Delete(doc);
   return rc;
 }

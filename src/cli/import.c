@@ -43,21 +43,6 @@ static int check_paths(const char *cmd, const char *datadir, const char *genesis
   return 0;
 }
 
-/* Says why chain_open failed when the data directory cannot be created (import
- * creates it); else prints chain_open's message. */
-static void report_open_failure(const char *cmd, const char *datadir, const char *err) {
-  struct stat st;
-  if (strcmp(cmd, "import") == 0 && stat(datadir, &st) != 0 && errno == ENOENT) {
-    /* probe: can it be created at all? (removed again: nothing is left behind) */
-    if (mkdir(datadir, 0755) != 0) {
-      fprintf(stderr, "ethc %s: --datadir %s: cannot create the directory: %s\n", cmd, datadir, strerror(errno));
-      return;
-    }
-    rmdir(datadir);
-  }
-  fprintf(stderr, "ethc %s: %s\n", cmd, err);
-}
-
 static double now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -125,10 +110,21 @@ static int import_stream(chain_t *c, FILE *f, const char *path, import_stats_t *
     err = chain_import_block(c, buf.data + off, used, &res);
     if (!err) off += used;
     if (err) {
-      char hex[67];
-      if (err == ETHC_ERR_INVALID)
-        fprintf(stderr, "ethc import: invalid block #%llu %s (%s, byte offset %llu): %s\n",
-                (unsigned long long)res.number, hex_encode(res.hash.bytes, 32, hex), path, base + off, res.reason);
+      char hex[67], phex[67];
+      if (err == ETHC_ERR_INVALID && !res.decoded)
+        fprintf(stderr, "ethc import: %s: undecodable block at byte offset %llu: %s\n", path, base + off, res.reason);
+      else if (err == ETHC_ERR_INVALID && res.error == BLOCK_ERR_UNKNOWN_PARENT)
+        fprintf(stderr,
+                "ethc import: block #%llu's parent %s is not in %s: wrong --datadir or --genesis? "
+                "(%s, byte offset %llu)\n",
+                (unsigned long long)res.number, hex_encode(res.parent_hash.bytes, 32, phex), chain_datadir(c), path,
+                base + off);
+      else if (err == ETHC_ERR_INVALID)
+        fprintf(stderr, "ethc import: invalid block #%llu %s (%s, byte offset %llu): %s%s\n",
+                (unsigned long long)res.number, hex_encode(res.hash.bytes, 32, hex), path, base + off, res.reason,
+                res.error == BLOCK_ERR_POW && res.zero_seal
+                    ? " (its seal, mix hash and nonce, is all zero: a generated chain? try --fakepow)"
+                    : "");
       else
         fprintf(stderr, "ethc import: cannot store block #%llu: %s\n", (unsigned long long)res.number,
                 ethc_strerror(err));
@@ -164,7 +160,7 @@ static int import_files(chain_open_opts_t *o, const char **files, int nfiles);
 
 static int cmd_import(const cli_command_t *self, int argc, char **argv) {
   char dd[1024];
-  chain_open_opts_t o = {default_datadir(dd, sizeof dd), NULL, false, false};
+  chain_open_opts_t o = {.datadir = default_datadir(dd, sizeof dd)};
   const char **files = calloc((size_t)argc, sizeof *files);
   int nfiles = 0;
   if (!files) return 1;
@@ -209,7 +205,7 @@ static int import_files(chain_open_opts_t *o, const char **files, int nfiles) {
   chain_t *c;
   char err[512];
   if (chain_open(o, &c, err, sizeof err)) {
-    report_open_failure("import", o->datadir, err);
+    fprintf(stderr, "ethc import: %s\n", err);
     return 1;
   }
   import_stats_t s = {0};
@@ -245,7 +241,7 @@ static const cli_option_t export_options[] = {
 
 static int cmd_export(const cli_command_t *self, int argc, char **argv) {
   char dd[1024];
-  chain_open_opts_t o = {default_datadir(dd, sizeof dd), NULL, false, false};
+  chain_open_opts_t o = {.datadir = default_datadir(dd, sizeof dd), .read_only = true};
   uint64_t first = 1, last = UINT64_MAX;
   bool have_first = false, have_last = false; /* defaults: 1 .. the head (nothing when the head is genesis) */
   const char *path = NULL;
@@ -279,7 +275,7 @@ static int cmd_export(const cli_command_t *self, int argc, char **argv) {
   chain_t *c;
   char err[512];
   if (chain_open(&o, &c, err, sizeof err)) {
-    report_open_failure("export", o.datadir, err);
+    fprintf(stderr, "ethc export: %s\n", err);
     return 1;
   }
   uint64_t head;

@@ -16,7 +16,7 @@ static chain_t *import_all(const char *dir, const char *datadir, bool fakepow) {
   char genesis[1024], file[1024], err[512];
   snprintf(genesis, sizeof genesis, "%s/genesis.json", dir);
   snprintf(file, sizeof file, "%s/chain.rlp", dir);
-  chain_open_opts_t o = {datadir, genesis, fakepow, false};
+  chain_open_opts_t o = {datadir, genesis, fakepow, false, false};
   chain_t *c = NULL;
   CHECK_MSG(chain_open(&o, &c, err, sizeof err) == 0, "%s", err);
   size_t len, off = 0, used;

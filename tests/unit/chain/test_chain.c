@@ -2,11 +2,16 @@
  * proof of work, the merge, Shanghai..BPO2) with --fakepow, reopening, export that
  * reproduces the input byte for byte, and rejection of bad blocks without writes. */
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cjson/cJSON.h>
 
 #include "check.h"
 #include "ethc/bytes.h"
 #include "ethc/chain.h"
 #include "ethc/error.h"
+#include "ethc/keccak.h"
 #include "ethc/rlp.h"
 #include "ethc/state.h"
 
@@ -27,7 +32,7 @@ int main(void) {
   CHECK(data != NULL);
   if (!data) return check_summary();
 
-  chain_open_opts_t o = {dir, genesis, true, false};
+  chain_open_opts_t o = {dir, genesis, true, false, false};
   chain_t *c = NULL;
   char err[512];
   CHECK_MSG(chain_open(&o, &c, err, sizeof err) == 0, "%s", err);
@@ -42,6 +47,14 @@ int main(void) {
   size_t second_len;
   CHECK(rlp_decode_item(data + second_off, len - second_off, &item, &second_len) == 0);
   CHECK(chain_import_block(c, data + second_off, second_len, &r) == ETHC_ERR_INVALID && r.error == BLOCK_ERR_UNKNOWN_PARENT);
+  /* the result names the missing parent: block 1's hash */
+  {
+    ethc_hash_t first_hash;
+    rlp_item_t b1, h1;
+    CHECK(rlp_decode(data, used, &b1) == 0 && rlp_decode_item(b1.payload, b1.payload_len, &h1, NULL) == 0);
+    keccak256(h1.raw, h1.raw_len, first_hash.bytes);
+    CHECK(r.decoded && r.number == 2 && ethc_hash_eq(&r.parent_hash, &first_hash));
+  }
   uint8_t *bad = malloc(used);
   memcpy(bad, data, used);
   bad[used - 1] ^= 0x01; /* the last byte of the body */
@@ -65,6 +78,7 @@ int main(void) {
     free(wrong);
   }
   CHECK(chain_import_block(c, bad, used / 2, &r) == ETHC_ERR_INVALID && r.error == BLOCK_ERR_RLP);
+  CHECK(!r.decoded && r.number == 0); /* an undecodable block has no number or hash */
   free(bad);
   uint64_t head;
   chain_head(c, &head, NULL);
@@ -107,7 +121,78 @@ int main(void) {
 
   /* A different genesis file for the same datadir is refused. */
   o.genesis_path = other;
-  CHECK(chain_open(&o, &c, err, sizeof err) == ETHC_ERR_INVALID && strstr(err, "different genesis"));
+  CHECK(chain_open(&o, &c, err, sizeof err) == ETHC_ERR_INVALID);
+  {
+    const char *first = strstr(err, "holds the chain of genesis block 0x");
+    CHECK_MSG(first && strstr(first + 36, "'s genesis block 0x"), "both hashes are not named: %s", err);
+  }
+
+  /* The same genesis reformatted (other whitespace and key order) is accepted:
+   * genesis files are compared by their genesis block hash. */
+  {
+    size_t glen;
+    char *gtext = (char *)bytes_read_file(genesis, &glen);
+    cJSON *doc = gtext ? cJSON_ParseWithLength(gtext, glen) : NULL;
+    CHECK(doc != NULL);
+    cJSON *cfg = cJSON_DetachItemFromObjectCaseSensitive(doc, "config");
+    if (cfg) cJSON_AddItemToObject(doc, "config", cfg); /* now the last key */
+    char *pretty = doc ? cJSON_Print(doc) : NULL;
+    char refmt[1024];
+    snprintf(refmt, sizeof refmt, "%s/reformatted.json", dir);
+    FILE *g = fopen(refmt, "w");
+    CHECK(g && pretty && fputs(pretty, g) >= 0);
+    if (g) fclose(g);
+    CHECK(pretty && strcmp(pretty, gtext) != 0);
+    o.genesis_path = refmt;
+    CHECK_MSG(chain_open(&o, &c, err, sizeof err) == 0, "%s", err);
+    chain_close(c);
+    free(pretty);
+    cJSON_Delete(doc);
+    free(gtext);
+  }
+
+  /* Read-only: the chain opens (on a snapshot), refuses imports; a writer on the
+   * same directory holds it exclusively against another process. */
+  o.genesis_path = NULL;
+  o.read_only = true;
+  CHECK_MSG(chain_open(&o, &c, err, sizeof err) == 0, "%s", err);
+  if (c) {
+    chain_head(c, &head, &hash);
+    CHECK(head == 54 && ethc_hash_eq(&hash, &want));
+    CHECK(chain_import_block(c, data, used, &r) == ETHC_ERR_UNSUPPORTED);
+    chain_close(c);
+  }
+  o.read_only = false;
+  {
+    int ready[2], done[2];
+    CHECK(pipe(ready) == 0 && pipe(done) == 0);
+    pid_t child = fork();
+    if (child == 0) {
+      chain_t *cc = NULL;
+      char e2[512];
+      char ok = chain_open(&o, &cc, e2, sizeof e2) == 0 ? 'y' : 'n';
+      if (write(ready[1], &ok, 1) != 1) _exit(1);
+      char x;
+      if (read(done[0], &x, 1) < 0) _exit(1);
+      chain_close(cc);
+      _exit(0);
+    }
+    char ok = 0;
+    CHECK(read(ready[0], &ok, 1) == 1 && ok == 'y');
+    char want_msg[256];
+    snprintf(want_msg, sizeof want_msg, "%s is in use by another ethc process (pid %ld)", dir, (long)child);
+    CHECK(chain_open(&o, &c, err, sizeof err) == ETHC_ERR_IO);
+    CHECK_MSG(strcmp(err, want_msg) == 0, "'%s' is not '%s'", err, want_msg);
+    o.read_only = true;
+    CHECK(chain_open(&o, &c, err, sizeof err) == ETHC_ERR_IO);
+    CHECK_MSG(strcmp(err, want_msg) == 0, "'%s' is not '%s'", err, want_msg);
+    o.read_only = false;
+    CHECK(write(done[1], "x", 1) == 1);
+    int status;
+    CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    CHECK_MSG(chain_open(&o, &c, err, sizeof err) == 0, "%s", err); /* released */
+    chain_close(c);
+  }
   o.genesis_path = NULL;
   o.datadir = "/proc/ethc-no-such-dir";
   CHECK(chain_open(&o, &c, err, sizeof err) != 0);

@@ -102,7 +102,7 @@ int main(void) {
   split_blocks(data, len);
   CHECK(nblocks == 54);
 
-  chain_open_opts_t o = {dir, genesis, true, false};
+  chain_open_opts_t o = {dir, genesis, true, false, false};
   chain_t *c = NULL;
   char err[512];
   CHECK_MSG(chain_open(&o, &c, err, sizeof err) == 0, "%s", err);

@@ -71,5 +71,27 @@ int main(void) {
   state_t *st = state_new();
   CHECK(genesis_load_file("/nonexistent/genesis.json", &c, st, &h, err, sizeof err) == ETHC_ERR_IO);
   state_free(st);
+  /* malformed JSON: the message names the file, line and column */
+  {
+    chain_config_t c;
+    chain_header_t h;
+    char err[256];
+    static const struct {
+      const char *text, *want;
+    } cases[] = {
+        {"{\n  \"config\": {},\n  \"alloc\": x\n}", "g.json:3:12: malformed JSON"},
+        {"{\"config\": ", "g.json:1:12: malformed JSON (unexpected end of file)"},
+        {"", "g.json:1:1: malformed JSON (the file is empty)"},
+        {"[1]", "g.json: genesis: expected an object"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+      state_t *st = state_new();
+      err[0] = 0;
+      CHECK(genesis_from_text(cases[i].text, strlen(cases[i].text), "g.json", &c, st, &h, err, sizeof err) ==
+            ETHC_ERR_JSON);
+      CHECK_MSG(strcmp(err, cases[i].want) == 0, "'%s' is not '%s'", err, cases[i].want);
+      state_free(st);
+    }
+  }
   return check_summary();
 }
