@@ -64,3 +64,10 @@ void cli_print_json_string(const char *s) {
   }
   putchar('"');
 }
+
+const char *cli_default_datadir(void) {
+  static char buf[1024];
+  const char *home = getenv("HOME");
+  snprintf(buf, sizeof buf, "%s/.ethc", home && *home ? home : ".");
+  return buf;
+}

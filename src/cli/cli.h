@@ -104,6 +104,8 @@ int cli_parse_seconds(const char *cmd, const char *what, const char *s, bool zer
 /* Why `s` is not hex (0x optional): NULL when it is, else "odd number of hex
  * digits", "bad hex digit 'z' at position 5", ... (a static string). */
 const char *cli_hex_problem(const char *s);
+/* The default data directory: $HOME/.ethc (./.ethc without HOME); a static buffer. */
+const char *cli_default_datadir(void);
 /* Prints `s` as a JSON string literal (quotes, backslashes, control bytes escaped). */
 void cli_print_json_string(const char *s);
 

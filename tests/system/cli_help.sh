@@ -47,6 +47,8 @@ help_has bench precompile --help -- --json --time
 help_has ethash --help -- verify
 help_has ethash verify --help -- BLOCK_NUMBER MIX_HASH DIFFICULTY
 help_has statetest --help -- --fork
+help_has init --help -- --datadir GENESIS.json "default: ~/.ethc"
+help_has version --help -- version
 
 # --opt=value is --opt value
 a=$("$ETHC" run --code 6001600101 --gas 100 2>&1)
