@@ -4,7 +4,7 @@
 set -euo pipefail
 PKGS=(build-essential cmake pkg-config clang libclang-rt-dev
       libsecp256k1-dev libssl-dev libgmp-dev libcjson-dev
-      libleveldb-dev libuv1-dev libmicrohttpd-dev libsnappy-dev
+      libleveldb-dev libuv1-dev libmicrohttpd-dev libsnappy-dev zlib1g-dev
       python3 zstd)
 missing=()
 for p in "${PKGS[@]}"; do
