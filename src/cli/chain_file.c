@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,6 +18,23 @@
 #include "cli/interrupt.h"
 
 #define CHAIN_FILE_BUF (1u << 16)
+
+/* Waits until `fd` is ready for `events` (at once for files and most devices), looking
+ * at the stop flag every quarter second: a signal that lands just before a blocking
+ * read or write would otherwise be noticed only when data comes. 0 when ready (or
+ * poll cannot tell: the read or write itself reports), -1 with errno EINTR once a
+ * stop signal came. */
+static int wait_ready(int fd, short events) {
+  for (;;) {
+    if (cli_interrupted) {
+      errno = EINTR;
+      return -1;
+    }
+    struct pollfd p = {.fd = fd, .events = events};
+    int n = poll(&p, 1, 250);
+    if (n > 0 || (n < 0 && errno != EINTR)) return 0;
+  }
+}
 
 /* ---- reading ---- */
 
@@ -72,10 +90,7 @@ static ssize_t fill(chain_reader_t *r) {
   if (r->in_off == r->in_len) r->in_off = r->in_len = 0;
   if (r->in_len == sizeof r->in) return (ssize_t)(r->in_len - r->in_off); /* (full: nothing to add) */
   for (;;) {
-    if (cli_interrupted) {
-      errno = EINTR;
-      return -1;
-    }
+    if (wait_ready(r->fd, POLLIN)) return -1;
     ssize_t n = read(r->fd, r->in + r->in_len, sizeof r->in - r->in_len);
     if (n < 0 && errno == EINTR) continue; /* the loop head looks at the flag */
     if (n < 0) {
@@ -199,7 +214,7 @@ struct chain_writer {
 
 static int write_all(chain_writer_t *w, const uint8_t *p, size_t n) {
   while (n) {
-    if (cli_interrupted) {
+    if (wait_ready(w->fd, POLLOUT)) {
       w->error = EINTR;
       return -1;
     }
@@ -340,7 +355,8 @@ int chain_writer_open(const char *path, bool gzip, chain_writer_t **out, char *e
     }
   }
   if (e) {
-    snprintf(err, errlen, "cannot create %s: %s", path, strerror(e));
+    if (e == EINTR && cli_interrupted) snprintf(err, errlen, "%s: interrupted", path); /* (a FIFO waiting for a reader) */
+    else snprintf(err, errlen, "cannot create %s: %s", path, strerror(e));
     if (w->own_fd && w->fd >= 0) close(w->fd);
     writer_free(w);
     return -1;
