@@ -299,6 +299,32 @@ static char *final_target(const char *path) {
   return NULL;
 }
 
+/* Creates a new temporary file beside `target`: ".NAME.tmp-PID" in its directory (with
+ * "-2", "-3", ... after it while that name is taken, e.g. left by a killed export of
+ * a process that had the same PID). The descriptor and, in *tmp, its malloc'd path; or
+ * -1 with errno. */
+static int create_temp(const char *target, char **tmp) {
+  const char *slash = strrchr(target, '/');
+  int dirlen = slash ? (int)(slash - target) + 1 : 0;
+  for (int i = 1; i <= 100; i++) {
+    char suffix[24] = "";
+    if (i > 1) snprintf(suffix, sizeof suffix, "-%d", i);
+    if (asprintf(tmp, "%.*s.%s.tmp-%ld%s", dirlen, target, target + dirlen, (long)getpid(), suffix) < 0) {
+      *tmp = NULL;
+      errno = ENOMEM;
+      return -1;
+    }
+    int fd = open(*tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd >= 0) return fd;
+    int e = errno;
+    free(*tmp);
+    *tmp = NULL;
+    errno = e;
+    if (e != EEXIST) return -1;
+  }
+  return -1;
+}
+
 static void writer_free(chain_writer_t *w) {
   if (w->z_init) deflateEnd(&w->z);
   free(w->path);
@@ -334,23 +360,13 @@ int chain_writer_open(const char *path, bool gzip, chain_writer_t **out, char *e
       w->target = NULL;
     } else if (exists && access(w->target, W_OK) != 0) {
       e = errno; /* not ours to replace */
+    } else if ((w->fd = create_temp(w->target, &w->tmp)) < 0) {
+      e = errno;
     } else {
-      const char *slash = strrchr(w->target, '/');
-      int n = slash ? asprintf(&w->tmp, "%.*s/.%s.tmp-%ld", (int)(slash - w->target), w->target, slash + 1, (long)getpid())
-                    : asprintf(&w->tmp, ".%s.tmp-%ld", w->target, (long)getpid());
-      if (n < 0) {
-        w->tmp = NULL;
-        e = ENOMEM;
-      } else if ((w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0) {
-        e = errno;
-        free(w->tmp);
-        w->tmp = NULL;
-      } else {
-        w->own_fd = true;
-        if (exists) { /* the new file keeps the old one's permissions (and owner, where allowed) */
-          fchmod(w->fd, st.st_mode & 07777);
-          if (fchown(w->fd, st.st_uid, st.st_gid) != 0) {} /* only root may give files away */
-        }
+      w->own_fd = true;
+      if (exists) { /* the new file keeps the old one's owner (where allowed) and permissions */
+        if (fchown(w->fd, st.st_uid, st.st_gid) != 0) {} /* only root may give files away */
+        fchmod(w->fd, st.st_mode & 07777);                /* (after fchown, which may clear set-id bits) */
       }
     }
   }

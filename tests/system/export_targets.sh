@@ -105,6 +105,16 @@ check "export over an existing file: content differs" cmp -s "$WORK/keep.rlp" "$
 check "export over an existing file did not keep its mode 640" [ "$(stat -c %a "$WORK/keep.rlp")" = 640 ]
 check "a successful export left a temporary file" no_temp_files
 
+# a stale temporary file of the same name (a killed export whose PID this run reuses)
+# is neither reused nor removed
+rm -f "$WORK/stale.rlp"
+sh -c 'echo stale >"$1/.stale.rlp.tmp-$$" && exec "$2" export --datadir "$3" "$1/stale.rlp"' sh "$WORK" "$ETHC" "$DB" 2>"$WORK/err"
+rc=$?
+check "export beside a stale temporary file: exit $rc ($(cat "$WORK/err"))" [ "$rc" = 0 ]
+check "export beside a stale temporary file: content differs" cmp -s "$WORK/stale.rlp" "$C"
+check "the stale temporary file was touched" [ "$(cat "$WORK"/.stale.rlp.tmp-*)" = stale ]
+rm -f "$WORK"/.stale.rlp.tmp-*
+
 # ---- 6. a directory is refused, and stays ----
 mkdir "$WORK/adir"
 run export --datadir "$DB" "$WORK/adir"
