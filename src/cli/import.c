@@ -7,16 +7,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli/chain_file.h"
 #include "cli/cli.h"
+#include "cli/interrupt.h"
 #include "ethc/chain.h"
 #include "ethc/error.h"
 #include "ethc/rlp.h"
-
-static const char *default_datadir(char *buf, size_t len) {
-  const char *home = getenv("HOME");
-  snprintf(buf, len, "%s/.ethc", home && *home ? home : ".");
-  return buf;
-}
 
 /* Usage checks of the paths before the database is touched: the data directory,
  * when it exists, must be a directory; the genesis file must be a readable file.
@@ -53,21 +49,57 @@ typedef struct {
   unsigned long long imported, known, txs;
   unsigned long long gas;
   double start, last_report;
+  unsigned long long last_gas; /* gas at the last progress line */
 } import_stats_t;
 
-/* Reads blocks from `f` one at a time (without loading the whole file) and
- * imports them; stops at the first invalid block. */
+/* import_stream's status when a stop signal ended it (the exit status is 128 + the signal's number) */
+#define IMPORT_STOPPED (-1)
+/* Seconds between progress lines. */
+#define IMPORT_PROGRESS_SECS 5.0
+
+/* A progress line on stderr: the block, the counts, Mgas/s since the last line and,
+ * when the file's size is known, how much of it was read and the time left. */
+static void report_progress(const import_stats_t *s, uint64_t number, double t, chain_reader_t *r, uint64_t used,
+                            const char *path, double file_start, uint64_t file_pos0) {
+  char where[160] = "";
+  uint64_t pos, size;
+  if (chain_reader_progress(r, used, &pos, &size) && size > 0) {
+    double done = pos >= size ? 1.0 : (double)pos / (double)size;
+    double rate = (pos - file_pos0) / (t - file_start); /* bytes of the file per second */
+    int n = snprintf(where, sizeof where, ", %.1f%% of %s", done * 100, path);
+    if (rate > 0 && pos < size && n > 0 && (size_t)n < sizeof where) {
+      double eta = (size - pos) / rate;
+      if (eta < 3600)
+        snprintf(where + n, sizeof where - n, ", ETA %dm%02ds", (int)eta / 60, (int)eta % 60);
+      else
+        snprintf(where + n, sizeof where - n, ", ETA %dh%02dm", (int)(eta / 3600), (int)eta % 3600 / 60);
+    }
+  }
+  fprintf(stderr, "ethc import: block #%llu, %llu imported, %llu txs, %.1f Mgas/s%s\n", (unsigned long long)number,
+          s->imported, s->txs, (s->gas - s->last_gas) / 1e6 / (t - s->last_report), where);
+}
+
+/* Reads blocks from `r` one at a time (without loading the whole file) and
+ * imports them; stops at the first invalid block, or with IMPORT_STOPPED between
+ * blocks (or in a blocked read) once a stop signal came. */
 /* No block comes near this size (a 60M-gas block of calldata is under 4 MiB): an item
  * that needs more is refused instead of being read into memory whole. */
 #define IMPORT_MAX_ITEM ((size_t)256 << 20)
 
-static int import_stream(chain_t *c, FILE *f, const char *path, import_stats_t *s) {
+static int import_stream(chain_t *c, chain_reader_t *r, const char *path, import_stats_t *s) {
   bytes_buf_t buf = {0};
   size_t off = 0;
   unsigned long long base = 0; /* file offset of buf.data[0] */
   int rc = 0;
   bool eof = false;
+  double file_start = now();
+  uint64_t file_pos0 = 0, size;
+  chain_reader_progress(r, 0, &file_pos0, &size);
   for (;;) {
+    if (cli_interrupted) { /* between blocks: the last one is stored whole */
+      rc = IMPORT_STOPPED;
+      break;
+    }
     rlp_item_t item;
     size_t used = 0;
     int err = off < buf.len ? rlp_decode_item(buf.data + off, buf.len - off, &item, &used) : ETHC_ERR_RLP_TRUNCATED;
@@ -88,16 +120,15 @@ static int import_stream(chain_t *c, FILE *f, const char *path, import_stats_t *
         rc = 1;
         break;
       }
-      size_t got = fread(buf.data + buf.len, 1, buf.cap - buf.len, f);
-      buf.len += got;
-      if (got == 0) {
-        if (ferror(f)) {
-          fprintf(stderr, "ethc import: %s: read error: %s\n", path, strerror(errno));
-          rc = 1;
-          break;
-        }
-        eof = true;
+      ssize_t got = chain_reader_read(r, buf.data + buf.len, buf.cap - buf.len);
+      if (got < 0) {
+        if (cli_interrupted) continue; /* (the loop head stops) */
+        fprintf(stderr, "ethc import: %s: %s\n", path, chain_reader_error(r));
+        rc = 1;
+        break;
       }
+      buf.len += (size_t)got;
+      if (got == 0) eof = true;
       continue;
     }
     if (err == ETHC_ERR_RLP_TRUNCATED && off == buf.len) break; /* clean end of file */
@@ -138,10 +169,10 @@ static int import_stream(chain_t *c, FILE *f, const char *path, import_stats_t *
       s->gas += res.gas_used;
     }
     double t = now();
-    if (t - s->last_report >= 5.0) {
+    if (t - s->last_report >= IMPORT_PROGRESS_SECS) {
+      report_progress(s, res.number, t, r, base + off, path, file_start, file_pos0);
       s->last_report = t;
-      fprintf(stderr, "ethc import: block #%llu, %llu imported, %llu txs, %.1f Mgas/s\n",
-              (unsigned long long)res.number, s->imported, s->txs, s->gas / 1e6 / (t - s->start));
+      s->last_gas = s->gas;
     }
   }
   bytes_buf_free(&buf);
@@ -159,8 +190,7 @@ static const cli_option_t import_options[] = {
 static int import_files(chain_open_opts_t *o, const char **files, int nfiles);
 
 static int cmd_import(const cli_command_t *self, int argc, char **argv) {
-  char dd[1024];
-  chain_open_opts_t o = {.datadir = default_datadir(dd, sizeof dd)};
+  chain_open_opts_t o = {.datadir = cli_default_datadir()};
   const char **files = calloc((size_t)argc, sizeof *files);
   int nfiles = 0;
   if (!files) return 1;
@@ -184,10 +214,14 @@ static int cmd_import(const cli_command_t *self, int argc, char **argv) {
   free(files);
   return rc;
 }
-CLI_COMMAND("", "import", cmd_import, "FILE.rlp...", "validate, execute and store blocks (concatenated RLP, - for stdin)",
-            import_options,
+CLI_COMMAND("", "import", cmd_import, "FILE.rlp...",
+            "validate, execute and store blocks (concatenated RLP, gzip too; - for stdin)", import_options,
             "Blocks are stored one atomic LevelDB batch each: a crash leaves the last fully imported\n"
-            "block as head, and a rerun continues from there. The first invalid block stops the import.\n")
+            "block as head, and a rerun continues from there. The first invalid block stops the import.\n"
+            "gzip-compressed files (and stdin) are recognised by their first bytes, whatever the name.\n"
+            "A progress line (block, counts, Mgas/s; for a file also how much was read and an ETA)\n"
+            "goes to stderr every 5 seconds. Ctrl-C (SIGINT) or SIGTERM stops after the current block\n"
+            "(\"stopped at #N; run again to resume\", exit status 130 or 143).\n")
 
 /* Checks the files, opens (or creates) the database and imports every file. */
 static int import_files(chain_open_opts_t *o, const char **files, int nfiles) {
@@ -204,6 +238,7 @@ static int import_files(chain_open_opts_t *o, const char **files, int nfiles) {
   }
   chain_t *c;
   char err[512];
+  cli_catch_interrupts(); /* Ctrl-C stops after the current block */
   if (chain_open(o, &c, err, sizeof err)) {
     fprintf(stderr, "ethc import: %s\n", err);
     return 1;
@@ -212,14 +247,14 @@ static int import_files(chain_open_opts_t *o, const char **files, int nfiles) {
   s.start = s.last_report = now();
   int rc = 0;
   for (int i = 0; i < nfiles && !rc; i++) {
-    FILE *f = strcmp(files[i], "-") == 0 ? stdin : fopen(files[i], "rb");
-    if (!f) {
+    chain_reader_t *r = chain_reader_open(files[i]); /* plain or gzip; - is stdin */
+    if (!r) {
       fprintf(stderr, "ethc import: cannot open %s: %s\n", files[i], strerror(errno));
       rc = 1;
       break;
     }
-    rc = import_stream(c, f, files[i], &s);
-    if (f != stdin) fclose(f);
+    rc = import_stream(c, r, files[i], &s);
+    chain_reader_close(r);
   }
   uint64_t head;
   ethc_hash_t hash;
@@ -229,22 +264,35 @@ static int import_files(chain_open_opts_t *o, const char **files, int nfiles) {
   printf("imported %llu blocks (%llu already known), %llu txs, %.1f Mgas in %.2f s; head #%llu %s\n", s.imported,
          s.known, s.txs, s.gas / 1e6, secs, (unsigned long long)head, hex_encode(hash.bytes, 32, hex));
   chain_close(c);
+  if (rc == IMPORT_STOPPED) {
+    fflush(stdout);
+    fprintf(stderr, "ethc import: %s: stopped at #%llu; run again to resume\n",
+            cli_interrupted == SIGTERM ? "SIGTERM" : "interrupted", (unsigned long long)head);
+    return 128 + cli_interrupted;
+  }
   return rc;
 }
 
 enum { EXPORT_DATADIR, EXPORT_FIRST, EXPORT_LAST };
 static const cli_option_t export_options[] = {
     [EXPORT_DATADIR] = {"--datadir", "DIR", "the chain database", "~/.ethc"},
-    [EXPORT_FIRST] = {"--first", "N", "the first block to write", "1"},
-    [EXPORT_LAST] = {"--last", "N", "the last block to write", "the head"},
+    [EXPORT_FIRST] = {"--first", "N", "the first block to write (or FIRST after FILE)", "1"},
+    [EXPORT_LAST] = {"--last", "N", "the last block to write (or LAST after FILE)", "the head"},
     {0}};
 
+/* True when `path` names a gzip file: it ends in ".gz". */
+static bool gz_name(const char *path) {
+  size_t n = strlen(path);
+  return n > 3 && strcmp(path + n - 3, ".gz") == 0;
+}
+
 static int cmd_export(const cli_command_t *self, int argc, char **argv) {
-  char dd[1024];
-  chain_open_opts_t o = {.datadir = default_datadir(dd, sizeof dd), .read_only = true};
+  chain_open_opts_t o = {.datadir = cli_default_datadir(), .read_only = true};
   uint64_t first = 1, last = UINT64_MAX;
   bool have_first = false, have_last = false; /* defaults: 1 .. the head (nothing when the head is genesis) */
-  const char *path = NULL;
+  const char *path = NULL, *pos[3]; /* FILE [FIRST [LAST]] */
+  const char *first_name = "--first", *last_name = "--last"; /* as the range was given, for messages */
+  int npos = 0;
   cli_args_t a;
   cli_args_init(&a, self, argc, argv);
   for (int k; (k = cli_next(&a)) != CLI_END;) {
@@ -259,19 +307,38 @@ static int cmd_export(const cli_command_t *self, int argc, char **argv) {
       have_last = true;
       break;
     case CLI_POSITIONAL:
-      if (path) return cli_usage_error(self, "more than one output file ('%s' and '%s')", path, a.value);
-      path = a.value;
+      if (npos == 3)
+        return cli_usage_error(self, "too many arguments ('%s' after FILE FIRST LAST)", a.value);
+      pos[npos++] = a.value;
       break;
     default: return cli_stop(k);
     }
   }
-  if (!path) return cli_usage_error(self, "no output FILE.rlp given");
+  if (!npos) return cli_usage_error(self, "no output FILE.rlp given");
+  path = pos[0];
+  if (npos > 1 && (have_first || have_last)) /* geth's positional range, or the options: not both */
+    return cli_usage_error(self, "the block range is given twice (FIRST/LAST after FILE and --first/--last)");
+  if (npos > 1 && (pos[1][0] < '0' || pos[1][0] > '9'))
+    return cli_usage_error(self, "more than one output file ('%s' and '%s'); what follows FILE is FIRST [LAST]",
+                           path, pos[1]);
+  if (npos > 1) {
+    first_name = "FIRST", last_name = "LAST";
+    if (cli_parse_u64("export", first_name, pos[1], false, UINT64_MAX, &first)) return 2;
+    have_first = true;
+  }
+  if (npos > 2) {
+    if (cli_parse_u64("export", last_name, pos[2], false, UINT64_MAX, &last)) return 2;
+    have_last = true;
+  }
   if (check_paths("export", o.datadir, NULL)) return 2;
   if (first > last) {
-    fprintf(stderr, "ethc export: --first %llu is after --last %llu\n", (unsigned long long)first,
+    fprintf(stderr, "ethc export: %s %llu is after %s %llu\n", first_name, (unsigned long long)first, last_name,
             (unsigned long long)last);
     return 2;
   }
+  /* from here on a file-size limit or a closed pipe is an error, not death (the
+   * read-only snapshot that chain_open makes may copy files too) */
+  cli_catch_interrupts();
   chain_t *c;
   char err[512];
   if (chain_open(&o, &c, err, sizeof err)) {
@@ -283,26 +350,38 @@ static int cmd_export(const cli_command_t *self, int argc, char **argv) {
   chain_head(c, &head, &head_hash);
   bool bad_first = have_first && first > head;
   if (bad_first || (have_last && last > head)) {
-    fprintf(stderr, "ethc export: %s %llu is past the head block #%llu\n", bad_first ? "--first" : "--last",
+    fprintf(stderr, "ethc export: %s %llu is past the head block #%llu\n", bad_first ? first_name : last_name,
             (unsigned long long)(bad_first ? first : last), (unsigned long long)head);
     chain_close(c);
     return 2;
   }
-  bool to_stdout = strcmp(path, "-") == 0;
-  FILE *f = to_stdout ? stdout : fopen(path, "wb");
-  if (!f) {
-    fprintf(stderr, "ethc export: cannot create %s: %s\n", path, strerror(errno));
+  /* a regular file is replaced only once the export is complete; a device, pipe or
+   * stdout is written in place; nothing is ever removed but our temporary file */
+  chain_writer_t *w;
+  if (chain_writer_open(path, gz_name(path), &w, err, sizeof err)) {
+    fprintf(stderr, "ethc export: %s\n", err);
     chain_close(c);
-    return 1;
+    return cli_interrupted ? 128 + cli_interrupted : 1;
   }
-  int rc = chain_export(c, f, first, last);
-  if (to_stdout ? fflush(f) != 0 : fclose(f) != 0) rc = rc ? rc : ETHC_ERR_IO;
+  int rc = chain_export(c, chain_writer_stream(w), first, last);
   if (rc) {
-    fprintf(stderr, "ethc export: %s: %s\n", path, ethc_strerror(rc));
-    if (!to_stdout) remove(path); /* no partial chain file left behind */
+    int e = chain_writer_abort(w);
+    if (e == EINTR) fprintf(stderr, "ethc export: %s: interrupted\n", path);
+    else if (e) fprintf(stderr, "ethc export: %s: write error: %s\n", path, strerror(e));
+    else fprintf(stderr, "ethc export: %s: %s\n", path, ethc_strerror(rc));
+  } else if (chain_writer_commit(w, err, sizeof err)) {
+    fprintf(stderr, "ethc export: %s\n", err);
+    rc = ETHC_ERR_IO;
   }
   chain_close(c);
+  if (rc && cli_interrupted) return 128 + cli_interrupted;
   return rc ? 1 : 0;
 }
-CLI_COMMAND("", "export", cmd_export, "FILE.rlp", "write the canonical chain as concatenated RLP blocks (- for stdout)",
-            export_options, NULL)
+CLI_COMMAND("", "export", cmd_export, "FILE.rlp [FIRST [LAST]]",
+            "write the canonical chain as concatenated RLP blocks (- for stdout; gzip for FILE.gz)", export_options,
+            "FIRST and LAST after FILE are geth's form of --first and --last (not both forms at once).\n"
+            "A regular FILE is written to a temporary file beside it (.FILE.tmp-PID) that replaces it\n"
+            "only when the export is complete: a failed or interrupted export leaves an existing FILE\n"
+            "as it was. A symbolic link is followed (the link stays, the file it names is replaced).\n"
+            "A device, FIFO or - (stdout) is written directly; a write error (ENOSPC, EPIPE) is\n"
+            "reported and exits 1, and the target is never removed.\n")
