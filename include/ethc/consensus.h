@@ -43,6 +43,7 @@ typedef enum {
   BLOCK_ERR_REQUESTS_HASH,
   BLOCK_ERR_BLOCK_SIZE,        /* EIP-7934 */
   BLOCK_ERR_DAO_EXTRA_DATA,    /* EIP-779: the ten blocks from the DAO fork carry "dao-hard-fork" */
+  BLOCK_ERR_POS_BEFORE_TTD,    /* a proof-of-stake block (difficulty 0) whose parent is short of the TTD */
   BLOCK_ERR__COUNT
 } block_error_t;
 

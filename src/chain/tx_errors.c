@@ -61,14 +61,15 @@ static const struct {
   [TXE_FEE_OVERFLOW] = {"gas limit * fee cap over 256 bits", ETHC_ERR_OVERFLOW,
                         EEST "GASLIMIT_PRICE_PRODUCT_OVERFLOW"},
   [TXE_GAS_ALLOWANCE_EXCEEDED] = {"gas limit above the block's gas left", ETHC_ERR_TX_INVALID,
-                                  "TR_GasLimitReached BlockGasLimitReached " EEST "GAS_ALLOWANCE_EXCEEDED"},
+                                  "TR_GasLimitReached BlockGasLimitReached TR_FeeCapLessThanBlocksORGasLimitReached " EEST "GAS_ALLOWANCE_EXCEEDED"},
   [TXE_BLOB_GAS_ALLOWANCE_EXCEEDED] = {"blob gas above the block's blob gas left", ETHC_ERR_TX_INVALID,
                                        EEST "TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED"},
   [TXE_PRIORITY_ABOVE_MAX_FEE] = {"max priority fee above max fee", ETHC_ERR_TX_INVALID,
                                   "TR_TipGtFeeCap " EEST "PRIORITY_GREATER_THAN_MAX_FEE_PER_GAS "
                                   EEST "PRIORITY_GREATER_THAN_MAX_FEE_PER_GAS_2"},
   [TXE_MAX_FEE_BELOW_BASE_FEE] = {"fee cap below the base fee", ETHC_ERR_TX_INVALID,
-                                  "TR_FeeCapLessThanBlocks " EEST "INSUFFICIENT_MAX_FEE_PER_GAS"},
+                                  "TR_FeeCapLessThanBlocks TR_FeeCapLessThanBlocksORNoFunds TR_FeeCapLessThanBlocksORGasLimitReached "
+                                  EEST "INSUFFICIENT_MAX_FEE_PER_GAS"},
   [TXE_BLOB_ZERO] = {"no blobs", ETHC_ERR_TX_INVALID, "TR_EMPTYBLOB " EEST "TYPE_3_TX_ZERO_BLOBS"},
   [TXE_BLOB_COUNT_EXCEEDED] = {"too many blobs", ETHC_ERR_TX_INVALID,
                                "TR_BLOBLIST_OVERSIZE " EEST "TYPE_3_TX_BLOB_COUNT_EXCEEDED"},
@@ -88,9 +89,10 @@ static const struct {
    * the transfer (TR_NoFundsValue), with gas (TR_NoFundsOrGas), the overflow of
    * that sum (TR_NoFundsX). */
   [TXE_INSUFFICIENT_FUNDS] = {"insufficient funds for gas * price + value", ETHC_ERR_TX_INVALID,
-                              "TR_NoFunds TR_NoFundsOrGas TR_NoFundsX TR_NoFundsValue "
+                              "TR_NoFunds TR_NoFundsOrGas TR_NoFundsX TR_NoFundsValue TR_FeeCapLessThanBlocksORNoFunds "
+                              "SenderNotEOAorNoCASH "
                               EEST "INSUFFICIENT_ACCOUNT_FUNDS"},
-  [TXE_SENDER_NOT_EOA] = {"sender has code (EIP-3607)", ETHC_ERR_TX_INVALID, "SenderNotEOA " EEST "SENDER_NOT_EOA"},
+  [TXE_SENDER_NOT_EOA] = {"sender has code (EIP-3607)", ETHC_ERR_TX_INVALID, "SenderNotEOA SenderNotEOAorNoCASH " EEST "SENDER_NOT_EOA"},
 };
 
 const char *tx_invalid_message(tx_invalid_t c) {

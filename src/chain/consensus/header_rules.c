@@ -130,6 +130,9 @@ block_error_t header_validate(const chain_config_t *c, const chain_header_t *h, 
     return BLOCK_VALID;
   }
 
+  /* EIP-3675: a proof-of-stake block (difficulty 0) before the parent's total
+   * difficulty reached the terminal one (no proof-of-work difficulty is 0) */
+  if (c->has_ttd && u256_is_zero(&h->difficulty)) return BLOCK_ERR_POS_BEFORE_TTD;
   difficulty_rules_t rules = chain_config_difficulty_rules(c, n);
   difficulty_input_t in = {
     .number = n,
