@@ -62,12 +62,13 @@ typedef struct {
  * The header is NOT validated against its parent here (header_validate does that);
  * ommers are checked only for count, hash and (after the merge) absence: their
  * ancestry needs the chain (block_validate_ommers).
- * Order of the checks: ommer count, ommers hash, withdrawals root, blob gas used vs the body; then
+ * Order of the checks: ommer count, ommers hash, withdrawals root; then
  * execution (an invalid transaction is BLOCK_ERR_TX with tx_index/tx_error/tx_invalid
  * set; per transaction: tx_rules_alone, the block's gas left, the block's blob gas
  * left, chain id and signature, then chain_apply_tx);
  * then the transactions root (after execution: the tests name an invalid
- * transaction before a root that was built without it), gas used, bloom, receipts
+ * transaction before a root that was built without it), gas used, blob gas used
+ * (EIP-4844: after every transaction's blobs were validated), bloom, receipts
  * root, requests hash, state root. `res` must be freed
  * (block_exec_result_free) whatever the outcome. */
 block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, const block_exec_opts_t *opts,

@@ -335,13 +335,6 @@ block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, cons
     }
   }
   const bool cancun = rev >= EVM_CANCUN;
-  if (cancun) {
-    uint64_t blobs = 0;
-    for (size_t i = 0; i < b->tx_count; i++) blobs += b->txs[i].blob_hashes_count;
-    if (!h->has_blob_gas || h->blob_gas_used / GAS_PER_BLOB != blobs)
-      return fail(res, BLOCK_ERR_BLOB_GAS_USED, "header blob gas used %llu, the body has %llu blobs",
-                  (unsigned long long)h->blob_gas_used, (unsigned long long)blobs);
-  }
 
   /* ---- environment ---- */
   chain_block_env_t env;
@@ -481,6 +474,12 @@ block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, cons
   if (res->gas_used != h->gas_used) {
     err = fail(res, BLOCK_ERR_GAS_USED, "gas used %llu, header has %llu", (unsigned long long)res->gas_used,
                (unsigned long long)h->gas_used);
+    goto out;
+  }
+  /* EIP-4844: compared once every transaction's blobs were validated */
+  if (cancun && (!h->has_blob_gas || res->blob_gas_used != h->blob_gas_used)) {
+    err = fail(res, BLOCK_ERR_BLOB_GAS_USED, "blob gas used %llu, header has %llu",
+               (unsigned long long)res->blob_gas_used, (unsigned long long)h->blob_gas_used);
     goto out;
   }
   uint8_t bloom[256] = {0};

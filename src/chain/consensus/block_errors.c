@@ -45,11 +45,8 @@ static const struct {
                         "LegacyBlockImportImpossible2 1559BlockImportImpossible_HeaderIsLegacy "
                         "ShanghaiBlockImportImpossible ParisBlockImportImpossible RLP_ExpectedAsList"},
   [BLOCK_ERR_EXCESS_BLOB_GAS] = {"wrong excess blob gas", "BlockException.INCORRECT_EXCESS_BLOB_GAS"},
-  /* A header blob gas used above the maximum is what a block whose transactions
-   * exceed the blob gas allowance carries. */
   [BLOCK_ERR_BLOB_GAS_USED] = {"wrong blob gas used", "BlockException.INCORRECT_BLOB_GAS_USED "
-                                                      "BlockException.BLOB_GAS_USED_ABOVE_LIMIT "
-                                                      "TransactionException.TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED"},
+                                                      "BlockException.BLOB_GAS_USED_ABOVE_LIMIT"},
   /* EIP-3675's constant fields. 3675PreParis1559BlockRejected ("1559 block on
    * top of a PoS block") is the legacy tests' name for a proof-of-work-shaped
    * block after the merge, whichever constant it breaks; a proof-of-work

@@ -116,11 +116,11 @@ block_error_t header_validate(const chain_config_t *c, const chain_header_t *h, 
     header_expected_base_fee(c, parent, &expected);
     if (!u256_eq(&expected, &h->base_fee)) return BLOCK_ERR_BASE_FEE;
   }
-  if (cancun) {
-    chain_blob_schedule_t p = blob_schedule(c, t);
-    if (h->blob_gas_used % GAS_PER_BLOB != 0 || h->blob_gas_used > p.max * GAS_PER_BLOB) return BLOCK_ERR_BLOB_GAS_USED;
-    if (h->excess_blob_gas != header_expected_excess_blob_gas(c, parent, t)) return BLOCK_ERR_EXCESS_BLOB_GAS;
-  }
+  /* EIP-4844: the excess blob gas follows from the parent. The header's blob gas
+   * used has no bound of its own: it must equal what the transactions use, which
+   * the block's execution compares after validating each transaction's blobs
+   * (execution-specs validate_header, check_transaction, state_transition). */
+  if (cancun && h->excess_blob_gas != header_expected_excess_blob_gas(c, parent, t)) return BLOCK_ERR_EXCESS_BLOB_GAS;
 
   if (post_merge) {
     if (!u256_is_zero(&h->difficulty)) return BLOCK_ERR_POS_DIFFICULTY;

@@ -457,6 +457,66 @@ static void test_withdrawals(void) {
   state_free(pre);
 }
 
+/* ---- blob gas used (EIP-4844) ---- */
+
+/* A Cancun block of one blob transaction whose header blob gas used is wrong:
+ * with a valid versioned hash the header's count is what fails, with a bad one
+ * the transaction is named first (execution-specs validates each transaction's
+ * blobs before comparing the header's blob gas used). */
+static void test_blob_gas_order(void) {
+  chain_config_t c;
+  config_upto(&c, FORK_CANCUN);
+  c.has_ttd = true;
+  built_t w;
+  build_transfer(&w, 0, 1);
+  ethc_hash_t vh = {{0}};
+  vh.bytes[0] = TX_BLOB_COMMITMENT_VERSION_KZG;
+  tx_t *tx = &w.tx;
+  tx->type = TX_BLOB;
+  tx->has_chain_id = true;
+  tx->chain_id = U256_ONE;
+  tx->max_fee_per_blob_gas = u(1);
+  tx->blob_hashes = &vh;
+  tx->blob_hashes_count = 1;
+  chain_block_t *b = &w.b;
+  chain_header_t *h = &b->header;
+  h->difficulty = U256_ZERO;
+  h->has_base_fee = true;
+  h->base_fee = u(7);
+  h->has_withdrawals_root = true;
+  h->withdrawals_root = HEADER_EMPTY_TRIE_ROOT;
+  b->has_withdrawals = true;
+  h->has_blob_gas = true;
+  h->blob_gas_used = 2 * TX_GAS_PER_BLOB; /* the body has one blob */
+  h->has_parent_beacon_root = true;
+  state_t *pre = funded_state(&w.sender);
+  for (int bad = 0; bad < 2; bad++) {
+    vh.bytes[0] = bad ? 0x02 : TX_BLOB_COMMITMENT_VERSION_KZG;
+    bytes_buf_free(&w.tx_enc);
+    CHECK(tx_sign(tx, w.sk) == 0);
+    CHECK(tx_encode(tx, &w.tx_enc) == 0);
+    w.tx_view = bytes_view(w.tx_enc.data, w.tx_enc.len);
+    CHECK(block_tx_root(b, &h->tx_root) == 0);
+    block_exec_result_t res;
+    block_error_t e = run(pre, b, &c, EVM_CANCUN, true, &res, NULL);
+    if (bad) CHECK_MSG(e == BLOCK_ERR_TX && res.tx_invalid == TXE_BLOB_VERSION, "%s", res.reason);
+    else CHECK_MSG(e == BLOCK_ERR_BLOB_GAS_USED, "%s", res.reason);
+    block_exec_result_free(&res);
+  }
+  /* no bound of its own in the header rules: only the body decides */
+  chain_header_t parent = *h, child = *h;
+  parent.number = 0;
+  parent.timestamp = 0;
+  parent.blob_gas_used = 0;
+  parent.excess_blob_gas = 0;
+  parent.gas_used = parent.gas_limit / 2;
+  header_expected_base_fee(&c, &parent, &child.base_fee);
+  child.blob_gas_used = 1000 * TX_GAS_PER_BLOB + 1;
+  CHECK(header_validate(&c, &child, &parent, true, false) == BLOCK_VALID);
+  bytes_buf_free(&w.tx_enc);
+  state_free(pre);
+}
+
 /* ---- DAO fork and system calls ---- */
 
 static void test_dao(void) {
@@ -647,6 +707,7 @@ int main(void) {
   test_ommer_reward();
   test_ommer_ancestry();
   test_withdrawals();
+  test_blob_gas_order();
   test_dao();
   test_system_calls();
   test_decode_classes();
