@@ -63,6 +63,11 @@ bool block_error_name_known(const char *name);
 block_error_t header_validate(const chain_config_t *c, const chain_header_t *h, const chain_header_t *parent,
                               bool post_merge, bool check_seal);
 
+/* Number of header fields of the fork active at (number, timestamp): 15, + base
+ * fee (London), + withdrawals root (Shanghai), + blob gas used, excess blob gas
+ * and parent beacon root (Cancun), + requests hash (Prague). */
+size_t header_field_count(const chain_config_t *c, uint64_t number, uint64_t timestamp);
+
 /* EIP-1559 base fee of the child of `parent` (INITIAL_BASE_FEE at the London block). */
 void header_expected_base_fee(const chain_config_t *c, const chain_header_t *parent, u256_t *out);
 /* EIP-4844 excess blob gas of a child with timestamp `timestamp` (EIP-7918 from Osaka). */

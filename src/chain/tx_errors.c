@@ -33,9 +33,10 @@ static const struct {
                           EEST "RLP_INVALID_ACCESS_LIST_ADDRESS_TOO_SHORT "
                           EEST "RLP_INVALID_ACCESS_LIST_STORAGE_TOO_LONG "
                           EEST "RLP_INVALID_ACCESS_LIST_STORAGE_TOO_SHORT"},
-  /* TR_RLP_WRONGVALUE: a state test's value that no transaction can encode. */
+  /* TR_RLP_WRONGVALUE, RLP_INVALID_VALUE: a value above 2^256 - 1, in a state
+   * test or a block's transaction. */
   [TXE_FIELD_OVERFLOW] = {"transaction integer over its field", ETHC_ERR_OVERFLOW,
-                          "TR_RLP_WRONGVALUE " EEST "NONCE_OVERFLOW " EEST "GASLIMIT_OVERFLOW "
+                          "TR_RLP_WRONGVALUE " EEST "RLP_INVALID_VALUE " EEST "NONCE_OVERFLOW " EEST "GASLIMIT_OVERFLOW "
                           EEST "GASPRICE_OVERFLOW " EEST "VALUE_OVERFLOW " EEST "PRIORITY_OVERFLOW"},
 #define TYPE_NAMES "TR_TypeNotSupported " EEST "TYPE_NOT_SUPPORTED"
   [TXE_TYPE_NOT_SUPPORTED] = {"unknown transaction type", ETHC_ERR_TX_TYPE, TYPE_NAMES},

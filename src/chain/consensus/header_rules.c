@@ -84,6 +84,15 @@ uint64_t header_expected_excess_blob_gas(const chain_config_t *c, const chain_he
   return parent_excess + parent_used - target;
 }
 
+size_t header_field_count(const chain_config_t *c, uint64_t number, uint64_t timestamp) {
+  size_t n = 15;
+  if (chain_fork_active(c, FORK_LONDON, number, timestamp)) n += 1;
+  if (chain_fork_active(c, FORK_SHANGHAI, number, timestamp)) n += 1;
+  if (chain_fork_active(c, FORK_CANCUN, number, timestamp)) n += 3;
+  if (chain_fork_active(c, FORK_PRAGUE, number, timestamp)) n += 1;
+  return n;
+}
+
 static bool gas_limit_ok(const chain_config_t *c, const chain_header_t *h, const chain_header_t *parent) {
   uint64_t parent_limit = parent->gas_limit;
   if (is_london_block(c, h)) parent_limit *= ELASTICITY_MULTIPLIER;
