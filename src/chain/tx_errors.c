@@ -40,8 +40,10 @@ static const struct {
                           EEST "GASPRICE_OVERFLOW " EEST "VALUE_OVERFLOW " EEST "PRIORITY_OVERFLOW"},
 #define TYPE_NAMES "TR_TypeNotSupported " EEST "TYPE_NOT_SUPPORTED"
   [TXE_TYPE_NOT_SUPPORTED] = {"unknown transaction type", ETHC_ERR_TX_TYPE, TYPE_NAMES},
-  [TXE_TYPE_1_PRE_FORK] = {"type-1 transaction before Berlin", ETHC_ERR_TX_TYPE, TYPE_NAMES},
-  [TXE_TYPE_2_PRE_FORK] = {"type-2 transaction before London", ETHC_ERR_TX_TYPE, TYPE_NAMES},
+  [TXE_TYPE_1_PRE_FORK] = {"type-1 transaction before Berlin", ETHC_ERR_TX_TYPE,
+                           TYPE_NAMES " " EEST "TYPE_1_TX_PRE_FORK"},
+  [TXE_TYPE_2_PRE_FORK] = {"type-2 transaction before London", ETHC_ERR_TX_TYPE,
+                           TYPE_NAMES " " EEST "TYPE_2_TX_PRE_FORK"},
   [TXE_TYPE_3_PRE_FORK] = {"type-3 transaction before Cancun", ETHC_ERR_TX_TYPE,
                            TYPE_NAMES " " EEST "TYPE_3_TX_PRE_FORK"},
   [TXE_TYPE_4_PRE_FORK] = {"type-4 transaction before Prague", ETHC_ERR_TX_TYPE,
