@@ -56,7 +56,9 @@ bool block_error_matches(block_error_t e, const char *name);
 /* Whether `name` names some block class. */
 bool block_error_name_known(const char *name);
 
-/* Validates `h` against its parent. `post_merge`: `h` is a proof-of-stake block.
+/* Validates `h` against its parent. `post_merge`: `h` is a proof-of-stake block;
+ * otherwise, on a chain with a terminal total difficulty, a difficulty of 0 (a
+ * proof-of-stake block whose parent is short of it) is BLOCK_ERR_POS_BEFORE_TTD.
  * `check_seal`: verify the Ethash seal of proof-of-work headers (false = geth's
  * --fakepow: every other rule, difficulty included, still applies). Ommers and
  * body-dependent fields are checked by the block importer. */
