@@ -62,27 +62,33 @@ typedef struct {
  * The header is NOT validated against its parent here (header_validate does that);
  * ommers are checked only for count, hash and (after the merge) absence: their
  * ancestry needs the chain (block_validate_ommers).
- * Order of the checks: ommer count, ommers hash, withdrawals root, blob gas used vs the body; then
+ * Order of the checks: ommer count, ommers hash, withdrawals root; then
  * execution (an invalid transaction is BLOCK_ERR_TX with tx_index/tx_error/tx_invalid
  * set; per transaction: tx_rules_alone, the block's gas left, the block's blob gas
  * left, chain id and signature, then chain_apply_tx);
  * then the transactions root (after execution: the tests name an invalid
- * transaction before a root that was built without it), gas used, bloom, receipts
+ * transaction before a root that was built without it), gas used, blob gas used
+ * (EIP-4844: after every transaction's blobs were validated), bloom, receipts
  * root, requests hash, state root. `res` must be freed
  * (block_exec_result_free) whatever the outcome. */
 block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, const block_exec_opts_t *opts,
                             block_exec_result_t *res);
 void block_exec_result_free(block_exec_result_t *res);
 
-/* block_decode with the failure classified as the tests name it: a header whose
- * extra data exceeds what the decoder stores (HEADER_MAX_EXTRA) is
- * BLOCK_ERR_EXTRA_DATA, anything else undecodable BLOCK_ERR_RLP. `reason` may be
- * NULL. On failure the block is empty (nothing to free). */
-block_error_t block_decode_classified(const uint8_t *rlp, size_t len, chain_block_t *b, char *reason,
-                                      size_t reason_len);
-/* When block_decode_classified returned BLOCK_ERR_TX: the class of the offending
- * transaction (TXE_BLOB_CREATE or TXE_SET_CODE_CREATE); TXE_NONE otherwise. */
-tx_invalid_t block_decode_tx_invalid(const uint8_t *rlp, size_t len);
+/* block_decode with the failure classified as the tests name it. A header that
+ * does not decode and whose field count is not that of the fork of its own
+ * number and timestamp on chain `c` (e.g. blob gas used without excess blob gas)
+ * is BLOCK_ERR_FIELDS, an incorrectly formatted block, not malformed RLP (`c`
+ * NULL: no such check); a header that decodes with another fork's layout is
+ * header_validate's BLOCK_ERR_FIELDS.
+ * A header whose extra data exceeds what the decoder stores (HEADER_MAX_EXTRA)
+ * is BLOCK_ERR_EXTRA_DATA; a transaction that cannot be decoded because it is
+ * invalid in itself (a type-3 or type-4 creation, an integer over its field such
+ * as a value above 2^256 - 1) is BLOCK_ERR_TX with its class in *txe (may be
+ * NULL); anything else undecodable BLOCK_ERR_RLP. `reason` may be NULL. On
+ * failure the block is empty (nothing to free). */
+block_error_t block_decode_classified(const chain_config_t *c, const uint8_t *rlp, size_t len, chain_block_t *b,
+                                      tx_invalid_t *txe, char *reason, size_t reason_len);
 
 /* Block reward of a proof-of-work block in wei (5, 3 or 2 ether: Frontier,
  * Byzantium EIP-649, Constantinople EIP-1234); zero after the merge. */

@@ -43,6 +43,7 @@ typedef enum {
   BLOCK_ERR_REQUESTS_HASH,
   BLOCK_ERR_BLOCK_SIZE,        /* EIP-7934 */
   BLOCK_ERR_DAO_EXTRA_DATA,    /* EIP-779: the ten blocks from the DAO fork carry "dao-hard-fork" */
+  BLOCK_ERR_POS_BEFORE_TTD,    /* a proof-of-stake block (difficulty 0) whose parent is short of the TTD */
   BLOCK_ERR__COUNT
 } block_error_t;
 
@@ -55,12 +56,19 @@ bool block_error_matches(block_error_t e, const char *name);
 /* Whether `name` names some block class. */
 bool block_error_name_known(const char *name);
 
-/* Validates `h` against its parent. `post_merge`: `h` is a proof-of-stake block.
+/* Validates `h` against its parent. `post_merge`: `h` is a proof-of-stake block;
+ * otherwise, on a chain with a terminal total difficulty, a difficulty of 0 (a
+ * proof-of-stake block whose parent is short of it) is BLOCK_ERR_POS_BEFORE_TTD.
  * `check_seal`: verify the Ethash seal of proof-of-work headers (false = geth's
  * --fakepow: every other rule, difficulty included, still applies). Ommers and
  * body-dependent fields are checked by the block importer. */
 block_error_t header_validate(const chain_config_t *c, const chain_header_t *h, const chain_header_t *parent,
                               bool post_merge, bool check_seal);
+
+/* Number of header fields of the fork active at (number, timestamp): 15, + base
+ * fee (London), + withdrawals root (Shanghai), + blob gas used, excess blob gas
+ * and parent beacon root (Cancun), + requests hash (Prague). */
+size_t header_field_count(const chain_config_t *c, uint64_t number, uint64_t timestamp);
 
 /* EIP-1559 base fee of the child of `parent` (INITIAL_BASE_FEE at the London block). */
 void header_expected_base_fee(const chain_config_t *c, const chain_header_t *parent, u256_t *out);

@@ -450,7 +450,7 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
   if (c->read_only) return ETHC_ERR_UNSUPPORTED;
   chain_block_t b;
   char decode_why[200] = "";
-  block_error_t decode_err = block_decode_classified(rlp, len, &b, decode_why, sizeof decode_why);
+  block_error_t decode_err = block_decode_classified(&c->config, rlp, len, &b, NULL, decode_why, sizeof decode_why);
   if (decode_err != BLOCK_VALID) return invalid(res, decode_err, decode_why);
   int err = ETHC_OK;
   const chain_header_t *h = &b.header;

@@ -33,14 +33,17 @@ static const struct {
                           EEST "RLP_INVALID_ACCESS_LIST_ADDRESS_TOO_SHORT "
                           EEST "RLP_INVALID_ACCESS_LIST_STORAGE_TOO_LONG "
                           EEST "RLP_INVALID_ACCESS_LIST_STORAGE_TOO_SHORT"},
-  /* TR_RLP_WRONGVALUE: a state test's value that no transaction can encode. */
+  /* TR_RLP_WRONGVALUE, RLP_INVALID_VALUE: a value above 2^256 - 1, in a state
+   * test or a block's transaction. */
   [TXE_FIELD_OVERFLOW] = {"transaction integer over its field", ETHC_ERR_OVERFLOW,
-                          "TR_RLP_WRONGVALUE " EEST "NONCE_OVERFLOW " EEST "GASLIMIT_OVERFLOW "
+                          "TR_RLP_WRONGVALUE " EEST "RLP_INVALID_VALUE " EEST "NONCE_OVERFLOW " EEST "GASLIMIT_OVERFLOW "
                           EEST "GASPRICE_OVERFLOW " EEST "VALUE_OVERFLOW " EEST "PRIORITY_OVERFLOW"},
 #define TYPE_NAMES "TR_TypeNotSupported " EEST "TYPE_NOT_SUPPORTED"
   [TXE_TYPE_NOT_SUPPORTED] = {"unknown transaction type", ETHC_ERR_TX_TYPE, TYPE_NAMES},
-  [TXE_TYPE_1_PRE_FORK] = {"type-1 transaction before Berlin", ETHC_ERR_TX_TYPE, TYPE_NAMES},
-  [TXE_TYPE_2_PRE_FORK] = {"type-2 transaction before London", ETHC_ERR_TX_TYPE, TYPE_NAMES},
+  [TXE_TYPE_1_PRE_FORK] = {"type-1 transaction before Berlin", ETHC_ERR_TX_TYPE,
+                           TYPE_NAMES " " EEST "TYPE_1_TX_PRE_FORK"},
+  [TXE_TYPE_2_PRE_FORK] = {"type-2 transaction before London", ETHC_ERR_TX_TYPE,
+                           TYPE_NAMES " " EEST "TYPE_2_TX_PRE_FORK"},
   [TXE_TYPE_3_PRE_FORK] = {"type-3 transaction before Cancun", ETHC_ERR_TX_TYPE,
                            TYPE_NAMES " " EEST "TYPE_3_TX_PRE_FORK"},
   [TXE_TYPE_4_PRE_FORK] = {"type-4 transaction before Prague", ETHC_ERR_TX_TYPE,
@@ -61,14 +64,15 @@ static const struct {
   [TXE_FEE_OVERFLOW] = {"gas limit * fee cap over 256 bits", ETHC_ERR_OVERFLOW,
                         EEST "GASLIMIT_PRICE_PRODUCT_OVERFLOW"},
   [TXE_GAS_ALLOWANCE_EXCEEDED] = {"gas limit above the block's gas left", ETHC_ERR_TX_INVALID,
-                                  "TR_GasLimitReached BlockGasLimitReached " EEST "GAS_ALLOWANCE_EXCEEDED"},
+                                  "TR_GasLimitReached BlockGasLimitReached TR_FeeCapLessThanBlocksORGasLimitReached " EEST "GAS_ALLOWANCE_EXCEEDED"},
   [TXE_BLOB_GAS_ALLOWANCE_EXCEEDED] = {"blob gas above the block's blob gas left", ETHC_ERR_TX_INVALID,
                                        EEST "TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED"},
   [TXE_PRIORITY_ABOVE_MAX_FEE] = {"max priority fee above max fee", ETHC_ERR_TX_INVALID,
                                   "TR_TipGtFeeCap " EEST "PRIORITY_GREATER_THAN_MAX_FEE_PER_GAS "
                                   EEST "PRIORITY_GREATER_THAN_MAX_FEE_PER_GAS_2"},
   [TXE_MAX_FEE_BELOW_BASE_FEE] = {"fee cap below the base fee", ETHC_ERR_TX_INVALID,
-                                  "TR_FeeCapLessThanBlocks " EEST "INSUFFICIENT_MAX_FEE_PER_GAS"},
+                                  "TR_FeeCapLessThanBlocks TR_FeeCapLessThanBlocksORNoFunds TR_FeeCapLessThanBlocksORGasLimitReached "
+                                  EEST "INSUFFICIENT_MAX_FEE_PER_GAS"},
   [TXE_BLOB_ZERO] = {"no blobs", ETHC_ERR_TX_INVALID, "TR_EMPTYBLOB " EEST "TYPE_3_TX_ZERO_BLOBS"},
   [TXE_BLOB_COUNT_EXCEEDED] = {"too many blobs", ETHC_ERR_TX_INVALID,
                                "TR_BLOBLIST_OVERSIZE " EEST "TYPE_3_TX_BLOB_COUNT_EXCEEDED"},
@@ -88,9 +92,10 @@ static const struct {
    * the transfer (TR_NoFundsValue), with gas (TR_NoFundsOrGas), the overflow of
    * that sum (TR_NoFundsX). */
   [TXE_INSUFFICIENT_FUNDS] = {"insufficient funds for gas * price + value", ETHC_ERR_TX_INVALID,
-                              "TR_NoFunds TR_NoFundsOrGas TR_NoFundsX TR_NoFundsValue "
+                              "TR_NoFunds TR_NoFundsOrGas TR_NoFundsX TR_NoFundsValue TR_FeeCapLessThanBlocksORNoFunds "
+                              "SenderNotEOAorNoCASH "
                               EEST "INSUFFICIENT_ACCOUNT_FUNDS"},
-  [TXE_SENDER_NOT_EOA] = {"sender has code (EIP-3607)", ETHC_ERR_TX_INVALID, "SenderNotEOA " EEST "SENDER_NOT_EOA"},
+  [TXE_SENDER_NOT_EOA] = {"sender has code (EIP-3607)", ETHC_ERR_TX_INVALID, "SenderNotEOA SenderNotEOAorNoCASH " EEST "SENDER_NOT_EOA"},
 };
 
 const char *tx_invalid_message(tx_invalid_t c) {

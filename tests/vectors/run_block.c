@@ -233,12 +233,8 @@ static block_error_t import_block(tree_t *t, const uint8_t *rlp, size_t len, cha
                                   tx_invalid_t *txe) {
   chain_block_t b;
   reason[0] = 0;
-  *txe = TXE_NONE;
-  block_error_t e = block_decode_classified(rlp, len, &b, reason, rlen);
-  if (e) {
-    if (e == BLOCK_ERR_TX) *txe = block_decode_tx_invalid(rlp, len);
-    return e;
-  }
+  block_error_t e = block_decode_classified(t->config, rlp, len, &b, txe, reason, rlen);
+  if (e) return e;
   node_t *n = NULL;
   ethc_hash_t hash;
   header_hash(&b.header, &hash);

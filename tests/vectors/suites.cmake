@@ -150,3 +150,16 @@ if(EXISTS ${EEST}/blockchain_tests.tar.zst)
   set_tests_properties(vectors.eest_unpack PROPERTIES FIXTURES_SETUP eest_bc)
   set_tests_properties(vectors.eest_block PROPERTIES FIXTURES_REQUIRED eest_bc)
 endif()
+
+# BlockchainTests-more (legacy Cancun invalid blocks and fork-transition chains):
+# shipped packed like the EEST blockchain tests, so a fixture of its own unpacks
+# it into the build tree first. Self-contained (no helper from above).
+set(ETHC_BC_MORE_TAR ${ETHC_TESTS_DIR}/BlockchainTests-more.tar.zst)
+if(EXISTS ${ETHC_BC_MORE_TAR})
+  set(ETHC_BC_MORE_DIR ${CMAKE_BINARY_DIR}/blockchain_tests_more)
+  add_test(NAME vectors.block_more_unpack
+    COMMAND sh -c "rm -rf '${ETHC_BC_MORE_DIR}' && mkdir -p '${ETHC_BC_MORE_DIR}' && tar --zstd -xf '${ETHC_BC_MORE_TAR}' -C '${ETHC_BC_MORE_DIR}'")
+  set_tests_properties(vectors.block_more_unpack PROPERTIES FIXTURES_SETUP block_more LABELS vectors)
+  add_test(NAME vectors.block_more COMMAND ethc test block ${ETHC_BC_MORE_DIR})
+  set_tests_properties(vectors.block_more PROPERTIES FIXTURES_REQUIRED block_more LABELS vectors)
+endif()

@@ -84,6 +84,15 @@ uint64_t header_expected_excess_blob_gas(const chain_config_t *c, const chain_he
   return parent_excess + parent_used - target;
 }
 
+size_t header_field_count(const chain_config_t *c, uint64_t number, uint64_t timestamp) {
+  size_t n = 15;
+  if (chain_fork_active(c, FORK_LONDON, number, timestamp)) n += 1;
+  if (chain_fork_active(c, FORK_SHANGHAI, number, timestamp)) n += 1;
+  if (chain_fork_active(c, FORK_CANCUN, number, timestamp)) n += 3;
+  if (chain_fork_active(c, FORK_PRAGUE, number, timestamp)) n += 1;
+  return n;
+}
+
 static bool gas_limit_ok(const chain_config_t *c, const chain_header_t *h, const chain_header_t *parent) {
   uint64_t parent_limit = parent->gas_limit;
   if (is_london_block(c, h)) parent_limit *= ELASTICITY_MULTIPLIER;
@@ -116,11 +125,11 @@ block_error_t header_validate(const chain_config_t *c, const chain_header_t *h, 
     header_expected_base_fee(c, parent, &expected);
     if (!u256_eq(&expected, &h->base_fee)) return BLOCK_ERR_BASE_FEE;
   }
-  if (cancun) {
-    chain_blob_schedule_t p = blob_schedule(c, t);
-    if (h->blob_gas_used % GAS_PER_BLOB != 0 || h->blob_gas_used > p.max * GAS_PER_BLOB) return BLOCK_ERR_BLOB_GAS_USED;
-    if (h->excess_blob_gas != header_expected_excess_blob_gas(c, parent, t)) return BLOCK_ERR_EXCESS_BLOB_GAS;
-  }
+  /* EIP-4844: the excess blob gas follows from the parent. The header's blob gas
+   * used has no bound of its own: it must equal what the transactions use, which
+   * the block's execution compares after validating each transaction's blobs
+   * (execution-specs validate_header, check_transaction, state_transition). */
+  if (cancun && h->excess_blob_gas != header_expected_excess_blob_gas(c, parent, t)) return BLOCK_ERR_EXCESS_BLOB_GAS;
 
   if (post_merge) {
     if (!u256_is_zero(&h->difficulty)) return BLOCK_ERR_POS_DIFFICULTY;
@@ -130,6 +139,9 @@ block_error_t header_validate(const chain_config_t *c, const chain_header_t *h, 
     return BLOCK_VALID;
   }
 
+  /* EIP-3675: a proof-of-stake block (difficulty 0) before the parent's total
+   * difficulty reached the terminal one (no proof-of-work difficulty is 0) */
+  if (c->has_ttd && u256_is_zero(&h->difficulty)) return BLOCK_ERR_POS_BEFORE_TTD;
   difficulty_rules_t rules = chain_config_difficulty_rules(c, n);
   difficulty_input_t in = {
     .number = n,

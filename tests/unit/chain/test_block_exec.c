@@ -457,6 +457,66 @@ static void test_withdrawals(void) {
   state_free(pre);
 }
 
+/* ---- blob gas used (EIP-4844) ---- */
+
+/* A Cancun block of one blob transaction whose header blob gas used is wrong:
+ * with a valid versioned hash the header's count is what fails, with a bad one
+ * the transaction is named first (execution-specs validates each transaction's
+ * blobs before comparing the header's blob gas used). */
+static void test_blob_gas_order(void) {
+  chain_config_t c;
+  config_upto(&c, FORK_CANCUN);
+  c.has_ttd = true;
+  built_t w;
+  build_transfer(&w, 0, 1);
+  ethc_hash_t vh = {{0}};
+  vh.bytes[0] = TX_BLOB_COMMITMENT_VERSION_KZG;
+  tx_t *tx = &w.tx;
+  tx->type = TX_BLOB;
+  tx->has_chain_id = true;
+  tx->chain_id = U256_ONE;
+  tx->max_fee_per_blob_gas = u(1);
+  tx->blob_hashes = &vh;
+  tx->blob_hashes_count = 1;
+  chain_block_t *b = &w.b;
+  chain_header_t *h = &b->header;
+  h->difficulty = U256_ZERO;
+  h->has_base_fee = true;
+  h->base_fee = u(7);
+  h->has_withdrawals_root = true;
+  h->withdrawals_root = HEADER_EMPTY_TRIE_ROOT;
+  b->has_withdrawals = true;
+  h->has_blob_gas = true;
+  h->blob_gas_used = 2 * TX_GAS_PER_BLOB; /* the body has one blob */
+  h->has_parent_beacon_root = true;
+  state_t *pre = funded_state(&w.sender);
+  for (int bad = 0; bad < 2; bad++) {
+    vh.bytes[0] = bad ? 0x02 : TX_BLOB_COMMITMENT_VERSION_KZG;
+    bytes_buf_free(&w.tx_enc);
+    CHECK(tx_sign(tx, w.sk) == 0);
+    CHECK(tx_encode(tx, &w.tx_enc) == 0);
+    w.tx_view = bytes_view(w.tx_enc.data, w.tx_enc.len);
+    CHECK(block_tx_root(b, &h->tx_root) == 0);
+    block_exec_result_t res;
+    block_error_t e = run(pre, b, &c, EVM_CANCUN, true, &res, NULL);
+    if (bad) CHECK_MSG(e == BLOCK_ERR_TX && res.tx_invalid == TXE_BLOB_VERSION, "%s", res.reason);
+    else CHECK_MSG(e == BLOCK_ERR_BLOB_GAS_USED, "%s", res.reason);
+    block_exec_result_free(&res);
+  }
+  /* no bound of its own in the header rules: only the body decides */
+  chain_header_t parent = *h, child = *h;
+  parent.number = 0;
+  parent.timestamp = 0;
+  parent.blob_gas_used = 0;
+  parent.excess_blob_gas = 0;
+  parent.gas_used = parent.gas_limit / 2;
+  header_expected_base_fee(&c, &parent, &child.base_fee);
+  child.blob_gas_used = 1000 * TX_GAS_PER_BLOB + 1;
+  CHECK(header_validate(&c, &child, &parent, true, false) == BLOCK_VALID);
+  bytes_buf_free(&w.tx_enc);
+  state_free(pre);
+}
+
 /* ---- DAO fork and system calls ---- */
 
 static void test_dao(void) {
@@ -536,12 +596,40 @@ static void test_system_calls(void) {
 
 /* ---- decoding ---- */
 
+/* rlp([header of `fields` fields at block 1, time 12, [tx], [], []]); `tx` is one
+ * encoded transaction list item or NULL. */
+static void build_raw_block(bytes_buf_t *rlp, int fields, const uint8_t *tx, size_t tx_len) {
+  static const uint8_t h32[32], bloom[256], n8[8];
+  size_t outer = rlp_list_begin(rlp), hl = rlp_list_begin(rlp);
+  for (int i = 0; i < fields; i++) {
+    switch (i) {
+      case 2: rlp_put_bytes(rlp, h32, 20); break;
+      case 6: rlp_put_bytes(rlp, bloom, 256); break;
+      case 7: case 9: case 10: case 15: case 17: case 18: rlp_put_u64(rlp, 0); break;
+      case 8: rlp_put_u64(rlp, 1); break;
+      case 11: rlp_put_u64(rlp, 12); break;
+      case 12: rlp_put_bytes(rlp, NULL, 0); break;
+      case 14: rlp_put_bytes(rlp, n8, 8); break;
+      default: rlp_put_bytes(rlp, h32, 32);
+    }
+  }
+  rlp_list_end(rlp, hl);
+  size_t l = rlp_list_begin(rlp);
+  if (tx) bytes_buf_append(rlp, tx, tx_len);
+  rlp_list_end(rlp, l);
+  l = rlp_list_begin(rlp);
+  rlp_list_end(rlp, l);
+  l = rlp_list_begin(rlp);
+  rlp_list_end(rlp, l);
+  rlp_list_end(rlp, outer);
+}
+
 static void test_decode_classes(void) {
   chain_block_t b;
   char why[128];
   static const uint8_t garbage[] = {0xc3, 0x01, 0x02};
-  CHECK(block_decode_classified(garbage, sizeof garbage, &b, why, sizeof why) == BLOCK_ERR_RLP);
-  CHECK(block_decode_classified(garbage, 0, &b, NULL, 0) == BLOCK_ERR_RLP);
+  CHECK(block_decode_classified(NULL, garbage, sizeof garbage, &b, NULL, why, sizeof why) == BLOCK_ERR_RLP);
+  CHECK(block_decode_classified(NULL, garbage, 0, &b, NULL, NULL, 0) == BLOCK_ERR_RLP);
   /* a header whose extra data (field 12) is longer than any decoder keeps */
   static uint8_t extra[1100];
   bytes_buf_t rlp = {0};
@@ -562,8 +650,46 @@ static void test_decode_classes(void) {
   l = rlp_list_begin(&rlp);
   rlp_list_end(&rlp, l);
   rlp_list_end(&rlp, outer);
-  CHECK(block_decode_classified(rlp.data, rlp.len, &b, why, sizeof why) == BLOCK_ERR_EXTRA_DATA);
+  CHECK(block_decode_classified(NULL, rlp.data, rlp.len, &b, NULL, why, sizeof why) == BLOCK_ERR_EXTRA_DATA);
   bytes_buf_free(&rlp);
+
+  chain_config_t c;
+  config_upto(&c, FORK_CANCUN);
+  tx_invalid_t txe;
+  /* 18 header fields (blob gas used without excess blob gas): no fork's layout,
+   * named by the fork of the header's number and timestamp */
+  build_raw_block(&rlp, 18, NULL, 0);
+  CHECK(block_decode_classified(&c, rlp.data, rlp.len, &b, &txe, why, sizeof why) == BLOCK_ERR_FIELDS);
+  CHECK(block_decode_classified(NULL, rlp.data, rlp.len, &b, &txe, why, sizeof why) == BLOCK_ERR_RLP);
+  bytes_buf_free(&rlp);
+  build_raw_block(&rlp, 22, NULL, 0);
+  CHECK(block_decode_classified(&c, rlp.data, rlp.len, &b, &txe, why, sizeof why) == BLOCK_ERR_FIELDS);
+  bytes_buf_free(&rlp);
+  /* the Cancun layout decodes */
+  build_raw_block(&rlp, 20, NULL, 0);
+  CHECK(block_decode_classified(&c, rlp.data, rlp.len, &b, &txe, why, sizeof why) == BLOCK_VALID);
+  block_free(&b);
+  bytes_buf_free(&rlp);
+  /* a transaction value above 2^256 - 1 is the transaction's error */
+  bytes_buf_t tx = {0};
+  static const uint8_t to[20], big[33] = {1};
+  size_t tl = rlp_list_begin(&tx);
+  rlp_put_u64(&tx, 0);
+  rlp_put_u64(&tx, 10);
+  rlp_put_u64(&tx, 21000);
+  rlp_put_bytes(&tx, to, 20);
+  rlp_put_bytes(&tx, big, sizeof big);
+  rlp_put_bytes(&tx, NULL, 0);
+  rlp_put_u64(&tx, 27);
+  rlp_put_u64(&tx, 1);
+  rlp_put_u64(&tx, 1);
+  rlp_list_end(&tx, tl);
+  build_raw_block(&rlp, 20, tx.data, tx.len);
+  CHECK(block_decode_classified(&c, rlp.data, rlp.len, &b, &txe, why, sizeof why) == BLOCK_ERR_TX);
+  CHECK(txe == TXE_FIELD_OVERFLOW);
+  CHECK(tx_invalid_matches(txe, "TransactionException.RLP_INVALID_VALUE") && tx_invalid_matches(txe, "TR_RLP_WRONGVALUE"));
+  bytes_buf_free(&rlp);
+  bytes_buf_free(&tx);
 }
 
 /* ---- the shared test chains, executed in full ---- */
@@ -609,7 +735,7 @@ static void run_chain(const char *shared, const char *dir, uint64_t want_blocks)
     size_t used;
     if (rlp_decode_item(data + off, len - off, &item, &used)) break;
     chain_block_t b;
-    if (block_decode_classified(data + off, used, &b, err, sizeof err) != BLOCK_VALID) break;
+    if (block_decode_classified(&c, data + off, used, &b, NULL, err, sizeof err) != BLOCK_VALID) break;
     bool pos = c.has_ttd && !u256_lt(&td, &c.terminal_total_difficulty);
     CHECK(b.header.number == hs.count);
     block_exec_opts_t o = {
@@ -650,6 +776,7 @@ int main(void) {
   test_ommer_reward();
   test_ommer_ancestry();
   test_withdrawals();
+  test_blob_gas_order();
   test_dao();
   test_system_calls();
   test_decode_classes();

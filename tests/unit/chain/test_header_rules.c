@@ -51,6 +51,11 @@ static void tamper_checks(const chain_config_t *c, const chain_header_t *h, cons
     u256_t one = U256_ONE;
     u256_add(&x.difficulty, &x.difficulty, &one);
     CHECK(header_validate(c, &x, parent, pos, false) == BLOCK_ERR_DIFFICULTY);
+    if (c->has_ttd) {
+      /* a proof-of-stake difficulty before the terminal total difficulty */
+      x.difficulty = U256_ZERO;
+      CHECK(header_validate(c, &x, parent, pos, false) == BLOCK_ERR_POS_BEFORE_TTD);
+    }
     /* these test chains carry no real seals: the seal check must reject them */
     CHECK(header_validate(c, h, parent, pos, true) == BLOCK_ERR_POW);
   }
@@ -121,5 +126,19 @@ int main(void) {
   CHECK(tx_invalid_matches(TXE_GAS_ALLOWANCE_EXCEEDED, "BlockGasLimitReached"));
   CHECK(!tx_invalid_matches(TXE_GAS_ALLOWANCE_EXCEEDED, "TransactionException.*"));
   CHECK(!tx_invalid_name_known("TransactionException.SOMETHING_NEW"));
+  /* the legacy (retesteth) names of the same classes */
+  CHECK(block_error_matches(BLOCK_ERR_POS_UNCLES, "PostParisUncleHashIsNotEmpty"));
+  CHECK(block_error_matches(BLOCK_ERR_POS_DIFFICULTY, "PostParisDifficultyIsNot0"));
+  CHECK(block_error_matches(BLOCK_ERR_POS_NONCE, "3675PreParis1559BlockRejected"));
+  CHECK(!block_error_matches(BLOCK_ERR_DIFFICULTY, "3675PreParis1559BlockRejected"));
+  CHECK(block_error_matches(BLOCK_ERR_POS_BEFORE_TTD, "BlockException.IMPORT_IMPOSSIBLE_PARIS_WRONG_POS"));
+  CHECK(!block_error_matches(BLOCK_ERR_DIFFICULTY, "BlockException.IMPORT_IMPOSSIBLE_PARIS_WRONG_POS"));
+  CHECK(block_error_matches(BLOCK_ERR_GAS_LIMIT, "InvalidGasLimit2"));
+  CHECK(block_error_matches(BLOCK_ERR_TIMESTAMP, "InvalidTimestampOlderParent"));
+  CHECK(block_error_matches(BLOCK_ERR_DAO_EXTRA_DATA, "ExtraDataIncorrectDAO"));
+  CHECK(block_error_matches(BLOCK_ERR_FIELDS, "BlockException.IMPORT_IMPOSSIBLE_SHANGHAI"));
+  CHECK(tx_invalid_matches(TXE_MAX_FEE_BELOW_BASE_FEE, "TR_FeeCapLessThanBlocksORNoFunds"));
+  CHECK(tx_invalid_matches(TXE_INSUFFICIENT_FUNDS, "TR_FeeCapLessThanBlocksORNoFunds"));
+  CHECK(!tx_invalid_matches(TXE_NONCE_TOO_LOW, "TR_FeeCapLessThanBlocksORNoFunds"));
   return check_summary();
 }

@@ -355,6 +355,33 @@ static void test_signature_rules(void) {
 }
 
 /* ---- intrinsic gas and validity rules ---- */
+/* Each typed transaction before its fork has a class of its own. */
+static void test_type_pre_fork(void) {
+  static const struct {
+    tx_type_t type;
+    evm_revision_t before, from;
+    tx_invalid_t cls;
+    const char *eest;
+  } cases[] = {
+      {TX_ACCESS_LIST, EVM_ISTANBUL, EVM_BERLIN, TXE_TYPE_1_PRE_FORK, "TransactionException.TYPE_1_TX_PRE_FORK"},
+      {TX_DYNAMIC_FEE, EVM_BERLIN, EVM_LONDON, TXE_TYPE_2_PRE_FORK, "TransactionException.TYPE_2_TX_PRE_FORK"},
+      {TX_BLOB, EVM_SHANGHAI, EVM_CANCUN, TXE_TYPE_3_PRE_FORK, "TransactionException.TYPE_3_TX_PRE_FORK"},
+      {TX_SET_CODE, EVM_CANCUN, EVM_PRAGUE, TXE_TYPE_4_PRE_FORK, "TransactionException.TYPE_4_TX_PRE_FORK"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    tx_t tx;
+    fill_common(&tx, cases[i].type);
+    CHECK(tx_rules_alone(&tx, cases[i].before) == cases[i].cls);
+    CHECK(tx_rules_alone(&tx, cases[i].from) == TXE_NONE);
+    CHECK(tx_type_pre_fork(cases[i].type) == cases[i].cls);
+    CHECK(tx_invalid_matches(cases[i].cls, cases[i].eest));
+    CHECK(tx_invalid_matches(cases[i].cls, "TR_TypeNotSupported"));
+    CHECK(tx_invalid_matches(cases[i].cls, "TransactionException.TYPE_NOT_SUPPORTED"));
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
+      if (k != i) CHECK(!tx_invalid_matches(cases[i].cls, cases[k].eest));
+  }
+}
+
 static void test_gas_and_rules(void) {
   tx_t tx;
   memset(&tx, 0, sizeof tx);
@@ -779,7 +806,7 @@ static bool stateless_exception(const char *e) {
       "INTRINSIC_GAS_TOO_LOW", "INTRINSIC_GAS_BELOW_FLOOR_GAS_COST", "GAS_LIMIT_EXCEEDS_MAXIMUM",
       "TYPE_3_TX_BLOB_COUNT_EXCEEDED", "TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED", "TYPE_4_TX_CONTRACT_CREATION",
       "TYPE_4_EMPTY_AUTHORIZATION_LIST", "TYPE_4_TX_PRE_FORK", "PRIORITY_GREATER_THAN_MAX_FEE_PER_GAS",
-      "TYPE_3_TX_ZERO_BLOBS", "TYPE_3_TX_CONTRACT_CREATION", "TYPE_3_TX_PRE_FORK", "NONCE_IS_MAX",
+      "TYPE_3_TX_ZERO_BLOBS", "TYPE_3_TX_CONTRACT_CREATION", "TYPE_3_TX_PRE_FORK", "TYPE_1_TX_PRE_FORK", "TYPE_2_TX_PRE_FORK", "NONCE_IS_MAX",
       "INITCODE_SIZE_EXCEEDED", "INVALID_CHAINID", "TYPE_3_TX_INVALID_BLOB_VERSIONED_HASH"};
   for (size_t i = 0; i < sizeof list / sizeof list[0]; i++)
     if (strstr(e, list[i])) return true;
@@ -890,6 +917,7 @@ int main(void) {
   test_roundtrip_all_types();
   test_signature_rules();
   test_gas_and_rules();
+  test_type_pre_fork();
   test_malformed();
   test_network_form();
   test_eest_vectors();
