@@ -152,14 +152,13 @@ if(EXISTS ${EEST}/blockchain_tests.tar.zst)
 endif()
 
 # BlockchainTests-more (legacy Cancun invalid blocks and fork-transition chains):
-# shipped packed like the EEST blockchain tests, so a fixture of its own unpacks
-# it into the build tree first. Self-contained (no helper from above).
-set(ETHC_BC_MORE_TAR ${ETHC_TESTS_DIR}/BlockchainTests-more.tar.zst)
-if(EXISTS ${ETHC_BC_MORE_TAR})
-  set(ETHC_BC_MORE_DIR ${CMAKE_BINARY_DIR}/blockchain_tests_more)
-  add_test(NAME vectors.block_more_unpack
-    COMMAND sh -c "rm -rf '${ETHC_BC_MORE_DIR}' && mkdir -p '${ETHC_BC_MORE_DIR}' && tar --zstd -xf '${ETHC_BC_MORE_TAR}' -C '${ETHC_BC_MORE_DIR}'")
-  set_tests_properties(vectors.block_more_unpack PROPERTIES FIXTURES_SETUP block_more LABELS vectors)
-  add_test(NAME vectors.block_more COMMAND ethc test block ${ETHC_BC_MORE_DIR})
-  set_tests_properties(vectors.block_more PROPERTIES FIXTURES_REQUIRED block_more LABELS vectors)
+# shipped packed like the EEST blockchain tests, so a fixture unpacks it first.
+set(BC_MORE_TAR ${T}/BlockchainTests-more.tar.zst)
+set(BC_MORE ${CMAKE_BINARY_DIR}/blockchain_tests_more)
+ethc_add_test(NAME vectors.block_more_unpack LABELS vectors REQUIRES ${BC_MORE_TAR}
+  COMMAND sh -c "rm -rf '${BC_MORE}' && mkdir -p '${BC_MORE}' && tar --zstd -xf '${BC_MORE_TAR}' -C '${BC_MORE}'")
+ethc_vector_test(block_more "vectors" block ${BC_MORE_TAR} ${BC_MORE})
+if(EXISTS ${BC_MORE_TAR})
+  set_tests_properties(vectors.block_more_unpack PROPERTIES FIXTURES_SETUP block_more)
+  set_tests_properties(vectors.block_more PROPERTIES FIXTURES_REQUIRED block_more)
 endif()
