@@ -98,7 +98,7 @@ static const cli_option_t run_options[] = {
                     "deployed code and the new contract's address",
                     NULL},
     [OPT_SENDER] = {"--sender", "ADDR",
-                    "the caller and transaction origin; given 2^64-1 wei unless the prestate holds it",
+                    "the caller and origin (given 2^64-1 wei unless the prestate holds it)",
                     "0x1000000000000000000000000000000000000001"},
     [OPT_VALUE] = {"--value", "WEI", "the value sent with the call or creation (decimal or 0x-hex)", "0"},
     [OPT_PRESTATE] = {"--prestate", "FILE",
