@@ -15,12 +15,12 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "cli/exec.h"
 #include "cli/state_dump.h"
 #include "ethc/bytes.h"
 #include "ethc/error.h"
 #include "ethc/evm.h"
 #include "ethc/genesis.h"
-#include "ethc/precompiles.h"
 #include "ethc/state.h"
 #include "ethc/transition.h"
 
@@ -145,27 +145,6 @@ static int load_prestate(state_t *st, const char *path) {
     return 2;
   }
   return 0;
-}
-
-/* One execution as go-ethereum's runtime.Call/Create does it: the EIP-2929/3651
- * warm set of a transaction (origin, recipient, precompiles, coinbase), then the
- * message; no intrinsic gas, no fee, no refund. */
-static evm_result_t execute(chain_host_t *h, const evm_message_t *msg) {
-  state_t *st = h->state;
-  if (h->rev >= EVM_BERLIN) {
-    state_warm_account(st, &msg->sender);
-    if (msg->kind == EVM_CALL) state_warm_account(st, &msg->recipient);
-    ethc_address_t pa = {{0}};
-    for (unsigned i = 1; i <= 0x11; i++) {
-      pa.bytes[19] = (uint8_t)i;
-      if (evm_precompile_get(&pa, h->rev)) state_warm_account(st, &pa);
-    }
-    pa.bytes[18] = 0x01;
-    pa.bytes[19] = 0x00;
-    if (evm_precompile_get(&pa, h->rev)) state_warm_account(st, &pa);
-    if (h->rev >= EVM_SHANGHAI) state_warm_account(st, &h->env->coinbase);
-  }
-  return chain_host_call(h, msg);
 }
 
 static int cmd_run(const cli_command_t *self, int argc, char **argv) {
@@ -337,7 +316,7 @@ static int cmd_run(const cli_command_t *self, int argc, char **argv) {
 
   if (trace) evm_set_tracer(vm, stderr);
   size_t snap = state_snapshot(st);
-  evm_result_t r = execute(&host, &msg);
+  evm_result_t r = cli_execute_message(&host, &msg);
   evm_set_tracer(vm, NULL);
   int64_t used = gas - r.gas_left;
   printf("output: ");
@@ -362,7 +341,7 @@ static int cmd_run(const cli_command_t *self, int argc, char **argv) {
     while (n < MAX_RUNS && (n < 5 || now_ns() - start < 2000000000u)) {
       state_revert(st, snap);
       uint64_t t0 = now_ns();
-      evm_result_t rr = execute(&host, &msg);
+      evm_result_t rr = cli_execute_message(&host, &msg);
       times[n++] = now_ns() - t0;
       evm_result_release(&rr);
     }
