@@ -102,7 +102,8 @@ static const cli_option_t run_options[] = {
                     "0x1000000000000000000000000000000000000001"},
     [OPT_VALUE] = {"--value", "WEI", "the value sent with the call or creation (decimal or 0x-hex)", "0"},
     [OPT_PRESTATE] = {"--prestate", "FILE",
-                      "the accounts before the run: a genesis.json, whose \"alloc\" is used, or a bare alloc\n"
+                      "the accounts before the run: a genesis.json (its alloc; its number, timestamp,\n"
+                      "coinbase, difficulty, mixHash, baseFeePerGas and chainId set the block) or a bare alloc\n"
                       "object {ADDRESS: {balance, nonce, code, storage}}",
                       NULL},
     [OPT_DUMP] = {"--dump", NULL,
@@ -113,9 +114,24 @@ static const cli_option_t run_options[] = {
     [OPT_TRACE] = {"--trace", NULL, "print an EIP-3155 trace line per instruction on stderr", NULL},
     {0}};
 
-/* Loads a --prestate file (a whole genesis.json or its bare "alloc" object) into st;
- * prints the problem and returns 2 when it cannot. */
-static int load_prestate(state_t *st, const char *path) {
+/* A genesis.json number field (a string, hex or decimal, or a JSON number): 1 when
+ * present and good, 0 when absent, -1 when malformed. */
+static int genesis_number(const cJSON *obj, const char *key, u256_t *out) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+  if (!v || cJSON_IsNull(v)) return 0;
+  if (cJSON_IsNumber(v)) {
+    if (!(v->valuedouble >= 0 && v->valuedouble <= 9007199254740992.0)) return -1;
+    *out = u256_from_u64((uint64_t)v->valuedouble);
+    return 1;
+  }
+  return cJSON_IsString(v) && u256_from_string(out, v->valuestring) ? 1 : -1;
+}
+
+/* Loads a --prestate file into st: a bare alloc object, or a whole genesis.json,
+ * whose alloc is loaded and whose block fields (number, timestamp, coinbase,
+ * difficulty, mixHash as PREVRANDAO, baseFeePerGas) and config.chainId set the
+ * block as go-ethereum's evm run does. Prints the problem and returns 2 when it cannot. */
+static int load_prestate(state_t *st, chain_block_env_t *env, const char *path) {
   size_t len;
   char *text = (char *)bytes_read_file(path, &len);
   if (!text) {
@@ -132,7 +148,35 @@ static int load_prestate(state_t *st, const char *path) {
   }
   free(text);
   const cJSON *alloc = cJSON_GetObjectItemCaseSensitive(doc, "alloc");
-  if (!cJSON_IsObject(alloc)) alloc = doc; /* no genesis around it: the alloc itself */
+  if (cJSON_IsObject(alloc)) {
+    const char *bad = NULL;
+    u256_t v;
+    int k;
+    if ((k = genesis_number(doc, "number", &v)) < 0 || (k && (!u256_fits_u64(&v) || v.w[0] > INT64_MAX))) bad = "number";
+    else if (k) env->number = (int64_t)v.w[0];
+    if ((k = genesis_number(doc, "timestamp", &v)) < 0 || (k && (!u256_fits_u64(&v) || v.w[0] > INT64_MAX)))
+      bad = "timestamp";
+    else if (k) env->timestamp = (int64_t)v.w[0];
+    if (genesis_number(doc, "difficulty", &env->difficulty) < 0) bad = "difficulty";
+    if (genesis_number(doc, "baseFeePerGas", &env->base_fee) < 0) bad = "baseFeePerGas";
+    if (genesis_number(cJSON_GetObjectItemCaseSensitive(doc, "config"), "chainId", &env->chain_id) < 0)
+      bad = "config.chainId";
+    const cJSON *mix = cJSON_GetObjectItemCaseSensitive(doc, "mixHash"); /* PREVRANDAO from Paris */
+    if (mix && !cJSON_IsNull(mix) &&
+        (!cJSON_IsString(mix) || hex_decode_fixed(mix->valuestring, false, env->prev_randao.bytes, 32) != 0))
+      bad = "mixHash";
+    const cJSON *cb = cJSON_GetObjectItemCaseSensitive(doc, "coinbase");
+    if (cb && !cJSON_IsNull(cb) &&
+        (!cJSON_IsString(cb) || hex_decode_fixed(cb->valuestring, false, env->coinbase.bytes, 20) != 0))
+      bad = "coinbase";
+    if (bad) {
+      fprintf(stderr, "ethc run: --prestate: %s: bad field %s\n", path, bad);
+      cJSON_Delete(doc);
+      return 2;
+    }
+  } else {
+    alloc = doc; /* no genesis around it: the alloc itself */
+  }
   char err[256];
   int rc = genesis_alloc_from_json(alloc, st, err, sizeof err);
   cJSON_Delete(doc);
@@ -265,7 +309,14 @@ static int cmd_run(const cli_command_t *self, int argc, char **argv) {
     free(input);
     return 2;
   }
-  int rc = prestate ? load_prestate(st, prestate) : 0;
+  chain_block_env_t env;
+  memset(&env, 0, sizeof env);
+  env.number = 1;
+  env.timestamp = 1;
+  env.gas_limit = gas;
+  env.chain_id = U256_ONE;
+  env.base_fee = U256_ONE;
+  int rc = prestate ? load_prestate(st, &env, prestate) : 0;
   if (rc == 0 && !state_exists(st, &sender)) {
     u256_t big = u256_from_u64(UINT64_MAX);
     state_set_balance(st, &sender, &big);
@@ -286,13 +337,6 @@ static int cmd_run(const cli_command_t *self, int argc, char **argv) {
   }
   state_commit(st, false); /* the prestate is the transaction's original state */
 
-  chain_block_env_t env;
-  memset(&env, 0, sizeof env);
-  env.number = 1;
-  env.timestamp = 1;
-  env.gas_limit = gas;
-  env.chain_id = U256_ONE;
-  env.base_fee = U256_ONE;
   chain_host_t host;
   chain_host_init(&host, st, vm, rev, &env);
   host.tx.origin = sender;
@@ -355,7 +399,7 @@ static int cmd_run(const cli_command_t *self, int argc, char **argv) {
      * Dragon touched empty ones (EIP-161). */
     state_commit(st, rev >= EVM_SPURIOUS_DRAGON);
     cJSON *d = cli_state_dump(st);
-    char *text = d ? cJSON_Print(d) : NULL;
+    char *text = d ? cli_json_print(d) : NULL;
     if (text) puts(text);
     else {
       fprintf(stderr, "ethc run: --dump: out of memory\n");

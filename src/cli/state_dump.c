@@ -115,3 +115,24 @@ cJSON *cli_state_dump(state_t *st) {
   cJSON_AddItemToObject(dump, "accounts", accounts);
   return dump;
 }
+
+char *cli_json_print(const cJSON *j) {
+  /* cJSON indents with tabs and puts a tab after each colon; raw tabs appear
+   * nowhere else (strings escape theirs), so each becomes two spaces, or one after
+   * a colon. */
+  char *t = cJSON_Print(j);
+  if (!t) return NULL;
+  size_t tabs = 0;
+  for (const char *p = t; *p; p++) tabs += *p == '\t';
+  char *out = malloc(strlen(t) + tabs + 1), *o = out;
+  if (out) {
+    for (const char *p = t; *p; p++) {
+      if (*p != '\t') *o++ = *p;
+      else if (p > t && p[-1] == ':') *o++ = ' ';
+      else *o++ = ' ', *o++ = ' ';
+    }
+    *o = 0;
+  }
+  free(t);
+  return out;
+}

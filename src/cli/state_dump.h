@@ -15,4 +15,8 @@
  * memory. The caller owns it (cJSON_Delete). */
 cJSON *cli_state_dump(state_t *st);
 
+/* `j` as indented JSON text (two spaces per level, "key": value), malloc'd; NULL
+ * when out of memory. */
+char *cli_json_print(const cJSON *j);
+
 #endif

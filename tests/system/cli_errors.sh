@@ -98,6 +98,10 @@ echo '{"0x20": {}}' >"$W/badaddr.json"
 expect 2 "bad field alloc.0x20" run --code 00 --prestate "$W/badaddr.json"
 echo '{"alloc": {"0x2000000000000000000000000000000000000002": {"balance": "x"}}}' >"$W/badbal.json"
 expect 2 "bad field alloc.0x2000000000000000000000000000000000000002.balance" run --code 00 --prestate "$W/badbal.json"
+for f in number timestamp difficulty baseFeePerGas coinbase mixHash; do
+  echo "{\"alloc\": {}, \"$f\": \"0xzz\"}" >"$W/bad-$f.json"
+  expect 2 "bad field $f" run --code 00 --prestate "$W/bad-$f.json"
+done
 echo '{"0x2000000000000000000000000000000000000002": {"balance": "1"}}' >"$W/nocode.json"
 expect 2 "no code" run --prestate "$W/nocode.json"
 

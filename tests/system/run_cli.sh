@@ -94,6 +94,17 @@ for f in alloc genesis; do
     json_has "$WORK/dump" "\"storage\":{\"0x0000000000000000000000000000000000000000000000000000000000000001\":\"0x000000000000000000000000000000000000000000000000000000000000002a\"}" "--prestate $f storage"
   fi
 done
+# a whole genesis.json also sets the block: NUMBER, TIMESTAMP, COINBASE, BASEFEE,
+# CHAINID and PREVRANDAO (mixHash, from Paris) returned as six words
+cat >"$WORK/block.json" <<JSON
+{"config": {"chainId": 5}, "number": "0x10", "timestamp": 1234, "baseFeePerGas": "0x7",
+ "coinbase": "0x00000000000000000000000000000000000000cb",
+ "mixHash": "0x00000000000000000000000000000000000000000000000000000000000000aa", "alloc": {}}
+JSON
+w() { printf '%064x' "$1"; }
+if run 0 run --prestate "$WORK/block.json" --code 43600052426020524160405248606052466080524460a05260c06000f3; then
+  has "$WORK/out" "output: 0x$(w 16)$(w 1234)$(w 203)$(w 7)$(w 5)$(w 170)" "--prestate genesis block fields"
+fi
 # --code replaces the prestate's code but keeps its storage
 if run 0 run --prestate "$WORK/alloc.json" --code "$SLOAD"; then
   has "$WORK/out" "output: 0x000000000000000000000000000000000000000000000000000000000000002a" "--prestate + --code"

@@ -331,7 +331,7 @@ static void dump_case(const char *path, const char *name, const char *fork, stat
   cJSON_AddStringToObject(o, "fork", fork);
   cJSON *x;
   while ((x = d->child)) cJSON_AddItemToObject(o, x->string, cJSON_DetachItemViaPointer(d, x));
-  char *text = cJSON_Print(o);
+  char *text = cli_json_print(o);
   if (text) fprintf(stderr, "%s\n", text);
   free(text);
   cJSON_Delete(o);
