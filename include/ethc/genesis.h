@@ -20,6 +20,10 @@ int genesis_from_json(const cJSON *doc, chain_config_t *config, state_t *state, 
  * `name` (the file): "NAME:LINE:COLUMN: malformed JSON" or "NAME: FIELD...". */
 int genesis_from_text(const char *text, size_t len, const char *name, chain_config_t *config, state_t *state,
                       chain_header_t *header, char *err, size_t errlen);
+/* Writes only an allocation object ({address: {balance, nonce, code, storage}}, the
+ * "alloc" of a genesis.json) into `state` and commits it; ETHC_ERR_JSON with the
+ * field named in `err` when malformed. */
+int genesis_alloc_from_json(const cJSON *alloc, state_t *state, char *err, size_t errlen);
 /* The same from a file path (ETHC_ERR_IO when unreadable). */
 int genesis_load_file(const char *path, chain_config_t *config, state_t *state, chain_header_t *header,
                       char *err, size_t errlen);

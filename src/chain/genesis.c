@@ -87,6 +87,14 @@ static int load_alloc(const cJSON *alloc, state_t *st, char *err, size_t errlen)
   return ETHC_OK;
 }
 
+int genesis_alloc_from_json(const cJSON *alloc, state_t *st, char *err, size_t errlen) {
+  if (!cJSON_IsObject(alloc)) return fail(err, errlen, "alloc: expected an object");
+  int rc = load_alloc(alloc, st, err, errlen);
+  if (rc) return rc;
+  state_commit(st, false);
+  return ETHC_OK;
+}
+
 int genesis_from_json(const cJSON *doc, chain_config_t *config, state_t *st, chain_header_t *h, char *err,
                       size_t errlen) {
   if (!cJSON_IsObject(doc)) return fail(err, errlen, "genesis: expected an object");

@@ -82,6 +82,28 @@ expect 2 "'--gas' needs a value" run --code 00 --gas
 expect 2 "unknown fork 'Frontiers'" run --code 00 --fork Frontiers
 expect 2 "--input: odd number of hex digits" run --code 00 --input 0x1
 expect 2 "unknown option '--bogus'" run --code 00 --bogus
+expect 2 "stdin: the file holds no code" run --codefile -
+expect 2 "no code" run --create
+for v in abc -1 0x 1.5 115792089237316195423570985008687907853269984665640564039457584007913129639936; do
+  expect 2 "--value: expected a whole number below 2^256" run --code 00 --value "$v"
+done
+for s in 0x12 xyz 0x10000000000000000000000000000000000000011; do
+  expect 2 "--sender: expected an address" run --code 00 --sender "$s"
+done
+expect 2 "--prestate: cannot read $W/missing" run --code 00 --prestate "$W/missing"
+expect 2 "--prestate: $W/empty: malformed JSON" run --code 00 --prestate "$W/empty"
+expect 2 "--prestate: $W/trunc.json: malformed JSON" run --code 00 --prestate "$W/trunc.json"
+expect 2 "--prestate: $W/array.json: bad field alloc" run --code 00 --prestate "$W/array.json"
+echo '{"0x20": {}}' >"$W/badaddr.json"
+expect 2 "bad field alloc.0x20" run --code 00 --prestate "$W/badaddr.json"
+echo '{"alloc": {"0x2000000000000000000000000000000000000002": {"balance": "x"}}}' >"$W/badbal.json"
+expect 2 "bad field alloc.0x2000000000000000000000000000000000000002.balance" run --code 00 --prestate "$W/badbal.json"
+for f in number timestamp difficulty baseFeePerGas coinbase mixHash; do
+  echo "{\"alloc\": {}, \"$f\": \"0xzz\"}" >"$W/bad-$f.json"
+  expect 2 "bad field $f" run --code 00 --prestate "$W/bad-$f.json"
+done
+echo '{"0x2000000000000000000000000000000000000002": {"balance": "1"}}' >"$W/nocode.json"
+expect 2 "no code" run --prestate "$W/nocode.json"
 
 # ---- test / statetest (argument handling; file contents are failed cases) ----
 expect 2 "no SUITE given" test
@@ -103,6 +125,15 @@ expect 2 "skip file $W/dir is not a regular file" test rlp --skip-file "$W/dir" 
 printf 'rlp\tonly-two-fields\n' >"$W/badskip"
 expect 2 "$W/badskip:1: expected SUITE<tab>PATTERN<tab>REASON" test rlp --skip-file "$W/badskip" "$W/empty"
 expect 2 "no PATH given" statetest
+expect 2 "--index does not apply to the rlp suite (only to state)" test rlp --index 1 "$W/empty"
+expect 2 "--dump does not apply to the vm suite (only to state)" test vm --dump "$W/empty"
+expect 2 "--fork does not apply to the trie suite" test trie --fork Cancun "$W/empty"
+expect 2 "--trace does not apply to the tx suite" test tx --trace "$W/empty"
+expect 2 "--run: bad regular expression '('" test state --run '(' "$W/empty"
+for i in abc -1 1x 99999999999; do expect 2 "--index" test state --index "$i" "$W/empty"; done
+expect 2 "'--run' needs a value" statetest --run
+expect 1 "no state case matching --run 'nothing'" test state --run nothing "$W/onefork.json"
+expect 1 "no state case with index 5" statetest --index 5 "$W/onefork.json"
 expect 1 "stdout:FAIL $W/trunc.json (file)" statetest "$W/trunc.json"
 
 # ---- bench ----

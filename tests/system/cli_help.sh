@@ -37,8 +37,8 @@ for form in "import --help" "help import" "import -h"; do
   help_has $form -- "--datadir DIR" "--genesis FILE" --fakepow --sync "default: ~/.ethc"
 done
 help_has export --help -- --datadir --first --last "default: 1"
-help_has run --help -- --code --codefile --input --gas --fork --bench --trace Frontier Osaka "default: Cancun"
-help_has test --help -- --json --fork --trace --skip-file rlp precompile
+help_has run --help -- --code --codefile --input --gas --fork --create --sender --value --prestate --dump --bench --trace Frontier Osaka "default: Cancun" "default: 10000000000"
+help_has test --help -- --json --fork --run --index --dump --trace --verbose -v --skip-file rlp precompile
 help_has help test -- --json --skip-file
 help_has bench --help -- evm precompile
 help_has help bench evm -- --json --time --fork

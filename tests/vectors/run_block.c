@@ -558,4 +558,4 @@ static void run_block_file(runner_t *r, const char *path, const cJSON *root) {
   }
 }
 
-RUNNER_SUITE("block", run_block_file)
+RUNNER_SUITE("block", run_block_file, RUNNER_OPT_FORK | RUNNER_OPT_TRACE)

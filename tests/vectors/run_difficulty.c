@@ -61,4 +61,4 @@ static void run_difficulty_file(runner_t *r, const char *path, const cJSON *root
     }
   }
 }
-RUNNER_SUITE("difficulty", run_difficulty_file)
+RUNNER_SUITE("difficulty", run_difficulty_file, RUNNER_OPT_FORK)

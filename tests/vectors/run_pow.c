@@ -74,4 +74,4 @@ static void run_pow_file(runner_t *r, const char *path, const cJSON *root) {
     run_pow_case(r, path, t->string, t);
   }
 }
-RUNNER_SUITE("pow", run_pow_file)
+RUNNER_SUITE("pow", run_pow_file, 0)

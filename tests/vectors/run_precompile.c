@@ -96,4 +96,4 @@ static void run_precompile_file(runner_t *r, const char *path, const cJSON *root
   }
 }
 
-RUNNER_SUITE_ARRAY("precompile", run_precompile_file)
+RUNNER_SUITE_ARRAY("precompile", run_precompile_file, RUNNER_OPT_FORK)

@@ -344,4 +344,4 @@ static void run_rlp_file(runner_t *r, const char *path, const cJSON *root) {
   free(text);
 }
 
-RUNNER_SUITE("rlp", run_rlp_file)
+RUNNER_SUITE("rlp", run_rlp_file, 0)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/state_dump.h"
 #include "ethc/bytes.h"
 #include "ethc/error.h"
 #include "ethc/evm.h"
@@ -319,24 +320,22 @@ static const char *parse_tx(stest_t *t, const cJSON *tx) {
 
 static evm_t *the_vm;
 
-static int dump_slot(void *ctx, const u256_t *k, const u256_t *v) {
-  (void)ctx;
-  char a[67], b[67];
-  u256_to_hex(k, a);
-  u256_to_hex(v, b);
-  fprintf(stderr, "      %s: %s\n", a, b);
-  return 0;
-}
-
-static int dump_account(void *ctx, const ethc_address_t *a, uint64_t nonce, const u256_t *bal,
-                        const uint8_t *code, size_t code_size) {
-  (void)code;
-  char ah[43], bh[67];
-  hex_encode(a->bytes, 20, ah);
-  u256_to_hex(bal, bh);
-  fprintf(stderr, "  %s nonce=%llu balance=%s code=%zu bytes\n", ah, (unsigned long long)nonce, bh, code_size);
-  state_foreach_slot(ctx, a, dump_slot, NULL);
-  return 0;
+/* --dump: the post state of a failing case as JSON on stderr, go-ethereum's dump
+ * with the case's file, name and fork in front. */
+static void dump_case(const char *path, const char *name, const char *fork, state_t *st) {
+  cJSON *d = cli_state_dump(st);
+  if (!d) return;
+  cJSON *o = cJSON_CreateObject();
+  cJSON_AddStringToObject(o, "file", path);
+  cJSON_AddStringToObject(o, "name", name);
+  cJSON_AddStringToObject(o, "fork", fork);
+  cJSON *x;
+  while ((x = d->child)) cJSON_AddItemToObject(o, x->string, cJSON_DetachItemViaPointer(d, x));
+  char *text = cli_json_print(o);
+  if (text) fprintf(stderr, "%s\n", text);
+  free(text);
+  cJSON_Delete(o);
+  cJSON_Delete(d);
 }
 
 static void hexs(const ethc_hash_t *h, char out[67]) { hex_encode(h->bytes, 32, out); }
@@ -441,6 +440,7 @@ static void run_case(runner_t *r, const char *path, const char *name, const char
             rc ? ",\"error\":\"" : "", rc ? (res.reason ? res.reason : "invalid transaction") : "", rc ? "\"" : "");
   }
   char unknown[256];
+  size_t failed_before = r->failed;
   if (expect && rc == 0) {
     runner_fail(r, path, name, fork, "expected exception %s, but the transaction was valid (status %s, gas %llu)",
                 expect, evm_status_name(res.status), (unsigned long long)res.gas_used);
@@ -455,10 +455,6 @@ static void run_case(runner_t *r, const char *path, const char *name, const char
     hexs(&want_root, b);
     runner_fail(r, path, name, fork, "state root %s, expected %s (status %s, gas used %llu)", a, b,
                 evm_status_name(res.status), (unsigned long long)res.gas_used);
-    if (getenv("ETHC_STATE_DUMP") && st) {
-      fprintf(stderr, "post-state of %s %s:\n", name, fork);
-      state_foreach_account(st, dump_account, st);
-    }
   } else if (!ethc_hash_eq(&logs, &want_logs)) {
     hexs(&logs, a);
     hexs(&want_logs, b);
@@ -466,11 +462,14 @@ static void run_case(runner_t *r, const char *path, const char *name, const char
   } else {
     runner_pass(r, path, name, fork);
   }
+  /* An invalid transaction left the state as it was before. */
+  if (r->dump && r->failed > failed_before) dump_case(path, name, fork, st ? st : t->pre);
   chain_tx_result_free(&res);
   state_free(st);
 }
 
 static void run_test(runner_t *r, const char *path, const char *tname, const cJSON *test) {
+  if (!runner_selected(r, tname)) return; /* --run */
   stest_t t;
   memset(&t, 0, sizeof t);
   const cJSON *post = json_get(test, "post");
@@ -493,6 +492,10 @@ static void run_test(runner_t *r, const char *path, const char *tname, const cJS
     size_t i = 0;
     const cJSON *entry;
     cJSON_ArrayForEach(entry, fk) {
+      if (runner_index_filtered(r, i)) {
+        i++;
+        continue;
+      }
       char name[512];
       snprintf(name, sizeof name, "%s#%zu", tname, i++);
       if (runner_skip(r, path, name, fork)) continue;
@@ -513,4 +516,5 @@ static void run_state_file(runner_t *r, const char *path, const cJSON *root) {
   }
 }
 
-RUNNER_SUITE("state", run_state_file)
+RUNNER_SUITE("state", run_state_file,
+             RUNNER_OPT_FORK | RUNNER_OPT_TRACE | RUNNER_OPT_INDEX | RUNNER_OPT_DUMP | RUNNER_OWN_RUN)

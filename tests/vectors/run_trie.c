@@ -208,4 +208,4 @@ static void run_trie_file(runner_t *r, const char *path, const cJSON *root) {
   }
 }
 
-RUNNER_SUITE("trie", run_trie_file)
+RUNNER_SUITE("trie", run_trie_file, 0)

@@ -179,4 +179,4 @@ static void run_tx_file(runner_t *r, const char *path, const cJSON *root) {
   }
 }
 
-RUNNER_SUITE("tx", run_tx_file)
+RUNNER_SUITE("tx", run_tx_file, RUNNER_OPT_FORK)

@@ -241,4 +241,4 @@ static void run_vm_file(runner_t *r, const char *path, const cJSON *root) {
     run_case(r, path, t->string, t);
   }
 }
-RUNNER_SUITE("vm", run_vm_file)
+RUNNER_SUITE("vm", run_vm_file, RUNNER_OPT_TRACE)

@@ -1,16 +1,20 @@
-/* `ethc test SUITE [--json] [--fork NAME] [--trace] [--skip-file F] PATH...`:
- * the file walker, JSON loading, skip file and reporting shared by every suite
- * runner (ethereum/tests format docs: ethereum-tests.readthedocs.io). */
+/* `ethc test SUITE [options] PATH...`: the file walker, JSON loading, skip file,
+ * case selection (--fork, --run, --index), progress on a terminal and reporting
+ * shared by every suite runner (ethereum/tests format docs:
+ * ethereum-tests.readthedocs.io). */
 #define _GNU_SOURCE
 #include "runner.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
+#include <regex.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "ethc/bytes.h"
@@ -94,6 +98,46 @@ static void free_skips(runner_t *r) {
   }
 }
 
+/* ---- progress: on a terminal a status line "[i/n] FILE" on stderr, redrawn per
+ * file; with --verbose a line per passed or skipped case (failed ones have theirs
+ * on stdout). ETHC_TEST_PROGRESS=1 forces the status line (for the tests). ---- */
+
+struct runner_progress {
+  bool status;  /* draw the status line */
+  bool verbose; /* a line per case */
+  bool shown;   /* the status line is on the screen */
+  size_t width; /* of the terminal */
+};
+
+static void clear_status(runner_t *r) {
+  if (r->progress && r->progress->shown) {
+    fputs("\r\033[K", stderr);
+    fflush(stderr);
+    r->progress->shown = false;
+  }
+}
+
+static void show_status(runner_t *r, size_t i, size_t n, const char *path) {
+  struct runner_progress *p = r->progress;
+  if (!p || !p->status) return;
+  char head[48];
+  int hl = snprintf(head, sizeof head, "[%zu/%zu] ", i, n);
+  size_t room = p->width > (size_t)hl + 4 ? p->width - (size_t)hl - 1 : 3, len = strlen(path);
+  /* one line, or \r cannot overwrite it: keep the end of a long path */
+  if (len > room) fprintf(stderr, "\r%s...%s\033[K", head, path + len - (room - 3));
+  else fprintf(stderr, "\r%s%s\033[K", head, path);
+  fflush(stderr);
+  p->shown = true;
+}
+
+static void verbose_case(runner_t *r, const char *what, const char *path, const char *name, const char *fork,
+                         const char *why) {
+  if (!r->progress || !r->progress->verbose) return;
+  clear_status(r);
+  fprintf(stderr, "%s %s %s%s%s%s%s\n", what, path, name, fork ? " " : "", fork ? fork : "", why ? ": " : "",
+          why ? why : "");
+}
+
 /* ---- reporting ---- */
 
 static void json_case(const char *path, const char *name, const char *fork, bool pass, bool skipped,
@@ -116,7 +160,20 @@ bool runner_fork_filtered(const runner_t *r, const char *fork) {
   return r->fork && fork && strcmp(r->fork, fork) != 0;
 }
 
+struct runner_select {
+  regex_t re;
+};
+
+bool runner_selected(const runner_t *r, const char *name) {
+  return !r->select || regexec(&r->select->re, name, 0, NULL, 0) == 0;
+}
+
+bool runner_index_filtered(const runner_t *r, size_t index) {
+  return r->index >= 0 && (unsigned long long)r->index != index;
+}
+
 bool runner_skip(runner_t *r, const char *path, const char *name, const char *fork) {
+  if (!(r->suite->opts & RUNNER_OWN_RUN) && !runner_selected(r, name)) return true;
   if (!r->skips) return false;
   char id[4096];
   snprintf(id, sizeof id, "%s:%s:%s", path, name, fork ? fork : "");
@@ -124,6 +181,7 @@ bool runner_skip(runner_t *r, const char *path, const char *name, const char *fo
     if (fnmatch(s->pattern, id, 0) == 0) {
       r->skipped++;
       if (r->json) json_case(path, name, fork, false, true, s->reason);
+      verbose_case(r, "SKIP", path, name, fork, s->reason);
       return true;
     }
   }
@@ -133,6 +191,7 @@ bool runner_skip(runner_t *r, const char *path, const char *name, const char *fo
 void runner_pass(runner_t *r, const char *path, const char *name, const char *fork) {
   r->passed++;
   if (r->json) json_case(path, name, fork, true, false, NULL);
+  verbose_case(r, "PASS", path, name, fork, NULL);
 }
 
 void runner_fail(runner_t *r, const char *path, const char *name, const char *fork, const char *fmt, ...) {
@@ -142,6 +201,7 @@ void runner_fail(runner_t *r, const char *path, const char *name, const char *fo
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   r->failed++;
+  clear_status(r);
   if (r->json) json_case(path, name, fork, false, false, msg);
   else printf("FAIL %s %s%s%s: %s\n", path, name, fork ? " " : "", fork ? fork : "", msg);
   fflush(stdout);
@@ -183,19 +243,51 @@ static void run_one_file(runner_t *r, const char *path) {
 
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-static void walk(runner_t *r, const char *path) {
+/* The files to run, in order: a path that cannot be opened is kept with its
+ * error, reported when its turn comes. */
+typedef struct {
+  char *path;
+  const char *error; /* NULL, or why it cannot be opened (the path is then a "(file)" failure) */
+  int err;
+} walk_item_t;
+
+typedef struct {
+  walk_item_t *items;
+  size_t n, cap;
+} walk_list_t;
+
+static void walk_add(walk_list_t *l, const char *path, const char *error, int err) {
+  if (l->n == l->cap) {
+    size_t nc = l->cap ? l->cap * 2 : 256;
+    walk_item_t *p = realloc(l->items, nc * sizeof *p);
+    if (!p) {
+      fprintf(stderr, "ethc test: out of memory\n");
+      exit(2);
+    }
+    l->items = p;
+    l->cap = nc;
+  }
+  char *copy = strdup(path);
+  if (!copy) {
+    fprintf(stderr, "ethc test: out of memory\n");
+    exit(2);
+  }
+  l->items[l->n++] = (walk_item_t){copy, error, err};
+}
+
+static void walk(walk_list_t *l, const char *path) {
   struct stat st;
   if (stat(path, &st) != 0) {
-    runner_fail(r, path, "(file)", NULL, "cannot open: %s", strerror(errno));
+    walk_add(l, path, "cannot open", errno);
     return;
   }
   if (!S_ISDIR(st.st_mode)) {
-    run_one_file(r, path);
+    walk_add(l, path, NULL, 0);
     return;
   }
   DIR *d = opendir(path);
   if (!d) {
-    runner_fail(r, path, "(file)", NULL, "cannot open directory: %s", strerror(errno));
+    walk_add(l, path, "cannot open directory", errno);
     return;
   }
   char **names = NULL;
@@ -212,14 +304,14 @@ static void walk(runner_t *r, const char *path) {
     char child[4096];
     snprintf(child, sizeof child, "%s/%s", path, names[i]);
     struct stat cs;
-    if (stat(child, &cs) == 0 && S_ISDIR(cs.st_mode)) walk(r, child);
-    else if (strlen(names[i]) > 5 && strcmp(names[i] + strlen(names[i]) - 5, ".json") == 0) run_one_file(r, child);
+    if (stat(child, &cs) == 0 && S_ISDIR(cs.st_mode)) walk(l, child);
+    else if (strlen(names[i]) > 5 && strcmp(names[i] + strlen(names[i]) - 5, ".json") == 0) walk_add(l, child, NULL, 0);
     free(names[i]);
   }
   free(names);
 }
 
-enum { OPT_JSON, OPT_FORK, OPT_TRACE, OPT_SKIP_FILE };
+enum { OPT_JSON, OPT_FORK, OPT_RUN, OPT_INDEX, OPT_DUMP, OPT_TRACE, OPT_VERBOSE, OPT_V, OPT_SKIP_FILE };
 static const cli_option_t test_options[] = {
     [OPT_JSON] = {"--json", NULL,
                   "one JSON object per case on stdout: {\"file\",\"name\",\"fork\",\"pass\",\"error\"};\n"
@@ -227,7 +319,18 @@ static const cli_option_t test_options[] = {
                   NULL},
     [OPT_FORK] = {"--fork", "NAME", "run only the cases of this fork or network (state, block, tx, difficulty, precompile)",
                   "all"},
-    [OPT_TRACE] = {"--trace", NULL, "EIP-3155 trace, one JSON line per instruction, on stderr (state, vm)", NULL},
+    [OPT_RUN] = {"--run", "REGEX",
+                 "run only the tests whose name matches this POSIX extended regular expression\n"
+                 "(state: the test's name without #INDEX); other cases are not counted",
+                 "all"},
+    [OPT_INDEX] = {"--index", "N",
+                   "run only post entry N of each fork: the data/gas/value combination, the case\n"
+                   "named TEST#N (state)",
+                   "all"},
+    [OPT_DUMP] = {"--dump", NULL, "print each failing case's post state as JSON on stderr (state)", NULL},
+    [OPT_TRACE] = {"--trace", NULL, "EIP-3155 trace, one JSON line per instruction, on stderr (state, vm, block)", NULL},
+    [OPT_VERBOSE] = {"--verbose", NULL, "a line per passed or skipped case on stderr (failed ones are on stdout)", NULL},
+    [OPT_V] = {"-v", NULL, "the same as --verbose", NULL},
     [OPT_SKIP_FILE] = {"--skip-file", "FILE", "the skip list: lines SUITE<tab>PATTERN<tab>REASON\n"
                        "(ctest passes the repository's tests/vectors/skip.txt)",
                        "none"},
@@ -242,9 +345,28 @@ static const char *suite_list(void) {
   return buf;
 }
 
+/* The suites honouring option bit `opt`, as "state, vm". */
+static const char *suites_with(unsigned opt) {
+  static char buf[256];
+  size_t n = 0;
+  buf[0] = 0;
+  for (const runner_suite_t *s = suites; s; s = s->next)
+    if (s->opts & opt)
+      n += (size_t)snprintf(buf + n, n < sizeof buf ? sizeof buf - n : 0, "%s%s", n ? ", " : "", s->name);
+  return buf;
+}
+
+static size_t terminal_width(void) {
+  struct winsize ws;
+  if (ioctl(STDERR_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  return 80;
+}
+
 static int runner_main(const cli_command_t *self, const char *suite_name, int argc, char **argv) {
   runner_t r = {0};
-  const char *skip_file = NULL;
+  r.index = -1;
+  const char *skip_file = NULL, *run_re = NULL, *used[4] = {0}; /* used[k]: the option given for bit k */
+  bool verbose = false;
   char **paths = calloc((size_t)argc + 1, sizeof *paths);
   int npaths = 0;
   cli_args_t a;
@@ -252,8 +374,22 @@ static int runner_main(const cli_command_t *self, const char *suite_name, int ar
   for (int k; (k = cli_next(&a)) != CLI_END;) {
     switch (k) {
     case OPT_JSON: r.json = true; break;
-    case OPT_TRACE: r.trace = true; break;
-    case OPT_FORK: r.fork = a.value; break;
+    case OPT_TRACE: r.trace = true; used[1] = a.option; break;
+    case OPT_FORK: r.fork = a.value; used[0] = a.option; break;
+    case OPT_RUN: run_re = a.value; break;
+    case OPT_INDEX: {
+      uint64_t v;
+      if (cli_parse_u64(cli_full_name(self), "--index", a.value, false, 1000000000, &v)) {
+        free(paths);
+        return 2;
+      }
+      r.index = (long long)v;
+      used[2] = a.option;
+      break;
+    }
+    case OPT_DUMP: r.dump = true; used[3] = a.option; break;
+    case OPT_VERBOSE:
+    case OPT_V: verbose = true; break;
     case OPT_SKIP_FILE: skip_file = a.value; break;
     case CLI_POSITIONAL:
       if (!suite_name) suite_name = a.value;
@@ -276,23 +412,66 @@ static int runner_main(const cli_command_t *self, const char *suite_name, int ar
     if (near) return cli_usage_error(self, "unknown suite '%s' (did you mean %s?)", suite_name, near);
     return cli_usage_error(self, "unknown suite '%s' (one of %s)", suite_name, suite_list());
   }
+  for (unsigned k = 0; k < 4; k++) {
+    if (used[k] && !(r.suite->opts & (1u << k))) {
+      free(paths);
+      return cli_usage_error(self, "%s does not apply to the %s suite (only to %s)", used[k], r.suite->name,
+                             suites_with(1u << k));
+    }
+  }
   if (npaths == 0) {
     free(paths);
     return cli_usage_error(self, "no PATH given");
+  }
+  struct runner_select select;
+  if (run_re) {
+    int e = regcomp(&select.re, run_re, REG_EXTENDED | REG_NOSUB);
+    if (e) {
+      char msg[256];
+      regerror(e, &select.re, msg, sizeof msg);
+      free(paths);
+      return cli_usage_error(self, "--run: bad regular expression '%s': %s", run_re, msg);
+    }
+    r.select = &select;
   }
   /* No skip file unless one is named: the program has no built-in path to a
    * source tree (ctest passes tests/vectors/skip.txt). */
   if (skip_file && load_skip_file(&r, skip_file) != 0) {
     free(paths);
+    if (r.select) regfree(&select.re);
     return 2;
   }
-  for (int i = 0; i < npaths; i++) walk(&r, paths[i]);
+  struct runner_progress progress = {0};
+  const char *force = getenv("ETHC_TEST_PROGRESS");
+  progress.status = !r.trace && (isatty(STDERR_FILENO) || (force && strcmp(force, "1") == 0));
+  progress.verbose = verbose;
+  progress.width = terminal_width();
+  r.progress = &progress;
+
+  walk_list_t files = {0};
+  for (int i = 0; i < npaths; i++) walk(&files, paths[i]);
   free(paths);
+  for (size_t i = 0; i < files.n; i++) {
+    walk_item_t *it = &files.items[i];
+    show_status(&r, i + 1, files.n, it->path);
+    if (it->error) runner_fail(&r, it->path, "(file)", NULL, "%s: %s", it->error, strerror(it->err));
+    else run_one_file(&r, it->path);
+    free(it->path);
+  }
+  free(files.items);
+  clear_status(&r);
   free_skips(&r);
+  if (r.select) regfree(&select.re);
   /* In --json mode stdout carries only case objects; the summary goes to stderr. */
   fprintf(r.json ? stderr : stdout, "%zu passed, %zu failed, %zu skipped\n", r.passed, r.failed, r.skipped);
-  if (r.fork && r.passed + r.failed + r.skipped == 0) {
-    fprintf(stderr, "ethc test: no %s case of fork '%s' under the given paths\n", r.suite->name, r.fork);
+  if (r.passed + r.failed + r.skipped == 0 && (r.fork || run_re || r.index >= 0)) {
+    char what[512] = "";
+    size_t n = 0;
+    if (r.fork) n += (size_t)snprintf(what + n, sizeof what - n, " of fork '%s'", r.fork);
+    if (run_re && n < sizeof what)
+      n += (size_t)snprintf(what + n, sizeof what - n, "%s matching --run '%s'", n ? " and" : "", run_re);
+    if (r.index >= 0 && n < sizeof what) snprintf(what + n, sizeof what - n, "%s with index %lld", n ? " and" : "", r.index);
+    fprintf(stderr, "ethc test: no %s case%s under the given paths\n", r.suite->name, what);
     return 1;
   }
   return r.failed ? 1 : 0;
@@ -303,7 +482,7 @@ CLI_COMMAND("", "test", cmd_test, "SUITE PATH...", "replay official test vectors
             "SUITE is one of rlp, trie, tx, vm, state, block, difficulty, pow, precompile.\n"
             "PATH is a file or a directory searched recursively for .json files. One line is printed per\n"
             "failing case, then the closing line 'N passed, N failed, N skipped'; the exit status is 1\n"
-            "when any case failed.\n")
+            "when any case failed. When stderr is a terminal a status line shows the file being run.\n")
 
 static int cmd_statetest(const cli_command_t *self, int argc, char **argv) {
   return runner_main(self, "state", argc, argv);

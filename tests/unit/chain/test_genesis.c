@@ -1,5 +1,6 @@
 /* Unit tests of genesis loading: the genesis hashes of the two test chains in
- * ../shared (their block 1 names the genesis as parent), and malformed files. */
+ * ../shared (their block 1 names the genesis as parent), malformed files, and a
+ * bare alloc object (genesis_alloc_from_json, for `ethc run --prestate`). */
 #include <stdlib.h>
 
 #include "check.h"
@@ -53,6 +54,42 @@ static void check_bad(const char *json, const char *field) {
   cJSON_Delete(doc);
 }
 
+static void check_alloc(void) {
+  cJSON *doc = cJSON_Parse("{\"0x0000000000000000000000000000000000000001\": {\"balance\": \"0x10\", \"nonce\": 3,"
+                           " \"code\": \"0x6001\", \"storage\": {\"0x01\": \"0x2a\", \"0x02\": \"0x00\"}},"
+                           " \"0000000000000000000000000000000000000002\": {\"balance\": \"100\"}}");
+  char err[256] = "";
+  state_t *st = state_new();
+  CHECK(genesis_alloc_from_json(doc, st, err, sizeof err) == 0);
+  ethc_address_t a1 = {{[19] = 1}}, a2 = {{[19] = 2}};
+  u256_t v, k = u256_from_u64(1);
+  state_get_balance(st, &a1, &v);
+  CHECK(u256_eq(&v, &(u256_t){{16, 0, 0, 0}}));
+  CHECK(state_get_nonce(st, &a1) == 3);
+  CHECK(state_get_code_size(st, &a1) == 2);
+  state_get_storage(st, &a1, &k, &v);
+  CHECK(v.w[0] == 42);
+  state_get_balance(st, &a2, &v);
+  CHECK(v.w[0] == 100);
+  /* committed: the loaded values are the transaction's originals */
+  state_get_original_storage(st, &a1, &k, &v);
+  CHECK(v.w[0] == 42);
+  state_free(st);
+  cJSON_Delete(doc);
+
+  doc = cJSON_Parse("{\"0x0000000000000000000000000000000000000001\": {\"nonce\": \"-1\"}}");
+  st = state_new();
+  CHECK(genesis_alloc_from_json(doc, st, err, sizeof err) == ETHC_ERR_JSON);
+  CHECK_MSG(strstr(err, "alloc.0x0000000000000000000000000000000000000001.nonce") != NULL, "error '%s'", err);
+  state_free(st);
+  cJSON_Delete(doc);
+  doc = cJSON_Parse("[]");
+  st = state_new();
+  CHECK(genesis_alloc_from_json(doc, st, err, sizeof err) == ETHC_ERR_JSON);
+  state_free(st);
+  cJSON_Delete(doc);
+}
+
 int main(void) {
   const char *shared = check_shared_dir();
   check_chain(shared, "rpc-compat");
@@ -65,6 +102,7 @@ int main(void) {
             "code");
   check_bad("{\"config\": {\"londonBlock\": true}}", "londonBlock");
   check_bad("[]", "genesis");
+  check_alloc();
   chain_config_t c;
   chain_header_t h;
   char err[256];
