@@ -31,12 +31,14 @@ typedef struct {
 
 /* 0, or an ETHC_ERR_* code with a message in `err`:
  *   ETHC_ERR_NOT_FOUND  DIR holds no chain database (and none is to be created)
- *   ETHC_ERR_IO         DIR cannot be created, written or locked; another process
- *                       holds it: "DIR is in use by another ethc process (pid N)"
+ *   ETHC_ERR_IO         the genesis file cannot be read; DIR cannot be created,
+ *                       written or locked; another process holds it: "DIR is in
+ *                       use by another ethc process (pid N)"
  *   ETHC_ERR_JSON       a malformed genesis: "genesis FILE:LINE:COLUMN: malformed JSON"
  *                       or "genesis FILE: FIELD..."
  *   ETHC_ERR_INVALID    the genesis differs from the stored one (both block hashes
- *                       are named), or the database is damaged.
+ *                       are named, or the chain configurations differ)
+ *   other codes         a damaged database ("the database in DIR is damaged: ...").
  * A writer (read_only false) holds DIR's lock exclusively until chain_close; a
  * reader holds it shared: readers exclude writers, not each other. */
 int chain_open(const chain_open_opts_t *opts, chain_t **out, char *err, size_t errlen);

@@ -59,9 +59,12 @@ int datadir_make(const char *dir, size_t *created, char *err, size_t errlen) {
       int e = errno;
       if (e != EEXIST || stat(p, &st) != 0 || !S_ISDIR(st.st_mode)) {
         if (e == EEXIST) e = ENOTDIR;
-        p[i] = saved;
         snprintf(err, errlen, "cannot create the directory %s: %s", dir, strerror(e));
-        datadir_unmake(dir, made_one ? *created : n);
+        char *slash = strrchr(p, '/'); /* the failing component's parent: made here or existing */
+        if (made_one && slash) {
+          *slash = 0;
+          datadir_unmake(p, *created);
+        }
         *created = n;
         return ETHC_ERR_IO;
       }

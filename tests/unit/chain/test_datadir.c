@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "chain/datadir.h"
 #include "check.h"
@@ -57,6 +58,16 @@ int main(void) {
   char p[1200];
   snprintf(p, sizeof p, "%s/p", dir);
   CHECK(stat(p, &st) != 0 && stat(dir, &st) == 0);
+
+  /* a file on the way: refused, naming the directory */
+  snprintf(p, sizeof p, "%s/f", dir);
+  FILE *ff = fopen(p, "w");
+  if (ff) fclose(ff);
+  snprintf(p, sizeof p, "%s/f/x/y", dir);
+  CHECK(datadir_make(p, &existed, err, sizeof err) == ETHC_ERR_IO && strstr(err, "Not a directory") &&
+        strstr(err, p));
+  snprintf(p, sizeof p, "%s/f", dir);
+  unlink(p);
 
   chain_open_opts_t o = {db, genesis, true, false, false};
   chain_t *c = NULL;
