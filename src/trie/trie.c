@@ -502,7 +502,8 @@ static int ordered(trie_t *t, const uint8_t *key, size_t key_len, bytes_buf_t *o
   tnode_t *n = NULL;
   rc = seek(t, &t->root, &P, k.nib, k.len, dir, &n);
   nibkey_free(&k);
-  if (!rc && (!n || (P.len & 1))) rc = ETHC_ERR_NOT_FOUND;
+  if (!rc && !n) rc = ETHC_ERR_NOT_FOUND;
+  if (!rc && (P.len & 1)) rc = ETHC_ERR_INVALID; /* only a hostile store has keys of half bytes */
   if (!rc) {
     out_key->len = 0;
     rc = bytes_buf_reserve(out_key, P.len / 2 + 1);
@@ -531,6 +532,7 @@ typedef struct {
 } walk_t;
 
 static int visit(walk_t *w, const tnode_t *n) {
+  if (w->P.len & 1) return ETHC_ERR_INVALID; /* only a hostile store has keys of half bytes */
   w->key.len = 0;
   if (bytes_buf_reserve(&w->key, w->P.len / 2 + 1)) return ETHC_ERR_NOMEM;
   for (size_t i = 0; i + 1 < w->P.len; i += 2) w->key.data[w->key.len++] = (uint8_t)(w->P.data[i] << 4 | w->P.data[i + 1]);

@@ -13,9 +13,14 @@
 
 enum { REF_EMPTY, REF_HASH, REF_EMBED };
 
-/* The kind of a child reference, or -1 when it is none of them. */
+/* The kind of a child reference, or -1 when it is none of them. An embedded
+ * node is checked whole here (it is short, so this recursion is too), so that a
+ * node is valid or not whichever path reads it. */
 static int ref_kind(const rlp_item_t *it) {
-  if (it->is_list) return it->raw_len < 32 ? REF_EMBED : -1;
+  if (it->is_list) {
+    trie_snode_t s;
+    return it->raw_len < 32 && trie_parse_node(it, &s) == 0 ? REF_EMBED : -1;
+  }
   if (it->payload_len == 0) return REF_EMPTY;
   return it->payload_len == 32 ? REF_HASH : -1;
 }
