@@ -160,7 +160,8 @@ typedef struct {
 } trie_proof_t;
 
 /* Builds the proof for `key` (hashed first for a secure trie). proof must be
- * zero-initialised or previously freed/used (it is reset). */
+ * zero-initialised or previously freed/used (it is reset). 0, ETHC_ERR_NOMEM, or
+ * for an opened trie a store error. */
 int trie_prove(trie_t *t, const uint8_t *key, size_t key_len, trie_proof_t *proof);
 void trie_proof_free(trie_proof_t *proof);
 

@@ -174,9 +174,9 @@ int trie_put(trie_t *t, const uint8_t *key, size_t key_len, const uint8_t *value
   nibkey_t k;
   int rc = key_to_nibbles(t->secure, key, key_len, &k);
   if (rc) return rc;
-  int err = 0;
+  int err = t->root ? resolve(t, &t->root) : 0; /* below the root, ins reads nodes itself */
   bool added = false;
-  t->root = ins(t, t->root, k.nib, k.len, value, value_len, &err, &added);
+  if (!err) t->root = ins(t, t->root, k.nib, k.len, value, value_len, &err, &added);
   if (added) t->count++;
   nibkey_free(&k);
   return err;
@@ -265,9 +265,9 @@ int trie_delete(trie_t *t, const uint8_t *key, size_t key_len) {
   nibkey_t k;
   int rc = key_to_nibbles(t->secure, key, key_len, &k);
   if (rc) return rc;
-  int err = 0;
+  int err = t->root ? resolve(t, &t->root) : 0; /* below the root, del reads nodes itself */
   bool removed = false;
-  t->root = del(t, t->root, k.nib, k.len, &err, &removed);
+  if (!err) t->root = del(t, t->root, k.nib, k.len, &err, &removed);
   if (removed) t->count--;
   nibkey_free(&k);
   return err;

@@ -185,7 +185,8 @@ int trie_fetch_node(const trie_store_t *store, const uint8_t hash[32], bool is_r
 
 /* Replaces the TN_HASH node in *slot by the node it names, read from t's store
  * and decoded (hash children become TN_HASH nodes; every new node is marked
- * stored, with its reference cached). On error *slot is unchanged. */
+ * stored, with its reference cached). On error *slot is unchanged. The root is
+ * resolved through slot == &t->root (only a root may be under 32 bytes). */
 int trie_resolve(trie_t *t, tnode_t **slot);
 
 /* Writes the stored subtree under `hash` (read from `from`) to `to`, children

@@ -69,7 +69,7 @@ int trie_fetch_node(const trie_store_t *store, const uint8_t hash[32], bool is_r
   size_t start = b->len;
   int rc = store->get(store->ctx, hash, b);
   if (rc) return rc == ETHC_ERR_NOT_FOUND ? ETHC_ERR_MISSING_NODE : rc;
-  if (b->len < start) return ETHC_ERR_INVALID; /* a store that broke its contract */
+  if (b->len <= start) return ETHC_ERR_INVALID; /* nothing (no node is empty), or a store that broke its contract */
   const uint8_t *d = b->data + start;
   size_t len = b->len - start;
   uint8_t h[32];
@@ -145,7 +145,7 @@ int trie_resolve(trie_t *t, tnode_t **slot) {
   tnode_t *h = *slot;
   rlp_item_t node;
   t->fetch_.len = 0;
-  int rc = trie_fetch_node(&t->store, h->ref, h == t->root, &t->fetch_, &node);
+  int rc = trie_fetch_node(&t->store, h->ref, slot == &t->root, &t->fetch_, &node);
   tnode_t *n = NULL;
   if (!rc) rc = decode_node(&node, &n);
   if (!rc && h->want_branch && n->kind != TN_BRANCH) rc = ETHC_ERR_INVALID;

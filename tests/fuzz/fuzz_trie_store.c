@@ -273,6 +273,7 @@ static void run_build(rd_t *r, uint8_t flags) {
     mem_node_t *e = NULL;
     for (size_t i = 0; i < m.cap && !e; i++)
       if (m.slot[i].rlp && seen++ == want) e = &m.slot[i];
+    if (!e->len) continue; /* truncated to nothing already */
     switch (what % 4) {
     case 0: e->hidden = true; break;
     case 1: e->rlp[where % e->len] ^= (uint8_t)(what | 1); break;

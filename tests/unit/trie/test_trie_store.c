@@ -581,6 +581,37 @@ static void test_corrupt_node(void) {
   trie_free(&t);
 }
 
+/* A root node under 32 bytes is stored by its hash like any root, and an opened
+ * trie over it reads and grows like the in-memory one. */
+static void test_short_root(void) {
+  trie_t t;
+  trie_init(&t, false);
+  CHECK(trie_put(&t, (const uint8_t *)"a", 1, (const uint8_t *)"b", 1) == 0);
+  mem_store_t m = {0};
+  trie_store_t st = mem_store_as_store(&m);
+  uint8_t root[32], r1[32], r2[32];
+  CHECK(trie_commit(&t, &st, root) == 0 && m.n == 1 && m.slot[mem_store_index(&m, root)].len < 32);
+  trie_t op;
+  bytes_view_t v;
+  bytes_buf_t rv = {0};
+  CHECK(trie_open(&op, root, &st, false) == 0);
+  CHECK(trie_get(&op, (const uint8_t *)"a", 1, &v) == 0 && v.len == 1 && v.data[0] == 'b');
+  CHECK(trie_read(root, &st, false, (const uint8_t *)"a", 1, &rv) == 0 && rv.len == 1 && rv.data[0] == 'b');
+  CHECK(trie_put(&op, (const uint8_t *)"ab", 2, (const uint8_t *)"c", 1) == 0);
+  CHECK(trie_put(&t, (const uint8_t *)"ab", 2, (const uint8_t *)"c", 1) == 0);
+  CHECK(trie_root(&op, r1) == 0 && trie_root(&t, r2) == 0 && memcmp(r1, r2, 32) == 0);
+  CHECK(trie_commit_new(&op, &st, r1) == 0 && memcmp(r1, r2, 32) == 0);
+  CHECK(trie_read(r1, &st, false, (const uint8_t *)"ab", 2, &rv) == 0 && rv.len == 1 && rv.data[0] == 'c');
+  trie_free(&op);
+  /* and deleting down to it again */
+  CHECK(trie_open(&op, r1, &st, false) == 0);
+  CHECK(trie_delete(&op, (const uint8_t *)"ab", 2) == 0 && trie_root(&op, r2) == 0 && memcmp(r2, root, 32) == 0);
+  trie_free(&op);
+  bytes_buf_free(&rv);
+  mem_store_free(&m);
+  trie_free(&t);
+}
+
 /* ---- the cache ---- */
 
 static void test_cache(void) {
@@ -681,6 +712,7 @@ int main(void) {
   test_updates();
   test_missing_node();
   test_corrupt_node();
+  test_short_root();
   test_cache();
   CHECK(strcmp(ethc_strerror(ETHC_ERR_MISSING_NODE), "unknown error") != 0);
   return check_summary();
