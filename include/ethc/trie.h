@@ -218,7 +218,11 @@ int trie_prove_from_store(const uint8_t root[32], const trie_store_t *store, boo
  * memory in front of a backing store, bounded in bytes (CLOCK eviction over 32
  * sharded tables, each with its own mutex).
  *  - get: a hit copies the cached bytes out; a miss asks the backing store (no
- *    lock held meanwhile) and keeps the answer. Errors from the backing store
+ *    lock held meanwhile), checks that the bytes hash to the node's hash
+ *    (ETHC_ERR_INVALID otherwise) and keeps them. Tries and trie_read trust a
+ *    cache's store and do not hash what it returns again (they hash every node
+ *    read from any other store), so a node is hashed once per miss, not on every
+ *    read. Errors from the backing store
  *    (ETHC_ERR_NOT_FOUND included) are returned as they are and not cached.
  *  - put: passed to the backing store (ETHC_ERR_UNSUPPORTED when it has none),
  *    not cached: a node put in a batch that is never written must not be seen.

@@ -9,7 +9,9 @@
 #include <time.h>
 
 #include "ethc/error.h"
+#include "ethc/keccak.h"
 #include "ethc/trie.h"
+#include "trie_internal.h"
 
 #define SHARDS 32
 /* Bookkeeping charged per node on top of its RLP: the entry (56 bytes), the
@@ -166,7 +168,7 @@ drop:
   free(copy);
 }
 
-static int cache_get(void *ctx, const uint8_t hash[32], bytes_buf_t *out) {
+int trie_cache_get(void *ctx, const uint8_t hash[32], bytes_buf_t *out) {
   trie_cache_t *c = ctx;
   uint64_t x = mix(c, hash);
   shard_t *s = &c->shard[x & (SHARDS - 1)];
@@ -186,8 +188,15 @@ static int cache_get(void *ctx, const uint8_t hash[32], bytes_buf_t *out) {
   if (!c->backing.get) return ETHC_ERR_NOT_FOUND;
   size_t start = out->len;
   int rc = c->backing.get(c->backing.ctx, hash, out);
-  if (!rc && out->len >= start) insert(s, hash, hx, out->data + start, out->len - start);
-  return rc;
+  if (rc) return rc;
+  if (out->len < start) return ETHC_ERR_INVALID; /* a backing store that broke its contract */
+  if (!trie_store_verified(&c->backing)) { /* readers through the cache trust it: check once, here */
+    uint8_t h[32];
+    keccak256(out->data + start, out->len - start, h);
+    if (memcmp(h, hash, 32) != 0) return ETHC_ERR_INVALID;
+  }
+  insert(s, hash, hx, out->data + start, out->len - start);
+  return ETHC_OK;
 }
 
 static int cache_put(void *ctx, const uint8_t hash[32], const uint8_t *rlp, size_t rlp_len) {
@@ -218,7 +227,7 @@ trie_cache_t *trie_cache_new(const trie_store_t *backing, size_t max_bytes) {
 }
 
 trie_store_t trie_cache_store(trie_cache_t *c) {
-  return (trie_store_t){c, cache_put, cache_get};
+  return (trie_store_t){c, cache_put, trie_cache_get};
 }
 
 void trie_cache_stats(trie_cache_t *c, trie_cache_stats_t *out) {

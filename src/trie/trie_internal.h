@@ -175,10 +175,19 @@ static inline unsigned trie_hp_nib(const uint8_t *hp, bool odd, size_t j) {
  * branch with at least two entries. 0 or ETHC_ERR_INVALID. */
 int trie_parse_node(const rlp_item_t *node, trie_snode_t *s);
 
-/* Reads the node with this hash from the store into b (reset first) and checks it:
- * its keccak is `hash`, it is canonical RLP, and (unless it is a root) 32 bytes or
- * more (shorter nodes are embedded in their parent, never stored alone). Returns
- * 0 with *node set (pointing into b), ETHC_ERR_MISSING_NODE (the store said
+/* The node cache's get (trie_cache.c). It hashes every node it reads from its
+ * backing store and returns only nodes that match, so what it returns needs no
+ * second check: a store with this get is "verified". */
+int trie_cache_get(void *ctx, const uint8_t hash[32], bytes_buf_t *out);
+static inline bool trie_store_verified(const trie_store_t *s) {
+  return s->get == trie_cache_get;
+}
+
+/* Appends the node with this hash from the store to b and checks it: its keccak
+ * is `hash` (unless the store is verified), it is one RLP list (its items are for
+ * trie_parse_node to check), and (unless it is a root) 32 bytes or more (shorter
+ * nodes are embedded in their parent, never stored alone). Returns 0 with *node
+ * set (pointing into b), ETHC_ERR_MISSING_NODE (the store said
  * ETHC_ERR_NOT_FOUND), ETHC_ERR_INVALID, or another error from the store. */
 int trie_fetch_node(const trie_store_t *store, const uint8_t hash[32], bool is_root, bytes_buf_t *b,
                     rlp_item_t *node);

@@ -479,7 +479,19 @@ static void test_corrupt_node(void) {
   CHECK(trie_get(&op, k->key, k->key_len, &v) == ETHC_ERR_INVALID);
   CHECK(trie_put(&op, k->key, k->key_len, (const uint8_t *)"x", 1) == ETHC_ERR_INVALID);
   CHECK(trie_read(root, &st, true, k->key, k->key_len, &rv) == ETHC_ERR_INVALID);
+  /* the cache checks what it reads (its readers do not) and keeps none of it */
+  trie_cache_t *c = trie_cache_new(&st, 1 << 20);
+  trie_store_t cs = trie_cache_store(c);
+  CHECK(trie_read(root, &cs, true, k->key, k->key_len, &rv) == ETHC_ERR_INVALID);
+  CHECK(trie_read(root, &cs, true, k->key, k->key_len, &rv) == ETHC_ERR_INVALID);
+  rv.len = 0;
+  CHECK(cs.get(cs.ctx, e->hash, &rv) == ETHC_ERR_INVALID);
+  trie_cache_stats_t cst;
+  trie_cache_stats(c, &cst);
+  CHECK(cst.entries == pr.count - 1 && cst.hits > 0);
   e->rlp[e->len / 2] ^= 0x01;
+  CHECK(trie_read(root, &cs, true, k->key, k->key_len, &rv) == 0);
+  trie_cache_free(c);
   CHECK(trie_get(&op, k->key, k->key_len, &v) == 0);
   trie_free(&op);
   /* another valid node under this hash */
