@@ -189,7 +189,7 @@ int trie_cache_get(void *ctx, const uint8_t hash[32], bytes_buf_t *out) {
   size_t start = out->len;
   int rc = c->backing.get(c->backing.ctx, hash, out);
   if (rc) return rc;
-  if (out->len < start) return ETHC_ERR_INVALID; /* a backing store that broke its contract */
+  if (out->len <= start) return ETHC_ERR_INVALID; /* no node is empty, or a backing store broke its contract */
   if (!trie_store_verified(&c->backing)) { /* readers through the cache trust it: check once, here */
     uint8_t h[32];
     keccak256(out->data + start, out->len - start, h);

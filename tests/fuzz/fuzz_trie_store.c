@@ -9,7 +9,8 @@
  *    node i becomes the keccak of node j > i, and keccak(node 0) is the root, so
  *    hostile hash-linked nodes reach the decoder.
  * Then a list of operations (get, put, delete, next, prev, prove, commit_new,
- * foreach) runs on the opened trie. It must never crash and only return 0,
+ * foreach) runs on the opened trie, read straight from the store or (flag bit 2)
+ * through a node cache. It must never crash and only return 0,
  * ETHC_ERR_NOT_FOUND, ETHC_ERR_MISSING_NODE or ETHC_ERR_INVALID; a failed update
  * leaves the root as it was; before any update trie_get agrees with trie_read and
  * accepted proofs verify to the same answer; after trie_commit_new the new root
@@ -107,8 +108,15 @@ static void check_readback(int rr, const bytes_buf_t *rv, const uint8_t *val, si
 
 /* Runs the operations of the input on the trie stored under root. `ref`, when
  * given, is the same trie in memory (undamaged store): every answer must match. */
-static void run_ops(rd_t *r, const uint8_t root0[32], mem_store_t *m, int secure, trie_t *ref) {
+static void run_ops(rd_t *r, const uint8_t root0[32], mem_store_t *m, uint8_t flags, trie_t *ref) {
+  int secure = flags & 1;
   trie_store_t st = mem_store_as_store(m);
+  /* flag 4: read through a node cache (flag 8: one too small to keep much) */
+  trie_cache_t *cache = NULL;
+  if (flags & 4) {
+    must((cache = trie_cache_new(&st, flags & 8 ? 4096 : 1 << 20)) != NULL);
+    st = trie_cache_store(cache);
+  }
   trie_t t;
   must(trie_open(&t, root0, &st, secure) == 0);
   bytes_buf_t rv = {0}, k1 = {0}, k2 = {0}, pairs = {0};
@@ -235,6 +243,12 @@ static void run_ops(rd_t *r, const uint8_t root0[32], mem_store_t *m, int secure
   bytes_buf_free(&k2);
   bytes_buf_free(&pairs);
   trie_free(&t);
+  if (cache) {
+    trie_cache_stats_t cs;
+    trie_cache_stats(cache, &cs);
+    must(cs.bytes <= cs.max_bytes);
+    trie_cache_free(cache);
+  }
 }
 
 /* ---- build mode ---- */
@@ -288,7 +302,7 @@ static void run_build(rd_t *r, uint8_t flags) {
     }
     }
   }
-  run_ops(r, root, &m, secure, nd ? NULL : &ref);
+  run_ops(r, root, &m, flags, nd ? NULL : &ref);
   mem_store_free(&m);
   trie_free(&ref);
 }
@@ -329,7 +343,7 @@ static void run_raw(rd_t *r, uint8_t flags) {
     must(mem_store_put(&m, h, buf[i], len[i]) == 0);
     if (i == 0) memcpy(root, h, 32);
   }
-  run_ops(r, root, &m, flags & 1, NULL);
+  run_ops(r, root, &m, flags, NULL);
   mem_store_free(&m);
   for (size_t i = 0; i < count; i++) free(buf[i]);
 }
@@ -351,7 +365,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   uint64_t s = 0x243f6a8885a308d3ull;
   for (int seed = 0; seed < 16; seed++) {
     bytes_buf_t in = {0};
-    bytes_buf_push(&in, (uint8_t)(seed & 3));
+    bytes_buf_push(&in, (uint8_t)(seed & 15));
     uint8_t npairs = (uint8_t)(2 + seed * 5 % 37);
     bytes_buf_push(&in, npairs);
     for (int i = 0; i < npairs; i++) {
