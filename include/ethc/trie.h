@@ -52,7 +52,8 @@ int trie_ordered_root(const bytes_view_t *items, size_t n, uint8_t root[32]);
  *    returns ETHC_ERR_NOT_FOUND (and appends nothing) when the store does not
  *    hold it, or another error code (ETHC_ERR_IO, ETHC_ERR_NOMEM) when it cannot
  *    tell. It must not keep `out` or `hash`. The trie checks what it gets (the
- *    bytes must hash to `hash`), so a store need not.
+ *    bytes must hash to `hash`, or the node is ETHC_ERR_INVALID), so a store
+ *    need not; a node cache (below) checks each node once for its readers.
  *  - put stores a node (rlp is only valid during the call); 0 or an error code.
  *    It may be NULL in a store used only for reading.
  *  - Thread-safety: the trie never calls a store from more than one thread by
@@ -75,18 +76,19 @@ typedef struct {
  * cached, so after a few updates trie_root re-hashes only the changed paths.
  *
  * An opened trie (trie_open) starts as just its root hash: trie_get, trie_put,
- * trie_delete, trie_next, trie_prev, trie_foreach, trie_prove, trie_root and
- * trie_commit read the nodes they need from the store as they reach them and
- * keep them (decoded, marked as stored, so trie_commit_new does not write them
- * again). Only the paths touched are loaded; trie_foreach loads everything.
- * Every one of those functions can then also fail with:
+ * trie_delete, trie_next, trie_prev, trie_foreach, trie_prove and trie_commit
+ * read the nodes they need from the store as they reach them and keep them until
+ * trie_free (decoded, marked as stored, so trie_commit_new does not write them
+ * again); trie_root needs none (a node not read is known by its hash). Only the
+ * paths touched are loaded; trie_foreach loads everything. Every one of those
+ * functions can then also fail with:
  *   ETHC_ERR_MISSING_NODE  a node the trie references is not in the store (never
  *                          reported as an absent key: the answer is unknown);
  *   ETHC_ERR_INVALID       a stored node is corrupt (its bytes do not hash to its
  *                          reference, or it is not a node a trie can hold);
  *   or any other error the store's get returns (ETHC_ERR_IO, ETHC_ERR_NOMEM).
- * After such an error the trie is unchanged (the failed update did not happen)
- * and still usable. The store (its ctx) must outlive the trie.
+ * After such an error the trie's contents and root are unchanged (the failed
+ * update did not happen; nodes read meanwhile stay) and it is still usable. The store (its ctx) must outlive the trie.
  *
  * Thread-safety: none inside; one thread at a time per trie. A trie built only
  * in memory (never opened) is not modified by trie_get, trie_next, trie_prev or
@@ -116,7 +118,7 @@ void trie_init(trie_t *t, bool secure);
  * that trie_free accepts). */
 int trie_open(trie_t *t, const uint8_t root[32], const trie_store_t *store, bool secure);
 void trie_free(trie_t *t);
-/* Removes every key (keeps the secure flag). */
+/* Removes every key (keeps the secure flag and the store). */
 void trie_clear(trie_t *t);
 
 /* Inserts or replaces. An empty value deletes the key (Yellow Paper: the trie
