@@ -3,7 +3,9 @@
  * trie_read lookups (straight from the store, through the node cache cold and
  * warm, from 2 threads), proofs from the store, and block-like updates plus
  * trie_root / trie_commit_new on an opened trie against the in-memory trie.
- * Times are CPU time, except for the reads from 2 threads (wall clock). */
+ * Times are CPU time, except for the reads from 2 threads (wall clock). With a
+ * directory as second argument, the nodes are also written to a LevelDB chain
+ * database there and read back from it (cold cache, warm cache, no cache). */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +13,7 @@
 #include <time.h>
 
 #include "../tests/unit/trie/mem_store.h"
+#include "ethc/chaindb.h"
 #include "ethc/keccak.h"
 #include "ethc/rlp.h"
 #include "ethc/trie.h"
@@ -90,6 +93,10 @@ static double read_rate(trie_store_t st, int threads, int per, uint64_t seed) {
   double t = (threads == 1 ? now() : wall()) - t0;
   if (found != (long)threads * per) fprintf(stderr, "lookups failed: %ld of %d\n", found, threads * per);
   return threads * per / t;
+}
+
+static int db_get(void *ctx, const uint8_t hash[32], bytes_buf_t *out) {
+  return chaindb_get_trie_node(ctx, (const ethc_hash_t *)hash, out);
 }
 
 static void print_cache(const char *what, trie_cache_t *c) {
@@ -200,6 +207,46 @@ int main(int argc, char **argv) {
   printf("200 updates + trie_commit_new on the opened trie: %.3f ms/block, %.0f nodes written per block\n",
          (now() - t0) / blocks * 1e3, (double)(m.puts - puts0) / blocks);
   trie_free(&op);
+
+  if (argc > 2) { /* the same trie in LevelDB */
+    chaindb_t *db;
+    char *err = NULL;
+    if (chaindb_open(argv[2], &db, &err) != 0) {
+      fprintf(stderr, "cannot open %s: %s\n", argv[2], err ? err : "?");
+      return 1;
+    }
+    chaindb_batch_t *b = chaindb_batch_new();
+    t0 = wall();
+    for (size_t i = 0; i < m.cap; i++)
+      if (m.slot[i].rlp) chaindb_put_trie_node(b, (const ethc_hash_t *)m.slot[i].hash, m.slot[i].rlp, m.slot[i].len);
+    if (chaindb_write(db, b, false) != 0) return 1;
+    chaindb_batch_free(b);
+    printf("LevelDB: %zu stored nodes (the trie and what the updates wrote) in %.0f ms (wall)\n", m.n,
+           (wall() - t0) * 1e3);
+    trie_store_t ds = {db, NULL, db_get};
+    int RL = R / 4;
+    printf("trie_read from LevelDB, no cache: %.3f M/s", read_rate(ds, 1, RL, 11) / 1e6);
+    c = trie_cache_new(&ds, 256u << 20);
+    cs = trie_cache_store(c);
+    printf("; through a 256 MB cache: cold %.3f M/s", read_rate(cs, 1, RL, 12) / 1e6);
+    read_rate(cs, 1, R, 13);
+    printf(", warm %.3f M/s\n", read_rate(cs, 1, R, 14) / 1e6);
+    print_cache("256 MB cache over LevelDB", c);
+    trie_t lo;
+    trie_open(&lo, root, &ds, true);
+    t0 = now();
+    for (int k = 0; k < 200 * 20; k++) {
+      int i = (int)(rnd() % (uint64_t)N);
+      acct.len = 0;
+      account_rlp(&acct, (uint64_t)i + 3);
+      trie_put(&lo, addrs[i], 20, acct.data, acct.len);
+    }
+    trie_root(&lo, r1);
+    printf("trie_open over LevelDB + 4000 updates + trie_root: %.1f ms\n", (now() - t0) * 1e3);
+    trie_free(&lo);
+    trie_cache_free(c);
+    chaindb_close(db);
+  }
   trie_free(&t);
   mem_store_free(&m);
   bytes_buf_free(&acct);
