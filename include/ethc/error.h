@@ -27,6 +27,7 @@ typedef enum {
   ETHC_ERR_NOMEM,
   ETHC_ERR_IO,
   ETHC_ERR_UNSUPPORTED,
+  ETHC_ERR_MISSING_NODE,   /* a trie node the store should hold is not there */
   ETHC_ERR__COUNT
 } ethc_err_t;
 

@@ -22,6 +22,7 @@ static const char *const messages[ETHC_ERR__COUNT] = {
   [ETHC_ERR_NOMEM] = "out of memory",
   [ETHC_ERR_IO] = "I/O error",
   [ETHC_ERR_UNSUPPORTED] = "unsupported",
+  [ETHC_ERR_MISSING_NODE] = "trie node missing from the node store",
 };
 
 const char *ethc_strerror(int err) {

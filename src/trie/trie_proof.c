@@ -14,7 +14,14 @@ void trie_proof_free(trie_proof_t *proof) {
   memset(proof, 0, sizeof *proof);
 }
 
-static int proof_add(trie_proof_t *pr, tnode_t *n) {
+void trie_proof_reset(trie_proof_t *proof) {
+  free(proof->nodes);
+  proof->nodes = NULL;
+  proof->count = 0;
+  proof->storage.len = 0;
+}
+
+int trie_proof_push(trie_proof_t *pr, size_t start) {
   if (pr->count == pr->cap_) {
     size_t cap = pr->cap_ ? 2 * pr->cap_ : 8;
     size_t *o = realloc(pr->offsets_, (cap + 1) * sizeof *o);
@@ -22,19 +29,29 @@ static int proof_add(trie_proof_t *pr, tnode_t *n) {
     pr->offsets_ = o;
     pr->cap_ = cap;
   }
-  pr->offsets_[pr->count] = pr->storage.len;
-  int rc = trie_node_encode(n, &pr->storage);
-  if (rc) return rc;
+  pr->offsets_[pr->count] = start;
   pr->count++;
   pr->offsets_[pr->count] = pr->storage.len;
   return ETHC_OK;
 }
 
+int trie_proof_finish(trie_proof_t *pr) {
+  if (!pr->count) return ETHC_OK;
+  pr->nodes = malloc(pr->count * sizeof *pr->nodes);
+  if (!pr->nodes) return ETHC_ERR_NOMEM;
+  for (size_t k = 0; k < pr->count; k++)
+    pr->nodes[k] = bytes_view(pr->storage.data + pr->offsets_[k], pr->offsets_[k + 1] - pr->offsets_[k]);
+  return ETHC_OK;
+}
+
+static int proof_add(trie_proof_t *pr, tnode_t *n) {
+  size_t start = pr->storage.len;
+  int rc = trie_node_encode(n, &pr->storage);
+  return rc ? rc : trie_proof_push(pr, start);
+}
+
 int trie_prove(trie_t *t, const uint8_t *key, size_t key_len, trie_proof_t *proof) {
-  free(proof->nodes);
-  proof->nodes = NULL;
-  proof->count = 0;
-  proof->storage.len = 0;
+  trie_proof_reset(proof);
   uint8_t root[32], h[32];
   int rc = trie_root(t, root); /* fills every node's cached reference */
   if (rc) return rc;
@@ -44,14 +61,18 @@ int trie_prove(trie_t *t, const uint8_t *key, size_t key_len, trie_proof_t *proo
     key_len = 32;
   }
   size_t plen = 2 * key_len, i = 0;
-  tnode_t *n = t->root;
-  while (n && !rc) {
+  tnode_t **slot = &t->root, *n;
+  while ((n = *slot) && !rc) {
+    if (n->kind == TN_HASH) { /* an opened trie's node not read yet */
+      if ((rc = trie_resolve(t, slot))) break;
+      n = *slot;
+    }
     if (n == t->root || n->ref_len == 32) rc = proof_add(proof, n);
     if (rc) break;
     if (n->kind == TN_LEAF) break;
     if (n->kind == TN_BRANCH) {
       if (i == plen) break;
-      n = n->child[trie_nib(key, i++)];
+      slot = &n->child[trie_nib(key, i++)];
       continue;
     }
     if (plen - i < n->path_len) break;
@@ -59,17 +80,9 @@ int trie_prove(trie_t *t, const uint8_t *key, size_t key_len, trie_proof_t *proo
     while (j < n->path_len && n->path[j] == trie_nib(key, i + j)) j++;
     if (j < n->path_len) break;
     i += n->path_len;
-    n = n->child[0];
+    slot = &n->child[0];
   }
-  if (rc) return rc;
-  if (proof->count) {
-    proof->nodes = malloc(proof->count * sizeof *proof->nodes);
-    if (!proof->nodes) return ETHC_ERR_NOMEM;
-    for (size_t k = 0; k < proof->count; k++)
-      proof->nodes[k] = bytes_view(proof->storage.data + proof->offsets_[k],
-                                   proof->offsets_[k + 1] - proof->offsets_[k]);
-  }
-  return ETHC_OK;
+  return rc ? rc : trie_proof_finish(proof);
 }
 
 /* ---- verification ---- */
