@@ -38,8 +38,9 @@ static chain_header_t header_of(unsigned n) {
   chain_header_t h;
   memset(&h, 0, sizeof h);
   rlp_item_t b, hdr;
-  CHECK(rlp_decode(blk[n], blk_len[n], &b) == 0 && rlp_decode_item(b.payload, b.payload_len, &hdr, NULL) == 0);
-  CHECK(header_decode(hdr.raw, hdr.raw_len, &h) == 0);
+  bool framed = rlp_decode(blk[n], blk_len[n], &b) == 0 && rlp_decode_item(b.payload, b.payload_len, &hdr, NULL) == 0;
+  CHECK_MSG(framed, "block %u is not an RLP list with a header", n);
+  if (framed) CHECK(header_decode(hdr.raw, hdr.raw_len, &h) == 0);
   return h;
 }
 
@@ -47,7 +48,11 @@ static chain_header_t header_of(unsigned n) {
 static void rebuild(unsigned n, const chain_header_t *h, bytes_buf_t *out) {
   rlp_item_t b, hdr;
   size_t hdr_used;
-  CHECK(rlp_decode(blk[n], blk_len[n], &b) == 0 && rlp_decode_item(b.payload, b.payload_len, &hdr, &hdr_used) == 0);
+  /* hdr and hdr_used are set only when both decodes succeed: stop otherwise */
+  bool framed =
+      rlp_decode(blk[n], blk_len[n], &b) == 0 && rlp_decode_item(b.payload, b.payload_len, &hdr, &hdr_used) == 0;
+  CHECK_MSG(framed, "block %u is not an RLP list with a header", n);
+  if (!framed) return;
   bytes_buf_t body = {0};
   CHECK(header_encode(h, &body) == 0);
   rlp_put_raw(&body, b.payload + hdr_used, b.payload_len - hdr_used);
