@@ -74,6 +74,7 @@ static void test_receipt_bloom(void) {
 int main(void) {
   const char *t = getenv("ETHC_TESTS");
   if (!t || !*t) t = "../shared/ethereum-tests";
+  int wanted = 0;
   const char *files[] = {
     "BlockchainTests/ValidBlocks/bcEIP4844-blobtransactions/blockWithAllTransactionTypes.json",
     "BlockchainTests/ValidBlocks/bcEIP1559/transType.json",
@@ -82,9 +83,11 @@ int main(void) {
   for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", t, files[i]);
+    if (!check_need(path, "ethereum/tests blockchain tests")) continue;
+    wanted++;
     check_file(path);
   }
-  CHECK(blocks_checked > 0);
+  CHECK(wanted == 0 || blocks_checked > 0);
   printf("blocks checked: %d\n", blocks_checked);
   chain_block_t b;
   CHECK(block_decode((const uint8_t *)"\xc0", 1, &b) == ETHC_ERR_RLP_COUNT);

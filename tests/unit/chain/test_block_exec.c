@@ -583,12 +583,15 @@ static int lookup(void *ctx, uint64_t number, ethc_hash_t *out) {
 
 static void run_chain(const char *shared, const char *dir, uint64_t want_blocks) {
   char path[1024], err[256];
+  snprintf(path, sizeof path, "%s/%s/chain.rlp", shared, dir);
+  if (!check_need(path, "a test chain")) return;
   snprintf(path, sizeof path, "%s/%s/genesis.json", shared, dir);
+  if (!check_need(path, "a test chain")) return;
   chain_config_t c;
   chain_header_t parent;
   state_t *st = state_new();
   if (genesis_load_file(path, &c, st, &parent, err, sizeof err) != 0) {
-    printf("%s: skipped (%s)\n", dir, err);
+    CHECK_MSG(false, "%s: %s", path, err);
     state_free(st);
     return;
   }
@@ -650,8 +653,7 @@ int main(void) {
   test_dao();
   test_system_calls();
   test_decode_classes();
-  const char *shared = getenv("ETHC_SHARED");
-  if (!shared || !*shared) shared = "../shared";
+  const char *shared = check_shared_dir();
   run_chain(shared, "rpc-compat", 54);
   run_chain(shared, "chains/ethtest", 600);
   evm_destroy(vm);

@@ -12,11 +12,15 @@
 
 
 int main(void) {
-  const char *shared = getenv("ETHC_SHARED");
-  if (!shared || !*shared) shared = "../shared";
+  const char *shared = check_shared_dir();
   char genesis[1024], chainfile[1024], dir[] = "/tmp/ethc-chain-XXXXXX";
   snprintf(genesis, sizeof genesis, "%s/rpc-compat/genesis.json", shared);
   snprintf(chainfile, sizeof chainfile, "%s/rpc-compat/chain.rlp", shared);
+  char other[1024];
+  snprintf(other, sizeof other, "%s/chains/ethtest/genesis.json", shared);
+  if (!check_need(genesis, "the rpc-compat test chain") || !check_need(chainfile, "the rpc-compat test chain") ||
+      !check_need(other, "the ethtest chain's genesis"))
+    return check_summary();
   CHECK(mkdtemp(dir) != NULL);
   size_t len;
   uint8_t *data = bytes_read_file(chainfile, &len);
@@ -102,8 +106,6 @@ int main(void) {
   chain_close(c);
 
   /* A different genesis file for the same datadir is refused. */
-  char other[1024];
-  snprintf(other, sizeof other, "%s/chains/ethtest/genesis.json", shared);
   o.genesis_path = other;
   CHECK(chain_open(&o, &c, err, sizeof err) == ETHC_ERR_INVALID && strstr(err, "different genesis"));
   o.genesis_path = NULL;

@@ -878,9 +878,9 @@ static void eest_walk(const char *dir) {
 }
 
 static void test_eest_vectors(void) {
-  const char *shared = getenv("ETHC_SHARED");
   char dir[4096];
-  snprintf(dir, sizeof dir, "%s/eest/state_tests", shared ? shared : "/work/shared");
+  snprintf(dir, sizeof dir, "%s/eest/state_tests", check_shared_dir());
+  if (!check_need(dir, "execution-spec-tests state tests")) return;
   eest_walk(dir);
   printf("EEST state-test transactions checked: %zu\n", g_eest_cases);
 }

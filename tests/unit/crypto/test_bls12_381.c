@@ -14,18 +14,7 @@
 #include "ethc/kzg.h"
 
 
-static const char *shared_dir(void) {
-  static char path[512];
-  const char *env = getenv("ETHC_SHARED");
-  if (env && *env) return env;
-  const char *cands[] = {"../shared", "../../shared", "../../../shared", "/work/shared"};
-  for (size_t i = 0; i < sizeof cands / sizeof *cands; i++) {
-    snprintf(path, sizeof path, "%s/precompiles/README.md", cands[i]);
-    FILE *f = fopen(path, "r");
-    if (f) { fclose(f); return cands[i]; }
-  }
-  return NULL;
-}
+static const char *shared_dir(void) { return check_shared_dir(); }
 
 typedef int (*op_fn)(const uint8_t *, size_t, uint8_t *);
 typedef int64_t (*gas_fn)(size_t);
@@ -39,9 +28,9 @@ static int op_pe(const uint8_t *in, size_t len, uint8_t *out) { return kzg_point
 
 static void run_file(const char *name, op_fn op, gas_fn gas, size_t outlen, bool expect_fail) {
   const char *dir = shared_dir();
-  if (!dir) { fprintf(stderr, "skip %s: shared dir not found\n", name); return; }
   char path[600];
   snprintf(path, sizeof path, "%s/precompiles/%s", dir, name);
+  if (!check_need(path, "go-ethereum precompile vectors")) return;
   char *txt = (char *)bytes_read_file(path, NULL);
   CHECK_MSG(txt != NULL, "cannot read %s", path);
   if (!txt) return;
@@ -498,10 +487,11 @@ static void test_kzg(void) {
   CHECK(kzg_verify_proof(inf, kzg_bls_modulus, y, inf, &ok) == ETHC_ERR_INVALID);
   /* the shared vector with y changed fails, with the right y passes */
   const char *dir = shared_dir();
-  if (!dir) return;
   char path[600];
   snprintf(path, sizeof path, "%s/precompiles/pointEvaluation.json", dir);
+  if (!check_need(path, "go-ethereum precompile vectors")) return;
   char *txt = (char *)bytes_read_file(path, NULL);
+  CHECK_MSG(txt != NULL, "cannot read %s", path);
   if (!txt) return;
   cJSON *root = cJSON_Parse(txt);
   free(txt);

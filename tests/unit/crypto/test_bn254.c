@@ -415,14 +415,12 @@ static void test_garbage(void) {
 
 /* kind: 0 add (128 bytes), 1 mul (96), 2 pairing */
 static void test_vectors(const char *file, int kind) {
-  const char *dir = getenv("ETHC_SHARED");
   char path[512];
-  snprintf(path, sizeof path, "%s/precompiles/%s", dir ? dir : "/work/shared", file);
+  snprintf(path, sizeof path, "%s/precompiles/%s", check_shared_dir(), file);
+  if (!check_need(path, "go-ethereum precompile vectors")) return;
   char *text = (char *)bytes_read_file(path, NULL);
-  if (!text) {
-    fprintf(stderr, "skip: %s not found\n", path);
-    return;
-  }
+  CHECK_MSG(text != NULL, "cannot read %s", path);
+  if (!text) return;
   cJSON *root = cJSON_Parse(text);
   free(text);
   CHECK(root != NULL);

@@ -297,8 +297,10 @@ int main(void) {
   }
 
   /* ---- vector files ---- */
-  const char *shared = getenv("ETHC_SHARED");
-  if (shared) {
+  const char *shared = check_shared_dir();
+  char dir[1024];
+  snprintf(dir, sizeof dir, "%s/precompiles", shared);
+  if (check_need(dir, "go-ethereum precompile vectors")) {
     static const struct { const char *file, *name; evm_revision_t rev; bool fail; } files[] = {
       {"ecRecover.json", "ecRecover", EVM_OSAKA, false},
       {"modexp.json", "modexp", EVM_BYZANTIUM, false},
@@ -313,8 +315,6 @@ int main(void) {
       int bad = run_vector_file(shared, files[i].file, files[i].name, files[i].rev, files[i].fail, &total);
       CHECK_MSG(bad == 0 && total > 0, "%s: %d of %d failed", files[i].file, bad, total);
     }
-  } else {
-    fprintf(stderr, "ETHC_SHARED not set: vector files not run\n");
   }
   return check_summary();
 }
