@@ -1,19 +1,44 @@
 #!/usr/bin/env bash
-# Installs the Debian packages ethc needs to build, test and benchmark.
-# Does nothing when every package is already installed.
+# Installs the Debian packages ethc needs, and only those: the base set builds and
+# runs ethc (scripts/run.sh); --test adds what the test suite uses (scripts/test.sh):
+# clang with its sanitizer and libFuzzer runtimes, python3 for the system tests,
+# zstd and gzip for packed vectors. Silent and does nothing when every package is
+# already installed; otherwise runs apt-get as root, or through sudo for a user.
+# usage: install-deps.sh [--test]
 set -euo pipefail
-PKGS=(build-essential cmake pkg-config clang libclang-rt-dev
-      libsecp256k1-dev libssl-dev libgmp-dev libcjson-dev
-      libleveldb-dev libuv1-dev libmicrohttpd-dev libsnappy-dev
-      python3 zstd)
+BASE=(build-essential cmake pkg-config
+      libsecp256k1-dev libssl-dev libgmp-dev libcjson-dev zlib1g-dev
+      libleveldb-dev libsnappy-dev libuv1-dev libmicrohttpd-dev)
+TEST=(clang libclang-rt-dev python3 zstd gzip)
+
+pkgs=("${BASE[@]}")
+case "${1:-}" in
+  "") ;;
+  --test) pkgs+=("${TEST[@]}") ;;
+  *) echo "usage: $0 [--test]" >&2; exit 2 ;;
+esac
+
+if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>&1; then
+  echo "install-deps: not a Debian system (no dpkg-query/apt-get); install by hand: ${pkgs[*]}" >&2
+  exit 1
+fi
 missing=()
-for p in "${PKGS[@]}"; do
+for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+  SUDO=()
+elif command -v sudo >/dev/null 2>&1; then
+  SUDO=(sudo)
+else
+  echo "install-deps: missing packages: ${missing[*]}" >&2
+  echo "install-deps: not root and sudo is not installed; run this script as root, or install them as root with:" >&2
+  echo "  apt-get install ${missing[*]}" >&2
+  exit 1
+fi
 echo "install-deps: installing ${missing[*]}"
-SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
-$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+"${SUDO[@]}" apt-get update -qq
+"${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -27,6 +27,6 @@ fi
 if [ -n "$TESTS" ]; then
   for suite in rlp:RLPTests trie:TrieTests tx:TransactionTests; do
     echo "== ethc test ${suite%%:*} $TESTS/${suite#*:}"
-    ./build/ethc test "${suite%%:*}" "$TESTS/${suite#*:}" | tail -n 1
+    ./build/ethc test "${suite%%:*}" --skip-file tests/vectors/skip.txt "$TESTS/${suite#*:}" | tail -n 1
   done
 fi
