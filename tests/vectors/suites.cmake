@@ -6,7 +6,7 @@
 # The big suites are split so that `ctest -j2` keeps both cores busy and no ctest
 # runs for more than a minute or so: the state tests one ctest per directory under
 # GeneralStateTests/<group>/, the blockchain tests one per directory under
-# BlockchainTests/<kind>/, and files that alone take minutes (ETHC_SPLIT_BY_FORK)
+# BlockchainTests/<kind>/ (BlockchainTests/Legacy/<kind>/), and files that alone take minutes (ETHC_SPLIT_BY_FORK)
 # one ctest per fork. The split is made from the directory listing at configure
 # time, so every file is run by exactly one ctest (or, when split, each of its
 # cases by exactly the ctest of its fork). COST makes ctest start the slow ones
@@ -96,15 +96,22 @@ function(ethc_vector_leaf name labels suite dir)
   endif()
 endfunction()
 
-# One ctest per directory DEPTH levels below DIR (NAME.<sub>...); the .json files
-# lying higher up run in one ctest per directory holding them (NAME...files).
+# One ctest per directory DEPTH levels below DIR (NAME.<sub>...), or less deep
+# where a directory has no subdirectories; the .json files lying beside
+# subdirectories run in one ctest per directory holding them (NAME...files).
 function(ethc_vector_tree name labels suite dir depth)
-  if(depth EQUAL 0)
+  ethc_vector_entries(entries ${dir})
+  set(has_subdirs OFF)
+  foreach(e ${entries})
+    if(IS_DIRECTORY ${e})
+      set(has_subdirs ON)
+    endif()
+  endforeach()
+  if(depth EQUAL 0 OR NOT has_subdirs)
     ethc_vector_leaf(${name} "${labels}" ${suite} ${dir})
     return()
   endif()
   math(EXPR below "${depth} - 1")
-  ethc_vector_entries(entries ${dir})
   set(files "")
   foreach(e ${entries})
     get_filename_component(n ${e} NAME)
@@ -127,12 +134,13 @@ ethc_vector_test(pow "vectors" pow ${T}/PoWTests ${T}/PoWTests)
 ethc_vector_test(vm "vectors;quick" vm ${T}/VMTests ${T}/VMTests)
 ethc_vector_test(precompile "vectors" precompile ${ETHC_SHARED_DIR}/precompiles ${ETHC_SHARED_DIR}/precompiles)
 
-foreach(tree state:GeneralStateTests block:BlockchainTests)
+foreach(tree state:GeneralStateTests:2 block:BlockchainTests:3)
   string(REPLACE ":" ";" tree ${tree})
   list(GET tree 0 suite)
   list(GET tree 1 dir)
+  list(GET tree 2 depth)
   if(IS_DIRECTORY ${T}/${dir})
-    ethc_vector_tree(${suite} "vectors;${suite}" ${suite} ${T}/${dir} 2)
+    ethc_vector_tree(${suite} "vectors;${suite}" ${suite} ${T}/${dir} ${depth})
   else()
     ethc_vector_test(${suite} "vectors;${suite}" ${suite} ${T}/${dir} ${T}/${dir})
   endif()
