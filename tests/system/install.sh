@@ -3,16 +3,17 @@
 # directory, then compiles and runs a small program against the installed library
 # using only `pkg-config --static` on the installed ethc.pc: Keccak-256 of "abc".
 # Everything it writes stays under BUILD_DIR/install-test.
-# usage: install.sh BUILD_DIR CC [EXTRA_CFLAGS]   (EXTRA_CFLAGS: the build's sanitizer flags)
+# usage: install.sh BUILD_DIR CMAKE CC [EXTRA_CFLAGS]   (EXTRA_CFLAGS: the build's sanitizer flags)
 set -u
 BUILD=$1
-CC=$2
-EXTRA=${3:-}
+CMAKE=$2
+CC=$3
+EXTRA=${4:-}
 WORK=$BUILD/install-test
 fail() { echo "FAIL: $*"; exit 1; }
 rm -rf "$WORK"
 mkdir -p "$WORK"
-cmake --install "$BUILD" --prefix "$WORK/prefix" >"$WORK/install.log" 2>&1 || { cat "$WORK/install.log"; fail "cmake --install"; }
+"$CMAKE" --install "$BUILD" --prefix "$WORK/prefix" >"$WORK/install.log" 2>&1 || { cat "$WORK/install.log"; fail "cmake --install"; }
 for f in bin/ethc lib/libethc.a include/ethc/keccak.h lib/pkgconfig/ethc.pc; do
   [ -e "$WORK/prefix/$f" ] || fail "not installed: $f"
 done
