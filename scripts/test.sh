@@ -4,7 +4,7 @@
 #   2. clang Release: the unit tests, the quick vector suites and the system tests;
 #   3. gcc with AddressSanitizer + UndefinedBehaviorSanitizer: the same as clang.
 # The full vector suites run once, in the gcc build: they judge consensus, which
-# does not depend on the compiler, and are most of the time (about 6 of the 15-20
+# does not depend on the compiler, and are most of the time (about 8 of the 10-15
 # minutes on 2 cores); running them again under clang or the sanitizers would
 # double or triple that. The clang build still compiles everything (its warnings
 # differ from gcc's) and runs the tests that exercise the code paths quickly.
