@@ -461,10 +461,29 @@ static void check_damaged(chain_t *c) {
   CHECK(chain_read_head(c, &head, &hash) == 0);
   chaindb_batch_t *b = chaindb_batch_new();
   chaindb_put_receipts(b, head, &hash, (const uint8_t *)"\xc1\x01", 2);
+  /* a header record that does not decode, under a hash the H index knows */
+  ethc_hash_t junk;
+  memset(junk.bytes, 0x77, 32);
+  chaindb_put_header(b, 7, &junk, (const uint8_t *)"\xc2\x01\x02", 3);
+  /* index entries naming a position the block lacks, and a non-canonical block */
+  ethc_hash_t ghost_tx, other_tx;
+  memset(ghost_tx.bytes, 0x42, 32);
+  memset(other_tx.bytes, 0x43, 32);
+  chaindb_put_tx_index(b, &ghost_tx, head, &hash, 999);
+  chaindb_put_tx_index(b, &other_tx, 7, &junk, 0);
   CHECK(chaindb_write(chain_db(c), b, false) == 0);
   chaindb_batch_free(b);
   chain_read_receipts_t rs;
-  CHECK(chain_read_receipts(c, &hash, &rs) == ETHC_ERR_INVALID);
+  const chain_read_receipt_t *r;
+  chain_read_tx_t t;
+  chain_header_t h;
+  chain_read_block_t blk;
+  CHECK(chain_read_receipts(c, &hash, &rs) == ETHC_ERR_INVALID && rs.receipts == NULL);
+  CHECK(chain_read_header_by_hash(c, &junk, &h) == ETHC_ERR_INVALID);
+  CHECK(chain_read_block(c, &junk, &blk) == ETHC_ERR_INVALID);
+  CHECK(chain_read_tx_by_hash(c, &ghost_tx, &t) == ETHC_ERR_INVALID);
+  CHECK(chain_read_receipt_by_tx(c, &ghost_tx, &rs, &r) == ETHC_ERR_INVALID);
+  CHECK(chain_read_tx_by_hash(c, &other_tx, &t) == ETHC_ERR_NOT_FOUND); /* block 7 is another one */
 }
 
 int main(void) {
