@@ -299,8 +299,10 @@ static size_t count_logs(const rlp_item_t *receipts) {
   return n;
 }
 
-/* Fills the derived fields of every receipt from the block. */
-static int derive(chain_t *c, const chain_read_block_t *b, chain_read_receipts_t *out) {
+/* Fills the derived fields of every receipt from the block; the senders (and
+ * so the contract addresses) only when `senders`: a signature recovery per
+ * transaction is most of the cost, and logs do not need them. */
+static int derive(chain_t *c, const chain_read_block_t *b, bool senders, chain_read_receipts_t *out) {
   const chain_header_t *h = &b->block.header;
   evm_revision_t rev = block_rev(c, h);
   u256_t blob_price = u256_from_u64(0);
@@ -324,10 +326,10 @@ static int derive(chain_t *c, const chain_read_block_t *b, chain_read_receipts_t
     prev_gas = r->cumulative_gas_used;
     const bytes_view_t *enc = &b->block.tx_encodings[i];
     keccak256(enc->data, enc->len, r->tx_hash.bytes);
-    if (tx_recover_sender(tx, rev, &r->from)) return ETHC_ERR_INVALID;
+    if (senders && tx_recover_sender(tx, rev, &r->from)) return ETHC_ERR_INVALID;
     r->has_to = tx->has_to;
     r->to = tx->to;
-    if (!tx->has_to) {
+    if (senders && !tx->has_to) {
       r->has_contract_address = true;
       chain_create_address(&r->from, tx->nonce, &r->contract_address);
     }
@@ -355,7 +357,7 @@ static int derive(chain_t *c, const chain_read_block_t *b, chain_read_receipts_t
 }
 
 /* The receipts of an already-read block. */
-static int receipts_of(chain_t *c, const chain_read_block_t *b, chain_read_receipts_t *out) {
+static int receipts_of(chain_t *c, const chain_read_block_t *b, bool senders, chain_read_receipts_t *out) {
   memset(out, 0, sizeof *out);
   int rc = chaindb_get_receipts(chain_db(c), b->block.header.number, &b->hash, &out->raw);
   if (rc == ETHC_ERR_NOT_FOUND) rc = ETHC_ERR_INVALID; /* a stored block has its receipts */
@@ -384,19 +386,23 @@ static int receipts_of(chain_t *c, const chain_read_block_t *b, chain_read_recei
     out->count = (size_t)n;
     out->log_count = nlogs;
   }
-  if (!rc) rc = derive(c, b, out);
+  if (!rc) rc = derive(c, b, senders, out);
   if (rc) chain_read_receipts_free(out);
   return rc;
 }
 
-int chain_read_receipts(chain_t *c, const ethc_hash_t *block_hash, chain_read_receipts_t *out) {
+static int read_receipts(chain_t *c, const ethc_hash_t *block_hash, bool senders, chain_read_receipts_t *out) {
   memset(out, 0, sizeof *out);
   chain_read_block_t b;
   int rc = chain_read_block(c, block_hash, &b);
   if (rc) return rc;
-  rc = receipts_of(c, &b, out);
+  rc = receipts_of(c, &b, senders, out);
   chain_read_block_free(&b);
   return rc;
+}
+
+int chain_read_receipts(chain_t *c, const ethc_hash_t *block_hash, chain_read_receipts_t *out) {
+  return read_receipts(c, block_hash, true, out);
 }
 
 int chain_read_receipt_by_tx(chain_t *c, const ethc_hash_t *tx_hash, chain_read_receipts_t *out,
@@ -479,7 +485,7 @@ typedef struct {
 
 static int collect_block(chain_t *c, const ethc_hash_t *hash, const chain_log_filter_t *f, collect_t *col) {
   chain_read_receipts_t rs;
-  int rc = chain_read_receipts(c, hash, &rs);
+  int rc = read_receipts(c, hash, false, &rs);
   if (rc) return rc;
   for (size_t i = 0; i < rs.log_count && !rc; i++) {
     const chain_log_t *l = &rs.logs[i];
