@@ -68,10 +68,14 @@ typedef struct {
  * read-only. */
 int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_result_t *res);
 
+/* The head as the importing thread knows it: only for that thread (import
+ * writes it); other threads use chain_read_head (chain_read.h). */
 void chain_head(const chain_t *c, uint64_t *number, ethc_hash_t *hash);
+/* The chain configuration (fixed at open: safe from any thread). */
 const chain_config_t *chain_config(const chain_t *c);
 /* The post-state of the head block (owned by the chain; valid until the next import). */
 state_t *chain_head_state(chain_t *c);
+/* The database (fixed at open; its reads are safe from any thread). */
 chaindb_t *chain_db(chain_t *c);
 
 /* Writes canonical blocks first..last (inclusive; last clamped to the head) as

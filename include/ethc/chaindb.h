@@ -37,14 +37,22 @@ void chaindb_put_code(chaindb_batch_t *b, const ethc_hash_t *hash, const uint8_t
 /* keccak256 preimages of secure-trie keys (addresses, storage keys), so that a
  * stored state can be walked back into accounts. */
 void chaindb_put_preimage(chaindb_batch_t *b, const ethc_hash_t *hash, const uint8_t *data, size_t len);
+/* Transaction lookup entry: the transaction of hash `tx_hash` is number `index`
+ * of block (number, block_hash). Written in the batch of the block that makes
+ * it canonical (CHAINDB.md, "Transaction index"). */
+void chaindb_put_tx_index(chaindb_batch_t *b, const ethc_hash_t *tx_hash, uint64_t number,
+                          const ethc_hash_t *block_hash, uint32_t index);
 /* Writes the batch atomically (with fsync when `sync`); the batch stays usable
  * (and is cleared on success). 0 or ETHC_ERR_IO. */
 int chaindb_write(chaindb_t *db, chaindb_batch_t *b, bool sync);
 /* Records (puts and deletes) in the batch since its last write. */
 size_t chaindb_batch_records(const chaindb_batch_t *b);
 
-/* ---- reading: 0, ETHC_ERR_NOT_FOUND, or ETHC_ERR_IO. Byte results are appended
- * to `out` (the caller owns the buffer). ---- */
+/* ---- reading: 0, ETHC_ERR_NOT_FOUND, ETHC_ERR_IO, ETHC_ERR_NOMEM, or
+ * ETHC_ERR_INVALID for a fixed-size value (number, hash, total difficulty, tx
+ * index entry) stored with another size. Byte results are appended to `out`
+ * (the caller owns the buffer). Safe from any number of threads at once, also
+ * while another thread writes a batch (LevelDB's guarantee). ---- */
 int chaindb_get_header(chaindb_t *db, uint64_t number, const ethc_hash_t *hash, bytes_buf_t *out);
 int chaindb_get_body(chaindb_t *db, uint64_t number, const ethc_hash_t *hash, bytes_buf_t *out);
 int chaindb_get_receipts(chaindb_t *db, uint64_t number, const ethc_hash_t *hash, bytes_buf_t *out);
@@ -54,6 +62,8 @@ int chaindb_get_canonical(chaindb_t *db, uint64_t number, ethc_hash_t *hash);
 int chaindb_get_head(chaindb_t *db, ethc_hash_t *hash);
 int chaindb_get_trie_node(chaindb_t *db, const ethc_hash_t *hash, bytes_buf_t *out);
 int chaindb_get_code(chaindb_t *db, const ethc_hash_t *hash, bytes_buf_t *out);
+int chaindb_get_tx_index(chaindb_t *db, const ethc_hash_t *tx_hash, uint64_t *number, ethc_hash_t *block_hash,
+                         uint32_t *index);
 int chaindb_get_preimage(chaindb_t *db, const ethc_hash_t *hash, bytes_buf_t *out);
 /* A small named value (e.g. the genesis configuration): "m" + name. */
 void chaindb_put_meta(chaindb_batch_t *b, const char *name, const uint8_t *data, size_t len);

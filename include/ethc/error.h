@@ -28,6 +28,8 @@ typedef enum {
   ETHC_ERR_IO,
   ETHC_ERR_UNSUPPORTED,
   ETHC_ERR_MISSING_NODE,   /* a trie node the store should hold is not there */
+  ETHC_ERR_LIMIT,          /* a result would exceed the caller's maximum size */
+  ETHC_ERR_RANGE,          /* a range whose start lies after its end */
   ETHC_ERR__COUNT
 } ethc_err_t;
 

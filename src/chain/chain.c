@@ -61,6 +61,28 @@ static int body_of(const uint8_t *block_rlp, size_t len, bytes_buf_t *out) {
   return rlp_list_end(out, start);
 }
 
+/* Transaction index entries (CHAINDB.md) of the transactions of a stored body
+ * rlp([transactions, ...]): each one's hash is keccak256 of its canonical
+ * encoding (a legacy list item, or the payload of a typed one's string). */
+static int put_tx_index(chaindb_batch_t *batch, uint64_t number, const ethc_hash_t *hash, const uint8_t *body,
+                        size_t len) {
+  rlp_item_t b, txs, item;
+  rlp_iter_t it;
+  if (rlp_decode(body, len, &b) || !b.is_list) return ETHC_ERR_INVALID;
+  rlp_iter_init(&it, &b);
+  if (rlp_iter_next(&it, &txs) != 1 || !txs.is_list) return ETHC_ERR_INVALID;
+  rlp_iter_init(&it, &txs);
+  uint32_t i = 0;
+  int r;
+  while ((r = rlp_iter_next(&it, &item)) == 1) {
+    ethc_hash_t tx_hash;
+    if (item.is_list) keccak256(item.raw, item.raw_len, tx_hash.bytes);
+    else keccak256(item.payload, item.payload_len, tx_hash.bytes);
+    chaindb_put_tx_index(batch, &tx_hash, number, hash, i++);
+  }
+  return r < 0 ? ETHC_ERR_INVALID : ETHC_OK;
+}
+
 /* The genesis block's records, its state and the chain's identity (the
  * genesis.json it was made from): one batch, written with fsync. */
 static int write_genesis(chaindb_t *db, const bytes_buf_t *genesis_json, state_t *st, const chain_header_t *h) {
@@ -85,6 +107,8 @@ static int write_genesis(chaindb_t *db, const bytes_buf_t *genesis_json, state_t
     chaindb_put_canonical(b, h->number, &hash);
     chaindb_put_head(b, &hash);
     chaindb_put_meta(b, "genesis", genesis_json->data, genesis_json->len);
+    /* the transaction index covers every canonical block from the genesis on */
+    chaindb_put_meta(b, "txindex", (const uint8_t *)"1", 1);
     err = chaindb_write(db, b, true);
   }
   bytes_buf_free(&hdr);
@@ -415,21 +439,28 @@ static int encode_receipts(const block_exec_result_t *r, bytes_buf_t *out) {
   return err ? err : rlp_list_end(out, start);
 }
 
-/* Points the canonical index at the branch ending in (number, hash). */
+/* Points the canonical index at the branch ending in (number, hash), and the
+ * transaction index at the transactions of the blocks that become canonical
+ * (the new block's own entries are written by its caller). */
 static int set_canonical(chain_t *c, chaindb_batch_t *batch, const chain_header_t *h, const ethc_hash_t *hash) {
   for (uint64_t n = h->number + 1; n <= c->head.number; n++) chaindb_delete_canonical(batch, n);
   chaindb_put_canonical(batch, h->number, hash);
   ethc_hash_t cur = h->parent_hash;
-  for (uint64_t n = h->number; n-- > 0;) {
+  bytes_buf_t body = {0};
+  int err = ETHC_OK;
+  for (uint64_t n = h->number; n-- > 0 && !err;) {
     ethc_hash_t canon;
     if (chaindb_get_canonical(c->db, n, &canon) == 0 && ethc_hash_eq(&canon, &cur)) break;
     chaindb_put_canonical(batch, n, &cur);
+    body.len = 0;
+    if ((err = chaindb_get_body(c->db, n, &cur, &body)) || (err = put_tx_index(batch, n, &cur, body.data, body.len)))
+      break;
     chain_header_t hdr;
-    int err = load_header(c, &cur, &hdr, NULL);
-    if (err) return err;
+    if ((err = load_header(c, &cur, &hdr, NULL))) break;
     cur = hdr.parent_hash;
   }
-  return ETHC_OK;
+  bytes_buf_free(&body);
+  return err;
 }
 
 static int invalid(chain_import_result_t *res, block_error_t e, const char *why) {
@@ -549,6 +580,7 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
     chaindb_put_td(batch, h->number, &res->hash, &td);
     if (wins) {
       err = set_canonical(c, batch, h, &res->hash);
+      if (!err) err = put_tx_index(batch, h->number, &res->hash, body.data, body.len);
       chaindb_put_head(batch, &res->hash);
     }
   }

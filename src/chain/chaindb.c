@@ -179,7 +179,7 @@ size_t chaindb_batch_records(const chaindb_batch_t *b) {
 }
 
 /* Reads key into `out` (appending), or into a fixed buffer of exactly `fixed_len`
- * bytes when out is NULL (a stored value of another size is an I/O error). */
+ * bytes when out is NULL (a stored value of another size is ETHC_ERR_INVALID). */
 static int get(chaindb_t *db, const uint8_t *k, size_t klen, bytes_buf_t *out, uint8_t *fixed, size_t fixed_len) {
   char *err = NULL;
   size_t vlen = 0;
@@ -192,7 +192,7 @@ static int get(chaindb_t *db, const uint8_t *k, size_t klen, bytes_buf_t *out, u
   int rc = ETHC_OK;
   if (out) rc = bytes_buf_append(out, (const uint8_t *)v, vlen);
   else if (vlen == fixed_len) memcpy(fixed, v, vlen);
-  else rc = ETHC_ERR_IO;
+  else rc = ETHC_ERR_INVALID; /* stored with the wrong size: damaged data */
   leveldb_free(v);
   return rc;
 }
@@ -275,4 +275,30 @@ void chaindb_put_meta(chaindb_batch_t *b, const char *name, const uint8_t *data,
 int chaindb_get_meta(chaindb_t *db, const char *name, bytes_buf_t *out) {
   uint8_t k[64];
   return get(db, k, key_meta(k, sizeof k, name), out, NULL, 0);
+}
+
+/* Transaction index: 'x' + tx hash -> number (8, big-endian) || block hash (32)
+ * || index (4, big-endian). */
+enum { TX_INDEX_LEN = 8 + 32 + 4 };
+
+void chaindb_put_tx_index(chaindb_batch_t *b, const ethc_hash_t *tx_hash, uint64_t number,
+                          const ethc_hash_t *block_hash, uint32_t index) {
+  uint8_t k[KEY_MAX], v[TX_INDEX_LEN];
+  for (int i = 0; i < 8; i++) v[i] = (uint8_t)(number >> (56 - 8 * i));
+  memcpy(v + 8, block_hash->bytes, 32);
+  for (int i = 0; i < 4; i++) v[40 + i] = (uint8_t)(index >> (24 - 8 * i));
+  put(b, k, key_hash(k, 'x', tx_hash), v, sizeof v);
+}
+
+int chaindb_get_tx_index(chaindb_t *db, const ethc_hash_t *tx_hash, uint64_t *number, ethc_hash_t *block_hash,
+                         uint32_t *index) {
+  uint8_t k[KEY_MAX], v[TX_INDEX_LEN];
+  int rc = get(db, k, key_hash(k, 'x', tx_hash), NULL, v, sizeof v);
+  if (rc) return rc;
+  *number = 0;
+  for (int i = 0; i < 8; i++) *number = *number << 8 | v[i];
+  memcpy(block_hash->bytes, v + 8, 32);
+  *index = 0;
+  for (int i = 0; i < 4; i++) *index = *index << 8 | v[40 + i];
+  return ETHC_OK;
 }

@@ -23,6 +23,8 @@ static const char *const messages[ETHC_ERR__COUNT] = {
   [ETHC_ERR_IO] = "I/O error",
   [ETHC_ERR_UNSUPPORTED] = "unsupported",
   [ETHC_ERR_MISSING_NODE] = "trie node missing from the node store",
+  [ETHC_ERR_LIMIT] = "result exceeds the maximum size",
+  [ETHC_ERR_RANGE] = "invalid range: start after end",
 };
 
 const char *ethc_strerror(int err) {

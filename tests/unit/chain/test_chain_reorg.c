@@ -4,7 +4,9 @@
  * after the merge a newer imported sibling takes the head (EIP-3675 fork choice by
  * arrival) and the original branch takes it back. The state follows every switch
  * (each block executes on its parent's state), the canonical index moves with the
- * head, and in the end the exported canonical chain is the original file. */
+ * head, and so does the transaction index (a transaction of both siblings is found
+ * in the canonical one), and in the end the exported canonical chain is the
+ * original file. */
 #define _GNU_SOURCE 1
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include "check.h"
 #include "ethc/bytes.h"
 #include "ethc/chain.h"
+#include "ethc/chain_read.h"
 #include "ethc/difficulty.h"
 #include "ethc/error.h"
 #include "ethc/header.h"
@@ -67,6 +70,28 @@ static void import_ok(chain_t *c, const uint8_t *rlp, size_t len, bool head_expe
   int rc = chain_import_block(c, rlp, len, &r);
   CHECK_MSG(rc == 0, "%s: %s", what, r.reason);
   CHECK_MSG(r.new_head == head_expected, "%s: new_head %d", what, r.new_head);
+}
+
+/* The first transaction of block n (whose sibling has the same body) is found by
+ * hash in the block `want` and nowhere else. */
+static void check_tx_in(chain_t *c, unsigned n, const ethc_hash_t *want, const char *what) {
+  chain_block_t b;
+  CHECK(block_decode(blk[n], blk_len[n], &b) == 0);
+  CHECK_MSG(b.tx_count > 0, "block %u has no transactions (%s)", n, what);
+  if (b.tx_count > 0) {
+    ethc_hash_t th;
+    CHECK(tx_hash(&b.txs[0], &th) == 0);
+    chain_read_tx_t t;
+    int rc = chain_read_tx_by_hash(c, &th, &t);
+    CHECK_MSG(rc == 0 && ethc_hash_eq(&t.block_hash, want) && t.index == 0, "%s: %s", what, ethc_strerror(rc));
+    chain_read_tx_free(&t);
+    chain_read_receipts_t rs;
+    const chain_read_receipt_t *rec;
+    rc = chain_read_receipt_by_tx(c, &th, &rs, &rec);
+    CHECK_MSG(rc == 0 && ethc_hash_eq(&rec->block_hash, want), "%s: %s", what, ethc_strerror(rc));
+    chain_read_receipts_free(&rs);
+  }
+  block_free(&b);
 }
 
 static void check_head(chain_t *c, uint64_t number, const ethc_hash_t *hash, const char *what) {
@@ -126,6 +151,7 @@ int main(void) {
   header_hash(&sib, &sib_hash);
   import_ok(c, sib_rlp.data, sib_rlp.len, true, "heavier PoW sibling");
   check_head(c, pow_n, &sib_hash, "after the heavier sibling");
+  check_tx_in(c, pow_n, &sib_hash, "after the heavier sibling");
   /* the original branch grows: one block more outweighs the sibling */
   import_ok(c, blk[pow_n + 1], blk_len[pow_n + 1], true, "original branch, next block");
   chain_header_t next = header_of(pow_n + 1);
@@ -133,6 +159,7 @@ int main(void) {
   header_hash(&next, &next_hash);
   check_head(c, pow_n + 1, &next_hash, "back on the original branch");
   CHECK(chaindb_get_canonical(chain_db(c), pow_n, &canon) == 0 && ethc_hash_eq(&canon, &orig_hash));
+  check_tx_in(c, pow_n, &orig_hash, "back on the original branch");
   /* a lighter sibling (the original one again, re-imported) is known and changes nothing */
   chain_import_result_t r;
   CHECK(chain_import_block(c, sib_rlp.data, sib_rlp.len, &r) == 0 && r.known && !r.new_head);
@@ -151,11 +178,13 @@ int main(void) {
   header_hash(&pos_sib, &pos_sib_hash);
   import_ok(c, pos_rlp.data, pos_rlp.len, true, "PoS sibling");
   check_head(c, pos_n, &pos_sib_hash, "after the PoS sibling");
+  check_tx_in(c, pos_n, &pos_sib_hash, "after the PoS sibling");
   import_ok(c, blk[pos_n + 1], blk_len[pos_n + 1], true, "original PoS branch");
   chain_header_t pos_next = header_of(pos_n + 1);
   header_hash(&pos_next, &next_hash);
   check_head(c, pos_n + 1, &next_hash, "back on the original PoS branch");
   CHECK(chaindb_get_canonical(chain_db(c), pos_n, &canon) == 0 && ethc_hash_eq(&canon, &pos_hash));
+  check_tx_in(c, pos_n, &pos_hash, "back on the original PoS branch");
 
   for (unsigned n = pos_n + 2; n <= nblocks; n++) import_ok(c, blk[n], blk_len[n], true, "the rest");
   chain_header_t last = header_of(nblocks);

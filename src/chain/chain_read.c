@@ -1,0 +1,555 @@
+/* Decoded reads of stored blocks (include/ethc/chain_read.h): headers, bodies,
+ * transactions by hash through the transaction index, receipts with their
+ * derived fields (EIP-658 status, EIP-1559 effective gas price, EIP-4844 blob
+ * gas) and eth_getLogs filtering with the header blooms (Yellow Paper 4.3.1).
+ * Everything here reads LevelDB and chain_t fields fixed at open, nothing else. */
+#include "ethc/chain_read.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ethc/chaindb.h"
+#include "ethc/error.h"
+#include "ethc/keccak.h"
+#include "ethc/rlp.h"
+#include "ethc/transition.h"
+
+/* A decoding failure of stored bytes is damage, whatever the decoder's code;
+ * memory stays memory. */
+static int stored(int rc) {
+  return rc == ETHC_OK || rc == ETHC_ERR_NOMEM ? rc : ETHC_ERR_INVALID;
+}
+
+/* ---- headers and the canonical index ---- */
+
+int chain_read_head(chain_t *c, uint64_t *number, ethc_hash_t *hash) {
+  ethc_hash_t h;
+  uint64_t n;
+  int rc = chaindb_get_head(chain_db(c), &h);
+  if (!rc) rc = chaindb_get_number(chain_db(c), &h, &n);
+  /* the head pointer names a block the database must hold */
+  if (rc == ETHC_ERR_NOT_FOUND) rc = ETHC_ERR_INVALID;
+  if (rc) return rc;
+  if (number) *number = n;
+  if (hash) *hash = h;
+  return ETHC_OK;
+}
+
+int chain_read_canonical_hash(chain_t *c, uint64_t number, ethc_hash_t *hash) {
+  return chaindb_get_canonical(chain_db(c), number, hash);
+}
+
+int chain_read_number(chain_t *c, const ethc_hash_t *hash, uint64_t *number) {
+  return chaindb_get_number(chain_db(c), hash, number);
+}
+
+/* The header of (number, hash); NOT_FOUND of a known number is damage. */
+static int header_at(chain_t *c, uint64_t number, const ethc_hash_t *hash, chain_header_t *h) {
+  bytes_buf_t b = {0};
+  int rc = chaindb_get_header(chain_db(c), number, hash, &b);
+  if (rc == ETHC_ERR_NOT_FOUND) rc = ETHC_ERR_INVALID;
+  if (!rc) rc = stored(header_decode(b.data, b.len, h));
+  bytes_buf_free(&b);
+  return rc;
+}
+
+int chain_read_header_by_hash(chain_t *c, const ethc_hash_t *hash, chain_header_t *header) {
+  uint64_t number;
+  int rc = chaindb_get_number(chain_db(c), hash, &number);
+  return rc ? rc : header_at(c, number, hash, header);
+}
+
+int chain_read_header_by_number(chain_t *c, uint64_t number, chain_header_t *header, ethc_hash_t *hash) {
+  ethc_hash_t h;
+  int rc = chaindb_get_canonical(chain_db(c), number, &h);
+  if (!rc) rc = header_at(c, number, &h, header);
+  if (!rc && hash) *hash = h;
+  return rc;
+}
+
+int chain_read_td(chain_t *c, const ethc_hash_t *hash, u256_t *td) {
+  uint64_t number;
+  int rc = chaindb_get_number(chain_db(c), hash, &number);
+  if (!rc && (rc = chaindb_get_td(chain_db(c), number, hash, td)) == ETHC_ERR_NOT_FOUND) rc = ETHC_ERR_INVALID;
+  return rc;
+}
+
+/* ---- blocks ---- */
+
+void chain_read_block_free(chain_read_block_t *b) {
+  block_free(&b->block);
+  bytes_buf_free(&b->rlp);
+  memset(b, 0, sizeof *b);
+}
+
+int chain_read_block(chain_t *c, const ethc_hash_t *hash, chain_read_block_t *out) {
+  memset(out, 0, sizeof *out);
+  chaindb_t *db = chain_db(c);
+  uint64_t number;
+  int rc = chaindb_get_number(db, hash, &number);
+  if (rc) return rc;
+  bytes_buf_t hdr = {0}, body = {0};
+  rc = chaindb_get_header(db, number, hash, &hdr);
+  if (!rc) rc = chaindb_get_body(db, number, hash, &body);
+  if (rc == ETHC_ERR_NOT_FOUND) rc = ETHC_ERR_INVALID; /* a known number without its records */
+  rlp_item_t bl;
+  if (!rc) rc = stored(rlp_decode(body.data, body.len, &bl));
+  if (!rc && !bl.is_list) rc = ETHC_ERR_INVALID;
+  if (!rc) {
+    /* rlp([header, transactions, ommers(, withdrawals)]) from the two records */
+    size_t start = rlp_list_begin(&out->rlp);
+    rc = rlp_put_raw(&out->rlp, hdr.data, hdr.len) | rlp_put_raw(&out->rlp, bl.payload, bl.payload_len) |
+         rlp_list_end(&out->rlp, start);
+    if (rc) rc = ETHC_ERR_NOMEM;
+  }
+  if (!rc) rc = stored(block_decode(out->rlp.data, out->rlp.len, &out->block));
+  bytes_buf_free(&hdr);
+  bytes_buf_free(&body);
+  if (rc) {
+    bytes_buf_free(&out->rlp);
+    memset(out, 0, sizeof *out);
+    return rc;
+  }
+  out->hash = *hash;
+  return ETHC_OK;
+}
+
+/* ---- transactions ---- */
+
+/* The fork rules a stored block was valid under: a proof-of-stake block has
+ * difficulty zero (EIP-3675), which is all the transaction rules need to know. */
+static evm_revision_t block_rev(chain_t *c, const chain_header_t *h) {
+  const chain_config_t *cfg = chain_config(c);
+  bool post_merge = cfg->has_ttd && u256_is_zero(&h->difficulty);
+  return chain_config_revision(cfg, h->number, h->timestamp, post_merge);
+}
+
+static void effective_gas_price(const tx_t *tx, const chain_header_t *h, u256_t *out) {
+  if (tx->type == TX_LEGACY || tx->type == TX_ACCESS_LIST || !h->has_base_fee) {
+    *out = tx->gas_price;
+    return;
+  }
+  u256_t tip_cap;
+  u256_add(&tip_cap, &h->base_fee, &tx->max_priority_fee_per_gas);
+  *out = u256_lt(&tip_cap, &tx->max_fee_per_gas) ? tip_cap : tx->max_fee_per_gas;
+}
+
+void chain_read_tx_free(chain_read_tx_t *t) {
+  tx_free(&t->tx);
+  memset(t, 0, sizeof *t);
+}
+
+/* Fills `out` with transaction `index` of the decoded block `b`. */
+static int tx_of_block(chain_t *c, const chain_read_block_t *b, uint32_t index, chain_read_tx_t *out) {
+  memset(out, 0, sizeof *out);
+  if (index >= b->block.tx_count) return ETHC_ERR_NOT_FOUND;
+  const bytes_view_t *enc = &b->block.tx_encodings[index];
+  int rc = stored(tx_decode(enc->data, enc->len, &out->tx));
+  if (rc) return rc;
+  keccak256(enc->data, enc->len, out->hash.bytes);
+  /* a transaction the block was imported with has a valid signature */
+  if (tx_recover_sender(&out->tx, block_rev(c, &b->block.header), &out->from)) {
+    chain_read_tx_free(out);
+    return ETHC_ERR_INVALID;
+  }
+  out->block_hash = b->hash;
+  out->block_number = b->block.header.number;
+  out->block_timestamp = b->block.header.timestamp;
+  out->index = index;
+  effective_gas_price(&out->tx, &b->block.header, &out->effective_gas_price);
+  return ETHC_OK;
+}
+
+int chain_read_tx_by_block(chain_t *c, const ethc_hash_t *block_hash, uint32_t index, chain_read_tx_t *out) {
+  memset(out, 0, sizeof *out);
+  chain_read_block_t b;
+  int rc = chain_read_block(c, block_hash, &b);
+  if (rc) return rc;
+  rc = tx_of_block(c, &b, index, out);
+  chain_read_block_free(&b);
+  return rc;
+}
+
+/* The canonical position of a transaction from the index. An entry naming a
+ * block that is no longer canonical (left by a reorganisation that dropped the
+ * transaction) is NOT_FOUND: the transaction is in no canonical block. */
+static int locate_tx(chain_t *c, const ethc_hash_t *tx_hash, ethc_hash_t *block_hash, uint32_t *index) {
+  uint64_t number;
+  int rc = chaindb_get_tx_index(chain_db(c), tx_hash, &number, block_hash, index);
+  if (rc) return rc;
+  ethc_hash_t canon;
+  rc = chaindb_get_canonical(chain_db(c), number, &canon);
+  if (rc) return rc;
+  return ethc_hash_eq(&canon, block_hash) ? ETHC_OK : ETHC_ERR_NOT_FOUND;
+}
+
+int chain_read_tx_by_hash(chain_t *c, const ethc_hash_t *tx_hash, chain_read_tx_t *out) {
+  memset(out, 0, sizeof *out);
+  ethc_hash_t block_hash;
+  uint32_t index;
+  int rc = locate_tx(c, tx_hash, &block_hash, &index);
+  if (rc) return rc;
+  rc = chain_read_tx_by_block(c, &block_hash, index, out);
+  if (rc == ETHC_ERR_NOT_FOUND) return ETHC_ERR_INVALID; /* the index names a block or position not stored */
+  if (!rc && !ethc_hash_eq(&out->hash, tx_hash)) {
+    chain_read_tx_free(out);
+    return ETHC_ERR_INVALID; /* the index entry points at another transaction */
+  }
+  return rc;
+}
+
+int chain_read_tx_index_complete(chain_t *c, bool *complete) {
+  bytes_buf_t v = {0};
+  int rc = chaindb_get_meta(chain_db(c), "txindex", &v);
+  bytes_buf_free(&v);
+  if (rc && rc != ETHC_ERR_NOT_FOUND) return rc;
+  *complete = rc == ETHC_OK;
+  return ETHC_OK;
+}
+
+/* ---- receipts ---- */
+
+void chain_read_receipts_free(chain_read_receipts_t *r) {
+  free(r->receipts);
+  free(r->logs);
+  bytes_buf_free(&r->raw);
+  memset(r, 0, sizeof *r);
+}
+
+/* Decodes one stored log rlp([address, [topics], data]) into `l`. */
+static int decode_log(const rlp_item_t *item, chain_log_t *l) {
+  rlp_item_t f[3], t;
+  rlp_iter_t it;
+  bytes_view_t data;
+  int rc = rlp_list_items(item, f, 3);
+  if (!rc) rc = rlp_get_fixed(&f[0], l->address.bytes, 20);
+  if (!rc && !f[1].is_list) rc = ETHC_ERR_RLP_TYPE;
+  if (!rc) {
+    rlp_iter_init(&it, &f[1]);
+    int r;
+    l->topics_count = 0;
+    while (!rc && (r = rlp_iter_next(&it, &t)) == 1) {
+      if (l->topics_count == 4) rc = ETHC_ERR_RLP_COUNT;
+      else rc = rlp_get_fixed(&t, l->topics[l->topics_count++].bytes, 32);
+    }
+    if (!rc && r < 0) rc = -r;
+  }
+  if (!rc) rc = rlp_get_bytes(&f[2], &data);
+  if (!rc) {
+    l->data = data.data;
+    l->data_size = data.len;
+  }
+  return rc;
+}
+
+/* Decodes one stored receipt (a legacy list, or a string type || list) into
+ * `r`; its logs go to logs[*nlogs...] (room for `cap`). */
+static int decode_receipt(const rlp_item_t *item, chain_read_receipt_t *r, chain_log_t *logs, size_t cap,
+                          size_t *nlogs) {
+  rlp_item_t list, f[4], li;
+  r->type = TX_LEGACY;
+  if (item->is_list) {
+    list = *item;
+  } else {
+    if (item->payload_len < 1 || item->payload[0] == 0 || item->payload[0] > TX_SET_CODE) return ETHC_ERR_TX_TYPE;
+    r->type = (tx_type_t)item->payload[0];
+    int rc = rlp_decode(item->payload + 1, item->payload_len - 1, &list);
+    if (rc) return rc;
+  }
+  int rc = rlp_list_items(&list, f, 4);
+  if (rc) return rc;
+  if (!f[0].is_list && f[0].payload_len == 32) {
+    r->has_post_state = true;
+    memcpy(r->post_state.bytes, f[0].payload, 32);
+  } else {
+    uint64_t status;
+    if ((rc = rlp_get_u64(&f[0], &status))) return rc;
+    if (status > 1) return ETHC_ERR_INVALID;
+    r->status = status == 1;
+  }
+  if ((rc = rlp_get_u64(&f[1], &r->cumulative_gas_used)) || (rc = rlp_get_fixed(&f[2], r->bloom, 256))) return rc;
+  if (!f[3].is_list) return ETHC_ERR_RLP_TYPE;
+  rlp_iter_t it;
+  rlp_iter_init(&it, &f[3]);
+  int more;
+  r->log_count = 0;
+  while ((more = rlp_iter_next(&it, &li)) == 1) {
+    if (*nlogs >= cap) return ETHC_ERR_INVALID;
+    if ((rc = decode_log(&li, &logs[*nlogs]))) return rc;
+    (*nlogs)++;
+    r->log_count++;
+  }
+  return more < 0 ? -more : ETHC_OK;
+}
+
+/* Number of logs in the stored receipts (an upper bound for the allocation:
+ * each log item of each receipt). */
+static size_t count_logs(const rlp_item_t *receipts) {
+  size_t n = 0;
+  rlp_iter_t it;
+  rlp_item_t item, list, f[4];
+  rlp_iter_init(&it, receipts);
+  while (rlp_iter_next(&it, &item) == 1) {
+    if (item.is_list) list = item;
+    else if (item.payload_len < 1 || rlp_decode(item.payload + 1, item.payload_len - 1, &list)) continue;
+    if (rlp_list_items(&list, f, 4) || !f[3].is_list) continue;
+    int k = rlp_list_count(&f[3]);
+    if (k > 0) n += (size_t)k;
+  }
+  return n;
+}
+
+/* Fills the derived fields of every receipt from the block; the senders (and
+ * so the contract addresses) only when `senders`: a signature recovery per
+ * transaction is most of the cost, and logs do not need them. */
+static int derive(chain_t *c, const chain_read_block_t *b, bool senders, chain_read_receipts_t *out) {
+  const chain_header_t *h = &b->block.header;
+  evm_revision_t rev = block_rev(c, h);
+  u256_t blob_price = u256_from_u64(0);
+  if (h->has_blob_gas) {
+    chain_blob_schedule_t bs = chain_config_blob_params(chain_config(c), h->timestamp);
+    uint64_t fraction = bs.update_fraction;
+    if (!fraction) {
+      chain_blob_params_t p;
+      chain_blob_params(rev, &p);
+      fraction = p.update_fraction;
+    }
+    chain_blob_base_fee(h->excess_blob_gas, fraction, &blob_price);
+  }
+  uint64_t prev_gas = 0;
+  uint32_t log_index = 0;
+  for (size_t i = 0; i < out->count; i++) {
+    chain_read_receipt_t *r = &out->receipts[i];
+    const tx_t *tx = &b->block.txs[i];
+    if (r->type != tx->type || r->cumulative_gas_used < prev_gas) return ETHC_ERR_INVALID;
+    r->gas_used = r->cumulative_gas_used - prev_gas;
+    prev_gas = r->cumulative_gas_used;
+    const bytes_view_t *enc = &b->block.tx_encodings[i];
+    keccak256(enc->data, enc->len, r->tx_hash.bytes);
+    if (senders && tx_recover_sender(tx, rev, &r->from)) return ETHC_ERR_INVALID;
+    r->has_to = tx->has_to;
+    r->to = tx->to;
+    if (senders && !tx->has_to) {
+      r->has_contract_address = true;
+      chain_create_address(&r->from, tx->nonce, &r->contract_address);
+    }
+    effective_gas_price(tx, h, &r->effective_gas_price);
+    if (tx->type == TX_BLOB) {
+      r->has_blob_gas = true;
+      r->blob_gas_used = tx_blob_gas(tx);
+      r->blob_gas_price = blob_price;
+    }
+    r->tx_index = (uint32_t)i;
+    r->block_hash = b->hash;
+    r->block_number = h->number;
+    r->block_timestamp = h->timestamp;
+    for (size_t k = 0; k < r->log_count; k++) {
+      chain_log_t *l = (chain_log_t *)&r->logs[k];
+      l->block_hash = b->hash;
+      l->block_number = h->number;
+      l->block_timestamp = h->timestamp;
+      l->tx_hash = r->tx_hash;
+      l->tx_index = (uint32_t)i;
+      l->log_index = log_index++;
+    }
+  }
+  return ETHC_OK;
+}
+
+/* The receipts of an already-read block. */
+static int receipts_of(chain_t *c, const chain_read_block_t *b, bool senders, chain_read_receipts_t *out) {
+  memset(out, 0, sizeof *out);
+  int rc = chaindb_get_receipts(chain_db(c), b->block.header.number, &b->hash, &out->raw);
+  if (rc == ETHC_ERR_NOT_FOUND) rc = ETHC_ERR_INVALID; /* a stored block has its receipts */
+  rlp_item_t list, item;
+  int n = 0;
+  if (!rc) rc = stored(rlp_decode(out->raw.data, out->raw.len, &list));
+  if (!rc && !list.is_list) rc = ETHC_ERR_INVALID;
+  if (!rc && (n = rlp_list_count(&list)) < 0) rc = ETHC_ERR_INVALID;
+  if (!rc && (size_t)n != b->block.tx_count) rc = ETHC_ERR_INVALID;
+  size_t cap = rc ? 0 : count_logs(&list);
+  if (!rc) {
+    out->receipts = calloc((size_t)n + 1, sizeof *out->receipts);
+    out->logs = calloc(cap + 1, sizeof *out->logs);
+    if (!out->receipts || !out->logs) rc = ETHC_ERR_NOMEM;
+  }
+  if (!rc) {
+    rlp_iter_t it;
+    rlp_iter_init(&it, &list);
+    size_t nlogs = 0;
+    for (int i = 0; i < n && !rc; i++) {
+      if (rlp_iter_next(&it, &item) != 1) rc = ETHC_ERR_INVALID;
+      size_t first = nlogs;
+      if (!rc) rc = stored(decode_receipt(&item, &out->receipts[i], out->logs, cap, &nlogs));
+      out->receipts[i].logs = out->logs + first;
+    }
+    out->count = (size_t)n;
+    out->log_count = nlogs;
+  }
+  if (!rc) rc = derive(c, b, senders, out);
+  if (rc) chain_read_receipts_free(out);
+  return rc;
+}
+
+static int read_receipts(chain_t *c, const ethc_hash_t *block_hash, bool senders, chain_read_receipts_t *out) {
+  memset(out, 0, sizeof *out);
+  chain_read_block_t b;
+  int rc = chain_read_block(c, block_hash, &b);
+  if (rc) return rc;
+  rc = receipts_of(c, &b, senders, out);
+  chain_read_block_free(&b);
+  return rc;
+}
+
+int chain_read_receipts(chain_t *c, const ethc_hash_t *block_hash, chain_read_receipts_t *out) {
+  return read_receipts(c, block_hash, true, out);
+}
+
+int chain_read_receipt_by_tx(chain_t *c, const ethc_hash_t *tx_hash, chain_read_receipts_t *out,
+                             const chain_read_receipt_t **receipt) {
+  memset(out, 0, sizeof *out);
+  *receipt = NULL;
+  ethc_hash_t block_hash;
+  uint32_t index;
+  int rc = locate_tx(c, tx_hash, &block_hash, &index);
+  if (rc) return rc;
+  rc = chain_read_receipts(c, &block_hash, out);
+  if (rc == ETHC_ERR_NOT_FOUND) rc = ETHC_ERR_INVALID; /* the index names a block not stored */
+  if (rc) return rc;
+  if (index >= out->count || !ethc_hash_eq(&out->receipts[index].tx_hash, tx_hash)) {
+    chain_read_receipts_free(out);
+    return ETHC_ERR_INVALID;
+  }
+  *receipt = &out->receipts[index];
+  return ETHC_OK;
+}
+
+/* ---- logs ---- */
+
+/* Whether `bloom` may hold `data` (the three bits bloom_add_log would set). */
+static bool bloom_may_hold(const uint8_t bloom[256], const uint8_t *data, size_t len) {
+  uint8_t h[32];
+  keccak256(data, len, h);
+  for (int i = 0; i < 6; i += 2) {
+    unsigned bit = ((unsigned)h[i] << 8 | h[i + 1]) & 2047;
+    if (!(bloom[255 - bit / 8] & (1u << (bit % 8)))) return false;
+  }
+  return true;
+}
+
+static bool bloom_may_match(const uint8_t bloom[256], const chain_log_filter_t *f) {
+  if (f->address_count) {
+    bool any = false;
+    for (size_t i = 0; i < f->address_count && !any; i++) any = bloom_may_hold(bloom, f->addresses[i].bytes, 20);
+    if (!any) return false;
+  }
+  for (size_t p = 0; p < f->topic_count; p++) {
+    if (!f->topics[p].count) continue;
+    bool any = false;
+    for (size_t i = 0; i < f->topics[p].count && !any; i++)
+      any = bloom_may_hold(bloom, f->topics[p].hashes[i].bytes, 32);
+    if (!any) return false;
+  }
+  return true;
+}
+
+static bool log_matches(const chain_log_t *l, const chain_log_filter_t *f) {
+  if (f->address_count) {
+    bool any = false;
+    for (size_t i = 0; i < f->address_count && !any; i++) any = ethc_address_eq(&l->address, &f->addresses[i]);
+    if (!any) return false;
+  }
+  for (size_t p = 0; p < f->topic_count; p++) {
+    if (!f->topics[p].count) continue;
+    if (p >= l->topics_count) return false;
+    bool any = false;
+    for (size_t i = 0; i < f->topics[p].count && !any; i++) any = ethc_hash_eq(&l->topics[p], &f->topics[p].hashes[i]);
+    if (!any) return false;
+  }
+  return true;
+}
+
+void chain_read_logs_free(chain_read_logs_t *l) {
+  free(l->logs);
+  free(l->data);
+  memset(l, 0, sizeof *l);
+}
+
+/* Collected logs: data copied into one arena, pointers fixed at the end. */
+typedef struct {
+  chain_log_t *logs;
+  size_t *offsets;
+  size_t count, cap;
+  bytes_buf_t data;
+} collect_t;
+
+static int collect_block(chain_t *c, const ethc_hash_t *hash, const chain_log_filter_t *f, collect_t *col) {
+  chain_read_receipts_t rs;
+  int rc = read_receipts(c, hash, false, &rs);
+  if (rc) return rc;
+  for (size_t i = 0; i < rs.log_count && !rc; i++) {
+    const chain_log_t *l = &rs.logs[i];
+    if (!log_matches(l, f)) continue;
+    if (col->count >= f->max_results) {
+      rc = ETHC_ERR_LIMIT;
+      break;
+    }
+    if (col->count == col->cap) {
+      size_t cap = col->cap ? col->cap * 2 : 16;
+      chain_log_t *nl = realloc(col->logs, cap * sizeof *nl);
+      if (nl) col->logs = nl;
+      size_t *no = nl ? realloc(col->offsets, cap * sizeof *no) : NULL;
+      if (no) col->offsets = no;
+      if (!nl || !no) {
+        rc = ETHC_ERR_NOMEM;
+        break;
+      }
+      col->cap = cap;
+    }
+    col->offsets[col->count] = col->data.len;
+    col->logs[col->count++] = *l;
+    if (l->data_size && bytes_buf_append(&col->data, l->data, l->data_size)) rc = ETHC_ERR_NOMEM;
+  }
+  chain_read_receipts_free(&rs);
+  return rc;
+}
+
+int chain_read_logs(chain_t *c, const chain_log_filter_t *f, chain_read_logs_t *out) {
+  memset(out, 0, sizeof *out);
+  if (f->topic_count > 4) return ETHC_ERR_INVALID;
+  collect_t col = {0};
+  int rc = ETHC_OK;
+  if (f->block_hash) {
+    chain_header_t h;
+    rc = chain_read_header_by_hash(c, f->block_hash, &h);
+    if (!rc && bloom_may_match(h.bloom, f)) rc = collect_block(c, f->block_hash, f, &col);
+  } else if (f->from_block > f->to_block) {
+    rc = ETHC_ERR_RANGE;
+  } else {
+    uint64_t head, last = f->to_block;
+    rc = chain_read_head(c, &head, NULL);
+    if (!rc && last > head) last = head;
+    for (uint64_t n = f->from_block; !rc && n <= last; n++) {
+      chain_header_t h;
+      ethc_hash_t hash;
+      rc = chain_read_header_by_number(c, n, &h, &hash);
+      if (rc == ETHC_ERR_NOT_FOUND) { /* the head moved back (a reorganisation to a shorter chain) */
+        rc = ETHC_OK;
+        break;
+      }
+      if (!rc && bloom_may_match(h.bloom, f)) rc = collect_block(c, &hash, f, &col);
+    }
+  }
+  if (rc) {
+    free(col.logs);
+    free(col.offsets);
+    bytes_buf_free(&col.data);
+    return rc;
+  }
+  for (size_t i = 0; i < col.count; i++) col.logs[i].data = col.logs[i].data_size ? col.data.data + col.offsets[i] : NULL;
+  free(col.offsets);
+  out->logs = col.logs;
+  out->count = col.count;
+  out->data = col.data.data;
+  return ETHC_OK;
+}
