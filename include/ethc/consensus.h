@@ -1,7 +1,7 @@
 /* Header validity (Yellow Paper 4.3.4; EIP-1559 base fee and London gas-limit
  * doubling, EIP-4844/7691/7918 excess blob gas, EIP-3675 proof-of-stake header rules,
- * Ethash seal) and the classes of invalid blocks, named as the official tests name
- * them (legacy "InvalidGasLimit" and EEST "BlockException.INVALID_GASLIMIT"). */
+ * Ethash seal) and the classes of invalid blocks (the names the official tests give
+ * them are test vocabulary: tests/vectors/exception_names.h). */
 #ifndef ETHC_CONSENSUS_H
 #define ETHC_CONSENSUS_H
 
@@ -35,7 +35,7 @@ typedef enum {
   BLOCK_ERR_UNCLE,             /* an invalid, duplicate, too old or in-chain ommer */
   BLOCK_ERR_TX_ROOT,
   BLOCK_ERR_WITHDRAWALS_ROOT,
-  BLOCK_ERR_TX,                /* an invalid transaction: named by its class (tx_invalid_t, tx_invalid_matches) */
+  BLOCK_ERR_TX,                /* an invalid transaction: its class is a tx_invalid_t */
   BLOCK_ERR_GAS_USED,          /* header gas used differs from execution */
   BLOCK_ERR_RECEIPTS_ROOT,
   BLOCK_ERR_BLOOM,
@@ -49,12 +49,6 @@ typedef enum {
 
 /* A short description, e.g. "gas limit out of bounds". */
 const char *block_error_message(block_error_t e);
-/* Whether `name` (one alternative of a test's expectException, such as
- * "InvalidGasLimit" or "BlockException.INVALID_GASLIMIT") names this error. Exact
- * names only; BLOCK_ERR_TX matches none (the transaction's class is matched). */
-bool block_error_matches(block_error_t e, const char *name);
-/* Whether `name` names some block class. */
-bool block_error_name_known(const char *name);
 
 /* Validates `h` against its parent. `post_merge`: `h` is a proof-of-stake block;
  * otherwise, on a chain with a terminal total difficulty, a difficulty of 0 (a

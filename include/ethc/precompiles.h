@@ -23,14 +23,10 @@ typedef struct {
 
 /* The precompile at `addr` in fork `rev`, or NULL when there is none. */
 const evm_precompile_t *evm_precompile_get(const ethc_address_t *addr, evm_revision_t rev);
-/* Looks a precompile up by the name used in ../shared/precompiles file names
- * ("ecRecover", "modexp", "bn256Add", "blsG1MultiExp", ...), or NULL. */
+/* Looks a precompile up by its name, go-ethereum's ("ecRecover", "modexp",
+ * "bn256Add", "blsG1MultiExp", ...; exact case), or NULL. Which precompile a vector
+ * file exercises is the runners' business (tests/vectors/precompile_files.h). */
 const evm_precompile_t *evm_precompile_by_name(const char *name);
-/* The precompile a vector file of ../shared/precompiles exercises, from its base
- * name ("bn256Add.json", "fail-blsG1Add.json", "modexp_eip2565.json"): sets the fork
- * the vectors assume (modexp: Byzantium, _eip2565: Berlin, _eip7883: Osaka, others
- * the latest) and whether the file expects failures. NULL when none matches. */
-const evm_precompile_t *evm_precompile_for_vector_file(const char *base, evm_revision_t *rev, bool *fail);
 /* Runs a precompile as a call with `gas`: success/out-of-gas/failure status,
  * gas_left, and the output (release the result). */
 evm_result_t evm_precompile_call(const evm_precompile_t *p, evm_revision_t rev,

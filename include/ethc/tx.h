@@ -215,8 +215,9 @@ bool tx_type_allowed(tx_type_t type, evm_revision_t rev);
 
 /* ---- classes of invalid transactions (src/chain/tx_errors.c) ---- */
 
-/* Which rule an invalid transaction breaks, finer than the ETHC_ERR_TX_* codes:
- * the official tests name each class (tx_invalid_matches). */
+/* Which rule an invalid transaction breaks, finer than the ETHC_ERR_TX_* codes.
+ * The official tests name each class; those names are test vocabulary and live
+ * with the runners (tests/vectors/exception_names.h), not here. */
 typedef enum {
   TXE_NONE = 0,
   /* decoding (tx_invalid_from_decode) */
@@ -261,15 +262,6 @@ typedef enum {
 
 /* A short description, e.g. "nonce too low". */
 const char *tx_invalid_message(tx_invalid_t c);
-/* Whether `name` (one alternative of a test's expected exception: a legacy
- * ethereum/tests name such as "TR_NoFunds" or an EEST one such as
- * "TransactionException.INSUFFICIENT_ACCOUNT_FUNDS") names class `c`. Exact names
- * only, no wildcards. */
-bool tx_invalid_matches(tx_invalid_t c, const char *name);
-/* Whether `name` names some class at all (a runner reports unknown names). */
-bool tx_invalid_name_known(const char *name);
-/* The names of class `c`, space-separated ("" for TXE_NONE). */
-const char *tx_invalid_names(tx_invalid_t c);
 /* The ETHC_ERR_* code of class `c` (ETHC_ERR_TX_INVALID for most, 0 for TXE_NONE). */
 int tx_invalid_code(tx_invalid_t c);
 /* The class of a typed transaction of `type` before its fork: TXE_TYPE_1_PRE_FORK..

@@ -1,6 +1,8 @@
 /* `ethc bench precompile [--json] [--time SECONDS] FILE...`: for every vector of
  * precompile vector files (the format of ../shared/precompiles), the median time
- * of one call and the gas throughput. */
+ * of one call and the gas throughput. Which precompile and fork a file is for comes
+ * from its name, as the vector runner reads it (tests/vectors/precompile_files.h,
+ * in the ethc_vocab objects the program links). */
 #define _POSIX_C_SOURCE 200809L
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -12,6 +14,7 @@
 #include "cli/cli.h"
 #include "ethc/bytes.h"
 #include "ethc/precompiles.h"
+#include "vectors/precompile_files.h"
 
 static double now(void) {
   struct timespec ts;
@@ -60,7 +63,7 @@ static int bench_file(const char *path, bool json, double secs) {
   const char *base = slash ? slash + 1 : path;
   evm_revision_t rev;
   bool expect_fail;
-  const evm_precompile_t *p = evm_precompile_for_vector_file(base, &rev, &expect_fail);
+  const evm_precompile_t *p = precompile_file_lookup(base, &rev, &expect_fail);
   if (!p || expect_fail) {
     fprintf(stderr, "ethc bench precompile: %s: not a benchmarkable precompile vector file\n", path);
     return 1;

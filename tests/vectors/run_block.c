@@ -20,6 +20,7 @@
 #include "ethc/header.h"
 #include "ethc/state.h"
 #include "ethc/tx.h"
+#include "exception_names.h"
 #include "json_state.h"
 #include "runner.h"
 
@@ -377,12 +378,12 @@ typedef struct {
 
 static bool rejection_matches(const void *ctx, const char *name) {
   const rejection_t *x = ctx;
-  return x->e == BLOCK_ERR_TX ? tx_invalid_matches(x->txe, name) : block_error_matches(x->e, name);
+  return x->e == BLOCK_ERR_TX ? exception_tx_matches(x->txe, name) : exception_block_matches(x->e, name);
 }
 
 static bool name_known(const void *ctx, const char *name) {
   (void)ctx;
-  return block_error_name_known(name) || tx_invalid_name_known(name);
+  return exception_block_name_known(name) || exception_tx_name_known(name);
 }
 
 /* Whether the rejection (block class `e`, and for BLOCK_ERR_TX the transaction's
@@ -504,7 +505,7 @@ static void run_test(runner_t *r, const char *path, const char *name, const cJSO
     }
     char unknown[256];
     if (expect && !matches_any(e, txe, expect, unknown, sizeof unknown)) {
-      const char *got = e == BLOCK_ERR_TX ? tx_invalid_names(txe) : "";
+      const char *got = e == BLOCK_ERR_TX ? exception_tx_names(txe) : "";
       runner_fail(r, path, name, network, "block %zu: rejected as \"%s%s%s\" [%s] (%s), expected %s%s%s", i,
                   block_error_message(e), e == BLOCK_ERR_TX ? ": " : "", e == BLOCK_ERR_TX ? tx_invalid_message(txe) : "",
                   got, reason, expect, *unknown ? "; unknown exception name " : "", unknown);

@@ -1,6 +1,6 @@
 /* `ethc test precompile PATH...`: go-ethereum's precompile vectors (NAME.json:
  * Input/Expected/Gas must match; fail-NAME.json: the call must fail). The precompile
- * and fork come from the file name (modexp: Byzantium, _eip2565: Berlin, _eip7883: Osaka;
+ * and fork come from the file name (precompile_files.h; modexp: Byzantium, _eip2565: Berlin, _eip7883: Osaka;
  * everything else: the latest fork). */
 #define _GNU_SOURCE
 #include <stdint.h>
@@ -11,6 +11,7 @@
 #include "ethc/bytes.h"
 #include "ethc/evm.h"
 #include "ethc/precompiles.h"
+#include "precompile_files.h"
 #include "runner.h"
 
 static void hexdump(char *dst, size_t cap, const uint8_t *p, size_t n) {
@@ -27,7 +28,7 @@ static void run_precompile_file(runner_t *r, const char *path, const cJSON *root
   if (!cJSON_IsArray(root)) return; /* e.g. kzg_trusted_setup.json: not a vector file */
   evm_revision_t rev;
   bool expect_fail;
-  const evm_precompile_t *p = evm_precompile_for_vector_file(base, &rev, &expect_fail);
+  const evm_precompile_t *p = precompile_file_lookup(base, &rev, &expect_fail);
   if (!p) {
     runner_fail(r, path, "(file)", NULL, "no precompile for file name %s", base);
     return;

@@ -3,7 +3,7 @@
  * config.blobSchedule and post[].txbytes). One case per (test, fork, post index),
  * named "TEST#INDEX"; each checks the post-state root and the logs hash, and for
  * an expectException that the transaction was rejected for that reason (one of
- * the '|'-separated names of its class, tx_invalid_matches). */
+ * the '|'-separated names of its class, exception_tx_matches). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +17,7 @@
 #include "ethc/state.h"
 #include "ethc/transition.h"
 #include "ethc/tx.h"
+#include "exception_names.h"
 #include "runner.h"
 
 /* ---- a tiny arena: every allocation of one test, freed together ---- */
@@ -446,7 +447,7 @@ static void run_case(runner_t *r, const char *path, const char *name, const char
                 expect, evm_status_name(res.status), (unsigned long long)res.gas_used);
   } else if (expect && !runner_tx_names_match(res.invalid, expect, unknown, sizeof unknown)) {
     runner_fail(r, path, name, fork, "rejected as \"%s\" [%s] (%s), expected %s%s%s", tx_invalid_message(res.invalid),
-                tx_invalid_names(res.invalid), res.reason ? res.reason : "", expect,
+                exception_tx_names(res.invalid), res.reason ? res.reason : "", expect,
                 *unknown ? "; unknown exception name " : "", unknown);
   } else if (!expect && rc != 0) {
     runner_fail(r, path, name, fork, "unexpected invalid transaction: %s", res.reason ? res.reason : ethc_strerror(rc));

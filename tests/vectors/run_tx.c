@@ -1,7 +1,7 @@
 /* `ethc test tx PATH...`: ethereum/tests TransactionTests. One case per (test, fork)
  * in "result": {"hash","sender"[,"intrinsicGas"]} expects a valid transaction on
  * chain 1 with that sender, hash and intrinsic gas; {"exception"} expects rejection
- * for that reason (the class of the first broken rule, tx_invalid_matches). */
+ * for that reason (the class of the first broken rule, exception_tx_matches). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +12,7 @@
 #include "ethc/evm.h"
 #include "ethc/rlp.h"
 #include "ethc/tx.h"
+#include "exception_names.h"
 #include "runner.h"
 
 /* Decodes and checks `raw` under `rev`; 0 with sender, hash and intrinsic gas set,
@@ -111,7 +112,7 @@ static void run_tx_case(runner_t *r, const char *path, const char *name, const c
     else if (runner_tx_names_match(cls, exception, unknown, sizeof unknown)) runner_pass(r, path, name, fork);
     else
       runner_fail(r, path, name, fork, "rejected at %s as \"%s\" [%s] (%s), expected %s%s%s", stage,
-                  tx_invalid_message(cls), tx_invalid_names(cls), ethc_strerror(rc), exception,
+                  tx_invalid_message(cls), exception_tx_names(cls), ethc_strerror(rc), exception,
                   *unknown ? "; unknown exception name " : "", unknown);
     return;
   }

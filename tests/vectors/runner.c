@@ -18,6 +18,7 @@
 
 #include "cli/cli.h"
 #include "ethc/bytes.h"
+#include "exception_names.h"
 
 static runner_suite_t *suites;
 
@@ -510,12 +511,12 @@ bool runner_names_match(const char *names, runner_name_fn matches, runner_name_f
 }
 
 static bool tx_class_matches(const void *ctx, const char *name) {
-  return tx_invalid_matches(*(const tx_invalid_t *)ctx, name);
+  return exception_tx_matches(*(const tx_invalid_t *)ctx, name);
 }
 
 static bool tx_name_known(const void *ctx, const char *name) {
   (void)ctx;
-  return tx_invalid_name_known(name);
+  return exception_tx_name_known(name);
 }
 
 bool runner_tx_names_match(tx_invalid_t c, const char *names, char *unknown, size_t ulen) {

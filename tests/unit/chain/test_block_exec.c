@@ -177,7 +177,7 @@ static void test_transfer_block(void) {
   h->gas_limit = 20999;
   e = run(pre, &w.b, &c, EVM_BYZANTIUM, false, &res, NULL);
   CHECK(e == BLOCK_ERR_TX && res.tx_index == 0 && res.error == BLOCK_ERR_TX && res.reason[0]);
-  CHECK(res.tx_invalid == TXE_GAS_ALLOWANCE_EXCEEDED && tx_invalid_matches(res.tx_invalid, "BlockGasLimitReached"));
+  CHECK(res.tx_invalid == TXE_GAS_ALLOWANCE_EXCEEDED);
   block_exec_result_free(&res);
   *h = saved;
   /* wrong chain id for an EIP-155 signature is caught by tx_check */
@@ -188,7 +188,7 @@ static void test_transfer_block(void) {
   tx_sign(&w.tx, w.sk);
   e = run(pre, &w.b, &c5, EVM_BYZANTIUM, false, &res, NULL);
   CHECK(e == BLOCK_ERR_TX && res.tx_index == 0 && res.tx_error != 0);
-  CHECK(res.tx_invalid == TXE_CHAIN_ID && tx_invalid_matches(res.tx_invalid, "TransactionException.INVALID_CHAINID"));
+  CHECK(res.tx_invalid == TXE_CHAIN_ID);
   block_exec_result_free(&res);
   /* ommers: more than two, and any after the merge */
   chain_header_t om[3];
@@ -687,7 +687,6 @@ static void test_decode_classes(void) {
   build_raw_block(&rlp, 20, tx.data, tx.len);
   CHECK(block_decode_classified(&c, rlp.data, rlp.len, &b, &txe, why, sizeof why) == BLOCK_ERR_TX);
   CHECK(txe == TXE_FIELD_OVERFLOW);
-  CHECK(tx_invalid_matches(txe, "TransactionException.RLP_INVALID_VALUE") && tx_invalid_matches(txe, "TR_RLP_WRONGVALUE"));
   bytes_buf_free(&rlp);
   bytes_buf_free(&tx);
 }

@@ -112,33 +112,5 @@ int main(void) {
   const char *shared = check_shared_dir();
   check_chain(shared, "rpc-compat", 54);
   check_chain(shared, "chains/ethtest", 600);
-  CHECK(block_error_matches(BLOCK_ERR_GAS_LIMIT, "InvalidGasLimit"));
-  CHECK(block_error_matches(BLOCK_ERR_GAS_LIMIT, "BlockException.INVALID_GASLIMIT"));
-  CHECK(!block_error_matches(BLOCK_ERR_GAS_LIMIT, "InvalidGas"));
-  /* no wildcard: an invalid transaction is named by its class (tx_invalid_matches) */
-  CHECK(!block_error_matches(BLOCK_ERR_TX, "TransactionException.INTRINSIC_GAS_TOO_LOW"));
-  CHECK(!block_error_matches(BLOCK_ERR_TX, "BlockGasLimitReached"));
-  CHECK(!block_error_matches(BLOCK_ERR_STATE_ROOT, "TransactionException.INTRINSIC_GAS_TOO_LOW"));
-  CHECK(block_error_name_known("InvalidStateRoot") && !block_error_name_known("TransactionException.NONCE_MISMATCH_TOO_LOW"));
-  CHECK(tx_invalid_matches(TXE_INTRINSIC_GAS, "TransactionException.INTRINSIC_GAS_TOO_LOW"));
-  CHECK(tx_invalid_matches(TXE_INTRINSIC_GAS, "IntrinsicGas"));
-  CHECK(!tx_invalid_matches(TXE_INSUFFICIENT_FUNDS, "TransactionException.INTRINSIC_GAS_TOO_LOW"));
-  CHECK(tx_invalid_matches(TXE_GAS_ALLOWANCE_EXCEEDED, "BlockGasLimitReached"));
-  CHECK(!tx_invalid_matches(TXE_GAS_ALLOWANCE_EXCEEDED, "TransactionException.*"));
-  CHECK(!tx_invalid_name_known("TransactionException.SOMETHING_NEW"));
-  /* the legacy (retesteth) names of the same classes */
-  CHECK(block_error_matches(BLOCK_ERR_POS_UNCLES, "PostParisUncleHashIsNotEmpty"));
-  CHECK(block_error_matches(BLOCK_ERR_POS_DIFFICULTY, "PostParisDifficultyIsNot0"));
-  CHECK(block_error_matches(BLOCK_ERR_POS_NONCE, "3675PreParis1559BlockRejected"));
-  CHECK(!block_error_matches(BLOCK_ERR_DIFFICULTY, "3675PreParis1559BlockRejected"));
-  CHECK(block_error_matches(BLOCK_ERR_POS_BEFORE_TTD, "BlockException.IMPORT_IMPOSSIBLE_PARIS_WRONG_POS"));
-  CHECK(!block_error_matches(BLOCK_ERR_DIFFICULTY, "BlockException.IMPORT_IMPOSSIBLE_PARIS_WRONG_POS"));
-  CHECK(block_error_matches(BLOCK_ERR_GAS_LIMIT, "InvalidGasLimit2"));
-  CHECK(block_error_matches(BLOCK_ERR_TIMESTAMP, "InvalidTimestampOlderParent"));
-  CHECK(block_error_matches(BLOCK_ERR_DAO_EXTRA_DATA, "ExtraDataIncorrectDAO"));
-  CHECK(block_error_matches(BLOCK_ERR_FIELDS, "BlockException.IMPORT_IMPOSSIBLE_SHANGHAI"));
-  CHECK(tx_invalid_matches(TXE_MAX_FEE_BELOW_BASE_FEE, "TR_FeeCapLessThanBlocksORNoFunds"));
-  CHECK(tx_invalid_matches(TXE_INSUFFICIENT_FUNDS, "TR_FeeCapLessThanBlocksORNoFunds"));
-  CHECK(!tx_invalid_matches(TXE_NONCE_TOO_LOW, "TR_FeeCapLessThanBlocksORNoFunds"));
   return check_summary();
 }

@@ -117,8 +117,6 @@ static void test_transfer(evm_t *vm) {
   tx.max_fee_per_gas = u256_from_u64(20);
   CHECK(chain_apply_tx(st, vm, EVM_CANCUN, &env, &tx, &from, &res, NULL, NULL) == ETHC_ERR_TX_INTRINSIC_GAS);
   CHECK(res.invalid == TXE_INTRINSIC_GAS);
-  CHECK(tx_invalid_matches(res.invalid, "TransactionException.INTRINSIC_GAS_TOO_LOW"));
-  CHECK(!tx_invalid_matches(res.invalid, "TransactionException.INSUFFICIENT_ACCOUNT_FUNDS"));
   tx.nonce = 3; /* the nonce before the intrinsic gas */
   CHECK(chain_apply_tx(st, vm, EVM_CANCUN, &env, &tx, &from, &res, NULL, NULL) == ETHC_ERR_TX_INVALID);
   CHECK(res.invalid == TXE_NONCE_TOO_HIGH);
@@ -126,12 +124,10 @@ static void test_transfer(evm_t *vm) {
   tx.gas_limit = 40000000;
   CHECK(chain_apply_tx(st, vm, EVM_CANCUN, &env, &tx, &from, &res, NULL, NULL) == ETHC_ERR_TX_INVALID);
   CHECK(res.invalid == TXE_GAS_ALLOWANCE_EXCEEDED);
-  CHECK(tx_invalid_matches(res.invalid, "TR_GasLimitReached"));
   tx.gas_limit = 21000;
   /* Typed transactions before their fork. */
   CHECK(chain_apply_tx(st, vm, EVM_BERLIN, &env, &tx, &from, &res, NULL, NULL) == ETHC_ERR_TX_TYPE);
-  CHECK(res.invalid == TXE_TYPE_2_PRE_FORK && tx_invalid_matches(res.invalid, "TR_TypeNotSupported"));
-  CHECK(!tx_invalid_matches(res.invalid, "TransactionException.TYPE_4_TX_PRE_FORK"));
+  CHECK(res.invalid == TXE_TYPE_2_PRE_FORK);
   /* Not enough balance for gas * fee cap + value. */
   tx.value = bal;
   CHECK(chain_apply_tx(st, vm, EVM_CANCUN, &env, &tx, &from, &res, NULL, NULL) == ETHC_ERR_TX_INVALID);
@@ -162,7 +158,7 @@ static void test_transfer(evm_t *vm) {
   state_commit(st, true);
   tx.nonce = 1;
   CHECK(chain_apply_tx(st, vm, EVM_CANCUN, &env, &tx, &from, &res, NULL, NULL) == ETHC_ERR_TX_INVALID);
-  CHECK(res.invalid == TXE_SENDER_NOT_EOA && tx_invalid_matches(res.invalid, "SenderNotEOA"));
+  CHECK(res.invalid == TXE_SENDER_NOT_EOA);
   tx.nonce = 0; /* the nonce first */
   CHECK(chain_apply_tx(st, vm, EVM_CANCUN, &env, &tx, &from, &res, NULL, NULL) == ETHC_ERR_TX_INVALID);
   CHECK(res.invalid == TXE_NONCE_TOO_LOW);
@@ -300,28 +296,15 @@ static void test_host(evm_t *vm) {
   state_free(st);
 }
 
-/* The class table: every class has a message and names that the matcher finds;
- * decoding failures are classed by the field that broke. */
+/* The class table: every class has a message and an error code (the names the
+ * official tests give them: tests/vectors/unit/test_exception_names.c); decoding
+ * failures are classed by the field that broke. */
 static void test_tx_classes(void) {
   for (int c = 1; c < TXE__COUNT; c++) {
-    const char *names = tx_invalid_names((tx_invalid_t)c);
-    CHECK_MSG(*tx_invalid_message((tx_invalid_t)c) && *names, "class %d", c);
+    CHECK_MSG(*tx_invalid_message((tx_invalid_t)c), "class %d", c);
     CHECK_MSG(tx_invalid_code((tx_invalid_t)c) != 0, "class %d", c);
-    char one[128];
-    for (const char *p = names; *p;) {
-      size_t n = strcspn(p, " ");
-      if (n < sizeof one) {
-        memcpy(one, p, n);
-        one[n] = 0;
-        CHECK_MSG(tx_invalid_matches((tx_invalid_t)c, one) && tx_invalid_name_known(one), "%s", one);
-      }
-      p += n;
-      p += strspn(p, " ");
-    }
   }
-  CHECK(tx_invalid_names(TXE_NONE)[0] == 0 && !tx_invalid_matches(TXE_NONE, ""));
-  CHECK(!tx_invalid_matches(TXE_NONCE_TOO_LOW, "TransactionException.NONCE_MISMATCH"));
-  CHECK(!tx_invalid_matches(TXE_NONCE_TOO_LOW, ""));
+  CHECK(tx_invalid_code(TXE_NONE) == 0);
   CHECK(tx_invalid_code(TXE_INTRINSIC_GAS) == ETHC_ERR_TX_INTRINSIC_GAS);
   CHECK(tx_invalid_code(TXE_TYPE_4_PRE_FORK) == ETHC_ERR_TX_TYPE);
   CHECK(tx_type_pre_fork(TX_SET_CODE) == TXE_TYPE_4_PRE_FORK && tx_type_pre_fork(7) == TXE_TYPE_NOT_SUPPORTED);

@@ -1,12 +1,12 @@
 /* Which precompile and fork a vector file of ../shared/precompiles exercises,
  * from its file name (go-ethereum's names; see that folder's README). */
+#include "precompile_files.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
-#include "ethc/precompiles.h"
-
-const evm_precompile_t *evm_precompile_for_vector_file(const char *base, evm_revision_t *rev, bool *fail) {
+const evm_precompile_t *precompile_file_lookup(const char *base, evm_revision_t *rev, bool *fail) {
   char name[256];
   *fail = false;
   if (strncmp(base, "fail-", 5) == 0) {
