@@ -110,8 +110,10 @@ static void release_child(evm_frame_t *f) {
   f->rdata_size = 0;
 }
 
-/* Memory growth to cover [0, end): charges 3w + w^2/512 (new - old) and zero-fills
- * the newly exposed bytes; capacity grows geometrically and is kept per depth. */
+/* Memory growth to cover [0, end): charges 3w + w^2/512 (new - old). Capacity grows
+ * geometrically and is kept per depth; the bytes past mem_size are always zero (new
+ * capacity is zeroed here, evm_execute clears what an execution used), so growing
+ * within the capacity writes nothing. */
 static NOINLINE int64_t mem_grow(evm_frame_t *f, int64_t gas, uint64_t end) {
   uint64_t nw = num_words(end), ow = f->mem_size / 32;
   int64_t cost = (int64_t)(3 * nw + nw * nw / 512) - (int64_t)(3 * ow + ow * ow / 512);
@@ -129,10 +131,10 @@ static NOINLINE int64_t mem_grow(evm_frame_t *f, int64_t gas, uint64_t end) {
       f->status = EVM_INTERNAL_ERROR;
       return -1;
     }
+    memset(m + f->mem_cap, 0, cap - f->mem_cap);
     f->mem = m;
     f->mem_cap = cap;
   }
-  memset(f->mem + f->mem_size, 0, nb - f->mem_size);
   f->mem_size = nb;
   return gas;
 }
@@ -693,6 +695,8 @@ evm_result_t evm_execute(evm_t *vm, const evm_host_t *host, void *host_ctx, evm_
     if (f->status == EVM_SUCCESS) res.gas_refund = f->refund;
   }
   release_child(f);
+  if (f->mem_size) memset(f->mem, 0, f->mem_size); /* keep the reused buffer zero past mem_size */
+  f->mem_size = 0;
   if (owned) evm_analysis_free(owned);
   return res;
 }
