@@ -3,6 +3,7 @@
  * states, memory, host-facing instructions (calls, creates, storage, logs) and the
  * public entry points. The hot dispatch loop lives in interp_loop.inc. */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -578,8 +579,17 @@ static NOINLINE void trace_step(evm_frame_t *f, size_t pc, uint8_t op, int64_t g
 
 /* ------------------------------------------------------------- public API */
 
-evm_t *evm_create(void) {
+/* The dispatch loops build their per-fork label tables when called with no frame. */
+static void build_dispatch_tables(void) {
   evm_tables_init();
+  run_plain(NULL, 0);
+  run_traced(NULL, 0);
+}
+
+static pthread_once_t dispatch_once = PTHREAD_ONCE_INIT;
+
+evm_t *evm_create(void) {
+  pthread_once(&dispatch_once, build_dispatch_tables);
   evm_t *vm = calloc(1, sizeof *vm);
   return vm;
 }
