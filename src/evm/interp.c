@@ -17,17 +17,17 @@
 #define NOINLINE __attribute__((noinline))
 
 /* Compile-time copies of the opcode traits so the loop folds them to constants. */
-#define X_IN(code, name, in, out, gas, fork, fixed) [code] = in,
+#define X_IN(code, name, in, out, gas, fork) [code] = in,
 static const uint8_t k_in[256] = {EVM_OPCODES(X_IN)};
-#define X_CHANGE(code, name, in, out, gas, fork, fixed) [code] = (out) - (in),
+#define X_CHANGE(code, name, in, out, gas, fork) [code] = (out) - (in),
 static const int8_t k_change[256] = {EVM_OPCODES(X_CHANGE)};
-#define X_FIXED(code, name, in, out, gas, fork, fixed) [code] = fixed,
+#define X_FIXED(code, name, in, out, gas, fork) [code] = !EVM_OP_REPRICED(code),
 static const uint8_t k_fixed[256] = {EVM_OPCODES(X_FIXED)};
-#define X_GAS(code, name, in, out, gas, fork, fixed) [code] = gas,
+#define X_GAS(code, name, in, out, gas, fork) [code] = gas,
 static const int16_t k_gas[256] = {EVM_OPCODES(X_GAS)};
 
 enum {
-#define X_ENUM(code, name, in, out, gas, fork, fixed) OP_##name = code,
+#define X_ENUM(code, name, in, out, gas, fork) OP_##name = code,
   EVM_OPCODES(X_ENUM)
 };
 
