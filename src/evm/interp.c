@@ -140,6 +140,21 @@ static NOINLINE int64_t mem_grow(evm_frame_t *f, int64_t gas, uint64_t end) {
   return gas;
 }
 
+/* Growth for MLOAD/MSTORE/MSTORE8: within the capacity (already zero) it only
+ * charges and moves mem_size, inline; otherwise mem_grow reallocates. */
+static inline __attribute__((always_inline)) int64_t mem_grow_inline(evm_frame_t *f, int64_t gas, uint64_t end) {
+  const uint64_t nw = num_words(end);
+  if (UNLIKELY(nw * 32 > f->mem_cap)) return mem_grow(f, gas, end);
+  const uint64_t ow = f->mem_size / 32;
+  gas -= (int64_t)(3 * nw + nw * nw / 512) - (int64_t)(3 * ow + ow * ow / 512);
+  if (UNLIKELY(gas < 0)) {
+    f->status = EVM_OUT_OF_GAS;
+    return -1;
+  }
+  f->mem_size = nw * 32;
+  return gas;
+}
+
 /* Checks and charges memory for [off, off+size); size 0 touches nothing. */
 static inline int64_t mem_check(evm_frame_t *f, int64_t gas, const u256_t *off, const u256_t *size) {
   if (u256_is_zero(size)) return gas;
