@@ -79,6 +79,73 @@ static inline __attribute__((always_inline)) u256_t sload(const u256_t *p) {
   return (u256_t){{a, b, c, d}};
 }
 
+/* ADD and SUB of the two top items in place (sp[-1] = sp[0] op sp[-1]), and ADD of a
+ * small constant. GCC routes the carry builtins' outputs through a stack slot and
+ * merges the result limbs into vector stores inside the big dispatch function, so
+ * on x86-64 GCC the carry chain is written out; clang compiles u256_add well. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define ASM_CARRY_CHAIN 1
+#endif
+
+static inline __attribute__((always_inline)) void add_top(u256_t *sp) {
+#ifdef ASM_CARRY_CHAIN
+  uint64_t r0 = sp[0].w[0], r1 = sp[0].w[1], r2 = sp[0].w[2], r3 = sp[0].w[3];
+  __asm__("addq %4, %0\n\tadcq %5, %1\n\tadcq %6, %2\n\tadcq %7, %3"
+          : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)
+          : "m"(sp[-1].w[0]), "m"(sp[-1].w[1]), "m"(sp[-1].w[2]), "m"(sp[-1].w[3])
+          : "cc");
+  sp[-1].w[0] = r0, sp[-1].w[1] = r1, sp[-1].w[2] = r2, sp[-1].w[3] = r3;
+#else
+  u256_add(&sp[-1], &sp[0], &sp[-1]);
+#endif
+}
+
+static inline __attribute__((always_inline)) void sub_top(u256_t *sp) {
+#ifdef ASM_CARRY_CHAIN
+  uint64_t r0 = sp[0].w[0], r1 = sp[0].w[1], r2 = sp[0].w[2], r3 = sp[0].w[3];
+  __asm__("subq %4, %0\n\tsbbq %5, %1\n\tsbbq %6, %2\n\tsbbq %7, %3"
+          : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)
+          : "m"(sp[-1].w[0]), "m"(sp[-1].w[1]), "m"(sp[-1].w[2]), "m"(sp[-1].w[3])
+          : "cc");
+  sp[-1].w[0] = r0, sp[-1].w[1] = r1, sp[-1].w[2] = r2, sp[-1].w[3] = r3;
+#else
+  u256_sub(&sp[-1], &sp[0], &sp[-1]);
+#endif
+}
+
+/* a < b, unsigned (the borrow out of a - b) */
+static inline __attribute__((always_inline)) bool lt_words(const u256_t *a, const u256_t *b) {
+#ifdef ASM_CARRY_CHAIN
+  uint64_t t0 = a->w[0], t1 = a->w[1], t2 = a->w[2], t3 = a->w[3];
+  bool borrow;
+  __asm__("subq %5, %1\n\tsbbq %6, %2\n\tsbbq %7, %3\n\tsbbq %8, %4"
+          : "=@ccc"(borrow), "+r"(t0), "+r"(t1), "+r"(t2), "+r"(t3)
+          : "r"(b->w[0]), "r"(b->w[1]), "r"(b->w[2]), "r"(b->w[3]));
+  return borrow;
+#else
+  return u256_lt(a, b);
+#endif
+}
+
+/* x += k (k < 2^64) */
+static inline __attribute__((always_inline)) void add_small(u256_t *x, uint64_t k) {
+#ifdef ASM_CARRY_CHAIN
+  uint64_t r0 = x->w[0], r1 = x->w[1], r2 = x->w[2], r3 = x->w[3];
+  __asm__("addq %4, %0\n\tadcq $0, %1\n\tadcq $0, %2\n\tadcq $0, %3"
+          : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)
+          : "r"(k)
+          : "cc");
+  x->w[0] = r0, x->w[1] = r1, x->w[2] = r2, x->w[3] = r3;
+#else
+  uint64_t c;
+  const uint64_t r0 = u256__addc(x->w[0], k, 0, &c);
+  const uint64_t r1 = u256__addc(x->w[1], 0, c, &c);
+  const uint64_t r2 = u256__addc(x->w[2], 0, c, &c);
+  const uint64_t r3 = x->w[3] + c;
+  x->w[0] = r0, x->w[1] = r1, x->w[2] = r2, x->w[3] = r3;
+#endif
+}
+
 /* PUSHn: n big-endian bytes at p (n is a compile-time constant at each use). Reads
  * past the push data are safe thanks to the analysis padding. */
 static inline __attribute__((always_inline)) void load_push(u256_t *r, const uint8_t *p, int n) {
