@@ -44,6 +44,11 @@ static inline uint64_t be64(const uint8_t *p) {
   memcpy(&v, p, 8);
   return __builtin_bswap64(v);
 }
+static inline uint64_t be16(const uint8_t *p) {
+  uint16_t v;
+  memcpy(&v, p, 2);
+  return __builtin_bswap16(v);
+}
 static inline void put_be64(uint8_t *p, uint64_t v) {
   v = __builtin_bswap64(v);
   memcpy(p, &v, 8);
