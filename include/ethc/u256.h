@@ -231,13 +231,14 @@ static inline void u256_not(u256_t *r, const u256_t *a) {
 /* x << n and x >> n (n >= 256 gives 0). Branch-free for n < 256: the limbs are
  * selected by the word shift, and each output limb is a double-width funnel shift
  * (one SHLD/SHRD on x86-64). */
+/* Written on 64-bit words (the second shift split in two so that bs = 0 stays
+ * defined): GCC spilled the 128-bit form through the stack inside the interpreter's
+ * dispatch function and tested bit 6 of the count to pick the halves. */
 static inline uint64_t u256__fshl(uint64_t hi, uint64_t lo, unsigned bs) { /* bs < 64 */
-  __extension__ typedef unsigned __int128 u128;
-  return (uint64_t)(((((u128)hi << 64) | lo) << bs) >> 64);
+  return (hi << bs) | ((lo >> 1) >> (63 - bs));
 }
 static inline uint64_t u256__fshr(uint64_t hi, uint64_t lo, unsigned bs) { /* bs < 64 */
-  __extension__ typedef unsigned __int128 u128;
-  return (uint64_t)((((u128)hi << 64) | lo) >> bs);
+  return (lo >> bs) | ((hi << 1) << (63 - bs));
 }
 static inline void u256_shl_n(u256_t *r, const u256_t *x, unsigned n) {
   if (n >= 256) {

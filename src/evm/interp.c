@@ -3,6 +3,7 @@
  * states, memory, host-facing instructions (calls, creates, storage, logs) and the
  * public entry points. The hot dispatch loop lives in interp_loop.inc. */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,17 +17,17 @@
 #define NOINLINE __attribute__((noinline))
 
 /* Compile-time copies of the opcode traits so the loop folds them to constants. */
-#define X_IN(code, name, in, out, gas, fork, fixed) [code] = in,
+#define X_IN(code, name, in, out, gas, fork) [code] = in,
 static const uint8_t k_in[256] = {EVM_OPCODES(X_IN)};
-#define X_CHANGE(code, name, in, out, gas, fork, fixed) [code] = (out) - (in),
+#define X_CHANGE(code, name, in, out, gas, fork) [code] = (out) - (in),
 static const int8_t k_change[256] = {EVM_OPCODES(X_CHANGE)};
-#define X_FIXED(code, name, in, out, gas, fork, fixed) [code] = fixed,
+#define X_FIXED(code, name, in, out, gas, fork) [code] = !EVM_OP_REPRICED(code),
 static const uint8_t k_fixed[256] = {EVM_OPCODES(X_FIXED)};
-#define X_GAS(code, name, in, out, gas, fork, fixed) [code] = gas,
+#define X_GAS(code, name, in, out, gas, fork) [code] = gas,
 static const int16_t k_gas[256] = {EVM_OPCODES(X_GAS)};
 
 enum {
-#define X_ENUM(code, name, in, out, gas, fork, fixed) OP_##name = code,
+#define X_ENUM(code, name, in, out, gas, fork) OP_##name = code,
   EVM_OPCODES(X_ENUM)
 };
 
@@ -42,6 +43,11 @@ static inline uint64_t be64(const uint8_t *p) {
   uint64_t v;
   memcpy(&v, p, 8);
   return __builtin_bswap64(v);
+}
+static inline uint64_t be16(const uint8_t *p) {
+  uint16_t v;
+  memcpy(&v, p, 2);
+  return __builtin_bswap16(v);
 }
 static inline void put_be64(uint8_t *p, uint64_t v) {
   v = __builtin_bswap64(v);
@@ -78,6 +84,73 @@ static inline __attribute__((always_inline)) u256_t sload(const u256_t *p) {
   return (u256_t){{a, b, c, d}};
 }
 
+/* ADD and SUB of the two top items in place (sp[-1] = sp[0] op sp[-1]), and ADD of a
+ * small constant. GCC routes the carry builtins' outputs through a stack slot and
+ * merges the result limbs into vector stores inside the big dispatch function, so
+ * on x86-64 GCC the carry chain is written out; clang compiles u256_add well. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define ASM_CARRY_CHAIN 1
+#endif
+
+static inline __attribute__((always_inline)) void add_top(u256_t *sp) {
+#ifdef ASM_CARRY_CHAIN
+  uint64_t r0 = sp[0].w[0], r1 = sp[0].w[1], r2 = sp[0].w[2], r3 = sp[0].w[3];
+  __asm__("addq %4, %0\n\tadcq %5, %1\n\tadcq %6, %2\n\tadcq %7, %3"
+          : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)
+          : "m"(sp[-1].w[0]), "m"(sp[-1].w[1]), "m"(sp[-1].w[2]), "m"(sp[-1].w[3])
+          : "cc");
+  sp[-1].w[0] = r0, sp[-1].w[1] = r1, sp[-1].w[2] = r2, sp[-1].w[3] = r3;
+#else
+  u256_add(&sp[-1], &sp[0], &sp[-1]);
+#endif
+}
+
+static inline __attribute__((always_inline)) void sub_top(u256_t *sp) {
+#ifdef ASM_CARRY_CHAIN
+  uint64_t r0 = sp[0].w[0], r1 = sp[0].w[1], r2 = sp[0].w[2], r3 = sp[0].w[3];
+  __asm__("subq %4, %0\n\tsbbq %5, %1\n\tsbbq %6, %2\n\tsbbq %7, %3"
+          : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)
+          : "m"(sp[-1].w[0]), "m"(sp[-1].w[1]), "m"(sp[-1].w[2]), "m"(sp[-1].w[3])
+          : "cc");
+  sp[-1].w[0] = r0, sp[-1].w[1] = r1, sp[-1].w[2] = r2, sp[-1].w[3] = r3;
+#else
+  u256_sub(&sp[-1], &sp[0], &sp[-1]);
+#endif
+}
+
+/* a < b, unsigned (the borrow out of a - b) */
+static inline __attribute__((always_inline)) bool lt_words(const u256_t *a, const u256_t *b) {
+#ifdef ASM_CARRY_CHAIN
+  uint64_t t0 = a->w[0], t1 = a->w[1], t2 = a->w[2], t3 = a->w[3];
+  bool borrow;
+  __asm__("subq %5, %1\n\tsbbq %6, %2\n\tsbbq %7, %3\n\tsbbq %8, %4"
+          : "=@ccc"(borrow), "+r"(t0), "+r"(t1), "+r"(t2), "+r"(t3)
+          : "r"(b->w[0]), "r"(b->w[1]), "r"(b->w[2]), "r"(b->w[3]));
+  return borrow;
+#else
+  return u256_lt(a, b);
+#endif
+}
+
+/* x += k (k < 2^64) */
+static inline __attribute__((always_inline)) void add_small(u256_t *x, uint64_t k) {
+#ifdef ASM_CARRY_CHAIN
+  uint64_t r0 = x->w[0], r1 = x->w[1], r2 = x->w[2], r3 = x->w[3];
+  __asm__("addq %4, %0\n\tadcq $0, %1\n\tadcq $0, %2\n\tadcq $0, %3"
+          : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3)
+          : "r"(k)
+          : "cc");
+  x->w[0] = r0, x->w[1] = r1, x->w[2] = r2, x->w[3] = r3;
+#else
+  uint64_t c;
+  const uint64_t r0 = u256__addc(x->w[0], k, 0, &c);
+  const uint64_t r1 = u256__addc(x->w[1], 0, c, &c);
+  const uint64_t r2 = u256__addc(x->w[2], 0, c, &c);
+  const uint64_t r3 = x->w[3] + c;
+  x->w[0] = r0, x->w[1] = r1, x->w[2] = r2, x->w[3] = r3;
+#endif
+}
+
 /* PUSHn: n big-endian bytes at p (n is a compile-time constant at each use). Reads
  * past the push data are safe thanks to the analysis padding. */
 static inline __attribute__((always_inline)) void load_push(u256_t *r, const uint8_t *p, int n) {
@@ -110,8 +183,10 @@ static void release_child(evm_frame_t *f) {
   f->rdata_size = 0;
 }
 
-/* Memory growth to cover [0, end): charges 3w + w^2/512 (new - old) and zero-fills
- * the newly exposed bytes; capacity grows geometrically and is kept per depth. */
+/* Memory growth to cover [0, end): charges 3w + w^2/512 (new - old). Capacity grows
+ * geometrically and is kept per depth; the bytes past mem_size are always zero (new
+ * capacity is zeroed here, evm_execute clears what an execution used), so growing
+ * within the capacity writes nothing. */
 static NOINLINE int64_t mem_grow(evm_frame_t *f, int64_t gas, uint64_t end) {
   uint64_t nw = num_words(end), ow = f->mem_size / 32;
   int64_t cost = (int64_t)(3 * nw + nw * nw / 512) - (int64_t)(3 * ow + ow * ow / 512);
@@ -129,11 +204,26 @@ static NOINLINE int64_t mem_grow(evm_frame_t *f, int64_t gas, uint64_t end) {
       f->status = EVM_INTERNAL_ERROR;
       return -1;
     }
+    memset(m + f->mem_cap, 0, cap - f->mem_cap);
     f->mem = m;
     f->mem_cap = cap;
   }
-  memset(f->mem + f->mem_size, 0, nb - f->mem_size);
   f->mem_size = nb;
+  return gas;
+}
+
+/* Growth for MLOAD/MSTORE/MSTORE8: within the capacity (already zero) it only
+ * charges and moves mem_size, inline; otherwise mem_grow reallocates. */
+static inline __attribute__((always_inline)) int64_t mem_grow_inline(evm_frame_t *f, int64_t gas, uint64_t end) {
+  const uint64_t nw = num_words(end);
+  if (UNLIKELY(nw * 32 > f->mem_cap)) return mem_grow(f, gas, end);
+  const uint64_t ow = f->mem_size / 32;
+  gas -= (int64_t)(3 * nw + nw * nw / 512) - (int64_t)(3 * ow + ow * ow / 512);
+  if (UNLIKELY(gas < 0)) {
+    f->status = EVM_OUT_OF_GAS;
+    return -1;
+  }
+  f->mem_size = nw * 32;
   return gas;
 }
 
@@ -576,8 +666,17 @@ static NOINLINE void trace_step(evm_frame_t *f, size_t pc, uint8_t op, int64_t g
 
 /* ------------------------------------------------------------- public API */
 
-evm_t *evm_create(void) {
+/* The dispatch loops build their per-fork label tables when called with no frame. */
+static void build_dispatch_tables(void) {
   evm_tables_init();
+  run_plain(NULL, 0);
+  run_traced(NULL, 0);
+}
+
+static pthread_once_t dispatch_once = PTHREAD_ONCE_INIT;
+
+evm_t *evm_create(void) {
+  pthread_once(&dispatch_once, build_dispatch_tables);
   evm_t *vm = calloc(1, sizeof *vm);
   return vm;
 }
@@ -693,6 +792,8 @@ evm_result_t evm_execute(evm_t *vm, const evm_host_t *host, void *host_ctx, evm_
     if (f->status == EVM_SUCCESS) res.gas_refund = f->refund;
   }
   release_child(f);
+  if (f->mem_size) memset(f->mem, 0, f->mem_size); /* keep the reused buffer zero past mem_size */
+  f->mem_size = 0;
   if (owned) evm_analysis_free(owned);
   return res;
 }

@@ -5,15 +5,15 @@
 
 #include "evm/opcodes.h"
 
-#define X_IN(code, name, in, out, gas, fork, fixed) [code] = in,
+#define X_IN(code, name, in, out, gas, fork) [code] = in,
 const uint8_t evm_op_stack_in[256] = {EVM_OPCODES(X_IN)};
-#define X_CHANGE(code, name, in, out, gas, fork, fixed) [code] = (out) - (in),
+#define X_CHANGE(code, name, in, out, gas, fork) [code] = (out) - (in),
 const int8_t evm_op_stack_change[256] = {EVM_OPCODES(X_CHANGE)};
-#define X_FIXED(code, name, in, out, gas, fork, fixed) [code] = fixed,
+#define X_FIXED(code, name, in, out, gas, fork) [code] = !EVM_OP_REPRICED(code),
 const uint8_t evm_op_fixed[256] = {EVM_OPCODES(X_FIXED)};
-#define X_GAS(code, name, in, out, gas, fork, fixed) [code] = gas,
+#define X_GAS(code, name, in, out, gas, fork) [code] = gas,
 const int16_t evm_op_base_gas[256] = {EVM_OPCODES(X_GAS)};
-#define X_NAME(code, name, in, out, gas, fork, fixed) [code] = #name,
+#define X_NAME(code, name, in, out, gas, fork) [code] = #name,
 const char *const evm_op_names[256] = {EVM_OPCODES(X_NAME)};
 
 int16_t evm_gas_table[EVM_REVISION_COUNT][256];
@@ -56,15 +56,15 @@ static void build_tables(void) {
     uint8_t code;
     evm_revision_t fork;
   } first[] = {
-#define X_FIRST(code, name, in, out, gas, fork, fixed) {code, fork},
+#define X_FIRST(code, name, in, out, gas, fork) {code, fork},
       EVM_OPCODES(X_FIRST)};
   static const struct {
     uint8_t code;
     evm_revision_t fork;
     int16_t gas;
   } repricings[] = {
-#define R_ENTRY(code, fork, gas) {code, fork, gas},
-      EVM_REPRICINGS(R_ENTRY)};
+#define R_ENTRY(code, fork, gas, unused) {code, fork, gas},
+      EVM_REPRICINGS(R_ENTRY, _)};
   for (int r = 0; r < EVM_REVISION_COUNT; r++) {
     for (int op = 0; op < 256; op++) evm_gas_table[r][op] = -1;
     for (size_t i = 0; i < sizeof first / sizeof first[0]; i++)
