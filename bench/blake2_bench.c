@@ -72,7 +72,10 @@ static double hash_ns(int which, size_t len, double secs) {
           case 2: rc = hash_ripemd160(buf, len, out); break;
           default: rc = fetch_each_call("RIPEMD160", buf, len, out); break;
         }
-        if (rc) { fprintf(stderr, "hash failed\n"); exit(1); }
+        if (rc) {
+          fprintf(stderr, "hash failed\n");
+          exit(1);
+        }
         buf[0] ^= out[0];
       }
       calls += 64;
@@ -90,8 +93,7 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < sizeof rounds / sizeof rounds[0]; i++) {
     printf("blake2b F %7u rounds/call: portable %6.3f ns/round", rounds[i],
            blake_ns(blake2b_compress_portable, rounds[i], secs));
-    if (blake2b_have_avx2())
-      printf("   avx2 %6.3f ns/round", blake_ns(avx2, rounds[i], secs));
+    if (blake2b_have_avx2()) printf("   avx2 %6.3f ns/round", blake_ns(avx2, rounds[i], secs));
     printf("\n");
   }
   static const size_t lens[] = {32, 128};

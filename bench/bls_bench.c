@@ -20,18 +20,18 @@ static double now(void) {
 
 
 /* Best of 5 runs of `iters` iterations (the machine is shared; the minimum is the most stable). */
-#define BENCH(label, iters, body)                                             \
-  do {                                                                        \
-    for (int _w = 0; _w < (iters) / 10 + 1; _w++) { body; }                   \
-    double _best = 1e9;                                                       \
-    for (int _r = 0; _r < 5; _r++) {                                          \
-      double _t0 = now();                                                     \
-      for (int _i = 0; _i < (iters); _i++) { body; }                          \
-      double _dt = (now() - _t0) / (iters);                                   \
-      if (_dt < _best) _best = _dt;                                           \
-    }                                                                         \
-    if (_best < 1e-6) printf("%-28s %10.1f ns\n", label, _best * 1e9);       \
-    else printf("%-28s %10.2f us\n", label, _best * 1e6);                    \
+#define BENCH(label, iters, body)                                      \
+  do {                                                                 \
+    for (int _w = 0; _w < (iters) / 10 + 1; _w++) { body; }            \
+    double _best = 1e9;                                                \
+    for (int _r = 0; _r < 5; _r++) {                                   \
+      double _t0 = now();                                              \
+      for (int _i = 0; _i < (iters); _i++) { body; }                   \
+      double _dt = (now() - _t0) / (iters);                            \
+      if (_dt < _best) _best = _dt;                                    \
+    }                                                                  \
+    if (_best < 1e-6) printf("%-28s %10.1f ns\n", label, _best * 1e9); \
+    else printf("%-28s %10.2f us\n", label, _best * 1e6);              \
   } while (0)
 
 
@@ -95,7 +95,10 @@ int main(int argc, char **argv) {
   g1_neg(&t1, &g1);
   g1_to_aff(&ps[1], &t1);
   g2_to_aff(&qs[1], &q2);
-  if (!bls_pairing_check(ps, qs, 2)) { fprintf(stderr, "pairing check failed\n"); return 1; }
+  if (!bls_pairing_check(ps, qs, 2)) {
+    fprintf(stderr, "pairing check failed\n");
+    return 1;
+  }
   fp12_t f, r;
   BENCH("miller_loop (1 pair)", 50 * scale, bls_miller_loop_n(&f, ps, qs, 1));
   BENCH("miller_loop (2 pairs)", 50 * scale, bls_miller_loop_n(&f, ps, qs, 2));
@@ -104,7 +107,10 @@ int main(int argc, char **argv) {
 
   uint8_t pe[192], out[256];
   if (load_pe_input(pe)) {
-    if (kzg_point_evaluation(pe, 192, out) != 0) { fprintf(stderr, "point evaluation failed\n"); return 1; }
+    if (kzg_point_evaluation(pe, 192, out) != 0) {
+      fprintf(stderr, "point evaluation failed\n");
+      return 1;
+    }
     BENCH("point_evaluation", 30 * scale, sink += kzg_point_evaluation(pe, 192, out));
   } else {
     printf("point_evaluation: skipped (set ETHC_SHARED)\n");
@@ -113,7 +119,7 @@ int main(int argc, char **argv) {
   /* G1 MSM of 128 points with 255-bit scalars */
   enum { N = 128 };
   g1_aff_t *pts = malloc(N * sizeof *pts);
-  uint64_t (*ks)[4] = malloc(N * sizeof *ks);
+  uint64_t(*ks)[4] = malloc(N * sizeof *ks);
   uint8_t *enc = malloc(N * 160);
   g1_t acc = g1;
   uint64_t x = 0x9e3779b97f4a7c15ULL;
@@ -121,7 +127,9 @@ int main(int argc, char **argv) {
     g1_mul(&acc, &acc, &k7, 1);
     g1_to_aff(&pts[i], &acc);
     for (int j = 0; j < 4; j++) {
-      x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
       ks[i][j] = x;
     }
     ks[i][3] &= 0x3fffffffffffffffULL;
@@ -156,12 +164,16 @@ int main(int argc, char **argv) {
   uint8_t pk[48], sig[96], msg[32];
   size_t got;
   memset(msg, 0xab, sizeof msg);
-  hex_decode("b53d21a4cfd562c469cc81514d4ce5a6b577d8403d32a394dc265dd190b47fa9f829fdd7963afdf972e5e77854051f6f",
-             false, pk, 48, &got);
-  hex_decode("ae82747ddeefe4fd64cf9cedb9b04ae3e8a43420cd255e3c7cd06a8d88b7c7f8638543719981c5d16fa3527c468c25f0"
-             "026704a6951bde891360c7e8d12ddee0559004ccdbe6046b55bae1b257ee97f7cdb955773d7cf29adf3ccbb9975e4eb9",
-             false, sig, 96, &got);
+  hex_decode("b53d21a4cfd562c469cc81514d4ce5a6b577d8403d32a394dc265dd190b47fa9f829fdd7963afdf972e5e77854051f6f", false,
+             pk, 48, &got);
+  hex_decode(
+      "ae82747ddeefe4fd64cf9cedb9b04ae3e8a43420cd255e3c7cd06a8d88b7c7f8638543719981c5d16fa3527c468c25f0"
+      "026704a6951bde891360c7e8d12ddee0559004ccdbe6046b55bae1b257ee97f7cdb955773d7cf29adf3ccbb9975e4eb9",
+      false, sig, 96, &got);
   bool ok = false;
-  BENCH("bls12_verify (signature)", 20 * scale, { bls12_verify(pk, msg, 32, sig, &ok); sink += ok; });
+  BENCH("bls12_verify (signature)", 20 * scale, {
+    bls12_verify(pk, msg, 32, sig, &ok);
+    sink += ok;
+  });
   return sink == 12345 ? 1 : 0;
 }

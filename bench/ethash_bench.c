@@ -53,8 +53,9 @@ int main(int argc, char **argv) {
   }
   static ethash_verify_item_t items[MAX_BATCH];
   static int results[MAX_BATCH];
-  printf("epoch  cache MiB  build s  verify ms: median (min) of %d  batch of %d: median ms/header at width 1 2 4 8 16\n",
-         reps, batch);
+  printf(
+      "epoch  cache MiB  build s  verify ms: median (min) of %d  batch of %d: median ms/header at width 1 2 4 8 16\n",
+      reps, batch);
   for (int e = 0; e < ne; e++) {
     int epoch = epochs[e];
     double t0 = cpu_now();
@@ -73,8 +74,8 @@ int main(int argc, char **argv) {
       it->nonce = 0x9e3779b97f4a7c15ULL * (uint64_t)(i + 1);
       it->difficulty.w[0] = 1;
     }
-    uint8_t (*hh)[32] = malloc((size_t)batch * 32), (*mix)[32] = malloc((size_t)batch * 32),
-            (*fin)[32] = malloc((size_t)batch * 32);
+    uint8_t(*hh)[32] = malloc((size_t)batch * 32), (*mix)[32] = malloc((size_t)batch * 32),
+    (*fin)[32] = malloc((size_t)batch * 32);
     uint64_t *nonces = malloc((size_t)batch * sizeof *nonces);
     for (int i = 0; i < batch; i++) memcpy(hh[i], items[i].header_hash, 32), nonces[i] = items[i].nonce;
     ethash_hash_batch(cache, (size_t)batch, (const uint8_t(*)[32])hh, nonces, mix, fin);
@@ -111,9 +112,9 @@ int main(int argc, char **argv) {
     }
     double vmin = single[0];
     for (int r = 1; r < reps; r++) vmin = single[r] < vmin ? single[r] : vmin;
-    printf("%5d  %9.1f  %7.3f  %17.3f (%.3f)  %8.3f %6.3f %6.3f %6.3f %6.3f\n", epoch, cache->num_items * 64 / 1048576.0,
-           build, median(single, reps) * 1e3, vmin * 1e3, per_width[0] * 1e3, per_width[1] * 1e3, per_width[2] * 1e3,
-           per_width[3] * 1e3, per_width[4] * 1e3);
+    printf("%5d  %9.1f  %7.3f  %17.3f (%.3f)  %8.3f %6.3f %6.3f %6.3f %6.3f\n", epoch,
+           cache->num_items * 64 / 1048576.0, build, median(single, reps) * 1e3, vmin * 1e3, per_width[0] * 1e3,
+           per_width[1] * 1e3, per_width[2] * 1e3, per_width[3] * 1e3, per_width[4] * 1e3);
     fflush(stdout);
     free(hh), free(mix), free(fin), free(nonces);
     ethash_cache_release(cache);

@@ -35,8 +35,7 @@ static void run_openssl(const uint8_t *buf, size_t len, uint8_t out[32]) {
 }
 
 /* Chains the output into the next input so the compiler cannot hoist the hash. */
-static double measure(void (*fn)(const uint8_t *, size_t, uint8_t *), uint8_t *buf, size_t len,
-                      double secs) {
+static double measure(void (*fn)(const uint8_t *, size_t, uint8_t *), uint8_t *buf, size_t len, double secs) {
   uint8_t out[32];
   size_t iters = 1, total = 0;
   double start = now(), el = 0;
@@ -70,8 +69,7 @@ int main(int argc, char **argv) {
 #elif defined(__GNUC__)
   printf("compiler: gcc %s\n", __VERSION__);
 #endif
-  printf("%-6s  %12s %10s  %12s %10s  %7s\n", "size", "ethc ns/op", "ethc MB/s", "ossl ns/op",
-         "ossl MB/s", "ratio");
+  printf("%-6s  %12s %10s  %12s %10s  %7s\n", "size", "ethc ns/op", "ethc MB/s", "ossl ns/op", "ossl MB/s", "ratio");
   int all_ge = 1;
   for (int s = 0; s < 4; s++) {
     /* Alternate the two in short slices and keep each one's best slice, so that

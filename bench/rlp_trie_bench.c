@@ -108,7 +108,7 @@ int main(int argc, char **argv) {
   printf("rlp strict validate: %.1f MB/s\n", blob.len * (double)dec_rounds / t_val / 1e6);
 
   /* ---- trie: N accounts ---- */
-  uint8_t (*addrs)[20] = malloc((size_t)N * 20);
+  uint8_t(*addrs)[20] = malloc((size_t)N * 20);
   bytes_buf_t *accts = calloc((size_t)N, sizeof *accts);
   trie_kv_t *kv = malloc((size_t)N * sizeof *kv);
   for (int i = 0; i < N; i++) {
@@ -173,7 +173,11 @@ int main(int argc, char **argv) {
   /* keccak reference: one 136-byte block */
   uint8_t blk[136] = {0}, h[32];
   t0 = now();
-  for (int r = 0; r < 200000; r++) { blk[0] = (uint8_t)r; keccak256(blk, 100, h); sink += h[0]; }
+  for (int r = 0; r < 200000; r++) {
+    blk[0] = (uint8_t)r;
+    keccak256(blk, 100, h);
+    sink += h[0];
+  }
   printf("keccak256 (100 bytes): %.0f ns\n", (now() - t0) / 200000 * 1e9);
 
   for (int i = 0; i < N; i++) bytes_buf_free(&accts[i]);

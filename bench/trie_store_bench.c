@@ -189,9 +189,10 @@ int main(int argc, char **argv) {
     trie_root(&t, r2);
   }
   double t_mem = (now() - t0) / blocks;
-  printf("200 updates + trie_root: opened trie %.3f ms/block (%.1f nodes read per block), in-memory %.3f ms/block; "
-         "roots %s\n",
-         t_open * 1e3, (double)gets / blocks, t_mem * 1e3, memcmp(r1, r2, 32) == 0 ? "agree" : "DIFFER");
+  printf(
+      "200 updates + trie_root: opened trie %.3f ms/block (%.1f nodes read per block), in-memory %.3f ms/block; "
+      "roots %s\n",
+      t_open * 1e3, (double)gets / blocks, t_mem * 1e3, memcmp(r1, r2, 32) == 0 ? "agree" : "DIFFER");
   /* and written back: 200 updates + trie_commit_new per block */
   size_t puts0 = m.puts;
   t0 = now();

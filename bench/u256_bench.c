@@ -47,39 +47,52 @@ static volatile uint64_t sink;
     REPORT(name, t0, t1, iters);                                        \
   } while (0)
 
-#define BENCH2(name, OP, iters)                                         \
-  do {                                                                  \
-    uint64_t x = 0;                                                     \
-    double t0 = now_ns();                                               \
-    for (long i = 0; i < (iters); i++) {                                \
-      u256_t r;                                                         \
-      OP(&r, &A[i & (N - 1)], &B[i & (N - 1)]);                         \
-      x += r.w[0] ^ r.w[1] ^ r.w[2] ^ r.w[3];                           \
-    }                                                                   \
-    double t1 = now_ns();                                               \
-    sink = x;                                                           \
-    REPORT(name, t0, t1, iters);                                        \
+#define BENCH2(name, OP, iters)                 \
+  do {                                          \
+    uint64_t x = 0;                             \
+    double t0 = now_ns();                       \
+    for (long i = 0; i < (iters); i++) {        \
+      u256_t r;                                 \
+      OP(&r, &A[i & (N - 1)], &B[i & (N - 1)]); \
+      x += r.w[0] ^ r.w[1] ^ r.w[2] ^ r.w[3];   \
+    }                                           \
+    double t1 = now_ns();                       \
+    sink = x;                                   \
+    REPORT(name, t0, t1, iters);                \
   } while (0)
 
-#define BENCH3(name, OP, iters)                                         \
-  do {                                                                  \
-    uint64_t x = 0;                                                     \
-    double t0 = now_ns();                                               \
-    for (long i = 0; i < (iters); i++) {                                \
-      u256_t r;                                                         \
-      OP(&r, &A[i & (N - 1)], &B[i & (N - 1)], &M[i & (N - 1)]);        \
-      x += r.w[0] ^ r.w[1] ^ r.w[2] ^ r.w[3];                           \
-    }                                                                   \
-    double t1 = now_ns();                                               \
-    sink = x;                                                           \
-    REPORT(name, t0, t1, iters);                                        \
+#define BENCH3(name, OP, iters)                                  \
+  do {                                                           \
+    uint64_t x = 0;                                              \
+    double t0 = now_ns();                                        \
+    for (long i = 0; i < (iters); i++) {                         \
+      u256_t r;                                                  \
+      OP(&r, &A[i & (N - 1)], &B[i & (N - 1)], &M[i & (N - 1)]); \
+      x += r.w[0] ^ r.w[1] ^ r.w[2] ^ r.w[3];                    \
+    }                                                            \
+    double t1 = now_ns();                                        \
+    sink = x;                                                    \
+    REPORT(name, t0, t1, iters);                                 \
   } while (0)
 
 /* Shifts take the amount first: shift by A's low byte (0..255) or by 256+. */
-#define SHL_OP(r, a, b) do { u256_t s_ = u256_from_u64((a)->w[0] & 0xff); u256_shl(r, &s_, b); } while (0)
-#define SHR_OP(r, a, b) do { u256_t s_ = u256_from_u64((a)->w[0] & 0xff); u256_shr(r, &s_, b); } while (0)
-#define SAR_OP(r, a, b) do { u256_t s_ = u256_from_u64((a)->w[0] & 0xff); u256_sar(r, &s_, b); } while (0)
-#define LT_OP(r, a, b) do { *(r) = u256_from_u64(u256_lt(a, b)); } while (0)
+#define SHL_OP(r, a, b)                          \
+  do {                                           \
+    u256_t s_ = u256_from_u64((a)->w[0] & 0xff); \
+    u256_shl(r, &s_, b);                         \
+  } while (0)
+#define SHR_OP(r, a, b)                          \
+  do {                                           \
+    u256_t s_ = u256_from_u64((a)->w[0] & 0xff); \
+    u256_shr(r, &s_, b);                         \
+  } while (0)
+#define SAR_OP(r, a, b)                          \
+  do {                                           \
+    u256_t s_ = u256_from_u64((a)->w[0] & 0xff); \
+    u256_sar(r, &s_, b);                         \
+  } while (0)
+#define LT_OP(r, a, b) \
+  do { *(r) = u256_from_u64(u256_lt(a, b)); } while (0)
 
 static void fill(int alimbs, int blimbs, int mlimbs) {
   st = 0x243F6A8885A308D3ULL;

@@ -24,11 +24,11 @@ typedef struct {
 typedef struct {
   chain_header_t header;
   tx_t *txs;
-  bytes_view_t *tx_encodings;  /* canonical encoding of each tx, borrowed from the input */
+  bytes_view_t *tx_encodings; /* canonical encoding of each tx, borrowed from the input */
   size_t tx_count;
   chain_header_t *ommers;
   size_t ommer_count;
-  bytes_view_t ommers_rlp;     /* the raw ommers list (hashed for the ommers hash) */
+  bytes_view_t ommers_rlp; /* the raw ommers list (hashed for the ommers hash) */
   bool has_withdrawals;
   chain_withdrawal_t *withdrawals;
   bytes_view_t *withdrawal_encodings;
@@ -48,9 +48,9 @@ void block_ommers_hash(const chain_block_t *b, ethc_hash_t *out);
 /* ---- receipts ---- */
 typedef struct {
   tx_type_t type;
-  bool has_post_state;         /* before Byzantium: the intermediate state root */
+  bool has_post_state; /* before Byzantium: the intermediate state root */
   ethc_hash_t post_state;
-  bool status;                 /* from Byzantium (EIP-658) */
+  bool status; /* from Byzantium (EIP-658) */
   uint64_t cumulative_gas_used;
   uint8_t bloom[256];
   const state_log_t *logs;

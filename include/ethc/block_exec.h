@@ -26,11 +26,11 @@ typedef int (*block_hash_lookup_fn)(void *ctx, uint64_t number, ethc_hash_t *out
 
 typedef struct {
   const chain_config_t *config;
-  evm_revision_t rev;          /* chain_config_revision of the block */
-  bool post_merge;             /* a proof-of-stake block: no rewards, no ommers */
+  evm_revision_t rev; /* chain_config_revision of the block */
+  bool post_merge;    /* a proof-of-stake block: no rewards, no ommers */
   block_hash_lookup_fn block_hash;
   void *block_hash_ctx;
-  FILE *trace;                 /* EIP-3155 trace of every transaction, or NULL */
+  FILE *trace; /* EIP-3155 trace of every transaction, or NULL */
 } block_exec_opts_t;
 
 /* EIP-7934 (Osaka): MAX_BLOCK_SIZE 10 MiB minus a 2 MiB safety margin. */
@@ -40,7 +40,7 @@ typedef struct {
 block_error_t block_check_rlp_size(evm_revision_t rev, size_t rlp_size);
 
 typedef struct {
-  chain_receipt_t *receipts;   /* one per transaction (logs owned by the result) */
+  chain_receipt_t *receipts; /* one per transaction (logs owned by the result) */
   size_t receipt_count;
   uint64_t gas_used;
   uint64_t blob_gas_used;
@@ -49,11 +49,11 @@ typedef struct {
   bytes_buf_t requests[3];
   size_t request_count;
   ethc_hash_t requests_hash;
-  block_error_t error;         /* BLOCK_VALID on success */
-  char reason[256];            /* what differed / which transaction failed and why */
-  int tx_index;                /* the failing transaction, or -1 */
-  int tx_error;                /* its ETHC_ERR_TX_* code */
-  tx_invalid_t tx_invalid;     /* and the rule it broke (TXE_NONE otherwise) */
+  block_error_t error;     /* BLOCK_VALID on success */
+  char reason[256];        /* what differed / which transaction failed and why */
+  int tx_index;            /* the failing transaction, or -1 */
+  int tx_error;            /* its ETHC_ERR_TX_* code */
+  tx_invalid_t tx_invalid; /* and the rule it broke (TXE_NONE otherwise) */
 } block_exec_result_t;
 
 /* Executes `b` on `st` (which holds the parent's post-state, committed). On
@@ -119,10 +119,10 @@ block_error_t block_validate_ommers(const chain_config_t *c, const chain_block_t
 
 /* ---- system calls (src/chain/system_calls.c) ---- */
 
-extern const ethc_address_t BLOCK_SYSTEM_ADDRESS;          /* 0xff..fe */
-extern const ethc_address_t BLOCK_BEACON_ROOTS_ADDRESS;    /* EIP-4788 */
-extern const ethc_address_t BLOCK_HISTORY_STORAGE_ADDRESS; /* EIP-2935 */
-extern const ethc_address_t BLOCK_WITHDRAWAL_REQUEST_ADDRESS; /* EIP-7002 */
+extern const ethc_address_t BLOCK_SYSTEM_ADDRESS;                /* 0xff..fe */
+extern const ethc_address_t BLOCK_BEACON_ROOTS_ADDRESS;          /* EIP-4788 */
+extern const ethc_address_t BLOCK_HISTORY_STORAGE_ADDRESS;       /* EIP-2935 */
+extern const ethc_address_t BLOCK_WITHDRAWAL_REQUEST_ADDRESS;    /* EIP-7002 */
 extern const ethc_address_t BLOCK_CONSOLIDATION_REQUEST_ADDRESS; /* EIP-7251 */
 
 /* A system call: a message from BLOCK_SYSTEM_ADDRESS to `target` with 30,000,000
@@ -133,8 +133,7 @@ extern const ethc_address_t BLOCK_CONSOLIDATION_REQUEST_ADDRESS; /* EIP-7251 */
  * and ETHC_ERR_INVALID when the call fails. `out` (may be NULL) receives the
  * returned data. */
 int block_system_call(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block_env_t *env,
-                      const ethc_address_t *target, const uint8_t *data, size_t len, bool checked,
-                      bytes_buf_t *out);
+                      const ethc_address_t *target, const uint8_t *data, size_t len, bool checked, bytes_buf_t *out);
 
 /* EIP-4788: stores the parent beacon block root (Cancun+). */
 int block_beacon_root_call(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block_env_t *env,

@@ -61,8 +61,7 @@ int bls12_g2_compress(const uint8_t in[BLS12_G2_SIZE], uint8_t out[96]);
 
 /* Hash-to-curve (RFC 9380, suite BLS12381G2_XMD:SHA-256_SSWU_RO_) with domain
  * separation tag `dst`; writes the EIP-2537 encoding of the G2 point. */
-int bls12_hash_to_g2(const uint8_t *msg, size_t len, const uint8_t *dst, size_t dst_len,
-                     uint8_t out[BLS12_G2_SIZE]);
+int bls12_hash_to_g2(const uint8_t *msg, size_t len, const uint8_t *dst, size_t dst_len, uint8_t out[BLS12_G2_SIZE]);
 
 /* BLS signatures as the Ethereum consensus layer uses them (IETF BLS draft,
  * minimal-pubkey-size, proof-of-possession scheme): public keys are compressed G1

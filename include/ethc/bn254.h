@@ -9,8 +9,8 @@
 #include <stdint.h>
 
 /* Sizes of the EIP-196/197 encodings. */
-#define BN254_G1_SIZE 64   /* x, y */
-#define BN254_G2_SIZE 128  /* x.im, x.re, y.im, y.re */
+#define BN254_G1_SIZE 64  /* x, y */
+#define BN254_G2_SIZE 128 /* x.im, x.re, y.im, y.re */
 #define BN254_PAIR_SIZE 192
 
 /* Adds two G1 points. in: x1, y1, x2, y2 (128 bytes, already zero-padded by the caller).

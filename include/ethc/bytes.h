@@ -20,9 +20,7 @@ typedef struct {
   size_t cap;
 } bytes_buf_t;
 
-static inline bytes_view_t bytes_view(const uint8_t *data, size_t len) {
-  return (bytes_view_t){data, len};
-}
+static inline bytes_view_t bytes_view(const uint8_t *data, size_t len) { return (bytes_view_t){data, len}; }
 
 /* Ensure room for `extra` more bytes; 0 or ETHC_ERR_NOMEM. */
 int bytes_buf_reserve(bytes_buf_t *b, size_t extra);

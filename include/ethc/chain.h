@@ -18,13 +18,13 @@
 typedef struct chain chain_t;
 
 typedef struct {
-  const char *datadir;       /* the database's directory (see CHAINDB.md, "The data directory") */
-  const char *genesis_path;  /* a geth-style genesis.json: creates the database when DIR holds none
+  const char *datadir;      /* the database's directory (see CHAINDB.md, "The data directory") */
+  const char *genesis_path; /* a geth-style genesis.json: creates the database when DIR holds none
                                 (DIR and its parents are made as needed); with an existing one, its
                                 genesis block hash (and config) must match the stored genesis */
-  bool fakepow;              /* skip only the Ethash seal check */
-  bool sync;                 /* fsync each block's batch */
-  bool read_only;            /* never write DIR (nor create it): the chain runs on a private
+  bool fakepow;             /* skip only the Ethash seal check */
+  bool sync;                /* fsync each block's batch */
+  bool read_only;           /* never write DIR (nor create it): the chain runs on a private
                                 snapshot, so DIR may be one the user cannot write; genesis_path
                                 is only checked; chain_import_block is refused */
 } chain_open_opts_t;
@@ -47,17 +47,17 @@ void chain_close(chain_t *c);
 const char *chain_datadir(const chain_t *c);
 
 typedef struct {
-  block_error_t error;       /* BLOCK_VALID when imported (or already known) */
+  block_error_t error; /* BLOCK_VALID when imported (or already known) */
   char reason[256];
-  bool decoded;              /* the block's RLP decoded: number, hash and parent_hash are its own
+  bool decoded;   /* the block's RLP decoded: number, hash and parent_hash are its own
                                 (else they are zero and error is BLOCK_ERR_RLP) */
-  bool known;                /* the block was already in the database */
-  bool new_head;             /* it became the head */
-  bool zero_seal;            /* its mix hash and nonce are all zero (a generated chain's
+  bool known;     /* the block was already in the database */
+  bool new_head;  /* it became the head */
+  bool zero_seal; /* its mix hash and nonce are all zero (a generated chain's
                                 blocks: BLOCK_ERR_POW then means the chain needs fakepow) */
   uint64_t number;
   ethc_hash_t hash;
-  ethc_hash_t parent_hash;   /* BLOCK_ERR_UNKNOWN_PARENT: the parent not in the database */
+  ethc_hash_t parent_hash; /* BLOCK_ERR_UNKNOWN_PARENT: the parent not in the database */
   uint64_t gas_used;
   unsigned tx_count;
 } chain_import_result_t;

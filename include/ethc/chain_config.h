@@ -33,7 +33,7 @@ typedef enum {
   FORK_LONDON,
   FORK_ARROW_GLACIER,
   FORK_GRAY_GLACIER,
-  FORK_MERGE_NETSPLIT,    /* mergeNetsplitBlock: first block known to be after the merge */
+  FORK_MERGE_NETSPLIT, /* mergeNetsplitBlock: first block known to be after the merge */
   /* activated by timestamp */
   FORK_SHANGHAI,
   FORK_CANCUN,

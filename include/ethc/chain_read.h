@@ -70,13 +70,12 @@ int chain_read_td(chain_t *c, const ethc_hash_t *hash, u256_t *td) __attribute__
 typedef struct {
   chain_block_t block;
   ethc_hash_t hash;
-  bytes_buf_t rlp;            /* the block's RLP as export writes it */
+  bytes_buf_t rlp; /* the block's RLP as export writes it */
 } chain_read_block_t;
 
 /* The block of hash `hash` (its header and body). Out: *out, owned by the
  * caller (chain_read_block_free), empty on error. */
-int chain_read_block(chain_t *c, const ethc_hash_t *hash, chain_read_block_t *out)
-    __attribute__((warn_unused_result));
+int chain_read_block(chain_t *c, const ethc_hash_t *hash, chain_read_block_t *out) __attribute__((warn_unused_result));
 /* Releases a chain_read_block_t; safe on a zeroed one. */
 void chain_read_block_free(chain_read_block_t *b);
 
@@ -84,9 +83,9 @@ void chain_read_block_free(chain_read_block_t *b);
 
 /* One transaction with its position and the fields an RPC derives from it. */
 typedef struct {
-  tx_t tx;                    /* owns its arrays: chain_read_tx_free */
+  tx_t tx; /* owns its arrays: chain_read_tx_free */
   ethc_hash_t hash;
-  ethc_address_t from;        /* the recovered sender */
+  ethc_address_t from; /* the recovered sender */
   ethc_hash_t block_hash;
   uint64_t block_number;
   uint64_t block_timestamp;
@@ -121,30 +120,30 @@ typedef struct {
   ethc_address_t address;
   ethc_hash_t topics[4];
   uint8_t topics_count;
-  const uint8_t *data;        /* borrowed from the owning result */
+  const uint8_t *data; /* borrowed from the owning result */
   size_t data_size;
   ethc_hash_t block_hash;
   uint64_t block_number;
   uint64_t block_timestamp;
   ethc_hash_t tx_hash;
   uint32_t tx_index;
-  uint32_t log_index;         /* position among all the logs of the block */
+  uint32_t log_index; /* position among all the logs of the block */
 } chain_log_t;
 
 /* A receipt with the fields eth_getTransactionReceipt derives. */
 typedef struct {
   tx_type_t type;
-  bool has_post_state;        /* before Byzantium: the intermediate state root ... */
+  bool has_post_state; /* before Byzantium: the intermediate state root ... */
   ethc_hash_t post_state;
-  bool status;                /* ... from Byzantium (EIP-658): 1 success, 0 failure */
+  bool status; /* ... from Byzantium (EIP-658): 1 success, 0 failure */
   uint64_t cumulative_gas_used;
-  uint64_t gas_used;          /* this transaction's: the difference of cumulative gas */
+  uint64_t gas_used; /* this transaction's: the difference of cumulative gas */
   uint8_t bloom[256];
   u256_t effective_gas_price;
-  bool has_blob_gas;          /* type 3 transactions */
+  bool has_blob_gas; /* type 3 transactions */
   uint64_t blob_gas_used;
-  u256_t blob_gas_price;      /* the block's EIP-4844 blob base fee */
-  bool has_contract_address;  /* a creation: keccak(rlp([from, nonce]))[12:] */
+  u256_t blob_gas_price;     /* the block's EIP-4844 blob base fee */
+  bool has_contract_address; /* a creation: keccak(rlp([from, nonce]))[12:] */
   ethc_address_t contract_address;
   ethc_address_t from;
   bool has_to;
@@ -154,7 +153,7 @@ typedef struct {
   ethc_hash_t block_hash;
   uint64_t block_number;
   uint64_t block_timestamp;
-  const chain_log_t *logs;    /* points into the owning chain_read_receipts_t */
+  const chain_log_t *logs; /* points into the owning chain_read_receipts_t */
   size_t log_count;
 } chain_read_receipt_t;
 
@@ -162,9 +161,9 @@ typedef struct {
 typedef struct {
   chain_read_receipt_t *receipts;
   size_t count;
-  chain_log_t *logs;          /* every log of the block, in order */
+  chain_log_t *logs; /* every log of the block, in order */
   size_t log_count;
-  bytes_buf_t raw;            /* the stored receipts (log data points into it) */
+  bytes_buf_t raw; /* the stored receipts (log data points into it) */
 } chain_read_receipts_t;
 
 /* The receipts of the stored block of hash `block_hash`, in transaction order
@@ -190,19 +189,19 @@ typedef struct {
  * given, that one block (canonical or not). */
 typedef struct {
   uint64_t from_block, to_block;
-  const ethc_hash_t *block_hash;       /* NULL: the range */
-  const ethc_address_t *addresses;     /* a log's address is one of these; 0: any */
+  const ethc_hash_t *block_hash;   /* NULL: the range */
+  const ethc_address_t *addresses; /* a log's address is one of these; 0: any */
   size_t address_count;
-  chain_topic_set_t topics[4];         /* the first topic_count positions must match */
-  size_t topic_count;                  /* 0..4 */
-  size_t max_results;                  /* more matching logs than this: ETHC_ERR_LIMIT */
+  chain_topic_set_t topics[4]; /* the first topic_count positions must match */
+  size_t topic_count;          /* 0..4 */
+  size_t max_results;          /* more matching logs than this: ETHC_ERR_LIMIT */
 } chain_log_filter_t;
 
 /* The matching logs, in chain order; owns their data. */
 typedef struct {
   chain_log_t *logs;
   size_t count;
-  uint8_t *data;              /* the logs' data, one allocation */
+  uint8_t *data; /* the logs' data, one allocation */
 } chain_read_logs_t;
 
 /* Logs matching `f`. Blocks whose header bloom cannot hold a match are skipped

@@ -13,7 +13,7 @@
 
 typedef enum {
   BLOCK_VALID = 0,
-  BLOCK_ERR_RLP,               /* undecodable block */
+  BLOCK_ERR_RLP, /* undecodable block */
   BLOCK_ERR_UNKNOWN_PARENT,
   BLOCK_ERR_NUMBER,
   BLOCK_ERR_TIMESTAMP,
@@ -22,28 +22,28 @@ typedef enum {
   BLOCK_ERR_GAS_USED_OVER_LIMIT,
   BLOCK_ERR_EXTRA_DATA,
   BLOCK_ERR_DIFFICULTY,
-  BLOCK_ERR_POW,               /* Ethash mix hash or target */
+  BLOCK_ERR_POW, /* Ethash mix hash or target */
   BLOCK_ERR_BASE_FEE,
-  BLOCK_ERR_FIELDS,            /* a fork's header field present or missing */
+  BLOCK_ERR_FIELDS, /* a fork's header field present or missing */
   BLOCK_ERR_EXCESS_BLOB_GAS,
   BLOCK_ERR_BLOB_GAS_USED,
-  BLOCK_ERR_POS_DIFFICULTY,    /* non-zero difficulty after the merge */
+  BLOCK_ERR_POS_DIFFICULTY, /* non-zero difficulty after the merge */
   BLOCK_ERR_POS_NONCE,
-  BLOCK_ERR_POS_UNCLES,        /* ommers after the merge */
+  BLOCK_ERR_POS_UNCLES, /* ommers after the merge */
   BLOCK_ERR_UNCLES_HASH,
   BLOCK_ERR_TOO_MANY_UNCLES,
-  BLOCK_ERR_UNCLE,             /* an invalid, duplicate, too old or in-chain ommer */
+  BLOCK_ERR_UNCLE, /* an invalid, duplicate, too old or in-chain ommer */
   BLOCK_ERR_TX_ROOT,
   BLOCK_ERR_WITHDRAWALS_ROOT,
-  BLOCK_ERR_TX,                /* an invalid transaction: its class is a tx_invalid_t */
-  BLOCK_ERR_GAS_USED,          /* header gas used differs from execution */
+  BLOCK_ERR_TX,       /* an invalid transaction: its class is a tx_invalid_t */
+  BLOCK_ERR_GAS_USED, /* header gas used differs from execution */
   BLOCK_ERR_RECEIPTS_ROOT,
   BLOCK_ERR_BLOOM,
   BLOCK_ERR_STATE_ROOT,
   BLOCK_ERR_REQUESTS_HASH,
-  BLOCK_ERR_BLOCK_SIZE,        /* EIP-7934 */
-  BLOCK_ERR_DAO_EXTRA_DATA,    /* EIP-779: the ten blocks from the DAO fork carry "dao-hard-fork" */
-  BLOCK_ERR_POS_BEFORE_TTD,    /* a proof-of-stake block (difficulty 0) whose parent is short of the TTD */
+  BLOCK_ERR_BLOCK_SIZE,     /* EIP-7934 */
+  BLOCK_ERR_DAO_EXTRA_DATA, /* EIP-779: the ten blocks from the DAO fork carry "dao-hard-fork" */
+  BLOCK_ERR_POS_BEFORE_TTD, /* a proof-of-stake block (difficulty 0) whose parent is short of the TTD */
   BLOCK_ERR__COUNT
 } block_error_t;
 

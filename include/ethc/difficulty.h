@@ -11,13 +11,13 @@
 
 typedef enum {
   DIFFICULTY_FRONTIER = 0,
-  DIFFICULTY_HOMESTEAD,   /* EIP-2 */
-  DIFFICULTY_BYZANTIUM,   /* EIP-100: uncles count, 9 s step */
+  DIFFICULTY_HOMESTEAD, /* EIP-2 */
+  DIFFICULTY_BYZANTIUM, /* EIP-100: uncles count, 9 s step */
 } difficulty_formula_t;
 
 typedef struct {
   difficulty_formula_t formula;
-  uint64_t bomb_delay;    /* blocks subtracted from the number for the bomb */
+  uint64_t bomb_delay; /* blocks subtracted from the number for the bomb */
 } difficulty_rules_t;
 
 /* The rules of a named fork as the DifficultyTests and chain configs name them:
@@ -26,11 +26,11 @@ typedef struct {
 bool difficulty_rules_for_fork(const char *name, difficulty_rules_t *out);
 
 typedef struct {
-  uint64_t number;            /* of the block being computed */
+  uint64_t number; /* of the block being computed */
   uint64_t timestamp;
   uint64_t parent_timestamp;
   u256_t parent_difficulty;
-  bool parent_has_uncles;     /* parent's ommers hash is not the empty-list hash */
+  bool parent_has_uncles; /* parent's ommers hash is not the empty-list hash */
 } difficulty_input_t;
 
 void difficulty_calc(u256_t *out, const difficulty_rules_t *rules, const difficulty_input_t *in);

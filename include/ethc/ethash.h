@@ -15,10 +15,10 @@
 /* A light cache: the 64-byte items of one epoch (about 16 MiB + 128 KiB per epoch). */
 typedef struct {
   int epoch;
-  size_t num_items;        /* cache size / 64, a prime */
-  uint64_t full_items;     /* dataset size / 64 (the dataset itself is never built) */
+  size_t num_items;    /* cache size / 64, a prime */
+  uint64_t full_items; /* dataset size / 64 (the dataset itself is never built) */
   uint8_t seed[32];
-  uint32_t *items;         /* num_items * 16 words, little-endian */
+  uint32_t *items; /* num_items * 16 words, little-endian */
   /* multiply-shift reciprocal of num_items, so the parent index needs no division */
   uint64_t recip;
 } ethash_cache_t;
@@ -39,8 +39,8 @@ const ethash_cache_t *ethash_cache_acquire(int epoch);
 void ethash_cache_release(const ethash_cache_t *cache);
 
 /* hashimoto-light: the mix digest and final hash of (header hash, nonce). */
-void ethash_hash(const ethash_cache_t *cache, const uint8_t header_hash[32], uint64_t nonce,
-                 uint8_t mix_out[32], uint8_t final_out[32]);
+void ethash_hash(const ethash_cache_t *cache, const uint8_t header_hash[32], uint64_t nonce, uint8_t mix_out[32],
+                 uint8_t final_out[32]);
 /* hashimoto-light of n (header hash, nonce) pairs of one epoch, with up to
  * ethash_set_batch_width() headers interleaved (their dependent cache reads overlap):
  * the same results as n ethash_hash calls, at a higher throughput. */
@@ -55,15 +55,14 @@ size_t ethash_set_batch_width(size_t width);
  * default). Returns 0, or -1 when the CPU lacks it. For tests and benchmarks. */
 int ethash_select_impl(int level);
 /* The final hash from a claimed mix digest alone (two keccaks): the cheap pre-check. */
-void ethash_final_from_mix(const uint8_t header_hash[32], uint64_t nonce, const uint8_t mix[32],
-                           uint8_t final_out[32]);
+void ethash_final_from_mix(const uint8_t header_hash[32], uint64_t nonce, const uint8_t mix[32], uint8_t final_out[32]);
 /* True when final_hash, read as a big-endian number, is <= 2^256 / difficulty. */
 bool ethash_meets_difficulty(const uint8_t final_hash[32], const u256_t *difficulty);
 
 /* Full verification of a seal: cheap check first, then hashimoto-light.
  * Returns 0 when valid; ETHC_ERR_INVALID when the mix or the target does not match. */
-int ethash_verify(uint64_t block_number, const uint8_t header_hash[32], uint64_t nonce,
-                  const uint8_t mix_hash[32], const u256_t *difficulty);
+int ethash_verify(uint64_t block_number, const uint8_t header_hash[32], uint64_t nonce, const uint8_t mix_hash[32],
+                  const u256_t *difficulty);
 
 /* One seal of a batch. */
 typedef struct {

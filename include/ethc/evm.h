@@ -20,11 +20,11 @@ typedef enum {
   EVM_SPURIOUS_DRAGON,   /* "EIP158" */
   EVM_BYZANTIUM,
   EVM_CONSTANTINOPLE,
-  EVM_PETERSBURG,        /* "ConstantinopleFix" */
+  EVM_PETERSBURG, /* "ConstantinopleFix" */
   EVM_ISTANBUL,
   EVM_BERLIN,
   EVM_LONDON,
-  EVM_PARIS,             /* "Merge" / "Paris" */
+  EVM_PARIS, /* "Merge" / "Paris" */
   EVM_SHANGHAI,
   EVM_CANCUN,
   EVM_PRAGUE,
@@ -48,24 +48,24 @@ typedef enum {
 /* One message call or contract creation. */
 typedef struct {
   evm_call_kind_t kind;
-  bool is_static;          /* STATICCALL or inside one */
-  int32_t depth;           /* 0 for the transaction's own call */
+  bool is_static; /* STATICCALL or inside one */
+  int32_t depth;  /* 0 for the transaction's own call */
   int64_t gas;
-  ethc_address_t recipient; /* whose storage/balance the code acts on (new address for CREATE, filled by host) */
-  ethc_address_t sender;    /* CALLER */
+  ethc_address_t recipient;    /* whose storage/balance the code acts on (new address for CREATE, filled by host) */
+  ethc_address_t sender;       /* CALLER */
   ethc_address_t code_address; /* whose code runs (differs for DELEGATECALL/CALLCODE) */
-  const uint8_t *input;     /* calldata, or init code for CREATE/CREATE2 */
+  const uint8_t *input;        /* calldata, or init code for CREATE/CREATE2 */
   size_t input_size;
-  u256_t value;             /* CALLVALUE (apparent value for DELEGATECALL) */
-  ethc_hash_t salt;         /* CREATE2 only */
-  bool delegated;           /* EIP-7702: code_address came from a delegation designator,
+  u256_t value;     /* CALLVALUE (apparent value for DELEGATECALL) */
+  ethc_hash_t salt; /* CREATE2 only */
+  bool delegated;   /* EIP-7702: code_address came from a delegation designator,
                                so it is never dispatched as a precompile */
 } evm_message_t;
 
 typedef enum {
   EVM_SUCCESS = 0,
-  EVM_REVERT,              /* REVERT: gas left is returned, output is the revert data */
-  EVM_FAILURE,             /* generic exceptional halt: all gas consumed */
+  EVM_REVERT,  /* REVERT: gas left is returned, output is the revert data */
+  EVM_FAILURE, /* generic exceptional halt: all gas consumed */
   EVM_OUT_OF_GAS,
   EVM_INVALID_INSTRUCTION, /* the designated INVALID (0xfe) */
   EVM_UNDEFINED_INSTRUCTION,
@@ -103,14 +103,14 @@ static inline void evm_result_release(const evm_result_t *r) {
 /* What a storage write did, so the interpreter can price SSTORE for any fork
  * (EIP-2200 / EIP-3529 naming: original -> current -> new value). */
 typedef enum {
-  EVM_STORAGE_ASSIGNED = 0,   /* no-op case or dirty slot written again */
-  EVM_STORAGE_ADDED,          /* 0 -> 0 -> Z */
-  EVM_STORAGE_DELETED,        /* X -> X -> 0 */
-  EVM_STORAGE_MODIFIED,       /* X -> X -> Z */
-  EVM_STORAGE_DELETED_ADDED,  /* X -> 0 -> Z */
-  EVM_STORAGE_MODIFIED_DELETED, /* X -> Y -> 0 */
-  EVM_STORAGE_DELETED_RESTORED, /* X -> 0 -> X */
-  EVM_STORAGE_ADDED_DELETED,  /* 0 -> Y -> 0 */
+  EVM_STORAGE_ASSIGNED = 0,      /* no-op case or dirty slot written again */
+  EVM_STORAGE_ADDED,             /* 0 -> 0 -> Z */
+  EVM_STORAGE_DELETED,           /* X -> X -> 0 */
+  EVM_STORAGE_MODIFIED,          /* X -> X -> Z */
+  EVM_STORAGE_DELETED_ADDED,     /* X -> 0 -> Z */
+  EVM_STORAGE_MODIFIED_DELETED,  /* X -> Y -> 0 */
+  EVM_STORAGE_DELETED_RESTORED,  /* X -> 0 -> X */
+  EVM_STORAGE_ADDED_DELETED,     /* 0 -> Y -> 0 */
   EVM_STORAGE_MODIFIED_RESTORED, /* X -> Y -> X */
 } evm_storage_status_t;
 
@@ -118,13 +118,13 @@ typedef enum { EVM_ACCESS_COLD = 0, EVM_ACCESS_WARM = 1 } evm_access_status_t;
 
 /* Block and transaction context, fetched once per execution when first needed. */
 typedef struct {
-  u256_t gas_price;           /* effective gas price */
+  u256_t gas_price; /* effective gas price */
   ethc_address_t origin;
   ethc_address_t coinbase;
   int64_t number;
   int64_t timestamp;
   int64_t gas_limit;
-  u256_t prev_randao;         /* DIFFICULTY before Paris, PREVRANDAO after */
+  u256_t prev_randao; /* DIFFICULTY before Paris, PREVRANDAO after */
   u256_t chain_id;
   u256_t base_fee;
   u256_t blob_base_fee;

@@ -14,8 +14,8 @@
 /* Reads a whole genesis.json document: fills `config`, writes the allocation into
  * `state` (committed) and builds `header` (state root included). On a malformed
  * field returns ETHC_ERR_JSON with the field named in `err`. */
-int genesis_from_json(const cJSON *doc, chain_config_t *config, state_t *state, chain_header_t *header,
-                      char *err, size_t errlen);
+int genesis_from_json(const cJSON *doc, chain_config_t *config, state_t *state, chain_header_t *header, char *err,
+                      size_t errlen);
 /* The same from the text of a genesis.json; every error message starts with
  * `name` (the file): "NAME:LINE:COLUMN: malformed JSON" or "NAME: FIELD...". */
 int genesis_from_text(const char *text, size_t len, const char *name, chain_config_t *config, state_t *state,
@@ -25,7 +25,7 @@ int genesis_from_text(const char *text, size_t len, const char *name, chain_conf
  * field named in `err` when malformed. */
 int genesis_alloc_from_json(const cJSON *alloc, state_t *state, char *err, size_t errlen);
 /* The same from a file path (ETHC_ERR_IO when unreadable). */
-int genesis_load_file(const char *path, chain_config_t *config, state_t *state, chain_header_t *header,
-                      char *err, size_t errlen);
+int genesis_load_file(const char *path, chain_config_t *config, state_t *state, chain_header_t *header, char *err,
+                      size_t errlen);
 
 #endif

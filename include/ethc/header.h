@@ -29,20 +29,20 @@ typedef struct {
   uint64_t timestamp;
   uint8_t extra[HEADER_MAX_EXTRA];
   size_t extra_len;
-  ethc_hash_t mix_hash;       /* prevRandao after the merge (EIP-4399) */
+  ethc_hash_t mix_hash; /* prevRandao after the merge (EIP-4399) */
   uint8_t nonce[8];
   /* Optional trailing fields, present from the fork that introduced them. Each
    * requires all the earlier ones. */
-  bool has_base_fee;          /* London */
+  bool has_base_fee; /* London */
   u256_t base_fee;
-  bool has_withdrawals_root;  /* Shanghai */
+  bool has_withdrawals_root; /* Shanghai */
   ethc_hash_t withdrawals_root;
-  bool has_blob_gas;          /* Cancun: blob gas used and excess blob gas */
+  bool has_blob_gas; /* Cancun: blob gas used and excess blob gas */
   uint64_t blob_gas_used;
   uint64_t excess_blob_gas;
   bool has_parent_beacon_root; /* Cancun */
   ethc_hash_t parent_beacon_root;
-  bool has_requests_hash;     /* Prague */
+  bool has_requests_hash; /* Prague */
   ethc_hash_t requests_hash;
 } chain_header_t;
 

@@ -25,7 +25,7 @@ int keccak_select_impl(bool bmi);
 /* Incremental Keccak-256 for data that arrives in pieces (RLPx MACs, tries). */
 typedef struct {
   uint64_t state[25];
-  size_t pos;   /* bytes absorbed into the current block */
+  size_t pos; /* bytes absorbed into the current block */
 } keccak256_ctx_t;
 void keccak256_init(keccak256_ctx_t *ctx);
 void keccak256_update(keccak256_ctx_t *ctx, const uint8_t *data, size_t len);

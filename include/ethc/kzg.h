@@ -21,8 +21,8 @@ void kzg_commitment_to_versioned_hash(const uint8_t commitment[48], uint8_t out[
  * e(proof, [tau]G2 - [z]G2) == 1. z and y are 32-byte big-endian field elements.
  * Returns 0 and sets *ok, or ETHC_ERR_INVALID when z or y >= BLS_MODULUS or a
  * point does not decode to an element of G1. */
-int kzg_verify_proof(const uint8_t commitment[48], const uint8_t z[32], const uint8_t y[32],
-                     const uint8_t proof[48], bool *ok);
+int kzg_verify_proof(const uint8_t commitment[48], const uint8_t z[32], const uint8_t y[32], const uint8_t proof[48],
+                     bool *ok);
 
 /* The whole point-evaluation precompile: in = versioned_hash(32) || z(32) || y(32) ||
  * commitment(48) || proof(48). On success writes FIELD_ELEMENTS_PER_BLOB and

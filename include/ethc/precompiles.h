@@ -29,7 +29,7 @@ const evm_precompile_t *evm_precompile_get(const ethc_address_t *addr, evm_revis
 const evm_precompile_t *evm_precompile_by_name(const char *name);
 /* Runs a precompile as a call with `gas`: success/out-of-gas/failure status,
  * gas_left, and the output (release the result). */
-evm_result_t evm_precompile_call(const evm_precompile_t *p, evm_revision_t rev,
-                                 const uint8_t *in, size_t len, int64_t gas);
+evm_result_t evm_precompile_call(const evm_precompile_t *p, evm_revision_t rev, const uint8_t *in, size_t len,
+                                 int64_t gas);
 
 #endif

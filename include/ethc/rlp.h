@@ -15,9 +15,9 @@
 /* One decoded item: its payload points into the input (no copy). */
 typedef struct {
   bool is_list;
-  const uint8_t *payload;  /* string bytes, or the concatenated list items */
+  const uint8_t *payload; /* string bytes, or the concatenated list items */
   size_t payload_len;
-  const uint8_t *raw;      /* the whole item including its header */
+  const uint8_t *raw; /* the whole item including its header */
   size_t raw_len;
 } rlp_item_t;
 

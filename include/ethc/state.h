@@ -83,8 +83,8 @@ void state_get_storage(state_t *s, const ethc_address_t *a, const u256_t *key, u
 void state_get_original_storage(state_t *s, const ethc_address_t *a, const u256_t *key, u256_t *out);
 /* Writes a slot (creating the account when absent); optional outs receive the
  * value before the write and the original value. */
-int state_set_storage(state_t *s, const ethc_address_t *a, const u256_t *key, const u256_t *value,
-                      u256_t *prev, u256_t *original);
+int state_set_storage(state_t *s, const ethc_address_t *a, const u256_t *key, const u256_t *value, u256_t *prev,
+                      u256_t *original);
 
 /* ---- per-transaction sets (all undone by state_revert, cleared by state_commit) ---- */
 
@@ -105,8 +105,8 @@ bool state_is_destructed(state_t *s, const ethc_address_t *a);
 bool state_created_in_tx(state_t *s, const ethc_address_t *a);
 
 /* Logs of the current transaction, in order. */
-int state_add_log(state_t *s, const ethc_address_t *a, const uint8_t *data, size_t size,
-                  const ethc_hash_t *topics, size_t topics_count);
+int state_add_log(state_t *s, const ethc_address_t *a, const uint8_t *data, size_t size, const ethc_hash_t *topics,
+                  size_t topics_count);
 const state_log_t *state_logs(const state_t *s, size_t *count);
 /* keccak256(rlp([[address, [topics...], data], ...])) of the current logs. */
 void state_logs_hash(const state_t *s, ethc_hash_t *out);
@@ -144,8 +144,8 @@ typedef struct {
 state_persisted_t *state_persisted(state_t *s, const ethc_address_t *a);
 
 /* Calls fn for every present account (unspecified order); stops when fn returns non-zero. */
-typedef int (*state_account_fn)(void *ctx, const ethc_address_t *a, uint64_t nonce,
-                                const u256_t *balance, const uint8_t *code, size_t code_size);
+typedef int (*state_account_fn)(void *ctx, const ethc_address_t *a, uint64_t nonce, const u256_t *balance,
+                                const uint8_t *code, size_t code_size);
 int state_foreach_account(state_t *s, state_account_fn fn, void *ctx);
 /* Calls fn for every non-zero storage slot of `a`. */
 typedef int (*state_slot_fn)(void *ctx, const u256_t *key, const u256_t *value);

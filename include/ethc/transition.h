@@ -20,9 +20,9 @@
 
 /* EIP-4844/7691 blob schedule of a fork (zero before Cancun). */
 typedef struct {
-  uint64_t target;           /* blobs per block */
-  uint64_t max;              /* blobs per block */
-  uint64_t update_fraction;  /* BLOB_BASE_FEE_UPDATE_FRACTION */
+  uint64_t target;          /* blobs per block */
+  uint64_t max;             /* blobs per block */
+  uint64_t update_fraction; /* BLOB_BASE_FEE_UPDATE_FRACTION */
 } chain_blob_params_t;
 
 void chain_blob_params(evm_revision_t rev, chain_blob_params_t *out);
@@ -41,10 +41,10 @@ typedef struct chain_block_env {
   int64_t number;
   int64_t timestamp;
   int64_t gas_limit;
-  u256_t difficulty;          /* DIFFICULTY before Paris */
-  ethc_hash_t prev_randao;    /* PREVRANDAO from Paris */
-  u256_t base_fee;            /* London+ */
-  uint64_t excess_blob_gas;   /* Cancun+ */
+  u256_t difficulty;        /* DIFFICULTY before Paris */
+  ethc_hash_t prev_randao;  /* PREVRANDAO from Paris */
+  u256_t base_fee;          /* London+ */
+  uint64_t excess_blob_gas; /* Cancun+ */
   /* Blob schedule; all zero = the fork's default (chain_blob_params). */
   chain_blob_params_t blob;
   u256_t chain_id;
@@ -57,16 +57,15 @@ typedef struct chain_block_env {
 /* ---- the EVM host over state_t (src/chain/host.c) ---- */
 
 typedef struct chain_host {
-  evm_host_t iface;           /* pass &iface as the host, the chain_host_t as ctx */
+  evm_host_t iface; /* pass &iface as the host, the chain_host_t as ctx */
   state_t *state;
   evm_t *vm;
   evm_revision_t rev;
   const chain_block_env_t *env;
-  evm_tx_context_t tx;        /* filled by the caller before execution */
+  evm_tx_context_t tx; /* filled by the caller before execution */
 } chain_host_t;
 
-void chain_host_init(chain_host_t *h, state_t *st, evm_t *vm, evm_revision_t rev,
-                     const chain_block_env_t *env);
+void chain_host_init(chain_host_t *h, state_t *st, evm_t *vm, evm_revision_t rev, const chain_block_env_t *env);
 /* A message call or creation as the EVM's host->call makes it: depth and balance
  * checks, snapshot, value transfer, precompile or code execution, revert on failure.
  * For CREATE/CREATE2 the sender's nonce is incremented and the address derived. */
@@ -79,8 +78,8 @@ evm_result_t chain_host_create_at(chain_host_t *h, const evm_message_t *msg, con
 /* CREATE address: keccak(rlp([sender, nonce]))[12:]. */
 void chain_create_address(const ethc_address_t *sender, uint64_t nonce, ethc_address_t *out);
 /* CREATE2 address (EIP-1014): keccak(0xff ++ sender ++ salt ++ keccak(init))[12:]. */
-void chain_create2_address(const ethc_address_t *sender, const ethc_hash_t *salt, const uint8_t *init,
-                           size_t init_size, ethc_address_t *out);
+void chain_create2_address(const ethc_address_t *sender, const ethc_hash_t *salt, const uint8_t *init, size_t init_size,
+                           ethc_address_t *out);
 
 /* ---- applying a transaction (src/chain/transition.c) ---- */
 
@@ -89,15 +88,15 @@ typedef struct {
    * unchanged. One of ETHC_ERR_TX_TYPE, _TX_INTRINSIC_GAS, _TX_INVALID (nonce,
    * balance, fee cap, gas limit, sender with code, blob rules, init code size). */
   int error;
-  tx_invalid_t invalid;       /* the rule broken (TXE_NONE when executed) */
-  const char *reason;         /* a short English reason when error != 0 */
-  evm_status_t status;        /* outcome of the execution */
-  uint64_t gas_used;          /* after the refund (and the EIP-7623 floor) */
+  tx_invalid_t invalid; /* the rule broken (TXE_NONE when executed) */
+  const char *reason;   /* a short English reason when error != 0 */
+  evm_status_t status;  /* outcome of the execution */
+  uint64_t gas_used;    /* after the refund (and the EIP-7623 floor) */
   uint64_t blob_gas_used;
-  bool created;               /* a creation that succeeded */
+  bool created; /* a creation that succeeded */
   ethc_address_t contract_address;
-  ethc_hash_t logs_hash;      /* keccak(rlp(logs)) */
-  uint8_t *output;            /* return or revert data (malloc'd, may be NULL) */
+  ethc_hash_t logs_hash; /* keccak(rlp(logs)) */
+  uint8_t *output;       /* return or revert data (malloc'd, may be NULL) */
   size_t output_size;
 } chain_tx_result_t;
 
@@ -120,8 +119,7 @@ void chain_tx_result_free(chain_tx_result_t *r);
  * tx_rules_gas.
  * `logs_out`, when not NULL, is called with the logs before they are cleared. */
 typedef void (*chain_logs_fn)(void *ctx, const state_log_t *logs, size_t count);
-int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block_env_t *env,
-                   const tx_t *tx, const ethc_address_t *sender, chain_tx_result_t *res,
-                   chain_logs_fn logs_out, void *logs_ctx);
+int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block_env_t *env, const tx_t *tx,
+                   const ethc_address_t *sender, chain_tx_result_t *res, chain_logs_fn logs_out, void *logs_ctx);
 
 #endif

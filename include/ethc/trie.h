@@ -100,13 +100,13 @@ struct trie_node;
 
 typedef struct {
   struct trie_node *root;
-  bool secure;           /* keys are hashed with keccak256 on every call */
-  size_t count;          /* number of keys; for an opened trie: keys added minus keys
+  bool secure;         /* keys are hashed with keccak256 on every call */
+  size_t count;        /* number of keys; for an opened trie: keys added minus keys
                             removed since trie_open (mod SIZE_MAX + 1), since the size
                             of the stored trie is not known without reading it all */
-  bytes_buf_t scratch;   /* encoding scratch space, reused across calls */
-  trie_store_t store;    /* where hash-referenced nodes are read (trie_open); get NULL otherwise */
-  bytes_buf_t fetch_;    /* internal: the node being read from the store */
+  bytes_buf_t scratch; /* encoding scratch space, reused across calls */
+  trie_store_t store;  /* where hash-referenced nodes are read (trie_open); get NULL otherwise */
+  bytes_buf_t fetch_;  /* internal: the node being read from the store */
 } trie_t;
 
 void trie_init(trie_t *t, bool secure);
@@ -154,11 +154,11 @@ int trie_foreach(trie_t *t, trie_visit_fn fn, void *ctx);
  * absent ones (exclusion).
  * ------------------------------------------------------------------------- */
 typedef struct {
-  bytes_view_t *nodes;   /* nodes[i] points into `storage` */
+  bytes_view_t *nodes; /* nodes[i] points into `storage` */
   size_t count;
   bytes_buf_t storage;
-  size_t *offsets_;      /* internal */
-  size_t cap_;           /* internal */
+  size_t *offsets_; /* internal */
+  size_t cap_;      /* internal */
 } trie_proof_t;
 
 /* Builds the proof for `key` (hashed first for a secure trie). proof must be
@@ -235,10 +235,10 @@ int trie_prove_from_store(const uint8_t root[32], const trie_store_t *store, boo
 typedef struct trie_cache trie_cache_t;
 
 typedef struct {
-  uint64_t hits, misses;  /* gets answered from memory / passed to the backing store */
+  uint64_t hits, misses; /* gets answered from memory / passed to the backing store */
   uint64_t inserts, evictions;
-  size_t entries;         /* nodes held now */
-  size_t bytes;           /* their RLP plus bookkeeping, never above max_bytes */
+  size_t entries; /* nodes held now */
+  size_t bytes;   /* their RLP plus bookkeeping, never above max_bytes */
   size_t max_bytes;
 } trie_cache_stats_t;
 

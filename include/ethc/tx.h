@@ -16,16 +16,16 @@
 #include "ethc/u256.h"
 
 typedef enum {
-  TX_LEGACY = 0,       /* RLP list, optionally EIP-155 replay-protected */
-  TX_ACCESS_LIST = 1,  /* EIP-2930 (Berlin) */
-  TX_DYNAMIC_FEE = 2,  /* EIP-1559 (London) */
-  TX_BLOB = 3,         /* EIP-4844 (Cancun) */
-  TX_SET_CODE = 4,     /* EIP-7702 (Prague) */
+  TX_LEGACY = 0,      /* RLP list, optionally EIP-155 replay-protected */
+  TX_ACCESS_LIST = 1, /* EIP-2930 (Berlin) */
+  TX_DYNAMIC_FEE = 2, /* EIP-1559 (London) */
+  TX_BLOB = 3,        /* EIP-4844 (Cancun) */
+  TX_SET_CODE = 4,    /* EIP-7702 (Prague) */
 } tx_type_t;
 
 /* Constants used by the rules (also useful to callers). */
 #define TX_GAS_BASE 21000u
-#define TX_GAS_CREATE 32000u                 /* extra for creation, Homestead+ */
+#define TX_GAS_CREATE 32000u /* extra for creation, Homestead+ */
 #define TX_GAS_DATA_ZERO 4u
 #define TX_GAS_DATA_NONZERO_FRONTIER 68u
 #define TX_GAS_DATA_NONZERO_ISTANBUL 16u     /* EIP-2028 */
@@ -39,8 +39,8 @@ typedef enum {
 #define TX_GAS_PER_BLOB 131072u              /* EIP-4844: 2^17 */
 #define TX_BLOB_SIZE 131072u                 /* 4096 field elements * 32 bytes */
 #define TX_BLOB_COMMITMENT_VERSION_KZG 0x01
-#define TX_MAX_GAS_LIMIT_OSAKA 16777216u     /* EIP-7825: 2^24 */
-#define TX_CELLS_PER_EXT_BLOB 128u           /* EIP-7594 cell proofs per blob */
+#define TX_MAX_GAS_LIMIT_OSAKA 16777216u /* EIP-7825: 2^24 */
+#define TX_CELLS_PER_EXT_BLOB 128u       /* EIP-7594 cell proofs per blob */
 
 /* One EIP-2930 access-list entry. */
 typedef struct {
@@ -71,7 +71,7 @@ typedef struct {
    * (then chain_id = (v - 35) / 2). */
   bool has_chain_id;
   u256_t chain_id;
-  uint64_t nonce;            /* decoders reject values >= 2^64 (ETHC_ERR_OVERFLOW) */
+  uint64_t nonce; /* decoders reject values >= 2^64 (ETHC_ERR_OVERFLOW) */
   /* Fees. Types 0 and 1 carry gas_price; decoders copy it into both max_* fields
    * as well, so max_fee_per_gas / max_priority_fee_per_gas work for every type
    * (hand-built legacy transactions should do the same). Types 2+ leave gas_price
@@ -79,35 +79,35 @@ typedef struct {
   u256_t gas_price;
   u256_t max_priority_fee_per_gas;
   u256_t max_fee_per_gas;
-  uint64_t gas_limit;        /* decoders reject values >= 2^64 (ETHC_ERR_OVERFLOW) */
-  bool has_to;               /* false: contract creation (types 0, 1, 2 only) */
+  uint64_t gas_limit; /* decoders reject values >= 2^64 (ETHC_ERR_OVERFLOW) */
+  bool has_to;        /* false: contract creation (types 0, 1, 2 only) */
   ethc_address_t to;
   u256_t value;
-  const uint8_t *data;       /* calldata or init code */
+  const uint8_t *data; /* calldata or init code */
   size_t data_len;
-  const tx_access_entry_t *access_list;   /* types 1+ */
+  const tx_access_entry_t *access_list; /* types 1+ */
   size_t access_list_count;
-  u256_t max_fee_per_blob_gas;            /* type 3 */
-  const ethc_hash_t *blob_hashes;         /* type 3: versioned hashes */
+  u256_t max_fee_per_blob_gas;    /* type 3 */
+  const ethc_hash_t *blob_hashes; /* type 3: versioned hashes */
   size_t blob_hashes_count;
   const tx_authorization_t *authorizations; /* type 4 */
   size_t authorizations_count;
   /* Signature: for legacy v is the raw value (27/28 or chain_id*2+35/36); for typed
    * transactions v is the y parity (0 or 1). */
   u256_t v, r, s;
-  void *owned;               /* allocation owned by a decoded tx (tx_free releases it) */
+  void *owned; /* allocation owned by a decoded tx (tx_free releases it) */
 } tx_t;
 
 /* The blob sidecar of the EIP-4844 network ("pooled") form. Blob pointers borrow
  * the decoded input bytes (valid as long as that input is); commitments and proofs
  * are copied into `owned` (tx_sidecar_free). */
 typedef struct {
-  uint8_t wrapper_version;   /* 0: EIP-4844 (one proof per blob); 1: EIP-7594 (cell proofs) */
+  uint8_t wrapper_version; /* 0: EIP-4844 (one proof per blob); 1: EIP-7594 (cell proofs) */
   size_t blobs_count;
-  const uint8_t *const *blobs;   /* blobs_count pointers to TX_BLOB_SIZE bytes each */
-  size_t commitments_count;      /* == blobs_count */
+  const uint8_t *const *blobs; /* blobs_count pointers to TX_BLOB_SIZE bytes each */
+  size_t commitments_count;    /* == blobs_count */
   const uint8_t (*commitments)[48];
-  size_t proofs_count;       /* == blobs_count (v0) or blobs_count * 128 (v1) */
+  size_t proofs_count; /* == blobs_count (v0) or blobs_count * 128 (v1) */
   const uint8_t (*proofs)[48];
   void *owned;
 } tx_sidecar_t;
@@ -221,42 +221,42 @@ bool tx_type_allowed(tx_type_t type, evm_revision_t rev);
 typedef enum {
   TXE_NONE = 0,
   /* decoding (tx_invalid_from_decode) */
-  TXE_RLP_STRUCTURE,          /* truncated, trailing bytes, list vs string, field count */
-  TXE_RLP_NONCANONICAL,       /* a non-minimal encoding (leading zeros) */
-  TXE_RLP_FIELD_SIZE,         /* an address or hash of the wrong length */
-  TXE_FIELD_OVERFLOW,         /* an integer over its field (nonce, gas 64 bits, others 256) */
-  TXE_TYPE_NOT_SUPPORTED,     /* an unknown type */
-  TXE_TYPE_1_PRE_FORK,        /* a known type the fork does not have yet (tx_type_pre_fork) */
+  TXE_RLP_STRUCTURE,      /* truncated, trailing bytes, list vs string, field count */
+  TXE_RLP_NONCANONICAL,   /* a non-minimal encoding (leading zeros) */
+  TXE_RLP_FIELD_SIZE,     /* an address or hash of the wrong length */
+  TXE_FIELD_OVERFLOW,     /* an integer over its field (nonce, gas 64 bits, others 256) */
+  TXE_TYPE_NOT_SUPPORTED, /* an unknown type */
+  TXE_TYPE_1_PRE_FORK,    /* a known type the fork does not have yet (tx_type_pre_fork) */
   TXE_TYPE_2_PRE_FORK,
   TXE_TYPE_3_PRE_FORK,
   TXE_TYPE_4_PRE_FORK,
   /* signature */
-  TXE_CHAIN_ID,               /* a chain id other than the network's */
-  TXE_SIGNATURE,              /* v, r, s out of range or no recoverable key */
+  TXE_CHAIN_ID,  /* a chain id other than the network's */
+  TXE_SIGNATURE, /* v, r, s out of range or no recoverable key */
   /* the transaction alone (execution-specs validate_transaction) */
-  TXE_INTRINSIC_GAS,          /* gas limit below the intrinsic gas */
-  TXE_FLOOR_GAS,              /* gas limit below the EIP-7623 calldata floor */
-  TXE_NONCE_MAX,              /* nonce 2^64 - 1 (EIP-2681) */
-  TXE_INITCODE_TOO_LARGE,     /* EIP-3860 */
-  TXE_GAS_LIMIT_CAP,          /* gas limit above 2^24 (EIP-7825) */
-  TXE_FEE_OVERFLOW,           /* gas limit * fee cap over 256 bits (stateless check) */
+  TXE_INTRINSIC_GAS,      /* gas limit below the intrinsic gas */
+  TXE_FLOOR_GAS,          /* gas limit below the EIP-7623 calldata floor */
+  TXE_NONCE_MAX,          /* nonce 2^64 - 1 (EIP-2681) */
+  TXE_INITCODE_TOO_LARGE, /* EIP-3860 */
+  TXE_GAS_LIMIT_CAP,      /* gas limit above 2^24 (EIP-7825) */
+  TXE_FEE_OVERFLOW,       /* gas limit * fee cap over 256 bits (stateless check) */
   /* against the block (execution-specs check_transaction) */
-  TXE_GAS_ALLOWANCE_EXCEEDED, /* gas limit above the gas left in the block */
+  TXE_GAS_ALLOWANCE_EXCEEDED,      /* gas limit above the gas left in the block */
   TXE_BLOB_GAS_ALLOWANCE_EXCEEDED, /* blob gas above the blob gas left in the block */
-  TXE_PRIORITY_ABOVE_MAX_FEE, /* max priority fee above max fee (EIP-1559) */
-  TXE_MAX_FEE_BELOW_BASE_FEE, /* fee cap (or gas price) below the base fee */
-  TXE_BLOB_ZERO,              /* a type-3 transaction without blobs */
-  TXE_BLOB_COUNT_EXCEEDED,    /* more blobs than one transaction may carry */
-  TXE_BLOB_VERSION,           /* a versioned hash not of version 0x01 */
+  TXE_PRIORITY_ABOVE_MAX_FEE,      /* max priority fee above max fee (EIP-1559) */
+  TXE_MAX_FEE_BELOW_BASE_FEE,      /* fee cap (or gas price) below the base fee */
+  TXE_BLOB_ZERO,                   /* a type-3 transaction without blobs */
+  TXE_BLOB_COUNT_EXCEEDED,         /* more blobs than one transaction may carry */
+  TXE_BLOB_VERSION,                /* a versioned hash not of version 0x01 */
   TXE_BLOB_FEE_BELOW_BLOB_BASE_FEE,
-  TXE_BLOB_CREATE,            /* a type-3 transaction without recipient */
-  TXE_SET_CODE_CREATE,        /* a type-4 transaction without recipient */
-  TXE_EMPTY_AUTH_LIST,        /* a type-4 transaction without authorizations */
+  TXE_BLOB_CREATE,     /* a type-3 transaction without recipient */
+  TXE_SET_CODE_CREATE, /* a type-4 transaction without recipient */
+  TXE_EMPTY_AUTH_LIST, /* a type-4 transaction without authorizations */
   /* against the sender's account */
   TXE_NONCE_TOO_LOW,
   TXE_NONCE_TOO_HIGH,
-  TXE_INSUFFICIENT_FUNDS,     /* balance below gas * fee cap + blob fees + value */
-  TXE_SENDER_NOT_EOA,         /* the sender has code (EIP-3607; delegations allowed from Prague) */
+  TXE_INSUFFICIENT_FUNDS, /* balance below gas * fee cap + blob fees + value */
+  TXE_SENDER_NOT_EOA,     /* the sender has code (EIP-3607; delegations allowed from Prague) */
   TXE__COUNT
 } tx_invalid_t;
 

@@ -8,8 +8,12 @@
 #include <stdint.h>
 #include <string.h>
 
-typedef struct { uint8_t bytes[20]; } ethc_address_t;
-typedef struct { uint8_t bytes[32]; } ethc_hash_t;
+typedef struct {
+  uint8_t bytes[20];
+} ethc_address_t;
+typedef struct {
+  uint8_t bytes[32];
+} ethc_hash_t;
 
 static inline bool ethc_address_eq(const ethc_address_t *a, const ethc_address_t *b) {
   return memcmp(a->bytes, b->bytes, 20) == 0;

@@ -11,7 +11,9 @@
 #include <stdint.h>
 
 /* w[0] is the least significant limb. */
-typedef struct { uint64_t w[4]; } u256_t;
+typedef struct {
+  uint64_t w[4];
+} u256_t;
 
 #define U256_ZERO ((u256_t){{0, 0, 0, 0}})
 #define U256_ONE ((u256_t){{1, 0, 0, 0}})
@@ -137,16 +139,22 @@ static inline void u256_mul(u256_t *r, const u256_t *a, const u256_t *b) {
   u128 t;
   uint64_t r0, r1, r2, r3;
   /* row a0 */
-  t = (u128)a0 * b0; r0 = (uint64_t)t;
-  t = (u128)a0 * b1 + (uint64_t)(t >> 64); r1 = (uint64_t)t;
-  t = (u128)a0 * b2 + (uint64_t)(t >> 64); r2 = (uint64_t)t;
+  t = (u128)a0 * b0;
+  r0 = (uint64_t)t;
+  t = (u128)a0 * b1 + (uint64_t)(t >> 64);
+  r1 = (uint64_t)t;
+  t = (u128)a0 * b2 + (uint64_t)(t >> 64);
+  r2 = (uint64_t)t;
   r3 = (uint64_t)(t >> 64) + a0 * b3;
   /* row a1 */
-  t = (u128)a1 * b0 + r1; r1 = (uint64_t)t;
-  t = (u128)a1 * b1 + r2 + (uint64_t)(t >> 64); r2 = (uint64_t)t;
+  t = (u128)a1 * b0 + r1;
+  r1 = (uint64_t)t;
+  t = (u128)a1 * b1 + r2 + (uint64_t)(t >> 64);
+  r2 = (uint64_t)t;
   r3 += (uint64_t)(t >> 64) + a1 * b2;
   /* row a2 */
-  t = (u128)a2 * b0 + r2; r2 = (uint64_t)t;
+  t = (u128)a2 * b0 + r2;
+  r2 = (uint64_t)t;
   r3 += (uint64_t)(t >> 64) + a2 * b1;
   /* row a3 */
   r3 += a3 * b0;
@@ -169,7 +177,8 @@ static inline bool u256__small_u(const u256_t *a, const u256_t *b) {
 /* Both are sign extensions of int64 values, b != 0, and not INT64_MIN / -1 (C overflow). */
 static inline bool u256__small_s(const u256_t *a, const u256_t *b) {
   const uint64_t sa = (uint64_t)((int64_t)a->w[0] >> 63), sb = (uint64_t)((int64_t)b->w[0] >> 63);
-  const uint64_t ext = (a->w[1] ^ sa) | (a->w[2] ^ sa) | (a->w[3] ^ sa) | (b->w[1] ^ sb) | (b->w[2] ^ sb) | (b->w[3] ^ sb);
+  const uint64_t ext =
+      (a->w[1] ^ sa) | (a->w[2] ^ sa) | (a->w[3] ^ sa) | (b->w[1] ^ sb) | (b->w[2] ^ sb) | (b->w[3] ^ sb);
   return ext == 0 && b->w[0] != 0 && !(a->w[0] == (UINT64_C(1) << 63) && b->w[0] == UINT64_MAX);
 }
 static inline void u256_div(u256_t *r, const u256_t *a, const u256_t *b) {

@@ -168,7 +168,8 @@ int receipts_root(const chain_receipt_t *receipts, size_t n, ethc_hash_t *out) {
     ends[i] = buf.len;
   }
   if (!err) {
-    for (size_t i = 0; i < n; i++) items[i] = bytes_view(buf.data + (i ? ends[i - 1] : 0), ends[i] - (i ? ends[i - 1] : 0));
+    for (size_t i = 0; i < n; i++)
+      items[i] = bytes_view(buf.data + (i ? ends[i - 1] : 0), ends[i] - (i ? ends[i - 1] : 0));
     err = trie_ordered_root(items, n, out->bytes);
   }
   free(ends);

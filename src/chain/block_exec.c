@@ -271,9 +271,7 @@ static bool word_is(const uint8_t *d, uint64_t v) {
  * signature, index) must have exactly the layout of the deposit contract; appends
  * pubkey || withdrawal_credentials || amount || signature || index (192 bytes). */
 static bool extract_deposit(const state_log_t *log, bytes_buf_t *out) {
-  static const struct {
-    uint64_t offset, size;
-  } fields[5] = {{160, 48}, {256, 32}, {320, 8}, {384, 96}, {512, 8}};
+  static const struct { uint64_t offset, size; } fields[5] = {{160, 48}, {256, 32}, {320, 8}, {384, 96}, {512, 8}};
   const uint8_t *d = log->data;
   if (log->data_size != 576) return false;
   for (int i = 0; i < 5; i++)
@@ -436,8 +434,7 @@ block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, cons
       if (cls == TXE_GAS_ALLOWANCE_EXCEEDED)
         err = fail(res, BLOCK_ERR_TX, "transaction %zu: gas limit %llu above the block's remaining gas %llu", i,
                    (unsigned long long)tx->gas_limit, (unsigned long long)(h->gas_limit - res->gas_used));
-      else
-        err = fail(res, BLOCK_ERR_TX, "transaction %zu: %s", i, tx_invalid_message(cls));
+      else err = fail(res, BLOCK_ERR_TX, "transaction %zu: %s", i, tx_invalid_message(cls));
       goto out;
     }
     chain_receipt_t *rc_out = &res->receipts[i];

@@ -27,10 +27,10 @@ struct chain {
   chain_header_t head;
   ethc_hash_t head_hash;
   u256_t head_td;
-  state_t *head_state;   /* post-state of the head block */
+  state_t *head_state; /* post-state of the head block */
   char *datadir;
-  int lock_fd;           /* DIR/ethc.lock (datadir.h), -1 when none */
-  char *snapshot;        /* the private snapshot a read-only chain runs on, or NULL */
+  int lock_fd;    /* DIR/ethc.lock (datadir.h), -1 when none */
+  char *snapshot; /* the private snapshot a read-only chain runs on, or NULL */
 };
 
 
@@ -209,7 +209,7 @@ int chain_open(const chain_open_opts_t *o, chain_t **out, char *err, size_t errl
   c->read_only = o->read_only;
   c->datadir = strdup(o->datadir);
   size_t existed = strlen(o->datadir); /* the part of the path that existed (mkdir -p) */
-  bool made = false;                    /* the database was created by this call */
+  bool made = false;                   /* the database was created by this call */
   rc = c->datadir ? ETHC_OK : ETHC_ERR_NOMEM;
   if (!rc && creating) rc = datadir_make(o->datadir, &existed, err, errlen);
   if (!rc) rc = datadir_lock(o->datadir, !o->read_only, &c->lock_fd, err, errlen);
@@ -291,8 +291,8 @@ int chain_open(const chain_open_opts_t *o, chain_t **out, char *err, size_t errl
     if (!rc) rc = load_header(c, &c->head_hash, &c->head, &c->head_td);
     if (!rc) rc = state_db_load(c->db, &c->head.state_root, &c->head_state);
     if (rc) {
-      snprintf(err, errlen, "the database in %s is damaged: cannot load the head block and its state (%s)",
-               o->datadir, ethc_strerror(rc));
+      snprintf(err, errlen, "the database in %s is damaged: cannot load the head block and its state (%s)", o->datadir,
+               ethc_strerror(rc));
       goto fail;
     }
   }
@@ -361,7 +361,7 @@ typedef struct {
   chain_t *c;
   ethc_hash_t parent;
   uint64_t parent_number;
-  bool canonical;        /* the parent is the head: the canonical index is this branch */
+  bool canonical; /* the parent is the head: the canonical index is this branch */
 } ancestry_t;
 
 static int ancestor_hash(void *ctx, uint64_t number, ethc_hash_t *out) {
@@ -433,7 +433,9 @@ static int encode_receipts(const block_exec_result_t *r, bytes_buf_t *out) {
   for (size_t i = 0; i < r->receipt_count && !err; i++) {
     one.len = 0;
     err = receipt_encode(&r->receipts[i], &one);
-    if (!err) err = r->receipts[i].type == TX_LEGACY ? rlp_put_raw(out, one.data, one.len) : rlp_put_bytes(out, one.data, one.len);
+    if (!err)
+      err = r->receipts[i].type == TX_LEGACY ? rlp_put_raw(out, one.data, one.len)
+                                             : rlp_put_bytes(out, one.data, one.len);
   }
   bytes_buf_free(&one);
   return err ? err : rlp_list_end(out, start);
@@ -465,7 +467,8 @@ static int set_canonical(chain_t *c, chaindb_batch_t *batch, const chain_header_
 
 static int invalid(chain_import_result_t *res, block_error_t e, const char *why) {
   res->error = e;
-  snprintf(res->reason, sizeof res->reason, "%s%s%.200s", block_error_message(e), why && *why ? ": " : "", why ? why : "");
+  snprintf(res->reason, sizeof res->reason, "%s%s%.200s", block_error_message(e), why && *why ? ": " : "",
+           why ? why : "");
   return ETHC_ERR_INVALID;
 }
 

@@ -8,96 +8,151 @@
 #include "ethc/error.h"
 
 static const char *const json_keys[FORK_COUNT] = {
-  [FORK_HOMESTEAD] = "homesteadBlock",     [FORK_DAO] = "daoForkBlock",
-  [FORK_TANGERINE_WHISTLE] = "eip150Block", [FORK_SPURIOUS_DRAGON] = "eip158Block",
-  [FORK_BYZANTIUM] = "byzantiumBlock",     [FORK_CONSTANTINOPLE] = "constantinopleBlock",
-  [FORK_PETERSBURG] = "petersburgBlock",   [FORK_ISTANBUL] = "istanbulBlock",
-  [FORK_MUIR_GLACIER] = "muirGlacierBlock", [FORK_BERLIN] = "berlinBlock",
-  [FORK_LONDON] = "londonBlock",           [FORK_ARROW_GLACIER] = "arrowGlacierBlock",
-  [FORK_GRAY_GLACIER] = "grayGlacierBlock", [FORK_MERGE_NETSPLIT] = "mergeNetsplitBlock",
-  [FORK_SHANGHAI] = "shanghaiTime",        [FORK_CANCUN] = "cancunTime",
-  [FORK_PRAGUE] = "pragueTime",            [FORK_OSAKA] = "osakaTime",
-  [FORK_BPO1] = "bpo1Time",                [FORK_BPO2] = "bpo2Time",
-  [FORK_BPO3] = "bpo3Time",                [FORK_BPO4] = "bpo4Time",
-  [FORK_BPO5] = "bpo5Time",
+    [FORK_HOMESTEAD] = "homesteadBlock",
+    [FORK_DAO] = "daoForkBlock",
+    [FORK_TANGERINE_WHISTLE] = "eip150Block",
+    [FORK_SPURIOUS_DRAGON] = "eip158Block",
+    [FORK_BYZANTIUM] = "byzantiumBlock",
+    [FORK_CONSTANTINOPLE] = "constantinopleBlock",
+    [FORK_PETERSBURG] = "petersburgBlock",
+    [FORK_ISTANBUL] = "istanbulBlock",
+    [FORK_MUIR_GLACIER] = "muirGlacierBlock",
+    [FORK_BERLIN] = "berlinBlock",
+    [FORK_LONDON] = "londonBlock",
+    [FORK_ARROW_GLACIER] = "arrowGlacierBlock",
+    [FORK_GRAY_GLACIER] = "grayGlacierBlock",
+    [FORK_MERGE_NETSPLIT] = "mergeNetsplitBlock",
+    [FORK_SHANGHAI] = "shanghaiTime",
+    [FORK_CANCUN] = "cancunTime",
+    [FORK_PRAGUE] = "pragueTime",
+    [FORK_OSAKA] = "osakaTime",
+    [FORK_BPO1] = "bpo1Time",
+    [FORK_BPO2] = "bpo2Time",
+    [FORK_BPO3] = "bpo3Time",
+    [FORK_BPO4] = "bpo4Time",
+    [FORK_BPO5] = "bpo5Time",
 };
 /* blobSchedule keys, for the timed forks */
 static const char *const blob_keys[FORK_COUNT] = {
-  [FORK_CANCUN] = "cancun", [FORK_PRAGUE] = "prague", [FORK_OSAKA] = "osaka", [FORK_BPO1] = "bpo1",
-  [FORK_BPO2] = "bpo2",     [FORK_BPO3] = "bpo3",     [FORK_BPO4] = "bpo4",   [FORK_BPO5] = "bpo5",
+    [FORK_CANCUN] = "cancun", [FORK_PRAGUE] = "prague", [FORK_OSAKA] = "osaka", [FORK_BPO1] = "bpo1",
+    [FORK_BPO2] = "bpo2",     [FORK_BPO3] = "bpo3",     [FORK_BPO4] = "bpo4",   [FORK_BPO5] = "bpo5",
 };
 
-#define BLOBS_CANCUN {3, 6, 3338477}
-#define BLOBS_PRAGUE {6, 9, 5007716}
-#define BLOBS_BPO1 {10, 15, 8346193}
-#define BLOBS_BPO2 {14, 21, 11684671}
+#define BLOBS_CANCUN \
+  { 3, 6, 3338477 }
+#define BLOBS_PRAGUE \
+  { 6, 9, 5007716 }
+#define BLOBS_BPO1 \
+  { 10, 15, 8346193 }
+#define BLOBS_BPO2 \
+  { 14, 21, 11684671 }
 #define NEVER_TIMED [FORK_BPO3] = CHAIN_NEVER, [FORK_BPO4] = CHAIN_NEVER, [FORK_BPO5] = CHAIN_NEVER
-#define STANDARD_BLOBS                                                                   \
-  .blob = {[FORK_CANCUN] = BLOBS_CANCUN, [FORK_PRAGUE] = BLOBS_PRAGUE, [FORK_OSAKA] = BLOBS_PRAGUE, \
-           [FORK_BPO1] = BLOBS_BPO1, [FORK_BPO2] = BLOBS_BPO2}
+#define STANDARD_BLOBS                   \
+  .blob = {[FORK_CANCUN] = BLOBS_CANCUN, \
+           [FORK_PRAGUE] = BLOBS_PRAGUE, \
+           [FORK_OSAKA] = BLOBS_PRAGUE,  \
+           [FORK_BPO1] = BLOBS_BPO1,     \
+           [FORK_BPO2] = BLOBS_BPO2}
 
 static const chain_config_t builtin[] = {
-  {
-    .name = "mainnet",
-    .chain_id = {{1, 0, 0, 0}},
-    .activation = {[FORK_HOMESTEAD] = 1150000, [FORK_DAO] = 1920000, [FORK_TANGERINE_WHISTLE] = 2463000,
-                   [FORK_SPURIOUS_DRAGON] = 2675000, [FORK_BYZANTIUM] = 4370000, [FORK_CONSTANTINOPLE] = 7280000,
-                   [FORK_PETERSBURG] = 7280000, [FORK_ISTANBUL] = 9069000, [FORK_MUIR_GLACIER] = 9200000,
-                   [FORK_BERLIN] = 12244000, [FORK_LONDON] = 12965000, [FORK_ARROW_GLACIER] = 13773000,
-                   [FORK_GRAY_GLACIER] = 15050000, [FORK_MERGE_NETSPLIT] = 15537394,
-                   [FORK_SHANGHAI] = 1681338455, [FORK_CANCUN] = 1710338135, [FORK_PRAGUE] = 1746612311,
-                   [FORK_OSAKA] = 1764798551, [FORK_BPO1] = 1765290071, [FORK_BPO2] = 1767747671, NEVER_TIMED},
-    .dao_fork_support = true,
-    .has_ttd = true,
-    /* 58750000000000000000000 = 0xc70d808a128d7380000 */
-    .terminal_total_difficulty = {{0xd808a128d7380000ULL, 0xc70ULL, 0, 0}},
-    STANDARD_BLOBS,
-    .has_deposit_contract = true,
-    .deposit_contract = {{0x00, 0x00, 0x00, 0x00, 0x21, 0x9a, 0xb5, 0x40, 0x35, 0x6c,
-                          0xbb, 0x83, 0x9c, 0xbe, 0x05, 0x30, 0x3d, 0x77, 0x05, 0xfa}},
-  },
-  {
-    .name = "sepolia",
-    .chain_id = {{11155111, 0, 0, 0}},
-    .activation = {[FORK_DAO] = CHAIN_NEVER, [FORK_ARROW_GLACIER] = CHAIN_NEVER, [FORK_GRAY_GLACIER] = CHAIN_NEVER,
-                   [FORK_MERGE_NETSPLIT] = 1735371,
-                   [FORK_SHANGHAI] = 1677557088, [FORK_CANCUN] = 1706655072, [FORK_PRAGUE] = 1741159776,
-                   [FORK_OSAKA] = 1760427360, [FORK_BPO1] = 1761017184, [FORK_BPO2] = 1761607008, NEVER_TIMED},
-    .has_ttd = true,
-    .terminal_total_difficulty = {{17000000000000000ULL, 0, 0, 0}},
-    STANDARD_BLOBS,
-    .has_deposit_contract = true,
-    .deposit_contract = {{0x7f, 0x02, 0xc3, 0xe3, 0xc9, 0x8b, 0x13, 0x30, 0x55, 0xb8,
-                          0xb3, 0x48, 0xb2, 0xac, 0x62, 0x56, 0x69, 0xed, 0x29, 0x5d}},
-  },
-  {
-    .name = "holesky",
-    .chain_id = {{17000, 0, 0, 0}},
-    .activation = {[FORK_DAO] = CHAIN_NEVER, [FORK_MUIR_GLACIER] = CHAIN_NEVER, [FORK_ARROW_GLACIER] = CHAIN_NEVER,
-                   [FORK_GRAY_GLACIER] = CHAIN_NEVER, [FORK_MERGE_NETSPLIT] = 0,
-                   [FORK_SHANGHAI] = 1696000704, [FORK_CANCUN] = 1707305664, [FORK_PRAGUE] = 1740434112,
-                   [FORK_OSAKA] = 1759308480, [FORK_BPO1] = 1759800000, [FORK_BPO2] = 1760389824, NEVER_TIMED},
-    .has_ttd = true,
-    .terminal_total_difficulty = {{0, 0, 0, 0}},
-    STANDARD_BLOBS,
-    .has_deposit_contract = true,
-    .deposit_contract = {{0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42,
-                          0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42}},
-  },
-  {
-    .name = "hoodi",
-    .chain_id = {{560048, 0, 0, 0}},
-    .activation = {[FORK_DAO] = CHAIN_NEVER, [FORK_MUIR_GLACIER] = CHAIN_NEVER, [FORK_ARROW_GLACIER] = CHAIN_NEVER,
-                   [FORK_GRAY_GLACIER] = CHAIN_NEVER, [FORK_MERGE_NETSPLIT] = 0,
-                   [FORK_SHANGHAI] = 0, [FORK_CANCUN] = 0, [FORK_PRAGUE] = 1742999832,
-                   [FORK_OSAKA] = 1761677592, [FORK_BPO1] = 1762365720, [FORK_BPO2] = 1762955544, NEVER_TIMED},
-    .has_ttd = true,
-    .terminal_total_difficulty = {{0, 0, 0, 0}},
-    STANDARD_BLOBS,
-    .has_deposit_contract = true,
-    .deposit_contract = {{0x00, 0x00, 0x00, 0x00, 0x21, 0x9a, 0xb5, 0x40, 0x35, 0x6c,
-                          0xbb, 0x83, 0x9c, 0xbe, 0x05, 0x30, 0x3d, 0x77, 0x05, 0xfa}},
-  },
+    {
+        .name = "mainnet",
+        .chain_id = {{1, 0, 0, 0}},
+        .activation = {[FORK_HOMESTEAD] = 1150000,
+                       [FORK_DAO] = 1920000,
+                       [FORK_TANGERINE_WHISTLE] = 2463000,
+                       [FORK_SPURIOUS_DRAGON] = 2675000,
+                       [FORK_BYZANTIUM] = 4370000,
+                       [FORK_CONSTANTINOPLE] = 7280000,
+                       [FORK_PETERSBURG] = 7280000,
+                       [FORK_ISTANBUL] = 9069000,
+                       [FORK_MUIR_GLACIER] = 9200000,
+                       [FORK_BERLIN] = 12244000,
+                       [FORK_LONDON] = 12965000,
+                       [FORK_ARROW_GLACIER] = 13773000,
+                       [FORK_GRAY_GLACIER] = 15050000,
+                       [FORK_MERGE_NETSPLIT] = 15537394,
+                       [FORK_SHANGHAI] = 1681338455,
+                       [FORK_CANCUN] = 1710338135,
+                       [FORK_PRAGUE] = 1746612311,
+                       [FORK_OSAKA] = 1764798551,
+                       [FORK_BPO1] = 1765290071,
+                       [FORK_BPO2] = 1767747671,
+                       NEVER_TIMED},
+        .dao_fork_support = true,
+        .has_ttd = true,
+        /* 58750000000000000000000 = 0xc70d808a128d7380000 */
+        .terminal_total_difficulty = {{0xd808a128d7380000ULL, 0xc70ULL, 0, 0}},
+        STANDARD_BLOBS,
+        .has_deposit_contract = true,
+        .deposit_contract = {{0x00, 0x00, 0x00, 0x00, 0x21, 0x9a, 0xb5, 0x40, 0x35, 0x6c,
+                              0xbb, 0x83, 0x9c, 0xbe, 0x05, 0x30, 0x3d, 0x77, 0x05, 0xfa}},
+    },
+    {
+        .name = "sepolia",
+        .chain_id = {{11155111, 0, 0, 0}},
+        .activation = {[FORK_DAO] = CHAIN_NEVER,
+                       [FORK_ARROW_GLACIER] = CHAIN_NEVER,
+                       [FORK_GRAY_GLACIER] = CHAIN_NEVER,
+                       [FORK_MERGE_NETSPLIT] = 1735371,
+                       [FORK_SHANGHAI] = 1677557088,
+                       [FORK_CANCUN] = 1706655072,
+                       [FORK_PRAGUE] = 1741159776,
+                       [FORK_OSAKA] = 1760427360,
+                       [FORK_BPO1] = 1761017184,
+                       [FORK_BPO2] = 1761607008,
+                       NEVER_TIMED},
+        .has_ttd = true,
+        .terminal_total_difficulty = {{17000000000000000ULL, 0, 0, 0}},
+        STANDARD_BLOBS,
+        .has_deposit_contract = true,
+        .deposit_contract = {{0x7f, 0x02, 0xc3, 0xe3, 0xc9, 0x8b, 0x13, 0x30, 0x55, 0xb8,
+                              0xb3, 0x48, 0xb2, 0xac, 0x62, 0x56, 0x69, 0xed, 0x29, 0x5d}},
+    },
+    {
+        .name = "holesky",
+        .chain_id = {{17000, 0, 0, 0}},
+        .activation = {[FORK_DAO] = CHAIN_NEVER,
+                       [FORK_MUIR_GLACIER] = CHAIN_NEVER,
+                       [FORK_ARROW_GLACIER] = CHAIN_NEVER,
+                       [FORK_GRAY_GLACIER] = CHAIN_NEVER,
+                       [FORK_MERGE_NETSPLIT] = 0,
+                       [FORK_SHANGHAI] = 1696000704,
+                       [FORK_CANCUN] = 1707305664,
+                       [FORK_PRAGUE] = 1740434112,
+                       [FORK_OSAKA] = 1759308480,
+                       [FORK_BPO1] = 1759800000,
+                       [FORK_BPO2] = 1760389824,
+                       NEVER_TIMED},
+        .has_ttd = true,
+        .terminal_total_difficulty = {{0, 0, 0, 0}},
+        STANDARD_BLOBS,
+        .has_deposit_contract = true,
+        .deposit_contract = {{0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42,
+                              0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42, 0x42}},
+    },
+    {
+        .name = "hoodi",
+        .chain_id = {{560048, 0, 0, 0}},
+        .activation = {[FORK_DAO] = CHAIN_NEVER,
+                       [FORK_MUIR_GLACIER] = CHAIN_NEVER,
+                       [FORK_ARROW_GLACIER] = CHAIN_NEVER,
+                       [FORK_GRAY_GLACIER] = CHAIN_NEVER,
+                       [FORK_MERGE_NETSPLIT] = 0,
+                       [FORK_SHANGHAI] = 0,
+                       [FORK_CANCUN] = 0,
+                       [FORK_PRAGUE] = 1742999832,
+                       [FORK_OSAKA] = 1761677592,
+                       [FORK_BPO1] = 1762365720,
+                       [FORK_BPO2] = 1762955544,
+                       NEVER_TIMED},
+        .has_ttd = true,
+        .terminal_total_difficulty = {{0, 0, 0, 0}},
+        STANDARD_BLOBS,
+        .has_deposit_contract = true,
+        .deposit_contract = {{0x00, 0x00, 0x00, 0x00, 0x21, 0x9a, 0xb5, 0x40, 0x35, 0x6c,
+                              0xbb, 0x83, 0x9c, 0xbe, 0x05, 0x30, 0x3d, 0x77, 0x05, 0xfa}},
+    },
 };
 
 const chain_config_t *chain_config_builtin(const char *name) {
@@ -250,10 +305,13 @@ difficulty_rules_t chain_config_difficulty_rules(const chain_config_t *c, uint64
     chain_fork_t fork;
     difficulty_rules_t rules;
   } steps[] = {
-    {FORK_GRAY_GLACIER, {DIFFICULTY_BYZANTIUM, 11400000}}, {FORK_ARROW_GLACIER, {DIFFICULTY_BYZANTIUM, 10700000}},
-    {FORK_LONDON, {DIFFICULTY_BYZANTIUM, 9700000}},        {FORK_MUIR_GLACIER, {DIFFICULTY_BYZANTIUM, 9000000}},
-    {FORK_CONSTANTINOPLE, {DIFFICULTY_BYZANTIUM, 5000000}}, {FORK_BYZANTIUM, {DIFFICULTY_BYZANTIUM, 3000000}},
-    {FORK_HOMESTEAD, {DIFFICULTY_HOMESTEAD, 0}},
+      {FORK_GRAY_GLACIER, {DIFFICULTY_BYZANTIUM, 11400000}},
+      {FORK_ARROW_GLACIER, {DIFFICULTY_BYZANTIUM, 10700000}},
+      {FORK_LONDON, {DIFFICULTY_BYZANTIUM, 9700000}},
+      {FORK_MUIR_GLACIER, {DIFFICULTY_BYZANTIUM, 9000000}},
+      {FORK_CONSTANTINOPLE, {DIFFICULTY_BYZANTIUM, 5000000}},
+      {FORK_BYZANTIUM, {DIFFICULTY_BYZANTIUM, 3000000}},
+      {FORK_HOMESTEAD, {DIFFICULTY_HOMESTEAD, 0}},
   };
   for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
     if (chain_fork_active(c, steps[i].fork, n, 0)) return steps[i].rules;

@@ -16,9 +16,7 @@
 
 /* A decoding failure of stored bytes is damage, whatever the decoder's code;
  * memory stays memory. */
-static int stored(int rc) {
-  return rc == ETHC_OK || rc == ETHC_ERR_NOMEM ? rc : ETHC_ERR_INVALID;
-}
+static int stored(int rc) { return rc == ETHC_OK || rc == ETHC_ERR_NOMEM ? rc : ETHC_ERR_INVALID; }
 
 /* ---- headers and the canonical index ---- */
 
@@ -546,7 +544,8 @@ int chain_read_logs(chain_t *c, const chain_log_filter_t *f, chain_read_logs_t *
     bytes_buf_free(&col.data);
     return rc;
   }
-  for (size_t i = 0; i < col.count; i++) col.logs[i].data = col.logs[i].data_size ? col.data.data + col.offsets[i] : NULL;
+  for (size_t i = 0; i < col.count; i++)
+    col.logs[i].data = col.logs[i].data_size ? col.data.data + col.offsets[i] : NULL;
   free(col.offsets);
   out->logs = col.logs;
   out->count = col.count;

@@ -11,8 +11,8 @@
 struct chaindb {
   leveldb_t *db;
   leveldb_options_t *options;
-  leveldb_cache_t *cache;          /* uncompressed blocks, shared by all reads */
-  leveldb_filterpolicy_t *filter;  /* bloom filters: a missing key costs no block read */
+  leveldb_cache_t *cache;         /* uncompressed blocks, shared by all reads */
+  leveldb_filterpolicy_t *filter; /* bloom filters: a missing key costs no block read */
   leveldb_readoptions_t *read;
   leveldb_writeoptions_t *write_sync, *write_nosync;
 };
@@ -125,7 +125,8 @@ void chaindb_put_body(chaindb_batch_t *b, uint64_t number, const ethc_hash_t *ha
   put(b, k, key_num_hash(k, 'b', number, hash), rlp, len);
 }
 
-void chaindb_put_receipts(chaindb_batch_t *b, uint64_t number, const ethc_hash_t *hash, const uint8_t *rlp, size_t len) {
+void chaindb_put_receipts(chaindb_batch_t *b, uint64_t number, const ethc_hash_t *hash, const uint8_t *rlp,
+                          size_t len) {
   uint8_t k[KEY_MAX];
   put(b, k, key_num_hash(k, 'r', number, hash), rlp, len);
 }
@@ -174,9 +175,7 @@ int chaindb_write(chaindb_t *db, chaindb_batch_t *b, bool sync) {
   return ETHC_OK;
 }
 
-size_t chaindb_batch_records(const chaindb_batch_t *b) {
-  return b->records;
-}
+size_t chaindb_batch_records(const chaindb_batch_t *b) { return b->records; }
 
 /* Reads key into `out` (appending), or into a fixed buffer of exactly `fixed_len`
  * bytes when out is NULL (a stored value of another size is ETHC_ERR_INVALID). */

@@ -310,7 +310,7 @@ static int version_edit(manifest_t *m, const uint8_t *p, const uint8_t *end) {
   while (!rc && p < end) {
     uint64_t tag, level, x;
     if (!varint(&p, end, &tag)) rc = ETHC_ERR_INVALID;
-    else if (tag == 1) rc = skip_slice(&p, end) ? ETHC_OK : ETHC_ERR_INVALID;          /* comparator */
+    else if (tag == 1) rc = skip_slice(&p, end) ? ETHC_OK : ETHC_ERR_INVALID; /* comparator */
     else if (tag == 2) rc = varint(&p, end, &m->log_number) ? ETHC_OK : ETHC_ERR_INVALID;
     else if (tag == 3 || tag == 4) rc = varint(&p, end, &x) ? ETHC_OK : ETHC_ERR_INVALID; /* next file, sequence */
     else if (tag == 5) rc = varint(&p, end, &level) && skip_slice(&p, end) ? ETHC_OK : ETHC_ERR_INVALID;

@@ -5,8 +5,8 @@
 #include "ethc/transition.h"
 
 void chain_blob_params(evm_revision_t rev, chain_blob_params_t *out) {
-  if (rev >= EVM_PRAGUE) *out = (chain_blob_params_t){6, 9, 5007716};       /* EIP-7691 */
-  else if (rev >= EVM_CANCUN) *out = (chain_blob_params_t){3, 6, 3338477};  /* EIP-4844 */
+  if (rev >= EVM_PRAGUE) *out = (chain_blob_params_t){6, 9, 5007716};      /* EIP-7691 */
+  else if (rev >= EVM_CANCUN) *out = (chain_blob_params_t){3, 6, 3338477}; /* EIP-4844 */
   else *out = (chain_blob_params_t){0, 0, 0};
 }
 

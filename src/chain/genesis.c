@@ -70,7 +70,8 @@ static int load_alloc(const cJSON *alloc, state_t *st, char *err, size_t errlen)
       uint8_t *bytes;
       size_t len;
       snprintf(field + base, sizeof field - base, ".code");
-      if (!cJSON_IsString(code) || hex_decode_alloc(code->valuestring, false, &bytes, &len)) return fail(err, errlen, field);
+      if (!cJSON_IsString(code) || hex_decode_alloc(code->valuestring, false, &bytes, &len))
+        return fail(err, errlen, field);
       int rc = state_set_code(st, &a, bytes, len);
       free(bytes);
       if (rc) return rc;
@@ -138,9 +139,9 @@ int genesis_from_json(const cJSON *doc, chain_config_t *config, state_t *st, cha
   }
   if (chain_fork_active(config, FORK_PRAGUE, n, t)) {
     /* EIP-7685: sha256 of no requests */
-    static const uint8_t empty_requests[32] = {
-      0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14, 0x9a, 0xfb, 0xf4, 0xc8, 0x99, 0x6f, 0xb9, 0x24,
-      0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55};
+    static const uint8_t empty_requests[32] = {0xe3, 0xb0, 0xc4, 0x42, 0x98, 0xfc, 0x1c, 0x14, 0x9a, 0xfb, 0xf4,
+                                               0xc8, 0x99, 0x6f, 0xb9, 0x24, 0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b,
+                                               0x93, 0x4c, 0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55};
     h->has_requests_hash = true;
     memcpy(h->requests_hash.bytes, empty_requests, 32);
   }
@@ -179,7 +180,9 @@ int genesis_from_text(const char *text, size_t len, const char *name, chain_conf
     unsigned long line, col;
     position(text, at, &line, &col);
     snprintf(err, errlen, "%s:%lu:%lu: malformed JSON%s", name, line, col,
-             len == 0 ? " (the file is empty)" : early_end ? " (unexpected end of file)" : "");
+             len == 0    ? " (the file is empty)"
+             : early_end ? " (unexpected end of file)"
+                         : "");
     return ETHC_ERR_JSON;
   }
   char why[200] = "";

@@ -8,12 +8,12 @@
 #include "ethc/keccak.h"
 #include "ethc/rlp.h"
 
-const ethc_hash_t HEADER_EMPTY_OMMERS_HASH = {{
-  0x1d, 0xcc, 0x4d, 0xe8, 0xde, 0xc7, 0x5d, 0x7a, 0xab, 0x85, 0xb5, 0x67, 0xb6, 0xcc, 0xd4, 0x1a,
-  0xd3, 0x12, 0x45, 0x1b, 0x94, 0x8a, 0x74, 0x13, 0xf0, 0xa1, 0x42, 0xfd, 0x40, 0xd4, 0x93, 0x47}};
-const ethc_hash_t HEADER_EMPTY_TRIE_ROOT = {{
-  0x56, 0xe8, 0x1f, 0x17, 0x1b, 0xcc, 0x55, 0xa6, 0xff, 0x83, 0x45, 0xe6, 0x92, 0xc0, 0xf8, 0x6e,
-  0x5b, 0x48, 0xe0, 0x1b, 0x99, 0x6c, 0xad, 0xc0, 0x01, 0x62, 0x2f, 0xb5, 0xe3, 0x63, 0xb4, 0x21}};
+const ethc_hash_t HEADER_EMPTY_OMMERS_HASH = {{0x1d, 0xcc, 0x4d, 0xe8, 0xde, 0xc7, 0x5d, 0x7a, 0xab, 0x85, 0xb5,
+                                               0x67, 0xb6, 0xcc, 0xd4, 0x1a, 0xd3, 0x12, 0x45, 0x1b, 0x94, 0x8a,
+                                               0x74, 0x13, 0xf0, 0xa1, 0x42, 0xfd, 0x40, 0xd4, 0x93, 0x47}};
+const ethc_hash_t HEADER_EMPTY_TRIE_ROOT = {{0x56, 0xe8, 0x1f, 0x17, 0x1b, 0xcc, 0x55, 0xa6, 0xff, 0x83, 0x45,
+                                             0xe6, 0x92, 0xc0, 0xf8, 0x6e, 0x5b, 0x48, 0xe0, 0x1b, 0x99, 0x6c,
+                                             0xad, 0xc0, 0x01, 0x62, 0x2f, 0xb5, 0xe3, 0x63, 0xb4, 0x21}};
 
 #define BASE_FIELDS 15
 #define MAX_FIELDS 21
@@ -32,14 +32,14 @@ int header_decode_item(const void *item_ptr, chain_header_t *h) {
   memset(h, 0, sizeof *h);
   bytes_view_t extra;
   int err;
-  if ((err = rlp_get_fixed(&f[0], h->parent_hash.bytes, 32)) || (err = rlp_get_fixed(&f[1], h->ommers_hash.bytes, 32)) ||
-      (err = rlp_get_fixed(&f[2], h->coinbase.bytes, 20)) || (err = rlp_get_fixed(&f[3], h->state_root.bytes, 32)) ||
-      (err = rlp_get_fixed(&f[4], h->tx_root.bytes, 32)) || (err = rlp_get_fixed(&f[5], h->receipts_root.bytes, 32)) ||
-      (err = rlp_get_fixed(&f[6], h->bloom, 256)) || (err = rlp_get_u256(&f[7], &h->difficulty)) ||
-      (err = rlp_get_u64(&f[8], &h->number)) || (err = rlp_get_u64(&f[9], &h->gas_limit)) ||
-      (err = rlp_get_u64(&f[10], &h->gas_used)) || (err = rlp_get_u64(&f[11], &h->timestamp)) ||
-      (err = rlp_get_bytes(&f[12], &extra)) || (err = rlp_get_fixed(&f[13], h->mix_hash.bytes, 32)) ||
-      (err = rlp_get_fixed(&f[14], h->nonce, 8)))
+  if ((err = rlp_get_fixed(&f[0], h->parent_hash.bytes, 32)) ||
+      (err = rlp_get_fixed(&f[1], h->ommers_hash.bytes, 32)) || (err = rlp_get_fixed(&f[2], h->coinbase.bytes, 20)) ||
+      (err = rlp_get_fixed(&f[3], h->state_root.bytes, 32)) || (err = rlp_get_fixed(&f[4], h->tx_root.bytes, 32)) ||
+      (err = rlp_get_fixed(&f[5], h->receipts_root.bytes, 32)) || (err = rlp_get_fixed(&f[6], h->bloom, 256)) ||
+      (err = rlp_get_u256(&f[7], &h->difficulty)) || (err = rlp_get_u64(&f[8], &h->number)) ||
+      (err = rlp_get_u64(&f[9], &h->gas_limit)) || (err = rlp_get_u64(&f[10], &h->gas_used)) ||
+      (err = rlp_get_u64(&f[11], &h->timestamp)) || (err = rlp_get_bytes(&f[12], &extra)) ||
+      (err = rlp_get_fixed(&f[13], h->mix_hash.bytes, 32)) || (err = rlp_get_fixed(&f[14], h->nonce, 8)))
     return err;
   if (extra.len > HEADER_MAX_EXTRA) return ETHC_ERR_RLP_SIZE;
   memcpy(h->extra, extra.data, extra.len);

@@ -30,8 +30,8 @@ void chain_create_address(const ethc_address_t *sender, uint64_t nonce, ethc_add
   memcpy(out->bytes, h + 12, 20);
 }
 
-void chain_create2_address(const ethc_address_t *sender, const ethc_hash_t *salt, const uint8_t *init,
-                           size_t init_size, ethc_address_t *out) {
+void chain_create2_address(const ethc_address_t *sender, const ethc_hash_t *salt, const uint8_t *init, size_t init_size,
+                           ethc_address_t *out) {
   uint8_t buf[85];
   buf[0] = 0xff;
   memcpy(buf + 1, sender->bytes, 20);
@@ -85,8 +85,7 @@ static void h_get_storage(void *ctx, const ethc_address_t *a, const u256_t *key,
   state_get_storage(((chain_host_t *)ctx)->state, a, key, value);
 }
 
-static evm_storage_status_t h_set_storage(void *ctx, const ethc_address_t *a, const u256_t *key,
-                                          const u256_t *value) {
+static evm_storage_status_t h_set_storage(void *ctx, const ethc_address_t *a, const u256_t *key, const u256_t *value) {
   chain_host_t *h = ctx;
   u256_t cur, orig;
   state_get_storage(h->state, a, key, &cur);
@@ -164,8 +163,8 @@ static void h_get_block_hash(void *ctx, int64_t number, ethc_hash_t *out) {
   h->env->block_hash(h->env->block_hash_ctx, number, out);
 }
 
-static void h_emit_log(void *ctx, const ethc_address_t *a, const uint8_t *data, size_t size,
-                       const ethc_hash_t topics[], size_t n) {
+static void h_emit_log(void *ctx, const ethc_address_t *a, const uint8_t *data, size_t size, const ethc_hash_t topics[],
+                       size_t n) {
   state_add_log(((chain_host_t *)ctx)->state, a, data, size, topics, n);
 }
 
@@ -188,23 +187,23 @@ static void h_set_transient(void *ctx, const ethc_address_t *a, const u256_t *ke
 static evm_result_t h_call(void *ctx, const evm_message_t *msg) { return chain_host_call(ctx, msg); }
 
 static const evm_host_t host_iface = {
-  .account_exists = h_account_exists,
-  .get_storage = h_get_storage,
-  .set_storage = h_set_storage,
-  .get_balance = h_get_balance,
-  .get_code_size = h_get_code_size,
-  .get_code_hash = h_get_code_hash,
-  .copy_code = h_copy_code,
-  .get_code = h_get_code,
-  .selfdestruct = h_selfdestruct,
-  .call = h_call,
-  .get_tx_context = h_get_tx_context,
-  .get_block_hash = h_get_block_hash,
-  .emit_log = h_emit_log,
-  .access_account = h_access_account,
-  .access_storage = h_access_storage,
-  .get_transient_storage = h_get_transient,
-  .set_transient_storage = h_set_transient,
+    .account_exists = h_account_exists,
+    .get_storage = h_get_storage,
+    .set_storage = h_set_storage,
+    .get_balance = h_get_balance,
+    .get_code_size = h_get_code_size,
+    .get_code_hash = h_get_code_hash,
+    .copy_code = h_copy_code,
+    .get_code = h_get_code,
+    .selfdestruct = h_selfdestruct,
+    .call = h_call,
+    .get_tx_context = h_get_tx_context,
+    .get_block_hash = h_get_block_hash,
+    .emit_log = h_emit_log,
+    .access_account = h_access_account,
+    .access_storage = h_access_storage,
+    .get_transient_storage = h_get_transient,
+    .set_transient_storage = h_set_transient,
 };
 
 void chain_host_init(chain_host_t *h, state_t *st, evm_t *vm, evm_revision_t rev, const chain_block_env_t *env) {
@@ -265,7 +264,7 @@ evm_result_t chain_host_create_at(chain_host_t *h, const evm_message_t *msg, con
     const uint8_t *code = r.output;
     size_t n = r.output_size;
     evm_status_t fail = EVM_SUCCESS;
-    if (n > chain_max_code_size(h->rev)) fail = EVM_CONTRACT_VALIDATION_FAILURE;       /* EIP-170 */
+    if (n > chain_max_code_size(h->rev)) fail = EVM_CONTRACT_VALIDATION_FAILURE;                       /* EIP-170 */
     else if (h->rev >= EVM_LONDON && n > 0 && code[0] == 0xef) fail = EVM_CONTRACT_VALIDATION_FAILURE; /* EIP-3541 */
     else {
       int64_t cost = (int64_t)n * CODE_DEPOSIT_GAS;

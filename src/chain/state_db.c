@@ -39,8 +39,8 @@ typedef struct {
   int err;
 } account_saver_t;
 
-static int save_account(void *ctx, const ethc_address_t *a, uint64_t nonce, const u256_t *balance,
-                        const uint8_t *code, size_t code_size) {
+static int save_account(void *ctx, const ethc_address_t *a, uint64_t nonce, const u256_t *balance, const uint8_t *code,
+                        size_t code_size) {
   (void)nonce, (void)balance; /* the leaf itself comes from the state's account trie */
   account_saver_t *s = ctx;
   state_persisted_t *saved = state_persisted(s->st, a);
@@ -48,7 +48,8 @@ static int save_account(void *ctx, const ethc_address_t *a, uint64_t nonce, cons
   ethc_hash_t storage_root, code_hash;
   int err = state_storage_root(s->st, a, &storage_root);
   if (err) return s->err = err;
-  if (!ethc_hash_eq(&storage_root, &STATE_EMPTY_ROOT) && !(known && ethc_hash_eq(&storage_root, &saved->storage_root))) {
+  if (!ethc_hash_eq(&storage_root, &STATE_EMPTY_ROOT) &&
+      !(known && ethc_hash_eq(&storage_root, &saved->storage_root))) {
     /* the account's kept storage trie: only nodes changed since it was last
      * committed are added, and only keys not saved before */
     trie_store_t store = {s->batch, store_put, store_get};

@@ -54,8 +54,7 @@ static int64_t apply_authorizations(chain_host_t *h, const tx_t *tx) {
     const uint8_t *code = state_get_code(st, &auth, &n, NULL);
     if (n != 0 && !is_delegation(code, n)) continue;
     if (state_get_nonce(st, &auth) != a->nonce) continue;
-    if (state_exists(st, &auth))
-      refund += (int64_t)(TX_GAS_PER_AUTH - TX_GAS_PER_AUTH_BASE);
+    if (state_exists(st, &auth)) refund += (int64_t)(TX_GAS_PER_AUTH - TX_GAS_PER_AUTH_BASE);
     static const ethc_address_t zero_addr;
     if (ethc_address_eq(&a->address, &zero_addr)) {
       state_set_code(st, &auth, NULL, 0);
@@ -70,9 +69,8 @@ static int64_t apply_authorizations(chain_host_t *h, const tx_t *tx) {
   return refund;
 }
 
-int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block_env_t *env,
-                   const tx_t *tx, const ethc_address_t *sender, chain_tx_result_t *res,
-                   chain_logs_fn logs_out, void *logs_ctx) {
+int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block_env_t *env, const tx_t *tx,
+                   const ethc_address_t *sender, chain_tx_result_t *res, chain_logs_fn logs_out, void *logs_ctx) {
   memset(res, 0, sizeof *res);
 
   /* ---- the transaction alone (validate_transaction, but the intrinsic gas) ---- */
@@ -105,8 +103,7 @@ int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block
     if (tx->blob_hashes_count > max_blobs) return invalid(res, TXE_BLOB_COUNT_EXCEEDED, NULL);
     for (size_t i = 0; i < tx->blob_hashes_count; i++)
       if (tx->blob_hashes[i].bytes[0] != TX_BLOB_COMMITMENT_VERSION_KZG) return invalid(res, TXE_BLOB_VERSION, NULL);
-    if (u256_lt(&tx->max_fee_per_blob_gas, &blob_base_fee))
-      return invalid(res, TXE_BLOB_FEE_BELOW_BLOB_BASE_FEE, NULL);
+    if (u256_lt(&tx->max_fee_per_blob_gas, &blob_base_fee)) return invalid(res, TXE_BLOB_FEE_BELOW_BLOB_BASE_FEE, NULL);
     if (!tx->has_to) return invalid(res, TXE_BLOB_CREATE, NULL);
   }
   if (tx->type == TX_SET_CODE) {

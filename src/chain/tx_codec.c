@@ -311,12 +311,11 @@ void tx_sidecar_free(tx_sidecar_t *sc) {
 /* ---- network form ---- */
 
 /* Fills the sidecar from the wrapper's blobs, commitments and proofs lists. */
-static int decode_sidecar(const rlp_item_t *blobs, const rlp_item_t *comms, const rlp_item_t *proofs,
-                          uint8_t version, const tx_t *tx, tx_sidecar_t *sc) {
+static int decode_sidecar(const rlp_item_t *blobs, const rlp_item_t *comms, const rlp_item_t *proofs, uint8_t version,
+                          const tx_t *tx, tx_sidecar_t *sc) {
   size_t nb, nc, np;
   int rc;
-  if ((rc = count_list(blobs, &nb)) || (rc = count_list(comms, &nc)) || (rc = count_list(proofs, &np)))
-    return rc;
+  if ((rc = count_list(blobs, &nb)) || (rc = count_list(comms, &nc)) || (rc = count_list(proofs, &np))) return rc;
   /* The counts must agree with each other and with the versioned hashes. */
   if (nb != tx->blob_hashes_count || nc != nb) return ETHC_ERR_TX_INVALID;
   if (version == 0 ? np != nb : np != nb * TX_CELLS_PER_EXT_BLOB) return ETHC_ERR_TX_INVALID;
@@ -325,15 +324,21 @@ static int decode_sidecar(const rlp_item_t *blobs, const rlp_item_t *comms, cons
   uint8_t *mem = malloc(total ? total : 1);
   if (!mem) return ETHC_ERR_NOMEM;
   const uint8_t **ptrs = (const uint8_t **)mem;
-  uint8_t (*c)[48] = (uint8_t (*)[48])(mem + sz_ptrs);
-  uint8_t (*pr)[48] = c + nc;
+  uint8_t(*c)[48] = (uint8_t(*)[48])(mem + sz_ptrs);
+  uint8_t(*pr)[48] = c + nc;
   rlp_iter_t it;
   rlp_item_t x;
   rlp_iter_init(&it, blobs);
   for (size_t i = 0; i < nb; i++) {
     if ((rc = next_item(&it, &x))) goto fail;
-    if (x.is_list) { rc = ETHC_ERR_RLP_TYPE; goto fail; }
-    if (x.payload_len != TX_BLOB_SIZE) { rc = ETHC_ERR_RLP_SIZE; goto fail; }
+    if (x.is_list) {
+      rc = ETHC_ERR_RLP_TYPE;
+      goto fail;
+    }
+    if (x.payload_len != TX_BLOB_SIZE) {
+      rc = ETHC_ERR_RLP_SIZE;
+      goto fail;
+    }
     ptrs[i] = x.payload;
   }
   rlp_iter_init(&it, comms);
@@ -343,7 +348,10 @@ static int decode_sidecar(const rlp_item_t *blobs, const rlp_item_t *comms, cons
     uint8_t h[32];
     if ((rc = hash_sha256(c[i], 48, h))) goto fail;
     h[0] = TX_BLOB_COMMITMENT_VERSION_KZG;
-    if (memcmp(h, tx->blob_hashes[i].bytes, 32) != 0) { rc = ETHC_ERR_TX_INVALID; goto fail; }
+    if (memcmp(h, tx->blob_hashes[i].bytes, 32) != 0) {
+      rc = ETHC_ERR_TX_INVALID;
+      goto fail;
+    }
   }
   rlp_iter_init(&it, proofs);
   for (size_t i = 0; i < np; i++)
@@ -352,9 +360,9 @@ static int decode_sidecar(const rlp_item_t *blobs, const rlp_item_t *comms, cons
   sc->blobs_count = nb;
   sc->blobs = (const uint8_t *const *)ptrs;
   sc->commitments_count = nc;
-  sc->commitments = (const uint8_t (*)[48])c;
+  sc->commitments = (const uint8_t(*)[48])c;
   sc->proofs_count = np;
-  sc->proofs = (const uint8_t (*)[48])pr;
+  sc->proofs = (const uint8_t(*)[48])pr;
   sc->owned = mem;
   return ETHC_OK;
 fail:

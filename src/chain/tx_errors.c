@@ -9,48 +9,46 @@ static const struct {
   const char *message;
   int code; /* ETHC_ERR_* of the class */
 } classes[TXE__COUNT] = {
-  [TXE_NONE] = {"valid", ETHC_OK},
-  [TXE_RLP_STRUCTURE] = {"malformed transaction RLP", ETHC_ERR_RLP_TYPE},
-  [TXE_RLP_NONCANONICAL] = {"non-canonical transaction RLP", ETHC_ERR_RLP_NONCANONICAL},
-  [TXE_RLP_FIELD_SIZE] = {"transaction field of the wrong size", ETHC_ERR_RLP_SIZE},
-  [TXE_FIELD_OVERFLOW] = {"transaction integer over its field", ETHC_ERR_OVERFLOW},
-  [TXE_TYPE_NOT_SUPPORTED] = {"unknown transaction type", ETHC_ERR_TX_TYPE},
-  [TXE_TYPE_1_PRE_FORK] = {"type-1 transaction before Berlin", ETHC_ERR_TX_TYPE},
-  [TXE_TYPE_2_PRE_FORK] = {"type-2 transaction before London", ETHC_ERR_TX_TYPE},
-  [TXE_TYPE_3_PRE_FORK] = {"type-3 transaction before Cancun", ETHC_ERR_TX_TYPE},
-  [TXE_TYPE_4_PRE_FORK] = {"type-4 transaction before Prague", ETHC_ERR_TX_TYPE},
-  [TXE_CHAIN_ID] = {"wrong chain id", ETHC_ERR_TX_CHAIN_ID},
-  [TXE_SIGNATURE] = {"invalid signature", ETHC_ERR_TX_SIGNATURE},
-  [TXE_INTRINSIC_GAS] = {"intrinsic gas too low", ETHC_ERR_TX_INTRINSIC_GAS},
-  [TXE_FLOOR_GAS] = {"gas below the EIP-7623 floor", ETHC_ERR_TX_INTRINSIC_GAS},
-  [TXE_NONCE_MAX] = {"nonce at its maximum (EIP-2681)", ETHC_ERR_TX_INVALID},
-  [TXE_INITCODE_TOO_LARGE] = {"init code too large (EIP-3860)", ETHC_ERR_TX_INVALID},
-  [TXE_GAS_LIMIT_CAP] = {"gas limit above the EIP-7825 cap", ETHC_ERR_TX_INVALID},
-  [TXE_FEE_OVERFLOW] = {"gas limit * fee cap over 256 bits", ETHC_ERR_OVERFLOW},
-  [TXE_GAS_ALLOWANCE_EXCEEDED] = {"gas limit above the block's gas left", ETHC_ERR_TX_INVALID},
-  [TXE_BLOB_GAS_ALLOWANCE_EXCEEDED] = {"blob gas above the block's blob gas left", ETHC_ERR_TX_INVALID},
-  [TXE_PRIORITY_ABOVE_MAX_FEE] = {"max priority fee above max fee", ETHC_ERR_TX_INVALID},
-  [TXE_MAX_FEE_BELOW_BASE_FEE] = {"fee cap below the base fee", ETHC_ERR_TX_INVALID},
-  [TXE_BLOB_ZERO] = {"no blobs", ETHC_ERR_TX_INVALID},
-  [TXE_BLOB_COUNT_EXCEEDED] = {"too many blobs", ETHC_ERR_TX_INVALID},
-  [TXE_BLOB_VERSION] = {"bad blob versioned hash", ETHC_ERR_TX_INVALID},
-  [TXE_BLOB_FEE_BELOW_BLOB_BASE_FEE] = {"blob fee cap below the blob base fee", ETHC_ERR_TX_INVALID},
-  [TXE_BLOB_CREATE] = {"blob transaction without recipient", ETHC_ERR_TX_INVALID},
-  [TXE_SET_CODE_CREATE] = {"set-code transaction without recipient", ETHC_ERR_TX_INVALID},
-  [TXE_EMPTY_AUTH_LIST] = {"empty authorization list", ETHC_ERR_TX_INVALID},
-  [TXE_NONCE_TOO_LOW] = {"nonce too low", ETHC_ERR_TX_INVALID},
-  [TXE_NONCE_TOO_HIGH] = {"nonce too high", ETHC_ERR_TX_INVALID},
-  [TXE_INSUFFICIENT_FUNDS] = {"insufficient funds for gas * price + value", ETHC_ERR_TX_INVALID},
-  [TXE_SENDER_NOT_EOA] = {"sender has code (EIP-3607)", ETHC_ERR_TX_INVALID},
+    [TXE_NONE] = {"valid", ETHC_OK},
+    [TXE_RLP_STRUCTURE] = {"malformed transaction RLP", ETHC_ERR_RLP_TYPE},
+    [TXE_RLP_NONCANONICAL] = {"non-canonical transaction RLP", ETHC_ERR_RLP_NONCANONICAL},
+    [TXE_RLP_FIELD_SIZE] = {"transaction field of the wrong size", ETHC_ERR_RLP_SIZE},
+    [TXE_FIELD_OVERFLOW] = {"transaction integer over its field", ETHC_ERR_OVERFLOW},
+    [TXE_TYPE_NOT_SUPPORTED] = {"unknown transaction type", ETHC_ERR_TX_TYPE},
+    [TXE_TYPE_1_PRE_FORK] = {"type-1 transaction before Berlin", ETHC_ERR_TX_TYPE},
+    [TXE_TYPE_2_PRE_FORK] = {"type-2 transaction before London", ETHC_ERR_TX_TYPE},
+    [TXE_TYPE_3_PRE_FORK] = {"type-3 transaction before Cancun", ETHC_ERR_TX_TYPE},
+    [TXE_TYPE_4_PRE_FORK] = {"type-4 transaction before Prague", ETHC_ERR_TX_TYPE},
+    [TXE_CHAIN_ID] = {"wrong chain id", ETHC_ERR_TX_CHAIN_ID},
+    [TXE_SIGNATURE] = {"invalid signature", ETHC_ERR_TX_SIGNATURE},
+    [TXE_INTRINSIC_GAS] = {"intrinsic gas too low", ETHC_ERR_TX_INTRINSIC_GAS},
+    [TXE_FLOOR_GAS] = {"gas below the EIP-7623 floor", ETHC_ERR_TX_INTRINSIC_GAS},
+    [TXE_NONCE_MAX] = {"nonce at its maximum (EIP-2681)", ETHC_ERR_TX_INVALID},
+    [TXE_INITCODE_TOO_LARGE] = {"init code too large (EIP-3860)", ETHC_ERR_TX_INVALID},
+    [TXE_GAS_LIMIT_CAP] = {"gas limit above the EIP-7825 cap", ETHC_ERR_TX_INVALID},
+    [TXE_FEE_OVERFLOW] = {"gas limit * fee cap over 256 bits", ETHC_ERR_OVERFLOW},
+    [TXE_GAS_ALLOWANCE_EXCEEDED] = {"gas limit above the block's gas left", ETHC_ERR_TX_INVALID},
+    [TXE_BLOB_GAS_ALLOWANCE_EXCEEDED] = {"blob gas above the block's blob gas left", ETHC_ERR_TX_INVALID},
+    [TXE_PRIORITY_ABOVE_MAX_FEE] = {"max priority fee above max fee", ETHC_ERR_TX_INVALID},
+    [TXE_MAX_FEE_BELOW_BASE_FEE] = {"fee cap below the base fee", ETHC_ERR_TX_INVALID},
+    [TXE_BLOB_ZERO] = {"no blobs", ETHC_ERR_TX_INVALID},
+    [TXE_BLOB_COUNT_EXCEEDED] = {"too many blobs", ETHC_ERR_TX_INVALID},
+    [TXE_BLOB_VERSION] = {"bad blob versioned hash", ETHC_ERR_TX_INVALID},
+    [TXE_BLOB_FEE_BELOW_BLOB_BASE_FEE] = {"blob fee cap below the blob base fee", ETHC_ERR_TX_INVALID},
+    [TXE_BLOB_CREATE] = {"blob transaction without recipient", ETHC_ERR_TX_INVALID},
+    [TXE_SET_CODE_CREATE] = {"set-code transaction without recipient", ETHC_ERR_TX_INVALID},
+    [TXE_EMPTY_AUTH_LIST] = {"empty authorization list", ETHC_ERR_TX_INVALID},
+    [TXE_NONCE_TOO_LOW] = {"nonce too low", ETHC_ERR_TX_INVALID},
+    [TXE_NONCE_TOO_HIGH] = {"nonce too high", ETHC_ERR_TX_INVALID},
+    [TXE_INSUFFICIENT_FUNDS] = {"insufficient funds for gas * price + value", ETHC_ERR_TX_INVALID},
+    [TXE_SENDER_NOT_EOA] = {"sender has code (EIP-3607)", ETHC_ERR_TX_INVALID},
 };
 
 const char *tx_invalid_message(tx_invalid_t c) {
   return (unsigned)c < TXE__COUNT ? classes[c].message : "unknown transaction error";
 }
 
-int tx_invalid_code(tx_invalid_t c) {
-  return (unsigned)c < TXE__COUNT ? classes[c].code : ETHC_ERR_TX_INVALID;
-}
+int tx_invalid_code(tx_invalid_t c) { return (unsigned)c < TXE__COUNT ? classes[c].code : ETHC_ERR_TX_INVALID; }
 
 tx_invalid_t tx_type_pre_fork(unsigned type) {
   switch (type) {
@@ -79,8 +77,7 @@ tx_invalid_t tx_invalid_from_decode(int rc) {
 static size_t field_width(int type, size_t i, size_t n) {
   if (i + 3 >= n) return 32; /* v (y parity), r, s */
   switch (type) {
-    case TX_LEGACY: /* nonce, gasPrice, gas, to, value, data */
-      return i == 0 || i == 2 ? 8 : i == 1 || i == 4 ? 32 : 0;
+    case TX_LEGACY: /* nonce, gasPrice, gas, to, value, data */ return i == 0 || i == 2 ? 8 : i == 1 || i == 4 ? 32 : 0;
     case TX_ACCESS_LIST: /* chainId, nonce, gasPrice, gas, to, value, data, accessList */
       return i == 1 || i == 3 ? 8 : i == 0 || i == 2 || i == 5 ? 32 : 0;
     default: /* chainId, nonce, maxPriorityFee, maxFee, gas, to, value, data, accessList, [maxFeePerBlobGas] */

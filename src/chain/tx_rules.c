@@ -21,9 +21,9 @@ bool tx_type_allowed(tx_type_t type, evm_revision_t rev) {
 }
 
 size_t tx_max_blobs(evm_revision_t rev) {
-  if (rev >= EVM_OSAKA) return 6;   /* EIP-7594 MAX_BLOBS_PER_TX */
-  if (rev >= EVM_PRAGUE) return 9;  /* EIP-7691: 1179648 / 2^17 per block */
-  if (rev >= EVM_CANCUN) return 6;  /* EIP-4844: 786432 / 2^17 per block */
+  if (rev >= EVM_OSAKA) return 6;  /* EIP-7594 MAX_BLOBS_PER_TX */
+  if (rev >= EVM_PRAGUE) return 9; /* EIP-7691: 1179648 / 2^17 per block */
+  if (rev >= EVM_CANCUN) return 6; /* EIP-4844: 786432 / 2^17 per block */
   return 0;
 }
 

@@ -47,8 +47,11 @@ const char *cli_hex_problem(const char *s) {
   size_t n = 0;
   for (; d[n]; n++)
     if (!isxdigit((unsigned char)d[n])) {
-      if (isprint((unsigned char)d[n])) snprintf(buf, sizeof buf, "bad hex digit '%c' at position %zu", d[n], (size_t)(d - s) + n);
-      else snprintf(buf, sizeof buf, "bad hex digit (byte 0x%02x) at position %zu", (unsigned char)d[n], (size_t)(d - s) + n);
+      if (isprint((unsigned char)d[n]))
+        snprintf(buf, sizeof buf, "bad hex digit '%c' at position %zu", d[n], (size_t)(d - s) + n);
+      else
+        snprintf(buf, sizeof buf, "bad hex digit (byte 0x%02x) at position %zu", (unsigned char)d[n],
+                 (size_t)(d - s) + n);
       return buf;
     }
   if (n & 1) return "odd number of hex digits";

@@ -56,8 +56,11 @@ static void bench_test(opts_t *o, const char *name, const cJSON *t) {
   const cJSON *post = cJSON_GetObjectItemCaseSensitive(t, "post");
   const cJSON *labels = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t, "_info"), "labels");
   evm_revision_t rev;
-  const char *missing = !cJSON_IsObject(pre) ? "pre" : !cJSON_IsObject(txj) ? "transaction"
-                        : !cJSON_IsObject(env) ? "env" : !cJSON_IsObject(post) || !post->child ? "post" : NULL;
+  const char *missing = !cJSON_IsObject(pre)                    ? "pre"
+                        : !cJSON_IsObject(txj)                  ? "transaction"
+                        : !cJSON_IsObject(env)                  ? "env"
+                        : !cJSON_IsObject(post) || !post->child ? "post"
+                                                                : NULL;
   if (missing) {
     fprintf(stderr, "bench evm: %s: missing or malformed '%s'\n", name, missing);
     o->failures++;
@@ -114,7 +117,8 @@ static void bench_test(opts_t *o, const char *name, const cJSON *t) {
   if (jhex_u256(env, "currentTimestamp", &v)) tx.timestamp = (int64_t)v.w[0];
   if (jhex_u256(env, "currentGasLimit", &v)) tx.gas_limit = (int64_t)v.w[0];
   jhex_u256(env, "currentBaseFee", &tx.base_fee);
-  if (!(rev >= EVM_PARIS && jhex_u256(env, "currentRandom", &tx.prev_randao))) jhex_u256(env, "currentDifficulty", &tx.prev_randao);
+  if (!(rev >= EVM_PARIS && jhex_u256(env, "currentRandom", &tx.prev_randao)))
+    jhex_u256(env, "currentDifficulty", &tx.prev_randao);
   tx.chain_id = U256_ONE;
   jhex_u256(txj, "gasPrice", &tx.gas_price);
 
@@ -128,7 +132,7 @@ static void bench_test(opts_t *o, const char *name, const cJSON *t) {
   memhost_set_tx_context(h, &tx);
   const cJSON *gl = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(txj, "gasLimit"), 0);
   msg.gas = (cJSON_IsString(gl) && u256_from_string(&v, gl->valuestring) && v.w[0] < (1ull << 62)) ? (int64_t)v.w[0]
-                                                                                                 : 1000000000;
+                                                                                                   : 1000000000;
   const cJSON *val = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(txj, "value"), 0);
   if (cJSON_IsString(val)) u256_from_string(&msg.value, val->valuestring);
 
@@ -139,7 +143,8 @@ static void bench_test(opts_t *o, const char *name, const cJSON *t) {
     char key[16], label_buf[16];
     snprintf(key, sizeof key, "%d", idx);
     const cJSON *lab = cJSON_GetObjectItemCaseSensitive(labels, key);
-    const char *label = cJSON_IsString(lab) ? lab->valuestring : (snprintf(label_buf, sizeof label_buf, "%d", idx), label_buf);
+    const char *label =
+        cJSON_IsString(lab) ? lab->valuestring : (snprintf(label_buf, sizeof label_buf, "%d", idx), label_buf);
     idx++;
     uint8_t *input = NULL;
     size_t input_size = 0;
@@ -298,7 +303,8 @@ static void bench_path(opts_t *o, const char *path) {
 
 enum { OPT_JSON, OPT_TIME, OPT_FORK };
 static const cli_option_t bench_evm_options[] = {
-    [OPT_JSON] = {"--json", NULL, "print one JSON object per benchmark input: {\"name\",\"input\",\"gas\",\"median_ns\"}", NULL},
+    [OPT_JSON] = {"--json", NULL,
+                  "print one JSON object per benchmark input: {\"name\",\"input\",\"gas\",\"median_ns\"}", NULL},
     [OPT_TIME] = {"--time", "SECONDS", "minimum time spent on each input", "1"},
     [OPT_FORK] = {"--fork", "NAME", "the fork's rules to run under (Frontier ... Osaka, as the state tests spell them)",
                   "each benchmark's own fork"},
@@ -338,8 +344,8 @@ static int cmd_bench_evm(const cli_command_t *self, int argc, char **argv) {
   free(paths);
   return o.failures ? 1 : 0;
 }
-CLI_COMMAND("bench", "evm", cmd_bench_evm, "PATH...", "EVM benchmarks in the state-test format: median time per execution",
-            bench_evm_options,
+CLI_COMMAND("bench", "evm", cmd_bench_evm, "PATH...",
+            "EVM benchmarks in the state-test format: median time per execution", bench_evm_options,
             "PATH is a state-test JSON file or a directory searched for them (e.g. ../shared/benchmarks/evm/main).\n"
             "Each benchmark's transaction is executed repeatedly on its pre-state, for every input\n"
             "(data index); times are thread CPU time.\n")

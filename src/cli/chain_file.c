@@ -41,15 +41,15 @@ static int wait_ready(int fd, short events) {
 struct chain_reader {
   int fd;
   bool own_fd;
-  bool detected;    /* the first bytes were looked at */
+  bool detected; /* the first bytes were looked at */
   bool gzip;
   bool raw_eof;     /* read() returned 0 */
   bool member_done; /* a gzip member ended: next comes another one or the end */
   z_stream z;
   bool z_init;
-  uint64_t start;   /* file offset at open (stdin may be a file read part-way) */
-  uint64_t consumed;/* bytes of the file used so far */
-  uint64_t size;    /* the file's size, 0 when unknown */
+  uint64_t start;    /* file offset at open (stdin may be a file read part-way) */
+  uint64_t consumed; /* bytes of the file used so far */
+  uint64_t size;     /* the file's size, 0 when unknown */
   bool sized;
   size_t in_off, in_len;
   char err[160];
@@ -149,7 +149,9 @@ static ssize_t read_gzip(chain_reader_t *r, uint8_t *buf, size_t len) {
     if (zr == Z_STREAM_END) r->member_done = true;
     else if (zr != Z_OK && zr != Z_BUF_ERROR) {
       snprintf(r->err, sizeof r->err, "gzip data: %s at byte offset %llu",
-               r->z.msg ? r->z.msg : zr == Z_MEM_ERROR ? "out of memory" : "corrupt data",
+               r->z.msg            ? r->z.msg
+               : zr == Z_MEM_ERROR ? "out of memory"
+                                   : "corrupt data",
                (unsigned long long)(r->start + r->consumed));
       return -1;
     }
@@ -200,13 +202,13 @@ void chain_reader_close(chain_reader_t *r) {
 
 struct chain_writer {
   int fd;
-  bool own_fd;       /* closed at the end (not stdout) */
-  char *path;        /* as given, for messages */
-  char *target;      /* the file that is replaced (symbolic links followed), or NULL */
-  char *tmp;         /* the temporary file beside it, or NULL when written in place */
+  bool own_fd;  /* closed at the end (not stdout) */
+  char *path;   /* as given, for messages */
+  char *target; /* the file that is replaced (symbolic links followed), or NULL */
+  char *tmp;    /* the temporary file beside it, or NULL when written in place */
   bool gzip, z_init;
-  bool discard;      /* abandoning: buffered data goes nowhere */
-  int error;         /* errno of the first failed write, 0 while none */
+  bool discard; /* abandoning: buffered data goes nowhere */
+  int error;    /* errno of the first failed write, 0 while none */
   z_stream z;
   FILE *stream;
   uint8_t out[CHAIN_FILE_BUF];
@@ -257,8 +259,7 @@ static ssize_t stream_write(void *cookie, const char *buf, size_t size) {
     w->z.next_in = (Bytef *)buf;
     w->z.avail_in = (uInt)size; /* (a block, or stdio's buffer: far below 4 GiB) */
     if (deflate_out(w, Z_NO_FLUSH)) return 0;
-  } else if (write_all(w, (const uint8_t *)buf, size))
-    return 0;
+  } else if (write_all(w, (const uint8_t *)buf, size)) return 0;
   return (ssize_t)size;
 }
 
@@ -366,12 +367,13 @@ int chain_writer_open(const char *path, bool gzip, chain_writer_t **out, char *e
       w->own_fd = true;
       if (exists) { /* the new file keeps the old one's owner (where allowed) and permissions */
         if (fchown(w->fd, st.st_uid, st.st_gid) != 0) {} /* only root may give files away */
-        fchmod(w->fd, st.st_mode & 07777);                /* (after fchown, which may clear set-id bits) */
+        fchmod(w->fd, st.st_mode & 07777);               /* (after fchown, which may clear set-id bits) */
       }
     }
   }
   if (e) {
-    if (e == EINTR && cli_interrupted) snprintf(err, errlen, "%s: interrupted", path); /* (a FIFO waiting for a reader) */
+    if (e == EINTR && cli_interrupted)
+      snprintf(err, errlen, "%s: interrupted", path); /* (a FIFO waiting for a reader) */
     else snprintf(err, errlen, "cannot create %s: %s", path, strerror(e));
     if (w->own_fd && w->fd >= 0) close(w->fd);
     writer_free(w);

@@ -26,13 +26,13 @@ struct cli_command;
 typedef int (*cli_command_fn)(const struct cli_command *self, int argc, char **argv);
 
 typedef struct cli_command {
-  const char *group;            /* "" for top-level commands, "bench" for `ethc bench NAME` */
-  const char *name;             /* "import" */
-  cli_command_fn fn;            /* NULL for a group: `ethc NAME SUB ...` runs a command of group NAME */
-  const char *args;             /* positional arguments for the usage line: "FILE.rlp...", or "" */
-  const char *summary;          /* one line: what it does */
-  const cli_option_t *options;  /* NULL-name-terminated table, or NULL for none */
-  const char *details;          /* text printed after the options by --help, or NULL */
+  const char *group;           /* "" for top-level commands, "bench" for `ethc bench NAME` */
+  const char *name;            /* "import" */
+  cli_command_fn fn;           /* NULL for a group: `ethc NAME SUB ...` runs a command of group NAME */
+  const char *args;            /* positional arguments for the usage line: "FILE.rlp...", or "" */
+  const char *summary;         /* one line: what it does */
+  const cli_option_t *options; /* NULL-name-terminated table, or NULL for none */
+  const char *details;         /* text printed after the options by --help, or NULL */
   struct cli_command *next;
 } cli_command_t;
 
@@ -110,17 +110,17 @@ const char *cli_default_datadir(void);
 void cli_print_json_string(const char *s);
 
 /* Registers a command. ARGS, SUMMARY, OPTIONS and DETAILS as in cli_command_t. */
-#define CLI_COMMAND(group_, name_, fn_, args_, summary_, options_, details_)    \
-  static void __attribute__((constructor)) cli_register_##fn_(void) {          \
+#define CLI_COMMAND(group_, name_, fn_, args_, summary_, options_, details_)                 \
+  static void __attribute__((constructor)) cli_register_##fn_(void) {                        \
     static cli_command_t cmd = {group_, name_, fn_, args_, summary_, options_, details_, 0}; \
-    cli_register(&cmd);                                                         \
+    cli_register(&cmd);                                                                      \
   }
 /* Registers a group of commands (`ethc NAME SUB ...`), whose members register
  * themselves with CLI_COMMAND(NAME, ...). */
-#define CLI_GROUP(name_, summary_)                                              \
-  static void __attribute__((constructor)) cli_register_group_##name_(void) {   \
+#define CLI_GROUP(name_, summary_)                                                      \
+  static void __attribute__((constructor)) cli_register_group_##name_(void) {           \
     static cli_command_t cmd = {"", #name_, 0, "COMMAND [ARGS...]", summary_, 0, 0, 0}; \
-    cli_register(&cmd);                                                         \
+    cli_register(&cmd);                                                                 \
   }
 
 #endif

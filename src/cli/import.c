@@ -69,10 +69,8 @@ static void report_progress(const import_stats_t *s, uint64_t number, double t, 
     int n = snprintf(where, sizeof where, ", %.1f%% of %s", done * 100, path);
     if (rate > 0 && pos < size && n > 0 && (size_t)n < sizeof where) {
       double eta = (size - pos) / rate;
-      if (eta < 3600)
-        snprintf(where + n, sizeof where - n, ", ETA %dm%02ds", (int)eta / 60, (int)eta % 60);
-      else
-        snprintf(where + n, sizeof where - n, ", ETA %dh%02dm", (int)(eta / 3600), (int)eta % 3600 / 60);
+      if (eta < 3600) snprintf(where + n, sizeof where - n, ", ETA %dm%02ds", (int)eta / 60, (int)eta % 60);
+      else snprintf(where + n, sizeof where - n, ", ETA %dh%02dm", (int)(eta / 3600), (int)eta % 3600 / 60);
     }
   }
   fprintf(stderr, "ethc import: block #%llu, %llu imported, %llu txs, %.1f Mgas/s%s\n", (unsigned long long)number,
@@ -105,8 +103,8 @@ static int import_stream(chain_t *c, chain_reader_t *r, const char *path, import
     int err = off < buf.len ? rlp_decode_item(buf.data + off, buf.len - off, &item, &used) : ETHC_ERR_RLP_TRUNCATED;
     if (err == ETHC_ERR_RLP_TRUNCATED && !eof) {
       if (buf.len - off >= IMPORT_MAX_ITEM) {
-        fprintf(stderr, "ethc import: %s: the RLP item at byte offset %llu is larger than %zu MiB: not a block\n",
-                path, base + off, IMPORT_MAX_ITEM >> 20);
+        fprintf(stderr, "ethc import: %s: the RLP item at byte offset %llu is larger than %zu MiB: not a block\n", path,
+                base + off, IMPORT_MAX_ITEM >> 20);
         rc = 1;
         break;
       }
@@ -183,7 +181,8 @@ enum { IMPORT_DATADIR, IMPORT_GENESIS, IMPORT_FAKEPOW, IMPORT_SYNC };
 static const cli_option_t import_options[] = {
     [IMPORT_DATADIR] = {"--datadir", "DIR", "the chain database", "~/.ethc"},
     [IMPORT_GENESIS] = {"--genesis", "FILE", "a geth-style genesis.json; needed when DIR holds no database yet", NULL},
-    [IMPORT_FAKEPOW] = {"--fakepow", NULL, "skip the Ethash seal check (for generated chains whose seals are zero)", NULL},
+    [IMPORT_FAKEPOW] = {"--fakepow", NULL, "skip the Ethash seal check (for generated chains whose seals are zero)",
+                        NULL},
     [IMPORT_SYNC] = {"--sync", NULL, "fsync every block", NULL},
     {0}};
 
@@ -198,12 +197,12 @@ static int cmd_import(const cli_command_t *self, int argc, char **argv) {
   cli_args_init(&a, self, argc, argv);
   for (int k; (k = cli_next(&a)) != CLI_END;) {
     switch (k) {
-    case IMPORT_DATADIR: o.datadir = a.value; break;
-    case IMPORT_GENESIS: o.genesis_path = a.value; break;
-    case IMPORT_FAKEPOW: o.fakepow = true; break;
-    case IMPORT_SYNC: o.sync = true; break;
-    case CLI_POSITIONAL: files[nfiles++] = a.value; break;
-    default: free(files); return cli_stop(k);
+      case IMPORT_DATADIR: o.datadir = a.value; break;
+      case IMPORT_GENESIS: o.genesis_path = a.value; break;
+      case IMPORT_FAKEPOW: o.fakepow = true; break;
+      case IMPORT_SYNC: o.sync = true; break;
+      case CLI_POSITIONAL: files[nfiles++] = a.value; break;
+      default: free(files); return cli_stop(k);
     }
   }
   if (!nfiles) {
@@ -290,28 +289,27 @@ static int cmd_export(const cli_command_t *self, int argc, char **argv) {
   chain_open_opts_t o = {.datadir = cli_default_datadir(), .read_only = true};
   uint64_t first = 1, last = UINT64_MAX;
   bool have_first = false, have_last = false; /* defaults: 1 .. the head (nothing when the head is genesis) */
-  const char *path = NULL, *pos[3]; /* FILE [FIRST [LAST]] */
+  const char *path = NULL, *pos[3];           /* FILE [FIRST [LAST]] */
   const char *first_name = "--first", *last_name = "--last"; /* as the range was given, for messages */
   int npos = 0;
   cli_args_t a;
   cli_args_init(&a, self, argc, argv);
   for (int k; (k = cli_next(&a)) != CLI_END;) {
     switch (k) {
-    case EXPORT_DATADIR: o.datadir = a.value; break;
-    case EXPORT_FIRST:
-      if (cli_parse_u64("export", "--first", a.value, false, UINT64_MAX, &first)) return 2;
-      have_first = true;
-      break;
-    case EXPORT_LAST:
-      if (cli_parse_u64("export", "--last", a.value, false, UINT64_MAX, &last)) return 2;
-      have_last = true;
-      break;
-    case CLI_POSITIONAL:
-      if (npos == 3)
-        return cli_usage_error(self, "too many arguments ('%s' after FILE FIRST LAST)", a.value);
-      pos[npos++] = a.value;
-      break;
-    default: return cli_stop(k);
+      case EXPORT_DATADIR: o.datadir = a.value; break;
+      case EXPORT_FIRST:
+        if (cli_parse_u64("export", "--first", a.value, false, UINT64_MAX, &first)) return 2;
+        have_first = true;
+        break;
+      case EXPORT_LAST:
+        if (cli_parse_u64("export", "--last", a.value, false, UINT64_MAX, &last)) return 2;
+        have_last = true;
+        break;
+      case CLI_POSITIONAL:
+        if (npos == 3) return cli_usage_error(self, "too many arguments ('%s' after FILE FIRST LAST)", a.value);
+        pos[npos++] = a.value;
+        break;
+      default: return cli_stop(k);
     }
   }
   if (!npos) return cli_usage_error(self, "no output FILE.rlp given");
@@ -319,8 +317,8 @@ static int cmd_export(const cli_command_t *self, int argc, char **argv) {
   if (npos > 1 && (have_first || have_last)) /* geth's positional range, or the options: not both */
     return cli_usage_error(self, "the block range is given twice (FIRST/LAST after FILE and --first/--last)");
   if (npos > 1 && (pos[1][0] < '0' || pos[1][0] > '9'))
-    return cli_usage_error(self, "more than one output file ('%s' and '%s'); what follows FILE is FIRST [LAST]",
-                           path, pos[1]);
+    return cli_usage_error(self, "more than one output file ('%s' and '%s'); what follows FILE is FIRST [LAST]", path,
+                           pos[1]);
   if (npos > 1) {
     first_name = "FIRST", last_name = "LAST";
     if (cli_parse_u64("export", first_name, pos[1], false, UINT64_MAX, &first)) return 2;

@@ -10,8 +10,7 @@
 
 enum { INIT_DATADIR };
 static const cli_option_t init_options[] = {
-    [INIT_DATADIR] = {"--datadir", "DIR", "the chain database to create (with its parents)", "~/.ethc"},
-    {0}};
+    [INIT_DATADIR] = {"--datadir", "DIR", "the chain database to create (with its parents)", "~/.ethc"}, {0}};
 
 static int cmd_init(const cli_command_t *self, int argc, char **argv) {
   chain_open_opts_t o = {.datadir = cli_default_datadir()};
@@ -20,8 +19,8 @@ static int cmd_init(const cli_command_t *self, int argc, char **argv) {
   for (int k; (k = cli_next(&a)) != CLI_END;) {
     if (k == INIT_DATADIR) o.datadir = a.value;
     else if (k == CLI_POSITIONAL && !o.genesis_path) o.genesis_path = a.value;
-    else if (k == CLI_POSITIONAL) return cli_usage_error(self, "more than one genesis file ('%s' and '%s')",
-                                                         o.genesis_path, a.value);
+    else if (k == CLI_POSITIONAL)
+      return cli_usage_error(self, "more than one genesis file ('%s' and '%s')", o.genesis_path, a.value);
     else return cli_stop(k);
   }
   if (!o.genesis_path) return cli_usage_error(self, "no GENESIS.json given");
@@ -39,7 +38,8 @@ static int cmd_init(const cli_command_t *self, int argc, char **argv) {
   const chain_config_t *cfg = chain_config(c);
   char id[80];
   u256_to_dec(&cfg->chain_id, id);
-  printf("%s: chain id %s, head #%llu %s\n", o.datadir, id, (unsigned long long)number, hex_encode(hash.bytes, 32, hex));
+  printf("%s: chain id %s, head #%llu %s\n", o.datadir, id, (unsigned long long)number,
+         hex_encode(hash.bytes, 32, hex));
   chain_close(c);
   return 0;
 }

@@ -34,7 +34,19 @@ typedef struct {
   mh_map_t storage, transient;
 } mh_account_t;
 
-enum { J_BALANCE, J_NONCE, J_STORAGE, J_TRANSIENT, J_CODE, J_EXISTS, J_WARM_ACCOUNT, J_WARM_SLOT, J_LOG, J_DESTRUCT, J_CREATED };
+enum {
+  J_BALANCE,
+  J_NONCE,
+  J_STORAGE,
+  J_TRANSIENT,
+  J_CODE,
+  J_EXISTS,
+  J_WARM_ACCOUNT,
+  J_WARM_SLOT,
+  J_LOG,
+  J_DESTRUCT,
+  J_CREATED
+};
 
 typedef struct {
   int kind;
@@ -62,7 +74,8 @@ struct memhost {
 /* ---------------------------------------------------------------- maps */
 
 static size_t key_hash(const u256_t *k) {
-  uint64_t x = k->w[0] ^ (k->w[1] * 0x9e3779b97f4a7c15ULL) ^ (k->w[2] * 0xc2b2ae3d27d4eb4fULL) ^ (k->w[3] * 0x165667b19e3779f9ULL);
+  uint64_t x = k->w[0] ^ (k->w[1] * 0x9e3779b97f4a7c15ULL) ^ (k->w[2] * 0xc2b2ae3d27d4eb4fULL) ^
+               (k->w[3] * 0x165667b19e3779f9ULL);
   x ^= x >> 31;
   x *= 0xbf58476d1ce4e5b9ULL;
   x ^= x >> 29;
@@ -132,9 +145,7 @@ static mh_account_t *get_acct(memhost_t *h, const ethc_address_t *a) {
   return x;
 }
 
-static bool is_empty(const mh_account_t *a) {
-  return a->nonce == 0 && u256_is_zero(&a->balance) && a->code_size == 0;
-}
+static bool is_empty(const mh_account_t *a) { return a->nonce == 0 && u256_is_zero(&a->balance) && a->code_size == 0; }
 
 static mh_journal_t *jpush(memhost_t *h, int kind, mh_account_t *a) {
   if (h->njournal == h->cap_journal) {
@@ -212,8 +223,7 @@ static void h_get_storage(void *ctx, const ethc_address_t *addr, const u256_t *k
   *value = s ? s->value : U256_ZERO;
 }
 
-static evm_storage_status_t h_set_storage(void *ctx, const ethc_address_t *addr, const u256_t *key,
-                                          const u256_t *v) {
+static evm_storage_status_t h_set_storage(void *ctx, const ethc_address_t *addr, const u256_t *key, const u256_t *v) {
   memhost_t *h = ctx;
   mh_account_t *a = get_acct(h, addr);
   mh_slot_t *s = map_get(&a->storage, key);

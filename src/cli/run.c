@@ -81,12 +81,23 @@ static void print_hex(FILE *o, const uint8_t *d, size_t n) {
 }
 
 enum {
-  OPT_CODE, OPT_CODEFILE, OPT_INPUT, OPT_GAS, OPT_FORK, OPT_CREATE, OPT_SENDER, OPT_VALUE, OPT_PRESTATE, OPT_DUMP,
-  OPT_BENCH, OPT_TRACE
+  OPT_CODE,
+  OPT_CODEFILE,
+  OPT_INPUT,
+  OPT_GAS,
+  OPT_FORK,
+  OPT_CREATE,
+  OPT_SENDER,
+  OPT_VALUE,
+  OPT_PRESTATE,
+  OPT_DUMP,
+  OPT_BENCH,
+  OPT_TRACE
 };
 static const cli_option_t run_options[] = {
     [OPT_CODE] = {"--code", "HEX", "the bytecode to run (0x optional)", NULL},
-    [OPT_CODEFILE] = {"--codefile", "FILE", "read the bytecode as hex from FILE, '-' for stdin (whitespace ignored)", NULL},
+    [OPT_CODEFILE] = {"--codefile", "FILE", "read the bytecode as hex from FILE, '-' for stdin (whitespace ignored)",
+                      NULL},
     [OPT_INPUT] = {"--input", "HEX", "the call data (with --create: appended to the init code)", "empty"},
     [OPT_GAS] = {"--gas", "N", "the gas limit of the execution (decimal or 0x-hex)", "10000000000"},
     [OPT_FORK] = {"--fork", "NAME",
@@ -97,8 +108,7 @@ static const cli_option_t run_options[] = {
                     "the code is init code: run it as a contract creation by the sender and print the\n"
                     "deployed code and the new contract's address",
                     NULL},
-    [OPT_SENDER] = {"--sender", "ADDR",
-                    "the caller and origin (given 2^64-1 wei unless the prestate holds it)",
+    [OPT_SENDER] = {"--sender", "ADDR", "the caller and origin (given 2^64-1 wei unless the prestate holds it)",
                     "0x1000000000000000000000000000000000000001"},
     [OPT_VALUE] = {"--value", "WEI", "the value sent with the call or creation (decimal or 0x-hex)", "0"},
     [OPT_PRESTATE] = {"--prestate", "FILE",
@@ -152,7 +162,8 @@ static int load_prestate(state_t *st, chain_block_env_t *env, const char *path) 
     const char *bad = NULL;
     u256_t v;
     int k;
-    if ((k = genesis_number(doc, "number", &v)) < 0 || (k && (!u256_fits_u64(&v) || v.w[0] > INT64_MAX))) bad = "number";
+    if ((k = genesis_number(doc, "number", &v)) < 0 || (k && (!u256_fits_u64(&v) || v.w[0] > INT64_MAX)))
+      bad = "number";
     else if (k) env->number = (int64_t)v.w[0];
     if ((k = genesis_number(doc, "timestamp", &v)) < 0 || (k && (!u256_fits_u64(&v) || v.w[0] > INT64_MAX)))
       bad = "timestamp";
@@ -201,43 +212,43 @@ static int cmd_run(const cli_command_t *self, int argc, char **argv) {
   cli_args_init(&a, self, argc, argv);
   for (int k; (k = cli_next(&a)) != CLI_END;) {
     switch (k) {
-    case OPT_CODE:
-    case OPT_CODEFILE:
-      if (code_hex || code_file) {
-        fprintf(stderr, "ethc run: %s: the code is already given (use one --code or --codefile)\n", a.option);
-        return 2;
+      case OPT_CODE:
+      case OPT_CODEFILE:
+        if (code_hex || code_file) {
+          fprintf(stderr, "ethc run: %s: the code is already given (use one --code or --codefile)\n", a.option);
+          return 2;
+        }
+        if (k == OPT_CODE) code_hex = a.value;
+        else code_file = a.value;
+        break;
+      case OPT_INPUT: input_hex = a.value; break;
+      case OPT_FORK: fork = a.value; break;
+      case OPT_GAS: {
+        uint64_t g;
+        if (cli_parse_u64("run", "--gas", a.value, true, INT64_MAX, &g)) return 2;
+        gas = (int64_t)g;
+        break;
       }
-      if (k == OPT_CODE) code_hex = a.value;
-      else code_file = a.value;
-      break;
-    case OPT_INPUT: input_hex = a.value; break;
-    case OPT_FORK: fork = a.value; break;
-    case OPT_GAS: {
-      uint64_t g;
-      if (cli_parse_u64("run", "--gas", a.value, true, INT64_MAX, &g)) return 2;
-      gas = (int64_t)g;
-      break;
-    }
-    case OPT_CREATE: create = true; break;
-    case OPT_SENDER:
-      if (hex_decode_fixed(a.value, false, sender.bytes, 20) != 0) {
-        fprintf(stderr, "ethc run: --sender: expected an address (40 hex digits, 0x optional), got '%s'\n", a.value);
-        return 2;
-      }
-      break;
-    case OPT_VALUE:
-      if (!u256_from_string(&value, a.value)) {
-        fprintf(stderr, "ethc run: --value: expected a whole number below 2^256 (decimal or 0x-hex), got '%s'\n",
-                a.value);
-        return 2;
-      }
-      break;
-    case OPT_PRESTATE: prestate = a.value; break;
-    case OPT_DUMP: dump = true; break;
-    case OPT_BENCH: bench = true; break;
-    case OPT_TRACE: trace = true; break;
-    case CLI_POSITIONAL: return cli_usage_error(self, "unexpected argument '%s'", a.value);
-    default: return cli_stop(k);
+      case OPT_CREATE: create = true; break;
+      case OPT_SENDER:
+        if (hex_decode_fixed(a.value, false, sender.bytes, 20) != 0) {
+          fprintf(stderr, "ethc run: --sender: expected an address (40 hex digits, 0x optional), got '%s'\n", a.value);
+          return 2;
+        }
+        break;
+      case OPT_VALUE:
+        if (!u256_from_string(&value, a.value)) {
+          fprintf(stderr, "ethc run: --value: expected a whole number below 2^256 (decimal or 0x-hex), got '%s'\n",
+                  a.value);
+          return 2;
+        }
+        break;
+      case OPT_PRESTATE: prestate = a.value; break;
+      case OPT_DUMP: dump = true; break;
+      case OPT_BENCH: bench = true; break;
+      case OPT_TRACE: trace = true; break;
+      case CLI_POSITIONAL: return cli_usage_error(self, "unexpected argument '%s'", a.value);
+      default: return cli_stop(k);
     }
   }
   if (!code_hex && !code_file && (create || !prestate)) {
@@ -324,8 +335,9 @@ static int cmd_run(const cli_command_t *self, int argc, char **argv) {
   if (rc == 0 && !create) {
     if (code) state_set_code(st, &to, code, code_size);
     else if (state_get_code_size(st, &to) == 0) {
-      rc = cli_usage_error(self, "no code: give --code HEX or --codefile FILE (the prestate has no code at the "
-                                 "receiver 0x2000000000000000000000000000000000000002)");
+      rc = cli_usage_error(self,
+                           "no code: give --code HEX or --codefile FILE (the prestate has no code at the "
+                           "receiver 0x2000000000000000000000000000000000000002)");
     }
   }
   if (rc) {
@@ -416,8 +428,7 @@ static int cmd_run(const cli_command_t *self, int argc, char **argv) {
   return rc;
 }
 CLI_COMMAND("", "run", cmd_run, "",
-            "execute EVM bytecode as a message call or contract creation (as go-ethereum's evm run)",
-            run_options,
+            "execute EVM bytecode as a message call or contract creation (as go-ethereum's evm run)", run_options,
             "Prints the return data (with --create the deployed code and the contract's address), the gas\n"
             "used and the status; exit status 1 when the execution did not succeed. The code runs at\n"
             "0x2000000000000000000000000000000000000002 in block 1 (timestamp 1, chain id 1, base fee 1,\n"

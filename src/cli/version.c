@@ -22,5 +22,5 @@ static int cmd_version(const cli_command_t *self, int argc, char **argv) {
   printf("c flags: %s\n", ethc_build_cflags);
   return 0;
 }
-CLI_COMMAND("", "version", cmd_version, "", "print the version, the git commit and the compiler of this build (also --version)",
-            NULL, NULL)
+CLI_COMMAND("", "version", cmd_version, "",
+            "print the version, the git commit and the compiler of this build (also --version)", NULL, NULL)

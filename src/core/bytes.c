@@ -14,7 +14,10 @@ int bytes_buf_reserve(bytes_buf_t *b, size_t extra) {
   size_t need = b->len + extra;
   size_t cap = b->cap ? b->cap : 64;
   while (cap < need) {
-    if (cap > SIZE_MAX / 2) { cap = need; break; }
+    if (cap > SIZE_MAX / 2) {
+      cap = need;
+      break;
+    }
     cap *= 2;
   }
   uint8_t *p = realloc(b->data, cap);

@@ -184,13 +184,14 @@ int rlp_get_fixed(const rlp_item_t *item, uint8_t *out, size_t n) {
 
 static inline unsigned be_len(uint64_t v) {
   unsigned n = 0;
-  while (v) { n++; v >>= 8; }
+  while (v) {
+    n++;
+    v >>= 8;
+  }
   return n;
 }
 
-size_t rlp_header_len(size_t payload_len) {
-  return payload_len < 56 ? 1 : 1 + be_len(payload_len);
-}
+size_t rlp_header_len(size_t payload_len) { return payload_len < 56 ? 1 : 1 + be_len(payload_len); }
 
 size_t rlp_string_len(const uint8_t *data, size_t len) {
   if (len == 1 && data[0] < 0x80) return 1;
@@ -261,9 +262,7 @@ int rlp_put_u256(bytes_buf_t *b, const u256_t *v) {
   return rlp_put_bytes(b, be + skip, 32 - skip);
 }
 
-int rlp_put_raw(bytes_buf_t *b, const uint8_t *data, size_t len) {
-  return bytes_buf_append(b, data, len);
-}
+int rlp_put_raw(bytes_buf_t *b, const uint8_t *data, size_t len) { return bytes_buf_append(b, data, len); }
 
 /* A one-byte placeholder is written at once: short lists (the common case)
  * then need no move, long ones move the payload by the length-of-length. */

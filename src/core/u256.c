@@ -33,28 +33,22 @@ static inline void copy4(uint64_t *dst, const uint64_t *src) {
 
 /* floor((2^19 - 3*2^8) / (256 + i)) for i in 0..255: an 11-bit first approximation. */
 static const uint16_t recip_table[256] = {
-  0x7fd, 0x7f5, 0x7ed, 0x7e5, 0x7dd, 0x7d5, 0x7ce, 0x7c6, 0x7bf, 0x7b7, 0x7b0, 0x7a8,
-  0x7a1, 0x79a, 0x792, 0x78b, 0x784, 0x77d, 0x776, 0x76f, 0x768, 0x761, 0x75b, 0x754,
-  0x74d, 0x747, 0x740, 0x739, 0x733, 0x72c, 0x726, 0x720, 0x719, 0x713, 0x70d, 0x707,
-  0x700, 0x6fa, 0x6f4, 0x6ee, 0x6e8, 0x6e2, 0x6dc, 0x6d6, 0x6d1, 0x6cb, 0x6c5, 0x6bf,
-  0x6ba, 0x6b4, 0x6ae, 0x6a9, 0x6a3, 0x69e, 0x698, 0x693, 0x68d, 0x688, 0x683, 0x67d,
-  0x678, 0x673, 0x66e, 0x669, 0x664, 0x65e, 0x659, 0x654, 0x64f, 0x64a, 0x645, 0x640,
-  0x63c, 0x637, 0x632, 0x62d, 0x628, 0x624, 0x61f, 0x61a, 0x616, 0x611, 0x60c, 0x608,
-  0x603, 0x5ff, 0x5fa, 0x5f6, 0x5f1, 0x5ed, 0x5e9, 0x5e4, 0x5e0, 0x5dc, 0x5d7, 0x5d3,
-  0x5cf, 0x5cb, 0x5c6, 0x5c2, 0x5be, 0x5ba, 0x5b6, 0x5b2, 0x5ae, 0x5aa, 0x5a6, 0x5a2,
-  0x59e, 0x59a, 0x596, 0x592, 0x58e, 0x58a, 0x586, 0x583, 0x57f, 0x57b, 0x577, 0x574,
-  0x570, 0x56c, 0x568, 0x565, 0x561, 0x55e, 0x55a, 0x556, 0x553, 0x54f, 0x54c, 0x548,
-  0x545, 0x541, 0x53e, 0x53a, 0x537, 0x534, 0x530, 0x52d, 0x52a, 0x526, 0x523, 0x520,
-  0x51c, 0x519, 0x516, 0x513, 0x50f, 0x50c, 0x509, 0x506, 0x503, 0x500, 0x4fc, 0x4f9,
-  0x4f6, 0x4f3, 0x4f0, 0x4ed, 0x4ea, 0x4e7, 0x4e4, 0x4e1, 0x4de, 0x4db, 0x4d8, 0x4d5,
-  0x4d2, 0x4cf, 0x4cc, 0x4ca, 0x4c7, 0x4c4, 0x4c1, 0x4be, 0x4bb, 0x4b9, 0x4b6, 0x4b3,
-  0x4b0, 0x4ad, 0x4ab, 0x4a8, 0x4a5, 0x4a3, 0x4a0, 0x49d, 0x49b, 0x498, 0x495, 0x493,
-  0x490, 0x48d, 0x48b, 0x488, 0x486, 0x483, 0x481, 0x47e, 0x47c, 0x479, 0x477, 0x474,
-  0x472, 0x46f, 0x46d, 0x46a, 0x468, 0x465, 0x463, 0x461, 0x45e, 0x45c, 0x459, 0x457,
-  0x455, 0x452, 0x450, 0x44e, 0x44b, 0x449, 0x447, 0x444, 0x442, 0x440, 0x43e, 0x43b,
-  0x439, 0x437, 0x435, 0x432, 0x430, 0x42e, 0x42c, 0x42a, 0x428, 0x425, 0x423, 0x421,
-  0x41f, 0x41d, 0x41b, 0x419, 0x417, 0x414, 0x412, 0x410, 0x40e, 0x40c, 0x40a, 0x408,
-  0x406, 0x404, 0x402, 0x400,
+    0x7fd, 0x7f5, 0x7ed, 0x7e5, 0x7dd, 0x7d5, 0x7ce, 0x7c6, 0x7bf, 0x7b7, 0x7b0, 0x7a8, 0x7a1, 0x79a, 0x792, 0x78b,
+    0x784, 0x77d, 0x776, 0x76f, 0x768, 0x761, 0x75b, 0x754, 0x74d, 0x747, 0x740, 0x739, 0x733, 0x72c, 0x726, 0x720,
+    0x719, 0x713, 0x70d, 0x707, 0x700, 0x6fa, 0x6f4, 0x6ee, 0x6e8, 0x6e2, 0x6dc, 0x6d6, 0x6d1, 0x6cb, 0x6c5, 0x6bf,
+    0x6ba, 0x6b4, 0x6ae, 0x6a9, 0x6a3, 0x69e, 0x698, 0x693, 0x68d, 0x688, 0x683, 0x67d, 0x678, 0x673, 0x66e, 0x669,
+    0x664, 0x65e, 0x659, 0x654, 0x64f, 0x64a, 0x645, 0x640, 0x63c, 0x637, 0x632, 0x62d, 0x628, 0x624, 0x61f, 0x61a,
+    0x616, 0x611, 0x60c, 0x608, 0x603, 0x5ff, 0x5fa, 0x5f6, 0x5f1, 0x5ed, 0x5e9, 0x5e4, 0x5e0, 0x5dc, 0x5d7, 0x5d3,
+    0x5cf, 0x5cb, 0x5c6, 0x5c2, 0x5be, 0x5ba, 0x5b6, 0x5b2, 0x5ae, 0x5aa, 0x5a6, 0x5a2, 0x59e, 0x59a, 0x596, 0x592,
+    0x58e, 0x58a, 0x586, 0x583, 0x57f, 0x57b, 0x577, 0x574, 0x570, 0x56c, 0x568, 0x565, 0x561, 0x55e, 0x55a, 0x556,
+    0x553, 0x54f, 0x54c, 0x548, 0x545, 0x541, 0x53e, 0x53a, 0x537, 0x534, 0x530, 0x52d, 0x52a, 0x526, 0x523, 0x520,
+    0x51c, 0x519, 0x516, 0x513, 0x50f, 0x50c, 0x509, 0x506, 0x503, 0x500, 0x4fc, 0x4f9, 0x4f6, 0x4f3, 0x4f0, 0x4ed,
+    0x4ea, 0x4e7, 0x4e4, 0x4e1, 0x4de, 0x4db, 0x4d8, 0x4d5, 0x4d2, 0x4cf, 0x4cc, 0x4ca, 0x4c7, 0x4c4, 0x4c1, 0x4be,
+    0x4bb, 0x4b9, 0x4b6, 0x4b3, 0x4b0, 0x4ad, 0x4ab, 0x4a8, 0x4a5, 0x4a3, 0x4a0, 0x49d, 0x49b, 0x498, 0x495, 0x493,
+    0x490, 0x48d, 0x48b, 0x488, 0x486, 0x483, 0x481, 0x47e, 0x47c, 0x479, 0x477, 0x474, 0x472, 0x46f, 0x46d, 0x46a,
+    0x468, 0x465, 0x463, 0x461, 0x45e, 0x45c, 0x459, 0x457, 0x455, 0x452, 0x450, 0x44e, 0x44b, 0x449, 0x447, 0x444,
+    0x442, 0x440, 0x43e, 0x43b, 0x439, 0x437, 0x435, 0x432, 0x430, 0x42e, 0x42c, 0x42a, 0x428, 0x425, 0x423, 0x421,
+    0x41f, 0x41d, 0x41b, 0x419, 0x417, 0x414, 0x412, 0x410, 0x40e, 0x40c, 0x40a, 0x408, 0x406, 0x404, 0x402, 0x400,
 };
 
 static inline uint64_t umulh(uint64_t a, uint64_t b) { return (uint64_t)(((u128)a * b) >> 64); }
@@ -135,7 +129,8 @@ uint64_t u256__reciprocal_3by2(uint64_t d1, uint64_t d0);
 uint64_t u256__reciprocal_3by2(uint64_t d1, uint64_t d0) { return reciprocal_3by2(d1, d0); }
 
 /* <u1, u0> / d with u1 < d: returns the quotient word, *rem the remainder (Algorithm 4). */
-__attribute__((unused)) static inline uint64_t udivrem_2by1(uint64_t u1, uint64_t u0, uint64_t d, uint64_t v, uint64_t *rem) {
+__attribute__((unused)) static inline uint64_t udivrem_2by1(uint64_t u1, uint64_t u0, uint64_t d, uint64_t v,
+                                                            uint64_t *rem) {
   const u128 q = (u128)v * u1 + (((u128)u1 << 64) | u0);
   uint64_t q1 = (uint64_t)(q >> 64) + 1;
   const uint64_t q0 = (uint64_t)q;
@@ -154,8 +149,8 @@ __attribute__((unused)) static inline uint64_t udivrem_2by1(uint64_t u1, uint64_
 
 /* <u2, u1, u0> / <d1, d0> with <u2, u1> < <d1, d0>: the quotient word, remainder in
  * <*r1, *r0> (Algorithm 5). */
-static inline uint64_t udivrem_3by2(uint64_t u2, uint64_t u1, uint64_t u0, uint64_t d1, uint64_t d0,
-                                    uint64_t v, uint64_t *r1o, uint64_t *r0o) {
+static inline uint64_t udivrem_3by2(uint64_t u2, uint64_t u1, uint64_t u0, uint64_t d1, uint64_t d0, uint64_t v,
+                                    uint64_t *r1o, uint64_t *r0o) {
   const u128 q = (u128)v * u2 + (((u128)u2 << 64) | u1);
   uint64_t q1 = (uint64_t)(q >> 64);
   const uint64_t q0 = (uint64_t)q;
@@ -234,7 +229,7 @@ static inline uint64_t udivrem_by1(uint64_t *q, const uint64_t *u, int ulen, uin
 /* Knuth's algorithm D (TAOCP 4.3.1) on the normalised un[0..n) and dn[0..dlen),
  * dlen >= 3: the quotient to q[0..n-dlen), the remainder left in un[0..dlen). */
 static inline __attribute__((always_inline)) void knuth_loop(uint64_t *q, uint64_t *un, int n, const uint64_t *dn,
-                                                            const int dlen) {
+                                                             const int dlen) {
   const uint64_t d1 = dn[dlen - 1], d0 = dn[dlen - 2], v = reciprocal_3by2(d1, d0);
   for (int j = n - dlen - 1; j >= 0; j--) {
     const uint64_t u2 = un[j + dlen], u1 = un[j + dlen - 1], u0 = un[j + dlen - 2];
@@ -323,24 +318,40 @@ static void udivrem(uint64_t *q, uint64_t *r, const uint64_t *u, int ulen, const
  * Public arithmetic. */
 
 /* One row of the schoolbook product: t[0..4] += x * y[0..3] (t[4] is written). */
-#define MUL_ROW(t, x, y)                                                          \
-  do {                                                                            \
-    u128 p_;                                                                      \
-    uint64_t c_;                                                                  \
-    p_ = (u128)(x) * (y)[0] + (t)[0];               (t)[0] = (uint64_t)p_; c_ = (uint64_t)(p_ >> 64); \
-    p_ = (u128)(x) * (y)[1] + (t)[1] + c_;          (t)[1] = (uint64_t)p_; c_ = (uint64_t)(p_ >> 64); \
-    p_ = (u128)(x) * (y)[2] + (t)[2] + c_;          (t)[2] = (uint64_t)p_; c_ = (uint64_t)(p_ >> 64); \
-    p_ = (u128)(x) * (y)[3] + (t)[3] + c_;          (t)[3] = (uint64_t)p_; (t)[4] = (uint64_t)(p_ >> 64); \
+#define MUL_ROW(t, x, y)                   \
+  do {                                     \
+    u128 p_;                               \
+    uint64_t c_;                           \
+    p_ = (u128)(x) * (y)[0] + (t)[0];      \
+    (t)[0] = (uint64_t)p_;                 \
+    c_ = (uint64_t)(p_ >> 64);             \
+    p_ = (u128)(x) * (y)[1] + (t)[1] + c_; \
+    (t)[1] = (uint64_t)p_;                 \
+    c_ = (uint64_t)(p_ >> 64);             \
+    p_ = (u128)(x) * (y)[2] + (t)[2] + c_; \
+    (t)[2] = (uint64_t)p_;                 \
+    c_ = (uint64_t)(p_ >> 64);             \
+    p_ = (u128)(x) * (y)[3] + (t)[3] + c_; \
+    (t)[3] = (uint64_t)p_;                 \
+    (t)[4] = (uint64_t)(p_ >> 64);         \
   } while (0)
 
 static inline __attribute__((always_inline)) void mul_full(uint64_t t[8], const uint64_t *a, const uint64_t *b) {
   u128 p;
   uint64_t c;
   /* first row writes t[0..4] */
-  p = (u128)a[0] * b[0];            t[0] = (uint64_t)p; c = (uint64_t)(p >> 64);
-  p = (u128)a[0] * b[1] + c;        t[1] = (uint64_t)p; c = (uint64_t)(p >> 64);
-  p = (u128)a[0] * b[2] + c;        t[2] = (uint64_t)p; c = (uint64_t)(p >> 64);
-  p = (u128)a[0] * b[3] + c;        t[3] = (uint64_t)p; t[4] = (uint64_t)(p >> 64);
+  p = (u128)a[0] * b[0];
+  t[0] = (uint64_t)p;
+  c = (uint64_t)(p >> 64);
+  p = (u128)a[0] * b[1] + c;
+  t[1] = (uint64_t)p;
+  c = (uint64_t)(p >> 64);
+  p = (u128)a[0] * b[2] + c;
+  t[2] = (uint64_t)p;
+  c = (uint64_t)(p >> 64);
+  p = (u128)a[0] * b[3] + c;
+  t[3] = (uint64_t)p;
+  t[4] = (uint64_t)(p >> 64);
   MUL_ROW(t + 1, a[1], b);
   MUL_ROW(t + 2, a[2], b);
   MUL_ROW(t + 3, a[3], b);
@@ -369,9 +380,7 @@ static inline bool pow2_divisor(const u256_t *b, int dlen) {
   return low == 0;
 }
 
-static inline int u256_words(const u256_t *a) {
-  return a->w[3] ? 4 : a->w[2] ? 3 : a->w[1] ? 2 : a->w[0] ? 1 : 0;
-}
+static inline int u256_words(const u256_t *a) { return a->w[3] ? 4 : a->w[2] ? 3 : a->w[1] ? 2 : a->w[0] ? 1 : 0; }
 
 void u256_divmod(u256_t *q, u256_t *rem, const u256_t *a, const u256_t *b) {
   const int dlen = u256_words(b), ulen = u256_words(a);
@@ -496,31 +505,51 @@ typedef struct {
 static _Thread_local barrett_cache_t barrett_cache;
 
 /* t[0..5] += x * y[0..4] (t[5] is written). */
-#define MUL_ROW5(t, x, y)                                                         \
-  do {                                                                            \
-    u128 p_;                                                                      \
-    uint64_t c_;                                                                  \
-    p_ = (u128)(x) * (y)[0] + (t)[0];      (t)[0] = (uint64_t)p_; c_ = (uint64_t)(p_ >> 64); \
-    p_ = (u128)(x) * (y)[1] + (t)[1] + c_; (t)[1] = (uint64_t)p_; c_ = (uint64_t)(p_ >> 64); \
-    p_ = (u128)(x) * (y)[2] + (t)[2] + c_; (t)[2] = (uint64_t)p_; c_ = (uint64_t)(p_ >> 64); \
-    p_ = (u128)(x) * (y)[3] + (t)[3] + c_; (t)[3] = (uint64_t)p_; c_ = (uint64_t)(p_ >> 64); \
-    p_ = (u128)(x) * (y)[4] + (t)[4] + c_; (t)[4] = (uint64_t)p_; (t)[5] = (uint64_t)(p_ >> 64); \
+#define MUL_ROW5(t, x, y)                  \
+  do {                                     \
+    u128 p_;                               \
+    uint64_t c_;                           \
+    p_ = (u128)(x) * (y)[0] + (t)[0];      \
+    (t)[0] = (uint64_t)p_;                 \
+    c_ = (uint64_t)(p_ >> 64);             \
+    p_ = (u128)(x) * (y)[1] + (t)[1] + c_; \
+    (t)[1] = (uint64_t)p_;                 \
+    c_ = (uint64_t)(p_ >> 64);             \
+    p_ = (u128)(x) * (y)[2] + (t)[2] + c_; \
+    (t)[2] = (uint64_t)p_;                 \
+    c_ = (uint64_t)(p_ >> 64);             \
+    p_ = (u128)(x) * (y)[3] + (t)[3] + c_; \
+    (t)[3] = (uint64_t)p_;                 \
+    c_ = (uint64_t)(p_ >> 64);             \
+    p_ = (u128)(x) * (y)[4] + (t)[4] + c_; \
+    (t)[4] = (uint64_t)p_;                 \
+    (t)[5] = (uint64_t)(p_ >> 64);         \
   } while (0)
 
 /* r = x mod m for x < 2^512, m >= 2^192, mu = floor(2^512 / m) (5 words). */
-static inline __attribute__((always_inline)) void barrett_reduce(uint64_t r[4], const uint64_t x[8], const uint64_t m[4],
-                                                                 const uint64_t mu[5]) {
+static inline __attribute__((always_inline)) void barrett_reduce(uint64_t r[4], const uint64_t x[8],
+                                                                 const uint64_t m[4], const uint64_t mu[5]) {
   /* q2 = q1 * mu with q1 = floor(x / 2^192) = x[3..7]; q3 = floor(q2 / 2^320) = q2[5..9]. */
   const uint64_t *q1 = x + 3;
   uint64_t q2[10];
   {
     u128 p;
     uint64_t c;
-    p = (u128)q1[0] * mu[0];         q2[0] = (uint64_t)p; c = (uint64_t)(p >> 64);
-    p = (u128)q1[0] * mu[1] + c;     q2[1] = (uint64_t)p; c = (uint64_t)(p >> 64);
-    p = (u128)q1[0] * mu[2] + c;     q2[2] = (uint64_t)p; c = (uint64_t)(p >> 64);
-    p = (u128)q1[0] * mu[3] + c;     q2[3] = (uint64_t)p; c = (uint64_t)(p >> 64);
-    p = (u128)q1[0] * mu[4] + c;     q2[4] = (uint64_t)p; q2[5] = (uint64_t)(p >> 64);
+    p = (u128)q1[0] * mu[0];
+    q2[0] = (uint64_t)p;
+    c = (uint64_t)(p >> 64);
+    p = (u128)q1[0] * mu[1] + c;
+    q2[1] = (uint64_t)p;
+    c = (uint64_t)(p >> 64);
+    p = (u128)q1[0] * mu[2] + c;
+    q2[2] = (uint64_t)p;
+    c = (uint64_t)(p >> 64);
+    p = (u128)q1[0] * mu[3] + c;
+    q2[3] = (uint64_t)p;
+    c = (uint64_t)(p >> 64);
+    p = (u128)q1[0] * mu[4] + c;
+    q2[4] = (uint64_t)p;
+    q2[5] = (uint64_t)(p >> 64);
   }
   MUL_ROW5(q2 + 1, q1[1], mu);
   MUL_ROW5(q2 + 2, q1[2], mu);
@@ -531,18 +560,29 @@ static inline __attribute__((always_inline)) void barrett_reduce(uint64_t r[4], 
   uint64_t r20, r21, r22, r23, r24;
   {
     u128 p;
-    p = (u128)q30 * m[0];                               r20 = (uint64_t)p;
-    p = (u128)q30 * m[1] + (uint64_t)(p >> 64);         r21 = (uint64_t)p;
-    p = (u128)q30 * m[2] + (uint64_t)(p >> 64);         r22 = (uint64_t)p;
-    p = (u128)q30 * m[3] + (uint64_t)(p >> 64);         r23 = (uint64_t)p; r24 = (uint64_t)(p >> 64);
-    p = (u128)q31 * m[0] + r21;                         r21 = (uint64_t)p;
-    p = (u128)q31 * m[1] + r22 + (uint64_t)(p >> 64);   r22 = (uint64_t)p;
-    p = (u128)q31 * m[2] + r23 + (uint64_t)(p >> 64);   r23 = (uint64_t)p;
+    p = (u128)q30 * m[0];
+    r20 = (uint64_t)p;
+    p = (u128)q30 * m[1] + (uint64_t)(p >> 64);
+    r21 = (uint64_t)p;
+    p = (u128)q30 * m[2] + (uint64_t)(p >> 64);
+    r22 = (uint64_t)p;
+    p = (u128)q30 * m[3] + (uint64_t)(p >> 64);
+    r23 = (uint64_t)p;
+    r24 = (uint64_t)(p >> 64);
+    p = (u128)q31 * m[0] + r21;
+    r21 = (uint64_t)p;
+    p = (u128)q31 * m[1] + r22 + (uint64_t)(p >> 64);
+    r22 = (uint64_t)p;
+    p = (u128)q31 * m[2] + r23 + (uint64_t)(p >> 64);
+    r23 = (uint64_t)p;
     r24 += (uint64_t)(p >> 64) + q31 * m[3];
-    p = (u128)q32 * m[0] + r22;                         r22 = (uint64_t)p;
-    p = (u128)q32 * m[1] + r23 + (uint64_t)(p >> 64);   r23 = (uint64_t)p;
+    p = (u128)q32 * m[0] + r22;
+    r22 = (uint64_t)p;
+    p = (u128)q32 * m[1] + r23 + (uint64_t)(p >> 64);
+    r23 = (uint64_t)p;
     r24 += (uint64_t)(p >> 64) + q32 * m[2];
-    p = (u128)q33 * m[0] + r23;                         r23 = (uint64_t)p;
+    p = (u128)q33 * m[0] + r23;
+    r23 = (uint64_t)p;
     r24 += (uint64_t)(p >> 64) + q33 * m[1] + q34 * m[0];
   }
   /* r = x mod 2^320 - r2, which is below 3m (HAC 14.43): subtract m at most twice */
@@ -584,7 +624,7 @@ void u256_mulmod(u256_t *r, const u256_t *a, const u256_t *b, const u256_t *m) {
       udivrem(bc->mu, rem, ones, 8, bc->m, 4);
       bc->state = 2;
     }
-    if (same && bc->state == 2) { /* the hot case of curve arithmetic */
+    if (same && bc->state == 2) {             /* the hot case of curve arithmetic */
       if ((p[4] | p[5] | p[6] | p[7]) == 0) { /* e.g. a zero operand: often already reduced */
         u256_t lo = {{p[0], p[1], p[2], p[3]}};
         if (u256_lt(&lo, m)) {

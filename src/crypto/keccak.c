@@ -9,12 +9,11 @@
 #define ALWAYS_INLINE inline __attribute__((always_inline))
 
 static const uint64_t round_constants[24] = {
-  0x0000000000000001ULL, 0x0000000000008082ULL, 0x800000000000808aULL, 0x8000000080008000ULL,
-  0x000000000000808bULL, 0x0000000080000001ULL, 0x8000000080008081ULL, 0x8000000000008009ULL,
-  0x000000000000008aULL, 0x0000000000000088ULL, 0x0000000080008009ULL, 0x000000008000000aULL,
-  0x000000008000808bULL, 0x800000000000008bULL, 0x8000000000008089ULL, 0x8000000000008003ULL,
-  0x8000000000008002ULL, 0x8000000000000080ULL, 0x000000000000800aULL, 0x800000008000000aULL,
-  0x8000000080008081ULL, 0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL,
+    0x0000000000000001ULL, 0x0000000000008082ULL, 0x800000000000808aULL, 0x8000000080008000ULL, 0x000000000000808bULL,
+    0x0000000080000001ULL, 0x8000000080008081ULL, 0x8000000000008009ULL, 0x000000000000008aULL, 0x0000000000000088ULL,
+    0x0000000080008009ULL, 0x000000008000000aULL, 0x000000008000808bULL, 0x800000000000008bULL, 0x8000000000008089ULL,
+    0x8000000000008003ULL, 0x8000000000008002ULL, 0x8000000000000080ULL, 0x000000000000800aULL, 0x800000008000000aULL,
+    0x8000000080008081ULL, 0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL,
 };
 
 #define ROTL(x, n) (((x) << (n)) | ((x) >> (64 - (n))))
@@ -26,124 +25,145 @@ static const uint64_t round_constants[24] = {
  * plane Y: theta's d[x] is folded into the five rho/pi-rotated inputs b[0..4], then
  * chi and (for lane 0) iota. Generated from the FIPS 202 step mappings: b[X] of
  * plane Y reads lane (x, X) with x = 3(Y - 3X) mod 5. */
-#define KECCAK_ROUND(A, E, rc) do { \
-  const uint64_t d0 = c4 ^ ROTL(c1, 1); \
-  const uint64_t d1 = c0 ^ ROTL(c2, 1); \
-  const uint64_t d2 = c1 ^ ROTL(c3, 1); \
-  const uint64_t d3 = c2 ^ ROTL(c4, 1); \
-  const uint64_t d4 = c3 ^ ROTL(c0, 1); \
-  uint64_t b0, b1, b2, b3, b4; \
-  b0 = A##0 ^ d0; \
-  b1 = ROTL(A##6 ^ d1, 44); \
-  b2 = ROTL(A##12 ^ d2, 43); \
-  b3 = ROTL(A##18 ^ d3, 21); \
-  b4 = ROTL(A##24 ^ d4, 14); \
-  E##0 = b0 ^ ANDN(b1, b2) ^ (rc); \
-  c0 = E##0; \
-  E##1 = b1 ^ ANDN(b2, b3); \
-  c1 = E##1; \
-  E##2 = b2 ^ ANDN(b3, b4); \
-  c2 = E##2; \
-  E##3 = b3 ^ ANDN(b4, b0); \
-  c3 = E##3; \
-  E##4 = b4 ^ ANDN(b0, b1); \
-  c4 = E##4; \
-  b0 = ROTL(A##3 ^ d3, 28); \
-  b1 = ROTL(A##9 ^ d4, 20); \
-  b2 = ROTL(A##10 ^ d0, 3); \
-  b3 = ROTL(A##16 ^ d1, 45); \
-  b4 = ROTL(A##22 ^ d2, 61); \
-  E##5 = b0 ^ ANDN(b1, b2); \
-  c0 ^= E##5; \
-  E##6 = b1 ^ ANDN(b2, b3); \
-  c1 ^= E##6; \
-  E##7 = b2 ^ ANDN(b3, b4); \
-  c2 ^= E##7; \
-  E##8 = b3 ^ ANDN(b4, b0); \
-  c3 ^= E##8; \
-  E##9 = b4 ^ ANDN(b0, b1); \
-  c4 ^= E##9; \
-  b0 = ROTL(A##1 ^ d1, 1); \
-  b1 = ROTL(A##7 ^ d2, 6); \
-  b2 = ROTL(A##13 ^ d3, 25); \
-  b3 = ROTL(A##19 ^ d4, 8); \
-  b4 = ROTL(A##20 ^ d0, 18); \
-  E##10 = b0 ^ ANDN(b1, b2); \
-  c0 ^= E##10; \
-  E##11 = b1 ^ ANDN(b2, b3); \
-  c1 ^= E##11; \
-  E##12 = b2 ^ ANDN(b3, b4); \
-  c2 ^= E##12; \
-  E##13 = b3 ^ ANDN(b4, b0); \
-  c3 ^= E##13; \
-  E##14 = b4 ^ ANDN(b0, b1); \
-  c4 ^= E##14; \
-  b0 = ROTL(A##4 ^ d4, 27); \
-  b1 = ROTL(A##5 ^ d0, 36); \
-  b2 = ROTL(A##11 ^ d1, 10); \
-  b3 = ROTL(A##17 ^ d2, 15); \
-  b4 = ROTL(A##23 ^ d3, 56); \
-  E##15 = b0 ^ ANDN(b1, b2); \
-  c0 ^= E##15; \
-  E##16 = b1 ^ ANDN(b2, b3); \
-  c1 ^= E##16; \
-  E##17 = b2 ^ ANDN(b3, b4); \
-  c2 ^= E##17; \
-  E##18 = b3 ^ ANDN(b4, b0); \
-  c3 ^= E##18; \
-  E##19 = b4 ^ ANDN(b0, b1); \
-  c4 ^= E##19; \
-  b0 = ROTL(A##2 ^ d2, 62); \
-  b1 = ROTL(A##8 ^ d3, 55); \
-  b2 = ROTL(A##14 ^ d4, 39); \
-  b3 = ROTL(A##15 ^ d0, 41); \
-  b4 = ROTL(A##21 ^ d1, 2); \
-  E##20 = b0 ^ ANDN(b1, b2); \
-  c0 ^= E##20; \
-  E##21 = b1 ^ ANDN(b2, b3); \
-  c1 ^= E##21; \
-  E##22 = b2 ^ ANDN(b3, b4); \
-  c2 ^= E##22; \
-  E##23 = b3 ^ ANDN(b4, b0); \
-  c3 ^= E##23; \
-  E##24 = b4 ^ ANDN(b0, b1); \
-  c4 ^= E##24; \
-} while (0)
+#define KECCAK_ROUND(A, E, rc)            \
+  do {                                    \
+    const uint64_t d0 = c4 ^ ROTL(c1, 1); \
+    const uint64_t d1 = c0 ^ ROTL(c2, 1); \
+    const uint64_t d2 = c1 ^ ROTL(c3, 1); \
+    const uint64_t d3 = c2 ^ ROTL(c4, 1); \
+    const uint64_t d4 = c3 ^ ROTL(c0, 1); \
+    uint64_t b0, b1, b2, b3, b4;          \
+    b0 = A##0 ^ d0;                       \
+    b1 = ROTL(A##6 ^ d1, 44);             \
+    b2 = ROTL(A##12 ^ d2, 43);            \
+    b3 = ROTL(A##18 ^ d3, 21);            \
+    b4 = ROTL(A##24 ^ d4, 14);            \
+    E##0 = b0 ^ ANDN(b1, b2) ^ (rc);      \
+    c0 = E##0;                            \
+    E##1 = b1 ^ ANDN(b2, b3);             \
+    c1 = E##1;                            \
+    E##2 = b2 ^ ANDN(b3, b4);             \
+    c2 = E##2;                            \
+    E##3 = b3 ^ ANDN(b4, b0);             \
+    c3 = E##3;                            \
+    E##4 = b4 ^ ANDN(b0, b1);             \
+    c4 = E##4;                            \
+    b0 = ROTL(A##3 ^ d3, 28);             \
+    b1 = ROTL(A##9 ^ d4, 20);             \
+    b2 = ROTL(A##10 ^ d0, 3);             \
+    b3 = ROTL(A##16 ^ d1, 45);            \
+    b4 = ROTL(A##22 ^ d2, 61);            \
+    E##5 = b0 ^ ANDN(b1, b2);             \
+    c0 ^= E##5;                           \
+    E##6 = b1 ^ ANDN(b2, b3);             \
+    c1 ^= E##6;                           \
+    E##7 = b2 ^ ANDN(b3, b4);             \
+    c2 ^= E##7;                           \
+    E##8 = b3 ^ ANDN(b4, b0);             \
+    c3 ^= E##8;                           \
+    E##9 = b4 ^ ANDN(b0, b1);             \
+    c4 ^= E##9;                           \
+    b0 = ROTL(A##1 ^ d1, 1);              \
+    b1 = ROTL(A##7 ^ d2, 6);              \
+    b2 = ROTL(A##13 ^ d3, 25);            \
+    b3 = ROTL(A##19 ^ d4, 8);             \
+    b4 = ROTL(A##20 ^ d0, 18);            \
+    E##10 = b0 ^ ANDN(b1, b2);            \
+    c0 ^= E##10;                          \
+    E##11 = b1 ^ ANDN(b2, b3);            \
+    c1 ^= E##11;                          \
+    E##12 = b2 ^ ANDN(b3, b4);            \
+    c2 ^= E##12;                          \
+    E##13 = b3 ^ ANDN(b4, b0);            \
+    c3 ^= E##13;                          \
+    E##14 = b4 ^ ANDN(b0, b1);            \
+    c4 ^= E##14;                          \
+    b0 = ROTL(A##4 ^ d4, 27);             \
+    b1 = ROTL(A##5 ^ d0, 36);             \
+    b2 = ROTL(A##11 ^ d1, 10);            \
+    b3 = ROTL(A##17 ^ d2, 15);            \
+    b4 = ROTL(A##23 ^ d3, 56);            \
+    E##15 = b0 ^ ANDN(b1, b2);            \
+    c0 ^= E##15;                          \
+    E##16 = b1 ^ ANDN(b2, b3);            \
+    c1 ^= E##16;                          \
+    E##17 = b2 ^ ANDN(b3, b4);            \
+    c2 ^= E##17;                          \
+    E##18 = b3 ^ ANDN(b4, b0);            \
+    c3 ^= E##18;                          \
+    E##19 = b4 ^ ANDN(b0, b1);            \
+    c4 ^= E##19;                          \
+    b0 = ROTL(A##2 ^ d2, 62);             \
+    b1 = ROTL(A##8 ^ d3, 55);             \
+    b2 = ROTL(A##14 ^ d4, 39);            \
+    b3 = ROTL(A##15 ^ d0, 41);            \
+    b4 = ROTL(A##21 ^ d1, 2);             \
+    E##20 = b0 ^ ANDN(b1, b2);            \
+    c0 ^= E##20;                          \
+    E##21 = b1 ^ ANDN(b2, b3);            \
+    c1 ^= E##21;                          \
+    E##22 = b2 ^ ANDN(b3, b4);            \
+    c2 ^= E##22;                          \
+    E##23 = b3 ^ ANDN(b4, b0);            \
+    c3 ^= E##23;                          \
+    E##24 = b4 ^ ANDN(b0, b1);            \
+    c4 ^= E##24;                          \
+  } while (0)
 
 
 /* The permutation on the locals a0..a24: 12 iterations of two rounds ping-ponging
  * between the a* and e* names. */
-#define KECCAK_LOAD(st)                                                                      \
-  uint64_t a0 = st[0], a1 = st[1], a2 = st[2], a3 = st[3], a4 = st[4];                       \
-  uint64_t a5 = st[5], a6 = st[6], a7 = st[7], a8 = st[8], a9 = st[9];                       \
-  uint64_t a10 = st[10], a11 = st[11], a12 = st[12], a13 = st[13], a14 = st[14];             \
-  uint64_t a15 = st[15], a16 = st[16], a17 = st[17], a18 = st[18], a19 = st[19];             \
-  uint64_t a20 = st[20], a21 = st[21], a22 = st[22], a23 = st[23], a24 = st[24];             \
-  uint64_t e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12, e13, e14, e15, e16, e17,   \
-      e18, e19, e20, e21, e22, e23, e24;                                                     \
+#define KECCAK_LOAD(st)                                                                                             \
+  uint64_t a0 = st[0], a1 = st[1], a2 = st[2], a3 = st[3], a4 = st[4];                                              \
+  uint64_t a5 = st[5], a6 = st[6], a7 = st[7], a8 = st[8], a9 = st[9];                                              \
+  uint64_t a10 = st[10], a11 = st[11], a12 = st[12], a13 = st[13], a14 = st[14];                                    \
+  uint64_t a15 = st[15], a16 = st[16], a17 = st[17], a18 = st[18], a19 = st[19];                                    \
+  uint64_t a20 = st[20], a21 = st[21], a22 = st[22], a23 = st[23], a24 = st[24];                                    \
+  uint64_t e0, e1, e2, e3, e4, e5, e6, e7, e8, e9, e10, e11, e12, e13, e14, e15, e16, e17, e18, e19, e20, e21, e22, \
+      e23, e24;                                                                                                     \
   uint64_t c0, c1, c2, c3, c4;
 
 /* Not unrolled further: full unrolling gained ~3% in isolation but makes each copy
  * ~20 KiB, too much next to the interpreter in a 32 KiB L1i. */
 #define KECCAK_UNROLL _Pragma("GCC unroll 1")
 
-#define KECCAK_PERMUTE_LOCALS()                                                              \
-  c0 = a0 ^ a5 ^ a10 ^ a15 ^ a20;                                                            \
-  c1 = a1 ^ a6 ^ a11 ^ a16 ^ a21;                                                            \
-  c2 = a2 ^ a7 ^ a12 ^ a17 ^ a22;                                                            \
-  c3 = a3 ^ a8 ^ a13 ^ a18 ^ a23;                                                            \
-  c4 = a4 ^ a9 ^ a14 ^ a19 ^ a24;                                                            \
-  KECCAK_UNROLL for (int r = 0; r < 24; r += 2) {                                            \
-    KECCAK_ROUND(a, e, round_constants[r]);                                                  \
-    KECCAK_ROUND(e, a, round_constants[r + 1]);                                              \
+#define KECCAK_PERMUTE_LOCALS()                   \
+  c0 = a0 ^ a5 ^ a10 ^ a15 ^ a20;                 \
+  c1 = a1 ^ a6 ^ a11 ^ a16 ^ a21;                 \
+  c2 = a2 ^ a7 ^ a12 ^ a17 ^ a22;                 \
+  c3 = a3 ^ a8 ^ a13 ^ a18 ^ a23;                 \
+  c4 = a4 ^ a9 ^ a14 ^ a19 ^ a24;                 \
+  KECCAK_UNROLL for (int r = 0; r < 24; r += 2) { \
+    KECCAK_ROUND(a, e, round_constants[r]);       \
+    KECCAK_ROUND(e, a, round_constants[r + 1]);   \
   }
 
-#define KECCAK_STORE(st)                                                                     \
-  st[0] = a0; st[1] = a1; st[2] = a2; st[3] = a3; st[4] = a4;                                \
-  st[5] = a5; st[6] = a6; st[7] = a7; st[8] = a8; st[9] = a9;                                \
-  st[10] = a10; st[11] = a11; st[12] = a12; st[13] = a13; st[14] = a14;                      \
-  st[15] = a15; st[16] = a16; st[17] = a17; st[18] = a18; st[19] = a19;                      \
-  st[20] = a20; st[21] = a21; st[22] = a22; st[23] = a23; st[24] = a24;
+#define KECCAK_STORE(st) \
+  st[0] = a0;            \
+  st[1] = a1;            \
+  st[2] = a2;            \
+  st[3] = a3;            \
+  st[4] = a4;            \
+  st[5] = a5;            \
+  st[6] = a6;            \
+  st[7] = a7;            \
+  st[8] = a8;            \
+  st[9] = a9;            \
+  st[10] = a10;          \
+  st[11] = a11;          \
+  st[12] = a12;          \
+  st[13] = a13;          \
+  st[14] = a14;          \
+  st[15] = a15;          \
+  st[16] = a16;          \
+  st[17] = a17;          \
+  st[18] = a18;          \
+  st[19] = a19;          \
+  st[20] = a20;          \
+  st[21] = a21;          \
+  st[22] = a22;          \
+  st[23] = a23;          \
+  st[24] = a24;
 
 static inline __attribute__((always_inline)) uint64_t load64le(const uint8_t *p) {
   uint64_t v;
@@ -151,39 +171,46 @@ static inline __attribute__((always_inline)) uint64_t load64le(const uint8_t *p)
   return v;
 }
 
-#define XOR9(d)                                                                              \
-  a0 ^= load64le(d); a1 ^= load64le(d + 8); a2 ^= load64le(d + 16); a3 ^= load64le(d + 24);  \
-  a4 ^= load64le(d + 32); a5 ^= load64le(d + 40); a6 ^= load64le(d + 48);                    \
-  a7 ^= load64le(d + 56); a8 ^= load64le(d + 64);
-#define XOR17(d)                                                                             \
-  XOR9(d)                                                                                    \
-  a9 ^= load64le(d + 72); a10 ^= load64le(d + 80); a11 ^= load64le(d + 88);                  \
-  a12 ^= load64le(d + 96); a13 ^= load64le(d + 104); a14 ^= load64le(d + 112);               \
-  a15 ^= load64le(d + 120); a16 ^= load64le(d + 128);
+#define XOR9(d)           \
+  a0 ^= load64le(d);      \
+  a1 ^= load64le(d + 8);  \
+  a2 ^= load64le(d + 16); \
+  a3 ^= load64le(d + 24); \
+  a4 ^= load64le(d + 32); \
+  a5 ^= load64le(d + 40); \
+  a6 ^= load64le(d + 48); \
+  a7 ^= load64le(d + 56); \
+  a8 ^= load64le(d + 64);
+#define XOR17(d)            \
+  XOR9(d)                   \
+  a9 ^= load64le(d + 72);   \
+  a10 ^= load64le(d + 80);  \
+  a11 ^= load64le(d + 88);  \
+  a12 ^= load64le(d + 96);  \
+  a13 ^= load64le(d + 104); \
+  a14 ^= load64le(d + 112); \
+  a15 ^= load64le(d + 120); \
+  a16 ^= load64le(d + 128);
 
 /* Each variant: the bare permutation, and the absorb loops for rates 136 and 72 that
  * keep the state in locals across blocks (no store/reload between permutations). */
-#define KECCAK_VARIANT(suffix, attr)                                                         \
-  attr static void keccakf1600_##suffix(uint64_t st[25]) {                                   \
-    KECCAK_LOAD(st)                                                                          \
-    KECCAK_PERMUTE_LOCALS()                                                                  \
-    KECCAK_STORE(st)                                                                         \
-  }                                                                                          \
-  attr static void absorb136_##suffix(uint64_t st[25], const uint8_t *d, size_t blocks) {    \
-    KECCAK_LOAD(st)                                                                          \
-    for (; blocks; blocks--, d += 136) {                                                     \
-      XOR17(d)                                                                               \
-      KECCAK_PERMUTE_LOCALS()                                                                \
-    }                                                                                        \
-    KECCAK_STORE(st)                                                                         \
-  }                                                                                          \
-  attr static void absorb72_##suffix(uint64_t st[25], const uint8_t *d, size_t blocks) {     \
-    KECCAK_LOAD(st)                                                                          \
-    for (; blocks; blocks--, d += 72) {                                                      \
-      XOR9(d)                                                                                \
-      KECCAK_PERMUTE_LOCALS()                                                                \
-    }                                                                                        \
-    KECCAK_STORE(st)                                                                         \
+#define KECCAK_VARIANT(suffix, attr)                                                                           \
+  attr static void keccakf1600_##suffix(uint64_t st[25]){KECCAK_LOAD(st) KECCAK_PERMUTE_LOCALS() KECCAK_STORE( \
+      st)} attr static void absorb136_##suffix(uint64_t st[25], const uint8_t *d, size_t blocks) {             \
+    KECCAK_LOAD(st)                                                                                            \
+    for (; blocks; blocks--, d += 136) {                                                                       \
+      XOR17(d)                                                                                                 \
+      KECCAK_PERMUTE_LOCALS()                                                                                  \
+    }                                                                                                          \
+    KECCAK_STORE(st)                                                                                           \
+  }                                                                                                            \
+  attr static void absorb72_##suffix(uint64_t st[25], const uint8_t *d, size_t blocks) {                       \
+    KECCAK_LOAD(st)                                                                                            \
+    for (; blocks; blocks--, d += 72) {                                                                        \
+      XOR9(d)                                                                                                  \
+      KECCAK_PERMUTE_LOCALS()                                                                                  \
+    }                                                                                                          \
+    KECCAK_STORE(st)                                                                                           \
   }
 
 KECCAK_VARIANT(generic, )
@@ -236,8 +263,7 @@ static const uint8_t zero_block[136];
 
 /* Absorbs all of data, pads, permutes, and writes out_words lanes. With constant
  * len/rate/out_words (the fixed-size wrappers) this folds to straight-line code. */
-static ALWAYS_INLINE void keccak(const uint8_t *data, size_t len, uint8_t *out, size_t out_words,
-                                 size_t rate_words) {
+static ALWAYS_INLINE void keccak(const uint8_t *data, size_t len, uint8_t *out, size_t out_words, size_t rate_words) {
   const absorb_fn absorb = rate_words == 17 ? absorb136_impl : absorb72_impl;
   const size_t rate = rate_words * 8;
   uint64_t st[25];

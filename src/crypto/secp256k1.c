@@ -19,7 +19,8 @@ static void make_context(void) {
     /* Blinding for signing; a fixed seed is fine since signing is for tests only. */
     uint8_t seed[32];
     for (int i = 0; i < 32; i++) seed[i] = (uint8_t)(0x5a ^ i);
-    if (!secp256k1_context_randomize(shared_ctx, seed)) { /* unblinded signing still works */ }
+    if (!secp256k1_context_randomize(shared_ctx, seed)) { /* unblinded signing still works */
+    }
   }
 }
 
@@ -29,12 +30,12 @@ static const secp256k1_context *ctx(void) {
 }
 
 /* The group order n and n/2, big-endian. */
-static const uint8_t N[32] = {
-  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe,
-  0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41};
-static const uint8_t HALF_N[32] = {
-  0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-  0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0};
+static const uint8_t N[32] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                              0xff, 0xff, 0xff, 0xff, 0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48,
+                              0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41};
+static const uint8_t HALF_N[32] = {0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                   0xff, 0xff, 0xff, 0xff, 0xff, 0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4,
+                                   0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0};
 
 static bool is_zero32(const uint8_t x[32]) {
   uint8_t acc = 0;
@@ -49,8 +50,8 @@ bool ethc_secp256k1_valid_rs(const uint8_t r[32], const uint8_t s[32], bool requ
   return true;
 }
 
-int ethc_secp256k1_recover(const uint8_t hash[32], int recid, const uint8_t r[32],
-                           const uint8_t s[32], bool require_low_s, uint8_t pubkey[64]) {
+int ethc_secp256k1_recover(const uint8_t hash[32], int recid, const uint8_t r[32], const uint8_t s[32],
+                           bool require_low_s, uint8_t pubkey[64]) {
   if (recid != 0 && recid != 1) return ETHC_ERR_INVALID;
   if (!ethc_secp256k1_valid_rs(r, s, require_low_s)) return ETHC_ERR_TX_SIGNATURE;
   uint8_t compact[64];
@@ -58,8 +59,7 @@ int ethc_secp256k1_recover(const uint8_t hash[32], int recid, const uint8_t r[32
   memcpy(compact + 32, s, 32);
   const secp256k1_context *c = ctx();
   secp256k1_ecdsa_recoverable_signature sig;
-  if (!secp256k1_ecdsa_recoverable_signature_parse_compact(c, &sig, compact, recid))
-    return ETHC_ERR_TX_SIGNATURE;
+  if (!secp256k1_ecdsa_recoverable_signature_parse_compact(c, &sig, compact, recid)) return ETHC_ERR_TX_SIGNATURE;
   secp256k1_pubkey pk;
   if (!secp256k1_ecdsa_recover(c, &pk, &sig, hash)) return ETHC_ERR_TX_SIGNATURE;
   uint8_t ser[65];
@@ -75,8 +75,8 @@ void ethc_secp256k1_pubkey_to_address(const uint8_t pubkey[64], ethc_address_t *
   memcpy(addr->bytes, h + 12, 20);
 }
 
-int ethc_secp256k1_recover_address(const uint8_t hash[32], int recid, const uint8_t r[32],
-                                   const uint8_t s[32], bool require_low_s, ethc_address_t *addr) {
+int ethc_secp256k1_recover_address(const uint8_t hash[32], int recid, const uint8_t r[32], const uint8_t s[32],
+                                   bool require_low_s, ethc_address_t *addr) {
   uint8_t pk[64];
   int err = ethc_secp256k1_recover(hash, recid, r, s, require_low_s, pk);
   if (err) return err;
@@ -95,8 +95,7 @@ int ethc_secp256k1_pubkey_create(const uint8_t seckey[32], uint8_t pubkey[64]) {
   return ETHC_OK;
 }
 
-int ethc_secp256k1_sign(const uint8_t seckey[32], const uint8_t hash[32], uint8_t r[32],
-                        uint8_t s[32], int *recid) {
+int ethc_secp256k1_sign(const uint8_t seckey[32], const uint8_t hash[32], uint8_t r[32], uint8_t s[32], int *recid) {
   const secp256k1_context *c = ctx();
   if (c == secp256k1_context_static) return ETHC_ERR_NOMEM; /* signing needs a real context */
   secp256k1_ecdsa_recoverable_signature sig;

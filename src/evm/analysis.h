@@ -15,10 +15,10 @@
 #define EVM_CODE_PADDING 41
 
 typedef struct evm_analysis {
-  uint8_t *code;          /* code_size + EVM_CODE_PADDING bytes */
+  uint8_t *code; /* code_size + EVM_CODE_PADDING bytes */
   size_t code_size;
-  uint64_t *jumpdest;     /* bit i set: code[i] is a JUMPDEST outside push data */
-  ethc_hash_t hash;       /* cache key (zero when not cached) */
+  uint64_t *jumpdest; /* bit i set: code[i] is a JUMPDEST outside push data */
+  ethc_hash_t hash;   /* cache key (zero when not cached) */
   bool cached;
   struct evm_analysis *next; /* hash-bucket chain */
 } evm_analysis_t;

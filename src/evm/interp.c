@@ -31,10 +31,10 @@ enum {
   EVM_OPCODES(X_ENUM)
 };
 
-#define MAX_INITCODE_SIZE 49152    /* EIP-3860 */
+#define MAX_INITCODE_SIZE 49152 /* EIP-3860 */
 #define MAX_MEMORY ((uint64_t)UINT32_MAX)
-#define COLD_ACCOUNT_EXTRA 2500    /* EIP-2929: 2600 cold - 100 warm */
-#define COLD_SLOAD_EXTRA 2000      /* 2100 cold - 100 warm */
+#define COLD_ACCOUNT_EXTRA 2500 /* EIP-2929: 2600 cold - 100 warm */
+#define COLD_SLOAD_EXTRA 2000   /* 2100 cold - 100 warm */
 #define COLD_SLOAD_COST 2100
 
 /* ---------------------------------------------------------------- helpers */
@@ -309,8 +309,7 @@ static NOINLINE int64_t op_call(evm_frame_t *f, uint8_t op, u256_t *sp, int64_t 
   if (op == OP_CALL && has_value && m->is_static) return fail(f, EVM_STATIC_MODE_VIOLATION);
   int64_t extra = 0;
   if (has_value) extra += 9000;
-  if (op == OP_CALL && (has_value || f->rev < EVM_SPURIOUS_DRAGON) &&
-      !f->host->account_exists(f->hctx, &dst))
+  if (op == OP_CALL && (has_value || f->rev < EVM_SPURIOUS_DRAGON) && !f->host->account_exists(f->hctx, &dst))
     extra += 25000;
   if ((gas = charge(f, gas, extra)) < 0) return -1;
 
@@ -329,18 +328,14 @@ static NOINLINE int64_t op_call(evm_frame_t *f, uint8_t op, u256_t *sp, int64_t 
   msg.code_address = code_addr;
   msg.delegated = delegated;
   switch (op) {
-    case OP_CALL:
-      msg.kind = EVM_CALL, msg.recipient = dst, msg.sender = m->recipient, msg.value = value;
-      break;
+    case OP_CALL: msg.kind = EVM_CALL, msg.recipient = dst, msg.sender = m->recipient, msg.value = value; break;
     case OP_CALLCODE:
       msg.kind = EVM_CALLCODE, msg.recipient = m->recipient, msg.sender = m->recipient, msg.value = value;
       break;
     case OP_DELEGATECALL:
       msg.kind = EVM_DELEGATECALL, msg.recipient = m->recipient, msg.sender = m->sender, msg.value = m->value;
       break;
-    default: /* STATICCALL */
-      msg.kind = EVM_CALL, msg.recipient = dst, msg.sender = m->recipient;
-      break;
+    default: /* STATICCALL */ msg.kind = EVM_CALL, msg.recipient = dst, msg.sender = m->recipient; break;
   }
   if (!u256_is_zero(&in_size)) {
     msg.input = f->mem + in_off.w[0];

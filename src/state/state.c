@@ -113,9 +113,7 @@ static slotmap_t *slotmap_clone(const slotmap_t *m) {
 
 /* ---- (address, key) -> value maps: transient storage and warm slots ---- */
 
-static inline uint64_t hash_pair(const ethc_address_t *a, const u256_t *k) {
-  return hash_addr(a) ^ hash_key(k);
-}
+static inline uint64_t hash_pair(const ethc_address_t *a, const u256_t *k) { return hash_addr(a) ^ hash_key(k); }
 
 static pair_t *pairmap_find(const pairmap_t *m, const ethc_address_t *a, const u256_t *k) {
   if (m->count == 0) return NULL;
@@ -252,9 +250,7 @@ static jentry_t *jpush(state_t *s, uint8_t kind, acct_t *a) {
 static int reset_acct(state_t *s, acct_t *x, bool exists);
 
 /* Makes `x` present (journaled as a reset) if it is not; used by every setter. */
-static int ensure_exists(state_t *s, acct_t *x) {
-  return x->exists ? ETHC_OK : reset_acct(s, x, true);
-}
+static int ensure_exists(state_t *s, acct_t *x) { return x->exists ? ETHC_OK : reset_acct(s, x, true); }
 
 static int set_flag(state_t *s, acct_t *x, uint8_t flag) {
   if (x->flags & flag) return ETHC_OK;
@@ -283,9 +279,7 @@ bool state_exists(state_t *s, const ethc_address_t *a) {
   return x && x->exists;
 }
 
-static bool acct_empty(const acct_t *x) {
-  return x->nonce == 0 && u256_is_zero(&x->balance) && x->code->size == 0;
-}
+static bool acct_empty(const acct_t *x) { return x->nonce == 0 && u256_is_zero(&x->balance) && x->code->size == 0; }
 
 bool state_is_empty(state_t *s, const ethc_address_t *a) {
   acct_t *x = find(s, a);
@@ -436,8 +430,8 @@ void state_get_original_storage(state_t *s, const ethc_address_t *a, const u256_
   else *out = sl->orig_gen == s->gen ? sl->original : sl->value;
 }
 
-int state_set_storage(state_t *s, const ethc_address_t *a, const u256_t *key, const u256_t *value,
-                      u256_t *prev, u256_t *original) {
+int state_set_storage(state_t *s, const ethc_address_t *a, const u256_t *key, const u256_t *value, u256_t *prev,
+                      u256_t *original) {
   acct_t *x = get(s, a);
   if (!x || ensure_exists(s, x)) return ETHC_ERR_NOMEM;
   if (!x->storage) {
@@ -533,8 +527,8 @@ bool state_created_in_tx(state_t *s, const ethc_address_t *a) {
 
 /* ---- logs ---- */
 
-int state_add_log(state_t *s, const ethc_address_t *a, const uint8_t *data, size_t size,
-                  const ethc_hash_t *topics, size_t topics_count) {
+int state_add_log(state_t *s, const ethc_address_t *a, const uint8_t *data, size_t size, const ethc_hash_t *topics,
+                  size_t topics_count) {
   if (topics_count > 4) return ETHC_ERR_INVALID;
   if (s->nlogs == s->logs_cap) {
     size_t ncap = s->logs_cap ? s->logs_cap * 2 : 16;
@@ -605,56 +599,56 @@ static void undo(state_t *s, jentry_t *e) {
   acct_t *x = e->acct;
   if (state_changes_leaf(e->kind)) state_mark_stale(s, x);
   switch (e->kind) {
-  case J_BALANCE: x->balance = e->u.balance; break;
-  case J_NONCE: x->nonce = e->u.nonce; break;
-  case J_CODE:
-    code_unref(x->code);
-    x->code = e->u.code;
-    break;
-  case J_RESET:
-    code_unref(x->code);
-    slotmap_free(x->storage);
-    x->exists = e->u.reset.exists;
-    x->root_valid = e->u.reset.root_valid;
-    x->nonce = e->u.reset.nonce;
-    x->balance = e->u.reset.balance;
-    x->code = e->u.reset.code;
-    x->storage = e->u.reset.storage;
-    x->storage_root = e->u.reset.root;
-    break;
-  case J_STORAGE: {
-    slot_t *sl = slotmap_find(x->storage, &e->u.slot.key);
-    if (!sl) break; /* cannot happen: slots are never removed within a transaction */
-    bool was_zero = u256_is_zero(&sl->value), is_zero = u256_is_zero(&e->u.slot.value);
-    if (was_zero && !is_zero) x->storage->nonzero++;
-    if (!was_zero && is_zero) x->storage->nonzero--;
-    sl->value = e->u.slot.value;
-    sl->original = e->u.slot.original;
-    sl->orig_gen = e->u.slot.orig_gen;
-    sl->trie_stale = 1;
-    x->root_valid = false;
-    break;
-  }
-  case J_WARM_ACCT: x->warm_gen = e->u.gen; break;
-  case J_WARM_SLOT: {
-    pair_t *p = pairmap_find(&s->warm_slots, &e->u.pair.addr, &e->u.pair.key);
-    if (p) p->value = U256_ZERO;
-    break;
-  }
-  case J_TRANSIENT: {
-    pair_t *p = pairmap_find(&s->transient, &e->u.pair.addr, &e->u.pair.key);
-    if (p) p->value = e->u.pair.value;
-    break;
-  }
-  case J_FLAGS: {
-    uint8_t keep = ethc_address_eq(&x->addr, &ripemd_addr) ? (x->flags & F_TOUCHED) : 0;
-    x->flags = e->u.flags | keep;
-    break;
-  }
-  case J_LOG:
-    s->nlogs--;
-    free(s->logs[s->nlogs].data);
-    break;
+    case J_BALANCE: x->balance = e->u.balance; break;
+    case J_NONCE: x->nonce = e->u.nonce; break;
+    case J_CODE:
+      code_unref(x->code);
+      x->code = e->u.code;
+      break;
+    case J_RESET:
+      code_unref(x->code);
+      slotmap_free(x->storage);
+      x->exists = e->u.reset.exists;
+      x->root_valid = e->u.reset.root_valid;
+      x->nonce = e->u.reset.nonce;
+      x->balance = e->u.reset.balance;
+      x->code = e->u.reset.code;
+      x->storage = e->u.reset.storage;
+      x->storage_root = e->u.reset.root;
+      break;
+    case J_STORAGE: {
+      slot_t *sl = slotmap_find(x->storage, &e->u.slot.key);
+      if (!sl) break; /* cannot happen: slots are never removed within a transaction */
+      bool was_zero = u256_is_zero(&sl->value), is_zero = u256_is_zero(&e->u.slot.value);
+      if (was_zero && !is_zero) x->storage->nonzero++;
+      if (!was_zero && is_zero) x->storage->nonzero--;
+      sl->value = e->u.slot.value;
+      sl->original = e->u.slot.original;
+      sl->orig_gen = e->u.slot.orig_gen;
+      sl->trie_stale = 1;
+      x->root_valid = false;
+      break;
+    }
+    case J_WARM_ACCT: x->warm_gen = e->u.gen; break;
+    case J_WARM_SLOT: {
+      pair_t *p = pairmap_find(&s->warm_slots, &e->u.pair.addr, &e->u.pair.key);
+      if (p) p->value = U256_ZERO;
+      break;
+    }
+    case J_TRANSIENT: {
+      pair_t *p = pairmap_find(&s->transient, &e->u.pair.addr, &e->u.pair.key);
+      if (p) p->value = e->u.pair.value;
+      break;
+    }
+    case J_FLAGS: {
+      uint8_t keep = ethc_address_eq(&x->addr, &ripemd_addr) ? (x->flags & F_TOUCHED) : 0;
+      x->flags = e->u.flags | keep;
+      break;
+    }
+    case J_LOG:
+      s->nlogs--;
+      free(s->logs[s->nlogs].data);
+      break;
   }
 }
 
@@ -733,8 +727,7 @@ state_t *state_clone(const state_t *src) {
     const acct_t *o = src->accts[i];
     if (!o) continue;
     if (!o->exists) { /* deleted since the kept trie last took its leaf: drop it there */
-      if (o->leaf_stale && s->acct_trie && o->addr_hash_valid &&
-          trie_delete(s->acct_trie, o->addr_hash.bytes, 32))
+      if (o->leaf_stale && s->acct_trie && o->addr_hash_valid && trie_delete(s->acct_trie, o->addr_hash.bytes, 32))
         s->stale_lost = true;
       continue;
     }

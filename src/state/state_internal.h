@@ -14,7 +14,7 @@
 /* ---- code blobs, shared by reference count between clones and the journal ---- */
 
 typedef struct code_blob {
-  uint32_t refs;       /* UINT32_MAX: the static empty blob */
+  uint32_t refs; /* UINT32_MAX: the static empty blob */
   size_t size;
   ethc_hash_t hash;
   uint8_t data[];
@@ -50,11 +50,11 @@ static inline uint64_t hash_key(const u256_t *k) {
 typedef struct {
   u256_t key;
   u256_t value;
-  u256_t original;   /* meaningful when orig_gen == the state's tx generation */
+  u256_t original; /* meaningful when orig_gen == the state's tx generation */
   uint32_t orig_gen;
   uint8_t used;
-  uint8_t trie_stale;  /* changed since the storage trie last took its value */
-  uint8_t key_saved;   /* its key preimage was handed to persistence */
+  uint8_t trie_stale; /* changed since the storage trie last took its value */
+  uint8_t key_saved;  /* its key preimage was handed to persistence */
 } slot_t;
 
 /* The slots of one account. Its storage root is built one-shot the first time;
@@ -62,11 +62,11 @@ typedef struct {
  * a storage trie is kept and updated with the stale slots only. */
 typedef struct {
   slot_t *slots;
-  size_t cap;       /* power of two */
-  size_t count;     /* used entries */
-  size_t nonzero;   /* entries with a non-zero value */
-  bool rooted;      /* a root was computed before */
-  trie_t *trie;     /* NULL until kept */
+  size_t cap;     /* power of two */
+  size_t count;   /* used entries */
+  size_t nonzero; /* entries with a non-zero value */
+  bool rooted;    /* a root was computed before */
+  trie_t *trie;   /* NULL until kept */
 } slotmap_t;
 
 /* ---- (address, key) -> value maps: transient storage and warm slots ---- */
@@ -90,18 +90,18 @@ enum { F_TOUCHED = 1, F_DESTRUCTED = 2, F_CREATED = 4 };
 typedef struct acct {
   ethc_address_t addr;
   bool exists;
-  bool root_valid;      /* storage_root caches the current storage */
-  uint8_t flags;        /* F_*, this transaction only */
-  uint32_t warm_gen;    /* warm when == state gen */
-  uint32_t dirty_gen;   /* in the dirty list when == state gen */
+  bool root_valid;    /* storage_root caches the current storage */
+  uint8_t flags;      /* F_*, this transaction only */
+  uint32_t warm_gen;  /* warm when == state gen */
+  uint32_t dirty_gen; /* in the dirty list when == state gen */
   uint64_t nonce;
   u256_t balance;
   code_blob_t *code;
-  slotmap_t *storage;   /* NULL: no slots */
+  slotmap_t *storage; /* NULL: no slots */
   ethc_hash_t storage_root;
   ethc_hash_t addr_hash; /* keccak(addr), computed lazily */
   bool addr_hash_valid;
-  bool leaf_stale;      /* changed since the kept account trie took its leaf */
+  bool leaf_stale;             /* changed since the kept account trie took its leaf */
   state_persisted_t persisted; /* what state_db last wrote of it */
 } acct_t;
 
@@ -111,7 +111,7 @@ enum {
   J_BALANCE,
   J_NONCE,
   J_CODE,
-  J_RESET,       /* create/delete: the whole previous account */
+  J_RESET, /* create/delete: the whole previous account */
   J_STORAGE,
   J_WARM_ACCT,
   J_WARM_SLOT,
@@ -149,13 +149,13 @@ typedef struct {
 } jentry_t;
 
 struct state {
-  acct_t **accts;       /* open addressing, power-of-two capacity */
+  acct_t **accts; /* open addressing, power-of-two capacity */
   size_t cap, count;
-  acct_t *last;         /* one-entry lookup cache */
-  uint32_t gen;         /* transaction generation (never 0) */
+  acct_t *last; /* one-entry lookup cache */
+  uint32_t gen; /* transaction generation (never 0) */
   jentry_t *journal;
   size_t jlen, jcap;
-  acct_t **dirty;       /* accounts with flags set this transaction */
+  acct_t **dirty; /* accounts with flags set this transaction */
   size_t ndirty, dirty_cap;
   pairmap_t transient, warm_slots;
   state_log_t *logs;
@@ -166,7 +166,7 @@ struct state {
   trie_t *acct_trie;
   acct_t **stale;
   size_t nstale, stale_cap;
-  bool stale_lost;      /* the list could not grow: rebuild the trie */
+  bool stale_lost; /* the list could not grow: rebuild the trie */
 };
 
 static inline acct_t *find(state_t *s, const ethc_address_t *a) {

@@ -280,4 +280,3 @@ int state_account_trie(state_t *s, trie_t **out) {
   *out = rc ? NULL : s->acct_trie;
   return rc;
 }
-

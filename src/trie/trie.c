@@ -68,9 +68,7 @@ static void nibkey_free(nibkey_t *k) {
 
 /* Replaces *n, when it is a node not read yet, by its decoded form (the hash node
  * is freed); *n is unchanged on error. */
-static inline int resolve(trie_t *t, tnode_t **n) {
-  return (*n)->kind == TN_HASH ? trie_resolve(t, n) : ETHC_OK;
-}
+static inline int resolve(trie_t *t, tnode_t **n) { return (*n)->kind == TN_HASH ? trie_resolve(t, n) : ETHC_OK; }
 
 /* ---- insert ---- */
 
@@ -89,7 +87,10 @@ static tnode_t *ins(trie_t *t, tnode_t *n, const uint8_t *p, size_t plen, const 
   if (n->kind == TN_BRANCH) {
     if (plen == 0) {
       uint8_t *nv = dup_bytes(v, vlen);
-      if (!nv) { *err = ETHC_ERR_NOMEM; return n; }
+      if (!nv) {
+        *err = ETHC_ERR_NOMEM;
+        return n;
+      }
       if (!n->value) *added = true;
       free(n->value);
       n->value = nv;
@@ -110,7 +111,10 @@ static tnode_t *ins(trie_t *t, tnode_t *n, const uint8_t *p, size_t plen, const 
       return n;
     }
     tnode_t *l = new_leaf(p, plen, v, vlen);
-    if (!l) { *err = ETHC_ERR_NOMEM; return n; }
+    if (!l) {
+      *err = ETHC_ERR_NOMEM;
+      return n;
+    }
     trie_free_node(n);
     return l;
   }
@@ -214,7 +218,10 @@ static tnode_t *del(trie_t *t, tnode_t *n, const uint8_t *p, size_t plen, int *e
     if (c->kind == TN_LEAF) m = trie_new_leaf2(n->path, n->path_len, c->path, c->path_len, c->value, c->value_len);
     else if (c->kind == TN_EXT) m = trie_new_ext2(n->path, n->path_len, c->path, c->path_len, c->child[0]);
     else return n;
-    if (!m) { *err = ETHC_ERR_NOMEM; return n; }
+    if (!m) {
+      *err = ETHC_ERR_NOMEM;
+      return n;
+    }
     trie_free_node(c);
     trie_free_node(n);
     return m;
@@ -239,7 +246,10 @@ static tnode_t *del(trie_t *t, tnode_t *n, const uint8_t *p, size_t plen, int *e
   int only = -1;
   entries = n->value ? 1 : 0;
   for (int i = 0; i < 16; i++)
-    if (n->child[i]) { only = i; entries++; }
+    if (n->child[i]) {
+      only = i;
+      entries++;
+    }
   if (entries >= 2) return n;
   if (entries == 0) {
     trie_free_node(n);
@@ -256,7 +266,10 @@ static tnode_t *del(trie_t *t, tnode_t *n, const uint8_t *p, size_t plen, int *e
     else m = trie_new_ext2(&nib, 1, NULL, 0, c);
     if (m && c->kind != TN_BRANCH) trie_free_node(c);
   }
-  if (!m) { *err = ETHC_ERR_NOMEM; return n; }
+  if (!m) {
+    *err = ETHC_ERR_NOMEM;
+    return n;
+  }
   trie_free_node(n);
   return m;
 }
@@ -493,8 +506,7 @@ static int seek(trie_t *t, tnode_t **slot, bytes_buf_t *P, const uint8_t *T, siz
   return rc;
 }
 
-static int ordered(trie_t *t, const uint8_t *key, size_t key_len, bytes_buf_t *out_key, bytes_view_t *value,
-                   int dir) {
+static int ordered(trie_t *t, const uint8_t *key, size_t key_len, bytes_buf_t *out_key, bytes_view_t *value, int dir) {
   nibkey_t k;
   int rc = key_to_nibbles(false, key, key_len, &k);
   if (rc) return rc;
@@ -535,7 +547,8 @@ static int visit(walk_t *w, const tnode_t *n) {
   if (w->P.len & 1) return ETHC_ERR_INVALID; /* only a hostile store has keys of half bytes */
   w->key.len = 0;
   if (bytes_buf_reserve(&w->key, w->P.len / 2 + 1)) return ETHC_ERR_NOMEM;
-  for (size_t i = 0; i + 1 < w->P.len; i += 2) w->key.data[w->key.len++] = (uint8_t)(w->P.data[i] << 4 | w->P.data[i + 1]);
+  for (size_t i = 0; i + 1 < w->P.len; i += 2)
+    w->key.data[w->key.len++] = (uint8_t)(w->P.data[i] << 4 | w->P.data[i + 1]);
   return w->fn(w->ctx, w->key.data, w->key.len, n->value, n->value_len);
 }
 
@@ -576,8 +589,7 @@ int trie_foreach(trie_t *t, trie_visit_fn fn, void *ctx) {
  * root), children first. With only_new, subtrees already stored are skipped: a
  * modified node lost its mark, and so did every node above it, so a marked node's
  * whole subtree is stored; what is written gets the mark. */
-static int commit_node(trie_t *t, tnode_t *n, bool is_root, bool only_new, const trie_store_t *store,
-                       bytes_buf_t *b) {
+static int commit_node(trie_t *t, tnode_t *n, bool is_root, bool only_new, const trie_store_t *store, bytes_buf_t *b) {
   if (only_new && n->stored) return ETHC_OK;
   /* a node of an opened trie not read yet: copy its subtree from the trie's store */
   if (n->kind == TN_HASH) return trie_copy_stored(&t->store, n->ref, 0, store);

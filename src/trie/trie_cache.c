@@ -20,7 +20,7 @@
 
 typedef struct {
   uint8_t hash[32];
-  uint8_t *rlp;  /* NULL: the slot is free */
+  uint8_t *rlp; /* NULL: the slot is free */
   uint32_t len;
   uint32_t hx;   /* the mixed hash: bucket index and a quick compare */
   uint32_t next; /* next in the bucket chain (or the free list), index + 1; 0 ends */
@@ -32,8 +32,8 @@ typedef struct {
   uint32_t *bucket;                /* heads, index + 1 */
   uint32_t nbucket;                /* 0 or a power of two */
   centry_t *e;
-  uint32_t n, cap;                 /* slots ever used, slots allocated */
-  uint32_t free_list;              /* index + 1 */
+  uint32_t n, cap;    /* slots ever used, slots allocated */
+  uint32_t free_list; /* index + 1 */
   uint32_t live, hand;
   size_t bytes, max_bytes;
   uint64_t hits, misses, inserts, evictions;
@@ -190,7 +190,7 @@ int trie_cache_get(void *ctx, const uint8_t hash[32], bytes_buf_t *out) {
   int rc = c->backing.get(c->backing.ctx, hash, out);
   if (rc) return rc;
   if (out->len <= start) return ETHC_ERR_INVALID; /* no node is empty, or a backing store broke its contract */
-  if (!trie_store_verified(&c->backing)) { /* readers through the cache trust it: check once, here */
+  if (!trie_store_verified(&c->backing)) {        /* readers through the cache trust it: check once, here */
     uint8_t h[32];
     keccak256(out->data + start, out->len - start, h);
     if (memcmp(h, hash, 32) != 0) return ETHC_ERR_INVALID;
@@ -226,9 +226,7 @@ trie_cache_t *trie_cache_new(const trie_store_t *backing, size_t max_bytes) {
   return c;
 }
 
-trie_store_t trie_cache_store(trie_cache_t *c) {
-  return (trie_store_t){c, cache_put, trie_cache_get};
-}
+trie_store_t trie_cache_store(trie_cache_t *c) { return (trie_store_t){c, cache_put, trie_cache_get}; }
 
 void trie_cache_stats(trie_cache_t *c, trie_cache_stats_t *out) {
   memset(out, 0, sizeof *out);

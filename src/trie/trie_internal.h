@@ -23,13 +23,13 @@ enum { TN_LEAF = 1, TN_EXT = 2, TN_BRANCH = 3, TN_HASH = 4 };
  * hash = header (ref holds the hash). */
 struct trie_node {
   uint8_t kind;
-  uint8_t ref_len;        /* cached reference: 0 none, 1..31 embedded RLP in ref, 32 hash */
-  uint8_t stored;         /* in the node store (written by trie_commit_new or read from it), unchanged since */
-  uint8_t want_branch;    /* TN_HASH: the child of an extension, so it must decode to a branch */
+  uint8_t ref_len;     /* cached reference: 0 none, 1..31 embedded RLP in ref, 32 hash */
+  uint8_t stored;      /* in the node store (written by trie_commit_new or read from it), unchanged since */
+  uint8_t want_branch; /* TN_HASH: the child of an extension, so it must decode to a branch */
   uint8_t ref[32];
-  uint32_t path_len;      /* nibbles (leaf, extension) */
-  uint8_t *path;          /* one nibble per byte */
-  uint8_t *value;         /* leaf, branch (NULL when a branch has none) */
+  uint32_t path_len; /* nibbles (leaf, extension) */
+  uint8_t *path;     /* one nibble per byte */
+  uint8_t *value;    /* leaf, branch (NULL when a branch has none) */
   size_t value_len;
   struct trie_node *child[];
 };
@@ -93,9 +93,7 @@ static inline void trie_free_node(tnode_t *n) {
 void trie_free_tree(tnode_t *n);
 
 /* Nibble i of a byte string (high nibble first). */
-static inline unsigned trie_nib(const uint8_t *key, size_t i) {
-  return (key[i >> 1] >> ((~i & 1) << 2)) & 15u;
-}
+static inline unsigned trie_nib(const uint8_t *key, size_t i) { return (key[i >> 1] >> ((~i & 1) << 2)) & 15u; }
 
 /* Appends RLP(HP(path, leaf)) for `n` nibbles taken either from a nibble array
  * (nibs != NULL) or from `key` bytes starting at nibble `off`. */
@@ -165,9 +163,7 @@ typedef struct {
   rlp_item_t item[17];
 } trie_snode_t;
 
-static inline unsigned trie_hp_nib(const uint8_t *hp, bool odd, size_t j) {
-  return trie_nib(hp, j + (odd ? 1 : 2));
-}
+static inline unsigned trie_hp_nib(const uint8_t *hp, bool odd, size_t j) { return trie_nib(hp, j + (odd ? 1 : 2)); }
 
 /* Checks that `node` (a decoded RLP list) is a node a normalised trie can hold:
  * 2 or 17 items, a canonical hex-prefix path (non-empty for an extension), a
@@ -179,9 +175,7 @@ int trie_parse_node(const rlp_item_t *node, trie_snode_t *s);
  * backing store and returns only nodes that match, so what it returns needs no
  * second check: a store with this get is "verified". */
 int trie_cache_get(void *ctx, const uint8_t hash[32], bytes_buf_t *out);
-static inline bool trie_store_verified(const trie_store_t *s) {
-  return s->get == trie_cache_get;
-}
+static inline bool trie_store_verified(const trie_store_t *s) { return s->get == trie_cache_get; }
 
 /* Appends the node with this hash from the store to b and checks it: its keccak
  * is `hash` (unless the store is verified), it is one RLP list (its items are for
@@ -189,8 +183,7 @@ static inline bool trie_store_verified(const trie_store_t *s) {
  * nodes are embedded in their parent, never stored alone). Returns 0 with *node
  * set (pointing into b), ETHC_ERR_MISSING_NODE (the store said
  * ETHC_ERR_NOT_FOUND), ETHC_ERR_INVALID, or another error from the store. */
-int trie_fetch_node(const trie_store_t *store, const uint8_t hash[32], bool is_root, bytes_buf_t *b,
-                    rlp_item_t *node);
+int trie_fetch_node(const trie_store_t *store, const uint8_t hash[32], bool is_root, bytes_buf_t *b, rlp_item_t *node);
 
 /* Replaces the TN_HASH node in *slot by the node it names, read from t's store
  * and decoded (hash children become TN_HASH nodes; every new node is marked

@@ -101,9 +101,7 @@ static int hp_decode(const rlp_item_t *it, bool *leaf, const uint8_t **bytes, si
 }
 
 /* Nibble j of an HP path (after the flag nibble(s)). */
-static inline unsigned hp_nib(const uint8_t *bytes, bool odd, size_t j) {
-  return trie_nib(bytes, j + (odd ? 1 : 2));
-}
+static inline unsigned hp_nib(const uint8_t *bytes, bool odd, size_t j) { return trie_nib(bytes, j + (odd ? 1 : 2)); }
 
 /* A child reference inside a node: empty, a 32-byte hash or an embedded node. */
 enum { REF_EMPTY, REF_HASH, REF_EMBED };

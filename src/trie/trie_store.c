@@ -69,8 +69,7 @@ int trie_parse_node(const rlp_item_t *node, trie_snode_t *s) {
   return ETHC_ERR_INVALID;
 }
 
-int trie_fetch_node(const trie_store_t *store, const uint8_t hash[32], bool is_root, bytes_buf_t *b,
-                    rlp_item_t *node) {
+int trie_fetch_node(const trie_store_t *store, const uint8_t hash[32], bool is_root, bytes_buf_t *b, rlp_item_t *node) {
   if (!store->get) return ETHC_ERR_MISSING_NODE;
   size_t start = b->len;
   int rc = store->get(store->ctx, hash, b);
@@ -205,8 +204,8 @@ int trie_copy_stored(const trie_store_t *from, const uint8_t hash[32], size_t de
  * read into `b` (reset each time) and the value found is moved to its start.
  * Proof mode: nodes are appended to proof->storage and recorded. 0 when the key
  * is present, ETHC_ERR_NOT_FOUND when it is absent, or an error. */
-static int lookup(const uint8_t root[32], const trie_store_t *store, const uint8_t *key, size_t key_len,
-                  bytes_buf_t *b, trie_proof_t *proof) {
+static int lookup(const uint8_t root[32], const trie_store_t *store, const uint8_t *key, size_t key_len, bytes_buf_t *b,
+                  trie_proof_t *proof) {
   if (memcmp(root, TRIE_EMPTY_ROOT, 32) == 0) return ETHC_ERR_NOT_FOUND;
   if (key_len > SIZE_MAX / 2) return ETHC_ERR_INVALID;
   const size_t plen = 2 * key_len;

@@ -64,7 +64,8 @@ static int visit_node(walker_t *w, const rlp_item_t *node, size_t depth) {
     }
     return ETHC_OK;
   }
-  if (n != 2 || rlp_list_items(node, items, 2) || items[0].is_list || items[0].payload_len == 0) return ETHC_ERR_INVALID;
+  if (n != 2 || rlp_list_items(node, items, 2) || items[0].is_list || items[0].payload_len == 0)
+    return ETHC_ERR_INVALID;
   /* hex-prefix: high nibble of byte 0 = flags (bit 1 leaf, bit 0 odd length) */
   const uint8_t *hp = items[0].payload;
   uint8_t flags = hp[0] >> 4;

@@ -42,8 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   /* the prefix decoder must stay inside the input */
   size_t used;
   if (rlp_decode_item(data, size, &item, &used) == 0) {
-    if (used > size || item.raw != data || item.raw_len != used ||
-        item.payload + item.payload_len != data + used)
+    if (used > size || item.raw != data || item.raw_len != used || item.payload + item.payload_len != data + used)
       abort();
   }
   int rc = rlp_decode_strict(data, size, &item);

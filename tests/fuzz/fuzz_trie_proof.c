@@ -116,8 +116,8 @@ static void check_cross(trie_t *t, int secure, const uint8_t root[32], const uin
 
 /* Every tampering of a valid proof is rejected (hash binding). `budget` bounds the
  * number of single-byte flips (all positions when the proof is small). */
-static void check_tamper(int secure, const uint8_t root[32], const uint8_t *key, size_t key_len,
-                         const trie_proof_t *pr, uint8_t xorv, size_t budget) {
+static void check_tamper(int secure, const uint8_t root[32], const uint8_t *key, size_t key_len, const trie_proof_t *pr,
+                         uint8_t xorv, size_t budget) {
   size_t total = 0;
   for (size_t i = 0; i < pr->count; i++) total += pr->nodes[i].len;
   if (!total) return;
@@ -189,7 +189,8 @@ static void run_build(rd_t *r, uint8_t flags) {
   }
   trie_t t;
   trie_init(&t, secure);
-  for (size_t i = 0; i < np; i++) must(trie_put(&t, pairs[i].key, pairs[i].key_len, pairs[i].val, pairs[i].val_len) == 0);
+  for (size_t i = 0; i < np; i++)
+    must(trie_put(&t, pairs[i].key, pairs[i].key_len, pairs[i].val, pairs[i].val_len) == 0);
   uint8_t root[32];
   must(trie_root(&t, root) == 0);
   /* the mutable trie and the one-shot builder agree */

@@ -132,108 +132,106 @@ static void run_ops(rd_t *r, const uint8_t root0[32], mem_store_t *m, uint8_t fl
     uint8_t before[32], after[32];
     int rc, rr;
     switch (op % 8) {
-    case 0: /* get, and the same through trie_read */
-      rc = trie_get(&t, key, kl, &v);
-      must(allowed(rc));
-      if (!dirty) {
-        rr = trie_read(root0, &st, secure, key, kl, &rv);
-        must(rr == rc);
-        if (rc == 0) must(rv.len == v.len && memcmp(rv.data, v.data, v.len) == 0);
-      }
-      if (ref) {
-        must(rc == 0 || rc == ETHC_ERR_NOT_FOUND);
-        must(trie_get(ref, key, kl, &w) == rc);
-        if (rc == 0) must(w.len == v.len && memcmp(w.data, v.data, v.len) == 0);
-      }
-      break;
-    case 1: /* put */
-    case 2: { /* delete */
-      uint8_t vb = 0;
-      rd_byte(r, &vb);
-      size_t vl;
-      const uint8_t *val = rd_take(r, op % 8 == 1 ? vb % 48 : 0, &vl);
-      must(trie_root(&t, before) == 0);
-      rc = op % 8 == 1 ? trie_put(&t, key, kl, val, vl) : trie_delete(&t, key, kl);
-      must(rc == 0 || rc == ETHC_ERR_MISSING_NODE || rc == ETHC_ERR_INVALID);
-      if (ref) must(rc == 0);
-      if (rc) {
-        must(trie_root(&t, after) == 0 && memcmp(before, after, 32) == 0);
+      case 0: /* get, and the same through trie_read */
+        rc = trie_get(&t, key, kl, &v);
+        must(allowed(rc));
+        if (!dirty) {
+          rr = trie_read(root0, &st, secure, key, kl, &rv);
+          must(rr == rc);
+          if (rc == 0) must(rv.len == v.len && memcmp(rv.data, v.data, v.len) == 0);
+        }
+        if (ref) {
+          must(rc == 0 || rc == ETHC_ERR_NOT_FOUND);
+          must(trie_get(ref, key, kl, &w) == rc);
+          if (rc == 0) must(w.len == v.len && memcmp(w.data, v.data, v.len) == 0);
+        }
+        break;
+      case 1:   /* put */
+      case 2: { /* delete */
+        uint8_t vb = 0;
+        rd_byte(r, &vb);
+        size_t vl;
+        const uint8_t *val = rd_take(r, op % 8 == 1 ? vb % 48 : 0, &vl);
+        must(trie_root(&t, before) == 0);
+        rc = op % 8 == 1 ? trie_put(&t, key, kl, val, vl) : trie_delete(&t, key, kl);
+        must(rc == 0 || rc == ETHC_ERR_MISSING_NODE || rc == ETHC_ERR_INVALID);
+        if (ref) must(rc == 0);
+        if (rc) {
+          must(trie_root(&t, after) == 0 && memcmp(before, after, 32) == 0);
+          break;
+        }
+        dirty = 1;
+        if (ref) {
+          must((op % 8 == 1 ? trie_put(ref, key, kl, val, vl) : trie_delete(ref, key, kl)) == 0);
+          must(trie_root(&t, after) == 0 && trie_root(ref, before) == 0 && memcmp(before, after, 32) == 0);
+        }
+        /* written back, the new root reads back what was just written (the key's
+       * path is all in memory now); in a damaged store, check that on a full copy */
+        uint8_t nr[32], nr2[32];
+        must(trie_commit_new(&t, &st, nr) == 0 && trie_root(&t, after) == 0 && memcmp(nr, after, 32) == 0);
+        rr = trie_read(nr, &st, secure, key, kl, &rv);
+        must(allowed(rr));
+        if (ref) check_readback(rr, &rv, val, vl);
+        mem_store_t fresh = {0};
+        trie_store_t fs = mem_store_as_store(&fresh);
+        int cr = trie_commit(&t, &fs, nr2);
+        must(cr == 0 || cr == ETHC_ERR_MISSING_NODE || cr == ETHC_ERR_INVALID);
+        if (ref) must(cr == 0);
+        if (cr == 0) {
+          must(memcmp(nr, nr2, 32) == 0);
+          rr = trie_read(nr2, &fs, secure, key, kl, &rv);
+        }
+        if (cr == 0) check_readback(rr, &rv, val, vl);
+        mem_store_free(&fresh);
         break;
       }
-      dirty = 1;
-      if (ref) {
-        must((op % 8 == 1 ? trie_put(ref, key, kl, val, vl) : trie_delete(ref, key, kl)) == 0);
-        must(trie_root(&t, after) == 0 && trie_root(ref, before) == 0 && memcmp(before, after, 32) == 0);
-      }
-      /* written back, the new root reads back what was just written (the key's
-       * path is all in memory now); in a damaged store, check that on a full copy */
-      uint8_t nr[32], nr2[32];
-      must(trie_commit_new(&t, &st, nr) == 0 && trie_root(&t, after) == 0 && memcmp(nr, after, 32) == 0);
-      rr = trie_read(nr, &st, secure, key, kl, &rv);
-      must(allowed(rr));
-      if (ref) check_readback(rr, &rv, val, vl);
-      mem_store_t fresh = {0};
-      trie_store_t fs = mem_store_as_store(&fresh);
-      int cr = trie_commit(&t, &fs, nr2);
-      must(cr == 0 || cr == ETHC_ERR_MISSING_NODE || cr == ETHC_ERR_INVALID);
-      if (ref) must(cr == 0);
-      if (cr == 0) {
-        must(memcmp(nr, nr2, 32) == 0);
-        rr = trie_read(nr2, &fs, secure, key, kl, &rv);
-      }
-      if (cr == 0) check_readback(rr, &rv, val, vl);
-      mem_store_free(&fresh);
-      break;
-    }
-    case 3: /* next */
-    case 4: /* prev */
-      rc = op % 8 == 3 ? trie_next(&t, key, kl, &k1, &v) : trie_prev(&t, key, kl, &k1, &v);
-      must(allowed(rc));
-      if (ref) {
-        rr = op % 8 == 3 ? trie_next(ref, key, kl, &k2, &w) : trie_prev(ref, key, kl, &k2, &w);
-        must(rr == rc);
-        if (rc == 0)
-          must(k1.len == k2.len && memcmp(k1.data, k2.data, k1.len) == 0 && v.len == w.len &&
-               memcmp(v.data, w.data, v.len) == 0);
-      }
-      break;
-    case 5: /* prove, in the trie and from the store */
-      rc = trie_prove(&t, key, kl, &p1);
-      must(rc == 0 || rc == ETHC_ERR_MISSING_NODE || rc == ETHC_ERR_INVALID);
-      if (!dirty) {
-        rr = trie_prove_from_store(root0, &st, secure, key, kl, &p2);
-        must(rr == rc);
-        if (rc == 0) {
-          must(same_proof(&p1, &p2));
-          /* the strict verifier accepts it, with the answer trie_read gives */
-          int gr = trie_read(root0, &st, secure, key, kl, &rv);
-          int vr = secure ? trie_verify_secure_proof(root0, key, kl, p1.nodes, p1.count, &v)
-                          : trie_verify_proof(root0, key, kl, p1.nodes, p1.count, &v);
-          must(vr == gr);
-          if (vr == 0) must(v.len == rv.len && memcmp(v.data, rv.data, v.len) == 0);
+      case 3: /* next */
+      case 4: /* prev */
+        rc = op % 8 == 3 ? trie_next(&t, key, kl, &k1, &v) : trie_prev(&t, key, kl, &k1, &v);
+        must(allowed(rc));
+        if (ref) {
+          rr = op % 8 == 3 ? trie_next(ref, key, kl, &k2, &w) : trie_prev(ref, key, kl, &k2, &w);
+          must(rr == rc);
+          if (rc == 0)
+            must(k1.len == k2.len && memcmp(k1.data, k2.data, k1.len) == 0 && v.len == w.len &&
+                 memcmp(v.data, w.data, v.len) == 0);
         }
+        break;
+      case 5: /* prove, in the trie and from the store */
+        rc = trie_prove(&t, key, kl, &p1);
+        must(rc == 0 || rc == ETHC_ERR_MISSING_NODE || rc == ETHC_ERR_INVALID);
+        if (!dirty) {
+          rr = trie_prove_from_store(root0, &st, secure, key, kl, &p2);
+          must(rr == rc);
+          if (rc == 0) {
+            must(same_proof(&p1, &p2));
+            /* the strict verifier accepts it, with the answer trie_read gives */
+            int gr = trie_read(root0, &st, secure, key, kl, &rv);
+            int vr = secure ? trie_verify_secure_proof(root0, key, kl, p1.nodes, p1.count, &v)
+                            : trie_verify_proof(root0, key, kl, p1.nodes, p1.count, &v);
+            must(vr == gr);
+            if (vr == 0) must(v.len == rv.len && memcmp(v.data, rv.data, v.len) == 0);
+          }
+        }
+        if (ref) { must(rc == 0 && trie_prove(ref, key, kl, &p2) == 0 && same_proof(&p1, &p2)); }
+        break;
+      case 6: { /* commit_new, then nothing is left to write */
+        uint8_t nr[32];
+        must(trie_commit_new(&t, &st, nr) == 0);
+        size_t puts = m->puts;
+        must(trie_commit_new(&t, &st, nr) == 0 && m->puts == puts);
+        break;
       }
-      if (ref) {
-        must(rc == 0 && trie_prove(ref, key, kl, &p2) == 0 && same_proof(&p1, &p2));
-      }
-      break;
-    case 6: { /* commit_new, then nothing is left to write */
-      uint8_t nr[32];
-      must(trie_commit_new(&t, &st, nr) == 0);
-      size_t puts = m->puts;
-      must(trie_commit_new(&t, &st, nr) == 0 && m->puts == puts);
-      break;
-    }
-    default: /* foreach: what it reads whole rebuilds to the same root */
-      pairs.len = 0;
-      rc = trie_foreach(&t, collect, &pairs);
-      must(rc == 0 || rc == ETHC_ERR_MISSING_NODE || rc == ETHC_ERR_INVALID);
-      if (rc == 0) {
-        must(trie_root(&t, after) == 0);
-        check_rebuild(&pairs, after);
-      }
-      if (ref) must(rc == 0);
-      break;
+      default: /* foreach: what it reads whole rebuilds to the same root */
+        pairs.len = 0;
+        rc = trie_foreach(&t, collect, &pairs);
+        must(rc == 0 || rc == ETHC_ERR_MISSING_NODE || rc == ETHC_ERR_INVALID);
+        if (rc == 0) {
+          must(trie_root(&t, after) == 0);
+          check_rebuild(&pairs, after);
+        }
+        if (ref) must(rc == 0);
+        break;
     }
   }
   trie_proof_free(&p1);
@@ -289,17 +287,17 @@ static void run_build(rd_t *r, uint8_t flags) {
       if (m.slot[i].rlp && seen++ == want) e = &m.slot[i];
     if (!e->len) continue; /* truncated to nothing already */
     switch (what % 4) {
-    case 0: e->hidden = true; break;
-    case 1: e->rlp[where % e->len] ^= (uint8_t)(what | 1); break;
-    case 2: e->len = where % e->len; break;
-    default: { /* another node's bytes (the same length or shorter) */
-      for (size_t i = 0; i < m.cap; i++)
-        if (m.slot[i].rlp && &m.slot[i] != e && m.slot[i].len <= e->len) {
-          memcpy(e->rlp, m.slot[i].rlp, m.slot[i].len);
-          e->len = m.slot[i].len;
-          break;
-        }
-    }
+      case 0: e->hidden = true; break;
+      case 1: e->rlp[where % e->len] ^= (uint8_t)(what | 1); break;
+      case 2: e->len = where % e->len; break;
+      default: { /* another node's bytes (the same length or shorter) */
+        for (size_t i = 0; i < m.cap; i++)
+          if (m.slot[i].rlp && &m.slot[i] != e && m.slot[i].len <= e->len) {
+            memcpy(e->rlp, m.slot[i].rlp, m.slot[i].len);
+            e->len = m.slot[i].len;
+            break;
+          }
+      }
     }
   }
   run_ops(r, root, &m, flags, nd ? NULL : &ref);

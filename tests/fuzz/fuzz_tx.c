@@ -29,9 +29,8 @@ static void exercise(const tx_t *tx, const uint8_t *data, size_t size) {
   must(tx_hash(tx, &h) == 0);
   must(tx_signing_hash(tx, &h) == 0);
   const u256_t chain_id = u256_from_u64(1);
-  static const evm_revision_t revs[] = {EVM_FRONTIER, EVM_HOMESTEAD, EVM_SPURIOUS_DRAGON, EVM_BERLIN,
-                                        EVM_LONDON,   EVM_SHANGHAI,  EVM_CANCUN,          EVM_PRAGUE,
-                                        EVM_OSAKA};
+  static const evm_revision_t revs[] = {EVM_FRONTIER, EVM_HOMESTEAD, EVM_SPURIOUS_DRAGON, EVM_BERLIN, EVM_LONDON,
+                                        EVM_SHANGHAI, EVM_CANCUN,    EVM_PRAGUE,          EVM_OSAKA};
   for (size_t i = 0; i < sizeof revs / sizeof revs[0]; i++) {
     (void)tx_intrinsic_gas(tx, revs[i]);
     (void)tx_floor_data_gas(tx, revs[i]);

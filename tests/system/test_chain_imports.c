@@ -76,9 +76,9 @@ static void check_accounts(chain_t *c, const cJSON *accounts) {
 int main(void) {
   const char *shared = check_shared_dir();
   char tmp[] = "/tmp/ethc-imports-XXXXXX", d1[64], d2[64], path[1024];
-  static const char *needed[] = {"rpc-compat/genesis.json", "rpc-compat/chain.rlp", "chains/ethtest/genesis.json",
-                                 "chains/ethtest/chain.rlp", "chains/ethtest/headblock.json",
-                                 "chains/ethtest/headstate.json"};
+  static const char *needed[] = {"rpc-compat/genesis.json",       "rpc-compat/chain.rlp",
+                                 "chains/ethtest/genesis.json",   "chains/ethtest/chain.rlp",
+                                 "chains/ethtest/headblock.json", "chains/ethtest/headstate.json"};
   bool have_all = true;
   for (size_t i = 0; i < sizeof needed / sizeof *needed; i++) {
     snprintf(path, sizeof path, "%s/%s", shared, needed[i]);

@@ -16,17 +16,24 @@
 
 static int check_passed, check_failed, check_skipped;
 
-#define CHECK(cond)                                                         \
-  do {                                                                      \
-    if (cond) check_passed++;                                               \
-    else { check_failed++; fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); } \
+#define CHECK(cond)                                                            \
+  do {                                                                         \
+    if (cond) check_passed++;                                                  \
+    else {                                                                     \
+      check_failed++;                                                          \
+      fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+    }                                                                          \
   } while (0)
 
-#define CHECK_MSG(cond, ...)                                                \
-  do {                                                                      \
-    if (cond) check_passed++;                                               \
-    else { check_failed++; fprintf(stderr, "%s:%d: CHECK failed: %s: ", __FILE__, __LINE__, #cond); \
-           fprintf(stderr, __VA_ARGS__); fputc('\n', stderr); }             \
+#define CHECK_MSG(cond, ...)                                                   \
+  do {                                                                         \
+    if (cond) check_passed++;                                                  \
+    else {                                                                     \
+      check_failed++;                                                          \
+      fprintf(stderr, "%s:%d: CHECK failed: %s: ", __FILE__, __LINE__, #cond); \
+      fprintf(stderr, __VA_ARGS__);                                            \
+      fputc('\n', stderr);                                                     \
+    }                                                                          \
   } while (0)
 
 #define CHECK_MEM(a, b, n) CHECK_MSG(memcmp((a), (b), (n)) == 0, "memory differs")

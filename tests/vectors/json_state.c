@@ -25,7 +25,9 @@ bool jstate_u64(const cJSON *obj, const char *key, uint64_t *out) {
   return true;
 }
 
-bool jstate_parse_addr(const char *s, ethc_address_t *out) { return s && hex_decode_fixed(s, true, out->bytes, 20) == 0; }
+bool jstate_parse_addr(const char *s, ethc_address_t *out) {
+  return s && hex_decode_fixed(s, true, out->bytes, 20) == 0;
+}
 
 bool jstate_parse_word(const char *s, ethc_hash_t *out) {
   u256_t v;
@@ -191,7 +193,9 @@ const char *jstate_diff(state_t *st, const cJSON *obj, char *msg, size_t len) {
 
 /* ---- headers ---- */
 
-static bool field_hash(const cJSON *o, const char *k, ethc_hash_t *out) { return jstate_parse_hash(json_str(o, k), out); }
+static bool field_hash(const cJSON *o, const char *k, ethc_hash_t *out) {
+  return jstate_parse_hash(json_str(o, k), out);
+}
 
 static bool field_u64(const cJSON *o, const char *k, uint64_t *out) { return jstate_u64(o, k, out); }
 

@@ -32,34 +32,34 @@ static const struct {
   const char *name;
   int fork; /* chain_fork_t, -1 for Frontier, RANK_PARIS for the merge */
 } network_forks[] = {
-  {"Frontier", -1},
-  {"Homestead", FORK_HOMESTEAD},
-  {"Dao", FORK_DAO},
-  {"EIP150", FORK_TANGERINE_WHISTLE},
-  {"TangerineWhistle", FORK_TANGERINE_WHISTLE},
-  {"EIP158", FORK_SPURIOUS_DRAGON},
-  {"SpuriousDragon", FORK_SPURIOUS_DRAGON},
-  {"Byzantium", FORK_BYZANTIUM},
-  {"Constantinople", FORK_CONSTANTINOPLE},
-  {"ConstantinopleFix", FORK_PETERSBURG},
-  {"Petersburg", FORK_PETERSBURG},
-  {"Istanbul", FORK_ISTANBUL},
-  {"MuirGlacier", FORK_MUIR_GLACIER},
-  {"Berlin", FORK_BERLIN},
-  {"London", FORK_LONDON},
-  {"ArrowGlacier", FORK_ARROW_GLACIER},
-  {"GrayGlacier", FORK_GRAY_GLACIER},
-  {"Paris", RANK_PARIS},
-  {"Merge", RANK_PARIS},
-  {"Shanghai", FORK_SHANGHAI},
-  {"Cancun", FORK_CANCUN},
-  {"Prague", FORK_PRAGUE},
-  {"Osaka", FORK_OSAKA},
-  {"BPO1", FORK_BPO1},
-  {"BPO2", FORK_BPO2},
-  {"BPO3", FORK_BPO3},
-  {"BPO4", FORK_BPO4},
-  {"BPO5", FORK_BPO5},
+    {"Frontier", -1},
+    {"Homestead", FORK_HOMESTEAD},
+    {"Dao", FORK_DAO},
+    {"EIP150", FORK_TANGERINE_WHISTLE},
+    {"TangerineWhistle", FORK_TANGERINE_WHISTLE},
+    {"EIP158", FORK_SPURIOUS_DRAGON},
+    {"SpuriousDragon", FORK_SPURIOUS_DRAGON},
+    {"Byzantium", FORK_BYZANTIUM},
+    {"Constantinople", FORK_CONSTANTINOPLE},
+    {"ConstantinopleFix", FORK_PETERSBURG},
+    {"Petersburg", FORK_PETERSBURG},
+    {"Istanbul", FORK_ISTANBUL},
+    {"MuirGlacier", FORK_MUIR_GLACIER},
+    {"Berlin", FORK_BERLIN},
+    {"London", FORK_LONDON},
+    {"ArrowGlacier", FORK_ARROW_GLACIER},
+    {"GrayGlacier", FORK_GRAY_GLACIER},
+    {"Paris", RANK_PARIS},
+    {"Merge", RANK_PARIS},
+    {"Shanghai", FORK_SHANGHAI},
+    {"Cancun", FORK_CANCUN},
+    {"Prague", FORK_PRAGUE},
+    {"Osaka", FORK_OSAKA},
+    {"BPO1", FORK_BPO1},
+    {"BPO2", FORK_BPO2},
+    {"BPO3", FORK_BPO3},
+    {"BPO4", FORK_BPO4},
+    {"BPO5", FORK_BPO5},
 };
 
 /* Position in the fork order (the merge sits between Gray Glacier and Shanghai). */
@@ -168,7 +168,7 @@ typedef struct node {
   ethc_hash_t hash;
   chain_header_t header;
   u256_t td;
-  bool pos;                   /* a proof-of-stake block */
+  bool pos; /* a proof-of-stake block */
   state_t *state;
   struct node *parent;
   ethc_hash_t *ommer_hashes;
@@ -285,12 +285,12 @@ static block_error_t import_block(tree_t *t, const uint8_t *rlp, size_t len, cha
     n->ommer_count = b.ommer_count;
   }
   block_exec_opts_t opts = {
-    .config = t->config,
-    .rev = chain_config_revision(t->config, b.header.number, b.header.timestamp, pos),
-    .post_merge = pos,
-    .block_hash = lookup_hash,
-    .block_hash_ctx = parent,
-    .trace = t->trace,
+      .config = t->config,
+      .rev = chain_config_revision(t->config, b.header.number, b.header.timestamp, pos),
+      .post_merge = pos,
+      .block_hash = lookup_hash,
+      .block_hash_ctx = parent,
+      .trace = t->trace,
   };
   block_exec_result_t res;
   if ((e = block_check_rlp_size(opts.rev, len)) != BLOCK_VALID) {
@@ -507,8 +507,9 @@ static void run_test(runner_t *r, const char *path, const char *name, const cJSO
     if (expect && !matches_any(e, txe, expect, unknown, sizeof unknown)) {
       const char *got = e == BLOCK_ERR_TX ? exception_tx_names(txe) : "";
       runner_fail(r, path, name, network, "block %zu: rejected as \"%s%s%s\" [%s] (%s), expected %s%s%s", i,
-                  block_error_message(e), e == BLOCK_ERR_TX ? ": " : "", e == BLOCK_ERR_TX ? tx_invalid_message(txe) : "",
-                  got, reason, expect, *unknown ? "; unknown exception name " : "", unknown);
+                  block_error_message(e), e == BLOCK_ERR_TX ? ": " : "",
+                  e == BLOCK_ERR_TX ? tx_invalid_message(txe) : "", got, reason, expect,
+                  *unknown ? "; unknown exception name " : "", unknown);
       goto out;
     }
     i++;

@@ -18,15 +18,16 @@ static bool field_u64(const cJSON *c, const char *key, uint64_t *out) {
   return true;
 }
 
-static void run_case(runner_t *r, const char *path, const char *fork, const difficulty_rules_t *rules,
-                     const char *name, const cJSON *c) {
+static void run_case(runner_t *r, const char *path, const char *fork, const difficulty_rules_t *rules, const char *name,
+                     const cJSON *c) {
   difficulty_input_t in = {0};
   u256_t expected, uncles, got;
   if (!field_u64(c, "currentBlockNumber", &in.number) || !field_u64(c, "currentTimestamp", &in.timestamp) ||
       !field_u64(c, "parentTimestamp", &in.parent_timestamp) ||
       !field_u256(c, "parentDifficulty", &in.parent_difficulty) || !field_u256(c, "parentUncles", &uncles) ||
       !field_u256(c, "currentDifficulty", &expected)) {
-    runner_fail(r, path, name, fork, "missing or malformed field (currentBlockNumber, currentTimestamp, "
+    runner_fail(r, path, name, fork,
+                "missing or malformed field (currentBlockNumber, currentTimestamp, "
                 "parentTimestamp, parentDifficulty, parentUncles, currentDifficulty)");
     return;
   }

@@ -33,7 +33,8 @@ static void run_pow_case(runner_t *r, const char *path, const char *name, const 
       hex_decode_fixed(json_str(t, "header_hash") ? json_str(t, "header_hash") : "", false, header_hash, 32) ||
       hex_decode_fixed(json_str(t, "result") ? json_str(t, "result") : "", false, result, 32) ||
       hex_decode_fixed(json_str(t, "cache_hash") ? json_str(t, "cache_hash") : "", false, cache_hash, 32)) {
-    runner_fail(r, path, name, NULL, "missing or malformed field (header, mixHash, seed, header_hash, result, "
+    runner_fail(r, path, name, NULL,
+                "missing or malformed field (header, mixHash, seed, header_hash, result, "
                 "cache_hash, cache_size, full_size)");
     free(header);
     return;
@@ -57,7 +58,8 @@ static void run_pow_case(runner_t *r, const char *path, const char *name, const 
   ethash_hash(cache, got_hash, nonce, got_mix, got_final);
   ethash_cache_release(cache);
   if (ethash_cache_size(epoch) != (uint64_t)cs->valuedouble) runner_fail(r, path, name, NULL, "cache size differs");
-  else if (ethash_dataset_size(epoch) != (uint64_t)fs->valuedouble) runner_fail(r, path, name, NULL, "full size differs");
+  else if (ethash_dataset_size(epoch) != (uint64_t)fs->valuedouble)
+    runner_fail(r, path, name, NULL, "full size differs");
   else if (memcmp(got_seed, seed, 32)) runner_fail(r, path, name, NULL, "seed differs");
   else if (memcmp(got_hash, header_hash, 32)) runner_fail(r, path, name, NULL, "header hash differs");
   else if (memcmp(got_cache_hash, cache_hash, 32)) runner_fail(r, path, name, NULL, "cache hash differs");

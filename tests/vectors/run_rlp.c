@@ -66,7 +66,9 @@ static int jr_string(jr_t *j, bytes_buf_t *out) {
     if (j->p >= j->end) break;
     c = *j->p++;
     switch (c) {
-      case '"': case '\\': case '/': bytes_buf_push(out, (uint8_t)c); break;
+      case '"':
+      case '\\':
+      case '/': bytes_buf_push(out, (uint8_t)c); break;
       case 'b': bytes_buf_push(out, '\b'); break;
       case 'f': bytes_buf_push(out, '\f'); break;
       case 'n': bytes_buf_push(out, '\n'); break;
@@ -153,8 +155,14 @@ static int jr_encode(jr_t *j, bytes_buf_t *enc, int depth) {
       for (;;) {
         if (jr_encode(j, enc, depth + 1)) return -1;
         jr_ws(j);
-        if (j->p < j->end && *j->p == ',') { j->p++; continue; }
-        if (j->p < j->end && *j->p == ']') { j->p++; break; }
+        if (j->p < j->end && *j->p == ',') {
+          j->p++;
+          continue;
+        }
+        if (j->p < j->end && *j->p == ']') {
+          j->p++;
+          break;
+        }
         return j->err = "expected , or ]", -1;
       }
     }
@@ -178,7 +186,10 @@ static int jr_skip(jr_t *j) {
     char close = c == '[' ? ']' : '}';
     j->p++;
     jr_ws(j);
-    if (j->p < j->end && *j->p == close) { j->p++; return 0; }
+    if (j->p < j->end && *j->p == close) {
+      j->p++;
+      return 0;
+    }
     for (;;) {
       if (c == '{') {
         bytes_buf_t k = {0};
@@ -191,8 +202,15 @@ static int jr_skip(jr_t *j) {
       }
       if (jr_skip(j)) return -1;
       jr_ws(j);
-      if (j->p < j->end && *j->p == ',') { j->p++; jr_ws(j); continue; }
-      if (j->p < j->end && *j->p == close) { j->p++; return 0; }
+      if (j->p < j->end && *j->p == ',') {
+        j->p++;
+        jr_ws(j);
+        continue;
+      }
+      if (j->p < j->end && *j->p == close) {
+        j->p++;
+        return 0;
+      }
       return j->err = "expected , or close", -1;
     }
   }
@@ -209,9 +227,15 @@ static int jr_find_member(jr_t j, const char *key, jr_t *val) {
     jr_ws(&j);
     if (j.p < j.end && *j.p == '}') return -1;
     bytes_buf_t k = {0};
-    if (jr_string(&j, &k)) { bytes_buf_free(&k); return -1; }
+    if (jr_string(&j, &k)) {
+      bytes_buf_free(&k);
+      return -1;
+    }
     jr_ws(&j);
-    if (j.p >= j.end || *j.p != ':') { bytes_buf_free(&k); return -1; }
+    if (j.p >= j.end || *j.p != ':') {
+      bytes_buf_free(&k);
+      return -1;
+    }
     j.p++;
     bool match = k.len == strlen(key) && memcmp(k.data, key, k.len) == 0;
     bytes_buf_free(&k);
@@ -249,15 +273,24 @@ static char *read_text(const char *path, size_t *len) {
   long n = ftell(f);
   fseek(f, 0, SEEK_SET);
   char *buf = n >= 0 ? malloc((size_t)n + 1) : NULL;
-  if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) { free(buf); buf = NULL; }
+  if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+    free(buf);
+    buf = NULL;
+  }
   fclose(f);
-  if (buf) { buf[n] = 0; *len = (size_t)n; }
+  if (buf) {
+    buf[n] = 0;
+    *len = (size_t)n;
+  }
   return buf;
 }
 
 static void run_case(runner_t *r, const char *path, const char *name, const cJSON *tc, jr_t in_val) {
   const char *out_hex = json_str(tc, "out");
-  if (!out_hex) { runner_fail(r, path, name, NULL, "missing \"out\""); return; }
+  if (!out_hex) {
+    runner_fail(r, path, name, NULL, "missing \"out\"");
+    return;
+  }
   uint8_t *out = NULL;
   size_t out_len;
   if (hex_decode_alloc(out_hex, false, &out, &out_len)) {
@@ -306,7 +339,10 @@ done:
 static void run_rlp_file(runner_t *r, const char *path, const cJSON *root) {
   size_t len = 0;
   char *text = read_text(path, &len);
-  if (!text) { runner_fail(r, path, "(file)", NULL, "cannot read file"); return; }
+  if (!text) {
+    runner_fail(r, path, "(file)", NULL, "cannot read file");
+    return;
+  }
   /* walk the raw top-level object alongside the parsed one, in the same order */
   jr_t j = {text, text + len, NULL};
   jr_ws(&j);
@@ -316,12 +352,18 @@ static void run_rlp_file(runner_t *r, const char *path, const cJSON *root) {
     const char *name = tc->string ? tc->string : "(unnamed)";
     jr_t val = {0};
     bool found = false;
-    for (;;) {  /* advance the raw walker to the member of the same name */
+    for (;;) { /* advance the raw walker to the member of the same name */
       jr_ws(&j);
-      if (j.p < j.end && *j.p == ',') { j.p++; jr_ws(&j); }
+      if (j.p < j.end && *j.p == ',') {
+        j.p++;
+        jr_ws(&j);
+      }
       if (j.p >= j.end || *j.p == '}') break;
       bytes_buf_t k = {0};
-      if (jr_string(&j, &k)) { bytes_buf_free(&k); break; }
+      if (jr_string(&j, &k)) {
+        bytes_buf_free(&k);
+        break;
+      }
       jr_ws(&j);
       if (j.p < j.end && *j.p == ':') j.p++;
       jr_ws(&j);

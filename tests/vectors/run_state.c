@@ -57,9 +57,7 @@ static bool parse_u256(const char *s, u256_t *out) {
   return u256_from_string(out, s);
 }
 
-static bool json_u256(const cJSON *obj, const char *key, u256_t *out) {
-  return parse_u256(json_str(obj, key), out);
-}
+static bool json_u256(const cJSON *obj, const char *key, u256_t *out) { return parse_u256(json_str(obj, key), out); }
 
 static bool json_u64(const cJSON *obj, const char *key, uint64_t *out) {
   u256_t v;
@@ -97,13 +95,13 @@ typedef struct {
   ethc_hash_t pre_root;
   /* transaction template */
   tx_t base;
-  const char *tx_error;       /* a field that cannot be parsed (invalid for every case) */
+  const char *tx_error; /* a field that cannot be parsed (invalid for every case) */
   ethc_address_t sender;
   bool has_max_fee;
   size_t ndata, ngas, nvalue;
   uint8_t **data;
   size_t *data_len;
-  access_list_t *al;          /* ndata entries, or NULL */
+  access_list_t *al; /* ndata entries, or NULL */
   u256_t *gas;
   u256_t *value;
   bool *value_ok;
@@ -134,8 +132,7 @@ static const char *parse_env(stest_t *t, const cJSON *env, const cJSON *config) 
   if (json_get(env, "currentRandom") && !parse_word(json_str(env, "currentRandom"), &e->prev_randao))
     return "env.currentRandom";
   e->base_fee = u256_from_u64(10); /* go-ethereum's default when the test gives none */
-  if (json_get(env, "currentBaseFee") && !json_u256(env, "currentBaseFee", &e->base_fee))
-    return "env.currentBaseFee";
+  if (json_get(env, "currentBaseFee") && !json_u256(env, "currentBaseFee", &e->base_fee)) return "env.currentBaseFee";
   if (json_get(env, "currentExcessBlobGas") && !json_u64(env, "currentExcessBlobGas", &e->excess_blob_gas))
     return "env.currentExcessBlobGas";
   e->chain_id = U256_ONE;
@@ -341,8 +338,8 @@ static void dump_case(const char *path, const char *name, const char *fork, stat
 
 static void hexs(const ethc_hash_t *h, char out[67]) { hex_encode(h->bytes, 32, out); }
 
-static void run_case(runner_t *r, const char *path, const char *name, const char *fork, evm_revision_t rev,
-                     stest_t *t, const cJSON *post) {
+static void run_case(runner_t *r, const char *path, const char *name, const char *fork, evm_revision_t rev, stest_t *t,
+                     const cJSON *post) {
   const cJSON *idx = json_get(post, "indexes");
   double dd = cJSON_GetNumberValue(json_get(idx, "data")), dg = cJSON_GetNumberValue(json_get(idx, "gas")),
          dv = cJSON_GetNumberValue(json_get(idx, "value"));
@@ -436,9 +433,9 @@ static void run_case(runner_t *r, const char *path, const char *name, const char
     hexs(&root, a);
     fprintf(stderr, "{\"stateRoot\":\"%s\",\"output\":\"0x", a);
     for (size_t i = 0; i < res.output_size; i++) fprintf(stderr, "%02x", res.output[i]);
-    fprintf(stderr, "\",\"gasUsed\":\"0x%llx\",\"pass\":%s,\"fork\":\"%s\"%s%s%s}\n",
-            (unsigned long long)res.gas_used, ethc_hash_eq(&root, &want_root) ? "true" : "false", fork,
-            rc ? ",\"error\":\"" : "", rc ? (res.reason ? res.reason : "invalid transaction") : "", rc ? "\"" : "");
+    fprintf(stderr, "\",\"gasUsed\":\"0x%llx\",\"pass\":%s,\"fork\":\"%s\"%s%s%s}\n", (unsigned long long)res.gas_used,
+            ethc_hash_eq(&root, &want_root) ? "true" : "false", fork, rc ? ",\"error\":\"" : "",
+            rc ? (res.reason ? res.reason : "invalid transaction") : "", rc ? "\"" : "");
   }
   char unknown[256];
   size_t failed_before = r->failed;

@@ -104,7 +104,10 @@ static void run_root_case(runner_t *r, const char *path, const char *name, const
     const char *ks, *vs;
     const cJSON *vj;
     if (cJSON_IsArray(in)) {
-      if (!cJSON_IsArray(e) || cJSON_GetArraySize(e) != 2) { err = "pair is not [key, value]"; break; }
+      if (!cJSON_IsArray(e) || cJSON_GetArraySize(e) != 2) {
+        err = "pair is not [key, value]";
+        break;
+      }
       const cJSON *kj = cJSON_GetArrayItem(e, 0);
       vj = cJSON_GetArrayItem(e, 1);
       ks = cJSON_IsString(kj) ? kj->valuestring : NULL;
@@ -113,7 +116,10 @@ static void run_root_case(runner_t *r, const char *path, const char *name, const
       vj = e;
     }
     vs = cJSON_IsString(vj) ? vj->valuestring : NULL;
-    if (!ks || (!vs && !cJSON_IsNull(vj))) { err = "key or value is not a string"; break; }
+    if (!ks || (!vs && !cJSON_IsNull(vj))) {
+      err = "key or value is not a string";
+      break;
+    }
     uint8_t *k = NULL, *v = NULL;
     size_t kl = 0, vl = 0;
     if (str_bytes(ks, &k, &kl) || (vs && str_bytes(vs, &v, &vl))) {
@@ -126,15 +132,17 @@ static void run_root_case(runner_t *r, const char *path, const char *name, const
     free(v);
     keys[nk] = k;
     key_lens[nk++] = kl;
-    if (rc) { err = "trie update failed"; break; }
+    if (rc) {
+      err = "trie update failed";
+      break;
+    }
   }
   if (!err && trie_root(&t, got) != 0) err = "root computation failed";
   if (err) runner_fail(r, path, name, NULL, "%s", err);
   else if (memcmp(got, want, 32) != 0) {
     char h[67];
     runner_fail(r, path, name, NULL, "root %s, expected %s", hex_encode(got, 32, h), root_hex);
-  } else if ((err = cross_check(&t, got, keys, key_lens, nk)))
-    runner_fail(r, path, name, NULL, "%s", err);
+  } else if ((err = cross_check(&t, got, keys, key_lens, nk))) runner_fail(r, path, name, NULL, "%s", err);
   else runner_pass(r, path, name, NULL);
   for (size_t i = 0; i < nk; i++) free(keys[i]);
   free(keys);
@@ -157,8 +165,9 @@ static void run_nextprev_case(runner_t *r, const char *path, const char *name, c
   trie_init(&t, false);
   const cJSON *e;
   cJSON_ArrayForEach(e, in) {
-    if (cJSON_IsString(e)) trie_put(&t, (const uint8_t *)e->valuestring, strlen(e->valuestring),
-                                    (const uint8_t *)e->valuestring, strlen(e->valuestring));
+    if (cJSON_IsString(e))
+      trie_put(&t, (const uint8_t *)e->valuestring, strlen(e->valuestring), (const uint8_t *)e->valuestring,
+               strlen(e->valuestring));
   }
   char msg[512] = "";
   bytes_buf_t k = {0};

@@ -21,8 +21,8 @@
  * does not have is refused before its payload is decoded), decoding, the rules of
  * the transaction alone, the signature and its recovery, the other fields, the
  * intrinsic gas (tx_rules_alone). */
-static int check_tx(const uint8_t *raw, size_t len, evm_revision_t rev, ethc_address_t *sender,
-                    ethc_hash_t *hash, uint64_t *intrinsic, bool *roundtrip, const char **stage, tx_invalid_t *cls) {
+static int check_tx(const uint8_t *raw, size_t len, evm_revision_t rev, ethc_address_t *sender, ethc_hash_t *hash,
+                    uint64_t *intrinsic, bool *roundtrip, const char **stage, tx_invalid_t *cls) {
   tx_t tx;
   const u256_t chain_id = u256_from_u64(1);
   *cls = TXE_NONE;
@@ -78,8 +78,8 @@ static int check_tx(const uint8_t *raw, size_t len, evm_revision_t rev, ethc_add
   return rc;
 }
 
-static void run_tx_case(runner_t *r, const char *path, const char *name, const char *fork,
-                        const uint8_t *raw, size_t len, bool raw_ok, const cJSON *expect) {
+static void run_tx_case(runner_t *r, const char *path, const char *name, const char *fork, const uint8_t *raw,
+                        size_t len, bool raw_ok, const cJSON *expect) {
   evm_revision_t rev;
   if (!evm_revision_from_name(fork, &rev)) {
     runner_fail(r, path, name, fork, "unknown fork name");

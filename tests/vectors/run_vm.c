@@ -25,9 +25,7 @@ static bool parse_i64(const cJSON *o, const char *key, int64_t *out) {
   return true;
 }
 
-static bool parse_addr(const char *s, ethc_address_t *a) {
-  return s && hex_decode_fixed(s, false, a->bytes, 20) == 0;
-}
+static bool parse_addr(const char *s, ethc_address_t *a) { return s && hex_decode_fixed(s, false, a->bytes, 20) == 0; }
 
 /* Loads a "pre"-style account map into the host. */
 static const char *load_accounts(memhost_t *h, const cJSON *pre) {
@@ -160,9 +158,10 @@ static void run_case(runner_t *r, const char *path, const char *name, const cJSO
   evm_tx_context_t tx;
   memset(&tx, 0, sizeof tx);
   if (!exec || !env) err = "missing exec/env";
-  else if (!parse_addr(json_str(exec, "address"), &msg.recipient) || !parse_addr(json_str(exec, "caller"), &msg.sender) ||
-           !parse_addr(json_str(exec, "origin"), &tx.origin) || !parse_i64(exec, "gas", &msg.gas) ||
-           !parse_u256(exec, "value", &msg.value) || !parse_u256(exec, "gasPrice", &tx.gas_price))
+  else if (!parse_addr(json_str(exec, "address"), &msg.recipient) ||
+           !parse_addr(json_str(exec, "caller"), &msg.sender) || !parse_addr(json_str(exec, "origin"), &tx.origin) ||
+           !parse_i64(exec, "gas", &msg.gas) || !parse_u256(exec, "value", &msg.value) ||
+           !parse_u256(exec, "gasPrice", &tx.gas_price))
     err = "bad exec field";
   else if (!json_str(exec, "code") || hex_decode_alloc(json_str(exec, "code"), false, &code, &code_size) != 0 ||
            !json_str(exec, "data") || hex_decode_alloc(json_str(exec, "data"), false, &data, &data_size) != 0)
@@ -172,8 +171,7 @@ static void run_case(runner_t *r, const char *path, const char *name, const cJSO
            !parse_i64(env, "currentGasLimit", &tx.gas_limit) || !parse_i64(env, "currentNumber", &tx.number) ||
            !parse_i64(env, "currentTimestamp", &tx.timestamp))
     err = "bad env field";
-  else
-    err = load_accounts(h, json_get(t, "pre"));
+  else err = load_accounts(h, json_get(t, "pre"));
   if (err) {
     runner_fail(r, path, name, NULL, "%s", err);
     goto done;

@@ -157,9 +157,7 @@ static void json_case(const char *path, const char *name, const char *fork, bool
   cJSON_Delete(o);
 }
 
-bool runner_fork_filtered(const runner_t *r, const char *fork) {
-  return r->fork && fork && strcmp(r->fork, fork) != 0;
-}
+bool runner_fork_filtered(const runner_t *r, const char *fork) { return r->fork && fork && strcmp(r->fork, fork) != 0; }
 
 struct runner_select {
   regex_t re;
@@ -318,8 +316,8 @@ static const cli_option_t test_options[] = {
                   "one JSON object per case on stdout: {\"file\",\"name\",\"fork\",\"pass\",\"error\"};\n"
                   "the closing line goes to stderr",
                   NULL},
-    [OPT_FORK] = {"--fork", "NAME", "run only the cases of this fork or network (state, block, tx, difficulty, precompile)",
-                  "all"},
+    [OPT_FORK] = {"--fork", "NAME",
+                  "run only the cases of this fork or network (state, block, tx, difficulty, precompile)", "all"},
     [OPT_RUN] = {"--run", "REGEX",
                  "run only the tests whose name matches this POSIX extended regular expression\n"
                  "(state: the test's name without #INDEX); other cases are not counted",
@@ -329,10 +327,13 @@ static const cli_option_t test_options[] = {
                    "named TEST#N (state)",
                    "all"},
     [OPT_DUMP] = {"--dump", NULL, "print each failing case's post state as JSON on stderr (state)", NULL},
-    [OPT_TRACE] = {"--trace", NULL, "EIP-3155 trace, one JSON line per instruction, on stderr (state, vm, block)", NULL},
-    [OPT_VERBOSE] = {"--verbose", NULL, "a line per passed or skipped case on stderr (failed ones are on stdout)", NULL},
+    [OPT_TRACE] = {"--trace", NULL, "EIP-3155 trace, one JSON line per instruction, on stderr (state, vm, block)",
+                   NULL},
+    [OPT_VERBOSE] = {"--verbose", NULL, "a line per passed or skipped case on stderr (failed ones are on stdout)",
+                     NULL},
     [OPT_V] = {"-v", NULL, "the same as --verbose", NULL},
-    [OPT_SKIP_FILE] = {"--skip-file", "FILE", "the skip list: lines SUITE<tab>PATTERN<tab>REASON\n"
+    [OPT_SKIP_FILE] = {"--skip-file", "FILE",
+                       "the skip list: lines SUITE<tab>PATTERN<tab>REASON\n"
                        "(ctest passes the repository's tests/vectors/skip.txt)",
                        "none"},
     {0}};
@@ -374,29 +375,38 @@ static int runner_main(const cli_command_t *self, const char *suite_name, int ar
   cli_args_init(&a, self, argc, argv);
   for (int k; (k = cli_next(&a)) != CLI_END;) {
     switch (k) {
-    case OPT_JSON: r.json = true; break;
-    case OPT_TRACE: r.trace = true; used[1] = a.option; break;
-    case OPT_FORK: r.fork = a.value; used[0] = a.option; break;
-    case OPT_RUN: run_re = a.value; break;
-    case OPT_INDEX: {
-      uint64_t v;
-      if (cli_parse_u64(cli_full_name(self), "--index", a.value, false, 1000000000, &v)) {
-        free(paths);
-        return 2;
+      case OPT_JSON: r.json = true; break;
+      case OPT_TRACE:
+        r.trace = true;
+        used[1] = a.option;
+        break;
+      case OPT_FORK:
+        r.fork = a.value;
+        used[0] = a.option;
+        break;
+      case OPT_RUN: run_re = a.value; break;
+      case OPT_INDEX: {
+        uint64_t v;
+        if (cli_parse_u64(cli_full_name(self), "--index", a.value, false, 1000000000, &v)) {
+          free(paths);
+          return 2;
+        }
+        r.index = (long long)v;
+        used[2] = a.option;
+        break;
       }
-      r.index = (long long)v;
-      used[2] = a.option;
-      break;
-    }
-    case OPT_DUMP: r.dump = true; used[3] = a.option; break;
-    case OPT_VERBOSE:
-    case OPT_V: verbose = true; break;
-    case OPT_SKIP_FILE: skip_file = a.value; break;
-    case CLI_POSITIONAL:
-      if (!suite_name) suite_name = a.value;
-      else paths[npaths++] = (char *)a.value;
-      break;
-    default: free(paths); return cli_stop(k);
+      case OPT_DUMP:
+        r.dump = true;
+        used[3] = a.option;
+        break;
+      case OPT_VERBOSE:
+      case OPT_V: verbose = true; break;
+      case OPT_SKIP_FILE: skip_file = a.value; break;
+      case CLI_POSITIONAL:
+        if (!suite_name) suite_name = a.value;
+        else paths[npaths++] = (char *)a.value;
+        break;
+      default: free(paths); return cli_stop(k);
     }
   }
   if (!suite_name) {
@@ -471,7 +481,8 @@ static int runner_main(const cli_command_t *self, const char *suite_name, int ar
     if (r.fork) n += (size_t)snprintf(what + n, sizeof what - n, " of fork '%s'", r.fork);
     if (run_re && n < sizeof what)
       n += (size_t)snprintf(what + n, sizeof what - n, "%s matching --run '%s'", n ? " and" : "", run_re);
-    if (r.index >= 0 && n < sizeof what) snprintf(what + n, sizeof what - n, "%s with index %lld", n ? " and" : "", r.index);
+    if (r.index >= 0 && n < sizeof what)
+      snprintf(what + n, sizeof what - n, "%s with index %lld", n ? " and" : "", r.index);
     fprintf(stderr, "ethc test: no %s case%s under the given paths\n", r.suite->name, what);
     return 1;
   }
@@ -490,8 +501,8 @@ static int cmd_statetest(const cli_command_t *self, int argc, char **argv) {
 }
 CLI_COMMAND("", "statetest", cmd_statetest, "PATH...", "alias of 'ethc test state'", test_options, NULL)
 
-bool runner_names_match(const char *names, runner_name_fn matches, runner_name_fn known, const void *ctx,
-                        char *unknown, size_t ulen) {
+bool runner_names_match(const char *names, runner_name_fn matches, runner_name_fn known, const void *ctx, char *unknown,
+                        size_t ulen) {
   unknown[0] = 0;
   char one[256];
   size_t used = 0;

@@ -31,19 +31,19 @@ enum {
 };
 
 typedef struct runner_suite {
-  const char *name;        /* "rlp", "trie", "tx", "state", ... */
+  const char *name; /* "rlp", "trie", "tx", "state", ... */
   runner_file_fn run_file;
-  bool array_root;         /* files hold a JSON array (else an object, checked by the runner) */
-  unsigned opts;           /* RUNNER_OPT_* */
+  bool array_root; /* files hold a JSON array (else an object, checked by the runner) */
+  unsigned opts;   /* RUNNER_OPT_* */
   struct runner_suite *next;
 } runner_suite_t;
 
 void runner_register_suite(runner_suite_t *s);
 
-#define RUNNER_SUITE_OF(name_, fn_, array_root_, opts_)                      \
-  static void __attribute__((constructor)) runner_register_##fn_(void) {     \
-    static runner_suite_t s = {name_, fn_, array_root_, opts_, 0};           \
-    runner_register_suite(&s);                                               \
+#define RUNNER_SUITE_OF(name_, fn_, array_root_, opts_)                  \
+  static void __attribute__((constructor)) runner_register_##fn_(void) { \
+    static runner_suite_t s = {name_, fn_, array_root_, opts_, 0};       \
+    runner_register_suite(&s);                                           \
   }
 /* A suite whose files hold a JSON object of tests (most), or an array (precompile). */
 #define RUNNER_SUITE(name_, fn_, opts_) RUNNER_SUITE_OF(name_, fn_, false, opts_)
@@ -51,14 +51,14 @@ void runner_register_suite(runner_suite_t *s);
 
 struct runner {
   const runner_suite_t *suite;
-  bool json;               /* --json: one object per case on stdout */
-  bool trace;              /* --trace: EIP-3155 trace to stderr (state, vm, block) */
-  bool dump;               /* --dump: a failing case's post state as JSON on stderr (state) */
-  const char *fork;        /* --fork NAME: run only this fork (NULL = all) */
-  long long index;         /* --index N: only post entry N of each fork (-1 = all) */
+  bool json;                    /* --json: one object per case on stdout */
+  bool trace;                   /* --trace: EIP-3155 trace to stderr (state, vm, block) */
+  bool dump;                    /* --dump: a failing case's post state as JSON on stderr (state) */
+  const char *fork;             /* --fork NAME: run only this fork (NULL = all) */
+  long long index;              /* --index N: only post entry N of each fork (-1 = all) */
   struct runner_select *select; /* --run REGEX (NULL = every test) */
   size_t passed, failed, skipped;
-  struct skip_rule *skips; /* from the skip file */
+  struct skip_rule *skips;          /* from the skip file */
   struct runner_progress *progress; /* status line / --verbose lines on stderr */
 };
 
@@ -82,8 +82,8 @@ void runner_fail(runner_t *r, const char *path, const char *name, const char *fo
  * matches(ctx, name) holds for one; otherwise `unknown` (ulen bytes) lists the
  * names known(name) rejects, which always fail: future vectors surface gaps. */
 typedef bool (*runner_name_fn)(const void *ctx, const char *name);
-bool runner_names_match(const char *names, runner_name_fn matches, runner_name_fn known, const void *ctx,
-                        char *unknown, size_t ulen);
+bool runner_names_match(const char *names, runner_name_fn matches, runner_name_fn known, const void *ctx, char *unknown,
+                        size_t ulen);
 
 /* runner_names_match for a transaction rejected with class `c`. */
 bool runner_tx_names_match(tx_invalid_t c, const char *names, char *unknown, size_t ulen);

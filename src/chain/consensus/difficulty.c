@@ -12,22 +12,22 @@ static const struct {
   const char *name;
   difficulty_rules_t rules;
 } fork_rules[] = {
-  {"Frontier", {DIFFICULTY_FRONTIER, 0}},
-  {"Homestead", {DIFFICULTY_HOMESTEAD, 0}},
-  {"EIP150", {DIFFICULTY_HOMESTEAD, 0}},
-  {"EIP158", {DIFFICULTY_HOMESTEAD, 0}},
-  {"Byzantium", {DIFFICULTY_BYZANTIUM, 3000000}},
-  {"Constantinople", {DIFFICULTY_BYZANTIUM, 5000000}},
-  {"ConstantinopleFix", {DIFFICULTY_BYZANTIUM, 5000000}},
-  {"Petersburg", {DIFFICULTY_BYZANTIUM, 5000000}},
-  {"Istanbul", {DIFFICULTY_BYZANTIUM, 5000000}},
-  {"MuirGlacier", {DIFFICULTY_BYZANTIUM, 9000000}},
-  {"Berlin", {DIFFICULTY_BYZANTIUM, 9000000}},
-  {"London", {DIFFICULTY_BYZANTIUM, 9700000}},
-  {"ArrowGlacier", {DIFFICULTY_BYZANTIUM, 10700000}},
-  {"GrayGlacier", {DIFFICULTY_BYZANTIUM, 11400000}},
-  {"Paris", {DIFFICULTY_BYZANTIUM, 11400000}},
-  {"Merge", {DIFFICULTY_BYZANTIUM, 11400000}},
+    {"Frontier", {DIFFICULTY_FRONTIER, 0}},
+    {"Homestead", {DIFFICULTY_HOMESTEAD, 0}},
+    {"EIP150", {DIFFICULTY_HOMESTEAD, 0}},
+    {"EIP158", {DIFFICULTY_HOMESTEAD, 0}},
+    {"Byzantium", {DIFFICULTY_BYZANTIUM, 3000000}},
+    {"Constantinople", {DIFFICULTY_BYZANTIUM, 5000000}},
+    {"ConstantinopleFix", {DIFFICULTY_BYZANTIUM, 5000000}},
+    {"Petersburg", {DIFFICULTY_BYZANTIUM, 5000000}},
+    {"Istanbul", {DIFFICULTY_BYZANTIUM, 5000000}},
+    {"MuirGlacier", {DIFFICULTY_BYZANTIUM, 9000000}},
+    {"Berlin", {DIFFICULTY_BYZANTIUM, 9000000}},
+    {"London", {DIFFICULTY_BYZANTIUM, 9700000}},
+    {"ArrowGlacier", {DIFFICULTY_BYZANTIUM, 10700000}},
+    {"GrayGlacier", {DIFFICULTY_BYZANTIUM, 11400000}},
+    {"Paris", {DIFFICULTY_BYZANTIUM, 11400000}},
+    {"Merge", {DIFFICULTY_BYZANTIUM, 11400000}},
 };
 
 bool difficulty_rules_for_fork(const char *name, difficulty_rules_t *out) {
@@ -48,15 +48,9 @@ void difficulty_calc(u256_t *out, const difficulty_rules_t *rules, const difficu
   /* sigma: the multiple of parent/2048 added (positive) or removed (negative). */
   int64_t sigma;
   switch (rules->formula) {
-    case DIFFICULTY_FRONTIER:
-      sigma = dt < 13 ? 1 : -1;
-      break;
-    case DIFFICULTY_HOMESTEAD:
-      sigma = 1 - (int64_t)(dt / 10 < 1000 ? dt / 10 : 1000);
-      break;
-    default:
-      sigma = (in->parent_has_uncles ? 2 : 1) - (int64_t)(dt / 9 < 1000 ? dt / 9 : 1000);
-      break;
+    case DIFFICULTY_FRONTIER: sigma = dt < 13 ? 1 : -1; break;
+    case DIFFICULTY_HOMESTEAD: sigma = 1 - (int64_t)(dt / 10 < 1000 ? dt / 10 : 1000); break;
+    default: sigma = (in->parent_has_uncles ? 2 : 1) - (int64_t)(dt / 9 < 1000 ? dt / 9 : 1000); break;
   }
   if (sigma < -99) sigma = -99;
 

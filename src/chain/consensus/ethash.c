@@ -198,19 +198,24 @@ static ALWAYS_INLINE void hashimoto_core(const ethash_cache_t *c, const int H, c
 
 typedef void (*hashimoto_fn)(const ethash_cache_t *c, const uint8_t (*s)[64], uint32_t (*mix)[MIX_WORDS]);
 
-#define HASHIMOTO_VARIANT(suffix, attr)                                                          \
-  attr static void hashimoto_##suffix##_1(const ethash_cache_t *c, const uint8_t (*s)[64],       \
-                                          uint32_t (*m)[MIX_WORDS]) { hashimoto_core(c, 1, s, m); } \
-  attr static void hashimoto_##suffix##_2(const ethash_cache_t *c, const uint8_t (*s)[64],       \
-                                          uint32_t (*m)[MIX_WORDS]) { hashimoto_core(c, 2, s, m); } \
-  attr static void hashimoto_##suffix##_4(const ethash_cache_t *c, const uint8_t (*s)[64],       \
-                                          uint32_t (*m)[MIX_WORDS]) { hashimoto_core(c, 4, s, m); } \
-  attr static void hashimoto_##suffix##_8(const ethash_cache_t *c, const uint8_t (*s)[64],       \
-                                          uint32_t (*m)[MIX_WORDS]) { hashimoto_core(c, 8, s, m); } \
-  attr static void hashimoto_##suffix##_16(const ethash_cache_t *c, const uint8_t (*s)[64],      \
-                                          uint32_t (*m)[MIX_WORDS]) { hashimoto_core(c, 16, s, m); } \
-  static const hashimoto_fn hashimoto_##suffix[5] = {hashimoto_##suffix##_1, hashimoto_##suffix##_2, \
-                                                     hashimoto_##suffix##_4, hashimoto_##suffix##_8, \
+#define HASHIMOTO_VARIANT(suffix, attr)                                                                               \
+  attr static void hashimoto_##suffix##_1(const ethash_cache_t *c, const uint8_t(*s)[64], uint32_t(*m)[MIX_WORDS]) {  \
+    hashimoto_core(c, 1, s, m);                                                                                       \
+  }                                                                                                                   \
+  attr static void hashimoto_##suffix##_2(const ethash_cache_t *c, const uint8_t(*s)[64], uint32_t(*m)[MIX_WORDS]) {  \
+    hashimoto_core(c, 2, s, m);                                                                                       \
+  }                                                                                                                   \
+  attr static void hashimoto_##suffix##_4(const ethash_cache_t *c, const uint8_t(*s)[64], uint32_t(*m)[MIX_WORDS]) {  \
+    hashimoto_core(c, 4, s, m);                                                                                       \
+  }                                                                                                                   \
+  attr static void hashimoto_##suffix##_8(const ethash_cache_t *c, const uint8_t(*s)[64], uint32_t(*m)[MIX_WORDS]) {  \
+    hashimoto_core(c, 8, s, m);                                                                                       \
+  }                                                                                                                   \
+  attr static void hashimoto_##suffix##_16(const ethash_cache_t *c, const uint8_t(*s)[64], uint32_t(*m)[MIX_WORDS]) { \
+    hashimoto_core(c, 16, s, m);                                                                                      \
+  }                                                                                                                   \
+  static const hashimoto_fn hashimoto_##suffix[5] = {hashimoto_##suffix##_1, hashimoto_##suffix##_2,                  \
+                                                     hashimoto_##suffix##_4, hashimoto_##suffix##_8,                  \
                                                      hashimoto_##suffix##_16};
 
 HASHIMOTO_VARIANT(generic, )
@@ -235,8 +240,14 @@ int ethash_select_impl(int level) {
   if (level < 0) level = best_level();
   if (level > best_level()) return -1;
 #ifdef ETHASH_HAVE_X86
-  if (level == 2) { hashimoto_impl = hashimoto_avx512; return 0; }
-  if (level == 1) { hashimoto_impl = hashimoto_avx2; return 0; }
+  if (level == 2) {
+    hashimoto_impl = hashimoto_avx512;
+    return 0;
+  }
+  if (level == 1) {
+    hashimoto_impl = hashimoto_avx2;
+    return 0;
+  }
 #endif
   hashimoto_impl = hashimoto_generic;
   return 0;
@@ -264,8 +275,8 @@ static void compress_mix(const uint32_t mix[MIX_WORDS], uint8_t out[32]) {
   memcpy(out, cmix, 32);
 }
 
-void ethash_hash(const ethash_cache_t *cache, const uint8_t header_hash[32], uint64_t nonce,
-                 uint8_t mix_out[32], uint8_t final_out[32]) {
+void ethash_hash(const ethash_cache_t *cache, const uint8_t header_hash[32], uint64_t nonce, uint8_t mix_out[32],
+                 uint8_t final_out[32]) {
   ethash_hash_batch(cache, 1, (const uint8_t(*)[32])header_hash, &nonce, (uint8_t(*)[32])mix_out,
                     (uint8_t(*)[32])final_out);
 }
@@ -451,8 +462,9 @@ static size_t memo_slot(const ethash_verify_item_t *it) {
 }
 
 static bool memo_same(const ethash_verify_item_t *a, const ethash_verify_item_t *b) {
-  return a->block_number == b->block_number && a->nonce == b->nonce && memcmp(a->header_hash, b->header_hash, 32) == 0 &&
-         memcmp(a->mix_hash, b->mix_hash, 32) == 0 && u256_eq(&a->difficulty, &b->difficulty);
+  return a->block_number == b->block_number && a->nonce == b->nonce &&
+         memcmp(a->header_hash, b->header_hash, 32) == 0 && memcmp(a->mix_hash, b->mix_hash, 32) == 0 &&
+         u256_eq(&a->difficulty, &b->difficulty);
 }
 
 /* The remembered result of `key`, or 1 when there is none. */
@@ -473,8 +485,8 @@ static void memo_store(const ethash_verify_item_t *item, int result) {
   pthread_mutex_unlock(&memo_lock);
 }
 
-int ethash_verify(uint64_t block_number, const uint8_t header_hash[32], uint64_t nonce,
-                  const uint8_t mix_hash[32], const u256_t *difficulty) {
+int ethash_verify(uint64_t block_number, const uint8_t header_hash[32], uint64_t nonce, const uint8_t mix_hash[32],
+                  const u256_t *difficulty) {
   ethash_verify_item_t key = {.block_number = block_number, .nonce = nonce, .difficulty = *difficulty};
   memcpy(key.header_hash, header_hash, 32);
   memcpy(key.mix_hash, mix_hash, 32);

@@ -144,11 +144,11 @@ block_error_t header_validate(const chain_config_t *c, const chain_header_t *h, 
   if (c->has_ttd && u256_is_zero(&h->difficulty)) return BLOCK_ERR_POS_BEFORE_TTD;
   difficulty_rules_t rules = chain_config_difficulty_rules(c, n);
   difficulty_input_t in = {
-    .number = n,
-    .timestamp = t,
-    .parent_timestamp = parent->timestamp,
-    .parent_difficulty = parent->difficulty,
-    .parent_has_uncles = !ethc_hash_eq(&parent->ommers_hash, &HEADER_EMPTY_OMMERS_HASH),
+      .number = n,
+      .timestamp = t,
+      .parent_timestamp = parent->timestamp,
+      .parent_difficulty = parent->difficulty,
+      .parent_has_uncles = !ethc_hash_eq(&parent->ommers_hash, &HEADER_EMPTY_OMMERS_HASH),
   };
   u256_t expected;
   difficulty_calc(&expected, &rules, &in);

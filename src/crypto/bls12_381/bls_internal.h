@@ -84,17 +84,35 @@
 
 typedef unsigned __int128 u128;
 
-typedef struct { uint64_t l[6]; } fp_t;
-typedef struct { fp_t c0, c1; } fp2_t;         /* c0 + c1 u, u^2 = -1 */
-typedef struct { fp2_t c0, c1, c2; } fp6_t;    /* c0 + c1 v + c2 v^2, v^3 = 1 + u */
-typedef struct { fp6_t c0, c1; } fp12_t;       /* c0 + c1 w, w^2 = v */
+typedef struct {
+  uint64_t l[6];
+} fp_t;
+typedef struct {
+  fp_t c0, c1;
+} fp2_t; /* c0 + c1 u, u^2 = -1 */
+typedef struct {
+  fp2_t c0, c1, c2;
+} fp6_t; /* c0 + c1 v + c2 v^2, v^3 = 1 + u */
+typedef struct {
+  fp6_t c0, c1;
+} fp12_t; /* c0 + c1 w, w^2 = v */
 
 /* Jacobian points: (X/Z^2, Y/Z^3); Z = 0 is the point at infinity. */
-typedef struct { fp_t x, y, z; } g1_t;
-typedef struct { fp2_t x, y, z; } g2_t;
+typedef struct {
+  fp_t x, y, z;
+} g1_t;
+typedef struct {
+  fp2_t x, y, z;
+} g2_t;
 /* Affine points with an explicit infinity flag. */
-typedef struct { fp_t x, y; bool inf; } g1_aff_t;
-typedef struct { fp2_t x, y; bool inf; } g2_aff_t;
+typedef struct {
+  fp_t x, y;
+  bool inf;
+} g1_aff_t;
+typedef struct {
+  fp2_t x, y;
+  bool inf;
+} g2_aff_t;
 
 #include "constants.h"
 
@@ -204,29 +222,29 @@ static inline void fp_neg(fp_t *r, const fp_t *a) {
 /* Montgomery product, CIOS (coarsely integrated operand scanning): each row adds
  * a*b[i] then m*p with m = t[0] * (-p^-1) mod 2^64 and drops the low word. Low and
  * high halves of the products go through two separate carry chains. */
-#define BLS_MAC_ROW(x, y)                                                       \
-  do {                                                                          \
-    uint64_t lo[6], hi[6];                                                      \
-    for (int j = 0; j < 6; j++) {                                               \
-      u128 pr = (u128)(x)[j] * (y);                                             \
-      lo[j] = (uint64_t)pr;                                                     \
-      hi[j] = (uint64_t)(pr >> 64);                                             \
-    }                                                                           \
-    unsigned char c = 0;                                                        \
-    c = BLS_ADC(c, t[0], lo[0], &t[0]);                                         \
-    c = BLS_ADC(c, t[1], lo[1], &t[1]);                                         \
-    c = BLS_ADC(c, t[2], lo[2], &t[2]);                                         \
-    c = BLS_ADC(c, t[3], lo[3], &t[3]);                                         \
-    c = BLS_ADC(c, t[4], lo[4], &t[4]);                                         \
-    c = BLS_ADC(c, t[5], lo[5], &t[5]);                                         \
-    c = BLS_ADC(c, t[6], 0, &t[6]);                                             \
-    c = 0;                                                                      \
-    c = BLS_ADC(c, t[1], hi[0], &t[1]);                                         \
-    c = BLS_ADC(c, t[2], hi[1], &t[2]);                                         \
-    c = BLS_ADC(c, t[3], hi[2], &t[3]);                                         \
-    c = BLS_ADC(c, t[4], hi[3], &t[4]);                                         \
-    c = BLS_ADC(c, t[5], hi[4], &t[5]);                                         \
-    c = BLS_ADC(c, t[6], hi[5], &t[6]);                                         \
+#define BLS_MAC_ROW(x, y)               \
+  do {                                  \
+    uint64_t lo[6], hi[6];              \
+    for (int j = 0; j < 6; j++) {       \
+      u128 pr = (u128)(x)[j] * (y);     \
+      lo[j] = (uint64_t)pr;             \
+      hi[j] = (uint64_t)(pr >> 64);     \
+    }                                   \
+    unsigned char c = 0;                \
+    c = BLS_ADC(c, t[0], lo[0], &t[0]); \
+    c = BLS_ADC(c, t[1], lo[1], &t[1]); \
+    c = BLS_ADC(c, t[2], lo[2], &t[2]); \
+    c = BLS_ADC(c, t[3], lo[3], &t[3]); \
+    c = BLS_ADC(c, t[4], lo[4], &t[4]); \
+    c = BLS_ADC(c, t[5], lo[5], &t[5]); \
+    c = BLS_ADC(c, t[6], 0, &t[6]);     \
+    c = 0;                              \
+    c = BLS_ADC(c, t[1], hi[0], &t[1]); \
+    c = BLS_ADC(c, t[2], hi[1], &t[2]); \
+    c = BLS_ADC(c, t[3], hi[2], &t[3]); \
+    c = BLS_ADC(c, t[4], hi[3], &t[4]); \
+    c = BLS_ADC(c, t[5], hi[4], &t[5]); \
+    c = BLS_ADC(c, t[6], hi[5], &t[6]); \
   } while (0)
 
 #if defined(__x86_64__) && !defined(BLS_NO_ASM)
@@ -258,7 +276,13 @@ static inline void fp_mul(fp_t *r, const fp_t *a, const fp_t *b) {
     BLS_MAC_ROW(a->l, b->l[i]);
     uint64_t m = t[0] * BLS_P_INV;
     BLS_MAC_ROW(BLS_P, m);
-    t[0] = t[1]; t[1] = t[2]; t[2] = t[3]; t[3] = t[4]; t[4] = t[5]; t[5] = t[6]; t[6] = 0;
+    t[0] = t[1];
+    t[1] = t[2];
+    t[2] = t[3];
+    t[3] = t[4];
+    t[4] = t[5];
+    t[5] = t[6];
+    t[6] = 0;
   }
   fp_reduce_once(r, t);
 }
@@ -286,21 +310,24 @@ static inline void fp_mul_small(fp_t *r, const fp_t *a, unsigned k) {
 }
 
 void fp_pow(fp_t *r, const fp_t *a, const uint64_t e[6]);
-void fp_inv(fp_t *r, const fp_t *a);              /* 0 -> 0 */
-bool fp_sqrt(fp_t *r, const fp_t *a);             /* false if not a square */
+void fp_inv(fp_t *r, const fp_t *a);  /* 0 -> 0 */
+bool fp_sqrt(fp_t *r, const fp_t *a); /* false if not a square */
 bool fp_is_square(const fp_t *a);
 void fp_from_plain(fp_t *r, const uint64_t a[6]); /* to Montgomery */
 void fp_to_plain(uint64_t r[6], const fp_t *a);
 /* 48 big-endian bytes -> element; false if >= p. */
 bool fp_from_be48(fp_t *r, const uint8_t in[48]);
 void fp_to_be48(uint8_t out[48], const fp_t *a);
-bool fp_sgn0(const fp_t *a);                      /* parity of the plain value */
-bool fp_lex_largest(const fp_t *a);               /* plain value > (p-1)/2 */
+bool fp_sgn0(const fp_t *a);        /* parity of the plain value */
+bool fp_lex_largest(const fp_t *a); /* plain value > (p-1)/2 */
 
 /* ---------------------------------------------------------------- Fp2 --- */
 
 static inline void fp2_set_zero(fp2_t *r) { memset(r, 0, sizeof *r); }
-static inline void fp2_set_one(fp2_t *r) { r->c0 = BLS_ONE; fp_set_zero(&r->c1); }
+static inline void fp2_set_one(fp2_t *r) {
+  r->c0 = BLS_ONE;
+  fp_set_zero(&r->c1);
+}
 static inline bool fp2_is_zero(const fp2_t *a) { return fp_is_zero(&a->c0) && fp_is_zero(&a->c1); }
 static inline bool fp2_eq(const fp2_t *a, const fp2_t *b) { return fp_eq(&a->c0, &b->c0) && fp_eq(&a->c1, &b->c1); }
 static inline void fp2_add(fp2_t *r, const fp2_t *a, const fp2_t *b) {

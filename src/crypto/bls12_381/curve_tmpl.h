@@ -2,18 +2,29 @@
  * and G2 (over Fp2) by g1.c and g2.c. Formulas: dbl-2009-l, add-2007-bl,
  * madd-2007-bl (Explicit-Formulas Database). Not constant time. */
 
-void PF(set_inf)(PT *r) { memset(r, 0, sizeof *r); FE_SETONE(&r->x); FE_SETONE(&r->y); }
+void PF(set_inf)(PT *r) {
+  memset(r, 0, sizeof *r);
+  FE_SETONE(&r->x);
+  FE_SETONE(&r->y);
+}
 bool PF(is_inf)(const PT *a) { return FE_ISZERO(&a->z); }
 
 void PF(from_aff)(PT *r, const AFF *a) {
-  if (a->inf) { PF(set_inf)(r); return; }
+  if (a->inf) {
+    PF(set_inf)(r);
+    return;
+  }
   r->x = a->x;
   r->y = a->y;
   FE_SETONE(&r->z);
 }
 
 void PF(to_aff)(AFF *r, const PT *a) {
-  if (PF(is_inf)(a)) { memset(r, 0, sizeof *r); r->inf = true; return; }
+  if (PF(is_inf)(a)) {
+    memset(r, 0, sizeof *r);
+    r->inf = true;
+    return;
+  }
   FE zi, zi2, zi3;
   FE_INV(&zi, &a->z);
   FE_SQR(&zi2, &zi);
@@ -24,7 +35,10 @@ void PF(to_aff)(AFF *r, const PT *a) {
 }
 
 void PF(dbl)(PT *r, const PT *p) {
-  if (PF(is_inf)(p)) { *r = *p; return; }
+  if (PF(is_inf)(p)) {
+    *r = *p;
+    return;
+  }
   FE A, B, C, D, E, F, t;
   FE_SQR(&A, &p->x);
   FE_SQR(&B, &p->y);
@@ -51,8 +65,14 @@ void PF(dbl)(PT *r, const PT *p) {
 }
 
 void PF(add)(PT *r, const PT *p, const PT *q) {
-  if (PF(is_inf)(p)) { *r = *q; return; }
-  if (PF(is_inf)(q)) { *r = *p; return; }
+  if (PF(is_inf)(p)) {
+    *r = *q;
+    return;
+  }
+  if (PF(is_inf)(q)) {
+    *r = *p;
+    return;
+  }
   FE z1z1, z2z2, u1, u2, s1, s2, h, i, j, rr, v, t;
   FE_SQR(&z1z1, &p->z);
   FE_SQR(&z2z2, &q->z);
@@ -65,7 +85,10 @@ void PF(add)(PT *r, const PT *p, const PT *q) {
   FE_SUB(&h, &u2, &u1);
   FE_SUB(&rr, &s2, &s1);
   if (FE_ISZERO(&h)) {
-    if (FE_ISZERO(&rr)) { PF(dbl)(r, p); return; }
+    if (FE_ISZERO(&rr)) {
+      PF(dbl)(r, p);
+      return;
+    }
     PF(set_inf)(r);
     return;
   }
@@ -92,8 +115,14 @@ void PF(add)(PT *r, const PT *p, const PT *q) {
 }
 
 void PF(add_aff)(PT *r, const PT *p, const AFF *q) {
-  if (q->inf) { *r = *p; return; }
-  if (PF(is_inf)(p)) { PF(from_aff)(r, q); return; }
+  if (q->inf) {
+    *r = *p;
+    return;
+  }
+  if (PF(is_inf)(p)) {
+    PF(from_aff)(r, q);
+    return;
+  }
   FE z1z1, u2, s2, h, hh, i, j, rr, v, t;
   FE_SQR(&z1z1, &p->z);
   FE_MUL(&u2, &q->x, &z1z1);
@@ -102,7 +131,10 @@ void PF(add_aff)(PT *r, const PT *p, const AFF *q) {
   FE_SUB(&h, &u2, &p->x);
   FE_SUB(&rr, &s2, &p->y);
   if (FE_ISZERO(&h)) {
-    if (FE_ISZERO(&rr)) { PF(dbl)(r, p); return; }
+    if (FE_ISZERO(&rr)) {
+      PF(dbl)(r, p);
+      return;
+    }
     PF(set_inf)(r);
     return;
   }
@@ -174,7 +206,10 @@ void PF(mul)(PT *r, const PT *a, const uint64_t *k, int nwords) {
     for (int s = 60; s >= 0; s -= 4) {
       unsigned d = (unsigned)(k[i] >> s) & 15;
       if (started) {
-        PF(dbl)(&acc, &acc); PF(dbl)(&acc, &acc); PF(dbl)(&acc, &acc); PF(dbl)(&acc, &acc);
+        PF(dbl)(&acc, &acc);
+        PF(dbl)(&acc, &acc);
+        PF(dbl)(&acc, &acc);
+        PF(dbl)(&acc, &acc);
       }
       if (d) {
         if (started) PF(add)(&acc, &acc, &tbl[d]);
@@ -233,7 +268,14 @@ void PF(msm)(PT *r, const AFF *pts, const uint64_t (*k)[4], size_t n) {
   FE *den = malloc(2 * nb * sizeof *den);
   uint8_t *kind = malloc(nb);
   if (!bk || !digits16 || !pend || !stamp || !sb || !sq || !den || !kind || n > UINT32_MAX / 2) {
-    free(bk); free(digits16); free(pend); free(stamp); free(sb); free(sq); free(den); free(kind);
+    free(bk);
+    free(digits16);
+    free(pend);
+    free(stamp);
+    free(sb);
+    free(sq);
+    free(den);
+    free(kind);
     for (size_t i = 0; i < n; i++) {
       PT p, q;
       PF(from_aff)(&p, &pts[i]);
@@ -248,8 +290,10 @@ void PF(msm)(PT *r, const AFF *pts, const uint64_t (*k)[4], size_t n) {
     int carry = 0;
     for (unsigned w = 0; w < nwin; w++) {
       int d = PF(msm_digit)(k[i], w * c, c) + carry;
-      if (d > (1 << (c - 1))) { d -= 1 << c; carry = 1; }
-      else carry = 0;
+      if (d > (1 << (c - 1))) {
+        d -= 1 << c;
+        carry = 1;
+      } else carry = 0;
       digits16[i * nwin + w] = (int16_t)d;
     }
   }
@@ -294,14 +338,23 @@ void PF(msm)(PT *r, const AFF *pts, const uint64_t (*k)[4], size_t n) {
         size_t i = cur[e] >> 1;
         int d = digits16[i * nwin + w];
         size_t b = (size_t)(d < 0 ? -d : d) - 1;
-        if (stamp[b] == round) { next[nnext++] = cur[e]; continue; }
+        if (stamp[b] == round) {
+          next[nnext++] = cur[e];
+          continue;
+        }
         stamp[b] = round;
         AFF q = pts[i];
         if (cur[e] & 1) FE_NEG(&q.y, &q.y);
-        if (bk[b].inf) { bk[b] = q; continue; }
+        if (bk[b].inf) {
+          bk[b] = q;
+          continue;
+        }
         if (FE_EQ(&bk[b].x, &q.x)) {
-          if (!FE_EQ(&bk[b].y, &q.y) || FE_ISZERO(&q.y)) { bk[b].inf = true; continue; }
-          FE_DBL(&den[m], &q.y);          /* doubling: 2y */
+          if (!FE_EQ(&bk[b].y, &q.y) || FE_ISZERO(&q.y)) {
+            bk[b].inf = true;
+            continue;
+          }
+          FE_DBL(&den[m], &q.y); /* doubling: 2y */
           kind[m] = 1;
         } else {
           FE_SUB(&den[m], &q.x, &bk[b].x);
@@ -358,7 +411,14 @@ void PF(msm)(PT *r, const AFF *pts, const uint64_t (*k)[4], size_t n) {
     }
     PF(add)(r, r, &acc);
   }
-  free(bk); free(digits16); free(pend); free(stamp); free(sb); free(sq); free(den); free(kind);
+  free(bk);
+  free(digits16);
+  free(pend);
+  free(stamp);
+  free(sb);
+  free(sq);
+  free(den);
+  free(kind);
 }
 
 /* r = k1 a + k2 b (Shamir's trick, 4-bit windows, 4-word scalars). */
@@ -369,13 +429,21 @@ void PF(mul2)(PT *r, const PT *a, const uint64_t k1[4], const PT *b, const uint6
   ta[1] = *a;
   tb[1] = *b;
   for (int i = 2; i < 16; i++) {
-    if (i & 1) { PF(add)(&ta[i], &ta[i - 1], a); PF(add)(&tb[i], &tb[i - 1], b); }
-    else { PF(dbl)(&ta[i], &ta[i / 2]); PF(dbl)(&tb[i], &tb[i / 2]); }
+    if (i & 1) {
+      PF(add)(&ta[i], &ta[i - 1], a);
+      PF(add)(&tb[i], &tb[i - 1], b);
+    } else {
+      PF(dbl)(&ta[i], &ta[i / 2]);
+      PF(dbl)(&tb[i], &tb[i / 2]);
+    }
   }
   PF(set_inf)(&acc);
   for (int i = 3; i >= 0; i--) {
     for (int s = 60; s >= 0; s -= 4) {
-      PF(dbl)(&acc, &acc); PF(dbl)(&acc, &acc); PF(dbl)(&acc, &acc); PF(dbl)(&acc, &acc);
+      PF(dbl)(&acc, &acc);
+      PF(dbl)(&acc, &acc);
+      PF(dbl)(&acc, &acc);
+      PF(dbl)(&acc, &acc);
       unsigned d1 = (unsigned)(k1[i] >> s) & 15, d2 = (unsigned)(k2[i] >> s) & 15;
       if (d1) PF(add)(&acc, &acc, &ta[d1]);
       if (d2) PF(add)(&acc, &acc, &tb[d2]);

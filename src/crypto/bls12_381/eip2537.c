@@ -40,8 +40,7 @@ static bool dec_g1(g1_aff_t *r, const uint8_t in[128], bool subgroup) {
 }
 
 static bool dec_g2(g2_aff_t *r, const uint8_t in[256], bool subgroup) {
-  if (!dec_fp(&r->x.c0, in) || !dec_fp(&r->x.c1, in + 64) || !dec_fp(&r->y.c0, in + 128) ||
-      !dec_fp(&r->y.c1, in + 192))
+  if (!dec_fp(&r->x.c0, in) || !dec_fp(&r->x.c1, in + 64) || !dec_fp(&r->y.c0, in + 128) || !dec_fp(&r->y.c1, in + 192))
     return false;
   r->inf = all_zero(in, 256);
   if (r->inf) return true;
@@ -57,7 +56,10 @@ static bool dec_g2(g2_aff_t *r, const uint8_t in[256], bool subgroup) {
 static void enc_g1(uint8_t out[128], const g1_t *p) {
   g1_aff_t a;
   g1_to_aff(&a, p);
-  if (a.inf) { memset(out, 0, 128); return; }
+  if (a.inf) {
+    memset(out, 0, 128);
+    return;
+  }
   enc_fp(out, &a.x);
   enc_fp(out + 64, &a.y);
 }
@@ -65,7 +67,10 @@ static void enc_g1(uint8_t out[128], const g1_t *p) {
 static void enc_g2(uint8_t out[256], const g2_t *p) {
   g2_aff_t a;
   g2_to_aff(&a, p);
-  if (a.inf) { memset(out, 0, 256); return; }
+  if (a.inf) {
+    memset(out, 0, 256);
+    return;
+  }
   enc_fp(out, &a.x.c0);
   enc_fp(out + 64, &a.x.c1);
   enc_fp(out + 128, &a.y.c0);
@@ -106,11 +111,17 @@ int bls12_g1_msm(const uint8_t *in, size_t len, uint8_t out[BLS12_G1_SIZE]) {
   if (len == 0 || len % 160) return ETHC_ERR_INVALID;
   size_t n = len / 160;
   g1_aff_t *pts = malloc(n * sizeof *pts);
-  uint64_t (*k)[4] = malloc(n * sizeof *k);
+  uint64_t(*k)[4] = malloc(n * sizeof *k);
   int err = 0;
-  if (!pts || !k) { err = ETHC_ERR_NOMEM; goto done; }
+  if (!pts || !k) {
+    err = ETHC_ERR_NOMEM;
+    goto done;
+  }
   for (size_t i = 0; i < n; i++) {
-    if (!dec_g1(&pts[i], in + 160 * i, true)) { err = ETHC_ERR_INVALID; goto done; }
+    if (!dec_g1(&pts[i], in + 160 * i, true)) {
+      err = ETHC_ERR_INVALID;
+      goto done;
+    }
     dec_scalar(k[i], in + 160 * i + 128);
   }
   g1_t r;
@@ -126,11 +137,17 @@ int bls12_g2_msm(const uint8_t *in, size_t len, uint8_t out[BLS12_G2_SIZE]) {
   if (len == 0 || len % 288) return ETHC_ERR_INVALID;
   size_t n = len / 288;
   g2_aff_t *pts = malloc(n * sizeof *pts);
-  uint64_t (*k)[4] = malloc(n * sizeof *k);
+  uint64_t(*k)[4] = malloc(n * sizeof *k);
   int err = 0;
-  if (!pts || !k) { err = ETHC_ERR_NOMEM; goto done; }
+  if (!pts || !k) {
+    err = ETHC_ERR_NOMEM;
+    goto done;
+  }
   for (size_t i = 0; i < n; i++) {
-    if (!dec_g2(&pts[i], in + 288 * i, true)) { err = ETHC_ERR_INVALID; goto done; }
+    if (!dec_g2(&pts[i], in + 288 * i, true)) {
+      err = ETHC_ERR_INVALID;
+      goto done;
+    }
     dec_scalar(k[i], in + 288 * i + 256);
   }
   g2_t r;
@@ -148,7 +165,10 @@ int bls12_pairing_check(const uint8_t *in, size_t len, uint8_t out[32]) {
   g1_aff_t *p = malloc(n * sizeof *p);
   g2_aff_t *q = malloc(n * sizeof *q);
   int err = 0;
-  if (!p || !q) { err = ETHC_ERR_NOMEM; goto done; }
+  if (!p || !q) {
+    err = ETHC_ERR_NOMEM;
+    goto done;
+  }
   for (size_t i = 0; i < n; i++) {
     if (!dec_g1(&p[i], in + 384 * i, true) || !dec_g2(&q[i], in + 384 * i + 128, true)) {
       err = ETHC_ERR_INVALID;
@@ -184,21 +204,19 @@ int bls12_map_fp2_to_g2(const uint8_t *in, size_t len, uint8_t out[BLS12_G2_SIZE
 /* --------------------------------------------------------------- gas ---- */
 
 static const uint16_t G1_DISCOUNT[128] = {
-  1000, 949, 848, 797, 764, 750, 738, 728, 719, 712, 705, 698, 692, 687, 682, 677, 673, 669, 665,
-  661, 658, 654, 651, 648, 645, 642, 640, 637, 635, 632, 630, 627, 625, 623, 621, 619, 617, 615,
-  613, 611, 609, 608, 606, 604, 603, 601, 599, 598, 596, 595, 593, 592, 591, 589, 588, 586, 585,
-  584, 582, 581, 580, 579, 577, 576, 575, 574, 573, 572, 570, 569, 568, 567, 566, 565, 564, 563,
-  562, 561, 560, 559, 558, 557, 556, 555, 554, 553, 552, 551, 550, 549, 548, 547, 547, 546, 545,
-  544, 543, 542, 541, 540, 540, 539, 538, 537, 536, 536, 535, 534, 533, 532, 532, 531, 530, 529,
-  528, 528, 527, 526, 525, 525, 524, 523, 522, 522, 521, 520, 520, 519};
+    1000, 949, 848, 797, 764, 750, 738, 728, 719, 712, 705, 698, 692, 687, 682, 677, 673, 669, 665, 661, 658, 654,
+    651,  648, 645, 642, 640, 637, 635, 632, 630, 627, 625, 623, 621, 619, 617, 615, 613, 611, 609, 608, 606, 604,
+    603,  601, 599, 598, 596, 595, 593, 592, 591, 589, 588, 586, 585, 584, 582, 581, 580, 579, 577, 576, 575, 574,
+    573,  572, 570, 569, 568, 567, 566, 565, 564, 563, 562, 561, 560, 559, 558, 557, 556, 555, 554, 553, 552, 551,
+    550,  549, 548, 547, 547, 546, 545, 544, 543, 542, 541, 540, 540, 539, 538, 537, 536, 536, 535, 534, 533, 532,
+    532,  531, 530, 529, 528, 528, 527, 526, 525, 525, 524, 523, 522, 522, 521, 520, 520, 519};
 static const uint16_t G2_DISCOUNT[128] = {
-  1000, 1000, 923, 884, 855, 832, 812, 796, 782, 770, 759, 749, 740, 732, 724, 717, 711, 704, 699,
-  693, 688, 683, 679, 674, 670, 666, 663, 659, 655, 652, 649, 646, 643, 640, 637, 634, 632, 629,
-  627, 624, 622, 620, 618, 615, 613, 611, 609, 607, 606, 604, 602, 600, 598, 597, 595, 593, 592,
-  590, 589, 587, 586, 584, 583, 582, 580, 579, 578, 576, 575, 574, 573, 571, 570, 569, 568, 567,
-  566, 565, 563, 562, 561, 560, 559, 558, 557, 556, 555, 554, 553, 552, 552, 551, 550, 549, 548,
-  547, 546, 545, 545, 544, 543, 542, 541, 541, 540, 539, 538, 537, 537, 536, 535, 535, 534, 533,
-  532, 532, 531, 530, 530, 529, 528, 528, 527, 526, 526, 525, 524, 524};
+    1000, 1000, 923, 884, 855, 832, 812, 796, 782, 770, 759, 749, 740, 732, 724, 717, 711, 704, 699, 693, 688, 683,
+    679,  674,  670, 666, 663, 659, 655, 652, 649, 646, 643, 640, 637, 634, 632, 629, 627, 624, 622, 620, 618, 615,
+    613,  611,  609, 607, 606, 604, 602, 600, 598, 597, 595, 593, 592, 590, 589, 587, 586, 584, 583, 582, 580, 579,
+    578,  576,  575, 574, 573, 571, 570, 569, 568, 567, 566, 565, 563, 562, 561, 560, 559, 558, 557, 556, 555, 554,
+    553,  552,  552, 551, 550, 549, 548, 547, 546, 545, 545, 544, 543, 542, 541, 541, 540, 539, 538, 537, 537, 536,
+    535,  535,  534, 533, 532, 532, 531, 530, 530, 529, 528, 528, 527, 526, 526, 525, 524, 524};
 
 static int64_t msm_gas(size_t k, const uint16_t *table, int64_t mul_cost) {
   if (k == 0) return 0;

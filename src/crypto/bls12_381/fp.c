@@ -31,7 +31,10 @@ void fp_pow(fp_t *r, const fp_t *a, const uint64_t e[6]) {
     for (int s = 60; s >= 0; s -= 4) {
       unsigned d = (unsigned)(e[i] >> s) & 15;
       if (started) {
-        fp_sqr(&acc, &acc); fp_sqr(&acc, &acc); fp_sqr(&acc, &acc); fp_sqr(&acc, &acc);
+        fp_sqr(&acc, &acc);
+        fp_sqr(&acc, &acc);
+        fp_sqr(&acc, &acc);
+        fp_sqr(&acc, &acc);
       }
       if (d) {
         if (started) fp_mul(&acc, &acc, &tbl[d]);
@@ -47,7 +50,10 @@ void fp_pow(fp_t *r, const fp_t *a, const uint64_t e[6]) {
  * times R^3 in one Montgomery product gives a^-1 R. Several times faster than
  * Fermat (a^(p-2)). 0 maps to 0. */
 void fp_inv(fp_t *r, const fp_t *a) {
-  if (fp_is_zero(a)) { fp_set_zero(r); return; }
+  if (fp_is_zero(a)) {
+    fp_set_zero(r);
+    return;
+  }
 #if GMP_LIMB_BITS != 64 || GMP_NAIL_BITS != 0
   fp_pow(r, a, BLS_EXP_P_MINUS_2);
 #else
@@ -168,7 +174,10 @@ void fp2_pow(fp2_t *r, const fp2_t *a, const uint64_t *e, int nlimbs) {
     for (int s = 60; s >= 0; s -= 4) {
       unsigned d = (unsigned)(e[i] >> s) & 15;
       if (started) {
-        fp2_sqr(&acc, &acc); fp2_sqr(&acc, &acc); fp2_sqr(&acc, &acc); fp2_sqr(&acc, &acc);
+        fp2_sqr(&acc, &acc);
+        fp2_sqr(&acc, &acc);
+        fp2_sqr(&acc, &acc);
+        fp2_sqr(&acc, &acc);
       }
       if (d) {
         if (started) fp2_mul(&acc, &acc, &tbl[d]);

@@ -37,6 +37,6 @@ bool g1_in_subgroup(const g1_t *a) {
   g1_mul_zabs(&q, &q); /* [z^2]P */
   s = *a;
   fp_mul(&s.x, &a->x, &BLS_BETA); /* sigma(P) */
-  g1_add(&q, &q, &s);              /* must be infinity */
+  g1_add(&q, &q, &s);             /* must be infinity */
   return g1_is_inf(&q);
 }

@@ -46,6 +46,6 @@ bool g2_in_subgroup(const g2_t *a) {
   g2_t q, s;
   g2_mul_zabs(&q, a); /* [|z|]P = -[z]P */
   g2_psi(&s, a);
-  g2_add(&q, &q, &s);            /* psi(P) - [z]P must be infinity */
+  g2_add(&q, &q, &s); /* psi(P) - [z]P must be infinity */
   return g2_is_inf(&q);
 }

@@ -11,8 +11,8 @@
 #include "ethc/error.h"
 
 /* RFC 9380 section 5.3.1 (SHA-256: b_in_bytes 32, s_in_bytes 64). */
-static int expand_message_xmd(uint8_t *out, size_t len_in_bytes, const uint8_t *msg, size_t msg_len,
-                              const uint8_t *dst, size_t dst_len) {
+static int expand_message_xmd(uint8_t *out, size_t len_in_bytes, const uint8_t *msg, size_t msg_len, const uint8_t *dst,
+                              size_t dst_len) {
   uint8_t dst_hash[32];
   if (dst_len > 255) {
     /* DST = H("H2C-OVERSIZE-DST-" || DST) */
@@ -96,14 +96,16 @@ static void enc_fp64(uint8_t out[64], const fp_t *a) {
   fp_to_be48(out + 16, a);
 }
 
-int bls12_hash_to_g2(const uint8_t *msg, size_t len, const uint8_t *dst, size_t dst_len,
-                     uint8_t out[BLS12_G2_SIZE]) {
+int bls12_hash_to_g2(const uint8_t *msg, size_t len, const uint8_t *dst, size_t dst_len, uint8_t out[BLS12_G2_SIZE]) {
   g2_t p;
   int err = bls_hash_to_g2(&p, msg, len, dst, dst_len);
   if (err) return err;
   g2_aff_t a;
   g2_to_aff(&a, &p);
-  if (a.inf) { memset(out, 0, BLS12_G2_SIZE); return 0; }
+  if (a.inf) {
+    memset(out, 0, BLS12_G2_SIZE);
+    return 0;
+  }
   enc_fp64(out, &a.x.c0);
   enc_fp64(out + 64, &a.x.c1);
   enc_fp64(out + 128, &a.y.c0);
@@ -117,7 +119,10 @@ static bool dec_pubkey(g1_aff_t *r, const uint8_t in[48]) {
   if (bls12_g1_decompress(in, true, u) != 0) return false;
   r->inf = true;
   for (int i = 0; i < 128; i++)
-    if (u[i]) { r->inf = false; break; }
+    if (u[i]) {
+      r->inf = false;
+      break;
+    }
   if (r->inf) return false;
   fp_from_be48(&r->x, u + 16);
   fp_from_be48(&r->y, u + 80);
@@ -129,7 +134,10 @@ static bool dec_sig(g2_aff_t *r, const uint8_t in[96]) {
   if (bls12_g2_decompress(in, true, u) != 0) return false;
   r->inf = true;
   for (int i = 0; i < 256; i++)
-    if (u[i]) { r->inf = false; break; }
+    if (u[i]) {
+      r->inf = false;
+      break;
+    }
   if (r->inf) return true;
   fp_from_be48(&r->x.c0, u + 16);
   fp_from_be48(&r->x.c1, u + 80);

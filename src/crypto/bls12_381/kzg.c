@@ -9,14 +9,14 @@
 #include "ethc/error.h"
 #include "ethc/kzg.h"
 
-const uint8_t kzg_bls_modulus[32] = {
-  0x73, 0xed, 0xa7, 0x53, 0x29, 0x9d, 0x7d, 0x48, 0x33, 0x39, 0xd8, 0x08, 0x09, 0xa1, 0xd8, 0x05,
-  0x53, 0xbd, 0xa4, 0x02, 0xff, 0xfe, 0x5b, 0xfe, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x01};
+const uint8_t kzg_bls_modulus[32] = {0x73, 0xed, 0xa7, 0x53, 0x29, 0x9d, 0x7d, 0x48, 0x33, 0x39, 0xd8,
+                                     0x08, 0x09, 0xa1, 0xd8, 0x05, 0x53, 0xbd, 0xa4, 0x02, 0xff, 0xfe,
+                                     0x5b, 0xfe, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x01};
 
 /* g2_monomial[1] of the trusted setup, compressed (ZCash format). */
 static const char TAU_G2_HEX[] =
-  "b5bfd7dd8cdeb128843bc287230af38926187075cbfbefa81009a2ce615ac53d2914e5870cb452d2afaaab24f3499f72"
-  "185cbfee53492714734429b7b38608e23926c911cceceac9a36851477ba4c60b087041de621000edc98edada20c1def2";
+    "b5bfd7dd8cdeb128843bc287230af38926187075cbfbefa81009a2ce615ac53d2914e5870cb452d2afaaab24f3499f72"
+    "185cbfee53492714734429b7b38608e23926c911cceceac9a36851477ba4c60b087041de621000edc98edada20c1def2";
 
 /* Both G2 points of the check are fixed: their Miller-loop lines are computed once. */
 static bls_g2_prepared_t tau_g2_pre, neg_g2_pre;
@@ -78,15 +78,18 @@ static bool dec_compressed_g1(g1_aff_t *r, const uint8_t in[48]) {
   if (bls12_g1_decompress(in, true, u) != 0) return false;
   r->inf = true;
   for (int i = 0; i < 128; i++)
-    if (u[i]) { r->inf = false; break; }
+    if (u[i]) {
+      r->inf = false;
+      break;
+    }
   if (r->inf) return true;
   fp_from_be48(&r->x, u + 16);
   fp_from_be48(&r->y, u + 80);
   return true;
 }
 
-int kzg_verify_proof(const uint8_t commitment[48], const uint8_t z[32], const uint8_t y[32],
-                     const uint8_t proof[48], bool *ok) {
+int kzg_verify_proof(const uint8_t commitment[48], const uint8_t z[32], const uint8_t y[32], const uint8_t proof[48],
+                     bool *ok) {
   pthread_once(&tau_once, tau_init);
   if (!tau_ok) return ETHC_ERR_INVALID;
   if (!below_modulus(z) || !below_modulus(y)) return ETHC_ERR_INVALID;

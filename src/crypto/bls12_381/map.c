@@ -52,8 +52,8 @@ static void iso_g1(g1_t *r, const fp_t *x, const fp_t *y) {
   fp_mul(&r->z, &xd, &yd);
   fp_mul(&t, &xn, &yd);
   fp_mul(&r->x, &t, &r->z);
-  fp_sqr(&t, &r->z);       /* xd^2 yd^2 */
-  fp_mul(&t, &t, &xd);     /* xd^3 yd^2 */
+  fp_sqr(&t, &r->z);   /* xd^2 yd^2 */
+  fp_mul(&t, &t, &xd); /* xd^3 yd^2 */
   fp_mul(&t, &t, &yn);
   fp_mul(&r->y, &t, y);
   if (fp_is_zero(&r->z)) g1_set_inf(r);

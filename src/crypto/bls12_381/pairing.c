@@ -4,16 +4,18 @@
  * exponentiation (easy part + Hayashida-Hayasaka-Teruya hard part, giving e^3). */
 #include "bls_internal.h"
 
-typedef struct { fp2_t x, y, z; } g2_proj_t;
+typedef struct {
+  fp2_t x, y, z;
+} g2_proj_t;
 
 /* 12 (1+u) a : 3b' with b' = 4(1+u) */
 static void mul_3b(fp2_t *r, const fp2_t *a) {
   fp2_t t;
   fp2_mul_xi(&t, a);
-  fp2_dbl(&t, &t);     /* 2 */
-  fp2_add(r, &t, &t);  /* 4 */
-  fp2_add(r, r, &t);   /* 6 */
-  fp2_dbl(r, r);       /* 12 */
+  fp2_dbl(&t, &t);    /* 2 */
+  fp2_add(r, &t, &t); /* 4 */
+  fp2_add(r, r, &t);  /* 6 */
+  fp2_dbl(r, r);      /* 12 */
 }
 
 /* T = 2T and the tangent line at T, as (l0, a, b): at P the line is
@@ -22,9 +24,9 @@ static void dbl_step(g2_proj_t *T, fp2_t l[3]) {
   fp2_t t0, t1, t2, t3, xy, yz, x2, u;
   fp2_sqr(&t0, &T->y);
   fp2_sqr(&t1, &T->z);
-  mul_3b(&t2, &t1);           /* 3b'Z^2 */
+  mul_3b(&t2, &t1); /* 3b'Z^2 */
   fp2_dbl(&t3, &t2);
-  fp2_add(&t3, &t3, &t2);     /* 9b'Z^2 */
+  fp2_add(&t3, &t3, &t2); /* 9b'Z^2 */
   fp2_sqr(&x2, &T->x);
   fp2_mul(&xy, &T->x, &T->y);
   fp2_mul(&yz, &T->y, &T->z);
@@ -48,9 +50,9 @@ static void dbl_step(g2_proj_t *T, fp2_t l[3]) {
   fp2_sqr(&u, &u);
   fp2_sqr(&t2, &t2);
   fp2_dbl(&t2, &t2);
-  fp2_dbl(&t2, &t2);          /* 4 t2^2 */
+  fp2_dbl(&t2, &t2); /* 4 t2^2 */
   fp2_dbl(&t1, &t2);
-  fp2_add(&t2, &t2, &t1);     /* 12 t2^2 */
+  fp2_add(&t2, &t2, &t1); /* 12 t2^2 */
   fp2_sub(&T->y, &u, &t2);
 }
 
@@ -146,8 +148,7 @@ static void miller_batch(fp12_t *f, pair_state_t *st, size_t m) {
   fp12_conj(f, f);
 }
 
-static void miller_n(fp12_t *f, const g1_aff_t *p, const g2_aff_t *q, const bls_g2_prepared_t *const *pre,
-                     size_t n) {
+static void miller_n(fp12_t *f, const g1_aff_t *p, const g2_aff_t *q, const bls_g2_prepared_t *const *pre, size_t n) {
   pair_state_t st[BATCH];
   size_t m = 0;
   fp12_t g;
@@ -175,9 +176,7 @@ static void miller_n(fp12_t *f, const g1_aff_t *p, const g2_aff_t *q, const bls_
   }
 }
 
-void bls_miller_loop_n(fp12_t *f, const g1_aff_t *p, const g2_aff_t *q, size_t n) {
-  miller_n(f, p, q, NULL, n);
-}
+void bls_miller_loop_n(fp12_t *f, const g1_aff_t *p, const g2_aff_t *q, size_t n) { miller_n(f, p, q, NULL, n); }
 
 bool bls_pairing_check_prepared(const g1_aff_t *p, const bls_g2_prepared_t *const *q, size_t n) {
   fp12_t f, r;
@@ -207,21 +206,21 @@ void bls_final_exp(fp12_t *r, const fp12_t *f) {
   /* hard part, 3 (p^4 - p^2 + 1)/r = (z-1)^2 (z+p) (z^2+p^2-1) + 3 */
   exp_by_z(&a, &t);
   fp12_conj(&u, &t);
-  fp12_mul(&a, &a, &u);      /* t^(z-1) */
+  fp12_mul(&a, &a, &u); /* t^(z-1) */
   exp_by_z(&b, &a);
   fp12_conj(&u, &a);
-  fp12_mul(&a, &b, &u);      /* t^((z-1)^2) */
+  fp12_mul(&a, &b, &u); /* t^((z-1)^2) */
   exp_by_z(&b, &a);
   fp12_frob(&u, &a, 1);
-  fp12_mul(&b, &b, &u);      /* a^(z+p) */
+  fp12_mul(&b, &b, &u); /* a^(z+p) */
   exp_by_z(&c, &b);
   exp_by_z(&c, &c);
   fp12_frob(&u, &b, 2);
   fp12_mul(&c, &c, &u);
   fp12_conj(&u, &b);
-  fp12_mul(&c, &c, &u);      /* b^(z^2+p^2-1) */
+  fp12_mul(&c, &c, &u); /* b^(z^2+p^2-1) */
   fp12_cyclo_sqr(&u, &t);
-  fp12_mul(&u, &u, &t);      /* t^3 */
+  fp12_mul(&u, &u, &t); /* t^3 */
   fp12_mul(r, &c, &u);
 }
 

@@ -12,7 +12,10 @@ static void mod_r(uint64_t k[4]) {
   for (int rep = 0; rep < 2; rep++) {
     bool ge = true;
     for (int i = 3; i >= 0; i--) {
-      if (k[i] != R_LIMBS[i]) { ge = k[i] > R_LIMBS[i]; break; }
+      if (k[i] != R_LIMBS[i]) {
+        ge = k[i] > R_LIMBS[i];
+        break;
+      }
     }
     if (!ge) return;
     unsigned char b = 0;
@@ -54,8 +57,10 @@ void bls_scalar_split_g1(uint64_t a[2], uint64_t b[2], const uint64_t k[4]) {
 void g1_mul_glv(g1_t *r, const g1_t *p, const uint64_t k[4]) {
   uint64_t a[2], b[2], s[2][4] = {{0}};
   bls_scalar_split_g1(a, b, k);
-  s[0][0] = a[0]; s[0][1] = a[1];
-  s[1][0] = b[0]; s[1][1] = b[1];
+  s[0][0] = a[0];
+  s[0][1] = a[1];
+  s[1][0] = b[0];
+  s[1][1] = b[1];
   g1_t pts[2];
   pts[0] = *p;
   /* [z^2]P = -sigma(P) */

@@ -244,18 +244,34 @@ void fp12_cyclo_sqr(fp12_t *r, const fp12_t *a) {
   fp4_sqr(&t4, &t5, g2, g5);
   fp2_t h0, h1, h2, h3, h4, h5;
   /* A' = 3A^2 - 2 conj(A) */
-  fp2_sub(&x, &t0, g0); fp2_dbl(&x, &x); fp2_add(&h0, &x, &t0);
-  fp2_add(&x, &t1, g3); fp2_dbl(&x, &x); fp2_add(&h3, &x, &t1);
+  fp2_sub(&x, &t0, g0);
+  fp2_dbl(&x, &x);
+  fp2_add(&h0, &x, &t0);
+  fp2_add(&x, &t1, g3);
+  fp2_dbl(&x, &x);
+  fp2_add(&h3, &x, &t1);
   /* C' = 3B^2 - 2 conj(C) */
-  fp2_sub(&x, &t2, g2); fp2_dbl(&x, &x); fp2_add(&h2, &x, &t2);
-  fp2_add(&x, &t3, g5); fp2_dbl(&x, &x); fp2_add(&h5, &x, &t3);
+  fp2_sub(&x, &t2, g2);
+  fp2_dbl(&x, &x);
+  fp2_add(&h2, &x, &t2);
+  fp2_add(&x, &t3, g5);
+  fp2_dbl(&x, &x);
+  fp2_add(&h5, &x, &t3);
   /* B' = 3 s C^2 + 2 conj(B);  s (t4 + t5 s) = xi t5 + t4 s */
   fp2_t y;
   fp2_mul_xi(&y, &t5);
-  fp2_add(&x, &y, g1); fp2_dbl(&x, &x); fp2_add(&h1, &x, &y);
-  fp2_sub(&x, &t4, g4); fp2_dbl(&x, &x); fp2_add(&h4, &x, &t4);
-  r->c0.c0 = h0; r->c1.c0 = h1; r->c0.c1 = h2;
-  r->c1.c1 = h3; r->c0.c2 = h4; r->c1.c2 = h5;
+  fp2_add(&x, &y, g1);
+  fp2_dbl(&x, &x);
+  fp2_add(&h1, &x, &y);
+  fp2_sub(&x, &t4, g4);
+  fp2_dbl(&x, &x);
+  fp2_add(&h4, &x, &t4);
+  r->c0.c0 = h0;
+  r->c1.c0 = h1;
+  r->c0.c1 = h2;
+  r->c1.c1 = h3;
+  r->c0.c2 = h4;
+  r->c1.c2 = h5;
 }
 
 void fp12_mul_line(fp12_t *f, const fp2_t *l0, const fp2_t *l1, const fp2_t *l2) {

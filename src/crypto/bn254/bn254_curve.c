@@ -3,7 +3,8 @@
  * multiplication for G1, and the G2 subgroup test [u+1]Q + psi([u]Q) + psi^2([u]Q) == psi^3([2u]Q). */
 #include "crypto/bn254/bn254_internal.h"
 
-static const fp_t FP_B3 = {{0x7a17caa950ad28d7ULL, 0x1f6ac17ae15521b9ULL, 0x334bea4e696bd284ULL, 0x2a1f6744ce179d8eULL}}; /* 3 in Montgomery form */
+static const fp_t FP_B3 = {{0x7a17caa950ad28d7ULL, 0x1f6ac17ae15521b9ULL, 0x334bea4e696bd284ULL,
+                            0x2a1f6744ce179d8eULL}}; /* 3 in Montgomery form */
 
 /* ---- G1 instantiation ---- */
 #define JAC g1_jac_t
@@ -39,7 +40,8 @@ static const fp_t FP_B3 = {{0x7a17caa950ad28d7ULL, 0x1f6ac17ae15521b9ULL, 0x334b
 #undef F_B
 
 /* ---- G2 instantiation ---- */
-static const fp2_t FP2_ONE = {{{0xd35d438dc58f0d9dULL, 0x0a78eb28f5c70b3dULL, 0x666ea36f7879462cULL, 0x0e0a77c19a07df2fULL}}, {{0, 0, 0, 0}}};
+static const fp2_t FP2_ONE = {
+    {{0xd35d438dc58f0d9dULL, 0x0a78eb28f5c70b3dULL, 0x666ea36f7879462cULL, 0x0e0a77c19a07df2fULL}}, {{0, 0, 0, 0}}};
 #define JAC g2_jac_t
 #define AFF g2_affine_t
 #define FE fp2_t
@@ -93,9 +95,10 @@ static void g2_psi(g2_jac_t *r, const g2_jac_t *p) {
 
 /* [u]Q for affine Q, u = 0x44e992b44a6909f1, via the NAF of u (24 non-zero digits) with mixed
  * additions of Q or -Q. */
-static const int8_t U_NAF[63] = { /* most significant digit first */
-    1, 0, 0, 0, 1, 0, 1, 0, 0, -1, 0, 1, 0, 1, 0, -1, 0, 0, 1, 0, 1, 0, -1, 0, -1, 0, -1, 0, 1, 0, 0, 0,
-    1, 0, 0, 1, 0, 1, 0, 1, 0, -1, 0, 1, 0, 0, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, -1, 0, 0, 0, 1};
+static const int8_t U_NAF[63] = {/* most significant digit first */
+                                 1, 0,  0, 0,  1, 0,  1, 0, 0, -1, 0, 1, 0, 1, 0, -1, 0,  0, 1, 0, 1,
+                                 0, -1, 0, -1, 0, -1, 0, 1, 0, 0,  0, 1, 0, 0, 1, 0,  1,  0, 1, 0, -1,
+                                 0, 1,  0, 0,  1, 0,  0, 0, 0, 1,  0, 1, 0, 0, 0, 0,  -1, 0, 0, 0, 1};
 
 static void g2_mul_u(g2_jac_t *r, const g2_affine_t *q) {
   fp2_t ny;
@@ -115,22 +118,24 @@ bool bn254_g2_in_subgroup(const g2_affine_t *p) {
   g2_jac_t q, xq, lhs, t, rhs;
   g2_from_aff(&q, p);
   g2_mul_u(&xq, p);
-  g2_add(&lhs, &xq, &q);     /* [u+1]Q */
+  g2_add(&lhs, &xq, &q); /* [u+1]Q */
   g2_psi(&t, &xq);
-  g2_add(&lhs, &lhs, &t);    /* + psi([u]Q) */
+  g2_add(&lhs, &lhs, &t); /* + psi([u]Q) */
   g2_psi(&t, &t);
-  g2_add(&lhs, &lhs, &t);    /* + psi^2([u]Q) */
+  g2_add(&lhs, &lhs, &t); /* + psi^2([u]Q) */
   g2_dbl(&rhs, &xq);
   g2_psi(&rhs, &rhs);
   g2_psi(&rhs, &rhs);
-  g2_psi(&rhs, &rhs);        /* psi^3([2u]Q) */
+  g2_psi(&rhs, &rhs); /* psi^3([2u]Q) */
   return g2_eq(&lhs, &rhs);
 }
 
 /* ---- G1 scalar multiplication: GLV (phi(x,y) = (beta x, y) = [lambda]P) + width-5 wNAF ---- */
 
-static const uint64_t R_ORDER[4] = {0x43e1f593f0000001ULL, 0x2833e84879b97091ULL, 0xb85045b68181585dULL, 0x30644e72e131a029ULL};
-static const fp_t GLV_BETA = {{0x3350c88e13e80b9cULL, 0x7dce557cdb5e56b9ULL, 0x6001b4b8b615564aULL, 0x2682e617020217e0ULL}};
+static const uint64_t R_ORDER[4] = {0x43e1f593f0000001ULL, 0x2833e84879b97091ULL, 0xb85045b68181585dULL,
+                                    0x30644e72e131a029ULL};
+static const fp_t GLV_BETA = {
+    {0x3350c88e13e80b9cULL, 0x7dce557cdb5e56b9ULL, 0x6001b4b8b615564aULL, 0x2682e617020217e0ULL}};
 /* Short lattice basis (a1, b1), (a2, b2) of {(x, y): x + y*lambda = 0 mod r}; b1 < 0. */
 static const uint64_t GLV_A1[2] = {0x8211bbeb7d4f1128ULL, 0x6f4d8248eeb859fcULL};
 static const uint64_t GLV_NB1 = 0x89d3256894d213e3ULL; /* -b1 */
@@ -195,7 +200,10 @@ static int wnaf5(int8_t *d, bn254_u128 k) {
 }
 
 void bn254_g1_mul(g1_jac_t *r, const g1_affine_t *p, const uint64_t kin[4]) {
-  if (p->inf) { g1_set_inf(r); return; }
+  if (p->inf) {
+    g1_set_inf(r);
+    return;
+  }
   /* reduce k mod r (k < 2^256 < 6r) */
   uint64_t k[4], s[4];
   memcpy(k, kin, sizeof k);
@@ -252,12 +260,18 @@ void bn254_g1_mul(g1_jac_t *r, const g1_affine_t *p, const uint64_t kin[4]) {
     if (i < l1 && d1[i]) {
       int z = d1[i];
       if (z > 0) g1_add_mixed(&q, &q, &ta[z >> 1].x, &ta[z >> 1].y);
-      else { fp_neg(&ny, &ta[(-z) >> 1].y); g1_add_mixed(&q, &q, &ta[(-z) >> 1].x, &ny); }
+      else {
+        fp_neg(&ny, &ta[(-z) >> 1].y);
+        g1_add_mixed(&q, &q, &ta[(-z) >> 1].x, &ny);
+      }
     }
     if (i < l2 && d2[i]) {
       int z = d2[i];
       if (z > 0) g1_add_mixed(&q, &q, &tb[z >> 1].x, &tb[z >> 1].y);
-      else { fp_neg(&ny, &tb[(-z) >> 1].y); g1_add_mixed(&q, &q, &tb[(-z) >> 1].x, &ny); }
+      else {
+        fp_neg(&ny, &tb[(-z) >> 1].y);
+        g1_add_mixed(&q, &q, &tb[(-z) >> 1].x, &ny);
+      }
     }
   }
   *r = q;

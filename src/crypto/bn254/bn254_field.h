@@ -11,10 +11,18 @@
 
 typedef unsigned __int128 bn254_u128;
 
-typedef struct { uint64_t l[4]; } fp_t;     /* Montgomery form, fully reduced to [0, p) */
-typedef struct { fp_t c0, c1; } fp2_t;      /* c0 + c1*u */
-typedef struct { fp2_t c0, c1, c2; } fp6_t; /* c0 + c1*v + c2*v^2, v^3 = xi = 9+u */
-typedef struct { fp6_t c0, c1; } fp12_t;    /* c0 + c1*w, w^2 = v */
+typedef struct {
+  uint64_t l[4];
+} fp_t; /* Montgomery form, fully reduced to [0, p) */
+typedef struct {
+  fp_t c0, c1;
+} fp2_t; /* c0 + c1*u */
+typedef struct {
+  fp2_t c0, c1, c2;
+} fp6_t; /* c0 + c1*v + c2*v^2, v^3 = xi = 9+u */
+typedef struct {
+  fp6_t c0, c1;
+} fp12_t; /* c0 + c1*w, w^2 = v */
 
 #define BN254_P0 0x3c208c16d87cfd47ULL
 #define BN254_P1 0x97816a916871ca8dULL
@@ -23,18 +31,28 @@ typedef struct { fp6_t c0, c1; } fp12_t;    /* c0 + c1*w, w^2 = v */
 #define BN254_N0 0x87d20782e4866389ULL /* -p^-1 mod 2^64 */
 
 static const fp_t BN254_FP_P = {{BN254_P0, BN254_P1, BN254_P2, BN254_P3}};
-static const fp_t BN254_FP_ONE = {{0xd35d438dc58f0d9dULL, 0x0a78eb28f5c70b3dULL, 0x666ea36f7879462cULL, 0x0e0a77c19a07df2fULL}}; /* R mod p */
-static const fp_t BN254_FP_R2 = {{0xf32cfc5b538afa89ULL, 0xb5e71911d44501fbULL, 0x47ab1eff0a417ff6ULL, 0x06d89f71cab8351fULL}}; /* R^2 mod p */
+static const fp_t BN254_FP_ONE = {
+    {0xd35d438dc58f0d9dULL, 0x0a78eb28f5c70b3dULL, 0x666ea36f7879462cULL, 0x0e0a77c19a07df2fULL}}; /* R mod p */
+static const fp_t BN254_FP_R2 = {
+    {0xf32cfc5b538afa89ULL, 0xb5e71911d44501fbULL, 0x47ab1eff0a417ff6ULL, 0x06d89f71cab8351fULL}}; /* R^2 mod p */
 
 #if defined(__x86_64__)
 #include <x86intrin.h>
 #define BN254_ADC(c, a, b, out) ((c) = _addcarry_u64((unsigned char)(c), (a), (b), (unsigned long long *)(out)))
 #define BN254_SBB(c, a, b, out) ((c) = _subborrow_u64((unsigned char)(c), (a), (b), (unsigned long long *)(out)))
 #else
-#define BN254_ADC(c, a, b, out)                                    \
-  do { bn254_u128 _z = (bn254_u128)(a) + (b) + (c); *(out) = (uint64_t)_z; (c) = (unsigned char)(_z >> 64); } while (0)
-#define BN254_SBB(c, a, b, out)                                    \
-  do { bn254_u128 _z = (bn254_u128)(a) - (b) - (c); *(out) = (uint64_t)_z; (c) = (unsigned char)((_z >> 64) & 1); } while (0)
+#define BN254_ADC(c, a, b, out)                  \
+  do {                                           \
+    bn254_u128 _z = (bn254_u128)(a) + (b) + (c); \
+    *(out) = (uint64_t)_z;                       \
+    (c) = (unsigned char)(_z >> 64);             \
+  } while (0)
+#define BN254_SBB(c, a, b, out)                  \
+  do {                                           \
+    bn254_u128 _z = (bn254_u128)(a) - (b) - (c); \
+    *(out) = (uint64_t)_z;                       \
+    (c) = (unsigned char)((_z >> 64) & 1);       \
+  } while (0)
 #endif
 
 /* r = a - b over 256 bits; returns the borrow. */
@@ -79,7 +97,8 @@ static const uint64_t BN254_MONT_CONST[6] = {BN254_P0, BN254_P1, BN254_P2, BN254
  * r may alias a or b: all loads happen before the stores. */
 static inline void fp_mul_adx(fp_t *r, const fp_t *a, const fp_t *b) {
   uint64_t r0, r1, r2, r3, r4, lo, hi;
-  __asm__ __volatile__(""
+  __asm__ __volatile__(
+      ""
       "xorl %k[r0], %k[r0]\n\t"
       "xorl %k[r1], %k[r1]\n\t"
       "xorl %k[r2], %k[r2]\n\t"
@@ -224,8 +243,7 @@ static inline void fp_mul_adx(fp_t *r, const fp_t *a, const fp_t *b) {
       "movq %[hi], 8(%[pr])\n\t"
       "movq %%rdx, 16(%[pr])\n\t"
       "movq %[r3], 24(%[pr])\n\t"
-      : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [r4] "=&r"(r4),
-        [lo] "=&r"(lo), [hi] "=&r"(hi)
+      : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [r4] "=&r"(r4), [lo] "=&r"(lo), [hi] "=&r"(hi)
       : [pa] "r"(a->l), [pb] "r"(b->l), [pr] "r"(r->l), [pc] "r"(BN254_MONT_CONST)
       : "rdx", "cc", "memory");
 }
@@ -233,7 +251,8 @@ static inline void fp_mul_adx(fp_t *r, const fp_t *a, const fp_t *b) {
 /* w[0..8) = a * b (a, b < 2^255; no reduction). */
 static inline void fp_mul_wide_adx(uint64_t w[8], const fp_t *a, const fp_t *b) {
   uint64_t r0, r1, r2, r3, r4, lo, hi;
-  __asm__ __volatile__(""
+  __asm__ __volatile__(
+      ""
       "xorl %k[r0], %k[r0]\n\t"
       "xorl %k[r1], %k[r1]\n\t"
       "xorl %k[r2], %k[r2]\n\t"
@@ -310,8 +329,7 @@ static inline void fp_mul_wide_adx(uint64_t w[8], const fp_t *a, const fp_t *b) 
       "movq %[r0], 40(%[pw])\n\t"
       "movq %[r1], 48(%[pw])\n\t"
       "movq %[r2], 56(%[pw])\n\t"
-      : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [r4] "=&r"(r4),
-        [lo] "=&r"(lo), [hi] "=&r"(hi)
+      : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [r4] "=&r"(r4), [lo] "=&r"(lo), [hi] "=&r"(hi)
       : [pa] "r"(a->l), [pb] "r"(b->l), [pw] "r"(w), [pc] "r"(BN254_MONT_CONST)
       : "rdx", "cc", "memory");
 }
@@ -320,7 +338,8 @@ static inline void fp_mul_wide_adx(uint64_t w[8], const fp_t *a, const fp_t *b) 
  * then the high half is added and one conditional subtraction made. */
 static inline void fp_redc_adx(fp_t *r, const uint64_t w[8]) {
   uint64_t r0, r1, r2, r3, r4, lo, hi;
-  __asm__ __volatile__(""
+  __asm__ __volatile__(
+      ""
       "movq 0(%[pw]), %[r0]\n\t"
       "movq 8(%[pw]), %[r1]\n\t"
       "movq 16(%[pw]), %[r2]\n\t"
@@ -413,8 +432,7 @@ static inline void fp_redc_adx(fp_t *r, const uint64_t w[8]) {
       "movq %[hi], 8(%[pr])\n\t"
       "movq %%rdx, 16(%[pr])\n\t"
       "movq %[r3], 24(%[pr])\n\t"
-      : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [r4] "=&r"(r4),
-        [lo] "=&r"(lo), [hi] "=&r"(hi)
+      : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), [r4] "=&r"(r4), [lo] "=&r"(lo), [hi] "=&r"(hi)
       : [pw] "r"(w), [pr] "r"(r->l), [pc] "r"(BN254_MONT_CONST)
       : "rdx", "cc", "memory");
 }
@@ -426,27 +444,57 @@ static inline void fp_mul_c(fp_t *r, const fp_t *a, const fp_t *b) {
   bn254_u128 z;
   /* i = 0: t = a*b0 */
   bi = b->l[0];
-  z = (bn254_u128)a0 * bi; t0 = (uint64_t)z; A = (uint64_t)(z >> 64);
+  z = (bn254_u128)a0 * bi;
+  t0 = (uint64_t)z;
+  A = (uint64_t)(z >> 64);
   m = t0 * BN254_N0;
-  z = (bn254_u128)m * BN254_P0 + t0; C = (uint64_t)(z >> 64);
-  z = (bn254_u128)a1 * bi + A; t1 = (uint64_t)z; A = (uint64_t)(z >> 64);
-  z = (bn254_u128)m * BN254_P1 + t1 + C; t0 = (uint64_t)z; C = (uint64_t)(z >> 64);
-  z = (bn254_u128)a2 * bi + A; t2 = (uint64_t)z; A = (uint64_t)(z >> 64);
-  z = (bn254_u128)m * BN254_P2 + t2 + C; t1 = (uint64_t)z; C = (uint64_t)(z >> 64);
-  z = (bn254_u128)a3 * bi + A; t3 = (uint64_t)z; A = (uint64_t)(z >> 64);
-  z = (bn254_u128)m * BN254_P3 + t3 + C; t2 = (uint64_t)z; C = (uint64_t)(z >> 64);
+  z = (bn254_u128)m * BN254_P0 + t0;
+  C = (uint64_t)(z >> 64);
+  z = (bn254_u128)a1 * bi + A;
+  t1 = (uint64_t)z;
+  A = (uint64_t)(z >> 64);
+  z = (bn254_u128)m * BN254_P1 + t1 + C;
+  t0 = (uint64_t)z;
+  C = (uint64_t)(z >> 64);
+  z = (bn254_u128)a2 * bi + A;
+  t2 = (uint64_t)z;
+  A = (uint64_t)(z >> 64);
+  z = (bn254_u128)m * BN254_P2 + t2 + C;
+  t1 = (uint64_t)z;
+  C = (uint64_t)(z >> 64);
+  z = (bn254_u128)a3 * bi + A;
+  t3 = (uint64_t)z;
+  A = (uint64_t)(z >> 64);
+  z = (bn254_u128)m * BN254_P3 + t3 + C;
+  t2 = (uint64_t)z;
+  C = (uint64_t)(z >> 64);
   t3 = C + A;
-#define BN254_ROUND(idx)                                                          \
-  bi = b->l[idx];                                                                 \
-  z = (bn254_u128)a0 * bi + t0; t0 = (uint64_t)z; A = (uint64_t)(z >> 64);        \
-  m = t0 * BN254_N0;                                                              \
-  z = (bn254_u128)m * BN254_P0 + t0; C = (uint64_t)(z >> 64);                     \
-  z = (bn254_u128)a1 * bi + t1 + A; t1 = (uint64_t)z; A = (uint64_t)(z >> 64);    \
-  z = (bn254_u128)m * BN254_P1 + t1 + C; t0 = (uint64_t)z; C = (uint64_t)(z >> 64); \
-  z = (bn254_u128)a2 * bi + t2 + A; t2 = (uint64_t)z; A = (uint64_t)(z >> 64);    \
-  z = (bn254_u128)m * BN254_P2 + t2 + C; t1 = (uint64_t)z; C = (uint64_t)(z >> 64); \
-  z = (bn254_u128)a3 * bi + t3 + A; t3 = (uint64_t)z; A = (uint64_t)(z >> 64);    \
-  z = (bn254_u128)m * BN254_P3 + t3 + C; t2 = (uint64_t)z; C = (uint64_t)(z >> 64); \
+#define BN254_ROUND(idx)                 \
+  bi = b->l[idx];                        \
+  z = (bn254_u128)a0 * bi + t0;          \
+  t0 = (uint64_t)z;                      \
+  A = (uint64_t)(z >> 64);               \
+  m = t0 * BN254_N0;                     \
+  z = (bn254_u128)m * BN254_P0 + t0;     \
+  C = (uint64_t)(z >> 64);               \
+  z = (bn254_u128)a1 * bi + t1 + A;      \
+  t1 = (uint64_t)z;                      \
+  A = (uint64_t)(z >> 64);               \
+  z = (bn254_u128)m * BN254_P1 + t1 + C; \
+  t0 = (uint64_t)z;                      \
+  C = (uint64_t)(z >> 64);               \
+  z = (bn254_u128)a2 * bi + t2 + A;      \
+  t2 = (uint64_t)z;                      \
+  A = (uint64_t)(z >> 64);               \
+  z = (bn254_u128)m * BN254_P2 + t2 + C; \
+  t1 = (uint64_t)z;                      \
+  C = (uint64_t)(z >> 64);               \
+  z = (bn254_u128)a3 * bi + t3 + A;      \
+  t3 = (uint64_t)z;                      \
+  A = (uint64_t)(z >> 64);               \
+  z = (bn254_u128)m * BN254_P3 + t3 + C; \
+  t2 = (uint64_t)z;                      \
+  C = (uint64_t)(z >> 64);               \
   t3 = C + A;
   BN254_ROUND(1)
   BN254_ROUND(2)
@@ -533,27 +581,28 @@ static inline void fp_sqr(fp_t *r, const fp_t *a) { fp_mul(r, a, a); }
  * vector code or spills). */
 static inline void fp_add(fp_t *r, const fp_t *a, const fp_t *b) {
   uint64_t t0 = a->l[0], t1 = a->l[1], t2 = a->l[2], t3 = a->l[3], s0, s1, s2, s3;
-  __asm__("addq %[b0], %[t0]\n\t"
-          "adcq %[b1], %[t1]\n\t"
-          "adcq %[b2], %[t2]\n\t"
-          "adcq %[b3], %[t3]\n\t"
-          "movq %[t0], %[s0]\n\t"
-          "subq %[p0], %[s0]\n\t"
-          "movq %[t1], %[s1]\n\t"
-          "sbbq %[p1], %[s1]\n\t"
-          "movq %[t2], %[s2]\n\t"
-          "sbbq %[p2], %[s2]\n\t"
-          "movq %[t3], %[s3]\n\t"
-          "sbbq %[p3], %[s3]\n\t"
-          "cmovcq %[t0], %[s0]\n\t"
-          "cmovcq %[t1], %[s1]\n\t"
-          "cmovcq %[t2], %[s2]\n\t"
-          "cmovcq %[t3], %[s3]\n\t"
-          : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3),
-            [s0] "=&r"(s0), [s1] "=&r"(s1), [s2] "=&r"(s2), [s3] "=&r"(s3)
-          : [b0] "m"(b->l[0]), [b1] "m"(b->l[1]), [b2] "m"(b->l[2]), [b3] "m"(b->l[3]),
-            [p0] "m"(BN254_FP_P.l[0]), [p1] "m"(BN254_FP_P.l[1]), [p2] "m"(BN254_FP_P.l[2]), [p3] "m"(BN254_FP_P.l[3])
-          : "cc");
+  __asm__(
+      "addq %[b0], %[t0]\n\t"
+      "adcq %[b1], %[t1]\n\t"
+      "adcq %[b2], %[t2]\n\t"
+      "adcq %[b3], %[t3]\n\t"
+      "movq %[t0], %[s0]\n\t"
+      "subq %[p0], %[s0]\n\t"
+      "movq %[t1], %[s1]\n\t"
+      "sbbq %[p1], %[s1]\n\t"
+      "movq %[t2], %[s2]\n\t"
+      "sbbq %[p2], %[s2]\n\t"
+      "movq %[t3], %[s3]\n\t"
+      "sbbq %[p3], %[s3]\n\t"
+      "cmovcq %[t0], %[s0]\n\t"
+      "cmovcq %[t1], %[s1]\n\t"
+      "cmovcq %[t2], %[s2]\n\t"
+      "cmovcq %[t3], %[s3]\n\t"
+      : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [s0] "=&r"(s0), [s1] "=&r"(s1), [s2] "=&r"(s2),
+        [s3] "=&r"(s3)
+      : [b0] "m"(b->l[0]), [b1] "m"(b->l[1]), [b2] "m"(b->l[2]), [b3] "m"(b->l[3]), [p0] "m"(BN254_FP_P.l[0]),
+        [p1] "m"(BN254_FP_P.l[1]), [p2] "m"(BN254_FP_P.l[2]), [p3] "m"(BN254_FP_P.l[3])
+      : "cc");
   r->l[0] = s0;
   r->l[1] = s1;
   r->l[2] = s2;
@@ -562,29 +611,30 @@ static inline void fp_add(fp_t *r, const fp_t *a, const fp_t *b) {
 
 static inline void fp_sub(fp_t *r, const fp_t *a, const fp_t *b) {
   uint64_t t0 = a->l[0], t1 = a->l[1], t2 = a->l[2], t3 = a->l[3], s0, s1, s2, s3, m;
-  __asm__("subq %[b0], %[t0]\n\t"
-          "sbbq %[b1], %[t1]\n\t"
-          "sbbq %[b2], %[t2]\n\t"
-          "sbbq %[b3], %[t3]\n\t"
-          "sbbq %[m], %[m]\n\t"
-          "movq %[t0], %[s0]\n\t"
-          "addq %[p0], %[s0]\n\t"
-          "movq %[t1], %[s1]\n\t"
-          "adcq %[p1], %[s1]\n\t"
-          "movq %[t2], %[s2]\n\t"
-          "adcq %[p2], %[s2]\n\t"
-          "movq %[t3], %[s3]\n\t"
-          "adcq %[p3], %[s3]\n\t"
-          "testq %[m], %[m]\n\t"
-          "cmovzq %[t0], %[s0]\n\t"
-          "cmovzq %[t1], %[s1]\n\t"
-          "cmovzq %[t2], %[s2]\n\t"
-          "cmovzq %[t3], %[s3]\n\t"
-          : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3),
-            [s0] "=&r"(s0), [s1] "=&r"(s1), [s2] "=&r"(s2), [s3] "=&r"(s3), [m] "=&r"(m)
-          : [b0] "m"(b->l[0]), [b1] "m"(b->l[1]), [b2] "m"(b->l[2]), [b3] "m"(b->l[3]),
-            [p0] "m"(BN254_FP_P.l[0]), [p1] "m"(BN254_FP_P.l[1]), [p2] "m"(BN254_FP_P.l[2]), [p3] "m"(BN254_FP_P.l[3])
-          : "cc");
+  __asm__(
+      "subq %[b0], %[t0]\n\t"
+      "sbbq %[b1], %[t1]\n\t"
+      "sbbq %[b2], %[t2]\n\t"
+      "sbbq %[b3], %[t3]\n\t"
+      "sbbq %[m], %[m]\n\t"
+      "movq %[t0], %[s0]\n\t"
+      "addq %[p0], %[s0]\n\t"
+      "movq %[t1], %[s1]\n\t"
+      "adcq %[p1], %[s1]\n\t"
+      "movq %[t2], %[s2]\n\t"
+      "adcq %[p2], %[s2]\n\t"
+      "movq %[t3], %[s3]\n\t"
+      "adcq %[p3], %[s3]\n\t"
+      "testq %[m], %[m]\n\t"
+      "cmovzq %[t0], %[s0]\n\t"
+      "cmovzq %[t1], %[s1]\n\t"
+      "cmovzq %[t2], %[s2]\n\t"
+      "cmovzq %[t3], %[s3]\n\t"
+      : [t0] "+&r"(t0), [t1] "+&r"(t1), [t2] "+&r"(t2), [t3] "+&r"(t3), [s0] "=&r"(s0), [s1] "=&r"(s1), [s2] "=&r"(s2),
+        [s3] "=&r"(s3), [m] "=&r"(m)
+      : [b0] "m"(b->l[0]), [b1] "m"(b->l[1]), [b2] "m"(b->l[2]), [b3] "m"(b->l[3]), [p0] "m"(BN254_FP_P.l[0]),
+        [p1] "m"(BN254_FP_P.l[1]), [p2] "m"(BN254_FP_P.l[2]), [p3] "m"(BN254_FP_P.l[3])
+      : "cc");
   r->l[0] = s0;
   r->l[1] = s1;
   r->l[2] = s2;
@@ -620,9 +670,7 @@ static inline void fp_sub(fp_t *r, const fp_t *a, const fp_t *b) {
 
 static inline void fp_dbl(fp_t *r, const fp_t *a) { fp_add(r, a, a); }
 
-static inline bool fp_is_zero(const fp_t *a) {
-  return (a->l[0] | a->l[1] | a->l[2] | a->l[3]) == 0;
-}
+static inline bool fp_is_zero(const fp_t *a) { return (a->l[0] | a->l[1] | a->l[2] | a->l[3]) == 0; }
 
 static inline void fp_neg(fp_t *r, const fp_t *a) {
   uint64_t nz = fp_is_zero(a) ? 0 : ~(uint64_t)0;
@@ -747,8 +795,14 @@ static inline void fp2_mul_fp(fp2_t *r, const fp2_t *a, const fp_t *b) {
 /* r = a * xi, xi = 9 + u: (9 a0 - a1) + (a0 + 9 a1) u */
 static inline void fp2_mul_xi(fp2_t *r, const fp2_t *a) {
   fp_t t0, t1, n0, n1;
-  fp_dbl(&t0, &a->c0); fp_dbl(&t0, &t0); fp_dbl(&t0, &t0); fp_add(&t0, &t0, &a->c0); /* 9 a0 */
-  fp_dbl(&t1, &a->c1); fp_dbl(&t1, &t1); fp_dbl(&t1, &t1); fp_add(&t1, &t1, &a->c1); /* 9 a1 */
+  fp_dbl(&t0, &a->c0);
+  fp_dbl(&t0, &t0);
+  fp_dbl(&t0, &t0);
+  fp_add(&t0, &t0, &a->c0); /* 9 a0 */
+  fp_dbl(&t1, &a->c1);
+  fp_dbl(&t1, &t1);
+  fp_dbl(&t1, &t1);
+  fp_add(&t1, &t1, &a->c1); /* 9 a1 */
   fp_sub(&n0, &t0, &a->c1);
   fp_add(&n1, &a->c0, &t1);
   r->c0 = n0;

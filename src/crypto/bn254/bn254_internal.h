@@ -37,10 +37,20 @@ extern const fp2_t bn254_twist_b;    /* 3/(9+u) */
 extern const fp2_t bn254_twist_b3;   /* 3 * 3/(9+u) */
 
 /* ---- points (bn254_curve.c) ---- */
-typedef struct { fp_t x, y; bool inf; } g1_affine_t;
-typedef struct { fp_t x, y, z; } g1_jac_t;          /* Jacobian, z = 0 is infinity */
-typedef struct { fp2_t x, y; bool inf; } g2_affine_t;
-typedef struct { fp2_t x, y, z; } g2_jac_t;
+typedef struct {
+  fp_t x, y;
+  bool inf;
+} g1_affine_t;
+typedef struct {
+  fp_t x, y, z;
+} g1_jac_t; /* Jacobian, z = 0 is infinity */
+typedef struct {
+  fp2_t x, y;
+  bool inf;
+} g2_affine_t;
+typedef struct {
+  fp2_t x, y, z;
+} g2_jac_t;
 
 bool bn254_g1_on_curve(const g1_affine_t *p);
 bool bn254_g2_on_curve(const g2_affine_t *p);

@@ -13,7 +13,10 @@ static inline void NAME(set_inf)(JAC *p) {
 }
 
 static __attribute__((unused)) void NAME(dbl)(JAC *r, const JAC *p) {
-  if (NAME(is_inf)(p)) { *r = *p; return; }
+  if (NAME(is_inf)(p)) {
+    *r = *p;
+    return;
+  }
   FE a, b, c, d, e, f, t;
   F_SQR(&a, &p->x);
   F_SQR(&b, &p->y);
@@ -22,25 +25,31 @@ static __attribute__((unused)) void NAME(dbl)(JAC *r, const JAC *p) {
   F_SQR(&d, &d);
   F_SUB(&d, &d, &a);
   F_SUB(&d, &d, &c);
-  F_DBL(&d, &d);            /* D = 2((X+B)^2 - A - C) */
+  F_DBL(&d, &d); /* D = 2((X+B)^2 - A - C) */
   F_DBL(&e, &a);
-  F_ADD(&e, &e, &a);        /* E = 3A */
-  F_SQR(&f, &e);            /* F = E^2 */
+  F_ADD(&e, &e, &a); /* E = 3A */
+  F_SQR(&f, &e);     /* F = E^2 */
   F_MUL(&t, &p->y, &p->z);
-  F_DBL(&r->z, &t);         /* Z3 = 2YZ */
+  F_DBL(&r->z, &t); /* Z3 = 2YZ */
   F_DBL(&t, &d);
-  F_SUB(&r->x, &f, &t);     /* X3 = F - 2D */
+  F_SUB(&r->x, &f, &t); /* X3 = F - 2D */
   F_SUB(&t, &d, &r->x);
   F_MUL(&t, &e, &t);
   F_DBL(&c, &c);
   F_DBL(&c, &c);
   F_DBL(&c, &c);
-  F_SUB(&r->y, &t, &c);     /* Y3 = E(D - X3) - 8C */
+  F_SUB(&r->y, &t, &c); /* Y3 = E(D - X3) - 8C */
 }
 
 static __attribute__((unused)) void NAME(add)(JAC *r, const JAC *p, const JAC *q) {
-  if (NAME(is_inf)(p)) { *r = *q; return; }
-  if (NAME(is_inf)(q)) { *r = *p; return; }
+  if (NAME(is_inf)(p)) {
+    *r = *q;
+    return;
+  }
+  if (NAME(is_inf)(q)) {
+    *r = *p;
+    return;
+  }
   FE z1z1, z2z2, u1, u2, s1, s2, h, i, j, rr, v, t;
   F_SQR(&z1z1, &p->z);
   F_SQR(&z2z2, &q->z);
@@ -53,7 +62,10 @@ static __attribute__((unused)) void NAME(add)(JAC *r, const JAC *p, const JAC *q
   F_SUB(&h, &u2, &u1);
   F_SUB(&rr, &s2, &s1);
   if (F_ISZERO(&h)) {
-    if (F_ISZERO(&rr)) { NAME(dbl)(r, p); return; }
+    if (F_ISZERO(&rr)) {
+      NAME(dbl)(r, p);
+      return;
+    }
     NAME(set_inf)(r);
     return;
   }
@@ -94,7 +106,10 @@ static __attribute__((unused)) void NAME(add_mixed)(JAC *r, const JAC *p, const 
   F_SUB(&h, &u2, &p->x);
   F_SUB(&rr, &s2, &p->y);
   if (F_ISZERO(&h)) {
-    if (F_ISZERO(&rr)) { NAME(dbl)(r, p); return; }
+    if (F_ISZERO(&rr)) {
+      NAME(dbl)(r, p);
+      return;
+    }
     NAME(set_inf)(r);
     return;
   }
@@ -151,7 +166,10 @@ static __attribute__((unused)) void NAME(to_aff)(AFF *r, const JAC *p) {
 }
 
 static __attribute__((unused)) void NAME(from_aff)(JAC *r, const AFF *p) {
-  if (p->inf) { NAME(set_inf)(r); return; }
+  if (p->inf) {
+    NAME(set_inf)(r);
+    return;
+  }
   r->x = p->x;
   r->y = p->y;
   r->z = F_ONE;

@@ -4,12 +4,12 @@
 #include "crypto/bn254/bn254_internal.h"
 
 /* NAF of 6u+2, least significant digit first (66 digits, top digit 1). */
-static const int8_t ATE_NAF[66] = {0, 0, 0, 1, 0, 1, 0, -1, 0, 0, -1, 0, 0, 0, 1, 0, 0, -1, 0, -1, 0, 0,
-                                   0, 1, 0, -1, 0, 0, 0, 0, -1, 0, 0, 1, 0, -1, 0, 0, 1, 0, 0, 0, 0, 0,
-                                   -1, 0, 0, -1, 0, 1, 0, -1, 0, 0, 0, -1, 0, -1, 0, 0, 0, 1, 0, -1, 0, 1};
+static const int8_t ATE_NAF[66] = {0,  0, 0, 1,  0, 1, 0, -1, 0,  0, -1, 0,  0, 0,  1, 0, 0, -1, 0, -1, 0, 0,
+                                   0,  1, 0, -1, 0, 0, 0, 0,  -1, 0, 0,  1,  0, -1, 0, 0, 1, 0,  0, 0,  0, 0,
+                                   -1, 0, 0, -1, 0, 1, 0, -1, 0,  0, 0,  -1, 0, -1, 0, 0, 0, 1,  0, -1, 0, 1};
 
 typedef struct {
-  fp2_t x, y, z;   /* T, homogeneous projective: (X/Z, Y/Z) */
+  fp2_t x, y, z; /* T, homogeneous projective: (X/Z, Y/Z) */
   fp2_t qx, qy, nqy;
   fp_t yp, nxp, nxp3; /* yP, -xP, -3xP */
 } pair_state_t;

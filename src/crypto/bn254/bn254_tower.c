@@ -14,15 +14,21 @@ __attribute__((constructor)) static void bn254_detect_cpu(void) {
 }
 #endif
 
-#define FP(a, b, c, d) {{a, b, c, d}}
+#define FP(a, b, c, d) \
+  {                    \
+    { a, b, c, d }     \
+  }
 #define FP_ZERO FP(0, 0, 0, 0)
 
-static const fp_t FP_R3 = FP(0xb1cd6dafda1530dfULL, 0x62f210e6a7283db6ULL, 0xef7f0b0c0ada0afbULL, 0x20fd6e902d592544ULL);
+static const fp_t FP_R3 =
+    FP(0xb1cd6dafda1530dfULL, 0x62f210e6a7283db6ULL, 0xef7f0b0c0ada0afbULL, 0x20fd6e902d592544ULL);
 
-const fp2_t bn254_twist_b = {FP(0x3bf938e377b802a8ULL, 0x020b1b273633535dULL, 0x26b7edf049755260ULL, 0x2514c6324384a86dULL),
-                             FP(0x38e7ecccd1dcff67ULL, 0x65f0b37d93ce0d3eULL, 0xd749d0dd22ac00aaULL, 0x0141b9ce4a688d4dULL)};
-const fp2_t bn254_twist_b3 = {FP(0x3baa927cb62e0d6aULL, 0xd71e7c52d1b664fdULL, 0x03873e63d95d4664ULL, 0x0e75b5b1082ab8f4ULL),
-                              FP(0xaab7c6667596fe35ULL, 0x31d21a78bb6a27baULL, 0x85dd7297680401ffULL, 0x03c52d6adf39a7e9ULL)};
+const fp2_t bn254_twist_b = {
+    FP(0x3bf938e377b802a8ULL, 0x020b1b273633535dULL, 0x26b7edf049755260ULL, 0x2514c6324384a86dULL),
+    FP(0x38e7ecccd1dcff67ULL, 0x65f0b37d93ce0d3eULL, 0xd749d0dd22ac00aaULL, 0x0141b9ce4a688d4dULL)};
+const fp2_t bn254_twist_b3 = {
+    FP(0x3baa927cb62e0d6aULL, 0xd71e7c52d1b664fdULL, 0x03873e63d95d4664ULL, 0x0e75b5b1082ab8f4ULL),
+    FP(0xaab7c6667596fe35ULL, 0x31d21a78bb6a27baULL, 0x85dd7297680401ffULL, 0x03c52d6adf39a7e9ULL)};
 
 const fp2_t bn254_frob_g1[6] = {
     {FP_ZERO, FP_ZERO},
@@ -411,9 +417,10 @@ void bn254_fp12_mul_line(fp12_t *f, const fp2_t *l0, const fp2_t *l1, const fp2_
 
 /* a^u for a in the cyclotomic subgroup (where a^-1 = conj(a)), u = 0x44e992b44a6909f1, via the
  * width-4 NAF of u (14 non-zero digits): 62 cyclotomic squarings and 16 multiplications. */
-static const int8_t U_WNAF4[63] = { /* most significant digit first */
-    1, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, -3, 0, 0, 0, 3, 0, 0, 0, 0, 5, 0, 0, 0, -5, 0, 0, 0, -3, 0, 0, 0,
-    1, 0, 0, 0, 0, 5, 0, 0, 0, 0, 7, 0, 0, 0, -7, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0, -1, 0, 0, 0, 1};
+static const int8_t U_WNAF4[63] = {/* most significant digit first */
+                                   1, 0, 0, 0,  0,  0, 5, 0,  0, 0, 0, -3, 0, 0, 0, 3, 0,  0, 0, 0, 5,
+                                   0, 0, 0, -5, 0,  0, 0, -3, 0, 0, 0, 1,  0, 0, 0, 0, 5,  0, 0, 0, 0,
+                                   7, 0, 0, 0,  -7, 0, 0, 0,  0, 0, 0, 5,  0, 0, 0, 0, -1, 0, 0, 0, 1};
 
 static void fp12_exp_u(fp12_t *r, const fp12_t *a) {
   fp12_t odd[4], neg[4], a2, acc; /* odd[i] = a^(2i+1) */

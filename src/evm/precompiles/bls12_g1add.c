@@ -5,7 +5,9 @@
 #include "ethc/precompiles.h"
 
 static int64_t pc_g1add_gas(const uint8_t *in, size_t len, evm_revision_t rev) {
-  (void)in; (void)len; (void)rev;
+  (void)in;
+  (void)len;
+  (void)rev;
   return BLS12_G1ADD_GAS;
 }
 

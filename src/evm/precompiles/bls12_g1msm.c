@@ -6,7 +6,9 @@
 #include "ethc/precompiles.h"
 
 static int64_t pc_g1msm_gas(const uint8_t *in, size_t len, evm_revision_t rev) {
-  (void)in; (void)len; (void)rev;
+  (void)in;
+  (void)len;
+  (void)rev;
   return bls12_g1_msm_gas(len);
 }
 

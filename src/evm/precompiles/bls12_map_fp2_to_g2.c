@@ -5,7 +5,9 @@
 #include "ethc/precompiles.h"
 
 static int64_t pc_map_fp2_to_g2_gas(const uint8_t *in, size_t len, evm_revision_t rev) {
-  (void)in; (void)len; (void)rev;
+  (void)in;
+  (void)len;
+  (void)rev;
   return BLS12_MAP_FP2_TO_G2_GAS;
 }
 
@@ -16,4 +18,5 @@ static int pc_map_fp2_to_g2_run(const uint8_t *in, size_t len, evm_revision_t re
   return bytes_buf_append(out, res, sizeof res);
 }
 
-const evm_precompile_t evm_precompile_bls12_map_fp2_to_g2 = {"blsMapG2", EVM_PRAGUE, pc_map_fp2_to_g2_gas, pc_map_fp2_to_g2_run};
+const evm_precompile_t evm_precompile_bls12_map_fp2_to_g2 = {"blsMapG2", EVM_PRAGUE, pc_map_fp2_to_g2_gas,
+                                                             pc_map_fp2_to_g2_run};

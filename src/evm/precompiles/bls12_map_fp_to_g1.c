@@ -5,7 +5,9 @@
 #include "ethc/precompiles.h"
 
 static int64_t pc_map_fp_to_g1_gas(const uint8_t *in, size_t len, evm_revision_t rev) {
-  (void)in; (void)len; (void)rev;
+  (void)in;
+  (void)len;
+  (void)rev;
   return BLS12_MAP_FP_TO_G1_GAS;
 }
 
@@ -16,4 +18,5 @@ static int pc_map_fp_to_g1_run(const uint8_t *in, size_t len, evm_revision_t rev
   return bytes_buf_append(out, res, sizeof res);
 }
 
-const evm_precompile_t evm_precompile_bls12_map_fp_to_g1 = {"blsMapG1", EVM_PRAGUE, pc_map_fp_to_g1_gas, pc_map_fp_to_g1_run};
+const evm_precompile_t evm_precompile_bls12_map_fp_to_g1 = {"blsMapG1", EVM_PRAGUE, pc_map_fp_to_g1_gas,
+                                                            pc_map_fp_to_g1_run};

@@ -6,7 +6,8 @@
 #include "ethc/precompiles.h"
 
 static int64_t bn254_add_gas(const uint8_t *in, size_t len, evm_revision_t rev) {
-  (void)in; (void)len;
+  (void)in;
+  (void)len;
   return rev >= EVM_ISTANBUL ? 150 : 500;
 }
 

@@ -6,7 +6,8 @@
 #include "ethc/precompiles.h"
 
 static int64_t bn254_mul_gas(const uint8_t *in, size_t len, evm_revision_t rev) {
-  (void)in; (void)len;
+  (void)in;
+  (void)len;
   return rev >= EVM_ISTANBUL ? 6000 : 40000;
 }
 

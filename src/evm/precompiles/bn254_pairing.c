@@ -20,4 +20,5 @@ static int bn254_pairing_run(const uint8_t *in, size_t len, evm_revision_t rev, 
   return bytes_buf_append(out, word, 32);
 }
 
-const evm_precompile_t evm_precompile_bn254_pairing = {"bn256Pairing", EVM_BYZANTIUM, bn254_pairing_gas, bn254_pairing_run};
+const evm_precompile_t evm_precompile_bn254_pairing = {"bn256Pairing", EVM_BYZANTIUM, bn254_pairing_gas,
+                                                       bn254_pairing_run};

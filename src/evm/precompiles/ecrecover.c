@@ -7,7 +7,9 @@
 #include "ethc/secp256k1.h"
 
 static int64_t ecrecover_gas(const uint8_t *in, size_t len, evm_revision_t rev) {
-  (void)in; (void)len; (void)rev;
+  (void)in;
+  (void)len;
+  (void)rev;
   return 3000;
 }
 
@@ -19,8 +21,7 @@ static int ecrecover_run(const uint8_t *in, size_t len, evm_revision_t rev, byte
     if (buf[i] != 0) return 0;
   if (buf[63] != 27 && buf[63] != 28) return 0;
   ethc_address_t addr;
-  if (ethc_secp256k1_recover_address(buf, buf[63] - 27, buf + 64, buf + 96, false, &addr) != 0)
-    return 0;
+  if (ethc_secp256k1_recover_address(buf, buf[63] - 27, buf + 64, buf + 96, false, &addr) != 0) return 0;
   uint8_t word[32] = {0};
   memcpy(word + 12, addr.bytes, 20);
   return bytes_buf_append(out, word, 32);

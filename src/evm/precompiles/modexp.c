@@ -114,8 +114,7 @@ static int modexp_run(const uint8_t *in, size_t len, evm_revision_t rev, bytes_b
     mpz_powm(r, base, exp, mod);
     size_t count = 0;
     size_t need = (mpz_sizeinbase(r, 2) + 7) / 8;
-    if (mpz_sgn(r) != 0 && need <= h.mod_len)
-      mpz_export(res + (h.mod_len - need), &count, 1, 1, 1, 0, r);
+    if (mpz_sgn(r) != 0 && need <= h.mod_len) mpz_export(res + (h.mod_len - need), &count, 1, 1, 1, 0, r);
   }
   mpz_clears(base, exp, mod, r, NULL);
   out->len += h.mod_len;

@@ -27,7 +27,9 @@ static void p256_init(void) {
 }
 
 static int64_t p256verify_gas(const uint8_t *in, size_t len, evm_revision_t rev) {
-  (void)in; (void)len; (void)rev;
+  (void)in;
+  (void)len;
+  (void)rev;
   return 6900;
 }
 
@@ -42,8 +44,8 @@ static int verify(const uint8_t *in) {
   BIGNUM *x = BN_CTX_get(ctx), *y = BN_CTX_get(ctx), *w = BN_CTX_get(ctx);
   BIGNUM *u1 = BN_CTX_get(ctx), *u2 = BN_CTX_get(ctx), *rx = BN_CTX_get(ctx);
   if (!rx) goto done_ctx;
-  if (!BN_bin2bn(in, 32, e) || !BN_bin2bn(in + 32, 32, r) || !BN_bin2bn(in + 64, 32, s) ||
-      !BN_bin2bn(in + 96, 32, x) || !BN_bin2bn(in + 128, 32, y))
+  if (!BN_bin2bn(in, 32, e) || !BN_bin2bn(in + 32, 32, r) || !BN_bin2bn(in + 64, 32, s) || !BN_bin2bn(in + 96, 32, x) ||
+      !BN_bin2bn(in + 128, 32, y))
     goto done_ctx;
   ok = 0;
   /* 0 < r, s < n; qx, qy < p; Q on the curve and not the point at infinity (0, 0). */
@@ -59,8 +61,14 @@ static int verify(const uint8_t *in) {
   if (!EC_POINT_mul(p256, rp, u1, q, u2, ctx)) goto done_ctx;
   ok = 0;
   if (EC_POINT_is_at_infinity(p256, rp)) goto done_ctx;
-  if (!EC_POINT_get_affine_coordinates(p256, rp, rx, NULL, ctx)) { ok = -1; goto done_ctx; }
-  if (!BN_nnmod(rx, rx, p256_n, ctx)) { ok = -1; goto done_ctx; }
+  if (!EC_POINT_get_affine_coordinates(p256, rp, rx, NULL, ctx)) {
+    ok = -1;
+    goto done_ctx;
+  }
+  if (!BN_nnmod(rx, rx, p256_n, ctx)) {
+    ok = -1;
+    goto done_ctx;
+  }
   ok = BN_cmp(rx, r) == 0;
 done_ctx:
   BN_CTX_end(ctx);

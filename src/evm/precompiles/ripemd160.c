@@ -4,7 +4,8 @@
 #include "ethc/precompiles.h"
 
 static int64_t ripemd160_gas(const uint8_t *in, size_t len, evm_revision_t rev) {
-  (void)in; (void)rev;
+  (void)in;
+  (void)rev;
   return 600 + 120 * (int64_t)((len + 31) / 32);
 }
 

@@ -36,7 +36,8 @@ static void check_file(const char *path) {
         CHECK(block_tx_root(&b, &h) == 0 && ethc_hash_eq(&h, &b.header.tx_root));
         block_ommers_hash(&b, &h);
         CHECK(ethc_hash_eq(&h, &b.header.ommers_hash));
-        if (b.has_withdrawals) CHECK(block_withdrawals_root(&b, &h) == 0 && ethc_hash_eq(&h, &b.header.withdrawals_root));
+        if (b.has_withdrawals)
+          CHECK(block_withdrawals_root(&b, &h) == 0 && ethc_hash_eq(&h, &b.header.withdrawals_root));
         CHECK(b.has_withdrawals == b.header.has_withdrawals_root);
         blocks_checked++;
         block_free(&b);
@@ -76,9 +77,9 @@ int main(void) {
   if (!t || !*t) t = "../shared/ethereum-tests";
   int wanted = 0;
   const char *files[] = {
-    "BlockchainTests/ValidBlocks/bcEIP4844-blobtransactions/blockWithAllTransactionTypes.json",
-    "BlockchainTests/ValidBlocks/bcEIP1559/transType.json",
-    "BlockchainTests/ValidBlocks/bcExample/mergeExample.json",
+      "BlockchainTests/ValidBlocks/bcEIP4844-blobtransactions/blockWithAllTransactionTypes.json",
+      "BlockchainTests/ValidBlocks/bcEIP1559/transType.json",
+      "BlockchainTests/ValidBlocks/bcExample/mergeExample.json",
   };
   for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
     char path[1024];

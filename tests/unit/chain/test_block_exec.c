@@ -232,7 +232,9 @@ static void test_frontier_receipt(void) {
   block_reward(EVM_HOMESTEAD, false, &reward);
   CHECK(u256_eq(&reward, &(u256_t){{5 * ETHER, 0, 0, 0}}));
   expected_after_transfer(pre, &w, &reward, &w.b.header.state_root);
-  chain_receipt_t r = {.type = TX_LEGACY, .has_post_state = true, .post_state = intermediate,
+  chain_receipt_t r = {.type = TX_LEGACY,
+                       .has_post_state = true,
+                       .post_state = intermediate,
                        .cumulative_gas_used = 21000};
   CHECK(receipts_root(&r, 1, &w.b.header.receipts_root) == 0);
   block_exec_result_t res;
@@ -331,7 +333,7 @@ static void test_ommer_ancestry(void) {
   g.difficulty = u(0x20000);
   g.ommers_hash = HEADER_EMPTY_OMMERS_HASH;
   chain_header_t a1 = child_of(&c, &g, 13, 1), a2 = child_of(&c, &a1, 13, 2);
-  chain_header_t uncle = child_of(&c, &g, 14, 9);  /* sibling of a1 */
+  chain_header_t uncle = child_of(&c, &g, 14, 9);    /* sibling of a1 */
   chain_header_t brother = child_of(&c, &a1, 15, 8); /* sibling of a2's... child of the block's parent */
   block_ancestor_t anc[3];
   header_hash(&a2, &anc[0].hash);
@@ -605,7 +607,12 @@ static void build_raw_block(bytes_buf_t *rlp, int fields, const uint8_t *tx, siz
     switch (i) {
       case 2: rlp_put_bytes(rlp, h32, 20); break;
       case 6: rlp_put_bytes(rlp, bloom, 256); break;
-      case 7: case 9: case 10: case 15: case 17: case 18: rlp_put_u64(rlp, 0); break;
+      case 7:
+      case 9:
+      case 10:
+      case 15:
+      case 17:
+      case 18: rlp_put_u64(rlp, 0); break;
       case 8: rlp_put_u64(rlp, 1); break;
       case 11: rlp_put_u64(rlp, 12); break;
       case 12: rlp_put_bytes(rlp, NULL, 0); break;
@@ -738,11 +745,11 @@ static void run_chain(const char *shared, const char *dir, uint64_t want_blocks)
     bool pos = c.has_ttd && !u256_lt(&td, &c.terminal_total_difficulty);
     CHECK(b.header.number == hs.count);
     block_exec_opts_t o = {
-      .config = &c,
-      .rev = chain_config_revision(&c, b.header.number, b.header.timestamp, pos),
-      .post_merge = pos,
-      .block_hash = lookup,
-      .block_hash_ctx = &hs,
+        .config = &c,
+        .rev = chain_config_revision(&c, b.header.number, b.header.timestamp, pos),
+        .post_merge = pos,
+        .block_hash = lookup,
+        .block_hash_ctx = &hs,
     };
     block_exec_result_t res;
     block_error_t e = block_execute(st, vm, &b, &o, &res);

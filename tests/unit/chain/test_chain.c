@@ -46,7 +46,8 @@ int main(void) {
   size_t second_off = used;
   size_t second_len;
   CHECK(rlp_decode_item(data + second_off, len - second_off, &item, &second_len) == 0);
-  CHECK(chain_import_block(c, data + second_off, second_len, &r) == ETHC_ERR_INVALID && r.error == BLOCK_ERR_UNKNOWN_PARENT);
+  CHECK(chain_import_block(c, data + second_off, second_len, &r) == ETHC_ERR_INVALID &&
+        r.error == BLOCK_ERR_UNKNOWN_PARENT);
   /* the result names the missing parent: block 1's hash */
   {
     ethc_hash_t first_hash;
@@ -96,7 +97,8 @@ int main(void) {
   CHECK(imported == 54);
   ethc_hash_t hash, want;
   chain_head(c, &head, &hash);
-  CHECK(hex_decode_fixed("0xd226371d0b1551adb03fb52b71f08e3e11247fe9b1af994768af8cdaa8e7dcd7", true, want.bytes, 32) == 0);
+  CHECK(hex_decode_fixed("0xd226371d0b1551adb03fb52b71f08e3e11247fe9b1af994768af8cdaa8e7dcd7", true, want.bytes, 32) ==
+        0);
   CHECK(head == 54 && ethc_hash_eq(&hash, &want));
   /* importing a known block again is a no-op */
   CHECK(rlp_decode_item(data, len, &item, &used) == 0);

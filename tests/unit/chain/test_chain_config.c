@@ -39,14 +39,14 @@ static void test_mainnet(void) {
 
 static void test_geth_json(void) {
   const char *json =
-    "{\"chainId\": 3503995874084926, \"homesteadBlock\": 0, \"eip150Block\": 3, \"eip155Block\": 6,"
-    " \"eip158Block\": 6, \"byzantiumBlock\": 9, \"constantinopleBlock\": 12, \"petersburgBlock\": 15,"
-    " \"istanbulBlock\": 18, \"muirGlacierBlock\": 21, \"berlinBlock\": 24, \"londonBlock\": 27,"
-    " \"arrowGlacierBlock\": 30, \"grayGlacierBlock\": 33, \"mergeNetsplitBlock\": 36, \"shanghaiTime\": 390,"
-    " \"cancunTime\": 420, \"pragueTime\": 450, \"osakaTime\": 480, \"bpo1Time\": 510, \"bpo2Time\": 540,"
-    " \"terminalTotalDifficulty\": 4732352, \"ethash\": {},"
-    " \"blobSchedule\": {\"cancun\": {\"target\": 3, \"max\": 6, \"baseFeeUpdateFraction\": 3338477},"
-    "   \"bpo1\": {\"target\": 10, \"max\": 15, \"baseFeeUpdateFraction\": 8346193}}}";
+      "{\"chainId\": 3503995874084926, \"homesteadBlock\": 0, \"eip150Block\": 3, \"eip155Block\": 6,"
+      " \"eip158Block\": 6, \"byzantiumBlock\": 9, \"constantinopleBlock\": 12, \"petersburgBlock\": 15,"
+      " \"istanbulBlock\": 18, \"muirGlacierBlock\": 21, \"berlinBlock\": 24, \"londonBlock\": 27,"
+      " \"arrowGlacierBlock\": 30, \"grayGlacierBlock\": 33, \"mergeNetsplitBlock\": 36, \"shanghaiTime\": 390,"
+      " \"cancunTime\": 420, \"pragueTime\": 450, \"osakaTime\": 480, \"bpo1Time\": 510, \"bpo2Time\": 540,"
+      " \"terminalTotalDifficulty\": 4732352, \"ethash\": {},"
+      " \"blobSchedule\": {\"cancun\": {\"target\": 3, \"max\": 6, \"baseFeeUpdateFraction\": 3338477},"
+      "   \"bpo1\": {\"target\": 10, \"max\": 15, \"baseFeeUpdateFraction\": 8346193}}}";
   cJSON *j = cJSON_Parse(json);
   chain_config_t c;
   char err[128] = "";
@@ -60,7 +60,7 @@ static void test_geth_json(void) {
   CHECK(chain_config_revision(&c, 41, 480, true) == EVM_OSAKA);
   CHECK(c.has_ttd && c.terminal_total_difficulty.w[0] == 4732352);
   CHECK(chain_config_blob_params(&c, 515).max == 15);
-  CHECK(chain_config_blob_params(&c, 460).max == 9); /* Prague default */
+  CHECK(chain_config_blob_params(&c, 460).max == 9);  /* Prague default */
   CHECK(chain_config_blob_params(&c, 545).max == 15); /* bpo2 scheduled without parameters: bpo1's stay */
   cJSON_Delete(j);
 
@@ -76,9 +76,11 @@ static void test_geth_json(void) {
   CHECK(chain_config_from_json(NULL, &c, err, sizeof err) == ETHC_ERR_JSON);
   /* an unknown fork is an error, not silently ignored */
   j = cJSON_Parse("{\"chainId\": 1, \"glamsterdamTime\": 100}");
-  CHECK(chain_config_from_json(j, &c, err, sizeof err) == ETHC_ERR_JSON && strstr(err, "glamsterdamTime: unknown fork"));
+  CHECK(chain_config_from_json(j, &c, err, sizeof err) == ETHC_ERR_JSON &&
+        strstr(err, "glamsterdamTime: unknown fork"));
   cJSON_Delete(j);
-  j = cJSON_Parse("{\"chainId\": 1, \"blobSchedule\": {\"bpo9\": {\"target\": 1, \"max\": 2, \"baseFeeUpdateFraction\": 3}}}");
+  j = cJSON_Parse(
+      "{\"chainId\": 1, \"blobSchedule\": {\"bpo9\": {\"target\": 1, \"max\": 2, \"baseFeeUpdateFraction\": 3}}}");
   CHECK(chain_config_from_json(j, &c, err, sizeof err) == ETHC_ERR_JSON && strstr(err, "bpo9"));
   cJSON_Delete(j);
   j = cJSON_Parse("{\"chainId\": 1, \"eip155Block\": 0, \"eip150Hash\": \"0x00\", \"daoForkSupport\": true}");

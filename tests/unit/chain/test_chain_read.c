@@ -29,7 +29,10 @@ static bool hex32(const char *s, uint8_t out[32]) {
   if (n > 64) return false;
   for (size_t i = 0; i < n; i++) {
     char ch = s[2 + n - 1 - i];
-    int d = ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+    int d = ch >= '0' && ch <= '9'   ? ch - '0'
+            : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+            : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+                                     : -1;
     if (d < 0) return false;
     out[31 - i / 2] |= (uint8_t)(d << (i % 2 ? 4 : 0));
   }
@@ -54,17 +57,19 @@ static bool jhash(const cJSON *o, const char *k, ethc_hash_t *h) {
   return s && strlen(s) == 66 && hex_decode_fixed(s, true, h->bytes, 32) == 0;
 }
 
-#define CHECK_NUM(obj, key, val) CHECK_MSG(jnum(obj, key) == (uint64_t)(val), "%s: want %s, have %llu", key, jstr(obj, key), (unsigned long long)(val))
-#define CHECK_HASH(obj, key, h)                                     \
-  do {                                                              \
-    ethc_hash_t want_;                                              \
+#define CHECK_NUM(obj, key, val) \
+  CHECK_MSG(jnum(obj, key) == (uint64_t)(val), "%s: want %s, have %llu", key, jstr(obj, key), (unsigned long long)(val))
+#define CHECK_HASH(obj, key, h)                                                                                   \
+  do {                                                                                                            \
+    ethc_hash_t want_;                                                                                            \
     CHECK_MSG(jhash(obj, key, &want_) && ethc_hash_eq(&want_, (h)), "%s differs (want %s)", key, jstr(obj, key)); \
   } while (0)
-#define CHECK_U256(obj, key, v)                                     \
-  do {                                                              \
-    uint8_t want_[32], have_[32];                                   \
-    u256_to_be((v), have_);                                         \
-    CHECK_MSG(hex32(jstr(obj, key), want_) && memcmp(want_, have_, 32) == 0, "%s differs (want %s)", key, jstr(obj, key)); \
+#define CHECK_U256(obj, key, v)                                                                           \
+  do {                                                                                                    \
+    uint8_t want_[32], have_[32];                                                                         \
+    u256_to_be((v), have_);                                                                               \
+    CHECK_MSG(hex32(jstr(obj, key), want_) && memcmp(want_, have_, 32) == 0, "%s differs (want %s)", key, \
+              jstr(obj, key));                                                                            \
   } while (0)
 
 static void check_addr(const cJSON *o, const char *k, bool has, const ethc_address_t *a) {
@@ -346,7 +351,8 @@ static void check_logs(const cJSON *params, const cJSON *result, const cJSON *er
     } else if (cJSON_IsArray(t)) {
       const cJSON *e;
       cJSON_ArrayForEach(e, t) {
-        if (s->count == 8 || hex_decode_fixed(e->valuestring, true, topic_store[f.topic_count - 1][s->count++].bytes, 32))
+        if (s->count == 8 ||
+            hex_decode_fixed(e->valuestring, true, topic_store[f.topic_count - 1][s->count++].bytes, 32))
           return;
       }
     }
@@ -360,8 +366,8 @@ static void check_logs(const cJSON *params, const cJSON *result, const cJSON *er
   }
   CHECK_MSG(rc == 0, "%s", ethc_strerror(rc));
   if (rc) return;
-  CHECK_MSG((size_t)cJSON_GetArraySize(result) == logs.count, "%d logs expected, %zu found",
-            cJSON_GetArraySize(result), logs.count);
+  CHECK_MSG((size_t)cJSON_GetArraySize(result) == logs.count, "%d logs expected, %zu found", cJSON_GetArraySize(result),
+            logs.count);
   for (size_t i = 0; i < logs.count && i < (size_t)cJSON_GetArraySize(result); i++)
     check_log(cJSON_GetArrayItem(result, (int)i), &logs.logs[i]);
   chain_read_logs_free(&logs);
@@ -514,9 +520,13 @@ int main(void) {
   CHECK(imported == 54);
   free(data);
 
-  static const char *methods[] = {"eth_getBlockByNumber", "eth_getBlockByHash", "eth_getTransactionByHash",
-                                  "eth_getTransactionByBlockHashAndIndex", "eth_getTransactionReceipt",
-                                  "eth_getBlockReceipts", "eth_getLogs"};
+  static const char *methods[] = {"eth_getBlockByNumber",
+                                  "eth_getBlockByHash",
+                                  "eth_getTransactionByHash",
+                                  "eth_getTransactionByBlockHashAndIndex",
+                                  "eth_getTransactionReceipt",
+                                  "eth_getBlockReceipts",
+                                  "eth_getLogs"};
   for (size_t i = 0; i < sizeof methods / sizeof methods[0]; i++) run_method(shared, methods[i]);
   printf("%d expected responses compared\n", compared);
   CHECK(compared >= 25);

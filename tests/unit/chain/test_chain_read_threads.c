@@ -24,7 +24,7 @@ static atomic_bool done;
 typedef struct {
   unsigned id;
   long rounds, txs, logs;
-  long bad;            /* answers that disagree or fail */
+  long bad; /* answers that disagree or fail */
   char first_bad[200];
 } reader_t;
 
@@ -111,8 +111,7 @@ int main(void) {
   char genesis[1024], chainfile[1024], dir[] = "/tmp/ethc-read-threads-XXXXXX";
   snprintf(genesis, sizeof genesis, "%s/chains/ethtest/genesis.json", shared);
   snprintf(chainfile, sizeof chainfile, "%s/chains/ethtest/chain.rlp", shared);
-  if (!check_need(genesis, "the ethtest chain") || !check_need(chainfile, "the ethtest chain"))
-    return check_summary();
+  if (!check_need(genesis, "the ethtest chain") || !check_need(chainfile, "the ethtest chain")) return check_summary();
   CHECK(mkdtemp(dir) != NULL);
   size_t len;
   uint8_t *data = bytes_read_file(chainfile, &len);

@@ -64,8 +64,7 @@ int main(void) {
   FILE *ff = fopen(p, "w");
   if (ff) fclose(ff);
   snprintf(p, sizeof p, "%s/f/x/y", dir);
-  CHECK(datadir_make(p, &existed, err, sizeof err) == ETHC_ERR_IO && strstr(err, "Not a directory") &&
-        strstr(err, p));
+  CHECK(datadir_make(p, &existed, err, sizeof err) == ETHC_ERR_IO && strstr(err, "Not a directory") && strstr(err, p));
   snprintf(p, sizeof p, "%s/f", dir);
   unlink(p);
 

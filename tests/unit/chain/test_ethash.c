@@ -145,14 +145,13 @@ static void test_verify(void) {
   it[4].difficulty = d2;
   it[5].block_number = (uint64_t)(ETHASH_MAX_EPOCH + 1) * ETHASH_EPOCH_LENGTH;
   it[6].difficulty = d0;
-  const int want[N] = {0, 0, ETHC_ERR_INVALID, ETHC_ERR_INVALID, ETHC_ERR_INVALID, ETHC_ERR_INVALID,
-                       ETHC_ERR_INVALID, 0, 0};
+  const int want[N] = {0, 0, ETHC_ERR_INVALID, ETHC_ERR_INVALID, ETHC_ERR_INVALID, ETHC_ERR_INVALID, ETHC_ERR_INVALID,
+                       0, 0};
   int res[N];
   CHECK(ethash_verify_batch(it, N, res) == ETHC_ERR_INVALID);
   for (int i = 0; i < N; i++) {
     CHECK_MSG(res[i] == want[i], "item %d: %d", i, res[i]);
-    int single = ethash_verify(it[i].block_number, it[i].header_hash, it[i].nonce, it[i].mix_hash,
-                               &it[i].difficulty);
+    int single = ethash_verify(it[i].block_number, it[i].header_hash, it[i].nonce, it[i].mix_hash, &it[i].difficulty);
     CHECK_MSG(single == res[i], "item %d: single %d batch %d", i, single, res[i]);
   }
   ethash_verify_item_t ok[3] = {it[0], it[1], it[7]};
@@ -189,12 +188,11 @@ static void test_difficulty(void) {
   const u256_t two = {{2, 0, 0, 0}}, three = {{3, 0, 0, 0}};
   const u256_t half = {{0, 0, 0, 1ULL << 63}}, half_m1 = {{~0ULL, ~0ULL, ~0ULL, ~0ULL >> 1}},
                half_p1 = {{1, 0, 0, 1ULL << 63}};
-  const u256_t third = {{0x5555555555555555ULL, 0x5555555555555555ULL, 0x5555555555555555ULL,
-                         0x5555555555555555ULL}};
+  const u256_t third = {{0x5555555555555555ULL, 0x5555555555555555ULL, 0x5555555555555555ULL, 0x5555555555555555ULL}};
   u256_t third_p1 = third;
   third_p1.w[0]++;
   CHECK(!meets_u256(&zero, &zero) && !meets_u256(&max, &zero)); /* difficulty 0 never */
-  CHECK(meets_u256(&max, &one) && meets_u256(&zero, &one));      /* difficulty 1 always */
+  CHECK(meets_u256(&max, &one) && meets_u256(&zero, &one));     /* difficulty 1 always */
   CHECK(meets_u256(&half, &two) && meets_u256(&half_m1, &two) && !meets_u256(&half_p1, &two));
   CHECK(!meets_u256(&max, &two));
   CHECK(meets_u256(&third, &three) && !meets_u256(&third_p1, &three));

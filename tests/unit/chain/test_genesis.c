@@ -55,9 +55,10 @@ static void check_bad(const char *json, const char *field) {
 }
 
 static void check_alloc(void) {
-  cJSON *doc = cJSON_Parse("{\"0x0000000000000000000000000000000000000001\": {\"balance\": \"0x10\", \"nonce\": 3,"
-                           " \"code\": \"0x6001\", \"storage\": {\"0x01\": \"0x2a\", \"0x02\": \"0x00\"}},"
-                           " \"0000000000000000000000000000000000000002\": {\"balance\": \"100\"}}");
+  cJSON *doc = cJSON_Parse(
+      "{\"0x0000000000000000000000000000000000000001\": {\"balance\": \"0x10\", \"nonce\": 3,"
+      " \"code\": \"0x6001\", \"storage\": {\"0x01\": \"0x2a\", \"0x02\": \"0x00\"}},"
+      " \"0000000000000000000000000000000000000002\": {\"balance\": \"100\"}}");
   char err[256] = "";
   state_t *st = state_new();
   CHECK(genesis_alloc_from_json(doc, st, err, sizeof err) == 0);

@@ -173,9 +173,9 @@ static void test_create(evm_t *vm) {
   state_commit(st, true);
   chain_block_env_t env = make_env();
   /* init code: store 1 at slot 0, return 2 bytes of code 0x6001 (mstore at 0: 0x6001 in the low bytes). */
-  uint8_t init[] = {0x60, 0x01, 0x60, 0x00, 0x55,               /* sstore(0, 1) */
-                    0x61, 0x60, 0x01, 0x60, 0x00, 0x52,         /* mstore(0, 0x6001) */
-                    0x60, 0x02, 0x60, 0x1e, 0xf3};              /* return(30, 2) */
+  uint8_t init[] = {0x60, 0x01, 0x60, 0x00, 0x55,       /* sstore(0, 1) */
+                    0x61, 0x60, 0x01, 0x60, 0x00, 0x52, /* mstore(0, 0x6001) */
+                    0x60, 0x02, 0x60, 0x1e, 0xf3};      /* return(30, 2) */
   tx_t tx;
   memset(&tx, 0, sizeof tx);
   tx.type = TX_LEGACY;
@@ -224,8 +224,7 @@ static void test_host(evm_t *vm) {
   chain_block_env_t env = make_env();
   ethc_address_t a = addr("0x1000000000000000000000000000000000000001");
   ethc_address_t b = addr("0x2000000000000000000000000000000000000002");
-  u256_t k1 = u256_from_u64(1), k2 = u256_from_u64(2), x = u256_from_u64(7), y = u256_from_u64(9),
-         z = U256_ZERO, v;
+  u256_t k1 = u256_from_u64(1), k2 = u256_from_u64(2), x = u256_from_u64(7), y = u256_from_u64(9), z = U256_ZERO, v;
   uint8_t code[] = {0x00};
   state_set_code(st, &a, code, 1);
   state_set_storage(st, &a, &k1, &x, NULL, NULL);
@@ -237,16 +236,16 @@ static void test_host(evm_t *vm) {
   chain_host_init(&h, st, vm, EVM_CANCUN, &env);
   const evm_host_t *hi = &h.iface;
   /* EIP-2200 statuses (original -> current -> new). */
-  CHECK(hi->set_storage(&h, &a, &k1, &x) == EVM_STORAGE_ASSIGNED);         /* X -> X -> X */
-  CHECK(hi->set_storage(&h, &a, &k1, &y) == EVM_STORAGE_MODIFIED);         /* X -> X -> Y */
+  CHECK(hi->set_storage(&h, &a, &k1, &x) == EVM_STORAGE_ASSIGNED);          /* X -> X -> X */
+  CHECK(hi->set_storage(&h, &a, &k1, &y) == EVM_STORAGE_MODIFIED);          /* X -> X -> Y */
   CHECK(hi->set_storage(&h, &a, &k1, &x) == EVM_STORAGE_MODIFIED_RESTORED); /* X -> Y -> X */
-  CHECK(hi->set_storage(&h, &a, &k1, &z) == EVM_STORAGE_DELETED);          /* X -> X -> 0 */
-  CHECK(hi->set_storage(&h, &a, &k1, &y) == EVM_STORAGE_DELETED_ADDED);    /* X -> 0 -> Y */
-  CHECK(hi->set_storage(&h, &a, &k1, &z) == EVM_STORAGE_MODIFIED_DELETED); /* X -> Y -> 0 */
-  CHECK(hi->set_storage(&h, &a, &k1, &x) == EVM_STORAGE_DELETED_RESTORED); /* X -> 0 -> X */
-  CHECK(hi->set_storage(&h, &a, &k2, &x) == EVM_STORAGE_ADDED);            /* 0 -> 0 -> X */
-  CHECK(hi->set_storage(&h, &a, &k2, &y) == EVM_STORAGE_ASSIGNED);         /* 0 -> X -> Y */
-  CHECK(hi->set_storage(&h, &a, &k2, &z) == EVM_STORAGE_ADDED_DELETED);    /* 0 -> Y -> 0 */
+  CHECK(hi->set_storage(&h, &a, &k1, &z) == EVM_STORAGE_DELETED);           /* X -> X -> 0 */
+  CHECK(hi->set_storage(&h, &a, &k1, &y) == EVM_STORAGE_DELETED_ADDED);     /* X -> 0 -> Y */
+  CHECK(hi->set_storage(&h, &a, &k1, &z) == EVM_STORAGE_MODIFIED_DELETED);  /* X -> Y -> 0 */
+  CHECK(hi->set_storage(&h, &a, &k1, &x) == EVM_STORAGE_DELETED_RESTORED);  /* X -> 0 -> X */
+  CHECK(hi->set_storage(&h, &a, &k2, &x) == EVM_STORAGE_ADDED);             /* 0 -> 0 -> X */
+  CHECK(hi->set_storage(&h, &a, &k2, &y) == EVM_STORAGE_ASSIGNED);          /* 0 -> X -> Y */
+  CHECK(hi->set_storage(&h, &a, &k2, &z) == EVM_STORAGE_ADDED_DELETED);     /* 0 -> Y -> 0 */
   /* Warm sets. */
   CHECK(hi->access_account(&h, &b) == EVM_ACCESS_COLD);
   CHECK(hi->access_account(&h, &b) == EVM_ACCESS_WARM);
@@ -313,19 +312,19 @@ static void test_tx_classes(void) {
   /* legacy [nonce, gasPrice, gas, to, value, data, v, r, s] */
   uint8_t tx[64];
   size_t n = 0;
-  tx[n++] = 0; /* list header, filled below */
-  tx[n++] = 0x80;                           /* nonce 0 */
-  tx[n++] = 0x01;                           /* gas price 1 */
-  tx[n++] = 0x89;                           /* gas: 9 bytes, leading zero */
+  tx[n++] = 0;    /* list header, filled below */
+  tx[n++] = 0x80; /* nonce 0 */
+  tx[n++] = 0x01; /* gas price 1 */
+  tx[n++] = 0x89; /* gas: 9 bytes, leading zero */
   memset(tx + n, 0, 8);
   n += 8;
   tx[n++] = 0x01;
-  tx[n++] = 0x80;                           /* to: creation */
-  tx[n++] = 0x80;                           /* value */
-  tx[n++] = 0x80;                           /* data */
-  tx[n++] = 0x1b;                           /* v 27 */
-  tx[n++] = 0x01;                           /* r */
-  tx[n++] = 0x01;                           /* s */
+  tx[n++] = 0x80; /* to: creation */
+  tx[n++] = 0x80; /* value */
+  tx[n++] = 0x80; /* data */
+  tx[n++] = 0x1b; /* v 27 */
+  tx[n++] = 0x01; /* r */
+  tx[n++] = 0x01; /* s */
   tx[0] = (uint8_t)(0xc0 + n - 1);
   /* a 64-bit field's length before its leading zeros */
   CHECK(tx_invalid_of_encoding(tx, n, ETHC_ERR_RLP_NONCANONICAL) == TXE_FIELD_OVERFLOW);

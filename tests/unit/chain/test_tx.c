@@ -142,14 +142,13 @@ static void fill_common(tx_t *tx, tx_type_t type) {
 }
 
 static bool same_tx(const tx_t *a, const tx_t *b) {
-  bool ok = a->type == b->type && a->nonce == b->nonce && a->gas_limit == b->gas_limit &&
-            a->has_to == b->has_to && ethc_address_eq(&a->to, &b->to) && u256_eq(&a->value, &b->value) &&
-            a->data_len == b->data_len && memcmp(a->data, b->data, a->data_len) == 0 &&
-            u256_eq(&a->max_fee_per_gas, &b->max_fee_per_gas) &&
+  bool ok = a->type == b->type && a->nonce == b->nonce && a->gas_limit == b->gas_limit && a->has_to == b->has_to &&
+            ethc_address_eq(&a->to, &b->to) && u256_eq(&a->value, &b->value) && a->data_len == b->data_len &&
+            memcmp(a->data, b->data, a->data_len) == 0 && u256_eq(&a->max_fee_per_gas, &b->max_fee_per_gas) &&
             u256_eq(&a->max_priority_fee_per_gas, &b->max_priority_fee_per_gas) &&
             a->access_list_count == b->access_list_count && a->blob_hashes_count == b->blob_hashes_count &&
-            a->authorizations_count == b->authorizations_count && u256_eq(&a->v, &b->v) &&
-            u256_eq(&a->r, &b->r) && u256_eq(&a->s, &b->s) && a->has_chain_id == b->has_chain_id &&
+            a->authorizations_count == b->authorizations_count && u256_eq(&a->v, &b->v) && u256_eq(&a->r, &b->r) &&
+            u256_eq(&a->s, &b->s) && a->has_chain_id == b->has_chain_id &&
             (!a->has_chain_id || u256_eq(&a->chain_id, &b->chain_id));
   for (size_t i = 0; ok && i < a->access_list_count; i++) {
     ok = ethc_address_eq(&a->access_list[i].address, &b->access_list[i].address) &&
@@ -160,8 +159,8 @@ static bool same_tx(const tx_t *a, const tx_t *b) {
   for (size_t i = 0; ok && i < a->blob_hashes_count; i++) ok = ethc_hash_eq(&a->blob_hashes[i], &b->blob_hashes[i]);
   for (size_t i = 0; ok && i < a->authorizations_count; i++) {
     const tx_authorization_t *x = &a->authorizations[i], *y = &b->authorizations[i];
-    ok = u256_eq(&x->chain_id, &y->chain_id) && ethc_address_eq(&x->address, &y->address) &&
-         x->nonce == y->nonce && x->y_parity == y->y_parity && u256_eq(&x->r, &y->r) && u256_eq(&x->s, &y->s);
+    ok = u256_eq(&x->chain_id, &y->chain_id) && ethc_address_eq(&x->address, &y->address) && x->nonce == y->nonce &&
+         x->y_parity == y->y_parity && u256_eq(&x->r, &y->r) && u256_eq(&x->s, &y->s);
   }
   if (a->type == TX_BLOB) ok = ok && u256_eq(&a->max_fee_per_blob_gas, &b->max_fee_per_blob_gas);
   return ok;
@@ -385,15 +384,15 @@ static void test_gas_and_rules(void) {
   CHECK(tx_intrinsic_gas(&tx, EVM_FRONTIER) == 21000);
   CHECK(tx_intrinsic_gas(&tx, EVM_OSAKA) == 21000);
   tx.has_to = false;
-  CHECK(tx_intrinsic_gas(&tx, EVM_FRONTIER) == 21000);  /* creation surcharge from Homestead */
+  CHECK(tx_intrinsic_gas(&tx, EVM_FRONTIER) == 21000); /* creation surcharge from Homestead */
   CHECK(tx_intrinsic_gas(&tx, EVM_HOMESTEAD) == 53000);
   uint8_t data[65];
   memset(data, 0, sizeof data);
-  memset(data, 0xff, 10);  /* 10 non-zero, 55 zero bytes, 3 words */
+  memset(data, 0xff, 10); /* 10 non-zero, 55 zero bytes, 3 words */
   tx.data = data;
   tx.data_len = sizeof data;
   CHECK(tx_intrinsic_gas(&tx, EVM_HOMESTEAD) == 53000 + 10 * 68 + 55 * 4);
-  CHECK(tx_intrinsic_gas(&tx, EVM_ISTANBUL) == 53000 + 10 * 16 + 55 * 4);   /* EIP-2028 */
+  CHECK(tx_intrinsic_gas(&tx, EVM_ISTANBUL) == 53000 + 10 * 16 + 55 * 4);         /* EIP-2028 */
   CHECK(tx_intrinsic_gas(&tx, EVM_SHANGHAI) == 53000 + 10 * 16 + 55 * 4 + 3 * 2); /* EIP-3860 */
   tx.has_to = true;
   CHECK(tx_intrinsic_gas(&tx, EVM_SHANGHAI) == 21000 + 10 * 16 + 55 * 4);
@@ -527,12 +526,16 @@ static void put_legacy_with(bytes_buf_t *b, int which, const uint8_t *raw, size_
   uint8_t to[20];
   memset(to, 0xcc, 20);
   for (int i = 0; i < nfields; i++) {
-    if (i == which) { rlp_put_raw(b, raw, raw_len); continue; }
+    if (i == which) {
+      rlp_put_raw(b, raw, raw_len);
+      continue;
+    }
     switch (i) {
       case 3: rlp_put_bytes(b, to, 20); break;
       case 5: rlp_put_bytes(b, (const uint8_t *)"\x01\x02", 2); break;
       case 6: rlp_put_u64(b, 27); break;
-      case 7: case 8: rlp_put_u64(b, 0x1234); break;
+      case 7:
+      case 8: rlp_put_u64(b, 0x1234); break;
       default: rlp_put_u64(b, 21000); break;
     }
   }
@@ -553,21 +556,21 @@ static int decode_legacy_with(int which, const char *raw_hex, int nfields) {
 
 static void test_malformed(void) {
   CHECK(decode_legacy_with(-1, NULL, 9) == 0);
-  CHECK(decode_legacy_with(-1, NULL, 8) == ETHC_ERR_RLP_COUNT);    /* too few fields */
-  CHECK(decode_legacy_with(-1, NULL, 10) == ETHC_ERR_RLP_COUNT);   /* too many */
-  CHECK(decode_legacy_with(0, "820001", 9) == ETHC_ERR_RLP_NONCANONICAL); /* nonce with leading zero */
-  CHECK(decode_legacy_with(0, "00", 9) == ETHC_ERR_RLP_NONCANONICAL);     /* integer 0 as 0x00 */
+  CHECK(decode_legacy_with(-1, NULL, 8) == ETHC_ERR_RLP_COUNT);                 /* too few fields */
+  CHECK(decode_legacy_with(-1, NULL, 10) == ETHC_ERR_RLP_COUNT);                /* too many */
+  CHECK(decode_legacy_with(0, "820001", 9) == ETHC_ERR_RLP_NONCANONICAL);       /* nonce with leading zero */
+  CHECK(decode_legacy_with(0, "00", 9) == ETHC_ERR_RLP_NONCANONICAL);           /* integer 0 as 0x00 */
   CHECK(decode_legacy_with(0, "89010000000000000000", 9) == ETHC_ERR_OVERFLOW); /* nonce 2^64 */
-  CHECK(decode_legacy_with(0, "88ffffffffffffffff", 9) == 0);             /* nonce 2^64-1 decodes */
+  CHECK(decode_legacy_with(0, "88ffffffffffffffff", 9) == 0);                   /* nonce 2^64-1 decodes */
   CHECK(decode_legacy_with(2, "89010000000000000000", 9) == ETHC_ERR_OVERFLOW); /* gas 2^64 */
   CHECK(decode_legacy_with(1, "a1010000000000000000000000000000000000000000000000000000000000000000", 9) ==
-        ETHC_ERR_OVERFLOW); /* gas price 2^256 */
-  CHECK(decode_legacy_with(4, "c0", 9) == ETHC_ERR_RLP_TYPE);            /* value as list */
-  CHECK(decode_legacy_with(5, "c0", 9) == ETHC_ERR_RLP_TYPE);            /* data as list */
-  CHECK(decode_legacy_with(3, "8100", 9) != 0);                          /* non-canonical single byte */
+        ETHC_ERR_OVERFLOW);                                   /* gas price 2^256 */
+  CHECK(decode_legacy_with(4, "c0", 9) == ETHC_ERR_RLP_TYPE); /* value as list */
+  CHECK(decode_legacy_with(5, "c0", 9) == ETHC_ERR_RLP_TYPE); /* data as list */
+  CHECK(decode_legacy_with(3, "8100", 9) != 0);               /* non-canonical single byte */
   CHECK(decode_legacy_with(3, "93cccccccccccccccccccccccccccccccccccccc", 9) == ETHC_ERR_RLP_SIZE); /* 19-byte to */
   CHECK(decode_legacy_with(3, "95cccccccccccccccccccccccccccccccccccccccccc", 9) == ETHC_ERR_RLP_SIZE);
-  CHECK(decode_legacy_with(3, "80", 9) == 0);                            /* creation */
+  CHECK(decode_legacy_with(3, "80", 9) == 0); /* creation */
   CHECK(decode_legacy_with(8, "a1010000000000000000000000000000000000000000000000000000000000000000", 9) ==
         ETHC_ERR_OVERFLOW); /* s over 256 bits */
   CHECK(decode_legacy_with(6, "c0", 9) == ETHC_ERR_RLP_TYPE);
@@ -579,9 +582,9 @@ static void test_malformed(void) {
   CHECK(tx_decode(buf, 1, &tx) == ETHC_ERR_RLP_TYPE); /* a string, not a list */
   buf[0] = 0x05;
   buf[1] = 0xc0;
-  CHECK(tx_decode(buf, 2, &tx) == ETHC_ERR_TX_TYPE);   /* unknown type 5 */
+  CHECK(tx_decode(buf, 2, &tx) == ETHC_ERR_TX_TYPE); /* unknown type 5 */
   buf[0] = 0x00;
-  CHECK(tx_decode(buf, 2, &tx) == ETHC_ERR_TX_TYPE);   /* type 0 envelope */
+  CHECK(tx_decode(buf, 2, &tx) == ETHC_ERR_TX_TYPE); /* type 0 envelope */
   buf[0] = 0x7f;
   CHECK(tx_decode(buf, 2, &tx) == ETHC_ERR_TX_TYPE);
   buf[0] = 0x02;
@@ -707,9 +710,9 @@ static void test_network_form(void) {
     sc.blobs_count = 2;
     sc.blobs = blob_ptrs;
     sc.commitments_count = 2;
-    sc.commitments = (const uint8_t (*)[48])comms;
+    sc.commitments = (const uint8_t(*)[48])comms;
     sc.proofs_count = version ? 2 * TX_CELLS_PER_EXT_BLOB : 2;
-    sc.proofs = (const uint8_t (*)[48])proofs;
+    sc.proofs = (const uint8_t(*)[48])proofs;
     bytes_buf_t b = {0};
     CHECK(tx_encode_network(&tx, &sc, &b) == 0);
     tx_t d;
@@ -797,12 +800,24 @@ static void test_network_form(void) {
 /* ---- EEST Prague/Osaka state-test transactions ---- */
 
 static bool stateless_exception(const char *e) {
-  static const char *const list[] = {
-      "INTRINSIC_GAS_TOO_LOW", "INTRINSIC_GAS_BELOW_FLOOR_GAS_COST", "GAS_LIMIT_EXCEEDS_MAXIMUM",
-      "TYPE_3_TX_BLOB_COUNT_EXCEEDED", "TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED", "TYPE_4_TX_CONTRACT_CREATION",
-      "TYPE_4_EMPTY_AUTHORIZATION_LIST", "TYPE_4_TX_PRE_FORK", "PRIORITY_GREATER_THAN_MAX_FEE_PER_GAS",
-      "TYPE_3_TX_ZERO_BLOBS", "TYPE_3_TX_CONTRACT_CREATION", "TYPE_3_TX_PRE_FORK", "TYPE_1_TX_PRE_FORK", "TYPE_2_TX_PRE_FORK", "NONCE_IS_MAX",
-      "INITCODE_SIZE_EXCEEDED", "INVALID_CHAINID", "TYPE_3_TX_INVALID_BLOB_VERSIONED_HASH"};
+  static const char *const list[] = {"INTRINSIC_GAS_TOO_LOW",
+                                     "INTRINSIC_GAS_BELOW_FLOOR_GAS_COST",
+                                     "GAS_LIMIT_EXCEEDS_MAXIMUM",
+                                     "TYPE_3_TX_BLOB_COUNT_EXCEEDED",
+                                     "TYPE_3_TX_MAX_BLOB_GAS_ALLOWANCE_EXCEEDED",
+                                     "TYPE_4_TX_CONTRACT_CREATION",
+                                     "TYPE_4_EMPTY_AUTHORIZATION_LIST",
+                                     "TYPE_4_TX_PRE_FORK",
+                                     "PRIORITY_GREATER_THAN_MAX_FEE_PER_GAS",
+                                     "TYPE_3_TX_ZERO_BLOBS",
+                                     "TYPE_3_TX_CONTRACT_CREATION",
+                                     "TYPE_3_TX_PRE_FORK",
+                                     "TYPE_1_TX_PRE_FORK",
+                                     "TYPE_2_TX_PRE_FORK",
+                                     "NONCE_IS_MAX",
+                                     "INITCODE_SIZE_EXCEEDED",
+                                     "INVALID_CHAINID",
+                                     "TYPE_3_TX_INVALID_BLOB_VERSIONED_HASH"};
   for (size_t i = 0; i < sizeof list / sizeof list[0]; i++)
     if (strstr(e, list[i])) return true;
   return false;
@@ -852,8 +867,8 @@ static void eest_file(const char *path) {
         bool decoded = rc == 0;
         if (!rc) {
           bytes_buf_t b = {0};
-          CHECK_MSG(tx_encode(&tx, &b) == 0 && b.len == len && memcmp(b.data, raw, len) == 0,
-                    "%s: re-encoding differs", test->string);
+          CHECK_MSG(tx_encode(&tx, &b) == 0 && b.len == len && memcmp(b.data, raw, len) == 0, "%s: re-encoding differs",
+                    test->string);
           bytes_buf_free(&b);
           rc = tx_check(&tx, rev, &chain_id, &sender);
         }
@@ -861,8 +876,7 @@ static void eest_file(const char *path) {
           CHECK_MSG(rc != 0, "%s %s: expected %s but accepted", test->string, fork->string, exc);
         } else {
           CHECK_MSG(rc == 0, "%s %s: rejected (%s)", test->string, fork->string, ethc_strerror(rc));
-          if (!rc && have_sender)
-            CHECK_MSG(ethc_address_eq(&sender, &want_sender), "%s: wrong sender", test->string);
+          if (!rc && have_sender) CHECK_MSG(ethc_address_eq(&sender, &want_sender), "%s: wrong sender", test->string);
           /* authorities whose signer is given must recover to it */
           const cJSON *auths = cJSON_GetObjectItem(txj, "authorizationList");
           if (!rc && cJSON_IsArray(auths) && (size_t)cJSON_GetArraySize(auths) == tx.authorizations_count) {

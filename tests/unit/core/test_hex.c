@@ -23,11 +23,11 @@ int main(void) {
   CHECK_MEM(out, "\xca\xfe", 2);
 
   /* failures */
-  CHECK(hex_decode("cafe", true, out, sizeof out, &n) == ETHC_ERR_HEX);   /* missing 0x */
+  CHECK(hex_decode("cafe", true, out, sizeof out, &n) == ETHC_ERR_HEX); /* missing 0x */
   CHECK(hex_decode("", true, out, sizeof out, &n) == ETHC_ERR_HEX);
-  CHECK(hex_decode("0x1", true, out, sizeof out, &n) == ETHC_ERR_HEX);    /* odd */
+  CHECK(hex_decode("0x1", true, out, sizeof out, &n) == ETHC_ERR_HEX); /* odd */
   CHECK(hex_decode("0xabc", false, out, sizeof out, &n) == ETHC_ERR_HEX);
-  CHECK(hex_decode("0xzz", true, out, sizeof out, &n) == ETHC_ERR_HEX);   /* bad digit */
+  CHECK(hex_decode("0xzz", true, out, sizeof out, &n) == ETHC_ERR_HEX); /* bad digit */
   CHECK(hex_decode("0x0g", true, out, sizeof out, &n) == ETHC_ERR_HEX);
   CHECK(hex_decode("0x 0", true, out, sizeof out, &n) == ETHC_ERR_HEX);
   CHECK(hex_decode("0x0x00", true, out, sizeof out, &n) == ETHC_ERR_HEX);
@@ -35,7 +35,7 @@ int main(void) {
   CHECK(hex_decode("0x-1", true, out, sizeof out, &n) == ETHC_ERR_HEX);
   CHECK(hex_decode("0x\xff\xff", true, out, sizeof out, &n) == ETHC_ERR_HEX);
   CHECK(hex_decode(NULL, false, out, sizeof out, &n) == ETHC_ERR_HEX);
-  CHECK(hex_decode("0x010203", true, out, 2, &n) == ETHC_ERR_HEX);        /* too long */
+  CHECK(hex_decode("0x010203", true, out, 2, &n) == ETHC_ERR_HEX); /* too long */
   CHECK(hex_decode("0x0102", true, out, 2, &n) == 0 && n == 2);
 
   /* fixed */

@@ -42,7 +42,8 @@ int main(void) {
   CHECK(dec("c3010203", &it) == 0 && it.is_list && it.payload_len == 3 && rlp_list_count(&it) == 3);
   {
     uint8_t s[2 + 56];
-    s[0] = 0xb8; s[1] = 56;
+    s[0] = 0xb8;
+    s[1] = 56;
     memset(s + 2, 'a', 56);
     CHECK(rlp_decode(s, sizeof s, &it) == 0 && it.payload_len == 56 && it.payload == s + 2 && it.raw_len == 58);
     s[0] = 0xf8;
@@ -57,26 +58,26 @@ int main(void) {
   }
 
   /* ---- failures ---- */
-  CHECK(rlp_decode((const uint8_t *)"", 0, &it) == ETHC_ERR_RLP_TRUNCATED);     /* empty */
-  CHECK(dec("81", &it) == ETHC_ERR_RLP_TRUNCATED);                               /* short string */
+  CHECK(rlp_decode((const uint8_t *)"", 0, &it) == ETHC_ERR_RLP_TRUNCATED); /* empty */
+  CHECK(dec("81", &it) == ETHC_ERR_RLP_TRUNCATED);                          /* short string */
   CHECK(dec("83646f", &it) == ETHC_ERR_RLP_TRUNCATED);
-  CHECK(dec("c5010203", &it) == ETHC_ERR_RLP_TRUNCATED);                         /* short list */
-  CHECK(dec("b8", &it) == ETHC_ERR_RLP_TRUNCATED);                               /* missing length */
+  CHECK(dec("c5010203", &it) == ETHC_ERR_RLP_TRUNCATED); /* short list */
+  CHECK(dec("b8", &it) == ETHC_ERR_RLP_TRUNCATED);       /* missing length */
   CHECK(dec("b9ff", &it) == ETHC_ERR_RLP_TRUNCATED);
   CHECK(dec("f9", &it) == ETHC_ERR_RLP_TRUNCATED);
-  CHECK(dec("b840ffee", &it) == ETHC_ERR_RLP_TRUNCATED);                         /* long string */
-  CHECK(dec("f90180", &it) == ETHC_ERR_RLP_TRUNCATED);                           /* long list */
-  CHECK(dec("8100", &it) == ETHC_ERR_RLP_NONCANONICAL);                          /* 0x81 0x00..0x7f */
+  CHECK(dec("b840ffee", &it) == ETHC_ERR_RLP_TRUNCATED); /* long string */
+  CHECK(dec("f90180", &it) == ETHC_ERR_RLP_TRUNCATED);   /* long list */
+  CHECK(dec("8100", &it) == ETHC_ERR_RLP_NONCANONICAL);  /* 0x81 0x00..0x7f */
   CHECK(dec("8101", &it) == ETHC_ERR_RLP_NONCANONICAL);
   CHECK(dec("817f", &it) == ETHC_ERR_RLP_NONCANONICAL);
-  CHECK(dec("b800", &it) == ETHC_ERR_RLP_NONCANONICAL);                          /* leading zero in len */
+  CHECK(dec("b800", &it) == ETHC_ERR_RLP_NONCANONICAL); /* leading zero in len */
   CHECK(dec("f800", &it) == ETHC_ERR_RLP_NONCANONICAL);
   CHECK(dec("b90040", &it) == ETHC_ERR_RLP_NONCANONICAL);
   CHECK(dec("fb00000040", &it) == ETHC_ERR_RLP_NONCANONICAL);
-  CHECK(dec("b801ff", &it) == ETHC_ERR_RLP_NONCANONICAL);                        /* long form for < 56 */
+  CHECK(dec("b801ff", &it) == ETHC_ERR_RLP_NONCANONICAL); /* long form for < 56 */
   CHECK(dec("b837ff", &it) == ETHC_ERR_RLP_NONCANONICAL);
   CHECK(dec("f803112233", &it) == ETHC_ERR_RLP_NONCANONICAL);
-  CHECK(dec("8000", &it) == ETHC_ERR_RLP_TRAILING);                              /* trailing */
+  CHECK(dec("8000", &it) == ETHC_ERR_RLP_TRAILING); /* trailing */
   CHECK(dec("c000", &it) == ETHC_ERR_RLP_TRAILING);
   /* lengths overflowing: 8-byte lengths far beyond the input, and beyond SIZE_MAX - header */
   CHECK(dec("bfffffffffffffffff00", &it) == ETHC_ERR_RLP_TRUNCATED);
@@ -89,7 +90,7 @@ int main(void) {
   CHECK(dec("c28100", &it) == 0);
   CHECK(strict("c28100") == ETHC_ERR_RLP_NONCANONICAL);
   CHECK(strict("c3c28100") == ETHC_ERR_RLP_NONCANONICAL);
-  CHECK(strict("c281") == ETHC_ERR_RLP_TRUNCATED);  /* item runs past its list */
+  CHECK(strict("c281") == ETHC_ERR_RLP_TRUNCATED); /* item runs past its list */
   CHECK(strict("c48300") == ETHC_ERR_RLP_TRUNCATED);
   CHECK(strict("c3c20102") == 0);
   CHECK(strict("c7c0c1c0c3c0c1c0") == 0);
@@ -173,23 +174,51 @@ int main(void) {
   bytes_buf_t b = {0};
   rlp_put_u64(&b, 0);
   CHECK(enc_eq(&b, "80"));
-  b.len = 0; rlp_put_u64(&b, 0x7f); CHECK(enc_eq(&b, "7f"));
-  b.len = 0; rlp_put_u64(&b, 0x80); CHECK(enc_eq(&b, "8180"));
-  b.len = 0; rlp_put_u64(&b, UINT64_MAX); CHECK(enc_eq(&b, "88ffffffffffffffff"));
-  b.len = 0; u = U256_ZERO; rlp_put_u256(&b, &u); CHECK(enc_eq(&b, "80"));
-  b.len = 0; u = (u256_t){{2, 1, 0, 0}}; rlp_put_u256(&b, &u); CHECK(enc_eq(&b, "89010000000000000002"));
-  b.len = 0; u = U256_MAX; rlp_put_u256(&b, &u);
+  b.len = 0;
+  rlp_put_u64(&b, 0x7f);
+  CHECK(enc_eq(&b, "7f"));
+  b.len = 0;
+  rlp_put_u64(&b, 0x80);
+  CHECK(enc_eq(&b, "8180"));
+  b.len = 0;
+  rlp_put_u64(&b, UINT64_MAX);
+  CHECK(enc_eq(&b, "88ffffffffffffffff"));
+  b.len = 0;
+  u = U256_ZERO;
+  rlp_put_u256(&b, &u);
+  CHECK(enc_eq(&b, "80"));
+  b.len = 0;
+  u = (u256_t){{2, 1, 0, 0}};
+  rlp_put_u256(&b, &u);
+  CHECK(enc_eq(&b, "89010000000000000002"));
+  b.len = 0;
+  u = U256_MAX;
+  rlp_put_u256(&b, &u);
   CHECK(enc_eq(&b, "a0ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"));
-  b.len = 0; rlp_put_bytes(&b, (const uint8_t *)"", 0); CHECK(enc_eq(&b, "80"));
-  b.len = 0; rlp_put_bytes(&b, (const uint8_t *)"\x00", 1); CHECK(enc_eq(&b, "00"));
-  b.len = 0; rlp_put_bytes(&b, (const uint8_t *)"\x80", 1); CHECK(enc_eq(&b, "8180"));
-  b.len = 0; rlp_put_bytes(&b, (const uint8_t *)"dog", 3); CHECK(enc_eq(&b, "83646f67"));
+  b.len = 0;
+  rlp_put_bytes(&b, (const uint8_t *)"", 0);
+  CHECK(enc_eq(&b, "80"));
+  b.len = 0;
+  rlp_put_bytes(&b, (const uint8_t *)"\x00", 1);
+  CHECK(enc_eq(&b, "00"));
+  b.len = 0;
+  rlp_put_bytes(&b, (const uint8_t *)"\x80", 1);
+  CHECK(enc_eq(&b, "8180"));
+  b.len = 0;
+  rlp_put_bytes(&b, (const uint8_t *)"dog", 3);
+  CHECK(enc_eq(&b, "83646f67"));
   {
     uint8_t s[1024];
     memset(s, 'x', sizeof s);
-    b.len = 0; rlp_put_bytes(&b, s, 55); CHECK(b.len == 56 && b.data[0] == 0xb7);
-    b.len = 0; rlp_put_bytes(&b, s, 56); CHECK(b.len == 58 && b.data[0] == 0xb8 && b.data[1] == 56);
-    b.len = 0; rlp_put_bytes(&b, s, 1024); CHECK(b.len == 1027 && b.data[0] == 0xb9 && b.data[1] == 4 && b.data[2] == 0);
+    b.len = 0;
+    rlp_put_bytes(&b, s, 55);
+    CHECK(b.len == 56 && b.data[0] == 0xb7);
+    b.len = 0;
+    rlp_put_bytes(&b, s, 56);
+    CHECK(b.len == 58 && b.data[0] == 0xb8 && b.data[1] == 56);
+    b.len = 0;
+    rlp_put_bytes(&b, s, 1024);
+    CHECK(b.len == 1027 && b.data[0] == 0xb9 && b.data[1] == 4 && b.data[2] == 0);
     CHECK(rlp_string_len(s, 1024) == 1027 && rlp_string_len(s, 1) == 1 && rlp_header_len(55) == 1 &&
           rlp_header_len(56) == 2);
     /* lists: short, exactly 55, 56 and nested long */

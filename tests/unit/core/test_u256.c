@@ -33,10 +33,10 @@ static const char *hexs(const u256_t *a) {
   return buf[k];
 }
 
-#define CHECK_U256(got, want)                                                             \
-  do {                                                                                    \
-    u256_t g_ = (got), w_ = (want);                                                       \
-    CHECK_MSG(u256_eq(&g_, &w_), "got %s want %s", hexs(&g_), hexs(&w_));                 \
+#define CHECK_U256(got, want)                                             \
+  do {                                                                    \
+    u256_t g_ = (got), w_ = (want);                                       \
+    CHECK_MSG(u256_eq(&g_, &w_), "got %s want %s", hexs(&g_), hexs(&w_)); \
   } while (0)
 
 typedef void (*binop)(u256_t *, const u256_t *, const u256_t *);
@@ -135,7 +135,8 @@ static void test_parse_format(void) {
         u256_eq(&r, &U256_MAX));
   CHECK(!u256_from_string(&r, "115792089237316195423570985008687907853269984665640564039457584007913129639936"));
   CHECK(!u256_from_string(&r, "1157920892373161954235709850086879078532699846656405640394575840079131296399350"));
-  CHECK(u256_from_string(&r, "0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff") && u256_eq(&r, &U256_MAX));
+  CHECK(u256_from_string(&r, "0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff") &&
+        u256_eq(&r, &U256_MAX));
   CHECK(u256_from_string(&r, "0x000ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff") &&
         u256_eq(&r, &U256_MAX));
   CHECK(!u256_from_string(&r, "0x1ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"));
@@ -197,7 +198,8 @@ static void test_parse_format(void) {
 }
 
 static void test_compare(void) {
-  u256_t a = H("0x1"), b = H("0x2"), m = U256_MAX, hi = H("0x8000000000000000000000000000000000000000000000000000000000000000");
+  u256_t a = H("0x1"), b = H("0x2"), m = U256_MAX,
+         hi = H("0x8000000000000000000000000000000000000000000000000000000000000000");
   CHECK(u256_lt(&a, &b) && !u256_lt(&b, &a) && !u256_lt(&a, &a));
   CHECK(u256_gt(&b, &a) && !u256_gt(&a, &a));
   CHECK(u256_lt(&a, &m) && !u256_lt(&m, &a));
@@ -219,7 +221,7 @@ static void test_compare(void) {
 static void test_arith_edges(void) {
   const char *MAX = "0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff";
   const char *MIN = "0x8000000000000000000000000000000000000000000000000000000000000000"; /* -2^255 */
-  const char *M1 = MAX;                                                                     /* -1 */
+  const char *M1 = MAX;                                                                   /* -1 */
   CHECK_U256(B(u256_add, MAX, "1"), U256_ZERO);
   CHECK_U256(B(u256_add, "0xffffffffffffffff", "1"), H("0x10000000000000000"));
   CHECK_U256(B(u256_sub, "0", "1"), U256_MAX);
@@ -257,10 +259,10 @@ static void test_arith_edges(void) {
   CHECK_U256(B(u256_sdiv, "10", "0"), U256_ZERO);
   CHECK_U256(B(u256_smod, "10", "0"), U256_ZERO);
   CHECK_U256(B(u256_sdiv, MIN, "0"), U256_ZERO);
-  CHECK_U256(B(u256_sdiv, "0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff6", "3"), /* -10/3 */
-             H("0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd"));                   /* -3 */
-  CHECK_U256(B(u256_smod, "0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff6", "3"), /* -10%3 */
-             U256_MAX);                                                                            /* -1 */
+  CHECK_U256(B(u256_sdiv, "0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff6", "3"),  /* -10/3 */
+             H("0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd"));                 /* -3 */
+  CHECK_U256(B(u256_smod, "0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff6", "3"),  /* -10%3 */
+             U256_MAX);                                                                                /* -1 */
   CHECK_U256(B(u256_smod, "10", "0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd"), /* 10%-3 */
              H("1"));
   CHECK_U256(B(u256_sdiv, "10", "0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd"),
@@ -275,7 +277,7 @@ static void test_arith_edges(void) {
   CHECK_U256(B(u256_sdiv, I64MIN, "1"), H(I64MIN));
   CHECK_U256(B(u256_sdiv, I64MIN, "2"), H("0xffffffffffffffffffffffffffffffffffffffffffffffffc000000000000000"));
   CHECK_U256(B(u256_sdiv, "0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff9", "2"), /* -7/2 */
-             H("0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd"));                   /* -3 */
+             H("0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd"));                /* -3 */
   CHECK_U256(B(u256_smod, "0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff9", "2"), U256_MAX);
   CHECK_U256(B(u256_sdiv, "7", "0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe"),
              H("0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd"));
@@ -331,7 +333,8 @@ static void test_arith_edges(void) {
   CHECK_U256(B(u256_exp, MAX, "2"), U256_ONE);
   CHECK_U256(B(u256_exp, MAX, "3"), U256_MAX);
   CHECK_U256(B(u256_exp, MAX, MAX), U256_MAX);
-  CHECK_U256(B(u256_exp, "10", "77"), H("100000000000000000000000000000000000000000000000000000000000000000000000000000"));
+  CHECK_U256(B(u256_exp, "10", "77"),
+             H("100000000000000000000000000000000000000000000000000000000000000000000000000000"));
   CHECK_U256(B(u256_exp, "0x100", "32"), U256_ZERO);
   CHECK_U256(B(u256_exp, "0x100", "31"), H("0x100000000000000000000000000000000000000000000000000000000000000"));
 }
@@ -388,11 +391,15 @@ static void test_bits(void) {
   /* SIGNEXTEND(b, x) */
   CHECK_U256(B(u256_signextend, "0", "0xff"), U256_MAX);
   CHECK_U256(B(u256_signextend, "0", "0x7f"), H("0x7f"));
-  CHECK_U256(B(u256_signextend, "0", "0x12345680"), H("0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff80"));
-  CHECK_U256(B(u256_signextend, "1", "0x12348000"), H("0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff8000"));
+  CHECK_U256(B(u256_signextend, "0", "0x12345680"),
+             H("0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff80"));
+  CHECK_U256(B(u256_signextend, "1", "0x12348000"),
+             H("0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff8000"));
   CHECK_U256(B(u256_signextend, "1", "0x12347000"), H("0x7000"));
-  CHECK_U256(B(u256_signextend, "7", "0xab8000000000000000"), H("0xffffffffffffffffffffffffffffffffffffffffffffffff8000000000000000"));
-  CHECK_U256(B(u256_signextend, "8", "0xab8000000000000000"), H("0xffffffffffffffffffffffffffffffffffffffffffffffab8000000000000000"));
+  CHECK_U256(B(u256_signextend, "7", "0xab8000000000000000"),
+             H("0xffffffffffffffffffffffffffffffffffffffffffffffff8000000000000000"));
+  CHECK_U256(B(u256_signextend, "8", "0xab8000000000000000"),
+             H("0xffffffffffffffffffffffffffffffffffffffffffffffab8000000000000000"));
   CHECK_U256(B(u256_signextend, "8", "0x7b8000000000000000"), H("0x7b8000000000000000"));
   CHECK_U256(B(u256_signextend, "30", "0x0080000000000000000000000000000000000000000000000000000000000000"),
              H("0xff80000000000000000000000000000000000000000000000000000000000000"));
@@ -421,7 +428,8 @@ static void test_bits(void) {
 
 static void test_reciprocal(void) {
   int bad = 0;
-  uint64_t ds[] = {UINT64_C(0x8000000000000000), UINT64_MAX, UINT64_C(0x8000000000000001), UINT64_C(0xfffffffffffffffe),
+  uint64_t ds[] = {UINT64_C(0x8000000000000000), UINT64_MAX,
+                   UINT64_C(0x8000000000000001), UINT64_C(0xfffffffffffffffe),
                    UINT64_C(0xc000000000000000), UINT64_C(0xffffffff00000000)};
   for (int i = 0; i < 200000 + 6; i++) {
     uint64_t d = i < 6 ? ds[i] : (rnd() | UINT64_C(0x8000000000000000));
@@ -459,8 +467,8 @@ static void test_random_vs_gmp(int n) {
   mpz_t A, Bz, M, R, T, SA, SB;
   mpz_inits(A, Bz, M, R, T, SA, SB, NULL);
   int bad[16] = {0};
-  const char *names[16] = {"add", "sub", "mul", "div", "mod", "sdiv", "smod", "addmod", "mulmod", "exp",
-                           "shl", "shr", "sar", "mul_full", "divmod", "slt/lt"};
+  const char *names[16] = {"add",    "sub", "mul", "div", "mod", "sdiv",     "smod",   "addmod",
+                           "mulmod", "exp", "shl", "shr", "sar", "mul_full", "divmod", "slt/lt"};
   for (int it = 0; it < n; it++) {
     u256_t a = rnd_u256(), b = rnd_u256(), m = rnd_u256(), r, want, q2, r2;
     if ((it & 3) == 0 && !u256_is_zero(&b)) { /* small-quotient / near-equal cases */
@@ -493,29 +501,35 @@ static void test_random_vs_gmp(int n) {
 
     const bool bz = mpz_sgn(Bz) == 0;
     u256_div(&r, &a, &b);
-    if (bz) mpz_set_ui(R, 0); else mpz_fdiv_q(R, A, Bz);
+    if (bz) mpz_set_ui(R, 0);
+    else mpz_fdiv_q(R, A, Bz);
     if (!eqm(&r, R, &want)) bad[3]++;
     u256_divmod(&q2, &r2, &a, &b);
     if (!u256_eq(&q2, &want)) bad[14]++;
     u256_mod(&r, &a, &b);
-    if (bz) mpz_set_ui(R, 0); else mpz_fdiv_r(R, A, Bz);
+    if (bz) mpz_set_ui(R, 0);
+    else mpz_fdiv_r(R, A, Bz);
     if (!eqm(&r, R, &want)) bad[4]++;
     if (!u256_eq(&r2, &want)) bad[14]++;
     u256_sdiv(&r, &a, &b);
-    if (bz) mpz_set_ui(R, 0); else mpz_tdiv_q(R, SA, SB);
+    if (bz) mpz_set_ui(R, 0);
+    else mpz_tdiv_q(R, SA, SB);
     if (!eqm(&r, R, &want)) bad[5]++;
     u256_smod(&r, &a, &b);
-    if (bz) mpz_set_ui(R, 0); else mpz_tdiv_r(R, SA, SB);
+    if (bz) mpz_set_ui(R, 0);
+    else mpz_tdiv_r(R, SA, SB);
     if (!eqm(&r, R, &want)) bad[6]++;
 
     const bool mz = mpz_sgn(M) == 0;
     u256_addmod(&r, &a, &b, &m);
     mpz_add(T, A, Bz);
-    if (mz) mpz_set_ui(R, 0); else mpz_fdiv_r(R, T, M);
+    if (mz) mpz_set_ui(R, 0);
+    else mpz_fdiv_r(R, T, M);
     if (!eqm(&r, R, &want)) bad[7]++;
     u256_mulmod(&r, &a, &b, &m);
     mpz_mul(T, A, Bz);
-    if (mz) mpz_set_ui(R, 0); else mpz_fdiv_r(R, T, M);
+    if (mz) mpz_set_ui(R, 0);
+    else mpz_fdiv_r(R, T, M);
     if (!eqm(&r, R, &want)) bad[8]++;
     /* addmod fast-path shape: operands below 2m with m >= 2^192 */
     if (m.w[3] != 0) {
@@ -635,15 +649,15 @@ static void test_division_shapes(void) {
  * curve primes and awkward 4-word moduli, with runs and alternations of moduli. */
 static void test_mulmod_repeated(void) {
   const char *mods[] = {
-    "0x30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47", /* bn254 p */
-    "0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f", /* secp256k1 p */
-    "0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141", /* secp256k1 n */
-    "0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", /* 2^256 - 1 */
-    "0x1000000000000000000000000000000000000000000000001",                /* 2^192 + 1 */
-    "0x1ffffffffffffffffffffffffffffffffffffffffffffffff",                /* 2^193 - 1 */
-    "0x8000000000000000000000000000000000000000000000000000000000000001", /* 2^255 + 1 */
-    "0x1000000000000000000000000000000000000000000000000",                /* 2^192 (power of 2) */
-    "0x8000000000000000000000000000000000000000000000000000000000000000", /* 2^255 */
+      "0x30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47", /* bn254 p */
+      "0xfffffffffffffffffffffffffffffffffffffffffffffffffffffffefffffc2f", /* secp256k1 p */
+      "0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141", /* secp256k1 n */
+      "0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff", /* 2^256 - 1 */
+      "0x1000000000000000000000000000000000000000000000001",                /* 2^192 + 1 */
+      "0x1ffffffffffffffffffffffffffffffffffffffffffffffff",                /* 2^193 - 1 */
+      "0x8000000000000000000000000000000000000000000000000000000000000001", /* 2^255 + 1 */
+      "0x1000000000000000000000000000000000000000000000000",                /* 2^192 (power of 2) */
+      "0x8000000000000000000000000000000000000000000000000000000000000000", /* 2^255 */
   };
   const int nm = (int)(sizeof mods / sizeof mods[0]);
   mpz_t A, Bz, M, R;

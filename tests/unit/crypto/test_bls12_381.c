@@ -19,11 +19,26 @@ static const char *shared_dir(void) { return check_shared_dir(); }
 typedef int (*op_fn)(const uint8_t *, size_t, uint8_t *);
 typedef int64_t (*gas_fn)(size_t);
 
-static int64_t gas_const_g1add(size_t n) { (void)n; return BLS12_G1ADD_GAS; }
-static int64_t gas_const_g2add(size_t n) { (void)n; return BLS12_G2ADD_GAS; }
-static int64_t gas_const_map1(size_t n) { (void)n; return BLS12_MAP_FP_TO_G1_GAS; }
-static int64_t gas_const_map2(size_t n) { (void)n; return BLS12_MAP_FP2_TO_G2_GAS; }
-static int64_t gas_const_pe(size_t n) { (void)n; return KZG_POINT_EVALUATION_GAS; }
+static int64_t gas_const_g1add(size_t n) {
+  (void)n;
+  return BLS12_G1ADD_GAS;
+}
+static int64_t gas_const_g2add(size_t n) {
+  (void)n;
+  return BLS12_G2ADD_GAS;
+}
+static int64_t gas_const_map1(size_t n) {
+  (void)n;
+  return BLS12_MAP_FP_TO_G1_GAS;
+}
+static int64_t gas_const_map2(size_t n) {
+  (void)n;
+  return BLS12_MAP_FP2_TO_G2_GAS;
+}
+static int64_t gas_const_pe(size_t n) {
+  (void)n;
+  return KZG_POINT_EVALUATION_GAS;
+}
 static int op_pe(const uint8_t *in, size_t len, uint8_t *out) { return kzg_point_evaluation(in, len, out); }
 
 static void run_file(const char *name, op_fn op, gas_fn gas, size_t outlen, bool expect_fail) {
@@ -44,7 +59,10 @@ static void run_file(const char *name, op_fn op, gas_fn gas, size_t outlen, bool
     const char *tname = cJSON_GetObjectItem(it, "Name")->valuestring;
     uint8_t *in = NULL;
     size_t inlen = 0;
-    if (hex_decode_alloc(in_hex, false, &in, &inlen) != 0) { fail++; continue; }
+    if (hex_decode_alloc(in_hex, false, &in, &inlen) != 0) {
+      fail++;
+      continue;
+    }
     uint8_t out[256];
     int err = op(in, inlen, out);
     bool ok;
@@ -63,7 +81,10 @@ static void run_file(const char *name, op_fn op, gas_fn gas, size_t outlen, bool
       }
     }
     if (ok) pass++;
-    else { fail++; fprintf(stderr, "%s: %s FAILED (err %d)\n", name, tname, err); }
+    else {
+      fail++;
+      fprintf(stderr, "%s: %s FAILED (err %d)\n", name, tname, err);
+    }
     free(in);
   }
   cJSON_Delete(root);
@@ -256,11 +277,11 @@ static void test_endo_mul(void) {
   g1_mul(&p, &g, &k7, 1);
   g2_mul(&q, &h, &k7, 1);
   uint64_t ks[5][4] = {
-    {0, 0, 0, 0},
-    {1, 0, 0, 0},
-    {0xffffffffffffffffULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL},
-    {0xffffffff00000001ULL, 0x53bda402fffe5bfeULL, 0x3339d80809a1d805ULL, 0x73eda753299d7d48ULL}, /* r */
-    {0x0123456789abcdefULL, 0xfedcba9876543210ULL, 0x0f1e2d3c4b5a6978ULL, 0x3eda753299d7d483ULL}};
+      {0, 0, 0, 0},
+      {1, 0, 0, 0},
+      {0xffffffffffffffffULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL},
+      {0xffffffff00000001ULL, 0x53bda402fffe5bfeULL, 0x3339d80809a1d805ULL, 0x73eda753299d7d48ULL}, /* r */
+      {0x0123456789abcdefULL, 0xfedcba9876543210ULL, 0x0f1e2d3c4b5a6978ULL, 0x3eda753299d7d483ULL}};
   for (int i = 0; i < 5; i++) {
     g1_mul(&a, &p, ks[i], 4);
     g1_mul_glv(&b, &p, ks[i]);
@@ -287,11 +308,16 @@ static void test_msm(void) {
     uint64_t m = (uint64_t)(3 * i + 1);
     g1_mul(&a, &g, &m, 1);
     g2_mul(&b, &h, &m, 1);
-    if (i == 5) { g1_neg(&a, &a); g2_neg(&b, &b); } /* -P_0 ... */
+    if (i == 5) {
+      g1_neg(&a, &a);
+      g2_neg(&b, &b);
+    } /* -P_0 ... */
     g1_to_aff(&p1[i], &a);
     g2_to_aff(&p2[i], &b);
     for (int j = 0; j < 4; j++) {
-      x ^= x << 13; x ^= x >> 7; x ^= x << 17;
+      x ^= x << 13;
+      x ^= x >> 7;
+      x ^= x << 17;
       k[i][j] = x;
     }
   }
@@ -340,7 +366,10 @@ static void test_msm_repeats(void) {
   for (int i = 0; i < N; i++) {
     g1_t ai = a;
     g2_t bi = b;
-    if (i >= 30 && (i & 1)) { g1_neg(&ai, &a); g2_neg(&bi, &b); }
+    if (i >= 30 && (i & 1)) {
+      g1_neg(&ai, &a);
+      g2_neg(&bi, &b);
+    }
     g1_to_aff(&p1[i], &ai);
     g2_to_aff(&p2[i], &bi);
     k[i][0] = 0x1234567890abcdefULL;
@@ -421,10 +450,10 @@ static void test_edge_cases(void) {
   /* x = p: coordinate out of range */
   uint8_t saved[48];
   memcpy(saved, in + 16, 48);
-  static const uint8_t P_BE[48] = {
-    0x1a, 0x01, 0x11, 0xea, 0x39, 0x7f, 0xe6, 0x9a, 0x4b, 0x1b, 0xa7, 0xb6, 0x43, 0x4b, 0xac, 0xd7,
-    0x64, 0x77, 0x4b, 0x84, 0xf3, 0x85, 0x12, 0xbf, 0x67, 0x30, 0xd2, 0xa0, 0xf6, 0xb0, 0xf6, 0x24,
-    0x1e, 0xab, 0xff, 0xfe, 0xb1, 0x53, 0xff, 0xff, 0xb9, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xaa, 0xab};
+  static const uint8_t P_BE[48] = {0x1a, 0x01, 0x11, 0xea, 0x39, 0x7f, 0xe6, 0x9a, 0x4b, 0x1b, 0xa7, 0xb6,
+                                   0x43, 0x4b, 0xac, 0xd7, 0x64, 0x77, 0x4b, 0x84, 0xf3, 0x85, 0x12, 0xbf,
+                                   0x67, 0x30, 0xd2, 0xa0, 0xf6, 0xb0, 0xf6, 0x24, 0x1e, 0xab, 0xff, 0xfe,
+                                   0xb1, 0x53, 0xff, 0xff, 0xb9, 0xfe, 0xff, 0xff, 0xff, 0xff, 0xaa, 0xab};
   memcpy(in + 16, P_BE, 48);
   CHECK(bls12_g1_add(in, 256, out) == ETHC_ERR_INVALID);
   CHECK(bls12_map_fp_to_g1(in, 64, out) == ETHC_ERR_INVALID);
@@ -523,15 +552,21 @@ static void test_signatures(void) {
   static const char QUUX[] = "QUUX-V01-CS02-with-BLS12381G2_XMD:SHA-256_SSWU_RO_";
   uint8_t out[256], exp[256] = {0};
   CHECK(bls12_hash_to_g2((const uint8_t *)"", 0, (const uint8_t *)QUUX, sizeof QUUX - 1, out) == 0);
-  unhex("0141ebfbdca40eb85b87142e130ab689c673cf60f1a3e98d69335266f30d9b8d4ac44c1038e9dcdd5393faf5c41fb78a", exp + 16, 48);
-  unhex("05cb8437535e20ecffaef7752baddf98034139c38452458baeefab379ba13dff5bf5dd71b72418717047f5b0f37da03d", exp + 80, 48);
-  unhex("0503921d7f6a12805e72940b963c0cf3471c7b2a524950ca195d11062ee75ec076daf2d4bc358c4b190c0c98064fdd92", exp + 144, 48);
-  unhex("12424ac32561493f3fe3c260708a12b7c620e7be00099a974e259ddc7d1f6395c3c811cdd19f1e8dbf3e9ecfdcbab8d6", exp + 208, 48);
+  unhex("0141ebfbdca40eb85b87142e130ab689c673cf60f1a3e98d69335266f30d9b8d4ac44c1038e9dcdd5393faf5c41fb78a", exp + 16,
+        48);
+  unhex("05cb8437535e20ecffaef7752baddf98034139c38452458baeefab379ba13dff5bf5dd71b72418717047f5b0f37da03d", exp + 80,
+        48);
+  unhex("0503921d7f6a12805e72940b963c0cf3471c7b2a524950ca195d11062ee75ec076daf2d4bc358c4b190c0c98064fdd92", exp + 144,
+        48);
+  unhex("12424ac32561493f3fe3c260708a12b7c620e7be00099a974e259ddc7d1f6395c3c811cdd19f1e8dbf3e9ecfdcbab8d6", exp + 208,
+        48);
   CHECK_MEM(out, exp, 256);
   static const char *msg2 = "abcdef0123456789";
   CHECK(bls12_hash_to_g2((const uint8_t *)msg2, strlen(msg2), (const uint8_t *)QUUX, sizeof QUUX - 1, out) == 0);
-  unhex("121982811d2491fde9ba7ed31ef9ca474f0e1501297f68c298e9f4c0028add35aea8bb83d53c08cfc007c1e005723cd0", exp + 16, 48);
-  unhex("190d119345b94fbd15497bcba94ecf7db2cbfd1e1fe7da034d26cbba169fb3968288b3fafb265f9ebd380512a71c3f2c", exp + 80, 48);
+  unhex("121982811d2491fde9ba7ed31ef9ca474f0e1501297f68c298e9f4c0028add35aea8bb83d53c08cfc007c1e005723cd0", exp + 16,
+        48);
+  unhex("190d119345b94fbd15497bcba94ecf7db2cbfd1e1fe7da034d26cbba169fb3968288b3fafb265f9ebd380512a71c3f2c", exp + 80,
+        48);
   CHECK_MEM(out, exp, 128);
 
   uint8_t pk[3][48], sig[96], msg[32];
@@ -540,15 +575,19 @@ static void test_signatures(void) {
   unhex("a491d1b0ecd9bb917989f0e74f0dea0422eac4a873e5e2644f368dffb9a6e20fd6e10c1b77654d067c0618f6e5a7f79a", pk[0], 48);
   unhex("b301803f8b5ac4a1133581fc676dfedc60d891dd5fa99028805e5ea5b08d3491af75d0707adab3b70c6a6a580217bf81", pk[1], 48);
   unhex("b53d21a4cfd562c469cc81514d4ce5a6b577d8403d32a394dc265dd190b47fa9f829fdd7963afdf972e5e77854051f6f", pk[2], 48);
-  unhex("ae82747ddeefe4fd64cf9cedb9b04ae3e8a43420cd255e3c7cd06a8d88b7c7f8638543719981c5d16fa3527c468c25f0"
-        "026704a6951bde891360c7e8d12ddee0559004ccdbe6046b55bae1b257ee97f7cdb955773d7cf29adf3ccbb9975e4eb9", sig, 96);
+  unhex(
+      "ae82747ddeefe4fd64cf9cedb9b04ae3e8a43420cd255e3c7cd06a8d88b7c7f8638543719981c5d16fa3527c468c25f0"
+      "026704a6951bde891360c7e8d12ddee0559004ccdbe6046b55bae1b257ee97f7cdb955773d7cf29adf3ccbb9975e4eb9",
+      sig, 96);
   CHECK(bls12_verify(pk[2], msg, 32, sig, &ok) == 0 && ok);
   CHECK(bls12_verify(pk[1], msg, 32, sig, &ok) == 0 && !ok);
   msg[0] ^= 1;
   CHECK(bls12_verify(pk[2], msg, 32, sig, &ok) == 0 && !ok);
   msg[0] ^= 1;
-  unhex("9712c3edd73a209c742b8250759db12549b3eaf43b5ca61376d9f30e2747dbcf842d8b2ac0901d2a093713e20284a767"
-        "0fcf6954e9ab93de991bb9b313e664785a075fc285806fa5224c82bde146561b446ccfc706a64b8579513cfc4ff1d930", sig, 96);
+  unhex(
+      "9712c3edd73a209c742b8250759db12549b3eaf43b5ca61376d9f30e2747dbcf842d8b2ac0901d2a093713e20284a767"
+      "0fcf6954e9ab93de991bb9b313e664785a075fc285806fa5224c82bde146561b446ccfc706a64b8579513cfc4ff1d930",
+      sig, 96);
   CHECK(bls12_fast_aggregate_verify((const uint8_t(*)[48])pk, 3, msg, 32, sig, &ok) == 0 && ok);
   CHECK(bls12_fast_aggregate_verify((const uint8_t(*)[48])pk, 2, msg, 32, sig, &ok) == 0 && !ok);
   /* compression round trips */
@@ -577,7 +616,7 @@ static void test_signatures(void) {
 static void test_garbage(void) {
   static uint8_t buf[384 * 3 + 2];
   unsigned seed = 7;
-  op_fn ops[] = {bls12_g1_add, bls12_g1_msm, bls12_g2_add, bls12_g2_msm,
+  op_fn ops[] = {bls12_g1_add,        bls12_g1_msm,       bls12_g2_add,        bls12_g2_msm,
                  bls12_pairing_check, bls12_map_fp_to_g1, bls12_map_fp2_to_g2, op_pe};
   size_t units[] = {256, 160, 512, 288, 384, 64, 128, 192};
   int bad = 0;
@@ -587,7 +626,10 @@ static void test_garbage(void) {
       if (len > sizeof buf) len = sizeof buf;
       for (size_t i = 0; i < len; i++) buf[i] = (uint8_t)rand_r(&seed);
       if (it & 1)
-        for (size_t i = 0; i + 64 <= len; i += 64) { memset(buf + i, 0, 16); buf[i + 16] &= 0x0f; }
+        for (size_t i = 0; i + 64 <= len; i += 64) {
+          memset(buf + i, 0, 16);
+          buf[i + 16] &= 0x0f;
+        }
       uint8_t out[256];
       int err = ops[op](buf, len, out);
       if (err != 0 && err != ETHC_ERR_INVALID) bad++;

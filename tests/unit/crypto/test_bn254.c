@@ -31,18 +31,21 @@ static void put_be(uint8_t out[32], const uint64_t k[4]) {
     for (int j = 0; j < 8; j++) out[(3 - i) * 8 + j] = (uint8_t)(k[i] >> (56 - 8 * j));
 }
 
-static const char *G1_GEN = "0000000000000000000000000000000000000000000000000000000000000001"
-                            "0000000000000000000000000000000000000000000000000000000000000002";
+static const char *G1_GEN =
+    "0000000000000000000000000000000000000000000000000000000000000001"
+    "0000000000000000000000000000000000000000000000000000000000000002";
 /* EIP-197 G2 generator: x.im, x.re, y.im, y.re */
-static const char *G2_GEN = "198e9393920d483a7260bfb731fb5d25f1aa493335a9e71297e485b7aef312c2"
-                            "1800deef121f1e76426a00665e5c4479674322d4f75edadd46debd5cd992f6ed"
-                            "090689d0585ff075ec9e99ad690c3395bc4b313370b38ef355acdadcd122975b"
-                            "12c85ea5db8c6deb4aab71808dcb408fe3d1e7690c43d37b4ce6cc0166fa7daa";
+static const char *G2_GEN =
+    "198e9393920d483a7260bfb731fb5d25f1aa493335a9e71297e485b7aef312c2"
+    "1800deef121f1e76426a00665e5c4479674322d4f75edadd46debd5cd992f6ed"
+    "090689d0585ff075ec9e99ad690c3395bc4b313370b38ef355acdadcd122975b"
+    "12c85ea5db8c6deb4aab71808dcb408fe3d1e7690c43d37b4ce6cc0166fa7daa";
 /* A point on the twist that is not in G2 (found with a Python model). */
-static const char *G2_BAD = "0d6fe64bc9e9c616612e7696a6cecc1b78e510617311d8a3c2ce6f447ed4d57b"
-                            "078bfae2414c343c1027c4d1c386bbc4cd613e30d8f16adf91b7584a2265b1f5"
-                            "1ef79b362c6a421cd8514cb99be02d2d8a6111baf70fc18734a3ca43a305bec4"
-                            "29f1cb6944a657b2a541ee0c47d879d3783e03c7471de35b0760b564fd772542";
+static const char *G2_BAD =
+    "0d6fe64bc9e9c616612e7696a6cecc1b78e510617311d8a3c2ce6f447ed4d57b"
+    "078bfae2414c343c1027c4d1c386bbc4cd613e30d8f16adf91b7584a2265b1f5"
+    "1ef79b362c6a421cd8514cb99be02d2d8a6111baf70fc18734a3ca43a305bec4"
+    "29f1cb6944a657b2a541ee0c47d879d3783e03c7471de35b0760b564fd772542";
 
 static void unhex(const char *h, uint8_t *out, size_t n) {
   size_t got = 0;
@@ -63,7 +66,10 @@ static void test_field(void) {
       rnd_fp(&a);
       rnd_fp(&b);
       if (it == 0) { memset(&a, 0, sizeof a); }
-      if (it == 1) { bn254_sub4(a.l, BN254_FP_P.l, (const uint64_t[4]){1, 0, 0, 0}); b = a; }
+      if (it == 1) {
+        bn254_sub4(a.l, BN254_FP_P.l, (const uint64_t[4]){1, 0, 0, 0});
+        b = a;
+      }
       fp_mul_adx(&c1, &a, &b);
       fp_mul_c(&c2, &a, &b);
       same &= fp_eq(&c1, &c2);
@@ -92,11 +98,15 @@ static void test_field(void) {
     int same = 1;
     for (int it = 0; it < 2000; it++) {
       fp2_t a, b, c1, c2;
-      rnd_fp(&a.c0); rnd_fp(&a.c1); rnd_fp(&b.c0); rnd_fp(&b.c1);
+      rnd_fp(&a.c0);
+      rnd_fp(&a.c1);
+      rnd_fp(&b.c0);
+      rnd_fp(&b.c1);
       if (it < 4) {
         fp_t pm1;
         bn254_sub4(pm1.l, BN254_FP_P.l, (const uint64_t[4]){1, 0, 0, 0});
-        if (it & 1) a.c0 = pm1, b.c1 = pm1; else a.c1 = pm1, b.c0 = pm1, a.c0 = pm1, b.c1 = pm1;
+        if (it & 1) a.c0 = pm1, b.c1 = pm1;
+        else a.c1 = pm1, b.c0 = pm1, a.c0 = pm1, b.c1 = pm1;
         if (it == 3) memset(&a.c0, 0, sizeof a.c0);
       }
       fp2_mul(&c1, &a, &b);
@@ -173,7 +183,12 @@ static void test_field(void) {
   CHECK(bn254_fp12_eq(&a, &b));
   /* sparse line multiplication agrees with the full product */
   fp2_t l0, l1, l3;
-  rnd_fp(&l0.c0); rnd_fp(&l0.c1); rnd_fp(&l1.c0); rnd_fp(&l1.c1); rnd_fp(&l3.c0); rnd_fp(&l3.c1);
+  rnd_fp(&l0.c0);
+  rnd_fp(&l0.c1);
+  rnd_fp(&l1.c0);
+  rnd_fp(&l1.c1);
+  rnd_fp(&l3.c0);
+  rnd_fp(&l3.c1);
   fp12_t line;
   memset(&line, 0, sizeof line);
   line.c0.c0 = l0;
@@ -188,10 +203,18 @@ static void test_field(void) {
 static void test_g1_mul(void) {
   uint8_t in[96], o1[64], o2[64];
   unhex(G1_GEN, in, 64);
-  static const uint64_t r[4] = {0x43e1f593f0000001ULL, 0x2833e84879b97091ULL, 0xb85045b68181585dULL, 0x30644e72e131a029ULL};
-  uint64_t ks[12][4] = {{0, 0, 0, 0}, {1, 0, 0, 0}, {2, 0, 0, 0}, {15, 0, 0, 0}, {16, 0, 0, 0},
-                        {r[0], r[1], r[2], r[3]}, {r[0] - 1, r[1], r[2], r[3]}, {r[0] + 1, r[1], r[2], r[3]},
-                        {~0ULL, ~0ULL, ~0ULL, ~0ULL}, {0, 0, 0, 1ULL << 63}};
+  static const uint64_t r[4] = {0x43e1f593f0000001ULL, 0x2833e84879b97091ULL, 0xb85045b68181585dULL,
+                                0x30644e72e131a029ULL};
+  uint64_t ks[12][4] = {{0, 0, 0, 0},
+                        {1, 0, 0, 0},
+                        {2, 0, 0, 0},
+                        {15, 0, 0, 0},
+                        {16, 0, 0, 0},
+                        {r[0], r[1], r[2], r[3]},
+                        {r[0] - 1, r[1], r[2], r[3]},
+                        {r[0] + 1, r[1], r[2], r[3]},
+                        {~0ULL, ~0ULL, ~0ULL, ~0ULL},
+                        {0, 0, 0, 1ULL << 63}};
   int nk = 10;
   for (int it = 0; it < 40; it++) {
     uint64_t k[4] = {rnd64(), rnd64(), rnd64(), rnd64()};

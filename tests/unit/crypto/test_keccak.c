@@ -9,15 +9,14 @@
 #include "ethc/keccak.h"
 
 static const uint64_t RC[24] = {
-  0x0000000000000001ULL, 0x0000000000008082ULL, 0x800000000000808aULL, 0x8000000080008000ULL,
-  0x000000000000808bULL, 0x0000000080000001ULL, 0x8000000080008081ULL, 0x8000000000008009ULL,
-  0x000000000000008aULL, 0x0000000000000088ULL, 0x0000000080008009ULL, 0x000000008000000aULL,
-  0x000000008000808bULL, 0x800000000000008bULL, 0x8000000000008089ULL, 0x8000000000008003ULL,
-  0x8000000000008002ULL, 0x8000000000000080ULL, 0x000000000000800aULL, 0x800000008000000aULL,
-  0x8000000080008081ULL, 0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL,
+    0x0000000000000001ULL, 0x0000000000008082ULL, 0x800000000000808aULL, 0x8000000080008000ULL, 0x000000000000808bULL,
+    0x0000000080000001ULL, 0x8000000080008081ULL, 0x8000000000008009ULL, 0x000000000000008aULL, 0x0000000000000088ULL,
+    0x0000000080008009ULL, 0x000000008000000aULL, 0x000000008000808bULL, 0x800000000000008bULL, 0x8000000000008089ULL,
+    0x8000000000008003ULL, 0x8000000000008002ULL, 0x8000000000000080ULL, 0x000000000000800aULL, 0x800000008000000aULL,
+    0x8000000080008081ULL, 0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL,
 };
-static const unsigned RHO[25] = {0, 1, 62, 28, 27, 36, 44, 6, 55, 20, 3, 10, 43,
-                                 25, 39, 41, 45, 15, 21, 8, 18, 2, 61, 56, 14};
+static const unsigned RHO[25] = {0,  1,  62, 28, 27, 36, 44, 6,  55, 20, 3,  10, 43,
+                                 25, 39, 41, 45, 15, 21, 8,  18, 2,  61, 56, 14};
 static uint64_t rotl(uint64_t x, unsigned n) { return n ? (x << n) | (x >> (64 - n)) : x; }
 
 static void ref_permute(uint64_t a[25]) {
@@ -29,8 +28,7 @@ static void ref_permute(uint64_t a[25]) {
     for (int x = 0; x < 5; x++)
       for (int y = 0; y < 5; y++) b[y + 5 * ((2 * x + 3 * y) % 5)] = rotl(a[x + 5 * y], RHO[x + 5 * y]);
     for (int y = 0; y < 5; y++)
-      for (int x = 0; x < 5; x++)
-        a[x + 5 * y] = b[x + 5 * y] ^ (~b[(x + 1) % 5 + 5 * y] & b[(x + 2) % 5 + 5 * y]);
+      for (int x = 0; x < 5; x++) a[x + 5 * y] = b[x + 5 * y] ^ (~b[(x + 1) % 5 + 5 * y] & b[(x + 2) % 5 + 5 * y]);
     a[0] ^= RC[round];
   }
 }
@@ -41,7 +39,10 @@ static void ref_keccak(const uint8_t *data, size_t len, uint8_t *out, size_t out
   size_t pos = 0;
   for (size_t i = 0; i < len; i++) {
     s[pos++] ^= data[i];
-    if (pos == rate) { ref_permute(st); pos = 0; }
+    if (pos == rate) {
+      ref_permute(st);
+      pos = 0;
+    }
   }
   s[pos] ^= 0x01;
   s[rate - 1] ^= 0x80;
@@ -58,7 +59,9 @@ static void check_hex(const uint8_t *got, size_t n, const char *hex) {
 
 static uint64_t rng = 0x9e3779b97f4a7c15ULL;
 static uint8_t rnd8(void) {
-  rng ^= rng << 13; rng ^= rng >> 7; rng ^= rng << 17;
+  rng ^= rng << 13;
+  rng ^= rng >> 7;
+  rng ^= rng << 17;
   return (uint8_t)rng;
 }
 
@@ -69,11 +72,13 @@ static void run_all(void) {
   keccak256((const uint8_t *)"abc", 3, h);
   check_hex(h, 32, "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45");
   keccak512((const uint8_t *)"", 0, h);
-  check_hex(h, 64, "0eab42de4c3ceb9235fc91acffe746b29c29a8c366b7c60e4e67c466f36a4304"
-                   "c00fa9caf9d87976ba469bcbe06713b435f091ef2769fb160cdab33d3670680e");
+  check_hex(h, 64,
+            "0eab42de4c3ceb9235fc91acffe746b29c29a8c366b7c60e4e67c466f36a4304"
+            "c00fa9caf9d87976ba469bcbe06713b435f091ef2769fb160cdab33d3670680e");
   keccak512((const uint8_t *)"abc", 3, h);
-  check_hex(h, 64, "18587dc2ea106b9a1563e32b3312421ca164c7f1f07bc922a9c83d77cea3a1e5"
-                   "d0c69910739025372dc14ac9642629379540c17e2a65b19d77aa511a9d00bb96");
+  check_hex(h, 64,
+            "18587dc2ea106b9a1563e32b3312421ca164c7f1f07bc922a9c83d77cea3a1e5"
+            "d0c69910739025372dc14ac9642629379540c17e2a65b19d77aa511a9d00bb96");
   /* keccak256 of the 200-byte string "\xa3" * 200 (a classic multi-block vector) */
   uint8_t a3[200];
   memset(a3, 0xa3, sizeof a3);
@@ -106,9 +111,15 @@ static void run_all(void) {
   CHECK_MSG(bad512 == 0, "%d keccak512 lengths differ", bad512);
 
   /* Fixed-size wrappers. */
-  keccak256_32(buf, h); ref_keccak(buf, 32, r, 32, 136); CHECK_MEM(h, r, 32);
-  keccak256_64(buf, h); ref_keccak(buf, 64, r, 32, 136); CHECK_MEM(h, r, 32);
-  keccak512_64(buf, h); ref_keccak(buf, 64, r, 64, 72); CHECK_MEM(h, r, 64);
+  keccak256_32(buf, h);
+  ref_keccak(buf, 32, r, 32, 136);
+  CHECK_MEM(h, r, 32);
+  keccak256_64(buf, h);
+  ref_keccak(buf, 64, r, 32, 136);
+  CHECK_MEM(h, r, 32);
+  keccak512_64(buf, h);
+  ref_keccak(buf, 64, r, 64, 72);
+  CHECK_MEM(h, r, 64);
 
   /* Incremental: random chunkings of every length up to 700 equal the one-shot. */
   int bad_inc = 0;
@@ -155,7 +166,7 @@ static void run_all(void) {
 int main(void) {
   run_all(); /* the implementation chosen at startup */
   CHECK(keccak_select_impl(false) == 0);
-  run_all(); /* the portable build */
+  run_all();                                    /* the portable build */
   if (keccak_select_impl(true) == 0) run_all(); /* the BMI build, where the CPU has it */
   return check_summary();
 }

@@ -8,9 +8,9 @@
 #include "ethc/keccak.h"
 #include "ethc/secp256k1.h"
 
-static const uint8_t N[32] = {
-  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe,
-  0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41};
+static const uint8_t N[32] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                              0xff, 0xff, 0xff, 0xff, 0xfe, 0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48,
+                              0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41};
 
 /* out = n - s (big-endian). */
 static void n_minus(const uint8_t s[32], uint8_t out[32]) {
@@ -29,8 +29,14 @@ static void add_small(const uint8_t x[32], int delta, uint8_t out[32]) {
   for (int i = 31; i >= 0 && carry; i--) {
     int v = out[i] + carry;
     carry = 0;
-    while (v < 0) { v += 256; carry--; }
-    while (v > 255) { v -= 256; carry++; }
+    while (v < 0) {
+      v += 256;
+      carry--;
+    }
+    while (v > 255) {
+      v -= 256;
+      carry++;
+    }
     out[i] = (uint8_t)v;
   }
 }
@@ -58,23 +64,25 @@ int main(void) {
     uint8_t msg[1] = {(uint8_t)k};
     keccak256(msg, 1, hash);
     int recid = -1;
-    if (ethc_secp256k1_sign(sk, hash, r, s, &recid) != 0) { roundtrip_bad++; continue; }
-    if (recid != 0 && recid != 1) { roundtrip_bad++; continue; }
+    if (ethc_secp256k1_sign(sk, hash, r, s, &recid) != 0) {
+      roundtrip_bad++;
+      continue;
+    }
+    if (recid != 0 && recid != 1) {
+      roundtrip_bad++;
+      continue;
+    }
     seen_recid[recid]++;
     ethc_secp256k1_pubkey_create(sk, pub);
-    if (ethc_secp256k1_recover(hash, recid, r, s, true, pub2) != 0 || memcmp(pub, pub2, 64) != 0)
-      roundtrip_bad++;
+    if (ethc_secp256k1_recover(hash, recid, r, s, true, pub2) != 0 || memcmp(pub, pub2, 64) != 0) roundtrip_bad++;
     /* The other recovery id yields a different key (or none). */
-    if (ethc_secp256k1_recover(hash, 1 - recid, r, s, false, pub2) == 0 && memcmp(pub, pub2, 64) == 0)
-      roundtrip_bad++;
+    if (ethc_secp256k1_recover(hash, 1 - recid, r, s, false, pub2) == 0 && memcmp(pub, pub2, 64) == 0) roundtrip_bad++;
     /* High-s twin: (r, n - s) with the other recid is the same signer, allowed only
      * without the low-s rule. */
     uint8_t hs[32];
     n_minus(s, hs);
-    if (ethc_secp256k1_recover(hash, 1 - recid, r, hs, false, pub2) != 0 || memcmp(pub, pub2, 64) != 0)
-      roundtrip_bad++;
-    if (ethc_secp256k1_recover(hash, 1 - recid, r, hs, true, pub2) != ETHC_ERR_TX_SIGNATURE)
-      roundtrip_bad++;
+    if (ethc_secp256k1_recover(hash, 1 - recid, r, hs, false, pub2) != 0 || memcmp(pub, pub2, 64) != 0) roundtrip_bad++;
+    if (ethc_secp256k1_recover(hash, 1 - recid, r, hs, true, pub2) != ETHC_ERR_TX_SIGNATURE) roundtrip_bad++;
     if (k == 1) {
       ethc_address_t a1, a2;
       ethc_secp256k1_pubkey_to_address(pub, &a1);

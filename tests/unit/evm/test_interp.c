@@ -342,22 +342,33 @@ static void test_calls(void) {
   const char *other = "602a60005260206000f3";
   /* CALL(gas=0xffff, OTHER, 0, 0, 0, 0, 32), RETURNDATASIZE check, RETURN mem[0..32] */
   const char *caller =
-      "6020600060006000600073" "3000000000000000000000000000000000000003" "61fffff1"
-      "50" "60206000f3";
+      "6020600060006000600073"
+      "3000000000000000000000000000000000000003"
+      "61fffff1"
+      "50"
+      "60206000f3";
   world(EVM_CANCUN, caller, other);
   run_t r = call(EVM_CANCUN, 1000000, NULL);
   CHECK(r.status == EVM_SUCCESS && out_word(&r).w[0] == 42);
   /* STATICCALL to a contract that writes storage fails (push 0) */
   const char *writer = "6001600055";
   const char *static_caller =
-      "6000600060006000" "73" "3000000000000000000000000000000000000003" "61fffffa" "60005260206000f3";
+      "6000600060006000"
+      "73"
+      "3000000000000000000000000000000000000003"
+      "61fffffa"
+      "60005260206000f3";
   world(EVM_CANCUN, static_caller, writer);
   r = call(EVM_CANCUN, 1000000, NULL);
   CHECK(r.status == EVM_SUCCESS && u256_is_zero((u256_t[]){out_word(&r)}));
   CHECK(u256_is_zero((u256_t[]){storage(&OTHER, 0)}));
   /* the same through CALL succeeds */
   const char *plain_caller =
-      "60006000600060006000" "73" "3000000000000000000000000000000000000003" "61fffff1" "60005260206000f3";
+      "60006000600060006000"
+      "73"
+      "3000000000000000000000000000000000000003"
+      "61fffff1"
+      "60005260206000f3";
   world(EVM_CANCUN, plain_caller, writer);
   r = call(EVM_CANCUN, 1000000, NULL);
   CHECK(out_word(&r).w[0] == 1 && storage(&OTHER, 0).w[0] == 1);
@@ -375,7 +386,10 @@ static void test_calls(void) {
   r = exec(EVM_TANGERINE_WHISTLE, "600060006000600060007300000000000000000000000000000000000000ff62fffffff1", 100000);
   CHECK(r.status == EVM_SUCCESS && r.gas_used == 7 * 3 + 700 + 25000);
   /* static mode: value-bearing CALL inside STATICCALL fails the inner frame */
-  const char *inner_pay = "6000600060006000600173" "00000000000000000000000000000000000000ff" "6000f1";
+  const char *inner_pay =
+      "6000600060006000600173"
+      "00000000000000000000000000000000000000ff"
+      "6000f1";
   world(EVM_CANCUN, static_caller, inner_pay);
   r = call(EVM_CANCUN, 1000000, NULL);
   CHECK(u256_is_zero((u256_t[]){out_word(&r)}));
@@ -385,7 +399,13 @@ static void test_create(void) {
   /* init code returning one byte 0x00 -> runtime code "00":
    * 60 00 60 00 53 60 01 60 00 f3 (MSTORE8 0 at 0, RETURN 0..1) */
   /* TARGET: store init code in memory with PUSH10, CREATE, return address */
-  const char *creator = "69" "600060005360016000f3" "600052" "600a6016" "6000f0" "60005260206000f3";
+  const char *creator =
+      "69"
+      "600060005360016000f3"
+      "600052"
+      "600a6016"
+      "6000f0"
+      "60005260206000f3";
   run_t r = exec(EVM_CANCUN, creator, 1000000);
   CHECK(r.status == EVM_SUCCESS);
   u256_t a = out_word(&r);
@@ -400,7 +420,14 @@ static void test_create(void) {
   CHECK(memhost_get_account(host, &addr, NULL, &nonce, &code, &code_size) && code_size == 1 && nonce == 1);
   /* CREATE2 address = keccak(0xff ++ sender ++ salt ++ keccak(init))[12:]: the salt must
    * reach the host (PUSH1 salt=0x2a below) */
-  const char *creator2 = "69" "600060005360016000f3" "600052" "602a" "600a6016" "6000f5" "60005260206000f3";
+  const char *creator2 =
+      "69"
+      "600060005360016000f3"
+      "600052"
+      "602a"
+      "600a6016"
+      "6000f5"
+      "60005260206000f3";
   r = exec(EVM_CANCUN, creator2, 1000000);
   CHECK(r.status == EVM_SUCCESS);
   {
@@ -423,7 +450,15 @@ static void test_create(void) {
   }
   /* init code sees empty call data: CALLDATASIZE in the constructor is 0 (init code
    * 36 60 00 53 60 01 60 00 f3 stores CALLDATASIZE as the 1-byte runtime code) */
-  r = exec(EVM_CANCUN, "68" "3660005360016000f3" "600052" "6009" "6017" "6000f0" "60005260206000f3", 1000000);
+  r = exec(EVM_CANCUN,
+           "68"
+           "3660005360016000f3"
+           "600052"
+           "6009"
+           "6017"
+           "6000f0"
+           "60005260206000f3",
+           1000000);
   {
     u256_t w = out_word(&r);
     uint8_t be2[32];
@@ -435,20 +470,39 @@ static void test_create(void) {
     CHECK(memhost_get_account(host, &a2, NULL, NULL, &c2, &n2) && n2 == 1 && c2[0] == 0);
   }
   /* deposited code starting with 0xEF is rejected from London (EIP-3541): MSTORE8 0xef */
-  const char *ef_creator = "69" "60ef60005360016000f3" "600052" "600a6016" "6000f0" "60005260206000f3";
+  const char *ef_creator =
+      "69"
+      "60ef60005360016000f3"
+      "600052"
+      "600a6016"
+      "6000f0"
+      "60005260206000f3";
   r = exec(EVM_LONDON, ef_creator, 1000000);
   CHECK(r.status == EVM_SUCCESS && u256_is_zero((u256_t[]){out_word(&r)}));
   r = exec(EVM_BERLIN, ef_creator, 1000000);
   CHECK(r.status == EVM_SUCCESS && !u256_is_zero((u256_t[]){out_word(&r)}));
   /* CREATE inside a static call: static violation */
-  world(EVM_CANCUN, "6000600060006000" "73" "3000000000000000000000000000000000000003" "61fffffa" "60005260206000f3",
+  world(EVM_CANCUN,
+        "6000600060006000"
+        "73"
+        "3000000000000000000000000000000000000003"
+        "61fffffa"
+        "60005260206000f3",
         "600060006000f0");
   r = call(EVM_CANCUN, 1000000, NULL);
   CHECK(u256_is_zero((u256_t[]){out_word(&r)}));
   /* EIP-3860: init code over 49152 bytes is an exceptional halt from Shanghai */
-  r = exec(EVM_SHANGHAI, "62" "00c001" "60006000f0", 10000000);
+  r = exec(EVM_SHANGHAI,
+           "62"
+           "00c001"
+           "60006000f0",
+           10000000);
   CHECK(r.status == EVM_OUT_OF_GAS);
-  r = exec(EVM_PARIS, "62" "00c001" "60006000f0", 10000000);
+  r = exec(EVM_PARIS,
+           "62"
+           "00c001"
+           "60006000f0",
+           10000000);
   CHECK(r.status == EVM_SUCCESS);
 }
 
@@ -459,7 +513,11 @@ static void test_misc(void) {
   r = exec(EVM_LONDON, "30ff", 100000);
   CHECK(r.refund == 0 && r.gas_used == 2 + 5000);
   /* MCOPY (Cancun): copy word 0 to 32, return it */
-  r = exec(EVM_CANCUN, "602a600052602060006020" "5e" "60206020f3", 100000);
+  r = exec(EVM_CANCUN,
+           "602a600052602060006020"
+           "5e"
+           "60206020f3",
+           100000);
   CHECK(r.status == EVM_SUCCESS && out_word(&r).w[0] == 42);
   /* LOG in static mode fails, outside succeeds */
   r = exec(EVM_CANCUN, "60006000a0", 100000);
@@ -486,9 +544,12 @@ static void test_tracer(void) {
   evm_set_tracer(vm, NULL);
   fclose(f);
   CHECK(r.status == EVM_SUCCESS);
-  CHECK(buf && strstr(buf, "{\"pc\":0,\"op\":96,\"gas\":\"0x3e8\",\"gasCost\":\"0x3\",\"memSize\":0,\"stack\":[],"
-                           "\"depth\":1,\"refund\":0,\"opName\":\"PUSH1\"}\n") == buf);
-  CHECK(buf && strstr(buf, "\"pc\":4,\"op\":1,\"gas\":\"0x3e2\",\"gasCost\":\"0x3\",\"memSize\":0,\"stack\":[\"0x1\",\"0x2\"]"));
+  CHECK(buf && strstr(buf,
+                      "{\"pc\":0,\"op\":96,\"gas\":\"0x3e8\",\"gasCost\":\"0x3\",\"memSize\":0,\"stack\":[],"
+                      "\"depth\":1,\"refund\":0,\"opName\":\"PUSH1\"}\n") == buf);
+  CHECK(
+      buf &&
+      strstr(buf, "\"pc\":4,\"op\":1,\"gas\":\"0x3e2\",\"gasCost\":\"0x3\",\"memSize\":0,\"stack\":[\"0x1\",\"0x2\"]"));
   free(buf);
 }
 

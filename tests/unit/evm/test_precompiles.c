@@ -30,8 +30,8 @@ static void put_word(uint8_t *p, uint64_t v) {
 }
 
 /* Runs p with plenty of gas; returns the status and copies the output. */
-static evm_status_t call(const evm_precompile_t *p, evm_revision_t rev, const uint8_t *in, size_t len,
-                         uint8_t *out, size_t *out_len) {
+static evm_status_t call(const evm_precompile_t *p, evm_revision_t rev, const uint8_t *in, size_t len, uint8_t *out,
+                         size_t *out_len) {
   evm_result_t r = evm_precompile_call(p, rev, in, len, 100000000);
   *out_len = r.output_size;
   if (out && r.output_size) memcpy(out, r.output, r.output_size);
@@ -40,8 +40,8 @@ static evm_status_t call(const evm_precompile_t *p, evm_revision_t rev, const ui
   return s;
 }
 
-static int run_vector_file(const char *dir, const char *file, const char *name, evm_revision_t rev,
-                           bool fail_file, int *total) {
+static int run_vector_file(const char *dir, const char *file, const char *name, evm_revision_t rev, bool fail_file,
+                           int *total) {
   char path[1024];
   snprintf(path, sizeof path, "%s/precompiles/%s", dir, file);
   FILE *f = fopen(path, "rb");
@@ -63,7 +63,10 @@ static int run_vector_file(const char *dir, const char *file, const char *name, 
     size_t in_len = 0, exp_len = 0;
     (*total)++;
     const cJSON *ji = cJSON_GetObjectItem(c, "Input");
-    if (!cJSON_IsString(ji) || hex_decode_alloc(ji->valuestring, false, &in, &in_len) != 0) { bad++; continue; }
+    if (!cJSON_IsString(ji) || hex_decode_alloc(ji->valuestring, false, &in, &in_len) != 0) {
+      bad++;
+      continue;
+    }
     evm_result_t r;
     if (fail_file) {
       r = evm_precompile_call(p, rev, in, in_len, INT64_MAX);
@@ -102,10 +105,10 @@ int main(void) {
   CHECK(evm_precompile_by_name("blsG1Mul") == evm_precompile_by_name("blsG1MultiExp"));
   CHECK(evm_precompile_by_name("blsG2Mul") == evm_precompile_by_name("blsG2MultiExp"));
   CHECK(evm_precompile_by_name("nope") == NULL && evm_precompile_by_name(NULL) == NULL);
-  const char *names[] = {"ecRecover", "sha256", "ripemd160", "identity", "modexp", "bn256Add",
-                         "bn256ScalarMul", "bn256Pairing", "blake2F", "pointEvaluation", "blsG1Add",
-                         "blsG1MultiExp", "blsG2Add", "blsG2MultiExp", "blsPairing", "blsMapG1",
-                         "blsMapG2", "p256Verify"};
+  const char *names[] = {"ecRecover", "sha256",         "ripemd160",    "identity",      "modexp",
+                         "bn256Add",  "bn256ScalarMul", "bn256Pairing", "blake2F",       "pointEvaluation",
+                         "blsG1Add",  "blsG1MultiExp",  "blsG2Add",     "blsG2MultiExp", "blsPairing",
+                         "blsMapG1",  "blsMapG2",       "p256Verify"};
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
     const evm_precompile_t *p = evm_precompile_by_name(names[i]);
     CHECK_MSG(p != NULL, "%s", names[i]);
@@ -186,18 +189,23 @@ int main(void) {
     memcpy(in + 129, p, 32);
     CHECK(me->gas(in, sizeof in, EVM_BYZANTIUM) == 13056);
     CHECK(me->gas(in, sizeof in, EVM_BERLIN) == 1360);
-    CHECK(call(me, EVM_BYZANTIUM, in, sizeof in, out, &out_len) == EVM_SUCCESS && out_len == 32 &&
-          out[31] == 1 && out[0] == 0);
+    CHECK(call(me, EVM_BYZANTIUM, in, sizeof in, out, &out_len) == EVM_SUCCESS && out_len == 32 && out[31] == 1 &&
+          out[0] == 0);
     /* The modulus is read past the end of the input as zeros: modulus 0 -> zero output. */
     CHECK(call(me, EVM_BERLIN, in, 129, out, &out_len) == EVM_SUCCESS && out_len == 32 && out[31] == 0);
   }
   {
     /* 3^5 mod 7 = 5, and 0^0 mod 7 = 1 (Python semantics) */
     uint8_t in[99];
-    put_word(in, 1); put_word(in + 32, 1); put_word(in + 64, 1);
-    in[96] = 3; in[97] = 5; in[98] = 7;
+    put_word(in, 1);
+    put_word(in + 32, 1);
+    put_word(in + 64, 1);
+    in[96] = 3;
+    in[97] = 5;
+    in[98] = 7;
     CHECK(call(me, EVM_OSAKA, in, 99, out, &out_len) == EVM_SUCCESS && out_len == 1 && out[0] == 5);
-    in[96] = 0; in[97] = 0;
+    in[96] = 0;
+    in[97] = 0;
     CHECK(call(me, EVM_OSAKA, in, 99, out, &out_len) == EVM_SUCCESS && out_len == 1 && out[0] == 1);
     CHECK(me->gas(in, 99, EVM_OSAKA) == 500 && me->gas(in, 99, EVM_BERLIN) == 200 &&
           me->gas(in, 99, EVM_BYZANTIUM) == 0);
@@ -243,7 +251,11 @@ int main(void) {
     CHECK(call(bf, EVM_ISTANBUL, in, 214, out, &out_len) != EVM_SUCCESS);
     in[212] = 2;
     CHECK(call(bf, EVM_ISTANBUL, in, 213, out, &out_len) != EVM_SUCCESS);
-    in[0] = 0xff; in[1] = 0xff; in[2] = 0xff; in[3] = 0xff; in[212] = 1;
+    in[0] = 0xff;
+    in[1] = 0xff;
+    in[2] = 0xff;
+    in[3] = 0xff;
+    in[212] = 1;
     CHECK(bf->gas(in, 213, EVM_ISTANBUL) == 0xffffffffLL);
   }
 
@@ -275,7 +287,11 @@ int main(void) {
           if (v % 8) put_word(in + 32 * w, v % 80);
         }
       }
-      if (p == bf && iter % 2) { len = 213; in[0] = in[1] = 0; in[212] &= 1; }
+      if (p == bf && iter % 2) {
+        len = 213;
+        in[0] = in[1] = 0;
+        in[212] &= 1;
+      }
       if ((p == ecr || p == pv) && iter % 3 == 0) len = p == ecr ? 128 : 160;
       evm_revision_t rev = (evm_revision_t)(EVM_BYZANTIUM + NEXT() % (EVM_OSAKA - EVM_BYZANTIUM + 1));
       if (p == bf && rev < EVM_ISTANBUL) rev = EVM_ISTANBUL;
@@ -301,14 +317,15 @@ int main(void) {
   char dir[1024];
   snprintf(dir, sizeof dir, "%s/precompiles", shared);
   if (check_need(dir, "go-ethereum precompile vectors")) {
-    static const struct { const char *file, *name; evm_revision_t rev; bool fail; } files[] = {
-      {"ecRecover.json", "ecRecover", EVM_OSAKA, false},
-      {"modexp.json", "modexp", EVM_BYZANTIUM, false},
-      {"modexp_eip2565.json", "modexp", EVM_BERLIN, false},
-      {"modexp_eip7883.json", "modexp", EVM_OSAKA, false},
-      {"blake2F.json", "blake2F", EVM_OSAKA, false},
-      {"fail-blake2f.json", "blake2F", EVM_OSAKA, true},
-      {"p256Verify.json", "p256Verify", EVM_OSAKA, false},
+    static const struct {
+      const char *file, *name;
+      evm_revision_t rev;
+      bool fail;
+    } files[] = {
+        {"ecRecover.json", "ecRecover", EVM_OSAKA, false},    {"modexp.json", "modexp", EVM_BYZANTIUM, false},
+        {"modexp_eip2565.json", "modexp", EVM_BERLIN, false}, {"modexp_eip7883.json", "modexp", EVM_OSAKA, false},
+        {"blake2F.json", "blake2F", EVM_OSAKA, false},        {"fail-blake2f.json", "blake2F", EVM_OSAKA, true},
+        {"p256Verify.json", "p256Verify", EVM_OSAKA, false},
     };
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
       int total = 0;

@@ -287,8 +287,8 @@ static int copy_slot(void *ctx, const u256_t *key, const u256_t *value) {
   return state_set_storage(c[0], c[1], key, value, NULL, NULL);
 }
 
-static int copy_account(void *ctx, const ethc_address_t *a, uint64_t nonce, const u256_t *balance,
-                        const uint8_t *code, size_t code_size) {
+static int copy_account(void *ctx, const ethc_address_t *a, uint64_t nonce, const u256_t *balance, const uint8_t *code,
+                        size_t code_size) {
   void **c = ctx;
   state_t *from = c[0], *to = c[1];
   int rc = state_set_nonce(to, a, nonce) | state_set_balance(to, a, balance) | state_set_code(to, a, code, code_size);
@@ -350,7 +350,8 @@ static void test_incremental_storage_roots(void) {
 
   /* an empty account only touched, then cleared at commit, leaves the kept trie */
   state_t *a = state_new(), *b = state_new();
-  ethc_address_t e = addr("0x00000000000000000000000000000000000000e1"), f = addr("0x00000000000000000000000000000000000000f1");
+  ethc_address_t e = addr("0x00000000000000000000000000000000000000e1"),
+                 f = addr("0x00000000000000000000000000000000000000f1");
   u256_t zero = U256_ZERO;
   ethc_hash_t ra, rb;
   state_set_balance(a, &e, &zero);

@@ -17,15 +17,15 @@ typedef struct {
   uint8_t hash[32];
   uint8_t *rlp; /* NULL: empty slot */
   size_t len;
-  bool hidden;  /* get answers ETHC_ERR_NOT_FOUND */
+  bool hidden; /* get answers ETHC_ERR_NOT_FOUND */
 } mem_node_t;
 
 typedef struct {
   mem_node_t *slot;
-  size_t cap, n;      /* slots, nodes held */
-  size_t puts;        /* put calls */
-  size_t dup_puts;    /* put calls for a node already held */
-  uint64_t gets;      /* get calls (updated atomically) */
+  size_t cap, n;   /* slots, nodes held */
+  size_t puts;     /* put calls */
+  size_t dup_puts; /* put calls for a node already held */
+  uint64_t gets;   /* get calls (updated atomically) */
 } mem_store_t;
 
 static inline size_t mem_store_index(const mem_store_t *m, const uint8_t hash[32]) {

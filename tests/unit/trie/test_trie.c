@@ -159,8 +159,7 @@ int main(void) {
   put_s(&t, "dog", "puppy");
   put_s(&t, "dogglesworth", "cat");
   CHECK(t.count == 3);
-  CHECK(trie_root(&t, root) == 0 &&
-        hex_eq(root, "0x8aad789dff2f538bca5d8ea56e8abe10f4c7ba3a5dea95fea4cd6e7c3a1168d3"));
+  CHECK(trie_root(&t, root) == 0 && hex_eq(root, "0x8aad789dff2f538bca5d8ea56e8abe10f4c7ba3a5dea95fea4cd6e7c3a1168d3"));
   {
     trie_kv_t kv[3] = {{(const uint8_t *)"dogglesworth", 12, (const uint8_t *)"cat", 3},
                        {(const uint8_t *)"doe", 3, (const uint8_t *)"reindeer", 8},
@@ -205,7 +204,9 @@ int main(void) {
     trie_t o;
     trie_init(&o, false);
     for (int i = 0; i < 200; i++) {
-      data[i][0] = (uint8_t)i; data[i][1] = 0xaa; data[i][2] = (uint8_t)(i * 7);
+      data[i][0] = (uint8_t)i;
+      data[i][1] = 0xaa;
+      data[i][2] = (uint8_t)(i * 7);
       items[i] = bytes_view(data[i], 3);
       bytes_buf_t kb = {0};
       rlp_put_u64(&kb, (uint64_t)i);
@@ -275,7 +276,10 @@ int main(void) {
     for (int i = 0; i < NREF; i++) {
       trie_proof_t pr = {0};
       bool present = trie_get(&rt, ref[i].key, ref[i].key_len, &v) == 0;
-      if (trie_prove(&rt, ref[i].key, ref[i].key_len, &pr)) { bad++; continue; }
+      if (trie_prove(&rt, ref[i].key, ref[i].key_len, &pr)) {
+        bad++;
+        continue;
+      }
       bytes_view_t pv;
       int rc = (round & 1) ? trie_verify_secure_proof(root, ref[i].key, ref[i].key_len, pr.nodes, pr.count, &pv)
                            : trie_verify_proof(root, ref[i].key, ref[i].key_len, pr.nodes, pr.count, &pv);
@@ -308,7 +312,8 @@ int main(void) {
     uint8_t key[20], val[70];
     for (int i = 0; i < 500; i++) {
       memset(key, 0, 20);
-      key[0] = (uint8_t)i; key[1] = (uint8_t)(i >> 8);
+      key[0] = (uint8_t)i;
+      key[1] = (uint8_t)(i >> 8);
       memset(val, (uint8_t)(i + 1), sizeof val);
       trie_put(&p, key, 20, val, sizeof val);
     }
@@ -340,7 +345,9 @@ int main(void) {
     memcpy(more, pr.nodes, pr.count * sizeof *more);
     more[pr.count] = pr.nodes[0];
     CHECK(trie_verify_secure_proof(root, key, 20, more, pr.count + 1, &v) == ETHC_ERR_INVALID);
-    bytes_view_t tmp = more[0]; more[0] = more[1]; more[1] = tmp;
+    bytes_view_t tmp = more[0];
+    more[0] = more[1];
+    more[1] = tmp;
     CHECK(trie_verify_secure_proof(root, key, 20, more, pr.count, &v) == ETHC_ERR_INVALID);
     CHECK(trie_verify_secure_proof(root, key, 20, NULL, 0, &v) == ETHC_ERR_INVALID);
     /* the proof of one key does not prove another */
@@ -374,7 +381,8 @@ int main(void) {
     trie_root(&s, root);
     trie_proof_t pr = {0};
     CHECK(trie_prove(&s, (const uint8_t *)"a", 1, &pr) == 0 && pr.count == 1 && pr.nodes[0].len < 32);
-    CHECK(trie_verify_proof(root, (const uint8_t *)"a", 1, pr.nodes, pr.count, &v) == 0 && v.len == 1 && v.data[0] == 'b');
+    CHECK(trie_verify_proof(root, (const uint8_t *)"a", 1, pr.nodes, pr.count, &v) == 0 && v.len == 1 &&
+          v.data[0] == 'b');
     CHECK(trie_verify_proof(root, (const uint8_t *)"b", 1, pr.nodes, pr.count, &v) == ETHC_ERR_NOT_FOUND);
     CHECK(trie_verify_proof(root, (const uint8_t *)"", 0, pr.nodes, pr.count, &v) == ETHC_ERR_NOT_FOUND);
     /* embedded children: keys whose nodes are tiny */
@@ -399,7 +407,8 @@ int main(void) {
     put_s(&s, "doge", "2");
     put_s(&s, "wallace", "3");
     bytes_buf_t k = {0};
-    CHECK(trie_next(&s, (const uint8_t *)"", 0, &k, &v) == 0 && k.len == 3 && memcmp(k.data, "cat", 3) == 0 && v.data[0] == '1');
+    CHECK(trie_next(&s, (const uint8_t *)"", 0, &k, &v) == 0 && k.len == 3 && memcmp(k.data, "cat", 3) == 0 &&
+          v.data[0] == '1');
     CHECK(trie_next(&s, (const uint8_t *)"cat", 3, &k, &v) == 0 && k.len == 4 && memcmp(k.data, "doge", 4) == 0);
     CHECK(trie_prev(&s, (const uint8_t *)"catering", 8, &k, &v) == 0 && k.len == 3);
     CHECK(trie_prev(&s, (const uint8_t *)"cat", 3, &k, &v) == ETHC_ERR_NOT_FOUND);

@@ -219,8 +219,8 @@ static void test_updates(void) {
       uint8_t nr[32];
       CHECK(trie_commit_new(&op, &st, nr) == 0 && trie_root(&ref, ra) == 0 && memcmp(nr, ra, 32) == 0);
       size_t written = m.puts - puts, rewritten = m.dup_puts - dups;
-      CHECK_MSG(written - rewritten == m.n - held && rewritten * 10 <= written + 10,
-                "%zu written, %zu already there", written, rewritten);
+      CHECK_MSG(written - rewritten == m.n - held && rewritten * 10 <= written + 10, "%zu written, %zu already there",
+                written, rewritten);
       puts = m.puts;
       CHECK(trie_commit_new(&op, &st, nr) == 0 && m.puts == puts); /* nothing left */
       compare(&ref, nr, &st, keys, 2 * n);

@@ -19,8 +19,8 @@
 
 typedef struct {
   uint8_t root[32];
-  trie_store_t store;    /* the cache */
-  uint8_t (*vals)[8];    /* value of key i (its 8-byte big-endian index) */
+  trie_store_t store; /* the cache */
+  uint8_t (*vals)[8]; /* value of key i (its 8-byte big-endian index) */
   unsigned id;
   long bad, present, absent, proofs;
 } reader_t;
@@ -65,7 +65,7 @@ static void *reader(void *arg) {
 int main(void) {
   trie_t t;
   trie_init(&t, true);
-  uint8_t (*vals)[8] = malloc(NKEYS * sizeof *vals);
+  uint8_t(*vals)[8] = malloc(NKEYS * sizeof *vals);
   uint64_t s = 42;
   for (uint64_t i = 0; i < NKEYS; i++) {
     s ^= s << 13, s ^= s >> 7, s ^= s << 17;

@@ -58,7 +58,8 @@ static void test_names(void) {
   CHECK(!exception_block_matches(BLOCK_ERR_TX, "TransactionException.INTRINSIC_GAS_TOO_LOW"));
   CHECK(!exception_block_matches(BLOCK_ERR_TX, "BlockGasLimitReached"));
   CHECK(!exception_block_matches(BLOCK_ERR_STATE_ROOT, "TransactionException.INTRINSIC_GAS_TOO_LOW"));
-  CHECK(exception_block_name_known("InvalidStateRoot") && !exception_block_name_known("TransactionException.NONCE_MISMATCH_TOO_LOW"));
+  CHECK(exception_block_name_known("InvalidStateRoot") &&
+        !exception_block_name_known("TransactionException.NONCE_MISMATCH_TOO_LOW"));
   CHECK(exception_tx_matches(TXE_INTRINSIC_GAS, "TransactionException.INTRINSIC_GAS_TOO_LOW"));
   CHECK(exception_tx_matches(TXE_INTRINSIC_GAS, "IntrinsicGas"));
   CHECK(!exception_tx_matches(TXE_INSUFFICIENT_FUNDS, "TransactionException.INTRINSIC_GAS_TOO_LOW"));
