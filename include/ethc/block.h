@@ -13,6 +13,10 @@
 #include "ethc/state.h"
 #include "ethc/tx.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
   uint64_t index;
   uint64_t validator_index;
@@ -65,5 +69,9 @@ void receipt_compute_bloom(chain_receipt_t *r);
  * cumulative gas, bloom, logs]), prefixed by the type byte for typed receipts. */
 int receipt_encode(const chain_receipt_t *r, bytes_buf_t *out);
 int receipts_root(const chain_receipt_t *receipts, size_t n, ethc_hash_t *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

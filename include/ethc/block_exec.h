@@ -19,6 +19,10 @@
 #include "ethc/state.h"
 #include "ethc/transition.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Looks up the hash of an ancestor by number (for BLOCKHASH): 0 or non-zero when
  * unknown (the opcode then sees a zero hash). Only called for the 256 blocks
  * before the executed one. */
@@ -144,5 +148,9 @@ int block_history_call(state_t *st, evm_t *vm, evm_revision_t rev, const chain_b
 
 /* EIP-779: moves the balance of every DAO account to the refund contract. */
 int block_apply_dao_fork(state_t *st);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

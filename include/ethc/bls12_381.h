@@ -11,6 +11,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define BLS12_G1_SIZE 128
 #define BLS12_G2_SIZE 256
 #define BLS12_G1MSM_PAIR_SIZE 160   /* G1 point + scalar */
@@ -73,5 +77,9 @@ int bls12_verify(const uint8_t pk[48], const uint8_t *msg, size_t len, const uin
 /* All n >= 1 keys signed the same message: verify against their sum. */
 int bls12_fast_aggregate_verify(const uint8_t (*pks)[48], size_t n, const uint8_t *msg, size_t len,
                                 const uint8_t sig[96], bool *ok);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

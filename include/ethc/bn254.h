@@ -8,6 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Sizes of the EIP-196/197 encodings. */
 #define BN254_G1_SIZE 64  /* x, y */
 #define BN254_G2_SIZE 128 /* x.im, x.re, y.im, y.re */
@@ -31,5 +35,9 @@ int bn254_pairing_check_bytes(const uint8_t *in, size_t len, bool *ok);
 /* G1 scalar multiplication by a plain double-and-add (reference for tests and benches);
  * same contract as bn254_g1_mul_bytes. */
 int bn254_g1_mul_bytes_simple(const uint8_t in[96], uint8_t out[64]);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

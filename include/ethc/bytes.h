@@ -7,6 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* A borrowed, read-only view of bytes. */
 typedef struct {
   const uint8_t *data;
@@ -44,5 +48,9 @@ int hex_decode_alloc(const char *hex, bool require_prefix, uint8_t **out, size_t
 int hex_decode_fixed(const char *hex, bool require_prefix, uint8_t *out, size_t len);
 /* Lower-case hex with "0x"; out needs 2 * len + 3 bytes. Returns out. */
 char *hex_encode(const uint8_t *data, size_t len, char *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

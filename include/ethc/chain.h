@@ -15,6 +15,10 @@
 #include "ethc/header.h"
 #include "ethc/state.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct chain chain_t;
 
 typedef struct {
@@ -81,5 +85,9 @@ chaindb_t *chain_db(chain_t *c);
 /* Writes canonical blocks first..last (inclusive; last clamped to the head) as
  * concatenated RLP. 0 or ETHC_ERR_IO / ETHC_ERR_NOT_FOUND. */
 int chain_export(chain_t *c, FILE *out, uint64_t first, uint64_t last);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -16,6 +16,10 @@
 #include "ethc/types.h"
 #include "ethc/u256.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define CHAIN_NEVER UINT64_MAX
 
 typedef enum {
@@ -87,5 +91,9 @@ evm_revision_t chain_config_revision(const chain_config_t *c, uint64_t number, u
 difficulty_rules_t chain_config_difficulty_rules(const chain_config_t *c, uint64_t number);
 /* Blob parameters in force at a timestamp (zeros before Cancun). */
 chain_blob_schedule_t chain_config_blob_params(const chain_config_t *c, uint64_t timestamp);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

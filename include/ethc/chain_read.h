@@ -36,6 +36,10 @@
 #include "ethc/types.h"
 #include "ethc/u256.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- headers and the canonical index ---- */
 
 /* The head as stored (the block LastBlock names): its number and hash. Unlike
@@ -215,5 +219,9 @@ typedef struct {
 int chain_read_logs(chain_t *c, const chain_log_filter_t *f, chain_read_logs_t *out)
     __attribute__((warn_unused_result));
 void chain_read_logs_free(chain_read_logs_t *l);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -14,6 +14,10 @@
 #include "ethc/types.h"
 #include "ethc/u256.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct chaindb chaindb_t;
 typedef struct chaindb_batch chaindb_batch_t;
 
@@ -68,5 +72,9 @@ int chaindb_get_preimage(chaindb_t *db, const ethc_hash_t *hash, bytes_buf_t *ou
 /* A small named value (e.g. the genesis configuration): "m" + name. */
 void chaindb_put_meta(chaindb_batch_t *b, const char *name, const uint8_t *data, size_t len);
 int chaindb_get_meta(chaindb_t *db, const char *name, bytes_buf_t *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -11,6 +11,10 @@
 #include "ethc/chain_config.h"
 #include "ethc/header.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum {
   BLOCK_VALID = 0,
   BLOCK_ERR_RLP, /* undecodable block */
@@ -68,5 +72,9 @@ size_t header_field_count(const chain_config_t *c, uint64_t number, uint64_t tim
 void header_expected_base_fee(const chain_config_t *c, const chain_header_t *parent, u256_t *out);
 /* EIP-4844 excess blob gas of a child with timestamp `timestamp` (EIP-7918 from Osaka). */
 uint64_t header_expected_excess_blob_gas(const chain_config_t *c, const chain_header_t *parent, uint64_t timestamp);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -9,6 +9,10 @@
 
 #include "ethc/u256.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum {
   DIFFICULTY_FRONTIER = 0,
   DIFFICULTY_HOMESTEAD, /* EIP-2 */
@@ -34,5 +38,9 @@ typedef struct {
 } difficulty_input_t;
 
 void difficulty_calc(u256_t *out, const difficulty_rules_t *rules, const difficulty_input_t *in);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -3,6 +3,10 @@
 #ifndef ETHC_ERROR_H
 #define ETHC_ERROR_H
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum {
   ETHC_OK = 0,
   /* input syntax */
@@ -35,5 +39,9 @@ typedef enum {
 
 /* A short English message for every code ("ok" for ETHC_OK). */
 const char *ethc_strerror(int err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -9,6 +9,10 @@
 
 #include "ethc/u256.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define ETHASH_EPOCH_LENGTH 30000
 #define ETHASH_MAX_EPOCH 2047
 
@@ -80,5 +84,9 @@ typedef struct {
  * Returns 0 when all are valid, ETHC_ERR_NOMEM if any cache could not be built,
  * otherwise ETHC_ERR_INVALID. */
 int ethash_verify_batch(const ethash_verify_item_t *items, size_t n, int *results);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

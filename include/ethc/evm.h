@@ -216,6 +216,14 @@ evm_result_t evm_execute(evm_t *vm, const evm_host_t *host, void *host_ctx, evm_
  * (gasCost is the instruction's base cost; depth starts at 1). A separate copy of
  * the dispatch loop does the tracing, so it costs nothing when off. */
 #include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 void evm_set_tracer(evm_t *vm, FILE *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -11,6 +11,10 @@
 #include "ethc/header.h"
 #include "ethc/state.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Reads a whole genesis.json document: fills `config`, writes the allocation into
  * `state` (committed) and builds `header` (state root included). On a malformed
  * field returns ETHC_ERR_JSON with the field named in `err`. */
@@ -27,5 +31,9 @@ int genesis_alloc_from_json(const cJSON *alloc, state_t *state, char *err, size_
 /* The same from a file path (ETHC_ERR_IO when unreadable). */
 int genesis_load_file(const char *path, chain_config_t *config, state_t *state, chain_header_t *header, char *err,
                       size_t errlen);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

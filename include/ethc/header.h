@@ -12,6 +12,10 @@
 #include "ethc/types.h"
 #include "ethc/u256.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define HEADER_MAX_EXTRA 1024 /* decoding limit; validity rules cap it at 32 */
 
 typedef struct {
@@ -63,5 +67,9 @@ uint64_t header_nonce_u64(const chain_header_t *h);
 extern const ethc_hash_t HEADER_EMPTY_OMMERS_HASH;
 /* keccak256(rlp("")): the root of an empty trie. */
 extern const ethc_hash_t HEADER_EMPTY_TRIE_ROOT;
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -7,6 +7,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 void keccak256(const uint8_t *data, size_t len, uint8_t out[32]);
 void keccak512(const uint8_t *data, size_t len, uint8_t out[64]);
 /* Fixed-size forms (one-word KECCAK256, trie nodes, Ethash items): the same
@@ -31,5 +35,9 @@ void keccak256_init(keccak256_ctx_t *ctx);
 void keccak256_update(keccak256_ctx_t *ctx, const uint8_t *data, size_t len);
 /* Writes the digest; ctx is left unchanged so a running hash can be peeked. */
 void keccak256_final(const keccak256_ctx_t *ctx, uint8_t out[32]);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -8,6 +8,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define KZG_FIELD_ELEMENTS_PER_BLOB 4096
 #define KZG_POINT_EVALUATION_GAS 50000
 
@@ -29,5 +33,9 @@ int kzg_verify_proof(const uint8_t commitment[48], const uint8_t z[32], const ui
  * BLS_MODULUS as two 32-byte words and returns 0; any invalid input or a failed
  * proof returns ETHC_ERR_INVALID. */
 int kzg_point_evaluation(const uint8_t *in, size_t len, uint8_t out[64]);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

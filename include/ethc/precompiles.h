@@ -11,6 +11,10 @@
 #include "ethc/bytes.h"
 #include "ethc/evm.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* One precompile. gas() returns the cost of the call (INT64_MAX when unaffordable,
  * e.g. overflowing modexp); run() returns 0 and appends the output to `out`, or
  * non-zero when the input is invalid (the call then fails and consumes all gas). */
@@ -31,5 +35,9 @@ const evm_precompile_t *evm_precompile_by_name(const char *name);
  * gas_left, and the output (release the result). */
 evm_result_t evm_precompile_call(const evm_precompile_t *p, evm_revision_t rev, const uint8_t *in, size_t len,
                                  int64_t gas);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -10,6 +10,10 @@
 #include "ethc/bytes.h"
 #include "ethc/u256.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- decoding ---- */
 
 /* One decoded item: its payload points into the input (no copy). */
@@ -71,5 +75,9 @@ int rlp_put_header(bytes_buf_t *b, bool is_list, size_t payload_len);
 /* Sizes: of a header for a payload of that length, and of a string's encoding. */
 size_t rlp_header_len(size_t payload_len);
 size_t rlp_string_len(const uint8_t *data, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -9,6 +9,10 @@
 
 #include "ethc/types.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* True when 0 < r < n and 0 < s < n, and, if `require_low_s` (Homestead+ transaction
  * signatures, EIP-2), s <= n/2. r and s are 32-byte big-endian. */
 bool ethc_secp256k1_valid_rs(const uint8_t r[32], const uint8_t s[32], bool require_low_s);
@@ -29,5 +33,9 @@ void ethc_secp256k1_pubkey_to_address(const uint8_t pubkey[64], ethc_address_t *
 int ethc_secp256k1_pubkey_create(const uint8_t seckey[32], uint8_t pubkey[64]);
 /* Deterministic (RFC 6979) low-s signature of `hash`: r, s and the recovery id 0/1. */
 int ethc_secp256k1_sign(const uint8_t seckey[32], const uint8_t hash[32], uint8_t r[32], uint8_t s[32], int *recid);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

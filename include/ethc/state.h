@@ -15,6 +15,10 @@
 #include "ethc/types.h"
 #include "ethc/u256.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* keccak256(rlp("")): the root of an empty trie. */
 extern const ethc_hash_t STATE_EMPTY_ROOT;
 /* keccak256(""): the code hash of an account without code. */
@@ -160,5 +164,9 @@ int state_foreach_new_slot_key(state_t *s, const ethc_address_t *a, state_slot_f
  * codeHash]), keys already hashed), kept up to date from here on: for
  * trie_commit_new. 0 or ETHC_ERR_NOMEM. */
 int state_account_trie(state_t *s, trie_t **out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

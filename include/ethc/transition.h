@@ -16,6 +16,10 @@
 #include "ethc/types.h"
 #include "ethc/u256.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- fork parameters (src/chain/fork.c) ---- */
 
 /* EIP-4844/7691 blob schedule of a fork (zero before Cancun). */
@@ -121,5 +125,9 @@ void chain_tx_result_free(chain_tx_result_t *r);
 typedef void (*chain_logs_fn)(void *ctx, const state_log_t *logs, size_t count);
 int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block_env_t *env, const tx_t *tx,
                    const ethc_address_t *sender, chain_tx_result_t *res, chain_logs_fn logs_out, void *logs_ctx);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

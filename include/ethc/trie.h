@@ -13,6 +13,10 @@
 
 #include "ethc/bytes.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* keccak256(RLP("")) = keccak256(0x80): the root of an empty trie. */
 extern const uint8_t TRIE_EMPTY_ROOT[32];
 
@@ -253,5 +257,9 @@ void trie_cache_stats(trie_cache_t *c, trie_cache_stats_t *out);
 /* Drops every cached node (the counters stay). */
 void trie_cache_clear(trie_cache_t *c);
 void trie_cache_free(trie_cache_t *c);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

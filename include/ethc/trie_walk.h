@@ -6,6 +6,10 @@
 
 #include "ethc/trie.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Called for every (key, value) of the trie in key order; key_len is in bytes
  * (keys with an odd number of nibbles cannot occur in Ethereum tries and are
  * reported as ETHC_ERR_INVALID). A non-zero return stops the walk and is returned. */
@@ -15,5 +19,9 @@ typedef int (*trie_leaf_fn)(void *ctx, const uint8_t *key, size_t key_len, const
  * Returns 0, ETHC_ERR_NOT_FOUND for a missing node, ETHC_ERR_INVALID for a
  * malformed node or a node whose hash differs, or the callback's value. */
 int trie_walk(const uint8_t root[32], const trie_store_t *store, trie_leaf_fn fn, void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

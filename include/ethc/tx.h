@@ -15,6 +15,10 @@
 #include "ethc/types.h"
 #include "ethc/u256.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum {
   TX_LEGACY = 0,      /* RLP list, optionally EIP-155 replay-protected */
   TX_ACCESS_LIST = 1, /* EIP-2930 (Berlin) */
@@ -296,5 +300,9 @@ tx_invalid_t tx_rules_fields(const tx_t *tx, evm_revision_t rev);
 tx_invalid_t tx_rules_gas(const tx_t *tx, evm_revision_t rev, uint64_t *intrinsic, uint64_t *floor);
 /* tx_validate with the class of the failure in *why (may be NULL). */
 int tx_validate_class(const tx_t *tx, evm_revision_t rev, const u256_t *chain_id, tx_invalid_t *why);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

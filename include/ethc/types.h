@@ -8,6 +8,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct {
   uint8_t bytes[20];
 } ethc_address_t;
@@ -21,5 +25,9 @@ static inline bool ethc_address_eq(const ethc_address_t *a, const ethc_address_t
 static inline bool ethc_hash_eq(const ethc_hash_t *a, const ethc_hash_t *b) {
   return memcmp(a->bytes, b->bytes, 32) == 0;
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -10,6 +10,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* w[0] is the least significant limb. */
 typedef struct {
   uint64_t w[4];
@@ -335,5 +339,9 @@ static inline unsigned u256_clz(const u256_t *a) {
   if (a->w[0]) return 192 + (unsigned)__builtin_clzll(a->w[0]);
   return 256;
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif
