@@ -9,7 +9,6 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include <stdio.h>
 
 #include "ethc/block.h"
 #include "ethc/bytes.h"
@@ -34,7 +33,8 @@ typedef struct {
   bool post_merge;    /* a proof-of-stake block: no rewards, no ommers */
   block_hash_lookup_fn block_hash;
   void *block_hash_ctx;
-  FILE *trace; /* EIP-3155 trace of every transaction, or NULL */
+  ethc_write_fn trace; /* EIP-3155 trace of every transaction (evm_set_tracer), or NULL */
+  void *trace_ctx;     /* passed to `trace` */
 } block_exec_opts_t;
 
 /* EIP-7934 (Osaka): MAX_BLOCK_SIZE 10 MiB minus a 2 MiB safety margin. */

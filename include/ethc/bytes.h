@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ethc/types.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -36,6 +38,11 @@ void bytes_buf_free(bytes_buf_t *b);
  * parsed in place; the NUL is not counted in *len). NULL when the file cannot be
  * read or memory runs out; errno tells why. `len` may be NULL. */
 uint8_t *bytes_read_file(const char *path, size_t *len);
+
+/* An ethc_write_fn (types.h) for a stdio stream: `file` is a FILE *. Returns 0,
+ * or -1 when fwrite writes fewer than `len` bytes (errno as fwrite left it). As
+ * thread-safe as fwrite on that stream. */
+int ethc_write_stdio(void *file, const uint8_t *data, size_t len);
 
 /* Hex decoding. `require_prefix`: "0x" must be present (else it is optional).
  * Odd digit counts and non-hex characters are ETHC_ERR_HEX.

@@ -7,7 +7,6 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "ethc/chain_config.h"
 #include "ethc/chaindb.h"
@@ -83,8 +82,12 @@ state_t *chain_head_state(chain_t *c);
 chaindb_t *chain_db(chain_t *c);
 
 /* Writes canonical blocks first..last (inclusive; last clamped to the head) as
- * concatenated RLP. 0 or ETHC_ERR_IO / ETHC_ERR_NOT_FOUND. */
-int chain_export(chain_t *c, FILE *out, uint64_t first, uint64_t last);
+ * concatenated RLP, one `write(ctx, ...)` call per block, in order. Returns 0,
+ * ETHC_ERR_IO as soon as `write` returns non-zero (nothing more is written),
+ * ETHC_ERR_NOT_FOUND / ETHC_ERR_INVALID on a damaged database, or ETHC_ERR_NOMEM.
+ * The caller keeps ownership of `ctx`. Only from the importing thread (it reads
+ * the head it knows). */
+int chain_export(chain_t *c, ethc_write_fn write, void *ctx, uint64_t first, uint64_t last);
 
 #ifdef __cplusplus
 }

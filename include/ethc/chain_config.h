@@ -9,8 +9,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <cjson/cJSON.h>
-
 #include "ethc/difficulty.h"
 #include "ethc/evm.h"
 #include "ethc/types.h"
@@ -76,11 +74,6 @@ typedef struct {
 
 /* A built-in network: "mainnet", "sepolia", "holesky", "hoodi"; NULL otherwise. */
 const chain_config_t *chain_config_builtin(const char *name);
-
-/* Reads a geth-style `config` object (homesteadBlock, ..., shanghaiTime, ...,
- * terminalTotalDifficulty, blobSchedule). Unknown keys are ignored. On a
- * malformed value returns ETHC_ERR_JSON and writes the field's name to `err`. */
-int chain_config_from_json(const cJSON *config, chain_config_t *out, char *err, size_t errlen);
 
 /* Whether a fork is active for a block (number, timestamp). */
 bool chain_fork_active(const chain_config_t *c, chain_fork_t f, uint64_t number, uint64_t timestamp);

@@ -5,8 +5,6 @@
 #ifndef ETHC_GENESIS_H
 #define ETHC_GENESIS_H
 
-#include <cjson/cJSON.h>
-
 #include "ethc/chain_config.h"
 #include "ethc/header.h"
 #include "ethc/state.h"
@@ -15,19 +13,14 @@
 extern "C" {
 #endif
 
-/* Reads a whole genesis.json document: fills `config`, writes the allocation into
- * `state` (committed) and builds `header` (state root included). On a malformed
- * field returns ETHC_ERR_JSON with the field named in `err`. */
-int genesis_from_json(const cJSON *doc, chain_config_t *config, state_t *state, chain_header_t *header, char *err,
-                      size_t errlen);
-/* The same from the text of a genesis.json; every error message starts with
- * `name` (the file): "NAME:LINE:COLUMN: malformed JSON" or "NAME: FIELD...". */
+/* Reads the text of a whole genesis.json (`len` bytes, need not be NUL-terminated):
+ * fills `config`, writes the allocation into `state` (committed) and builds
+ * `header` (state root included). Returns 0, ETHC_ERR_JSON when malformed (every
+ * error message in `err` starts with `name`, the file: "NAME:LINE:COLUMN: malformed
+ * JSON" or "NAME: FIELD..."), or ETHC_ERR_NOMEM. The caller owns every argument;
+ * nothing is retained. Thread-safe for distinct `config`/`state`/`header`. */
 int genesis_from_text(const char *text, size_t len, const char *name, chain_config_t *config, state_t *state,
                       chain_header_t *header, char *err, size_t errlen);
-/* Writes only an allocation object ({address: {balance, nonce, code, storage}}, the
- * "alloc" of a genesis.json) into `state` and commits it; ETHC_ERR_JSON with the
- * field named in `err` when malformed. */
-int genesis_alloc_from_json(const cJSON *alloc, state_t *state, char *err, size_t errlen);
 /* The same from a file path (ETHC_ERR_IO when unreadable). */
 int genesis_load_file(const char *path, chain_config_t *config, state_t *state, chain_header_t *header, char *err,
                       size_t errlen);

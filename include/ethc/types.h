@@ -19,6 +19,13 @@ typedef struct {
   uint8_t bytes[32];
 } ethc_hash_t;
 
+/* A byte sink for the library's output (chain_export, EVM traces): writes all
+ * `len` bytes of `data` to the destination `ctx` stands for. Returns 0 on success,
+ * non-zero on failure (the writer then stops and reports ETHC_ERR_IO). It is
+ * called from the thread that called the writing function; `data` is only valid
+ * during the call. ethc_write_stdio (bytes.h) is one for a stdio stream. */
+typedef int (*ethc_write_fn)(void *ctx, const uint8_t *data, size_t len);
+
 static inline bool ethc_address_eq(const ethc_address_t *a, const ethc_address_t *b) {
   return memcmp(a->bytes, b->bytes, 20) == 0;
 }

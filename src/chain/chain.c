@@ -3,6 +3,7 @@
  * export. Each imported block is one atomic chaindb batch (see CHAINDB.md). */
 #include "ethc/chain.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
@@ -544,7 +545,7 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
     return err ? err : ETHC_ERR_NOMEM;
   }
   ancestry_t anc = {c, h->parent_hash, parent.number, extends_head};
-  block_exec_opts_t opts = {cfg, rev, post_merge, ancestor_hash, &anc, NULL};
+  block_exec_opts_t opts = {cfg, rev, post_merge, ancestor_hash, &anc, NULL, NULL};
   block_exec_result_t er;
   memset(&er, 0, sizeof er);
   be = block_execute(st, c->vm, &b, &opts, &er);
@@ -609,7 +610,7 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
   return err;
 }
 
-int chain_export(chain_t *c, FILE *out, uint64_t first, uint64_t last) {
+int chain_export(chain_t *c, ethc_write_fn write, void *ctx, uint64_t first, uint64_t last) {
   if (last > c->head.number) last = c->head.number;
   bytes_buf_t hdr = {0}, body = {0}, block = {0};
   int err = ETHC_OK;
@@ -627,7 +628,7 @@ int chain_export(chain_t *c, FILE *out, uint64_t first, uint64_t last) {
     size_t start = rlp_list_begin(&block);
     err = rlp_put_raw(&block, hdr.data, hdr.len) | rlp_put_raw(&block, bl.payload, bl.payload_len) |
           rlp_list_end(&block, start);
-    if (!err && fwrite(block.data, 1, block.len, out) != block.len) err = ETHC_ERR_IO;
+    if (!err && write(ctx, block.data, block.len)) err = ETHC_ERR_IO;
   }
   bytes_buf_free(&hdr);
   bytes_buf_free(&body);

@@ -1,5 +1,6 @@
 /* Fork schedules of the built-in networks and of geth-style genesis configs
  * (EIP-2124 fork names, EIP-3675 merge, EIP-7840 blob schedule, EIP-7892 BPO forks). */
+#include "chain/genesis_json.h"
 #include "ethc/chain_config.h"
 
 #include <stdio.h>

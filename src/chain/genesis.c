@@ -1,6 +1,7 @@
 /* genesis.json (geth's format): config, alloc and header fields -> chain config,
  * state and the genesis header (Yellow Paper 4.3.4 genesis; defaults of EIP-1559
  * initial base fee, EIP-4895/4844/4788/7685 empty values at a fork active at 0). */
+#include "chain/genesis_json.h"
 #include "ethc/genesis.h"
 
 #include <stdio.h>

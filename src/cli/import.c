@@ -361,7 +361,7 @@ static int cmd_export(const cli_command_t *self, int argc, char **argv) {
     chain_close(c);
     return cli_interrupted ? 128 + cli_interrupted : 1;
   }
-  int rc = chain_export(c, chain_writer_stream(w), first, last);
+  int rc = chain_export(c, ethc_write_stdio, chain_writer_stream(w), first, last);
   if (rc) {
     int e = chain_writer_abort(w);
     if (e == EINTR) fprintf(stderr, "ethc export: %s: interrupted\n", path);

@@ -20,6 +20,7 @@
 #include "ethc/bytes.h"
 #include "ethc/error.h"
 #include "ethc/evm.h"
+#include "chain/genesis_json.h"
 #include "ethc/genesis.h"
 #include "ethc/state.h"
 #include "ethc/transition.h"
@@ -370,10 +371,10 @@ static int cmd_run(const cli_command_t *self, int argc, char **argv) {
     msg.input_size = input_size;
   }
 
-  if (trace) evm_set_tracer(vm, stderr);
+  if (trace) evm_set_tracer(vm, ethc_write_stdio, stderr);
   size_t snap = state_snapshot(st);
   evm_result_t r = cli_execute_message(&host, &msg);
-  evm_set_tracer(vm, NULL);
+  evm_set_tracer(vm, NULL, NULL);
   int64_t used = gas - r.gas_left;
   printf("output: ");
   if (create && r.status == EVM_SUCCESS) {

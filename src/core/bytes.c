@@ -1,12 +1,16 @@
 /* Growable byte buffers (bytes_buf_t of include/ethc/bytes.h): amortised
  * doubling, overflow-checked sizes, no abort on allocation failure. */
-#include <stdio.h>
 #include "ethc/bytes.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ethc/error.h"
+
+int ethc_write_stdio(void *file, const uint8_t *data, size_t len) {
+  return fwrite(data, 1, len, (FILE *)file) == len ? 0 : -1;
+}
 
 int bytes_buf_reserve(bytes_buf_t *b, size_t extra) {
   if (extra <= b->cap - b->len) return ETHC_OK;

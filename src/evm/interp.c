@@ -4,7 +4,9 @@
  * public entry points. The hot dispatch loop lives in interp_loop.inc. */
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -625,16 +627,42 @@ static NOINLINE int64_t op_misc(evm_frame_t *f, uint8_t op, u256_t *sp, int64_t 
 
 /* ------------------------------------------------------------- tracing */
 
+/* A trace line is assembled here and handed to the writer in chunks of at most
+ * sizeof buf bytes (a deep stack makes a line longer than that). */
+typedef struct {
+  evm_t *vm;
+  size_t len;
+  char buf[4096];
+} trace_out_t;
+
+static void trace_flush(trace_out_t *t) {
+  if (t->len) t->vm->trace(t->vm->trace_ctx, (const uint8_t *)t->buf, t->len);
+  t->len = 0;
+}
+
+/* Appends a printf-formatted token (each shorter than 256 bytes). */
+static void trace_printf(trace_out_t *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void trace_printf(trace_out_t *t, const char *fmt, ...) {
+  if (sizeof t->buf - t->len < 256) trace_flush(t);
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(t->buf + t->len, sizeof t->buf - t->len, fmt, ap);
+  va_end(ap);
+  if (n > 0) t->len += (size_t)n < sizeof t->buf - t->len ? (size_t)n : sizeof t->buf - t->len - 1;
+}
+
 static NOINLINE void trace_step(evm_frame_t *f, size_t pc, uint8_t op, int64_t gas, const u256_t *sp) {
-  FILE *o = f->vm->trace;
+  trace_out_t o;
+  o.vm = f->vm;
+  o.len = 0;
   int cost = evm_gas_table[f->rev][op];
   if (cost < 0) cost = 0;
-  fprintf(o, "{\"pc\":%zu,\"op\":%u,\"gas\":\"0x%" PRIx64 "\",\"gasCost\":\"0x%x\",\"memSize\":%zu,\"stack\":[", pc,
-          (unsigned)op, (uint64_t)gas, (unsigned)cost, f->mem_size);
+  trace_printf(&o, "{\"pc\":%zu,\"op\":%u,\"gas\":\"0x%" PRIx64 "\",\"gasCost\":\"0x%x\",\"memSize\":%zu,\"stack\":[",
+               pc, (unsigned)op, (uint64_t)gas, (unsigned)cost, f->mem_size);
   char buf[67];
   for (const u256_t *p = f->stack + 1; p <= sp; p++) {
     u256_to_hex(p, buf);
-    fprintf(o, "%s\"%s\"", p == f->stack + 1 ? "" : ",", buf);
+    trace_printf(&o, "%s\"%s\"", p == f->stack + 1 ? "" : ",", buf);
   }
   const char *name = evm_op_names[op];
   char unk[16];
@@ -642,7 +670,8 @@ static NOINLINE void trace_step(evm_frame_t *f, size_t pc, uint8_t op, int64_t g
     snprintf(unk, sizeof unk, "0x%02x", (unsigned)op);
     name = unk;
   }
-  fprintf(o, "],\"depth\":%d,\"refund\":%" PRId64 ",\"opName\":\"%s\"}\n", f->msg->depth + 1, f->refund, name);
+  trace_printf(&o, "],\"depth\":%d,\"refund\":%" PRId64 ",\"opName\":\"%s\"}\n", f->msg->depth + 1, f->refund, name);
+  trace_flush(&o);
 }
 
 /* ------------------------------------------------------ the dispatch loops */
@@ -688,7 +717,10 @@ void evm_destroy(evm_t *vm) {
   free(vm);
 }
 
-void evm_set_tracer(evm_t *vm, FILE *out) { vm->trace = out; }
+void evm_set_tracer(evm_t *vm, ethc_write_fn write, void *ctx) {
+  vm->trace = write;
+  vm->trace_ctx = write ? ctx : NULL;
+}
 
 static void free_output(const evm_result_t *r) { free((void *)r->output); }
 

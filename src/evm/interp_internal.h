@@ -39,7 +39,8 @@ struct evm {
   evm_frame_t *frames[EVM_MAX_NEST];
   int nest;
   evm_code_cache_t cache;
-  FILE *trace;
+  ethc_write_fn trace; /* NULL: not tracing */
+  void *trace_ctx;
 };
 
 #endif

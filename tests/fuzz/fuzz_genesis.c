@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "chain/genesis_json.h"
 #include "ethc/genesis.h"
 #include "ethc/state.h"
 

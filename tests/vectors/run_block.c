@@ -290,7 +290,8 @@ static block_error_t import_block(tree_t *t, const uint8_t *rlp, size_t len, cha
       .post_merge = pos,
       .block_hash = lookup_hash,
       .block_hash_ctx = parent,
-      .trace = t->trace,
+      .trace = t->trace ? ethc_write_stdio : NULL,
+      .trace_ctx = t->trace,
   };
   block_exec_result_t res;
   if ((e = block_check_rlp_size(opts.rev, len)) != BLOCK_VALID) {

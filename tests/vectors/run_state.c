@@ -476,7 +476,7 @@ static void run_test(runner_t *r, const char *path, const char *tname, const cJS
   if (!err) err = parse_tx(&t, json_get(test, "transaction"));
   if (!the_vm) the_vm = evm_create();
   if (!err && !the_vm) err = "cannot create the EVM";
-  if (the_vm) evm_set_tracer(the_vm, r->trace ? stderr : NULL);
+  if (the_vm) evm_set_tracer(the_vm, r->trace ? ethc_write_stdio : NULL, stderr);
 
   if (!cJSON_IsObject(post)) { /* no cases to attribute the failure to: one for the test */
     runner_fail(r, path, tname, NULL, "malformed test: post: expected an object of forks");

@@ -181,7 +181,7 @@ static void run_case(runner_t *r, const char *path, const char *name, const cJSO
   msg.code_address = msg.recipient;
   msg.input = data;
   msg.input_size = data_size;
-  if (r->trace) evm_set_tracer(vm, stderr);
+  if (r->trace) evm_set_tracer(vm, ethc_write_stdio, stderr);
   res = evm_execute(vm, memhost_interface(), h, EVM_HOMESTEAD, &msg, code, code_size);
 
   const cJSON *post = json_get(t, "post");

@@ -113,7 +113,7 @@ int main(void) {
   char out[256];
   snprintf(out, sizeof out, "%s/export.rlp", dir);
   FILE *f = fopen(out, "wb");
-  CHECK(f && chain_export(c, f, 1, UINT64_MAX) == 0);
+  CHECK(f && chain_export(c, ethc_write_stdio, f, 1, UINT64_MAX) == 0);
   if (f) fclose(f);
   size_t elen;
   uint8_t *exported = bytes_read_file(out, &elen);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "check.h"
+#include "chain/genesis_json.h"
 #include "ethc/chain_config.h"
 #include "ethc/consensus.h"
 #include "ethc/error.h"

@@ -202,7 +202,7 @@ int main(void) {
     char *exported = NULL;
     size_t exported_len = 0;
     FILE *mem = open_memstream(&exported, &exported_len);
-    CHECK(mem && chain_export(c, mem, 1, UINT64_MAX) == 0);
+    CHECK(mem && chain_export(c, ethc_write_stdio, mem, 1, UINT64_MAX) == 0);
     if (mem) fclose(mem);
     CHECK(exported_len == len && exported && memcmp(exported, data, len) == 0);
     free(exported);

@@ -6,6 +6,7 @@
 #include "check.h"
 #include "ethc/block.h"
 #include "ethc/error.h"
+#include "chain/genesis_json.h"
 #include "ethc/genesis.h"
 #include "ethc/rlp.h"
 

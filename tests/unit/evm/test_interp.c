@@ -228,9 +228,9 @@ static void *depth_thread(void *arg) {
   char *buf = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);
-  evm_set_tracer(vm, f);
+  evm_set_tracer(vm, ethc_write_stdio, f);
   run_t r = exec(EVM_FRONTIER, "6000808080803060645a03f100", 100000000);
-  evm_set_tracer(vm, NULL);
+  evm_set_tracer(vm, NULL, NULL);
   fclose(f);
   CHECK(r.status == EVM_SUCCESS);
   CHECK(buf && strstr(buf, "\"depth\":1025,") && !strstr(buf, "\"depth\":1026,"));
@@ -539,9 +539,9 @@ static void test_tracer(void) {
   char *buf = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);
-  evm_set_tracer(vm, f);
+  evm_set_tracer(vm, ethc_write_stdio, f);
   run_t r = exec(EVM_CANCUN, "6001600201", 1000);
-  evm_set_tracer(vm, NULL);
+  evm_set_tracer(vm, NULL, NULL);
   fclose(f);
   CHECK(r.status == EVM_SUCCESS);
   CHECK(buf && strstr(buf,
