@@ -16,6 +16,12 @@
 #include "ethc/state.h"
 
 
+static int fail_third(void *ctx, const uint8_t *data, size_t len) {
+  (void)data;
+  (void)len;
+  return ++*(int *)ctx == 3 ? -1 : 0;
+}
+
 int main(void) {
   const char *shared = check_shared_dir();
   char genesis[1024], chainfile[1024], dir[] = "/tmp/ethc-chain-XXXXXX";
@@ -119,6 +125,9 @@ int main(void) {
   uint8_t *exported = bytes_read_file(out, &elen);
   CHECK(exported && elen == len && memcmp(exported, data, len) == 0);
   free(exported);
+  /* A writer that fails on its third block: ETHC_ERR_IO, and no more calls. */
+  int calls = 0;
+  CHECK(chain_export(c, fail_third, &calls, 1, UINT64_MAX) == ETHC_ERR_IO && calls == 3);
   chain_close(c);
 
   /* A different genesis file for the same datadir is refused. */

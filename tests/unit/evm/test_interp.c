@@ -553,6 +553,45 @@ static void test_tracer(void) {
   free(buf);
 }
 
+/* A writer that counts its calls and appends to a FILE *. */
+static int count_writes(void *ctx, const uint8_t *data, size_t len) {
+  void **c = ctx;
+  ++*(size_t *)c[1];
+  return ethc_write_stdio(c[0], data, len);
+}
+
+/* A line longer than the tracer's 4 KiB buffer (100 stack words of 66 hex
+ * characters) arrives whole, in several writes. */
+static void test_tracer_long_line(void) {
+  enum { N = 100 };
+  char code[N * 66 + 3];
+  size_t k = 0;
+  for (int i = 0; i < N; i++) {
+    code[k++] = '7';
+    code[k++] = 'f';
+    memset(code + k, 'f', 64);
+    k += 64;
+  }
+  memcpy(code + k, "00", 3);
+  char *buf = NULL;
+  size_t len = 0, writes = 0;
+  FILE *f = open_memstream(&buf, &len);
+  void *ctx[2] = {f, &writes};
+  evm_set_tracer(vm, count_writes, ctx);
+  run_t r = exec(EVM_CANCUN, code, 100000);
+  evm_set_tracer(vm, NULL, NULL);
+  fclose(f);
+  CHECK(r.status == EVM_SUCCESS);
+  CHECK(writes > N + 1); /* one per short line, several for the last */
+  const char *last = buf ? strstr(buf, "{\"pc\":3300,") : NULL;
+  CHECK(last && strlen(last) > 4096 && strstr(last, "\"opName\":\"STOP\"}\n") &&
+        strchr(last, '\n') == last + strlen(last) - 1);
+  size_t words = 0;
+  for (const char *p = last; p && (p = strstr(p, "\"0xffff")); p++) words++;
+  CHECK(words == N);
+  free(buf);
+}
+
 static void test_bad_args(void) {
   evm_message_t m;
   memset(&m, 0, sizeof m);
@@ -578,6 +617,7 @@ int main(void) {
   test_create();
   test_misc();
   test_tracer();
+  test_tracer_long_line();
   test_bad_args();
   memhost_free(host);
   evm_destroy(vm);
