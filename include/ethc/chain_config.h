@@ -75,6 +75,14 @@ typedef struct {
 /* A built-in network: "mainnet", "sepolia", "holesky", "hoodi"; NULL otherwise. */
 const chain_config_t *chain_config_builtin(const char *name);
 
+/* Reads the text (`len` bytes, need not be NUL-terminated) of a geth-style genesis
+ * `config` object (homesteadBlock, ..., shanghaiTime, ..., terminalTotalDifficulty,
+ * blobSchedule) into `out`; unknown keys are ignored. Returns 0, or ETHC_ERR_JSON
+ * with "malformed JSON" or the malformed field's name ("config.londonBlock") in
+ * `err` (`out` is then unspecified). Nothing is retained; thread-safe for distinct
+ * `out`. genesis_from_text (genesis.h) reads a whole genesis.json. */
+int chain_config_from_text(const char *text, size_t len, chain_config_t *out, char *err, size_t errlen);
+
 /* Whether a fork is active for a block (number, timestamp). */
 bool chain_fork_active(const chain_config_t *c, chain_fork_t f, uint64_t number, uint64_t timestamp);
 /* The EVM revision for a block. `post_merge`: the block is a proof-of-stake block

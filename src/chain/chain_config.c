@@ -197,6 +197,17 @@ static bool unknown_fork_key(const char *key) {
   return true;
 }
 
+int chain_config_from_text(const char *text, size_t len, chain_config_t *out, char *err, size_t errlen) {
+  cJSON *doc = cJSON_ParseWithLength(text, len);
+  if (!doc) {
+    snprintf(err, errlen, "malformed JSON");
+    return ETHC_ERR_JSON;
+  }
+  int rc = chain_config_from_json(doc, out, err, errlen);
+  cJSON_Delete(doc);
+  return rc;
+}
+
 int chain_config_from_json(const cJSON *cfg, chain_config_t *out, char *err, size_t errlen) {
   memset(out, 0, sizeof *out);
   snprintf(out->name, sizeof out->name, "custom");

@@ -53,6 +53,13 @@ static void test_geth_json(void) {
   char err[128] = "";
   CHECK(chain_config_from_json(j, &c, err, sizeof err) == 0);
   CHECK(c.chain_id.w[0] == 3503995874084926ULL);
+  /* the public text form reads the same config, and refuses malformed text */
+  chain_config_t t;
+  CHECK(chain_config_from_text(json, strlen(json), &t, err, sizeof err) == 0 && memcmp(&t, &c, sizeof t) == 0);
+  CHECK(chain_config_from_text(json, strlen(json) - 1, &t, err, sizeof err) == ETHC_ERR_JSON &&
+        strcmp(err, "malformed JSON") == 0);
+  CHECK(chain_config_from_text("{\"londonBlock\": \"x\"}", 20, &t, err, sizeof err) == ETHC_ERR_JSON &&
+        strcmp(err, "config.londonBlock") == 0);
   CHECK(chain_config_revision(&c, 2, 0, false) == EVM_HOMESTEAD);
   CHECK(chain_config_revision(&c, 3, 0, false) == EVM_TANGERINE_WHISTLE);
   CHECK(chain_config_revision(&c, 35, 0, false) == EVM_LONDON);
