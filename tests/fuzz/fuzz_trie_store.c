@@ -26,30 +26,7 @@
 #include "ethc/error.h"
 #include "ethc/keccak.h"
 #include "ethc/trie.h"
-
-static void must(int cond) {
-  if (!cond) __builtin_trap();
-}
-
-typedef struct {
-  const uint8_t *p;
-  size_t n;
-} rd_t;
-
-static int rd_byte(rd_t *r, uint8_t *b) {
-  if (!r->n) return 0;
-  *b = *r->p++;
-  r->n--;
-  return 1;
-}
-
-static const uint8_t *rd_take(rd_t *r, size_t want, size_t *got) {
-  *got = want < r->n ? want : r->n;
-  const uint8_t *p = r->p;
-  r->p += *got;
-  r->n -= *got;
-  return p;
-}
+#include "fuzz_input.h"
 
 static int allowed(int rc) {
   return rc == 0 || rc == ETHC_ERR_NOT_FOUND || rc == ETHC_ERR_MISSING_NODE || rc == ETHC_ERR_INVALID;
