@@ -87,6 +87,13 @@ void chain_create2_address(const ethc_address_t *sender, const ethc_hash_t *salt
 
 /* ---- applying a transaction (src/chain/transition.c) ---- */
 
+/* The accounts every transaction warms (EIP-2929, EIP-3651), nothing before Berlin:
+ * the sender, the recipient `to` (NULL for a creation), the fork's precompiles and,
+ * from Shanghai, the coinbase. An access list's entries are the caller's to warm.
+ * Not thread-safe on one state (it writes the state's warm set). */
+void chain_warm_tx_accounts(state_t *st, evm_revision_t rev, const ethc_address_t *sender, const ethc_address_t *to,
+                            const ethc_address_t *coinbase);
+
 typedef struct {
   /* Why the transaction is invalid (0 when it was executed): the state is then
    * unchanged. One of ETHC_ERR_TX_TYPE, _TX_INTRINSIC_GAS, _TX_INVALID (nonce,

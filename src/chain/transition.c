@@ -69,6 +69,22 @@ static int64_t apply_authorizations(chain_host_t *h, const tx_t *tx) {
   return refund;
 }
 
+void chain_warm_tx_accounts(state_t *st, evm_revision_t rev, const ethc_address_t *sender, const ethc_address_t *to,
+                            const ethc_address_t *coinbase) {
+  if (rev < EVM_BERLIN) return;
+  state_warm_account(st, sender);
+  if (to) state_warm_account(st, to);
+  ethc_address_t pa = {{0}};
+  for (unsigned i = 1; i <= 0x11; i++) {
+    pa.bytes[19] = (uint8_t)i;
+    if (evm_precompile_get(&pa, rev)) state_warm_account(st, &pa);
+  }
+  pa.bytes[18] = 0x01;
+  pa.bytes[19] = 0x00; /* P-256 (EIP-7951) at 0x100 */
+  if (evm_precompile_get(&pa, rev)) state_warm_account(st, &pa);
+  if (rev >= EVM_SHANGHAI) state_warm_account(st, coinbase);
+}
+
 int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block_env_t *env, const tx_t *tx,
                    const ethc_address_t *sender, chain_tx_result_t *res, chain_logs_fn logs_out, void *logs_ctx) {
   memset(res, 0, sizeof *res);
@@ -154,16 +170,7 @@ int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block
 
   /* EIP-2929/2930/3651 pre-warming. */
   if (rev >= EVM_BERLIN) {
-    state_warm_account(st, sender);
-    if (tx->has_to) state_warm_account(st, &tx->to);
-    ethc_address_t pa = {{0}};
-    for (unsigned i = 1; i <= 0x11; i++) {
-      pa.bytes[19] = (uint8_t)i;
-      if (evm_precompile_get(&pa, rev)) state_warm_account(st, &pa);
-    }
-    pa.bytes[18] = 0x01;
-    pa.bytes[19] = 0x00;
-    if (evm_precompile_get(&pa, rev)) state_warm_account(st, &pa);
+    chain_warm_tx_accounts(st, rev, sender, tx->has_to ? &tx->to : NULL, &env->coinbase);
     for (size_t i = 0; i < tx->access_list_count; i++) {
       const tx_access_entry_t *e = &tx->access_list[i];
       state_warm_account(st, &e->address);
@@ -173,7 +180,6 @@ int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block
         state_warm_slot(st, &e->address, &key);
       }
     }
-    if (rev >= EVM_SHANGHAI) state_warm_account(st, &env->coinbase);
   }
 
   int64_t auth_refund = 0;
