@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "ethc/bytes.h"
+#include "ethc/state_db.h"
 #include "ethc/types.h"
 #include "ethc/u256.h"
 
@@ -51,6 +52,13 @@ void chaindb_put_tx_index(chaindb_batch_t *b, const ethc_hash_t *tx_hash, uint64
 int chaindb_write(chaindb_t *db, chaindb_batch_t *b, bool sync);
 /* Records (puts and deletes) in the batch since its last write. */
 size_t chaindb_batch_records(const chaindb_batch_t *b);
+
+/* The database as the state layer's store (state_db.h): trie nodes and code read
+ * from `db` (thread-safe, like every read here). Valid while db is open. */
+void chaindb_state_store(chaindb_t *db, state_store_t *out);
+/* The batch as a state writer: trie nodes, code and preimages are added to it.
+ * Valid while b is. */
+void chaindb_state_writer(chaindb_batch_t *b, state_writer_t *out);
 
 /* ---- reading: 0, ETHC_ERR_NOT_FOUND, ETHC_ERR_IO, ETHC_ERR_NOMEM, or
  * ETHC_ERR_INVALID for a fixed-size value (number, hash, total difficulty, tx

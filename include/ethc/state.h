@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ethc/state_base.h"
 #include "ethc/trie.h"
 #include "ethc/types.h"
 #include "ethc/u256.h"
@@ -39,7 +40,20 @@ typedef struct {
 
 /* An empty state, or NULL when out of memory. */
 state_t *state_new(void);
+/* An overlay over a read-only base (state_base.h; copied, base->ctx must outlive
+ * the state): starts equal to the base, reads what it does not hold from it on
+ * first use (and keeps it), and never writes to it. Its changes are what
+ * state_root, state_account_trie and the persistence layer see on top of the
+ * base's tries. Any number of overlays may share one base, one thread each.
+ * A read the base cannot answer is recorded (state_error) and the value taken
+ * as absent: the execution must then be abandoned. NULL when out of memory. */
+state_t *state_new_over(const state_base_t *base);
 void state_free(state_t *s);
+/* The first local failure seen by a function that cannot return one (a base
+ * read that failed, an allocation in a query or a warm-set update), or 0. A
+ * state with an error holds wrong values: callers report the error (it is never
+ * a verdict on a block or transaction) and discard the state. */
+int state_error(const state_t *s);
 /* A deep copy of the committed state (accounts, storage, code shared by reference
  * count, cached storage roots); per-transaction data (journal, warm sets, logs,
  * transient storage) is not copied. Must be called between transactions (after
@@ -147,11 +161,13 @@ typedef struct {
 } state_persisted_t;
 state_persisted_t *state_persisted(state_t *s, const ethc_address_t *a);
 
-/* Calls fn for every present account (unspecified order); stops when fn returns non-zero. */
+/* Calls fn for every present account (unspecified order); stops when fn returns
+ * non-zero. For an overlay: the accounts it has read or written only. */
 typedef int (*state_account_fn)(void *ctx, const ethc_address_t *a, uint64_t nonce, const u256_t *balance,
                                 const uint8_t *code, size_t code_size);
 int state_foreach_account(state_t *s, state_account_fn fn, void *ctx);
-/* Calls fn for every non-zero storage slot of `a`. */
+/* Calls fn for every non-zero storage slot of `a` (for an overlay: the slots it
+ * has read or written only). */
 typedef int (*state_slot_fn)(void *ctx, const u256_t *key, const u256_t *value);
 int state_foreach_slot(state_t *s, const ethc_address_t *a, state_slot_fn fn, void *ctx);
 /* The account's storage trie, kept up to date from here on (NULL when it has no

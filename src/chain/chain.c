@@ -3,6 +3,7 @@
  * export. Each imported block is one atomic chaindb batch (see CHAINDB.md). */
 #include "ethc/chain.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,19 +21,102 @@
 
 #define MAX_OMMER_DEPTH 7
 
+#define MAX_HEAD_CALLBACKS 8
+#define DEFAULT_STATE_CACHE (32u << 20)
+
+struct chain_snapshot {
+  unsigned refs; /* atomic */
+  chain_t *chain;
+  chain_header_t header;
+  ethc_hash_t hash;
+  u256_t td;
+};
+
 struct chain {
   chaindb_t *db;
+  state_db_t *sdb; /* stored states, read by need through one node cache */
   chain_config_t config;
-  bool fakepow, sync, read_only;
+  bool fakepow, sync, read_only, explicit_fork_choice;
   evm_t *vm;
+  /* the head as the importing thread knows it */
   chain_header_t head;
   ethc_hash_t head_hash;
   u256_t head_td;
-  state_t *head_state; /* post-state of the head block */
+  /* the head as published to readers: swapped under head_lock */
+  pthread_mutex_t head_lock;
+  chain_snapshot_t *head_snap;
+  struct {
+    chain_head_fn fn;
+    void *ctx;
+  } on_head[MAX_HEAD_CALLBACKS];
+  size_t on_head_count;
   char *datadir;
   int lock_fd;    /* DIR/ethc.lock (datadir.h), -1 when none */
   char *snapshot; /* the private snapshot a read-only chain runs on, or NULL */
 };
+
+/* ---- snapshots ---- */
+
+static chain_snapshot_t *snapshot_new(chain_t *c, const chain_header_t *h, const ethc_hash_t *hash, const u256_t *td) {
+  chain_snapshot_t *s = malloc(sizeof *s);
+  if (!s) return NULL;
+  *s = (chain_snapshot_t){1, c, *h, *hash, *td};
+  return s;
+}
+
+chain_snapshot_t *chain_snapshot_retain(chain_snapshot_t *s) {
+  __atomic_add_fetch(&s->refs, 1, __ATOMIC_RELAXED);
+  return s;
+}
+
+void chain_snapshot_release(chain_snapshot_t *s) {
+  if (s && __atomic_sub_fetch(&s->refs, 1, __ATOMIC_ACQ_REL) == 0) free(s);
+}
+
+chain_snapshot_t *chain_snapshot_head(chain_t *c) {
+  pthread_mutex_lock(&c->head_lock);
+  chain_snapshot_t *s = chain_snapshot_retain(c->head_snap);
+  pthread_mutex_unlock(&c->head_lock);
+  return s;
+}
+
+const chain_header_t *chain_snapshot_header(const chain_snapshot_t *s) { return &s->header; }
+const ethc_hash_t *chain_snapshot_hash(const chain_snapshot_t *s) { return &s->hash; }
+const u256_t *chain_snapshot_td(const chain_snapshot_t *s) { return &s->td; }
+chain_t *chain_snapshot_chain(const chain_snapshot_t *s) { return s->chain; }
+
+void chain_snapshot_base(const chain_snapshot_t *s, state_base_t *out) {
+  state_db_base(s->chain->sdb, &s->header.state_root, out);
+}
+
+state_t *chain_snapshot_state(const chain_snapshot_t *s) {
+  state_base_t base;
+  chain_snapshot_base(s, &base);
+  return state_new_over(&base);
+}
+
+/* Makes the importing thread's head the published one (a new snapshot, swapped
+ * in under the lock), then tells the callbacks. ETHC_ERR_NOMEM leaves the old
+ * snapshot published. */
+static int publish_head(chain_t *c) {
+  chain_snapshot_t *s = snapshot_new(c, &c->head, &c->head_hash, &c->head_td);
+  if (!s) return ETHC_ERR_NOMEM;
+  pthread_mutex_lock(&c->head_lock);
+  chain_snapshot_t *old = c->head_snap;
+  c->head_snap = s;
+  pthread_mutex_unlock(&c->head_lock);
+  chain_snapshot_release(old);
+  for (size_t i = 0; i < c->on_head_count; i++) c->on_head[i].fn(c->on_head[i].ctx, s);
+  return ETHC_OK;
+}
+
+int chain_on_new_head(chain_t *c, chain_head_fn fn, void *ctx) {
+  if (c->on_head_count == MAX_HEAD_CALLBACKS) return ETHC_ERR_LIMIT;
+  c->on_head[c->on_head_count].fn = fn;
+  c->on_head[c->on_head_count].ctx = ctx;
+  c->on_head_count++;
+  return ETHC_OK;
+}
 
 
 /* Header RLP and total difficulty of a stored block. */
@@ -99,7 +183,9 @@ static int write_genesis(chaindb_t *db, const bytes_buf_t *genesis_json, state_t
     for (int i = 0; i < lists; i++) err |= rlp_put_raw(&body, (const uint8_t *)"\xc0", 1);
     err |= rlp_list_end(&body, start);
   }
-  if (!err) err = state_db_save(st, b, &root);
+  state_writer_t w;
+  chaindb_state_writer(b, &w);
+  if (!err) err = state_db_save(st, &w, &root);
   if (!err) {
     chaindb_put_header(b, h->number, &hash, hdr.data, hdr.len);
     chaindb_put_body(b, h->number, &hash, body.data, body.len);
@@ -205,6 +291,8 @@ int chain_open(const chain_open_opts_t *o, chain_t **out, char *err, size_t errl
     return ETHC_ERR_NOMEM;
   }
   c->lock_fd = -1;
+  pthread_mutex_init(&c->head_lock, NULL);
+  c->explicit_fork_choice = o->explicit_fork_choice;
   c->fakepow = o->fakepow;
   c->sync = o->sync;
   c->read_only = o->read_only;
@@ -285,20 +373,22 @@ int chain_open(const chain_open_opts_t *o, chain_t **out, char *err, size_t errl
     c->head = stored.header;
     c->head_hash = stored.hash;
     c->head_td = stored.header.difficulty;
-    c->head_state = stored.state;
-    stored.state = NULL;
   } else {
     rc = chaindb_get_head(c->db, &c->head_hash);
     if (!rc) rc = load_header(c, &c->head_hash, &c->head, &c->head_td);
-    if (!rc) rc = state_db_load(c->db, &c->head.state_root, &c->head_state);
     if (rc) {
-      snprintf(err, errlen, "the database in %s is damaged: cannot load the head block and its state (%s)", o->datadir,
+      snprintf(err, errlen, "the database in %s is damaged: cannot load the head block (%s)", o->datadir,
                ethc_strerror(rc));
       goto fail;
     }
   }
+  /* the head state is not loaded: every read of it goes through the node cache */
+  state_store_t store;
+  chaindb_state_store(c->db, &store);
+  c->sdb = state_db_new(&store, o->state_cache_bytes ? o->state_cache_bytes : DEFAULT_STATE_CACHE);
+  c->head_snap = snapshot_new(c, &c->head, &c->head_hash, &c->head_td);
   c->vm = evm_create();
-  if (!c->vm) {
+  if (!c->vm || !c->sdb || !c->head_snap) {
     rc = ETHC_ERR_NOMEM;
     goto fail;
   }
@@ -325,8 +415,10 @@ fail:
 void chain_close(chain_t *c) {
   if (!c) return;
   if (c->vm) evm_destroy(c->vm);
-  state_free(c->head_state);
+  chain_snapshot_release(c->head_snap);
+  state_db_free(c->sdb);
   chaindb_close(c->db);
+  pthread_mutex_destroy(&c->head_lock);
   if (c->snapshot) datadir_remove_flat(c->snapshot);
   free(c->snapshot);
   datadir_unlock(c->lock_fd);
@@ -343,19 +435,16 @@ void chain_head(const chain_t *c, uint64_t *number, ethc_hash_t *hash) {
 
 const chain_config_t *chain_config(const chain_t *c) { return &c->config; }
 chaindb_t *chain_db(chain_t *c) { return c->db; }
-/* The head state in memory, loaded again from the database after it was dropped
- * (a block executed on it in place turned out invalid). */
-static int ensure_head_state(chain_t *c) {
-  if (c->head_state) return ETHC_OK;
-  return state_db_load(c->db, &c->head.state_root, &c->head_state);
-}
+state_db_t *chain_state_db(chain_t *c) { return c->sdb; }
 
-static void drop_head_state(chain_t *c) {
-  state_free(c->head_state);
-  c->head_state = NULL;
+int chain_snapshot_at(chain_t *c, const ethc_hash_t *hash, chain_snapshot_t **out) {
+  chain_header_t h;
+  u256_t td;
+  *out = NULL;
+  int err = load_header(c, hash, &h, &td);
+  if (err) return err;
+  return (*out = snapshot_new(c, &h, hash, &td)) ? ETHC_OK : ETHC_ERR_NOMEM;
 }
-
-state_t *chain_head_state(chain_t *c) { return ensure_head_state(c) ? NULL : c->head_state; }
 
 /* ---- BLOCKHASH: ancestors of the block being executed ---- */
 typedef struct {
@@ -529,32 +618,33 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
     return invalid(res, be, why);
   }
 
-  /* A block on the head runs on the head state itself (no copy): if it fails,
-   * that state is dropped and loaded again when next needed. Any other block runs
-   * on its parent's state loaded from the database. */
+  /* The block runs on an overlay of its parent's stored state: nothing is
+   * loaded whole, and an invalid block is forgotten with its overlay. */
   bool extends_head = ethc_hash_eq(&h->parent_hash, &c->head_hash);
-  state_t *st = NULL;
-  if (extends_head) {
-    err = ensure_head_state(c);
-    st = c->head_state;
-  } else {
-    err = state_db_load(c->db, &parent.state_root, &st);
-  }
+  state_base_t base;
+  state_db_base(c->sdb, &parent.state_root, &base);
+  state_t *st = state_new_over(&base);
   if (!st) {
     block_free(&b);
-    return err ? err : ETHC_ERR_NOMEM;
+    return ETHC_ERR_NOMEM;
   }
   ancestry_t anc = {c, h->parent_hash, parent.number, extends_head};
   block_exec_opts_t opts = {cfg, rev, post_merge, ancestor_hash, &anc, NULL, NULL};
   block_exec_result_t er;
   memset(&er, 0, sizeof er);
   be = block_execute(st, c->vm, &b, &opts, &er);
+  if ((err = state_error(st))) { /* ethc's own failure: no verdict on the block */
+    snprintf(res->reason, sizeof res->reason, "cannot execute the block: %s", ethc_strerror(err));
+    block_exec_result_free(&er);
+    block_free(&b);
+    state_free(st);
+    return err;
+  }
   if (be != BLOCK_VALID) {
     invalid(res, be, er.reason);
     block_exec_result_free(&er);
     block_free(&b);
-    if (extends_head) drop_head_state(c);
-    else state_free(st);
+    state_free(st);
     return ETHC_ERR_INVALID;
   }
   res->gas_used = er.gas_used;
@@ -565,20 +655,22 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
   ethc_hash_t root;
   u256_t td;
   u256_add(&td, &parent_td, &h->difficulty);
-  err = body_of(rlp, len, &body);
+  state_writer_t w;
+  err = batch ? ETHC_OK : ETHC_ERR_NOMEM;
+  if (!err) err = body_of(rlp, len, &body);
   if (!err) err = encode_receipts(&er, &receipts);
-  if (!err) err = state_db_save(st, batch, &root);
-  if (!err && !ethc_hash_eq(&root, &h->state_root)) err = ETHC_ERR_INVALID;
-  bool wins = post_merge || u256_lt(&c->head_td, &td);
   if (!err) {
-    const uint8_t *hdr_raw;
-    size_t hdr_len;
-    rlp_item_t blk, hdr_item;
-    rlp_decode(rlp, len, &blk);
-    rlp_decode_item(blk.payload, blk.payload_len, &hdr_item, NULL);
-    hdr_raw = hdr_item.raw;
-    hdr_len = hdr_item.raw_len;
-    chaindb_put_header(batch, h->number, &res->hash, hdr_raw, hdr_len);
+    chaindb_state_writer(batch, &w);
+    err = state_db_save(st, &w, &root);
+  }
+  /* block_execute compared the root already: a difference now is ethc's bug */
+  if (!err && !ethc_hash_eq(&root, &h->state_root)) err = ETHC_ERR_INVALID;
+  bool wins = post_merge ? !c->explicit_fork_choice : u256_lt(&c->head_td, &td);
+  rlp_item_t blk, hdr_item;
+  if (!err && (rlp_decode(rlp, len, &blk) || rlp_decode_item(blk.payload, blk.payload_len, &hdr_item, NULL)))
+    err = ETHC_ERR_INVALID; /* cannot happen: the block decoded above */
+  if (!err) {
+    chaindb_put_header(batch, h->number, &res->hash, hdr_item.raw, hdr_item.raw_len);
     chaindb_put_body(batch, h->number, &res->hash, body.data, body.len);
     chaindb_put_receipts(batch, h->number, &res->hash, receipts.data, receipts.len);
     chaindb_put_td(batch, h->number, &res->hash, &td);
@@ -590,18 +682,13 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
   }
   if (!err) err = chaindb_write(c->db, batch, c->sync);
   if (!err && wins) {
-    if (!extends_head) {
-      state_free(c->head_state);
-      c->head_state = st;
-    }
-    st = NULL;
     c->head = *h;
     c->head_hash = res->hash;
     c->head_td = td;
     res->new_head = true;
+    err = publish_head(c);
   }
-  if (st && extends_head) drop_head_state(c); /* not written: no longer the head's */
-  else state_free(st);
+  state_free(st);
   chaindb_batch_free(batch);
   bytes_buf_free(&body);
   bytes_buf_free(&receipts);

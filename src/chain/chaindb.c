@@ -257,6 +257,34 @@ int chaindb_get_preimage(chaindb_t *db, const ethc_hash_t *hash, bytes_buf_t *ou
   return get(db, k, key_hash(k, 'P', hash), out, NULL, 0);
 }
 
+/* ---- the state layer's store and writer ---- */
+
+static int store_get_node(void *ctx, const uint8_t hash[32], bytes_buf_t *out) {
+  return chaindb_get_trie_node(ctx, (const ethc_hash_t *)hash, out);
+}
+static int store_get_code(void *ctx, const ethc_hash_t *hash, bytes_buf_t *out) {
+  return chaindb_get_code(ctx, hash, out);
+}
+void chaindb_state_store(chaindb_t *db, state_store_t *out) {
+  *out = (state_store_t){{db, NULL, store_get_node}, store_get_code, db};
+}
+
+static int writer_put_node(void *ctx, const ethc_hash_t *hash, const uint8_t *rlp, size_t len) {
+  chaindb_put_trie_node(ctx, hash, rlp, len);
+  return ETHC_OK;
+}
+static int writer_put_code(void *ctx, const ethc_hash_t *hash, const uint8_t *code, size_t len) {
+  chaindb_put_code(ctx, hash, code, len);
+  return ETHC_OK;
+}
+static int writer_put_preimage(void *ctx, const ethc_hash_t *hash, const uint8_t *data, size_t len) {
+  chaindb_put_preimage(ctx, hash, data, len);
+  return ETHC_OK;
+}
+void chaindb_state_writer(chaindb_batch_t *b, state_writer_t *out) {
+  *out = (state_writer_t){writer_put_node, writer_put_code, writer_put_preimage, b};
+}
+
 /* Meta keys: 'm' + name (names are short ASCII). */
 static size_t key_meta(uint8_t *k, size_t cap, const char *name) {
   size_t n = strlen(name);

@@ -169,6 +169,27 @@ state_t *state_new(void) {
   return s;
 }
 
+state_t *state_new_over(const state_base_t *base) {
+  state_t *s = state_new();
+  if (!s) return NULL;
+  s->has_base = true;
+  s->base = *base;
+  if (base->nodes.get) {
+    /* the account trie is the base's, opened: every change is applied to it */
+    s->rooted = true;
+    s->acct_trie = malloc(sizeof *s->acct_trie);
+    if (!s->acct_trie || trie_open(s->acct_trie, base->root.bytes, &base->nodes, false)) {
+      free(s->acct_trie);
+      s->acct_trie = NULL;
+      state_free(s);
+      return NULL;
+    }
+  }
+  return s;
+}
+
+int state_error(const state_t *s) { return s->error; }
+
 static void acct_free(acct_t *a) {
   code_unref(a->code);
   slotmap_free(a->storage);
@@ -216,11 +237,9 @@ static int insert_acct(state_t *s, acct_t *x) {
   return ETHC_OK;
 }
 
-/* The account object for `a`, created (not existing) when absent; NULL on OOM. */
-static acct_t *get(state_t *s, const ethc_address_t *a) {
-  acct_t *x = find(s, a);
-  if (x) return x;
-  x = calloc(1, sizeof *x);
+/* A new account object for `a`, not existing; NULL on OOM. */
+static acct_t *new_acct(state_t *s, const ethc_address_t *a) {
+  acct_t *x = calloc(1, sizeof *x);
   if (!x) return NULL;
   x->addr = *a;
   x->code = &state_empty_code;
@@ -231,6 +250,66 @@ static acct_t *get(state_t *s, const ethc_address_t *a) {
     return NULL;
   }
   return s->last = x;
+}
+
+/* The account object for `a`, created (not existing) when absent; NULL on OOM
+ * (or a failed base read). */
+static acct_t *get(state_t *s, const ethc_address_t *a) {
+  acct_t *x = find(s, a);
+  if (x || s->error) return x;
+  x = new_acct(s, a);
+  if (!x) state_note_error(s, ETHC_ERR_NOMEM);
+  return x;
+}
+
+/* A code blob holding a copy of `code`, whose hash is `hash` (NULL: computed). */
+static code_blob_t *code_new(const uint8_t *code, size_t size, const ethc_hash_t *hash) {
+  if (!size) return &state_empty_code;
+  code_blob_t *c = malloc(sizeof *c + size);
+  if (!c) return NULL;
+  c->refs = 1;
+  c->size = size;
+  memcpy(c->data, code, size);
+  if (hash) c->hash = *hash;
+  else keccak256(code, size, c->hash.bytes);
+  return c;
+}
+
+acct_t *state_load_acct(state_t *s, const ethc_address_t *a) {
+  if (s->error) return NULL;
+  state_account_t acc;
+  int rc = s->base.get_account(s->base.ctx, &s->base.root, a, &acc);
+  if (rc && rc != ETHC_ERR_NOT_FOUND) {
+    state_note_error(s, rc);
+    return NULL;
+  }
+  code_blob_t *code = &state_empty_code;
+  if (rc == 0 && !ethc_hash_eq(&acc.code_hash, &STATE_EMPTY_CODE_HASH)) {
+    bytes_buf_t b = {0};
+    int crc = s->base.get_code(s->base.ctx, &acc.code_hash, &b);
+    if (!crc && !(code = code_new(b.data, b.len, &acc.code_hash))) crc = ETHC_ERR_NOMEM;
+    bytes_buf_free(&b);
+    if (crc) {
+      state_note_error(s, crc);
+      return NULL;
+    }
+  }
+  acct_t *x = new_acct(s, a);
+  if (!x) {
+    code_unref(code);
+    state_note_error(s, ETHC_ERR_NOMEM);
+    return NULL;
+  }
+  if (rc == ETHC_ERR_NOT_FOUND) return x;
+  x->exists = true;
+  x->nonce = acc.nonce;
+  x->balance = acc.balance;
+  x->code = code;
+  x->storage_root = acc.storage_root;
+  x->base_root = acc.storage_root;
+  x->base_storage = !ethc_hash_eq(&acc.storage_root, &STATE_EMPTY_ROOT);
+  x->persisted = (state_persisted_t){true, acc.storage_root, acc.code_hash};
+  return x;
 }
 
 static jentry_t *jpush(state_t *s, uint8_t kind, acct_t *a) {
@@ -293,7 +372,14 @@ bool state_is_dead(state_t *s, const ethc_address_t *a) {
 
 bool state_has_collision(state_t *s, const ethc_address_t *a) {
   acct_t *x = find(s, a);
-  return x && x->exists && (x->nonce != 0 || x->code->size != 0 || (x->storage && x->storage->nonzero));
+  if (!x || !x->exists) return false;
+  if (x->nonce != 0 || x->code->size != 0 || (x->storage && x->storage->nonzero)) return true;
+  if (!x->base_storage) return false;
+  /* storage in the base: empty only if every stored slot was cleared since */
+  ethc_hash_t root;
+  int rc = state_storage_root(s, a, &root);
+  if (rc) state_note_error(s, rc);
+  return rc || !ethc_hash_eq(&root, &STATE_EMPTY_ROOT);
 }
 
 uint64_t state_get_nonce(state_t *s, const ethc_address_t *a) {
@@ -361,15 +447,8 @@ int state_sub_balance(state_t *s, const ethc_address_t *a, const u256_t *v) {
 int state_set_code(state_t *s, const ethc_address_t *a, const uint8_t *code, size_t size) {
   acct_t *x = get(s, a);
   if (!x || ensure_exists(s, x)) return ETHC_ERR_NOMEM;
-  code_blob_t *c = &state_empty_code;
-  if (size) {
-    c = malloc(sizeof *c + size);
-    if (!c) return ETHC_ERR_NOMEM;
-    c->refs = 1;
-    c->size = size;
-    memcpy(c->data, code, size);
-    keccak256(code, size, c->hash.bytes);
-  }
+  code_blob_t *c = code_new(code, size, NULL);
+  if (!c) return ETHC_ERR_NOMEM;
   jentry_t *e = jpush(s, J_CODE, x);
   if (!e) {
     code_unref(c);
@@ -391,7 +470,9 @@ static int reset_acct(state_t *s, acct_t *x, bool exists) {
   e->u.reset.code = x->code;
   e->u.reset.storage = x->storage;
   e->u.reset.root = x->storage_root;
+  e->u.reset.base_storage = x->base_storage;
   if (!exists || !x->exists) x->balance = U256_ZERO;
+  x->base_storage = false; /* the old storage is gone, in the base too */
   x->exists = exists;
   x->nonce = 0;
   x->code = &state_empty_code;
@@ -417,15 +498,40 @@ int state_delete_account(state_t *s, const ethc_address_t *a) {
 
 /* ---- storage ---- */
 
+/* An overlay's slot miss: reads the slot from the base and keeps it (as its
+ * original value, already stored); NULL on a failed read (recorded) or OOM. */
+static slot_t *load_slot(state_t *s, acct_t *x, const u256_t *key) {
+  u256_t v;
+  int rc = s->base.get_storage(s->base.ctx, &x->addr, &x->base_root, key, &v);
+  if (!rc && !x->storage && !(x->storage = calloc(1, sizeof *x->storage))) rc = ETHC_ERR_NOMEM;
+  slot_t *sl = rc ? NULL : slotmap_get(x->storage, key);
+  if (!sl) {
+    state_note_error(s, rc ? rc : ETHC_ERR_NOMEM);
+    return NULL;
+  }
+  sl->value = v;
+  sl->key_saved = 1;
+  if (!u256_is_zero(&v)) x->storage->nonzero++;
+  return sl;
+}
+
+/* The slot held for `key` of an existing account, read from the base when the
+ * account's storage is there; NULL when absent (zero). */
+static inline slot_t *find_slot(state_t *s, acct_t *x, const u256_t *key) {
+  slot_t *sl = slotmap_find(x->storage, key);
+  if (sl || !x->base_storage) return sl;
+  return load_slot(s, x, key);
+}
+
 void state_get_storage(state_t *s, const ethc_address_t *a, const u256_t *key, u256_t *out) {
   acct_t *x = find(s, a);
-  slot_t *sl = x && x->exists ? slotmap_find(x->storage, key) : NULL;
+  slot_t *sl = x && x->exists ? find_slot(s, x, key) : NULL;
   *out = sl ? sl->value : U256_ZERO;
 }
 
 void state_get_original_storage(state_t *s, const ethc_address_t *a, const u256_t *key, u256_t *out) {
   acct_t *x = find(s, a);
-  slot_t *sl = x && x->exists ? slotmap_find(x->storage, key) : NULL;
+  slot_t *sl = x && x->exists ? find_slot(s, x, key) : NULL;
   if (!sl) *out = U256_ZERO;
   else *out = sl->orig_gen == s->gen ? sl->original : sl->value;
 }
@@ -434,6 +540,7 @@ int state_set_storage(state_t *s, const ethc_address_t *a, const u256_t *key, co
                       u256_t *original) {
   acct_t *x = get(s, a);
   if (!x || ensure_exists(s, x)) return ETHC_ERR_NOMEM;
+  if (x->base_storage && !slotmap_find(x->storage, key) && !load_slot(s, x, key)) return s->error;
   if (!x->storage) {
     x->storage = calloc(1, sizeof *x->storage);
     if (!x->storage) return ETHC_ERR_NOMEM;
@@ -468,7 +575,10 @@ bool state_warm_account(state_t *s, const ethc_address_t *a) {
   if (!x) return false;
   if (x->warm_gen == s->gen) return true;
   jentry_t *e = jpush(s, J_WARM_ACCT, x);
-  if (!e) return false;
+  if (!e) {
+    state_note_error(s, ETHC_ERR_NOMEM);
+    return false;
+  }
   e->u.gen = x->warm_gen;
   x->warm_gen = s->gen;
   return false;
@@ -476,10 +586,16 @@ bool state_warm_account(state_t *s, const ethc_address_t *a) {
 
 bool state_warm_slot(state_t *s, const ethc_address_t *a, const u256_t *key) {
   pair_t *p = pairmap_get(&s->warm_slots, a, key);
-  if (!p) return false;
+  if (!p) {
+    state_note_error(s, ETHC_ERR_NOMEM);
+    return false;
+  }
   if (!u256_is_zero(&p->value)) return true;
   jentry_t *e = jpush(s, J_WARM_SLOT, NULL);
-  if (!e) return false;
+  if (!e) {
+    state_note_error(s, ETHC_ERR_NOMEM);
+    return false;
+  }
   e->u.pair.addr = *a;
   e->u.pair.key = *key;
   p->value = U256_ONE;
@@ -505,23 +621,23 @@ int state_set_transient(state_t *s, const ethc_address_t *a, const u256_t *key, 
 
 void state_touch(state_t *s, const ethc_address_t *a) {
   acct_t *x = get(s, a);
-  if (x) set_flag(s, x, F_TOUCHED);
+  if (x && set_flag(s, x, F_TOUCHED)) state_note_error(s, ETHC_ERR_NOMEM);
 }
 
 bool state_mark_destructed(state_t *s, const ethc_address_t *a) {
   acct_t *x = get(s, a);
   if (!x || (x->flags & F_DESTRUCTED)) return false;
-  set_flag(s, x, F_DESTRUCTED);
+  if (set_flag(s, x, F_DESTRUCTED)) state_note_error(s, ETHC_ERR_NOMEM);
   return true;
 }
 
 bool state_is_destructed(state_t *s, const ethc_address_t *a) {
-  acct_t *x = find(s, a);
+  acct_t *x = lookup(s, a);
   return x && (x->flags & F_DESTRUCTED);
 }
 
 bool state_created_in_tx(state_t *s, const ethc_address_t *a) {
-  acct_t *x = find(s, a);
+  acct_t *x = lookup(s, a);
   return x && (x->flags & F_CREATED);
 }
 
@@ -615,6 +731,7 @@ static void undo(state_t *s, jentry_t *e) {
       x->code = e->u.reset.code;
       x->storage = e->u.reset.storage;
       x->storage_root = e->u.reset.root;
+      x->base_storage = e->u.reset.base_storage;
       break;
     case J_STORAGE: {
       slot_t *sl = slotmap_find(x->storage, &e->u.slot.key);
@@ -670,6 +787,7 @@ static void drop_acct(acct_t *x) {
   x->storage = NULL;
   x->root_valid = true;
   x->storage_root = STATE_EMPTY_ROOT;
+  x->base_storage = false;
 }
 
 /* After 2^32 transactions the generation counter wraps: forget every stored
@@ -713,6 +831,9 @@ state_t *state_clone(const state_t *src) {
   state_t *s = state_new();
   if (!s) return NULL;
   s->gen = src->gen;
+  s->has_base = src->has_base;
+  s->base = src->base;
+  s->error = src->error;
   s->rooted = src->rooted;
   s->stale_lost = src->stale_lost;
   if (src->acct_trie) {
@@ -726,7 +847,7 @@ state_t *state_clone(const state_t *src) {
   for (size_t i = 0; i < src->cap; i++) {
     const acct_t *o = src->accts[i];
     if (!o) continue;
-    if (!o->exists) { /* deleted since the kept trie last took its leaf: drop it there */
+    if (!o->exists && !src->has_base) { /* deleted since the kept trie last took its leaf: drop it there */
       if (o->leaf_stale && s->acct_trie && o->addr_hash_valid && trie_delete(s->acct_trie, o->addr_hash.bytes, 32))
         s->stale_lost = true;
       continue;

@@ -102,6 +102,8 @@ typedef struct acct {
   ethc_hash_t addr_hash; /* keccak(addr), computed lazily */
   bool addr_hash_valid;
   bool leaf_stale;             /* changed since the kept account trie took its leaf */
+  bool base_storage;           /* slots not in `storage` are read from the base, at base_root */
+  ethc_hash_t base_root;       /* the storage root the base holds for it */
   state_persisted_t persisted; /* what state_db last wrote of it */
 } acct_t;
 
@@ -134,7 +136,7 @@ typedef struct {
       uint32_t orig_gen;
     } slot;
     struct {
-      bool exists, root_valid;
+      bool exists, root_valid, base_storage;
       uint64_t nonce;
       u256_t balance;
       code_blob_t *code;
@@ -167,9 +169,13 @@ struct state {
   acct_t **stale;
   size_t nstale, stale_cap;
   bool stale_lost; /* the list could not grow: rebuild the trie */
+  bool has_base;   /* an overlay: misses are read from `base` */
+  state_base_t base;
+  int error; /* the first local failure (state_error) */
 };
 
-static inline acct_t *find(state_t *s, const ethc_address_t *a) {
+/* The account object held for `a`, or NULL (nothing read from a base). */
+static inline acct_t *lookup(state_t *s, const ethc_address_t *a) {
   if (s->last && ethc_address_eq(&s->last->addr, a)) return s->last;
   if (s->count == 0) return NULL;
   size_t mask = s->cap - 1, i = hash_addr(a) & mask;
@@ -179,6 +185,23 @@ static inline acct_t *find(state_t *s, const ethc_address_t *a) {
     if (ethc_address_eq(&x->addr, a)) return s->last = x;
     i = (i + 1) & mask;
   }
+}
+
+/* An overlay's miss: reads the account from the base and keeps it (absent ones
+ * too, as not existing); NULL when the read failed (recorded in s->error) or
+ * memory ran out. */
+acct_t *state_load_acct(state_t *s, const ethc_address_t *a);
+
+/* The account object for `a` as held or read from the base; NULL when absent
+ * from a state without a base (or when the base read failed). */
+static inline acct_t *find(state_t *s, const ethc_address_t *a) {
+  acct_t *x = lookup(s, a);
+  if (x || !s->has_base) return x;
+  return state_load_acct(s, a);
+}
+
+static inline void state_note_error(state_t *s, int rc) {
+  if (!s->error) s->error = rc;
 }
 
 

@@ -115,11 +115,40 @@ static int storage_root_once(acct_t *x, ethc_hash_t *out) {
   return rc;
 }
 
-static int storage_root(acct_t *x, ethc_hash_t *out) {
+/* For an account whose storage is in an overlay's base: its storage trie is the
+ * base's, opened, and only the stale slots are applied to it. */
+static int open_base_storage(state_t *s, acct_t *x) {
+  slotmap_t *m = x->storage;
+  if (!x->base_storage || !m || m->trie) return ETHC_OK;
+  if (!s->base.nodes.get) return ETHC_ERR_UNSUPPORTED;
+  if (!(m->trie = malloc(sizeof *m->trie))) return ETHC_ERR_NOMEM;
+  if (trie_open(m->trie, x->base_root.bytes, &s->base.nodes, true)) {
+    free(m->trie);
+    m->trie = NULL;
+    return ETHC_ERR_NOMEM;
+  }
+  m->rooted = true;
+  return ETHC_OK;
+}
+
+static int storage_root_of(state_t *s, acct_t *x, ethc_hash_t *out);
+
+/* A failure while an overlay's tries are updated leaves them partly updated:
+ * recorded, so that nothing computes a root from them any more. */
+static int storage_root(state_t *s, acct_t *x, ethc_hash_t *out) {
+  if (s->error) return s->error;
+  int rc = storage_root_of(s, x, out);
+  if (rc && s->has_base) state_note_error(s, rc);
+  return rc;
+}
+
+static int storage_root_of(state_t *s, acct_t *x, ethc_hash_t *out) {
   if (x->root_valid) {
     *out = x->storage_root;
     return ETHC_OK;
   }
+  int orc = open_base_storage(s, x);
+  if (orc) return orc;
   slotmap_t *m = x->storage;
   if (!m || (!m->rooted && !m->trie)) {
     if (m) m->rooted = true;
@@ -139,14 +168,16 @@ int state_storage_root(state_t *s, const ethc_address_t *a, ethc_hash_t *out) {
     *out = STATE_EMPTY_ROOT;
     return ETHC_OK;
   }
-  return storage_root(x, out);
+  return storage_root(s, x, out);
 }
 
 int state_storage_trie(state_t *s, const ethc_address_t *a, trie_t **out) {
   acct_t *x = find(s, a);
   *out = NULL;
-  if (!x || !x->exists || !x->storage || x->storage->nonzero == 0) return ETHC_OK;
-  int rc = sync_storage_trie(x->storage);
+  if (!x || !x->exists || !x->storage || (x->storage->nonzero == 0 && !x->base_storage)) return ETHC_OK;
+  int rc = s->error ? s->error : open_base_storage(s, x);
+  if (!rc) rc = sync_storage_trie(x->storage);
+  if (rc && s->has_base) state_note_error(s, rc);
   if (!rc) *out = x->storage->trie;
   return rc;
 }
@@ -177,9 +208,9 @@ static void ensure_addr_hash(acct_t *x) {
 }
 
 /* Appends the account's leaf: rlp([nonce, balance, storageRoot, codeHash]). */
-static int put_leaf(acct_t *x, bytes_buf_t *out) {
+static int put_leaf(state_t *s, acct_t *x, bytes_buf_t *out) {
   ethc_hash_t sr;
-  int rc = storage_root(x, &sr);
+  int rc = storage_root(s, x, &sr);
   if (rc) return rc;
   size_t l = rlp_list_begin(out);
   rlp_put_u64(out, x->nonce);
@@ -211,7 +242,7 @@ static int state_root_once(state_t *s, ethc_hash_t *out) {
     pairs[k].key = x->addr_hash.bytes; /* the account outlives this call */
     pairs[k].key_len = 32;
     offs[k] = vals.len;
-    if ((rc = put_leaf(x, &vals))) goto done;
+    if ((rc = put_leaf(s, x, &vals))) goto done;
     pairs[k].value_len = vals.len - offs[k];
     k++;
   }
@@ -230,7 +261,7 @@ static int update_leaf(state_t *s, acct_t *x, bytes_buf_t *leaf) {
   ensure_addr_hash(x);
   if (!x->exists) return trie_delete(s->acct_trie, x->addr_hash.bytes, 32);
   leaf->len = 0;
-  int rc = put_leaf(x, leaf);
+  int rc = put_leaf(s, x, leaf);
   if (rc) return rc;
   return trie_put(s->acct_trie, x->addr_hash.bytes, 32, leaf->data, leaf->len);
 }
@@ -240,6 +271,8 @@ static int sync_acct_trie(state_t *s) {
   for (size_t i = 0; i < s->jlen; i++) /* uncommitted changes count too */
     if (state_changes_leaf(s->journal[i].kind)) state_mark_stale(s, s->journal[i].acct);
   bool fresh = !s->acct_trie || s->stale_lost;
+  if (fresh && s->has_base) /* an overlay holds only what changed: no rebuilding from it */
+    return s->acct_trie || !s->base.nodes.get ? ETHC_ERR_NOMEM : ETHC_ERR_UNSUPPORTED;
   int rc = ETHC_OK;
   bytes_buf_t leaf = {0};
   if (fresh) {
@@ -261,11 +294,13 @@ static int sync_acct_trie(state_t *s) {
   s->nstale = 0;
   s->stale_lost = false;
   bytes_buf_free(&leaf);
-  if (rc) state_acct_trie_drop(s); /* rebuilt from scratch next time */
+  if (rc && s->has_base) s->stale_lost = true; /* some leaves are lost: fails from now on */
+  else if (rc) state_acct_trie_drop(s);        /* rebuilt from scratch next time */
   return rc;
 }
 
 int state_root(state_t *s, ethc_hash_t *out) {
+  if (s->error) return s->error;
   if (!s->acct_trie && !s->rooted) {
     s->rooted = true;
     return state_root_once(s, out);
@@ -275,6 +310,8 @@ int state_root(state_t *s, ethc_hash_t *out) {
 }
 
 int state_account_trie(state_t *s, trie_t **out) {
+  *out = NULL;
+  if (s->error) return s->error;
   s->rooted = true;
   int rc = sync_acct_trie(s);
   *out = rc ? NULL : s->acct_trie;

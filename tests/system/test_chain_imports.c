@@ -16,7 +16,7 @@ static chain_t *import_all(const char *dir, const char *datadir, bool fakepow) {
   char genesis[1024], file[1024], err[512];
   snprintf(genesis, sizeof genesis, "%s/genesis.json", dir);
   snprintf(file, sizeof file, "%s/chain.rlp", dir);
-  chain_open_opts_t o = {datadir, genesis, fakepow, false, false};
+  chain_open_opts_t o = {.datadir = datadir, .genesis_path = genesis, .fakepow = fakepow};
   chain_t *c = NULL;
   CHECK_MSG(chain_open(&o, &c, err, sizeof err) == 0, "%s", err);
   size_t len, off = 0, used;
@@ -44,7 +44,8 @@ static void check_head(chain_t *c, const char *want_hex) {
 }
 
 static void check_accounts(chain_t *c, const cJSON *accounts) {
-  state_t *st = chain_head_state(c);
+  chain_snapshot_t *snap = chain_snapshot_head(c);
+  state_t *st = chain_snapshot_state(snap);
   const cJSON *a;
   int checked = 0;
   cJSON_ArrayForEach(a, accounts) {
@@ -70,6 +71,9 @@ static void check_accounts(chain_t *c, const cJSON *accounts) {
     checked++;
   }
   CHECK(checked > 100);
+  CHECK(state_error(st) == 0);
+  state_free(st);
+  chain_snapshot_release(snap);
   printf("%d accounts of headstate.json match the head state\n", checked);
 }
 

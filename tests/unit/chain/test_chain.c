@@ -38,7 +38,7 @@ int main(void) {
   CHECK(data != NULL);
   if (!data) return check_summary();
 
-  chain_open_opts_t o = {dir, genesis, true, false, false};
+  chain_open_opts_t o = {.datadir = dir, .genesis_path = genesis, .fakepow = true};
   chain_t *c = NULL;
   char err[512];
   CHECK_MSG(chain_open(&o, &c, err, sizeof err) == 0, "%s", err);
@@ -79,9 +79,13 @@ int main(void) {
     wrong[at + 5] ^= 0xff; /* inside the 32 bytes of the state root */
     CHECK(chain_import_block(c, wrong, used, &r) == ETHC_ERR_INVALID);
     CHECK_MSG(r.error == BLOCK_ERR_STATE_ROOT, "%s", r.reason);
-    state_t *reloaded = chain_head_state(c);
-    ethc_hash_t genesis_root;
-    CHECK(reloaded && state_root(reloaded, &genesis_root) == 0);
+    chain_snapshot_t *snap = chain_snapshot_head(c);
+    state_t *head = chain_snapshot_state(snap);
+    ethc_hash_t head_root;
+    CHECK(head && state_root(head, &head_root) == 0 &&
+          ethc_hash_eq(&head_root, &chain_snapshot_header(snap)->state_root));
+    state_free(head);
+    chain_snapshot_release(snap);
     free(wrong);
   }
   CHECK(chain_import_block(c, bad, used / 2, &r) == ETHC_ERR_INVALID && r.error == BLOCK_ERR_RLP);

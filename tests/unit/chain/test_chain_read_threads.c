@@ -116,7 +116,7 @@ int main(void) {
   size_t len;
   uint8_t *data = bytes_read_file(chainfile, &len);
   CHECK(data != NULL);
-  chain_open_opts_t o = {dir, genesis, true, false, false};
+  chain_open_opts_t o = {.datadir = dir, .genesis_path = genesis, .fakepow = true};
   char err[512];
   CHECK_MSG(chain_open(&o, &chain, err, sizeof err) == 0, "%s", err);
   if (!chain || !data) return check_summary();

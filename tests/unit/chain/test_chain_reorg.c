@@ -101,8 +101,10 @@ static void check_head(chain_t *c, uint64_t number, const ethc_hash_t *hash, con
   CHECK_MSG(n == number && ethc_hash_eq(&h, hash), "%s: head #%llu", what, (unsigned long long)n);
   CHECK_MSG(chaindb_get_canonical(chain_db(c), number, &canon) == 0 && ethc_hash_eq(&canon, hash),
             "%s: canonical #%llu", what, (unsigned long long)number);
-  /* the head state is the head block's post-state */
-  state_t *st = chain_head_state(c);
+  /* the published head is the head block, and its state's root is the header's */
+  chain_snapshot_t *snap = chain_snapshot_head(c);
+  CHECK_MSG(ethc_hash_eq(chain_snapshot_hash(snap), hash), "%s: head snapshot", what);
+  state_t *st = chain_snapshot_state(snap);
   ethc_hash_t root;
   chain_header_t hh;
   bytes_buf_t raw = {0};
@@ -110,6 +112,8 @@ static void check_head(chain_t *c, uint64_t number, const ethc_hash_t *hash, con
   CHECK(chaindb_get_header(chain_db(c), number, hash, &raw) == 0 && header_decode(raw.data, raw.len, &hh) == 0);
   CHECK_MSG(ethc_hash_eq(&root, &hh.state_root), "%s: head state root", what);
   bytes_buf_free(&raw);
+  state_free(st);
+  chain_snapshot_release(snap);
 }
 
 int main(void) {
@@ -127,7 +131,7 @@ int main(void) {
   split_blocks(data, len);
   CHECK(nblocks == 54);
 
-  chain_open_opts_t o = {dir, genesis, true, false, false};
+  chain_open_opts_t o = {.datadir = dir, .genesis_path = genesis, .fakepow = true};
   chain_t *c = NULL;
   char err[512];
   CHECK_MSG(chain_open(&o, &c, err, sizeof err) == 0, "%s", err);

@@ -68,7 +68,7 @@ int main(void) {
   snprintf(p, sizeof p, "%s/f", dir);
   unlink(p);
 
-  chain_open_opts_t o = {db, genesis, true, false, false};
+  chain_open_opts_t o = {.datadir = db, .genesis_path = genesis, .fakepow = true};
   chain_t *c = NULL;
   CHECK_MSG(chain_open(&o, &c, err, sizeof err) == 0, "%s", err);
   chain_close(c);

@@ -12,6 +12,7 @@
 #include "ethc/genesis.h"
 #include "ethc/keccak.h"
 #include "ethc/rlp.h"
+#include "ethc/chaindb.h"
 #include "ethc/state_db.h"
 #include "ethc/trie.h"
 #include "trie/mem_store.h"
@@ -92,8 +93,10 @@ static void check_state(const char *shared, const char *dir, const char *dbdir) 
   chaindb_t *db;
   CHECK(chaindb_open(dbdir, &db, NULL) == 0);
   chaindb_batch_t *b = chaindb_batch_new();
+  state_writer_t w;
+  chaindb_state_writer(b, &w);
   ethc_hash_t root;
-  CHECK(state_db_save(st, b, &root) == 0 && chaindb_write(db, b, false) == 0);
+  CHECK(state_db_save(st, &w, &root) == 0 && chaindb_write(db, b, false) == 0);
   chaindb_batch_free(b);
   trie_store_t direct = {db, NULL, db_get};
   trie_cache_t *cache = trie_cache_new(&direct, 1 << 20);
