@@ -47,6 +47,11 @@ extern "C" {
  * Out: number, hash (either may be NULL). */
 int chain_read_head(chain_t *c, uint64_t *number, ethc_hash_t *hash) __attribute__((warn_unused_result));
 
+/* The blocks last marked safe / finalized by the fork-choice input
+ * (chain_set_head): NOT_FOUND when none was given yet. Out: hash. */
+int chain_read_safe(chain_t *c, ethc_hash_t *hash) __attribute__((warn_unused_result));
+int chain_read_finalized(chain_t *c, ethc_hash_t *hash) __attribute__((warn_unused_result));
+
 /* The hash of the canonical block at height `number` (NOT_FOUND above the head).
  * Out: hash. */
 int chain_read_canonical_hash(chain_t *c, uint64_t number, ethc_hash_t *hash) __attribute__((warn_unused_result));

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cjson/cJSON.h>
+
 #include "chain/datadir.h"
 #include "ethc/block_exec.h"
 #include "ethc/error.h"
@@ -168,8 +170,24 @@ static int put_tx_index(chaindb_batch_t *batch, uint64_t number, const ethc_hash
   return r < 0 ? ETHC_ERR_INVALID : ETHC_OK;
 }
 
+/* Meta "config": the text of the genesis.json's config object, so that opening
+ * the database needs not parse the whole genesis.json again. */
+static int put_config_text(chaindb_batch_t *b, const bytes_buf_t *genesis_json) {
+  cJSON *doc = cJSON_ParseWithLength((const char *)genesis_json->data, genesis_json->len);
+  if (!doc) return ETHC_ERR_NOMEM; /* it parsed before: only memory can fail now */
+  const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(doc, "config");
+  char *text = cfg ? cJSON_PrintUnformatted(cfg) : NULL;
+  int err = ETHC_OK;
+  if (text) chaindb_put_meta(b, "config", (const uint8_t *)text, strlen(text));
+  else if (cfg) err = ETHC_ERR_NOMEM;
+  else chaindb_put_meta(b, "config", (const uint8_t *)"{}", 2);
+  cJSON_free(text);
+  cJSON_Delete(doc);
+  return err;
+}
+
 /* The genesis block's records, its state and the chain's identity (the
- * genesis.json it was made from): one batch, written with fsync. */
+ * genesis.json it was made from and its config): one batch, written with fsync. */
 static int write_genesis(chaindb_t *db, const bytes_buf_t *genesis_json, state_t *st, const chain_header_t *h) {
   chaindb_batch_t *b = chaindb_batch_new();
   if (!b) return ETHC_ERR_NOMEM;
@@ -194,6 +212,9 @@ static int write_genesis(chaindb_t *db, const bytes_buf_t *genesis_json, state_t
     chaindb_put_canonical(b, h->number, &hash);
     chaindb_put_head(b, &hash);
     chaindb_put_meta(b, "genesis", genesis_json->data, genesis_json->len);
+    err = put_config_text(b, genesis_json);
+  }
+  if (!err) {
     /* the transaction index covers every canonical block from the genesis on */
     chaindb_put_meta(b, "txindex", (const uint8_t *)"1", 1);
     err = chaindb_write(db, b, true);
@@ -325,7 +346,20 @@ int chain_open(const chain_open_opts_t *o, chain_t **out, char *err, size_t errl
     free(dberr);
     goto fail;
   }
-  rc = chaindb_get_meta(c->db, "genesis", &stored.text);
+  /* the chain's identity: its configuration and genesis hash, stored apart
+   * from the genesis.json (which may hold a whole large allocation) */
+  bytes_buf_t config_text = {0};
+  rc = chaindb_get_meta(c->db, "config", &config_text);
+  if (rc == ETHC_OK) {
+    char cerr[200] = "";
+    rc = chain_config_from_text((const char *)config_text.data, config_text.len, &stored.config, cerr, sizeof cerr);
+    if (!rc) rc = chaindb_get_canonical(c->db, 0, &stored.hash);
+    if (!rc) rc = load_header(c, &stored.hash, &stored.header, NULL);
+  } else if (rc == ETHC_ERR_NOT_FOUND) {
+    rc = chaindb_get_meta(c->db, "genesis", &stored.text); /* a database from before "config" */
+  }
+  bytes_buf_free(&config_text);
+  bool identified = !rc && stored.text.len == 0;
   if (rc && rc != ETHC_ERR_NOT_FOUND) {
     snprintf(err, errlen, "cannot read the database in %s", o->datadir);
     goto fail;
@@ -351,7 +385,7 @@ int chain_open(const chain_open_opts_t *o, chain_t **out, char *err, size_t errl
   } else {
     char name[4200];
     snprintf(name, sizeof name, "stored in %s", o->datadir);
-    if ((rc = parse_genesis(&stored, name, err, errlen))) goto fail;
+    if (!identified && (rc = parse_genesis(&stored, name, err, errlen))) goto fail;
     if (o->genesis_path && !ethc_hash_eq(&given.hash, &stored.hash)) {
       char have[67], want[67];
       hex_hash(&stored.hash, have);
@@ -585,11 +619,15 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
   res->zero_seal = zero_seal(h);
   res->tx_count = (unsigned)b.tx_count;
   uint64_t known_number;
-  if (chaindb_get_number(c->db, &res->hash, &known_number) == 0) {
+  bytes_buf_t known_body = {0}; /* a block imported as a header alone is not known yet */
+  if (chaindb_get_number(c->db, &res->hash, &known_number) == 0 &&
+      chaindb_get_body(c->db, known_number, &res->hash, &known_body) == 0) {
+    bytes_buf_free(&known_body);
     res->known = true;
     block_free(&b);
     return ETHC_OK;
   }
+  bytes_buf_free(&known_body);
   chain_header_t parent;
   u256_t parent_td;
   if (load_header(c, &h->parent_hash, &parent, &parent_td)) {
@@ -720,5 +758,105 @@ int chain_export(chain_t *c, ethc_write_fn write, void *ctx, uint64_t first, uin
   bytes_buf_free(&hdr);
   bytes_buf_free(&body);
   bytes_buf_free(&block);
+  return err;
+}
+
+/* ---- fork choice and headers alone ---- */
+
+/* Whether `anc` (stored) is `h` (hash `hash`) or one of its ancestors. */
+static int is_ancestor(chain_t *c, const ethc_hash_t *anc, const chain_header_t *h, const ethc_hash_t *hash,
+                       bool *yes) {
+  uint64_t n;
+  int err = chaindb_get_number(c->db, anc, &n);
+  if (err) return err;
+  chain_header_t cur = *h;
+  ethc_hash_t cur_hash = *hash;
+  while (cur.number > n) {
+    cur_hash = cur.parent_hash;
+    if ((err = load_header(c, &cur_hash, &cur, NULL))) return err;
+  }
+  *yes = cur.number == n && ethc_hash_eq(&cur_hash, anc);
+  return ETHC_OK;
+}
+
+int chain_set_head(chain_t *c, const ethc_hash_t *head, const ethc_hash_t *safe, const ethc_hash_t *finalized) {
+  if (c->read_only) return ETHC_ERR_UNSUPPORTED;
+  chain_header_t h;
+  u256_t td;
+  int err = load_header(c, head, &h, &td);
+  if (err) return err;
+  /* only a block executed here has its state stored (not a header alone) */
+  bytes_buf_t node = {0}, body = {0};
+  err = chaindb_get_trie_node(c->db, &h.state_root, &node);
+  bytes_buf_free(&node);
+  if (err == ETHC_ERR_NOT_FOUND && ethc_hash_eq(&h.state_root, &STATE_EMPTY_ROOT)) err = ETHC_OK;
+  if (!err) err = chaindb_get_body(c->db, h.number, head, &body);
+  const ethc_hash_t *marks[2] = {safe, finalized};
+  for (int i = 0; i < 2 && !err; i++) {
+    bool yes = false;
+    if (marks[i] && !(err = is_ancestor(c, marks[i], &h, head, &yes)) && !yes) err = ETHC_ERR_INVALID;
+  }
+  chaindb_batch_t *batch = err ? NULL : chaindb_batch_new();
+  if (!err && !batch) err = ETHC_ERR_NOMEM;
+  if (!err && !ethc_hash_eq(head, &c->head_hash)) {
+    err = set_canonical(c, batch, &h, head);
+    if (!err) err = put_tx_index(batch, h.number, head, body.data, body.len);
+    chaindb_put_head(batch, head);
+  }
+  if (!err && safe) chaindb_put_meta(batch, "safe", safe->bytes, 32);
+  if (!err && finalized) chaindb_put_meta(batch, "finalized", finalized->bytes, 32);
+  if (!err) err = chaindb_write(c->db, batch, c->sync);
+  bool moved = !err && !ethc_hash_eq(head, &c->head_hash);
+  if (moved) {
+    c->head = h;
+    c->head_hash = *head;
+    c->head_td = td;
+    err = publish_head(c);
+  }
+  chaindb_batch_free(batch);
+  bytes_buf_free(&body);
+  return err;
+}
+
+int chain_import_header(chain_t *c, const uint8_t *rlp, size_t len, chain_import_result_t *res) {
+  memset(res, 0, sizeof *res);
+  if (c->read_only) return ETHC_ERR_UNSUPPORTED;
+  chain_header_t h;
+  if (header_decode(rlp, len, &h)) return invalid(res, BLOCK_ERR_RLP, "the header does not decode");
+  header_hash(&h, &res->hash);
+  res->decoded = true;
+  res->number = h.number;
+  res->parent_hash = h.parent_hash;
+  res->zero_seal = zero_seal(&h);
+  uint64_t known_number;
+  int err = chaindb_get_number(c->db, &res->hash, &known_number);
+  if (!err) {
+    res->known = true;
+    return ETHC_OK;
+  }
+  if (err != ETHC_ERR_NOT_FOUND) return err;
+  chain_header_t parent;
+  u256_t parent_td;
+  if ((err = load_header(c, &h.parent_hash, &parent, &parent_td))) {
+    if (err != ETHC_ERR_NOT_FOUND) return err;
+    char hex[67];
+    return invalid(res, BLOCK_ERR_UNKNOWN_PARENT, hex_encode(h.parent_hash.bytes, 32, hex));
+  }
+  const chain_config_t *cfg = &c->config;
+  bool post_merge = cfg->has_ttd && !u256_lt(&parent_td, &cfg->terminal_total_difficulty);
+  block_error_t be = header_validate(cfg, &h, &parent, post_merge, !c->fakepow);
+  if (be != BLOCK_VALID) return invalid(res, be, NULL);
+  u256_t td;
+  u256_add(&td, &parent_td, &h.difficulty);
+  chaindb_batch_t *batch = chaindb_batch_new();
+  if (!batch) return ETHC_ERR_NOMEM;
+  rlp_item_t item;
+  err = rlp_decode(rlp, len, &item) ? ETHC_ERR_INVALID : ETHC_OK; /* decoded above: cannot fail */
+  if (!err) {
+    chaindb_put_header(batch, h.number, &res->hash, item.raw, item.raw_len);
+    chaindb_put_td(batch, h.number, &res->hash, &td);
+    err = chaindb_write(c->db, batch, c->sync);
+  }
+  chaindb_batch_free(batch);
   return err;
 }

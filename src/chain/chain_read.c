@@ -51,6 +51,19 @@ static int header_at(chain_t *c, uint64_t number, const ethc_hash_t *hash, chain
   return rc;
 }
 
+/* A fork-choice mark (chain_set_head): the hash stored under meta `name`. */
+static int read_mark(chain_t *c, const char *name, ethc_hash_t *hash) {
+  bytes_buf_t v = {0};
+  int rc = chaindb_get_meta(chain_db(c), name, &v);
+  if (!rc && v.len != 32) rc = ETHC_ERR_INVALID;
+  if (!rc) memcpy(hash->bytes, v.data, 32);
+  bytes_buf_free(&v);
+  return rc;
+}
+
+int chain_read_safe(chain_t *c, ethc_hash_t *hash) { return read_mark(c, "safe", hash); }
+int chain_read_finalized(chain_t *c, ethc_hash_t *hash) { return read_mark(c, "finalized", hash); }
+
 int chain_read_header_by_hash(chain_t *c, const ethc_hash_t *hash, chain_header_t *header) {
   uint64_t number;
   int rc = chaindb_get_number(chain_db(c), hash, &number);
