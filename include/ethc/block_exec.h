@@ -54,6 +54,10 @@ typedef struct {
   size_t request_count;
   ethc_hash_t requests_hash;
   block_error_t error;     /* BLOCK_VALID on success */
+  int local_error;         /* non-zero (ETHC_ERR_NOMEM, or the state's base could not be
+                              read: ETHC_ERR_IO, ETHC_ERR_MISSING_NODE, ...): ethc could not
+                              decide, and neither the returned class nor `error` is a
+                              verdict on the block; check this first */
   char reason[256];        /* what differed / which transaction failed and why */
   int tx_index;            /* the failing transaction, or -1 */
   int tx_error;            /* its ETHC_ERR_TX_* code */

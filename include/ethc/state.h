@@ -49,8 +49,12 @@ state_t *state_new(void);
  * as absent: the execution must then be abandoned. NULL when out of memory. */
 state_t *state_new_over(const state_base_t *base);
 void state_free(state_t *s);
-/* The first local failure seen by a function that cannot return one (a base
- * read that failed, an allocation in a query or a warm-set update), or 0. A
+/* How many accounts the state holds in memory (for an overlay: those it has
+ * read or written, absent ones included). */
+size_t state_account_count(const state_t *s);
+/* The first local failure, or 0: a base read that failed, or any allocation
+ * that failed (setters return it too, and it is recorded here as well, so a
+ * state cannot pass for a valid one through an ignored return value). A
  * state with an error holds wrong values: callers report the error (it is never
  * a verdict on a block or transaction) and discard the state. */
 int state_error(const state_t *s);

@@ -29,6 +29,13 @@ static block_error_t fail(block_exec_result_t *res, block_error_t e, const char 
   return e;
 }
 
+/* ethc's own failure (out of memory, a state read that failed): recorded as
+ * such, so that the returned class is not taken for a verdict. */
+static block_error_t local_fail(block_exec_result_t *res, int rc, block_error_t e, const char *what) {
+  res->local_error = rc;
+  return fail(res, e, "%s: %s", what, ethc_strerror(rc));
+}
+
 static void free_logs(chain_receipt_t *r) {
   state_log_t *logs = (state_log_t *)r->logs;
   for (size_t i = 0; i < r->log_count; i++) free(logs[i].data);
@@ -296,7 +303,7 @@ static block_error_t collect_requests(state_t *st, evm_t *vm, evm_revision_t rev
                                       const chain_config_t *cfg, block_exec_result_t *res) {
   const ethc_address_t *dc = cfg->has_deposit_contract ? &cfg->deposit_contract : &default_deposit_contract;
   bytes_buf_t r = {0};
-  if (bytes_buf_push(&r, 0x00) != 0) return fail(res, BLOCK_ERR_REQUESTS_HASH, "out of memory");
+  if (bytes_buf_push(&r, 0x00) != 0) return local_fail(res, ETHC_ERR_NOMEM, BLOCK_ERR_REQUESTS_HASH, "requests");
   for (size_t i = 0; i < res->receipt_count; i++) {
     const chain_receipt_t *rc = &res->receipts[i];
     for (size_t k = 0; k < rc->log_count; k++) {
@@ -318,7 +325,8 @@ static block_error_t collect_requests(state_t *st, evm_t *vm, evm_revision_t rev
   } queues[2] = {{&BLOCK_WITHDRAWAL_REQUEST_ADDRESS, 0x01, "withdrawal request (EIP-7002)"},
                  {&BLOCK_CONSOLIDATION_REQUEST_ADDRESS, 0x02, "consolidation request (EIP-7251)"}};
   for (int q = 0; q < 2; q++) {
-    if (bytes_buf_push(&r, queues[q].type) != 0) return fail(res, BLOCK_ERR_REQUESTS_HASH, "out of memory");
+    if (bytes_buf_push(&r, queues[q].type) != 0)
+      return local_fail(res, ETHC_ERR_NOMEM, BLOCK_ERR_REQUESTS_HASH, "requests");
     int rc = block_system_call(st, vm, rev, env, queues[q].addr, NULL, 0, true, &r);
     if (rc) {
       bytes_buf_free(&r);
@@ -395,20 +403,25 @@ block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, cons
   /* ---- irregular changes and system calls ---- */
   if (cfg->dao_fork_support && cfg->activation[FORK_DAO] == h->number) {
     if (block_apply_dao_fork(st) != 0) {
-      err = fail(res, BLOCK_ERR_STATE_ROOT, "out of memory in the DAO fork");
+      err = local_fail(res, ETHC_ERR_NOMEM, BLOCK_ERR_STATE_ROOT, "the DAO fork");
       goto out;
     }
     state_commit(st, rev >= EVM_SPURIOUS_DRAGON);
   }
-  if (cancun && h->has_parent_beacon_root) block_beacon_root_call(st, vm, rev, &env, &h->parent_beacon_root);
-  if (rev >= EVM_PRAGUE) block_history_call(st, vm, rev, &env, &h->parent_hash);
+  int sys = 0; /* unchecked system calls fail only for ethc's own reasons */
+  if (cancun && h->has_parent_beacon_root) sys = block_beacon_root_call(st, vm, rev, &env, &h->parent_beacon_root);
+  if (!sys && rev >= EVM_PRAGUE) sys = block_history_call(st, vm, rev, &env, &h->parent_hash);
+  if (sys) {
+    err = local_fail(res, sys, BLOCK_ERR_STATE_ROOT, "a system call");
+    goto out;
+  }
 
   /* ---- transactions (only they are traced, not the system calls) ---- */
   if (opts->trace) evm_set_tracer(vm, opts->trace, opts->trace_ctx);
   if (b->tx_count) {
     res->receipts = calloc(b->tx_count, sizeof *res->receipts);
     if (!res->receipts) {
-      err = fail(res, BLOCK_ERR_TX, "out of memory");
+      err = local_fail(res, ETHC_ERR_NOMEM, BLOCK_ERR_TX, "receipts");
       goto out;
     }
   }
@@ -442,6 +455,11 @@ block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, cons
     chain_tx_result_t tr;
     int rc = chain_apply_tx(st, vm, rev, &env, tx, &sender, &tr, copy_logs, &lc);
     res->receipt_count = i + 1;
+    if (rc && !(rc >= ETHC_ERR_TX_TYPE && rc <= ETHC_ERR_TX_INVALID)) {
+      chain_tx_result_free(&tr);
+      err = local_fail(res, rc, BLOCK_ERR_TX, "a transaction");
+      goto out;
+    }
     if (rc) {
       res->tx_index = (int)i;
       res->tx_error = rc;
@@ -452,7 +470,7 @@ block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, cons
     }
     if (lc.error) {
       chain_tx_result_free(&tr);
-      err = fail(res, BLOCK_ERR_TX, "out of memory");
+      err = local_fail(res, ETHC_ERR_NOMEM, BLOCK_ERR_TX, "logs");
       goto out;
     }
     res->gas_used += tr.gas_used;
@@ -463,9 +481,10 @@ block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, cons
       rc_out->status = tr.status == EVM_SUCCESS;
     } else {
       rc_out->has_post_state = true;
-      if (state_root(st, &rc_out->post_state) != 0) {
+      int sr = state_root(st, &rc_out->post_state);
+      if (sr) {
         chain_tx_result_free(&tr);
-        err = fail(res, BLOCK_ERR_TX, "out of memory");
+        err = local_fail(res, sr, BLOCK_ERR_TX, "a receipt's state root");
         goto out;
       }
     }
@@ -477,11 +496,11 @@ block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, cons
 
   /* ---- finalisation ---- */
   if (!opts->post_merge && apply_rewards(st, b, rev) != 0) {
-    err = fail(res, BLOCK_ERR_STATE_ROOT, "out of memory in the rewards");
+    err = local_fail(res, ETHC_ERR_NOMEM, BLOCK_ERR_STATE_ROOT, "the rewards");
     goto out;
   }
   if (shanghai && apply_withdrawals(st, b) != 0) {
-    err = fail(res, BLOCK_ERR_STATE_ROOT, "out of memory in the withdrawals");
+    err = local_fail(res, ETHC_ERR_NOMEM, BLOCK_ERR_STATE_ROOT, "the withdrawals");
     goto out;
   }
 
@@ -492,7 +511,7 @@ block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, cons
    * an invalid transaction to be reported as such even when the header's root
    * (built by the filler without it) does not match the body. */
   if (block_tx_root(b, &root) != 0) {
-    err = fail(res, BLOCK_ERR_TX_ROOT, "cannot compute the transactions root");
+    err = local_fail(res, ETHC_ERR_NOMEM, BLOCK_ERR_TX_ROOT, "the transactions root");
     goto out;
   }
   if (!ethc_hash_eq(&root, &h->tx_root)) {
@@ -520,7 +539,7 @@ block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, cons
     goto out;
   }
   if (receipts_root(res->receipts, res->receipt_count, &root) != 0) {
-    err = fail(res, BLOCK_ERR_RECEIPTS_ROOT, "cannot compute the receipts root");
+    err = local_fail(res, ETHC_ERR_NOMEM, BLOCK_ERR_RECEIPTS_ROOT, "the receipts root");
     goto out;
   }
   if (!ethc_hash_eq(&root, &h->receipts_root)) {
@@ -538,8 +557,9 @@ block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, cons
       goto out;
     }
   }
-  if (state_root(st, &root) != 0) {
-    err = fail(res, BLOCK_ERR_STATE_ROOT, "out of memory computing the state root");
+  int sr = state_root(st, &root);
+  if (sr) {
+    err = local_fail(res, sr, BLOCK_ERR_STATE_ROOT, "the state root");
     goto out;
   }
   if (!ethc_hash_eq(&root, &h->state_root)) {
@@ -551,6 +571,8 @@ block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, cons
 
 out:
   if (opts->trace) evm_set_tracer(vm, NULL, NULL);
+  /* whatever the outcome, a state that lost data decides nothing */
+  if (!res->local_error && state_error(st)) res->local_error = state_error(st);
   return err;
 }
 

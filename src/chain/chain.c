@@ -25,6 +25,9 @@
 
 #define MAX_HEAD_CALLBACKS 8
 #define DEFAULT_STATE_CACHE (32u << 20)
+/* The head's post-state overlay is kept for the next block while it holds at
+ * most this many accounts (its reads and decoded trie paths stay warm). */
+#define WARM_MAX_ACCOUNTS 50000
 
 struct chain_snapshot {
   unsigned refs; /* atomic */
@@ -37,6 +40,8 @@ struct chain_snapshot {
 struct chain {
   chaindb_t *db;
   state_db_t *sdb; /* stored states, read by need through one node cache */
+  state_t *warm;   /* the head's post-state as the last import left it, or NULL:
+                      the next block on the head runs on it (importing thread only) */
   chain_config_t config;
   bool fakepow, sync, read_only, explicit_fork_choice;
   evm_t *vm;
@@ -449,6 +454,7 @@ fail:
 void chain_close(chain_t *c) {
   if (!c) return;
   if (c->vm) evm_destroy(c->vm);
+  state_free(c->warm);
   chain_snapshot_release(c->head_snap);
   state_db_free(c->sdb);
   chaindb_close(c->db);
@@ -657,11 +663,18 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
   }
 
   /* The block runs on an overlay of its parent's stored state: nothing is
-   * loaded whole, and an invalid block is forgotten with its overlay. */
+   * loaded whole, and an invalid block is forgotten with its overlay. A block
+   * on the head takes the overlay the head's import left (what it read is still
+   * in memory); if the block fails, that overlay goes with it and the next
+   * block starts from the database, which the failure never touched. */
   bool extends_head = ethc_hash_eq(&h->parent_hash, &c->head_hash);
-  state_base_t base;
-  state_db_base(c->sdb, &parent.state_root, &base);
-  state_t *st = state_new_over(&base);
+  state_t *st = extends_head ? c->warm : NULL;
+  c->warm = NULL;
+  if (!st) {
+    state_base_t base;
+    state_db_base(c->sdb, &parent.state_root, &base);
+    st = state_new_over(&base);
+  }
   if (!st) {
     block_free(&b);
     return ETHC_ERR_NOMEM;
@@ -671,7 +684,7 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
   block_exec_result_t er;
   memset(&er, 0, sizeof er);
   be = block_execute(st, c->vm, &b, &opts, &er);
-  if ((err = state_error(st))) { /* ethc's own failure: no verdict on the block */
+  if ((err = er.local_error) || (err = state_error(st))) { /* ethc's own failure: no verdict */
     snprintf(res->reason, sizeof res->reason, "cannot execute the block: %s", ethc_strerror(err));
     block_exec_result_free(&er);
     block_free(&b);
@@ -724,6 +737,12 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
     c->head_hash = res->hash;
     c->head_td = td;
     res->new_head = true;
+    state_free(c->warm);
+    c->warm = NULL;
+    if (state_account_count(st) <= WARM_MAX_ACCOUNTS) {
+      c->warm = st; /* committed and written: the new head's state */
+      st = NULL;
+    }
     err = publish_head(c);
   }
   state_free(st);
@@ -808,6 +827,8 @@ int chain_set_head(chain_t *c, const ethc_hash_t *head, const ethc_hash_t *safe,
   if (!err) err = chaindb_write(c->db, batch, c->sync);
   bool moved = !err && !ethc_hash_eq(head, &c->head_hash);
   if (moved) {
+    state_free(c->warm); /* the old head's */
+    c->warm = NULL;
     c->head = h;
     c->head_hash = *head;
     c->head_td = td;

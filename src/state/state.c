@@ -189,6 +189,7 @@ state_t *state_new_over(const state_base_t *base) {
 }
 
 int state_error(const state_t *s) { return s->error; }
+size_t state_account_count(const state_t *s) { return s->count; }
 
 static void acct_free(acct_t *a) {
   code_unref(a->code);
@@ -312,6 +313,14 @@ acct_t *state_load_acct(state_t *s, const ethc_address_t *a) {
   return x;
 }
 
+/* A setter's failure (out of memory, or a base read that failed before): also
+ * recorded in the state, so that no caller can take the state for a valid one
+ * by ignoring a return value. Returns the state's first error. */
+static int fail_nomem(state_t *s) {
+  state_note_error(s, ETHC_ERR_NOMEM);
+  return s->error;
+}
+
 static jentry_t *jpush(state_t *s, uint8_t kind, acct_t *a) {
   if (s->jlen == s->jcap) {
     size_t ncap = s->jcap ? s->jcap * 2 : 64;
@@ -334,14 +343,14 @@ static int ensure_exists(state_t *s, acct_t *x) { return x->exists ? ETHC_OK : r
 static int set_flag(state_t *s, acct_t *x, uint8_t flag) {
   if (x->flags & flag) return ETHC_OK;
   jentry_t *e = jpush(s, J_FLAGS, x);
-  if (!e) return ETHC_ERR_NOMEM;
+  if (!e) return fail_nomem(s);
   e->u.flags = x->flags;
   x->flags |= flag;
   if (x->dirty_gen != s->gen) {
     if (s->ndirty == s->dirty_cap) {
       size_t ncap = s->dirty_cap ? s->dirty_cap * 2 : 32;
       acct_t **nd = realloc(s->dirty, ncap * sizeof *nd);
-      if (!nd) return ETHC_ERR_NOMEM;
+      if (!nd) return fail_nomem(s);
       s->dirty = nd;
       s->dirty_cap = ncap;
     }
@@ -409,9 +418,9 @@ size_t state_get_code_size(state_t *s, const ethc_address_t *a) {
 
 int state_set_nonce(state_t *s, const ethc_address_t *a, uint64_t nonce) {
   acct_t *x = get(s, a);
-  if (!x || ensure_exists(s, x)) return ETHC_ERR_NOMEM;
+  if (!x || ensure_exists(s, x)) return fail_nomem(s);
   jentry_t *e = jpush(s, J_NONCE, x);
-  if (!e) return ETHC_ERR_NOMEM;
+  if (!e) return fail_nomem(s);
   e->u.nonce = x->nonce;
   x->nonce = nonce;
   return ETHC_OK;
@@ -419,9 +428,9 @@ int state_set_nonce(state_t *s, const ethc_address_t *a, uint64_t nonce) {
 
 int state_set_balance(state_t *s, const ethc_address_t *a, const u256_t *balance) {
   acct_t *x = get(s, a);
-  if (!x || ensure_exists(s, x)) return ETHC_ERR_NOMEM;
+  if (!x || ensure_exists(s, x)) return fail_nomem(s);
   jentry_t *e = jpush(s, J_BALANCE, x);
-  if (!e) return ETHC_ERR_NOMEM;
+  if (!e) return fail_nomem(s);
   e->u.balance = x->balance;
   x->balance = *balance;
   return ETHC_OK;
@@ -429,7 +438,7 @@ int state_set_balance(state_t *s, const ethc_address_t *a, const u256_t *balance
 
 int state_add_balance(state_t *s, const ethc_address_t *a, const u256_t *v) {
   acct_t *x = get(s, a);
-  if (!x || ensure_exists(s, x)) return ETHC_ERR_NOMEM;
+  if (!x || ensure_exists(s, x)) return fail_nomem(s);
   u256_t nb;
   u256_add(&nb, &x->balance, v);
   return state_set_balance(s, a, &nb);
@@ -446,13 +455,13 @@ int state_sub_balance(state_t *s, const ethc_address_t *a, const u256_t *v) {
 
 int state_set_code(state_t *s, const ethc_address_t *a, const uint8_t *code, size_t size) {
   acct_t *x = get(s, a);
-  if (!x || ensure_exists(s, x)) return ETHC_ERR_NOMEM;
+  if (!x || ensure_exists(s, x)) return fail_nomem(s);
   code_blob_t *c = code_new(code, size, NULL);
-  if (!c) return ETHC_ERR_NOMEM;
+  if (!c) return fail_nomem(s);
   jentry_t *e = jpush(s, J_CODE, x);
   if (!e) {
     code_unref(c);
-    return ETHC_ERR_NOMEM;
+    return fail_nomem(s);
   }
   e->u.code = x->code; /* the journal owns the old reference */
   x->code = c;
@@ -462,7 +471,7 @@ int state_set_code(state_t *s, const ethc_address_t *a, const uint8_t *code, siz
 /* Journals the whole account and clears it; `exists` says what it becomes. */
 static int reset_acct(state_t *s, acct_t *x, bool exists) {
   jentry_t *e = jpush(s, J_RESET, x);
-  if (!e) return ETHC_ERR_NOMEM;
+  if (!e) return fail_nomem(s);
   e->u.reset.exists = x->exists;
   e->u.reset.root_valid = x->root_valid;
   e->u.reset.nonce = x->nonce;
@@ -484,7 +493,7 @@ static int reset_acct(state_t *s, acct_t *x, bool exists) {
 
 int state_create_account(state_t *s, const ethc_address_t *a) {
   acct_t *x = get(s, a);
-  if (!x) return ETHC_ERR_NOMEM;
+  if (!x) return fail_nomem(s);
   int rc = reset_acct(s, x, true);
   if (rc == 0) rc = set_flag(s, x, F_CREATED);
   return rc;
@@ -539,16 +548,16 @@ void state_get_original_storage(state_t *s, const ethc_address_t *a, const u256_
 int state_set_storage(state_t *s, const ethc_address_t *a, const u256_t *key, const u256_t *value, u256_t *prev,
                       u256_t *original) {
   acct_t *x = get(s, a);
-  if (!x || ensure_exists(s, x)) return ETHC_ERR_NOMEM;
+  if (!x || ensure_exists(s, x)) return fail_nomem(s);
   if (x->base_storage && !slotmap_find(x->storage, key) && !load_slot(s, x, key)) return s->error;
   if (!x->storage) {
     x->storage = calloc(1, sizeof *x->storage);
-    if (!x->storage) return ETHC_ERR_NOMEM;
+    if (!x->storage) return fail_nomem(s);
   }
   slot_t *sl = slotmap_get(x->storage, key);
-  if (!sl) return ETHC_ERR_NOMEM;
+  if (!sl) return fail_nomem(s);
   jentry_t *e = jpush(s, J_STORAGE, x);
-  if (!e) return ETHC_ERR_NOMEM;
+  if (!e) return fail_nomem(s);
   e->u.slot.key = *key;
   e->u.slot.value = sl->value;
   e->u.slot.original = sl->original;
@@ -609,9 +618,9 @@ void state_get_transient(state_t *s, const ethc_address_t *a, const u256_t *key,
 
 int state_set_transient(state_t *s, const ethc_address_t *a, const u256_t *key, const u256_t *value) {
   pair_t *p = pairmap_get(&s->transient, a, key);
-  if (!p) return ETHC_ERR_NOMEM;
+  if (!p) return fail_nomem(s);
   jentry_t *e = jpush(s, J_TRANSIENT, NULL);
-  if (!e) return ETHC_ERR_NOMEM;
+  if (!e) return fail_nomem(s);
   e->u.pair.addr = *a;
   e->u.pair.key = *key;
   e->u.pair.value = p->value;
@@ -649,7 +658,7 @@ int state_add_log(state_t *s, const ethc_address_t *a, const uint8_t *data, size
   if (s->nlogs == s->logs_cap) {
     size_t ncap = s->logs_cap ? s->logs_cap * 2 : 16;
     state_log_t *nl = realloc(s->logs, ncap * sizeof *nl);
-    if (!nl) return ETHC_ERR_NOMEM;
+    if (!nl) return fail_nomem(s);
     s->logs = nl;
     s->logs_cap = ncap;
   }
@@ -661,12 +670,12 @@ int state_add_log(state_t *s, const ethc_address_t *a, const uint8_t *data, size
   l->data = NULL;
   if (size) {
     l->data = malloc(size);
-    if (!l->data) return ETHC_ERR_NOMEM;
+    if (!l->data) return fail_nomem(s);
     memcpy(l->data, data, size);
   }
   if (!jpush(s, J_LOG, NULL)) {
     free(l->data);
-    return ETHC_ERR_NOMEM;
+    return fail_nomem(s);
   }
   s->nlogs++;
   return ETHC_OK;
