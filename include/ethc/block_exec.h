@@ -120,10 +120,11 @@ typedef struct {
  * (so at most 6 generations back), and its header is valid against that parent
  * (header_validate, whose class is returned for an invalid ommer header).
  * Other failures are BLOCK_ERR_UNCLE / BLOCK_ERR_TOO_MANY_UNCLES. `reason` may
- * be NULL. */
+ * be NULL. `local_error` (may be NULL) receives ethc's own failure (out of
+ * memory), when the returned class is not a verdict; it is left alone otherwise. */
 block_error_t block_validate_ommers(const chain_config_t *c, const chain_block_t *b, const ethc_hash_t *hash,
                                     const block_ancestor_t *anc, size_t n, bool check_seal, char *reason,
-                                    size_t reason_len);
+                                    size_t reason_len, int *local_error);
 
 /* ---- system calls (src/chain/system_calls.c) ---- */
 

@@ -58,6 +58,9 @@ size_t state_account_count(const state_t *s);
  * state with an error holds wrong values: callers report the error (it is never
  * a verdict on a block or transaction) and discard the state. */
 int state_error(const state_t *s);
+/* Records a local failure found outside the state (e.g. an EVM_INTERNAL_ERROR
+ * while executing on it): the first one recorded is what state_error returns. */
+void state_set_error(state_t *s, int rc);
 /* A deep copy of the committed state (accounts, storage, code shared by reference
  * count, cached storage roots); per-transaction data (journal, warm sets, logs,
  * transient storage) is not copied. Must be called between transactions (after

@@ -366,7 +366,8 @@ block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, cons
   if (b->has_withdrawals != shanghai || h->has_withdrawals_root != shanghai)
     return fail(res, BLOCK_ERR_FIELDS, shanghai ? "withdrawals missing" : "withdrawals before Shanghai");
   if (shanghai) {
-    if (block_withdrawals_root(b, &root) != 0) return fail(res, BLOCK_ERR_WITHDRAWALS_ROOT, "cannot compute the root");
+    int wr = block_withdrawals_root(b, &root);
+    if (wr) return local_fail(res, wr, BLOCK_ERR_WITHDRAWALS_ROOT, "the withdrawals root");
     if (!ethc_hash_eq(&root, &h->withdrawals_root)) {
       hex32(&root, got);
       hex32(&h->withdrawals_root, want);
@@ -439,7 +440,14 @@ block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, cons
       cls = rev < EVM_OSAKA && blob_gas > max_blob_gas ? TXE_BLOB_COUNT_EXCEEDED : TXE_BLOB_GAS_ALLOWANCE_EXCEEDED;
     }
     if (cls == TXE_NONE) cls = tx_rules_signature(tx, rev, &cfg->chain_id);
-    if (cls == TXE_NONE && tx_recover_sender(tx, rev, &sender) != 0) cls = TXE_SIGNATURE;
+    if (cls == TXE_NONE) {
+      int src = tx_recover_sender(tx, rev, &sender);
+      if (src == ETHC_ERR_TX_SIGNATURE) cls = TXE_SIGNATURE;
+      else if (src) {
+        err = local_fail(res, src, BLOCK_ERR_TX, "a transaction's sender");
+        goto out;
+      }
+    }
     if (cls != TXE_NONE) {
       res->tx_index = (int)i;
       res->tx_error = tx_invalid_code(cls);
@@ -599,7 +607,7 @@ static block_error_t ommer_fail(char *reason, size_t len, block_error_t e, const
 
 block_error_t block_validate_ommers(const chain_config_t *c, const chain_block_t *b, const ethc_hash_t *hash,
                                     const block_ancestor_t *anc, size_t n, bool check_seal, char *reason,
-                                    size_t reason_len) {
+                                    size_t reason_len, int *local_error) {
   if (reason && reason_len) reason[0] = 0;
   if (b->ommer_count > MAX_OMMERS) {
     if (reason && reason_len) snprintf(reason, reason_len, "%zu ommers", b->ommer_count);
@@ -611,7 +619,11 @@ block_error_t block_validate_ommers(const chain_config_t *c, const chain_block_t
   for (size_t i = 0; i < b->ommer_count; i++) {
     const chain_header_t *o = &b->ommers[i];
     ethc_hash_t oh;
-    if (header_hash(o, &oh) != 0) return ommer_fail(reason, reason_len, BLOCK_ERR_UNCLE, "cannot hash", i);
+    int hr = header_hash(o, &oh);
+    if (hr) {
+      if (local_error) *local_error = hr; /* out of memory: no verdict */
+      return ommer_fail(reason, reason_len, BLOCK_ERR_UNCLE, "cannot hash", i);
+    }
     /* already included (by an ancestor or earlier in this block), or the block itself */
     if (ethc_hash_eq(&oh, hash)) return ommer_fail(reason, reason_len, BLOCK_ERR_UNCLE, "is the block itself", i);
     for (size_t k = 0; k < i; k++)

@@ -539,20 +539,24 @@ static int stored_ommer_hashes(chain_t *c, uint64_t number, const ethc_hash_t *h
   return err;
 }
 
-static void load_ancestors(chain_t *c, const ethc_hash_t *parent, ancestors_t *a) {
+/* Up to MAX_OMMER_DEPTH ancestors from `parent` back (fewer near the genesis or
+ * a header imported alone); 0, or the error of a read that failed. */
+static int load_ancestors(chain_t *c, const ethc_hash_t *parent, ancestors_t *a) {
   ethc_hash_t h = *parent;
   a->count = 0;
   while (a->count < MAX_OMMER_DEPTH) {
     size_t i = a->count;
-    size_t n_ommers;
-    if (load_header(c, &h, &a->headers[i], NULL) ||
-        stored_ommer_hashes(c, a->headers[i].number, &h, a->ommer_hashes[i], &n_ommers))
-      break;
+    size_t n_ommers = 0;
+    int err = load_header(c, &h, &a->headers[i], NULL);
+    if (!err) err = stored_ommer_hashes(c, a->headers[i].number, &h, a->ommer_hashes[i], &n_ommers);
+    if (err == ETHC_ERR_NOT_FOUND) break;
+    if (err) return err;
     a->list[i] = (block_ancestor_t){h, &a->headers[i], a->ommer_hashes[i], n_ommers};
     a->count++;
     if (a->headers[i].number == 0) break;
     h = a->headers[i].parent_hash;
   }
+  return ETHC_OK;
 }
 
 /* Receipts as stored: an RLP list of the receipt encodings (typed ones as strings). */
@@ -614,11 +618,18 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
   if (c->read_only) return ETHC_ERR_UNSUPPORTED;
   chain_block_t b;
   char decode_why[200] = "";
-  block_error_t decode_err = block_decode_classified(&c->config, rlp, len, &b, NULL, decode_why, sizeof decode_why);
-  if (decode_err != BLOCK_VALID) return invalid(res, decode_err, decode_why);
-  int err = ETHC_OK;
+  int err = block_decode(rlp, len, &b);
+  if (err == ETHC_ERR_NOMEM) return err; /* no verdict: the block may be fine */
+  if (err) {
+    block_error_t decode_err = block_decode_classified(&c->config, rlp, len, &b, NULL, decode_why, sizeof decode_why);
+    if (decode_err == BLOCK_VALID) block_free(&b); /* cannot happen: it failed once */
+    return invalid(res, decode_err == BLOCK_VALID ? BLOCK_ERR_RLP : decode_err, decode_why);
+  }
   const chain_header_t *h = &b.header;
-  header_hash(h, &res->hash);
+  if ((err = header_hash(h, &res->hash))) {
+    block_free(&b);
+    return err; /* out of memory: no verdict */
+  }
   res->decoded = true;
   res->number = h->number;
   res->parent_hash = h->parent_hash;
@@ -626,20 +637,21 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
   res->tx_count = (unsigned)b.tx_count;
   uint64_t known_number;
   bytes_buf_t known_body = {0}; /* a block imported as a header alone is not known yet */
-  if (chaindb_get_number(c->db, &res->hash, &known_number) == 0 &&
-      chaindb_get_body(c->db, known_number, &res->hash, &known_body) == 0) {
-    bytes_buf_free(&known_body);
-    res->known = true;
-    block_free(&b);
-    return ETHC_OK;
-  }
+  err = chaindb_get_number(c->db, &res->hash, &known_number);
+  if (!err) err = chaindb_get_body(c->db, known_number, &res->hash, &known_body);
   bytes_buf_free(&known_body);
+  if (err != ETHC_ERR_NOT_FOUND) { /* known, or a read that failed */
+    block_free(&b);
+    res->known = !err;
+    return err;
+  }
   chain_header_t parent;
   u256_t parent_td;
-  if (load_header(c, &h->parent_hash, &parent, &parent_td)) {
+  if ((err = load_header(c, &h->parent_hash, &parent, &parent_td))) {
     block_free(&b);
+    if (err != ETHC_ERR_NOT_FOUND) return err; /* a read that failed: no verdict */
     char hex[67];
-    return invalid(res, BLOCK_ERR_UNKNOWN_PARENT, hex_encode(h->parent_hash.bytes, 32, hex));
+    return invalid(res, BLOCK_ERR_UNKNOWN_PARENT, hex_encode(res->parent_hash.bytes, 32, hex));
   }
   const chain_config_t *cfg = &c->config;
   bool post_merge = cfg->has_ttd && !u256_lt(&parent_td, &cfg->terminal_total_difficulty);
@@ -653,9 +665,14 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
       block_free(&b);
       return ETHC_ERR_NOMEM;
     }
-    load_ancestors(c, &h->parent_hash, anc);
-    be = block_validate_ommers(cfg, &b, &res->hash, anc->list, anc->count, !c->fakepow, why, sizeof why);
+    int lerr = load_ancestors(c, &h->parent_hash, anc);
+    if (!lerr)
+      be = block_validate_ommers(cfg, &b, &res->hash, anc->list, anc->count, !c->fakepow, why, sizeof why, &lerr);
     free(anc);
+    if (lerr) { /* a read or an allocation that failed: no verdict */
+      block_free(&b);
+      return lerr;
+    }
   }
   if (be != BLOCK_VALID) {
     block_free(&b);
@@ -844,13 +861,14 @@ int chain_import_header(chain_t *c, const uint8_t *rlp, size_t len, chain_import
   if (c->read_only) return ETHC_ERR_UNSUPPORTED;
   chain_header_t h;
   if (header_decode(rlp, len, &h)) return invalid(res, BLOCK_ERR_RLP, "the header does not decode");
-  header_hash(&h, &res->hash);
+  int err = header_hash(&h, &res->hash);
+  if (err) return err;
   res->decoded = true;
   res->number = h.number;
   res->parent_hash = h.parent_hash;
   res->zero_seal = zero_seal(&h);
   uint64_t known_number;
-  int err = chaindb_get_number(c->db, &res->hash, &known_number);
+  err = chaindb_get_number(c->db, &res->hash, &known_number);
   if (!err) {
     res->known = true;
     return ETHC_OK;

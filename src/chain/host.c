@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ethc/error.h"
 #include "ethc/keccak.h"
 #include "ethc/precompiles.h"
 #include "ethc/rlp.h"
@@ -259,6 +260,7 @@ evm_result_t chain_host_create_at(chain_host_t *h, const evm_message_t *msg, con
   evm_result_t r;
   if (msg->input_size == 0) r = result(EVM_SUCCESS, msg->gas);
   else r = evm_execute(h->vm, &h->iface, h, h->rev, &m, msg->input, msg->input_size);
+  if (r.status == EVM_INTERNAL_ERROR) state_set_error(st, ETHC_ERR_NOMEM); /* not a verdict */
 
   if (r.status == EVM_SUCCESS) {
     const uint8_t *code = r.output;
@@ -329,6 +331,7 @@ evm_result_t chain_host_call(chain_host_t *h, const evm_message_t *msg) {
     if (n == 0) r = result(EVM_SUCCESS, msg->gas);
     else r = evm_execute(h->vm, &h->iface, h, h->rev, msg, code, n);
   }
+  if (r.status == EVM_INTERNAL_ERROR) state_set_error(st, ETHC_ERR_NOMEM); /* not a verdict */
   if (r.status != EVM_SUCCESS) {
     state_revert(st, snap);
     r.gas_refund = 0;

@@ -189,6 +189,7 @@ state_t *state_new_over(const state_base_t *base) {
 }
 
 int state_error(const state_t *s) { return s->error; }
+void state_set_error(state_t *s, int rc) { state_note_error(s, rc); }
 size_t state_account_count(const state_t *s) { return s->count; }
 
 static void acct_free(acct_t *a) {

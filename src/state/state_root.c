@@ -213,11 +213,10 @@ static int put_leaf(state_t *s, acct_t *x, bytes_buf_t *out) {
   int rc = storage_root(s, x, &sr);
   if (rc) return rc;
   size_t l = rlp_list_begin(out);
-  rlp_put_u64(out, x->nonce);
-  rlp_put_u256(out, &x->balance);
-  rlp_put_bytes(out, sr.bytes, 32);
   const ethc_hash_t *ch = x->code == &state_empty_code ? &STATE_EMPTY_CODE_HASH : &x->code->hash;
-  rlp_put_bytes(out, ch->bytes, 32);
+  if (rlp_put_u64(out, x->nonce) || rlp_put_u256(out, &x->balance) || rlp_put_bytes(out, sr.bytes, 32) ||
+      rlp_put_bytes(out, ch->bytes, 32))
+    return ETHC_ERR_NOMEM;
   return rlp_list_end(out, l);
 }
 

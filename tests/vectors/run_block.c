@@ -260,7 +260,7 @@ static block_error_t import_block(tree_t *t, const uint8_t *rlp, size_t len, cha
       anc[na].ommer_hashes = a->ommer_hashes;
       anc[na].ommer_count = a->ommer_count;
     }
-    e = block_validate_ommers(t->config, &b, &hash, anc, na, t->check_seal, reason, rlen);
+    e = block_validate_ommers(t->config, &b, &hash, anc, na, t->check_seal, reason, rlen, NULL);
     if (e) goto done;
   }
 

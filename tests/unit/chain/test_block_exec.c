@@ -358,44 +358,44 @@ static void test_ommer_ancestry(void) {
 
   list[0] = uncle;
   b.ommer_count = 1;
-  CHECK_MSG(block_validate_ommers(&c, &b, &bh, anc, 3, false, why, sizeof why) == BLOCK_VALID, "%s", why);
+  CHECK_MSG(block_validate_ommers(&c, &b, &bh, anc, 3, false, why, sizeof why, NULL) == BLOCK_VALID, "%s", why);
   /* only the parent and grandparent known: the uncle's parent (genesis) is too old */
-  CHECK(block_validate_ommers(&c, &b, &bh, anc, 2, false, why, sizeof why) == BLOCK_ERR_UNCLE);
+  CHECK(block_validate_ommers(&c, &b, &bh, anc, 2, false, why, sizeof why, NULL) == BLOCK_ERR_UNCLE);
   list[0] = a1; /* an ancestor */
-  CHECK(block_validate_ommers(&c, &b, &bh, anc, 3, false, why, sizeof why) == BLOCK_ERR_UNCLE);
+  CHECK(block_validate_ommers(&c, &b, &bh, anc, 3, false, why, sizeof why, NULL) == BLOCK_ERR_UNCLE);
   list[0] = a2; /* the parent itself */
-  CHECK(block_validate_ommers(&c, &b, &bh, anc, 3, false, why, sizeof why) == BLOCK_ERR_UNCLE);
+  CHECK(block_validate_ommers(&c, &b, &bh, anc, 3, false, why, sizeof why, NULL) == BLOCK_ERR_UNCLE);
   list[0] = child_of(&c, &a2, 14, 7); /* a sibling of the block */
-  CHECK(block_validate_ommers(&c, &b, &bh, anc, 3, false, why, sizeof why) == BLOCK_ERR_UNCLE);
+  CHECK(block_validate_ommers(&c, &b, &bh, anc, 3, false, why, sizeof why, NULL) == BLOCK_ERR_UNCLE);
   list[0] = brother; /* child of a1: a valid ommer of the block (a2's sibling) */
-  CHECK_MSG(block_validate_ommers(&c, &b, &bh, anc, 3, false, why, sizeof why) == BLOCK_VALID, "%s", why);
+  CHECK_MSG(block_validate_ommers(&c, &b, &bh, anc, 3, false, why, sizeof why, NULL) == BLOCK_VALID, "%s", why);
   list[0] = uncle;
   list[1] = uncle; /* twice */
   b.ommer_count = 2;
-  CHECK(block_validate_ommers(&c, &b, &bh, anc, 3, false, why, sizeof why) == BLOCK_ERR_UNCLE);
+  CHECK(block_validate_ommers(&c, &b, &bh, anc, 3, false, why, sizeof why, NULL) == BLOCK_ERR_UNCLE);
   list[1] = brother;
-  CHECK(block_validate_ommers(&c, &b, &bh, anc, 3, false, why, sizeof why) == BLOCK_VALID);
+  CHECK(block_validate_ommers(&c, &b, &bh, anc, 3, false, why, sizeof why, NULL) == BLOCK_VALID);
   b.ommer_count = 3;
-  CHECK(block_validate_ommers(&c, &b, &bh, anc, 3, false, why, sizeof why) == BLOCK_ERR_TOO_MANY_UNCLES);
+  CHECK(block_validate_ommers(&c, &b, &bh, anc, 3, false, why, sizeof why, NULL) == BLOCK_ERR_TOO_MANY_UNCLES);
   /* already included by an ancestor */
   ethc_hash_t uh;
   header_hash(&uncle, &uh);
   anc[0].ommer_hashes = &uh;
   anc[0].ommer_count = 1;
   b.ommer_count = 1;
-  CHECK(block_validate_ommers(&c, &b, &bh, anc, 3, false, why, sizeof why) == BLOCK_ERR_UNCLE);
+  CHECK(block_validate_ommers(&c, &b, &bh, anc, 3, false, why, sizeof why, NULL) == BLOCK_ERR_UNCLE);
   anc[0].ommer_count = 0;
   /* an invalid ommer header reports its own class */
   list[0] = uncle;
   u256_t one = U256_ONE;
   u256_add(&list[0].difficulty, &list[0].difficulty, &one);
-  CHECK(block_validate_ommers(&c, &b, &bh, anc, 3, false, why, sizeof why) == BLOCK_ERR_DIFFICULTY);
+  CHECK(block_validate_ommers(&c, &b, &bh, anc, 3, false, why, sizeof why, NULL) == BLOCK_ERR_DIFFICULTY);
   list[0] = uncle;
   list[0].timestamp = g.timestamp;
-  CHECK(block_validate_ommers(&c, &b, &bh, anc, 3, false, why, sizeof why) == BLOCK_ERR_TIMESTAMP);
+  CHECK(block_validate_ommers(&c, &b, &bh, anc, 3, false, why, sizeof why, NULL) == BLOCK_ERR_TIMESTAMP);
   /* the block as its own ommer */
   list[0] = b.header;
-  CHECK(block_validate_ommers(&c, &b, &bh, anc, 3, false, NULL, 0) == BLOCK_ERR_UNCLE);
+  CHECK(block_validate_ommers(&c, &b, &bh, anc, 3, false, NULL, 0, NULL) == BLOCK_ERR_UNCLE);
 }
 
 /* ---- withdrawals ---- */
