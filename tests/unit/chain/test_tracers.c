@@ -290,7 +290,153 @@ static void test_struct_logger_rpc(const char *shared) {
   CHECK(system(cmd) == 0);
 }
 
+
+/* ---- callTracer on a hand-built transaction ---- */
+
+static ethc_address_t address_of(uint8_t last) {
+  ethc_address_t a;
+  memset(&a, 0, sizeof a);
+  a.bytes[19] = last;
+  return a;
+}
+
+static void put_code(state_t *st, uint8_t last, const char *hex) {
+  uint8_t code[512];
+  size_t n = 0;
+  CHECK(hex_decode(hex, false, code, sizeof code, &n) == 0);
+  ethc_address_t a = address_of(last);
+  CHECK(state_set_code(st, &a, code, n) == 0);
+}
+
+/* A (0x..a0) calls B with 100000 gas, then R with 1 wei, logs, and creates a
+ * contract whose code is 0x01. B STATICCALLs the identity precompile with two
+ * bytes, CALLs the code-less 0x..e0 and returns 42. R logs and reverts with
+ * Error("nope"). */
+static const char *const code_a =
+    "602060006000600060007300000000000000000000000000000000000000b0620186a0f150"
+    "600060006000600060017300000000000000000000000000000000000000c0620186a0f150"
+    "60006000a0"
+    "69600160005360016000f3600052600a60166000f05000";
+static const char *const code_b =
+    "6002600060026000600461fffffa50"
+    "600060006000600060007300000000000000000000000000000000000000e061fffff150"
+    "602a60005260206000f3";
+static const char *const code_r =
+    "60006000a0"
+    "7f08c379a000000000000000000000000000000000000000000000000000000000600052"
+    "6020600452"
+    "6004602452"
+    "7f6e6f706500000000000000000000000000000000000000000000000000000000604452"
+    "60646000fd";
+
+static char *call_trace(const evm_call_tracer_opts_t *opts) {
+  state_t *st = state_new();
+  ethc_address_t from = address_of(0x99), a = address_of(0xa0);
+  u256_t rich = u256_from_u64(1000000000000000000ull), ten = u256_from_u64(10);
+  CHECK(state_set_balance(st, &from, &rich) == 0);
+  CHECK(state_set_balance(st, &a, &ten) == 0);
+  put_code(st, 0xa0, code_a);
+  put_code(st, 0xb0, code_b);
+  put_code(st, 0xc0, code_r);
+  state_commit(st, true);
+  chain_block_env_t env;
+  memset(&env, 0, sizeof env);
+  env.number = 1;
+  env.timestamp = 1000;
+  env.gas_limit = 30000000;
+  env.base_fee = u256_from_u64(10);
+  env.chain_id = U256_ONE;
+  tx_t tx;
+  memset(&tx, 0, sizeof tx);
+  tx.type = TX_LEGACY;
+  tx.gas_price = u256_from_u64(10);
+  tx.gas_limit = 1000000;
+  tx.has_to = true;
+  tx.to = a;
+  uint8_t data[2] = {0x12, 0x34};
+  tx.data = data;
+  tx.data_len = sizeof data;
+
+  bytes_buf_t out = {0};
+  evm_call_tracer_t *t = evm_call_tracer_create(opts, buf_write, &out);
+  evm_t *vm = evm_create();
+  evm_set_tracer(vm, &evm_call_tracer, t);
+  chain_tx_result_t res;
+  memset(&res, 0, sizeof res);
+  CHECK(chain_apply_tx(st, vm, EVM_CANCUN, &env, &tx, &from, &res, NULL, NULL) == 0);
+  CHECK(res.status == EVM_SUCCESS);
+  CHECK(evm_call_tracer_error(t) == 0);
+  chain_tx_result_free(&res);
+  evm_call_tracer_destroy(t);
+  evm_destroy(vm);
+  state_free(st);
+  CHECK(bytes_buf_push(&out, 0) == 0);
+  return (char *)out.data;
+}
+
+static void check_call_trace(const char *got, const char *want) {
+  cJSON *g = cJSON_Parse(got), *w = cJSON_Parse(want);
+  CHECK_MSG(g != NULL, "the callTracer's output does not parse: %s", got);
+  CHECK(w != NULL);
+  char path[512] = "";
+  if (g && w) CHECK_MSG(json_same(g, w, path, sizeof path), "%s in %s", path, got);
+  cJSON_Delete(g);
+  cJSON_Delete(w);
+}
+
+/* The whole tree (the root's gas is the transaction's limit, its gasUsed the
+ * receipt's; R's log is gone with its revert; a create's output is its code). */
+static const char *const want_tree =
+    "{\"from\":\"0x0000000000000000000000000000000000000099\",\"gas\":\"0xf4240\",\"gasUsed\":\"0x10cd0\",\""
+    "to\":\"0x00000000000000000000000000000000000000a0\",\"input\":\"0x1234\",\"calls\":[{\"from\":\"0x0000"
+    "0000000000000000000000000000000000a0\",\"gas\":\"0x186a0\",\"gasUsed\":\"0xadb\",\"to\":\"0x0000000000"
+    "0000000000000000000000000000b0\",\"input\":\"0x\",\"output\":\"0x000000000000000000000000000000000"
+    "000000000000000000000000000002a\",\"calls\":[{\"from\":\"0x0000000000000000000000000000000000000"
+    "0b0\",\"gas\":\"0xffff\",\"gasUsed\":\"0x12\",\"to\":\"0x0000000000000000000000000000000000000004\",\"in"
+    "put\":\"0x0000\",\"output\":\"0x0000\",\"type\":\"STATICCALL\"},{\"from\":\"0x00000000000000000000000000"
+    "000000000000b0\",\"gas\":\"0xffff\",\"gasUsed\":\"0x0\",\"to\":\"0x00000000000000000000000000000000000"
+    "000e0\",\"input\":\"0x\",\"value\":\"0x0\",\"type\":\"CALL\"}],\"value\":\"0x0\",\"type\":\"CALL\"},{\"from\":\"0x"
+    "00000000000000000000000000000000000000a0\",\"gas\":\"0x18f9c\",\"gasUsed\":\"0x1b3\",\"to\":\"0x000000"
+    "00000000000000000000000000000000c0\",\"input\":\"0x\",\"output\":\"0x08c379a0000000000000000000000"
+    "000000000000000000000000000000000000000002000000000000000000000000000000000000000000000000"
+    "000000000000000046e6f706500000000000000000000000000000000000000000000000000000000\",\"error\""
+    ":\"execution reverted\",\"revertReason\":\"nope\",\"value\":\"0x1\",\"type\":\"CALL\"},{\"from\":\"0x000000"
+    "00000000000000000000000000000000a0\",\"gas\":\"0xdfd73\",\"gasUsed\":\"0xda\",\"to\":\"0x593fc017db7bd"
+    "67c4ae7aba4298b5547b6d397e9\",\"input\":\"0x600160005360016000f3\",\"output\":\"0x01\",\"value\":\"0x0"
+    "\",\"type\":\"CREATE\"}],\"logs\":[{\"address\":\"0x00000000000000000000000000000000000000a0\",\"topic"
+    "s\":[],\"data\":\"0x\",\"position\":\"0x2\"}],\"value\":\"0x0\",\"type\":\"CALL\"}";
+
+/* onlyTopCall: the root alone, with its own log (no recorded call precedes it,
+ * as in go-ethereum). */
+static const char *const want_top =
+    "{\"from\":\"0x0000000000000000000000000000000000000099\",\"gas\":\"0xf4240\",\"gasUsed\":\"0x10cd0\",\""
+    "to\":\"0x00000000000000000000000000000000000000a0\",\"input\":\"0x1234\",\"logs\":[{\"address\":\"0x00"
+    "000000000000000000000000000000000000a0\",\"topics\":[],\"data\":\"0x\",\"position\":\"0x0\"}],\"value\""
+    ":\"0x0\",\"type\":\"CALL\"}";
+
+/* and without logs */
+static const char *const want_top_nolog =
+    "{\"from\":\"0x0000000000000000000000000000000000000099\",\"gas\":\"0xf4240\",\"gasUsed\":\"0x10cd0\",\""
+    "to\":\"0x00000000000000000000000000000000000000a0\",\"input\":\"0x1234\",\"value\":\"0x0\",\"type\":\"CA"
+    "LL\"}";
+
+static void test_call_tracer(void) {
+  evm_call_tracer_opts_t opts = {false, true};
+  char *got = call_trace(&opts);
+  check_call_trace(got, want_tree);
+  free(got);
+  opts.only_top_call = true;
+  got = call_trace(&opts);
+  check_call_trace(got, want_top);
+  free(got);
+  opts.with_log = false; /* and without logs */
+  got = call_trace(&opts);
+  check_call_trace(got, want_top_nolog);
+  free(got);
+}
+
 int main(void) {
+  test_call_tracer();
   test_struct_logger_rpc(check_shared_dir());
   return check_summary();
 }
