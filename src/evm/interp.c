@@ -326,6 +326,11 @@ static NOINLINE void trace_exit(evm_frame_t *f, const evm_message_t *msg, const 
   t->on_exit(f->vm->tracer_ctx, &x);
 }
 
+static NOINLINE void trace_log(evm_frame_t *f, const ethc_hash_t *topics, size_t nt, const uint8_t *data, size_t n) {
+  const evm_tracer_t *t = f->vm->tracer;
+  if (t->on_log) t->on_log(f->vm->tracer_ctx, f->msg->depth, &f->msg->recipient, topics, nt, data, n);
+}
+
 /* A call or create the interpreter refuses (depth, balance): reported as a frame
  * that returns all its gas. */
 static NOINLINE void trace_refused(evm_frame_t *f, uint8_t op, const evm_message_t *msg, const ethc_address_t *to,
@@ -689,9 +694,7 @@ static NOINLINE int64_t op_misc(evm_frame_t *f, uint8_t op, u256_t *sp, int64_t 
       ethc_hash_t topics[4];
       for (unsigned i = 0; i < nt; i++) store_be32(topics[i].bytes, &sp[-2 - (int)i]);
       h->emit_log(f->hctx, &m->recipient, n ? f->mem + sp[0].w[0] : NULL, (size_t)n, topics, nt);
-      if (UNLIKELY(f->vm->tracer != NULL) && f->vm->tracer->on_log)
-        f->vm->tracer->on_log(f->vm->tracer_ctx, m->depth, &m->recipient, topics, nt, n ? f->mem + sp[0].w[0] : NULL,
-                              (size_t)n);
+      if (UNLIKELY(f->vm->tracer != NULL)) trace_log(f, topics, nt, n ? f->mem + sp[0].w[0] : NULL, (size_t)n);
       return gas;
     }
     case OP_CREATE:
