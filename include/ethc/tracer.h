@@ -26,9 +26,13 @@ typedef enum {
   EVM_TRACE_STATICCALL,
   EVM_TRACE_CREATE,
   EVM_TRACE_CREATE2,
+  /* SELFDESTRUCT, as go-ethereum reports it: a frame one deeper than the account's,
+   * from the account to the beneficiary with its balance as value, no gas, no
+   * input, always successful; nothing runs in it */
+  EVM_TRACE_SELFDESTRUCT,
 } evm_trace_kind_t;
 
-/* "CALL", "CALLCODE", "DELEGATECALL", "STATICCALL", "CREATE", "CREATE2". */
+/* "CALL", "CALLCODE", "DELEGATECALL", "STATICCALL", "CREATE", "CREATE2", "SELFDESTRUCT". */
 const char *evm_trace_kind_name(evm_trace_kind_t k);
 
 /* The state before one instruction runs. Every pointer is borrowed and valid only
@@ -116,6 +120,8 @@ typedef struct {
  * - on_enter/on_exit for the transaction's frame (depth 0) and on_tx_start/on_tx_end:
  *   whoever runs the transaction (chain_apply_tx), with evm_trace_enter/evm_trace_exit
  *   below. Block-level system calls are not traced.
+ * - on_enter/on_exit of kind EVM_TRACE_SELFDESTRUCT: the interpreter, when
+ *   SELFDESTRUCT has been charged, before the host moves the balance.
  * - on_log: the interpreter, when LOG0..LOG4 emits a log (even one its frame later
  *   reverts: a tracer that wants only kept logs drops those of failed frames).
  *

@@ -331,6 +331,25 @@ static NOINLINE void trace_log(evm_frame_t *f, const ethc_hash_t *topics, size_t
   if (t->on_log) t->on_log(f->vm->tracer_ctx, f->msg->depth, &f->msg->recipient, topics, nt, data, n);
 }
 
+/* SELFDESTRUCT, reported as go-ethereum does: a frame one deeper, from the
+ * account to the beneficiary, moving its balance, with no gas. */
+static NOINLINE void trace_selfdestruct(evm_frame_t *f, const ethc_address_t *beneficiary) {
+  const evm_tracer_t *t = f->vm->tracer;
+  evm_trace_enter_t e;
+  memset(&e, 0, sizeof e);
+  e.kind = EVM_TRACE_SELFDESTRUCT;
+  e.depth = f->msg->depth + 1;
+  e.from = f->msg->recipient;
+  e.to = *beneficiary;
+  f->host->get_balance(f->hctx, &f->msg->recipient, &e.value);
+  if (t->on_enter) t->on_enter(f->vm->tracer_ctx, &e);
+  evm_trace_exit_t x;
+  memset(&x, 0, sizeof x);
+  x.depth = e.depth;
+  x.status = EVM_SUCCESS;
+  if (t->on_exit) t->on_exit(f->vm->tracer_ctx, &x);
+}
+
 /* A call or create the interpreter refuses (depth, balance): reported as a frame
  * that returns all its gas. */
 static NOINLINE void trace_refused(evm_frame_t *f, uint8_t op, const evm_message_t *msg, const ethc_address_t *to,
@@ -519,6 +538,7 @@ static NOINLINE int64_t op_selfdestruct(evm_frame_t *f, u256_t *sp, int64_t gas)
     if (charge_new) cost += 25000;
   }
   if ((gas = charge(f, gas, cost)) < 0) return -1;
+  if (UNLIKELY(f->vm->tracer != NULL)) trace_selfdestruct(f, &ben);
   bool first = f->host->selfdestruct(f->hctx, &m->recipient, &ben);
   if (first && f->rev < EVM_LONDON) f->refund += 24000;
   return gas;

@@ -14,6 +14,7 @@ const char *evm_trace_kind_name(evm_trace_kind_t k) {
     case EVM_TRACE_STATICCALL: return "STATICCALL";
     case EVM_TRACE_CREATE: return "CREATE";
     case EVM_TRACE_CREATE2: return "CREATE2";
+    case EVM_TRACE_SELFDESTRUCT: return "SELFDESTRUCT";
   }
   return "CALL";
 }

@@ -310,7 +310,8 @@ static void put_code(state_t *st, uint8_t last, const char *hex) {
 
 /* A (0x..a0) calls B with 100000 gas, then R with 1 wei, logs, and creates a
  * contract whose code is 0x01. B STATICCALLs the identity precompile with two
- * bytes, CALLs the code-less 0x..e0 and returns 42. R logs and reverts with
+ * bytes, CALLs the code-less 0x..e0, CALLs D (0x..d0), which
+ * SELFDESTRUCTs to A with its 7 wei, and returns 42. R logs and reverts with
  * Error("nope"). */
 static const char *const code_a =
     "602060006000600060007300000000000000000000000000000000000000b0620186a0f150"
@@ -320,6 +321,7 @@ static const char *const code_a =
 static const char *const code_b =
     "6002600060026000600461fffffa50"
     "600060006000600060007300000000000000000000000000000000000000e061fffff150"
+    "600060006000600060007300000000000000000000000000000000000000d061fffff150"
     "602a60005260206000f3";
 static const char *const code_r =
     "60006000a0"
@@ -338,6 +340,10 @@ static char *call_trace(const evm_call_tracer_opts_t *opts) {
   put_code(st, 0xa0, code_a);
   put_code(st, 0xb0, code_b);
   put_code(st, 0xc0, code_r);
+  put_code(st, 0xd0, "60a0ff"); /* SELFDESTRUCT to A */
+  ethc_address_t d = address_of(0xd0);
+  u256_t seven = u256_from_u64(7);
+  CHECK(state_set_balance(st, &d, &seven) == 0);
   state_commit(st, true);
   chain_block_env_t env;
   memset(&env, 0, sizeof env);
@@ -387,36 +393,40 @@ static void check_call_trace(const char *got, const char *want) {
 /* The whole tree (the root's gas is the transaction's limit, its gasUsed the
  * receipt's; R's log is gone with its revert; a create's output is its code). */
 static const char *const want_tree =
-    "{\"from\":\"0x0000000000000000000000000000000000000099\",\"gas\":\"0xf4240\",\"gasUsed\":\"0x10cd0\",\""
+    "{\"from\":\"0x0000000000000000000000000000000000000099\",\"gas\":\"0xf4240\",\"gasUsed\":\"0x12a9a\",\""
     "to\":\"0x00000000000000000000000000000000000000a0\",\"input\":\"0x1234\",\"calls\":[{\"from\":\"0x0000"
-    "0000000000000000000000000000000000a0\",\"gas\":\"0x186a0\",\"gasUsed\":\"0xadb\",\"to\":\"0x0000000000"
-    "0000000000000000000000000000b0\",\"input\":\"0x\",\"output\":\"0x000000000000000000000000000000000"
-    "000000000000000000000000000002a\",\"calls\":[{\"from\":\"0x0000000000000000000000000000000000000"
-    "0b0\",\"gas\":\"0xffff\",\"gasUsed\":\"0x12\",\"to\":\"0x0000000000000000000000000000000000000004\",\"in"
-    "put\":\"0x0000\",\"output\":\"0x0000\",\"type\":\"STATICCALL\"},{\"from\":\"0x00000000000000000000000000"
-    "000000000000b0\",\"gas\":\"0xffff\",\"gasUsed\":\"0x0\",\"to\":\"0x00000000000000000000000000000000000"
-    "000e0\",\"input\":\"0x\",\"value\":\"0x0\",\"type\":\"CALL\"}],\"value\":\"0x0\",\"type\":\"CALL\"},{\"from\":\"0x"
-    "00000000000000000000000000000000000000a0\",\"gas\":\"0x18f9c\",\"gasUsed\":\"0x1b3\",\"to\":\"0x000000"
-    "00000000000000000000000000000000c0\",\"input\":\"0x\",\"output\":\"0x08c379a0000000000000000000000"
-    "000000000000000000000000000000000000000002000000000000000000000000000000000000000000000000"
-    "000000000000000046e6f706500000000000000000000000000000000000000000000000000000000\",\"error\""
-    ":\"execution reverted\",\"revertReason\":\"nope\",\"value\":\"0x1\",\"type\":\"CALL\"},{\"from\":\"0x000000"
-    "00000000000000000000000000000000a0\",\"gas\":\"0xdfd73\",\"gasUsed\":\"0xda\",\"to\":\"0x593fc017db7bd"
-    "67c4ae7aba4298b5547b6d397e9\",\"input\":\"0x600160005360016000f3\",\"output\":\"0x01\",\"value\":\"0x0"
-    "\",\"type\":\"CREATE\"}],\"logs\":[{\"address\":\"0x00000000000000000000000000000000000000a0\",\"topic"
-    "s\":[],\"data\":\"0x\",\"position\":\"0x2\"}],\"value\":\"0x0\",\"type\":\"CALL\"}";
+    "0000000000000000000000000000000000a0\",\"gas\":\"0x186a0\",\"gasUsed\":\"0x28a5\",\"to\":\"0x000000000"
+    "00000000000000000000000000000b0\",\"input\":\"0x\",\"output\":\"0x00000000000000000000000000000000"
+    "0000000000000000000000000000002a\",\"calls\":[{\"from\":\"0x000000000000000000000000000000000000"
+    "00b0\",\"gas\":\"0xffff\",\"gasUsed\":\"0x12\",\"to\":\"0x0000000000000000000000000000000000000004\",\"i"
+    "nput\":\"0x0000\",\"output\":\"0x0000\",\"type\":\"STATICCALL\"},{\"from\":\"0x0000000000000000000000000"
+    "0000000000000b0\",\"gas\":\"0xffff\",\"gasUsed\":\"0x0\",\"to\":\"0x0000000000000000000000000000000000"
+    "0000e0\",\"input\":\"0x\",\"value\":\"0x0\",\"type\":\"CALL\"},{\"from\":\"0x00000000000000000000000000000"
+    "000000000b0\",\"gas\":\"0xffff\",\"gasUsed\":\"0x138b\",\"to\":\"0x00000000000000000000000000000000000"
+    "000d0\",\"input\":\"0x\",\"calls\":[{\"from\":\"0x00000000000000000000000000000000000000d0\",\"gas\":\"0"
+    "x0\",\"gasUsed\":\"0x0\",\"to\":\"0x00000000000000000000000000000000000000a0\",\"input\":\"0x\",\"value\""
+    ":\"0x7\",\"type\":\"SELFDESTRUCT\"}],\"value\":\"0x0\",\"type\":\"CALL\"}],\"value\":\"0x0\",\"type\":\"CALL\"},"
+    "{\"from\":\"0x00000000000000000000000000000000000000a0\",\"gas\":\"0x18f9c\",\"gasUsed\":\"0x1b3\",\"to"
+    "\":\"0x00000000000000000000000000000000000000c0\",\"input\":\"0x\",\"output\":\"0x08c379a00000000000"
+    "000000000000000000000000000000000000000000000000000020000000000000000000000000000000000000"
+    "00000000000000000000000000046e6f7065000000000000000000000000000000000000000000000000000000"
+    "00\",\"error\":\"execution reverted\",\"revertReason\":\"nope\",\"value\":\"0x1\",\"type\":\"CALL\"},{\"from"
+    "\":\"0x00000000000000000000000000000000000000a0\",\"gas\":\"0xde020\",\"gasUsed\":\"0xda\",\"to\":\"0x59"
+    "3fc017db7bd67c4ae7aba4298b5547b6d397e9\",\"input\":\"0x600160005360016000f3\",\"output\":\"0x01\",\""
+    "value\":\"0x0\",\"type\":\"CREATE\"}],\"logs\":[{\"address\":\"0x0000000000000000000000000000000000000"
+    "0a0\",\"topics\":[],\"data\":\"0x\",\"position\":\"0x2\"}],\"value\":\"0x0\",\"type\":\"CALL\"}";
 
 /* onlyTopCall: the root alone, with its own log (no recorded call precedes it,
  * as in go-ethereum). */
 static const char *const want_top =
-    "{\"from\":\"0x0000000000000000000000000000000000000099\",\"gas\":\"0xf4240\",\"gasUsed\":\"0x10cd0\",\""
+    "{\"from\":\"0x0000000000000000000000000000000000000099\",\"gas\":\"0xf4240\",\"gasUsed\":\"0x12a9a\",\""
     "to\":\"0x00000000000000000000000000000000000000a0\",\"input\":\"0x1234\",\"logs\":[{\"address\":\"0x00"
     "000000000000000000000000000000000000a0\",\"topics\":[],\"data\":\"0x\",\"position\":\"0x0\"}],\"value\""
     ":\"0x0\",\"type\":\"CALL\"}";
 
 /* and without logs */
 static const char *const want_top_nolog =
-    "{\"from\":\"0x0000000000000000000000000000000000000099\",\"gas\":\"0xf4240\",\"gasUsed\":\"0x10cd0\",\""
+    "{\"from\":\"0x0000000000000000000000000000000000000099\",\"gas\":\"0xf4240\",\"gasUsed\":\"0x12a9a\",\""
     "to\":\"0x00000000000000000000000000000000000000a0\",\"input\":\"0x1234\",\"value\":\"0x0\",\"type\":\"CA"
     "LL\"}";
 
