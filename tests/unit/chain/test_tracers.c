@@ -331,7 +331,8 @@ static const char *const code_r =
     "7f6e6f706500000000000000000000000000000000000000000000000000000000604452"
     "60646000fd";
 
-static char *call_trace(const evm_call_tracer_opts_t *opts) {
+/* Runs the transaction to A with `tr` on. */
+static void run_tree_tx(const evm_tracer_t *tr, void *ctx) {
   state_t *st = state_new();
   ethc_address_t from = address_of(0x99), a = address_of(0xa0);
   u256_t rich = u256_from_u64(1000000000000000000ull), ten = u256_from_u64(10);
@@ -363,21 +364,112 @@ static char *call_trace(const evm_call_tracer_opts_t *opts) {
   tx.data = data;
   tx.data_len = sizeof data;
 
-  bytes_buf_t out = {0};
-  evm_call_tracer_t *t = evm_call_tracer_create(opts, buf_write, &out);
   evm_t *vm = evm_create();
-  evm_set_tracer(vm, &evm_call_tracer, t);
+  evm_set_tracer(vm, tr, ctx);
   chain_tx_result_t res;
   memset(&res, 0, sizeof res);
   CHECK(chain_apply_tx(st, vm, EVM_CANCUN, &env, &tx, &from, &res, NULL, NULL) == 0);
   CHECK(res.status == EVM_SUCCESS);
-  CHECK(evm_call_tracer_error(t) == 0);
   chain_tx_result_free(&res);
-  evm_call_tracer_destroy(t);
   evm_destroy(vm);
   state_free(st);
+}
+
+static char *call_trace(const evm_call_tracer_opts_t *opts) {
+  bytes_buf_t out = {0};
+  evm_call_tracer_t *t = evm_call_tracer_create(opts, buf_write, &out);
+  run_tree_tx(&evm_call_tracer, t);
+  CHECK(evm_call_tracer_error(t) == 0);
+  evm_call_tracer_destroy(t);
   CHECK(bytes_buf_push(&out, 0) == 0);
   return (char *)out.data;
+}
+
+static cJSON *struct_trace(const evm_struct_logger_opts_t *opts) {
+  bytes_buf_t out = {0};
+  evm_struct_logger_t *l = evm_struct_logger_create(opts, buf_write, &out);
+  run_tree_tx(&evm_struct_logger_tracer, l);
+  CHECK(evm_struct_logger_error(l) == 0);
+  evm_struct_logger_destroy(l);
+  CHECK(bytes_buf_push(&out, 0) == 0);
+  cJSON *j = out.data ? cJSON_Parse((const char *)out.data) : NULL;
+  CHECK_MSG(j != NULL, "the struct logger's output does not parse");
+  bytes_buf_free(&out);
+  return j;
+}
+
+static int64_t num(const cJSON *o, const char *k) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+  return cJSON_IsNumber(v) ? (int64_t)v->valuedouble : -1;
+}
+
+/* The first entry of `op` at `depth`, or NULL. */
+static const cJSON *find_op(const cJSON *logs, const char *op, int depth) {
+  const cJSON *e;
+  cJSON_ArrayForEach(e, logs) {
+    const char *o = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(e, "op"));
+    if (o && strcmp(o, op) == 0 && num(e, "depth") == depth) return e;
+  }
+  return NULL;
+}
+
+/* The struct logger's costs on the call tree (what geth reports: a CALL's cost
+ * holds the gas it forwards, a CREATE's does not) and its options. */
+static void test_struct_logger_tree(void) {
+  evm_struct_logger_opts_t opts = {false, false, true, true, 0};
+  cJSON *j = struct_trace(&opts);
+  const cJSON *logs = cJSON_GetObjectItemCaseSensitive(j, "structLogs");
+  CHECK(cJSON_GetArraySize(logs) > 50);
+  /* A's CALL to cold B: 2600 + one memory word (3) + the 100000 it forwards */
+  CHECK(num(find_op(logs, "CALL", 1), "gasCost") == 102603);
+  /* A's CREATE: 32000 + 2 for one init-code word (EIP-3860); the memory is there */
+  CHECK(num(find_op(logs, "CREATE", 1), "gasCost") == 32002);
+  /* the init code's RETURN: no memory growth, and not the 200 of code deposit */
+  CHECK(num(find_op(logs, "RETURN", 2), "gasCost") == 0);
+  CHECK(num(find_op(logs, "SELFDESTRUCT", 3), "gasCost") == 5000);
+  /* R's REVERT at depth 2: memory already grown by its MSTOREs */
+  CHECK(num(find_op(logs, "REVERT", 2), "gasCost") == 0);
+  /* every entry at depth 1 that is followed by one at depth 1 and is not a call:
+   * its cost is the gas difference */
+  int consistent = 0, n = cJSON_GetArraySize(logs);
+  for (int i = 0; i + 1 < n; i++) {
+    const cJSON *a = cJSON_GetArrayItem(logs, i), *b = cJSON_GetArrayItem(logs, i + 1);
+    const char *op = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "op"));
+    if (num(a, "depth") != 1 || num(b, "depth") != 1 || !op || strstr(op, "CALL") || strstr(op, "CREATE")) continue;
+    CHECK_MSG(num(a, "gas") - num(a, "gasCost") == num(b, "gas"), "entry %d (%s)", i, op);
+    consistent++;
+  }
+  CHECK(consistent > 20);
+  /* memory: 0x-prefixed 32-byte words, from the first MSTORE on */
+  const cJSON *mem = cJSON_GetObjectItemCaseSensitive(find_op(logs, "CREATE", 1), "memory");
+  CHECK(cJSON_GetArraySize(mem) == 1 &&
+        strcmp(cJSON_GetStringValue(cJSON_GetArrayItem(mem, 0)),
+               "0x00000000000000000000000000000000000000000000600160005360016000f3") == 0);
+  /* returnData: the callee's output as RETURNDATACOPY would see it */
+  const cJSON *after_b = cJSON_GetArrayItem(logs, 0);
+  const cJSON *e;
+  bool seen = false;
+  cJSON_ArrayForEach(e, logs) {
+    if (num(e, "depth") == 1 && cJSON_GetObjectItemCaseSensitive(e, "returnData")) {
+      after_b = e;
+      seen = true;
+      break;
+    }
+  }
+  CHECK(seen && strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(after_b, "returnData")),
+                       "0x000000000000000000000000000000000000000000000000000000000000002a") == 0);
+  CHECK(num(j, "gas") > 21000 && cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(j, "failed")));
+  cJSON_Delete(j);
+
+  /* disableStack, no memory, a limit of 10 entries */
+  evm_struct_logger_opts_t o2 = {true, true, false, false, 10};
+  j = struct_trace(&o2);
+  logs = cJSON_GetObjectItemCaseSensitive(j, "structLogs");
+  CHECK(cJSON_GetArraySize(logs) == 10);
+  cJSON_ArrayForEach(e, logs) {
+    CHECK(!cJSON_GetObjectItemCaseSensitive(e, "stack") && !cJSON_GetObjectItemCaseSensitive(e, "memory"));
+  }
+  cJSON_Delete(j);
 }
 
 static void check_call_trace(const char *got, const char *want) {
@@ -447,6 +539,7 @@ static void test_call_tracer(void) {
 
 int main(void) {
   test_call_tracer();
+  test_struct_logger_tree();
   test_struct_logger_rpc(check_shared_dir());
   return check_summary();
 }
