@@ -548,6 +548,23 @@ static NOINLINE int64_t op_selfdestruct(evm_frame_t *f, u256_t *sp, int64_t gas)
 
 /* sp points at the top item before the instruction; the result (if any) goes to
  * sp[1 - stack_in]. Returns the gas left or -1 with f->status set. */
+/* LOG0..LOG4, out of op_misc so that its tracer hook does not weigh on the
+ * registers of the other instructions there. */
+static NOINLINE int64_t op_log(evm_frame_t *f, uint8_t op, u256_t *sp, int64_t gas) {
+  const evm_message_t *m = f->msg;
+  if (m->is_static) return fail(f, EVM_STATIC_MODE_VIOLATION);
+  const unsigned nt = op - OP_LOG0;
+  if ((gas = mem_check(f, gas, &sp[0], &sp[-1])) < 0) return -1;
+  uint64_t n = u256_is_zero(&sp[-1]) ? 0 : sp[-1].w[0];
+  if ((gas = charge(f, gas, 8 * (int64_t)n)) < 0) return -1;
+  ethc_hash_t topics[4];
+  for (unsigned i = 0; i < nt; i++) store_be32(topics[i].bytes, &sp[-2 - (int)i]);
+  const uint8_t *data = n ? f->mem + sp[0].w[0] : NULL;
+  f->host->emit_log(f->hctx, &m->recipient, data, (size_t)n, topics, nt);
+  if (UNLIKELY(f->vm->tracer != NULL)) trace_log(f, topics, nt, data, (size_t)n);
+  return gas;
+}
+
 static NOINLINE int64_t op_misc(evm_frame_t *f, uint8_t op, u256_t *sp, int64_t gas) {
   const evm_message_t *m = f->msg;
   const evm_host_t *h = f->host;
@@ -705,18 +722,7 @@ static NOINLINE int64_t op_misc(evm_frame_t *f, uint8_t op, u256_t *sp, int64_t 
     case OP_LOG1:
     case OP_LOG2:
     case OP_LOG3:
-    case OP_LOG4: {
-      if (m->is_static) return fail(f, EVM_STATIC_MODE_VIOLATION);
-      const unsigned nt = op - OP_LOG0;
-      if ((gas = mem_check(f, gas, &sp[0], &sp[-1])) < 0) return -1;
-      uint64_t n = u256_is_zero(&sp[-1]) ? 0 : sp[-1].w[0];
-      if ((gas = charge(f, gas, 8 * (int64_t)n)) < 0) return -1;
-      ethc_hash_t topics[4];
-      for (unsigned i = 0; i < nt; i++) store_be32(topics[i].bytes, &sp[-2 - (int)i]);
-      h->emit_log(f->hctx, &m->recipient, n ? f->mem + sp[0].w[0] : NULL, (size_t)n, topics, nt);
-      if (UNLIKELY(f->vm->tracer != NULL)) trace_log(f, topics, nt, n ? f->mem + sp[0].w[0] : NULL, (size_t)n);
-      return gas;
-    }
+    case OP_LOG4: return op_log(f, op, sp, gas);
     case OP_CREATE:
     case OP_CREATE2: return op_create(f, op, sp, gas);
     case OP_CALL:
