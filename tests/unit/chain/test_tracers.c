@@ -331,8 +331,9 @@ static const char *const code_r =
     "7f6e6f706500000000000000000000000000000000000000000000000000000000604452"
     "60646000fd";
 
-/* Runs the transaction to A with `tr` on. */
-static void run_tree_tx(const evm_tracer_t *tr, void *ctx) {
+/* Runs a transaction to 0x..`to` with `tr` on: A (above), or G (0x..70), which
+ * calls F (0x..f0), which clears its slot 0 (a 4800 refund). */
+static void run_tx(uint8_t to, const evm_tracer_t *tr, void *ctx) {
   state_t *st = state_new();
   ethc_address_t from = address_of(0x99), a = address_of(0xa0);
   u256_t rich = u256_from_u64(1000000000000000000ull), ten = u256_from_u64(10);
@@ -345,6 +346,12 @@ static void run_tree_tx(const evm_tracer_t *tr, void *ctx) {
   ethc_address_t d = address_of(0xd0);
   u256_t seven = u256_from_u64(7);
   CHECK(state_set_balance(st, &d, &seven) == 0);
+  put_code(st, 0xf0, "600060005500");
+  put_code(st, 0x70, "600060006000600060007300000000000000000000000000000000000000f061fffff100");
+  ethc_address_t fa = address_of(0xf0);
+  u256_t zero = U256_ZERO, one = U256_ONE;
+  CHECK(state_set_storage(st, &fa, &one, &one, NULL, NULL) == 0);
+  CHECK(state_set_storage(st, &fa, &zero, &one, NULL, NULL) == 0);
   state_commit(st, true);
   chain_block_env_t env;
   memset(&env, 0, sizeof env);
@@ -359,7 +366,7 @@ static void run_tree_tx(const evm_tracer_t *tr, void *ctx) {
   tx.gas_price = u256_from_u64(10);
   tx.gas_limit = 1000000;
   tx.has_to = true;
-  tx.to = a;
+  tx.to = address_of(to);
   uint8_t data[2] = {0x12, 0x34};
   tx.data = data;
   tx.data_len = sizeof data;
@@ -378,17 +385,17 @@ static void run_tree_tx(const evm_tracer_t *tr, void *ctx) {
 static char *call_trace(const evm_call_tracer_opts_t *opts) {
   bytes_buf_t out = {0};
   evm_call_tracer_t *t = evm_call_tracer_create(opts, buf_write, &out);
-  run_tree_tx(&evm_call_tracer, t);
+  run_tx(0xa0, &evm_call_tracer, t);
   CHECK(evm_call_tracer_error(t) == 0);
   evm_call_tracer_destroy(t);
   CHECK(bytes_buf_push(&out, 0) == 0);
   return (char *)out.data;
 }
 
-static cJSON *struct_trace(const evm_struct_logger_opts_t *opts) {
+static cJSON *struct_trace(uint8_t to, const evm_struct_logger_opts_t *opts) {
   bytes_buf_t out = {0};
   evm_struct_logger_t *l = evm_struct_logger_create(opts, buf_write, &out);
-  run_tree_tx(&evm_struct_logger_tracer, l);
+  run_tx(to, &evm_struct_logger_tracer, l);
   CHECK(evm_struct_logger_error(l) == 0);
   evm_struct_logger_destroy(l);
   CHECK(bytes_buf_push(&out, 0) == 0);
@@ -417,7 +424,7 @@ static const cJSON *find_op(const cJSON *logs, const char *op, int depth) {
  * holds the gas it forwards, a CREATE's does not) and its options. */
 static void test_struct_logger_tree(void) {
   evm_struct_logger_opts_t opts = {false, false, true, true, 0};
-  cJSON *j = struct_trace(&opts);
+  cJSON *j = struct_trace(0xa0, &opts);
   const cJSON *logs = cJSON_GetObjectItemCaseSensitive(j, "structLogs");
   CHECK(cJSON_GetArraySize(logs) > 50);
   /* A's CALL to cold B: 2600 + one memory word (3) + the 100000 it forwards */
@@ -463,12 +470,30 @@ static void test_struct_logger_tree(void) {
 
   /* disableStack, no memory, a limit of 10 entries */
   evm_struct_logger_opts_t o2 = {true, true, false, false, 10};
-  j = struct_trace(&o2);
+  j = struct_trace(0xa0, &o2);
   logs = cJSON_GetObjectItemCaseSensitive(j, "structLogs");
   CHECK(cJSON_GetArraySize(logs) == 10);
   cJSON_ArrayForEach(e, logs) {
     CHECK(!cJSON_GetObjectItemCaseSensitive(e, "stack") && !cJSON_GetObjectItemCaseSensitive(e, "memory"));
   }
+  cJSON_Delete(j);
+
+  /* refund: the transaction's counter, from the SSTORE that earns it on, in the
+   * callee and then in its caller */
+  evm_struct_logger_opts_t o3 = {false, false, false, false, 0};
+  j = struct_trace(0x70, &o3);
+  logs = cJSON_GetObjectItemCaseSensitive(j, "structLogs");
+  const cJSON *sstore = find_op(logs, "SSTORE", 2), *stop2 = find_op(logs, "STOP", 2),
+              *stop1 = find_op(logs, "STOP", 1);
+  CHECK(sstore && !cJSON_GetObjectItemCaseSensitive(sstore, "refund"));
+  CHECK(num(stop2, "refund") == 4800 && num(stop1, "refund") == 4800);
+  CHECK(find_op(logs, "CALL", 1) && !cJSON_GetObjectItemCaseSensitive(find_op(logs, "CALL", 1), "refund"));
+  /* SSTORE's storage: the slot with the value written */
+  const cJSON *stg = cJSON_GetObjectItemCaseSensitive(sstore, "storage");
+  CHECK(cJSON_GetArraySize(stg) == 1 &&
+        strcmp(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(
+                   stg, "0x0000000000000000000000000000000000000000000000000000000000000000")),
+               "0x0000000000000000000000000000000000000000000000000000000000000000") == 0);
   cJSON_Delete(j);
 }
 
