@@ -16,6 +16,7 @@
 #include "ethc/consensus.h"
 #include "ethc/evm.h"
 #include "ethc/state.h"
+#include "ethc/tracer.h"
 #include "ethc/transition.h"
 
 #ifdef __cplusplus
@@ -33,8 +34,8 @@ typedef struct {
   bool post_merge;    /* a proof-of-stake block: no rewards, no ommers */
   block_hash_lookup_fn block_hash;
   void *block_hash_ctx;
-  ethc_write_fn trace; /* EIP-3155 trace of every transaction (evm_set_tracer), or NULL */
-  void *trace_ctx;     /* passed to `trace` */
+  const evm_tracer_t *tracer; /* traces every transaction (evm_set_tracer), or NULL */
+  void *tracer_ctx;           /* passed to `tracer` */
 } block_exec_opts_t;
 
 /* EIP-7934 (Osaka): MAX_BLOCK_SIZE 10 MiB minus a 2 MiB safety margin. */

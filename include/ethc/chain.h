@@ -147,11 +147,12 @@ const u256_t *chain_snapshot_td(const chain_snapshot_t *s);
 /* The chain it belongs to (for its config and reads). */
 chain_t *chain_snapshot_chain(const chain_snapshot_t *s);
 /* The block's post-state as a read-only base (state_base.h): share it among
- * overlays of any threads; valid while the snapshot is held. */
+ * overlays of any threads; valid until chain_close (stored states are never
+ * deleted: the snapshot need not outlive it). */
 void chain_snapshot_base(const chain_snapshot_t *s, state_base_t *out);
 /* A new overlay of the block's post-state (state_new_over): the caller's to read
  * and change at will (the snapshot is never changed) and to free with
- * state_free, before releasing the snapshot. NULL when out of memory. */
+ * state_free before chain_close. NULL when out of memory. */
 state_t *chain_snapshot_state(const chain_snapshot_t *s);
 
 /* A function told of each new head, on the importing thread, after the head

@@ -214,16 +214,7 @@ void evm_destroy(evm_t *vm);
 evm_result_t evm_execute(evm_t *vm, const evm_host_t *host, void *host_ctx, evm_revision_t rev,
                          const evm_message_t *msg, const uint8_t *code, size_t code_size);
 
-/* Optional EIP-3155 tracing: one JSON line per instruction, written through
- * `write(ctx, ...)` before the instruction runs (`write` NULL = off), e.g.
- * {"pc":0,"op":96,"gas":"0x3e8","gasCost":"0x3","memSize":0,"stack":[],"depth":1,"refund":0,"opName":"PUSH1"}
- * (gasCost is the instruction's base cost; depth starts at 1). A separate copy of
- * the dispatch loop does the tracing, so it costs nothing when off. A line may
- * take several `write` calls (each holds whole JSON tokens, never a partial line
- * end); the return value of `write` is ignored (tracing does not change execution).
- * The caller keeps ownership of `ctx`, which must stay valid while tracing is on.
- * Like the rest of evm_t, only for the thread that uses `vm`. */
-void evm_set_tracer(evm_t *vm, ethc_write_fn write, void *ctx);
+/* Tracing: evm_set_tracer and the tracers are in ethc/tracer.h. */
 
 #ifdef __cplusplus
 }

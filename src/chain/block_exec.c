@@ -418,7 +418,7 @@ block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, cons
   }
 
   /* ---- transactions (only they are traced, not the system calls) ---- */
-  if (opts->trace) evm_set_tracer(vm, opts->trace, opts->trace_ctx);
+  if (opts->tracer) evm_set_tracer(vm, opts->tracer, opts->tracer_ctx);
   if (b->tx_count) {
     res->receipts = calloc(b->tx_count, sizeof *res->receipts);
     if (!res->receipts) {
@@ -500,7 +500,7 @@ block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, cons
     chain_tx_result_free(&tr);
   }
 
-  if (opts->trace) evm_set_tracer(vm, NULL, NULL);
+  if (opts->tracer) evm_set_tracer(vm, NULL, NULL);
 
   /* ---- finalisation ---- */
   if (!opts->post_merge && apply_rewards(st, b, rev) != 0) {
@@ -578,7 +578,7 @@ block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, cons
   }
 
 out:
-  if (opts->trace) evm_set_tracer(vm, NULL, NULL);
+  if (opts->tracer) evm_set_tracer(vm, NULL, NULL);
   /* whatever the outcome, a state that lost data decides nothing */
   if (!res->local_error && state_error(st)) res->local_error = state_error(st);
   return err;

@@ -7,6 +7,7 @@
 
 #include "ethc/error.h"
 #include "ethc/precompiles.h"
+#include "ethc/tracer.h"
 #include "ethc/transition.h"
 
 void chain_tx_result_free(chain_tx_result_t *r) {
@@ -83,6 +84,42 @@ void chain_warm_tx_accounts(state_t *st, evm_revision_t rev, const ethc_address_
   pa.bytes[19] = 0x00; /* P-256 (EIP-7951) at 0x100 */
   if (evm_precompile_get(&pa, rev)) state_warm_account(st, &pa);
   if (rev >= EVM_SHANGHAI) state_warm_account(st, coinbase);
+}
+
+static void trace_tx_start(evm_t *vm, const tx_t *tx, const evm_message_t *msg) {
+  evm_trace_tx_t t;
+  memset(&t, 0, sizeof t);
+  t.from = msg->sender;
+  t.create = !tx->has_to;
+  if (tx->has_to) t.to = tx->to;
+  t.gas_limit = tx->gas_limit;
+  t.value = tx->value;
+  evm_trace_tx_start(vm, &t);
+  evm_trace_enter_t e;
+  memset(&e, 0, sizeof e);
+  e.kind = tx->has_to ? EVM_TRACE_CALL : EVM_TRACE_CREATE;
+  e.from = msg->sender;
+  if (tx->has_to) e.to = tx->to;
+  e.value = msg->value;
+  e.gas = msg->gas;
+  e.input = msg->input;
+  e.input_size = msg->input_size;
+  evm_trace_enter(vm, &e);
+}
+
+static void trace_frame_exit(evm_t *vm, state_t *st, const evm_message_t *msg, const evm_result_t *r) {
+  evm_trace_exit_t x;
+  memset(&x, 0, sizeof x);
+  x.status = r->status;
+  x.gas_left = r->status == EVM_SUCCESS || r->status == EVM_REVERT ? r->gas_left : 0;
+  x.gas_used = msg->gas - x.gas_left;
+  x.output = r->output;
+  x.output_size = r->output_size;
+  if (msg->kind == EVM_CREATE && r->status == EVM_SUCCESS) {
+    x.create_address = r->create_address;
+    x.output = state_get_code(st, &r->create_address, &x.output_size, NULL);
+  }
+  evm_trace_exit(vm, &x);
 }
 
 int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block_env_t *env, const tx_t *tx,
@@ -210,7 +247,12 @@ int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block
   }
   /* A creation's nonce increment happens inside the CREATE path (before the
    * address is derived from the old nonce), exactly as for the opcode. */
+  /* The tracer's view of the transaction and of its own frame (the interpreter
+   * reports the frames it opens). */
+  const bool traced = evm_get_tracer(vm, NULL) != NULL;
+  if (traced) trace_tx_start(vm, tx, &msg);
   evm_result_t r = chain_host_call(&h, &msg);
+  if (traced) trace_frame_exit(vm, st, &msg, &r);
 
   /* ---- refund and fees ---- */
   int64_t gas_left = r.gas_left;
@@ -245,6 +287,11 @@ int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block
       memcpy(res->output, r.output, r.output_size);
       res->output_size = r.output_size;
     }
+  }
+  if (traced) {
+    evm_trace_tx_end_t e = {gas_used, r.status, r.output, r.output_size};
+    if (res->created) e.output = state_get_code(st, &r.create_address, &e.output_size, NULL);
+    evm_trace_tx_end(vm, &e);
   }
   evm_result_release(&r);
 

@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "cli/exec.h"
 #include "cli/state_dump.h"
+#include "ethc/tracer.h"
 #include "ethc/bytes.h"
 #include "ethc/error.h"
 #include "ethc/evm.h"
@@ -371,7 +372,8 @@ static int cmd_run(const cli_command_t *self, int argc, char **argv) {
     msg.input_size = input_size;
   }
 
-  if (trace) evm_set_tracer(vm, ethc_write_stdio, stderr);
+  evm_eip3155_t eip3155 = {ethc_write_stdio, stderr};
+  if (trace) evm_set_tracer(vm, &evm_eip3155_tracer, &eip3155);
   size_t snap = state_snapshot(st);
   evm_result_t r = cli_execute_message(&host, &msg);
   evm_set_tracer(vm, NULL, NULL);

@@ -2,9 +2,7 @@
  * changed instructions or gas from Frontier to Cancun, plus Osaka's CLZ): execution
  * states, memory, host-facing instructions (calls, creates, storage, logs) and the
  * public entry points. The hot dispatch loop lives in interp_loop.inc. */
-#include <inttypes.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -280,6 +278,90 @@ static bool get_delegate(evm_frame_t *f, const ethc_address_t *a, ethc_address_t
   return true;
 }
 
+/* Frame events for the tracer (only when one is set; see ethc/tracer.h). */
+static NOINLINE void trace_enter(evm_frame_t *f, uint8_t op, const evm_message_t *msg, const ethc_address_t *to) {
+  const evm_tracer_t *t = f->vm->tracer;
+  if (!t->on_enter) return;
+  evm_trace_enter_t e;
+  memset(&e, 0, sizeof e);
+  switch (op) {
+    case OP_CALL: e.kind = EVM_TRACE_CALL; break;
+    case OP_CALLCODE: e.kind = EVM_TRACE_CALLCODE; break;
+    case OP_DELEGATECALL: e.kind = EVM_TRACE_DELEGATECALL; break;
+    case OP_STATICCALL: e.kind = EVM_TRACE_STATICCALL; break;
+    case OP_CREATE: e.kind = EVM_TRACE_CREATE; break;
+    default: e.kind = EVM_TRACE_CREATE2; break;
+  }
+  e.depth = msg->depth;
+  e.from = f->msg->recipient;
+  if (to) e.to = *to;
+  if (op != OP_DELEGATECALL && op != OP_STATICCALL) e.value = msg->value;
+  e.gas = msg->gas;
+  e.input = msg->input;
+  e.input_size = msg->input_size;
+  t->on_enter(f->vm->tracer_ctx, &e);
+}
+
+static NOINLINE void trace_exit(evm_frame_t *f, const evm_message_t *msg, const evm_result_t *r) {
+  const evm_tracer_t *t = f->vm->tracer;
+  if (!t->on_exit) return;
+  evm_trace_exit_t x;
+  memset(&x, 0, sizeof x);
+  x.depth = msg->depth;
+  x.status = r->status;
+  x.gas_left = r->gas_left;
+  x.gas_used = msg->gas - r->gas_left;
+  x.output = r->output;
+  x.output_size = r->output_size;
+  if ((msg->kind == EVM_CREATE || msg->kind == EVM_CREATE2) && r->status == EVM_SUCCESS) {
+    x.create_address = r->create_address;
+    if (f->host->get_code) { /* the deployed code, as go-ethereum reports a create's output */
+      ethc_hash_t h;
+      size_t n = 0;
+      const uint8_t *code = f->host->get_code(f->hctx, &r->create_address, &n, &h);
+      x.output = code;
+      x.output_size = code ? n : 0;
+    }
+  }
+  t->on_exit(f->vm->tracer_ctx, &x);
+}
+
+static NOINLINE void trace_log(evm_frame_t *f, const ethc_hash_t *topics, size_t nt, const uint8_t *data, size_t n) {
+  const evm_tracer_t *t = f->vm->tracer;
+  if (t->on_log) t->on_log(f->vm->tracer_ctx, f->msg->depth, &f->msg->recipient, topics, nt, data, n);
+}
+
+/* SELFDESTRUCT, reported as go-ethereum does: a frame one deeper, from the
+ * account to the beneficiary, moving its balance, with no gas. */
+static NOINLINE void trace_selfdestruct(evm_frame_t *f, const ethc_address_t *beneficiary) {
+  const evm_tracer_t *t = f->vm->tracer;
+  evm_trace_enter_t e;
+  memset(&e, 0, sizeof e);
+  e.kind = EVM_TRACE_SELFDESTRUCT;
+  e.depth = f->msg->depth + 1;
+  e.from = f->msg->recipient;
+  e.to = *beneficiary;
+  f->host->get_balance(f->hctx, &f->msg->recipient, &e.value);
+  if (t->on_enter) t->on_enter(f->vm->tracer_ctx, &e);
+  evm_trace_exit_t x;
+  memset(&x, 0, sizeof x);
+  x.depth = e.depth;
+  x.status = EVM_SUCCESS;
+  if (t->on_exit) t->on_exit(f->vm->tracer_ctx, &x);
+}
+
+/* A call or create the interpreter refuses (depth, balance): reported as a frame
+ * that returns all its gas. */
+static NOINLINE void trace_refused(evm_frame_t *f, uint8_t op, const evm_message_t *msg, const ethc_address_t *to,
+                                   evm_status_t s) {
+  trace_enter(f, op, msg, to);
+  evm_result_t r;
+  memset(&r, 0, sizeof r);
+  r.status = s;
+  r.gas_left = msg->gas;
+  trace_exit(f, msg, &r);
+}
+
 static NOINLINE int64_t op_call(evm_frame_t *f, uint8_t op, u256_t *sp, int64_t gas) {
   const evm_message_t *m = f->msg;
   const bool has_value_arg = (op == OP_CALL || op == OP_CALLCODE);
@@ -349,13 +431,22 @@ static NOINLINE int64_t op_call(evm_frame_t *f, uint8_t op, u256_t *sp, int64_t 
   gas -= g;
   msg.gas = g;
   if (has_value) msg.gas += 2300; /* the stipend is free for the caller */
-  if (m->depth >= 1024) return gas + msg.gas;
+  const bool traced = UNLIKELY(f->vm->tracer != NULL);
+  if (m->depth >= 1024) {
+    if (traced) trace_refused(f, op, &msg, &dst, EVM_CALL_DEPTH_EXCEEDED);
+    return gas + msg.gas;
+  }
   if (has_value) {
     u256_t bal;
     f->host->get_balance(f->hctx, &m->recipient, &bal);
-    if (u256_lt(&bal, &value)) return gas + msg.gas;
+    if (u256_lt(&bal, &value)) {
+      if (traced) trace_refused(f, op, &msg, &dst, EVM_INSUFFICIENT_BALANCE);
+      return gas + msg.gas;
+    }
   }
+  if (traced) trace_enter(f, op, &msg, &dst);
   evm_result_t r = f->host->call(f->hctx, &msg);
+  if (traced) trace_exit(f, &msg, &r);
   f->child = r;
   f->has_child = true;
   f->rdata = r.output;
@@ -385,12 +476,6 @@ static NOINLINE int64_t op_create(evm_frame_t *f, uint8_t op, u256_t *sp, int64_
 
   release_child(f);
   *result = U256_ZERO;
-  if (m->depth >= 1024) return gas;
-  if (!u256_is_zero(&value)) {
-    u256_t bal;
-    f->host->get_balance(f->hctx, &m->recipient, &bal);
-    if (u256_lt(&bal, &value)) return gas;
-  }
   evm_message_t msg;
   memset(&msg, 0, sizeof msg);
   msg.kind = op == OP_CREATE2 ? EVM_CREATE2 : EVM_CREATE;
@@ -402,9 +487,24 @@ static NOINLINE int64_t op_create(evm_frame_t *f, uint8_t op, u256_t *sp, int64_
     msg.input = f->mem + off.w[0];
     msg.input_size = (size_t)n;
   }
+  const bool traced = UNLIKELY(f->vm->tracer != NULL);
+  if (m->depth >= 1024) {
+    if (traced) trace_refused(f, op, &msg, NULL, EVM_CALL_DEPTH_EXCEEDED);
+    return gas;
+  }
+  if (!u256_is_zero(&value)) {
+    u256_t bal;
+    f->host->get_balance(f->hctx, &m->recipient, &bal);
+    if (u256_lt(&bal, &value)) {
+      if (traced) trace_refused(f, op, &msg, NULL, EVM_INSUFFICIENT_BALANCE);
+      return gas;
+    }
+  }
   if (op == OP_CREATE2) store_be32(msg.salt.bytes, &salt);
   gas -= msg.gas;
+  if (traced) trace_enter(f, op, &msg, NULL);
   evm_result_t r = f->host->call(f->hctx, &msg);
+  if (traced) trace_exit(f, &msg, &r);
   gas += r.gas_left;
   if (r.status == EVM_SUCCESS) {
     f->refund += r.gas_refund;
@@ -438,6 +538,7 @@ static NOINLINE int64_t op_selfdestruct(evm_frame_t *f, u256_t *sp, int64_t gas)
     if (charge_new) cost += 25000;
   }
   if ((gas = charge(f, gas, cost)) < 0) return -1;
+  if (UNLIKELY(f->vm->tracer != NULL)) trace_selfdestruct(f, &ben);
   bool first = f->host->selfdestruct(f->hctx, &m->recipient, &ben);
   if (first && f->rev < EVM_LONDON) f->refund += 24000;
   return gas;
@@ -447,6 +548,23 @@ static NOINLINE int64_t op_selfdestruct(evm_frame_t *f, u256_t *sp, int64_t gas)
 
 /* sp points at the top item before the instruction; the result (if any) goes to
  * sp[1 - stack_in]. Returns the gas left or -1 with f->status set. */
+/* LOG0..LOG4, out of op_misc so that its tracer hook does not weigh on the
+ * registers of the other instructions there. */
+static NOINLINE int64_t op_log(evm_frame_t *f, uint8_t op, u256_t *sp, int64_t gas) {
+  const evm_message_t *m = f->msg;
+  if (m->is_static) return fail(f, EVM_STATIC_MODE_VIOLATION);
+  const unsigned nt = op - OP_LOG0;
+  if ((gas = mem_check(f, gas, &sp[0], &sp[-1])) < 0) return -1;
+  uint64_t n = u256_is_zero(&sp[-1]) ? 0 : sp[-1].w[0];
+  if ((gas = charge(f, gas, 8 * (int64_t)n)) < 0) return -1;
+  ethc_hash_t topics[4];
+  for (unsigned i = 0; i < nt; i++) store_be32(topics[i].bytes, &sp[-2 - (int)i]);
+  const uint8_t *data = n ? f->mem + sp[0].w[0] : NULL;
+  f->host->emit_log(f->hctx, &m->recipient, data, (size_t)n, topics, nt);
+  if (UNLIKELY(f->vm->tracer != NULL)) trace_log(f, topics, nt, data, (size_t)n);
+  return gas;
+}
+
 static NOINLINE int64_t op_misc(evm_frame_t *f, uint8_t op, u256_t *sp, int64_t gas) {
   const evm_message_t *m = f->msg;
   const evm_host_t *h = f->host;
@@ -604,17 +722,7 @@ static NOINLINE int64_t op_misc(evm_frame_t *f, uint8_t op, u256_t *sp, int64_t 
     case OP_LOG1:
     case OP_LOG2:
     case OP_LOG3:
-    case OP_LOG4: {
-      if (m->is_static) return fail(f, EVM_STATIC_MODE_VIOLATION);
-      const unsigned nt = op - OP_LOG0;
-      if ((gas = mem_check(f, gas, &sp[0], &sp[-1])) < 0) return -1;
-      uint64_t n = u256_is_zero(&sp[-1]) ? 0 : sp[-1].w[0];
-      if ((gas = charge(f, gas, 8 * (int64_t)n)) < 0) return -1;
-      ethc_hash_t topics[4];
-      for (unsigned i = 0; i < nt; i++) store_be32(topics[i].bytes, &sp[-2 - (int)i]);
-      h->emit_log(f->hctx, &m->recipient, n ? f->mem + sp[0].w[0] : NULL, (size_t)n, topics, nt);
-      return gas;
-    }
+    case OP_LOG4: return op_log(f, op, sp, gas);
     case OP_CREATE:
     case OP_CREATE2: return op_create(f, op, sp, gas);
     case OP_CALL:
@@ -627,51 +735,26 @@ static NOINLINE int64_t op_misc(evm_frame_t *f, uint8_t op, u256_t *sp, int64_t 
 
 /* ------------------------------------------------------------- tracing */
 
-/* A trace line is assembled here and handed to the writer in chunks of at most
- * sizeof buf bytes (a deep stack makes a line longer than that). */
-typedef struct {
-  evm_t *vm;
-  size_t len;
-  char buf[4096];
-} trace_out_t;
-
-static void trace_flush(trace_out_t *t) {
-  if (t->len) t->vm->trace(t->vm->trace_ctx, (const uint8_t *)t->buf, t->len);
-  t->len = 0;
-}
-
-/* Appends a printf-formatted token (each shorter than 256 bytes). */
-static void trace_printf(trace_out_t *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void trace_printf(trace_out_t *t, const char *fmt, ...) {
-  if (sizeof t->buf - t->len < 256) trace_flush(t);
-  va_list ap;
-  va_start(ap, fmt);
-  int n = vsnprintf(t->buf + t->len, sizeof t->buf - t->len, fmt, ap);
-  va_end(ap);
-  if (n > 0) t->len += (size_t)n < sizeof t->buf - t->len ? (size_t)n : sizeof t->buf - t->len - 1;
-}
-
 static NOINLINE void trace_step(evm_frame_t *f, size_t pc, uint8_t op, int64_t gas, const u256_t *sp) {
-  trace_out_t o;
-  o.vm = f->vm;
-  o.len = 0;
-  int cost = evm_gas_table[f->rev][op];
-  if (cost < 0) cost = 0;
-  trace_printf(&o, "{\"pc\":%zu,\"op\":%u,\"gas\":\"0x%" PRIx64 "\",\"gasCost\":\"0x%x\",\"memSize\":%zu,\"stack\":[",
-               pc, (unsigned)op, (uint64_t)gas, (unsigned)cost, f->mem_size);
-  char buf[67];
-  for (const u256_t *p = f->stack + 1; p <= sp; p++) {
-    u256_to_hex(p, buf);
-    trace_printf(&o, "%s\"%s\"", p == f->stack + 1 ? "" : ",", buf);
-  }
-  const char *name = evm_op_names[op];
-  char unk[16];
-  if (!name || evm_gas_table[f->rev][op] < 0) {
-    snprintf(unk, sizeof unk, "0x%02x", (unsigned)op);
-    name = unk;
-  }
-  trace_printf(&o, "],\"depth\":%d,\"refund\":%" PRId64 ",\"opName\":\"%s\"}\n", f->msg->depth + 1, f->refund, name);
-  trace_flush(&o);
+  evm_trace_step_t s;
+  s.pc = pc;
+  s.op = op;
+  s.base_cost = evm_gas_table[f->rev][op];
+  s.gas = gas;
+  s.depth = f->msg->depth;
+  s.refund = f->refund;
+  s.stack = f->stack + 1;
+  s.stack_size = (size_t)(sp - f->stack);
+  s.memory = f->mem;
+  s.memory_size = f->mem_size;
+  s.return_data = f->rdata;
+  s.return_data_size = f->rdata_size;
+  s.address = &f->msg->recipient;
+  s.code_address = &f->msg->code_address;
+  s.rev = f->rev;
+  s.host = f->host;
+  s.host_ctx = f->hctx;
+  f->vm->tracer->on_step(f->vm->tracer_ctx, &s);
 }
 
 /* ------------------------------------------------------ the dispatch loops */
@@ -717,9 +800,36 @@ void evm_destroy(evm_t *vm) {
   free(vm);
 }
 
-void evm_set_tracer(evm_t *vm, ethc_write_fn write, void *ctx) {
-  vm->trace = write;
-  vm->trace_ctx = write ? ctx : NULL;
+void evm_set_tracer(evm_t *vm, const evm_tracer_t *t, void *ctx) {
+  vm->tracer = t;
+  vm->tracer_ctx = t ? ctx : NULL;
+}
+
+const evm_tracer_t *evm_get_tracer(const evm_t *vm, void **ctx) {
+  if (ctx) *ctx = vm->tracer_ctx;
+  return vm->tracer;
+}
+
+void evm_trace_enter(const evm_t *vm, const evm_trace_enter_t *frame) {
+  if (vm->tracer && vm->tracer->on_enter) vm->tracer->on_enter(vm->tracer_ctx, frame);
+}
+
+void evm_trace_exit(const evm_t *vm, const evm_trace_exit_t *frame) {
+  if (vm->tracer && vm->tracer->on_exit) vm->tracer->on_exit(vm->tracer_ctx, frame);
+}
+
+void evm_trace_tx_start(const evm_t *vm, const evm_trace_tx_t *tx) {
+  if (vm->tracer && vm->tracer->on_tx_start) vm->tracer->on_tx_start(vm->tracer_ctx, tx);
+}
+
+void evm_trace_tx_end(const evm_t *vm, const evm_trace_tx_end_t *end) {
+  if (vm->tracer && vm->tracer->on_tx_end) vm->tracer->on_tx_end(vm->tracer_ctx, end);
+}
+
+const char *evm_op_name(evm_revision_t rev, uint8_t op) {
+  if ((unsigned)rev >= EVM_REVISION_COUNT) return NULL;
+  evm_tables_init();
+  return evm_gas_table[rev][op] < 0 ? NULL : evm_op_names[op];
 }
 
 static void free_output(const evm_result_t *r) { free((void *)r->output); }
@@ -799,7 +909,7 @@ evm_result_t evm_execute(evm_t *vm, const evm_host_t *host, void *host_ctx, evm_
   f->txc_loaded = false;
 
   vm->nest++;
-  int64_t gas = vm->trace ? run_traced(f, msg->gas) : run_plain(f, msg->gas);
+  int64_t gas = vm->tracer && vm->tracer->on_step ? run_traced(f, msg->gas) : run_plain(f, msg->gas);
   vm->nest--;
 
   res.status = f->status;

@@ -1,11 +1,12 @@
 /* Internal state of the interpreter shared by interp.c and the dispatch loop it
- * instantiates twice (plain and EIP-3155 traced) from interp_loop.inc. */
+ * instantiates twice (plain and traced: on_step before each instruction) from interp_loop.inc. */
 #ifndef ETHC_EVM_INTERP_INTERNAL_H
 #define ETHC_EVM_INTERP_INTERNAL_H
 
 #include <stdio.h>
 
 #include "ethc/evm.h"
+#include "ethc/tracer.h"
 #include "evm/analysis.h"
 
 #define EVM_STACK_LIMIT 1024
@@ -39,8 +40,8 @@ struct evm {
   evm_frame_t *frames[EVM_MAX_NEST];
   int nest;
   evm_code_cache_t cache;
-  ethc_write_fn trace; /* NULL: not tracing */
-  void *trace_ctx;
+  const evm_tracer_t *tracer; /* NULL: not tracing */
+  void *tracer_ctx;
 };
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ethc/tracer.h"
 #include "ethc/block.h"
 #include "ethc/block_exec.h"
 #include "ethc/bytes.h"
@@ -284,14 +285,15 @@ static block_error_t import_block(tree_t *t, const uint8_t *rlp, size_t len, cha
     for (size_t i = 0; i < b.ommer_count; i++) header_hash(&b.ommers[i], &n->ommer_hashes[i]);
     n->ommer_count = b.ommer_count;
   }
+  evm_eip3155_t eip3155 = {ethc_write_stdio, t->trace};
   block_exec_opts_t opts = {
       .config = t->config,
       .rev = chain_config_revision(t->config, b.header.number, b.header.timestamp, pos),
       .post_merge = pos,
       .block_hash = lookup_hash,
       .block_hash_ctx = parent,
-      .trace = t->trace ? ethc_write_stdio : NULL,
-      .trace_ctx = t->trace,
+      .tracer = t->trace ? &evm_eip3155_tracer : NULL,
+      .tracer_ctx = &eip3155,
   };
   block_exec_result_t res;
   if ((e = block_check_rlp_size(opts.rev, len)) != BLOCK_VALID) {

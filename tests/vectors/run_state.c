@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/state_dump.h"
+#include "ethc/tracer.h"
 #include "ethc/bytes.h"
 #include "ethc/error.h"
 #include "ethc/evm.h"
@@ -476,7 +477,9 @@ static void run_test(runner_t *r, const char *path, const char *tname, const cJS
   if (!err) err = parse_tx(&t, json_get(test, "transaction"));
   if (!the_vm) the_vm = evm_create();
   if (!err && !the_vm) err = "cannot create the EVM";
-  if (the_vm) evm_set_tracer(the_vm, r->trace ? ethc_write_stdio : NULL, stderr);
+  static evm_eip3155_t eip3155 = {ethc_write_stdio, NULL};
+  eip3155.wctx = stderr;
+  if (the_vm) evm_set_tracer(the_vm, r->trace ? &evm_eip3155_tracer : NULL, &eip3155);
 
   if (!cJSON_IsObject(post)) { /* no cases to attribute the failure to: one for the test */
     runner_fail(r, path, tname, NULL, "malformed test: post: expected an object of forks");

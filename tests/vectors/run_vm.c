@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/memhost.h"
+#include "ethc/tracer.h"
 #include "ethc/bytes.h"
 #include "ethc/evm.h"
 #include "ethc/keccak.h"
@@ -181,7 +182,8 @@ static void run_case(runner_t *r, const char *path, const char *name, const cJSO
   msg.code_address = msg.recipient;
   msg.input = data;
   msg.input_size = data_size;
-  if (r->trace) evm_set_tracer(vm, ethc_write_stdio, stderr);
+  evm_eip3155_t eip3155 = {ethc_write_stdio, stderr};
+  if (r->trace) evm_set_tracer(vm, &evm_eip3155_tracer, &eip3155);
   res = evm_execute(vm, memhost_interface(), h, EVM_HOMESTEAD, &msg, code, code_size);
 
   const cJSON *post = json_get(t, "post");

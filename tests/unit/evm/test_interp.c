@@ -8,6 +8,7 @@
 #include "cli/memhost.c"
 #include "ethc/bytes.h"
 #include "ethc/evm.h"
+#include "ethc/tracer.h"
 
 static const ethc_address_t SENDER = {{0x10, [19] = 0x01}};
 static const ethc_address_t TARGET = {{0x20, [19] = 0x02}};
@@ -228,7 +229,8 @@ static void *depth_thread(void *arg) {
   char *buf = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);
-  evm_set_tracer(vm, ethc_write_stdio, f);
+  evm_eip3155_t w = {ethc_write_stdio, f};
+  evm_set_tracer(vm, &evm_eip3155_tracer, &w);
   run_t r = exec(EVM_FRONTIER, "6000808080803060645a03f100", 100000000);
   evm_set_tracer(vm, NULL, NULL);
   fclose(f);
@@ -539,7 +541,8 @@ static void test_tracer(void) {
   char *buf = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);
-  evm_set_tracer(vm, ethc_write_stdio, f);
+  evm_eip3155_t w = {ethc_write_stdio, f};
+  evm_set_tracer(vm, &evm_eip3155_tracer, &w);
   run_t r = exec(EVM_CANCUN, "6001600201", 1000);
   evm_set_tracer(vm, NULL, NULL);
   fclose(f);
@@ -577,7 +580,8 @@ static void test_tracer_long_line(void) {
   size_t len = 0, writes = 0;
   FILE *f = open_memstream(&buf, &len);
   void *ctx[2] = {f, &writes};
-  evm_set_tracer(vm, count_writes, ctx);
+  evm_eip3155_t w = {count_writes, ctx};
+  evm_set_tracer(vm, &evm_eip3155_tracer, &w);
   run_t r = exec(EVM_CANCUN, code, 100000);
   evm_set_tracer(vm, NULL, NULL);
   fclose(f);
