@@ -65,7 +65,9 @@ typedef struct {
   tx_invalid_t tx_invalid; /* and the rule it broke (TXE_NONE otherwise) */
 } block_exec_result_t;
 
-/* Executes `b` on `st` (which holds the parent's post-state, committed). On
+/* Executes `b` on `st` (which holds the parent's post-state, committed).
+ * Thread-compatible: any thread may run it (e.g. a worker while readers use
+ * snapshots), with a `st` and `vm` no other thread uses meanwhile. On
  * success returns BLOCK_VALID and `st` holds the block's post-state; otherwise
  * the block is invalid and `st` is in an unspecified state (callers clone first).
  * The header is NOT validated against its parent here (header_validate does that);

@@ -3,7 +3,12 @@
  * per-transaction sets the EVM needs: EIP-2929 warm accounts/slots, EIP-1153
  * transient storage, logs, SELFDESTRUCT set, created-in-tx set (EIP-6780), touched
  * accounts (EIP-158/161), original storage values (EIP-2200). The state root is the
- * secure Merkle Patricia trie root (Yellow Paper appendix D). */
+ * secure Merkle Patricia trie root (Yellow Paper appendix D).
+ *
+ * Thread-safety: a state_t is used by one thread at a time (even its queries
+ * write: they keep what they read from a base, and a lookup cache). Overlays
+ * of one base on different threads share nothing but the base, whose reads are
+ * thread-safe (state_base.h). */
 #ifndef ETHC_STATE_H
 #define ETHC_STATE_H
 
