@@ -294,14 +294,54 @@ static size_t key_meta(uint8_t *k, size_t cap, const char *name) {
   return n + 1;
 }
 
+/* A large value (a genesis.json with a big allocation) is stored in chunks
+ * under 'm' + name + 0x00 + index (4, big-endian), behind a marker value
+ * (META_CHUNKED, then the total length, 8 bytes): LevelDB reads a whole data
+ * block to answer any key in it, and a block is cut only after an entry, so
+ * one huge value would be read in full by every lookup of a key stored just
+ * before it (the newest headers, the other meta keys). */
+#define META_CHUNK (64u << 10)
+static const uint8_t META_CHUNKED[4] = {0xff, 'C', 'H', 'K'};
+
+static size_t key_chunk(uint8_t *k, size_t cap, const char *name, uint32_t i) {
+  size_t n = key_meta(k, cap - 5, name);
+  k[n] = 0;
+  for (int j = 0; j < 4; j++) k[n + 1 + j] = (uint8_t)(i >> (24 - 8 * j));
+  return n + 5;
+}
+
 void chaindb_put_meta(chaindb_batch_t *b, const char *name, const uint8_t *data, size_t len) {
   uint8_t k[64];
-  put(b, k, key_meta(k, sizeof k, name), data, len);
+  if (len <= META_CHUNK) {
+    put(b, k, key_meta(k, sizeof k, name), data, len);
+    return;
+  }
+  uint8_t marker[sizeof META_CHUNKED + 8];
+  memcpy(marker, META_CHUNKED, sizeof META_CHUNKED);
+  for (int j = 0; j < 8; j++) marker[sizeof META_CHUNKED + j] = (uint8_t)((uint64_t)len >> (56 - 8 * j));
+  put(b, k, key_meta(k, sizeof k, name), marker, sizeof marker);
+  for (uint32_t i = 0; (size_t)i * META_CHUNK < len; i++) {
+    size_t off = (size_t)i * META_CHUNK, n = len - off < META_CHUNK ? len - off : META_CHUNK;
+    put(b, k, key_chunk(k, sizeof k, name, i), data + off, n);
+  }
 }
 
 int chaindb_get_meta(chaindb_t *db, const char *name, bytes_buf_t *out) {
   uint8_t k[64];
-  return get(db, k, key_meta(k, sizeof k, name), out, NULL, 0);
+  size_t start = out->len;
+  int rc = get(db, k, key_meta(k, sizeof k, name), out, NULL, 0);
+  size_t got = out->len - start;
+  if (rc || got != sizeof META_CHUNKED + 8 || memcmp(out->data + start, META_CHUNKED, sizeof META_CHUNKED)) return rc;
+  uint64_t len = 0;
+  for (int j = 0; j < 8; j++) len = len << 8 | out->data[start + sizeof META_CHUNKED + j];
+  out->len = start;
+  for (uint32_t i = 0; !rc && out->len - start < len; i++) {
+    rc = get(db, k, key_chunk(k, sizeof k, name, i), out, NULL, 0);
+    if (rc == ETHC_ERR_NOT_FOUND) rc = ETHC_ERR_INVALID; /* a chunk missing: damaged */
+  }
+  if (!rc && out->len - start != len) rc = ETHC_ERR_INVALID;
+  if (rc) out->len = start;
+  return rc;
 }
 
 /* Transaction index: 'x' + tx hash -> number (8, big-endian) || block hash (32)

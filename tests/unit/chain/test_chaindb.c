@@ -1,6 +1,7 @@
 /* Unit tests of the LevelDB chain database: batches, lookups, reopening,
  * missing keys, and a database directory that cannot be opened. */
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "check.h"
@@ -34,6 +35,24 @@ int main(void) {
   /* nothing is visible before the batch is written */
   CHECK(chaindb_get_head(db, &got) == ETHC_ERR_NOT_FOUND);
   CHECK(chaindb_write(db, b, true) == 0);
+
+  /* meta values: small ones as they are, large ones in chunks, read back whole */
+  {
+    size_t big_len = 300001;
+    uint8_t *big = malloc(big_len);
+    for (size_t i = 0; big && i < big_len; i++) big[i] = (uint8_t)(i * 7 + (i >> 16));
+    chaindb_put_meta(b, "small", (const uint8_t *)"abc", 3);
+    if (big) chaindb_put_meta(b, "big", big, big_len);
+    CHECK(chaindb_write(db, b, false) == 0);
+    bytes_buf_t m = {0};
+    CHECK(chaindb_get_meta(db, "small", &m) == 0 && m.len == 3 && memcmp(m.data, "abc", 3) == 0);
+    m.len = 0;
+    CHECK(big && chaindb_get_meta(db, "big", &m) == 0 && m.len == big_len && memcmp(m.data, big, big_len) == 0);
+    m.len = 0;
+    CHECK(chaindb_get_meta(db, "none", &m) == ETHC_ERR_NOT_FOUND && m.len == 0);
+    bytes_buf_free(&m);
+    free(big);
+  }
 
   bytes_buf_t buf = {0};
   uint64_t num = 0;
