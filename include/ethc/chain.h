@@ -57,7 +57,7 @@ typedef struct {
  *   other codes         a damaged database ("the database in DIR is damaged: ...").
  * A writer (read_only false) holds DIR's lock exclusively until chain_close; a
  * reader holds it shared: readers exclude writers, not each other. */
-int chain_open(const chain_open_opts_t *opts, chain_t **out, char *err, size_t errlen);
+int chain_open(const chain_open_opts_t *opts, chain_t **out, char *err, size_t errlen) ETHC_MUST_USE;
 void chain_close(chain_t *c);
 /* The data directory the chain was opened from. */
 const char *chain_datadir(const chain_t *c);
@@ -169,7 +169,7 @@ int chain_on_new_head(chain_t *c, chain_head_fn fn, void *ctx) __attribute__((wa
  * ETHC_ERR_NOT_FOUND / ETHC_ERR_INVALID on a damaged database, or ETHC_ERR_NOMEM.
  * The caller keeps ownership of `ctx`. Only from the importing thread (it reads
  * the head it knows). */
-int chain_export(chain_t *c, ethc_write_fn write, void *ctx, uint64_t first, uint64_t last);
+int chain_export(chain_t *c, ethc_write_fn write, void *ctx, uint64_t first, uint64_t last) ETHC_MUST_USE;
 
 #ifdef __cplusplus
 }

@@ -24,7 +24,7 @@ typedef struct chaindb_batch chaindb_batch_t;
 
 /* Opens (creating if missing) the database in directory `dir`. On failure returns
  * ETHC_ERR_IO and, when `errmsg` is given, a malloc'd message from LevelDB. */
-int chaindb_open(const char *dir, chaindb_t **out, char **errmsg);
+int chaindb_open(const char *dir, chaindb_t **out, char **errmsg) ETHC_MUST_USE;
 void chaindb_close(chaindb_t *db);
 
 /* ---- writing: collect a block's records in a batch, then write it atomically ---- */
@@ -49,7 +49,7 @@ void chaindb_put_tx_index(chaindb_batch_t *b, const ethc_hash_t *tx_hash, uint64
                           const ethc_hash_t *block_hash, uint32_t index);
 /* Writes the batch atomically (with fsync when `sync`); the batch stays usable
  * (and is cleared on success). 0 or ETHC_ERR_IO. */
-int chaindb_write(chaindb_t *db, chaindb_batch_t *b, bool sync);
+int chaindb_write(chaindb_t *db, chaindb_batch_t *b, bool sync) ETHC_MUST_USE;
 /* Records (puts and deletes) in the batch since its last write. */
 size_t chaindb_batch_records(const chaindb_batch_t *b);
 

@@ -3,6 +3,14 @@
 #ifndef ETHC_ERROR_H
 #define ETHC_ERROR_H
 
+/* On functions whose int result says whether they did their job: a caller that
+ * drops it is a compile error under -Werror (gcc and clang). */
+#if defined(__GNUC__)
+#define ETHC_MUST_USE __attribute__((warn_unused_result))
+#else
+#define ETHC_MUST_USE
+#endif
+
 #ifdef __cplusplus
 extern "C" {
 #endif

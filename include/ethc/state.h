@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ethc/error.h"
 #include "ethc/state_base.h"
 #include "ethc/trie.h"
 #include "ethc/types.h"
@@ -86,25 +87,25 @@ bool state_has_collision(state_t *s, const ethc_address_t *a);
 uint64_t state_get_nonce(state_t *s, const ethc_address_t *a);
 void state_get_balance(state_t *s, const ethc_address_t *a, u256_t *out);
 /* The setters create the account when absent. */
-int state_set_nonce(state_t *s, const ethc_address_t *a, uint64_t nonce);
-int state_set_balance(state_t *s, const ethc_address_t *a, const u256_t *balance);
+int state_set_nonce(state_t *s, const ethc_address_t *a, uint64_t nonce) ETHC_MUST_USE;
+int state_set_balance(state_t *s, const ethc_address_t *a, const u256_t *balance) ETHC_MUST_USE;
 /* balance += v (modulo 2^256; callers keep the total supply below that). */
-int state_add_balance(state_t *s, const ethc_address_t *a, const u256_t *v);
+int state_add_balance(state_t *s, const ethc_address_t *a, const u256_t *v) ETHC_MUST_USE;
 /* balance -= v; ETHC_ERR_INVALID (and nothing changes) when the balance is lower. */
-int state_sub_balance(state_t *s, const ethc_address_t *a, const u256_t *v);
+int state_sub_balance(state_t *s, const ethc_address_t *a, const u256_t *v) ETHC_MUST_USE;
 
 /* Borrowed code (valid until the account's code changes or the change is reverted),
  * its size and keccak256 (empty code and STATE_EMPTY_CODE_HASH for absent accounts).
  * `size` and `hash` may be NULL. Never NULL: empty code is a valid pointer. */
 const uint8_t *state_get_code(state_t *s, const ethc_address_t *a, size_t *size, ethc_hash_t *hash);
 size_t state_get_code_size(state_t *s, const ethc_address_t *a);
-int state_set_code(state_t *s, const ethc_address_t *a, const uint8_t *code, size_t size);
+int state_set_code(state_t *s, const ethc_address_t *a, const uint8_t *code, size_t size) ETHC_MUST_USE;
 
 /* Makes `a` a fresh account for CREATE: present, nonce 0, no code, no storage; the
  * balance is kept. Marks it created in this transaction (EIP-6780). */
-int state_create_account(state_t *s, const ethc_address_t *a);
+int state_create_account(state_t *s, const ethc_address_t *a) ETHC_MUST_USE;
 /* Removes the account (and its storage) from the state. */
-int state_delete_account(state_t *s, const ethc_address_t *a);
+int state_delete_account(state_t *s, const ethc_address_t *a) ETHC_MUST_USE;
 
 /* ---- storage ---- */
 
@@ -114,7 +115,7 @@ void state_get_original_storage(state_t *s, const ethc_address_t *a, const u256_
 /* Writes a slot (creating the account when absent); optional outs receive the
  * value before the write and the original value. */
 int state_set_storage(state_t *s, const ethc_address_t *a, const u256_t *key, const u256_t *value, u256_t *prev,
-                      u256_t *original);
+                      u256_t *original) ETHC_MUST_USE;
 
 /* ---- per-transaction sets (all undone by state_revert, cleared by state_commit) ---- */
 
@@ -123,7 +124,7 @@ bool state_warm_account(state_t *s, const ethc_address_t *a);
 bool state_warm_slot(state_t *s, const ethc_address_t *a, const u256_t *key);
 /* EIP-1153 transient storage. */
 void state_get_transient(state_t *s, const ethc_address_t *a, const u256_t *key, u256_t *out);
-int state_set_transient(state_t *s, const ethc_address_t *a, const u256_t *key, const u256_t *value);
+int state_set_transient(state_t *s, const ethc_address_t *a, const u256_t *key, const u256_t *value) ETHC_MUST_USE;
 /* EIP-158/161: marks the account touched (it is deleted by state_commit when empty
  * and clearing is on). Reverting a touch of 0x03 (RIPEMD-160) keeps it touched: the
  * mainnet block 2675119 consensus quirk that the state tests reproduce. */
@@ -136,7 +137,7 @@ bool state_created_in_tx(state_t *s, const ethc_address_t *a);
 
 /* Logs of the current transaction, in order. */
 int state_add_log(state_t *s, const ethc_address_t *a, const uint8_t *data, size_t size, const ethc_hash_t *topics,
-                  size_t topics_count);
+                  size_t topics_count) ETHC_MUST_USE;
 const state_log_t *state_logs(const state_t *s, size_t *count);
 /* keccak256(rlp([[address, [topics...], data], ...])) of the current logs. */
 void state_logs_hash(const state_t *s, ethc_hash_t *out);
@@ -159,9 +160,9 @@ void state_commit(state_t *s, bool clear_empty);
 /* The state root: secure trie of keccak(address) -> rlp([nonce, balance,
  * storageRoot, codeHash]). Storage roots are cached per account until it changes.
  * Returns 0 or ETHC_ERR_NOMEM. */
-int state_root(state_t *s, ethc_hash_t *out);
+int state_root(state_t *s, ethc_hash_t *out) ETHC_MUST_USE;
 /* The storage root of one account (STATE_EMPTY_ROOT when absent). */
-int state_storage_root(state_t *s, const ethc_address_t *a, ethc_hash_t *out);
+int state_storage_root(state_t *s, const ethc_address_t *a, ethc_hash_t *out) ETHC_MUST_USE;
 
 /* For persistence (state_db): what was last written of an account (its address
  * preimage, code and storage trie), so that unchanged parts are not written again.
@@ -184,14 +185,14 @@ typedef int (*state_slot_fn)(void *ctx, const u256_t *key, const u256_t *value);
 int state_foreach_slot(state_t *s, const ethc_address_t *a, state_slot_fn fn, void *ctx);
 /* The account's storage trie, kept up to date from here on (NULL when it has no
  * storage): for trie_commit_new. 0 or ETHC_ERR_NOMEM. */
-int state_storage_trie(state_t *s, const ethc_address_t *a, trie_t **out);
+int state_storage_trie(state_t *s, const ethc_address_t *a, trie_t **out) ETHC_MUST_USE;
 /* Calls fn for every non-zero slot not passed to fn by an earlier call (for the
  * keys' preimages), then remembers it. */
 int state_foreach_new_slot_key(state_t *s, const ethc_address_t *a, state_slot_fn fn, void *ctx);
 /* The account trie (keccak(address) -> rlp([nonce, balance, storageRoot,
  * codeHash]), keys already hashed), kept up to date from here on: for
  * trie_commit_new. 0 or ETHC_ERR_NOMEM. */
-int state_account_trie(state_t *s, trie_t **out);
+int state_account_trie(state_t *s, trie_t **out) ETHC_MUST_USE;
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "ethc/error.h"
 #include "ethc/state.h"
 #include "ethc/state_base.h"
 #include "ethc/trie.h"
@@ -45,7 +46,7 @@ typedef struct {
  * database only. An overlay (state_new_over) writes only the trie nodes its
  * changes create on top of its base's tries. Returns 0, ETHC_ERR_NOMEM, a
  * writer's error, or for an overlay state_error(st) or a base read error. */
-int state_db_save(state_t *st, const state_writer_t *w, ethc_hash_t *root);
+int state_db_save(state_t *st, const state_writer_t *w, ethc_hash_t *root) ETHC_MUST_USE;
 
 typedef struct state_db state_db_t;
 

@@ -53,26 +53,31 @@ static evm_result_t result(evm_status_t status, int64_t gas_left) {
   return r;
 }
 
-/* ---- balance movements (every credit and debit touches, EIP-161) ---- */
+/* ---- balance movements (every credit and debit touches, EIP-161) ----
+ * A state change that fails (out of memory, a base read) is recorded in the
+ * state (state_error) as well as returned: a void host callback can stop
+ * there, and the transaction's caller sees the failure as a local error. */
 
-static void credit(state_t *st, const ethc_address_t *a, const u256_t *v) {
-  state_add_balance(st, a, v);
-  state_touch(st, a);
+static int credit(state_t *st, const ethc_address_t *a, const u256_t *v) {
+  int rc = state_add_balance(st, a, v);
+  if (!rc) state_touch(st, a);
+  return rc;
 }
 
 /* Moves `v` from `from` to `to`; the caller has checked the balance. */
-static void transfer(chain_host_t *h, const ethc_address_t *from, const ethc_address_t *to, const u256_t *v) {
+static int transfer(chain_host_t *h, const ethc_address_t *from, const ethc_address_t *to, const u256_t *v) {
   state_t *st = h->state;
+  int rc = ETHC_OK;
   if (u256_is_zero(v)) {
     /* No balance change, but the recipient is touched; before Spurious Dragon a
      * call creates it (later it would only be an empty account, removed anyway). */
-    if (h->rev < EVM_SPURIOUS_DRAGON && !state_exists(st, to)) state_add_balance(st, to, v);
-    state_touch(st, to);
-    return;
+    if (h->rev < EVM_SPURIOUS_DRAGON && !state_exists(st, to)) rc = state_add_balance(st, to, v);
+    if (!rc) state_touch(st, to);
+    return rc;
   }
-  state_sub_balance(st, from, v);
+  if ((rc = state_sub_balance(st, from, v))) return rc;
   state_touch(st, from);
-  credit(st, to, v);
+  return credit(st, to, v);
 }
 
 /* ---- host interface functions ---- */
@@ -91,7 +96,7 @@ static evm_storage_status_t h_set_storage(void *ctx, const ethc_address_t *a, co
   u256_t cur, orig;
   state_get_storage(h->state, a, key, &cur);
   if (u256_eq(&cur, value)) return EVM_STORAGE_ASSIGNED;
-  state_set_storage(h->state, a, key, value, &cur, &orig);
+  if (state_set_storage(h->state, a, key, value, &cur, &orig)) return EVM_STORAGE_ASSIGNED; /* recorded */
   const bool v0 = u256_is_zero(value), c0 = u256_is_zero(&cur), o0 = u256_is_zero(&orig);
   if (u256_eq(&orig, &cur)) {
     if (o0) return EVM_STORAGE_ADDED;
@@ -143,14 +148,13 @@ static bool h_selfdestruct(void *ctx, const ethc_address_t *a, const ethc_addres
   state_get_balance(st, a, &bal);
   if (h->rev >= EVM_CANCUN && !state_created_in_tx(st, a)) {
     /* EIP-6780: only the balance moves (nothing happens when sent to itself). */
-    if (!ethc_address_eq(a, beneficiary)) transfer(h, a, beneficiary, &bal);
+    if (!ethc_address_eq(a, beneficiary) && transfer(h, a, beneficiary, &bal)) return false; /* recorded */
     return false;
   }
   /* The beneficiary is credited first; then the account's balance is zeroed, so
    * ether sent to itself is burnt. */
-  credit(st, beneficiary, &bal);
   u256_t zero = U256_ZERO;
-  state_set_balance(st, a, &zero);
+  if (credit(st, beneficiary, &bal) || state_set_balance(st, a, &zero)) return false; /* recorded */
   return state_mark_destructed(st, a);
 }
 
@@ -166,7 +170,7 @@ static void h_get_block_hash(void *ctx, int64_t number, ethc_hash_t *out) {
 
 static void h_emit_log(void *ctx, const ethc_address_t *a, const uint8_t *data, size_t size, const ethc_hash_t topics[],
                        size_t n) {
-  state_add_log(((chain_host_t *)ctx)->state, a, data, size, topics, n);
+  if (state_add_log(((chain_host_t *)ctx)->state, a, data, size, topics, n)) return; /* recorded */
 }
 
 static evm_access_status_t h_access_account(void *ctx, const ethc_address_t *a) {
@@ -182,7 +186,7 @@ static void h_get_transient(void *ctx, const ethc_address_t *a, const u256_t *ke
 }
 
 static void h_set_transient(void *ctx, const ethc_address_t *a, const u256_t *key, const u256_t *value) {
-  state_set_transient(((chain_host_t *)ctx)->state, a, key, value);
+  if (state_set_transient(((chain_host_t *)ctx)->state, a, key, value)) return; /* recorded */
 }
 
 static evm_result_t h_call(void *ctx, const evm_message_t *msg) { return chain_host_call(ctx, msg); }
@@ -248,9 +252,11 @@ evm_result_t chain_host_create_at(chain_host_t *h, const evm_message_t *msg, con
   if (h->rev >= EVM_SHANGHAI && msg->input_size > MAX_INITCODE_SIZE) return result(EVM_FAILURE, 0);
 
   size_t snap = state_snapshot(st);
-  state_create_account(st, addr);
-  if (h->rev >= EVM_SPURIOUS_DRAGON) state_set_nonce(st, addr, 1); /* EIP-161 */
-  transfer(h, &msg->sender, addr, &msg->value);
+  if (state_create_account(st, addr) || (h->rev >= EVM_SPURIOUS_DRAGON && state_set_nonce(st, addr, 1)) /* EIP-161 */
+      || transfer(h, &msg->sender, addr, &msg->value)) {
+    state_revert(st, snap);
+    return result(EVM_INTERNAL_ERROR, 0); /* recorded in the state */
+  }
 
   evm_message_t m = *msg;
   m.recipient = *addr;
@@ -276,7 +282,7 @@ evm_result_t chain_host_create_at(chain_host_t *h, const evm_message_t *msg, con
         if (h->rev >= EVM_HOMESTEAD) fail = EVM_OUT_OF_GAS;
       } else {
         r.gas_left -= cost;
-        state_set_code(st, addr, code, n);
+        if (state_set_code(st, addr, code, n)) fail = EVM_INTERNAL_ERROR; /* recorded in the state */
       }
     }
     if (fail != EVM_SUCCESS) {
@@ -306,8 +312,8 @@ evm_result_t chain_host_call(chain_host_t *h, const evm_message_t *msg) {
   if (msg->kind == EVM_CREATE || msg->kind == EVM_CREATE2) {
     if (!has_balance(st, &msg->sender, &msg->value)) return result(EVM_INSUFFICIENT_BALANCE, msg->gas);
     uint64_t nonce = state_get_nonce(st, &msg->sender);
-    if (nonce == UINT64_MAX) return result(EVM_FAILURE, msg->gas); /* EIP-2681 */
-    state_set_nonce(st, &msg->sender, nonce + 1);
+    if (nonce == UINT64_MAX) return result(EVM_FAILURE, msg->gas);                          /* EIP-2681 */
+    if (state_set_nonce(st, &msg->sender, nonce + 1)) return result(EVM_INTERNAL_ERROR, 0); /* recorded */
     ethc_address_t addr;
     if (msg->kind == EVM_CREATE) chain_create_address(&msg->sender, nonce, &addr);
     else chain_create2_address(&msg->sender, &msg->salt, msg->input, msg->input_size, &addr);
@@ -318,7 +324,10 @@ evm_result_t chain_host_call(chain_host_t *h, const evm_message_t *msg) {
     return result(EVM_INSUFFICIENT_BALANCE, msg->gas);
 
   size_t snap = state_snapshot(st);
-  if (msg->kind == EVM_CALL) transfer(h, &msg->sender, &msg->recipient, &msg->value);
+  if (msg->kind == EVM_CALL && transfer(h, &msg->sender, &msg->recipient, &msg->value)) {
+    state_revert(st, snap);
+    return result(EVM_INTERNAL_ERROR, 0); /* recorded in the state */
+  }
 
   evm_result_t r;
   /* EIP-7702: a delegation to a precompile address runs that account's (empty) code. */

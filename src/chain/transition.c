@@ -39,6 +39,14 @@ static int invalid(chain_tx_result_t *res, tx_invalid_t cls, const char *reason)
   return res->error;
 }
 
+/* ethc's own failure while applying the transaction (out of memory, a state
+ * read): not a verdict. The state has recorded it too (state_error). */
+static int local_failure(chain_tx_result_t *res, int rc) {
+  res->error = rc;
+  res->reason = ethc_strerror(rc);
+  return rc;
+}
+
 /* EIP-7702: applies the authorization list (Prague+); returns the refund for
  * authorities that already existed. Invalid tuples are skipped. */
 static int64_t apply_authorizations(chain_host_t *h, const tx_t *tx) {
@@ -57,14 +65,11 @@ static int64_t apply_authorizations(chain_host_t *h, const tx_t *tx) {
     if (state_get_nonce(st, &auth) != a->nonce) continue;
     if (state_exists(st, &auth)) refund += (int64_t)(TX_GAS_PER_AUTH - TX_GAS_PER_AUTH_BASE);
     static const ethc_address_t zero_addr;
-    if (ethc_address_eq(&a->address, &zero_addr)) {
-      state_set_code(st, &auth, NULL, 0);
-    } else {
-      uint8_t d[23] = {0xef, 0x01, 0x00};
-      memcpy(d + 3, a->address.bytes, 20);
-      state_set_code(st, &auth, d, sizeof d);
-    }
-    state_set_nonce(st, &auth, a->nonce + 1);
+    uint8_t d[23] = {0xef, 0x01, 0x00};
+    memcpy(d + 3, a->address.bytes, 20);
+    bool clear = ethc_address_eq(&a->address, &zero_addr);
+    if (state_set_code(st, &auth, clear ? NULL : d, clear ? 0 : sizeof d) || state_set_nonce(st, &auth, a->nonce + 1))
+      break; /* recorded in the state: the caller checks state_error */
     state_touch(st, &auth);
   }
   return refund;
@@ -195,7 +200,8 @@ int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block
     mul_add(&blob_fee, &bg, &blob_base_fee, &U256_ZERO);
     u256_add(&cost, &cost, &blob_fee);
   }
-  state_sub_balance(st, sender, &cost);
+  int rc = state_sub_balance(st, sender, &cost);
+  if (rc) return local_failure(res, rc); /* the balance was checked above */
 
   chain_host_t h;
   chain_host_init(&h, st, vm, rev, env);
@@ -220,8 +226,10 @@ int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block
   }
 
   int64_t auth_refund = 0;
-  if (tx->has_to || tx->type == TX_SET_CODE) state_set_nonce(st, sender, nonce + 1);
+  if ((tx->has_to || tx->type == TX_SET_CODE) && (rc = state_set_nonce(st, sender, nonce + 1)))
+    return local_failure(res, rc);
   if (tx->type == TX_SET_CODE) auth_refund = apply_authorizations(&h, tx);
+  if ((rc = state_error(st))) return local_failure(res, rc);
 
   evm_message_t msg;
   memset(&msg, 0, sizeof msg);
@@ -266,12 +274,12 @@ int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block
 
   u256_t back = u256_from_u64(tx->gas_limit - gas_used), amount;
   mul_add(&amount, &back, &price, &U256_ZERO);
-  state_add_balance(st, sender, &amount);
+  if ((rc = state_add_balance(st, sender, &amount))) return local_failure(res, rc);
   u256_t tip = price;
   if (rev >= EVM_LONDON) u256_sub(&tip, &price, &env->base_fee);
   u256_t used = u256_from_u64(gas_used);
   mul_add(&amount, &used, &tip, &U256_ZERO);
-  state_add_balance(st, &env->coinbase, &amount);
+  if ((rc = state_add_balance(st, &env->coinbase, &amount))) return local_failure(res, rc);
   state_touch(st, &env->coinbase);
 
   res->status = r.status;

@@ -139,6 +139,11 @@ static int genesis_number(const cJSON *obj, const char *key, u256_t *out) {
   return cJSON_IsString(v) && u256_from_string(out, v->valuestring) ? 1 : -1;
 }
 
+static int out_of_memory(void) {
+  fprintf(stderr, "ethc run: out of memory\n");
+  return 1;
+}
+
 /* Loads a --prestate file into st: a bare alloc object, or a whole genesis.json,
  * whose alloc is loaded and whose block fields (number, timestamp, coinbase,
  * difficulty, mixHash as PREVRANDAO, baseFeePerGas) and config.chainId set the
@@ -332,11 +337,12 @@ static int cmd_run(const cli_command_t *self, int argc, char **argv) {
   int rc = prestate ? load_prestate(st, &env, prestate) : 0;
   if (rc == 0 && !state_exists(st, &sender)) {
     u256_t big = u256_from_u64(UINT64_MAX);
-    state_set_balance(st, &sender, &big);
+    if (state_set_balance(st, &sender, &big)) rc = out_of_memory();
   }
   if (rc == 0 && !create) {
-    if (code) state_set_code(st, &to, code, code_size);
-    else if (state_get_code_size(st, &to) == 0) {
+    if (code) {
+      if (state_set_code(st, &to, code, code_size)) rc = out_of_memory();
+    } else if (state_get_code_size(st, &to) == 0) {
       rc = cli_usage_error(self,
                            "no code: give --code HEX or --codefile FILE (the prestate has no code at the "
                            "receiver 0x2000000000000000000000000000000000000002)");

@@ -91,7 +91,12 @@ cJSON *cli_state_dump(state_t *st) {
     u256_to_dec(&bal, dec);
     cJSON_AddStringToObject(acct, "balance", dec);
     cJSON_AddNumberToObject(acct, "nonce", (double)state_get_nonce(st, a));
-    state_storage_root(st, a, &h);
+    if (state_storage_root(st, a, &h)) { /* cached by state_root above: only memory can fail */
+      free(list.addrs);
+      cJSON_Delete(accounts);
+      cJSON_Delete(dump);
+      return NULL;
+    }
     add_hex(acct, "root", h.bytes, 32);
     size_t code_size;
     const uint8_t *code = state_get_code(st, a, &code_size, &h);

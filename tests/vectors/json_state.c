@@ -48,15 +48,15 @@ const char *jstate_load(state_t *st, const cJSON *obj) {
     if (!jstate_parse_addr(acc->string, &a)) return "address";
     if (!jstate_u256(acc, "balance", &bal)) return "balance";
     if (!jstate_u64(acc, "nonce", &nonce)) return "nonce";
-    state_set_balance(st, &a, &bal);
-    state_set_nonce(st, &a, nonce);
+    if (state_set_balance(st, &a, &bal) || state_set_nonce(st, &a, nonce)) return "out of memory";
     const char *code = json_str(acc, "code");
     if (code && code[0] && strcmp(code, "0x") != 0) {
       uint8_t *c;
       size_t n;
       if (hex_decode_alloc(code, true, &c, &n) != 0) return "code";
-      state_set_code(st, &a, c, n);
+      int rc = state_set_code(st, &a, c, n);
       free(c);
+      if (rc) return "out of memory";
     }
     const cJSON *slot;
     cJSON_ArrayForEach(slot, json_get(acc, "storage")) {
@@ -64,7 +64,7 @@ const char *jstate_load(state_t *st, const cJSON *obj) {
       if (!jstate_parse_u256(slot->string, &k) ||
           !jstate_parse_u256(cJSON_IsString(slot) ? slot->valuestring : NULL, &v))
         return "storage";
-      if (!u256_is_zero(&v)) state_set_storage(st, &a, &k, &v, NULL, NULL);
+      if (!u256_is_zero(&v) && state_set_storage(st, &a, &k, &v, NULL, NULL)) return "out of memory";
     }
   }
   state_commit(st, false);

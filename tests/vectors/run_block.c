@@ -464,7 +464,10 @@ static void run_test(runner_t *r, const char *path, const char *name, const cJSO
     goto out;
   }
   ethc_hash_t root;
-  state_root(g->state, &root);
+  if (state_root(g->state, &root) != 0) {
+    runner_fail(r, path, name, network, "out of memory computing the pre-state root");
+    goto out;
+  }
   if (!ethc_hash_eq(&root, &g->header.state_root)) {
     runner_fail(r, path, name, network, "pre-state root differs from the genesis state root");
     goto out;
@@ -538,8 +541,7 @@ static void run_test(runner_t *r, const char *path, const char *name, const cJSO
       goto out;
     }
   } else if (jstate_parse_hash(json_str(test, "postStateHash"), &want)) {
-    state_root(t.head->state, &root);
-    if (!ethc_hash_eq(&root, &want)) {
+    if (state_root(t.head->state, &root) != 0 || !ethc_hash_eq(&root, &want)) {
       runner_fail(r, path, name, network, "post state root differs from postStateHash");
       goto out;
     }

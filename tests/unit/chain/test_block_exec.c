@@ -92,7 +92,7 @@ static void build_transfer(built_t *w, uint64_t nonce, uint64_t number) {
 static state_t *funded_state(const ethc_address_t *sender) {
   state_t *st = state_new();
   u256_t one = u(ETHER);
-  state_set_balance(st, sender, &one);
+  CHECK(state_set_balance(st, sender, &one) == 0);
   state_commit(st, false);
   return st;
 }
@@ -102,14 +102,14 @@ static void expected_after_transfer(state_t *pre, const built_t *w, const u256_t
   state_t *x = state_clone(pre);
   u256_t fee = u(21000 * GWEI), v = u(1000), sum;
   u256_add(&sum, &fee, &v);
-  state_sub_balance(x, &w->sender, &sum);
-  state_set_nonce(x, &w->sender, 1);
+  CHECK(state_sub_balance(x, &w->sender, &sum) == 0);
+  CHECK(state_set_nonce(x, &w->sender, 1) == 0);
   ethc_address_t to = addr(0xbb), cb = addr(0xcc);
-  state_add_balance(x, &to, &v);
+  CHECK(state_add_balance(x, &to, &v) == 0);
   u256_add(&sum, &fee, reward);
-  state_add_balance(x, &cb, &sum);
+  CHECK(state_add_balance(x, &cb, &sum) == 0);
   state_commit(x, true);
-  state_root(x, root);
+  CHECK(state_root(x, root) == 0);
   state_free(x);
 }
 
@@ -287,10 +287,10 @@ static void test_ommer_reward(void) {
   /* ommer: (8 + 1 - 3) / 8 * 3 ether = 2.25 ether; miner: 3 + 3/32 ether */
   state_t *x = state_new();
   u256_t r1 = u(ETHER / 4 * 9), r2 = u(3 * ETHER + 3 * ETHER / 32);
-  state_add_balance(x, &om.coinbase, &r1);
-  state_add_balance(x, &h->coinbase, &r2);
+  CHECK(state_add_balance(x, &om.coinbase, &r1) == 0);
+  CHECK(state_add_balance(x, &h->coinbase, &r2) == 0);
   state_commit(x, true);
-  state_root(x, &h->state_root);
+  CHECK(state_root(x, &h->state_root) == 0);
   state_free(x);
   block_exec_result_t res;
   block_error_t e = run(pre, &b, &c, EVM_BYZANTIUM, false, &res, NULL);
@@ -300,7 +300,7 @@ static void test_ommer_reward(void) {
   b.ommer_count = 0;
   b.ommers_rlp = bytes_view(NULL, 0);
   h->ommers_hash = HEADER_EMPTY_OMMERS_HASH;
-  state_root(pre, &h->state_root);
+  CHECK(state_root(pre, &h->state_root) == 0);
   CHECK(run(pre, &b, &c, EVM_PARIS, true, NULL, NULL) == BLOCK_VALID);
   bytes_buf_free(&ol);
   state_free(pre);
@@ -437,9 +437,9 @@ static void test_withdrawals(void) {
   h->receipts_root = HEADER_EMPTY_TRIE_ROOT;
   state_t *x = state_new();
   u256_t amount = u(7 * GWEI);
-  state_add_balance(x, &wd[0].address, &amount);
+  CHECK(state_add_balance(x, &wd[0].address, &amount) == 0);
   state_commit(x, true);
-  state_root(x, &h->state_root);
+  CHECK(state_root(x, &h->state_root) == 0);
   state_free(x);
   state_t *post;
   block_exec_result_t res;
@@ -529,9 +529,9 @@ static void test_dao(void) {
   hex_decode_fixed("d4fe7bc31cedb7bfb8a345f31e668033056b2728", false, child.bytes, 20);
   hex_decode_fixed("bf4ed7b27f1d666546e30d74d50d173d20bca754", false, refund.bytes, 20);
   u256_t a = u(100), b = u(5), c = u(1);
-  state_set_balance(st, &dao, &a);
-  state_set_balance(st, &extra, &b);
-  state_set_balance(st, &refund, &c);
+  CHECK(state_set_balance(st, &dao, &a) == 0);
+  CHECK(state_set_balance(st, &extra, &b) == 0);
+  CHECK(state_set_balance(st, &refund, &c) == 0);
   state_commit(st, false);
   CHECK(block_apply_dao_fork(st) == 0);
   state_commit(st, false);
@@ -562,7 +562,7 @@ static void test_system_calls(void) {
         ETHC_ERR_NOT_FOUND);
   /* SSTORE(0, CALLDATALOAD(0)) */
   static const uint8_t store[] = {0x60, 0x00, 0x35, 0x60, 0x00, 0x55, 0x00};
-  state_set_code(st, &BLOCK_BEACON_ROOTS_ADDRESS, store, sizeof store);
+  CHECK(state_set_code(st, &BLOCK_BEACON_ROOTS_ADDRESS, store, sizeof store) == 0);
   state_commit(st, true);
   CHECK(block_beacon_root_call(st, vm, EVM_CANCUN, &env, &root) == 0);
   u256_t k = U256_ZERO, v, want;
@@ -571,7 +571,7 @@ static void test_system_calls(void) {
   CHECK(u256_eq(&v, &want));
   CHECK(!state_exists(st, &BLOCK_SYSTEM_ADDRESS));
   /* the same code at the EIP-2935 address stores the parent hash */
-  state_set_code(st, &BLOCK_HISTORY_STORAGE_ADDRESS, store, sizeof store);
+  CHECK(state_set_code(st, &BLOCK_HISTORY_STORAGE_ADDRESS, store, sizeof store) == 0);
   state_commit(st, true);
   memset(root.bytes, 0x33, 32);
   CHECK(block_history_call(st, vm, EVM_PRAGUE, &env, &root) == 0);
@@ -580,14 +580,14 @@ static void test_system_calls(void) {
   CHECK(u256_eq(&v, &want));
   /* REVERT: ignored unchecked, an error checked */
   static const uint8_t revert[] = {0x60, 0x00, 0x60, 0x00, 0xfd};
-  state_set_code(st, &BLOCK_WITHDRAWAL_REQUEST_ADDRESS, revert, sizeof revert);
+  CHECK(state_set_code(st, &BLOCK_WITHDRAWAL_REQUEST_ADDRESS, revert, sizeof revert) == 0);
   state_commit(st, true);
   CHECK(block_system_call(st, vm, EVM_PRAGUE, &env, &BLOCK_WITHDRAWAL_REQUEST_ADDRESS, NULL, 0, false, NULL) == 0);
   CHECK(block_system_call(st, vm, EVM_PRAGUE, &env, &BLOCK_WITHDRAWAL_REQUEST_ADDRESS, NULL, 0, true, NULL) ==
         ETHC_ERR_INVALID);
   /* returned data: MSTORE(0, 42) RETURN(0, 32) */
   static const uint8_t ret[] = {0x60, 0x2a, 0x60, 0x00, 0x52, 0x60, 0x20, 0x60, 0x00, 0xf3};
-  state_set_code(st, &BLOCK_CONSOLIDATION_REQUEST_ADDRESS, ret, sizeof ret);
+  CHECK(state_set_code(st, &BLOCK_CONSOLIDATION_REQUEST_ADDRESS, ret, sizeof ret) == 0);
   state_commit(st, true);
   bytes_buf_t out = {0};
   CHECK(block_system_call(st, vm, EVM_PRAGUE, &env, &BLOCK_CONSOLIDATION_REQUEST_ADDRESS, NULL, 0, true, &out) == 0);

@@ -58,7 +58,7 @@ static int check_account(void *p, const ethc_address_t *a, uint64_t nonce, const
   uint64_t n;
   u256_t b;
   ethc_hash_t sr, ch, want_sr, want_ch;
-  state_storage_root(c->st, a, &want_sr);
+  CHECK(state_storage_root(c->st, a, &want_sr) == 0);
   state_get_code(c->st, a, NULL, &want_ch);
   int rc = trie_read(c->root.bytes, &c->store, true, a->bytes, 20, &v);
   if (rc || rlp_decode(v.data, v.len, &acct) || rlp_list_items(&acct, f, 4) || rlp_get_u64(&f[0], &n) ||

@@ -81,10 +81,10 @@ static void test_transfer(evm_t *vm) {
   ethc_address_t from = addr("0xa94f5374fce5edbc8e2a8697c15331677e6ebf0b");
   ethc_address_t to = addr("0x1000000000000000000000000000000000000001");
   u256_t bal = u256_from_u64(1000000000000ull), v;
-  state_set_balance(st, &from, &bal);
+  CHECK(state_set_balance(st, &from, &bal) == 0);
   state_commit(st, true);
   ethc_hash_t pre;
-  state_root(st, &pre);
+  CHECK(state_root(st, &pre) == 0);
   chain_block_env_t env = make_env();
 
   tx_t tx;
@@ -137,7 +137,7 @@ static void test_transfer(evm_t *vm) {
   CHECK(res.invalid == TXE_INSUFFICIENT_FUNDS);
   tx.value = u256_from_u64(5);
   ethc_hash_t r;
-  state_root(st, &r);
+  CHECK(state_root(st, &r) == 0);
   CHECK(ethc_hash_eq(&r, &pre));
 
   CHECK(chain_apply_tx(st, vm, EVM_CANCUN, &env, &tx, &from, &res, NULL, NULL) == 0);
@@ -154,7 +154,7 @@ static void test_transfer(evm_t *vm) {
 
   /* EIP-3607: a sender with code is rejected. */
   uint8_t code[] = {0x00};
-  state_set_code(st, &from, code, 1);
+  CHECK(state_set_code(st, &from, code, 1) == 0);
   state_commit(st, true);
   tx.nonce = 1;
   CHECK(chain_apply_tx(st, vm, EVM_CANCUN, &env, &tx, &from, &res, NULL, NULL) == ETHC_ERR_TX_INVALID);
@@ -169,7 +169,7 @@ static void test_create(evm_t *vm) {
   state_t *st = state_new();
   ethc_address_t from = addr("0xa94f5374fce5edbc8e2a8697c15331677e6ebf0b");
   u256_t bal = u256_from_u64(1000000000000ull);
-  state_set_balance(st, &from, &bal);
+  CHECK(state_set_balance(st, &from, &bal) == 0);
   state_commit(st, true);
   chain_block_env_t env = make_env();
   /* init code: store 1 at slot 0, return 2 bytes of code 0x6001 (mstore at 0: 0x6001 in the low bytes). */
@@ -226,10 +226,10 @@ static void test_host(evm_t *vm) {
   ethc_address_t b = addr("0x2000000000000000000000000000000000000002");
   u256_t k1 = u256_from_u64(1), k2 = u256_from_u64(2), x = u256_from_u64(7), y = u256_from_u64(9), z = U256_ZERO, v;
   uint8_t code[] = {0x00};
-  state_set_code(st, &a, code, 1);
-  state_set_storage(st, &a, &k1, &x, NULL, NULL);
+  CHECK(state_set_code(st, &a, code, 1) == 0);
+  CHECK(state_set_storage(st, &a, &k1, &x, NULL, NULL) == 0);
   u256_t hundred = u256_from_u64(100);
-  state_set_balance(st, &a, &hundred);
+  CHECK(state_set_balance(st, &a, &hundred) == 0);
   state_commit(st, true);
 
   chain_host_t h;

@@ -98,7 +98,7 @@ static void test_journal(void) {
   CHECK(state_exists(s, &a));
   state_commit(s, true);
   ethc_hash_t root0;
-  state_root(s, &root0);
+  CHECK(state_root(s, &root0) == 0);
 
   size_t snap = state_snapshot(s);
   CHECK(state_sub_balance(s, &a, &three) == 0);
@@ -148,7 +148,7 @@ static void test_journal(void) {
   CHECK(n == 0);
   CHECK(!state_is_destructed(s, &a));
   ethc_hash_t r;
-  state_root(s, &r);
+  CHECK(state_root(s, &r) == 0);
   CHECK(ethc_hash_eq(&r, &root0));
 
   /* Original values survive several writes and become current at commit. */
@@ -194,9 +194,9 @@ static void test_clearing(void) {
   ethc_address_t rip = addr("0x0000000000000000000000000000000000000003");
   ethc_address_t d = addr("0x4000000000000000000000000000000000000004");
   u256_t zero = U256_ZERO, one = U256_ONE;
-  state_set_balance(s, &e, &zero);
-  state_set_balance(s, &rip, &zero);
-  state_set_balance(s, &d, &one);
+  CHECK(state_set_balance(s, &e, &zero) == 0);
+  CHECK(state_set_balance(s, &rip, &zero) == 0);
+  CHECK(state_set_balance(s, &d, &one) == 0);
   state_commit(s, true);
   CHECK(state_exists(s, &e) && state_is_empty(s, &e));
   /* Touched-then-reverted: the account survives; RIPEMD-160 stays touched. */
@@ -224,25 +224,25 @@ static void test_clone(void) {
   ethc_address_t a = addr("0x1000000000000000000000000000000000000001");
   u256_t key = U256_ONE, v = u256_from_u64(42);
   uint8_t code[] = {0x60, 0x00};
-  state_set_code(s, &a, code, 2);
-  state_set_storage(s, &a, &key, &v, NULL, NULL);
+  CHECK(state_set_code(s, &a, code, 2) == 0);
+  CHECK(state_set_storage(s, &a, &key, &v, NULL, NULL) == 0);
   state_commit(s, true);
   ethc_hash_t r1, r2;
-  state_root(s, &r1);
+  CHECK(state_root(s, &r1) == 0);
   state_t *c = state_clone(s);
   CHECK(c != NULL);
-  state_root(c, &r2);
+  CHECK(state_root(c, &r2) == 0);
   CHECK(ethc_hash_eq(&r1, &r2));
   u256_t nv = u256_from_u64(1);
-  state_set_storage(c, &a, &key, &nv, NULL, NULL);
-  state_delete_account(c, &a);
+  CHECK(state_set_storage(c, &a, &key, &nv, NULL, NULL) == 0);
+  CHECK(state_delete_account(c, &a) == 0);
   state_commit(c, true);
   state_free(c);
   u256_t got;
   state_get_storage(s, &a, &key, &got);
   CHECK(got.w[0] == 42);
   CHECK(state_get_code_size(s, &a) == 2);
-  state_root(s, &r2);
+  CHECK(state_root(s, &r2) == 0);
   CHECK(ethc_hash_eq(&r1, &r2));
   state_free(s);
 }
@@ -258,7 +258,7 @@ static void test_many(void) {
     if (i < 50) {
       for (uint32_t k = 0; k < 100; k++) {
         u256_t key = u256_from_u64(k), val = u256_from_u64(k * i + 1);
-        state_set_storage(s, &a, &key, &val, NULL, NULL);
+        CHECK(state_set_storage(s, &a, &key, &val, NULL, NULL) == 0);
       }
     }
   }
@@ -305,31 +305,31 @@ static void test_incremental_storage_roots(void) {
                            addr("0x00000000000000000000000000000000000000a3")};
   int agree = 0, rounds = 40;
   u256_t one = u256_from_u64(1);
-  for (int a = 0; a < 3; a++) state_set_balance(st, &who[a], &one);
+  for (int a = 0; a < 3; a++) CHECK(state_set_balance(st, &who[a], &one) == 0);
   for (int round = 0; round < rounds; round++) {
     for (int op = 0; op < 60; op++) {
       const ethc_address_t *a = &who[rnd64() % 3];
       u256_t key = u256_from_u64(rnd64() % 200), val = u256_from_u64(rnd64() % 3 == 0 ? 0 : rnd64());
       size_t snap = state_snapshot(st);
-      state_set_storage(st, a, &key, &val, NULL, NULL);
+      CHECK(state_set_storage(st, a, &key, &val, NULL, NULL) == 0);
       ethc_address_t other = {{0}};
       other.bytes[19] = (uint8_t)(rnd64() % 12); /* accounts come and go */
       uint64_t pick = rnd64() % 10;
-      if (pick == 0) state_delete_account(st, &other);
+      if (pick == 0) CHECK(state_delete_account(st, &other) == 0);
       else if (pick < 4) {
         u256_t b = u256_from_u64(rnd64() % 4);
-        state_set_balance(st, &other, &b);
-      } else if (pick == 4) state_set_nonce(st, &other, rnd64() % 3);
+        CHECK(state_set_balance(st, &other, &b) == 0);
+      } else if (pick == 4) CHECK(state_set_nonce(st, &other, rnd64() % 3) == 0);
       else if (pick == 5) state_touch(st, &other); /* empty and touched: cleared at commit */
       if (rnd64() % 5 == 0) state_revert(st, snap);
     }
     if (round % 13 == 12) { /* an account destroyed and re-created */
-      state_delete_account(st, &who[0]);
-      state_set_balance(st, &who[0], &one);
+      CHECK(state_delete_account(st, &who[0]) == 0);
+      CHECK(state_set_balance(st, &who[0], &one) == 0);
     }
     state_commit(st, round % 4 == 3); /* EIP-161 clearing now and then */
     ethc_hash_t got, want, sroot;
-    if (round % 2) state_storage_root(st, &who[1], &sroot); /* roots asked between commits too */
+    if (round % 2) CHECK(state_storage_root(st, &who[1], &sroot) == 0); /* roots asked between commits too */
     state_t *fresh = state_new();
     void *c[2] = {st, fresh};
     state_foreach_account(st, copy_account, c);
@@ -354,13 +354,13 @@ static void test_incremental_storage_roots(void) {
                  f = addr("0x00000000000000000000000000000000000000f1");
   u256_t zero = U256_ZERO;
   ethc_hash_t ra, rb;
-  state_set_balance(a, &e, &zero);
-  state_set_balance(a, &f, &one);
-  state_set_balance(b, &f, &one);
+  CHECK(state_set_balance(a, &e, &zero) == 0);
+  CHECK(state_set_balance(a, &f, &one) == 0);
+  CHECK(state_set_balance(b, &f, &one) == 0);
   state_commit(a, false);
   state_commit(b, false);
-  state_root(a, &ra); /* one-shot */
-  state_root(a, &ra); /* the kept trie from now on */
+  CHECK(state_root(a, &ra) == 0); /* one-shot */
+  CHECK(state_root(a, &ra) == 0); /* the kept trie from now on */
   state_touch(a, &e);
   state_commit(a, true);
   CHECK(!state_exists(a, &e));
