@@ -46,6 +46,7 @@ typedef struct {
   const char *fork; /* --fork: overrides the file's fork */
   bool json;
   double min_time;
+  long runs; /* --runs: exactly this many timed executions per input, no calibration */
   int failures;
 } opts_t;
 
@@ -167,7 +168,7 @@ static void bench_test(opts_t *o, const char *name, const cJSON *t) {
     /* Short executions are timed in batches of k (each sample is batch time / k) so
      * the clock read (a system call for CPU time) does not dominate. */
     uint64_t k = 1;
-    {
+    if (o->runs == 0) {
       memhost_revert(h, snap);
       uint64_t t0 = cpu_ns();
       evm_result_t rr = memhost_transact(h, &msg);
@@ -178,7 +179,7 @@ static void bench_test(opts_t *o, const char *name, const cJSON *t) {
     size_t cap = 1024, n = 0;
     uint64_t *times = malloc(cap * sizeof *times);
     uint64_t start = cpu_ns(), budget = (uint64_t)(o->min_time * 1e9);
-    while (times && (n < 3 || cpu_ns() - start < budget)) {
+    while (times && (o->runs ? n < (size_t)o->runs : (n < 3 || cpu_ns() - start < budget))) {
       /* each execution starts from the pre-state: the journal revert is timed too */
       uint64_t t0 = cpu_ns();
       for (uint64_t i = 0; i < k; i++) {
@@ -301,17 +302,21 @@ static void bench_path(opts_t *o, const char *path) {
   free(names);
 }
 
-enum { OPT_JSON, OPT_TIME, OPT_FORK };
+enum { OPT_JSON, OPT_TIME, OPT_FORK, OPT_RUNS };
 static const cli_option_t bench_evm_options[] = {
     [OPT_JSON] = {"--json", NULL,
                   "print one JSON object per benchmark input: {\"name\",\"input\",\"gas\",\"median_ns\"}", NULL},
     [OPT_TIME] = {"--time", "SECONDS", "minimum time spent on each input", "1"},
     [OPT_FORK] = {"--fork", "NAME", "the fork's rules to run under (Frontier ... Osaka, as the state tests spell them)",
                   "each benchmark's own fork"},
+    [OPT_RUNS] = {"--runs", "N",
+                  "exactly N timed executions of each input after the first, one per sample (for callgrind: the "
+                  "instruction count then does not depend on the clock)",
+                  "as many as --time allows"},
     {0}};
 
 static int cmd_bench_evm(const cli_command_t *self, int argc, char **argv) {
-  opts_t o = {NULL, false, 1.0, 0};
+  opts_t o = {NULL, false, 1.0, 0, 0};
   const char **paths = calloc((size_t)argc, sizeof *paths);
   int npaths = 0;
   cli_args_t a;
@@ -330,6 +335,15 @@ static int cmd_bench_evm(const cli_command_t *self, int argc, char **argv) {
         free(paths);
         return 2;
       }
+    } else if (k == OPT_RUNS) {
+      uint64_t n = 0;
+      int bad = cli_parse_u64("bench evm", "--runs", a.value, false, 100000000, &n);
+      if (bad || n == 0) {
+        if (!bad) fprintf(stderr, "ethc bench evm: --runs: must be at least 1\n");
+        free(paths);
+        return 2;
+      }
+      o.runs = (long)n;
     } else if (k == CLI_POSITIONAL) paths[npaths++] = a.value;
     else {
       free(paths);
