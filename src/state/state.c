@@ -71,7 +71,7 @@ static int slotmap_grow(slotmap_t *m) {
 
 /* Finds or inserts (value zero). NULL when out of memory. */
 static slot_t *slotmap_get(slotmap_t *m, const u256_t *key) {
-  if ((m->count + 1) * 4 > m->cap * 3 && slotmap_grow(m)) return NULL;
+  if ((m->count + 1) * 2 > m->cap && slotmap_grow(m)) return NULL; /* at most half full: short probes */
   size_t mask = m->cap - 1, i = hash_key(key) & mask;
   for (;;) {
     slot_t *s = &m->slots[i];
@@ -99,6 +99,7 @@ static slotmap_t *slotmap_clone(const slotmap_t *m) {
     return NULL;
   }
   memcpy(c->slots, m->slots, m->cap * sizeof *m->slots);
+  for (size_t i = 0; i < c->cap; i++) c->slots[i].warm_gen = 0; /* the clone's warm set is empty */
   if (m->trie) {
     c->trie = malloc(sizeof *c->trie);
     if (!c->trie || trie_clone(m->trie, c->trie)) {
@@ -113,8 +114,6 @@ static slotmap_t *slotmap_clone(const slotmap_t *m) {
 
 /* ---- (address, key) -> value maps: transient storage and warm slots ---- */
 
-static inline uint64_t hash_pair(const ethc_address_t *a, const u256_t *k) { return hash_addr(a) ^ hash_key(k); }
-
 static pair_t *pairmap_find(const pairmap_t *m, const ethc_address_t *a, const u256_t *k) {
   if (m->count == 0) return NULL;
   size_t mask = m->cap - 1, i = hash_pair(a, k) & mask;
@@ -127,7 +126,7 @@ static pair_t *pairmap_find(const pairmap_t *m, const ethc_address_t *a, const u
 }
 
 static pair_t *pairmap_get(pairmap_t *m, const ethc_address_t *a, const u256_t *k) {
-  if ((m->count + 1) * 4 > m->cap * 3) {
+  if ((m->count + 1) * 2 > m->cap) { /* at most half full: short probes */
     size_t ncap = m->cap ? m->cap * 2 : 16;
     pair_t *ne = calloc(ncap, sizeof *ne);
     if (!ne) return NULL;
@@ -475,14 +474,23 @@ bool state_warm_account(state_t *s, const ethc_address_t *a) {
 }
 
 bool state_warm_slot(state_t *s, const ethc_address_t *a, const u256_t *key) {
+  /* Fast path: the slot itself caches its warmth (slot_t.warm_gen), which saves
+   * the pair-table lookup on every SLOAD/SSTORE of a slot that exists. */
+  acct_t *x = find(s, a);
+  slot_t *sl = x ? slotmap_find(x->storage, key) : NULL;
+  if (sl && sl->warm_gen == s->gen) return true;
   pair_t *p = pairmap_get(&s->warm_slots, a, key);
   if (!p) return false;
-  if (!u256_is_zero(&p->value)) return true;
+  if (!u256_is_zero(&p->value)) {
+    if (sl) sl->warm_gen = s->gen;
+    return true;
+  }
   jentry_t *e = jpush(s, J_WARM_SLOT, NULL);
   if (!e) return false;
   e->u.pair.addr = *a;
   e->u.pair.key = *key;
   p->value = U256_ONE;
+  if (sl) sl->warm_gen = s->gen;
   return false;
 }
 
@@ -633,6 +641,11 @@ static void undo(state_t *s, jentry_t *e) {
     case J_WARM_SLOT: {
       pair_t *p = pairmap_find(&s->warm_slots, &e->u.pair.addr, &e->u.pair.key);
       if (p) p->value = U256_ZERO;
+      /* The cached copy is in the account's current slots: any storage swapped
+       * in since this entry was made has already been undone. */
+      acct_t *o = find(s, &e->u.pair.addr);
+      slot_t *sl = o ? slotmap_find(o->storage, &e->u.pair.key) : NULL;
+      if (sl) sl->warm_gen = 0;
       break;
     }
     case J_TRANSIENT: {
@@ -680,7 +693,10 @@ static void reset_gens(state_t *s) {
     if (!x) continue;
     x->warm_gen = x->dirty_gen = 0;
     if (x->storage)
-      for (size_t j = 0; j < x->storage->cap; j++) x->storage->slots[j].orig_gen = 0;
+      for (size_t j = 0; j < x->storage->cap; j++) {
+        x->storage->slots[j].orig_gen = 0;
+        x->storage->slots[j].warm_gen = 0;
+      }
   }
   s->gen = 1;
 }
