@@ -42,7 +42,8 @@ static void slotmap_free(slotmap_t *m) {
   free(m);
 }
 
-static slot_t *slotmap_find(const slotmap_t *m, const u256_t *key) {
+/* Inlined: it is most of every SLOAD's and SSTORE's host work. */
+static inline __attribute__((always_inline)) slot_t *slotmap_find(const slotmap_t *m, const u256_t *key) {
   if (!m || m->count == 0) return NULL;
   size_t mask = m->cap - 1, i = hash_key(key) & mask;
   for (;;) {
@@ -51,6 +52,27 @@ static slot_t *slotmap_find(const slotmap_t *m, const u256_t *key) {
     if (u256_eq(&s->key, key)) return s;
     i = (i + 1) & mask;
   }
+}
+
+/* slotmap_find that leaves the slot in the state's one-entry cache: the warm check
+ * of an SLOAD or SSTORE (state_warm_slot) comes first, ... */
+static slot_t *slot_find_noted(state_t *s, slotmap_t *m, const u256_t *key) {
+  slot_t *sl = slotmap_find(m, key);
+  if (sl) {
+    s->ls_map = m;
+    s->ls_slots = m->slots;
+    s->ls_idx = (size_t)(sl - m->slots);
+  }
+  return sl;
+}
+
+/* ... and the value read or write that follows asks for the same slot. */
+static inline slot_t *slot_lookup(state_t *s, slotmap_t *m, const u256_t *key) {
+  if (m && m == s->ls_map && m->slots == s->ls_slots && s->ls_idx < m->cap) {
+    slot_t *c = &m->slots[s->ls_idx];
+    if (c->used && u256_eq(&c->key, key)) return c;
+  }
+  return slotmap_find(m, key);
 }
 
 static int slotmap_grow(slotmap_t *m) {
@@ -418,7 +440,7 @@ int state_delete_account(state_t *s, const ethc_address_t *a) {
 
 void state_get_storage(state_t *s, const ethc_address_t *a, const u256_t *key, u256_t *out) {
   acct_t *x = find(s, a);
-  slot_t *sl = x && x->exists ? slotmap_find(x->storage, key) : NULL;
+  slot_t *sl = x && x->exists ? slot_lookup(s, x->storage, key) : NULL;
   *out = sl ? sl->value : U256_ZERO;
 }
 
@@ -437,8 +459,8 @@ int state_set_storage(state_t *s, const ethc_address_t *a, const u256_t *key, co
     x->storage = calloc(1, sizeof *x->storage);
     if (!x->storage) return ETHC_ERR_NOMEM;
   }
-  slot_t *sl = slotmap_get(x->storage, key);
-  if (!sl) return ETHC_ERR_NOMEM;
+  slot_t *sl = slot_lookup(s, x->storage, key);
+  if (!sl && !(sl = slotmap_get(x->storage, key))) return ETHC_ERR_NOMEM;
   jentry_t *e = jpush(s, J_STORAGE, x);
   if (!e) return ETHC_ERR_NOMEM;
   e->u.slot.key = *key;
@@ -477,7 +499,7 @@ bool state_warm_slot(state_t *s, const ethc_address_t *a, const u256_t *key) {
   /* Fast path: the slot itself caches its warmth (slot_t.warm_gen), which saves
    * the pair-table lookup on every SLOAD/SSTORE of a slot that exists. */
   acct_t *x = find(s, a);
-  slot_t *sl = x ? slotmap_find(x->storage, key) : NULL;
+  slot_t *sl = x ? slot_find_noted(s, x->storage, key) : NULL;
   if (sl && sl->warm_gen == s->gen) return true;
   pair_t *p = pairmap_get(&s->warm_slots, a, key);
   if (!p) return false;

@@ -164,6 +164,13 @@ struct state {
   acct_t **accts; /* open addressing, power-of-two capacity */
   size_t cap, count;
   acct_t *last; /* one-entry lookup cache */
+  /* One-entry slot cache (state.c, slot_lookup): where the last slot found was.
+   * Never dereferenced unless ls_map is the account's live map, its slot array is
+   * still ls_slots and ls_idx is inside it; the key is compared, so a stale entry
+   * only misses. */
+  const slotmap_t *ls_map;
+  const slot_t *ls_slots;
+  size_t ls_idx;
   uint32_t gen; /* transaction generation (never 0) */
   jentry_t *journal;
   size_t jlen, jcap;
