@@ -58,19 +58,27 @@ static inline __attribute__((always_inline)) slot_t *slotmap_find(const slotmap_
  * of an SLOAD or SSTORE (state_warm_slot) comes first, ... */
 static slot_t *slot_find_noted(state_t *s, slotmap_t *m, const u256_t *key) {
   slot_t *sl = slotmap_find(m, key);
-  if (sl) {
+  if (m) {
     s->ls_map = m;
     s->ls_slots = m->slots;
-    s->ls_idx = (size_t)(sl - m->slots);
+    s->ls_slot = sl;
+    if (!sl) {
+      s->ls_count = m->count;
+      s->ls_key = *key;
+    }
   }
   return sl;
 }
 
 /* ... and the value read or write that follows asks for the same slot. */
 static inline slot_t *slot_lookup(state_t *s, slotmap_t *m, const u256_t *key) {
-  if (m && m == s->ls_map && m->slots == s->ls_slots && s->ls_idx < m->cap) {
-    slot_t *c = &m->slots[s->ls_idx];
-    if (c->used && u256_eq(&c->key, key)) return c;
+  if (m && m == s->ls_map && m->slots == s->ls_slots) {
+    slot_t *c = s->ls_slot;
+    if (c) {
+      if (c < m->slots + m->cap && c->used && u256_eq(&c->key, key)) return c;
+    } else if (m->count == s->ls_count && u256_eq(&s->ls_key, key)) {
+      return NULL;
+    }
   }
   return slotmap_find(m, key);
 }
@@ -193,6 +201,7 @@ state_t *state_new(void) {
 static void acct_free(acct_t *a) {
   code_unref(a->code);
   slotmap_free(a->storage);
+  slotmap_free(a->warm_absent);
   free(a);
 }
 
@@ -273,12 +282,8 @@ static int reset_acct(state_t *s, acct_t *x, bool exists);
 /* Makes `x` present (journaled as a reset) if it is not; used by every setter. */
 static int ensure_exists(state_t *s, acct_t *x) { return x->exists ? ETHC_OK : reset_acct(s, x, true); }
 
-static int set_flag(state_t *s, acct_t *x, uint8_t flag) {
-  if (x->flags & flag) return ETHC_OK;
-  jentry_t *e = jpush(s, J_FLAGS, x);
-  if (!e) return ETHC_ERR_NOMEM;
-  e->u.flags = x->flags;
-  x->flags |= flag;
+/* Puts x on the list of accounts that state_commit visits. */
+static int mark_dirty(state_t *s, acct_t *x) {
   if (x->dirty_gen != s->gen) {
     if (s->ndirty == s->dirty_cap) {
       size_t ncap = s->dirty_cap ? s->dirty_cap * 2 : 32;
@@ -291,6 +296,15 @@ static int set_flag(state_t *s, acct_t *x, uint8_t flag) {
     x->dirty_gen = s->gen;
   }
   return ETHC_OK;
+}
+
+static int set_flag(state_t *s, acct_t *x, uint8_t flag) {
+  if (x->flags & flag) return ETHC_OK;
+  jentry_t *e = jpush(s, J_FLAGS, x);
+  if (!e) return ETHC_ERR_NOMEM;
+  e->u.flags = x->flags;
+  x->flags |= flag;
+  return mark_dirty(s, x);
 }
 
 /* ---- accounts: queries ---- */
@@ -495,25 +509,41 @@ bool state_warm_account(state_t *s, const ethc_address_t *a) {
   return false;
 }
 
+/* Caches that (x, key) is warm while x's storage lacks the slot; out of memory
+ * only loses the cache. */
+static void note_warm_absent(state_t *s, acct_t *x, const u256_t *key) {
+  if (!x->warm_absent) {
+    if (mark_dirty(s, x) || !(x->warm_absent = calloc(1, sizeof *x->warm_absent))) return;
+  }
+  slot_t *w = slotmap_get(x->warm_absent, key);
+  if (w) w->warm_gen = s->gen;
+}
+
 bool state_warm_slot(state_t *s, const ethc_address_t *a, const u256_t *key) {
-  /* Fast path: the slot itself caches its warmth (slot_t.warm_gen), which saves
-   * the pair-table lookup on every SLOAD/SSTORE of a slot that exists. */
+  /* Fast paths: a slot caches its warmth (slot_t.warm_gen), and so does the
+   * account's warm_absent for slots it does not hold; either saves the pair-table
+   * lookup (hashing address and key) on every SLOAD/SSTORE. */
   acct_t *x = find(s, a);
   slot_t *sl = x ? slot_find_noted(s, x->storage, key) : NULL;
-  if (sl && sl->warm_gen == s->gen) return true;
+  if (sl) {
+    if (sl->warm_gen == s->gen) return true;
+  } else if (x) {
+    slot_t *w = slotmap_find(x->warm_absent, key);
+    if (w && w->warm_gen == s->gen) return true;
+  }
   pair_t *p = pairmap_get(&s->warm_slots, a, key);
   if (!p) return false;
-  if (!u256_is_zero(&p->value)) {
-    if (sl) sl->warm_gen = s->gen;
-    return true;
+  bool warm = !u256_is_zero(&p->value);
+  if (!warm) {
+    jentry_t *e = jpush(s, J_WARM_SLOT, NULL);
+    if (!e) return false;
+    e->u.pair.addr = *a;
+    e->u.pair.key = *key;
+    p->value = U256_ONE;
   }
-  jentry_t *e = jpush(s, J_WARM_SLOT, NULL);
-  if (!e) return false;
-  e->u.pair.addr = *a;
-  e->u.pair.key = *key;
-  p->value = U256_ONE;
   if (sl) sl->warm_gen = s->gen;
-  return false;
+  else if (x) note_warm_absent(s, x, key);
+  return warm;
 }
 
 void state_get_transient(state_t *s, const ethc_address_t *a, const u256_t *key, u256_t *out) {
@@ -668,6 +698,7 @@ static void undo(state_t *s, jentry_t *e) {
       acct_t *o = find(s, &e->u.pair.addr);
       slot_t *sl = o ? slotmap_find(o->storage, &e->u.pair.key) : NULL;
       if (sl) sl->warm_gen = 0;
+      if (o && (sl = slotmap_find(o->warm_absent, &e->u.pair.key))) sl->warm_gen = 0;
       break;
     }
     case J_TRANSIENT: {
@@ -688,6 +719,7 @@ static void undo(state_t *s, jentry_t *e) {
 }
 
 void state_revert(state_t *s, size_t snapshot) {
+  s->ls_map = NULL; /* undoing may free maps: see state_internal.h */
   while (s->jlen > snapshot) {
     s->jlen--;
     undo(s, &s->journal[s->jlen]);
@@ -714,6 +746,8 @@ static void reset_gens(state_t *s) {
     acct_t *x = s->accts[i];
     if (!x) continue;
     x->warm_gen = x->dirty_gen = 0;
+    slotmap_free(x->warm_absent);
+    x->warm_absent = NULL;
     if (x->storage)
       for (size_t j = 0; j < x->storage->cap; j++) {
         x->storage->slots[j].orig_gen = 0;
@@ -724,6 +758,7 @@ static void reset_gens(state_t *s) {
 }
 
 void state_commit(state_t *s, bool clear_empty) {
+  s->ls_map = NULL; /* committing may free maps: see state_internal.h */
   for (size_t i = 0; i < s->jlen; i++) {
     if (state_changes_leaf(s->journal[i].kind)) state_mark_stale(s, s->journal[i].acct);
     journal_release(s, &s->journal[i]);
@@ -736,6 +771,8 @@ void state_commit(state_t *s, bool clear_empty) {
       state_mark_stale(s, x);
     }
     x->flags = 0;
+    slotmap_free(x->warm_absent);
+    x->warm_absent = NULL;
   }
   s->ndirty = 0;
   pairmap_clear(&s->transient);
@@ -773,6 +810,7 @@ state_t *state_clone(const state_t *src) {
     if (!x) goto oom;
     *x = *o;
     x->flags = 0;
+    x->warm_absent = NULL;
     x->warm_gen = 0;
     x->dirty_gen = 0;
     x->code = code_ref(o->code);

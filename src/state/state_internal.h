@@ -110,6 +110,11 @@ typedef struct acct {
   u256_t balance;
   code_blob_t *code;
   slotmap_t *storage; /* NULL: no slots */
+  /* Slots in this transaction's warm set that `storage` does not hold (an SLOAD of
+   * a slot never written): keys with warm_gen, a cache of the state's warm_slots
+   * kept like slot_t.warm_gen. The account is on the dirty list while it has one;
+   * commit frees it. */
+  slotmap_t *warm_absent;
   ethc_hash_t storage_root;
   ethc_hash_t addr_hash; /* keccak(addr), computed lazily */
   bool addr_hash_valid;
@@ -164,13 +169,17 @@ struct state {
   acct_t **accts; /* open addressing, power-of-two capacity */
   size_t cap, count;
   acct_t *last; /* one-entry lookup cache */
-  /* One-entry slot cache (state.c, slot_lookup): where the last slot found was.
-   * Never dereferenced unless ls_map is the account's live map, its slot array is
-   * still ls_slots and ls_idx is inside it; the key is compared, so a stale entry
-   * only misses. */
+  /* One-entry slot cache (state.c, slot_lookup): where the last slot looked for
+   * was, or (ls_slot NULL) that ls_key was not in ls_map when it held ls_count
+   * slots. Used only while ls_map is the account's live map with the same slot
+   * array (and, for a slot, ls_slot inside it and its key equal; for an absence,
+   * the same count: maps only grow). Cleared by every revert and commit, the only
+   * places a map is freed, so a freed map's address reused cannot alias it. */
   const slotmap_t *ls_map;
   const slot_t *ls_slots;
-  size_t ls_idx;
+  slot_t *ls_slot;
+  size_t ls_count;
+  u256_t ls_key;
   uint32_t gen; /* transaction generation (never 0) */
   jentry_t *journal;
   size_t jlen, jcap;
