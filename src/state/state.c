@@ -263,14 +263,18 @@ static acct_t *get(state_t *s, const ethc_address_t *a) {
   return s->last = x;
 }
 
-static jentry_t *jpush(state_t *s, uint8_t kind, acct_t *a) {
-  if (s->jlen == s->jcap) {
-    size_t ncap = s->jcap ? s->jcap * 2 : 64;
-    jentry_t *nj = realloc(s->journal, ncap * sizeof *nj);
-    if (!nj) return NULL;
-    s->journal = nj;
-    s->jcap = ncap;
-  }
+static __attribute__((noinline)) int journal_grow(state_t *s) {
+  size_t ncap = s->jcap ? s->jcap * 2 : 64;
+  jentry_t *nj = realloc(s->journal, ncap * sizeof *nj);
+  if (!nj) return ETHC_ERR_NOMEM;
+  s->journal = nj;
+  s->jcap = ncap;
+  return ETHC_OK;
+}
+
+/* Inlined (the growth out of line): every change and every warm access pushes. */
+static inline __attribute__((always_inline)) jentry_t *jpush(state_t *s, uint8_t kind, acct_t *a) {
+  if (s->jlen == s->jcap && journal_grow(s)) return NULL;
   jentry_t *e = &s->journal[s->jlen++];
   e->kind = kind;
   e->acct = a;
