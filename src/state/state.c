@@ -56,7 +56,7 @@ static inline __attribute__((always_inline)) slot_t *slotmap_find(const slotmap_
 
 /* slotmap_find that leaves the slot in the state's one-entry cache: the warm check
  * of an SLOAD or SSTORE (state_warm_slot) comes first, ... */
-static slot_t *slot_find_noted(state_t *s, slotmap_t *m, const u256_t *key) {
+static inline __attribute__((always_inline)) slot_t *slot_find_noted(state_t *s, slotmap_t *m, const u256_t *key) {
   slot_t *sl = slotmap_find(m, key);
   if (m) {
     s->ls_map = m;
@@ -71,7 +71,7 @@ static slot_t *slot_find_noted(state_t *s, slotmap_t *m, const u256_t *key) {
 }
 
 /* ... and the value read or write that follows asks for the same slot. */
-static inline slot_t *slot_lookup(state_t *s, slotmap_t *m, const u256_t *key) {
+static inline __attribute__((always_inline)) slot_t *slot_lookup(state_t *s, slotmap_t *m, const u256_t *key) {
   if (m && m == s->ls_map && m->slots == s->ls_slots) {
     slot_t *c = s->ls_slot;
     if (c) {
