@@ -88,8 +88,10 @@ void chain_create2_address(const ethc_address_t *sender, const ethc_hash_t *salt
 /* ---- applying a transaction (src/chain/transition.c) ---- */
 
 /* The accounts every transaction warms (EIP-2929, EIP-3651), nothing before Berlin:
- * the sender, the recipient `to` (NULL for a creation), the fork's precompiles and,
- * from Shanghai, the coinbase. An access list's entries are the caller's to warm.
+ * the sender, the recipient `to` (NULL for a creation) and, from Shanghai, the
+ * coinbase. The fork's precompiles, which EIP-2929 also puts in the set, are warm
+ * by the host's rule instead (chain_host_t's access_account answers warm for them
+ * without a state entry). An access list's entries are the caller's to warm.
  * Not thread-safe on one state (it writes the state's warm set). */
 void chain_warm_tx_accounts(state_t *st, evm_revision_t rev, const ethc_address_t *sender, const ethc_address_t *to,
                             const ethc_address_t *coinbase);

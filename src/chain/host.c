@@ -173,8 +173,14 @@ static void h_emit_log(void *ctx, const ethc_address_t *a, const uint8_t *data, 
   if (state_add_log(((chain_host_t *)ctx)->state, a, data, size, topics, n)) return; /* recorded */
 }
 
+/* EIP-2929 puts the fork's precompiles in every transaction's warm set; they are
+ * answered here rather than written into the state's set (and journaled, and
+ * undone) for each of the 10-18 addresses in every transaction. Nothing else reads
+ * the warm set: the other state_warm_account callers ignore its answer. */
 static evm_access_status_t h_access_account(void *ctx, const ethc_address_t *a) {
-  return state_warm_account(((chain_host_t *)ctx)->state, a) ? EVM_ACCESS_WARM : EVM_ACCESS_COLD;
+  chain_host_t *h = ctx;
+  if (evm_precompile_get(a, h->rev)) return EVM_ACCESS_WARM;
+  return state_warm_account(h->state, a) ? EVM_ACCESS_WARM : EVM_ACCESS_COLD;
 }
 
 static evm_access_status_t h_access_storage(void *ctx, const ethc_address_t *a, const u256_t *key) {

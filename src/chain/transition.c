@@ -80,14 +80,7 @@ void chain_warm_tx_accounts(state_t *st, evm_revision_t rev, const ethc_address_
   if (rev < EVM_BERLIN) return;
   state_warm_account(st, sender);
   if (to) state_warm_account(st, to);
-  ethc_address_t pa = {{0}};
-  for (unsigned i = 1; i <= 0x11; i++) {
-    pa.bytes[19] = (uint8_t)i;
-    if (evm_precompile_get(&pa, rev)) state_warm_account(st, &pa);
-  }
-  pa.bytes[18] = 0x01;
-  pa.bytes[19] = 0x00; /* P-256 (EIP-7951) at 0x100 */
-  if (evm_precompile_get(&pa, rev)) state_warm_account(st, &pa);
+  /* the precompiles: see h_access_account in host.c */
   if (rev >= EVM_SHANGHAI) state_warm_account(st, coinbase);
 }
 

@@ -1,7 +1,7 @@
 /* `ethc bench evm [--json] [--time SECONDS] PATH...`: the ipsilon/evm-benchmarks set
  * (state-test format: one contract in pre, transaction data entries = inputs named
  * by _info.labels, fork in post). Runs the call to the contract repeatedly in the
- * in-memory host and prints the median time per execution (thread CPU time, since
+ * consensus host (chain/host.c over the in-memory state) and prints the median time per execution (thread CPU time, since
  * the machine is shared) and gas per second. */
 #define _POSIX_C_SOURCE 200809L
 #include <dirent.h>
@@ -16,9 +16,12 @@
 #include <cjson/cJSON.h>
 
 #include "cli/cli.h"
-#include "cli/memhost.h"
+#include "cli/exec.h"
 #include "ethc/bytes.h"
+#include "chain/genesis_json.h"
 #include "ethc/evm.h"
+#include "ethc/state.h"
+#include "ethc/transition.h"
 
 static uint64_t cpu_ns(void) {
   struct timespec ts;
@@ -42,23 +45,31 @@ static bool jaddr(const cJSON *o, const char *key, ethc_address_t *a) {
   return cJSON_IsString(v) && hex_decode_fixed(v->valuestring, false, a->bytes, 20) == 0;
 }
 
+/* The benchmark's transaction as `ethc run` executes a message (cli/exec.h): the
+ * transaction's EIP-2929 warming, then chain_host_call, no intrinsic gas or fee. */
+static evm_result_t transact(chain_host_t *h, const evm_message_t *msg) { return cli_execute_message(h, msg); }
+
+/* Undoes the execution: the pre-state was committed, so it is the empty journal. */
+static void transact_undo(state_t *st) { state_revert(st, 0); }
+
 typedef struct {
   const char *fork; /* --fork: overrides the file's fork */
   bool json;
   double min_time;
+  long runs; /* --runs: exactly this many timed executions per input, no calibration */
   int failures;
 } opts_t;
 
 static void bench_test(opts_t *o, const char *name, const cJSON *t) {
   const cJSON *pre = cJSON_GetObjectItemCaseSensitive(t, "pre");
   const cJSON *txj = cJSON_GetObjectItemCaseSensitive(t, "transaction");
-  const cJSON *env = cJSON_GetObjectItemCaseSensitive(t, "env");
+  const cJSON *jenv = cJSON_GetObjectItemCaseSensitive(t, "env");
   const cJSON *post = cJSON_GetObjectItemCaseSensitive(t, "post");
   const cJSON *labels = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(t, "_info"), "labels");
   evm_revision_t rev;
   const char *missing = !cJSON_IsObject(pre)                    ? "pre"
                         : !cJSON_IsObject(txj)                  ? "transaction"
-                        : !cJSON_IsObject(env)                  ? "env"
+                        : !cJSON_IsObject(jenv)                 ? "env"
                         : !cJSON_IsObject(post) || !post->child ? "post"
                                                                 : NULL;
   if (missing) {
@@ -72,55 +83,33 @@ static void bench_test(opts_t *o, const char *name, const cJSON *t) {
     o->failures++;
     return;
   }
-  const cJSON *acct;
-  cJSON_ArrayForEach(acct, pre) {
-    ethc_address_t a;
-    const cJSON *c = cJSON_GetObjectItemCaseSensitive(acct, "code");
-    const char *why = NULL;
-    if (hex_decode_fixed(acct->string, false, a.bytes, 20) != 0) why = "bad address";
-    else if (!cJSON_IsObject(acct)) why = "not an object";
-    else if (c && !cJSON_IsString(c)) why = "code: not a string";
-    else if (c && cli_hex_problem(c->valuestring)) why = "code: not valid hex";
-    if (why) {
-      fprintf(stderr, "bench evm: %s: pre account '%s': %s\n", name, acct->string, why);
-      o->failures++;
-      return;
-    }
+  /* The pre-state goes through the loader of `ethc run --prestate` and genesis
+   * files, committed, so the journal is empty when the first execution starts. */
+  char err[160];
+  state_t *world = state_new();
+  if (!world || genesis_alloc_from_json(pre, world, err, sizeof err)) {
+    fprintf(stderr, "bench evm: %s: pre: %s\n", name, world ? err : "out of memory");
+    state_free(world);
+    o->failures++;
+    return;
   }
-  evm_t *vm = evm_create();
-  memhost_t *h = memhost_new(vm, rev);
-  cJSON_ArrayForEach(acct, pre) {
-    ethc_address_t a;
-    u256_t bal, nonce;
-    if (hex_decode_fixed(acct->string, false, a.bytes, 20) != 0) continue;
-    jhex_u256(acct, "balance", &bal);
-    jhex_u256(acct, "nonce", &nonce);
-    uint8_t *code = NULL;
-    size_t code_size = 0;
-    const cJSON *c = cJSON_GetObjectItemCaseSensitive(acct, "code");
-    if (cJSON_IsString(c)) hex_decode_alloc(c->valuestring, false, &code, &code_size);
-    memhost_set_account(h, &a, &bal, nonce.w[0], code, code_size);
-    free(code);
-    const cJSON *slot;
-    cJSON_ArrayForEach(slot, cJSON_GetObjectItemCaseSensitive(acct, "storage")) {
-      u256_t k, v;
-      if (cJSON_IsString(slot) && slot->string && u256_from_string(&k, slot->string) &&
-          u256_from_string(&v, slot->valuestring))
-        memhost_set_storage(h, &a, &k, &v);
-    }
-  }
-  evm_tx_context_t tx;
-  memset(&tx, 0, sizeof tx);
+  chain_block_env_t env;
+  memset(&env, 0, sizeof env);
   u256_t v;
-  jaddr(env, "currentCoinbase", &tx.coinbase);
-  if (jhex_u256(env, "currentNumber", &v)) tx.number = (int64_t)v.w[0];
-  if (jhex_u256(env, "currentTimestamp", &v)) tx.timestamp = (int64_t)v.w[0];
-  if (jhex_u256(env, "currentGasLimit", &v)) tx.gas_limit = (int64_t)v.w[0];
-  jhex_u256(env, "currentBaseFee", &tx.base_fee);
-  if (!(rev >= EVM_PARIS && jhex_u256(env, "currentRandom", &tx.prev_randao)))
-    jhex_u256(env, "currentDifficulty", &tx.prev_randao);
-  tx.chain_id = U256_ONE;
-  jhex_u256(txj, "gasPrice", &tx.gas_price);
+  jaddr(jenv, "currentCoinbase", &env.coinbase);
+  if (jhex_u256(jenv, "currentNumber", &v)) env.number = (int64_t)v.w[0];
+  if (jhex_u256(jenv, "currentTimestamp", &v)) env.timestamp = (int64_t)v.w[0];
+  if (jhex_u256(jenv, "currentGasLimit", &v)) env.gas_limit = (int64_t)v.w[0];
+  jhex_u256(jenv, "currentBaseFee", &env.base_fee);
+  jhex_u256(jenv, "currentDifficulty", &env.difficulty);
+  if (jhex_u256(jenv, "currentRandom", &v)) u256_to_be(&v, env.prev_randao.bytes);
+  else u256_to_be(&env.difficulty, env.prev_randao.bytes);
+  if (jhex_u256(jenv, "currentExcessBlobGas", &v)) env.excess_blob_gas = v.w[0];
+  env.chain_id = U256_ONE;
+  evm_t *vm = evm_create();
+  chain_host_t h;
+  chain_host_init(&h, world, vm, rev, &env);
+  jhex_u256(txj, "gasPrice", &h.tx.gas_price);
 
   evm_message_t msg;
   memset(&msg, 0, sizeof msg);
@@ -128,8 +117,7 @@ static void bench_test(opts_t *o, const char *name, const cJSON *t) {
   jaddr(txj, "sender", &msg.sender);
   jaddr(txj, "to", &msg.recipient);
   msg.code_address = msg.recipient;
-  tx.origin = msg.sender;
-  memhost_set_tx_context(h, &tx);
+  h.tx.origin = msg.sender;
   const cJSON *gl = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(txj, "gasLimit"), 0);
   msg.gas = (cJSON_IsString(gl) && u256_from_string(&v, gl->valuestring) && v.w[0] < (1ull << 62)) ? (int64_t)v.w[0]
                                                                                                    : 1000000000;
@@ -155,8 +143,7 @@ static void bench_test(opts_t *o, const char *name, const cJSON *t) {
     }
     msg.input = input;
     msg.input_size = input_size;
-    size_t snap = memhost_snapshot(h);
-    evm_result_t r = memhost_transact(h, &msg);
+    evm_result_t r = transact(&h, &msg);
     int64_t gas_used = msg.gas - r.gas_left;
     evm_status_t st = r.status;
     evm_result_release(&r);
@@ -167,10 +154,10 @@ static void bench_test(opts_t *o, const char *name, const cJSON *t) {
     /* Short executions are timed in batches of k (each sample is batch time / k) so
      * the clock read (a system call for CPU time) does not dominate. */
     uint64_t k = 1;
-    {
-      memhost_revert(h, snap);
+    if (o->runs == 0) {
+      transact_undo(world);
       uint64_t t0 = cpu_ns();
-      evm_result_t rr = memhost_transact(h, &msg);
+      evm_result_t rr = transact(&h, &msg);
       uint64_t one = cpu_ns() - t0;
       evm_result_release(&rr);
       if (one < 200000) k = 200000 / (one ? one : 1);
@@ -178,12 +165,12 @@ static void bench_test(opts_t *o, const char *name, const cJSON *t) {
     size_t cap = 1024, n = 0;
     uint64_t *times = malloc(cap * sizeof *times);
     uint64_t start = cpu_ns(), budget = (uint64_t)(o->min_time * 1e9);
-    while (times && (n < 3 || cpu_ns() - start < budget)) {
+    while (times && (o->runs ? n < (size_t)o->runs : (n < 3 || cpu_ns() - start < budget))) {
       /* each execution starts from the pre-state: the journal revert is timed too */
       uint64_t t0 = cpu_ns();
       for (uint64_t i = 0; i < k; i++) {
-        memhost_revert(h, snap);
-        evm_result_t rr = memhost_transact(h, &msg);
+        transact_undo(world);
+        evm_result_t rr = transact(&h, &msg);
         evm_result_release(&rr);
       }
       uint64_t dt = (cpu_ns() - t0) / k;
@@ -194,7 +181,7 @@ static void bench_test(opts_t *o, const char *name, const cJSON *t) {
       }
       times[n++] = dt;
     }
-    memhost_revert(h, snap);
+    transact_undo(world);
     if (n) qsort(times, n, sizeof *times, cmp_u64);
     uint64_t med = n ? times[n / 2] : 0;
     free(times);
@@ -211,7 +198,7 @@ static void bench_test(opts_t *o, const char *name, const cJSON *t) {
     fflush(stdout);
     free(input);
   }
-  memhost_free(h);
+  state_free(world);
   evm_destroy(vm);
 }
 
@@ -301,17 +288,21 @@ static void bench_path(opts_t *o, const char *path) {
   free(names);
 }
 
-enum { OPT_JSON, OPT_TIME, OPT_FORK };
+enum { OPT_JSON, OPT_TIME, OPT_FORK, OPT_RUNS };
 static const cli_option_t bench_evm_options[] = {
     [OPT_JSON] = {"--json", NULL,
                   "print one JSON object per benchmark input: {\"name\",\"input\",\"gas\",\"median_ns\"}", NULL},
     [OPT_TIME] = {"--time", "SECONDS", "minimum time spent on each input", "1"},
     [OPT_FORK] = {"--fork", "NAME", "the fork's rules to run under (Frontier ... Osaka, as the state tests spell them)",
                   "each benchmark's own fork"},
+    [OPT_RUNS] = {"--runs", "N",
+                  "exactly N timed executions of each input after the first, one per sample (for callgrind: the "
+                  "instruction count then does not depend on the clock)",
+                  "as many as --time allows"},
     {0}};
 
 static int cmd_bench_evm(const cli_command_t *self, int argc, char **argv) {
-  opts_t o = {NULL, false, 1.0, 0};
+  opts_t o = {NULL, false, 1.0, 0, 0};
   const char **paths = calloc((size_t)argc, sizeof *paths);
   int npaths = 0;
   cli_args_t a;
@@ -330,6 +321,15 @@ static int cmd_bench_evm(const cli_command_t *self, int argc, char **argv) {
         free(paths);
         return 2;
       }
+    } else if (k == OPT_RUNS) {
+      uint64_t n = 0;
+      int bad = cli_parse_u64("bench evm", "--runs", a.value, false, 100000000, &n);
+      if (bad || n == 0) {
+        if (!bad) fprintf(stderr, "ethc bench evm: --runs: must be at least 1\n");
+        free(paths);
+        return 2;
+      }
+      o.runs = (long)n;
     } else if (k == CLI_POSITIONAL) paths[npaths++] = a.value;
     else {
       free(paths);

@@ -42,7 +42,8 @@ static void slotmap_free(slotmap_t *m) {
   free(m);
 }
 
-static slot_t *slotmap_find(const slotmap_t *m, const u256_t *key) {
+/* Inlined: it is most of every SLOAD's and SSTORE's host work. */
+static inline __attribute__((always_inline)) slot_t *slotmap_find(const slotmap_t *m, const u256_t *key) {
   if (!m || m->count == 0) return NULL;
   size_t mask = m->cap - 1, i = hash_key(key) & mask;
   for (;;) {
@@ -51,6 +52,35 @@ static slot_t *slotmap_find(const slotmap_t *m, const u256_t *key) {
     if (u256_eq(&s->key, key)) return s;
     i = (i + 1) & mask;
   }
+}
+
+/* slotmap_find that leaves the slot in the state's one-entry cache: the warm check
+ * of an SLOAD or SSTORE (state_warm_slot) comes first, ... */
+static inline __attribute__((always_inline)) slot_t *slot_find_noted(state_t *s, slotmap_t *m, const u256_t *key) {
+  slot_t *sl = slotmap_find(m, key);
+  if (m) {
+    s->ls_map = m;
+    s->ls_slots = m->slots;
+    s->ls_slot = sl;
+    if (!sl) {
+      s->ls_count = m->count;
+      s->ls_key = *key;
+    }
+  }
+  return sl;
+}
+
+/* ... and the value read or write that follows asks for the same slot. */
+static inline __attribute__((always_inline)) slot_t *slot_lookup(state_t *s, slotmap_t *m, const u256_t *key) {
+  if (m && m == s->ls_map && m->slots == s->ls_slots) {
+    slot_t *c = s->ls_slot;
+    if (c) {
+      if (c < m->slots + m->cap && c->used && u256_eq(&c->key, key)) return c;
+    } else if (m->count == s->ls_count && u256_eq(&s->ls_key, key)) {
+      return NULL;
+    }
+  }
+  return slotmap_find(m, key);
 }
 
 static int slotmap_grow(slotmap_t *m) {
@@ -71,7 +101,7 @@ static int slotmap_grow(slotmap_t *m) {
 
 /* Finds or inserts (value zero). NULL when out of memory. */
 static slot_t *slotmap_get(slotmap_t *m, const u256_t *key) {
-  if ((m->count + 1) * 4 > m->cap * 3 && slotmap_grow(m)) return NULL;
+  if ((m->count + 1) * 2 > m->cap && slotmap_grow(m)) return NULL; /* at most half full: short probes */
   size_t mask = m->cap - 1, i = hash_key(key) & mask;
   for (;;) {
     slot_t *s = &m->slots[i];
@@ -99,6 +129,7 @@ static slotmap_t *slotmap_clone(const slotmap_t *m) {
     return NULL;
   }
   memcpy(c->slots, m->slots, m->cap * sizeof *m->slots);
+  for (size_t i = 0; i < c->cap; i++) c->slots[i].warm_gen = 0; /* the clone's warm set is empty */
   if (m->trie) {
     c->trie = malloc(sizeof *c->trie);
     if (!c->trie || trie_clone(m->trie, c->trie)) {
@@ -113,8 +144,6 @@ static slotmap_t *slotmap_clone(const slotmap_t *m) {
 
 /* ---- (address, key) -> value maps: transient storage and warm slots ---- */
 
-static inline uint64_t hash_pair(const ethc_address_t *a, const u256_t *k) { return hash_addr(a) ^ hash_key(k); }
-
 static pair_t *pairmap_find(const pairmap_t *m, const ethc_address_t *a, const u256_t *k) {
   if (m->count == 0) return NULL;
   size_t mask = m->cap - 1, i = hash_pair(a, k) & mask;
@@ -127,7 +156,7 @@ static pair_t *pairmap_find(const pairmap_t *m, const ethc_address_t *a, const u
 }
 
 static pair_t *pairmap_get(pairmap_t *m, const ethc_address_t *a, const u256_t *k) {
-  if ((m->count + 1) * 4 > m->cap * 3) {
+  if ((m->count + 1) * 2 > m->cap) { /* at most half full: short probes */
     size_t ncap = m->cap ? m->cap * 2 : 16;
     pair_t *ne = calloc(ncap, sizeof *ne);
     if (!ne) return NULL;
@@ -195,6 +224,7 @@ size_t state_account_count(const state_t *s) { return s->count; }
 static void acct_free(acct_t *a) {
   code_unref(a->code);
   slotmap_free(a->storage);
+  slotmap_free(a->warm_absent);
   free(a);
 }
 
@@ -322,14 +352,18 @@ static int fail_nomem(state_t *s) {
   return s->error;
 }
 
-static jentry_t *jpush(state_t *s, uint8_t kind, acct_t *a) {
-  if (s->jlen == s->jcap) {
-    size_t ncap = s->jcap ? s->jcap * 2 : 64;
-    jentry_t *nj = realloc(s->journal, ncap * sizeof *nj);
-    if (!nj) return NULL;
-    s->journal = nj;
-    s->jcap = ncap;
-  }
+static __attribute__((noinline)) int journal_grow(state_t *s) {
+  size_t ncap = s->jcap ? s->jcap * 2 : 64;
+  jentry_t *nj = realloc(s->journal, ncap * sizeof *nj);
+  if (!nj) return ETHC_ERR_NOMEM;
+  s->journal = nj;
+  s->jcap = ncap;
+  return ETHC_OK;
+}
+
+/* Inlined (the growth out of line): every change and every warm access pushes. */
+static inline __attribute__((always_inline)) jentry_t *jpush(state_t *s, uint8_t kind, acct_t *a) {
+  if (s->jlen == s->jcap && journal_grow(s)) return NULL;
   jentry_t *e = &s->journal[s->jlen++];
   e->kind = kind;
   e->acct = a;
@@ -341,12 +375,8 @@ static int reset_acct(state_t *s, acct_t *x, bool exists);
 /* Makes `x` present (journaled as a reset) if it is not; used by every setter. */
 static int ensure_exists(state_t *s, acct_t *x) { return x->exists ? ETHC_OK : reset_acct(s, x, true); }
 
-static int set_flag(state_t *s, acct_t *x, uint8_t flag) {
-  if (x->flags & flag) return ETHC_OK;
-  jentry_t *e = jpush(s, J_FLAGS, x);
-  if (!e) return fail_nomem(s);
-  e->u.flags = x->flags;
-  x->flags |= flag;
+/* Puts x on the list of accounts that state_commit visits. */
+static int mark_dirty(state_t *s, acct_t *x) {
   if (x->dirty_gen != s->gen) {
     if (s->ndirty == s->dirty_cap) {
       size_t ncap = s->dirty_cap ? s->dirty_cap * 2 : 32;
@@ -359,6 +389,15 @@ static int set_flag(state_t *s, acct_t *x, uint8_t flag) {
     x->dirty_gen = s->gen;
   }
   return ETHC_OK;
+}
+
+static int set_flag(state_t *s, acct_t *x, uint8_t flag) {
+  if (x->flags & flag) return ETHC_OK;
+  jentry_t *e = jpush(s, J_FLAGS, x);
+  if (!e) return fail_nomem(s);
+  e->u.flags = x->flags;
+  x->flags |= flag;
+  return mark_dirty(s, x);
 }
 
 /* ---- accounts: queries ---- */
@@ -535,7 +574,8 @@ static inline slot_t *find_slot(state_t *s, acct_t *x, const u256_t *key) {
 
 void state_get_storage(state_t *s, const ethc_address_t *a, const u256_t *key, u256_t *out) {
   acct_t *x = find(s, a);
-  slot_t *sl = x && x->exists ? find_slot(s, x, key) : NULL;
+  slot_t *sl = x && x->exists ? slot_lookup(s, x->storage, key) : NULL;
+  if (!sl && x && x->exists && x->base_storage) sl = load_slot(s, x, key);
   *out = sl ? sl->value : U256_ZERO;
 }
 
@@ -555,8 +595,8 @@ int state_set_storage(state_t *s, const ethc_address_t *a, const u256_t *key, co
     x->storage = calloc(1, sizeof *x->storage);
     if (!x->storage) return fail_nomem(s);
   }
-  slot_t *sl = slotmap_get(x->storage, key);
-  if (!sl) return fail_nomem(s);
+  slot_t *sl = slot_lookup(s, x->storage, key);
+  if (!sl && !(sl = slotmap_get(x->storage, key))) return fail_nomem(s);
   jentry_t *e = jpush(s, J_STORAGE, x);
   if (!e) return fail_nomem(s);
   e->u.slot.key = *key;
@@ -594,22 +634,47 @@ bool state_warm_account(state_t *s, const ethc_address_t *a) {
   return false;
 }
 
+/* Caches that (x, key) is warm while x's storage lacks the slot; out of memory
+ * only loses the cache. */
+static void note_warm_absent(state_t *s, acct_t *x, const u256_t *key) {
+  if (!x->warm_absent) {
+    if (mark_dirty(s, x) || !(x->warm_absent = calloc(1, sizeof *x->warm_absent))) return;
+  }
+  slot_t *w = slotmap_get(x->warm_absent, key);
+  if (w) w->warm_gen = s->gen;
+}
+
 bool state_warm_slot(state_t *s, const ethc_address_t *a, const u256_t *key) {
+  /* Fast paths: a slot caches its warmth (slot_t.warm_gen), and so does the
+   * account's warm_absent for slots it does not hold; either saves the pair-table
+   * lookup (hashing address and key) on every SLOAD/SSTORE. */
+  acct_t *x = find(s, a);
+  slot_t *sl = x ? slot_find_noted(s, x->storage, key) : NULL;
+  if (sl) {
+    if (sl->warm_gen == s->gen) return true;
+  } else if (x) {
+    slot_t *w = slotmap_find(x->warm_absent, key);
+    if (w && w->warm_gen == s->gen) return true;
+  }
   pair_t *p = pairmap_get(&s->warm_slots, a, key);
   if (!p) {
     state_note_error(s, ETHC_ERR_NOMEM);
     return false;
   }
-  if (!u256_is_zero(&p->value)) return true;
-  jentry_t *e = jpush(s, J_WARM_SLOT, NULL);
-  if (!e) {
-    state_note_error(s, ETHC_ERR_NOMEM);
-    return false;
+  bool warm = !u256_is_zero(&p->value);
+  if (!warm) {
+    jentry_t *e = jpush(s, J_WARM_SLOT, NULL);
+    if (!e) {
+      state_note_error(s, ETHC_ERR_NOMEM);
+      return false;
+    }
+    e->u.pair.addr = *a;
+    e->u.pair.key = *key;
+    p->value = U256_ONE;
   }
-  e->u.pair.addr = *a;
-  e->u.pair.key = *key;
-  p->value = U256_ONE;
-  return false;
+  if (sl) sl->warm_gen = s->gen;
+  else if (x) note_warm_absent(s, x, key);
+  return warm;
 }
 
 void state_get_transient(state_t *s, const ethc_address_t *a, const u256_t *key, u256_t *out) {
@@ -760,6 +825,12 @@ static void undo(state_t *s, jentry_t *e) {
     case J_WARM_SLOT: {
       pair_t *p = pairmap_find(&s->warm_slots, &e->u.pair.addr, &e->u.pair.key);
       if (p) p->value = U256_ZERO;
+      /* The cached copy is in the account's current slots: any storage swapped
+       * in since this entry was made has already been undone. */
+      acct_t *o = find(s, &e->u.pair.addr);
+      slot_t *sl = o ? slotmap_find(o->storage, &e->u.pair.key) : NULL;
+      if (sl) sl->warm_gen = 0;
+      if (o && (sl = slotmap_find(o->warm_absent, &e->u.pair.key))) sl->warm_gen = 0;
       break;
     }
     case J_TRANSIENT: {
@@ -780,6 +851,7 @@ static void undo(state_t *s, jentry_t *e) {
 }
 
 void state_revert(state_t *s, size_t snapshot) {
+  s->ls_map = NULL; /* undoing may free maps: see state_internal.h */
   while (s->jlen > snapshot) {
     s->jlen--;
     undo(s, &s->journal[s->jlen]);
@@ -807,13 +879,19 @@ static void reset_gens(state_t *s) {
     acct_t *x = s->accts[i];
     if (!x) continue;
     x->warm_gen = x->dirty_gen = 0;
+    slotmap_free(x->warm_absent);
+    x->warm_absent = NULL;
     if (x->storage)
-      for (size_t j = 0; j < x->storage->cap; j++) x->storage->slots[j].orig_gen = 0;
+      for (size_t j = 0; j < x->storage->cap; j++) {
+        x->storage->slots[j].orig_gen = 0;
+        x->storage->slots[j].warm_gen = 0;
+      }
   }
   s->gen = 1;
 }
 
 void state_commit(state_t *s, bool clear_empty) {
+  s->ls_map = NULL; /* committing may free maps: see state_internal.h */
   for (size_t i = 0; i < s->jlen; i++) {
     if (state_changes_leaf(s->journal[i].kind)) state_mark_stale(s, s->journal[i].acct);
     journal_release(s, &s->journal[i]);
@@ -826,6 +904,8 @@ void state_commit(state_t *s, bool clear_empty) {
       state_mark_stale(s, x);
     }
     x->flags = 0;
+    slotmap_free(x->warm_absent);
+    x->warm_absent = NULL;
   }
   s->ndirty = 0;
   pairmap_clear(&s->transient);
@@ -866,6 +946,7 @@ state_t *state_clone(const state_t *src) {
     if (!x) goto oom;
     *x = *o;
     x->flags = 0;
+    x->warm_absent = NULL;
     x->warm_gen = 0;
     x->dirty_gen = 0;
     x->code = code_ref(o->code);

@@ -25,24 +25,32 @@ extern code_blob_t state_empty_code;
 
 /* ---- hashing ---- */
 
-static inline uint64_t mix64(uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdULL;
-  h ^= h >> 33;
-  h *= 0xc4ceb9fe1a85ec53ULL;
-  h ^= h >> 33;
-  return h;
+/* Table hashes (never persisted or observable): the words are combined by
+ * multiplication with odd constants and folded once, a third of what a full
+ * finalizer per word costs; addresses and keys are mostly keccak outputs or small
+ * numbers, both of which this spreads over the low bits the tables use. */
+static inline uint64_t fold64(uint64_t x) {
+  x ^= x >> 32;
+  x *= 0xd6e8feb86659fd93ULL;
+  x ^= x >> 32;
+  return x;
 }
-static inline uint64_t hash_addr(const ethc_address_t *a) {
+static inline uint64_t addr_words(const ethc_address_t *a) {
   uint64_t w0, w1;
   uint32_t w2;
   memcpy(&w0, a->bytes, 8);
   memcpy(&w1, a->bytes + 8, 8);
   memcpy(&w2, a->bytes + 16, 4);
-  return mix64(w0 ^ mix64(w1 ^ mix64(w2)));
+  return (w0 * 0x9e3779b97f4a7c15ULL) ^ (w1 * 0xc2b2ae3d27d4eb4fULL) ^ ((uint64_t)w2 * 0x165667b19e3779f9ULL);
 }
-static inline uint64_t hash_key(const u256_t *k) {
-  return mix64(k->w[0] ^ mix64(k->w[1] ^ (k->w[2] * 0x9e3779b97f4a7c15ULL) ^ (k->w[3] << 7)));
+static inline uint64_t key_words(const u256_t *k) {
+  return k->w[0] ^ (k->w[1] * 0xbf58476d1ce4e5b9ULL) ^ (k->w[2] * 0x94d049bb133111ebULL) ^
+         (k->w[3] * 0xff51afd7ed558ccdULL);
+}
+static inline uint64_t hash_addr(const ethc_address_t *a) { return fold64(addr_words(a)); }
+static inline uint64_t hash_key(const u256_t *k) { return fold64(key_words(k)); }
+static inline uint64_t hash_pair(const ethc_address_t *a, const u256_t *k) {
+  return fold64(addr_words(a) ^ (key_words(k) * 0xc4ceb9fe1a85ec53ULL));
 }
 
 /* ---- storage slots of one account ---- */
@@ -52,6 +60,10 @@ typedef struct {
   u256_t value;
   u256_t original; /* meaningful when orig_gen == the state's tx generation */
   uint32_t orig_gen;
+  /* == the state's gen: the slot is in the transaction's warm set (EIP-2929). A
+   * cache of `warm_slots`, which stays the authority: set only while the pair is
+   * warm there, cleared when that is undone, stale after commit. */
+  uint32_t warm_gen;
   uint8_t used;
   uint8_t trie_stale; /* changed since the storage trie last took its value */
   uint8_t key_saved;  /* its key preimage was handed to persistence */
@@ -98,6 +110,11 @@ typedef struct acct {
   u256_t balance;
   code_blob_t *code;
   slotmap_t *storage; /* NULL: no slots */
+  /* Slots in this transaction's warm set that `storage` does not hold (an SLOAD of
+   * a slot never written): keys with warm_gen, a cache of the state's warm_slots
+   * kept like slot_t.warm_gen. The account is on the dirty list while it has one;
+   * commit frees it. */
+  slotmap_t *warm_absent;
   ethc_hash_t storage_root;
   ethc_hash_t addr_hash; /* keccak(addr), computed lazily */
   bool addr_hash_valid;
@@ -154,6 +171,17 @@ struct state {
   acct_t **accts; /* open addressing, power-of-two capacity */
   size_t cap, count;
   acct_t *last; /* one-entry lookup cache */
+  /* One-entry slot cache (state.c, slot_lookup): where the last slot looked for
+   * was, or (ls_slot NULL) that ls_key was not in ls_map when it held ls_count
+   * slots. Used only while ls_map is the account's live map with the same slot
+   * array (and, for a slot, ls_slot inside it and its key equal; for an absence,
+   * the same count: maps only grow). Cleared by every revert and commit, the only
+   * places a map is freed, so a freed map's address reused cannot alias it. */
+  const slotmap_t *ls_map;
+  const slot_t *ls_slots;
+  slot_t *ls_slot;
+  size_t ls_count;
+  u256_t ls_key;
   uint32_t gen; /* transaction generation (never 0) */
   jentry_t *journal;
   size_t jlen, jcap;

@@ -144,6 +144,7 @@ expect 2 "'--time' needs a value" bench evm --time
 for t in abc -1 nan inf 1e300 ""; do expect 2 "--time" bench evm --time "$t" "$W/array.json"; done
 expect 2 "unknown fork 'Foo'" bench evm --fork Foo "$W/array.json"
 expect 2 "unknown option '--bogus'" bench evm --bogus "$W/array.json"
+for n in 0 x -1; do expect 2 "--runs" bench evm --runs "$n" "$W/array.json"; done
 expect 1 "cannot open $W/missing" bench evm "$W/missing"
 expect 1 "$W/empty: malformed JSON" bench evm "$W/empty"
 expect 1 "$W/trunc.json: malformed JSON" bench evm "$W/trunc.json"

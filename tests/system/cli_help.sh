@@ -41,8 +41,8 @@ help_has run --help -- --code --codefile --input --gas --fork --create --sender 
 help_has test --help -- --json --fork --run --index --dump --trace --verbose -v --skip-file rlp precompile
 help_has help test -- --json --skip-file
 help_has bench --help -- evm precompile
-help_has help bench evm -- --json --time --fork
-help_has bench evm --help -- --json --time --fork
+help_has help bench evm -- --json --time --fork --runs
+help_has bench evm --help -- --json --time --fork --runs
 help_has bench precompile --help -- --json --time
 help_has ethash --help -- verify
 help_has ethash verify --help -- BLOCK_NUMBER MIX_HASH DIFFICULTY

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chain/genesis_json.h"
 #include "ethc/bytes.h"
+#include "ethc/error.h"
 #include "runner.h"
 
 bool jstate_parse_u256(const char *s, u256_t *out) {
@@ -39,36 +41,12 @@ bool jstate_parse_word(const char *s, ethc_hash_t *out) {
 bool jstate_parse_hash(const char *s, ethc_hash_t *out) { return s && hex_decode_fixed(s, true, out->bytes, 32) == 0; }
 
 const char *jstate_load(state_t *st, const cJSON *obj) {
-  if (!cJSON_IsObject(obj)) return "accounts object";
-  const cJSON *acc;
-  cJSON_ArrayForEach(acc, obj) {
-    ethc_address_t a;
-    u256_t bal;
-    uint64_t nonce;
-    if (!jstate_parse_addr(acc->string, &a)) return "address";
-    if (!jstate_u256(acc, "balance", &bal)) return "balance";
-    if (!jstate_u64(acc, "nonce", &nonce)) return "nonce";
-    if (state_set_balance(st, &a, &bal) || state_set_nonce(st, &a, nonce)) return "out of memory";
-    const char *code = json_str(acc, "code");
-    if (code && code[0] && strcmp(code, "0x") != 0) {
-      uint8_t *c;
-      size_t n;
-      if (hex_decode_alloc(code, true, &c, &n) != 0) return "code";
-      int rc = state_set_code(st, &a, c, n);
-      free(c);
-      if (rc) return "out of memory";
-    }
-    const cJSON *slot;
-    cJSON_ArrayForEach(slot, json_get(acc, "storage")) {
-      u256_t k, v;
-      if (!jstate_parse_u256(slot->string, &k) ||
-          !jstate_parse_u256(cJSON_IsString(slot) ? slot->valuestring : NULL, &v))
-        return "storage";
-      if (!u256_is_zero(&v) && state_set_storage(st, &a, &k, &v, NULL, NULL)) return "out of memory";
-    }
-  }
-  state_commit(st, false);
-  return NULL;
+  /* The library's loader (that of genesis files, `ethc run --prestate` and `ethc
+   * bench evm`), so that the runners test what the tools read. */
+  static _Thread_local char err[160];
+  int rc = genesis_alloc_from_json(obj, st, err, sizeof err);
+  if (rc == ETHC_ERR_NOMEM) return "out of memory";
+  return rc ? err : NULL;
 }
 
 /* ---- comparison ---- */

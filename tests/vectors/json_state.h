@@ -26,7 +26,8 @@ bool jstate_parse_word(const char *s, ethc_hash_t *out);
 bool jstate_parse_hash(const char *s, ethc_hash_t *out);
 
 /* Adds the accounts of `obj` ({address: {balance, nonce, code, storage}}) to `st`
- * and commits (without EIP-161 clearing). NULL or the name of the bad field. */
+ * and commits (without EIP-161 clearing), with genesis_alloc_from_json. NULL or
+ * what was bad (the field named; a buffer of the calling thread's). */
 const char *jstate_load(state_t *st, const cJSON *obj);
 
 /* Compares `st` with the accounts of `obj`; NULL when equal, otherwise writes the

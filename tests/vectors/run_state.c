@@ -10,6 +10,7 @@
 
 #include "cli/state_dump.h"
 #include "ethc/tracer.h"
+#include "json_state.h"
 #include "ethc/bytes.h"
 #include "ethc/error.h"
 #include "ethc/evm.h"
@@ -147,34 +148,7 @@ static const char *parse_pre(stest_t *t, const cJSON *pre) {
   if (!cJSON_IsObject(pre)) return "pre";
   t->pre = state_new();
   if (!t->pre) return "out of memory";
-  const cJSON *acc;
-  cJSON_ArrayForEach(acc, pre) {
-    ethc_address_t a;
-    u256_t bal;
-    uint64_t nonce;
-    if (!parse_addr(acc->string, &a)) return "pre: address";
-    if (!json_u256(acc, "balance", &bal)) return "pre: balance";
-    if (!json_u64(acc, "nonce", &nonce)) return "pre: nonce";
-    if (state_set_balance(t->pre, &a, &bal) || state_set_nonce(t->pre, &a, nonce)) return "pre: out of memory";
-    const char *code = json_str(acc, "code");
-    if (code && strcmp(code, "0x") != 0 && code[0]) {
-      uint8_t *c;
-      size_t n;
-      if (hex_decode_alloc(code, true, &c, &n) != 0) return "pre: code";
-      int rc = state_set_code(t->pre, &a, c, n);
-      free(c);
-      if (rc) return "pre: out of memory";
-    }
-    const cJSON *slot;
-    cJSON_ArrayForEach(slot, json_get(acc, "storage")) {
-      u256_t k, v;
-      if (!parse_u256(slot->string, &k) || !parse_u256(cJSON_IsString(slot) ? slot->valuestring : NULL, &v))
-        return "pre: storage";
-      if (!u256_is_zero(&v) && state_set_storage(t->pre, &a, &k, &v, NULL, NULL)) return "pre: out of memory";
-    }
-  }
-  state_commit(t->pre, false);
-  return NULL;
+  return jstate_load(t->pre, pre);
 }
 
 static const char *parse_access_list(stest_t *t, const cJSON *list, access_list_t *out) {

@@ -1,16 +1,21 @@
 /* `ethc test vm PATH...`: the legacy VMTests of ethereum/tests (exec/env/pre and
  * post/gas/logs/out expectations; CALL and CREATE are not executed, they succeed at
  * once with no effect). Runs under Homestead rules, the era the format was made for;
- * a test without "post" expects an exceptional halt. */
+ * a test without "post" expects an exceptional halt. The code runs on the consensus
+ * host (src/chain/host.c) over the in-memory state, with its message calls
+ * replaced by the format's no-op (vm_call below). */
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/memhost.h"
+#include <stdio.h>
+
 #include "ethc/tracer.h"
 #include "ethc/bytes.h"
 #include "ethc/evm.h"
 #include "ethc/keccak.h"
-#include "ethc/rlp.h"
+#include "ethc/state.h"
+#include "ethc/transition.h"
+#include "json_state.h"
 #include "runner.h"
 
 static bool parse_u256(const cJSON *o, const char *key, u256_t *out) {
@@ -28,29 +33,23 @@ static bool parse_i64(const cJSON *o, const char *key, int64_t *out) {
 
 static bool parse_addr(const char *s, ethc_address_t *a) { return s && hex_decode_fixed(s, false, a->bytes, 20) == 0; }
 
-/* Loads a "pre"-style account map into the host. */
-static const char *load_accounts(memhost_t *h, const cJSON *pre) {
-  const cJSON *acct;
-  cJSON_ArrayForEach(acct, pre) {
-    ethc_address_t a;
-    if (!parse_addr(acct->string, &a)) return "bad pre address";
-    u256_t bal, nonce;
-    if (!parse_u256(acct, "balance", &bal) || !parse_u256(acct, "nonce", &nonce)) return "bad pre balance/nonce";
-    uint8_t *code = NULL;
-    size_t code_size = 0;
-    const char *cs = json_str(acct, "code");
-    if (cs && hex_decode_alloc(cs, false, &code, &code_size) != 0) return "bad pre code";
-    memhost_set_account(h, &a, &bal, nonce.w[0], code, code_size);
-    free(code);
-    const cJSON *slot;
-    cJSON_ArrayForEach(slot, json_get(acct, "storage")) {
-      u256_t k, v;
-      if (!u256_from_string(&k, slot->string) || !cJSON_IsString(slot) || !u256_from_string(&v, slot->valuestring))
-        return "bad pre storage";
-      memhost_set_storage(h, &a, &k, &v);
-    }
-  }
-  return NULL;
+/* The VMTests convention for BLOCKHASH: keccak256 of the decimal block number. */
+static void vm_block_hash(void *ctx, int64_t number, ethc_hash_t *out) {
+  (void)ctx;
+  char buf[32];
+  int n = snprintf(buf, sizeof buf, "%lld", (long long)number);
+  keccak256((const uint8_t *)buf, (size_t)n, out->bytes);
+}
+
+/* The format's CALL/CALLCODE/DELEGATECALL/CREATE: not executed, they succeed at
+ * once with no effect and all their gas returned. */
+static evm_result_t vm_call(void *ctx, const evm_message_t *msg) {
+  (void)ctx;
+  evm_result_t r;
+  memset(&r, 0, sizeof r);
+  r.status = EVM_SUCCESS;
+  r.gas_left = msg->gas;
+  return r;
 }
 
 typedef struct {
@@ -59,7 +58,7 @@ typedef struct {
   bool mismatch;
 } storage_cmp_t;
 
-static void cmp_slot(void *arg, const u256_t *key, const u256_t *value) {
+static int cmp_slot(void *arg, const u256_t *key, const u256_t *value) {
   storage_cmp_t *c = arg;
   c->count++;
   const cJSON *e;
@@ -67,14 +66,15 @@ static void cmp_slot(void *arg, const u256_t *key, const u256_t *value) {
     u256_t k, v;
     if (u256_from_string(&k, e->string) && u256_eq(&k, key)) {
       if (!cJSON_IsString(e) || !u256_from_string(&v, e->valuestring) || !u256_eq(&v, value)) c->mismatch = true;
-      return;
+      return 0;
     }
   }
   c->mismatch = true; /* a non-zero slot the test does not expect */
+  return 0;
 }
 
 /* Compares the world with "post"; NULL when equal, else what differed (in buf). */
-static const char *check_post(memhost_t *h, const cJSON *post, char *buf, size_t cap) {
+static const char *check_post(state_t *st, const cJSON *post, char *buf, size_t cap) {
   const cJSON *acct;
   cJSON_ArrayForEach(acct, post) {
     ethc_address_t a;
@@ -83,10 +83,13 @@ static const char *check_post(memhost_t *h, const cJSON *post, char *buf, size_t
     uint64_t n;
     const uint8_t *code;
     size_t code_size;
-    if (!memhost_get_account(h, &a, &bal, &n, &code, &code_size)) {
+    if (!state_exists(st, &a) || state_is_destructed(st, &a)) {
       snprintf(buf, cap, "account %s missing", acct->string);
       return buf;
     }
+    state_get_balance(st, &a, &bal);
+    n = state_get_nonce(st, &a);
+    code = state_get_code(st, &a, &code_size, NULL);
     nonce = u256_from_u64(n);
     if (!parse_u256(acct, "balance", &ebal) || !u256_eq(&ebal, &bal)) {
       snprintf(buf, cap, "balance of %s differs", acct->string);
@@ -107,7 +110,7 @@ static const char *check_post(memhost_t *h, const cJSON *post, char *buf, size_t
       return buf;
     }
     storage_cmp_t c = {json_get(acct, "storage"), 0, false};
-    memhost_each_storage(h, &a, cmp_slot, &c);
+    state_foreach_slot(st, &a, cmp_slot, &c);
     size_t expected_nonzero = 0;
     const cJSON *e;
     cJSON_ArrayForEach(e, c.expected) {
@@ -122,40 +125,24 @@ static const char *check_post(memhost_t *h, const cJSON *post, char *buf, size_t
   return NULL;
 }
 
-/* keccak256(rlp([[address, [topics...], data], ...])) */
-static void logs_hash(memhost_t *h, uint8_t out[32]) {
-  size_t n;
-  const memhost_log_t *logs = memhost_logs(h, &n);
-  bytes_buf_t b = {0};
-  size_t outer = rlp_list_begin(&b);
-  for (size_t i = 0; i < n; i++) {
-    size_t l = rlp_list_begin(&b);
-    rlp_put_bytes(&b, logs[i].address.bytes, 20);
-    size_t t = rlp_list_begin(&b);
-    for (size_t j = 0; j < logs[i].topics_count; j++) rlp_put_bytes(&b, logs[i].topics[j].bytes, 32);
-    rlp_list_end(&b, t);
-    rlp_put_bytes(&b, logs[i].data, logs[i].data_size);
-    rlp_list_end(&b, l);
-  }
-  rlp_list_end(&b, outer);
-  keccak256(b.data, b.len, out);
-  bytes_buf_free(&b);
-}
-
 static void run_case(runner_t *r, const char *path, const char *name, const cJSON *t) {
   const cJSON *exec = json_get(t, "exec"), *env = json_get(t, "env");
   evm_t *vm = evm_create();
-  memhost_t *h = memhost_new(vm, EVM_HOMESTEAD);
+  state_t *st = state_new();
   uint8_t *code = NULL, *data = NULL;
   size_t code_size = 0, data_size = 0;
   char buf[256];
   const char *err = NULL;
   evm_result_t res;
   memset(&res, 0, sizeof res);
-  memhost_set_vmtest_mode(h, true);
-
+  chain_host_t h;
+  evm_host_t iface;
   evm_message_t msg;
   memset(&msg, 0, sizeof msg);
+  chain_block_env_t benv;
+  memset(&benv, 0, sizeof benv);
+  benv.chain_id = U256_ONE;
+  benv.block_hash = vm_block_hash;
   evm_tx_context_t tx;
   memset(&tx, 0, sizeof tx);
   if (!exec || !env) err = "missing exec/env";
@@ -167,24 +154,29 @@ static void run_case(runner_t *r, const char *path, const char *name, const cJSO
   else if (!json_str(exec, "code") || hex_decode_alloc(json_str(exec, "code"), false, &code, &code_size) != 0 ||
            !json_str(exec, "data") || hex_decode_alloc(json_str(exec, "data"), false, &data, &data_size) != 0)
     err = "bad exec code/data";
-  else if (!parse_addr(json_str(env, "currentCoinbase"), &tx.coinbase) ||
-           !parse_u256(env, "currentDifficulty", &tx.prev_randao) ||
-           !parse_i64(env, "currentGasLimit", &tx.gas_limit) || !parse_i64(env, "currentNumber", &tx.number) ||
-           !parse_i64(env, "currentTimestamp", &tx.timestamp))
+  else if (!parse_addr(json_str(env, "currentCoinbase"), &benv.coinbase) ||
+           !parse_u256(env, "currentDifficulty", &benv.difficulty) ||
+           !parse_i64(env, "currentGasLimit", &benv.gas_limit) || !parse_i64(env, "currentNumber", &benv.number) ||
+           !parse_i64(env, "currentTimestamp", &benv.timestamp))
     err = "bad env field";
-  else err = load_accounts(h, json_get(t, "pre"));
+  else if (!st) err = "out of memory";
+  else if ((err = jstate_load(st, json_get(t, "pre")))) err = "bad pre";
   if (err) {
     runner_fail(r, path, name, NULL, "%s", err);
     goto done;
   }
-  memhost_set_tx_context(h, &tx);
+  chain_host_init(&h, st, vm, EVM_HOMESTEAD, &benv);
+  h.tx.origin = tx.origin;
+  h.tx.gas_price = tx.gas_price;
+  iface = h.iface;
+  iface.call = vm_call;
   msg.kind = EVM_CALL;
   msg.code_address = msg.recipient;
   msg.input = data;
   msg.input_size = data_size;
   evm_eip3155_t eip3155 = {ethc_write_stdio, stderr};
   if (r->trace) evm_set_tracer(vm, &evm_eip3155_tracer, &eip3155);
-  res = evm_execute(vm, memhost_interface(), h, EVM_HOMESTEAD, &msg, code, code_size);
+  res = evm_execute(vm, &iface, &h, EVM_HOMESTEAD, &msg, code, code_size);
 
   const cJSON *post = json_get(t, "post");
   if (!post) {
@@ -214,20 +206,21 @@ static void run_case(runner_t *r, const char *path, const char *name, const cJSO
     runner_fail(r, path, name, NULL, "output differs");
     goto done;
   }
-  uint8_t lh[32], elh[32];
-  logs_hash(h, lh);
-  if (!json_str(t, "logs") || hex_decode_fixed(json_str(t, "logs"), false, elh, 32) != 0 || memcmp(lh, elh, 32)) {
+  ethc_hash_t lh;
+  uint8_t elh[32];
+  state_logs_hash(st, &lh);
+  if (!json_str(t, "logs") || hex_decode_fixed(json_str(t, "logs"), false, elh, 32) != 0 || memcmp(lh.bytes, elh, 32)) {
     runner_fail(r, path, name, NULL, "logs hash differs");
     goto done;
   }
-  if ((err = check_post(h, post, buf, sizeof buf))) {
+  if ((err = check_post(st, post, buf, sizeof buf))) {
     runner_fail(r, path, name, NULL, "%s", err);
     goto done;
   }
   runner_pass(r, path, name, NULL);
 done:
   evm_result_release(&res);
-  memhost_free(h);
+  state_free(st);
   evm_destroy(vm);
   free(code);
   free(data);

@@ -1,14 +1,20 @@
 /* Unit tests of the EVM interpreter: fork names, exact gas of representative
  * instructions per fork (memory, EXP, SSTORE statuses, EIP-2929 cold/warm, CALL
  * costs), exceptional halts, static mode, creates, return data and the tracer.
- * Uses the in-memory host of src/cli/memhost.c (compiled into this test). */
+ * Runs on the consensus host (src/chain/host.c) over the in-memory state, so the
+ * storage statuses and creation rules checked here are the ones blocks use. */
 #include <pthread.h>
 
 #include "check.h"
-#include "cli/memhost.c"
+#include <stdlib.h>
+#include <string.h>
+
 #include "ethc/bytes.h"
 #include "ethc/evm.h"
+#include "ethc/keccak.h"
 #include "ethc/tracer.h"
+#include "ethc/state.h"
+#include "ethc/transition.h"
 
 static const ethc_address_t SENDER = {{0x10, [19] = 0x01}};
 static const ethc_address_t TARGET = {{0x20, [19] = 0x02}};
@@ -23,7 +29,9 @@ typedef struct {
 } run_t;
 
 static evm_t *vm;
-static memhost_t *host;
+static state_t *st;
+static chain_block_env_t env;
+static chain_host_t host;
 
 static uint8_t *hex(const char *s, size_t *n) {
   uint8_t *b = NULL;
@@ -36,20 +44,44 @@ static uint8_t *hex(const char *s, size_t *n) {
 
 /* A fresh world with TARGET holding `code` (and OTHER holding `other`, if any). */
 static void world(evm_revision_t rev, const char *code, const char *other) {
-  if (host) memhost_free(host);
-  host = memhost_new(vm, rev);
+  state_free(st);
+  st = state_new();
   u256_t big = u256_from_u64(1000000000000ull);
-  memhost_set_account(host, &SENDER, &big, 0, NULL, 0);
+  CHECK(state_set_balance(st, &SENDER, &big) == 0);
   size_t n;
   uint8_t *c = hex(code, &n);
   u256_t bal = u256_from_u64(1000);
-  memhost_set_account(host, &TARGET, &bal, 1, c, n);
+  CHECK(state_set_balance(st, &TARGET, &bal) == 0);
+  CHECK(state_set_nonce(st, &TARGET, 1) == 0);
+  CHECK(state_set_code(st, &TARGET, c, n) == 0);
   free(c);
   if (other) {
     c = hex(other, &n);
-    memhost_set_account(host, &OTHER, &U256_ZERO, 1, c, n);
+    CHECK(state_set_nonce(st, &OTHER, 1) == 0);
+    CHECK(state_set_code(st, &OTHER, c, n) == 0);
     free(c);
   }
+  state_commit(st, false); /* the pre-state: its values are the original ones (EIP-2200) */
+  memset(&env, 0, sizeof env);
+  env.number = 1;
+  env.timestamp = 1;
+  env.gas_limit = 30000000;
+  env.chain_id = U256_ONE;
+  chain_host_init(&host, st, vm, rev, &env);
+}
+
+/* A pre-state slot of TARGET, set after world(). */
+static void set_slot(const u256_t *k, const u256_t *v) {
+  CHECK(state_set_storage(st, &TARGET, k, v, NULL, NULL) == 0);
+  state_commit(st, false);
+}
+
+/* An account as the post-state has it (not destructed). */
+static bool account(const ethc_address_t *a, uint64_t *nonce, const uint8_t **code, size_t *code_size) {
+  if (!state_exists(st, a) || state_is_destructed(st, a)) return false;
+  if (nonce) *nonce = state_get_nonce(st, a);
+  *code = state_get_code(st, a, code_size, NULL);
+  return true;
 }
 
 static run_t call(evm_revision_t rev, int64_t gas, const char *input) {
@@ -66,8 +98,9 @@ static run_t call(evm_revision_t rev, int64_t gas, const char *input) {
   m.code_address = TARGET;
   m.input = in;
   m.input_size = in_n;
-  (void)rev;
-  evm_result_t res = memhost_transact(host, &m);
+  /* as a transaction's message call: its EIP-2929 warming, no intrinsic gas */
+  chain_warm_tx_accounts(st, rev, &m.sender, &m.recipient, &env.coinbase);
+  evm_result_t res = chain_host_call(&host, &m);
   r.status = res.status;
   r.gas_used = gas - res.gas_left;
   r.refund = res.gas_refund;
@@ -91,7 +124,7 @@ static u256_t out_word(const run_t *r) {
 
 static u256_t storage(const ethc_address_t *a, uint64_t key) {
   u256_t k = u256_from_u64(key), v;
-  h_get_storage(host, a, &k, &v);
+  state_get_storage(st, a, &k, &v);
   return v;
 }
 
@@ -319,11 +352,11 @@ static void test_sstore(void) {
   /* clearing a pre-existing slot: X -> X -> 0 */
   world(EVM_LONDON, "6000600055", NULL);
   u256_t k = U256_ZERO, one = U256_ONE;
-  memhost_set_storage(host, &TARGET, &k, &one);
+  set_slot(&k, &one);
   r = call(EVM_LONDON, 100000, NULL);
   CHECK(r.gas_used == 6 + 2100 + 2900 && r.refund == 4800);
   world(EVM_BERLIN, "6000600055", NULL);
-  memhost_set_storage(host, &TARGET, &k, &one);
+  set_slot(&k, &one);
   r = call(EVM_BERLIN, 100000, NULL);
   CHECK(r.refund == 15000);
   /* EIP-2200 sentry: gas left <= 2300 fails */
@@ -419,7 +452,7 @@ static void test_create(void) {
   const uint8_t *code;
   size_t code_size;
   uint64_t nonce;
-  CHECK(memhost_get_account(host, &addr, NULL, &nonce, &code, &code_size) && code_size == 1 && nonce == 1);
+  CHECK(account(&addr, &nonce, &code, &code_size) && code_size == 1 && nonce == 1);
   /* CREATE2 address = keccak(0xff ++ sender ++ salt ++ keccak(init))[12:]: the salt must
    * reach the host (PUSH1 salt=0x2a below) */
   const char *creator2 =
@@ -469,7 +502,7 @@ static void test_create(void) {
     memcpy(a2.bytes, be2 + 12, 20);
     const uint8_t *c2 = NULL;
     size_t n2 = 0;
-    CHECK(memhost_get_account(host, &a2, NULL, NULL, &c2, &n2) && n2 == 1 && c2[0] == 0);
+    CHECK(account(&a2, NULL, &c2, &n2) && n2 == 1 && c2[0] == 0);
   }
   /* deposited code starting with 0xEF is rejected from London (EIP-3541): MSTORE8 0xef */
   const char *ef_creator =
@@ -525,7 +558,7 @@ static void test_misc(void) {
   r = exec(EVM_CANCUN, "60006000a0", 100000);
   CHECK(r.status == EVM_SUCCESS && r.gas_used == 6 + 375);
   size_t nlogs;
-  memhost_logs(host, &nlogs);
+  state_logs(st, &nlogs);
   CHECK(nlogs == 1);
   /* CALLDATALOAD past the end pads zeros */
   world(EVM_CANCUN, "60013560005260206000f3", NULL);
@@ -600,12 +633,12 @@ static void test_bad_args(void) {
   evm_message_t m;
   memset(&m, 0, sizeof m);
   m.gas = -1;
-  evm_result_t r = evm_execute(vm, memhost_interface(), host, EVM_CANCUN, &m, (const uint8_t *)"\x00", 1);
+  evm_result_t r = evm_execute(vm, &host.iface, &host, EVM_CANCUN, &m, (const uint8_t *)"\x00", 1);
   CHECK(r.status == EVM_INTERNAL_ERROR && r.gas_left == 0);
   m.gas = 10;
-  r = evm_execute(vm, memhost_interface(), host, (evm_revision_t)77, &m, (const uint8_t *)"\x00", 1);
+  r = evm_execute(vm, &host.iface, &host, (evm_revision_t)77, &m, (const uint8_t *)"\x00", 1);
   CHECK(r.status == EVM_INTERNAL_ERROR);
-  r = evm_execute(vm, memhost_interface(), host, EVM_CANCUN, &m, NULL, 0);
+  r = evm_execute(vm, &host.iface, &host, EVM_CANCUN, &m, NULL, 0);
   CHECK(r.status == EVM_SUCCESS && r.gas_left == 10);
 }
 
@@ -623,7 +656,7 @@ int main(void) {
   test_tracer();
   test_tracer_long_line();
   test_bad_args();
-  memhost_free(host);
+  state_free(st);
   evm_destroy(vm);
   return check_summary();
 }
