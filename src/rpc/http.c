@@ -1,0 +1,230 @@
+/* JSON-RPC over HTTP (execution-apis transport; RFC 9110/9112 via
+ * libmicrohttpd): POST bodies up to a limit (413 with a JSON-RPC error past it),
+ * keep-alive, CORS (the Fetch standard's Access-Control-* headers) for the
+ * origins --http.corsdomain allows, and a JSON-RPC error for every other
+ * method. One thread per connection, so a slow call never holds up another
+ * client. */
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ethc/error.h"
+#include "ethc/log.h"
+#include "ethc/rpc.h"
+#include "rpc/rpc_internal.h"
+
+struct rpc_http {
+  struct MHD_Daemon *d;
+  rpc_server_t *srv;
+  char *cors; /* comma-separated origins, "*", or NULL */
+  size_t body_limit;
+  uint16_t port;
+  atomic_uint inflight;
+  bool quiesced;
+};
+
+/* One request's body as it arrives. */
+typedef struct {
+  char *buf;
+  size_t len, cap;
+  bool too_large;
+  bool counted;
+} req_t;
+
+static void mhd_log(void *cls, const char *fmt, va_list ap) {
+  if (!ethc_log_enabled(ETHC_LOG_DEBUG)) return;
+  char msg[512];
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  size_t n = strlen(msg);
+  while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r')) msg[--n] = 0;
+  ethc_log(ETHC_LOG_DEBUG, "http: %s", msg);
+}
+
+/* The origin to allow for this request, or NULL. */
+static const char *cors_origin(const rpc_http_t *h, struct MHD_Connection *conn) {
+  if (!h->cors) return NULL;
+  const char *origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
+  for (const char *p = h->cors; *p;) {
+    while (*p == ',' || *p == ' ') p++;
+    size_t n = strcspn(p, ", ");
+    if (n == 1 && *p == '*') return "*";
+    if (origin && n && strlen(origin) == n && !strncasecmp(origin, p, n)) return origin;
+    p += n;
+  }
+  return NULL;
+}
+
+static enum MHD_Result send_body(rpc_http_t *h, struct MHD_Connection *conn, unsigned status, char *body, size_t len) {
+  struct MHD_Response *r = body ? MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE)
+                                : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+  if (!r) {
+    free(body);
+    return MHD_NO;
+  }
+  if (body) MHD_add_response_header(r, "Content-Type", "application/json");
+  const char *origin = cors_origin(h, conn);
+  if (origin) {
+    MHD_add_response_header(r, "Access-Control-Allow-Origin", origin);
+    if (strcmp(origin, "*")) MHD_add_response_header(r, "Vary", "Origin");
+  }
+  if (status == MHD_HTTP_METHOD_NOT_ALLOWED) MHD_add_response_header(r, "Allow", "POST, OPTIONS");
+  enum MHD_Result ret = MHD_queue_response(conn, status, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+static enum MHD_Result send_error(rpc_http_t *h, struct MHD_Connection *conn, unsigned status, int code,
+                                  const char *msg) {
+  size_t len;
+  char *body = rpc_error_body(code, msg, &len);
+  return send_body(h, conn, status, body, len);
+}
+
+static enum MHD_Result preflight(rpc_http_t *h, struct MHD_Connection *conn) {
+  struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+  if (!r) return MHD_NO;
+  const char *origin = cors_origin(h, conn);
+  if (origin) {
+    MHD_add_response_header(r, "Access-Control-Allow-Origin", origin);
+    if (strcmp(origin, "*")) MHD_add_response_header(r, "Vary", "Origin");
+    MHD_add_response_header(r, "Access-Control-Allow-Methods", "POST, GET, OPTIONS");
+    const char *hdrs = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Access-Control-Request-Headers");
+    MHD_add_response_header(r, "Access-Control-Allow-Headers", hdrs ? hdrs : "Content-Type");
+    MHD_add_response_header(r, "Access-Control-Max-Age", "600");
+  }
+  enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_NO_CONTENT, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                  const char *version, const char *upload, size_t *upload_size, void **con_cls) {
+  rpc_http_t *h = cls;
+  req_t *rq = *con_cls;
+  if (!rq) {
+    rq = calloc(1, sizeof *rq);
+    if (!rq) return MHD_NO;
+    *con_cls = rq;
+    rq->counted = true;
+    atomic_fetch_add(&h->inflight, 1);
+    if (!strcmp(method, MHD_HTTP_METHOD_POST)) {
+      const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+      if (cl && strtoull(cl, NULL, 10) > h->body_limit) rq->too_large = true;
+    }
+    if (!rq->too_large) return MHD_YES;
+  }
+  if (!strcmp(method, MHD_HTTP_METHOD_OPTIONS)) return preflight(h, conn);
+  if (strcmp(method, MHD_HTTP_METHOD_POST)) {
+    if (*upload_size) return *upload_size = 0, MHD_YES;
+    return send_error(h, conn, MHD_HTTP_METHOD_NOT_ALLOWED, RPC_INVALID_REQUEST,
+                      "JSON-RPC needs POST with a JSON body (Content-Type: application/json)");
+  }
+  if (*upload_size && !rq->too_large) {
+    if (rq->len + *upload_size > h->body_limit) {
+      rq->too_large = true;
+    } else {
+      if (rq->len + *upload_size > rq->cap) {
+        size_t cap = rq->cap ? rq->cap : 4096;
+        while (cap < rq->len + *upload_size) cap *= 2;
+        char *nb = realloc(rq->buf, cap);
+        if (!nb) return MHD_NO;
+        rq->buf = nb;
+        rq->cap = cap;
+      }
+      memcpy(rq->buf + rq->len, upload, *upload_size);
+      rq->len += *upload_size;
+    }
+    *upload_size = 0;
+    return MHD_YES;
+  }
+  if (*upload_size) return *upload_size = 0, MHD_YES; /* discarding an oversized body */
+  if (rq->too_large) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "request body too large (limit %zu bytes)", h->body_limit);
+    return send_error(h, conn, MHD_HTTP_CONTENT_TOO_LARGE, RPC_INVALID_REQUEST, msg);
+  }
+  char *resp;
+  size_t resp_len;
+  if (rpc_server_handle(h->srv, rq->buf ? rq->buf : "", rq->len, &resp, &resp_len))
+    return send_error(h, conn, MHD_HTTP_INTERNAL_SERVER_ERROR, RPC_INTERNAL_ERROR, "out of memory");
+  return send_body(h, conn, MHD_HTTP_OK, resp, resp_len);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe) {
+  rpc_http_t *h = cls;
+  req_t *rq = *con_cls;
+  if (!rq) return;
+  if (rq->counted) atomic_fetch_sub(&h->inflight, 1);
+  free(rq->buf);
+  free(rq);
+  *con_cls = NULL;
+}
+
+int rpc_http_start(const rpc_http_opts_t *o, rpc_server_t *s, rpc_http_t **out, char *err, size_t errlen) {
+  struct sockaddr_storage ss;
+  memset(&ss, 0, sizeof ss);
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+  const char *addr = o->addr ? o->addr : "127.0.0.1";
+  struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
+  struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+  if (inet_pton(AF_INET, addr, &in4->sin_addr) == 1) {
+    in4->sin_family = AF_INET;
+    in4->sin_port = htons(o->port);
+  } else if (inet_pton(AF_INET6, addr, &in6->sin6_addr) == 1) {
+    in6->sin6_family = AF_INET6;
+    in6->sin6_port = htons(o->port);
+    flags |= MHD_USE_IPv6;
+  } else if (!strcmp(addr, "localhost")) {
+    in4->sin_family = AF_INET;
+    in4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    in4->sin_port = htons(o->port);
+  } else {
+    snprintf(err, errlen, "--http.addr %s: not an IPv4 or IPv6 address", addr);
+    return ETHC_ERR_INVALID;
+  }
+  rpc_http_t *h = calloc(1, sizeof *h);
+  if (!h) return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
+  h->srv = s;
+  h->body_limit = o->body_limit ? o->body_limit : 5u << 20;
+  if (o->cors && *o->cors && !(h->cors = strdup(o->cors))) {
+    free(h);
+    return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
+  }
+  h->d = MHD_start_daemon(flags, o->port, NULL, NULL, on_request, h, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+                          MHD_OPTION_NOTIFY_COMPLETED, on_completed, h, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h,
+                          MHD_OPTION_CONNECTION_LIMIT, (unsigned)(o->max_conns ? o->max_conns : 512),
+                          MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(o->idle_timeout ? o->idle_timeout : 60),
+                          MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+  if (!h->d) {
+    snprintf(err, errlen, "cannot listen on %s port %u (in use, or not an address of this host)", addr, o->port);
+    free(h->cors);
+    free(h);
+    return ETHC_ERR_IO;
+  }
+  const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
+  h->port = info ? info->port : o->port;
+  *out = h;
+  return 0;
+}
+
+uint16_t rpc_http_port(const rpc_http_t *h) { return h->port; }
+unsigned rpc_http_inflight(const rpc_http_t *h) { return atomic_load(&((rpc_http_t *)h)->inflight); }
+
+void rpc_http_quiesce(rpc_http_t *h) {
+  if (h->quiesced) return;
+  h->quiesced = true;
+  MHD_socket fd = MHD_quiesce_daemon(h->d);
+  if (fd != MHD_INVALID_SOCKET) close(fd);
+}
+
+void rpc_http_stop(rpc_http_t *h) {
+  if (!h) return;
+  MHD_stop_daemon(h->d);
+  free(h->cors);
+  free(h);
+}
