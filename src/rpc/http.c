@@ -114,9 +114,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     atomic_fetch_add(&h->inflight, 1);
     if (!strcmp(method, MHD_HTTP_METHOD_POST)) {
       const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-      if (cl && strtoull(cl, NULL, 10) > h->body_limit) rq->too_large = true;
+      unsigned long long n = cl ? strtoull(cl, NULL, 10) : 0;
+      rq->too_large = n > h->body_limit;
+      /* A body up to 8 times the limit is read and dropped, so that the client,
+       * still sending, sees the 413; a larger one is refused at once (the
+       * connection then closes). */
+      if (n <= 8ull * h->body_limit) return MHD_YES;
+    } else {
+      return MHD_YES;
     }
-    if (!rq->too_large) return MHD_YES;
   }
   if (!strcmp(method, MHD_HTTP_METHOD_OPTIONS)) return preflight(h, conn);
   if (strcmp(method, MHD_HTTP_METHOD_POST)) {

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""JSON-RPC 2.0 and HTTP behaviour of `ethc node` (jsonrpc.org/specification,
+geth's limits and codes): malformed JSON, bad envelopes, ids echoed byte for
+byte, batches (empty, over the limit, over the response size), notifications,
+an oversized body (413), unknown methods and disabled namespaces, GET, CORS,
+keep-alive, a second node on the same datadir, and a clean exit on SIGTERM.
+usage: rpc_protocol.py ETHC RPC_COMPAT_DIR WORKDIR"""
+import http.client
+import json
+import os
+import subprocess
+import sys
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from rpc_node import Node  # noqa: E402
+
+failures = []
+
+
+def expect(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        failures.append(what)
+
+
+def err_code(text):
+    try:
+        return json.loads(text)["error"]["code"]
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def main():
+    ethc, suite, workdir = sys.argv[1:4]
+    cors = "https://dapp.example"
+    node = Node(ethc, workdir, suite, ["--http.api", "eth,net,web3,rpc", "--rpc.batch-limit", "100",
+                                       "--rpc.batch-response-max-size", "100000", "--http.corsdomain", cors])
+    try:
+        run(node, ethc, cors)
+    finally:
+        status = node.stop()
+        expect(status == 0, f"SIGTERM: exit status 0 (got {status})")
+        node.cleanup()
+    print(f"{len(failures)} failed" if failures else "all passed")
+    return 1 if failures else 0
+
+
+def run(node, ethc, cors):
+    head = '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber"}'
+
+    def alive(after):
+        s, _, t = node.post(head)
+        expect(s == 200 and json.loads(t).get("result") == "0x36", f"eth_blockNumber still answers after {after}")
+
+    s, _, t = node.post('{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber"')
+    expect(s == 200 and err_code(t) == -32700 and json.loads(t)["id"] is None, "truncated JSON: -32700, id null")
+    s, _, t = node.post("")
+    expect(err_code(t) == -32700, "empty body: -32700")
+    s, _, t = node.post('{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber"} x')
+    expect(err_code(t) == -32700, "trailing garbage: -32700")
+    s, _, t = node.post("[" * 10000 + "]" * 10000)
+    expect(err_code(t) == -32700, "10,000-deep nesting: -32700")
+    alive("deep nesting")
+
+    s, _, t = node.post('{"jsonrpc":"1.0","id":7,"method":"eth_blockNumber"}')
+    expect(err_code(t) == -32600 and json.loads(t)["id"] == 7, "jsonrpc 1.0: -32600 with the id")
+    s, _, t = node.post('{"jsonrpc":"2.0","id":7}')
+    expect(err_code(t) == -32600, "no method: -32600")
+    s, _, t = node.post('{"jsonrpc":"2.0","id":{"a":1},"method":"eth_blockNumber"}')
+    expect(err_code(t) == -32600 and json.loads(t)["id"] is None, "object id: -32600, id null")
+    s, _, t = node.post("42")
+    expect(err_code(t) == -32600, "a number as the request: -32600")
+
+    for raw in ["12345678901234567890", "1e400", "-0.000000000000000000001", '"\\u00e9x"', "null", '"a\\"b"']:
+        s, _, t = node.post('{"jsonrpc":"2.0","id":%s,"method":"eth_blockNumber"}' % raw)
+        expect(t.startswith('{"jsonrpc":"2.0","id":%s,"result":"0x36"}' % raw), f"id {raw} echoed byte for byte")
+    s, _, t = node.post('{"id" : 99 , "jsonrpc":"2.0","method":"eth_chainId","params":[]}')
+    expect('"id":99,' in t and json.loads(t)["result"] == "0xc72dd9d5e883e", "id before jsonrpc, spaces around it")
+
+    s, _, t = node.post('{"jsonrpc":"2.0","id":1,"method":"eth_nope"}')
+    expect(err_code(t) == -32601, "unknown method: -32601")
+    s, _, t = node.post('{"jsonrpc":"2.0","id":1,"method":"debug_getRawBlock","params":["0x1"]}')
+    expect(err_code(t) == -32601, "namespace not in --http.api: -32601")
+    s, _, t = node.post('{"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":["0x0000000000000000000000000000000000000000","latest"]}')
+    expect(err_code(t) == -32601 and "not yet supported" in t, "state method: -32601 not yet supported")
+    s, _, t = node.post('{"jsonrpc":"2.0","id":1,"method":"eth_getBlockByNumber","params":["1",false]}')
+    expect(err_code(t) == -32602, "0x-less block number: -32602")
+    s, _, t = node.post('{"jsonrpc":"2.0","id":1,"method":"eth_getBlockByNumber","params":["0x1",false,3]}')
+    expect(err_code(t) == -32602, "too many arguments: -32602")
+    s, _, t = node.post('{"jsonrpc":"2.0","id":1,"method":"eth_getBlockByNumber","params":["0x1"]}')
+    expect(err_code(t) == -32602, "missing argument: -32602")
+    s, _, t = node.post('{"jsonrpc":"2.0","id":1,"method":"eth_getBlockByNumber","params":{"a":1}}')
+    expect(err_code(t) == -32602, "params as an object: -32602")
+    s, _, t = node.post('{"jsonrpc":"2.0","id":1,"method":"eth_getBlockByHash","params":["0x' + "0" * 65 + '",false]}')
+    expect(err_code(t) == -32602, "overlong hash: -32602")
+    s, _, t = node.post('{"jsonrpc":"2.0","id":1,"method":"eth_getBlockByNumber","params":["0x1' + "0" * 64 + '",false]}')
+    expect(err_code(t) == -32602, "block number past 2^256: -32602")
+    s, _, t = node.post('{"jsonrpc":"2.0","id":1,"method":"eth_getLogs","params":[{"fromBlock":"0x2","toBlock":"0x1"}]}')
+    expect(err_code(t) == -32602, "eth_getLogs reversed range: -32602")
+
+    s, _, t = node.post('{"jsonrpc":"2.0","method":"eth_blockNumber"}')
+    expect(s == 200 and t == "", "notification: HTTP 200, empty body")
+    s, _, t = node.post('[{"jsonrpc":"2.0","method":"eth_blockNumber"},{"jsonrpc":"2.0","method":"eth_chainId"}]')
+    expect(s == 200 and t == "", "batch of notifications: empty body")
+    s, _, t = node.post('[{"jsonrpc":"2.0","method":"eth_blockNumber"},{"jsonrpc":"2.0","id":"x","method":"eth_blockNumber"},5]')
+    r = json.loads(t)
+    expect(len(r) == 2 and r[0]["id"] == "x" and r[1]["error"]["code"] == -32600,
+           "mixed batch: the call's response and -32600 for the non-object, notification unanswered")
+
+    s, _, t = node.post("[]")
+    expect(err_code(t) == -32600 and "empty batch" in t, "empty batch: -32600")
+    batch = [{"jsonrpc": "2.0", "id": i, "method": "eth_blockNumber"} for i in range(101)]
+    s, _, t = node.post(json.dumps(batch))
+    r = json.loads(t)
+    expect(isinstance(r, list) and len(r) == 1 and r[0]["error"]["code"] == -32600 and r[0]["id"] == 0,
+           "batch over --rpc.batch-limit: one -32600 'batch too large'")
+    batch = [{"jsonrpc": "2.0", "id": i, "method": "eth_blockNumber"} for i in range(100)]
+    s, _, t = node.post(json.dumps(batch))
+    r = json.loads(t)
+    expect(len(r) == 100 and all(x["result"] == "0x36" and x["id"] == i for i, x in enumerate(r)), "batch at the limit: 100 answers in order")
+    batch = [{"jsonrpc": "2.0", "id": i, "method": "eth_getBlockByNumber", "params": [hex(i), True]} for i in range(1, 55)]
+    s, _, t = node.post(json.dumps(batch))
+    r = json.loads(t)
+    codes = [x.get("error", {}).get("code") for x in r]
+    expect(len(r) == 54 and codes[0] is None and codes[-1] == -32003,
+           "batch past --rpc.batch-response-max-size: later calls get -32003")
+    alive("large batches")
+
+    big = b'{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":["' + b"a" * (6 << 20) + b'"]}'
+    s, _, t = node.post(big)
+    expect(s == 413 and err_code(t) == -32600, f"6 MB body: HTTP 413 with a JSON-RPC error (got {s})")
+    alive("a 6 MB body")
+
+    s, _, t = node.post(b"", method="GET")
+    expect(s == 405 and err_code(t) == -32600, "GET: 405 with a JSON-RPC error")
+
+    s, h, t = node.post(head, headers={"Origin": cors})
+    expect(h.get("Access-Control-Allow-Origin") == cors, "CORS: allowed origin echoed")
+    s, h, t = node.post(head, headers={"Origin": "https://evil.example"})
+    expect("Access-Control-Allow-Origin" not in h, "CORS: other origin gets no header")
+    s, h, t = node.post(b"", method="OPTIONS", headers={"Origin": cors, "Access-Control-Request-Method": "POST",
+                                                        "Access-Control-Request-Headers": "content-type"})
+    expect(s == 204 and h.get("Access-Control-Allow-Origin") == cors and "POST" in h.get("Access-Control-Allow-Methods", ""),
+           "CORS preflight: 204 with the allowed methods")
+
+    u = urllib.parse.urlparse(node.url)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
+    ok = True
+    for i in range(3):
+        conn.request("POST", "/", body=head, headers={"Content-Type": "application/json"})
+        resp = conn.getresponse()
+        ok = ok and resp.status == 200 and json.loads(resp.read())["result"] == "0x36"
+    sock = conn.sock
+    conn.close()
+    expect(ok and sock is not None, "keep-alive: three requests on one connection")
+
+    second = subprocess.run([ethc, "node", "--datadir", node.datadir, "--http.port", "0"], capture_output=True,
+                            text=True, timeout=20)
+    expect(second.returncode != 0 and "in use" in second.stderr,
+           f"second node on the same datadir: refused ({second.stderr.strip()[:120]})")
+    alive("a refused second node")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
