@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ethc/error.h"
+#include "ethc/log.h"
 #include "rpc/rpc_internal.h"
 
 /* Namespaces accepted in --http.api whose methods come later: enabling them
@@ -53,8 +55,9 @@ typedef struct {
   size_t start, len; /* len 0: no id key */
 } span_t;
 
+/* As cJSON, which takes every byte up to 0x20 for white space. */
 static size_t skip_ws(const char *b, size_t i, size_t n) {
-  while (i < n && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n')) i++;
+  while (i < n && (unsigned char)b[i] <= 0x20) i++;
   return i;
 }
 static size_t skip_string(const char *b, size_t i, size_t n) {
@@ -83,7 +86,7 @@ static size_t skip_value(const char *b, size_t i, size_t n) {
     }
     return n;
   }
-  while (i < n && !strchr(",}] \t\r\n", b[i])) i++;
+  while (i < n && (unsigned char)b[i] > 0x20 && b[i] != ',' && b[i] != '}' && b[i] != ']') i++;
   return i;
 }
 /* The span of the value of the first "id" key of the object at i. */
@@ -104,6 +107,41 @@ static span_t find_id(const char *b, size_t i, size_t n) {
     else break;
   }
   return sp;
+}
+
+/* Whether an id's raw text is strict JSON, safe to echo: cJSON also takes
+ * "+1", "1." or raw control bytes in strings. */
+static bool strict_id(const char *t, size_t n) {
+  if (n == 4 && !memcmp(t, "null", 4)) return true;
+  if (t[0] == '"') {
+    if (n < 2 || t[n - 1] != '"') return false;
+    for (size_t i = 1; i + 1 < n; i++) {
+      unsigned char ch = (unsigned char)t[i];
+      if (ch < 0x20) return false;
+      if (ch == '\\') {
+        if (i + 2 >= n || !strchr("\"\\/bfnrtu", t[i + 1])) return false;
+        i++;
+      }
+    }
+    return true;
+  }
+  size_t i = 0;
+  if (t[i] == '-') i++;
+  if (i >= n || t[i] < '0' || t[i] > '9') return false;
+  if (t[i] == '0') i++;
+  else
+    while (i < n && t[i] >= '0' && t[i] <= '9') i++;
+  if (i < n && t[i] == '.') {
+    if (++i >= n || t[i] < '0' || t[i] > '9') return false;
+    while (i < n && t[i] >= '0' && t[i] <= '9') i++;
+  }
+  if (i < n && (t[i] == 'e' || t[i] == 'E')) {
+    i++;
+    if (i < n && (t[i] == '+' || t[i] == '-')) i++;
+    if (i >= n || t[i] < '0' || t[i] > '9') return false;
+    while (i < n && t[i] >= '0' && t[i] <= '9') i++;
+  }
+  return i == n;
 }
 
 /* ---- responses ---- */
@@ -144,12 +182,12 @@ static bool handle_one(rpc_server_t *s, const cJSON *req, const char *body, span
   size_t id_len = 0;
   char *id_printed = NULL;
   if (id) {
-    if (cJSON_IsObject(id) || cJSON_IsArray(id))
+    if (!cJSON_IsString(id) && !cJSON_IsNumber(id) && !cJSON_IsNull(id))
       return write_error(w, NULL, 0, RPC_INVALID_REQUEST, "invalid request: id must be a string, number or null"), true;
-    if (idsp.len) {
+    if (idsp.len && strict_id(body + idsp.start, idsp.len)) {
       id_text = body + idsp.start;
       id_len = idsp.len;
-    } else { /* an escaped "id" key: print cJSON's value */
+    } else { /* an escaped "id" key, or text cJSON is laxer about: print its value */
       id_printed = cJSON_PrintUnformatted(id);
       if (!id_printed) return write_error(w, NULL, 0, RPC_INTERNAL_ERROR, "out of memory"), true;
       id_text = id_printed;
@@ -186,7 +224,16 @@ static bool handle_one(rpc_server_t *s, const cJSON *req, const char *body, span
   envelope_begin(w, id_text, id_len);
   jw_key(w, "result");
   rpc_call_t call = {.srv = s, .w = w};
+  bool debug = ethc_log_enabled(ETHC_LOG_DEBUG);
+  struct timespec t0, t1;
+  if (debug) clock_gettime(CLOCK_MONOTONIC, &t0);
   int rc = m->fn(&call, cJSON_IsArray(params) ? params : NULL);
+  if (debug) {
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    if (rc) ethc_log(ETHC_LOG_DEBUG, "rpc %s %.3f ms error %d: %s", m->name, ms, call.err_code, call.err_msg);
+    else ethc_log(ETHC_LOG_DEBUG, "rpc %s %.3f ms ok", m->name, ms);
+  }
   if (rc) {
     jw_rollback(w, mark);
     if (!call.err_code)

@@ -67,6 +67,16 @@ static void test_dispatch(void) {
       "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":{\"code\":-32602,\"message\":\"invalid argument 0: hex string without "
       "0x "
       "prefix\"}}");
+  /* fuzz_rpc_request: cJSON takes any byte up to 0x20 as white space, and
+   * laxer numbers than JSON; what is echoed must still be JSON */
+  ASK("{\"jsonrpc\":\"2.0\",\"id\"\x1a:\"x\",\"method\":\"net_listening\"}",
+      "{\"jsonrpc\":\"2.0\",\"id\":\"x\",\"result\":true}");
+  ASK("{\"jsonrpc\":\"2.0\",\"id\":1.,\"method\":\"net_listening\"}", "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":true}");
+  ASK("{\"jsonrpc\":\"2.0\",\"id\":\"a\x01\",\"method\":\"net_listening\"}",
+      "{\"jsonrpc\":\"2.0\",\"id\":\"a\\u0001\",\"result\":true}");
+  ASK("{\"jsonrpc\":\"2.0\",\"id\":true,\"method\":\"net_listening\"}",
+      "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":\"invalid request: id must be a "
+      "string, number or null\"}}");
   ASK("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"rpc_modules\"}",
       "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"net\":\"1.0\",\"web3\":\"1.0\",\"rpc\":\"1.0\"}}");
   ASK("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\"}",
