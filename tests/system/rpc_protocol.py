@@ -8,8 +8,11 @@ usage: rpc_protocol.py ETHC RPC_COMPAT_DIR WORKDIR"""
 import http.client
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
+import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -38,10 +41,12 @@ def main():
                                        "--rpc.batch-response-max-size", "100000", "--http.corsdomain", cors])
     try:
         run(node, ethc, cors)
+        in_flight_at_sigterm(node)
     finally:
         status = node.stop()
         expect(status == 0, f"SIGTERM: exit status 0 (got {status})")
         node.cleanup()
+    stalled_at_sigterm(ethc, workdir, suite)
     print(f"{len(failures)} failed" if failures else "all passed")
     return 1 if failures else 0
 
@@ -160,6 +165,64 @@ def run(node, ethc, cors):
     expect(second.returncode != 0 and "in use" in second.stderr,
            f"second node on the same datadir: refused ({second.stderr.strip()[:120]})")
     alive("a refused second node")
+
+
+def in_flight_at_sigterm(node):
+    """A request whose body is still arriving when SIGTERM comes is answered;
+    then the node exits 0 and refuses new connections."""
+    u = urllib.parse.urlparse(node.url)
+    body = b'{"jsonrpc":"2.0","id":"late","method":"eth_blockNumber"}'
+    sock = socket.create_connection((u.hostname, u.port), timeout=10)
+    sock.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+                 % len(body) + body[:10])
+    time.sleep(0.3)
+    node.proc.send_signal(signal.SIGTERM)
+    time.sleep(0.5)
+    refused = False
+    try:
+        socket.create_connection((u.hostname, u.port), timeout=2).close()
+    except OSError:
+        refused = True
+    expect(refused, "after SIGTERM: new connections refused")
+    sock.sendall(body[10:])
+    data = b""
+    while b'"late"' not in data or not data.endswith(b"}"):
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        data += chunk
+    sock.close()
+    expect(b'"id":"late","result":"0x36"' in data, "request in flight at SIGTERM: answered")
+    try:
+        status = node.proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        status = None
+    expect(status == 0, f"after the in-flight request: exit 0 (got {status})")
+
+
+def stalled_at_sigterm(ethc, workdir, suite):
+    """A client that never finishes its request does not hold the node up
+    past the bounded wait (5 s), nor does an idle keep-alive connection."""
+    node = Node(ethc, workdir, suite)
+    try:
+        u = urllib.parse.urlparse(node.url)
+        stalled = socket.create_connection((u.hostname, u.port), timeout=10)
+        stalled.sendall(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+        idle = socket.create_connection((u.hostname, u.port), timeout=10)
+        time.sleep(0.3)
+        t0 = time.time()
+        node.proc.send_signal(signal.SIGTERM)
+        try:
+            status = node.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            status = None
+        took = time.time() - t0
+        expect(status == 0 and took < 9, f"stalled request at SIGTERM: exit 0 after the bounded wait ({took:.1f} s)")
+        stalled.close()
+        idle.close()
+    finally:
+        node.stop()
+        node.cleanup()
 
 
 if __name__ == "__main__":
