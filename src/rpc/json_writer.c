@@ -3,6 +3,7 @@
  * hex, lower case) encodings written straight into the buffer. */
 #include "rpc/json_writer.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +120,13 @@ void jw_raw(jw_t *w, const char *text, size_t len) {
 void jw_int(jw_t *w, int64_t v) {
   char tmp[24];
   int n = snprintf(tmp, sizeof tmp, "%lld", (long long)v);
+  jw_raw(w, tmp, (size_t)n);
+}
+
+void jw_double(jw_t *w, double v) {
+  char tmp[32];
+  if (!isfinite(v)) v = 0;
+  int n = snprintf(tmp, sizeof tmp, "%.10g", v);
   jw_raw(w, tmp, (size_t)n);
 }
 

@@ -50,6 +50,7 @@ void jw_bool(jw_t *w, bool v);
 void jw_str(jw_t *w, const char *s, size_t len); /* escaped */
 void jw_cstr(jw_t *w, const char *s);
 void jw_int(jw_t *w, int64_t v);                    /* a JSON number */
+void jw_double(jw_t *w, double v);                  /* a JSON number (0 for NaN or infinity, which JSON lacks) */
 void jw_raw(jw_t *w, const char *text, size_t len); /* already-valid JSON value */
 void jw_qty(jw_t *w, uint64_t v);                   /* "0x2a" */
 void jw_qty256(jw_t *w, const u256_t *v);

@@ -60,6 +60,7 @@ typedef struct {
 extern const rpc_method_t rpc_methods_info[];   /* web3, net, rpc, eth_chainId, ... (info.c) */
 extern const rpc_method_t rpc_methods_blocks[]; /* blocks, transactions, receipts (eth_blocks.c) */
 extern const rpc_method_t rpc_methods_logs[];   /* eth_getLogs (eth_logs.c) */
+extern const rpc_method_t rpc_methods_fees[];   /* eth_baseFee, eth_feeHistory (fees.c) */
 extern const rpc_method_t rpc_methods_debug[];  /* debug_getRaw* (debug_raw.c) */
 extern const rpc_method_t rpc_methods_state[];  /* state reads, not yet served (state_pending.c) */
 
