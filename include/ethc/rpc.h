@@ -38,6 +38,10 @@ void rpc_server_free(rpc_server_t *s);
 int rpc_server_handle(rpc_server_t *s, const char *body, size_t len, char **resp, size_t *resp_len)
     __attribute__((warn_unused_result));
 
+/* The server's metrics in the Prometheus text format, with `inflight` as the
+ * HTTP requests in flight: malloc'd, the caller frees it; NULL when out of memory. */
+char *rpc_metrics_text(rpc_server_t *s, unsigned inflight, size_t *len);
+
 /* A JSON-RPC error response with a null id (for transport-level failures such
  * as an oversized body): malloc'd, the caller frees it; NULL when out of memory. */
 char *rpc_error_body(int code, const char *message, size_t *len);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ethc/chain_read.h"
 #include "ethc/error.h"
 #include "ethc/log.h"
 #include "ethc/rpc.h"
@@ -102,6 +103,33 @@ static enum MHD_Result preflight(rpc_http_t *h, struct MHD_Connection *conn) {
   return ret;
 }
 
+/* GET /health: the process is up and reads its database; GET /ready: it also
+ * knows its head (later: and is in sync). 503 otherwise. */
+static enum MHD_Result send_health(rpc_http_t *h, struct MHD_Connection *conn, bool ready) {
+  uint64_t head = 0;
+  bool ok = h->srv->chain && chain_read_head(h->srv->chain, &head, NULL) == 0;
+  char buf[96];
+  int n = ready ? snprintf(buf, sizeof buf, "{\"ready\":%s,\"head\":%llu}\n", ok ? "true" : "false",
+                           (unsigned long long)head)
+                : snprintf(buf, sizeof buf, "{\"status\":\"%s\"}\n", ok ? "ok" : "database unreadable");
+  char *body = malloc((size_t)n + 1);
+  if (!body) return MHD_NO;
+  memcpy(body, buf, (size_t)n + 1);
+  return send_body(h, conn, ok ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE, body, (size_t)n);
+}
+
+static enum MHD_Result send_metrics(rpc_http_t *h, struct MHD_Connection *conn) {
+  size_t len;
+  char *text = rpc_metrics_text(h->srv, rpc_http_inflight(h), &len);
+  if (!text) return MHD_NO;
+  struct MHD_Response *r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+  if (!r) return free(text), MHD_NO;
+  MHD_add_response_header(r, "Content-Type", "text/plain; version=0.0.4");
+  enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size, void **con_cls) {
   rpc_http_t *h = cls;
@@ -125,6 +153,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     }
   }
   if (!strcmp(method, MHD_HTTP_METHOD_OPTIONS)) return preflight(h, conn);
+  if (!strcmp(method, MHD_HTTP_METHOD_GET) && !*upload_size) {
+    if (!strcmp(url, "/metrics")) return send_metrics(h, conn);
+    if (!strcmp(url, "/health") || !strcmp(url, "/ready")) return send_health(h, conn, !strcmp(url, "/ready"));
+  }
   if (strcmp(method, MHD_HTTP_METHOD_POST)) {
     if (*upload_size) return *upload_size = 0, MHD_YES;
     return send_error(h, conn, MHD_HTTP_METHOD_NOT_ALLOWED, RPC_INVALID_REQUEST,

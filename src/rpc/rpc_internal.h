@@ -5,6 +5,7 @@
 #define ETHC_RPC_INTERNAL_H
 
 #include <cjson/cJSON.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -31,12 +32,27 @@ enum {
 typedef enum { RPC_NS_ETH, RPC_NS_NET, RPC_NS_WEB3, RPC_NS_DEBUG, RPC_NS_RPC, RPC_NS_COUNT } rpc_ns_t;
 extern const char *const rpc_ns_names[RPC_NS_COUNT];
 
+#define RPC_MAX_METHODS 128
+#define RPC_LATENCY_BUCKETS 14 /* upper bounds in metrics.c, then +Inf */
+#define RPC_BATCH_BUCKETS 10
+
+typedef struct {
+  _Atomic uint64_t calls, errors, sum_ns;
+  _Atomic uint64_t buckets[RPC_LATENCY_BUCKETS + 1];
+} rpc_method_stats_t;
+
 struct rpc_server {
   chain_t *chain;
   bool ns_enabled[RPC_NS_COUNT];
   size_t batch_limit, batch_response_max, logs_limit;
   char client_version[128];
+  /* metrics (metrics.c), indexed as rpc_method_all lists the methods */
+  rpc_method_stats_t stats[RPC_MAX_METHODS];
+  _Atomic uint64_t unknown_calls;
+  _Atomic uint64_t batch_buckets[RPC_BATCH_BUCKETS + 1];
+  _Atomic uint64_t batch_sum;
 };
+
 
 /* One call: the handler writes its result into `w` and returns 0, or fails
  * with rpc_fail (which returns -1); the dispatcher then drops what was written. */
@@ -55,6 +71,12 @@ typedef struct {
   rpc_handler_fn fn;
   int max_params; /* more positional parameters are refused */
 } rpc_method_t;
+
+/* Records one call (m NULL: an unknown method) and its handler's time (metrics.c). */
+void rpc_metrics_call(rpc_server_t *s, const rpc_method_t *m, uint64_t ns, bool failed);
+/* Records the size of one batch. */
+void rpc_metrics_batch(rpc_server_t *s, size_t n);
+int rpc_metrics_index(const rpc_method_t *m);
 
 /* Method tables, one per file, each ending with a NULL name. */
 extern const rpc_method_t rpc_methods_info[];   /* web3, net, rpc, eth_chainId, ... (info.c) */

@@ -216,6 +216,7 @@ static bool handle_one(rpc_server_t *s, const cJSON *req, const char *body, span
     code = RPC_INVALID_PARAMS, snprintf(msg, sizeof msg, "too many arguments, want at most %d", m->max_params);
   }
   if (code) {
+    if (code == RPC_METHOD_NOT_FOUND) rpc_metrics_call(s, NULL, 0, true);
     if (respond) write_error(w, id_text, id_len, code, msg);
     free(id_printed);
     return respond;
@@ -224,15 +225,16 @@ static bool handle_one(rpc_server_t *s, const cJSON *req, const char *body, span
   envelope_begin(w, id_text, id_len);
   jw_key(w, "result");
   rpc_call_t call = {.srv = s, .w = w};
-  bool debug = ethc_log_enabled(ETHC_LOG_DEBUG);
   struct timespec t0, t1;
-  if (debug) clock_gettime(CLOCK_MONOTONIC, &t0);
+  clock_gettime(CLOCK_MONOTONIC, &t0);
   int rc = m->fn(&call, cJSON_IsArray(params) ? params : NULL);
-  if (debug) {
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-    if (rc) ethc_log(ETHC_LOG_DEBUG, "rpc %s %.3f ms error %d: %s", m->name, ms, call.err_code, call.err_msg);
-    else ethc_log(ETHC_LOG_DEBUG, "rpc %s %.3f ms ok", m->name, ms);
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  uint64_t ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000u + (uint64_t)t1.tv_nsec - (uint64_t)t0.tv_nsec;
+  rpc_metrics_call(s, m, ns, rc != 0);
+  if (ethc_log_enabled(ETHC_LOG_DEBUG)) {
+    if (rc)
+      ethc_log(ETHC_LOG_DEBUG, "rpc %s %.3f ms error %d: %s", m->name, (double)ns / 1e6, call.err_code, call.err_msg);
+    else ethc_log(ETHC_LOG_DEBUG, "rpc %s %.3f ms ok", m->name, (double)ns / 1e6);
   }
   if (rc) {
     jw_rollback(w, mark);
@@ -291,6 +293,7 @@ int rpc_server_handle(rpc_server_t *s, const char *body, size_t len, char **resp
     cJSON_Delete(root);
     return finish(&w, resp, resp_len);
   }
+  rpc_metrics_batch(s, n);
   span_t *spans = calloc(n, sizeof *spans);
   if (!spans) {
     cJSON_Delete(root);

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import urllib.parse
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from rpc_node import Node  # noqa: E402
@@ -139,6 +140,17 @@ def run(node, ethc, cors):
 
     s, _, t = node.post(b"", method="GET")
     expect(s == 405 and err_code(t) == -32600, "GET: 405 with a JSON-RPC error")
+
+    for path, want in [("/health", '{"status":"ok"}'), ("/ready", '{"ready":true,"head":54}')]:
+        with urllib.request.urlopen(node.url + path, timeout=10) as r:
+            expect(r.status == 200 and json.loads(r.read()) == json.loads(want), f"GET {path}: 200 {want}")
+    with urllib.request.urlopen(node.url + "/metrics", timeout=10) as r:
+        m = r.read().decode()
+        ctype = r.headers.get("Content-Type", "")
+    expect(ctype.startswith("text/plain") and 'ethc_rpc_calls_total{method="eth_blockNumber"}' in m and
+           "ethc_chain_head_block 54" in m and 'ethc_rpc_duration_seconds_bucket{method="eth_blockNumber",le="+Inf"}' in m
+           and "ethc_rpc_batch_size_count" in m and "process_resident_memory_bytes" in m,
+           "GET /metrics: Prometheus text with calls, latency histogram, batches, head, RSS")
 
     s, h, t = node.post(head, headers={"Origin": cors})
     expect(h.get("Access-Control-Allow-Origin") == cors, "CORS: allowed origin echoed")
