@@ -24,6 +24,8 @@ typedef struct {
   size_t batch_limit;        /* --rpc.batch-limit */
   size_t batch_response_max; /* --rpc.batch-response-max-size */
   unsigned shutdown_wait_ms; /* how long in-flight requests may take at shutdown; 0: 5000 */
+  const char *import_path;   /* a chain file (concatenated block RLP) to import while serving */
+  bool fakepow;              /* skip the Ethash seal check of imported blocks */
   const char *client_version;
 } node_opts_t;
 

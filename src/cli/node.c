@@ -22,6 +22,8 @@ enum {
   NODE_BATCH_SIZE,
   NODE_LOG_FORMAT,
   NODE_VERBOSITY,
+  NODE_IMPORT,
+  NODE_FAKEPOW,
 };
 static const cli_option_t node_options[] = {
     [NODE_DATADIR] = {"--datadir", "DIR", "the chain database (`ethc import` fills it)", "~/.ethc"},
@@ -38,6 +40,8 @@ static const cli_option_t node_options[] = {
                          "most bytes of responses to one batch; later calls get error -32003", "25000000"},
     [NODE_LOG_FORMAT] = {"--log.format", "FORMAT", "text or json (one object per line) on stderr", "text"},
     [NODE_VERBOSITY] = {"--verbosity", "N", "0 silent, 1 error, 2 warn, 3 info, 4 debug, 5 trace", "3"},
+    [NODE_IMPORT] = {"--import", "FILE.rlp", "import a chain file (concatenated block RLP) while serving", NULL},
+    [NODE_FAKEPOW] = {"--fakepow", NULL, "skip the Ethash seal check of imported blocks", NULL},
     {0}};
 
 static int cmd_node(const cli_command_t *self, int argc, char **argv) {
@@ -80,6 +84,8 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
         if (cli_parse_u64("node", "--verbosity", a.value, false, 5, &v)) return 2;
         ethc_log_set_level((int)v);
         break;
+      case NODE_IMPORT: o.import_path = a.value; break;
+      case NODE_FAKEPOW: o.fakepow = true; break;
       case CLI_POSITIONAL: return cli_usage_error(self, "unexpected argument %s", a.value);
       default: return cli_stop(k);
     }

@@ -13,6 +13,7 @@
 #include "ethc/chain_read.h"
 #include "ethc/error.h"
 #include "ethc/log.h"
+#include "node/import.h"
 
 typedef struct {
   uv_loop_t loop;
@@ -22,6 +23,7 @@ typedef struct {
   uint64_t drain_deadline;
   unsigned wait_ms;
   bool stopping;
+  node_import_t import;
 } node_t;
 
 static void close_all(node_t *n) {
@@ -46,12 +48,17 @@ static void on_signal(uv_signal_t *s, int signum) {
   n->stopping = true;
   ethc_log(ETHC_LOG_INFO, "got %s, shutting down", signum == SIGINT ? "SIGINT" : "SIGTERM");
   rpc_http_quiesce(n->http);
+  if (n->import.running) node_import_stop(&n->import);
   n->drain_deadline = uv_now(&n->loop) + n->wait_ms;
   uv_timer_start(&n->drain, on_drain, 0, 10);
 }
 
 int node_run(const node_opts_t *o, char *err, size_t errlen) {
-  chain_open_opts_t co = {.datadir = o->datadir, .read_only = o->read_only};
+  if (o->import_path && o->read_only) {
+    snprintf(err, errlen, "--import needs the database as a writer, not --readonly");
+    return ETHC_ERR_INVALID;
+  }
+  chain_open_opts_t co = {.datadir = o->datadir, .read_only = o->read_only, .fakepow = o->fakepow};
   chain_t *chain = NULL;
   int rc = chain_open(&co, &chain, err, errlen);
   if (rc) return rc;
@@ -94,6 +101,8 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   n.wait_ms = o->shutdown_wait_ms ? o->shutdown_wait_ms : 5000;
   uint64_t head = 0;
   if (chain_read_head(chain, &head, NULL)) head = 0;
+  if (o->import_path && node_import_start(&n.loop, &n.import, chain, o->import_path))
+    ethc_log(ETHC_LOG_ERROR, "cannot start importing %s", o->import_path);
   const char *addr = o->http.addr ? o->http.addr : "127.0.0.1";
   bool v6 = strchr(addr, ':') != NULL;
   ethc_log(ETHC_LOG_INFO, "serving %s (head #%llu)%s", chain_datadir(chain), (unsigned long long)head,

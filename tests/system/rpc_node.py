@@ -14,13 +14,18 @@ import urllib.request
 
 
 class Node:
-    def __init__(self, ethc, workdir, chain_dir, extra_args=()):
+    def __init__(self, ethc, workdir, chain_dir, extra_args=(), genesis_only=False):
+        """genesis_only: the data directory gets only the genesis (`ethc init`),
+        for a node that imports the chain itself (--import)."""
         os.makedirs(workdir, exist_ok=True)
         self.tmp = tempfile.mkdtemp(prefix="rpc-", dir=workdir)
         self.datadir = os.path.join(self.tmp, "data")
-        subprocess.run([ethc, "import", "--fakepow", "--genesis", os.path.join(chain_dir, "genesis.json"),
-                        "--datadir", self.datadir, os.path.join(chain_dir, "chain.rlp")],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if genesis_only:
+            cmd = [ethc, "init", "--datadir", self.datadir, os.path.join(chain_dir, "genesis.json")]
+        else:
+            cmd = [ethc, "import", "--fakepow", "--genesis", os.path.join(chain_dir, "genesis.json"),
+                   "--datadir", self.datadir, os.path.join(chain_dir, "chain.rlp")]
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self.stderr = open(os.path.join(self.tmp, "node.log"), "w")
         self.proc = subprocess.Popen([ethc, "node", "--datadir", self.datadir, "--http.port", "0", *extra_args],
                                      stdout=subprocess.PIPE, stderr=self.stderr, text=True)
