@@ -38,6 +38,11 @@ void rpc_server_free(rpc_server_t *s);
 int rpc_server_handle(rpc_server_t *s, const char *body, size_t len, char **resp, size_t *resp_len)
     __attribute__((warn_unused_result));
 
+/* Sends each new canonical head since the last call to the newHeads
+ * subscribers (WebSocket eth_subscribe). The node's loop calls it on a timer;
+ * one thread at a time. */
+void rpc_server_poll_heads(rpc_server_t *s);
+
 /* The server's metrics in the Prometheus text format, with `inflight` as the
  * HTTP requests in flight: malloc'd, the caller frees it; NULL when out of memory. */
 char *rpc_metrics_text(rpc_server_t *s, unsigned inflight, size_t *len);
@@ -57,6 +62,7 @@ typedef struct {
   size_t body_limit;     /* bytes; a longer body gets HTTP 413 */
   unsigned max_conns;    /* concurrent connections; 0: 512 */
   unsigned idle_timeout; /* seconds a connection may idle; 0: 60 */
+  bool ws;               /* also JSON-RPC over WebSocket (RFC 6455) on the same port */
 } rpc_http_opts_t;
 
 /* Starts serving `s` on its own threads. 0, or ETHC_ERR_IO with a message. */

@@ -24,6 +24,7 @@ enum {
   NODE_VERBOSITY,
   NODE_IMPORT,
   NODE_FAKEPOW,
+  NODE_WS,
 };
 static const cli_option_t node_options[] = {
     [NODE_DATADIR] = {"--datadir", "DIR", "the chain database (`ethc import` fills it)", "~/.ethc"},
@@ -42,6 +43,7 @@ static const cli_option_t node_options[] = {
     [NODE_VERBOSITY] = {"--verbosity", "N", "0 silent, 1 error, 2 warn, 3 info, 4 debug, 5 trace", "3"},
     [NODE_IMPORT] = {"--import", "FILE.rlp", "import a chain file (concatenated block RLP) while serving", NULL},
     [NODE_FAKEPOW] = {"--fakepow", NULL, "skip the Ethash seal check of imported blocks", NULL},
+    [NODE_WS] = {"--ws", NULL, "also serve JSON-RPC over WebSocket on the HTTP port (eth_subscribe newHeads)", NULL},
     {0}};
 
 static int cmd_node(const cli_command_t *self, int argc, char **argv) {
@@ -86,6 +88,7 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
         break;
       case NODE_IMPORT: o.import_path = a.value; break;
       case NODE_FAKEPOW: o.fakepow = true; break;
+      case NODE_WS: o.http.ws = true; break;
       case CLI_POSITIONAL: return cli_usage_error(self, "unexpected argument %s", a.value);
       default: return cli_stop(k);
     }

@@ -19,6 +19,8 @@ typedef struct {
   uv_loop_t loop;
   uv_signal_t sigint, sigterm;
   uv_timer_t drain;
+  uv_timer_t heads; /* newHeads notifications */
+  rpc_server_t *srv;
   rpc_http_t *http;
   uint64_t drain_deadline;
   unsigned wait_ms;
@@ -30,6 +32,7 @@ static void close_all(node_t *n) {
   uv_close((uv_handle_t *)&n->sigint, NULL);
   uv_close((uv_handle_t *)&n->sigterm, NULL);
   uv_close((uv_handle_t *)&n->drain, NULL);
+  uv_close((uv_handle_t *)&n->heads, NULL);
 }
 
 static void on_drain(uv_timer_t *t) {
@@ -42,12 +45,18 @@ static void on_drain(uv_timer_t *t) {
   }
 }
 
+static void on_heads(uv_timer_t *t) {
+  node_t *n = t->data;
+  rpc_server_poll_heads(n->srv);
+}
+
 static void on_signal(uv_signal_t *s, int signum) {
   node_t *n = s->data;
   if (n->stopping) return;
   n->stopping = true;
   ethc_log(ETHC_LOG_INFO, "got %s, shutting down", signum == SIGINT ? "SIGINT" : "SIGTERM");
   rpc_http_quiesce(n->http);
+  uv_timer_stop(&n->heads);
   if (n->import.running) node_import_stop(&n->import);
   n->drain_deadline = uv_now(&n->loop) + n->wait_ms;
   uv_timer_start(&n->drain, on_drain, 0, 10);
@@ -85,7 +94,9 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   uv_signal_init(&n.loop, &n.sigint);
   uv_signal_init(&n.loop, &n.sigterm);
   uv_timer_init(&n.loop, &n.drain);
-  n.sigint.data = n.sigterm.data = n.drain.data = &n;
+  uv_timer_init(&n.loop, &n.heads);
+  n.sigint.data = n.sigterm.data = n.drain.data = n.heads.data = &n;
+  n.srv = srv;
   uv_signal_start(&n.sigint, on_signal, SIGINT);
   uv_signal_start(&n.sigterm, on_signal, SIGTERM);
   signal(SIGPIPE, SIG_IGN);
@@ -101,6 +112,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   n.wait_ms = o->shutdown_wait_ms ? o->shutdown_wait_ms : 5000;
   uint64_t head = 0;
   if (chain_read_head(chain, &head, NULL)) head = 0;
+  if (o->http.ws) uv_timer_start(&n.heads, on_heads, 0, 20);
   if (o->import_path && node_import_start(&n.loop, &n.import, chain, o->import_path))
     ethc_log(ETHC_LOG_ERROR, "cannot start importing %s", o->import_path);
   const char *addr = o->http.addr ? o->http.addr : "127.0.0.1";

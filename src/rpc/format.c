@@ -138,12 +138,8 @@ static u256_t effective_price(const tx_t *tx, const chain_header_t *h) {
   return u256_lt(&tx->max_fee_per_gas, &p) ? tx->max_fee_per_gas : p;
 }
 
-int rpc_write_block(rpc_call_t *c, const chain_read_block_t *rb, bool full) {
-  jw_t *w = c->w;
-  const chain_block_t *b = &rb->block;
-  const chain_header_t *h = &b->header;
-  const chain_config_t *cfg = chain_config(c->srv->chain);
-  jw_obj_begin(w);
+/* The header's fields, as in a block object. */
+static void header_fields(jw_t *w, const chain_header_t *h, const ethc_hash_t *hash) {
   if (h->has_base_fee) jw_kqty256(w, "baseFeePerGas", &h->base_fee);
   if (h->has_blob_gas) jw_kqty(w, "blobGasUsed", h->blob_gas_used);
   jw_kqty256(w, "difficulty", &h->difficulty);
@@ -151,7 +147,7 @@ int rpc_write_block(rpc_call_t *c, const chain_read_block_t *rb, bool full) {
   jw_kdata(w, "extraData", h->extra, h->extra_len);
   jw_kqty(w, "gasLimit", h->gas_limit);
   jw_kqty(w, "gasUsed", h->gas_used);
-  jw_khash(w, "hash", &rb->hash);
+  jw_khash(w, "hash", hash);
   jw_kdata(w, "logsBloom", h->bloom, 256);
   jw_kaddr(w, "miner", &h->coinbase);
   jw_khash(w, "mixHash", &h->mix_hash);
@@ -162,9 +158,26 @@ int rpc_write_block(rpc_call_t *c, const chain_read_block_t *rb, bool full) {
   jw_khash(w, "receiptsRoot", &h->receipts_root);
   if (h->has_requests_hash) jw_khash(w, "requestsHash", &h->requests_hash);
   jw_khash(w, "sha3Uncles", &h->ommers_hash);
-  jw_kqty(w, "size", rb->rlp.len);
   jw_khash(w, "stateRoot", &h->state_root);
   jw_kqty(w, "timestamp", h->timestamp);
+  jw_khash(w, "transactionsRoot", &h->tx_root);
+  if (h->has_withdrawals_root) jw_khash(w, "withdrawalsRoot", &h->withdrawals_root);
+}
+
+void rpc_write_header(jw_t *w, const chain_header_t *h, const ethc_hash_t *hash) {
+  jw_obj_begin(w);
+  header_fields(w, h, hash);
+  jw_obj_end(w);
+}
+
+int rpc_write_block(rpc_call_t *c, const chain_read_block_t *rb, bool full) {
+  jw_t *w = c->w;
+  const chain_block_t *b = &rb->block;
+  const chain_header_t *h = &b->header;
+  const chain_config_t *cfg = chain_config(c->srv->chain);
+  jw_obj_begin(w);
+  header_fields(w, h, &rb->hash);
+  jw_kqty(w, "size", rb->rlp.len);
   jw_key(w, "transactions");
   jw_arr_begin(w);
   evm_revision_t rev = chain_config_revision(cfg, h->number, h->timestamp, u256_is_zero(&h->difficulty));
@@ -189,7 +202,6 @@ int rpc_write_block(rpc_call_t *c, const chain_read_block_t *rb, bool full) {
     rpc_write_tx(w, &t);
   }
   jw_arr_end(w);
-  jw_khash(w, "transactionsRoot", &h->tx_root);
   jw_key(w, "uncles");
   jw_arr_begin(w);
   for (size_t i = 0; i < b->ommer_count; i++) {
@@ -212,7 +224,6 @@ int rpc_write_block(rpc_call_t *c, const chain_read_block_t *rb, bool full) {
     }
     jw_arr_end(w);
   }
-  if (h->has_withdrawals_root) jw_khash(w, "withdrawalsRoot", &h->withdrawals_root);
   jw_obj_end(w);
   return 0;
 }

@@ -7,7 +7,10 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
+#include <strings.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +21,7 @@
 #include "ethc/log.h"
 #include "ethc/rpc.h"
 #include "rpc/rpc_internal.h"
+#include "rpc/ws.h"
 
 struct rpc_http {
   struct MHD_Daemon *d;
@@ -27,6 +31,12 @@ struct rpc_http {
   uint16_t port;
   atomic_uint inflight;
   bool quiesced;
+  bool ws;
+  /* open WebSocket connections, shut down when the server stops */
+  pthread_mutex_t ws_lock;
+  int ws_socks[1024];
+  size_t ws_count;
+  bool ws_closing;
 };
 
 /* One request's body as it arrives. */
@@ -130,6 +140,63 @@ static enum MHD_Result send_metrics(rpc_http_t *h, struct MHD_Connection *conn) 
   return ret;
 }
 
+static int ws_register(void *ctx, int sock, bool add) {
+  rpc_http_t *h = ctx;
+  int rc = 0;
+  pthread_mutex_lock(&h->ws_lock);
+  if (add) {
+    if (h->ws_closing || h->ws_count == sizeof h->ws_socks / sizeof *h->ws_socks) rc = -1;
+    else h->ws_socks[h->ws_count++] = sock;
+  } else {
+    for (size_t i = 0; i < h->ws_count; i++)
+      if (h->ws_socks[i] == sock) {
+        h->ws_socks[i] = h->ws_socks[--h->ws_count];
+        break;
+      }
+  }
+  pthread_mutex_unlock(&h->ws_lock);
+  return rc;
+}
+
+/* libmicrohttpd calls this on the connection's own thread (one per
+ * connection), where blocking until the WebSocket closes is allowed. */
+static void on_upgraded(void *cls, struct MHD_Connection *conn, void *con_cls, const char *extra, size_t extra_len,
+                        MHD_socket sock, struct MHD_UpgradeResponseHandle *urh) {
+  rpc_http_t *h = cls;
+  ws_serve(h->srv, sock, extra, extra_len, h->body_limit, ws_register, h);
+  MHD_upgrade_action(urh, MHD_UPGRADE_ACTION_CLOSE);
+}
+
+/* A GET asking for a WebSocket (RFC 6455 section 4.2.1). */
+static bool wants_ws(struct MHD_Connection *conn) {
+  const char *up = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_UPGRADE);
+  for (const char *p = up; p && *p; p++)
+    if (!strncasecmp(p, "websocket", 9)) return true;
+  return false;
+}
+
+static enum MHD_Result ws_handshake(rpc_http_t *h, struct MHD_Connection *conn, req_t *rq) {
+  const char *key = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Sec-WebSocket-Key");
+  const char *ver = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Sec-WebSocket-Version");
+  if (!key || strlen(key) != 24 || !ver || strcmp(ver, "13"))
+    return send_error(h, conn, MHD_HTTP_BAD_REQUEST, RPC_INVALID_REQUEST,
+                      "WebSocket handshake needs Sec-WebSocket-Key and Sec-WebSocket-Version: 13");
+  char accept[29];
+  ws_accept_key(key, accept);
+  struct MHD_Response *r = MHD_create_response_for_upgrade(on_upgraded, h);
+  if (!r) return MHD_NO;
+  MHD_add_response_header(r, MHD_HTTP_HEADER_UPGRADE, "websocket");
+  MHD_add_response_header(r, "Sec-WebSocket-Accept", accept);
+  /* a WebSocket is a connection, not a request in flight */
+  if (rq->counted) {
+    rq->counted = false;
+    atomic_fetch_sub(&h->inflight, 1);
+  }
+  enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_SWITCHING_PROTOCOLS, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size, void **con_cls) {
   rpc_http_t *h = cls;
@@ -154,6 +221,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   }
   if (!strcmp(method, MHD_HTTP_METHOD_OPTIONS)) return preflight(h, conn);
   if (!strcmp(method, MHD_HTTP_METHOD_GET) && !*upload_size) {
+    if (h->ws && wants_ws(conn)) return ws_handshake(h, conn, rq);
     if (!strcmp(url, "/metrics")) return send_metrics(h, conn);
     if (!strcmp(url, "/health") || !strcmp(url, "/ready")) return send_health(h, conn, !strcmp(url, "/ready"));
   }
@@ -228,6 +296,9 @@ int rpc_http_start(const rpc_http_opts_t *o, rpc_server_t *s, rpc_http_t **out, 
   rpc_http_t *h = calloc(1, sizeof *h);
   if (!h) return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
   h->srv = s;
+  h->ws = o->ws;
+  pthread_mutex_init(&h->ws_lock, NULL);
+  if (o->ws) flags |= MHD_ALLOW_UPGRADE;
   h->body_limit = o->body_limit ? o->body_limit : 5u << 20;
   if (o->cors && *o->cors && !(h->cors = strdup(o->cors))) {
     free(h);
@@ -258,11 +329,18 @@ void rpc_http_quiesce(rpc_http_t *h) {
   h->quiesced = true;
   MHD_socket fd = MHD_quiesce_daemon(h->d);
   if (fd != MHD_INVALID_SOCKET) close(fd);
+  /* WebSockets live until closed: end them now (their threads then return) */
+  pthread_mutex_lock(&h->ws_lock);
+  h->ws_closing = true;
+  for (size_t i = 0; i < h->ws_count; i++) shutdown(h->ws_socks[i], SHUT_RDWR);
+  pthread_mutex_unlock(&h->ws_lock);
 }
 
 void rpc_http_stop(rpc_http_t *h) {
   if (!h) return;
+  rpc_http_quiesce(h);
   MHD_stop_daemon(h->d);
+  pthread_mutex_destroy(&h->ws_lock);
   free(h->cors);
   free(h);
 }

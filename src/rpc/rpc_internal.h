@@ -5,6 +5,7 @@
 #define ETHC_RPC_INTERNAL_H
 
 #include <cjson/cJSON.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -41,6 +42,17 @@ typedef struct {
   _Atomic uint64_t buckets[RPC_LATENCY_BUCKETS + 1];
 } rpc_method_stats_t;
 
+/* A connection that can receive notifications (a WebSocket; ws.c). */
+typedef struct rpc_session {
+  int (*notify)(struct rpc_session *s, const char *data, size_t len);
+} rpc_session_t;
+
+typedef struct rpc_sub {
+  char id[35]; /* "0x" + 32 hex digits */
+  rpc_session_t *sess;
+  struct rpc_sub *next;
+} rpc_sub_t;
+
 struct rpc_server {
   chain_t *chain;
   bool ns_enabled[RPC_NS_COUNT];
@@ -51,13 +63,27 @@ struct rpc_server {
   _Atomic uint64_t unknown_calls;
   _Atomic uint64_t batch_buckets[RPC_BATCH_BUCKETS + 1];
   _Atomic uint64_t batch_sum;
+  /* newHeads subscriptions (subs.c) */
+  pthread_mutex_t subs_lock;
+  rpc_sub_t *subs;
+  atomic_size_t sub_count;
+  bool heads_known;
+  uint64_t last_head;
+  ethc_hash_t last_head_hash;
 };
+
+/* rpc_server_handle for a connection that takes notifications (sess may be NULL). */
+int rpc_server_handle_session(rpc_server_t *s, rpc_session_t *sess, const char *body, size_t len, char **resp,
+                              size_t *resp_len);
+/* Drops a closing connection's subscriptions; it gets no notification after. */
+void rpc_session_end(rpc_server_t *s, rpc_session_t *sess);
 
 
 /* One call: the handler writes its result into `w` and returns 0, or fails
  * with rpc_fail (which returns -1); the dispatcher then drops what was written. */
 typedef struct {
   rpc_server_t *srv;
+  rpc_session_t *sess; /* NULL over HTTP */
   jw_t *w;
   int err_code;
   char err_msg[256];
@@ -84,7 +110,9 @@ extern const rpc_method_t rpc_methods_blocks[]; /* blocks, transactions, receipt
 extern const rpc_method_t rpc_methods_logs[];   /* eth_getLogs (eth_logs.c) */
 extern const rpc_method_t rpc_methods_fees[];   /* eth_baseFee, eth_feeHistory (fees.c) */
 extern const rpc_method_t rpc_methods_debug[];  /* debug_getRaw* (debug_raw.c) */
-extern const rpc_method_t rpc_methods_state[];  /* state reads, not yet served (state_pending.c) */
+extern const rpc_method_t rpc_methods_state[];
+extern const rpc_method_t rpc_methods_subs[];
+/* eth_subscribe, eth_unsubscribe (subs.c) */ /* state reads, not yet served (state_pending.c) */
 
 /* The method of that name, or NULL (methods.c). */
 const rpc_method_t *rpc_method_find(const char *name);
@@ -131,6 +159,8 @@ int rpc_resolve_block(rpc_call_t *c, const rpc_block_ref_t *ref, ethc_hash_t *ha
 /* A block object; full: transactions as objects, else their hashes. */
 int rpc_write_block(rpc_call_t *c, const chain_read_block_t *b, bool full);
 void rpc_write_tx(jw_t *w, const chain_read_tx_t *t);
+/* A header object (newHeads): the block's fields without its body. */
+void rpc_write_header(jw_t *w, const chain_header_t *h, const ethc_hash_t *hash);
 void rpc_write_log(jw_t *w, const chain_log_t *l);
 void rpc_write_receipt(jw_t *w, const chain_read_receipt_t *r);
 

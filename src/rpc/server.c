@@ -25,6 +25,7 @@ int rpc_server_new(const rpc_config_t *cfg, rpc_server_t **out, char *err, size_
   s->logs_limit = cfg->logs_limit ? cfg->logs_limit : 10000;
   snprintf(s->client_version, sizeof s->client_version, "%s", cfg->client_version ? cfg->client_version : "ethc");
   s->ns_enabled[RPC_NS_RPC] = true; /* rpc_modules is always there, as in geth */
+  pthread_mutex_init(&s->subs_lock, NULL);
   const char *p = cfg->apis ? cfg->apis : "eth,net,web3";
   while (*p) {
     while (*p == ',' || *p == ' ') p++;
@@ -47,7 +48,16 @@ int rpc_server_new(const rpc_config_t *cfg, rpc_server_t **out, char *err, size_
   return 0;
 }
 
-void rpc_server_free(rpc_server_t *s) { free(s); }
+void rpc_server_free(rpc_server_t *s) {
+  if (!s) return;
+  while (s->subs) {
+    rpc_sub_t *next = s->subs->next;
+    free(s->subs);
+    s->subs = next;
+  }
+  pthread_mutex_destroy(&s->subs_lock);
+  free(s);
+}
 
 /* ---- the raw text of ids ---- */
 
@@ -175,7 +185,7 @@ char *rpc_error_body(int code, const char *message, size_t *len) {
 }
 
 /* Handles one request object. Returns true when a response was written. */
-static bool handle_one(rpc_server_t *s, const cJSON *req, const char *body, span_t idsp, jw_t *w) {
+static bool handle_one(rpc_server_t *s, rpc_session_t *sess, const cJSON *req, const char *body, span_t idsp, jw_t *w) {
   if (!cJSON_IsObject(req)) return write_error(w, NULL, 0, RPC_INVALID_REQUEST, "invalid request"), true;
   const cJSON *id = cJSON_GetObjectItemCaseSensitive(req, "id");
   const char *id_text = NULL;
@@ -224,7 +234,7 @@ static bool handle_one(rpc_server_t *s, const cJSON *req, const char *body, span
   jw_mark_t mark = jw_mark(w);
   envelope_begin(w, id_text, id_len);
   jw_key(w, "result");
-  rpc_call_t call = {.srv = s, .w = w};
+  rpc_call_t call = {.srv = s, .sess = sess, .w = w};
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   int rc = m->fn(&call, cJSON_IsArray(params) ? params : NULL);
@@ -266,6 +276,11 @@ static int finish(jw_t *w, char **resp, size_t *resp_len) {
 }
 
 int rpc_server_handle(rpc_server_t *s, const char *body, size_t len, char **resp, size_t *resp_len) {
+  return rpc_server_handle_session(s, NULL, body, len, resp, resp_len);
+}
+
+int rpc_server_handle_session(rpc_server_t *s, rpc_session_t *sess, const char *body, size_t len, char **resp,
+                              size_t *resp_len) {
   jw_t w;
   jw_init(&w);
   *resp = NULL;
@@ -283,7 +298,7 @@ int rpc_server_handle(rpc_server_t *s, const char *body, size_t len, char **resp
   }
   if (!cJSON_IsArray(root)) {
     span_t sp = body[start] == '{' ? find_id(body, start, len) : (span_t){0, 0};
-    handle_one(s, root, body, sp, &w);
+    handle_one(s, sess, root, body, sp, &w);
     cJSON_Delete(root);
     return finish(&w, resp, resp_len);
   }
@@ -326,7 +341,7 @@ int rpc_server_handle(rpc_server_t *s, const char *body, size_t len, char **resp
         continue;
       }
       size_t before = w.len;
-      handle_one(s, e, body, spans[j], &w);
+      handle_one(s, sess, e, body, spans[j], &w);
       bytes += w.len - before;
       if (s->batch_response_max && bytes > s->batch_response_max) too_large = true;
       if (w.oom) break;
