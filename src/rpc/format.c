@@ -191,9 +191,12 @@ int rpc_write_block(rpc_call_t *c, const chain_read_block_t *rb, bool full) {
     chain_read_tx_t t = {0};
     t.tx = b->txs[i]; /* borrowed: never freed here */
     t.hash = th;
-    if (tx_recover_sender(&b->txs[i], rev, &t.from))
-      return rpc_fail(c, RPC_INTERNAL_ERROR, "stored transaction %zu of block %llu has a bad signature", i,
-                      (unsigned long long)h->number);
+    if (!rpc_sender_cached(&th, &t.from)) {
+      if (tx_recover_sender(&b->txs[i], rev, &t.from))
+        return rpc_fail(c, RPC_INTERNAL_ERROR, "stored transaction %zu of block %llu has a bad signature", i,
+                        (unsigned long long)h->number);
+      rpc_sender_remember(&th, &t.from);
+    }
     t.block_hash = rb->hash;
     t.block_number = h->number;
     t.block_timestamp = h->timestamp;

@@ -154,6 +154,10 @@ int rpc_parse_block_ref(rpc_call_t *c, int i, const cJSON *v, rpc_block_ref_t *o
  * there is none; other errors fail the call. Out: hash, number. */
 int rpc_resolve_block(rpc_call_t *c, const rpc_block_ref_t *ref, ethc_hash_t *hash, uint64_t *number);
 
+/* ---- recovered senders by transaction hash (sender_cache.c); thread-safe ---- */
+bool rpc_sender_cached(const ethc_hash_t *tx, ethc_address_t *from);
+void rpc_sender_remember(const ethc_hash_t *tx, const ethc_address_t *from);
+
 /* ---- encoders (format.c): execution-apis objects ---- */
 #include "ethc/chain_read.h"
 /* A block object; full: transactions as objects, else their hashes. */
