@@ -139,7 +139,7 @@ static u256_t effective_price(const tx_t *tx, const chain_header_t *h) {
 }
 
 /* The header's fields, as in a block object. */
-static void header_fields(jw_t *w, const chain_header_t *h, const ethc_hash_t *hash) {
+void rpc_write_header_fields(jw_t *w, const chain_header_t *h, const ethc_hash_t *hash) {
   if (h->has_base_fee) jw_kqty256(w, "baseFeePerGas", &h->base_fee);
   if (h->has_blob_gas) jw_kqty(w, "blobGasUsed", h->blob_gas_used);
   jw_kqty256(w, "difficulty", &h->difficulty);
@@ -166,7 +166,7 @@ static void header_fields(jw_t *w, const chain_header_t *h, const ethc_hash_t *h
 
 void rpc_write_header(jw_t *w, const chain_header_t *h, const ethc_hash_t *hash) {
   jw_obj_begin(w);
-  header_fields(w, h, hash);
+  rpc_write_header_fields(w, h, hash);
   jw_obj_end(w);
 }
 
@@ -176,7 +176,7 @@ int rpc_write_block(rpc_call_t *c, const chain_read_block_t *rb, bool full) {
   const chain_header_t *h = &b->header;
   const chain_config_t *cfg = chain_config(c->srv->chain);
   jw_obj_begin(w);
-  header_fields(w, h, &rb->hash);
+  rpc_write_header_fields(w, h, &rb->hash);
   jw_kqty(w, "size", rb->rlp.len);
   jw_key(w, "transactions");
   jw_arr_begin(w);

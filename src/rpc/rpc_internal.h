@@ -108,6 +108,7 @@ int rpc_metrics_index(const rpc_method_t *m);
 extern const rpc_method_t rpc_methods_info[];   /* web3, net, rpc, eth_chainId, ... (info.c) */
 extern const rpc_method_t rpc_methods_blocks[]; /* blocks, transactions, receipts (eth_blocks.c) */
 extern const rpc_method_t rpc_methods_logs[];   /* eth_getLogs (eth_logs.c) */
+extern const rpc_method_t rpc_methods_extra[];  /* uncles, raw tx, accounts, fee suggestions (eth_extra.c) */
 extern const rpc_method_t rpc_methods_fees[];   /* eth_baseFee, eth_feeHistory (fees.c) */
 extern const rpc_method_t rpc_methods_debug[];  /* debug_getRaw* (debug_raw.c) */
 extern const rpc_method_t rpc_methods_state[];
@@ -165,6 +166,8 @@ int rpc_write_block(rpc_call_t *c, const chain_read_block_t *b, bool full);
 void rpc_write_tx(jw_t *w, const chain_read_tx_t *t);
 /* A header object (newHeads): the block's fields without its body. */
 void rpc_write_header(jw_t *w, const chain_header_t *h, const ethc_hash_t *hash);
+/* The same fields, inside an object the caller opened. */
+void rpc_write_header_fields(jw_t *w, const chain_header_t *h, const ethc_hash_t *hash);
 void rpc_write_log(jw_t *w, const chain_log_t *l);
 void rpc_write_receipt(jw_t *w, const chain_read_receipt_t *r);
 

@@ -105,6 +105,19 @@ def run(node, ethc, cors):
     s, _, t = node.post('{"jsonrpc":"2.0","id":1,"method":"eth_getLogs","params":[{"fromBlock":"0x2","toBlock":"0x1"}]}')
     expect(err_code(t) == -32602, "eth_getLogs reversed range: -32602")
 
+    raw = node.call("eth_getRawTransactionByHash", "0xc1d605c6612a5fe84dc95810030bfe5b1d327652b381bc695e28f50d13b2b09e")
+    expect(raw.get("result", "").startswith("0xf889800183013a54") and len(raw["result"]) == 2 + 2 * 0x8b,
+           "eth_getRawTransactionByHash: the legacy creation's RLP")
+    expect(node.call("eth_getRawTransactionByHash", "0x" + "00" * 32).get("result", 1) is None,
+           "eth_getRawTransactionByHash of an unknown hash: null")
+    expect(node.call("eth_accounts").get("result") == [], "eth_accounts: []")
+    tip = int(node.call("eth_maxPriorityFeePerGas")["result"], 16)
+    base = int(node.call("eth_baseFee")["result"], 16)
+    expect(int(node.call("eth_gasPrice")["result"], 16) == tip + base, "eth_gasPrice = suggested tip + next base fee")
+    expect(node.call("eth_blobBaseFee").get("result") == "0x1", "eth_blobBaseFee: 0x1")
+    expect(node.call("eth_getUncleByBlockNumberAndIndex", "0x1", "0x0").get("result", 1) is None,
+           "eth_getUncleByBlockNumberAndIndex past the uncles: null")
+
     s, _, t = node.post('{"jsonrpc":"2.0","method":"eth_blockNumber"}')
     expect(s == 200 and t == "", "notification: HTTP 200, empty body")
     s, _, t = node.post('[{"jsonrpc":"2.0","method":"eth_blockNumber"},{"jsonrpc":"2.0","method":"eth_chainId"}]')
