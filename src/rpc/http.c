@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "ethc/chain_read.h"
 #include "ethc/error.h"
@@ -70,7 +71,64 @@ static const char *cors_origin(const rpc_http_t *h, struct MHD_Connection *conn)
   return NULL;
 }
 
+/* Whether the client takes gzip (RFC 9110 12.5.3: "gzip" or "*" in
+ * Accept-Encoding, without q=0). */
+static bool accepts_gzip(struct MHD_Connection *conn) {
+  const char *p = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+  while (p && *p) {
+    while (*p == ' ' || *p == ',') p++;
+    size_t n = strcspn(p, ";, ");
+    bool match = (n == 4 && !strncasecmp(p, "gzip", 4)) || (n == 1 && *p == '*');
+    size_t item = strcspn(p, ",");
+    if (match) {
+      const char *q = p + n;
+      const char *end = p + item;
+      while (q < end && (*q == ';' || *q == ' ')) q++;
+      if (q + 2 < end + 1 && !strncasecmp(q, "q=", 2)) return strtod(q + 2, NULL) > 0;
+      return true;
+    }
+    p += item;
+  }
+  return false;
+}
+
+/* gzip of `body` at the fastest level, or NULL (then the body goes as is). */
+static char *gzip_body(const char *body, size_t len, size_t *out_len) {
+  z_stream z;
+  memset(&z, 0, sizeof z);
+  if (deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return NULL;
+  size_t cap = deflateBound(&z, (uLong)len);
+  char *out = malloc(cap);
+  if (!out) {
+    deflateEnd(&z);
+    return NULL;
+  }
+  z.next_in = (Bytef *)body;
+  z.avail_in = (uInt)len;
+  z.next_out = (Bytef *)out;
+  z.avail_out = (uInt)cap;
+  int rc = deflate(&z, Z_FINISH);
+  *out_len = z.total_out;
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) {
+    free(out);
+    return NULL;
+  }
+  return out;
+}
+
+#define GZIP_MIN 1024 /* smaller bodies are not worth the CPU */
+
 static enum MHD_Result send_body(rpc_http_t *h, struct MHD_Connection *conn, unsigned status, char *body, size_t len) {
+  bool gz = false;
+  if (body && len >= GZIP_MIN && len <= UINT32_MAX && accepts_gzip(conn)) {
+    size_t zlen;
+    char *z = gzip_body(body, len, &zlen);
+    if (z) {
+      free(body);
+      body = z, len = zlen, gz = true;
+    }
+  }
   struct MHD_Response *r = body ? MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE)
                                 : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
   if (!r) {
@@ -78,6 +136,8 @@ static enum MHD_Result send_body(rpc_http_t *h, struct MHD_Connection *conn, uns
     return MHD_NO;
   }
   if (body) MHD_add_response_header(r, "Content-Type", "application/json");
+  if (gz) MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+  if (body && len >= GZIP_MIN) MHD_add_response_header(r, "Vary", "Accept-Encoding");
   const char *origin = cors_origin(h, conn);
   if (origin) {
     MHD_add_response_header(r, "Access-Control-Allow-Origin", origin);

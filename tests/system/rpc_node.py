@@ -1,6 +1,7 @@
 """Shared by the RPC system tests: imports a chain into a fresh data directory
 under a given work directory, starts `ethc node` on a free port (it prints its
 URL), posts JSON-RPC bodies, and stops it by PID with SIGTERM."""
+import gzip
 import json
 import os
 import select
@@ -55,7 +56,10 @@ class Node:
         req = urllib.request.Request(self.url, data=data, headers=h, method=method)
         try:
             with urllib.request.urlopen(req, timeout=timeout) as r:
-                return r.status, dict(r.headers), r.read().decode()
+                data = r.read()
+                if r.headers.get("Content-Encoding") == "gzip":
+                    data = gzip.decompress(data)
+                return r.status, dict(r.headers), data.decode()
         except urllib.error.HTTPError as e:
             return e.code, dict(e.headers), e.read().decode()
 

@@ -151,6 +151,16 @@ def run(node, ethc, cors):
     expect(s == 413 and err_code(t) == -32600, f"6 MB body: HTTP 413 with a JSON-RPC error (got {s})")
     alive("a 6 MB body")
 
+    full = '{"jsonrpc":"2.0","id":1,"method":"eth_getBlockByNumber","params":["latest",true]}'
+    s, h, plain = node.post(full)
+    s, hz, zipped = node.post(full, headers={"Accept-Encoding": "gzip"})
+    expect(h.get("Content-Encoding") is None and hz.get("Content-Encoding") == "gzip" and zipped == plain,
+           "gzip when asked (Accept-Encoding: gzip), same JSON")
+    s, hz, _ = node.post(full, headers={"Accept-Encoding": "gzip;q=0, identity"})
+    expect(hz.get("Content-Encoding") is None, "no gzip for gzip;q=0")
+    s, hz, _ = node.post(head, headers={"Accept-Encoding": "gzip"})
+    expect(hz.get("Content-Encoding") is None, "no gzip for a small body")
+
     s, _, t = node.post(b"", method="GET")
     expect(s == 405 and err_code(t) == -32600, "GET: 405 with a JSON-RPC error")
 
