@@ -25,6 +25,7 @@ enum {
   NODE_IMPORT,
   NODE_FAKEPOW,
   NODE_WS,
+  NODE_RATELIMIT,
 };
 static const cli_option_t node_options[] = {
     [NODE_DATADIR] = {"--datadir", "DIR", "the chain database (`ethc import` fills it)", "~/.ethc"},
@@ -44,6 +45,10 @@ static const cli_option_t node_options[] = {
     [NODE_IMPORT] = {"--import", "FILE.rlp", "import a chain file (concatenated block RLP) while serving", NULL},
     [NODE_FAKEPOW] = {"--fakepow", NULL, "skip the Ethash seal check of imported blocks", NULL},
     [NODE_WS] = {"--ws", NULL, "also serve JSON-RPC over WebSocket on the HTTP port (eth_subscribe newHeads)", NULL},
+    [NODE_RATELIMIT] = {"--rpc.ratelimit", "N",
+                        "HTTP requests per second per client address (a batch counts once); past it, HTTP 429 "
+                        "and error -32005",
+                        "0 (off)"},
     {0}};
 
 static int cmd_node(const cli_command_t *self, int argc, char **argv) {
@@ -89,6 +94,10 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
       case NODE_IMPORT: o.import_path = a.value; break;
       case NODE_FAKEPOW: o.fakepow = true; break;
       case NODE_WS: o.http.ws = true; break;
+      case NODE_RATELIMIT:
+        if (cli_parse_u64("node", "--rpc.ratelimit", a.value, false, 1000000000, &v)) return 2;
+        o.http.ratelimit = (unsigned)v;
+        break;
       case CLI_POSITIONAL: return cli_usage_error(self, "unexpected argument %s", a.value);
       default: return cli_stop(k);
     }

@@ -21,6 +21,7 @@
 #include "ethc/error.h"
 #include "ethc/log.h"
 #include "ethc/rpc.h"
+#include "rpc/ratelimit.h"
 #include "rpc/rpc_internal.h"
 #include "rpc/ws.h"
 
@@ -33,6 +34,7 @@ struct rpc_http {
   atomic_uint inflight;
   bool quiesced;
   bool ws;
+  rpc_ratelimit_t *limit; /* NULL: no rate limit */
   /* open WebSocket connections, shut down when the server stops */
   pthread_mutex_t ws_lock;
   int ws_socks[1024];
@@ -154,6 +156,22 @@ static enum MHD_Result send_error(rpc_http_t *h, struct MHD_Connection *conn, un
   size_t len;
   char *body = rpc_error_body(code, msg, &len);
   return send_body(h, conn, status, body, len);
+}
+
+/* HTTP 429 with the JSON-RPC error of a rate-limited call (EIP-1474: -32005). */
+static enum MHD_Result send_limited(rpc_http_t *h, struct MHD_Connection *conn) {
+  size_t len;
+  char *body = rpc_error_body(RPC_LIMIT_EXCEEDED, "rate limit exceeded: too many requests from this address", &len);
+  if (!body) return MHD_NO;
+  struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+  if (!r) return free(body), MHD_NO;
+  MHD_add_response_header(r, "Content-Type", "application/json");
+  MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+  const char *origin = cors_origin(h, conn);
+  if (origin) MHD_add_response_header(r, "Access-Control-Allow-Origin", origin);
+  enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_TOO_MANY_REQUESTS, r);
+  MHD_destroy_response(r);
+  return ret;
 }
 
 static enum MHD_Result preflight(rpc_http_t *h, struct MHD_Connection *conn) {
@@ -314,6 +332,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     snprintf(msg, sizeof msg, "request body too large (limit %zu bytes)", h->body_limit);
     return send_error(h, conn, MHD_HTTP_CONTENT_TOO_LARGE, RPC_INVALID_REQUEST, msg);
   }
+  if (h->limit) {
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!rpc_ratelimit_allow(h->limit, ci ? ci->client_addr : NULL)) return send_limited(h, conn);
+  }
   char *resp;
   size_t resp_len;
   if (rpc_server_handle(h->srv, rq->buf ? rq->buf : "", rq->len, &resp, &resp_len))
@@ -357,6 +379,10 @@ int rpc_http_start(const rpc_http_opts_t *o, rpc_server_t *s, rpc_http_t **out, 
   if (!h) return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
   h->srv = s;
   h->ws = o->ws;
+  if (o->ratelimit && !(h->limit = rpc_ratelimit_new(o->ratelimit))) {
+    free(h);
+    return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
+  }
   pthread_mutex_init(&h->ws_lock, NULL);
   if (o->ws) flags |= MHD_ALLOW_UPGRADE;
   h->body_limit = o->body_limit ? o->body_limit : 5u << 20;
@@ -372,6 +398,7 @@ int rpc_http_start(const rpc_http_opts_t *o, rpc_server_t *s, rpc_http_t **out, 
   if (!h->d) {
     snprintf(err, errlen, "cannot listen on %s port %u (in use, or not an address of this host)", addr, o->port);
     free(h->cors);
+    rpc_ratelimit_free(h->limit);
     free(h);
     return ETHC_ERR_IO;
   }
@@ -401,6 +428,7 @@ void rpc_http_stop(rpc_http_t *h) {
   rpc_http_quiesce(h);
   MHD_stop_daemon(h->d);
   pthread_mutex_destroy(&h->ws_lock);
+  rpc_ratelimit_free(h->limit);
   free(h->cors);
   free(h);
 }

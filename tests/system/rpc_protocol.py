@@ -48,6 +48,7 @@ def main():
         expect(status == 0, f"SIGTERM: exit status 0 (got {status})")
         node.cleanup()
     stalled_at_sigterm(ethc, workdir, suite)
+    rate_limited(ethc, workdir, suite)
     print(f"{len(failures)} failed" if failures else "all passed")
     return 1 if failures else 0
 
@@ -233,6 +234,29 @@ def in_flight_at_sigterm(node):
     except subprocess.TimeoutExpired:
         status = None
     expect(status == 0, f"after the in-flight request: exit 0 (got {status})")
+
+
+def rate_limited(ethc, workdir, suite):
+    """--rpc.ratelimit 20: a burst of 60 requests gets about 20 answers and HTTP 429
+    with -32005 for the rest; a second later the address may call again."""
+    node = Node(ethc, workdir, suite, ["--rpc.ratelimit", "20"])
+    try:
+        body = '{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber"}'
+        statuses, limited_ok = [], True
+        for _ in range(60):
+            s, h, t = node.post(body)
+            statuses.append(s)
+            if s == 429:
+                limited_ok = limited_ok and err_code(t) == -32005 and h.get("Retry-After") == "1"
+        ok = statuses.count(200)
+        expect(15 <= ok <= 30 and statuses.count(429) == 60 - ok and limited_ok,
+               f"--rpc.ratelimit 20: {ok} of a burst of 60 answered, the rest 429 with -32005")
+        time.sleep(1.1)
+        s, _, t = node.post(body)
+        expect(s == 200 and json.loads(t).get("result") == "0x36", "rate limit: answered again a second later")
+    finally:
+        node.stop()
+        node.cleanup()
 
 
 def stalled_at_sigterm(ethc, workdir, suite):
