@@ -63,6 +63,7 @@ typedef struct {
   unsigned max_conns;    /* concurrent connections; 0: 512 */
   unsigned idle_timeout; /* seconds a connection may idle; 0: 60 */
   bool ws;               /* also JSON-RPC over WebSocket (RFC 6455) on the same port */
+  unsigned ws_ping_ms;   /* ping a WebSocket idle this long (dropped after 3 unanswered); 0: 30 s */
   unsigned ratelimit;    /* HTTP requests per second per client address (a batch is one); 0: off */
 } rpc_http_opts_t;
 

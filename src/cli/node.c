@@ -26,6 +26,7 @@ enum {
   NODE_FAKEPOW,
   NODE_WS,
   NODE_RATELIMIT,
+  NODE_WS_PING,
 };
 static const cli_option_t node_options[] = {
     [NODE_DATADIR] = {"--datadir", "DIR", "the chain database (`ethc import` fills it)", "~/.ethc"},
@@ -49,6 +50,8 @@ static const cli_option_t node_options[] = {
                         "HTTP requests per second per client address (a batch counts once); past it, HTTP 429 "
                         "and error -32005",
                         "0 (off)"},
+    [NODE_WS_PING] = {"--ws.ping-interval", "SECONDS",
+                      "ping a WebSocket client idle this long; three unanswered pings drop it", "30"},
     {0}};
 
 static int cmd_node(const cli_command_t *self, int argc, char **argv) {
@@ -94,6 +97,12 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
       case NODE_IMPORT: o.import_path = a.value; break;
       case NODE_FAKEPOW: o.fakepow = true; break;
       case NODE_WS: o.http.ws = true; break;
+      case NODE_WS_PING: {
+        double sec;
+        if (cli_parse_seconds("node", "--ws.ping-interval", a.value, false, 3600, &sec)) return 2;
+        o.http.ws_ping_ms = sec * 1000 < 1 ? 1 : (unsigned)(sec * 1000);
+        break;
+      }
       case NODE_RATELIMIT:
         if (cli_parse_u64("node", "--rpc.ratelimit", a.value, false, 1000000000, &v)) return 2;
         o.http.ratelimit = (unsigned)v;

@@ -35,6 +35,7 @@ struct rpc_http {
   bool quiesced;
   bool ws;
   rpc_ratelimit_t *limit; /* NULL: no rate limit */
+  unsigned ws_ping_ms;
   /* open WebSocket connections, shut down when the server stops */
   pthread_mutex_t ws_lock;
   int ws_socks[1024];
@@ -241,7 +242,7 @@ static int ws_register(void *ctx, int sock, bool add) {
 static void on_upgraded(void *cls, struct MHD_Connection *conn, void *con_cls, const char *extra, size_t extra_len,
                         MHD_socket sock, struct MHD_UpgradeResponseHandle *urh) {
   rpc_http_t *h = cls;
-  ws_serve(h->srv, sock, extra, extra_len, h->body_limit, ws_register, h);
+  ws_serve(h->srv, sock, extra, extra_len, h->body_limit, h->ws_ping_ms, ws_register, h);
   MHD_upgrade_action(urh, MHD_UPGRADE_ACTION_CLOSE);
 }
 
@@ -379,6 +380,7 @@ int rpc_http_start(const rpc_http_opts_t *o, rpc_server_t *s, rpc_http_t **out, 
   if (!h) return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
   h->srv = s;
   h->ws = o->ws;
+  h->ws_ping_ms = o->ws_ping_ms;
   if (o->ratelimit && !(h->limit = rpc_ratelimit_new(o->ratelimit))) {
     free(h);
     return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;

@@ -3,11 +3,13 @@
  * connection's thread (libmicrohttpd runs one per connection) reads frames,
  * answers each text message as a JSON-RPC body, and sends subscription
  * notifications (eth_subscribe) written by other threads under a lock.
- * Messages are limited like HTTP bodies; a bigger one closes with 1009. */
+ * Messages are limited like HTTP bodies; a bigger one closes with 1009. An
+ * idle client is pinged every interval and dropped after three unanswered. */
 #include <errno.h>
 #include <fcntl.h>
 #include <openssl/evp.h>
 #include <openssl/sha.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,7 +98,7 @@ static void send_close(ws_conn_t *c, uint16_t code) {
   send_frame(c, 0x8, b, 2);
 }
 
-void ws_serve(rpc_server_t *srv, int sock, const char *extra, size_t extra_len, size_t max_message,
+void ws_serve(rpc_server_t *srv, int sock, const char *extra, size_t extra_len, size_t max_message, unsigned ping_ms,
               int (*register_conn)(void *ctx, int sock, bool add), void *ctx) {
   ws_conn_t *c = calloc(1, sizeof *c);
   if (!c) return;
@@ -110,6 +112,10 @@ void ws_serve(rpc_server_t *srv, int sock, const char *extra, size_t extra_len, 
   if (fl >= 0) fcntl(sock, F_SETFL, fl & ~O_NONBLOCK);
   struct timeval tv = {5, 0};
   setsockopt(sock, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+  /* a frame begun must go on arriving: a minute without a byte ends it */
+  struct timeval rtv = {60, 0};
+  setsockopt(sock, SOL_SOCKET, SO_RCVTIMEO, &rtv, sizeof rtv);
+  if (!ping_ms) ping_ms = 30000;
   if (register_conn(ctx, sock, true)) {
     send_close(c, 1001);
     goto out;
@@ -117,7 +123,23 @@ void ws_serve(rpc_server_t *srv, int sock, const char *extra, size_t extra_len, 
   uint8_t *msg = NULL;
   size_t msg_len = 0;
   bool in_msg = false;
+  unsigned missed = 0;
   for (;;) {
+    /* idle between frames: ping every interval; three unanswered, the client is gone */
+    if (!c->extra_len) {
+      struct pollfd pfd = {.fd = sock, .events = POLLIN};
+      int pr = poll(&pfd, 1, (int)ping_ms);
+      if (pr < 0 && errno == EINTR) continue;
+      if (pr == 0) {
+        if (++missed > 3) {
+          send_close(c, 1001);
+          break;
+        }
+        if (send_frame(c, 0x9, (const uint8_t *)"ethc", 4)) break;
+        continue;
+      }
+    }
+    missed = 0;
     uint8_t h[2];
     if (read_exact(c, h, 2)) break;
     bool fin = h[0] & 0x80;
