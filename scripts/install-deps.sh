@@ -2,8 +2,10 @@
 # Installs the Debian packages ethc needs, and only those: the base set builds and
 # runs ethc (scripts/run.sh); --test adds what the test suite uses (scripts/test.sh):
 # clang with its sanitizer and libFuzzer runtimes, python3 for the system tests,
-# zstd and gzip for packed vectors. Silent and does nothing when every package is
-# already installed; otherwise runs apt-get as root, or through sudo for a user.
+# zstd and gzip for packed vectors, and (when npm is there) the npm packages of the
+# interop tests (tests/interop/package.json: ethers v6) into tests/interop/node_modules.
+# Silent and does nothing when every package is already installed; otherwise runs
+# apt-get as root, or through sudo for a user.
 # usage: install-deps.sh [--test]
 set -euo pipefail
 BASE=(build-essential cmake pkg-config
@@ -22,6 +24,23 @@ if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>
   echo "install-deps: not a Debian system (no dpkg-query/apt-get); install by hand: ${pkgs[*]}" >&2
   exit 1
 fi
+# The interop tests' npm packages (skipped, exit 77, when absent): npm's own
+# registry client, versions pinned by tests/interop/package-lock.json.
+npm_deps() {
+  [ "${1:-}" = --test ] || return 0
+  local dir
+  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/interop"
+  [ -d "$dir/node_modules/ethers" ] && return 0
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "install-deps: npm not found; the interop tests (ethers) will be skipped" >&2
+    return 0
+  fi
+  echo "install-deps: installing the interop tests' npm packages in $dir"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) ||
+    echo "install-deps: npm ci failed; the interop tests will be skipped" >&2
+}
+npm_deps "${1:-}"
+
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,85 @@
+/* The JSON-RPC 2.0 server (jsonrpc.org/specification) with the methods of the
+ * Ethereum execution-apis OpenRPC spec, over HTTP (libmicrohttpd). rpc_server_t
+ * turns one request body into one response body and knows nothing of HTTP;
+ * rpc_http_t serves it on a port. Both are safe to call from any number of
+ * threads: handlers read the chain only through chain_read.h. */
+#ifndef ETHC_RPC_H
+#define ETHC_RPC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ethc/chain.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct rpc_server rpc_server_t;
+
+typedef struct {
+  chain_t *chain;             /* read through chain_read.h only */
+  const char *apis;           /* enabled namespaces, comma-separated: "eth,net,web3" */
+  size_t batch_limit;         /* most requests in a batch; 0: no limit */
+  size_t batch_response_max;  /* most bytes of results in a batch's response; 0: no limit */
+  size_t logs_limit;          /* most logs eth_getLogs returns; 0: 10000 */
+  const char *client_version; /* web3_clientVersion */
+} rpc_config_t;
+
+/* 0, or ETHC_ERR_INVALID with a message in `err` (an unknown namespace in apis). */
+int rpc_server_new(const rpc_config_t *cfg, rpc_server_t **out, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
+void rpc_server_free(rpc_server_t *s);
+
+/* Answers one JSON-RPC body (a request or a batch). Out: *resp (malloc'd,
+ * NUL-terminated, the caller frees it) and *resp_len; *resp is NULL when
+ * nothing is to be sent back (notifications only). Returns 0, or ETHC_ERR_NOMEM. */
+int rpc_server_handle(rpc_server_t *s, const char *body, size_t len, char **resp, size_t *resp_len)
+    __attribute__((warn_unused_result));
+
+/* Sends each new canonical head since the last call to the newHeads
+ * subscribers (WebSocket eth_subscribe). The node's loop calls it on a timer;
+ * one thread at a time. */
+void rpc_server_poll_heads(rpc_server_t *s);
+
+/* The server's metrics in the Prometheus text format, with `inflight` as the
+ * HTTP requests in flight: malloc'd, the caller frees it; NULL when out of memory. */
+char *rpc_metrics_text(rpc_server_t *s, unsigned inflight, size_t *len);
+
+/* A JSON-RPC error response with a null id (for transport-level failures such
+ * as an oversized body): malloc'd, the caller frees it; NULL when out of memory. */
+char *rpc_error_body(int code, const char *message, size_t *len);
+
+/* ---- HTTP ---- */
+
+typedef struct rpc_http rpc_http_t;
+
+typedef struct {
+  const char *addr;      /* listen address: "127.0.0.1", "0.0.0.0", "::1" */
+  uint16_t port;         /* 0: a free port (rpc_http_port tells which) */
+  const char *cors;      /* allowed origins, comma-separated, "*" for any; NULL: no CORS headers */
+  size_t body_limit;     /* bytes; a longer body gets HTTP 413 */
+  unsigned max_conns;    /* concurrent connections; 0: 512 */
+  unsigned idle_timeout; /* seconds a connection may idle; 0: 60 */
+  bool ws;               /* also JSON-RPC over WebSocket (RFC 6455) on the same port */
+  unsigned ws_ping_ms;   /* ping a WebSocket idle this long (dropped after 3 unanswered); 0: 30 s */
+  unsigned ratelimit;    /* HTTP requests per second per client address (a batch is one); 0: off */
+} rpc_http_opts_t;
+
+/* Starts serving `s` on its own threads. 0, or ETHC_ERR_IO with a message. */
+int rpc_http_start(const rpc_http_opts_t *o, rpc_server_t *s, rpc_http_t **out, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
+uint16_t rpc_http_port(const rpc_http_t *h);
+/* Stops accepting connections; requests already received are still answered. */
+void rpc_http_quiesce(rpc_http_t *h);
+/* Requests being handled now. */
+unsigned rpc_http_inflight(const rpc_http_t *h);
+/* Closes every connection and joins the server's threads. */
+void rpc_http_stop(rpc_http_t *h);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,145 @@
+/* eth_getLogs (execution-apis src/eth/filter.yaml, Filter object of
+ * src/schemas/filter.yaml): a block range or one block hash, addresses and up
+ * to 4 topic positions. Past the result limit the error suggests a range that
+ * fits, so a client can page instead of failing. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ethc/chain_read.h"
+#include "ethc/error.h"
+#include "rpc/rpc_internal.h"
+
+#define MAX_FILTER_VALUES 1000 /* addresses, and hashes per topic position */
+
+/* A list of values that is a single string or an array of strings. */
+static int parse_list(rpc_call_t *c, const cJSON *v, const char *what, size_t size, void **out, size_t *count) {
+  *out = NULL;
+  *count = 0;
+  if (!v || cJSON_IsNull(v)) return 0;
+  int n = cJSON_IsArray(v) ? cJSON_GetArraySize(v) : 1;
+  if (!cJSON_IsArray(v) && !cJSON_IsString(v))
+    return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument 0: %s must be a string or an array of strings", what);
+  if (n > MAX_FILTER_VALUES)
+    return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument 0: too many %s values (%d, at most %d)", what, n,
+                    MAX_FILTER_VALUES);
+  if (n == 0) return 0;
+  uint8_t *arr = malloc((size_t)n * size);
+  if (!arr) return rpc_fail(c, RPC_INTERNAL_ERROR, "out of memory");
+  int i = 0;
+  const cJSON *e = cJSON_IsArray(v) ? v->child : v;
+  for (; i < n && e; i++, e = e->next) {
+    int rc = size == 20 ? rpc_parse_addr(c, 0, e, (ethc_address_t *)(arr + (size_t)i * size))
+                        : rpc_parse_hash(c, 0, e, (ethc_hash_t *)(arr + (size_t)i * size));
+    if (rc) return free(arr), -1;
+  }
+  *out = arr;
+  *count = (size_t)n;
+  return 0;
+}
+
+static int block_field(rpc_call_t *c, const cJSON *f, const char *name, uint64_t *out) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(f, name);
+  rpc_block_ref_t ref;
+  if (!v || cJSON_IsNull(v)) v = NULL;
+  if (!v) {
+    int rc = chain_read_head(c->srv->chain, out, NULL);
+    return rc ? rpc_fail_chain(c, rc) : 0;
+  }
+  if (rpc_parse_block_number(c, 0, v, &ref)) return -1;
+  *out = ref.number;
+  return 0;
+}
+
+static int eth_getLogs(rpc_call_t *c, const cJSON *params) {
+  const cJSON *f;
+  if (rpc_need(c, params, 0, &f)) return -1;
+  if (!cJSON_IsObject(f)) return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument 0: filter must be an object");
+  chain_log_filter_t flt = {0};
+  ethc_hash_t block_hash;
+  ethc_address_t *addrs = NULL;
+  ethc_hash_t *topics[4] = {0};
+  int ret = -1;
+  const cJSON *bh = cJSON_GetObjectItemCaseSensitive(f, "blockHash");
+  if (bh && !cJSON_IsNull(bh)) {
+    if (cJSON_GetObjectItemCaseSensitive(f, "fromBlock") || cJSON_GetObjectItemCaseSensitive(f, "toBlock"))
+      return rpc_fail(
+          c, RPC_INVALID_PARAMS,
+          "invalid argument 0: cannot specify both BlockHash and FromBlock/ToBlock, choose one or the other");
+    if (rpc_parse_hash(c, 0, bh, &block_hash)) return -1;
+    flt.block_hash = &block_hash;
+  } else {
+    if (block_field(c, f, "fromBlock", &flt.from_block) || block_field(c, f, "toBlock", &flt.to_block)) return -1;
+    if (flt.from_block > flt.to_block) return rpc_fail(c, RPC_INVALID_PARAMS, "invalid block range params");
+  }
+  if (parse_list(c, cJSON_GetObjectItemCaseSensitive(f, "address"), "address", 20, (void **)&addrs, &flt.address_count))
+    return -1;
+  flt.addresses = addrs;
+  const cJSON *tv = cJSON_GetObjectItemCaseSensitive(f, "topics");
+  if (tv && !cJSON_IsNull(tv)) {
+    if (!cJSON_IsArray(tv)) {
+      rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument 0: topics must be an array");
+      goto out;
+    }
+    int n = cJSON_GetArraySize(tv);
+    if (n > 4) {
+      rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument 0: too many topics (%d, at most 4)", n);
+      goto out;
+    }
+    int i = 0;
+    for (const cJSON *e = tv->child; e; e = e->next, i++) {
+      if (parse_list(c, e, "topic", 32, (void **)&topics[i], &flt.topics[i].count)) goto out;
+      flt.topics[i].hashes = topics[i];
+    }
+    flt.topic_count = (size_t)n;
+  }
+  flt.max_results = c->srv->logs_limit;
+  chain_read_logs_t logs = {0};
+  int rc = chain_read_logs(c->srv->chain, &flt, &logs);
+  if (rc == ETHC_ERR_LIMIT && !flt.block_hash) {
+    /* halve the range until it fits, to suggest one that does */
+    uint64_t from = flt.from_block, to = flt.to_block;
+    int tries = 0;
+    while (rc == ETHC_ERR_LIMIT && to > from && tries++ < 24) {
+      to = from + (to - from) / 2;
+      flt.to_block = to;
+      rc = chain_read_logs(c->srv->chain, &flt, &logs);
+      if (!rc) chain_read_logs_free(&logs);
+    }
+    if (!rc)
+      rpc_fail(c, RPC_LIMIT_EXCEEDED,
+               "query returned more than %zu results. Try with this block range [0x%llx, 0x%llx].", c->srv->logs_limit,
+               (unsigned long long)from, (unsigned long long)to);
+    else rpc_fail(c, RPC_LIMIT_EXCEEDED, "query returned more than %zu results", c->srv->logs_limit);
+    goto out;
+  }
+  if (rc == ETHC_ERR_LIMIT) {
+    rpc_fail(c, RPC_LIMIT_EXCEEDED, "query returned more than %zu results", c->srv->logs_limit);
+    goto out;
+  }
+  if (rc == ETHC_ERR_NOT_FOUND) {
+    rpc_fail(c, RPC_SERVER_ERROR, "unknown block");
+    goto out;
+  }
+  if (rc == ETHC_ERR_RANGE) {
+    rpc_fail(c, RPC_INVALID_PARAMS, "invalid block range params");
+    goto out;
+  }
+  if (rc) {
+    rpc_fail_chain(c, rc);
+    goto out;
+  }
+  jw_arr_begin(c->w);
+  for (size_t i = 0; i < logs.count; i++) rpc_write_log(c->w, &logs.logs[i]);
+  jw_arr_end(c->w);
+  chain_read_logs_free(&logs);
+  ret = 0;
+out:
+  free(addrs);
+  for (int i = 0; i < 4; i++) free(topics[i]);
+  return ret;
+}
+
+const rpc_method_t rpc_methods_logs[] = {
+    {"eth_getLogs", RPC_NS_ETH, eth_getLogs, 1},
+    {0},
+};

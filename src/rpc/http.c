@@ -1,0 +1,436 @@
+/* JSON-RPC over HTTP (execution-apis transport; RFC 9110/9112 via
+ * libmicrohttpd): POST bodies up to a limit (413 with a JSON-RPC error past it),
+ * keep-alive, CORS (the Fetch standard's Access-Control-* headers) for the
+ * origins --http.corsdomain allows, and a JSON-RPC error for every other
+ * method. One thread per connection, so a slow call never holds up another
+ * client. */
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "ethc/chain_read.h"
+#include "ethc/error.h"
+#include "ethc/log.h"
+#include "ethc/rpc.h"
+#include "rpc/ratelimit.h"
+#include "rpc/rpc_internal.h"
+#include "rpc/ws.h"
+
+struct rpc_http {
+  struct MHD_Daemon *d;
+  rpc_server_t *srv;
+  char *cors; /* comma-separated origins, "*", or NULL */
+  size_t body_limit;
+  uint16_t port;
+  atomic_uint inflight;
+  bool quiesced;
+  bool ws;
+  rpc_ratelimit_t *limit; /* NULL: no rate limit */
+  unsigned ws_ping_ms;
+  /* open WebSocket connections, shut down when the server stops */
+  pthread_mutex_t ws_lock;
+  int ws_socks[1024];
+  size_t ws_count;
+  bool ws_closing;
+};
+
+/* One request's body as it arrives. */
+typedef struct {
+  char *buf;
+  size_t len, cap;
+  bool too_large;
+  bool counted;
+} req_t;
+
+static void mhd_log(void *cls, const char *fmt, va_list ap) {
+  if (!ethc_log_enabled(ETHC_LOG_DEBUG)) return;
+  char msg[512];
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  size_t n = strlen(msg);
+  while (n && (msg[n - 1] == '\n' || msg[n - 1] == '\r')) msg[--n] = 0;
+  ethc_log(ETHC_LOG_DEBUG, "http: %s", msg);
+}
+
+/* The origin to allow for this request, or NULL. */
+static const char *cors_origin(const rpc_http_t *h, struct MHD_Connection *conn) {
+  if (!h->cors) return NULL;
+  const char *origin = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Origin");
+  for (const char *p = h->cors; *p;) {
+    while (*p == ',' || *p == ' ') p++;
+    size_t n = strcspn(p, ", ");
+    if (n == 1 && *p == '*') return "*";
+    if (origin && n && strlen(origin) == n && !strncasecmp(origin, p, n)) return origin;
+    p += n;
+  }
+  return NULL;
+}
+
+/* Whether the client takes gzip (RFC 9110 12.5.3: "gzip" or "*" in
+ * Accept-Encoding, without q=0). */
+static bool accepts_gzip(struct MHD_Connection *conn) {
+  const char *p = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING);
+  while (p && *p) {
+    while (*p == ' ' || *p == ',') p++;
+    size_t n = strcspn(p, ";, ");
+    bool match = (n == 4 && !strncasecmp(p, "gzip", 4)) || (n == 1 && *p == '*');
+    size_t item = strcspn(p, ",");
+    if (match) {
+      const char *q = p + n;
+      const char *end = p + item;
+      while (q < end && (*q == ';' || *q == ' ')) q++;
+      if (q + 2 < end + 1 && !strncasecmp(q, "q=", 2)) return strtod(q + 2, NULL) > 0;
+      return true;
+    }
+    p += item;
+  }
+  return false;
+}
+
+/* gzip of `body` at the fastest level, or NULL (then the body goes as is). */
+static char *gzip_body(const char *body, size_t len, size_t *out_len) {
+  z_stream z;
+  memset(&z, 0, sizeof z);
+  if (deflateInit2(&z, 1, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return NULL;
+  size_t cap = deflateBound(&z, (uLong)len);
+  char *out = malloc(cap);
+  if (!out) {
+    deflateEnd(&z);
+    return NULL;
+  }
+  z.next_in = (Bytef *)body;
+  z.avail_in = (uInt)len;
+  z.next_out = (Bytef *)out;
+  z.avail_out = (uInt)cap;
+  int rc = deflate(&z, Z_FINISH);
+  *out_len = z.total_out;
+  deflateEnd(&z);
+  if (rc != Z_STREAM_END) {
+    free(out);
+    return NULL;
+  }
+  return out;
+}
+
+#define GZIP_MIN 1024 /* smaller bodies are not worth the CPU */
+
+static enum MHD_Result send_body(rpc_http_t *h, struct MHD_Connection *conn, unsigned status, char *body, size_t len) {
+  bool gz = false;
+  if (body && len >= GZIP_MIN && len <= UINT32_MAX && accepts_gzip(conn)) {
+    size_t zlen;
+    char *z = gzip_body(body, len, &zlen);
+    if (z) {
+      free(body);
+      body = z, len = zlen, gz = true;
+    }
+  }
+  struct MHD_Response *r = body ? MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE)
+                                : MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+  if (!r) {
+    free(body);
+    return MHD_NO;
+  }
+  if (body) MHD_add_response_header(r, "Content-Type", "application/json");
+  if (gz) MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING, "gzip");
+  if (body && len >= GZIP_MIN) MHD_add_response_header(r, "Vary", "Accept-Encoding");
+  const char *origin = cors_origin(h, conn);
+  if (origin) {
+    MHD_add_response_header(r, "Access-Control-Allow-Origin", origin);
+    if (strcmp(origin, "*")) MHD_add_response_header(r, "Vary", "Origin");
+  }
+  if (status == MHD_HTTP_METHOD_NOT_ALLOWED) MHD_add_response_header(r, "Allow", "POST, OPTIONS");
+  enum MHD_Result ret = MHD_queue_response(conn, status, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+static enum MHD_Result send_error(rpc_http_t *h, struct MHD_Connection *conn, unsigned status, int code,
+                                  const char *msg) {
+  size_t len;
+  char *body = rpc_error_body(code, msg, &len);
+  return send_body(h, conn, status, body, len);
+}
+
+/* HTTP 429 with the JSON-RPC error of a rate-limited call (EIP-1474: -32005). */
+static enum MHD_Result send_limited(rpc_http_t *h, struct MHD_Connection *conn) {
+  size_t len;
+  char *body = rpc_error_body(RPC_LIMIT_EXCEEDED, "rate limit exceeded: too many requests from this address", &len);
+  if (!body) return MHD_NO;
+  struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+  if (!r) return free(body), MHD_NO;
+  MHD_add_response_header(r, "Content-Type", "application/json");
+  MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+  const char *origin = cors_origin(h, conn);
+  if (origin) MHD_add_response_header(r, "Access-Control-Allow-Origin", origin);
+  enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_TOO_MANY_REQUESTS, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+static enum MHD_Result preflight(rpc_http_t *h, struct MHD_Connection *conn) {
+  struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+  if (!r) return MHD_NO;
+  const char *origin = cors_origin(h, conn);
+  if (origin) {
+    MHD_add_response_header(r, "Access-Control-Allow-Origin", origin);
+    if (strcmp(origin, "*")) MHD_add_response_header(r, "Vary", "Origin");
+    MHD_add_response_header(r, "Access-Control-Allow-Methods", "POST, GET, OPTIONS");
+    const char *hdrs = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Access-Control-Request-Headers");
+    MHD_add_response_header(r, "Access-Control-Allow-Headers", hdrs ? hdrs : "Content-Type");
+    MHD_add_response_header(r, "Access-Control-Max-Age", "600");
+  }
+  enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_NO_CONTENT, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+/* GET /health: the process is up and reads its database; GET /ready: it also
+ * knows its head (later: and is in sync). 503 otherwise. */
+static enum MHD_Result send_health(rpc_http_t *h, struct MHD_Connection *conn, bool ready) {
+  uint64_t head = 0;
+  bool ok = h->srv->chain && chain_read_head(h->srv->chain, &head, NULL) == 0;
+  char buf[96];
+  int n = ready ? snprintf(buf, sizeof buf, "{\"ready\":%s,\"head\":%llu}\n", ok ? "true" : "false",
+                           (unsigned long long)head)
+                : snprintf(buf, sizeof buf, "{\"status\":\"%s\"}\n", ok ? "ok" : "database unreadable");
+  char *body = malloc((size_t)n + 1);
+  if (!body) return MHD_NO;
+  memcpy(body, buf, (size_t)n + 1);
+  return send_body(h, conn, ok ? MHD_HTTP_OK : MHD_HTTP_SERVICE_UNAVAILABLE, body, (size_t)n);
+}
+
+static enum MHD_Result send_metrics(rpc_http_t *h, struct MHD_Connection *conn) {
+  size_t len;
+  char *text = rpc_metrics_text(h->srv, rpc_http_inflight(h), &len);
+  if (!text) return MHD_NO;
+  struct MHD_Response *r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
+  if (!r) return free(text), MHD_NO;
+  MHD_add_response_header(r, "Content-Type", "text/plain; version=0.0.4");
+  enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_OK, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+static int ws_register(void *ctx, int sock, bool add) {
+  rpc_http_t *h = ctx;
+  int rc = 0;
+  pthread_mutex_lock(&h->ws_lock);
+  if (add) {
+    if (h->ws_closing || h->ws_count == sizeof h->ws_socks / sizeof *h->ws_socks) rc = -1;
+    else h->ws_socks[h->ws_count++] = sock;
+  } else {
+    for (size_t i = 0; i < h->ws_count; i++)
+      if (h->ws_socks[i] == sock) {
+        h->ws_socks[i] = h->ws_socks[--h->ws_count];
+        break;
+      }
+  }
+  pthread_mutex_unlock(&h->ws_lock);
+  return rc;
+}
+
+/* libmicrohttpd calls this on the connection's own thread (one per
+ * connection), where blocking until the WebSocket closes is allowed. */
+static void on_upgraded(void *cls, struct MHD_Connection *conn, void *con_cls, const char *extra, size_t extra_len,
+                        MHD_socket sock, struct MHD_UpgradeResponseHandle *urh) {
+  rpc_http_t *h = cls;
+  ws_serve(h->srv, sock, extra, extra_len, h->body_limit, h->ws_ping_ms, ws_register, h);
+  MHD_upgrade_action(urh, MHD_UPGRADE_ACTION_CLOSE);
+}
+
+/* A GET asking for a WebSocket (RFC 6455 section 4.2.1). */
+static bool wants_ws(struct MHD_Connection *conn) {
+  const char *up = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_UPGRADE);
+  for (const char *p = up; p && *p; p++)
+    if (!strncasecmp(p, "websocket", 9)) return true;
+  return false;
+}
+
+static enum MHD_Result ws_handshake(rpc_http_t *h, struct MHD_Connection *conn, req_t *rq) {
+  const char *key = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Sec-WebSocket-Key");
+  const char *ver = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Sec-WebSocket-Version");
+  if (!key || strlen(key) != 24 || !ver || strcmp(ver, "13"))
+    return send_error(h, conn, MHD_HTTP_BAD_REQUEST, RPC_INVALID_REQUEST,
+                      "WebSocket handshake needs Sec-WebSocket-Key and Sec-WebSocket-Version: 13");
+  char accept[29];
+  ws_accept_key(key, accept);
+  struct MHD_Response *r = MHD_create_response_for_upgrade(on_upgraded, h);
+  if (!r) return MHD_NO;
+  MHD_add_response_header(r, MHD_HTTP_HEADER_UPGRADE, "websocket");
+  MHD_add_response_header(r, "Sec-WebSocket-Accept", accept);
+  /* a WebSocket is a connection, not a request in flight */
+  if (rq->counted) {
+    rq->counted = false;
+    atomic_fetch_sub(&h->inflight, 1);
+  }
+  enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_SWITCHING_PROTOCOLS, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+                                  const char *version, const char *upload, size_t *upload_size, void **con_cls) {
+  rpc_http_t *h = cls;
+  req_t *rq = *con_cls;
+  if (!rq) {
+    rq = calloc(1, sizeof *rq);
+    if (!rq) return MHD_NO;
+    *con_cls = rq;
+    rq->counted = true;
+    atomic_fetch_add(&h->inflight, 1);
+    if (!strcmp(method, MHD_HTTP_METHOD_POST)) {
+      const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+      unsigned long long n = cl ? strtoull(cl, NULL, 10) : 0;
+      rq->too_large = n > h->body_limit;
+      /* A body up to 8 times the limit is read and dropped, so that the client,
+       * still sending, sees the 413; a larger one is refused at once (the
+       * connection then closes). */
+      if (n <= 8ull * h->body_limit) return MHD_YES;
+    } else {
+      return MHD_YES;
+    }
+  }
+  if (!strcmp(method, MHD_HTTP_METHOD_OPTIONS)) return preflight(h, conn);
+  if (!strcmp(method, MHD_HTTP_METHOD_GET) && !*upload_size) {
+    if (h->ws && wants_ws(conn)) return ws_handshake(h, conn, rq);
+    if (!strcmp(url, "/metrics")) return send_metrics(h, conn);
+    if (!strcmp(url, "/health") || !strcmp(url, "/ready")) return send_health(h, conn, !strcmp(url, "/ready"));
+  }
+  if (strcmp(method, MHD_HTTP_METHOD_POST)) {
+    if (*upload_size) return *upload_size = 0, MHD_YES;
+    return send_error(h, conn, MHD_HTTP_METHOD_NOT_ALLOWED, RPC_INVALID_REQUEST,
+                      "JSON-RPC needs POST with a JSON body (Content-Type: application/json)");
+  }
+  if (*upload_size && !rq->too_large) {
+    if (rq->len + *upload_size > h->body_limit) {
+      rq->too_large = true;
+    } else {
+      if (rq->len + *upload_size > rq->cap) {
+        size_t cap = rq->cap ? rq->cap : 4096;
+        while (cap < rq->len + *upload_size) cap *= 2;
+        char *nb = realloc(rq->buf, cap);
+        if (!nb) return MHD_NO;
+        rq->buf = nb;
+        rq->cap = cap;
+      }
+      memcpy(rq->buf + rq->len, upload, *upload_size);
+      rq->len += *upload_size;
+    }
+    *upload_size = 0;
+    return MHD_YES;
+  }
+  if (*upload_size) return *upload_size = 0, MHD_YES; /* discarding an oversized body */
+  if (rq->too_large) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "request body too large (limit %zu bytes)", h->body_limit);
+    return send_error(h, conn, MHD_HTTP_CONTENT_TOO_LARGE, RPC_INVALID_REQUEST, msg);
+  }
+  if (h->limit) {
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (!rpc_ratelimit_allow(h->limit, ci ? ci->client_addr : NULL)) return send_limited(h, conn);
+  }
+  char *resp;
+  size_t resp_len;
+  if (rpc_server_handle(h->srv, rq->buf ? rq->buf : "", rq->len, &resp, &resp_len))
+    return send_error(h, conn, MHD_HTTP_INTERNAL_SERVER_ERROR, RPC_INTERNAL_ERROR, "out of memory");
+  return send_body(h, conn, MHD_HTTP_OK, resp, resp_len);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe) {
+  rpc_http_t *h = cls;
+  req_t *rq = *con_cls;
+  if (!rq) return;
+  if (rq->counted) atomic_fetch_sub(&h->inflight, 1);
+  free(rq->buf);
+  free(rq);
+  *con_cls = NULL;
+}
+
+int rpc_http_start(const rpc_http_opts_t *o, rpc_server_t *s, rpc_http_t **out, char *err, size_t errlen) {
+  struct sockaddr_storage ss;
+  memset(&ss, 0, sizeof ss);
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+  const char *addr = o->addr ? o->addr : "127.0.0.1";
+  struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
+  struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+  if (inet_pton(AF_INET, addr, &in4->sin_addr) == 1) {
+    in4->sin_family = AF_INET;
+    in4->sin_port = htons(o->port);
+  } else if (inet_pton(AF_INET6, addr, &in6->sin6_addr) == 1) {
+    in6->sin6_family = AF_INET6;
+    in6->sin6_port = htons(o->port);
+    flags |= MHD_USE_IPv6;
+  } else if (!strcmp(addr, "localhost")) {
+    in4->sin_family = AF_INET;
+    in4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    in4->sin_port = htons(o->port);
+  } else {
+    snprintf(err, errlen, "--http.addr %s: not an IPv4 or IPv6 address", addr);
+    return ETHC_ERR_INVALID;
+  }
+  rpc_http_t *h = calloc(1, sizeof *h);
+  if (!h) return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
+  h->srv = s;
+  h->ws = o->ws;
+  h->ws_ping_ms = o->ws_ping_ms;
+  if (o->ratelimit && !(h->limit = rpc_ratelimit_new(o->ratelimit))) {
+    free(h);
+    return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
+  }
+  pthread_mutex_init(&h->ws_lock, NULL);
+  if (o->ws) flags |= MHD_ALLOW_UPGRADE;
+  h->body_limit = o->body_limit ? o->body_limit : 5u << 20;
+  if (o->cors && *o->cors && !(h->cors = strdup(o->cors))) {
+    free(h);
+    return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
+  }
+  h->d = MHD_start_daemon(flags, o->port, NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h,
+                          MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
+                          MHD_OPTION_CONNECTION_LIMIT, (unsigned)(o->max_conns ? o->max_conns : 512),
+                          MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(o->idle_timeout ? o->idle_timeout : 60),
+                          MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+  if (!h->d) {
+    snprintf(err, errlen, "cannot listen on %s port %u (in use, or not an address of this host)", addr, o->port);
+    free(h->cors);
+    rpc_ratelimit_free(h->limit);
+    free(h);
+    return ETHC_ERR_IO;
+  }
+  const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->d, MHD_DAEMON_INFO_BIND_PORT);
+  h->port = info ? info->port : o->port;
+  *out = h;
+  return 0;
+}
+
+uint16_t rpc_http_port(const rpc_http_t *h) { return h->port; }
+unsigned rpc_http_inflight(const rpc_http_t *h) { return atomic_load(&((rpc_http_t *)h)->inflight); }
+
+void rpc_http_quiesce(rpc_http_t *h) {
+  if (h->quiesced) return;
+  h->quiesced = true;
+  MHD_socket fd = MHD_quiesce_daemon(h->d);
+  if (fd != MHD_INVALID_SOCKET) close(fd);
+  /* WebSockets live until closed: end them now (their threads then return) */
+  pthread_mutex_lock(&h->ws_lock);
+  h->ws_closing = true;
+  for (size_t i = 0; i < h->ws_count; i++) shutdown(h->ws_socks[i], SHUT_RDWR);
+  pthread_mutex_unlock(&h->ws_lock);
+}
+
+void rpc_http_stop(rpc_http_t *h) {
+  if (!h) return;
+  rpc_http_quiesce(h);
+  MHD_stop_daemon(h->d);
+  pthread_mutex_destroy(&h->ws_lock);
+  rpc_ratelimit_free(h->limit);
+  free(h->cors);
+  free(h);
+}

@@ -1,0 +1,174 @@
+/* What the RPC server's files share: the server, one call's context, the method
+ * table's entries and the parameter decoders (execution-apis encodings, with
+ * geth's -32602 messages). Not a public header. */
+#ifndef ETHC_RPC_INTERNAL_H
+#define ETHC_RPC_INTERNAL_H
+
+#include <cjson/cJSON.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ethc/chain.h"
+#include "ethc/rpc.h"
+#include "ethc/types.h"
+#include "rpc/json_writer.h"
+
+/* JSON-RPC 2.0 and execution-apis error codes */
+enum {
+  RPC_PARSE_ERROR = -32700,
+  RPC_INVALID_REQUEST = -32600,
+  RPC_METHOD_NOT_FOUND = -32601,
+  RPC_INVALID_PARAMS = -32602,
+  RPC_INTERNAL_ERROR = -32603,
+  RPC_SERVER_ERROR = -32000, /* execution-apis: unknown block, not found, ... */
+  RPC_RESPONSE_TOO_LARGE = -32003,
+  RPC_LIMIT_EXCEEDED = -32005,
+  RPC_UNSUPPORTED = -32004, /* "method not supported" (EIP-1474) */
+};
+
+/* Namespaces, as --http.api names them. */
+typedef enum { RPC_NS_ETH, RPC_NS_NET, RPC_NS_WEB3, RPC_NS_DEBUG, RPC_NS_RPC, RPC_NS_COUNT } rpc_ns_t;
+extern const char *const rpc_ns_names[RPC_NS_COUNT];
+
+#define RPC_MAX_METHODS 128
+#define RPC_LATENCY_BUCKETS 14 /* upper bounds in metrics.c, then +Inf */
+#define RPC_BATCH_BUCKETS 10
+
+typedef struct {
+  _Atomic uint64_t calls, errors, sum_ns;
+  _Atomic uint64_t buckets[RPC_LATENCY_BUCKETS + 1];
+} rpc_method_stats_t;
+
+/* A connection that can receive notifications (a WebSocket; ws.c). */
+typedef struct rpc_session {
+  int (*notify)(struct rpc_session *s, const char *data, size_t len);
+} rpc_session_t;
+
+typedef struct rpc_sub {
+  char id[35]; /* "0x" + 32 hex digits */
+  rpc_session_t *sess;
+  struct rpc_sub *next;
+} rpc_sub_t;
+
+struct rpc_server {
+  chain_t *chain;
+  bool ns_enabled[RPC_NS_COUNT];
+  size_t batch_limit, batch_response_max, logs_limit;
+  char client_version[128];
+  /* metrics (metrics.c), indexed as rpc_method_all lists the methods */
+  rpc_method_stats_t stats[RPC_MAX_METHODS];
+  _Atomic uint64_t unknown_calls;
+  _Atomic uint64_t batch_buckets[RPC_BATCH_BUCKETS + 1];
+  _Atomic uint64_t batch_sum;
+  /* newHeads subscriptions (subs.c) */
+  pthread_mutex_t subs_lock;
+  rpc_sub_t *subs;
+  atomic_size_t sub_count;
+  bool heads_known;
+  uint64_t last_head;
+  ethc_hash_t last_head_hash;
+};
+
+/* rpc_server_handle for a connection that takes notifications (sess may be NULL). */
+int rpc_server_handle_session(rpc_server_t *s, rpc_session_t *sess, const char *body, size_t len, char **resp,
+                              size_t *resp_len);
+/* Drops a closing connection's subscriptions; it gets no notification after. */
+void rpc_session_end(rpc_server_t *s, rpc_session_t *sess);
+
+
+/* One call: the handler writes its result into `w` and returns 0, or fails
+ * with rpc_fail (which returns -1); the dispatcher then drops what was written. */
+typedef struct {
+  rpc_server_t *srv;
+  rpc_session_t *sess; /* NULL over HTTP */
+  jw_t *w;
+  int err_code;
+  char err_msg[256];
+} rpc_call_t;
+
+typedef int (*rpc_handler_fn)(rpc_call_t *c, const cJSON *params);
+
+typedef struct {
+  const char *name;
+  rpc_ns_t ns;
+  rpc_handler_fn fn;
+  int max_params; /* more positional parameters are refused */
+} rpc_method_t;
+
+/* Records one call (m NULL: an unknown method) and its handler's time (metrics.c). */
+void rpc_metrics_call(rpc_server_t *s, const rpc_method_t *m, uint64_t ns, bool failed);
+/* Records the size of one batch. */
+void rpc_metrics_batch(rpc_server_t *s, size_t n);
+int rpc_metrics_index(const rpc_method_t *m);
+
+/* Method tables, one per file, each ending with a NULL name. */
+extern const rpc_method_t rpc_methods_info[];   /* web3, net, rpc, eth_chainId, ... (info.c) */
+extern const rpc_method_t rpc_methods_blocks[]; /* blocks, transactions, receipts (eth_blocks.c) */
+extern const rpc_method_t rpc_methods_logs[];   /* eth_getLogs (eth_logs.c) */
+extern const rpc_method_t rpc_methods_extra[];  /* uncles, raw tx, accounts, fee suggestions (eth_extra.c) */
+extern const rpc_method_t rpc_methods_fees[];   /* eth_baseFee, eth_feeHistory (fees.c) */
+extern const rpc_method_t rpc_methods_debug[];  /* debug_getRaw* (debug_raw.c) */
+extern const rpc_method_t rpc_methods_state[];
+extern const rpc_method_t rpc_methods_subs[];
+/* eth_subscribe, eth_unsubscribe (subs.c) */ /* state reads, not yet served (state_pending.c) */
+
+/* The method of that name, or NULL (methods.c). */
+const rpc_method_t *rpc_method_find(const char *name);
+/* Every method, in table order (for rpc_modules); returns the count. */
+size_t rpc_method_all(const rpc_method_t **out, size_t max);
+
+int rpc_fail(rpc_call_t *c, int code, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Maps a chain_read error to a JSON-RPC error (-32000 with its message). */
+int rpc_fail_chain(rpc_call_t *c, int rc);
+
+/* ---- parameters (params.c): each returns 0, or fails the call with -32602 ---- */
+
+/* Parameter i of `params` (an array or NULL), or NULL when absent. */
+const cJSON *rpc_param(const cJSON *params, int i);
+int rpc_param_count(const cJSON *params);
+/* A required parameter. */
+int rpc_need(rpc_call_t *c, const cJSON *params, int i, const cJSON **out);
+
+int rpc_parse_qty(rpc_call_t *c, int i, const cJSON *v, uint64_t *out);
+int rpc_parse_hash(rpc_call_t *c, int i, const cJSON *v, ethc_hash_t *out);
+int rpc_parse_addr(rpc_call_t *c, int i, const cJSON *v, ethc_address_t *out);
+int rpc_parse_bool(rpc_call_t *c, int i, const cJSON *v, bool *out);
+/* Hex data of any even length: malloc'd into *out (free it). */
+int rpc_parse_data(rpc_call_t *c, int i, const cJSON *v, uint8_t **out, size_t *len);
+
+/* A block as named by a request: a tag, a number, or (where allowed) a hash. */
+typedef enum { RPC_BLOCK_NUMBER, RPC_BLOCK_HASH } rpc_block_kind_t;
+typedef struct {
+  rpc_block_kind_t kind;
+  uint64_t number;  /* kind NUMBER: resolved (tags resolved against the head) */
+  ethc_hash_t hash; /* kind HASH */
+  bool require_canonical;
+} rpc_block_ref_t;
+/* A block number or tag (latest, earliest, pending, safe, finalized). */
+int rpc_parse_block_number(rpc_call_t *c, int i, const cJSON *v, rpc_block_ref_t *out);
+/* A number, a tag, a 32-byte hash, or an EIP-1898 object {blockNumber} / {blockHash, requireCanonical}. */
+int rpc_parse_block_ref(rpc_call_t *c, int i, const cJSON *v, rpc_block_ref_t *out);
+/* The hash of the block a ref names: ETHC_ERR_NOT_FOUND (no call failure) when
+ * there is none; other errors fail the call. Out: hash, number. */
+int rpc_resolve_block(rpc_call_t *c, const rpc_block_ref_t *ref, ethc_hash_t *hash, uint64_t *number);
+
+/* ---- recovered senders by transaction hash (sender_cache.c); thread-safe ---- */
+bool rpc_sender_cached(const ethc_hash_t *tx, ethc_address_t *from);
+void rpc_sender_remember(const ethc_hash_t *tx, const ethc_address_t *from);
+
+/* ---- encoders (format.c): execution-apis objects ---- */
+#include "ethc/chain_read.h"
+/* A block object; full: transactions as objects, else their hashes. */
+int rpc_write_block(rpc_call_t *c, const chain_read_block_t *b, bool full);
+void rpc_write_tx(jw_t *w, const chain_read_tx_t *t);
+/* A header object (newHeads): the block's fields without its body. */
+void rpc_write_header(jw_t *w, const chain_header_t *h, const ethc_hash_t *hash);
+/* The same fields, inside an object the caller opened. */
+void rpc_write_header_fields(jw_t *w, const chain_header_t *h, const ethc_hash_t *hash);
+void rpc_write_log(jw_t *w, const chain_log_t *l);
+void rpc_write_receipt(jw_t *w, const chain_read_receipt_t *r);
+
+#endif

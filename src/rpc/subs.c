@@ -1,0 +1,137 @@
+/* Subscriptions (execution-apis pubsub; geth's eth_subscribe): "newHeads"
+ * over WebSocket. The node's loop calls rpc_server_poll_heads on a timer; each
+ * new canonical head (every block of a run, up to 64, when several came at
+ * once; the new head alone after a reorganisation) goes to every subscriber as
+ * an eth_subscription notification with the header object. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "ethc/chain_read.h"
+#include "ethc/error.h"
+#include "ethc/log.h"
+#include "rpc/rpc_internal.h"
+
+#define MAX_HEADS_PER_POLL 64
+
+static int eth_subscribe(rpc_call_t *c, const cJSON *params) {
+  if (!c->sess)
+    return rpc_fail(c, RPC_METHOD_NOT_FOUND, "notifications not supported: eth_subscribe needs a WebSocket connection");
+  const cJSON *kind;
+  if (rpc_need(c, params, 0, &kind)) return -1;
+  if (!cJSON_IsString(kind) || strcmp(kind->valuestring, "newHeads"))
+    return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument 0: unsupported subscription %s (this node has newHeads)",
+                    cJSON_IsString(kind) ? kind->valuestring : "type");
+  rpc_sub_t *sub = calloc(1, sizeof *sub);
+  if (!sub) return rpc_fail(c, RPC_INTERNAL_ERROR, "out of memory");
+  uint8_t rnd[16];
+  if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd) {
+    free(sub);
+    return rpc_fail(c, RPC_INTERNAL_ERROR, "no randomness for a subscription id");
+  }
+  static const char hexd[] = "0123456789abcdef";
+  sub->id[0] = '0', sub->id[1] = 'x';
+  for (int i = 0; i < 16; i++) sub->id[2 + 2 * i] = hexd[rnd[i] >> 4], sub->id[3 + 2 * i] = hexd[rnd[i] & 15];
+  sub->sess = c->sess;
+  rpc_server_t *s = c->srv;
+  pthread_mutex_lock(&s->subs_lock);
+  sub->next = s->subs;
+  s->subs = sub;
+  atomic_fetch_add(&s->sub_count, 1);
+  pthread_mutex_unlock(&s->subs_lock);
+  jw_cstr(c->w, sub->id);
+  return 0;
+}
+
+static int eth_unsubscribe(rpc_call_t *c, const cJSON *params) {
+  const cJSON *id;
+  if (rpc_need(c, params, 0, &id)) return -1;
+  if (!cJSON_IsString(id)) return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument 0: want a subscription id");
+  bool found = false;
+  rpc_server_t *s = c->srv;
+  pthread_mutex_lock(&s->subs_lock);
+  for (rpc_sub_t **p = &s->subs; *p; p = &(*p)->next)
+    if ((*p)->sess == c->sess && c->sess && !strcmp((*p)->id, id->valuestring)) {
+      rpc_sub_t *dead = *p;
+      *p = dead->next;
+      free(dead);
+      atomic_fetch_sub(&s->sub_count, 1);
+      found = true;
+      break;
+    }
+  pthread_mutex_unlock(&s->subs_lock);
+  jw_bool(c->w, found);
+  return 0;
+}
+
+void rpc_session_end(rpc_server_t *s, rpc_session_t *sess) {
+  pthread_mutex_lock(&s->subs_lock);
+  for (rpc_sub_t **p = &s->subs; *p;) {
+    if ((*p)->sess == sess) {
+      rpc_sub_t *dead = *p;
+      *p = dead->next;
+      free(dead);
+      atomic_fetch_sub(&s->sub_count, 1);
+    } else {
+      p = &(*p)->next;
+    }
+  }
+  pthread_mutex_unlock(&s->subs_lock);
+}
+
+/* Sends the header of canonical block `n` to every subscriber. */
+static void announce(rpc_server_t *s, uint64_t n) {
+  chain_header_t h;
+  ethc_hash_t hash;
+  if (chain_read_header_by_number(s->chain, n, &h, &hash)) return;
+  jw_t hw;
+  jw_init(&hw);
+  rpc_write_header(&hw, &h, &hash);
+  if (hw.oom) return jw_free(&hw);
+  jw_t w;
+  jw_init(&w);
+  pthread_mutex_lock(&s->subs_lock);
+  for (rpc_sub_t *sub = s->subs; sub; sub = sub->next) {
+    jw_reset(&w);
+    jw_obj_begin(&w);
+    jw_key(&w, "jsonrpc");
+    jw_cstr(&w, "2.0");
+    jw_key(&w, "method");
+    jw_cstr(&w, "eth_subscription");
+    jw_key(&w, "params");
+    jw_obj_begin(&w);
+    jw_key(&w, "subscription");
+    jw_cstr(&w, sub->id);
+    jw_key(&w, "result");
+    jw_raw(&w, hw.buf, hw.len);
+    jw_obj_end(&w);
+    jw_obj_end(&w);
+    if (!w.oom) sub->sess->notify(sub->sess, w.buf, w.len);
+  }
+  pthread_mutex_unlock(&s->subs_lock);
+  jw_free(&w);
+  jw_free(&hw);
+}
+
+void rpc_server_poll_heads(rpc_server_t *s) {
+  uint64_t head;
+  ethc_hash_t hash;
+  if (!s->chain || chain_read_head(s->chain, &head, &hash)) return;
+  if (!s->heads_known || atomic_load(&s->sub_count) == 0) {
+    s->heads_known = true;
+    s->last_head = head, s->last_head_hash = hash;
+    return;
+  }
+  if (head == s->last_head && ethc_hash_eq(&hash, &s->last_head_hash)) return;
+  uint64_t from = head > s->last_head ? s->last_head + 1 : head;
+  if (head - from >= MAX_HEADS_PER_POLL) from = head - MAX_HEADS_PER_POLL + 1;
+  for (uint64_t n = from; n <= head; n++) announce(s, n);
+  s->last_head = head, s->last_head_hash = hash;
+}
+
+const rpc_method_t rpc_methods_subs[] = {
+    {"eth_subscribe", RPC_NS_ETH, eth_subscribe, 2},
+    {"eth_unsubscribe", RPC_NS_ETH, eth_unsubscribe, 1},
+    {0},
+};

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""Load and consistency of `ethc node` while it imports: the node starts on a
+genesis-only data directory with --import chain.rlp, and concurrent keep-alive
+clients send single requests and batches for a few seconds, during and after
+the import. Every answer must be right and whole: a block the head says exists
+has all its transactions and receipts (a block is committed in one batch), the
+head never goes back, and no request fails. Asserts correctness, not timings.
+usage: rpc_load.py ETHC RPC_COMPAT_DIR WORKDIR [SECONDS]"""
+import http.client
+import json
+import os
+import random
+import sys
+import threading
+import time
+import urllib.parse
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from rpc_node import Node  # noqa: E402
+
+KNOWN = {1: "0x80e911b62f552f563a2544dfef5eb39ec8863d9082c998ca6b657f76e19de38e",
+         0x2a: "0x9e5e1e79c57f257def6a0e882d10863e2a98b034e6e0fdaccd7ff7b31312105d",
+         0x36: "0xd226371d0b1551adb03fb52b71f08e3e11247fe9b1af994768af8cdaa8e7dcd7"}
+
+
+class Client:
+    def __init__(self, url):
+        u = urllib.parse.urlparse(url)
+        self.conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+        self.n = 0
+
+    def send(self, body):
+        self.conn.request("POST", "/", body=json.dumps(body), headers={"Content-Type": "application/json"})
+        r = self.conn.getresponse()
+        data = r.read()
+        if r.status != 200:
+            raise AssertionError(f"HTTP {r.status}: {data[:200]!r}")
+        self.n += 1
+        return json.loads(data)
+
+    def call(self, method, *params):
+        r = self.send({"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)})
+        if "error" in r:
+            raise AssertionError(f"{method}{params}: {r['error']}")
+        return r["result"]
+
+
+def worker(url, deadline, errors, counts, seed):
+    rnd = random.Random(seed)
+    c = Client(url)
+    last_head = 0
+    try:
+        while time.time() < deadline:
+            head = int(c.call("eth_blockNumber"), 16)
+            if head < last_head:
+                raise AssertionError(f"head went back from {last_head} to {head}")
+            last_head = head
+            n = rnd.randint(0, head)
+            if rnd.random() < 0.5:
+                blk = c.call("eth_getBlockByNumber", hex(n), True)
+                if blk is None:
+                    raise AssertionError(f"block {n} <= head {head} missing")
+                if n in KNOWN and blk["hash"] != KNOWN[n]:
+                    raise AssertionError(f"block {n} hash {blk['hash']}")
+                rcpts = c.call("eth_getBlockReceipts", blk["hash"])
+                if rcpts is None or len(rcpts) != len(blk["transactions"]):
+                    raise AssertionError(f"block {n}: {len(blk['transactions'])} txs, receipts {rcpts and len(rcpts)}")
+                for t in blk["transactions"][:2]:
+                    tx = c.call("eth_getTransactionByHash", t["hash"])
+                    if tx is None or tx["blockHash"] != blk["hash"]:
+                        raise AssertionError(f"tx {t['hash']} of block {n} not found by hash")
+            else:
+                batch = [{"jsonrpc": "2.0", "id": i, "method": "eth_getBlockTransactionCountByNumber",
+                          "params": [hex(rnd.randint(0, n))]} for i in range(20)]
+                batch.append({"jsonrpc": "2.0", "id": 20, "method": "eth_getLogs",
+                              "params": [{"fromBlock": "0x0", "toBlock": hex(n)}]})
+                rs = c.send(batch)
+                if len(rs) != 21 or any("error" in r or r["result"] is None for r in rs):
+                    raise AssertionError(f"batch: {[r for r in rs if 'error' in r or r.get('result') is None][:2]}")
+    except Exception as e:  # noqa: BLE001
+        errors.append(f"client {seed}: {e}")
+    counts.append(c.n)
+
+
+def main():
+    ethc, suite, workdir = sys.argv[1:4]
+    seconds = float(sys.argv[4]) if len(sys.argv) > 4 else 4
+    node = Node(ethc, workdir, suite, ["--fakepow", "--import", os.path.join(suite, "chain.rlp")], genesis_only=True)
+    errors, counts = [], []
+    try:
+        deadline = time.time() + seconds
+        threads = [threading.Thread(target=worker, args=(node.url, deadline, errors, counts, i)) for i in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        head = int(Client(node.url).call("eth_blockNumber"), 16)
+        if head != 0x36:
+            errors.append(f"head after the import: {head}, want 54")
+    finally:
+        status = node.stop()
+        if status != 0:
+            errors.append(f"exit status {status} on SIGTERM")
+        log = node.log()
+        node.cleanup()
+    print(f"{sum(counts)} HTTP requests from {len(counts)} keep-alive clients in {seconds:.0f} s")
+    if "54 blocks imported" not in log:
+        errors.append("the node's log does not report the import: " + log[-400:])
+    for e in errors:
+        print("FAIL", e)
+    print("all passed" if not errors else f"{len(errors)} failed")
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
