@@ -647,8 +647,10 @@ static void note_warm_absent(state_t *s, acct_t *x, const u256_t *key) {
 bool state_warm_slot(state_t *s, const ethc_address_t *a, const u256_t *key) {
   /* Fast paths: a slot caches its warmth (slot_t.warm_gen), and so does the
    * account's warm_absent for slots it does not hold; either saves the pair-table
-   * lookup (hashing address and key) on every SLOAD/SSTORE. */
-  acct_t *x = find(s, a);
+   * lookup (hashing address and key) on every SLOAD/SSTORE. Only what is held is
+   * looked at (lookup, not find): a warm check reads nothing from the base, so an
+   * access-list entry costs no read and cannot fail one. */
+  acct_t *x = lookup(s, a);
   slot_t *sl = x ? slot_find_noted(s, x->storage, key) : NULL;
   if (sl) {
     if (sl->warm_gen == s->gen) return true;
@@ -827,7 +829,7 @@ static void undo(state_t *s, jentry_t *e) {
       if (p) p->value = U256_ZERO;
       /* The cached copy is in the account's current slots: any storage swapped
        * in since this entry was made has already been undone. */
-      acct_t *o = find(s, &e->u.pair.addr);
+      acct_t *o = lookup(s, &e->u.pair.addr); /* an undo reads nothing */
       slot_t *sl = o ? slotmap_find(o->storage, &e->u.pair.key) : NULL;
       if (sl) sl->warm_gen = 0;
       if (o && (sl = slotmap_find(o->warm_absent, &e->u.pair.key))) sl->warm_gen = 0;
