@@ -685,8 +685,11 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
    * in memory); if the block fails, that overlay goes with it and the next
    * block starts from the database, which the failure never touched. */
   bool extends_head = ethc_hash_eq(&h->parent_hash, &c->head_hash);
-  state_t *st = extends_head ? c->warm : NULL;
-  c->warm = NULL;
+  state_t *st = NULL;
+  if (extends_head) { /* taken: on failure it goes (a side block leaves it to the head) */
+    st = c->warm;
+    c->warm = NULL;
+  }
   if (!st) {
     state_base_t base;
     state_db_base(c->sdb, &parent.state_root, &base);
