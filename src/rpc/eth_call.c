@@ -1,0 +1,302 @@
+/* Execution without a transaction (execution-apis src/eth/execute.yaml):
+ * eth_call and eth_estimateGas on the snapshot of the block their parameter
+ * names, through chain_call. Errors as geth gives them: a revert with data is
+ * code 3 "execution reverted[: REASON]" with the revert data, other failures
+ * and invalid transactions -32000 with the reason. eth_estimateGas is geth's
+ * search: the plain-transfer shortcut, one run at the cap, an optimistic guess
+ * from the gas used, then bisection down to 1.5%. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ethc/bytes.h"
+#include "ethc/chain_config.h"
+#include "ethc/error.h"
+#include "ethc/state.h"
+#include "ethc/tracer.h"
+#include "ethc/tx.h"
+#include "rpc/rpc_internal.h"
+
+#define CALL_STIPEND 2300
+#define ESTIMATE_ERROR_PERMILLE 15
+
+static int parse_u256(rpc_call_t *c, int i, const cJSON *v, u256_t *out) {
+  if (!cJSON_IsString(v))
+    return rpc_fail(c, RPC_INVALID_PARAMS,
+                    "invalid argument %d: json: cannot unmarshal non-string into Go value of type *hexutil.Big", i);
+  const char *s = v->valuestring;
+  if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+    return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument %d: hex string without 0x prefix", i);
+  if (!s[2]) return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument %d: hex string \"0x\"", i);
+  if (s[2] == '0' && s[3])
+    return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument %d: hex number with leading zero digits", i);
+  if (strlen(s + 2) > 64) return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument %d: hex number > 256 bits", i);
+  if (!u256_from_string(out, s)) return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument %d: invalid hex string", i);
+  return 0;
+}
+
+static const cJSON *field(const cJSON *o, const char *name) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+  return v && !cJSON_IsNull(v) ? v : NULL;
+}
+
+int rpc_parse_call(rpc_call_t *c, int i, const cJSON *v, chain_call_msg_t *msg, uint8_t **data) {
+  memset(msg, 0, sizeof *msg);
+  *data = NULL;
+  if (!cJSON_IsObject(v))
+    return rpc_fail(c, RPC_INVALID_PARAMS,
+                    "invalid argument %d: json: cannot unmarshal non-object into Go value of type "
+                    "ethapi.TransactionArgs",
+                    i);
+  const cJSON *f;
+  if ((f = field(v, "from")) && rpc_parse_addr(c, i, f, &msg->from)) return -1;
+  if ((f = field(v, "to"))) {
+    if (rpc_parse_addr(c, i, f, &msg->to)) return -1;
+    msg->has_to = true;
+  }
+  if ((f = field(v, "gas")) && rpc_parse_qty(c, i, f, &msg->gas)) return -1;
+  if ((f = field(v, "value")) && parse_u256(c, i, f, &msg->value)) return -1;
+  const cJSON *gp = field(v, "gasPrice"), *mf = field(v, "maxFeePerGas"), *mp = field(v, "maxPriorityFeePerGas");
+  if (gp && (mf || mp))
+    return rpc_fail(c, RPC_SERVER_ERROR, "both gasPrice and (maxFeePerGas or maxPriorityFeePerGas) specified");
+  if (gp && parse_u256(c, i, gp, &msg->gas_price)) return -1;
+  if (mf || mp) {
+    msg->dynamic_fee = true;
+    if (mf && parse_u256(c, i, mf, &msg->max_fee_per_gas)) return -1;
+    if (mp && parse_u256(c, i, mp, &msg->max_priority_fee_per_gas)) return -1;
+    if (u256_lt(&msg->max_fee_per_gas, &msg->max_priority_fee_per_gas))
+      return rpc_fail(c, RPC_SERVER_ERROR, "maxFeePerGas (%s) < maxPriorityFeePerGas", mf ? mf->valuestring : "0x0");
+    if (!mf) msg->dynamic_fee = false; /* no fee cap: a call without fees, as geth */
+  }
+  const cJSON *in = field(v, "input"), *dt = field(v, "data");
+  uint8_t *a = NULL, *b = NULL;
+  size_t alen = 0, blen = 0;
+  if (in && rpc_parse_data(c, i, in, &a, &alen)) return -1;
+  if (dt && rpc_parse_data(c, i, dt, &b, &blen)) return free(a), -1;
+  if (a && b && (alen != blen || memcmp(a, b, alen))) {
+    free(a), free(b);
+    return rpc_fail(c, RPC_INVALID_PARAMS,
+                    "both \"data\" and \"input\" are set and not equal. Please use \"input\" to pass transaction "
+                    "call data");
+  }
+  if (a) free(b), *data = a, msg->data_len = alen;
+  else *data = b, msg->data_len = blen;
+  msg->data = *data;
+  if (msg->gas > RPC_GAS_CAP) msg->gas = RPC_GAS_CAP;
+  return 0;
+}
+
+int rpc_fail_state_overrides(rpc_call_t *c, const cJSON *params, int i) {
+  const cJSON *o = rpc_param(params, i);
+  if (!o || cJSON_IsNull(o) || (cJSON_IsObject(o) && !o->child)) return 0;
+  return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument %d: state and block overrides are not supported yet", i);
+}
+
+/* The reason of an ABI-encoded Error(string) or Panic(uint256), into buf; false
+ * when the data is neither. */
+static bool revert_reason(const uint8_t *d, size_t n, char *buf, size_t cap) {
+  static const uint8_t error_sel[4] = {0x08, 0xc3, 0x79, 0xa0}, panic_sel[4] = {0x4e, 0x48, 0x7b, 0x71};
+  if (n >= 4 + 64 && !memcmp(d, error_sel, 4)) {
+    u256_t off, len;
+    u256_from_be(&off, d + 4);
+    if (!u256_fits_u64(&off) || off.w[0] > n - 4 - 32) return false;
+    u256_from_be(&len, d + 4 + off.w[0]);
+    size_t start = 4 + (size_t)off.w[0] + 32;
+    if (!u256_fits_u64(&len) || len.w[0] > n - start) return false;
+    size_t l = (size_t)len.w[0] < cap - 1 ? (size_t)len.w[0] : cap - 1;
+    memcpy(buf, d + start, l);
+    buf[l] = 0;
+    return true;
+  }
+  if (n == 4 + 32 && !memcmp(d, panic_sel, 4)) {
+    u256_t code;
+    u256_from_be(&code, d + 4);
+    static const struct {
+      uint64_t code;
+      const char *msg;
+    } panics[] = {
+        {0x00, "generic panic"},
+        {0x01, "assert(false)"},
+        {0x11, "arithmetic underflow or overflow"},
+        {0x12, "division or modulo by zero"},
+        {0x21, "enum overflow"},
+        {0x22, "invalid encoded storage byte array accessed"},
+        {0x31, "out-of-bounds array access; popping on an empty array"},
+        {0x32, "out-of-bounds access of an array or bytesN"},
+        {0x41, "out of memory"},
+        {0x51, "uninitialized function"},
+    };
+    for (size_t i = 0; u256_fits_u64(&code) && i < sizeof panics / sizeof *panics; i++)
+      if (panics[i].code == code.w[0]) return snprintf(buf, cap, "%s", panics[i].msg), true;
+    char hex[67];
+    u256_to_hex(&code, hex);
+    snprintf(buf, cap, "unknown panic code: %s", hex);
+    return true;
+  }
+  return false;
+}
+
+int rpc_fail_call_result(rpc_call_t *c, const chain_call_result_t *r) {
+  if (r->tx_error) return rpc_fail(c, RPC_SERVER_ERROR, "%s", r->reason ? r->reason : "invalid transaction");
+  if (r->status == EVM_REVERT && r->output_size) {
+    char reason[200];
+    if (revert_reason(r->output, r->output_size, reason, sizeof reason))
+      rpc_fail(c, RPC_EXECUTION_REVERTED, "execution reverted: %s", reason);
+    else rpc_fail(c, RPC_EXECUTION_REVERTED, "execution reverted");
+    c->err_data = malloc(r->output_size);
+    if (c->err_data) memcpy(c->err_data, r->output, r->output_size), c->err_data_len = r->output_size;
+    return -1;
+  }
+  const char *m = evm_trace_error_message(r->status);
+  return rpc_fail(c, RPC_SERVER_ERROR, "%s", m ? m : "execution failed");
+}
+
+int rpc_fail_local(rpc_call_t *c, int rc) {
+  if (rc == ETHC_ERR_MISSING_NODE) return rpc_fail(c, RPC_SERVER_ERROR, "missing trie node (state not available)");
+  return rpc_fail_chain(c, rc);
+}
+
+static int eth_call(rpc_call_t *c, const cJSON *params) {
+  const cJSON *v;
+  chain_call_msg_t msg;
+  uint8_t *data;
+  rpc_block_ref_t ref;
+  chain_snapshot_t *snap;
+  if (rpc_need(c, params, 0, &v) || rpc_parse_call(c, 0, v, &msg, &data)) return -1;
+  if (rpc_parse_block_ref_opt(c, params, 1, &ref) || rpc_fail_state_overrides(c, params, 2) ||
+      rpc_fail_state_overrides(c, params, 3) || rpc_snapshot(c, &ref, &snap))
+    return free(data), -1;
+  evm_t *vm = rpc_thread_vm();
+  chain_call_result_t r;
+  int rc = vm ? chain_call(snap, vm, &msg, &r) : ETHC_ERR_NOMEM;
+  chain_snapshot_release(snap);
+  free(data);
+  if (rc) return rpc_fail_local(c, rc);
+  if (r.tx_error || r.status != EVM_SUCCESS) rc = rpc_fail_call_result(c, &r);
+  else jw_data(c->w, r.output, r.output_size);
+  chain_call_result_free(&r);
+  return rc;
+}
+
+/* The fork of the block a snapshot holds. */
+static evm_revision_t snapshot_rev(const chain_snapshot_t *snap) {
+  const chain_config_t *cfg = chain_config(chain_snapshot_chain(snap));
+  const chain_header_t *h = chain_snapshot_header(snap);
+  u256_t parent_td;
+  u256_sub(&parent_td, chain_snapshot_td(snap), &h->difficulty);
+  bool pos = cfg->has_ttd && !u256_lt(&parent_td, &cfg->terminal_total_difficulty);
+  return chain_config_revision(cfg, h->number, h->timestamp, pos);
+}
+
+/* One run at `gas`: 0 with *failed (and r kept when keep) or a local error, or
+ * -1 when the call failed (an invalid transaction other than too little gas). */
+static int try_gas(rpc_call_t *c, chain_snapshot_t *snap, evm_t *vm, chain_call_msg_t *msg, uint64_t gas, bool *failed,
+                   chain_call_result_t *keep) {
+  chain_call_result_t r;
+  msg->gas = gas;
+  int rc = chain_call(snap, vm, msg, &r);
+  if (rc) return rpc_fail_local(c, rc);
+  if (r.tx_error == ETHC_ERR_TX_INTRINSIC_GAS) {
+    *failed = true;
+  } else if (r.tx_error) {
+    rc = rpc_fail_call_result(c, &r);
+    chain_call_result_free(&r);
+    return rc;
+  } else {
+    *failed = r.status != EVM_SUCCESS;
+  }
+  if (keep) *keep = r;
+  else chain_call_result_free(&r);
+  return 0;
+}
+
+static int eth_estimateGas(rpc_call_t *c, const cJSON *params) {
+  const cJSON *v;
+  chain_call_msg_t msg;
+  uint8_t *data;
+  rpc_block_ref_t ref;
+  chain_snapshot_t *snap;
+  if (rpc_need(c, params, 0, &v) || rpc_parse_call(c, 0, v, &msg, &data)) return -1;
+  if (rpc_parse_block_ref_opt(c, params, 1, &ref) || rpc_fail_state_overrides(c, params, 2) ||
+      rpc_snapshot(c, &ref, &snap))
+    return free(data), -1;
+  int rc = -1;
+  evm_t *vm = rpc_thread_vm();
+  state_t *st = chain_snapshot_state(snap);
+  if (!vm || !st) {
+    rpc_fail(c, RPC_INTERNAL_ERROR, "out of memory");
+    goto out;
+  }
+  uint64_t hi = msg.gas >= 21000 ? msg.gas : chain_snapshot_header(snap)->gas_limit;
+  if (hi > RPC_GAS_CAP) hi = RPC_GAS_CAP;
+  if (snapshot_rev(snap) >= EVM_OSAKA && hi > TX_MAX_GAS_LIMIT_OSAKA) hi = TX_MAX_GAS_LIMIT_OSAKA; /* EIP-7825 */
+  /* what the sender's balance pays for at its fee cap */
+  const u256_t *fee_cap = msg.dynamic_fee ? &msg.max_fee_per_gas : &msg.gas_price;
+  u256_t bal;
+  state_get_balance(st, &msg.from, &bal);
+  bool plain_transfer = false;
+  if (msg.has_to && !msg.data_len) plain_transfer = state_get_code_size(st, &msg.to) == 0;
+  if (state_error(st)) {
+    rpc_fail_local(c, state_error(st));
+    goto out;
+  }
+  if (!u256_is_zero(fee_cap)) {
+    if (u256_lt(&bal, &msg.value)) {
+      rpc_fail(c, RPC_SERVER_ERROR, "insufficient funds for transfer");
+      goto out;
+    }
+    u256_t left, allow;
+    u256_sub(&left, &bal, &msg.value);
+    u256_div(&allow, &left, fee_cap);
+    if (u256_fits_u64(&allow) && allow.w[0] < hi) hi = allow.w[0];
+  }
+  bool failed;
+  if (plain_transfer) {
+    if (try_gas(c, snap, vm, &msg, 21000, &failed, NULL)) goto out;
+    if (!failed) {
+      jw_qty(c->w, 21000);
+      rc = 0;
+      goto out;
+    }
+  }
+  chain_call_result_t first;
+  if (try_gas(c, snap, vm, &msg, hi, &failed, &first)) goto out;
+  if (failed) {
+    if (first.status == EVM_REVERT && first.output_size) rpc_fail_call_result(c, &first);
+    else if (first.status == EVM_SUCCESS || first.status == EVM_REVERT)
+      rpc_fail(c, RPC_SERVER_ERROR, "gas required exceeds allowance (%llu)", (unsigned long long)hi);
+    else rpc_fail_call_result(c, &first);
+    chain_call_result_free(&first);
+    goto out;
+  }
+  uint64_t lo = first.gas_used ? first.gas_used - 1 : 0;
+  chain_call_result_free(&first);
+  /* most calls need little more than they used: try that first */
+  uint64_t guess = (lo + 1 + CALL_STIPEND) * 64 / 63;
+  if (guess < hi) {
+    if (try_gas(c, snap, vm, &msg, guess, &failed, NULL)) goto out;
+    if (failed) lo = guess;
+    else hi = guess;
+  }
+  while (lo + 1 < hi) {
+    if ((hi - lo) * 1000 / hi < ESTIMATE_ERROR_PERMILLE) break;
+    uint64_t mid = lo + (hi - lo) / 2;
+    if (lo && mid > lo * 2) mid = lo * 2; /* the answer is usually near lo */
+    if (try_gas(c, snap, vm, &msg, mid, &failed, NULL)) goto out;
+    if (failed) lo = mid;
+    else hi = mid;
+  }
+  jw_qty(c->w, hi);
+  rc = 0;
+out:
+  if (st) state_free(st);
+  chain_snapshot_release(snap);
+  free(data);
+  return rc;
+}
+
+const rpc_method_t rpc_methods_exec[] = {
+    {"eth_call", RPC_NS_ETH, eth_call, 4},
+    {"eth_estimateGas", RPC_NS_ETH, eth_estimateGas, 3},
+    {0},
+};
