@@ -4,7 +4,8 @@
  * code 3 "execution reverted[: REASON]" with the revert data, other failures
  * and invalid transactions -32000 with the reason. eth_estimateGas is geth's
  * search: the plain-transfer shortcut, one run at the cap, an optimistic guess
- * from the gas used, then bisection down to 1.5%. */
+ * from the gas used, then bisection down to 1.5%. eth_createAccessList runs
+ * the call with an access-list tracer until the list settles. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +13,10 @@
 #include "ethc/bytes.h"
 #include "ethc/chain_config.h"
 #include "ethc/error.h"
+#include "ethc/precompiles.h"
 #include "ethc/state.h"
 #include "ethc/tracer.h"
+#include "ethc/transition.h"
 #include "ethc/tx.h"
 #include "rpc/rpc_internal.h"
 
@@ -295,8 +298,259 @@ out:
   return rc;
 }
 
+
+/* ---- eth_createAccessList: geth's access-list tracer, run until the list it
+ * collects stops growing (each run starts from the last list, so it can only
+ * grow; the gas used is that of the last run, with the list applied) ---- */
+
+typedef struct {
+  ethc_address_t addr;
+  ethc_hash_t *keys;
+  size_t nkeys, cap;
+} al_entry_t;
+
+typedef struct {
+  al_entry_t *e;
+  size_t n, cap, total_keys;
+  tx_access_entry_t *view;
+  /* not listed for a touch of the account alone: the sender, the recipient (or
+   * the created contract), the fork's precompiles */
+  ethc_address_t from, to;
+  bool has_to;
+  evm_revision_t rev;
+  bool oom;
+} al_t;
+
+static void al_free(al_t *al) {
+  for (size_t i = 0; i < al->n; i++) free(al->e[i].keys);
+  free(al->e);
+  free(al->view);
+  al->e = NULL;
+  al->view = NULL;
+  al->n = al->cap = al->total_keys = 0;
+}
+
+static al_entry_t *al_addr(al_t *al, const ethc_address_t *a) {
+  for (size_t i = 0; i < al->n; i++)
+    if (ethc_address_eq(&al->e[i].addr, a)) return &al->e[i];
+  if (al->n == al->cap) {
+    size_t cap = al->cap ? al->cap * 2 : 8;
+    al_entry_t *e = realloc(al->e, cap * sizeof *e);
+    if (!e) return al->oom = true, NULL;
+    al->e = e, al->cap = cap;
+  }
+  al_entry_t *e = &al->e[al->n++];
+  memset(e, 0, sizeof *e);
+  e->addr = *a;
+  return e;
+}
+
+static void al_key(al_t *al, const ethc_address_t *a, const ethc_hash_t *k) {
+  al_entry_t *e = al_addr(al, a);
+  if (!e) return;
+  for (size_t i = 0; i < e->nkeys; i++)
+    if (ethc_hash_eq(&e->keys[i], k)) return;
+  if (e->nkeys == e->cap) {
+    size_t cap = e->cap ? e->cap * 2 : 4;
+    ethc_hash_t *keys = realloc(e->keys, cap * sizeof *keys);
+    if (!keys) return (void)(al->oom = true);
+    e->keys = keys, e->cap = cap;
+  }
+  e->keys[e->nkeys++] = *k;
+  al->total_keys++;
+}
+
+static bool al_excluded(const al_t *al, const ethc_address_t *a) {
+  return ethc_address_eq(a, &al->from) || (al->has_to && ethc_address_eq(a, &al->to)) ||
+         evm_precompile_get(a, al->rev) != NULL;
+}
+
+static void al_touch(al_t *al, const u256_t *word) {
+  uint8_t be[32];
+  ethc_address_t a;
+  u256_to_be(word, be);
+  memcpy(a.bytes, be + 12, 20);
+  if (!al_excluded(al, &a)) (void)al_addr(al, &a);
+}
+
+static void al_step(void *ctx, const evm_trace_step_t *s) {
+  al_t *al = ctx;
+  size_t n = s->stack_size;
+  const u256_t *top = n ? &s->stack[n - 1] : NULL;
+  switch (s->op) {
+    case 0x54:   /* SLOAD */
+    case 0x55:   /* SSTORE */
+      if (top) { /* slots are listed whoever owns them, the recipient's too (geth) */
+        ethc_hash_t k;
+        u256_to_be(top, k.bytes);
+        al_key(al, s->address, &k);
+      }
+      break;
+    case 0x31: /* BALANCE */
+    case 0x3b: /* EXTCODESIZE */
+    case 0x3c: /* EXTCODECOPY */
+    case 0x3f: /* EXTCODEHASH */
+    case 0xff: /* SELFDESTRUCT */
+      if (top) al_touch(al, top);
+      break;
+    case 0xf1: /* CALL */
+    case 0xf2: /* CALLCODE */
+    case 0xf4: /* DELEGATECALL */
+    case 0xfa: /* STATICCALL */
+      if (n >= 5) al_touch(al, &s->stack[n - 2]);
+      break;
+    default: break;
+  }
+}
+
+static const evm_tracer_t al_tracer = {.on_step = al_step};
+
+/* The list as a transaction's access list (pointers into al). */
+static int al_view(al_t *al, chain_call_msg_t *msg) {
+  free(al->view);
+  al->view = al->n ? calloc(al->n, sizeof *al->view) : NULL;
+  if (al->n && !al->view) return ETHC_ERR_NOMEM;
+  for (size_t i = 0; i < al->n; i++) {
+    al->view[i].address = al->e[i].addr;
+    al->view[i].storage_keys = al->e[i].keys;
+    al->view[i].storage_keys_count = al->e[i].nkeys;
+  }
+  msg->access_list = al->view;
+  msg->access_list_count = al->n;
+  return 0;
+}
+
+/* The caller's own list in the call object ("accessList"), as the first list. */
+static int parse_access_list(rpc_call_t *c, const cJSON *obj, al_t *al) {
+  const cJSON *l = field(obj, "accessList"), *e;
+  if (!l) return 0;
+  if (!cJSON_IsArray(l))
+    return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument 0: json: cannot unmarshal non-array into accessList");
+  cJSON_ArrayForEach(e, l) {
+    ethc_address_t a;
+    const cJSON *k, *keys = cJSON_GetObjectItemCaseSensitive(e, "storageKeys");
+    if (rpc_parse_addr(c, 0, cJSON_GetObjectItemCaseSensitive(e, "address"), &a)) return -1;
+    al_entry_t *ent = al_addr(al, &a);
+    if (!ent) return rpc_fail(c, RPC_INTERNAL_ERROR, "out of memory");
+    if (keys && !cJSON_IsArray(keys))
+      return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument 0: storageKeys must be an array");
+    cJSON_ArrayForEach(k, keys) {
+      ethc_hash_t h;
+      if (rpc_parse_hash(c, 0, k, &h)) return -1;
+      al_key(al, &a, &h);
+    }
+  }
+  return al->oom ? rpc_fail(c, RPC_INTERNAL_ERROR, "out of memory") : 0;
+}
+
+#define AL_MAX_RUNS 64
+
+static int eth_createAccessList(rpc_call_t *c, const cJSON *params) {
+  const cJSON *v;
+  chain_call_msg_t msg;
+  uint8_t *data;
+  rpc_block_ref_t ref;
+  chain_snapshot_t *snap;
+  if (rpc_need(c, params, 0, &v) || rpc_parse_call(c, 0, v, &msg, &data)) return -1;
+  if (rpc_parse_block_ref_opt(c, params, 1, &ref) || rpc_fail_state_overrides(c, params, 2) ||
+      rpc_snapshot(c, &ref, &snap))
+    return free(data), -1;
+  al_t prev = {.from = msg.from, .to = msg.to, .has_to = msg.has_to, .rev = snapshot_rev(snap)};
+  al_t cur = prev;
+  int rc = -1;
+  evm_t *vm = rpc_thread_vm();
+  if (!vm) {
+    rpc_fail(c, RPC_INTERNAL_ERROR, "out of memory");
+    goto out;
+  }
+  if (!msg.has_to) { /* the contract the call creates is the recipient */
+    state_t *st = chain_snapshot_state(snap);
+    if (!st) {
+      rpc_fail(c, RPC_INTERNAL_ERROR, "out of memory");
+      goto out;
+    }
+    uint64_t nonce = state_get_nonce(st, &msg.from);
+    int serr = state_error(st);
+    state_free(st);
+    if (serr) {
+      rpc_fail_local(c, serr);
+      goto out;
+    }
+    chain_create_address(&msg.from, nonce, &prev.to);
+    prev.has_to = true;
+  }
+  if (parse_access_list(c, v, &prev)) goto out;
+  for (int run = 0; run < AL_MAX_RUNS; run++) {
+    /* this run starts from the last list, applied to the call */
+    cur = (al_t){.from = prev.from, .to = prev.to, .has_to = prev.has_to, .rev = prev.rev};
+    for (size_t i = 0; i < prev.n; i++) {
+      if (!al_addr(&cur, &prev.e[i].addr)) break;
+      for (size_t k = 0; k < prev.e[i].nkeys; k++) al_key(&cur, &prev.e[i].addr, &prev.e[i].keys[k]);
+    }
+    if (cur.oom || al_view(&prev, &msg)) {
+      rpc_fail(c, RPC_INTERNAL_ERROR, "out of memory");
+      goto out;
+    }
+    chain_call_result_t r;
+    evm_set_tracer(vm, &al_tracer, &cur);
+    int lrc = chain_call(snap, vm, &msg, &r);
+    evm_set_tracer(vm, NULL, NULL);
+    if (lrc) {
+      rpc_fail_local(c, lrc);
+      goto out;
+    }
+    if (r.tx_error) {
+      rpc_fail_call_result(c, &r);
+      chain_call_result_free(&r);
+      goto out;
+    }
+    if (cur.oom) {
+      chain_call_result_free(&r);
+      rpc_fail(c, RPC_INTERNAL_ERROR, "out of memory");
+      goto out;
+    }
+    if (cur.n == prev.n && cur.total_keys == prev.total_keys) {
+      jw_obj_begin(c->w);
+      jw_key(c->w, "accessList");
+      jw_arr_begin(c->w);
+      for (size_t i = 0; i < prev.n; i++) {
+        jw_obj_begin(c->w);
+        jw_kaddr(c->w, "address", &prev.e[i].addr);
+        jw_key(c->w, "storageKeys");
+        jw_arr_begin(c->w);
+        for (size_t k = 0; k < prev.e[i].nkeys; k++) jw_hash(c->w, &prev.e[i].keys[k]);
+        jw_arr_end(c->w);
+        jw_obj_end(c->w);
+      }
+      jw_arr_end(c->w);
+      if (r.status != EVM_SUCCESS) {
+        const char *m = r.status == EVM_REVERT ? "execution reverted" : evm_trace_error_message(r.status);
+        jw_key(c->w, "error");
+        jw_cstr(c->w, m ? m : "execution failed");
+      }
+      jw_kqty(c->w, "gasUsed", r.gas_used);
+      jw_obj_end(c->w);
+      chain_call_result_free(&r);
+      rc = 0;
+      goto out;
+    }
+    chain_call_result_free(&r);
+    al_free(&prev);
+    prev = cur;
+    cur = (al_t){0};
+  }
+  rpc_fail(c, RPC_SERVER_ERROR, "the access list did not settle in %d runs", AL_MAX_RUNS);
+out:
+  al_free(&prev);
+  al_free(&cur);
+  chain_snapshot_release(snap);
+  free(data);
+  return rc;
+}
+
 const rpc_method_t rpc_methods_exec[] = {
     {"eth_call", RPC_NS_ETH, eth_call, 4},
     {"eth_estimateGas", RPC_NS_ETH, eth_estimateGas, 3},
+    {"eth_createAccessList", RPC_NS_ETH, eth_createAccessList, 3},
     {0},
 };
