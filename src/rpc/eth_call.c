@@ -82,11 +82,53 @@ int rpc_parse_call(rpc_call_t *c, int i, const cJSON *v, chain_call_msg_t *msg, 
                     "both \"data\" and \"input\" are set and not equal. Please use \"input\" to pass transaction "
                     "call data");
   }
-  if (a) free(b), *data = a, msg->data_len = alen;
-  else *data = b, msg->data_len = blen;
-  msg->data = *data;
+  if (a) free(b);
+  else a = b, alen = blen;
+  /* one allocation for the call data and the access list, which msg points into */
+  const cJSON *al = field(v, "accessList"), *e, *k;
+  size_t entries = 0, keys = 0;
+  if (al && !cJSON_IsArray(al))
+    return free(a), rpc_fail(c, RPC_INVALID_PARAMS,
+                             "invalid argument %d: json: cannot unmarshal non-array into Go value of type "
+                             "types.AccessList",
+                             i);
+  cJSON_ArrayForEach(e, al) {
+    const cJSON *ks = cJSON_GetObjectItemCaseSensitive(e, "storageKeys");
+    if (!cJSON_IsObject(e) || (ks && !cJSON_IsArray(ks)))
+      return free(a), rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument %d: malformed accessList", i);
+    entries++;
+    keys += (size_t)cJSON_GetArraySize(ks);
+  }
+  uint8_t *block = malloc(entries * sizeof(tx_access_entry_t) + keys * sizeof(ethc_hash_t) + alen + 1);
+  if (!block) return free(a), rpc_fail(c, RPC_INTERNAL_ERROR, "out of memory");
+  tx_access_entry_t *ents = (tx_access_entry_t *)block;
+  ethc_hash_t *kp = (ethc_hash_t *)(block + entries * sizeof *ents);
+  uint8_t *dp = (uint8_t *)(kp + keys);
+  if (alen) memcpy(dp, a, alen);
+  free(a);
+  *data = block;
+  msg->data = dp;
+  msg->data_len = alen;
+  size_t n = 0;
+  cJSON_ArrayForEach(e, al) {
+    tx_access_entry_t *ent = &ents[n++];
+    if (rpc_parse_addr(c, i, cJSON_GetObjectItemCaseSensitive(e, "address"), &ent->address)) goto bad;
+    ent->storage_keys = kp;
+    ent->storage_keys_count = 0;
+    cJSON_ArrayForEach(k, cJSON_GetObjectItemCaseSensitive(e, "storageKeys")) {
+      if (rpc_parse_hash(c, i, k, &kp[ent->storage_keys_count])) goto bad;
+      ent->storage_keys_count++;
+    }
+    kp += ent->storage_keys_count;
+  }
+  msg->access_list = entries ? ents : NULL;
+  msg->access_list_count = entries;
   if (msg->gas > RPC_GAS_CAP) msg->gas = RPC_GAS_CAP;
   return 0;
+bad:
+  free(block);
+  *data = NULL;
+  return -1;
 }
 
 int rpc_fail_state_overrides(rpc_call_t *c, const cJSON *params, int i) {
@@ -420,29 +462,6 @@ static int al_view(al_t *al, chain_call_msg_t *msg) {
   return 0;
 }
 
-/* The caller's own list in the call object ("accessList"), as the first list. */
-static int parse_access_list(rpc_call_t *c, const cJSON *obj, al_t *al) {
-  const cJSON *l = field(obj, "accessList"), *e;
-  if (!l) return 0;
-  if (!cJSON_IsArray(l))
-    return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument 0: json: cannot unmarshal non-array into accessList");
-  cJSON_ArrayForEach(e, l) {
-    ethc_address_t a;
-    const cJSON *k, *keys = cJSON_GetObjectItemCaseSensitive(e, "storageKeys");
-    if (rpc_parse_addr(c, 0, cJSON_GetObjectItemCaseSensitive(e, "address"), &a)) return -1;
-    al_entry_t *ent = al_addr(al, &a);
-    if (!ent) return rpc_fail(c, RPC_INTERNAL_ERROR, "out of memory");
-    if (keys && !cJSON_IsArray(keys))
-      return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument 0: storageKeys must be an array");
-    cJSON_ArrayForEach(k, keys) {
-      ethc_hash_t h;
-      if (rpc_parse_hash(c, 0, k, &h)) return -1;
-      al_key(al, &a, &h);
-    }
-  }
-  return al->oom ? rpc_fail(c, RPC_INTERNAL_ERROR, "out of memory") : 0;
-}
-
 #define AL_MAX_RUNS 64
 
 static int eth_createAccessList(rpc_call_t *c, const cJSON *params) {
@@ -479,7 +498,15 @@ static int eth_createAccessList(rpc_call_t *c, const cJSON *params) {
     chain_create_address(&msg.from, nonce, &prev.to);
     prev.has_to = true;
   }
-  if (parse_access_list(c, v, &prev)) goto out;
+  for (size_t i = 0; i < msg.access_list_count; i++) { /* the caller's own list is the first */
+    const tx_access_entry_t *e = &msg.access_list[i];
+    (void)al_addr(&prev, &e->address);
+    for (size_t k = 0; k < e->storage_keys_count; k++) al_key(&prev, &e->address, &e->storage_keys[k]);
+  }
+  if (prev.oom) {
+    rpc_fail(c, RPC_INTERNAL_ERROR, "out of memory");
+    goto out;
+  }
   for (int run = 0; run < AL_MAX_RUNS; run++) {
     /* this run starts from the last list, applied to the call */
     cur = (al_t){.from = prev.from, .to = prev.to, .has_to = prev.has_to, .rev = prev.rev};

@@ -180,8 +180,9 @@ evm_t *rpc_thread_vm(void);
 
 /* ---- calls (eth_call.c) ---- */
 #define RPC_GAS_CAP 50000000u /* geth's --rpc.gascap default */
-/* A transaction call object (execution-apis GenericTransaction): *data is the
- * call data msg points to, malloc'd (free it, also on failure). */
+/* A transaction call object (execution-apis GenericTransaction), its accessList
+ * included: *data is the one allocation msg's call data and access list point
+ * into (free it; NULL after a failure). */
 int rpc_parse_call(rpc_call_t *c, int i, const cJSON *v, chain_call_msg_t *msg, uint8_t **data);
 /* Fails the call unless parameter i (state or block overrides) is absent or empty. */
 int rpc_fail_state_overrides(rpc_call_t *c, const cJSON *params, int i);
