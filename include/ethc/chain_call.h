@@ -40,6 +40,11 @@ typedef struct {
   /* Optional overrides of the sender's state for this call only. */
   bool override_balance;
   u256_t balance;
+  /* Optional: changes any state for this call only (eth_call's state overrides),
+   * called on the call's private overlay before it runs: 0, or an error that
+   * chain_call returns (nothing runs). NULL: none. */
+  int (*prepare)(void *ctx, state_t *st);
+  void *prepare_ctx;
 } chain_call_msg_t;
 
 typedef struct {

@@ -80,6 +80,7 @@ int chain_call(const chain_snapshot_t *snap, evm_t *vm, const chain_call_msg_t *
   if (!st) return ETHC_ERR_NOMEM;
   int err = ETHC_OK;
   if (msg->override_balance) err = state_set_balance(st, &msg->from, &msg->balance);
+  if (!err && msg->prepare) err = msg->prepare(msg->prepare_ctx, st);
   if (!err) state_commit(st, false);
   tx_t tx;
   memset(&tx, 0, sizeof tx);

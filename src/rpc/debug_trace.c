@@ -275,12 +275,13 @@ static int debug_traceCall(rpc_call_t *c, const cJSON *params) {
     return free(data), -1;
   const cJSON *o = rpc_param(params, 2);
   if (o && cJSON_IsObject(o)) {
-    const cJSON *so = cJSON_GetObjectItemCaseSensitive(o, "stateOverrides");
     const cJSON *bo = cJSON_GetObjectItemCaseSensitive(o, "blockOverrides");
-    if ((so && cJSON_IsObject(so) && so->child) || (bo && cJSON_IsObject(bo) && bo->child)) {
+    if ((bo && cJSON_IsObject(bo) && bo->child) ||
+        rpc_parse_state_overrides(c, 2, cJSON_GetObjectItemCaseSensitive(o, "stateOverrides"), &msg)) {
+      if (!c->err_code) rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument 2: block overrides are not supported yet");
       chain_snapshot_release(snap);
       free(data);
-      return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument 2: state and block overrides are not supported yet");
+      return -1;
     }
   }
   trace_t t;

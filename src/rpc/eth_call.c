@@ -131,10 +131,122 @@ bad:
   return -1;
 }
 
-int rpc_fail_state_overrides(rpc_call_t *c, const cJSON *params, int i) {
+int rpc_fail_block_overrides(rpc_call_t *c, const cJSON *params, int i) {
   const cJSON *o = rpc_param(params, i);
   if (!o || cJSON_IsNull(o) || (cJSON_IsObject(o) && !o->child)) return 0;
-  return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument %d: state and block overrides are not supported yet", i);
+  return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument %d: block overrides are not supported yet", i);
+}
+
+static int apply_overrides(void *ctx, state_t *st);
+
+/* geth's StateOverride, {address: {balance, nonce, code, state | stateDiff}}:
+ * checked here, applied by apply_overrides on the call's own overlay. */
+static int check_slots(rpc_call_t *c, int i, const cJSON *slots) {
+  const cJSON *e;
+  if (!cJSON_IsObject(slots))
+    return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument %d: state and stateDiff must be objects", i);
+  cJSON_ArrayForEach(e, slots) {
+    ethc_hash_t h;
+    cJSON key = {.type = cJSON_String, .valuestring = e->string};
+    if (rpc_parse_hash(c, i, &key, &h) || rpc_parse_hash(c, i, e, &h)) return -1;
+  }
+  return 0;
+}
+
+int rpc_parse_state_overrides(rpc_call_t *c, int i, const cJSON *o, chain_call_msg_t *msg) {
+  const cJSON *acct, *f;
+  if (!o || cJSON_IsNull(o)) return 0;
+  if (!cJSON_IsObject(o))
+    return rpc_fail(c, RPC_INVALID_PARAMS,
+                    "invalid argument %d: json: cannot unmarshal non-object into Go value of type ethapi.StateOverride",
+                    i);
+  cJSON_ArrayForEach(acct, o) {
+    ethc_address_t a;
+    cJSON key = {.type = cJSON_String, .valuestring = acct->string};
+    if (rpc_parse_addr(c, i, &key, &a)) return -1;
+    if (!cJSON_IsObject(acct))
+      return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument %d: an account override must be an object", i);
+    u256_t bal;
+    uint64_t nonce;
+    uint8_t *code = NULL;
+    size_t len;
+    if ((f = field(acct, "balance")) && parse_u256(c, i, f, &bal)) return -1;
+    if ((f = field(acct, "nonce")) && rpc_parse_qty(c, i, f, &nonce)) return -1;
+    if ((f = field(acct, "code"))) {
+      if (rpc_parse_data(c, i, f, &code, &len)) return -1;
+      free(code);
+    }
+    const cJSON *st = field(acct, "state"), *diff = field(acct, "stateDiff");
+    if (st && diff) return rpc_fail(c, RPC_SERVER_ERROR, "account %s has both 'state' and 'stateDiff'", acct->string);
+    if ((st && check_slots(c, i, st)) || (diff && check_slots(c, i, diff))) return -1;
+    if (field(acct, "movePrecompileToAddress"))
+      return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument %d: movePrecompileToAddress is not supported yet", i);
+  }
+  if (o->child) {
+    msg->prepare = apply_overrides;
+    msg->prepare_ctx = (void *)o;
+  }
+  return 0;
+}
+
+static int set_slots(state_t *st, const ethc_address_t *a, const cJSON *slots) {
+  const cJSON *e;
+  cJSON_ArrayForEach(e, slots) {
+    uint8_t k[32], v[32];
+    u256_t key, val;
+    if (hex_decode_fixed(e->string, true, k, 32) || hex_decode_fixed(e->valuestring, true, v, 32))
+      return ETHC_ERR_INVALID;
+    u256_from_be(&key, k);
+    u256_from_be(&val, v);
+    int rc = state_set_storage(st, a, &key, &val, NULL, NULL);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
+/* Applies the overrides checked by rpc_parse_state_overrides (ctx: their JSON). */
+static int apply_overrides(void *ctx, state_t *st) {
+  const cJSON *acct, *f;
+  cJSON_ArrayForEach(acct, (const cJSON *)ctx) {
+    ethc_address_t a;
+    int rc = hex_decode_fixed(acct->string, true, a.bytes, 20) ? ETHC_ERR_INVALID : 0;
+    const cJSON *full = field(acct, "state");
+    if (!rc && full) {
+      /* the whole storage replaced: the account is rebuilt without its slots */
+      u256_t bal;
+      state_get_balance(st, &a, &bal);
+      uint64_t nonce = state_get_nonce(st, &a);
+      size_t n;
+      const uint8_t *c0 = state_get_code(st, &a, &n, NULL);
+      uint8_t *code = n ? malloc(n) : NULL;
+      if (n && !code) return ETHC_ERR_NOMEM;
+      if (n) memcpy(code, c0, n);
+      rc = state_error(st);
+      if (!rc) rc = state_delete_account(st, &a);
+      if (!rc) rc = state_set_balance(st, &a, &bal);
+      if (!rc) rc = state_set_nonce(st, &a, nonce);
+      if (!rc && n) rc = state_set_code(st, &a, code, n);
+      free(code);
+      if (!rc) rc = set_slots(st, &a, full);
+    }
+    if (!rc && (f = field(acct, "balance"))) {
+      u256_t bal;
+      rc = u256_from_string(&bal, f->valuestring) ? state_set_balance(st, &a, &bal) : ETHC_ERR_INVALID;
+    }
+    if (!rc && (f = field(acct, "nonce"))) {
+      u256_t nonce;
+      rc = u256_from_string(&nonce, f->valuestring) ? state_set_nonce(st, &a, nonce.w[0]) : ETHC_ERR_INVALID;
+    }
+    if (!rc && (f = field(acct, "code"))) {
+      uint8_t *code = NULL;
+      size_t n = 0;
+      if (hex_decode_alloc(f->valuestring, true, &code, &n)) rc = ETHC_ERR_INVALID;
+      else rc = state_set_code(st, &a, code, n), free(code);
+    }
+    if (!rc && (f = field(acct, "stateDiff"))) rc = set_slots(st, &a, f);
+    if (rc) return rc;
+  }
+  return 0;
 }
 
 /* The reason of an ABI-encoded Error(string) or Panic(uint256), into buf; false
@@ -208,8 +320,8 @@ static int eth_call(rpc_call_t *c, const cJSON *params) {
   rpc_block_ref_t ref;
   chain_snapshot_t *snap;
   if (rpc_need(c, params, 0, &v) || rpc_parse_call(c, 0, v, &msg, &data)) return -1;
-  if (rpc_parse_block_ref_opt(c, params, 1, &ref) || rpc_fail_state_overrides(c, params, 2) ||
-      rpc_fail_state_overrides(c, params, 3) || rpc_snapshot(c, &ref, &snap))
+  if (rpc_parse_block_ref_opt(c, params, 1, &ref) || rpc_parse_state_overrides(c, 2, rpc_param(params, 2), &msg) ||
+      rpc_fail_block_overrides(c, params, 3) || rpc_snapshot(c, &ref, &snap))
     return free(data), -1;
   evm_t *vm = rpc_thread_vm();
   chain_call_result_t r;
@@ -262,7 +374,7 @@ static int eth_estimateGas(rpc_call_t *c, const cJSON *params) {
   rpc_block_ref_t ref;
   chain_snapshot_t *snap;
   if (rpc_need(c, params, 0, &v) || rpc_parse_call(c, 0, v, &msg, &data)) return -1;
-  if (rpc_parse_block_ref_opt(c, params, 1, &ref) || rpc_fail_state_overrides(c, params, 2) ||
+  if (rpc_parse_block_ref_opt(c, params, 1, &ref) || rpc_parse_state_overrides(c, 2, rpc_param(params, 2), &msg) ||
       rpc_snapshot(c, &ref, &snap))
     return free(data), -1;
   int rc = -1;
@@ -471,7 +583,7 @@ static int eth_createAccessList(rpc_call_t *c, const cJSON *params) {
   rpc_block_ref_t ref;
   chain_snapshot_t *snap;
   if (rpc_need(c, params, 0, &v) || rpc_parse_call(c, 0, v, &msg, &data)) return -1;
-  if (rpc_parse_block_ref_opt(c, params, 1, &ref) || rpc_fail_state_overrides(c, params, 2) ||
+  if (rpc_parse_block_ref_opt(c, params, 1, &ref) || rpc_parse_state_overrides(c, 2, rpc_param(params, 2), &msg) ||
       rpc_snapshot(c, &ref, &snap))
     return free(data), -1;
   al_t prev = {.from = msg.from, .to = msg.to, .has_to = msg.has_to, .rev = snapshot_rev(snap)};

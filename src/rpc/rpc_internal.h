@@ -184,8 +184,11 @@ evm_t *rpc_thread_vm(void);
  * included: *data is the one allocation msg's call data and access list point
  * into (free it; NULL after a failure). */
 int rpc_parse_call(rpc_call_t *c, int i, const cJSON *v, chain_call_msg_t *msg, uint8_t **data);
-/* Fails the call unless parameter i (state or block overrides) is absent or empty. */
-int rpc_fail_state_overrides(rpc_call_t *c, const cJSON *params, int i);
+/* Fails the call unless parameter i (block overrides) is absent or empty. */
+int rpc_fail_block_overrides(rpc_call_t *c, const cJSON *params, int i);
+/* geth's state overrides `o` (parameter i; NULL: none), checked and set as
+ * msg's prepare step, which reads `o` while the call runs. */
+int rpc_parse_state_overrides(rpc_call_t *c, int i, const cJSON *o, chain_call_msg_t *msg);
 /* The error of a call that reverted, failed or was invalid (geth's codes and messages). */
 int rpc_fail_call_result(rpc_call_t *c, const chain_call_result_t *r);
 /* A local error (missing state, I/O, memory). */

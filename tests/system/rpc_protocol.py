@@ -97,6 +97,19 @@ def run(node, ethc, cors):
     expect(err_code(t) == -32000, "state of an unknown block hash (EIP-1898): -32000")
     s, _, t = node.post('{"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":["0x0000000000000000000000000000000000000000",{"blockNumber":"0x1","blockHash":"0x' + "11" * 32 + '"}]}')
     expect(err_code(t) == -32602, "EIP-1898 object with both number and hash: -32602")
+    # eth_call state overrides (geth's): code and balance of an account that does not exist
+    acct = "0xc1cadaffffffffffffffffffffffffffffffffff"
+    ovr = {acct: {"balance": "0x1234", "code": "0x4760005260206000f3"}}  # SELFBALANCE, return it
+    s, _, t = node.post(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_call", "params": [{"to": acct}, "latest", ovr]}))
+    expect(json.loads(t).get("result", "").endswith("1234"), "eth_call with code and balance overrides")
+    s, _, t = node.post(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_getBalance", "params": [acct, "latest"]}))
+    expect(json.loads(t).get("result") == "0x0", "overrides stay in their call")
+    s, _, t = node.post(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_call",
+                                    "params": [{"to": acct}, "latest", {acct: {"state": {}, "stateDiff": {}}}]}))
+    expect(err_code(t) == -32000, "state and stateDiff together: -32000")
+    s, _, t = node.post(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_call",
+                                    "params": [{"to": acct}, "latest", {}, {"number": "0x1"}]}))
+    expect(err_code(t) == -32602, "block overrides: -32602 not supported yet")
     for tag in ("earliest", "safe", "finalized", "pending", "0x0"):
         s, _, t = node.post('{"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":["0x0000000000000000000000000000000000000000","%s"]}' % tag)
         expect("result" in json.loads(t), f"eth_getBalance at {tag}: a result")
