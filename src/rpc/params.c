@@ -216,6 +216,8 @@ int rpc_resolve_block(rpc_call_t *c, const rpc_block_ref_t *ref, ethc_hash_t *ha
   int rc;
   if (ref->kind == RPC_BLOCK_NUMBER) {
     *number = ref->number;
+    /* a block imported after the request's head was taken is not there for it */
+    if (ref->number > chain_snapshot_header(rpc_head(c))->number) return ETHC_ERR_NOT_FOUND;
     rc = chain_read_canonical_hash(c->srv->chain, ref->number, hash);
   } else {
     *hash = ref->hash;

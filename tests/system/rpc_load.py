@@ -7,7 +7,7 @@ has all its transactions and receipts (a block is committed in one batch), the
 head never goes back, no request fails, and a batch reads one head: its
 eth_blockNumber, the block number its eth_call sees (the callenv contract echoes
 NUMBER) and its balances at "latest" all agree with later reads at that
-number. Asserts correctness, not timings.
+number, and a block past its head is not there for it yet. Asserts correctness, not timings.
 usage: rpc_load.py ETHC RPC_COMPAT_DIR WORKDIR [SECONDS]"""
 import http.client
 import json
@@ -71,13 +71,16 @@ def worker(url, deadline, errors, counts, seed):
                 batch = [req(0, "eth_blockNumber"), req(1, "eth_getBalance", COINBASE, "latest"),
                          req(2, "eth_getBalance", ACCOUNT, "latest"),
                          req(3, "eth_call", {"to": CALLENV}, "latest"),
-                         req(4, "eth_getBlockByNumber", "latest", False)]
+                         req(4, "eth_getBlockByNumber", "latest", False),
+                         req(5, "eth_getBlockByNumber", "0x36", False)]
                 rs = sorted(c.send(batch), key=lambda r: r["id"])
                 bn = int(rs[0]["result"], 16) if "result" in rs[0] else -1
                 if bn < LONDON and "error" in rs[3] and rs[3]["error"]["code"] == -32000:
                     rs[3] = {"id": 3, "result": "0x"}  # the call fails as it should before London
-                if len(rs) != 5 or any("error" in r for r in rs):
+                if len(rs) != 6 or any("error" in r for r in rs):
                     raise AssertionError(f"state batch: {[r for r in rs if 'error' in r][:2]}")
+                if (rs[5]["result"] is None) != (bn < 0x36):
+                    raise AssertionError(f"batch at head {bn}: block 54 is {'missing' if bn >= 0x36 else 'there'}")
                 if int(rs[4]["result"]["number"], 16) != bn:
                     raise AssertionError(f"batch: eth_blockNumber {bn}, latest block {rs[4]['result']['number']}")
                 out = rs[3]["result"]
