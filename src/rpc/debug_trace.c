@@ -284,6 +284,7 @@ static int debug_traceCall(rpc_call_t *c, const cJSON *params) {
       return -1;
     }
   }
+  rpc_cap_call_gas(c, snap, &msg);
   trace_t t;
   evm_tracer_t wrap;
   evm_t *vm = rpc_thread_vm();

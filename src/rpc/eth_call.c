@@ -123,7 +123,7 @@ int rpc_parse_call(rpc_call_t *c, int i, const cJSON *v, chain_call_msg_t *msg, 
   }
   msg->access_list = entries ? ents : NULL;
   msg->access_list_count = entries;
-  if (msg->gas > RPC_GAS_CAP) msg->gas = RPC_GAS_CAP;
+  if (c->srv->gas_cap && msg->gas > c->srv->gas_cap) msg->gas = c->srv->gas_cap; /* geth: capped, not refused */
   return 0;
 bad:
   free(block);
@@ -323,6 +323,7 @@ static int eth_call(rpc_call_t *c, const cJSON *params) {
   if (rpc_parse_block_ref_opt(c, params, 1, &ref) || rpc_parse_state_overrides(c, 2, rpc_param(params, 2), &msg) ||
       rpc_fail_block_overrides(c, params, 3) || rpc_snapshot(c, &ref, &snap))
     return free(data), -1;
+  rpc_cap_call_gas(c, snap, &msg);
   evm_t *vm = rpc_thread_vm();
   chain_call_result_t r;
   int rc = vm ? chain_call(snap, vm, &msg, &r) : ETHC_ERR_NOMEM;
@@ -343,6 +344,15 @@ static evm_revision_t snapshot_rev(const chain_snapshot_t *snap) {
   u256_sub(&parent_td, chain_snapshot_td(snap), &h->difficulty);
   bool pos = cfg->has_ttd && !u256_lt(&parent_td, &cfg->terminal_total_difficulty);
   return chain_config_revision(cfg, h->number, h->timestamp, pos);
+}
+
+void rpc_cap_call_gas(rpc_call_t *c, const chain_snapshot_t *snap, chain_call_msg_t *msg) {
+  uint64_t cap = c->srv->gas_cap;
+  if (!cap || msg->gas) return;
+  /* the gas chain_call gives a call without a limit, if that is above the cap */
+  uint64_t dflt = chain_snapshot_header(snap)->gas_limit;
+  if (snapshot_rev(snap) >= EVM_OSAKA && dflt > TX_MAX_GAS_LIMIT_OSAKA) dflt = TX_MAX_GAS_LIMIT_OSAKA;
+  if (dflt > cap) msg->gas = cap;
 }
 
 /* One run at `gas`: 0 with *failed (and r kept when keep) or a local error, or
@@ -385,7 +395,7 @@ static int eth_estimateGas(rpc_call_t *c, const cJSON *params) {
     goto out;
   }
   uint64_t hi = msg.gas >= 21000 ? msg.gas : chain_snapshot_header(snap)->gas_limit;
-  if (hi > RPC_GAS_CAP) hi = RPC_GAS_CAP;
+  if (c->srv->gas_cap && hi > c->srv->gas_cap) hi = c->srv->gas_cap;
   if (snapshot_rev(snap) >= EVM_OSAKA && hi > TX_MAX_GAS_LIMIT_OSAKA) hi = TX_MAX_GAS_LIMIT_OSAKA; /* EIP-7825 */
   /* what the sender's balance pays for at its fee cap */
   const u256_t *fee_cap = msg.dynamic_fee ? &msg.max_fee_per_gas : &msg.gas_price;
@@ -419,8 +429,8 @@ static int eth_estimateGas(rpc_call_t *c, const cJSON *params) {
   chain_call_result_t first;
   if (try_gas(c, snap, vm, &msg, hi, &failed, &first)) goto out;
   if (failed) {
-    if (first.status == EVM_REVERT && first.output_size) rpc_fail_call_result(c, &first);
-    else if (first.status == EVM_SUCCESS || first.status == EVM_REVERT)
+    /* as geth: running out of gas at the cap is the cap's fault; any other failure is the call's */
+    if (first.tx_error || first.status == EVM_OUT_OF_GAS) /* too little gas (intrinsic, or run) */
       rpc_fail(c, RPC_SERVER_ERROR, "gas required exceeds allowance (%llu)", (unsigned long long)hi);
     else rpc_fail_call_result(c, &first);
     chain_call_result_free(&first);
@@ -586,6 +596,7 @@ static int eth_createAccessList(rpc_call_t *c, const cJSON *params) {
   if (rpc_parse_block_ref_opt(c, params, 1, &ref) || rpc_parse_state_overrides(c, 2, rpc_param(params, 2), &msg) ||
       rpc_snapshot(c, &ref, &snap))
     return free(data), -1;
+  rpc_cap_call_gas(c, snap, &msg);
   al_t prev = {.from = msg.from, .to = msg.to, .has_to = msg.has_to, .rev = snapshot_rev(snap)};
   al_t cur = prev;
   int rc = -1;

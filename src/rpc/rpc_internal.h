@@ -60,6 +60,7 @@ struct rpc_server {
   chain_t *chain;
   bool ns_enabled[RPC_NS_COUNT];
   size_t batch_limit, batch_response_max, logs_limit;
+  uint64_t gas_cap; /* --rpc.gascap: most gas of one call run (0: none) */
   char client_version[128];
   /* metrics (metrics.c), indexed as rpc_method_all lists the methods */
   rpc_method_stats_t stats[RPC_MAX_METHODS];
@@ -179,7 +180,6 @@ int rpc_parse_block_ref_opt(rpc_call_t *c, const cJSON *params, int i, rpc_block
 evm_t *rpc_thread_vm(void);
 
 /* ---- calls (eth_call.c) ---- */
-#define RPC_GAS_CAP 50000000u /* geth's --rpc.gascap default */
 /* A transaction call object (execution-apis GenericTransaction), its accessList
  * included: *data is the one allocation msg's call data and access list point
  * into (free it; NULL after a failure). */
@@ -189,6 +189,9 @@ int rpc_fail_block_overrides(rpc_call_t *c, const cJSON *params, int i);
 /* geth's state overrides `o` (parameter i; NULL: none), checked and set as
  * msg's prepare step, which reads `o` while the call runs. */
 int rpc_parse_state_overrides(rpc_call_t *c, int i, const cJSON *o, chain_call_msg_t *msg);
+/* Without a gas limit, a call gets the --rpc.gascap when the gas chain_call
+ * would give it is above the cap. */
+void rpc_cap_call_gas(rpc_call_t *c, const chain_snapshot_t *snap, chain_call_msg_t *msg);
 /* The error of a call that reverted, failed or was invalid (geth's codes and messages). */
 int rpc_fail_call_result(rpc_call_t *c, const chain_call_result_t *r);
 /* A local error (missing state, I/O, memory). */

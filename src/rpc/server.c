@@ -22,6 +22,7 @@ int rpc_server_new(const rpc_config_t *cfg, rpc_server_t **out, char *err, size_
   s->chain = cfg->chain;
   s->batch_limit = cfg->batch_limit;
   s->batch_response_max = cfg->batch_response_max;
+  s->gas_cap = cfg->gas_cap;
   s->logs_limit = cfg->logs_limit ? cfg->logs_limit : 10000;
   snprintf(s->client_version, sizeof s->client_version, "%s", cfg->client_version ? cfg->client_version : "ethc");
   s->ns_enabled[RPC_NS_RPC] = true; /* rpc_modules is always there, as in geth */

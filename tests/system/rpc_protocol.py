@@ -39,7 +39,8 @@ def main():
     ethc, suite, workdir = sys.argv[1:4]
     cors = "https://dapp.example"
     node = Node(ethc, workdir, suite, ["--http.api", "eth,net,web3,rpc", "--rpc.batch-limit", "100",
-                                       "--rpc.batch-response-max-size", "100000", "--http.corsdomain", cors])
+                                       "--rpc.batch-response-max-size", "100000", "--http.corsdomain", cors,
+                                       "--rpc.gascap", "21100"])
     try:
         run(node, ethc, cors)
         in_flight_at_sigterm(node)
@@ -107,6 +108,10 @@ def run(node, ethc, cors):
     s, _, t = node.post(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_call",
                                     "params": [{"to": acct}, "latest", {acct: {"state": {}, "stateDiff": {}}}]}))
     expect(err_code(t) == -32000, "state and stateDiff together: -32000")
+    s, _, t = node.post(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_estimateGas", "params": [
+        {"from": "0x0102030000000000000000000000000000000000", "input": "0xff01",
+         "to": "0x17e7eedce4ac02ef114a7ed9fe6e2f33feba1667"}]}))  # needs 0x5316 = 21270 gas
+    expect(err_code(t) == -32000 and "exceeds allowance (21100)" in t, "eth_estimateGas past --rpc.gascap: -32000")
     s, _, t = node.post(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_call",
                                     "params": [{"to": acct}, "latest", {}, {"number": "0x1"}]}))
     expect(err_code(t) == -32602, "block overrides: -32602 not supported yet")
