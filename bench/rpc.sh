@@ -7,7 +7,8 @@
 # With ANVIL=/path/to/anvil (npm @foundry-rs/anvil), the same load of the two
 # methods that need no chain data, eth_blockNumber and eth_getBlockByNumber(latest,
 # false), also goes to anvil on its own dev chain, for comparison.
-# usage: [ANVIL=PATH] bench/rpc.sh [BUILD_DIR] [DURATION]   (needs wrk; ../shared/rpc-compat)
+# METHODS="m1 m2" runs only those of the bodies below.
+# usage: [ANVIL=PATH] [METHODS=...] bench/rpc.sh [BUILD_DIR] [DURATION]   (needs wrk; ../shared/rpc-compat)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-$ROOT/build}
@@ -34,6 +35,8 @@ declare -A BODIES=(
   [getBlockByNumber_latest_false]='{"jsonrpc":"2.0","id":1,"method":"eth_getBlockByNumber","params":["latest",false]}'
   [getBlockByNumber_latest_true]='{"jsonrpc":"2.0","id":1,"method":"eth_getBlockByNumber","params":["latest",true]}'
   [getTransactionReceipt]='{"jsonrpc":"2.0","id":1,"method":"eth_getTransactionReceipt","params":["0x205405746564cbcf1dd53fb5ac92c7622d3792d82f03c59d9baddf2443d91864"]}'
+  [getBalance_latest]='{"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":["0x7dcd17433742f4c0ca53122ab541d0ba67fc27df","latest"]}'
+  [call_callenv]='{"jsonrpc":"2.0","id":1,"method":"eth_call","params":[{"from":"0x0000000000000000000000000000000000000000","to":"0x9344b07175800259691961298ca11c824e65032d"},"latest"]}'
   [getLogs_whole_chain]='{"jsonrpc":"2.0","id":1,"method":"eth_getLogs","params":[{"fromBlock":"0x0","toBlock":"latest","topics":[null,"0x95b7276947f6331672b0c63eca28c1d39f25286d5e2793d6a487837ff1475ba0"]}]}'
 )
 run() { # SERVER URL METHOD
@@ -46,7 +49,7 @@ run() { # SERVER URL METHOD
   done
 }
 printf "%-6s %-30s %-8s %10s %9s %9s %7s\n" server method conns rps p50_ms p99_ms errors
-for m in eth_blockNumber getBlockByNumber_latest_false getBlockByNumber_latest_true getTransactionReceipt getLogs_whole_chain; do
+for m in ${METHODS:-eth_blockNumber getBlockByNumber_latest_false getBlockByNumber_latest_true getTransactionReceipt getBalance_latest call_callenv getLogs_whole_chain}; do
   run ethc "$URL" "$m"
 done
 if [ -n "${ANVIL:-}" ]; then

@@ -16,6 +16,7 @@
 
 #include "ethc/chain.h"
 #include "ethc/evm.h"
+#include "ethc/tx.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -32,9 +33,18 @@ typedef struct {
   u256_t max_fee_per_gas, max_priority_fee_per_gas;
   const uint8_t *data;
   size_t data_len;
+  /* An EIP-2930 access list (borrowed; count 0: none): the call then runs as a
+   * type-1 transaction unless dynamic_fee makes it a type-2 one. */
+  const tx_access_entry_t *access_list;
+  size_t access_list_count;
   /* Optional overrides of the sender's state for this call only. */
   bool override_balance;
   u256_t balance;
+  /* Optional: changes any state for this call only (eth_call's state overrides),
+   * called on the call's private overlay before it runs: 0, or an error that
+   * chain_call returns (nothing runs). NULL: none. */
+  int (*prepare)(void *ctx, state_t *st);
+  void *prepare_ctx;
 } chain_call_msg_t;
 
 typedef struct {

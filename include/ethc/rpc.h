@@ -24,6 +24,7 @@ typedef struct {
   size_t batch_limit;         /* most requests in a batch; 0: no limit */
   size_t batch_response_max;  /* most bytes of results in a batch's response; 0: no limit */
   size_t logs_limit;          /* most logs eth_getLogs returns; 0: 10000 */
+  uint64_t gas_cap;           /* most gas of an eth_call / eth_estimateGas run; 0: no cap */
   const char *client_version; /* web3_clientVersion */
 } rpc_config_t;
 

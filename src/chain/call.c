@@ -80,6 +80,7 @@ int chain_call(const chain_snapshot_t *snap, evm_t *vm, const chain_call_msg_t *
   if (!st) return ETHC_ERR_NOMEM;
   int err = ETHC_OK;
   if (msg->override_balance) err = state_set_balance(st, &msg->from, &msg->balance);
+  if (!err && msg->prepare) err = msg->prepare(msg->prepare_ctx, st);
   if (!err) state_commit(st, false);
   tx_t tx;
   memset(&tx, 0, sizeof tx);
@@ -92,6 +93,15 @@ int chain_call(const chain_snapshot_t *snap, evm_t *vm, const chain_call_msg_t *
     tx.chain_id = cfg->chain_id;
     tx.gas_price = tx.max_fee_per_gas = msg->max_fee_per_gas;
     tx.max_priority_fee_per_gas = msg->max_priority_fee_per_gas;
+  }
+  if (msg->access_list_count) {
+    if (tx.type == TX_LEGACY) {
+      tx.type = TX_ACCESS_LIST;
+      tx.has_chain_id = true;
+      tx.chain_id = cfg->chain_id;
+    }
+    tx.access_list = msg->access_list;
+    tx.access_list_count = msg->access_list_count;
   }
   tx.gas_limit = msg->gas ? msg->gas : h->gas_limit;
   if (!msg->gas && rev >= EVM_OSAKA && tx.gas_limit > TX_MAX_GAS_LIMIT_OSAKA)

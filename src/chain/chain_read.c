@@ -310,10 +310,15 @@ static size_t count_logs(const rlp_item_t *receipts) {
   return n;
 }
 
+/* Which senders derive recovers: every one, none, or that of one index. */
+#define SENDERS_ALL (-1L)
+#define SENDERS_NONE (-2L)
+
 /* Fills the derived fields of every receipt from the block; the senders (and
- * so the contract addresses) only when `senders`: a signature recovery per
- * transaction is most of the cost, and logs do not need them. */
-static int derive(chain_t *c, const chain_read_block_t *b, bool senders, chain_read_receipts_t *out) {
+ * so the contract addresses) only as `senders` says (SENDERS_ALL, SENDERS_NONE
+ * or a transaction index): a signature recovery per transaction is most of the
+ * cost, logs need none and a single receipt only its own. */
+static int derive(chain_t *c, const chain_read_block_t *b, long senders, chain_read_receipts_t *out) {
   const chain_header_t *h = &b->block.header;
   evm_revision_t rev = block_rev(c, h);
   u256_t blob_price = u256_from_u64(0);
@@ -337,10 +342,11 @@ static int derive(chain_t *c, const chain_read_block_t *b, bool senders, chain_r
     prev_gas = r->cumulative_gas_used;
     const bytes_view_t *enc = &b->block.tx_encodings[i];
     keccak256(enc->data, enc->len, r->tx_hash.bytes);
-    if (senders && tx_recover_sender(tx, rev, &r->from)) return ETHC_ERR_INVALID;
+    bool want = senders == SENDERS_ALL || senders == (long)i;
+    if (want && tx_recover_sender(tx, rev, &r->from)) return ETHC_ERR_INVALID;
     r->has_to = tx->has_to;
     r->to = tx->to;
-    if (senders && !tx->has_to) {
+    if (want && !tx->has_to) {
       r->has_contract_address = true;
       chain_create_address(&r->from, tx->nonce, &r->contract_address);
     }
@@ -368,7 +374,7 @@ static int derive(chain_t *c, const chain_read_block_t *b, bool senders, chain_r
 }
 
 /* The receipts of an already-read block. */
-static int receipts_of(chain_t *c, const chain_read_block_t *b, bool senders, chain_read_receipts_t *out) {
+static int receipts_of(chain_t *c, const chain_read_block_t *b, long senders, chain_read_receipts_t *out) {
   memset(out, 0, sizeof *out);
   int rc = chaindb_get_receipts(chain_db(c), b->block.header.number, &b->hash, &out->raw);
   if (rc == ETHC_ERR_NOT_FOUND) rc = ETHC_ERR_INVALID; /* a stored block has its receipts */
@@ -402,7 +408,7 @@ static int receipts_of(chain_t *c, const chain_read_block_t *b, bool senders, ch
   return rc;
 }
 
-static int read_receipts(chain_t *c, const ethc_hash_t *block_hash, bool senders, chain_read_receipts_t *out) {
+static int read_receipts(chain_t *c, const ethc_hash_t *block_hash, long senders, chain_read_receipts_t *out) {
   memset(out, 0, sizeof *out);
   chain_read_block_t b;
   int rc = chain_read_block(c, block_hash, &b);
@@ -413,7 +419,7 @@ static int read_receipts(chain_t *c, const ethc_hash_t *block_hash, bool senders
 }
 
 int chain_read_receipts(chain_t *c, const ethc_hash_t *block_hash, chain_read_receipts_t *out) {
-  return read_receipts(c, block_hash, true, out);
+  return read_receipts(c, block_hash, SENDERS_ALL, out);
 }
 
 int chain_read_receipt_by_tx(chain_t *c, const ethc_hash_t *tx_hash, chain_read_receipts_t *out,
@@ -424,7 +430,8 @@ int chain_read_receipt_by_tx(chain_t *c, const ethc_hash_t *tx_hash, chain_read_
   uint32_t index;
   int rc = locate_tx(c, tx_hash, &block_hash, &index);
   if (rc) return rc;
-  rc = chain_read_receipts(c, &block_hash, out);
+  /* one signature recovery, that of the receipt asked for, not the whole block's */
+  rc = read_receipts(c, &block_hash, (long)index, out);
   if (rc == ETHC_ERR_NOT_FOUND) rc = ETHC_ERR_INVALID; /* the index names a block not stored */
   if (rc) return rc;
   if (index >= out->count || !ethc_hash_eq(&out->receipts[index].tx_hash, tx_hash)) {
@@ -496,7 +503,7 @@ typedef struct {
 
 static int collect_block(chain_t *c, const ethc_hash_t *hash, const chain_log_filter_t *f, collect_t *col) {
   chain_read_receipts_t rs;
-  int rc = read_receipts(c, hash, false, &rs);
+  int rc = read_receipts(c, hash, SENDERS_NONE, &rs);
   if (rc) return rc;
   for (size_t i = 0; i < rs.log_count && !rc; i++) {
     const chain_log_t *l = &rs.logs[i];

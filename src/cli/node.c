@@ -27,6 +27,7 @@ enum {
   NODE_WS,
   NODE_RATELIMIT,
   NODE_WS_PING,
+  NODE_GASCAP,
 };
 static const cli_option_t node_options[] = {
     [NODE_DATADIR] = {"--datadir", "DIR", "the chain database (`ethc import` fills it)", "~/.ethc"},
@@ -52,6 +53,8 @@ static const cli_option_t node_options[] = {
                         "0 (off)"},
     [NODE_WS_PING] = {"--ws.ping-interval", "SECONDS",
                       "ping a WebSocket client idle this long; three unanswered pings drop it", "30"},
+    [NODE_GASCAP] = {"--rpc.gascap", "GAS",
+                     "most gas of one eth_call, eth_estimateGas or debug_traceCall run (0: none)", "50000000"},
     {0}};
 
 static int cmd_node(const cli_command_t *self, int argc, char **argv) {
@@ -62,6 +65,7 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
                    .apis = "eth,net,web3",
                    .batch_limit = 1000,
                    .batch_response_max = 25000000,
+                   .gas_cap = 50000000,
                    .client_version = version};
   uint64_t v;
   cli_args_t a;
@@ -97,6 +101,9 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
       case NODE_IMPORT: o.import_path = a.value; break;
       case NODE_FAKEPOW: o.fakepow = true; break;
       case NODE_WS: o.http.ws = true; break;
+      case NODE_GASCAP:
+        if (cli_parse_u64("node", "--rpc.gascap", a.value, false, UINT64_MAX, &o.gas_cap)) return 2;
+        break;
       case NODE_WS_PING: {
         double sec;
         if (cli_parse_seconds("node", "--ws.ping-interval", a.value, false, 3600, &sec)) return 2;

@@ -75,6 +75,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
                          .apis = o->apis,
                          .batch_limit = o->batch_limit,
                          .batch_response_max = o->batch_response_max,
+                         .gas_cap = o->gas_cap,
                          .client_version = o->client_version};
   rpc_server_t *srv = NULL;
   rc = rpc_server_new(&rc_cfg, &srv, err, errlen);

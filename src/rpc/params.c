@@ -129,20 +129,41 @@ int rpc_parse_data(rpc_call_t *c, int i, const cJSON *v, uint8_t **out, size_t *
   return 0;
 }
 
-/* The head, for the tags that mean it. Until the engine API sets a forkchoice
- * (issue 12), safe and finalized are the head too: the rpc-compat suite's
- * headfcu.json names the same block for all three. Pending is the head: there
- * is no block being built. */
-static int head_number(rpc_call_t *c, uint64_t *n) {
-  int rc = chain_read_head(c->srv->chain, n, NULL);
-  return rc ? rpc_fail_chain(c, rc) : 0;
+chain_snapshot_t *rpc_head(rpc_call_t *c) {
+  if (!*c->head) *c->head = chain_snapshot_head(c->srv->chain);
+  return *c->head;
 }
 
+/* The number of the block a fork-choice mark names; the head (of the request)
+ * until the fork-choice input gave one. */
+static int mark_number(rpc_call_t *c, bool safe, rpc_block_ref_t *out) {
+  ethc_hash_t h;
+  int rc = safe ? chain_read_safe(c->srv->chain, &h) : chain_read_finalized(c->srv->chain, &h);
+  if (rc == ETHC_ERR_NOT_FOUND) {
+    out->latest = true;
+    out->number = chain_snapshot_header(rpc_head(c))->number;
+    return 0;
+  }
+  if (!rc) rc = chain_read_number(c->srv->chain, &h, &out->number);
+  if (rc) return rpc_fail_chain(c, rc);
+  /* a mark set after the request's head was taken is not beyond it */
+  uint64_t head = chain_snapshot_header(rpc_head(c))->number;
+  if (out->number > head) out->number = head;
+  return 0;
+}
+
+/* Pending is the head: there is no block being built. Every tag is resolved
+ * against the request's head snapshot, so the calls of a batch agree. */
 static int parse_tag_or_number(rpc_call_t *c, int i, const char *s, rpc_block_ref_t *out) {
   out->kind = RPC_BLOCK_NUMBER;
   out->require_canonical = false;
-  if (!strcmp(s, "latest") || !strcmp(s, "pending") || !strcmp(s, "safe") || !strcmp(s, "finalized"))
-    return head_number(c, &out->number);
+  out->latest = false;
+  if (!strcmp(s, "latest") || !strcmp(s, "pending")) {
+    out->latest = true;
+    out->number = chain_snapshot_header(rpc_head(c))->number;
+    return 0;
+  }
+  if (!strcmp(s, "safe") || !strcmp(s, "finalized")) return mark_number(c, s[0] == 's', out);
   if (!strcmp(s, "earliest")) {
     out->number = 0;
     return 0;
@@ -167,6 +188,7 @@ int rpc_parse_block_ref(rpc_call_t *c, int i, const cJSON *v, rpc_block_ref_t *o
     if (strlen(s) == 66 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
       out->kind = RPC_BLOCK_HASH;
       out->require_canonical = false;
+      out->latest = false;
       return rpc_parse_hash(c, i, v, &out->hash);
     }
     return parse_tag_or_number(c, i, s, out);
@@ -180,6 +202,7 @@ int rpc_parse_block_ref(rpc_call_t *c, int i, const cJSON *v, rpc_block_ref_t *o
                       "invalid argument %d: cannot specify both BlockHash and BlockNumber, choose one or the other", i);
     if (hash) {
       out->kind = RPC_BLOCK_HASH;
+      out->latest = false;
       out->require_canonical = canon && cJSON_IsTrue(canon);
       return rpc_parse_hash(c, i, hash, &out->hash);
     }
@@ -193,6 +216,8 @@ int rpc_resolve_block(rpc_call_t *c, const rpc_block_ref_t *ref, ethc_hash_t *ha
   int rc;
   if (ref->kind == RPC_BLOCK_NUMBER) {
     *number = ref->number;
+    /* a block imported after the request's head was taken is not there for it */
+    if (ref->number > chain_snapshot_header(rpc_head(c))->number) return ETHC_ERR_NOT_FOUND;
     rc = chain_read_canonical_hash(c->srv->chain, ref->number, hash);
   } else {
     *hash = ref->hash;
@@ -206,4 +231,49 @@ int rpc_resolve_block(rpc_call_t *c, const rpc_block_ref_t *ref, ethc_hash_t *ha
   }
   if (rc == ETHC_ERR_NOT_FOUND) return ETHC_ERR_NOT_FOUND;
   return rc ? rpc_fail_chain(c, rc) : 0;
+}
+
+int rpc_parse_block_ref_opt(rpc_call_t *c, const cJSON *params, int i, rpc_block_ref_t *out) {
+  const cJSON *v = rpc_param(params, i);
+  if (!v || cJSON_IsNull(v)) return parse_tag_or_number(c, i, "latest", out);
+  return rpc_parse_block_ref(c, i, v, out);
+}
+
+int rpc_snapshot(rpc_call_t *c, const rpc_block_ref_t *ref, chain_snapshot_t **out) {
+  chain_snapshot_t *head = rpc_head(c);
+  *out = NULL;
+  if (ref->kind == RPC_BLOCK_NUMBER && (ref->latest || ref->number == chain_snapshot_header(head)->number)) {
+    *out = chain_snapshot_retain(head);
+    return 0;
+  }
+  /* past the request's head: not there yet for this request, whatever was imported since */
+  if (ref->kind == RPC_BLOCK_NUMBER && ref->number > chain_snapshot_header(head)->number)
+    return rpc_fail(c, RPC_SERVER_ERROR, "header not found");
+  ethc_hash_t hash;
+  uint64_t number;
+  int rc = rpc_resolve_block(c, ref, &hash, &number);
+  if (rc == ETHC_ERR_NOT_FOUND)
+    return rpc_fail(c, RPC_SERVER_ERROR,
+                    ref->kind == RPC_BLOCK_HASH ? "header for hash not found" : "header not found");
+  if (rc) return -1;
+  rc = chain_snapshot_at(c->srv->chain, &hash, out);
+  if (rc == ETHC_ERR_NOT_FOUND)
+    return rpc_fail(c, RPC_SERVER_ERROR,
+                    ref->kind == RPC_BLOCK_HASH ? "header for hash not found" : "header not found");
+  return rc ? rpc_fail_chain(c, rc) : 0;
+}
+
+static pthread_key_t vm_key;
+static pthread_once_t vm_once = PTHREAD_ONCE_INIT;
+static void vm_free(void *p) { evm_destroy(p); }
+static void vm_key_make(void) { (void)pthread_key_create(&vm_key, vm_free); }
+
+evm_t *rpc_thread_vm(void) {
+  pthread_once(&vm_once, vm_key_make);
+  evm_t *vm = pthread_getspecific(vm_key);
+  if (!vm && (vm = evm_create()) && pthread_setspecific(vm_key, vm)) {
+    evm_destroy(vm);
+    vm = NULL;
+  }
+  return vm;
 }

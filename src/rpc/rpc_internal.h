@@ -12,6 +12,8 @@
 #include <stdint.h>
 
 #include "ethc/chain.h"
+#include "ethc/chain_call.h"
+#include "ethc/evm.h"
 #include "ethc/rpc.h"
 #include "ethc/types.h"
 #include "rpc/json_writer.h"
@@ -26,7 +28,8 @@ enum {
   RPC_SERVER_ERROR = -32000, /* execution-apis: unknown block, not found, ... */
   RPC_RESPONSE_TOO_LARGE = -32003,
   RPC_LIMIT_EXCEEDED = -32005,
-  RPC_UNSUPPORTED = -32004, /* "method not supported" (EIP-1474) */
+  RPC_UNSUPPORTED = -32004,   /* "method not supported" (EIP-1474) */
+  RPC_EXECUTION_REVERTED = 3, /* a call reverted: "data" holds the revert data */
 };
 
 /* Namespaces, as --http.api names them. */
@@ -57,6 +60,7 @@ struct rpc_server {
   chain_t *chain;
   bool ns_enabled[RPC_NS_COUNT];
   size_t batch_limit, batch_response_max, logs_limit;
+  uint64_t gas_cap; /* --rpc.gascap: most gas of one call run (0: none) */
   char client_version[128];
   /* metrics (metrics.c), indexed as rpc_method_all lists the methods */
   rpc_method_stats_t stats[RPC_MAX_METHODS];
@@ -85,8 +89,14 @@ typedef struct {
   rpc_server_t *srv;
   rpc_session_t *sess; /* NULL over HTTP */
   jw_t *w;
+  /* The head snapshot of the whole request (a batch shares it): taken by the
+   * first call that needs it (rpc_head), released when the request is answered,
+   * so that "latest" means one block for the request's life. */
+  chain_snapshot_t **head;
   int err_code;
   char err_msg[256];
+  uint8_t *err_data; /* malloc'd: the error's "data" (revert data), or NULL */
+  size_t err_data_len;
 } rpc_call_t;
 
 typedef int (*rpc_handler_fn)(rpc_call_t *c, const cJSON *params);
@@ -111,9 +121,10 @@ extern const rpc_method_t rpc_methods_logs[];   /* eth_getLogs (eth_logs.c) */
 extern const rpc_method_t rpc_methods_extra[];  /* uncles, raw tx, accounts, fee suggestions (eth_extra.c) */
 extern const rpc_method_t rpc_methods_fees[];   /* eth_baseFee, eth_feeHistory (fees.c) */
 extern const rpc_method_t rpc_methods_debug[];  /* debug_getRaw* (debug_raw.c) */
-extern const rpc_method_t rpc_methods_state[];
-extern const rpc_method_t rpc_methods_subs[];
-/* eth_subscribe, eth_unsubscribe (subs.c) */ /* state reads, not yet served (state_pending.c) */
+extern const rpc_method_t rpc_methods_state[];  /* state reads, eth_getProof (eth_state.c) */
+extern const rpc_method_t rpc_methods_exec[];   /* eth_call, eth_estimateGas, eth_createAccessList (eth_call.c) */
+extern const rpc_method_t rpc_methods_trace[];  /* debug_trace* (debug_trace.c) */
+extern const rpc_method_t rpc_methods_subs[];   /* eth_subscribe, eth_unsubscribe (subs.c) */
 
 /* The method of that name, or NULL (methods.c). */
 const rpc_method_t *rpc_method_find(const char *name);
@@ -143,6 +154,7 @@ int rpc_parse_data(rpc_call_t *c, int i, const cJSON *v, uint8_t **out, size_t *
 typedef enum { RPC_BLOCK_NUMBER, RPC_BLOCK_HASH } rpc_block_kind_t;
 typedef struct {
   rpc_block_kind_t kind;
+  bool latest;      /* kind NUMBER: named by a tag that means the request's head snapshot */
   uint64_t number;  /* kind NUMBER: resolved (tags resolved against the head) */
   ethc_hash_t hash; /* kind HASH */
   bool require_canonical;
@@ -154,6 +166,36 @@ int rpc_parse_block_ref(rpc_call_t *c, int i, const cJSON *v, rpc_block_ref_t *o
 /* The hash of the block a ref names: ETHC_ERR_NOT_FOUND (no call failure) when
  * there is none; other errors fail the call. Out: hash, number. */
 int rpc_resolve_block(rpc_call_t *c, const rpc_block_ref_t *ref, ethc_hash_t *hash, uint64_t *number);
+
+/* The request's head snapshot (taken on first use; never NULL; not retained for
+ * the caller). */
+chain_snapshot_t *rpc_head(rpc_call_t *c);
+/* The snapshot of the block a ref names, retained for the caller (release it):
+ * 0, or fails the call as geth does ("header not found", "header for hash not
+ * found", "hash is not currently canonical"). */
+int rpc_snapshot(rpc_call_t *c, const rpc_block_ref_t *ref, chain_snapshot_t **out);
+/* Parameter i as a block reference, "latest" when absent. */
+int rpc_parse_block_ref_opt(rpc_call_t *c, const cJSON *params, int i, rpc_block_ref_t *out);
+/* This thread's EVM (created on first use, destroyed with the thread); NULL when out of memory. */
+evm_t *rpc_thread_vm(void);
+
+/* ---- calls (eth_call.c) ---- */
+/* A transaction call object (execution-apis GenericTransaction), its accessList
+ * included: *data is the one allocation msg's call data and access list point
+ * into (free it; NULL after a failure). */
+int rpc_parse_call(rpc_call_t *c, int i, const cJSON *v, chain_call_msg_t *msg, uint8_t **data);
+/* Fails the call unless parameter i (block overrides) is absent or empty. */
+int rpc_fail_block_overrides(rpc_call_t *c, const cJSON *params, int i);
+/* geth's state overrides `o` (parameter i; NULL: none), checked and set as
+ * msg's prepare step, which reads `o` while the call runs. */
+int rpc_parse_state_overrides(rpc_call_t *c, int i, const cJSON *o, chain_call_msg_t *msg);
+/* Without a gas limit, a call gets the --rpc.gascap when the gas chain_call
+ * would give it is above the cap. */
+void rpc_cap_call_gas(rpc_call_t *c, const chain_snapshot_t *snap, chain_call_msg_t *msg);
+/* The error of a call that reverted, failed or was invalid (geth's codes and messages). */
+int rpc_fail_call_result(rpc_call_t *c, const chain_call_result_t *r);
+/* A local error (missing state, I/O, memory). */
+int rpc_fail_local(rpc_call_t *c, int rc);
 
 /* ---- recovered senders by transaction hash (sender_cache.c); thread-safe ---- */
 bool rpc_sender_cached(const ethc_hash_t *tx, ethc_address_t *from);

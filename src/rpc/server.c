@@ -22,6 +22,7 @@ int rpc_server_new(const rpc_config_t *cfg, rpc_server_t **out, char *err, size_
   s->chain = cfg->chain;
   s->batch_limit = cfg->batch_limit;
   s->batch_response_max = cfg->batch_response_max;
+  s->gas_cap = cfg->gas_cap;
   s->logs_limit = cfg->logs_limit ? cfg->logs_limit : 10000;
   snprintf(s->client_version, sizeof s->client_version, "%s", cfg->client_version ? cfg->client_version : "ethc");
   s->ns_enabled[RPC_NS_RPC] = true; /* rpc_modules is always there, as in geth */
@@ -165,7 +166,8 @@ static void envelope_begin(jw_t *w, const char *id, size_t id_len) {
   else jw_null(w);
 }
 
-static void write_error(jw_t *w, const char *id, size_t id_len, int code, const char *msg) {
+static void write_error_data(jw_t *w, const char *id, size_t id_len, int code, const char *msg, const uint8_t *data,
+                             size_t data_len) {
   envelope_begin(w, id, id_len);
   jw_key(w, "error");
   jw_obj_begin(w);
@@ -173,8 +175,13 @@ static void write_error(jw_t *w, const char *id, size_t id_len, int code, const 
   jw_int(w, code);
   jw_key(w, "message");
   jw_cstr(w, msg);
+  if (data) jw_kdata(w, "data", data, data_len);
   jw_obj_end(w);
   jw_obj_end(w);
+}
+
+static void write_error(jw_t *w, const char *id, size_t id_len, int code, const char *msg) {
+  write_error_data(w, id, id_len, code, msg, NULL, 0);
 }
 
 char *rpc_error_body(int code, const char *message, size_t *len) {
@@ -185,7 +192,8 @@ char *rpc_error_body(int code, const char *message, size_t *len) {
 }
 
 /* Handles one request object. Returns true when a response was written. */
-static bool handle_one(rpc_server_t *s, rpc_session_t *sess, const cJSON *req, const char *body, span_t idsp, jw_t *w) {
+static bool handle_one(rpc_server_t *s, rpc_session_t *sess, chain_snapshot_t **head, const cJSON *req,
+                       const char *body, span_t idsp, jw_t *w) {
   if (!cJSON_IsObject(req)) return write_error(w, NULL, 0, RPC_INVALID_REQUEST, "invalid request"), true;
   const cJSON *id = cJSON_GetObjectItemCaseSensitive(req, "id");
   const char *id_text = NULL;
@@ -234,7 +242,7 @@ static bool handle_one(rpc_server_t *s, rpc_session_t *sess, const cJSON *req, c
   jw_mark_t mark = jw_mark(w);
   envelope_begin(w, id_text, id_len);
   jw_key(w, "result");
-  rpc_call_t call = {.srv = s, .sess = sess, .w = w};
+  rpc_call_t call = {.srv = s, .sess = sess, .w = w, .head = head};
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
   int rc = m->fn(&call, cJSON_IsArray(params) ? params : NULL);
@@ -250,12 +258,13 @@ static bool handle_one(rpc_server_t *s, rpc_session_t *sess, const cJSON *req, c
     jw_rollback(w, mark);
     if (!call.err_code)
       call.err_code = RPC_INTERNAL_ERROR, snprintf(call.err_msg, sizeof call.err_msg, "internal error");
-    if (respond) write_error(w, id_text, id_len, call.err_code, call.err_msg);
+    if (respond) write_error_data(w, id_text, id_len, call.err_code, call.err_msg, call.err_data, call.err_data_len);
   } else if (!respond) {
     jw_rollback(w, mark);
   } else {
     jw_obj_end(w);
   }
+  free(call.err_data);
   free(id_printed);
   return respond;
 }
@@ -279,8 +288,19 @@ int rpc_server_handle(rpc_server_t *s, const char *body, size_t len, char **resp
   return rpc_server_handle_session(s, NULL, body, len, resp, resp_len);
 }
 
+static int handle_request(rpc_server_t *s, rpc_session_t *sess, chain_snapshot_t **head, const char *body, size_t len,
+                          char **resp, size_t *resp_len);
+
 int rpc_server_handle_session(rpc_server_t *s, rpc_session_t *sess, const char *body, size_t len, char **resp,
                               size_t *resp_len) {
+  chain_snapshot_t *head = NULL;
+  int rc = handle_request(s, sess, &head, body, len, resp, resp_len);
+  chain_snapshot_release(head);
+  return rc;
+}
+
+static int handle_request(rpc_server_t *s, rpc_session_t *sess, chain_snapshot_t **head, const char *body, size_t len,
+                          char **resp, size_t *resp_len) {
   jw_t w;
   jw_init(&w);
   *resp = NULL;
@@ -298,7 +318,7 @@ int rpc_server_handle_session(rpc_server_t *s, rpc_session_t *sess, const char *
   }
   if (!cJSON_IsArray(root)) {
     span_t sp = body[start] == '{' ? find_id(body, start, len) : (span_t){0, 0};
-    handle_one(s, sess, root, body, sp, &w);
+    handle_one(s, sess, head, root, body, sp, &w);
     cJSON_Delete(root);
     return finish(&w, resp, resp_len);
   }
@@ -341,7 +361,7 @@ int rpc_server_handle_session(rpc_server_t *s, rpc_session_t *sess, const char *
         continue;
       }
       size_t before = w.len;
-      handle_one(s, sess, e, body, spans[j], &w);
+      handle_one(s, sess, head, e, body, spans[j], &w);
       bytes += w.len - before;
       if (s->batch_response_max && bytes > s->batch_response_max) too_large = true;
       if (w.oom) break;

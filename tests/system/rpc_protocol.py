@@ -39,7 +39,8 @@ def main():
     ethc, suite, workdir = sys.argv[1:4]
     cors = "https://dapp.example"
     node = Node(ethc, workdir, suite, ["--http.api", "eth,net,web3,rpc", "--rpc.batch-limit", "100",
-                                       "--rpc.batch-response-max-size", "100000", "--http.corsdomain", cors])
+                                       "--rpc.batch-response-max-size", "100000", "--http.corsdomain", cors,
+                                       "--rpc.gascap", "21100"])
     try:
         run(node, ethc, cors)
         in_flight_at_sigterm(node)
@@ -89,8 +90,34 @@ def run(node, ethc, cors):
     expect(err_code(t) == -32601, "unknown method: -32601")
     s, _, t = node.post('{"jsonrpc":"2.0","id":1,"method":"debug_getRawBlock","params":["0x1"]}')
     expect(err_code(t) == -32601, "namespace not in --http.api: -32601")
-    s, _, t = node.post('{"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":["0x0000000000000000000000000000000000000000","latest"]}')
-    expect(err_code(t) == -32601 and "not yet supported" in t, "state method: -32601 not yet supported")
+    s, _, t = node.post('{"jsonrpc":"2.0","id":1,"method":"debug_traceTransaction","params":["0x' + "00" * 32 + '"]}')
+    expect(err_code(t) == -32601, "debug_trace* without debug in --http.api: -32601")
+    s, _, t = node.post('{"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":["0x0000000000000000000000000000000000000000","0xffffff"]}')
+    expect(err_code(t) == -32000 and "header not found" in t, "state of a block past the head: -32000 header not found")
+    s, _, t = node.post('{"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":["0x0000000000000000000000000000000000000000",{"blockHash":"0x' + "11" * 32 + '"}]}')
+    expect(err_code(t) == -32000, "state of an unknown block hash (EIP-1898): -32000")
+    s, _, t = node.post('{"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":["0x0000000000000000000000000000000000000000",{"blockNumber":"0x1","blockHash":"0x' + "11" * 32 + '"}]}')
+    expect(err_code(t) == -32602, "EIP-1898 object with both number and hash: -32602")
+    # eth_call state overrides (geth's): code and balance of an account that does not exist
+    acct = "0xc1cadaffffffffffffffffffffffffffffffffff"
+    ovr = {acct: {"balance": "0x1234", "code": "0x4760005260206000f3"}}  # SELFBALANCE, return it
+    s, _, t = node.post(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_call", "params": [{"to": acct}, "latest", ovr]}))
+    expect(json.loads(t).get("result", "").endswith("1234"), "eth_call with code and balance overrides")
+    s, _, t = node.post(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_getBalance", "params": [acct, "latest"]}))
+    expect(json.loads(t).get("result") == "0x0", "overrides stay in their call")
+    s, _, t = node.post(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_call",
+                                    "params": [{"to": acct}, "latest", {acct: {"state": {}, "stateDiff": {}}}]}))
+    expect(err_code(t) == -32000, "state and stateDiff together: -32000")
+    s, _, t = node.post(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_estimateGas", "params": [
+        {"from": "0x0102030000000000000000000000000000000000", "input": "0xff01",
+         "to": "0x17e7eedce4ac02ef114a7ed9fe6e2f33feba1667"}]}))  # needs 0x5316 = 21270 gas
+    expect(err_code(t) == -32000 and "exceeds allowance (21100)" in t, "eth_estimateGas past --rpc.gascap: -32000")
+    s, _, t = node.post(json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_call",
+                                    "params": [{"to": acct}, "latest", {}, {"number": "0x1"}]}))
+    expect(err_code(t) == -32602, "block overrides: -32602 not supported yet")
+    for tag in ("earliest", "safe", "finalized", "pending", "0x0"):
+        s, _, t = node.post('{"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":["0x0000000000000000000000000000000000000000","%s"]}' % tag)
+        expect("result" in json.loads(t), f"eth_getBalance at {tag}: a result")
     s, _, t = node.post('{"jsonrpc":"2.0","id":1,"method":"eth_getBlockByNumber","params":["1",false]}')
     expect(err_code(t) == -32602, "0x-less block number: -32602")
     s, _, t = node.post('{"jsonrpc":"2.0","id":1,"method":"eth_getBlockByNumber","params":["0x1",false,3]}')
