@@ -164,6 +164,55 @@ static inline __attribute__((always_inline)) void mul_top(u256_t *sp) {
 #endif
 }
 
+/* SHR and SHL of sp[-1] by sp[0] in place. A shift by less than a limb (BLAKE2's and
+ * SHA-1's rotations) is three double-width SHRD/SHLD and one plain shift on x86-64;
+ * the compilers built it from single shifts with the count in CL moved around, or
+ * through limb selects that only matter for longer shifts (46 to 60 instructions).
+ * Longer shifts take the general path. SHRD/SHLD by 0 leave the limb unchanged. */
+static inline __attribute__((always_inline)) void shr_top(u256_t *sp) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  const uint64_t n = sp[0].w[0];
+  if (UNLIKELY((sp[0].w[1] | sp[0].w[2] | sp[0].w[3] | (n >> 8)) != 0)) { /* 256 or more */
+    sp[-1] = U256_ZERO;
+    return;
+  }
+  if (LIKELY(n < 64)) {
+    uint64_t r0 = sp[-1].w[0], r1 = sp[-1].w[1], r2 = sp[-1].w[2], r3 = sp[-1].w[3];
+    __asm__("shrdq %%cl, %[r1], %[r0]\n\tshrdq %%cl, %[r2], %[r1]\n\tshrdq %%cl, %[r3], %[r2]\n\tshrq %%cl, %[r3]"
+            : [r0] "+r"(r0), [r1] "+r"(r1), [r2] "+r"(r2), [r3] "+r"(r3)
+            : "c"(n)
+            : "cc");
+    sp[-1].w[0] = r0, sp[-1].w[1] = r1, sp[-1].w[2] = r2, sp[-1].w[3] = r3;
+    return;
+  }
+  u256_shr_n(&sp[-1], &sp[-1], (unsigned)n);
+#else
+  u256_shr(&sp[-1], &sp[0], &sp[-1]);
+#endif
+}
+
+static inline __attribute__((always_inline)) void shl_top(u256_t *sp) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  const uint64_t n = sp[0].w[0];
+  if (UNLIKELY((sp[0].w[1] | sp[0].w[2] | sp[0].w[3] | (n >> 8)) != 0)) { /* 256 or more */
+    sp[-1] = U256_ZERO;
+    return;
+  }
+  if (LIKELY(n < 64)) {
+    uint64_t r0 = sp[-1].w[0], r1 = sp[-1].w[1], r2 = sp[-1].w[2], r3 = sp[-1].w[3];
+    __asm__("shldq %%cl, %[r2], %[r3]\n\tshldq %%cl, %[r1], %[r2]\n\tshldq %%cl, %[r0], %[r1]\n\tshlq %%cl, %[r0]"
+            : [r0] "+r"(r0), [r1] "+r"(r1), [r2] "+r"(r2), [r3] "+r"(r3)
+            : "c"(n)
+            : "cc");
+    sp[-1].w[0] = r0, sp[-1].w[1] = r1, sp[-1].w[2] = r2, sp[-1].w[3] = r3;
+    return;
+  }
+  u256_shl_n(&sp[-1], &sp[-1], (unsigned)n);
+#else
+  u256_shl(&sp[-1], &sp[0], &sp[-1]);
+#endif
+}
+
 /* x += k (k < 2^64) */
 static inline __attribute__((always_inline)) void add_small(u256_t *x, uint64_t k) {
 #ifdef ASM_CARRY_CHAIN
