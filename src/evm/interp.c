@@ -74,6 +74,12 @@ static inline void from_addr(u256_t *v, const ethc_address_t *a) {
 }
 static inline bool fits_mem(const u256_t *v) { return (v->w[1] | v->w[2] | v->w[3]) == 0 && v->w[0] <= MAX_MEMORY; }
 static inline uint64_t num_words(uint64_t size) { return (size + 31) / 32; }
+/* fits_mem for the offset operand of MLOAD/MSTORE/MSTORE8, read from the stack slot:
+ * one OR chain with memory operands, where loading the item first (sload) cost four
+ * loads and two tests. */
+static inline __attribute__((always_inline)) bool mem_offset_ok(const u256_t *v) {
+  return (v->w[1] | v->w[2] | v->w[3] | (v->w[0] >> 32)) == 0;
+}
 
 /* Reads a stack item as four 64-bit scalars. The empty asm keeps the compiler from
  * merging the loads into 16-byte vector loads, which stall (failed store-to-load
