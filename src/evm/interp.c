@@ -74,6 +74,12 @@ static inline void from_addr(u256_t *v, const ethc_address_t *a) {
 }
 static inline bool fits_mem(const u256_t *v) { return (v->w[1] | v->w[2] | v->w[3]) == 0 && v->w[0] <= MAX_MEMORY; }
 static inline uint64_t num_words(uint64_t size) { return (size + 31) / 32; }
+/* fits_mem for the offset operand of MLOAD/MSTORE/MSTORE8, read from the stack slot:
+ * one OR chain with memory operands, where loading the item first (sload) cost four
+ * loads and two tests. */
+static inline __attribute__((always_inline)) bool mem_offset_ok(const u256_t *v) {
+  return (v->w[1] | v->w[2] | v->w[3] | (v->w[0] >> 32)) == 0;
+}
 
 /* Reads a stack item as four 64-bit scalars. The empty asm keeps the compiler from
  * merging the loads into 16-byte vector loads, which stall (failed store-to-load
@@ -129,6 +135,87 @@ static inline __attribute__((always_inline)) bool lt_words(const u256_t *a, cons
   return borrow;
 #else
   return u256_lt(a, b);
+#endif
+}
+
+/* MUL of the two top items in place (sp[-1] = sp[0] * sp[-1], truncated). Both
+ * compilers kept all eight operand limbs and the partial sums in registers inside
+ * the dispatch function, ran out, and spilled through the stack (63 instructions
+ * with clang, 76 with GCC); on x86-64 the schoolbook rows are written out instead,
+ * each multiply taking its operands straight from the stack items: 6 MULs for the
+ * products that carry into a higher limb, 4 IMULs for those that only reach the top
+ * limb, 43 instructions. */
+static inline __attribute__((always_inline)) void mul_top(u256_t *sp) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  uint64_t r0, r1, r2, r3, lo, hi;
+  __asm__(
+      "movq %[a0], %%rax\n\tmulq %[b0]\n\tmovq %%rax, %[r0]\n\tmovq %%rdx, %[r1]\n\t"
+      "movq %[a0], %%rax\n\tmulq %[b1]\n\taddq %%rax, %[r1]\n\tadcq $0, %%rdx\n\tmovq %%rdx, %[r2]\n\t"
+      "movq %[a0], %%rax\n\tmulq %[b2]\n\taddq %%rax, %[r2]\n\tadcq $0, %%rdx\n\tmovq %%rdx, %[r3]\n\t"
+      "movq %[a0], %%rax\n\timulq %[b3], %%rax\n\taddq %%rax, %[r3]\n\t"
+      "movq %[a1], %%rax\n\tmulq %[b0]\n\taddq %%rax, %[r1]\n\tadcq %%rdx, %[r2]\n\tadcq $0, %[r3]\n\t"
+      "movq %[a1], %%rax\n\tmulq %[b1]\n\taddq %%rax, %[r2]\n\tadcq %%rdx, %[r3]\n\t"
+      "movq %[a1], %%rax\n\timulq %[b2], %%rax\n\taddq %%rax, %[r3]\n\t"
+      "movq %[a2], %%rax\n\tmulq %[b0]\n\taddq %%rax, %[r2]\n\tadcq %%rdx, %[r3]\n\t"
+      "movq %[a2], %%rax\n\timulq %[b1], %%rax\n\taddq %%rax, %[r3]\n\t"
+      "movq %[a3], %%rax\n\timulq %[b0], %%rax\n\taddq %%rax, %[r3]"
+      : [r0] "=&r"(r0), [r1] "=&r"(r1), [r2] "=&r"(r2), [r3] "=&r"(r3), "=&a"(lo), "=&d"(hi)
+      : [a0] "m"(sp[0].w[0]), [a1] "m"(sp[0].w[1]), [a2] "m"(sp[0].w[2]), [a3] "m"(sp[0].w[3]), [b0] "m"(sp[-1].w[0]),
+        [b1] "m"(sp[-1].w[1]), [b2] "m"(sp[-1].w[2]), [b3] "m"(sp[-1].w[3])
+      : "cc");
+  (void)lo, (void)hi;
+  sp[-1].w[0] = r0, sp[-1].w[1] = r1, sp[-1].w[2] = r2, sp[-1].w[3] = r3;
+#else
+  u256_mul(&sp[-1], &sp[0], &sp[-1]);
+#endif
+}
+
+/* SHR and SHL of sp[-1] by sp[0] in place. A shift by less than a limb (BLAKE2's and
+ * SHA-1's rotations) is three double-width SHRD/SHLD and one plain shift on x86-64;
+ * the compilers built it from single shifts with the count in CL moved around, or
+ * through limb selects that only matter for longer shifts (46 to 60 instructions).
+ * Longer shifts take the general path. SHRD/SHLD by 0 leave the limb unchanged. */
+static inline __attribute__((always_inline)) void shr_top(u256_t *sp) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  const uint64_t n = sp[0].w[0];
+  if (UNLIKELY((sp[0].w[1] | sp[0].w[2] | sp[0].w[3] | (n >> 8)) != 0)) { /* 256 or more */
+    sp[-1] = U256_ZERO;
+    return;
+  }
+  if (LIKELY(n < 64)) {
+    uint64_t r0 = sp[-1].w[0], r1 = sp[-1].w[1], r2 = sp[-1].w[2], r3 = sp[-1].w[3];
+    __asm__("shrdq %%cl, %[r1], %[r0]\n\tshrdq %%cl, %[r2], %[r1]\n\tshrdq %%cl, %[r3], %[r2]\n\tshrq %%cl, %[r3]"
+            : [r0] "+r"(r0), [r1] "+r"(r1), [r2] "+r"(r2), [r3] "+r"(r3)
+            : "c"(n)
+            : "cc");
+    sp[-1].w[0] = r0, sp[-1].w[1] = r1, sp[-1].w[2] = r2, sp[-1].w[3] = r3;
+    return;
+  }
+  u256_shr_n(&sp[-1], &sp[-1], (unsigned)n);
+#else
+  u256_shr(&sp[-1], &sp[0], &sp[-1]);
+#endif
+}
+
+static inline __attribute__((always_inline)) void shl_top(u256_t *sp) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  const uint64_t n = sp[0].w[0];
+  if (UNLIKELY((sp[0].w[1] | sp[0].w[2] | sp[0].w[3] | (n >> 8)) != 0)) { /* 256 or more */
+    sp[-1] = U256_ZERO;
+    return;
+  }
+  if (LIKELY(n < 64)) {
+    uint64_t r0 = sp[-1].w[0], r1 = sp[-1].w[1], r2 = sp[-1].w[2], r3 = sp[-1].w[3];
+    __asm__("shldq %%cl, %[r2], %[r3]\n\tshldq %%cl, %[r1], %[r2]\n\tshldq %%cl, %[r0], %[r1]\n\tshlq %%cl, %[r0]"
+            : [r0] "+r"(r0), [r1] "+r"(r1), [r2] "+r"(r2), [r3] "+r"(r3)
+            : "c"(n)
+            : "cc");
+    sp[-1].w[0] = r0, sp[-1].w[1] = r1, sp[-1].w[2] = r2, sp[-1].w[3] = r3;
+    return;
+  }
+  u256_shl_n(&sp[-1], &sp[-1], (unsigned)n);
+#else
+  u256_shl(&sp[-1], &sp[0], &sp[-1]);
 #endif
 }
 

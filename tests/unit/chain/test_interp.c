@@ -244,6 +244,52 @@ static void test_bit_ops(void) {
   CHECK(r.w[0] == UINT64_MAX && r.w[3] == UINT64_MAX);
 }
 
+/* MUL, SHL, SHR and SAR as the interpreter runs them (x86-64 has its own sequences
+ * for these) against the portable u256.h ones, on operands that mix zero, small,
+ * all-ones and random limbs, and shift counts below, at and above limb boundaries. */
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+static uint64_t rnd(void) {
+  rng_state ^= rng_state << 13, rng_state ^= rng_state >> 7, rng_state ^= rng_state << 17;
+  return rng_state;
+}
+static u256_t rnd_word(void) {
+  u256_t v;
+  for (int i = 0; i < 4; i++) {
+    switch (rnd() % 4) {
+      case 0: v.w[i] = 0; break;
+      case 1: v.w[i] = rnd() % 256; break;
+      case 2: v.w[i] = UINT64_MAX; break;
+      default: v.w[i] = rnd(); break;
+    }
+  }
+  return v;
+}
+static void word_hex(const u256_t *v, char out[65]) {
+  snprintf(out, 65, "%016llx%016llx%016llx%016llx", (unsigned long long)v->w[3], (unsigned long long)v->w[2],
+           (unsigned long long)v->w[1], (unsigned long long)v->w[0]);
+}
+static void test_mul_shift_random(void) {
+  static const char *const ops[] = {"02", "1b", "1c", "1d"};
+  for (int i = 0; i < 400; i++) {
+    const int k = i % 4;
+    u256_t a = rnd_word(), b = rnd_word(), want;
+    if (k > 0) { /* a is the shift count */
+      const uint64_t c = rnd() % 8;
+      a = u256_from_u64(c < 6 ? rnd() % 320 : c == 6 ? 64 * (rnd() % 5) : 255);
+      if (rnd() % 16 == 0) a.w[1 + rnd() % 3] = 1;
+    }
+    char ah[65], bh[65];
+    word_hex(&a, ah);
+    word_hex(&b, bh);
+    if (k == 0) u256_mul(&want, &a, &b);
+    if (k == 1) u256_shl(&want, &a, &b);
+    if (k == 2) u256_shr(&want, &a, &b);
+    if (k == 3) u256_sar(&want, &a, &b);
+    u256_t got = binop(ah, bh, ops[k]);
+    CHECK(u256_eq(&got, &want));
+  }
+}
+
 /* Frontier has no 63/64 rule: a self-call chain reaches the 1024 depth limit. Run on
  * a thread with a large stack: 1025 nested frames need more than 8 MiB under ASan. */
 static void *depth_thread(void *arg);
@@ -648,6 +694,7 @@ int main(void) {
   test_arith_and_gas();
   test_halts();
   test_bit_ops();
+  test_mul_shift_random();
   test_depth();
   test_sstore();
   test_calls();
