@@ -139,8 +139,9 @@ bool state_created_in_tx(state_t *s, const ethc_address_t *a);
 int state_add_log(state_t *s, const ethc_address_t *a, const uint8_t *data, size_t size, const ethc_hash_t *topics,
                   size_t topics_count) ETHC_MUST_USE;
 const state_log_t *state_logs(const state_t *s, size_t *count);
-/* keccak256(rlp([[address, [topics...], data], ...])) of the current logs. */
-void state_logs_hash(const state_t *s, ethc_hash_t *out);
+/* keccak256(rlp([[address, [topics...], data], ...])) of the current logs:
+ * 0, or ETHC_ERR_NOMEM (*out unchanged). */
+int state_logs_hash(const state_t *s, ethc_hash_t *out) ETHC_MUST_USE;
 
 /* ---- journal ---- */
 

@@ -296,7 +296,10 @@ int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block
   }
   evm_result_release(&r);
 
-  state_logs_hash(st, &res->logs_hash);
+  if ((rc = state_logs_hash(st, &res->logs_hash))) {
+    state_set_error(st, rc);
+    return local_failure(res, rc);
+  }
   if (logs_out) {
     size_t n;
     const state_log_t *logs = state_logs(st, &n);

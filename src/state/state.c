@@ -754,22 +754,24 @@ const state_log_t *state_logs(const state_t *s, size_t *count) {
   return s->logs;
 }
 
-void state_logs_hash(const state_t *s, ethc_hash_t *out) {
+int state_logs_hash(const state_t *s, ethc_hash_t *out) {
   bytes_buf_t b = {0};
+  int err = 0;
   size_t outer = rlp_list_begin(&b);
   for (size_t i = 0; i < s->nlogs; i++) {
     const state_log_t *l = &s->logs[i];
     size_t one = rlp_list_begin(&b);
-    rlp_put_bytes(&b, l->address.bytes, 20);
+    err |= rlp_put_bytes(&b, l->address.bytes, 20);
     size_t tl = rlp_list_begin(&b);
-    for (size_t t = 0; t < l->topics_count; t++) rlp_put_bytes(&b, l->topics[t].bytes, 32);
-    rlp_list_end(&b, tl);
-    rlp_put_bytes(&b, l->data, l->data_size);
-    rlp_list_end(&b, one);
+    for (size_t t = 0; t < l->topics_count; t++) err |= rlp_put_bytes(&b, l->topics[t].bytes, 32);
+    err |= rlp_list_end(&b, tl);
+    err |= rlp_put_bytes(&b, l->data, l->data_size);
+    err |= rlp_list_end(&b, one);
   }
-  rlp_list_end(&b, outer);
-  keccak256(b.data, b.len, out->bytes);
+  err |= rlp_list_end(&b, outer);
+  if (!err) keccak256(b.data, b.len, out->bytes);
   bytes_buf_free(&b);
+  return err ? ETHC_ERR_NOMEM : ETHC_OK;
 }
 
 /* ---- journal ---- */

@@ -208,7 +208,10 @@ static void run_case(runner_t *r, const char *path, const char *name, const cJSO
   }
   ethc_hash_t lh;
   uint8_t elh[32];
-  state_logs_hash(st, &lh);
+  if (state_logs_hash(st, &lh) != 0) {
+    runner_fail(r, path, name, NULL, "out of memory hashing the logs");
+    goto done;
+  }
   if (!json_str(t, "logs") || hex_decode_fixed(json_str(t, "logs"), false, elh, 32) != 0 || memcmp(lh.bytes, elh, 32)) {
     runner_fail(r, path, name, NULL, "logs hash differs");
     goto done;
