@@ -16,6 +16,7 @@
 #include "chain/datadir.h"
 #include "ethc/block_exec.h"
 #include "ethc/error.h"
+#include "ethc/ethash.h"
 #include "ethc/genesis.h"
 #include "ethc/keccak.h"
 #include "ethc/rlp.h"
@@ -606,6 +607,26 @@ static int invalid(chain_import_result_t *res, block_error_t e, const char *why)
   return ETHC_ERR_INVALID;
 }
 
+/* header_validate's last rule, the Ethash seal of a proof-of-work header, run
+ * here so that a failure to check it (the epoch's cache could not be built) is
+ * a local error, not BLOCK_ERR_POW. 0 with *be set (BLOCK_VALID or
+ * BLOCK_ERR_POW), or a local error. */
+static int check_seal(const chain_header_t *h, block_error_t *be) {
+  ethc_hash_t seal;
+  int rc = header_seal_hash(h, &seal);
+  if (!rc) rc = ethash_verify(h->number, seal.bytes, header_nonce_u64(h), h->mix_hash.bytes, &h->difficulty);
+  *be = rc == ETHC_ERR_INVALID ? BLOCK_ERR_POW : BLOCK_VALID;
+  return rc == ETHC_ERR_INVALID ? ETHC_OK : rc;
+}
+
+/* header_validate with the seal checked by check_seal: 0 with *be, or a local error. */
+static int validate_header(chain_t *c, const chain_header_t *h, const chain_header_t *parent, bool post_merge,
+                           block_error_t *be) {
+  *be = header_validate(&c->config, h, parent, post_merge, false);
+  if (*be != BLOCK_VALID || post_merge || c->fakepow) return ETHC_OK;
+  return check_seal(h, be);
+}
+
 static bool zero_seal(const chain_header_t *h) {
   uint8_t any = 0;
   for (size_t i = 0; i < sizeof h->mix_hash.bytes; i++) any |= h->mix_hash.bytes[i];
@@ -657,7 +678,10 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
   bool post_merge = cfg->has_ttd && !u256_lt(&parent_td, &cfg->terminal_total_difficulty);
   evm_revision_t rev = chain_config_revision(cfg, h->number, h->timestamp, post_merge);
   block_error_t be = block_check_rlp_size(rev, len);
-  if (be == BLOCK_VALID) be = header_validate(cfg, h, &parent, post_merge, !c->fakepow);
+  if (be == BLOCK_VALID && (err = validate_header(c, h, &parent, post_merge, &be))) {
+    block_free(&b);
+    return err; /* the seal could not be checked: no verdict */
+  }
   char why[200] = "";
   if (be == BLOCK_VALID && !post_merge && b.ommer_count) {
     ancestors_t *anc = malloc(sizeof *anc);
@@ -666,8 +690,12 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
       return ETHC_ERR_NOMEM;
     }
     int lerr = load_ancestors(c, &h->parent_hash, anc);
-    if (!lerr)
-      be = block_validate_ommers(cfg, &b, &res->hash, anc->list, anc->count, !c->fakepow, why, sizeof why, &lerr);
+    if (!lerr) be = block_validate_ommers(cfg, &b, &res->hash, anc->list, anc->count, false, why, sizeof why, &lerr);
+    /* the ommers' seals, checked here for the same reason as the block's */
+    for (size_t i = 0; !lerr && be == BLOCK_VALID && !c->fakepow && i < b.ommer_count; i++) {
+      lerr = check_seal(&b.ommers[i], &be);
+      if (be != BLOCK_VALID) snprintf(why, sizeof why, "ommer %zu: invalid proof-of-work seal", i);
+    }
     free(anc);
     if (lerr) { /* a read or an allocation that failed: no verdict */
       block_free(&b);
@@ -886,7 +914,8 @@ int chain_import_header(chain_t *c, const uint8_t *rlp, size_t len, chain_import
   }
   const chain_config_t *cfg = &c->config;
   bool post_merge = cfg->has_ttd && !u256_lt(&parent_td, &cfg->terminal_total_difficulty);
-  block_error_t be = header_validate(cfg, &h, &parent, post_merge, !c->fakepow);
+  block_error_t be;
+  if ((err = validate_header(c, &h, &parent, post_merge, &be))) return err; /* no verdict */
   if (be != BLOCK_VALID) return invalid(res, be, NULL);
   u256_t td;
   u256_add(&td, &parent_td, &h.difficulty);
