@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ethc/chain_config.h"
+#include "ethc/consensus.h"
 #include "ethc/error.h"
 #include "ethc/header.h"
 #include "ethc/state.h"
@@ -166,8 +167,12 @@ static int check_alone(const tx_t *tx, const chain_snapshot_t *snap, ethc_addres
   if (why == TXE_INTRINSIC_GAS) return reject(err, errlen, "intrinsic gas too low");
   if (why == TXE_FLOOR_GAS) return reject(err, errlen, "insufficient gas for floor data gas cost");
   if (why != TXE_NONE) return reject(err, errlen, tx_invalid_message(why));
-  if (h->has_base_fee && u256_lt(&tx->max_fee_per_gas, &h->base_fee))
-    return reject(err, errlen, "max fee per gas less than block base fee");
+  /* the base fee of the block it would go into, as geth's pool uses */
+  if (h->has_base_fee) {
+    u256_t next;
+    header_expected_base_fee(chain_config(chain_snapshot_chain(snap)), h, &next);
+    if (u256_lt(&tx->max_fee_per_gas, &next)) return reject(err, errlen, "max fee per gas less than block base fee");
+  }
   return 0;
 }
 

@@ -30,8 +30,8 @@ void txpool_free(txpool_t *p);
  * next block's fork lacks, and blob transactions, which need a blob pool),
  * "invalid sender" (bad signature or other chain id), "intrinsic gas too low",
  * "exceeds block gas limit", "max fee per gas less than block base fee" (the
- * head's base fee; geth admits such transactions and waits, this pool does
- * not), "nonce too low", "insufficient funds for gas * price + value" (this
+ * next block's base fee: geth admits such transactions to wait for a lower one,
+ * this pool keeps it simple and refuses them), "nonce too low", "insufficient funds for gas * price + value" (this
  * transaction alone), "already known", "replacement transaction underpriced"
  * (same sender and nonce without both fee caps raised by TXPOOL_PRICE_BUMP %),
  * "account limit exceeded" (TXPOOL_MAX_QUEUED behind a gap), "txpool is full";
