@@ -184,6 +184,29 @@ static bool bumped(const u256_t *newv, const u256_t *oldv) {
   return !u256_lt(&a, &b);
 }
 
+/* gas limit * fee cap + value: true when it overflows 256 bits. */
+static bool tx_cost(const tx_t *tx, u256_t *cost) {
+  uint64_t full[8];
+  u256_t gas = u256_from_u64(tx->gas_limit);
+  u256_mul_full(full, &gas, &tx->max_fee_per_gas);
+  cost->w[0] = full[0], cost->w[1] = full[1], cost->w[2] = full[2], cost->w[3] = full[3];
+  bool over = full[4] | full[5] | full[6] | full[7];
+  u256_t sum;
+  u256_add(&sum, cost, &tx->value);
+  over |= u256_lt(&sum, &tx->value);
+  *cost = sum;
+  return over;
+}
+
+static bool add_cost(u256_t *total, const tx_t *tx) {
+  u256_t c, sum;
+  bool over = tx_cost(tx, &c);
+  u256_add(&sum, total, &c);
+  over |= u256_lt(&sum, &c);
+  *total = sum;
+  return over;
+}
+
 int txpool_add(txpool_t *p, const uint8_t *raw, size_t len, ethc_hash_t *hash, char *err, size_t errlen) {
   if (len > TXPOOL_MAX_SIZE) return reject(err, errlen, "oversized data");
   entry_t e = {0};
@@ -228,15 +251,29 @@ int txpool_add(txpool_t *p, const uint8_t *raw, size_t len, ethc_hash_t *hash, c
     rc = reject(err, errlen, "nonce too low");
     goto unlock;
   }
-  u256_t cost, gas = u256_from_u64(e.tx.gas_limit);
-  u256_mul(&cost, &gas, &e.tx.max_fee_per_gas); /* fits: tx_rules_fields checked it */
-  u256_add(&cost, &cost, &e.tx.value);
-  if (u256_lt(&balance, &cost)) {
-    rc = reject(err, errlen, "insufficient funds for gas * price + value");
+  u256_t cost;
+  bool overflow = tx_cost(&e.tx, &cost);
+  if (overflow || u256_lt(&balance, &cost)) {
+    char b[79], c[79];
+    u256_to_dec(&balance, b);
+    u256_to_dec(&cost, c);
+    snprintf(err, errlen, "insufficient funds for gas * price + value: balance %s, tx cost %s%s", b,
+             overflow ? ">" : "", c);
+    rc = ETHC_ERR_INVALID;
     goto unlock;
   }
+  /* with the sender's other pooled transactions (geth's overdraft check) */
   bool found;
   size_t at = locate(p, &e.from, e.tx.nonce, &found);
+  u256_t spent = cost;
+  for (size_t i = at; i > 0 && !memcmp(p->e[i - 1].from.bytes, e.from.bytes, sizeof e.from.bytes); i--)
+    overflow |= add_cost(&spent, &p->e[i - 1].tx);
+  for (size_t i = at + found; i < p->n && !memcmp(p->e[i].from.bytes, e.from.bytes, sizeof e.from.bytes); i++)
+    overflow |= add_cost(&spent, &p->e[i].tx);
+  if (overflow || u256_lt(&balance, &spent)) {
+    rc = reject(err, errlen, "transaction would cause overdraft");
+    goto unlock;
+  }
   if (found) {
     entry_t *old = &p->e[at];
     if (!bumped(&e.tx.max_fee_per_gas, &old->tx.max_fee_per_gas) ||

@@ -25,17 +25,21 @@ txpool_t *txpool_new(chain_t *chain);
 void txpool_free(txpool_t *p);
 
 /* Validates the canonical encoding `raw` against the current head and adds it.
- * *hash is set once the transaction decoded, whatever follows. Returns 0, or ETHC_ERR_INVALID with geth's message in err:
- * "oversized data", "transaction type not supported" (unknown types, types the
- * next block's fork lacks, and blob transactions, which need a blob pool),
- * "invalid sender" (bad signature or other chain id), "intrinsic gas too low",
- * "exceeds block gas limit", "max fee per gas less than block base fee" (the
+ * *hash is set once the transaction decoded, whatever follows. Returns 0, or
+ * ETHC_ERR_INVALID with geth's message in err, checked in this order:
+ * "oversized data"; "transaction type not supported" (unknown types, types the
+ * next block's fork lacks, and blob transactions, which need a blob pool);
+ * "exceeds block gas limit"; "invalid sender" (bad signature or other chain
+ * id); "intrinsic gas too low"; "max fee per gas less than block base fee" (the
  * next block's base fee: geth admits such transactions to wait for a lower one,
- * this pool keeps it simple and refuses them), "nonce too low", "insufficient funds for gas * price + value" (this
- * transaction alone), "already known", "replacement transaction underpriced"
- * (same sender and nonce without both fee caps raised by TXPOOL_PRICE_BUMP %),
- * "account limit exceeded" (TXPOOL_MAX_QUEUED behind a gap), "txpool is full";
- * ETHC_ERR_NOMEM, or a state read's error. */
+ * this pool keeps it simple and refuses them); "already known"; "nonce too
+ * low"; "insufficient funds for gas * price + value: balance B, tx cost C" (this
+ * transaction alone); "transaction would cause overdraft" (with the sender's
+ * other pooled ones, a replaced one not counted); "replacement transaction
+ * underpriced" (same sender and nonce without both fee caps raised by
+ * TXPOOL_PRICE_BUMP %); "txpool is full"; "account limit exceeded"
+ * (TXPOOL_MAX_QUEUED behind a gap). Otherwise ETHC_ERR_NOMEM, or a state read's
+ * error ("cannot read the sender's account"). */
 int txpool_add(txpool_t *p, const uint8_t *raw, size_t len, ethc_hash_t *hash, char *err, size_t errlen);
 
 /* Drops the transactions whose nonce the head's state has passed (included in

@@ -109,10 +109,10 @@ static ethc_address_t sender_of(int k) {
   return a;
 }
 
-#define EXPECT(s, msg)                                                       \
-  do {                                                                       \
-    const char *got_ = add((s), NULL);                                       \
-    CHECK_MSG(!strcmp(got_, (msg)), "got \"%s\", want \"%s\"", got_, (msg)); \
+#define EXPECT(s, msg)                                                                     \
+  do {                                                                                     \
+    const char *got_ = add((s), NULL);                                                     \
+    CHECK_MSG(!strncmp(got_, (msg), strlen(msg)), "got \"%s\", want \"%s\"", got_, (msg)); \
   } while (0)
 
 typedef struct {
@@ -195,6 +195,7 @@ int main(void) {
   ethc_address_t a0 = sender_of(0);
   uint64_t n0 = account_nonce(&a0);
   rpc_txpool_t api = txpool_rpc(pool);
+  uint64_t n1 = 0;
 
   /* admission, replacement, pending and queued */
   spec_t s = base_spec(0, n0);
@@ -233,7 +234,22 @@ int main(void) {
   bad = base_spec(0, n0 + 3), bad.gas = gas_limit + 1;
   EXPECT(&bad, "exceeds block gas limit");
   bad = base_spec(0, n0 + 3), bad.value.w[3] = 1;
-  EXPECT(&bad, "insufficient funds for gas * price + value");
+  EXPECT(&bad, "insufficient funds for gas * price + value: balance ");
+  /* each affordable alone, not together with the three pooled ones */
+  ethc_address_t a1 = sender_of(1);
+  chain_snapshot_t *hs = chain_snapshot_head(chain);
+  state_t *st = chain_snapshot_state(hs);
+  u256_t bal1;
+  state_get_balance(st, &a1, &bal1);
+  state_free(st);
+  chain_snapshot_release(hs);
+  n1 = account_nonce(&a1);
+  spec_t half = base_spec(1, n1);
+  u256_t two = u256_from_u64(2);
+  u256_div(&half.value, &bal1, &two);
+  CHECK(!strcmp(add(&half, NULL), ""));
+  half.nonce++;
+  EXPECT(&half, "transaction would cause overdraft");
   bad = base_spec(0, n0 + 3), bad.data_len = TXPOOL_MAX_SIZE, bad.gas = 3000000;
   EXPECT(&bad, "oversized data");
   if (!u256_is_zero(&base_fee)) {
@@ -253,14 +269,14 @@ int main(void) {
   spec_t over = base_spec(0, n0 + 10 + TXPOOL_MAX_QUEUED);
   EXPECT(&over, "account limit exceeded");
   txpool_counts(pool, &p, &q);
-  CHECK(p == 3 && q == TXPOOL_MAX_QUEUED);
+  CHECK(p == 3 + 1 && q == TXPOOL_MAX_QUEUED);
 
   /* four threads, one sender each */
   worker_t w[4];
   pthread_t t[4];
   for (int i = 0; i < 4; i++) {
     ethc_address_t a = sender_of(i);
-    w[i] = (worker_t){.k = i, .nonce = i == 0 ? n0 + 3 : account_nonce(&a)};
+    w[i] = (worker_t){.k = i, .nonce = i == 0 ? n0 + 3 : i == 1 ? n1 + 1 : account_nonce(&a)};
     CHECK(pthread_create(&t[i], NULL, worker, &w[i]) == 0);
   }
   for (int i = 0; i < 4; i++) {
@@ -268,8 +284,8 @@ int main(void) {
     CHECK_MSG(w[i].failures == 0, "worker %d: %d failures", i, w[i].failures);
   }
   txpool_counts(pool, &p, &q);
-  /* sender 0: nonces n0..n0+42 without a gap now; the others 40 each */
-  CHECK_MSG(p == 43 + 120 && q == 0, "%zu pending, %zu queued", p, q);
+  /* sender 0: nonces n0..n0+42 without a gap now; sender 1: 41; the others 40 */
+  CHECK_MSG(p == 43 + 121 && q == 0, "%zu pending, %zu queued", p, q);
 
   txpool_free(pool);
   chain_close(chain);
