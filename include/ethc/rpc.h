@@ -11,12 +11,38 @@
 #include <stdint.h>
 
 #include "ethc/chain.h"
+#include "ethc/tx.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 typedef struct rpc_server rpc_server_t;
+
+/* One pool transaction as rpc_txpool_t.each hands it out (valid during the call). */
+typedef struct {
+  const tx_t *tx;
+  const ethc_hash_t *hash;
+  const ethc_address_t *from;
+  bool pending; /* executable now: its nonce continues the account's without a gap */
+} rpc_pool_tx_t;
+
+/* The transaction pool as the RPC methods see it (the node's txpool implements
+ * it; the rpc layer may not link the node's). Every function is thread-safe. */
+typedef struct {
+  void *ctx;
+  /* Validates and adds a canonical raw transaction: 0, or a non-zero code with
+   * geth's wording of the rejection in err ("nonce too low", ...). *hash is set
+   * whenever the transaction decoded. */
+  int (*add)(void *ctx, const uint8_t *raw, size_t len, ethc_hash_t *hash, char *err, size_t errlen);
+  /* Calls fn for each transaction (sorted by sender, then nonce) whose `pending`
+   * equals `pending`, of sender `from` only when from is not NULL. fn runs under
+   * the pool's lock: it must not call the pool. */
+  void (*each)(void *ctx, bool pending, const ethc_address_t *from, void (*fn)(void *arg, const rpc_pool_tx_t *t),
+               void *arg);
+  /* The nonce after the account's pooled transactions that continue `state_nonce`. */
+  uint64_t (*pending_nonce)(void *ctx, const ethc_address_t *a, uint64_t state_nonce);
+} rpc_txpool_t;
 
 typedef struct {
   chain_t *chain;             /* read through chain_read.h only */
@@ -26,6 +52,7 @@ typedef struct {
   size_t logs_limit;          /* most logs eth_getLogs returns; 0: 10000 */
   uint64_t gas_cap;           /* most gas of an eth_call / eth_estimateGas run; 0: no cap */
   const char *client_version; /* web3_clientVersion */
+  const rpc_txpool_t *txpool; /* NULL: no pool (eth_sendRawTransaction fails); copied */
 } rpc_config_t;
 
 /* 0, or ETHC_ERR_INVALID with a message in `err` (an unknown namespace in apis). */

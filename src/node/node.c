@@ -14,6 +14,7 @@
 #include "ethc/error.h"
 #include "ethc/log.h"
 #include "node/import.h"
+#include "node/txpool.h"
 
 typedef struct {
   uv_loop_t loop;
@@ -71,7 +72,14 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   chain_t *chain = NULL;
   int rc = chain_open(&co, &chain, err, errlen);
   if (rc) return rc;
+  txpool_t *pool = txpool_new(chain);
+  if (!pool) {
+    chain_close(chain);
+    return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
+  }
+  rpc_txpool_t pool_api = txpool_rpc(pool);
   rpc_config_t rc_cfg = {.chain = chain,
+                         .txpool = &pool_api,
                          .apis = o->apis,
                          .batch_limit = o->batch_limit,
                          .batch_response_max = o->batch_response_max,
@@ -80,6 +88,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   rpc_server_t *srv = NULL;
   rc = rpc_server_new(&rc_cfg, &srv, err, errlen);
   if (rc) {
+    txpool_free(pool);
     chain_close(chain);
     return rc;
   }
@@ -88,6 +97,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   if (uv_loop_init(&n.loop)) {
     snprintf(err, errlen, "cannot start the event loop");
     rpc_server_free(srv);
+    txpool_free(pool);
     chain_close(chain);
     return ETHC_ERR_IO;
   }
@@ -107,6 +117,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
     uv_run(&n.loop, UV_RUN_DEFAULT);
     uv_loop_close(&n.loop);
     rpc_server_free(srv);
+    txpool_free(pool);
     chain_close(chain);
     return rc;
   }
@@ -126,6 +137,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   uv_loop_close(&n.loop);
   rpc_http_stop(n.http);
   rpc_server_free(srv);
+  txpool_free(pool);
   chain_close(chain);
   ethc_log(ETHC_LOG_INFO, "stopped");
   return 0;

@@ -74,7 +74,9 @@ static int eth_getTransactionByHash(rpc_call_t *c, const cJSON *params) {
   ethc_hash_t h;
   if (rpc_need(c, params, 0, &v) || rpc_parse_hash(c, 0, v, &h)) return -1;
   chain_read_tx_t t = {0};
-  return write_tx_result(c, chain_read_tx_by_hash(c->srv->chain, &h, &t), &t);
+  int rc = chain_read_tx_by_hash(c->srv->chain, &h, &t);
+  if (rc == ETHC_ERR_NOT_FOUND && rpc_pool_write_tx(c, &h)) return 0;
+  return write_tx_result(c, rc, &t);
 }
 
 static int tx_by_block(rpc_call_t *c, const cJSON *params, bool by_hash) {

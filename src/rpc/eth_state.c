@@ -81,6 +81,10 @@ static int eth_getTransactionCount(rpc_call_t *c, const cJSON *params) {
   if (!st) return -1;
   uint64_t nonce = state_get_nonce(st, &a);
   if (close_state(c, st)) return -1;
+  /* "pending": the pool's transactions that continue the account's nonce */
+  const cJSON *tag = rpc_param(params, 1);
+  if (cJSON_IsString(tag) && !strcmp(tag->valuestring, "pending") && c->srv->txpool.pending_nonce)
+    nonce = c->srv->txpool.pending_nonce(c->srv->txpool.ctx, &a, nonce);
   jw_qty(c->w, nonce);
   return 0;
 }

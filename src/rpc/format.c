@@ -76,27 +76,36 @@ static void write_access_list(jw_t *w, const tx_t *tx) {
   jw_arr_end(w);
 }
 
-void rpc_write_tx(jw_t *w, const chain_read_tx_t *t) {
-  const tx_t *tx = &t->tx;
+/* A transaction object; `t` NULL: a pool transaction, in no block yet (its
+ * block fields null, gasPrice its fee cap, as geth shows pending ones). */
+static void write_tx(jw_t *w, const tx_t *tx, const ethc_hash_t *hash, const ethc_address_t *from,
+                     const chain_read_tx_t *t) {
   jw_obj_begin(w);
-  jw_khash(w, "blockHash", &t->block_hash);
-  jw_kqty(w, "blockNumber", t->block_number);
-  jw_kqty(w, "blockTimestamp", t->block_timestamp);
-  jw_kaddr(w, "from", &t->from);
+  if (t) {
+    jw_khash(w, "blockHash", &t->block_hash);
+    jw_kqty(w, "blockNumber", t->block_number);
+    jw_kqty(w, "blockTimestamp", t->block_timestamp);
+  } else {
+    jw_key(w, "blockHash"), jw_null(w);
+    jw_key(w, "blockNumber"), jw_null(w);
+    jw_key(w, "blockTimestamp"), jw_null(w);
+  }
+  jw_kaddr(w, "from", from);
   jw_kqty(w, "gas", tx->gas_limit);
-  jw_kqty256(w, "gasPrice", &t->effective_gas_price);
+  jw_kqty256(w, "gasPrice", t ? &t->effective_gas_price : &tx->max_fee_per_gas);
   if (tx->type >= TX_DYNAMIC_FEE) {
     jw_kqty256(w, "maxFeePerGas", &tx->max_fee_per_gas);
     jw_kqty256(w, "maxPriorityFeePerGas", &tx->max_priority_fee_per_gas);
   }
   if (tx->type == TX_BLOB) jw_kqty256(w, "maxFeePerBlobGas", &tx->max_fee_per_blob_gas);
-  jw_khash(w, "hash", &t->hash);
+  jw_khash(w, "hash", hash);
   jw_kdata(w, "input", tx->data, tx->data_len);
   jw_kqty(w, "nonce", tx->nonce);
   jw_key(w, "to");
   if (tx->has_to) jw_addr(w, &tx->to);
   else jw_null(w);
-  jw_kqty(w, "transactionIndex", t->index);
+  if (t) jw_kqty(w, "transactionIndex", t->index);
+  else jw_key(w, "transactionIndex"), jw_null(w);
   jw_kqty256(w, "value", &tx->value);
   jw_kqty(w, "type", (uint64_t)tx->type);
   if (tx->type >= TX_ACCESS_LIST) write_access_list(w, tx);
@@ -128,6 +137,12 @@ void rpc_write_tx(jw_t *w, const chain_read_tx_t *t) {
   jw_kqty256(w, "s", &tx->s);
   if (tx->type != TX_LEGACY) jw_kqty256(w, "yParity", &tx->v);
   jw_obj_end(w);
+}
+
+void rpc_write_tx(jw_t *w, const chain_read_tx_t *t) { write_tx(w, &t->tx, &t->hash, &t->from, t); }
+
+void rpc_write_pool_tx(jw_t *w, const tx_t *tx, const ethc_hash_t *hash, const ethc_address_t *from) {
+  write_tx(w, tx, hash, from, NULL);
 }
 
 /* The price a transaction paid per gas in its block (EIP-1559). */

@@ -33,7 +33,7 @@ enum {
 };
 
 /* Namespaces, as --http.api names them. */
-typedef enum { RPC_NS_ETH, RPC_NS_NET, RPC_NS_WEB3, RPC_NS_DEBUG, RPC_NS_RPC, RPC_NS_COUNT } rpc_ns_t;
+typedef enum { RPC_NS_ETH, RPC_NS_NET, RPC_NS_WEB3, RPC_NS_DEBUG, RPC_NS_RPC, RPC_NS_TXPOOL, RPC_NS_COUNT } rpc_ns_t;
 extern const char *const rpc_ns_names[RPC_NS_COUNT];
 
 #define RPC_MAX_METHODS 128
@@ -60,7 +60,8 @@ struct rpc_server {
   chain_t *chain;
   bool ns_enabled[RPC_NS_COUNT];
   size_t batch_limit, batch_response_max, logs_limit;
-  uint64_t gas_cap; /* --rpc.gascap: most gas of one call run (0: none) */
+  uint64_t gas_cap;    /* --rpc.gascap: most gas of one call run (0: none) */
+  rpc_txpool_t txpool; /* add NULL: no pool */
   char client_version[128];
   /* metrics (metrics.c), indexed as rpc_method_all lists the methods */
   rpc_method_stats_t stats[RPC_MAX_METHODS];
@@ -125,6 +126,10 @@ extern const rpc_method_t rpc_methods_state[];  /* state reads, eth_getProof (et
 extern const rpc_method_t rpc_methods_exec[];   /* eth_call, eth_estimateGas, eth_createAccessList (eth_call.c) */
 extern const rpc_method_t rpc_methods_trace[];  /* debug_trace* (debug_trace.c) */
 extern const rpc_method_t rpc_methods_subs[];   /* eth_subscribe, eth_unsubscribe (subs.c) */
+extern const rpc_method_t rpc_methods_txpool[]; /* eth_sendRawTransaction, txpool_* (txpool.c) */
+/* The pool transaction of hash h written as an object: true, or false when the
+ * pool has none (nothing written) (txpool.c). */
+bool rpc_pool_write_tx(rpc_call_t *c, const ethc_hash_t *h);
 
 /* The method of that name, or NULL (methods.c). */
 const rpc_method_t *rpc_method_find(const char *name);
@@ -206,6 +211,8 @@ void rpc_sender_remember(const ethc_hash_t *tx, const ethc_address_t *from);
 /* A block object; full: transactions as objects, else their hashes. */
 int rpc_write_block(rpc_call_t *c, const chain_read_block_t *b, bool full);
 void rpc_write_tx(jw_t *w, const chain_read_tx_t *t);
+/* A pool transaction (no block yet: block fields null). */
+void rpc_write_pool_tx(jw_t *w, const tx_t *tx, const ethc_hash_t *hash, const ethc_address_t *from);
 /* A header object (newHeads): the block's fields without its body. */
 void rpc_write_header(jw_t *w, const chain_header_t *h, const ethc_hash_t *hash);
 /* The same fields, inside an object the caller opened. */

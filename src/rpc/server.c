@@ -14,7 +14,7 @@
 
 /* Namespaces accepted in --http.api whose methods come later: enabling them
  * serves nothing yet, but is not an error. */
-static const char *const future_ns[] = {"txpool", "admin", "testing", "engine", "miner", "personal"};
+static const char *const future_ns[] = {"admin", "testing", "engine", "miner", "personal"};
 
 int rpc_server_new(const rpc_config_t *cfg, rpc_server_t **out, char *err, size_t errlen) {
   rpc_server_t *s = calloc(1, sizeof *s);
@@ -23,6 +23,7 @@ int rpc_server_new(const rpc_config_t *cfg, rpc_server_t **out, char *err, size_
   s->batch_limit = cfg->batch_limit;
   s->batch_response_max = cfg->batch_response_max;
   s->gas_cap = cfg->gas_cap;
+  if (cfg->txpool) s->txpool = *cfg->txpool;
   s->logs_limit = cfg->logs_limit ? cfg->logs_limit : 10000;
   snprintf(s->client_version, sizeof s->client_version, "%s", cfg->client_version ? cfg->client_version : "ethc");
   s->ns_enabled[RPC_NS_RPC] = true; /* rpc_modules is always there, as in geth */

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Runs ethers_ws.mjs (WebSocketProvider: new blocks as `ethc node --import`
-commits them) and ethers_read.mjs (JsonRpcProvider over HTTP), ethers v6 from
+commits them), ethers_read.mjs (JsonRpcProvider over HTTP) and ethers_send.mjs
+(Wallet.sendTransaction into the pool), ethers v6 from
 tests/interop/node_modules, against `ethc node` serving the rpc-compat chain. Exit 77 (skipped) when node or the
 npm packages are missing: `scripts/install-deps.sh --test` installs them.
 usage: run_ethers.py ETHC RPC_COMPAT_DIR WORKDIR"""
@@ -29,7 +30,7 @@ def main():
     if os.path.exists(fifo):
         os.unlink(fifo)
     os.mkfifo(fifo)
-    node = Node(ethc, workdir, suite, ["--ws", "--fakepow", "--import", fifo], genesis_only=True)
+    node = Node(ethc, workdir, suite, ["--ws", "--fakepow", "--http.api", "eth,net,web3,txpool", "--import", fifo], genesis_only=True)
     fed = False
     try:
         ws = subprocess.Popen(["node", os.path.join(here, "ethers_ws.mjs"), node.url.replace("http://", "ws://")],
@@ -45,6 +46,8 @@ def main():
             print(line, end="")
         ws_status = ws.wait(timeout=60)
         r = subprocess.run(["node", os.path.join(here, "ethers_read.mjs"), node.url], timeout=120)
+        if r.returncode == 0:
+            r = subprocess.run(["node", os.path.join(here, "ethers_send.mjs"), node.url], timeout=120)
     finally:
         if not fed:  # the import waits for a writer: give it an empty file
             try:
