@@ -246,6 +246,10 @@ void rpc_filters_free(rpc_server_t *s);
  * to every eth_newPendingTransactionFilter's changes. Thread-safe. */
 void rpc_filters_pending_tx(rpc_server_t *s, const ethc_hash_t *tx_hash);
 
+/* eth_config (EIP-7910) and eth_capabilities (eth_config.c; in info.c's table). */
+int rpc_eth_config(rpc_call_t *c, const cJSON *params);
+int rpc_eth_capabilities(rpc_call_t *c, const cJSON *params);
+
 /* ---- recovered senders by transaction hash (sender_cache.c); thread-safe ---- */
 bool rpc_sender_cached(const ethc_hash_t *tx, ethc_address_t *from);
 void rpc_sender_remember(const ethc_hash_t *tx, const ethc_address_t *from);
