@@ -6,7 +6,11 @@ once and in order; a log filter on a topic sees exactly the chain's logs with
 that topic (as eth_getLogs returns them afterwards); eth_getFilterLogs; a logs
 subscription gets the same logs; an unpolled filter expires (the timeout
 shortened with ETHC_FILTER_TIMEOUT_MS); uninstall; the filter limit
-(ETHC_FILTER_LIMIT); a pending-transaction filter answers an empty list.
+(ETHC_FILTER_LIMIT); a pending-transaction filter answers an empty list; and a
+reorganisation (a sibling of the last block, with other extraData, imported
+after it takes the head after the merge): the block filter sees the new block,
+the log filter and the subscription get the dropped block's logs with
+removed: true, then the new block's.
 usage: rpc_filters.py ETHC RPC_COMPAT_DIR WORKDIR"""
 import json
 import os
@@ -26,10 +30,104 @@ LIMIT = 40
 failures = []
 
 
+def rlp_item(b, o):
+    """(start, payload start, end) of the RLP item at offset o."""
+    p = b[o]
+    if p < 0x80:
+        return o, o, o + 1
+    if p < 0xb8:
+        return o, o + 1, o + 1 + p - 0x80
+    if p < 0xc0:
+        n = int.from_bytes(b[o + 1:o + p - 0xb6], "big")
+        return o, o + p - 0xb6, o + p - 0xb6 + n
+    if p < 0xf8:
+        return o, o + 1, o + 1 + p - 0xc0
+    n = int.from_bytes(b[o + 1:o + p - 0xf6], "big")
+    return o, o + p - 0xf6, o + p - 0xf6 + n
+
+
+def rlp_prefix(n, short, long_):
+    if n < 56:
+        return bytes([short + n])
+    nb = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([long_ + len(nb)]) + nb
+
+
+def rlp_str(x):
+    return x if len(x) == 1 and x[0] < 0x80 else rlp_prefix(len(x), 0x80, 0xb7) + x
+
+
+def sibling(block, extra):
+    """The block with header field 12 (extraData) replaced."""
+    _, ps, end = rlp_item(block, 0)
+    hs, hps, he = rlp_item(block, ps)
+    fields, q = [], hps
+    while q < he:
+        _, pa, ea = rlp_item(block, q)
+        fields.append(block[pa:ea])
+        q = ea
+    fields[12] = extra
+    hp = b"".join(rlp_str(f) for f in fields)
+    payload = rlp_prefix(len(hp), 0xc0, 0xf7) + hp + block[he:end]
+    return rlp_prefix(len(payload), 0xc0, 0xf7) + payload
+
+
 def expect(cond, what):
     print(("ok   " if cond else "FAIL ") + what)
     if not cond:
         failures.append(what)
+
+
+def reorg_phase(ethc, suite, workdir, fifo, last, want_logs):
+    """A node on the imported chain whose --import FIFO brings a sibling of
+    block 54 (fork choice by arrival after the merge makes it the head)."""
+    node = Node(ethc, workdir, suite, ["--ws", "--fakepow", "--import", fifo])
+    writer = None
+    try:
+        bf = node.call("eth_newBlockFilter")["result"]
+        lf = node.call("eth_newFilter", {"topics": [TOPIC]})["result"]
+        ws = WS(node.url)
+        sub = ws.call({"jsonrpc": "2.0", "id": 1, "method": "eth_subscribe",
+                       "params": ["logs", {"topics": [[TOPIC]]}]}).get("result")
+        old54 = node.call("eth_getBlockByNumber", "0x36", False)["result"]["hash"]
+
+        def feed():
+            with open(fifo, "wb") as f:
+                f.write(sibling(last, b"reorg"))
+        writer = threading.Thread(target=feed)
+        writer.start()
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            b = node.call("eth_getBlockByNumber", "0x36", False).get("result")
+            if b and b["hash"] != old54:
+                break
+            time.sleep(0.05)
+        new54 = node.call("eth_getBlockByNumber", "0x36", False)["result"]["hash"]
+        expect(new54 != old54, "reorg: the sibling of block 54 took the head")
+        expect(node.call("eth_getFilterChanges", bf).get("result") == [new54], "block filter after the reorg: the new block")
+        removed = [dict(x, removed=True) for x in want_logs if x["blockHash"] == old54]
+        added = node.call("eth_getLogs", {"blockHash": new54, "topics": [TOPIC]})["result"]
+        changes = node.call("eth_getFilterChanges", lf).get("result")
+        expect(removed and added and changes == removed + added,
+               f"log filter after the reorg: {len(removed)} removed, then {len(added)} new ({len(changes or [])})")
+        got = []
+        ws.sock.settimeout(10)
+        try:
+            while len(got) < len(removed) + len(added):
+                op, data = ws.recv_data()
+                if op != 1:
+                    continue
+                msg = json.loads(data)
+                if msg.get("method") == "eth_subscription" and msg["params"]["subscription"] == sub:
+                    got.append(msg["params"]["result"])
+        except (socket.timeout, EOFError):
+            pass
+        expect(got == removed + added, f"logs subscription after the reorg: removed: true, then the new logs ({len(got)})")
+    finally:
+        if writer:
+            writer.join(timeout=30)
+        node.stop()
+        node.cleanup()
 
 
 def main():
@@ -64,9 +162,15 @@ def main():
                        "params": ["logs", {"topics": [[TOPIC]]}]}).get("result")
         expect(isinstance(sub, str) and sub.startswith("0x"), f"eth_subscribe logs: id {sub}")
 
+        with open(os.path.join(suite, "chain.rlp"), "rb") as src:
+            chain = src.read()
+        last, o = None, 0
+        while o < len(chain):
+            st, _, o = rlp_item(chain, o)
+            last = chain[st:o]
         def feed():
-            with open(fifo, "wb") as f, open(os.path.join(suite, "chain.rlp"), "rb") as src:
-                f.write(src.read())
+            with open(fifo, "wb") as f:
+                f.write(chain)
         writer = threading.Thread(target=feed)
         writer.start()
 
@@ -130,6 +234,9 @@ def main():
         expect(node.call("eth_blockNumber").get("result") == "0x36", "eth_blockNumber still answers")
         status = node.stop()
         expect(status == 0, f"SIGTERM: exit 0 (got {status})")
+        writer.join(timeout=30)
+        writer = None
+        reorg_phase(ethc, suite, workdir, fifo, last, want_logs)
     finally:
         if writer:
             writer.join(timeout=30)
