@@ -243,13 +243,14 @@ int rpc_eth_uninstallFilter(rpc_call_t *c, const cJSON *params) {
   struct rpc_filters *fs = c->srv->filters;
   bool found = false;
   filter_t *dead = NULL;
+  uint64_t now = now_ms();
   pthread_mutex_lock(&fs->lock);
   for (filter_t **p = &fs->list; *p; p = &(*p)->next)
     if (!strcmp((*p)->id, id->valuestring)) {
       filter_t *f = *p;
       *p = f->next;
       fs->count--;
-      found = true;
+      found = f->refs > 0 || now - f->last_poll_ms <= fs->timeout_ms; /* an expired one was already gone */
       f->dead = true;
       if (f->refs == 0) dead = f;
       break;

@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 
+sys.dont_write_bytecode = True  # nothing written outside the build directory
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from rpc_node import Node  # noqa: E402
 from rpc_ws import WS  # noqa: E402
