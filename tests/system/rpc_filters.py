@@ -145,6 +145,7 @@ def main():
     try:
         bf = node.call("eth_newBlockFilter")["result"]
         expect(isinstance(bf, str) and bf.startswith("0x") and 3 <= len(bf) <= 34, f"eth_newBlockFilter: id {bf}")
+        shared = node.call("eth_newBlockFilter")["result"]  # polled by four threads below
         lf = node.call("eth_newFilter", {"topics": [TOPIC]})["result"]
         lf_all = node.call("eth_newFilter", {"fromBlock": "0x0", "address": "0x7dcd17433742f4c0ca53122ab541d0ba67fc27df"})["result"]
         pf = node.call("eth_newPendingTransactionFilter")["result"]
@@ -175,6 +176,29 @@ def main():
         writer = threading.Thread(target=feed)
         writer.start()
 
+        # four threads poll one more block filter at once while a fifth installs
+        # and uninstalls filters: each block must reach exactly one of the pollers
+        stop = threading.Event()
+        seen, seen_lock, errors = [], threading.Lock(), []
+
+        def poller():
+            while not stop.is_set():
+                r = node.call("eth_getFilterChanges", shared)
+                if "error" in r:
+                    errors.append(r["error"])
+                with seen_lock:
+                    seen.extend(r.get("result", []))
+
+        def churn():
+            while not stop.is_set():
+                f = node.call("eth_newFilter", {"topics": [TOPIC]}).get("result")
+                if f:
+                    node.call("eth_getFilterChanges", f)
+                    node.call("eth_uninstallFilter", f)
+        threads = [threading.Thread(target=poller) for _ in range(4)] + [threading.Thread(target=churn)]
+        for t in threads:
+            t.start()
+
         # poll while the chain arrives (well inside the shortened timeout)
         hashes, logs, logs_all = [], [], []
         deadline = time.time() + 60
@@ -189,8 +213,15 @@ def main():
         hashes += node.call("eth_getFilterChanges", bf).get("result", [])
         logs += node.call("eth_getFilterChanges", lf).get("result", [])
         logs_all += node.call("eth_getFilterChanges", lf_all).get("result", [])
+        stop.set()
+        for t in threads:
+            t.join()
+        seen.extend(node.call("eth_getFilterChanges", shared).get("result", []))
         want = [node.call("eth_getBlockByNumber", hex(n), False)["result"]["hash"] for n in range(1, 55)]
         expect(hashes == want, f"block filter: each of blocks 1..54 once, in order (got {len(hashes)})")
+        expect(not errors and sorted(seen) == sorted(want),
+               f"one block filter polled by four threads: each block once ({len(seen)} hashes, errors {errors[:1]})")
+        node.call("eth_uninstallFilter", shared)
         want_logs = node.call("eth_getLogs", {"fromBlock": "0x0", "toBlock": "latest", "topics": [TOPIC]})["result"]
         expect(len(want_logs) == 56 and logs == want_logs, f"log filter on a topic: the chain's {len(want_logs)} logs (got {len(logs)})")
         want_addr = node.call("eth_getLogs", {"fromBlock": "0x0", "address": "0x7dcd17433742f4c0ca53122ab541d0ba67fc27df"})["result"]
