@@ -12,7 +12,7 @@
 #define MAX_FILTER_VALUES 1000 /* addresses, and hashes per topic position */
 
 /* A list of values that is a single string or an array of strings. */
-static int parse_list(rpc_call_t *c, const cJSON *v, const char *what, size_t size, void **out, size_t *count) {
+int rpc_parse_filter_list(rpc_call_t *c, const cJSON *v, const char *what, size_t size, void **out, size_t *count) {
   *out = NULL;
   *count = 0;
   if (!v || cJSON_IsNull(v)) return 0;
@@ -71,7 +71,8 @@ static int eth_getLogs(rpc_call_t *c, const cJSON *params) {
     if (block_field(c, f, "fromBlock", &flt.from_block) || block_field(c, f, "toBlock", &flt.to_block)) return -1;
     if (flt.from_block > flt.to_block) return rpc_fail(c, RPC_INVALID_PARAMS, "invalid block range params");
   }
-  if (parse_list(c, cJSON_GetObjectItemCaseSensitive(f, "address"), "address", 20, (void **)&addrs, &flt.address_count))
+  if (rpc_parse_filter_list(c, cJSON_GetObjectItemCaseSensitive(f, "address"), "address", 20, (void **)&addrs,
+                            &flt.address_count))
     return -1;
   flt.addresses = addrs;
   const cJSON *tv = cJSON_GetObjectItemCaseSensitive(f, "topics");
@@ -87,7 +88,7 @@ static int eth_getLogs(rpc_call_t *c, const cJSON *params) {
     }
     int i = 0;
     for (const cJSON *e = tv->child; e; e = e->next, i++) {
-      if (parse_list(c, e, "topic", 32, (void **)&topics[i], &flt.topics[i].count)) goto out;
+      if (rpc_parse_filter_list(c, e, "topic", 32, (void **)&topics[i], &flt.topics[i].count)) goto out;
       flt.topics[i].hashes = topics[i];
     }
     flt.topic_count = (size_t)n;
@@ -139,7 +140,70 @@ out:
   return ret;
 }
 
+int rpc_parse_log_crit(rpc_call_t *c, const cJSON *f, rpc_log_crit_t *out) {
+  memset(out, 0, sizeof *out);
+  if (rpc_parse_filter_list(c, cJSON_GetObjectItemCaseSensitive(f, "address"), "address", 20, (void **)&out->addrs,
+                            &out->addr_count))
+    return -1;
+  const cJSON *tv = cJSON_GetObjectItemCaseSensitive(f, "topics");
+  if (!tv || cJSON_IsNull(tv)) return 0;
+  if (!cJSON_IsArray(tv)) {
+    rpc_log_crit_free(out);
+    return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument 0: topics must be an array");
+  }
+  int n = cJSON_GetArraySize(tv);
+  if (n > 4) {
+    rpc_log_crit_free(out);
+    return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument 0: too many topics (%d, at most 4)", n);
+  }
+  int i = 0;
+  for (const cJSON *e = tv->child; e; e = e->next, i++)
+    if (rpc_parse_filter_list(c, e, "topic", 32, (void **)&out->topics[i], &out->topic_counts[i]))
+      return rpc_log_crit_free(out), -1;
+  out->topic_count = (size_t)n;
+  return 0;
+}
+
+void rpc_log_crit_free(rpc_log_crit_t *k) {
+  free(k->addrs);
+  for (int i = 0; i < 4; i++) free(k->topics[i]);
+  memset(k, 0, sizeof *k);
+}
+
+bool rpc_log_crit_match(const rpc_log_crit_t *k, const chain_log_t *l) {
+  if (k->addr_count) {
+    size_t i = 0;
+    while (i < k->addr_count && memcmp(k->addrs[i].bytes, l->address.bytes, 20)) i++;
+    if (i == k->addr_count) return false;
+  }
+  if (k->topic_count > l->topics_count) {
+    /* a position past the log's topics matches only a wildcard */
+    for (size_t p = l->topics_count; p < k->topic_count; p++)
+      if (k->topic_counts[p]) return false;
+  }
+  for (size_t p = 0; p < k->topic_count && p < l->topics_count; p++) {
+    if (!k->topic_counts[p]) continue;
+    size_t i = 0;
+    while (i < k->topic_counts[p] && !ethc_hash_eq(&k->topics[p][i], &l->topics[p])) i++;
+    if (i == k->topic_counts[p]) return false;
+  }
+  return true;
+}
+
+void rpc_log_crit_apply(const rpc_log_crit_t *k, chain_log_filter_t *f) {
+  f->addresses = k->addrs;
+  f->address_count = k->addr_count;
+  for (int i = 0; i < 4; i++) f->topics[i].hashes = k->topics[i], f->topics[i].count = k->topic_counts[i];
+  f->topic_count = k->topic_count;
+}
+
 const rpc_method_t rpc_methods_logs[] = {
     {"eth_getLogs", RPC_NS_ETH, eth_getLogs, 1},
+    {"eth_newFilter", RPC_NS_ETH, rpc_eth_newFilter, 1},
+    {"eth_newBlockFilter", RPC_NS_ETH, rpc_eth_newBlockFilter, 0},
+    {"eth_newPendingTransactionFilter", RPC_NS_ETH, rpc_eth_newPendingTransactionFilter, 1},
+    {"eth_getFilterChanges", RPC_NS_ETH, rpc_eth_getFilterChanges, 1},
+    {"eth_getFilterLogs", RPC_NS_ETH, rpc_eth_getFilterLogs, 1},
+    {"eth_uninstallFilter", RPC_NS_ETH, rpc_eth_uninstallFilter, 1},
     {0},
 };

@@ -10,7 +10,9 @@
 #include "ethc/tx.h"
 #include "rpc/rpc_internal.h"
 
-void rpc_write_log(jw_t *w, const chain_log_t *l) {
+void rpc_write_log(jw_t *w, const chain_log_t *l) { rpc_write_log_removed(w, l, false); }
+
+void rpc_write_log_removed(jw_t *w, const chain_log_t *l, bool removed) {
   jw_obj_begin(w);
   jw_kaddr(w, "address", &l->address);
   jw_key(w, "topics");
@@ -25,7 +27,7 @@ void rpc_write_log(jw_t *w, const chain_log_t *l) {
   jw_kqty(w, "blockTimestamp", l->block_timestamp);
   jw_kqty(w, "logIndex", l->log_index);
   jw_key(w, "removed");
-  jw_bool(w, false);
+  jw_bool(w, removed);
   jw_obj_end(w);
 }
 

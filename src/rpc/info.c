@@ -79,5 +79,7 @@ const rpc_method_t rpc_methods_info[] = {
     {"eth_chainId", RPC_NS_ETH, eth_chainId, 0},
     {"eth_syncing", RPC_NS_ETH, eth_syncing, 0},
     {"eth_blockNumber", RPC_NS_ETH, eth_blockNumber, 0},
+    {"eth_config", RPC_NS_ETH, rpc_eth_config, 0},
+    {"eth_capabilities", RPC_NS_ETH, rpc_eth_capabilities, 0},
     {0},
 };

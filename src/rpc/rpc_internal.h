@@ -13,6 +13,7 @@
 
 #include "ethc/chain.h"
 #include "ethc/chain_call.h"
+#include "ethc/chain_read.h"
 #include "ethc/evm.h"
 #include "ethc/rpc.h"
 #include "ethc/types.h"
@@ -53,6 +54,8 @@ typedef struct rpc_session {
 typedef struct rpc_sub {
   char id[35]; /* "0x" + 32 hex digits */
   rpc_session_t *sess;
+  bool logs;                 /* a "logs" subscription, else newHeads */
+  struct rpc_log_crit *crit; /* logs: its addresses and topics (owned) */
   struct rpc_sub *next;
 } rpc_sub_t;
 
@@ -75,11 +78,15 @@ struct rpc_server {
   bool heads_known;
   uint64_t last_head;
   ethc_hash_t last_head_hash;
+  /* polling filters (filters.c) */
+  struct rpc_filters *filters;
 };
 
 /* rpc_server_handle for a connection that takes notifications (sess may be NULL). */
 int rpc_server_handle_session(rpc_server_t *s, rpc_session_t *sess, const char *body, size_t len, char **resp,
                               size_t *resp_len);
+/* Frees one subscription (subs.c). */
+void rpc_sub_free(rpc_sub_t *sub);
 /* Drops a closing connection's subscriptions; it gets no notification after. */
 void rpc_session_end(rpc_server_t *s, rpc_session_t *sess);
 
@@ -202,6 +209,52 @@ int rpc_fail_call_result(rpc_call_t *c, const chain_call_result_t *r);
 /* A local error (missing state, I/O, memory). */
 int rpc_fail_local(rpc_call_t *c, int rc);
 
+/* ---- log criteria (eth_logs.c, shared with filters.c and subs.c) ---- */
+/* A list of values that is a single string or an array of strings (20-byte
+ * addresses when size is 20, else hashes), at most 1000: malloc'd into *out. */
+int rpc_parse_filter_list(rpc_call_t *c, const cJSON *v, const char *what, size_t size, void **out, size_t *count);
+
+/* Addresses and topic positions of a log filter, owned. */
+typedef struct rpc_log_crit {
+  ethc_address_t *addrs;
+  size_t addr_count;
+  ethc_hash_t *topics[4];
+  size_t topic_counts[4];
+  size_t topic_count;
+} rpc_log_crit_t;
+/* Parses "address" and "topics" of the filter object f. */
+int rpc_parse_log_crit(rpc_call_t *c, const cJSON *f, rpc_log_crit_t *out);
+void rpc_log_crit_free(rpc_log_crit_t *k);
+/* Whether log l matches. */
+bool rpc_log_crit_match(const rpc_log_crit_t *k, const chain_log_t *l);
+/* Sets f's address and topic fields to point into k. */
+void rpc_log_crit_apply(const rpc_log_crit_t *k, chain_log_filter_t *f);
+
+/* The canonical chain's change from block (n0, h0) to the stored head: the
+ * blocks that left it (newest first) and those that joined (oldest first),
+ * each list malloc'd (free them), at most `max` each (the newest joined kept).
+ * Out: head number and hash. */
+int rpc_chain_diff(chain_t *ch, uint64_t n0, const ethc_hash_t *h0, size_t max, ethc_hash_t **removed,
+                   size_t *n_removed, ethc_hash_t **added, uint64_t *first_added, size_t *n_added, uint64_t *head,
+                   ethc_hash_t *head_hash);
+
+/* Filters (filters.c); their methods are in eth_logs.c's table. */
+int rpc_eth_newFilter(rpc_call_t *c, const cJSON *params);
+int rpc_eth_newBlockFilter(rpc_call_t *c, const cJSON *params);
+int rpc_eth_newPendingTransactionFilter(rpc_call_t *c, const cJSON *params);
+int rpc_eth_getFilterChanges(rpc_call_t *c, const cJSON *params);
+int rpc_eth_getFilterLogs(rpc_call_t *c, const cJSON *params);
+int rpc_eth_uninstallFilter(rpc_call_t *c, const cJSON *params);
+int rpc_filters_new(rpc_server_t *s);
+void rpc_filters_free(rpc_server_t *s);
+/* The seam for the transaction pool: a transaction accepted into the pool goes
+ * to every eth_newPendingTransactionFilter's changes. Thread-safe. */
+void rpc_filters_pending_tx(rpc_server_t *s, const ethc_hash_t *tx_hash);
+
+/* eth_config (EIP-7910) and eth_capabilities (eth_config.c; in info.c's table). */
+int rpc_eth_config(rpc_call_t *c, const cJSON *params);
+int rpc_eth_capabilities(rpc_call_t *c, const cJSON *params);
+
 /* ---- recovered senders by transaction hash (sender_cache.c); thread-safe ---- */
 bool rpc_sender_cached(const ethc_hash_t *tx, ethc_address_t *from);
 void rpc_sender_remember(const ethc_hash_t *tx, const ethc_address_t *from);
@@ -218,6 +271,8 @@ void rpc_write_header(jw_t *w, const chain_header_t *h, const ethc_hash_t *hash)
 /* The same fields, inside an object the caller opened. */
 void rpc_write_header_fields(jw_t *w, const chain_header_t *h, const ethc_hash_t *hash);
 void rpc_write_log(jw_t *w, const chain_log_t *l);
+/* The same, with "removed" as given (logs of blocks a reorganisation dropped). */
+void rpc_write_log_removed(jw_t *w, const chain_log_t *l, bool removed);
 void rpc_write_receipt(jw_t *w, const chain_read_receipt_t *r);
 
 #endif

@@ -28,6 +28,7 @@ int rpc_server_new(const rpc_config_t *cfg, rpc_server_t **out, char *err, size_
   snprintf(s->client_version, sizeof s->client_version, "%s", cfg->client_version ? cfg->client_version : "ethc");
   s->ns_enabled[RPC_NS_RPC] = true; /* rpc_modules is always there, as in geth */
   pthread_mutex_init(&s->subs_lock, NULL);
+  if (rpc_filters_new(s)) return free(s), snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
   const char *p = cfg->apis ? cfg->apis : "eth,net,web3";
   while (*p) {
     while (*p == ',' || *p == ' ') p++;
@@ -41,6 +42,7 @@ int rpc_server_new(const rpc_config_t *cfg, rpc_server_t **out, char *err, size_
     if (!known) {
       snprintf(err, errlen,
                "unknown API namespace \"%.*s\" (known: eth, net, web3, debug, rpc, txpool, admin, testing)", (int)n, p);
+      rpc_filters_free(s);
       free(s);
       return ETHC_ERR_INVALID;
     }
@@ -54,10 +56,11 @@ void rpc_server_free(rpc_server_t *s) {
   if (!s) return;
   while (s->subs) {
     rpc_sub_t *next = s->subs->next;
-    free(s->subs);
+    rpc_sub_free(s->subs);
     s->subs = next;
   }
   pthread_mutex_destroy(&s->subs_lock);
+  rpc_filters_free(s);
   free(s);
 }
 

@@ -1,8 +1,10 @@
-/* Subscriptions (execution-apis pubsub; geth's eth_subscribe): "newHeads"
- * over WebSocket. The node's loop calls rpc_server_poll_heads on a timer; each
- * new canonical head (every block of a run, up to 64, when several came at
- * once; the new head alone after a reorganisation) goes to every subscriber as
- * an eth_subscription notification with the header object. */
+/* Subscriptions (execution-apis pubsub; geth's eth_subscribe): "newHeads" and
+ * "logs" over WebSocket. The node's loop calls rpc_server_poll_heads on a
+ * timer; each block that joined the canonical chain since the last poll (up to
+ * 64 when several came at once) goes to every newHeads subscriber as an
+ * eth_subscription notification with the header object, and its matching logs
+ * to every logs subscriber; after a reorganisation the logs of the blocks that
+ * left the chain come first, with removed: true, as geth sends them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,14 +22,25 @@ static int eth_subscribe(rpc_call_t *c, const cJSON *params) {
     return rpc_fail(c, RPC_METHOD_NOT_FOUND, "notifications not supported: eth_subscribe needs a WebSocket connection");
   const cJSON *kind;
   if (rpc_need(c, params, 0, &kind)) return -1;
-  if (!cJSON_IsString(kind) || strcmp(kind->valuestring, "newHeads"))
-    return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument 0: unsupported subscription %s (this node has newHeads)",
+  bool logs = cJSON_IsString(kind) && !strcmp(kind->valuestring, "logs");
+  if (!cJSON_IsString(kind) || (strcmp(kind->valuestring, "newHeads") && !logs))
+    return rpc_fail(c, RPC_INVALID_PARAMS,
+                    "invalid argument 0: unsupported subscription %s (this node has newHeads and logs)",
                     cJSON_IsString(kind) ? kind->valuestring : "type");
   rpc_sub_t *sub = calloc(1, sizeof *sub);
   if (!sub) return rpc_fail(c, RPC_INTERNAL_ERROR, "out of memory");
+  sub->logs = logs;
+  if (logs) {
+    const cJSON *o = rpc_param(params, 1);
+    sub->crit = calloc(1, sizeof *sub->crit);
+    if (!sub->crit) return free(sub), rpc_fail(c, RPC_INTERNAL_ERROR, "out of memory");
+    if (o && !cJSON_IsNull(o) && !cJSON_IsObject(o))
+      return rpc_sub_free(sub), rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument 1: filter must be an object");
+    if (o && cJSON_IsObject(o) && rpc_parse_log_crit(c, o, sub->crit)) return rpc_sub_free(sub), -1;
+  }
   uint8_t rnd[16];
   if (getrandom(rnd, sizeof rnd, 0) != (ssize_t)sizeof rnd) {
-    free(sub);
+    rpc_sub_free(sub);
     return rpc_fail(c, RPC_INTERNAL_ERROR, "no randomness for a subscription id");
   }
   static const char hexd[] = "0123456789abcdef";
@@ -44,6 +57,12 @@ static int eth_subscribe(rpc_call_t *c, const cJSON *params) {
   return 0;
 }
 
+void rpc_sub_free(rpc_sub_t *sub) {
+  if (sub->crit) rpc_log_crit_free(sub->crit);
+  free(sub->crit);
+  free(sub);
+}
+
 static int eth_unsubscribe(rpc_call_t *c, const cJSON *params) {
   const cJSON *id;
   if (rpc_need(c, params, 0, &id)) return -1;
@@ -55,7 +74,7 @@ static int eth_unsubscribe(rpc_call_t *c, const cJSON *params) {
     if ((*p)->sess == c->sess && c->sess && !strcmp((*p)->id, id->valuestring)) {
       rpc_sub_t *dead = *p;
       *p = dead->next;
-      free(dead);
+      rpc_sub_free(dead);
       atomic_fetch_sub(&s->sub_count, 1);
       found = true;
       break;
@@ -71,7 +90,7 @@ void rpc_session_end(rpc_server_t *s, rpc_session_t *sess) {
     if ((*p)->sess == sess) {
       rpc_sub_t *dead = *p;
       *p = dead->next;
-      free(dead);
+      rpc_sub_free(dead);
       atomic_fetch_sub(&s->sub_count, 1);
     } else {
       p = &(*p)->next;
@@ -80,11 +99,56 @@ void rpc_session_end(rpc_server_t *s, rpc_session_t *sess) {
   pthread_mutex_unlock(&s->subs_lock);
 }
 
-/* Sends the header of canonical block `n` to every subscriber. */
-static void announce(rpc_server_t *s, uint64_t n) {
+static void notify(rpc_sub_t *sub, jw_t *w, const char *result, size_t len) {
+  jw_reset(w);
+  jw_obj_begin(w);
+  jw_key(w, "jsonrpc");
+  jw_cstr(w, "2.0");
+  jw_key(w, "method");
+  jw_cstr(w, "eth_subscription");
+  jw_key(w, "params");
+  jw_obj_begin(w);
+  jw_key(w, "subscription");
+  jw_cstr(w, sub->id);
+  jw_key(w, "result");
+  jw_raw(w, result, len);
+  jw_obj_end(w);
+  jw_obj_end(w);
+  if (!w->oom) sub->sess->notify(sub->sess, w->buf, w->len);
+}
+
+/* Sends the logs of block `hash` to the logs subscribers they match. */
+static void announce_logs(rpc_server_t *s, const ethc_hash_t *hash, bool removed) {
+  bool any = false;
+  pthread_mutex_lock(&s->subs_lock);
+  for (rpc_sub_t *sub = s->subs; sub && !any; sub = sub->next) any = sub->logs;
+  pthread_mutex_unlock(&s->subs_lock);
+  if (!any) return;
+  chain_log_filter_t lf = {.block_hash = hash, .max_results = SIZE_MAX};
+  chain_read_logs_t logs = {0};
+  if (chain_read_logs(s->chain, &lf, &logs)) return;
+  jw_t lw, w;
+  jw_init(&lw);
+  jw_init(&w);
+  pthread_mutex_lock(&s->subs_lock);
+  for (size_t i = 0; i < logs.count; i++)
+    for (rpc_sub_t *sub = s->subs; sub; sub = sub->next) {
+      if (!sub->logs || !rpc_log_crit_match(sub->crit, &logs.logs[i])) continue;
+      jw_reset(&lw);
+      rpc_write_log_removed(&lw, &logs.logs[i], removed);
+      if (!lw.oom) notify(sub, &w, lw.buf, lw.len);
+    }
+  pthread_mutex_unlock(&s->subs_lock);
+  jw_free(&w);
+  jw_free(&lw);
+  chain_read_logs_free(&logs);
+}
+
+/* Sends the header of block `hash` to every newHeads subscriber. */
+static void announce(rpc_server_t *s, const ethc_hash_t *hash_in) {
   chain_header_t h;
-  ethc_hash_t hash;
-  if (chain_read_header_by_number(s->chain, n, &h, &hash)) return;
+  ethc_hash_t hash = *hash_in;
+  if (chain_read_header_by_hash(s->chain, &hash, &h)) return;
   jw_t hw;
   jw_init(&hw);
   rpc_write_header(&hw, &h, &hash);
@@ -92,23 +156,8 @@ static void announce(rpc_server_t *s, uint64_t n) {
   jw_t w;
   jw_init(&w);
   pthread_mutex_lock(&s->subs_lock);
-  for (rpc_sub_t *sub = s->subs; sub; sub = sub->next) {
-    jw_reset(&w);
-    jw_obj_begin(&w);
-    jw_key(&w, "jsonrpc");
-    jw_cstr(&w, "2.0");
-    jw_key(&w, "method");
-    jw_cstr(&w, "eth_subscription");
-    jw_key(&w, "params");
-    jw_obj_begin(&w);
-    jw_key(&w, "subscription");
-    jw_cstr(&w, sub->id);
-    jw_key(&w, "result");
-    jw_raw(&w, hw.buf, hw.len);
-    jw_obj_end(&w);
-    jw_obj_end(&w);
-    if (!w.oom) sub->sess->notify(sub->sess, w.buf, w.len);
-  }
+  for (rpc_sub_t *sub = s->subs; sub; sub = sub->next)
+    if (!sub->logs) notify(sub, &w, hw.buf, hw.len);
   pthread_mutex_unlock(&s->subs_lock);
   jw_free(&w);
   jw_free(&hw);
@@ -124,9 +173,19 @@ void rpc_server_poll_heads(rpc_server_t *s) {
     return;
   }
   if (head == s->last_head && ethc_hash_eq(&hash, &s->last_head_hash)) return;
-  uint64_t from = head > s->last_head ? s->last_head + 1 : head;
-  if (head - from >= MAX_HEADS_PER_POLL) from = head - MAX_HEADS_PER_POLL + 1;
-  for (uint64_t n = from; n <= head; n++) announce(s, n);
+  ethc_hash_t *rm, *ad;
+  size_t nrm, nad;
+  uint64_t first;
+  if (rpc_chain_diff(s->chain, s->last_head, &s->last_head_hash, MAX_HEADS_PER_POLL, &rm, &nrm, &ad, &first, &nad,
+                     &head, &hash))
+    return;
+  for (size_t i = 0; i < nrm; i++) announce_logs(s, &rm[i], true);
+  for (size_t i = 0; i < nad; i++) {
+    announce(s, &ad[i]);
+    announce_logs(s, &ad[i], false);
+  }
+  free(rm);
+  free(ad);
   s->last_head = head, s->last_head_hash = hash;
 }
 
