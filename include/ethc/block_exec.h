@@ -38,6 +38,12 @@ typedef struct {
   void *tracer_ctx;           /* passed to `tracer` */
 } block_exec_opts_t;
 
+/* The environment a block's transactions see, from its header and chain:
+ * coinbase, number, timestamp, gas limit, difficulty/PREVRANDAO, base fee, excess
+ * blob gas and the fork's blob schedule, chain id. block_hash is left NULL (zero
+ * hashes): the caller sets it. What block_execute and chain_call both use. */
+void block_env_from_header(const chain_config_t *cfg, const chain_header_t *h, chain_block_env_t *env);
+
 /* EIP-7934 (Osaka): MAX_BLOCK_SIZE 10 MiB minus a 2 MiB safety margin. */
 #define BLOCK_MAX_RLP_SIZE 8388608u
 /* BLOCK_ERR_BLOCK_SIZE when a block RLP of `rlp_size` bytes exceeds the EIP-7934

@@ -342,6 +342,23 @@ static block_error_t collect_requests(state_t *st, evm_t *vm, evm_revision_t rev
 
 static void hex32(const ethc_hash_t *h, char out[67]) { hex_encode(h->bytes, 32, out); }
 
+void block_env_from_header(const chain_config_t *cfg, const chain_header_t *h, chain_block_env_t *env) {
+  memset(env, 0, sizeof *env);
+  env->coinbase = h->coinbase;
+  env->number = (int64_t)h->number;
+  env->timestamp = (int64_t)h->timestamp;
+  env->gas_limit = (int64_t)h->gas_limit;
+  env->difficulty = h->difficulty;
+  env->prev_randao = h->mix_hash;
+  if (h->has_base_fee) env->base_fee = h->base_fee;
+  env->excess_blob_gas = h->has_blob_gas ? h->excess_blob_gas : 0;
+  chain_blob_schedule_t bs = chain_config_blob_params(cfg, h->timestamp);
+  env->blob.target = bs.target;
+  env->blob.max = bs.max;
+  env->blob.update_fraction = bs.update_fraction;
+  env->chain_id = cfg->chain_id;
+}
+
 block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, const block_exec_opts_t *opts,
                             block_exec_result_t *res) {
   memset(res, 0, sizeof *res);
@@ -378,20 +395,7 @@ block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, cons
 
   /* ---- environment ---- */
   chain_block_env_t env;
-  memset(&env, 0, sizeof env);
-  env.coinbase = h->coinbase;
-  env.number = (int64_t)h->number;
-  env.timestamp = (int64_t)h->timestamp;
-  env.gas_limit = (int64_t)h->gas_limit;
-  env.difficulty = h->difficulty;
-  env.prev_randao = h->mix_hash;
-  if (h->has_base_fee) env.base_fee = h->base_fee;
-  env.excess_blob_gas = h->has_blob_gas ? h->excess_blob_gas : 0;
-  chain_blob_schedule_t bs = chain_config_blob_params(cfg, h->timestamp);
-  env.blob.target = bs.target;
-  env.blob.max = bs.max;
-  env.blob.update_fraction = bs.update_fraction;
-  env.chain_id = cfg->chain_id;
+  block_env_from_header(cfg, h, &env);
   hash_ctx_t hctx = {opts};
   env.block_hash = lookup_hash;
   env.block_hash_ctx = &hctx;

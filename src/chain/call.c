@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ethc/block_exec.h"
 #include "ethc/chain_read.h"
 #include "ethc/chaindb.h"
 #include "ethc/error.h"
@@ -58,21 +59,9 @@ int chain_call(const chain_snapshot_t *snap, evm_t *vm, const chain_call_msg_t *
   anc.canonical =
       chain_read_canonical_hash(c, h->number, &canon) == 0 && ethc_hash_eq(&canon, chain_snapshot_hash(snap));
   chain_block_env_t env;
-  memset(&env, 0, sizeof env);
-  env.coinbase = h->coinbase;
-  env.number = (int64_t)h->number;
-  env.timestamp = (int64_t)h->timestamp;
-  env.gas_limit = (int64_t)h->gas_limit;
-  env.difficulty = h->difficulty;
-  env.prev_randao = h->mix_hash;
+  block_env_from_header(cfg, h, &env);
   bool free_call = msg->dynamic_fee ? u256_is_zero(&msg->max_fee_per_gas) : u256_is_zero(&msg->gas_price);
-  if (h->has_base_fee && !free_call) env.base_fee = h->base_fee;
-  env.excess_blob_gas = h->has_blob_gas ? h->excess_blob_gas : 0;
-  chain_blob_schedule_t bs = chain_config_blob_params(cfg, h->timestamp);
-  env.blob.target = bs.target;
-  env.blob.max = bs.max;
-  env.blob.update_fraction = bs.update_fraction;
-  env.chain_id = cfg->chain_id;
+  if (free_call) env.base_fee = U256_ZERO; /* as geth: no fee asked, no base fee (BASEFEE reads 0) */
   env.block_hash = ancestor_hash;
   env.block_hash_ctx = &anc;
 
