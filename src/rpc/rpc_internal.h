@@ -16,6 +16,7 @@
 #include "ethc/chain_read.h"
 #include "ethc/evm.h"
 #include "ethc/rpc.h"
+#include "ethc/rpc_miner.h"
 #include "ethc/types.h"
 #include "rpc/json_writer.h"
 
@@ -34,7 +35,7 @@ enum {
 };
 
 /* Namespaces, as --http.api names them. */
-typedef enum { RPC_NS_ETH, RPC_NS_NET, RPC_NS_WEB3, RPC_NS_DEBUG, RPC_NS_RPC, RPC_NS_TXPOOL, RPC_NS_COUNT } rpc_ns_t;
+typedef enum { RPC_NS_ETH, RPC_NS_NET, RPC_NS_WEB3, RPC_NS_DEBUG, RPC_NS_RPC, RPC_NS_TXPOOL, RPC_NS_TESTING, RPC_NS_EVM, RPC_NS_ANVIL, RPC_NS_HARDHAT, RPC_NS_COUNT } rpc_ns_t;
 extern const char *const rpc_ns_names[RPC_NS_COUNT];
 
 #define RPC_MAX_METHODS 128
@@ -80,6 +81,8 @@ struct rpc_server {
   ethc_hash_t last_head_hash;
   /* polling filters (filters.c) */
   struct rpc_filters *filters;
+  /* the miner (mining.c; rpc_miner.h): mine NULL when none */
+  rpc_miner_t miner;
 };
 
 /* rpc_server_handle for a connection that takes notifications (sess may be NULL). */
@@ -134,6 +137,8 @@ extern const rpc_method_t rpc_methods_exec[];   /* eth_call, eth_estimateGas, et
 extern const rpc_method_t rpc_methods_trace[];  /* debug_trace* (debug_trace.c) */
 extern const rpc_method_t rpc_methods_subs[];   /* eth_subscribe, eth_unsubscribe (subs.c) */
 extern const rpc_method_t rpc_methods_txpool[]; /* eth_sendRawTransaction, txpool_* (txpool.c) */
+extern const rpc_method_t rpc_methods_testing[]; /* testing_buildBlockV1 (testing.c) */
+extern const rpc_method_t rpc_methods_mining[];  /* evm_mine, anvil_mine, hardhat_mine, ... (mining.c) */
 /* The pool transaction of hash h written as an object: true, or false when the
  * pool has none (nothing written) (txpool.c). */
 bool rpc_pool_write_tx(rpc_call_t *c, const ethc_hash_t *h);
