@@ -16,6 +16,15 @@
 extern "C" {
 #endif
 
+/* The miner of a development chain (src/node/miner.h). */
+typedef struct {
+  bool on;                  /* --miner (`ethc node --dev` sets it) */
+  bool automine;            /* mine a block as soon as a transaction is pooled */
+  uint64_t period;          /* --dev.period: also a block every this many seconds (0: none) */
+  uint64_t gas_limit;       /* the gas limit blocks move toward (0: the parent's) */
+  ethc_address_t coinbase;  /* the fee recipient */
+} node_miner_opts_t;
+
 typedef struct {
   const char *datadir;
   bool read_only;            /* open the database as a reader (another writer excludes it) */
@@ -28,6 +37,7 @@ typedef struct {
   const char *import_path;   /* a chain file (concatenated block RLP) to import while serving */
   bool fakepow;              /* skip the Ethash seal check of imported blocks */
   const char *client_version;
+  node_miner_opts_t miner;
 } node_opts_t;
 
 /* Runs the node until SIGINT or SIGTERM. Prints one line with the HTTP

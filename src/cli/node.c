@@ -28,6 +28,8 @@ enum {
   NODE_RATELIMIT,
   NODE_WS_PING,
   NODE_GASCAP,
+  NODE_DEV_PERIOD,
+  NODE_MINER,
 };
 static const cli_option_t node_options[] = {
     [NODE_DATADIR] = {"--datadir", "DIR", "the chain database (`ethc import` fills it)", "~/.ethc"},
@@ -55,6 +57,12 @@ static const cli_option_t node_options[] = {
                       "ping a WebSocket client idle this long; three unanswered pings drop it", "30"},
     [NODE_GASCAP] = {"--rpc.gascap", "GAS",
                      "most gas of one eth_call, eth_estimateGas or debug_traceCall run (0: none)", "50000000"},
+    [NODE_DEV_PERIOD] = {"--dev.period", "SECONDS",
+                         "with the miner: a block every SECONDS; 0 mines each transaction as it arrives", "0"},
+    [NODE_MINER] = {"--miner", NULL,
+                    "internal (`ethc node --dev` turns it on): mine blocks on the head; adds the evm, anvil "
+                    "and hardhat namespaces",
+                    NULL},
     {0}};
 
 static int cmd_node(const cli_command_t *self, int argc, char **argv) {
@@ -114,10 +122,15 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
         if (cli_parse_u64("node", "--rpc.ratelimit", a.value, false, 1000000000, &v)) return 2;
         o.http.ratelimit = (unsigned)v;
         break;
+      case NODE_DEV_PERIOD:
+        if (cli_parse_u64("node", "--dev.period", a.value, false, 86400, &o.miner.period)) return 2;
+        break;
+      case NODE_MINER: o.miner.on = true; break;
       case CLI_POSITIONAL: return cli_usage_error(self, "unexpected argument %s", a.value);
       default: return cli_stop(k);
     }
   }
+  o.miner.automine = o.miner.period == 0; /* as geth --dev: a period replaces mining on arrival */
   char err[512] = "";
   int rc = node_run(&o, err, sizeof err);
   if (rc) {

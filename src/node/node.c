@@ -14,6 +14,7 @@
 #include "ethc/error.h"
 #include "ethc/log.h"
 #include "node/import.h"
+#include "node/miner.h"
 #include "node/txpool.h"
 
 typedef struct {
@@ -27,6 +28,7 @@ typedef struct {
   unsigned wait_ms;
   bool stopping;
   node_import_t import;
+  miner_t *miner; /* --miner, else NULL */
 } node_t;
 
 static void close_all(node_t *n) {
@@ -34,6 +36,7 @@ static void close_all(node_t *n) {
   uv_close((uv_handle_t *)&n->sigterm, NULL);
   uv_close((uv_handle_t *)&n->drain, NULL);
   uv_close((uv_handle_t *)&n->heads, NULL);
+  miner_stop(n->miner);
 }
 
 static void on_drain(uv_timer_t *t) {
@@ -78,6 +81,23 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
     return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
   }
   rpc_txpool_t pool_api = txpool_rpc(pool);
+  miner_t *miner = NULL;
+  char apis[512];
+  if (o->miner.on) { /* the miner imports: nothing else may */
+    if (o->read_only || o->import_path) {
+      snprintf(err, errlen, "the miner needs the database as a writer, without --import");
+      txpool_free(pool);
+      chain_close(chain);
+      return ETHC_ERR_INVALID;
+    }
+    if (!(miner = miner_new(chain, pool, &o->miner))) {
+      txpool_free(pool);
+      chain_close(chain);
+      return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
+    }
+    pool_api = miner_wrap_pool(miner, &pool_api);
+    snprintf(apis, sizeof apis, "%s,evm,anvil,hardhat", o->apis ? o->apis : "eth,net,web3");
+  }
   rpc_config_t rc_cfg = {.chain = chain,
                          .txpool = &pool_api,
                          .apis = o->apis,
@@ -85,18 +105,25 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
                          .batch_response_max = o->batch_response_max,
                          .gas_cap = o->gas_cap,
                          .client_version = o->client_version};
+  if (miner) rc_cfg.apis = apis;
   rpc_server_t *srv = NULL;
   rc = rpc_server_new(&rc_cfg, &srv, err, errlen);
   if (rc) {
+    miner_free(miner);
     txpool_free(pool);
     chain_close(chain);
     return rc;
+  }
+  if (miner) {
+    rpc_miner_t miner_api = miner_rpc(miner);
+    rpc_server_set_miner(srv, &miner_api);
   }
   node_t n;
   memset(&n, 0, sizeof n);
   if (uv_loop_init(&n.loop)) {
     snprintf(err, errlen, "cannot start the event loop");
     rpc_server_free(srv);
+    miner_free(miner);
     txpool_free(pool);
     chain_close(chain);
     return ETHC_ERR_IO;
@@ -110,6 +137,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   n.srv = srv;
   uv_signal_start(&n.sigint, on_signal, SIGINT);
   uv_signal_start(&n.sigterm, on_signal, SIGTERM);
+  if (miner && miner_start(miner, &n.loop) == 0) n.miner = miner;
   signal(SIGPIPE, SIG_IGN);
   rc = rpc_http_start(&o->http, srv, &n.http, err, errlen);
   if (rc) {
@@ -117,6 +145,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
     uv_run(&n.loop, UV_RUN_DEFAULT);
     uv_loop_close(&n.loop);
     rpc_server_free(srv);
+    miner_free(miner);
     txpool_free(pool);
     chain_close(chain);
     return rc;
@@ -137,6 +166,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   uv_loop_close(&n.loop);
   rpc_http_stop(n.http);
   rpc_server_free(srv);
+  miner_free(miner);
   txpool_free(pool);
   chain_close(chain);
   ethc_log(ETHC_LOG_INFO, "stopped");

@@ -363,3 +363,42 @@ static uint64_t rpc_pending_nonce(void *ctx, const ethc_address_t *a, uint64_t s
 rpc_txpool_t txpool_rpc(txpool_t *p) {
   return (rpc_txpool_t){.ctx = p, .add = rpc_add, .each = rpc_each, .pending_nonce = rpc_pending_nonce};
 }
+
+/* ---- for the miner: the pending transactions in inclusion order ---- */
+#include "ethc/block_builder.h"
+
+void txpool_picks_free(txpool_pick_t *picks, size_t n) {
+  for (size_t i = 0; i < n; i++) free(picks[i].raw);
+  free(picks);
+}
+
+int txpool_pending_ordered(txpool_t *p, const u256_t *base_fee, txpool_pick_t **picks, size_t *n) {
+  *picks = NULL;
+  *n = 0;
+  txpool_sync(p);
+  pthread_mutex_lock(&p->lock);
+  block_candidate_t *c = p->n ? malloc(p->n * sizeof *c) : NULL;
+  txpool_pick_t *out = p->n ? calloc(p->n, sizeof *out) : NULL;
+  int rc = p->n && (!c || !out) ? ETHC_ERR_NOMEM : 0;
+  size_t k = 0;
+  for (size_t i = 0; i < p->n && !rc; i++)
+    if (is_pending(p, i)) c[k++] = (block_candidate_t){&p->e[i].tx, p->e[i].from, i};
+  if (!rc) rc = block_order_candidates(c, k, base_fee);
+  for (size_t i = 0; i < k && !rc; i++) {
+    const entry_t *e = &p->e[c[i].index];
+    if (!(out[i].raw = malloc(e->raw_len ? e->raw_len : 1))) rc = ETHC_ERR_NOMEM;
+    else memcpy(out[i].raw, e->raw, e->raw_len);
+    out[i].len = e->raw_len;
+    out[i].gas_limit = e->tx.gas_limit;
+    out[i].hash = e->hash;
+  }
+  pthread_mutex_unlock(&p->lock);
+  free(c);
+  if (rc) {
+    txpool_picks_free(out, k);
+    return rc;
+  }
+  *picks = out;
+  *n = k;
+  return 0;
+}

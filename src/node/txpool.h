@@ -53,4 +53,22 @@ void txpool_counts(txpool_t *p, size_t *pending, size_t *queued);
 /* The interface the RPC server uses (rpc.h), bound to p. */
 rpc_txpool_t txpool_rpc(txpool_t *p);
 
+/* ---- for the miner: the pending transactions in inclusion order ---- */
+#include "ethc/u256.h"
+
+/* One pooled transaction picked for a block: a copy of its canonical encoding. */
+typedef struct {
+  uint8_t *raw; /* owned */
+  size_t len;
+  uint64_t gas_limit;
+  ethc_hash_t hash;
+} txpool_pick_t;
+
+/* The pending (executable) transactions ordered for a block of base fee
+ * `base_fee`: per sender by nonce, across senders by effective tip
+ * (block_order_candidates). Out: *picks (free with txpool_picks_free) and *n.
+ * 0 or ETHC_ERR_NOMEM. Thread-safe. */
+int txpool_pending_ordered(txpool_t *p, const u256_t *base_fee, txpool_pick_t **picks, size_t *n);
+void txpool_picks_free(txpool_pick_t *picks, size_t n);
+
 #endif

@@ -35,7 +35,19 @@ enum {
 };
 
 /* Namespaces, as --http.api names them. */
-typedef enum { RPC_NS_ETH, RPC_NS_NET, RPC_NS_WEB3, RPC_NS_DEBUG, RPC_NS_RPC, RPC_NS_TXPOOL, RPC_NS_TESTING, RPC_NS_EVM, RPC_NS_ANVIL, RPC_NS_HARDHAT, RPC_NS_COUNT } rpc_ns_t;
+typedef enum {
+  RPC_NS_ETH,
+  RPC_NS_NET,
+  RPC_NS_WEB3,
+  RPC_NS_DEBUG,
+  RPC_NS_RPC,
+  RPC_NS_TXPOOL,
+  RPC_NS_TESTING,
+  RPC_NS_EVM,
+  RPC_NS_ANVIL,
+  RPC_NS_HARDHAT,
+  RPC_NS_COUNT
+} rpc_ns_t;
 extern const char *const rpc_ns_names[RPC_NS_COUNT];
 
 #define RPC_MAX_METHODS 128
@@ -126,17 +138,17 @@ void rpc_metrics_batch(rpc_server_t *s, size_t n);
 int rpc_metrics_index(const rpc_method_t *m);
 
 /* Method tables, one per file, each ending with a NULL name. */
-extern const rpc_method_t rpc_methods_info[];   /* web3, net, rpc, eth_chainId, ... (info.c) */
-extern const rpc_method_t rpc_methods_blocks[]; /* blocks, transactions, receipts (eth_blocks.c) */
-extern const rpc_method_t rpc_methods_logs[];   /* eth_getLogs (eth_logs.c) */
-extern const rpc_method_t rpc_methods_extra[];  /* uncles, raw tx, accounts, fee suggestions (eth_extra.c) */
-extern const rpc_method_t rpc_methods_fees[];   /* eth_baseFee, eth_feeHistory (fees.c) */
-extern const rpc_method_t rpc_methods_debug[];  /* debug_getRaw* (debug_raw.c) */
-extern const rpc_method_t rpc_methods_state[];  /* state reads, eth_getProof (eth_state.c) */
-extern const rpc_method_t rpc_methods_exec[];   /* eth_call, eth_estimateGas, eth_createAccessList (eth_call.c) */
-extern const rpc_method_t rpc_methods_trace[];  /* debug_trace* (debug_trace.c) */
-extern const rpc_method_t rpc_methods_subs[];   /* eth_subscribe, eth_unsubscribe (subs.c) */
-extern const rpc_method_t rpc_methods_txpool[]; /* eth_sendRawTransaction, txpool_* (txpool.c) */
+extern const rpc_method_t rpc_methods_info[];    /* web3, net, rpc, eth_chainId, ... (info.c) */
+extern const rpc_method_t rpc_methods_blocks[];  /* blocks, transactions, receipts (eth_blocks.c) */
+extern const rpc_method_t rpc_methods_logs[];    /* eth_getLogs (eth_logs.c) */
+extern const rpc_method_t rpc_methods_extra[];   /* uncles, raw tx, accounts, fee suggestions (eth_extra.c) */
+extern const rpc_method_t rpc_methods_fees[];    /* eth_baseFee, eth_feeHistory (fees.c) */
+extern const rpc_method_t rpc_methods_debug[];   /* debug_getRaw* (debug_raw.c) */
+extern const rpc_method_t rpc_methods_state[];   /* state reads, eth_getProof (eth_state.c) */
+extern const rpc_method_t rpc_methods_exec[];    /* eth_call, eth_estimateGas, eth_createAccessList (eth_call.c) */
+extern const rpc_method_t rpc_methods_trace[];   /* debug_trace* (debug_trace.c) */
+extern const rpc_method_t rpc_methods_subs[];    /* eth_subscribe, eth_unsubscribe (subs.c) */
+extern const rpc_method_t rpc_methods_txpool[];  /* eth_sendRawTransaction, txpool_* (txpool.c) */
 extern const rpc_method_t rpc_methods_testing[]; /* testing_buildBlockV1 (testing.c) */
 extern const rpc_method_t rpc_methods_mining[];  /* evm_mine, anvil_mine, hardhat_mine, ... (mining.c) */
 /* The pool transaction of hash h written as an object: true, or false when the

@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""The dev chain's miner (`ethc node --miner`) on the rpc-compat chain (Osaka,
+post-merge): a raw transaction (signed by ethers v6, offline) has its receipt as
+soon as eth_sendRawTransaction answers (automine); with automine off it waits in
+the pool until evm_mine; anvil_mine / hardhat_mine N advance the head by N valid
+blocks `interval` seconds apart; evm_mine at a given timestamp, and one not
+after the head's is refused; interval mining makes blocks by itself and stops
+when set to 0; the evm/anvil/hardhat namespaces are on; and a restarted node
+serves the mined blocks. Exit 77 (skipped) without node and ethers.
+usage: rpc_miner.py ETHC RPC_COMPAT_DIR WORKDIR"""
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, here)
+from rpc_node import Node  # noqa: E402
+
+INTEROP = os.path.join(here, "..", "interop")
+# 0x0c2c51a0990aee1d73c1228de158688341557508: funded in the rpc-compat genesis
+KEY = "0xbfcd0e032489319f4e5ca03e643b2025db624be6cf99cbfed90c4502e3754850"
+FROM = "0x0c2c51a0990aee1d73c1228de158688341557508"
+TO = "0xaa00000000000000000000000000000000000000"
+
+SIGN_JS = """
+import { Wallet } from "ethers";
+const [key, chainId, nonce, count, fee] = process.argv.slice(1);
+const w = new Wallet(key);
+for (let i = 0; i < Number(count); i++)
+  console.log(await w.signTransaction({ type: 2, chainId: BigInt(chainId), nonce: Number(nonce) + i, to: "%s",
+    value: 1000n + BigInt(i), gasLimit: 21000n, maxFeePerGas: BigInt(fee), maxPriorityFeePerGas: 1000n }));
+""" % TO
+
+passed = failed = 0
+
+
+def check(cond, what):
+    global passed, failed
+    print(("ok   " if cond else "FAIL ") + what)
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+
+
+def sign(chain_id, nonce, count, fee):
+    out = subprocess.run(["node", "--input-type=module", "-e", SIGN_JS, KEY, str(chain_id), str(nonce), str(count),
+                          str(fee)], cwd=INTEROP, check=True, capture_output=True, text=True).stdout
+    return out.split()
+
+
+def result(node, method, *params):
+    r = node.call(method, *params)
+    if "error" in r:
+        raise RuntimeError(f"{method}: {r['error']}")
+    return r["result"]
+
+
+def head(node):
+    return int(result(node, "eth_blockNumber"), 16)
+
+
+def block(node, n):
+    return result(node, "eth_getBlockByNumber", hex(n), False)
+
+
+def linked(node, first, last):
+    """Blocks first..last chain by parent hash with strictly increasing timestamps."""
+    prev = block(node, first - 1)
+    for n in range(first, last + 1):
+        b = block(node, n)
+        if b is None or b["parentHash"] != prev["hash"] or int(b["timestamp"], 16) <= int(prev["timestamp"], 16):
+            return False
+        prev = b
+    return True
+
+
+class Restarted:
+    """A second `ethc node` on the first one's data directory."""
+
+    def __init__(self, ethc, datadir, log):
+        self.proc = subprocess.Popen([ethc, "node", "--datadir", datadir, "--http.port", "0"], stdout=subprocess.PIPE,
+                                     stderr=log, text=True)
+        self.url = None
+        deadline = time.time() + 20
+        while time.time() < deadline and self.url is None:
+            r, _, _ = select.select([self.proc.stdout], [], [], 0.2)
+            if r:
+                line = self.proc.stdout.readline()
+                if not line:
+                    break
+                if "http://" in line:
+                    self.url = line[line.index("http://"):].strip()
+
+    call = Node.call
+    post = Node.post
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                return self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+
+def main():
+    ethc, suite, workdir = sys.argv[1:4]
+    if not shutil.which("node") or not os.path.isdir(os.path.join(INTEROP, "node_modules", "ethers")):
+        print("SKIPPED: node or tests/interop/node_modules/ethers missing (scripts/install-deps.sh --test)")
+        return 77
+    node = Node(ethc, workdir, suite, ["--miner", "--http.api", "eth,net,web3,txpool"])
+    try:
+        chain_id = int(result(node, "eth_chainId"), 16)
+        start = head(node)
+        nonce = int(result(node, "eth_getTransactionCount", FROM, "latest"), 16)
+        base = int(block(node, start)["baseFeePerGas"], 16)
+        raws = sign(chain_id, nonce, 3, 2 * base + 1000)
+
+        # automine: the receipt is there when the send answers
+        check(result(node, "anvil_getAutomine") is True and result(node, "hardhat_getAutomine") is True,
+              "automine on by default")
+        h0 = result(node, "eth_sendRawTransaction", raws[0])
+        rc = result(node, "eth_getTransactionReceipt", h0)
+        check(rc is not None and rc["status"] == "0x1" and int(rc["blockNumber"], 16) == start + 1,
+              f"automine: receipt at once in block #{start + 1}")
+        check(head(node) == start + 1 and linked(node, start + 1, start + 1), "automine: one valid block")
+        check(result(node, "txpool_status")["pending"] == "0x0", "the pool dropped the mined transaction")
+
+        # automine off: the transaction waits for evm_mine
+        check(result(node, "evm_setAutomine", False) is True, "evm_setAutomine(false)")
+        check(result(node, "anvil_getAutomine") is False, "anvil_getAutomine: false")
+        h1 = result(node, "eth_sendRawTransaction", raws[1])
+        check(result(node, "eth_getTransactionReceipt", h1) is None and head(node) == start + 1,
+              "automine off: pooled, not mined")
+        check(result(node, "evm_mine") == "0x0", "evm_mine answers 0x0")
+        rc = result(node, "eth_getTransactionReceipt", h1)
+        check(rc is not None and int(rc["blockNumber"], 16) == start + 2, "evm_mine included it")
+        b = block(node, start + 2)
+        check(len(b["transactions"]) == 1 and b["transactions"][0] == h1 and b["gasUsed"] == "0x5208",
+              "its block: the transaction, 21000 gas")
+
+        # mine N
+        n = head(node)
+        check(result(node, "anvil_mine", "0x3", "0x5") is None and head(node) == n + 3, "anvil_mine(3, 5): 3 blocks")
+        ts = [int(block(node, k)["timestamp"], 16) for k in range(n + 1, n + 4)]
+        check(ts[1] - ts[0] == 5 and ts[2] - ts[1] == 5, f"5 s apart: {ts}")
+        check(result(node, "hardhat_mine", "0x2") is True and head(node) == n + 5, "hardhat_mine(2): 2 blocks")
+        check(linked(node, n + 1, n + 5), "the mined blocks chain by parent hash, timestamps increasing")
+        last = int(block(node, n + 5)["timestamp"], 16)
+        check(result(node, "evm_mine", hex(last + 100)) == "0x0" and int(block(node, n + 6)["timestamp"], 16) == last + 100,
+              "evm_mine(timestamp) uses it")
+        r = node.call("evm_mine", hex(last + 100))
+        check(r.get("error", {}).get("code") == -32000 and head(node) == n + 6,
+              f"evm_mine at the head's timestamp refused: {r.get('error')}")
+        r = node.call("anvil_mine", "0xzz")
+        check(r.get("error", {}).get("code") == -32602, "a bad count: -32602")
+        full = result(node, "eth_getBlockByNumber", "latest", True)
+        check(full["miner"] == "0x0000000000000000000000000000000000000000" and full["difficulty"] == "0x0"
+              and "requestsHash" in full and "parentBeaconBlockRoot" in full, "post-merge Osaka fields")
+
+        # interval mining
+        n = head(node)
+        check(result(node, "evm_setIntervalMining", 1) is True, "evm_setIntervalMining(1)")
+        time.sleep(2.6)
+        m = head(node)
+        check(m >= n + 1, f"interval mining: {m - n} blocks in 2.6 s")
+        result(node, "evm_setIntervalMining", 0)
+        time.sleep(0.3)
+        m = head(node)
+        time.sleep(1.5)
+        check(head(node) == m, "interval mining off: no more blocks")
+        # a transaction pooled while automine is off goes into the next interval block
+        h2 = result(node, "eth_sendRawTransaction", raws[2])
+        result(node, "anvil_setIntervalMining", 1)
+        deadline = time.time() + 5
+        while time.time() < deadline and result(node, "eth_getTransactionReceipt", h2) is None:
+            time.sleep(0.2)
+        result(node, "anvil_setIntervalMining", 0)
+        check(result(node, "eth_getTransactionReceipt", h2) is not None, "an interval block included a pooled one")
+        final = head(node)
+        final_hash = block(node, final)["hash"]
+    finally:
+        status = node.stop()
+    check(status == 0, f"SIGTERM: exit {status}")
+    if status != 0:
+        print(node.log())
+
+    # the mined blocks survive a restart
+    with open(os.path.join(node.tmp, "node2.log"), "w") as log:
+        again = Restarted(ethc, node.datadir, log)
+        try:
+            check(again.url is not None, "restarted")
+            if again.url:
+                check(head(again) == final and block(again, final)["hash"] == final_hash,
+                      f"after a restart the head is still #{final}")
+                check(result(again, "eth_getTransactionReceipt", h0) is not None, "and the receipts are there")
+                r = again.call("evm_mine")
+                check(r.get("error", {}).get("code") == -32601, "without --miner: evm_mine is not served")
+        finally:
+            check(again.stop() == 0, "the restarted node stops cleanly")
+    node.cleanup()
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
