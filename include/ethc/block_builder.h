@@ -68,7 +68,8 @@ evm_revision_t block_builder_revision(const block_builder_t *b);
 /* Executes the transaction `raw` (its canonical encoding, as in a block body)
  * next. Returns 0 when it was included, ETHC_ERR_INVALID when it was skipped:
  * it does not decode, is invalid for this block (tx_invalid_t in *cls, may be
- * NULL) or does not fit in the gas or blob gas left; `why` says why in
+ * NULL; TXE_NONE when it would take the block over EIP-7934's size limit) or
+ * does not fit in the gas or blob gas left; `why` says why in
  * go-ethereum's words where it has them ("nonce too high: address 0x..., tx: N
  * state: M"); the block is as before. Otherwise a local error: the builder is
  * then unusable (free it). */

@@ -317,6 +317,13 @@ int block_builder_add_tx(block_builder_t *b, const uint8_t *raw, size_t len, tx_
     return skip(b, NULL, NULL, tx_invalid_from_decode(rc), cls, why, why_len);
   }
   chain_header_t *h = &b->header;
+  /* EIP-7934: the block's RLP within the limit (a margin for the header, the
+   * list headers and the withdrawals) */
+  size_t margin = 4096 + 64 * b->withdrawal_count + 8 * (b->count + 1);
+  if (b->rev >= EVM_OSAKA && b->tx_data.len + len + margin > BLOCK_MAX_RLP_SIZE) {
+    tx_free(&tx);
+    return failf(why, why_len, ETHC_ERR_INVALID, "block size limit reached");
+  }
   /* block_execute's checks, in its order */
   ethc_address_t from;
   bool have_from = false;
