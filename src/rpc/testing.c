@@ -102,9 +102,9 @@ static int add_from_pool(rpc_call_t *c, block_builder_t *b) {
   block_candidate_t *cand = p.n ? calloc(p.n, sizeof *cand) : NULL;
   if (p.n && (!txs || !cand)) rc = ETHC_ERR_NOMEM;
   size_t decoded = 0;
-  for (size_t i = 0; i < p.n && !rc; i++, decoded++) {
+  for (size_t i = 0; i < p.n && !rc; i++) {
     size_t start = i ? p.ends[i - 1] : 0;
-    rc = tx_decode(p.data.data + start, p.ends[i] - start, &txs[i]);
+    if (!(rc = tx_decode(p.data.data + start, p.ends[i] - start, &txs[i]))) decoded++;
     cand[i] = (block_candidate_t){&txs[i], p.from[i], i};
   }
   if (!rc) rc = block_order_candidates(cand, p.n, &block_builder_header(b)->base_fee);
@@ -219,7 +219,6 @@ static int testing_buildBlockV1(rpc_call_t *c, const cJSON *params) {
       goto out;
     }
   } else {
-    int i = 0;
     const cJSON *t;
     cJSON_ArrayForEach(t, txs) {
       size_t len;
@@ -234,7 +233,6 @@ static int testing_buildBlockV1(rpc_call_t *c, const cJSON *params) {
         rpc_fail_local(c, rc);
         goto out;
       }
-      i++;
     }
   }
   if ((rc = block_builder_finish(b, &blk))) {

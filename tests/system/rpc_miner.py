@@ -116,7 +116,7 @@ def main():
     if not shutil.which("node") or not os.path.isdir(os.path.join(INTEROP, "node_modules", "ethers")):
         print("SKIPPED: node or tests/interop/node_modules/ethers missing (scripts/install-deps.sh --test)")
         return 77
-    node = Node(ethc, workdir, suite, ["--miner", "--http.api", "eth,net,web3,txpool"])
+    node = Node(ethc, workdir, suite, ["--miner", "--http.api", "eth,net,web3,txpool,testing"])
     try:
         chain_id = int(result(node, "eth_chainId"), 16)
         start = head(node)
@@ -140,6 +140,21 @@ def main():
         h1 = result(node, "eth_sendRawTransaction", raws[1])
         check(result(node, "eth_getTransactionReceipt", h1) is None and head(node) == start + 1,
               "automine off: pooled, not mined")
+        # testing_buildBlockV1 from the pool: the pooled transaction, and the chain unchanged
+        tip = block(node, start + 1)
+        attrs = {"timestamp": hex(int(tip["timestamp"], 16) + 1), "prevRandao": "0x" + "00" * 32,
+                 "suggestedFeeRecipient": "0x" + "00" * 20, "withdrawals": [],
+                 "parentBeaconBlockRoot": "0x" + "00" * 32}
+        built = result(node, "testing_buildBlockV1", tip["hash"], attrs, None, "0x")
+        p = built["executionPayload"]
+        check(p["transactions"] == [raws[1]] and p["blockNumber"] == hex(start + 2) and p["gasUsed"] == "0x5208"
+              and head(node) == start + 1, "testing_buildBlockV1(null): the pool's transaction, head unchanged")
+        r = node.call("testing_buildBlockV1", "0x" + "11" * 32, attrs, [], "0x")
+        check(r.get("error", {}).get("code") == -32000, f"testing_buildBlockV1 on an unknown parent: {r.get('error')}")
+        r = node.call("testing_buildBlockV1", tip["hash"], dict(attrs, timestamp=tip["timestamp"]), [], "0x")
+        check(r.get("error", {}).get("code") == -32000, f"... at the parent's timestamp: {r.get('error')}")
+        r = node.call("testing_buildBlockV1", tip["hash"], attrs, [], "0x" + "ab" * 33)
+        check(r.get("error", {}).get("code") == -32602, f"... with 33 bytes of extra data: {r.get('error')}")
         check(result(node, "evm_mine") == "0x0", "evm_mine answers 0x0")
         rc = result(node, "eth_getTransactionReceipt", h1)
         check(rc is not None and int(rc["blockNumber"], 16) == start + 2, "evm_mine included it")
