@@ -28,6 +28,9 @@ enum {
   NODE_RATELIMIT,
   NODE_WS_PING,
   NODE_GASCAP,
+  NODE_AUTH_ADDR,
+  NODE_AUTH_PORT,
+  NODE_AUTH_JWT,
 };
 static const cli_option_t node_options[] = {
     [NODE_DATADIR] = {"--datadir", "DIR", "the chain database (`ethc import` fills it)", "~/.ethc"},
@@ -55,6 +58,15 @@ static const cli_option_t node_options[] = {
                       "ping a WebSocket client idle this long; three unanswered pings drop it", "30"},
     [NODE_GASCAP] = {"--rpc.gascap", "GAS",
                      "most gas of one eth_call, eth_estimateGas or debug_traceCall run (0: none)", "50000000"},
+    [NODE_AUTH_ADDR] = {"--authrpc.addr", "ADDR",
+                        "serve the engine API (for a consensus client, JWT-authenticated) on this address; any "
+                        "--authrpc flag turns it on, and the head then follows its forkchoiceUpdated",
+                        "127.0.0.1"},
+    [NODE_AUTH_PORT] = {"--authrpc.port", "PORT", "the engine API's port; 0 picks a free one (printed at start)",
+                        "8551"},
+    [NODE_AUTH_JWT] = {"--authrpc.jwtsecret", "FILE",
+                       "the JWT secret shared with the consensus client (hex); created (mode 0600) if missing",
+                       "DATADIR/jwtsecret"},
     {0}};
 
 static int cmd_node(const cli_command_t *self, int argc, char **argv) {
@@ -66,7 +78,8 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
                    .batch_limit = 1000,
                    .batch_response_max = 25000000,
                    .gas_cap = 50000000,
-                   .client_version = version};
+                   .client_version = version,
+                   .auth_http = {.addr = "127.0.0.1", .port = 8551, .body_limit = 5u << 20}};
   uint64_t v;
   cli_args_t a;
   cli_args_init(&a, self, argc, argv);
@@ -114,6 +127,12 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
         if (cli_parse_u64("node", "--rpc.ratelimit", a.value, false, 1000000000, &v)) return 2;
         o.http.ratelimit = (unsigned)v;
         break;
+      case NODE_AUTH_ADDR: o.authrpc = true, o.auth_http.addr = a.value; break;
+      case NODE_AUTH_PORT:
+        if (cli_parse_u64("node", "--authrpc.port", a.value, false, 65535, &v)) return 2;
+        o.authrpc = true, o.auth_http.port = (uint16_t)v;
+        break;
+      case NODE_AUTH_JWT: o.authrpc = true, o.jwtsecret_path = a.value; break;
       case CLI_POSITIONAL: return cli_usage_error(self, "unexpected argument %s", a.value);
       default: return cli_stop(k);
     }

@@ -5,11 +5,11 @@
 
 #include "rpc/rpc_internal.h"
 
-const char *const rpc_ns_names[RPC_NS_COUNT] = {"eth", "net", "web3", "debug", "rpc", "txpool"};
+const char *const rpc_ns_names[RPC_NS_COUNT] = {"eth", "net", "web3", "debug", "rpc", "txpool", "engine"};
 
-static const rpc_method_t *const tables[] = {rpc_methods_info,  rpc_methods_blocks, rpc_methods_logs,  rpc_methods_fees,
-                                             rpc_methods_extra, rpc_methods_debug,  rpc_methods_state, rpc_methods_exec,
-                                             rpc_methods_trace, rpc_methods_subs,   rpc_methods_txpool};
+static const rpc_method_t *const tables[] = {
+    rpc_methods_info,  rpc_methods_blocks, rpc_methods_logs,  rpc_methods_fees, rpc_methods_extra,  rpc_methods_debug,
+    rpc_methods_state, rpc_methods_exec,   rpc_methods_trace, rpc_methods_subs, rpc_methods_txpool, rpc_methods_engine};
 
 const rpc_method_t *rpc_method_find(const char *name) {
   for (size_t t = 0; t < sizeof tables / sizeof *tables; t++)

@@ -34,7 +34,16 @@ enum {
 };
 
 /* Namespaces, as --http.api names them. */
-typedef enum { RPC_NS_ETH, RPC_NS_NET, RPC_NS_WEB3, RPC_NS_DEBUG, RPC_NS_RPC, RPC_NS_TXPOOL, RPC_NS_COUNT } rpc_ns_t;
+typedef enum {
+  RPC_NS_ETH,
+  RPC_NS_NET,
+  RPC_NS_WEB3,
+  RPC_NS_DEBUG,
+  RPC_NS_RPC,
+  RPC_NS_TXPOOL,
+  RPC_NS_ENGINE, /* only on the authenticated port (rpc_config_t.engine_lock) */
+  RPC_NS_COUNT
+} rpc_ns_t;
 extern const char *const rpc_ns_names[RPC_NS_COUNT];
 
 #define RPC_MAX_METHODS 128
@@ -80,6 +89,8 @@ struct rpc_server {
   ethc_hash_t last_head_hash;
   /* polling filters (filters.c) */
   struct rpc_filters *filters;
+  /* the engine API (engine.c): NULL on a server without it */
+  struct rpc_engine *engine;
 };
 
 /* rpc_server_handle for a connection that takes notifications (sess may be NULL). */
@@ -134,6 +145,11 @@ extern const rpc_method_t rpc_methods_exec[];   /* eth_call, eth_estimateGas, et
 extern const rpc_method_t rpc_methods_trace[];  /* debug_trace* (debug_trace.c) */
 extern const rpc_method_t rpc_methods_subs[];   /* eth_subscribe, eth_unsubscribe (subs.c) */
 extern const rpc_method_t rpc_methods_txpool[]; /* eth_sendRawTransaction, txpool_* (txpool.c) */
+extern const rpc_method_t rpc_methods_engine[]; /* engine_* (engine.c) */
+/* The engine API's state (engine.c), writing the chain under `lock`: 0 or ETHC_ERR_NOMEM. */
+typedef struct rpc_engine rpc_engine_t;
+int rpc_engine_new(rpc_server_t *s, pthread_mutex_t *lock);
+void rpc_engine_free(rpc_server_t *s);
 /* The pool transaction of hash h written as an object: true, or false when the
  * pool has none (nothing written) (txpool.c). */
 bool rpc_pool_write_tx(rpc_call_t *c, const ethc_hash_t *h);
