@@ -79,7 +79,8 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
                    .batch_response_max = 25000000,
                    .gas_cap = 50000000,
                    .client_version = version,
-                   .auth_http = {.addr = "127.0.0.1", .port = 8551, .body_limit = 5u << 20}};
+                   /* payloads are big: geth takes 128 MiB there too */
+                   .auth_http = {.addr = "127.0.0.1", .port = 8551, .body_limit = 128u << 20}};
   uint64_t v;
   cli_args_t a;
   cli_args_init(&a, self, argc, argv);

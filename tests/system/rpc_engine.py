@@ -11,6 +11,7 @@ an unknown parent), fork-choice errors and the version and fork checks, with
 the node still answering after each.
 usage: rpc_engine.py ETHC RPC_COMPAT_DIR WORKDIR"""
 import base64
+import concurrent.futures
 import hashlib
 import hmac
 import json
@@ -335,6 +336,55 @@ def main():
         r = eng.call(method, *params).get("result", {})
         check(r.get("status") == "VALID", "the true payload again: VALID")
         alive("the version checks")
+
+        # ---- many clients at once: payloads, fork choices and reads on both ports ----
+        calls = [payload_call(n) for n in range(merge, head + 1)]
+        state = {"headBlockHash": blocks[head]["hash"], "safeBlockHash": blocks[head - 1]["hash"],
+                 "finalizedBlockHash": blocks[head - 2]["hash"]}
+
+        def client(i):
+            e = Engine(auth_url, secret)
+            ok = True
+            for k in range(len(calls)):
+                m, ps = calls[(i + k) % len(calls)]
+                ok &= e.call(m, *ps).get("result", {}).get("status") == "VALID"
+                ok &= e.call(fcu3, state, None).get("result", {}).get("payloadStatus", {}).get("status") == "VALID"
+                ok &= part.call("eth_blockNumber").get("result") == hex(head)
+            return ok
+
+        with concurrent.futures.ThreadPoolExecutor(6) as pool:
+            results = list(pool.map(client, range(6)))
+        check(all(results), f"6 concurrent clients, {6 * len(calls)} payloads and fork choices: all VALID")
+        alive("the concurrent clients")
+
+        # ---- a second engine node, its secret given (geth's form, no 0x), fed by racing clients ----
+        secret_file = os.path.join(prefix_dir, "given-secret")
+        with open(secret_file, "w") as f:
+            f.write("ab" * 32 + "\n")
+        race = Node(ethc, workdir, prefix_dir, ["--authrpc.port", "0", "--authrpc.jwtsecret", secret_file])
+        try:
+            line = race.proc.stdout.readline()
+            e2 = Engine(line[line.index("http://"):].strip(), bytes.fromhex("ab" * 32))
+            check(not os.path.exists(os.path.join(race.datadir, "jwtsecret")), "--authrpc.jwtsecret FILE is used")
+
+            def racer(i):
+                e = Engine(e2.url, e2.secret)
+                sts = [e.call(m, *ps).get("result", {}).get("status") for m, ps in calls]
+                return all(x in ("VALID", "SYNCING", "ACCEPTED") for x in sts), sts.count("VALID")
+
+            with concurrent.futures.ThreadPoolExecutor(4) as pool:
+                results = list(pool.map(racer, range(4)))
+            check(all(ok for ok, _ in results), f"4 clients importing the same blocks at once: VALID or SYNCING "
+                  f"({[n for _, n in results]} VALID)")
+            for m, ps in calls:  # whatever a race left SYNCING is imported now
+                e2.call(m, *ps)
+            r = e2.call(fcu3, state, None)
+            check(r.get("result", {}).get("payloadStatus", {}).get("status") == "VALID", "then the fork choice: VALID")
+            got = race.call("eth_getBlockByNumber", "latest", False)["result"]
+            check(got["hash"] == blocks[head]["hash"], "and the racing node's head is the full node's")
+        finally:
+            check(race.stop() == 0, "the racing node exits 0 on SIGTERM")
+            race.cleanup()
     finally:
         for node, name in ((part, "engine node"), (full, "full node")):
             if node is None:
