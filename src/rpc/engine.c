@@ -209,9 +209,10 @@ static int engine_newPayloadV4(rpc_call_t *c, const cJSON *p) { return new_paylo
 
 /* ---- engine_forkchoiceUpdated ---- */
 
-/* Payload attributes of version `version`'s method: the fields each version
- * takes (-32602) and the forks it serves (-38005). Out: the timestamp. */
-static int check_attributes(rpc_call_t *c, const cJSON *a, int version, uint64_t *ts) {
+/* Payload attributes of version `version`'s method: whether they have the
+ * fields the version takes (else a -32602 failure). Out: the timestamp, and
+ * whether it falls in a fork the version serves. */
+static int check_attributes(rpc_call_t *c, const cJSON *a, int version, uint64_t *ts, bool *fork_ok) {
   if (!cJSON_IsObject(a)) return rpc_fail(c, RPC_INVALID_PARAMS, "invalid params: payloadAttributes must be an object");
   ethc_hash_t randao;
   if (engine_get_qty(c, a, "timestamp", ts) || engine_get_hash(c, a, "prevRandao", &randao)) return -1;
@@ -237,12 +238,12 @@ static int check_attributes(rpc_call_t *c, const cJSON *a, int version, uint64_t
       return rpc_fail(c, RPC_INVALID_PARAMS,
                       shanghai ? "invalid params: missing withdrawals"
                                : "invalid params: withdrawals must be null before Shanghai");
-    if (cancun) return rpc_fail(c, ENGINE_UNSUPPORTED_FORK, "Unsupported fork");
   } else {
     if (!has_w) return rpc_fail(c, RPC_INVALID_PARAMS, "invalid params: missing withdrawals");
     if (!has_root) return rpc_fail(c, RPC_INVALID_PARAMS, "invalid params: missing parentBeaconBlockRoot");
-    if (!cancun) return rpc_fail(c, ENGINE_UNSUPPORTED_FORK, "Unsupported fork");
   }
+  /* cancun.md: V2 serves no Cancun timestamp, V3 only Cancun and later */
+  *fork_ok = version == 1 || (version == 2 && !cancun) || (version == 3 && cancun);
   return 0;
 }
 
@@ -263,10 +264,18 @@ static int forkchoice_updated(rpc_call_t *c, const cJSON *params, int version) {
   if (engine_get_hash(c, st, "headBlockHash", &head) || engine_get_hash(c, st, "safeBlockHash", &safe) ||
       engine_get_hash(c, st, "finalizedBlockHash", &fin))
     return -1;
+  /* Payload attributes: for V1 and V2 the wrong structure is a parameter
+   * error (shanghai.md); V3's are checked after the fork choice is applied
+   * (cancun.md: -38003, then -38005 for the fork, then -38003 for a timestamp
+   * not after the head's), and a failure there does not undo it. */
   const cJSON *attrs = rpc_param(params, 1);
   uint64_t attr_ts = 0;
-  bool has_attrs = attrs && !cJSON_IsNull(attrs);
-  if (has_attrs && check_attributes(c, attrs, version, &attr_ts)) return -1;
+  bool has_attrs = attrs && !cJSON_IsNull(attrs), attr_fork_ok = true;
+  int attr_rc = has_attrs ? check_attributes(c, attrs, version, &attr_ts, &attr_fork_ok) : 0;
+  if (attr_rc && version < 3) return -1;
+  char attr_err[sizeof c->err_msg];
+  snprintf(attr_err, sizeof attr_err, "%s", c->err_msg);
+  c->err_code = 0;
   static const ethc_hash_t zero;
   if (ethc_hash_eq(&head, &zero)) return write_fcu(c, "INVALID", NULL, "forkchoice requested update to zero hash"), 0;
 
@@ -297,8 +306,11 @@ static int forkchoice_updated(rpc_call_t *c, const cJSON *params, int version) {
     if (!ret) {
       rc = chain_set_head(ch, &head, marks[0], marks[1]);
       if (rc == 0) {
-        if (has_attrs && attr_ts <= hh.timestamp)
-          ret = rpc_fail(c, ENGINE_INVALID_ATTRIBUTES, "Invalid payload attributes");
+        if (has_attrs && attr_rc)
+          ret = rpc_fail(c, ENGINE_INVALID_ATTRIBUTES, "Invalid payload attributes: %.200s", attr_err);
+        else if (has_attrs && !attr_fork_ok) ret = rpc_fail(c, ENGINE_UNSUPPORTED_FORK, "Unsupported fork");
+        else if (has_attrs && attr_ts <= hh.timestamp)
+          ret = rpc_fail(c, ENGINE_INVALID_ATTRIBUTES, "Invalid payload attributes: timestamp not after the head's");
         else write_fcu(c, "VALID", &head, NULL);
       } else if (rc == ETHC_ERR_INVALID) {
         ret = rpc_fail(c, ENGINE_INVALID_FORKCHOICE, "Invalid forkchoice state");

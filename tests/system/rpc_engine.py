@@ -312,9 +312,17 @@ def main():
         attrs2 = dict(attrs, timestamp=hex(int(blocks[head]["timestamp"], 16) + 12))
         del attrs2["parentBeaconBlockRoot"]
         r = eng.call(fcu3, state, attrs2)
-        check(r.get("error", {}).get("code") == -32602, "V3 attributes without parentBeaconBlockRoot: -32602")
+        check(r.get("error", {}).get("code") == -38003, "V3 attributes without parentBeaconBlockRoot: -38003")
         r = eng.call("engine_forkchoiceUpdatedV2", state, dict(attrs2))
         check(r.get("error", {}).get("code") == -38005, "V2 attributes for a Cancun+ timestamp: -38005")
+        r = eng.call("engine_forkchoiceUpdatedV1", state, dict(attrs2))
+        check(r.get("error", {}).get("code") == -32602, "V1 attributes with withdrawals: -32602")
+        r = eng.call(fcu3, dict(state, headBlockHash=blocks[head - 1]["hash"], safeBlockHash=zero),
+                     dict(attrs, timestamp=hex(int(cfg["shanghaiTime"]))))
+        got = part.call("eth_blockNumber").get("result")
+        check(r.get("error", {}).get("code") == -38005 and got == hex(head - 1),
+              "V3 attributes before Cancun: -38005, and the fork choice stays applied")
+        eng.call(fcu3, state, None)
         r = eng.call(fcu3, state, dict(attrs, timestamp=hex(int(blocks[head]["timestamp"], 16) + 12)))
         res = r.get("result", {})
         check(res.get("payloadStatus", {}).get("status") == "VALID" and res.get("payloadId") is None,
