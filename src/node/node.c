@@ -14,8 +14,8 @@
 #include "ethc/error.h"
 #include "ethc/log.h"
 #include "node/import.h"
-#include "rpc/jwt.h"
 #include "node/txpool.h"
+#include "rpc/jwt.h"
 
 typedef struct {
   uv_loop_t loop;

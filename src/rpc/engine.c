@@ -118,6 +118,9 @@ static int import_payload(rpc_call_t *c, engine_payload_t *p, int version) {
     snprintf(msg, sizeof msg, "%s", res.reason[0] ? res.reason : block_error_message(res.error));
     remember_invalid(e, hash, &lv);
     write_status(c->w, "INVALID", &lv, msg);
+    char hex[67];
+    ethc_log(ETHC_LOG_WARN, "engine: invalid payload #%llu %s: %s", (unsigned long long)p->header.number,
+             hex_encode(hash->bytes, 32, hex), msg);
   } else {
     ret = rpc_fail(c, RPC_INTERNAL_ERROR, "cannot import the payload: %s", ethc_strerror(rc));
   }

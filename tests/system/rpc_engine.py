@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import stat
+import subprocess
 import sys
 import tempfile
 import time
@@ -364,6 +365,20 @@ def main():
             results = list(pool.map(client, range(6)))
         check(all(results), f"6 concurrent clients, {6 * len(calls)} payloads and fork choices: all VALID")
         alive("the concurrent clients")
+
+        # ---- start-up errors ----
+        r = subprocess.run([ethc, "node", "--datadir", part.datadir, "--readonly", "--authrpc.port", "0"],
+                           capture_output=True, text=True, timeout=30)
+        check(r.returncode == 2 and "writer" in r.stderr, f"--readonly with the engine API: exit 2 ({r.stderr.strip()})")
+        bad_secret = os.path.join(prefix_dir, "bad-secret")
+        with open(bad_secret, "w") as f:
+            f.write("0x1234")
+        fresh = os.path.join(prefix_dir, "fresh")
+        subprocess.run([ethc, "init", "--datadir", fresh, os.path.join(suite, "genesis.json")], check=True,
+                       capture_output=True)
+        r = subprocess.run([ethc, "node", "--datadir", fresh, "--http.port", "0", "--authrpc.port", "0",
+                            "--authrpc.jwtsecret", bad_secret], capture_output=True, text=True, timeout=30)
+        check(r.returncode != 0 and "64 hex digits" in r.stderr, f"a malformed secret file: {r.stderr.strip()}")
 
         # ---- a second engine node, its secret given (geth's form, no 0x), fed by racing clients ----
         secret_file = os.path.join(prefix_dir, "given-secret")
