@@ -346,6 +346,25 @@ def main():
         check(r.get("status") == "VALID", "the true payload again: VALID")
         alive("the version checks")
 
+        # ---- malformed input: a JSON-RPC error every time, never a crash ----
+        methods = [f"engine_newPayloadV{v}" for v in (1, 2, 3, 4)] + \
+            [f"engine_forkchoiceUpdatedV{v}" for v in (1, 2, 3)] + ["engine_exchangeCapabilities"]
+        p0 = params[0]
+        junk = [[], [None], [1], ["0x"], [{}], [[]], [p0, "x"], [p0, [1]], [p0, ["0x12"]], [p0, [], "0x12"],
+                [p0, [], zero, "0x"], [p0, [], zero, [None]], [p0, [], zero, ["0x0"]], [state, 5], [state, {}],
+                [dict(state, headBlockHash=None)], [dict(p0, transactions="0x")], [dict(p0, transactions=[5])],
+                [dict(p0, withdrawals=[{}])], [dict(p0, withdrawals=[5])], [dict(p0, baseFeePerGas="0x" + "f" * 65)],
+                [dict(p0, logsBloom="0x00")], [dict(p0, extraData=7)], [dict(p0, blockNumber="0x1" + "0" * 16)],
+                [["engine_newPayloadV1", 5]]]
+        answered = 0
+        for m in methods:
+            for ps in junk:
+                r = eng.call(m, *ps)
+                answered += ("error" in r and isinstance(r["error"].get("code"), int)) or "result" in r
+        check(answered == len(methods) * len(junk), f"{answered} of {len(methods) * len(junk)} malformed calls "
+              "answered with an error or a status")
+        alive("malformed calls")
+
         # ---- many clients at once: payloads, fork choices and reads on both ports ----
         calls = [payload_call(n) for n in range(merge, head + 1)]
         state = {"headBlockHash": blocks[head]["hash"], "safeBlockHash": blocks[head - 1]["hash"],
