@@ -1,9 +1,10 @@
 /* The engine API (execution-apis src/engine: common.md, paris.md,
  * shanghai.md, cancun.md, prague.md, osaka.md): engine_exchangeCapabilities,
  * engine_newPayloadV1-V4 (the payload built into a block, checked and imported
- * through chain_import_block, with full validation and execution) and
- * engine_forkchoiceUpdatedV1-V3 (chain_set_head). Served only by the server
- * the node starts on its authenticated port (rpc_config_t.engine_lock).
+ * through chain_import_block, with full validation and execution),
+ * engine_forkchoiceUpdatedV1-V3 (chain_set_head) and the payload bodies of
+ * stored blocks (engine_bodies.c). Served only by the server the node starts
+ * on its authenticated port (rpc_config_t.engine_lock).
  *
  * Threads: handlers run on HTTP threads; every chain write (import, fork
  * choice) holds the server's engine lock, which the node's own importer also
@@ -356,4 +357,6 @@ const rpc_method_t rpc_methods_engine[] = {
     {"engine_forkchoiceUpdatedV1", RPC_NS_ENGINE, engine_forkchoiceUpdatedV1, 2},
     {"engine_forkchoiceUpdatedV2", RPC_NS_ENGINE, engine_forkchoiceUpdatedV2, 2},
     {"engine_forkchoiceUpdatedV3", RPC_NS_ENGINE, engine_forkchoiceUpdatedV3, 2},
+    {"engine_getPayloadBodiesByHashV1", RPC_NS_ENGINE, engine_getPayloadBodiesByHashV1, 1},
+    {"engine_getPayloadBodiesByRangeV1", RPC_NS_ENGINE, engine_getPayloadBodiesByRangeV1, 2},
     {NULL, 0, NULL, 0}};

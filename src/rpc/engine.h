@@ -44,6 +44,10 @@ void engine_payload_free(engine_payload_t *p);
  * the call with -32602. */
 int engine_requests_hash(rpc_call_t *c, const cJSON *arr, ethc_hash_t *out);
 
+/* engine_getPayloadBodiesByHashV1 / ByRangeV1 (engine_bodies.c). */
+int engine_getPayloadBodiesByHashV1(rpc_call_t *c, const cJSON *params);
+int engine_getPayloadBodiesByRangeV1(rpc_call_t *c, const cJSON *params);
+
 /* Field readers of engine objects: 0, or fail the call with -32602 naming `name`. */
 int engine_get_hash(rpc_call_t *c, const cJSON *obj, const char *name, ethc_hash_t *out);
 int engine_get_qty(rpc_call_t *c, const cJSON *obj, const char *name, uint64_t *out);

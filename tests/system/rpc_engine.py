@@ -250,6 +250,25 @@ def main():
             r = part.call("eth_blockNumber")
             check(r.get("result") == hex(head), f"after {what}: the node answers, head still #{head}")
 
+        # ---- payload bodies ----
+        def body_of(n):
+            _, ps = payload_call(n)
+            return {"transactions": ps[0]["transactions"], "withdrawals": ps[0].get("withdrawals")}
+
+        r = eng.call("engine_getPayloadBodiesByHashV1", [blocks[merge]["hash"], "0x" + "99" * 32, blocks[head]["hash"]])
+        check(r.get("result") == [body_of(merge), None, body_of(head)],
+              "getPayloadBodiesByHashV1: the bodies in order, null for an unknown block (withdrawals null "
+              "before Shanghai)")
+        r = eng.call("engine_getPayloadBodiesByRangeV1", hex(head - 2), hex(5))
+        check(r.get("result") == [body_of(n) for n in range(head - 2, head + 1)],
+              "getPayloadBodiesByRangeV1: canonical bodies, no trailing nulls past the head")
+        r = eng.call("engine_getPayloadBodiesByRangeV1", hex(head + 1), "0x1")
+        check(r.get("result") == [], "a range past the head: []")
+        r = eng.call("engine_getPayloadBodiesByRangeV1", "0x0", "0x1")
+        check(r.get("error", {}).get("code") == -32602, "start 0: -32602")
+        r = eng.call("engine_getPayloadBodiesByRangeV1", "0x1", hex(5000))
+        check(r.get("error", {}).get("code") == -38004, "count 5000: -38004 too large")
+
         # ---- invalid payloads ----
         method, params = payload_call(head)
         bad = json.loads(json.dumps(params))
@@ -348,7 +367,8 @@ def main():
 
         # ---- malformed input: a JSON-RPC error every time, never a crash ----
         methods = [f"engine_newPayloadV{v}" for v in (1, 2, 3, 4)] + \
-            [f"engine_forkchoiceUpdatedV{v}" for v in (1, 2, 3)] + ["engine_exchangeCapabilities"]
+            [f"engine_forkchoiceUpdatedV{v}" for v in (1, 2, 3)] + \
+            ["engine_exchangeCapabilities", "engine_getPayloadBodiesByHashV1", "engine_getPayloadBodiesByRangeV1"]
         p0 = params[0]
         junk = [[], [None], [1], ["0x"], [{}], [[]], [p0, "x"], [p0, [1]], [p0, ["0x12"]], [p0, [], "0x12"],
                 [p0, [], zero, "0x"], [p0, [], zero, [None]], [p0, [], zero, ["0x0"]], [state, 5], [state, {}],
