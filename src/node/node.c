@@ -104,7 +104,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
     return rc;
   }
   /* the engine API: its own server (engine and eth namespaces) behind a JWT */
-  static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER; /* every chain write */
+  pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER; /* every chain write, until the servers stop */
   rpc_server_t *auth_srv = NULL;
   uint8_t secret[JWT_SECRET_LEN];
   if (o->authrpc) {

@@ -308,7 +308,14 @@ static int forkchoice_updated(rpc_call_t *c, const cJSON *params, int version) {
         ret = rc == ETHC_ERR_NOT_FOUND ? rpc_fail(c, ENGINE_INVALID_FORKCHOICE, "Invalid forkchoice state")
                                        : rpc_fail_chain(c, rc);
     if (!ret) {
+      ethc_hash_t before;
+      bool moved = chain_read_head(ch, NULL, &before) != 0 || !ethc_hash_eq(&before, &head);
       rc = chain_set_head(ch, &head, marks[0], marks[1]);
+      if (rc == 0 && moved) {
+        char hex[67];
+        ethc_log(ETHC_LOG_INFO, "engine: head #%llu %s", (unsigned long long)hh.number,
+                 hex_encode(head.bytes, 32, hex));
+      }
       if (rc == 0) {
         if (has_attrs && attr_rc)
           ret = rpc_fail(c, ENGINE_INVALID_ATTRIBUTES, "Invalid payload attributes: %.200s", attr_err);
