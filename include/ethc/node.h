@@ -18,11 +18,11 @@ extern "C" {
 
 /* The miner of a development chain (src/node/miner.h). */
 typedef struct {
-  bool on;                  /* --miner (`ethc node --dev` sets it) */
-  bool automine;            /* mine a block as soon as a transaction is pooled */
-  uint64_t period;          /* --dev.period: also a block every this many seconds (0: none) */
-  uint64_t gas_limit;       /* the gas limit blocks move toward (0: the parent's) */
-  ethc_address_t coinbase;  /* the fee recipient */
+  bool on;                 /* --miner (`ethc node --dev` sets it) */
+  bool automine;           /* mine a block as soon as a transaction is pooled */
+  uint64_t period;         /* --dev.period: also a block every this many seconds (0: none) */
+  uint64_t gas_limit;      /* the gas limit blocks move toward (0: the parent's) */
+  ethc_address_t coinbase; /* the fee recipient */
 } node_miner_opts_t;
 
 typedef struct {
@@ -38,11 +38,18 @@ typedef struct {
   bool fakepow;              /* skip the Ethash seal check of imported blocks */
   const char *client_version;
   node_miner_opts_t miner;
+  /* the engine API (execution-apis src/engine) on its own authenticated port */
+  bool authrpc;               /* serve it (any --authrpc.* flag); the chain then takes its head
+                                 after the merge only from engine_forkchoiceUpdated */
+  rpc_http_opts_t auth_http;  /* --authrpc.addr, --authrpc.port (0: a free one) */
+  const char *jwtsecret_path; /* --authrpc.jwtsecret; NULL: DATADIR/jwtsecret (created if missing) */
 } node_opts_t;
 
 /* Runs the node until SIGINT or SIGTERM. Prints one line with the HTTP
  * endpoint ("HTTP server started: http://127.0.0.1:8545") to stdout once
- * it accepts requests. Returns 0 after a clean stop, or an ETHC_ERR_* code
+ * it accepts requests, then, with authrpc, one with the engine API's
+ * ("Engine API server started: http://127.0.0.1:8551"). Returns 0 after a
+ * clean stop, or an ETHC_ERR_* code
  * with a message in `err` when it cannot start. */
 int node_run(const node_opts_t *o, char *err, size_t errlen) __attribute__((warn_unused_result));
 

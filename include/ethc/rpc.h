@@ -6,6 +6,7 @@
 #ifndef ETHC_RPC_H
 #define ETHC_RPC_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -53,6 +54,10 @@ typedef struct {
   uint64_t gas_cap;           /* most gas of an eth_call / eth_estimateGas run; 0: no cap */
   const char *client_version; /* web3_clientVersion */
   const rpc_txpool_t *txpool; /* NULL: no pool (eth_sendRawTransaction fails); copied */
+  /* Non-NULL: serve the engine namespace (the authenticated port's server, never
+   * the public one), importing blocks and moving the head under this lock, which
+   * every other writer of the chain holds too. */
+  pthread_mutex_t *engine_lock;
 } rpc_config_t;
 
 /* 0, or ETHC_ERR_INVALID with a message in `err` (an unknown namespace in apis). */
@@ -93,6 +98,10 @@ typedef struct {
   bool ws;               /* also JSON-RPC over WebSocket (RFC 6455) on the same port */
   unsigned ws_ping_ms;   /* ping a WebSocket idle this long (dropped after 3 unanswered); 0: 30 s */
   unsigned ratelimit;    /* HTTP requests per second per client address (a batch is one); 0: off */
+  /* 32 bytes (copied): every request needs "Authorization: Bearer JWT", HS256
+   * with this secret and an iat within 60 s, else HTTP 401 (the engine API's
+   * authentication); NULL: none. */
+  const uint8_t *jwt_secret;
 } rpc_http_opts_t;
 
 /* Starts serving `s` on its own threads. 0, or ETHC_ERR_IO with a message. */

@@ -30,6 +30,9 @@ enum {
   NODE_GASCAP,
   NODE_DEV_PERIOD,
   NODE_MINER,
+  NODE_AUTH_ADDR,
+  NODE_AUTH_PORT,
+  NODE_AUTH_JWT,
 };
 static const cli_option_t node_options[] = {
     [NODE_DATADIR] = {"--datadir", "DIR", "the chain database (`ethc import` fills it)", "~/.ethc"},
@@ -63,6 +66,15 @@ static const cli_option_t node_options[] = {
                     "internal (`ethc node --dev` turns it on): mine blocks on the head; adds the evm, anvil "
                     "and hardhat namespaces",
                     NULL},
+    [NODE_AUTH_ADDR] = {"--authrpc.addr", "ADDR",
+                        "serve the engine API (for a consensus client, JWT-authenticated) on this address; any "
+                        "--authrpc flag turns it on, and the head then follows its forkchoiceUpdated",
+                        "127.0.0.1"},
+    [NODE_AUTH_PORT] = {"--authrpc.port", "PORT", "the engine API's port; 0 picks a free one (printed at start)",
+                        "8551"},
+    [NODE_AUTH_JWT] = {"--authrpc.jwtsecret", "FILE",
+                       "the JWT secret shared with the consensus client (hex); created (mode 0600) if missing",
+                       "DATADIR/jwtsecret"},
     {0}};
 
 static int cmd_node(const cli_command_t *self, int argc, char **argv) {
@@ -74,7 +86,9 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
                    .batch_limit = 1000,
                    .batch_response_max = 25000000,
                    .gas_cap = 50000000,
-                   .client_version = version};
+                   .client_version = version,
+                   /* payloads are big: geth takes 128 MiB there too */
+                   .auth_http = {.addr = "127.0.0.1", .port = 8551, .body_limit = 128u << 20}};
   uint64_t v;
   cli_args_t a;
   cli_args_init(&a, self, argc, argv);
@@ -126,6 +140,12 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
         if (cli_parse_u64("node", "--dev.period", a.value, false, 86400, &o.miner.period)) return 2;
         break;
       case NODE_MINER: o.miner.on = true; break;
+      case NODE_AUTH_ADDR: o.authrpc = true, o.auth_http.addr = a.value; break;
+      case NODE_AUTH_PORT:
+        if (cli_parse_u64("node", "--authrpc.port", a.value, false, 65535, &v)) return 2;
+        o.authrpc = true, o.auth_http.port = (uint16_t)v;
+        break;
+      case NODE_AUTH_JWT: o.authrpc = true, o.jwtsecret_path = a.value; break;
       case CLI_POSITIONAL: return cli_usage_error(self, "unexpected argument %s", a.value);
       default: return cli_stop(k);
     }

@@ -32,7 +32,9 @@ static void import_work(uv_work_t *req) {
       break;
     }
     chain_import_result_t res;
+    if (im->lock) pthread_mutex_lock(im->lock);
     int rc = chain_import_block(im->chain, data + off, used, &res);
+    if (im->lock) pthread_mutex_unlock(im->lock);
     if (rc) {
       if (rc == ETHC_ERR_INVALID)
         snprintf(im->error, sizeof im->error, "invalid block #%llu: %s%s%s", (unsigned long long)res.number,
@@ -56,9 +58,15 @@ static void import_done(uv_work_t *req, int status) {
 }
 
 int node_import_start(uv_loop_t *loop, node_import_t *im, chain_t *chain, const char *path) {
+  return node_import_start_locked(loop, im, chain, path, NULL);
+}
+
+int node_import_start_locked(uv_loop_t *loop, node_import_t *im, chain_t *chain, const char *path,
+                             pthread_mutex_t *lock) {
   memset(im, 0, sizeof *im);
   im->chain = chain;
   im->path = path;
+  im->lock = lock;
   im->work.data = im;
   im->running = true;
   atomic_init(&im->stop, false);

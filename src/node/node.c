@@ -16,6 +16,7 @@
 #include "node/import.h"
 #include "node/miner.h"
 #include "node/txpool.h"
+#include "rpc/jwt.h"
 
 typedef struct {
   uv_loop_t loop;
@@ -24,6 +25,7 @@ typedef struct {
   uv_timer_t heads; /* newHeads notifications */
   rpc_server_t *srv;
   rpc_http_t *http;
+  rpc_http_t *auth; /* the engine API's port, or NULL */
   uint64_t drain_deadline;
   unsigned wait_ms;
   bool stopping;
@@ -41,7 +43,7 @@ static void close_all(node_t *n) {
 
 static void on_drain(uv_timer_t *t) {
   node_t *n = t->data;
-  unsigned left = rpc_http_inflight(n->http);
+  unsigned left = rpc_http_inflight(n->http) + (n->auth ? rpc_http_inflight(n->auth) : 0);
   if (left == 0 || uv_now(&n->loop) >= n->drain_deadline) {
     if (left) ethc_log(ETHC_LOG_WARN, "stopping with %u requests still in flight", left);
     uv_timer_stop(t);
@@ -60,6 +62,7 @@ static void on_signal(uv_signal_t *s, int signum) {
   n->stopping = true;
   ethc_log(ETHC_LOG_INFO, "got %s, shutting down", signum == SIGINT ? "SIGINT" : "SIGTERM");
   rpc_http_quiesce(n->http);
+  if (n->auth) rpc_http_quiesce(n->auth);
   uv_timer_stop(&n->heads);
   if (n->import.running) node_import_stop(&n->import);
   n->drain_deadline = uv_now(&n->loop) + n->wait_ms;
@@ -71,7 +74,15 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
     snprintf(err, errlen, "--import needs the database as a writer, not --readonly");
     return ETHC_ERR_INVALID;
   }
-  chain_open_opts_t co = {.datadir = o->datadir, .read_only = o->read_only, .fakepow = o->fakepow};
+  if (o->authrpc && o->read_only) {
+    snprintf(err, errlen, "the engine API (--authrpc.*) imports blocks: it needs the database as a writer");
+    return ETHC_ERR_INVALID;
+  }
+  /* following a consensus client: after the merge only its fork choice moves the head */
+  chain_open_opts_t co = {.datadir = o->datadir,
+                          .read_only = o->read_only,
+                          .fakepow = o->fakepow,
+                          .explicit_fork_choice = o->authrpc};
   chain_t *chain = NULL;
   int rc = chain_open(&co, &chain, err, errlen);
   if (rc) return rc;
@@ -84,8 +95,8 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   miner_t *miner = NULL;
   char apis[512];
   if (o->miner.on) { /* the miner imports: nothing else may */
-    if (o->read_only || o->import_path) {
-      snprintf(err, errlen, "the miner needs the database as a writer, without --import");
+    if (o->read_only || o->import_path || o->authrpc) {
+      snprintf(err, errlen, "the miner needs the database as its only writer: no --readonly, --import or --authrpc.*");
       txpool_free(pool);
       chain_close(chain);
       return ETHC_ERR_INVALID;
@@ -118,10 +129,33 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
     rpc_miner_t miner_api = miner_rpc(miner);
     rpc_server_set_miner(srv, &miner_api);
   }
+  /* the engine API: its own server (engine and eth namespaces) behind a JWT */
+  pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER; /* every chain write, until the servers stop */
+  rpc_server_t *auth_srv = NULL;
+  uint8_t secret[JWT_SECRET_LEN];
+  if (o->authrpc) {
+    char path[4096];
+    snprintf(path, sizeof path, "%s/jwtsecret", chain_datadir(chain));
+    const char *jwt_path = o->jwtsecret_path ? o->jwtsecret_path : path;
+    bool created = false;
+    rc = jwt_secret_load(jwt_path, secret, &created, err, errlen) ? ETHC_ERR_IO : 0;
+    if (!rc && created) ethc_log(ETHC_LOG_INFO, "wrote a new JWT secret to %s", jwt_path);
+    rpc_config_t auth_cfg = rc_cfg;
+    auth_cfg.apis = "eth";
+    auth_cfg.engine_lock = &write_lock;
+    if (!rc) rc = rpc_server_new(&auth_cfg, &auth_srv, err, errlen);
+    if (rc) {
+      rpc_server_free(srv);
+      txpool_free(pool);
+      chain_close(chain);
+      return rc;
+    }
+  }
   node_t n;
   memset(&n, 0, sizeof n);
   if (uv_loop_init(&n.loop)) {
     snprintf(err, errlen, "cannot start the event loop");
+    rpc_server_free(auth_srv);
     rpc_server_free(srv);
     miner_free(miner);
     txpool_free(pool);
@@ -140,7 +174,18 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   if (miner && miner_start(miner, &n.loop) == 0) n.miner = miner;
   signal(SIGPIPE, SIG_IGN);
   rc = rpc_http_start(&o->http, srv, &n.http, err, errlen);
+  if (!rc && auth_srv) {
+    rpc_http_opts_t ao = o->auth_http;
+    ao.jwt_secret = secret;
+    char aerr[256];
+    rc = rpc_http_start(&ao, auth_srv, &n.auth, aerr, sizeof aerr);
+    if (rc) {
+      snprintf(err, errlen, "engine API (--authrpc.addr, --authrpc.port): %s", aerr);
+      rpc_http_stop(n.http);
+    }
+  }
   if (rc) {
+    rpc_server_free(auth_srv);
     close_all(&n);
     uv_run(&n.loop, UV_RUN_DEFAULT);
     uv_loop_close(&n.loop);
@@ -154,17 +199,25 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   uint64_t head = 0;
   if (chain_read_head(chain, &head, NULL)) head = 0;
   if (o->http.ws) uv_timer_start(&n.heads, on_heads, 0, 20);
-  if (o->import_path && node_import_start(&n.loop, &n.import, chain, o->import_path))
+  if (o->import_path && node_import_start_locked(&n.loop, &n.import, chain, o->import_path, &write_lock))
     ethc_log(ETHC_LOG_ERROR, "cannot start importing %s", o->import_path);
   const char *addr = o->http.addr ? o->http.addr : "127.0.0.1";
   bool v6 = strchr(addr, ':') != NULL;
   ethc_log(ETHC_LOG_INFO, "serving %s (head #%llu)%s", chain_datadir(chain), (unsigned long long)head,
            o->read_only ? " read-only" : "");
   printf("HTTP server started: http://%s%s%s:%u\n", v6 ? "[" : "", addr, v6 ? "]" : "", rpc_http_port(n.http));
+  if (n.auth) {
+    const char *aaddr = o->auth_http.addr ? o->auth_http.addr : "127.0.0.1";
+    bool av6 = strchr(aaddr, ':') != NULL;
+    printf("Engine API server started: http://%s%s%s:%u\n", av6 ? "[" : "", aaddr, av6 ? "]" : "",
+           rpc_http_port(n.auth));
+  }
   fflush(stdout);
   uv_run(&n.loop, UV_RUN_DEFAULT);
   uv_loop_close(&n.loop);
   rpc_http_stop(n.http);
+  rpc_http_stop(n.auth);
+  rpc_server_free(auth_srv);
   rpc_server_free(srv);
   miner_free(miner);
   txpool_free(pool);

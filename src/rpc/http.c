@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -21,6 +22,7 @@
 #include "ethc/error.h"
 #include "ethc/log.h"
 #include "ethc/rpc.h"
+#include "rpc/jwt.h"
 #include "rpc/ratelimit.h"
 #include "rpc/rpc_internal.h"
 #include "rpc/ws.h"
@@ -41,6 +43,8 @@ struct rpc_http {
   int ws_socks[1024];
   size_t ws_count;
   bool ws_closing;
+  bool jwt; /* requests need a JWT signed with jwt_secret (the engine API) */
+  uint8_t jwt_secret[JWT_SECRET_LEN];
 };
 
 /* One request's body as it arrives. */
@@ -49,6 +53,8 @@ typedef struct {
   size_t len, cap;
   bool too_large;
   bool counted;
+  bool authorized;    /* its JWT verified (servers that need one) */
+  char auth_err[160]; /* why not */
 } req_t;
 
 static void mhd_log(void *cls, const char *fmt, va_list ap) {
@@ -276,6 +282,32 @@ static enum MHD_Result ws_handshake(rpc_http_t *h, struct MHD_Connection *conn, 
   return ret;
 }
 
+/* Whether the request carries "Authorization: Bearer TOKEN" with a JWT the
+ * server's secret signed (execution-apis src/engine/authentication.md). */
+static bool jwt_authorized(const rpc_http_t *h, struct MHD_Connection *conn, char *err, size_t errlen) {
+  const char *a = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+  if (!a || strncasecmp(a, "Bearer ", 7)) return snprintf(err, errlen, "missing token"), false;
+  a += 7;
+  while (*a == ' ') a++;
+  size_t n = strlen(a);
+  while (n && a[n - 1] == ' ') n--;
+  return jwt_verify(a, n, h->jwt_secret, (int64_t)time(NULL), err, errlen);
+}
+
+/* HTTP 401 with a JSON-RPC error naming what is wrong with the token. */
+static enum MHD_Result send_unauthorized(struct MHD_Connection *conn, const char *why) {
+  size_t len;
+  char *body = rpc_error_body(RPC_INVALID_REQUEST, why, &len);
+  if (!body) return MHD_NO;
+  struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+  if (!r) return free(body), MHD_NO;
+  MHD_add_response_header(r, "Content-Type", "application/json");
+  MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer");
+  enum MHD_Result ret = MHD_queue_response(conn, MHD_HTTP_UNAUTHORIZED, r);
+  MHD_destroy_response(r);
+  return ret;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
                                   const char *version, const char *upload, size_t *upload_size, void **con_cls) {
   rpc_http_t *h = cls;
@@ -286,6 +318,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     *con_cls = rq;
     rq->counted = true;
     atomic_fetch_add(&h->inflight, 1);
+    if (h->jwt) rq->authorized = jwt_authorized(h, conn, rq->auth_err, sizeof rq->auth_err);
     if (!strcmp(method, MHD_HTTP_METHOD_POST)) {
       const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
       unsigned long long n = cl ? strtoull(cl, NULL, 10) : 0;
@@ -297,6 +330,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     } else {
       return MHD_YES;
     }
+  }
+  if (h->jwt && !rq->authorized) {
+    if (*upload_size) return *upload_size = 0, MHD_YES; /* read and dropped, then the 401 */
+    return send_unauthorized(conn, rq->auth_err);
   }
   if (!strcmp(method, MHD_HTTP_METHOD_OPTIONS)) return preflight(h, conn);
   if (!strcmp(method, MHD_HTTP_METHOD_GET) && !*upload_size) {
@@ -386,6 +423,10 @@ int rpc_http_start(const rpc_http_opts_t *o, rpc_server_t *s, rpc_http_t **out, 
     return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
   }
   pthread_mutex_init(&h->ws_lock, NULL);
+  if (o->jwt_secret) {
+    h->jwt = true;
+    memcpy(h->jwt_secret, o->jwt_secret, JWT_SECRET_LEN);
+  }
   if (o->ws) flags |= MHD_ALLOW_UPGRADE;
   h->body_limit = o->body_limit ? o->body_limit : 5u << 20;
   if (o->cors && *o->cors && !(h->cors = strdup(o->cors))) {

@@ -46,6 +46,7 @@ typedef enum {
   RPC_NS_EVM,
   RPC_NS_ANVIL,
   RPC_NS_HARDHAT,
+  RPC_NS_ENGINE, /* only on the authenticated port (rpc_config_t.engine_lock) */
   RPC_NS_COUNT
 } rpc_ns_t;
 extern const char *const rpc_ns_names[RPC_NS_COUNT];
@@ -95,6 +96,8 @@ struct rpc_server {
   struct rpc_filters *filters;
   /* the miner (mining.c; rpc_miner.h): mine NULL when none */
   rpc_miner_t miner;
+  /* the engine API (engine.c): NULL on a server without it */
+  struct rpc_engine *engine;
 };
 
 /* rpc_server_handle for a connection that takes notifications (sess may be NULL). */
@@ -151,6 +154,11 @@ extern const rpc_method_t rpc_methods_subs[];    /* eth_subscribe, eth_unsubscri
 extern const rpc_method_t rpc_methods_txpool[];  /* eth_sendRawTransaction, txpool_* (txpool.c) */
 extern const rpc_method_t rpc_methods_testing[]; /* testing_buildBlockV1 (testing.c) */
 extern const rpc_method_t rpc_methods_mining[];  /* evm_mine, anvil_mine, hardhat_mine, ... (mining.c) */
+extern const rpc_method_t rpc_methods_engine[];  /* engine_* (engine.c) */
+/* The engine API's state (engine.c), writing the chain under `lock`: 0 or ETHC_ERR_NOMEM. */
+typedef struct rpc_engine rpc_engine_t;
+int rpc_engine_new(rpc_server_t *s, pthread_mutex_t *lock);
+void rpc_engine_free(rpc_server_t *s);
 /* The pool transaction of hash h written as an object: true, or false when the
  * pool has none (nothing written) (txpool.c). */
 bool rpc_pool_write_tx(rpc_call_t *c, const ethc_hash_t *h);

@@ -48,6 +48,13 @@ int rpc_server_new(const rpc_config_t *cfg, rpc_server_t **out, char *err, size_
     }
     p += n;
   }
+  /* engine_* only where the node asked for them (its authenticated port) */
+  s->ns_enabled[RPC_NS_ENGINE] = cfg->engine_lock != NULL;
+  if (cfg->engine_lock && rpc_engine_new(s, cfg->engine_lock)) {
+    rpc_filters_free(s);
+    free(s);
+    return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
+  }
   *out = s;
   return 0;
 }
@@ -61,6 +68,7 @@ void rpc_server_free(rpc_server_t *s) {
   }
   pthread_mutex_destroy(&s->subs_lock);
   rpc_filters_free(s);
+  rpc_engine_free(s);
   free(s);
 }
 

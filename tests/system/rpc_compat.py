@@ -4,10 +4,18 @@ the suite's chain, replays every METHOD/*.io file and compares each response wit
 the expected one as JSON values (two errors match on their code: the suite's
 README leaves messages free; a file marked `speconly` needs only a result of the
 same shape). Each file is replayed twice, so that cached answers are checked too. Methods the node answers -32601 are skipped with its reason.
+Before replaying, headfcu.json (engine_forkchoiceUpdated) goes to the node's
+engine API port with a JWT, so that head, safe and finalized are the suite's.
 usage: rpc_compat.py ETHC RPC_COMPAT_DIR WORKDIR [-v]"""
+import base64
+import hashlib
+import hmac
 import json
 import os
 import sys
+import time
+import urllib.error
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from rpc_node import Node  # noqa: E402
@@ -60,6 +68,34 @@ def check(got, want, speconly):
     return first_diff(got, want)
 
 
+def send_headfcu(node, suite):
+    """Posts headfcu.json to the engine API (its URL is printed after the HTTP
+    one) with an HS256 JWT from DATADIR/jwtsecret; returns the payload status
+    or what went wrong."""
+    line = node.proc.stdout.readline()
+    if "Engine API server started: http://" not in line:
+        return f"no engine API URL (got {line.strip()!r})"
+    url = line[line.index("http://"):].strip()
+    with open(os.path.join(node.datadir, "jwtsecret")) as f:
+        secret = bytes.fromhex(f.read().strip().removeprefix("0x"))
+
+    def b64(b):
+        return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+
+    signing = b64(b'{"alg":"HS256","typ":"JWT"}') + "." + b64(json.dumps({"iat": int(time.time())}).encode())
+    token = signing + "." + b64(hmac.new(secret, signing.encode(), hashlib.sha256).digest())
+    with open(os.path.join(suite, "headfcu.json"), "rb") as f:
+        body = f.read()
+    req = urllib.request.Request(url, data=body, method="POST", headers={
+        "Content-Type": "application/json", "Authorization": "Bearer " + token})
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            got = json.loads(r.read())
+    except (urllib.error.URLError, ValueError) as e:
+        return f"engine API: {e}"
+    return got.get("result", {}).get("payloadStatus", {}).get("status") or json.dumps(got)[:200]
+
+
 def load_case(path):
     comments, pairs, req = [], [], None
     with open(path) as f:
@@ -79,9 +115,13 @@ def main():
     ethc, suite, workdir = sys.argv[1:4]
     verbose = "-v" in sys.argv[4:]
     methods = sorted(d for d in os.listdir(suite) if os.path.isdir(os.path.join(suite, d)))
-    node = Node(ethc, workdir, suite, ["--http.api", "eth,net,web3,debug,txpool,testing"])
+    node = Node(ethc, workdir, suite, ["--http.api", "eth,net,web3,debug,txpool,testing", "--authrpc.port", "0"])
     passed = failed = skipped = 0
     try:
+        fcu = send_headfcu(node, suite)
+        print(f"headfcu.json: {fcu}")
+        if fcu != "VALID":
+            failed += 1
         for m in methods:
             files = sorted(f for f in os.listdir(os.path.join(suite, m)) if f.endswith(".io"))
             probe = node.call(m)
