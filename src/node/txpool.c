@@ -402,3 +402,31 @@ int txpool_pending_ordered(txpool_t *p, const u256_t *base_fee, txpool_pick_t **
   *n = k;
   return 0;
 }
+
+/* ---- for a development chain's test helpers ---- */
+
+bool txpool_drop(txpool_t *p, const ethc_hash_t *hash) {
+  pthread_mutex_lock(&p->lock);
+  bool found = false;
+  for (size_t i = 0; i < p->n && !found; i++)
+    if (ethc_hash_eq(&p->e[i].hash, hash)) {
+      remove_at(p, i);
+      found = true;
+    }
+  pthread_mutex_unlock(&p->lock);
+  return found;
+}
+
+void txpool_clear(txpool_t *p) {
+  pthread_mutex_lock(&p->lock);
+  for (size_t i = 0; i < p->n; i++) entry_free(&p->e[i]);
+  p->n = 0;
+  pthread_mutex_unlock(&p->lock);
+}
+
+void txpool_resync(txpool_t *p) {
+  pthread_mutex_lock(&p->lock);
+  p->synced = false;
+  pthread_mutex_unlock(&p->lock);
+  txpool_sync(p);
+}

@@ -71,4 +71,13 @@ typedef struct {
 int txpool_pending_ordered(txpool_t *p, const u256_t *base_fee, txpool_pick_t **picks, size_t *n);
 void txpool_picks_free(txpool_pick_t *picks, size_t n);
 
+/* ---- for a development chain's test helpers (thread-safe) ---- */
+/* Drops the transaction of that hash: whether the pool held it. */
+bool txpool_drop(txpool_t *p, const ethc_hash_t *hash);
+/* Drops every transaction. */
+void txpool_clear(txpool_t *p);
+/* Re-reads the senders' nonces from the head's state even when the head block
+ * did not change (its state was edited), dropping what that state passed. */
+void txpool_resync(txpool_t *p);
+
 #endif

@@ -51,7 +51,7 @@ typedef enum {
 } rpc_ns_t;
 extern const char *const rpc_ns_names[RPC_NS_COUNT];
 
-#define RPC_MAX_METHODS 128
+#define RPC_MAX_METHODS 192
 #define RPC_LATENCY_BUCKETS 14 /* upper bounds in metrics.c, then +Inf */
 #define RPC_BATCH_BUCKETS 10
 
@@ -155,6 +155,7 @@ extern const rpc_method_t rpc_methods_txpool[];  /* eth_sendRawTransaction, txpo
 extern const rpc_method_t rpc_methods_testing[]; /* testing_buildBlockV1 (testing.c) */
 extern const rpc_method_t rpc_methods_mining[];  /* evm_mine, anvil_mine, hardhat_mine, ... (mining.c) */
 extern const rpc_method_t rpc_methods_engine[];  /* engine_* (engine.c) */
+extern const rpc_method_t rpc_methods_dev[];     /* anvil_setBalance, evm_snapshot, ... (dev_tools.c) */
 /* The engine API's state (engine.c), writing the chain under `lock`: 0 or ETHC_ERR_NOMEM. */
 typedef struct rpc_engine rpc_engine_t;
 int rpc_engine_new(rpc_server_t *s, pthread_mutex_t *lock);
