@@ -68,6 +68,33 @@ int chain_set_state_root(chain_t *c, const ethc_hash_t *block, const ethc_hash_t
 /* The state root a snapshot reads (its effective one). Thread-safe. */
 const ethc_hash_t *chain_snapshot_state_root(const chain_snapshot_t *s);
 
+/* ---- the whole state of a block (anvil_dumpState) ---- */
+
+/* One storage slot. */
+typedef struct {
+  u256_t key, value;
+} chain_slot_t;
+
+/* One account, valid during the callback. */
+typedef struct {
+  ethc_address_t address;
+  uint64_t nonce;
+  u256_t balance;
+  const uint8_t *code;
+  size_t code_len;
+  const chain_slot_t *slots; /* its non-zero slots, in key-hash order */
+  size_t slot_count;
+} chain_account_t;
+
+typedef int (*chain_account_visit_fn)(void *ctx, const chain_account_t *a);
+
+/* Calls fn for every account of the snapshot's (effective) state, in
+ * address-hash order, walking the stored tries and their keys' preimages.
+ * Returns 0, fn's non-zero value (which stops the walk), ETHC_ERR_NOT_FOUND (a
+ * node, code or key preimage not stored), ETHC_ERR_INVALID (a malformed
+ * record) or ETHC_ERR_NOMEM. Thread-safe (reads only). */
+int chain_snapshot_foreach_account(const chain_snapshot_t *s, chain_account_visit_fn fn, void *ctx) ETHC_MUST_USE;
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,261 @@
+#!/usr/bin/env python3
+"""The dev chain's test helpers (`ethc node --miner` on the rpc-compat chain),
+as anvil and Hardhat name them: state edits show at once in "latest" without a
+block and the next block builds on them; evm_snapshot / evm_revert bring the
+head, its state and the next-block settings back; the clock (evm_increaseTime,
+evm_setNextBlockTimestamp, anvil_setBlockTimestampInterval) and the next
+block's coinbase, base fee, PREVRANDAO and gas limit; dropping pooled
+transactions; anvil_dumpState / anvil_loadState round trip; a restart keeps the
+edits; anvil_reset goes back to the genesis. Exit 77 without node and ethers.
+usage: dev_tools.py ETHC RPC_COMPAT_DIR WORKDIR"""
+import os
+import shutil
+import sys
+import time
+
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, here)
+from rpc_node import Node  # noqa: E402
+from rpc_miner import FROM, INTEROP, TO, Restarted, sign  # noqa: E402
+
+passed = failed = 0
+A = "0x1100000000000000000000000000000000000011"
+B = "0x2200000000000000000000000000000000000022"
+SLOT = "0x" + "00" * 31 + "05"
+WORD = "0x" + "ab" * 32
+
+
+def check(cond, what):
+    global passed, failed
+    print(("ok   " if cond else "FAIL ") + what)
+    if cond:
+        passed += 1
+    else:
+        failed += 1
+
+
+def result(node, method, *params):
+    r = node.call(method, *params)
+    if "error" in r:
+        raise RuntimeError(f"{method}: {r['error']}")
+    return r["result"]
+
+
+def err_code(node, method, *params):
+    return node.call(method, *params).get("error", {}).get("code")
+
+
+def head(node):
+    return result(node, "eth_getBlockByNumber", "latest", False)
+
+
+def num(x):
+    return int(x, 16)
+
+
+def balance(node, a, tag="latest"):
+    return num(result(node, "eth_getBalance", a, tag))
+
+
+def main():
+    ethc, suite, workdir = sys.argv[1:4]
+    if not shutil.which("node") or not os.path.isdir(os.path.join(INTEROP, "node_modules", "ethers")):
+        print("SKIPPED: node or tests/interop/node_modules/ethers missing (scripts/install-deps.sh --test)")
+        return 77
+    node = Node(ethc, workdir, suite, ["--miner", "--http.api", "eth,net,web3,txpool"])
+    try:
+        chain_id = num(result(node, "eth_chainId"))
+        h0 = head(node)
+        n0 = num(h0["number"])
+        nonce = num(result(node, "eth_getTransactionCount", FROM, "latest"))
+        raws = sign(chain_id, nonce, 4, 4 * num(h0["baseFeePerGas"]) + 10000)
+
+        # ---- state edits: visible at once, no block ----
+        check(result(node, "anvil_setBalance", A, "0x1234") is None, "anvil_setBalance answers null")
+        check(balance(node, A) == 0x1234 and num(head(node)["number"]) == n0, "the balance shows, no block mined")
+        check(result(node, "hardhat_setBalance", A, hex(10**21)) is True and balance(node, A) == 10**21,
+              "hardhat_setBalance answers true, balance 1000 ether")
+        check(result(node, "anvil_setNonce", A, "0x7") is None
+              and result(node, "eth_getTransactionCount", A, "latest") == "0x7", "anvil_setNonce: nonce 7")
+        check(result(node, "hardhat_setNonce", A, "0x9") is True
+              and result(node, "eth_getTransactionCount", A, "latest") == "0x9", "hardhat_setNonce: nonce 9")
+        code = "0x6001600055"
+        check(result(node, "anvil_setCode", B, code) is None and result(node, "eth_getCode", B, "latest") == code,
+              "anvil_setCode: the code shows")
+        check(result(node, "hardhat_setCode", B, "0x60ff") is True
+              and result(node, "eth_getCode", B, "latest") == "0x60ff", "hardhat_setCode")
+        check(result(node, "anvil_setStorageAt", B, SLOT, WORD) is True
+              and result(node, "eth_getStorageAt", B, "0x5", "latest") == WORD, "anvil_setStorageAt: the slot shows")
+        check(result(node, "hardhat_setStorageAt", B, "0x6", "0x" + "00" * 31 + "01") is True
+              and num(result(node, "eth_getStorageAt", B, "0x6", "latest")) == 1, "hardhat_setStorageAt")
+        check(balance(node, A) == 10**21 and result(node, "eth_getCode", B, "latest") == "0x60ff",
+              "earlier edits kept")
+        check(err_code(node, "anvil_setBalance", "0x12", "0x1") == -32602, "a bad address: -32602")
+        check(err_code(node, "anvil_setBalance", A, "12") == -32602, "a value without 0x: -32602")
+        check(err_code(node, "anvil_setBalance", A) == -32602, "a missing value: -32602")
+
+        # the next block builds on the edited state
+        check(result(node, "evm_mine") == "0x0", "evm_mine")
+        check(balance(node, A) == 10**21 and num(result(node, "eth_getStorageAt", B, "0x5", "latest")) == int(WORD, 16),
+              "the mined block keeps the edits")
+        check(balance(node, A, hex(n0 + 1)) == 10**21, "... read by number too")
+        tx0 = result(node, "eth_sendRawTransaction", raws[0])
+        rc = result(node, "eth_getTransactionReceipt", tx0)
+        check(rc is not None and rc["status"] == "0x1", "a transaction mines on the edited state")
+        check(balance(node, TO) > 0, "its transfer arrived")
+
+        # ---- snapshots ----
+        h1 = head(node)
+        bal_to = balance(node, TO)
+        s1 = result(node, "evm_snapshot")
+        check(s1 == "0x1", f"evm_snapshot: {s1}")
+        result(node, "anvil_setBalance", A, "0x5")
+        tx1 = result(node, "eth_sendRawTransaction", raws[1])
+        s2 = result(node, "evm_snapshot")
+        check(s2 == "0x2", "a second snapshot: 0x2")
+        result(node, "anvil_mine", "0x3")
+        check(num(head(node)["number"]) == num(h1["number"]) + 4, "four blocks after the snapshot")
+        check(result(node, "evm_revert", s1) is True, "evm_revert(0x1): true")
+        h = head(node)
+        check(h["hash"] == h1["hash"], "the head is back")
+        check(balance(node, A) == 10**21 and balance(node, TO) == bal_to, "the state is back (edit and transfer)")
+        check(result(node, "eth_getTransactionReceipt", tx1) is None, "the reverted transaction has no receipt")
+        check(result(node, "eth_getBlockByNumber", hex(num(h1["number"]) + 1), False) is None,
+              "the later blocks left the canonical chain")
+        check(result(node, "evm_revert", s1) is False, "reverting the same id again: false")
+        check(result(node, "evm_revert", s2) is False, "the later snapshot went with it: false")
+        check(result(node, "evm_revert", "0x99") is False, "an unknown id: false")
+        # the chain goes on from the restored head (the same transaction mines again)
+        tx1b = result(node, "eth_sendRawTransaction", raws[1])
+        rc = result(node, "eth_getTransactionReceipt", tx1b)
+        check(rc is not None and num(rc["blockNumber"]) == num(h1["number"]) + 1, "mining resumes after the revert")
+        s3 = result(node, "evm_snapshot")
+        check(s3 == "0x3", "ids keep increasing: 0x3")
+        result(node, "hardhat_setBalance", A, "0x77")
+        check(result(node, "evm_revert", s3) is True and balance(node, A) == 10**21,
+              "a revert undoes an edit on the same head")
+
+        # ---- the clock ----
+        t = num(head(node)["timestamp"])
+        off = result(node, "evm_increaseTime", 1000)
+        check(isinstance(off, int) and off >= 1000, f"evm_increaseTime(1000): total offset {off}")
+        result(node, "evm_mine")
+        t1 = num(head(node)["timestamp"])
+        check(t1 >= int(time.time()) + 990, f"the next block is 1000 s ahead: {t1 - int(time.time())}")
+        check(result(node, "evm_setNextBlockTimestamp", hex(t1 + 5000)) is None, "evm_setNextBlockTimestamp")
+        result(node, "evm_mine")
+        check(num(head(node)["timestamp"]) == t1 + 5000, "the next block has it")
+        result(node, "evm_mine")
+        t2 = num(head(node)["timestamp"])
+        check(t1 + 5000 < t2 <= t1 + 5003, f"the clock goes on from it: +{t2 - t1 - 5000}")
+        check(result(node, "anvil_setNextBlockTimestamp", t2 + 10) is None, "anvil_setNextBlockTimestamp (a number)")
+        result(node, "evm_mine")
+        check(num(head(node)["timestamp"]) == t2 + 10, "... used")
+        check(err_code(node, "evm_setNextBlockTimestamp", hex(t)) == -32000, "a timestamp in the past: -32000")
+        check(result(node, "anvil_setBlockTimestampInterval", 7) is None, "anvil_setBlockTimestampInterval(7)")
+        t3 = num(head(node)["timestamp"])
+        result(node, "anvil_mine", "0x2")
+        t4 = num(head(node)["timestamp"])
+        check(t4 - t3 in (8, 14), f"blocks follow the interval: +{t4 - t3}")
+        check(result(node, "anvil_removeBlockTimestampInterval") is True, "anvil_removeBlockTimestampInterval: true")
+        check(result(node, "anvil_removeBlockTimestampInterval") is False, "... again: false")
+
+        # ---- the next blocks' settings ----
+        cb = "0x" + "c0" * 20
+        check(result(node, "anvil_setCoinbase", cb) is None, "anvil_setCoinbase")
+        result(node, "evm_mine")
+        check(head(node)["miner"] == cb, "the block's miner is the coinbase")
+        check(result(node, "hardhat_setCoinbase", B) is True, "hardhat_setCoinbase")
+        check(result(node, "anvil_setNextBlockBaseFeePerGas", "0x3b9aca00") is None, "anvil_setNextBlockBaseFeePerGas")
+        result(node, "evm_mine")
+        hb = head(node)
+        check(hb["baseFeePerGas"] == "0x3b9aca00" and hb["miner"] == B, "the next block: base fee 1 gwei, miner B")
+        result(node, "evm_mine")
+        check(hb["baseFeePerGas"] != head(node)["baseFeePerGas"], "the one after follows EIP-1559 again")
+        check(result(node, "hardhat_setNextBlockBaseFeePerGas", "0x7") is True, "hardhat_setNextBlockBaseFeePerGas")
+        randao = "0x" + "5a" * 32
+        check(result(node, "hardhat_setPrevRandao", randao) is True, "hardhat_setPrevRandao")
+        check(result(node, "anvil_setPrevRandao", randao) is None, "anvil_setPrevRandao")
+        result(node, "evm_mine")
+        hb = head(node)
+        check(hb["mixHash"] == randao and hb["baseFeePerGas"] == "0x7", "PREVRANDAO and base fee 7 used")
+        check(result(node, "evm_setBlockGasLimit", hex(50_000_000)) is True, "evm_setBlockGasLimit(50M)")
+        result(node, "evm_mine")
+        check(head(node)["gasLimit"] == hex(50_000_000), "the block's gas limit is 50M")
+        check(result(node, "anvil_setBlockGasLimit", hex(40_000_000)) is True, "anvil_setBlockGasLimit(40M)")
+        result(node, "evm_mine")
+        check(head(node)["gasLimit"] == hex(40_000_000), "... 40M")
+        check(err_code(node, "evm_setBlockGasLimit", "0x1") == -32602, "a gas limit of 1: -32602")
+
+        # ---- the pool ----
+        result(node, "evm_setAutomine", False)
+        # nonce as the chain has it now (the reverted blocks took raws[1]'s first inclusion away)
+        n = num(result(node, "eth_getTransactionCount", FROM, "latest"))
+        more = sign(chain_id, n, 3, 4 * num(head(node)["baseFeePerGas"]) + 10**10)
+        hs = [result(node, "eth_sendRawTransaction", r) for r in more]
+        check(result(node, "txpool_status")["pending"] == "0x3", "three pooled")
+        check(result(node, "anvil_dropTransaction", hs[2]) == hs[2], "anvil_dropTransaction: the hash")
+        check(result(node, "anvil_dropTransaction", hs[2]) is None, "... again: null")
+        check(result(node, "hardhat_dropTransaction", hs[1]) is True, "hardhat_dropTransaction: true")
+        check(result(node, "hardhat_dropTransaction", hs[1]) is False, "... again: false")
+        check(result(node, "txpool_status")["pending"] == "0x1", "one left")
+        check(result(node, "anvil_dropAllTransactions") is None and result(node, "txpool_status")["pending"] == "0x0",
+              "anvil_dropAllTransactions empties the pool")
+        result(node, "evm_setAutomine", True)
+
+        # ---- dump and load ----
+        dump = result(node, "anvil_dumpState")
+        check(isinstance(dump, str) and dump.startswith("0x1f8b"), "anvil_dumpState: gzip data")
+        s4 = result(node, "evm_snapshot")
+        result(node, "anvil_setBalance", A, "0x1")
+        result(node, "anvil_setCode", B, "0x")
+        result(node, "anvil_setStorageAt", B, SLOT, "0x" + "00" * 32)
+        check(result(node, "anvil_loadState", dump) is True, "anvil_loadState: true")
+        check(balance(node, A) == 10**21 and result(node, "eth_getCode", B, "latest") == "0x60ff"
+              and result(node, "eth_getStorageAt", B, "0x5", "latest") == WORD, "the loaded state is the dumped one")
+        check(err_code(node, "anvil_loadState", "0x1f8b00") == -32602, "a broken dump: -32602")
+        result(node, "evm_revert", s4)
+
+        # ---- a restart keeps the edits ----
+        result(node, "anvil_setBalance", A, "0xabcdef")
+        final = head(node)
+    finally:
+        status = node.stop()
+    check(status == 0, f"SIGTERM: exit {status}")
+    if status != 0:
+        print(node.log())
+    with open(os.path.join(node.tmp, "node2.log"), "w") as log:
+        again = Restarted(ethc, node.datadir, log)
+        try:
+            check(again.url is not None, "restarted")
+            if again.url:
+                check(head(again)["hash"] == final["hash"], "the same head")
+                check(balance(again, A) == 0xabcdef and result(again, "eth_getCode", B, "latest") == "0x60ff",
+                      "the edits survived the restart")
+        finally:
+            check(again.stop() == 0, "the restarted node stops cleanly")
+
+    # ---- anvil_reset: the genesis again, an empty pool ----
+    node = Node(ethc, workdir, suite, ["--miner", "--http.api", "eth,txpool"])
+    try:
+        result(node, "anvil_setBalance", A, "0x99")
+        result(node, "evm_setAutomine", False)
+        chain_id = num(result(node, "eth_chainId"))
+        nonce = num(result(node, "eth_getTransactionCount", FROM, "latest"))
+        result(node, "eth_sendRawTransaction", sign(chain_id, nonce, 1, 4 * num(head(node)["baseFeePerGas"]))[0])
+        genesis_bal = balance(node, FROM, "0x0")
+        check(result(node, "anvil_reset") is None, "anvil_reset: null")
+        check(num(head(node)["number"]) == 0 and balance(node, FROM) == genesis_bal and balance(node, A) == 0,
+              "the head is the genesis with its state")
+        check(result(node, "txpool_status")["pending"] == "0x0", "the pool is empty")
+        check(err_code(node, "anvil_reset", {"forking": {"jsonRpcUrl": "http://x"}}) == -32602, "forking refused")
+        check(result(node, "hardhat_reset") is True, "hardhat_reset: true")
+    finally:
+        check(node.stop() == 0, "the second node stops cleanly")
+    node.cleanup()
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
