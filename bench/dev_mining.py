@@ -14,6 +14,14 @@ from rpc_node import Node  # noqa: E402
 import rpc_miner  # noqa: E402
 
 
+def cpu(node):
+    """The node process's CPU seconds so far (user + system): steadier than
+    wall time on a shared machine."""
+    with open(f"/proc/{node.proc.pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main():
     ethc, suite, workdir = sys.argv[1:4]
     n = int(sys.argv[4]) if len(sys.argv) > 4 else 200
@@ -25,21 +33,21 @@ def main():
         nonce = int(r("eth_getTransactionCount", rpc_miner.FROM, "latest"), 16)
         base = int(r("eth_getBlockByNumber", "latest", False)["baseFeePerGas"], 16)
         raws = rpc_miner.sign(chain_id, nonce, n + m, 4 * base + 10000)
-        t0 = time.time()
+        t0, c0 = time.time(), cpu(node)
         for raw in raws[:n]:
             r("eth_sendRawTransaction", raw)
-        t1 = time.time()
-        print(f"automine: {n} sequential sends in {t1 - t0:.2f} s: {n / (t1 - t0):.0f} tx/s")
+        t1, c1 = time.time(), cpu(node)
+        print(f"automine: {n} sequential sends in {t1 - t0:.2f} s: {n / (t1 - t0):.0f} tx/s; "
+              f"node CPU {1000 * (c1 - c0) / n:.2f} ms per tx")
         r("evm_setAutomine", False)
-        t0 = time.time()
         for raw in raws[n:]:
             r("eth_sendRawTransaction", raw)
-        t1 = time.time()
+        t1, c1 = time.time(), cpu(node)
         r("evm_mine")
-        t2 = time.time()
-        blk = r("eth_getBlockByNumber", "latest", False)
-        print(f"pooled: {m} sends in {t1 - t0:.2f} s; evm_mine of {len(blk['transactions'])} txs in "
-              f"{t2 - t1:.3f} s: {len(blk['transactions']) / (t2 - t1):.0f} tx/s")
+        t2, c2 = time.time(), cpu(node)
+        k = len(r("eth_getBlockByNumber", "latest", False)["transactions"])
+        print(f"pooled: evm_mine of {k} txs in {t2 - t1:.3f} s: {k / (t2 - t1):.0f} tx/s; "
+              f"node CPU {c2 - c1:.2f} s")
     finally:
         node.stop()
         node.cleanup()
