@@ -97,6 +97,7 @@ static int mine_one(miner_t *m, chain_snapshot_t *head, uint64_t ts, bool skip_e
     snprintf(err, errlen, "the mined block #%llu was not stored: %s", (unsigned long long)blk.header.number,
              ethc_strerror(rc));
   else {
+    if (m->set.has_base_fee) txpool_set_next_base_fee(m->pool, NULL);
     m->set.has_base_fee = m->set.has_prev_randao = false; /* the next block's only */
     ethc_log(ETHC_LOG_INFO, "mined block #%llu (%zu transactions, %llu gas)", (unsigned long long)blk.header.number,
              blk.tx_count, (unsigned long long)blk.header.gas_used);

@@ -68,6 +68,7 @@ static int revert(void *ctx, uint64_t id, bool *done, char *err, size_t errlen) 
     if (rc) snprintf(err, errlen, "cannot revert to snapshot %llu: %s", (unsigned long long)id, ethc_strerror(rc));
     else {
       m->set = s.settings;
+      txpool_set_next_base_fee(m->pool, m->set.has_base_fee ? &m->set.base_fee : NULL);
       *done = true;
     }
   }
@@ -87,6 +88,7 @@ static int reset(void *ctx, char *err, size_t errlen) {
   if (!rc) {
     m->snap_count = 0;
     miner_settings_init(m);
+    txpool_set_next_base_fee(m->pool, NULL);
   }
   pthread_mutex_unlock(&m->lock);
   if (rc) snprintf(err, errlen, "cannot reset the chain: %s", ethc_strerror(rc));
@@ -139,6 +141,7 @@ static void set_next_base_fee(void *ctx, const u256_t *fee) {
   pthread_mutex_lock(&m->lock);
   m->set.has_base_fee = true;
   m->set.base_fee = *fee;
+  txpool_set_next_base_fee(m->pool, fee); /* a transaction paying that much is pooled */
   pthread_mutex_unlock(&m->lock);
 }
 

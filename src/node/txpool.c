@@ -32,6 +32,8 @@ struct txpool {
   ethc_hash_t head; /* the head the entries were last checked against */
   entry_t *e;       /* sorted by (from, nonce) */
   size_t n;
+  bool has_next_base_fee; /* a dev chain's choice for the next block (txpool_set_next_base_fee) */
+  u256_t next_base_fee;
 };
 
 txpool_t *txpool_new(chain_t *chain) {
@@ -137,7 +139,8 @@ static evm_revision_t next_rev(const chain_snapshot_t *snap) {
 }
 
 /* The stateless checks, in go-ethereum's ValidateTransaction order. */
-static int check_alone(const tx_t *tx, const chain_snapshot_t *snap, ethc_address_t *from, char *err, size_t errlen) {
+static int check_alone(const tx_t *tx, const chain_snapshot_t *snap, const u256_t *next_base_fee, ethc_address_t *from,
+                       char *err, size_t errlen) {
   const chain_header_t *h = chain_snapshot_header(snap);
   evm_revision_t rev = next_rev(snap);
   if (tx->type == TX_BLOB) return reject(err, errlen, "transaction type not supported");
@@ -170,7 +173,8 @@ static int check_alone(const tx_t *tx, const chain_snapshot_t *snap, ethc_addres
   /* the base fee of the block it would go into, as geth's pool uses */
   if (h->has_base_fee) {
     u256_t next;
-    header_expected_base_fee(chain_config(chain_snapshot_chain(snap)), h, &next);
+    if (next_base_fee) next = *next_base_fee;
+    else header_expected_base_fee(chain_config(chain_snapshot_chain(snap)), h, &next);
     if (u256_lt(&tx->max_fee_per_gas, &next)) return reject(err, errlen, "max fee per gas less than block base fee");
   }
   return 0;
@@ -225,7 +229,11 @@ int txpool_add(txpool_t *p, const uint8_t *raw, size_t len, ethc_hash_t *hash, c
   }
   *hash = e.hash;
   chain_snapshot_t *snap = chain_snapshot_head(p->chain);
-  if ((rc = check_alone(&e.tx, snap, &e.from, err, errlen))) goto out;
+  pthread_mutex_lock(&p->lock);
+  bool has_fee = p->has_next_base_fee;
+  u256_t fee = p->next_base_fee;
+  pthread_mutex_unlock(&p->lock);
+  if ((rc = check_alone(&e.tx, snap, has_fee ? &fee : NULL, &e.from, err, errlen))) goto out;
   pthread_mutex_lock(&p->lock);
   sync_locked(p, snap);
   for (size_t i = 0; i < p->n; i++)
@@ -429,4 +437,11 @@ void txpool_resync(txpool_t *p) {
   p->synced = false;
   pthread_mutex_unlock(&p->lock);
   txpool_sync(p);
+}
+
+void txpool_set_next_base_fee(txpool_t *p, const u256_t *fee) {
+  pthread_mutex_lock(&p->lock);
+  p->has_next_base_fee = fee != NULL;
+  if (fee) p->next_base_fee = *fee;
+  pthread_mutex_unlock(&p->lock);
 }

@@ -79,5 +79,8 @@ void txpool_clear(txpool_t *p);
 /* Re-reads the senders' nonces from the head's state even when the head block
  * did not change (its state was edited), dropping what that state passed. */
 void txpool_resync(txpool_t *p);
+/* The next block's base fee when a test chose it (NULL: EIP-1559's from the
+ * head): "max fee per gas less than block base fee" compares with it. */
+void txpool_set_next_base_fee(txpool_t *p, const u256_t *fee);
 
 #endif

@@ -10,15 +10,23 @@ edits; anvil_reset goes back to the genesis. Exit 77 without node and ethers.
 usage: dev_tools.py ETHC RPC_COMPAT_DIR WORKDIR"""
 import os
 import shutil
+import subprocess
 import sys
 import time
 
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
 from rpc_node import Node  # noqa: E402
-from rpc_miner import FROM, INTEROP, TO, Restarted, sign  # noqa: E402
+from rpc_miner import FROM, INTEROP, KEY, TO, Restarted, sign  # noqa: E402
 
 passed = failed = 0
+# a transfer that pays no fee at all (Hardhat tests send these after a zero base fee)
+SIGN_FREE_JS = """
+import { Wallet } from "ethers";
+const [key, chainId, nonce] = process.argv.slice(1);
+console.log(await new Wallet(key).signTransaction({ type: 2, chainId: BigInt(chainId), nonce: Number(nonce),
+  to: "%s", value: 1n, gasLimit: 21000n, maxFeePerGas: 0n, maxPriorityFeePerGas: 0n }));
+""" % TO
 A = "0x1100000000000000000000000000000000000011"
 B = "0x2200000000000000000000000000000000000022"
 SLOT = "0x" + "00" * 31 + "05"
@@ -55,6 +63,11 @@ def num(x):
 
 def balance(node, a, tag="latest"):
     return num(result(node, "eth_getBalance", a, tag))
+
+
+def sign_free(chain_id, nonce):
+    return subprocess.run(["node", "--input-type=module", "-e", SIGN_FREE_JS, KEY, str(chain_id), str(nonce)],
+                          cwd=INTEROP, check=True, capture_output=True, text=True).stdout.strip()
 
 
 def main():
@@ -202,6 +215,16 @@ def main():
         check(result(node, "anvil_dropAllTransactions") is None and result(node, "txpool_status")["pending"] == "0x0",
               "anvil_dropAllTransactions empties the pool")
         result(node, "evm_setAutomine", True)
+        # a zero base fee for the next block: a transaction paying nothing is pooled and mined
+        n = num(result(node, "eth_getTransactionCount", FROM, "latest"))
+        free = sign_free(chain_id, n)
+        r = node.call("eth_sendRawTransaction", free)
+        check(r.get("error", {}).get("code") == -32000, f"without it a free transaction is refused: {r.get('error')}")
+        check(result(node, "hardhat_setNextBlockBaseFeePerGas", "0x0") is True, "hardhat_setNextBlockBaseFeePerGas(0)")
+        txf = result(node, "eth_sendRawTransaction", free)
+        rc = result(node, "eth_getTransactionReceipt", txf)
+        check(rc is not None and rc["status"] == "0x1" and num(rc["effectiveGasPrice"]) == 0
+              and head(node)["baseFeePerGas"] == "0x0", "... with it, mined at a zero price")
 
         # ---- dump and load ----
         dump = result(node, "anvil_dumpState")
