@@ -129,7 +129,8 @@ int miner_mine(miner_t *m, uint64_t count, uint64_t timestamp, uint64_t interval
     } else if (i == 0) {
       int64_t t = now + m->set.time_offset;
       ts = t > 0 && (uint64_t)t > parent_ts ? (uint64_t)t : parent_ts + 1;
-    } else ts = parent_ts + interval;
+    } else /* the call's interval, or the chain's when the call gave none */
+      ts = parent_ts + (interval <= 1 && m->set.ts_interval ? m->set.ts_interval : interval);
     if (!rc && i == 0 && timestamp) { /* the clock goes on from the chosen time (anvil, Hardhat) */
       m->set.next_timestamp = 0;
       m->set.time_offset = (int64_t)ts - now;
