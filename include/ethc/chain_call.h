@@ -16,6 +16,7 @@
 
 #include "ethc/chain.h"
 #include "ethc/evm.h"
+#include "ethc/transition.h"
 #include "ethc/tx.h"
 
 #ifdef __cplusplus
@@ -45,6 +46,10 @@ typedef struct {
    * chain_call returns (nothing runs). NULL: none. */
   int (*prepare)(void *ctx, state_t *st);
   void *prepare_ctx;
+  /* Optional: changes the block environment the call runs in (go-ethereum's
+   * block overrides, moved precompiles), called before `prepare`. NULL: none. */
+  void (*adjust_env)(void *ctx, chain_block_env_t *env);
+  void *adjust_env_ctx;
 } chain_call_msg_t;
 
 typedef struct {
@@ -57,6 +62,7 @@ typedef struct {
   ethc_address_t contract_address;
   uint8_t *output; /* return or revert data, malloc'd (free with chain_call_result_free) */
   size_t output_size;
+  bool timed_out; /* the EVM's deadline (evm_set_deadline) passed: the outcome means nothing */
 } chain_call_result_t;
 
 /* Runs `msg` on the state of `snap`, with `vm` (one per thread: a tracer set on

@@ -53,6 +53,7 @@ typedef struct {
   uint64_t gas_cap;           /* most gas of an eth_call / eth_estimateGas run; 0: no cap */
   const char *client_version; /* web3_clientVersion */
   const rpc_txpool_t *txpool; /* NULL: no pool (eth_sendRawTransaction fails); copied */
+  uint64_t evm_timeout_ms;    /* --rpc.evmtimeout: an eth_call-like run is aborted after it; 0: never */
 } rpc_config_t;
 
 /* 0, or ETHC_ERR_INVALID with a message in `err` (an unknown namespace in apis). */
