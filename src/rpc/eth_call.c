@@ -156,11 +156,11 @@ static int check_slots(rpc_call_t *c, int i, const cJSON *slots) {
 /* The moved precompiles of the call running on this thread (eth_call and the
  * like: one call at a time per thread; reset by call_adjust_env). */
 static _Thread_local rpc_precompiles_t call_precompiles;
+/* Why the overrides of that call were refused (rpc_fail_local reports it). */
+static _Thread_local char call_override_err[160];
 
 static int apply_overrides(void *ctx, state_t *st) {
-  char err[160];
-  int rc = rpc_apply_state_overrides(ctx, st, &call_precompiles, err, sizeof err);
-  return rc;
+  return rpc_apply_state_overrides(ctx, st, &call_precompiles, call_override_err, sizeof call_override_err);
 }
 
 int rpc_parse_state_overrides(rpc_call_t *c, int i, const cJSON *o, chain_call_msg_t *msg) {
@@ -314,6 +314,7 @@ int rpc_apply_state_overrides(const cJSON *o, state_t *st, rpc_precompiles_t *pm
 static void call_adjust_env(void *ctx, chain_block_env_t *env) {
   const rpc_call_env_t *ce = ctx;
   memset(&call_precompiles, 0, sizeof call_precompiles);
+  call_override_err[0] = 0;
   call_precompiles.rev = ce->rev;
   if (ce->bo) rpc_block_overrides_apply(ce->bo, env);
   env->precompile = rpc_precompile_at;
@@ -419,6 +420,11 @@ int rpc_fail_call_result(rpc_call_t *c, const chain_call_result_t *r) {
 }
 
 int rpc_fail_local(rpc_call_t *c, int rc) {
+  if (rc == ETHC_ERR_INVALID && call_override_err[0]) { /* a state override geth refuses */
+    rpc_fail(c, RPC_SERVER_ERROR, "%s", call_override_err);
+    call_override_err[0] = 0;
+    return -1;
+  }
   if (rc == ETHC_ERR_MISSING_NODE) return rpc_fail(c, RPC_SERVER_ERROR, "missing trie node (state not available)");
   return rpc_fail_chain(c, rc);
 }

@@ -90,8 +90,12 @@ enum {
 typedef struct {
   chain_call_msg_t msg; /* from, to, value, gas, fees, data, access list */
   uint8_t *data;        /* owns msg's data and access list */
-  bool has_gas, has_nonce, has_gas_price, has_max_fee, has_max_prio;
+  bool has_gas, has_nonce, has_gas_price, has_max_fee, has_max_prio, has_chain_id;
   uint64_t nonce;
+  u256_t chain_id;
+  tx_authorization_t *auths; /* EIP-7702 authorizationList (malloc'd); NULL: none */
+  size_t auth_count;
+  bool has_auths;
 } sim_call_t;
 
 typedef struct {

@@ -309,12 +309,14 @@ static void build_tx(const sim_t *s, const sim_call_t *call, const chain_header_
   tx->value = m->value;
   tx->data = m->data;
   tx->data_len = m->data_len;
-  if (call->has_gas_price || (!h->has_base_fee && !call->has_max_fee)) {
+  if (!call->has_auths && (call->has_gas_price || (!h->has_base_fee && !call->has_max_fee))) {
     tx->type = TX_LEGACY;
     tx->gas_price = tx->max_fee_per_gas = tx->max_priority_fee_per_gas = m->gas_price;
     return;
   }
-  tx->type = TX_DYNAMIC_FEE;
+  tx->type = call->has_auths ? TX_SET_CODE : TX_DYNAMIC_FEE;
+  tx->authorizations = call->auths;
+  tx->authorizations_count = call->auth_count;
   tx->has_chain_id = true;
   tx->chain_id = s->cfg->chain_id;
   tx->max_fee_per_gas = tx->gas_price = m->max_fee_per_gas;
@@ -438,6 +440,13 @@ static int run_block(sim_t *s, const sim_plan_t *p, const chain_header_t *made, 
       goto out;
     }
     if (gas > s->budget) gas = s->budget;
+    if (call->has_chain_id && !u256_eq(&call->chain_id, &cfg->chain_id)) {
+      char have[79], want[79];
+      u256_to_dec(&call->chain_id, have);
+      u256_to_dec(&cfg->chain_id, want);
+      rpc_fail(s->c, RPC_SERVER_ERROR, "chainId does not match node's (have=%s, want=%s)", have, want);
+      goto out;
+    }
     tx_t *tx = &out->txs[k];
     build_tx(s, call, h, nonce, gas, tx);
     if ((rc = tx_hash(tx, &out->tx_hashes[k]))) {

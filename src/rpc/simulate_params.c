@@ -90,6 +90,34 @@ void rpc_block_overrides_apply(const rpc_block_overrides_t *o, chain_block_env_t
 
 /* ---- eth_simulateV1 ---- */
 
+/* An EIP-7702 authorizationList: [{chainId, address, nonce, yParity, r, s}]. */
+static int parse_auths(rpc_call_t *c, const cJSON *v, sim_call_t *out) {
+  if (!cJSON_IsArray(v))
+    return rpc_fail(c, RPC_INVALID_PARAMS,
+                    "invalid argument 0: json: cannot unmarshal non-array into Go struct field "
+                    "TransactionArgs.authorizationList of type []types.SetCodeAuthorization");
+  size_t n = (size_t)cJSON_GetArraySize(v);
+  out->auths = n ? calloc(n, sizeof *out->auths) : NULL;
+  if (n && !out->auths) return rpc_fail(c, RPC_INTERNAL_ERROR, "out of memory");
+  out->has_auths = true;
+  const cJSON *e, *f;
+  cJSON_ArrayForEach(e, v) {
+    tx_authorization_t *a = &out->auths[out->auth_count++];
+    uint64_t y = 0;
+    if (!cJSON_IsObject(e))
+      return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument 0: an authorization must be an object");
+    if ((f = field(e, "chainId")) && rpc_parse_u256(c, 0, f, &a->chain_id)) return -1;
+    if ((f = field(e, "address")) && rpc_parse_addr(c, 0, f, &a->address)) return -1;
+    if ((f = field(e, "nonce")) && rpc_parse_qty(c, 0, f, &a->nonce)) return -1;
+    if ((f = field(e, "yParity")) && rpc_parse_qty(c, 0, f, &y)) return -1;
+    if (y > 255) return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument 0: yParity too large");
+    a->y_parity = (uint8_t)y;
+    if ((f = field(e, "r")) && rpc_parse_u256(c, 0, f, &a->r)) return -1;
+    if ((f = field(e, "s")) && rpc_parse_u256(c, 0, f, &a->s)) return -1;
+  }
+  return 0;
+}
+
 static int parse_call(rpc_call_t *c, const cJSON *v, sim_call_t *out) {
   memset(out, 0, sizeof *out);
   if (rpc_parse_call(c, 0, v, &out->msg, &out->data)) return -1;
@@ -100,6 +128,9 @@ static int parse_call(rpc_call_t *c, const cJSON *v, sim_call_t *out) {
   const cJSON *f = field(v, "nonce");
   if (f && rpc_parse_qty(c, 0, f, &out->nonce)) return -1;
   out->has_nonce = f != NULL;
+  if ((f = field(v, "chainId")) && rpc_parse_u256(c, 0, f, &out->chain_id)) return -1;
+  out->has_chain_id = f != NULL;
+  if ((f = field(v, "authorizationList")) && parse_auths(c, f, out)) return -1;
   if (out->has_gas)
     out->msg.gas = 0, rpc_parse_qty(c, 0, field(v, "gas"), &out->msg.gas); /* uncapped: the budget caps */
   return 0;
@@ -141,8 +172,9 @@ int sim_parse(rpc_call_t *c, const cJSON *v, sim_request_t *r) {
     blk->calls = k ? calloc(k, sizeof *blk->calls) : NULL;
     if (k && !blk->calls) return rpc_fail(c, RPC_INTERNAL_ERROR, "out of memory");
     cJSON_ArrayForEach(call, calls) {
-      if (parse_call(c, call, &blk->calls[blk->call_count])) return -1;
-      blk->call_count++;
+      int bad = parse_call(c, call, &blk->calls[blk->call_count]);
+      blk->call_count++; /* freed with the request, even half parsed */
+      if (bad) return -1;
     }
   }
   return 0;
@@ -152,7 +184,7 @@ void sim_request_free(sim_request_t *r) {
   for (size_t i = 0; i < r->count; i++) {
     sim_block_t *b = &r->blocks[i];
     rpc_block_overrides_free(&b->ov);
-    for (size_t k = 0; k < b->call_count; k++) free(b->calls[k].data);
+    for (size_t k = 0; k < b->call_count; k++) free(b->calls[k].data), free(b->calls[k].auths);
     free(b->calls);
   }
   free(r->blocks);

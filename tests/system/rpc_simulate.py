@@ -79,6 +79,22 @@ def block_overrides(node):
     expect("result" in r and "error" in r["result"], "debug_traceCall without it: the revert")
 
 
+def precompiles(node):
+    sha = "0x0000000000000000000000000000000000000002"
+    dest = "0xc400000000000000000000000000000000000000"
+    empty_sha = "0xe3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    r = node.call("eth_call", {"to": dest}, "latest", {sha: {"movePrecompileToAddress": dest}})
+    expect(r.get("result") == empty_sha, f"eth_call: sha256 moved to another address runs there ({r})")
+    r = node.call("eth_call", {"to": sha}, "latest", {sha: {"movePrecompileToAddress": dest}})
+    expect(r.get("result") == "0x", f"and its old address has no code ({r})")
+    r = node.call("eth_call", {"to": sha}, "latest", {sha: {"code": "0x602a5f5260205ff3"}})
+    expect(words(r.get("result", "0x")) == [42], f"code put on a precompile's address runs instead ({r})")
+    r = node.call("eth_call", {"to": dest}, "latest", {READER: {"movePrecompileToAddress": dest}})
+    expect(r.get("error", {}).get("code") == -32000, f"moving a non-precompile: -32000 ({r})")
+    r = node.call("eth_call", {"to": dest}, "latest", {sha: {"movePrecompileToAddress": dest}, dest: {}})
+    expect(r.get("error", {}).get("code") == -32000, f"moving onto an overridden account: -32000 ({r})")
+
+
 def simulate(node):
     blocks = [
         {"stateOverrides": {SENDER: {"balance": "0x1000000"}},
@@ -145,6 +161,7 @@ def main():
     node = Node(ethc, workdir, suite, ["--http.api", "eth,debug"])
     try:
         block_overrides(node)
+        precompiles(node)
         simulate(node)
     finally:
         expect(node.stop() == 0, "exit 0 on SIGTERM")
