@@ -437,9 +437,10 @@ static int eth_call(rpc_call_t *c, const cJSON *params) {
   chain_snapshot_t *snap;
   if (rpc_need(c, params, 0, &v) || rpc_parse_call(c, 0, v, &msg, &data)) return -1;
   rpc_block_overrides_t bo;
+  memset(&bo, 0, sizeof bo);
   if (rpc_parse_block_ref_opt(c, params, 1, &ref) || rpc_parse_state_overrides(c, 2, rpc_param(params, 2), &msg) ||
       rpc_parse_block_overrides(c, 3, rpc_param(params, 3), &bo))
-    return free(data), -1;
+    return free(data), rpc_block_overrides_free(&bo), -1;
   if (rpc_snapshot(c, &ref, &snap)) return free(data), rpc_block_overrides_free(&bo), -1;
   rpc_call_env_t ce;
   rpc_set_call_env(&msg, &ce, &bo, snap);
@@ -513,9 +514,10 @@ static int eth_estimateGas(rpc_call_t *c, const cJSON *params) {
   chain_snapshot_t *snap;
   if (rpc_need(c, params, 0, &v) || rpc_parse_call(c, 0, v, &msg, &data)) return -1;
   rpc_block_overrides_t bo;
+  memset(&bo, 0, sizeof bo);
   if (rpc_parse_block_ref_opt(c, params, 1, &ref) || rpc_parse_state_overrides(c, 2, rpc_param(params, 2), &msg) ||
       rpc_parse_block_overrides(c, 3, rpc_param(params, 3), &bo))
-    return free(data), -1;
+    return free(data), rpc_block_overrides_free(&bo), -1;
   if (rpc_snapshot(c, &ref, &snap)) return free(data), rpc_block_overrides_free(&bo), -1;
   rpc_call_env_t ce;
   rpc_set_call_env(&msg, &ce, &bo, snap);
@@ -729,9 +731,10 @@ static int eth_createAccessList(rpc_call_t *c, const cJSON *params) {
   chain_snapshot_t *snap;
   if (rpc_need(c, params, 0, &v) || rpc_parse_call(c, 0, v, &msg, &data)) return -1;
   rpc_block_overrides_t bo;
+  memset(&bo, 0, sizeof bo);
   if (rpc_parse_block_ref_opt(c, params, 1, &ref) || rpc_parse_state_overrides(c, 2, rpc_param(params, 2), &msg) ||
       rpc_parse_block_overrides(c, 3, rpc_param(params, 3), &bo))
-    return free(data), -1;
+    return free(data), rpc_block_overrides_free(&bo), -1;
   if (rpc_snapshot(c, &ref, &snap)) return free(data), rpc_block_overrides_free(&bo), -1;
   rpc_call_env_t ce;
   rpc_set_call_env(&msg, &ce, &bo, snap);

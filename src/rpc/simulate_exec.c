@@ -470,6 +470,7 @@ static int run_block(sim_t *s, const sim_plan_t *p, const chain_header_t *made, 
     if (evm_deadline_passed(s->vm)) {
       chain_tx_result_free(&r);
       rpc_fail_timeout(s->c);
+      s->c->err_code = RPC_INTERNAL_ERROR; /* geth: an unclassified transaction error */
       goto out;
     }
     if (rc && r.invalid != TXE_NONE) {
@@ -561,6 +562,7 @@ static int run_block(sim_t *s, const sim_plan_t *p, const chain_header_t *made, 
     if (block_requests(s->st, s->vm, rev, &env, cfg, receipts, n, &h->requests_hash, why, sizeof why, &lerr) !=
         BLOCK_VALID) {
       if (lerr) local(s, lerr);
+      else if (evm_deadline_passed(s->vm)) rpc_fail_timeout(s->c);
       else rpc_fail(s->c, RPC_SERVER_ERROR, "%s", why);
       goto out;
     }
