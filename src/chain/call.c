@@ -118,6 +118,14 @@ int chain_call(const chain_snapshot_t *snap, evm_t *vm, const chain_call_msg_t *
     out->output = r.output;
     out->output_size = r.output_size;
     r.output = NULL;
+    if (r.created) { /* as geth: a creation returns the code it deployed */
+      size_t n;
+      const uint8_t *code = state_get_code(st, &r.contract_address, &n, NULL);
+      free(out->output);
+      out->output = n ? malloc(n) : NULL;
+      out->output_size = out->output ? n : 0;
+      if (out->output) memcpy(out->output, code, n);
+    }
   }
   chain_tx_result_free(&r);
   state_free(st);

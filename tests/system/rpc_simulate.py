@@ -58,6 +58,8 @@ def block_overrides(node):
     r = node.call("eth_call", call, "latest", state)
     got = words(r.get("result", "0x"))
     expect(len(got) == 6 and got[0] == 0x36, f"without overrides: the block's own number ({got[:1]})")
+    r = node.call("eth_call", {"from": SENDER, "input": "0x61abcd5f526002601ef3"}, "latest")
+    expect(r.get("result") == "0xabcd", f"eth_call of a creation returns the deployed code ({r})")
     r = node.call("eth_call", call, "latest", state, {"number": "0x10", "time": {}})
     expect(r.get("error", {}).get("code") == -32602, "a malformed block override: -32602")
 
