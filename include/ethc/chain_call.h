@@ -6,7 +6,8 @@
  * copy of the state is made; reads go through the chain's shared node cache.
  * Semantics follow go-ethereum's eth_call: the nonce is the sender's current one,
  * a zero gas price means no fee is charged and the block's base fee is taken as
- * zero (also by BASEFEE), and the sender may have code. */
+ * zero (also by BASEFEE), the sender may have code, and a gas limit given may be
+ * above the EIP-7825 cap (geth skips those transaction checks for calls). */
 #ifndef ETHC_CHAIN_CALL_H
 #define ETHC_CHAIN_CALL_H
 

@@ -105,7 +105,10 @@ int chain_call(const chain_snapshot_t *snap, evm_t *vm, const chain_call_msg_t *
   chain_tx_result_t r;
   memset(&r, 0, sizeof r);
   if (!err) {
-    out->tx_error = chain_apply_tx(st, vm, rev, &env, &tx, &msg->from, &r, NULL, NULL);
+    /* as geth's eth_call (SkipTransactionChecks): the sender may have code, and
+     * an explicit gas limit may pass the EIP-7825 cap */
+    static const chain_tx_opts_t call_opts = {.skip_eoa = true, .skip_gas_cap = true};
+    out->tx_error = chain_apply_tx_opts(st, vm, rev, &env, &tx, &msg->from, &r, NULL, NULL, &call_opts);
     err = state_error(st); /* a read that failed decides nothing */
     out->timed_out = evm_deadline_passed(vm);
   }
