@@ -991,6 +991,8 @@ evm_result_t evm_execute(evm_t *vm, const evm_host_t *host, void *host_ctx, evm_
   if (!vm || !host || !msg || (unsigned)rev >= EVM_REVISION_COUNT || msg->gas < 0 || (!code && code_size))
     return make_failure(EVM_INTERNAL_ERROR);
   if (vm->nest >= EVM_MAX_NEST) return make_failure(EVM_CALL_DEPTH_EXCEEDED);
+  /* the deadline (evm_set_deadline) is also seen by code that calls without jumping */
+  if (--vm->ticks == 0 && evm_tick(vm)) return make_failure(EVM_FAILURE);
   evm_result_t res;
   memset(&res, 0, sizeof res);
   if (code_size == 0) {

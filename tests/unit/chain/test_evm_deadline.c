@@ -94,6 +94,18 @@ int main(void) {
   CHECK(evm_deadline_passed(vm));
   CHECK_MSG(ms < 500, "unwound after %.1f ms", ms);
 
+  /* no jump at all: ten calls to itself per frame, a tree of calls gas would
+   * let run for hours, stops at a frame's start */
+  char tree[200] = "";
+  for (int i = 0; i < 10; i++) strcat(tree, "5f5f5f5f5f305af150");
+  strcat(tree, "00");
+  set_code(st, &TARGET, tree);
+  state_commit(st, false);
+  evm_set_deadline(vm, evm_now_ns() + 30 * 1000000ull);
+  s = run(vm, st, INT64_MAX / 2, &ms);
+  CHECK(evm_deadline_passed(vm));
+  CHECK_MSG(ms < 500, "the call tree stopped after %.1f ms", ms);
+
   /* cleared: the same vm runs normally again */
   evm_set_deadline(vm, 0);
   CHECK(!evm_deadline_passed(vm));
