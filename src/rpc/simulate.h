@@ -8,6 +8,7 @@
 
 #include "ethc/block.h"
 #include "ethc/precompiles.h"
+#include "ethc/tracer.h"
 #include "ethc/transition.h"
 #include "rpc/rpc_internal.h"
 
@@ -142,6 +143,26 @@ typedef struct {
   sim_block_result_t *blocks;
   size_t count;
 } sim_result_t;
+
+/* The log collector of one block's calls (simulate_logs.c): set
+ * sim_log_tracer on the vm with it; per call, set tx_hash and tx_index and
+ * empty logs/n/cap/depth; `logs` then holds the call's logs (the caller owns
+ * them and their data); `count` runs on through the block. */
+typedef struct sim_tracer {
+  bool transfers;
+  chain_log_t *logs; /* of the current call, in order; data malloc'd */
+  size_t n, cap;
+  size_t *frames; /* log count when each open frame began */
+  size_t depth, fcap;
+  uint32_t count; /* the block's log index */
+  bool oom;
+  uint64_t number, timestamp;
+  ethc_hash_t tx_hash;
+  uint32_t tx_index;
+} sim_tracer_t;
+extern const evm_tracer_t sim_log_tracer;
+/* Frees the logs from index `from` on and gives their indexes back. */
+void sim_tracer_drop_from(sim_tracer_t *t, size_t from);
 
 /* Runs the request on the state of `snap`: 0 with *out filled (sim_result_free),
  * or fails the call with geth's code and message. */

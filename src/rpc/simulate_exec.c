@@ -8,8 +8,7 @@
  * proof-of-work reward or the withdrawals, the EIP-7685 requests; its header is
  * then completed with the roots, bloom and gas as block import computes them,
  * so that its hash is the one geth gives. BLOCKHASH sees the simulated blocks
- * before the current one. With traceTransfers, ether moves appear among the
- * logs as ERC-7528 Transfer events of 0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE. */
+ * before the current one. The calls' logs are collected by simulate_logs.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,96 +154,6 @@ static void make_header(const sim_t *s, const sim_plan_t *p, const chain_header_
   if (chain_fork_active(cfg, FORK_PRAGUE, h->number, h->timestamp)) h->has_requests_hash = true;
 }
 
-/* ---- the logs of a call (geth's simulate log tracer) ---- */
-
-/* keccak256("Transfer(address,address,uint256)") */
-static const ethc_hash_t transfer_topic = {{0xdd, 0xf2, 0x52, 0xad, 0x1b, 0xe2, 0xc8, 0x9b, 0x69, 0xc2, 0xb0,
-                                            0x68, 0xfc, 0x37, 0x8d, 0xaa, 0x95, 0x2b, 0xa7, 0xf1, 0x63, 0xc4,
-                                            0xa1, 0x16, 0x28, 0xf5, 0x5a, 0x4d, 0xf5, 0x23, 0xb3, 0xef}};
-/* ERC-7528's address for ether */
-static const ethc_address_t eth_address = {{0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee,
-                                            0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee, 0xee}};
-
-typedef struct {
-  bool transfers;
-  chain_log_t *logs; /* of the current call, in order; data malloc'd */
-  size_t n, cap;
-  size_t *frames; /* log count when each open frame began */
-  size_t depth, fcap;
-  uint32_t count; /* the block's log index */
-  bool oom;
-  uint64_t number, timestamp;
-  ethc_hash_t tx_hash;
-  uint32_t tx_index;
-} sim_tracer_t;
-
-static void st_add(sim_tracer_t *t, const ethc_address_t *a, const ethc_hash_t *topics, size_t nt, const uint8_t *d,
-                   size_t len) {
-  if (t->n == t->cap) {
-    size_t cap = t->cap ? t->cap * 2 : 8;
-    chain_log_t *l = realloc(t->logs, cap * sizeof *l);
-    if (!l) return (void)(t->oom = true);
-    t->logs = l, t->cap = cap;
-  }
-  uint8_t *copy = len ? malloc(len) : NULL;
-  if (len && !copy) return (void)(t->oom = true);
-  if (len) memcpy(copy, d, len);
-  chain_log_t *l = &t->logs[t->n++];
-  memset(l, 0, sizeof *l);
-  l->address = *a;
-  l->topics_count = (uint8_t)(nt > 4 ? 4 : nt);
-  for (size_t i = 0; i < l->topics_count; i++) l->topics[i] = topics[i];
-  l->data = copy;
-  l->data_size = len;
-  l->block_number = t->number;
-  l->block_timestamp = t->timestamp;
-  l->tx_hash = t->tx_hash;
-  l->tx_index = t->tx_index;
-  l->log_index = t->count++;
-}
-
-static void st_drop_from(sim_tracer_t *t, size_t from) {
-  for (size_t i = from; i < t->n; i++) free((void *)t->logs[i].data);
-  t->count -= (uint32_t)(t->n - from);
-  t->n = from;
-}
-
-static void st_enter(void *ctx, const evm_trace_enter_t *e) {
-  sim_tracer_t *t = ctx;
-  if (t->depth == t->fcap) {
-    size_t cap = t->fcap ? t->fcap * 2 : 16;
-    size_t *f = realloc(t->frames, cap * sizeof *f);
-    if (!f) return (void)(t->oom = true);
-    t->frames = f, t->fcap = cap;
-  }
-  t->frames[t->depth++] = t->n;
-  if (t->transfers && e->kind != EVM_TRACE_DELEGATECALL && e->kind != EVM_TRACE_CALLCODE && !u256_is_zero(&e->value)) {
-    ethc_hash_t topics[3];
-    topics[0] = transfer_topic;
-    memset(&topics[1], 0, 64);
-    memcpy(topics[1].bytes + 12, e->from.bytes, 20);
-    memcpy(topics[2].bytes + 12, e->to.bytes, 20);
-    uint8_t v[32];
-    u256_to_be(&e->value, v);
-    st_add(t, &eth_address, topics, 3, v, 32);
-  }
-}
-
-static void st_exit(void *ctx, const evm_trace_exit_t *x) {
-  sim_tracer_t *t = ctx;
-  if (!t->depth) return;
-  size_t from = t->frames[--t->depth];
-  if (x->status != EVM_SUCCESS) st_drop_from(t, from);
-}
-
-static void st_log(void *ctx, int32_t depth, const ethc_address_t *addr, const ethc_hash_t *topics, size_t nt,
-                   const uint8_t *data, size_t len) {
-  (void)depth;
-  st_add(ctx, addr, topics, nt, data, len);
-}
-
-static const evm_tracer_t sim_log_tracer = {.on_enter = st_enter, .on_exit = st_exit, .on_log = st_log};
-
 /* ---- receipts ---- */
 
 typedef struct {
@@ -376,212 +285,172 @@ static int withdrawals_root(const chain_withdrawal_t *w, size_t n, ethc_hash_t *
 
 static int local(sim_t *s, int rc) { return rpc_fail_local(s->c, rc); }
 
-static int run_block(sim_t *s, const sim_plan_t *p, const chain_header_t *made, const chain_header_t *parent,
-                     const ethc_hash_t *parent_hash, sim_block_result_t *out) {
-  chain_header_t *h = &out->header;
-  make_header(s, p, made, parent, parent_hash, h);
-  const chain_config_t *cfg = s->cfg;
-  const bool pos = post_merge_at(s, h->number);
-  const evm_revision_t rev = chain_config_revision(cfg, h->number, h->timestamp, pos);
+/* One block being simulated. */
+typedef struct {
+  sim_t *s;
+  const sim_block_t *src; /* NULL: a gap's empty block */
+  sim_block_result_t *out;
+  chain_header_t *h; /* &out->header */
+  evm_revision_t rev;
+  bool pos;
   chain_block_env_t env;
-  block_env_from_header(cfg, h, &env);
-  env.block_hash = sim_block_hash;
-  env.block_hash_ctx = s;
-  rpc_precompiles_t pm;
-  memset(&pm, 0, sizeof pm);
-  pm.rev = s->base_rev;
-  env.precompile = rpc_precompile_at;
-  env.precompile_ctx = &pm;
-  const sim_block_t *src = p->src;
-  if (src && src->ov.has_blob_base_fee) env.blob_base_fee = &src->ov.blob_base_fee;
+  rpc_precompiles_t pm; /* this block's precompiles (state overrides move them) */
+  chain_receipt_t *receipts;
+  size_t n; /* calls */
+  uint64_t gas_used, blob_gas_used;
+  size_t wd_rlp; /* the RLP size of the withdrawals list */
+} blk_t;
 
-  /* state overrides, then the system calls */
-  if (src && src->state) {
-    char err[200];
-    int rc = rpc_apply_state_overrides(src->state, s->st, &pm, err, sizeof err);
-    if (rc == ETHC_ERR_INVALID && err[0]) return rpc_fail(s->c, RPC_SERVER_ERROR, "%s", err);
-    if (rc) return local(s, rc);
+/* Call k (geth's sanitizeCall, then the transaction): 0 with its result and
+ * receipt filled, or fails the simulation. */
+static int run_call(blk_t *b, size_t k, sim_tracer_t *tr) {
+  sim_t *s = b->s;
+  const chain_header_t *h = b->h;
+  sim_block_result_t *out = b->out;
+  const sim_call_t *call = &b->src->calls[k];
+  const ethc_address_t *from = &call->msg.from;
+  uint64_t nonce = call->has_nonce ? call->nonce : state_get_nonce(s->st, from);
+  uint64_t gas = call->has_gas ? call->msg.gas : h->gas_limit - b->gas_used;
+  if (b->gas_used + gas < b->gas_used || b->gas_used + gas > h->gas_limit)
+    return rpc_fail(s->c, SIM_ERR_BLOCK_GAS_LIMIT, "block gas limit reached: %llu >= %llu",
+                    (unsigned long long)b->gas_used, (unsigned long long)h->gas_limit);
+  if (gas > s->budget) gas = s->budget;
+  if (call->has_chain_id && !u256_eq(&call->chain_id, &s->cfg->chain_id)) {
+    char have[79], want[79];
+    u256_to_dec(&call->chain_id, have);
+    u256_to_dec(&s->cfg->chain_id, want);
+    return rpc_fail(s->c, RPC_SERVER_ERROR, "chainId does not match node's (have=%s, want=%s)", have, want);
   }
-  int rc = 0;
-  if (h->has_parent_beacon_root) rc = block_beacon_root_call(s->st, s->vm, rev, &env, &h->parent_beacon_root);
-  if (!rc && rev >= EVM_PRAGUE) rc = block_history_call(s->st, s->vm, rev, &env, &h->parent_hash);
-  if (rc || (rc = state_error(s->st))) return local(s, rc);
+  tx_t *tx = &out->txs[k];
+  build_tx(s, call, h, nonce, gas, tx);
+  int rc = tx_hash(tx, &out->tx_hashes[k]);
+  if (rc) return local(s, rc);
+  out->senders[k] = *from;
+  out->tx_count = k + 1;
 
-  /* the calls */
-  size_t n = src ? src->call_count : 0;
-  chain_receipt_t *receipts = n ? calloc(n, sizeof *receipts) : NULL;
-  out->txs = n ? calloc(n, sizeof *out->txs) : NULL;
-  out->tx_hashes = n ? calloc(n, sizeof *out->tx_hashes) : NULL;
-  out->senders = n ? calloc(n, sizeof *out->senders) : NULL;
-  out->calls = n ? calloc(n, sizeof *out->calls) : NULL;
-  if (n && (!receipts || !out->txs || !out->tx_hashes || !out->senders || !out->calls)) {
-    free(receipts);
-    return rpc_fail(s->c, RPC_INTERNAL_ERROR, "out of memory");
-  }
-  sim_tracer_t tr;
-  memset(&tr, 0, sizeof tr);
-  tr.transfers = s->req->trace_transfers;
-  tr.number = h->number;
-  tr.timestamp = h->timestamp;
+  tr->tx_hash = out->tx_hashes[k];
+  tr->tx_index = (uint32_t)k;
+  tr->n = tr->depth = 0;
+  tr->logs = NULL, tr->cap = 0;
   const chain_tx_opts_t opts = {.skip_nonce = !s->req->validation,
                                 .skip_eoa = true,
                                 .skip_gas_cap = true,
                                 .no_base_fee = !s->req->validation};
-  uint64_t gas_used = 0, blob_gas_used = 0;
-  int ret = -1;
-  for (size_t k = 0; k < n; k++) {
-    const sim_call_t *call = &src->calls[k];
-    const ethc_address_t *from = &call->msg.from;
-    uint64_t nonce = call->has_nonce ? call->nonce : state_get_nonce(s->st, from);
-    uint64_t gas = call->has_gas ? call->msg.gas : h->gas_limit - gas_used;
-    if (gas_used + gas < gas_used || gas_used + gas > h->gas_limit) {
-      rpc_fail(s->c, SIM_ERR_BLOCK_GAS_LIMIT, "block gas limit reached: %llu >= %llu", (unsigned long long)gas_used,
-               (unsigned long long)h->gas_limit);
-      goto out;
-    }
-    if (gas > s->budget) gas = s->budget;
-    if (call->has_chain_id && !u256_eq(&call->chain_id, &cfg->chain_id)) {
-      char have[79], want[79];
-      u256_to_dec(&call->chain_id, have);
-      u256_to_dec(&cfg->chain_id, want);
-      rpc_fail(s->c, RPC_SERVER_ERROR, "chainId does not match node's (have=%s, want=%s)", have, want);
-      goto out;
-    }
-    tx_t *tx = &out->txs[k];
-    build_tx(s, call, h, nonce, gas, tx);
-    if ((rc = tx_hash(tx, &out->tx_hashes[k]))) {
-      local(s, rc);
-      goto out;
-    }
-    out->senders[k] = *from;
-    out->tx_count = k + 1;
-    tr.tx_hash = out->tx_hashes[k];
-    tr.tx_index = (uint32_t)k;
-    tr.n = tr.depth = 0;
-    tr.logs = NULL, tr.cap = 0;
-    chain_tx_result_t r;
-    receipt_logs_t rl = {&receipts[k], 0};
-    evm_set_tracer(s->vm, &sim_log_tracer, &tr);
-    rc = chain_apply_tx_opts(s->st, s->vm, rev, &env, tx, from, &r, keep_receipt_logs, &rl, &opts);
-    evm_set_tracer(s->vm, NULL, NULL);
-    sim_call_result_t *cr = &out->calls[k];
-    cr->logs = tr.logs;
-    cr->log_count = tr.n;
-    if (evm_deadline_passed(s->vm)) {
-      chain_tx_result_free(&r);
-      rpc_fail_timeout(s->c);
-      s->c->err_code = RPC_INTERNAL_ERROR; /* geth: an unclassified transaction error */
-      goto out;
-    }
-    if (rc && r.invalid != TXE_NONE) {
-      fail_invalid(s, tx, from, &r, h);
-      chain_tx_result_free(&r);
-      goto out;
-    }
-    if (rc || (rc = state_error(s->st)) || (rc = rl.error) || (tr.oom && (rc = ETHC_ERR_NOMEM))) {
-      chain_tx_result_free(&r);
-      local(s, rc);
-      goto out;
-    }
-    s->budget -= r.gas_used < s->budget ? r.gas_used : s->budget;
-    gas_used += r.gas_used;
-    blob_gas_used += r.blob_gas_used;
-    cr->status = r.status;
-    cr->gas_used = r.gas_used;
-    cr->max_used_gas = r.peak_gas_used;
+  chain_tx_result_t r;
+  receipt_logs_t rl = {&b->receipts[k], 0};
+  evm_set_tracer(s->vm, &sim_log_tracer, tr);
+  rc = chain_apply_tx_opts(s->st, s->vm, b->rev, &b->env, tx, from, &r, keep_receipt_logs, &rl, &opts);
+  evm_set_tracer(s->vm, NULL, NULL);
+  sim_call_result_t *cr = &out->calls[k];
+  cr->logs = tr->logs; /* the call result owns them from here */
+  cr->log_count = tr->n;
+  if (evm_deadline_passed(s->vm)) {
+    chain_tx_result_free(&r);
+    rpc_fail_timeout(s->c);
+    s->c->err_code = RPC_INTERNAL_ERROR; /* geth: an unclassified transaction error */
+    return -1;
+  }
+  if (rc && r.invalid != TXE_NONE) {
+    fail_invalid(s, tx, from, &r, h);
+    chain_tx_result_free(&r);
+    return -1;
+  }
+  if (rc || (rc = state_error(s->st)) || (rc = rl.error) || (tr->oom && (rc = ETHC_ERR_NOMEM))) {
+    chain_tx_result_free(&r);
+    return local(s, rc);
+  }
+  s->budget -= r.gas_used < s->budget ? r.gas_used : s->budget;
+  b->gas_used += r.gas_used;
+  b->blob_gas_used += r.blob_gas_used;
+  cr->status = r.status;
+  cr->gas_used = r.gas_used;
+  cr->max_used_gas = r.peak_gas_used;
+  if (r.status == EVM_REVERT || (r.status == EVM_SUCCESS && !r.created)) { /* only these have data to show */
     cr->ret = r.output;
     cr->ret_len = r.output_size;
     r.output = NULL;
-    if (r.created) { /* a creation returns the code it deployed */
-      size_t len;
-      const uint8_t *code = state_get_code(s->st, &r.contract_address, &len, NULL);
-      free(cr->ret);
-      cr->ret = len ? malloc(len) : NULL;
-      cr->ret_len = cr->ret ? len : 0;
-      if (cr->ret) memcpy(cr->ret, code, len);
-    }
-    chain_tx_result_free(&r);
-    if (cr->status != EVM_SUCCESS && cr->status != EVM_REVERT) {
-      free(cr->ret); /* only a revert has data to show */
-      cr->ret = NULL, cr->ret_len = 0;
-    }
-    chain_receipt_t *rc_out = &receipts[k];
-    rc_out->type = tx->type;
-    rc_out->cumulative_gas_used = gas_used;
-    if (rev >= EVM_BYZANTIUM) {
-      rc_out->status = cr->status == EVM_SUCCESS;
-    } else {
-      rc_out->has_post_state = true;
-      if ((rc = state_root(s->st, &rc_out->post_state))) {
-        local(s, rc);
-        goto out;
-      }
-    }
-    receipt_compute_bloom(rc_out);
+  } else if (r.created) { /* a creation returns the code it deployed */
+    size_t len;
+    const uint8_t *code = state_get_code(s->st, &r.contract_address, &len, NULL);
+    cr->ret = len ? malloc(len) : NULL;
+    cr->ret_len = cr->ret ? len : 0;
+    if (cr->ret) memcpy(cr->ret, code, len);
   }
-  free(tr.frames);
-  tr.frames = NULL;
+  chain_tx_result_free(&r);
 
-  /* finalisation: the proof-of-work reward, the withdrawals, the requests */
-  if (!pos) {
-    u256_t reward;
-    block_reward(rev, false, &reward);
-    if ((rc = state_add_balance(s->st, &h->coinbase, &reward))) {
-      local(s, rc);
-      goto out;
-    }
-    state_touch(s->st, &h->coinbase);
-    state_commit(s->st, rev >= EVM_SPURIOUS_DRAGON);
+  chain_receipt_t *rcpt = &b->receipts[k];
+  rcpt->type = tx->type;
+  rcpt->cumulative_gas_used = b->gas_used;
+  if (b->rev >= EVM_BYZANTIUM) {
+    rcpt->status = cr->status == EVM_SUCCESS;
+  } else {
+    rcpt->has_post_state = true;
+    if ((rc = state_root(s->st, &rcpt->post_state))) return local(s, rc);
   }
-  size_t wd_rlp = 0;
+  receipt_compute_bloom(rcpt);
+  return 0;
+}
+
+/* After the calls: the proof-of-work reward, the withdrawals, the requests
+ * (geth's FinalizeAndAssemble and EIP-7685 processing). */
+static int finish_block(blk_t *b) {
+  sim_t *s = b->s;
+  chain_header_t *h = b->h;
+  int rc;
+  if (!b->pos) {
+    u256_t reward;
+    block_reward(b->rev, false, &reward);
+    if ((rc = state_add_balance(s->st, &h->coinbase, &reward))) return local(s, rc);
+    state_touch(s->st, &h->coinbase);
+    state_commit(s->st, b->rev >= EVM_SPURIOUS_DRAGON);
+  }
   if (h->has_withdrawals_root) {
+    sim_block_result_t *out = b->out;
     out->has_withdrawals = true;
-    if (src && src->ov.has_withdrawals) {
-      out->withdrawals = src->ov.withdrawals;
-      out->withdrawal_count = src->ov.withdrawal_count;
+    if (b->src && b->src->ov.has_withdrawals) {
+      out->withdrawals = b->src->ov.withdrawals;
+      out->withdrawal_count = b->src->ov.withdrawal_count;
     }
     u256_t gwei = u256_from_u64(1000000000ULL);
-    for (size_t i = 0; i < out->withdrawal_count; i++) {
+    for (size_t i = 0; i < out->withdrawal_count; i++) { /* EIP-4895: amounts in gwei */
       u256_t amount = u256_from_u64(out->withdrawals[i].amount_gwei);
       u256_mul(&amount, &amount, &gwei);
-      if ((rc = state_add_balance(s->st, &out->withdrawals[i].address, &amount))) {
-        local(s, rc);
-        goto out;
-      }
+      if ((rc = state_add_balance(s->st, &out->withdrawals[i].address, &amount))) return local(s, rc);
       state_touch(s->st, &out->withdrawals[i].address);
     }
     state_commit(s->st, true);
-    if ((rc = withdrawals_root(out->withdrawals, out->withdrawal_count, &h->withdrawals_root, &wd_rlp))) {
-      local(s, rc);
-      goto out;
-    }
+    if ((rc = withdrawals_root(out->withdrawals, out->withdrawal_count, &h->withdrawals_root, &b->wd_rlp)))
+      return local(s, rc);
   }
-  if (rev >= EVM_PRAGUE) {
+  if (b->rev >= EVM_PRAGUE) {
     char why[256];
     int lerr = 0;
-    if (block_requests(s->st, s->vm, rev, &env, cfg, receipts, n, &h->requests_hash, why, sizeof why, &lerr) !=
-        BLOCK_VALID) {
-      if (lerr) local(s, lerr);
-      else if (evm_deadline_passed(s->vm)) rpc_fail_timeout(s->c);
-      else rpc_fail(s->c, RPC_SERVER_ERROR, "%s", why);
-      goto out;
+    if (block_requests(s->st, s->vm, b->rev, &b->env, s->cfg, b->receipts, b->n, &h->requests_hash, why, sizeof why,
+                       &lerr) != BLOCK_VALID) {
+      if (lerr) return local(s, lerr);
+      if (evm_deadline_passed(s->vm)) return rpc_fail_timeout(s->c);
+      return rpc_fail(s->c, RPC_SERVER_ERROR, "%s", why);
     }
   }
-  if ((rc = state_error(s->st))) {
-    local(s, rc);
-    goto out;
-  }
+  if ((rc = state_error(s->st))) return local(s, rc);
+  return 0;
+}
 
-  /* the header's results and the hash */
-  h->gas_used = gas_used;
-  if (h->has_blob_gas) h->blob_gas_used = blob_gas_used;
+/* The header's results (gas, bloom, roots), then its hash and the block's
+ * RLP size; the logs get the block hash. */
+static int seal_block(blk_t *b) {
+  sim_block_result_t *out = b->out;
+  chain_header_t *h = b->h;
+  size_t n = b->n;
+  h->gas_used = b->gas_used;
+  if (h->has_blob_gas) h->blob_gas_used = b->blob_gas_used;
   for (size_t k = 0; k < n; k++)
-    for (size_t b = 0; b < 256; b++) h->bloom[b] |= receipts[k].bloom[b];
-  bytes_buf_t txs = {0};
+    for (size_t i = 0; i < 256; i++) h->bloom[i] |= b->receipts[k].bloom[i];
+  bytes_buf_t txs = {0}, hdr = {0};
   bytes_view_t *views = n ? calloc(n, sizeof *views) : NULL;
   size_t *ends = n ? calloc(n, sizeof *ends) : NULL;
   size_t txs_payload = 0;
-  rc = n && (!views || !ends) ? ETHC_ERR_NOMEM : 0;
+  int rc = n && (!views || !ends) ? ETHC_ERR_NOMEM : 0;
   for (size_t k = 0; k < n && !rc; k++) {
     rc = tx_encode(&out->txs[k], &txs);
     ends[k] = txs.len;
@@ -592,29 +461,78 @@ static int run_block(sim_t *s, const sim_plan_t *p, const chain_header_t *made, 
     txs_payload += out->txs[k].type == TX_LEGACY ? views[k].len : rlp_string_len(views[k].data, views[k].len);
   }
   if (!rc && n) rc = trie_ordered_root(views, n, h->tx_root.bytes);
-  if (!rc && n) rc = receipts_root(receipts, n, &h->receipts_root);
-  if (!rc) rc = state_root(s->st, &h->state_root);
-  bytes_buf_t hdr = {0};
+  if (!rc && n) rc = receipts_root(b->receipts, n, &h->receipts_root);
+  if (!rc) rc = state_root(b->s->st, &h->state_root);
   if (!rc) rc = header_encode(h, &hdr);
   if (!rc) {
     keccak256(hdr.data, hdr.len, out->hash.bytes);
-    size_t body = hdr.len + rlp_header_len(txs_payload) + txs_payload + 1 /* no ommers */ + wd_rlp;
+    size_t body = hdr.len + rlp_header_len(txs_payload) + txs_payload + 1 /* no ommers */ + b->wd_rlp;
     out->size = rlp_header_len(body) + body;
   }
   bytes_buf_free(&hdr);
   bytes_buf_free(&txs);
   free(views);
   free(ends);
-  if (rc) {
-    local(s, rc);
-    goto out;
-  }
+  if (rc) return local(b->s, rc);
   for (size_t k = 0; k < n; k++)
     for (size_t i = 0; i < out->calls[k].log_count; i++) out->calls[k].logs[i].block_hash = out->hash;
-  ret = 0;
-out:
-  free(tr.frames); /* the logs belong to the call results */
-  free_receipts(receipts, n);
+  return 0;
+}
+
+/* Block p on top of `parent` (see make_header for `made`): 0 with *out
+ * filled, or fails the simulation (out then holds what to free). */
+static int run_block(sim_t *s, const sim_plan_t *p, const chain_header_t *made, const chain_header_t *parent,
+                     const ethc_hash_t *parent_hash, sim_block_result_t *out) {
+  blk_t b;
+  memset(&b, 0, sizeof b);
+  b.s = s;
+  b.src = p->src;
+  b.out = out;
+  b.h = &out->header;
+  make_header(s, p, made, parent, parent_hash, b.h);
+  b.pos = post_merge_at(s, b.h->number);
+  b.rev = chain_config_revision(s->cfg, b.h->number, b.h->timestamp, b.pos);
+  block_env_from_header(s->cfg, b.h, &b.env);
+  b.env.block_hash = sim_block_hash;
+  b.env.block_hash_ctx = s;
+  b.pm.rev = s->base_rev; /* geth: the base block's precompiles */
+  b.env.precompile = rpc_precompile_at;
+  b.env.precompile_ctx = &b.pm;
+  if (b.src && b.src->ov.has_blob_base_fee) b.env.blob_base_fee = &b.src->ov.blob_base_fee;
+
+  /* state overrides, then the system calls */
+  if (b.src && b.src->state) {
+    char err[200];
+    int rc = rpc_apply_state_overrides(b.src->state, s->st, &b.pm, err, sizeof err);
+    if (rc == ETHC_ERR_INVALID && err[0]) return rpc_fail(s->c, RPC_SERVER_ERROR, "%s", err);
+    if (rc) return local(s, rc);
+  }
+  int rc = 0;
+  if (b.h->has_parent_beacon_root) rc = block_beacon_root_call(s->st, s->vm, b.rev, &b.env, &b.h->parent_beacon_root);
+  if (!rc && b.rev >= EVM_PRAGUE) rc = block_history_call(s->st, s->vm, b.rev, &b.env, &b.h->parent_hash);
+  if (rc || (rc = state_error(s->st))) return local(s, rc);
+
+  size_t n = b.n = b.src ? b.src->call_count : 0;
+  b.receipts = n ? calloc(n, sizeof *b.receipts) : NULL;
+  out->txs = n ? calloc(n, sizeof *out->txs) : NULL;
+  out->tx_hashes = n ? calloc(n, sizeof *out->tx_hashes) : NULL;
+  out->senders = n ? calloc(n, sizeof *out->senders) : NULL;
+  out->calls = n ? calloc(n, sizeof *out->calls) : NULL;
+  int ret = -1;
+  if (n && (!b.receipts || !out->txs || !out->tx_hashes || !out->senders || !out->calls)) {
+    rpc_fail(s->c, RPC_INTERNAL_ERROR, "out of memory");
+  } else {
+    sim_tracer_t tr;
+    memset(&tr, 0, sizeof tr);
+    tr.transfers = s->req->trace_transfers;
+    tr.number = b.h->number;
+    tr.timestamp = b.h->timestamp;
+    size_t k = 0;
+    while (k < n && !run_call(&b, k, &tr)) k++;
+    free(tr.frames);
+    if (k == n && !finish_block(&b) && !seal_block(&b)) ret = 0;
+  }
+  free_receipts(b.receipts, n);
   return ret;
 }
 
