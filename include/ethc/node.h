@@ -33,6 +33,7 @@ typedef struct {
   size_t batch_limit;        /* --rpc.batch-limit */
   size_t batch_response_max; /* --rpc.batch-response-max-size */
   uint64_t gas_cap;          /* --rpc.gascap (0: none) */
+  uint64_t evm_timeout_ms;   /* --rpc.evmtimeout (0: none) */
   unsigned shutdown_wait_ms; /* how long in-flight requests may take at shutdown; 0: 5000 */
   const char *import_path;   /* a chain file (concatenated block RLP) to import while serving */
   bool fakepow;              /* skip the Ethash seal check of imported blocks */

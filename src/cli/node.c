@@ -2,6 +2,7 @@
  * (HTTP), with geth's flag names (--http.addr, --http.port, --http.api, ...),
  * until SIGINT or SIGTERM. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -33,6 +34,7 @@ enum {
   NODE_AUTH_ADDR,
   NODE_AUTH_PORT,
   NODE_AUTH_JWT,
+  NODE_EVMTIMEOUT,
 };
 static const cli_option_t node_options[] = {
     [NODE_DATADIR] = {"--datadir", "DIR", "the chain database (`ethc import` fills it)", "~/.ethc"},
@@ -75,7 +77,37 @@ static const cli_option_t node_options[] = {
     [NODE_AUTH_JWT] = {"--authrpc.jwtsecret", "FILE",
                        "the JWT secret shared with the consensus client (hex); created (mode 0600) if missing",
                        "DATADIR/jwtsecret"},
+    [NODE_EVMTIMEOUT] = {"--rpc.evmtimeout", "DURATION",
+                         "time limit of one eth_call, eth_estimateGas, eth_createAccessList or eth_simulateV1, "
+                         "as 200ms, 5s, 1m (0: none)",
+                         "5s"},
     {0}};
+
+/* A Go duration ("200ms", "5s", "1m30s", "1.5s", "0") in milliseconds: 0, or
+ * -1 when malformed. */
+static int parse_duration_ms(const char *s, uint64_t *out) {
+  double total = 0;
+  if (!strcmp(s, "0")) return *out = 0, 0;
+  if (!*s) return -1;
+  while (*s) {
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || v < 0) return -1;
+    s = end;
+    double unit;
+    if (!strncmp(s, "ms", 2)) unit = 1, s += 2;
+    else if (!strncmp(s, "us", 2)) unit = 0.001, s += 2;
+    else if (!strncmp(s, "ns", 2)) unit = 0.000001, s += 2;
+    else if (*s == 's') unit = 1000, s++;
+    else if (*s == 'm') unit = 60000, s++;
+    else if (*s == 'h') unit = 3600000, s++;
+    else return -1;
+    total += v * unit;
+  }
+  if (total > 1e15) return -1;
+  *out = total > 0 && total < 1 ? 1 : (uint64_t)total;
+  return 0;
+}
 
 static int cmd_node(const cli_command_t *self, int argc, char **argv) {
   static char version[128];
@@ -87,6 +119,7 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
                    .batch_response_max = 25000000,
                    .gas_cap = 50000000,
                    .client_version = version,
+                   .evm_timeout_ms = 5000,
                    /* payloads are big: geth takes 128 MiB there too */
                    .auth_http = {.addr = "127.0.0.1", .port = 8551, .body_limit = 128u << 20}};
   uint64_t v;
@@ -125,6 +158,12 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
       case NODE_WS: o.http.ws = true; break;
       case NODE_GASCAP:
         if (cli_parse_u64("node", "--rpc.gascap", a.value, false, UINT64_MAX, &o.gas_cap)) return 2;
+        break;
+      case NODE_EVMTIMEOUT:
+        if (parse_duration_ms(a.value, &o.evm_timeout_ms)) {
+          fprintf(stderr, "ethc node: --rpc.evmtimeout: invalid duration %s (e.g. 200ms, 5s, 0)\n", a.value);
+          return 2;
+        }
         break;
       case NODE_WS_PING: {
         double sec;

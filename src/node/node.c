@@ -115,6 +115,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
                          .batch_limit = o->batch_limit,
                          .batch_response_max = o->batch_response_max,
                          .gas_cap = o->gas_cap,
+                         .evm_timeout_ms = o->evm_timeout_ms,
                          .client_version = o->client_version};
   if (miner) rc_cfg.apis = apis;
   rpc_server_t *srv = NULL;

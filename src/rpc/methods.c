@@ -36,6 +36,7 @@ static const rpc_method_t *const tables[] = {
     rpc_methods_testing,
     rpc_methods_mining,
     rpc_methods_engine,
+    rpc_methods_simulate,
 };
 // clang-format on
 

@@ -98,6 +98,7 @@ struct rpc_server {
   rpc_miner_t miner;
   /* the engine API (engine.c): NULL on a server without it */
   struct rpc_engine *engine;
+  uint64_t evm_timeout_ms; /* --rpc.evmtimeout (0: none) */
 };
 
 /* rpc_server_handle for a connection that takes notifications (sess may be NULL). */
@@ -159,6 +160,7 @@ extern const rpc_method_t rpc_methods_engine[];  /* engine_* (engine.c) */
 typedef struct rpc_engine rpc_engine_t;
 int rpc_engine_new(rpc_server_t *s, pthread_mutex_t *lock);
 void rpc_engine_free(rpc_server_t *s);
+extern const rpc_method_t rpc_methods_simulate[]; /* eth_simulateV1 (simulate_write.c) */
 /* The pool transaction of hash h written as an object: true, or false when the
  * pool has none (nothing written) (txpool.c). */
 bool rpc_pool_write_tx(rpc_call_t *c, const ethc_hash_t *h);
@@ -233,6 +235,10 @@ void rpc_cap_call_gas(rpc_call_t *c, const chain_snapshot_t *snap, chain_call_ms
 int rpc_fail_call_result(rpc_call_t *c, const chain_call_result_t *r);
 /* A local error (missing state, I/O, memory). */
 int rpc_fail_local(rpc_call_t *c, int rc);
+/* Starts the --rpc.evmtimeout clock on vm (evm_set_deadline; none when 0). */
+void rpc_start_evm_timeout(rpc_call_t *c, evm_t *vm);
+/* geth's "execution aborted (timeout = 5s)" (-32000). */
+int rpc_fail_timeout(rpc_call_t *c);
 
 /* ---- log criteria (eth_logs.c, shared with filters.c and subs.c) ---- */
 /* A list of values that is a single string or an array of strings (20-byte

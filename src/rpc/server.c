@@ -23,6 +23,7 @@ int rpc_server_new(const rpc_config_t *cfg, rpc_server_t **out, char *err, size_
   s->batch_limit = cfg->batch_limit;
   s->batch_response_max = cfg->batch_response_max;
   s->gas_cap = cfg->gas_cap;
+  s->evm_timeout_ms = cfg->evm_timeout_ms;
   if (cfg->txpool) s->txpool = *cfg->txpool;
   s->logs_limit = cfg->logs_limit ? cfg->logs_limit : 10000;
   snprintf(s->client_version, sizeof s->client_version, "%s", cfg->client_version ? cfg->client_version : "ethc");
