@@ -9,7 +9,8 @@ const char *const rpc_ns_names[RPC_NS_COUNT] = {"eth", "net", "web3", "debug", "
 
 static const rpc_method_t *const tables[] = {rpc_methods_info,  rpc_methods_blocks, rpc_methods_logs,  rpc_methods_fees,
                                              rpc_methods_extra, rpc_methods_debug,  rpc_methods_state, rpc_methods_exec,
-                                             rpc_methods_trace, rpc_methods_subs,   rpc_methods_txpool};
+                                             rpc_methods_trace, rpc_methods_subs,   rpc_methods_txpool,
+                                             rpc_methods_discover};
 
 const rpc_method_t *rpc_method_find(const char *name) {
   for (size_t t = 0; t < sizeof tables / sizeof *tables; t++)

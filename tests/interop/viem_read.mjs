@@ -109,5 +109,14 @@ expect(fees.maxFeePerGas > 0n && fees.maxPriorityFeePerGas >= 0n, `estimateFeesP
 const hist = await client.getFeeHistory({ blockCount: 4, rewardPercentiles: [25, 75] });
 expect(hist.baseFeePerGas.length === 5 && hist.reward.length === 4 && hist.oldestBlock === 51n, `getFeeHistory: oldest ${hist.oldestBlock}`);
 
+// rpc_discover: the OpenRPC document of what this node enables (--http.api eth,net,web3,txpool)
+const doc = await client.request({ method: "rpc_discover" });
+const names = doc.methods.map((m) => m.name);
+const call = doc.methods.find((m) => m.name === "eth_call");
+expect(/^1\.2\./.test(doc.openrpc) && names.includes("eth_call") && names.includes("txpool_status") &&
+  names.includes("rpc_discover") && !names.some((n) => n.startsWith("debug_")),
+  `rpc_discover: OpenRPC ${doc.openrpc}, ${names.length} methods, eth_call and no debug_*`);
+expect(call.params[0].name === "transaction" && call.params[0].required === true && call.params[1].required === false &&
+  call.result.schema.pattern !== undefined, "rpc_discover: eth_call's params and result");
 console.log(failed ? `${failed} failed` : "all passed");
 process.exit(failed ? 1 : 0);
