@@ -473,7 +473,7 @@ def main():
     ethc, suite, workdir = sys.argv[1:4]
     global RSS_LIMIT_MB
     with open(ethc, "rb") as f:
-        if b"AddressSanitizer" in f.read():
+        if b"__asan_init" in f.read():  # built with -fsanitize=address
             RSS_LIMIT_MB = 1500
     node = Node(ethc, workdir, suite, ["--http.api", "eth,net,web3,txpool"])
     try:
