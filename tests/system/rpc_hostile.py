@@ -9,7 +9,7 @@ connections, slowloris clients (headers one byte per 100 ms from many
 sockets of one address) while another address is served, and 10,000 filters
 of each kind. After each, eth_blockNumber still answers 0x36, each input got
 its JSON-RPC error (geth's codes), and the node's RSS (VmRSS of
-/proc/PID/status) stays under RSS_LIMIT_MB.
+/proc/PID/status) stays under RSS_LIMIT_MB. First, rpc_discover's document.
 usage: rpc_hostile.py ETHC RPC_COMPAT_DIR WORKDIR"""
 import json
 import os
@@ -462,6 +462,24 @@ def many_filters(node):
     alive(node, "30,000 filters")
 
 
+def discover(node):
+    """rpc_discover (without the npm packages of system.rpc_viem, which checks it
+    too): the OpenRPC document of exactly the enabled methods."""
+    r = node.call("rpc_discover")
+    doc = r.get("result", {})
+    names = [m.get("name") for m in doc.get("methods", [])]
+    expect(doc.get("openrpc", "").startswith("1.2.") and "eth_call" in names and "txpool_status" in names and
+           not any(n.startswith("debug_") for n in names) and len(names) == len(set(names)),
+           f"rpc_discover: OpenRPC {doc.get('openrpc')}, {len(names)} methods, eth_call and no debug_* (not enabled)")
+    m = {x["name"]: x for x in doc.get("methods", [])}
+    gb = m.get("eth_getBalance", {})
+    expect([(p["name"], p["required"]) for p in gb.get("params", [])] == [("address", True), ("block", False)] and
+           "pattern" in gb["params"][0]["schema"] and "schema" in gb.get("result", {}),
+           "rpc_discover: eth_getBalance's params (name, required, schema) and result")
+    r = node.call("rpc_discover", "x")
+    expect(r.get("error", {}).get("code") == -32602, "rpc_discover with a parameter: -32602")
+
+
 # nonce 0 of 0x0c2c51a0990aee1d73c1228de158688341557508 (funded in the rpc-compat genesis,
 # no transaction in its chain): 1 wei to 0xaa00..., signed by ethers for chain 0xc72dd9d5e883e
 RAW_TX = ("0x02f872870c72dd9d5e883e80843b9aca0085174876e80082520894aa000000000000000000000000000000000000000180c001"
@@ -479,6 +497,7 @@ def main():
     try:
         rss0 = rss_mb(node)
         print(f"node pid {node.proc.pid}, RSS {rss0:.0f} MB, {status_field(node.proc.pid, 'Threads')} threads")
+        discover(node)
         malformed_json(node)
         wrong_types(node)
         bad_hex(node)
