@@ -37,7 +37,8 @@ const done = new Promise((resolve, reject) => {
 const socket = await client.transport.getRpcClient();
 const head0 = await client.getBlockNumber({ cacheTime: 0 });
 expect(head0 === 0n, `getBlockNumber over WebSocket before the import: ${head0}`);
-await new Promise((r) => setTimeout(r, 300));
+// viem holds a subscription once the node has answered its eth_subscribe
+for (let i = 0; i < 100 && socket.subscriptions.size === 0; i++) await new Promise((r) => setTimeout(r, 100));
 expect(socket.subscriptions.size === 1, `one subscription held (${socket.subscriptions.size})`);
 console.log("subscribed");
 const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error("no block 54 within 30 s")), 30000));
