@@ -149,17 +149,14 @@ static int eth_maxPriorityFeePerGas(rpc_call_t *c, const cJSON *p) {
   return 0;
 }
 
-/* Legacy price: the suggested tip plus the next block's base fee. */
+/* Legacy price: the suggested tip plus the head's base fee, as geth gives it (not
+ * the next block's, which can be lower: a transaction at that price would fail
+ * an eth_call against "latest", which web3.js makes before it sends one). */
 static int eth_gasPrice(rpc_call_t *c, const cJSON *p) {
   u256_t tip;
   chain_header_t head;
   if (suggest_tip(c, &tip, &head)) return -1;
-  const chain_config_t *cfg = chain_config(c->srv->chain);
-  if (chain_fork_active(cfg, FORK_LONDON, head.number + 1, head.timestamp)) {
-    u256_t base;
-    header_expected_base_fee(cfg, &head, &base);
-    u256_add(&tip, &tip, &base);
-  }
+  if (head.has_base_fee) u256_add(&tip, &tip, &head.base_fee);
   jw_qty256(c->w, &tip);
   return 0;
 }

@@ -37,6 +37,7 @@ static const rpc_method_t *const tables[] = {
     rpc_methods_mining,
     rpc_methods_engine,
     rpc_methods_simulate,
+    rpc_methods_discover,
 };
 // clang-format on
 

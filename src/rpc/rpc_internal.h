@@ -306,4 +306,19 @@ void rpc_write_log(jw_t *w, const chain_log_t *l);
 void rpc_write_log_removed(jw_t *w, const chain_log_t *l, bool removed);
 void rpc_write_receipt(jw_t *w, const chain_read_receipt_t *r);
 
+/* ---- rpc_discover (discover.c): one description per method ---- */
+/* A method's summary, its parameters "name:Type, name:Type?" (? optional) and
+ * its result "name:Type", in discover.c's notation. */
+typedef struct {
+  const char *name, *summary, *params, *result;
+} rpc_doc_t;
+extern const rpc_method_t rpc_methods_discover[]; /* rpc_discover (discover.c) */
+/* The description of a method, or NULL. */
+const rpc_doc_t *rpc_doc_find(const char *name);
+/* All descriptions: *out points at them; returns the count. */
+size_t rpc_doc_all(const rpc_doc_t **out);
+/* The number of parameters d describes, or -1 when its notation is malformed
+ * or names an unknown type. */
+int rpc_doc_check(const rpc_doc_t *d);
+
 #endif

@@ -140,8 +140,8 @@ def run(node, ethc, cors):
            "eth_getRawTransactionByHash of an unknown hash: null")
     expect(node.call("eth_accounts").get("result") == [], "eth_accounts: []")
     tip = int(node.call("eth_maxPriorityFeePerGas")["result"], 16)
-    base = int(node.call("eth_baseFee")["result"], 16)
-    expect(int(node.call("eth_gasPrice")["result"], 16) == tip + base, "eth_gasPrice = suggested tip + next base fee")
+    base = int(node.call("eth_getBlockByNumber", "latest", False)["result"]["baseFeePerGas"], 16)
+    expect(int(node.call("eth_gasPrice")["result"], 16) == tip + base, "eth_gasPrice = suggested tip + head's base fee (geth's)")
     expect(node.call("eth_blobBaseFee").get("result") == "0x1", "eth_blobBaseFee: 0x1")
     expect(node.call("eth_getUncleByBlockNumberAndIndex", "0x1", "0x0").get("result", 1) is None,
            "eth_getUncleByBlockNumberAndIndex past the uncles: null")
