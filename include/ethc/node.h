@@ -11,10 +11,17 @@
 #include <stdio.h>
 
 #include "ethc/rpc.h"
+#include "ethc/types.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* A dev node's account (--dev): the node signs for it. */
+typedef struct {
+  ethc_address_t addr;
+  uint8_t key[32];
+} node_dev_account_t;
 
 typedef struct {
   const char *datadir;
@@ -28,6 +35,11 @@ typedef struct {
   const char *import_path;   /* a chain file (concatenated block RLP) to import while serving */
   bool fakepow;              /* skip the Ethash seal check of imported blocks */
   const char *client_version;
+  /* --dev (a local development chain) */
+  const char *genesis_path;               /* create the database from it when DIR holds none (NULL: none) */
+  bool dev;                               /* serve the dev accounts, print the dev banner's last line */
+  const node_dev_account_t *dev_accounts; /* the accounts eth_accounts lists and the node signs for */
+  size_t dev_account_count;
 } node_opts_t;
 
 /* Runs the node until SIGINT or SIGTERM. Prints one line with the HTTP

@@ -13,8 +13,10 @@
 #include "ethc/chain_read.h"
 #include "ethc/error.h"
 #include "ethc/log.h"
+#include "node/dev/dev.h"
 #include "node/import.h"
 #include "node/txpool.h"
+#include "rpc/accounts.h"
 
 typedef struct {
   uv_loop_t loop;
@@ -68,7 +70,10 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
     snprintf(err, errlen, "--import needs the database as a writer, not --readonly");
     return ETHC_ERR_INVALID;
   }
-  chain_open_opts_t co = {.datadir = o->datadir, .read_only = o->read_only, .fakepow = o->fakepow};
+  chain_open_opts_t co = {.datadir = o->datadir,
+                          .read_only = o->read_only,
+                          .fakepow = o->fakepow,
+                          .genesis_path = o->genesis_path};
   chain_t *chain = NULL;
   int rc = chain_open(&co, &chain, err, errlen);
   if (rc) return rc;
@@ -92,11 +97,23 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
     chain_close(chain);
     return rc;
   }
+  rpc_accounts_t *accounts = o->dev ? dev_rpc_accounts(o->dev_accounts, o->dev_account_count) : NULL;
+  if (o->dev && !accounts) {
+    rpc_server_free(srv);
+    txpool_free(pool);
+    chain_close(chain);
+    return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
+  }
+  if (accounts) rpc_server_set_accounts(srv, accounts);
+  /* MINER HOOK (lead, when src/node/miner.c lands): with o->dev, start the miner
+   * on this chain and pool with automine on (and --dev.period), e.g.
+   * miner_start(&n.loop, chain, pool, &(miner_opts_t){.automine = true}). */
   node_t n;
   memset(&n, 0, sizeof n);
   if (uv_loop_init(&n.loop)) {
     snprintf(err, errlen, "cannot start the event loop");
     rpc_server_free(srv);
+    rpc_accounts_free(accounts);
     txpool_free(pool);
     chain_close(chain);
     return ETHC_ERR_IO;
@@ -117,6 +134,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
     uv_run(&n.loop, UV_RUN_DEFAULT);
     uv_loop_close(&n.loop);
     rpc_server_free(srv);
+    rpc_accounts_free(accounts);
     txpool_free(pool);
     chain_close(chain);
     return rc;
@@ -132,11 +150,17 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   ethc_log(ETHC_LOG_INFO, "serving %s (head #%llu)%s", chain_datadir(chain), (unsigned long long)head,
            o->read_only ? " read-only" : "");
   printf("HTTP server started: http://%s%s%s:%u\n", v6 ? "[" : "", addr, v6 ? "]" : "", rpc_http_port(n.http));
+  if (o->dev) {
+    char url[300];
+    snprintf(url, sizeof url, "http://%s%s%s:%u", v6 ? "[" : "", addr, v6 ? "]" : "", rpc_http_port(n.http));
+    dev_print_ready(stdout, url);
+  }
   fflush(stdout);
   uv_run(&n.loop, UV_RUN_DEFAULT);
   uv_loop_close(&n.loop);
   rpc_http_stop(n.http);
   rpc_server_free(srv);
+  rpc_accounts_free(accounts);
   txpool_free(pool);
   chain_close(chain);
   ethc_log(ETHC_LOG_INFO, "stopped");

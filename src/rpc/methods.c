@@ -5,11 +5,14 @@
 
 #include "rpc/rpc_internal.h"
 
-const char *const rpc_ns_names[RPC_NS_COUNT] = {"eth", "net", "web3", "debug", "rpc", "txpool"};
+const char *const rpc_ns_names[RPC_NS_COUNT] = {"eth",    "net",      "web3",  "debug",  "rpc",
+                                                "txpool", "personal", "anvil", "hardhat"};
 
-static const rpc_method_t *const tables[] = {rpc_methods_info,  rpc_methods_blocks, rpc_methods_logs,  rpc_methods_fees,
-                                             rpc_methods_extra, rpc_methods_debug,  rpc_methods_state, rpc_methods_exec,
-                                             rpc_methods_trace, rpc_methods_subs,   rpc_methods_txpool};
+/* rpc_methods_accounts first: its eth_accounts (the dev keys) answers before eth_extra.c's. */
+static const rpc_method_t *const tables[] = {rpc_methods_accounts, rpc_methods_info,  rpc_methods_blocks,
+                                             rpc_methods_logs,     rpc_methods_fees,  rpc_methods_extra,
+                                             rpc_methods_debug,    rpc_methods_state, rpc_methods_exec,
+                                             rpc_methods_trace,    rpc_methods_subs,  rpc_methods_txpool};
 
 const rpc_method_t *rpc_method_find(const char *name) {
   for (size_t t = 0; t < sizeof tables / sizeof *tables; t++)

@@ -34,7 +34,18 @@ enum {
 };
 
 /* Namespaces, as --http.api names them. */
-typedef enum { RPC_NS_ETH, RPC_NS_NET, RPC_NS_WEB3, RPC_NS_DEBUG, RPC_NS_RPC, RPC_NS_TXPOOL, RPC_NS_COUNT } rpc_ns_t;
+typedef enum {
+  RPC_NS_ETH,
+  RPC_NS_NET,
+  RPC_NS_WEB3,
+  RPC_NS_DEBUG,
+  RPC_NS_RPC,
+  RPC_NS_TXPOOL,
+  RPC_NS_PERSONAL, /* personal_sign (--dev) */
+  RPC_NS_ANVIL,    /* anvil_* (--dev) */
+  RPC_NS_HARDHAT,  /* hardhat_* (--dev) */
+  RPC_NS_COUNT
+} rpc_ns_t;
 extern const char *const rpc_ns_names[RPC_NS_COUNT];
 
 #define RPC_MAX_METHODS 128
@@ -80,6 +91,8 @@ struct rpc_server {
   ethc_hash_t last_head_hash;
   /* polling filters (filters.c) */
   struct rpc_filters *filters;
+  /* the dev node's accounts (accounts.c; borrowed, NULL outside --dev) */
+  struct rpc_accounts *accounts;
 };
 
 /* rpc_server_handle for a connection that takes notifications (sess may be NULL). */
@@ -134,6 +147,16 @@ extern const rpc_method_t rpc_methods_exec[];   /* eth_call, eth_estimateGas, et
 extern const rpc_method_t rpc_methods_trace[];  /* debug_trace* (debug_trace.c) */
 extern const rpc_method_t rpc_methods_subs[];   /* eth_subscribe, eth_unsubscribe (subs.c) */
 extern const rpc_method_t rpc_methods_txpool[]; /* eth_sendRawTransaction, txpool_* (txpool.c) */
+
+extern const rpc_method_t rpc_methods_accounts[]; /* eth_accounts, signing, impersonation (accounts.c) */
+/* eth_signTransaction, eth_sendTransaction, eth_fillTransaction (accounts_tx.c) */
+int rpc_eth_signTransaction(rpc_call_t *c, const cJSON *params);
+int rpc_eth_sendTransaction(rpc_call_t *c, const cJSON *params);
+int rpc_eth_fillTransaction(rpc_call_t *c, const cJSON *params);
+/* Hands an impersonated sender's unsigned transaction to the pool (accounts.c):
+ * 0 with *hash, or fails the call. */
+int rpc_accounts_forced_add(rpc_call_t *c, const tx_t *tx, const ethc_address_t *from, ethc_hash_t *hash);
+
 /* The pool transaction of hash h written as an object: true, or false when the
  * pool has none (nothing written) (txpool.c). */
 bool rpc_pool_write_tx(rpc_call_t *c, const ethc_hash_t *h);
