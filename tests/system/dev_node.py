@@ -314,6 +314,27 @@ def test_ephemeral(ethc, work):
             check(int(node.result("eth_getBalance", ACCT1, "latest"), 16) == 10001 * 10**18, "account 1 got 1 ETH")
         r = node.call("eth_sendTransaction", dict(tx_obj, nonce="0x0", value="0x2"))
         check("error" in r, f"another transaction with a pooled nonce is refused: {r.get('error')}")
+
+        # ethers' JsonRpcSigner: the node's accounts as a wallet would use them
+        if ethers_available():
+            out = ethers_eval("""
+                const provider = new ethers.JsonRpcProvider(input.url);
+                const signer = await provider.getSigner(0);
+                const mail = input.mail; const types = {...mail.types}; delete types.EIP712Domain;
+                const sig = await signer.signMessage("hello");
+                const td = await signer.signTypedData(mail.domain, types, mail.message);
+                const resp = await signer.sendTransaction({to: input.to, value: 5n});
+                const pending = await provider.getTransactionCount(input.from, "pending");
+                console.log(JSON.stringify({
+                  addr: (await signer.getAddress()).toLowerCase(),
+                  msg: ethers.verifyMessage("hello", sig).toLowerCase(),
+                  typed: ethers.verifyTypedData(mail.domain, types, mail.message, td).toLowerCase(),
+                  from: resp.from.toLowerCase(), nonce: resp.nonce, type: resp.type, pending }));
+                provider.destroy();""", {"url": node.url, "mail": MAIL, "to": ACCT1, "from": ACCT0})
+            check(out["addr"] == ACCT0 and out["msg"] == ACCT0 and out["typed"] == ACCT0,
+                  "ethers JsonRpcSigner: getSigner(0), signMessage and signTypedData recover to account 0")
+            check(out["from"] == ACCT0 and out["type"] == 2 and out["pending"] == out["nonce"] + 1,
+                  f"ethers JsonRpcSigner.sendTransaction: pooled with the next nonce ({out['nonce']})")
     finally:
         status = node.stop()
     check(status == 0, f"SIGTERM: exit 0 (got {status})")
