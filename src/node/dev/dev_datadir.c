@@ -4,6 +4,7 @@
  * --dev.ephemeral, and the start-up banner. */
 #define _XOPEN_SOURCE 700
 #include <cjson/cJSON.h>
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
 #include <stdio.h>
@@ -62,6 +63,17 @@ static int read_stored(const char *path, char chain_id[80], uint64_t *timestamp)
   return rc;
 }
 
+/* Whether dir holds anything (a first start must not claim another chain's directory). */
+static bool dir_has_entries(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d) return false;
+  struct dirent *e;
+  bool any = false;
+  while (!any && (e = readdir(d))) any = strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+  closedir(d);
+  return any;
+}
+
 int dev_datadir_prepare(const char *dir, dev_genesis_opts_t *o, const dev_account_t *accts, char *path, size_t pathlen,
                         char *err, size_t errlen) {
   if (mkdirs(dir)) {
@@ -75,6 +87,11 @@ int dev_datadir_prepare(const char *dir, dev_genesis_opts_t *o, const dev_accoun
   char stored_id[80], want_id[79];
   uint64_t ts;
   bool have = access(path, F_OK) == 0;
+  if (!have && dir_has_entries(dir)) {
+    snprintf(err, errlen, "%s is not empty and holds no dev chain (no %s): use another --datadir", dir,
+             DEV_GENESIS_FILE);
+    return ETHC_ERR_INVALID;
+  }
   if (have) {
     if (read_stored(path, stored_id, &ts)) {
       snprintf(err, errlen, "%s is damaged: remove %s, or use another --datadir", path, dir);

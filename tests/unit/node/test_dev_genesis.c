@@ -131,6 +131,16 @@ static void datadir(void) {
   err[0] = 0;
   CHECK(dev_datadir_prepare(dir, &o2, accts, path2, sizeof path2, err, sizeof err) == ETHC_ERR_INVALID);
   CHECK_MSG(strstr(err, "--dev.mnemonic"), "%s", err);
+  /* a first start in a directory that holds something else: refused, nothing written */
+  char other[4200], file[4300];
+  snprintf(other, sizeof other, "%s-other", dir);
+  CHECK(mkdir(other, 0755) == 0);
+  snprintf(file, sizeof file, "%s/CURRENT", other);
+  CHECK(dev_write_file(file, "x", err, sizeof err) == 0);
+  err[0] = 0;
+  CHECK(dev_datadir_prepare(other, &o2, accts, path2, sizeof path2, err, sizeof err) == ETHC_ERR_INVALID);
+  CHECK_MSG(strstr(err, "holds no dev chain"), "%s", err);
+  CHECK(access(path2, F_OK) != 0);
   /* removal of the whole tree */
   dir[strlen(dir) - 4] = 0;
   CHECK(dev_remove_tree(dir) == 0);
