@@ -117,8 +117,9 @@ static int run_dev(node_opts_t *o, dev_cli_t *d) {
     o->dev_account_count = d->g.accounts;
     o->http.ws = true;
     if (!d->apis_set) o->apis = "eth,net,web3,debug,txpool,personal,anvil,hardhat";
-    /* MINER HOOK (lead): when the miner lands, --dev turns automine on here, e.g.
-     * o->miner.automine = true; (node_opts_t has no miner field yet). */
+    /* MINER HOOK (merge with wt-builder): --dev turns the miner on here with
+     * `o->miner.on = true;` (its node_miner_opts_t; cmd_node sets o.miner.automine
+     * from --dev.period before it calls run_dev). */
     dev_print_banner(stdout, &d->g, accts, dir, d->ephemeral);
     rc = node_run(o, err, sizeof err);
   }

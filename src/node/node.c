@@ -105,9 +105,6 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
     return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
   }
   if (accounts) rpc_server_set_accounts(srv, accounts);
-  /* MINER HOOK (lead, when src/node/miner.c lands): with o->dev, start the miner
-   * on this chain and pool with automine on (and --dev.period), e.g.
-   * miner_start(&n.loop, chain, pool, &(miner_opts_t){.automine = true}). */
   node_t n;
   memset(&n, 0, sizeof n);
   if (uv_loop_init(&n.loop)) {
