@@ -1,6 +1,8 @@
 /* `ethc node`: serves a chain database that `ethc import` filled over JSON-RPC
  * (HTTP), with geth's flag names (--http.addr, --http.port, --http.api, ...),
  * until SIGINT or SIGTERM. */
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,11 +91,29 @@ typedef struct {
   const char *genesis_out;
 } dev_cli_t;
 
+/* The thread running an ephemeral dev node: a stop signal that reaches another
+ * thread (main waits for this one) before node_run handles signals is passed
+ * on to it (pthread_kill is async-signal-safe). */
+static pthread_t dev_thread;
+static void forward_stop(int sig) { pthread_kill(dev_thread, sig); }
+
 /* Prepares the dev chain's directory and accounts and runs the node. */
 static int run_dev(node_opts_t *o, dev_cli_t *d) {
   char dir[4096], path[4200], err[768] = "";
   int rc = 0;
   if (d->ephemeral) {
+    /* SIGINT and SIGTERM wait (pending on this thread) until node_run handles
+     * them, so that the directory made now is removed whenever one comes */
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+    dev_thread = pthread_self();
+    struct sigaction sa = {.sa_handler = forward_stop};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     if (dev_tempdir(dir, sizeof dir, err, sizeof err)) return fprintf(stderr, "ethc node: %s\n", err), 1;
   } else {
     snprintf(dir, sizeof dir, "%s", d->datadir_set ? o->datadir : dev_default_datadir());

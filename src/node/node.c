@@ -4,6 +4,7 @@
  * timer, bounded), stop the HTTP threads, close the database. */
 #include "ethc/node.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -124,6 +125,14 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   n.srv = srv;
   uv_signal_start(&n.sigint, on_signal, SIGINT);
   uv_signal_start(&n.sigterm, on_signal, SIGTERM);
+  /* a caller may hold SIGINT and SIGTERM blocked until they are handled here
+   * (--dev.ephemeral, so that its directory is always removed): one that came
+   * meanwhile now stops the node cleanly */
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_UNBLOCK, &stop_signals, NULL);
   signal(SIGPIPE, SIG_IGN);
   rc = rpc_http_start(&o->http, srv, &n.http, err, errlen);
   if (rc) {

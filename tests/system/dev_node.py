@@ -365,6 +365,25 @@ def test_persistent(ethc, work):
     shutil.rmtree(datadir, ignore_errors=True)
 
 
+def test_early_signal(ethc, work):
+    """SIGTERM at any moment of the start (here after 0 to 200 ms) leaves no ephemeral directory."""
+    tmp = os.path.join(work, "early")
+    os.makedirs(tmp, exist_ok=True)
+    statuses = []
+    for delay in (0.0, 0.005, 0.01, 0.02, 0.04, 0.08, 0.2):
+        p = subprocess.Popen([ethc, "node", "--dev.ephemeral", "--http.port", "0"], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, env=dict(os.environ, TMPDIR=tmp))
+        time.sleep(delay)
+        p.send_signal(signal.SIGTERM)
+        try:
+            statuses.append(p.wait(timeout=15))
+        except subprocess.TimeoutExpired:
+            p.kill()
+            statuses.append(p.wait())
+    left = os.listdir(tmp)
+    check(not left, f"an early SIGTERM leaves no ephemeral directory (exit statuses {statuses}, left {left})")
+
+
 def test_help(ethc):
     r = subprocess.run([ethc, "node", "--help"], capture_output=True, text=True)
     flags = ["--dev", "--dev.ephemeral", "--dev.accounts", "--dev.balance", "--dev.mnemonic", "--dev.genesis-out",
@@ -380,6 +399,7 @@ def main():
         test_help(ethc)
         test_ephemeral(ethc, work)
         test_persistent(ethc, work)
+        test_early_signal(ethc, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"{failures} failed")
