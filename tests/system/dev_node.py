@@ -184,6 +184,16 @@ class DevNode:
         return status
 
 
+def wait_receipt(node, h, seconds=10):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        r = node.result("eth_getTransactionReceipt", h)
+        if r is not None:
+            return r
+        time.sleep(0.05)
+    return None
+
+
 def ethers_available():
     if os.environ.get("ETHC_TEST_NO_ETHERS"):  # exercise the Python fallback
         return False
@@ -305,13 +315,26 @@ def test_ephemeral(ethc, work):
             check(pooled, "eth_sendTransaction from account 0 is pending in the pool")
             print("note: no miner (evm_mine is -32601): not checking that it is mined")
         else:
-            rcpt = None
-            deadline = time.time() + 10
-            while rcpt is None and time.time() < deadline:
-                rcpt = node.result("eth_getTransactionReceipt", h)
-                time.sleep(0.1)
+            rcpt = wait_receipt(node, h)
             check(rcpt is not None and rcpt["status"] == "0x1", "eth_sendTransaction is mined (status 1)")
             check(int(node.result("eth_getBalance", ACCT1, "latest"), 16) == 10001 * 10**18, "account 1 got 1 ETH")
+            # a contract creation, then the same init code through the genesis CREATE2 deployer
+            init = bytes.fromhex("600a600c600039600a6000f3602a60005260206000f3")  # runtime: return 42
+            h = node.result("eth_sendTransaction", {"from": ACCT0, "input": "0x" + init.hex()})
+            node.call("evm_mine")
+            rcpt = wait_receipt(node, h)
+            created = rcpt and rcpt.get("contractAddress")
+            check(created and node.result("eth_getCode", created, "latest") == "0x602a60005260206000f3",
+                  f"eth_sendTransaction without to creates a contract ({created})")
+            salt = bytes(31) + b"\x07"
+            deployer = bytes.fromhex(CONTRACTS[4][2:])
+            want = "0x" + keccak256(b"\xff" + deployer + salt + keccak256(init))[12:].hex()
+            h = node.result("eth_sendTransaction", {"from": ACCT0, "to": CONTRACTS[4], "input": "0x" + (salt + init).hex()})
+            node.call("evm_mine")
+            rcpt = wait_receipt(node, h)
+            check(rcpt and rcpt["status"] == "0x1" and
+                  node.result("eth_getCode", want, "latest") == "0x602a60005260206000f3",
+                  f"the CREATE2 deployer deploys at its predicted address {want}")
         r = node.call("eth_sendTransaction", dict(tx_obj, nonce="0x0", value="0x2"))
         check("error" in r, f"another transaction with a pooled nonce is refused: {r.get('error')}")
 
