@@ -52,10 +52,12 @@ static int read_stored(const char *path, char chain_id[80], uint64_t *timestamp)
   const cJSON *cfg = cJSON_GetObjectItemCaseSensitive(doc, "config");
   const cJSON *id = cJSON_GetObjectItemCaseSensitive(cfg, "chainId");
   const cJSON *ts = cJSON_GetObjectItemCaseSensitive(doc, "timestamp");
-  u256_t t;
+  u256_t t, cid;
   int rc = -1;
-  if (cJSON_IsNumber(id) && cJSON_IsString(ts) && u256_from_string(&t, ts->valuestring) && u256_fits_u64(&t)) {
-    snprintf(chain_id, 80, "%.0f", id->valuedouble);
+  bool id_ok = cJSON_IsNumber(id) ? (cid = u256_from_u64((uint64_t)id->valuedouble), true)
+                                  : cJSON_IsString(id) && u256_from_string(&cid, id->valuestring);
+  if (id_ok && cJSON_IsString(ts) && u256_from_string(&t, ts->valuestring) && u256_fits_u64(&t)) {
+    u256_to_dec(&cid, chain_id);
     *timestamp = t.w[0];
     rc = 0;
   }

@@ -71,7 +71,9 @@ static cJSON *make_config(const dev_genesis_opts_t *o) {
   cJSON *cfg = cJSON_CreateObject();
   char dec[79];
   u256_to_dec(&o->chain_id, dec);
-  cJSON_AddRawToObject(cfg, "chainId", dec); /* exact, whatever its size */
+  /* a JSON number as geth writes it; above 2^53 (not exact as a double) a decimal string */
+  if (u256_fits_u64(&o->chain_id) && o->chain_id.w[0] <= (1ULL << 53)) cJSON_AddRawToObject(cfg, "chainId", dec);
+  else cJSON_AddStringToObject(cfg, "chainId", dec);
   for (size_t i = 0; i < sizeof fork_keys / sizeof *fork_keys; i++) cJSON_AddNumberToObject(cfg, fork_keys[i], 0);
   cJSON_AddNumberToObject(cfg, "terminalTotalDifficulty", 0);
   cJSON_AddStringToObject(cfg, "depositContractAddress", "0x00000000219ab540356cbb839cbe05303d7705fa");

@@ -101,6 +101,15 @@ static void genesis(void) {
   CHECK(u256_is_zero(&bal));
   state_free(st);
   free(text);
+
+  /* a chain id above 2^53 (not exact as a JSON number) goes as a string, read back exactly */
+  o.chain_id = u256_from_u64(UINT64_MAX - 1);
+  text = dev_genesis_json(&o, accts);
+  st = state_new();
+  CHECK(genesis_from_text(text, strlen(text), "dev", &cfg, st, &h, err, sizeof err) == 0);
+  CHECK(cfg.chain_id.w[0] == UINT64_MAX - 1);
+  state_free(st);
+  free(text);
 }
 
 static void datadir(void) {
