@@ -348,16 +348,23 @@ def test_ephemeral(ethc, work):
                 const td = await signer.signTypedData(mail.domain, types, mail.message);
                 const resp = await signer.sendTransaction({to: input.to, value: 5n});
                 const pending = await provider.getTransactionCount(input.from, "pending");
+                const ws = new ethers.WebSocketProvider(input.url.replace("http://", "ws://"));
+                const wsChain = Number((await ws.getNetwork()).chainId);
+                const wsAccounts = await ws.send("eth_accounts", []);
+                await ws.destroy();
                 console.log(JSON.stringify({
                   addr: (await signer.getAddress()).toLowerCase(),
                   msg: ethers.verifyMessage("hello", sig).toLowerCase(),
                   typed: ethers.verifyTypedData(mail.domain, types, mail.message, td).toLowerCase(),
-                  from: resp.from.toLowerCase(), nonce: resp.nonce, type: resp.type, pending }));
+                  from: resp.from.toLowerCase(), nonce: resp.nonce, type: resp.type, pending, wsChain,
+                  wsAccounts: wsAccounts.length }));
                 provider.destroy();""", {"url": node.url, "mail": MAIL, "to": ACCT1, "from": ACCT0})
             check(out["addr"] == ACCT0 and out["msg"] == ACCT0 and out["typed"] == ACCT0,
                   "ethers JsonRpcSigner: getSigner(0), signMessage and signTypedData recover to account 0")
             check(out["from"] == ACCT0 and out["type"] == 2 and out["pending"] == out["nonce"] + 1,
                   f"ethers JsonRpcSigner.sendTransaction: pooled with the next nonce ({out['nonce']})")
+            check(out["wsChain"] == 31337 and out["wsAccounts"] == 10,
+                  "ethers WebSocketProvider: WebSocket is on (chain id, accounts)")
     finally:
         status = node.stop()
     check(status == 0, f"SIGTERM: exit 0 (got {status})")
