@@ -26,6 +26,12 @@ typedef struct {
  * (OpenSSL failed). */
 int hd_bip39_seed(const char *mnemonic, const char *passphrase, uint8_t seed[64]);
 
+/* Checks that `mnemonic` is a BIP-39 English mnemonic: 12, 15, 18, 21 or 24
+ * words of the English list separated by single spaces, whose last bits are the
+ * SHA-256 checksum of the others. 0, or ETHC_ERR_INVALID with the reason in
+ * `err` ("word 3 (\"tset\") is not in the BIP-39 English list", "bad checksum"). */
+int hd_bip39_check(const char *mnemonic, char *err, size_t errlen);
+
 /* The BIP-32 master key of a seed (16 to 64 bytes): HMAC-SHA512("Bitcoin seed",
  * seed). ETHC_ERR_INVALID for a key outside [1, n-1] (probability below 2^-127). */
 int hd_master(const uint8_t *seed, size_t len, hd_key_t *out);

@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "ethc/error.h"
+#include "ethc/hdwallet.h"
 #include "ethc/log.h"
 #include "ethc/node.h"
 #include "node/dev/dev.h"
@@ -76,7 +77,7 @@ static const cli_option_t node_options[] = {
     [NODE_DEV_ACCOUNTS] = {"--dev.accounts", "N", "--dev: how many funded accounts (1..1000)", "10"},
     [NODE_DEV_BALANCE] = {"--dev.balance", "ETH", "--dev: each account's balance in ether", "10000"},
     [NODE_DEV_MNEMONIC] = {"--dev.mnemonic", "WORDS",
-                           "--dev: the BIP-39 mnemonic the accounts derive from (path m/44'/60'/0'/0/i)",
+                           "--dev: the BIP-39 English mnemonic the accounts derive from (path m/44'/60'/0'/0/i)",
                            "test test test test test test test test test test test junk"},
     [NODE_DEV_GENESIS_OUT] = {"--dev.genesis-out", "FILE",
                               "--dev: also write the chain's genesis.json to FILE (`ethc init` reproduces it)", NULL},
@@ -119,8 +120,11 @@ static int run_dev(node_opts_t *o, dev_cli_t *d) {
     snprintf(dir, sizeof dir, "%s", d->datadir_set ? o->datadir : dev_default_datadir());
   }
   dev_account_t *accts = calloc(d->g.accounts, sizeof *accts);
-  char *text = NULL;
-  if (!accts || dev_accounts_derive(d->g.mnemonic, d->g.accounts, accts)) {
+  char *text = NULL, why[160];
+  if (hd_bip39_check(d->g.mnemonic, why, sizeof why)) {
+    snprintf(err, sizeof err, "--dev.mnemonic: %s", why);
+    rc = ETHC_ERR_INVALID;
+  } else if (!accts || dev_accounts_derive(d->g.mnemonic, d->g.accounts, accts)) {
     snprintf(err, sizeof err, "cannot derive the accounts of --dev.mnemonic");
     rc = ETHC_ERR_INVALID;
   }

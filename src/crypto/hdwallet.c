@@ -7,10 +7,13 @@
 #include <pthread.h>
 #include <secp256k1.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/bip39_english.h"
 #include "ethc/error.h"
+#include "ethc/hash.h"
 
 static secp256k1_context *hd_ctx;
 static pthread_once_t hd_once = PTHREAD_ONCE_INIT;
@@ -33,6 +36,49 @@ int hd_bip39_seed(const char *mnemonic, const char *passphrase, uint8_t seed[64]
                              EVP_sha512(), 64, seed);
   free(salt);
   return ok ? ETHC_OK : ETHC_ERR_INVALID;
+}
+
+static int word_index(const char *w, size_t len) {
+  int lo = 0, hi = 2047;
+  while (lo <= hi) {
+    int mid = (lo + hi) / 2, c = strncmp(bip39_english[mid], w, len);
+    if (!c && bip39_english[mid][len]) c = 1; /* the list's word is longer */
+    if (!c) return mid;
+    if (c < 0) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+int hd_bip39_check(const char *mnemonic, char *err, size_t errlen) {
+  uint8_t bits[33] = {0}; /* 24 words * 11 bits = 264 bits */
+  size_t n = 0;
+  const char *p = mnemonic;
+  while (*p) {
+    const char *end = strchr(p, ' ');
+    size_t len = end ? (size_t)(end - p) : strlen(p);
+    int i = len && len < 16 ? word_index(p, len) : -1;
+    if (n == 24) return snprintf(err, errlen, "more than 24 words"), ETHC_ERR_INVALID;
+    if (i < 0) {
+      snprintf(err, errlen, "word %zu (\"%.*s\") is not in the BIP-39 English list", n + 1, (int)(len < 32 ? len : 32),
+               p);
+      return ETHC_ERR_INVALID;
+    }
+    for (int b = 0; b < 11; b++)
+      if (i >> (10 - b) & 1) bits[(n * 11 + (size_t)b) / 8] |= (uint8_t)(0x80 >> ((n * 11 + (size_t)b) % 8));
+    n++;
+    p += len;
+    if (*p == ' ') p++;
+  }
+  if (n < 12 || n % 3) return snprintf(err, errlen, "%zu words: want 12, 15, 18, 21 or 24", n), ETHC_ERR_INVALID;
+  size_t cs = n / 3, ent = n * 11 - cs; /* checksum and entropy bits */
+  uint8_t h[32];
+  if (hash_sha256(bits, ent / 8, h)) return snprintf(err, errlen, "SHA-256 failed"), ETHC_ERR_INVALID;
+  for (size_t b = 0; b < cs; b++) {
+    int want = h[b / 8] >> (7 - b % 8) & 1, got = bits[(ent + b) / 8] >> (7 - (ent + b) % 8) & 1;
+    if (want != got) return snprintf(err, errlen, "bad checksum (a word is wrong or missing)"), ETHC_ERR_INVALID;
+  }
+  return ETHC_OK;
 }
 
 static int hmac512(const uint8_t *key, size_t klen, const uint8_t *data, size_t dlen, uint8_t out[64]) {

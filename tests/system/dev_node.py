@@ -389,6 +389,9 @@ def test_persistent(ethc, work):
     status = node.stop()
     check(node.url is None and status != 0 and "--chain-id 31337" in node.stderr,
           f"another --chain-id is refused with the fix: {node.stderr.strip()}")
+    node = DevNode(ethc, ["--dev.ephemeral", "--dev.mnemonic", "test tset test test test test test test test test test junk"])
+    status = node.stop()
+    check(node.url is None and status == 2 and "word 2" in node.stderr, f"a mistyped mnemonic: {node.stderr.strip()}")
     node = DevNode(ethc, ["--dev", "--datadir", datadir, "--dev.accounts", "3"])
     status = node.stop()
     check(node.url is None and status != 0 and "--dev.mnemonic" in node.stderr, "other accounts are refused")

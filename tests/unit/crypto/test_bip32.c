@@ -88,9 +88,33 @@ static void anvil_accounts(void) {
   CHECK_MEM(a.bytes, wa.bytes, 20);
 }
 
+static void bip39_check(void) {
+  char err[200];
+  CHECK(hd_bip39_check("test test test test test test test test test test test junk", err, sizeof err) == 0);
+  CHECK(hd_bip39_check("abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
+                       err, sizeof err) == 0);
+  CHECK(
+      hd_bip39_check("zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo zoo vote",
+                     err, sizeof err) == 0);
+  /* a wrong last word: the checksum fails */
+  CHECK(hd_bip39_check("test test test test test test test test test test test test", err, sizeof err) != 0 &&
+        strstr(err, "checksum"));
+  /* a typo names the word */
+  CHECK(hd_bip39_check("test tset test test test test test test test test test junk", err, sizeof err) != 0 &&
+        strstr(err, "word 2") && strstr(err, "tset"));
+  CHECK(hd_bip39_check("test test test", err, sizeof err) != 0 && strstr(err, "3 words"));
+  CHECK(hd_bip39_check("", err, sizeof err) != 0);
+  CHECK(hd_bip39_check("test  test test test test test test test test test test junk", err, sizeof err) != 0);
+  CHECK(hd_bip39_check("abando abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
+                       err, sizeof err) != 0);
+  CHECK(hd_bip39_check("abandons abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
+                       err, sizeof err) != 0);
+}
+
 int main(void) {
   bip32_vector1();
   bip39_trezor();
   anvil_accounts();
+  bip39_check();
   return check_summary();
 }
