@@ -49,11 +49,13 @@ static int estimate(rpc_call_t *c, const cJSON *obj, uint64_t *gas) {
     }
   } else {
     u256_t g;
-    char *text = w.buf ? w.buf : (char *)"";
-    size_t n = strlen(text);
-    if (n >= 2 && text[0] == '"') text[n - 1] = 0, text++;
-    if (!u256_from_string(&g, text) || !u256_fits_u64(&g)) rc = rpc_fail(c, RPC_INTERNAL_ERROR, "gas estimate");
+    size_t n = 0;
+    char *buf = jw_take(&w, &n), *text = buf; /* NUL-terminated: "0x5208" with its quotes */
+    if (text && n >= 2 && text[0] == '"') text[n - 1] = 0, text++;
+    if (!text || !u256_from_string(&g, text) || !u256_fits_u64(&g))
+      rc = rpc_fail(c, RPC_INTERNAL_ERROR, "gas estimate");
     else *gas = g.w[0];
+    free(buf);
   }
   jw_free(&w);
   return rc;
