@@ -9,5 +9,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j"$(nproc)" >/dev/null
+echo "building ethc (log: build/run-build.log) ..."
+cmake --build build -j"$(nproc)" >build/run-build.log 2>&1 || { tail -n 40 build/run-build.log; exit 1; }
 exec ./build/ethc node --dev --http.addr 127.0.0.1 --http.port 8545 "$@"
