@@ -3,7 +3,8 @@
 # runs ethc (scripts/run.sh); --test adds what the test suite uses (scripts/test.sh):
 # clang with its sanitizer and libFuzzer runtimes, python3 for the system tests,
 # zstd and gzip for packed vectors, and (when npm is there) the npm packages of the
-# interop tests (tests/interop/package.json: ethers v6) into tests/interop/node_modules.
+# interop tests (tests/interop/package.json: ethers v6, viem v2, web3.js v4) into
+# tests/interop/node_modules.
 # Silent and does nothing when every package is already installed; otherwise runs
 # apt-get as root, or through sudo for a user.
 # usage: install-deps.sh [--test]
@@ -30,9 +31,10 @@ npm_deps() {
   [ "${1:-}" = --test ] || return 0
   local dir
   dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/interop"
-  [ -d "$dir/node_modules/ethers" ] && return 0
+  # installed already when every package of package.json is there
+  [ -d "$dir/node_modules/ethers" ] && [ -d "$dir/node_modules/viem" ] && [ -d "$dir/node_modules/web3" ] && return 0
   if ! command -v npm >/dev/null 2>&1; then
-    echo "install-deps: npm not found; the interop tests (ethers) will be skipped" >&2
+    echo "install-deps: npm not found; the interop tests (ethers, viem, web3) will be skipped" >&2
     return 0
   fi
   echo "install-deps: installing the interop tests' npm packages in $dir"

@@ -135,6 +135,15 @@ block_error_t block_validate_ommers(const chain_config_t *c, const chain_block_t
                                     const block_ancestor_t *anc, size_t n, bool check_seal, char *reason,
                                     size_t reason_len, int *local_error);
 
+/* EIP-7685 (Prague): the requests of a block whose receipts are `receipts`
+ * (EIP-6110 deposits from their logs, then the EIP-7002 and EIP-7251 system
+ * calls on `st`) and their commitment into *hash. BLOCK_VALID, or
+ * BLOCK_ERR_REQUESTS_HASH with `reason` (may be NULL) saying why; *local_error
+ * (may be NULL) receives ethc's own failure (out of memory), not a verdict. */
+block_error_t block_requests(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block_env_t *env,
+                             const chain_config_t *cfg, const chain_receipt_t *receipts, size_t n, ethc_hash_t *hash,
+                             char *reason, size_t reason_len, int *local_error);
+
 /* ---- system calls (src/chain/system_calls.c) ---- */
 
 extern const ethc_address_t BLOCK_SYSTEM_ADDRESS;                /* 0xff..fe */

@@ -6,7 +6,8 @@
  * copy of the state is made; reads go through the chain's shared node cache.
  * Semantics follow go-ethereum's eth_call: the nonce is the sender's current one,
  * a zero gas price means no fee is charged and the block's base fee is taken as
- * zero (also by BASEFEE), and the sender may have code. */
+ * zero (also by BASEFEE), the sender may have code, and a gas limit given may be
+ * above the EIP-7825 cap (geth skips those transaction checks for calls). */
 #ifndef ETHC_CHAIN_CALL_H
 #define ETHC_CHAIN_CALL_H
 
@@ -16,6 +17,7 @@
 
 #include "ethc/chain.h"
 #include "ethc/evm.h"
+#include "ethc/transition.h"
 #include "ethc/tx.h"
 
 #ifdef __cplusplus
@@ -45,6 +47,10 @@ typedef struct {
    * chain_call returns (nothing runs). NULL: none. */
   int (*prepare)(void *ctx, state_t *st);
   void *prepare_ctx;
+  /* Optional: changes the block environment the call runs in (go-ethereum's
+   * block overrides, moved precompiles), called before `prepare`. NULL: none. */
+  void (*adjust_env)(void *ctx, chain_block_env_t *env);
+  void *adjust_env_ctx;
 } chain_call_msg_t;
 
 typedef struct {
@@ -57,6 +63,7 @@ typedef struct {
   ethc_address_t contract_address;
   uint8_t *output; /* return or revert data, malloc'd (free with chain_call_result_free) */
   size_t output_size;
+  bool timed_out; /* the EVM's deadline (evm_set_deadline) passed: the outcome means nothing */
 } chain_call_result_t;
 
 /* Runs `msg` on the state of `snap`, with `vm` (one per thread: a tracer set on

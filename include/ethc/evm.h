@@ -216,6 +216,17 @@ evm_result_t evm_execute(evm_t *vm, const evm_host_t *host, void *host_ctx, evm_
 
 /* Tracing: evm_set_tracer and the tracers are in ethc/tracer.h. */
 
+/* A time limit for what runs on `vm` (--rpc.evmtimeout): once the monotonic
+ * clock (evm_now_ns) passes `deadline_ns`, the running frames fail
+ * (EVM_FAILURE, all gas used) as soon as each takes a jump, so that the
+ * execution unwinds; evm_deadline_passed then answers true until the next
+ * evm_set_deadline. 0: no limit (the default). The clock is read once every
+ * few thousand taken jumps. Only for the thread that uses `vm`. */
+void evm_set_deadline(evm_t *vm, uint64_t deadline_ns);
+bool evm_deadline_passed(const evm_t *vm);
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t evm_now_ns(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -18,7 +18,7 @@ extern "C" {
 /* One precompile. gas() returns the cost of the call (INT64_MAX when unaffordable,
  * e.g. overflowing modexp); run() returns 0 and appends the output to `out`, or
  * non-zero when the input is invalid (the call then fails and consumes all gas). */
-typedef struct {
+typedef struct evm_precompile {
   const char *name;
   evm_revision_t since;
   int64_t (*gas)(const uint8_t *in, size_t len, evm_revision_t rev);

@@ -58,6 +58,7 @@ typedef struct {
    * the public one), importing blocks and moving the head under this lock, which
    * every other writer of the chain holds too. */
   pthread_mutex_t *engine_lock;
+  uint64_t evm_timeout_ms; /* --rpc.evmtimeout: an eth_call-like run is aborted after it; 0: never */
 } rpc_config_t;
 
 /* 0, or ETHC_ERR_INVALID with a message in `err` (an unknown namespace in apis). */

@@ -56,6 +56,12 @@ typedef struct chain_block_env {
    * before `number`. */
   void (*block_hash)(void *ctx, int64_t number, ethc_hash_t *out);
   void *block_hash_ctx;
+  /* Which precompile a call to `a` runs (eth_simulateV1's moved precompiles);
+   * NULL: the fork's (evm_precompile_get). The warm set keeps the fork's. */
+  const struct evm_precompile *(*precompile)(void *ctx, const ethc_address_t *a, evm_revision_t rev);
+  void *precompile_ctx;
+  /* BLOBBASEFEE as given (a call's block overrides); NULL: from excess_blob_gas */
+  const u256_t *blob_base_fee;
 } chain_block_env_t;
 
 /* ---- the EVM host over state_t (src/chain/host.c) ---- */
@@ -101,10 +107,11 @@ typedef struct {
    * unchanged. One of ETHC_ERR_TX_TYPE, _TX_INTRINSIC_GAS, _TX_INVALID (nonce,
    * balance, fee cap, gas limit, sender with code, blob rules, init code size). */
   int error;
-  tx_invalid_t invalid; /* the rule broken (TXE_NONE when executed) */
-  const char *reason;   /* a short English reason when error != 0 */
-  evm_status_t status;  /* outcome of the execution */
-  uint64_t gas_used;    /* after the refund (and the EIP-7623 floor) */
+  tx_invalid_t invalid;   /* the rule broken (TXE_NONE when executed) */
+  const char *reason;     /* a short English reason when error != 0 */
+  evm_status_t status;    /* outcome of the execution */
+  uint64_t gas_used;      /* after the refund (and the EIP-7623 floor) */
+  uint64_t peak_gas_used; /* before the refund (at least the EIP-7623 floor) */
   uint64_t blob_gas_used;
   bool created; /* a creation that succeeded */
   ethc_address_t contract_address;
@@ -134,6 +141,19 @@ void chain_tx_result_free(chain_tx_result_t *r);
 typedef void (*chain_logs_fn)(void *ctx, const state_log_t *logs, size_t count);
 int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block_env_t *env, const tx_t *tx,
                    const ethc_address_t *sender, chain_tx_result_t *res, chain_logs_fn logs_out, void *logs_ctx);
+
+/* Rules a simulated transaction may skip (go-ethereum's message flags for
+ * eth_call and eth_simulateV1); all false: chain_apply_tx. */
+typedef struct {
+  bool skip_nonce;   /* SkipNonceChecks: no nonce equality, no EIP-2681 maximum */
+  bool skip_eoa;     /* the sender may have code (EIP-3607 not applied) */
+  bool skip_gas_cap; /* no EIP-7825 cap on the gas limit */
+  bool no_base_fee;  /* NoBaseFee: zero fee fields skip the fee checks */
+} chain_tx_opts_t;
+/* chain_apply_tx with some rules skipped (opts NULL: none). */
+int chain_apply_tx_opts(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block_env_t *env, const tx_t *tx,
+                        const ethc_address_t *sender, chain_tx_result_t *res, chain_logs_fn logs_out, void *logs_ctx,
+                        const chain_tx_opts_t *opts);
 
 #ifdef __cplusplus
 }

@@ -602,6 +602,23 @@ static void requests_commitment(const block_exec_result_t *res, ethc_hash_t *out
   hash_sha256(all, 32 * n, out->bytes);
 }
 
+block_error_t block_requests(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block_env_t *env,
+                             const chain_config_t *cfg, const chain_receipt_t *receipts, size_t n, ethc_hash_t *hash,
+                             char *reason, size_t reason_len, int *local_error) {
+  block_exec_result_t res;
+  memset(&res, 0, sizeof res);
+  res.receipts = (chain_receipt_t *)receipts; /* read only; not freed here */
+  res.receipt_count = n;
+  block_error_t e = collect_requests(st, vm, rev, env, cfg, &res);
+  if (e == BLOCK_VALID) requests_commitment(&res, hash);
+  if (reason && reason_len) snprintf(reason, reason_len, "%s", res.reason);
+  if (local_error && res.local_error) *local_error = res.local_error;
+  res.receipts = NULL;
+  res.receipt_count = 0;
+  block_exec_result_free(&res);
+  return e;
+}
+
 /* ---- ommers ---- */
 
 static block_error_t ommer_fail(char *reason, size_t len, block_error_t e, const char *msg, size_t i) {

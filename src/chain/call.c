@@ -60,6 +60,7 @@ int chain_call(const chain_snapshot_t *snap, evm_t *vm, const chain_call_msg_t *
       chain_read_canonical_hash(c, h->number, &canon) == 0 && ethc_hash_eq(&canon, chain_snapshot_hash(snap));
   chain_block_env_t env;
   block_env_from_header(cfg, h, &env);
+  if (msg->adjust_env) msg->adjust_env(msg->adjust_env_ctx, &env);
   bool free_call = msg->dynamic_fee ? u256_is_zero(&msg->max_fee_per_gas) : u256_is_zero(&msg->gas_price);
   if (free_call) env.base_fee = U256_ZERO; /* as geth: no fee asked, no base fee (BASEFEE reads 0) */
   env.block_hash = ancestor_hash;
@@ -92,10 +93,10 @@ int chain_call(const chain_snapshot_t *snap, evm_t *vm, const chain_call_msg_t *
     tx.access_list = msg->access_list;
     tx.access_list_count = msg->access_list_count;
   }
-  tx.gas_limit = msg->gas ? msg->gas : h->gas_limit;
+  tx.gas_limit = msg->gas ? msg->gas : (uint64_t)env.gas_limit;
   if (!msg->gas && rev >= EVM_OSAKA && tx.gas_limit > TX_MAX_GAS_LIMIT_OSAKA)
     tx.gas_limit = TX_MAX_GAS_LIMIT_OSAKA; /* the default is what a transaction may have */
-  if (tx.gas_limit > h->gas_limit) env.gas_limit = (int64_t)tx.gas_limit; /* a call may ask for more */
+  if (tx.gas_limit > (uint64_t)env.gas_limit) env.gas_limit = (int64_t)tx.gas_limit; /* a call may ask for more */
   tx.has_to = msg->has_to;
   tx.to = msg->to;
   tx.value = msg->value;
@@ -104,8 +105,12 @@ int chain_call(const chain_snapshot_t *snap, evm_t *vm, const chain_call_msg_t *
   chain_tx_result_t r;
   memset(&r, 0, sizeof r);
   if (!err) {
-    out->tx_error = chain_apply_tx(st, vm, rev, &env, &tx, &msg->from, &r, NULL, NULL);
+    /* as geth's eth_call (SkipTransactionChecks): the sender may have code, and
+     * an explicit gas limit may pass the EIP-7825 cap */
+    static const chain_tx_opts_t call_opts = {.skip_eoa = true, .skip_gas_cap = true};
+    out->tx_error = chain_apply_tx_opts(st, vm, rev, &env, &tx, &msg->from, &r, NULL, NULL, &call_opts);
     err = state_error(st); /* a read that failed decides nothing */
+    out->timed_out = evm_deadline_passed(vm);
   }
   if (!err) {
     out->status = r.status;
@@ -116,6 +121,14 @@ int chain_call(const chain_snapshot_t *snap, evm_t *vm, const chain_call_msg_t *
     out->output = r.output;
     out->output_size = r.output_size;
     r.output = NULL;
+    if (r.created) { /* as geth: a creation returns the code it deployed */
+      size_t n;
+      const uint8_t *code = state_get_code(st, &r.contract_address, &n, NULL);
+      free(out->output);
+      out->output = n ? malloc(n) : NULL;
+      out->output_size = out->output ? n : 0;
+      if (out->output) memcpy(out->output, code, n);
+    }
   }
   chain_tx_result_free(&r);
   state_free(st);

@@ -238,6 +238,7 @@ void chain_host_init(chain_host_t *h, state_t *st, evm_t *vm, evm_revision_t rev
     chain_blob_params_t bp = env->blob;
     if (bp.update_fraction == 0) chain_blob_params(rev, &bp);
     chain_blob_base_fee(env->excess_blob_gas, bp.update_fraction, &c->blob_base_fee);
+    if (env->blob_base_fee) c->blob_base_fee = *env->blob_base_fee;
   }
 }
 
@@ -337,7 +338,10 @@ evm_result_t chain_host_call(chain_host_t *h, const evm_message_t *msg) {
 
   evm_result_t r;
   /* EIP-7702: a delegation to a precompile address runs that account's (empty) code. */
-  const evm_precompile_t *p = msg->delegated ? NULL : evm_precompile_get(&msg->code_address, h->rev);
+  const evm_precompile_t *p = NULL;
+  if (!msg->delegated)
+    p = h->env->precompile ? h->env->precompile(h->env->precompile_ctx, &msg->code_address, h->rev)
+                           : evm_precompile_get(&msg->code_address, h->rev);
   if (p) {
     r = evm_precompile_call(p, h->rev, msg->input, msg->input_size, msg->gas);
   } else {

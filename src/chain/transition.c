@@ -122,10 +122,24 @@ static void trace_frame_exit(evm_t *vm, state_t *st, const evm_message_t *msg, c
 
 int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block_env_t *env, const tx_t *tx,
                    const ethc_address_t *sender, chain_tx_result_t *res, chain_logs_fn logs_out, void *logs_ctx) {
+  return chain_apply_tx_opts(st, vm, rev, env, tx, sender, res, logs_out, logs_ctx, NULL);
+}
+
+int chain_apply_tx_opts(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block_env_t *env, const tx_t *tx,
+                        const ethc_address_t *sender, chain_tx_result_t *res, chain_logs_fn logs_out, void *logs_ctx,
+                        const chain_tx_opts_t *opts) {
+  static const chain_tx_opts_t strict;
+  if (!opts) opts = &strict;
   memset(res, 0, sizeof *res);
 
   /* ---- the transaction alone (validate_transaction, but the intrinsic gas) ---- */
   tx_invalid_t cls = tx_rules_alone(tx, rev);
+  if ((cls == TXE_NONCE_MAX && opts->skip_nonce) || (cls == TXE_GAS_LIMIT_CAP && opts->skip_gas_cap)) {
+    /* the rules after the skipped one, as tx_rules_alone runs them */
+    cls = TXE_NONE;
+    if (rev >= EVM_SHANGHAI && !tx->has_to && tx->data_len > TX_MAX_INITCODE_SIZE) cls = TXE_INITCODE_TOO_LARGE;
+    else if (!opts->skip_gas_cap && rev >= EVM_OSAKA && tx->gas_limit > TX_MAX_GAS_LIMIT_OSAKA) cls = TXE_GAS_LIMIT_CAP;
+  }
   if (cls != TXE_NONE) return invalid(res, cls, NULL);
 
   /* ---- against the block (check_transaction) ---- */
@@ -143,7 +157,8 @@ int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block
   const bool legacy_fees = tx->type == TX_LEGACY || tx->type == TX_ACCESS_LIST;
   const u256_t max_fee = legacy_fees ? tx->gas_price : tx->max_fee_per_gas;
   const u256_t max_tip = legacy_fees ? tx->gas_price : tx->max_priority_fee_per_gas;
-  if (rev >= EVM_LONDON) {
+  const bool skip_fees = opts->no_base_fee && u256_is_zero(&max_fee) && u256_is_zero(&max_tip);
+  if (rev >= EVM_LONDON && !skip_fees) {
     if (u256_gt(&max_tip, &max_fee)) return invalid(res, TXE_PRIORITY_ABOVE_MAX_FEE, NULL);
     if (u256_lt(&max_fee, &env->base_fee)) return invalid(res, TXE_MAX_FEE_BELOW_BASE_FEE, NULL);
   }
@@ -164,8 +179,8 @@ int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block
 
   /* ---- against the sender's account ---- */
   const uint64_t nonce = state_get_nonce(st, sender);
-  if (tx->nonce < nonce) return invalid(res, TXE_NONCE_TOO_LOW, NULL);
-  if (tx->nonce > nonce) return invalid(res, TXE_NONCE_TOO_HIGH, NULL);
+  if (!opts->skip_nonce && tx->nonce < nonce) return invalid(res, TXE_NONCE_TOO_LOW, NULL);
+  if (!opts->skip_nonce && tx->nonce > nonce) return invalid(res, TXE_NONCE_TOO_HIGH, NULL);
   u256_t gl = u256_from_u64(tx->gas_limit), bg = u256_from_u64(blob_gas), need, bal;
   state_get_balance(st, sender, &bal);
   if (!mul_add(&need, &gl, &max_fee, &tx->value) ||
@@ -174,7 +189,8 @@ int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block
   {
     size_t n;
     const uint8_t *code = state_get_code(st, sender, &n, NULL);
-    if (n != 0 && !(rev >= EVM_PRAGUE && is_delegation(code, n))) return invalid(res, TXE_SENDER_NOT_EOA, NULL);
+    if (n != 0 && !opts->skip_eoa && !(rev >= EVM_PRAGUE && is_delegation(code, n)))
+      return invalid(res, TXE_SENDER_NOT_EOA, NULL);
   }
   /* ---- gas limit against the intrinsic gas (go-ethereum checks it last) ---- */
   uint64_t intrinsic, floor;
@@ -259,6 +275,7 @@ int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block
   int64_t gas_left = r.gas_left;
   if (r.status != EVM_SUCCESS && r.status != EVM_REVERT) gas_left = 0;
   uint64_t gas_used = tx->gas_limit - (uint64_t)gas_left;
+  res->peak_gas_used = gas_used < floor ? floor : gas_used;
   int64_t refund = (r.status == EVM_SUCCESS ? r.gas_refund : 0) + auth_refund;
   if (refund < 0) refund = 0;
   uint64_t max_refund = gas_used / chain_refund_quotient(rev);
@@ -268,12 +285,14 @@ int chain_apply_tx(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block
   u256_t back = u256_from_u64(tx->gas_limit - gas_used), amount;
   mul_add(&amount, &back, &price, &U256_ZERO);
   if ((rc = state_add_balance(st, sender, &amount))) return local_failure(res, rc);
-  u256_t tip = price;
-  if (rev >= EVM_LONDON) u256_sub(&tip, &price, &env->base_fee);
-  u256_t used = u256_from_u64(gas_used);
-  mul_add(&amount, &used, &tip, &U256_ZERO);
-  if ((rc = state_add_balance(st, &env->coinbase, &amount))) return local_failure(res, rc);
-  state_touch(st, &env->coinbase);
+  if (!skip_fees) { /* NoBaseFee with zero fees: no tip, which could be negative */
+    u256_t tip = price;
+    if (rev >= EVM_LONDON) u256_sub(&tip, &price, &env->base_fee);
+    u256_t used = u256_from_u64(gas_used);
+    mul_add(&amount, &used, &tip, &U256_ZERO);
+    if ((rc = state_add_balance(st, &env->coinbase, &amount))) return local_failure(res, rc);
+    state_touch(st, &env->coinbase);
+  }
 
   res->status = r.status;
   res->gas_used = gas_used;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ethc/keccak.h"
 #include "evm/interp_internal.h"
@@ -872,7 +873,36 @@ static pthread_once_t dispatch_once = PTHREAD_ONCE_INIT;
 evm_t *evm_create(void) {
   pthread_once(&dispatch_once, build_dispatch_tables);
   evm_t *vm = calloc(1, sizeof *vm);
+  if (vm) vm->ticks = EVM_TICKS;
   return vm;
+}
+
+uint64_t evm_now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void evm_set_deadline(evm_t *vm, uint64_t deadline_ns) {
+  vm->deadline_ns = deadline_ns;
+  vm->timed_out = false;
+  vm->ticks = EVM_TICKS;
+}
+
+bool evm_deadline_passed(const evm_t *vm) { return vm->timed_out; }
+
+bool evm_tick(struct evm *vm) {
+  if (vm->timed_out) {
+    vm->ticks = 1; /* every jump fails until the execution has unwound */
+    return true;
+  }
+  vm->ticks = EVM_TICKS;
+  if (vm->deadline_ns && evm_now_ns() >= vm->deadline_ns) {
+    vm->timed_out = true;
+    vm->ticks = 1;
+    return true;
+  }
+  return false;
 }
 
 void evm_destroy(evm_t *vm) {
@@ -961,6 +991,8 @@ evm_result_t evm_execute(evm_t *vm, const evm_host_t *host, void *host_ctx, evm_
   if (!vm || !host || !msg || (unsigned)rev >= EVM_REVISION_COUNT || msg->gas < 0 || (!code && code_size))
     return make_failure(EVM_INTERNAL_ERROR);
   if (vm->nest >= EVM_MAX_NEST) return make_failure(EVM_CALL_DEPTH_EXCEEDED);
+  /* the deadline (evm_set_deadline) is also seen by code that calls without jumping */
+  if (--vm->ticks == 0 && evm_tick(vm)) return make_failure(EVM_FAILURE);
   evm_result_t res;
   memset(&res, 0, sizeof res);
   if (code_size == 0) {

@@ -42,6 +42,15 @@ struct evm {
   evm_code_cache_t cache;
   const evm_tracer_t *tracer; /* NULL: not tracing */
   void *tracer_ctx;
+  /* evm_set_deadline: taken jumps left before the clock is read again */
+  uint32_t ticks;
+  bool timed_out;
+  uint64_t deadline_ns; /* 0: none */
 };
+
+#define EVM_TICKS 4096
+/* The slow path of the jump counter: true when the deadline has passed (the
+ * frame then fails). */
+bool evm_tick(struct evm *vm);
 
 #endif

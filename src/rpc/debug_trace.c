@@ -14,6 +14,7 @@
 #include "ethc/tracer.h"
 #include "ethc/transition.h"
 #include "rpc/rpc_internal.h"
+#include "rpc/simulate.h"
 
 typedef struct {
   bool call_tracer;
@@ -274,16 +275,19 @@ static int debug_traceCall(rpc_call_t *c, const cJSON *params) {
   if (rpc_parse_block_ref_opt(c, params, 1, &ref) || parse_config(c, params, 2, &cfg) || rpc_snapshot(c, &ref, &snap))
     return free(data), -1;
   const cJSON *o = rpc_param(params, 2);
+  rpc_block_overrides_t bo;
+  memset(&bo, 0, sizeof bo);
   if (o && cJSON_IsObject(o)) {
-    const cJSON *bo = cJSON_GetObjectItemCaseSensitive(o, "blockOverrides");
-    if ((bo && cJSON_IsObject(bo) && bo->child) ||
+    if (rpc_parse_block_overrides(c, 2, cJSON_GetObjectItemCaseSensitive(o, "blockOverrides"), &bo) ||
         rpc_parse_state_overrides(c, 2, cJSON_GetObjectItemCaseSensitive(o, "stateOverrides"), &msg)) {
-      if (!c->err_code) rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument 2: block overrides are not supported yet");
+      rpc_block_overrides_free(&bo);
       chain_snapshot_release(snap);
       free(data);
       return -1;
     }
   }
+  rpc_call_env_t ce;
+  rpc_set_call_env(&msg, &ce, &bo, snap);
   rpc_cap_call_gas(c, snap, &msg);
   trace_t t;
   evm_tracer_t wrap;
@@ -311,6 +315,7 @@ static int debug_traceCall(rpc_call_t *c, const cJSON *params) {
   }
   chain_snapshot_release(snap);
   free(data);
+  rpc_block_overrides_free(&bo);
   return rc;
 }
 

@@ -19,11 +19,12 @@
 #include "ethc/transition.h"
 #include "ethc/tx.h"
 #include "rpc/rpc_internal.h"
+#include "rpc/simulate.h"
 
 #define CALL_STIPEND 2300
 #define ESTIMATE_ERROR_PERMILLE 15
 
-static int parse_u256(rpc_call_t *c, int i, const cJSON *v, u256_t *out) {
+int rpc_parse_u256(rpc_call_t *c, int i, const cJSON *v, u256_t *out) {
   if (!cJSON_IsString(v))
     return rpc_fail(c, RPC_INVALID_PARAMS,
                     "invalid argument %d: json: cannot unmarshal non-string into Go value of type *hexutil.Big", i);
@@ -58,15 +59,15 @@ int rpc_parse_call(rpc_call_t *c, int i, const cJSON *v, chain_call_msg_t *msg, 
     msg->has_to = true;
   }
   if ((f = field(v, "gas")) && rpc_parse_qty(c, i, f, &msg->gas)) return -1;
-  if ((f = field(v, "value")) && parse_u256(c, i, f, &msg->value)) return -1;
+  if ((f = field(v, "value")) && rpc_parse_u256(c, i, f, &msg->value)) return -1;
   const cJSON *gp = field(v, "gasPrice"), *mf = field(v, "maxFeePerGas"), *mp = field(v, "maxPriorityFeePerGas");
   if (gp && (mf || mp))
     return rpc_fail(c, RPC_SERVER_ERROR, "both gasPrice and (maxFeePerGas or maxPriorityFeePerGas) specified");
-  if (gp && parse_u256(c, i, gp, &msg->gas_price)) return -1;
+  if (gp && rpc_parse_u256(c, i, gp, &msg->gas_price)) return -1;
   if (mf || mp) {
     msg->dynamic_fee = true;
-    if (mf && parse_u256(c, i, mf, &msg->max_fee_per_gas)) return -1;
-    if (mp && parse_u256(c, i, mp, &msg->max_priority_fee_per_gas)) return -1;
+    if (mf && rpc_parse_u256(c, i, mf, &msg->max_fee_per_gas)) return -1;
+    if (mp && rpc_parse_u256(c, i, mp, &msg->max_priority_fee_per_gas)) return -1;
     if (u256_lt(&msg->max_fee_per_gas, &msg->max_priority_fee_per_gas))
       return rpc_fail(c, RPC_SERVER_ERROR, "maxFeePerGas (%s) < maxPriorityFeePerGas", mf ? mf->valuestring : "0x0");
     if (!mf) msg->dynamic_fee = false; /* no fee cap: a call without fees, as geth */
@@ -134,13 +135,12 @@ bad:
 int rpc_fail_block_overrides(rpc_call_t *c, const cJSON *params, int i) {
   const cJSON *o = rpc_param(params, i);
   if (!o || cJSON_IsNull(o) || (cJSON_IsObject(o) && !o->child)) return 0;
-  return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument %d: block overrides are not supported yet", i);
+  return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument %d: block overrides are not supported here", i);
 }
 
-static int apply_overrides(void *ctx, state_t *st);
-
-/* geth's StateOverride, {address: {balance, nonce, code, state | stateDiff}}:
- * checked here, applied by apply_overrides on the call's own overlay. */
+/* geth's StateOverride, {address: {balance, nonce, code, state | stateDiff,
+ * movePrecompileToAddress}}: checked here, applied by rpc_apply_state_overrides
+ * on the call's own overlay. */
 static int check_slots(rpc_call_t *c, int i, const cJSON *slots) {
   const cJSON *e;
   if (!cJSON_IsObject(slots))
@@ -151,6 +151,16 @@ static int check_slots(rpc_call_t *c, int i, const cJSON *slots) {
     if (rpc_parse_hash(c, i, &key, &h) || rpc_parse_hash(c, i, e, &h)) return -1;
   }
   return 0;
+}
+
+/* The moved precompiles of the call running on this thread (eth_call and the
+ * like: one call at a time per thread; reset by call_adjust_env). */
+static _Thread_local rpc_precompiles_t call_precompiles;
+/* Why the overrides of that call were refused (rpc_fail_local reports it). */
+static _Thread_local char call_override_err[160];
+
+static int apply_overrides(void *ctx, state_t *st) {
+  return rpc_apply_state_overrides(ctx, st, &call_precompiles, call_override_err, sizeof call_override_err);
 }
 
 int rpc_parse_state_overrides(rpc_call_t *c, int i, const cJSON *o, chain_call_msg_t *msg) {
@@ -170,7 +180,7 @@ int rpc_parse_state_overrides(rpc_call_t *c, int i, const cJSON *o, chain_call_m
     uint64_t nonce;
     uint8_t *code = NULL;
     size_t len;
-    if ((f = field(acct, "balance")) && parse_u256(c, i, f, &bal)) return -1;
+    if ((f = field(acct, "balance")) && rpc_parse_u256(c, i, f, &bal)) return -1;
     if ((f = field(acct, "nonce")) && rpc_parse_qty(c, i, f, &nonce)) return -1;
     if ((f = field(acct, "code"))) {
       if (rpc_parse_data(c, i, f, &code, &len)) return -1;
@@ -179,8 +189,7 @@ int rpc_parse_state_overrides(rpc_call_t *c, int i, const cJSON *o, chain_call_m
     const cJSON *st = field(acct, "state"), *diff = field(acct, "stateDiff");
     if (st && diff) return rpc_fail(c, RPC_SERVER_ERROR, "account %s has both 'state' and 'stateDiff'", acct->string);
     if ((st && check_slots(c, i, st)) || (diff && check_slots(c, i, diff))) return -1;
-    if (field(acct, "movePrecompileToAddress"))
-      return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument %d: movePrecompileToAddress is not supported yet", i);
+    if ((f = field(acct, "movePrecompileToAddress")) && rpc_parse_addr(c, i, f, &a)) return -1;
   }
   if (o->child) {
     msg->prepare = apply_overrides;
@@ -204,36 +213,80 @@ static int set_slots(state_t *st, const ethc_address_t *a, const cJSON *slots) {
   return 0;
 }
 
-/* Applies the overrides checked by rpc_parse_state_overrides (ctx: their JSON). */
-static int apply_overrides(void *ctx, state_t *st) {
+const evm_precompile_t *rpc_precompile_at(void *ctx, const ethc_address_t *a, evm_revision_t rev) {
+  const rpc_precompiles_t *pm = ctx;
+  (void)rev;
+  for (size_t i = 0; i < pm->n_moved; i++)
+    if (ethc_address_eq(&pm->moved[i].to, a)) return pm->moved[i].p;
+  for (size_t i = 0; i < pm->n_removed; i++)
+    if (ethc_address_eq(&pm->removed[i], a)) return NULL;
+  return evm_precompile_get(a, pm->rev);
+}
+
+static bool pm_moved_to(const rpc_precompiles_t *pm, const ethc_address_t *a) {
+  for (size_t i = 0; i < pm->n_moved; i++)
+    if (ethc_address_eq(&pm->moved[i].to, a)) return true;
+  return false;
+}
+
+/* Replaces the account's storage: rebuilt without its slots, then `slots`. */
+static int replace_storage(state_t *st, const ethc_address_t *a, const cJSON *slots) {
+  u256_t bal;
+  state_get_balance(st, a, &bal);
+  uint64_t nonce = state_get_nonce(st, a);
+  size_t n;
+  const uint8_t *c0 = state_get_code(st, a, &n, NULL);
+  uint8_t *code = n ? malloc(n) : NULL;
+  if (n && !code) return ETHC_ERR_NOMEM;
+  if (n) memcpy(code, c0, n);
+  int rc = state_error(st);
+  if (!rc) rc = state_delete_account(st, a);
+  if (!rc) rc = state_set_balance(st, a, &bal);
+  if (!rc) rc = state_set_nonce(st, a, nonce);
+  if (!rc && n) rc = state_set_code(st, a, code, n);
+  free(code);
+  if (!rc) rc = set_slots(st, a, slots);
+  return rc;
+}
+
+int rpc_apply_state_overrides(const cJSON *o, state_t *st, rpc_precompiles_t *pm, char *err, size_t errlen) {
   const cJSON *acct, *f;
-  cJSON_ArrayForEach(acct, (const cJSON *)ctx) {
+  err[0] = 0;
+  cJSON_ArrayForEach(acct, o) {
     ethc_address_t a;
-    int rc = hex_decode_fixed(acct->string, true, a.bytes, 20) ? ETHC_ERR_INVALID : 0;
-    const cJSON *full = field(acct, "state");
-    if (!rc && full) {
-      /* the whole storage replaced: the account is rebuilt without its slots */
-      u256_t bal;
-      state_get_balance(st, &a, &bal);
-      uint64_t nonce = state_get_nonce(st, &a);
-      size_t n;
-      const uint8_t *c0 = state_get_code(st, &a, &n, NULL);
-      uint8_t *code = n ? malloc(n) : NULL;
-      if (n && !code) return ETHC_ERR_NOMEM;
-      if (n) memcpy(code, c0, n);
-      rc = state_error(st);
-      if (!rc) rc = state_delete_account(st, &a);
-      if (!rc) rc = state_set_balance(st, &a, &bal);
-      if (!rc) rc = state_set_nonce(st, &a, nonce);
-      if (!rc && n) rc = state_set_code(st, &a, code, n);
-      free(code);
-      if (!rc) rc = set_slots(st, &a, full);
+    if (hex_decode_fixed(acct->string, true, a.bytes, 20)) return ETHC_ERR_INVALID;
+    char hex[43];
+    hex_encode(a.bytes, 20, hex);
+    if (pm) {
+      if (pm_moved_to(pm, &a))
+        return snprintf(err, errlen, "account %s has already been overridden by a precompile", hex), ETHC_ERR_INVALID;
+      const evm_precompile_t *p = rpc_precompile_at(pm, &a, pm->rev);
+      if ((f = field(acct, "movePrecompileToAddress"))) {
+        ethc_address_t to;
+        if (hex_decode_fixed(f->valuestring, true, to.bytes, 20)) return ETHC_ERR_INVALID;
+        if (!p) return snprintf(err, errlen, "account %s is not a precompile", hex), ETHC_ERR_INVALID;
+        const cJSON *other;
+        cJSON_ArrayForEach(other, o) {
+          ethc_address_t b;
+          if (!hex_decode_fixed(other->string, true, b.bytes, 20) && ethc_address_eq(&b, &to))
+            return snprintf(err, errlen, "account %s is already overridden", f->valuestring), ETHC_ERR_INVALID;
+        }
+        if (pm->n_moved == RPC_MAX_PRECOMPILE_EDITS) return snprintf(err, errlen, "too many moves"), ETHC_ERR_INVALID;
+        pm->moved[pm->n_moved].to = to;
+        pm->moved[pm->n_moved++].p = p;
+      }
+      if (p) {
+        for (size_t i = 0; i < pm->n_moved; i++) /* a precompile moved here earlier leaves too */
+          if (ethc_address_eq(&pm->moved[i].to, &a)) pm->moved[i].p = NULL;
+        if (pm->n_removed == RPC_MAX_PRECOMPILE_EDITS)
+          return snprintf(err, errlen, "too many precompile overrides"), ETHC_ERR_INVALID;
+        pm->removed[pm->n_removed++] = a;
+      }
+    } else if (field(acct, "movePrecompileToAddress")) {
+      return snprintf(err, errlen, "movePrecompileToAddress is not supported here"), ETHC_ERR_INVALID;
     }
-    if (!rc && (f = field(acct, "balance"))) {
-      u256_t bal;
-      rc = u256_from_string(&bal, f->valuestring) ? state_set_balance(st, &a, &bal) : ETHC_ERR_INVALID;
-    }
-    if (!rc && (f = field(acct, "nonce"))) {
+    int rc = 0;
+    if ((f = field(acct, "nonce"))) {
       u256_t nonce;
       rc = u256_from_string(&nonce, f->valuestring) ? state_set_nonce(st, &a, nonce.w[0]) : ETHC_ERR_INVALID;
     }
@@ -243,15 +296,73 @@ static int apply_overrides(void *ctx, state_t *st) {
       if (hex_decode_alloc(f->valuestring, true, &code, &n)) rc = ETHC_ERR_INVALID;
       else rc = state_set_code(st, &a, code, n), free(code);
     }
+    if (!rc && (f = field(acct, "balance"))) {
+      u256_t bal;
+      rc = u256_from_string(&bal, f->valuestring) ? state_set_balance(st, &a, &bal) : ETHC_ERR_INVALID;
+    }
+    if (!rc && (f = field(acct, "state"))) rc = replace_storage(st, &a, f);
     if (!rc && (f = field(acct, "stateDiff"))) rc = set_slots(st, &a, f);
     if (rc) return rc;
   }
-  return 0;
+  state_commit(st, false);
+  return state_error(st);
+}
+
+/* ---- the environment of eth_call and the like: block overrides, moved
+ * precompiles, the time limit ---- */
+
+static void call_adjust_env(void *ctx, chain_block_env_t *env) {
+  const rpc_call_env_t *ce = ctx;
+  memset(&call_precompiles, 0, sizeof call_precompiles);
+  call_override_err[0] = 0;
+  call_precompiles.rev = ce->rev;
+  if (ce->bo) rpc_block_overrides_apply(ce->bo, env);
+  env->precompile = rpc_precompile_at;
+  env->precompile_ctx = &call_precompiles;
+}
+
+static evm_revision_t snapshot_rev(const chain_snapshot_t *snap);
+
+void rpc_set_call_env(chain_call_msg_t *msg, rpc_call_env_t *ce, const rpc_block_overrides_t *bo,
+                      const chain_snapshot_t *snap) {
+  ce->bo = bo;
+  ce->rev = snapshot_rev(snap);
+  msg->adjust_env = call_adjust_env;
+  msg->adjust_env_ctx = ce;
+}
+
+void rpc_start_evm_timeout(rpc_call_t *c, evm_t *vm) {
+  uint64_t ms = c->srv->evm_timeout_ms;
+  evm_set_deadline(vm, ms ? evm_now_ns() + ms * 1000000ull : 0);
+}
+
+int rpc_fail_timeout(rpc_call_t *c) {
+  uint64_t ms = c->srv->evm_timeout_ms;
+  char d[48];
+  if (ms % 1000) {
+    if (ms < 1000) {
+      snprintf(d, sizeof d, "%llums", (unsigned long long)ms);
+    } else { /* Go's 1.5s: no trailing zeros */
+      snprintf(d, sizeof d, "%llu.%03llu", (unsigned long long)(ms / 1000), (unsigned long long)(ms % 1000));
+      size_t n = strlen(d);
+      while (d[n - 1] == '0') d[--n] = 0;
+      d[n] = 's', d[n + 1] = 0;
+    }
+  } else if (ms < 60000) {
+    snprintf(d, sizeof d, "%llus", (unsigned long long)(ms / 1000));
+  } else {
+    uint64_t sec = ms / 1000;
+    if (sec >= 3600)
+      snprintf(d, sizeof d, "%lluh%llum%llus", (unsigned long long)(sec / 3600), (unsigned long long)(sec % 3600 / 60),
+               (unsigned long long)(sec % 60));
+    else snprintf(d, sizeof d, "%llum%llus", (unsigned long long)(sec / 60), (unsigned long long)(sec % 60));
+  }
+  return rpc_fail(c, RPC_SERVER_ERROR, "execution aborted (timeout = %s)", d);
 }
 
 /* The reason of an ABI-encoded Error(string) or Panic(uint256), into buf; false
  * when the data is neither. */
-static bool revert_reason(const uint8_t *d, size_t n, char *buf, size_t cap) {
+bool rpc_revert_reason(const uint8_t *d, size_t n, char *buf, size_t cap) {
   static const uint8_t error_sel[4] = {0x08, 0xc3, 0x79, 0xa0}, panic_sel[4] = {0x4e, 0x48, 0x7b, 0x71};
   if (n >= 4 + 64 && !memcmp(d, error_sel, 4)) {
     u256_t off, len;
@@ -297,7 +408,7 @@ int rpc_fail_call_result(rpc_call_t *c, const chain_call_result_t *r) {
   if (r->tx_error) return rpc_fail(c, RPC_SERVER_ERROR, "%s", r->reason ? r->reason : "invalid transaction");
   if (r->status == EVM_REVERT && r->output_size) {
     char reason[200];
-    if (revert_reason(r->output, r->output_size, reason, sizeof reason))
+    if (rpc_revert_reason(r->output, r->output_size, reason, sizeof reason))
       rpc_fail(c, RPC_EXECUTION_REVERTED, "execution reverted: %s", reason);
     else rpc_fail(c, RPC_EXECUTION_REVERTED, "execution reverted");
     c->err_data = malloc(r->output_size);
@@ -309,6 +420,11 @@ int rpc_fail_call_result(rpc_call_t *c, const chain_call_result_t *r) {
 }
 
 int rpc_fail_local(rpc_call_t *c, int rc) {
+  if (rc == ETHC_ERR_INVALID && call_override_err[0]) { /* a state override geth refuses */
+    rpc_fail(c, RPC_SERVER_ERROR, "%s", call_override_err);
+    call_override_err[0] = 0;
+    return -1;
+  }
   if (rc == ETHC_ERR_MISSING_NODE) return rpc_fail(c, RPC_SERVER_ERROR, "missing trie node (state not available)");
   return rpc_fail_chain(c, rc);
 }
@@ -320,17 +436,26 @@ static int eth_call(rpc_call_t *c, const cJSON *params) {
   rpc_block_ref_t ref;
   chain_snapshot_t *snap;
   if (rpc_need(c, params, 0, &v) || rpc_parse_call(c, 0, v, &msg, &data)) return -1;
+  rpc_block_overrides_t bo;
+  memset(&bo, 0, sizeof bo);
   if (rpc_parse_block_ref_opt(c, params, 1, &ref) || rpc_parse_state_overrides(c, 2, rpc_param(params, 2), &msg) ||
-      rpc_fail_block_overrides(c, params, 3) || rpc_snapshot(c, &ref, &snap))
-    return free(data), -1;
+      rpc_parse_block_overrides(c, 3, rpc_param(params, 3), &bo))
+    return free(data), rpc_block_overrides_free(&bo), -1;
+  if (rpc_snapshot(c, &ref, &snap)) return free(data), rpc_block_overrides_free(&bo), -1;
+  rpc_call_env_t ce;
+  rpc_set_call_env(&msg, &ce, &bo, snap);
   rpc_cap_call_gas(c, snap, &msg);
   evm_t *vm = rpc_thread_vm();
   chain_call_result_t r;
+  if (vm) rpc_start_evm_timeout(c, vm);
   int rc = vm ? chain_call(snap, vm, &msg, &r) : ETHC_ERR_NOMEM;
+  if (vm) evm_set_deadline(vm, 0);
   chain_snapshot_release(snap);
   free(data);
+  rpc_block_overrides_free(&bo);
   if (rc) return rpc_fail_local(c, rc);
-  if (r.tx_error || r.status != EVM_SUCCESS) rc = rpc_fail_call_result(c, &r);
+  if (r.timed_out) rc = rpc_fail_timeout(c);
+  else if (r.tx_error || r.status != EVM_SUCCESS) rc = rpc_fail_call_result(c, &r);
   else jw_data(c->w, r.output, r.output_size);
   chain_call_result_free(&r);
   return rc;
@@ -363,6 +488,10 @@ static int try_gas(rpc_call_t *c, chain_snapshot_t *snap, evm_t *vm, chain_call_
   msg->gas = gas;
   int rc = chain_call(snap, vm, msg, &r);
   if (rc) return rpc_fail_local(c, rc);
+  if (r.timed_out) {
+    chain_call_result_free(&r);
+    return rpc_fail_timeout(c);
+  }
   if (r.tx_error == ETHC_ERR_TX_INTRINSIC_GAS) {
     *failed = true;
   } else if (r.tx_error) {
@@ -384,9 +513,14 @@ static int eth_estimateGas(rpc_call_t *c, const cJSON *params) {
   rpc_block_ref_t ref;
   chain_snapshot_t *snap;
   if (rpc_need(c, params, 0, &v) || rpc_parse_call(c, 0, v, &msg, &data)) return -1;
+  rpc_block_overrides_t bo;
+  memset(&bo, 0, sizeof bo);
   if (rpc_parse_block_ref_opt(c, params, 1, &ref) || rpc_parse_state_overrides(c, 2, rpc_param(params, 2), &msg) ||
-      rpc_snapshot(c, &ref, &snap))
-    return free(data), -1;
+      rpc_parse_block_overrides(c, 3, rpc_param(params, 3), &bo))
+    return free(data), rpc_block_overrides_free(&bo), -1;
+  if (rpc_snapshot(c, &ref, &snap)) return free(data), rpc_block_overrides_free(&bo), -1;
+  rpc_call_env_t ce;
+  rpc_set_call_env(&msg, &ce, &bo, snap);
   int rc = -1;
   evm_t *vm = rpc_thread_vm();
   state_t *st = chain_snapshot_state(snap);
@@ -394,6 +528,7 @@ static int eth_estimateGas(rpc_call_t *c, const cJSON *params) {
     rpc_fail(c, RPC_INTERNAL_ERROR, "out of memory");
     goto out;
   }
+  rpc_start_evm_timeout(c, vm);
   uint64_t hi = msg.gas >= 21000 ? msg.gas : chain_snapshot_header(snap)->gas_limit;
   if (c->srv->gas_cap && hi > c->srv->gas_cap) hi = c->srv->gas_cap;
   if (snapshot_rev(snap) >= EVM_OSAKA && hi > TX_MAX_GAS_LIMIT_OSAKA) hi = TX_MAX_GAS_LIMIT_OSAKA; /* EIP-7825 */
@@ -456,9 +591,11 @@ static int eth_estimateGas(rpc_call_t *c, const cJSON *params) {
   jw_qty(c->w, hi);
   rc = 0;
 out:
+  if (vm) evm_set_deadline(vm, 0);
   if (st) state_free(st);
   chain_snapshot_release(snap);
   free(data);
+  rpc_block_overrides_free(&bo);
   return rc;
 }
 
@@ -593,9 +730,14 @@ static int eth_createAccessList(rpc_call_t *c, const cJSON *params) {
   rpc_block_ref_t ref;
   chain_snapshot_t *snap;
   if (rpc_need(c, params, 0, &v) || rpc_parse_call(c, 0, v, &msg, &data)) return -1;
+  rpc_block_overrides_t bo;
+  memset(&bo, 0, sizeof bo);
   if (rpc_parse_block_ref_opt(c, params, 1, &ref) || rpc_parse_state_overrides(c, 2, rpc_param(params, 2), &msg) ||
-      rpc_snapshot(c, &ref, &snap))
-    return free(data), -1;
+      rpc_parse_block_overrides(c, 3, rpc_param(params, 3), &bo))
+    return free(data), rpc_block_overrides_free(&bo), -1;
+  if (rpc_snapshot(c, &ref, &snap)) return free(data), rpc_block_overrides_free(&bo), -1;
+  rpc_call_env_t ce;
+  rpc_set_call_env(&msg, &ce, &bo, snap);
   rpc_cap_call_gas(c, snap, &msg);
   al_t prev = {.from = msg.from, .to = msg.to, .has_to = msg.has_to, .rev = snapshot_rev(snap)};
   al_t cur = prev;
@@ -605,6 +747,7 @@ static int eth_createAccessList(rpc_call_t *c, const cJSON *params) {
     rpc_fail(c, RPC_INTERNAL_ERROR, "out of memory");
     goto out;
   }
+  rpc_start_evm_timeout(c, vm);
   if (!msg.has_to) { /* the contract the call creates is the recipient */
     state_t *st = chain_snapshot_state(snap);
     if (!st) {
@@ -649,6 +792,11 @@ static int eth_createAccessList(rpc_call_t *c, const cJSON *params) {
       rpc_fail_local(c, lrc);
       goto out;
     }
+    if (r.timed_out) {
+      chain_call_result_free(&r);
+      rpc_fail_timeout(c);
+      goto out;
+    }
     if (r.tx_error) {
       rpc_fail_call_result(c, &r);
       chain_call_result_free(&r);
@@ -691,16 +839,18 @@ static int eth_createAccessList(rpc_call_t *c, const cJSON *params) {
   }
   rpc_fail(c, RPC_SERVER_ERROR, "the access list did not settle in %d runs", AL_MAX_RUNS);
 out:
+  if (vm) evm_set_deadline(vm, 0);
   al_free(&prev);
   al_free(&cur);
   chain_snapshot_release(snap);
   free(data);
+  rpc_block_overrides_free(&bo);
   return rc;
 }
 
 const rpc_method_t rpc_methods_exec[] = {
     {"eth_call", RPC_NS_ETH, eth_call, 4},
-    {"eth_estimateGas", RPC_NS_ETH, eth_estimateGas, 3},
-    {"eth_createAccessList", RPC_NS_ETH, eth_createAccessList, 3},
+    {"eth_estimateGas", RPC_NS_ETH, eth_estimateGas, 4},
+    {"eth_createAccessList", RPC_NS_ETH, eth_createAccessList, 4},
     {0},
 };

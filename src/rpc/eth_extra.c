@@ -1,7 +1,7 @@
 /* More reads of the eth namespace on stored blocks (execution-apis
  * src/eth/block.yaml, transaction.yaml, fee_market.yaml, sign.yaml):
  * eth_getUncleByBlockHashAndIndex / ByBlockNumberAndIndex, eth_getRawTransactionByHash,
- * eth_accounts, and the fee suggestions eth_maxPriorityFeePerGas, eth_gasPrice
+ * and the fee suggestions eth_maxPriorityFeePerGas, eth_gasPrice
  * and eth_blobBaseFee. The tip suggestion samples the three lowest effective
  * tips of each of the last 20 blocks and takes their 60th percentile (1 gwei
  * when the blocks hold no transactions). */
@@ -83,13 +83,6 @@ static int eth_getRawTransactionByHash(rpc_call_t *c, const cJSON *params) {
   return 0;
 }
 
-/* The node holds no keys (until the dev chain). */
-static int eth_accounts(rpc_call_t *c, const cJSON *p) {
-  jw_arr_begin(c->w);
-  jw_arr_end(c->w);
-  return 0;
-}
-
 static int cmp_u256(const void *a, const void *b) {
   const u256_t *x = a, *y = b;
   return u256_lt(x, y) ? -1 : u256_lt(y, x) ? 1 : 0;
@@ -149,17 +142,14 @@ static int eth_maxPriorityFeePerGas(rpc_call_t *c, const cJSON *p) {
   return 0;
 }
 
-/* Legacy price: the suggested tip plus the next block's base fee. */
+/* Legacy price: the suggested tip plus the head's base fee, as geth gives it (not
+ * the next block's, which can be lower: a transaction at that price would fail
+ * an eth_call against "latest", which web3.js makes before it sends one). */
 static int eth_gasPrice(rpc_call_t *c, const cJSON *p) {
   u256_t tip;
   chain_header_t head;
   if (suggest_tip(c, &tip, &head)) return -1;
-  const chain_config_t *cfg = chain_config(c->srv->chain);
-  if (chain_fork_active(cfg, FORK_LONDON, head.number + 1, head.timestamp)) {
-    u256_t base;
-    header_expected_base_fee(cfg, &head, &base);
-    u256_add(&tip, &tip, &base);
-  }
+  if (head.has_base_fee) u256_add(&tip, &tip, &head.base_fee);
   jw_qty256(c->w, &tip);
   return 0;
 }
@@ -184,7 +174,6 @@ const rpc_method_t rpc_methods_extra[] = {
     {"eth_getUncleByBlockHashAndIndex", RPC_NS_ETH, eth_getUncleByBlockHashAndIndex, 2},
     {"eth_getUncleByBlockNumberAndIndex", RPC_NS_ETH, eth_getUncleByBlockNumberAndIndex, 2},
     {"eth_getRawTransactionByHash", RPC_NS_ETH, eth_getRawTransactionByHash, 1},
-    {"eth_accounts", RPC_NS_ETH, eth_accounts, 0},
     {"eth_maxPriorityFeePerGas", RPC_NS_ETH, eth_maxPriorityFeePerGas, 0},
     {"eth_gasPrice", RPC_NS_ETH, eth_gasPrice, 0},
     {"eth_blobBaseFee", RPC_NS_ETH, eth_blobBaseFee, 0},

@@ -433,9 +433,14 @@ int rpc_http_start(const rpc_http_opts_t *o, rpc_server_t *s, rpc_http_t **out, 
     free(h);
     return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
   }
+  /* One address may hold a quarter of the connections: a slowloris client
+   * (headers dribbled a byte at a time, which keeps it from idling out) from
+   * one address cannot take them all and lock the others out. */
+  unsigned max_conns = o->max_conns ? o->max_conns : 512;
+  unsigned per_ip = max_conns / 4 ? max_conns / 4 : 1;
   h->d = MHD_start_daemon(flags, o->port, NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h,
                           MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
-                          MHD_OPTION_CONNECTION_LIMIT, (unsigned)(o->max_conns ? o->max_conns : 512),
+                          MHD_OPTION_CONNECTION_LIMIT, max_conns, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
                           MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(o->idle_timeout ? o->idle_timeout : 60),
                           MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
   if (!h->d) {

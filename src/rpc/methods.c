@@ -19,9 +19,11 @@ const char *const rpc_ns_names[RPC_NS_COUNT] = {
     "anvil",
     "hardhat",
     "engine",
+    "personal",
 };
 
 static const rpc_method_t *const tables[] = {
+    rpc_methods_accounts,
     rpc_methods_info,
     rpc_methods_blocks,
     rpc_methods_logs,
@@ -36,6 +38,8 @@ static const rpc_method_t *const tables[] = {
     rpc_methods_testing,
     rpc_methods_mining,
     rpc_methods_engine,
+    rpc_methods_simulate,
+    rpc_methods_discover,
     rpc_methods_dev,
     rpc_methods_dev_state,
 };

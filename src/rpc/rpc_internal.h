@@ -46,12 +46,13 @@ typedef enum {
   RPC_NS_EVM,
   RPC_NS_ANVIL,
   RPC_NS_HARDHAT,
-  RPC_NS_ENGINE, /* only on the authenticated port (rpc_config_t.engine_lock) */
+  RPC_NS_ENGINE,   /* only on the authenticated port (rpc_config_t.engine_lock) */
+  RPC_NS_PERSONAL, /* personal_sign (--dev) */
   RPC_NS_COUNT
 } rpc_ns_t;
 extern const char *const rpc_ns_names[RPC_NS_COUNT];
 
-#define RPC_MAX_METHODS 192
+#define RPC_MAX_METHODS 256
 #define RPC_LATENCY_BUCKETS 14 /* upper bounds in metrics.c, then +Inf */
 #define RPC_BATCH_BUCKETS 10
 
@@ -98,6 +99,9 @@ struct rpc_server {
   rpc_miner_t miner;
   /* the engine API (engine.c): NULL on a server without it */
   struct rpc_engine *engine;
+  uint64_t evm_timeout_ms; /* --rpc.evmtimeout (0: none) */
+  /* the dev node's accounts (accounts.c; borrowed, NULL outside --dev) */
+  struct rpc_accounts *accounts;
 };
 
 /* rpc_server_handle for a connection that takes notifications (sess may be NULL). */
@@ -161,6 +165,17 @@ extern const rpc_method_t rpc_methods_dev_state[]; /* anvil_dumpState, anvil_loa
 typedef struct rpc_engine rpc_engine_t;
 int rpc_engine_new(rpc_server_t *s, pthread_mutex_t *lock);
 void rpc_engine_free(rpc_server_t *s);
+extern const rpc_method_t rpc_methods_simulate[]; /* eth_simulateV1 (simulate_write.c) */
+
+extern const rpc_method_t rpc_methods_accounts[]; /* eth_accounts, signing, impersonation (accounts.c) */
+/* eth_signTransaction, eth_sendTransaction, eth_fillTransaction (accounts_tx.c) */
+int rpc_eth_signTransaction(rpc_call_t *c, const cJSON *params);
+int rpc_eth_sendTransaction(rpc_call_t *c, const cJSON *params);
+int rpc_eth_fillTransaction(rpc_call_t *c, const cJSON *params);
+/* Hands an impersonated sender's unsigned transaction to the pool (accounts.c):
+ * 0 with *hash, or fails the call. */
+int rpc_accounts_forced_add(rpc_call_t *c, const tx_t *tx, const ethc_address_t *from, ethc_hash_t *hash);
+
 /* The pool transaction of hash h written as an object: true, or false when the
  * pool has none (nothing written) (txpool.c). */
 bool rpc_pool_write_tx(rpc_call_t *c, const ethc_hash_t *h);
@@ -235,6 +250,10 @@ void rpc_cap_call_gas(rpc_call_t *c, const chain_snapshot_t *snap, chain_call_ms
 int rpc_fail_call_result(rpc_call_t *c, const chain_call_result_t *r);
 /* A local error (missing state, I/O, memory). */
 int rpc_fail_local(rpc_call_t *c, int rc);
+/* Starts the --rpc.evmtimeout clock on vm (evm_set_deadline; none when 0). */
+void rpc_start_evm_timeout(rpc_call_t *c, evm_t *vm);
+/* geth's "execution aborted (timeout = 5s)" (-32000). */
+int rpc_fail_timeout(rpc_call_t *c);
 
 /* ---- log criteria (eth_logs.c, shared with filters.c and subs.c) ---- */
 /* A list of values that is a single string or an array of strings (20-byte
@@ -301,5 +320,20 @@ void rpc_write_log(jw_t *w, const chain_log_t *l);
 /* The same, with "removed" as given (logs of blocks a reorganisation dropped). */
 void rpc_write_log_removed(jw_t *w, const chain_log_t *l, bool removed);
 void rpc_write_receipt(jw_t *w, const chain_read_receipt_t *r);
+
+/* ---- rpc_discover (discover.c): one description per method ---- */
+/* A method's summary, its parameters "name:Type, name:Type?" (? optional) and
+ * its result "name:Type", in discover.c's notation. */
+typedef struct {
+  const char *name, *summary, *params, *result;
+} rpc_doc_t;
+extern const rpc_method_t rpc_methods_discover[]; /* rpc_discover (discover.c) */
+/* The description of a method, or NULL. */
+const rpc_doc_t *rpc_doc_find(const char *name);
+/* All descriptions: *out points at them; returns the count. */
+size_t rpc_doc_all(const rpc_doc_t **out);
+/* The number of parameters d describes, or -1 when its notation is malformed
+ * or names an unknown type. */
+int rpc_doc_check(const rpc_doc_t *d);
 
 #endif

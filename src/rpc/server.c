@@ -23,6 +23,7 @@ int rpc_server_new(const rpc_config_t *cfg, rpc_server_t **out, char *err, size_
   s->batch_limit = cfg->batch_limit;
   s->batch_response_max = cfg->batch_response_max;
   s->gas_cap = cfg->gas_cap;
+  s->evm_timeout_ms = cfg->evm_timeout_ms;
   if (cfg->txpool) s->txpool = *cfg->txpool;
   s->logs_limit = cfg->logs_limit ? cfg->logs_limit : 10000;
   snprintf(s->client_version, sizeof s->client_version, "%s", cfg->client_version ? cfg->client_version : "ethc");
@@ -311,6 +312,30 @@ int rpc_server_handle_session(rpc_server_t *s, rpc_session_t *sess, const char *
   return rc;
 }
 
+/* Whether b[0..n) is UTF-8 (RFC 3629: no overlong forms, surrogates or code
+ * points past U+10FFFF), as RFC 8259 requires of JSON text. cJSON does not
+ * check: the bytes could come back in a response (a method name in an error)
+ * that would not be JSON. */
+static bool valid_utf8(const char *b, size_t n) {
+  const unsigned char *p = (const unsigned char *)b;
+  for (size_t i = 0; i < n;) {
+    unsigned c = p[i];
+    size_t k = c < 0x80 ? 0 : c >= 0xc2 && c <= 0xdf ? 1 : c >= 0xe0 && c <= 0xef ? 2 : c >= 0xf0 && c <= 0xf4 ? 3 : 9;
+    if (k == 9 || n - i <= k) return false; /* not a lead byte, or cut short */
+    if (k == 0) {
+      i++;
+      continue;
+    }
+    unsigned c1 = p[i + 1];
+    if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 > 0x9f) || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 > 0x8f))
+      return false;
+    for (size_t j = 1; j <= k; j++)
+      if ((p[i + j] & 0xc0) != 0x80) return false;
+    i += k + 1;
+  }
+  return true;
+}
+
 static int handle_request(rpc_server_t *s, rpc_session_t *sess, chain_snapshot_t **head, const char *body, size_t len,
                           char **resp, size_t *resp_len) {
   jw_t w;
@@ -319,7 +344,7 @@ static int handle_request(rpc_server_t *s, rpc_session_t *sess, chain_snapshot_t
   *resp_len = 0;
   const char *end = NULL;
   size_t start = skip_ws(body, 0, len);
-  cJSON *root = start < len ? cJSON_ParseWithLengthOpts(body, len, &end, 0) : NULL;
+  cJSON *root = start < len && valid_utf8(body, len) ? cJSON_ParseWithLengthOpts(body, len, &end, 0) : NULL;
   if (root && skip_ws(body, (size_t)(end - body), len) != len) {
     cJSON_Delete(root);
     root = NULL;
