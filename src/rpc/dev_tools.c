@@ -133,12 +133,16 @@ static int evm_revert(rpc_call_t *c, const cJSON *params) {
   return 0;
 }
 
-/* anvil_reset / hardhat_reset([{forking: ...}]): forking is refused. */
+/* anvil_reset / hardhat_reset([{forking: {jsonRpcUrl, blockNumber}}]): a fork
+ * is refused; viem sends {forking: {blockNumber: null}} for none. */
 static int reset(rpc_call_t *c, const cJSON *params) {
   const cJSON *o = rpc_param(params, 0);
-  if (o && !cJSON_IsNull(o)) {
-    const cJSON *f = cJSON_IsObject(o) ? cJSON_GetObjectItem(o, "forking") : o;
-    if (f && !cJSON_IsNull(f) && !(cJSON_IsObject(f) && !cJSON_GetArraySize(f)))
+  const cJSON *f = cJSON_IsObject(o) ? cJSON_GetObjectItem(o, "forking") : NULL;
+  if (o && !cJSON_IsNull(o) && !cJSON_IsObject(o))
+    return rpc_fail(c, RPC_INVALID_PARAMS, "invalid argument 0: not an object");
+  if (f && !cJSON_IsNull(f)) {
+    const cJSON *url = cJSON_GetObjectItem(f, "jsonRpcUrl"), *num = cJSON_GetObjectItem(f, "blockNumber");
+    if (!cJSON_IsObject(f) || (url && !cJSON_IsNull(url)) || (num && !cJSON_IsNull(num)))
       return rpc_fail(c, RPC_INVALID_PARAMS, "forking is not supported: anvil_reset takes no fork");
   }
   if (!c->srv->miner.reset) return no_miner(c);

@@ -6,9 +6,12 @@ head, its state and the next-block settings back; the clock (evm_increaseTime,
 evm_setNextBlockTimestamp, anvil_setBlockTimestampInterval) and the next
 block's coinbase, base fee, PREVRANDAO and gas limit; dropping pooled
 transactions; anvil_dumpState / anvil_loadState round trip; a restart keeps the
-edits; anvil_reset goes back to the genesis. Exit 77 without node and ethers.
+edits; anvil_reset goes back to the genesis. Then viem's testClient (mode anvil)
+drives the same helpers on `ethc node --dev --dev.ephemeral`, as a test suite
+does. Exit 77 without node and ethers.
 usage: dev_tools.py ETHC RPC_COMPAT_DIR WORKDIR"""
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -65,6 +68,91 @@ def balance(node, a, tag="latest"):
     return num(result(node, "eth_getBalance", a, tag))
 
 
+# viem's testClient (mode anvil) on `ethc node --dev`, as a test suite drives it
+VIEM_JS = r"""
+import { createTestClient, createPublicClient, createWalletClient, http, parseEther, parseGwei, pad } from "viem";
+import { foundry } from "viem/chains";
+const url = process.argv[1];
+const transport = http(url);
+const test = createTestClient({ chain: foundry, mode: "anvil", transport });
+const pub = createPublicClient({ chain: foundry, transport, cacheTime: 0 });
+const wallet = createWalletClient({ chain: foundry, transport });
+const check = (cond, what) => console.log((cond ? "ok   " : "FAIL ") + "viem: " + what);
+const A = "0x1100000000000000000000000000000000000011", B = "0x2200000000000000000000000000000000000022";
+const ACCT0 = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+const n0 = await pub.getBlockNumber();
+const snap = await test.snapshot();
+check(snap === "0x1", "snapshot " + snap);
+await test.setBalance({ address: A, value: parseEther("123") });
+check((await pub.getBalance({ address: A })) === parseEther("123"), "setBalance");
+await test.setCode({ address: B, bytecode: "0x60ff" });
+check((await pub.getCode({ address: B })) === "0x60ff", "setCode");
+await test.setStorageAt({ address: B, index: 5, value: pad("0xab") });
+check((await pub.getStorageAt({ address: B, slot: "0x5" })) === pad("0xab"), "setStorageAt");
+await test.setNonce({ address: A, nonce: 7 });
+check((await pub.getTransactionCount({ address: A })) === 7, "setNonce");
+check((await pub.getBlockNumber()) === n0, "no block for the edits");
+const now = BigInt(Math.floor(Date.now() / 1000));
+await test.increaseTime({ seconds: 3600 });
+await test.mine({ blocks: 1 });
+let b = await pub.getBlock();
+check(b.timestamp >= now + 3590n, "increaseTime + mine: " + (b.timestamp - now));
+await test.setNextBlockTimestamp({ timestamp: b.timestamp + 100n });
+await test.mine({ blocks: 1 });
+const t0 = (await pub.getBlock()).timestamp;
+check(t0 === b.timestamp + 100n, "setNextBlockTimestamp");
+await test.setBlockTimestampInterval({ interval: 5 });
+await test.mine({ blocks: 2 });
+check((await pub.getBlock()).timestamp === t0 + 10n, "setBlockTimestampInterval");
+await test.removeBlockTimestampInterval();
+await test.setCoinbase({ address: B });
+await test.setNextBlockBaseFeePerGas({ baseFeePerGas: parseGwei("2") });
+await test.setBlockGasLimit({ gasLimit: 50000000n });
+await test.mine({ blocks: 1 });
+b = await pub.getBlock();
+check(b.miner === B && b.baseFeePerGas === parseGwei("2") && b.gasLimit === 50000000n, "coinbase, base fee, gas limit");
+await test.setAutomine(false);
+const hash = await wallet.sendTransaction({ account: ACCT0, to: A, value: 1n });
+check((await test.getTxpoolStatus()).pending === 1, "a pooled transaction");
+await test.dropTransaction({ hash });
+check((await test.getTxpoolStatus()).pending === 0, "dropTransaction");
+await test.setAutomine(true);
+const state = await test.dumpState();
+await test.setBalance({ address: A, value: 1n });
+await test.loadState({ state });
+check((await pub.getBalance({ address: A })) === parseEther("123"), "dumpState / loadState");
+check((await test.revert({ id: snap })) === undefined, "revert");
+check((await pub.getBlockNumber()) === n0 && (await pub.getBalance({ address: A })) === 0n
+  && (await pub.getCode({ address: B })) === undefined, "the head and state are back");
+await test.mine({ blocks: 3 });
+await test.reset();
+check((await pub.getBlockNumber()) === 0n, "reset: block 0");
+await test.mine({ blocks: 1 });
+check((await pub.getBlockNumber()) === 1n, "mining goes on from the genesis");
+"""
+
+
+class DevNode:
+    """`ethc node --dev --dev.ephemeral` on a free port, its directory under workdir."""
+
+    def __init__(self, ethc, workdir, log):
+        env = dict(os.environ, TMPDIR=os.path.abspath(workdir))
+        self.proc = subprocess.Popen([ethc, "node", "--dev", "--dev.ephemeral", "--http.port", "0"],
+                                     stdout=subprocess.PIPE, stderr=log, text=True, env=env)
+        self.url = None
+        deadline = time.time() + 20
+        while time.time() < deadline and self.url is None:
+            r, _, _ = select.select([self.proc.stdout], [], [], 0.2)
+            if r:
+                line = self.proc.stdout.readline()
+                if not line:
+                    break
+                if "HTTP server started: http://" in line:
+                    self.url = line[line.index("http://"):].strip()
+
+    stop = Restarted.stop
+
+
 def sign_free(chain_id, nonce):
     return subprocess.run(["node", "--input-type=module", "-e", SIGN_FREE_JS, KEY, str(chain_id), str(nonce)],
                           cwd=INTEROP, check=True, capture_output=True, text=True).stdout.strip()
@@ -72,8 +160,9 @@ def sign_free(chain_id, nonce):
 
 def main():
     ethc, suite, workdir = sys.argv[1:4]
-    if not shutil.which("node") or not os.path.isdir(os.path.join(INTEROP, "node_modules", "ethers")):
-        print("SKIPPED: node or tests/interop/node_modules/ethers missing (scripts/install-deps.sh --test)")
+    if not shutil.which("node") or not all(os.path.isdir(os.path.join(INTEROP, "node_modules", m))
+                                           for m in ("ethers", "viem")):
+        print("SKIPPED: node or tests/interop/node_modules/{ethers,viem} missing (scripts/install-deps.sh --test)")
         return 77
     node = Node(ethc, workdir, suite, ["--miner", "--http.api", "eth,net,web3,txpool"])
     try:
@@ -275,6 +364,20 @@ def main():
         check(result(node, "hardhat_reset") is True, "hardhat_reset: true")
     finally:
         check(node.stop() == 0, "the second node stops cleanly")
+    # ---- viem's testClient on a --dev node ----
+    with open(os.path.join(node.tmp, "dev.log"), "w") as log:
+        dev = DevNode(ethc, node.tmp, log)
+        try:
+            check(dev.url is not None, "ethc node --dev started")
+            if dev.url:
+                out = subprocess.run(["node", "--input-type=module", "-e", VIEM_JS, dev.url], cwd=INTEROP,
+                                     capture_output=True, text=True, timeout=120)
+                lines = [x for x in out.stdout.splitlines() if x.startswith(("ok", "FAIL"))]
+                for x in lines:
+                    check(x.startswith("ok"), x[5:])
+                check(out.returncode == 0 and len(lines) == 17, f"the viem script ran through: {out.stderr[-800:]}")
+        finally:
+            check(dev.stop() == 0, "the --dev node stops cleanly")
     node.cleanup()
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
