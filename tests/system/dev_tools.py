@@ -303,6 +303,12 @@ def main():
         check(result(node, "txpool_status")["pending"] == "0x1", "one left")
         check(result(node, "anvil_dropAllTransactions") is None and result(node, "txpool_status")["pending"] == "0x0",
               "anvil_dropAllTransactions empties the pool")
+        # a revert keeps the pooled transactions that are still valid
+        s5 = result(node, "evm_snapshot")
+        hp = result(node, "eth_sendRawTransaction", more[0])
+        result(node, "evm_revert", s5)
+        check(result(node, "txpool_status")["pending"] == "0x1", "a pooled transaction survives a revert")
+        result(node, "anvil_dropTransaction", hp)
         result(node, "evm_setAutomine", True)
         # a zero base fee for the next block: a transaction paying nothing is pooled and mined
         n = num(result(node, "eth_getTransactionCount", FROM, "latest"))
