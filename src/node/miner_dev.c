@@ -69,6 +69,7 @@ static int revert(void *ctx, uint64_t id, bool *done, char *err, size_t errlen) 
     else {
       m->set = s.settings;
       txpool_set_next_base_fee(m->pool, m->set.has_base_fee ? &m->set.base_fee : NULL);
+      txpool_set_block_gas_limit(m->pool, m->set.gas_limit);
       *done = true;
     }
   }
@@ -89,6 +90,7 @@ static int reset(void *ctx, char *err, size_t errlen) {
     m->snap_count = 0;
     miner_settings_init(m);
     txpool_set_next_base_fee(m->pool, NULL);
+    txpool_set_block_gas_limit(m->pool, 0);
   }
   pthread_mutex_unlock(&m->lock);
   if (rc) snprintf(err, errlen, "cannot reset the chain: %s", ethc_strerror(rc));
@@ -157,6 +159,7 @@ static void set_gas_limit(void *ctx, uint64_t gas) {
   miner_t *m = ctx;
   pthread_mutex_lock(&m->lock);
   m->set.gas_limit = gas;
+  txpool_set_block_gas_limit(m->pool, gas);
   pthread_mutex_unlock(&m->lock);
 }
 

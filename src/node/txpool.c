@@ -34,6 +34,7 @@ struct txpool {
   size_t n;
   bool has_next_base_fee; /* a dev chain's choice for the next block (txpool_set_next_base_fee) */
   u256_t next_base_fee;
+  uint64_t block_gas_limit; /* a dev chain's gas limit for later blocks; 0: the head's */
 };
 
 txpool_t *txpool_new(chain_t *chain) {
@@ -139,8 +140,8 @@ static evm_revision_t next_rev(const chain_snapshot_t *snap) {
 }
 
 /* The stateless checks, in go-ethereum's ValidateTransaction order. */
-static int check_alone(const tx_t *tx, const chain_snapshot_t *snap, const u256_t *next_base_fee, ethc_address_t *from,
-                       char *err, size_t errlen) {
+static int check_alone(const tx_t *tx, const chain_snapshot_t *snap, const u256_t *next_base_fee, uint64_t gas_limit,
+                       ethc_address_t *from, char *err, size_t errlen) {
   const chain_header_t *h = chain_snapshot_header(snap);
   evm_revision_t rev = next_rev(snap);
   if (tx->type == TX_BLOB) return reject(err, errlen, "transaction type not supported");
@@ -157,7 +158,7 @@ static int check_alone(const tx_t *tx, const chain_snapshot_t *snap, const u256_
     case TXE_NONCE_MAX: return reject(err, errlen, "nonce has max value");
     default: return reject(err, errlen, tx_invalid_message(why));
   }
-  if (tx->gas_limit > h->gas_limit) return reject(err, errlen, "exceeds block gas limit");
+  if (tx->gas_limit > (gas_limit ? gas_limit : h->gas_limit)) return reject(err, errlen, "exceeds block gas limit");
   if (tx_rules_signature(tx, rev, &chain_config(chain_snapshot_chain(snap))->chain_id) != TXE_NONE ||
       tx_recover_sender(tx, rev, from))
     return reject(err, errlen, "invalid sender");
@@ -232,8 +233,9 @@ int txpool_add(txpool_t *p, const uint8_t *raw, size_t len, ethc_hash_t *hash, c
   pthread_mutex_lock(&p->lock);
   bool has_fee = p->has_next_base_fee;
   u256_t fee = p->next_base_fee;
+  uint64_t gas_limit = p->block_gas_limit;
   pthread_mutex_unlock(&p->lock);
-  if ((rc = check_alone(&e.tx, snap, has_fee ? &fee : NULL, &e.from, err, errlen))) goto out;
+  if ((rc = check_alone(&e.tx, snap, has_fee ? &fee : NULL, gas_limit, &e.from, err, errlen))) goto out;
   pthread_mutex_lock(&p->lock);
   sync_locked(p, snap);
   for (size_t i = 0; i < p->n; i++)
@@ -443,5 +445,11 @@ void txpool_set_next_base_fee(txpool_t *p, const u256_t *fee) {
   pthread_mutex_lock(&p->lock);
   p->has_next_base_fee = fee != NULL;
   if (fee) p->next_base_fee = *fee;
+  pthread_mutex_unlock(&p->lock);
+}
+
+void txpool_set_block_gas_limit(txpool_t *p, uint64_t gas) {
+  pthread_mutex_lock(&p->lock);
+  p->block_gas_limit = gas;
   pthread_mutex_unlock(&p->lock);
 }

@@ -82,5 +82,8 @@ void txpool_resync(txpool_t *p);
 /* The next block's base fee when a test chose it (NULL: EIP-1559's from the
  * head): "max fee per gas less than block base fee" compares with it. */
 void txpool_set_next_base_fee(txpool_t *p, const u256_t *fee);
+/* The gas limit of later blocks when a test chose it (0: the head's):
+ * "exceeds block gas limit" compares with it. */
+void txpool_set_block_gas_limit(txpool_t *p, uint64_t gas);
 
 #endif

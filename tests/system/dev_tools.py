@@ -23,12 +23,12 @@ from rpc_node import Node  # noqa: E402
 from rpc_miner import FROM, INTEROP, KEY, TO, Restarted, sign  # noqa: E402
 
 passed = failed = 0
-# a transfer that pays no fee at all (Hardhat tests send these after a zero base fee)
-SIGN_FREE_JS = """
+# a transfer with a chosen gas limit and fees (none at all: Hardhat tests send such after a zero base fee)
+SIGN_ONE_JS = """
 import { Wallet } from "ethers";
-const [key, chainId, nonce] = process.argv.slice(1);
+const [key, chainId, nonce, gas, fee, tip] = process.argv.slice(1);
 console.log(await new Wallet(key).signTransaction({ type: 2, chainId: BigInt(chainId), nonce: Number(nonce),
-  to: "%s", value: 1n, gasLimit: 21000n, maxFeePerGas: 0n, maxPriorityFeePerGas: 0n }));
+  to: "%s", value: 1n, gasLimit: BigInt(gas), maxFeePerGas: BigInt(fee), maxPriorityFeePerGas: BigInt(tip) }));
 """ % TO
 A = "0x1100000000000000000000000000000000000011"
 B = "0x2200000000000000000000000000000000000022"
@@ -153,9 +153,10 @@ class DevNode:
     stop = Restarted.stop
 
 
-def sign_free(chain_id, nonce):
-    return subprocess.run(["node", "--input-type=module", "-e", SIGN_FREE_JS, KEY, str(chain_id), str(nonce)],
-                          cwd=INTEROP, check=True, capture_output=True, text=True).stdout.strip()
+def sign_one(chain_id, nonce, gas=21000, fee=0, tip=0):
+    args = [str(x) for x in (chain_id, nonce, gas, fee, tip)]
+    return subprocess.run(["node", "--input-type=module", "-e", SIGN_ONE_JS, KEY, *args], cwd=INTEROP, check=True,
+                          capture_output=True, text=True).stdout.strip()
 
 
 def main():
@@ -288,6 +289,15 @@ def main():
         result(node, "evm_mine")
         check(head(node)["gasLimit"] == hex(40_000_000), "... 40M")
         check(err_code(node, "evm_setBlockGasLimit", "0x1") == -32602, "a gas limit of 1: -32602")
+        # the pool checks against the chosen limit at once, before a block has it
+        n = num(result(node, "eth_getTransactionCount", FROM, "latest"))
+        big = sign_one(chain_id, n, 12_000_000, 4 * num(head(node)["baseFeePerGas"]) + 10**10, 1000)
+        result(node, "evm_setBlockGasLimit", hex(10_000_000))
+        r = node.call("eth_sendRawTransaction", big)
+        check(r.get("error", {}).get("message") == "exceeds block gas limit", f"12M gas over 10M: {r.get('error')}")
+        result(node, "evm_setBlockGasLimit", hex(40_000_000))
+        rc = result(node, "eth_getTransactionReceipt", result(node, "eth_sendRawTransaction", big))
+        check(rc is not None and head(node)["gasLimit"] == hex(40_000_000), "... with 40M again it is mined")
 
         # ---- the pool ----
         result(node, "evm_setAutomine", False)
@@ -312,7 +322,7 @@ def main():
         result(node, "evm_setAutomine", True)
         # a zero base fee for the next block: a transaction paying nothing is pooled and mined
         n = num(result(node, "eth_getTransactionCount", FROM, "latest"))
-        free = sign_free(chain_id, n)
+        free = sign_one(chain_id, n)
         r = node.call("eth_sendRawTransaction", free)
         check(r.get("error", {}).get("code") == -32000, f"without it a free transaction is refused: {r.get('error')}")
         check(result(node, "hardhat_setNextBlockBaseFeePerGas", "0x0") is True, "hardhat_setNextBlockBaseFeePerGas(0)")
