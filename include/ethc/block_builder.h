@@ -116,7 +116,8 @@ int block_built_import(chain_t *chain, const block_built_t *blk, chain_import_re
 /* Stores the block `blk` that `b` finished with the state and receipts its
  * building computed (chain_store_built, chain_dev.h: no second execution, no
  * validation: for a miner that trusts its builder) and makes it the head.
- * Importing thread only. Returns what chain_store_built returns. */
+ * Importing thread only. Returns what chain_store_built returns, or
+ * ETHC_ERR_INVALID before block_builder_finish. */
 int block_built_store(block_builder_t *b, const block_built_t *blk, chain_import_result_t *res)
     __attribute__((warn_unused_result));
 

@@ -565,6 +565,8 @@ int block_built_import(chain_t *chain, const block_built_t *blk, chain_import_re
 }
 
 int block_built_store(block_builder_t *b, const block_built_t *blk, chain_import_result_t *res) {
+  memset(res, 0, sizeof *res);
+  if (!b->finished) return ETHC_ERR_INVALID; /* its state is not the block's yet */
   chain_built_t cb = {blk->rlp.data, blk->rlp.len, &blk->header, &blk->hash, b->st, b->receipts, b->count};
   return chain_store_built(b->chain, &cb, res);
 }

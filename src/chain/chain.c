@@ -16,8 +16,8 @@
 
 #include "chain/chain_internal.h"
 #include "chain/datadir.h"
-#include "ethc/chain_dev.h"
 #include "ethc/block_exec.h"
+#include "ethc/chain_dev.h"
 #include "ethc/error.h"
 #include "ethc/ethash.h"
 #include "ethc/genesis.h"
