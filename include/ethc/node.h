@@ -28,6 +28,7 @@ typedef struct {
   const char *import_path;   /* a chain file (concatenated block RLP) to import while serving */
   bool fakepow;              /* skip the Ethash seal check of imported blocks */
   const char *client_version;
+  uint64_t txpool_lifetime_ms; /* --txpool.lifetime: idle senders' queued transactions expire; 0: 3 h */
 } node_opts_t;
 
 /* Runs the node until SIGINT or SIGTERM. Prints one line with the HTTP

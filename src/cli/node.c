@@ -2,6 +2,7 @@
  * (HTTP), with geth's flag names (--http.addr, --http.port, --http.api, ...),
  * until SIGINT or SIGTERM. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -28,6 +29,7 @@ enum {
   NODE_RATELIMIT,
   NODE_WS_PING,
   NODE_GASCAP,
+  NODE_TXPOOL_LIFETIME,
 };
 static const cli_option_t node_options[] = {
     [NODE_DATADIR] = {"--datadir", "DIR", "the chain database (`ethc import` fills it)", "~/.ethc"},
@@ -55,7 +57,34 @@ static const cli_option_t node_options[] = {
                       "ping a WebSocket client idle this long; three unanswered pings drop it", "30"},
     [NODE_GASCAP] = {"--rpc.gascap", "GAS",
                      "most gas of one eth_call, eth_estimateGas or debug_traceCall run (0: none)", "50000000"},
+    [NODE_TXPOOL_LIFETIME] = {"--txpool.lifetime", "DURATION",
+                              "how long a sender's non-executable (queued) pool transactions wait without activity "
+                              "(Go duration: 3h, 90m, 1h30m0s, 45s)",
+                              "3h0m0s"},
     {0}};
+
+/* A Go duration ("3h0m0s", "90m", "1.5h", "250ms") in milliseconds: 0, or -1
+ * when it does not parse or is zero. */
+static int parse_duration_ms(const char *s, uint64_t *out) {
+  double total = 0;
+  if (!*s) return -1;
+  while (*s) {
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || v < 0) return -1;
+    s = end;
+    double unit;
+    if (!strncmp(s, "ms", 2)) unit = 1, s += 2;
+    else if (*s == 'h') unit = 3600e3, s++;
+    else if (*s == 'm') unit = 60e3, s++;
+    else if (*s == 's') unit = 1e3, s++;
+    else return -1;
+    total += v * unit;
+  }
+  if (total < 1 || total > 1e15) return -1;
+  *out = (uint64_t)total;
+  return 0;
+}
 
 static int cmd_node(const cli_command_t *self, int argc, char **argv) {
   static char version[128];
@@ -103,6 +132,10 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
       case NODE_WS: o.http.ws = true; break;
       case NODE_GASCAP:
         if (cli_parse_u64("node", "--rpc.gascap", a.value, false, UINT64_MAX, &o.gas_cap)) return 2;
+        break;
+      case NODE_TXPOOL_LIFETIME:
+        if (parse_duration_ms(a.value, &o.txpool_lifetime_ms))
+          return cli_usage_error(self, "--txpool.lifetime %s: want a duration such as 3h0m0s, 90m or 45s", a.value);
         break;
       case NODE_WS_PING: {
         double sec;

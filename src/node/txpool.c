@@ -267,14 +267,13 @@ static void reinject(txpool_t *p, const chain_snapshot_t *snap, state_t *st, con
       if (entry_decode(&e, b->tx_encodings[k].data, b->tx_encodings[k].len, err, sizeof err)) continue;
       bool included = false;
       for (size_t j = 0; j < ni && !included; j++) included = !memcmp(inc[j].bytes, e.hash.bytes, sizeof e.hash.bytes);
-      if (included || check_alone(&e.tx, snap, &e.from, err, sizeof err) ||
-          admit_locked(p, &e, st, snap, err, sizeof err)) {
+      if (included || check_alone(&e.tx, snap, &e.from, err, sizeof err)) {
         entry_free(&e);
         continue;
       }
-      bool found;
-      size_t at = locate(p, &e.from, e.tx.nonce, &found);
-      if (found) news_add(p, nw, &p->e[at]);
+      entry_t keep = e; /* what the hooks see: admit hands e's memory to the pool */
+      if (admit_locked(p, &e, st, snap, err, sizeof err)) entry_free(&e);
+      else news_add(p, nw, &keep);
     }
   }
   free(inc);
