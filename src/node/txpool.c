@@ -235,6 +235,16 @@ static bool reorg_blocks(txpool_t *p, const chain_snapshot_t *snap, blocks_t *dr
   uint64_t rn = p->head_number, an = nh->number;
   if ((rn > an ? rn - an : an - rn) > TXPOOL_REORG_DEPTH) return false;
   ethc_hash_t rh = p->head, ah = *chain_snapshot_hash(snap);
+  /* the head advanced several blocks on its branch (the common case): headers tell */
+  if (an > rn) {
+    ethc_hash_t walk = nh->parent_hash;
+    chain_header_t h;
+    for (uint64_t k = an - 1; k > rn; k--) {
+      if (chain_read_header_by_hash(p->chain, &walk, &h)) return false;
+      walk = h.parent_hash;
+    }
+    if (!memcmp(walk.bytes, rh.bytes, sizeof rh.bytes)) return false;
+  }
   bool ok = true;
   for (; ok && rn > an; rn--) ok = blocks_push(p->chain, dropped, &rh);
   for (; ok && an > rn; an--) ok = blocks_push(p->chain, added, &ah);
