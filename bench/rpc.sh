@@ -40,9 +40,18 @@ fi
 
 TMP=$(mktemp -d "$BUILD/rpc-bench.XXXXXX")
 declare -A PIDS=() URLS=()
+# Each server runs in a process group of its own (setsid), so that stopping it
+# also stops what its launcher started (the npm packages' node wrappers spawn the
+# real servers).
+stop_group() { # PID
+  kill -TERM -- "-$1" 2>/dev/null || return 0
+  for _ in $(seq 50); do kill -0 -- "-$1" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL -- "-$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
 cleanup() {
   local s
-  for s in "${!PIDS[@]}"; do kill "${PIDS[$s]}" 2>/dev/null && wait "${PIDS[$s]}" 2>/dev/null; done
+  for s in "${!PIDS[@]}"; do stop_group "${PIDS[$s]}"; done
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -65,20 +74,20 @@ wait_up() { # NAME URL
 # ---- servers ----
 if has ethc; then
   "$BUILD/ethc" import --fakepow --genesis "$SUITE/genesis.json" --datadir "$TMP/data" "$SUITE/chain.rlp" >/dev/null 2>&1
-  "$BUILD/ethc" node --datadir "$TMP/data" --http.port 0 --verbosity 2 >"$TMP/ethc.out" 2>"$TMP/ethc.log" &
+  setsid "$BUILD/ethc" node --datadir "$TMP/data" --http.port 0 --verbosity 2 >"$TMP/ethc.out" 2>"$TMP/ethc.log" &
   PIDS[ethc]=$!
   for _ in $(seq 100); do grep -q http:// "$TMP/ethc.out" && break; sleep 0.1; done
   URLS[ethc]=$(grep -o 'http://[^ ]*' "$TMP/ethc.out")
 fi
 if has bare; then
-  "$BUILD/bare_rpc" 0 >"$TMP/bare.out" 2>"$TMP/bare.log" &
+  setsid "$BUILD/bare_rpc" 0 >"$TMP/bare.out" 2>"$TMP/bare.log" &
   PIDS[bare]=$!
   for _ in $(seq 100); do grep -q http:// "$TMP/bare.out" && break; sleep 0.1; done
   URLS[bare]=$(cat "$TMP/bare.out")
 fi
 if has anvil; then
   P=$(free_port)
-  "$NM/.bin/anvil" --host 127.0.0.1 --port "$P" --silent >"$TMP/anvil.log" 2>&1 &
+  setsid "$NM/.bin/anvil" --host 127.0.0.1 --port "$P" --silent >"$TMP/anvil.log" 2>&1 &
   PIDS[anvil]=$! URLS[anvil]=http://127.0.0.1:$P
 fi
 if has hardhat; then
@@ -87,13 +96,13 @@ if has hardhat; then
   ln -s "$NM" "$TMP/hardhat/node_modules"
   echo 'module.exports = { networks: { hardhat: { loggingEnabled: false } } };' >"$TMP/hardhat/hardhat.config.cjs"
   P=$(free_port)
-  (cd "$TMP/hardhat" && HARDHAT_DISABLE_TELEMETRY_PROMPT=true exec node node_modules/hardhat/internal/cli/cli.js \
+  (cd "$TMP/hardhat" && HARDHAT_DISABLE_TELEMETRY_PROMPT=true exec setsid node node_modules/hardhat/internal/cli/cli.js \
     node --hostname 127.0.0.1 --port "$P") >"$TMP/hardhat.log" 2>&1 &
   PIDS[hardhat]=$! URLS[hardhat]=http://127.0.0.1:$P
 fi
 if has ganache; then
   P=$(free_port)
-  "$NM/.bin/ganache" --server.host 127.0.0.1 --server.port "$P" --logging.quiet >"$TMP/ganache.log" 2>&1 &
+  setsid "$NM/.bin/ganache" --server.host 127.0.0.1 --server.port "$P" --logging.quiet >"$TMP/ganache.log" 2>&1 &
   PIDS[ganache]=$! URLS[ganache]=http://127.0.0.1:$P
 fi
 for s in $SERVERS; do wait_up "$s" "${URLS[$s]}"; done
