@@ -77,8 +77,11 @@ int txpool_on_tx(txpool_t *p, txpool_hook_fn fn, void *ctx);
  * transaction alone); "transaction would cause overdraft" (with the sender's
  * other pooled ones, a replaced one not counted); "replacement transaction
  * underpriced" (same sender and nonce without both fee caps raised by
- * TXPOOL_PRICE_BUMP %); "txpool is full"; "account limit exceeded"
- * (TXPOOL_MAX_QUEUED behind a gap). Otherwise ETHC_ERR_NOMEM, or a state read's
+ * TXPOOL_PRICE_BUMP %); "account limit exceeded" (TXPOOL_MAX_QUEUED behind
+ * a gap); then, when full, "transaction underpriced", "future transaction
+ * tries to replace pending", or "txpool is full" (nothing evictable: geth's
+ * answer when its discard frees no room; with this rule it does not arise).
+ * The hooks (txpool_on_tx) run before it returns 0. Otherwise ETHC_ERR_NOMEM, or a state read's
  * error ("cannot read the sender's account"). */
 int txpool_add(txpool_t *p, const uint8_t *raw, size_t len, ethc_hash_t *hash, char *err, size_t errlen);
 
