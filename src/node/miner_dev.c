@@ -47,8 +47,11 @@ static uint64_t take_snapshot(void *ctx) {
   return id;
 }
 
-/* Makes (hash, root) the head again. Caller holds the lock. */
+/* Makes (hash, root) the head again; the pool puts back nothing from the
+ * blocks it drops (a revert is no reorganisation: anvil and Hardhat forget
+ * those transactions). Caller holds the lock. */
 static int restore_head(miner_t *m, const ethc_hash_t *hash, const ethc_hash_t *root) {
+  txpool_expect_head(m->pool, hash);
   int rc = chain_set_state_root(m->chain, hash, root);
   if (!rc) rc = chain_set_head(m->chain, hash, NULL, NULL);
   return rc;
