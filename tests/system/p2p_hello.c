@@ -2,8 +2,11 @@
  * rlpx.md), completes the handshake, prints the peer's Hello (client id,
  * p2p version, capabilities), the capabilities both share, and the first
  * capability message it sends (eth's Status), then disconnects. Exits 0 when a
- * Hello and a capability message came, 1 otherwise, 2 on usage errors. Used by
- * tests/system/p2p_hello.py against a third-party node. */
+ * Hello and a capability message came, 1 otherwise, 2 on usage errors.
+ * p2p_hello --listen PORT [SECONDS]: the recipient's side: prints its enode,
+ * accepts one connection, prints the peer's Hello and disconnects it with "too
+ * many peers"; exits 0 when a Hello came. Used by tests/system/p2p_hello.py
+ * against a third-party node. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +15,7 @@
 
 #include "ethc/bytes.h"
 #include "ethc/rlpx.h"
+#include "ethc/secp256k1.h"
 
 static const rlpx_proto_t protos[] = {{"eth", 68, 17}, {"eth", 69, 18}, {"snap", 1, 8}};
 
@@ -19,6 +23,9 @@ typedef struct {
   uv_loop_t *loop;
   uv_timer_t deadline;
   rlpx_conn_t *conn;
+  uv_tcp_t server;
+  bool listening;
+  rlpx_config_t *cfg;
   bool hello, msg, closed;
 } state_t;
 
@@ -34,6 +41,7 @@ static void on_ready(rlpx_conn_t *c, void *user) {
     printf("shared: %s/%u ids 0x%x..0x%x\n", caps[i].name, caps[i].version, caps[i].offset,
            caps[i].offset + caps[i].length - 1);
   fflush(stdout);
+  if (!rlpx_conn_initiator(c)) rlpx_disconnect(c, RLPX_DISC_TOO_MANY_PEERS);
 }
 
 static void on_msg(rlpx_conn_t *c, const rlpx_shared_cap_t *cap, uint64_t code, const uint8_t *data, size_t len,
@@ -56,12 +64,43 @@ static void on_close(rlpx_conn_t *c, int reason, bool remote, const char *why, v
   s->closed = true;
   s->conn = NULL;
   uv_close((uv_handle_t *)&s->deadline, NULL);
+  if (s->listening) uv_close((uv_handle_t *)&s->server, NULL);
+}
+
+static void on_connection(uv_stream_t *server, int status) {
+  state_t *s = server->data;
+  if (status < 0 || s->conn) return; /* one peer only */
+  if (rlpx_accept(s->loop, s->cfg, server, &s->conn)) printf("accept failed\n");
+}
+
+/* --listen PORT: prints our enode and waits for one peer. */
+static int listen_on(state_t *s, int port) {
+  struct sockaddr_in a;
+  uv_ip4_addr("127.0.0.1", port, &a);
+  uv_tcp_init(s->loop, &s->server);
+  s->server.data = s;
+  s->listening = true;
+  if (uv_tcp_bind(&s->server, (const struct sockaddr *)&a, 0) || uv_listen((uv_stream_t *)&s->server, 4, on_connection))
+    return -1;
+  int len = sizeof a;
+  uv_tcp_getsockname(&s->server, (struct sockaddr *)&a, &len);
+  uint8_t id[64];
+  char hex[2 * 64 + 3];
+  if (ethc_secp256k1_pubkey_create(s->cfg->key, id)) return -1;
+  hex_encode(id, 64, hex);
+  printf("enode: enode://%s@127.0.0.1:%d\n", hex + 2, ntohs(a.sin_port));
+  fflush(stdout);
+  return 0;
 }
 
 static void on_deadline(uv_timer_t *t) {
   state_t *s = t->data;
   printf("timeout\n");
   if (s->conn) rlpx_close(s->conn);
+  else {
+    uv_close((uv_handle_t *)t, NULL);
+    if (s->listening) uv_close((uv_handle_t *)&s->server, NULL);
+  }
 }
 
 /* enode://<128 hex>@<ipv4>:<port>[?discport=N] */
@@ -81,13 +120,15 @@ static int parse_enode(const char *e, uint8_t id[64], struct sockaddr_in *addr) 
 }
 
 int main(int argc, char **argv) {
-  if (argc < 2) {
-    fprintf(stderr, "usage: p2p_hello ENODE [SECONDS]\n");
+  bool listen = argc > 2 && strcmp(argv[1], "--listen") == 0;
+  if (argc < 2 || (listen && argc < 3)) {
+    fprintf(stderr, "usage: p2p_hello ENODE [SECONDS] | p2p_hello --listen PORT [SECONDS]\n");
     return 2;
   }
+  if (listen) argv++, argc--;
   uint8_t id[64];
   struct sockaddr_in addr;
-  if (parse_enode(argv[1], id, &addr)) {
+  if (!listen && parse_enode(argv[1], id, &addr)) {
     fprintf(stderr, "p2p_hello: bad enode %s\n", argv[1]);
     return 2;
   }
@@ -104,11 +145,17 @@ int main(int argc, char **argv) {
   uv_timer_init(s.loop, &s.deadline);
   s.deadline.data = &s;
   uv_timer_start(&s.deadline, on_deadline, (argc > 2 ? (uint64_t)atoi(argv[2]) : 20) * 1000, 0);
-  if (rlpx_dial(s.loop, &cfg, (const struct sockaddr *)&addr, id, &s.conn)) {
+  s.cfg = &cfg;
+  if (listen) {
+    if (listen_on(&s, atoi(argv[1]))) {
+      fprintf(stderr, "p2p_hello: cannot listen on port %s\n", argv[1]);
+      return 1;
+    }
+  } else if (rlpx_dial(s.loop, &cfg, (const struct sockaddr *)&addr, id, &s.conn)) {
     fprintf(stderr, "p2p_hello: cannot dial\n");
     return 1;
   }
   uv_run(s.loop, UV_RUN_DEFAULT);
   uv_loop_close(s.loop);
-  return s.hello && s.msg ? 0 : 1;
+  return s.hello && (listen || s.msg) ? 0 : 1;
 }

@@ -3,7 +3,10 @@
 tests/interop/ethereumjs/package.json) on a free port serving the ethtest chain,
 waits for the enode it prints, and runs p2p_hello (tests/system/p2p_hello.c)
 against it: the ECIES handshake, both Hellos, capability negotiation and the
-first Snappy-compressed eth message (Status) must come through. Exit 77
+first Snappy-compressed eth message (Status) must come through. The other
+way round, @ethereumjs/devp2p's RLPx (tests/interop/ethereumjs/dial_ethc.mjs)
+dials `p2p_hello --listen`: our recipient side reads its EIP-8 auth, and the
+Disconnect we send ("too many peers", compressed) must reach it. Exit 77
 (skipped) when node or the npm package is missing.
 usage: p2p_hello.py P2P_HELLO CHAIN_DIR WORKDIR"""
 import os
@@ -38,6 +41,33 @@ def stop(proc):
         proc.wait()
 
 
+def recipient(prog):
+    """@ethereumjs/devp2p dials us: returns a list of failures."""
+    lis = subprocess.Popen([prog, "--listen", "0", "30"], stdout=subprocess.PIPE, text=True)
+    try:
+        m = re.match(r"enode: (enode://\S+)", lis.stdout.readline())
+        if not m:
+            return ["p2p_hello --listen printed no enode"]
+        out = subprocess.run(["node", os.path.join(ejs_dir, "dial_ethc.mjs"), m.group(1)], capture_output=True,
+                             text=True, timeout=60, cwd=ejs_dir)
+        ours = lis.communicate(timeout=30)[0]
+    finally:
+        if lis.poll() is None:
+            lis.kill()
+            lis.wait()
+    print("ethereumjs-devp2p dialling p2p_hello --listen:\n" + out.stdout + out.stderr + "p2p_hello:\n" + ours, end="")
+    fails = []
+    if 'hello: client="ethc/p2p_hello" p2p=5 caps=eth/68,eth/69,snap/1' not in out.stdout:
+        fails.append("ethereumjs-devp2p got no Hello from us")
+    if "removed: reason=4 by=peer" not in out.stdout:
+        fails.append("ethereumjs-devp2p did not get our Disconnect (too many peers)")
+    if 'hello: client="ethereumjs-devp2p/dial_ethc" p2p=5' not in ours or "shared: eth/68" not in ours:
+        fails.append("we got no Hello from ethereumjs-devp2p")
+    if lis.returncode != 0:
+        fails.append(f"p2p_hello --listen exited {lis.returncode}")
+    return fails
+
+
 def main(prog, chain, workdir):
     if not shutil.which("node"):
         print("SKIPPED: node (Node.js) is not installed")
@@ -45,6 +75,7 @@ def main(prog, chain, workdir):
     if not os.path.exists(cli):
         print("SKIPPED: tests/interop/ethereumjs/node_modules missing (npm ci there)")
         return 77
+    fails = recipient(prog)
     os.makedirs(workdir, exist_ok=True)
     data = os.path.join(workdir, f"ejs-{os.getpid()}")
     shutil.rmtree(data, ignore_errors=True)
@@ -72,7 +103,6 @@ def main(prog, chain, workdir):
         out = subprocess.run([prog, enode, "30"], capture_output=True, text=True, timeout=60)
         print(out.stdout + out.stderr, end="")
         print(f"handshake to first message: {time.time() - t0:.2f} s")
-        fails = []
         if out.returncode != 0:
             fails.append(f"p2p_hello exited {out.returncode}")
         if not re.search(r'^hello: client="EthereumJS/0\.10\.5/', out.stdout, re.M):
