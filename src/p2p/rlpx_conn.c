@@ -14,6 +14,9 @@
 #include "ethc/secp256k1.h"
 #include "p2p/rlpx_codec.h"
 
+/* Receive buffers above this are freed once empty. */
+#define BIG_BUFFER (1u << 20)
+
 enum { P2P_HELLO = 0, P2P_DISCONNECT = 1, P2P_PING = 2, P2P_PONG = 3 };
 
 typedef enum { ST_CONNECTING, ST_AUTH, ST_HELLO, ST_ACTIVE, ST_CLOSING, ST_CLOSED } state_t;
@@ -394,6 +397,9 @@ static void process(rlpx_conn_t *c) {
   if (c->state == ST_CLOSED) return;
   memmove(c->in.data, c->in.data + off, c->in.len - off);
   c->in.len -= off;
+  /* an idle peer keeps no large buffers from a big message it sent */
+  if (c->in.len == 0 && c->in.cap > BIG_BUFFER) bytes_buf_free(&c->in);
+  if (c->tmp.cap > BIG_BUFFER) bytes_buf_free(&c->tmp);
 }
 
 static void on_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf) {

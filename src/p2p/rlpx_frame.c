@@ -127,6 +127,7 @@ int rlpx_frame_read(rlpx_frame_t *f, const uint8_t *data, size_t len, size_t *us
   mac_update(f, &f->ingress, seed, want);
   if (CRYPTO_memcmp(want, data + plen, 16) != 0) return fail(f, "bad frame MAC", ETHC_ERR_INVALID);
   f->buf.len = 0;
+  if (f->buf.cap > (1u << 20) && plen < (1u << 20)) bytes_buf_free(&f->buf); /* do not keep a big one */
   if (bytes_buf_reserve(&f->buf, plen + 1)) return fail(f, "out of memory", ETHC_ERR_NOMEM);
   xcrypt(f->dec, data, plen, f->buf.data);
   f->buf.len = f->size;
