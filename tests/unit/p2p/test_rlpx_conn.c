@@ -2,8 +2,9 @@
  * capability negotiation, Ping/Pong (and the idle ping keeping the link up), a
  * 1 MiB message through Snappy, a small one on a second capability, and a
  * Disconnect whose reason reaches the other side. Then hostile peers on raw TCP:
- * garbage instead of an auth, silence until the handshake timeout, and a
- * corrupted frame after a valid handshake (a bad MAC). */
+ * garbage instead of an auth, silence until the handshake timeout, a corrupted
+ * frame after a valid handshake (a bad MAC), and a message whose snappy header
+ * claims more than 16 MiB (refused before decompressing). */
 #include <stdlib.h>
 #include <string.h>
 #include <uv.h>
@@ -187,6 +188,7 @@ typedef struct {
   char why[160];
   /* for the bad-MAC case: a real handshake driven by hand */
   bool handshake;
+  bool bomb; /* after the handshake: a valid Hello, then a message claiming 16 MiB + 1 */
   rlpx_handshake_t hs;
   bytes_buf_t in;
   uint8_t skey[32], sid[64], ckey[32];
@@ -232,8 +234,22 @@ static void raw_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b) {
   CHECK(rlpx_hs_secrets(&r->hs, &sec) == 0);
   rlpx_frame_t *f = rlpx_frame_new(&sec);
   bytes_buf_t fr = {0};
-  CHECK(rlpx_frame_write(f, (const uint8_t *)"\x80\xc0", 2, &fr) == 0);
-  fr.data[33] ^= 1;
+  if (r->bomb) {
+    rlpx_hello_t h = {.version = 5, .client_id = "raw", .n_caps = 1};
+    strcpy(h.caps[0].name, "eth"), h.caps[0].version = 69;
+    CHECK(ethc_secp256k1_pubkey_create(r->ckey, h.id) == 0);
+    bytes_buf_t m = {0};
+    bytes_buf_push(&m, 0x80);
+    CHECK(rlpx_hello_encode(&h, &m) == 0);
+    CHECK(rlpx_frame_write(f, m.data, m.len, &fr) == 0);
+    /* id 0x10, then a snappy header claiming 16 MiB + 1 and a few bytes */
+    static const uint8_t bomb[] = {0x10, 0x81, 0x80, 0x80, 0x08, 0x00, 0x00};
+    CHECK(rlpx_frame_write(f, bomb, sizeof bomb, &fr) == 0);
+    bytes_buf_free(&m);
+  } else {
+    CHECK(rlpx_frame_write(f, (const uint8_t *)"\x80\xc0", 2, &fr) == 0);
+    fr.data[33] ^= 1;
+  }
   raw_write(r, fr.data, fr.len);
   bytes_buf_free(&fr);
   rlpx_frame_free(f);
@@ -288,6 +304,11 @@ static void test_hostile(void) {
   memset(&r, 0, sizeof r); /* a good handshake, then a corrupted first frame */
   r.handshake = true;
   run_raw(&r, "bad frame MAC");
+  CHECK(r.reason == RLPX_DISC_BREACH);
+
+  memset(&r, 0, sizeof r); /* a Hello, then a message inflating past 16 MiB */
+  r.handshake = r.bomb = true;
+  run_raw(&r, "message over 16 MiB uncompressed");
   CHECK(r.reason == RLPX_DISC_BREACH);
 }
 
