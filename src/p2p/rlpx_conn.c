@@ -280,6 +280,8 @@ static void on_hello(rlpx_conn_t *c, const uint8_t *p, size_t len) {
     return;
   }
   c->have_hello = true;
+  /* the peer compresses from its Hello on, and expects us to: even a Disconnect */
+  c->snappy = c->hello.version >= 5;
   static const uint8_t zero[64];
   if (memcmp(c->hello.id, zero, 64) == 0) {
     disconnect(c, RLPX_DISC_NULL_IDENTITY, "null node id in hello");
@@ -294,7 +296,6 @@ static void on_hello(rlpx_conn_t *c, const uint8_t *p, size_t len) {
     disconnect(c, RLPX_DISC_USELESS_PEER, "no shared capability");
     return;
   }
-  c->snappy = c->hello.version >= 5;
   c->state = ST_ACTIVE;
   uint64_t iv = c->cfg.ping_interval_ms ? c->cfg.ping_interval_ms : 15000;
   uv_timer_stop(&c->timer);
@@ -314,6 +315,11 @@ static void on_message(rlpx_conn_t *c, bytes_view_t m) {
   size_t len = m.len - used;
   if (c->snappy) {
     int rc = rlpx_snappy_decompress(p, len, RLPX_MAX_MSG, &c->tmp);
+    if (rc && code == P2P_DISCONNECT) rc = 0; /* sent uncompressed, as some peers do around the Hellos */
+    else if (!rc) {
+      p = c->tmp.data;
+      len = c->tmp.len;
+    }
     if (rc == ETHC_ERR_LIMIT) {
       disconnect(c, RLPX_DISC_BREACH, "message over 16 MiB uncompressed");
       return;
@@ -322,14 +328,15 @@ static void on_message(rlpx_conn_t *c, bytes_view_t m) {
       disconnect(c, RLPX_DISC_BREACH, "bad snappy data");
       return;
     }
-    p = c->tmp.data;
-    len = c->tmp.len;
   }
   c->stats.msgs_in++;
   c->stats.bytes_in += m.len;
   if (code == P2P_DISCONNECT) {
     int reason = 0;
-    if (rlpx_disconnect_decode(p, len, &reason)) reason = RLPX_DISC_REQUESTED;
+    /* [reason] as sent, or compressed by a peer that took our Hello as the switch */
+    if (rlpx_disconnect_decode(p, len, &reason) && (c->snappy || rlpx_snappy_decompress(p, len, 64, &c->tmp) ||
+                                                    rlpx_disconnect_decode(c->tmp.data, c->tmp.len, &reason)))
+      reason = RLPX_DISC_REQUESTED;
     char why[96];
     snprintf(why, sizeof why, "peer disconnected: %s", rlpx_disc_reason_str(reason));
     {
