@@ -5,7 +5,14 @@
  * pings, pings an idle peer and delivers each capability message to a callback.
  * Connections are single-threaded: every function on a connection must be called
  * on its loop's thread, and callbacks run there. The codecs themselves (ECIES,
- * auth/ack, frames) are in src/p2p/rlpx_codec.h. */
+ * auth/ack, frames) are in src/p2p/rlpx_codec.h.
+ *
+ * Lifecycle: rlpx_dial or rlpx_accept (from a uv_listen callback) returns a
+ * connection; on_ready fires once both Hellos are exchanged (rlpx_conn_caps then
+ * gives the shared capabilities and their indexes for rlpx_send); on_msg
+ * delivers each capability message; on_close fires exactly once, after which the
+ * connection is freed and must not be used. tests/system/p2p_hello.c is a
+ * complete small user. */
 #ifndef ETHC_RLPX_H
 #define ETHC_RLPX_H
 
