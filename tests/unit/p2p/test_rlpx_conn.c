@@ -3,7 +3,7 @@
  * 1 MiB message through Snappy, a small one on a second capability, and a
  * Disconnect whose reason reaches the other side. Then hostile peers on raw TCP:
  * garbage instead of an auth, silence until the handshake timeout, a corrupted
- * frame after a valid handshake (a bad MAC), and a message whose snappy header
+ * frame after a valid handshake in either auth format (a bad MAC), and a message whose snappy header
  * claims more than 16 MiB (refused before decompressing). */
 #include <stdlib.h>
 #include <string.h>
@@ -188,7 +188,8 @@ typedef struct {
   char why[160];
   /* for the bad-MAC case: a real handshake driven by hand */
   bool handshake;
-  bool bomb; /* after the handshake: a valid Hello, then a message claiming 16 MiB + 1 */
+  bool plain; /* send a pre-EIP-8 auth: the ack must come back in kind */
+  bool bomb;  /* after the handshake: a valid Hello, then a message claiming 16 MiB + 1 */
   rlpx_handshake_t hs;
   bytes_buf_t in;
   uint8_t skey[32], sid[64], ckey[32];
@@ -230,6 +231,7 @@ static void raw_read(uv_stream_t *s, ssize_t n, const uv_buf_t *b) {
   size_t need;
   CHECK(rlpx_hs_read_ack(&r->hs, r->in.data, r->in.len, &need) == 0);
   if (need) return;
+  CHECK(r->plain ? r->hs.ack.len == RLPX_ACK_PLAIN_PACKET : r->hs.ack.len > RLPX_ACK_PLAIN_PACKET);
   rlpx_secrets_t sec;
   CHECK(rlpx_hs_secrets(&r->hs, &sec) == 0);
   rlpx_frame_t *f = rlpx_frame_new(&sec);
@@ -274,7 +276,7 @@ static void run_raw(raw_t *r, const char *want_why) {
   memcpy(r->cfg.key, r->skey, 32);
   if (r->handshake) {
     CHECK(rlpx_hs_init_initiator(&r->hs, r->ckey, r->sid, NULL, NULL) == 0);
-    CHECK(rlpx_hs_make_auth(&r->hs, false, &r->send) == 0);
+    CHECK(rlpx_hs_make_auth(&r->hs, r->plain, &r->send) == 0);
   }
   struct sockaddr_in addr;
   CHECK(listen_any(r->loop, &r->server, r, raw_on_connection, &addr) == 0);
@@ -303,6 +305,11 @@ static void test_hostile(void) {
 
   memset(&r, 0, sizeof r); /* a good handshake, then a corrupted first frame */
   r.handshake = true;
+  run_raw(&r, "bad frame MAC");
+  CHECK(r.reason == RLPX_DISC_BREACH);
+
+  memset(&r, 0, sizeof r); /* the same after a pre-EIP-8 auth, answered with a pre-EIP-8 ack */
+  r.handshake = r.plain = true;
   run_raw(&r, "bad frame MAC");
   CHECK(r.reason == RLPX_DISC_BREACH);
 
