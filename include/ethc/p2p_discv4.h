@@ -100,9 +100,12 @@ typedef struct {
  * bootstrapping. 0, or ETHC_ERR_IO with a message. All later calls except the
  * thread-safe ones below happen on the loop's thread. */
 int discv4_start(void *loop, const discv4_opts_t *o, discv4_t **out, char *err, size_t errlen);
-/* Closes the handle and timers; the memory is freed once the loop has run their
- * close callbacks. */
+/* Closes the handle and timers (the loop then runs their close callbacks). The
+ * thread-safe readers below stay valid until discv4_free. */
 void discv4_stop(discv4_t *d);
+/* Frees the service after discv4_stop (at once if the loop has closed the handles,
+ * else when it does). NULL is a no-op. */
+void discv4_free(discv4_t *d);
 /* The UDP port bound. */
 uint16_t discv4_port(const discv4_t *d);
 /* Our node record, re-signed with seq + 1 when the "eth" entry changes. */
@@ -115,6 +118,28 @@ void discv4_local_enr(discv4_t *d, enr_t *out);
 size_t discv4_table_size(discv4_t *d);
 /* Up to max table nodes (any order). */
 size_t discv4_table_nodes(discv4_t *d, p2p_node_t *out, size_t max);
+
+
+/* ---- what admin_nodeInfo shows ---- */
+
+typedef struct {
+  uint8_t pubkey[64];
+  uint8_t ip[4];         /* announced IPv4 address */
+  uint16_t tcp_port;     /* the listener's port */
+  uint16_t udp_port;     /* discovery's port, 0 with --nodiscover */
+  const char *name;      /* the client version */
+  const char *protocols; /* a JSON object text ("{}": none yet) */
+  discv4_t *disc;        /* the discovery service, or NULL (--nodiscover) */
+  enr_t enr;             /* the record when disc is NULL */
+} p2p_info_t;
+
+/* admin_nodeInfo's object as go-ethereum writes it (id, name, enode, enr, ip,
+ * ports {discovery, listener}, listenAddr, protocols), plus "discovery": {"table":
+ * N}: malloc'd JSON text, NULL when out of memory. Thread-safe. */
+char *p2p_node_info_json(const p2p_info_t *i);
+/* The discovery table as a JSON array of {id, enode, ip, udp, tcp}; "[]" for a
+ * NULL service. Thread-safe. */
+char *discv4_table_json(discv4_t *d);
 
 #ifdef __cplusplus
 }

@@ -68,6 +68,7 @@ struct discv4 {
   uv_udp_t udp;
   uv_timer_t tick, refresh, reval;
   int open_handles;
+  bool free_on_close; /* discv4_free came before the handles closed */
   uint8_t key[32], pub[64], id[32], ip4[4];
   uint16_t port, tcp_port;
   uint64_t refresh_ms, reval_ms, next_refresh_ms;
@@ -495,7 +496,7 @@ static void free_all(discv4_t *d) {
 
 static void on_closed(uv_handle_t *h) {
   discv4_t *d = h->data;
-  if (--d->open_handles == 0) free_all(d);
+  if (--d->open_handles == 0 && d->free_on_close) free_all(d);
 }
 
 int discv4_start(void *loop, const discv4_opts_t *o, discv4_t **out, char *err, size_t errlen) {
@@ -538,6 +539,7 @@ int discv4_start(void *loop, const discv4_opts_t *o, discv4_t **out, char *err, 
   rc = uv_udp_bind(&d->udp, (const struct sockaddr *)&sa, 0);
   if (rc) {
     snprintf(err, errlen, "cannot listen on UDP port %u: %s", o->port, uv_strerror(rc));
+    d->free_on_close = true;
     uv_close((uv_handle_t *)&d->udp, on_closed);
     return ETHC_ERR_IO;
   }
@@ -548,6 +550,7 @@ int discv4_start(void *loop, const discv4_opts_t *o, discv4_t **out, char *err, 
   d->tcp_port = o->tcp_port ? o->tcp_port : d->port;
   if (sign_enr(d, unix_now())) { /* seconds since 1970: grows across restarts */
     snprintf(err, errlen, "cannot sign the node record");
+    d->free_on_close = true;
     uv_close((uv_handle_t *)&d->udp, on_closed);
     return ETHC_ERR_INVALID;
   }
@@ -572,6 +575,12 @@ void discv4_stop(discv4_t *d) {
   uv_close((uv_handle_t *)&d->tick, on_closed);
   uv_close((uv_handle_t *)&d->refresh, on_closed);
   uv_close((uv_handle_t *)&d->reval, on_closed);
+}
+
+void discv4_free(discv4_t *d) {
+  if (!d) return;
+  if (d->open_handles == 0) free_all(d);
+  else d->free_on_close = true;
 }
 
 uint16_t discv4_port(const discv4_t *d) { return d->port; }

@@ -278,6 +278,8 @@ static const rpc_doc_t docs[] = {
      "result:Bool"},
     {"hardhat_stopImpersonatingAccount", "Ends an impersonation.", "address:Address", "result:Bool"},
     {"hardhat_mine", "Mines some blocks, some seconds apart.", "blocks:Quantity?, interval:Quantity?", "result:Bool"},
+    {"admin_nodeInfo", "The node's p2p identity: enode, ENR, id, ports, protocols.", "", "result:Object"},
+    {"debug_p2pTable", "The nodes in the discovery table.", "", "result:Object[]"},
     {0},
 };
 

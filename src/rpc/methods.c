@@ -20,6 +20,7 @@ const char *const rpc_ns_names[RPC_NS_COUNT] = {
     "hardhat",
     "engine",
     "personal",
+    "admin",
 };
 
 static const rpc_method_t *const tables[] = {
@@ -40,6 +41,7 @@ static const rpc_method_t *const tables[] = {
     rpc_methods_engine,
     rpc_methods_simulate,
     rpc_methods_discover,
+    rpc_methods_admin,
 };
 // clang-format on
 
