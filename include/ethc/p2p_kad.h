@@ -22,6 +22,10 @@ extern "C" {
 #define KAD_REPLACEMENTS 10 /* replacement nodes kept per bucket */
 #define KAD_BUCKETS 17      /* 256 / 15, go-ethereum's nBuckets */
 #define KAD_MIN_DIST 239    /* 256 - KAD_BUCKETS: distances up to it share bucket 0 */
+/* Against eclipse attacks, as go-ethereum: at most this many nodes of one /24
+ * subnet per bucket and in the whole table; LAN and loopback addresses are exempt. */
+#define KAD_BUCKET_IP_LIMIT 2
+#define KAD_TABLE_IP_LIMIT 10
 
 typedef struct {
   p2p_node_t node;
@@ -56,7 +60,10 @@ typedef enum {
   KAD_UPDATED,     /* already there: endpoint and liveness refreshed */
   KAD_REPLACEMENT, /* its bucket is full: kept on the replacement list */
   KAD_IGNORED,     /* our own id */
+  KAD_IP_LIMIT,    /* too many nodes of its /24 already (see KAD_BUCKET_IP_LIMIT) */
 } kad_add_t;
+/* True for loopback, private and link-local addresses (exempt from the IP limits). */
+bool kad_ip_is_lan(const uint8_t ip[16]);
 /* Adds a node that proved itself live at now_ms (it answered our ping). */
 kad_add_t kad_add(kad_table_t *t, const p2p_node_t *n, uint64_t now_ms);
 /* The entry of id, or NULL. */

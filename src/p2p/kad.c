@@ -36,6 +36,36 @@ static int find_in(const kad_entry_t *v, size_t n, const uint8_t id[32]) {
   return -1;
 }
 
+bool kad_ip_is_lan(const uint8_t ip[16]) {
+  if (p2p_ip_is4(ip)) {
+    const uint8_t *a = ip + 12;
+    return a[0] == 127 || a[0] == 10 || (a[0] == 172 && (a[1] & 0xf0) == 16) || (a[0] == 192 && a[1] == 168) ||
+           (a[0] == 169 && a[1] == 254) || a[0] == 0;
+  }
+  static const uint8_t one[16] = {[15] = 1};
+  return !memcmp(ip, one, 16) || (ip[0] & 0xfe) == 0xfc || (ip[0] == 0xfe && (ip[1] & 0xc0) == 0x80);
+}
+
+/* The /24 of an address: its first three bytes (of the IPv4 part when mapped). */
+static bool same_subnet(const uint8_t a[16], const uint8_t b[16]) {
+  if (p2p_ip_is4(a) != p2p_ip_is4(b)) return false;
+  size_t off = p2p_ip_is4(a) ? 12 : 0;
+  return !memcmp(a + off, b + off, 3);
+}
+
+/* Whether one more node at ip stays within the subnet limits. */
+static bool ip_allowed(const kad_table_t *t, const kad_bucket_t *b, const uint8_t ip[16]) {
+  if (kad_ip_is_lan(ip)) return true;
+  size_t in_bucket = 0, in_table = 0;
+  for (size_t k = 0; k < KAD_BUCKETS; k++)
+    for (size_t i = 0; i < t->buckets[k].count; i++)
+      if (same_subnet(t->buckets[k].entries[i].node.ip, ip)) {
+        in_table++;
+        if (&t->buckets[k] == b) in_bucket++;
+      }
+  return in_bucket < KAD_BUCKET_IP_LIMIT && in_table < KAD_TABLE_IP_LIMIT;
+}
+
 kad_add_t kad_add(kad_table_t *t, const p2p_node_t *n, uint64_t now_ms) {
   if (!memcmp(n->id, t->self, 32)) return KAD_IGNORED;
   kad_bucket_t *b = &t->buckets[kad_bucket_index(t, n->id)];
@@ -46,6 +76,7 @@ kad_add_t kad_add(kad_table_t *t, const p2p_node_t *n, uint64_t now_ms) {
     return KAD_UPDATED;
   }
   kad_entry_t e = {.node = *n, .added_ms = now_ms, .checked_ms = now_ms};
+  if (!ip_allowed(t, b, n->ip)) return KAD_IP_LIMIT;
   if (b->count < KAD_K) {
     b->entries[b->count++] = e;
     int r = find_in(b->repl, b->repl_count, n->id);

@@ -11,6 +11,8 @@ static p2p_node_t node(uint8_t b0, uint8_t b1, uint8_t last) {
   memset(&n, 0, sizeof n);
   n.id[0] = b0, n.id[1] = b1, n.id[31] = last;
   n.udp = n.tcp = 30303;
+  static const uint8_t lo[4] = {127, 0, 0, 1}; /* loopback: exempt from the IP limits */
+  p2p_ip_from4(n.ip, lo);
   n.pubkey[0] = b0, n.pubkey[1] = b1, n.pubkey[63] = last;
   return n;
 }
@@ -80,5 +82,31 @@ int main(void) {
   uint8_t target[32] = {0x80, 7};
   n = kad_closest(&t, target, out, 3);
   CHECK(n == 3 && out[0].id[0] == 0x80 && out[0].id[1] == 7);
+
+  /* IP limits: 2 of a public /24 per bucket, 10 in the table; LAN addresses exempt */
+  kad_init(&t, self);
+  static const uint8_t pub4[4] = {1, 2, 3, 0}, lan4[4] = {192, 168, 1, 0};
+  for (int i = 0; i < 3; i++) {
+    p2p_node_t x = node(0x80, (uint8_t)i, 0);
+    p2p_ip_from4(x.ip, pub4);
+    x.ip[15] = (uint8_t)i;
+    CHECK(kad_add(&t, &x, now) == (i < KAD_BUCKET_IP_LIMIT ? KAD_ADDED : KAD_IP_LIMIT));
+  }
+  for (int i = 0; i < 12; i++) { /* one per bucket: the table's limit */
+    p2p_node_t x = node((uint8_t)(0x80 >> (i % 8)), (uint8_t)(0x10 + i), (uint8_t)i);
+    if (i >= 8) x.id[1] = (uint8_t)(0x80 >> (i - 8)), x.id[0] = 0;
+    p2p_ip_from4(x.ip, pub4);
+    kad_add(&t, &x, now);
+  }
+  size_t same = 0;
+  for (size_t k = 0; k < KAD_BUCKETS; k++) same += t.buckets[k].count;
+  CHECK(same == KAD_TABLE_IP_LIMIT);
+  for (int i = 0; i < 5; i++) {
+    p2p_node_t x = node(0x80, (uint8_t)(0x30 + i), 0);
+    p2p_ip_from4(x.ip, lan4);
+    CHECK(kad_add(&t, &x, now) == KAD_ADDED);
+  }
+  CHECK(kad_ip_is_lan((uint8_t[16]){[10] = 0xff, [11] = 0xff, [12] = 127, [15] = 1}));
+  CHECK(!kad_ip_is_lan((uint8_t[16]){[10] = 0xff, [11] = 0xff, [12] = 8, [13] = 8, [14] = 8, [15] = 8}));
   return check_summary();
 }
