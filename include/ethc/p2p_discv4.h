@@ -116,6 +116,9 @@ int discv4_set_eth_entry(discv4_t *d, const uint8_t *value, size_t len);
 void discv4_local_enr(discv4_t *d, enr_t *out);
 /* Nodes in the table. */
 size_t discv4_table_size(discv4_t *d);
+/* The record of a table node, fetched with ENRRequest when its pong announced a
+ * newer seq than we hold (EIP-868): true with *out set, false when none is known. */
+bool discv4_node_record(discv4_t *d, const uint8_t id[32], enr_t *out);
 /* Up to max table nodes (any order). */
 size_t discv4_table_nodes(discv4_t *d, p2p_node_t *out, size_t max);
 

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ethc/p2p_enr.h"
 #include "ethc/p2p_node.h"
 
 #ifdef __cplusplus
@@ -32,7 +33,9 @@ typedef struct {
   uint64_t added_ms;   /* when it entered the bucket */
   uint64_t checked_ms; /* last liveness check (answered ping) */
   unsigned live;       /* checks passed in a row */
-  uint64_t enr_seq;    /* from its pong, 0 when unknown */
+  uint64_t enr_seq;    /* the seq its last pong announced (EIP-868), 0 when unknown */
+  bool has_enr;        /* its record, fetched by ENRRequest */
+  enr_t enr;
 } kad_entry_t;
 
 typedef struct {

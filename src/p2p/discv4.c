@@ -30,13 +30,13 @@
 #define NEIGHBORS_PER_PACKET 12 /* 12 IPv4 nodes keep a Neighbors packet under 1280 bytes */
 
 /* What a reply we wait for is for. */
-enum { P_BOND, P_REVALIDATE, P_LOOKUP_PING, P_LOOKUP_FIND };
+enum { P_BOND, P_REVALIDATE, P_LOOKUP_PING, P_LOOKUP_FIND, P_ENR };
 
 typedef struct {
   bool used;
-  uint8_t expect; /* DISCV4_PONG or DISCV4_NEIGHBORS */
+  uint8_t expect; /* DISCV4_PONG, DISCV4_NEIGHBORS or DISCV4_ENRRESPONSE */
   uint8_t purpose;
-  uint8_t hash[32]; /* our ping's hash (PONG) */
+  uint8_t hash[32]; /* our ping's or ENRRequest's hash */
   p2p_node_t node;  /* who must answer, at which address */
   uint64_t deadline;
   size_t got; /* neighbors received so far */
@@ -216,6 +216,19 @@ static bool send_findnode(discv4_t *d, const p2p_node_t *n, const uint8_t target
   return true;
 }
 
+/* Asks n for its node record (EIP-868). */
+static void send_enrrequest(discv4_t *d, const p2p_node_t *n) {
+  pending_t *w = pending_new(d);
+  if (!w) return;
+  discv4_packet_t p = {.type = DISCV4_ENRREQUEST, .expiration = unix_now() + EXPIRATION_S};
+  send_packet(d, &p, n->ip, n->udp);
+  w->expect = DISCV4_ENRRESPONSE;
+  w->purpose = P_ENR;
+  memcpy(w->hash, p.hash, 32);
+  w->node = *n;
+  w->deadline = uv_now(d->loop) + RESP_TIMEOUT_MS;
+}
+
 /* ---- lookups ---- */
 
 static cand_t *cand_find(lookup_t *l, const uint8_t id[32]) {
@@ -329,9 +342,17 @@ static void on_pong(discv4_t *d, const discv4_packet_t *p, const p2p_node_t *src
     pthread_mutex_lock(&d->lock);
     kad_checked(&d->table, n.id, p->has_enr_seq ? p->enr_seq : 0, uv_now(d->loop));
     pthread_mutex_unlock(&d->lock);
-    return;
+  } else {
+    table_add(d, &n);
   }
-  table_add(d, &n);
+  /* a newer record than the one we hold: fetch it */
+  pthread_mutex_lock(&d->lock);
+  kad_entry_t *e = kad_find(&d->table, n.id);
+  if (e && p->has_enr_seq) e->enr_seq = p->enr_seq;
+  bool fetch = e && p->has_enr_seq && p->enr_seq > (e->has_enr ? e->enr.seq : 0);
+  pthread_mutex_unlock(&d->lock);
+  if (fetch) send_enrrequest(d, &n);
+  if (w->purpose == P_REVALIDATE) return;
   if (w->purpose == P_LOOKUP_PING && d->lookup.active) {
     cand_t *c = cand_find(&d->lookup, n.id);
     /* wait a moment for its ping, so that it knows us when our FindNode comes */
@@ -391,6 +412,17 @@ static void on_enrrequest(discv4_t *d, const discv4_packet_t *p, const p2p_node_
   send_packet(d, &r, src->ip, src->udp);
 }
 
+static void on_enrresponse(discv4_t *d, const discv4_packet_t *p, const p2p_node_t *src) {
+  pending_t *w = pending_match(d, DISCV4_ENRRESPONSE, src, p->reply);
+  if (!w) return;
+  w->used = false;
+  if (!p->enr_ok || memcmp(p->enr.id, src->id, 32)) return; /* not a valid record of the sender */
+  pthread_mutex_lock(&d->lock);
+  kad_entry_t *e = kad_find(&d->table, src->id);
+  if (e && (!e->has_enr || p->enr.seq > e->enr.seq)) e->enr = p->enr, e->has_enr = true;
+  pthread_mutex_unlock(&d->lock);
+}
+
 static void on_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf, const struct sockaddr *addr, unsigned flags) {
   (void)buf, (void)flags;
   discv4_t *d = h->data;
@@ -409,7 +441,7 @@ static void on_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf, const struc
     case DISCV4_FINDNODE: on_findnode(d, &p, &src); break;
     case DISCV4_NEIGHBORS: on_neighbors(d, &p, &src); break;
     case DISCV4_ENRREQUEST: on_enrrequest(d, &p, &src); break;
-    default: break; /* ENRResponse: we send no ENRRequest yet */
+    default: on_enrresponse(d, &p, &src); break;
   }
 }
 
@@ -613,6 +645,15 @@ size_t discv4_table_size(discv4_t *d) {
   size_t n = kad_size(&d->table);
   pthread_mutex_unlock(&d->lock);
   return n;
+}
+
+bool discv4_node_record(discv4_t *d, const uint8_t id[32], enr_t *out) {
+  pthread_mutex_lock(&d->lock);
+  kad_entry_t *e = kad_find(&d->table, id);
+  bool ok = e && e->has_enr;
+  if (ok) *out = e->enr;
+  pthread_mutex_unlock(&d->lock);
+  return ok;
 }
 
 size_t discv4_table_nodes(discv4_t *d, p2p_node_t *out, size_t max) {

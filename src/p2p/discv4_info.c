@@ -65,6 +65,10 @@ char *discv4_table_json(discv4_t *d) {
     cJSON_AddStringToObject(e, "ip", ip);
     cJSON_AddNumberToObject(e, "udp", nodes[k].udp);
     cJSON_AddNumberToObject(e, "tcp", nodes[k].tcp);
+    static __thread enr_t rec;
+    char text[ENR_TEXT_MAX];
+    if (d && discv4_node_record(d, nodes[k].id, &rec) && enr_to_text(&rec, text, sizeof text))
+      cJSON_AddStringToObject(e, "enr", text);
     cJSON_AddItemToArray(a, e);
   }
   free(nodes);

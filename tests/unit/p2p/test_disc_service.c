@@ -2,7 +2,8 @@
  * 127.0.0.1, one the bootnode of the others, find each other by ping, bonding
  * and lookups; meanwhile another thread reads the tables and records as the RPC
  * threads do (built again under ThreadSanitizer as tsan.test_disc_service). A new
- * "eth" entry re-signs the record with the next seq; stopping frees cleanly. */
+ * "eth" entry re-signs the record with the next seq, and a peer fetches the new
+ * record after a pong announces it (EIP-868); stopping frees cleanly. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -41,6 +42,14 @@ static void on_watch(uv_timer_t *t) {
   uv_timer_stop(&limit);
 }
 
+static void on_watch_enr(uv_timer_t *t) {
+  static enr_t e;
+  if (discv4_node_record(svc[0], t->data, &e) && e.eth_len) {
+    uv_timer_stop(&watch);
+    uv_timer_stop(&limit);
+  }
+}
+
 static void on_limit(uv_timer_t *t) {
   (void)t;
   uv_timer_stop(&watch);
@@ -57,6 +66,7 @@ int main(void) {
     discv4_opts_t o = {.key = keys[i],
                        .bind_addr = "127.0.0.1",
                        .bootnodes = i ? &boot : NULL,
+                       .revalidate_ms = 100,
                        .bootnode_count = i ? 1 : 0};
     CHECK_MSG(discv4_start(&loop, &o, &svc[i], err, sizeof err) == 0, "%s", err);
     if (i == 0) { /* the others boot from this one */
@@ -93,6 +103,19 @@ int main(void) {
   CHECK(after.seq == before.seq + 1 && after.eth_len == sizeof eth &&
         !memcmp(after.raw + after.eth_off, eth, sizeof eth));
   CHECK(!memcmp(after.id, before.id, 32) && after.udp == discv4_port(svc[1]));
+
+  /* EIP-868: the new seq reaches node 0 in a pong; it fetches the record with ENRRequest */
+  uint8_t id1[32];
+  memcpy(id1, after.id, 32);
+  static enr_t got;
+  watch.data = id1;
+  uv_timer_start(&watch, on_watch_enr, 50, 50);
+  uv_timer_start(&limit, on_limit, 10000, 0);
+  while (uv_is_active((uv_handle_t *)&watch)) uv_run(&loop, UV_RUN_ONCE);
+  CHECK(discv4_node_record(svc[0], id1, &got) && got.seq == after.seq && got.eth_len == sizeof eth);
+  char *json = discv4_table_json(svc[0]);
+  CHECK(json && strstr(json, "\"enr\":\"enr:"));
+  free(json);
 
   atomic_store(&done, true);
   pthread_join(th, NULL);
