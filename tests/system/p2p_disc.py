@@ -473,6 +473,26 @@ def main():
         check(any(e["id"] == ic["id"] for e in table_b),
               "B learnt of C through the bootnode's Neighbors (debug_p2pTable)")
 
+        # bad p2p flags: a clear error and exit status 2, before serving
+        import shutil
+        import subprocess
+        import tempfile
+        spare = tempfile.mkdtemp(prefix="p2p-flags-", dir=work)
+        subprocess.run([ethc, "init", "--datadir", spare, os.path.join(chain_dir, "genesis.json")], check=True,
+                       capture_output=True)
+        busy = str(ib["ports"]["discovery"])
+        for args, want in [(["--bootnodes", "enode://1234@1.2.3.4:30303"], "--bootnodes"),
+                           (["--trusted-peers", boot.replace("@127.0.0.1", "@example.com")], "--trusted-peers"),
+                           (["--nat", "upnp"], "--nat"),
+                           (["--port", busy], "UDP port " + busy)]:
+            r = subprocess.run([ethc, "node", "--datadir", spare, "--http.port", "0", *args],
+                               capture_output=True, text=True, timeout=30)
+            code = 1 if want.startswith("UDP") else 2
+            ok = r.returncode == code and want in r.stderr
+            check(ok, "ethc node %s: exit %d naming %s%s" % (" ".join(args)[:40], code, want,
+                                                              "" if ok else " (got %d: %s)" % (r.returncode, r.stderr)))
+        shutil.rmtree(spare, ignore_errors=True)
+
         # go-ethereum's v4test cases against node B (bonded with the others already)
         remote_pub = bytes.fromhex(ib["enode"][len("enode://"):ib["enode"].index("@")])
         for name, fn in CASES:
