@@ -34,12 +34,7 @@ int node_p2p_start(node_p2p_t *p, uv_loop_t *loop, const node_p2p_opts_t *o, con
   if (!o->on) return 0;
   p->on = true;
   p->maxpeers = o->maxpeers;
-  char path[4200];
-  snprintf(path, sizeof path, "%s/nodekey", datadir);
-  bool created = false;
-  int rc = nodekey_load(o->nodekey_path ? o->nodekey_path : path, !o->nodekey_path, p->key, &created, err, errlen);
-  if (rc) return rc;
-  if (created) ethc_log(ETHC_LOG_INFO, "wrote a new node key to %s", path);
+  int rc = 0;
   if (o->trusted_peers && (rc = enode_parse_list(o->trusted_peers, &p->trusted, &p->trusted_count, err, errlen))) {
     char why[400];
     snprintf(why, sizeof why, "--trusted-peers: %s", err);
@@ -54,6 +49,12 @@ int node_p2p_start(node_p2p_t *p, uv_loop_t *loop, const node_p2p_opts_t *o, con
   static const uint8_t loopback[4] = {127, 0, 0, 1};
   if (o->nat_ip && (p2p_ip_parse(o->nat_ip, ip) || !p2p_ip_is4(ip)))
     return snprintf(err, errlen, "--nat extip:%s: want an IPv4 address", o->nat_ip), ETHC_ERR_INVALID;
+  char path[4200];
+  snprintf(path, sizeof path, "%s/nodekey", datadir);
+  bool created = false;
+  rc = nodekey_load(o->nodekey_path ? o->nodekey_path : path, !o->nodekey_path, p->key, &created, err, errlen);
+  if (rc) return rc;
+  if (created) ethc_log(ETHC_LOG_INFO, "wrote a new node key to %s", path);
   memcpy(p->info.ip, o->nat_ip ? ip + 12 : loopback, 4);
   ethc_secp256k1_pubkey_create(p->key, p->info.pubkey);
   p->info.name = client_version;
