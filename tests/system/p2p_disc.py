@@ -365,6 +365,31 @@ def case_enr_request_without_proof(t):
     return no_reply(t, kinds=ANY)  # a new tester: the node has no reason to send it anything
 
 
+def case_amplification_spoofed_ping(t):
+    """A ping from a spoofed address (the victim) gets only what the protocol
+    prescribes back: a PONG (the request's endpoint, its 32-byte hash and the
+    EIP-868 seq) and the endpoint-proof PING, each within 40 bytes of the
+    request; no NEIGHBORS, no ENRRESPONSE."""
+    pkt, h = encode(t.key, PING, [4, t.local(), t.remote_ep(), future()])
+    t.l1.sendto(pkt, t.remote)
+    sizes, kinds = [], []
+    t.l1.settimeout(1.0)
+    try:
+        while True:
+            data, addr = t.l1.recvfrom(2048)
+            if addr == t.remote:
+                sizes.append(len(data))
+                kinds.append(data[97])
+    except socket.timeout:
+        pass
+    if sorted(kinds) != [PING, PONG]:
+        return "replies %s, want one PING and one PONG" % [NAMES.get(k, k) for k in kinds]
+    if max(sizes) > len(pkt) + 40:
+        return "replies of %s bytes to a %d-byte ping" % (sizes, len(pkt))
+    print("     (a %d-byte ping got replies of %s bytes)" % (len(pkt), sizes))
+    return None
+
+
 CASES = [
     ("Ping/Basic", case_basic_ping),
     ("Ping/WrongTo", case_wrong_to),
@@ -380,6 +405,7 @@ CASES = [
     ("Findnode/PastExpiration", case_findnode_past_expiration),
     ("Amplification/InvalidPongHash", case_amplification_invalid_pong_hash),
     ("Amplification/WrongIP", case_amplification_wrong_ip),
+    ("Amplification/SpoofedPing", case_amplification_spoofed_ping),
     ("ENRRequest/Basic", case_enr_request),
     ("ENRRequest/WithoutEndpointProof", case_enr_request_without_proof),
 ]
