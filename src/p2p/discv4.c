@@ -305,6 +305,8 @@ static void table_add(discv4_t *d, const p2p_node_t *n) {
   if (r == KAD_ADDED) ethc_log(ETHC_LOG_DEBUG, "discv4: table +1 (%zu)", discv4_table_size(d));
 }
 
+static pending_t *pending_match(discv4_t *d, uint8_t expect, const p2p_node_t *src, const uint8_t *reply);
+
 static void on_ping(discv4_t *d, const discv4_packet_t *p, const p2p_node_t *src) {
   discv4_packet_t r = {.type = DISCV4_PONG, .expiration = unix_now() + EXPIRATION_S};
   memcpy(r.to.ip, src->ip, 16);
@@ -317,7 +319,8 @@ static void on_ping(discv4_t *d, const discv4_packet_t *p, const p2p_node_t *src
   p2p_node_t n = *src;
   n.tcp = p->from.tcp ? p->from.tcp : src->udp;
   if (has_proof(d, src->id, src->ip)) table_add(d, &n);
-  else send_ping(d, &n, P_BOND); /* get its endpoint proof; it joins the table on the pong */
+  else if (!pending_match(d, DISCV4_PONG, &n, NULL)) /* one ping in flight per endpoint, whatever the flood */
+    send_ping(d, &n, P_BOND);                        /* get its endpoint proof; it joins the table on the pong */
 }
 
 static pending_t *pending_match(discv4_t *d, uint8_t expect, const p2p_node_t *src, const uint8_t *reply) {

@@ -185,7 +185,7 @@ class Tester:
                 pkt, addr = s.recvfrom(2048)
             except socket.timeout:
                 return None
-            if addr != self.remote:  # another node that met an earlier tester on this port
+            if addr != self.remote:  # another node (A or C may learn of testers through B)
                 continue
             ptype, payload, h, pub = decode(pkt)
             if pub != self.remote_pub:
@@ -390,6 +390,22 @@ def case_amplification_spoofed_ping(t):
     return None
 
 
+def case_amplification_ping_flood(t):
+    """Ten pings at once from an endpoint that never answers: ten PONGs, but
+    only one endpoint-proof PING in flight toward it."""
+    pkts = [encode(t.key, PING, [4, t.local(), t.remote_ep(), future()])[0] for _ in range(10)]
+    for pkt in pkts:  # signed first: a burst well inside the node's 500 ms reply window
+        t.l1.sendto(pkt, t.remote)
+    pings = pongs = 0
+    while True:
+        r = t.read(timeout=0.4, kinds=ANY)
+        if r is None:
+            break
+        pings += r[0] == PING
+        pongs += r[0] == PONG
+    return None if pongs == 10 and pings == 1 else "%d PONG and %d PING for 10 pings" % (pongs, pings)
+
+
 CASES = [
     ("Ping/Basic", case_basic_ping),
     ("Ping/WrongTo", case_wrong_to),
@@ -406,6 +422,7 @@ CASES = [
     ("Amplification/InvalidPongHash", case_amplification_invalid_pong_hash),
     ("Amplification/WrongIP", case_amplification_wrong_ip),
     ("Amplification/SpoofedPing", case_amplification_spoofed_ping),
+    ("Amplification/PingFlood", case_amplification_ping_flood),
     ("ENRRequest/Basic", case_enr_request),
     ("ENRRequest/WithoutEndpointProof", case_enr_request_without_proof),
 ]
@@ -521,6 +538,7 @@ def main():
 
         # go-ethereum's v4test cases against node B (bonded with the others already)
         remote_pub = bytes.fromhex(ib["enode"][len("enode://"):ib["enode"].index("@")])
+        testers = []
         for name, fn in CASES:
             t = Tester(ib["ports"]["discovery"], remote_pub)
             try:
@@ -528,9 +546,11 @@ def main():
             except Exception as e:  # a malformed or missing reply is a failure of the case
                 err = "%s: %s" % (type(e).__name__, e)
             finally:
-                t.close()
+                testers.append(t)  # closed at the end: no later tester gets its port (and its stale packets)
             results.append((name, err))
             check(err is None, "v4test %s%s" % (name, "" if err is None else ": " + err))
+        for t in testers:
+            t.close()
         # the node still answers after all that
         check(info(b)["discovery"]["table"] >= 1, "node B still serves admin_nodeInfo")
     finally:
