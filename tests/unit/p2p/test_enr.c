@@ -123,7 +123,7 @@ static void test_enode(void) {
 }
 
 static void test_nodekey(void) {
-  char dir[] = "/tmp/ethc-nodekey-XXXXXX", path[128], err[256];
+  char dir[] = "test-nodekey-XXXXXX", path[128], err[256]; /* in the working directory: the build dir */
   CHECK(mkdtemp(dir) != NULL);
   snprintf(path, sizeof path, "%s/nodekey", dir);
   uint8_t k1[32], k2[32];
