@@ -9,11 +9,30 @@
 #include "ethc/log.h"
 #include "ethc/secp256k1.h"
 
-static char *admin_node_info(void *ctx) { return p2p_node_info_json(ctx); }
+static char *admin_node_info(void *ctx) {
+  node_p2p_t *p = ctx;
+  static __thread p2p_info_t info;
+  pthread_mutex_lock(&p->lock);
+  info = p->info;
+  pthread_mutex_unlock(&p->lock);
+  return p2p_node_info_json(&info);
+}
 
 static char *admin_table(void *ctx) {
-  const p2p_info_t *i = ctx;
-  return discv4_table_json(i->disc);
+  const node_p2p_t *p = ctx;
+  return discv4_table_json(p->info.disc);
+}
+
+int node_p2p_set_eth_entry(node_p2p_t *p, const uint8_t *value, size_t len) {
+  if (!p->on) return ETHC_ERR_INVALID;
+  if (p->disc) return discv4_set_eth_entry(p->disc, value, len);
+  pthread_mutex_lock(&p->lock);
+  enr_fields_t f = {.ip = p->info.ip, .tcp = p->info.tcp_port, .eth = value, .eth_len = len};
+  enr_t e;
+  int rc = enr_sign(p->key, p->info.enr.seq + 1, &f, &e);
+  if (!rc) p->info.enr = e;
+  pthread_mutex_unlock(&p->lock);
+  return rc;
 }
 
 static int load_bootnodes(node_p2p_t *p, const node_p2p_opts_t *o, uint64_t chain_id, char *err, size_t errlen) {
@@ -33,6 +52,7 @@ int node_p2p_start(node_p2p_t *p, uv_loop_t *loop, const node_p2p_opts_t *o, con
   memset(p, 0, sizeof *p);
   if (!o->on) return 0;
   p->on = true;
+  pthread_mutex_init(&p->lock, NULL);
   p->maxpeers = o->maxpeers;
   int rc = 0;
   if (o->trusted_peers && (rc = enode_parse_list(o->trusted_peers, &p->trusted, &p->trusted_count, err, errlen))) {
@@ -79,7 +99,7 @@ int node_p2p_start(node_p2p_t *p, uv_loop_t *loop, const node_p2p_opts_t *o, con
   memcpy(self.pubkey, p->info.pubkey, 64);
   p2p_ip_from4(self.ip, p->info.ip);
   enode_format(&self, p->enode, sizeof p->enode);
-  rpc_admin_t admin = {.ctx = &p->info, .node_info = admin_node_info, .table = admin_table};
+  rpc_admin_t admin = {.ctx = p, .node_info = admin_node_info, .table = admin_table};
   rpc_server_set_admin(srv, &admin);
   ethc_log(ETHC_LOG_INFO, "p2p: %zu bootnodes, %zu trusted peers, maxpeers %u%s", p->boot_count, p->trusted_count,
            p->maxpeers, o->nodiscover ? ", discovery off" : "");
@@ -97,4 +117,6 @@ void node_p2p_free(node_p2p_t *p) {
   free(p->trusted);
   memset(p->key, 0, sizeof p->key);
   p->boot = p->trusted = NULL;
+  if (p->on) pthread_mutex_destroy(&p->lock);
+  p->on = false;
 }

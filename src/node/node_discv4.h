@@ -5,6 +5,7 @@
 #ifndef ETHC_NODE_DISCV4_H
 #define ETHC_NODE_DISCV4_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
@@ -24,6 +25,7 @@ typedef struct {
   size_t trusted_count;
   unsigned maxpeers;
   char enode[ENODE_URL_MAX];
+  pthread_mutex_t lock; /* info.enr with --nodiscover (discovery locks its own) */
 } node_p2p_t;
 
 /* Starts the p2p side when o->on (else does nothing and returns 0): the node
@@ -33,6 +35,10 @@ typedef struct {
  * with a message; node_p2p_stop and node_p2p_free are safe after a failure. */
 int node_p2p_start(node_p2p_t *p, uv_loop_t *loop, const node_p2p_opts_t *o, const char *datadir, uint64_t chain_id,
                    const char *client_version, rpc_server_t *srv, char *err, size_t errlen);
+/* Sets the node record's "eth" entry (the eth protocol's fork id, RLP, opaque
+ * here) and re-signs the record with the next seq. Any thread; 0 or an
+ * ETHC_ERR_* code. */
+int node_p2p_set_eth_entry(node_p2p_t *p, const uint8_t *value, size_t len);
 /* Closes discovery's handles (on the loop's thread, before the loop's last run). */
 void node_p2p_stop(node_p2p_t *p);
 /* Frees everything, once the loop has run and the RPC server's threads stopped. */
