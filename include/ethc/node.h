@@ -31,6 +31,19 @@ typedef struct {
   uint8_t key[32];
 } node_dev_account_t;
 
+/* devp2p (p2p_*.h): off unless a p2p flag is given, so that dev nodes and tests
+ * never contend for port 30303. */
+typedef struct {
+  bool on;                   /* start the p2p side (any of the flags below) */
+  uint16_t port;             /* --port: TCP and UDP (0: a free one) */
+  bool nodiscover;           /* --nodiscover: no discovery (UDP) */
+  const char *bootnodes;     /* --bootnodes: enode URLs, comma-separated; NULL: the network's built-in ones */
+  const char *nodekey_path;  /* --nodekey; NULL: DATADIR/nodekey (created if missing) */
+  unsigned maxpeers;         /* --maxpeers (for the peer manager) */
+  const char *trusted_peers; /* --trusted-peers: enode URLs, comma-separated (for the peer manager) */
+  const char *nat_ip;        /* --nat extip:IP: the IPv4 address announced; NULL: 127.0.0.1 */
+} node_p2p_opts_t;
+
 typedef struct {
   const char *datadir;
   bool read_only;            /* open the database as a reader (another writer excludes it) */
@@ -56,6 +69,7 @@ typedef struct {
   const node_dev_account_t *dev_accounts; /* the accounts eth_accounts lists and the node signs for */
   size_t dev_account_count;
   uint64_t txpool_lifetime_ms; /* --txpool.lifetime: idle senders' queued transactions expire; 0: 3 h */
+  node_p2p_opts_t p2p;         /* devp2p */
 } node_opts_t;
 
 /* Runs the node until SIGINT or SIGTERM. Prints one line with the HTTP

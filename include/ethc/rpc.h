@@ -90,6 +90,19 @@ char *rpc_metrics_text(rpc_server_t *s, unsigned inflight, size_t *len);
  * as an oversized body): malloc'd, the caller frees it; NULL when out of memory. */
 char *rpc_error_body(int code, const char *message, size_t *len);
 
+/* The node's p2p side as the admin namespace sees it (the node implements it;
+ * the rpc layer may not link p2p). Each function is thread-safe and returns a
+ * malloc'd JSON text (the caller frees it), or NULL when out of memory. */
+typedef struct {
+  void *ctx;
+  char *(*node_info)(void *ctx); /* admin_nodeInfo's object */
+  char *(*table)(void *ctx);     /* debug_p2pTable: the discovery table's nodes */
+} rpc_admin_t;
+
+/* Gives the server its p2p side (copied) before it serves requests; without one,
+ * admin_nodeInfo answers that p2p networking is off. */
+void rpc_server_set_admin(rpc_server_t *s, const rpc_admin_t *a);
+
 /* ---- HTTP ---- */
 
 typedef struct rpc_http rpc_http_t;

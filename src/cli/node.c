@@ -48,6 +48,13 @@ enum {
   NODE_CHAIN_ID,
   NODE_GAS_LIMIT,
   NODE_TXPOOL_LIFETIME,
+  NODE_P2P_PORT,
+  NODE_NODISCOVER,
+  NODE_BOOTNODES,
+  NODE_NODEKEY,
+  NODE_MAXPEERS,
+  NODE_TRUSTED_PEERS,
+  NODE_NAT,
 };
 static const cli_option_t node_options[] = {
     [NODE_DATADIR] = {"--datadir", "DIR", "the chain database (`ethc import` fills it)", "~/.ethc"},
@@ -113,6 +120,23 @@ static const cli_option_t node_options[] = {
                               "how long a sender's non-executable (queued) pool transactions wait without activity "
                               "(Go duration: 3h, 90m, 1h30m0s, 45s)",
                               "3h0m0s"},
+    [NODE_P2P_PORT] = {"--port", "PORT",
+                       "devp2p: the TCP and UDP (discovery) port; 0 picks a free one. p2p networking starts only "
+                       "when this or another p2p flag is given",
+                       "30303"},
+    [NODE_NODISCOVER] = {"--nodiscover", NULL, "devp2p: no node discovery (peers only from --trusted-peers)", NULL},
+    [NODE_BOOTNODES] = {"--bootnodes", "ENODES",
+                        "devp2p: discovery's bootstrap nodes, enode URLs comma-separated (default: the built-in "
+                        "ones of mainnet, sepolia, holesky or hoodi, by the chain id)",
+                        NULL},
+    [NODE_NODEKEY] = {"--nodekey", "FILE", "devp2p: the node key (64 hex digits)",
+                      "DATADIR/nodekey, created if missing"},
+    [NODE_MAXPEERS] = {"--maxpeers", "N", "devp2p: most peers connected", "50"},
+    [NODE_TRUSTED_PEERS] = {"--trusted-peers", "ENODES",
+                            "devp2p: peers dialled at start and kept whatever the peer count, enode URLs "
+                            "comma-separated",
+                            NULL},
+    [NODE_NAT] = {"--nat", "extip:IP", "devp2p: the IPv4 address announced in the enode and node record", "127.0.0.1"},
     {0}};
 
 /* A Go duration ("200ms", "5s", "1m30s", "1.5s", "0") in milliseconds: 0, or
@@ -224,7 +248,8 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
                    .client_version = version,
                    .evm_timeout_ms = 5000,
                    /* payloads are big: geth takes 128 MiB there too */
-                   .auth_http = {.addr = "127.0.0.1", .port = 8551, .body_limit = 128u << 20}};
+                   .auth_http = {.addr = "127.0.0.1", .port = 8551, .body_limit = 128u << 20},
+                   .p2p = {.port = 30303, .maxpeers = 50}};
   uint64_t v;
   dev_cli_t dev = {0};
   dev_genesis_defaults(&dev.g);
@@ -326,6 +351,22 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
       case NODE_GAS_LIMIT:
         if (cli_parse_u64("node", "--gas-limit", a.value, false, UINT64_MAX, &dev.g.gas_limit)) return 2;
         if (dev.g.gas_limit < 5000) return cli_usage_error(self, "--gas-limit: at least 5000");
+        break;
+      case NODE_P2P_PORT:
+        if (cli_parse_u64("node", "--port", a.value, false, 65535, &v)) return 2;
+        o.p2p.on = true, o.p2p.port = (uint16_t)v;
+        break;
+      case NODE_NODISCOVER: o.p2p.on = o.p2p.nodiscover = true; break;
+      case NODE_BOOTNODES: o.p2p.on = true, o.p2p.bootnodes = a.value; break;
+      case NODE_NODEKEY: o.p2p.on = true, o.p2p.nodekey_path = a.value; break;
+      case NODE_MAXPEERS:
+        if (cli_parse_u64("node", "--maxpeers", a.value, false, 100000, &v)) return 2;
+        o.p2p.on = true, o.p2p.maxpeers = (unsigned)v;
+        break;
+      case NODE_TRUSTED_PEERS: o.p2p.on = true, o.p2p.trusted_peers = a.value; break;
+      case NODE_NAT:
+        if (strncmp(a.value, "extip:", 6)) return cli_usage_error(self, "--nat %s: want extip:IP", a.value);
+        o.p2p.on = true, o.p2p.nat_ip = a.value + 6;
         break;
       case CLI_POSITIONAL: return cli_usage_error(self, "unexpected argument %s", a.value);
       default: return cli_stop(k);

@@ -17,6 +17,7 @@
 #include "node/dev/dev.h"
 #include "node/import.h"
 #include "node/miner.h"
+#include "node/node_discv4.h"
 #include "node/txpool.h"
 #include "rpc/jwt.h"
 #include "rpc/accounts.h"
@@ -34,6 +35,7 @@ typedef struct {
   bool stopping;
   node_import_t import;
   miner_t *miner; /* --miner, else NULL */
+  node_p2p_t p2p; /* node key, discovery (--port ...) */
 } node_t;
 
 static void close_all(node_t *n) {
@@ -42,6 +44,7 @@ static void close_all(node_t *n) {
   uv_close((uv_handle_t *)&n->drain, NULL);
   uv_close((uv_handle_t *)&n->heads, NULL);
   miner_stop(n->miner);
+  node_p2p_stop(&n->p2p);
 }
 
 static void on_drain(uv_timer_t *t) {
@@ -205,7 +208,10 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_UNBLOCK, &stop_signals, NULL);
   signal(SIGPIPE, SIG_IGN);
-  rc = rpc_http_start(&o->http, srv, &n.http, err, errlen);
+  const chain_config_t *cfg = chain_config(chain);
+  uint64_t chain_id = cfg->chain_id.w[1] | cfg->chain_id.w[2] | cfg->chain_id.w[3] ? 0 : cfg->chain_id.w[0];
+  rc = node_p2p_start(&n.p2p, &n.loop, &o->p2p, chain_datadir(chain), chain_id, o->client_version, srv, err, errlen);
+  if (!rc) rc = rpc_http_start(&o->http, srv, &n.http, err, errlen);
   if (!rc && auth_srv) {
     rpc_http_opts_t ao = o->auth_http;
     ao.jwt_secret = secret;
@@ -221,6 +227,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
     close_all(&n);
     uv_run(&n.loop, UV_RUN_DEFAULT);
     uv_loop_close(&n.loop);
+    node_p2p_free(&n.p2p);
     rpc_server_free(srv);
     miner_free(miner);
     rpc_accounts_free(accounts);
@@ -250,11 +257,13 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
     snprintf(url, sizeof url, "http://%s%s%s:%u", v6 ? "[" : "", addr, v6 ? "]" : "", rpc_http_port(n.http));
     dev_print_ready(stdout, url);
   }
+  if (n.p2p.on) printf("P2P networking started: self=%s\n", n.p2p.enode);
   fflush(stdout);
   uv_run(&n.loop, UV_RUN_DEFAULT);
   uv_loop_close(&n.loop);
   rpc_http_stop(n.http);
   rpc_http_stop(n.auth);
+  node_p2p_free(&n.p2p);
   rpc_server_free(auth_srv);
   rpc_server_free(srv);
   miner_free(miner);

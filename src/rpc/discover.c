@@ -310,6 +310,8 @@ static const rpc_doc_t docs[] = {
      "", "state:Data"},
     {"anvil_loadState", "Sets the accounts of a dump (anvil_dumpState's, gzipped or plain JSON) in the head's state.",
      "state:Data", "result:Bool"},
+    {"admin_nodeInfo", "The node's p2p identity: enode, ENR, id, ports, protocols.", "", "result:Object"},
+    {"debug_p2pTable", "The nodes in the discovery table.", "", "result:Object[]"},
     {0},
 };
 

@@ -20,6 +20,7 @@ const char *const rpc_ns_names[RPC_NS_COUNT] = {
     "hardhat",
     "engine",
     "personal",
+    "admin",
 };
 
 static const rpc_method_t *const tables[] = {
@@ -42,6 +43,7 @@ static const rpc_method_t *const tables[] = {
     rpc_methods_discover,
     rpc_methods_dev,
     rpc_methods_dev_state,
+    rpc_methods_admin,
 };
 // clang-format on
 

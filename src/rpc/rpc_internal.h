@@ -48,6 +48,7 @@ typedef enum {
   RPC_NS_HARDHAT,
   RPC_NS_ENGINE,   /* only on the authenticated port (rpc_config_t.engine_lock) */
   RPC_NS_PERSONAL, /* personal_sign (--dev) */
+  RPC_NS_ADMIN,    /* admin_nodeInfo (p2p) */
   RPC_NS_COUNT
 } rpc_ns_t;
 extern const char *const rpc_ns_names[RPC_NS_COUNT];
@@ -104,6 +105,7 @@ struct rpc_server {
   uint64_t evm_timeout_ms; /* --rpc.evmtimeout (0: none) */
   /* the dev node's accounts (accounts.c; borrowed, NULL outside --dev) */
   struct rpc_accounts *accounts;
+  rpc_admin_t admin; /* the node's p2p side (admin.c); node_info NULL: none */
 };
 
 /* rpc_server_handle for a connection that takes notifications (sess may be NULL). */
@@ -330,6 +332,7 @@ typedef struct {
   const char *name, *summary, *params, *result;
 } rpc_doc_t;
 extern const rpc_method_t rpc_methods_discover[]; /* rpc_discover (discover.c) */
+extern const rpc_method_t rpc_methods_admin[];    /* admin_nodeInfo, debug_p2pTable (admin.c) */
 /* The description of a method, or NULL. */
 const rpc_doc_t *rpc_doc_find(const char *name);
 /* All descriptions: *out points at them; returns the count. */

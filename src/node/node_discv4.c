@@ -1,0 +1,122 @@
+/* The node's p2p identity and discovery (node_discv4.h). */
+#include "node/node_discv4.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ethc/error.h"
+#include "ethc/log.h"
+#include "ethc/secp256k1.h"
+
+static char *admin_node_info(void *ctx) {
+  node_p2p_t *p = ctx;
+  static __thread p2p_info_t info;
+  pthread_mutex_lock(&p->lock);
+  info = p->info;
+  pthread_mutex_unlock(&p->lock);
+  return p2p_node_info_json(&info);
+}
+
+static char *admin_table(void *ctx) {
+  const node_p2p_t *p = ctx;
+  return discv4_table_json(p->info.disc);
+}
+
+int node_p2p_set_eth_entry(node_p2p_t *p, const uint8_t *value, size_t len) {
+  if (!p->on) return ETHC_ERR_INVALID;
+  if (p->disc) return discv4_set_eth_entry(p->disc, value, len);
+  pthread_mutex_lock(&p->lock);
+  enr_fields_t f = {.ip = p->info.ip, .tcp = p->info.tcp_port, .eth = value, .eth_len = len};
+  enr_t e;
+  int rc = enr_sign(p->key, p->info.enr.seq + 1, &f, &e);
+  if (!rc) p->info.enr = e;
+  pthread_mutex_unlock(&p->lock);
+  return rc;
+}
+
+static int load_bootnodes(node_p2p_t *p, const node_p2p_opts_t *o, uint64_t chain_id, char *err, size_t errlen) {
+  if (o->bootnodes) return enode_parse_list(o->bootnodes, &p->boot, &p->boot_count, err, errlen);
+  const char *const *urls = p2p_bootnodes(p2p_network_of_chain(chain_id));
+  size_t n = 0;
+  while (urls && urls[n]) n++;
+  if (!n) return 0;
+  if (!(p->boot = calloc(n, sizeof *p->boot))) return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
+  for (size_t i = 0; i < n; i++)
+    if (enode_parse(urls[i], &p->boot[p->boot_count], err, errlen) == 0) p->boot_count++;
+  return 0;
+}
+
+int node_p2p_start(node_p2p_t *p, uv_loop_t *loop, const node_p2p_opts_t *o, const char *datadir, uint64_t chain_id,
+                   const char *client_version, rpc_server_t *srv, char *err, size_t errlen) {
+  memset(p, 0, sizeof *p);
+  if (!o->on) return 0;
+  p->on = true;
+  pthread_mutex_init(&p->lock, NULL);
+  p->maxpeers = o->maxpeers;
+  int rc = 0;
+  if (o->trusted_peers && (rc = enode_parse_list(o->trusted_peers, &p->trusted, &p->trusted_count, err, errlen))) {
+    char why[400];
+    snprintf(why, sizeof why, "--trusted-peers: %s", err);
+    return snprintf(err, errlen, "%s", why), rc;
+  }
+  if ((rc = load_bootnodes(p, o, chain_id, err, errlen))) {
+    char why[400];
+    snprintf(why, sizeof why, "--bootnodes: %s", err);
+    return snprintf(err, errlen, "%s", why), rc;
+  }
+  uint8_t ip[16] = {0};
+  static const uint8_t loopback[4] = {127, 0, 0, 1};
+  if (o->nat_ip && (p2p_ip_parse(o->nat_ip, ip) || !p2p_ip_is4(ip)))
+    return snprintf(err, errlen, "--nat extip:%s: want an IPv4 address", o->nat_ip), ETHC_ERR_INVALID;
+  char path[4200];
+  snprintf(path, sizeof path, "%s/nodekey", datadir);
+  bool created = false;
+  rc = nodekey_load(o->nodekey_path ? o->nodekey_path : path, !o->nodekey_path, p->key, &created, err, errlen);
+  if (rc) return rc;
+  if (created) ethc_log(ETHC_LOG_INFO, "wrote a new node key to %s", path);
+  memcpy(p->info.ip, o->nat_ip ? ip + 12 : loopback, 4);
+  ethc_secp256k1_pubkey_create(p->key, p->info.pubkey);
+  p->info.name = client_version;
+  p->info.protocols = "{}";
+  p->info.tcp_port = o->port;
+  if (!o->nodiscover) {
+    discv4_opts_t d = {.key = p->key,
+                       .port = o->port,
+                       .tcp_port = o->port,
+                       .ip = p->info.ip,
+                       .bootnodes = p->boot,
+                       .bootnode_count = p->boot_count};
+    if ((rc = discv4_start(loop, &d, &p->disc, err, errlen))) return rc;
+    p->info.disc = p->disc;
+    p->info.udp_port = discv4_port(p->disc);
+    if (!p->info.tcp_port) p->info.tcp_port = p->info.udp_port; /* --port 0: the one UDP got */
+  } else {
+    enr_fields_t f = {.ip = p->info.ip, .tcp = p->info.tcp_port};
+    if ((rc = enr_sign(p->key, 1, &f, &p->info.enr))) return snprintf(err, errlen, "cannot sign the node record"), rc;
+  }
+  p2p_node_t self = {.tcp = p->info.tcp_port, .udp = p->info.udp_port};
+  memcpy(self.pubkey, p->info.pubkey, 64);
+  p2p_ip_from4(self.ip, p->info.ip);
+  enode_format(&self, p->enode, sizeof p->enode);
+  rpc_admin_t admin = {.ctx = p, .node_info = admin_node_info, .table = admin_table};
+  rpc_server_set_admin(srv, &admin);
+  ethc_log(ETHC_LOG_INFO, "p2p: %zu bootnodes, %zu trusted peers, maxpeers %u%s", p->boot_count, p->trusted_count,
+           p->maxpeers, o->nodiscover ? ", discovery off" : "");
+  return 0;
+}
+
+void node_p2p_stop(node_p2p_t *p) {
+  if (p->disc) discv4_stop(p->disc);
+}
+
+void node_p2p_free(node_p2p_t *p) {
+  discv4_free(p->disc);
+  p->disc = p->info.disc = NULL;
+  free(p->boot);
+  free(p->trusted);
+  memset(p->key, 0, sizeof p->key);
+  p->boot = p->trusted = NULL;
+  if (p->on) pthread_mutex_destroy(&p->lock);
+  p->on = false;
+}

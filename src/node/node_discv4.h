@@ -1,0 +1,47 @@
+/* The node's p2p identity and discovery: loads the node key, signs the node
+ * record, starts discv4 on the node's loop with the bootnodes, keeps the
+ * trusted peers and --maxpeers for the peer manager, and hands admin_nodeInfo
+ * to the RPC server. */
+#ifndef ETHC_NODE_DISCV4_H
+#define ETHC_NODE_DISCV4_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "ethc/node.h"
+#include "ethc/p2p_discv4.h"
+#include "ethc/rpc.h"
+
+typedef struct {
+  bool on;
+  uint8_t key[32];  /* the node key */
+  p2p_info_t info;  /* what admin_nodeInfo shows; info.disc is the service */
+  discv4_t *disc;   /* NULL with --nodiscover */
+  p2p_node_t *boot; /* bootnodes (owned) */
+  size_t boot_count;
+  p2p_node_t *trusted; /* --trusted-peers (owned), for the peer manager */
+  size_t trusted_count;
+  unsigned maxpeers;
+  char enode[ENODE_URL_MAX];
+  pthread_mutex_t lock; /* info.enr with --nodiscover (discovery locks its own) */
+} node_p2p_t;
+
+/* Starts the p2p side when o->on (else does nothing and returns 0): the node
+ * key from o->nodekey_path or DATADIR/nodekey, discovery on UDP o->port unless
+ * o->nodiscover, admin_nodeInfo on srv. Bootnodes: o->bootnodes, else the
+ * built-in ones of chain_id's network. 0, or ETHC_ERR_INVALID / ETHC_ERR_IO
+ * with a message; node_p2p_stop and node_p2p_free are safe after a failure. */
+int node_p2p_start(node_p2p_t *p, uv_loop_t *loop, const node_p2p_opts_t *o, const char *datadir, uint64_t chain_id,
+                   const char *client_version, rpc_server_t *srv, char *err, size_t errlen);
+/* Sets the node record's "eth" entry (the eth protocol's fork id, RLP, opaque
+ * here) and re-signs the record with the next seq. Any thread; 0 or an
+ * ETHC_ERR_* code. */
+int node_p2p_set_eth_entry(node_p2p_t *p, const uint8_t *value, size_t len);
+/* Closes discovery's handles (on the loop's thread, before the loop's last run). */
+void node_p2p_stop(node_p2p_t *p);
+/* Frees everything, once the loop has run and the RPC server's threads stopped. */
+void node_p2p_free(node_p2p_t *p);
+
+#endif

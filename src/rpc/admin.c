@@ -1,0 +1,34 @@
+/* The admin namespace (go-ethereum's admin API): admin_nodeInfo, and
+ * debug_p2pTable (the discovery table, for tests and operators). The node's p2p
+ * side provides the JSON through rpc_admin_t; this file only serves it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "rpc/rpc_internal.h"
+
+void rpc_server_set_admin(rpc_server_t *s, const rpc_admin_t *a) { s->admin = *a; }
+
+static int serve(rpc_call_t *c, char *(*fn)(void *ctx)) {
+  if (!fn) return rpc_fail(c, RPC_SERVER_ERROR, "p2p networking is off (start the node with --port)");
+  char *json = fn(c->srv->admin.ctx);
+  if (!json) return rpc_fail(c, RPC_INTERNAL_ERROR, "out of memory");
+  jw_raw(c->w, json, strlen(json));
+  free(json);
+  return 0;
+}
+
+static int admin_nodeInfo(rpc_call_t *c, const cJSON *params) {
+  (void)params;
+  return serve(c, c->srv->admin.node_info);
+}
+
+static int debug_p2pTable(rpc_call_t *c, const cJSON *params) {
+  (void)params;
+  return serve(c, c->srv->admin.table);
+}
+
+const rpc_method_t rpc_methods_admin[] = {
+    {"admin_nodeInfo", RPC_NS_ADMIN, admin_nodeInfo, 0},
+    {"debug_p2pTable", RPC_NS_DEBUG, debug_p2pTable, 0},
+    {NULL, 0, NULL, 0},
+};
