@@ -88,6 +88,11 @@ typedef struct {
 } eth_block_range_t;
 int eth_block_range_encode(const eth_block_range_t *r, bytes_buf_t *out);
 int eth_block_range_decode(const uint8_t *p, size_t n, eth_block_range_t *r);
+/* A peer's range must be sane (geth's rules): earliest <= latest and a
+ * non-zero latest hash. 0 or ETHC_ERR_INVALID with a reason in `why`.
+ * Whether the update is too old or in the future (ethtest's
+ * BlockRangeUpdateExpired/Future) is the peer manager's judgement. */
+int eth_block_range_check(const eth_block_range_t *r, const char **why);
 
 /* ---- NewBlockHashes (0x01): [[hash, number], ...] ---- */
 typedef struct {

@@ -230,7 +230,15 @@ int eth_serve_pooled_txs(eth_pool_lookup_fn lookup, void *ctx, const eth_hash_re
   return acc_finish(&a, r->request_id, 0, false, out);
 }
 
-/* ---- Status ---- */
+/* ---- Status and block ranges ---- */
+
+int eth_block_range_check(const eth_block_range_t *r, const char **why) {
+  static const ethc_hash_t zero = {{0}};
+  *why = NULL;
+  if (r->earliest > r->latest) *why = "invalid block range: earliest after latest";
+  else if (ethc_hash_eq(&r->latest_hash, &zero)) *why = "invalid block range: zero latest hash";
+  return *why ? ETHC_ERR_INVALID : 0;
+}
 
 int eth_status_from_chain(chain_t *c, uint32_t version, uint64_t network_id, eth_status_t *out) {
   memset(out, 0, sizeof *out);
@@ -256,7 +264,10 @@ int eth_status_check(chain_t *c, const eth_status_t *ours, const eth_status_t *t
   if (theirs->version != ours->version) *why = "protocol version mismatch";
   else if (theirs->network_id != ours->network_id) *why = "network id mismatch";
   else if (!ethc_hash_eq(&theirs->genesis, &ours->genesis)) *why = "genesis mismatch";
-  else if (theirs->version >= 69 && theirs->earliest > theirs->latest) *why = "invalid block range";
+  else if (theirs->version >= 69) {
+    eth_block_range_t r = {theirs->earliest, theirs->latest, theirs->head};
+    if (eth_block_range_check(&r, why)) return ETHC_ERR_INVALID;
+  }
   if (*why) return ETHC_ERR_INVALID;
   chain_header_t g, h;
   int rc = chain_read_header_by_number(c, 0, &g, NULL);

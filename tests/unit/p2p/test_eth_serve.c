@@ -298,6 +298,16 @@ static void test_status(void) {
   peer = s69;
   peer.earliest = 700;
   CHECK(eth_status_check(chain, &s69, &peer, &why) == ETHC_ERR_INVALID && strstr(why, "range"));
+  peer = s69;
+  memset(peer.head.bytes, 0, 32);
+  CHECK(eth_status_check(chain, &s69, &peer, &why) == ETHC_ERR_INVALID && strstr(why, "range"));
+  eth_block_range_t br = {0, 600, head};
+  CHECK(eth_block_range_check(&br, &why) == 0);
+  br.earliest = 601;
+  CHECK(eth_block_range_check(&br, &why) == ETHC_ERR_INVALID);
+  br.earliest = 0;
+  memset(br.latest_hash.bytes, 0, 32);
+  CHECK(eth_block_range_check(&br, &why) == ETHC_ERR_INVALID);
   peer = s68;
   peer.version = 69;
   CHECK(eth_status_check(chain, &s68, &peer, &why) == ETHC_ERR_INVALID && strstr(why, "version"));
