@@ -9,42 +9,16 @@
 
 #include "ethc/chain_config.h"
 #include "ethc/chain_read.h"
+#include "ethc/forkid.h"
 #include "rpc/rpc_internal.h"
 
-/* CRC-32 (IEEE 802.3, reflected 0xEDB88320), as EIP-2124 specifies. */
-static uint32_t crc32_update(uint32_t crc, const uint8_t *p, size_t n) {
-  crc = ~crc;
-  while (n--) {
-    crc ^= *p++;
-    for (int k = 0; k < 8; k++) crc = (crc >> 1) ^ (0xEDB88320u & (uint32_t) - (int32_t)(crc & 1));
-  }
-  return ~crc;
-}
-
 /* The EIP-2124 fork hash once every fork activated at or before (block
- * `number`, time `time`) has passed: the genesis hash, then each distinct
- * non-zero block activation and each distinct time activation after genesis. */
+ * `number`, time `time`) has passed (src/chain/forkid.c). */
 static uint32_t fork_hash(const chain_config_t *cfg, const ethc_hash_t *genesis, uint64_t genesis_time, uint64_t number,
                           uint64_t time) {
-  uint32_t crc = crc32_update(0, genesis->bytes, 32);
-  for (int pass = 0; pass < 2; pass++) {
-    /* activations are not sorted in the enum order for every chain: take them in order */
-    uint64_t prev = pass ? genesis_time : 0;
-    for (;;) {
-      uint64_t next = UINT64_MAX;
-      for (int f = pass ? FORK_FIRST_TIMED : 0; f < (pass ? FORK_COUNT : FORK_FIRST_TIMED); f++) {
-        uint64_t a = cfg->activation[f];
-        if (a == CHAIN_NEVER || a <= prev) continue;
-        if (a < next) next = a;
-      }
-      if (next == UINT64_MAX || next > (pass ? time : number)) break;
-      uint8_t be[8];
-      for (int i = 0; i < 8; i++) be[i] = (uint8_t)(next >> (56 - 8 * i));
-      crc = crc32_update(crc, be, 8);
-      prev = next;
-    }
-  }
-  return crc;
+  forkid_schedule_t s;
+  forkid_schedule(cfg, genesis, genesis_time, &s);
+  return forkid_at(&s, number, time).hash;
 }
 
 typedef struct {
