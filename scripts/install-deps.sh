@@ -32,7 +32,9 @@ npm_deps() {
   local dir
   dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/interop"
   # installed already when every package of package.json is there
-  [ -d "$dir/node_modules/ethers" ] && [ -d "$dir/node_modules/viem" ] && [ -d "$dir/node_modules/web3" ] && return 0
+  [ -d "$dir/node_modules/ethers" ] && [ -d "$dir/node_modules/viem" ] && [ -d "$dir/node_modules/web3" ] &&
+    [ -d "$dir/node_modules/solc" ] && [ -d "$dir/node_modules/@openzeppelin/contracts" ] &&
+    [ -d "$dir/node_modules/@foundry-rs/anvil" ] && return 0
   if ! command -v npm >/dev/null 2>&1; then
     echo "install-deps: npm not found; the interop tests (ethers, viem, web3) will be skipped" >&2
     return 0
