@@ -14,7 +14,7 @@ import sys
 
 here = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, here)
-from devnet import DevServer, anvil_path, missing_js  # noqa: E402
+from devnet import DevServer, anvil_path, ethc_has_dev, missing_js  # noqa: E402
 
 PACKAGES = {"ethers": "ethers", "viem": "viem", "web3": "web3"}
 
@@ -36,6 +36,9 @@ def main():
             return 77
         server = DevServer("anvil", exe, workdir)
     else:
+        if not ethc_has_dev(ethc):  # a branch without issue 13's --dev
+            print("SKIPPED: this ethc has no `node --dev.ephemeral`")
+            return 77
         server = DevServer("ethc", ethc, workdir)
     try:
         print(f"{server.kind} at {server.url}", flush=True)
