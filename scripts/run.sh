@@ -1,32 +1,14 @@
 #!/usr/bin/env bash
-# Builds ethc (Release) and runs its main job. Until the node exists this is a
-# demonstration: a sample contract under `ethc run`, an import of the rpc-compat
-# test chain (54 blocks, proof of work to Osaka and the BPO forks) into a fresh
-# data directory, then the official RLP, trie and transaction vectors. Extra
-# arguments are passed to `ethc run`.
+# Builds ethc (Release) and starts a local development chain in the foreground:
+# `ethc node --dev` on http://127.0.0.1:8545 (and WebSocket on the same port),
+# chain id 31337 with anvil's ten funded accounts, kept in
+# $XDG_DATA_HOME/ethc/dev (else ~/.local/share/ethc/dev) across restarts.
+# Ctrl-C stops it. Extra arguments go to `ethc node` (e.g. --dev.ephemeral,
+# --http.port 8546, --chain-id 1337). scripts/demo.sh runs the older demo.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build build -j"$(nproc)"
-TESTS=${ETHC_TESTS:-}
-if [ -z "$TESTS" ]; then
-  for d in ../shared/ethereum-tests tests/vectors/ethereum-tests; do
-    [ -d "$d" ] && TESTS=$d && break
-  done
-fi
-echo "== ethc run: a contract that returns 6*7 as a 32-byte word"
-./build/ethc run --code 0x600660070260005260206000f3 "$@"
-CHAIN=../shared/rpc-compat
-if [ -f "$CHAIN/chain.rlp" ]; then
-  echo "== ethc import: the rpc-compat chain into build/demo-chain"
-  rm -rf build/demo-chain
-  ./build/ethc import --fakepow --datadir build/demo-chain --genesis "$CHAIN/genesis.json" "$CHAIN/chain.rlp" |
-    tail -n 1
-fi
-if [ -n "$TESTS" ]; then
-  for suite in rlp:RLPTests trie:TrieTests tx:TransactionTests; do
-    echo "== ethc test ${suite%%:*} $TESTS/${suite#*:}"
-    ./build/ethc test "${suite%%:*}" --skip-file tests/vectors/skip.txt "$TESTS/${suite#*:}" | tail -n 1
-  done
-fi
+echo "building ethc (log: build/run-build.log) ..."
+cmake --build build -j"$(nproc)" >build/run-build.log 2>&1 || { tail -n 40 build/run-build.log; exit 1; }
+exec ./build/ethc node --dev --http.addr 127.0.0.1 --http.port 8545 "$@"

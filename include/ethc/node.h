@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "ethc/rpc.h"
+#include "ethc/types.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -24,6 +25,11 @@ typedef struct {
   uint64_t gas_limit;      /* the gas limit blocks move toward (0: the parent's) */
   ethc_address_t coinbase; /* the fee recipient */
 } node_miner_opts_t;
+/* A dev node's account (--dev): the node signs for it. */
+typedef struct {
+  ethc_address_t addr;
+  uint8_t key[32];
+} node_dev_account_t;
 
 typedef struct {
   const char *datadir;
@@ -44,6 +50,11 @@ typedef struct {
                                  after the merge only from engine_forkchoiceUpdated */
   rpc_http_opts_t auth_http;  /* --authrpc.addr, --authrpc.port (0: a free one) */
   const char *jwtsecret_path; /* --authrpc.jwtsecret; NULL: DATADIR/jwtsecret (created if missing) */
+  /* --dev (a local development chain) */
+  const char *genesis_path;               /* create the database from it when DIR holds none (NULL: none) */
+  bool dev;                               /* serve the dev accounts, print the dev banner's last line */
+  const node_dev_account_t *dev_accounts; /* the accounts eth_accounts lists and the node signs for */
+  size_t dev_account_count;
 } node_opts_t;
 
 /* Runs the node until SIGINT or SIGTERM. Prints one line with the HTTP

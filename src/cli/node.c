@@ -1,14 +1,18 @@
 /* `ethc node`: serves a chain database that `ethc import` filled over JSON-RPC
  * (HTTP), with geth's flag names (--http.addr, --http.port, --http.api, ...),
  * until SIGINT or SIGTERM. */
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "ethc/error.h"
+#include "ethc/hdwallet.h"
 #include "ethc/log.h"
 #include "ethc/node.h"
+#include "node/dev/dev.h"
 
 extern const char ethc_build_version[], ethc_build_commit[];
 
@@ -35,6 +39,14 @@ enum {
   NODE_AUTH_PORT,
   NODE_AUTH_JWT,
   NODE_EVMTIMEOUT,
+  NODE_DEV,
+  NODE_DEV_EPHEMERAL,
+  NODE_DEV_ACCOUNTS,
+  NODE_DEV_BALANCE,
+  NODE_DEV_MNEMONIC,
+  NODE_DEV_GENESIS_OUT,
+  NODE_CHAIN_ID,
+  NODE_GAS_LIMIT,
 };
 static const cli_option_t node_options[] = {
     [NODE_DATADIR] = {"--datadir", "DIR", "the chain database (`ethc import` fills it)", "~/.ethc"},
@@ -81,6 +93,21 @@ static const cli_option_t node_options[] = {
                          "time limit of one eth_call, eth_estimateGas, eth_createAccessList or eth_simulateV1, "
                          "as 200ms, 5s, 1m (0: none)",
                          "5s"},
+    [NODE_DEV] = {"--dev", NULL,
+                  "a local development chain (as anvil or hardhat): funded accounts the node signs for, all "
+                  "forks through Osaka at genesis; serves eth,net,web3,debug,txpool,personal,anvil,hardhat and "
+                  "WebSocket; datadir $XDG_DATA_HOME/ethc/dev (else ~/.local/share/ethc/dev)",
+                  NULL},
+    [NODE_DEV_EPHEMERAL] = {"--dev.ephemeral", NULL, "--dev in a temporary directory, removed at exit", NULL},
+    [NODE_DEV_ACCOUNTS] = {"--dev.accounts", "N", "--dev: how many funded accounts (1..1000)", "10"},
+    [NODE_DEV_BALANCE] = {"--dev.balance", "ETH", "--dev: each account's balance in ether", "10000"},
+    [NODE_DEV_MNEMONIC] = {"--dev.mnemonic", "WORDS",
+                           "--dev: the BIP-39 English mnemonic the accounts derive from (path m/44'/60'/0'/0/i)",
+                           "test test test test test test test test test test test junk"},
+    [NODE_DEV_GENESIS_OUT] = {"--dev.genesis-out", "FILE",
+                              "--dev: also write the chain's genesis.json to FILE (`ethc init` reproduces it)", NULL},
+    [NODE_CHAIN_ID] = {"--chain-id", "ID", "--dev: the chain id", "31337"},
+    [NODE_GAS_LIMIT] = {"--gas-limit", "GAS", "--dev: the genesis block's gas limit", "30000000"},
     {0}};
 
 /* A Go duration ("200ms", "5s", "1m30s", "1.5s", "0") in milliseconds: 0, or
@@ -109,6 +136,77 @@ static int parse_duration_ms(const char *s, uint64_t *out) {
   return 0;
 }
 
+/* --dev's settings, gathered while parsing. */
+typedef struct {
+  bool on, ephemeral, datadir_set, apis_set;
+  dev_genesis_opts_t g;
+  const char *genesis_out;
+} dev_cli_t;
+
+/* The thread running an ephemeral dev node: a stop signal that reaches another
+ * thread (main waits for this one) before node_run handles signals is passed
+ * on to it (pthread_kill is async-signal-safe). */
+static pthread_t dev_thread;
+static void forward_stop(int sig) { pthread_kill(dev_thread, sig); }
+
+/* Prepares the dev chain's directory and accounts and runs the node. */
+static int run_dev(node_opts_t *o, dev_cli_t *d) {
+  char dir[4096], path[4200], err[768] = "";
+  int rc = 0;
+  if (d->ephemeral) {
+    /* SIGINT and SIGTERM wait (pending on this thread) until node_run handles
+     * them, so that the directory made now is removed whenever one comes */
+    sigset_t stop_signals;
+    sigemptyset(&stop_signals);
+    sigaddset(&stop_signals, SIGINT);
+    sigaddset(&stop_signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+    dev_thread = pthread_self();
+    struct sigaction sa = {.sa_handler = forward_stop};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    if (dev_tempdir(dir, sizeof dir, err, sizeof err)) return fprintf(stderr, "ethc node: %s\n", err), 1;
+  } else {
+    snprintf(dir, sizeof dir, "%s", d->datadir_set ? o->datadir : dev_default_datadir());
+  }
+  dev_account_t *accts = calloc(d->g.accounts, sizeof *accts);
+  char *text = NULL, why[160];
+  if (hd_bip39_check(d->g.mnemonic, why, sizeof why)) {
+    snprintf(err, sizeof err, "--dev.mnemonic: %s", why);
+    rc = ETHC_ERR_INVALID;
+  } else if (!accts || dev_accounts_derive(d->g.mnemonic, d->g.accounts, accts)) {
+    snprintf(err, sizeof err, "cannot derive the accounts of --dev.mnemonic");
+    rc = ETHC_ERR_INVALID;
+  }
+  if (!rc) rc = dev_datadir_prepare(dir, &d->g, accts, path, sizeof path, err, sizeof err);
+  if (!rc && d->genesis_out) {
+    text = dev_genesis_json(&d->g, accts);
+    rc = text ? dev_write_file(d->genesis_out, text, err, sizeof err) : ETHC_ERR_NOMEM;
+  }
+  if (!rc) {
+    o->datadir = dir;
+    o->genesis_path = path;
+    o->dev = true;
+    o->dev_accounts = accts;
+    o->dev_account_count = d->g.accounts;
+    o->http.ws = true;
+    if (!d->apis_set) o->apis = "eth,net,web3,debug,txpool,personal,anvil,hardhat";
+    o->miner.on = true;
+    dev_print_banner(stdout, &d->g, accts, dir, d->ephemeral);
+    rc = node_run(o, err, sizeof err);
+  }
+  if (d->ephemeral && dev_remove_tree(dir)) fprintf(stderr, "ethc node: cannot remove %s\n", dir);
+  if (accts) memset(accts, 0, d->g.accounts * sizeof *accts);
+  free(accts);
+  free(text);
+  if (rc) {
+    fprintf(stderr, "ethc node: %s\n", err[0] ? err : ethc_strerror(rc));
+    return rc == ETHC_ERR_INVALID ? 2 : 1;
+  }
+  return 0;
+}
+
 static int cmd_node(const cli_command_t *self, int argc, char **argv) {
   static char version[128];
   snprintf(version, sizeof version, "ethc/v%s-%.8s/linux", ethc_build_version, ethc_build_commit);
@@ -123,18 +221,26 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
                    /* payloads are big: geth takes 128 MiB there too */
                    .auth_http = {.addr = "127.0.0.1", .port = 8551, .body_limit = 128u << 20}};
   uint64_t v;
+  dev_cli_t dev = {0};
+  dev_genesis_defaults(&dev.g);
   cli_args_t a;
   cli_args_init(&a, self, argc, argv);
   for (int k; (k = cli_next(&a)) != CLI_END;) {
     switch (k) {
-      case NODE_DATADIR: o.datadir = a.value; break;
+      case NODE_DATADIR:
+        o.datadir = a.value;
+        dev.datadir_set = true;
+        break;
       case NODE_READONLY: o.read_only = true; break;
       case NODE_HTTP_ADDR: o.http.addr = a.value; break;
       case NODE_HTTP_PORT:
         if (cli_parse_u64("node", "--http.port", a.value, false, 65535, &v)) return 2;
         o.http.port = (uint16_t)v;
         break;
-      case NODE_HTTP_API: o.apis = a.value; break;
+      case NODE_HTTP_API:
+        o.apis = a.value;
+        dev.apis_set = true;
+        break;
       case NODE_HTTP_CORS: o.http.cors = a.value; break;
       case NODE_BATCH_LIMIT:
         if (cli_parse_u64("node", "--rpc.batch-limit", a.value, false, 100000000, &v)) return 2;
@@ -185,11 +291,43 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
         o.authrpc = true, o.auth_http.port = (uint16_t)v;
         break;
       case NODE_AUTH_JWT: o.authrpc = true, o.jwtsecret_path = a.value; break;
+      case NODE_DEV: dev.on = true; break;
+      case NODE_DEV_EPHEMERAL: dev.on = dev.ephemeral = true; break;
+      case NODE_DEV_ACCOUNTS:
+        if (cli_parse_u64("node", "--dev.accounts", a.value, false, DEV_MAX_ACCOUNTS, &v)) return 2;
+        if (!v) return cli_usage_error(self, "--dev.accounts: at least 1");
+        dev.g.accounts = (unsigned)v;
+        break;
+      case NODE_DEV_BALANCE: {
+        u256_t eth = u256_from_u64(1000000000000000000ULL), n;
+        /* decimal ether below 2^96, so that the wei fit 256 bits */
+        if (strspn(a.value, "0123456789") != strlen(a.value) || !u256_from_string(&n, a.value) || n.w[3] || n.w[2] ||
+            n.w[1] >> 32)
+          return cli_usage_error(self, "--dev.balance %s: want a whole number of ether", a.value);
+        u256_mul(&dev.g.balance, &eth, &n);
+        break;
+      }
+      case NODE_DEV_MNEMONIC: dev.g.mnemonic = a.value; break;
+      case NODE_DEV_GENESIS_OUT: dev.genesis_out = a.value; break;
+      case NODE_CHAIN_ID:
+        if (cli_parse_u64("node", "--chain-id", a.value, false, UINT64_MAX, &v)) return 2;
+        if (!v) return cli_usage_error(self, "--chain-id: not 0");
+        dev.g.chain_id = u256_from_u64(v);
+        break;
+      case NODE_GAS_LIMIT:
+        if (cli_parse_u64("node", "--gas-limit", a.value, false, UINT64_MAX, &dev.g.gas_limit)) return 2;
+        if (dev.g.gas_limit < 5000) return cli_usage_error(self, "--gas-limit: at least 5000");
+        break;
       case CLI_POSITIONAL: return cli_usage_error(self, "unexpected argument %s", a.value);
       default: return cli_stop(k);
     }
   }
   o.miner.automine = o.miner.period == 0; /* as geth --dev: a period replaces mining on arrival */
+  if (dev.on) {
+    if (o.read_only || o.import_path)
+      return cli_usage_error(self, "--dev cannot be combined with --readonly or --import");
+    return run_dev(&o, &dev);
+  }
   char err[512] = "";
   int rc = node_run(&o, err, sizeof err);
   if (rc) {
@@ -204,7 +342,13 @@ CLI_COMMAND("", "node", cmd_node, "", "serve a chain database over JSON-RPC (HTT
             "JSON-RPC 2.0 POSTs (single or batch, bodies up to 5 MiB); methods of namespaces not in\n"
             "--http.api answer -32601. State methods (eth_getBalance, eth_call, ...) are not served yet.\n"
             "SIGINT or SIGTERM: stop accepting, finish the requests in flight (at most 5 s), close\n"
-            "the database, exit 0. Example:\n"
+            "the database, exit 0.\n"
+            "--dev runs a local development chain instead (anvil's defaults): it prints the funded\n"
+            "accounts and their private keys, then the endpoint; the node signs for those accounts\n"
+            "(eth_sendTransaction, eth_sign, personal_sign, eth_signTypedData_v4) and impersonates\n"
+            "others (anvil_impersonateAccount). The chain persists in its datadir (a restart with other\n"
+            "--dev settings is refused) unless --dev.ephemeral. Examples:\n"
+            "  ethc node --dev --dev.ephemeral\n"
             "  ethc node --datadir DIR --http.port 8545 &\n"
             "  curl -s -H 'Content-Type: application/json' \\\n"
             "    -d '{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_blockNumber\"}' http://127.0.0.1:8545\n")

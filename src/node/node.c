@@ -4,6 +4,7 @@
  * timer, bounded), stop the HTTP threads, close the database. */
 #include "ethc/node.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,10 +14,12 @@
 #include "ethc/chain_read.h"
 #include "ethc/error.h"
 #include "ethc/log.h"
+#include "node/dev/dev.h"
 #include "node/import.h"
 #include "node/miner.h"
 #include "node/txpool.h"
 #include "rpc/jwt.h"
+#include "rpc/accounts.h"
 
 typedef struct {
   uv_loop_t loop;
@@ -82,7 +85,8 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   chain_open_opts_t co = {.datadir = o->datadir,
                           .read_only = o->read_only,
                           .fakepow = o->fakepow,
-                          .explicit_fork_choice = o->authrpc};
+                          .explicit_fork_choice = o->authrpc,
+                          .genesis_path = o->genesis_path};
   chain_t *chain = NULL;
   int rc = chain_open(&co, &chain, err, errlen);
   if (rc) return rc;
@@ -152,6 +156,16 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
       return rc;
     }
   }
+  rpc_accounts_t *accounts = o->dev ? dev_rpc_accounts(o->dev_accounts, o->dev_account_count) : NULL;
+  if (o->dev && !accounts) {
+    rpc_server_free(auth_srv);
+    rpc_server_free(srv);
+    miner_free(miner);
+    txpool_free(pool);
+    chain_close(chain);
+    return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
+  }
+  if (accounts) rpc_server_set_accounts(srv, accounts);
   node_t n;
   memset(&n, 0, sizeof n);
   if (uv_loop_init(&n.loop)) {
@@ -159,6 +173,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
     rpc_server_free(auth_srv);
     rpc_server_free(srv);
     miner_free(miner);
+    rpc_accounts_free(accounts);
     txpool_free(pool);
     chain_close(chain);
     return ETHC_ERR_IO;
@@ -173,6 +188,14 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   uv_signal_start(&n.sigint, on_signal, SIGINT);
   uv_signal_start(&n.sigterm, on_signal, SIGTERM);
   if (miner && miner_start(miner, &n.loop) == 0) n.miner = miner;
+  /* a caller may hold SIGINT and SIGTERM blocked until they are handled here
+   * (--dev.ephemeral, so that its directory is always removed): one that came
+   * meanwhile now stops the node cleanly */
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_UNBLOCK, &stop_signals, NULL);
   signal(SIGPIPE, SIG_IGN);
   rc = rpc_http_start(&o->http, srv, &n.http, err, errlen);
   if (!rc && auth_srv) {
@@ -192,6 +215,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
     uv_loop_close(&n.loop);
     rpc_server_free(srv);
     miner_free(miner);
+    rpc_accounts_free(accounts);
     txpool_free(pool);
     chain_close(chain);
     return rc;
@@ -213,6 +237,11 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
     printf("Engine API server started: http://%s%s%s:%u\n", av6 ? "[" : "", aaddr, av6 ? "]" : "",
            rpc_http_port(n.auth));
   }
+  if (o->dev) {
+    char url[300];
+    snprintf(url, sizeof url, "http://%s%s%s:%u", v6 ? "[" : "", addr, v6 ? "]" : "", rpc_http_port(n.http));
+    dev_print_ready(stdout, url);
+  }
   fflush(stdout);
   uv_run(&n.loop, UV_RUN_DEFAULT);
   uv_loop_close(&n.loop);
@@ -221,6 +250,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   rpc_server_free(auth_srv);
   rpc_server_free(srv);
   miner_free(miner);
+  rpc_accounts_free(accounts);
   txpool_free(pool);
   chain_close(chain);
   ethc_log(ETHC_LOG_INFO, "stopped");

@@ -46,12 +46,13 @@ typedef enum {
   RPC_NS_EVM,
   RPC_NS_ANVIL,
   RPC_NS_HARDHAT,
-  RPC_NS_ENGINE, /* only on the authenticated port (rpc_config_t.engine_lock) */
+  RPC_NS_ENGINE,   /* only on the authenticated port (rpc_config_t.engine_lock) */
+  RPC_NS_PERSONAL, /* personal_sign (--dev) */
   RPC_NS_COUNT
 } rpc_ns_t;
 extern const char *const rpc_ns_names[RPC_NS_COUNT];
 
-#define RPC_MAX_METHODS 128
+#define RPC_MAX_METHODS 256
 #define RPC_LATENCY_BUCKETS 14 /* upper bounds in metrics.c, then +Inf */
 #define RPC_BATCH_BUCKETS 10
 
@@ -99,6 +100,8 @@ struct rpc_server {
   /* the engine API (engine.c): NULL on a server without it */
   struct rpc_engine *engine;
   uint64_t evm_timeout_ms; /* --rpc.evmtimeout (0: none) */
+  /* the dev node's accounts (accounts.c; borrowed, NULL outside --dev) */
+  struct rpc_accounts *accounts;
 };
 
 /* rpc_server_handle for a connection that takes notifications (sess may be NULL). */
@@ -161,6 +164,16 @@ typedef struct rpc_engine rpc_engine_t;
 int rpc_engine_new(rpc_server_t *s, pthread_mutex_t *lock);
 void rpc_engine_free(rpc_server_t *s);
 extern const rpc_method_t rpc_methods_simulate[]; /* eth_simulateV1 (simulate_write.c) */
+
+extern const rpc_method_t rpc_methods_accounts[]; /* eth_accounts, signing, impersonation (accounts.c) */
+/* eth_signTransaction, eth_sendTransaction, eth_fillTransaction (accounts_tx.c) */
+int rpc_eth_signTransaction(rpc_call_t *c, const cJSON *params);
+int rpc_eth_sendTransaction(rpc_call_t *c, const cJSON *params);
+int rpc_eth_fillTransaction(rpc_call_t *c, const cJSON *params);
+/* Hands an impersonated sender's unsigned transaction to the pool (accounts.c):
+ * 0 with *hash, or fails the call. */
+int rpc_accounts_forced_add(rpc_call_t *c, const tx_t *tx, const ethc_address_t *from, ethc_hash_t *hash);
+
 /* The pool transaction of hash h written as an object: true, or false when the
  * pool has none (nothing written) (txpool.c). */
 bool rpc_pool_write_tx(rpc_call_t *c, const ethc_hash_t *h);
