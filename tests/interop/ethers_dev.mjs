@@ -72,7 +72,7 @@ await step("eth_getLogs", async () => {
 
 // ---- a WebSocket logs subscription ----
 await step("WebSocket logs subscription", async () => {
-  const ws = new ethers.WebSocketProvider(wsUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
+  const ws = new ethers.WebSocketProvider(wsUrl, CHAIN_ID, { staticNetwork: true, cacheTimeout: -1 });
   try {
     const wsToken = new ethers.Contract(address, abi, ws);
     const got = [];
