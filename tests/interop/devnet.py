@@ -54,6 +54,7 @@ class DevServer:
             cmd = [exe, "--port", str(port), *extra]
         elif kind == "hardhat":
             port = free_port()
+            exe = os.path.abspath(exe)
             cmd = [os.path.join(exe, "node_modules", ".bin", "hardhat"), "node", "--port", str(port), *extra]
         else:
             raise ValueError(kind)
