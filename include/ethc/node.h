@@ -55,6 +55,7 @@ typedef struct {
   bool dev;                               /* serve the dev accounts, print the dev banner's last line */
   const node_dev_account_t *dev_accounts; /* the accounts eth_accounts lists and the node signs for */
   size_t dev_account_count;
+  uint64_t txpool_lifetime_ms; /* --txpool.lifetime: idle senders' queued transactions expire; 0: 3 h */
 } node_opts_t;
 
 /* Runs the node until SIGINT or SIGTERM. Prints one line with the HTTP

@@ -77,6 +77,11 @@ int rpc_server_handle(rpc_server_t *s, const char *body, size_t len, char **resp
  * one thread at a time. */
 void rpc_server_poll_heads(rpc_server_t *s);
 
+/* Tells the server of a transaction its pool newly accepted (the pool's accept
+ * hook calls it): pending-transaction filters and newPendingTransactions
+ * subscribers get it. Thread-safe; sends notifications before returning. */
+void rpc_server_pool_tx(rpc_server_t *s, const rpc_pool_tx_t *t);
+
 /* The server's metrics in the Prometheus text format, with `inflight` as the
  * HTTP requests in flight: malloc'd, the caller frees it; NULL when out of memory. */
 char *rpc_metrics_text(rpc_server_t *s, unsigned inflight, size_t *len);

@@ -47,6 +47,7 @@ enum {
   NODE_DEV_GENESIS_OUT,
   NODE_CHAIN_ID,
   NODE_GAS_LIMIT,
+  NODE_TXPOOL_LIFETIME,
 };
 static const cli_option_t node_options[] = {
     [NODE_DATADIR] = {"--datadir", "DIR", "the chain database (`ethc import` fills it)", "~/.ethc"},
@@ -108,6 +109,10 @@ static const cli_option_t node_options[] = {
                               "--dev: also write the chain's genesis.json to FILE (`ethc init` reproduces it)", NULL},
     [NODE_CHAIN_ID] = {"--chain-id", "ID", "--dev: the chain id", "31337"},
     [NODE_GAS_LIMIT] = {"--gas-limit", "GAS", "--dev: the genesis block's gas limit", "30000000"},
+    [NODE_TXPOOL_LIFETIME] = {"--txpool.lifetime", "DURATION",
+                              "how long a sender's non-executable (queued) pool transactions wait without activity "
+                              "(Go duration: 3h, 90m, 1h30m0s, 45s)",
+                              "3h0m0s"},
     {0}};
 
 /* A Go duration ("200ms", "5s", "1m30s", "1.5s", "0") in milliseconds: 0, or
@@ -264,6 +269,10 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
       case NODE_WS: o.http.ws = true; break;
       case NODE_GASCAP:
         if (cli_parse_u64("node", "--rpc.gascap", a.value, false, UINT64_MAX, &o.gas_cap)) return 2;
+        break;
+      case NODE_TXPOOL_LIFETIME:
+        if (parse_duration_ms(a.value, &o.txpool_lifetime_ms) || o.txpool_lifetime_ms == 0)
+          return cli_usage_error(self, "--txpool.lifetime %s: want a duration such as 3h0m0s, 90m or 45s", a.value);
         break;
       case NODE_EVMTIMEOUT:
         if (parse_duration_ms(a.value, &o.evm_timeout_ms)) {

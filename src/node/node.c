@@ -59,6 +59,12 @@ static void on_heads(uv_timer_t *t) {
   rpc_server_poll_heads(n->srv);
 }
 
+/* The pool's accept hook: filters and subscribers hear of the transaction. */
+static void on_pool_tx(void *ctx, const txpool_tx_t *t) {
+  rpc_pool_tx_t r = {.tx = t->tx, .hash = t->hash, .from = t->from};
+  rpc_server_pool_tx(ctx, &r);
+}
+
 static void on_signal(uv_signal_t *s, int signum) {
   node_t *n = s->data;
   if (n->stopping) return;
@@ -90,7 +96,8 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   chain_t *chain = NULL;
   int rc = chain_open(&co, &chain, err, errlen);
   if (rc) return rc;
-  txpool_t *pool = txpool_new(chain);
+  txpool_opts_t po = {.lifetime_ms = o->txpool_lifetime_ms};
+  txpool_t *pool = txpool_new_opts(chain, &po);
   if (!pool) {
     chain_close(chain);
     return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
@@ -166,6 +173,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
     return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
   }
   if (accounts) rpc_server_set_accounts(srv, accounts);
+  if (txpool_on_tx(pool, on_pool_tx, srv)) ethc_log(ETHC_LOG_WARN, "cannot hook the pool to the RPC server");
   node_t n;
   memset(&n, 0, sizeof n);
   if (uv_loop_init(&n.loop)) {

@@ -1,15 +1,19 @@
 /* The transaction pool (txpool.h): go-ethereum's legacy-pool admission rules
- * (core/txpool/validation.go and legacypool) on a sorted array keyed by
- * (sender, nonce). One mutex guards everything; validation reads the head
- * snapshot's state under it, which keeps add/replace decisions atomic. */
+ * (core/txpool/validation.go and legacypool: replacement, price-based eviction
+ * when full, reinjection after a reorganisation, expiry of idle queued
+ * transactions) on a sorted array keyed by (sender, nonce). One mutex guards
+ * everything; validation reads the head snapshot's state under it, which keeps
+ * add/replace decisions atomic. Hooks run after it is released. */
 #include "node/txpool.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ethc/chain_config.h"
+#include "ethc/chain_read.h"
 #include "ethc/consensus.h"
 #include "ethc/error.h"
 #include "ethc/header.h"
@@ -23,25 +27,117 @@ typedef struct {
   ethc_hash_t hash;
   ethc_address_t from;
   uint64_t acct_nonce; /* the sender's nonce at the head the pool last synced to */
+  uint64_t beat_ms;    /* the sender's last activity (the same in all its entries) */
 } entry_t;
+
+/* Transactions accepted under the lock, told to the hooks after it. */
+typedef struct {
+  txpool_tx_t *t;
+  tx_t *tx;
+  size_t n, cap;
+} news_t;
+
+typedef struct {
+  txpool_hook_fn fn;
+  void *ctx;
+} hook_t;
 
 struct txpool {
   pthread_mutex_t lock;
   chain_t *chain;
   bool synced;
   ethc_hash_t head; /* the head the entries were last checked against */
-  entry_t *e;       /* sorted by (from, nonce) */
+  uint64_t head_number;
+  entry_t *e; /* sorted by (from, nonce); room for max_txs + 1 */
   size_t n;
+  size_t max_txs;
+  uint64_t lifetime_ms, last_expiry_ms;
+  uint64_t (*clock_ms)(void *ctx);
+  void *clock_ctx;
+  hook_t hooks[TXPOOL_MAX_HOOKS];
+  size_t hook_count;
 };
 
-txpool_t *txpool_new(chain_t *chain) {
+static uint64_t monotonic_ms(void *ctx) {
+  (void)ctx;
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+txpool_t *txpool_new_opts(chain_t *chain, const txpool_opts_t *o) {
   txpool_t *p = calloc(1, sizeof *p);
   if (!p) return NULL;
-  p->e = calloc(TXPOOL_MAX_TXS, sizeof *p->e);
+  p->max_txs = o->max_txs ? o->max_txs : TXPOOL_MAX_TXS;
+  p->e = calloc(p->max_txs + 1, sizeof *p->e);
   if (!p->e) return free(p), NULL;
   pthread_mutex_init(&p->lock, NULL);
   p->chain = chain;
+  p->lifetime_ms = o->lifetime_ms ? o->lifetime_ms : TXPOOL_LIFETIME_MS;
+  p->clock_ms = o->clock_ms ? o->clock_ms : monotonic_ms;
+  p->clock_ctx = o->clock_ctx;
+  p->last_expiry_ms = p->clock_ms(p->clock_ctx);
   return p;
+}
+
+txpool_t *txpool_new(chain_t *chain) {
+  txpool_opts_t o = {0};
+  return txpool_new_opts(chain, &o);
+}
+
+int txpool_on_tx(txpool_t *p, txpool_hook_fn fn, void *ctx) {
+  pthread_mutex_lock(&p->lock);
+  int rc = p->hook_count < TXPOOL_MAX_HOOKS ? 0 : ETHC_ERR_LIMIT;
+  if (!rc) p->hooks[p->hook_count++] = (hook_t){fn, ctx};
+  pthread_mutex_unlock(&p->lock);
+  return rc;
+}
+
+/* Remembers an accepted entry for the hooks (copies what they see; the entry
+ * may be evicted before they run). Nothing when there are no hooks. */
+static void news_add(const txpool_t *p, news_t *nw, const entry_t *e) {
+  if (!p->hook_count) return;
+  if (nw->n == nw->cap) {
+    size_t cap = nw->cap ? 2 * nw->cap : 4;
+    txpool_tx_t *t = realloc(nw->t, cap * sizeof *t);
+    if (!t) return;
+    nw->t = t;
+    tx_t *tx = realloc(nw->tx, cap * sizeof *tx);
+    if (!tx) return;
+    nw->tx = tx, nw->cap = cap;
+  }
+  uint8_t *raw = malloc(e->raw_len + 2 * sizeof(ethc_hash_t));
+  if (!raw) return;
+  memcpy(raw, e->raw, e->raw_len);
+  if (tx_decode(raw, e->raw_len, &nw->tx[nw->n])) return free(raw);
+  ethc_hash_t *h = (ethc_hash_t *)(void *)(raw + e->raw_len); /* hash and sender after the bytes */
+  memcpy(h, &e->hash, sizeof *h);
+  ethc_address_t *from = (ethc_address_t *)(void *)(h + 1);
+  memcpy(from, &e->from, sizeof *from);
+  nw->t[nw->n] = (txpool_tx_t){.tx = &nw->tx[nw->n], .raw = raw, .raw_len = e->raw_len, .hash = h, .from = from};
+  nw->n++;
+}
+
+/* Calls the hooks for each remembered transaction (the lock not held) and frees them. */
+static void news_flush(txpool_t *p, news_t *nw) {
+  if (nw->n) {
+    hook_t hooks[TXPOOL_MAX_HOOKS];
+    pthread_mutex_lock(&p->lock);
+    size_t nh = p->hook_count;
+    memcpy(hooks, p->hooks, nh * sizeof *hooks);
+    pthread_mutex_unlock(&p->lock);
+    for (size_t i = 0; i < nw->n; i++) {
+      for (size_t k = 0; k < nh; k++) {
+        nw->t[i].tx = &nw->tx[i];
+        hooks[k].fn(hooks[k].ctx, &nw->t[i]);
+      }
+      tx_free(&nw->tx[i]);
+      free((void *)nw->t[i].raw);
+    }
+  }
+  free(nw->t);
+  free(nw->tx);
+  *nw = (news_t){0};
 }
 
 static void entry_free(entry_t *e) {
@@ -75,11 +171,13 @@ static size_t locate(const txpool_t *p, const ethc_address_t *from, uint64_t non
   return lo;
 }
 
-static void remove_at(txpool_t *p, size_t i) {
-  entry_free(&p->e[i]);
-  memmove(&p->e[i], &p->e[i + 1], (p->n - i - 1) * sizeof *p->e);
-  p->n--;
+static void remove_range(txpool_t *p, size_t i, size_t count) {
+  for (size_t k = i; k < i + count; k++) entry_free(&p->e[k]);
+  memmove(&p->e[i], &p->e[i + count], (p->n - i - count) * sizeof *p->e);
+  p->n -= count;
 }
+
+static void remove_at(txpool_t *p, size_t i) { remove_range(p, i, 1); }
 
 /* Pending: the entry's nonce continues its sender's account nonce through
  * pooled nonces without a gap. The array is sorted, so walk back. */
@@ -95,30 +193,162 @@ static bool is_pending(const txpool_t *p, size_t i) {
   }
 }
 
-/* Re-reads the senders' nonces when the head moved; drops what the chain has
- * included. Caller holds the lock. */
-static void sync_locked(txpool_t *p, chain_snapshot_t *snap) {
-  const ethc_hash_t *h = chain_snapshot_hash(snap);
-  if (p->synced && !memcmp(h->bytes, p->head.bytes, sizeof h->bytes)) return;
-  state_t *st = chain_snapshot_state(snap);
-  if (!st) return;
-  for (size_t i = 0; i < p->n;) {
-    if (i == 0 || memcmp(p->e[i].from.bytes, p->e[i - 1].from.bytes, sizeof p->e[i].from.bytes))
-      p->e[i].acct_nonce = state_get_nonce(st, &p->e[i].from);
-    else p->e[i].acct_nonce = p->e[i - 1].acct_nonce;
-    if (p->e[i].tx.nonce < p->e[i].acct_nonce) remove_at(p, i);
-    else i++;
+static int check_alone(const tx_t *tx, const chain_snapshot_t *snap, ethc_address_t *from, char *err, size_t errlen);
+static int admit_locked(txpool_t *p, entry_t *e, state_t *st, const chain_snapshot_t *snap, char *err, size_t errlen);
+static int entry_decode(entry_t *e, const uint8_t *raw, size_t len, char *err, size_t errlen);
+
+static bool same_sender(const entry_t *a, const entry_t *b) {
+  return !memcmp(a->from.bytes, b->from.bytes, sizeof a->from.bytes);
+}
+
+/* Blocks read while walking a reorganisation. */
+typedef struct {
+  chain_read_block_t *b;
+  size_t n;
+} blocks_t;
+
+static void blocks_free(blocks_t *bs) {
+  for (size_t i = 0; i < bs->n; i++) chain_read_block_free(&bs->b[i]);
+  free(bs->b);
+  *bs = (blocks_t){0};
+}
+
+/* Reads block *hash into bs and steps *hash to its parent: false on failure. */
+static bool blocks_push(chain_t *ch, blocks_t *bs, ethc_hash_t *hash) {
+  chain_read_block_t *b = realloc(bs->b, (bs->n + 1) * sizeof *b);
+  if (!b) return false;
+  bs->b = b;
+  if (chain_read_block(ch, hash, &b[bs->n])) return false;
+  *hash = b[bs->n].block.header.parent_hash;
+  bs->n++;
+  return true;
+}
+
+/* The blocks that left the canonical chain between the old head (p->head) and
+ * the new one (dropped, newest first) and those that joined it (added), as
+ * geth's pool reset walks them. False (nothing to reinject) when the head only
+ * advanced on its branch, the reorganisation is deeper than TXPOOL_REORG_DEPTH,
+ * or a block cannot be read. */
+static bool reorg_blocks(txpool_t *p, const chain_snapshot_t *snap, blocks_t *dropped, blocks_t *added) {
+  const chain_header_t *nh = chain_snapshot_header(snap);
+  if (!memcmp(nh->parent_hash.bytes, p->head.bytes, sizeof p->head.bytes)) return false;
+  uint64_t rn = p->head_number, an = nh->number;
+  if ((rn > an ? rn - an : an - rn) > TXPOOL_REORG_DEPTH) return false;
+  ethc_hash_t rh = p->head, ah = *chain_snapshot_hash(snap);
+  /* the head advanced several blocks on its branch (the common case): headers tell */
+  if (an > rn) {
+    ethc_hash_t walk = nh->parent_hash;
+    chain_header_t h;
+    for (uint64_t k = an - 1; k > rn; k--) {
+      if (chain_read_header_by_hash(p->chain, &walk, &h)) return false;
+      walk = h.parent_hash;
+    }
+    if (!memcmp(walk.bytes, rh.bytes, sizeof rh.bytes)) return false;
   }
-  if (!state_error(st)) p->head = *h, p->synced = true;
-  state_free(st);
+  bool ok = true;
+  for (; ok && rn > an; rn--) ok = blocks_push(p->chain, dropped, &rh);
+  for (; ok && an > rn; an--) ok = blocks_push(p->chain, added, &ah);
+  for (unsigned steps = 0; ok && memcmp(rh.bytes, ah.bytes, sizeof rh.bytes); steps++)
+    ok = steps < TXPOOL_REORG_DEPTH && blocks_push(p->chain, dropped, &rh) && blocks_push(p->chain, added, &ah);
+  if (ok && dropped->n) return true;
+  blocks_free(dropped);
+  blocks_free(added);
+  return false;
+}
+
+/* Puts back the transactions of `dropped` (oldest block first, so that a
+ * sender's nonces arrive in order) that `added` does not hold. Caller holds the
+ * lock; st is the new head's state. */
+static void reinject(txpool_t *p, const chain_snapshot_t *snap, state_t *st, const blocks_t *dropped,
+                     const blocks_t *added, news_t *nw) {
+  size_t ni = 0;
+  for (size_t i = 0; i < added->n; i++) ni += added->b[i].block.tx_count;
+  ethc_hash_t *inc = malloc((ni ? ni : 1) * sizeof *inc);
+  if (!inc) return;
+  ni = 0;
+  for (size_t i = 0; i < added->n; i++)
+    for (size_t k = 0; k < added->b[i].block.tx_count; k++)
+      if (!tx_hash(&added->b[i].block.txs[k], &inc[ni])) ni++;
+  for (size_t i = dropped->n; i-- > 0;) {
+    const chain_block_t *b = &dropped->b[i].block;
+    for (size_t k = 0; k < b->tx_count; k++) {
+      entry_t e = {0};
+      char err[160];
+      if (entry_decode(&e, b->tx_encodings[k].data, b->tx_encodings[k].len, err, sizeof err)) continue;
+      bool included = false;
+      for (size_t j = 0; j < ni && !included; j++) included = !memcmp(inc[j].bytes, e.hash.bytes, sizeof e.hash.bytes);
+      if (included || check_alone(&e.tx, snap, &e.from, err, sizeof err)) {
+        entry_free(&e);
+        continue;
+      }
+      entry_t keep = e; /* what the hooks see: admit hands e's memory to the pool */
+      if (admit_locked(p, &e, st, snap, err, sizeof err)) entry_free(&e);
+      else news_add(p, nw, &keep);
+    }
+  }
+  free(inc);
+}
+
+/* Drops the queued (gapped) transactions of senders idle for the lifetime, as
+ * geth's pool does every minute. Caller holds the lock; nonces are synced. */
+static void expire_locked(txpool_t *p, uint64_t now) {
+  for (size_t i = 0; i < p->n;) {
+    size_t end = i + 1;
+    while (end < p->n && same_sender(&p->e[end], &p->e[i])) end++;
+    if (now - p->e[i].beat_ms < p->lifetime_ms) {
+      i = end;
+      continue;
+    }
+    /* the run continuing the account nonce stays; from the first gap on, all go */
+    uint64_t want = p->e[i].acct_nonce;
+    size_t k = i;
+    while (k < end && p->e[k].tx.nonce == want) k++, want++;
+    for (size_t j = end; j-- > k;) remove_at(p, j);
+    i = k;
+  }
+}
+
+/* Re-reads the senders' nonces when the head moved; drops what the chain has
+ * included, puts back what a reorganisation dropped, and expires idle queued
+ * transactions. Caller holds the lock; accepted ones go to nw. */
+static void sync_locked(txpool_t *p, chain_snapshot_t *snap, news_t *nw) {
+  const ethc_hash_t *h = chain_snapshot_hash(snap);
+  uint64_t now = p->clock_ms(p->clock_ctx);
+  if (!p->synced || memcmp(h->bytes, p->head.bytes, sizeof h->bytes)) {
+    state_t *st = chain_snapshot_state(snap);
+    if (!st) return;
+    blocks_t dropped = {0}, added = {0};
+    bool reorg = p->synced && reorg_blocks(p, snap, &dropped, &added);
+    for (size_t i = 0; i < p->n;) {
+      size_t end = i + 1;
+      while (end < p->n && same_sender(&p->e[end], &p->e[i])) end++;
+      uint64_t n = state_get_nonce(st, &p->e[i].from);
+      uint64_t beat = n != p->e[i].acct_nonce ? now : p->e[i].beat_ms; /* a block moved it: active */
+      size_t stale = i; /* nonces are sorted: the included ones come first */
+      while (stale < end && p->e[stale].tx.nonce < n) stale++;
+      for (size_t k = i; k < end; k++) p->e[k].acct_nonce = n, p->e[k].beat_ms = beat;
+      remove_range(p, i, stale - i);
+      i = end - (stale - i);
+    }
+    if (!state_error(st)) {
+      if (reorg) reinject(p, snap, st, &dropped, &added, nw);
+      p->head = *h, p->head_number = chain_snapshot_header(snap)->number, p->synced = true;
+    }
+    blocks_free(&dropped);
+    blocks_free(&added);
+    state_free(st);
+  }
+  expire_locked(p, now);
 }
 
 void txpool_sync(txpool_t *p) {
   chain_snapshot_t *snap = chain_snapshot_head(p->chain);
+  news_t nw = {0};
   pthread_mutex_lock(&p->lock);
-  sync_locked(p, snap);
+  sync_locked(p, snap, &nw);
   pthread_mutex_unlock(&p->lock);
   chain_snapshot_release(snap);
+  news_flush(p, &nw);
 }
 
 static int reject(char *err, size_t errlen, const char *msg) {
@@ -207,113 +437,172 @@ static bool add_cost(u256_t *total, const tx_t *tx) {
   return over;
 }
 
-int txpool_add(txpool_t *p, const uint8_t *raw, size_t len, ethc_hash_t *hash, char *err, size_t errlen) {
+/* Sets e from a copy of raw: decoded, hashed (sender not yet recovered). 0, or
+ * the rejection (nothing to free). */
+static int entry_decode(entry_t *e, const uint8_t *raw, size_t len, char *err, size_t errlen) {
+  *e = (entry_t){0};
   if (len > TXPOOL_MAX_SIZE) return reject(err, errlen, "oversized data");
-  entry_t e = {0};
-  e.raw = malloc(len ? len : 1);
-  if (!e.raw) return reject(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
-  memcpy(e.raw, raw, len);
-  e.raw_len = len;
-  int rc = tx_decode(e.raw, len, &e.tx);
+  e->raw = malloc(len ? len : 1);
+  if (!e->raw) return reject(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
+  memcpy(e->raw, raw, len);
+  e->raw_len = len;
+  int rc = tx_decode(e->raw, len, &e->tx);
   if (rc) {
-    free(e.raw);
+    free(e->raw);
+    e->raw = NULL;
     return reject(err, errlen, rc == ETHC_ERR_TX_TYPE ? "transaction type not supported" : "rlp: invalid transaction");
   }
-  if ((rc = tx_hash(&e.tx, &e.hash))) {
-    entry_free(&e);
+  if ((rc = tx_hash(&e->tx, &e->hash))) {
+    entry_free(e);
+    *e = (entry_t){0};
     return reject(err, errlen, "out of memory"), rc;
   }
-  *hash = e.hash;
-  chain_snapshot_t *snap = chain_snapshot_head(p->chain);
-  if ((rc = check_alone(&e.tx, snap, &e.from, err, errlen))) goto out;
-  pthread_mutex_lock(&p->lock);
-  sync_locked(p, snap);
-  for (size_t i = 0; i < p->n; i++)
-    if (!memcmp(p->e[i].hash.bytes, e.hash.bytes, sizeof e.hash.bytes)) {
-      rc = reject(err, errlen, "already known");
-      goto unlock;
+  return 0;
+}
+
+/* The price order of geth's eviction heap at base fee `base` (NULL: none):
+ * effective tip (min(tip, fee cap - base); below the base fee counts lowest),
+ * then fee cap, then tip. <0, 0, >0 as a is cheaper, equal, dearer. */
+static int price_cmp(const tx_t *a, const tx_t *b, const u256_t *base) {
+  if (base) {
+    bool a_under = u256_lt(&a->max_fee_per_gas, base), b_under = u256_lt(&b->max_fee_per_gas, base);
+    if (a_under != b_under) return a_under ? -1 : 1;
+    if (!a_under) {
+      u256_t ta, tb;
+      u256_sub(&ta, &a->max_fee_per_gas, base);
+      u256_sub(&tb, &b->max_fee_per_gas, base);
+      if (u256_lt(&a->max_priority_fee_per_gas, &ta)) ta = a->max_priority_fee_per_gas;
+      if (u256_lt(&b->max_priority_fee_per_gas, &tb)) tb = b->max_priority_fee_per_gas;
+      if (!u256_eq(&ta, &tb)) return u256_lt(&ta, &tb) ? -1 : 1;
     }
-  state_t *st = chain_snapshot_state(snap);
-  if (!st) {
-    rc = reject(err, errlen, "out of memory"), rc = ETHC_ERR_NOMEM;
-    goto unlock;
   }
-  e.acct_nonce = state_get_nonce(st, &e.from);
+  if (!u256_eq(&a->max_fee_per_gas, &b->max_fee_per_gas))
+    return u256_lt(&a->max_fee_per_gas, &b->max_fee_per_gas) ? -1 : 1;
+  if (!u256_eq(&a->max_priority_fee_per_gas, &b->max_priority_fee_per_gas))
+    return u256_lt(&a->max_priority_fee_per_gas, &b->max_priority_fee_per_gas) ? -1 : 1;
+  return 0;
+}
+
+/* Makes room in a pool one over capacity after inserting at `at`: evicts the
+ * cheapest transaction whose removal leaves no nonce gap (each sender's highest
+ * nonce), the newcomer included and losing ties. Returns 0 (*at adjusted), or a
+ * rejection with the newcomer removed again (its memory still the caller's). */
+static int evict_locked(txpool_t *p, size_t *at, const chain_snapshot_t *snap, char *err, size_t errlen) {
+  const chain_header_t *h = chain_snapshot_header(snap);
+  u256_t next_base;
+  const u256_t *base = NULL;
+  if (h->has_base_fee)
+    header_expected_base_fee(chain_config(chain_snapshot_chain(snap)), h, &next_base), base = &next_base;
+  size_t victim = *at;
+  bool have = *at + 1 == p->n || !same_sender(&p->e[*at], &p->e[*at + 1]); /* the newcomer is a tail */
+  for (size_t i = 0; i < p->n; i++) {
+    if (i == *at || (i + 1 < p->n && same_sender(&p->e[i], &p->e[i + 1]))) continue;
+    if (!have || price_cmp(&p->e[i].tx, &p->e[victim].tx, base) < 0) victim = i, have = true;
+  }
+  const char *why = NULL;
+  if (!have) why = "txpool is full"; /* nothing evictable (cannot happen with a capacity > 0) */
+  else if (victim == *at) why = "transaction underpriced";
+  else if (!is_pending(p, *at) && is_pending(p, victim)) why = "future transaction tries to replace pending";
+  if (why) {
+    memmove(&p->e[*at], &p->e[*at + 1], (p->n - *at - 1) * sizeof *p->e);
+    p->n--;
+    return reject(err, errlen, why);
+  }
+  remove_at(p, victim);
+  if (victim < *at) (*at)--;
+  return 0;
+}
+
+/* The stateful checks and the insertion of e (decoded, sender recovered,
+ * stateless checks passed) against st, the state of snap (the synced head).
+ * Caller holds the lock. 0: the pool owns e's memory (e is emptied); else the
+ * rejection, e still the caller's. */
+static int admit_locked(txpool_t *p, entry_t *e, state_t *st, const chain_snapshot_t *snap, char *err, size_t errlen) {
+  for (size_t i = 0; i < p->n; i++)
+    if (!memcmp(p->e[i].hash.bytes, e->hash.bytes, sizeof e->hash.bytes)) return reject(err, errlen, "already known");
+  e->acct_nonce = state_get_nonce(st, &e->from);
   u256_t balance;
-  state_get_balance(st, &e.from, &balance);
-  rc = state_error(st);
-  state_free(st);
-  if (rc) {
-    snprintf(err, errlen, "cannot read the sender's account");
-    goto unlock;
-  }
-  if (e.tx.nonce < e.acct_nonce) {
-    rc = reject(err, errlen, "nonce too low");
-    goto unlock;
-  }
+  state_get_balance(st, &e->from, &balance);
+  int rc = state_error(st);
+  if (rc) return snprintf(err, errlen, "cannot read the sender's account"), rc;
+  if (e->tx.nonce < e->acct_nonce) return reject(err, errlen, "nonce too low");
   u256_t cost;
-  bool overflow = tx_cost(&e.tx, &cost);
+  bool overflow = tx_cost(&e->tx, &cost);
   if (overflow || u256_lt(&balance, &cost)) {
     char b[79], c[79];
     u256_to_dec(&balance, b);
     u256_to_dec(&cost, c);
     snprintf(err, errlen, "insufficient funds for gas * price + value: balance %s, tx cost %s%s", b,
              overflow ? ">" : "", c);
-    rc = ETHC_ERR_INVALID;
-    goto unlock;
+    return ETHC_ERR_INVALID;
   }
   /* with the sender's other pooled transactions (geth's overdraft check) */
   bool found;
-  size_t at = locate(p, &e.from, e.tx.nonce, &found);
+  size_t at = locate(p, &e->from, e->tx.nonce, &found);
   u256_t spent = cost;
-  for (size_t i = at; i > 0 && !memcmp(p->e[i - 1].from.bytes, e.from.bytes, sizeof e.from.bytes); i--)
+  for (size_t i = at; i > 0 && !memcmp(p->e[i - 1].from.bytes, e->from.bytes, sizeof e->from.bytes); i--)
     overflow |= add_cost(&spent, &p->e[i - 1].tx);
-  for (size_t i = at + found; i < p->n && !memcmp(p->e[i].from.bytes, e.from.bytes, sizeof e.from.bytes); i++)
+  for (size_t i = at + found; i < p->n && !memcmp(p->e[i].from.bytes, e->from.bytes, sizeof e->from.bytes); i++)
     overflow |= add_cost(&spent, &p->e[i].tx);
-  if (overflow || u256_lt(&balance, &spent)) {
-    rc = reject(err, errlen, "transaction would cause overdraft");
-    goto unlock;
-  }
+  if (overflow || u256_lt(&balance, &spent)) return reject(err, errlen, "transaction would cause overdraft");
+  /* the sender is active now: geth's heartbeat */
+  e->beat_ms = p->clock_ms(p->clock_ctx);
+  for (size_t i = at; i > 0 && same_sender(&p->e[i - 1], e); i--) p->e[i - 1].beat_ms = e->beat_ms;
+  for (size_t i = at; i < p->n && same_sender(&p->e[i], e); i++) p->e[i].beat_ms = e->beat_ms;
   if (found) {
     entry_t *old = &p->e[at];
-    if (!bumped(&e.tx.max_fee_per_gas, &old->tx.max_fee_per_gas) ||
-        !bumped(&e.tx.max_priority_fee_per_gas, &old->tx.max_priority_fee_per_gas)) {
-      rc = reject(err, errlen, "replacement transaction underpriced");
-      goto unlock;
-    }
+    if (!bumped(&e->tx.max_fee_per_gas, &old->tx.max_fee_per_gas) ||
+        !bumped(&e->tx.max_priority_fee_per_gas, &old->tx.max_priority_fee_per_gas))
+      return reject(err, errlen, "replacement transaction underpriced");
     entry_free(old);
-    *old = e;
-    goto added;
-  }
-  if (p->n == TXPOOL_MAX_TXS) {
-    rc = reject(err, errlen, "txpool is full");
-    goto unlock;
+    *old = *e;
+    *e = (entry_t){0};
+    return 0;
   }
   memmove(&p->e[at + 1], &p->e[at], (p->n - at) * sizeof *p->e);
-  p->e[at] = e;
+  p->e[at] = *e;
   p->n++;
   /* a gapped transaction counts against its sender's queued allowance */
   if (!is_pending(p, at)) {
     size_t queued = 0, first = at;
-    while (first > 0 && !memcmp(p->e[first - 1].from.bytes, e.from.bytes, sizeof e.from.bytes)) first--;
-    for (size_t i = first; i < p->n && !memcmp(p->e[i].from.bytes, e.from.bytes, sizeof e.from.bytes); i++)
+    while (first > 0 && !memcmp(p->e[first - 1].from.bytes, e->from.bytes, sizeof e->from.bytes)) first--;
+    for (size_t i = first; i < p->n && !memcmp(p->e[i].from.bytes, e->from.bytes, sizeof e->from.bytes); i++)
       queued += !is_pending(p, i);
     if (queued > TXPOOL_MAX_QUEUED) {
       memmove(&p->e[at], &p->e[at + 1], (p->n - at - 1) * sizeof *p->e);
       p->n--;
-      rc = reject(err, errlen, "account limit exceeded");
-      goto unlock;
+      return reject(err, errlen, "account limit exceeded");
     }
   }
-added:
-  e.raw = NULL; /* the pool owns it now */
-  e.tx.owned = NULL;
-  rc = 0;
-unlock:
+  if (p->n > p->max_txs && (rc = evict_locked(p, &at, snap, err, errlen))) return rc;
+  *e = (entry_t){0}; /* the pool owns it now */
+  return 0;
+}
+
+int txpool_add(txpool_t *p, const uint8_t *raw, size_t len, ethc_hash_t *hash, char *err, size_t errlen) {
+  entry_t e;
+  int rc = entry_decode(&e, raw, len, err, errlen);
+  if (rc) return rc;
+  *hash = e.hash;
+  news_t nw = {0};
+  chain_snapshot_t *snap = chain_snapshot_head(p->chain);
+  if ((rc = check_alone(&e.tx, snap, &e.from, err, errlen))) goto out;
+  pthread_mutex_lock(&p->lock);
+  sync_locked(p, snap, &nw);
+  state_t *st = chain_snapshot_state(snap);
+  if (!st) {
+    rc = reject(err, errlen, "out of memory"), rc = ETHC_ERR_NOMEM;
+  } else {
+    entry_t keep = e; /* what the hooks see: admit hands e's memory to the pool */
+    rc = admit_locked(p, &e, st, snap, err, errlen);
+    if (!rc) news_add(p, &nw, &keep);
+    state_free(st);
+  }
   pthread_mutex_unlock(&p->lock);
 out:
   chain_snapshot_release(snap);
   if (rc) entry_free(&e);
+  news_flush(p, &nw);
   return rc;
 }
 

@@ -12,10 +12,13 @@
 #include "ethc/rpc.h"
 #include "ethc/types.h"
 
-#define TXPOOL_MAX_TXS 4096    /* whole pool */
-#define TXPOOL_MAX_QUEUED 16   /* per sender: transactions behind a nonce gap */
-#define TXPOOL_MAX_SIZE 131072 /* bytes of one transaction's encoding (geth's txMaxSize) */
-#define TXPOOL_PRICE_BUMP 10   /* percent a replacement must raise both fee caps by */
+#define TXPOOL_MAX_TXS 4096                     /* whole pool */
+#define TXPOOL_MAX_QUEUED 16                    /* per sender: transactions behind a nonce gap */
+#define TXPOOL_MAX_SIZE 131072                  /* bytes of one transaction's encoding (geth's txMaxSize) */
+#define TXPOOL_PRICE_BUMP 10                    /* percent a replacement must raise both fee caps by */
+#define TXPOOL_LIFETIME_MS (3ull * 3600 * 1000) /* geth's --txpool.lifetime default: 3 h */
+#define TXPOOL_REORG_DEPTH 64                   /* deeper reorganisations reinject nothing (geth) */
+#define TXPOOL_MAX_HOOKS 4
 
 typedef struct txpool txpool_t;
 
@@ -24,7 +27,44 @@ typedef struct txpool txpool_t;
 txpool_t *txpool_new(chain_t *chain);
 void txpool_free(txpool_t *p);
 
+/* Settings of txpool_new_opts; zero fields take the defaults. */
+typedef struct {
+  size_t max_txs;       /* the pool's capacity; 0: TXPOOL_MAX_TXS */
+  uint64_t lifetime_ms; /* --txpool.lifetime: a sender's queued (gapped) transactions
+                           are dropped after this long without activity (a
+                           transaction of it accepted, or its account nonce moved
+                           by a block); 0: TXPOOL_LIFETIME_MS */
+  /* The clock in milliseconds (tests drive it); NULL: CLOCK_MONOTONIC. */
+  uint64_t (*clock_ms)(void *ctx);
+  void *clock_ctx;
+} txpool_opts_t;
+txpool_t *txpool_new_opts(chain_t *chain, const txpool_opts_t *o);
+
+/* One transaction as a hook sees it (valid during the call only). */
+typedef struct {
+  const tx_t *tx;
+  const uint8_t *raw; /* its canonical encoding (type || payload, or legacy RLP) */
+  size_t raw_len;
+  const ethc_hash_t *hash;
+  const ethc_address_t *from;
+} txpool_tx_t;
+typedef void (*txpool_hook_fn)(void *ctx, const txpool_tx_t *t);
+
+/* Registers fn to be told of each transaction the pool newly accepts (by
+ * txpool_add, or put back by a reorganisation; not a resubmission it already
+ * holds), for announcements to peers and subscribers. fn runs on the thread that
+ * added the transaction, after the pool's lock is released, possibly on several
+ * threads at once: it must be thread-safe and may call the pool. Returns 0, or
+ * ETHC_ERR_LIMIT past TXPOOL_MAX_HOOKS. Thread-safe. */
+int txpool_on_tx(txpool_t *p, txpool_hook_fn fn, void *ctx);
+
 /* Validates the canonical encoding `raw` against the current head and adds it.
+ * A full pool (max_txs) admits a transaction by evicting the cheapest one that
+ * leaves no nonce gap behind (a sender's highest nonce), compared as geth's
+ * price heap does (effective tip at the next base fee, then fee cap, then tip):
+ * the newcomer must pay strictly more, else "transaction underpriced"; a gapped
+ * newcomer may not evict a pending one ("future transaction tries to replace
+ * pending").
  * *hash is set once the transaction decoded, whatever follows. Returns 0, or
  * ETHC_ERR_INVALID with geth's message in err, checked in this order:
  * "oversized data"; "transaction type not supported" (unknown types, types the
@@ -37,14 +77,21 @@ void txpool_free(txpool_t *p);
  * transaction alone); "transaction would cause overdraft" (with the sender's
  * other pooled ones, a replaced one not counted); "replacement transaction
  * underpriced" (same sender and nonce without both fee caps raised by
- * TXPOOL_PRICE_BUMP %); "txpool is full"; "account limit exceeded"
- * (TXPOOL_MAX_QUEUED behind a gap). Otherwise ETHC_ERR_NOMEM, or a state read's
+ * TXPOOL_PRICE_BUMP %); "account limit exceeded" (TXPOOL_MAX_QUEUED behind
+ * a gap); then, when full, "transaction underpriced", "future transaction
+ * tries to replace pending", or "txpool is full" (nothing evictable: geth's
+ * answer when its discard frees no room; with this rule it does not arise).
+ * The hooks (txpool_on_tx) run before it returns 0. Otherwise ETHC_ERR_NOMEM, or a state read's
  * error ("cannot read the sender's account"). */
 int txpool_add(txpool_t *p, const uint8_t *raw, size_t len, ethc_hash_t *hash, char *err, size_t errlen);
 
 /* Drops the transactions whose nonce the head's state has passed (included in
- * a block, or replaced there). Every call above does this first when the head
- * moved; call it directly to prune eagerly. */
+ * a block, or replaced there). When the head moved to another branch (at most
+ * TXPOOL_REORG_DEPTH blocks from the old head), first puts back the
+ * transactions of the blocks that left the canonical chain and are not in the
+ * new branch, each admitted as txpool_add would against the new head. Then
+ * drops the queued transactions of senders idle past the lifetime. Every call
+ * above does this first; call it directly (a timer) to prune eagerly. */
 void txpool_sync(txpool_t *p);
 
 /* Counts of executable (pending) and gapped (queued) transactions. */

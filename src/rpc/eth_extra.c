@@ -1,7 +1,7 @@
 /* More reads of the eth namespace on stored blocks (execution-apis
  * src/eth/block.yaml, transaction.yaml, fee_market.yaml, sign.yaml):
  * eth_getUncleByBlockHashAndIndex / ByBlockNumberAndIndex, eth_getRawTransactionByHash,
- * eth_accounts, and the fee suggestions eth_maxPriorityFeePerGas, eth_gasPrice
+ * and the fee suggestions eth_maxPriorityFeePerGas, eth_gasPrice
  * and eth_blobBaseFee. The tip suggestion samples the three lowest effective
  * tips of each of the last 20 blocks and takes their 60th percentile (1 gwei
  * when the blocks hold no transactions). */
@@ -80,13 +80,6 @@ static int eth_getRawTransactionByHash(rpc_call_t *c, const cJSON *params) {
   if (rc) return bytes_buf_free(&enc), rpc_fail(c, RPC_INTERNAL_ERROR, "out of memory");
   jw_data(c->w, enc.data, enc.len);
   bytes_buf_free(&enc);
-  return 0;
-}
-
-/* The node holds no keys (until the dev chain). */
-static int eth_accounts(rpc_call_t *c, const cJSON *p) {
-  jw_arr_begin(c->w);
-  jw_arr_end(c->w);
   return 0;
 }
 
@@ -181,7 +174,6 @@ const rpc_method_t rpc_methods_extra[] = {
     {"eth_getUncleByBlockHashAndIndex", RPC_NS_ETH, eth_getUncleByBlockHashAndIndex, 2},
     {"eth_getUncleByBlockNumberAndIndex", RPC_NS_ETH, eth_getUncleByBlockNumberAndIndex, 2},
     {"eth_getRawTransactionByHash", RPC_NS_ETH, eth_getRawTransactionByHash, 1},
-    {"eth_accounts", RPC_NS_ETH, eth_accounts, 0},
     {"eth_maxPriorityFeePerGas", RPC_NS_ETH, eth_maxPriorityFeePerGas, 0},
     {"eth_gasPrice", RPC_NS_ETH, eth_gasPrice, 0},
     {"eth_blobBaseFee", RPC_NS_ETH, eth_blobBaseFee, 0},

@@ -23,7 +23,7 @@ const char *const rpc_ns_names[RPC_NS_COUNT] = {
 };
 
 static const rpc_method_t *const tables[] = {
-    rpc_methods_accounts, /* first: its eth_accounts (the dev keys) answers before eth_extra.c's */
+    rpc_methods_accounts,
     rpc_methods_info,
     rpc_methods_blocks,
     rpc_methods_logs,

@@ -72,6 +72,8 @@ typedef struct rpc_sub {
   bool logs;                 /* a "logs" subscription, else newHeads */
   struct rpc_log_crit *crit; /* logs: its addresses and topics (owned) */
   struct rpc_sub *next;
+  bool pending_txs; /* a "newPendingTransactions" subscription (subs.c) */
+  bool full_txs;    /* ... sending transaction objects, not hashes */
 } rpc_sub_t;
 
 struct rpc_server {

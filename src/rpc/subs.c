@@ -1,10 +1,13 @@
-/* Subscriptions (execution-apis pubsub; geth's eth_subscribe): "newHeads" and
- * "logs" over WebSocket. The node's loop calls rpc_server_poll_heads on a
+/* Subscriptions (execution-apis pubsub; geth's eth_subscribe): "newHeads",
+ * "logs" and "newPendingTransactions" over WebSocket. The node's loop calls rpc_server_poll_heads on a
  * timer; each block that joined the canonical chain since the last poll (up to
  * 64 when several came at once) goes to every newHeads subscriber as an
  * eth_subscription notification with the header object, and its matching logs
  * to every logs subscriber; after a reorganisation the logs of the blocks that
- * left the chain come first, with removed: true, as geth sends them. */
+ * left the chain come first, with removed: true, as geth sends them. Each
+ * transaction the pool accepts goes to the newPendingTransactions subscribers
+ * at once (rpc_server_pool_tx, from the pool's hook): its hash, or with `true`
+ * as the second parameter the transaction object, as geth sends them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,13 +26,20 @@ static int eth_subscribe(rpc_call_t *c, const cJSON *params) {
   const cJSON *kind;
   if (rpc_need(c, params, 0, &kind)) return -1;
   bool logs = cJSON_IsString(kind) && !strcmp(kind->valuestring, "logs");
-  if (!cJSON_IsString(kind) || (strcmp(kind->valuestring, "newHeads") && !logs))
+  bool txs = cJSON_IsString(kind) && !strcmp(kind->valuestring, "newPendingTransactions");
+  if (!cJSON_IsString(kind) || (strcmp(kind->valuestring, "newHeads") && !logs && !txs))
     return rpc_fail(c, RPC_INVALID_PARAMS,
-                    "invalid argument 0: unsupported subscription %s (this node has newHeads and logs)",
+                    "invalid argument 0: unsupported subscription %s (this node has newHeads, logs and "
+                    "newPendingTransactions)",
                     cJSON_IsString(kind) ? kind->valuestring : "type");
+  bool full = false;
+  const cJSON *fv = rpc_param(params, 1);
+  if (txs && fv && !cJSON_IsNull(fv) && rpc_parse_bool(c, 1, fv, &full)) return -1;
   rpc_sub_t *sub = calloc(1, sizeof *sub);
   if (!sub) return rpc_fail(c, RPC_INTERNAL_ERROR, "out of memory");
   sub->logs = logs;
+  sub->pending_txs = txs;
+  sub->full_txs = full;
   if (logs) {
     const cJSON *o = rpc_param(params, 1);
     sub->crit = calloc(1, sizeof *sub->crit);
@@ -157,7 +167,7 @@ static void announce(rpc_server_t *s, const ethc_hash_t *hash_in) {
   jw_init(&w);
   pthread_mutex_lock(&s->subs_lock);
   for (rpc_sub_t *sub = s->subs; sub; sub = sub->next)
-    if (!sub->logs) notify(sub, &w, hw.buf, hw.len);
+    if (!sub->logs && !sub->pending_txs) notify(sub, &w, hw.buf, hw.len);
   pthread_mutex_unlock(&s->subs_lock);
   jw_free(&w);
   jw_free(&hw);
@@ -187,6 +197,27 @@ void rpc_server_poll_heads(rpc_server_t *s) {
   free(rm);
   free(ad);
   s->last_head = head, s->last_head_hash = hash;
+}
+
+void rpc_server_pool_tx(rpc_server_t *s, const rpc_pool_tx_t *t) {
+  rpc_filters_pending_tx(s, t->hash);
+  if (atomic_load(&s->sub_count) == 0) return;
+  jw_t hw, fw, w; /* the hash, the object (written when a subscriber wants it), the notification */
+  jw_init(&hw);
+  jw_init(&fw);
+  jw_init(&w);
+  jw_hash(&hw, t->hash);
+  pthread_mutex_lock(&s->subs_lock);
+  for (rpc_sub_t *sub = s->subs; sub; sub = sub->next) {
+    if (!sub->pending_txs) continue;
+    if (sub->full_txs && !fw.len) rpc_write_pool_tx(&fw, t->tx, t->hash, t->from);
+    const jw_t *r = sub->full_txs ? &fw : &hw;
+    if (!r->oom) notify(sub, &w, r->buf, r->len);
+  }
+  pthread_mutex_unlock(&s->subs_lock);
+  jw_free(&w);
+  jw_free(&fw);
+  jw_free(&hw);
 }
 
 const rpc_method_t rpc_methods_subs[] = {

@@ -33,7 +33,8 @@ static int eth_sendRawTransaction(rpc_call_t *c, const cJSON *params) {
    * retry, and a local submission already pooled has succeeded (geth tracks
    * local transactions and does not fail their resubmission either). */
   if (rc && strcmp(err, "already known")) return rpc_fail(c, RPC_SERVER_ERROR, "%s", err);
-  if (!rc) rpc_filters_pending_tx(c->srv, &h); /* newly pooled: pending-transaction filters see it */
+  /* newly pooled: the pool's accept hook tells filters and subscribers
+   * (rpc_server_pool_tx, wired by the node) */
   jw_hash(c->w, &h);
   return 0;
 }

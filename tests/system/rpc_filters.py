@@ -25,7 +25,7 @@ from rpc_node import Node  # noqa: E402
 from rpc_ws import WS  # noqa: E402
 
 TOPIC = "0x00000000000000000000000000000000000000000000000000000000656d6974"
-TIMEOUT_MS = 1500
+TIMEOUT_MS = 5000  # long enough that a loaded CI machine never lets a polled filter lapse
 LIMIT = 40
 
 failures = []
@@ -145,7 +145,6 @@ def main():
     try:
         bf = node.call("eth_newBlockFilter")["result"]
         expect(isinstance(bf, str) and bf.startswith("0x") and 3 <= len(bf) <= 34, f"eth_newBlockFilter: id {bf}")
-        shared = node.call("eth_newBlockFilter")["result"]  # polled by four threads below
         lf = node.call("eth_newFilter", {"topics": [TOPIC]})["result"]
         lf_all = node.call("eth_newFilter", {"fromBlock": "0x0", "address": "0x7dcd17433742f4c0ca53122ab541d0ba67fc27df"})["result"]
         pf = node.call("eth_newPendingTransactionFilter")["result"]
@@ -173,6 +172,7 @@ def main():
         def feed():
             with open(fifo, "wb") as f:
                 f.write(chain)
+        shared = node.call("eth_newBlockFilter")["result"]  # polled by four threads below, from now on
         writer = threading.Thread(target=feed)
         writer.start()
 

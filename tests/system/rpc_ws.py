@@ -3,7 +3,9 @@
 and batches in text frames, ping/pong, fragmented messages, a frame announcing
 2^62 bytes (close 1009), an unmasked frame (close 1002), eth_subscribe newHeads delivering
 every block that `--import` commits (the import reads a FIFO, so the test
-subscribes before any block arrives), eth_unsubscribe, pings of idle clients (a subscriber idle past several
+subscribes before any block arrives), eth_unsubscribe, eth_subscribe newPendingTransactions (a raw transaction sent over
+HTTP reaches a hash subscriber and a full-object one within a second, and a
+pending-transaction filter), pings of idle clients (a subscriber idle past several
 intervals still gets its blocks; one that never answers is closed), and
 shutdown with WebSocket clients connected.
 usage: rpc_ws.py ETHC RPC_COMPAT_DIR WORKDIR"""
@@ -24,6 +26,15 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from rpc_node import Node  # noqa: E402
 
 failures = []
+
+# Signed by 0x0c2c51a0990aee1d73c1228de158688341557508 (funded in the rpc-compat
+# genesis; its key is in ../shared/chains/ethtest/accounts.json): nonce 0, 1 wei
+# to 0xaa00..00 at 10 gwei, legacy without a chain id (the genesis block's rules
+# predate EIP-155 and typed transactions on this chain).
+RAW_TX = ("0xf864808502540be40082520894aa0000000000000000000000000000000000000001801ca040ba007ee2a94144b10f03"
+          "6031d96036e92c941259c544e18e7dc7393747292ba04bf05e144da22220a1e189c61ca93feea3584b35801196c3c50abf3"
+          "6f4003d6e")
+RAW_TX_HASH = "0xd53339ac54d6b9f420bbaae955b856305275e40094d6596ce98bd9a731a2b54f"
 
 
 def expect(cond, what):
@@ -105,6 +116,56 @@ class WS:
                     return msg
 
 
+def first_notification(w, sub, within):
+    """The result of the first eth_subscription of `sub` on w within `within` s, or None; and the wait."""
+    t0 = time.time()
+    w.sock.settimeout(within)
+    try:
+        while time.time() - t0 < within:
+            op, data = w.recv_frame()  # not recv_data: its ping loop would outlast `within`
+            if op == 9:
+                w.send_frame(data, opcode=10)
+            msg = json.loads(data) if op == 1 else {}
+            if msg.get("method") == "eth_subscription" and msg["params"]["subscription"] == sub:
+                return msg["params"]["result"], time.time() - t0
+    except (socket.timeout, EOFError, OSError):
+        pass
+    finally:
+        w.sock.settimeout(10)
+    return None, time.time() - t0
+
+
+def pending_txs_phase(node):
+    """eth_subscribe newPendingTransactions: hashes by default, objects with true."""
+    wsh, wsf, wsn = WS(node.url), WS(node.url), WS(node.url)
+    sn = wsn.call({"jsonrpc": "2.0", "id": 1, "method": "eth_subscribe", "params": ["newHeads"]}).get("result")
+    sh = wsh.call({"jsonrpc": "2.0", "id": 1, "method": "eth_subscribe", "params": ["newPendingTransactions"]})
+    sf = wsf.call({"jsonrpc": "2.0", "id": 1, "method": "eth_subscribe", "params": ["newPendingTransactions", True]})
+    sh, sf = sh.get("result"), sf.get("result")
+    expect(isinstance(sh, str) and isinstance(sf, str), f"eth_subscribe newPendingTransactions: ids {sh}, {sf}")
+    r = wsh.call({"jsonrpc": "2.0", "id": 2, "method": "eth_subscribe", "params": ["newPendingTransactions", "yes"]})
+    expect(r.get("error", {}).get("code") == -32602, f"newPendingTransactions with a non-boolean: -32602 ({r})")
+    pf = node.call("eth_newPendingTransactionFilter").get("result")
+    r = node.call("eth_sendRawTransaction", RAW_TX)
+    expect(r.get("result") == RAW_TX_HASH, f"eth_sendRawTransaction: {r}")
+    got, dt = first_notification(wsh, sh, 1.0)
+    expect(got == RAW_TX_HASH and dt < 1.0, f"newPendingTransactions: the hash within 1 s ({got}, {dt:.3f} s)")
+    got, dt = first_notification(wsf, sf, 1.0)
+    expect(isinstance(got, dict) and got.get("hash") == RAW_TX_HASH and dt < 1.0
+           and got.get("from") == "0x0c2c51a0990aee1d73c1228de158688341557508" and got.get("nonce") == "0x0"
+           and got.get("to") == "0xaa00000000000000000000000000000000000000" and got.get("blockHash") is None
+           and got.get("type") == "0x0", f"newPendingTransactions true: the transaction object within 1 s ({dt:.3f} s)")
+    got, _ = first_notification(wsn, sn, 0.2)  # a newHeads subscriber hears nothing of it
+    expect(got is None, "newHeads subscriber gets no pending transaction")
+    r = node.call("eth_getFilterChanges", pf)
+    expect(r.get("result") == [RAW_TX_HASH], f"pending-transaction filter: the hash ({r.get('result')})")
+    r = node.call("eth_sendRawTransaction", RAW_TX)  # already known: no second notification
+    got, _ = first_notification(wsh, sh, 0.3)
+    expect(r.get("result") == RAW_TX_HASH and got is None, "resubmission: its hash, no new notification")
+    for w in (wsh, wsf, wsn):
+        w.sock.close()
+
+
 def main():
     ethc, suite, workdir = sys.argv[1:4]
     os.makedirs(workdir, exist_ok=True)
@@ -116,6 +177,7 @@ def main():
     node = Node(ethc, workdir, suite, ["--ws", "--ws.ping-interval", "0.1", "--fakepow", "--import", fifo],
                 genesis_only=True)
     try:
+        pending_txs_phase(node)  # first: the other connections would idle past their pings meanwhile
         ws = WS(node.url)
         expect(ws.status.startswith(b"HTTP/1.1 101") and ws.accept_ok, "handshake: 101 with the right Sec-WebSocket-Accept")
         r = ws.call({"jsonrpc": "2.0", "id": 12345678901234567890, "method": "eth_chainId"})

@@ -2,8 +2,13 @@
  * (../shared/chains/ethtest, whose funded accounts' keys it lists): admission,
  * each rejection with geth's wording, replacement with a 10% bump, pending and
  * queued nonces, the per-sender gap limit, eviction when a block includes a
- * pooled transaction, and four threads adding at once. */
+ * pooled transaction, four threads adding at once (with the accept hook), the
+ * price-based eviction of a full pool and its nonce-gap rule, the expiry of
+ * idle senders' queued transactions on a driven clock, the reinjection of the
+ * transactions of blocks a reorganisation dropped (chain_set_head back, and a
+ * sibling head with the same body), and adds racing reorganisations. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +17,7 @@
 #include "ethc/block.h"
 #include "ethc/bytes.h"
 #include "ethc/chain.h"
+#include "ethc/chain_read.h"
 #include "ethc/error.h"
 #include "ethc/rlp.h"
 #include "ethc/state.h"
@@ -121,8 +127,20 @@ static ethc_address_t sender_of(int k) {
 typedef struct {
   int k;
   uint64_t nonce;
-  int failures;
+  int failures, accepted;
 } worker_t;
+
+/* The accept hook: counts calls, and bad ones (hash or encoding not the transaction's). */
+static atomic_int hook_calls, hook_bad;
+static void count_hook(void *ctx, const txpool_tx_t *t) {
+  (void)ctx;
+  ethc_hash_t h;
+  tx_t again;
+  if (tx_hash(t->tx, &h) || memcmp(h.bytes, t->hash->bytes, 32) || tx_decode(t->raw, t->raw_len, &again))
+    atomic_fetch_add(&hook_bad, 1);
+  else tx_free(&again);
+  atomic_fetch_add(&hook_calls, 1);
+}
 
 static void *worker(void *arg) {
   worker_t *w = arg;
@@ -130,10 +148,249 @@ static void *worker(void *arg) {
     spec_t s = base_spec(w->k, w->nonce + (uint64_t)i);
     const char *e = add(&s, NULL);
     if (e[0] && strcmp(e, "already known")) w->failures++; /* sender 0's gapped ones are pooled */
+    if (!e[0]) w->accepted++;
     size_t p, q;
     txpool_counts(pool, &p, &q);
   }
   return NULL;
+}
+
+/* Whether pool p holds the transaction of hash h. */
+static void find_hash(void *arg, const rpc_pool_tx_t *t) {
+  const ethc_hash_t **want = arg;
+  if (*want && !memcmp((*want)->bytes, t->hash->bytes, 32)) *want = NULL;
+}
+static bool pooled(txpool_t *p, const ethc_hash_t *h) {
+  rpc_txpool_t api = txpool_rpc(p);
+  const ethc_hash_t *want = h;
+  api.each(api.ctx, true, NULL, find_hash, &want);
+  if (want) api.each(api.ctx, false, NULL, find_hash, &want);
+  return want == NULL;
+}
+
+/* A spec of sender k, nonce, paying `tip` (well under its fee cap's margin
+ * over the base fee, so the tip is what orders them). */
+static spec_t priced(int k, uint64_t nonce, uint64_t tip) {
+  spec_t s = base_spec(k, nonce);
+  s.fee.w[0] += 100000;
+  s.tip = u256_from_u64(tip);
+  return s;
+}
+
+/* A full pool of three: a dearer newcomer evicts the cheapest sender tail; an
+ * equal or cheaper one is "transaction underpriced"; a sender's lower nonce is
+ * never evicted under a higher one; a gapped newcomer cannot evict a pending one. */
+static void test_eviction(void) {
+  txpool_opts_t o = {.max_txs = 3};
+  txpool_t *saved = pool;
+  pool = txpool_new_opts(chain, &o);
+  CHECK(pool != NULL);
+  uint64_t n[4];
+  for (int k = 0; k < 4; k++) {
+    ethc_address_t a = sender_of(k);
+    n[k] = account_nonce(&a);
+  }
+  spec_t s0 = priced(0, n[0], 1000), s1 = priced(1, n[1], 2000), s2 = priced(2, n[2], 3000);
+  ethc_hash_t h0, h1, h2, h3, h;
+  CHECK(!strcmp(add(&s0, &h0), "") && !strcmp(add(&s1, &h1), "") && !strcmp(add(&s2, &h2), ""));
+  spec_t s3 = priced(3, n[3], 1000);
+  EXPECT(&s3, "transaction underpriced"); /* pays no more than the cheapest */
+  s3 = priced(3, n[3], 1500);
+  CHECK(!strcmp(add(&s3, &h3), ""));
+  size_t p, q;
+  txpool_counts(pool, &p, &q);
+  CHECK_MSG(p == 3 && q == 0, "%zu pending, %zu queued", p, q);
+  CHECK(!pooled(pool, &h0) && pooled(pool, &h3));
+  /* sender 1's second nonce evicts sender 3 (1500), not its own first (2000) */
+  spec_t s1b = priced(1, n[1] + 1, 5000);
+  CHECK(!strcmp(add(&s1b, &h), ""));
+  CHECK(!pooled(pool, &h3) && pooled(pool, &h1) && pooled(pool, &h));
+  /* tails now: sender 1's 5000 and sender 2's 3000; the cheaper sender 1 first
+   * nonce (2000) is no tail, so a 2500 newcomer is the cheapest */
+  spec_t s2b = priced(2, n[2] + 1, 2500);
+  EXPECT(&s2b, "transaction underpriced");
+  CHECK(pooled(pool, &h1));
+  /* a gapped newcomer, however dear, does not push out a pending one */
+  spec_t gap = priced(0, n[0] + 5, 9000);
+  EXPECT(&gap, "future transaction tries to replace pending");
+  /* a replacement needs no room */
+  spec_t r2 = priced(2, n[2], 3301);
+  r2.fee.w[0] += r2.fee.w[0] / 10 + 1;
+  CHECK(!strcmp(add(&r2, NULL), ""));
+  txpool_counts(pool, &p, &q);
+  CHECK_MSG(p == 3 && q == 0 && !pooled(pool, &h2), "%zu pending, %zu queued", p, q);
+  txpool_free(pool);
+  pool = saved;
+}
+
+static uint64_t fake_now;
+static uint64_t fake_clock(void *ctx) {
+  (void)ctx;
+  return fake_now;
+}
+
+/* --txpool.lifetime: a sender idle for the lifetime loses its queued (gapped)
+ * transactions, not its pending ones; a new transaction is activity. */
+static void test_expiry(void) {
+  const uint64_t hour = 3600 * 1000;
+  txpool_opts_t o = {.lifetime_ms = hour, .clock_ms = fake_clock};
+  fake_now = 1000;
+  txpool_t *saved = pool;
+  pool = txpool_new_opts(chain, &o);
+  CHECK(pool != NULL);
+  ethc_address_t a0 = sender_of(0), a1 = sender_of(1);
+  uint64_t n0 = account_nonce(&a0), n1 = account_nonce(&a1);
+  spec_t s = base_spec(0, n0), g0 = base_spec(0, n0 + 2), g1 = base_spec(1, n1 + 3), g1b = base_spec(1, n1 + 5);
+  CHECK(!strcmp(add(&s, NULL), "") && !strcmp(add(&g0, NULL), "") && !strcmp(add(&g1, NULL), ""));
+  fake_now += hour / 2;
+  CHECK(!strcmp(add(&g1b, NULL), "")); /* sender 1 is active again */
+  size_t p, q;
+  txpool_counts(pool, &p, &q);
+  CHECK_MSG(p == 1 && q == 3, "%zu pending, %zu queued", p, q);
+  fake_now += hour / 2 + 1; /* sender 0 idle for the lifetime */
+  txpool_counts(pool, &p, &q);
+  CHECK_MSG(p == 1 && q == 2, "after an hour: %zu pending, %zu queued", p, q);
+  fake_now += hour / 2;
+  txpool_counts(pool, &p, &q);
+  CHECK_MSG(p == 1 && q == 0, "after an hour and a half: %zu pending, %zu queued", p, q);
+  txpool_free(pool);
+  pool = saved;
+}
+
+/* The head's block with another extra data (a sibling with the same body):
+ * its RLP in out. */
+static void sibling_of(const chain_read_block_t *b, bytes_buf_t *out) {
+  rlp_item_t whole, hdr;
+  size_t hdr_used;
+  bool framed = rlp_decode(b->rlp.data, b->rlp.len, &whole) == 0 &&
+                rlp_decode_item(whole.payload, whole.payload_len, &hdr, &hdr_used) == 0;
+  CHECK(framed);
+  if (!framed) return;
+  chain_header_t h = b->block.header;
+  memcpy(h.extra, "txpool", 6), h.extra_len = 6;
+  bytes_buf_t body = {0};
+  CHECK(header_encode(&h, &body) == 0);
+  rlp_put_raw(&body, whole.payload + hdr_used, whole.payload_len - hdr_used);
+  size_t start = rlp_list_begin(out);
+  rlp_put_raw(out, body.data, body.len);
+  CHECK(rlp_list_end(out, start) == 0);
+  bytes_buf_free(&body);
+}
+
+/* The head moved back to an ancestor: the transactions of the blocks that left
+ * the canonical chain come back (and to the hook); forward again, they go. A
+ * sibling head with the same body brings back nothing. */
+static void test_reorg(void) {
+  uint64_t hn;
+  ethc_hash_t head, x;
+  chain_head(chain, &hn, &head);
+  x = head;
+  ethc_hash_t dropped[256];
+  size_t want = 0;
+  chain_read_block_t top = {0};
+  CHECK(chain_read_block(chain, &head, &top) == 0);
+  for (int k = 0; k < 8 && want == 0; k++) {
+    chain_read_block_t b;
+    if (chain_read_block(chain, &x, &b)) break;
+    for (size_t i = 0; i < b.block.tx_count && want < 256; i++)
+      if (b.block.txs[i].type != TX_BLOB && tx_hash(&b.block.txs[i], &dropped[want]) == 0) want++;
+    x = b.block.header.parent_hash;
+    chain_read_block_free(&b);
+  }
+  CHECK_MSG(want > 0, "no transactions near the head");
+  txpool_t *p2 = txpool_new(chain);
+  CHECK(p2 != NULL && txpool_on_tx(p2, count_hook, NULL) == 0);
+  txpool_sync(p2);
+  atomic_store(&hook_calls, 0);
+  CHECK(chain_set_head(chain, &x, NULL, NULL) == 0);
+  size_t p, q;
+  txpool_counts(p2, &p, &q);
+  CHECK_MSG(p == want && q == 0, "after going back: %zu pending, %zu queued, want %zu", p, q, want);
+  for (size_t i = 0; i < want; i++) CHECK_MSG(pooled(p2, &dropped[i]), "dropped transaction %zu not back", i);
+  CHECK_MSG(atomic_load(&hook_calls) == (int)want, "%d hook calls", atomic_load(&hook_calls));
+  CHECK(chain_set_head(chain, &head, NULL, NULL) == 0);
+  txpool_counts(p2, &p, &q);
+  CHECK_MSG(p == 0 && q == 0, "forward again: %zu pending, %zu queued", p, q);
+  /* a sibling of the head with the same transactions takes the head on arrival */
+  bytes_buf_t sib = {0};
+  sibling_of(&top, &sib);
+  chain_import_result_t r;
+  CHECK(chain_import_block(chain, sib.data, sib.len, &r) == 0 && r.new_head);
+  atomic_store(&hook_calls, 0);
+  txpool_counts(p2, &p, &q);
+  CHECK_MSG(p == 0 && q == 0 && atomic_load(&hook_calls) == 0, "sibling: %zu pending, %zu queued", p, q);
+  CHECK(chain_set_head(chain, &head, NULL, NULL) == 0);
+  txpool_counts(p2, &p, &q);
+  CHECK_MSG(p == 0 && q == 0, "back on the first branch: %zu pending, %zu queued", p, q);
+  bytes_buf_free(&sib);
+  chain_read_block_free(&top);
+  txpool_free(p2);
+}
+
+/* Adds on three threads while this one moves the head back and forth: the
+ * pool stays consistent (checked under ThreadSanitizer by tsan.test_txpool). */
+typedef struct {
+  txpool_t *p;
+  int k;
+  uint64_t nonce;
+} racer_t;
+
+static void *racer(void *arg) {
+  racer_t *r = arg;
+  for (int i = 0; i < 30; i++) {
+    spec_t s = base_spec(r->k, r->nonce + (uint64_t)i);
+    uint8_t *raw;
+    size_t n = make(&s, &raw);
+    char e[160];
+    ethc_hash_t h;
+    if (n) (void)txpool_add(r->p, raw, n, &h, e, sizeof e);
+    free(raw);
+    size_t pn, qn;
+    txpool_counts(r->p, &pn, &qn);
+  }
+  return NULL;
+}
+
+static void check_above_nonce(void *arg, const rpc_pool_tx_t *t) {
+  int *bad = arg;
+  *bad += t->tx->nonce < account_nonce(t->from);
+}
+
+static void test_reorg_threads(void) {
+  uint64_t hn;
+  ethc_hash_t head, back;
+  chain_head(chain, &hn, &head);
+  chain_header_t h;
+  CHECK(chain_read_header_by_hash(chain, &head, &h) == 0);
+  back = h.parent_hash;
+  CHECK(chain_read_header_by_hash(chain, &back, &h) == 0);
+  back = h.parent_hash;
+  txpool_opts_t o = {.max_txs = 64};
+  txpool_t *p3 = txpool_new_opts(chain, &o);
+  CHECK(p3 != NULL && txpool_on_tx(p3, count_hook, NULL) == 0);
+  racer_t r[3];
+  pthread_t t[3];
+  for (int i = 0; i < 3; i++) {
+    ethc_address_t a = sender_of(i + 1);
+    r[i] = (racer_t){.p = p3, .k = i + 1, .nonce = account_nonce(&a)};
+    CHECK(pthread_create(&t[i], NULL, racer, &r[i]) == 0);
+  }
+  for (int i = 0; i < 10; i++) {
+    CHECK(chain_set_head(chain, i % 2 ? &head : &back, NULL, NULL) == 0);
+    txpool_sync(p3);
+  }
+  for (int i = 0; i < 3; i++) pthread_join(t[i], NULL);
+  CHECK(chain_set_head(chain, &head, NULL, NULL) == 0);
+  size_t p, q;
+  txpool_counts(p3, &p, &q);
+  CHECK_MSG(p + q > 0 && p + q <= 64, "%zu pending, %zu queued", p, q);
+  int bad = 0;
+  rpc_txpool_t api = txpool_rpc(p3);
+  api.each(api.ctx, true, NULL, check_above_nonce, &bad);
+  api.each(api.ctx, false, NULL, check_above_nonce, &bad);
+  CHECK(bad == 0);
+  CHECK(atomic_load(&hook_bad) == 0);
+  txpool_free(p3);
 }
 
 int main(void) {
@@ -274,7 +531,8 @@ int main(void) {
   txpool_counts(pool, &p, &q);
   CHECK(p == 3 + 1 && q == TXPOOL_MAX_QUEUED);
 
-  /* four threads, one sender each */
+  /* four threads, one sender each; the hook sees each accepted transaction once */
+  CHECK(txpool_on_tx(pool, count_hook, NULL) == 0);
   worker_t w[4];
   pthread_t t[4];
   for (int i = 0; i < 4; i++) {
@@ -289,6 +547,17 @@ int main(void) {
   txpool_counts(pool, &p, &q);
   /* sender 0: nonces n0..n0+42 without a gap now; sender 1: 41; the others 40 */
   CHECK_MSG(p == 43 + 121 && q == 0, "%zu pending, %zu queued", p, q);
+  int accepted = w[0].accepted + w[1].accepted + w[2].accepted + w[3].accepted;
+  CHECK_MSG(atomic_load(&hook_calls) == accepted && accepted > 100, "%d hook calls, %d accepted",
+            atomic_load(&hook_calls), accepted);
+  CHECK(atomic_load(&hook_bad) == 0);
+  for (int i = 0; i < TXPOOL_MAX_HOOKS - 1; i++) CHECK(txpool_on_tx(pool, count_hook, NULL) == 0);
+  CHECK(txpool_on_tx(pool, count_hook, NULL) == ETHC_ERR_LIMIT);
+
+  test_eviction();
+  test_expiry();
+  test_reorg();
+  test_reorg_threads();
 
   txpool_free(pool);
   chain_close(chain);

@@ -40,6 +40,8 @@ static void test_every_method_described(void) {
   size_t n = rpc_method_all(all, RPC_MAX_METHODS);
   CHECK(n > 50 && n <= RPC_MAX_METHODS);
   for (size_t i = 0; i < n && i < RPC_MAX_METHODS; i++) {
+    CHECK_MSG(rpc_method_find(all[i]->name) == all[i], "%s is in two method tables: the second is never called",
+              all[i]->name);
     const rpc_doc_t *d = rpc_doc_find(all[i]->name);
     CHECK_MSG(d != NULL, "%s has no description: add a line for it to src/rpc/discover.c's docs", all[i]->name);
     if (!d) continue;
