@@ -43,6 +43,12 @@ typedef struct {
   uint64_t gas_limit_target;
   const uint8_t *extra; /* at most 32 bytes; borrowed */
   size_t extra_len;
+  /* A development chain's choices (zero: none): the exact gas limit, and the
+   * base fee instead of EIP-1559's. A block that differs from what its parent
+   * implies breaks the header rules: store it with block_built_store. */
+  uint64_t gas_limit;
+  bool has_base_fee;
+  u256_t base_fee;
 } block_attrs_t;
 
 typedef struct block_builder block_builder_t;
@@ -105,6 +111,14 @@ void block_built_free(block_built_t *out);
  * the one that counts). Importing thread only. Returns what chain_import_block
  * returns. */
 int block_built_import(chain_t *chain, const block_built_t *blk, chain_import_result_t *res)
+    __attribute__((warn_unused_result));
+
+/* Stores the block `blk` that `b` finished with the state and receipts its
+ * building computed (chain_store_built, chain_dev.h: no second execution, no
+ * validation: for a miner that trusts its builder) and makes it the head.
+ * Importing thread only. Returns what chain_store_built returns, or
+ * ETHC_ERR_INVALID before block_builder_finish. */
+int block_built_store(block_builder_t *b, const block_built_t *blk, chain_import_result_t *res)
     __attribute__((warn_unused_result));
 
 /* ---- ordering candidates (a pool's pending transactions) for inclusion ---- */

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ethc/block_exec.h"
+#include "ethc/chain_dev.h"
 #include "ethc/chain_read.h"
 #include "ethc/consensus.h"
 #include "ethc/error.h"
@@ -126,7 +127,7 @@ int block_builder_new(chain_t *chain, const ethc_hash_t *parent, const block_att
   h->ommers_hash = HEADER_EMPTY_OMMERS_HASH;
   h->coinbase = a->fee_recipient;
   h->number = p->number + 1;
-  h->gas_limit = next_gas_limit(p->gas_limit, a->gas_limit_target);
+  h->gas_limit = a->gas_limit ? a->gas_limit : next_gas_limit(p->gas_limit, a->gas_limit_target);
   h->timestamp = a->timestamp;
   memcpy(h->extra, a->extra, a->extra_len);
   h->extra_len = a->extra_len;
@@ -134,7 +135,8 @@ int block_builder_new(chain_t *chain, const ethc_hash_t *parent, const block_att
   b->rev = chain_config_revision(cfg, h->number, h->timestamp, true);
   if (chain_fork_active(cfg, FORK_LONDON, h->number, h->timestamp)) {
     h->has_base_fee = true;
-    header_expected_base_fee(cfg, p, &h->base_fee);
+    if (a->has_base_fee) h->base_fee = a->base_fee;
+    else header_expected_base_fee(cfg, p, &h->base_fee);
   }
   bool shanghai = chain_fork_active(cfg, FORK_SHANGHAI, h->number, h->timestamp);
   if (shanghai) {
@@ -560,4 +562,11 @@ void block_built_free(block_built_t *out) {
 
 int block_built_import(chain_t *chain, const block_built_t *blk, chain_import_result_t *res) {
   return chain_import_block(chain, blk->rlp.data, blk->rlp.len, res);
+}
+
+int block_built_store(block_builder_t *b, const block_built_t *blk, chain_import_result_t *res) {
+  memset(res, 0, sizeof *res);
+  if (!b->finished) return ETHC_ERR_INVALID; /* its state is not the block's yet */
+  chain_built_t cb = {blk->rlp.data, blk->rlp.len, &blk->header, &blk->hash, b->st, b->receipts, b->count};
+  return chain_store_built(b->chain, &cb, res);
 }

@@ -4,6 +4,7 @@
 #include "ethc/chain.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,8 +14,10 @@
 
 #include <cjson/cJSON.h>
 
+#include "chain/chain_internal.h"
 #include "chain/datadir.h"
 #include "ethc/block_exec.h"
+#include "ethc/chain_dev.h"
 #include "ethc/error.h"
 #include "ethc/ethash.h"
 #include "ethc/genesis.h"
@@ -36,6 +39,7 @@ struct chain_snapshot {
   chain_header_t header;
   ethc_hash_t hash;
   u256_t td;
+  ethc_hash_t root; /* the state it reads: the header's, or a dev chain's edit (chain_dev.h) */
 };
 
 struct chain {
@@ -50,6 +54,8 @@ struct chain {
   chain_header_t head;
   ethc_hash_t head_hash;
   u256_t head_td;
+  ethc_hash_t head_root; /* the head's state (chain_effective_root) */
+  atomic_bool has_roots; /* some block's state was edited (chain_dev.c) */
   /* the head as published to readers: swapped under head_lock */
   pthread_mutex_t head_lock;
   chain_snapshot_t *head_snap;
@@ -65,10 +71,11 @@ struct chain {
 
 /* ---- snapshots ---- */
 
-static chain_snapshot_t *snapshot_new(chain_t *c, const chain_header_t *h, const ethc_hash_t *hash, const u256_t *td) {
+static chain_snapshot_t *snapshot_new(chain_t *c, const chain_header_t *h, const ethc_hash_t *hash, const u256_t *td,
+                                      const ethc_hash_t *root) {
   chain_snapshot_t *s = malloc(sizeof *s);
   if (!s) return NULL;
-  *s = (chain_snapshot_t){1, c, *h, *hash, *td};
+  *s = (chain_snapshot_t){1, c, *h, *hash, *td, *root};
   return s;
 }
 
@@ -93,9 +100,7 @@ const ethc_hash_t *chain_snapshot_hash(const chain_snapshot_t *s) { return &s->h
 const u256_t *chain_snapshot_td(const chain_snapshot_t *s) { return &s->td; }
 chain_t *chain_snapshot_chain(const chain_snapshot_t *s) { return s->chain; }
 
-void chain_snapshot_base(const chain_snapshot_t *s, state_base_t *out) {
-  state_db_base(s->chain->sdb, &s->header.state_root, out);
-}
+void chain_snapshot_base(const chain_snapshot_t *s, state_base_t *out) { state_db_base(s->chain->sdb, &s->root, out); }
 
 state_t *chain_snapshot_state(const chain_snapshot_t *s) {
   state_base_t base;
@@ -107,7 +112,7 @@ state_t *chain_snapshot_state(const chain_snapshot_t *s) {
  * in under the lock), then tells the callbacks. ETHC_ERR_NOMEM leaves the old
  * snapshot published. */
 static int publish_head(chain_t *c) {
-  chain_snapshot_t *s = snapshot_new(c, &c->head, &c->head_hash, &c->head_td);
+  chain_snapshot_t *s = snapshot_new(c, &c->head, &c->head_hash, &c->head_td, &c->head_root);
   if (!s) return ETHC_ERR_NOMEM;
   pthread_mutex_lock(&c->head_lock);
   chain_snapshot_t *old = c->head_snap;
@@ -426,7 +431,12 @@ int chain_open(const chain_open_opts_t *o, chain_t **out, char *err, size_t errl
   state_store_t store;
   chaindb_state_store(c->db, &store);
   c->sdb = state_db_new(&store, o->state_cache_bytes ? o->state_cache_bytes : DEFAULT_STATE_CACHE);
-  c->head_snap = snapshot_new(c, &c->head, &c->head_hash, &c->head_td);
+  chain_roots_open(c);
+  if ((rc = chain_effective_root(c, &c->head_hash, &c->head, &c->head_root))) {
+    snprintf(err, errlen, "the database in %s is damaged: cannot read the head's state root", o->datadir);
+    goto fail;
+  }
+  c->head_snap = snapshot_new(c, &c->head, &c->head_hash, &c->head_td, &c->head_root);
   c->vm = evm_create();
   if (!c->vm || !c->sdb || !c->head_snap) {
     rc = ETHC_ERR_NOMEM;
@@ -482,9 +492,11 @@ int chain_snapshot_at(chain_t *c, const ethc_hash_t *hash, chain_snapshot_t **ou
   chain_header_t h;
   u256_t td;
   *out = NULL;
+  ethc_hash_t root;
   int err = load_header(c, hash, &h, &td);
+  if (!err) err = chain_effective_root(c, hash, &h, &root);
   if (err) return err;
-  return (*out = snapshot_new(c, &h, hash, &td)) ? ETHC_OK : ETHC_ERR_NOMEM;
+  return (*out = snapshot_new(c, &h, hash, &td, &root)) ? ETHC_OK : ETHC_ERR_NOMEM;
 }
 
 /* ---- BLOCKHASH: ancestors of the block being executed ---- */
@@ -720,7 +732,12 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
   }
   if (!st) {
     state_base_t base;
-    state_db_base(c->sdb, &parent.state_root, &base);
+    ethc_hash_t parent_root;
+    if ((err = chain_effective_root(c, &h->parent_hash, &parent, &parent_root))) {
+      block_free(&b);
+      return err;
+    }
+    state_db_base(c->sdb, &parent_root, &base);
     st = state_new_over(&base);
   }
   if (!st) {
@@ -784,6 +801,7 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
     c->head = *h;
     c->head_hash = res->hash;
     c->head_td = td;
+    c->head_root = h->state_root;
     res->new_head = true;
     state_free(c->warm);
     c->warm = NULL;
@@ -850,13 +868,15 @@ int chain_set_head(chain_t *c, const ethc_hash_t *head, const ethc_hash_t *safe,
   if (c->read_only) return ETHC_ERR_UNSUPPORTED;
   chain_header_t h;
   u256_t td;
+  ethc_hash_t root;
   int err = load_header(c, head, &h, &td);
+  if (!err) err = chain_effective_root(c, head, &h, &root);
   if (err) return err;
   /* only a block executed here has its state stored (not a header alone) */
   bytes_buf_t node = {0}, body = {0};
-  err = chaindb_get_trie_node(c->db, &h.state_root, &node);
+  err = chaindb_get_trie_node(c->db, &root, &node);
   bytes_buf_free(&node);
-  if (err == ETHC_ERR_NOT_FOUND && ethc_hash_eq(&h.state_root, &STATE_EMPTY_ROOT)) err = ETHC_OK;
+  if (err == ETHC_ERR_NOT_FOUND && ethc_hash_eq(&root, &STATE_EMPTY_ROOT)) err = ETHC_OK;
   if (!err) err = chaindb_get_body(c->db, h.number, head, &body);
   const ethc_hash_t *marks[2] = {safe, finalized};
   for (int i = 0; i < 2 && !err; i++) {
@@ -880,6 +900,7 @@ int chain_set_head(chain_t *c, const ethc_hash_t *head, const ethc_hash_t *safe,
     c->head = h;
     c->head_hash = *head;
     c->head_td = td;
+    c->head_root = root;
     err = publish_head(c);
   }
   chaindb_batch_free(batch);
@@ -931,3 +952,36 @@ int chain_import_header(chain_t *c, const uint8_t *rlp, size_t len, chain_import
   chaindb_batch_free(batch);
   return err;
 }
+
+/* ---- for the chain's other files (chain_internal.h) ---- */
+
+bool chain_is_read_only(const chain_t *c) { return c->read_only; }
+bool chain_syncs(const chain_t *c) { return c->sync; }
+atomic_bool *chain_has_roots(chain_t *c) { return &c->has_roots; }
+const chain_header_t *chain_head_header(const chain_t *c, u256_t *td, ethc_hash_t *root) {
+  if (td) *td = c->head_td;
+  if (root) *root = c->head_root;
+  return &c->head;
+}
+void chain_head_moved(chain_t *c, const chain_header_t *h, const ethc_hash_t *hash, const u256_t *td,
+                      const ethc_hash_t *root) {
+  state_free(c->warm); /* the old head's, or the state before an edit */
+  c->warm = NULL;
+  c->head = *h;
+  c->head_hash = *hash;
+  c->head_td = *td;
+  c->head_root = *root;
+}
+int chain_load_header(chain_t *c, const ethc_hash_t *hash, chain_header_t *h, u256_t *td) {
+  return load_header(c, hash, h, td);
+}
+int chain_body_of(const uint8_t *block_rlp, size_t len, bytes_buf_t *out) { return body_of(block_rlp, len, out); }
+int chain_put_canonical_branch(chain_t *c, chaindb_batch_t *b, const chain_header_t *h, const ethc_hash_t *hash,
+                               const uint8_t *body, size_t body_len) {
+  int err = set_canonical(c, b, h, hash);
+  if (!err) err = put_tx_index(b, h->number, hash, body, body_len);
+  if (!err) chaindb_put_head(b, hash);
+  return err;
+}
+int chain_publish_head(chain_t *c) { return publish_head(c); }
+const ethc_hash_t *chain_snapshot_state_root(const chain_snapshot_t *s) { return &s->root; }

@@ -1,13 +1,16 @@
 /* The node's miner (miner.h). Every block goes through miner_mine under one
  * mutex: a block on the head (block_builder.h) with the pool's pending
- * transactions in inclusion order (txpool_pending_ordered), imported by
- * chain_import_block (a second execution: the import's verdict is the one that
- * counts, and a dev block of a few transactions takes milliseconds), then the
- * pool drops what the block included (txpool_sync). Automine mines on the RPC
- * thread whose eth_sendRawTransaction pooled the transaction, interval mining on
- * a libuv worker queued by a loop timer, so the loop never waits for a block.
- * Timestamps: the wall clock, or the parent's + 1 when that is not later. */
+ * transactions in inclusion order (txpool_pending_ordered), stored with the
+ * state and receipts its building computed (block_built_store: executed once;
+ * the builder applies import's rules), then the pool drops what the block
+ * included (txpool_sync). Automine mines on the RPC thread whose
+ * eth_sendRawTransaction pooled the transaction, interval mining on a libuv
+ * worker queued by a loop timer, so the loop never waits for a block.
+ * Timestamps: the next one set (evm_setNextBlockTimestamp), the parent's plus
+ * a set interval, or the wall clock plus the offset (evm_increaseTime), and at
+ * least the parent's + 1; the test helpers' settings are in miner_dev.c. */
 #include "node/miner.h"
+#include "node/miner_internal.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -21,24 +24,6 @@
 #include "ethc/keccak.h"
 #include "ethc/log.h"
 
-struct miner {
-  chain_t *chain;
-  txpool_t *pool;
-  pthread_mutex_t lock; /* one build and import at a time */
-  atomic_bool automine;
-  _Atomic uint64_t period; /* seconds; 0: no interval mining */
-  uint64_t gas_limit;
-  ethc_address_t coinbase;
-  rpc_txpool_t inner; /* the pool's interface, for the automine wrapper */
-  /* the loop's side */
-  uv_loop_t *loop;
-  uv_timer_t timer;
-  uv_async_t wake; /* the period changed (from an RPC thread) */
-  uv_work_t work;  /* one interval block */
-  bool work_busy;  /* loop thread only */
-  pthread_mutex_t wake_lock;
-  bool wake_open; /* under wake_lock: uv_async_send is allowed */
-};
 
 miner_t *miner_new(chain_t *chain, txpool_t *pool, const node_miner_opts_t *o) {
   miner_t *m = calloc(1, sizeof *m);
@@ -51,16 +36,29 @@ miner_t *miner_new(chain_t *chain, txpool_t *pool, const node_miner_opts_t *o) {
   atomic_init(&m->period, o->period);
   m->gas_limit = o->gas_limit;
   m->coinbase = o->coinbase;
+  miner_settings_init(m);
+  m->next_snap_id = 1;
   return m;
+}
+
+void miner_settings_init(miner_t *m) {
+  memset(&m->set, 0, sizeof m->set);
+  m->set.coinbase = m->coinbase;
 }
 
 /* ---- one block ---- */
 
-/* Builds and imports one block at `ts` on `head`. Caller holds m->lock. */
+/* Builds and stores one block at `ts` on `head`. Caller holds m->lock. */
 static int mine_one(miner_t *m, chain_snapshot_t *head, uint64_t ts, bool skip_empty, char *err, size_t errlen) {
-  block_attrs_t a = {.timestamp = ts, .fee_recipient = m->coinbase, .gas_limit_target = m->gas_limit};
+  block_attrs_t a = {.timestamp = ts,
+                     .fee_recipient = m->set.coinbase,
+                     .gas_limit_target = m->gas_limit,
+                     .gas_limit = m->set.gas_limit,
+                     .has_base_fee = m->set.has_base_fee,
+                     .base_fee = m->set.base_fee};
   /* PREVRANDAO: not a beacon chain's, but not constant either */
-  keccak256(chain_snapshot_hash(head)->bytes, 32, a.prev_randao.bytes);
+  if (m->set.has_prev_randao) a.prev_randao = m->set.prev_randao;
+  else keccak256(chain_snapshot_hash(head)->bytes, 32, a.prev_randao.bytes);
   block_builder_t *b = NULL;
   int rc = block_builder_new(m->chain, chain_snapshot_hash(head), &a, &b, err, errlen);
   if (rc) return rc;
@@ -88,16 +86,22 @@ static int mine_one(miner_t *m, chain_snapshot_t *head, uint64_t ts, bool skip_e
   }
   block_built_t blk;
   rc = block_builder_finish(b, &blk);
-  block_builder_free(b);
-  if (rc) return snprintf(err, errlen, "cannot finish a block: %s", ethc_strerror(rc)), rc;
+  if (rc) {
+    block_builder_free(b);
+    return snprintf(err, errlen, "cannot finish a block: %s", ethc_strerror(rc)), rc;
+  }
   chain_import_result_t res;
-  rc = block_built_import(m->chain, &blk, &res);
-  if (rc) /* the builder and the importer disagree: ethc's bug, or a local failure */
-    snprintf(err, errlen, "the mined block #%llu was not imported: %s", (unsigned long long)blk.header.number,
-             res.reason[0] ? res.reason : ethc_strerror(rc));
-  else
+  rc = block_built_store(b, &blk, &res); /* the builder's state and receipts: no second execution */
+  block_builder_free(b);
+  if (rc) /* the builder's state is not its header's: ethc's bug, or a local failure */
+    snprintf(err, errlen, "the mined block #%llu was not stored: %s", (unsigned long long)blk.header.number,
+             ethc_strerror(rc));
+  else {
+    if (m->set.has_base_fee) txpool_set_next_base_fee(m->pool, NULL);
+    m->set.has_base_fee = m->set.has_prev_randao = false; /* the next block's only */
     ethc_log(ETHC_LOG_INFO, "mined block #%llu (%zu transactions, %llu gas)", (unsigned long long)blk.header.number,
              blk.tx_count, (unsigned long long)blk.header.gas_used);
+  }
   block_built_free(&blk);
   txpool_sync(m->pool); /* drops what the block included */
   return rc;
@@ -111,6 +115,8 @@ int miner_mine(miner_t *m, uint64_t count, uint64_t timestamp, uint64_t interval
   for (uint64_t i = 0; i < count && !rc; i++) {
     chain_snapshot_t *head = chain_snapshot_head(m->chain);
     uint64_t parent_ts = chain_snapshot_header(head)->timestamp, ts;
+    int64_t now = (int64_t)time(NULL);
+    if (i == 0 && !timestamp && m->set.next_timestamp) timestamp = m->set.next_timestamp;
     if (i == 0 && timestamp) {
       ts = timestamp;
       if (ts <= parent_ts) {
@@ -118,10 +124,17 @@ int miner_mine(miner_t *m, uint64_t count, uint64_t timestamp, uint64_t interval
                  (unsigned long long)parent_ts);
         rc = ETHC_ERR_INVALID;
       }
+    } else if (i == 0 && m->set.ts_interval) {
+      ts = parent_ts + m->set.ts_interval;
     } else if (i == 0) {
-      uint64_t now = (uint64_t)time(NULL);
-      ts = now > parent_ts ? now : parent_ts + 1;
-    } else ts = parent_ts + interval;
+      int64_t t = now + m->set.time_offset;
+      ts = t > 0 && (uint64_t)t > parent_ts ? (uint64_t)t : parent_ts + 1;
+    } else /* the call's interval, or the chain's when the call gave none */
+      ts = parent_ts + (interval <= 1 && m->set.ts_interval ? m->set.ts_interval : interval);
+    if (!rc && i == 0 && timestamp) { /* the clock goes on from the chosen time (anvil, Hardhat) */
+      m->set.next_timestamp = 0;
+      m->set.time_offset = (int64_t)ts - now;
+    }
     if (!rc) rc = mine_one(m, head, ts, skip_empty, err, errlen);
     chain_snapshot_release(head);
   }
@@ -184,6 +197,7 @@ void miner_stop(miner_t *m) {
 
 void miner_free(miner_t *m) {
   if (!m) return;
+  free(m->snaps);
   pthread_mutex_destroy(&m->lock);
   pthread_mutex_destroy(&m->wake_lock);
   free(m);
@@ -207,11 +221,13 @@ static void rpc_set_interval(void *ctx, uint64_t seconds) {
 }
 
 rpc_miner_t miner_rpc(miner_t *m) {
-  return (rpc_miner_t){.ctx = m,
-                       .mine = rpc_mine,
-                       .set_automine = rpc_set_automine,
-                       .automine = rpc_automine,
-                       .set_interval = rpc_set_interval};
+  rpc_miner_t r = {.ctx = m,
+                   .mine = rpc_mine,
+                   .set_automine = rpc_set_automine,
+                   .automine = rpc_automine,
+                   .set_interval = rpc_set_interval};
+  miner_dev_rpc(m, &r);
+  return r;
 }
 
 /* The pool's add, then (automine) a block with what it holds now. */

@@ -1,6 +1,6 @@
 /* The node's miner (a development chain's block producer; miner.c): builds
  * post-merge blocks on the head from the pool's pending transactions
- * (block_builder.h) and imports them through the chain's normal import.
+ * (block_builder.h) and stores them with the state their building computed.
  * Three triggers: automine (a transaction accepted into the pool is mined at
  * once, before eth_sendRawTransaction answers), interval mining (a libuv timer
  * on the node's loop queues each block on a libuv worker), and on demand

@@ -56,6 +56,12 @@ struct txpool {
   void *clock_ctx;
   hook_t hooks[TXPOOL_MAX_HOOKS];
   size_t hook_count;
+  /* a dev chain's test helpers (txpool_set_next_base_fee, ...) */
+  bool has_next_base_fee; /* the next block's chosen base fee */
+  u256_t next_base_fee;
+  uint64_t block_gas_limit; /* the chosen gas limit of later blocks; 0: the head's */
+  bool quiet;               /* the head moves to quiet_head by a revert: no reinjection */
+  ethc_hash_t quiet_head;
 };
 
 static uint64_t monotonic_ms(void *ctx) {
@@ -193,7 +199,8 @@ static bool is_pending(const txpool_t *p, size_t i) {
   }
 }
 
-static int check_alone(const tx_t *tx, const chain_snapshot_t *snap, ethc_address_t *from, char *err, size_t errlen);
+static int check_alone(const tx_t *tx, const chain_snapshot_t *snap, const u256_t *next_base_fee, uint64_t gas_limit,
+                       ethc_address_t *from, char *err, size_t errlen);
 static int admit_locked(txpool_t *p, entry_t *e, state_t *st, const chain_snapshot_t *snap, char *err, size_t errlen);
 static int entry_decode(entry_t *e, const uint8_t *raw, size_t len, char *err, size_t errlen);
 
@@ -277,7 +284,8 @@ static void reinject(txpool_t *p, const chain_snapshot_t *snap, state_t *st, con
       if (entry_decode(&e, b->tx_encodings[k].data, b->tx_encodings[k].len, err, sizeof err)) continue;
       bool included = false;
       for (size_t j = 0; j < ni && !included; j++) included = !memcmp(inc[j].bytes, e.hash.bytes, sizeof e.hash.bytes);
-      if (included || check_alone(&e.tx, snap, &e.from, err, sizeof err)) {
+      if (included || check_alone(&e.tx, snap, p->has_next_base_fee ? &p->next_base_fee : NULL, p->block_gas_limit,
+                                  &e.from, err, sizeof err)) {
         entry_free(&e);
         continue;
       }
@@ -318,7 +326,9 @@ static void sync_locked(txpool_t *p, chain_snapshot_t *snap, news_t *nw) {
     state_t *st = chain_snapshot_state(snap);
     if (!st) return;
     blocks_t dropped = {0}, added = {0};
-    bool reorg = p->synced && reorg_blocks(p, snap, &dropped, &added);
+    /* a revert (txpool_expect_head) is no reorganisation: what it dropped stays out */
+    bool quiet = p->quiet && !memcmp(h->bytes, p->quiet_head.bytes, sizeof h->bytes);
+    bool reorg = p->synced && !quiet && reorg_blocks(p, snap, &dropped, &added);
     for (size_t i = 0; i < p->n;) {
       size_t end = i + 1;
       while (end < p->n && same_sender(&p->e[end], &p->e[i])) end++;
@@ -333,6 +343,7 @@ static void sync_locked(txpool_t *p, chain_snapshot_t *snap, news_t *nw) {
     if (!state_error(st)) {
       if (reorg) reinject(p, snap, st, &dropped, &added, nw);
       p->head = *h, p->head_number = chain_snapshot_header(snap)->number, p->synced = true;
+      if (quiet) p->quiet = false;
     }
     blocks_free(&dropped);
     blocks_free(&added);
@@ -367,7 +378,8 @@ static evm_revision_t next_rev(const chain_snapshot_t *snap) {
 }
 
 /* The stateless checks, in go-ethereum's ValidateTransaction order. */
-static int check_alone(const tx_t *tx, const chain_snapshot_t *snap, ethc_address_t *from, char *err, size_t errlen) {
+static int check_alone(const tx_t *tx, const chain_snapshot_t *snap, const u256_t *next_base_fee, uint64_t gas_limit,
+                       ethc_address_t *from, char *err, size_t errlen) {
   const chain_header_t *h = chain_snapshot_header(snap);
   evm_revision_t rev = next_rev(snap);
   if (tx->type == TX_BLOB) return reject(err, errlen, "transaction type not supported");
@@ -384,7 +396,7 @@ static int check_alone(const tx_t *tx, const chain_snapshot_t *snap, ethc_addres
     case TXE_NONCE_MAX: return reject(err, errlen, "nonce has max value");
     default: return reject(err, errlen, tx_invalid_message(why));
   }
-  if (tx->gas_limit > h->gas_limit) return reject(err, errlen, "exceeds block gas limit");
+  if (tx->gas_limit > (gas_limit ? gas_limit : h->gas_limit)) return reject(err, errlen, "exceeds block gas limit");
   if (tx_rules_signature(tx, rev, &chain_config(chain_snapshot_chain(snap))->chain_id) != TXE_NONE ||
       tx_recover_sender(tx, rev, from))
     return reject(err, errlen, "invalid sender");
@@ -400,7 +412,8 @@ static int check_alone(const tx_t *tx, const chain_snapshot_t *snap, ethc_addres
   /* the base fee of the block it would go into, as geth's pool uses */
   if (h->has_base_fee) {
     u256_t next;
-    header_expected_base_fee(chain_config(chain_snapshot_chain(snap)), h, &next);
+    if (next_base_fee) next = *next_base_fee;
+    else header_expected_base_fee(chain_config(chain_snapshot_chain(snap)), h, &next);
     if (u256_lt(&tx->max_fee_per_gas, &next)) return reject(err, errlen, "max fee per gas less than block base fee");
   }
   return 0;
@@ -586,7 +599,12 @@ int txpool_add(txpool_t *p, const uint8_t *raw, size_t len, ethc_hash_t *hash, c
   *hash = e.hash;
   news_t nw = {0};
   chain_snapshot_t *snap = chain_snapshot_head(p->chain);
-  if ((rc = check_alone(&e.tx, snap, &e.from, err, errlen))) goto out;
+  pthread_mutex_lock(&p->lock);
+  bool has_fee = p->has_next_base_fee;
+  u256_t fee = p->next_base_fee;
+  uint64_t gas_limit = p->block_gas_limit;
+  pthread_mutex_unlock(&p->lock);
+  if ((rc = check_alone(&e.tx, snap, has_fee ? &fee : NULL, gas_limit, &e.from, err, errlen))) goto out;
   pthread_mutex_lock(&p->lock);
   sync_locked(p, snap, &nw);
   state_t *st = chain_snapshot_state(snap);
@@ -690,4 +708,55 @@ int txpool_pending_ordered(txpool_t *p, const u256_t *base_fee, txpool_pick_t **
   *picks = out;
   *n = k;
   return 0;
+}
+
+/* ---- for a development chain's test helpers ---- */
+
+bool txpool_drop(txpool_t *p, const ethc_hash_t *hash) {
+  pthread_mutex_lock(&p->lock);
+  bool found = false;
+  for (size_t i = 0; i < p->n && !found; i++)
+    if (ethc_hash_eq(&p->e[i].hash, hash)) {
+      remove_at(p, i);
+      found = true;
+    }
+  pthread_mutex_unlock(&p->lock);
+  return found;
+}
+
+void txpool_clear(txpool_t *p) {
+  pthread_mutex_lock(&p->lock);
+  remove_range(p, 0, p->n);
+  pthread_mutex_unlock(&p->lock);
+}
+
+void txpool_resync(txpool_t *p) {
+  chain_snapshot_t *snap = chain_snapshot_head(p->chain);
+  news_t nw = {0};
+  pthread_mutex_lock(&p->lock);
+  p->synced = false; /* every sender's nonce read again; without a last head, nothing is reinjected */
+  sync_locked(p, snap, &nw);
+  pthread_mutex_unlock(&p->lock);
+  chain_snapshot_release(snap);
+  news_flush(p, &nw);
+}
+
+void txpool_expect_head(txpool_t *p, const ethc_hash_t *head) {
+  pthread_mutex_lock(&p->lock);
+  p->quiet = true;
+  p->quiet_head = *head;
+  pthread_mutex_unlock(&p->lock);
+}
+
+void txpool_set_next_base_fee(txpool_t *p, const u256_t *fee) {
+  pthread_mutex_lock(&p->lock);
+  p->has_next_base_fee = fee != NULL;
+  if (fee) p->next_base_fee = *fee;
+  pthread_mutex_unlock(&p->lock);
+}
+
+void txpool_set_block_gas_limit(txpool_t *p, uint64_t gas) {
+  pthread_mutex_lock(&p->lock);
+  p->block_gas_limit = gas;
+  pthread_mutex_unlock(&p->lock);
 }

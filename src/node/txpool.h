@@ -118,4 +118,23 @@ typedef struct {
 int txpool_pending_ordered(txpool_t *p, const u256_t *base_fee, txpool_pick_t **picks, size_t *n);
 void txpool_picks_free(txpool_pick_t *picks, size_t n);
 
+/* ---- for a development chain's test helpers (thread-safe) ---- */
+/* Drops the transaction of that hash: whether the pool held it. */
+bool txpool_drop(txpool_t *p, const ethc_hash_t *hash);
+/* Drops every transaction. */
+void txpool_clear(txpool_t *p);
+/* Re-reads the senders' nonces from the head's state even when the head block
+ * did not change (its state was edited), dropping what that state passed. */
+void txpool_resync(txpool_t *p);
+/* The head is about to move to `head` by a revert (evm_revert, anvil_reset),
+ * which is no reorganisation: the transactions of the blocks it drops are not
+ * put back into the pool when it syncs to that head. */
+void txpool_expect_head(txpool_t *p, const ethc_hash_t *head);
+/* The next block's base fee when a test chose it (NULL: EIP-1559's from the
+ * head): "max fee per gas less than block base fee" compares with it. */
+void txpool_set_next_base_fee(txpool_t *p, const u256_t *fee);
+/* The gas limit of later blocks when a test chose it (0: the head's):
+ * "exceeds block gas limit" compares with it. */
+void txpool_set_block_gas_limit(txpool_t *p, uint64_t gas);
+
 #endif

@@ -40,6 +40,8 @@ static const rpc_method_t *const tables[] = {
     rpc_methods_engine,
     rpc_methods_simulate,
     rpc_methods_discover,
+    rpc_methods_dev,
+    rpc_methods_dev_state,
 };
 // clang-format on
 

@@ -161,6 +161,8 @@ extern const rpc_method_t rpc_methods_txpool[];  /* eth_sendRawTransaction, txpo
 extern const rpc_method_t rpc_methods_testing[]; /* testing_buildBlockV1 (testing.c) */
 extern const rpc_method_t rpc_methods_mining[];  /* evm_mine, anvil_mine, hardhat_mine, ... (mining.c) */
 extern const rpc_method_t rpc_methods_engine[];  /* engine_* (engine.c) */
+extern const rpc_method_t rpc_methods_dev[];     /* anvil_setBalance, evm_snapshot, ... (dev_tools.c) */
+extern const rpc_method_t rpc_methods_dev_state[]; /* anvil_dumpState, anvil_loadState (dev_state.c) */
 /* The engine API's state (engine.c), writing the chain under `lock`: 0 or ETHC_ERR_NOMEM. */
 typedef struct rpc_engine rpc_engine_t;
 int rpc_engine_new(rpc_server_t *s, pthread_mutex_t *lock);

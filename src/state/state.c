@@ -559,7 +559,7 @@ static slot_t *load_slot(state_t *s, acct_t *x, const u256_t *key) {
     return NULL;
   }
   sl->value = v;
-  sl->key_saved = 1;
+  sl->key_saved = !u256_is_zero(&v); /* a zero slot is in no trie: its key's preimage may never have been stored */
   if (!u256_is_zero(&v)) x->storage->nonzero++;
   return sl;
 }
