@@ -87,9 +87,11 @@ async function receipt(label, h) {
     rec(`${label}: receipt.${k}`, typeof r[k] === "string" ? low(r[k]) : r[k]);
   }
   const from = low(r.from);
-  fees[from] = (fees[from] ?? 0n) + BigInt(r.gasUsed) * BigInt(r.effectiveGasPrice);
+  r.fee = BigInt(r.gasUsed) * BigInt(r.effectiveGasPrice);
+  fees[from] = (fees[from] ?? 0n) + r.fee;
   const blk = await res("eth_getBlockByNumber", [r.blockNumber, false]);
-  tips += BigInt(r.gasUsed) * (BigInt(r.effectiveGasPrice) - BigInt(blk.baseFeePerGas));
+  r.tip = BigInt(r.gasUsed) * (BigInt(r.effectiveGasPrice) - BigInt(blk.baseFeePerGas));
+  tips += r.tip;
   rec(`${label}: receipt.logs`, r.logs.map((l) => ({ address: low(l.address), topics: l.topics, data: l.data,
     logIndex: l.logIndex, transactionIndex: l.transactionIndex, removed: l.removed ?? false })));
   return r;
@@ -196,12 +198,12 @@ const snap = await res("evm_snapshot");
 rec("evm_snapshot", snap?.unsupported ? snap : "an id");
 if (!snap?.unsupported) {
   const h = await sendRaw("transfer after the snapshot", 0, { to: token, data: iface.encodeFunctionData("transfer", [ACC[3], 7n]), gasLimit: 100000n });
-  await receipt("transfer after the snapshot", h);
+  const undone = await receipt("transfer after the snapshot", h);
   rec("balanceOf account 3 after the snapshot", await ethCall(ADDRS[0], token, iface.encodeFunctionData("balanceOf", [ACC[3]])));
   rec("evm_revert", await res("evm_revert", [snap]));
   nonces[0]--;
-  const r = await res("eth_getTransactionReceipt", [sent.at(-1)[1]]);
-  fees[low(ADDRS[0])] -= BigInt(r?.gasUsed ?? 0) * BigInt(r?.effectiveGasPrice ?? 0); // undone
+  fees[low(ADDRS[0])] -= undone?.fee ?? 0n; // the revert undid the transaction, fee and tip
+  tips -= undone?.tip ?? 0n;
   sent.pop();
   rec("eth_blockNumber after evm_revert", await res("eth_blockNumber"));
   rec("balanceOf account 3 after evm_revert", await ethCall(ADDRS[0], token, iface.encodeFunctionData("balanceOf", [ACC[3]])));
