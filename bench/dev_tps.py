@@ -10,6 +10,7 @@ back to back, wait for the last receipt) (ethc --dev.period 1, anvil --block-tim
 usage: dev_tps.py ETHC WORKDIR [HARDHAT_DIR|-] [CLIENTS] [PER_CLIENT] [REPEAT]"""
 import json
 import os
+import signal
 import subprocess
 import sys
 
@@ -43,6 +44,8 @@ def run_case(kind, exe, interval, load, workdir, clients, per):
 
 
 def main():
+    # SIGTERM unwinds like Ctrl-C: the running server and load are stopped by PID
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     ethc, workdir = sys.argv[1:3]
     hardhat = sys.argv[3] if len(sys.argv) > 3 and sys.argv[3] != "-" else None
     clients = int(sys.argv[4]) if len(sys.argv) > 4 else 32
