@@ -26,22 +26,25 @@ if ! command -v dpkg-query >/dev/null 2>&1 || ! command -v apt-get >/dev/null 2>
   exit 1
 fi
 # The interop tests' npm packages (skipped, exit 77, when absent): npm's own
-# registry client, versions pinned by tests/interop/package-lock.json.
+# registry client, versions pinned by each directory's package-lock.json
+# (tests/interop: ethers, viem, web3.js, solc, OpenZeppelin, anvil;
+# tests/interop/ethereumjs: the devp2p peer). A directory is up to date when
+# npm's record of what it installed is newer than the lock file.
 npm_deps() {
   [ "${1:-}" = --test ] || return 0
-  local dir
-  dir="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/tests/interop"
-  # installed already when every package of package.json is there
-  [ -d "$dir/node_modules/ethers" ] && [ -d "$dir/node_modules/viem" ] && [ -d "$dir/node_modules/web3" ] &&
-    [ -d "$dir/node_modules/solc" ] && [ -d "$dir/node_modules/@openzeppelin/contracts" ] &&
-    [ -d "$dir/node_modules/@foundry-rs/anvil" ] && return 0
-  if ! command -v npm >/dev/null 2>&1; then
-    echo "install-deps: npm not found; the interop tests (ethers, viem, web3) will be skipped" >&2
-    return 0
-  fi
-  echo "install-deps: installing the interop tests' npm packages in $dir"
-  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) ||
-    echo "install-deps: npm ci failed; the interop tests will be skipped" >&2
+  local root dir
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  for dir in "$root/tests/interop" "$root/tests/interop/ethereumjs"; do
+    [ -f "$dir/package-lock.json" ] || continue
+    [ "$dir/node_modules/.package-lock.json" -nt "$dir/package-lock.json" ] && continue
+    if ! command -v npm >/dev/null 2>&1; then
+      echo "install-deps: npm not found; the interop tests will be skipped" >&2
+      return 0
+    fi
+    echo "install-deps: installing the npm packages of $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) ||
+      echo "install-deps: npm ci failed in $dir; its interop tests will be skipped" >&2
+  done
 }
 npm_deps "${1:-}"
 
