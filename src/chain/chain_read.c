@@ -317,7 +317,8 @@ static size_t count_logs(const rlp_item_t *receipts) {
 /* Fills the derived fields of every receipt from the block; the senders (and
  * so the contract addresses) only as `senders` says (SENDERS_ALL, SENDERS_NONE
  * or a transaction index): a signature recovery per transaction is most of the
- * cost, logs need none and a single receipt only its own. */
+ * cost, logs need none and a single receipt only its own. With an index, only
+ * that receipt (and its logs) gets its transaction hash too. */
 static int derive(chain_t *c, const chain_read_block_t *b, long senders, chain_read_receipts_t *out) {
   const chain_header_t *h = &b->block.header;
   evm_revision_t rev = block_rev(c, h);
@@ -341,8 +342,10 @@ static int derive(chain_t *c, const chain_read_block_t *b, long senders, chain_r
     r->gas_used = r->cumulative_gas_used - prev_gas;
     prev_gas = r->cumulative_gas_used;
     const bytes_view_t *enc = &b->block.tx_encodings[i];
-    keccak256(enc->data, enc->len, r->tx_hash.bytes);
     bool want = senders == SENDERS_ALL || senders == (long)i;
+    /* one receipt needs only its own hash: polling a receipt of a large block
+     * must not cost a keccak per transaction of the block */
+    if (want || senders == SENDERS_NONE) keccak256(enc->data, enc->len, r->tx_hash.bytes);
     if (want && tx_recover_sender(tx, rev, &r->from)) return ETHC_ERR_INVALID;
     r->has_to = tx->has_to;
     r->to = tx->to;

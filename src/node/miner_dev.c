@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ethc/chain_dev.h"
 #include "ethc/chain_read.h"
@@ -101,9 +102,18 @@ static int reset(void *ctx, char *err, size_t errlen) {
   return rc;
 }
 
+/* The next block comes `seconds` after the later of the clock and the head:
+ * timestamps strictly increase, so a chain mined faster than one block a
+ * second runs ahead of the clock, and that lead must not eat the increase
+ * (anvil, whose blocks may share a timestamp, has none). */
 static int64_t increase_time(void *ctx, int64_t seconds) {
   miner_t *m = ctx;
   pthread_mutex_lock(&m->lock);
+  chain_snapshot_t *head = chain_snapshot_head(m->chain);
+  int64_t parent_ts = (int64_t)chain_snapshot_header(head)->timestamp;
+  chain_snapshot_release(head);
+  int64_t now = (int64_t)time(NULL);
+  if (seconds > 0 && parent_ts > now + m->set.time_offset) m->set.time_offset = parent_ts - now;
   int64_t total = m->set.time_offset += seconds;
   pthread_mutex_unlock(&m->lock);
   return total;
