@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chain/chain_read_senders.h"
+#include "chain/header_cache.h"
 #include "ethc/chaindb.h"
 #include "ethc/error.h"
 #include "ethc/keccak.h"
@@ -34,6 +36,7 @@ int chain_read_head(chain_t *c, uint64_t *number, ethc_hash_t *hash) {
 }
 
 int chain_read_canonical_hash(chain_t *c, uint64_t number, ethc_hash_t *hash) {
+  if (header_cache_get(chain_header_cache(c), number, NULL, hash)) return ETHC_OK;
   return chaindb_get_canonical(chain_db(c), number, hash);
 }
 
@@ -67,14 +70,23 @@ int chain_read_finalized(chain_t *c, ethc_hash_t *hash) { return read_mark(c, "f
 int chain_read_header_by_hash(chain_t *c, const ethc_hash_t *hash, chain_header_t *header) {
   uint64_t number;
   int rc = chaindb_get_number(chain_db(c), hash, &number);
-  return rc ? rc : header_at(c, number, hash, header);
+  if (rc) return rc;
+  /* a canonical block's header may be cached: one read instead of two */
+  ethc_hash_t cached;
+  if (header_cache_get(chain_header_cache(c), number, header, &cached) && ethc_hash_eq(&cached, hash)) return ETHC_OK;
+  return header_at(c, number, hash, header);
 }
 
 int chain_read_header_by_number(chain_t *c, uint64_t number, chain_header_t *header, ethc_hash_t *hash) {
+  header_cache_t *hc = chain_header_cache(c);
+  if (header_cache_get(hc, number, header, hash)) return ETHC_OK;
+  uint64_t epoch = header_cache_epoch(hc); /* before the reads: see header_cache.h */
   ethc_hash_t h;
   int rc = chaindb_get_canonical(chain_db(c), number, &h);
   if (!rc) rc = header_at(c, number, &h, header);
-  if (!rc && hash) *hash = h;
+  if (rc) return rc;
+  header_cache_put(hc, epoch, header, &h);
+  if (hash) *hash = h;
   return rc;
 }
 
@@ -159,7 +171,7 @@ static int tx_of_block(chain_t *c, const chain_read_block_t *b, uint32_t index, 
   if (rc) return rc;
   keccak256(enc->data, enc->len, out->hash.bytes);
   /* a transaction the block was imported with has a valid signature */
-  if (tx_recover_sender(&out->tx, block_rev(c, &b->block.header), &out->from)) {
+  if (chain_sender_recover(&out->tx, &out->hash, block_rev(c, &b->block.header), &out->from)) {
     chain_read_tx_free(out);
     return ETHC_ERR_INVALID;
   }
@@ -343,7 +355,7 @@ static int derive(chain_t *c, const chain_read_block_t *b, long senders, chain_r
     const bytes_view_t *enc = &b->block.tx_encodings[i];
     keccak256(enc->data, enc->len, r->tx_hash.bytes);
     bool want = senders == SENDERS_ALL || senders == (long)i;
-    if (want && tx_recover_sender(tx, rev, &r->from)) return ETHC_ERR_INVALID;
+    if (want && chain_sender_recover(tx, &r->tx_hash, rev, &r->from)) return ETHC_ERR_INVALID;
     r->has_to = tx->has_to;
     r->to = tx->to;
     if (want && !tx->has_to) {
@@ -444,28 +456,55 @@ int chain_read_receipt_by_tx(chain_t *c, const ethc_hash_t *tx_hash, chain_read_
 
 /* ---- logs ---- */
 
-/* Whether `bloom` may hold `data` (the three bits bloom_add_log would set). */
-static bool bloom_may_hold(const uint8_t bloom[256], const uint8_t *data, size_t len) {
+/* The three bloom bits of a value (Yellow Paper 4.3.1, what bloom_add_log
+ * sets), hashed once per query rather than once per block. */
+typedef struct {
+  uint16_t bit[3];
+} bloom_bits_t;
+
+static void bloom_bits(const uint8_t *data, size_t len, bloom_bits_t *out) {
   uint8_t h[32];
   keccak256(data, len, h);
-  for (int i = 0; i < 6; i += 2) {
-    unsigned bit = ((unsigned)h[i] << 8 | h[i + 1]) & 2047;
-    if (!(bloom[255 - bit / 8] & (1u << (bit % 8)))) return false;
-  }
+  for (int i = 0; i < 3; i++) out->bit[i] = (uint16_t)(((unsigned)h[2 * i] << 8 | h[2 * i + 1]) & 2047);
+}
+
+static bool bloom_has(const uint8_t bloom[256], const bloom_bits_t *b) {
+  for (int i = 0; i < 3; i++)
+    if (!(bloom[255 - b->bit[i] / 8] & (1u << (b->bit[i] % 8)))) return false;
   return true;
 }
 
-static bool bloom_may_match(const uint8_t bloom[256], const chain_log_filter_t *f) {
+/* The filter's values as bloom bits: addresses first, then each topic
+ * position's hashes in order. */
+typedef struct {
+  bloom_bits_t *bits;
+  size_t topic_first[4];
+} bloom_query_t;
+
+static int bloom_query_init(const chain_log_filter_t *f, bloom_query_t *q) {
+  size_t n = f->address_count;
+  for (size_t p = 0; p < f->topic_count; p++) n += f->topics[p].count;
+  q->bits = malloc((n ? n : 1) * sizeof *q->bits);
+  if (!q->bits) return ETHC_ERR_NOMEM;
+  size_t k = 0;
+  for (size_t i = 0; i < f->address_count; i++) bloom_bits(f->addresses[i].bytes, 20, &q->bits[k++]);
+  for (size_t p = 0; p < f->topic_count; p++) {
+    q->topic_first[p] = k;
+    for (size_t i = 0; i < f->topics[p].count; i++) bloom_bits(f->topics[p].hashes[i].bytes, 32, &q->bits[k++]);
+  }
+  return ETHC_OK;
+}
+
+static bool bloom_may_match(const uint8_t bloom[256], const chain_log_filter_t *f, const bloom_query_t *q) {
   if (f->address_count) {
     bool any = false;
-    for (size_t i = 0; i < f->address_count && !any; i++) any = bloom_may_hold(bloom, f->addresses[i].bytes, 20);
+    for (size_t i = 0; i < f->address_count && !any; i++) any = bloom_has(bloom, &q->bits[i]);
     if (!any) return false;
   }
   for (size_t p = 0; p < f->topic_count; p++) {
     if (!f->topics[p].count) continue;
     bool any = false;
-    for (size_t i = 0; i < f->topics[p].count && !any; i++)
-      any = bloom_may_hold(bloom, f->topics[p].hashes[i].bytes, 32);
+    for (size_t i = 0; i < f->topics[p].count && !any; i++) any = bloom_has(bloom, &q->bits[q->topic_first[p] + i]);
     if (!any) return false;
   }
   return true;
@@ -536,11 +575,13 @@ int chain_read_logs(chain_t *c, const chain_log_filter_t *f, chain_read_logs_t *
   memset(out, 0, sizeof *out);
   if (f->topic_count > 4) return ETHC_ERR_INVALID;
   collect_t col = {0};
-  int rc = ETHC_OK;
+  bloom_query_t q;
+  int rc = bloom_query_init(f, &q);
+  if (rc) return rc;
   if (f->block_hash) {
     chain_header_t h;
     rc = chain_read_header_by_hash(c, f->block_hash, &h);
-    if (!rc && bloom_may_match(h.bloom, f)) rc = collect_block(c, f->block_hash, f, &col);
+    if (!rc && bloom_may_match(h.bloom, f, &q)) rc = collect_block(c, f->block_hash, f, &col);
   } else if (f->from_block > f->to_block) {
     rc = ETHC_ERR_RANGE;
   } else {
@@ -555,9 +596,10 @@ int chain_read_logs(chain_t *c, const chain_log_filter_t *f, chain_read_logs_t *
         rc = ETHC_OK;
         break;
       }
-      if (!rc && bloom_may_match(h.bloom, f)) rc = collect_block(c, &hash, f, &col);
+      if (!rc && bloom_may_match(h.bloom, f, &q)) rc = collect_block(c, &hash, f, &col);
     }
   }
+  free(q.bits);
   if (rc) {
     free(col.logs);
     free(col.offsets);
