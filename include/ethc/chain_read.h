@@ -181,7 +181,9 @@ int chain_read_receipts(chain_t *c, const ethc_hash_t *block_hash, chain_read_re
     __attribute__((warn_unused_result));
 /* The receipt of the transaction of hash `tx_hash` (through the transaction
  * index, as chain_read_tx_by_hash). Out: *out holds the receipts of its block,
- * and *receipt points at the one asked for (valid until chain_read_receipts_free). */
+ * and *receipt points at the one asked for (valid until chain_read_receipts_free);
+ * only that one has its derived transaction hash, sender and contract address
+ * (the others' are zero: each costs a hash or a signature recovery). */
 int chain_read_receipt_by_tx(chain_t *c, const ethc_hash_t *tx_hash, chain_read_receipts_t *out,
                              const chain_read_receipt_t **receipt) __attribute__((warn_unused_result));
 void chain_read_receipts_free(chain_read_receipts_t *r);

@@ -201,7 +201,7 @@ static int locate_tx(chain_t *c, const ethc_hash_t *tx_hash, ethc_hash_t *block_
   int rc = chaindb_get_tx_index(chain_db(c), tx_hash, &number, block_hash, index);
   if (rc) return rc;
   ethc_hash_t canon;
-  rc = chaindb_get_canonical(chain_db(c), number, &canon);
+  rc = chain_read_canonical_hash(c, number, &canon);
   if (rc) return rc;
   return ethc_hash_eq(&canon, block_hash) ? ETHC_OK : ETHC_ERR_NOT_FOUND;
 }
@@ -322,7 +322,9 @@ static size_t count_logs(const rlp_item_t *receipts) {
   return n;
 }
 
-/* Which senders derive recovers: every one, none, or that of one index. */
+/* Which senders derive recovers: every one, none, or that of one index (and,
+ * for one index, which transaction hashes it computes: only that one's; for
+ * none, those of the transactions with logs, all eth_getLogs reads). */
 #define SENDERS_ALL (-1L)
 #define SENDERS_NONE (-2L)
 
@@ -353,8 +355,8 @@ static int derive(chain_t *c, const chain_read_block_t *b, long senders, chain_r
     r->gas_used = r->cumulative_gas_used - prev_gas;
     prev_gas = r->cumulative_gas_used;
     const bytes_view_t *enc = &b->block.tx_encodings[i];
-    keccak256(enc->data, enc->len, r->tx_hash.bytes);
     bool want = senders == SENDERS_ALL || senders == (long)i;
+    if (want || (senders == SENDERS_NONE && r->log_count)) keccak256(enc->data, enc->len, r->tx_hash.bytes);
     if (want && chain_sender_recover(tx, &r->tx_hash, rev, &r->from)) return ETHC_ERR_INVALID;
     r->has_to = tx->has_to;
     r->to = tx->to;
