@@ -387,17 +387,19 @@ static int derive(chain_t *c, const chain_read_block_t *b, long senders, chain_r
   return ETHC_OK;
 }
 
-/* The receipts of an already-read block. */
-static int receipts_of(chain_t *c, const chain_read_block_t *b, long senders, chain_read_receipts_t *out) {
+/* The stored receipts of block (number, hash), decoded, of `tx_count`
+ * transactions; no derived field filled. */
+static int decode_receipts(chain_t *c, uint64_t number, const ethc_hash_t *hash, size_t tx_count,
+                           chain_read_receipts_t *out) {
   memset(out, 0, sizeof *out);
-  int rc = chaindb_get_receipts(chain_db(c), b->block.header.number, &b->hash, &out->raw);
+  int rc = chaindb_get_receipts(chain_db(c), number, hash, &out->raw);
   if (rc == ETHC_ERR_NOT_FOUND) rc = ETHC_ERR_INVALID; /* a stored block has its receipts */
   rlp_item_t list, item;
   int n = 0;
   if (!rc) rc = stored(rlp_decode(out->raw.data, out->raw.len, &list));
   if (!rc && !list.is_list) rc = ETHC_ERR_INVALID;
   if (!rc && (n = rlp_list_count(&list)) < 0) rc = ETHC_ERR_INVALID;
-  if (!rc && (size_t)n != b->block.tx_count) rc = ETHC_ERR_INVALID;
+  if (!rc && (size_t)n != tx_count) rc = ETHC_ERR_INVALID;
   size_t cap = rc ? 0 : count_logs(&list);
   if (!rc) {
     out->receipts = calloc((size_t)n + 1, sizeof *out->receipts);
@@ -417,8 +419,14 @@ static int receipts_of(chain_t *c, const chain_read_block_t *b, long senders, ch
     out->count = (size_t)n;
     out->log_count = nlogs;
   }
-  if (!rc) rc = derive(c, b, senders, out);
   if (rc) chain_read_receipts_free(out);
+  return rc;
+}
+
+/* The receipts of an already-read block. */
+static int receipts_of(chain_t *c, const chain_read_block_t *b, long senders, chain_read_receipts_t *out) {
+  int rc = decode_receipts(c, b->block.header.number, &b->hash, b->block.tx_count, out);
+  if (!rc && (rc = derive(c, b, senders, out))) chain_read_receipts_free(out);
   return rc;
 }
 
@@ -542,9 +550,58 @@ typedef struct {
   bytes_buf_t data;
 } collect_t;
 
-static int collect_block(chain_t *c, const ethc_hash_t *hash, const chain_log_filter_t *f, collect_t *col) {
+/* The logs of the stored block (h, hash) with the positions a log object
+ * names, in `out` (only logs and log_count are meaningful): the receipts and
+ * the body's transaction encodings, without decoding the transactions (only
+ * the hashes of those with logs are computed). */
+static int block_logs(chain_t *c, uint64_t number, uint64_t timestamp, const ethc_hash_t *hash,
+                      chain_read_receipts_t *out) {
+  bytes_buf_t body = {0};
+  int rc = chaindb_get_body(chain_db(c), number, hash, &body);
+  if (rc == ETHC_ERR_NOT_FOUND) rc = ETHC_ERR_INVALID; /* a block whose header is canonical has its body */
+  rlp_item_t bl, txs;
+  rlp_iter_t it;
+  int n = 0;
+  if (!rc) rc = stored(rlp_decode(body.data, body.len, &bl));
+  if (!rc && !bl.is_list) rc = ETHC_ERR_INVALID;
+  if (!rc) {
+    rlp_iter_init(&it, &bl);
+    if (rlp_iter_next(&it, &txs) != 1 || !txs.is_list || (n = rlp_list_count(&txs)) < 0) rc = ETHC_ERR_INVALID;
+  }
+  if (!rc) rc = decode_receipts(c, number, hash, (size_t)n, out);
+  if (rc) return bytes_buf_free(&body), rc;
+  rlp_iter_init(&it, &txs);
+  uint32_t log_index = 0;
+  for (size_t i = 0; i < out->count; i++) {
+    rlp_item_t tx;
+    if (rlp_iter_next(&it, &tx) != 1) { /* counted above: cannot happen */
+      rc = ETHC_ERR_INVALID;
+      break;
+    }
+    chain_read_receipt_t *r = &out->receipts[i];
+    if (!r->log_count) continue;
+    /* legacy: the list item itself; typed: a string holding type || payload */
+    if (tx.is_list) keccak256(tx.raw, tx.raw_len, r->tx_hash.bytes);
+    else keccak256(tx.payload, tx.payload_len, r->tx_hash.bytes);
+    for (size_t k = 0; k < r->log_count; k++) {
+      chain_log_t *l = (chain_log_t *)&r->logs[k];
+      l->block_hash = *hash;
+      l->block_number = number;
+      l->block_timestamp = timestamp;
+      l->tx_hash = r->tx_hash;
+      l->tx_index = (uint32_t)i;
+      l->log_index = log_index++;
+    }
+  }
+  bytes_buf_free(&body);
+  if (rc) chain_read_receipts_free(out);
+  return rc;
+}
+
+static int collect_block(chain_t *c, uint64_t number, uint64_t timestamp, const ethc_hash_t *hash,
+                         const chain_log_filter_t *f, collect_t *col) {
   chain_read_receipts_t rs;
-  int rc = read_receipts(c, hash, SENDERS_NONE, &rs);
+  int rc = block_logs(c, number, timestamp, hash, &rs);
   if (rc) return rc;
   for (size_t i = 0; i < rs.log_count && !rc; i++) {
     const chain_log_t *l = &rs.logs[i];
@@ -583,22 +640,30 @@ int chain_read_logs(chain_t *c, const chain_log_filter_t *f, chain_read_logs_t *
   if (f->block_hash) {
     chain_header_t h;
     rc = chain_read_header_by_hash(c, f->block_hash, &h);
-    if (!rc && bloom_may_match(h.bloom, f, &q)) rc = collect_block(c, f->block_hash, f, &col);
+    if (!rc && bloom_may_match(h.bloom, f, &q)) rc = collect_block(c, h.number, h.timestamp, f->block_hash, f, &col);
   } else if (f->from_block > f->to_block) {
     rc = ETHC_ERR_RANGE;
   } else {
     uint64_t head, last = f->to_block;
     rc = chain_read_head(c, &head, NULL);
     if (!rc && last > head) last = head;
+    header_cache_t *hc = chain_header_cache(c);
     for (uint64_t n = f->from_block; !rc && n <= last; n++) {
       chain_header_t h;
       ethc_hash_t hash;
-      rc = chain_read_header_by_number(c, n, &h, &hash);
-      if (rc == ETHC_ERR_NOT_FOUND) { /* the head moved back (a reorganisation to a shorter chain) */
-        rc = ETHC_OK;
-        break;
+      uint8_t bloom[256];
+      uint64_t timestamp;
+      if (!header_cache_get_bloom(hc, n, bloom, &hash, &timestamp)) {
+        rc = chain_read_header_by_number(c, n, &h, &hash);
+        if (rc == ETHC_ERR_NOT_FOUND) { /* the head moved back (a reorganisation to a shorter chain) */
+          rc = ETHC_OK;
+          break;
+        }
+        if (rc) break;
+        memcpy(bloom, h.bloom, 256);
+        timestamp = h.timestamp;
       }
-      if (!rc && bloom_may_match(h.bloom, f, &q)) rc = collect_block(c, &hash, f, &col);
+      if (bloom_may_match(bloom, f, &q)) rc = collect_block(c, n, timestamp, &hash, f, &col);
     }
   }
   free(q.bits);

@@ -7,6 +7,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define DEFAULT_SLOTS 4096u /* x ~700 bytes: under 3 MiB */
 #define STRIPES 64u
@@ -59,6 +60,23 @@ bool header_cache_get(header_cache_t *hc, uint64_t number, chain_header_t *heade
   if (hit) {
     if (header) *header = s->header;
     if (hash) *hash = s->hash;
+  }
+  pthread_mutex_unlock(l);
+  return hit;
+}
+
+bool header_cache_get_bloom(header_cache_t *hc, uint64_t number, uint8_t bloom[256], ethc_hash_t *hash,
+                            uint64_t *timestamp) {
+  unsigned i = (unsigned)number & hc->mask;
+  pthread_mutex_t *l = &hc->locks[i % STRIPES];
+  pthread_mutex_lock(l);
+  const slot_t *s = &hc->slots[i];
+  bool hit = !atomic_load_explicit(&hc->off, memory_order_acquire) &&
+             s->epoch == atomic_load_explicit(&hc->epoch, memory_order_acquire) && s->header.number == number;
+  if (hit) {
+    memcpy(bloom, s->header.bloom, 256);
+    *hash = s->hash;
+    *timestamp = s->header.timestamp;
   }
   pthread_mutex_unlock(l);
   return hit;

@@ -39,6 +39,10 @@ void header_cache_free(header_cache_t *hc);
 /* The canonical header at `number` if cached: true and fills `header` (may be
  * NULL) and `hash` (may be NULL). */
 bool header_cache_get(header_cache_t *hc, uint64_t number, chain_header_t *header, ethc_hash_t *hash);
+/* The same for eth_getLogs' bloom scan, copying only what it needs: true and
+ * fills `bloom` (256 bytes), `hash` and `timestamp` if cached. */
+bool header_cache_get_bloom(header_cache_t *hc, uint64_t number, uint8_t bloom[256], ethc_hash_t *hash,
+                            uint64_t *timestamp);
 /* The current epoch: take it before reading the canonical index. */
 uint64_t header_cache_epoch(header_cache_t *hc);
 /* Stores the canonical header of its height, read from the database after

@@ -165,7 +165,15 @@ int main(void) {
   ethc_hash_t hh = hash_of(next_id++);
   header_cache_put(hc, e, &h, &hh);
   CHECK(header_cache_get(hc, 3, NULL, &got) && ethc_hash_eq(&got, &hh));
+  uint8_t bloom[256];
+  uint64_t ts = 1;
+  h.bloom[7] = 0x5a;
+  h.timestamp = 99;
+  header_cache_put(hc, e, &h, &hh);
+  CHECK(header_cache_get_bloom(hc, 3, bloom, &got, &ts) && ethc_hash_eq(&got, &hh) && ts == 99 &&
+        !memcmp(bloom, h.bloom, 256));
   CHECK(!header_cache_get(hc, 3 + 64, NULL, &got)); /* same slot, other height */
+  CHECK(!header_cache_get_bloom(hc, 3 + 64, bloom, &got, &ts));
   header_cache_reorg(hc);
   CHECK(!header_cache_get(hc, 3, NULL, &got));
   header_cache_put(hc, header_cache_epoch(hc), &h, &hh); /* off: dropped */
