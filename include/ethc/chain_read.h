@@ -6,9 +6,11 @@
  * Thread-safety (all functions): they read only the chain database (LevelDB,
  * whose reads are safe from any number of threads, also while a batch is being
  * written) and fields of chain_t fixed at chain_open (the database handle, the
- * chain configuration). They never touch the in-memory head or head state that
- * chain_import_block updates, so any number of threads may call them while one
- * other thread imports. A block is written in one atomic batch, so a block found
+ * chain configuration), the canonical header cache (src/chain/header_cache.h,
+ * never serving a block that left the canonical chain) and, for
+ * chain_read_logs, the published head snapshot. They never touch the in-memory
+ * head or head state that chain_import_block updates, so any number of threads
+ * may call them while one other thread imports. A block is written in one atomic batch, so a block found
  * is found whole. Values stored under a block hash never change; what may change
  * between two calls is which block is canonical at a height (a reorganisation)
  * and the head: a caller that needs one consistent view resolves numbers to

@@ -644,9 +644,12 @@ int chain_read_logs(chain_t *c, const chain_log_filter_t *f, chain_read_logs_t *
   } else if (f->from_block > f->to_block) {
     rc = ETHC_ERR_RANGE;
   } else {
-    uint64_t head, last = f->to_block;
-    rc = chain_read_head(c, &head, NULL);
-    if (!rc && last > head) last = head;
+    /* the published head: no database read (a block stored since is not
+     * canonical to readers yet) */
+    chain_snapshot_t *snap = chain_snapshot_head(c);
+    uint64_t head = chain_snapshot_header(snap)->number, last = f->to_block;
+    chain_snapshot_release(snap);
+    if (last > head) last = head;
     header_cache_t *hc = chain_header_cache(c);
     for (uint64_t n = f->from_block; !rc && n <= last; n++) {
       chain_header_t h;
