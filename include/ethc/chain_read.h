@@ -6,9 +6,11 @@
  * Thread-safety (all functions): they read only the chain database (LevelDB,
  * whose reads are safe from any number of threads, also while a batch is being
  * written) and fields of chain_t fixed at chain_open (the database handle, the
- * chain configuration). They never touch the in-memory head or head state that
- * chain_import_block updates, so any number of threads may call them while one
- * other thread imports. A block is written in one atomic batch, so a block found
+ * chain configuration), the canonical header cache (src/chain/header_cache.h,
+ * never serving a block that left the canonical chain) and, for
+ * chain_read_logs, the published head snapshot. They never touch the in-memory
+ * head or head state that chain_import_block updates, so any number of threads
+ * may call them while one other thread imports. A block is written in one atomic batch, so a block found
  * is found whole. Values stored under a block hash never change; what may change
  * between two calls is which block is canonical at a height (a reorganisation)
  * and the head: a caller that needs one consistent view resolves numbers to
@@ -182,7 +184,8 @@ int chain_read_receipts(chain_t *c, const ethc_hash_t *block_hash, chain_read_re
 /* The receipt of the transaction of hash `tx_hash` (through the transaction
  * index, as chain_read_tx_by_hash). Out: *out holds the receipts of its block,
  * and *receipt points at the one asked for (valid until chain_read_receipts_free);
- * only that one has its sender and transaction hash filled in. */
+ * only that one has its derived transaction hash, sender and contract address
+ * (the others' are zero: each costs a hash or a signature recovery). */
 int chain_read_receipt_by_tx(chain_t *c, const ethc_hash_t *tx_hash, chain_read_receipts_t *out,
                              const chain_read_receipt_t **receipt) __attribute__((warn_unused_result));
 void chain_read_receipts_free(chain_read_receipts_t *r);

@@ -16,6 +16,7 @@
 
 #include "chain/chain_internal.h"
 #include "chain/datadir.h"
+#include "chain/header_cache.h"
 #include "ethc/block_exec.h"
 #include "ethc/chain_dev.h"
 #include "ethc/error.h"
@@ -67,6 +68,7 @@ struct chain {
   char *datadir;
   int lock_fd;    /* DIR/ethc.lock (datadir.h), -1 when none */
   char *snapshot; /* the private snapshot a read-only chain runs on, or NULL */
+  header_cache_t *hcache; /* canonical headers by number (chain_read.c) */
 };
 
 /* ---- snapshots ---- */
@@ -112,6 +114,7 @@ state_t *chain_snapshot_state(const chain_snapshot_t *s) {
  * in under the lock), then tells the callbacks. ETHC_ERR_NOMEM leaves the old
  * snapshot published. */
 static int publish_head(chain_t *c) {
+  header_cache_head(c->hcache, &c->head, &c->head_hash);
   chain_snapshot_t *s = snapshot_new(c, &c->head, &c->head_hash, &c->head_td, &c->head_root);
   if (!s) return ETHC_ERR_NOMEM;
   pthread_mutex_lock(&c->head_lock);
@@ -438,7 +441,8 @@ int chain_open(const chain_open_opts_t *o, chain_t **out, char *err, size_t errl
   }
   c->head_snap = snapshot_new(c, &c->head, &c->head_hash, &c->head_td, &c->head_root);
   c->vm = evm_create();
-  if (!c->vm || !c->sdb || !c->head_snap) {
+  c->hcache = header_cache_new(0, &c->head, &c->head_hash);
+  if (!c->vm || !c->sdb || !c->head_snap || !c->hcache) {
     rc = ETHC_ERR_NOMEM;
     goto fail;
   }
@@ -467,6 +471,7 @@ void chain_close(chain_t *c) {
   if (c->vm) evm_destroy(c->vm);
   state_free(c->warm);
   chain_snapshot_release(c->head_snap);
+  header_cache_free(c->hcache);
   state_db_free(c->sdb);
   chaindb_close(c->db);
   pthread_mutex_destroy(&c->head_lock);
@@ -478,6 +483,7 @@ void chain_close(chain_t *c) {
 }
 
 const char *chain_datadir(const chain_t *c) { return c->datadir; }
+header_cache_t *chain_header_cache(chain_t *c) { return c->hcache; }
 
 void chain_head(const chain_t *c, uint64_t *number, ethc_hash_t *hash) {
   if (number) *number = c->head.number;
@@ -592,6 +598,7 @@ static int encode_receipts(const block_exec_result_t *r, bytes_buf_t *out) {
  * transaction index at the transactions of the blocks that become canonical
  * (the new block's own entries are written by its caller). */
 static int set_canonical(chain_t *c, chaindb_batch_t *batch, const chain_header_t *h, const ethc_hash_t *hash) {
+  if (!ethc_hash_eq(&h->parent_hash, &c->head_hash)) header_cache_reorg(c->hcache); /* until published */
   for (uint64_t n = h->number + 1; n <= c->head.number; n++) chaindb_delete_canonical(batch, n);
   chaindb_put_canonical(batch, h->number, hash);
   ethc_hash_t cur = h->parent_hash;

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chain/chain_read_senders.h"
+#include "chain/header_cache.h"
 #include "ethc/chaindb.h"
 #include "ethc/error.h"
 #include "ethc/keccak.h"
@@ -34,6 +36,7 @@ int chain_read_head(chain_t *c, uint64_t *number, ethc_hash_t *hash) {
 }
 
 int chain_read_canonical_hash(chain_t *c, uint64_t number, ethc_hash_t *hash) {
+  if (header_cache_get(chain_header_cache(c), number, NULL, hash)) return ETHC_OK;
   return chaindb_get_canonical(chain_db(c), number, hash);
 }
 
@@ -67,14 +70,23 @@ int chain_read_finalized(chain_t *c, ethc_hash_t *hash) { return read_mark(c, "f
 int chain_read_header_by_hash(chain_t *c, const ethc_hash_t *hash, chain_header_t *header) {
   uint64_t number;
   int rc = chaindb_get_number(chain_db(c), hash, &number);
-  return rc ? rc : header_at(c, number, hash, header);
+  if (rc) return rc;
+  /* a canonical block's header may be cached: one read instead of two */
+  ethc_hash_t cached;
+  if (header_cache_get(chain_header_cache(c), number, header, &cached) && ethc_hash_eq(&cached, hash)) return ETHC_OK;
+  return header_at(c, number, hash, header);
 }
 
 int chain_read_header_by_number(chain_t *c, uint64_t number, chain_header_t *header, ethc_hash_t *hash) {
+  header_cache_t *hc = chain_header_cache(c);
+  if (header_cache_get(hc, number, header, hash)) return ETHC_OK;
+  uint64_t epoch = header_cache_epoch(hc); /* before the reads: see header_cache.h */
   ethc_hash_t h;
   int rc = chaindb_get_canonical(chain_db(c), number, &h);
   if (!rc) rc = header_at(c, number, &h, header);
-  if (!rc && hash) *hash = h;
+  if (rc) return rc;
+  header_cache_put(hc, epoch, header, &h);
+  if (hash) *hash = h;
   return rc;
 }
 
@@ -159,7 +171,7 @@ static int tx_of_block(chain_t *c, const chain_read_block_t *b, uint32_t index, 
   if (rc) return rc;
   keccak256(enc->data, enc->len, out->hash.bytes);
   /* a transaction the block was imported with has a valid signature */
-  if (tx_recover_sender(&out->tx, block_rev(c, &b->block.header), &out->from)) {
+  if (chain_sender_recover(&out->tx, &out->hash, block_rev(c, &b->block.header), &out->from)) {
     chain_read_tx_free(out);
     return ETHC_ERR_INVALID;
   }
@@ -189,7 +201,7 @@ static int locate_tx(chain_t *c, const ethc_hash_t *tx_hash, ethc_hash_t *block_
   int rc = chaindb_get_tx_index(chain_db(c), tx_hash, &number, block_hash, index);
   if (rc) return rc;
   ethc_hash_t canon;
-  rc = chaindb_get_canonical(chain_db(c), number, &canon);
+  rc = chain_read_canonical_hash(c, number, &canon);
   if (rc) return rc;
   return ethc_hash_eq(&canon, block_hash) ? ETHC_OK : ETHC_ERR_NOT_FOUND;
 }
@@ -310,7 +322,9 @@ static size_t count_logs(const rlp_item_t *receipts) {
   return n;
 }
 
-/* Which senders derive recovers: every one, none, or that of one index. */
+/* Which senders derive recovers: every one, none, or that of one index (and,
+ * for one index, which transaction hashes it computes: only that one's; for
+ * none, those of the transactions with logs, all eth_getLogs reads). */
 #define SENDERS_ALL (-1L)
 #define SENDERS_NONE (-2L)
 
@@ -343,10 +357,8 @@ static int derive(chain_t *c, const chain_read_block_t *b, long senders, chain_r
     prev_gas = r->cumulative_gas_used;
     const bytes_view_t *enc = &b->block.tx_encodings[i];
     bool want = senders == SENDERS_ALL || senders == (long)i;
-    /* one receipt needs only its own hash: polling a receipt of a large block
-     * must not cost a keccak per transaction of the block */
-    if (want || senders == SENDERS_NONE) keccak256(enc->data, enc->len, r->tx_hash.bytes);
-    if (want && tx_recover_sender(tx, rev, &r->from)) return ETHC_ERR_INVALID;
+    if (want || (senders == SENDERS_NONE && r->log_count)) keccak256(enc->data, enc->len, r->tx_hash.bytes);
+    if (want && chain_sender_recover(tx, &r->tx_hash, rev, &r->from)) return ETHC_ERR_INVALID;
     r->has_to = tx->has_to;
     r->to = tx->to;
     if (want && !tx->has_to) {
@@ -376,17 +388,19 @@ static int derive(chain_t *c, const chain_read_block_t *b, long senders, chain_r
   return ETHC_OK;
 }
 
-/* The receipts of an already-read block. */
-static int receipts_of(chain_t *c, const chain_read_block_t *b, long senders, chain_read_receipts_t *out) {
+/* The stored receipts of block (number, hash), decoded, of `tx_count`
+ * transactions; no derived field filled. */
+static int decode_receipts(chain_t *c, uint64_t number, const ethc_hash_t *hash, size_t tx_count,
+                           chain_read_receipts_t *out) {
   memset(out, 0, sizeof *out);
-  int rc = chaindb_get_receipts(chain_db(c), b->block.header.number, &b->hash, &out->raw);
+  int rc = chaindb_get_receipts(chain_db(c), number, hash, &out->raw);
   if (rc == ETHC_ERR_NOT_FOUND) rc = ETHC_ERR_INVALID; /* a stored block has its receipts */
   rlp_item_t list, item;
   int n = 0;
   if (!rc) rc = stored(rlp_decode(out->raw.data, out->raw.len, &list));
   if (!rc && !list.is_list) rc = ETHC_ERR_INVALID;
   if (!rc && (n = rlp_list_count(&list)) < 0) rc = ETHC_ERR_INVALID;
-  if (!rc && (size_t)n != b->block.tx_count) rc = ETHC_ERR_INVALID;
+  if (!rc && (size_t)n != tx_count) rc = ETHC_ERR_INVALID;
   size_t cap = rc ? 0 : count_logs(&list);
   if (!rc) {
     out->receipts = calloc((size_t)n + 1, sizeof *out->receipts);
@@ -406,8 +420,14 @@ static int receipts_of(chain_t *c, const chain_read_block_t *b, long senders, ch
     out->count = (size_t)n;
     out->log_count = nlogs;
   }
-  if (!rc) rc = derive(c, b, senders, out);
   if (rc) chain_read_receipts_free(out);
+  return rc;
+}
+
+/* The receipts of an already-read block. */
+static int receipts_of(chain_t *c, const chain_read_block_t *b, long senders, chain_read_receipts_t *out) {
+  int rc = decode_receipts(c, b->block.header.number, &b->hash, b->block.tx_count, out);
+  if (!rc && (rc = derive(c, b, senders, out))) chain_read_receipts_free(out);
   return rc;
 }
 
@@ -447,28 +467,55 @@ int chain_read_receipt_by_tx(chain_t *c, const ethc_hash_t *tx_hash, chain_read_
 
 /* ---- logs ---- */
 
-/* Whether `bloom` may hold `data` (the three bits bloom_add_log would set). */
-static bool bloom_may_hold(const uint8_t bloom[256], const uint8_t *data, size_t len) {
+/* The three bloom bits of a value (Yellow Paper 4.3.1, what bloom_add_log
+ * sets), hashed once per query rather than once per block. */
+typedef struct {
+  uint16_t bit[3];
+} bloom_bits_t;
+
+static void bloom_bits(const uint8_t *data, size_t len, bloom_bits_t *out) {
   uint8_t h[32];
   keccak256(data, len, h);
-  for (int i = 0; i < 6; i += 2) {
-    unsigned bit = ((unsigned)h[i] << 8 | h[i + 1]) & 2047;
-    if (!(bloom[255 - bit / 8] & (1u << (bit % 8)))) return false;
-  }
+  for (int i = 0; i < 3; i++) out->bit[i] = (uint16_t)(((unsigned)h[2 * i] << 8 | h[2 * i + 1]) & 2047);
+}
+
+static bool bloom_has(const uint8_t bloom[256], const bloom_bits_t *b) {
+  for (int i = 0; i < 3; i++)
+    if (!(bloom[255 - b->bit[i] / 8] & (1u << (b->bit[i] % 8)))) return false;
   return true;
 }
 
-static bool bloom_may_match(const uint8_t bloom[256], const chain_log_filter_t *f) {
+/* The filter's values as bloom bits: addresses first, then each topic
+ * position's hashes in order. */
+typedef struct {
+  bloom_bits_t *bits;
+  size_t topic_first[4];
+} bloom_query_t;
+
+static int bloom_query_init(const chain_log_filter_t *f, bloom_query_t *q) {
+  size_t n = f->address_count;
+  for (size_t p = 0; p < f->topic_count; p++) n += f->topics[p].count;
+  q->bits = malloc((n ? n : 1) * sizeof *q->bits);
+  if (!q->bits) return ETHC_ERR_NOMEM;
+  size_t k = 0;
+  for (size_t i = 0; i < f->address_count; i++) bloom_bits(f->addresses[i].bytes, 20, &q->bits[k++]);
+  for (size_t p = 0; p < f->topic_count; p++) {
+    q->topic_first[p] = k;
+    for (size_t i = 0; i < f->topics[p].count; i++) bloom_bits(f->topics[p].hashes[i].bytes, 32, &q->bits[k++]);
+  }
+  return ETHC_OK;
+}
+
+static bool bloom_may_match(const uint8_t bloom[256], const chain_log_filter_t *f, const bloom_query_t *q) {
   if (f->address_count) {
     bool any = false;
-    for (size_t i = 0; i < f->address_count && !any; i++) any = bloom_may_hold(bloom, f->addresses[i].bytes, 20);
+    for (size_t i = 0; i < f->address_count && !any; i++) any = bloom_has(bloom, &q->bits[i]);
     if (!any) return false;
   }
   for (size_t p = 0; p < f->topic_count; p++) {
     if (!f->topics[p].count) continue;
     bool any = false;
-    for (size_t i = 0; i < f->topics[p].count && !any; i++)
-      any = bloom_may_hold(bloom, f->topics[p].hashes[i].bytes, 32);
+    for (size_t i = 0; i < f->topics[p].count && !any; i++) any = bloom_has(bloom, &q->bits[q->topic_first[p] + i]);
     if (!any) return false;
   }
   return true;
@@ -504,9 +551,58 @@ typedef struct {
   bytes_buf_t data;
 } collect_t;
 
-static int collect_block(chain_t *c, const ethc_hash_t *hash, const chain_log_filter_t *f, collect_t *col) {
+/* The logs of the stored block (h, hash) with the positions a log object
+ * names, in `out` (only logs and log_count are meaningful): the receipts and
+ * the body's transaction encodings, without decoding the transactions (only
+ * the hashes of those with logs are computed). */
+static int block_logs(chain_t *c, uint64_t number, uint64_t timestamp, const ethc_hash_t *hash,
+                      chain_read_receipts_t *out) {
+  bytes_buf_t body = {0};
+  int rc = chaindb_get_body(chain_db(c), number, hash, &body);
+  if (rc == ETHC_ERR_NOT_FOUND) rc = ETHC_ERR_INVALID; /* a block whose header is canonical has its body */
+  rlp_item_t bl, txs;
+  rlp_iter_t it;
+  int n = 0;
+  if (!rc) rc = stored(rlp_decode(body.data, body.len, &bl));
+  if (!rc && !bl.is_list) rc = ETHC_ERR_INVALID;
+  if (!rc) {
+    rlp_iter_init(&it, &bl);
+    if (rlp_iter_next(&it, &txs) != 1 || !txs.is_list || (n = rlp_list_count(&txs)) < 0) rc = ETHC_ERR_INVALID;
+  }
+  if (!rc) rc = decode_receipts(c, number, hash, (size_t)n, out);
+  if (rc) return bytes_buf_free(&body), rc;
+  rlp_iter_init(&it, &txs);
+  uint32_t log_index = 0;
+  for (size_t i = 0; i < out->count; i++) {
+    rlp_item_t tx;
+    if (rlp_iter_next(&it, &tx) != 1) { /* counted above: cannot happen */
+      rc = ETHC_ERR_INVALID;
+      break;
+    }
+    chain_read_receipt_t *r = &out->receipts[i];
+    if (!r->log_count) continue;
+    /* legacy: the list item itself; typed: a string holding type || payload */
+    if (tx.is_list) keccak256(tx.raw, tx.raw_len, r->tx_hash.bytes);
+    else keccak256(tx.payload, tx.payload_len, r->tx_hash.bytes);
+    for (size_t k = 0; k < r->log_count; k++) {
+      chain_log_t *l = (chain_log_t *)&r->logs[k];
+      l->block_hash = *hash;
+      l->block_number = number;
+      l->block_timestamp = timestamp;
+      l->tx_hash = r->tx_hash;
+      l->tx_index = (uint32_t)i;
+      l->log_index = log_index++;
+    }
+  }
+  bytes_buf_free(&body);
+  if (rc) chain_read_receipts_free(out);
+  return rc;
+}
+
+static int collect_block(chain_t *c, uint64_t number, uint64_t timestamp, const ethc_hash_t *hash,
+                         const chain_log_filter_t *f, collect_t *col) {
   chain_read_receipts_t rs;
-  int rc = read_receipts(c, hash, SENDERS_NONE, &rs);
+  int rc = block_logs(c, number, timestamp, hash, &rs);
   if (rc) return rc;
   for (size_t i = 0; i < rs.log_count && !rc; i++) {
     const chain_log_t *l = &rs.logs[i];
@@ -539,28 +635,42 @@ int chain_read_logs(chain_t *c, const chain_log_filter_t *f, chain_read_logs_t *
   memset(out, 0, sizeof *out);
   if (f->topic_count > 4) return ETHC_ERR_INVALID;
   collect_t col = {0};
-  int rc = ETHC_OK;
+  bloom_query_t q;
+  int rc = bloom_query_init(f, &q);
+  if (rc) return rc;
   if (f->block_hash) {
     chain_header_t h;
     rc = chain_read_header_by_hash(c, f->block_hash, &h);
-    if (!rc && bloom_may_match(h.bloom, f)) rc = collect_block(c, f->block_hash, f, &col);
+    if (!rc && bloom_may_match(h.bloom, f, &q)) rc = collect_block(c, h.number, h.timestamp, f->block_hash, f, &col);
   } else if (f->from_block > f->to_block) {
     rc = ETHC_ERR_RANGE;
   } else {
-    uint64_t head, last = f->to_block;
-    rc = chain_read_head(c, &head, NULL);
-    if (!rc && last > head) last = head;
+    /* the published head: no database read (a block stored since is not
+     * canonical to readers yet) */
+    chain_snapshot_t *snap = chain_snapshot_head(c);
+    uint64_t head = chain_snapshot_header(snap)->number, last = f->to_block;
+    chain_snapshot_release(snap);
+    if (last > head) last = head;
+    header_cache_t *hc = chain_header_cache(c);
     for (uint64_t n = f->from_block; !rc && n <= last; n++) {
       chain_header_t h;
       ethc_hash_t hash;
-      rc = chain_read_header_by_number(c, n, &h, &hash);
-      if (rc == ETHC_ERR_NOT_FOUND) { /* the head moved back (a reorganisation to a shorter chain) */
-        rc = ETHC_OK;
-        break;
+      uint8_t bloom[256];
+      uint64_t timestamp;
+      if (!header_cache_get_bloom(hc, n, bloom, &hash, &timestamp)) {
+        rc = chain_read_header_by_number(c, n, &h, &hash);
+        if (rc == ETHC_ERR_NOT_FOUND) { /* the head moved back (a reorganisation to a shorter chain) */
+          rc = ETHC_OK;
+          break;
+        }
+        if (rc) break;
+        memcpy(bloom, h.bloom, 256);
+        timestamp = h.timestamp;
       }
-      if (!rc && bloom_may_match(h.bloom, f)) rc = collect_block(c, &hash, f, &col);
+      if (bloom_may_match(bloom, f, &q)) rc = collect_block(c, n, timestamp, &hash, f, &col);
     }
   }
+  free(q.bits);
   if (rc) {
     free(col.logs);
     free(col.offsets);
