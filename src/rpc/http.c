@@ -2,9 +2,8 @@
  * libmicrohttpd): POST bodies up to a limit (413 with a JSON-RPC error past it),
  * keep-alive, CORS (the Fetch standard's Access-Control-* headers) for the
  * origins --http.corsdomain allows, and a JSON-RPC error for every other
- * method. A pool of threads, each serving its share of the connections with
- * epoll (fewer context switches per request than a thread per connection);
- * a WebSocket, which blocks until it closes, gets a thread of its own. */
+ * method. One thread per connection, so a slow call never holds up another
+ * client. */
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -44,8 +43,6 @@ struct rpc_http {
   int ws_socks[1024];
   size_t ws_count;
   bool ws_closing;
-  unsigned ws_threads; /* WebSocket threads running (rpc_http_stop waits for them) */
-  pthread_cond_t ws_done;
   bool jwt; /* requests need a JWT signed with jwt_secret (the engine API) */
   uint8_t jwt_secret[JWT_SECRET_LEN];
 };
@@ -246,52 +243,13 @@ static int ws_register(void *ctx, int sock, bool add) {
   return rc;
 }
 
-/* An upgraded connection handed to its own thread. */
-typedef struct {
-  rpc_http_t *h;
-  MHD_socket sock;
-  struct MHD_UpgradeResponseHandle *urh;
-  size_t extra_len;
-  char extra[]; /* bytes read past the handshake */
-} ws_job_t;
-
-static void *ws_thread(void *arg) {
-  ws_job_t *j = arg;
-  rpc_http_t *h = j->h;
-  ws_serve(h->srv, j->sock, j->extra, j->extra_len, h->body_limit, h->ws_ping_ms, ws_register, h);
-  MHD_upgrade_action(j->urh, MHD_UPGRADE_ACTION_CLOSE);
-  free(j);
-  pthread_mutex_lock(&h->ws_lock);
-  if (--h->ws_threads == 0) pthread_cond_broadcast(&h->ws_done);
-  pthread_mutex_unlock(&h->ws_lock); /* h may be freed from here on */
-  return NULL;
-}
-
-/* libmicrohttpd calls this on a pool thread that serves other connections
- * too: the WebSocket, which blocks until it closes, runs on a new thread. */
+/* libmicrohttpd calls this on the connection's own thread (one per
+ * connection), where blocking until the WebSocket closes is allowed. */
 static void on_upgraded(void *cls, struct MHD_Connection *conn, void *con_cls, const char *extra, size_t extra_len,
                         MHD_socket sock, struct MHD_UpgradeResponseHandle *urh) {
   rpc_http_t *h = cls;
-  ws_job_t *j = malloc(sizeof *j + extra_len);
-  bool started = false;
-  pthread_mutex_lock(&h->ws_lock);
-  if (j && !h->ws_closing) {
-    *j = (ws_job_t){h, sock, urh, extra_len};
-    if (extra_len) memcpy(j->extra, extra, extra_len);
-    pthread_attr_t a;
-    pthread_t t;
-    if (!pthread_attr_init(&a)) {
-      pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
-      started = pthread_create(&t, &a, ws_thread, j) == 0;
-      pthread_attr_destroy(&a);
-    }
-    if (started) h->ws_threads++;
-  }
-  pthread_mutex_unlock(&h->ws_lock);
-  if (!started) {
-    free(j);
-    MHD_upgrade_action(urh, MHD_UPGRADE_ACTION_CLOSE);
-  }
+  ws_serve(h->srv, sock, extra, extra_len, h->body_limit, h->ws_ping_ms, ws_register, h);
+  MHD_upgrade_action(urh, MHD_UPGRADE_ACTION_CLOSE);
 }
 
 /* A GET asking for a WebSocket (RFC 6455 section 4.2.1). */
@@ -436,7 +394,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 int rpc_http_start(const rpc_http_opts_t *o, rpc_server_t *s, rpc_http_t **out, char *err, size_t errlen) {
   struct sockaddr_storage ss;
   memset(&ss, 0, sizeof ss);
-  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ITC | MHD_USE_ERROR_LOG;
   const char *addr = o->addr ? o->addr : "127.0.0.1";
   struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
   struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
@@ -465,7 +423,6 @@ int rpc_http_start(const rpc_http_opts_t *o, rpc_server_t *s, rpc_http_t **out, 
     return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
   }
   pthread_mutex_init(&h->ws_lock, NULL);
-  pthread_cond_init(&h->ws_done, NULL);
   if (o->jwt_secret) {
     h->jwt = true;
     memcpy(h->jwt_secret, o->jwt_secret, JWT_SECRET_LEN);
@@ -481,15 +438,11 @@ int rpc_http_start(const rpc_http_opts_t *o, rpc_server_t *s, rpc_http_t **out, 
    * one address cannot take them all and lock the others out. */
   unsigned max_conns = o->max_conns ? o->max_conns : 512;
   unsigned per_ip = max_conns / 4 ? max_conns / 4 : 1;
-  /* a few threads per core: a slow call holds up only its thread's share */
-  long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  unsigned pool = cores > 0 && cores < 64 ? 2 * (unsigned)cores : 8;
-  if (pool < 4) pool = 4;
   h->d = MHD_start_daemon(flags, o->port, NULL, NULL, on_request, h, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, h,
                           MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
                           MHD_OPTION_CONNECTION_LIMIT, max_conns, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
                           MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(o->idle_timeout ? o->idle_timeout : 60),
-                          MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_THREAD_POOL_SIZE, pool, MHD_OPTION_END);
+                          MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
   if (!h->d) {
     snprintf(err, errlen, "cannot listen on %s port %u (in use, or not an address of this host)", addr, o->port);
     free(h->cors);
@@ -521,12 +474,7 @@ void rpc_http_quiesce(rpc_http_t *h) {
 void rpc_http_stop(rpc_http_t *h) {
   if (!h) return;
   rpc_http_quiesce(h);
-  /* the WebSocket threads, their sockets shut down, end on their own */
-  pthread_mutex_lock(&h->ws_lock);
-  while (h->ws_threads) pthread_cond_wait(&h->ws_done, &h->ws_lock);
-  pthread_mutex_unlock(&h->ws_lock);
   MHD_stop_daemon(h->d);
-  pthread_cond_destroy(&h->ws_done);
   pthread_mutex_destroy(&h->ws_lock);
   rpc_ratelimit_free(h->limit);
   free(h->cors);
