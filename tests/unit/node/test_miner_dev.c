@@ -120,7 +120,8 @@ int main(void) {
   CHECK(pool && miner);
   api = miner_rpc(miner);
   pthread_t m, e, s, r1, r2;
-  CHECK(pthread_create(&r1, NULL, reader, NULL) == 0 && pthread_create(&r2, NULL, reader, NULL) == 0);
+  CHECK(pthread_create(&r1, NULL, reader, NULL) == 0);
+  CHECK(pthread_create(&r2, NULL, reader, NULL) == 0);
   CHECK(pthread_create(&m, NULL, miner_thread, NULL) == 0);
   CHECK(pthread_create(&e, NULL, editor, NULL) == 0);
   CHECK(pthread_create(&s, NULL, snapshotter, NULL) == 0);

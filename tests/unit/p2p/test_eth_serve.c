@@ -158,7 +158,7 @@ static void test_receipts(void) {
     rlp_iter_t it;
     rlp_iter_init(&it, &list);
     for (size_t j = 0; j < want.count && rlp_iter_next(&it, &e) == 1; j++) {
-      uint64_t type, gas, status;
+      uint64_t type = UINT64_MAX, gas = 0, status = 2;
       CHECK(rlp_list_items(&e, f, 4) == 0 && rlp_get_u64(&f[0], &type) == 0 && rlp_get_u64(&f[1], &status) == 0 &&
             rlp_get_u64(&f[2], &gas) == 0);
       CHECK(type == (uint64_t)want.receipts[j].type && gas == want.receipts[j].cumulative_gas_used &&
