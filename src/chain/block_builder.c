@@ -129,7 +129,7 @@ int block_builder_new(chain_t *chain, const ethc_hash_t *parent, const block_att
   h->number = p->number + 1;
   h->gas_limit = a->gas_limit ? a->gas_limit : next_gas_limit(p->gas_limit, a->gas_limit_target);
   h->timestamp = a->timestamp;
-  memcpy(h->extra, a->extra, a->extra_len);
+  if (a->extra_len) memcpy(h->extra, a->extra, a->extra_len);
   h->extra_len = a->extra_len;
   h->mix_hash = a->prev_randao;
   b->rev = chain_config_revision(cfg, h->number, h->timestamp, true);

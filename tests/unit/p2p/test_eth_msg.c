@@ -96,6 +96,7 @@ static void test_golden(void) {
   /* Receipts (eth/68, with bloom), and the same receipt in eth/69 form */
   msg = unhex("f90172820457f9016cf90169" RECEIPT, &n);
   CHECK(msg && eth_items_decode(msg, n, ETH_ITEMS_RECEIPTS68, &m) == 0 && m.count == 1);
+  eth_items_free(&m);
   CHECK(eth_items_decode(msg, n, ETH_ITEMS_RECEIPTS69, &m) != 0); /* a bloom is not eth/69 */
   eth_items_free(&m);
   free(msg);
