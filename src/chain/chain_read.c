@@ -4,6 +4,7 @@
  * gas) and eth_getLogs filtering with the header blooms (Yellow Paper 4.3.1).
  * Everything here reads LevelDB and chain_t fields fixed at open, nothing else. */
 #include "ethc/chain_read.h"
+#include "ethc/chain_dev.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -158,8 +159,16 @@ static int tx_of_block(chain_t *c, const chain_read_block_t *b, uint32_t index, 
   int rc = stored(tx_decode(enc->data, enc->len, &out->tx));
   if (rc) return rc;
   keccak256(enc->data, enc->len, out->hash.bytes);
-  /* a transaction the block was imported with has a valid signature */
-  if (tx_recover_sender(&out->tx, block_rev(c, &b->block.header), &out->from)) {
+  /* a transaction the block was imported with has a valid signature, or a
+   * forced sender (impersonation, chain_dev.h) */
+  chain_forced_t forced;
+  if ((rc = chain_forced_load(c, &b->hash, &forced))) {
+    chain_read_tx_free(out);
+    return rc;
+  }
+  bool known = chain_forced_get(&forced, index, &out->from);
+  chain_forced_free(&forced);
+  if (!known && tx_recover_sender(&out->tx, block_rev(c, &b->block.header), &out->from)) {
     chain_read_tx_free(out);
     return ETHC_ERR_INVALID;
   }
@@ -319,7 +328,8 @@ static size_t count_logs(const rlp_item_t *receipts) {
  * or a transaction index): a signature recovery per transaction is most of the
  * cost, logs need none and a single receipt only its own. With an index, only
  * that receipt (and its logs) gets its transaction hash too. */
-static int derive(chain_t *c, const chain_read_block_t *b, long senders, chain_read_receipts_t *out) {
+static int derive_senders(chain_t *c, const chain_read_block_t *b, long senders, const chain_forced_t *forced,
+                          chain_read_receipts_t *out) {
   const chain_header_t *h = &b->block.header;
   evm_revision_t rev = block_rev(c, h);
   u256_t blob_price = u256_from_u64(0);
@@ -346,7 +356,7 @@ static int derive(chain_t *c, const chain_read_block_t *b, long senders, chain_r
     /* one receipt needs only its own hash: polling a receipt of a large block
      * must not cost a keccak per transaction of the block */
     if (want || senders == SENDERS_NONE) keccak256(enc->data, enc->len, r->tx_hash.bytes);
-    if (want && tx_recover_sender(tx, rev, &r->from)) return ETHC_ERR_INVALID;
+    if (want && !chain_forced_get(forced, i, &r->from) && tx_recover_sender(tx, rev, &r->from)) return ETHC_ERR_INVALID;
     r->has_to = tx->has_to;
     r->to = tx->to;
     if (want && !tx->has_to) {
@@ -374,6 +384,15 @@ static int derive(chain_t *c, const chain_read_block_t *b, long senders, chain_r
     }
   }
   return ETHC_OK;
+}
+
+/* derive, the impersonated senders (chain_dev.h: given, not recovered) read first. */
+static int derive(chain_t *c, const chain_read_block_t *b, long senders, chain_read_receipts_t *out) {
+  chain_forced_t forced = {0};
+  int rc = senders == SENDERS_NONE ? 0 : chain_forced_load(c, &b->hash, &forced);
+  if (!rc) rc = derive_senders(c, b, senders, &forced, out);
+  chain_forced_free(&forced);
+  return rc;
 }
 
 /* The receipts of an already-read block. */

@@ -68,7 +68,9 @@ static int mine_one(miner_t *m, chain_snapshot_t *head, uint64_t ts, bool skip_e
   for (size_t i = 0; i < n && !rc; i++) {
     if (picks[i].gas_limit > block_builder_gas_left(b)) continue;
     char why[200];
-    rc = block_builder_add_tx(b, picks[i].raw, picks[i].len, NULL, why, sizeof why);
+    rc = picks[i].forced /* an impersonated sender's: its signature is a placeholder */
+             ? block_builder_add_tx_from(b, picks[i].raw, picks[i].len, &picks[i].from, NULL, why, sizeof why)
+             : block_builder_add_tx(b, picks[i].raw, picks[i].len, NULL, why, sizeof why);
     if (rc == ETHC_ERR_INVALID) {
       char h[67];
       ethc_log(ETHC_LOG_DEBUG, "miner: left out %s: %s", hex_encode(picks[i].hash.bytes, 32, h), why);
