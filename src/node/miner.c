@@ -242,6 +242,16 @@ static int automine_add(void *ctx, const uint8_t *raw, size_t len, ethc_hash_t *
   return 0; /* pooled either way */
 }
 
+int miner_forced_add(void *ctx, const tx_t *tx, const ethc_address_t *from, ethc_hash_t *hash, char *err,
+                     size_t errlen) {
+  miner_t *m = ctx;
+  int rc = txpool_add_forced(m->pool, tx, from, hash, err, errlen);
+  if (rc || !atomic_load(&m->automine)) return rc;
+  char why[320] = "";
+  if (miner_mine(m, 1, 0, 1, true, why, sizeof why)) ethc_log(ETHC_LOG_ERROR, "miner: %s", why);
+  return 0; /* pooled either way */
+}
+
 static void wrapped_each(void *ctx, bool pending, const ethc_address_t *from,
                          void (*fn)(void *arg, const rpc_pool_tx_t *t), void *arg) {
   miner_t *m = ctx;

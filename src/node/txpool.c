@@ -648,11 +648,6 @@ int txpool_add_forced(txpool_t *p, const tx_t *tx, const ethc_address_t *from, e
   return rc;
 }
 
-int txpool_rpc_add_forced(void *ctx, const tx_t *tx, const ethc_address_t *from, ethc_hash_t *hash, char *err,
-                          size_t errlen) {
-  return txpool_add_forced(ctx, tx, from, hash, err, errlen);
-}
-
 void txpool_counts(txpool_t *p, size_t *pending, size_t *queued) {
   txpool_sync(p);
   pthread_mutex_lock(&p->lock);

@@ -95,9 +95,6 @@ int txpool_add(txpool_t *p, const uint8_t *raw, size_t len, ethc_hash_t *hash, c
  * to no account). Same returns as txpool_add. Thread-safe. */
 int txpool_add_forced(txpool_t *p, const tx_t *tx, const ethc_address_t *from, ethc_hash_t *hash, char *err,
                       size_t errlen);
-/* txpool_add_forced with the pool as a void * (rpc_forced_add_fn, rpc/accounts.h). */
-int txpool_rpc_add_forced(void *ctx, const tx_t *tx, const ethc_address_t *from, ethc_hash_t *hash, char *err,
-                          size_t errlen);
 
 /* Drops the transactions whose nonce the head's state has passed (included in
  * a block, or replaced there). When the head moved to another branch (at most
