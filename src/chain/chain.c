@@ -747,7 +747,7 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
     return ETHC_ERR_NOMEM;
   }
   ancestry_t anc = {c, h->parent_hash, parent.number, extends_head};
-  block_exec_opts_t opts = {cfg, rev, post_merge, ancestor_hash, &anc, NULL, NULL};
+  block_exec_opts_t opts = {cfg, rev, post_merge, ancestor_hash, &anc, NULL, NULL, NULL, NULL};
   block_exec_result_t er;
   memset(&er, 0, sizeof er);
   be = block_execute(st, c->vm, &b, &opts, &er);

@@ -7,8 +7,9 @@ transfer, a contract call and a contract creation; each is mined with status
 address (not what the placeholder signature would recover to); balances
 move; the hashes differ per sender; anvil_stopImpersonatingAccount makes the
 next send fail with "unknown account"; anvil_autoImpersonateAccount lets any
-address send; hardhat_impersonateAccount works too; a restart on the same
-datadir keeps all of it readable.
+address send; hardhat_impersonateAccount works too; debug_traceTransaction
+re-executes with the forced sender; a restart on the same datadir keeps all of
+it readable.
 usage: dev_impersonate.py ETHC WORKDIR"""
 import os
 import shutil
@@ -112,6 +113,10 @@ def main():
         slot = node.result("eth_getStorageAt", contract, "0x0", "latest")
         check(int(slot, 16) == int(S, 16), f"the contract saw CALLER = the impersonated address ({slot})")
         keep["call"] = hc
+        # a trace re-executes the block with the forced sender
+        tr = node.call("debug_traceTransaction", hc, {"tracer": "callTracer"})
+        check(tr.get("result", {}).get("from", "").lower() == S.lower(),
+              f"debug_traceTransaction (callTracer) re-executes it from the impersonated address ({tr})")
 
         # a contract creation: its address comes from the impersonated sender
         hx = node.result("eth_sendTransaction", {"from": S, "data": INIT})
