@@ -4,11 +4,11 @@
  * gas) and eth_getLogs filtering with the header blooms (Yellow Paper 4.3.1).
  * Everything here reads LevelDB and chain_t fields fixed at open, nothing else. */
 #include "ethc/chain_read.h"
-#include "ethc/chain_dev.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "ethc/chain_dev.h"
 #include "ethc/chaindb.h"
 #include "ethc/error.h"
 #include "ethc/keccak.h"
