@@ -82,6 +82,15 @@ evm_revision_t block_builder_revision(const block_builder_t *b);
 int block_builder_add_tx(block_builder_t *b, const uint8_t *raw, size_t len, tx_invalid_t *cls, char *why,
                          size_t why_len) __attribute__((warn_unused_result));
 
+/* block_builder_add_tx with the sender given, not recovered: an impersonated
+ * account's transaction (anvil_impersonateAccount), whose signature is a
+ * placeholder (tx_forced_signature, chain_dev.h) and is not checked. The block
+ * records the sender (block_built_store writes it for readers); such a block
+ * can only be stored with block_built_store: an import (block_built_import)
+ * recovers senders from signatures and refuses it. */
+int block_builder_add_tx_from(block_builder_t *b, const uint8_t *raw, size_t len, const ethc_address_t *from,
+                              tx_invalid_t *cls, char *why, size_t why_len) __attribute__((warn_unused_result));
+
 /* Gas left for transactions. */
 uint64_t block_builder_gas_left(const block_builder_t *b);
 size_t block_builder_tx_count(const block_builder_t *b);

@@ -36,6 +36,12 @@ typedef struct {
   void *block_hash_ctx;
   const evm_tracer_t *tracer; /* traces every transaction (evm_set_tracer), or NULL */
   void *tracer_ctx;           /* passed to `tracer` */
+  /* Senders given for some transactions (a dev chain's impersonated ones: the
+   * block's forced-sender record, chain_dev.h): true with *from for those,
+   * whose placeholder signatures are then neither checked nor recovered.
+   * NULL: every sender is recovered (an import always). */
+  bool (*given_sender)(void *ctx, size_t index, ethc_address_t *from);
+  void *given_sender_ctx;
 } block_exec_opts_t;
 
 /* The environment a block's transactions see, from its header and chain:

@@ -16,16 +16,28 @@
 #ifndef ETHC_CHAIN_DEV_H
 #define ETHC_CHAIN_DEV_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "ethc/block.h"
+#include "ethc/bytes.h"
 #include "ethc/chain.h"
 #include "ethc/state.h"
+#include "ethc/tx.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* A transaction of a block whose sender was given, not recovered: an
+ * impersonated account's (anvil_impersonateAccount). Its stored signature is a
+ * placeholder (tx_forced_signature); readers take the sender from the block's
+ * forced-sender record (chain_forced_load) instead. */
+typedef struct {
+  uint32_t index; /* the transaction's index in its block */
+  ethc_address_t from;
+} chain_forced_sender_t;
 
 /* A block built on a stored parent (block_builder.h) and what building it computed. */
 typedef struct {
@@ -37,6 +49,8 @@ typedef struct {
                     committed; borrowed (written, never freed) */
   const chain_receipt_t *receipts; /* one per transaction */
   size_t receipt_count;
+  const chain_forced_sender_t *forced; /* its transactions with a given sender, by index; borrowed */
+  size_t forced_count;
 } chain_built_t;
 
 /* Stores `b` with its post-state and receipts in one batch and makes it the
@@ -50,6 +64,31 @@ typedef struct {
  * (parent not stored), ETHC_ERR_INVALID (post's root is not the header's:
  * the caller's bug), a local error, or ETHC_ERR_UNSUPPORTED read-only. */
 int chain_store_built(chain_t *c, const chain_built_t *b, chain_import_result_t *res) ETHC_MUST_USE;
+
+/* ---- forced senders (impersonation) ----
+ * chain_store_built writes a block's forced senders as the meta record
+ * "forced-HASH" (the block hash in hex: 24 bytes per transaction, its index as
+ * 4 big-endian bytes then the 20-byte sender) and the mark "forced-senders",
+ * so that a chain without any pays no read. Such a block cannot be replayed by
+ * `ethc import` from an export: its placeholder signatures recover to no
+ * account (as with state edits, anvil's dumps are states for the same reason). */
+typedef struct {
+  bytes_buf_t rec; /* the record as stored; empty when the block has none */
+} chain_forced_t;
+
+/* Loads the forced senders of the stored block `block` into *out (free with
+ * chain_forced_free): 0 (empty when none), or a read error. Thread-safe. */
+int chain_forced_load(chain_t *c, const ethc_hash_t *block, chain_forced_t *out) ETHC_MUST_USE;
+/* Whether transaction `index` has a forced sender, then in *from. */
+bool chain_forced_get(const chain_forced_t *f, size_t index, ethc_address_t *from);
+void chain_forced_free(chain_forced_t *f);
+
+/* Sets the placeholder signature of an impersonated transaction: r = the
+ * sender as a 256-bit number, s = 1, v = 0 (typed) or the EIP-155 v of
+ * parity 0 (legacy with a chain id; 27 without). Its hash (tx_hash) is then
+ * unique per sender and transaction and stable, as anvil's impersonated hash
+ * (the transaction with a fake signature) is. */
+void tx_forced_signature(tx_t *tx, const ethc_address_t *from);
 
 /* Changes the head's state: `fn` gets a new overlay of the head's effective
  * state to change (0, or a code that cancels the edit and is returned); the

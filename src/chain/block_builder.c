@@ -50,6 +50,9 @@ struct block_builder {
   chain_withdrawal_t *withdrawals;
   size_t withdrawal_count;
   bool finished;
+  /* included transactions whose sender was given (block_builder_add_tx_from) */
+  chain_forced_sender_t *forced;
+  size_t forced_count;
 };
 
 /* ---- BLOCKHASH: the ancestors of the block being built ---- */
@@ -200,6 +203,7 @@ void block_builder_free(block_builder_t *b) {
   free(b->tx_types);
   bytes_buf_free(&b->tx_data);
   free(b->withdrawals);
+  free(b->forced);
   state_free(b->st);
   if (b->vm) evm_destroy(b->vm);
   chain_snapshot_release(b->parent);
@@ -306,8 +310,18 @@ static int grow(block_builder_t *b) {
   return 0;
 }
 
-int block_builder_add_tx(block_builder_t *b, const uint8_t *raw, size_t len, tx_invalid_t *cls, char *why,
-                         size_t why_len) {
+/* Remembers that the next included transaction's sender was given. */
+static int note_forced(block_builder_t *b, const ethc_address_t *from) {
+  chain_forced_sender_t *f = realloc(b->forced, (b->forced_count + 1) * sizeof *f);
+  if (!f) return ETHC_ERR_NOMEM;
+  b->forced = f;
+  f[b->forced_count++] = (chain_forced_sender_t){(uint32_t)b->count, *from};
+  return 0;
+}
+
+/* block_builder_add_tx, the sender given (`known`, not recovered) or not (NULL). */
+static int add_tx(block_builder_t *b, const uint8_t *raw, size_t len, const ethc_address_t *known, tx_invalid_t *cls,
+                  char *why, size_t why_len) {
   if (cls) *cls = TXE_NONE;
   if (why && why_len) why[0] = 0;
   if (b->finished) return ETHC_ERR_INVALID;
@@ -334,8 +348,9 @@ int block_builder_add_tx(block_builder_t *b, const uint8_t *raw, size_t len, tx_
   uint64_t blob_gas = tx_blob_gas(&tx);
   if (c == TXE_NONE && blob_gas > b->max_blob_gas - h->blob_gas_used)
     c = b->rev < EVM_OSAKA && blob_gas > b->max_blob_gas ? TXE_BLOB_COUNT_EXCEEDED : TXE_BLOB_GAS_ALLOWANCE_EXCEEDED;
-  if (c == TXE_NONE) c = tx_rules_signature(&tx, b->rev, &b->cfg->chain_id);
-  if (c == TXE_NONE) {
+  if (known) from = *known, have_from = true; /* an impersonated sender: no signature to check */
+  if (c == TXE_NONE && !known) c = tx_rules_signature(&tx, b->rev, &b->cfg->chain_id);
+  if (c == TXE_NONE && !known) {
     rc = tx_recover_sender(&tx, b->rev, &from);
     if (rc == ETHC_ERR_TX_SIGNATURE) c = TXE_SIGNATURE;
     else if (rc) {
@@ -381,12 +396,22 @@ int block_builder_add_tx(block_builder_t *b, const uint8_t *raw, size_t len, tx_
   b->tx_types[b->count] = tx.type;
   chain_tx_result_free(&tr);
   tx_free(&tx);
-  if (bytes_buf_append(&b->tx_data, raw, len)) {
+  if ((known && note_forced(b, known)) || bytes_buf_append(&b->tx_data, raw, len)) {
     free_receipt_logs(r);
     return ETHC_ERR_NOMEM;
   }
   b->tx_ends[b->count++] = b->tx_data.len;
   return 0;
+}
+
+int block_builder_add_tx(block_builder_t *b, const uint8_t *raw, size_t len, tx_invalid_t *cls, char *why,
+                         size_t why_len) {
+  return add_tx(b, raw, len, NULL, cls, why, why_len);
+}
+
+int block_builder_add_tx_from(block_builder_t *b, const uint8_t *raw, size_t len, const ethc_address_t *from,
+                              tx_invalid_t *cls, char *why, size_t why_len) {
+  return add_tx(b, raw, len, from, cls, why, why_len);
 }
 
 /* ---- the end of the block ---- */
@@ -567,6 +592,7 @@ int block_built_import(chain_t *chain, const block_built_t *blk, chain_import_re
 int block_built_store(block_builder_t *b, const block_built_t *blk, chain_import_result_t *res) {
   memset(res, 0, sizeof *res);
   if (!b->finished) return ETHC_ERR_INVALID; /* its state is not the block's yet */
-  chain_built_t cb = {blk->rlp.data, blk->rlp.len, &blk->header, &blk->hash, b->st, b->receipts, b->count};
+  chain_built_t cb = {blk->rlp.data, blk->rlp.len, &blk->header, &blk->hash,     b->st,
+                      b->receipts,   b->count,     b->forced,    b->forced_count};
   return chain_store_built(b->chain, &cb, res);
 }

@@ -443,8 +443,9 @@ block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, cons
       /* before Osaka the per-transaction blob limit is the per-block one */
       cls = rev < EVM_OSAKA && blob_gas > max_blob_gas ? TXE_BLOB_COUNT_EXCEEDED : TXE_BLOB_GAS_ALLOWANCE_EXCEEDED;
     }
-    if (cls == TXE_NONE) cls = tx_rules_signature(tx, rev, &cfg->chain_id);
-    if (cls == TXE_NONE) {
+    bool given = opts->given_sender && opts->given_sender(opts->given_sender_ctx, i, &sender);
+    if (cls == TXE_NONE && !given) cls = tx_rules_signature(tx, rev, &cfg->chain_id);
+    if (cls == TXE_NONE && !given) {
       int src = tx_recover_sender(tx, rev, &sender);
       if (src == ETHC_ERR_TX_SIGNATURE) cls = TXE_SIGNATURE;
       else if (src) {

@@ -57,6 +57,8 @@ struct chain {
   u256_t head_td;
   ethc_hash_t head_root; /* the head's state (chain_effective_root) */
   atomic_bool has_roots; /* some block's state was edited (chain_dev.c) */
+  /* some block has forced (impersonated) senders (chain_dev.c) */
+  atomic_bool has_forced;
   /* the head as published to readers: swapped under head_lock */
   pthread_mutex_t head_lock;
   chain_snapshot_t *head_snap;
@@ -752,7 +754,7 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
     return ETHC_ERR_NOMEM;
   }
   ancestry_t anc = {c, h->parent_hash, parent.number, extends_head};
-  block_exec_opts_t opts = {cfg, rev, post_merge, ancestor_hash, &anc, NULL, NULL};
+  block_exec_opts_t opts = {cfg, rev, post_merge, ancestor_hash, &anc, NULL, NULL, NULL, NULL};
   block_exec_result_t er;
   memset(&er, 0, sizeof er);
   be = block_execute(st, c->vm, &b, &opts, &er);
@@ -965,6 +967,7 @@ int chain_import_header(chain_t *c, const uint8_t *rlp, size_t len, chain_import
 bool chain_is_read_only(const chain_t *c) { return c->read_only; }
 bool chain_syncs(const chain_t *c) { return c->sync; }
 atomic_bool *chain_has_roots(chain_t *c) { return &c->has_roots; }
+atomic_bool *chain_has_forced(chain_t *c) { return &c->has_forced; }
 const chain_header_t *chain_head_header(const chain_t *c, u256_t *td, ethc_hash_t *root) {
   if (td) *td = c->head_td;
   if (root) *root = c->head_root;

@@ -2,10 +2,13 @@
  * state and receipts its building computed, head state edits and effective
  * state roots kept in the database's meta records ("stateroot-" + the block
  * hash in hex -> 32 bytes; "edited-roots" marks that some exist, so that a
- * chain never edited pays no read for them). */
+ * chain never edited pays no read for them), and impersonated transactions'
+ * senders ("forced-" + the block hash in hex -> 24 bytes per transaction;
+ * "forced-senders" marks that some exist). */
 #include "ethc/chain_dev.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "chain/chain_internal.h"
@@ -14,6 +17,8 @@
 #include "ethc/state_db.h"
 
 #define EDITED_MARK "edited-roots"
+#define FORCED_MARK "forced-senders"
+#define FORCED_ENTRY 24 /* index (4 bytes, big-endian) || sender (20) */
 
 static void root_key(const ethc_hash_t *block, char out[80]) {
   char hex[67];
@@ -25,6 +30,79 @@ void chain_roots_open(chain_t *c) {
   bytes_buf_t b = {0};
   atomic_store(chain_has_roots(c), chaindb_get_meta(chain_db(c), EDITED_MARK, &b) == ETHC_OK);
   bytes_buf_free(&b);
+  atomic_store(chain_has_forced(c), chaindb_get_meta(chain_db(c), FORCED_MARK, &b) == ETHC_OK);
+  bytes_buf_free(&b);
+}
+
+/* ---- forced senders ---- */
+
+static void forced_key(const ethc_hash_t *block, char out[80]) {
+  char hex[67];
+  hex_encode(block->bytes, 32, hex);
+  snprintf(out, 80, "forced-%s", hex + 2);
+}
+
+int chain_forced_load(chain_t *c, const ethc_hash_t *block, chain_forced_t *out) {
+  memset(out, 0, sizeof *out);
+  if (!atomic_load(chain_has_forced(c))) return ETHC_OK;
+  char key[80];
+  forced_key(block, key);
+  int err = chaindb_get_meta(chain_db(c), key, &out->rec);
+  if (err == ETHC_ERR_NOT_FOUND) err = ETHC_OK;
+  else if (!err && out->rec.len % FORCED_ENTRY) err = ETHC_ERR_INVALID;
+  if (err) chain_forced_free(out);
+  return err;
+}
+
+bool chain_forced_get(const chain_forced_t *f, size_t index, ethc_address_t *from) {
+  for (size_t off = 0; off + FORCED_ENTRY <= f->rec.len; off += FORCED_ENTRY) {
+    const uint8_t *e = f->rec.data + off;
+    uint32_t i = (uint32_t)e[0] << 24 | (uint32_t)e[1] << 16 | (uint32_t)e[2] << 8 | e[3];
+    if (i == index) {
+      memcpy(from->bytes, e + 4, 20);
+      return true;
+    }
+  }
+  return false;
+}
+
+void chain_forced_free(chain_forced_t *f) {
+  bytes_buf_free(&f->rec);
+  memset(f, 0, sizeof *f);
+}
+
+void tx_forced_signature(tx_t *tx, const ethc_address_t *from) {
+  uint8_t r[32] = {0};
+  memcpy(r + 12, from->bytes, 20);
+  u256_from_be(&tx->r, r);
+  tx->s = u256_from_u64(1);
+  if (tx->type != TX_LEGACY) tx->v = u256_from_u64(0);
+  else if (!tx->has_chain_id) tx->v = u256_from_u64(27);
+  else {
+    u256_t v = tx->chain_id, k = u256_from_u64(35);
+    u256_add(&v, &v, &tx->chain_id);
+    u256_add(&v, &v, &k);
+    tx->v = v;
+  }
+}
+
+/* Adds block's forced-sender record (none when n is 0). */
+static int put_forced(chaindb_batch_t *b, const ethc_hash_t *block, const chain_forced_sender_t *f, size_t n) {
+  if (!n) return ETHC_OK;
+  uint8_t *rec = malloc(n * FORCED_ENTRY);
+  if (!rec) return ETHC_ERR_NOMEM;
+  for (size_t i = 0; i < n; i++) {
+    uint8_t *e = rec + i * FORCED_ENTRY;
+    e[0] = (uint8_t)(f[i].index >> 24), e[1] = (uint8_t)(f[i].index >> 16);
+    e[2] = (uint8_t)(f[i].index >> 8), e[3] = (uint8_t)f[i].index;
+    memcpy(e + 4, f[i].from.bytes, 20);
+  }
+  char key[80];
+  forced_key(block, key);
+  chaindb_put_meta(b, key, rec, n * FORCED_ENTRY);
+  chaindb_put_meta(b, FORCED_MARK, (const uint8_t *)"1", 1);
+  free(rec);
+  return ETHC_OK;
 }
 
 int chain_effective_root(chain_t *c, const ethc_hash_t *hash, const chain_header_t *h, ethc_hash_t *out) {
@@ -121,7 +199,9 @@ int chain_store_built(chain_t *c, const chain_built_t *b, chain_import_result_t 
     chaindb_put_td(batch, h->number, b->hash, &td);
     err = chain_put_canonical_branch(c, batch, h, b->hash, body.data, body.len);
   }
+  if (!err) err = put_forced(batch, b->hash, b->forced, b->forced_count);
   if (!err) err = chaindb_write(chain_db(c), batch, chain_syncs(c));
+  if (!err && b->forced_count) atomic_store(chain_has_forced(c), true); /* before readers see the head */
   if (!err) {
     chain_head_moved(c, h, b->hash, &td, &h->state_root);
     res->new_head = true;

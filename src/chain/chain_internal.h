@@ -16,6 +16,8 @@ bool chain_is_read_only(const chain_t *c);
 bool chain_syncs(const chain_t *c);
 /* Set once some block's state root was replaced (read from any thread). */
 atomic_bool *chain_has_roots(chain_t *c);
+/* Set once some stored block has forced senders (chain_dev.h; any thread). */
+atomic_bool *chain_has_forced(chain_t *c);
 /* The importing thread's head: its header (valid until the head moves), total
  * difficulty and state root (each out may be NULL). */
 const chain_header_t *chain_head_header(const chain_t *c, u256_t *td, ethc_hash_t *root);

@@ -10,6 +10,7 @@
 
 #include "chain/chain_read_senders.h"
 #include "chain/header_cache.h"
+#include "ethc/chain_dev.h"
 #include "ethc/chaindb.h"
 #include "ethc/error.h"
 #include "ethc/keccak.h"
@@ -170,8 +171,16 @@ static int tx_of_block(chain_t *c, const chain_read_block_t *b, uint32_t index, 
   int rc = stored(tx_decode(enc->data, enc->len, &out->tx));
   if (rc) return rc;
   keccak256(enc->data, enc->len, out->hash.bytes);
-  /* a transaction the block was imported with has a valid signature */
-  if (chain_sender_recover(&out->tx, &out->hash, block_rev(c, &b->block.header), &out->from)) {
+  /* a transaction the block was imported with has a valid signature, or a
+   * forced sender (impersonation, chain_dev.h) */
+  chain_forced_t forced;
+  if ((rc = chain_forced_load(c, &b->hash, &forced))) {
+    chain_read_tx_free(out);
+    return rc;
+  }
+  bool known = chain_forced_get(&forced, index, &out->from);
+  chain_forced_free(&forced);
+  if (!known && chain_sender_recover(&out->tx, &out->hash, block_rev(c, &b->block.header), &out->from)) {
     chain_read_tx_free(out);
     return ETHC_ERR_INVALID;
   }
@@ -333,7 +342,8 @@ static size_t count_logs(const rlp_item_t *receipts) {
  * or a transaction index): a signature recovery per transaction is most of the
  * cost, logs need none and a single receipt only its own. With an index, only
  * that receipt (and its logs) gets its transaction hash too. */
-static int derive(chain_t *c, const chain_read_block_t *b, long senders, chain_read_receipts_t *out) {
+static int derive_senders(chain_t *c, const chain_read_block_t *b, long senders, const chain_forced_t *forced,
+                          chain_read_receipts_t *out) {
   const chain_header_t *h = &b->block.header;
   evm_revision_t rev = block_rev(c, h);
   u256_t blob_price = u256_from_u64(0);
@@ -358,7 +368,8 @@ static int derive(chain_t *c, const chain_read_block_t *b, long senders, chain_r
     const bytes_view_t *enc = &b->block.tx_encodings[i];
     bool want = senders == SENDERS_ALL || senders == (long)i;
     if (want || (senders == SENDERS_NONE && r->log_count)) keccak256(enc->data, enc->len, r->tx_hash.bytes);
-    if (want && chain_sender_recover(tx, &r->tx_hash, rev, &r->from)) return ETHC_ERR_INVALID;
+    if (want && !chain_forced_get(forced, i, &r->from) && chain_sender_recover(tx, &r->tx_hash, rev, &r->from))
+      return ETHC_ERR_INVALID;
     r->has_to = tx->has_to;
     r->to = tx->to;
     if (want && !tx->has_to) {
@@ -386,6 +397,15 @@ static int derive(chain_t *c, const chain_read_block_t *b, long senders, chain_r
     }
   }
   return ETHC_OK;
+}
+
+/* derive, the impersonated senders (chain_dev.h: given, not recovered) read first. */
+static int derive(chain_t *c, const chain_read_block_t *b, long senders, chain_read_receipts_t *out) {
+  chain_forced_t forced = {0};
+  int rc = senders == SENDERS_NONE ? 0 : chain_forced_load(c, &b->hash, &forced);
+  if (!rc) rc = derive_senders(c, b, senders, &forced, out);
+  chain_forced_free(&forced);
+  return rc;
 }
 
 /* The stored receipts of block (number, hash), decoded, of `tx_count`

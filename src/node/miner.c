@@ -68,7 +68,9 @@ static int mine_one(miner_t *m, chain_snapshot_t *head, uint64_t ts, bool skip_e
   for (size_t i = 0; i < n && !rc; i++) {
     if (picks[i].gas_limit > block_builder_gas_left(b)) continue;
     char why[200];
-    rc = block_builder_add_tx(b, picks[i].raw, picks[i].len, NULL, why, sizeof why);
+    rc = picks[i].forced /* an impersonated sender's: its signature is a placeholder */
+             ? block_builder_add_tx_from(b, picks[i].raw, picks[i].len, &picks[i].from, NULL, why, sizeof why)
+             : block_builder_add_tx(b, picks[i].raw, picks[i].len, NULL, why, sizeof why);
     if (rc == ETHC_ERR_INVALID) {
       char h[67];
       ethc_log(ETHC_LOG_DEBUG, "miner: left out %s: %s", hex_encode(picks[i].hash.bytes, 32, h), why);
@@ -234,6 +236,16 @@ rpc_miner_t miner_rpc(miner_t *m) {
 static int automine_add(void *ctx, const uint8_t *raw, size_t len, ethc_hash_t *hash, char *err, size_t errlen) {
   miner_t *m = ctx;
   int rc = m->inner.add(m->inner.ctx, raw, len, hash, err, errlen);
+  if (rc || !atomic_load(&m->automine)) return rc;
+  char why[320] = "";
+  if (miner_mine(m, 1, 0, 1, true, why, sizeof why)) ethc_log(ETHC_LOG_ERROR, "miner: %s", why);
+  return 0; /* pooled either way */
+}
+
+int miner_forced_add(void *ctx, const tx_t *tx, const ethc_address_t *from, ethc_hash_t *hash, char *err,
+                     size_t errlen) {
+  miner_t *m = ctx;
+  int rc = txpool_add_forced(m->pool, tx, from, hash, err, errlen);
   if (rc || !atomic_load(&m->automine)) return rc;
   char why[320] = "";
   if (miner_mine(m, 1, 0, 1, true, why, sizeof why)) ethc_log(ETHC_LOG_ERROR, "miner: %s", why);

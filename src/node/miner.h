@@ -45,5 +45,10 @@ rpc_miner_t miner_rpc(miner_t *m);
 /* `inner` (the pool's interface) with automine: a transaction it accepts is
  * mined before add returns. The miner must outlive the result. */
 rpc_txpool_t miner_wrap_pool(miner_t *m, const rpc_txpool_t *inner);
+/* txpool_add_forced into the miner's pool (an impersonated sender's
+ * transaction, rpc_forced_add_fn of rpc/accounts.h with the miner as ctx),
+ * then with automine a block, as miner_wrap_pool's add. Thread-safe. */
+int miner_forced_add(void *ctx, const tx_t *tx, const ethc_address_t *from, ethc_hash_t *hash, char *err,
+                     size_t errlen);
 
 #endif

@@ -176,6 +176,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
     return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
   }
   if (accounts) rpc_server_set_accounts(srv, accounts);
+  if (accounts && miner) rpc_accounts_set_forced_add(accounts, miner_forced_add, miner); /* impersonation */
   if (txpool_on_tx(pool, on_pool_tx, srv)) ethc_log(ETHC_LOG_WARN, "cannot hook the pool to the RPC server");
   node_t n;
   memset(&n, 0, sizeof n);

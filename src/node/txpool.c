@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "ethc/chain_config.h"
+#include "ethc/chain_dev.h"
 #include "ethc/chain_read.h"
 #include "ethc/consensus.h"
 #include "ethc/error.h"
@@ -28,6 +29,7 @@ typedef struct {
   ethc_address_t from;
   uint64_t acct_nonce; /* the sender's nonce at the head the pool last synced to */
   uint64_t beat_ms;    /* the sender's last activity (the same in all its entries) */
+  bool forced;         /* from was given (an impersonated sender), not recovered */
 } entry_t;
 
 /* Transactions accepted under the lock, told to the hooks after it. */
@@ -200,7 +202,7 @@ static bool is_pending(const txpool_t *p, size_t i) {
 }
 
 static int check_alone(const tx_t *tx, const chain_snapshot_t *snap, const u256_t *next_base_fee, uint64_t gas_limit,
-                       ethc_address_t *from, char *err, size_t errlen);
+                       ethc_address_t *from, bool forced, char *err, size_t errlen);
 static int admit_locked(txpool_t *p, entry_t *e, state_t *st, const chain_snapshot_t *snap, char *err, size_t errlen);
 static int entry_decode(entry_t *e, const uint8_t *raw, size_t len, char *err, size_t errlen);
 
@@ -285,7 +287,7 @@ static void reinject(txpool_t *p, const chain_snapshot_t *snap, state_t *st, con
       bool included = false;
       for (size_t j = 0; j < ni && !included; j++) included = !memcmp(inc[j].bytes, e.hash.bytes, sizeof e.hash.bytes);
       if (included || check_alone(&e.tx, snap, p->has_next_base_fee ? &p->next_base_fee : NULL, p->block_gas_limit,
-                                  &e.from, err, sizeof err)) {
+                                  &e.from, false, err, sizeof err)) {
         entry_free(&e);
         continue;
       }
@@ -377,9 +379,10 @@ static evm_revision_t next_rev(const chain_snapshot_t *snap) {
   return chain_config_revision(cfg, h->number + 1, h->timestamp, pos);
 }
 
-/* The stateless checks, in go-ethereum's ValidateTransaction order. */
+/* The stateless checks, in go-ethereum's ValidateTransaction order; a forced
+ * sender (*from given) has no signature to check. */
 static int check_alone(const tx_t *tx, const chain_snapshot_t *snap, const u256_t *next_base_fee, uint64_t gas_limit,
-                       ethc_address_t *from, char *err, size_t errlen) {
+                       ethc_address_t *from, bool forced, char *err, size_t errlen) {
   const chain_header_t *h = chain_snapshot_header(snap);
   evm_revision_t rev = next_rev(snap);
   if (tx->type == TX_BLOB) return reject(err, errlen, "transaction type not supported");
@@ -397,8 +400,8 @@ static int check_alone(const tx_t *tx, const chain_snapshot_t *snap, const u256_
     default: return reject(err, errlen, tx_invalid_message(why));
   }
   if (tx->gas_limit > (gas_limit ? gas_limit : h->gas_limit)) return reject(err, errlen, "exceeds block gas limit");
-  if (tx_rules_signature(tx, rev, &chain_config(chain_snapshot_chain(snap))->chain_id) != TXE_NONE ||
-      tx_recover_sender(tx, rev, from))
+  if (!forced && (tx_rules_signature(tx, rev, &chain_config(chain_snapshot_chain(snap))->chain_id) != TXE_NONE ||
+                  tx_recover_sender(tx, rev, from)))
     return reject(err, errlen, "invalid sender");
   why = tx_rules_fields(tx, rev);
   if (why == TXE_PRIORITY_ABOVE_MAX_FEE)
@@ -592,11 +595,14 @@ static int admit_locked(txpool_t *p, entry_t *e, state_t *st, const chain_snapsh
   return 0;
 }
 
-int txpool_add(txpool_t *p, const uint8_t *raw, size_t len, ethc_hash_t *hash, char *err, size_t errlen) {
+/* txpool_add and txpool_add_forced (from: the given sender, or NULL). */
+static int add(txpool_t *p, const uint8_t *raw, size_t len, const ethc_address_t *from, ethc_hash_t *hash, char *err,
+               size_t errlen) {
   entry_t e;
   int rc = entry_decode(&e, raw, len, err, errlen);
   if (rc) return rc;
   *hash = e.hash;
+  if (from) e.from = *from, e.forced = true;
   news_t nw = {0};
   chain_snapshot_t *snap = chain_snapshot_head(p->chain);
   pthread_mutex_lock(&p->lock);
@@ -604,7 +610,7 @@ int txpool_add(txpool_t *p, const uint8_t *raw, size_t len, ethc_hash_t *hash, c
   u256_t fee = p->next_base_fee;
   uint64_t gas_limit = p->block_gas_limit;
   pthread_mutex_unlock(&p->lock);
-  if ((rc = check_alone(&e.tx, snap, has_fee ? &fee : NULL, gas_limit, &e.from, err, errlen))) goto out;
+  if ((rc = check_alone(&e.tx, snap, has_fee ? &fee : NULL, gas_limit, &e.from, e.forced, err, errlen))) goto out;
   pthread_mutex_lock(&p->lock);
   sync_locked(p, snap, &nw);
   state_t *st = chain_snapshot_state(snap);
@@ -621,6 +627,24 @@ out:
   chain_snapshot_release(snap);
   if (rc) entry_free(&e);
   news_flush(p, &nw);
+  return rc;
+}
+
+int txpool_add(txpool_t *p, const uint8_t *raw, size_t len, ethc_hash_t *hash, char *err, size_t errlen) {
+  return add(p, raw, len, NULL, hash, err, errlen);
+}
+
+int txpool_add_forced(txpool_t *p, const tx_t *tx, const ethc_address_t *from, ethc_hash_t *hash, char *err,
+                      size_t errlen) {
+  tx_t t = *tx;
+  tx_forced_signature(&t, from);
+  bytes_buf_t raw = {0};
+  if (tx_encode(&t, &raw)) {
+    bytes_buf_free(&raw);
+    return reject(err, errlen, "rlp: invalid transaction");
+  }
+  int rc = add(p, raw.data, raw.len, from, hash, err, errlen);
+  bytes_buf_free(&raw);
   return rc;
 }
 
@@ -698,6 +722,8 @@ int txpool_pending_ordered(txpool_t *p, const u256_t *base_fee, txpool_pick_t **
     out[i].len = e->raw_len;
     out[i].gas_limit = e->tx.gas_limit;
     out[i].hash = e->hash;
+    out[i].forced = e->forced;
+    out[i].from = e->from;
   }
   pthread_mutex_unlock(&p->lock);
   free(c);

@@ -85,6 +85,17 @@ int txpool_on_tx(txpool_t *p, txpool_hook_fn fn, void *ctx);
  * error ("cannot read the sender's account"). */
 int txpool_add(txpool_t *p, const uint8_t *raw, size_t len, ethc_hash_t *hash, char *err, size_t errlen);
 
+/* Adds the unsigned transaction `tx` of the impersonated sender `from`
+ * (anvil_impersonateAccount) without signature recovery: it gets the
+ * placeholder signature of tx_forced_signature (chain_dev.h), whose hash
+ * (tx_hash: unique per sender and transaction, stable) is *hash, and is then
+ * checked and admitted as txpool_add does, "invalid sender" aside. The miner
+ * includes it with its sender given (txpool_pick_t.forced). Such a
+ * transaction is not put back after a reorganisation (its signature recovers
+ * to no account). Same returns as txpool_add. Thread-safe. */
+int txpool_add_forced(txpool_t *p, const tx_t *tx, const ethc_address_t *from, ethc_hash_t *hash, char *err,
+                      size_t errlen);
+
 /* Drops the transactions whose nonce the head's state has passed (included in
  * a block, or replaced there). When the head moved to another branch (at most
  * TXPOOL_REORG_DEPTH blocks from the old head), first puts back the
@@ -109,6 +120,8 @@ typedef struct {
   size_t len;
   uint64_t gas_limit;
   ethc_hash_t hash;
+  bool forced;         /* an impersonated sender's (txpool_add_forced): include it with */
+  ethc_address_t from; /* this sender (block_builder_add_tx_from) */
 } txpool_pick_t;
 
 /* The pending (executable) transactions ordered for a block of base fee

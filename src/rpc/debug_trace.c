@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ethc/chain_dev.h"
 #include "ethc/block_exec.h"
 #include "ethc/bytes.h"
 #include "ethc/chain_read.h"
@@ -149,6 +150,9 @@ static int canonical_hash(void *ctx, uint64_t number, ethc_hash_t *out) {
   return chain_read_canonical_hash(ctx, number, out);
 }
 
+/* The impersonated senders of a dev chain's block (block_exec_opts_t.given_sender). */
+static bool forced_sender(void *ctx, size_t index, ethc_address_t *from) { return chain_forced_get(ctx, index, from); }
+
 /* Re-executes the stored block `hash` on its parent's state with tracer t. */
 static int trace_block(rpc_call_t *c, const ethc_hash_t *hash, trace_t *t, const evm_tracer_t *wrap) {
   chain_t *ch = c->srv->chain;
@@ -171,6 +175,8 @@ static int trace_block(rpc_call_t *c, const ethc_hash_t *hash, trace_t *t, const
   evm_t *vm = rpc_thread_vm();
   rc = hashes && vm ? 0 : ETHC_ERR_NOMEM;
   for (size_t i = 0; !rc && i < b->tx_count; i++) rc = tx_hash(&b->txs[i], &hashes[i]);
+  chain_forced_t forced = {0};
+  if (!rc) rc = chain_forced_load(ch, hash, &forced);
   if (!rc) rc = chain_snapshot_at(ch, &b->header.parent_hash, &parent);
   if (!rc && !(st = chain_snapshot_state(parent))) rc = ETHC_ERR_NOMEM;
   if (rc) {
@@ -189,6 +195,8 @@ static int trace_block(rpc_call_t *c, const ethc_hash_t *hash, trace_t *t, const
       .block_hash_ctx = ch,
       .tracer = wrap,
       .tracer_ctx = t,
+      .given_sender = forced_sender,
+      .given_sender_ctx = &forced,
   };
   t->hashes = hashes;
   block_exec_result_t res;
@@ -200,6 +208,7 @@ static int trace_block(rpc_call_t *c, const ethc_hash_t *hash, trace_t *t, const
   block_exec_result_free(&res);
 out:
   evm_set_tracer(vm, NULL, NULL);
+  chain_forced_free(&forced);
   if (st) state_free(st);
   chain_snapshot_release(parent);
   free(hashes);

@@ -106,7 +106,7 @@ export function methodNotFound(e, depth = 0) {
 }
 
 // A feature the node says it does not have yet ("... not supported by this
-// node's pool yet": impersonated sends before the pool takes them).
+// node's ... yet").
 export function notYet(e, depth = 0) {
   if (!e || typeof e !== "object" || depth > 8) return false;
   if (["message", "details", "shortMessage"].some((k) => /not supported by this node's [a-z]+ yet/.test(String(e[k] ?? "")))) return true;

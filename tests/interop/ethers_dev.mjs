@@ -182,7 +182,7 @@ await optional("anvil_setBalance", async () => {
   await provider.send("anvil_setBalance", [stranger, "0x56bc75e2d63100000"]); // 100 ETH
   expect(await provider.getBalance(stranger) === 100n * E18, "anvil_setBalance: 100 ETH");
 });
-await optional("anvil_impersonateAccount", async () => {
+await step("anvil_impersonateAccount", async () => {
   await (await w0.sendTransaction({ to: stranger, value: E18 })).wait();
   await (await token.transfer(stranger, 9n)).wait();
   await provider.send("anvil_impersonateAccount", [stranger]);

@@ -153,7 +153,7 @@ await optional("setBalance", async () => {
   await test.setBalance({ address: stranger, value: parseEther("3") });
   expect(await client.getBalance({ address: stranger }) === parseEther("3"), "setBalance: 3 ETH");
 });
-await optional("impersonateAccount", async () => {
+await step("impersonateAccount", async () => {
   if (await client.getBalance({ address: stranger }) === 0n) {
     await receipt(await wallet[0].sendTransaction({ to: stranger, value: parseEther("1") }));
   }

@@ -5,7 +5,9 @@
  * transaction index); a head state edit shows in the next snapshot without a
  * new block, the next block builds on it, a reopened chain keeps it, and
  * chain_set_state_root undoes it; a stored block made the head again after a
- * move back is "known"; a dump walks the edited state. */
+ * move back is "known"; a dump walks the edited state; an impersonated
+ * transfer (block_builder_add_tx_from) is stored with its forced sender, which
+ * every reader names, also after a reopen, and the other copy cannot import it. */
 #define _GNU_SOURCE 1
 #include <stdio.h>
 #include <stdlib.h>
@@ -195,6 +197,73 @@ static void edits(chain_t *a, ethc_hash_t *edited_block, ethc_hash_t *edited_roo
   block_builder_free(bx);
 }
 
+static ethc_address_t KEYLESS; /* an impersonated sender: no key anywhere */
+
+static int fund_keyless(void *ctx, state_t *st) {
+  (void)ctx;
+  u256_t e18 = u256_from_u64(1000000000000000000ull);
+  return state_set_balance(st, &KEYLESS, &e18);
+}
+
+/* An impersonated transfer (block_builder_add_tx_from, placeholder signature)
+ * stored on a: every reader names KEYLESS; out: the transaction's hash. The
+ * same block cannot be imported by b (its signature recovers to no account). */
+static void forced(chain_t *a, chain_t *b, ethc_hash_t *tx_hash_out) {
+  CHECK(chain_edit_head_state(a, fund_keyless, NULL) == 0);
+  chain_header_t ph;
+  ethc_hash_t head;
+  CHECK(chain_read_head(a, NULL, &head) == 0 && chain_read_header_by_hash(a, &head, &ph) == 0);
+  block_attrs_t at = {.timestamp = ph.timestamp + 12, .gas_limit_target = 60000000};
+  block_builder_t *bb = NULL;
+  char why[256] = "";
+  CHECK_MSG(block_builder_new(a, &head, &at, &bb, why, sizeof why) == 0, "%s", why);
+  if (!bb) return;
+  tx_t tx = {.type = TX_DYNAMIC_FEE,
+             .has_chain_id = true,
+             .chain_id = chain_config(a)->chain_id,
+             .gas_limit = 21000,
+             .has_to = true,
+             .to = TO,
+             .value = u256_from_u64(5)};
+  u256_t two = u256_from_u64(2);
+  u256_mul(&tx.max_fee_per_gas, &block_builder_header(bb)->base_fee, &two);
+  tx.gas_price = tx.max_fee_per_gas;
+  tx_forced_signature(&tx, &KEYLESS);
+  CHECK(tx.s.w[0] == 1 && tx.v.w[0] == 0);
+  bytes_buf_t raw = {0};
+  CHECK(tx_encode(&tx, &raw) == 0 && tx_hash(&tx, tx_hash_out) == 0);
+  /* without the sender: the placeholder is no valid signature of a funded account */
+  CHECK(block_builder_add_tx(bb, raw.data, raw.len, NULL, why, sizeof why) == ETHC_ERR_INVALID);
+  CHECK_MSG(block_builder_add_tx_from(bb, raw.data, raw.len, &KEYLESS, NULL, why, sizeof why) == 0, "%s", why);
+  bytes_buf_free(&raw);
+  block_built_t x;
+  chain_import_result_t rx, ry;
+  CHECK(block_builder_finish(bb, &x) == 0);
+  CHECK(block_built_store(bb, &x, &rx) == 0 && rx.new_head && rx.tx_count == 1);
+  CHECK(block_built_import(b, &x, &ry) != 0 || !ry.new_head); /* not replayable */
+  chain_forced_t f;
+  ethc_address_t who;
+  CHECK(chain_forced_load(a, &x.hash, &f) == 0 && chain_forced_get(&f, 0, &who) && ethc_address_eq(&who, &KEYLESS));
+  CHECK(!chain_forced_get(&f, 1, &who));
+  chain_forced_free(&f);
+  block_built_free(&x);
+  block_builder_free(bb);
+}
+
+/* Every reader of a names KEYLESS as the sender of tx_hash. */
+static void forced_reads(chain_t *a, const ethc_hash_t *tx_hash) {
+  chain_read_tx_t t;
+  CHECK(chain_read_tx_by_hash(a, tx_hash, &t) == 0 && ethc_address_eq(&t.from, &KEYLESS));
+  ethc_hash_t block = t.block_hash;
+  chain_read_tx_free(&t);
+  chain_read_receipts_t rs;
+  const chain_read_receipt_t *r = NULL;
+  CHECK(chain_read_receipt_by_tx(a, tx_hash, &rs, &r) == 0 && r && ethc_address_eq(&r->from, &KEYLESS) && r->status);
+  chain_read_receipts_free(&rs);
+  CHECK(chain_read_receipts(a, &block, &rs) == 0 && rs.count == 1 && ethc_address_eq(&rs.receipts[0].from, &KEYLESS));
+  chain_read_receipts_free(&rs);
+}
+
 int main(void) {
   const char *shared = check_shared_dir();
   char genesis[1024], chainfile[1024], da[] = "ethc-storebuilt-a-XXXXXX", db[] = "ethc-storebuilt-b-XXXXXX";
@@ -204,12 +273,15 @@ int main(void) {
   hex_to("0x0c2c51a0990aee1d73c1228de158688341557508", FROM.bytes, 20);
   memset(TO.bytes, 0xaa, 20);
   memset(EDITED.bytes, 0xed, 20);
+  memset(KEYLESS.bytes, 0x1d, 20);
   CHECK(mkdtemp(da) != NULL && mkdtemp(db) != NULL);
   chain_t *a = open_copy(da, genesis, chainfile), *b = open_copy(db, genesis, chainfile);
-  ethc_hash_t edited_block, edited_root;
+  ethc_hash_t edited_block, edited_root, forced_tx = {{0}};
   if (a && b) {
     same_block(a, b);
     edits(a, &edited_block, &edited_root);
+    forced(a, b, &forced_tx);
+    forced_reads(a, &forced_tx);
   }
   chain_close(a);
   chain_close(b);
@@ -218,6 +290,7 @@ int main(void) {
   chain_open_opts_t o = {.datadir = da, .fakepow = true};
   CHECK_MSG(chain_open(&o, &a, err, sizeof err) == 0, "%s", err);
   if (a) {
+    forced_reads(a, &forced_tx); /* the forced sender survives the reopen */
     chain_snapshot_t *at = NULL;
     CHECK(chain_snapshot_at(a, &edited_block, &at) == 0 && ethc_hash_eq(chain_snapshot_state_root(at), &edited_root));
     ethc_hash_t header_root = at ? chain_snapshot_header(at)->state_root : (ethc_hash_t){{0}};

@@ -125,7 +125,8 @@ static cJSON *trace_block(const ethc_hash_t *hash, const evm_struct_logger_opts_
   block_exec_opts_t eo = {cfg,  chain_config_revision(cfg, b->header.number, b->header.timestamp, pos),
                           pos,  canonical,
                           NULL, &evm_struct_logger_tracer,
-                          l};
+                          l,    NULL,
+                          NULL};
   block_exec_result_t res;
   memset(&res, 0, sizeof res);
   block_error_t be = block_execute(st, vm, b, &eo, &res);

@@ -17,6 +17,7 @@
 #include "ethc/block.h"
 #include "ethc/bytes.h"
 #include "ethc/chain.h"
+#include "ethc/chain_dev.h"
 #include "ethc/chain_read.h"
 #include "ethc/error.h"
 #include "ethc/rlp.h"
@@ -393,6 +394,48 @@ static void test_reorg_threads(void) {
   txpool_free(p3);
 }
 
+/* An impersonated sender's unsigned transaction (txpool_add_forced): pooled
+ * under the given sender with the placeholder signature's hash, unique per
+ * sender; checked against that sender's funds; picked for the miner with the
+ * sender; "already known" again. A pool of its own. */
+static void test_forced(void) {
+  txpool_t *fp = txpool_new(chain);
+  ethc_address_t a0 = sender_of(0), a1 = sender_of(1), poor;
+  memset(poor.bytes, 0x77, 20);
+  spec_t s = base_spec(0, account_nonce(&a0));
+  tx_t tx = {.type = TX_DYNAMIC_FEE,
+             .has_chain_id = true,
+             .chain_id = chain_id,
+             .nonce = s.nonce,
+             .gas_limit = 21000,
+             .gas_price = s.fee,
+             .max_fee_per_gas = s.fee,
+             .max_priority_fee_per_gas = s.tip,
+             .has_to = true};
+  memset(tx.to.bytes, 0xaa, 20);
+  ethc_hash_t h0, h1, again, want;
+  char e[160] = "";
+  CHECK_MSG(txpool_add_forced(fp, &tx, &a0, &h0, e, sizeof e) == 0, "%s", e);
+  tx_t signed_ = tx;
+  tx_forced_signature(&signed_, &a0);
+  CHECK(tx_hash(&signed_, &want) == 0 && ethc_hash_eq(&h0, &want));
+  CHECK(txpool_add_forced(fp, &tx, &a0, &again, e, sizeof e) != 0 && !strcmp(e, "already known"));
+  tx.nonce = account_nonce(&a1);
+  CHECK_MSG(txpool_add_forced(fp, &tx, &a1, &h1, e, sizeof e) == 0, "%s", e);
+  CHECK(!ethc_hash_eq(&h0, &h1));
+  tx.nonce = 0;
+  CHECK(txpool_add_forced(fp, &tx, &poor, &again, e, sizeof e) != 0 && !strncmp(e, "insufficient funds", 18));
+  txpool_pick_t *picks = NULL;
+  size_t n = 0;
+  CHECK(txpool_pending_ordered(fp, &base_fee, &picks, &n) == 0 && n == 2);
+  for (size_t i = 0; i < n; i++) {
+    bool first = ethc_hash_eq(&picks[i].hash, &h0);
+    CHECK(picks[i].forced && ethc_address_eq(&picks[i].from, first ? &a0 : &a1));
+  }
+  txpool_picks_free(picks, n);
+  txpool_free(fp);
+}
+
 int main(void) {
   const char *shared = check_shared_dir();
   char genesis[1024], chainfile[1024], dir[] = "/tmp/ethc-txpool-XXXXXX";
@@ -558,6 +601,7 @@ int main(void) {
   test_expiry();
   test_reorg();
   test_reorg_threads();
+  test_forced();
 
   txpool_free(pool);
   chain_close(chain);
