@@ -39,6 +39,7 @@ int node_peers_start(peers_t **out, uv_loop_t *loop, node_p2p_t *p, const node_p
   }
   int rc = peers_start(loop, &po, out, err, errlen);
   if (rc) return rc;
+  p->peers = *out; /* admin_peers */
   uint16_t port = peers_port(*out);
   if (port != p->info.tcp_port) { /* --port 0 without discovery: the port TCP got */
     pthread_mutex_lock(&p->lock);

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 
 here = os.path.dirname(os.path.abspath(__file__))
 ejs_dir = os.path.join(here, "..", "interop", "ethereumjs")
@@ -39,13 +40,15 @@ class Ethc:
     def __init__(self, ethc, datadir, log_path, extra=()):
         self.log_path = log_path
         self.err = open(log_path, "w")
-        self.proc = subprocess.Popen([ethc, "node", "--datadir", datadir, "--http.port", "0", "--port", "0",
+        self.proc = subprocess.Popen([ethc, "node", "--datadir", datadir, "--http.port", "0", "--http.api", "eth,net,web3,admin", "--port", "0",
                                       "--nodiscover", *extra], stdout=subprocess.PIPE, stderr=self.err, text=True)
-        self.enode = None
+        self.enode = self.url = None
         for _ in range(4):  # the HTTP line, then the P2P one (ctest's timeout bounds a hang)
             line = self.proc.stdout.readline()
             if not line:
                 break
+            if line.startswith("HTTP server started: "):
+                self.url = line.split()[-1]
             m = re.search(r"self=(enode://\S+)", line)
             if m:
                 self.enode = m.group(1)
@@ -53,6 +56,12 @@ class Ethc:
         if self.enode is None:
             self.stop()
             raise RuntimeError("ethc node printed no enode; log:\n" + self.log())
+
+    def call(self, method, *params):
+        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}).encode()
+        req = urllib.request.Request(self.url, body, {"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return json.loads(r.read())
 
     def log(self):
         with open(self.log_path) as f:
@@ -174,6 +183,13 @@ def main(ethc, workdir):
         b = Ethc(ethc, b_dir, b_dir + ".2.log", ["--trusted-peers", a.enode])
         ok = b.wait_log(r"peers: ethc/\S+ eth/69", 20)
         time.sleep(1)
+        peers = b.call("admin_peers").get("result")
+        a_id = re.match(r"enode://([0-9a-f]{128})@", a.enode).group(1)
+        if not peers or len(peers) != 1 or peers[0]["id"] != a_id or peers[0]["protocols"]["eth"]["version"] != 69:
+            fails.append(f"B's admin_peers: {peers}, want A ({a_id[:16]}...) on eth/69")
+        info = a.call("admin_nodeInfo").get("result", {})
+        if str(info.get("ports", {}).get("listener")) != a.enode.rsplit(":", 1)[1]:
+            fails.append(f"A's admin_nodeInfo ports {info.get('ports')} do not match its enode {a.enode}")
         b.stop()
         log = b.log()
         if not ok or "header sync: starting from #%d" % want[0] not in log or "header sync: stored" in log:

@@ -1,0 +1,150 @@
+/* The peer manager and the header sync's storage side (peers.h, sync.h) against
+ * the ethtest chain: sync_import_batch takes linked headers and refuses a gap
+ * or a broken parent link; headsync round-trips. Then a peer manager serving
+ * the chain on 127.0.0.1, dialled by raw RLPx connections: a Status from
+ * another network gets Disconnect (subprotocol error); after a good Status a
+ * GetBlockHeaders is answered with its request id; a malformed request gets
+ * Disconnect (breach of protocol). */
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "check.h"
+#include "ethc/chain_read.h"
+#include "ethc/error.h"
+#include "ethc/eth_wire.h"
+#include "ethc/peers.h"
+#include "ethc/rlpx.h"
+#include "ethc/secp256k1.h"
+#include "ethc/sync.h"
+#include "test_eth_chain.h"
+
+static const rlpx_proto_t protos[] = {{"eth", 69, ETH_MSG_COUNT}};
+
+typedef struct {
+  uv_loop_t *loop;
+  chain_t *chain;
+  peers_t *peers;
+  int mode; /* 0: bad network, 1: good status then a request, then garbage */
+  int close_reason;
+  bool close_remote, closed;
+  uint64_t got_id;
+  size_t got_count;
+} world_t;
+
+static void on_ready(rlpx_conn_t *c, void *user) {
+  world_t *w = user;
+  eth_status_t s;
+  bytes_buf_t b = {0};
+  CHECK(eth_status_from_chain(w->chain, 69, 3503995874084926ull, &s) == 0);
+  if (w->mode == 0) s.network_id = 1;
+  CHECK(eth_status_encode(&s, &b) == 0);
+  CHECK(rlpx_send(c, 0, ETH_MSG_STATUS, b.data, b.len) == 0);
+  bytes_buf_free(&b);
+  if (w->mode == 1) {
+    eth_get_headers_t q = {.request_id = 4242, .number = 10, .amount = 5};
+    CHECK(eth_get_headers_encode(&q, &b) == 0);
+    CHECK(rlpx_send(c, 0, ETH_MSG_GET_BLOCK_HEADERS, b.data, b.len) == 0);
+    bytes_buf_free(&b);
+  }
+}
+
+static void on_msg(rlpx_conn_t *c, const rlpx_shared_cap_t *cap, uint64_t code, const uint8_t *data, size_t len,
+                   void *user) {
+  (void)cap;
+  world_t *w = user;
+  if (code != ETH_MSG_BLOCK_HEADERS) return;
+  eth_items_msg_t m = {0};
+  CHECK(eth_items_decode(data, len, ETH_ITEMS_HEADERS, &m) == 0);
+  w->got_id = m.request_id;
+  w->got_count = m.count;
+  eth_items_free(&m);
+  CHECK(rlpx_send(c, 0, ETH_MSG_GET_BLOCK_HEADERS, (const uint8_t *)"\xc3\x01\xc0", 3) == 0); /* malformed */
+}
+
+static void on_close(rlpx_conn_t *c, int reason, bool remote, const char *why, void *user) {
+  (void)c, (void)why;
+  world_t *w = user;
+  w->close_reason = reason;
+  w->close_remote = remote;
+  w->closed = true;
+  peers_stop(w->peers);
+}
+
+static void dial(world_t *w, int mode) {
+  w->mode = mode;
+  w->closed = false;
+  w->got_id = 0;
+  peers_opts_t po = {.chain = w->chain, .network_id = 3503995874084926ull, .client_id = "ethc/test", .maxpeers = 5};
+  memset(po.key, 0x11, 32);
+  char err[256];
+  CHECK_MSG(peers_start(w->loop, &po, &w->peers, err, sizeof err) == 0, "%s", err);
+  rlpx_config_t cfg = {.client_id = "test/peer", .protos = protos, .n_protos = 1, .user = w};
+  memset(cfg.key, 0x22, 32);
+  cfg.cb = (rlpx_callbacks_t){.on_ready = on_ready, .on_msg = on_msg, .on_close = on_close};
+  uint8_t sid[64];
+  ethc_secp256k1_pubkey_create(po.key, sid);
+  struct sockaddr_in a;
+  uv_ip4_addr("127.0.0.1", peers_port(w->peers), &a);
+  rlpx_conn_t *c = NULL;
+  CHECK(rlpx_dial(w->loop, &cfg, (const struct sockaddr *)&a, sid, &c) == 0);
+  uv_run(w->loop, UV_RUN_DEFAULT);
+  peers_free(w->peers);
+  w->peers = NULL;
+}
+
+static void test_batches(chain_t *server) {
+  char dir[64] = "/tmp/ethc-peers-XXXXXX", genesis[1024];
+  CHECK(mkdtemp(dir) != NULL);
+  snprintf(genesis, sizeof genesis, "%s/chains/ethtest/genesis.json", check_shared_dir());
+  chain_open_opts_t o = {.datadir = dir, .genesis_path = genesis};
+  char err[512], why[300];
+  chain_t *c = NULL;
+  CHECK_MSG(chain_open(&o, &c, err, sizeof err) == 0, "%s", err);
+  if (!c) return;
+  eth_get_headers_t q = {.request_id = 1, .number = 1, .amount = 8};
+  bytes_buf_t out = {0};
+  eth_items_msg_t m = {0};
+  CHECK(eth_serve_headers(server, &q, &out) == 0 && eth_items_decode(out.data, out.len, ETH_ITEMS_HEADERS, &m) == 0 &&
+        m.count == 8);
+  sync_point_t from, to;
+  CHECK(sync_load(c, &from) == 0 && from.number == 0);
+  /* a gap (#1, #3) and a broken link (#2 after genesis) are refused */
+  bytes_view_t gap[2] = {m.items[0], m.items[2]};
+  CHECK(sync_import_batch(c, &from, gap, 2, &to, why, sizeof why) == ETHC_ERR_INVALID && to.number == 1);
+  CHECK(strstr(why, "was asked") != NULL);
+  sync_point_t wrong = from;
+  wrong.hash.bytes[0] ^= 1;
+  CHECK(sync_import_batch(c, &wrong, m.items, 1, &to, why, sizeof why) == ETHC_ERR_INVALID &&
+        strstr(why, "link") != NULL);
+  /* linked headers go in, and the progress file round-trips */
+  CHECK(sync_import_batch(c, &from, m.items, 4, &to, why, sizeof why) == 0 && to.number == 4);
+  CHECK(sync_import_batch(c, &to, m.items + 4, 4, &to, why, sizeof why) == 0 && to.number == 8);
+  ethc_hash_t want;
+  CHECK(chain_read_canonical_hash(server, 8, &want) == 0 && ethc_hash_eq(&want, &to.hash));
+  CHECK(sync_save(c, &to) == 0 && sync_load(c, &from) == 0 && from.number == 8 && ethc_hash_eq(&from.hash, &to.hash));
+  eth_items_free(&m);
+  bytes_buf_free(&out);
+  chain_close(c);
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  CHECK(system(cmd) == 0);
+}
+
+int main(void) {
+  unsigned n = 0;
+  chain_t *chain = ethtest_open(&n);
+  if (!chain) return check_summary();
+  CHECK(n == 600);
+  test_batches(chain);
+  world_t w = {.loop = uv_default_loop(), .chain = chain};
+  dial(&w, 0);
+  CHECK_MSG(w.closed && w.close_remote && w.close_reason == RLPX_DISC_SUBPROTOCOL, "bad network: reason %d remote %d",
+            w.close_reason, w.close_remote);
+  dial(&w, 1);
+  CHECK(w.got_id == 4242 && w.got_count == 5);
+  CHECK_MSG(w.closed && w.close_remote && w.close_reason == RLPX_DISC_BREACH, "malformed: reason %d remote %d",
+            w.close_reason, w.close_remote);
+  ethtest_close(chain);
+  return check_summary();
+}
