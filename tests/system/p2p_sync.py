@@ -3,7 +3,8 @@
 1. ethc to ethc: node A holds the imported ethtest chain (600 blocks); node B,
    made by `ethc init` from its genesis, dials A (--trusted-peers) and must
    sync all 600 headers: its DATADIR/headsync names #600 with headblock.json's
-   hash. Restarted, B resumes from #600 and imports nothing more.
+   hash. Restarted, B resumes from #600 and imports nothing more; admin_peers
+   lists A. With --sync.target (block 300's hash) a node stops at #300.
 2. A node on another genesis dials A: the Status handshake fails and the
    connection ends with Disconnect (subprotocol error); nothing is synced.
 3. ethc from @ethereumjs/client 0.10.5 serving the same chain (as p2p_hello.py
@@ -107,11 +108,11 @@ def headsync(datadir):
 DONE = r"header sync: done at #(\d+) (0x[0-9a-f]{64}), (\d+) headers in ([0-9.]+) s \((\d+) headers/s\)"
 
 
-def sync_from(ethc, tmp, name, enode, want, fails):
+def sync_from(ethc, tmp, name, enode, want, fails, extra=()):
     """A fresh node syncs from enode; returns its datadir."""
     d = os.path.join(tmp, name)
     init(ethc, d, os.path.join(chain, "genesis.json"))
-    b = Ethc(ethc, d, d + ".log", ["--trusted-peers", enode])
+    b = Ethc(ethc, d, d + ".log", ["--trusted-peers", enode, *extra])
     try:
         m = b.wait_log(DONE, 120)
     finally:
@@ -120,6 +121,7 @@ def sync_from(ethc, tmp, name, enode, want, fails):
         fails.append(f"{name}: no 'header sync: done'; log:\n" + b.log()[-3000:])
         return d
     print(f"{name}: synced {m.group(3)} headers in {m.group(4)} s ({m.group(5)} headers/s)")
+    print("".join(l + "\n" for l in b.log().splitlines() if "peers:" in l or "header sync:" in l), end="")
     if (int(m.group(1)), m.group(2)) != want:
         fails.append(f"{name}: done at #{m.group(1)} {m.group(2)}, want #{want[0]} {want[1]}")
     if headsync(d) != want:
@@ -179,6 +181,9 @@ def main(ethc, workdir):
     a = Ethc(ethc, a_dir, a_dir + ".log")
     try:
         b_dir = sync_from(ethc, tmp, "B", a.enode, want, fails)
+        # --sync.target: up to that block only
+        h300 = a.call("eth_getBlockByNumber", "0x12c", False)["result"]["hash"]
+        sync_from(ethc, tmp, "B-target", a.enode, (300, h300), fails, ["--sync.target", h300])
         # a restart resumes from what is stored
         b = Ethc(ethc, b_dir, b_dir + ".2.log", ["--trusted-peers", a.enode])
         ok = b.wait_log(r"peers: ethc/\S+ eth/69", 20)
