@@ -215,8 +215,8 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   uint64_t chain_id = cfg->chain_id.w[1] | cfg->chain_id.w[2] | cfg->chain_id.w[3] ? 0 : cfg->chain_id.w[0];
   rc = node_p2p_start(&n.p2p, &n.loop, &o->p2p, chain_datadir(chain), chain_id, o->client_version, srv, err, errlen);
   if (!rc)
-    rc = node_peers_start(&n.peers, &n.loop, &n.p2p, &o->p2p, chain, chain_id, o->read_only, o->client_version,
-                          &write_lock, err, errlen);
+    rc = node_peers_start(&n.peers, &n.loop, &n.p2p, &o->p2p, chain, chain_id, o->read_only || o->miner.on,
+                          o->client_version, &write_lock, err, errlen);
   if (!rc) rc = rpc_http_start(&o->http, srv, &n.http, err, errlen);
   if (!rc && auth_srv) {
     rpc_http_opts_t ao = o->auth_http;

@@ -55,6 +55,7 @@ int node_peers_start(peers_t **out, uv_loop_t *loop, node_p2p_t *p, const node_p
     enode_format(&self, p->enode, sizeof p->enode);
     pthread_mutex_unlock(&p->lock);
   }
-  ethc_log(ETHC_LOG_INFO, "p2p: listening on TCP port %u, header sync %s", port, read_only ? "off (read-only)" : "on");
+  ethc_log(ETHC_LOG_INFO, "p2p: listening on TCP port %u, header sync %s", port,
+           read_only ? "off (read-only or mining)" : "on");
   return 0;
 }
