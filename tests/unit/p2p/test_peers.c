@@ -4,7 +4,9 @@
  * the chain on 127.0.0.1, dialled by raw RLPx connections: a Status from
  * another network gets Disconnect (subprotocol error); after a good Status a
  * GetBlockHeaders is answered with its request id; a malformed request gets
- * Disconnect (breach of protocol). */
+ * Disconnect (breach of protocol). Last, a second manager with the header sync
+ * on dials the first and syncs all 600 headers (the import on libuv's thread
+ * pool while the loop serves: the TSan build checks that). */
 #include <stdlib.h>
 #include <string.h>
 #include <uv.h>
@@ -13,6 +15,7 @@
 #include "ethc/chain_read.h"
 #include "ethc/error.h"
 #include "ethc/eth_wire.h"
+#include "ethc/p2p_node.h"
 #include "ethc/peers.h"
 #include "ethc/rlpx.h"
 #include "ethc/secp256k1.h"
@@ -93,6 +96,64 @@ static void dial(world_t *w, int mode) {
   w->peers = NULL;
 }
 
+typedef struct {
+  chain_t *client;
+  peers_t *a, *b;
+  uv_timer_t poll;
+  int polls;
+  sync_point_t at;
+} sync_world_t;
+
+static void on_poll(uv_timer_t *t) {
+  sync_world_t *s = t->data;
+  CHECK(sync_load(s->client, &s->at) == 0);
+  if (s->at.number < 600 && ++s->polls < 400) return; /* 20 s at most */
+  uv_timer_stop(t);
+  uv_close((uv_handle_t *)t, NULL);
+  peers_stop(s->a);
+  peers_stop(s->b);
+}
+
+static void test_sync(uv_loop_t *loop, chain_t *server) {
+  char dir[64] = "/tmp/ethc-peers-XXXXXX", genesis[1024], err[512];
+  CHECK(mkdtemp(dir) != NULL);
+  snprintf(genesis, sizeof genesis, "%s/chains/ethtest/genesis.json", check_shared_dir());
+  chain_open_opts_t o = {.datadir = dir, .genesis_path = genesis};
+  sync_world_t s = {0};
+  CHECK_MSG(chain_open(&o, &s.client, err, sizeof err) == 0, "%s", err);
+  if (!s.client) return;
+  peers_opts_t pa = {.chain = server, .network_id = 3503995874084926ull, .client_id = "ethc/a"};
+  memset(pa.key, 0x33, 32);
+  CHECK_MSG(peers_start(loop, &pa, &s.a, err, sizeof err) == 0, "%s", err);
+  p2p_node_t n = {.tcp = peers_port(s.a)};
+  ethc_secp256k1_pubkey_create(pa.key, n.pubkey);
+  const uint8_t lo[4] = {127, 0, 0, 1};
+  p2p_ip_from4(n.ip, lo);
+  pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+  peers_opts_t pb = {.chain = s.client,
+                     .network_id = 3503995874084926ull,
+                     .client_id = "ethc/b",
+                     .trusted = &n,
+                     .trusted_count = 1,
+                     .sync = true,
+                     .write_lock = &lock};
+  memset(pb.key, 0x44, 32);
+  CHECK_MSG(peers_start(loop, &pb, &s.b, err, sizeof err) == 0, "%s", err);
+  uv_timer_init(loop, &s.poll);
+  s.poll.data = &s;
+  uv_timer_start(&s.poll, on_poll, 50, 50);
+  uv_run(loop, UV_RUN_DEFAULT);
+  ethc_hash_t want;
+  CHECK(chain_read_canonical_hash(server, 600, &want) == 0);
+  CHECK_MSG(s.at.number == 600 && ethc_hash_eq(&s.at.hash, &want), "synced to #%llu", (unsigned long long)s.at.number);
+  peers_free(s.a);
+  peers_free(s.b);
+  chain_close(s.client);
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  CHECK(system(cmd) == 0);
+}
+
 static void test_batches(chain_t *server) {
   char dir[64] = "/tmp/ethc-peers-XXXXXX", genesis[1024];
   CHECK(mkdtemp(dir) != NULL);
@@ -145,6 +206,7 @@ int main(void) {
   CHECK(w.got_id == 4242 && w.got_count == 5);
   CHECK_MSG(w.closed && w.close_remote && w.close_reason == RLPX_DISC_BREACH, "malformed: reason %d remote %d",
             w.close_reason, w.close_remote);
+  test_sync(w.loop, chain);
   ethtest_close(chain);
   return check_summary();
 }
