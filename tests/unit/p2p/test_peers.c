@@ -4,7 +4,8 @@
  * the chain on 127.0.0.1, dialled by raw RLPx connections: a Status from
  * another network gets Disconnect (subprotocol error); after a good Status a
  * GetBlockHeaders is answered with its request id; a malformed request gets
- * Disconnect (breach of protocol). Last, a second manager with the header sync
+ * Disconnect (breach of protocol); a second peer over --maxpeers 1 gets
+ * Disconnect (too many peers). Last, a second manager with the header sync
  * on dials the first and syncs all 600 headers (the import on libuv's thread
  * pool while the loop serves: the TSan build checks that). */
 #include <stdlib.h>
@@ -28,7 +29,7 @@ typedef struct {
   uv_loop_t *loop;
   chain_t *chain;
   peers_t *peers;
-  int mode; /* 0: bad network, 1: good status then a request, then garbage */
+  int mode; /* 0: bad network, 1: good status then a request, then garbage, 2: two peers, maxpeers 1 */
   int close_reason;
   bool close_remote, closed;
   uint64_t got_id;
@@ -68,6 +69,7 @@ static void on_msg(rlpx_conn_t *c, const rlpx_shared_cap_t *cap, uint64_t code, 
 static void on_close(rlpx_conn_t *c, int reason, bool remote, const char *why, void *user) {
   (void)c, (void)why;
   world_t *w = user;
+  if (w->closed) return; /* the first close counts */
   w->close_reason = reason;
   w->close_remote = remote;
   w->closed = true;
@@ -78,7 +80,10 @@ static void dial(world_t *w, int mode) {
   w->mode = mode;
   w->closed = false;
   w->got_id = 0;
-  peers_opts_t po = {.chain = w->chain, .network_id = 3503995874084926ull, .client_id = "ethc/test", .maxpeers = 5};
+  peers_opts_t po = {.chain = w->chain,
+                     .network_id = 3503995874084926ull,
+                     .client_id = "ethc/test",
+                     .maxpeers = mode == 2 ? 1 : 5};
   memset(po.key, 0x11, 32);
   char err[256];
   CHECK_MSG(peers_start(w->loop, &po, &w->peers, err, sizeof err) == 0, "%s", err);
@@ -91,6 +96,10 @@ static void dial(world_t *w, int mode) {
   uv_ip4_addr("127.0.0.1", peers_port(w->peers), &a);
   rlpx_conn_t *c = NULL;
   CHECK(rlpx_dial(w->loop, &cfg, (const struct sockaddr *)&a, sid, &c) == 0);
+  if (mode == 2) {
+    memset(cfg.key, 0x23, 32);
+    CHECK(rlpx_dial(w->loop, &cfg, (const struct sockaddr *)&a, sid, &c) == 0);
+  }
   uv_run(w->loop, UV_RUN_DEFAULT);
   peers_free(w->peers);
   w->peers = NULL;
@@ -205,6 +214,9 @@ int main(void) {
   dial(&w, 1);
   CHECK(w.got_id == 4242 && w.got_count == 5);
   CHECK_MSG(w.closed && w.close_remote && w.close_reason == RLPX_DISC_BREACH, "malformed: reason %d remote %d",
+            w.close_reason, w.close_remote);
+  dial(&w, 2);
+  CHECK_MSG(w.closed && w.close_remote && w.close_reason == RLPX_DISC_TOO_MANY_PEERS, "maxpeers: reason %d remote %d",
             w.close_reason, w.close_remote);
   test_sync(w.loop, chain);
   ethtest_close(chain);
