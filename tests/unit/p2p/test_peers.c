@@ -8,13 +8,16 @@
  * Disconnect (too many peers). Last, a second manager with the header sync
  * on dials the first and syncs all 600 headers (the import on libuv's thread
  * pool while the loop serves: the TSan build checks that). */
+#include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <uv.h>
 
 #include "check.h"
 #include "ethc/chain_read.h"
 #include "ethc/error.h"
+#include "ethc/keccak.h"
 #include "ethc/eth_wire.h"
 #include "ethc/p2p_node.h"
 #include "ethc/peers.h"
@@ -163,6 +166,41 @@ static void test_sync(uv_loop_t *loop, chain_t *server) {
   CHECK(system(cmd) == 0);
 }
 
+static double now_ms(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return t.tv_sec * 1e3 + t.tv_nsec / 1e6;
+}
+
+/* The manager serves on the loop's thread: how long the largest requests take. */
+static void time_serving(chain_t *server) {
+  eth_get_headers_t q = {.request_id = 1, .number = 0, .amount = ETH_MAX_HEADERS_SERVE};
+  bytes_buf_t out = {0};
+  eth_items_msg_t m = {0};
+  double t0 = now_ms();
+  CHECK(eth_serve_headers(server, &q, &out) == 0);
+  double t1 = now_ms();
+  CHECK(eth_items_decode(out.data, out.len, ETH_ITEMS_HEADERS, &m) == 0 && m.count == 601);
+  ethc_hash_t *hashes = calloc(m.count, sizeof *hashes);
+  for (size_t i = 0; hashes && i < m.count; i++) keccak256(m.items[i].data, m.items[i].len, hashes[i].bytes);
+  eth_hash_request_t r = {.request_id = 2, .hashes = hashes, .count = m.count};
+  bytes_buf_t bodies = {0}, receipts = {0};
+  double t2 = now_ms();
+  CHECK(hashes && eth_serve_bodies(server, &r, &bodies) == 0);
+  double t3 = now_ms();
+  CHECK(eth_serve_receipts(server, 69, &r, &receipts) == 0);
+  double t4 = now_ms();
+  printf(
+      "serving on the loop: 601 headers %.2f ms (%zu bytes), 601 bodies %.2f ms (%zu bytes), receipts %.2f ms "
+      "(%zu bytes)\n",
+      t1 - t0, out.len, t3 - t2, bodies.len, t4 - t3, receipts.len);
+  free(hashes);
+  eth_items_free(&m);
+  bytes_buf_free(&out);
+  bytes_buf_free(&bodies);
+  bytes_buf_free(&receipts);
+}
+
 static void test_batches(chain_t *server) {
   char dir[64] = "/tmp/ethc-peers-XXXXXX", genesis[1024];
   CHECK(mkdtemp(dir) != NULL);
@@ -207,6 +245,7 @@ int main(void) {
   if (!chain) return check_summary();
   CHECK(n == 600);
   test_batches(chain);
+  time_serving(chain);
   world_t w = {.loop = uv_default_loop(), .chain = chain};
   dial(&w, 0);
   CHECK_MSG(w.closed && w.close_remote && w.close_reason == RLPX_DISC_SUBPROTOCOL, "bad network: reason %d remote %d",
