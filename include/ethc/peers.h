@@ -50,6 +50,8 @@ typedef struct {
 int peers_start(uv_loop_t *loop, const peers_opts_t *opts, peers_t **out, char *err, size_t errlen);
 /* The TCP port listened on. */
 uint16_t peers_port(const peers_t *p);
+/* net_peerCount: peers past the Status handshake (any thread). */
+unsigned peers_count(peers_t *p);
 /* admin_peers: a malloc'd JSON array of the connected peers (any thread). */
 char *peers_json(peers_t *p);
 /* Disconnects every peer and closes the handles (loop thread); the loop must

@@ -68,6 +68,7 @@ struct peers {
   uint64_t next_id;
   pthread_mutex_t lock; /* json */
   char *json;
+  unsigned active; /* peers in json */
   /* header sync */
   sync_point_t local;
   peer_t *sync_peer;
@@ -84,12 +85,14 @@ static void hex(char *out, const uint8_t *b, size_t n) {
 /* admin_peers' array, rebuilt on the loop whenever a peer comes or goes. */
 static void publish(struct peers *m) {
   size_t cap = 256 + m->count * 1200, len = 0;
+  unsigned active = 0;
   char *s = malloc(cap);
   if (!s) return;
   len += (size_t)snprintf(s + len, cap - len, "[");
   for (peer_t *p = m->list; p; p = p->next) {
     const rlpx_hello_t *h = rlpx_conn_remote_hello(p->conn);
     if (!p->active || !h) continue;
+    active++;
     char id[129], name[256], head[65];
     hex(id, rlpx_conn_remote_id(p->conn), 64);
     hex(head, p->status.head.bytes, 32);
@@ -107,6 +110,7 @@ static void publish(struct peers *m) {
   pthread_mutex_lock(&m->lock);
   free(m->json);
   m->json = s;
+  m->active = active;
   pthread_mutex_unlock(&m->lock);
 }
 
@@ -115,6 +119,13 @@ char *peers_json(peers_t *m) {
   char *s = strdup(m->json ? m->json : "[]");
   pthread_mutex_unlock(&m->lock);
   return s;
+}
+
+unsigned peers_count(peers_t *m) {
+  pthread_mutex_lock(&m->lock);
+  unsigned n = m->active;
+  pthread_mutex_unlock(&m->lock);
+  return n;
 }
 
 uint16_t peers_port(const peers_t *m) { return m->port; }

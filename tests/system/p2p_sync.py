@@ -192,6 +192,8 @@ def main(ethc, workdir):
         a_id = re.match(r"enode://([0-9a-f]{128})@", a.enode).group(1)
         if not peers or len(peers) != 1 or peers[0]["id"] != a_id or peers[0]["protocols"]["eth"]["version"] != 69:
             fails.append(f"B's admin_peers: {peers}, want A ({a_id[:16]}...) on eth/69")
+        if b.call("net_peerCount").get("result") != "0x1":
+            fails.append("B's net_peerCount is not 0x1")
         info = a.call("admin_nodeInfo").get("result", {})
         if str(info.get("ports", {}).get("listener")) != a.enode.rsplit(":", 1)[1]:
             fails.append(f"A's admin_nodeInfo ports {info.get('ports')} do not match its enode {a.enode}")
