@@ -42,6 +42,7 @@ typedef struct {
   unsigned maxpeers;         /* --maxpeers (for the peer manager) */
   const char *trusted_peers; /* --trusted-peers: enode URLs, comma-separated (for the peer manager) */
   const char *nat_ip;        /* --nat extip:IP: the IPv4 address announced; NULL: 127.0.0.1 */
+  const char *sync_target;   /* --sync.target: the block hash the header sync goes to; NULL: the best peer's head */
 } node_p2p_opts_t;
 
 typedef struct {

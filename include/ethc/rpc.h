@@ -97,6 +97,8 @@ typedef struct {
   void *ctx;
   char *(*node_info)(void *ctx); /* admin_nodeInfo's object */
   char *(*table)(void *ctx);     /* debug_p2pTable: the discovery table's nodes */
+  char *(*peers)(void *ctx);     /* admin_peers: the connected peers (may be NULL: none) */
+  unsigned (*peer_count)(void *ctx); /* net_peerCount (may be NULL: 0) */
 } rpc_admin_t;
 
 /* Gives the server its p2p side (copied) before it serves requests; without one,

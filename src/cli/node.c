@@ -55,6 +55,7 @@ enum {
   NODE_MAXPEERS,
   NODE_TRUSTED_PEERS,
   NODE_NAT,
+  NODE_SYNC_TARGET,
 };
 static const cli_option_t node_options[] = {
     [NODE_DATADIR] = {"--datadir", "DIR", "the chain database (`ethc import` fills it)", "~/.ethc"},
@@ -137,6 +138,10 @@ static const cli_option_t node_options[] = {
                             "comma-separated",
                             NULL},
     [NODE_NAT] = {"--nat", "extip:IP", "devp2p: the IPv4 address announced in the enode and node record", "127.0.0.1"},
+    [NODE_SYNC_TARGET] = {"--sync.target", "HASH",
+                          "devp2p: the block hash the header sync goes to (post-merge); without it, the best "
+                          "peer's head, unverified",
+                          NULL},
     {0}};
 
 /* A Go duration ("200ms", "5s", "1m30s", "1.5s", "0") in milliseconds: 0, or
@@ -368,6 +373,7 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
         if (strncmp(a.value, "extip:", 6)) return cli_usage_error(self, "--nat %s: want extip:IP", a.value);
         o.p2p.on = true, o.p2p.nat_ip = a.value + 6;
         break;
+      case NODE_SYNC_TARGET: o.p2p.on = true, o.p2p.sync_target = a.value; break;
       case CLI_POSITIONAL: return cli_usage_error(self, "unexpected argument %s", a.value);
       default: return cli_stop(k);
     }

@@ -18,6 +18,7 @@
 #include "node/import.h"
 #include "node/miner.h"
 #include "node/node_discv4.h"
+#include "node/node_p2p.h"
 #include "node/txpool.h"
 #include "rpc/jwt.h"
 #include "rpc/accounts.h"
@@ -36,6 +37,7 @@ typedef struct {
   node_import_t import;
   miner_t *miner; /* --miner, else NULL */
   node_p2p_t p2p; /* node key, discovery (--port ...) */
+  peers_t *peers; /* the peer manager and header sync, or NULL */
 } node_t;
 
 static void close_all(node_t *n) {
@@ -45,6 +47,7 @@ static void close_all(node_t *n) {
   uv_close((uv_handle_t *)&n->heads, NULL);
   miner_stop(n->miner);
   node_p2p_stop(&n->p2p);
+  peers_stop(n->peers);
 }
 
 static void on_drain(uv_timer_t *t) {
@@ -212,6 +215,9 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   const chain_config_t *cfg = chain_config(chain);
   uint64_t chain_id = cfg->chain_id.w[1] | cfg->chain_id.w[2] | cfg->chain_id.w[3] ? 0 : cfg->chain_id.w[0];
   rc = node_p2p_start(&n.p2p, &n.loop, &o->p2p, chain_datadir(chain), chain_id, o->client_version, srv, err, errlen);
+  if (!rc)
+    rc = node_peers_start(&n.peers, &n.loop, &n.p2p, &o->p2p, chain, chain_id, o->read_only || o->miner.on,
+                          o->client_version, &write_lock, err, errlen);
   if (!rc) rc = rpc_http_start(&o->http, srv, &n.http, err, errlen);
   if (!rc && auth_srv) {
     rpc_http_opts_t ao = o->auth_http;
@@ -228,6 +234,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
     close_all(&n);
     uv_run(&n.loop, UV_RUN_DEFAULT);
     uv_loop_close(&n.loop);
+    peers_free(n.peers);
     node_p2p_free(&n.p2p);
     rpc_server_free(srv);
     miner_free(miner);
@@ -264,6 +271,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   uv_loop_close(&n.loop);
   rpc_http_stop(n.http);
   rpc_http_stop(n.auth);
+  peers_free(n.peers);
   node_p2p_free(&n.p2p);
   rpc_server_free(auth_srv);
   rpc_server_free(srv);

@@ -7,6 +7,7 @@
 
 #include "ethc/error.h"
 #include "ethc/log.h"
+#include "ethc/peers.h"
 #include "ethc/secp256k1.h"
 
 static char *admin_node_info(void *ctx) {
@@ -21,6 +22,16 @@ static char *admin_node_info(void *ctx) {
 static char *admin_table(void *ctx) {
   const node_p2p_t *p = ctx;
   return discv4_table_json(p->info.disc);
+}
+
+static char *admin_peers(void *ctx) {
+  node_p2p_t *p = ctx;
+  return p->peers ? peers_json(p->peers) : strdup("[]");
+}
+
+static unsigned admin_peer_count(void *ctx) {
+  node_p2p_t *p = ctx;
+  return p->peers ? peers_count(p->peers) : 0;
 }
 
 int node_p2p_set_eth_entry(node_p2p_t *p, const uint8_t *value, size_t len) {
@@ -99,7 +110,11 @@ int node_p2p_start(node_p2p_t *p, uv_loop_t *loop, const node_p2p_opts_t *o, con
   memcpy(self.pubkey, p->info.pubkey, 64);
   p2p_ip_from4(self.ip, p->info.ip);
   enode_format(&self, p->enode, sizeof p->enode);
-  rpc_admin_t admin = {.ctx = p, .node_info = admin_node_info, .table = admin_table};
+  rpc_admin_t admin = {.ctx = p,
+                       .node_info = admin_node_info,
+                       .table = admin_table,
+                       .peers = admin_peers,
+                       .peer_count = admin_peer_count};
   rpc_server_set_admin(srv, &admin);
   ethc_log(ETHC_LOG_INFO, "p2p: %zu bootnodes, %zu trusted peers, maxpeers %u%s", p->boot_count, p->trusted_count,
            p->maxpeers, o->nodiscover ? ", discovery off" : "");

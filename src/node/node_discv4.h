@@ -26,6 +26,7 @@ typedef struct {
   unsigned maxpeers;
   char enode[ENODE_URL_MAX];
   pthread_mutex_t lock; /* info.enr with --nodiscover (discovery locks its own) */
+  struct peers *peers;  /* the peer manager (node_p2p.h), set before the RPC server serves */
 } node_p2p_t;
 
 /* Starts the p2p side when o->on (else does nothing and returns 0): the node

@@ -27,8 +27,18 @@ static int debug_p2pTable(rpc_call_t *c, const cJSON *params) {
   return serve(c, c->srv->admin.table);
 }
 
+static int admin_peers(rpc_call_t *c, const cJSON *params) {
+  (void)params;
+  if (c->srv->admin.node_info && !c->srv->admin.peers) {
+    jw_raw(c->w, "[]", 2);
+    return 0;
+  }
+  return serve(c, c->srv->admin.peers);
+}
+
 const rpc_method_t rpc_methods_admin[] = {
     {"admin_nodeInfo", RPC_NS_ADMIN, admin_nodeInfo, 0},
     {"debug_p2pTable", RPC_NS_DEBUG, debug_p2pTable, 0},
+    {"admin_peers", RPC_NS_ADMIN, admin_peers, 0},
     {NULL, 0, NULL, 0},
 };

@@ -312,6 +312,7 @@ static const rpc_doc_t docs[] = {
      "state:Data", "result:Bool"},
     {"admin_nodeInfo", "The node's p2p identity: enode, ENR, id, ports, protocols.", "", "result:Object"},
     {"debug_p2pTable", "The nodes in the discovery table.", "", "result:Object[]"},
+    {"admin_peers", "The connected peers: id, name, enode, network, protocols.", "", "result:Object[]"},
     {0},
 };
 

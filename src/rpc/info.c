@@ -35,9 +35,9 @@ static int net_listening(rpc_call_t *c, const cJSON *p) {
   jw_bool(c->w, true);
   return 0;
 }
-/* No p2p yet: no peers. */
+/* The peer manager's count of peers past the Status handshake (0 without p2p). */
 static int net_peerCount(rpc_call_t *c, const cJSON *p) {
-  jw_qty(c->w, 0);
+  jw_qty(c->w, c->srv->admin.peer_count ? c->srv->admin.peer_count(c->srv->admin.ctx) : 0);
   return 0;
 }
 

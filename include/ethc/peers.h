@@ -1,0 +1,66 @@
+/* The peer manager (devp2p caps/eth.md, caps/snap.md over RLPx, rlpx.h): listens
+ * for inbound RLPx connections, dials the trusted peers (and redials them),
+ * offers eth/68, eth/69 and snap/1, runs the eth Status handshake after Hello
+ * and then serves eth and snap requests from the chain database, answering
+ * with the request's id. A peer on another network, genesis or fork gets
+ * Disconnect (subprotocol error); a malformed message gets Disconnect (breach
+ * of protocol). With sync on, it runs a light header sync (sync.h) from the
+ * peer with the highest head.
+ * Implementation: src/p2p/peers.c (connections), src/p2p/sync.c (headers).
+ *
+ * Threads: everything runs on the loop's thread except peers_json (any
+ * thread) and the header import, which runs on libuv's thread pool, one batch
+ * at a time, under `write_lock` (the chain's single importing thread). */
+#ifndef ETHC_PEERS_H
+#define ETHC_PEERS_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <uv.h>
+
+#include "ethc/chain.h"
+#include "ethc/p2p_node.h"
+#include "ethc/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct peers peers_t;
+
+typedef struct {
+  chain_t *chain;
+  uint64_t network_id;
+  uint8_t key[32];           /* our node key */
+  const char *client_id;     /* borrowed, outlives the manager */
+  uint16_t port;             /* TCP listen port (0: a free one) */
+  unsigned maxpeers;         /* 0: 50; trusted peers count but are always dialled */
+  const p2p_node_t *trusted; /* copied */
+  size_t trusted_count;
+  bool sync;                   /* run the header sync */
+  bool has_target;             /* --sync.target */
+  ethc_hash_t target;          /* the header to sync up to (else the best peer's head, unverified) */
+  pthread_mutex_t *write_lock; /* held around every chain write (may be NULL) */
+} peers_opts_t;
+
+/* Listens on opts->port and dials the trusted peers. 0 with *out set, or
+ * ETHC_ERR_IO (cannot listen) / ETHC_ERR_NOMEM with a message. Loop thread. */
+int peers_start(uv_loop_t *loop, const peers_opts_t *opts, peers_t **out, char *err, size_t errlen);
+/* The TCP port listened on. */
+uint16_t peers_port(const peers_t *p);
+/* net_peerCount: peers past the Status handshake (any thread). */
+unsigned peers_count(peers_t *p);
+/* admin_peers: a malloc'd JSON array of the connected peers (any thread). */
+char *peers_json(peers_t *p);
+/* Disconnects every peer and closes the handles (loop thread); the loop must
+ * then run until they are closed, and peers_free frees the manager. */
+void peers_stop(peers_t *p);
+void peers_free(peers_t *p);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

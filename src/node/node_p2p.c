@@ -1,0 +1,61 @@
+/* The node's peer manager wiring (node_p2p.h). */
+#include "node/node_p2p.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ethc/error.h"
+#include "ethc/log.h"
+
+static int parse_hash(const char *s, ethc_hash_t *h) {
+  if (!s || strncmp(s, "0x", 2) || strlen(s) != 66) return -1;
+  for (int i = 0; i < 32; i++) {
+    unsigned v;
+    if (sscanf(s + 2 + 2 * i, "%2x", &v) != 1) return -1;
+    h->bytes[i] = (uint8_t)v;
+  }
+  return 0;
+}
+
+int node_peers_start(peers_t **out, uv_loop_t *loop, node_p2p_t *p, const node_p2p_opts_t *o, chain_t *chain,
+                     uint64_t chain_id, bool read_only, const char *client_version, pthread_mutex_t *write_lock,
+                     char *err, size_t errlen) {
+  *out = NULL;
+  if (!p->on) return 0;
+  peers_opts_t po = {.chain = chain,
+                     .network_id = chain_id,
+                     .client_id = client_version,
+                     .port = p->info.tcp_port,
+                     .maxpeers = p->maxpeers,
+                     .trusted = p->trusted,
+                     .trusted_count = p->trusted_count,
+                     .sync = !read_only,
+                     .write_lock = write_lock};
+  memcpy(po.key, p->key, 32);
+  if (o->sync_target) {
+    if (parse_hash(o->sync_target, &po.target))
+      return snprintf(err, errlen, "--sync.target: want a 0x-prefixed 32-byte block hash"), ETHC_ERR_INVALID;
+    po.has_target = true;
+  }
+  int rc = peers_start(loop, &po, out, err, errlen);
+  if (rc) return rc;
+  p->peers = *out; /* admin_peers */
+  uint16_t port = peers_port(*out);
+  if (port != p->info.tcp_port) { /* --port 0 without discovery: the port TCP got */
+    pthread_mutex_lock(&p->lock);
+    p->info.tcp_port = port;
+    if (!p->disc) {
+      enr_fields_t f = {.ip = p->info.ip, .tcp = port};
+      if (enr_sign(p->key, p->info.enr.seq + 1, &f, &p->info.enr))
+        ethc_log(ETHC_LOG_WARN, "p2p: cannot re-sign the node record");
+    }
+    p2p_node_t self = {.tcp = port, .udp = p->info.udp_port ? p->info.udp_port : port};
+    memcpy(self.pubkey, p->info.pubkey, 64);
+    p2p_ip_from4(self.ip, p->info.ip);
+    enode_format(&self, p->enode, sizeof p->enode);
+    pthread_mutex_unlock(&p->lock);
+  }
+  ethc_log(ETHC_LOG_INFO, "p2p: listening on TCP port %u, header sync %s", port,
+           read_only ? "off (read-only or mining)" : "on");
+  return 0;
+}

@@ -1,0 +1,79 @@
+/* The light header sync's storage side (sync.h): batch checks, imports and the
+ * DATADIR/headsync progress file. */
+#include "ethc/sync.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ethc/chain_read.h"
+#include "ethc/error.h"
+#include "ethc/header.h"
+#include "ethc/keccak.h"
+
+static void path_of(chain_t *c, char *buf, size_t n, const char *suffix) {
+  snprintf(buf, n, "%s/headsync%s", chain_datadir(c), suffix);
+}
+
+static int hex_nibble(int ch) {
+  if (ch >= '0' && ch <= '9') return ch - '0';
+  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+  return -1;
+}
+
+int sync_load(chain_t *c, sync_point_t *out) {
+  memset(out, 0, sizeof *out);
+  if (chain_read_head(c, &out->number, &out->hash)) return ETHC_ERR_IO;
+  char path[4200], hex[80] = {0};
+  path_of(c, path, sizeof path, "");
+  FILE *f = fopen(path, "r");
+  if (!f) return 0;
+  uint64_t num = 0;
+  int got = fscanf(f, "%" SCNu64 " 0x%66s", &num, hex);
+  fclose(f);
+  if (got != 2 || strlen(hex) != 64 || num <= out->number) return 0;
+  sync_point_t p = {.number = num};
+  for (int i = 0; i < 32; i++) {
+    int hi = hex_nibble(hex[2 * i]), lo = hex_nibble(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return 0;
+    p.hash.bytes[i] = (uint8_t)(hi << 4 | lo);
+  }
+  *out = p;
+  return 0;
+}
+
+int sync_save(chain_t *c, const sync_point_t *p) {
+  char path[4200], tmp[4200];
+  path_of(c, path, sizeof path, "");
+  path_of(c, tmp, sizeof tmp, ".tmp");
+  FILE *f = fopen(tmp, "w");
+  if (!f) return ETHC_ERR_IO;
+  fprintf(f, "%" PRIu64 " 0x", p->number);
+  for (int i = 0; i < 32; i++) fprintf(f, "%02x", p->hash.bytes[i]);
+  fputc('\n', f);
+  if (fclose(f) || rename(tmp, path)) return ETHC_ERR_IO;
+  return 0;
+}
+
+int sync_import_batch(chain_t *c, const sync_point_t *from, const bytes_view_t *items, size_t n, sync_point_t *to,
+                      char *why, size_t whylen) {
+  *to = *from;
+  for (size_t i = 0; i < n; i++) {
+    chain_header_t h;
+    if (header_decode(items[i].data, items[i].len, &h))
+      return snprintf(why, whylen, "header %zu does not decode", i), ETHC_ERR_INVALID;
+    if (h.number != to->number + 1)
+      return snprintf(why, whylen, "header #%" PRIu64 " where #%" PRIu64 " was asked", h.number, to->number + 1),
+             ETHC_ERR_INVALID;
+    if (memcmp(h.parent_hash.bytes, to->hash.bytes, 32))
+      return snprintf(why, whylen, "header #%" PRIu64 " does not link to its parent", h.number), ETHC_ERR_INVALID;
+    chain_import_result_t res;
+    int rc = chain_import_header(c, items[i].data, items[i].len, &res);
+    if (rc == ETHC_ERR_INVALID)
+      return snprintf(why, whylen, "header #%" PRIu64 ": %s", h.number, res.reason), ETHC_ERR_INVALID;
+    if (rc) return snprintf(why, whylen, "storing header #%" PRIu64 " failed (%d)", h.number, rc), rc;
+    to->number = h.number;
+    keccak256(items[i].data, items[i].len, to->hash.bytes);
+  }
+  return 0;
+}

@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""The peer manager and the light header sync (src/p2p/peers.c, sync.c):
+1. ethc to ethc: node A holds the imported ethtest chain (600 blocks); node B,
+   made by `ethc init` from its genesis, dials A (--trusted-peers) and must
+   sync all 600 headers: its DATADIR/headsync names #600 with headblock.json's
+   hash. Restarted, B resumes from #600 and imports nothing more; admin_peers
+   lists A. With --sync.target (block 300's hash) a node stops at #300.
+2. A node on another genesis dials A: the Status handshake fails and the
+   connection ends with Disconnect (subprotocol error); nothing is synced.
+3. ethc from @ethereumjs/client 0.10.5 serving the same chain (as p2p_hello.py
+   starts it): all 600 headers again. Skipped (77) when node or the package is
+   missing; parts 1 and 2 then still run first.
+Prints the headers/s the node logs.
+usage: p2p_sync.py ETHC CHAIN_DIR WORKDIR"""
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+here = os.path.dirname(os.path.abspath(__file__))
+ejs_dir = os.path.join(here, "..", "interop", "ethereumjs")
+cli = os.path.join(ejs_dir, "node_modules", "@ethereumjs", "client", "dist", "esm", "bin", "cli.js")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Ethc:
+    """`ethc node` with p2p on a free TCP port, discovery off."""
+
+    def __init__(self, ethc, datadir, log_path, extra=()):
+        self.log_path = log_path
+        self.err = open(log_path, "w")
+        self.proc = subprocess.Popen([ethc, "node", "--datadir", datadir, "--http.port", "0", "--http.api", "eth,net,web3,admin", "--port", "0",
+                                      "--nodiscover", *extra], stdout=subprocess.PIPE, stderr=self.err, text=True)
+        self.enode = self.url = None
+        for _ in range(4):  # the HTTP line, then the P2P one (ctest's timeout bounds a hang)
+            line = self.proc.stdout.readline()
+            if not line:
+                break
+            if line.startswith("HTTP server started: "):
+                self.url = line.split()[-1]
+            m = re.search(r"self=(enode://\S+)", line)
+            if m:
+                self.enode = m.group(1)
+                break
+        if self.enode is None:
+            self.stop()
+            raise RuntimeError("ethc node printed no enode; log:\n" + self.log())
+
+    def call(self, method, *params):
+        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}).encode()
+        req = urllib.request.Request(self.url, body, {"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return json.loads(r.read())
+
+    def log(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def wait_log(self, pattern, timeout):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            m = re.search(pattern, self.log())
+            if m:
+                return m
+            if self.proc.poll() is not None:
+                return None
+            time.sleep(0.2)
+        return None
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.kill(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.err.close()
+        return self.proc.returncode
+
+
+def init(ethc, datadir, genesis):
+    subprocess.run([ethc, "init", "--datadir", datadir, genesis], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.PIPE)
+
+
+def headsync(datadir):
+    try:
+        with open(os.path.join(datadir, "headsync")) as f:
+            n, h = f.read().split()
+            return int(n), h
+    except OSError:
+        return None
+
+
+DONE = r"header sync: done at #(\d+) (0x[0-9a-f]{64}), (\d+) headers in ([0-9.]+) s \((\d+) headers/s\)"
+
+
+def sync_from(ethc, tmp, name, enode, want, fails, extra=()):
+    """A fresh node syncs from enode; returns its datadir."""
+    d = os.path.join(tmp, name)
+    init(ethc, d, os.path.join(chain, "genesis.json"))
+    b = Ethc(ethc, d, d + ".log", ["--trusted-peers", enode, *extra])
+    try:
+        m = b.wait_log(DONE, 120)
+    finally:
+        b.stop()
+    if not m:
+        fails.append(f"{name}: no 'header sync: done'; log:\n" + b.log()[-3000:])
+        return d
+    print(f"{name}: synced {m.group(3)} headers in {m.group(4)} s ({m.group(5)} headers/s)")
+    print("".join(l + "\n" for l in b.log().splitlines() if "peers:" in l or "header sync:" in l), end="")
+    if (int(m.group(1)), m.group(2)) != want:
+        fails.append(f"{name}: done at #{m.group(1)} {m.group(2)}, want #{want[0]} {want[1]}")
+    if headsync(d) != want:
+        fails.append(f"{name}: headsync holds {headsync(d)}, want {want}")
+    return d
+
+
+def ethereumjs(ethc, tmp, want, fails):
+    if not shutil.which("node") or not os.path.exists(cli):
+        print("SKIPPED (ethereumjs part): node or tests/interop/ethereumjs/node_modules missing")
+        return 77
+    data = os.path.join(tmp, "ejs")
+    port = free_port()
+    log_path = data + ".log"
+    log = open(log_path, "w")
+    proc = subprocess.Popen(["node", cli, "--gethGenesis", os.path.join(chain, "genesis.json"),
+                             "--loadBlocksFromRlp", os.path.join(chain, "chain.rlp"), "--isSingleNode", "true",
+                             "--discDns", "false", "--discV4", "false", "--dataDir", data, "--port", str(port),
+                             "--extIP", "127.0.0.1"], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        enode = None
+        deadline = time.time() + 180
+        while time.time() < deadline and proc.poll() is None:
+            m = re.search(r"(enode://[0-9a-f]{128}@127\.0\.0\.1:%d)" % port, open(log_path).read())
+            if m:
+                enode = m.group(1)
+                break
+            time.sleep(0.5)
+        if not enode:
+            fails.append("ethereumjs printed no enode; its log:\n" + open(log_path).read()[-3000:])
+            return 1
+        print("ethereumjs:", enode)
+        sync_from(ethc, tmp, "from-ethereumjs", enode, want, fails)
+    finally:
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGINT)  # ethereumjs ignores SIGTERM
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.kill(proc.pid, signal.SIGKILL)
+                proc.wait()
+        log.close()
+    return 0
+
+
+def main(ethc, workdir):
+    os.makedirs(workdir, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix="p2p-sync-", dir=workdir)
+    with open(os.path.join(chain, "headblock.json")) as f:
+        head = json.load(f)
+    want = (int(head["number"], 16), head["hash"])
+    fails = []
+    # 1. ethc to ethc
+    a_dir = os.path.join(tmp, "A")
+    subprocess.run([ethc, "import", "--fakepow", "--genesis", os.path.join(chain, "genesis.json"), "--datadir", a_dir,
+                    os.path.join(chain, "chain.rlp")], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    a = Ethc(ethc, a_dir, a_dir + ".log")
+    try:
+        b_dir = sync_from(ethc, tmp, "B", a.enode, want, fails)
+        # --sync.target: up to that block only
+        h300 = a.call("eth_getBlockByNumber", "0x12c", False)["result"]["hash"]
+        sync_from(ethc, tmp, "B-target", a.enode, (300, h300), fails, ["--sync.target", h300])
+        # a restart resumes from what is stored
+        b = Ethc(ethc, b_dir, b_dir + ".2.log", ["--trusted-peers", a.enode])
+        ok = b.wait_log(r"peers: ethc/\S+ eth/69", 20)
+        time.sleep(1)
+        peers = b.call("admin_peers").get("result")
+        a_id = re.match(r"enode://([0-9a-f]{128})@", a.enode).group(1)
+        if not peers or len(peers) != 1 or peers[0]["id"] != a_id or peers[0]["protocols"]["eth"]["version"] != 69:
+            fails.append(f"B's admin_peers: {peers}, want A ({a_id[:16]}...) on eth/69")
+        if b.call("net_peerCount").get("result") != "0x1":
+            fails.append("B's net_peerCount is not 0x1")
+        info = a.call("admin_nodeInfo").get("result", {})
+        if str(info.get("ports", {}).get("listener")) != a.enode.rsplit(":", 1)[1]:
+            fails.append(f"A's admin_nodeInfo ports {info.get('ports')} do not match its enode {a.enode}")
+        b.stop()
+        log = b.log()
+        if not ok or "header sync: starting from #%d" % want[0] not in log or "header sync: stored" in log:
+            fails.append("B after a restart: did not resume from #%d; log:\n%s" % (want[0], log[-2000:]))
+        # 2. another genesis: the Status handshake fails
+        g = json.load(open(os.path.join(chain, "genesis.json")))
+        g["extraData"] = "0x0badc0de"
+        other = os.path.join(tmp, "other-genesis.json")
+        json.dump(g, open(other, "w"))
+        c_dir = os.path.join(tmp, "C")
+        init(ethc, c_dir, other)
+        c = Ethc(ethc, c_dir, c_dir + ".log", ["--trusted-peers", a.enode])
+        closed = c.wait_log(r"peers: closed \(subprotocol error by (us|peer)", 20)
+        c.stop()
+        if not closed:
+            fails.append("another genesis: no subprotocol-error Disconnect; log:\n" + c.log()[-2000:])
+        if headsync(c_dir) is not None:
+            fails.append("another genesis: headers were synced")
+    finally:
+        a.stop()
+    print("A (serving) log:\n" + "\n".join(a.log().splitlines()[-12:]))
+    # 3. from @ethereumjs/client
+    rc = ethereumjs(ethc, tmp, want, fails)
+    for f in fails:
+        print("FAIL:", f)
+    if fails:
+        return 1
+    shutil.rmtree(tmp, ignore_errors=True)
+    return rc
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 4:
+        print(__doc__)
+        sys.exit(2)
+    chain = sys.argv[2]
+    sys.exit(main(sys.argv[1], sys.argv[3]))
