@@ -305,7 +305,7 @@ static void expire_locked(txpool_t *p, uint64_t now) {
   for (size_t i = 0; i < p->n;) {
     size_t end = i + 1;
     while (end < p->n && same_sender(&p->e[end], &p->e[i])) end++;
-    if (now - p->e[i].beat_ms < p->lifetime_ms) {
+    if (now <= p->e[i].beat_ms || now - p->e[i].beat_ms < p->lifetime_ms) { /* a later beat: not idle */
       i = end;
       continue;
     }

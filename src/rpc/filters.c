@@ -95,13 +95,21 @@ void rpc_filters_free(rpc_server_t *s) {
   s->filters = NULL;
 }
 
+/* Whether a filter last polled at `last` has expired at `now`. `now` is read
+ * before the table lock is taken, so another thread may have polled the
+ * filter after it: a `last` later than `now` is not expired (an unsigned
+ * `now - last` would wrap around and call it expired). */
+static bool expired(const struct rpc_filters *fs, uint64_t now, uint64_t last) {
+  return now > last && now - last > fs->timeout_ms;
+}
+
 /* Drops expired filters not in use; the table lock is held. */
 static void sweep(struct rpc_filters *fs, uint64_t now, bool force) {
-  if (!force && now - fs->last_sweep_ms < 1000) return;
+  if (!force && now >= fs->last_sweep_ms && now - fs->last_sweep_ms < 1000) return;
   fs->last_sweep_ms = now;
   for (filter_t **p = &fs->list; *p;) {
     filter_t *f = *p;
-    if (f->refs == 0 && now - f->last_poll_ms > fs->timeout_ms) {
+    if (f->refs == 0 && expired(fs, now, f->last_poll_ms)) {
       *p = f->next;
       fs->count--;
       filter_free(f);
@@ -221,8 +229,8 @@ static filter_t *acquire(rpc_call_t *c, const cJSON *params) {
   sweep(fs, now, false);
   filter_t *f = fs->list;
   while (f && strcmp(f->id, id->valuestring)) f = f->next;
-  if (f && now - f->last_poll_ms > fs->timeout_ms) f = NULL; /* expired, not swept yet */
-  if (f) f->refs++, f->last_poll_ms = now;
+  if (f && expired(fs, now, f->last_poll_ms)) f = NULL; /* expired, not swept yet */
+  if (f) f->refs++, f->last_poll_ms = now > f->last_poll_ms ? now : f->last_poll_ms;
   pthread_mutex_unlock(&fs->lock);
   if (!f) rpc_fail(c, RPC_SERVER_ERROR, "filter not found");
   return f;
@@ -250,7 +258,7 @@ int rpc_eth_uninstallFilter(rpc_call_t *c, const cJSON *params) {
       filter_t *f = *p;
       *p = f->next;
       fs->count--;
-      found = f->refs > 0 || now - f->last_poll_ms <= fs->timeout_ms; /* an expired one was already gone */
+      found = f->refs > 0 || !expired(fs, now, f->last_poll_ms); /* an expired one was already gone */
       f->dead = true;
       if (f->refs == 0) dead = f;
       break;

@@ -62,9 +62,12 @@ bool rpc_ratelimit_allow(rpc_ratelimit_t *r, const struct sockaddr *sa) {
     b->tokens = r->rate;
     b->last_ns = now;
   }
-  b->tokens += r->rate * (double)(now - b->last_ns) / 1e9;
+  /* `now` was read before the lock: another thread may have stamped a later time */
+  if (now > b->last_ns) {
+    b->tokens += r->rate * (double)(now - b->last_ns) / 1e9;
+    b->last_ns = now;
+  }
   if (b->tokens > r->rate) b->tokens = r->rate;
-  b->last_ns = now;
   bool ok = b->tokens >= 1;
   if (ok) b->tokens -= 1;
   pthread_mutex_unlock(l);
