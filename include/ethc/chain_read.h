@@ -44,8 +44,9 @@ extern "C" {
 
 /* ---- headers and the canonical index ---- */
 
-/* The head as stored (the block LastBlock names): its number and hash. Unlike
- * chain_head, safe while another thread imports.
+/* The head as published to readers (chain_snapshot_head): its number and
+ * hash. Unlike chain_head, safe while another thread imports; every other
+ * read agrees with it (a block stored but not yet published is not the head).
  * Out: number, hash (either may be NULL). */
 int chain_read_head(chain_t *c, uint64_t *number, ethc_hash_t *hash) __attribute__((warn_unused_result));
 

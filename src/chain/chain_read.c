@@ -24,15 +24,14 @@ static int stored(int rc) { return rc == ETHC_OK || rc == ETHC_ERR_NOMEM ? rc : 
 /* ---- headers and the canonical index ---- */
 
 int chain_read_head(chain_t *c, uint64_t *number, ethc_hash_t *hash) {
-  ethc_hash_t h;
-  uint64_t n;
-  int rc = chaindb_get_head(chain_db(c), &h);
-  if (!rc) rc = chaindb_get_number(chain_db(c), &h, &n);
-  /* the head pointer names a block the database must hold */
-  if (rc == ETHC_ERR_NOT_FOUND) rc = ETHC_ERR_INVALID;
-  if (rc) return rc;
-  if (number) *number = n;
-  if (hash) *hash = h;
+  /* the published head, not the database's head pointer: an import writes
+   * the pointer a moment before it publishes, and a reader that saw the newer
+   * pointer would find the other reads (logs, state) still on the older head */
+  chain_snapshot_t *snap = chain_snapshot_head(c);
+  if (!snap) return ETHC_ERR_NOMEM;
+  if (number) *number = chain_snapshot_header(snap)->number;
+  if (hash) *hash = *chain_snapshot_hash(snap);
+  chain_snapshot_release(snap);
   return ETHC_OK;
 }
 
