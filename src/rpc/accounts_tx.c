@@ -206,7 +206,6 @@ int rpc_eth_sendTransaction(rpc_call_t *c, const cJSON *params) {
       goto out;
     }
     if (rpc_accounts_forced_add(c, &f.tx, &f.from, &h)) goto out;
-    rpc_filters_pending_tx(c->srv, &h);
   } else {
     bytes_buf_t raw;
     if (sign_filled(c, &f) || encode(c, &f.tx, &raw, &h)) goto out;
@@ -217,7 +216,7 @@ int rpc_eth_sendTransaction(rpc_call_t *c, const cJSON *params) {
       rpc_fail(c, RPC_SERVER_ERROR, "%s", err);
       goto out;
     }
-    if (!added) rpc_filters_pending_tx(c->srv, &h);
+    /* the pool's accept hook (rpc_server_pool_tx) told filters and subscribers */
   }
   jw_hash(c->w, &h);
   rc = 0;

@@ -19,7 +19,7 @@
 
 #define DEFAULT_TIMEOUT_MS (5 * 60 * 1000)
 #define DEFAULT_LIMIT 10000
-#define MAX_PENDING_PER_FILTER 4096
+#define PENDING_RING 4096         /* transaction hashes kept for pending filters */
 #define MAX_BLOCKS_PER_POLL 10000 /* hashes a block filter returns at most per poll */
 #define MAX_REORG_DEPTH 1024      /* how far back the dropped branch is walked */
 
@@ -38,9 +38,8 @@ typedef struct filter {
   rpc_log_crit_t crit;
   bool from_latest, to_latest;
   uint64_t from, to;
-  /* pending transactions (under the table lock) */
-  ethc_hash_t *pending;
-  size_t pending_n;
+  /* pending transactions: the ring position read up to (under the table lock) */
+  uint64_t pending_seq;
   struct filter *next;
 } filter_t;
 
@@ -49,6 +48,11 @@ struct rpc_filters {
   filter_t *list;
   size_t count, limit;
   uint64_t timeout_ms, last_sweep_ms;
+  /* the newest pool transactions, shared by every pending filter: hash number
+   * i is at ring[i % PENDING_RING], ring_seq hashes were ever added; a filter
+   * polled less often than PENDING_RING additions misses the oldest ones */
+  ethc_hash_t ring[PENDING_RING];
+  uint64_t ring_seq;
 };
 
 static uint64_t now_ms(void) {
@@ -77,7 +81,6 @@ int rpc_filters_new(rpc_server_t *s) {
 
 static void filter_free(filter_t *f) {
   rpc_log_crit_free(&f->crit);
-  free(f->pending);
   pthread_mutex_destroy(&f->lock);
   free(f);
 }
@@ -122,11 +125,7 @@ static void sweep(struct rpc_filters *fs, uint64_t now, bool force) {
 void rpc_filters_pending_tx(rpc_server_t *s, const ethc_hash_t *tx_hash) {
   struct rpc_filters *fs = s->filters;
   pthread_mutex_lock(&fs->lock);
-  for (filter_t *f = fs->list; f; f = f->next) {
-    if (f->kind != F_PENDING || f->pending_n >= MAX_PENDING_PER_FILTER) continue;
-    if (!f->pending) f->pending = malloc(MAX_PENDING_PER_FILTER * sizeof *f->pending);
-    if (f->pending) f->pending[f->pending_n++] = *tx_hash;
-  }
+  fs->ring[fs->ring_seq++ % PENDING_RING] = *tx_hash;
   pthread_mutex_unlock(&fs->lock);
 }
 
@@ -158,6 +157,7 @@ static int install(rpc_call_t *c, filter_t *f) {
     return rpc_fail(c, RPC_LIMIT_EXCEEDED, "too many filters installed (at most %zu); uninstall unused filters",
                     fs->limit);
   }
+  f->pending_seq = fs->ring_seq; /* changes start now */
   f->next = fs->list;
   fs->list = f;
   fs->count++;
@@ -343,8 +343,10 @@ int rpc_eth_getFilterChanges(rpc_call_t *c, const cJSON *params) {
   if (f->kind == F_PENDING) {
     struct rpc_filters *fs = c->srv->filters;
     pthread_mutex_lock(&fs->lock);
-    for (size_t i = 0; i < f->pending_n; i++) jw_hash(c->w, &f->pending[i]);
-    f->pending_n = 0;
+    uint64_t first = f->pending_seq;
+    if (fs->ring_seq - first > PENDING_RING) first = fs->ring_seq - PENDING_RING;
+    for (uint64_t i = first; i < fs->ring_seq; i++) jw_hash(c->w, &fs->ring[i % PENDING_RING]);
+    f->pending_seq = fs->ring_seq;
     pthread_mutex_unlock(&fs->lock);
   } else {
     pthread_mutex_lock(&f->lock);

@@ -306,8 +306,13 @@ def test_ephemeral(ethc, work):
         check(node.call("eth_sendTransaction", {"from": other, "to": ACCT1}).get("error", {}).get("message") ==
               "unknown account", "stopped impersonating")
 
-        # eth_sendTransaction into the pool (and mined, when a miner answers)
+        # eth_sendTransaction into the pool (and mined, when a miner answers);
+        # a pending-transaction filter installed before sees its hash once
+        pf = node.result("eth_newPendingTransactionFilter")
         h = node.result("eth_sendTransaction", tx_obj)
+        seen = node.result("eth_getFilterChanges", pf)
+        check(seen == [h], f"the pending-transaction filter reports the sent hash: {seen}")
+        check(node.result("eth_getFilterChanges", pf) == [], "... and only once")
         pool = node.result("txpool_content")
         pooled = any(t["hash"] == h for t in pool["pending"].get(ACCT0, {}).values())
         mine = node.call("evm_mine")
