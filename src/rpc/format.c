@@ -212,13 +212,10 @@ int rpc_write_block(rpc_call_t *c, const chain_read_block_t *rb, bool full) {
     chain_read_tx_t t = {0};
     t.tx = b->txs[i]; /* borrowed: never freed here */
     t.hash = th;
-    if (!chain_forced_get(&forced, i, &t.from) && !rpc_sender_cached(&th, &t.from)) {
-      if (tx_recover_sender(&b->txs[i], rev, &t.from)) {
-        chain_forced_free(&forced);
-        return rpc_fail(c, RPC_INTERNAL_ERROR, "stored transaction %zu of block %llu has a bad signature", i,
-                        (unsigned long long)h->number);
-      }
-      rpc_sender_remember(&th, &t.from);
+    if (chain_tx_sender(&forced, i, &b->txs[i], &th, rev, &t.from)) {
+      chain_forced_free(&forced);
+      return rpc_fail(c, RPC_INTERNAL_ERROR, "stored transaction %zu of block %llu has a bad signature", i,
+                      (unsigned long long)h->number);
     }
     t.block_hash = rb->hash;
     t.block_number = h->number;

@@ -305,10 +305,6 @@ void rpc_filters_pending_tx(rpc_server_t *s, const ethc_hash_t *tx_hash);
 int rpc_eth_config(rpc_call_t *c, const cJSON *params);
 int rpc_eth_capabilities(rpc_call_t *c, const cJSON *params);
 
-/* ---- recovered senders by transaction hash (sender_cache.c); thread-safe ---- */
-bool rpc_sender_cached(const ethc_hash_t *tx, ethc_address_t *from);
-void rpc_sender_remember(const ethc_hash_t *tx, const ethc_address_t *from);
-
 /* ---- encoders (format.c): execution-apis objects ---- */
 #include "ethc/chain_read.h"
 /* A block object; full: transactions as objects, else their hashes. */

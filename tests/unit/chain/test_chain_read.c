@@ -460,6 +460,40 @@ static void check_unknown(void) {
   CHECK(chain_read_tx_index_complete(chain, &complete) == 0 && complete);
 }
 
+/* chain_tx_sender: a forced sender wins over the signature; without one the
+ * signature's sender (recovered, then cached); a signature that recovers to no
+ * key is an error. */
+static void check_tx_sender(void) {
+  uint64_t head;
+  CHECK(chain_read_head(chain, &head, NULL) == 0);
+  chain_read_tx_t t = {0};
+  bool found = false;
+  for (uint64_t n = 1; n <= head && !found; n++) {
+    ethc_hash_t h;
+    CHECK(chain_read_canonical_hash(chain, n, &h) == 0);
+    found = chain_read_tx_by_block(chain, &h, 0, &t) == 0;
+  }
+  CHECK(found);
+  if (!found) return;
+  ethc_address_t from, forced_from;
+  CHECK(chain_tx_sender(NULL, 0, &t.tx, &t.hash, EVM_PRAGUE, &from) == 0 && ethc_address_eq(&from, &t.from));
+  CHECK(chain_tx_sender(NULL, 0, &t.tx, &t.hash, EVM_PRAGUE, &from) == 0 && ethc_address_eq(&from, &t.from));
+  /* a forced record naming transaction 3: index 3 gets it, index 0 does not */
+  memset(forced_from.bytes, 0xab, 20);
+  chain_forced_t forced = {0};
+  static const uint8_t idx3[4] = {0, 0, 0, 3};
+  CHECK(bytes_buf_append(&forced.rec, idx3, 4) == 0 && bytes_buf_append(&forced.rec, forced_from.bytes, 20) == 0);
+  CHECK(chain_tx_sender(&forced, 3, &t.tx, &t.hash, EVM_PRAGUE, &from) == 0 && ethc_address_eq(&from, &forced_from));
+  CHECK(chain_tx_sender(&forced, 0, &t.tx, &t.hash, EVM_PRAGUE, &from) == 0 && ethc_address_eq(&from, &t.from));
+  chain_forced_free(&forced);
+  /* r = 0 recovers nothing (under a hash the cache never saw) */
+  ethc_hash_t fresh;
+  memset(fresh.bytes, 0x3c, 32);
+  t.tx.r = u256_from_u64(0);
+  CHECK(chain_tx_sender(NULL, 0, &t.tx, &fresh, EVM_PRAGUE, &from) != 0);
+  chain_read_tx_free(&t);
+}
+
 /* A damaged record reads as ETHC_ERR_INVALID, not as an I/O error or absence. */
 static void check_damaged(chain_t *c) {
   uint64_t head;
@@ -531,6 +565,7 @@ int main(void) {
   printf("%d expected responses compared\n", compared);
   CHECK(compared >= 25);
   check_unknown();
+  check_tx_sender();
   check_damaged(chain);
 
   chain_close(chain);
