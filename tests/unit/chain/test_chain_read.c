@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "chain_fixture.h"
 #include "check.h"
 #include "ethc/bytes.h"
 #include "ethc/chain.h"
@@ -528,31 +529,13 @@ static void check_damaged(chain_t *c) {
 
 int main(void) {
   const char *shared = check_shared_dir();
-  char genesis[1024], chainfile[1024], dir[] = "/tmp/ethc-read-XXXXXX";
-  snprintf(genesis, sizeof genesis, "%s/rpc-compat/genesis.json", shared);
-  snprintf(chainfile, sizeof chainfile, "%s/rpc-compat/chain.rlp", shared);
-  if (!check_need(genesis, "the rpc-compat test chain") || !check_need(chainfile, "the rpc-compat test chain"))
+  test_chain_t t;
+  chain = test_chain_import(&t, "rpc-compat", NULL);
+  if (!chain) {
+    test_chain_remove(&t);
     return check_summary();
-  CHECK(mkdtemp(dir) != NULL);
-  size_t len;
-  uint8_t *data = bytes_read_file(chainfile, &len);
-  CHECK(data != NULL);
-  chain_open_opts_t o = {.datadir = dir, .genesis_path = genesis, .fakepow = true};
-  char err[512];
-  CHECK_MSG(chain_open(&o, &chain, err, sizeof err) == 0, "%s", err);
-  if (!chain || !data) return check_summary();
-  size_t off = 0, used;
-  rlp_item_t item;
-  unsigned imported = 0;
-  while (off < len && rlp_decode_item(data + off, len - off, &item, &used) == 0) {
-    chain_import_result_t r;
-    CHECK_MSG(chain_import_block(chain, data + off, used, &r) == 0, "block %llu: %s", (unsigned long long)r.number,
-              r.reason);
-    imported++;
-    off += used;
   }
-  CHECK(imported == 54);
-  free(data);
+  CHECK(t.imported == 54);
 
   static const char *methods[] = {"eth_getBlockByNumber",
                                   "eth_getBlockByHash",
@@ -568,9 +551,6 @@ int main(void) {
   check_tx_sender();
   check_damaged(chain);
 
-  chain_close(chain);
-  char cmd[1100];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  CHECK(system(cmd) == 0);
+  test_chain_remove(&t);
   return check_summary();
 }
