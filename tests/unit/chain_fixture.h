@@ -49,13 +49,13 @@ static inline unsigned test_chain_import_file(chain_t *c, const char *path) {
 }
 
 /* Opens a chain on the genesis of `name` (a directory of the shared one, e.g.
- * "rpc-compat" or "chains/ethtest") in a new directory ./ethc-test-XXXXXX and
- * imports its chain.rlp (test_chain_import_file; t->imported the count).
- * `opts` (may be NULL: fakepow alone) gives the other chain_open options; its
- * datadir and genesis_path are set here. Returns t->chain: NULL when the files
- * are missing (the test is skipped: check_need) or the chain did not open (a
- * failed CHECK). Call test_chain_remove whatever it returned. */
-static inline chain_t *test_chain_import(test_chain_t *t, const char *name, const chain_open_opts_t *opts) {
+ * "rpc-compat" or "chains/ethtest") in a new directory ./ethc-test-XXXXXX,
+ * importing nothing (t->blocks names its chain.rlp). `opts` (may be NULL:
+ * fakepow alone) gives the other chain_open options; its datadir and
+ * genesis_path are set here. Returns t->chain: NULL when the files are missing
+ * (the test is skipped: check_need) or the chain did not open (a failed
+ * CHECK). Call test_chain_remove whatever it returned. */
+static inline chain_t *test_chain_open(test_chain_t *t, const char *name, const chain_open_opts_t *opts) {
   memset(t, 0, sizeof *t);
   const char *shared = check_shared_dir();
   snprintf(t->genesis, sizeof t->genesis, "%s/%s/genesis.json", shared, name);
@@ -73,7 +73,13 @@ static inline chain_t *test_chain_import(test_chain_t *t, const char *name, cons
   o.genesis_path = t->genesis;
   char err[512];
   CHECK_MSG(chain_open(&o, &t->chain, err, sizeof err) == 0, "%s", err);
-  if (t->chain) t->imported = test_chain_import_file(t->chain, t->blocks);
+  return t->chain;
+}
+
+/* test_chain_open, then its chain.rlp imported (test_chain_import_file;
+ * t->imported the count). */
+static inline chain_t *test_chain_import(test_chain_t *t, const char *name, const chain_open_opts_t *opts) {
+  if (test_chain_open(t, name, opts)) t->imported = test_chain_import_file(t->chain, t->blocks);
   return t->chain;
 }
 
