@@ -4,16 +4,14 @@ funded key of the rpc-compat genesis and transfers signed with it by ethers v6
 a second `ethc node` started on a given data directory or as `--dev
 --dev.ephemeral`, and the ok/FAIL tally the tests print ("N passed, N failed")."""
 import os
-import select
 import shutil
 import signal
 import subprocess
 import sys
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from rpc_node import Node  # noqa: E402
+from rpc_node import Node, wait_url  # noqa: E402
 
 INTEROP = os.path.join(HERE, "..", "interop")
 # 0x0c2c51a0990aee1d73c1228de158688341557508: funded in the rpc-compat genesis
@@ -84,16 +82,7 @@ class Started:
     def __init__(self, ethc, args, log, env=None):
         self.proc = subprocess.Popen([ethc, "node", *args, "--http.port", "0"], stdout=subprocess.PIPE, stderr=log,
                                      text=True, env=env)
-        self.url = None
-        deadline = time.time() + 20
-        while time.time() < deadline and self.url is None:
-            r, _, _ = select.select([self.proc.stdout], [], [], 0.2)
-            if r:
-                line = self.proc.stdout.readline()
-                if not line:
-                    break
-                if "HTTP server started: http://" in line:
-                    self.url = line[line.index("http://"):].strip()
+        self.url = wait_url(self.proc, "HTTP server started: http://")
 
     call = Node.call
     post = Node.post
