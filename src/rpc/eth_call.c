@@ -59,6 +59,11 @@ int rpc_parse_call(rpc_call_t *c, int i, const cJSON *v, chain_call_msg_t *msg, 
     msg->has_to = true;
   }
   if ((f = field(v, "gas")) && rpc_parse_qty(c, i, f, &msg->gas)) return -1;
+  /* geth decodes the nonce (a malformed one is refused) but a call skips the
+   * nonce checks and runs with the sender's nonce in the state; only
+   * eth_createAccessList uses it (for the address a creation is listed under) */
+  uint64_t nonce;
+  if ((f = field(v, "nonce")) && rpc_parse_qty(c, i, f, &nonce)) return -1;
   if ((f = field(v, "value")) && rpc_parse_u256(c, i, f, &msg->value)) return -1;
   const cJSON *gp = field(v, "gasPrice"), *mf = field(v, "maxFeePerGas"), *mp = field(v, "maxPriorityFeePerGas");
   if (gp && (mf || mp))
@@ -761,6 +766,10 @@ static int eth_createAccessList(rpc_call_t *c, const cJSON *params) {
       rpc_fail_local(c, serr);
       goto out;
     }
+    /* as geth: the call object's nonce when it has one (parsed above), though
+     * the call itself creates at the state's nonce */
+    const cJSON *nf = field(v, "nonce");
+    if (nf && rpc_parse_qty(c, 0, nf, &nonce)) goto out; /* parsed once already: cannot fail */
     chain_create_address(&msg.from, nonce, &prev.to);
     prev.has_to = true;
   }
