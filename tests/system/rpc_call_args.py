@@ -5,10 +5,12 @@ rpc-compat chain, as go-ethereum treats them:
 - `nonce` is decoded (a malformed one: -32602) but a call skips the nonce
   checks and runs with the sender's nonce in the state (a creation's address
   is the state nonce's); eth_createAccessList names the created contract by
-  the given nonce, so a stale one leaves the real address in the list.
+  the given nonce, so a stale one leaves the real address in the list;
+- debug_traceCall stops at --rpc.evmtimeout as eth_call does.
 usage: rpc_call_args.py ETHC RPC_COMPAT_DIR WORKDIR"""
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from miner_node import FROM, check, summary  # noqa: E402
@@ -49,12 +51,25 @@ def nonce_field(node):
     check(al == [{"address": address, "storageKeys": []}], f"a future nonce: the real address is listed ({r})")
 
 
+def trace_timeout(node):
+    t0 = time.time()
+    _, _, text = node.post('{"jsonrpc":"2.0","id":1,"method":"debug_traceCall","params":[{"to":"%s","gas":'
+                           '"0x174876e800"},"latest",{"tracer":"callTracer","stateOverrides":{"%s":{"code":"%s"}}}]}'
+                           % (LOOP, LOOP, LOOP_CODE), timeout=20)
+    dt = time.time() - t0
+    check("execution aborted (timeout = 200ms)" in text and dt < 2.0,
+          f"debug_traceCall of an endless loop stops at --rpc.evmtimeout: {text.strip()[:120]} in {dt:.2f} s")
+    r = node.call("debug_traceCall", {"from": FROM, "to": FROM}, "latest", {"tracer": "callTracer"})
+    check(r.get("result", {}).get("type") == "CALL", f"a short trace still runs on the same threads ({r})")
+
+
 def main():
     ethc, suite, workdir = sys.argv[1:4]
     node = Node(ethc, workdir, suite, ["--http.api", "eth,debug", "--rpc.gascap", "100000000000",
                                        "--rpc.evmtimeout", "200ms"])
     try:
         nonce_field(node)
+        trace_timeout(node)
     finally:
         check(node.stop() == 0, "exit 0 on SIGTERM")
     node.cleanup()
