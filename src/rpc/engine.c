@@ -354,7 +354,14 @@ static int forkchoice_updated(rpc_call_t *c, const cJSON *params, int version) {
   pthread_mutex_unlock(e->lock);
   if (build) {
     uint8_t id[8];
-    if (engine_build_payload(c, e->payloads, &head, attrs, version, id)) return -1;
+    if (engine_build_payload(c, e->payloads, &head, attrs, version, id)) {
+      if (version >= 3 && c->err_code == RPC_INVALID_PARAMS) { /* a malformed withdrawal: cancun.md */
+        char why[sizeof c->err_msg];
+        snprintf(why, sizeof why, "%s", c->err_msg);
+        return rpc_fail(c, ENGINE_INVALID_ATTRIBUTES, "Invalid payload attributes: %.200s", why);
+      }
+      return -1;
+    }
     write_fcu_id(c, "VALID", &head, NULL, id);
   }
   return ret;

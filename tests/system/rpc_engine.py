@@ -370,6 +370,8 @@ def main():
         check(r.get("error", {}).get("code") == -38005, f"engine_getPayloadV{get_v - 1} of it: -38005")
         r = eng.call(f"engine_getPayloadV{get_v}", "0x03" + "00" * 7)
         check(r.get("error") == {"code": -38001, "message": "Unknown payload"}, f"an unknown payloadId: {r}")
+        r = eng.call(fcu3, state, dict(attrs3, withdrawals=[{"index": "0x0"}]))
+        check(r.get("error", {}).get("code") == -38003, f"V3 attributes with a malformed withdrawal: -38003 ({r})")
         r = eng.call(f"engine_getPayloadV{get_v}", "0x1234")
         check(r.get("error", {}).get("code") == -32602, "a payloadId that is not 8 bytes: -32602")
         eng.call(fcu3, state, None)
