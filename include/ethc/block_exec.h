@@ -159,6 +159,16 @@ block_error_t block_requests_list(state_t *st, evm_t *vm, evm_revision_t rev, co
                                   bytes_buf_t requests[3], size_t *request_count, ethc_hash_t *hash, char *reason,
                                   size_t reason_len, int *local_error);
 
+/* The logs callback of chain_apply_tx (transition.h) that block_execute and the
+ * block builder pass: deep-copies a transaction's logs into ctx->receipt (its
+ * logs and log_count, freed as block_exec_result_free frees them); ctx->error
+ * becomes ETHC_ERR_NOMEM when a copy failed. `ctx` is a block_logs_copy_t. */
+typedef struct {
+  chain_receipt_t *receipt;
+  int error;
+} block_logs_copy_t;
+void block_copy_logs(void *ctx, const state_log_t *logs, size_t n);
+
 /* ---- system calls (src/chain/system_calls.c) ---- */
 
 extern const ethc_address_t BLOCK_SYSTEM_ADDRESS;                /* 0xff..fe */

@@ -263,36 +263,6 @@ static int skip(block_builder_t *b, const tx_t *tx, const ethc_address_t *from, 
   }
 }
 
-typedef struct {
-  chain_receipt_t *receipt;
-  int error;
-} logs_ctx_t;
-
-/* chain_apply_tx's logs, deep-copied into the receipt. */
-static void copy_logs(void *ctx, const state_log_t *logs, size_t n) {
-  logs_ctx_t *c = ctx;
-  if (!n) return;
-  state_log_t *copy = calloc(n, sizeof *copy);
-  if (!copy) {
-    c->error = ETHC_ERR_NOMEM;
-    return;
-  }
-  c->receipt->logs = copy;
-  c->receipt->log_count = n;
-  for (size_t i = 0; i < n; i++) {
-    copy[i] = logs[i];
-    copy[i].data = NULL;
-    copy[i].data_size = 0;
-    if (!logs[i].data_size) continue;
-    if (!(copy[i].data = malloc(logs[i].data_size))) {
-      c->error = ETHC_ERR_NOMEM;
-      continue;
-    }
-    memcpy(copy[i].data, logs[i].data, logs[i].data_size);
-    copy[i].data_size = logs[i].data_size;
-  }
-}
-
 static int grow(block_builder_t *b) {
   if (b->count < b->cap) return 0;
   size_t cap = b->cap ? b->cap * 2 : 16;
@@ -365,10 +335,10 @@ static int add_tx(block_builder_t *b, const uint8_t *raw, size_t len, const ethc
   }
   chain_receipt_t *r = &b->receipts[b->count];
   memset(r, 0, sizeof *r);
-  logs_ctx_t lc = {r, 0};
+  block_logs_copy_t lc = {r, 0};
   chain_tx_result_t tr;
   memset(&tr, 0, sizeof tr);
-  rc = chain_apply_tx(b->st, b->vm, b->rev, &b->env, &tx, &from, &tr, copy_logs, &lc);
+  rc = chain_apply_tx(b->st, b->vm, b->rev, &b->env, &tx, &from, &tr, block_copy_logs, &lc);
   int local = state_error(b->st);
   if (!local && rc && !(rc >= ETHC_ERR_TX_TYPE && rc <= ETHC_ERR_TX_INVALID)) local = rc;
   if (!local) local = lc.error;

@@ -53,14 +53,8 @@ void block_exec_result_free(block_exec_result_t *res) {
   res->request_count = 0;
 }
 
-/* Logs callback of chain_apply_tx: deep copy into the current receipt. */
-typedef struct {
-  chain_receipt_t *receipt;
-  int error;
-} logs_ctx_t;
-
-static void copy_logs(void *ctx, const state_log_t *logs, size_t n) {
-  logs_ctx_t *c = ctx;
+void block_copy_logs(void *ctx, const state_log_t *logs, size_t n) {
+  block_logs_copy_t *c = ctx;
   if (n == 0) return;
   state_log_t *copy = calloc(n, sizeof *copy);
   if (!copy) {
@@ -464,9 +458,9 @@ block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, cons
       goto out;
     }
     chain_receipt_t *rc_out = &res->receipts[i];
-    logs_ctx_t lc = {rc_out, 0};
+    block_logs_copy_t lc = {rc_out, 0};
     chain_tx_result_t tr;
-    int rc = chain_apply_tx(st, vm, rev, &env, tx, &sender, &tr, copy_logs, &lc);
+    int rc = chain_apply_tx(st, vm, rev, &env, tx, &sender, &tr, block_copy_logs, &lc);
     res->receipt_count = i + 1;
     if (rc && !(rc >= ETHC_ERR_TX_TYPE && rc <= ETHC_ERR_TX_INVALID)) {
       chain_tx_result_free(&tr);
