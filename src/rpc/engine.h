@@ -75,8 +75,6 @@ int engine_build_from_pool(rpc_call_t *c, block_builder_t *b);
  * (empty: no sidecars) and shouldOverrideBuilder; V4 and V5 executionRequests.
  * `wd` are the block's withdrawals (the attributes'). */
 void engine_write_built(jw_t *w, const block_built_t *blk, const chain_withdrawal_t *wd, size_t n, int version);
-/* A WithdrawalV1 object. */
-void engine_write_withdrawal(jw_t *w, const chain_withdrawal_t *x);
 
 /* The payloads forkchoiceUpdated started, by payloadId (the most recent 16).
  * Thread-safe. */

@@ -21,7 +21,7 @@ static void write_body(jw_t *w, const chain_read_block_t *b) {
     jw_null(w);
   } else {
     jw_arr_begin(w);
-    for (size_t i = 0; i < blk->withdrawal_count; i++) engine_write_withdrawal(w, &blk->withdrawals[i]);
+    for (size_t i = 0; i < blk->withdrawal_count; i++) rpc_write_withdrawal(w, &blk->withdrawals[i]);
     jw_arr_end(w);
   }
   jw_obj_end(w);

@@ -132,15 +132,6 @@ int engine_build_from_pool(rpc_call_t *c, block_builder_t *b) {
 
 /* ---- the envelope ---- */
 
-void engine_write_withdrawal(jw_t *w, const chain_withdrawal_t *x) {
-  jw_obj_begin(w);
-  jw_kqty(w, "index", x->index);
-  jw_kqty(w, "validatorIndex", x->validator_index);
-  jw_kaddr(w, "address", &x->address);
-  jw_kqty(w, "amount", x->amount_gwei);
-  jw_obj_end(w);
-}
-
 /* ExecutionPayloadV1, with V2's withdrawals and V3's blob gas where the header has them. */
 static void write_execution_payload(jw_t *w, const block_built_t *blk, const chain_withdrawal_t *wd, size_t n,
                                     int version) {
@@ -166,7 +157,7 @@ static void write_execution_payload(jw_t *w, const block_built_t *blk, const cha
   if (version >= 2 && h->has_withdrawals_root) {
     jw_key(w, "withdrawals");
     jw_arr_begin(w);
-    for (size_t i = 0; i < n; i++) engine_write_withdrawal(w, &wd[i]);
+    for (size_t i = 0; i < n; i++) rpc_write_withdrawal(w, &wd[i]);
     jw_arr_end(w);
   }
   if (version >= 3 && h->has_blob_gas) {

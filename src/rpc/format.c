@@ -188,6 +188,15 @@ void rpc_write_header(jw_t *w, const chain_header_t *h, const ethc_hash_t *hash)
   jw_obj_end(w);
 }
 
+void rpc_write_withdrawal(jw_t *w, const chain_withdrawal_t *wd) {
+  jw_obj_begin(w);
+  jw_kqty(w, "index", wd->index);
+  jw_kqty(w, "validatorIndex", wd->validator_index);
+  jw_kaddr(w, "address", &wd->address);
+  jw_kqty(w, "amount", wd->amount_gwei);
+  jw_obj_end(w);
+}
+
 int rpc_write_block(rpc_call_t *c, const chain_read_block_t *rb, bool full) {
   jw_t *w = c->w;
   const chain_block_t *b = &rb->block;
@@ -237,15 +246,7 @@ int rpc_write_block(rpc_call_t *c, const chain_read_block_t *rb, bool full) {
   if (b->has_withdrawals) {
     jw_key(w, "withdrawals");
     jw_arr_begin(w);
-    for (size_t i = 0; i < b->withdrawal_count; i++) {
-      const chain_withdrawal_t *wd = &b->withdrawals[i];
-      jw_obj_begin(w);
-      jw_kqty(w, "index", wd->index);
-      jw_kqty(w, "validatorIndex", wd->validator_index);
-      jw_kaddr(w, "address", &wd->address);
-      jw_kqty(w, "amount", wd->amount_gwei);
-      jw_obj_end(w);
-    }
+    for (size_t i = 0; i < b->withdrawal_count; i++) rpc_write_withdrawal(w, &b->withdrawals[i]);
     jw_arr_end(w);
   }
   jw_obj_end(w);
