@@ -149,6 +149,25 @@ block_error_t block_validate_ommers(const chain_config_t *c, const chain_block_t
 block_error_t block_requests(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block_env_t *env,
                              const chain_config_t *cfg, const chain_receipt_t *receipts, size_t n, ethc_hash_t *hash,
                              char *reason, size_t reason_len, int *local_error);
+/* block_requests that also hands over the requests themselves (what a block
+ * builder puts in its payload): on BLOCK_VALID, requests[0..*request_count)
+ * are the non-empty ones, each type byte || data, in type order; the caller
+ * owns them (bytes_buf_free each). On failure nothing is handed over.
+ * `requests` and `request_count` may be NULL (block_requests). */
+block_error_t block_requests_list(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block_env_t *env,
+                                  const chain_config_t *cfg, const chain_receipt_t *receipts, size_t n,
+                                  bytes_buf_t requests[3], size_t *request_count, ethc_hash_t *hash, char *reason,
+                                  size_t reason_len, int *local_error);
+
+/* The logs callback of chain_apply_tx (transition.h) that block_execute and the
+ * block builder pass: deep-copies a transaction's logs into ctx->receipt (its
+ * logs and log_count, freed as block_exec_result_free frees them); ctx->error
+ * becomes ETHC_ERR_NOMEM when a copy failed. `ctx` is a block_logs_copy_t. */
+typedef struct {
+  chain_receipt_t *receipt;
+  int error;
+} block_logs_copy_t;
+void block_copy_logs(void *ctx, const state_log_t *logs, size_t n);
 
 /* ---- system calls (src/chain/system_calls.c) ---- */
 

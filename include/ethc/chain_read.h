@@ -33,6 +33,7 @@
 #include "ethc/block.h"
 #include "ethc/bytes.h"
 #include "ethc/chain.h"
+#include "ethc/chain_dev.h"
 #include "ethc/header.h"
 #include "ethc/tx.h"
 #include "ethc/types.h"
@@ -118,6 +119,17 @@ int chain_read_tx_by_block(chain_t *c, const ethc_hash_t *block_hash, uint32_t i
 int chain_read_tx_by_hash(chain_t *c, const ethc_hash_t *tx_hash, chain_read_tx_t *out)
     __attribute__((warn_unused_result));
 void chain_read_tx_free(chain_read_tx_t *t);
+
+/* The sender of transaction `index` (`tx`, of hash `tx_hash`) of a stored block
+ * valid under fork `rev`: the block's forced sender for it when `forced` (the
+ * block's record, chain_forced_load; may be NULL for none) has one (an
+ * impersonated transaction, chain_dev.h, whose signature is a placeholder),
+ * else the process-wide cache of recovered senders, else a secp256k1 recovery
+ * from the signature (then remembered in the cache). Returns 0 with *from, or
+ * what tx_recover_sender returns for a signature that does not recover (a
+ * stored block's never does: a damaged database). Thread-safe. */
+int chain_tx_sender(const chain_forced_t *forced, size_t index, const tx_t *tx, const ethc_hash_t *tx_hash,
+                    evm_revision_t rev, ethc_address_t *from) __attribute__((warn_unused_result));
 
 /* Whether the transaction index covers the whole chain: true for a database
  * created with the index (its genesis batch marks it), false for an older one,

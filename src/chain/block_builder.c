@@ -18,7 +18,6 @@
 #include "ethc/chain_read.h"
 #include "ethc/consensus.h"
 #include "ethc/error.h"
-#include "ethc/hash.h"
 #include "ethc/keccak.h"
 #include "ethc/rlp.h"
 #include "ethc/transition.h"
@@ -264,36 +263,6 @@ static int skip(block_builder_t *b, const tx_t *tx, const ethc_address_t *from, 
   }
 }
 
-typedef struct {
-  chain_receipt_t *receipt;
-  int error;
-} logs_ctx_t;
-
-/* chain_apply_tx's logs, deep-copied into the receipt. */
-static void copy_logs(void *ctx, const state_log_t *logs, size_t n) {
-  logs_ctx_t *c = ctx;
-  if (!n) return;
-  state_log_t *copy = calloc(n, sizeof *copy);
-  if (!copy) {
-    c->error = ETHC_ERR_NOMEM;
-    return;
-  }
-  c->receipt->logs = copy;
-  c->receipt->log_count = n;
-  for (size_t i = 0; i < n; i++) {
-    copy[i] = logs[i];
-    copy[i].data = NULL;
-    copy[i].data_size = 0;
-    if (!logs[i].data_size) continue;
-    if (!(copy[i].data = malloc(logs[i].data_size))) {
-      c->error = ETHC_ERR_NOMEM;
-      continue;
-    }
-    memcpy(copy[i].data, logs[i].data, logs[i].data_size);
-    copy[i].data_size = logs[i].data_size;
-  }
-}
-
 static int grow(block_builder_t *b) {
   if (b->count < b->cap) return 0;
   size_t cap = b->cap ? b->cap * 2 : 16;
@@ -366,10 +335,10 @@ static int add_tx(block_builder_t *b, const uint8_t *raw, size_t len, const ethc
   }
   chain_receipt_t *r = &b->receipts[b->count];
   memset(r, 0, sizeof *r);
-  logs_ctx_t lc = {r, 0};
+  block_logs_copy_t lc = {r, 0};
   chain_tx_result_t tr;
   memset(&tr, 0, sizeof tr);
-  rc = chain_apply_tx(b->st, b->vm, b->rev, &b->env, &tx, &from, &tr, copy_logs, &lc);
+  rc = chain_apply_tx(b->st, b->vm, b->rev, &b->env, &tx, &from, &tr, block_copy_logs, &lc);
   int local = state_error(b->st);
   if (!local && rc && !(rc >= ETHC_ERR_TX_TYPE && rc <= ETHC_ERR_TX_INVALID)) local = rc;
   if (!local) local = lc.error;
@@ -430,75 +399,16 @@ static int apply_withdrawals(block_builder_t *b) {
   return 0;
 }
 
-/* 0x00000000219ab540356cbb839cbe05303d7705fa: mainnet's, when the config names none */
-static const ethc_address_t mainnet_deposit_contract = {{0x00, 0x00, 0x00, 0x00, 0x21, 0x9a, 0xb5, 0x40, 0x35, 0x6c,
-                                                         0xbb, 0x83, 0x9c, 0xbe, 0x05, 0x30, 0x3d, 0x77, 0x05, 0xfa}};
-/* keccak256("DepositEvent(bytes,bytes,bytes,bytes,bytes)") */
-static const ethc_hash_t deposit_event = {{0x64, 0x9b, 0xbc, 0x62, 0xd0, 0xe3, 0x13, 0x42, 0xaf, 0xea, 0x4e,
-                                           0x5c, 0xd8, 0x2d, 0x40, 0x49, 0xe7, 0xe1, 0xee, 0x91, 0x2f, 0xc0,
-                                           0x88, 0x9a, 0xa7, 0x90, 0x80, 0x3b, 0xe3, 0x90, 0x38, 0xc5}};
-
-static bool word_is(const uint8_t *d, uint64_t v) {
-  for (int i = 0; i < 24; i++)
-    if (d[i]) return false;
-  uint64_t x = 0;
-  for (int i = 24; i < 32; i++) x = x << 8 | d[i];
-  return x == v;
-}
-
-/* EIP-6110: the deposit contract's DepositEvent layout, appended as pubkey ||
- * withdrawal credentials || amount || signature || index; false for another
- * layout (import then refuses the block: so does the builder). */
-static bool append_deposit(const state_log_t *log, bytes_buf_t *out) {
-  static const struct { uint64_t offset, size; } f[5] = {{160, 48}, {256, 32}, {320, 8}, {384, 96}, {512, 8}};
-  if (log->data_size != 576) return false;
-  for (int i = 0; i < 5; i++)
-    if (!word_is(log->data + 32 * i, f[i].offset) || !word_is(log->data + f[i].offset, f[i].size)) return false;
-  for (int i = 0; i < 5; i++)
-    if (bytes_buf_append(out, log->data + f[i].offset + 32, f[i].size)) return false;
-  return true;
-}
-
-static void keep_request(block_built_t *out, bytes_buf_t *r) {
-  if (r->len > 1) out->requests[out->request_count++] = *r;
-  else bytes_buf_free(r);
-  memset(r, 0, sizeof *r);
-}
-
-/* EIP-7685: deposits from the receipts, then the EIP-7002 and EIP-7251 queues. */
+/* EIP-7685: the requests (EIP-6110 deposits from the receipts, then the EIP-7002
+ * and EIP-7251 queues) and their hash, as import computes them (block_requests):
+ * a block import would refuse (a deposit log of another layout, a missing system
+ * contract) is not built either. */
 static int collect_requests(block_builder_t *b, block_built_t *out) {
-  const ethc_address_t *dc = b->cfg->has_deposit_contract ? &b->cfg->deposit_contract : &mainnet_deposit_contract;
-  bytes_buf_t r = {0};
-  if (bytes_buf_push(&r, 0x00)) return ETHC_ERR_NOMEM;
-  for (size_t i = 0; i < b->count; i++)
-    for (size_t k = 0; k < b->receipts[i].log_count; k++) {
-      const state_log_t *log = &b->receipts[i].logs[k];
-      if (!ethc_address_eq(&log->address, dc) || !log->topics_count || !ethc_hash_eq(&log->topics[0], &deposit_event))
-        continue;
-      if (!append_deposit(log, &r)) {
-        bytes_buf_free(&r);
-        return ETHC_ERR_INVALID;
-      }
-    }
-  keep_request(out, &r);
-  const ethc_address_t *queues[2] = {&BLOCK_WITHDRAWAL_REQUEST_ADDRESS, &BLOCK_CONSOLIDATION_REQUEST_ADDRESS};
-  for (int q = 0; q < 2; q++) {
-    if (bytes_buf_push(&r, (uint8_t)(q + 1))) return ETHC_ERR_NOMEM;
-    int rc = block_system_call(b->st, b->vm, b->rev, &b->env, queues[q], NULL, 0, true, &r);
-    if (rc) {
-      bytes_buf_free(&r);
-      return rc == ETHC_ERR_NOMEM ? rc : ETHC_ERR_INVALID; /* no system contract: no valid block */
-    }
-    keep_request(out, &r);
-  }
-  return 0;
-}
-
-static void requests_hash(const block_built_t *out, ethc_hash_t *h) {
-  uint8_t all[32 * 3];
-  for (size_t i = 0; i < out->request_count; i++)
-    hash_sha256(out->requests[i].data, out->requests[i].len, all + 32 * i);
-  hash_sha256(all, 32 * out->request_count, h->bytes);
+  int local = 0;
+  block_error_t e = block_requests_list(b->st, b->vm, b->rev, &b->env, b->cfg, b->receipts, b->count, out->requests,
+                                        &out->request_count, &b->header.requests_hash, NULL, 0, &local);
+  if (local) return local;
+  return e == BLOCK_VALID ? 0 : ETHC_ERR_INVALID;
 }
 
 static int put_withdrawal(bytes_buf_t *o, const chain_withdrawal_t *w) {
@@ -555,7 +465,6 @@ int block_builder_finish(block_builder_t *b, block_built_t *out) {
   if (h->has_withdrawals_root) rc = apply_withdrawals(b);
   if (!rc && b->rev >= EVM_PRAGUE) rc = collect_requests(b, out);
   if (!rc) rc = state_error(b->st);
-  if (!rc && h->has_requests_hash) requests_hash(out, &h->requests_hash);
   if (!rc) rc = state_root(b->st, &h->state_root);
   if (!rc) rc = receipts_root(b->receipts, b->count, &h->receipts_root);
   if (!rc && h->has_withdrawals_root) rc = withdrawals_root(b, &h->withdrawals_root);

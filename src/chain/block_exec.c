@@ -53,14 +53,8 @@ void block_exec_result_free(block_exec_result_t *res) {
   res->request_count = 0;
 }
 
-/* Logs callback of chain_apply_tx: deep copy into the current receipt. */
-typedef struct {
-  chain_receipt_t *receipt;
-  int error;
-} logs_ctx_t;
-
-static void copy_logs(void *ctx, const state_log_t *logs, size_t n) {
-  logs_ctx_t *c = ctx;
+void block_copy_logs(void *ctx, const state_log_t *logs, size_t n) {
+  block_logs_copy_t *c = ctx;
   if (n == 0) return;
   state_log_t *copy = calloc(n, sizeof *copy);
   if (!copy) {
@@ -464,9 +458,9 @@ block_error_t block_execute(state_t *st, evm_t *vm, const chain_block_t *b, cons
       goto out;
     }
     chain_receipt_t *rc_out = &res->receipts[i];
-    logs_ctx_t lc = {rc_out, 0};
+    block_logs_copy_t lc = {rc_out, 0};
     chain_tx_result_t tr;
-    int rc = chain_apply_tx(st, vm, rev, &env, tx, &sender, &tr, copy_logs, &lc);
+    int rc = chain_apply_tx(st, vm, rev, &env, tx, &sender, &tr, block_copy_logs, &lc);
     res->receipt_count = i + 1;
     if (rc && !(rc >= ETHC_ERR_TX_TYPE && rc <= ETHC_ERR_TX_INVALID)) {
       chain_tx_result_free(&tr);
@@ -603,9 +597,10 @@ static void requests_commitment(const block_exec_result_t *res, ethc_hash_t *out
   hash_sha256(all, 32 * n, out->bytes);
 }
 
-block_error_t block_requests(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block_env_t *env,
-                             const chain_config_t *cfg, const chain_receipt_t *receipts, size_t n, ethc_hash_t *hash,
-                             char *reason, size_t reason_len, int *local_error) {
+block_error_t block_requests_list(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block_env_t *env,
+                                  const chain_config_t *cfg, const chain_receipt_t *receipts, size_t n,
+                                  bytes_buf_t requests[3], size_t *request_count, ethc_hash_t *hash, char *reason,
+                                  size_t reason_len, int *local_error) {
   block_exec_result_t res;
   memset(&res, 0, sizeof res);
   res.receipts = (chain_receipt_t *)receipts; /* read only; not freed here */
@@ -614,10 +609,22 @@ block_error_t block_requests(state_t *st, evm_t *vm, evm_revision_t rev, const c
   if (e == BLOCK_VALID) requests_commitment(&res, hash);
   if (reason && reason_len) snprintf(reason, reason_len, "%s", res.reason);
   if (local_error && res.local_error) *local_error = res.local_error;
+  if (e == BLOCK_VALID && requests) { /* the caller takes them */
+    for (size_t i = 0; i < res.request_count; i++) requests[i] = res.requests[i];
+    *request_count = res.request_count;
+    memset(res.requests, 0, sizeof res.requests);
+    res.request_count = 0;
+  }
   res.receipts = NULL;
   res.receipt_count = 0;
   block_exec_result_free(&res);
   return e;
+}
+
+block_error_t block_requests(state_t *st, evm_t *vm, evm_revision_t rev, const chain_block_env_t *env,
+                             const chain_config_t *cfg, const chain_receipt_t *receipts, size_t n, ethc_hash_t *hash,
+                             char *reason, size_t reason_len, int *local_error) {
+  return block_requests_list(st, vm, rev, env, cfg, receipts, n, NULL, NULL, hash, reason, reason_len, local_error);
 }
 
 /* ---- ommers ---- */

@@ -162,6 +162,12 @@ void chain_read_tx_free(chain_read_tx_t *t) {
   memset(t, 0, sizeof *t);
 }
 
+int chain_tx_sender(const chain_forced_t *forced, size_t index, const tx_t *tx, const ethc_hash_t *tx_hash,
+                    evm_revision_t rev, ethc_address_t *from) {
+  if (forced && chain_forced_get(forced, index, from)) return 0;
+  return chain_sender_recover(tx, tx_hash, rev, from);
+}
+
 /* Fills `out` with transaction `index` of the decoded block `b`. */
 static int tx_of_block(chain_t *c, const chain_read_block_t *b, uint32_t index, chain_read_tx_t *out) {
   memset(out, 0, sizeof *out);
@@ -177,9 +183,9 @@ static int tx_of_block(chain_t *c, const chain_read_block_t *b, uint32_t index, 
     chain_read_tx_free(out);
     return rc;
   }
-  bool known = chain_forced_get(&forced, index, &out->from);
+  rc = chain_tx_sender(&forced, index, &out->tx, &out->hash, block_rev(c, &b->block.header), &out->from);
   chain_forced_free(&forced);
-  if (!known && chain_sender_recover(&out->tx, &out->hash, block_rev(c, &b->block.header), &out->from)) {
+  if (rc) {
     chain_read_tx_free(out);
     return ETHC_ERR_INVALID;
   }
@@ -367,8 +373,7 @@ static int derive_senders(chain_t *c, const chain_read_block_t *b, long senders,
     const bytes_view_t *enc = &b->block.tx_encodings[i];
     bool want = senders == SENDERS_ALL || senders == (long)i;
     if (want || (senders == SENDERS_NONE && r->log_count)) keccak256(enc->data, enc->len, r->tx_hash.bytes);
-    if (want && !chain_forced_get(forced, i, &r->from) && chain_sender_recover(tx, &r->tx_hash, rev, &r->from))
-      return ETHC_ERR_INVALID;
+    if (want && chain_tx_sender(forced, i, tx, &r->tx_hash, rev, &r->from)) return ETHC_ERR_INVALID;
     r->has_to = tx->has_to;
     r->to = tx->to;
     if (want && !tx->has_to) {

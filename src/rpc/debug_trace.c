@@ -307,11 +307,14 @@ static int debug_traceCall(rpc_call_t *c, const cJSON *params) {
     jw_mark_t m = jw_mark(c->w);
     evm_set_tracer(vm, &wrap, &t);
     chain_call_result_t r;
+    rpc_start_evm_timeout(c, vm); /* --rpc.evmtimeout, as eth_call */
     int lrc = chain_call(snap, vm, &msg, &r);
+    evm_set_deadline(vm, 0);
     evm_set_tracer(vm, NULL, NULL);
     if (lrc) rpc_fail_local(c, lrc);
     else {
-      if (r.tx_error) rpc_fail_call_result(c, &r);
+      if (r.timed_out) rpc_fail_timeout(c);
+      else if (r.tx_error) rpc_fail_call_result(c, &r);
       else if (t.error) rpc_fail_local(c, t.error);
       else if (!t.wrote) rpc_fail(c, RPC_INTERNAL_ERROR, "the call was not traced");
       else rc = 0;

@@ -2,14 +2,15 @@
  * shanghai.md, cancun.md, prague.md, osaka.md): engine_exchangeCapabilities,
  * engine_newPayloadV1-V4 (the payload built into a block, checked and imported
  * through chain_import_block, with full validation and execution),
- * engine_forkchoiceUpdatedV1-V3 (chain_set_head) and the payload bodies of
- * stored blocks (engine_bodies.c). Served only by the server the node starts
- * on its authenticated port (rpc_config_t.engine_lock).
+ * engine_forkchoiceUpdatedV1-V3 (chain_set_head; with payload attributes a
+ * payload is built, engine_build.c, and engine_getPayloadV1-V5 answer it) and
+ * the payload bodies of stored blocks (engine_bodies.c). Served only by the
+ * server the node starts on its authenticated port (rpc_config_t.engine_lock).
  *
  * Threads: handlers run on HTTP threads; every chain write (import, fork
  * choice) holds the server's engine lock, which the node's own importer also
- * takes, so the chain sees one writer at a time. No block is built yet: a
- * forkchoiceUpdated with valid payload attributes answers payloadId null. */
+ * takes, so the chain sees one writer at a time; a payload is built after
+ * the lock is released (a builder only reads stored state). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,16 +50,25 @@ struct rpc_engine {
     bool latest_known;
   } invalid[INVALID_MEMORY]; /* a ring, under the lock */
   size_t invalid_next;
+  engine_payloads_t *payloads; /* built for forkchoiceUpdated's attributes */
 };
 
 int rpc_engine_new(rpc_server_t *s, pthread_mutex_t *lock) {
   s->engine = calloc(1, sizeof *s->engine);
   if (!s->engine) return ETHC_ERR_NOMEM;
   s->engine->lock = lock;
+  if (!(s->engine->payloads = engine_payloads_new())) {
+    free(s->engine);
+    s->engine = NULL;
+    return ETHC_ERR_NOMEM;
+  }
   return 0;
 }
 
+engine_payloads_t *engine_payloads_of(rpc_engine_t *e) { return e->payloads; }
+
 void rpc_engine_free(rpc_server_t *s) {
+  if (s->engine) engine_payloads_free(s->engine->payloads);
   free(s->engine);
   s->engine = NULL;
 }
@@ -251,13 +261,20 @@ static int check_attributes(rpc_call_t *c, const cJSON *a, int version, uint64_t
   return 0;
 }
 
-static void write_fcu(rpc_call_t *c, const char *status, const ethc_hash_t *latest, const char *msg) {
+/* ForkchoiceUpdatedResponse; id NULL: payloadId null. */
+static void write_fcu_id(rpc_call_t *c, const char *status, const ethc_hash_t *latest, const char *msg,
+                         const uint8_t *id) {
   jw_obj_begin(c->w);
   jw_key(c->w, "payloadStatus");
   write_status(c->w, status, latest, msg);
   jw_key(c->w, "payloadId");
-  jw_null(c->w);
+  if (id) jw_data(c->w, id, 8);
+  else jw_null(c->w);
   jw_obj_end(c->w);
+}
+
+static void write_fcu(rpc_call_t *c, const char *status, const ethc_hash_t *latest, const char *msg) {
+  write_fcu_id(c, status, latest, msg, NULL);
 }
 
 static int forkchoice_updated(rpc_call_t *c, const cJSON *params, int version) {
@@ -292,6 +309,7 @@ static int forkchoice_updated(rpc_call_t *c, const cJSON *params, int version) {
   bool inv = find_invalid(e, &head, &lv, &latest);
   int rc = inv ? ETHC_ERR_INVALID : chain_read_header_by_hash(ch, &head, &hh);
   int ret = 0;
+  bool build = false; /* a VALID head with valid attributes: a payload on it */
   if (inv) {
     write_fcu(c, "INVALID", latest, "the head is a block that was rejected");
   } else if (rc == ETHC_ERR_NOT_FOUND) {
@@ -322,6 +340,7 @@ static int forkchoice_updated(rpc_call_t *c, const cJSON *params, int version) {
         else if (has_attrs && !attr_fork_ok) ret = rpc_fail(c, ENGINE_UNSUPPORTED_FORK, "Unsupported fork");
         else if (has_attrs && attr_ts <= hh.timestamp)
           ret = rpc_fail(c, ENGINE_INVALID_ATTRIBUTES, "Invalid payload attributes: timestamp not after the head's");
+        else if (has_attrs) build = true; /* answered below, outside the lock */
         else write_fcu(c, "VALID", &head, NULL);
       } else if (rc == ETHC_ERR_INVALID) {
         ret = rpc_fail(c, ENGINE_INVALID_FORKCHOICE, "Invalid forkchoice state");
@@ -333,6 +352,18 @@ static int forkchoice_updated(rpc_call_t *c, const cJSON *params, int version) {
     }
   }
   pthread_mutex_unlock(e->lock);
+  if (build) {
+    uint8_t id[8];
+    if (engine_build_payload(c, e->payloads, &head, attrs, version, id)) {
+      if (version >= 3 && c->err_code == RPC_INVALID_PARAMS) { /* a malformed withdrawal: cancun.md */
+        char why[sizeof c->err_msg];
+        snprintf(why, sizeof why, "%s", c->err_msg);
+        return rpc_fail(c, ENGINE_INVALID_ATTRIBUTES, "Invalid payload attributes: %.200s", why);
+      }
+      return -1;
+    }
+    write_fcu_id(c, "VALID", &head, NULL, id);
+  }
   return ret;
 }
 
@@ -364,6 +395,11 @@ const rpc_method_t rpc_methods_engine[] = {
     {"engine_forkchoiceUpdatedV1", RPC_NS_ENGINE, engine_forkchoiceUpdatedV1, 2},
     {"engine_forkchoiceUpdatedV2", RPC_NS_ENGINE, engine_forkchoiceUpdatedV2, 2},
     {"engine_forkchoiceUpdatedV3", RPC_NS_ENGINE, engine_forkchoiceUpdatedV3, 2},
+    {"engine_getPayloadV1", RPC_NS_ENGINE, engine_getPayloadV1, 1},
+    {"engine_getPayloadV2", RPC_NS_ENGINE, engine_getPayloadV2, 1},
+    {"engine_getPayloadV3", RPC_NS_ENGINE, engine_getPayloadV3, 1},
+    {"engine_getPayloadV4", RPC_NS_ENGINE, engine_getPayloadV4, 1},
+    {"engine_getPayloadV5", RPC_NS_ENGINE, engine_getPayloadV5, 1},
     {"engine_getPayloadBodiesByHashV1", RPC_NS_ENGINE, engine_getPayloadBodiesByHashV1, 1},
     {"engine_getPayloadBodiesByRangeV1", RPC_NS_ENGINE, engine_getPayloadBodiesByRangeV1, 2},
     {NULL, 0, NULL, 0}};

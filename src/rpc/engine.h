@@ -4,6 +4,7 @@
 #ifndef ETHC_RPC_ENGINE_H
 #define ETHC_RPC_ENGINE_H
 
+#include "ethc/block_builder.h"
 #include "ethc/bytes.h"
 #include "ethc/header.h"
 #include "rpc/rpc_internal.h"
@@ -53,5 +54,46 @@ int engine_get_hash(rpc_call_t *c, const cJSON *obj, const char *name, ethc_hash
 int engine_get_qty(rpc_call_t *c, const cJSON *obj, const char *name, uint64_t *out);
 /* Whether obj has `name` with a non-null value. */
 bool engine_has(const cJSON *obj, const char *name);
+
+
+/* ---- payload building (engine_build.c; testing.c's testing_buildBlockV1 too) ---- */
+
+/* The gas limit a built block moves toward: go-ethereum's default target. */
+#define ENGINE_GAS_LIMIT_TARGET 60000000ULL
+
+/* PayloadAttributesV1-V3 (timestamp, prevRandao, suggestedFeeRecipient,
+ * withdrawals, parentBeaconBlockRoot) into *a; *wd is malloc'd (free it
+ * whatever the outcome) and a->withdrawals points into it. 0, or fails the
+ * call with -32602 naming argument 1. */
+int engine_build_attrs(rpc_call_t *c, const cJSON *o, block_attrs_t *a, chain_withdrawal_t **wd);
+/* Adds the pool's pending transactions to `b` in inclusion order
+ * (block_order_candidates); those that do not apply are left out. 0 or a
+ * local error. */
+int engine_build_from_pool(rpc_call_t *c, block_builder_t *b);
+/* A built block as engine_getPayloadV`version` answers it: V1 the bare
+ * ExecutionPayloadV1; V2 {executionPayload, blockValue}; V3 adds blobsBundle
+ * (empty: no sidecars) and shouldOverrideBuilder; V4 and V5 executionRequests.
+ * `wd` are the block's withdrawals (the attributes'). */
+void engine_write_built(jw_t *w, const block_built_t *blk, const chain_withdrawal_t *wd, size_t n, int version);
+
+/* The payloads forkchoiceUpdated started, by payloadId (the most recent 16).
+ * Thread-safe. */
+typedef struct engine_payloads engine_payloads_t;
+engine_payloads_t *engine_payloads_new(void); /* NULL: out of memory */
+void engine_payloads_free(engine_payloads_t *p);
+/* The engine state's store (engine.c). */
+engine_payloads_t *engine_payloads_of(rpc_engine_t *e);
+/* Builds a payload on the stored block `head` from forkchoiceUpdatedV`version`'s
+ * (already checked) attributes and keeps it: 0 with its 8-byte id (the same
+ * request again names the same payload, not rebuilt), or fails the call. */
+int engine_build_payload(rpc_call_t *c, engine_payloads_t *store, const ethc_hash_t *head, const cJSON *attrs,
+                         int version, uint8_t id[8]);
+/* engine_getPayloadV1 .. V5: -38001 "Unknown payload" for an id not kept,
+ * -38005 for a payload the version does not serve. */
+int engine_getPayloadV1(rpc_call_t *c, const cJSON *params);
+int engine_getPayloadV2(rpc_call_t *c, const cJSON *params);
+int engine_getPayloadV3(rpc_call_t *c, const cJSON *params);
+int engine_getPayloadV4(rpc_call_t *c, const cJSON *params);
+int engine_getPayloadV5(rpc_call_t *c, const cJSON *params);
 
 #endif

@@ -21,15 +21,7 @@ static void write_body(jw_t *w, const chain_read_block_t *b) {
     jw_null(w);
   } else {
     jw_arr_begin(w);
-    for (size_t i = 0; i < blk->withdrawal_count; i++) {
-      const chain_withdrawal_t *wd = &blk->withdrawals[i];
-      jw_obj_begin(w);
-      jw_kqty(w, "index", wd->index);
-      jw_kqty(w, "validatorIndex", wd->validator_index);
-      jw_kaddr(w, "address", &wd->address);
-      jw_kqty(w, "amount", wd->amount_gwei);
-      jw_obj_end(w);
-    }
+    for (size_t i = 0; i < blk->withdrawal_count; i++) rpc_write_withdrawal(w, &blk->withdrawals[i]);
     jw_arr_end(w);
   }
   jw_obj_end(w);

@@ -59,6 +59,11 @@ int rpc_parse_call(rpc_call_t *c, int i, const cJSON *v, chain_call_msg_t *msg, 
     msg->has_to = true;
   }
   if ((f = field(v, "gas")) && rpc_parse_qty(c, i, f, &msg->gas)) return -1;
+  /* geth decodes the nonce (a malformed one is refused) but a call skips the
+   * nonce checks and runs with the sender's nonce in the state; only
+   * eth_createAccessList uses it (for the address a creation is listed under) */
+  uint64_t nonce;
+  if ((f = field(v, "nonce")) && rpc_parse_qty(c, i, f, &nonce)) return -1;
   if ((f = field(v, "value")) && rpc_parse_u256(c, i, f, &msg->value)) return -1;
   const cJSON *gp = field(v, "gasPrice"), *mf = field(v, "maxFeePerGas"), *mp = field(v, "maxPriorityFeePerGas");
   if (gp && (mf || mp))
@@ -429,30 +434,44 @@ int rpc_fail_local(rpc_call_t *c, int rc) {
   return rpc_fail_chain(c, rc);
 }
 
+/* The parameters eth_call, eth_estimateGas and eth_createAccessList share:
+ * (call object, block, state overrides, block overrides), read, the block's
+ * snapshot taken and the call's environment set on msg (rpc_set_call_env,
+ * pointing at *ce). 0, or fails the call with nothing to release; release
+ * with call_close. */
+static int call_open(rpc_call_t *c, const cJSON *params, const cJSON **obj, chain_call_msg_t *msg, uint8_t **data,
+                     rpc_block_overrides_t *bo, chain_snapshot_t **snap, rpc_call_env_t *ce) {
+  rpc_block_ref_t ref;
+  memset(bo, 0, sizeof *bo);
+  if (rpc_need(c, params, 0, obj) || rpc_parse_call(c, 0, *obj, msg, data)) return -1;
+  if (rpc_parse_block_ref_opt(c, params, 1, &ref) || rpc_parse_state_overrides(c, 2, rpc_param(params, 2), msg) ||
+      rpc_parse_block_overrides(c, 3, rpc_param(params, 3), bo) || rpc_snapshot(c, &ref, snap))
+    return free(*data), rpc_block_overrides_free(bo), -1;
+  rpc_set_call_env(msg, ce, bo, *snap);
+  return 0;
+}
+
+static void call_close(chain_snapshot_t *snap, uint8_t *data, rpc_block_overrides_t *bo) {
+  chain_snapshot_release(snap);
+  free(data);
+  rpc_block_overrides_free(bo);
+}
+
 static int eth_call(rpc_call_t *c, const cJSON *params) {
   const cJSON *v;
   chain_call_msg_t msg;
   uint8_t *data;
-  rpc_block_ref_t ref;
-  chain_snapshot_t *snap;
-  if (rpc_need(c, params, 0, &v) || rpc_parse_call(c, 0, v, &msg, &data)) return -1;
   rpc_block_overrides_t bo;
-  memset(&bo, 0, sizeof bo);
-  if (rpc_parse_block_ref_opt(c, params, 1, &ref) || rpc_parse_state_overrides(c, 2, rpc_param(params, 2), &msg) ||
-      rpc_parse_block_overrides(c, 3, rpc_param(params, 3), &bo))
-    return free(data), rpc_block_overrides_free(&bo), -1;
-  if (rpc_snapshot(c, &ref, &snap)) return free(data), rpc_block_overrides_free(&bo), -1;
+  chain_snapshot_t *snap;
   rpc_call_env_t ce;
-  rpc_set_call_env(&msg, &ce, &bo, snap);
+  if (call_open(c, params, &v, &msg, &data, &bo, &snap, &ce)) return -1;
   rpc_cap_call_gas(c, snap, &msg);
   evm_t *vm = rpc_thread_vm();
   chain_call_result_t r;
   if (vm) rpc_start_evm_timeout(c, vm);
   int rc = vm ? chain_call(snap, vm, &msg, &r) : ETHC_ERR_NOMEM;
   if (vm) evm_set_deadline(vm, 0);
-  chain_snapshot_release(snap);
-  free(data);
-  rpc_block_overrides_free(&bo);
+  call_close(snap, data, &bo);
   if (rc) return rpc_fail_local(c, rc);
   if (r.timed_out) rc = rpc_fail_timeout(c);
   else if (r.tx_error || r.status != EVM_SUCCESS) rc = rpc_fail_call_result(c, &r);
@@ -510,17 +529,10 @@ static int eth_estimateGas(rpc_call_t *c, const cJSON *params) {
   const cJSON *v;
   chain_call_msg_t msg;
   uint8_t *data;
-  rpc_block_ref_t ref;
-  chain_snapshot_t *snap;
-  if (rpc_need(c, params, 0, &v) || rpc_parse_call(c, 0, v, &msg, &data)) return -1;
   rpc_block_overrides_t bo;
-  memset(&bo, 0, sizeof bo);
-  if (rpc_parse_block_ref_opt(c, params, 1, &ref) || rpc_parse_state_overrides(c, 2, rpc_param(params, 2), &msg) ||
-      rpc_parse_block_overrides(c, 3, rpc_param(params, 3), &bo))
-    return free(data), rpc_block_overrides_free(&bo), -1;
-  if (rpc_snapshot(c, &ref, &snap)) return free(data), rpc_block_overrides_free(&bo), -1;
+  chain_snapshot_t *snap;
   rpc_call_env_t ce;
-  rpc_set_call_env(&msg, &ce, &bo, snap);
+  if (call_open(c, params, &v, &msg, &data, &bo, &snap, &ce)) return -1;
   int rc = -1;
   evm_t *vm = rpc_thread_vm();
   state_t *st = chain_snapshot_state(snap);
@@ -593,9 +605,7 @@ static int eth_estimateGas(rpc_call_t *c, const cJSON *params) {
 out:
   if (vm) evm_set_deadline(vm, 0);
   if (st) state_free(st);
-  chain_snapshot_release(snap);
-  free(data);
-  rpc_block_overrides_free(&bo);
+  call_close(snap, data, &bo);
   return rc;
 }
 
@@ -727,17 +737,10 @@ static int eth_createAccessList(rpc_call_t *c, const cJSON *params) {
   const cJSON *v;
   chain_call_msg_t msg;
   uint8_t *data;
-  rpc_block_ref_t ref;
-  chain_snapshot_t *snap;
-  if (rpc_need(c, params, 0, &v) || rpc_parse_call(c, 0, v, &msg, &data)) return -1;
   rpc_block_overrides_t bo;
-  memset(&bo, 0, sizeof bo);
-  if (rpc_parse_block_ref_opt(c, params, 1, &ref) || rpc_parse_state_overrides(c, 2, rpc_param(params, 2), &msg) ||
-      rpc_parse_block_overrides(c, 3, rpc_param(params, 3), &bo))
-    return free(data), rpc_block_overrides_free(&bo), -1;
-  if (rpc_snapshot(c, &ref, &snap)) return free(data), rpc_block_overrides_free(&bo), -1;
+  chain_snapshot_t *snap;
   rpc_call_env_t ce;
-  rpc_set_call_env(&msg, &ce, &bo, snap);
+  if (call_open(c, params, &v, &msg, &data, &bo, &snap, &ce)) return -1;
   rpc_cap_call_gas(c, snap, &msg);
   al_t prev = {.from = msg.from, .to = msg.to, .has_to = msg.has_to, .rev = snapshot_rev(snap)};
   al_t cur = prev;
@@ -761,6 +764,10 @@ static int eth_createAccessList(rpc_call_t *c, const cJSON *params) {
       rpc_fail_local(c, serr);
       goto out;
     }
+    /* as geth: the call object's nonce when it has one (parsed above), though
+     * the call itself creates at the state's nonce */
+    const cJSON *nf = field(v, "nonce");
+    if (nf && rpc_parse_qty(c, 0, nf, &nonce)) goto out; /* parsed once already: cannot fail */
     chain_create_address(&msg.from, nonce, &prev.to);
     prev.has_to = true;
   }
@@ -842,9 +849,7 @@ out:
   if (vm) evm_set_deadline(vm, 0);
   al_free(&prev);
   al_free(&cur);
-  chain_snapshot_release(snap);
-  free(data);
-  rpc_block_overrides_free(&bo);
+  call_close(snap, data, &bo);
   return rc;
 }
 

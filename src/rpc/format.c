@@ -188,6 +188,15 @@ void rpc_write_header(jw_t *w, const chain_header_t *h, const ethc_hash_t *hash)
   jw_obj_end(w);
 }
 
+void rpc_write_withdrawal(jw_t *w, const chain_withdrawal_t *wd) {
+  jw_obj_begin(w);
+  jw_kqty(w, "index", wd->index);
+  jw_kqty(w, "validatorIndex", wd->validator_index);
+  jw_kaddr(w, "address", &wd->address);
+  jw_kqty(w, "amount", wd->amount_gwei);
+  jw_obj_end(w);
+}
+
 int rpc_write_block(rpc_call_t *c, const chain_read_block_t *rb, bool full) {
   jw_t *w = c->w;
   const chain_block_t *b = &rb->block;
@@ -212,13 +221,10 @@ int rpc_write_block(rpc_call_t *c, const chain_read_block_t *rb, bool full) {
     chain_read_tx_t t = {0};
     t.tx = b->txs[i]; /* borrowed: never freed here */
     t.hash = th;
-    if (!chain_forced_get(&forced, i, &t.from) && !rpc_sender_cached(&th, &t.from)) {
-      if (tx_recover_sender(&b->txs[i], rev, &t.from)) {
-        chain_forced_free(&forced);
-        return rpc_fail(c, RPC_INTERNAL_ERROR, "stored transaction %zu of block %llu has a bad signature", i,
-                        (unsigned long long)h->number);
-      }
-      rpc_sender_remember(&th, &t.from);
+    if (chain_tx_sender(&forced, i, &b->txs[i], &th, rev, &t.from)) {
+      chain_forced_free(&forced);
+      return rpc_fail(c, RPC_INTERNAL_ERROR, "stored transaction %zu of block %llu has a bad signature", i,
+                      (unsigned long long)h->number);
     }
     t.block_hash = rb->hash;
     t.block_number = h->number;
@@ -240,15 +246,7 @@ int rpc_write_block(rpc_call_t *c, const chain_read_block_t *rb, bool full) {
   if (b->has_withdrawals) {
     jw_key(w, "withdrawals");
     jw_arr_begin(w);
-    for (size_t i = 0; i < b->withdrawal_count; i++) {
-      const chain_withdrawal_t *wd = &b->withdrawals[i];
-      jw_obj_begin(w);
-      jw_kqty(w, "index", wd->index);
-      jw_kqty(w, "validatorIndex", wd->validator_index);
-      jw_kaddr(w, "address", &wd->address);
-      jw_kqty(w, "amount", wd->amount_gwei);
-      jw_obj_end(w);
-    }
+    for (size_t i = 0; i < b->withdrawal_count; i++) rpc_write_withdrawal(w, &b->withdrawals[i]);
     jw_arr_end(w);
   }
   jw_obj_end(w);

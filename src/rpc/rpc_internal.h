@@ -305,10 +305,6 @@ void rpc_filters_pending_tx(rpc_server_t *s, const ethc_hash_t *tx_hash);
 int rpc_eth_config(rpc_call_t *c, const cJSON *params);
 int rpc_eth_capabilities(rpc_call_t *c, const cJSON *params);
 
-/* ---- recovered senders by transaction hash (sender_cache.c); thread-safe ---- */
-bool rpc_sender_cached(const ethc_hash_t *tx, ethc_address_t *from);
-void rpc_sender_remember(const ethc_hash_t *tx, const ethc_address_t *from);
-
 /* ---- encoders (format.c): execution-apis objects ---- */
 #include "ethc/chain_read.h"
 /* A block object; full: transactions as objects, else their hashes. */
@@ -318,6 +314,8 @@ void rpc_write_tx(jw_t *w, const chain_read_tx_t *t);
 void rpc_write_pool_tx(jw_t *w, const tx_t *tx, const ethc_hash_t *hash, const ethc_address_t *from);
 /* A header object (newHeads): the block's fields without its body. */
 void rpc_write_header(jw_t *w, const chain_header_t *h, const ethc_hash_t *hash);
+/* A withdrawal object (EIP-4895; WithdrawalV1 of the engine API). */
+void rpc_write_withdrawal(jw_t *w, const chain_withdrawal_t *wd);
 /* The same fields, inside an object the caller opened. */
 void rpc_write_header_fields(jw_t *w, const chain_header_t *h, const ethc_hash_t *hash);
 void rpc_write_log(jw_t *w, const chain_log_t *l);

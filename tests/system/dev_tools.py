@@ -11,18 +11,14 @@ drives the same helpers on `ethc node --dev --dev.ephemeral`, as a test suite
 does. Exit 77 without node and ethers.
 usage: dev_tools.py ETHC RPC_COMPAT_DIR WORKDIR"""
 import os
-import select
-import shutil
 import subprocess
 import sys
 import time
 
-here = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, here)
-from rpc_node import Node  # noqa: E402
-from rpc_miner import FROM, INTEROP, KEY, TO, Restarted, sign  # noqa: E402
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from miner_node import (FROM, INTEROP, KEY, TO, check, dev_node, miner, missing_js, restarted, result,  # noqa: E402
+                        sign, summary)
 
-passed = failed = 0
 # a transfer with a chosen gas limit and fees (none at all: Hardhat tests send such after a zero base fee)
 SIGN_ONE_JS = """
 import { Wallet } from "ethers";
@@ -34,22 +30,6 @@ A = "0x1100000000000000000000000000000000000011"
 B = "0x2200000000000000000000000000000000000022"
 SLOT = "0x" + "00" * 31 + "05"
 WORD = "0x" + "ab" * 32
-
-
-def check(cond, what):
-    global passed, failed
-    print(("ok   " if cond else "FAIL ") + what)
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-
-
-def result(node, method, *params):
-    r = node.call(method, *params)
-    if "error" in r:
-        raise RuntimeError(f"{method}: {r['error']}")
-    return r["result"]
 
 
 def err_code(node, method, *params):
@@ -132,27 +112,6 @@ check((await pub.getBlockNumber()) === 1n, "mining goes on from the genesis");
 """
 
 
-class DevNode:
-    """`ethc node --dev --dev.ephemeral` on a free port, its directory under workdir."""
-
-    def __init__(self, ethc, workdir, log):
-        env = dict(os.environ, TMPDIR=os.path.abspath(workdir))
-        self.proc = subprocess.Popen([ethc, "node", "--dev", "--dev.ephemeral", "--http.port", "0"],
-                                     stdout=subprocess.PIPE, stderr=log, text=True, env=env)
-        self.url = None
-        deadline = time.time() + 20
-        while time.time() < deadline and self.url is None:
-            r, _, _ = select.select([self.proc.stdout], [], [], 0.2)
-            if r:
-                line = self.proc.stdout.readline()
-                if not line:
-                    break
-                if "HTTP server started: http://" in line:
-                    self.url = line[line.index("http://"):].strip()
-
-    stop = Restarted.stop
-
-
 def sign_one(chain_id, nonce, gas=21000, fee=0, tip=0):
     args = [str(x) for x in (chain_id, nonce, gas, fee, tip)]
     return subprocess.run(["node", "--input-type=module", "-e", SIGN_ONE_JS, KEY, *args], cwd=INTEROP, check=True,
@@ -161,11 +120,11 @@ def sign_one(chain_id, nonce, gas=21000, fee=0, tip=0):
 
 def main():
     ethc, suite, workdir = sys.argv[1:4]
-    if not shutil.which("node") or not all(os.path.isdir(os.path.join(INTEROP, "node_modules", m))
-                                           for m in ("ethers", "viem")):
-        print("SKIPPED: node or tests/interop/node_modules/{ethers,viem} missing (scripts/install-deps.sh --test)")
+    reason = missing_js("ethers", "viem")
+    if reason:
+        print("SKIPPED:", reason)
         return 77
-    node = Node(ethc, workdir, suite, ["--miner", "--http.api", "eth,net,web3,txpool"])
+    node = miner(ethc, workdir, suite, "eth,net,web3,txpool")
     try:
         chain_id = num(result(node, "eth_chainId"))
         h0 = head(node)
@@ -353,7 +312,7 @@ def main():
     if status != 0:
         print(node.log())
     with open(os.path.join(node.tmp, "node2.log"), "w") as log:
-        again = Restarted(ethc, node.datadir, log)
+        again = restarted(ethc, node.datadir, log)
         try:
             check(again.url is not None, "restarted")
             if again.url:
@@ -372,7 +331,7 @@ def main():
           f"its export does not replay: {replay.stderr.strip()[-160:]}")
 
     # ---- anvil_reset: the genesis again, an empty pool ----
-    node = Node(ethc, workdir, suite, ["--miner", "--http.api", "eth,txpool"])
+    node = miner(ethc, workdir, suite, "eth,txpool")
     try:
         result(node, "anvil_setBalance", A, "0x99")
         result(node, "evm_setAutomine", False)
@@ -390,7 +349,7 @@ def main():
         check(node.stop() == 0, "the second node stops cleanly")
     # ---- viem's testClient on a --dev node ----
     with open(os.path.join(node.tmp, "dev.log"), "w") as log:
-        dev = DevNode(ethc, node.tmp, log)
+        dev = dev_node(ethc, node.tmp, log)
         try:
             check(dev.url is not None, "ethc node --dev started")
             if dev.url:
@@ -403,8 +362,7 @@ def main():
         finally:
             check(dev.stop() == 0, "the --dev node stops cleanly")
     node.cleanup()
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -12,33 +12,12 @@ usage: p2p_hello.py P2P_HELLO CHAIN_DIR WORKDIR"""
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import time
 
-here = os.path.dirname(os.path.abspath(__file__))
-ejs_dir = os.path.join(here, "..", "interop", "ethereumjs")
-cli = os.path.join(ejs_dir, "node_modules", "@ethereumjs", "client", "dist", "esm", "bin", "cli.js")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def stop(proc):
-    """ethereumjs ignores SIGTERM: SIGINT, then SIGKILL, by PID."""
-    if proc.poll() is not None:
-        return
-    os.kill(proc.pid, signal.SIGINT)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ethereumjs_peer import EJS_DIR, EthereumjsPeer, missing  # noqa: E402
 
 
 def recipient(prog):
@@ -48,8 +27,8 @@ def recipient(prog):
         m = re.match(r"enode: (enode://\S+)", lis.stdout.readline())
         if not m:
             return ["p2p_hello --listen printed no enode"]
-        out = subprocess.run(["node", os.path.join(ejs_dir, "dial_ethc.mjs"), m.group(1)], capture_output=True,
-                             text=True, timeout=60, cwd=ejs_dir)
+        out = subprocess.run(["node", os.path.join(EJS_DIR, "dial_ethc.mjs"), m.group(1)], capture_output=True,
+                             text=True, timeout=60, cwd=EJS_DIR)
         ours = lis.communicate(timeout=30)[0]
     finally:
         if lis.poll() is None:
@@ -69,38 +48,23 @@ def recipient(prog):
 
 
 def main(prog, chain, workdir):
-    if not shutil.which("node"):
-        print("SKIPPED: node (Node.js) is not installed")
-        return 77
-    if not os.path.exists(cli):
-        print("SKIPPED: tests/interop/ethereumjs/node_modules missing (npm ci there)")
+    reason = missing()
+    if reason:
+        print("SKIPPED:", reason)
         return 77
     fails = recipient(prog)
     os.makedirs(workdir, exist_ok=True)
     data = os.path.join(workdir, f"ejs-{os.getpid()}")
     shutil.rmtree(data, ignore_errors=True)
-    port = free_port()
-    log_path = data + ".log"
-    log = open(log_path, "w")
-    proc = subprocess.Popen(["node", cli, "--gethGenesis", os.path.join(chain, "genesis.json"),
-                             "--loadBlocksFromRlp", os.path.join(chain, "chain.rlp"), "--isSingleNode", "true",
-                             "--discDns", "false", "--discV4", "false", "--dataDir", data, "--port", str(port),
-                             "--extIP", "127.0.0.1"], stdout=log, stderr=subprocess.STDOUT)
     try:
-        enode = None
-        deadline = time.time() + 180
-        while time.time() < deadline and proc.poll() is None:
-            m = re.search(r"(enode://[0-9a-f]{128}@127\.0\.0\.1:%d)" % port, open(log_path).read())
-            if m:
-                enode = m.group(1)
-                break
-            time.sleep(0.5)
-        if not enode:
-            print("FAIL: ethereumjs printed no enode; its log:\n" + open(log_path).read()[-3000:])
-            return 1
-        print("peer:", enode)
-        t0 = time.time()
-        out = subprocess.run([prog, enode, "30"], capture_output=True, text=True, timeout=60)
+        with EthereumjsPeer(chain, data) as peer:
+            enode = peer.wait_enode()
+            if not enode:
+                print("FAIL: ethereumjs printed no enode; its log:\n" + peer.log()[-3000:])
+                return 1
+            print("peer:", enode)
+            t0 = time.time()
+            out = subprocess.run([prog, enode, "30"], capture_output=True, text=True, timeout=60)
         print(out.stdout + out.stderr, end="")
         print(f"handshake to first message: {time.time() - t0:.2f} s")
         if out.returncode != 0:
@@ -117,8 +81,6 @@ def main(prog, chain, workdir):
             print("FAIL:", f)
         return 1 if fails else 0
     finally:
-        stop(proc)
-        log.close()
         shutil.rmtree(data, ignore_errors=True)
 
 

@@ -17,22 +17,14 @@ import os
 import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
 
-here = os.path.dirname(os.path.abspath(__file__))
-ejs_dir = os.path.join(here, "..", "interop", "ethereumjs")
-cli = os.path.join(ejs_dir, "node_modules", "@ethereumjs", "client", "dist", "esm", "bin", "cli.js")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ethereumjs_peer import EthereumjsPeer, missing  # noqa: E402
 
 
 class Ethc:
@@ -130,40 +122,17 @@ def sync_from(ethc, tmp, name, enode, want, fails, extra=()):
 
 
 def ethereumjs(ethc, tmp, want, fails):
-    if not shutil.which("node") or not os.path.exists(cli):
-        print("SKIPPED (ethereumjs part): node or tests/interop/ethereumjs/node_modules missing")
+    reason = missing()
+    if reason:
+        print("SKIPPED (ethereumjs part):", reason)
         return 77
-    data = os.path.join(tmp, "ejs")
-    port = free_port()
-    log_path = data + ".log"
-    log = open(log_path, "w")
-    proc = subprocess.Popen(["node", cli, "--gethGenesis", os.path.join(chain, "genesis.json"),
-                             "--loadBlocksFromRlp", os.path.join(chain, "chain.rlp"), "--isSingleNode", "true",
-                             "--discDns", "false", "--discV4", "false", "--dataDir", data, "--port", str(port),
-                             "--extIP", "127.0.0.1"], stdout=log, stderr=subprocess.STDOUT)
-    try:
-        enode = None
-        deadline = time.time() + 180
-        while time.time() < deadline and proc.poll() is None:
-            m = re.search(r"(enode://[0-9a-f]{128}@127\.0\.0\.1:%d)" % port, open(log_path).read())
-            if m:
-                enode = m.group(1)
-                break
-            time.sleep(0.5)
+    with EthereumjsPeer(chain, os.path.join(tmp, "ejs")) as peer:
+        enode = peer.wait_enode()
         if not enode:
-            fails.append("ethereumjs printed no enode; its log:\n" + open(log_path).read()[-3000:])
+            fails.append("ethereumjs printed no enode; its log:\n" + peer.log()[-3000:])
             return 1
         print("ethereumjs:", enode)
         sync_from(ethc, tmp, "from-ethereumjs", enode, want, fails)
-    finally:
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGINT)  # ethereumjs ignores SIGTERM
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.kill(proc.pid, signal.SIGKILL)
-                proc.wait()
-        log.close()
     return 0
 
 

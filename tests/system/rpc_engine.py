@@ -5,8 +5,9 @@ JWT authentication (HTTP 401 without a valid HS256 token), the jwtsecret file
 flow: a node that imported only the proof-of-work part of the rpc-compat chain
 gets every later block as engine_newPayloadVn (built from a fully imported
 node's eth_getBlockByNumber and debug_getRawTransaction) and then
-engine_forkchoiceUpdatedVn, and ends with the full node's head and state. Then
-invalid payloads (a wrong block hash, a wrong state root under a correct hash,
+engine_forkchoiceUpdatedVn, and ends with the full node's head and state; a
+forkchoiceUpdated with payload attributes starts a payload that
+engine_getPayloadVn answers and newPayload accepts. Then invalid payloads (a wrong block hash, a wrong state root under a correct hash,
 an unknown parent), fork-choice errors and the version and fork checks, with
 the node still answering after each.
 usage: rpc_engine.py ETHC RPC_COMPAT_DIR WORKDIR"""
@@ -343,10 +344,37 @@ def main():
         check(r.get("error", {}).get("code") == -38005 and got == hex(head - 1),
               "V3 attributes before Cancun: -38005, and the fork choice stays applied")
         eng.call(fcu3, state, None)
-        r = eng.call(fcu3, state, dict(attrs, timestamp=hex(int(blocks[head]["timestamp"], 16) + 12)))
+        built_ts = int(blocks[head]["timestamp"], 16) + 12
+        attrs3 = dict(attrs, timestamp=hex(built_ts), suggestedFeeRecipient="0x" + "fe" * 20)
+        r = eng.call(fcu3, state, attrs3)
         res = r.get("result", {})
-        check(res.get("payloadStatus", {}).get("status") == "VALID" and res.get("payloadId") is None,
-              "valid attributes: VALID (no payload is built: payloadId null)")
+        pid = res.get("payloadId") or ""
+        check(res.get("payloadStatus", {}).get("status") == "VALID" and len(pid) == 18 and pid.startswith("0x03"),
+              f"valid attributes: VALID and an 8-byte payloadId ({pid})")
+        r = eng.call(fcu3, state, attrs3)
+        check(r.get("result", {}).get("payloadId") == pid, "the same attributes again: the same payloadId")
+        osaka = cfg.get("osakaTime")
+        get_v = 5 if osaka is not None and built_ts >= osaka else 4 if built_ts >= prague else 3
+        r = eng.call(f"engine_getPayloadV{get_v}", pid)
+        env = r.get("result") or {}
+        ep = env.get("executionPayload") or {}
+        check(ep.get("parentHash") == blocks[head]["hash"] and ep.get("blockNumber") == hex(head + 1)
+              and ep.get("timestamp") == hex(built_ts) and ep.get("feeRecipient") == "0x" + "fe" * 20
+              and ep.get("withdrawals") == [] and isinstance(env.get("executionRequests"), list)
+              and env.get("blobsBundle", {}).get("blobs") == [] and "blockValue" in env,
+              f"engine_getPayloadV{get_v}: the block on the head ({json.dumps(r)[:300]})")
+        if ep:
+            r = eng.call("engine_newPayloadV4", ep, [], zero, env.get("executionRequests"))
+            check(r.get("result", {}).get("status") == "VALID", f"the built payload imports VALID ({r})")
+        r = eng.call(f"engine_getPayloadV{get_v - 1}", pid)
+        check(r.get("error", {}).get("code") == -38005, f"engine_getPayloadV{get_v - 1} of it: -38005")
+        r = eng.call(f"engine_getPayloadV{get_v}", "0x03" + "00" * 7)
+        check(r.get("error") == {"code": -38001, "message": "Unknown payload"}, f"an unknown payloadId: {r}")
+        r = eng.call(fcu3, state, dict(attrs3, withdrawals=[{"index": "0x0"}]))
+        check(r.get("error", {}).get("code") == -38003, f"V3 attributes with a malformed withdrawal: -38003 ({r})")
+        r = eng.call(f"engine_getPayloadV{get_v}", "0x1234")
+        check(r.get("error", {}).get("code") == -32602, "a payloadId that is not 8 bytes: -32602")
+        eng.call(fcu3, state, None)
         if method == "engine_newPayloadV4":
             r = eng.call("engine_newPayloadV3", *params[:3])
             check(r.get("error", {}).get("code") == -38005, "newPayloadV3 with a Prague payload: -38005")

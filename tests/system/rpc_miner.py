@@ -8,57 +8,12 @@ after the head's is refused; interval mining makes blocks by itself and stops
 when set to 0; the evm/anvil/hardhat namespaces are on; and a restarted node
 serves the mined blocks. Exit 77 (skipped) without node and ethers.
 usage: rpc_miner.py ETHC RPC_COMPAT_DIR WORKDIR"""
-import json
 import os
-import select
-import shutil
-import signal
-import subprocess
 import sys
 import time
 
-here = os.path.dirname(os.path.abspath(__file__))
-sys.path.insert(0, here)
-from rpc_node import Node  # noqa: E402
-
-INTEROP = os.path.join(here, "..", "interop")
-# 0x0c2c51a0990aee1d73c1228de158688341557508: funded in the rpc-compat genesis
-KEY = "0xbfcd0e032489319f4e5ca03e643b2025db624be6cf99cbfed90c4502e3754850"
-FROM = "0x0c2c51a0990aee1d73c1228de158688341557508"
-TO = "0xaa00000000000000000000000000000000000000"
-
-SIGN_JS = """
-import { Wallet } from "ethers";
-const [key, chainId, nonce, count, fee] = process.argv.slice(1);
-const w = new Wallet(key);
-for (let i = 0; i < Number(count); i++)
-  console.log(await w.signTransaction({ type: 2, chainId: BigInt(chainId), nonce: Number(nonce) + i, to: "%s",
-    value: 1000n + BigInt(i), gasLimit: 21000n, maxFeePerGas: BigInt(fee), maxPriorityFeePerGas: 1000n }));
-""" % TO
-
-passed = failed = 0
-
-
-def check(cond, what):
-    global passed, failed
-    print(("ok   " if cond else "FAIL ") + what)
-    if cond:
-        passed += 1
-    else:
-        failed += 1
-
-
-def sign(chain_id, nonce, count, fee):
-    out = subprocess.run(["node", "--input-type=module", "-e", SIGN_JS, KEY, str(chain_id), str(nonce), str(count),
-                          str(fee)], cwd=INTEROP, check=True, capture_output=True, text=True).stdout
-    return out.split()
-
-
-def result(node, method, *params):
-    r = node.call(method, *params)
-    if "error" in r:
-        raise RuntimeError(f"{method}: {r['error']}")
-    return r["result"]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from miner_node import FROM, check, miner, missing_js, restarted, result, sign, summary  # noqa: E402
 
 
 def head(node):
@@ -80,43 +35,13 @@ def linked(node, first, last):
     return True
 
 
-class Restarted:
-    """A second `ethc node` on the first one's data directory."""
-
-    def __init__(self, ethc, datadir, log):
-        self.proc = subprocess.Popen([ethc, "node", "--datadir", datadir, "--http.port", "0"], stdout=subprocess.PIPE,
-                                     stderr=log, text=True)
-        self.url = None
-        deadline = time.time() + 20
-        while time.time() < deadline and self.url is None:
-            r, _, _ = select.select([self.proc.stdout], [], [], 0.2)
-            if r:
-                line = self.proc.stdout.readline()
-                if not line:
-                    break
-                if "http://" in line:
-                    self.url = line[line.index("http://"):].strip()
-
-    call = Node.call
-    post = Node.post
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                return self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        return self.proc.returncode
-
-
 def main():
     ethc, suite, workdir = sys.argv[1:4]
-    if not shutil.which("node") or not os.path.isdir(os.path.join(INTEROP, "node_modules", "ethers")):
-        print("SKIPPED: node or tests/interop/node_modules/ethers missing (scripts/install-deps.sh --test)")
+    reason = missing_js("ethers")
+    if reason:
+        print("SKIPPED:", reason)
         return 77
-    node = Node(ethc, workdir, suite, ["--miner", "--http.api", "eth,net,web3,txpool,testing"])
+    node = miner(ethc, workdir, suite, "eth,net,web3,txpool,testing")
     try:
         chain_id = int(result(node, "eth_chainId"), 16)
         start = head(node)
@@ -210,7 +135,7 @@ def main():
 
     # the mined blocks survive a restart
     with open(os.path.join(node.tmp, "node2.log"), "w") as log:
-        again = Restarted(ethc, node.datadir, log)
+        again = restarted(ethc, node.datadir, log)
         try:
             check(again.url is not None, "restarted")
             if again.url:
@@ -222,8 +147,7 @@ def main():
         finally:
             check(again.stop() == 0, "the restarted node stops cleanly")
     node.cleanup()
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return summary()
 
 
 if __name__ == "__main__":

@@ -14,6 +14,21 @@ import urllib.error
 import urllib.request
 
 
+def wait_url(proc, marker="http://", timeout=20):
+    """The URL an `ethc node` prints on stdout (from `marker` on, which starts
+    with http://), or None when it printed none within `timeout` seconds."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        r, _, _ = select.select([proc.stdout], [], [], 0.2)
+        if r:
+            line = proc.stdout.readline()
+            if not line:
+                return None
+            if marker in line:
+                return line[line.index(marker) + len(marker) - len("http://"):].strip()
+    return None
+
+
 class Node:
     def __init__(self, ethc, workdir, chain_dir, extra_args=(), genesis_only=False):
         """genesis_only: the data directory gets only the genesis (`ethc init`),
@@ -30,16 +45,7 @@ class Node:
         self.stderr = open(os.path.join(self.tmp, "node.log"), "w")
         self.proc = subprocess.Popen([ethc, "node", "--datadir", self.datadir, "--http.port", "0", *extra_args],
                                      stdout=subprocess.PIPE, stderr=self.stderr, text=True)
-        self.url = None
-        deadline = time.time() + 20
-        while time.time() < deadline and self.url is None:
-            r, _, _ = select.select([self.proc.stdout], [], [], 0.2)
-            if r:
-                line = self.proc.stdout.readline()
-                if not line:
-                    break
-                if "http://" in line:
-                    self.url = line[line.index("http://"):].strip()
+        self.url = wait_url(self.proc)
         if self.url is None:
             self.stop()
             raise RuntimeError("ethc node did not print its URL; log: " + self.log())

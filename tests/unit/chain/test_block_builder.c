@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chain_fixture.h"
 #include "check.h"
 #include "ethc/block_builder.h"
 #include "ethc/bytes.h"
@@ -207,32 +208,12 @@ static void ordering(void) {
 }
 
 int main(void) {
-  const char *shared = check_shared_dir();
-  char genesis[1024], chainfile[1024], dir[] = "ethc-builder-XXXXXX", err[512];
-  snprintf(genesis, sizeof genesis, "%s/rpc-compat/genesis.json", shared);
-  snprintf(chainfile, sizeof chainfile, "%s/rpc-compat/chain.rlp", shared);
   ordering();
-  if (!check_need(genesis, "the rpc-compat test chain")) return check_summary();
-  CHECK(mkdtemp(dir) != NULL);
-  chain_open_opts_t o = {.datadir = dir, .genesis_path = genesis, .fakepow = true};
-  chain_t *c = NULL;
-  CHECK_MSG(chain_open(&o, &c, err, sizeof err) == 0, "%s", err);
-  size_t len, off = 0, used;
-  uint8_t *data = bytes_read_file(chainfile, &len);
-  rlp_item_t item;
-  while (c && data && off < len && rlp_decode_item(data + off, len - off, &item, &used) == 0) {
-    chain_import_result_t r;
-    CHECK_MSG(chain_import_block(c, data + off, used, &r) == 0, "%s", r.reason);
-    off += used;
+  test_chain_t t;
+  if (test_chain_import(&t, "rpc-compat", NULL)) {
+    compat_cases(t.chain);
+    build_and_import(t.chain);
   }
-  free(data);
-  if (c) {
-    compat_cases(c);
-    build_and_import(c);
-    chain_close(c);
-  }
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  CHECK(system(cmd) == 0);
+  test_chain_remove(&t);
   return check_summary();
 }

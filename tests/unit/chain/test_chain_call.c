@@ -13,6 +13,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "chain_fixture.h"
 #include "check.h"
 #include "ethc/bytes.h"
 #include "ethc/chain.h"
@@ -127,31 +128,21 @@ static void *caller(void *arg) {
 
 int main(void) {
   const char *shared = check_shared_dir();
-  char genesis[1024], chainfile[1024], calls[1024], dir[] = "/tmp/ethc-call-XXXXXX", err[512];
-  snprintf(genesis, sizeof genesis, "%s/rpc-compat/genesis.json", shared);
-  snprintf(chainfile, sizeof chainfile, "%s/rpc-compat/chain.rlp", shared);
+  char calls[1024];
   snprintf(calls, sizeof calls, "%s/rpc-compat/eth_call", shared);
-  if (!check_need(genesis, "the rpc-compat test chain") || !check_need(calls, "the rpc-compat eth_call cases"))
-    return check_summary();
+  if (!check_need(calls, "the rpc-compat eth_call cases")) return check_summary();
   DIR *d = opendir(calls);
   struct dirent *e;
   while (d && (e = readdir(d)))
     if (strstr(e->d_name, ".io")) load_case(calls, e->d_name);
   if (d) closedir(d);
   CHECK(ncases >= 4);
-  CHECK(mkdtemp(dir) != NULL);
-  chain_open_opts_t o = {.datadir = dir, .genesis_path = genesis, .fakepow = true};
-  chain_t *c = NULL;
-  CHECK_MSG(chain_open(&o, &c, err, sizeof err) == 0, "%s", err);
-  size_t len, off = 0, used;
-  uint8_t *data = bytes_read_file(chainfile, &len);
-  rlp_item_t item;
-  while (c && data && off < len && rlp_decode_item(data + off, len - off, &item, &used) == 0) {
-    chain_import_result_t r;
-    CHECK_MSG(chain_import_block(c, data + off, used, &r) == 0, "%s", r.reason);
-    off += used;
+  test_chain_t tc;
+  chain_t *c = test_chain_import(&tc, "rpc-compat", NULL);
+  if (!c) {
+    test_chain_remove(&tc);
+    return check_summary();
   }
-  if (!c) return check_summary();
   head = chain_snapshot_head(c);
   evm_t *vm = evm_create();
   CHECK(run_cases(vm, true) == 0);
@@ -183,14 +174,10 @@ int main(void) {
   }
   evm_destroy(vm);
   chain_snapshot_release(head);
-  chain_close(c);
-  free(data);
+  test_chain_remove(&tc);
   for (size_t i = 0; i < ncases; i++) {
     free(cases[i].input);
     free(cases[i].want);
   }
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  CHECK(system(cmd) == 0);
   return check_summary();
 }

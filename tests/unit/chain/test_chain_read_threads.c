@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chain_fixture.h"
 #include "check.h"
 #include "ethc/bytes.h"
 #include "ethc/chain.h"
@@ -107,19 +108,11 @@ static void *reader(void *arg) {
 }
 
 int main(void) {
-  const char *shared = check_shared_dir();
-  char genesis[1024], chainfile[1024], dir[] = "/tmp/ethc-read-threads-XXXXXX";
-  snprintf(genesis, sizeof genesis, "%s/chains/ethtest/genesis.json", shared);
-  snprintf(chainfile, sizeof chainfile, "%s/chains/ethtest/chain.rlp", shared);
-  if (!check_need(genesis, "the ethtest chain") || !check_need(chainfile, "the ethtest chain")) return check_summary();
-  CHECK(mkdtemp(dir) != NULL);
-  size_t len;
-  uint8_t *data = bytes_read_file(chainfile, &len);
-  CHECK(data != NULL);
-  chain_open_opts_t o = {.datadir = dir, .genesis_path = genesis, .fakepow = true};
-  char err[512];
-  CHECK_MSG(chain_open(&o, &chain, err, sizeof err) == 0, "%s", err);
-  if (!chain || !data) return check_summary();
+  test_chain_t t;
+  if (!(chain = test_chain_open(&t, "chains/ethtest", NULL))) {
+    test_chain_remove(&t);
+    return check_summary();
+  }
 
   reader_t readers[THREADS];
   pthread_t threads[THREADS];
@@ -128,17 +121,9 @@ int main(void) {
     readers[i].id = i;
     CHECK(pthread_create(&threads[i], NULL, reader, &readers[i]) == 0);
   }
-  size_t off = 0, used;
-  rlp_item_t item;
-  unsigned imported = 0;
-  while (off < len && rlp_decode_item(data + off, len - off, &item, &used) == 0) {
-    chain_import_result_t r;
-    int rc = chain_import_block(chain, data + off, used, &r);
-    CHECK_MSG(rc == 0 && r.new_head, "block %llu: %s %s", (unsigned long long)r.number, ethc_strerror(rc), r.reason);
-    if (rc) break;
-    imported++;
-    off += used;
-  }
+  unsigned imported = test_chain_import_file(chain, t.blocks);
+  uint64_t head = 0;
+  CHECK(chain_read_head(chain, &head, NULL) == 0 && head == 600);
   atomic_store(&done, true);
   long rounds = 0, txs = 0, logs = 0;
   for (unsigned i = 0; i < THREADS; i++) {
@@ -152,10 +137,6 @@ int main(void) {
   printf("%u blocks imported; %ld reader rounds, %ld transactions and %ld logs read\n", imported, rounds, txs, logs);
   CHECK(rounds >= THREADS);
   CHECK(txs > 0);
-  free(data);
-  chain_close(chain);
-  char cmd[1100];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  CHECK(system(cmd) == 0);
+  test_chain_remove(&t);
   return check_summary();
 }

@@ -14,6 +14,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "chain_fixture.h"
 #include "check.h"
 #include "ethc/bytes.h"
 #include "ethc/chain.h"
@@ -133,23 +134,17 @@ static void load_addresses(const char *path) {
 
 int main(void) {
   const char *shared = check_shared_dir();
-  char genesis[1024], chainfile[1024], headstate[1024], dir[] = "/tmp/ethc-snapshots-XXXXXX";
-  snprintf(genesis, sizeof genesis, "%s/chains/ethtest/genesis.json", shared);
-  snprintf(chainfile, sizeof chainfile, "%s/chains/ethtest/chain.rlp", shared);
+  char headstate[1024];
   snprintf(headstate, sizeof headstate, "%s/chains/ethtest/headstate.json", shared);
-  if (!check_need(genesis, "the ethtest chain") || !check_need(chainfile, "the ethtest chain") ||
-      !check_need(headstate, "the ethtest chain"))
-    return check_summary();
+  if (!check_need(headstate, "the ethtest chain")) return check_summary();
   load_addresses(headstate);
   CHECK(naddrs > 10);
-  CHECK(mkdtemp(dir) != NULL);
-  size_t len;
-  uint8_t *data = bytes_read_file(chainfile, &len);
-  CHECK(data != NULL);
-  chain_open_opts_t o = {.datadir = dir, .genesis_path = genesis, .fakepow = true, .state_cache_bytes = 1 << 20};
-  char err[512];
-  CHECK_MSG(chain_open(&o, &chain, err, sizeof err) == 0, "%s", err);
-  if (!chain || !data) return check_summary();
+  test_chain_t t;
+  chain_open_opts_t o = {.fakepow = true, .state_cache_bytes = 1 << 20};
+  if (!(chain = test_chain_open(&t, "chains/ethtest", &o))) {
+    test_chain_remove(&t);
+    return check_summary();
+  }
 
   reader_t readers[THREADS];
   pthread_t threads[THREADS];
@@ -158,21 +153,10 @@ int main(void) {
     readers[i].id = i;
     CHECK(pthread_create(&threads[i], NULL, reader, &readers[i]) == 0);
   }
-  size_t off = 0, used;
-  rlp_item_t item;
-  unsigned imported = 0;
-  ethc_hash_t h300, h600;
-  while (off < len && rlp_decode_item(data + off, len - off, &item, &used) == 0) {
-    chain_import_result_t r;
-    int rc = chain_import_block(chain, data + off, used, &r);
-    CHECK_MSG(rc == 0 && r.new_head, "block %llu: %s %s", (unsigned long long)r.number, ethc_strerror(rc), r.reason);
-    if (rc) break;
-    if (r.number == 300) h300 = r.hash;
-    if (r.number == 600) h600 = r.hash;
-    imported++;
-    off += used;
-  }
+  unsigned imported = test_chain_import_file(chain, t.blocks);
   CHECK(imported == 600);
+  ethc_hash_t h300 = {{0}}, h600 = {{0}};
+  CHECK(chain_read_canonical_hash(chain, 300, &h300) == 0 && chain_read_canonical_hash(chain, 600, &h600) == 0);
   /* reorganisations while the readers read */
   for (int i = 0; i < 3 && imported == 600; i++) {
     CHECK(chain_set_head(chain, &h300, NULL, NULL) == 0);
@@ -198,10 +182,6 @@ int main(void) {
       imported, rounds, accounts, present, (unsigned long long)stats.hits, (unsigned long long)stats.misses,
       stats.bytes);
   CHECK(rounds >= THREADS && present > 0 && accounts > present);
-  free(data);
-  chain_close(chain);
-  char cmd[1100];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  CHECK(system(cmd) == 0);
+  test_chain_remove(&t);
   return check_summary();
 }

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chain_fixture.h"
 #include "check.h"
 #include "ethc/block_builder.h"
 #include "ethc/bytes.h"
@@ -48,23 +49,6 @@ static size_t sign_transfer(chain_t *c, uint64_t nonce, const u256_t *base_fee, 
   CHECK(tx_sign(&tx, key) == 0 && tx_encode(&tx, &b) == 0);
   *out = b.data;
   return b.len;
-}
-
-static chain_t *open_copy(const char *dir, const char *genesis, const char *chainfile) {
-  char err[512];
-  chain_open_opts_t o = {.datadir = dir, .genesis_path = genesis, .fakepow = true};
-  chain_t *c = NULL;
-  CHECK_MSG(chain_open(&o, &c, err, sizeof err) == 0, "%s", err);
-  size_t len, off = 0, used;
-  uint8_t *data = bytes_read_file(chainfile, &len);
-  rlp_item_t item;
-  while (c && data && off < len && rlp_decode_item(data + off, len - off, &item, &used) == 0) {
-    chain_import_result_t r;
-    CHECK_MSG(chain_import_block(c, data + off, used, &r) == 0, "%s", r.reason);
-    off += used;
-  }
-  free(data);
-  return c;
 }
 
 /* A block of two transfers on c's head at `ts`, finished (the builder kept). */
@@ -265,29 +249,28 @@ static void forced_reads(chain_t *a, const ethc_hash_t *tx_hash) {
 }
 
 int main(void) {
-  const char *shared = check_shared_dir();
-  char genesis[1024], chainfile[1024], da[] = "ethc-storebuilt-a-XXXXXX", db[] = "ethc-storebuilt-b-XXXXXX";
-  snprintf(genesis, sizeof genesis, "%s/rpc-compat/genesis.json", shared);
-  snprintf(chainfile, sizeof chainfile, "%s/rpc-compat/chain.rlp", shared);
-  if (!check_need(genesis, "the rpc-compat test chain")) return check_summary();
   hex_to("0x0c2c51a0990aee1d73c1228de158688341557508", FROM.bytes, 20);
   memset(TO.bytes, 0xaa, 20);
   memset(EDITED.bytes, 0xed, 20);
   memset(KEYLESS.bytes, 0x1d, 20);
-  CHECK(mkdtemp(da) != NULL && mkdtemp(db) != NULL);
-  chain_t *a = open_copy(da, genesis, chainfile), *b = open_copy(db, genesis, chainfile);
-  ethc_hash_t edited_block, edited_root, forced_tx = {{0}};
-  if (a && b) {
-    same_block(a, b);
-    edits(a, &edited_block, &edited_root);
-    forced(a, b, &forced_tx);
-    forced_reads(a, &forced_tx);
+  test_chain_t ta, tb;
+  chain_t *a = test_chain_import(&ta, "rpc-compat", NULL), *b = test_chain_import(&tb, "rpc-compat", NULL);
+  if (!a || !b) {
+    test_chain_remove(&ta);
+    test_chain_remove(&tb);
+    return check_summary();
   }
+  ethc_hash_t edited_block, edited_root, forced_tx = {{0}};
+  same_block(a, b);
+  edits(a, &edited_block, &edited_root);
+  forced(a, b, &forced_tx);
+  forced_reads(a, &forced_tx);
   chain_close(a);
   chain_close(b);
+  ta.chain = tb.chain = NULL;
   /* reopened: the edit is still the edited block's state */
   char err[512];
-  chain_open_opts_t o = {.datadir = da, .fakepow = true};
+  chain_open_opts_t o = {.datadir = ta.dir, .fakepow = true};
   CHECK_MSG(chain_open(&o, &a, err, sizeof err) == 0, "%s", err);
   if (a) {
     forced_reads(a, &forced_tx); /* the forced sender survives the reopen */
@@ -307,8 +290,7 @@ int main(void) {
     CHECK(chain_set_state_root(a, &edited_block, &nowhere) == ETHC_ERR_NOT_FOUND);
     chain_close(a);
   }
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s %s", da, db);
-  CHECK(system(cmd) == 0);
+  test_chain_remove(&ta);
+  test_chain_remove(&tb);
   return check_summary();
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chain_fixture.h"
 #include "check.h"
 #include "ethc/block_exec.h"
 #include "ethc/bytes.h"
@@ -267,37 +268,16 @@ static void run_dir(const char *shared, const char *method) {
 }
 
 static void test_struct_logger_rpc(const char *shared) {
-  char genesis[1024], chainfile[1024], dir[] = "trace-chain-XXXXXX";
-  snprintf(genesis, sizeof genesis, "%s/rpc-compat/genesis.json", shared);
-  snprintf(chainfile, sizeof chainfile, "%s/rpc-compat/chain.rlp", shared);
-  if (!check_need(genesis, "the rpc-compat test chain") || !check_need(chainfile, "the rpc-compat test chain")) return;
-  CHECK(mkdtemp(dir) != NULL);
-  size_t len;
-  uint8_t *data = bytes_read_file(chainfile, &len);
-  CHECK(data != NULL);
-  chain_open_opts_t o = {.datadir = dir, .genesis_path = genesis, .fakepow = true};
-  char err[512];
-  CHECK_MSG(chain_open(&o, &chain, err, sizeof err) == 0, "%s", err);
-  if (chain && data) {
-    size_t off = 0, used;
-    rlp_item_t item;
-    while (off < len && rlp_decode_item(data + off, len - off, &item, &used) == 0) {
-      chain_import_result_t r;
-      CHECK_MSG(chain_import_block(chain, data + off, used, &r) == 0, "block %llu: %s", (unsigned long long)r.number,
-                r.reason);
-      off += used;
-    }
+  test_chain_t t;
+  if ((chain = test_chain_import(&t, "rpc-compat", NULL))) {
     run_dir(shared, "debug_traceBlockByNumber");
     run_dir(shared, "debug_traceBlockByHash");
     run_dir(shared, "debug_traceTransaction");
     printf("%d traced transactions compared with go-ethereum's\n", compared);
     CHECK(compared >= 60);
-    chain_close(chain);
   }
-  free(data);
-  char cmd[1100];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-  CHECK(system(cmd) == 0);
+  test_chain_remove(&t);
+  chain = NULL;
 }
 
 

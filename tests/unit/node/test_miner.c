@@ -17,8 +17,7 @@
 #include "ethc/chain.h"
 #include "ethc/chain_read.h"
 #include "ethc/error.h"
-#include "ethc/log.h"
-#include "ethc/rlp.h"
+#include "miner_threads.h"
 #include "node/miner.h"
 
 #define PER_THREAD 12
@@ -30,7 +29,7 @@ static chain_t *chain;
 static rpc_txpool_t pool_api;
 static miner_t *miner;
 static atomic_uint_fast64_t next_nonce;
-static atomic_int add_failures, mine_failures;
+static atomic_int add_failures;
 static atomic_bool adders_done;
 static uv_async_t stop_async;
 
@@ -70,19 +69,6 @@ static void *adder(void *arg) {
   return NULL;
 }
 
-static void *on_demand(void *arg) {
-  (void)arg;
-  while (!atomic_load(&adders_done)) {
-    char err[320] = "";
-    if (miner_mine(miner, 2, 0, 1, false, err, sizeof err)) {
-      fprintf(stderr, "mine: %s\n", err);
-      atomic_fetch_add(&mine_failures, 1);
-    }
-    usleep(20000);
-  }
-  return NULL;
-}
-
 static void on_stop(uv_async_t *a) {
   miner_stop(miner);
   uv_close((uv_handle_t *)a, NULL);
@@ -94,27 +80,17 @@ static void *loop_thread(void *arg) {
 }
 
 int main(void) {
-  const char *shared = check_shared_dir();
-  char genesis[1024], chainfile[1024], dir[] = "ethc-miner-XXXXXX", err[512];
-  snprintf(genesis, sizeof genesis, "%s/rpc-compat/genesis.json", shared);
-  snprintf(chainfile, sizeof chainfile, "%s/rpc-compat/chain.rlp", shared);
-  if (!check_need(genesis, "the rpc-compat test chain")) return check_summary();
-  ethc_log_set_level(2); /* not a line per mined block */
-  CHECK(mkdtemp(dir) != NULL);
-  chain_open_opts_t o = {.datadir = dir, .genesis_path = genesis, .fakepow = true};
-  CHECK_MSG(chain_open(&o, &chain, err, sizeof err) == 0, "%s", err);
-  if (!chain) return check_summary();
-  size_t len, off = 0, used;
-  uint8_t *data = bytes_read_file(chainfile, &len);
-  rlp_item_t item;
-  while (data && off < len && rlp_decode_item(data + off, len - off, &item, &used) == 0) {
-    chain_import_result_t r;
-    CHECK_MSG(chain_import_block(chain, data + off, used, &r) == 0, "%s", r.reason);
-    off += used;
+  char err[512];
+  miner_fixture_t f;
+  node_miner_opts_t mo = {.on = true, .automine = true, .period = 1};
+  if (!miner_fixture_open(&f, &mo)) {
+    miner_fixture_free(&f);
+    return check_summary();
   }
-  free(data);
-  uint64_t start;
-  CHECK(chain_read_head(chain, &start, NULL) == 0);
+  chain = f.chain;
+  miner = f.miner;
+  txpool_t *pool = f.pool;
+  uint64_t start = f.start;
   ethc_address_t from;
   CHECK(hex_decode_fixed("0x0c2c51a0990aee1d73c1228de158688341557508", true, from.bytes, 20) == 0);
   chain_snapshot_t *snap = chain_snapshot_head(chain);
@@ -124,10 +100,6 @@ int main(void) {
   chain_snapshot_release(snap);
   atomic_init(&next_nonce, nonce0);
 
-  txpool_t *pool = txpool_new(chain);
-  node_miner_opts_t mo = {.on = true, .automine = true, .period = 1};
-  miner = miner_new(chain, pool, &mo);
-  CHECK(pool && miner);
   rpc_txpool_t inner = txpool_rpc(pool);
   pool_api = miner_wrap_pool(miner, &inner);
   uv_loop_t loop;
@@ -135,10 +107,11 @@ int main(void) {
   CHECK(miner_start(miner, &loop) == 0);
   CHECK(uv_async_init(&loop, &stop_async, on_stop) == 0);
   pthread_t lt, a1, a2, md;
+  mine_thread_t on_demand = {.miner = miner, .blocks = 2, .stop = &adders_done, .pause_us = 20000};
   CHECK(pthread_create(&lt, NULL, loop_thread, &loop) == 0);
   CHECK(pthread_create(&a1, NULL, adder, NULL) == 0);
   CHECK(pthread_create(&a2, NULL, adder, NULL) == 0);
-  CHECK(pthread_create(&md, NULL, on_demand, NULL) == 0);
+  CHECK(pthread_create(&md, NULL, mine_thread, &on_demand) == 0);
   pthread_join(a1, NULL);
   pthread_join(a2, NULL);
   sleep(2); /* at least one interval block */
@@ -149,7 +122,7 @@ int main(void) {
   CHECK(uv_loop_close(&loop) == 0);
   /* whatever arrived out of nonce order and waited is mined now */
   CHECK_MSG(miner_mine(miner, 1, 0, 1, false, err, sizeof err) == 0, "%s", err);
-  CHECK(atomic_load(&add_failures) == 0 && atomic_load(&mine_failures) == 0);
+  CHECK(atomic_load(&add_failures) == 0 && atomic_load(&on_demand.failures) == 0);
 
   size_t pending = 9, queued = 9;
   txpool_counts(pool, &pending, &queued);
@@ -159,29 +132,11 @@ int main(void) {
   CHECK_MSG(state_get_nonce(st, &from) == nonce0 + 2 * PER_THREAD, "nonce %llu",
             (unsigned long long)state_get_nonce(st, &from));
   state_free(st);
-  uint64_t head = chain_snapshot_header(snap)->number, txs = 0;
+  chain_snapshot_release(snap);
+  uint64_t txs = 0, head = check_mined_chain(chain, start, &txs);
   CHECK(head > start + 2);
-  /* the blocks chain by parent hash with increasing timestamps */
-  chain_header_t h = *chain_snapshot_header(snap), p;
-  ethc_hash_t parent = h.parent_hash;
-  for (uint64_t n = head; n > start; n--) {
-    CHECK(chain_read_header_by_hash(chain, &parent, &p) == 0 && p.number == n - 1 && p.timestamp < h.timestamp);
-    chain_read_receipts_t rr;
-    ethc_hash_t hh;
-    CHECK(chain_read_canonical_hash(chain, n, &hh) == 0 && chain_read_receipts(chain, &hh, &rr) == 0);
-    txs += rr.count;
-    chain_read_receipts_free(&rr);
-    h = p;
-    parent = p.parent_hash;
-  }
   CHECK_MSG(txs == 2 * PER_THREAD, "%llu transactions in the mined blocks", (unsigned long long)txs);
   printf("%llu blocks mined\n", (unsigned long long)(head - start));
-  chain_snapshot_release(snap);
-  miner_free(miner);
-  txpool_free(pool);
-  chain_close(chain);
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  CHECK(system(cmd) == 0);
+  miner_fixture_free(&f);
   return check_summary();
 }

@@ -18,8 +18,7 @@
 #include "ethc/chain_dev.h"
 #include "ethc/chain_read.h"
 #include "ethc/error.h"
-#include "ethc/log.h"
-#include "ethc/rlp.h"
+#include "miner_threads.h"
 #include "node/miner.h"
 
 #define ROUNDS 25
@@ -34,18 +33,6 @@ static atomic_bool done;
 static int set_balance(void *ctx, state_t *st) {
   u256_t v = u256_from_u64((uint64_t)(uintptr_t)ctx);
   return state_set_balance(st, &target, &v);
-}
-
-static void *miner_thread(void *arg) {
-  (void)arg;
-  for (int i = 0; i < ROUNDS; i++) {
-    char err[320] = "";
-    if (miner_mine(miner, 1, 0, 1, false, err, sizeof err)) {
-      fprintf(stderr, "mine: %s\n", err);
-      atomic_fetch_add(&failures, 1);
-    }
-  }
-  return NULL;
 }
 
 static void *editor(void *arg) {
@@ -92,37 +79,22 @@ static void *reader(void *arg) {
 }
 
 int main(void) {
-  const char *shared = check_shared_dir();
-  char genesis[1024], chainfile[1024], dir[] = "ethc-minerdev-XXXXXX", err[512];
-  snprintf(genesis, sizeof genesis, "%s/rpc-compat/genesis.json", shared);
-  snprintf(chainfile, sizeof chainfile, "%s/rpc-compat/chain.rlp", shared);
-  if (!check_need(genesis, "the rpc-compat test chain")) return check_summary();
-  ethc_log_set_level(2);
+  char err[512];
   memset(target.bytes, 0x7e, 20);
-  CHECK(mkdtemp(dir) != NULL);
-  chain_open_opts_t o = {.datadir = dir, .genesis_path = genesis, .fakepow = true};
-  CHECK_MSG(chain_open(&o, &chain, err, sizeof err) == 0, "%s", err);
-  if (!chain) return check_summary();
-  size_t len, off = 0, used;
-  uint8_t *data = bytes_read_file(chainfile, &len);
-  rlp_item_t item;
-  while (data && off < len && rlp_decode_item(data + off, len - off, &item, &used) == 0) {
-    chain_import_result_t r;
-    CHECK_MSG(chain_import_block(chain, data + off, used, &r) == 0, "%s", r.reason);
-    off += used;
-  }
-  free(data);
-  uint64_t start;
-  CHECK(chain_read_head(chain, &start, NULL) == 0);
-  txpool_t *pool = txpool_new(chain);
+  miner_fixture_t f;
   node_miner_opts_t mo = {.on = true, .automine = true};
-  miner = miner_new(chain, pool, &mo);
-  CHECK(pool && miner);
+  if (!miner_fixture_open(&f, &mo)) {
+    miner_fixture_free(&f);
+    return check_summary();
+  }
+  chain = f.chain;
+  miner = f.miner;
   api = miner_rpc(miner);
   pthread_t m, e, s, r1, r2;
+  mine_thread_t mining = {.miner = miner, .blocks = 1, .rounds = ROUNDS};
   CHECK(pthread_create(&r1, NULL, reader, NULL) == 0);
   CHECK(pthread_create(&r2, NULL, reader, NULL) == 0);
-  CHECK(pthread_create(&m, NULL, miner_thread, NULL) == 0);
+  CHECK(pthread_create(&m, NULL, mine_thread, &mining) == 0);
   CHECK(pthread_create(&e, NULL, editor, NULL) == 0);
   CHECK(pthread_create(&s, NULL, snapshotter, NULL) == 0);
   pthread_join(m, NULL);
@@ -134,29 +106,17 @@ int main(void) {
   atomic_store(&done, true);
   pthread_join(r1, NULL);
   pthread_join(r2, NULL);
-  CHECK(atomic_load(&failures) == 0);
+  CHECK(atomic_load(&failures) == 0 && atomic_load(&mining.failures) == 0);
   chain_snapshot_t *snap = chain_snapshot_head(chain);
   state_t *st = chain_snapshot_state(snap);
   u256_t b;
   state_get_balance(st, &target, &b);
   CHECK_MSG(b.w[0] == 4242, "balance %llu", (unsigned long long)b.w[0]);
   state_free(st);
-  uint64_t head = chain_snapshot_header(snap)->number;
-  CHECK(head > start);
-  chain_header_t h = *chain_snapshot_header(snap), p;
-  ethc_hash_t parent = h.parent_hash;
-  for (uint64_t n = head; n > start; n--) {
-    CHECK(chain_read_header_by_hash(chain, &parent, &p) == 0 && p.number == n - 1 && p.timestamp < h.timestamp);
-    h = p;
-    parent = p.parent_hash;
-  }
-  printf("%llu blocks on the head\n", (unsigned long long)(head - start));
   chain_snapshot_release(snap);
-  miner_free(miner);
-  txpool_free(pool);
-  chain_close(chain);
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  CHECK(system(cmd) == 0);
+  uint64_t head = check_mined_chain(chain, f.start, NULL);
+  CHECK(head > f.start);
+  printf("%llu blocks on the head\n", (unsigned long long)(head - f.start));
+  miner_fixture_free(&f);
   return check_summary();
 }

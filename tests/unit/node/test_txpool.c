@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chain_fixture.h"
 #include "check.h"
 #include "ethc/block.h"
 #include "ethc/bytes.h"
@@ -437,18 +438,16 @@ static void test_forced(void) {
 }
 
 int main(void) {
-  const char *shared = check_shared_dir();
-  char genesis[1024], chainfile[1024], dir[] = "/tmp/ethc-txpool-XXXXXX";
-  snprintf(genesis, sizeof genesis, "%s/chains/ethtest/genesis.json", shared);
-  snprintf(chainfile, sizeof chainfile, "%s/chains/ethtest/chain.rlp", shared);
-  if (!check_need(genesis, "the ethtest chain") || !check_need(chainfile, "the ethtest chain")) return check_summary();
-  CHECK(mkdtemp(dir) != NULL);
+  test_chain_t tc;
+  chain_open_opts_t o = {.fakepow = true, .state_cache_bytes = 1 << 20};
+  chain = test_chain_open(&tc, "chains/ethtest", &o);
   size_t len;
-  uint8_t *data = bytes_read_file(chainfile, &len);
-  chain_open_opts_t o = {.datadir = dir, .genesis_path = genesis, .fakepow = true, .state_cache_bytes = 1 << 20};
-  char err[512];
-  CHECK_MSG(chain_open(&o, &chain, err, sizeof err) == 0, "%s", err);
-  if (!chain || !data) return check_summary();
+  uint8_t *data = chain ? bytes_read_file(tc.blocks, &len) : NULL;
+  if (!chain || !data) {
+    free(data);
+    test_chain_remove(&tc);
+    return check_summary();
+  }
   chain_id = chain_config(chain)->chain_id;
   pool = txpool_new(chain);
   CHECK(pool != NULL);
@@ -604,10 +603,7 @@ int main(void) {
   test_forced();
 
   txpool_free(pool);
-  chain_close(chain);
   free(data);
-  char cmd[1100];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  CHECK(system(cmd) == 0);
+  test_chain_remove(&tc);
   return check_summary();
 }

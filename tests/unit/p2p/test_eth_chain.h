@@ -4,56 +4,22 @@
 #ifndef ETHC_TEST_ETH_CHAIN_H
 #define ETHC_TEST_ETH_CHAIN_H
 
-#include <stdio.h>
-#include <stdlib.h>
+#include "chain_fixture.h"
 
-#include "check.h"
-#include "ethc/bytes.h"
-#include "ethc/chain.h"
-#include "ethc/rlp.h"
-
-static char ethtest_dir[64];
+static test_chain_t ethtest;
 
 /* Opens and fills the chain; NULL (the test skipped) when the files are missing. */
 static chain_t *ethtest_open(unsigned *imported) {
-  const char *shared = check_shared_dir();
-  char genesis[1024], chainfile[1024];
-  snprintf(genesis, sizeof genesis, "%s/chains/ethtest/genesis.json", shared);
-  snprintf(chainfile, sizeof chainfile, "%s/chains/ethtest/chain.rlp", shared);
-  if (!check_need(genesis, "the devp2p ethtest chain") || !check_need(chainfile, "the devp2p ethtest chain"))
-    return NULL;
-  snprintf(ethtest_dir, sizeof ethtest_dir, "/tmp/ethc-p2p-XXXXXX");
-  if (!mkdtemp(ethtest_dir)) return NULL;
-  size_t len;
-  uint8_t *data = bytes_read_file(chainfile, &len);
-  chain_open_opts_t o = {.datadir = ethtest_dir, .genesis_path = genesis};
-  char err[512];
-  chain_t *c = NULL;
-  CHECK_MSG(chain_open(&o, &c, err, sizeof err) == 0, "%s", err);
-  if (!c || !data) {
-    free(data);
-    return c;
-  }
-  size_t off = 0, used;
-  rlp_item_t item;
-  *imported = 0;
-  while (off < len && rlp_decode_item(data + off, len - off, &item, &used) == 0) {
-    chain_import_result_t r;
-    int rc = chain_import_block(c, data + off, used, &r);
-    CHECK_MSG(rc == 0, "block %llu: %s", (unsigned long long)r.number, r.reason);
-    if (rc) break;
-    (*imported)++;
-    off += used;
-  }
-  free(data);
+  chain_open_opts_t o = {0}; /* the real proof of work */
+  chain_t *c = test_chain_import(&ethtest, "chains/ethtest", &o);
+  *imported = ethtest.imported;
   return c;
 }
 
+/* Closes the chain ethtest_open returned and removes its directory. */
 static void ethtest_close(chain_t *c) {
-  if (c) chain_close(c);
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", ethtest_dir);
-  CHECK(system(cmd) == 0);
+  (void)c;
+  test_chain_remove(&ethtest);
 }
 
 #endif
