@@ -3,7 +3,8 @@
  * block decoder. The first input byte picks the container, the fork (Altair to
  * Fulu) and the committee size (32 or 512); the rest is the SSZ (or, with bit 7,
  * Snappy-compressed SSZ). Decoding must never crash; an accepted container must
- * hash (hash_tree_root of its parts) and decode again to the same struct, and
+ * hash (hash_tree_root of its parts), decode again to the same struct, encode
+ * back to exactly the input (strict decoding admits only the canonical form), and
  * its short prefixes must be refused. */
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,17 @@ static int decode(unsigned kind, const uint8_t *p, size_t n, beacon_fork_t fork,
     case 2: return ssz_decode_lc_update(p, n, fork, size, &out->update);
     case 3: return ssz_decode_lc_finality_update(p, n, fork, size, &out->finality);
     default: return ssz_decode_lc_optimistic_update(p, n, fork, size, &out->optimistic);
+  }
+}
+
+/* Decoding is strict, so an accepted input is the one canonical encoding. */
+static size_t encode(unsigned kind, const any_t *x, uint32_t size, uint8_t *out, size_t cap) {
+  switch (kind) {
+    case 0: return ssz_encode_lc_header(&x->header, out, cap);
+    case 1: return ssz_encode_lc_bootstrap(&x->bootstrap, size, out, cap);
+    case 2: return ssz_encode_lc_update(&x->update, size, out, cap);
+    case 3: return ssz_encode_lc_finality_update(&x->finality, size, out, cap);
+    default: return ssz_encode_lc_optimistic_update(&x->optimistic, size, out, cap);
   }
 }
 
@@ -65,6 +77,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   must(rc == 0 || rc == ETHC_ERR_INVALID);
   if (rc == 0) {
     must(decode(kind, p, n, fork, csize, &b) == 0 && memcmp(&a, &b, sizeof a) == 0);
+    size_t en = encode(kind, &a, csize, NULL, 0);
+    must(en == n);
+    uint8_t *enc = malloc(en);
+    must(enc != NULL && encode(kind, &a, csize, enc, en) == en && memcmp(enc, p, n) == 0);
+    free(enc);
     /* Prefixes shorter than every container's fixed part (>= 112 bytes) are
      * refused; longer ones may be valid (the last variable field shrinks). */
     for (size_t cut = 0; cut < n && cut < 64; cut++) {
