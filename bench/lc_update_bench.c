@@ -162,6 +162,19 @@ int main(int argc, char **argv) {
     sum += d;
     if (d < best) best = d;
   }
+  /* Sanity: a flipped participation bit must be refused (the slow path: the
+   * shortcut says no, then the participants are summed one by one). */
+  static beacon_lc_update_t bad_pu;
+  bad_pu = pu;
+  bad_pu.sync_aggregate.sync_committee_bits[3] ^= 0x10;
+  double b0 = now_ms();
+  int refused = lc_validate_update(&store, cfg, &bad_pu, slot, &why) != 0;
+  double t_bad = now_ms() - b0;
+  if (!refused) {
+    fprintf(stderr, "a flipped participation bit was accepted\n");
+    return 1;
+  }
+  printf("flipped participation bit refused (%s) in %.2f ms\n", why, t_bad);
   work = store;
   if (lc_process_update(&work, cfg, &pu, slot, &why) != 0) return 1;
   double a = now_ms();
@@ -170,6 +183,11 @@ int main(int argc, char **argv) {
     return 1;
   }
   double t_proc = now_ms() - a;
+  if (work.finalized_header.beacon.slot != fu.finalized_header.beacon.slot ||
+      work.optimistic_header.beacon.slot != fu.attested_header.beacon.slot) {
+    fprintf(stderr, "the store did not reach the finality update's headers\n");
+    return 1;
+  }
   printf(
       "mainnet Deneb, %llu of 512 keys signing: store from bootstrap %.2f ms; one update verified: "
       "mean %.2f ms, best %.2f ms (%d runs); process_finality_update %.2f ms; finalized slot %llu, optimistic %llu\n",
