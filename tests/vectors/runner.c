@@ -219,6 +219,10 @@ const char *json_str(const cJSON *obj, const char *key) {
 
 
 static void run_one_file(runner_t *r, const char *path) {
+  if (r->suite->opts & RUNNER_CASE_DIRS) {
+    r->suite->run_file(r, path, NULL);
+    return;
+  }
   size_t len;
   char *text = (char *)bytes_read_file(path, &len);
   if (!text) {
@@ -274,7 +278,7 @@ static void walk_add(walk_list_t *l, const char *path, const char *error, int er
   l->items[l->n++] = (walk_item_t){copy, error, err};
 }
 
-static void walk(walk_list_t *l, const char *path) {
+static void walk(walk_list_t *l, const char *path, bool case_dirs) {
   struct stat st;
   if (stat(path, &st) != 0) {
     walk_add(l, path, "cannot open", errno);
@@ -283,6 +287,14 @@ static void walk(walk_list_t *l, const char *path) {
   if (!S_ISDIR(st.st_mode)) {
     walk_add(l, path, NULL, 0);
     return;
+  }
+  if (case_dirs) {
+    char steps[4096];
+    snprintf(steps, sizeof steps, "%s/steps.yaml", path);
+    if (stat(steps, &st) == 0) {
+      walk_add(l, path, NULL, 0);
+      return;
+    }
   }
   DIR *d = opendir(path);
   if (!d) {
@@ -303,7 +315,7 @@ static void walk(walk_list_t *l, const char *path) {
     char child[4096];
     snprintf(child, sizeof child, "%s/%s", path, names[i]);
     struct stat cs;
-    if (stat(child, &cs) == 0 && S_ISDIR(cs.st_mode)) walk(l, child);
+    if (stat(child, &cs) == 0 && S_ISDIR(cs.st_mode)) walk(l, child, case_dirs);
     else if (strlen(names[i]) > 5 && strcmp(names[i] + strlen(names[i]) - 5, ".json") == 0) walk_add(l, child, NULL, 0);
     free(names[i]);
   }
@@ -460,7 +472,7 @@ static int runner_main(const cli_command_t *self, const char *suite_name, int ar
   r.progress = &progress;
 
   walk_list_t files = {0};
-  for (int i = 0; i < npaths; i++) walk(&files, paths[i]);
+  for (int i = 0; i < npaths; i++) walk(&files, paths[i], (r.suite->opts & RUNNER_CASE_DIRS) != 0);
   free(paths);
   for (size_t i = 0; i < files.n; i++) {
     walk_item_t *it = &files.items[i];
@@ -491,10 +503,11 @@ static int runner_main(const cli_command_t *self, const char *suite_name, int ar
 
 static int cmd_test(const cli_command_t *self, int argc, char **argv) { return runner_main(self, NULL, argc, argv); }
 CLI_COMMAND("", "test", cmd_test, "SUITE PATH...", "replay official test vectors", test_options,
-            "SUITE is one of rlp, trie, tx, vm, state, block, difficulty, pow, precompile.\n"
+            "SUITE is one of rlp, trie, tx, vm, state, block, difficulty, pow, precompile, light-client.\n"
             "PATH is a file or a directory searched recursively for .json files. One line is printed per\n"
             "failing case, then the closing line 'N passed, N failed, N skipped'; the exit status is 1\n"
-            "when any case failed. When stderr is a terminal a status line shows the file being run.\n")
+            "when any case failed. When stderr is a terminal a status line shows the file being run.\n"
+            "light-client cases are directories holding steps.yaml (consensus-spec-tests light_client/sync).\n")
 
 static int cmd_statetest(const cli_command_t *self, int argc, char **argv) {
   return runner_main(self, "state", argc, argv);

@@ -28,6 +28,9 @@ enum {
   /* The suite applies --run itself (runner_selected on the test's name) rather
    * than runner_skip on each case's name. */
   RUNNER_OWN_RUN = 1 << 4,
+  /* A case is a directory holding steps.yaml (consensus-spec-tests' light_client
+   * format): the walk collects those directories and run_file gets root NULL. */
+  RUNNER_CASE_DIRS = 1 << 5,
 };
 
 typedef struct runner_suite {
