@@ -15,7 +15,9 @@ flip_signature flips one bit of the sync aggregate's signature, flip_participati
 one bit of its participation bits, flip_execution one byte of an execution
 payload header (the finalized header's where there is one, else the attested
 header's). `status` maps an endpoint name to an HTTP status to answer instead,
-`garbage` names endpoints that answer with a body that is not JSON.
+`garbage` names endpoints that answer with a body that is not JSON, and
+any_root serves the bootstrap for every block root (to test that the client
+checks it against its checkpoint).
 
 Used in-process (BeaconMock(...).start() serves on a free port of 127.0.0.1 from
 a thread; .url, .requests, .stop()) or standalone:
@@ -64,7 +66,7 @@ def tamper(data, flip_signature=False, flip_participation=False, flip_execution=
 
 class BeaconMock:
     def __init__(self, data_dir, flip_signature=False, flip_participation=False, flip_execution=False,
-                 targets=("finality_update",), status=None, garbage=(), port=0):
+                 targets=("finality_update",), status=None, garbage=(), any_root=False, port=0):
         def load(name):
             with open(os.path.join(data_dir, name)) as f:
                 return json.load(f)
@@ -75,6 +77,7 @@ class BeaconMock:
         self.targets = set(targets)
         self.status = dict(status or {})
         self.garbage = set(garbage)
+        self.any_root = any_root
         self.requests = []  # (path with query, Accept header) of every GET, in order
         self.docs = {
             "bootstrap": self._maybe_tamper("bootstrap", load("bootstrap.json")),
@@ -117,7 +120,7 @@ class BeaconMock:
         rest = url.path[len(PREFIX):]
         m = re.fullmatch(r"bootstrap/(0x[0-9a-fA-F]{64})", rest)
         if m:
-            if m.group(1).lower() != self.checkpoint:
+            if m.group(1).lower() != self.checkpoint and not self.any_root:
                 return "bootstrap", 404, {"code": 404, "message": "LC bootstrap unavailable"}, None
             doc = self.docs["bootstrap"]
             return "bootstrap", 200, doc, doc["version"]
