@@ -17,7 +17,10 @@ payload header (the finalized header's where there is one, else the attested
 header's). `status` maps an endpoint name to an HTTP status to answer instead,
 `garbage` names endpoints that answer with a body that is not JSON, and
 any_root serves the bootstrap for every block root (to test that the client
-checks it against its checkpoint).
+checks it against its checkpoint), `version` maps an endpoint name to a fork
+name to claim instead of the recorded one, and no_updates answers every
+updates request with an empty list (a server withholding the committee
+handover).
 
 Used in-process (BeaconMock(...).start() serves on a free port of 127.0.0.1 from
 a thread; .url, .requests, .stop()) or standalone:
@@ -66,7 +69,8 @@ def tamper(data, flip_signature=False, flip_participation=False, flip_execution=
 
 class BeaconMock:
     def __init__(self, data_dir, flip_signature=False, flip_participation=False, flip_execution=False,
-                 targets=("finality_update",), status=None, garbage=(), any_root=False, port=0):
+                 targets=("finality_update",), status=None, garbage=(), any_root=False, version=None,
+                 no_updates=False, port=0):
         def load(name):
             with open(os.path.join(data_dir, name)) as f:
                 return json.load(f)
@@ -78,6 +82,8 @@ class BeaconMock:
         self.status = dict(status or {})
         self.garbage = set(garbage)
         self.any_root = any_root
+        self.version = dict(version or {})
+        self.no_updates = no_updates
         self.requests = []  # (path with query, Accept header) of every GET, in order
         self.docs = {
             "bootstrap": self._maybe_tamper("bootstrap", load("bootstrap.json")),
@@ -92,9 +98,10 @@ class BeaconMock:
         self.thread = None
 
     def _maybe_tamper(self, endpoint, doc):
+        version = self.version.get(endpoint, doc["version"])
         if endpoint not in self.targets or not any(self.flips.values()):
-            return doc
-        return {"version": doc["version"], "data": tamper(doc["data"], **self.flips)}
+            return {"version": version, "data": doc["data"]}
+        return {"version": version, "data": tamper(doc["data"], **self.flips)}
 
     def _updates(self, query):
         try:
@@ -106,6 +113,8 @@ class BeaconMock:
             return 400, {"code": 400, "message": "Invalid query: start_period and count must be unsigned integers"}
         count = min(count, MAX_REQUEST_LIGHT_CLIENT_UPDATES)
         out = []
+        if self.no_updates:
+            return 200, out
         for u in self.docs["updates"]:
             period = int(u["data"]["attested_header"]["beacon"]["slot"]) // SLOTS_PER_PERIOD
             if start <= period < start + count:

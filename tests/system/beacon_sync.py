@@ -12,7 +12,8 @@ optimistic update), replayed with --at just after the optimistic update:
 - one bit of the aggregate signature, one participation bit, or one byte of the
   execution header flipped (in the finality update, the updates or the optimistic
   update) each make it exit 1 with a message naming the failed check;
-- a bootstrap that does not hash to the checkpoint, an unknown checkpoint, a
+- a response labelled with the wrong fork, a server withholding the updates,
+  a bootstrap that does not hash to the checkpoint, an unknown checkpoint, a
   server error, a body that is not JSON, a refused connection, a stale checkpoint
   (refused, then accepted with --allow-stale-checkpoint) and bad usage each give
   the right exit status and message.
@@ -160,6 +161,20 @@ def main():
         rc, out, err = run(ethc, ["--checkpoint", "0x" + "22" * 32, "--at", str(at), "--consensus-rpc", mock.url])
         check(rc == 1 and err.startswith("ethc beacon sync: bootstrap: ") and out == "",
               "a bootstrap that does not hash to the checkpoint: exit 1", err.strip())
+        print("     (" + err.strip() + ")")
+
+    # a response claiming another fork than its slot's
+    with BeaconMock(data, version={"finality_update": "capella"}) as mock:
+        rc, out, err = run(ethc, base + ["--consensus-rpc", mock.url])
+        check(rc == 1 and "version capella does not match the fork at slot 10248453 (deneb)" in err,
+              "a finality update labelled capella: exit 1", err.strip())
+
+    # a server withholding the updates: the finality update is signed by a committee
+    # the store does not know, and is refused
+    with BeaconMock(data, no_updates=True) as mock:
+        rc, out, err = run(ethc, base + ["--consensus-rpc", mock.url])
+        check(rc == 1 and "finality update (attested slot 10248453): " in err and out == "",
+              "no updates served: the finality update is refused, exit 1", err.strip())
         print("     (" + err.strip() + ")")
 
     # server failures
