@@ -12,6 +12,7 @@ optimistic update), replayed with --at just after the optimistic update:
 - one bit of the aggregate signature, one participation bit, or one byte of the
   execution header flipped (in the finality update, the updates or the optimistic
   update) each make it exit 1 with a message naming the failed check;
+- the Capella data (../capella beside DATA_DIR) sync to their heads too;
 - a response labelled with the wrong fork, a server withholding the updates,
   a bootstrap that does not hash to the checkpoint, an unknown checkpoint, a
   server error, a body that is not JSON, a refused connection, a stale checkpoint
@@ -139,6 +140,25 @@ def main():
         rc, out, err = run(ethc, ["--checkpoint", other, "--at", str(at), "--consensus-rpc", mock.url])
         check(rc == 1 and "no bootstrap for this checkpoint" in err and "404" in err,
               "an unknown checkpoint: exit 1, HTTP 404 explained", err.strip())
+
+    # the Capella data (a sibling directory): no updates needed, the header without blob gas
+    capella = os.path.join(os.path.dirname(os.path.abspath(data)), "capella")
+    if os.path.isdir(capella):
+        with open(os.path.join(capella, "checkpoint.json")) as f:
+            c_checkpoint = json.load(f)["checkpoint"]
+        with open(os.path.join(capella, "finality_update.json")) as f:
+            c_finality = json.load(f)["data"]
+        with open(os.path.join(capella, "optimistic_update.json")) as f:
+            c_optimistic = json.load(f)["data"]
+        c_at = MAINNET_GENESIS_TIME + (int(c_optimistic["signature_slot"]) + 1) * SECONDS_PER_SLOT
+        c_want = {"finalized": expected_head(c_finality["finalized_header"]),
+                  "optimistic": expected_head(c_optimistic["attested_header"])}
+        with BeaconMock(capella) as mock:
+            rc, out, err = run(ethc, ["--checkpoint", c_checkpoint, "--at", str(c_at), "--consensus-rpc", mock.url,
+                                      "--json"])
+            got = json.loads(out) if rc == 0 else None
+            check(got == c_want and got["finalized"]["beacon_root"] == c_checkpoint.lower(),
+                  "Capella data: the heads the data prove (finalized = the checkpoint)", out + err)
 
     # each lie, in each place it can be told, is caught and named
     cases = [("flip_signature", "finality_update", "finality update", "sync committee signature"),
