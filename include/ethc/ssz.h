@@ -73,6 +73,20 @@ ETHC_MUST_USE int ssz_decode_lc_finality_update(const uint8_t *in, size_t len, b
 ETHC_MUST_USE int ssz_decode_lc_optimistic_update(const uint8_t *in, size_t len, beacon_fork_t fork,
                                                   uint32_t committee_size, beacon_lc_optimistic_update_t *out);
 
+/* ---- encoding ---- */
+
+/* The SSZ of each container (its `fork` field picks the shape; `committee_size` as
+ * for decoding). Returns the encoding's size; writes it to `out` only when `cap`
+ * is at least that (so a call with cap 0 measures). Decoding the output gives the
+ * input back (for structs whose unused tails are zero, as decoders leave them). */
+size_t ssz_encode_lc_header(const beacon_lc_header_t *h, uint8_t *out, size_t cap);
+size_t ssz_encode_lc_bootstrap(const beacon_lc_bootstrap_t *b, uint32_t committee_size, uint8_t *out, size_t cap);
+size_t ssz_encode_lc_update(const beacon_lc_update_t *u, uint32_t committee_size, uint8_t *out, size_t cap);
+size_t ssz_encode_lc_finality_update(const beacon_lc_finality_update_t *u, uint32_t committee_size, uint8_t *out,
+                                     size_t cap);
+size_t ssz_encode_lc_optimistic_update(const beacon_lc_optimistic_update_t *u, uint32_t committee_size, uint8_t *out,
+                                       size_t cap);
+
 /* ---- snappy ---- */
 
 /* Decompresses Snappy's block format (not the framed one). Returns 0 and a malloc'd

@@ -10,6 +10,7 @@
 #include "ethc/bls12_381.h"
 #include "ethc/light_client.h"
 #include "ethc/ssz.h"
+#include "lc_internal.h"
 
 #define FAIL(msg)            \
   do {                       \
@@ -151,10 +152,6 @@ int lc_validate_update(const lc_store_t *s, const beacon_config_t *c, const beac
 
   const beacon_sync_committee_t *committee =
       sig_period == store_period ? &s->current_sync_committee : &s->next_sync_committee;
-  static _Thread_local uint8_t pks[BEACON_SYNC_COMMITTEE_MAX][48];
-  size_t k = 0;
-  for (uint32_t i = 0; i < n; i++)
-    if (agg->sync_committee_bits[i / 8] >> (i % 8) & 1) memcpy(pks[k++], committee->pubkeys[i], 48);
   uint64_t fv_slot = (u->signature_slot > 1 ? u->signature_slot : 1) - 1;
   beacon_fork_t fv_fork = beacon_fork_at_slot(c, fv_slot);
   uint8_t domain[32], header_root[32], signing_root[32];
@@ -162,8 +159,8 @@ int lc_validate_update(const lc_store_t *s, const beacon_config_t *c, const beac
   ssz_root_block_header(&u->attested_header.beacon, header_root);
   beacon_signing_root(header_root, domain, signing_root);
   bool ok = false;
-  if (bls12_fast_aggregate_verify((const uint8_t(*)[48])pks, k, signing_root, 32, agg->sync_committee_signature, &ok) !=
-      0)
+  if (lc_verify_sync_signature(committee, n, agg->sync_committee_bits, signing_root, agg->sync_committee_signature,
+                               &ok) != 0)
     FAIL("sync committee signature (malformed key or signature)");
   if (!ok) FAIL("sync committee signature (FastAggregateVerify)");
   return 0;
