@@ -149,6 +149,7 @@ class BeaconMock:
 
         class Handler(http.server.BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms delayed-ACK stall
 
             def do_GET(self):
                 mock.requests.append((self.path, self.headers.get("Accept", "")))
