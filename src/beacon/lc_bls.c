@@ -9,8 +9,10 @@
  * check of the result. aggregate_pubkey is the sum of the keys by construction
  * (eth_aggregate_pubkeys) and sits under the same proven root as the keys; should
  * the shortcut say "no" (a committee whose aggregate is not that sum), the
- * participants' keys are summed one by one as the spec does, so the answer is
- * always the spec's, only a valid signature is faster. */
+ * participants' keys are summed one by one as the spec does, so a "no" is always
+ * the spec's. A "yes" differs from the spec's only for a committee holding a key
+ * that fails KeyValidate (off the subgroup, or the identity), which the beacon
+ * chain never admits (deposits carry a proof of possession). */
 #include <string.h>
 
 #include "ethc/bls12_381.h"

@@ -7,7 +7,6 @@
  * checked as normalized branches). */
 #include <string.h>
 
-#include "ethc/bls12_381.h"
 #include "ethc/light_client.h"
 #include "ethc/ssz.h"
 #include "lc_internal.h"

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ethc/bytes.h"
 #include "ethc/light_client.h"
@@ -102,7 +103,8 @@ static uint8_t *read_ssz(const lc_case_t *c, const char *name, size_t *len, char
     return NULL;
   }
   uint8_t *out = NULL;
-  if (ssz_snappy_block_decode(comp, clen, MAX_SSZ, &out, len) != 0) snprintf(err, errlen, "%.200s.ssz_snappy: bad snappy data", name);
+  if (ssz_snappy_block_decode(comp, clen, MAX_SSZ, &out, len) != 0)
+    snprintf(err, errlen, "%.200s.ssz_snappy: bad snappy data", name);
   free(comp);
   return out;
 }
@@ -268,6 +270,12 @@ static void run_light_client(runner_t *r, const char *path, const cJSON *root) {
   lc_case_t c = {.r = r, .dir = path, .name = name, .fork_name = NULL};
   if (runner_skip(r, path, name, NULL)) return;
   char err[600];
+  char steps[4096];
+  snprintf(steps, sizeof steps, "%s/steps.yaml", path);
+  if (access(steps, R_OK) != 0) {
+    runner_fail(r, path, name, NULL, "not a light_client case directory (no readable steps.yaml)");
+    return;
+  }
   if (run_case(&c, err, sizeof err)) runner_pass(r, path, name, c.fork_name);
   else runner_fail(r, path, name, c.fork_name, "%s", err);
 }

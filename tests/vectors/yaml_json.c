@@ -100,7 +100,7 @@ cJSON *yaml_file_to_json(const char *path, char *err, size_t errlen) {
   size_t len;
   char *text = (char *)bytes_read_file(path, &len);
   if (!text) {
-    if (err) snprintf(err, errlen, "cannot read %s", path);
+    if (err) snprintf(err, errlen, "cannot read the file");
     return NULL;
   }
   cJSON *j = yaml_to_json(text, len, err, errlen);
