@@ -68,12 +68,6 @@ size_t beacon_http_pending(const beacon_http_t *c);
  * loop must run once more (uv_run) before it is closed. NULL is a no-op. */
 void beacon_http_free(beacon_http_t *c);
 
-/* Convenience for commands that have no loop of their own: GETs `url` on a
- * private loop and waits. 0 with *body (malloc'd, NUL-terminated; free it), *len
- * and *status set; or an error code with a message in err. */
-int beacon_http_fetch(const char *url, const beacon_http_opts_t *opts, uint8_t **body, size_t *len, long *status,
-                      char *err, size_t errlen);
-
 #ifdef __cplusplus
 }
 #endif

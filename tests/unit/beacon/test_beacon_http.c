@@ -266,15 +266,6 @@ static void test_free_pending(void) {
   CHECK(r.calls == 0);
 }
 
-static void test_fetch_errors(void) {
-  uint8_t *body;
-  size_t len;
-  long status;
-  char err[256];
-  CHECK(beacon_http_fetch("gopher://x", NULL, &body, &len, &status, err, sizeof err) == ETHC_ERR_INVALID);
-  CHECK(body == NULL && strstr(err, "gopher://x") != NULL);
-}
-
 static void count_handle(uv_handle_t *h, void *arg) {
   if (!uv_is_closing(h)) ++*(int *)arg;
 }
@@ -302,7 +293,6 @@ int main(void) {
     beacon_http_free(c);
   }
   test_free_pending();
-  test_fetch_errors();
 
   uv_close((uv_handle_t *)&server, NULL);
   for (int i = 0; i < 50; i++) uv_run(&loop, UV_RUN_NOWAIT);
