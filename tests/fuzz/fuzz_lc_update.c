@@ -7,7 +7,8 @@
  * ETHC_ERR_INVALID with a reason, leave the store unchanged when it refuses, and
  * keep the store's invariants when it accepts (finalized slot never decreases and
  * stays <= the optimistic slot; the current committee changes only with a period).
- * Seeds: ETHC_FUZZ_SEED_DIR=<dir> (with -runs=0) writes the case's updates there. */
+ * Seeds: ETHC_FUZZ_SEED_DIR=<dir> (with -runs=0) writes two of the case's updates
+ * there, each also as a finality and an optimistic update. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,23 +37,52 @@ static uint8_t *load(const char *dir, const char *name, size_t *len) {
   return out;
 }
 
+static void write_seed(const char *seed_dir, const char *name, uint8_t slot, uint8_t mode, const uint8_t *ssz,
+                       size_t n) {
+  char path[2048];
+  snprintf(path, sizeof path, "%s/%s", seed_dir, name);
+  FILE *f = fopen(path, "wb");
+  if (!f) return;
+  uint8_t head[9] = {slot, 0, 0, 0, 0, 0, 0, 0, mode};
+  fwrite(head, 1, 9, f);
+  fwrite(ssz, 1, n, f);
+  fclose(f);
+}
+
+/* Seeds: two of the case's updates as they are (mode 0), and as a finality update
+ * (mode 1) and an optimistic update (mode 2) built from them. */
 static void write_seeds(const char *dir, const char *seed_dir) {
   static const char *const names[] = {
       "update_0xbccdacbfe0f0bfd10367dfc318b479e2830ed7c5119151ad0eb917fc66d51203_sf.ssz_snappy",
       "update_0xd4ce0e0859a2174eae7aaf78f495881993cbc87fd3ce4e989e06e394997b392d_sf.ssz_snappy"};
   static const uint8_t slots[] = {41, 89};
+  static uint8_t buf[1 << 16];
   for (int i = 0; i < 2; i++) {
     size_t n;
     uint8_t *u = load(dir, names[i], &n);
     if (!u) continue;
-    char path[2048];
-    snprintf(path, sizeof path, "%s/seed%d", seed_dir, i);
-    FILE *f = fopen(path, "wb");
-    if (f) {
-      uint8_t head[9] = {slots[i], 0, 0, 0, 0, 0, 0, 0, 0};
-      fwrite(head, 1, 9, f);
-      fwrite(u, 1, n, f);
-      fclose(f);
+    char name[64];
+    snprintf(name, sizeof name, "update%d", i);
+    write_seed(seed_dir, name, slots[i], 0, u, n);
+    if (ssz_decode_lc_update(u, n, BEACON_FORK_DENEB, 32, &upd) == 0) {
+      memset(&fin, 0, sizeof fin);
+      fin.fork = upd.fork;
+      fin.attested_header = upd.attested_header;
+      fin.finalized_header = upd.finalized_header;
+      memcpy(fin.finality_branch, upd.finality_branch, sizeof fin.finality_branch);
+      fin.sync_aggregate = upd.sync_aggregate;
+      fin.signature_slot = upd.signature_slot;
+      size_t fn = ssz_encode_lc_finality_update(&fin, 32, buf, sizeof buf);
+      snprintf(name, sizeof name, "finality%d", i);
+      if (fn <= sizeof buf) write_seed(seed_dir, name, slots[i], 1, buf, fn);
+      memset(&opt, 0, sizeof opt);
+      opt.fork = upd.fork;
+      opt.attested_header = upd.attested_header;
+      opt.sync_aggregate = upd.sync_aggregate;
+      opt.signature_slot = upd.signature_slot;
+      size_t on = ssz_encode_lc_optimistic_update(&opt, 32, buf, sizeof buf);
+      snprintf(name, sizeof name, "optimistic%d", i);
+      if (on <= sizeof buf) write_seed(seed_dir, name, slots[i], 2, buf, on);
     }
     free(u);
   }
