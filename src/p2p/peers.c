@@ -104,8 +104,8 @@ struct peers {
   char *json, *bans_json;
   unsigned active; /* peers in json */
   /* header sync */
-  sync_point_t local;        /* verified and stored */
-  slot_t slots[SYNC_WINDOW]; /* slots[0] is the next to import */
+  sync_point_t local;            /* verified and stored */
+  slot_t slots[2 * SYNC_WINDOW]; /* slots[0] is the next to import; short answers split slots */
   size_t n_slots;
   bool skel_asked; /* a skeleton request in flight */
   bool target_known, importing, done, warned;
@@ -384,10 +384,24 @@ static void on_fill(peer_t *p, const req_t *r, const eth_items_msg_t *msg) {
     ban(p, (peer_offence_t)o, why); /* releases s */
     return;
   }
-  if (msg->count < s->count) { /* it lacks them: not a lie, but not asked again for them */
-    p->head_number = s->first + msg->count - 1;
+  size_t cap = sizeof m->slots / sizeof m->slots[0];
+  if (msg->count == 0 || (msg->count < s->count && m->n_slots == cap)) { /* it lacks them: not asked again */
+    if (msg->count == 0) p->head_number = s->first - 1;
     slot_reset(s);
     return;
+  }
+  if (msg->count < s->count) { /* a short answer (a serving limit): the rest is a new slot */
+    size_t k = (size_t)(s - m->slots);
+    memmove(s + 2, s + 1, (m->n_slots - k - 1) * sizeof *s);
+    m->n_slots++;
+    slot_t *rest = s + 1;
+    *rest = *s;
+    rest->first = s->first + msg->count;
+    rest->count = s->count - msg->count;
+    rest->state = SLOT_EMPTY;
+    rest->peer = NULL;
+    s->count = msg->count;
+    s->skel_known = s->skel_trusted = false;
   }
   size_t total = 0;
   for (size_t i = 0; i < msg->count; i++) total += msg->items[i].len;
@@ -553,7 +567,11 @@ static void sync_step(struct peers *m) {
       uint64_t first = m->slots[k].first + SYNC_BATCH - 1, n = 0;
       for (size_t j = k; j < m->n_slots && m->slots[j].count == SYNC_BATCH; j++) n++;
       peer_t *p = pick(m, first + (n - 1) * SYNC_BATCH);
-      if (p && !send_get_headers(p, REQ_SKELETON, NULL, first, n, SYNC_BATCH - 1)) m->skel_asked = true;
+      if (p && !send_get_headers(p, REQ_SKELETON, NULL, first, n, SYNC_BATCH - 1)) {
+        m->skel_asked = true;
+        ethc_log(ETHC_LOG_DEBUG, "header sync: asked %s for the skeleton #%" PRIu64 "+%d*k (%" PRIu64 ")", client_of(p),
+                 first, SYNC_BATCH, n);
+      }
     }
   }
   /* the fills, in order, spread over the peers */
@@ -565,6 +583,8 @@ static void sync_step(struct peers *m) {
     if (send_get_headers(p, REQ_FILL, NULL, s->first, s->count, 0)) break;
     s->state = SLOT_ASKED;
     s->peer = p;
+    ethc_log(ETHC_LOG_DEBUG, "header sync: asked %s for #%" PRIu64 "..#%" PRIu64, client_of(p), s->first,
+             s->first + s->count - 1);
   }
 }
 
