@@ -119,6 +119,13 @@ static void hex(char *out, const uint8_t *b, size_t n) {
   for (size_t i = 0; i < n; i++) sprintf(out + 2 * i, "%02x", b[i]);
 }
 
+/* The peer's node id in hex (a static buffer: loop thread only). */
+static const char *peer_hex(const peer_t *p) {
+  static char buf[129];
+  hex(buf, rlpx_conn_remote_id(p->conn), 64);
+  return buf;
+}
+
 static const char *client_of(const peer_t *p) {
   const rlpx_hello_t *h = rlpx_conn_remote_hello(p->conn);
   return h ? h->client_id : "?";
@@ -583,8 +590,8 @@ static void sync_step(struct peers *m) {
     if (send_get_headers(p, REQ_FILL, NULL, s->first, s->count, 0)) break;
     s->state = SLOT_ASKED;
     s->peer = p;
-    ethc_log(ETHC_LOG_DEBUG, "header sync: asked %s for #%" PRIu64 "..#%" PRIu64, client_of(p), s->first,
-             s->first + s->count - 1);
+    ethc_log(ETHC_LOG_DEBUG, "header sync: asked %.16s (%s) for #%" PRIu64 "..#%" PRIu64, peer_hex(p), client_of(p),
+             s->first, s->first + s->count - 1);
   }
 }
 
