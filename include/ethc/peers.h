@@ -53,6 +53,7 @@ typedef struct {
   pthread_mutex_t *write_lock; /* held around every chain write (may be NULL) */
   uint64_t ban_ms;             /* 0: the offence's ban (peer_score.h); else every first ban (tests) */
   uint64_t request_timeout_ms; /* 0: 10 s */
+  uint64_t redial_ms;          /* 0: 5 s between a trusted peer's close and its redial */
 } peers_opts_t;
 
 /* Listens on opts->port and dials the trusted peers. 0 with *out set, or

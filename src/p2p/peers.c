@@ -69,6 +69,7 @@ typedef struct {
   bytes_view_t *items;
   ethc_hash_t last_hash; /* of the fill's last header */
   bool skel_known;       /* the skeleton gave the hash of header first + count - 1 */
+  bool skel_tried;       /* a skeleton answer covered it */
   bool skel_trusted;     /* ... and it is --sync.target itself */
   ethc_hash_t skel;
   uint8_t skel_from[64];
@@ -113,6 +114,7 @@ struct peers {
   ethc_hash_t target_hash;
   uint64_t sync_started, synced, last_progress;
   uint64_t timeout_ms; /* per request */
+  uint64_t redial_ms;  /* a trusted peer's redial delay */
 };
 
 static void hex(char *out, const uint8_t *b, size_t n) {
@@ -272,7 +274,7 @@ static peer_t *find_peer(struct peers *m, const uint8_t id[64]) {
 static void drop_skeleton(struct peers *m, const uint8_t id[64]) {
   for (size_t i = 0; i < m->n_slots; i++)
     if (m->slots[i].skel_known && !m->slots[i].skel_trusted && !memcmp(m->slots[i].skel_from, id, 64))
-      m->slots[i].skel_known = false;
+      m->slots[i].skel_known = m->slots[i].skel_tried = false;
 }
 
 /* The peer score: bans `id` (connected as p, or NULL), logs why, disconnects. */
@@ -440,6 +442,10 @@ static void on_skeleton(peer_t *p, const req_t *r, const eth_items_msg_t *msg) {
     ban(p, PEER_OFFENCE_MALFORMED, why);
     return;
   }
+  for (size_t k = 0; k < m->n_slots; k++) /* asked once (a short answer is no lie: the skeleton is optional) */
+    if (m->slots[k].count == SYNC_BATCH && m->slots[k].first + SYNC_BATCH - 1 >= r->first &&
+        m->slots[k].first + SYNC_BATCH - 1 <= r->first + (r->amount - 1) * SYNC_BATCH)
+      m->slots[k].skel_tried = true;
   for (size_t i = 0; i < msg->count; i++) {
     chain_header_t h;
     uint64_t want = r->first + i * SYNC_BATCH;
@@ -569,15 +575,15 @@ static void sync_step(struct peers *m) {
   /* the skeleton: the last headers of the full slots that lack one */
   if (!m->skel_asked) {
     size_t k = 0;
-    while (k < m->n_slots && (m->slots[k].skel_known || m->slots[k].count != SYNC_BATCH)) k++;
+    while (k < m->n_slots && (m->slots[k].skel_known || m->slots[k].skel_tried || m->slots[k].count != SYNC_BATCH)) k++;
     if (k < m->n_slots) {
       uint64_t first = m->slots[k].first + SYNC_BATCH - 1, n = 0;
       for (size_t j = k; j < m->n_slots && m->slots[j].count == SYNC_BATCH; j++) n++;
       peer_t *p = pick(m, first + (n - 1) * SYNC_BATCH);
       if (p && !send_get_headers(p, REQ_SKELETON, NULL, first, n, SYNC_BATCH - 1)) {
         m->skel_asked = true;
-        ethc_log(ETHC_LOG_DEBUG, "header sync: asked %s for the skeleton #%" PRIu64 "+%d*k (%" PRIu64 ")", client_of(p),
-                 first, SYNC_BATCH, n);
+        ethc_log(ETHC_LOG_DEBUG, "header sync: asked %.16s (%s) for the skeleton #%" PRIu64 "+%d*k (%" PRIu64 ")",
+                 peer_hex(p), client_of(p), first, SYNC_BATCH, n);
       }
     }
   }
@@ -778,7 +784,7 @@ static void on_close(rlpx_conn_t *c, int reason, bool remote, const char *why, v
   m->count--;
   if (p->trusted >= 0) {
     m->trusted_up[p->trusted] = false;
-    m->redial_at[p->trusted] = uv_now(m->loop) + REDIAL_MS;
+    m->redial_at[p->trusted] = uv_now(m->loop) + m->redial_ms;
   }
   if (p->active || p->trusted >= 0)
     ethc_log(ETHC_LOG_INFO, "peers: closed (%s by %s%s%s)", rlpx_disc_reason_str(reason), remote ? "peer" : "us",
@@ -813,7 +819,7 @@ static void dial_trusted(struct peers *m, size_t i) {
   peer_t *p = add_peer(m, (long)i);
   rlpx_conn_t *c = NULL;
   if (!p) return;
-  m->redial_at[i] = uv_now(m->loop) + REDIAL_MS;
+  m->redial_at[i] = uv_now(m->loop) + m->redial_ms;
   if (rlpx_dial(m->loop, &m->cfg, (const struct sockaddr *)&a, n->pubkey, &c)) {
     free(p);
     return;
@@ -878,6 +884,7 @@ int peers_start(uv_loop_t *loop, const peers_opts_t *o, peers_t **out, char *err
   m->bans.base_ms = o->ban_ms;
   m->timeout_ms = o->request_timeout_ms ? o->request_timeout_ms : REQUEST_TIMEOUT_MS;
   m->started_at = uv_now(loop);
+  m->redial_ms = o->redial_ms ? o->redial_ms : REDIAL_MS;
   m->protos[0] = (rlpx_proto_t){"eth", 68, 17};
   m->protos[1] = (rlpx_proto_t){"eth", 69, ETH_MSG_COUNT};
   m->protos[2] = (rlpx_proto_t){"snap", 1, SNAP_MSG_COUNT};

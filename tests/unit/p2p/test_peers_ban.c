@@ -12,7 +12,8 @@
  * and each is disconnected by the manager and listed in peers_bans_json with
  * its reason; the first liar dialling again is refused at once. Then an honest
  * raw peer that answers at most 100 headers a request completes the sync to
- * #600 (what the liars left is re-fetched; short answers split the slots). */
+ * #600 (what the liars left is re-fetched; short answers split the slots).
+ * Last, a trusted peer that lies is banned and redialled when the ban ends. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,8 @@ typedef struct {
   bool closed, remote;
   int reason;
   unsigned requests;
+  bool listener;
+  uint64_t ready_at[2]; /* the trusted listener's connections */
 } world_t;
 
 /* The chain's answer to a GetBlockHeaders, with the mode's lie in fills. */
@@ -76,6 +79,11 @@ static void answer(world_t *w, rlpx_conn_t *c, const uint8_t *data, size_t len) 
 
 static void on_ready(rlpx_conn_t *c, void *user) {
   world_t *w = user;
+  if (w->listener) { /* test_trusted_redial: the first connection lies, the redial is honest */
+    if (w->ready_at[0] && !w->ready_at[1]) w->ready_at[1] = uv_now(w->loop);
+    if (!w->ready_at[0]) w->ready_at[0] = uv_now(w->loop);
+    if (w->ready_at[1]) w->mode = HONEST;
+  }
   eth_status_t s;
   bytes_buf_t b = {0};
   CHECK(eth_status_from_chain(w->server, 69, NETWORK, &s) == 0);
@@ -158,6 +166,63 @@ static bool banned_for(world_t *w, uint8_t key, const char *reason) {
   return ok;
 }
 
+static void on_accept(uv_stream_t *server, int status) {
+  world_t *w = server->data;
+  static rlpx_config_t cfg = {.client_id = "test/trusted-liar", .protos = protos, .n_protos = 1};
+  memset(cfg.key, 0x66, 32);
+  cfg.user = w;
+  cfg.cb = (rlpx_callbacks_t){.on_ready = on_ready, .on_msg = on_msg, .on_close = on_close};
+  rlpx_conn_t *c = NULL;
+  if (!status) CHECK(rlpx_accept(w->loop, &cfg, server, &c) == 0);
+}
+
+/* A trusted peer that lies (an unsolicited response) is banned and dialled
+ * again once the ban (1.5 s here) is over, not after the redial delay (0.2 s). */
+static void test_trusted_redial(world_t *w) {
+  uv_tcp_t server;
+  struct sockaddr_in a;
+  uv_ip4_addr("127.0.0.1", 0, &a);
+  uv_tcp_init(w->loop, &server);
+  server.data = w;
+  int len = sizeof a;
+  CHECK(uv_tcp_bind(&server, (const struct sockaddr *)&a, 0) == 0 &&
+        uv_listen((uv_stream_t *)&server, 4, on_accept) == 0 &&
+        uv_tcp_getsockname(&server, (struct sockaddr *)&a, &len) == 0);
+  p2p_node_t n = {.tcp = ntohs(a.sin_port)};
+  uint8_t key[32];
+  memset(key, 0x66, 32);
+  ethc_secp256k1_pubkey_create(key, n.pubkey);
+  const uint8_t lo[4] = {127, 0, 0, 1};
+  p2p_ip_from4(n.ip, lo);
+  peers_opts_t po = {.chain = w->client,
+                     .network_id = NETWORK,
+                     .client_id = "ethc/c",
+                     .trusted = &n,
+                     .trusted_count = 1,
+                     .ban_ms = 1500,
+                     .redial_ms = 200};
+  memset(po.key, 0x45, 32);
+  char err[256];
+  CHECK_MSG(peers_start(w->loop, &po, &w->peers, err, sizeof err) == 0, "%s", err);
+  w->mode = UNSOLICITED;
+  w->listener = true;
+  memset(w->ready_at, 0, sizeof w->ready_at);
+  uv_timer_t t;
+  uv_timer_init(w->loop, &t);
+  uv_timer_start(&t, on_deadline, 8000, 0);
+  while (!w->ready_at[1] && uv_is_active((uv_handle_t *)&t)) uv_run(w->loop, UV_RUN_ONCE);
+  CHECK(banned_for(w, 0x66, "unsolicited response"));
+  uint64_t gap = w->ready_at[1] - w->ready_at[0];
+  CHECK_MSG(w->ready_at[0] && w->ready_at[1] && gap >= 1500 && gap < 4000, "redialled after %llu ms",
+            (unsigned long long)gap);
+  printf("trusted liar: banned, redialled %llu ms later\n", (unsigned long long)gap);
+  uv_close((uv_handle_t *)&t, NULL);
+  uv_close((uv_handle_t *)&server, NULL);
+  peers_stop(w->peers);
+  uv_run(w->loop, UV_RUN_DEFAULT);
+  peers_free(w->peers);
+}
+
 int main(void) {
   unsigned n = 0;
   chain_t *server = ethtest_open(&n);
@@ -221,6 +286,7 @@ int main(void) {
   peers_stop(w.peers);
   uv_run(w.loop, UV_RUN_DEFAULT);
   peers_free(w.peers);
+  test_trusted_redial(&w);
   chain_close(w.client);
   ethtest_close(server);
   char cmd[128];
