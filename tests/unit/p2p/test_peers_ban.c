@@ -239,7 +239,7 @@ int main(void) {
                      .client_id = "ethc/b",
                      .sync = true,
                      .write_lock = &lock,
-                     .request_timeout_ms = 400};
+                     .request_timeout_ms = 1000};
   memset(po.key, 0x44, 32);
   CHECK_MSG(peers_start(w.loop, &po, &w.peers, err, sizeof err) == 0, "%s", err);
 
