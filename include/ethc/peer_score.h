@@ -40,6 +40,10 @@ typedef struct {
   char reason[160]; /* the last offence, for the logs */
 } peer_ban_t;
 
+/* The table holds at most this many ids: when full, expired entries (and their
+ * strikes) are forgotten first, then the ban that ends first. */
+#define PEER_BANS_MAX 4096
+
 typedef struct {
   peer_ban_t *v;
   size_t n, cap;

@@ -31,6 +31,15 @@ static peer_ban_t *lookup(const peer_bans_t *t, const uint8_t id[64]) {
 
 uint64_t peer_bans_add(peer_bans_t *t, const uint8_t id[64], peer_offence_t o, const char *reason, uint64_t now) {
   peer_ban_t *b = lookup(t, id);
+  if (!b && t->n >= PEER_BANS_MAX) { /* full: forget the expired, else the ban that ends first */
+    size_t k = 0, first = 0;
+    for (size_t i = 0; i < t->n; i++)
+      if (now < t->v[i].until) t->v[k++] = t->v[i];
+    t->n = k;
+    for (size_t i = 1; k == PEER_BANS_MAX && i < t->n; i++)
+      if (t->v[i].until < t->v[first].until) first = i;
+    if (t->n == PEER_BANS_MAX) t->v[first] = t->v[--t->n];
+  }
   if (!b) {
     if (t->n == t->cap) {
       size_t cap = t->cap ? t->cap * 2 : 16;

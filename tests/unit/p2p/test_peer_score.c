@@ -56,6 +56,31 @@ int main(void) {
   }
   CHECK(peer_bans_active(&t, 0) == 103);
 
+  /* the table is bounded: expired entries go first, then the ban that ends first */
+  peer_bans_t big;
+  peer_bans_init(&big);
+  for (uint32_t i = 0; i < PEER_BANS_MAX + 10; i++) {
+    uint8_t id[64] = {0};
+    memcpy(id, &i, sizeof i);
+    peer_bans_add(&big, id, PEER_OFFENCE_TIMEOUT, NULL, i < 100 ? 0 : 10 * MIN + i);
+  }
+  CHECK(big.n <= PEER_BANS_MAX && big.n > PEER_BANS_MAX - 100);
+  uint8_t last[64] = {0};
+  uint32_t li = PEER_BANS_MAX + 9;
+  memcpy(last, &li, sizeof li);
+  CHECK(peer_bans_find(&big, last, 10 * MIN + li) != NULL);
+  for (int i = 0; i < 200; i++) {
+    uint8_t id[64] = {0};
+    id[10] = 1, id[0] = (uint8_t)i;
+    peer_bans_add(&big, id, PEER_OFFENCE_TIMEOUT, NULL, 10 * MIN + PEER_BANS_MAX + 20);
+  }
+  CHECK(big.n == PEER_BANS_MAX);
+  CHECK(peer_bans_find(&big, last, 10 * MIN + li) != NULL);
+  uint8_t early[64] = {0};
+  early[0] = 100; /* i = 100: the first live ban to end */
+  CHECK(peer_bans_find(&big, early, 10 * MIN + 100) == NULL);
+  peer_bans_free(&big);
+
   /* a test's base time replaces the offence's */
   peer_bans_t s;
   peer_bans_init(&s);
