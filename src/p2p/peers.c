@@ -311,7 +311,6 @@ static void batch_work(uv_work_t *w) {
     ethc_log(ETHC_LOG_WARN, "header sync: cannot write the progress file");
 }
 
-
 static void batch_done(uv_work_t *w, int status) {
   (void)status;
   batch_t *b = w->data;
@@ -320,15 +319,13 @@ static void batch_done(uv_work_t *w, int status) {
   m->importing = false;
   m->synced += b->to.number - b->from.number;
   m->local = b->to;
-  if (b->rc == ETHC_ERR_INVALID) {
-    ban_id(m, find_peer(m, s->filler), s->filler, PEER_OFFENCE_INVALID_HEADER, b->why);
+  if (b->rc) {
+    if (b->rc == ETHC_ERR_INVALID) ban_id(m, find_peer(m, s->filler), s->filler, PEER_OFFENCE_INVALID_HEADER, b->why);
+    else ethc_log(ETHC_LOG_WARN, "header sync: batch from #%" PRIu64 " not stored: %s", b->from.number + 1, b->why);
     uint64_t end = s->first + s->count;
     slot_reset(s);
-    s->first = m->local.number + 1; /* what was stored before the bad header stays */
+    s->first = m->local.number + 1; /* what was stored before the failure stays */
     s->count = end - s->first;
-  } else if (b->rc) {
-    ethc_log(ETHC_LOG_WARN, "header sync: batch from #%" PRIu64 " not stored: %s", b->from.number + 1, b->why);
-    slot_reset(s);
   } else {
     if (s->skel_known && !ethc_hash_eq(&s->skel, &s->last_hash)) { /* the fill is verified: the skeleton lied */
       char why[96];
