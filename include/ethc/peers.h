@@ -4,9 +4,17 @@
  * and then serves eth and snap requests from the chain database, answering
  * with the request's id. A peer on another network, genesis or fork gets
  * Disconnect (subprotocol error); a malformed message gets Disconnect (breach
- * of protocol). With sync on, it runs a light header sync (sync.h) from the
- * peer with the highest head.
- * Implementation: src/p2p/peers.c (connections), src/p2p/sync.c (headers).
+ * of protocol). With sync on, it runs a light header sync (sync.h): the
+ * target (--sync.target, else the best head announced), a skeleton of every
+ * 192nd header from one peer, filled in parallel by all peers (two requests in
+ * flight each, matched by request id, each with a timeout), imported in order.
+ * The peer score (peer_score.h): a peer that sends an invalid header, a
+ * malformed message or a response with an unknown request id, or lets a
+ * request time out, is disconnected and banned ("peers: banned ID (CLIENT) for
+ * N s: REASON" in the log, peers_bans_json); trusted peers too, and they are
+ * redialled when the ban expires.
+ * Implementation: src/p2p/peers.c (connections, sync network side),
+ * src/p2p/peer_score.c (bans), src/p2p/sync.c (header storage).
  *
  * Threads: everything runs on the loop's thread except peers_json (any
  * thread) and the header import, which runs on libuv's thread pool, one batch
@@ -43,6 +51,9 @@ typedef struct {
   bool has_target;             /* --sync.target */
   ethc_hash_t target;          /* the header to sync up to (else the best peer's head, unverified) */
   pthread_mutex_t *write_lock; /* held around every chain write (may be NULL) */
+  uint64_t ban_ms;             /* 0: the offence's ban (peer_score.h); else every first ban (tests) */
+  uint64_t request_timeout_ms; /* 0: 10 s */
+  uint64_t redial_ms;          /* 0: 5 s between a trusted peer's close and its redial */
 } peers_opts_t;
 
 /* Listens on opts->port and dials the trusted peers. 0 with *out set, or
@@ -54,6 +65,9 @@ uint16_t peers_port(const peers_t *p);
 unsigned peers_count(peers_t *p);
 /* admin_peers: a malloc'd JSON array of the connected peers (any thread). */
 char *peers_json(peers_t *p);
+/* The running bans: a malloc'd JSON array of {"id", "seconds" left, "strikes",
+ * "reason"} (any thread; as of the last change of the peer list). */
+char *peers_bans_json(peers_t *p);
 /* Disconnects every peer and closes the handles (loop thread); the loop must
  * then run until they are closed, and peers_free frees the manager. */
 void peers_stop(peers_t *p);

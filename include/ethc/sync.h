@@ -31,7 +31,9 @@ int sync_load(chain_t *c, sync_point_t *out);
  * 0 or ETHC_ERR_IO. */
 int sync_save(chain_t *c, const sync_point_t *p);
 
-/* Checks and imports `n` header RLP items that must follow `from`. On success
+/* Checks and imports `n` header RLP items that must follow `from` (the
+ * proof-of-work seals among them are verified first, in one interleaved Ethash
+ * batch). On success
  * *to is the last one and 0 is returned; ETHC_ERR_INVALID with a reason in `why`
  * when a header does not link or breaks a rule (those before it stay stored and
  * *to says up to where); another ETHC_ERR_* on a local failure. Importing thread

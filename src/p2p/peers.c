@@ -1,6 +1,11 @@
 /* The peer manager (peers.h; devp2p caps/eth.md, caps/snap.md): RLPx
  * connections in and out, the eth Status handshake, serving eth and snap
- * requests, and the network side of the light header sync (sync.h). */
+ * requests, the peer score (peer_score.h: liars and stallers are banned), and
+ * the network side of the header sync (sync.h): a skeleton of every
+ * SYNC_BATCH-th header from one peer, filled in parallel by all peers (at most
+ * PEER_INFLIGHT requests each, matched by request id, each with a timeout),
+ * each fill checked on arrival (numbers, parent links) and imported in order
+ * on libuv's thread pool (the header rules and seals, sync.h). */
 #include "ethc/peers.h"
 
 #include <inttypes.h>
@@ -11,7 +16,9 @@
 #include "ethc/error.h"
 #include "ethc/eth_wire.h"
 #include "ethc/header.h"
+#include "ethc/keccak.h"
 #include "ethc/log.h"
+#include "ethc/peer_score.h"
 #include "ethc/rlpx.h"
 #include "ethc/snap_wire.h"
 #include "ethc/sync.h"
@@ -19,9 +26,18 @@
 #define STATUS_TIMEOUT_MS 5000
 #define REQUEST_TIMEOUT_MS 10000
 #define REDIAL_MS 5000
-#define SYNC_BATCH 192
+#define SYNC_BATCH 192    /* headers per fill request: one slot of the skeleton */
+#define SYNC_WINDOW 16    /* slots fetched ahead of the import */
+#define PEER_INFLIGHT 2   /* requests in flight per peer */
+#define SYNC_WAIT_MS 2000 /* at start, how long the sync waits for all trusted peers */
 
-enum { REQ_NONE, REQ_HEAD, REQ_TARGET, REQ_BATCH };
+enum { REQ_NONE, REQ_HEAD, REQ_TARGET, REQ_SKELETON, REQ_FILL };
+
+typedef struct {
+  int kind;               /* REQ_NONE: a free entry */
+  uint64_t id, at;        /* request id, loop time sent */
+  uint64_t first, amount; /* the numbers asked (REQ_SKELETON: every SYNC_BATCH-th from first) */
+} req_t;
 
 typedef struct peer {
   struct peers *m;
@@ -31,19 +47,37 @@ typedef struct peer {
   uint32_t version;    /* eth version */
   bool active;         /* Status exchanged and accepted */
   bool reject;         /* over maxpeers: Disconnect once ready */
+  bool banned;         /* disconnecting after an offence: ignored */
+  bool no_target;      /* does not know --sync.target */
   long trusted;        /* index in the trusted list, or -1 */
   eth_status_t status; /* theirs */
   bool head_known;
   uint64_t head_number;
   uint64_t ready_at; /* loop time of on_ready (Status deadline) */
-  int req_kind;      /* the one request in flight */
-  uint64_t req_id, req_at, req_amount;
+  req_t reqs[PEER_INFLIGHT];
 } peer_t;
+
+enum { SLOT_EMPTY, SLOT_ASKED, SLOT_FILLED, SLOT_IMPORTING };
+
+/* SYNC_BATCH headers (fewer at the target) fetched by one request. */
+typedef struct {
+  uint64_t first, count;
+  int state;
+  peer_t *peer;       /* SLOT_ASKED: who was asked */
+  uint8_t filler[64]; /* SLOT_FILLED, SLOT_IMPORTING: who sent it */
+  uint8_t *buf;       /* the copied header items */
+  bytes_view_t *items;
+  ethc_hash_t last_hash; /* of the fill's last header */
+  bool skel_known;       /* the skeleton gave the hash of header first + count - 1 */
+  bool skel_tried;       /* a skeleton answer covered it */
+  bool skel_trusted;     /* ... and it is --sync.target itself */
+  ethc_hash_t skel;
+  uint8_t skel_from[64];
+} slot_t;
 
 typedef struct {
   uv_work_t work;
   struct peers *m;
-  uint8_t *buf; /* the copied items */
   bytes_view_t *items;
   size_t n;
   sync_point_t from, to;
@@ -65,21 +99,62 @@ struct peers {
   peer_t *list;
   size_t count;
   bool stopping;
-  uint64_t next_id;
+  uint64_t next_id, started_at;
+  peer_bans_t bans;
   pthread_mutex_t lock; /* json */
-  char *json;
+  char *json, *bans_json;
   unsigned active; /* peers in json */
   /* header sync */
-  sync_point_t local;
-  peer_t *sync_peer;
+  sync_point_t local;            /* verified and stored */
+  slot_t slots[2 * SYNC_WINDOW]; /* slots[0] is the next to import; short answers split slots */
+  size_t n_slots;
+  bool skel_asked; /* a skeleton request in flight */
   bool target_known, importing, done, warned;
   uint64_t target_number;
   ethc_hash_t target_hash;
-  uint64_t sync_started, synced;
+  uint64_t sync_started, synced, last_progress;
+  uint64_t timeout_ms; /* per request */
+  uint64_t redial_ms;  /* a trusted peer's redial delay */
 };
 
 static void hex(char *out, const uint8_t *b, size_t n) {
   for (size_t i = 0; i < n; i++) sprintf(out + 2 * i, "%02x", b[i]);
+}
+
+/* The peer's node id in hex (a static buffer: loop thread only). */
+static const char *peer_hex(const peer_t *p) {
+  static char buf[129];
+  hex(buf, rlpx_conn_remote_id(p->conn), 64);
+  return buf;
+}
+
+static const char *client_of(const peer_t *p) {
+  const rlpx_hello_t *h = rlpx_conn_remote_hello(p->conn);
+  return h ? h->client_id : "?";
+}
+
+/* The bans for peers_bans_json, rebuilt with the peers' array. */
+static char *bans_to_json(struct peers *m) {
+  uint64_t now = uv_now(m->loop);
+  size_t cap = 64 + m->bans.n * 480, len = 0;
+  char *s = malloc(cap);
+  if (!s) return NULL;
+  len += (size_t)snprintf(s + len, cap - len, "[");
+  for (size_t i = 0; i < m->bans.n; i++) {
+    const peer_ban_t *b = &m->bans.v[i];
+    if (now >= b->until) continue;
+    char id[129], why[sizeof b->reason];
+    hex(id, b->id, 64);
+    size_t k = 0;
+    for (const char *c = b->reason; *c; c++)
+      why[k++] = (*c == '"' || *c == '\\' || (unsigned char)*c < 0x20) ? '?' : *c;
+    why[k] = 0;
+    len += (size_t)snprintf(s + len, cap - len,
+                            "%s{\"id\":\"%s\",\"seconds\":%" PRIu64 ",\"strikes\":%u,\"reason\":\"%s\"}",
+                            len > 1 ? "," : "", id, (b->until - now + 999) / 1000, b->strikes, why);
+  }
+  snprintf(s + len, cap - len, "]");
+  return s;
 }
 
 /* admin_peers' array, rebuilt on the loop whenever a peer comes or goes. */
@@ -107,9 +182,11 @@ static void publish(struct peers *m) {
                             p->trusted >= 0 ? "true" : "false", p->version, head);
   }
   snprintf(s + len, cap - len, "]");
+  char *bans = bans_to_json(m);
   pthread_mutex_lock(&m->lock);
   free(m->json);
   m->json = s;
+  if (bans) free(m->bans_json), m->bans_json = bans;
   m->active = active;
   pthread_mutex_unlock(&m->lock);
 }
@@ -117,6 +194,13 @@ static void publish(struct peers *m) {
 char *peers_json(peers_t *m) {
   pthread_mutex_lock(&m->lock);
   char *s = strdup(m->json ? m->json : "[]");
+  pthread_mutex_unlock(&m->lock);
+  return s;
+}
+
+char *peers_bans_json(peers_t *m) {
+  pthread_mutex_lock(&m->lock);
+  char *s = strdup(m->bans_json ? m->bans_json : "[]");
   pthread_mutex_unlock(&m->lock);
   return s;
 }
@@ -129,22 +213,89 @@ unsigned peers_count(peers_t *m) {
 }
 
 uint16_t peers_port(const peers_t *m) { return m->port; }
+/* ---- requests and the peer score ---- */
 
-static int send_get_headers(peer_t *p, int kind, bool by_hash, const ethc_hash_t *hash, uint64_t number,
-                            uint64_t amount) {
-  eth_get_headers_t r = {.request_id = ++p->m->next_id, .by_hash = by_hash, .number = number, .amount = amount};
+static size_t inflight(const peer_t *p) {
+  size_t n = 0;
+  for (size_t i = 0; i < PEER_INFLIGHT; i++) n += p->reqs[i].kind != REQ_NONE;
+  return n;
+}
+
+static bool usable(const peer_t *p) { return p->active && !p->banned && inflight(p) < PEER_INFLIGHT; }
+
+static int send_get_headers(peer_t *p, int kind, const ethc_hash_t *hash, uint64_t number, uint64_t amount,
+                            uint64_t skip) {
+  req_t *slot = NULL;
+  for (size_t i = 0; i < PEER_INFLIGHT && !slot; i++)
+    if (p->reqs[i].kind == REQ_NONE) slot = &p->reqs[i];
+  if (!slot) return ETHC_ERR_INVALID;
+  eth_get_headers_t r = {.request_id = ++p->m->next_id,
+                         .by_hash = hash != NULL,
+                         .number = number,
+                         .amount = amount,
+                         .skip = skip};
   if (hash) r.hash = *hash;
   bytes_buf_t out = {0};
   int rc = eth_get_headers_encode(&r, &out);
   if (!rc) rc = rlpx_send(p->conn, (size_t)p->eth, ETH_MSG_GET_BLOCK_HEADERS, out.data, out.len);
   bytes_buf_free(&out);
   if (rc) return rc;
-  p->req_kind = kind;
-  p->req_id = r.request_id;
-  p->req_at = uv_now(p->m->loop);
-  p->req_amount = amount;
+  *slot = (req_t){.kind = kind, .id = r.request_id, .at = uv_now(p->m->loop), .first = number, .amount = amount};
   return 0;
 }
+
+/* A slot back to the queue, its data freed. */
+static void slot_reset(slot_t *s) {
+  free(s->buf);
+  free(s->items);
+  s->buf = NULL;
+  s->items = NULL;
+  s->peer = NULL;
+  s->state = SLOT_EMPTY;
+}
+
+/* Whatever p was asked for goes back to the queue (it is leaving). */
+static void release(struct peers *m, peer_t *p) {
+  for (size_t i = 0; i < PEER_INFLIGHT; i++) {
+    if (p->reqs[i].kind == REQ_SKELETON) m->skel_asked = false;
+    p->reqs[i].kind = REQ_NONE;
+  }
+  for (size_t i = 0; i < m->n_slots; i++)
+    if (m->slots[i].state == SLOT_ASKED && m->slots[i].peer == p) slot_reset(&m->slots[i]);
+}
+
+static peer_t *find_peer(struct peers *m, const uint8_t id[64]) {
+  for (peer_t *p = m->list; p; p = p->next)
+    if (rlpx_conn_remote_hello(p->conn) && !memcmp(rlpx_conn_remote_id(p->conn), id, 64)) return p;
+  return NULL;
+}
+
+/* The skeleton from `id` lied: its hashes go. */
+static void drop_skeleton(struct peers *m, const uint8_t id[64]) {
+  for (size_t i = 0; i < m->n_slots; i++)
+    if (m->slots[i].skel_known && !m->slots[i].skel_trusted && !memcmp(m->slots[i].skel_from, id, 64))
+      m->slots[i].skel_known = m->slots[i].skel_tried = false;
+}
+
+/* The peer score: bans `id` (connected as p, or NULL), logs why, disconnects. */
+static void ban_id(struct peers *m, peer_t *p, const uint8_t id[64], peer_offence_t o, const char *why) {
+  uint64_t ms = peer_bans_add(&m->bans, id, o, why, uv_now(m->loop));
+  drop_skeleton(m, id);
+  for (size_t i = 0; i < m->n_slots; i++) /* what else it sent is not imported */
+    if (m->slots[i].state == SLOT_FILLED && !memcmp(m->slots[i].filler, id, 64)) slot_reset(&m->slots[i]);
+  char h[129];
+  hex(h, id, 64);
+  ethc_log(ETHC_LOG_WARN, "peers: banned %.16s (%s) for %" PRIu64 " s: %s%s%s", h, p ? client_of(p) : "gone", ms / 1000,
+           peer_offence_name(o), why ? ": " : "", why ? why : "");
+  if (p && !p->banned) {
+    p->banned = true;
+    release(m, p);
+    rlpx_disconnect(p->conn, o == PEER_OFFENCE_TIMEOUT ? RLPX_DISC_USELESS_PEER : RLPX_DISC_BREACH);
+  }
+  publish(m);
+}
+
+static void ban(peer_t *p, peer_offence_t o, const char *why) { ban_id(p->m, p, rlpx_conn_remote_id(p->conn), o, why); }
 
 /* ---- the header sync ---- */
 
@@ -164,68 +315,230 @@ static void batch_done(uv_work_t *w, int status) {
   (void)status;
   batch_t *b = w->data;
   struct peers *m = b->m;
+  slot_t *s = &m->slots[0];
   m->importing = false;
   m->synced += b->to.number - b->from.number;
   m->local = b->to;
   if (b->rc) {
-    ethc_log(ETHC_LOG_WARN, "header sync: batch from #%" PRIu64 " rejected: %s", b->from.number + 1, b->why);
-    if (m->sync_peer) rlpx_disconnect(m->sync_peer->conn, RLPX_DISC_BREACH);
-    m->sync_peer = NULL;
+    if (b->rc == ETHC_ERR_INVALID) ban_id(m, find_peer(m, s->filler), s->filler, PEER_OFFENCE_INVALID_HEADER, b->why);
+    else ethc_log(ETHC_LOG_WARN, "header sync: batch from #%" PRIu64 " not stored: %s", b->from.number + 1, b->why);
+    uint64_t end = s->first + s->count;
+    slot_reset(s);
+    s->first = m->local.number + 1; /* what was stored before the failure stays */
+    s->count = end - s->first;
   } else {
-    ethc_log(ETHC_LOG_INFO, "header sync: stored #%" PRIu64 "..#%" PRIu64 " (target #%" PRIu64 ")", b->from.number + 1,
-             b->to.number, m->target_number);
+    if (s->skel_known && !ethc_hash_eq(&s->skel, &s->last_hash)) { /* the fill is verified: the skeleton lied */
+      char why[96];
+      snprintf(why, sizeof why, "skeleton header #%" PRIu64 " is not on the verified chain", s->first + s->count - 1);
+      uint8_t id[64];
+      memcpy(id, s->skel_from, 64);
+      ban_id(m, find_peer(m, id), id, PEER_OFFENCE_INVALID_HEADER, why);
+    }
+    uint64_t now = uv_now(m->loop);
+    double secs = (double)(now - m->sync_started) / 1000.0, rate = secs > 0 ? (double)m->synced / secs : 0.0;
+    if (now - m->last_progress >= 1000 || m->local.number >= m->target_number) {
+      m->last_progress = now;
+      ethc_log(ETHC_LOG_INFO,
+               "header sync: stored #%" PRIu64 "..#%" PRIu64 " (target #%" PRIu64 ", %.0f headers/s, ETA %.0f s)",
+               b->from.number + 1, b->to.number, m->target_number, rate,
+               rate > 0 ? (double)(m->target_number - m->local.number) / rate : 0.0);
+    }
+    slot_reset(s);
+    memmove(&m->slots[0], &m->slots[1], (m->n_slots - 1) * sizeof *s);
+    m->n_slots--;
   }
-  free(b->buf);
   free(b->items);
   free(b);
   if (!m->stopping) sync_step(m);
 }
 
-static void on_batch(peer_t *p, const eth_items_msg_t *msg) {
+/* Checks a fill on arrival: the numbers asked, each header linked to the one
+ * before (the first one's link, the rules and the seals are checked by the
+ * import). Returns the offence or -1, with the reason in why. */
+static int check_fill(const slot_t *s, const eth_items_msg_t *msg, ethc_hash_t *last, char *why, size_t n) {
+  if (msg->count > s->count)
+    return snprintf(why, n, "%zu headers for %" PRIu64 " asked", msg->count, s->count), PEER_OFFENCE_MALFORMED;
+  ethc_hash_t prev = {0};
+  for (size_t i = 0; i < msg->count; i++) {
+    chain_header_t h;
+    if (header_decode(msg->items[i].data, msg->items[i].len, &h))
+      return snprintf(why, n, "header %zu does not decode", i), PEER_OFFENCE_MALFORMED;
+    if (h.number != s->first + i)
+      return snprintf(why, n, "header #%" PRIu64 " where #%" PRIu64 " was asked", h.number, s->first + i),
+             PEER_OFFENCE_INVALID_HEADER;
+    if (i && !ethc_hash_eq(&h.parent_hash, &prev))
+      return snprintf(why, n, "header #%" PRIu64 " does not link to its parent", h.number), PEER_OFFENCE_INVALID_HEADER;
+    keccak256(msg->items[i].data, msg->items[i].len, prev.bytes);
+  }
+  *last = prev;
+  if (msg->count == s->count && s->skel_trusted && !ethc_hash_eq(&prev, &s->skel))
+    return snprintf(why, n, "header #%" PRIu64 " is not --sync.target", s->first + s->count - 1),
+           PEER_OFFENCE_INVALID_HEADER;
+  return -1;
+}
+
+static void on_fill(peer_t *p, const req_t *r, const eth_items_msg_t *msg) {
   struct peers *m = p->m;
-  if (msg->count == 0 || msg->count > p->req_amount) {
-    ethc_log(ETHC_LOG_WARN, "header sync: peer sent %zu headers for %" PRIu64 ": dropping it", msg->count,
-             p->req_amount);
-    rlpx_disconnect(p->conn, RLPX_DISC_USELESS_PEER);
+  slot_t *s = NULL;
+  for (size_t i = 0; i < m->n_slots && !s; i++)
+    if (m->slots[i].state == SLOT_ASKED && m->slots[i].peer == p && m->slots[i].first == r->first) s = &m->slots[i];
+  if (!s) return; /* the slot was reset meanwhile */
+  char why[160];
+  ethc_hash_t last;
+  int o = check_fill(s, msg, &last, why, sizeof why);
+  if (o >= 0) {
+    ban(p, (peer_offence_t)o, why); /* releases s */
     return;
   }
-  batch_t *b = calloc(1, sizeof *b);
+  size_t cap = sizeof m->slots / sizeof m->slots[0];
+  if (msg->count == 0 || (msg->count < s->count && m->n_slots == cap)) { /* it lacks them: not asked again */
+    if (msg->count == 0) p->head_number = s->first - 1;
+    slot_reset(s);
+    return;
+  }
+  if (msg->count < s->count) { /* a short answer (a serving limit): the rest is a new slot */
+    size_t k = (size_t)(s - m->slots);
+    memmove(s + 2, s + 1, (m->n_slots - k - 1) * sizeof *s);
+    m->n_slots++;
+    slot_t *rest = s + 1;
+    *rest = *s;
+    rest->first = s->first + msg->count;
+    rest->count = s->count - msg->count;
+    rest->state = SLOT_EMPTY;
+    rest->peer = NULL;
+    s->count = msg->count;
+    s->skel_known = s->skel_trusted = false;
+  }
   size_t total = 0;
   for (size_t i = 0; i < msg->count; i++) total += msg->items[i].len;
-  if (b) b->buf = malloc(total ? total : 1), b->items = calloc(msg->count, sizeof *b->items);
-  if (!b || !b->buf || !b->items) {
-    if (b) free(b->buf), free(b->items);
-    free(b);
+  s->buf = malloc(total ? total : 1);
+  s->items = calloc(msg->count, sizeof *s->items);
+  if (!s->buf || !s->items) {
+    slot_reset(s);
     return;
   }
   size_t off = 0;
   for (size_t i = 0; i < msg->count; i++) {
-    memcpy(b->buf + off, msg->items[i].data, msg->items[i].len);
-    b->items[i] = bytes_view(b->buf + off, msg->items[i].len);
+    memcpy(s->buf + off, msg->items[i].data, msg->items[i].len);
+    s->items[i] = bytes_view(s->buf + off, msg->items[i].len);
     off += msg->items[i].len;
   }
-  b->n = msg->count;
+  s->last_hash = last;
+  s->state = SLOT_FILLED;
+  s->peer = NULL;
+  memcpy(s->filler, rlpx_conn_remote_id(p->conn), 64);
+}
+
+/* Every SYNC_BATCH-th header: the hash each full slot must end with. */
+static void on_skeleton(peer_t *p, const req_t *r, const eth_items_msg_t *msg) {
+  struct peers *m = p->m;
+  m->skel_asked = false;
+  char why[160];
+  if (msg->count > r->amount) {
+    snprintf(why, sizeof why, "%zu skeleton headers for %" PRIu64 " asked", msg->count, r->amount);
+    ban(p, PEER_OFFENCE_MALFORMED, why);
+    return;
+  }
+  for (size_t k = 0; k < m->n_slots; k++) /* asked once (a short answer is no lie: the skeleton is optional) */
+    if (m->slots[k].count == SYNC_BATCH && m->slots[k].first + SYNC_BATCH - 1 >= r->first &&
+        m->slots[k].first + SYNC_BATCH - 1 <= r->first + (r->amount - 1) * SYNC_BATCH)
+      m->slots[k].skel_tried = true;
+  for (size_t i = 0; i < msg->count; i++) {
+    chain_header_t h;
+    uint64_t want = r->first + i * SYNC_BATCH;
+    if (header_decode(msg->items[i].data, msg->items[i].len, &h)) {
+      ban(p, PEER_OFFENCE_MALFORMED, "a skeleton header does not decode");
+      return;
+    }
+    if (h.number != want) {
+      snprintf(why, sizeof why, "skeleton header #%" PRIu64 " where #%" PRIu64 " was asked", h.number, want);
+      ban(p, PEER_OFFENCE_INVALID_HEADER, why);
+      return;
+    }
+    for (size_t k = 0; k < m->n_slots; k++) {
+      slot_t *s = &m->slots[k];
+      if (s->skel_known || s->first + s->count - 1 != want) continue;
+      keccak256(msg->items[i].data, msg->items[i].len, s->skel.bytes);
+      memcpy(s->skel_from, rlpx_conn_remote_id(p->conn), 64);
+      s->skel_known = true;
+    }
+  }
+}
+/* The import of slots[0], on the thread pool. */
+static void import_front(struct peers *m) {
+  slot_t *s = &m->slots[0];
+  batch_t *b = calloc(1, sizeof *b);
+  bytes_view_t *items = calloc(s->count, sizeof *items);
+  if (!b || !items) {
+    free(b), free(items);
+    return;
+  }
+  memcpy(items, s->items, s->count * sizeof *items); /* views into s->buf, kept until batch_done */
+  b->items = items;
+  b->n = s->count;
   b->m = m;
   b->from = m->local;
   b->work.data = b;
+  s->state = SLOT_IMPORTING;
   m->importing = true;
   if (uv_queue_work(m->loop, &b->work, batch_work, batch_done)) {
     m->importing = false;
-    free(b->buf), free(b->items), free(b);
+    s->state = SLOT_FILLED;
+    free(items), free(b);
   }
 }
 
-/* Picks the best peer (highest head), fixes the target, asks for the next batch. */
+/* The usable peer with the fewest requests in flight whose head reaches `end`. */
+static peer_t *pick(struct peers *m, uint64_t end) {
+  peer_t *best = NULL;
+  for (peer_t *p = m->list; p; p = p->next)
+    if (usable(p) && p->head_known && p->head_number >= end && (!best || inflight(p) < inflight(best))) best = p;
+  return best;
+}
+
+static bool trusted_waiting(struct peers *m) {
+  if (uv_now(m->loop) - m->started_at >= SYNC_WAIT_MS) return false;
+  size_t up = 0;
+  for (peer_t *p = m->list; p; p = p->next) up += p->active && p->trusted >= 0;
+  return up < m->o.trusted_count;
+}
+
+static void finish(struct peers *m) {
+  if (m->done) return;
+  double secs = (double)(uv_now(m->loop) - m->sync_started) / 1000.0;
+  bool same = m->local.number == m->target_number && !memcmp(m->local.hash.bytes, m->target_hash.bytes, 32);
+  char h[65];
+  hex(h, m->local.hash.bytes, 32);
+  ethc_log(same ? ETHC_LOG_INFO : ETHC_LOG_WARN,
+           "header sync: %s at #%" PRIu64 " 0x%s, %" PRIu64 " headers in %.2f s (%.0f headers/s)",
+           same ? "done" : "stopped off the target", m->local.number, h, m->synced, secs,
+           secs > 0 ? (double)m->synced / secs : 0.0);
+  m->done = true;
+}
+
+/* Fixes the target, plans the slots, asks for the skeleton and the fills,
+ * starts the import of the next filled slot. Loop thread. */
 static void sync_step(struct peers *m) {
-  if (!m->o.sync || m->importing || m->stopping) return;
-  if (m->sync_peer && m->sync_peer->req_kind != REQ_NONE) return;
-  if (!m->sync_peer) {
+  if (!m->o.sync || m->stopping || m->done) return;
+  if (!m->importing && m->n_slots && m->slots[0].state == SLOT_FILLED) import_front(m);
+  if (trusted_waiting(m)) return;
+  if (m->o.has_target && !m->target_known) {
+    bool asked = false;
+    for (peer_t *p = m->list; p; p = p->next)
+      for (size_t i = 0; i < PEER_INFLIGHT; i++) asked |= p->reqs[i].kind == REQ_TARGET;
+    if (asked) return;
+    for (peer_t *p = m->list; p; p = p->next)
+      if (usable(p) && !p->no_target) {
+        send_get_headers(p, REQ_TARGET, &m->o.target, 0, 1, 0);
+        return;
+      }
+    return;
+  }
+  if (!m->o.has_target) { /* the best head announced: unverified */
     peer_t *best = NULL;
     for (peer_t *p = m->list; p; p = p->next)
-      if (p->active && p->head_known && (!best || p->head_number > best->head_number)) best = p;
-    if (!best || (!m->o.has_target && best->head_number <= m->local.number)) return; /* nobody ahead */
-    m->sync_peer = best;
-    if (!m->o.has_target && (!m->target_known || best->head_number > m->target_number)) {
+      if (p->active && !p->banned && p->head_known && (!best || p->head_number > best->head_number)) best = p;
+    if (best && best->head_number > m->local.number && (!m->target_known || best->head_number > m->target_number)) {
       m->target_known = true;
       m->target_number = best->head_number;
       m->target_hash = best->status.head;
@@ -236,29 +549,53 @@ static void sync_step(struct peers *m) {
                  m->target_number);
       m->warned = true;
     }
+    if (!m->target_known) return;
   }
-  peer_t *p = m->sync_peer;
-  if (m->o.has_target && !m->target_known) {
-    send_get_headers(p, REQ_TARGET, true, &m->o.target, 0, 1);
+  if (m->local.number >= m->target_number && !m->n_slots) {
+    finish(m);
     return;
   }
-  if (m->local.number >= m->target_number) {
-    if (!m->done) {
-      double secs = (double)(uv_now(m->loop) - m->sync_started) / 1000.0;
-      bool same = m->local.number == m->target_number && !memcmp(m->local.hash.bytes, m->target_hash.bytes, 32);
-      char h[65];
-      hex(h, m->local.hash.bytes, 32);
-      ethc_log(same ? ETHC_LOG_INFO : ETHC_LOG_WARN,
-               "header sync: %s at #%" PRIu64 " 0x%s, %" PRIu64 " headers in %.2f s (%.0f headers/s)",
-               same ? "done" : "stopped off the target", m->local.number, h, m->synced, secs,
-               secs > 0 ? (double)m->synced / secs : 0.0);
-      m->done = true;
+  if (!m->sync_started) m->sync_started = m->last_progress = uv_now(m->loop);
+  /* plan: slots up to the target */
+  while (m->n_slots < SYNC_WINDOW) {
+    uint64_t first = m->n_slots ? m->slots[m->n_slots - 1].first + m->slots[m->n_slots - 1].count : m->local.number + 1;
+    if (first > m->target_number) break;
+    uint64_t left = m->target_number - first + 1;
+    slot_t *s = &m->slots[m->n_slots++];
+    memset(s, 0, sizeof *s);
+    s->first = first;
+    s->count = left < SYNC_BATCH ? left : SYNC_BATCH;
+    if (m->o.has_target && first + s->count - 1 == m->target_number) {
+      s->skel = m->target_hash, s->skel_known = s->skel_trusted = true;
     }
-    return;
   }
-  if (!m->sync_started) m->sync_started = uv_now(m->loop);
-  uint64_t left = m->target_number - m->local.number;
-  send_get_headers(p, REQ_BATCH, false, NULL, m->local.number + 1, left < SYNC_BATCH ? left : SYNC_BATCH);
+  /* the skeleton: the last headers of the full slots that lack one */
+  if (!m->skel_asked) {
+    size_t k = 0;
+    while (k < m->n_slots && (m->slots[k].skel_known || m->slots[k].skel_tried || m->slots[k].count != SYNC_BATCH)) k++;
+    if (k < m->n_slots) {
+      uint64_t first = m->slots[k].first + SYNC_BATCH - 1, n = 0;
+      for (size_t j = k; j < m->n_slots && m->slots[j].count == SYNC_BATCH; j++) n++;
+      peer_t *p = pick(m, first + (n - 1) * SYNC_BATCH);
+      if (p && !send_get_headers(p, REQ_SKELETON, NULL, first, n, SYNC_BATCH - 1)) {
+        m->skel_asked = true;
+        ethc_log(ETHC_LOG_DEBUG, "header sync: asked %.16s (%s) for the skeleton #%" PRIu64 "+%d*k (%" PRIu64 ")",
+                 peer_hex(p), client_of(p), first, SYNC_BATCH, n);
+      }
+    }
+  }
+  /* the fills, in order, spread over the peers */
+  for (size_t i = 0; i < m->n_slots; i++) {
+    slot_t *s = &m->slots[i];
+    if (s->state != SLOT_EMPTY) continue;
+    peer_t *p = pick(m, s->first + s->count - 1);
+    if (!p) break;
+    if (send_get_headers(p, REQ_FILL, NULL, s->first, s->count, 0)) break;
+    s->state = SLOT_ASKED;
+    s->peer = p;
+    ethc_log(ETHC_LOG_DEBUG, "header sync: asked %.16s (%s) for #%" PRIu64 "..#%" PRIu64, peer_hex(p), client_of(p),
+             s->first, s->first + s->count - 1);
+  }
 }
 
 /* ---- messages ---- */
@@ -267,36 +604,51 @@ static void on_headers(peer_t *p, const uint8_t *data, size_t len) {
   struct peers *m = p->m;
   eth_items_msg_t msg = {0};
   if (eth_items_decode(data, len, ETH_ITEMS_HEADERS, &msg)) {
-    rlpx_disconnect(p->conn, RLPX_DISC_BREACH);
+    ban(p, PEER_OFFENCE_MALFORMED, "BlockHeaders does not decode");
     return;
   }
-  if (p->req_kind == REQ_NONE || msg.request_id != p->req_id) { /* unsolicited or late: ignored */
-    eth_items_free(&msg);
-    return;
-  }
-  int kind = p->req_kind;
-  p->req_kind = REQ_NONE;
+  req_t r = {0};
+  for (size_t i = 0; i < PEER_INFLIGHT; i++)
+    if (p->reqs[i].kind != REQ_NONE && p->reqs[i].id == msg.request_id) r = p->reqs[i], p->reqs[i].kind = REQ_NONE;
+  char why[96];
+  ethc_hash_t got = {0};
+  if (msg.count == 1) keccak256(msg.items[0].data, msg.items[0].len, got.bytes);
   chain_header_t h;
-  if (kind == REQ_BATCH) {
-    on_batch(p, &msg);
-  } else if (msg.count == 1 && !header_decode(msg.items[0].data, msg.items[0].len, &h)) {
-    if (kind == REQ_HEAD) {
-      p->head_known = true;
-      p->head_number = h.number;
-    } else {
-      m->target_known = true;
-      m->target_number = h.number;
-      m->target_hash = m->o.target;
-      ethc_log(ETHC_LOG_INFO, "header sync: target #%" PRIu64 " (--sync.target)", h.number);
-    }
-    sync_step(m);
-  } else if (kind == REQ_TARGET) {
-    ethc_log(ETHC_LOG_WARN, "header sync: the peer does not know --sync.target");
-    if (m->sync_peer == p) m->sync_peer = NULL;
-  } else {
-    rlpx_disconnect(p->conn, RLPX_DISC_USELESS_PEER); /* its own head unknown to it */
+  bool one = msg.count == 1 && !header_decode(msg.items[0].data, msg.items[0].len, &h);
+  switch (r.kind) {
+    case REQ_NONE:
+      snprintf(why, sizeof why, "BlockHeaders with request id %" PRIu64 " not asked", msg.request_id);
+      ban(p, PEER_OFFENCE_UNSOLICITED, why);
+      break;
+    case REQ_FILL: on_fill(p, &r, &msg); break;
+    case REQ_SKELETON: on_skeleton(p, &r, &msg); break;
+    case REQ_HEAD:
+      if (one && ethc_hash_eq(&got, &p->status.head)) {
+        p->head_known = true;
+        p->head_number = h.number;
+      } else if (msg.count == 0) {
+        rlpx_disconnect(p->conn, RLPX_DISC_USELESS_PEER); /* its own head unknown to it */
+      } else {
+        ban(p, PEER_OFFENCE_INVALID_HEADER, "not the header of its Status head");
+      }
+      break;
+    case REQ_TARGET:
+      if (one && ethc_hash_eq(&got, &m->o.target)) {
+        if (!m->target_known) ethc_log(ETHC_LOG_INFO, "header sync: target #%" PRIu64 " (--sync.target)", h.number);
+        m->target_known = true;
+        m->target_number = h.number;
+        m->target_hash = m->o.target;
+        if (!p->head_known || p->head_number < h.number) p->head_known = true, p->head_number = h.number;
+      } else if (msg.count == 0) {
+        ethc_log(ETHC_LOG_WARN, "header sync: %s does not know --sync.target", client_of(p));
+        p->no_target = true;
+      } else {
+        ban(p, PEER_OFFENCE_INVALID_HEADER, "not the header of --sync.target");
+      }
+      break;
   }
   eth_items_free(&msg);
+  sync_step(m);
 }
 
 static void on_status(peer_t *p, const uint8_t *data, size_t len) {
@@ -304,7 +656,7 @@ static void on_status(peer_t *p, const uint8_t *data, size_t len) {
   eth_status_t ours;
   const char *why = NULL;
   if (eth_status_decode(data, len, &p->status)) {
-    rlpx_disconnect(p->conn, RLPX_DISC_BREACH);
+    ban(p, PEER_OFFENCE_MALFORMED, "Status does not decode");
     return;
   }
   if (eth_status_from_chain(m->o.chain, p->version, m->o.network_id, &ours) ||
@@ -318,7 +670,7 @@ static void on_status(peer_t *p, const uint8_t *data, size_t len) {
     p->head_known = true;
     p->head_number = p->status.latest;
   } else {
-    send_get_headers(p, REQ_HEAD, true, &p->status.head, 0, 1);
+    send_get_headers(p, REQ_HEAD, &p->status.head, 0, 1, 0);
   }
   ethc_log(ETHC_LOG_INFO, "peers: %s eth/%u (%zu peers)", rlpx_conn_remote_hello(p->conn)->client_id, p->version,
            m->count);
@@ -334,7 +686,7 @@ static void serve(peer_t *p, bool snap, uint64_t code, const uint8_t *data, size
                 : eth_serve(m->o.chain, p->version, (unsigned)code, data, len, NULL, NULL, &out_code, &out);
   if (!rc) rlpx_send(p->conn, (size_t)(snap ? p->snap : p->eth), out_code, out.data, out.len);
   else if (rc != ETHC_ERR_IO && rc != ETHC_ERR_NOMEM && rc != ETHC_ERR_UNSUPPORTED)
-    rlpx_disconnect(p->conn, RLPX_DISC_BREACH); /* a request that does not decode */
+    ban(p, PEER_OFFENCE_MALFORMED, "a request that does not decode");
   bytes_buf_free(&out);
 }
 
@@ -342,11 +694,11 @@ static void on_msg(rlpx_conn_t *c, const rlpx_shared_cap_t *cap, uint64_t code, 
                    void *user) {
   (void)user;
   peer_t *p = rlpx_conn_data(c);
-  if (!p) return;
+  if (!p || p->banned) return;
   bool snap = !strcmp(cap->name, "snap");
   if (!p->active) { /* Status must come first */
     if (!snap && code == ETH_MSG_STATUS) on_status(p, data, len);
-    else rlpx_disconnect(c, RLPX_DISC_BREACH);
+    else ban(p, PEER_OFFENCE_MALFORMED, "a message before Status");
     return;
   }
   if (snap) {
@@ -354,7 +706,7 @@ static void on_msg(rlpx_conn_t *c, const rlpx_shared_cap_t *cap, uint64_t code, 
     return;
   }
   switch (code) {
-    case ETH_MSG_STATUS: rlpx_disconnect(c, RLPX_DISC_BREACH); break;
+    case ETH_MSG_STATUS: ban(p, PEER_OFFENCE_MALFORMED, "a second Status"); break;
     case ETH_MSG_GET_BLOCK_HEADERS:
     case ETH_MSG_GET_BLOCK_BODIES:
     case ETH_MSG_GET_RECEIPTS:
@@ -364,7 +716,7 @@ static void on_msg(rlpx_conn_t *c, const rlpx_shared_cap_t *cap, uint64_t code, 
       eth_block_range_t r;
       const char *why;
       if (p->version < 69 || eth_block_range_decode(data, len, &r) || eth_block_range_check(&r, &why)) {
-        rlpx_disconnect(c, RLPX_DISC_BREACH);
+        ban(p, PEER_OFFENCE_MALFORMED, "a bad BlockRangeUpdate");
         break;
       }
       p->head_known = true;
@@ -394,6 +746,13 @@ static void on_ready(rlpx_conn_t *c, void *user) {
     }
   p->eth = rlpx_conn_cap_index(c, "eth");
   p->snap = rlpx_conn_cap_index(c, "snap");
+  const peer_ban_t *b = peer_bans_find(&m->bans, rlpx_conn_remote_id(c), uv_now(m->loop));
+  if (b) {
+    ethc_log(ETHC_LOG_DEBUG, "peers: refused %s: banned for %" PRIu64 " s more (%s)", client_of(p),
+             (b->until - uv_now(m->loop)) / 1000, b->reason);
+    rlpx_disconnect(c, RLPX_DISC_USELESS_PEER);
+    return;
+  }
   p->ready_at = uv_now(m->loop);
   if (p->eth < 0) {
     rlpx_disconnect(c, RLPX_DISC_USELESS_PEER);
@@ -422,12 +781,12 @@ static void on_close(rlpx_conn_t *c, int reason, bool remote, const char *why, v
   m->count--;
   if (p->trusted >= 0) {
     m->trusted_up[p->trusted] = false;
-    m->redial_at[p->trusted] = uv_now(m->loop) + REDIAL_MS;
+    m->redial_at[p->trusted] = uv_now(m->loop) + m->redial_ms;
   }
   if (p->active || p->trusted >= 0)
     ethc_log(ETHC_LOG_INFO, "peers: closed (%s by %s%s%s)", rlpx_disc_reason_str(reason), remote ? "peer" : "us",
              why ? ": " : "", why ? why : "");
-  if (m->sync_peer == p) m->sync_peer = NULL;
+  release(m, p);
   free(p);
   publish(m);
   if (!m->stopping) sync_step(m);
@@ -457,7 +816,7 @@ static void dial_trusted(struct peers *m, size_t i) {
   peer_t *p = add_peer(m, (long)i);
   rlpx_conn_t *c = NULL;
   if (!p) return;
-  m->redial_at[i] = uv_now(m->loop) + REDIAL_MS;
+  m->redial_at[i] = uv_now(m->loop) + m->redial_ms;
   if (rlpx_dial(m->loop, &m->cfg, (const struct sockaddr *)&a, n->pubkey, &c)) {
     free(p);
     return;
@@ -470,14 +829,19 @@ static void on_tick(uv_timer_t *t) {
   struct peers *m = t->data;
   uint64_t now = uv_now(m->loop);
   for (size_t i = 0; i < m->o.trusted_count; i++)
-    if (!m->trusted_up[i] && now >= m->redial_at[i]) dial_trusted(m, i);
+    if (!m->trusted_up[i] && now >= m->redial_at[i] && !peer_bans_find(&m->bans, m->trusted[i].pubkey, now))
+      dial_trusted(m, i);
   for (peer_t *p = m->list; p; p = p->next) {
     if (p->ready_at && !p->active && now - p->ready_at > STATUS_TIMEOUT_MS)
       rlpx_disconnect(p->conn, RLPX_DISC_USELESS_PEER); /* no Status */
-    else if (p->req_kind != REQ_NONE && now - p->req_at > REQUEST_TIMEOUT_MS) {
-      p->req_kind = REQ_NONE;
-      rlpx_disconnect(p->conn, RLPX_DISC_USELESS_PEER); /* no answer */
-    }
+    else
+      for (size_t i = 0; i < PEER_INFLIGHT && !p->banned; i++)
+        if (p->reqs[i].kind != REQ_NONE && now - p->reqs[i].at > m->timeout_ms) {
+          char why[96];
+          snprintf(why, sizeof why, "no BlockHeaders for request %" PRIu64 " in %" PRIu64 " ms", p->reqs[i].id,
+                   m->timeout_ms);
+          ban(p, PEER_OFFENCE_TIMEOUT, why);
+        }
   }
   sync_step(m);
 }
@@ -513,6 +877,11 @@ int peers_start(uv_loop_t *loop, const peers_opts_t *o, peers_t **out, char *err
   if (nt) memcpy(m->trusted, o->trusted, nt * sizeof *m->trusted);
   m->o.trusted = m->trusted;
   pthread_mutex_init(&m->lock, NULL);
+  peer_bans_init(&m->bans);
+  m->bans.base_ms = o->ban_ms;
+  m->timeout_ms = o->request_timeout_ms ? o->request_timeout_ms : REQUEST_TIMEOUT_MS;
+  m->started_at = uv_now(loop);
+  m->redial_ms = o->redial_ms ? o->redial_ms : REDIAL_MS;
   m->protos[0] = (rlpx_proto_t){"eth", 68, 17};
   m->protos[1] = (rlpx_proto_t){"eth", 69, ETH_MSG_COUNT};
   m->protos[2] = (rlpx_proto_t){"snap", 1, SNAP_MSG_COUNT};
@@ -568,6 +937,9 @@ void peers_free(peers_t *m) {
   }
   pthread_mutex_destroy(&m->lock);
   free(m->json);
+  free(m->bans_json);
+  peer_bans_free(&m->bans);
+  for (size_t i = 0; i < m->n_slots; i++) slot_reset(&m->slots[i]);
   free(m->trusted);
   free(m->redial_at);
   free(m->trusted_up);
