@@ -190,7 +190,7 @@ int snap_storage_ranges_encode(const snap_storage_ranges_t *m, bytes_buf_t *out)
   int rc = rlp_put_u64(out, m->request_id);
   size_t s = rlp_list_begin(out);
   for (size_t i = 0; i < m->set_count && !rc; i++)
-    rc = entries_encode(m->slots + m->offsets[i], m->offsets[i + 1] - m->offsets[i], out);
+    rc = entries_encode(m->slots ? m->slots + m->offsets[i] : NULL, m->offsets[i + 1] - m->offsets[i], out);
   if (!rc) rc = rlp_list_end(out, s);
   if (!rc) rc = blobs_encode(m->proof, m->proof_count, out);
   return rc ? rc : rlp_list_end(out, l);
@@ -216,6 +216,8 @@ int snap_storage_ranges_decode(const uint8_t *p, size_t n, snap_storage_ranges_t
     m->set_count = sets;
   }
   if (!rc) rc = blobs_decode(&f[2], &m->proof, &m->proof_count);
+  /* never NULL after a decode: callers index it by offsets */
+  if (!rc && !m->slots && !(m->slots = calloc(1, sizeof *m->slots))) rc = ETHC_ERR_NOMEM;
   if (rc) snap_storage_ranges_free(m);
   return rc;
 }
