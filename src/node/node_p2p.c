@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "ethc/error.h"
+#include "ethc/eth_wire.h"
 #include "ethc/log.h"
+#include "ethc/p2p_enr.h"
 
 static int parse_hash(const char *s, ethc_hash_t *h) {
   if (!s || strncmp(s, "0x", 2) || strlen(s) != 66) return -1;
@@ -55,6 +57,13 @@ int node_peers_start(peers_t **out, uv_loop_t *loop, node_p2p_t *p, const node_p
     enode_format(&self, p->enode, sizeof p->enode);
     pthread_mutex_unlock(&p->lock);
   }
+  /* the ENR's "eth" entry: our fork id at the head (devp2p enr-entries/eth.md) */
+  eth_status_t st;
+  bytes_buf_t eth = {0};
+  if (eth_status_from_chain(chain, 69, chain_id, &st) || enr_eth_entry_encode(&st.fork_id, &eth) ||
+      node_p2p_set_eth_entry(p, eth.data, eth.len))
+    ethc_log(ETHC_LOG_WARN, "p2p: cannot put the fork id in the node record");
+  bytes_buf_free(&eth);
   ethc_log(ETHC_LOG_INFO, "p2p: listening on TCP port %u, header sync %s", port,
            read_only ? "off (read-only or mining)" : "on");
   return 0;

@@ -7,7 +7,8 @@ eth/68 and eth/69):
    with 6 KB of calldata reaches it by announcement and fetch
    (NewPooledTransactionHashes, GetPooledTransactions, PooledTransactions);
    one sent to B reaches A. Checked with eth_getTransactionByHash (pending:
-   no block) and txpool_content on the receiving node.
+   no block) and txpool_content on the receiving node. A's ENR (admin_nodeInfo)
+   carries the "eth" entry [[fork-hash, fork-next]].
 2. ethc with @ethereumjs/client 0.10.5 (eth/68, --rpc), both at the chain's
    genesis (ethereumjs takes a minute to load the 600 blocks): a transaction
    sent to ethereumjs's RPC reaches ethc's pool, and one sent to ethc reaches
@@ -17,6 +18,7 @@ eth/68 and eth/69):
 Transactions are signed with ethers (tests/interop/node_modules) from the
 chain's accounts.json keys.
 usage: p2p_tx.py ETHC CHAIN_DIR WORKDIR"""
+import base64
 import json
 import os
 import re
@@ -130,6 +132,11 @@ def ethc_part(ethc, chain, tmp, fails):
         if not b.wait_log(r"peers: ethc/\S+ eth/69", 20) or not a.wait_log(r"peers: ethc/\S+ eth/69", 10):
             fails.append("A and B did not connect over eth/69; B's log:\n" + b.log()[-2000:])
             return
+        # the node record carries the fork id: "eth" = [[fork-hash (4 bytes), fork-next]]
+        text = a.call("admin_nodeInfo")["result"]["enr"][4:]
+        raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        if b"\x83eth\xc7\xc6\x84" not in raw:
+            fails.append(f"A's ENR has no eth entry [[hash, next]]: {raw.hex()}")
         signer = Signer(chain, a.url)
         cases = [("small tx A->B (Transactions)", a, b, 0), ("6 KB tx A->B (announce + fetch)", a, b, 6000),
                  ("small tx B->A", b, a, 0), ("6 KB tx B->A", b, a, 6000)]
