@@ -67,6 +67,10 @@ typedef struct {
   bool (*has)(void *ctx, const ethc_hash_t *hash);
   /* Appends the canonical encoding of a pooled transaction to out: true when found. */
   bool (*get)(void *ctx, const ethc_hash_t *hash, bytes_buf_t *out);
+  /* Optional (NULL: none): calls fn for each pooled transaction, with its type
+   * byte (0: legacy) and encoding's size; a new peer is announced them all,
+   * as geth does. fn may run under the pool's lock: it must not call the pool. */
+  void (*each)(void *ctx, void (*fn)(void *arg, const ethc_hash_t *hash, uint8_t type, uint32_t size), void *arg);
 } eth_tx_pool_t;
 
 typedef struct eth_txex eth_txex_t;

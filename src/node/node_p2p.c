@@ -84,6 +84,11 @@ static bool pool_has(void *ctx, const ethc_hash_t *hash) { return txpool_has(ctx
 
 static bool pool_get(void *ctx, const ethc_hash_t *hash, bytes_buf_t *out) { return txpool_get_raw(ctx, hash, out); }
 
+static void pool_each(void *ctx, void (*fn)(void *arg, const ethc_hash_t *hash, uint8_t type, uint32_t size),
+                      void *arg) {
+  txpool_each_hash(ctx, fn, arg);
+}
+
 /* The pool's accept hook (any thread): tell the peers. */
 static void on_accepted(void *ctx, const txpool_tx_t *t) {
   uint8_t type = t->raw_len && t->raw[0] < 0x80 ? t->raw[0] : 0;
@@ -92,7 +97,7 @@ static void on_accepted(void *ctx, const txpool_tx_t *t) {
 
 void node_peers_attach_pool(peers_t *peers, txpool_t *pool) {
   if (!peers || !pool) return;
-  eth_tx_pool_t api = {.ctx = pool, .add = pool_add, .has = pool_has, .get = pool_get};
+  eth_tx_pool_t api = {.ctx = pool, .add = pool_add, .has = pool_has, .get = pool_get, .each = pool_each};
   eth_txex_t *x = peers_set_txpool(peers, &api);
   if (!x || txpool_on_tx(pool, on_accepted, x))
     ethc_log(ETHC_LOG_WARN, "p2p: cannot connect the transaction pool to the peers");

@@ -807,3 +807,14 @@ bool txpool_get_raw(txpool_t *p, const ethc_hash_t *hash, bytes_buf_t *out) {
   pthread_mutex_unlock(&p->lock);
   return ok;
 }
+
+void txpool_each_hash(txpool_t *p, void (*fn)(void *arg, const ethc_hash_t *hash, uint8_t type, uint32_t size),
+                      void *arg) {
+  pthread_mutex_lock(&p->lock);
+  for (size_t i = 0; i < p->n; i++) {
+    const entry_t *e = &p->e[i];
+    uint8_t type = e->raw_len && e->raw[0] < 0x80 ? e->raw[0] : 0;
+    fn(arg, &e->hash, type, (uint32_t)e->raw_len);
+  }
+  pthread_mutex_unlock(&p->lock);
+}

@@ -542,6 +542,14 @@ void eth_txex_free(eth_txex_t *x) {
   free(x);
 }
 
+/* The pool's transactions, announced to a new peer (pool.each's callback). */
+static void greet_one(void *arg, const ethc_hash_t *hash, uint8_t type, uint32_t size) {
+  txpeer_t *p = arg;
+  news_t t = {.hash = *hash, .size = size, .type = type};
+  queue_ann(p, &t);
+  mark_known(p, hash);
+}
+
 int eth_txex_peer_add(eth_txex_t *x, rlpx_conn_t *conn, size_t cap, uint32_t version) {
   txpeer_t *p = calloc(1, sizeof *p);
   if (!p) return ETHC_ERR_NOMEM;
@@ -558,6 +566,10 @@ int eth_txex_peer_add(eth_txex_t *x, rlpx_conn_t *conn, size_t cap, uint32_t ver
   p->next = x->peers;
   x->peers = p;
   x->npeers++;
+  if (x->pool.each) {
+    x->pool.each(x->pool.ctx, greet_one, p);
+    if (p->ann_n) send_ann(x, p);
+  }
   return 0;
 }
 

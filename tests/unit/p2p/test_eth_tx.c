@@ -6,7 +6,8 @@
  *    to the pool directly;
  *  - the pool's new transactions: a small one arrives in full (Transactions,
  *    one peer is sqrt(1) = 1), a 5 KB one as an announcement, then served by
- *    GetPooledTransactions;
+ *    GetPooledTransactions; a peer that connects later is announced what
+ *    the pool holds;
  *  - Disconnect (breach of protocol) for a delivered transaction whose size
  *    differs from its announcement, a blob transaction in a broadcast, and a
  *    transaction the pool calls bad (a bad signature).
@@ -99,9 +100,17 @@ static bool fake_get(void *ctx, const ethc_hash_t *h, bytes_buf_t *out) {
   return ok;
 }
 
+static void fake_each(void *ctx, void (*fn)(void *arg, const ethc_hash_t *hash, uint8_t type, uint32_t size),
+                      void *arg) {
+  pool_t *p = ctx;
+  pthread_mutex_lock(&p->lock);
+  for (size_t i = 0; i < p->n; i++) fn(arg, &p->hash[i], p->tx[i].data[0], (uint32_t)p->tx[i].len);
+  pthread_mutex_unlock(&p->lock);
+}
+
 /* ---- the world ---- */
 
-enum { MODE_GOOD, MODE_SIZE_LIE, MODE_BLOB_BROADCAST, MODE_BAD_TX };
+enum { MODE_GOOD, MODE_SIZE_LIE, MODE_BLOB_BROADCAST, MODE_BAD_TX, MODE_GREET };
 
 typedef struct {
   uv_loop_t *loop;
@@ -154,6 +163,7 @@ static void on_ready(rlpx_conn_t *c, void *user) {
     case MODE_SIZE_LIE: announce(w, 2, (uint32_t)w->t1.len + 1, &w->h1); break;
     case MODE_BLOB_BROADCAST: broadcast(w, &w->t3); break; /* t3 is a blob transaction here */
     case MODE_BAD_TX: broadcast(w, &w->t2); break;         /* t2 has a "bad signature" here */
+    case MODE_GREET: break;                                /* the pool's t3 is announced to us */
   }
 }
 
@@ -197,7 +207,9 @@ static void on_msg(rlpx_conn_t *c, const rlpx_shared_cap_t *cap, uint64_t code, 
     case ETH_MSG_NEW_POOLED_TX_HASHES: {
       eth_pooled_hashes_t a;
       CHECK(eth_pooled_hashes_decode(data, len, &a) == 0);
-      for (size_t i = 0; i < a.count; i++)
+      for (size_t i = 0; i < a.count; i++) {
+        if (w->mode == MODE_GREET && ethc_hash_eq(&a.hashes[i], &w->h3))
+          w->got3 = a.types[i] == 2 && a.sizes[i] == w->t3.len;
         if (ethc_hash_eq(&a.hashes[i], &w->h4)) {
           CHECK(a.types[i] == 2 && a.sizes[i] == w->t4.len);
           bytes_buf_t b = {0};
@@ -205,6 +217,7 @@ static void on_msg(rlpx_conn_t *c, const rlpx_shared_cap_t *cap, uint64_t code, 
           send_msg(w, ETH_MSG_GET_POOLED_TXS, &b);
           bytes_buf_free(&b);
         }
+      }
       eth_pooled_hashes_free(&a);
       break;
     }
@@ -237,6 +250,7 @@ static void on_close(rlpx_conn_t *c, int reason, bool remote, const char *why, v
 static void on_timer(uv_timer_t *t) {
   world_t *w = t->data;
   if (++w->ticks > 500) return finish(w); /* 10 s */
+  if (w->mode == MODE_GREET && w->got3) return finish(w);
   if (w->mode != MODE_GOOD) return;
   if (w->step == 0 && fake_has(&w->pool, &w->h1)) { /* fetched: now a broadcast */
     broadcast(w, &w->t2);
@@ -268,7 +282,8 @@ static void run(world_t *w, int mode) {
   memset(po.key, 0x31, 32);
   char err[256];
   CHECK_MSG(peers_start(w->loop, &po, &w->peers, err, sizeof err) == 0, "%s", err);
-  eth_tx_pool_t api = {.ctx = &w->pool, .add = fake_add, .has = fake_has, .get = fake_get};
+  eth_tx_pool_t api = {.ctx = &w->pool, .add = fake_add, .has = fake_has, .get = fake_get, .each = fake_each};
+  if (mode == MODE_GREET) pool_put(&w->pool, w->t3.data, w->t3.len); /* before the peer comes */
   CHECK((w->x = peers_set_txpool(w->peers, &api)) != NULL);
   rlpx_config_t cfg = {.client_id = "test/txpeer", .protos = protos, .n_protos = 1, .user = w};
   memset(cfg.key, 0x32, 32);
@@ -313,6 +328,8 @@ int main(void) {
   CHECK_MSG(w.closed && w.close_remote && w.close_reason == RLPX_DISC_BREACH, "blob: reason %d", w.close_reason);
   run(&w, MODE_BAD_TX);
   CHECK_MSG(w.closed && w.close_remote && w.close_reason == RLPX_DISC_BREACH, "bad tx: reason %d", w.close_reason);
+  run(&w, MODE_GREET);
+  CHECK_MSG(w.got3, "a new peer was not announced the pooled transaction");
   bytes_buf_free(&w.t1), bytes_buf_free(&w.t2), bytes_buf_free(&w.t3), bytes_buf_free(&w.t4);
   ethtest_close(chain);
   return check_summary();
