@@ -12,7 +12,8 @@
  *    ETH_TX_MAX_FETCH hashes / ETH_TX_MAX_FETCH_BYTES announced bytes per
  *    request, one request in flight per peer, never the same hash from two
  *    peers at once; an unanswered request times out after ETH_TX_FETCH_TIMEOUT_MS
- *    and its hashes go to another announcer.
+ *    and its hashes go to another announcer. At most ETH_TX_MAX_WAITING
+ *    hashes wait (later announcements are dropped; geth bounds it per peer).
  *  - receiving: Transactions and PooledTransactions are validated by the pool
  *    (on libuv's thread pool). A peer is disconnected (breach of protocol) for
  *    a transaction that does not decode or whose signature is invalid, one
@@ -46,7 +47,7 @@ extern "C" {
 #define ETH_TX_MAX_PACKET (100 * 1024)      /* bytes of one Transactions broadcast (geth's maxTxPacketSize) */
 #define ETH_TX_MAX_FETCH 256                /* hashes per GetPooledTransactions (geth's maxTxRetrievals) */
 #define ETH_TX_MAX_FETCH_BYTES (128 * 1024) /* announced bytes per request (geth's maxTxRetrievalSize) */
-#define ETH_TX_MAX_WAITING 4096             /* announced, not yet fetched hashes per peer (geth's maxTxAnnounces) */
+#define ETH_TX_MAX_WAITING 8192             /* announced hashes waiting to be fetched, all peers together */
 #define ETH_TX_FETCH_TIMEOUT_MS 5000        /* geth's txFetchTimeout */
 
 /* What the pool said of a transaction a peer sent. */

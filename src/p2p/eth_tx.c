@@ -15,7 +15,6 @@
 
 #define KNOWN_SLOTS 4096 /* per peer: a lossy set of the hashes it knows (a power of two) */
 #define WANT_SLOTS 16384 /* announced hashes being fetched (a power of two) */
-#define WANT_MAX 8192    /* at most this many at once: later announcements are dropped */
 #define MAX_SOURCES 4    /* peers remembered per announced hash */
 #define MAX_ADD_WORKS 16 /* pool batches queued at once; more received transactions are dropped */
 #define QUEUE_MAX 65536  /* announcements waiting for the loop */
@@ -89,7 +88,7 @@ static want_t *want_find(eth_txex_t *x, const ethc_hash_t *h) {
 }
 
 static want_t *want_insert(eth_txex_t *x, const ethc_hash_t *h) {
-  if (x->want_n >= WANT_MAX) return NULL;
+  if (x->want_n >= ETH_TX_MAX_WAITING) return NULL;
   size_t i = home(h, WANT_SLOTS);
   while (x->want[i].used) i = (i + 1) & (WANT_SLOTS - 1);
   memset(&x->want[i], 0, sizeof x->want[i]);
