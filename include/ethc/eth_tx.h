@@ -13,7 +13,8 @@
  *    request, one request in flight per peer, never the same hash from two
  *    peers at once; an unanswered request times out after ETH_TX_FETCH_TIMEOUT_MS
  *    and its hashes go to another announcer. At most ETH_TX_MAX_WAITING
- *    hashes wait (later announcements are dropped; geth bounds it per peer).
+ *    hashes wait (later announcements are dropped; geth bounds it per peer),
+ *    and only the first ETH_TX_MAX_ANNOUNCE hashes of a message are read.
  *  - receiving: Transactions and PooledTransactions are validated by the pool
  *    (on libuv's thread pool). A peer is disconnected (breach of protocol) for
  *    a transaction that does not decode or whose signature is invalid, one

@@ -313,7 +313,8 @@ static void on_announce(eth_txex_t *x, txpeer_t *p, const uint8_t *data, size_t 
     return breach(p);
   }
   x->st.announced_in += m.count;
-  for (size_t i = 0; i < m.count; i++) {
+  /* the spec's soft limit per message: more are not looked at (each costs a pool lookup) */
+  for (size_t i = 0; i < m.count && i < ETH_TX_MAX_ANNOUNCE; i++) {
     const ethc_hash_t *h = &m.hashes[i];
     mark_known(p, h);
     if (m.types[i] == BLOB_TX_TYPE) continue; /* the pool has no blob support */
