@@ -39,15 +39,23 @@ def missing():
 class EthereumjsPeer:
     """@ethereumjs/client serving CHAIN_DIR's chain from DATA_DIR on 127.0.0.1."""
 
-    def __init__(self, chain_dir, data_dir):
+    def __init__(self, chain_dir, data_dir, load_chain=True, rpc=False):
+        """load_chain: import chain.rlp first (else it stays at the genesis);
+        rpc: serve JSON-RPC on self.rpc_url."""
         self.port = free_port()
         self.log_path = data_dir + ".log"
         self._log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(["node", CLI, "--gethGenesis", os.path.join(chain_dir, "genesis.json"),
-                                      "--loadBlocksFromRlp", os.path.join(chain_dir, "chain.rlp"), "--isSingleNode",
-                                      "true", "--discDns", "false", "--discV4", "false", "--dataDir", data_dir,
-                                      "--port", str(self.port), "--extIP", "127.0.0.1"],
-                                     stdout=self._log, stderr=subprocess.STDOUT)
+        args = ["node", CLI, "--gethGenesis", os.path.join(chain_dir, "genesis.json")]
+        if load_chain:
+            args += ["--loadBlocksFromRlp", os.path.join(chain_dir, "chain.rlp")]
+        args += ["--isSingleNode", "true", "--discDns", "false", "--discV4", "false", "--dataDir", data_dir,
+                 "--port", str(self.port), "--extIP", "127.0.0.1"]
+        self.rpc_url = None
+        if rpc:
+            rpc_port = free_port()
+            args += ["--rpc", "--rpcPort", str(rpc_port)]
+            self.rpc_url = f"http://127.0.0.1:{rpc_port}"
+        self.proc = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT)
 
     def log(self):
         with open(self.log_path) as f:
