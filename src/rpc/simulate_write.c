@@ -87,15 +87,7 @@ static void write_block(jw_t *w, const sim_request_t *req, const sim_block_resul
   if (b->has_withdrawals) {
     jw_key(w, "withdrawals");
     jw_arr_begin(w);
-    for (size_t i = 0; i < b->withdrawal_count; i++) {
-      const chain_withdrawal_t *wd = &b->withdrawals[i];
-      jw_obj_begin(w);
-      jw_kqty(w, "index", wd->index);
-      jw_kqty(w, "validatorIndex", wd->validator_index);
-      jw_kaddr(w, "address", &wd->address);
-      jw_kqty(w, "amount", wd->amount_gwei);
-      jw_obj_end(w);
-    }
+    for (size_t i = 0; i < b->withdrawal_count; i++) rpc_write_withdrawal(w, &b->withdrawals[i]);
     jw_arr_end(w);
   }
   jw_key(w, "calls");

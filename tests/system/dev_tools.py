@@ -16,8 +16,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from miner_node import (FROM, INTEROP, KEY, TO, check, dev_node, miner, missing_js, restarted, result,  # noqa: E402
-                        sign, summary)
+from miner_node import (FROM, INTEROP, KEY, TO, check, dev_node, miner, missing_js, restart_of, result,  # noqa: E402
+                        sign, stop_checked, summary)
 
 # a transfer with a chosen gas limit and fees (none at all: Hardhat tests send such after a zero base fee)
 SIGN_ONE_JS = """
@@ -307,20 +307,12 @@ def main():
         result(node, "anvil_setBalance", A, "0xabcdef")
         final = head(node)
     finally:
-        status = node.stop()
-    check(status == 0, f"SIGTERM: exit {status}")
-    if status != 0:
-        print(node.log())
-    with open(os.path.join(node.tmp, "node2.log"), "w") as log:
-        again = restarted(ethc, node.datadir, log)
-        try:
-            check(again.url is not None, "restarted")
-            if again.url:
-                check(head(again)["hash"] == final["hash"], "the same head")
-                check(balance(again, A) == 0xabcdef and result(again, "eth_getCode", B, "latest") == "0x60ff",
-                      "the edits survived the restart")
-        finally:
-            check(again.stop() == 0, "the restarted node stops cleanly")
+        stop_checked(node)
+    with restart_of(ethc, node) as again:
+        if again:
+            check(head(again)["hash"] == final["hash"], "the same head")
+            check(balance(again, A) == 0xabcdef and result(again, "eth_getCode", B, "latest") == "0x60ff",
+                  "the edits survived the restart")
     # an edited chain's export is not a chain `ethc import` can replay (README): the
     # block after an edit ran on a state its parent header does not name
     out = os.path.join(node.tmp, "edited.rlp")

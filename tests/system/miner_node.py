@@ -3,6 +3,7 @@ funded key of the rpc-compat genesis and transfers signed with it by ethers v6
 (offline), `ethc node --miner` on an imported rpc-compat chain (rpc_node.Node),
 a second `ethc node` started on a given data directory or as `--dev
 --dev.ephemeral`, and the ok/FAIL tally the tests print ("N passed, N failed")."""
+import contextlib
 import os
 import shutil
 import signal
@@ -102,6 +103,28 @@ class Started:
 def restarted(ethc, datadir, log):
     """A second `ethc node` on a stopped node's data directory."""
     return Started(ethc, ["--datadir", datadir], log)
+
+
+def stop_checked(node):
+    """Stops `node` (SIGTERM) and checks that it exits 0; prints its log when not."""
+    status = node.stop()
+    check(status == 0, f"SIGTERM: exit {status}")
+    if status != 0:
+        print(node.log())
+
+
+@contextlib.contextmanager
+def restart_of(ethc, node):
+    """A second `ethc node` on the stopped `node`'s data directory, its log
+    node2.log beside the first's: yields it when it printed its URL (checked),
+    None otherwise, and checks that it stops cleanly."""
+    with open(os.path.join(node.tmp, "node2.log"), "w") as log:
+        again = restarted(ethc, node.datadir, log)
+        try:
+            check(again.url is not None, "restarted")
+            yield again if again.url else None
+        finally:
+            check(again.stop() == 0, "the restarted node stops cleanly")
 
 
 def dev_node(ethc, workdir, log):

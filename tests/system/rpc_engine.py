@@ -211,6 +211,24 @@ def main():
                 "engine_forkchoiceUpdatedV2" if ts < cancun else "engine_forkchoiceUpdatedV3"
 
         zero = "0x" + "00" * 32
+        # a payload on the terminal proof-of-work block (forkchoiceUpdatedV1 attributes)
+        first_ts = int(blocks[merge]["timestamp"], 16)
+        if first_ts < shanghai:
+            r = eng.call("engine_forkchoiceUpdatedV1", {"headBlockHash": blocks[merge - 1]["hash"],
+                                                        "safeBlockHash": zero, "finalizedBlockHash": zero},
+                         {"timestamp": blocks[merge]["timestamp"], "prevRandao": blocks[merge]["mixHash"],
+                          "suggestedFeeRecipient": blocks[merge]["miner"]})
+            pid = (r.get("result") or {}).get("payloadId") or ""
+            check(len(pid) == 18 and pid.startswith("0x01"), f"V1 attributes on the terminal block: a payload ({r})")
+            p1 = eng.call("engine_getPayloadV1", pid).get("result") or {}
+            check(p1.get("parentHash") == blocks[merge - 1]["hash"] and p1.get("blockNumber") == hex(merge)
+                  and "withdrawals" not in p1 and "executionPayload" not in p1,
+                  f"engine_getPayloadV1: a bare ExecutionPayloadV1 ({json.dumps(p1)[:200]})")
+            p2 = eng.call("engine_getPayloadV2", pid).get("result") or {}
+            check(p2.get("executionPayload") == p1 and "blockValue" in p2 and "blobsBundle" not in p2,
+                  "engine_getPayloadV2 of it: {executionPayload, blockValue}")
+            r = eng.call("engine_getPayloadV3", pid)
+            check(r.get("error", {}).get("code") == -38005, "engine_getPayloadV3 of a V1 payload: -38005")
         ok_np = ok_fcu = 0
         t0 = time.time()
         for n in range(merge, head + 1):

@@ -13,7 +13,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from miner_node import FROM, check, miner, missing_js, restarted, result, sign, summary  # noqa: E402
+from miner_node import FROM, check, miner, missing_js, restart_of, result, sign, stop_checked, summary  # noqa: E402
 
 
 def head(node):
@@ -128,24 +128,16 @@ def main():
         final = head(node)
         final_hash = block(node, final)["hash"]
     finally:
-        status = node.stop()
-    check(status == 0, f"SIGTERM: exit {status}")
-    if status != 0:
-        print(node.log())
+        stop_checked(node)
 
     # the mined blocks survive a restart
-    with open(os.path.join(node.tmp, "node2.log"), "w") as log:
-        again = restarted(ethc, node.datadir, log)
-        try:
-            check(again.url is not None, "restarted")
-            if again.url:
-                check(head(again) == final and block(again, final)["hash"] == final_hash,
-                      f"after a restart the head is still #{final}")
-                check(result(again, "eth_getTransactionReceipt", h0) is not None, "and the receipts are there")
-                r = again.call("evm_mine")
-                check(r.get("error", {}).get("code") == -32601, "without --miner: evm_mine is not served")
-        finally:
-            check(again.stop() == 0, "the restarted node stops cleanly")
+    with restart_of(ethc, node) as again:
+        if again:
+            check(head(again) == final and block(again, final)["hash"] == final_hash,
+                  f"after a restart the head is still #{final}")
+            check(result(again, "eth_getTransactionReceipt", h0) is not None, "and the receipts are there")
+            r = again.call("evm_mine")
+            check(r.get("error", {}).get("code") == -32601, "without --miner: evm_mine is not served")
     node.cleanup()
     return summary()
 

@@ -48,6 +48,22 @@ static inline unsigned test_chain_import_file(chain_t *c, const char *path) {
   return n;
 }
 
+/* Splits a chain file's bytes into its blocks: blk[1..n] and blk_len[1..n]
+ * (1-based: block n of a file that starts after the genesis) point into
+ * `data`, at most `max` of them. Returns n. */
+static inline unsigned test_chain_split(const uint8_t *data, size_t len, const uint8_t **blk, size_t *blk_len,
+                                        unsigned max) {
+  size_t off = 0, used;
+  unsigned n = 0;
+  rlp_item_t item;
+  while (off < len && n < max && rlp_decode_item(data + off, len - off, &item, &used) == 0) {
+    blk[++n] = data + off;
+    blk_len[n] = used;
+    off += used;
+  }
+  return n;
+}
+
 /* Opens a chain on the genesis of `name` (a directory of the shared one, e.g.
  * "rpc-compat" or "chains/ethtest") in a new directory ./ethc-test-XXXXXX,
  * importing nothing (t->blocks names its chain.rlp). `opts` (may be NULL:

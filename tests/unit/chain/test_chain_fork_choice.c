@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chain_fixture.h"
 #include "check.h"
 #include "ethc/bytes.h"
 #include "ethc/chain.h"
@@ -23,16 +24,6 @@
 static const uint8_t *blk[MAX_BLOCKS + 1]; /* blk[n]: block n's RLP (1-based) */
 static size_t blk_len[MAX_BLOCKS + 1];
 static unsigned nblocks;
-
-static void split_blocks(const uint8_t *data, size_t len) {
-  size_t off = 0, used;
-  rlp_item_t item;
-  while (off < len && nblocks < MAX_BLOCKS && rlp_decode_item(data + off, len - off, &item, &used) == 0) {
-    blk[++nblocks] = data + off;
-    blk_len[nblocks] = used;
-    off += used;
-  }
-}
 
 /* Block n's header: its RLP (into *raw) and hash. */
 static void header_of(unsigned n, rlp_item_t *raw, ethc_hash_t *hash) {
@@ -86,7 +77,7 @@ int main(void) {
   uint8_t *data = bytes_read_file(chainfile, &len);
   CHECK(data != NULL);
   if (!data) return check_summary();
-  split_blocks(data, len);
+  nblocks = test_chain_split(data, len, blk, blk_len, MAX_BLOCKS);
   CHECK(nblocks == 54);
 
   /* ---- full blocks, explicit fork choice ---- */

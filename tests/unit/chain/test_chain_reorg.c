@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chain_fixture.h"
 #include "check.h"
 #include "ethc/bytes.h"
 #include "ethc/chain.h"
@@ -26,16 +27,6 @@
 static const uint8_t *blk[MAX_BLOCKS + 1]; /* blk[n]: block n's RLP (1-based) */
 static size_t blk_len[MAX_BLOCKS + 1];
 static unsigned nblocks;
-
-static void split_blocks(const uint8_t *data, size_t len) {
-  size_t off = 0, used;
-  rlp_item_t item;
-  while (off < len && nblocks < MAX_BLOCKS && rlp_decode_item(data + off, len - off, &item, &used) == 0) {
-    blk[++nblocks] = data + off;
-    blk_len[nblocks] = used;
-    off += used;
-  }
-}
 
 static chain_header_t header_of(unsigned n) {
   chain_header_t h;
@@ -128,7 +119,7 @@ int main(void) {
   uint8_t *data = bytes_read_file(chainfile, &len);
   CHECK(data != NULL);
   if (!data) return check_summary();
-  split_blocks(data, len);
+  nblocks = test_chain_split(data, len, blk, blk_len, MAX_BLOCKS);
   CHECK(nblocks == 54);
 
   chain_open_opts_t o = {.datadir = dir, .genesis_path = genesis, .fakepow = true};

@@ -22,6 +22,7 @@
 
 #include <leveldb/c.h>
 
+#include "chain_fixture.h"
 #include "check.h"
 #include "ethc/bytes.h"
 #include "ethc/chain.h"
@@ -94,20 +95,18 @@ char *leveldb_get(leveldb_t *db, const leveldb_readoptions_t *o, const char *k, 
 }
 
 int main(void) {
-  const char *shared = check_shared_dir();
-  char genesis[1024], chainfile[1024], dir[] = "/tmp/ethc-failures-XXXXXX", err[512];
-  snprintf(genesis, sizeof genesis, "%s/rpc-compat/genesis.json", shared);
-  snprintf(chainfile, sizeof chainfile, "%s/rpc-compat/chain.rlp", shared);
-  if (!check_need(genesis, "the rpc-compat test chain") || !check_need(chainfile, "the rpc-compat test chain"))
-    return check_summary();
-  CHECK(mkdtemp(dir) != NULL);
+  char err[512];
+  test_chain_t t;
+  chain_open_opts_t o = {.fakepow = true, .state_cache_bytes = 64 << 10};
+  chain_t *c = test_chain_open(&t, "rpc-compat", &o);
   size_t len;
-  uint8_t *data = bytes_read_file(chainfile, &len);
-  CHECK(data != NULL);
-  chain_open_opts_t o = {.datadir = dir, .genesis_path = genesis, .fakepow = true, .state_cache_bytes = 64 << 10};
-  chain_t *c = NULL;
-  CHECK_MSG(chain_open(&o, &c, err, sizeof err) == 0, "%s", err);
-  if (!c || !data) return check_summary();
+  uint8_t *data = c ? bytes_read_file(t.blocks, &len) : NULL;
+  CHECK(!c || data != NULL);
+  if (!c || !data) {
+    free(data);
+    test_chain_remove(&t);
+    return check_summary();
+  }
 
   size_t off = 0, used;
   rlp_item_t item;
@@ -160,8 +159,10 @@ int main(void) {
          blocks, failed_imports[INJECT_ALLOC], failed_imports[INJECT_READ], verdicts);
   CHECK(failed_imports[INJECT_ALLOC] > 100 && failed_imports[INJECT_READ] > 50);
   chain_close(c);
+  t.chain = NULL;
 
   /* the database is whole: it reopens with the last block as its head */
+  o.datadir = t.dir;
   o.genesis_path = NULL;
   c = NULL;
   CHECK_MSG(chain_open(&o, &c, err, sizeof err) == 0, "%s", err);
@@ -176,9 +177,7 @@ int main(void) {
     chain_close(c);
   }
   free(data);
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-  CHECK(system(cmd) == 0);
+  test_chain_remove(&t);
   return check_summary();
 }
 #endif
