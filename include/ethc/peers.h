@@ -43,6 +43,7 @@ typedef struct {
   bool has_target;             /* --sync.target */
   ethc_hash_t target;          /* the header to sync up to (else the best peer's head, unverified) */
   pthread_mutex_t *write_lock; /* held around every chain write (may be NULL) */
+  bool sync_full;              /* --syncmode full: then fetch bodies and execute the blocks (sync.h) */
 } peers_opts_t;
 
 /* Listens on opts->port and dials the trusted peers. 0 with *out set, or
@@ -54,6 +55,8 @@ uint16_t peers_port(const peers_t *p);
 unsigned peers_count(peers_t *p);
 /* admin_peers: a malloc'd JSON array of the connected peers (any thread). */
 char *peers_json(peers_t *p);
+/* eth_syncing: a malloc'd "false" or {startingBlock,...} (sync.h; any thread). */
+char *peers_syncing_json(peers_t *p);
 /* Disconnects every peer and closes the handles (loop thread); the loop must
  * then run until they are closed, and peers_free frees the manager. */
 void peers_stop(peers_t *p);

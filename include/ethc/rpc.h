@@ -99,6 +99,7 @@ typedef struct {
   char *(*table)(void *ctx);     /* debug_p2pTable: the discovery table's nodes */
   char *(*peers)(void *ctx);     /* admin_peers: the connected peers (may be NULL: none) */
   unsigned (*peer_count)(void *ctx); /* net_peerCount (may be NULL: 0) */
+  char *(*syncing)(void *ctx);       /* eth_syncing: "false" or its object (may be NULL: false) */
 } rpc_admin_t;
 
 /* Gives the server its p2p side (copied) before it serves requests; without one,

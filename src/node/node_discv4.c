@@ -29,6 +29,11 @@ static char *admin_peers(void *ctx) {
   return p->peers ? peers_json(p->peers) : strdup("[]");
 }
 
+static char *admin_syncing(void *ctx) {
+  node_p2p_t *p = ctx;
+  return p->peers ? peers_syncing_json(p->peers) : strdup("false");
+}
+
 static unsigned admin_peer_count(void *ctx) {
   node_p2p_t *p = ctx;
   return p->peers ? peers_count(p->peers) : 0;
@@ -114,7 +119,8 @@ int node_p2p_start(node_p2p_t *p, uv_loop_t *loop, const node_p2p_opts_t *o, con
                        .node_info = admin_node_info,
                        .table = admin_table,
                        .peers = admin_peers,
-                       .peer_count = admin_peer_count};
+                       .peer_count = admin_peer_count,
+                       .syncing = admin_syncing};
   rpc_server_set_admin(srv, &admin);
   ethc_log(ETHC_LOG_INFO, "p2p: %zu bootnodes, %zu trusted peers, maxpeers %u%s", p->boot_count, p->trusted_count,
            p->maxpeers, o->nodiscover ? ", discovery off" : "");

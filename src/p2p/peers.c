@@ -21,7 +21,7 @@
 #define REDIAL_MS 5000
 #define SYNC_BATCH 192
 
-enum { REQ_NONE, REQ_HEAD, REQ_TARGET, REQ_BATCH };
+enum { REQ_NONE, REQ_HEAD, REQ_TARGET, REQ_BATCH, REQ_BODIES };
 
 typedef struct peer {
   struct peers *m;
@@ -76,6 +76,8 @@ struct peers {
   uint64_t target_number;
   ethc_hash_t target_hash;
   uint64_t sync_started, synced;
+  sync_progress_t progress; /* eth_syncing */
+  sync_full_t *full;        /* --syncmode full, else NULL */
 };
 
 static void hex(char *out, const uint8_t *b, size_t n) {
@@ -130,6 +132,8 @@ unsigned peers_count(peers_t *m) {
 
 uint16_t peers_port(const peers_t *m) { return m->port; }
 
+char *peers_syncing_json(peers_t *m) { return sync_progress_json(&m->progress); }
+
 static int send_get_headers(peer_t *p, int kind, bool by_hash, const ethc_hash_t *hash, uint64_t number,
                             uint64_t amount) {
   eth_get_headers_t r = {.request_id = ++p->m->next_id, .by_hash = by_hash, .number = number, .amount = amount};
@@ -172,8 +176,11 @@ static void batch_done(uv_work_t *w, int status) {
     if (m->sync_peer) rlpx_disconnect(m->sync_peer->conn, RLPX_DISC_BREACH);
     m->sync_peer = NULL;
   } else {
-    ethc_log(ETHC_LOG_INFO, "header sync: stored #%" PRIu64 "..#%" PRIu64 " (target #%" PRIu64 ")", b->from.number + 1,
-             b->to.number, m->target_number);
+    char eta[96];
+    sync_rate_eta(eta, sizeof eta, "headers", m->synced, (double)(uv_now(m->loop) - m->sync_started) / 1000.0,
+                  m->target_number > m->local.number ? m->target_number - m->local.number : 0);
+    ethc_log(ETHC_LOG_INFO, "header sync: stored #%" PRIu64 "..#%" PRIu64 " (target #%" PRIu64 ", %s)",
+             b->from.number + 1, b->to.number, m->target_number, eta);
   }
   free(b->buf);
   free(b->items);
@@ -215,6 +222,44 @@ static void on_batch(peer_t *p, const eth_items_msg_t *msg) {
   }
 }
 
+/* The full sync (sync_full.c) asks the sync peer for bodies once the headers are in. */
+static void full_step(struct peers *m, peer_t *p) {
+  bytes_buf_t out = {0};
+  size_t n = 0;
+  uint64_t id = m->next_id + 1;
+  if (p->req_kind == REQ_NONE && sync_full_request(m->full, &m->local, id, &out, &n) == 1 &&
+      !rlpx_send(p->conn, (size_t)p->eth, ETH_MSG_GET_BLOCK_BODIES, out.data, out.len)) {
+    m->next_id = id;
+    p->req_kind = REQ_BODIES, p->req_id = id, p->req_at = uv_now(m->loop), p->req_amount = n;
+  }
+  bytes_buf_free(&out);
+}
+
+static void full_done(void *ctx, bool bad_peer) {
+  struct peers *m = ctx;
+  if (bad_peer && m->sync_peer) {
+    rlpx_disconnect(m->sync_peer->conn, RLPX_DISC_BREACH);
+    m->sync_peer = NULL;
+  }
+  if (!m->stopping) sync_step(m);
+}
+
+static void on_bodies(peer_t *p, const uint8_t *data, size_t len) {
+  eth_items_msg_t msg = {0};
+  if (eth_items_decode(data, len, ETH_ITEMS_BODIES, &msg)) {
+    rlpx_disconnect(p->conn, RLPX_DISC_BREACH);
+    return;
+  }
+  if (p->req_kind == REQ_BODIES && msg.request_id == p->req_id && p->m->full) {
+    p->req_kind = REQ_NONE;
+    if (sync_full_on_bodies(p->m->full, msg.items, msg.count)) {
+      ethc_log(ETHC_LOG_WARN, "full sync: peer sent %zu bodies for %" PRIu64 ": dropping it", msg.count, p->req_amount);
+      rlpx_disconnect(p->conn, RLPX_DISC_USELESS_PEER);
+    }
+  }
+  eth_items_free(&msg);
+}
+
 /* Picks the best peer (highest head), fixes the target, asks for the next batch. */
 static void sync_step(struct peers *m) {
   if (!m->o.sync || m->importing || m->stopping) return;
@@ -223,7 +268,9 @@ static void sync_step(struct peers *m) {
     peer_t *best = NULL;
     for (peer_t *p = m->list; p; p = p->next)
       if (p->active && p->head_known && (!best || p->head_number > best->head_number)) best = p;
-    if (!best || (!m->o.has_target && best->head_number <= m->local.number)) return; /* nobody ahead */
+    if (!best || (!m->o.has_target && best->head_number <= m->local.number &&
+                  !(m->full && sync_full_behind(m->full, &m->local))))
+      return; /* nobody ahead (and all blocks executed) */
     m->sync_peer = best;
     if (!m->o.has_target && (!m->target_known || best->head_number > m->target_number)) {
       m->target_known = true;
@@ -242,7 +289,9 @@ static void sync_step(struct peers *m) {
     send_get_headers(p, REQ_TARGET, true, &m->o.target, 0, 1);
     return;
   }
+  sync_progress_headers(&m->progress, m->local.number, m->target_number);
   if (m->local.number >= m->target_number) {
+    if (m->full) full_step(m, p);
     if (!m->done) {
       double secs = (double)(uv_now(m->loop) - m->sync_started) / 1000.0;
       bool same = m->local.number == m->target_number && !memcmp(m->local.hash.bytes, m->target_hash.bytes, 32);
@@ -360,6 +409,7 @@ static void on_msg(rlpx_conn_t *c, const rlpx_shared_cap_t *cap, uint64_t code, 
     case ETH_MSG_GET_RECEIPTS:
     case ETH_MSG_GET_POOLED_TXS: serve(p, false, code, data, len); break;
     case ETH_MSG_BLOCK_HEADERS: on_headers(p, data, len); break;
+    case ETH_MSG_BLOCK_BODIES: on_bodies(p, data, len); break;
     case ETH_MSG_BLOCK_RANGE_UPDATE: {
       eth_block_range_t r;
       const char *why;
@@ -524,6 +574,9 @@ int peers_start(uv_loop_t *loop, const peers_opts_t *o, peers_t **out, char *err
   m->cfg.user = m;
   if (o->sync && sync_load(o->chain, &m->local)) ethc_log(ETHC_LOG_WARN, "header sync: cannot read the stored head");
   if (o->sync && m->local.number) ethc_log(ETHC_LOG_INFO, "header sync: starting from #%" PRIu64, m->local.number);
+  sync_progress_init(&m->progress, o->sync && o->sync_full);
+  if (o->sync && o->sync_full && sync_full_new(loop, o->chain, o->write_lock, &m->progress, full_done, m, &m->full))
+    ethc_log(ETHC_LOG_WARN, "full sync: cannot start (the head is unreadable): headers only");
   uv_tcp_init(loop, &m->listener);
   m->listener.data = m;
   struct sockaddr_in a;
@@ -567,6 +620,8 @@ void peers_free(peers_t *m) {
     free(p);
   }
   pthread_mutex_destroy(&m->lock);
+  sync_full_free(m->full);
+  sync_progress_destroy(&m->progress);
   free(m->json);
   free(m->trusted);
   free(m->redial_at);

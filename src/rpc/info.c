@@ -2,6 +2,7 @@
  * rpc_modules, eth_chainId, eth_syncing, eth_blockNumber (execution-apis
  * src/eth/client.yaml; web3 and net as geth answers them). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "ethc/chain_config.h"
 #include "ethc/chain_read.h"
@@ -57,9 +58,13 @@ static int eth_chainId(rpc_call_t *c, const cJSON *p) {
   return 0;
 }
 
-/* Without sync, the node has all it will have: never syncing. */
+/* The p2p sync's progress (peers.h); without p2p, the node has all it will
+ * have: never syncing. */
 static int eth_syncing(rpc_call_t *c, const cJSON *p) {
-  jw_bool(c->w, false);
+  char *s = c->srv->admin.syncing ? c->srv->admin.syncing(c->srv->admin.ctx) : NULL;
+  if (s && strcmp(s, "false")) jw_raw(c->w, s, strlen(s));
+  else jw_bool(c->w, false);
+  free(s);
   return 0;
 }
 
