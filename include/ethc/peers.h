@@ -22,6 +22,7 @@
 
 #include "ethc/chain.h"
 #include "ethc/p2p_node.h"
+#include "ethc/sync.h"
 #include "ethc/types.h"
 
 #ifdef __cplusplus
@@ -57,6 +58,8 @@ unsigned peers_count(peers_t *p);
 char *peers_json(peers_t *p);
 /* eth_syncing: a malloc'd "false" or {startingBlock,...} (sync.h; any thread). */
 char *peers_syncing_json(peers_t *p);
+/* The sync's progress and light mode's header index (sync.h; any thread). */
+sync_progress_t *peers_sync_progress(peers_t *p);
 /* Disconnects every peer and closes the handles (loop thread); the loop must
  * then run until they are closed, and peers_free frees the manager. */
 void peers_stop(peers_t *p);

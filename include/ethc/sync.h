@@ -47,18 +47,37 @@ int sync_import_batch(chain_t *c, const sync_point_t *from, const bytes_view_t *
  * read by RPC threads: every access takes `lock`. */
 typedef struct {
   pthread_mutex_t lock;
+  chain_t *chain;     /* for the header index */
   bool full;          /* --syncmode full: the executed blocks are the progress */
   bool started;       /* a target is known and the sync began */
   uint64_t starting;  /* where this run began (block in full mode, header in light) */
   uint64_t headers;   /* the verified header tip */
   uint64_t blocks;    /* the executed head */
   uint64_t highest;   /* the target */
+  ethc_hash_t tip;    /* the verified header tip's hash */
+  /* light mode's index of the synced headers above the canonical chain:
+   * index[i] is the hash of header index_first + i (index_lock) */
+  pthread_mutex_t index_lock;
+  ethc_hash_t *index;
+  size_t index_len, index_cap;
+  uint64_t index_first;
 } sync_progress_t;
 
-void sync_progress_init(sync_progress_t *p, bool full);
+void sync_progress_init(sync_progress_t *p, chain_t *c, bool full);
 void sync_progress_destroy(sync_progress_t *p);
+/* The verified header tip (stored, as sync_load reads it back). */
+void sync_progress_tip(sync_progress_t *p, const sync_point_t *tip);
 /* The header tip and the target; the first call starts the run. */
-void sync_progress_headers(sync_progress_t *p, uint64_t tip, uint64_t highest);
+void sync_progress_headers(sync_progress_t *p, const sync_point_t *tip, uint64_t highest);
+/* Light mode: the verified header tip's number (0 before any, and always 0
+ * in full mode, where the executed head is what the chain reports). Any thread. */
+uint64_t sync_progress_light_tip(sync_progress_t *p);
+/* The hash of the synced header at `number` on the chain that leads to the
+ * tip (light mode: above the canonical head, where chain_read_canonical_hash
+ * knows nothing). 0, ETHC_ERR_NOT_FOUND (above the tip, or on the canonical
+ * chain: ask the chain), or a database error. Walks the stored headers back
+ * from the tip only once per new tip. Any thread. */
+int sync_progress_header_hash(sync_progress_t *p, uint64_t number, ethc_hash_t *out);
 /* The executed head (full mode). */
 void sync_progress_blocks(sync_progress_t *p, uint64_t head);
 /* eth_syncing's answer (execution-apis SyncingStatus, as geth): a malloc'd

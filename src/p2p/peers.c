@@ -134,6 +134,8 @@ uint16_t peers_port(const peers_t *m) { return m->port; }
 
 char *peers_syncing_json(peers_t *m) { return sync_progress_json(&m->progress); }
 
+sync_progress_t *peers_sync_progress(peers_t *m) { return &m->progress; }
+
 static int send_get_headers(peer_t *p, int kind, bool by_hash, const ethc_hash_t *hash, uint64_t number,
                             uint64_t amount) {
   eth_get_headers_t r = {.request_id = ++p->m->next_id, .by_hash = by_hash, .number = number, .amount = amount};
@@ -171,6 +173,7 @@ static void batch_done(uv_work_t *w, int status) {
   m->importing = false;
   m->synced += b->to.number - b->from.number;
   m->local = b->to;
+  sync_progress_tip(&m->progress, &m->local);
   if (b->rc) {
     ethc_log(ETHC_LOG_WARN, "header sync: batch from #%" PRIu64 " rejected: %s", b->from.number + 1, b->why);
     if (m->sync_peer) rlpx_disconnect(m->sync_peer->conn, RLPX_DISC_BREACH);
@@ -289,7 +292,7 @@ static void sync_step(struct peers *m) {
     send_get_headers(p, REQ_TARGET, true, &m->o.target, 0, 1);
     return;
   }
-  sync_progress_headers(&m->progress, m->local.number, m->target_number);
+  sync_progress_headers(&m->progress, &m->local, m->target_number);
   if (m->local.number >= m->target_number) {
     if (m->full) full_step(m, p);
     if (!m->done) {
@@ -574,7 +577,8 @@ int peers_start(uv_loop_t *loop, const peers_opts_t *o, peers_t **out, char *err
   m->cfg.user = m;
   if (o->sync && sync_load(o->chain, &m->local)) ethc_log(ETHC_LOG_WARN, "header sync: cannot read the stored head");
   if (o->sync && m->local.number) ethc_log(ETHC_LOG_INFO, "header sync: starting from #%" PRIu64, m->local.number);
-  sync_progress_init(&m->progress, o->sync && o->sync_full);
+  sync_progress_init(&m->progress, o->chain, o->sync && o->sync_full);
+  if (o->sync) sync_progress_tip(&m->progress, &m->local);
   if (o->sync && o->sync_full && sync_full_new(loop, o->chain, o->write_lock, &m->progress, full_done, m, &m->full))
     ethc_log(ETHC_LOG_WARN, "full sync: cannot start (the head is unreadable): headers only");
   uv_tcp_init(loop, &m->listener);

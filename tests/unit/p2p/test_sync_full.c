@@ -7,7 +7,8 @@
  * another block's is cut at the swap (the blocks before it imported, the
  * peer reported bad); an empty answer or one with more bodies than asked is
  * refused; the honest rest brings the head to #600 with the server's hash
- * and state root. */
+ * and state root. Light mode's index names the synced headers by number,
+ * growing with the tip. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -35,12 +36,12 @@ static void on_done(void *ctx, bool bad) {
 
 static void test_progress(void) {
   sync_progress_t p;
-  sync_progress_init(&p, true);
+  sync_progress_init(&p, NULL, true);
   char *s = sync_progress_json(&p);
   CHECK(s && !strcmp(s, "false")); /* nothing started */
   free(s);
   sync_progress_blocks(&p, 5);
-  sync_progress_headers(&p, 100, 600);
+  sync_progress_headers(&p, &(sync_point_t){.number = 100}, 600);
   sync_progress_blocks(&p, 42);
   s = sync_progress_json(&p);
   CHECK_MSG(s && !strcmp(s, "{\"startingBlock\":\"0x5\",\"currentBlock\":\"0x2a\",\"highestBlock\":\"0x258\"}"), "%s",
@@ -51,9 +52,9 @@ static void test_progress(void) {
   CHECK(s && !strcmp(s, "false")); /* done */
   free(s);
   sync_progress_destroy(&p);
-  sync_progress_init(&p, false); /* light: the headers count */
-  sync_progress_headers(&p, 7, 600);
-  sync_progress_headers(&p, 300, 600);
+  sync_progress_init(&p, NULL, false); /* light: the headers count */
+  sync_progress_headers(&p, &(sync_point_t){.number = 7}, 600);
+  sync_progress_headers(&p, &(sync_point_t){.number = 300}, 600);
   s = sync_progress_json(&p);
   CHECK_MSG(s && !strcmp(s, "{\"startingBlock\":\"0x7\",\"currentBlock\":\"0x12c\",\"highestBlock\":\"0x258\"}"), "%s",
             s ? s : "NULL");
@@ -119,15 +120,37 @@ int main(void) {
   CHECK(sync_import_batch(client, &from, m.items, m.count, &tip, why, sizeof why) == 0 && tip.number == 600);
   eth_items_free(&m);
 
+  { /* light mode's index of the synced headers by number */
+    sync_progress_t lp;
+    sync_progress_init(&lp, client, false);
+    ethc_hash_t got, want;
+    CHECK(sync_progress_header_hash(&lp, 300, &got) == ETHC_ERR_NOT_FOUND); /* no tip yet */
+    sync_point_t half = {.number = 300};
+    CHECK(chain_read_canonical_hash(server, 300, &half.hash) == 0);
+    sync_progress_tip(&lp, &half);
+    CHECK(sync_progress_light_tip(&lp) == 300);
+    CHECK(sync_progress_header_hash(&lp, 1, &got) == 0);
+    CHECK(chain_read_canonical_hash(server, 1, &want) == 0 && ethc_hash_eq(&got, &want));
+    CHECK(sync_progress_header_hash(&lp, 301, &got) == ETHC_ERR_NOT_FOUND);
+    sync_progress_tip(&lp, &tip); /* the index grows from where it was */
+    for (uint64_t i = 1; i <= 600; i += 149) {
+      CHECK(sync_progress_header_hash(&lp, i, &got) == 0);
+      CHECK_MSG(chain_read_canonical_hash(server, i, &want) == 0 && ethc_hash_eq(&got, &want), "#%llu",
+                (unsigned long long)i);
+    }
+    CHECK(sync_progress_header_hash(&lp, 0, &got) == ETHC_ERR_NOT_FOUND); /* genesis: the chain's own */
+    sync_progress_destroy(&lp);
+  }
+
   uv_loop_t *loop = uv_default_loop();
   pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
   sync_progress_t progress;
-  sync_progress_init(&progress, true);
+  sync_progress_init(&progress, client, true);
   done_t d = {0};
   sync_full_t *f = NULL;
   CHECK(sync_full_new(loop, client, &lock, &progress, on_done, &d, &f) == 0 && f);
   if (!f) return check_summary();
-  sync_progress_headers(&progress, tip.number, tip.number);
+  sync_progress_headers(&progress, &tip, tip.number);
   reader_t rd = {.client = client, .progress = &progress};
   pthread_t th;
   CHECK(pthread_create(&th, NULL, reader, &rd) == 0);
