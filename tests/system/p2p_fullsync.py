@@ -12,9 +12,8 @@
    ends at the head. eth_syncing, polled meanwhile, answers geth's
    {startingBlock, currentBlock, highestBlock} with starting <= current <=
    highest = 0x258 and is false at the end.
-3. ethc full-syncs from @ethereumjs/client 0.10.5 serving the same chain (eth/68),
-   checked as in 1. Skipped (77) when node or the package is missing; parts 1
-   and 2 then still run first.
+(ethc full-syncing from @ethereumjs/client is in p2p_sync.py, which starts
+one ethereumjs node for both modes.)
 Prints the blocks/s and Mgas/s the node logs.
 usage: p2p_fullsync.py ETHC CHAIN_DIR WORKDIR"""
 import json
@@ -28,7 +27,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from p2p_sync import Ethc, cli, free_port, init  # noqa: E402
+from p2p_sync import Ethc, init  # noqa: E402
 
 DONE = (r"full sync: done at #(\d+) (0x[0-9a-f]{64}), (\d+) blocks in ([0-9.]+) s \((\d+) blocks/s, "
         r"([0-9.]+) Mgas/s")
@@ -52,7 +51,8 @@ def check_state(name, node, head, state, fails):
         fails.append(f"{name}: eth_syncing is {syncing} after the sync, want false")
 
 
-def full_sync(ethc, tmp, name, enode, head, state, fails):
+def full_sync(ethc, chain, tmp, name, enode, head, state, fails):
+    """A fresh node full-syncs from enode, checked against the chain's files."""
     d = os.path.join(tmp, name)
     init(ethc, d, os.path.join(chain, "genesis.json"))
     b = Ethc(ethc, d, d + ".log", ["--trusted-peers", enode, "--syncmode", "full", "--sync.target", head["hash"]])
@@ -143,44 +143,6 @@ def kill_loop(ethc, tmp, enode, head, state, fails):
     print(f"eth_syncing: {len(seen)} progress objects seen, e.g. {seen[-1] if seen else None}")
 
 
-def ethereumjs(ethc, tmp, head, state, fails):
-    if not shutil.which("node") or not os.path.exists(cli):
-        print("SKIPPED (ethereumjs part): node or tests/interop/ethereumjs/node_modules missing")
-        return 77
-    data = os.path.join(tmp, "ejs")
-    port = free_port()
-    log_path = data + ".log"
-    log = open(log_path, "w")
-    proc = subprocess.Popen(["node", cli, "--gethGenesis", os.path.join(chain, "genesis.json"),
-                             "--loadBlocksFromRlp", os.path.join(chain, "chain.rlp"), "--isSingleNode", "true",
-                             "--discDns", "false", "--discV4", "false", "--dataDir", data, "--port", str(port),
-                             "--extIP", "127.0.0.1"], stdout=log, stderr=subprocess.STDOUT)
-    try:
-        enode = None
-        deadline = time.time() + 120
-        while time.time() < deadline and proc.poll() is None:
-            m = re.search(r"(enode://[0-9a-f]{128}@127\.0\.0\.1:%d)" % port, open(log_path).read())
-            if m:
-                enode = m.group(1)
-                break
-            time.sleep(0.5)
-        if not enode:
-            fails.append("ethereumjs printed no enode; its log:\n" + open(log_path).read()[-3000:])
-            return 1
-        print("ethereumjs:", enode)
-        full_sync(ethc, tmp, "from-ethereumjs", enode, head, state, fails)
-    finally:
-        if proc.poll() is None:
-            os.kill(proc.pid, signal.SIGINT)  # ethereumjs ignores SIGTERM
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.kill(proc.pid, signal.SIGKILL)
-                proc.wait()
-        log.close()
-    return 0
-
-
 def main(ethc, workdir):
     os.makedirs(workdir, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix="p2p-fullsync-", dir=workdir)
@@ -194,17 +156,16 @@ def main(ethc, workdir):
                     os.path.join(chain, "chain.rlp")], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     a = Ethc(ethc, a_dir, a_dir + ".log")
     try:
-        full_sync(ethc, tmp, "B", a.enode, head, state, fails)
+        full_sync(ethc, chain, tmp, "B", a.enode, head, state, fails)
         kill_loop(ethc, tmp, a.enode, head, state, fails)
     finally:
         a.stop()
-    rc = ethereumjs(ethc, tmp, head, state, fails)
     for f in fails:
         print("FAIL:", f)
     if fails:
         return 1
     shutil.rmtree(tmp, ignore_errors=True)
-    return rc
+    return 0
 
 
 if __name__ == "__main__":

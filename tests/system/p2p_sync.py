@@ -9,7 +9,8 @@
 2. A node on another genesis dials A: the Status handshake fails and the
    connection ends with Disconnect (subprotocol error); nothing is synced.
 3. ethc from @ethereumjs/client 0.10.5 serving the same chain (as p2p_hello.py
-   starts it): all 600 headers again. Skipped (77) when node or the package is
+   starts it): all 600 headers again; then, --syncmode full, all 600 blocks
+   executed to headblock.json's hash and headstate.json's root and balances. Skipped (77) when node or the package is
    missing; parts 1 and 2 then still run first.
 Prints the headers/s the node logs.
 usage: p2p_sync.py ETHC CHAIN_DIR WORKDIR"""
@@ -156,6 +157,11 @@ def ethereumjs(ethc, tmp, want, fails):
             return 1
         print("ethereumjs:", enode)
         sync_from(ethc, tmp, "from-ethereumjs", enode, want, fails)
+        # --syncmode full from the same node: all 600 blocks executed (p2p_fullsync.py)
+        from p2p_fullsync import full_sync
+        head = json.load(open(os.path.join(chain, "headblock.json")))
+        state = json.load(open(os.path.join(chain, "headstate.json")))
+        full_sync(ethc, chain, tmp, "full-from-ethereumjs", enode, head, state, fails)
     finally:
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGINT)  # ethereumjs ignores SIGTERM
