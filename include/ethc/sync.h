@@ -101,9 +101,10 @@ void sync_rate_eta(char *buf, size_t n, const char *unit, uint64_t done, double 
  * Threads: every function on the loop thread; the work runs on the pool. */
 typedef struct sync_full sync_full_t;
 
-/* Told on the loop thread when a queued work ends: `bad_peer` when the peer's
- * bodies did not match their headers (drop it), then ask for more. */
-typedef void (*sync_full_done_fn)(void *ctx, bool bad_peer);
+/* Told on the loop thread when a queued work ends: `bad_peer` (else NULL) is
+ * the peer whose bodies did not match their headers (drop it; never one
+ * reported gone); then ask for more. */
+typedef void (*sync_full_done_fn)(void *ctx, void *bad_peer);
 
 /* 0 with *out, or ETHC_ERR_NOMEM / ETHC_ERR_IO (the head unreadable).
  * `progress` (may be NULL) is updated with the executed head. */
@@ -113,16 +114,25 @@ int sync_full_new(uv_loop_t *loop, chain_t *c, pthread_mutex_t *write_lock, sync
 void sync_full_free(sync_full_t *f);
 /* Whether the executed head is behind the header tip `tip`. */
 bool sync_full_behind(const sync_full_t *f, const sync_point_t *tip);
-/* The next GetBlockBodies payload (request id `id`) toward `tip` (verified,
- * stored headers): 1 with `out` filled and *count hashes asked; 0 when
- * nothing is to be asked now (work in flight, the blocks are being located
- * (a work is queued, `done` follows), the sync failed, or it reached the
- * tip, which is then logged once); <0 an ETHC_ERR_* code. */
-int sync_full_request(sync_full_t *f, const sync_point_t *tip, uint64_t id, bytes_buf_t *out, size_t *count);
-/* The BlockBodies items answering the last request (copied): queues their
- * checks and imports, `done` follows. 0, or ETHC_ERR_INVALID when the answer
+/* The next GetBlockBodies payload (request id `id`, to be sent to `peer`, an
+ * opaque handle of the caller's) toward `tip` (verified, stored headers): 1
+ * with `out` filled and *count hashes asked, the request then outstanding; 0
+ * when nothing is to be asked now (a request outstanding, work in flight,
+ * the blocks are being located (a work is queued, `done` follows), the sync
+ * failed, or it reached the tip, which is then logged once); <0 an ETHC_ERR_*
+ * code. */
+int sync_full_request(sync_full_t *f, void *peer, const sync_point_t *tip, uint64_t id, bytes_buf_t *out,
+                      size_t *count);
+/* A peer's BlockBodies (items borrowed, copied here): an answer to the
+ * outstanding request (same peer and id) queues the checks and imports,
+ * `done` follows; any other is ignored. 0, or ETHC_ERR_INVALID when the answer
  * is useless (empty, or more items than asked): drop the peer. */
-int sync_full_on_bodies(sync_full_t *f, const bytes_view_t *items, size_t n);
+int sync_full_on_bodies(sync_full_t *f, void *peer, uint64_t id, const bytes_view_t *items, size_t n);
+/* The peer disconnected: its outstanding request is forgotten. */
+void sync_full_peer_gone(sync_full_t *f, void *peer);
+/* The peer whose request has waited more than timeout_ms by loop time `now`
+ * (the request is then forgotten: drop the peer), or NULL. */
+void *sync_full_stalled(sync_full_t *f, uint64_t now, uint64_t timeout_ms);
 
 #ifdef __cplusplus
 }

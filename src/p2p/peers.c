@@ -21,7 +21,7 @@
 #define REDIAL_MS 5000
 #define SYNC_BATCH 192
 
-enum { REQ_NONE, REQ_HEAD, REQ_TARGET, REQ_BATCH, REQ_BODIES };
+enum { REQ_NONE, REQ_HEAD, REQ_TARGET, REQ_BATCH };
 
 typedef struct peer {
   struct peers *m;
@@ -225,24 +225,23 @@ static void on_batch(peer_t *p, const eth_items_msg_t *msg) {
   }
 }
 
-/* The full sync (sync_full.c) asks the sync peer for bodies once the headers are in. */
+/* The full sync (sync_full.c, which keeps its one request's peer, id and
+ * time) asks a peer for bodies once the headers are in. */
 static void full_step(struct peers *m, peer_t *p) {
   bytes_buf_t out = {0};
   size_t n = 0;
-  uint64_t id = m->next_id + 1;
-  if (p->req_kind == REQ_NONE && sync_full_request(m->full, &m->local, id, &out, &n) == 1 &&
-      !rlpx_send(p->conn, (size_t)p->eth, ETH_MSG_GET_BLOCK_BODIES, out.data, out.len)) {
-    m->next_id = id;
-    p->req_kind = REQ_BODIES, p->req_id = id, p->req_at = uv_now(m->loop), p->req_amount = n;
-  }
+  if (sync_full_request(m->full, p, &m->local, ++m->next_id, &out, &n) == 1 &&
+      rlpx_send(p->conn, (size_t)p->eth, ETH_MSG_GET_BLOCK_BODIES, out.data, out.len))
+    sync_full_peer_gone(m->full, p); /* not sent */
   bytes_buf_free(&out);
 }
 
-static void full_done(void *ctx, bool bad_peer) {
+static void full_done(void *ctx, void *bad_peer) {
   struct peers *m = ctx;
-  if (bad_peer && m->sync_peer) {
-    rlpx_disconnect(m->sync_peer->conn, RLPX_DISC_BREACH);
-    m->sync_peer = NULL;
+  peer_t *p = bad_peer;
+  if (p) {
+    rlpx_disconnect(p->conn, RLPX_DISC_BREACH);
+    if (m->sync_peer == p) m->sync_peer = NULL;
   }
   if (!m->stopping) sync_step(m);
 }
@@ -253,12 +252,9 @@ static void on_bodies(peer_t *p, const uint8_t *data, size_t len) {
     rlpx_disconnect(p->conn, RLPX_DISC_BREACH);
     return;
   }
-  if (p->req_kind == REQ_BODIES && msg.request_id == p->req_id && p->m->full) {
-    p->req_kind = REQ_NONE;
-    if (sync_full_on_bodies(p->m->full, msg.items, msg.count)) {
-      ethc_log(ETHC_LOG_WARN, "full sync: peer sent %zu bodies for %" PRIu64 ": dropping it", msg.count, p->req_amount);
-      rlpx_disconnect(p->conn, RLPX_DISC_USELESS_PEER);
-    }
+  if (p->m->full && sync_full_on_bodies(p->m->full, p, msg.request_id, msg.items, msg.count)) {
+    ethc_log(ETHC_LOG_WARN, "full sync: peer sent %zu bodies, none or more than asked: dropping it", msg.count);
+    rlpx_disconnect(p->conn, RLPX_DISC_USELESS_PEER);
   }
   eth_items_free(&msg);
 }
@@ -481,6 +477,7 @@ static void on_close(rlpx_conn_t *c, int reason, bool remote, const char *why, v
     ethc_log(ETHC_LOG_INFO, "peers: closed (%s by %s%s%s)", rlpx_disc_reason_str(reason), remote ? "peer" : "us",
              why ? ": " : "", why ? why : "");
   if (m->sync_peer == p) m->sync_peer = NULL;
+  sync_full_peer_gone(m->full, p);
   free(p);
   publish(m);
   if (!m->stopping) sync_step(m);
@@ -532,6 +529,8 @@ static void on_tick(uv_timer_t *t) {
       rlpx_disconnect(p->conn, RLPX_DISC_USELESS_PEER); /* no answer */
     }
   }
+  peer_t *stalled = sync_full_stalled(m->full, now, REQUEST_TIMEOUT_MS);
+  if (stalled) rlpx_disconnect(stalled->conn, RLPX_DISC_USELESS_PEER); /* no bodies */
   sync_step(m);
 }
 

@@ -33,7 +33,12 @@ struct sync_full {
   sync_point_t head; /* the executed head, as the last work saw it */
   /* the blocks to fetch: plan[i] is block plan_first + i; plan_done imported */
   ethc_hash_t *plan;
-  size_t plan_len, plan_done, asked;
+  size_t plan_len, plan_done;
+  /* the outstanding request */
+  size_t asked; /* 0: none */
+  void *req_peer;
+  uint64_t req_id, req_at;
+  void *work_peer; /* whose bodies the import in flight checks (NULL once gone) */
   uint64_t plan_first;
   sync_point_t planned; /* the tip the plan leads to */
   bool planned_any;
@@ -247,7 +252,7 @@ static void work_done(uv_work_t *w, int status) {
   (void)status;
   work_t *k = w->data;
   sync_full_t *f = k->f;
-  bool bad = false;
+  void *bad = NULL;
   f->busy = false;
   if (k->plan) {
     if (k->rc) {
@@ -271,13 +276,14 @@ static void work_done(uv_work_t *w, int status) {
     if (f->progress) sync_progress_blocks(f->progress, f->head.number);
     if (k->rc && k->bad_peer) {
       ethc_log(ETHC_LOG_WARN, "full sync: %s: dropping the peer", k->why);
-      bad = true;
+      bad = f->work_peer;
     } else if (k->rc) {
       ethc_log(ETHC_LOG_ERROR, "full sync: stopped: %s", k->why);
       f->failed = k->invalid; /* a local error: retried with the next answer */
     }
     log_progress(f, false);
   }
+  f->work_peer = NULL;
   free(k->hashes);
   free(k->buf);
   free(k->items);
@@ -296,9 +302,10 @@ static int queue(sync_full_t *f, work_t *k) {
   return 0;
 }
 
-int sync_full_request(sync_full_t *f, const sync_point_t *tip, uint64_t id, bytes_buf_t *out, size_t *count) {
+int sync_full_request(sync_full_t *f, void *peer, const sync_point_t *tip, uint64_t id, bytes_buf_t *out,
+                      size_t *count) {
   *count = 0;
-  if (f->busy || f->failed) return 0;
+  if (f->busy || f->failed || f->asked) return 0;
   bool same_tip =
       f->planned_any && f->planned.number == tip->number && !memcmp(f->planned.hash.bytes, tip->hash.bytes, 32);
   if (!same_tip) {
@@ -330,13 +337,27 @@ int sync_full_request(sync_full_t *f, const sync_point_t *tip, uint64_t id, byte
   int rc = eth_hash_request_encode(id, f->plan + f->plan_done, n, out);
   if (rc) return rc;
   f->asked = *count = n;
+  f->req_peer = peer, f->req_id = id, f->req_at = uv_now(f->loop);
   return 1;
 }
 
-int sync_full_on_bodies(sync_full_t *f, const bytes_view_t *items, size_t n) {
-  if (f->busy || !f->asked) return 0; /* late: ignored */
+void sync_full_peer_gone(sync_full_t *f, void *peer) {
+  if (f && f->asked && f->req_peer == peer) f->asked = 0, f->req_peer = NULL;
+  if (f && f->work_peer == peer) f->work_peer = NULL;
+}
+
+void *sync_full_stalled(sync_full_t *f, uint64_t now, uint64_t timeout_ms) {
+  if (!f || !f->asked || now - f->req_at <= timeout_ms) return NULL;
+  void *p = f->req_peer;
+  f->asked = 0, f->req_peer = NULL;
+  return p;
+}
+
+int sync_full_on_bodies(sync_full_t *f, void *peer, uint64_t id, const bytes_view_t *items, size_t n) {
+  if (f->busy || !f->asked || peer != f->req_peer || id != f->req_id) return 0; /* unsolicited or late: ignored */
   if (n == 0 || n > f->asked) return ETHC_ERR_INVALID;
-  f->asked = 0;
+  f->asked = 0, f->req_peer = NULL;
+  f->work_peer = peer;
   work_t *k = calloc(1, sizeof *k);
   size_t total = 0;
   for (size_t i = 0; i < n; i++) total += items[i].len;

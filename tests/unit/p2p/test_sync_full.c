@@ -26,12 +26,14 @@
 typedef struct {
   int calls;
   bool bad;
+  void *bad_peer;
 } done_t;
 
-static void on_done(void *ctx, bool bad) {
+static void on_done(void *ctx, void *bad_peer) {
   done_t *d = ctx;
   d->calls++;
-  d->bad |= bad;
+  d->bad |= bad_peer != NULL;
+  if (bad_peer) d->bad_peer = bad_peer;
 }
 
 static void test_progress(void) {
@@ -156,20 +158,21 @@ int main(void) {
   CHECK(pthread_create(&th, NULL, reader, &rd) == 0);
   CHECK(sync_full_behind(f, &tip));
   size_t asked = 0;
+  int peer = 0; /* the caller's handle of the peer asked */
   /* first the blocks are located (a work, then `done`) */
-  CHECK(sync_full_request(f, &tip, 7, &req, &asked) == 0 && asked == 0);
+  CHECK(sync_full_request(f, &peer, &tip, 7, &req, &asked) == 0 && asked == 0);
   uv_run(loop, UV_RUN_DEFAULT);
   CHECK(d.calls == 1 && !d.bad);
-  CHECK(sync_full_request(f, &tip, 8, &req, &asked) == 1 && asked == 128);
+  CHECK(sync_full_request(f, &peer, &tip, 8, &req, &asked) == 1 && asked == 128);
   serve(server, &req, &resp, &bodies);
   CHECK(bodies.count == 128);
   /* useless answers: none, or more than asked */
-  CHECK(sync_full_on_bodies(f, bodies.items, 0) == ETHC_ERR_INVALID);
+  CHECK(sync_full_on_bodies(f, &peer, 8, bodies.items, 0) == ETHC_ERR_INVALID);
   bytes_view_t *more = calloc(129, sizeof *more);
   if (more) {
     memcpy(more, bodies.items, 128 * sizeof *more);
     more[128] = bodies.items[0];
-    CHECK(sync_full_on_bodies(f, more, 129) == ETHC_ERR_INVALID);
+    CHECK(sync_full_on_bodies(f, &peer, 8, more, 129) == ETHC_ERR_INVALID);
   }
   /* a liar: block k+1's body swapped for a different one */
   size_t k = 5; /* blocks #1..#5 go in first */
@@ -181,16 +184,27 @@ int main(void) {
   bodies.items[k] = bodies.items[k + 1];
   bodies.items[k + 1] = t;
   d = (done_t){0};
-  CHECK(sync_full_on_bodies(f, bodies.items, bodies.count) == 0);
+  CHECK(sync_full_on_bodies(f, &peer, 9, bodies.items, bodies.count) == 0); /* another id: ignored */
+  CHECK(sync_full_on_bodies(f, &d, 8, bodies.items, bodies.count) == 0);    /* another peer: ignored */
+  uv_run(loop, UV_RUN_DEFAULT);
+  CHECK(d.calls == 0);
+  CHECK(sync_full_on_bodies(f, &peer, 8, bodies.items, bodies.count) == 0);
   uv_run(loop, UV_RUN_DEFAULT);
   uint64_t head;
   CHECK(chain_read_head(client, &head, NULL) == 0);
+  CHECK(d.bad_peer == &peer);
   CHECK_MSG(d.calls == 1 && d.bad && head == k, "liar: done %d bad %d head #%llu, want #%zu", d.calls, d.bad,
             (unsigned long long)head, k);
+  /* a request left unanswered: the peer is named once it is overdue, and forgotten */
+  CHECK(sync_full_request(f, &peer, &tip, 50, &req, &asked) == 1);
+  CHECK(sync_full_request(f, &peer, &tip, 51, &req, &asked) == 0); /* one at a time */
+  CHECK(sync_full_stalled(f, uv_now(loop) + 5000, 10000) == NULL);
+  CHECK(sync_full_stalled(f, uv_now(loop) + 20000, 10000) == &peer);
+  CHECK(sync_full_stalled(f, uv_now(loop) + 20000, 10000) == NULL);
   /* the honest rest */
   for (int round = 0; round < 20; round++) {
     req.len = 0;
-    int rc = sync_full_request(f, &tip, 100 + (uint64_t)round, &req, &asked);
+    int rc = sync_full_request(f, &peer, &tip, 100 + (uint64_t)round, &req, &asked);
     if (rc != 1) {
       CHECK(rc == 0);
       break;
@@ -198,7 +212,7 @@ int main(void) {
     serve(server, &req, &resp, &bodies);
     CHECK(bodies.count == asked);
     d = (done_t){0};
-    CHECK(sync_full_on_bodies(f, bodies.items, bodies.count) == 0);
+    CHECK(sync_full_on_bodies(f, &peer, 100 + (uint64_t)round, bodies.items, bodies.count) == 0);
     uv_run(loop, UV_RUN_DEFAULT);
     CHECK(d.calls == 1 && !d.bad);
   }
