@@ -264,6 +264,7 @@ static void work_done(uv_work_t *w, int status) {
       f->plan_len = k->n, f->plan_done = 0, f->plan_first = k->first;
       f->planned = k->tip, f->planned_any = true;
       f->head = k->head;
+      if (f->plan_len) f->finished = false; /* a new tip: its end is logged again */
       if (!f->t0) f->t0 = f->last_log = uv_now(f->loop), f->first_number = f->head.number;
       if (f->plan_len)
         ethc_log(ETHC_LOG_INFO, "full sync: %zu blocks to fetch and execute, #%" PRIu64 "..#%" PRIu64, f->plan_len,
