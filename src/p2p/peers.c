@@ -257,6 +257,7 @@ static void on_bodies(peer_t *p, const uint8_t *data, size_t len) {
     rlpx_disconnect(p->conn, RLPX_DISC_USELESS_PEER);
   }
   eth_items_free(&msg);
+  if (!p->m->stopping) sync_step(p->m); /* the next batch is asked for while this one imports */
 }
 
 /* Picks the best peer (highest head), fixes the target, asks for the next batch. */

@@ -27,18 +27,22 @@ struct sync_full {
   sync_progress_t *progress;
   sync_full_done_fn done;
   void *ctx;
-  bool busy;   /* a work in flight */
-  bool failed; /* an invalid block: stop */
+  bool busy;     /* a work in flight (planning, or cur) */
+  bool planning; /* the work in flight locates the blocks */
+  bool failed;   /* an invalid block: stop */
   bool finished;
   sync_point_t head; /* the executed head, as the last work saw it */
-  /* the blocks to fetch: plan[i] is block plan_first + i; plan_done imported */
+  /* the blocks to fetch: plan[i] is block plan_first + i; plan_done imported,
+   * plan_next the first not asked yet (a two-deep pipeline: while one batch
+   * imports, the next is asked for, and waits in `pending` once answered) */
   ethc_hash_t *plan;
-  size_t plan_len, plan_done;
+  size_t plan_len, plan_done, plan_next;
   /* the outstanding request */
   size_t asked; /* 0: none */
+  size_t req_first;
   void *req_peer;
   uint64_t req_id, req_at;
-  void *work_peer; /* whose bodies the import in flight checks (NULL once gone) */
+  struct work *cur, *pending; /* the import in flight, the answered batch after it */
   uint64_t plan_first;
   sync_point_t planned; /* the tip the plan leads to */
   bool planned_any;
@@ -46,10 +50,11 @@ struct sync_full {
   uint64_t t0, last_log, blocks, gas, txs, first_number;
 };
 
-typedef struct {
+typedef struct work {
   uv_work_t work;
   sync_full_t *f;
-  bool plan; /* locate the blocks, else check and import */
+  void *peer; /* whose bodies these are (NULL once gone) */
+  bool plan;  /* locate the blocks, else check and import */
   sync_point_t tip;
   /* plan: the result */
   ethc_hash_t *hashes;
@@ -65,6 +70,9 @@ typedef struct {
   int rc;
   char why[300];
 } work_t;
+
+static void work_free(work_t *k);
+static int queue(sync_full_t *f, work_t *k);
 
 static void lock(sync_full_t *f) {
   if (f->write_lock) pthread_mutex_lock(f->write_lock);
@@ -90,6 +98,7 @@ int sync_full_new(uv_loop_t *loop, chain_t *c, pthread_mutex_t *write_lock, sync
 
 void sync_full_free(sync_full_t *f) {
   if (!f) return;
+  work_free(f->pending);
   free(f->plan);
   free(f);
 }
@@ -236,6 +245,21 @@ static void import_work(uv_work_t *w) {
   bytes_buf_free(&block);
 }
 
+static void work_free(work_t *k) {
+  if (!k) return;
+  free(k->hashes);
+  free(k->buf);
+  free(k->items);
+  free(k);
+}
+
+/* Forgets the outstanding request: its blocks are asked again. */
+static void cancel_request(sync_full_t *f) {
+  if (!f->asked) return;
+  f->plan_next = f->req_first;
+  f->asked = 0, f->req_peer = NULL;
+}
+
 static void log_progress(sync_full_t *f, bool force) {
   uint64_t now = uv_now(f->loop);
   if (!force && now - f->last_log < LOG_EVERY_MS) return;
@@ -253,7 +277,8 @@ static void work_done(uv_work_t *w, int status) {
   work_t *k = w->data;
   sync_full_t *f = k->f;
   void *bad = NULL;
-  f->busy = false;
+  f->busy = f->planning = false;
+  f->cur = NULL;
   if (k->plan) {
     if (k->rc) {
       ethc_log(ETHC_LOG_ERROR, "full sync: cannot locate the blocks to fetch: %s", k->why);
@@ -261,7 +286,7 @@ static void work_done(uv_work_t *w, int status) {
     } else {
       free(f->plan);
       f->plan = k->hashes, k->hashes = NULL;
-      f->plan_len = k->n, f->plan_done = 0, f->plan_first = k->first;
+      f->plan_len = k->n, f->plan_done = f->plan_next = 0, f->plan_first = k->first;
       f->planned = k->tip, f->planned_any = true;
       f->head = k->head;
       if (f->plan_len) f->finished = false; /* a new tip: its end is logged again */
@@ -277,18 +302,27 @@ static void work_done(uv_work_t *w, int status) {
     if (f->progress) sync_progress_blocks(f->progress, f->head.number);
     if (k->rc && k->bad_peer) {
       ethc_log(ETHC_LOG_WARN, "full sync: %s: dropping the peer", k->why);
-      bad = f->work_peer;
+      bad = k->peer;
     } else if (k->rc) {
       ethc_log(ETHC_LOG_ERROR, "full sync: stopped: %s", k->why);
       f->failed = k->invalid; /* a local error: retried with the next answer */
     }
+    if (k->rc) { /* what was fetched after the failing block is asked again */
+      work_free(f->pending);
+      f->pending = NULL;
+      f->asked = 0, f->req_peer = NULL;
+      f->plan_next = f->plan_done;
+    } else if (f->pending) {
+      work_t *next = f->pending;
+      f->pending = NULL;
+      if (queue(f, next)) {
+        work_free(next);
+        f->plan_next = f->plan_done;
+      }
+    }
     log_progress(f, false);
   }
-  f->work_peer = NULL;
-  free(k->hashes);
-  free(k->buf);
-  free(k->items);
-  free(k);
+  work_free(k);
   if (f->done) f->done(f->ctx, bad);
 }
 
@@ -296,8 +330,11 @@ static int queue(sync_full_t *f, work_t *k) {
   k->f = f;
   k->work.data = k;
   f->busy = true;
+  f->planning = k->plan;
+  if (!k->plan) f->cur = k;
   if (uv_queue_work(f->loop, &k->work, k->plan ? plan_work : import_work, work_done)) {
-    f->busy = false;
+    f->busy = f->planning = false;
+    f->cur = NULL;
     return ETHC_ERR_IO;
   }
   return 0;
@@ -306,11 +343,11 @@ static int queue(sync_full_t *f, work_t *k) {
 int sync_full_request(sync_full_t *f, void *peer, const sync_point_t *tip, uint64_t id, bytes_buf_t *out,
                       size_t *count) {
   *count = 0;
-  if (f->busy || f->failed || f->asked) return 0;
+  if (f->failed || f->asked || f->pending || f->planning) return 0;
   bool same_tip =
       f->planned_any && f->planned.number == tip->number && !memcmp(f->planned.hash.bytes, tip->hash.bytes, 32);
   if (!same_tip) {
-    if (f->head.number >= tip->number && !f->planned_any) return 0; /* nothing to do */
+    if (f->busy || (f->head.number >= tip->number && !f->planned_any)) return 0; /* importing, or nothing to do */
     work_t *k = calloc(1, sizeof *k);
     if (!k) return ETHC_ERR_NOMEM;
     k->plan = true;
@@ -319,8 +356,8 @@ int sync_full_request(sync_full_t *f, void *peer, const sync_point_t *tip, uint6
     if (rc) free(k);
     return rc;
   }
-  if (f->plan_done >= f->plan_len) {
-    if (!f->finished) {
+  if (f->plan_next >= f->plan_len) {
+    if (!f->busy && !f->finished && f->plan_done >= f->plan_len) {
       f->finished = true;
       double secs = f->t0 ? (double)(uv_now(f->loop) - f->t0) / 1000.0 : 0;
       char h[65];
@@ -333,32 +370,37 @@ int sync_full_request(sync_full_t *f, void *peer, const sync_point_t *tip, uint6
     }
     return 0;
   }
-  size_t n = f->plan_len - f->plan_done;
+  size_t n = f->plan_len - f->plan_next;
   if (n > BODIES_BATCH) n = BODIES_BATCH;
-  int rc = eth_hash_request_encode(id, f->plan + f->plan_done, n, out);
+  int rc = eth_hash_request_encode(id, f->plan + f->plan_next, n, out);
   if (rc) return rc;
   f->asked = *count = n;
+  f->req_first = f->plan_next;
+  f->plan_next += n;
   f->req_peer = peer, f->req_id = id, f->req_at = uv_now(f->loop);
   return 1;
 }
 
 void sync_full_peer_gone(sync_full_t *f, void *peer) {
-  if (f && f->asked && f->req_peer == peer) f->asked = 0, f->req_peer = NULL;
-  if (f && f->work_peer == peer) f->work_peer = NULL;
+  if (!f) return;
+  if (f->asked && f->req_peer == peer) cancel_request(f);
+  if (f->cur && f->cur->peer == peer) f->cur->peer = NULL;
+  if (f->pending && f->pending->peer == peer) f->pending->peer = NULL;
 }
 
 void *sync_full_stalled(sync_full_t *f, uint64_t now, uint64_t timeout_ms) {
   if (!f || !f->asked || now - f->req_at <= timeout_ms) return NULL;
   void *p = f->req_peer;
-  f->asked = 0, f->req_peer = NULL;
+  cancel_request(f);
   return p;
 }
 
 int sync_full_on_bodies(sync_full_t *f, void *peer, uint64_t id, const bytes_view_t *items, size_t n) {
-  if (f->busy || !f->asked || peer != f->req_peer || id != f->req_id) return 0; /* unsolicited or late: ignored */
-  if (n == 0 || n > f->asked) return ETHC_ERR_INVALID;
+  if (!f->asked || peer != f->req_peer || id != f->req_id) return 0; /* unsolicited or late: ignored */
+  if (n == 0 || n > f->asked) return ETHC_ERR_INVALID; /* the caller drops the peer: sync_full_peer_gone */
+  size_t first = f->req_first;
   f->asked = 0, f->req_peer = NULL;
-  f->work_peer = peer;
+  f->plan_next = first + n; /* a short answer: the rest is asked again */
   work_t *k = calloc(1, sizeof *k);
   size_t total = 0;
   for (size_t i = 0; i < n; i++) total += items[i].len;
@@ -368,8 +410,8 @@ int sync_full_on_bodies(sync_full_t *f, void *peer, uint64_t id, const bytes_vie
     k->hashes = malloc(n * sizeof *k->hashes);
   }
   if (!k || !k->buf || !k->items || !k->hashes) {
-    if (k) free(k->buf), free(k->items), free(k->hashes);
-    free(k);
+    work_free(k);
+    f->plan_next = first;
     return ETHC_ERR_NOMEM;
   }
   size_t off = 0;
@@ -378,10 +420,17 @@ int sync_full_on_bodies(sync_full_t *f, void *peer, uint64_t id, const bytes_vie
     k->items[i] = bytes_view(k->buf + off, items[i].len);
     off += items[i].len;
   }
-  memcpy(k->hashes, f->plan + f->plan_done, n * sizeof *k->hashes);
+  memcpy(k->hashes, f->plan + first, n * sizeof *k->hashes);
   k->n = n;
-  k->head = f->head;
+  k->peer = peer;
+  if (f->busy) { /* the batch before it is importing */
+    f->pending = k;
+    return 0;
+  }
   int rc = queue(f, k);
-  if (rc) free(k->buf), free(k->items), free(k->hashes), free(k);
+  if (rc) {
+    work_free(k);
+    f->plan_next = first;
+  }
   return rc;
 }

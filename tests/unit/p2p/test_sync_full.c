@@ -6,7 +6,9 @@
  * the head (the TSan build checks that). A batch with one body swapped for
  * another block's is cut at the swap (the blocks before it imported, the
  * peer reported bad); an empty answer or one with more bodies than asked is
- * refused; the honest rest brings the head to #600 with the server's hash
+ * refused; two batches go through the pipeline (one importing, the next
+ * answered meanwhile, short); the honest rest brings the head to #600 with
+ * the server's hash
  * and state root. Light mode's index names the synced headers by number,
  * growing with the tip. */
 #include <pthread.h>
@@ -201,6 +203,27 @@ int main(void) {
   CHECK(sync_full_stalled(f, uv_now(loop) + 5000, 10000) == NULL);
   CHECK(sync_full_stalled(f, uv_now(loop) + 20000, 10000) == &peer);
   CHECK(sync_full_stalled(f, uv_now(loop) + 20000, 10000) == NULL);
+  /* a two-deep pipeline: the next batch is asked for while one imports, and
+   * waits once answered (here a short answer: the rest is asked again) */
+  bytes_buf_t req2 = {0}, resp2 = {0};
+  eth_items_msg_t bodies2 = {0};
+  req.len = 0;
+  CHECK(sync_full_request(f, &peer, &tip, 60, &req, &asked) == 1 && asked == 128);
+  serve(server, &req, &resp, &bodies);
+  d = (done_t){0};
+  CHECK(sync_full_on_bodies(f, &peer, 60, bodies.items, bodies.count) == 0);
+  CHECK(sync_full_request(f, &peer, &tip, 61, &req2, &asked) == 1 && asked == 128);
+  serve(server, &req2, &resp2, &bodies2);
+  CHECK(bodies2.count == 128 && sync_full_on_bodies(f, &peer, 61, bodies2.items, 125) == 0);
+  req2.len = 0;
+  CHECK(sync_full_request(f, &peer, &tip, 62, &req2, &asked) == 0); /* two deep at most */
+  uv_run(loop, UV_RUN_DEFAULT);
+  CHECK(chain_read_head(client, &head, NULL) == 0);
+  CHECK_MSG(d.calls == 2 && !d.bad && head == k + 253, "pipeline: done %d head #%llu, want #%zu", d.calls,
+            (unsigned long long)head, k + 253);
+  eth_items_free(&bodies2);
+  bytes_buf_free(&req2);
+  bytes_buf_free(&resp2);
   /* the honest rest */
   for (int round = 0; round < 20; round++) {
     req.len = 0;
