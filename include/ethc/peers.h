@@ -30,6 +30,7 @@
 
 #include "ethc/chain.h"
 #include "ethc/p2p_node.h"
+#include "ethc/sync.h"
 #include "ethc/types.h"
 
 #ifdef __cplusplus
@@ -54,6 +55,7 @@ typedef struct {
   uint64_t ban_ms;             /* 0: the offence's ban (peer_score.h); else every first ban (tests) */
   uint64_t request_timeout_ms; /* 0: 10 s */
   uint64_t redial_ms;          /* 0: 5 s between a trusted peer's close and its redial */
+  bool sync_full;              /* --syncmode full: then fetch bodies and execute the blocks (sync.h) */
 } peers_opts_t;
 
 /* Listens on opts->port and dials the trusted peers. 0 with *out set, or
@@ -68,6 +70,10 @@ char *peers_json(peers_t *p);
 /* The running bans: a malloc'd JSON array of {"id", "seconds" left, "strikes",
  * "reason"} (any thread; as of the last change of the peer list). */
 char *peers_bans_json(peers_t *p);
+/* eth_syncing: a malloc'd "false" or {startingBlock,...} (sync.h; any thread). */
+char *peers_syncing_json(peers_t *p);
+/* The sync's progress and light mode's header index (sync.h; any thread). */
+sync_progress_t *peers_sync_progress(peers_t *p);
 /* Disconnects every peer and closes the handles (loop thread); the loop must
  * then run until they are closed, and peers_free frees the manager. */
 void peers_stop(peers_t *p);

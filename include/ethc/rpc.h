@@ -99,6 +99,10 @@ typedef struct {
   char *(*table)(void *ctx);     /* debug_p2pTable: the discovery table's nodes */
   char *(*peers)(void *ctx);     /* admin_peers: the connected peers (may be NULL: none) */
   unsigned (*peer_count)(void *ctx); /* net_peerCount (may be NULL: 0) */
+  char *(*syncing)(void *ctx);       /* eth_syncing: "false" or its object (may be NULL: false) */
+  /* a light sync's verified headers above the canonical head (both may be NULL: none) */
+  uint64_t (*header_tip)(void *ctx);                                 /* their tip (0: none) */
+  int (*header_hash)(void *ctx, uint64_t number, ethc_hash_t *hash); /* 0 or ETHC_ERR_NOT_FOUND */
 } rpc_admin_t;
 
 /* Gives the server its p2p side (copied) before it serves requests; without one,

@@ -7,8 +7,11 @@
 #ifndef ETHC_SYNC_H
 #define ETHC_SYNC_H
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <uv.h>
 
 #include "ethc/bytes.h"
 #include "ethc/chain.h"
@@ -40,6 +43,98 @@ int sync_save(chain_t *c, const sync_point_t *p);
  * only (chain.h). */
 int sync_import_batch(chain_t *c, const sync_point_t *from, const bytes_view_t *items, size_t n, sync_point_t *to,
                       char *why, size_t whylen);
+
+/* ---- what eth_syncing reports (src/p2p/sync_progress.c) ----
+ * Written by the loop thread (and the full sync's callbacks, on the loop),
+ * read by RPC threads: every access takes `lock`. */
+typedef struct {
+  pthread_mutex_t lock;
+  chain_t *chain;     /* for the header index */
+  bool full;          /* --syncmode full: the executed blocks are the progress */
+  bool started;       /* a target is known and the sync began */
+  uint64_t starting;  /* where this run began (block in full mode, header in light) */
+  uint64_t headers;   /* the verified header tip */
+  uint64_t blocks;    /* the executed head */
+  uint64_t highest;   /* the target */
+  ethc_hash_t tip;    /* the verified header tip's hash */
+  /* light mode's index of the synced headers above the canonical chain:
+   * index[i] is the hash of header index_first + i (index_lock) */
+  pthread_mutex_t index_lock;
+  ethc_hash_t *index;
+  size_t index_len, index_cap;
+  uint64_t index_first;
+} sync_progress_t;
+
+void sync_progress_init(sync_progress_t *p, chain_t *c, bool full);
+void sync_progress_destroy(sync_progress_t *p);
+/* The verified header tip (stored, as sync_load reads it back). */
+void sync_progress_tip(sync_progress_t *p, const sync_point_t *tip);
+/* The header tip and the target; the first call starts the run. */
+void sync_progress_headers(sync_progress_t *p, const sync_point_t *tip, uint64_t highest);
+/* Light mode: the verified header tip's number (0 before any, and always 0
+ * in full mode, where the executed head is what the chain reports). Any thread. */
+uint64_t sync_progress_light_tip(sync_progress_t *p);
+/* The hash of the synced header at `number` on the chain that leads to the
+ * tip (light mode: above the canonical head, where chain_read_canonical_hash
+ * knows nothing). 0, ETHC_ERR_NOT_FOUND (above the tip, or on the canonical
+ * chain: ask the chain), or a database error. Walks the stored headers back
+ * from the tip only once per new tip. Any thread. */
+int sync_progress_header_hash(sync_progress_t *p, uint64_t number, ethc_hash_t *out);
+/* The executed head (full mode). */
+void sync_progress_blocks(sync_progress_t *p, uint64_t head);
+/* eth_syncing's answer (execution-apis SyncingStatus, as geth): a malloc'd
+ * "false" when not syncing (nothing started, or the progress reached the
+ * target), else {"startingBlock","currentBlock","highestBlock"} as quantities.
+ * NULL when out of memory. Any thread. */
+char *sync_progress_json(sync_progress_t *p);
+/* Formats a progress line's tail: "R UNIT/s, ETA Ss" (rate of `done` items in
+ * `secs`, time for `left` more at that rate). */
+void sync_rate_eta(char *buf, size_t n, const char *unit, uint64_t done, double secs, uint64_t left);
+
+/* ---- the full sync (--syncmode full; src/p2p/sync_full.c) ----
+ * After the headers are verified up to a tip, fetches the block bodies
+ * (GetBlockBodies, from the peer the peer manager picks), checks each against
+ * its stored header (transactions root, ommers hash, withdrawals root) and
+ * imports the blocks with chain_import_block (validation and execution) on
+ * libuv's thread pool, one batch at a time, under the write lock. What it
+ * imports is the chain's head, so a restart resumes from the stored head (the
+ * blocks between it and the header tip are found by walking the stored
+ * headers back from the tip).
+ * Threads: every function on the loop thread; the work runs on the pool. */
+typedef struct sync_full sync_full_t;
+
+/* Told on the loop thread when a queued work ends: `bad_peer` (else NULL) is
+ * the peer whose bodies did not match their headers (drop it; never one
+ * reported gone); then ask for more. */
+typedef void (*sync_full_done_fn)(void *ctx, void *bad_peer);
+
+/* 0 with *out, or ETHC_ERR_NOMEM / ETHC_ERR_IO (the head unreadable).
+ * `progress` (may be NULL) is updated with the executed head. */
+int sync_full_new(uv_loop_t *loop, chain_t *c, pthread_mutex_t *write_lock, sync_progress_t *progress,
+                  sync_full_done_fn done, void *ctx, sync_full_t **out);
+/* Only once no work is in flight (the loop ran until its requests ended). */
+void sync_full_free(sync_full_t *f);
+/* Whether the executed head is behind the header tip `tip`. */
+bool sync_full_behind(const sync_full_t *f, const sync_point_t *tip);
+/* The next GetBlockBodies payload (request id `id`, to be sent to `peer`, an
+ * opaque handle of the caller's) toward `tip` (verified, stored headers): 1
+ * with `out` filled and *count hashes asked, the request then outstanding; 0
+ * when nothing is to be asked now (a request outstanding, work in flight,
+ * the blocks are being located (a work is queued, `done` follows), the sync
+ * failed, or it reached the tip, which is then logged once); <0 an ETHC_ERR_*
+ * code. */
+int sync_full_request(sync_full_t *f, void *peer, const sync_point_t *tip, uint64_t id, bytes_buf_t *out,
+                      size_t *count);
+/* A peer's BlockBodies (items borrowed, copied here): an answer to the
+ * outstanding request (same peer and id) queues the checks and imports,
+ * `done` follows; any other is ignored. 0, or ETHC_ERR_INVALID when the answer
+ * is useless (empty, or more items than asked): drop the peer. */
+int sync_full_on_bodies(sync_full_t *f, void *peer, uint64_t id, const bytes_view_t *items, size_t n);
+/* The peer disconnected: its outstanding request is forgotten. */
+void sync_full_peer_gone(sync_full_t *f, void *peer);
+/* The peer whose request has waited more than timeout_ms by loop time `now`
+ * (the request is then forgotten: drop the peer), or NULL. */
+void *sync_full_stalled(sync_full_t *f, uint64_t now, uint64_t timeout_ms);
 
 #ifdef __cplusplus
 }

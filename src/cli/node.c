@@ -56,6 +56,7 @@ enum {
   NODE_TRUSTED_PEERS,
   NODE_NAT,
   NODE_SYNC_TARGET,
+  NODE_SYNCMODE,
 };
 static const cli_option_t node_options[] = {
     [NODE_DATADIR] = {"--datadir", "DIR", "the chain database (`ethc import` fills it)", "~/.ethc"},
@@ -142,6 +143,10 @@ static const cli_option_t node_options[] = {
                           "devp2p: the block hash the header sync goes to (post-merge); without it, the best "
                           "peer's head, unverified",
                           NULL},
+    [NODE_SYNCMODE] = {"--syncmode", "MODE",
+                       "devp2p: light (verified headers only) or full (also fetches the bodies and executes "
+                       "the blocks)",
+                       "light"},
     {0}};
 
 /* A Go duration ("200ms", "5s", "1m30s", "1.5s", "0") in milliseconds: 0, or
@@ -374,6 +379,11 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
         o.p2p.on = true, o.p2p.nat_ip = a.value + 6;
         break;
       case NODE_SYNC_TARGET: o.p2p.on = true, o.p2p.sync_target = a.value; break;
+      case NODE_SYNCMODE:
+        if (strcmp(a.value, "light") && strcmp(a.value, "full"))
+          return cli_usage_error(self, "--syncmode %s: want light or full", a.value);
+        o.p2p.on = true, o.p2p.sync_full = !strcmp(a.value, "full");
+        break;
       case CLI_POSITIONAL: return cli_usage_error(self, "unexpected argument %s", a.value);
       default: return cli_stop(k);
     }

@@ -29,6 +29,21 @@ static char *admin_peers(void *ctx) {
   return p->peers ? peers_json(p->peers) : strdup("[]");
 }
 
+static char *admin_syncing(void *ctx) {
+  node_p2p_t *p = ctx;
+  return p->peers ? peers_syncing_json(p->peers) : strdup("false");
+}
+
+static uint64_t admin_header_tip(void *ctx) {
+  node_p2p_t *p = ctx;
+  return p->peers ? sync_progress_light_tip(peers_sync_progress(p->peers)) : 0;
+}
+
+static int admin_header_hash(void *ctx, uint64_t number, ethc_hash_t *hash) {
+  node_p2p_t *p = ctx;
+  return p->peers ? sync_progress_header_hash(peers_sync_progress(p->peers), number, hash) : ETHC_ERR_NOT_FOUND;
+}
+
 static unsigned admin_peer_count(void *ctx) {
   node_p2p_t *p = ctx;
   return p->peers ? peers_count(p->peers) : 0;
@@ -114,7 +129,10 @@ int node_p2p_start(node_p2p_t *p, uv_loop_t *loop, const node_p2p_opts_t *o, con
                        .node_info = admin_node_info,
                        .table = admin_table,
                        .peers = admin_peers,
-                       .peer_count = admin_peer_count};
+                       .peer_count = admin_peer_count,
+                       .syncing = admin_syncing,
+                       .header_tip = admin_header_tip,
+                       .header_hash = admin_header_hash};
   rpc_server_set_admin(srv, &admin);
   ethc_log(ETHC_LOG_INFO, "p2p: %zu bootnodes, %zu trusted peers, maxpeers %u%s", p->boot_count, p->trusted_count,
            p->maxpeers, o->nodiscover ? ", discovery off" : "");

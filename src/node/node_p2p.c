@@ -32,7 +32,8 @@ int node_peers_start(peers_t **out, uv_loop_t *loop, node_p2p_t *p, const node_p
                      .trusted = p->trusted,
                      .trusted_count = p->trusted_count,
                      .sync = !read_only,
-                     .write_lock = write_lock};
+                     .write_lock = write_lock,
+                     .sync_full = o->sync_full};
   memcpy(po.key, p->key, 32);
   if (o->sync_target) {
     if (parse_hash(o->sync_target, &po.target))
@@ -65,7 +66,9 @@ int node_peers_start(peers_t **out, uv_loop_t *loop, node_p2p_t *p, const node_p
     ethc_log(ETHC_LOG_WARN, "p2p: cannot put the fork id in the node record");
   bytes_buf_free(&eth);
   ethc_log(ETHC_LOG_INFO, "p2p: listening on TCP port %u, header sync %s", port,
-           read_only ? "off (read-only or mining)" : "on");
+           read_only      ? "off (read-only or mining)"
+           : o->sync_full ? "on (--syncmode full)"
+                          : "on");
   return 0;
 }
 

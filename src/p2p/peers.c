@@ -113,9 +113,11 @@ struct peers {
   uint64_t target_number;
   ethc_hash_t target_hash;
   uint64_t sync_started, synced, last_progress;
-  uint64_t timeout_ms; /* per request */
-  uint64_t redial_ms;  /* a trusted peer's redial delay */
-  eth_txex_t *txex;    /* transaction exchange, or NULL (peers_set_txpool) */
+  uint64_t timeout_ms;      /* per request */
+  sync_progress_t progress; /* eth_syncing */
+  sync_full_t *full;        /* --syncmode full, else NULL */
+  uint64_t redial_ms;       /* a trusted peer's redial delay */
+  eth_txex_t *txex;         /* transaction exchange, or NULL (peers_set_txpool) */
 };
 
 static void hex(char *out, const uint8_t *b, size_t n) {
@@ -214,6 +216,10 @@ unsigned peers_count(peers_t *m) {
 }
 
 uint16_t peers_port(const peers_t *m) { return m->port; }
+
+char *peers_syncing_json(peers_t *m) { return sync_progress_json(&m->progress); }
+
+sync_progress_t *peers_sync_progress(peers_t *m) { return &m->progress; }
 /* ---- requests and the peer score ---- */
 
 static size_t inflight(const peer_t *p) {
@@ -320,6 +326,7 @@ static void batch_done(uv_work_t *w, int status) {
   m->importing = false;
   m->synced += b->to.number - b->from.number;
   m->local = b->to;
+  sync_progress_tip(&m->progress, &m->local);
   if (b->rc) {
     if (b->rc == ETHC_ERR_INVALID) ban_id(m, find_peer(m, s->filler), s->filler, PEER_OFFENCE_INVALID_HEADER, b->why);
     else ethc_log(ETHC_LOG_WARN, "header sync: batch from #%" PRIu64 " not stored: %s", b->from.number + 1, b->why);
@@ -517,10 +524,45 @@ static void finish(struct peers *m) {
   m->done = true;
 }
 
+/* The full sync (sync_full.c, which keeps its one request's peer, id and
+ * time) asks a peer for bodies once the headers are in. */
+static void full_step(struct peers *m) {
+  peer_t *p = pick(m, m->local.number);
+  bytes_buf_t out = {0};
+  size_t n = 0;
+  if (p && sync_full_request(m->full, p, &m->local, ++m->next_id, &out, &n) == 1 &&
+      rlpx_send(p->conn, (size_t)p->eth, ETH_MSG_GET_BLOCK_BODIES, out.data, out.len))
+    sync_full_peer_gone(m->full, p); /* not sent */
+  bytes_buf_free(&out);
+}
+
+static void full_done(void *ctx, void *bad_peer) {
+  struct peers *m = ctx;
+  if (bad_peer) ban(bad_peer, PEER_OFFENCE_MALFORMED, "block bodies that do not match their headers");
+  if (!m->stopping) sync_step(m);
+}
+
+static void on_bodies(peer_t *p, const uint8_t *data, size_t len) {
+  eth_items_msg_t msg = {0};
+  if (eth_items_decode(data, len, ETH_ITEMS_BODIES, &msg)) {
+    ban(p, PEER_OFFENCE_MALFORMED, "BlockBodies does not decode");
+    return;
+  }
+  if (p->m->full && sync_full_on_bodies(p->m->full, p, msg.request_id, msg.items, msg.count))
+    ban(p, PEER_OFFENCE_MALFORMED, "BlockBodies with none or more bodies than asked");
+  eth_items_free(&msg);
+  if (!p->m->stopping) sync_step(p->m); /* the next batch is asked for while this one imports */
+}
+
 /* Fixes the target, plans the slots, asks for the skeleton and the fills,
- * starts the import of the next filled slot. Loop thread. */
+ * starts the import of the next filled slot; then (--syncmode full) the
+ * bodies. Loop thread. */
 static void sync_step(struct peers *m) {
-  if (!m->o.sync || m->stopping || m->done) return;
+  if (!m->o.sync || m->stopping) return;
+  if (m->done) {
+    if (m->full) full_step(m);
+    return;
+  }
   if (!m->importing && m->n_slots && m->slots[0].state == SLOT_FILLED) import_front(m);
   if (trusted_waiting(m)) return;
   if (m->o.has_target && !m->target_known) {
@@ -550,10 +592,17 @@ static void sync_step(struct peers *m) {
                  m->target_number);
       m->warned = true;
     }
+    if (!m->target_known && best && m->full && sync_full_behind(m->full, &m->local)) {
+      m->target_known = true; /* the headers are in, the blocks are not: execute up to them */
+      m->target_number = m->local.number;
+      m->target_hash = m->local.hash;
+    }
     if (!m->target_known) return;
   }
+  sync_progress_headers(&m->progress, &m->local, m->target_number);
   if (m->local.number >= m->target_number && !m->n_slots) {
     finish(m);
+    if (m->full) full_step(m);
     return;
   }
   if (!m->sync_started) m->sync_started = m->last_progress = uv_now(m->loop);
@@ -716,6 +765,7 @@ static void on_msg(rlpx_conn_t *c, const rlpx_shared_cap_t *cap, uint64_t code, 
     case ETH_MSG_GET_RECEIPTS:
     case ETH_MSG_GET_POOLED_TXS: serve(p, false, code, data, len); break;
     case ETH_MSG_BLOCK_HEADERS: on_headers(p, data, len); break;
+    case ETH_MSG_BLOCK_BODIES: on_bodies(p, data, len); break;
     case ETH_MSG_BLOCK_RANGE_UPDATE: {
       eth_block_range_t r;
       const char *why;
@@ -797,6 +847,7 @@ static void on_close(rlpx_conn_t *c, int reason, bool remote, const char *why, v
     ethc_log(ETHC_LOG_INFO, "peers: closed (%s by %s%s%s)", rlpx_disc_reason_str(reason), remote ? "peer" : "us",
              why ? ": " : "", why ? why : "");
   release(m, p);
+  sync_full_peer_gone(m->full, p);
   free(p);
   publish(m);
   if (!m->stopping) sync_step(m);
@@ -853,6 +904,8 @@ static void on_tick(uv_timer_t *t) {
           ban(p, PEER_OFFENCE_TIMEOUT, why);
         }
   }
+  peer_t *stalled = sync_full_stalled(m->full, now, m->timeout_ms);
+  if (stalled) ban(stalled, PEER_OFFENCE_TIMEOUT, "no BlockBodies in time");
   if (m->txex) eth_txex_tick(m->txex);
   sync_step(m);
 }
@@ -904,6 +957,10 @@ int peers_start(uv_loop_t *loop, const peers_opts_t *o, peers_t **out, char *err
   m->cfg.user = m;
   if (o->sync && sync_load(o->chain, &m->local)) ethc_log(ETHC_LOG_WARN, "header sync: cannot read the stored head");
   if (o->sync && m->local.number) ethc_log(ETHC_LOG_INFO, "header sync: starting from #%" PRIu64, m->local.number);
+  sync_progress_init(&m->progress, o->chain, o->sync && o->sync_full);
+  if (o->sync) sync_progress_tip(&m->progress, &m->local);
+  if (o->sync && o->sync_full && sync_full_new(loop, o->chain, o->write_lock, &m->progress, full_done, m, &m->full))
+    ethc_log(ETHC_LOG_WARN, "full sync: cannot start (the head is unreadable): headers only");
   uv_tcp_init(loop, &m->listener);
   m->listener.data = m;
   struct sockaddr_in a;
@@ -952,6 +1009,8 @@ void peers_free(peers_t *m) {
   free(m->json);
   free(m->bans_json);
   peer_bans_free(&m->bans);
+  sync_full_free(m->full);
+  sync_progress_destroy(&m->progress);
   for (size_t i = 0; i < m->n_slots; i++) slot_reset(&m->slots[i]);
   free(m->trusted);
   free(m->redial_at);

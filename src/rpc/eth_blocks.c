@@ -6,8 +6,11 @@
 #include "rpc/rpc_internal.h"
 
 /* Resolves parameter 0 as a block (a number or tag; a hash when by_hash) and
- * reads it. Returns 0 with *found, or -1 (the call failed). */
-static int read_block_param(rpc_call_t *c, const cJSON *params, bool by_hash, chain_read_block_t *b, bool *found) {
+ * reads it. Returns 0 with *found, or -1 (the call failed). A light sync's
+ * header without its body: *found with b empty and its header in *hdr (when
+ * hdr is not NULL; else the call fails). */
+static int read_block_param(rpc_call_t *c, const cJSON *params, bool by_hash, chain_read_block_t *b, bool *found,
+                            chain_header_t *hdr) {
   const cJSON *v;
   rpc_block_ref_t ref;
   if (rpc_need(c, params, 0, &v)) return -1;
@@ -20,11 +23,24 @@ static int read_block_param(rpc_call_t *c, const cJSON *params, bool by_hash, ch
   }
   ethc_hash_t hash;
   uint64_t number;
-  int rc = rpc_resolve_block(c, &ref, &hash, &number);
-  if (rc == ETHC_ERR_NOT_FOUND) return *found = false, 0;
-  if (rc) return -1;
+  int rc = rpc_light_hash(c, &ref, &hash);
+  if (rc == ETHC_ERR_NOT_FOUND) {
+    rc = rpc_resolve_block(c, &ref, &hash, &number);
+    if (rc == ETHC_ERR_NOT_FOUND) return *found = false, 0;
+    if (rc) return -1;
+  } else if (rc) {
+    return rpc_fail_chain(c, rc);
+  }
   rc = chain_read_block(c->srv->chain, &hash, b);
   if (rc == ETHC_ERR_NOT_FOUND) return *found = false, 0;
+  chain_header_t h;
+  if (rc == ETHC_ERR_INVALID && !chain_read_header_by_hash(c->srv->chain, &hash, &h)) { /* a header alone */
+    if (!hdr)
+      return rpc_fail(c, RPC_SERVER_ERROR, "block %llu: body not stored (a light sync keeps the headers only)",
+                      (unsigned long long)h.number);
+    *hdr = h;
+    return *found = true, 0;
+  }
   if (rc) return rpc_fail_chain(c, rc);
   *found = true;
   return 0;
@@ -35,8 +51,14 @@ static int get_block(rpc_call_t *c, const cJSON *params, bool by_hash) {
   bool full, found;
   if (rpc_need(c, params, 0, &v0) || rpc_need(c, params, 1, &fv) || rpc_parse_bool(c, 1, fv, &full)) return -1;
   chain_read_block_t b = {0};
-  if (read_block_param(c, params, by_hash, &b, &found)) return -1;
+  chain_header_t h;
+  if (read_block_param(c, params, by_hash, &b, &found, &h)) return -1;
   if (!found) return jw_null(c->w), 0;
+  if (!b.rlp.len) {
+    ethc_hash_t hash;
+    return header_hash(&h, &hash) ? rpc_fail(c, RPC_INTERNAL_ERROR, "out of memory")
+                                  : rpc_write_header_block(c, &h, &hash);
+  }
   int rc = rpc_write_block(c, &b, full);
   chain_read_block_free(&b);
   return rc;
@@ -48,7 +70,7 @@ static int eth_getBlockByHash(rpc_call_t *c, const cJSON *p) { return get_block(
 static int block_count(rpc_call_t *c, const cJSON *params, bool by_hash, bool ommers) {
   chain_read_block_t b = {0};
   bool found;
-  if (read_block_param(c, params, by_hash, &b, &found)) return -1;
+  if (read_block_param(c, params, by_hash, &b, &found, NULL)) return -1;
   if (!found) return jw_null(c->w), 0;
   jw_qty(c->w, ommers ? b.block.ommer_count : b.block.tx_count);
   chain_read_block_free(&b);

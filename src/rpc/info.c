@@ -2,6 +2,7 @@
  * rpc_modules, eth_chainId, eth_syncing, eth_blockNumber (execution-apis
  * src/eth/client.yaml; web3 and net as geth answers them). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "ethc/chain_config.h"
 #include "ethc/chain_read.h"
@@ -57,15 +58,19 @@ static int eth_chainId(rpc_call_t *c, const cJSON *p) {
   return 0;
 }
 
-/* Without sync, the node has all it will have: never syncing. */
+/* The p2p sync's progress (peers.h); without p2p, the node has all it will
+ * have: never syncing. */
 static int eth_syncing(rpc_call_t *c, const cJSON *p) {
-  jw_bool(c->w, false);
+  char *s = c->srv->admin.syncing ? c->srv->admin.syncing(c->srv->admin.ctx) : NULL;
+  if (s && strcmp(s, "false")) jw_raw(c->w, s, strlen(s));
+  else jw_bool(c->w, false);
+  free(s);
   return 0;
 }
 
 static int eth_blockNumber(rpc_call_t *c, const cJSON *p) {
   /* the request's head: a batch's eth_blockNumber names the block its state reads see */
-  jw_qty(c->w, chain_snapshot_header(rpc_head(c))->number);
+  jw_qty(c->w, rpc_light_block_number(c)); /* a light sync's header tip, when above the head */
   return 0;
 }
 

@@ -27,6 +27,7 @@ static const rpc_method_t *const tables[] = {
     rpc_methods_accounts,
     rpc_methods_info,
     rpc_methods_blocks,
+    rpc_methods_headers,
     rpc_methods_logs,
     rpc_methods_fees,
     rpc_methods_extra,

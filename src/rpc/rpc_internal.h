@@ -151,6 +151,7 @@ int rpc_metrics_index(const rpc_method_t *m);
 /* Method tables, one per file, each ending with a NULL name. */
 extern const rpc_method_t rpc_methods_info[];    /* web3, net, rpc, eth_chainId, ... (info.c) */
 extern const rpc_method_t rpc_methods_blocks[];  /* blocks, transactions, receipts (eth_blocks.c) */
+extern const rpc_method_t rpc_methods_headers[]; /* eth_getHeaderByNumber/ByHash (eth_headers.c) */
 extern const rpc_method_t rpc_methods_logs[];    /* eth_getLogs (eth_logs.c) */
 extern const rpc_method_t rpc_methods_extra[];   /* uncles, raw tx, accounts, fee suggestions (eth_extra.c) */
 extern const rpc_method_t rpc_methods_fees[];    /* eth_baseFee, eth_feeHistory (fees.c) */
@@ -318,6 +319,15 @@ void rpc_write_header(jw_t *w, const chain_header_t *h, const ethc_hash_t *hash)
 void rpc_write_withdrawal(jw_t *w, const chain_withdrawal_t *wd);
 /* The same fields, inside an object the caller opened. */
 void rpc_write_header_fields(jw_t *w, const chain_header_t *h, const ethc_hash_t *hash);
+/* A light sync's headers above the canonical head (eth_headers.c): the hash of
+ * the one a number or "latest" names (0, or ETHC_ERR_NOT_FOUND: ask the
+ * chain); the block number to report (the higher of the head and their tip);
+ * and a block object from a header whose body is not stored (its transactions,
+ * ommers and withdrawals must be empty by its roots, else the call fails
+ * saying the body is not stored). */
+int rpc_light_hash(rpc_call_t *c, const rpc_block_ref_t *ref, ethc_hash_t *hash);
+uint64_t rpc_light_block_number(rpc_call_t *c);
+int rpc_write_header_block(rpc_call_t *c, const chain_header_t *h, const ethc_hash_t *hash);
 void rpc_write_log(jw_t *w, const chain_log_t *l);
 /* The same, with "removed" as given (logs of blocks a reorganisation dropped). */
 void rpc_write_log_removed(jw_t *w, const chain_log_t *l, bool removed);

@@ -4,11 +4,13 @@
    made by `ethc init` from its genesis, dials A (--trusted-peers) and must
    sync all 600 headers: its DATADIR/headsync names #600 with headblock.json's
    hash. Restarted, B resumes from #600 and imports nothing more; admin_peers
-   lists A. With --sync.target (block 300's hash) a node stops at #300.
+   lists A; eth_blockNumber and eth_getHeaderByNumber answer from the synced
+   headers, eth_getBlockByNumber of a header without its body says so. With --sync.target (block 300's hash) a node stops at #300.
 2. A node on another genesis dials A: the Status handshake fails and the
    connection ends with Disconnect (subprotocol error); nothing is synced.
 3. ethc from @ethereumjs/client 0.10.5 serving the same chain (as p2p_hello.py
-   starts it): all 600 headers again. Skipped (77) when node or the package is
+   starts it): all 600 headers again; then, --syncmode full, all 600 blocks
+   executed to headblock.json's hash and headstate.json's root and balances. Skipped (77) when node or the package is
    missing; parts 1 and 2 then still run first.
 Prints the headers/s the node logs.
 usage: p2p_sync.py ETHC CHAIN_DIR WORKDIR"""
@@ -133,6 +135,11 @@ def ethereumjs(ethc, tmp, want, fails):
             return 1
         print("ethereumjs:", enode)
         sync_from(ethc, tmp, "from-ethereumjs", enode, want, fails)
+        # --syncmode full from the same node: all 600 blocks executed (p2p_fullsync.py)
+        from p2p_fullsync import full_sync
+        head = json.load(open(os.path.join(chain, "headblock.json")))
+        state = json.load(open(os.path.join(chain, "headstate.json")))
+        full_sync(ethc, chain, tmp, "full-from-ethereumjs", enode, head, state, fails)
     return 0
 
 
@@ -163,6 +170,18 @@ def main(ethc, workdir):
             fails.append(f"B's admin_peers: {peers}, want A ({a_id[:16]}...) on eth/69")
         if b.call("net_peerCount").get("result") != "0x1":
             fails.append("B's net_peerCount is not 0x1")
+        # light mode: RPC reads answer from the synced headers (stored above the canonical head)
+        if b.call("eth_blockNumber").get("result") != hex(want[0]):
+            fails.append(f"B's eth_blockNumber: {b.call('eth_blockNumber')}, want {hex(want[0])}")
+        for tag, h in (("0x12c", h300), ("latest", want[1])):
+            got = (b.call("eth_getHeaderByNumber", tag).get("result") or {}).get("hash")
+            if got != h:
+                fails.append(f"B's eth_getHeaderByNumber({tag}) hash {got}, want {h}")
+        err = b.call("eth_getBlockByNumber", "0x12c", False).get("error") or {}
+        if err.get("code") != -32000 or "body not stored" not in err.get("message", ""):
+            fails.append(f"B's eth_getBlockByNumber(0x12c) on a header alone: {err}, want -32000 body not stored")
+        if b.call("eth_syncing").get("result") is not False:
+            fails.append(f"B's eth_syncing after the sync: {b.call('eth_syncing')}, want false")
         info = a.call("admin_nodeInfo").get("result", {})
         if str(info.get("ports", {}).get("listener")) != a.enode.rsplit(":", 1)[1]:
             fails.append(f"A's admin_nodeInfo ports {info.get('ports')} do not match its enode {a.enode}")

@@ -1,0 +1,81 @@
+#!/usr/bin/env python3
+"""Sync speed from a local ethc peer over 127.0.0.1 (eth/69): R runs each of a
+light sync (headers/s) and a full sync (blocks/s, Mgas/s) of the ethtest
+chain (600 blocks to Prague) into fresh data directories, as the syncing
+node logs them; prints each run and the median. Not run by ctest.
+usage: p2p_sync.py ETHC CHAIN_DIR WORKDIR [R]"""
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(here, "..", "tests", "system"))
+from p2p_sync import Ethc, init  # noqa: E402
+
+HDONE = r"header sync: done at #\d+ 0x[0-9a-f]{64}, (\d+) headers in ([0-9.]+) s \((\d+) headers/s\)"
+FDONE = r"full sync: done at #\d+ 0x[0-9a-f]{64}, (\d+) blocks in ([0-9.]+) s \((\d+) blocks/s, ([0-9.]+) Mgas/s"
+
+
+def cpu_seconds(pid):
+    """A process's CPU seconds so far (user + system): steadier than wall time
+    on a shared machine (here it includes the node's start and, for a full
+    sync, its header phase)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run(ethc, chain, tmp, enode, name, full):
+    d = os.path.join(tmp, name)
+    init(ethc, d, os.path.join(chain, "genesis.json"))
+    extra = ["--trusted-peers", enode] + (["--syncmode", "full"] if full else [])
+    b = Ethc(ethc, d, d + ".log", extra)
+    try:
+        m = b.wait_log(FDONE if full else HDONE, 120)
+        cpu = cpu_seconds(b.proc.pid)
+    finally:
+        b.stop()
+    if not m:
+        sys.exit(f"{name}: the sync did not end; log:\n" + b.log()[-2000:])
+    shutil.rmtree(d, ignore_errors=True)
+    return m, cpu
+
+
+def main():
+    ethc, chain, workdir = sys.argv[1:4]
+    runs = int(sys.argv[4]) if len(sys.argv) > 4 else 5
+    os.makedirs(workdir, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix="p2p-bench-", dir=workdir)
+    a_dir = os.path.join(tmp, "A")
+    subprocess.run([ethc, "import", "--fakepow", "--genesis", os.path.join(chain, "genesis.json"), "--datadir", a_dir,
+                    os.path.join(chain, "chain.rlp")], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    a = Ethc(ethc, a_dir, a_dir + ".log")
+    hs, bs, gs, cs = [], [], [], []
+    try:
+        for i in range(runs):
+            m, lcpu = run(ethc, chain, tmp, a.enode, f"light{i}", False)
+            hs.append(int(m.group(3)))
+            f, fcpu = run(ethc, chain, tmp, a.enode, f"full{i}", True)
+            cs.append(fcpu)
+            bs.append(int(f.group(3)))
+            gs.append(float(f.group(4)))
+            print(f"run {i}: light {m.group(1)} headers in {m.group(2)} s ({m.group(3)} headers/s); "
+                  f"full {f.group(1)} blocks in {f.group(2)} s ({f.group(3)} blocks/s, {f.group(4)} Mgas/s); "
+                  f"CPU of the syncing node: light {lcpu:.2f} s, full {fcpu:.2f} s")
+    finally:
+        a.stop()
+    shutil.rmtree(tmp, ignore_errors=True)
+    print(f"median of {runs}: light {statistics.median(hs):.0f} headers/s; "
+          f"full {statistics.median(bs):.0f} blocks/s, {statistics.median(gs):.1f} Mgas/s, "
+          f"{statistics.median(cs):.2f} CPU s for the whole full sync")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 4:
+        print(__doc__)
+        sys.exit(2)
+    main()

@@ -1,0 +1,436 @@
+/* The full sync (sync.h; devp2p caps/eth.md "Chain Synchronization",
+ * GetBlockBodies): after the header sync, the bodies of the blocks between
+ * the executed head and the verified header tip are fetched, checked against
+ * their headers (transactions root, ommers hash, EIP-4895 withdrawals root)
+ * and executed through chain_import_block on libuv's thread pool. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ethc/block.h"
+#include "ethc/chain_read.h"
+#include "ethc/error.h"
+#include "ethc/eth_wire.h"
+#include "ethc/header.h"
+#include "ethc/log.h"
+#include "ethc/rlp.h"
+#include "ethc/sync.h"
+
+#define BODIES_BATCH 128 /* hashes per GetBlockBodies (geth asks 128) */
+#define LOG_EVERY_MS 1000
+
+struct sync_full {
+  uv_loop_t *loop;
+  chain_t *chain;
+  pthread_mutex_t *write_lock;
+  sync_progress_t *progress;
+  sync_full_done_fn done;
+  void *ctx;
+  bool busy;     /* a work in flight (planning, or cur) */
+  bool planning; /* the work in flight locates the blocks */
+  bool failed;   /* an invalid block: stop */
+  bool finished;
+  sync_point_t head; /* the executed head, as the last work saw it */
+  /* the blocks to fetch: plan[i] is block plan_first + i; plan_done imported,
+   * plan_next the first not asked yet (a two-deep pipeline: while one batch
+   * imports, the next is asked for, and waits in `pending` once answered) */
+  ethc_hash_t *plan;
+  size_t plan_len, plan_done, plan_next;
+  /* the outstanding request */
+  size_t asked; /* 0: none */
+  size_t req_first;
+  void *req_peer;
+  uint64_t req_id, req_at;
+  struct work *cur, *pending; /* the import in flight, the answered batch after it */
+  uint64_t plan_first;
+  sync_point_t planned; /* the tip the plan leads to */
+  bool planned_any;
+  /* figures */
+  uint64_t t0, last_log, blocks, gas, txs, first_number;
+};
+
+typedef struct work {
+  uv_work_t work;
+  sync_full_t *f;
+  void *peer; /* whose bodies these are (NULL once gone) */
+  bool plan;  /* locate the blocks, else check and import */
+  sync_point_t tip;
+  /* plan: the result */
+  ethc_hash_t *hashes;
+  size_t n;
+  uint64_t first;
+  /* import: the bodies and their hashes */
+  uint8_t *buf;
+  bytes_view_t *items;
+  size_t imported;
+  uint64_t gas, txs;
+  sync_point_t head;
+  bool bad_peer, invalid;
+  int rc;
+  char why[300];
+} work_t;
+
+static void work_free(work_t *k);
+static int queue(sync_full_t *f, work_t *k);
+
+static void lock(sync_full_t *f) {
+  if (f->write_lock) pthread_mutex_lock(f->write_lock);
+}
+static void unlock(sync_full_t *f) {
+  if (f->write_lock) pthread_mutex_unlock(f->write_lock);
+}
+
+int sync_full_new(uv_loop_t *loop, chain_t *c, pthread_mutex_t *write_lock, sync_progress_t *progress,
+                  sync_full_done_fn done, void *ctx, sync_full_t **out) {
+  *out = NULL;
+  sync_full_t *f = calloc(1, sizeof *f);
+  if (!f) return ETHC_ERR_NOMEM;
+  f->loop = loop, f->chain = c, f->write_lock = write_lock, f->progress = progress, f->done = done, f->ctx = ctx;
+  if (chain_read_head(c, &f->head.number, &f->head.hash)) {
+    free(f);
+    return ETHC_ERR_IO;
+  }
+  if (progress) sync_progress_blocks(progress, f->head.number);
+  *out = f;
+  return 0;
+}
+
+void sync_full_free(sync_full_t *f) {
+  if (!f) return;
+  work_free(f->pending);
+  free(f->plan);
+  free(f);
+}
+
+bool sync_full_behind(const sync_full_t *f, const sync_point_t *tip) {
+  return !f->failed && f->head.number < tip->number;
+}
+
+/* ---- locating the blocks: the stored headers from the tip back to the canonical chain ---- */
+
+static void plan_work(uv_work_t *w) {
+  work_t *k = w->data;
+  sync_full_t *f = k->f;
+  chaindb_t *db = chain_db(f->chain);
+  uint64_t head_number;
+  ethc_hash_t head_hash;
+  lock(f);
+  chain_head(f->chain, &head_number, &head_hash);
+  unlock(f);
+  size_t cap = 0;
+  uint64_t num = k->tip.number;
+  ethc_hash_t cur = k->tip.hash;
+  bytes_buf_t raw = {0};
+  for (;;) {
+    if (num <= head_number) { /* on the canonical chain yet? */
+      ethc_hash_t canon;
+      if (!chaindb_get_canonical(db, num, &canon) && !memcmp(canon.bytes, cur.bytes, 32)) break;
+    }
+    if (num == 0) { /* another genesis: cannot be */
+      k->rc = ETHC_ERR_INVALID;
+      snprintf(k->why, sizeof k->why, "the headers do not lead to the stored genesis");
+      break;
+    }
+    if (k->n == cap) {
+      size_t ncap = cap ? cap * 2 : 1024;
+      ethc_hash_t *h = realloc(k->hashes, ncap * sizeof *h);
+      if (!h) {
+        k->rc = ETHC_ERR_NOMEM;
+        break;
+      }
+      k->hashes = h, cap = ncap;
+    }
+    k->hashes[k->n++] = cur;
+    chain_header_t h;
+    raw.len = 0;
+    int rc = chaindb_get_header(db, num, &cur, &raw);
+    if (!rc) rc = header_decode(raw.data, raw.len, &h) ? ETHC_ERR_INVALID : 0;
+    if (rc) {
+      k->rc = rc;
+      snprintf(k->why, sizeof k->why, "stored header #%" PRIu64 " unreadable (%d)", num, rc);
+      break;
+    }
+    cur = h.parent_hash;
+    num--;
+  }
+  bytes_buf_free(&raw);
+  k->first = num + 1;
+  for (size_t i = 0; i < k->n / 2; i++) { /* ascending */
+    ethc_hash_t t = k->hashes[i];
+    k->hashes[i] = k->hashes[k->n - 1 - i];
+    k->hashes[k->n - 1 - i] = t;
+  }
+  k->head.number = head_number, k->head.hash = head_hash;
+}
+
+/* ---- checking and importing a batch of bodies ---- */
+
+/* The block [header, txs, ommers(, withdrawals)] from a stored header and a body
+ * item [txs, ommers(, withdrawals)], checked against the header's roots. 0;
+ * ETHC_ERR_INVALID (why) when the body is not the header's; a local error. */
+static int assemble(chaindb_t *db, const ethc_hash_t *hash, bytes_view_t body, bytes_buf_t *block, uint64_t *number,
+                    char *why, size_t whylen) {
+  bytes_buf_t hdr = {0};
+  int rc = chaindb_get_number(db, hash, number);
+  if (!rc) rc = chaindb_get_header(db, *number, hash, &hdr);
+  if (rc) {
+    snprintf(why, whylen, "a synced header is not stored (%d)", rc);
+    bytes_buf_free(&hdr);
+    return rc;
+  }
+  rlp_item_t it;
+  if (rlp_decode_strict(body.data, body.len, &it) || !it.is_list) {
+    bytes_buf_free(&hdr);
+    return snprintf(why, whylen, "body of #%" PRIu64 " is not a list", *number), ETHC_ERR_INVALID;
+  }
+  block->len = 0;
+  rc = rlp_put_header(block, true, hdr.len + it.payload_len);
+  if (!rc) rc = bytes_buf_append(block, hdr.data, hdr.len);
+  if (!rc) rc = bytes_buf_append(block, it.payload, it.payload_len);
+  bytes_buf_free(&hdr);
+  if (rc) return snprintf(why, whylen, "out of memory"), ETHC_ERR_NOMEM;
+  chain_block_t b;
+  if (block_decode(block->data, block->len, &b))
+    return snprintf(why, whylen, "body of #%" PRIu64 " does not decode", *number), ETHC_ERR_INVALID;
+  ethc_hash_t root;
+  const char *bad = NULL;
+  if (block_tx_root(&b, &root)) rc = ETHC_ERR_NOMEM;
+  else if (memcmp(root.bytes, b.header.tx_root.bytes, 32)) bad = "transactions root";
+  if (!rc && !bad) {
+    block_ommers_hash(&b, &root);
+    if (memcmp(root.bytes, b.header.ommers_hash.bytes, 32)) bad = "ommers hash";
+  }
+  if (!rc && !bad) {
+    if (b.has_withdrawals != b.header.has_withdrawals_root) bad = "withdrawals (present or not)";
+    else if (b.has_withdrawals && block_withdrawals_root(&b, &root)) rc = ETHC_ERR_NOMEM;
+    else if (b.has_withdrawals && memcmp(root.bytes, b.header.withdrawals_root.bytes, 32)) bad = "withdrawals root";
+  }
+  block_free(&b);
+  if (rc) return snprintf(why, whylen, "out of memory"), rc;
+  if (bad) return snprintf(why, whylen, "body of #%" PRIu64 ": wrong %s", *number, bad), ETHC_ERR_INVALID;
+  return 0;
+}
+
+static void import_work(uv_work_t *w) {
+  work_t *k = w->data;
+  sync_full_t *f = k->f;
+  chaindb_t *db = chain_db(f->chain);
+  bytes_buf_t block = {0};
+  for (size_t i = 0; i < k->n; i++) {
+    uint64_t number = 0;
+    int rc = assemble(db, &k->hashes[i], k->items[i], &block, &number, k->why, sizeof k->why);
+    if (rc == ETHC_ERR_INVALID) k->bad_peer = true;
+    if (rc) {
+      k->rc = rc;
+      break;
+    }
+    chain_import_result_t res;
+    lock(f);
+    rc = chain_import_block(f->chain, block.data, block.len, &res);
+    unlock(f);
+    if (rc) {
+      k->rc = rc;
+      k->invalid = rc == ETHC_ERR_INVALID;
+      snprintf(k->why, sizeof k->why, "block #%" PRIu64 ": %s", number,
+               k->invalid ? res.reason : "import failed (a local error)");
+      break;
+    }
+    k->imported++;
+    k->gas += res.gas_used;
+    k->txs += res.tx_count;
+    k->head.number = number;
+    k->head.hash = k->hashes[i];
+  }
+  bytes_buf_free(&block);
+}
+
+static void work_free(work_t *k) {
+  if (!k) return;
+  free(k->hashes);
+  free(k->buf);
+  free(k->items);
+  free(k);
+}
+
+/* Forgets the outstanding request: its blocks are asked again. */
+static void cancel_request(sync_full_t *f) {
+  if (!f->asked) return;
+  f->plan_next = f->req_first;
+  f->asked = 0, f->req_peer = NULL;
+}
+
+static void log_progress(sync_full_t *f, bool force) {
+  uint64_t now = uv_now(f->loop);
+  if (!force && now - f->last_log < LOG_EVERY_MS) return;
+  f->last_log = now;
+  double secs = (double)(now - f->t0) / 1000.0;
+  uint64_t left = f->planned.number > f->head.number ? f->planned.number - f->head.number : 0;
+  char tail[96];
+  sync_rate_eta(tail, sizeof tail, "blocks", f->blocks, secs, left);
+  ethc_log(ETHC_LOG_INFO, "full sync: executed #%" PRIu64 " of #%" PRIu64 " (%" PRIu64 " txs, %.1f Mgas/s, %s)",
+           f->head.number, f->planned.number, f->txs, secs > 0 ? (double)f->gas / 1e6 / secs : 0.0, tail);
+}
+
+static void work_done(uv_work_t *w, int status) {
+  (void)status;
+  work_t *k = w->data;
+  sync_full_t *f = k->f;
+  void *bad = NULL;
+  f->busy = f->planning = false;
+  f->cur = NULL;
+  if (k->plan) {
+    if (k->rc) {
+      ethc_log(ETHC_LOG_ERROR, "full sync: cannot locate the blocks to fetch: %s", k->why);
+      f->failed = true;
+    } else {
+      free(f->plan);
+      f->plan = k->hashes, k->hashes = NULL;
+      f->plan_len = k->n, f->plan_done = f->plan_next = 0, f->plan_first = k->first;
+      f->planned = k->tip, f->planned_any = true;
+      f->head = k->head;
+      if (f->plan_len) f->finished = false; /* a new tip: its end is logged again */
+      if (!f->t0) f->t0 = f->last_log = uv_now(f->loop), f->first_number = f->head.number;
+      if (f->plan_len)
+        ethc_log(ETHC_LOG_INFO, "full sync: %zu blocks to fetch and execute, #%" PRIu64 "..#%" PRIu64, f->plan_len,
+                 f->plan_first, f->plan_first + f->plan_len - 1);
+    }
+  } else {
+    f->plan_done += k->imported;
+    f->blocks += k->imported, f->gas += k->gas, f->txs += k->txs;
+    if (k->imported) f->head = k->head;
+    if (f->progress) sync_progress_blocks(f->progress, f->head.number);
+    if (k->rc && k->bad_peer) {
+      ethc_log(ETHC_LOG_WARN, "full sync: %s: dropping the peer", k->why);
+      bad = k->peer;
+    } else if (k->rc) {
+      ethc_log(ETHC_LOG_ERROR, "full sync: stopped: %s", k->why);
+      f->failed = k->invalid; /* a local error: retried with the next answer */
+    }
+    if (k->rc) { /* what was fetched after the failing block is asked again */
+      work_free(f->pending);
+      f->pending = NULL;
+      f->asked = 0, f->req_peer = NULL;
+      f->plan_next = f->plan_done;
+    } else if (f->pending) {
+      work_t *next = f->pending;
+      f->pending = NULL;
+      if (queue(f, next)) {
+        work_free(next);
+        f->plan_next = f->plan_done;
+      }
+    }
+    log_progress(f, false);
+  }
+  work_free(k);
+  if (f->done) f->done(f->ctx, bad);
+}
+
+static int queue(sync_full_t *f, work_t *k) {
+  k->f = f;
+  k->work.data = k;
+  f->busy = true;
+  f->planning = k->plan;
+  if (!k->plan) f->cur = k;
+  if (uv_queue_work(f->loop, &k->work, k->plan ? plan_work : import_work, work_done)) {
+    f->busy = f->planning = false;
+    f->cur = NULL;
+    return ETHC_ERR_IO;
+  }
+  return 0;
+}
+
+int sync_full_request(sync_full_t *f, void *peer, const sync_point_t *tip, uint64_t id, bytes_buf_t *out,
+                      size_t *count) {
+  *count = 0;
+  if (f->failed || f->asked || f->pending || f->planning) return 0;
+  bool same_tip =
+      f->planned_any && f->planned.number == tip->number && !memcmp(f->planned.hash.bytes, tip->hash.bytes, 32);
+  if (!same_tip) {
+    if (f->busy || (f->head.number >= tip->number && !f->planned_any)) return 0; /* importing, or nothing to do */
+    work_t *k = calloc(1, sizeof *k);
+    if (!k) return ETHC_ERR_NOMEM;
+    k->plan = true;
+    k->tip = *tip;
+    int rc = queue(f, k);
+    if (rc) free(k);
+    return rc;
+  }
+  if (f->plan_next >= f->plan_len) {
+    if (!f->busy && !f->finished && f->plan_done >= f->plan_len) {
+      f->finished = true;
+      double secs = f->t0 ? (double)(uv_now(f->loop) - f->t0) / 1000.0 : 0;
+      char h[65];
+      for (int i = 0; i < 32; i++) sprintf(h + 2 * i, "%02x", f->head.hash.bytes[i]);
+      ethc_log(ETHC_LOG_INFO,
+               "full sync: done at #%" PRIu64 " 0x%s, %" PRIu64
+               " blocks in %.2f s (%.0f blocks/s, %.1f Mgas/s, %" PRIu64 " txs)",
+               f->head.number, h, f->blocks, secs, secs > 0 ? (double)f->blocks / secs : 0.0,
+               secs > 0 ? (double)f->gas / 1e6 / secs : 0.0, f->txs);
+    }
+    return 0;
+  }
+  size_t n = f->plan_len - f->plan_next;
+  if (n > BODIES_BATCH) n = BODIES_BATCH;
+  int rc = eth_hash_request_encode(id, f->plan + f->plan_next, n, out);
+  if (rc) return rc;
+  f->asked = *count = n;
+  f->req_first = f->plan_next;
+  f->plan_next += n;
+  f->req_peer = peer, f->req_id = id, f->req_at = uv_now(f->loop);
+  return 1;
+}
+
+void sync_full_peer_gone(sync_full_t *f, void *peer) {
+  if (!f) return;
+  if (f->asked && f->req_peer == peer) cancel_request(f);
+  if (f->cur && f->cur->peer == peer) f->cur->peer = NULL;
+  if (f->pending && f->pending->peer == peer) f->pending->peer = NULL;
+}
+
+void *sync_full_stalled(sync_full_t *f, uint64_t now, uint64_t timeout_ms) {
+  if (!f || !f->asked || now - f->req_at <= timeout_ms) return NULL;
+  void *p = f->req_peer;
+  cancel_request(f);
+  return p;
+}
+
+int sync_full_on_bodies(sync_full_t *f, void *peer, uint64_t id, const bytes_view_t *items, size_t n) {
+  if (!f->asked || peer != f->req_peer || id != f->req_id) return 0; /* unsolicited or late: ignored */
+  if (n == 0 || n > f->asked) return ETHC_ERR_INVALID; /* the caller drops the peer: sync_full_peer_gone */
+  size_t first = f->req_first;
+  f->asked = 0, f->req_peer = NULL;
+  f->plan_next = first + n; /* a short answer: the rest is asked again */
+  work_t *k = calloc(1, sizeof *k);
+  size_t total = 0;
+  for (size_t i = 0; i < n; i++) total += items[i].len;
+  if (k) {
+    k->buf = malloc(total ? total : 1);
+    k->items = calloc(n, sizeof *k->items);
+    k->hashes = malloc(n * sizeof *k->hashes);
+  }
+  if (!k || !k->buf || !k->items || !k->hashes) {
+    work_free(k);
+    f->plan_next = first;
+    return ETHC_ERR_NOMEM;
+  }
+  size_t off = 0;
+  for (size_t i = 0; i < n; i++) {
+    memcpy(k->buf + off, items[i].data, items[i].len);
+    k->items[i] = bytes_view(k->buf + off, items[i].len);
+    off += items[i].len;
+  }
+  memcpy(k->hashes, f->plan + first, n * sizeof *k->hashes);
+  k->n = n;
+  k->peer = peer;
+  if (f->busy) { /* the batch before it is importing */
+    f->pending = k;
+    return 0;
+  }
+  int rc = queue(f, k);
+  if (rc) {
+    work_free(k);
+    f->plan_next = first;
+  }
+  return rc;
+}
