@@ -53,16 +53,6 @@ static bool block_renders_alone(rpc_call_t *c, const ethc_hash_t *block_hash) {
   return alone;
 }
 
-/* Remembers what was written since mark m (one JSON value) for (kind, key). */
-static void render_keep(rpc_call_t *c, jw_mark_t m, rpc_render_kind_t kind, const ethc_hash_t *key,
-                        const rpc_render_where_t *where) {
-  if (c->w->oom) return;
-  const char *text = c->w->buf + m.len;
-  size_t len = c->w->len - m.len;
-  if (len && text[0] == ',') text++, len--;
-  rpc_render_put(kind, key, text, len, where);
-}
-
 static int get_block(rpc_call_t *c, const cJSON *params, bool by_hash) {
   const cJSON *fv, *v0;
   bool full, found;
@@ -77,7 +67,7 @@ static int get_block(rpc_call_t *c, const cJSON *params, bool by_hash) {
   if (!found) return jw_null(c->w), 0;
   jw_mark_t m = jw_mark(c->w);
   int rc = rpc_write_block(c, &b, full);
-  if (!rc && (!full || block_renders_alone(c, &hash))) render_keep(c, m, kind, &hash, NULL);
+  if (!rc && (!full || block_renders_alone(c, &hash))) rpc_render_put_since(kind, &hash, c->w, m, NULL);
   chain_read_block_free(&b);
   return rc;
 }
@@ -158,7 +148,7 @@ static int eth_getTransactionReceipt(rpc_call_t *c, const cJSON *params) {
   if (rc) return rpc_fail_chain(c, rc);
   rpc_write_receipt(c->w, r);
   where = (rpc_render_where_t){r->block_hash, r->block_number};
-  if (block_renders_alone(c, &r->block_hash)) render_keep(c, m, RPC_RENDER_RECEIPT, &h, &where);
+  if (block_renders_alone(c, &r->block_hash)) rpc_render_put_since(RPC_RENDER_RECEIPT, &h, c->w, m, &where);
   chain_read_receipts_free(&rs);
   return 0;
 }

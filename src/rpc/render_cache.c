@@ -69,3 +69,12 @@ void rpc_render_put(rpc_render_kind_t kind, const ethc_hash_t *key, const char *
   pthread_mutex_unlock(mu);
   free(old);
 }
+
+void rpc_render_put_since(rpc_render_kind_t kind, const ethc_hash_t *key, const jw_t *w, jw_mark_t m,
+                          const rpc_render_where_t *where) {
+  if (w->oom || w->len <= m.len) return;
+  const char *text = w->buf + m.len;
+  size_t len = w->len - m.len;
+  if (text[0] == ',') text++, len--; /* the writer's comma before the value */
+  rpc_render_put(kind, key, text, len, where);
+}

@@ -20,7 +20,7 @@
 
 #define RPC_RENDER_MAX (128u << 10)
 
-typedef enum { RPC_RENDER_BLOCK, RPC_RENDER_BLOCK_FULL, RPC_RENDER_RECEIPT } rpc_render_kind_t;
+typedef enum { RPC_RENDER_BLOCK, RPC_RENDER_BLOCK_FULL, RPC_RENDER_RECEIPT, RPC_RENDER_LOGS } rpc_render_kind_t;
 
 /* Where the cached object sits: the block (hash, number) that holds it. */
 typedef struct {
@@ -34,5 +34,17 @@ bool rpc_render_get(rpc_render_kind_t kind, const ethc_hash_t *key, jw_t *w, rpc
 /* Remembers text[0..len) (one complete JSON value) for (kind, key). */
 void rpc_render_put(rpc_render_kind_t kind, const ethc_hash_t *key, const char *text, size_t len,
                     const rpc_render_where_t *where);
+
+/* Remembers what w holds since mark m (one JSON value; nothing when w ran out
+ * of memory). */
+void rpc_render_put_since(rpc_render_kind_t kind, const ethc_hash_t *key, const jw_t *w, jw_mark_t m,
+                          const rpc_render_where_t *where);
+
+/* The key of an eth_getLogs result (logs_key.c): keccak256 of the published
+ * head's hash and every field of the filter (resolved block numbers, block
+ * hash, addresses, topics, result limit). The canonical chain below a head is
+ * fixed, so equal keys mean equal results. False when out of memory (no key). */
+#include "ethc/chain_read.h"
+bool rpc_logs_key(const ethc_hash_t *head, const chain_log_filter_t *f, ethc_hash_t *key);
 
 #endif
