@@ -17,7 +17,10 @@
 # (eth_call), a receipt of its block 2, and eth_getLogs of the whole chain by a topic;
 # on the development nodes the contract below (its getter, its one write's receipt,
 # eth_getLogs of blocks 0..latest by its address).
-# usage: [SERVERS="ethc bare anvil hardhat ganache"] [METHODS=...] bench/rpc.sh [BUILD_DIR] [DURATION]
+#   base     (only when named in SERVERS) `ethc node` of another build, BASE_BUILD
+#            (default BUILD_DIR), on its own copy of the chain: a before/after
+#            comparison in the same minutes
+# usage: [SERVERS="ethc bare anvil hardhat ganache"] [METHODS=...] [BASE_BUILD=DIR] bench/rpc.sh [BUILD_DIR] [DURATION]
 # (needs wrk, node and npm; ../shared/rpc-compat)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -78,6 +81,14 @@ if has ethc; then
   PIDS[ethc]=$!
   for _ in $(seq 100); do grep -q http:// "$TMP/ethc.out" && break; sleep 0.1; done
   URLS[ethc]=$(grep -o 'http://[^ ]*' "$TMP/ethc.out")
+fi
+if has base; then
+  BASE=$(cd "${BASE_BUILD:-$BUILD}" && pwd)
+  "$BASE/ethc" import --fakepow --genesis "$SUITE/genesis.json" --datadir "$TMP/base-data" "$SUITE/chain.rlp" >/dev/null 2>&1
+  setsid "$BASE/ethc" node --datadir "$TMP/base-data" --http.port 0 --verbosity 2 >"$TMP/base.out" 2>"$TMP/base.log" &
+  PIDS[base]=$!
+  for _ in $(seq 100); do grep -q http:// "$TMP/base.out" && break; sleep 0.1; done
+  URLS[base]=$(grep -o 'http://[^ ]*' "$TMP/base.out")
 fi
 if has bare; then
   setsid "$BUILD/bare_rpc" 0 >"$TMP/bare.out" 2>"$TMP/bare.log" &
@@ -158,7 +169,7 @@ EOF
 }
 for s in $SERVERS; do
   case $s in
-    ethc | bare) ethc_bodies >"$TMP/$s.bodies" ;;
+    ethc | base | bare) ethc_bodies >"$TMP/$s.bodies" ;;
     *) dev_bodies "${URLS[$s]}" >"$TMP/$s.bodies" ;;
   esac
   # the mix: weights after public mainnet RPC traffic, about half eth_call

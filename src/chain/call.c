@@ -13,7 +13,7 @@
 
 typedef struct {
   const chain_snapshot_t *snap;
-  bool canonical; /* the snapshot is on the canonical chain: its index serves */
+  int canonical; /* the snapshot is on the canonical chain (its index serves): 1, 0, or -1 not yet known */
 } ancestry_t;
 
 /* BLOCKHASH of an ancestor of the snapshot's block (the call runs in that
@@ -24,6 +24,11 @@ static void ancestor_hash(void *ctx, int64_t number, ethc_hash_t *out) {
   const chain_header_t *h = chain_snapshot_header(a->snap);
   memset(out, 0, sizeof *out);
   if (number < 0 || (uint64_t)number >= h->number) return;
+  if (a->canonical < 0) { /* asked on first use: most calls never read BLOCKHASH */
+    ethc_hash_t canon;
+    a->canonical =
+        chain_read_canonical_hash(c, h->number, &canon) == 0 && ethc_hash_eq(&canon, chain_snapshot_hash(a->snap));
+  }
   if (a->canonical) {
     if (chain_read_canonical_hash(c, (uint64_t)number, out)) memset(out, 0, sizeof *out);
     return;
@@ -54,10 +59,7 @@ int chain_call(const chain_snapshot_t *snap, evm_t *vm, const chain_call_msg_t *
   bool post_merge = cfg->has_ttd && !u256_lt(&parent_td, &cfg->terminal_total_difficulty);
   evm_revision_t rev = chain_config_revision(cfg, h->number, h->timestamp, post_merge);
 
-  ancestry_t anc = {snap, false};
-  ethc_hash_t canon;
-  anc.canonical =
-      chain_read_canonical_hash(c, h->number, &canon) == 0 && ethc_hash_eq(&canon, chain_snapshot_hash(snap));
+  ancestry_t anc = {snap, -1};
   chain_block_env_t env;
   block_env_from_header(cfg, h, &env);
   if (msg->adjust_env) msg->adjust_env(msg->adjust_env_ctx, &env);

@@ -1,16 +1,16 @@
 /* Block, transaction and receipt reads of the eth namespace (execution-apis
  * src/eth/block.yaml, transaction.yaml, receipt.yaml): a block, transaction or
  * receipt that does not exist is a null result, not an error. */
+#include "ethc/chain_dev.h"
 #include "ethc/chain_read.h"
 #include "ethc/error.h"
+#include "rpc/render_cache.h"
 #include "rpc/rpc_internal.h"
 
-/* Resolves parameter 0 as a block (a number or tag; a hash when by_hash) and
- * reads it. Returns 0 with *found, or -1 (the call failed). A light sync's
- * header without its body: *found with b empty and its header in *hdr (when
- * hdr is not NULL; else the call fails). */
-static int read_block_param(rpc_call_t *c, const cJSON *params, bool by_hash, chain_read_block_t *b, bool *found,
-                            chain_header_t *hdr) {
+/* Resolves parameter 0 as a block (a number or tag; a hash when by_hash): a
+ * light sync's synced header first, else the chain's block. Returns 0 with
+ * *found (and *hash), or -1 (the call failed). */
+static int resolve_block_param(rpc_call_t *c, const cJSON *params, bool by_hash, ethc_hash_t *hash, bool *found) {
   const cJSON *v;
   rpc_block_ref_t ref;
   if (rpc_need(c, params, 0, &v)) return -1;
@@ -21,20 +21,28 @@ static int read_block_param(rpc_call_t *c, const cJSON *params, bool by_hash, ch
   } else if (rpc_parse_block_number(c, 0, v, &ref)) {
     return -1;
   }
-  ethc_hash_t hash;
   uint64_t number;
-  int rc = rpc_light_hash(c, &ref, &hash);
+  int rc = rpc_light_hash(c, &ref, hash);
   if (rc == ETHC_ERR_NOT_FOUND) {
-    rc = rpc_resolve_block(c, &ref, &hash, &number);
+    rc = rpc_resolve_block(c, &ref, hash, &number);
     if (rc == ETHC_ERR_NOT_FOUND) return *found = false, 0;
     if (rc) return -1;
   } else if (rc) {
     return rpc_fail_chain(c, rc);
   }
-  rc = chain_read_block(c->srv->chain, &hash, b);
+  *found = true;
+  return 0;
+}
+
+/* Reads the block of hash `hash`. Returns 0 with *found, or -1 (the call
+ * failed). A light sync's header without its body: *found with b empty and
+ * its header in *hdr (when hdr is not NULL; else the call fails). */
+static int read_block_hash(rpc_call_t *c, const ethc_hash_t *hash, chain_read_block_t *b, bool *found,
+                           chain_header_t *hdr) {
+  int rc = chain_read_block(c->srv->chain, hash, b);
   if (rc == ETHC_ERR_NOT_FOUND) return *found = false, 0;
   chain_header_t h;
-  if (rc == ETHC_ERR_INVALID && !chain_read_header_by_hash(c->srv->chain, &hash, &h)) { /* a header alone */
+  if (rc == ETHC_ERR_INVALID && !chain_read_header_by_hash(c->srv->chain, hash, &h)) { /* a header alone */
     if (!hdr)
       return rpc_fail(c, RPC_SERVER_ERROR, "block %llu: body not stored (a light sync keeps the headers only)",
                       (unsigned long long)h.number);
@@ -46,20 +54,40 @@ static int read_block_param(rpc_call_t *c, const cJSON *params, bool by_hash, ch
   return 0;
 }
 
+/* Resolves parameter 0 as a block and reads it. Returns 0 with *found, or -1. */
+static int read_block_param(rpc_call_t *c, const cJSON *params, bool by_hash, chain_read_block_t *b, bool *found,
+                            chain_header_t *hdr) {
+  ethc_hash_t hash;
+  if (resolve_block_param(c, params, by_hash, &hash, found)) return -1;
+  return *found ? read_block_hash(c, &hash, b, found, hdr) : 0;
+}
+
+/* Whether the block's rendering depends on nothing but the block: no
+ * impersonated senders (a dev chain's record beside it, chain_dev.h). */
+static bool block_renders_alone(rpc_call_t *c, const ethc_hash_t *block_hash) {
+  chain_forced_t forced = {0};
+  bool alone = chain_forced_load(c->srv->chain, block_hash, &forced) == 0 && forced.rec.len == 0;
+  chain_forced_free(&forced);
+  return alone;
+}
+
 static int get_block(rpc_call_t *c, const cJSON *params, bool by_hash) {
   const cJSON *fv, *v0;
   bool full, found;
   if (rpc_need(c, params, 0, &v0) || rpc_need(c, params, 1, &fv) || rpc_parse_bool(c, 1, fv, &full)) return -1;
+  ethc_hash_t hash;
+  if (resolve_block_param(c, params, by_hash, &hash, &found)) return -1;
+  if (!found) return jw_null(c->w), 0;
+  rpc_render_kind_t kind = full ? RPC_RENDER_BLOCK_FULL : RPC_RENDER_BLOCK;
+  if (rpc_render_get(kind, &hash, c->w, NULL)) return 0;
   chain_read_block_t b = {0};
   chain_header_t h;
-  if (read_block_param(c, params, by_hash, &b, &found, &h)) return -1;
+  if (read_block_hash(c, &hash, &b, &found, &h)) return -1;
   if (!found) return jw_null(c->w), 0;
-  if (!b.rlp.len) {
-    ethc_hash_t hash;
-    return header_hash(&h, &hash) ? rpc_fail(c, RPC_INTERNAL_ERROR, "out of memory")
-                                  : rpc_write_header_block(c, &h, &hash);
-  }
+  if (!b.rlp.len) return rpc_write_header_block(c, &h, &hash); /* a light sync's header: not cached */
+  jw_mark_t m = jw_mark(c->w);
   int rc = rpc_write_block(c, &b, full);
+  if (!rc && (!full || block_renders_alone(c, &hash))) rpc_render_put_since(kind, &hash, c->w, m, NULL);
   chain_read_block_free(&b);
   return rc;
 }
@@ -122,12 +150,25 @@ static int eth_getTransactionReceipt(rpc_call_t *c, const cJSON *params) {
   const cJSON *v;
   ethc_hash_t h;
   if (rpc_need(c, params, 0, &v) || rpc_parse_hash(c, 0, v, &h)) return -1;
+  /* a transaction is in one canonical block at most: a cached receipt holds
+   * while its block is canonical */
+  rpc_render_where_t where;
+  jw_mark_t m = jw_mark(c->w);
+  if (rpc_render_get(RPC_RENDER_RECEIPT, &h, c->w, &where)) {
+    ethc_hash_t canon;
+    if (chain_read_canonical_hash(c->srv->chain, where.block_number, &canon) == 0 &&
+        ethc_hash_eq(&canon, &where.block_hash))
+      return 0;
+    jw_rollback(c->w, m);
+  }
   chain_read_receipts_t rs = {0};
   const chain_read_receipt_t *r;
   int rc = chain_read_receipt_by_tx(c->srv->chain, &h, &rs, &r);
   if (rc == ETHC_ERR_NOT_FOUND) return jw_null(c->w), 0;
   if (rc) return rpc_fail_chain(c, rc);
   rpc_write_receipt(c->w, r);
+  where = (rpc_render_where_t){r->block_hash, r->block_number};
+  if (block_renders_alone(c, &r->block_hash)) rpc_render_put_since(RPC_RENDER_RECEIPT, &h, c->w, m, &where);
   chain_read_receipts_free(&rs);
   return 0;
 }

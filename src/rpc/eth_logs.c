@@ -7,6 +7,7 @@
 
 #include "ethc/chain_read.h"
 #include "ethc/error.h"
+#include "rpc/render_cache.h"
 #include "rpc/rpc_internal.h"
 
 #define MAX_FILTER_VALUES 1000 /* addresses, and hashes per topic position */
@@ -94,6 +95,14 @@ static int eth_getLogs(rpc_call_t *c, const cJSON *params) {
     flt.topic_count = (size_t)n;
   }
   flt.max_results = c->srv->logs_limit;
+  /* a result under the same published head is the same: kept (render_cache.h) */
+  ethc_hash_t head, after, key;
+  bool keyed = chain_read_head(c->srv->chain, NULL, &head) == 0 && rpc_logs_key(&head, &flt, &key);
+  if (keyed && rpc_render_get(RPC_RENDER_LOGS, &key, c->w, NULL)) {
+    ret = 0;
+    goto out;
+  }
+  jw_mark_t mark = jw_mark(c->w);
   chain_read_logs_t logs = {0};
   int rc = chain_read_logs(c->srv->chain, &flt, &logs);
   if (rc == ETHC_ERR_LIMIT && !flt.block_hash) {
@@ -133,6 +142,8 @@ static int eth_getLogs(rpc_call_t *c, const cJSON *params) {
   for (size_t i = 0; i < logs.count; i++) rpc_write_log(c->w, &logs.logs[i]);
   jw_arr_end(c->w);
   chain_read_logs_free(&logs);
+  if (keyed && chain_read_head(c->srv->chain, NULL, &after) == 0 && ethc_hash_eq(&after, &head))
+    rpc_render_put_since(RPC_RENDER_LOGS, &key, c->w, mark, NULL);
   ret = 0;
 out:
   free(addrs);

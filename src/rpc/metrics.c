@@ -13,19 +13,14 @@
 #include <unistd.h>
 
 #include "ethc/chain_read.h"
+#include "rpc/method_index.h"
 #include "rpc/rpc_internal.h"
 
 static const double latency_le[RPC_LATENCY_BUCKETS] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
                                                        0.025,  0.05,    0.1,    0.25,  0.5,    1,     2.5};
 static const unsigned batch_le[RPC_BATCH_BUCKETS] = {1, 2, 5, 10, 20, 50, 100, 200, 500, 1000};
 
-int rpc_metrics_index(const rpc_method_t *m) {
-  const rpc_method_t *all[RPC_MAX_METHODS];
-  size_t n = rpc_method_all(all, RPC_MAX_METHODS);
-  for (size_t i = 0; i < n && i < RPC_MAX_METHODS; i++)
-    if (all[i] == m) return (int)i;
-  return -1;
-}
+int rpc_metrics_index(const rpc_method_t *m) { return rpc_method_position(m); }
 
 void rpc_metrics_call(rpc_server_t *s, const rpc_method_t *m, uint64_t ns, bool failed) {
   int i = m ? rpc_metrics_index(m) : -1;

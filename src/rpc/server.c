@@ -10,6 +10,7 @@
 
 #include "ethc/error.h"
 #include "ethc/log.h"
+#include "rpc/method_index.h"
 #include "rpc/rpc_internal.h"
 
 /* Namespaces accepted in --http.api whose methods come later: enabling them
@@ -240,7 +241,7 @@ static bool handle_one(rpc_server_t *s, rpc_session_t *sess, chain_snapshot_t **
     respond = true;
   } else if (params && !cJSON_IsNull(params) && !cJSON_IsArray(params)) {
     code = RPC_INVALID_PARAMS, snprintf(msg, sizeof msg, "non-array args");
-  } else if (!(m = rpc_method_find(method->valuestring)) || !s->ns_enabled[m->ns]) {
+  } else if (!(m = rpc_method_lookup(method->valuestring)) || !s->ns_enabled[m->ns]) {
     code = RPC_METHOD_NOT_FOUND,
     snprintf(msg, sizeof msg, "the method %.100s does not exist/is not available", method->valuestring);
   } else if (rpc_param_count(params) > m->max_params) {

@@ -10,6 +10,7 @@
 #include "ethc/keccak.h"
 #include "ethc/rlp.h"
 #include "ethc/trie.h"
+#include "state_cache.h"
 
 /* ---- saving ---- */
 
@@ -92,15 +93,23 @@ int state_db_save(state_t *st, const state_writer_t *w, ethc_hash_t *root) {
 struct state_db {
   state_store_t store;
   trie_cache_t *cache;
-  trie_store_t nodes; /* the cache's store */
+  trie_store_t nodes;   /* the cache's store */
+  state_cache_t *reads; /* decoded accounts, slots and code (state_cache.h) */
 };
+
+/* The read caches' sizes: 16384 accounts or slots (about 3 MB) and 256 codes. */
+#define READ_CACHE_VALUES 16384
+#define READ_CACHE_CODES 256
 
 state_db_t *state_db_new(const state_store_t *store, size_t cache_bytes) {
   state_db_t *db = calloc(1, sizeof *db);
   if (!db) return NULL;
   db->store = *store;
   db->cache = trie_cache_new(&db->store.nodes, cache_bytes);
-  if (!db->cache) {
+  db->reads = state_cache_new(READ_CACHE_VALUES, READ_CACHE_CODES);
+  if (!db->cache || !db->reads) {
+    if (db->cache) trie_cache_free(db->cache);
+    state_cache_free(db->reads);
     free(db);
     return NULL;
   }
@@ -111,6 +120,7 @@ state_db_t *state_db_new(const state_store_t *store, size_t cache_bytes) {
 void state_db_free(state_db_t *db) {
   if (!db) return;
   trie_cache_free(db->cache);
+  state_cache_free(db->reads);
   free(db);
 }
 
@@ -120,6 +130,8 @@ void state_db_cache_stats(state_db_t *db, trie_cache_stats_t *out) { trie_cache_
  * that was never stored; either way the answer is unknown, never "absent". */
 static int db_get_account(void *ctx, const ethc_hash_t *root, const ethc_address_t *a, state_account_t *out) {
   state_db_t *db = ctx;
+  bool found;
+  if (state_cache_get_account(db->reads, root, a, out, &found)) return found ? ETHC_OK : ETHC_ERR_NOT_FOUND;
   bytes_buf_t v = {0};
   int err = trie_read(root->bytes, &db->nodes, true, a->bytes, 20, &v);
   if (!err) {
@@ -130,6 +142,7 @@ static int db_get_account(void *ctx, const ethc_hash_t *root, const ethc_address
       err = ETHC_ERR_INVALID;
   }
   bytes_buf_free(&v);
+  if (!err || err == ETHC_ERR_NOT_FOUND) state_cache_put_account(db->reads, root, a, err ? NULL : out);
   return err;
 }
 
@@ -137,6 +150,7 @@ static int db_get_storage(void *ctx, const ethc_address_t *a, const ethc_hash_t 
                           u256_t *out) {
   (void)a;
   state_db_t *db = ctx;
+  if (state_cache_get_slot(db->reads, storage_root, key, out)) return ETHC_OK;
   uint8_t k[32];
   u256_to_be(key, k);
   bytes_buf_t v = {0};
@@ -149,6 +163,7 @@ static int db_get_storage(void *ctx, const ethc_address_t *a, const ethc_hash_t 
     if (rlp_decode(v.data, v.len, &item) || rlp_get_u256(&item, out)) err = ETHC_ERR_INVALID;
   }
   bytes_buf_free(&v);
+  if (!err) state_cache_put_slot(db->reads, storage_root, key, out);
   return err;
 }
 
@@ -157,7 +172,10 @@ static int db_get_storage(void *ctx, const ethc_address_t *a, const ethc_hash_t 
  * them, and hashing them each time would cost more than the execution. */
 static int db_get_code(void *ctx, const ethc_hash_t *code_hash, bytes_buf_t *out) {
   state_db_t *db = ctx;
+  if (state_cache_get_code(db->reads, code_hash, out)) return ETHC_OK;
+  size_t before = out->len;
   int err = db->store.get_code(db->store.code_ctx, code_hash, out);
+  if (!err) state_cache_put_code(db->reads, code_hash, out->data + before, out->len - before);
   return err == ETHC_ERR_NOT_FOUND ? ETHC_ERR_MISSING_NODE : err;
 }
 
