@@ -42,11 +42,22 @@ void et_unpeer(et_peer_t *p);
  * a closed connection (reason recorded). */
 int et_expect(et_ctx_t *x, et_peer_t *p, int offset, uint64_t code, int timeout_ms, bytes_view_t *data);
 
+/* Answers a GetBlockHeaders of the node from the chain (as the Go suite's
+ * readers do); other messages are left alone. 0, or -1 on a write error. */
+int et_answer(et_ctx_t *x, et_peer_t *p, uint64_t code, bytes_view_t data);
+
 /* The snap cases (ethtest_snap.c). */
 int case_snap_status(et_ctx_t *x);
 int case_account_range(et_ctx_t *x);
 int case_byte_codes(et_ctx_t *x);
 int case_trie_nodes(et_ctx_t *x);
 int case_storage_ranges(et_ctx_t *x);
+
+/* The transaction cases (ethtest_tx.c). */
+int case_large_tx_request(et_ctx_t *x);
+int case_transaction(et_ctx_t *x);
+int case_invalid_txs(et_ctx_t *x);
+int case_new_pooled_txs(et_ctx_t *x);
+int case_blob_violations(et_ctx_t *x);
 
 #endif

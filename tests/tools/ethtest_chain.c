@@ -124,9 +124,51 @@ static int load_state(et_chain_t *c, const char *dir, char *err, size_t errlen) 
   return 0;
 }
 
+static int cmp_sender(const void *a, const void *b) {
+  return memcmp(((const et_sender_t *)a)->address, ((const et_sender_t *)b)->address, 20);
+}
+
+/* accounts.json: {address: {key}}; nonces and balances from the head state. */
+static int load_senders(et_chain_t *c, const char *dir, char *err, size_t errlen) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/accounts.json", dir);
+  size_t len;
+  uint8_t *text = bytes_read_file(path, &len);
+  if (!text) return snprintf(err, errlen, "cannot read %s", path), -1;
+  cJSON *j = cJSON_ParseWithLength((const char *)text, len);
+  free(text);
+  c->senders = calloc((size_t)cJSON_GetArraySize(j) + 1, sizeof *c->senders);
+  const cJSON *a;
+  int rc = c->senders && cJSON_IsObject(j) ? 0 : -1;
+  cJSON_ArrayForEach(a, j) {
+    if (rc) break;
+    et_sender_t *s = &c->senders[c->n_senders++];
+    if (hex_decode_fixed(a->string, true, s->address, 20) || hexfield(a, "key", s->key, 32)) rc = -1;
+    const et_account_t *acc = rc ? NULL : et_chain_account(c, s->address);
+    if (!acc) {
+      rc = -1;
+      break;
+    }
+    rlp_item_t l, f;
+    rlp_iter_t it;
+    uint64_t nonce = 0;
+    if (rlp_decode(acc->full.data, acc->full.len, &l)) rc = -1;
+    rlp_iter_init(&it, &l);
+    if (rc || rlp_iter_next(&it, &f) != 1 || rlp_get_u64(&f, &nonce) || rlp_iter_next(&it, &f) != 1 ||
+        rlp_get_u256(&f, &s->balance))
+      rc = -1;
+    s->nonce = nonce;
+  }
+  cJSON_Delete(j);
+  if (rc) return snprintf(err, errlen, "bad accounts.json"), -1;
+  qsort(c->senders, c->n_senders, sizeof *c->senders, cmp_sender);
+  return 0;
+}
+
 int et_chain_load(et_chain_t *c, const char *dir, char *err, size_t errlen) {
   memset(c, 0, sizeof *c);
-  if (load_blocks(c, dir, err, errlen) || load_genesis(c, dir, err, errlen) || load_state(c, dir, err, errlen))
+  if (load_blocks(c, dir, err, errlen) || load_genesis(c, dir, err, errlen) || load_state(c, dir, err, errlen) ||
+      load_senders(c, dir, err, errlen))
     return -1;
   if (memcmp(c->hash[0].bytes, c->header[1].parent_hash.bytes, 32))
     return snprintf(err, errlen, "genesis.json does not match chain.rlp"), -1;
@@ -148,6 +190,7 @@ const et_account_t *et_chain_account(const et_chain_t *c, const uint8_t addr[20]
 void et_chain_free(et_chain_t *c) {
   for (size_t i = 0; i < c->n_acc; i++) bytes_buf_free(&c->acc[i].slim), bytes_buf_free(&c->acc[i].full);
   free(c->acc);
+  free(c->senders);
   free(c->hash);
   free(c->header);
   free(c->header_rlp);

@@ -15,6 +15,7 @@
 #include "ethc/forkid.h"
 #include "ethc/header.h"
 #include "ethc/types.h"
+#include "ethc/u256.h"
 
 typedef struct {
   ethc_hash_t key; /* keccak(address) */
@@ -25,6 +26,15 @@ typedef struct {
   bool has_code, has_storage;
   ethc_hash_t storage_root;
 } et_account_t;
+
+/* A funded account of accounts.json, with its pending nonce (tracked by the
+ * cases that send transactions, as go-ethereum's Chain.IncNonce does). */
+typedef struct {
+  uint8_t address[20];
+  uint8_t key[32];
+  uint64_t nonce;
+  u256_t balance;
+} et_sender_t;
 
 typedef struct {
   size_t n;                 /* blocks 0..n-1 (0: genesis) */
@@ -39,9 +49,11 @@ typedef struct {
   et_account_t *acc; /* sorted by key */
   size_t n_acc;
   ethc_hash_t head_root; /* headstate.json's root */
+  et_sender_t *senders;  /* accounts.json, sorted by address */
+  size_t n_senders;
 } et_chain_t;
 
-/* Loads DIR/{genesis.json,chain.rlp,headstate.json}. 0 or -1 (why in err). */
+/* Loads DIR/{genesis.json,chain.rlp,headstate.json,accounts.json}. 0 or -1 (why in err). */
 int et_chain_load(et_chain_t *c, const char *dir, char *err, size_t errlen);
 void et_chain_free(et_chain_t *c);
 /* The fork id at the head. */

@@ -5,7 +5,7 @@
  * chain's files. Prints one line per case, "CASE NAME PASS|FAIL|SKIP reason",
  * and exits 0 when no case failed, 1 otherwise, 2 on usage errors. Cases run
  * by tests/system/p2p_ethtest.py. The eth cases are here, the snap ones in
- * ethtest_snap.c. */
+ * ethtest_snap.c, the transaction ones in ethtest_tx.c. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,27 +17,65 @@
 #include "ethtest.h"
 
 int et_fail(et_ctx_t *x, const char *fmt, ...) {
+  char buf[sizeof x->why]; /* x->why may be an argument */
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(x->why, sizeof x->why, fmt, ap);
+  vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
+  memcpy(x->why, buf, sizeof buf);
   return ET_FAIL;
 }
 
 int et_skip(et_ctx_t *x, const char *fmt, ...) {
+  char buf[sizeof x->why]; /* x->why may be an argument */
   va_list ap;
   va_start(ap, fmt);
-  vsnprintf(x->why, sizeof x->why, fmt, ap);
+  vsnprintf(buf, sizeof buf, fmt, ap);
   va_end(ap);
+  memcpy(x->why, buf, sizeof buf);
   return ET_SKIP;
 }
 
 static const rlpx_proto_t CAPS[] = {{"eth", 68, 17}, {"eth", 69, 18}, {"eth", 70, 18}, {"snap", 1, 8}};
 
+int et_answer(et_ctx_t *x, et_peer_t *p, uint64_t code, bytes_view_t data) {
+  if (p->eth < 0 || code != (uint64_t)p->eth + ETH_MSG_GET_BLOCK_HEADERS) return 0;
+  eth_get_headers_t r;
+  if (eth_get_headers_decode(data.data, data.len, &r)) return 0;
+  const et_chain_t *c = &x->chain;
+  uint64_t num = r.number;
+  if (r.by_hash) {
+    num = UINT64_MAX;
+    for (size_t i = 0; i < c->n; i++)
+      if (!memcmp(c->hash[i].bytes, r.hash.bytes, 32)) num = i;
+  }
+  bytes_view_t items[64];
+  size_t n = 0;
+  for (uint64_t k = 0; k < r.amount && n < 64 && num < c->n; k++) {
+    items[n++] = c->header_rlp[num];
+    if (r.reverse && num < r.skip + 1) break;
+    num = r.reverse ? num - (r.skip + 1) : num + r.skip + 1;
+  }
+  bytes_buf_t b = {0};
+  int rc = eth_items_encode(r.request_id, items, n, &b) ||
+           et_send(p->c, (uint64_t)p->eth + ETH_MSG_BLOCK_HEADERS, b.data, b.len);
+  bytes_buf_free(&b);
+  return rc ? -1 : 0;
+}
+
+static uint64_t now_ms(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 int et_expect(et_ctx_t *x, et_peer_t *p, int offset, uint64_t code, int timeout_ms, bytes_view_t *data) {
+  uint64_t deadline = now_ms() + (uint64_t)timeout_ms;
   for (;;) {
-    uint64_t got;
-    int r = et_read(p->c, timeout_ms, &got, data);
+    uint64_t got, now = now_ms();
+    int r = now >= deadline ? ET_TIMEOUT : et_read(p->c, (int)(deadline - now), &got, data);
+    if (!r && getenv("ETHTEST_DEBUG"))
+      fprintf(stderr, "  got message 0x%llx (%zu bytes)\n", (unsigned long long)got, data->len);
     if (r == ET_TIMEOUT) return et_fail(x, "timeout waiting for message 0x%llx", (unsigned long long)code), -1;
     if (r) return et_fail(x, "connection %s", r == ET_CLOSED ? "closed" : "error"), -1;
     if (got == P2P_DISCONNECT) {
@@ -46,6 +84,7 @@ int et_expect(et_ctx_t *x, et_peer_t *p, int offset, uint64_t code, int timeout_
       return et_fail(x, "disconnected: %s", rlpx_disc_reason_str(reason)), -1;
     }
     if (got == (uint64_t)offset + code) return 0;
+    if (et_answer(x, p, got, *data)) return et_fail(x, "write failed"), -1;
   }
 }
 
@@ -445,43 +484,6 @@ static int case_get_large_receipts(et_ctx_t *x) {
   return et_skip(x, "the chain's txinfo.json names no LargeReceiptBlock");
 }
 
-/* Announces 50 transaction hashes and expects GetPooledTransactions for them
- * (suite.go TestNewPooledTxs; the transactions themselves are never sent). */
-static int case_new_pooled_txs(et_ctx_t *x) {
-  et_peer_t p;
-  if (et_peer(x, &p, false)) return ET_FAIL;
-  enum { N = 50 };
-  uint8_t types[N];
-  uint32_t sizes[N];
-  ethc_hash_t hs[N];
-  for (int i = 0; i < N; i++) {
-    types[i] = 2;
-    sizes[i] = 120;
-    for (int k = 0; k < 32; k++) hs[i].bytes[k] = (uint8_t)rand();
-  }
-  bytes_buf_t b = {0};
-  int rc = eth_pooled_hashes_encode(types, sizes, hs, N, &b) ||
-                   et_send(p.c, (uint64_t)p.eth + ETH_MSG_NEW_POOLED_TX_HASHES, b.data, b.len)
-               ? et_fail(x, "write failed")
-               : ET_PASS;
-  bytes_buf_free(&b);
-  bytes_view_t d;
-  if (!rc && et_expect(x, &p, p.eth, ETH_MSG_GET_POOLED_TXS, 5000, &d)) {
-    rc = strstr(x->why, "timeout") ? et_skip(x, "tx exchange not in this build (no GetPooledTransactions in 5 s)")
-                                   : ET_FAIL;
-  }
-  eth_hash_request_t req = {0};
-  if (!rc && eth_hash_request_decode(d.data, d.len, &req)) rc = et_fail(x, "GetPooledTransactions does not decode");
-  if (!rc && req.count != N) rc = et_fail(x, "unexpected number of txs requested: wanted %d, got %zu", N, req.count);
-  eth_hash_request_free(&req);
-  et_unpeer(&p);
-  return rc;
-}
-
-static int case_tx_skip(et_ctx_t *x) {
-  return et_skip(x, "tx exchange not in this build (signed transactions and the engine API are not ported)");
-}
-
 typedef struct {
   const char *name;
   int (*fn)(et_ctx_t *);
@@ -501,11 +503,11 @@ static const et_case_t CASES[] = {
     {"GetBlockBodies", case_get_block_bodies},
     {"GetReceipts", case_get_receipts},
     {"GetLargeReceipts", case_get_large_receipts},
-    {"LargeTxRequest", case_tx_skip},
-    {"Transaction", case_tx_skip},
-    {"InvalidTxs", case_tx_skip},
+    {"LargeTxRequest", case_large_tx_request},
+    {"Transaction", case_transaction},
+    {"InvalidTxs", case_invalid_txs},
     {"NewPooledTxs", case_new_pooled_txs},
-    {"BlobViolations", case_tx_skip},
+    {"BlobViolations", case_blob_violations},
     {"SnapStatus", case_snap_status},
     {"AccountRange", case_account_range},
     {"GetByteCodes", case_byte_codes},
