@@ -19,7 +19,8 @@ import time
 CASES = ["Status", "MaliciousHandshake", "BlockRangeUpdateExpired", "BlockRangeUpdateFuture",
          "BlockRangeUpdateInvalid", "GetBlockHeaders", "GetNonexistentBlockHeaders", "SimultaneousRequests",
          "SameRequestID", "ZeroRequestID", "GetBlockBodies", "GetReceipts", "GetLargeReceipts", "LargeTxRequest",
-         "Transaction", "InvalidTxs", "NewPooledTxs", "BlobViolations", "SnapStatus", "AccountRange", "GetByteCodes",
+         "Transaction", "InvalidTxs", "NewPooledTxs", "BlobViolations", "TestBlobTxWithoutSidecar",
+         "TestBlobTxWithMismatchedSidecar", "SnapStatus", "AccountRange", "GetByteCodes",
          "GetTrieNodes", "GetStorageRanges"]
 
 

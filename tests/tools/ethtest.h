@@ -59,5 +59,7 @@ int case_transaction(et_ctx_t *x);
 int case_invalid_txs(et_ctx_t *x);
 int case_new_pooled_txs(et_ctx_t *x);
 int case_blob_violations(et_ctx_t *x);
+int case_blob_without_sidecar(et_ctx_t *x);
+int case_blob_mismatched_sidecar(et_ctx_t *x);
 
 #endif

@@ -508,6 +508,8 @@ static const et_case_t CASES[] = {
     {"InvalidTxs", case_invalid_txs},
     {"NewPooledTxs", case_new_pooled_txs},
     {"BlobViolations", case_blob_violations},
+    {"TestBlobTxWithoutSidecar", case_blob_without_sidecar},
+    {"TestBlobTxWithMismatchedSidecar", case_blob_mismatched_sidecar},
     {"SnapStatus", case_snap_status},
     {"AccountRange", case_account_range},
     {"GetByteCodes", case_byte_codes},

@@ -338,7 +338,8 @@ int case_new_pooled_txs(et_ctx_t *x) {
 /* A blob transaction of `blobs` zero blobs (whose KZG commitment and proofs
  * are the point at infinity, so the sidecar is valid without a KZG prover),
  * in its network form with the EIP-4844 (version 0) sidecar. */
-static int make_blob_tx(et_ctx_t *x, const et_sender_t *s, uint64_t nonce, size_t blobs, stx_t *out) {
+enum { BLOB_OK, BLOB_NO_SIDECAR, BLOB_BAD_COMMITMENT };
+static int make_blob_tx(et_ctx_t *x, const et_sender_t *s, uint64_t nonce, size_t blobs, int mode, stx_t *out) {
   const et_chain_t *c = &x->chain;
   static uint8_t zero_blob[TX_BLOB_SIZE];
   uint8_t commit[2][48] = {{0xc0}, {0xc0}}, proof[2][48] = {{0xc0}, {0xc0}};
@@ -367,8 +368,10 @@ static int make_blob_tx(et_ctx_t *x, const et_sender_t *s, uint64_t nonce, size_
                      .proofs = (const uint8_t(*)[48])proof};
   bytes_buf_t canon = {0}, net = {0};
   memset(out, 0, sizeof *out);
-  int rc = tx_sign(&t, s->key) || tx_encode(&t, &canon) || tx_hash(&t, &out->hash) ||
-           tx_encode_network(&t, &sc, &net) || rlp_put_bytes(&out->item, net.data, net.len);
+  int rc = tx_sign(&t, s->key) || tx_encode(&t, &canon) || tx_hash(&t, &out->hash);
+  if (mode == BLOB_BAD_COMMITMENT) memset(commit[0], 0, 48); /* no longer the blob's: another versioned hash */
+  if (!rc) rc = tx_encode_network(&t, mode == BLOB_NO_SIDECAR ? NULL : &sc, &net);
+  if (!rc) rc = rlp_put_bytes(&out->item, net.data, net.len);
   out->type = TX_BLOB;
   out->size = (uint32_t)net.len; /* announced: the network form with its sidecar */
   bytes_buf_free(&canon);
@@ -384,7 +387,7 @@ int case_blob_violations(et_ctx_t *x) {
   stx_t t[4];
   size_t n = 0;
   for (; n < 4; n++)
-    if (make_blob_tx(x, s, s->nonce + n % 2 + (n / 2) * 2, n % 2 ? 1 : 2, &t[n])) break;
+    if (make_blob_tx(x, s, s->nonce + n % 2 + (n / 2) * 2, n % 2 ? 1 : 2, BLOB_OK, &t[n])) break;
   if (n < 4) return stx_free(t, n), et_fail(x, "cannot sign");
   int rc = ET_PASS;
   for (int k = 0; k < 2 && !rc; k++) {
@@ -432,3 +435,84 @@ int case_blob_violations(et_ctx_t *x) {
   stx_free(t, 4);
   return rc;
 }
+
+static int announce(et_peer_t *p, const stx_t *t) {
+  bytes_buf_t b = {0};
+  int rc = eth_pooled_hashes_encode(&t->type, &t->size, &t->hash, 1, &b) ||
+           et_send(p->c, (uint64_t)p->eth + ETH_MSG_NEW_POOLED_TX_HASHES, b.data, b.len);
+  bytes_buf_free(&b);
+  return rc ? -1 : 0;
+}
+
+/* Reads a GetPooledTransactions and answers it with `t`. */
+static int deliver(et_ctx_t *x, et_peer_t *p, const stx_t *t, int timeout_ms) {
+  bytes_view_t d;
+  eth_hash_request_t req = {0};
+  if (et_expect(x, p, p->eth, ETH_MSG_GET_POOLED_TXS, timeout_ms, &d)) return -1;
+  if (eth_hash_request_decode(d.data, d.len, &req) || req.count != 1 ||
+      memcmp(req.hashes[0].bytes, t->hash.bytes, 32)) {
+    eth_hash_request_free(&req);
+    return et_fail(x, "requested unknown tx hash"), -1;
+  }
+  bytes_view_t item = bytes_view(t->item.data, t->item.len);
+  bytes_buf_t b = {0};
+  int rc = eth_items_encode(req.request_id, &item, 1, &b) ||
+           et_send(p->c, (uint64_t)p->eth + ETH_MSG_POOLED_TXS, b.data, b.len);
+  bytes_buf_free(&b);
+  eth_hash_request_free(&req);
+  return rc ? (et_fail(x, "write failed"), -1) : 0;
+}
+
+/* Whether the node disconnects within ms (Disconnect or a closed socket). */
+static bool disconnected_within(et_ctx_t *x, et_peer_t *p, int ms) {
+  bytes_view_t d;
+  int r = et_expect(x, p, p->eth, 0xffff, ms, &d); /* no such message: reads until an end */
+  return r && !strstr(x->why, "timeout");
+}
+
+/* suite.go testBadBlobTx: a bad peer announces the blob transaction and, once
+ * asked for it, delivers `bad` (without its sidecar, or with one that does
+ * not match); it must be disconnected. A good peer announcing the same hash
+ * is then asked for it, delivers it whole and stays connected. */
+static int bad_blob_case(et_ctx_t *x, int mode, uint64_t nonce_off) {
+  NEED_TX_EXCHANGE(x);
+  et_sender_t *s = &x->chain.senders[5 % x->chain.n_senders];
+  stx_t good, bad;
+  if (make_blob_tx(x, s, s->nonce + nonce_off, 2, BLOB_OK, &good)) return et_fail(x, "cannot sign");
+  if (make_blob_tx(x, s, s->nonce + nonce_off, 2, mode, &bad)) return stx_free(&good, 1), et_fail(x, "cannot sign");
+  bad.size = good.size; /* announced as the real one */
+  et_peer_t bp, gp;
+  int rc = ET_PASS;
+  if (et_peer(x, &bp, false)) {
+    rc = ET_FAIL;
+  } else {
+    bytes_view_t d;
+    if (announce(&bp, &bad)) rc = et_fail(x, "write failed");
+    else if (et_expect(x, &bp, bp.eth, ETH_MSG_GET_POOLED_TXS, TX_TIMEOUT_MS, &d))
+      rc = et_fail(x, "bad peer: no GetPooledTransactions: %.200s", x->why);
+    if (!rc && et_peer(x, &gp, false)) rc = ET_FAIL;
+    else if (!rc) {
+      if (announce(&gp, &good)) rc = et_fail(x, "write failed");
+      /* the bad peer answers its request with the bad transaction */
+      bytes_view_t item = bytes_view(bad.item.data, bad.item.len);
+      eth_hash_request_t req = {0};
+      bytes_buf_t b = {0};
+      if (!rc && (eth_hash_request_decode(d.data, d.len, &req) || eth_items_encode(req.request_id, &item, 1, &b) ||
+                  et_send(bp.c, (uint64_t)bp.eth + ETH_MSG_POOLED_TXS, b.data, b.len)))
+        rc = et_fail(x, "write failed");
+      bytes_buf_free(&b);
+      eth_hash_request_free(&req);
+      if (!rc && !disconnected_within(x, &bp, 2000)) rc = et_fail(x, "expected bad peer to be disconnected");
+      if (!rc && deliver(x, &gp, &good, 12000)) rc = et_fail(x, "good peer: %.200s", x->why);
+      if (!rc && disconnected_within(x, &gp, 1000)) rc = et_fail(x, "unexpected disconnect of the good peer");
+      et_unpeer(&gp);
+    }
+    et_unpeer(&bp);
+  }
+  stx_free(&good, 1);
+  stx_free(&bad, 1);
+  return rc;
+}
+
+int case_blob_without_sidecar(et_ctx_t *x) { return bad_blob_case(x, BLOB_NO_SIDECAR, 4); }
+int case_blob_mismatched_sidecar(et_ctx_t *x) { return bad_blob_case(x, BLOB_BAD_COMMITMENT, 5); }
