@@ -10,6 +10,7 @@ fails or the client does not report every case.
 usage: p2p_ethtest.py ETHC ETHTEST_CLIENT CHAIN_DIR WORKDIR"""
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -99,7 +100,10 @@ def main():
     print(f"{n['PASS']} passed, {n['FAIL']} failed, {n['SKIP']} skipped ({time.time() - t0:.1f} s)")
     if n["FAIL"]:
         print("node log tail:\n" + "\n".join(open(log).read().splitlines()[-20:]))
-    return 1 if n["FAIL"] else 0
+        print("kept for inspection:", tmp)
+        return 1
+    shutil.rmtree(tmp, ignore_errors=True)
+    return 0
 
 
 if __name__ == "__main__":
