@@ -5,7 +5,8 @@
  * Go suite first nudges the node out of sync mode over the engine API; an
  * ethc node needs no nudge. A node without transaction exchange is
  * detected once (it never asks for an announced transaction) and every
- * case is then skipped with that reason instead of passing vacuously. */
+ * case is then skipped with that reason instead of passing vacuously; the
+ * same for blob transactions and the blob cases. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,33 +182,44 @@ static int send_and_expect(et_ctx_t *x, const stx_t *txs, size_t n, bool want) {
   return rc;
 }
 
-/* Whether the node fetches announced transactions at all (probed once). */
-static int tx_exchange(et_ctx_t *x) {
-  static int known = 0; /* 1 yes, -1 no */
-  if (known) return known;
+/* Whether the node fetches announced transactions of `type` at all (probed
+ * once per type: 1 yes, -1 no, 0 the probe failed). */
+static int fetches(et_ctx_t *x, uint8_t type) {
+  static int known[2]; /* dynamic-fee, blob */
+  int *k = &known[type == TX_BLOB];
+  if (*k) return *k;
   et_peer_t p;
   if (et_peer(x, &p, false)) return 0;
-  uint8_t type = 2;
-  uint32_t size = 100;
+  uint32_t size = type == TX_BLOB ? 2 * TX_BLOB_SIZE + 400 : 100;
   ethc_hash_t h;
   for (int i = 0; i < 32; i++) h.bytes[i] = (uint8_t)rand();
   bytes_buf_t b = {0};
   bytes_view_t d;
-  known = -1;
+  *k = -1;
   if (!eth_pooled_hashes_encode(&type, &size, &h, 1, &b) &&
       !et_send(p.c, (uint64_t)p.eth + ETH_MSG_NEW_POOLED_TX_HASHES, b.data, b.len) &&
       !et_expect(x, &p, p.eth, ETH_MSG_GET_POOLED_TXS, 3000, &d))
-    known = 1;
+    *k = 1;
   bytes_buf_free(&b);
   et_unpeer(&p);
-  return known;
+  return *k;
 }
 
-#define NEED_TX_EXCHANGE(x)                                                                    \
-  do {                                                                                         \
-    int te_ = tx_exchange(x);                                                                  \
-    if (te_ == 0) return ET_FAIL;                                                              \
-    if (te_ < 0) return et_skip(x, "%s (an announced transaction is never requested)", NO_TX); \
+#define NEED_TX_EXCHANGE(x)                                                           \
+  do {                                                                                \
+    int te_ = fetches(x, TX_DYNAMIC_FEE);                                             \
+    if (te_ == 0) return ET_FAIL;                                                     \
+    if (te_ < 0) return et_skip(x, "%s (an announced tx is never requested)", NO_TX); \
+  } while (0)
+
+/* The blob cases need a node that fetches blob transactions: one whose pool
+ * has no blob support never asks for them (the Go suite fails it there). */
+#define NEED_BLOB_EXCHANGE(x)                                                                   \
+  do {                                                                                          \
+    NEED_TX_EXCHANGE(x);                                                                        \
+    int be_ = fetches(x, TX_BLOB);                                                              \
+    if (be_ == 0) return ET_FAIL;                                                               \
+    if (be_ < 0) return et_skip(x, "blob %s (an announced blob tx is never requested)", NO_TX); \
   } while (0)
 
 int case_large_tx_request(et_ctx_t *x) {
@@ -382,7 +394,7 @@ static int make_blob_tx(et_ctx_t *x, const et_sender_t *s, uint64_t nonce, size_
 /* suite.go TestBlobViolations: an announcement whose size or type does not
  * match the transaction delivered gets the announcer disconnected. */
 int case_blob_violations(et_ctx_t *x) {
-  NEED_TX_EXCHANGE(x);
+  NEED_BLOB_EXCHANGE(x);
   et_sender_t *s = &x->chain.senders[5 % x->chain.n_senders];
   stx_t t[4];
   size_t n = 0;
@@ -475,7 +487,7 @@ static bool disconnected_within(et_ctx_t *x, et_peer_t *p, int ms) {
  * not match); it must be disconnected. A good peer announcing the same hash
  * is then asked for it, delivers it whole and stays connected. */
 static int bad_blob_case(et_ctx_t *x, int mode, uint64_t nonce_off) {
-  NEED_TX_EXCHANGE(x);
+  NEED_BLOB_EXCHANGE(x);
   et_sender_t *s = &x->chain.senders[5 % x->chain.n_senders];
   stx_t good, bad;
   if (make_blob_tx(x, s, s->nonce + nonce_off, 2, BLOB_OK, &good)) return et_fail(x, "cannot sign");
