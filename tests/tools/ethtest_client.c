@@ -254,6 +254,9 @@ static int case_malicious_handshake(et_ctx_t *x) {
         et_close(c);
         return et_fail(x, "hello %d: no disconnect within 3 s", k);
       }
+      if (getenv("ETHTEST_DEBUG"))
+        fprintf(stderr, "  hello %d: read %d code %llu%s\n", k, r, (unsigned long long)(r ? 0 : code),
+                !r && code == P2P_DISCONNECT ? " (disconnect)" : "");
       if (r || code == P2P_DISCONNECT) disc = true; /* a closed connection counts */
       else if (code != P2P_HELLO) {
         et_close(c);
