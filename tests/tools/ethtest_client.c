@@ -15,6 +15,7 @@
 #include "ethc/block.h"
 #include "ethc/eth_wire.h"
 #include "ethc/rlp.h"
+#include "ethc/trie.h"
 #include "ethtest.h"
 
 int et_fail(et_ctx_t *x, const char *fmt, ...) {
@@ -436,13 +437,21 @@ static int case_get_block_bodies(et_ctx_t *x) {
   if (!rc && eth_items_decode(d.data, d.len, ETH_ITEMS_BODIES, &m)) rc = et_fail(x, "BlockBodies does not decode");
   if (!rc && m.request_id != 55) rc = et_fail(x, "unexpected request id %llu", (unsigned long long)m.request_id);
   if (!rc && m.count != 2) rc = et_fail(x, "wrong bodies in response: expected 2 bodies, got %zu", m.count);
-  for (size_t i = 0; i < m.count && !rc; i++) { /* each body's transaction count as in the chain */
-    rlp_item_t body, txs;
-    rlp_iter_t it;
+  for (size_t i = 0; i < m.count && !rc; i++) { /* beyond the Go case: the transactions root */
+    rlp_item_t body, txs, tx;
+    rlp_iter_t it, ti;
     if (rlp_decode(m.items[i].data, m.items[i].len, &body)) rc = et_fail(x, "body %zu does not decode", i);
     rlp_iter_init(&it, &body);
     if (!rc && (rlp_iter_next(&it, &txs) != 1 || (size_t)rlp_list_count(&txs) != x->chain.tx_count[nums[i]]))
       rc = et_fail(x, "body %zu: wrong transaction count", i);
+    size_t k = 0, n = x->chain.tx_count[nums[i]];
+    bytes_view_t *v = rc ? NULL : calloc(n + 1, sizeof *v);
+    rlp_iter_init(&ti, &txs);
+    while (v && k < n && rlp_iter_next(&ti, &tx) == 1) v[k++] = eth_tx_item_canonical(bytes_view(tx.raw, tx.raw_len));
+    uint8_t root[32];
+    if (!rc && (!v || trie_ordered_root(v, n, root) || memcmp(root, x->chain.header[nums[i]].tx_root.bytes, 32)))
+      rc = et_fail(x, "body %zu: transactions do not match the header's root", i);
+    free(v);
   }
   eth_items_free(&m);
   et_unpeer(&p);
