@@ -270,6 +270,12 @@ static int mem_put(void *ctx, const uint8_t hash[32], const uint8_t *rlp, size_t
   return bytes_buf_append(&s->rlp[s->n++], rlp, len);
 }
 
+static void mem_free(mem_store_t *s) {
+  for (size_t i = 0; i < s->n; i++) bytes_buf_free(&s->rlp[i]);
+  free(s->h);
+  free(s->rlp);
+}
+
 static int mem_get(void *ctx, const uint8_t hash[32], bytes_buf_t *out) {
   mem_store_t *s = ctx;
   for (size_t i = 0; i < s->n; i++)
@@ -343,7 +349,8 @@ int case_trie_nodes(et_ctx_t *x) {
   uint8_t root[32];
   int rc = trie_commit(&tr, &st, root);
   trie_free(&tr);
-  if (rc || memcmp(root, c->head_root.bytes, 32)) return et_fail(x, "headstate.json does not hash to its root");
+  if (rc || memcmp(root, c->head_root.bytes, 32))
+    return mem_free(&ms), et_fail(x, "headstate.json does not hash to its root");
 
   ethc_hash_t head = c->head_root, prev = c->header[c->n - 2].state_root, empty, zeroh = {{0}};
   memcpy(empty.bytes, EMPTY_CODE, 32);
@@ -363,12 +370,13 @@ int case_trie_nodes(et_ctx_t *x) {
   }
   size_t real = 0; /* the Go table has two nodes on this key's path, then empty ones */
   for (int i = 0; i < 65; i++) real += memcmp(acc_exp[i].bytes, EMPTY_CODE, 32) != 0;
-  if (real == 0 || real == 65) return et_fail(x, "the expected trie has %zu nodes on the key's path", real);
+  if (real == 0 || real == 65)
+    return mem_free(&ms), et_fail(x, "the expected trie has %zu nodes on the key's path", real);
   const et_account_t *sa = NULL;
   uint8_t addr[20];
   hx(STORAGE_ACCT, addr, 20);
   sa = et_chain_account(c, addr);
-  if (!sa) return et_fail(x, "the storage test account is not in headstate.json");
+  if (!sa) return mem_free(&ms), et_fail(x, "the storage test account is not in headstate.json");
   static const uint8_t p00[] = {0x00}, p01[] = {0x01}, p1b[] = {0x1b};
   static const uint8_t longp[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8,
                                   0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8, 0, 1, 2, 3, 4, 5, 6, 7, 8};
@@ -415,9 +423,7 @@ int case_trie_nodes(et_ctx_t *x) {
         snprintf(msg + l, sizeof msg - l, "%s#%zu (%s): %s", l ? "; " : "", i, tests[i].desc, why);
     }
   }
-  for (size_t i = 0; i < ms.n; i++) bytes_buf_free(&ms.rlp[i]);
-  free(ms.h);
-  free(ms.rlp);
+  mem_free(&ms);
   return failed ? et_fail(x, "%d of %zu sub-cases failed: %s", failed, sizeof tests / sizeof tests[0], msg) : ET_PASS;
 }
 

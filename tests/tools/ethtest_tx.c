@@ -384,6 +384,17 @@ static int make_blob_tx(et_ctx_t *x, const et_sender_t *s, uint64_t nonce, size_
   if (mode == BLOB_BAD_COMMITMENT) memset(commit[0], 0, 48); /* no longer the blob's: another versioned hash */
   if (!rc) rc = tx_encode_network(&t, mode == BLOB_NO_SIDECAR ? NULL : &sc, &net);
   if (!rc) rc = rlp_put_bytes(&out->item, net.data, net.len);
+  tx_t back; /* self-check: the network form decodes back to the same transaction */
+  tx_sidecar_t bsc;
+  ethc_hash_t h;
+  if (!rc && mode == BLOB_OK) {
+    rc = tx_decode_network(net.data, net.len, &back, &bsc);
+    if (!rc) {
+      rc = tx_hash(&back, &h) || memcmp(h.bytes, out->hash.bytes, 32) || bsc.blobs_count != blobs;
+      tx_free(&back);
+      tx_sidecar_free(&bsc);
+    }
+  }
   out->type = TX_BLOB;
   out->size = (uint32_t)net.len; /* announced: the network form with its sidecar */
   bytes_buf_free(&canon);
