@@ -56,7 +56,9 @@ enum {
 };
 
 /* Serving limits (geth's eth/protocols/eth): at most this many items per
- * response, and stop adding items once a response reaches the soft limit. */
+ * response, and no item that would take a response past the soft limit
+ * (geth's softResponseLimit), unless it is the first: one oversized block
+ * is served alone (eth/70 pages a block's receipts instead). */
 #define ETH_MAX_HEADERS_SERVE 1024
 #define ETH_MAX_BODIES_SERVE 1024
 #define ETH_MAX_RECEIPTS_SERVE 1024

@@ -55,6 +55,16 @@ size_t enr_to_text(const enr_t *e, char *out, size_t cap);
 /* Parses and verifies the text form (the "enr:" prefix is required). */
 int enr_from_text(const char *text, enr_t *out);
 
+/* ---- the "eth" entry (devp2p enr-entries/eth.md): [[fork-hash, fork-next], ...] ---- */
+#include "ethc/bytes.h"
+#include "ethc/forkid.h"
+/* Appends the entry's value for our fork id: [[hash, next]]. 0 or ETHC_ERR_NOMEM. */
+int enr_eth_entry_encode(const forkid_t *id, bytes_buf_t *out);
+/* The fork id of a record's "eth" entry (its first element; later elements
+ * are allowed, as geth's rlp:"tail"). 0, ETHC_ERR_NOT_FOUND (no entry), or an
+ * ETHC_ERR_RLP_* code (malformed). */
+int enr_eth_forkid(const enr_t *e, forkid_t *out);
+
 /* ---- secp256k1 helpers for the p2p layer ---- */
 /* 33-byte compressed form of a 64-byte public key: 0, or ETHC_ERR_INVALID. */
 int p2p_pubkey_compress(const uint8_t pubkey[64], uint8_t out[33]);

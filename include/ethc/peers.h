@@ -59,6 +59,14 @@ char *peers_json(peers_t *p);
 void peers_stop(peers_t *p);
 void peers_free(peers_t *p);
 
+/* Transaction exchange (eth_tx.h): spreads the pool's transactions to the
+ * peers, fetches theirs into it, serves GetPooledTransactions. Call once after
+ * peers_start, before peers connect (loop thread). Returns the exchange, owned
+ * by the manager (freed by peers_free), for the pool's accept hook to call
+ * eth_txex_announce; NULL when out of memory. */
+#include "ethc/eth_tx.h"
+eth_txex_t *peers_set_txpool(peers_t *p, const eth_tx_pool_t *pool);
+
 #ifdef __cplusplus
 }
 #endif

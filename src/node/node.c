@@ -218,6 +218,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   if (!rc)
     rc = node_peers_start(&n.peers, &n.loop, &n.p2p, &o->p2p, chain, chain_id, o->read_only || o->miner.on,
                           o->client_version, &write_lock, err, errlen);
+  if (!rc) node_peers_attach_pool(n.peers, pool); /* transactions to and from peers */
   if (!rc) rc = rpc_http_start(&o->http, srv, &n.http, err, errlen);
   if (!rc && auth_srv) {
     rpc_http_opts_t ao = o->auth_http;

@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include "ethc/error.h"
+#include "ethc/eth_wire.h"
 #include "ethc/log.h"
+#include "ethc/p2p_enr.h"
 
 static int parse_hash(const char *s, ethc_hash_t *h) {
   if (!s || strncmp(s, "0x", 2) || strlen(s) != 66) return -1;
@@ -55,7 +57,48 @@ int node_peers_start(peers_t **out, uv_loop_t *loop, node_p2p_t *p, const node_p
     enode_format(&self, p->enode, sizeof p->enode);
     pthread_mutex_unlock(&p->lock);
   }
+  /* the ENR's "eth" entry: our fork id at the head (devp2p enr-entries/eth.md) */
+  eth_status_t st;
+  bytes_buf_t eth = {0};
+  if (eth_status_from_chain(chain, 69, chain_id, &st) || enr_eth_entry_encode(&st.fork_id, &eth) ||
+      node_p2p_set_eth_entry(p, eth.data, eth.len))
+    ethc_log(ETHC_LOG_WARN, "p2p: cannot put the fork id in the node record");
+  bytes_buf_free(&eth);
   ethc_log(ETHC_LOG_INFO, "p2p: listening on TCP port %u, header sync %s", port,
            read_only ? "off (read-only or mining)" : "on");
   return 0;
+}
+
+/* ---- the pool as the transaction exchange sees it (eth_tx.h) ---- */
+
+static eth_tx_verdict_t pool_add(void *ctx, const uint8_t *raw, size_t len) {
+  char err[200] = "";
+  ethc_hash_t hash;
+  if (!txpool_add(ctx, raw, len, &hash, err, sizeof err)) return ETH_TX_ADDED;
+  /* what blames the sender: an encoding or a signature that is wrong whatever the state */
+  if (!strcmp(err, "rlp: invalid transaction") || !strcmp(err, "invalid sender")) return ETH_TX_BAD;
+  return ETH_TX_REFUSED;
+}
+
+static bool pool_has(void *ctx, const ethc_hash_t *hash) { return txpool_has(ctx, hash); }
+
+static bool pool_get(void *ctx, const ethc_hash_t *hash, bytes_buf_t *out) { return txpool_get_raw(ctx, hash, out); }
+
+static void pool_each(void *ctx, void (*fn)(void *arg, const ethc_hash_t *hash, uint8_t type, uint32_t size),
+                      void *arg) {
+  txpool_each_hash(ctx, fn, arg);
+}
+
+/* The pool's accept hook (any thread): tell the peers. */
+static void on_accepted(void *ctx, const txpool_tx_t *t) {
+  uint8_t type = t->raw_len && t->raw[0] < 0x80 ? t->raw[0] : 0;
+  eth_txex_announce(ctx, t->hash, type, (uint32_t)t->raw_len);
+}
+
+void node_peers_attach_pool(peers_t *peers, txpool_t *pool) {
+  if (!peers || !pool) return;
+  eth_tx_pool_t api = {.ctx = pool, .add = pool_add, .has = pool_has, .get = pool_get, .each = pool_each};
+  eth_txex_t *x = peers_set_txpool(peers, &api);
+  if (!x || txpool_on_tx(pool, on_accepted, x))
+    ethc_log(ETHC_LOG_WARN, "p2p: cannot connect the transaction pool to the peers");
 }

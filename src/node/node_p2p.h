@@ -20,3 +20,10 @@ int node_peers_start(peers_t **out, uv_loop_t *loop, node_p2p_t *p, const node_p
                      char *err, size_t errlen);
 
 #endif
+
+/* Connects the node's pool to the peers' transaction exchange (eth_tx.h): the
+ * pool's accepted transactions are announced to peers, peers' transactions
+ * are validated into it. Call after node_peers_start (peers may be NULL: then
+ * nothing). Logs a warning when it cannot. Loop thread, before the loop runs. */
+#include "node/txpool.h"
+void node_peers_attach_pool(peers_t *peers, txpool_t *pool);

@@ -786,3 +786,35 @@ void txpool_set_block_gas_limit(txpool_t *p, uint64_t gas) {
   p->block_gas_limit = gas;
   pthread_mutex_unlock(&p->lock);
 }
+
+static long find_hash_locked(const txpool_t *p, const ethc_hash_t *hash) {
+  for (size_t i = 0; i < p->n; i++)
+    if (!memcmp(p->e[i].hash.bytes, hash->bytes, sizeof hash->bytes)) return (long)i;
+  return -1;
+}
+
+bool txpool_has(txpool_t *p, const ethc_hash_t *hash) {
+  pthread_mutex_lock(&p->lock);
+  bool found = find_hash_locked(p, hash) >= 0;
+  pthread_mutex_unlock(&p->lock);
+  return found;
+}
+
+bool txpool_get_raw(txpool_t *p, const ethc_hash_t *hash, bytes_buf_t *out) {
+  pthread_mutex_lock(&p->lock);
+  long i = find_hash_locked(p, hash);
+  bool ok = i >= 0 && bytes_buf_append(out, p->e[i].raw, p->e[i].raw_len) == 0;
+  pthread_mutex_unlock(&p->lock);
+  return ok;
+}
+
+void txpool_each_hash(txpool_t *p, void (*fn)(void *arg, const ethc_hash_t *hash, uint8_t type, uint32_t size),
+                      void *arg) {
+  pthread_mutex_lock(&p->lock);
+  for (size_t i = 0; i < p->n; i++) {
+    const entry_t *e = &p->e[i];
+    uint8_t type = e->raw_len && e->raw[0] < 0x80 ? e->raw[0] : 0;
+    fn(arg, &e->hash, type, (uint32_t)e->raw_len);
+  }
+  pthread_mutex_unlock(&p->lock);
+}

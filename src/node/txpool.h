@@ -151,3 +151,16 @@ void txpool_set_next_base_fee(txpool_t *p, const u256_t *fee);
 void txpool_set_block_gas_limit(txpool_t *p, uint64_t gas);
 
 #endif
+
+/* ---- for the devp2p transaction exchange (thread-safe) ---- */
+#include "ethc/bytes.h"
+
+/* Whether the pool holds the transaction of that hash. */
+bool txpool_has(txpool_t *p, const ethc_hash_t *hash);
+/* Appends the canonical encoding of the pooled transaction of that hash to
+ * out: true when found (false also when out of memory). */
+bool txpool_get_raw(txpool_t *p, const ethc_hash_t *hash, bytes_buf_t *out);
+/* Calls fn for each pooled transaction with its hash, type byte (0: legacy)
+ * and encoding's size, under the pool's lock (fn must not call the pool). */
+void txpool_each_hash(txpool_t *p, void (*fn)(void *arg, const ethc_hash_t *hash, uint8_t type, uint32_t size),
+                      void *arg);

@@ -199,3 +199,23 @@ int enr_from_text(const char *text, enr_t *out) {
   if (bits >= 6 || (acc & ((1u << bits) - 1))) return ETHC_ERR_INVALID; /* a dangling or non-zero tail */
   return enr_decode(raw, n, out);
 }
+
+/* ---- the "eth" entry ---- */
+
+int enr_eth_entry_encode(const forkid_t *id, bytes_buf_t *out) {
+  size_t l = rlp_list_begin(out);
+  int rc = forkid_encode(id, out);
+  return rc ? rc : rlp_list_end(out, l);
+}
+
+int enr_eth_forkid(const enr_t *e, forkid_t *out) {
+  if (!e->eth_len || e->eth_off + e->eth_len > e->raw_len) return ETHC_ERR_NOT_FOUND;
+  rlp_item_t v, first;
+  int rc = rlp_decode_strict(e->raw + e->eth_off, e->eth_len, &v);
+  if (rc) return rc;
+  if (!v.is_list) return ETHC_ERR_RLP_TYPE;
+  rlp_iter_t it;
+  rlp_iter_init(&it, &v);
+  if (rlp_iter_next(&it, &first) != 1) return ETHC_ERR_RLP_COUNT;
+  return forkid_decode_item(&first, out);
+}

@@ -7,54 +7,19 @@
 #include "ethc/eth_wire.h"
 #include "ethc/header.h"
 #include "ethc/rlp.h"
+#include "p2p/p2p_reqid.h"
 
 /* ---- helpers ---- */
 
-/* The whole payload as one canonical list of exactly `n` items. */
 static int top_items(const uint8_t *p, size_t len, rlp_item_t *items, size_t n) {
-  rlp_item_t top;
-  int rc = rlp_decode_strict(p, len, &top);
-  if (rc) return rc;
-  return rlp_list_items(&top, items, n);
+  return p2p_top_items(p, len, items, n);
 }
 
 /* Counts a list's items, refusing more than ETH_MAX_LIST_ITEMS. */
-static int list_count(const rlp_item_t *list, size_t *count) {
-  if (!list->is_list) return ETHC_ERR_RLP_TYPE;
-  int k = rlp_list_count(list);
-  if (k < 0) return -k;
-  if ((size_t)k > ETH_MAX_LIST_ITEMS) return ETHC_ERR_LIMIT;
-  *count = (size_t)k;
-  return 0;
-}
+static int list_count(const rlp_item_t *list, size_t *count) { return p2p_list_count(list, ETH_MAX_LIST_ITEMS, count); }
 
 static int hash_list_decode(const rlp_item_t *list, ethc_hash_t **out, size_t *count) {
-  size_t k;
-  int rc = list_count(list, &k);
-  if (rc) return rc;
-  ethc_hash_t *h = calloc(k ? k : 1, sizeof *h);
-  if (!h) return ETHC_ERR_NOMEM;
-  rlp_iter_t it;
-  rlp_iter_init(&it, list);
-  rlp_item_t e;
-  for (size_t i = 0; i < k; i++) {
-    if (rlp_iter_next(&it, &e) != 1 || (rc = rlp_get_fixed(&e, h[i].bytes, 32))) {
-      free(h);
-      return rc ? rc : ETHC_ERR_RLP_TRUNCATED;
-    }
-  }
-  *out = h;
-  *count = k;
-  return 0;
-}
-
-static int hash_list_encode(const ethc_hash_t *hashes, size_t count, bytes_buf_t *out) {
-  size_t l = rlp_list_begin(out);
-  for (size_t i = 0; i < count; i++) {
-    int rc = rlp_put_bytes(out, hashes[i].bytes, 32);
-    if (rc) return rc;
-  }
-  return rlp_list_end(out, l);
+  return p2p_hashes_decode(list, ETH_MAX_LIST_ITEMS, out, count);
 }
 
 /* A transaction as it travels: a legacy list, or a typed string (type < 0x80). */
@@ -155,15 +120,6 @@ static int items_decode(const rlp_item_t *list, eth_items_kind_t kind, eth_items
   m->items = v;
   m->count = k;
   return 0;
-}
-
-static int items_list_encode(const bytes_view_t *items, size_t count, bytes_buf_t *out) {
-  size_t l = rlp_list_begin(out);
-  for (size_t i = 0; i < count; i++) {
-    int rc = rlp_put_raw(out, items[i].data, items[i].len);
-    if (rc) return rc;
-  }
-  return rlp_list_end(out, l);
 }
 
 /* ---- Status ---- */
@@ -284,19 +240,12 @@ void eth_new_block_hashes_free(eth_new_block_hashes_t *m) {
 /* ---- hash-list requests ---- */
 
 int eth_hash_request_encode(uint64_t request_id, const ethc_hash_t *hashes, size_t count, bytes_buf_t *out) {
-  size_t l = rlp_list_begin(out);
-  int rc = rlp_put_u64(out, request_id);
-  if (!rc) rc = hash_list_encode(hashes, count, out);
-  return rc ? rc : rlp_list_end(out, l);
+  return p2p_reqid_hashes_encode(request_id, hashes, count, out);
 }
 
 int eth_hash_request_decode(const uint8_t *p, size_t n, eth_hash_request_t *m) {
   memset(m, 0, sizeof *m);
-  rlp_item_t f[2];
-  int rc = top_items(p, n, f, 2);
-  if (!rc) rc = rlp_get_u64(&f[0], &m->request_id);
-  if (!rc) rc = hash_list_decode(&f[1], &m->hashes, &m->count);
-  return rc;
+  return p2p_reqid_hashes_decode(p, n, ETH_MAX_LIST_ITEMS, &m->request_id, &m->hashes, &m->count);
 }
 
 int eth_get_receipts70_encode(uint64_t request_id, uint64_t first_index, const ethc_hash_t *hashes, size_t count,
@@ -304,7 +253,7 @@ int eth_get_receipts70_encode(uint64_t request_id, uint64_t first_index, const e
   size_t l = rlp_list_begin(out);
   int rc = rlp_put_u64(out, request_id);
   if (!rc) rc = rlp_put_u64(out, first_index);
-  if (!rc) rc = hash_list_encode(hashes, count, out);
+  if (!rc) rc = p2p_hashes_encode(hashes, count, out);
   return rc ? rc : rlp_list_end(out, l);
 }
 
@@ -361,10 +310,7 @@ int eth_get_headers_decode(const uint8_t *p, size_t n, eth_get_headers_t *r) {
 /* ---- list responses ---- */
 
 int eth_items_encode(uint64_t request_id, const bytes_view_t *items, size_t count, bytes_buf_t *out) {
-  size_t l = rlp_list_begin(out);
-  int rc = rlp_put_u64(out, request_id);
-  if (!rc) rc = items_list_encode(items, count, out);
-  return rc ? rc : rlp_list_end(out, l);
+  return p2p_reqid_list_encode(request_id, items, count, false, out);
 }
 
 int eth_receipts70_encode(uint64_t request_id, bool last_incomplete, const bytes_view_t *items, size_t count,
@@ -372,16 +318,15 @@ int eth_receipts70_encode(uint64_t request_id, bool last_incomplete, const bytes
   size_t l = rlp_list_begin(out);
   int rc = rlp_put_u64(out, request_id);
   if (!rc) rc = rlp_put_u64(out, last_incomplete ? 1 : 0);
-  if (!rc) rc = items_list_encode(items, count, out);
+  if (!rc) rc = p2p_list_encode(items, count, false, out);
   return rc ? rc : rlp_list_end(out, l);
 }
 
 int eth_items_decode(const uint8_t *p, size_t n, eth_items_kind_t kind, eth_items_msg_t *m) {
   memset(m, 0, sizeof *m);
-  rlp_item_t f[2];
-  int rc = top_items(p, n, f, 2);
-  if (!rc) rc = rlp_get_u64(&f[0], &m->request_id);
-  if (!rc) rc = items_decode(&f[1], kind, m);
+  rlp_item_t list;
+  int rc = p2p_reqid_list_decode(p, n, &m->request_id, &list);
+  if (!rc) rc = items_decode(&list, kind, m);
   return rc;
 }
 
@@ -406,7 +351,7 @@ void eth_items_free(eth_items_msg_t *m) {
 /* ---- Transactions ---- */
 
 int eth_transactions_encode(const bytes_view_t *txs, size_t count, bytes_buf_t *out) {
-  return items_list_encode(txs, count, out);
+  return p2p_list_encode(txs, count, false, out);
 }
 
 int eth_transactions_decode(const uint8_t *p, size_t n, eth_items_msg_t *m) {
@@ -460,7 +405,7 @@ int eth_pooled_hashes_encode(const uint8_t *types, const uint32_t *sizes, const 
   size_t s = rlp_list_begin(out);
   for (size_t i = 0; i < count && !rc; i++) rc = rlp_put_u64(out, sizes[i]);
   if (!rc) rc = rlp_list_end(out, s);
-  if (!rc) rc = hash_list_encode(hashes, count, out);
+  if (!rc) rc = p2p_hashes_encode(hashes, count, out);
   return rc ? rc : rlp_list_end(out, l);
 }
 

@@ -61,6 +61,13 @@ static int acc_finish(item_acc_t *a, uint64_t request_id, int version70_receipts
   return rc;
 }
 
+/* Whether an item of `len` bytes still fits a response holding `a`: under
+ * the soft limit, or the response's first item (one item over the limit is
+ * served alone rather than never; the 16 MiB message limit still holds). */
+static bool fits(const item_acc_t *a, size_t len) {
+  return a->count == 0 || a->data.len + len <= ETH_SOFT_RESPONSE_LIMIT;
+}
+
 /* ---- headers ---- */
 
 static int read_header_raw(chaindb_t *db, uint64_t number, const ethc_hash_t *hash, bytes_buf_t *out) {
@@ -90,6 +97,10 @@ int eth_serve_headers(chain_t *c, const eth_get_headers_t *r, bytes_buf_t *out) 
     rc = read_header_raw(db, number, &hash, &a.data);
     if (rc == ETHC_ERR_NOT_FOUND) {
       rc = 0;
+      break;
+    }
+    if (!rc && !fits(&a, a.data.len - start)) {
+      a.data.len = start; /* over the soft limit: not this one */
       break;
     }
     if (rc || (rc = acc_push(&a, start))) break;
@@ -142,6 +153,10 @@ int eth_serve_bodies(chain_t *c, const eth_hash_request_t *r, bytes_buf_t *out) 
       rc = 0;
       continue;
     }
+    if (!rc && !fits(&a, a.data.len - start)) {
+      a.data.len = start; /* over the soft limit: not this one */
+      break;
+    }
     if (rc || (rc = acc_push(&a, start))) break;
   }
   if (rc) {
@@ -170,6 +185,10 @@ int eth_serve_receipts(chain_t *c, uint32_t version, const eth_hash_request_t *r
       continue;
     }
     if (rc) break;
+    /* eth/68 and eth/69 cannot split a block: stop before one that would
+     * pass the soft limit (its stored size bounds the eth/69 form); eth/70
+     * pages it below */
+    if (version < 70 && !fits(&a, stored.len)) break;
     size_t start = a.data.len;
     if (version < 69) {
       if ((rc = bytes_buf_append(&a.data, stored.data, stored.len)) || (rc = acc_push(&a, start))) break;
@@ -186,13 +205,16 @@ int eth_serve_receipts(chain_t *c, uint32_t version, const eth_hash_request_t *r
     rlp_iter_init(&it, &list);
     uint64_t index = 0, first = version >= 70 && i == 0 ? r->first_receipt_index : 0;
     int more;
+    bool any = a.count > 0; /* the response holds a receipt: the next may be cut */
     while ((more = rlp_iter_next(&it, &e)) == 1) {
       if (index++ < first) continue;
-      if (version >= 70 && a.data.len >= ETH_SOFT_RESPONSE_LIMIT) {
+      /* a receipt's stored size bounds its eth/69 form */
+      if (version >= 70 && any && a.data.len + e.raw_len > ETH_SOFT_RESPONSE_LIMIT) {
         incomplete = true;
         break;
       }
       if ((rc = eth_receipt_to69(bytes_view(e.raw, e.raw_len), &a.data))) break;
+      any = true;
     }
     if (!rc && more < 0) rc = ETHC_ERR_INVALID;
     if (rc && rc != ETHC_ERR_NOMEM) rc = ETHC_ERR_INVALID; /* stored receipts that do not decode */

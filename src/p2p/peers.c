@@ -76,6 +76,7 @@ struct peers {
   uint64_t target_number;
   ethc_hash_t target_hash;
   uint64_t sync_started, synced;
+  eth_txex_t *txex; /* transaction exchange, or NULL (peers_set_txpool) */
 };
 
 static void hex(char *out, const uint8_t *b, size_t n) {
@@ -314,6 +315,8 @@ static void on_status(peer_t *p, const uint8_t *data, size_t len) {
     return;
   }
   p->active = true;
+  if (m->txex && eth_txex_peer_add(m->txex, p->conn, (size_t)p->eth, p->version))
+    ethc_log(ETHC_LOG_WARN, "peers: out of memory: no transaction exchange with this peer");
   if (p->version >= 69) {
     p->head_known = true;
     p->head_number = p->status.latest;
@@ -331,7 +334,8 @@ static void serve(peer_t *p, bool snap, uint64_t code, const uint8_t *data, size
   bytes_buf_t out = {0};
   unsigned out_code = 0;
   int rc = snap ? snap_serve(m->o.chain, (unsigned)code, data, len, &out_code, &out)
-                : eth_serve(m->o.chain, p->version, (unsigned)code, data, len, NULL, NULL, &out_code, &out);
+                : eth_serve(m->o.chain, p->version, (unsigned)code, data, len, m->txex ? eth_txex_lookup : NULL,
+                            m->txex, &out_code, &out);
   if (!rc) rlpx_send(p->conn, (size_t)(snap ? p->snap : p->eth), out_code, out.data, out.len);
   else if (rc != ETHC_ERR_IO && rc != ETHC_ERR_NOMEM && rc != ETHC_ERR_UNSUPPORTED)
     rlpx_disconnect(p->conn, RLPX_DISC_BREACH); /* a request that does not decode */
@@ -372,7 +376,12 @@ static void on_msg(rlpx_conn_t *c, const rlpx_shared_cap_t *cap, uint64_t code, 
       p->status.head = r.latest_hash;
       break;
     }
-    default: break; /* announcements and transactions: not used by a header sync */
+    case ETH_MSG_TRANSACTIONS:
+    case ETH_MSG_NEW_POOLED_TX_HASHES:
+    case ETH_MSG_POOLED_TXS:
+      if (p->m->txex) eth_txex_on_msg(p->m->txex, c, (unsigned)code, data, len);
+      break;
+    default: break; /* block announcements: not used by a header sync */
   }
 }
 
@@ -420,6 +429,7 @@ static void on_close(rlpx_conn_t *c, int reason, bool remote, const char *why, v
       break;
     }
   m->count--;
+  if (m->txex) eth_txex_peer_remove(m->txex, c);
   if (p->trusted >= 0) {
     m->trusted_up[p->trusted] = false;
     m->redial_at[p->trusted] = uv_now(m->loop) + REDIAL_MS;
@@ -479,6 +489,7 @@ static void on_tick(uv_timer_t *t) {
       rlpx_disconnect(p->conn, RLPX_DISC_USELESS_PEER); /* no answer */
     }
   }
+  if (m->txex) eth_txex_tick(m->txex);
   sync_step(m);
 }
 
@@ -556,6 +567,7 @@ void peers_stop(peers_t *m) {
   uv_timer_stop(&m->tick);
   uv_close((uv_handle_t *)&m->tick, NULL);
   uv_close((uv_handle_t *)&m->listener, NULL);
+  eth_txex_close(m->txex);
   for (peer_t *p = m->list; p; p = p->next) rlpx_disconnect(p->conn, RLPX_DISC_QUITTING);
 }
 
@@ -566,10 +578,16 @@ void peers_free(peers_t *m) {
     m->list = p->next;
     free(p);
   }
+  eth_txex_free(m->txex);
   pthread_mutex_destroy(&m->lock);
   free(m->json);
   free(m->trusted);
   free(m->redial_at);
   free(m->trusted_up);
   free(m);
+}
+
+eth_txex_t *peers_set_txpool(peers_t *m, const eth_tx_pool_t *pool) {
+  if (!m->txex && eth_txex_new(m->loop, pool, &m->txex)) m->txex = NULL;
+  return m->txex;
 }

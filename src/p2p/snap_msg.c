@@ -8,6 +8,7 @@
 #include "ethc/rlp.h"
 #include "ethc/snap_wire.h"
 #include "ethc/trie.h"
+#include "p2p/p2p_reqid.h"
 
 /* keccak256("") */
 static const uint8_t EMPTY_CODE_HASH[32] = {0xc5, 0xd2, 0x46, 0x01, 0x86, 0xf7, 0x23, 0x3c, 0x92, 0x7e, 0x7d,
@@ -15,49 +16,16 @@ static const uint8_t EMPTY_CODE_HASH[32] = {0xc5, 0xd2, 0x46, 0x01, 0x86, 0xf7, 
                                             0x27, 0x3b, 0x7b, 0xfa, 0xd8, 0x04, 0x5d, 0x85, 0xa4, 0x70};
 
 static int top_items(const uint8_t *p, size_t len, rlp_item_t *items, size_t n) {
-  rlp_item_t top;
-  int rc = rlp_decode_strict(p, len, &top);
-  return rc ? rc : rlp_list_items(&top, items, n);
+  return p2p_top_items(p, len, items, n);
 }
 
-static int count_of(const rlp_item_t *list, size_t *k) {
-  if (!list->is_list) return ETHC_ERR_RLP_TYPE;
-  int c = rlp_list_count(list);
-  if (c < 0) return -c;
-  if ((size_t)c > SNAP_MAX_LIST_ITEMS) return ETHC_ERR_LIMIT;
-  *k = (size_t)c;
-  return 0;
-}
+static int count_of(const rlp_item_t *list, size_t *k) { return p2p_list_count(list, SNAP_MAX_LIST_ITEMS, k); }
 
 static int hashes_decode(const rlp_item_t *list, ethc_hash_t **out, size_t *count) {
-  size_t k;
-  int rc = count_of(list, &k);
-  if (rc) return rc;
-  ethc_hash_t *h = calloc(k ? k : 1, sizeof *h);
-  if (!h) return ETHC_ERR_NOMEM;
-  rlp_iter_t it;
-  rlp_iter_init(&it, list);
-  rlp_item_t e;
-  for (size_t i = 0; i < k && !rc; i++) {
-    if (rlp_iter_next(&it, &e) != 1) rc = ETHC_ERR_RLP_TRUNCATED;
-    else rc = rlp_get_fixed(&e, h[i].bytes, 32);
-  }
-  if (rc) {
-    free(h);
-    return rc;
-  }
-  *out = h, *count = k;
-  return 0;
+  return p2p_hashes_decode(list, SNAP_MAX_LIST_ITEMS, out, count);
 }
 
-static int hashes_encode(const ethc_hash_t *h, size_t n, bytes_buf_t *out) {
-  size_t l = rlp_list_begin(out);
-  for (size_t i = 0; i < n; i++) {
-    int rc = rlp_put_bytes(out, h[i].bytes, 32);
-    if (rc) return rc;
-  }
-  return rlp_list_end(out, l);
-}
+static int hashes_encode(const ethc_hash_t *h, size_t n, bytes_buf_t *out) { return p2p_hashes_encode(h, n, out); }
 
 /* A list of byte strings (proof nodes, codes, paths). */
 static int blobs_decode(const rlp_item_t *list, bytes_view_t **out, size_t *count) {
@@ -82,14 +50,7 @@ static int blobs_decode(const rlp_item_t *list, bytes_view_t **out, size_t *coun
   return 0;
 }
 
-static int blobs_encode(const bytes_view_t *b, size_t n, bytes_buf_t *out) {
-  size_t l = rlp_list_begin(out);
-  for (size_t i = 0; i < n; i++) {
-    int rc = rlp_put_bytes(out, b[i].data, b[i].len);
-    if (rc) return rc;
-  }
-  return rlp_list_end(out, l);
-}
+static int blobs_encode(const bytes_view_t *b, size_t n, bytes_buf_t *out) { return p2p_list_encode(b, n, true, out); }
 
 /* [[hash, body], ...] appended to a growing array. */
 static int entries_decode(const rlp_item_t *list, snap_entry_t **arr, size_t *count, size_t *cap) {
@@ -229,7 +190,7 @@ int snap_storage_ranges_encode(const snap_storage_ranges_t *m, bytes_buf_t *out)
   int rc = rlp_put_u64(out, m->request_id);
   size_t s = rlp_list_begin(out);
   for (size_t i = 0; i < m->set_count && !rc; i++)
-    rc = entries_encode(m->slots + m->offsets[i], m->offsets[i + 1] - m->offsets[i], out);
+    rc = entries_encode(m->slots ? m->slots + m->offsets[i] : NULL, m->offsets[i + 1] - m->offsets[i], out);
   if (!rc) rc = rlp_list_end(out, s);
   if (!rc) rc = blobs_encode(m->proof, m->proof_count, out);
   return rc ? rc : rlp_list_end(out, l);
@@ -255,6 +216,8 @@ int snap_storage_ranges_decode(const uint8_t *p, size_t n, snap_storage_ranges_t
     m->set_count = sets;
   }
   if (!rc) rc = blobs_decode(&f[2], &m->proof, &m->proof_count);
+  /* never NULL after a decode: callers index it by offsets */
+  if (!rc && !m->slots && !(m->slots = calloc(1, sizeof *m->slots))) rc = ETHC_ERR_NOMEM;
   if (rc) snap_storage_ranges_free(m);
   return rc;
 }
@@ -294,18 +257,14 @@ void snap_get_byte_codes_free(snap_get_byte_codes_t *r) {
 }
 
 int snap_blobs_encode(uint64_t request_id, const bytes_view_t *blobs, size_t count, bytes_buf_t *out) {
-  size_t l = rlp_list_begin(out);
-  int rc = rlp_put_u64(out, request_id);
-  if (!rc) rc = blobs_encode(blobs, count, out);
-  return rc ? rc : rlp_list_end(out, l);
+  return p2p_reqid_list_encode(request_id, blobs, count, true, out);
 }
 
 int snap_blobs_decode(const uint8_t *p, size_t n, snap_blobs_t *m) {
   memset(m, 0, sizeof *m);
-  rlp_item_t f[2];
-  int rc = top_items(p, n, f, 2);
-  if (!rc) rc = rlp_get_u64(&f[0], &m->request_id);
-  if (!rc) rc = blobs_decode(&f[1], &m->blobs, &m->count);
+  rlp_item_t list;
+  int rc = p2p_reqid_list_decode(p, n, &m->request_id, &list);
+  if (!rc) rc = blobs_decode(&list, &m->blobs, &m->count);
   return rc;
 }
 

@@ -3,13 +3,16 @@
  * the rest is the message payload. A decoder must return 0 or an error code
  * without crashing or leaking; what decodes must re-encode to the same bytes
  * (the codecs accept only canonical RLP), and the eth/69 receipt conversion
- * must accept every receipt an eth/68 Receipts message held. */
+ * must accept every receipt an eth/68 Receipts message held. Also the ENR
+ * "eth" entry (enr_eth_forkid) and the transaction exchange's reading of
+ * Transactions items (canonical form, type byte). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "ethc/bytes.h"
 #include "ethc/error.h"
 #include "ethc/eth_wire.h"
+#include "ethc/p2p_enr.h"
 #include "fuzz_input.h"
 
 static void same(const bytes_buf_t *b, const uint8_t *p, size_t n) { must(b->len == n && memcmp(b->data, p, n) == 0); }
@@ -20,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const uint8_t *p = data + 1;
   size_t n = size - 1;
   bytes_buf_t b = {0};
-  switch (which % 12) {
+  switch (which % 14) {
     case 0: {
       eth_status_t s;
       if (eth_status_decode(p, n, &s) == 0) {
@@ -49,9 +52,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     case 3:
     case 4: {
       eth_hash_request_t m;
-      int rc = which % 12 == 3 ? eth_hash_request_decode(p, n, &m) : eth_get_receipts70_decode(p, n, &m);
+      int rc = which % 14 == 3 ? eth_hash_request_decode(p, n, &m) : eth_get_receipts70_decode(p, n, &m);
       if (rc == 0) {
-        must((which % 12 == 3
+        must((which % 14 == 3
                   ? eth_hash_request_encode(m.request_id, m.hashes, m.count, &b)
                   : eth_get_receipts70_encode(m.request_id, m.first_receipt_index, m.hashes, m.count, &b)) == 0);
         same(&b, p, n);
@@ -70,7 +73,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     }
     case 6: {
       eth_items_msg_t m;
-      eth_items_kind_t kind = (eth_items_kind_t)((which / 12) % 5);
+      eth_items_kind_t kind = (eth_items_kind_t)((which / 14) % 5);
       if (eth_items_decode(p, n, kind, &m) == 0) {
         must(eth_items_encode(m.request_id, m.items, m.count, &b) == 0);
         same(&b, p, n);
@@ -132,6 +135,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       int rc = eth_receipt_to69(bytes_view(p, n), &r);
       must(rc == 0 || rc != ETHC_OK);
       bytes_buf_free(&r);
+      break;
+    }
+    case 12: { /* the ENR "eth" entry's value: [[fork-hash, fork-next], ...] */
+      enr_t e;
+      memset(&e, 0, sizeof e);
+      e.raw_len = e.eth_len = n < sizeof e.raw ? n : sizeof e.raw;
+      memcpy(e.raw, p, e.raw_len);
+      forkid_t id;
+      if (enr_eth_forkid(&e, &id) == 0) { /* ours re-encodes to a value that decodes the same */
+        must(enr_eth_entry_encode(&id, &b) == 0 && b.len <= sizeof e.raw);
+        enr_t back;
+        memset(&back, 0, sizeof back);
+        memcpy(back.raw, b.data, b.len);
+        back.raw_len = back.eth_len = b.len;
+        forkid_t id2;
+        must(enr_eth_forkid(&back, &id2) == 0 && id2.hash == id.hash && id2.next == id.next);
+      }
+      break;
+    }
+    case 13: { /* a Transactions message as the exchange reads it: each item's canonical form and type */
+      eth_items_msg_t m;
+      if (eth_transactions_decode(p, n, &m) == 0)
+        for (size_t i = 0; i < m.count; i++) {
+          bytes_view_t c = eth_tx_item_canonical(m.items[i]);
+          must(c.len > 0 && c.len <= m.items[i].len);
+          must(c.data[0] < 0x80 || c.data[0] >= 0xc0); /* a type byte, or a legacy list */
+        }
+      eth_items_free(&m);
       break;
     }
   }
