@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ethc/chain_read.h"
 #include "ethc/chaindb.h"
 #include "ethc/error.h"
 #include "ethc/rlp.h"
@@ -26,8 +27,26 @@ static trie_store_t node_store(chain_t *c) {
   return ss.nodes;
 }
 
-/* Whether the store holds the node `root` (an unknown state is answered empty). */
-static bool have_root(const trie_store_t *st, const uint8_t root[32]) {
+/* Whether `root` is the state root of one of the SNAP_RECENT_STATES newest
+ * canonical blocks: geth serves snap only from its recent state layers, so
+ * an older state (the genesis state of a long chain) or a root that is no
+ * state root (an account's storage root) is answered empty, as geth and its
+ * devp2p conformance suite (snap.go, TestSnapGetAccountRange) expect. */
+#define SNAP_RECENT_STATES 128
+static bool recent_root(chain_t *c, const uint8_t root[32]) {
+  uint64_t head;
+  if (chain_read_head(c, &head, NULL)) return false;
+  for (uint64_t i = 0; i < SNAP_RECENT_STATES && i <= head; i++) {
+    chain_header_t h;
+    if (chain_read_header_by_number(c, head - i, &h, NULL)) return false;
+    if (!memcmp(h.state_root.bytes, root, 32)) return true;
+  }
+  return false;
+}
+
+/* Whether `root` is a recent state the store holds (others are answered empty). */
+static bool have_root(chain_t *c, const trie_store_t *st, const uint8_t root[32]) {
+  if (!recent_root(c, root)) return false;
   if (memcmp(root, TRIE_EMPTY_ROOT, 32) == 0) return true;
   bytes_buf_t b = {0};
   int rc = st->get(st->ctx, root, &b);
@@ -171,7 +190,7 @@ int snap_serve_account_range(chain_t *c, const snap_get_account_range_t *r, byte
   acc_walk_t w = {.limit = r->limit.bytes, .max = byte_limit(r->bytes)};
   entries_t proof = {0};
   int rc = 0;
-  if (have_root(&st, r->root.bytes)) {
+  if (have_root(c, &st, r->root.bytes)) {
     rc = walk_range(r->root.bytes, &st, r->origin.bytes, on_account, &w);
     if (!rc && w.not_accounts) w.acc.count = 0, w.acc.data.len = 0;
     if (!rc && !w.not_accounts) rc = add_proof(&proof, r->root.bytes, &st, r->origin.bytes);
@@ -232,7 +251,7 @@ int snap_serve_storage_ranges(chain_t *c, const snap_get_storage_ranges_t *r, by
   static const uint8_t zero[32] = {0}, ff[32] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
                                                  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
                                                  0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
-  bool known = have_root(&st, r->root.bytes);
+  bool known = have_root(c, &st, r->root.bytes);
   for (size_t i = 0; known && !rc && i < r->count && size < max; i++) {
     const uint8_t *origin = i == 0 ? r->origin.bytes : zero, *limit = i == 0 ? r->limit.bytes : ff;
     uint8_t sroot[32];
@@ -315,7 +334,7 @@ int snap_serve_trie_nodes(chain_t *c, const snap_get_trie_nodes_t *r, bytes_buf_
   entries_t nodes = {0};
   uint64_t max = byte_limit(r->bytes);
   int rc = 0;
-  bool stop = !have_root(&st, r->root.bytes);
+  bool stop = !have_root(c, &st, r->root.bytes);
   for (size_t s = 0; s < r->set_count && !stop && !rc; s++) {
     const bytes_view_t *paths = r->paths + r->offsets[s];
     size_t k = r->offsets[s + 1] - r->offsets[s];
