@@ -14,7 +14,9 @@
 // usage: node lodestar_lc.mjs URL CHECKPOINT AT
 // prints one JSON line {"finalized": HEAD, "optimistic": HEAD}, HEAD = {slot,
 // beacon_root, block_number, block_hash, state_root} as `ethc beacon sync --json` does;
-// exit 1 (message on stderr) when lodestar refuses the data.
+// exit 1 (message on stderr) when lodestar refuses the data. Also prints on stderr
+// "lodestar_lc: sync N ms" (bootstrap to optimistic head, without node's start-up and
+// the module loading).
 import { getClient } from "@lodestar/api";
 import { createChainForkConfig } from "@lodestar/config";
 import { genesisData, networksChainConfig } from "@lodestar/config/networks";
@@ -56,6 +58,7 @@ function head(header) {
 const logger = { error: console.error, warn: console.error, info: console.error, debug: () => {} };
 
 try {
+  const t0 = performance.now();
   const api = getClient({ baseUrl: url }, { config });
   const transport = new LightClientRestTransport(api);
   const lc = await Lightclient.initializeFromCheckpointRoot({
@@ -76,6 +79,7 @@ try {
   const optimistic = await transport.getOptimisticUpdate();
   lc.processOptimisticUpdate(optimistic.data);
 
+  process.stderr.write(`lodestar_lc: sync ${(performance.now() - t0).toFixed(0)} ms\n`);
   process.stdout.write(JSON.stringify({ finalized: head(lc.getFinalized()), optimistic: head(lc.getHead()) }) + "\n");
   process.exit(0);
 } catch (e) {

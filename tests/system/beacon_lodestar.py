@@ -113,13 +113,15 @@ def compare(data, ethc, label):
 
 
 def measure(cmd):
-    """(wall, max RSS KB) of cmd under /usr/bin/time -v, or None."""
+    """(exit status, wall, user s, max RSS KB, note) of cmd under /usr/bin/time -v."""
     p = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True, timeout=60, cwd=INTEROP)
     wall = re.search(r"Elapsed \(wall clock\) time.*: (\S+)", p.stderr)
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
     user = re.search(r"User time \(seconds\): (\S+)", p.stderr)
+    inner = re.search(r"lodestar_lc: sync (\d+) ms", p.stderr)
     return p.returncode, (wall.group(1) if wall else "?"), (user.group(1) if user else "?"), \
-        (rss.group(1) if rss else "?")
+        (rss.group(1) if rss else "?"), (" (the sync itself, without node's start-up: %s ms)" % inner.group(1)
+                                         if inner else "")
 
 
 def main():
@@ -154,8 +156,9 @@ def main():
                               ("@lodestar/light-client 1.28.1 (node %s)" %
                                subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip(),
                                lodestar_cmd(mock.url, checkpoint, at))):
-                rc, wall, user, rss = measure(cmd)
-                print("figure: %s on the Deneb data: wall %s, user %s s, max RSS %s KB" % (name, wall, user, rss))
+                rc, wall, user, rss, note = measure(cmd)
+                print("figure: %s on the Deneb data: wall %s, user %s s, max RSS %s KB%s"
+                      % (name, wall, user, rss, note))
                 check(rc == 0, "the measured %s run syncs too" % name.split(" (")[0])
     else:
         print("figure: no /usr/bin/time, no timings")
