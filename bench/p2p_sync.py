@@ -29,6 +29,15 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def peak_rss_mib(pid):
+    """A live process's peak resident set (VmHWM) in MiB."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def run(ethc, chain, tmp, enode, name, full):
     d = os.path.join(tmp, name)
     init(ethc, d, os.path.join(chain, "genesis.json"))
@@ -36,7 +45,7 @@ def run(ethc, chain, tmp, enode, name, full):
     b = Ethc(ethc, d, d + ".log", extra)
     try:
         m = b.wait_log(FDONE if full else HDONE, 120)
-        cpu = cpu_seconds(b.proc.pid)
+        cpu = cpu_seconds(b.proc.pid), peak_rss_mib(b.proc.pid)
     finally:
         b.stop()
     if not m:
@@ -54,22 +63,25 @@ def main():
     subprocess.run([ethc, "import", "--fakepow", "--genesis", os.path.join(chain, "genesis.json"), "--datadir", a_dir,
                     os.path.join(chain, "chain.rlp")], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     a = Ethc(ethc, a_dir, a_dir + ".log")
-    hs, bs, gs, cs = [], [], [], []
+    hs, bs, gs, cs, lc, lr = [], [], [], [], [], []
     try:
         for i in range(runs):
-            m, lcpu = run(ethc, chain, tmp, a.enode, f"light{i}", False)
+            m, (lcpu, lrss) = run(ethc, chain, tmp, a.enode, f"light{i}", False)
             hs.append(int(m.group(3)))
-            f, fcpu = run(ethc, chain, tmp, a.enode, f"full{i}", True)
+            lc.append(lcpu)
+            lr.append(lrss)
+            f, (fcpu, _) = run(ethc, chain, tmp, a.enode, f"full{i}", True)
             cs.append(fcpu)
             bs.append(int(f.group(3)))
             gs.append(float(f.group(4)))
             print(f"run {i}: light {m.group(1)} headers in {m.group(2)} s ({m.group(3)} headers/s); "
                   f"full {f.group(1)} blocks in {f.group(2)} s ({f.group(3)} blocks/s, {f.group(4)} Mgas/s); "
-                  f"CPU of the syncing node: light {lcpu:.2f} s, full {fcpu:.2f} s")
+                  f"CPU of the syncing node: light {lcpu:.2f} s, full {fcpu:.2f} s; light peak RSS {lrss:.0f} MiB")
     finally:
         a.stop()
     shutil.rmtree(tmp, ignore_errors=True)
-    print(f"median of {runs}: light {statistics.median(hs):.0f} headers/s; "
+    print(f"median of {runs}: light {statistics.median(hs):.0f} headers/s, {statistics.median(lc):.2f} CPU s, "
+          f"peak RSS {statistics.median(lr):.0f} MiB; "
           f"full {statistics.median(bs):.0f} blocks/s, {statistics.median(gs):.1f} Mgas/s, "
           f"{statistics.median(cs):.2f} CPU s for the whole full sync")
 

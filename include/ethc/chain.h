@@ -101,6 +101,16 @@ int chain_import_block(chain_t *c, const uint8_t *rlp, size_t len, chain_import_
 int chain_import_header(chain_t *c, const uint8_t *rlp, size_t len, chain_import_result_t *res)
     __attribute__((warn_unused_result));
 
+/* chain_import_header for n consecutive headers (items[i + 1]'s parent must be
+ * items[i]: else ETHC_ERR_INVALID, BLOCK_ERR_UNKNOWN_PARENT), with the same
+ * checks but one database write for all and each parent held in memory rather
+ * than read back. *done counts the headers checked and stored (or known): n
+ * with 0 returned; else the index of the one `res` describes (ETHC_ERR_INVALID
+ * with res->error, or a local error), those before it stored all the same.
+ * Importing thread only. */
+int chain_import_headers(chain_t *c, const bytes_view_t *items, size_t n, size_t *done, chain_import_result_t *res)
+    __attribute__((warn_unused_result));
+
 /* The fork-choice input after the merge (engine API forkchoiceUpdated, a beacon
  * light client, a dev chain): makes the stored block `head` the head, moving the
  * canonical chain onto its branch, and records `safe` and `finalized` (each may

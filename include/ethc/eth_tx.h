@@ -36,6 +36,7 @@
 #include <uv.h>
 
 #include "ethc/bytes.h"
+#include "ethc/peer_score.h"
 #include "ethc/rlpx.h"
 #include "ethc/types.h"
 
@@ -96,9 +97,17 @@ int eth_txex_peer_add(eth_txex_t *x, rlpx_conn_t *conn, size_t cap, uint32_t ver
 void eth_txex_peer_remove(eth_txex_t *x, rlpx_conn_t *conn);
 
 /* Handles Transactions, NewPooledTransactionHashes and PooledTransactions from
- * conn (other codes are ignored); disconnects it for a malformed or lying
- * message. Loop thread. */
+ * conn (other codes are ignored); a malformed or lying message or a bad
+ * transaction goes to the ban hook, else disconnects conn. Loop thread. */
 void eth_txex_on_msg(eth_txex_t *x, rlpx_conn_t *conn, unsigned code, const uint8_t *p, size_t n);
+
+/* The peer score's hook for a peer that misbehaved (peers.c bans it and
+ * disconnects): o is PEER_OFFENCE_MALFORMED for a message that does not decode,
+ * PEER_OFFENCE_INVALID_TX for a transaction the pool calls bad, a blob
+ * transaction broadcast or one unlike its announcement. Without a hook the
+ * exchange disconnects the peer (breach of protocol). Loop thread. */
+typedef void (*eth_txex_ban_fn)(void *ctx, rlpx_conn_t *conn, peer_offence_t o, const char *why);
+void eth_txex_set_ban(eth_txex_t *x, eth_txex_ban_fn ban, void *ctx);
 
 /* Timeouts of fetch requests and retries; call every second or so. Loop thread. */
 void eth_txex_tick(eth_txex_t *x);

@@ -25,12 +25,14 @@ typedef enum {
   PEER_OFFENCE_MALFORMED,      /* a message that does not decode, or a wrong answer shape */
   PEER_OFFENCE_UNSOLICITED,    /* a response with no request of that id in flight */
   PEER_OFFENCE_TIMEOUT,        /* a request unanswered past the timeout */
+  PEER_OFFENCE_INVALID_TX,     /* a transaction that does not decode, a bad signature, a lying announcement */
   PEER_OFFENCE_COUNT
 } peer_offence_t;
 
-/* "invalid header", "malformed message", "unsolicited response", "request timeout". */
+/* "invalid header", "malformed message", "unsolicited response", "request timeout",
+ * "invalid transaction". */
 const char *peer_offence_name(peer_offence_t o);
-/* The first ban for an offence, in ms (30 min, 10 min, 10 min, 2 min). */
+/* The first ban for an offence, in ms (30 min, 10 min, 10 min, 2 min, 10 min). */
 uint64_t peer_offence_ban_ms(peer_offence_t o);
 
 typedef struct {

@@ -962,6 +962,82 @@ int chain_import_header(chain_t *c, const uint8_t *rlp, size_t len, chain_import
   return err;
 }
 
+int chain_import_headers(chain_t *c, const bytes_view_t *items, size_t n, size_t *done, chain_import_result_t *res) {
+  memset(res, 0, sizeof *res);
+  *done = 0;
+  if (c->read_only) return ETHC_ERR_UNSUPPORTED;
+  chaindb_batch_t *batch = chaindb_batch_new();
+  if (!batch) return ETHC_ERR_NOMEM;
+  chain_header_t parent, h;
+  ethc_hash_t parent_hash = {0};
+  u256_t parent_td;
+  bool have_parent = false; /* parent: the previous item, held here (its record may be in `batch` only) */
+  bool fresh = false;       /* a header was new: those after it cannot be stored already */
+  int err = ETHC_OK;
+  size_t i = 0;
+  for (; i < n && !err; i++) {
+    memset(res, 0, sizeof *res);
+    if (header_decode(items[i].data, items[i].len, &h)) {
+      err = invalid(res, BLOCK_ERR_RLP, "the header does not decode");
+      break;
+    }
+    if ((err = header_hash(&h, &res->hash))) break;
+    res->decoded = true;
+    res->number = h.number;
+    res->parent_hash = h.parent_hash;
+    res->zero_seal = zero_seal(&h);
+    if (have_parent && !ethc_hash_eq(&h.parent_hash, &parent_hash)) {
+      err = invalid(res, BLOCK_ERR_UNKNOWN_PARENT, "not the previous header's child");
+      break;
+    }
+    if (!fresh) { /* a stored header's children may be stored too; a new header's cannot be */
+      uint64_t known_number;
+      err = chaindb_get_number(c->db, &res->hash, &known_number);
+      if (!err) {
+        res->known = true;
+        if ((err = load_header(c, &res->hash, &parent, &parent_td))) break;
+        parent_hash = res->hash;
+        have_parent = true;
+        continue;
+      }
+      if (err != ETHC_ERR_NOT_FOUND) break;
+      err = ETHC_OK;
+    }
+    if (!have_parent && (err = load_header(c, &h.parent_hash, &parent, &parent_td))) {
+      if (err != ETHC_ERR_NOT_FOUND) break;
+      char hex[67];
+      err = invalid(res, BLOCK_ERR_UNKNOWN_PARENT, hex_encode(h.parent_hash.bytes, 32, hex));
+      break;
+    }
+    bool post_merge = c->config.has_ttd && !u256_lt(&parent_td, &c->config.terminal_total_difficulty);
+    block_error_t be;
+    if ((err = validate_header(c, &h, &parent, post_merge, &be))) break; /* no verdict */
+    if (be != BLOCK_VALID) {
+      err = invalid(res, be, NULL);
+      break;
+    }
+    u256_t td;
+    u256_add(&td, &parent_td, &h.difficulty);
+    rlp_item_t item;
+    if (rlp_decode(items[i].data, items[i].len, &item)) { /* decoded above: cannot fail */
+      err = ETHC_ERR_INVALID;
+      break;
+    }
+    chaindb_put_header(batch, h.number, &res->hash, item.raw, item.raw_len);
+    chaindb_put_td(batch, h.number, &res->hash, &td);
+    parent = h;
+    parent_hash = res->hash;
+    parent_td = td;
+    have_parent = fresh = true;
+  }
+  *done = i;
+  /* what was verified before a failure is stored all the same */
+  int werr = chaindb_write(c->db, batch, c->sync);
+  chaindb_batch_free(batch);
+  if (werr) *done = 0;
+  return err ? err : werr;
+}
+
 /* ---- for the chain's other files (chain_internal.h) ---- */
 
 bool chain_is_read_only(const chain_t *c) { return c->read_only; }

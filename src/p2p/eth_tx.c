@@ -72,6 +72,8 @@ struct eth_txex {
   size_t want_n;
   unsigned works;
   eth_txex_stats_t st;
+  eth_txex_ban_fn ban; /* the peer score's hook, or NULL: disconnect */
+  void *ban_ctx;
 };
 
 static size_t home(const ethc_hash_t *h, size_t slots) {
@@ -152,7 +154,11 @@ static void peer_free(txpeer_t *p) {
   free(p);
 }
 
-static void breach(txpeer_t *p) { rlpx_disconnect(p->conn, RLPX_DISC_BREACH); }
+/* p misbehaved: the peer score bans it (eth_txex_set_ban), else it is disconnected. */
+static void breach(eth_txex_t *x, txpeer_t *p, peer_offence_t o, const char *why) {
+  if (x->ban) x->ban(x->ban_ctx, p->conn, o, why);
+  else rlpx_disconnect(p->conn, RLPX_DISC_BREACH);
+}
 
 /* ---- fetching ---- */
 
@@ -237,7 +243,7 @@ static void add_done(uv_work_t *w, int status) {
     if (a->v[i] == ETH_TX_BAD) bad = true, x->st.bad++;
   }
   txpeer_t *p = bad ? peer_by_serial(x, a->serial) : NULL;
-  if (p) breach(p);
+  if (p) breach(x, p, PEER_OFFENCE_INVALID_TX, "the pool calls a transaction bad (encoding or signature)");
   add_work_free(a);
 }
 
@@ -283,7 +289,7 @@ static void on_transactions(eth_txex_t *x, txpeer_t *p, const uint8_t *data, siz
   eth_items_msg_t m;
   if (eth_transactions_decode(data, len, &m)) {
     eth_items_free(&m);
-    return breach(p);
+    return breach(x, p, PEER_OFFENCE_MALFORMED, "Transactions does not decode");
   }
   bytes_view_t *keep = calloc(m.count ? m.count : 1, sizeof *keep);
   size_t k = 0;
@@ -291,7 +297,7 @@ static void on_transactions(eth_txex_t *x, txpeer_t *p, const uint8_t *data, siz
     bytes_view_t c = eth_tx_item_canonical(m.items[i]);
     if (tx_type(c) == BLOB_TX_TYPE) { /* blob transactions are announced, never broadcast (EIP-4844) */
       k = 0;
-      breach(p);
+      breach(x, p, PEER_OFFENCE_INVALID_TX, "a blob transaction in a Transactions broadcast");
       break;
     }
     ethc_hash_t h;
@@ -310,7 +316,7 @@ static void on_announce(eth_txex_t *x, txpeer_t *p, const uint8_t *data, size_t 
   eth_pooled_hashes_t m;
   if (eth_pooled_hashes_decode(data, len, &m)) {
     eth_pooled_hashes_free(&m);
-    return breach(p);
+    return breach(x, p, PEER_OFFENCE_MALFORMED, "NewPooledTransactionHashes does not decode");
   }
   x->st.announced_in += m.count;
   /* the spec's soft limit per message: more are not looked at (each costs a pool lookup) */
@@ -336,7 +342,7 @@ static void on_pooled(eth_txex_t *x, txpeer_t *p, const uint8_t *data, size_t le
   eth_items_msg_t m;
   if (eth_items_decode(data, len, ETH_ITEMS_TXS, &m)) {
     eth_items_free(&m);
-    return breach(p);
+    return breach(x, p, PEER_OFFENCE_MALFORMED, "PooledTransactions does not decode");
   }
   if (!p->req || m.request_id != p->req_id) { /* late or unsolicited: ignored */
     eth_items_free(&m);
@@ -361,7 +367,7 @@ static void on_pooled(eth_txex_t *x, txpeer_t *p, const uint8_t *data, size_t le
   }
   x->st.fetched += k;
   if (lied) {
-    breach(p);
+    breach(x, p, PEER_OFFENCE_INVALID_TX, "a pooled transaction unlike its announcement (type or size)");
   } else {
     add_to_pool(x, p, keep, k);
   }
@@ -503,6 +509,11 @@ void eth_txex_announce(eth_txex_t *x, const ethc_hash_t *hash, uint8_t type, uin
 }
 
 /* ---- lifecycle ---- */
+
+void eth_txex_set_ban(eth_txex_t *x, eth_txex_ban_fn ban, void *ctx) {
+  x->ban = ban;
+  x->ban_ctx = ctx;
+}
 
 int eth_txex_new(uv_loop_t *loop, const eth_tx_pool_t *pool, eth_txex_t **out) {
   eth_txex_t *x = calloc(1, sizeof *x);

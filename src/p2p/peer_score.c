@@ -9,8 +9,9 @@
 #define MAX_BAN_MS (24ull * 3600 * 1000)
 
 static const char *const names[PEER_OFFENCE_COUNT] = {"invalid header", "malformed message", "unsolicited response",
-                                                      "request timeout"};
-static const uint64_t ban_ms[PEER_OFFENCE_COUNT] = {30 * 60 * 1000, 10 * 60 * 1000, 10 * 60 * 1000, 2 * 60 * 1000};
+                                                      "request timeout", "invalid transaction"};
+static const uint64_t ban_ms[PEER_OFFENCE_COUNT] = {30 * 60 * 1000, 10 * 60 * 1000, 10 * 60 * 1000, 2 * 60 * 1000,
+                                                    10 * 60 * 1000};
 
 const char *peer_offence_name(peer_offence_t o) { return (unsigned)o < PEER_OFFENCE_COUNT ? names[o] : "offence"; }
 

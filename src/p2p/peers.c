@@ -1018,7 +1018,18 @@ void peers_free(peers_t *m) {
   free(m);
 }
 
+/* The transaction exchange's ban hook: a peer that sent a bad transaction or a
+ * malformed transaction message is banned like any other offender. */
+static void txex_ban(void *ctx, rlpx_conn_t *c, peer_offence_t o, const char *why) {
+  struct peers *m = ctx;
+  peer_t *p = m->list;
+  while (p && p->conn != c) p = p->next;
+  if (p) ban(p, o, why);
+  else rlpx_disconnect(c, RLPX_DISC_BREACH);
+}
+
 eth_txex_t *peers_set_txpool(peers_t *m, const eth_tx_pool_t *pool) {
   if (!m->txex && eth_txex_new(m->loop, pool, &m->txex)) m->txex = NULL;
+  if (m->txex) eth_txex_set_ban(m->txex, txex_ban, m);
   return m->txex;
 }

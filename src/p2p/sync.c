@@ -57,19 +57,32 @@ int sync_save(chain_t *c, const sync_point_t *p) {
   return 0;
 }
 
-/* The Ethash seals of the batch's proof-of-work headers, verified in one
- * interleaved batch ahead of the import (ethash.h): the import's own seal check
- * then finds each result remembered. Post-merge headers (difficulty 0) have no
- * seal to check. */
-static void verify_seals_ahead(const bytes_view_t *items, size_t n) {
+/* How many of the batch's headers lead it in order: numbered from->number + 1
+ * on, the first linked to `from` (each later one's link is the import's to
+ * check); why says what is wrong with the next one when that is not all n.
+ * Their Ethash seals are verified here in one interleaved batch ahead of the
+ * import (ethash.h), which then finds each result remembered. Post-merge
+ * headers (difficulty 0) have no seal to check. */
+static size_t precheck(const sync_point_t *from, const bytes_view_t *items, size_t n, char *why, size_t whylen) {
   ethash_verify_item_t *seals = calloc(n ? n : 1, sizeof *seals);
   int *results = calloc(n ? n : 1, sizeof *results);
-  size_t k = 0;
-  for (size_t i = 0; seals && results && i < n; i++) {
+  size_t k = 0, i = 0;
+  for (; i < n; i++) {
     chain_header_t h;
     ethc_hash_t seal;
-    if (header_decode(items[i].data, items[i].len, &h) || u256_is_zero(&h.difficulty) || header_seal_hash(&h, &seal))
-      continue;
+    if (header_decode(items[i].data, items[i].len, &h)) {
+      snprintf(why, whylen, "header %zu does not decode", i);
+      break;
+    }
+    if (h.number != from->number + 1 + i) {
+      snprintf(why, whylen, "header #%" PRIu64 " where #%" PRIu64 " was asked", h.number, from->number + 1 + i);
+      break;
+    }
+    if (i == 0 && memcmp(h.parent_hash.bytes, from->hash.bytes, 32)) {
+      snprintf(why, whylen, "header #%" PRIu64 " does not link to its parent", h.number);
+      break;
+    }
+    if (!seals || !results || u256_is_zero(&h.difficulty) || header_seal_hash(&h, &seal)) continue;
     seals[k] =
         (ethash_verify_item_t){.block_number = h.number, .nonce = header_nonce_u64(&h), .difficulty = h.difficulty};
     memcpy(seals[k].header_hash, seal.bytes, 32);
@@ -79,28 +92,25 @@ static void verify_seals_ahead(const bytes_view_t *items, size_t n) {
   if (k) ethash_verify_batch(seals, k, results);
   free(seals);
   free(results);
+  return i;
 }
 
 int sync_import_batch(chain_t *c, const sync_point_t *from, const bytes_view_t *items, size_t n, sync_point_t *to,
                       char *why, size_t whylen) {
   *to = *from;
-  verify_seals_ahead(items, n);
-  for (size_t i = 0; i < n; i++) {
-    chain_header_t h;
-    if (header_decode(items[i].data, items[i].len, &h))
-      return snprintf(why, whylen, "header %zu does not decode", i), ETHC_ERR_INVALID;
-    if (h.number != to->number + 1)
-      return snprintf(why, whylen, "header #%" PRIu64 " where #%" PRIu64 " was asked", h.number, to->number + 1),
-             ETHC_ERR_INVALID;
-    if (memcmp(h.parent_hash.bytes, to->hash.bytes, 32))
-      return snprintf(why, whylen, "header #%" PRIu64 " does not link to its parent", h.number), ETHC_ERR_INVALID;
-    chain_import_result_t res;
-    int rc = chain_import_header(c, items[i].data, items[i].len, &res);
-    if (rc == ETHC_ERR_INVALID)
-      return snprintf(why, whylen, "header #%" PRIu64 ": %s", h.number, res.reason), ETHC_ERR_INVALID;
-    if (rc) return snprintf(why, whylen, "storing header #%" PRIu64 " failed (%d)", h.number, rc), rc;
-    to->number = h.number;
-    keccak256(items[i].data, items[i].len, to->hash.bytes);
+  size_t ok = precheck(from, items, n, why, whylen), done = 0;
+  if (!ok) return ETHC_ERR_INVALID;
+  chain_import_result_t res;
+  int rc = chain_import_headers(c, items, ok, &done, &res); /* those before a bad one are stored */
+  if (done) {
+    to->number = from->number + done;
+    keccak256(items[done - 1].data, items[done - 1].len, to->hash.bytes);
   }
-  return 0;
+  if (rc == ETHC_ERR_INVALID && res.decoded && res.error == BLOCK_ERR_UNKNOWN_PARENT)
+    return snprintf(why, whylen, "header #%" PRIu64 " does not link to its parent", res.number), rc;
+  if (rc == ETHC_ERR_INVALID && res.decoded)
+    return snprintf(why, whylen, "header #%" PRIu64 ": %s", res.number, res.reason), rc;
+  if (rc == ETHC_ERR_INVALID) return snprintf(why, whylen, "header %zu: %s", done, res.reason), rc;
+  if (rc) return snprintf(why, whylen, "storing header #%" PRIu64 " failed (%d)", from->number + 1 + done, rc), rc;
+  return ok == n ? 0 : ETHC_ERR_INVALID;
 }

@@ -8,9 +8,10 @@
  *    one peer is sqrt(1) = 1), a 5 KB one as an announcement, then served by
  *    GetPooledTransactions; a peer that connects later is announced what
  *    the pool holds;
- *  - Disconnect (breach of protocol) for a delivered transaction whose size
- *    differs from its announcement, a blob transaction in a broadcast, and a
- *    transaction the pool calls bad (a bad signature).
+ *  - Disconnect (breach of protocol) and a ban ("invalid transaction" in
+ *    peers_bans_json) for a delivered transaction whose size differs from
+ *    its announcement, a blob transaction in a broadcast, and a transaction
+ *    the pool calls bad (a bad signature).
  * The pool's adds run on libuv's thread pool (the TSan build checks them). */
 #include <pthread.h>
 #include <stdio.h>
@@ -126,6 +127,7 @@ typedef struct {
   bool got_request, got3, got4, had1;
   bool closed, close_remote;
   int close_reason;
+  char bans[2048]; /* peers_bans_json at the end of a run */
 } world_t;
 
 static void send_msg(world_t *w, unsigned code, const bytes_buf_t *b) {
@@ -307,6 +309,9 @@ static void run(world_t *w, int mode) {
       (unsigned long long)st.fetched, (unsigned long long)st.received, (unsigned long long)st.added,
       (unsigned long long)st.bad, (unsigned long long)st.announced_out, (unsigned long long)st.broadcast_out);
   w->had1 = fake_has(&w->pool, &w->h1);
+  char *bans = peers_bans_json(w->peers);
+  snprintf(w->bans, sizeof w->bans, "%s", bans ? bans : "");
+  free(bans);
   peers_free(w->peers);
   w->peers = NULL;
   for (size_t i = 0; i < POOL_MAX; i++) bytes_buf_free(&w->pool.tx[i]);
@@ -324,12 +329,16 @@ int main(void) {
   CHECK(w.got_request);
   CHECK_MSG(w.closed && w.close_remote && w.close_reason == RLPX_DISC_BREACH, "size lie: reason %d", w.close_reason);
   CHECK(!w.had1);
+  CHECK_MSG(strstr(w.bans, "invalid transaction: a pooled transaction unlike its announcement"), "bans: %s", w.bans);
   run(&w, MODE_BLOB_BROADCAST);
   CHECK_MSG(w.closed && w.close_remote && w.close_reason == RLPX_DISC_BREACH, "blob: reason %d", w.close_reason);
+  CHECK_MSG(strstr(w.bans, "invalid transaction: a blob transaction in a Transactions broadcast"), "bans: %s", w.bans);
   run(&w, MODE_BAD_TX);
   CHECK_MSG(w.closed && w.close_remote && w.close_reason == RLPX_DISC_BREACH, "bad tx: reason %d", w.close_reason);
+  CHECK_MSG(strstr(w.bans, "invalid transaction: the pool calls a transaction bad"), "bans: %s", w.bans);
   run(&w, MODE_GREET);
   CHECK_MSG(w.got3, "a new peer was not announced the pooled transaction");
+  CHECK_MSG(!strcmp(w.bans, "[]"), "a good peer banned: %s", w.bans); /* each run has its own manager */
   bytes_buf_free(&w.t1), bytes_buf_free(&w.t2), bytes_buf_free(&w.t3), bytes_buf_free(&w.t4);
   ethtest_close(chain);
   return check_summary();

@@ -225,13 +225,15 @@ static void test_batches(chain_t *server) {
   chain_t *c = NULL;
   CHECK_MSG(chain_open(&o, &c, err, sizeof err) == 0, "%s", err);
   if (!c) return;
-  eth_get_headers_t q = {.request_id = 1, .number = 1, .amount = 8};
+  eth_get_headers_t q = {.request_id = 1, .number = 1, .amount = 12};
   bytes_buf_t out = {0};
   eth_items_msg_t m = {0};
   CHECK(eth_serve_headers(server, &q, &out) == 0 && eth_items_decode(out.data, out.len, ETH_ITEMS_HEADERS, &m) == 0 &&
-        m.count == 8);
-  sync_point_t from, to;
+        m.count == 12);
+  if (m.count != 12) return;
+  sync_point_t from, to, genesis_point;
   CHECK(sync_load(c, &from) == 0 && from.number == 0);
+  genesis_point = from;
   /* a gap (#1, #3) and a broken link (#2 after genesis) are refused */
   bytes_view_t gap[2] = {m.items[0], m.items[2]};
   CHECK(sync_import_batch(c, &from, gap, 2, &to, why, sizeof why) == ETHC_ERR_INVALID && to.number == 1);
@@ -246,6 +248,19 @@ static void test_batches(chain_t *server) {
   ethc_hash_t want;
   CHECK(chain_read_canonical_hash(server, 8, &want) == 0 && ethc_hash_eq(&want, &to.hash));
   CHECK(sync_save(c, &to) == 0 && sync_load(c, &from) == 0 && from.number == 8 && ethc_hash_eq(&from.hash, &to.hash));
+  /* a broken link inside a batch (#11's parent hash altered): #9 and #10 stay stored */
+  uint8_t bad[1024];
+  bytes_view_t tail[4] = {m.items[8], m.items[9], m.items[10], m.items[11]};
+  CHECK(tail[2].len <= sizeof bad && tail[2].data[0] >= 0xf8);
+  memcpy(bad, tail[2].data, tail[2].len);
+  bad[1 + (bad[0] - 0xf7) + 1] ^= 1; /* the parent hash's first byte, after the list and string prefixes */
+  tail[2].data = bad;
+  CHECK(sync_import_batch(c, &from, tail, 4, &to, why, sizeof why) == ETHC_ERR_INVALID && to.number == 10 &&
+        strstr(why, "#11 does not link to its parent") != NULL);
+  CHECK(chain_read_canonical_hash(server, 10, &want) == 0 && ethc_hash_eq(&want, &to.hash));
+  /* a batch from genesis again: #1..#10 are known, #11 and #12 go in after them */
+  CHECK(sync_import_batch(c, &genesis_point, m.items, 12, &to, why, sizeof why) == 0 && to.number == 12);
+  CHECK(chain_read_canonical_hash(server, 12, &want) == 0 && ethc_hash_eq(&want, &to.hash));
   eth_items_free(&m);
   bytes_buf_free(&out);
   chain_close(c);
