@@ -11,6 +11,7 @@
 #include "check.h"
 #include "ethc/bytes.h"
 #include "ethc/error.h"
+#include "ethc/trie.h"
 #include "ethc/verify.h"
 
 #ifndef ETHC_VERIFY_FIXTURE
@@ -298,6 +299,16 @@ static void test_receipts(const cJSON *fx) {
     }
   }
   CHECK(nblocks >= 5 && with_logs >= 3);
+
+  /* an empty block: the empty trie's root and an empty bloom */
+  ethc_hash_t empty;
+  memcpy(empty.bytes, TRIE_EMPTY_ROOT, 32);
+  uint8_t zero_bloom[256] = {0};
+  cJSON *none = cJSON_CreateArray();
+  CHECK(verify_receipts_json(&empty, zero_bloom, none, &err) == 0);
+  cJSON_Delete(none);
+  CHECK(verify_transactions(&empty, NULL, 0, &err) == 0);
+  CHECK(verify_receipts_raw(&empty, NULL, 0, &err) == 0);
 
   /* malformed input */
   ethc_hash_t root = {{0}};
