@@ -102,6 +102,13 @@ void verify_proof_result_free(verify_proof_result_t *r);
 int verify_receipts_json(const ethc_hash_t *receipts_root, const uint8_t *header_bloom, const struct cJSON *receipts,
                          verify_err_t *err);
 
+/* True when a logs bloom (a header's or a receipt's) may hold an item: a log's
+ * 20-byte address or a 32-byte topic (Yellow Paper 4.4.1, M3:2048). False means
+ * certainly not, so a log filter may skip a block whose verified header bloom
+ * lacks every address (or every topic) it asks for; true may be a false
+ * positive, and the block's verified receipts then give its logs. */
+bool verify_bloom_may_contain(const uint8_t bloom[256], const uint8_t *item, size_t len);
+
 /* The same for receipts already encoded as the receipts trie holds them
  * (debug_getRawReceipts: typed receipts are type byte || RLP). */
 int verify_receipts_raw(const ethc_hash_t *receipts_root, const bytes_view_t *receipts, size_t count,

@@ -10,6 +10,7 @@
 #include "chain/verify_internal.h"
 #include "ethc/block.h"
 #include "ethc/error.h"
+#include "ethc/keccak.h"
 #include "ethc/trie.h"
 
 /* One receipt's logs, decoded from JSON. */
@@ -163,4 +164,14 @@ int verify_receipts_raw(const ethc_hash_t *receipts_root, const bytes_view_t *re
 int verify_transactions(const ethc_hash_t *transactions_root, const bytes_view_t *txs, size_t count,
                         verify_err_t *err) {
   return check_ordered_root(transactions_root, txs, count, "transaction", "transactionsRoot", err);
+}
+
+bool verify_bloom_may_contain(const uint8_t bloom[256], const uint8_t *item, size_t len) {
+  uint8_t h[32];
+  keccak256(item, len, h);
+  for (int i = 0; i < 6; i += 2) { /* three 11-bit indexes from the hash's first six bytes */
+    unsigned bit = ((unsigned)h[i] << 8 | h[i + 1]) & 2047;
+    if (!(bloom[255 - bit / 8] & (1u << (bit % 8)))) return false;
+  }
+  return true;
 }

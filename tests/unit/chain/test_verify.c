@@ -300,6 +300,32 @@ static void test_receipts(const cJSON *fx) {
   }
   CHECK(nblocks >= 5 && with_logs >= 3);
 
+  /* every log's address and topics are in its block's header bloom; an
+   * address that logged nothing is not in the blooms checked here */
+  size_t items = 0, in_bloom = 0, absent_hits = 0;
+  cJSON_ArrayForEach(b, blocks) {
+    uint8_t bloom[256];
+    CHECK(hex_decode_fixed(cJSON_GetObjectItem(b, "logsBloom")->valuestring, true, bloom, 256) == 0);
+    const cJSON *rc, *l, *t;
+    cJSON_ArrayForEach(rc, cJSON_GetObjectItem(b, "receipts")) cJSON_ArrayForEach(l, cJSON_GetObjectItem(rc, "logs")) {
+      uint8_t a[20], topic[32];
+      CHECK(hex_decode_fixed(cJSON_GetObjectItem(l, "address")->valuestring, true, a, 20) == 0);
+      items++;
+      in_bloom += verify_bloom_may_contain(bloom, a, 20);
+      cJSON_ArrayForEach(t, cJSON_GetObjectItem(l, "topics")) {
+        CHECK(hex_decode_fixed(t->valuestring, true, topic, 32) == 0);
+        items++;
+        in_bloom += verify_bloom_may_contain(bloom, topic, 32);
+      }
+    }
+    uint8_t nobody[20] = {0xde, 0xad};
+    absent_hits += verify_bloom_may_contain(bloom, nobody, 20);
+  }
+  CHECK_MSG(items > 20 && in_bloom == items, "%zu of %zu in the bloom", in_bloom, items);
+  CHECK(absent_hits == 0);
+  uint8_t zero[256] = {0}, one[20] = {1};
+  CHECK(!verify_bloom_may_contain(zero, one, 20));
+
   /* an empty block: the empty trie's root and an empty bloom */
   ethc_hash_t empty;
   memcpy(empty.bytes, TRIE_EMPTY_ROOT, 32);
