@@ -156,8 +156,11 @@ static void test_proofs(const cJSON *fx) {
   uint8_t *bufs[16];
   size_t count = 0;
   cJSON_ArrayForEach(n, nodes_json) {
-    size_t len;
-    CHECK(count < 16 && hex_decode_alloc(n->valuestring, true, &bufs[count], &len) == 0);
+    size_t len = 0;
+    if (count >= 16 || hex_decode_alloc(n->valuestring, true, &bufs[count], &len)) {
+      CHECK(!"at most 16 account proof nodes, each hex");
+      break;
+    }
     nodes[count] = bytes_view(bufs[count], len);
     count++;
   }
@@ -286,8 +289,11 @@ static void test_receipts(const cJSON *fx) {
       bytes_view_t items[16];
       uint8_t *bufs[16];
       cJSON_ArrayForEach(e, arr) {
-        size_t len;
-        CHECK(n < 16 && hex_decode_alloc(e->valuestring, true, &bufs[n], &len) == 0);
+        size_t len = 0;
+        if (n >= 16 || hex_decode_alloc(e->valuestring, true, &bufs[n], &len)) {
+          CHECK(!"at most 16 items, each hex");
+          break;
+        }
         items[n] = bytes_view(bufs[n], len);
         n++;
       }
