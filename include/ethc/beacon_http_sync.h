@@ -37,6 +37,9 @@ typedef struct {
   uint8_t checkpoint[32]; /* a trusted finalized beacon block root */
   uint64_t at;            /* the current time as unix seconds; 0: the clock */
   bool allow_stale_checkpoint;
+  /* the store already holds a verified store (lc_persist_load): skip step 1 and
+   * resume from it (checkpoint unused) */
+  bool resume;
   beacon_http_opts_t http; /* zero: the client's defaults */
   /* progress lines ("bootstrap: slot 10248000 (period 1250)"), or NULL */
   void (*log)(void *user, const char *line);
@@ -51,7 +54,7 @@ typedef struct beacon_sync beacon_sync_t;
  * ETHC_ERR_HEX, ...). message is valid during the call. */
 typedef void (*beacon_sync_cb)(void *user, int err, const char *message);
 
-/* Starts syncing `store` (overwritten) on the client's loop. NULL when out of
+/* Starts syncing `store` (overwritten, unless o->resume) on the client's loop. NULL when out of
  * memory or `o` lacks a config or URL; cb is then never called. */
 beacon_sync_t *beacon_sync_start(beacon_http_t *http, lc_store_t *store, const beacon_sync_opts_t *o, beacon_sync_cb cb,
                                  void *user);

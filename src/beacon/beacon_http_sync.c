@@ -296,6 +296,12 @@ beacon_sync_t *beacon_sync_start(beacon_http_t *http, lc_store_t *store, const b
   size_t n = strlen(s->url);
   while (n > 0 && s->url[n - 1] == '/') s->url[--n] = 0;
   s->o.url = s->url;
+  if (o->resume) {
+    logf_(s, "resuming: finalized slot %llu (period %llu)", (unsigned long long)store->finalized_header.beacon.slot,
+          (unsigned long long)period_of(s, store->finalized_header.beacon.slot));
+    request_updates(s);
+    return s;
+  }
   memset(store, 0, sizeof *store);
   char hex[67];
   s->step = STEP_BOOTSTRAP;

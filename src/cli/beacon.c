@@ -1,22 +1,26 @@
 /* `ethc beacon sync --network NAME --checkpoint ROOT --consensus-rpc URL [--at T]
- * [--json]`: the beacon light client once (issue 15): bootstraps from a trusted
+ * [--json] [--datadir DIR]`: the beacon light client once (issue 15): bootstraps from a trusted
  * finalized block root, follows the sync committee through the beacon REST API's
  * updates to the latest finality and optimistic updates, verifying each
  * (beacon_http_sync.h), then prints the finalized and optimistic heads and exits.
+ * With --datadir the synced store is saved in DIR/beacon and the next run resumes
+ * from it instead of fetching a bootstrap (lc_persist.h).
  * Exit 0 synced, 1 the data did not verify or could not be fetched (the message
  * names the check), 2 bad usage. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <uv.h>
 
 #include "cli/cli.h"
 #include "ethc/beacon_http_sync.h"
 #include "ethc/bytes.h"
+#include "ethc/lc_persist.h"
 #include "ethc/ssz.h"
 
-enum { OPT_NETWORK, OPT_CHECKPOINT, OPT_RPC, OPT_AT, OPT_JSON, OPT_STALE, OPT_TIMEOUT, OPT_VERBOSE };
+enum { OPT_NETWORK, OPT_CHECKPOINT, OPT_RPC, OPT_AT, OPT_JSON, OPT_STALE, OPT_TIMEOUT, OPT_VERBOSE, OPT_DATADIR };
 
 static const cli_option_t sync_options[] = {
     [OPT_NETWORK] = {"--network", "NAME", "the beacon chain: mainnet, sepolia, holesky or hoodi", "mainnet"},
@@ -29,6 +33,10 @@ static const cli_option_t sync_options[] = {
                    "accept a checkpoint older than the weak subjectivity period (14 days)", NULL},
     [OPT_TIMEOUT] = {"--timeout", "SECONDS", "per request", "30"},
     [OPT_VERBOSE] = {"--verbose", NULL, "print each step on stderr", NULL},
+    [OPT_DATADIR] = {"--datadir", "DIR",
+                     "save the synced store in DIR/beacon and resume from it next time (no bootstrap, "
+                     "--checkpoint then not needed)",
+                     NULL},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -76,8 +84,16 @@ static void print_head_json(const char *name, const beacon_lc_header_t *h) {
   printf("\"state_root\":\"%s\"}", hex_encode(h->execution.state_root.bytes, 32, hex));
 }
 
+/* Saves the synced store in --datadir: 0, or 1 with the message printed. */
+static int save_store(const char *datadir, const beacon_config_t *config, const lc_store_t *store) {
+  char msg[512] = "";
+  if (lc_persist_save(datadir, config, store, msg, sizeof msg) == 0) return 0;
+  fprintf(stderr, "ethc beacon sync: %s\n", msg);
+  return 1;
+}
+
 static int cmd_beacon_sync(const cli_command_t *self, int argc, char **argv) {
-  const char *network = "mainnet", *checkpoint = NULL, *url = NULL;
+  const char *network = "mainnet", *checkpoint = NULL, *url = NULL, *datadir = NULL;
   uint64_t at = 0;
   double timeout = 30;
   bool json = false, stale = false, verbose = false;
@@ -98,6 +114,7 @@ static int cmd_beacon_sync(const cli_command_t *self, int argc, char **argv) {
         if (cli_parse_seconds("beacon sync", "--timeout", a.value, false, 3600, &timeout)) return 2;
         break;
       case OPT_VERBOSE: verbose = true; break;
+      case OPT_DATADIR: datadir = a.value; break;
       case CLI_POSITIONAL: return cli_usage_error(self, "unexpected argument '%s'", a.value);
       default: return cli_stop(k);
     }
@@ -110,25 +127,62 @@ static int cmd_beacon_sync(const cli_command_t *self, int argc, char **argv) {
     return cli_usage_error(self, "--network: unknown network '%s'%s%s%s (mainnet, sepolia, holesky, hoodi)", network,
                            near ? ", did you mean '" : "", near ? near : "", near ? "'?" : "");
   }
-  if (!checkpoint) return cli_usage_error(self, "--checkpoint ROOT is required (a trusted finalized block root)");
   if (!url) return cli_usage_error(self, "--consensus-rpc URL is required (a beacon node's REST API)");
   beacon_sync_opts_t o = {.config = config, .url = url, .at = at, .allow_stale_checkpoint = stale};
-  const char *why = cli_hex_problem(checkpoint);
-  if (strncmp(checkpoint, "0x", 2) != 0 || why || hex_decode_fixed(checkpoint, true, o.checkpoint, 32))
+  lc_store_t *store = calloc(1, sizeof *store);
+  if (!store) {
+    fprintf(stderr, "ethc beacon sync: out of memory\n");
+    return 1;
+  }
+  if (datadir) {
+    char msg[512] = "";
+    int rc = lc_persist_load(datadir, config, store, msg, sizeof msg);
+    if (rc && rc != ETHC_ERR_NOT_FOUND) {
+      fprintf(stderr, "ethc beacon sync: %s\n", msg);
+      free(store);
+      return 1;
+    }
+    o.resume = rc == 0;
+  }
+  if (o.resume) {
+    uint64_t slot = store->finalized_header.beacon.slot,
+             now = beacon_slot_at_time(config, at ? at : (uint64_t)time(NULL));
+    uint64_t age = now > slot ? (now - slot) * config->seconds_per_slot : 0;
+    if (age > BEACON_WS_PERIOD_SECONDS && !stale) {
+      fprintf(stderr,
+              "ethc beacon sync: the store saved in %s/beacon is finalized at slot %llu, %.1f days old: older than the "
+              "weak subjectivity period (%u days). Remove %s/beacon and start from a recent --checkpoint, or pass "
+              "--allow-stale-checkpoint\n",
+              datadir, (unsigned long long)slot, age / 86400.0, BEACON_WS_PERIOD_SECONDS / 86400, datadir);
+      free(store);
+      return 1;
+    }
+  } else if (!checkpoint) {
+    free(store);
+    return cli_usage_error(self, "--checkpoint ROOT is required (a trusted finalized block root)%s",
+                           datadir ? ": no light-client store is saved in --datadir yet" : "");
+  }
+  const char *why = checkpoint ? cli_hex_problem(checkpoint) : NULL;
+  if (checkpoint &&
+      (strncmp(checkpoint, "0x", 2) != 0 || why || hex_decode_fixed(checkpoint, true, o.checkpoint, 32))) {
+    free(store);
     return cli_usage_error(self, "--checkpoint: expected 0x and 64 hex digits, got '%s'%s%s", checkpoint,
                            why ? ": " : "", why ? why : "");
-  if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
+  }
+  if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
+    free(store);
     return cli_usage_error(self, "--consensus-rpc: expected an http:// or https:// URL, got '%s'", url);
+  }
   o.http.timeout_ms = (uint64_t)(timeout * 1000);
   if (verbose) o.log = on_log;
 
   uv_loop_t loop;
   if (uv_loop_init(&loop) != 0) {
     fprintf(stderr, "ethc beacon sync: cannot start an event loop\n");
+    free(store);
     return 1;
   }
-  lc_store_t *store = calloc(1, sizeof *store);
-  beacon_http_t *http = store ? beacon_http_new(&loop) : NULL;
+  beacon_http_t *http = beacon_http_new(&loop);
   outcome_t out = {0};
   beacon_sync_t *sync = http ? beacon_sync_start(http, store, &o, on_synced, &out) : NULL;
   int status = 0;
@@ -141,6 +195,7 @@ static int cmd_beacon_sync(const cli_command_t *self, int argc, char **argv) {
     if (!out.done || out.err) {
       fprintf(stderr, "ethc beacon sync: %s\n", out.message);
       status = 1;
+    } else if (datadir && (status = save_store(datadir, config, store)) != 0) {
     } else if (json) {
       printf("{");
       print_head_json("finalized", &store->finalized_header);
@@ -174,4 +229,6 @@ CLI_COMMAND("beacon", "sync", cmd_beacon_sync, "",
             "Every header printed is proven: the bootstrap hashes to --checkpoint, each update is\n"
             "signed by the sync committee the store knows (FastAggregateVerify), and each header's\n"
             "execution payload is proven against its beacon block. Exit status: 0 synced, 1 the\n"
-            "data did not verify (the message names the check) or could not be fetched, 2 bad usage.\n")
+            "data did not verify (the message names the check) or could not be fetched, 2 bad usage.\n"
+            "With --datadir DIR the synced finalized header and sync committees are saved in the\n"
+            "LevelDB database DIR/beacon, and the next run resumes from them without a bootstrap.\n")

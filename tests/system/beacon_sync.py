@@ -12,6 +12,9 @@ optimistic update), replayed with --at just after the optimistic update:
 - one bit of the aggregate signature, one participation bit, or one byte of the
   execution header flipped (in the finality update, the updates or the optimistic
   update) each make it exit 1 with a message naming the failed check;
+- with --datadir the synced store is saved (LevelDB, DIR/beacon); a second run,
+  the bootstrap refused by the server, resumes from it to the same heads; a
+  store of another network and a damaged database are refused;
 - the Capella data (../capella beside DATA_DIR) sync to their heads too;
 - a response labelled with the wrong fork, a server withholding the updates,
   a bootstrap that does not hash to the checkpoint, an unknown checkpoint, a
@@ -24,6 +27,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -140,6 +144,47 @@ def main():
         rc, out, err = run(ethc, ["--checkpoint", other, "--at", str(at), "--consensus-rpc", mock.url])
         check(rc == 1 and "no bootstrap for this checkpoint" in err and "404" in err,
               "an unknown checkpoint: exit 1, HTTP 404 explained", err.strip())
+
+    # --datadir: the synced store is saved, and the next run resumes from it without
+    # a bootstrap (the mock refuses the bootstrap endpoint with HTTP 500)
+    datadir = os.path.join(work, "datadir")
+    shutil.rmtree(datadir, ignore_errors=True)
+    with BeaconMock(data) as mock:
+        rc, out, err = run(ethc, base + ["--consensus-rpc", mock.url, "--json", "--datadir", datadir])
+        check(rc == 0 and json.loads(out or "{}") == want and os.path.isfile(os.path.join(datadir, "beacon", "CURRENT")),
+              "--datadir: syncs and saves the store in DIR/beacon", err.strip())
+    with BeaconMock(data, status={"bootstrap": 500}) as mock:
+        rc, out, err = run(ethc, base + ["--consensus-rpc", mock.url])
+        check(rc == 1 and "HTTP 500" in err, "the mock refuses the bootstrap (without --datadir: exit 1)", err.strip())
+        mock.requests.clear()
+        rc, out, err = run(ethc, ["--at", str(at), "--consensus-rpc", mock.url, "--json", "--datadir", datadir])
+        paths = [p for p, _ in mock.requests]
+        check(rc == 0 and json.loads(out or "{}") == want and not any("bootstrap" in p for p in paths),
+              "--datadir again: resumes without a bootstrap (no --checkpoint) to the same heads",
+              "exit %d: %s %s %s" % (rc, out.strip(), err.strip(), paths))
+        rc, out, err = run(ethc, ["--network", "sepolia", "--at", str(at), "--consensus-rpc", mock.url,
+                                  "--datadir", datadir])
+        check(rc == 1 and "another network" in err and out == "", "a store of another network is refused",
+              "exit %d: %s" % (rc, err.strip()))
+        rc, out, err = run(ethc, ["--at", str(at), "--consensus-rpc", mock.url, "--datadir", datadir + "-empty"])
+        check(rc == 2 and "--checkpoint" in err and "no light-client store" in err,
+              "an empty --datadir still needs --checkpoint (exit 2)", "exit %d: %s" % (rc, err.strip()))
+        # a damaged database (one byte flipped in each of its data files) is refused, not used
+        damaged = datadir + "-damaged"
+        shutil.rmtree(damaged, ignore_errors=True)
+        shutil.copytree(datadir, damaged)
+        for name in os.listdir(os.path.join(damaged, "beacon")):
+            path = os.path.join(damaged, "beacon", name)
+            if name.endswith((".ldb", ".log")) and os.path.getsize(path) > 1000:
+                with open(path, "r+b") as f:
+                    f.seek(os.path.getsize(path) // 2)
+                    b = f.read(1)
+                    f.seek(-1, 1)
+                    f.write(bytes([b[0] ^ 0x40]))
+        rc, out, err = run(ethc, ["--at", str(at), "--consensus-rpc", mock.url, "--json", "--datadir", damaged])
+        check(rc == 1 and "beacon" in err and out == "", "a damaged store is refused with a message",
+              "exit %d: %s" % (rc, err.strip()))
+        print("     (" + err.strip() + ")")
 
     # the Capella data (a sibling directory): no updates needed, the header without blob gas
     capella = os.path.join(os.path.dirname(os.path.abspath(data)), "capella")
