@@ -34,6 +34,14 @@ ETHC_MUST_USE int lc_persist_load(const char *dir, const beacon_config_t *c, lc_
 ETHC_MUST_USE int lc_persist_save(const char *dir, const beacon_config_t *c, const lc_store_t *s, char *err,
                                   size_t cap);
 
+/* Decodes one saved record (the value lc_persist_save writes; format in
+ * lc_persist.c) into *s as lc_persist_load does. Returns 0; ETHC_ERR_INVALID with
+ * *why set to a static reason ("a damaged record (checksum mismatch)", ...), or
+ * with *why NULL when the record is intact but of another network. Pure: any
+ * bytes are safe (the fuzz target). */
+ETHC_MUST_USE int lc_persist_decode(const beacon_config_t *c, const uint8_t *v, size_t len, lc_store_t *s,
+                                    const char **why);
+
 #ifdef __cplusplus
 }
 #endif

@@ -134,7 +134,8 @@ int lc_persist_save(const char *dir, const beacon_config_t *c, const lc_store_t 
   return 0;
 }
 
-/* Decodes a record (the format above) into *s; a static reason on failure. */
+/* Decodes a record (the format above) into *s: "" when it did, NULL for another
+ * network, else a static reason. */
 static const char *decode(const beacon_config_t *c, const uint8_t *v, size_t len, lc_store_t *s) {
   size_t clen = committee_len(c);
   if (len < 1 || v[0] != LC_PERSIST_VERSION) return "an unknown format version";
@@ -163,6 +164,12 @@ static const char *decode(const beacon_config_t *c, const uint8_t *v, size_t len
   if (next) get_committee(c, p + clen, &s->next_sync_committee);
   s->optimistic_header = s->finalized_header;
   return "";
+}
+
+int lc_persist_decode(const beacon_config_t *c, const uint8_t *v, size_t len, lc_store_t *s, const char **why) {
+  const char *r = decode(c, v, len, s);
+  *why = r && *r ? r : NULL;
+  return r && !*r ? 0 : ETHC_ERR_INVALID;
 }
 
 int lc_persist_load(const char *dir, const beacon_config_t *c, lc_store_t *s, char *err, size_t cap) {
