@@ -1,6 +1,6 @@
 /* `ethc beacon sync --network NAME --checkpoint ROOT --consensus-rpc URL [--at T]
- * [--json] [--datadir DIR]`: the beacon light client once (issue 15): bootstraps from a trusted
- * finalized block root, follows the sync committee through the beacon REST API's
+ * [--json] [--datadir DIR]`: the beacon light client once (issue 15): bootstraps
+ * from a trusted finalized block root, follows the sync committee through the beacon REST API's
  * updates to the latest finality and optimistic updates, verifying each
  * (beacon_http_sync.h), then prints the finalized and optimistic heads and exits.
  * With --datadir the synced store is saved in DIR/beacon and the next run resumes
@@ -129,6 +129,12 @@ static int cmd_beacon_sync(const cli_command_t *self, int argc, char **argv) {
   }
   if (!url) return cli_usage_error(self, "--consensus-rpc URL is required (a beacon node's REST API)");
   beacon_sync_opts_t o = {.config = config, .url = url, .at = at, .allow_stale_checkpoint = stale};
+  const char *why = checkpoint ? cli_hex_problem(checkpoint) : NULL;
+  if (checkpoint && (strncmp(checkpoint, "0x", 2) != 0 || why || hex_decode_fixed(checkpoint, true, o.checkpoint, 32)))
+    return cli_usage_error(self, "--checkpoint: expected 0x and 64 hex digits, got '%s'%s%s", checkpoint,
+                           why ? ": " : "", why ? why : "");
+  if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
+    return cli_usage_error(self, "--consensus-rpc: expected an http:// or https:// URL, got '%s'", url);
   lc_store_t *store = calloc(1, sizeof *store);
   if (!store) {
     fprintf(stderr, "ethc beacon sync: out of memory\n");
@@ -162,17 +168,6 @@ static int cmd_beacon_sync(const cli_command_t *self, int argc, char **argv) {
     return cli_usage_error(self, "--checkpoint ROOT is required (a trusted finalized block root)%s",
                            datadir ? ": no light-client store is saved in --datadir yet" : "");
   }
-  const char *why = checkpoint ? cli_hex_problem(checkpoint) : NULL;
-  if (checkpoint &&
-      (strncmp(checkpoint, "0x", 2) != 0 || why || hex_decode_fixed(checkpoint, true, o.checkpoint, 32))) {
-    free(store);
-    return cli_usage_error(self, "--checkpoint: expected 0x and 64 hex digits, got '%s'%s%s", checkpoint,
-                           why ? ": " : "", why ? why : "");
-  }
-  if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0) {
-    free(store);
-    return cli_usage_error(self, "--consensus-rpc: expected an http:// or https:// URL, got '%s'", url);
-  }
   o.http.timeout_ms = (uint64_t)(timeout * 1000);
   if (verbose) o.log = on_log;
 
@@ -195,14 +190,16 @@ static int cmd_beacon_sync(const cli_command_t *self, int argc, char **argv) {
     if (!out.done || out.err) {
       fprintf(stderr, "ethc beacon sync: %s\n", out.message);
       status = 1;
-    } else if (datadir && (status = save_store(datadir, config, store)) != 0) {
-    } else if (json) {
+    } else if (datadir) {
+      status = save_store(datadir, config, store);
+    }
+    if (status == 0 && json) {
       printf("{");
       print_head_json("finalized", &store->finalized_header);
       printf(",");
       print_head_json("optimistic", &store->optimistic_header);
       printf("}\n");
-    } else {
+    } else if (status == 0) {
       print_head_text("finalized:", &store->finalized_header);
       print_head_text("optimistic:", &store->optimistic_header);
     }
