@@ -110,6 +110,10 @@ void discv4_free(discv4_t *d);
 uint16_t discv4_port(const discv4_t *d);
 /* Our node record, re-signed with seq + 1 when the "eth" entry changes. */
 int discv4_set_eth_entry(discv4_t *d, const uint8_t *value, size_t len);
+/* The TCP port announced in Ping and the record (re-signed with seq + 1), for
+ * a listener that could not take the UDP port's number. Loop thread; 0 or an
+ * error code (the old port kept). */
+int discv4_set_tcp_port(discv4_t *d, uint16_t tcp_port);
 
 /* Thread-safe readers (any thread): */
 /* The current record (copied). */

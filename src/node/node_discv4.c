@@ -144,6 +144,8 @@ void node_p2p_stop(node_p2p_t *p) {
 }
 
 void node_p2p_free(node_p2p_t *p) {
+  peers_free(p->peers_failed);
+  p->peers_failed = NULL;
   discv4_free(p->disc);
   p->disc = p->info.disc = NULL;
   free(p->boot);

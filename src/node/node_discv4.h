@@ -25,8 +25,9 @@ typedef struct {
   size_t trusted_count;
   unsigned maxpeers;
   char enode[ENODE_URL_MAX];
-  pthread_mutex_t lock; /* info.enr with --nodiscover (discovery locks its own) */
-  struct peers *peers;  /* the peer manager (node_p2p.h), set before the RPC server serves */
+  pthread_mutex_t lock;       /* info.enr with --nodiscover (discovery locks its own) */
+  struct peers *peers;        /* the peer manager (node_p2p.h), set before the RPC server serves */
+  struct peers *peers_failed; /* a manager that could not listen: freed once the loop closed it */
 } node_p2p_t;
 
 /* Starts the p2p side when o->on (else does nothing and returns 0): the node

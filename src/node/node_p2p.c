@@ -41,6 +41,11 @@ int node_peers_start(peers_t **out, uv_loop_t *loop, node_p2p_t *p, const node_p
     po.has_target = true;
   }
   int rc = peers_start(loop, &po, out, err, errlen);
+  if (rc && o->port == 0 && po.port) { /* --port 0: UDP's number is taken for TCP; any free one */
+    p->peers_failed = *out;            /* its listener closes when the loop runs */
+    po.port = 0;
+    rc = peers_start(loop, &po, out, err, errlen);
+  }
   if (rc) return rc;
   p->peers = *out; /* admin_peers */
   uint16_t port = peers_port(*out);
@@ -51,6 +56,8 @@ int node_peers_start(peers_t **out, uv_loop_t *loop, node_p2p_t *p, const node_p
       enr_fields_t f = {.ip = p->info.ip, .tcp = port};
       if (enr_sign(p->key, p->info.enr.seq + 1, &f, &p->info.enr))
         ethc_log(ETHC_LOG_WARN, "p2p: cannot re-sign the node record");
+    } else if (discv4_set_tcp_port(p->disc, port)) {
+      ethc_log(ETHC_LOG_WARN, "p2p: cannot re-sign the node record");
     }
     p2p_node_t self = {.tcp = port, .udp = p->info.udp_port ? p->info.udp_port : port};
     memcpy(self.pubkey, p->info.pubkey, 64);

@@ -637,6 +637,14 @@ int discv4_set_eth_entry(discv4_t *d, const uint8_t *value, size_t len) {
   return 0;
 }
 
+int discv4_set_tcp_port(discv4_t *d, uint16_t tcp_port) {
+  uint16_t old = d->tcp_port;
+  d->tcp_port = tcp_port;
+  int rc = sign_enr(d, local_seq(d) + 1);
+  if (rc) d->tcp_port = old;
+  return rc;
+}
+
 void discv4_local_enr(discv4_t *d, enr_t *out) {
   pthread_mutex_lock(&d->lock);
   *out = d->enr;
