@@ -72,6 +72,10 @@ typedef struct {
   size_t dev_account_count;
   uint64_t txpool_lifetime_ms; /* --txpool.lifetime: idle senders' queued transactions expire; 0: 3 h */
   node_p2p_opts_t p2p;         /* devp2p */
+  /* --dev.beacon (TEST-ONLY, dev_beacon.h): a simulated beacon light-client REST API
+   * for the dev chain on its own port (--dev.beacon.port, 0: a free one) */
+  bool dev_beacon;
+  uint16_t dev_beacon_port;
 } node_opts_t;
 
 /* Runs the node until SIGINT or SIGTERM. Prints one line with the HTTP

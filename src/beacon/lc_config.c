@@ -1,7 +1,8 @@
 /* Consensus presets (consensus-specs presets/{mainnet,minimal}/altair.yaml and
  * phase0.yaml), the network configs of mainnet (consensus-specs configs/mainnet.yaml),
  * sepolia, holesky and hoodi (eth-clients/<network>/metadata/config.yaml and
- * genesis_validators_root.txt), and the fork and domain helpers of
+ * genesis_validators_root.txt), the test-only "dev" network of `ethc node --dev
+ * --dev.beacon` (src/node/dev/dev_beacon.h), and the fork and domain helpers of
  * phase0/beacon-chain.md (compute_fork_data_root, compute_fork_digest,
  * compute_domain, compute_signing_root). */
 #include <string.h>
@@ -61,9 +62,24 @@ static const beacon_config_t networks[] = {
      {V(10, 00, 09, 10), V(20, 00, 09, 10), V(30, 00, 09, 10), V(40, 00, 09, 10), V(50, 00, 09, 10), V(60, 00, 09, 10),
       V(70, 00, 09, 10)},
      {0, 0, 0, 0, 0, 2048, 50688}},
+    /* "dev": the test-only beacon side of `ethc node --dev --dev.beacon`, never a
+     * real chain. Mainnet preset (512 keys); genesis_validators_root =
+     * sha256("ethc dev beacon genesis validators root"); every fork from epoch 0,
+     * so every slot is Fulu (the dev chain runs Osaka from block 0); genesis time 0
+     * and one second per slot, so the current slot is the unix time (dev_beacon.h
+     * maps dev block N to slot base + N, base a day before the chain's genesis). */
+    {"dev",
+     &beacon_preset_mainnet,
+     H32(0x62, 0xdc, 0x55, 0x76, 0xb7, 0x63, 0x58, 0x65, 0x40, 0x05, 0xf1, 0xef, 0xf0, 0x9e, 0x4e, 0x3d, 0xf2, 0xc9,
+         0x37, 0x4a, 0xbf, 0xbb, 0xdd, 0x0d, 0xaf, 0x2e, 0xe2, 0x61, 0xe2, 0x63, 0xb0, 0x2e),
+     0,
+     1,
+     {V(00, 00, de, 70), V(01, 00, de, 70), V(02, 00, de, 70), V(03, 00, de, 70), V(04, 00, de, 70), V(05, 00, de, 70),
+      V(06, 00, de, 70)},
+     {0, 0, 0, 0, 0, 0, 0}},
 };
 
-const char *const beacon_network_names[] = {"mainnet", "sepolia", "holesky", "hoodi", NULL};
+const char *const beacon_network_names[] = {"mainnet", "sepolia", "holesky", "hoodi", "dev", NULL};
 
 const beacon_config_t *beacon_config_by_name(const char *name) {
   if (!name) return NULL;

@@ -57,6 +57,8 @@ enum {
   NODE_NAT,
   NODE_SYNC_TARGET,
   NODE_SYNCMODE,
+  NODE_DEV_BEACON,
+  NODE_DEV_BEACON_PORT,
 };
 static const cli_option_t node_options[] = {
     [NODE_DATADIR] = {"--datadir", "DIR", "the chain database (`ethc import` fills it)", "~/.ethc"},
@@ -147,6 +149,15 @@ static const cli_option_t node_options[] = {
                        "devp2p: light (verified headers only) or full (also fetches the bodies and executes "
                        "the blocks)",
                        "light"},
+    [NODE_DEV_BEACON] = {"--dev.beacon", NULL,
+                         "TEST-ONLY, with --dev: also serve a simulated beacon light-client REST API (network "
+                         "\"dev\": a fixed 512-key sync committee signs every dev block) for `ethc beacon sync "
+                         "--network dev` and light clients; never a real consensus client",
+                         NULL},
+    [NODE_DEV_BEACON_PORT] = {"--dev.beacon.port", "PORT",
+                              "TEST-ONLY: the beacon API's port (on --http.addr); 0 picks a free one (printed at "
+                              "start as \"Beacon API server started: URL\")",
+                              "0"},
     {0}};
 
 /* A Go duration ("200ms", "5s", "1m30s", "1.5s", "0") in milliseconds: 0, or
@@ -384,11 +395,17 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
           return cli_usage_error(self, "--syncmode %s: want light or full", a.value);
         o.p2p.on = true, o.p2p.sync_full = !strcmp(a.value, "full");
         break;
+      case NODE_DEV_BEACON: o.dev_beacon = true; break;
+      case NODE_DEV_BEACON_PORT:
+        if (cli_parse_u64("node", "--dev.beacon.port", a.value, false, 65535, &v)) return 2;
+        o.dev_beacon = true, o.dev_beacon_port = (uint16_t)v;
+        break;
       case CLI_POSITIONAL: return cli_usage_error(self, "unexpected argument %s", a.value);
       default: return cli_stop(k);
     }
   }
   o.miner.automine = o.miner.period == 0; /* as geth --dev: a period replaces mining on arrival */
+  if (o.dev_beacon && !dev.on) return cli_usage_error(self, "--dev.beacon (test-only) needs --dev");
   if (dev.on) {
     if (o.read_only || o.import_path)
       return cli_usage_error(self, "--dev cannot be combined with --readonly or --import");

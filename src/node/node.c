@@ -12,6 +12,7 @@
 
 #include "ethc/chain.h"
 #include "ethc/chain_read.h"
+#include "ethc/dev_beacon.h"
 #include "ethc/error.h"
 #include "ethc/log.h"
 #include "node/dev/dev.h"
@@ -230,6 +231,14 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
       rpc_http_stop(n.http);
     }
   }
+  dev_beacon_server_t *beacon = NULL; /* --dev.beacon (test-only) */
+  if (!rc && o->dev_beacon) {
+    rc = dev_beacon_server_start(chain, o->http.addr, o->dev_beacon_port, &beacon, err, errlen);
+    if (rc) {
+      rpc_http_stop(n.http);
+      rpc_http_stop(n.auth);
+    }
+  }
   if (rc) {
     rpc_server_free(auth_srv);
     close_all(&n);
@@ -261,6 +270,12 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
     printf("Engine API server started: http://%s%s%s:%u\n", av6 ? "[" : "", aaddr, av6 ? "]" : "",
            rpc_http_port(n.auth));
   }
+  if (beacon) {
+    const char *baddr = o->http.addr ? o->http.addr : "127.0.0.1";
+    bool bv6 = strchr(baddr, ':') != NULL;
+    printf("Beacon API server started: http://%s%s%s:%u (test-only, network dev)\n", bv6 ? "[" : "", baddr,
+           bv6 ? "]" : "", dev_beacon_server_port(beacon));
+  }
   if (o->dev) {
     char url[300];
     snprintf(url, sizeof url, "http://%s%s%s:%u", v6 ? "[" : "", addr, v6 ? "]" : "", rpc_http_port(n.http));
@@ -272,6 +287,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   uv_loop_close(&n.loop);
   rpc_http_stop(n.http);
   rpc_http_stop(n.auth);
+  dev_beacon_server_stop(beacon);
   peers_free(n.peers);
   node_p2p_free(&n.p2p);
   rpc_server_free(auth_srv);
