@@ -16,6 +16,9 @@ followed by `ethc beacon sync --network dev`:
 - more blocks (evm_mine, anvil_mine): a second sync from the same checkpoint
   reaches the new heads; after evm_revert and other blocks, a sync from the
   genesis root follows the new branch;
+- @lodestar/light-client 1.28.1 with the dev config (tests/interop/
+  lodestar_dev_lc.mjs) syncs from the same checkpoint to the same heads, and
+  refuses a flipped signature bit (skipped without node and the package);
 - through a proxy flipping one bit of the finality update's signature, or one
   byte of its finalized execution block hash, the sync exits 1 naming the check;
 - unknown roots, bad queries and paths get the beacon API's error statuses;
@@ -199,6 +202,35 @@ class Tamper:
         self.server.server_close()
 
 
+def lodestar(url, checkpoint, ethc_out):
+    """@lodestar/light-client with the dev config (tests/interop/lodestar_dev_lc.mjs):
+    the same heads as ethc; a flipped signature bit refused. Skipped without node or
+    the package."""
+    interop = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "interop")
+    pkg = os.path.join(interop, "node_modules", "@lodestar", "light-client", "package.json")
+    if not shutil.which("node") or not os.path.exists(pkg):
+        print("skip lodestar cross-check (node or @lodestar/light-client missing)")
+        return
+
+    def run(u):
+        p = subprocess.run(["node", os.path.join(interop, "lodestar_dev_lc.mjs"), u, checkpoint], capture_output=True,
+                           text=True, timeout=60, cwd=interop)
+        return p.returncode, p.stdout, p.stderr
+
+    rc, out, err = run(url)
+    try:
+        doc = json.loads(out)
+    except ValueError:
+        doc = None
+    check(rc == 0 and doc == ethc_out, "@lodestar/light-client with the dev config: the same heads as ethc",
+          err[-400:] + out)
+    proxy = Tamper(url, lambda d: d["sync_aggregate"].__setitem__(
+        "sync_committee_signature", flip_hex(d["sync_aggregate"]["sync_committee_signature"], -1, 1)))
+    rc, out, err = run(proxy.url)
+    proxy.stop()
+    check(rc == 1 and "ignature" in err, "@lodestar/light-client refuses a flipped signature bit", out + err[-300:])
+
+
 def flip_hex(v, i, mask):
     b = bytearray(bytes.fromhex(v[2:]))
     b[i] ^= mask
@@ -244,6 +276,7 @@ def main():
             check_head(node, out["optimistic"], 100, "optimistic head")
             check(out["finalized"]["beacon_root"] == checkpoint, "finalized beacon root is the checkpoint")
         print("sync of 100 dev blocks: %.3f s" % took)
+        lodestar(b, checkpoint, out)
 
         status, h1, _ = get(b + "/eth/v1/beacon/headers/%d" % (base + 1))
         status, bs, _ = get(b + "/eth/v1/beacon/light_client/bootstrap/" + h1["data"]["root"])
