@@ -23,7 +23,8 @@
 enum { OPT_NETWORK, OPT_CHECKPOINT, OPT_RPC, OPT_AT, OPT_JSON, OPT_STALE, OPT_TIMEOUT, OPT_VERBOSE, OPT_DATADIR };
 
 static const cli_option_t sync_options[] = {
-    [OPT_NETWORK] = {"--network", "NAME", "the beacon chain: mainnet, sepolia, holesky or hoodi", "mainnet"},
+    [OPT_NETWORK] = {"--network", "NAME", "the beacon chain: mainnet, sepolia, holesky, hoodi or dev (test-only)",
+                     "mainnet"},
     [OPT_CHECKPOINT] = {"--checkpoint", "ROOT",
                         "a trusted finalized beacon block root (0x + 64 hex digits) to start from", NULL},
     [OPT_RPC] = {"--consensus-rpc", "URL", "a beacon node's REST API (http:// or https://)", NULL},
@@ -124,8 +125,8 @@ static int cmd_beacon_sync(const cli_command_t *self, int argc, char **argv) {
     size_t n = 0;
     while (beacon_network_names[n]) n++;
     const char *near = cli_nearest(network, beacon_network_names, n);
-    return cli_usage_error(self, "--network: unknown network '%s'%s%s%s (mainnet, sepolia, holesky, hoodi)", network,
-                           near ? ", did you mean '" : "", near ? near : "", near ? "'?" : "");
+    return cli_usage_error(self, "--network: unknown network '%s'%s%s%s (mainnet, sepolia, holesky, hoodi, dev)",
+                           network, near ? ", did you mean '" : "", near ? near : "", near ? "'?" : "");
   }
   if (!url) return cli_usage_error(self, "--consensus-rpc URL is required (a beacon node's REST API)");
   beacon_sync_opts_t o = {.config = config, .url = url, .at = at, .allow_stale_checkpoint = stale};
