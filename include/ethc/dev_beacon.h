@@ -146,6 +146,7 @@ typedef struct dev_beacon_server dev_beacon_server_t;
  * on addr:port (port 0: a free one) on its own threads:
  *   GET /eth/v1/beacon/genesis
  *   GET /eth/v1/beacon/headers/{head,finalized,genesis,ROOT,SLOT}
+ *   GET /eth/v1/beacon/blocks/{head,finalized,genesis,ROOT,SLOT}/root
  *   GET /eth/v1/beacon/light_client/bootstrap/{ROOT}
  *   GET /eth/v1/beacon/light_client/updates?start_period=P&count=N
  *   GET /eth/v1/beacon/light_client/finality_update

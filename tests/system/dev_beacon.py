@@ -5,7 +5,7 @@ followed by `ethc beacon sync --network dev`:
 - the node prints "Beacon API server started: URL"; /eth/v1/beacon/genesis gives
   the dev network's genesis validators root; /eth/v1/beacon/headers/{finalized,
   head, SLOT, ROOT} give headers whose root (hash_tree_root, computed here) is the
-  one served;
+  one served, /eth/v1/beacon/blocks/finalized/root the same root;
 - a transaction (automine) makes block 1: a sync from the genesis root gives
   finalized block 0 and optimistic block 1;
 - anvil_mine makes 100 blocks; a sync from the
@@ -269,6 +269,8 @@ def main():
         check(status == 200 and f["finalized"] and int(f["data"]["header"]["message"]["slot"]) == base + 36,
               "finalized header: block 36 (head - 64)", f)
         checkpoint = f["data"]["root"]
+        s_, r_, _ = get(b + "/eth/v1/beacon/blocks/finalized/root")
+        check(s_ == 200 and r_["data"]["root"] == checkpoint and r_["finalized"], "blocks/finalized/root", r_)
         t0 = time.time()
         rc, out, err = sync(ethc, b, checkpoint)
         took = time.time() - t0

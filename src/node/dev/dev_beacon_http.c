@@ -1,6 +1,7 @@
 /* TEST-ONLY: the dev beacon side's REST server (ethc/dev_beacon.h): the beacon
  * API's light-client endpoints (ethereum/beacon-APIs apis/beacon/light_client),
- * /eth/v1/beacon/genesis and /eth/v1/beacon/headers/{block_id}, JSON only, with
+ * /eth/v1/beacon/genesis, /eth/v1/beacon/headers/{block_id} and
+ * /eth/v1/beacon/blocks/{block_id}/root, JSON only, with
  * the Eth-Consensus-Version header, over libmicrohttpd on a port of its own (a
  * beacon node's API is a separate endpoint from the execution client's
  * JSON-RPC, as --consensus-rpc and --execution-rpc are; it also leaves the RPC
@@ -21,6 +22,7 @@
 
 #define LC "/eth/v1/beacon/light_client/"
 #define HEADERS "/eth/v1/beacon/headers/"
+#define BLOCKS "/eth/v1/beacon/blocks/"
 #define MAX_UPDATES 128 /* MAX_REQUEST_LIGHT_CLIENT_UPDATES */
 
 struct dev_beacon_server {
@@ -81,8 +83,9 @@ static enum MHD_Result genesis(struct MHD_Connection *conn) {
   return reply(conn, MHD_HTTP_OK, body, NULL);
 }
 
-/* /eth/v1/beacon/headers/{head, finalized, genesis, 0xROOT, SLOT}. */
-static enum MHD_Result headers(dev_beacon_server_t *s, struct MHD_Connection *conn, const char *id) {
+/* /eth/v1/beacon/headers/{head, finalized, genesis, 0xROOT, SLOT}, or with
+ * `root_only` /eth/v1/beacon/blocks/{...}/root. */
+static enum MHD_Result headers(dev_beacon_server_t *s, struct MHD_Connection *conn, const char *id, bool root_only) {
   uint64_t number = 0, head = 0, fin = 0;
   if (dev_beacon_head(s->b, &head) || dev_beacon_finalized(s->b, &fin))
     return error(conn, MHD_HTTP_NOT_FOUND, "No blocks yet");
@@ -103,6 +106,13 @@ static enum MHD_Result headers(dev_beacon_server_t *s, struct MHD_Connection *co
   beacon_block_header_t h;
   if (dev_beacon_header(s->b, number, &h, root)) return error(conn, MHD_HTTP_NOT_FOUND, "Block header not found");
   char r[67], p[67], st[67], bd[67], sig[2 * BEACON_SIGNATURE_SIZE + 3];
+  if (root_only) {
+    char *body = malloc(192);
+    if (body)
+      snprintf(body, 192, "{\"execution_optimistic\":false,\"finalized\":%s,\"data\":{\"root\":\"%s\"}}",
+               number <= fin ? "true" : "false", hex_encode(root, 32, r));
+    return reply(conn, MHD_HTTP_OK, body, NULL);
+  }
   uint8_t zero[BEACON_SIGNATURE_SIZE] = {0};
   char *body = malloc(1024);
   if (body)
@@ -190,7 +200,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   int rc = dev_beacon_follow(s->b, s->chain);
   if (rc) ethc_log(ETHC_LOG_WARN, "dev beacon: cannot read the chain: %s", ethc_strerror(rc));
   if (!strcmp(url, "/eth/v1/beacon/genesis")) return genesis(conn);
-  if (!strncmp(url, HEADERS, strlen(HEADERS))) return headers(s, conn, url + strlen(HEADERS));
+  if (!strncmp(url, HEADERS, strlen(HEADERS))) return headers(s, conn, url + strlen(HEADERS), false);
+  size_t ul = strlen(url);
+  if (!strncmp(url, BLOCKS, strlen(BLOCKS)) && ul > strlen(BLOCKS) + 5 && !strcmp(url + ul - 5, "/root")) {
+    char id[80];
+    size_t n = ul - 5 - strlen(BLOCKS);
+    if (n >= sizeof id) return error(conn, MHD_HTTP_BAD_REQUEST, "Invalid block ID");
+    memcpy(id, url + strlen(BLOCKS), n);
+    id[n] = 0;
+    return headers(s, conn, id, true);
+  }
   if (!strncmp(url, LC "bootstrap/", strlen(LC "bootstrap/"))) return bootstrap(s, conn, url + strlen(LC "bootstrap/"));
   if (!strcmp(url, LC "updates")) return updates(s, conn);
   if (!strcmp(url, LC "finality_update")) return finality_update(s, conn);
