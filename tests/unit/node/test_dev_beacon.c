@@ -5,7 +5,8 @@
  * finality and an optimistic update that the light-client store accepts, each
  * survives its REST JSON round trip, and one flipped bit (signature,
  * participation, execution block hash, finality branch) is refused naming the
- * check. Also: a chain that goes back is followed. Prints the time to make one
+ * check. Also: a chain that goes back is followed; a chain across a period
+ * boundary makes the store rotate its committees. Prints the time to make one
  * signed update (a cache miss: hash-to-G2 and one G2 multiplication). */
 #include <time.h>
 
@@ -64,6 +65,45 @@ static void keys(const dev_beacon_t *b) {
 }
 
 static bool why_is(const char *why, const char *part) { return why && strstr(why, part); }
+
+/* A chain across a sync-committee period boundary (8192 blocks): the store
+ * follows the update of each period and rotates its committees. */
+static void two_periods(uint64_t genesis_ts) {
+  const beacon_config_t *c = dev_beacon_config();
+  dev_beacon_t *b = dev_beacon_new(genesis_ts);
+  CHECK(b != NULL);
+  if (!b) return;
+  dev_beacon_exec_t e;
+  double t0 = now_ms();
+  for (uint64_t n = 0; n < 8192 + 100; n++) {
+    exec_block(n, 1, &e);
+    if (dev_beacon_add(b, &e)) break;
+  }
+  printf("8292 beacon blocks made in %.1f ms\n", now_ms() - t0);
+  CHECK(dev_beacon_count(b) == 8292);
+  uint64_t base = dev_beacon_slot(b, 0), period = beacon_period_at_slot(c, base);
+  uint64_t now_slot = beacon_slot_at_time(c, (uint64_t)time(NULL));
+  static lc_store_t s;
+  static beacon_lc_bootstrap_t bs;
+  static beacon_lc_update_t u0, u1;
+  static beacon_lc_finality_update_t fu;
+  uint8_t r0[32];
+  const char *why = NULL;
+  CHECK(dev_beacon_header(b, 0, NULL, r0) == 0 && dev_beacon_bootstrap(b, 0, &bs) == 0);
+  CHECK(lc_store_init(&s, c, r0, &bs, &why) == 0);
+  CHECK(dev_beacon_update(b, period, &u0) == 0 && dev_beacon_update(b, period + 1, &u1) == 0);
+  /* the first period's update is signed inside it: attested at its last slot but one */
+  CHECK(u0.attested_header.beacon.slot == base + 8190 && u0.signature_slot == base + 8191);
+  CHECK(u1.attested_header.beacon.slot == base + 8291);
+  CHECK_MSG(lc_process_update(&s, c, &u0, now_slot, &why) == 0, "%s", why ? why : "");
+  CHECK(s.finalized_header.beacon.slot == base + 8190 - 64);
+  CHECK_MSG(lc_process_update(&s, c, &u1, now_slot, &why) == 0, "%s", why ? why : "");
+  CHECK(s.finalized_header.beacon.slot == base + 8291 - 64);
+  CHECK(beacon_period_at_slot(c, s.finalized_header.beacon.slot) == period + 1);
+  CHECK(dev_beacon_finality_update(b, &fu) == 0);
+  CHECK_MSG(lc_process_finality_update(&s, c, &fu, now_slot, &why) == 0, "%s", why ? why : "");
+  dev_beacon_free(b);
+}
 
 int main(void) {
   const beacon_config_t *c = dev_beacon_config();
@@ -218,5 +258,6 @@ int main(void) {
   CHECK(g && dev_beacon_finality_update(g, &fu) == 0 && fu.finalized_header.beacon.slot == 0);
   dev_beacon_free(g);
   dev_beacon_free(b);
+  two_periods(genesis_ts);
   return check_summary();
 }
