@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 
 #include "ethc/bytes.h"
+#include "ethc/chain_config.h"
 #include "ethc/chain_read.h"
 #include "ethc/dev_beacon.h"
 #include "ethc/log.h"
@@ -223,6 +224,12 @@ int dev_beacon_server_start(chain_t *chain, const char *addr, uint16_t port, dev
   chain_header_t g;
   int rc = chain_read_header_by_number(chain, 0, &g, NULL);
   if (rc) return snprintf(err, errlen, "--dev.beacon: cannot read the genesis block: %s", ethc_strerror(rc)), rc;
+  /* the dev network is Fulu from slot 0: its execution side is Osaka from block 0 */
+  if (!chain_fork_active(chain_config(chain), FORK_OSAKA, 0, g.timestamp))
+    return snprintf(err, errlen,
+                    "--dev.beacon: the dev beacon network is Fulu from its first slot, so the chain must run Osaka "
+                    "from block 0 (ethc node --dev's does)"),
+           ETHC_ERR_UNSUPPORTED;
   dev_beacon_server_t *s = calloc(1, sizeof *s);
   if (!s || !(s->b = dev_beacon_new(g.timestamp))) {
     free(s);
