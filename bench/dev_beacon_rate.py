@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The cost of `ethc node --dev --dev.beacon` (test-only beacon side) on the dev
-chain: blocks per second of anvil_mine without it, with it idle (the beacon side
-works only when asked: no cost), and with a light client polling
+chain: blocks per second of anvil_mine and the node's CPU time per block without
+it, with it idle (the miner asks it for each parent's beacon root, EIP-4788: it
+makes each beacon block as the dev block is mined), and with a light client polling
 /light_client/optimistic_update as fast as it answers (each answer catches up
 with the new blocks and signs the head); the first request after N blocks (the
 beacon headers of N blocks made at once); and the latency of one optimistic update
@@ -20,10 +21,25 @@ sys.path.insert(0, os.path.join(here, "..", "tests", "system"))
 import dev_beacon  # noqa: E402
 
 
-def rate(node, blocks, batch=100):
+def cpu(node):
+    """The node process's CPU seconds so far (user + system): steadier than wall
+    time on a shared machine."""
+    with open("/proc/%d/stat" % node.proc.pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+CPU = {}
+
+
+def rate(node, blocks, batch=100, label=None):
+    """Blocks per second of anvil_mine (wall), and the node's CPU per block in CPU[label]."""
+    c0 = cpu(node)
     t0 = time.perf_counter()
     for _ in range(blocks // batch):
         node.call("anvil_mine", hex(batch))
+    if label:
+        CPU[label] = (cpu(node) - c0) / blocks * 1e6
     return blocks / (time.perf_counter() - t0)
 
 
@@ -39,7 +55,7 @@ def main():
     node = dev_beacon.DevNode(ethc, workdir, beacon=False)
     try:
         rate(node, 200)  # warm-up
-        r_off = rate(node, blocks)
+        r_off = rate(node, blocks, label='off')
     finally:
         node.stop()
         shutil.rmtree(node.tmp, ignore_errors=True)
@@ -48,7 +64,7 @@ def main():
         opt = node.beacon + "/eth/v1/beacon/light_client/optimistic_update"
         rate(node, 200)
         fetch(opt)
-        r_idle = rate(node, blocks)
+        r_idle = rate(node, blocks, label='idle')
         t0 = time.perf_counter()
         fetch(opt)
         first = time.perf_counter() - t0
@@ -62,7 +78,7 @@ def main():
 
         th = threading.Thread(target=poll)
         th.start()
-        r_polled = rate(node, blocks)
+        r_polled = rate(node, blocks, label='polled')
         stop.set()
         th.join()
         lat = []
@@ -74,10 +90,13 @@ def main():
     finally:
         node.stop()
         shutil.rmtree(node.tmp, ignore_errors=True)
-    print("without --dev.beacon:        %.0f blocks/s (anvil_mine, %d blocks)" % (r_off, blocks))
-    print("with --dev.beacon, idle:     %.0f blocks/s (anvil_mine, %d blocks)" % (r_idle, blocks))
+    print("without --dev.beacon:        %.0f blocks/s (anvil_mine, %d blocks), node CPU %.0f us/block" %
+          (r_off, blocks, CPU["off"]))
+    print("with --dev.beacon, idle:     %.0f blocks/s (anvil_mine, %d blocks), node CPU %.0f us/block" %
+          (r_idle, blocks, CPU["idle"]))
     print("first optimistic_update after %d blocks: %.3f s (%.1f us per block)" % (blocks, first, first / blocks * 1e6))
-    print("with a client polling optimistic_update: %.0f blocks/s (%d polls answered)" % (r_polled, polls[0]))
+    print("with a client polling optimistic_update: %.0f blocks/s (%d polls answered), node CPU %.0f us/block" %
+          (r_polled, polls[0], CPU["polled"]))
     print("optimistic_update for a new head (1 block, 1 signature): p50 %.2f ms, max %.2f ms" %
           (statistics.median(lat), max(lat)))
 

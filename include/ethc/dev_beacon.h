@@ -33,7 +33,9 @@
  * body_root that of a sparse BeaconBlockBody holding only the execution payload
  * (its root equals the payload header's, at gindex 25). The payload header is
  * the dev block's (transactions_root and withdrawals_root are SSZ roots of the
- * block's transactions and withdrawals, as the beacon chain's are).
+ * block's transactions and withdrawals, as the beacon chain's are). With the
+ * beacon side on, the miner gives each new dev block the beacon root of its
+ * parent as parentBeaconBlockRoot (EIP-4788), as a consensus client would.
  *
  * Finality: block N's state finalizes block N - 64 (two epochs; block 0 for
  * N < 64; nothing for block 0 itself, whose checkpoint is zero as at genesis).
@@ -116,6 +118,10 @@ bool dev_beacon_exec_hash(dev_beacon_t *b, uint64_t number, ethc_hash_t *out);
  * miner): drops blocks that left it, adds the new ones. 0 or a read error. */
 int dev_beacon_follow(dev_beacon_t *b, chain_t *chain);
 
+/* The beacon root of the canonical execution block `exec` (caught up with
+ * `chain` first when needed): 0, ETHC_ERR_NOT_FOUND or a read error. */
+int dev_beacon_root_of(dev_beacon_t *b, chain_t *chain, const ethc_hash_t *exec, uint8_t root[32]);
+
 /* The beacon block header and root of dev block `number`, the head, or the head's
  * finalized block. 0 or ETHC_ERR_NOT_FOUND. */
 int dev_beacon_header(dev_beacon_t *b, uint64_t number, beacon_block_header_t *h, uint8_t root[32]);
@@ -156,6 +162,11 @@ typedef struct dev_beacon_server dev_beacon_server_t;
 int dev_beacon_server_start(chain_t *chain, const char *addr, uint16_t port, dev_beacon_server_t **out, char *err,
                             size_t errlen) ETHC_MUST_USE;
 uint16_t dev_beacon_server_port(const dev_beacon_server_t *s);
+/* The parent beacon block root (EIP-4788) for a new block on the execution
+ * block `parent`: dev_beacon_root_of with the server's chain. `server` is a
+ * dev_beacon_server_t (the shape of the miner's miner_beacon_root_fn, so that
+ * the dev chain's headers and beacon-roots contract hold these roots). */
+int dev_beacon_server_parent_root(void *server, const ethc_hash_t *parent, ethc_hash_t *out);
 /* Stops the threads and frees it (NULL accepted). Before the chain closes. */
 void dev_beacon_server_stop(dev_beacon_server_t *s);
 

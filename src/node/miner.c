@@ -59,6 +59,10 @@ static int mine_one(miner_t *m, chain_snapshot_t *head, uint64_t ts, bool skip_e
   /* PREVRANDAO: not a beacon chain's, but not constant either */
   if (m->set.has_prev_randao) a.prev_randao = m->set.prev_randao;
   else keccak256(chain_snapshot_hash(head)->bytes, 32, a.prev_randao.bytes);
+  if (m->beacon_root && m->beacon_root(m->beacon_ctx, chain_snapshot_hash(head), &a.parent_beacon_root)) {
+    memset(&a.parent_beacon_root, 0, sizeof a.parent_beacon_root);
+    ethc_log(ETHC_LOG_WARN, "miner: no beacon root for the parent block: using zero");
+  }
   block_builder_t *b = NULL;
   int rc = block_builder_new(m->chain, chain_snapshot_hash(head), &a, &b, err, errlen);
   if (rc) return rc;
@@ -203,6 +207,13 @@ void miner_free(miner_t *m) {
   pthread_mutex_destroy(&m->lock);
   pthread_mutex_destroy(&m->wake_lock);
   free(m);
+}
+
+void miner_set_beacon_root(miner_t *m, miner_beacon_root_fn fn, void *ctx) {
+  pthread_mutex_lock(&m->lock);
+  m->beacon_root = fn;
+  m->beacon_ctx = ctx;
+  pthread_mutex_unlock(&m->lock);
 }
 
 /* ---- the RPC side ---- */

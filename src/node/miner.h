@@ -51,4 +51,13 @@ rpc_txpool_t miner_wrap_pool(miner_t *m, const rpc_txpool_t *inner);
 int miner_forced_add(void *ctx, const tx_t *tx, const ethc_address_t *from, ethc_hash_t *hash, char *err,
                      size_t errlen);
 
+/* The parent beacon block root (EIP-4788) of the next blocks: fn gives the
+ * root for a block whose parent is the execution block `parent` (0, or an
+ * error: the block then gets the zero root). NULL fn: the zero root (the
+ * default). Set by `--dev.beacon` (dev_beacon.h), so that the dev chain's
+ * headers and beacon-roots contract hold its simulated beacon chain's roots.
+ * Thread-safe (under the miner's lock); fn runs under it. */
+typedef int (*miner_beacon_root_fn)(void *ctx, const ethc_hash_t *parent, ethc_hash_t *out);
+void miner_set_beacon_root(miner_t *m, miner_beacon_root_fn fn, void *ctx);
+
 #endif

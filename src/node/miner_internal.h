@@ -58,6 +58,9 @@ struct miner {
   bool work_busy;  /* loop thread only */
   pthread_mutex_t wake_lock;
   bool wake_open; /* under wake_lock: uv_async_send is allowed */
+  /* under lock: the next blocks' parent beacon root (miner_set_beacon_root), or NULL */
+  int (*beacon_root)(void *ctx, const ethc_hash_t *parent, ethc_hash_t *out);
+  void *beacon_ctx;
 };
 
 /* The settings a fresh node starts with (and anvil_reset restores). */

@@ -220,6 +220,9 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
     rc = node_peers_start(&n.peers, &n.loop, &n.p2p, &o->p2p, chain, chain_id, o->read_only || o->miner.on,
                           o->client_version, &write_lock, err, errlen);
   if (!rc) node_peers_attach_pool(n.peers, pool); /* transactions to and from peers */
+  dev_beacon_server_t *beacon = NULL;             /* --dev.beacon (test-only): before any block is mined */
+  if (!rc && o->dev_beacon) rc = dev_beacon_server_start(chain, o->http.addr, o->dev_beacon_port, &beacon, err, errlen);
+  if (!rc && beacon && miner) miner_set_beacon_root(miner, dev_beacon_server_parent_root, beacon);
   if (!rc) rc = rpc_http_start(&o->http, srv, &n.http, err, errlen);
   if (!rc && auth_srv) {
     rpc_http_opts_t ao = o->auth_http;
@@ -231,15 +234,8 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
       rpc_http_stop(n.http);
     }
   }
-  dev_beacon_server_t *beacon = NULL; /* --dev.beacon (test-only) */
-  if (!rc && o->dev_beacon) {
-    rc = dev_beacon_server_start(chain, o->http.addr, o->dev_beacon_port, &beacon, err, errlen);
-    if (rc) {
-      rpc_http_stop(n.http);
-      rpc_http_stop(n.auth);
-    }
-  }
   if (rc) {
+    dev_beacon_server_stop(beacon);
     rpc_server_free(auth_srv);
     close_all(&n);
     uv_run(&n.loop, UV_RUN_DEFAULT);
@@ -287,6 +283,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   uv_loop_close(&n.loop);
   rpc_http_stop(n.http);
   rpc_http_stop(n.auth);
+  if (beacon && miner) miner_set_beacon_root(miner, NULL, NULL);
   dev_beacon_server_stop(beacon);
   peers_free(n.peers);
   node_p2p_free(&n.p2p);

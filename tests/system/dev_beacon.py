@@ -12,7 +12,8 @@ followed by `ethc beacon sync --network dev`:
   finalized root prints a finalized head (block 36) and an optimistic head (block
   100) whose block hash, number and state root are eth_getBlockByNumber's; the
   bootstrap of block 1 carries the SSZ transactions root of its transaction
-  (computed here from eth_getRawTransactionByHash);
+  (computed here from eth_getRawTransactionByHash); each block's
+  parentBeaconBlockRoot, and the EIP-4788 contract, give its parent's beacon root;
 - more blocks (evm_mine, anvil_mine): a second sync from the same checkpoint
   reaches the new heads; after evm_revert and other blocks, a sync from the
   genesis root follows the new branch;
@@ -289,6 +290,16 @@ def main():
         check(ex.get("transactions_root") == ssz_transactions_root([raw]) and
               ex.get("block_hash") == node.block(1)["hash"],
               "block 1's header: the SSZ root of its transaction, its block hash", ex.get("transactions_root"))
+        # EIP-4788: each block names its parent's beacon root, and the contract returns it
+        status, h0, _ = get(b + "/eth/v1/beacon/headers/%d" % base)
+        b1 = node.block(1)
+        check(b1["parentBeaconBlockRoot"] == h0["data"]["root"], "block 1's parentBeaconBlockRoot: block 0's root",
+              b1["parentBeaconBlockRoot"])
+        b50 = node.block(50)
+        status, h49, _ = get(b + "/eth/v1/beacon/headers/%d" % (base + 49))
+        got = node.call("eth_call", {"to": "0x000F3df6D732807Ef1319fB7B8bB8522d0Beac02",
+                                     "data": "0x%064x" % int(b50["timestamp"], 16)}, "latest")
+        check(got == h49["data"]["root"], "the beacon roots contract: block 49's root at block 50's time", got)
         empty_withdrawals = "0x" + mix(merkleize([], 16), 0).hex()
         check(ex.get("withdrawals_root") == empty_withdrawals, "withdrawals root: the SSZ root of none")
 

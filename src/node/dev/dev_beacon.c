@@ -299,6 +299,17 @@ int dev_beacon_follow(dev_beacon_t *b, chain_t *chain) {
   return rc == ETHC_ERR_INVALID ? 0 : rc;
 }
 
+int dev_beacon_root_of(dev_beacon_t *b, chain_t *chain, const ethc_hash_t *exec, uint8_t root[32]) {
+  uint64_t number = 0;
+  int rc = chain_read_number(chain, exec, &number);
+  ethc_hash_t mine;
+  if (!rc && !(dev_beacon_exec_hash(b, number, &mine) && !memcmp(mine.bytes, exec->bytes, 32)))
+    rc = dev_beacon_follow(b, chain); /* not yet (or no longer) held: catch up */
+  if (!rc && !(dev_beacon_exec_hash(b, number, &mine) && !memcmp(mine.bytes, exec->bytes, 32)))
+    rc = ETHC_ERR_NOT_FOUND; /* not canonical */
+  return rc ? rc : dev_beacon_header(b, number, NULL, root);
+}
+
 /* ---- headers ---- */
 
 int dev_beacon_header(dev_beacon_t *b, uint64_t number, beacon_block_header_t *h, uint8_t root[32]) {

@@ -269,6 +269,11 @@ int dev_beacon_server_start(chain_t *chain, const char *addr, uint16_t port, dev
 
 uint16_t dev_beacon_server_port(const dev_beacon_server_t *s) { return s->port; }
 
+int dev_beacon_server_parent_root(void *server, const ethc_hash_t *parent, ethc_hash_t *out) {
+  dev_beacon_server_t *s = server;
+  return dev_beacon_root_of(s->b, s->chain, parent, out->bytes);
+}
+
 void dev_beacon_server_stop(dev_beacon_server_t *s) {
   if (!s) return;
   MHD_stop_daemon(s->d);
