@@ -47,6 +47,9 @@
  * recomputed from the fork point (a light client that finalized a dropped block
  * is then stuck: test-only).
  *
+ * Memory: about 850 bytes per dev block (its payload header and beacon header
+ * are kept, so that a bootstrap can be served for any block): 85 MB for 100,000.
+ *
  * Thread-safety: a dev_beacon_t has its own mutex; every function may be called
  * from any thread. */
 #ifndef ETHC_DEV_BEACON_H
