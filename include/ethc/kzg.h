@@ -57,6 +57,15 @@ void kzg_root_of_unity_brp(size_t i, uint8_t out[32]);
  * (ETHC_ERR_NOMEM when out of memory). Thread-safe. */
 int kzg_verify_blob_proof(const uint8_t *blob, const uint8_t commitment[48], const uint8_t proof[48], bool *ok);
 
+/* EIP-7594 (Osaka's version-1 blob sidecar): that proofs[i * 128 + c] proves
+ * cell c of blob i's extension against commitments[i], for all 128 cells of
+ * each of the n blobs, in one verify_cell_kzg_proof_batch (cells computed
+ * from the blobs by compute_cells). Returns 0 and sets *ok, or
+ * ETHC_ERR_INVALID (a blob element not in the field, a point not in G1, more
+ * than 128 blobs), ETHC_ERR_NOMEM. Thread-safe. */
+int kzg_verify_blob_cell_proofs(const uint8_t *const *blobs, const uint8_t (*commitments)[48], size_t n,
+                                const uint8_t (*proofs)[48], bool *ok);
+
 #ifdef __cplusplus
 }
 #endif

@@ -2,10 +2,10 @@
  * core/txpool/validation.go validateBlobSidecar): a pooled type-3
  * transaction carries its sidecar, whose counts and versioned hashes match
  * the transaction (tx_decode_network checks those) and whose every blob is
- * proven by its KZG proof (verify_blob_kzg_proof). Version 0 sidecars (one
- * proof per blob) before Osaka; the EIP-7594 cell-proof version 1 from Osaka
- * is refused: this node cannot verify cell proofs, and forwarding unverified
- * blobs would get it banned by its peers. */
+ * proven: version 0 sidecars (one proof per blob, verify_blob_kzg_proof)
+ * before Osaka, version 1 (EIP-7594: the proofs of all 128 cells of each
+ * blob's extension, verify_cell_kzg_proof_batch) from Osaka, as geth's pool
+ * takes them from peers. */
 #include <stdio.h>
 #include <string.h>
 
@@ -18,14 +18,12 @@ int txpool_blob_check_sidecar(const tx_t *tx, const tx_sidecar_t *sc, evm_revisi
   if (!sc || !sc->blobs_count) return snprintf(err, errlen, "%s", TXPOOL_ERR_NO_SIDECAR), ETHC_ERR_INVALID;
   uint8_t want = rev >= EVM_OSAKA ? 1 : 0;
   if (sc->wrapper_version != want) {
-    if (want == 1)
-      snprintf(err, errlen, "%s: cell proofs (sidecar version 1) are not supported", TXPOOL_ERR_BLOB_SIDECAR);
-    else
-      snprintf(err, errlen, "%s: unexpected sidecar version, want: %u, got: %u", TXPOOL_ERR_BLOB_SIDECAR, want,
-               sc->wrapper_version);
+    snprintf(err, errlen, "%s: unexpected sidecar version, want: %u, got: %u", TXPOOL_ERR_BLOB_SIDECAR, want,
+             sc->wrapper_version);
     return ETHC_ERR_INVALID;
   }
-  if (sc->blobs_count != n || sc->commitments_count != n || sc->proofs_count != n) {
+  size_t per = want ? TX_CELLS_PER_EXT_BLOB : 1;
+  if (sc->blobs_count != n || sc->commitments_count != n || sc->proofs_count != n * per) {
     snprintf(err, errlen, "%s: invalid number of %zu blobs compared to %zu blob hashes", TXPOOL_ERR_BLOB_SIDECAR,
              sc->blobs_count, n);
     return ETHC_ERR_INVALID;
@@ -38,6 +36,17 @@ int txpool_blob_check_sidecar(const tx_t *tx, const tx_sidecar_t *sc, evm_revisi
                i);
       return ETHC_ERR_INVALID;
     }
+  }
+  if (want == 1) { /* all cells of all blobs in one batch */
+    bool ok = false;
+    int rc = kzg_verify_blob_cell_proofs(sc->blobs, sc->commitments, n, sc->proofs, &ok);
+    if (rc == ETHC_ERR_NOMEM) return snprintf(err, errlen, "out of memory"), rc;
+    if (rc || !ok) {
+      snprintf(err, errlen, "%s: %s", TXPOOL_ERR_BLOB_SIDECAR,
+               rc ? "a blob element not in the field or a point not in G1" : "cell proofs do not verify");
+      return ETHC_ERR_INVALID;
+    }
+    return 0;
   }
   for (size_t i = 0; i < n; i++) {
     bool ok = false;
