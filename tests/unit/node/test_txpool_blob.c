@@ -6,7 +6,8 @@
  * the blob fee floor, cost with blob gas, "address already reserved", "nonce
  * too high", the per-account limit, the 100% replacement bump; and a block
  * mined from the pool with the blob transactions, their sidecars dropped and
- * their blob gas counted. Blobs: all-zero ones (commitment and proof the
+ * their blob gas counted; on an Osaka chain (rpc-compat), version-1 sidecars
+ * (cell proofs) admitted and checked, version 0 refused. Blobs: all-zero ones (commitment and proof the
  * point at infinity) and constant ones c (commitment [c]G1, proof infinity). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -170,6 +171,50 @@ static void probe(void *arg, const ethc_hash_t *h, uint8_t type, uint32_t size) 
   if (type == TX_BLOB && ethc_hash_eq(h, &p->want)) p->n++, p->size = size;
 }
 
+/* Osaka (the rpc-compat chain, Osaka from time 480): version-1 sidecars with
+ * the proofs of all 128 cells of each blob; version 0 refused. */
+static void test_osaka(void) {
+  test_chain_t tc;
+  chain_t *saved_chain = chain;
+  txpool_t *saved_pool = pool;
+  u256_t saved_fee = base_fee;
+  if (!(chain = test_chain_import(&tc, "rpc-compat", NULL))) goto out;
+  chain_snapshot_t *head = chain_snapshot_head(chain);
+  const chain_header_t *h = chain_snapshot_header(head);
+  base_fee = h->base_fee;
+  bool osaka = chain_config_revision(chain_config(chain), h->number + 1, h->timestamp, true) >= EVM_OSAKA;
+  chain_snapshot_release(head);
+  if (!osaka) {
+    printf("SKIP: the rpc-compat chain's next block is not Osaka\n");
+    check_skipped++;
+    goto out;
+  }
+  pool = txpool_new(chain);
+  ethc_address_t a = sender_of(0);
+  uint64_t n = account_nonce(&a);
+  bspec_t s = spec(0, n);
+  EXPECT(&s, TXPOOL_ERR_BLOB_SIDECAR ": unexpected sidecar version, want: 1, got: 0");
+  s.mode = VERSION_1;
+  EXPECT(&s, "");
+  s = spec(0, n + 1), s.mode = VERSION_1, s.blob_value = 11, s.blobs = 2; /* constant blobs: cell proofs infinity */
+  EXPECT(&s, "");
+  s = spec(0, n + 2), s.mode = VERSION_1, s.blob_value = 11;
+  bytes_buf_t x = make(&s);
+  x.data[x.len - 128 * 49 - 3 - 49 - 2 - 5] ^= 1; /* in the blob's last element: its cells change */
+  char err[200] = "";
+  ethc_hash_t hh;
+  CHECK(txpool_add(pool, x.data, x.len, &hh, err, sizeof err) != 0);
+  CHECK_MSG(!strcmp(err, TXPOOL_ERR_BLOB_SIDECAR ": cell proofs do not verify"), "%s", err);
+  bytes_buf_free(&x);
+  size_t pending, queued;
+  txpool_counts(pool, &pending, &queued);
+  CHECK(pending == 2 && queued == 0);
+  txpool_free(pool);
+out:
+  test_chain_remove(&tc);
+  chain = saved_chain, pool = saved_pool, base_fee = saved_fee;
+}
+
 int main(void) {
   ethc_log_set_level(2);
   test_chain_t tc;
@@ -285,5 +330,6 @@ int main(void) {
   miner_free(miner);
   txpool_free(pool);
   test_chain_remove(&tc);
+  test_osaka();
   return check_summary();
 }
