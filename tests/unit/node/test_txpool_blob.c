@@ -197,7 +197,17 @@ static void test_osaka(void) {
   s.mode = VERSION_1;
   EXPECT(&s, "");
   s = spec(0, n + 1), s.mode = VERSION_1, s.blob_value = 11, s.blobs = 2; /* constant blobs: cell proofs infinity */
-  EXPECT(&s, "");
+  { /* through the RPC methods' interface (eth_sendRawTransaction's) */
+    rpc_txpool_t api = txpool_rpc(pool);
+    bytes_buf_t raw = make(&s);
+    char e[200] = "";
+    ethc_hash_t hr;
+    CHECK_MSG(api.add(api.ctx, raw.data, raw.len, &hr, e, sizeof e) == 0, "%s", e);
+    bytes_buf_t back = {0};
+    CHECK(txpool_get_raw(pool, &hr, &back) && back.len == raw.len);
+    bytes_buf_free(&back);
+    bytes_buf_free(&raw);
+  }
   s = spec(0, n + 2), s.mode = VERSION_1, s.blob_value = 11;
   bytes_buf_t x = make(&s);
   x.data[x.len - 128 * 49 - 3 - 49 - 2 - 5] ^= 1; /* in the blob's last element: its cells change */
