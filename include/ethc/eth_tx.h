@@ -21,8 +21,13 @@
  *    that differs from its announced type or size, a blob transaction in a
  *    Transactions broadcast, or an unsolicited PooledTransactions.
  *  - serving: GetPooledTransactions from the pool (eth_txex_lookup).
- * Blob transactions: the node's pool refuses them (it has no blob pool), so
- * their announcements are not fetched and none are ever served.
+ * Blob transactions (EIP-4844 networking): only announced, with the size of
+ * their network form (with the sidecar); fetched, handed to the pool and
+ * served in that form. A delivery is checked against the deliverer's own
+ * announcement even when not asked for (geth does). A delivered blob tx stays
+ * wanted while the pool checks its sidecar: when the pool calls it bad (a
+ * missing or mismatched sidecar, a KZG proof that fails), its deliverer is
+ * banned and another announcer is asked for it.
  *
  * Threads: everything runs on the loop's thread except eth_txex_announce (any
  * thread) and the pool callbacks (add on libuv's thread pool; has/get on the
@@ -63,12 +68,13 @@ typedef enum {
 typedef struct {
   void *ctx;
   /* Validates and adds a canonical encoding (type || payload, or a legacy RLP
-   * list). Runs on libuv's thread pool, possibly while the loop calls has/get:
+   * list; a blob tx's network form, with its sidecar). Runs on libuv's thread pool, possibly while the loop calls has/get:
    * thread-safe. */
   eth_tx_verdict_t (*add)(void *ctx, const uint8_t *raw, size_t len);
   /* Whether the pool holds the transaction. */
   bool (*has)(void *ctx, const ethc_hash_t *hash);
-  /* Appends the canonical encoding of a pooled transaction to out: true when found. */
+  /* Appends the canonical encoding of a pooled transaction to out (a blob tx's
+   * network form): true when found. */
   bool (*get)(void *ctx, const ethc_hash_t *hash, bytes_buf_t *out);
   /* Optional (NULL: none): calls fn for each pooled transaction, with its type
    * byte (0: legacy) and encoding's size; a new peer is announced them all,

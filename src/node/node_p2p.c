@@ -87,6 +87,7 @@ static eth_tx_verdict_t pool_add(void *ctx, const uint8_t *raw, size_t len) {
   if (!txpool_add(ctx, raw, len, &hash, err, sizeof err)) return ETH_TX_ADDED;
   /* what blames the sender: an encoding or a signature that is wrong whatever the state */
   if (!strcmp(err, "rlp: invalid transaction") || !strcmp(err, "invalid sender")) return ETH_TX_BAD;
+  if (txpool_err_blames_sender(err)) return ETH_TX_BAD; /* a bad blob sidecar too */
   return ETH_TX_REFUSED;
 }
 
@@ -102,7 +103,7 @@ static void pool_each(void *ctx, void (*fn)(void *arg, const ethc_hash_t *hash, 
 /* The pool's accept hook (any thread): tell the peers. */
 static void on_accepted(void *ctx, const txpool_tx_t *t) {
   uint8_t type = t->raw_len && t->raw[0] < 0x80 ? t->raw[0] : 0;
-  eth_txex_announce(ctx, t->hash, type, (uint32_t)t->raw_len);
+  eth_txex_announce(ctx, t->hash, type, (uint32_t)t->wire_len);
 }
 
 void node_peers_attach_pool(peers_t *peers, txpool_t *pool) {

@@ -19,6 +19,7 @@
 #include "ethc/error.h"
 #include "ethc/header.h"
 #include "ethc/state.h"
+#include "ethc/transition.h"
 #include "ethc/tx.h"
 
 typedef struct {
@@ -30,6 +31,9 @@ typedef struct {
   uint64_t acct_nonce; /* the sender's nonce at the head the pool last synced to */
   uint64_t beat_ms;    /* the sender's last activity (the same in all its entries) */
   bool forced;         /* from was given (an impersonated sender), not recovered */
+  uint8_t *net;        /* a blob transaction's network form (tx points into it), else NULL */
+  size_t net_len;
+  tx_sidecar_t sc; /* its sidecar while it is checked (blobs point into net) */
 } entry_t;
 
 /* Transactions accepted under the lock, told to the hooks after it. */
@@ -58,6 +62,7 @@ struct txpool {
   void *clock_ctx;
   hook_t hooks[TXPOOL_MAX_HOOKS];
   size_t hook_count;
+  size_t blob_bytes; /* sum of the pooled network forms' net_len */
   /* a dev chain's test helpers (txpool_set_next_base_fee, ...) */
   bool has_next_base_fee; /* the next block's chosen base fee */
   u256_t next_base_fee;
@@ -122,7 +127,12 @@ static void news_add(const txpool_t *p, news_t *nw, const entry_t *e) {
   memcpy(h, &e->hash, sizeof *h);
   ethc_address_t *from = (ethc_address_t *)(void *)(h + 1);
   memcpy(from, &e->from, sizeof *from);
-  nw->t[nw->n] = (txpool_tx_t){.tx = &nw->tx[nw->n], .raw = raw, .raw_len = e->raw_len, .hash = h, .from = from};
+  nw->t[nw->n] = (txpool_tx_t){.tx = &nw->tx[nw->n],
+                               .raw = raw,
+                               .raw_len = e->raw_len,
+                               .hash = h,
+                               .from = from,
+                               .wire_len = e->net ? e->net_len : e->raw_len};
   nw->n++;
 }
 
@@ -150,7 +160,9 @@ static void news_flush(txpool_t *p, news_t *nw) {
 
 static void entry_free(entry_t *e) {
   tx_free(&e->tx);
+  tx_sidecar_free(&e->sc);
   free(e->raw);
+  free(e->net);
 }
 
 void txpool_free(txpool_t *p) {
@@ -180,7 +192,7 @@ static size_t locate(const txpool_t *p, const ethc_address_t *from, uint64_t non
 }
 
 static void remove_range(txpool_t *p, size_t i, size_t count) {
-  for (size_t k = i; k < i + count; k++) entry_free(&p->e[k]);
+  for (size_t k = i; k < i + count; k++) p->blob_bytes -= p->e[k].net_len, entry_free(&p->e[k]);
   memmove(&p->e[i], &p->e[i + count], (p->n - i - count) * sizeof *p->e);
   p->n -= count;
 }
@@ -385,7 +397,6 @@ static int check_alone(const tx_t *tx, const chain_snapshot_t *snap, const u256_
                        ethc_address_t *from, bool forced, char *err, size_t errlen) {
   const chain_header_t *h = chain_snapshot_header(snap);
   evm_revision_t rev = next_rev(snap);
-  if (tx->type == TX_BLOB) return reject(err, errlen, "transaction type not supported");
   tx_invalid_t why = tx_rules_alone(tx, rev);
   switch (why) {
     case TXE_NONE: break;
@@ -419,18 +430,27 @@ static int check_alone(const tx_t *tx, const chain_snapshot_t *snap, const u256_
     else header_expected_base_fee(chain_config(chain_snapshot_chain(snap)), h, &next);
     if (u256_lt(&tx->max_fee_per_gas, &next)) return reject(err, errlen, "max fee per gas less than block base fee");
   }
+  if (tx->type == TX_BLOB && h->has_blob_gas) { /* the next block's blob base fee (EIP-4844/7918) */
+    const chain_config_t *cfg = chain_config(chain_snapshot_chain(snap));
+    chain_blob_schedule_t bs = chain_config_blob_params(cfg, h->timestamp);
+    u256_t blob_fee;
+    chain_blob_base_fee(header_expected_excess_blob_gas(cfg, h, h->timestamp), bs.update_fraction, &blob_fee);
+    if (u256_lt(&tx->max_fee_per_blob_gas, &blob_fee))
+      return reject(err, errlen, "max fee per blob gas less than block blob gas fee");
+  }
   return 0;
 }
 
 /* new >= old * (100 + bump) / 100, without overflow (u256 of fees and a small factor). */
-static bool bumped(const u256_t *newv, const u256_t *oldv) {
-  u256_t a, b, f100 = u256_from_u64(100), fb = u256_from_u64(100 + TXPOOL_PRICE_BUMP);
+static bool bumped_by(const u256_t *newv, const u256_t *oldv, unsigned bump) {
+  u256_t a, b, f100 = u256_from_u64(100), fb = u256_from_u64(100 + bump);
   u256_mul(&a, newv, &f100);
   u256_mul(&b, oldv, &fb);
   return !u256_lt(&a, &b);
 }
 
-/* gas limit * fee cap + value: true when it overflows 256 bits. */
+
+/* gas limit * fee cap + value (+ blob gas * blob fee cap): true when it overflows 256 bits. */
 static bool tx_cost(const tx_t *tx, u256_t *cost) {
   uint64_t full[8];
   u256_t gas = u256_from_u64(tx->gas_limit);
@@ -440,6 +460,15 @@ static bool tx_cost(const tx_t *tx, u256_t *cost) {
   u256_t sum;
   u256_add(&sum, cost, &tx->value);
   over |= u256_lt(&sum, &tx->value);
+  if (tx->type == TX_BLOB) {
+    u256_t bg = u256_from_u64(tx_blob_gas(tx)), s2;
+    u256_mul_full(full, &bg, &tx->max_fee_per_blob_gas);
+    u256_t bc = {{full[0], full[1], full[2], full[3]}};
+    over |= (full[4] | full[5] | full[6] | full[7]) != 0;
+    u256_add(&s2, &sum, &bc);
+    over |= u256_lt(&s2, &bc);
+    sum = s2;
+  }
   *cost = sum;
   return over;
 }
@@ -453,10 +482,45 @@ static bool add_cost(u256_t *total, const tx_t *tx) {
   return over;
 }
 
+/* entry_decode of a type-3 transaction: the network form, kept in e->net, its
+ * canonical form in e->raw; the sidecar in e->sc (not yet checked). */
+static int blob_entry_decode(entry_t *e, const uint8_t *raw, size_t len, char *err, size_t errlen) {
+  tx_t canon;
+  if (!(e->net = malloc(len))) return reject(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
+  memcpy(e->net, raw, len);
+  e->net_len = len;
+  int rc = tx_decode_network(e->net, len, &e->tx, &e->sc);
+  if (rc) {
+    bool canonical = !tx_decode(raw, len, &canon);
+    if (canonical) tx_free(&canon);
+    free(e->net);
+    *e = (entry_t){0};
+    if (canonical) return reject(err, errlen, TXPOOL_ERR_NO_SIDECAR);
+    if (rc == ETHC_ERR_TX_INVALID) /* counts or versioned hashes unlike the transaction's */
+      return reject(err, errlen, TXPOOL_ERR_BLOB_SIDECAR ": blobs, commitments or proofs unlike the blob hashes");
+    return reject(err, errlen, "rlp: invalid transaction");
+  }
+  bytes_buf_t b = {0};
+  if ((rc = tx_encode(&e->tx, &b)) || (rc = tx_hash(&e->tx, &e->hash))) {
+    bytes_buf_free(&b);
+    entry_free(e);
+    *e = (entry_t){0};
+    return reject(err, errlen, "out of memory"), rc;
+  }
+  e->raw = b.data, e->raw_len = b.len; /* bytes_buf_t's data is malloc'd: the entry owns it */
+  if (e->raw_len > TXPOOL_MAX_SIZE) {  /* geth limits the transaction without its blobs */
+    entry_free(e);
+    *e = (entry_t){0};
+    return reject(err, errlen, "oversized data");
+  }
+  return 0;
+}
+
 /* Sets e from a copy of raw: decoded, hashed (sender not yet recovered). 0, or
  * the rejection (nothing to free). */
 static int entry_decode(entry_t *e, const uint8_t *raw, size_t len, char *err, size_t errlen) {
   *e = (entry_t){0};
+  if (len && raw[0] == TX_BLOB) return blob_entry_decode(e, raw, len, err, errlen);
   if (len > TXPOOL_MAX_SIZE) return reject(err, errlen, "oversized data");
   e->raw = malloc(len ? len : 1);
   if (!e->raw) return reject(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
@@ -520,12 +584,34 @@ static int evict_locked(txpool_t *p, size_t *at, const chain_snapshot_t *snap, c
   else if (victim == *at) why = "transaction underpriced";
   else if (!is_pending(p, *at) && is_pending(p, victim)) why = "future transaction tries to replace pending";
   if (why) {
+    p->blob_bytes -= p->e[*at].net_len;
     memmove(&p->e[*at], &p->e[*at + 1], (p->n - *at - 1) * sizeof *p->e);
     p->n--;
     return reject(err, errlen, why);
   }
   remove_at(p, victim);
   if (victim < *at) (*at)--;
+  return 0;
+}
+
+/* The blob pool's own rules for e at index `at` of its sender's run (found: it
+ * replaces the entry there). Caller holds the lock. */
+static int blob_rules_locked(txpool_t *p, const entry_t *e, size_t at, bool found, char *err, size_t errlen) {
+  size_t first = at, blobs = 0;
+  while (first > 0 && same_sender(&p->e[first - 1], e)) first--;
+  uint64_t next = e->acct_nonce;
+  bool other_kind = false;
+  for (size_t i = first; i < p->n && same_sender(&p->e[i], e); i++) {
+    other_kind |= (p->e[i].net != NULL) != (e->net != NULL);
+    blobs += p->e[i].net != NULL;
+    if (p->e[i].tx.nonce == next) next++;
+  }
+  if (other_kind) return reject(err, errlen, "address already reserved");
+  if (!e->net) return 0;
+  if (e->tx.nonce > next) return reject(err, errlen, "nonce too high");
+  if (!found && blobs >= TXPOOL_MAX_BLOBTXS_PER_ACCOUNT) return reject(err, errlen, "account limit exceeded");
+  size_t old = found ? p->e[at].net_len : 0;
+  if (p->blob_bytes - old + e->net_len > TXPOOL_MAX_BLOB_BYTES) return reject(err, errlen, "txpool is full");
   return 0;
 }
 
@@ -561,15 +647,19 @@ static int admit_locked(txpool_t *p, entry_t *e, state_t *st, const chain_snapsh
   for (size_t i = at + found; i < p->n && !memcmp(p->e[i].from.bytes, e->from.bytes, sizeof e->from.bytes); i++)
     overflow |= add_cost(&spent, &p->e[i].tx);
   if (overflow || u256_lt(&balance, &spent)) return reject(err, errlen, "transaction would cause overdraft");
+  if ((rc = blob_rules_locked(p, e, at, found, err, errlen))) return rc;
   /* the sender is active now: geth's heartbeat */
   e->beat_ms = p->clock_ms(p->clock_ctx);
   for (size_t i = at; i > 0 && same_sender(&p->e[i - 1], e); i--) p->e[i - 1].beat_ms = e->beat_ms;
   for (size_t i = at; i < p->n && same_sender(&p->e[i], e); i++) p->e[i].beat_ms = e->beat_ms;
   if (found) {
     entry_t *old = &p->e[at];
-    if (!bumped(&e->tx.max_fee_per_gas, &old->tx.max_fee_per_gas) ||
-        !bumped(&e->tx.max_priority_fee_per_gas, &old->tx.max_priority_fee_per_gas))
+    unsigned bump = e->net ? TXPOOL_BLOB_PRICE_BUMP : TXPOOL_PRICE_BUMP;
+    if (!bumped_by(&e->tx.max_fee_per_gas, &old->tx.max_fee_per_gas, bump) ||
+        !bumped_by(&e->tx.max_priority_fee_per_gas, &old->tx.max_priority_fee_per_gas, bump) ||
+        (e->net && !bumped_by(&e->tx.max_fee_per_blob_gas, &old->tx.max_fee_per_blob_gas, bump)))
       return reject(err, errlen, "replacement transaction underpriced");
+    p->blob_bytes += e->net_len - old->net_len;
     entry_free(old);
     *old = *e;
     *e = (entry_t){0};
@@ -578,6 +668,7 @@ static int admit_locked(txpool_t *p, entry_t *e, state_t *st, const chain_snapsh
   memmove(&p->e[at + 1], &p->e[at], (p->n - at) * sizeof *p->e);
   p->e[at] = *e;
   p->n++;
+  p->blob_bytes += e->net_len;
   /* a gapped transaction counts against its sender's queued allowance */
   if (!is_pending(p, at)) {
     size_t queued = 0, first = at;
@@ -587,6 +678,7 @@ static int admit_locked(txpool_t *p, entry_t *e, state_t *st, const chain_snapsh
     if (queued > TXPOOL_MAX_QUEUED) {
       memmove(&p->e[at], &p->e[at + 1], (p->n - at - 1) * sizeof *p->e);
       p->n--;
+      p->blob_bytes -= e->net_len;
       return reject(err, errlen, "account limit exceeded");
     }
   }
@@ -611,6 +703,11 @@ static int add(txpool_t *p, const uint8_t *raw, size_t len, const ethc_address_t
   uint64_t gas_limit = p->block_gas_limit;
   pthread_mutex_unlock(&p->lock);
   if ((rc = check_alone(&e.tx, snap, has_fee ? &fee : NULL, gas_limit, &e.from, e.forced, err, errlen))) goto out;
+  if (e.net) { /* the KZG proofs: milliseconds a blob, so outside the lock */
+    if ((rc = txpool_blob_check_sidecar(&e.tx, &e.sc, next_rev(snap), err, errlen))) goto out;
+    tx_sidecar_free(&e.sc);
+    e.sc = (tx_sidecar_t){0};
+  }
   pthread_mutex_lock(&p->lock);
   sync_locked(p, snap, &nw);
   state_t *st = chain_snapshot_state(snap);
@@ -803,7 +900,8 @@ bool txpool_has(txpool_t *p, const ethc_hash_t *hash) {
 bool txpool_get_raw(txpool_t *p, const ethc_hash_t *hash, bytes_buf_t *out) {
   pthread_mutex_lock(&p->lock);
   long i = find_hash_locked(p, hash);
-  bool ok = i >= 0 && bytes_buf_append(out, p->e[i].raw, p->e[i].raw_len) == 0;
+  const entry_t *e = i >= 0 ? &p->e[i] : NULL;
+  bool ok = e && (e->net ? bytes_buf_append(out, e->net, e->net_len) : bytes_buf_append(out, e->raw, e->raw_len)) == 0;
   pthread_mutex_unlock(&p->lock);
   return ok;
 }
@@ -814,7 +912,7 @@ void txpool_each_hash(txpool_t *p, void (*fn)(void *arg, const ethc_hash_t *hash
   for (size_t i = 0; i < p->n; i++) {
     const entry_t *e = &p->e[i];
     uint8_t type = e->raw_len && e->raw[0] < 0x80 ? e->raw[0] : 0;
-    fn(arg, &e->hash, type, (uint32_t)e->raw_len);
+    fn(arg, &e->hash, type, (uint32_t)(e->net ? e->net_len : e->raw_len));
   }
   pthread_mutex_unlock(&p->lock);
 }

@@ -47,6 +47,7 @@ typedef struct {
   size_t raw_len;
   const ethc_hash_t *hash;
   const ethc_address_t *from;
+  size_t wire_len; /* its network form's length (with a blob sidecar): what peers are announced */
 } txpool_tx_t;
 typedef void (*txpool_hook_fn)(void *ctx, const txpool_tx_t *t);
 
@@ -68,7 +69,8 @@ int txpool_on_tx(txpool_t *p, txpool_hook_fn fn, void *ctx);
  * *hash is set once the transaction decoded, whatever follows. Returns 0, or
  * ETHC_ERR_INVALID with geth's message in err, checked in this order:
  * "oversized data"; "transaction type not supported" (unknown types, types the
- * next block's fork lacks, and blob transactions, which need a blob pool);
+ * next block's fork lacks); a blob transaction's own rules (see "blob
+ * transactions" below: its sidecar, blob fee and account rules);
  * "exceeds block gas limit"; "invalid sender" (bad signature or other chain
  * id); "intrinsic gas too low"; "max fee per gas less than block base fee" (the
  * next block's base fee: geth admits such transactions to wait for a lower one,
@@ -110,6 +112,41 @@ void txpool_counts(txpool_t *p, size_t *pending, size_t *queued);
 
 /* The interface the RPC server uses (rpc.h), bound to p. */
 rpc_txpool_t txpool_rpc(txpool_t *p);
+
+/* ---- blob transactions (txpool_blob.c) ----
+ * A type-3 transaction enters the pool only in its network form (eth/68
+ * PooledTransactions and eth_sendRawTransaction: 0x03 || rlp([tx, blobs,
+ * commitments, proofs])), its sidecar checked by txpool_blob_check_sidecar;
+ * the pool serves it in that form (txpool_get_raw) and gives the miner its
+ * canonical form (the sidecar dropped). More rules, go-ethereum's blob pool's:
+ * "max fee per blob gas less than block blob gas fee" (the next block's blob
+ * base fee); a sender's transactions are all blob or all not ("address already
+ * reserved"); no nonce gaps ("nonce too high"); TXPOOL_MAX_BLOBTXS_PER_ACCOUNT
+ * per sender ("account limit exceeded"); a replacement raises the fee cap, the
+ * tip and the blob fee cap by TXPOOL_BLOB_PRICE_BUMP % ("replacement transaction
+ * underpriced"); the pool holds at most TXPOOL_MAX_BLOB_BYTES of network forms
+ * ("txpool is full"; geth evicts instead). A transaction that a reorganisation
+ * drops is not put back (its block lacks the sidecar). */
+#include "ethc/tx.h"
+
+#define TXPOOL_MAX_BLOBTXS_PER_ACCOUNT 16
+#define TXPOOL_BLOB_PRICE_BUMP 100                /* geth's blobpool default */
+#define TXPOOL_MAX_BLOB_BYTES (64u * 1024 * 1024) /* network forms of all pooled blob transactions */
+#define TXPOOL_ERR_NO_SIDECAR "missing sidecar in blob transaction"
+#define TXPOOL_ERR_BLOB_SIDECAR "invalid blob sidecar" /* prefix of the sidecar rejections */
+
+/* Checks the sidecar of a decoded network form for the fork `rev` of the next
+ * block: version (0 before Osaka, 1 from Osaka), counts, versioned hashes, and
+ * the KZG proofs (version 0: each blob's, about 3 ms CPU a blob; version 1:
+ * all cells' in one batch, about 50 ms CPU a blob). 0, or ETHC_ERR_INVALID
+ * with the reason in err (prefixed TXPOOL_ERR_BLOB_SIDECAR, or
+ * TXPOOL_ERR_NO_SIDECAR), or ETHC_ERR_NOMEM. Pure; thread-safe. */
+int txpool_blob_check_sidecar(const tx_t *tx, const tx_sidecar_t *sc, evm_revision_t rev, char *err, size_t errlen);
+
+/* Whether a txpool_add rejection blames whoever sent the transaction whatever
+ * the chain's state (bad encoding, signature or sidecar): a peer sending it is
+ * banned. */
+bool txpool_err_blames_sender(const char *err);
 
 /* ---- for the miner: the pending transactions in inclusion order ---- */
 #include "ethc/u256.h"

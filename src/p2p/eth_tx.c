@@ -19,6 +19,7 @@
 #define MAX_ADD_WORKS 16 /* pool batches queued at once; more received transactions are dropped */
 #define QUEUE_MAX 65536  /* announcements waiting for the loop */
 #define BLOB_TX_TYPE 3
+#define VALIDATING UINT64_MAX /* want_t.fetching of a delivered blob tx the pool is checking */
 
 /* ---- the announced hashes being fetched: an open-addressing table ---- */
 
@@ -218,6 +219,7 @@ typedef struct {
   uint8_t *buf;
   size_t *off, *len, n;
   eth_tx_verdict_t *v;
+  ethc_hash_t *blob_hashes; /* the hash of each blob tx (zero for the others), or NULL */
 } add_work_t;
 
 static void add_run(uv_work_t *w) {
@@ -230,6 +232,7 @@ static void add_work_free(add_work_t *a) {
   free(a->off);
   free(a->len);
   free(a->v);
+  free(a->blob_hashes);
   free(a);
 }
 
@@ -242,14 +245,34 @@ static void add_done(uv_work_t *w, int status) {
     if (a->v[i] == ETH_TX_ADDED) x->st.added++;
     if (a->v[i] == ETH_TX_BAD) bad = true, x->st.bad++;
   }
+  /* a delivered blob tx: fetched, or (bad) to be fetched from another announcer */
+  static const ethc_hash_t none;
+  for (size_t i = 0; a->blob_hashes && i < a->n; i++) {
+    want_t *w = ethc_hash_eq(&a->blob_hashes[i], &none) ? NULL : want_find(x, &a->blob_hashes[i]);
+    if (!w || w->fetching != VALIDATING) continue;
+    if (status == 0 && a->v[i] == ETH_TX_BAD) w->fetching = 0;
+    else want_delete(x, w);
+  }
   txpeer_t *p = bad ? peer_by_serial(x, a->serial) : NULL;
-  if (p) breach(x, p, PEER_OFFENCE_INVALID_TX, "the pool calls a transaction bad (encoding or signature)");
+  if (p)
+    breach(x, p, PEER_OFFENCE_INVALID_TX, "the pool calls a transaction bad (encoding, signature or blob sidecar)");
+  if (a->blob_hashes) schedule_all(x);
   add_work_free(a);
 }
 
-/* Queues the canonical encodings txs[0..n) for the pool on behalf of peer p. */
-static void add_to_pool(eth_txex_t *x, txpeer_t *p, const bytes_view_t *txs, size_t n) {
-  if (!n || x->works >= MAX_ADD_WORKS) return;
+/* Blob txs dropped before the pool saw them: no longer wanted (as other dropped ones). */
+static void forget_validating(eth_txex_t *x, const ethc_hash_t *hashes, size_t n) {
+  for (size_t i = 0; hashes && i < n; i++) {
+    want_t *w = want_find(x, &hashes[i]);
+    if (w && w->fetching == VALIDATING) want_delete(x, w);
+  }
+}
+
+/* Queues the encodings txs[0..n) (canonical; blob txs in their network form,
+ * hashes[i] then their hash, else zero; hashes may be NULL) for the pool on
+ * behalf of peer p. */
+static void add_to_pool(eth_txex_t *x, txpeer_t *p, const bytes_view_t *txs, const ethc_hash_t *hashes, size_t n) {
+  if (!n || x->works >= MAX_ADD_WORKS) return forget_validating(x, hashes, n);
   add_work_t *a = calloc(1, sizeof *a);
   size_t total = 0;
   for (size_t i = 0; i < n; i++) total += txs[i].len;
@@ -259,9 +282,10 @@ static void add_to_pool(eth_txex_t *x, txpeer_t *p, const bytes_view_t *txs, siz
     a->len = calloc(n, sizeof *a->len);
     a->v = calloc(n, sizeof *a->v);
   }
-  if (!a || !a->buf || !a->off || !a->len || !a->v) {
+  if (a && hashes && (a->blob_hashes = malloc(n * sizeof *hashes))) memcpy(a->blob_hashes, hashes, n * sizeof *hashes);
+  if (!a || !a->buf || !a->off || !a->len || !a->v || (hashes && !a->blob_hashes)) {
     if (a) add_work_free(a);
-    return;
+    return forget_validating(x, hashes, n);
   }
   size_t o = 0;
   for (size_t i = 0; i < n; i++) {
@@ -275,7 +299,7 @@ static void add_to_pool(eth_txex_t *x, txpeer_t *p, const bytes_view_t *txs, siz
   a->serial = p->serial;
   a->w.data = a;
   x->st.received += n;
-  if (uv_queue_work(x->loop, &a->w, add_run, add_done)) add_work_free(a);
+  if (uv_queue_work(x->loop, &a->w, add_run, add_done)) add_work_free(a), forget_validating(x, hashes, n);
   else x->works++;
 }
 
@@ -307,7 +331,7 @@ static void on_transactions(eth_txex_t *x, txpeer_t *p, const uint8_t *data, siz
     if (w && !w->fetching) want_delete(x, w); /* it came: no need to fetch it */
     if (!x->pool.has(x->pool.ctx, &h)) keep[k++] = c;
   }
-  add_to_pool(x, p, keep, k);
+  add_to_pool(x, p, keep, NULL, k);
   free(keep);
   eth_items_free(&m);
 }
@@ -323,7 +347,6 @@ static void on_announce(eth_txex_t *x, txpeer_t *p, const uint8_t *data, size_t 
   for (size_t i = 0; i < m.count && i < ETH_TX_MAX_ANNOUNCE; i++) {
     const ethc_hash_t *h = &m.hashes[i];
     mark_known(p, h);
-    if (m.types[i] == BLOB_TX_TYPE) continue; /* the pool has no blob support */
     want_t *w = want_find(x, h);
     if (!w) {
       if (x->pool.has(x->pool.ctx, h) || !(w = want_insert(x, h))) continue;
@@ -338,6 +361,26 @@ static void on_announce(eth_txex_t *x, txpeer_t *p, const uint8_t *data, size_t 
   schedule(x, p);
 }
 
+/* The hash of a delivered transaction. A blob tx's network form 0x03 ||
+ * rlp([tx_payload, ...sidecar]) hashes as its canonical form 0x03 ||
+ * tx_payload; without a sidecar (its first field is no list) as a whole. */
+static void delivered_hash(bytes_view_t c, ethc_hash_t *h) {
+  rlp_item_t outer, first;
+  rlp_iter_t it;
+  if (tx_type(c) == BLOB_TX_TYPE && !rlp_decode(c.data + 1, c.len - 1, &outer) && outer.is_list) {
+    rlp_iter_init(&it, &outer);
+    if (rlp_iter_next(&it, &first) == 1 && first.is_list) {
+      keccak256_ctx_t k;
+      keccak256_init(&k);
+      keccak256_update(&k, c.data, 1);
+      keccak256_update(&k, first.raw, first.raw_len);
+      keccak256_final(&k, h->bytes);
+      return;
+    }
+  }
+  keccak256(c.data, c.len, h->bytes);
+}
+
 static void on_pooled(eth_txex_t *x, txpeer_t *p, const uint8_t *data, size_t len) {
   eth_items_msg_t m;
   if (eth_items_decode(data, len, ETH_ITEMS_TXS, &m)) {
@@ -349,29 +392,41 @@ static void on_pooled(eth_txex_t *x, txpeer_t *p, const uint8_t *data, size_t le
     return;
   }
   bytes_view_t *keep = calloc(m.count ? m.count : 1, sizeof *keep);
+  ethc_hash_t *blobs = calloc(m.count ? m.count : 1, sizeof *blobs);
   size_t k = 0;
-  bool lied = false;
-  for (size_t i = 0; keep && i < m.count && !lied; i++) {
+  bool lied = false, any_blob = false;
+  for (size_t i = 0; keep && blobs && i < m.count && !lied; i++) {
     bytes_view_t c = eth_tx_item_canonical(m.items[i]);
     ethc_hash_t h;
-    keccak256(c.data, c.len, h.bytes);
+    delivered_hash(c, &h);
     mark_known(p, &h);
     want_t *w = want_find(x, &h);
-    if (!w || w->fetching != p->serial) continue; /* not asked for: ignored */
-    if (w->type != tx_type(c) || w->size != c.len) {
-      lied = true; /* not what it announced */
+    if (!w) continue; /* not announced, or fetched already: ignored */
+    bool announced_by_p = w->fetching == p->serial;
+    for (uint8_t s = 0; s < w->nsrc && !announced_by_p; s++) announced_by_p = w->src[s] == p->serial;
+    if (announced_by_p && (w->type != tx_type(c) || w->size != c.len)) {
+      lied = true; /* not what it announced (asked for or not: geth checks every delivery) */
       break;
     }
-    want_delete(x, w);
+    if (w->fetching != p->serial) continue; /* not asked for: ignored */
+    if (w->type == BLOB_TX_TYPE) {          /* kept until the pool has checked its sidecar (add_done) */
+      w->fetching = VALIDATING;
+      want_drop_source(x, w, p->serial);
+      blobs[k] = h;
+      any_blob = true;
+    } else {
+      want_delete(x, w);
+    }
     keep[k++] = c;
   }
   x->st.fetched += k;
   if (lied) {
     breach(x, p, PEER_OFFENCE_INVALID_TX, "a pooled transaction unlike its announcement (type or size)");
   } else {
-    add_to_pool(x, p, keep, k);
+    add_to_pool(x, p, keep, any_blob ? blobs : NULL, k);
   }
   request_done(x, p);
+  free(blobs);
   free(keep);
   eth_items_free(&m);
   if (!lied) schedule_all(x);

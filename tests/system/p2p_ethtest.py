@@ -23,6 +23,8 @@ CASES = ["Status", "MaliciousHandshake", "BlockRangeUpdateExpired", "BlockRangeU
          "Transaction", "InvalidTxs", "NewPooledTxs", "BlobViolations", "TestBlobTxWithoutSidecar",
          "TestBlobTxWithMismatchedSidecar", "SnapStatus", "AccountRange", "GetByteCodes",
          "GetTrieNodes", "GetStorageRanges"]
+# Cases ethc must pass, not skip: the client skips them on a node without the feature.
+MUST_PASS = ["BlobViolations", "TestBlobTxWithoutSidecar", "TestBlobTxWithMismatchedSidecar"]
 
 
 def start_node(ethc, datadir, log_path):
@@ -96,6 +98,10 @@ def main():
         res, why = results.get(c, ("FAIL", "not reported by the client"))
         results[c] = (res, why)
         print(f"{c:<{width}}  {res.lower()}{'  (' + why + ')' if why else ''}")
+    for c in MUST_PASS:
+        if results[c][0] == "SKIP":
+            print(f"{c}: skipped, but ethc must pass it")
+            results[c] = ("FAIL", results[c][1])
     n = {k: sum(1 for r, _ in results.values() if r == k) for k in ("PASS", "FAIL", "SKIP")}
     print(f"{n['PASS']} passed, {n['FAIL']} failed, {n['SKIP']} skipped ({time.time() - t0:.1f} s)")
     if n["FAIL"]:
