@@ -67,9 +67,10 @@ bool engine_has(const cJSON *obj, const char *name);
  * call with -32602 naming argument 1. */
 int engine_build_attrs(rpc_call_t *c, const cJSON *o, block_attrs_t *a, chain_withdrawal_t **wd);
 /* Adds the pool's pending transactions to `b` in inclusion order
- * (block_order_candidates); those that do not apply are left out. 0 or a
- * local error. */
-int engine_build_from_pool(rpc_call_t *c, block_builder_t *b);
+ * (block_order_candidates); those that do not apply are left out, and blob
+ * transactions too unless `with_blobs` (a payload whose blobsBundle cannot
+ * carry their sidecars must not hold them). 0 or a local error. */
+int engine_build_from_pool(rpc_call_t *c, block_builder_t *b, bool with_blobs);
 /* A built block as engine_getPayloadV`version` answers it: V1 the bare
  * ExecutionPayloadV1; V2 {executionPayload, blockValue}; V3 adds blobsBundle
  * (empty: no sidecars) and shouldOverrideBuilder; V4 and V5 executionRequests.

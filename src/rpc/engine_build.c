@@ -99,7 +99,7 @@ static void collect(void *arg, const rpc_pool_tx_t *t) {
   p->ends[p->n++] = p->data.len;
 }
 
-int engine_build_from_pool(rpc_call_t *c, block_builder_t *b) {
+int engine_build_from_pool(rpc_call_t *c, block_builder_t *b, bool with_blobs) {
   const rpc_txpool_t *pool = &c->srv->txpool;
   if (!pool->each) return 0;
   pending_t p = {0};
@@ -118,6 +118,7 @@ int engine_build_from_pool(rpc_call_t *c, block_builder_t *b) {
   for (size_t i = 0; i < p.n && !rc; i++) {
     size_t k = cand[i].index, start = k ? p.ends[k - 1] : 0;
     if (cand[i].tx->gas_limit > block_builder_gas_left(b)) continue;
+    if (cand[i].tx->type == TX_BLOB && !with_blobs) continue; /* blobsBundle is empty: see engine.h */
     rc = block_builder_add_tx(b, p.data.data + start, p.ends[k] - start, NULL, NULL, 0);
     if (rc == ETHC_ERR_INVALID) rc = 0; /* left out */
   }
@@ -292,7 +293,7 @@ int engine_build_payload(rpc_call_t *c, engine_payloads_t *store, const ethc_has
   block_builder_t *b = NULL;
   char why[256] = "";
   int rc = block_builder_new(c->srv->chain, head, &a, &b, why, sizeof why);
-  if (!rc) rc = engine_build_from_pool(c, b);
+  if (!rc) rc = engine_build_from_pool(c, b, false);
   if (!rc) rc = block_builder_finish(b, &k.blk);
   block_builder_free(b);
   if (rc) {

@@ -46,7 +46,7 @@ static int testing_buildBlockV1(rpc_call_t *c, const cJSON *params) {
     goto out;
   }
   if (!txs || cJSON_IsNull(txs)) {
-    if ((rc = engine_build_from_pool(c, b))) {
+    if ((rc = engine_build_from_pool(c, b, true))) {
       rpc_fail_local(c, rc);
       goto out;
     }
