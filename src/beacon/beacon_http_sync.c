@@ -126,15 +126,16 @@ static void on_bootstrap(beacon_sync_t *s, const char *body, size_t len) {
   uint64_t age = now > slot ? (now - slot) * s->o.config->seconds_per_slot : 0;
   logf_(s, "bootstrap: slot %llu (period %llu), %llu s old", (unsigned long long)slot,
         (unsigned long long)period_of(s, slot), (unsigned long long)age);
-  if (age > BEACON_WS_PERIOD_SECONDS && !s->o.allow_stale_checkpoint) {
+  uint64_t ws = beacon_ws_period_seconds(s->o.config);
+  if (age > ws && !s->o.allow_stale_checkpoint) {
     char hex[67];
     return finish(s, ETHC_ERR_RANGE,
-                  "checkpoint %s is at slot %llu, %.1f days old: older than the weak subjectivity period (%u days), "
+                  "checkpoint %s is at slot %llu, %.1f days old: older than %s's weak subjectivity period (%.1f days), "
                   "so it cannot be trusted to lead to the canonical chain. Use a recent finalized block root (from a "
                   "beacon node you trust: GET /eth/v1/beacon/headers/finalized, or a checkpoint sync provider), or "
                   "pass --allow-stale-checkpoint",
-                  hex_encode(s->o.checkpoint, 32, hex), (unsigned long long)slot, age / 86400.0,
-                  BEACON_WS_PERIOD_SECONDS / 86400);
+                  hex_encode(s->o.checkpoint, 32, hex), (unsigned long long)slot, age / 86400.0, s->o.config->name,
+                  ws / 86400.0);
   }
   request_updates(s);
 }

@@ -30,7 +30,7 @@ static const cli_option_t sync_options[] = {
     [OPT_AT] = {"--at", "UNIX_TIME", "take the current time to be this (replays recorded data)", NULL},
     [OPT_JSON] = {"--json", NULL, "print one JSON object: {\"finalized\": {...}, \"optimistic\": {...}}", NULL},
     [OPT_STALE] = {"--allow-stale-checkpoint", NULL,
-                   "accept a checkpoint older than the weak subjectivity period (14 days)", NULL},
+                   "accept a checkpoint older than the weak subjectivity period (mainnet: 15.7 days; see lc_ws.c)", NULL},
     [OPT_TIMEOUT] = {"--timeout", "SECONDS", "per request", "30"},
     [OPT_VERBOSE] = {"--verbose", NULL, "print each step on stderr", NULL},
     [OPT_DATADIR] = {"--datadir", "DIR",
@@ -154,12 +154,13 @@ static int cmd_beacon_sync(const cli_command_t *self, int argc, char **argv) {
     uint64_t slot = store->finalized_header.beacon.slot,
              now = beacon_slot_at_time(config, at ? at : (uint64_t)time(NULL));
     uint64_t age = now > slot ? (now - slot) * config->seconds_per_slot : 0;
-    if (age > BEACON_WS_PERIOD_SECONDS && !stale) {
+    uint64_t ws = beacon_ws_period_seconds(config);
+    if (age > ws && !stale) {
       fprintf(stderr,
               "ethc beacon sync: the store saved in %s/beacon is finalized at slot %llu, %.1f days old: older than the "
-              "weak subjectivity period (%u days). Remove %s/beacon and start from a recent --checkpoint, or pass "
+              "weak subjectivity period (%.1f days). Remove %s/beacon and start from a recent --checkpoint, or pass "
               "--allow-stale-checkpoint\n",
-              datadir, (unsigned long long)slot, age / 86400.0, BEACON_WS_PERIOD_SECONDS / 86400, datadir);
+              datadir, (unsigned long long)slot, age / 86400.0, ws / 86400.0, datadir);
       free(store);
       return 1;
     }
