@@ -6,8 +6,10 @@
  * Each proven head's execution block (number and hash, from the proven
  * execution payload header) is published to the RPC server (rpc_light_heads_t):
  * the optimistic head is `latest`, the finalized one `safe` and `finalized`;
- * when the chain holds their headers (stored by a header source after
- * light_header_check, chain_light.h) the chain's head is set to them too. Data
+ * with an execution source, their headers are fetched (eth_getBlockByHash),
+ * checked against the proof (light_header_check) and stored (chain_light.h),
+ * then those linking the optimistic head down to the finalized one by parent
+ * hash, and the chain's head is set to them too. Data
  * that does not verify is refused with a log line naming the check; the head
  * then does not move. Nothing unproven becomes `latest`.
  *
@@ -33,6 +35,11 @@ extern "C" {
 typedef struct {
   const beacon_config_t *config;
   const char *consensus_url; /* the beacon node's REST API */
+  /* an execution JSON-RPC provider (untrusted): the proven blocks' headers come
+   * from its eth_getBlockByHash, each checked against the proof (light_header.h)
+   * or, for the blocks between the finalized and the optimistic head, against
+   * its child's parent hash; NULL: none (the chain then holds no header) */
+  const char *execution_url;
   bool has_checkpoint;
   uint8_t checkpoint[32]; /* a trusted finalized beacon block root */
   bool allow_stale_checkpoint;
@@ -65,7 +72,7 @@ typedef struct {
   bool has_finalized; /* a finalized execution block was proven */
   uint64_t optimistic_slot, finalized_slot;
   uint64_t head_number, finalized_number; /* the proven execution blocks */
-  unsigned syncs, failures; /* syncs completed, syncs refused or failed */
+  unsigned syncs, failures;               /* syncs completed, syncs refused or failed */
 } light_follow_status_t;
 
 /* A copy of the follower's progress. Any thread. */

@@ -30,6 +30,15 @@ extern "C" {
  * "logs bloom", "gas used", "timestamp", "block hash (keccak256 of the header)". */
 bool light_header_check(const beacon_lc_header_t *lc, const chain_header_t *h, const char **why);
 
+struct cJSON;
+/* An execution JSON-RPC block object (eth_getBlockByHash's result: parentHash,
+ * sha3Uncles, miner, stateRoot, ..., and from their forks baseFeePerGas,
+ * withdrawalsRoot, blobGasUsed, excessBlobGas, parentBeaconBlockRoot,
+ * requestsHash) as a header into *out. True, or false with *why naming the
+ * missing or malformed field. Nothing is believed: check the result with
+ * light_header_check or by its hash. */
+bool light_header_from_json(const struct cJSON *block, chain_header_t *out, const char **why);
+
 #ifdef __cplusplus
 }
 #endif

@@ -53,6 +53,7 @@ typedef struct {
   bool has_checkpoint;       /* --checkpoint given */
   uint8_t checkpoint[32];    /* a trusted finalized beacon block root */
   const char *consensus_rpc; /* --consensus-rpc: a beacon node's REST API */
+  const char *execution_rpc; /* --execution-rpc: the proven blocks' headers (checked); NULL: none */
   bool allow_stale_checkpoint;
   uint64_t at;      /* --at: the beacon clock starts at this unix time (replays); 0: the real clock */
   uint64_t poll_ms; /* --light.poll: between syncs; 0: one slot */

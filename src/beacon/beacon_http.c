@@ -257,6 +257,11 @@ int beacon_http_get(beacon_http_t *c, const char *url, const beacon_http_opts_t 
   char accept[256];
   snprintf(accept, sizeof accept, "Accept: %s", o.accept);
   r->headers = curl_slist_append(NULL, accept);
+  if (r->headers && o.post_json) {
+    struct curl_slist *h = curl_slist_append(r->headers, "Content-Type: application/json");
+    if (!h) curl_slist_free_all(r->headers);
+    r->headers = h;
+  }
   if (!r->url || !r->easy || !r->headers) {
     req_free(r);
     return ETHC_ERR_NOMEM;
@@ -264,7 +269,8 @@ int beacon_http_get(beacon_http_t *c, const char *url, const beacon_http_opts_t 
   CURL *e = r->easy;
   curl_easy_setopt(e, CURLOPT_URL, r->url);
   curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)r);
-  curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+  if (o.post_json) curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, o.post_json);
+  else curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, r);

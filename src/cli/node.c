@@ -66,6 +66,7 @@ enum {
   NODE_AT,
   NODE_LIGHT_POLL,
   NODE_GENESIS,
+  NODE_EXECUTION_RPC,
 };
 static const cli_option_t node_options[] = {
     [NODE_DATADIR] = {"--datadir", "DIR", "the chain database (`ethc import` fills it)", "~/.ethc"},
@@ -176,6 +177,10 @@ static const cli_option_t node_options[] = {
                       "--light: the chain's genesis.json, for a network without a built-in configuration (the "
                       "database is created from it)",
                       NULL},
+    [NODE_EXECUTION_RPC] = {"--execution-rpc", "URL",
+                            "--light: an execution JSON-RPC provider (untrusted): the headers of the proven blocks "
+                            "(each checked against the proof)",
+                            NULL},
     {0}};
 
 /* A Go duration ("200ms", "5s", "1m30s", "1.5s", "0") in milliseconds: 0, or
@@ -440,6 +445,11 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
         break;
       }
       case NODE_GENESIS: o.genesis_path = a.value; break;
+      case NODE_EXECUTION_RPC:
+        if (strncmp(a.value, "http://", 7) != 0 && strncmp(a.value, "https://", 8) != 0)
+          return cli_usage_error(self, "--execution-rpc: expected an http:// or https:// URL, got '%s'", a.value);
+        o.light.execution_rpc = a.value;
+        break;
       case CLI_POSITIONAL: return cli_usage_error(self, "unexpected argument %s", a.value);
       default: return cli_stop(k);
     }
@@ -455,8 +465,10 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
     if (!o.light.consensus_rpc) return cli_usage_error(self, "--light needs --consensus-rpc URL (a beacon node's REST API)");
     if (o.read_only || o.import_path || o.miner.on || o.authrpc)
       return cli_usage_error(self, "--light cannot be combined with --readonly, --import, --miner or --authrpc.*");
-  } else if (o.light.network || o.light.has_checkpoint || o.light.consensus_rpc || o.light.at || o.genesis_path) {
-    return cli_usage_error(self, "--network, --checkpoint, --consensus-rpc, --at and --genesis need --light");
+  } else if (o.light.network || o.light.has_checkpoint || o.light.consensus_rpc || o.light.at || o.genesis_path ||
+             o.light.execution_rpc) {
+    return cli_usage_error(self,
+                           "--network, --checkpoint, --consensus-rpc, --execution-rpc, --at and --genesis need --light");
   }
   char err[1024] = "";
   int rc = node_run(&o, err, sizeof err);

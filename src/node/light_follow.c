@@ -11,11 +11,14 @@
 #include "ethc/light_follow.h"
 
 #include <inttypes.h>
+#include <stdarg.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <cjson/cJSON.h>
 
 #include "ethc/beacon_http_sync.h"
 #include "ethc/bytes.h"
@@ -23,7 +26,11 @@
 #include "ethc/chain_read.h"
 #include "ethc/error.h"
 #include "ethc/lc_persist.h"
+#include "ethc/light_header.h"
 #include "ethc/log.h"
+
+/* The most ancestors fetched to link the optimistic head down to the finalized one. */
+#define LINK_MAX 1024
 
 struct light_follow {
   uv_loop_t *loop;
@@ -42,6 +49,18 @@ struct light_follow {
   uint64_t saved_slot;    /* finalized slot of the store last saved */
   bool saved_next;        /* whether that store knew its next committee */
   char last_refusal[256]; /* the last refusal's message (logged once) */
+  char *exec_url;         /* the execution source (copied), or NULL */
+  /* the proven heads' light-client headers (the targets of the header fetches) */
+  bool has_tgt, tgt_has_fin;
+  beacon_lc_header_t tgt_opt, tgt_fin;
+  /* the header fetch in flight: by hash, checked against fetch_lc when it has one */
+  bool fetching, fetch_has_lc;
+  beacon_lc_header_t fetch_lc;
+  ethc_hash_t fetch_hash;
+  uint64_t fetch_number;
+  char last_header_refusal[512];
+  ethc_hash_t chain_head; /* the chain's head as last set here */
+  bool chain_fin;         /* with the finalized mark */
   pthread_mutex_t lock;   /* st, latest_hash, finalized_hash */
   light_follow_status_t st;
   ethc_hash_t latest_hash, finalized_hash; /* the proven blocks */
@@ -118,18 +137,143 @@ static void publish(light_follow_t *f) {
     f->finalized_hash = fh;
   }
   pthread_mutex_unlock(&f->lock);
+  if (opt) {
+    f->tgt_opt = on > fn || !fin ? s->optimistic_header : s->finalized_header;
+    f->tgt_fin = s->finalized_header;
+    f->has_tgt = true;
+    f->tgt_has_fin = fin;
+  }
   if (!moved) return;
   char hex[67], fhex[67] = "none";
   if (fin) hex_encode(fh.bytes, 32, fhex);
-  bool have = chain_has(f, on, &oh), have_fin = fin && chain_has(f, fn, &fh);
+  bool have = chain_has(f, on, &oh);
   ethc_log(ETHC_LOG_INFO,
            "light: head slot %" PRIu64 " block #%" PRIu64 " %s proven; finalized slot %" PRIu64 " block #%" PRIu64
            " %s%s",
            s->optimistic_header.beacon.slot, on, hex_encode(oh.bytes, 32, hex), s->finalized_header.beacon.slot, fn,
-           fhex, have ? "" : " (header not available: no execution source gave it)");
-  if (!have) return;
-  int rc = chain_light_set_head(f->chain, &oh, have_fin ? &fh : NULL, have_fin ? &fh : NULL);
-  if (rc) ethc_log(ETHC_LOG_ERROR, "light: cannot set the chain's head: %s", ethc_strerror(rc));
+           fhex, have || f->o.execution_url ? "" : " (header not available: no execution source is set)");
+}
+
+/* Points the chain's head at the proven optimistic block once its header is
+ * stored (and the marks at the finalized one once its header is). */
+static void update_chain_head(light_follow_t *f) {
+  if (!f->has_tgt) return;
+  const ethc_hash_t *oh = &f->tgt_opt.execution.block_hash, *fh = &f->tgt_fin.execution.block_hash;
+  if (!chain_has(f, f->tgt_opt.execution.block_number, oh)) return;
+  bool fin = f->tgt_has_fin && chain_has(f, f->tgt_fin.execution.block_number, fh);
+  if (ethc_hash_eq(&f->chain_head, oh) && f->chain_fin == fin) return;
+  int rc = chain_light_set_head(f->chain, oh, fin ? fh : NULL, fin ? fh : NULL);
+  if (rc) {
+    ethc_log(ETHC_LOG_ERROR, "light: cannot set the chain's head: %s", ethc_strerror(rc));
+    return;
+  }
+  f->chain_head = *oh;
+  f->chain_fin = fin;
+  char hex[67];
+  ethc_log(ETHC_LOG_INFO, "light: chain head block #%" PRIu64 " %s (header verified against the proof)%s",
+           f->tgt_opt.execution.block_number, hex_encode(oh->bytes, 32, hex), fin ? ", finalized marked" : "");
+}
+
+/* The next header to fetch: the optimistic block's, the finalized block's, then
+ * the missing ancestors of the optimistic block down to the finalized one
+ * (each checked by its hash, which its stored child names). False: none. */
+static bool next_fetch(light_follow_t *f) {
+  if (!f->has_tgt) return false;
+  const beacon_lc_header_t *o = &f->tgt_opt, *fin = &f->tgt_fin;
+  f->fetch_has_lc = true;
+  if (!chain_has(f, o->execution.block_number, &o->execution.block_hash)) {
+    f->fetch_lc = *o;
+  } else if (f->tgt_has_fin && !chain_has(f, fin->execution.block_number, &fin->execution.block_hash)) {
+    f->fetch_lc = *fin;
+  } else {
+    f->fetch_has_lc = false;
+    uint64_t floor = f->tgt_has_fin ? fin->execution.block_number : 0;
+    chain_header_t h, p;
+    if (chain_read_header_by_hash(f->chain, &o->execution.block_hash, &h)) return false;
+    for (unsigned steps = 0; h.number > floor + 1 && steps < LINK_MAX; steps++) {
+      if (chain_read_header_by_hash(f->chain, &h.parent_hash, &p) != 0) {
+        f->fetch_hash = h.parent_hash;
+        f->fetch_number = h.number - 1;
+        return true;
+      }
+      h = p;
+    }
+    return false;
+  }
+  f->fetch_hash = f->fetch_lc.execution.block_hash;
+  f->fetch_number = f->fetch_lc.execution.block_number;
+  return true;
+}
+
+static void fetch_next(light_follow_t *f);
+
+/* A refusal or failure of the header source, logged once until it changes. */
+static void header_refused(light_follow_t *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void header_refused(light_follow_t *f, const char *fmt, ...) {
+  char msg[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  bool again = strcmp(msg, f->last_header_refusal) == 0;
+  snprintf(f->last_header_refusal, sizeof f->last_header_refusal, "%s", msg);
+  char hex[67];
+  ethc_log(again ? ETHC_LOG_DEBUG : ETHC_LOG_WARN, "light: refused the header of block #%" PRIu64 " %s from %s: %s",
+           f->fetch_number, hex_encode(f->fetch_hash.bytes, 32, hex), f->o.execution_url, msg);
+}
+
+static void on_header(void *user, const beacon_http_response_t *res) {
+  light_follow_t *f = user;
+  f->fetching = false;
+  if (res->err || res->status != 200)
+    return header_refused(f, "the request failed (%s)", res->err ? res->message : "an HTTP error status");
+  cJSON *doc = cJSON_ParseWithLength((const char *)res->body, res->len);
+  const cJSON *r = doc ? cJSON_GetObjectItemCaseSensitive(doc, "result") : NULL;
+  const cJSON *e = doc ? cJSON_GetObjectItemCaseSensitive(doc, "error") : NULL;
+  chain_header_t h;
+  const char *why = NULL;
+  ethc_hash_t hash;
+  bool ok = false;
+  if (!doc) header_refused(f, "the answer is not JSON");
+  else if (e)
+    header_refused(f, "error %s",
+                   cJSON_IsObject(e) && cJSON_IsString(cJSON_GetObjectItem(e, "message"))
+                       ? cJSON_GetObjectItem(e, "message")->valuestring
+                       : "(no message)");
+  else if (!r || cJSON_IsNull(r)) header_refused(f, "the source does not have it");
+  else if (!light_header_from_json(r, &h, &why)) header_refused(f, "malformed block object (%s)", why);
+  else if (f->fetch_has_lc && !light_header_check(&f->fetch_lc, &h, &why))
+    header_refused(f, "it does not match the beacon proof (%s)", why);
+  else if (!f->fetch_has_lc &&
+           (header_hash(&h, &hash) || !ethc_hash_eq(&hash, &f->fetch_hash) || h.number != f->fetch_number))
+    header_refused(f, "it does not hash to its child's parent hash");
+  else ok = true;
+  cJSON_Delete(doc);
+  if (!ok || f->stopped) return;
+  bytes_buf_t rlp = {0};
+  int rc = header_encode(&h, &rlp);
+  if (!rc) rc = chain_light_store(f->chain, rlp.data, rlp.len, &hash);
+  bytes_buf_free(&rlp);
+  if (rc) {
+    ethc_log(ETHC_LOG_ERROR, "light: cannot store the header of block #%" PRIu64 ": %s", f->fetch_number,
+             ethc_strerror(rc));
+    return;
+  }
+  f->last_header_refusal[0] = 0;
+  update_chain_head(f);
+  fetch_next(f);
+}
+
+/* Starts fetching the next missing header from the execution source, if any. */
+static void fetch_next(light_follow_t *f) {
+  update_chain_head(f);
+  if (!f->o.execution_url || f->fetching || f->stopped || !next_fetch(f)) return;
+  char body[256], hex[67];
+  snprintf(body, sizeof body,
+           "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getBlockByHash\",\"params\":[\"%s\",false]}",
+           hex_encode(f->fetch_hash.bytes, 32, hex));
+  beacon_http_opts_t ho = {.timeout_ms = f->o.timeout_ms, .post_json = body, .max_body = 1 << 20};
+  if (beacon_http_get(f->http, f->o.execution_url, &ho, on_header, f) == 0) f->fetching = true;
 }
 
 static void on_synced(void *user, int err, const char *message) {
@@ -161,6 +305,7 @@ static void on_synced(void *user, int err, const char *message) {
   f->last_refusal[0] = 0;
   save_store(f);
   publish(f);
+  fetch_next(f);
 }
 
 static void start_sync(light_follow_t *f) {
@@ -196,6 +341,11 @@ light_follow_t *light_follow_start(uv_loop_t *loop, chain_t *chain, const light_
   f->o.datadir = f->datadir;
   snprintf(f->url, sizeof f->url, "%s", o->consensus_url);
   f->o.consensus_url = f->url;
+  if (o->execution_url && !(f->exec_url = strdup(o->execution_url))) {
+    snprintf(err, errlen, "out of memory");
+    goto fail;
+  }
+  f->o.execution_url = f->exec_url;
   pthread_mutex_init(&f->lock, NULL);
   f->start_wall = (uint64_t)time(NULL);
   int rc = ETHC_ERR_NOT_FOUND;
@@ -241,6 +391,7 @@ light_follow_t *light_follow_start(uv_loop_t *loop, chain_t *chain, const light_
   return f;
 fail:
   pthread_mutex_destroy(&f->lock);
+  free(f->exec_url);
   free(f->store);
   free(f->datadir);
   free(f);
@@ -261,6 +412,7 @@ void light_follow_free(light_follow_t *f) {
   beacon_sync_free(f->sync);
   beacon_sync_free(f->finished);
   pthread_mutex_destroy(&f->lock);
+  free(f->exec_url);
   free(f->store);
   free(f->datadir);
   free(f);

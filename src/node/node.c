@@ -249,6 +249,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   if (!rc && o->light.on) {
     light_follow_opts_t lo = {.config = beacon,
                               .consensus_url = o->light.consensus_rpc,
+                              .execution_url = o->light.execution_rpc,
                               .has_checkpoint = o->light.has_checkpoint,
                               .allow_stale_checkpoint = o->light.allow_stale_checkpoint,
                               .datadir = chain_datadir(chain),

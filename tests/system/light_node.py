@@ -15,6 +15,8 @@ numbers and hashes and answers reads of them with "header not available".
   flipped, and then with one byte of its execution header flipped: each is
   refused with a log line naming the check, and eth_blockNumber does not move;
 - then the recorded optimistic update untampered: the head moves to its block;
+- an execution source (--execution-rpc) answering with another block's header,
+  then with none: refused with the reason named, the header never served;
 - a restart without --checkpoint, the mock refusing bootstraps, resumes from the
   store saved in the data directory and proves the same head;
 - a checkpoint 30 days old is refused (exit 1, the message names the weak
@@ -22,12 +24,14 @@ numbers and hashes and answers reads of them with "header not available".
 - --light without --consensus-rpc is bad usage (exit 2).
 Prints the time from start to the first proven head and the node's RSS.
 usage: light_node.py ETHC DATA_DIR WORKDIR"""
+import http.server
 import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -108,6 +112,54 @@ class LightNode:
             status = self.proc.returncode
         self.stderr.close()
         return status
+
+
+def other_block(data_dir):
+    """A real block object (geth's answer recorded in rpc-compat), or a minimal one."""
+    path = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(data_dir.rstrip("/")))), "rpc-compat",
+                        "eth_getBlockByNumber", "get-block-cancun-fork.io")
+    with open(path) as f:
+        for line in f:
+            if line.startswith("<< "):
+                return json.loads(line[3:])["result"]
+    raise RuntimeError("no answer in " + path)
+
+
+class FakeExecution:
+    """An execution JSON-RPC server answering eth_getBlockByHash with `block`."""
+
+    def __init__(self, block):
+        self.block = block
+        self.calls = []
+        fake = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_POST(self):
+                req = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+                fake.calls.append(req)
+                body = json.dumps({"jsonrpc": "2.0", "id": req.get("id"), "result": fake.block}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
+
+    def start(self):
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+        self.server.server_close()
 
 
 def run_once(ethc, args, timeout=30):
@@ -204,6 +256,32 @@ def main():
         finally:
             check(node.stop() == 0, "the restarted node stops with status 0")
         del mock.status["bootstrap"]
+
+        # an execution source that lies: the header it gives for the proven block is
+        # another block's (a real one, from rpc-compat), then it has none; each is
+        # refused with the reason, and the head's header stays unavailable
+        exec_rpc = FakeExecution(other_block(data_dir)).start()
+        node = LightNode(ethc, os.path.join(workdir, "exec"),
+                         base + ["--checkpoint", checkpoint, "--execution-rpc", exec_rpc.url], "exec")
+        try:
+            node.wait(node.ready)
+            refused = node.wait(lambda: "does not match the beacon proof (block number)" in node.log())
+            check(refused and "light: refused the header of block #%d %s" % (opt_number, opt_exec["block_hash"].lower())
+                  in node.log(), "a header of another block from the execution source is refused, naming the check",
+                  node.log()[-600:])
+            asked = [p for p in exec_rpc.calls if p.get("method") == "eth_getBlockByHash"]
+            check(asked and asked[0]["params"] == [opt_exec["block_hash"].lower(), False],
+                  "it asked eth_getBlockByHash for the proven head's hash", asked[:1])
+            exec_rpc.block = None
+            check(node.wait(lambda: "the source does not have it" in node.log()),
+                  "a source without the block is reported", node.log()[-400:])
+            err = node.call("eth_getBlockByNumber", "latest", False).get("error", {})
+            check(err.get("code") == -32000 and "header not available" in err.get("message", ""),
+                  "the unproven header is never served", err)
+            check(node.block_number() == opt_number, "eth_blockNumber stays the proven block")
+        finally:
+            check(node.stop() == 0, "the node with an execution source stops with status 0")
+            exec_rpc.stop()
 
         # a stale checkpoint: refused with the fix named, then accepted when allowed
         stale_at = str(at + 30 * 86400)

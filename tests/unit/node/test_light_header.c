@@ -1,4 +1,6 @@
-/* Unit test of light_header_check (src/node/light_header.c) on real mainnet data
+/* Unit test of light_header_from_json on geth's recorded block objects
+ * (../shared/rpc-compat: Shanghai, Cancun, Prague blocks: each decodes to a header
+ * hashing to its own hash) and of light_header_check (src/node/light_header.c) on real mainnet data
  * (../shared/light-client/mainnet/deneb/finality_update.json): a header carrying
  * every field the proof holds is still refused unless it hashes to the proven
  * block hash (the payload's transactions and withdrawals roots are SSZ roots, so
@@ -10,6 +12,8 @@
 #include <string.h>
 
 #include "check.h"
+#include <cjson/cJSON.h>
+
 #include "ethc/beacon_json.h"
 #include "ethc/bytes.h"
 #include "ethc/light_header.h"
@@ -40,7 +44,46 @@ static void from_proof(const beacon_lc_header_t *lc, chain_header_t *h) {
   h->parent_beacon_root = lc->beacon.parent_root;
 }
 
+/* The `<< ` answer line of an rpc-compat .io file, parsed (caller frees), or NULL. */
+static cJSON *answer(const char *name) {
+  char path[1024];
+  snprintf(path, sizeof path, "%s/rpc-compat/eth_getBlockByNumber/%s", check_shared_dir(), name);
+  if (!check_need(path, "rpc-compat")) return NULL;
+  size_t len = 0;
+  char *text = (char *)bytes_read_file(path, &len);
+  char *line = text ? strstr(text, "\n<< ") : NULL;
+  cJSON *doc = line ? cJSON_Parse(line + 4) : NULL;
+  free(text);
+  return doc;
+}
+
+/* light_header_from_json on geth's recorded block objects: each rebuilt header
+ * hashes to the block's own hash; a field changed or dropped is caught. */
+static void json_headers(void) {
+  static const char *const files[] = {"get-block-shanghai-fork.io", "get-block-cancun-fork.io",
+                                      "get-block-prague-fork.io", "get-latest.io"};
+  for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+    cJSON *doc = answer(files[i]);
+    if (!doc) continue;
+    cJSON *r = cJSON_GetObjectItemCaseSensitive(doc, "result");
+    chain_header_t h;
+    const char *why = NULL;
+    ethc_hash_t hash, want;
+    CHECK_MSG(light_header_from_json(r, &h, &why), "%s: %s", files[i], why ? why : "");
+    CHECK(hex_decode_fixed(cJSON_GetObjectItemCaseSensitive(r, "hash")->valuestring, true, want.bytes, 32) == 0);
+    CHECK_MSG(header_hash(&h, &hash) == 0 && ethc_hash_eq(&hash, &want), "%s: hash", files[i]);
+    cJSON_ReplaceItemInObjectCaseSensitive(r, "gasUsed", cJSON_CreateString("0x1234567"));
+    CHECK(light_header_from_json(r, &h, &why) && header_hash(&h, &hash) == 0 && !ethc_hash_eq(&hash, &want));
+    cJSON_ReplaceItemInObjectCaseSensitive(r, "stateRoot", cJSON_CreateString("0x12"));
+    CHECK(!light_header_from_json(r, &h, &why) && why && !strcmp(why, "stateRoot"));
+    cJSON_DeleteItemFromObjectCaseSensitive(r, "stateRoot");
+    CHECK(!light_header_from_json(r, &h, &why) && why && !strcmp(why, "stateRoot"));
+    cJSON_Delete(doc);
+  }
+}
+
 int main(void) {
+  json_headers();
   char path[1024];
   snprintf(path, sizeof path, "%s/light-client/mainnet/deneb/finality_update.json", check_shared_dir());
   if (!check_need(path, "recorded mainnet light-client data")) return check_summary();
