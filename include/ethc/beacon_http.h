@@ -45,6 +45,7 @@ typedef struct {
   const char *message;      /* "" when err == 0 */
   long status;              /* HTTP status (0 when none arrived) */
   const char *content_type; /* the Content-Type header, or "" */
+  const char *consensus_version; /* the Eth-Consensus-Version header (beacon API), or "" */
   const uint8_t *body;
   size_t len;
   const char *url;

@@ -41,6 +41,10 @@ typedef struct {
    * resume from it (checkpoint unused) */
   bool resume;
   beacon_http_opts_t http; /* zero: the client's defaults */
+  /* ask for SSZ (Accept: application/octet-stream, JSON acceptable too) and decode
+   * whichever the server sends (by Content-Type): an SSZ body's fork is its
+   * Eth-Consensus-Version header, or, in an updates list, each chunk's fork digest */
+  bool ssz;
   /* progress lines ("bootstrap: slot 10248000 (period 1250)"), or NULL */
   void (*log)(void *user, const char *line);
 } beacon_sync_opts_t;

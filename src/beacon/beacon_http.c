@@ -83,13 +83,16 @@ static void req_unlink(req_t *r) {
 /* Reports a finished transfer to its owner and releases it. */
 static void req_finish(req_t *r, CURLcode rc) {
   beacon_http_t *c = r->c;
-  beacon_http_response_t res = {.url = r->url, .content_type = "", .message = ""};
+  beacon_http_response_t res = {.url = r->url, .content_type = "", .consensus_version = "", .message = ""};
   char msg[CURL_ERROR_SIZE + 96];
   if (rc == CURLE_OK) {
     curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &res.status);
     char *ct = NULL;
     curl_easy_getinfo(r->easy, CURLINFO_CONTENT_TYPE, &ct);
     if (ct) res.content_type = ct;
+    struct curl_header *ver = NULL;
+    if (curl_easy_header(r->easy, "Eth-Consensus-Version", 0, CURLH_HEADER, -1, &ver) == CURLHE_OK && ver)
+      res.consensus_version = ver->value;
   } else if ((rc == CURLE_WRITE_ERROR && r->too_large) || rc == CURLE_FILESIZE_EXCEEDED) {
     res.err = ETHC_ERR_LIMIT;
     snprintf(msg, sizeof msg, "response larger than %zu bytes", r->max);

@@ -20,7 +20,18 @@
 #include "ethc/lc_persist.h"
 #include "ethc/ssz.h"
 
-enum { OPT_NETWORK, OPT_CHECKPOINT, OPT_RPC, OPT_AT, OPT_JSON, OPT_STALE, OPT_TIMEOUT, OPT_VERBOSE, OPT_DATADIR };
+enum {
+  OPT_NETWORK,
+  OPT_CHECKPOINT,
+  OPT_RPC,
+  OPT_AT,
+  OPT_JSON,
+  OPT_STALE,
+  OPT_TIMEOUT,
+  OPT_VERBOSE,
+  OPT_DATADIR,
+  OPT_SSZ,
+};
 
 static const cli_option_t sync_options[] = {
     [OPT_NETWORK] = {"--network", "NAME", "the beacon chain: mainnet, sepolia, holesky or hoodi", "mainnet"},
@@ -37,6 +48,9 @@ static const cli_option_t sync_options[] = {
                      "save the synced store in DIR/beacon and resume from it next time (no bootstrap, "
                      "--checkpoint then not needed)",
                      NULL},
+    [OPT_SSZ] = {"--ssz", NULL,
+                 "ask the beacon node for SSZ (Accept: application/octet-stream), taking JSON if it offers only that",
+                 NULL},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -96,7 +110,7 @@ static int cmd_beacon_sync(const cli_command_t *self, int argc, char **argv) {
   const char *network = "mainnet", *checkpoint = NULL, *url = NULL, *datadir = NULL;
   uint64_t at = 0;
   double timeout = 30;
-  bool json = false, stale = false, verbose = false;
+  bool json = false, stale = false, verbose = false, ssz = false;
   cli_args_t a;
   cli_args_init(&a, self, argc, argv);
   for (int k; (k = cli_next(&a)) != CLI_END;) {
@@ -115,6 +129,7 @@ static int cmd_beacon_sync(const cli_command_t *self, int argc, char **argv) {
         break;
       case OPT_VERBOSE: verbose = true; break;
       case OPT_DATADIR: datadir = a.value; break;
+      case OPT_SSZ: ssz = true; break;
       case CLI_POSITIONAL: return cli_usage_error(self, "unexpected argument '%s'", a.value);
       default: return cli_stop(k);
     }
@@ -128,7 +143,7 @@ static int cmd_beacon_sync(const cli_command_t *self, int argc, char **argv) {
                            near ? ", did you mean '" : "", near ? near : "", near ? "'?" : "");
   }
   if (!url) return cli_usage_error(self, "--consensus-rpc URL is required (a beacon node's REST API)");
-  beacon_sync_opts_t o = {.config = config, .url = url, .at = at, .allow_stale_checkpoint = stale};
+  beacon_sync_opts_t o = {.config = config, .url = url, .at = at, .allow_stale_checkpoint = stale, .ssz = ssz};
   const char *why = checkpoint ? cli_hex_problem(checkpoint) : NULL;
   if (checkpoint && (strncmp(checkpoint, "0x", 2) != 0 || why || hex_decode_fixed(checkpoint, true, o.checkpoint, 32)))
     return cli_usage_error(self, "--checkpoint: expected 0x and 64 hex digits, got '%s'%s%s", checkpoint,

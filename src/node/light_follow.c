@@ -317,6 +317,7 @@ static void start_sync(light_follow_t *f) {
                            .at = f->o.at ? wall_time(f) : 0,
                            .allow_stale_checkpoint = f->o.allow_stale_checkpoint,
                            .resume = f->resume,
+                           .ssz = true, /* half the bytes of JSON; JSON when the server offers only that */
                            .log = on_log};
   so.http.timeout_ms = f->o.timeout_ms;
   memcpy(so.checkpoint, f->o.checkpoint, 32);

@@ -17,6 +17,9 @@ numbers and hashes and answers reads of them with "header not available".
 - then the recorded optimistic update untampered: the head moves to its block;
 - an execution source (--execution-rpc) answering with another block's header,
   then with none: refused with the reason named, the header never served;
+- the beacon node answers SSZ (Accept: application/octet-stream) throughout;
+  `ethc beacon sync --ssz` reaches the same heads over SSZ, over JSON from a server
+  without SSZ, and as plain JSON;
 - a restart without --checkpoint, the mock refusing bootstraps, resumes from the
   store saved in the data directory and proves the same head;
 - a checkpoint 30 days old is refused (exit 1, the message names the weak
@@ -24,6 +27,7 @@ numbers and hashes and answers reads of them with "header not available".
 - --light without --consensus-rpc is bad usage (exit 2).
 Prints the time from start to the first proven head and the node's RSS.
 usage: light_node.py ETHC DATA_DIR WORKDIR"""
+import hashlib
 import http.server
 import json
 import os
@@ -191,7 +195,10 @@ def main():
                       "signature_slot": fd["signature_slot"]}}
 
     datadir = os.path.join(workdir, "data")
-    with BeaconMock(data_dir) as mock:
+    gvr = bytes.fromhex("4b363db94e286120d76eb905340fdd4e54bfe9f06bf33ff6cf5ad27f511bfe95")  # mainnet
+    digests = {name: hashlib.sha256(bytes([v, 0, 0, 0]) + bytes(28) + gvr).digest()[:4].hex()
+               for name, v in (("capella", 3), ("deneb", 4), ("electra", 5))}
+    with BeaconMock(data_dir, ssz=True, fork_digests=digests) as mock:
         mock.docs["optimistic_update"] = early
         base = ["--network", "mainnet", "--consensus-rpc", mock.url, "--at", str(at)]
         node = LightNode(ethc, datadir, base + ["--checkpoint", checkpoint], "first")
@@ -203,6 +210,9 @@ def main():
             check(node.block_number() == first_number,
                   "eth_blockNumber is the proven optimistic block (%d)" % first_number, node.block_number())
             check(node.call("eth_syncing")["result"] is False, "eth_syncing is false once a head is proven")
+            check(mock.requests and all("application/octet-stream" in a for _, a in mock.requests),
+                  "it asks for SSZ (Accept: application/octet-stream), and the SSZ answers verify",
+                  mock.requests[:2])
             log = node.log()
             check("light: head slot %s block #%d" % (first["beacon"]["slot"], first_number) in log,
                   "a log line names the proven slot and block", log)
@@ -282,6 +292,17 @@ def main():
         finally:
             check(node.stop() == 0, "the node with an execution source stops with status 0")
             exec_rpc.stop()
+
+        # `ethc beacon sync --ssz` reads SSZ (the updates' chunks too) to the same heads as JSON
+        sync = ["beacon", "sync", "--network", "mainnet", "--checkpoint", checkpoint, "--consensus-rpc", mock.url,
+                "--at", str(at), "--json"]
+        a = subprocess.run([ethc, *sync, "--ssz"], capture_output=True, text=True, timeout=30)
+        mock.ssz = False  # a server with JSON only: the same request falls back to it
+        b = subprocess.run([ethc, *sync, "--ssz"], capture_output=True, text=True, timeout=30)
+        c = subprocess.run([ethc, *sync], capture_output=True, text=True, timeout=30)
+        check(a.returncode == 0 and a.stdout == c.stdout and b.stdout == c.stdout and c.returncode == 0,
+              "beacon sync over SSZ, over JSON by fallback and over JSON give the same heads",
+              (a.returncode, a.stderr[-300:], b.stderr[-300:]))
 
         # a stale checkpoint: refused with the fix named, then accepted when allowed
         stale_at = str(at + 30 * 86400)
