@@ -286,7 +286,7 @@ int main(void) {
   char *sy = light_follow_syncing_json(f);
   CHECK(sy && strstr(sy, "startingBlock"));
   free(sy);
-  CHECK(run_until(f, proven, 5000));
+  CHECK(run_until(f, proven, 60000));
   uint64_t n = 0;
   ethc_hash_t h;
   CHECK(light_follow_head(f, 0, &n, &h) == 0 && n == OPT_BLOCK);
@@ -298,7 +298,7 @@ int main(void) {
 
   /* the execution source's header is refused: the chain's head stays unset */
   post_target = 1;
-  CHECK(run_until(f, posted, 5000));
+  CHECK(run_until(f, posted, 60000));
   CHECK(strstr(last_post, "eth_getBlockByHash") && strstr(last_post, "0xc3cfbb1a0e0d2453c0ce36254d9072417ff110"));
   CHECK(chain_light_has_head(chain) == false);
 
@@ -307,7 +307,7 @@ int main(void) {
   light_follow_status_t st;
   light_follow_status(f, &st);
   fail_target = st.failures + 2;
-  CHECK(run_until(f, failed, 5000));
+  CHECK(run_until(f, failed, 60000));
   CHECK(light_follow_head(f, 0, &n, &h) == 0 && n == OPT_BLOCK);
   flip_optimistic = false;
   stop(f);
@@ -316,7 +316,7 @@ int main(void) {
   f = start(chain, cfg, at, false, err, sizeof err);
   CHECK_MSG(f != NULL, "resume: %s", err);
   if (f) {
-    CHECK(run_until(f, proven, 5000));
+    CHECK(run_until(f, proven, 60000));
     CHECK(light_follow_head(f, 0, &n, &h) == 0 && n == OPT_BLOCK);
     CHECK(bootstraps == 1);
     stop(f);
@@ -330,7 +330,7 @@ int main(void) {
   f = chain ? start(chain, cfg, at + 30 * 86400, true, err, sizeof err) : NULL;
   CHECK(f != NULL);
   if (f) {
-    CHECK(run_until(f, fatal, 5000));
+    CHECK(run_until(f, fatal, 60000));
     CHECK_MSG(strstr(fatal_msg, "weak subjectivity period") && strstr(fatal_msg, "--allow-stale-checkpoint"), "%s",
               fatal_msg);
     unsigned before = bootstraps;
