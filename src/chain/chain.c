@@ -442,7 +442,7 @@ int chain_open(const chain_open_opts_t *o, chain_t **out, char *err, size_t errl
       goto fail;
     }
   }
-light_opened:
+light_opened:; /* a declaration follows: C11 needs a statement after a label */
   /* the head state is not loaded: every read of it goes through the node cache */
   state_store_t store;
   chaindb_state_store(c->db, &store);
