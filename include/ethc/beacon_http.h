@@ -26,6 +26,8 @@ typedef struct {
   uint64_t connect_timeout_ms; /* TCP (and TLS) connect (default 10000) */
   size_t max_body;             /* bytes after content decoding (default 16 MiB) */
   const char *accept;          /* Accept header (default "application/json") */
+  const char *post_json;       /* non-NULL: a POST of this body (copied), Content-Type application/json
+                                  (a JSON-RPC call); NULL: a GET */
 } beacon_http_opts_t;
 
 #define BEACON_HTTP_TIMEOUT_MS 30000
@@ -43,6 +45,7 @@ typedef struct {
   const char *message;      /* "" when err == 0 */
   long status;              /* HTTP status (0 when none arrived) */
   const char *content_type; /* the Content-Type header, or "" */
+  const char *consensus_version; /* the Eth-Consensus-Version header (beacon API), or "" */
   const uint8_t *body;
   size_t len;
   const char *url;
@@ -55,7 +58,7 @@ typedef void (*beacon_http_cb)(void *user, const beacon_http_response_t *res);
 /* A client on `loop`. NULL when out of memory or libcurl cannot start. */
 beacon_http_t *beacon_http_new(uv_loop_t *loop);
 
-/* Starts a GET of `url` (copied). 0, and cb will be called exactly once (unless
+/* Starts a GET of `url` (copied), or a POST when opts->post_json is set. 0, and cb will be called exactly once (unless
  * the client is freed first); or ETHC_ERR_NOMEM / ETHC_ERR_INVALID (the URL is not
  * http:// or https://), and cb is never called. opts may be NULL. */
 int beacon_http_get(beacon_http_t *c, const char *url, const beacon_http_opts_t *opts, beacon_http_cb cb, void *user);

@@ -3,7 +3,8 @@
  *
  *   1. GET /eth/v1/beacon/light_client/bootstrap/{checkpoint} and initialize the store
  *      from it (its header must hash to the checkpoint, its committee be proven);
- *      a checkpoint older than the weak subjectivity period is refused unless allowed;
+ *      a checkpoint older than the network's weak subjectivity period
+ *      (beacon_ws_period_seconds) is refused unless allowed;
  *   2. GET .../updates?start_period&count from the store's period to the current one,
  *      process each in order, again while the finalized period advances;
  *   3. GET .../finality_update and .../optimistic_update and process them.
@@ -26,9 +27,8 @@
 extern "C" {
 #endif
 
-/* The weak subjectivity period the sync assumes: a checkpoint older than this,
- * measured at the current time, is refused (a conservative two weeks: the mainnet
- * period with today's validator set and churn is longer). */
+/* Kept for callers of old: the sync itself now refuses a checkpoint older than
+ * the network's computed weak subjectivity period (beacon_ws_period_seconds). */
 #define BEACON_WS_PERIOD_SECONDS (14u * 24 * 3600)
 
 typedef struct {
@@ -41,6 +41,10 @@ typedef struct {
    * resume from it (checkpoint unused) */
   bool resume;
   beacon_http_opts_t http; /* zero: the client's defaults */
+  /* ask for SSZ (Accept: application/octet-stream, JSON acceptable too) and decode
+   * whichever the server sends (by Content-Type): an SSZ body's fork is its
+   * Eth-Consensus-Version header, or, in an updates list, each chunk's fork digest */
+  bool ssz;
   /* progress lines ("bootstrap: slot 10248000 (period 1250)"), or NULL */
   void (*log)(void *user, const char *line);
 } beacon_sync_opts_t;

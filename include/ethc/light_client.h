@@ -59,6 +59,17 @@ beacon_fork_t beacon_fork_at_slot(const beacon_config_t *c, uint64_t slot);
 /* The current slot at unix time `t` (0 before genesis). */
 uint64_t beacon_slot_at_time(const beacon_config_t *c, uint64_t t);
 
+/* The weak subjectivity period of the network, in epochs: consensus-specs
+ * electra/weak-subjectivity.md compute_weak_subjectivity_period,
+ * MIN_VALIDATOR_WITHDRAWABILITY_DELAY + SAFETY_DECAY * T / (2 * 100 * churn),
+ * churn = max(MIN_PER_EPOCH_CHURN_LIMIT_ELECTRA, T / CHURN_LIMIT_QUOTIENT), with
+ * T a documented lower bound of the network's total active balance (a light
+ * client does not know T; the period grows with T, so a lower bound errs on the
+ * safe side: a checkpoint is refused sooner, never later). See lc_ws.c. */
+uint64_t beacon_ws_period_epochs(const beacon_config_t *c);
+/* The same in seconds. */
+uint64_t beacon_ws_period_seconds(const beacon_config_t *c);
+
 /* compute_fork_data_root(version, genesis_validators_root). */
 void beacon_fork_data_root(const uint8_t version[4], const uint8_t gvr[32], uint8_t out[32]);
 /* compute_fork_digest before Fulu: the fork data root's first 4 bytes. */

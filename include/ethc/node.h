@@ -46,6 +46,19 @@ typedef struct {
   bool sync_full;            /* --syncmode full: also fetch bodies and execute the blocks */
 } node_p2p_opts_t;
 
+/* A light node (--light): the head proven by the beacon light client (light_follow.h). */
+typedef struct {
+  bool on;                   /* --light */
+  const char *network;       /* --network: mainnet, sepolia, holesky, hoodi (or a test network) */
+  bool has_checkpoint;       /* --checkpoint given */
+  uint8_t checkpoint[32];    /* a trusted finalized beacon block root */
+  const char *consensus_rpc; /* --consensus-rpc: a beacon node's REST API */
+  const char *execution_rpc; /* --execution-rpc: the proven blocks' headers (checked); NULL: none */
+  bool allow_stale_checkpoint;
+  uint64_t at;      /* --at: the beacon clock starts at this unix time (replays); 0: the real clock */
+  uint64_t poll_ms; /* --light.poll: between syncs; 0: one slot */
+} node_light_opts_t;
+
 typedef struct {
   const char *datadir;
   bool read_only;            /* open the database as a reader (another writer excludes it) */
@@ -76,6 +89,7 @@ typedef struct {
    * for the dev chain on its own port (--dev.beacon.port, 0: a free one) */
   bool dev_beacon;
   uint16_t dev_beacon_port;
+  node_light_opts_t light; /* --light */
 } node_opts_t;
 
 /* Runs the node until SIGINT or SIGTERM. Prints one line with the HTTP

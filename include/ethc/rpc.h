@@ -109,6 +109,21 @@ typedef struct {
  * admin_nodeInfo answers that p2p networking is off. */
 void rpc_server_set_admin(rpc_server_t *s, const rpc_admin_t *a);
 
+/* A light node's proven heads (light_follow.h): the execution blocks the beacon
+ * light client proved, which the chain may not hold the headers of. With them,
+ * the tags latest / pending, safe and finalized name these blocks (an error
+ * "header not available" when the chain lacks the header; "no head proven yet"
+ * before the first proof) and eth_blockNumber is the proven latest block. */
+typedef enum { RPC_PROVEN_LATEST, RPC_PROVEN_SAFE, RPC_PROVEN_FINALIZED } rpc_proven_t;
+typedef struct {
+  void *ctx;
+  /* 0 with the block's number and hash; ETHC_ERR_NOT_FOUND before one is
+   * proven. Thread-safe. */
+  int (*head)(void *ctx, rpc_proven_t which, uint64_t *number, ethc_hash_t *hash);
+} rpc_light_heads_t;
+/* Gives the server the proven heads (copied) before it serves requests. */
+void rpc_server_set_light_heads(rpc_server_t *s, const rpc_light_heads_t *l);
+
 /* ---- HTTP ---- */
 
 typedef struct rpc_http rpc_http_t;

@@ -83,13 +83,16 @@ static void req_unlink(req_t *r) {
 /* Reports a finished transfer to its owner and releases it. */
 static void req_finish(req_t *r, CURLcode rc) {
   beacon_http_t *c = r->c;
-  beacon_http_response_t res = {.url = r->url, .content_type = "", .message = ""};
+  beacon_http_response_t res = {.url = r->url, .content_type = "", .consensus_version = "", .message = ""};
   char msg[CURL_ERROR_SIZE + 96];
   if (rc == CURLE_OK) {
     curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &res.status);
     char *ct = NULL;
     curl_easy_getinfo(r->easy, CURLINFO_CONTENT_TYPE, &ct);
     if (ct) res.content_type = ct;
+    struct curl_header *ver = NULL;
+    if (curl_easy_header(r->easy, "Eth-Consensus-Version", 0, CURLH_HEADER, -1, &ver) == CURLHE_OK && ver)
+      res.consensus_version = ver->value;
   } else if ((rc == CURLE_WRITE_ERROR && r->too_large) || rc == CURLE_FILESIZE_EXCEEDED) {
     res.err = ETHC_ERR_LIMIT;
     snprintf(msg, sizeof msg, "response larger than %zu bytes", r->max);
@@ -257,6 +260,11 @@ int beacon_http_get(beacon_http_t *c, const char *url, const beacon_http_opts_t 
   char accept[256];
   snprintf(accept, sizeof accept, "Accept: %s", o.accept);
   r->headers = curl_slist_append(NULL, accept);
+  if (r->headers && o.post_json) {
+    struct curl_slist *h = curl_slist_append(r->headers, "Content-Type: application/json");
+    if (!h) curl_slist_free_all(r->headers);
+    r->headers = h;
+  }
   if (!r->url || !r->easy || !r->headers) {
     req_free(r);
     return ETHC_ERR_NOMEM;
@@ -264,7 +272,8 @@ int beacon_http_get(beacon_http_t *c, const char *url, const beacon_http_opts_t 
   CURL *e = r->easy;
   curl_easy_setopt(e, CURLOPT_URL, r->url);
   curl_easy_setopt(e, CURLOPT_PRIVATE, (char *)r);
-  curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+  if (o.post_json) curl_easy_setopt(e, CURLOPT_COPYPOSTFIELDS, o.post_json);
+  else curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, r->headers);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, r);

@@ -7,12 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "ethc/beacon_http_sync.h"
 #include "ethc/beacon_json.h"
 #include "ethc/bytes.h"
 #include "ethc/error.h"
+#include "ethc/ssz.h"
 
 #define API "/eth/v1/beacon/light_client/"
 
@@ -30,7 +32,126 @@ struct beacon_sync {
   unsigned requests;
   uint64_t bytes;
   bool done;
+  const beacon_http_response_t *res; /* the response being handled (its content type and version) */
 };
+
+/* ---- SSZ answers (Accept: application/octet-stream; ethereum/beacon-APIs) ---- */
+
+#define SSZ_ACCEPT "application/octet-stream;q=1.0,application/json;q=0.9"
+
+static bool ssz_answer(const beacon_sync_t *s) {
+  return s->res && strncasecmp(s->res->content_type, "application/octet-stream", 24) == 0;
+}
+
+/* The fork an SSZ answer is of: its Eth-Consensus-Version header. */
+static int ssz_version(const beacon_sync_t *s, beacon_fork_t *fork, char *err, size_t cap) {
+  const char *v = s->res->consensus_version;
+  if (!beacon_fork_from_name(v, fork) || *fork < BEACON_FORK_ALTAIR) {
+    snprintf(err, cap, "an SSZ answer without a known Eth-Consensus-Version header ('%s')", v);
+    return ETHC_ERR_UNSUPPORTED;
+  }
+  return 0;
+}
+
+/* The fork whose digest (compute_fork_digest, before Fulu's BPO change) is `d`. */
+static bool fork_of_digest(const beacon_config_t *c, const uint8_t d[4], beacon_fork_t *out) {
+  for (int f = BEACON_FORK_COUNT - 1; f >= BEACON_FORK_ALTAIR; f--) {
+    uint8_t x[4];
+    beacon_fork_digest(c->fork_version[f], c->genesis_validators_root, x);
+    if (memcmp(x, d, 4) == 0) {
+      *out = (beacon_fork_t)f;
+      return true;
+    }
+  }
+  return false;
+}
+
+static int decode_bootstrap(beacon_sync_t *s, const char *body, size_t len, beacon_lc_bootstrap_t *b, char *err,
+                            size_t cap) {
+  uint32_t cs = s->o.config->preset->sync_committee_size;
+  if (!ssz_answer(s)) return beacon_json_bootstrap(body, len, cs, b, err, cap);
+  beacon_fork_t f;
+  int rc = ssz_version(s, &f, err, cap);
+  if (!rc && (rc = ssz_decode_lc_bootstrap((const uint8_t *)body, len, f, cs, b)))
+    snprintf(err, cap, "malformed SSZ LightClientBootstrap (%s)", beacon_fork_name(f));
+  return rc;
+}
+
+static int decode_finality(beacon_sync_t *s, const char *body, size_t len, beacon_lc_finality_update_t *u, char *err,
+                           size_t cap) {
+  uint32_t cs = s->o.config->preset->sync_committee_size;
+  if (!ssz_answer(s)) return beacon_json_finality_update(body, len, cs, u, err, cap);
+  beacon_fork_t f;
+  int rc = ssz_version(s, &f, err, cap);
+  if (!rc && (rc = ssz_decode_lc_finality_update((const uint8_t *)body, len, f, cs, u)))
+    snprintf(err, cap, "malformed SSZ LightClientFinalityUpdate (%s)", beacon_fork_name(f));
+  return rc;
+}
+
+static int decode_optimistic(beacon_sync_t *s, const char *body, size_t len, beacon_lc_optimistic_update_t *u,
+                             char *err, size_t cap) {
+  uint32_t cs = s->o.config->preset->sync_committee_size;
+  if (!ssz_answer(s)) return beacon_json_optimistic_update(body, len, cs, u, err, cap);
+  beacon_fork_t f;
+  int rc = ssz_version(s, &f, err, cap);
+  if (!rc && (rc = ssz_decode_lc_optimistic_update((const uint8_t *)body, len, f, cs, u)))
+    snprintf(err, cap, "malformed SSZ LightClientOptimisticUpdate (%s)", beacon_fork_name(f));
+  return rc;
+}
+
+/* An updates list: JSON, or SSZ chunks of response_chunk_len (8 bytes, little
+ * endian: the length of what follows it in the chunk), the fork digest of the
+ * update's attested header (4 bytes) and the SSZ LightClientUpdate. */
+static int decode_updates(beacon_sync_t *s, const char *body, size_t len, beacon_lc_update_t **out, size_t *n,
+                          char *err, size_t cap) {
+  uint32_t cs = s->o.config->preset->sync_committee_size;
+  if (!ssz_answer(s)) return beacon_json_updates(body, len, cs, out, n, err, cap);
+  const uint8_t *p = (const uint8_t *)body;
+  int rc = ETHC_ERR_INVALID;
+  *out = NULL;
+  *n = 0;
+  for (size_t off = 0; off < len;) {
+    uint64_t clen = 0;
+    beacon_fork_t f;
+    if (len - off < 12) {
+      snprintf(err, cap, "a truncated SSZ chunk at byte %zu", off);
+      goto fail;
+    }
+    for (int i = 7; i >= 0; i--) clen = clen << 8 | p[off + (size_t)i];
+    if (clen < 4 || clen > len - off - 8) {
+      snprintf(err, cap, "an SSZ chunk length %llu past the body at byte %zu", (unsigned long long)clen, off);
+      goto fail;
+    }
+    if (!fork_of_digest(s->o.config, p + off + 8, &f)) {
+      snprintf(err, cap, "update %zu: an unknown fork digest", *n + 1);
+      goto fail;
+    }
+    if (*n == BEACON_JSON_MAX_UPDATES) {
+      snprintf(err, cap, "more than %d updates", BEACON_JSON_MAX_UPDATES);
+      rc = ETHC_ERR_LIMIT;
+      goto fail;
+    }
+    beacon_lc_update_t *grown = realloc(*out, (*n + 1) * sizeof **out);
+    if (!grown) {
+      snprintf(err, cap, "out of memory");
+      rc = ETHC_ERR_NOMEM;
+      goto fail;
+    }
+    *out = grown;
+    if (ssz_decode_lc_update(p + off + 12, (size_t)clen - 4, f, cs, &(*out)[*n])) {
+      snprintf(err, cap, "update %zu: malformed SSZ LightClientUpdate (%s)", *n + 1, beacon_fork_name(f));
+      goto fail;
+    }
+    (*n)++;
+    off += 8 + (size_t)clen;
+  }
+  return 0;
+fail:
+  free(*out);
+  *out = NULL;
+  *n = 0;
+  return rc;
+}
 
 static uint64_t now_time(const beacon_sync_t *s) { return s->o.at ? s->o.at : (uint64_t)time(NULL); }
 
@@ -108,7 +229,7 @@ static void on_bootstrap(beacon_sync_t *s, const char *body, size_t len) {
   char err[256];
   const char *why = NULL;
   if (!b) return finish(s, ETHC_ERR_NOMEM, "bootstrap: out of memory");
-  int rc = beacon_json_bootstrap(body, len, s->o.config->preset->sync_committee_size, b, err, sizeof err);
+  int rc = decode_bootstrap(s, body, len, b, err, sizeof err);
   if (rc) {
     free(b);
     return finish(s, rc, "bootstrap: %s", err);
@@ -126,15 +247,16 @@ static void on_bootstrap(beacon_sync_t *s, const char *body, size_t len) {
   uint64_t age = now > slot ? (now - slot) * s->o.config->seconds_per_slot : 0;
   logf_(s, "bootstrap: slot %llu (period %llu), %llu s old", (unsigned long long)slot,
         (unsigned long long)period_of(s, slot), (unsigned long long)age);
-  if (age > BEACON_WS_PERIOD_SECONDS && !s->o.allow_stale_checkpoint) {
+  uint64_t ws = beacon_ws_period_seconds(s->o.config);
+  if (age > ws && !s->o.allow_stale_checkpoint) {
     char hex[67];
     return finish(s, ETHC_ERR_RANGE,
-                  "checkpoint %s is at slot %llu, %.1f days old: older than the weak subjectivity period (%u days), "
+                  "checkpoint %s is at slot %llu, %.1f days old: older than %s's weak subjectivity period (%.1f days), "
                   "so it cannot be trusted to lead to the canonical chain. Use a recent finalized block root (from a "
                   "beacon node you trust: GET /eth/v1/beacon/headers/finalized, or a checkpoint sync provider), or "
                   "pass --allow-stale-checkpoint",
-                  hex_encode(s->o.checkpoint, 32, hex), (unsigned long long)slot, age / 86400.0,
-                  BEACON_WS_PERIOD_SECONDS / 86400);
+                  hex_encode(s->o.checkpoint, 32, hex), (unsigned long long)slot, age / 86400.0, s->o.config->name,
+                  ws / 86400.0);
   }
   request_updates(s);
 }
@@ -158,7 +280,7 @@ static void on_updates(beacon_sync_t *s, const char *body, size_t len) {
   beacon_lc_update_t *u = NULL;
   size_t n = 0;
   char err[256];
-  int rc = beacon_json_updates(body, len, s->o.config->preset->sync_committee_size, &u, &n, err, sizeof err);
+  int rc = decode_updates(s, body, len, &u, &n, err, sizeof err);
   if (rc) return finish(s, rc, "updates from period %llu: %s", (unsigned long long)s->updates_from, err);
   uint64_t fin_before = s->store->finalized_header.beacon.slot;
   bool next_before = lc_next_sync_committee_known(s->store);
@@ -192,7 +314,7 @@ static void on_finality(beacon_sync_t *s, const char *body, size_t len) {
   char err[256];
   const char *why = NULL;
   if (!f) return finish(s, ETHC_ERR_NOMEM, "finality update: out of memory");
-  int rc = beacon_json_finality_update(body, len, s->o.config->preset->sync_committee_size, f, err, sizeof err);
+  int rc = decode_finality(s, body, len, f, err, sizeof err);
   if (rc) {
     free(f);
     return finish(s, rc, "finality update: %s", err);
@@ -217,7 +339,7 @@ static void on_optimistic(beacon_sync_t *s, const char *body, size_t len) {
   char err[256];
   const char *why = NULL;
   if (!o) return finish(s, ETHC_ERR_NOMEM, "optimistic update: out of memory");
-  int rc = beacon_json_optimistic_update(body, len, s->o.config->preset->sync_committee_size, o, err, sizeof err);
+  int rc = decode_optimistic(s, body, len, o, err, sizeof err);
   if (rc) {
     free(o);
     return finish(s, rc, "optimistic update: %s", err);
@@ -274,6 +396,7 @@ static void on_response(void *user, const beacon_http_response_t *res) {
     return finish(s, ETHC_ERR_IO, "%s: %s: HTTP %ld%s", what, res->url, res->status, msg);
   }
   const char *body = (const char *)res->body;
+  s->res = res; /* valid during this call only */
   switch (s->step) {
     case STEP_BOOTSTRAP: return on_bootstrap(s, body, res->len);
     case STEP_UPDATES: return on_updates(s, body, res->len);
@@ -296,6 +419,7 @@ beacon_sync_t *beacon_sync_start(beacon_http_t *http, lc_store_t *store, const b
   size_t n = strlen(s->url);
   while (n > 0 && s->url[n - 1] == '/') s->url[--n] = 0;
   s->o.url = s->url;
+  if (o->ssz && !s->o.http.accept) s->o.http.accept = SSZ_ACCEPT;
   if (o->resume) {
     logf_(s, "resuming: finalized slot %llu (period %llu)", (unsigned long long)store->finalized_header.beacon.slot,
           (unsigned long long)period_of(s, store->finalized_header.beacon.slot));

@@ -19,6 +19,7 @@
 #include "chain/header_cache.h"
 #include "ethc/block_exec.h"
 #include "ethc/chain_dev.h"
+#include "ethc/chain_light.h"
 #include "ethc/error.h"
 #include "ethc/ethash.h"
 #include "ethc/genesis.h"
@@ -362,6 +363,15 @@ int chain_open(const chain_open_opts_t *o, chain_t **out, char *err, size_t errl
     free(dberr);
     goto fail;
   }
+  /* a light node's database (chain_light.h): a built-in config, proven headers */
+  rc = chain_light_open(c->db, &c->config, &c->head, &c->head_hash, &c->head_td, err, errlen);
+  if (rc == ETHC_OK && o->genesis_path) {
+    snprintf(err, errlen, "%s holds a light node's chain (no genesis block): --genesis does not apply", o->datadir);
+    rc = ETHC_ERR_INVALID;
+  }
+  if (rc == ETHC_OK) goto light_opened;
+  if (rc != ETHC_ERR_NOT_FOUND) goto fail;
+  rc = ETHC_OK;
   /* the chain's identity: its configuration and genesis hash, stored apart
    * from the genesis.json (which may hold a whole large allocation) */
   bytes_buf_t config_text = {0};
@@ -432,6 +442,7 @@ int chain_open(const chain_open_opts_t *o, chain_t **out, char *err, size_t errl
       goto fail;
     }
   }
+light_opened:; /* a declaration follows: C11 needs a statement after a label */
   /* the head state is not loaded: every read of it goes through the node cache */
   state_store_t store;
   chaindb_state_store(c->db, &store);

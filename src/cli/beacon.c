@@ -20,7 +20,18 @@
 #include "ethc/lc_persist.h"
 #include "ethc/ssz.h"
 
-enum { OPT_NETWORK, OPT_CHECKPOINT, OPT_RPC, OPT_AT, OPT_JSON, OPT_STALE, OPT_TIMEOUT, OPT_VERBOSE, OPT_DATADIR };
+enum {
+  OPT_NETWORK,
+  OPT_CHECKPOINT,
+  OPT_RPC,
+  OPT_AT,
+  OPT_JSON,
+  OPT_STALE,
+  OPT_TIMEOUT,
+  OPT_VERBOSE,
+  OPT_DATADIR,
+  OPT_SSZ,
+};
 
 static const cli_option_t sync_options[] = {
     [OPT_NETWORK] = {"--network", "NAME", "the beacon chain: mainnet, sepolia, holesky, hoodi or dev (test-only)",
@@ -31,13 +42,16 @@ static const cli_option_t sync_options[] = {
     [OPT_AT] = {"--at", "UNIX_TIME", "take the current time to be this (replays recorded data)", NULL},
     [OPT_JSON] = {"--json", NULL, "print one JSON object: {\"finalized\": {...}, \"optimistic\": {...}}", NULL},
     [OPT_STALE] = {"--allow-stale-checkpoint", NULL,
-                   "accept a checkpoint older than the weak subjectivity period (14 days)", NULL},
+                   "accept a checkpoint older than the weak subjectivity period (mainnet: 15.7 days; see lc_ws.c)", NULL},
     [OPT_TIMEOUT] = {"--timeout", "SECONDS", "per request", "30"},
     [OPT_VERBOSE] = {"--verbose", NULL, "print each step on stderr", NULL},
     [OPT_DATADIR] = {"--datadir", "DIR",
                      "save the synced store in DIR/beacon and resume from it next time (no bootstrap, "
                      "--checkpoint then not needed)",
                      NULL},
+    [OPT_SSZ] = {"--ssz", NULL,
+                 "ask the beacon node for SSZ (Accept: application/octet-stream), taking JSON if it offers only that",
+                 NULL},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -97,7 +111,7 @@ static int cmd_beacon_sync(const cli_command_t *self, int argc, char **argv) {
   const char *network = "mainnet", *checkpoint = NULL, *url = NULL, *datadir = NULL;
   uint64_t at = 0;
   double timeout = 30;
-  bool json = false, stale = false, verbose = false;
+  bool json = false, stale = false, verbose = false, ssz = false;
   cli_args_t a;
   cli_args_init(&a, self, argc, argv);
   for (int k; (k = cli_next(&a)) != CLI_END;) {
@@ -116,6 +130,7 @@ static int cmd_beacon_sync(const cli_command_t *self, int argc, char **argv) {
         break;
       case OPT_VERBOSE: verbose = true; break;
       case OPT_DATADIR: datadir = a.value; break;
+      case OPT_SSZ: ssz = true; break;
       case CLI_POSITIONAL: return cli_usage_error(self, "unexpected argument '%s'", a.value);
       default: return cli_stop(k);
     }
@@ -129,7 +144,7 @@ static int cmd_beacon_sync(const cli_command_t *self, int argc, char **argv) {
                            network, near ? ", did you mean '" : "", near ? near : "", near ? "'?" : "");
   }
   if (!url) return cli_usage_error(self, "--consensus-rpc URL is required (a beacon node's REST API)");
-  beacon_sync_opts_t o = {.config = config, .url = url, .at = at, .allow_stale_checkpoint = stale};
+  beacon_sync_opts_t o = {.config = config, .url = url, .at = at, .allow_stale_checkpoint = stale, .ssz = ssz};
   const char *why = checkpoint ? cli_hex_problem(checkpoint) : NULL;
   if (checkpoint && (strncmp(checkpoint, "0x", 2) != 0 || why || hex_decode_fixed(checkpoint, true, o.checkpoint, 32)))
     return cli_usage_error(self, "--checkpoint: expected 0x and 64 hex digits, got '%s'%s%s", checkpoint,
@@ -155,12 +170,13 @@ static int cmd_beacon_sync(const cli_command_t *self, int argc, char **argv) {
     uint64_t slot = store->finalized_header.beacon.slot,
              now = beacon_slot_at_time(config, at ? at : (uint64_t)time(NULL));
     uint64_t age = now > slot ? (now - slot) * config->seconds_per_slot : 0;
-    if (age > BEACON_WS_PERIOD_SECONDS && !stale) {
+    uint64_t ws = beacon_ws_period_seconds(config);
+    if (age > ws && !stale) {
       fprintf(stderr,
               "ethc beacon sync: the store saved in %s/beacon is finalized at slot %llu, %.1f days old: older than the "
-              "weak subjectivity period (%u days). Remove %s/beacon and start from a recent --checkpoint, or pass "
+              "weak subjectivity period (%.1f days). Remove %s/beacon and start from a recent --checkpoint, or pass "
               "--allow-stale-checkpoint\n",
-              datadir, (unsigned long long)slot, age / 86400.0, BEACON_WS_PERIOD_SECONDS / 86400, datadir);
+              datadir, (unsigned long long)slot, age / 86400.0, ws / 86400.0, datadir);
       free(store);
       return 1;
     }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "ethc/bytes.h"
 #include "ethc/error.h"
 #include "ethc/hdwallet.h"
 #include "ethc/log.h"
@@ -59,6 +60,15 @@ enum {
   NODE_SYNCMODE,
   NODE_DEV_BEACON,
   NODE_DEV_BEACON_PORT,
+  NODE_LIGHT,
+  NODE_NETWORK,
+  NODE_CHECKPOINT,
+  NODE_CONSENSUS_RPC,
+  NODE_STALE_CHECKPOINT,
+  NODE_AT,
+  NODE_LIGHT_POLL,
+  NODE_GENESIS,
+  NODE_EXECUTION_RPC,
 };
 static const cli_option_t node_options[] = {
     [NODE_DATADIR] = {"--datadir", "DIR", "the chain database (`ethc import` fills it)", "~/.ethc"},
@@ -158,6 +168,31 @@ static const cli_option_t node_options[] = {
                               "TEST-ONLY: the beacon API's port (on --http.addr); 0 picks a free one (printed at "
                               "start as \"Beacon API server started: URL\")",
                               "0"},
+    [NODE_LIGHT] = {"--light", NULL,
+                    "a light node: the head proven by the beacon chain's sync committee (--consensus-rpc, "
+                    "--checkpoint); the database holds only proven headers",
+                    NULL},
+    [NODE_NETWORK] = {"--network", "NAME",
+                      "--light: the network: mainnet, sepolia, holesky, hoodi or dev (--dev.beacon, test-only)",
+                      "mainnet"},
+    [NODE_CHECKPOINT] = {"--checkpoint", "ROOT",
+                         "--light: a trusted finalized beacon block root (0x + 64 hex digits) to start from; not "
+                         "needed once DATADIR/beacon holds a store",
+                         NULL},
+    [NODE_CONSENSUS_RPC] = {"--consensus-rpc", "URL", "--light: a beacon node's REST API (http:// or https://)", NULL},
+    [NODE_STALE_CHECKPOINT] = {"--allow-stale-checkpoint", NULL,
+                               "--light: accept a checkpoint older than the network's weak subjectivity period", NULL},
+    [NODE_AT] = {"--at", "UNIX_TIME", "--light: the beacon clock starts at this time (replays recorded data)", NULL},
+    [NODE_LIGHT_POLL] = {"--light.poll", "SECONDS", "--light: how often to ask the beacon node for updates",
+                         "one slot (12)"},
+    [NODE_GENESIS] = {"--genesis", "FILE",
+                      "--light: the chain's genesis.json, for a network without a built-in configuration (the "
+                      "database is created from it)",
+                      NULL},
+    [NODE_EXECUTION_RPC] = {"--execution-rpc", "URL",
+                            "--light: an execution JSON-RPC provider (untrusted): the headers of the proven blocks "
+                            "(each checked against the proof)",
+                            NULL},
     {0}};
 
 /* A Go duration ("200ms", "5s", "1m30s", "1.5s", "0") in milliseconds: 0, or
@@ -400,6 +435,38 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
         if (cli_parse_u64("node", "--dev.beacon.port", a.value, false, 65535, &v)) return 2;
         o.dev_beacon = true, o.dev_beacon_port = (uint16_t)v;
         break;
+      case NODE_LIGHT: o.light.on = true; break;
+      case NODE_NETWORK: o.light.network = a.value; break;
+      case NODE_CHECKPOINT: {
+        const char *why = cli_hex_problem(a.value);
+        if (strncmp(a.value, "0x", 2) != 0 || why || hex_decode_fixed(a.value, true, o.light.checkpoint, 32))
+          return cli_usage_error(self, "--checkpoint: expected 0x and 64 hex digits, got '%s'%s%s", a.value,
+                                 why ? ": " : "", why ? why : "");
+        o.light.has_checkpoint = true;
+        break;
+      }
+      case NODE_CONSENSUS_RPC:
+        if (strncmp(a.value, "http://", 7) != 0 && strncmp(a.value, "https://", 8) != 0)
+          return cli_usage_error(self, "--consensus-rpc: expected an http:// or https:// URL, got '%s'", a.value);
+        o.light.consensus_rpc = a.value;
+        break;
+      case NODE_STALE_CHECKPOINT: o.light.allow_stale_checkpoint = true; break;
+      case NODE_AT:
+        if (cli_parse_u64("node", "--at", a.value, false, UINT64_MAX / 2, &o.light.at)) return 2;
+        break;
+      case NODE_LIGHT_POLL: {
+        double sec;
+        if (cli_parse_seconds("node", "--light.poll", a.value, false, 3600, &sec)) return 2;
+        o.light.poll_ms = (uint64_t)(sec * 1000);
+        if (!o.light.poll_ms) o.light.poll_ms = 1;
+        break;
+      }
+      case NODE_GENESIS: o.genesis_path = a.value; break;
+      case NODE_EXECUTION_RPC:
+        if (strncmp(a.value, "http://", 7) != 0 && strncmp(a.value, "https://", 8) != 0)
+          return cli_usage_error(self, "--execution-rpc: expected an http:// or https:// URL, got '%s'", a.value);
+        o.light.execution_rpc = a.value;
+        break;
       case CLI_POSITIONAL: return cli_usage_error(self, "unexpected argument %s", a.value);
       default: return cli_stop(k);
     }
@@ -411,7 +478,18 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
       return cli_usage_error(self, "--dev cannot be combined with --readonly or --import");
     return run_dev(&o, &dev);
   }
-  char err[512] = "";
+  if (o.light.on) {
+    if (!o.light.network) o.light.network = "mainnet";
+    if (!o.light.consensus_rpc)
+      return cli_usage_error(self, "--light needs --consensus-rpc URL (a beacon node's REST API)");
+    if (o.read_only || o.import_path || o.miner.on || o.authrpc)
+      return cli_usage_error(self, "--light cannot be combined with --readonly, --import, --miner or --authrpc.*");
+  } else if (o.light.network || o.light.has_checkpoint || o.light.consensus_rpc || o.light.at || o.genesis_path ||
+             o.light.execution_rpc) {
+    return cli_usage_error(
+        self, "--network, --checkpoint, --consensus-rpc, --execution-rpc, --at and --genesis need --light");
+  }
+  char err[1024] = "";
   int rc = node_run(&o, err, sizeof err);
   if (rc) {
     fprintf(stderr, "ethc node: %s\n", err[0] ? err : ethc_strerror(rc));

@@ -13,7 +13,9 @@
 #include "ethc/chain.h"
 #include "ethc/chain_read.h"
 #include "ethc/dev_beacon.h"
+#include "ethc/chain_light.h"
 #include "ethc/error.h"
+#include "ethc/light_follow.h"
 #include "ethc/log.h"
 #include "node/dev/dev.h"
 #include "node/import.h"
@@ -36,9 +38,12 @@ typedef struct {
   unsigned wait_ms;
   bool stopping;
   node_import_t import;
-  miner_t *miner; /* --miner, else NULL */
-  node_p2p_t p2p; /* node key, discovery (--port ...) */
-  peers_t *peers; /* the peer manager and header sync, or NULL */
+  miner_t *miner;        /* --miner, else NULL */
+  node_p2p_t p2p;        /* node key, discovery (--port ...) */
+  peers_t *peers;        /* the peer manager and header sync, or NULL */
+  light_follow_t *light; /* --light: the beacon light client's follower, or NULL */
+  int fatal_rc;          /* a part that cannot go on stopped the node: its error */
+  char fatal_msg[1024];
 } node_t;
 
 static void close_all(node_t *n) {
@@ -49,6 +54,7 @@ static void close_all(node_t *n) {
   miner_stop(n->miner);
   node_p2p_stop(&n->p2p);
   peers_stop(n->peers);
+  light_follow_stop(n->light);
 }
 
 static void on_drain(uv_timer_t *t) {
@@ -85,6 +91,19 @@ static void on_signal(uv_signal_t *s, int signum) {
   uv_timer_start(&n->drain, on_drain, 0, 10);
 }
 
+/* The light follower cannot go on (a stale checkpoint, ...): stop the node with its message. */
+static void on_light_fatal(void *ctx, const char *message) {
+  node_t *n = ctx;
+  n->fatal_rc = ETHC_ERR_RANGE;
+  snprintf(n->fatal_msg, sizeof n->fatal_msg, "%s", message);
+  on_signal(&n->sigterm, SIGTERM);
+}
+
+static char *light_syncing(void *ctx) { return light_follow_syncing_json(ctx); }
+static int light_head(void *ctx, rpc_proven_t which, uint64_t *number, ethc_hash_t *hash) {
+  return light_follow_head(ctx, which == RPC_PROVEN_LATEST ? 0 : 1, number, hash);
+}
+
 int node_run(const node_opts_t *o, char *err, size_t errlen) {
   if (o->import_path && o->read_only) {
     snprintf(err, errlen, "--import needs the database as a writer, not --readonly");
@@ -98,10 +117,18 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   chain_open_opts_t co = {.datadir = o->datadir,
                           .read_only = o->read_only,
                           .fakepow = o->fakepow,
-                          .explicit_fork_choice = o->authrpc,
+                          .explicit_fork_choice = o->authrpc || o->light.on,
                           .genesis_path = o->genesis_path};
   chain_t *chain = NULL;
-  int rc = chain_open(&co, &chain, err, errlen);
+  const beacon_config_t *lc_network = NULL;
+  if (o->light.on && !(lc_network = beacon_config_by_name(o->light.network))) {
+    snprintf(err, errlen, "--network: unknown beacon network '%s' (mainnet, sepolia, holesky, hoodi, dev)",
+             o->light.network);
+    return ETHC_ERR_INVALID;
+  }
+  int rc = o->light.on && !o->genesis_path ? chain_light_create(o->datadir, o->light.network, err, errlen) : 0;
+  if (rc) return rc;
+  rc = chain_open(&co, &chain, err, errlen);
   if (rc) return rc;
   txpool_opts_t po = {.lifetime_ms = o->txpool_lifetime_ms};
   txpool_t *pool = txpool_new_opts(chain, &po);
@@ -223,6 +250,27 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   dev_beacon_server_t *beacon = NULL;             /* --dev.beacon (test-only): before any block is mined */
   if (!rc && o->dev_beacon) rc = dev_beacon_server_start(chain, o->http.addr, o->dev_beacon_port, &beacon, err, errlen);
   if (!rc && beacon && miner) miner_set_beacon_root(miner, dev_beacon_server_parent_root, beacon);
+  if (!rc && o->light.on) {
+    light_follow_opts_t lo = {.config = lc_network,
+                              .consensus_url = o->light.consensus_rpc,
+                              .execution_url = o->light.execution_rpc,
+                              .has_checkpoint = o->light.has_checkpoint,
+                              .allow_stale_checkpoint = o->light.allow_stale_checkpoint,
+                              .datadir = chain_datadir(chain),
+                              .at = o->light.at,
+                              .poll_ms = o->light.poll_ms,
+                              .fatal = on_light_fatal,
+                              .fatal_ctx = &n};
+    memcpy(lo.checkpoint, o->light.checkpoint, 32);
+    n.light = light_follow_start(&n.loop, chain, &lo, err, errlen);
+    if (!n.light) rc = ETHC_ERR_INVALID;
+    rpc_light_heads_t heads = {.ctx = n.light, .head = light_head};
+    if (n.light) rpc_server_set_light_heads(srv, &heads);
+    if (n.light && !n.p2p.on) { /* eth_syncing: the light client's progress */
+      rpc_admin_t admin = {.ctx = n.light, .syncing = light_syncing};
+      rpc_server_set_admin(srv, &admin);
+    }
+  }
   if (!rc) rc = rpc_http_start(&o->http, srv, &n.http, err, errlen);
   if (!rc && auth_srv) {
     rpc_http_opts_t ao = o->auth_http;
@@ -240,6 +288,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
     close_all(&n);
     uv_run(&n.loop, UV_RUN_DEFAULT);
     uv_loop_close(&n.loop);
+    light_follow_free(n.light);
     peers_free(n.peers);
     node_p2p_free(&n.p2p);
     rpc_server_free(srv);
@@ -285,6 +334,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   rpc_http_stop(n.auth);
   if (beacon && miner) miner_set_beacon_root(miner, NULL, NULL);
   dev_beacon_server_stop(beacon);
+  light_follow_free(n.light);
   peers_free(n.peers);
   node_p2p_free(&n.p2p);
   rpc_server_free(auth_srv);
@@ -294,5 +344,6 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   txpool_free(pool);
   chain_close(chain);
   ethc_log(ETHC_LOG_INFO, "stopped");
-  return 0;
+  if (n.fatal_rc) snprintf(err, errlen, "%s", n.fatal_msg);
+  return n.fatal_rc;
 }

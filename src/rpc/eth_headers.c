@@ -22,6 +22,10 @@ int rpc_light_hash(rpc_call_t *c, const rpc_block_ref_t *ref, ethc_hash_t *hash)
 uint64_t rpc_light_block_number(rpc_call_t *c) {
   const rpc_admin_t *a = &c->srv->admin;
   uint64_t head = chain_snapshot_header(rpc_head(c))->number, tip = a->header_tip ? a->header_tip(a->ctx) : 0;
+  uint64_t proven;
+  ethc_hash_t hash;
+  const rpc_light_heads_t *l = &c->srv->light_heads;
+  if (l->head && l->head(l->ctx, RPC_PROVEN_LATEST, &proven, &hash) == 0) return proven; /* a light node */
   return tip > head ? tip : head;
 }
 

@@ -203,6 +203,10 @@ static enum MHD_Result preflight(rpc_http_t *h, struct MHD_Connection *conn) {
 static enum MHD_Result send_health(rpc_http_t *h, struct MHD_Connection *conn, bool ready) {
   uint64_t head = 0;
   bool ok = h->srv->chain && chain_read_head(h->srv->chain, &head, NULL) == 0;
+  /* a light node knows its head once the beacon light client proved one */
+  const rpc_light_heads_t *l = &h->srv->light_heads;
+  ethc_hash_t proven;
+  if (ok && ready && l->head) ok = l->head(l->ctx, RPC_PROVEN_LATEST, &head, &proven) == 0;
   char buf[96];
   int n = ready ? snprintf(buf, sizeof buf, "{\"ready\":%s,\"head\":%llu}\n", ok ? "true" : "false",
                            (unsigned long long)head)

@@ -158,6 +158,8 @@ static int parse_tag_or_number(rpc_call_t *c, int i, const char *s, rpc_block_re
   out->kind = RPC_BLOCK_NUMBER;
   out->require_canonical = false;
   out->latest = false;
+  int lt = rpc_light_tag(c, s, out); /* a light node's proven heads */
+  if (lt <= 0) return lt;
   if (!strcmp(s, "latest") || !strcmp(s, "pending")) {
     out->latest = true;
     out->number = chain_snapshot_header(rpc_head(c))->number;

@@ -106,6 +106,7 @@ struct rpc_server {
   /* the dev node's accounts (accounts.c; borrowed, NULL outside --dev) */
   struct rpc_accounts *accounts;
   rpc_admin_t admin; /* the node's p2p side (admin.c); node_info NULL: none */
+  rpc_light_heads_t light_heads; /* a light node's proven heads (light_heads.c); head NULL: none */
 };
 
 /* rpc_server_handle for a connection that takes notifications (sess may be NULL). */
@@ -327,6 +328,11 @@ void rpc_write_header_fields(jw_t *w, const chain_header_t *h, const ethc_hash_t
  * saying the body is not stored). */
 int rpc_light_hash(rpc_call_t *c, const rpc_block_ref_t *ref, ethc_hash_t *hash);
 uint64_t rpc_light_block_number(rpc_call_t *c);
+/* A light node's tag (light_heads.c): `tag` latest, pending, safe or finalized
+ * resolved to the proven block. 0 with *out set; 1 when not a light node or
+ * not such a tag (resolve it as usual); -1 after rpc_fail (none proven yet, or
+ * its header not stored). */
+int rpc_light_tag(rpc_call_t *c, const char *tag, rpc_block_ref_t *out);
 int rpc_write_header_block(rpc_call_t *c, const chain_header_t *h, const ethc_hash_t *hash);
 void rpc_write_log(jw_t *w, const chain_log_t *l);
 /* The same, with "removed" as given (logs of blocks a reorganisation dropped). */

@@ -9,7 +9,10 @@ the four endpoints of the beacon REST API, as a beacon node does:
   GET /eth/v1/beacon/light_client/finality_update
   GET /eth/v1/beacon/light_client/optimistic_update
 
-JSON only, with the Eth-Consensus-Version header. Tampering, each changing the
+JSON, with the Eth-Consensus-Version header; with ssz=True, SSZ to a client
+whose Accept header names application/octet-stream (updates as chunks of an
+8-byte little-endian length of what follows, the 4-byte fork digest from
+`fork_digests`, and the SSZ update). Tampering, each changing the
 data served by the chosen endpoints (`targets`, default the finality update):
 flip_signature flips one bit of the sync aggregate's signature, flip_participation
 one bit of its participation bits, flip_execution one byte of an execution
@@ -44,6 +47,83 @@ PREFIX = "/eth/v1/beacon/light_client/"
 ENDPOINTS = ("bootstrap", "updates", "finality_update", "optimistic_update")
 
 
+# ---- SSZ (consensus-specs ssz/simple-serialize.md) of the light-client containers,
+# for a client that asks for application/octet-stream. Capella and later shapes;
+# branch depths follow the JSON (Electra's are one longer).
+
+def _b(hexstr):
+    return bytes.fromhex(hexstr[2:])
+
+
+def _u64(v):
+    return int(v).to_bytes(8, "little")
+
+
+def _container(fields):
+    """fields: (is_variable, bytes) in order -> the container's SSZ."""
+    fixed_len = sum(4 if var else len(b) for var, b in fields)
+    head, tail = b"", b""
+    for var, b in fields:
+        if var:
+            head += (fixed_len + len(tail)).to_bytes(4, "little")
+            tail += b
+        else:
+            head += b
+    return head + tail
+
+
+def _exec_header(e, fork):
+    fields = [(False, _b(e["parent_hash"])), (False, _b(e["fee_recipient"])), (False, _b(e["state_root"])),
+              (False, _b(e["receipts_root"])), (False, _b(e["logs_bloom"])), (False, _b(e["prev_randao"])),
+              (False, _u64(e["block_number"])), (False, _u64(e["gas_limit"])), (False, _u64(e["gas_used"])),
+              (False, _u64(e["timestamp"])), (True, _b(e["extra_data"])),
+              (False, int(e["base_fee_per_gas"]).to_bytes(32, "little")), (False, _b(e["block_hash"])),
+              (False, _b(e["transactions_root"])), (False, _b(e["withdrawals_root"]))]
+    if fork not in ("capella",):
+        fields += [(False, _u64(e["blob_gas_used"])), (False, _u64(e["excess_blob_gas"]))]
+    return _container(fields)
+
+
+def _lc_header(h, fork):
+    b = h["beacon"]
+    beacon = (_u64(b["slot"]) + _u64(b["proposer_index"]) + _b(b["parent_root"]) + _b(b["state_root"]) +
+              _b(b["body_root"]))
+    return _container([(False, beacon), (True, _exec_header(h["execution"], fork)),
+                       (False, b"".join(_b(x) for x in h["execution_branch"]))])
+
+
+def _committee(c):
+    return b"".join(_b(k) for k in c["pubkeys"]) + _b(c["aggregate_pubkey"])
+
+
+def _branch(br):
+    return b"".join(_b(x) for x in br)
+
+
+def _aggregate(a):
+    return _b(a["sync_committee_bits"]) + _b(a["sync_committee_signature"])
+
+
+def ssz_encode(endpoint, doc):
+    """The SSZ of one {"version", "data"} document of `endpoint`."""
+    fork, d = doc["version"], doc["data"]
+    if endpoint == "bootstrap":
+        return _container([(True, _lc_header(d["header"], fork)), (False, _committee(d["current_sync_committee"])),
+                           (False, _branch(d["current_sync_committee_branch"]))])
+    if endpoint == "updates":
+        return _container([(True, _lc_header(d["attested_header"], fork)),
+                           (False, _committee(d["next_sync_committee"])),
+                           (False, _branch(d["next_sync_committee_branch"])),
+                           (True, _lc_header(d["finalized_header"], fork)), (False, _branch(d["finality_branch"])),
+                           (False, _aggregate(d["sync_aggregate"])), (False, _u64(d["signature_slot"]))])
+    if endpoint == "finality_update":
+        return _container([(True, _lc_header(d["attested_header"], fork)),
+                           (True, _lc_header(d["finalized_header"], fork)), (False, _branch(d["finality_branch"])),
+                           (False, _aggregate(d["sync_aggregate"])), (False, _u64(d["signature_slot"]))])
+    return _container([(True, _lc_header(d["attested_header"], fork)), (False, _aggregate(d["sync_aggregate"])),
+                       (False, _u64(d["signature_slot"]))])
+
+
 def _flip_hex(value, byte_index, mask):
     """The 0x-hex string `value` with byte `byte_index` (negative: from the end)
     XORed with mask."""
@@ -70,7 +150,7 @@ def tamper(data, flip_signature=False, flip_participation=False, flip_execution=
 class BeaconMock:
     def __init__(self, data_dir, flip_signature=False, flip_participation=False, flip_execution=False,
                  targets=("finality_update",), status=None, garbage=(), any_root=False, version=None,
-                 no_updates=False, port=0):
+                 no_updates=False, port=0, ssz=False, fork_digests=None):
         def load(name):
             with open(os.path.join(data_dir, name)) as f:
                 return json.load(f)
@@ -84,6 +164,10 @@ class BeaconMock:
         self.any_root = any_root
         self.version = dict(version or {})
         self.no_updates = no_updates
+        # ssz: answer SSZ to a client whose Accept header names application/octet-stream
+        # (updates: chunks of length, fork digest from fork_digests[version], SSZ)
+        self.ssz = ssz
+        self.fork_digests = dict(fork_digests or {})
         self.requests = []  # (path with query, Accept header) of every GET, in order
         self.docs = {
             "bootstrap": self._maybe_tamper("bootstrap", load("bootstrap.json")),
@@ -155,13 +239,25 @@ class BeaconMock:
                 mock.requests.append((self.path, self.headers.get("Accept", "")))
                 endpoint, status, doc, version = mock._route(self.path)
                 body = json.dumps(doc).encode()
+                ctype = "application/json"
+                wants_ssz = "application/octet-stream" in self.headers.get("Accept", "")
+                if mock.ssz and wants_ssz and status == 200 and endpoint not in mock.status and \
+                        endpoint not in mock.garbage:
+                    ctype = "application/octet-stream"
+                    if endpoint == "updates":
+                        body = b""
+                        for u in doc:
+                            chunk = bytes.fromhex(mock.fork_digests[u["version"]]) + ssz_encode("updates", u)
+                            body += len(chunk).to_bytes(8, "little") + chunk
+                    else:
+                        body = ssz_encode(endpoint, doc)
                 if endpoint in mock.status:
                     status = mock.status[endpoint]
                     body = json.dumps({"code": status, "message": "mock failure"}).encode()
                 elif endpoint in mock.garbage:
                     body = b"<html>not json</html>"
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))
                 if version and status == 200:
                     self.send_header("Eth-Consensus-Version", version)
