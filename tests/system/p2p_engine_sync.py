@@ -100,6 +100,18 @@ class SyncingEthereumjs(EthereumjsPeer):
                 "--rpcEngineAuth", "false", "--execution", "false", "--logLevel", "debug"]
         self.proc = subprocess.Popen(args, stdout=self._log, stderr=subprocess.STDOUT)
 
+    def stop(self):
+        """SIGINT (it ignores SIGTERM); its datadir is thrown away, so after 3 s
+        (a clean exit waits out its 8 s sync interval) SIGKILL, by PID."""
+        if self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGINT)
+            try:
+                self.proc.wait(timeout=3)
+            except subprocess.TimeoutExpired:
+                os.kill(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self._log.close()
+
     def wait_rpc(self, timeout=60):
         deadline = time.time() + timeout
         while time.time() < deadline and self.proc.poll() is None:
