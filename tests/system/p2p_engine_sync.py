@@ -29,6 +29,7 @@ import tempfile
 import time
 import urllib.request
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from ethereumjs_peer import CLI, EJS_DIR, EthereumjsPeer, free_port, missing  # noqa: E402
 
