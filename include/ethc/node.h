@@ -44,6 +44,7 @@ typedef struct {
   const char *nat_ip;        /* --nat extip:IP: the IPv4 address announced; NULL: 127.0.0.1 */
   const char *sync_target;   /* --sync.target: the block hash the header sync goes to; NULL: the best peer's head */
   bool sync_full;            /* --syncmode full: also fetch bodies and execute the blocks */
+  unsigned eth_versions;     /* --eth.versions: PEERS_ETH(v) bits (peers.h); 0: the default */
 } node_p2p_opts_t;
 
 /* A light node (--light): the head proven by the beacon light client (light_follow.h). */

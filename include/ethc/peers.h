@@ -56,7 +56,14 @@ typedef struct {
   uint64_t request_timeout_ms; /* 0: 10 s */
   uint64_t redial_ms;          /* 0: 5 s between a trusted peer's close and its redial */
   bool sync_full;              /* --syncmode full: then fetch bodies and execute the blocks (sync.h) */
+  unsigned eth_versions;       /* the eth versions offered in Hello: PEERS_ETH(v) bits; 0: PEERS_ETH_DEFAULT */
 } peers_opts_t;
+
+/* --eth.versions: bit of eth/v (68..70) in peers_opts_t.eth_versions. */
+#define PEERS_ETH(v) (1u << ((v) - 68))
+#define PEERS_ETH_ALL (PEERS_ETH(68) | PEERS_ETH(69) | PEERS_ETH(70))
+/* eth/70 is opt-in (--eth.versions 68,69,70): ethc-to-ethc tests and peers expect eth/69 */
+#define PEERS_ETH_DEFAULT (PEERS_ETH(68) | PEERS_ETH(69))
 
 /* Listens on opts->port and dials the trusted peers. 0 with *out set, or
  * ETHC_ERR_IO (cannot listen) / ETHC_ERR_NOMEM with a message. Loop thread. */

@@ -13,6 +13,7 @@
 #include "ethc/hdwallet.h"
 #include "ethc/log.h"
 #include "ethc/node.h"
+#include "ethc/peers.h"
 #include "node/dev/dev.h"
 
 extern const char ethc_build_version[], ethc_build_commit[];
@@ -69,6 +70,7 @@ enum {
   NODE_LIGHT_POLL,
   NODE_GENESIS,
   NODE_EXECUTION_RPC,
+  NODE_ETH_VERSIONS,
 };
 static const cli_option_t node_options[] = {
     [NODE_DATADIR] = {"--datadir", "DIR", "the chain database (`ethc import` fills it)", "~/.ethc"},
@@ -193,7 +195,27 @@ static const cli_option_t node_options[] = {
                             "--light: an execution JSON-RPC provider (untrusted): the headers of the proven blocks "
                             "(each checked against the proof)",
                             NULL},
+    [NODE_ETH_VERSIONS] = {"--eth.versions", "LIST",
+                           "devp2p: the eth protocol versions offered, comma-separated, of 68, 69, 70 (the highest "
+                           "one both sides offer is spoken; 70 pages receipts, EIP-7975)",
+                           "68,69"},
     {0}};
+
+/* --eth.versions: "68,69,70" or a part of it into PEERS_ETH(v) bits: 0, or
+ * -1 when empty or naming another version. */
+static int parse_eth_versions(const char *s, unsigned *out) {
+  unsigned mask = 0;
+  while (*s) {
+    char *end;
+    unsigned long v = strtoul(s, &end, 10);
+    if (end == s || v < 68 || v > 70 || (*end && *end != ',')) return -1;
+    mask |= PEERS_ETH(v);
+    s = *end ? end + 1 : end;
+  }
+  if (!mask) return -1;
+  *out = mask;
+  return 0;
+}
 
 /* A Go duration ("200ms", "5s", "1m30s", "1.5s", "0") in milliseconds: 0, or
  * -1 when malformed. */
@@ -466,6 +488,11 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
         if (strncmp(a.value, "http://", 7) != 0 && strncmp(a.value, "https://", 8) != 0)
           return cli_usage_error(self, "--execution-rpc: expected an http:// or https:// URL, got '%s'", a.value);
         o.light.execution_rpc = a.value;
+        break;
+      case NODE_ETH_VERSIONS:
+        if (parse_eth_versions(a.value, &o.p2p.eth_versions))
+          return cli_usage_error(self, "--eth.versions %s: want a comma-separated list of 68, 69, 70", a.value);
+        o.p2p.on = true;
         break;
       case CLI_POSITIONAL: return cli_usage_error(self, "unexpected argument %s", a.value);
       default: return cli_stop(k);

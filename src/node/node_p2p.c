@@ -33,7 +33,8 @@ int node_peers_start(peers_t **out, uv_loop_t *loop, node_p2p_t *p, const node_p
                      .trusted_count = p->trusted_count,
                      .sync = !read_only,
                      .write_lock = write_lock,
-                     .sync_full = o->sync_full};
+                     .sync_full = o->sync_full,
+                     .eth_versions = o->eth_versions};
   memcpy(po.key, p->key, 32);
   if (o->sync_target) {
     if (parse_hash(o->sync_target, &po.target))

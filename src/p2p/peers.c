@@ -91,7 +91,7 @@ struct peers {
   p2p_node_t *trusted;
   uint64_t *redial_at;
   bool *trusted_up;
-  rlpx_proto_t protos[3];
+  rlpx_proto_t protos[4]; /* eth/68..70 as offered, snap/1 */
   rlpx_config_t cfg;
   uv_tcp_t listener;
   uv_timer_t tick;
@@ -737,6 +737,10 @@ static void serve(peer_t *p, bool snap, uint64_t code, const uint8_t *data, size
   int rc = snap ? snap_serve(m->o.chain, (unsigned)code, data, len, &out_code, &out)
                 : eth_serve(m->o.chain, p->version, (unsigned)code, data, len, m->txex ? eth_txex_lookup : NULL,
                             m->txex, &out_code, &out);
+  /* what peers ask and get (how a syncing client uses us shows at --verbosity 4) */
+  ethc_log(ETHC_LOG_DEBUG, "peers: %s asked %s 0x%02x (%zu bytes): %s 0x%02x (%zu bytes)", client_of(p),
+           snap ? "snap" : "eth", (unsigned)code, len, rc ? "not answered, error" : "answered",
+           rc ? (unsigned)rc : out_code, out.len);
   if (!rc) rlpx_send(p->conn, (size_t)(snap ? p->snap : p->eth), out_code, out.data, out.len);
   else if (rc != ETHC_ERR_IO && rc != ETHC_ERR_NOMEM && rc != ETHC_ERR_UNSUPPORTED)
     ban(p, PEER_OFFENCE_MALFORMED, "a request that does not decode");
@@ -946,13 +950,16 @@ int peers_start(uv_loop_t *loop, const peers_opts_t *o, peers_t **out, char *err
   m->timeout_ms = o->request_timeout_ms ? o->request_timeout_ms : REQUEST_TIMEOUT_MS;
   m->started_at = uv_now(loop);
   m->redial_ms = o->redial_ms ? o->redial_ms : REDIAL_MS;
-  m->protos[0] = (rlpx_proto_t){"eth", 68, 17};
-  m->protos[1] = (rlpx_proto_t){"eth", 69, ETH_MSG_COUNT};
-  m->protos[2] = (rlpx_proto_t){"snap", 1, SNAP_MSG_COUNT};
+  /* eth/68 has 17 message ids; eth/69 adds BlockRangeUpdate; eth/70 changes only the receipts */
+  unsigned ev = o->eth_versions & PEERS_ETH_ALL ? o->eth_versions & PEERS_ETH_ALL : PEERS_ETH_DEFAULT;
+  size_t np = 0;
+  for (uint32_t v = 68; v <= 70; v++)
+    if (ev & PEERS_ETH(v)) m->protos[np++] = (rlpx_proto_t){"eth", v, v == 68 ? 17 : ETH_MSG_COUNT};
+  m->protos[np++] = (rlpx_proto_t){"snap", 1, SNAP_MSG_COUNT};
   memcpy(m->cfg.key, o->key, 32);
   m->cfg.client_id = o->client_id;
   m->cfg.protos = m->protos;
-  m->cfg.n_protos = 3;
+  m->cfg.n_protos = np;
   m->cfg.cb = (rlpx_callbacks_t){.on_ready = on_ready, .on_msg = on_msg, .on_close = on_close};
   m->cfg.user = m;
   if (o->sync && sync_load(o->chain, &m->local)) ethc_log(ETHC_LOG_WARN, "header sync: cannot read the stored head");

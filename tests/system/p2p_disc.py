@@ -527,6 +527,8 @@ def main():
         for args, want in [(["--bootnodes", "enode://1234@1.2.3.4:30303"], "--bootnodes"),
                            (["--trusted-peers", boot.replace("@127.0.0.1", "@example.com")], "--trusted-peers"),
                            (["--nat", "upnp"], "--nat"),
+                           (["--eth.versions", "67,68"], "--eth.versions"),
+                           (["--eth.versions", ""], "--eth.versions"),
                            (["--port", busy], "UDP port " + busy)]:
             r = subprocess.run([ethc, "node", "--datadir", spare, "--http.port", "0", *args],
                                capture_output=True, text=True, timeout=30)

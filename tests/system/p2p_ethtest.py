@@ -3,7 +3,8 @@
 cases of suite.go and the snap cases of snap.go), ported case by case into
 tests/tools/ethtest_client, run against an `ethc node` that imported the ethtest
 chain (600 blocks): imports the chain into a temporary datadir under WORKDIR,
-starts the node with p2p on a free port (discovery off), reads its enode, runs
+starts the node with p2p on a free port (discovery off, eth/68-70 offered),
+reads its enode, runs
 every case and prints the table case -> PASS/FAIL/SKIP and the closing line
 "N passed, N failed, N skipped" (each skip with its reason). Fails when a case
 fails or the client does not report every case.
@@ -29,7 +30,9 @@ MUST_PASS = ["BlobViolations", "TestBlobTxWithoutSidecar", "TestBlobTxWithMismat
 
 def start_node(ethc, datadir, log_path):
     err = open(log_path, "w")
-    proc = subprocess.Popen([ethc, "node", "--datadir", datadir, "--http.port", "0", "--port", "0", "--nodiscover"],
+    # eth/70 offered too (as go-ethereum does), so that GetLargeReceipts pages over it
+    proc = subprocess.Popen([ethc, "node", "--datadir", datadir, "--http.port", "0", "--port", "0", "--nodiscover",
+                             "--eth.versions", "68,69,70"],
                             stdout=subprocess.PIPE, stderr=err, text=True)
     enode = None
     for _ in range(4):  # the HTTP line, then the P2P one

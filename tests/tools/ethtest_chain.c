@@ -165,10 +165,32 @@ static int load_senders(et_chain_t *c, const char *dir, char *err, size_t errlen
   return 0;
 }
 
+/* txinfo.json's "tx-largereceipt" (a block number), as go-ethereum's
+ * txInfo.LargeReceiptBlock; an absent file or key leaves it unset. */
+static int load_txinfo(et_chain_t *c, const char *dir, char *err, size_t errlen) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/txinfo.json", dir);
+  size_t len;
+  uint8_t *text = bytes_read_file(path, &len);
+  if (!text) return 0;
+  cJSON *j = cJSON_ParseWithLength((const char *)text, len);
+  free(text);
+  const cJSON *b = cJSON_GetObjectItemCaseSensitive(j, "tx-largereceipt");
+  int rc = j ? 0 : -1;
+  if (cJSON_IsNumber(b) && b->valuedouble >= 0 && b->valuedouble < (double)c->n) {
+    c->has_large_receipt_block = true;
+    c->large_receipt_block = (uint64_t)b->valuedouble;
+  } else if (b && !cJSON_IsNull(b)) {
+    rc = -1;
+  }
+  cJSON_Delete(j);
+  return rc ? snprintf(err, errlen, "bad txinfo.json"), -1 : 0;
+}
+
 int et_chain_load(et_chain_t *c, const char *dir, char *err, size_t errlen) {
   memset(c, 0, sizeof *c);
   if (load_blocks(c, dir, err, errlen) || load_genesis(c, dir, err, errlen) || load_state(c, dir, err, errlen) ||
-      load_senders(c, dir, err, errlen))
+      load_senders(c, dir, err, errlen) || load_txinfo(c, dir, err, errlen))
     return -1;
   if (memcmp(c->hash[0].bytes, c->header[1].parent_hash.bytes, 32))
     return snprintf(err, errlen, "genesis.json does not match chain.rlp"), -1;

@@ -51,9 +51,12 @@ typedef struct {
   ethc_hash_t head_root; /* headstate.json's root */
   et_sender_t *senders;  /* accounts.json, sorted by address */
   size_t n_senders;
+  bool has_large_receipt_block; /* txinfo.json's "tx-largereceipt": a block whose receipts pass 10 MiB */
+  uint64_t large_receipt_block;
 } et_chain_t;
 
-/* Loads DIR/{genesis.json,chain.rlp,headstate.json,accounts.json}. 0 or -1 (why in err). */
+/* Loads DIR/{genesis.json,chain.rlp,headstate.json,accounts.json} and, when
+ * present, txinfo.json. 0 or -1 (why in err). */
 int et_chain_load(et_chain_t *c, const char *dir, char *err, size_t errlen);
 void et_chain_free(et_chain_t *c);
 /* The fork id at the head. */
