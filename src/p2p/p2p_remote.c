@@ -228,12 +228,11 @@ static void queue_ban(p2p_remote_t *r, const uint8_t id[64], peer_offence_t o, c
   memcpy(b->id, id, 64);
   b->o = o;
   snprintf(b->why, sizeof b->why, "%s", why);
-  pthread_mutex_lock(&r->lock);
+  pthread_mutex_lock(&r->lock); /* the handle is closed only once stopped is set under the lock */
   bool stopped = r->stopped;
-  if (!stopped) b->next = r->bans, r->bans = b;
+  if (!stopped) b->next = r->bans, r->bans = b, uv_async_send(&r->async);
   pthread_mutex_unlock(&r->lock);
   if (stopped) free(b);
-  else uv_async_send(&r->async);
 }
 
 void p2p_remote_blame(p2p_remote_t *r, const uint8_t id[64], const char *why) {
@@ -268,9 +267,7 @@ int p2p_remote_fetch(p2p_remote_t *r, const fetch_req_t *q, fetch_tried_t *tried
   p.id = PEERS_FETCH_ID_BIT | ++r->next_id;
   p.next = r->list;
   r->list = &p;
-  pthread_mutex_unlock(&r->lock);
   uv_async_send(&r->async);
-  pthread_mutex_lock(&r->lock);
   while (p.state != P_DONE)
     if (pthread_cond_timedwait(&p.cond, &r->lock, &until)) break;
   bool timeout = p.state != P_DONE, sent = p.state == P_SENT || (p.state == P_DONE && p.conn);
