@@ -13,6 +13,11 @@
  * Snap peers serve only the ~128 most recent state roots: an older root gives
  * an error saying so. Transaction lookups are not offered (no devp2p message).
  * Verified accounts, slots and code are cached in memory (bounded).
+ * Errors (with a message in err where the hook has one): ETHC_ERR_NOT_FOUND
+ * when every peer asked answered that it lacks the data; ETHC_ERR_IO when no
+ * peer is connected, or the answers timed out or were refused (the message
+ * says which check failed); the state hook and the base's reads give
+ * ETHC_ERR_MISSING_NODE when no snap peer serves the root.
  * Implementation: src/p2p/p2p_remote.c (requests, bodies, receipts),
  * src/p2p/p2p_remote_state.c (snap state).
  *

@@ -369,8 +369,9 @@ static int remote_body(void *ctx, const chain_header_t *h, const ethc_hash_t *ha
     bytes_buf_free(&resp.payload);
     if (rc == ETHC_ERR_NOMEM) return snprintf(err, errlen, "out of memory"), rc;
   }
+  if (tried.n == 0) snprintf(last, sizeof last, "no peer connected");
   snprintf(err, errlen, "devp2p: body of block #%" PRIu64 " (0x%s..): %s", h->number, hs, last);
-  return tried.n && strcmp(last, "no peer has it") ? ETHC_ERR_IO : ETHC_ERR_NOT_FOUND;
+  return tried.n && !strcmp(last, "no peer has it") ? ETHC_ERR_NOT_FOUND : ETHC_ERR_IO;
 }
 
 /* ---- receipts ---- */
@@ -509,8 +510,9 @@ static int remote_receipts(void *ctx, const chain_header_t *h, const ethc_hash_t
     eth_items_free(&m);
     bytes_buf_free(&resp.payload);
   }
+  if (tried.n == 0) snprintf(last, sizeof last, "no peer connected");
   snprintf(err, errlen, "devp2p: receipts of block #%" PRIu64 " (0x%s..): %s", h->number, hs, last);
-  return tried.n && strcmp(last, "no peer has them") ? ETHC_ERR_IO : ETHC_ERR_NOT_FOUND;
+  return tried.n && !strcmp(last, "no peer has them") ? ETHC_ERR_NOT_FOUND : ETHC_ERR_IO;
 }
 
 static int remote_tx_location(void *ctx, const ethc_hash_t *tx_hash, ethc_hash_t *block_hash, uint32_t *index,

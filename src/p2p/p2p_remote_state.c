@@ -212,6 +212,7 @@ static int fetch_account(p2p_remote_t *r, const ethc_hash_t *root, const ethc_ha
   char h[65];
   hex32(h, root->bytes);
   if (failed) snprintf(err, errlen, "devp2p: no verified answer for state root 0x%s from the snap peers", h);
+  else if (tried.n == 0) snprintf(err, errlen, "devp2p: no snap/1 peer connected to read state root 0x%s", h);
   else
     snprintf(err, errlen,
              "devp2p: no snap peer serves state root 0x%s (snap peers keep only the ~128 most recent states)", h);

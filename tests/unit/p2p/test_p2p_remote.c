@@ -23,6 +23,7 @@
 #include "ethc/p2p_remote.h"
 #include "ethc/peers.h"
 #include "ethc/secp256k1.h"
+#include "ethc/state.h"
 #include "test_eth_chain.h"
 
 #define NETWORK 3503995874084926ull
@@ -208,6 +209,23 @@ int main(void) {
          atomic_load(&W.receipts), atomic_load(&W.accounts), atomic_load(&W.slots));
   CHECK(atomic_load(&W.bodies) == 600 && atomic_load(&W.receipts) == 600);
   CHECK(atomic_load(&W.accounts) == W.n_addrs && atomic_load(&W.failures) == 0);
+  /* an in-memory overlay (what eth_call executes on) reads through the source */
+  state_t *ow = state_new_over(&W.want), *og = state_new_over(&W.got);
+  CHECK(ow && og);
+  for (size_t i = 0; ow && og && i < W.n_addrs; i++) {
+    u256_t bw, bg, sw, sg, k = {{1, 0, 0, 0}};
+    size_t zw, zg;
+    state_get_balance(ow, &W.addrs[i], &bw);
+    state_get_balance(og, &W.addrs[i], &bg);
+    state_get_storage(ow, &W.addrs[i], &k, &sw);
+    state_get_storage(og, &W.addrs[i], &k, &sg);
+    const uint8_t *cw = state_get_code(ow, &W.addrs[i], &zw, NULL), *cg = state_get_code(og, &W.addrs[i], &zg, NULL);
+    CHECK(!memcmp(&bw, &bg, sizeof bw) && !memcmp(&sw, &sg, sizeof sw) && zw == zg && (!zw || !memcmp(cw, cg, zw)));
+    CHECK(state_get_nonce(ow, &W.addrs[i]) == state_get_nonce(og, &W.addrs[i]));
+  }
+  CHECK(og && state_error(og) == 0);
+  state_free(ow);
+  state_free(og);
   p2p_remote_stats_t st;
   p2p_remote_stats(W.remote, &st);
   CHECK(st.refused == 0 && st.timeouts == 0 && st.requests > 600);
