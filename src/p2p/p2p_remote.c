@@ -26,6 +26,7 @@
 #define DEFAULT_TIMEOUT_MS 5000
 #define SNAP_ASK_BYTES 4096 /* a snap answer of a single key and its proof */
 #define MAX_PEERS 256
+#define INFLIGHT 16 /* our requests in flight per peer (each asks for one block or key) */
 
 enum { P_QUEUED, P_SENT, P_DONE };
 
@@ -81,16 +82,23 @@ static bool was_tried(const fetch_tried_t *t, const uint8_t *id) {
 }
 
 /* The peer to ask: untried, with snap/1 for snap requests; preferably one
- * whose announced range holds the block; then the one we asked least. */
-static const peers_peer_t *pick(p2p_remote_t *r, const pending_t *p, const peers_peer_t *v, size_t n) {
+ * whose announced range holds the block; then the one we asked least. A peer
+ * with INFLIGHT of our requests unanswered is not asked more (*busy set when
+ * only such peers are left: the request then waits for an answer). */
+static const peers_peer_t *pick(p2p_remote_t *r, const pending_t *p, const peers_peer_t *v, size_t n, bool *busy) {
   const peers_peer_t *best = NULL;
   int best_rank = -1;
   size_t best_load = 0;
   bool snap = p->q->kind >= FETCH_ACCOUNT;
+  *busy = false;
   for (size_t i = 0; i < n; i++) {
     if (was_tried(p->tried, v[i].id) || (snap && v[i].snap < 0)) continue;
     int rank = snap || (v[i].head_known && v[i].earliest <= p->q->number && p->q->number <= v[i].head);
     size_t load = asked_of(r, v[i].conn);
+    if (load >= INFLIGHT) {
+      *busy = true;
+      continue;
+    }
     if (rank > best_rank || (rank == best_rank && load < best_load)) best = &v[i], best_rank = rank, best_load = load;
   }
   return best;
@@ -153,7 +161,9 @@ static void on_async(uv_async_t *a) {
   pthread_mutex_lock(&r->lock);
   for (pending_t *p = r->list; p; p = p->next) {
     if (p->state != P_QUEUED) continue;
-    const peers_peer_t *peer = pick(r, p, v, n);
+    bool busy;
+    const peers_peer_t *peer = pick(r, p, v, n, &busy);
+    if (!peer && busy) continue; /* asked again when an answer frees a peer */
     if (!peer) {
       finish(p, ETHC_ERR_NOT_FOUND, p->q->kind >= FETCH_ACCOUNT ? "no snap/1 peer left to ask" : "no peer left to ask");
       continue;
@@ -202,6 +212,7 @@ static void on_response(void *ctx, rlpx_conn_t *c, bool snap, unsigned code, con
     break;
   }
   pthread_mutex_unlock(&r->lock);
+  on_async(&r->async); /* a request waiting for a free peer goes now */
 }
 
 static void on_gone(void *ctx, rlpx_conn_t *c) {
@@ -209,6 +220,7 @@ static void on_gone(void *ctx, rlpx_conn_t *c) {
   pthread_mutex_lock(&r->lock);
   for (pending_t *p = r->list; p; p = p->next)
     if (p->state == P_SENT && p->conn == c) finish(p, ETHC_ERR_IO, "the peer disconnected");
+  if (!r->stopped) uv_async_send(&r->async); /* requests waiting for a free peer: look again */
   pthread_mutex_unlock(&r->lock);
 }
 
