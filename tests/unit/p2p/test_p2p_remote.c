@@ -44,6 +44,7 @@ static struct {
   int part;
 } W;
 
+/* A failure in a worker thread (the CHECK counters are not thread-safe). */
 static void fail(const char *what, size_t i, const char *err) {
   atomic_fetch_add(&W.failures, 1);
   fprintf(stderr, "test_p2p_remote: %s %zu: %s\n", what, i, err);
@@ -58,15 +59,17 @@ static void one_block(uint64_t n) {
   bytes_buf_t want = {0}, got = {0};
   eth_items_msg_t m = {0};
   if (W.part == 0) {
-    CHECK(eth_serve_bodies(W.server, &q, &want) == 0);
-    CHECK(eth_items_decode(want.data, want.len, ETH_ITEMS_BODIES, &m) == 0 && m.count == 1);
+    if (!(eth_serve_bodies(W.server, &q, &want) == 0)) fail("server body", n, "not served");
+    if (!(eth_items_decode(want.data, want.len, ETH_ITEMS_BODIES, &m) == 0 && m.count == 1))
+      fail("server body", n, "does not decode");
     if (W.cr.body(W.cr.ctx, &h, &hash, &got, err, sizeof err)) fail("body", n, err);
     else if (m.count != 1 || got.len != m.items[0].len || memcmp(got.data, m.items[0].data, got.len))
       fail("body", n, "differs");
     else atomic_fetch_add(&W.bodies, 1);
   } else {
-    CHECK(eth_serve_receipts(W.server, 68, &q, &want) == 0);
-    CHECK(eth_items_decode(want.data, want.len, ETH_ITEMS_RECEIPTS68, &m) == 0 && m.count == 1);
+    if (!(eth_serve_receipts(W.server, 68, &q, &want) == 0)) fail("server receipts", n, "not served");
+    if (!(eth_items_decode(want.data, want.len, ETH_ITEMS_RECEIPTS68, &m) == 0 && m.count == 1))
+      fail("server receipts", n, "do not decode");
     if (W.cr.receipts(W.cr.ctx, &h, &hash, &got, err, sizeof err)) fail("receipts", n, err);
     else if (m.count != 1 || got.len != m.items[0].len || memcmp(got.data, m.items[0].data, got.len))
       fail("receipts", n, "differ");
@@ -90,7 +93,7 @@ static void one_account(size_t i) {
                                          0x27, 0x3b, 0x7b, 0xfa, 0xd8, 0x04, 0x5d, 0x85, 0xa4, 0x70};
   bytes_buf_t cw = {0}, cg = {0};
   int cw_rc = memcmp(want.code_hash.bytes, empty_code, 32) ? W.want.get_code(W.want.ctx, &want.code_hash, &cw) : 0;
-  CHECK(cw_rc == 0);
+  if (!(cw_rc == 0)) fail("server code", i, "not read");
   if (W.got.get_code(W.got.ctx, &got.code_hash, &cg) || cw.len != cg.len ||
       (cw.len && memcmp(cw.data, cg.data, cw.len)))
     fail("code", i, "differs");
@@ -98,7 +101,7 @@ static void one_account(size_t i) {
   bytes_buf_free(&cg);
   for (uint64_t k = 0; k < 8; k++) { /* the first slots (present or absent) */
     u256_t key = {{k, 0, 0, 0}}, vw, vg;
-    CHECK(W.want.get_storage(W.want.ctx, a, &want.storage_root, &key, &vw) == 0);
+    if (!(W.want.get_storage(W.want.ctx, a, &want.storage_root, &key, &vw) == 0)) fail("server slot", i, "not read");
     if (W.got.get_storage(W.got.ctx, a, &got.storage_root, &key, &vg) || memcmp(&vw, &vg, sizeof vw))
       fail("slot", i, "differs");
     else atomic_fetch_add(&W.slots, 1);
