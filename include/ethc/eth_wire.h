@@ -199,6 +199,13 @@ void eth_pooled_hashes_free(eth_pooled_hashes_t *m);
  * typed: type || rlp([status, gas, bloom, logs])) to eth/69's
  * [type, status, gas, logs], appended to out. */
 int eth_receipt_to69(bytes_view_t consensus, bytes_buf_t *out);
+/* The reverse, for a requester: one eth/69 receipt [type, status, gas, logs]
+ * (logs: [[address, [topic, ...], data], ...]) back to its consensus form
+ * with the bloom rebuilt from the logs (Yellow Paper 4.4.1), appended to out:
+ * type 0 as the RLP list, a typed one as the RLP string of type || rlp(...)
+ * (the receipts message form; its string payload is what the receipts trie
+ * holds). ETHC_ERR_RLP_* / ETHC_ERR_INVALID for a malformed receipt. */
+int eth_receipt_from69(bytes_view_t receipt69, bytes_buf_t *out);
 
 /* ---- the server: answers from the chain database ----
  * Each function encodes a whole response payload into `out` (appended) and

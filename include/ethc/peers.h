@@ -94,6 +94,38 @@ void peers_free(peers_t *p);
 #include "ethc/eth_tx.h"
 eth_txex_t *peers_set_txpool(peers_t *p, const eth_tx_pool_t *pool);
 
+/* ---- on-demand fetches (p2p_remote.h) ----
+ * A fetcher sends its own requests to the peers with request ids that carry
+ * PEERS_FETCH_ID_BIT and gets every eth or snap response whose id carries it
+ * (BlockBodies, Receipts, the snap responses): those never reach the header
+ * or full sync. All of it runs on the loop thread. */
+#include "ethc/peer_score.h"
+#include "ethc/rlpx.h"
+#define PEERS_FETCH_ID_BIT (1ull << 62)
+typedef struct {
+  rlpx_conn_t *conn;
+  const uint8_t *id; /* 64 bytes, valid while the peer is connected */
+  int eth, snap;     /* capability indexes; snap -1 when the peer lacks snap/1 */
+  uint32_t version;  /* eth version */
+  bool head_known;
+  uint64_t earliest, head; /* the blocks it says it serves (earliest 0 before eth/69) */
+} peers_peer_t;
+typedef struct {
+  void *ctx;
+  /* a response whose request id carries PEERS_FETCH_ID_BIT */
+  void (*on_response)(void *ctx, rlpx_conn_t *c, bool snap, unsigned code, const uint8_t *data, size_t len);
+  /* the peer on `c` is leaving (closed or banned): what it was asked fails */
+  void (*on_gone)(void *ctx, rlpx_conn_t *c);
+} peers_fetch_hooks_t;
+/* Installs (or, with NULL, removes) the fetcher's hooks. */
+void peers_set_fetch(peers_t *p, const peers_fetch_hooks_t *hooks);
+/* The peers past Status and not banned, at most `cap` of them in out; returns their count. */
+size_t peers_list(peers_t *p, peers_peer_t *out, size_t cap);
+/* The peer score for a fetcher's finding: bans node `id` (disconnecting it if connected). */
+void peers_ban_peer(peers_t *p, const uint8_t id[64], peer_offence_t o, const char *why);
+/* The loop the manager runs on. */
+uv_loop_t *peers_loop(peers_t *p);
+
 #ifdef __cplusplus
 }
 #endif

@@ -27,3 +27,13 @@ int node_peers_start(peers_t **out, uv_loop_t *loop, node_p2p_t *p, const node_p
  * nothing). Logs a warning when it cannot. Loop thread, before the loop runs. */
 #include "node/txpool.h"
 void node_peers_attach_pool(peers_t *peers, txpool_t *pool);
+
+/* The light mode's devp2p source (p2p_remote.h) over the node's peers: bodies,
+ * receipts and snap state fetched on demand and checked. Call after
+ * node_peers_start, on the loop thread before the loop runs (peers NULL: 0
+ * with *out NULL). Hand p2p_remote_as_chain_remote(*out) to the chain; at
+ * shutdown call p2p_remote_stop(*out) before peers_stop (close_all), and
+ * p2p_remote_free(*out) once the loop has ended and the HTTP servers have
+ * stopped. 0 or ETHC_ERR_NOMEM (logged). */
+#include "ethc/p2p_remote.h"
+int node_peers_remote(peers_t *peers, p2p_remote_t **out);

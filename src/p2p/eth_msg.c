@@ -6,6 +6,7 @@
 #include "ethc/error.h"
 #include "ethc/eth_wire.h"
 #include "ethc/header.h"
+#include "ethc/keccak.h"
 #include "ethc/rlp.h"
 #include "p2p/p2p_reqid.h"
 
@@ -469,4 +470,56 @@ int eth_receipt_to69(bytes_view_t consensus, bytes_buf_t *out) {
   if (!rc) rc = rlp_put_raw(out, f[1].raw, f[1].raw_len);
   if (!rc) rc = rlp_put_raw(out, f[3].raw, f[3].raw_len);
   return rc ? rc : rlp_list_end(out, l);
+}
+
+/* The bloom bits of one item (an address or a topic): three 11-bit indexes
+ * from the first six bytes of its keccak256, counted from the last byte. */
+static void bloom_add_item(uint8_t bloom[256], const uint8_t *item, size_t len) {
+  uint8_t h[32];
+  keccak256(item, len, h);
+  for (int i = 0; i < 6; i += 2) {
+    unsigned bit = ((unsigned)h[i] << 8 | h[i + 1]) & 2047;
+    bloom[255 - bit / 8] |= (uint8_t)(1u << (bit % 8));
+  }
+}
+
+int eth_receipt_from69(bytes_view_t receipt69, bytes_buf_t *out) {
+  rlp_item_t top, f[4];
+  uint64_t type;
+  int rc = rlp_decode_strict(receipt69.data, receipt69.len, &top);
+  if (!rc) rc = rlp_list_items(&top, f, 4);
+  if (!rc) rc = rlp_get_u64(&f[0], &type);
+  if (rc) return rc;
+  if (type >= 0x7f || !f[3].is_list || f[1].is_list || f[2].is_list) return ETHC_ERR_INVALID;
+  uint8_t bloom[256] = {0};
+  rlp_iter_t logs;
+  rlp_iter_init(&logs, &f[3]);
+  rlp_item_t log, lf[3];
+  while ((rc = rlp_iter_next(&logs, &log)) == 1) {
+    if (rlp_list_items(&log, lf, 3) || lf[0].is_list || lf[0].payload_len != 20 || !lf[1].is_list || lf[2].is_list)
+      return ETHC_ERR_INVALID;
+    bloom_add_item(bloom, lf[0].payload, 20);
+    rlp_iter_t topics;
+    rlp_iter_init(&topics, &lf[1]);
+    rlp_item_t t;
+    while ((rc = rlp_iter_next(&topics, &t)) == 1) {
+      if (t.is_list || t.payload_len != 32) return ETHC_ERR_INVALID;
+      bloom_add_item(bloom, t.payload, 32);
+    }
+    if (rc != 0) return ETHC_ERR_INVALID;
+  }
+  if (rc != 0) return ETHC_ERR_INVALID;
+  bytes_buf_t body = {0};
+  size_t l = rlp_list_begin(&body);
+  rc = rlp_put_raw(&body, f[1].raw, f[1].raw_len);
+  if (!rc) rc = rlp_put_raw(&body, f[2].raw, f[2].raw_len);
+  if (!rc) rc = rlp_put_bytes(&body, bloom, sizeof bloom);
+  if (!rc) rc = rlp_put_raw(&body, f[3].raw, f[3].raw_len);
+  if (!rc) rc = rlp_list_end(&body, l);
+  if (!rc && type == 0) rc = bytes_buf_append(out, body.data, body.len);
+  if (!rc && type != 0) rc = rlp_put_header(out, false, body.len + 1);
+  if (!rc && type != 0) rc = bytes_buf_push(out, (uint8_t)type);
+  if (!rc && type != 0) rc = bytes_buf_append(out, body.data, body.len);
+  bytes_buf_free(&body);
+  return rc;
 }

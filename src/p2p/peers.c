@@ -19,6 +19,7 @@
 #include "ethc/keccak.h"
 #include "ethc/log.h"
 #include "ethc/peer_score.h"
+#include "ethc/rlp.h"
 #include "ethc/rlpx.h"
 #include "ethc/snap_wire.h"
 #include "ethc/sync.h"
@@ -118,6 +119,8 @@ struct peers {
   sync_full_t *full;        /* --syncmode full, else NULL */
   uint64_t redial_ms;       /* a trusted peer's redial delay */
   eth_txex_t *txex;         /* transaction exchange, or NULL (peers_set_txpool) */
+
+  peers_fetch_hooks_t fetch; /* on-demand fetches (p2p_remote.h), or zeroed */
 };
 
 static void hex(char *out, const uint8_t *b, size_t n) {
@@ -297,6 +300,7 @@ static void ban_id(struct peers *m, peer_t *p, const uint8_t id[64], peer_offenc
   if (p && !p->banned) {
     p->banned = true;
     release(m, p);
+    if (m->fetch.on_gone) m->fetch.on_gone(m->fetch.ctx, p->conn);
     rlpx_disconnect(p->conn, o == PEER_OFFENCE_TIMEOUT ? RLPX_DISC_USELESS_PEER : RLPX_DISC_BREACH);
   }
   publish(m);
@@ -747,6 +751,21 @@ static void serve(peer_t *p, bool snap, uint64_t code, const uint8_t *data, size
   bytes_buf_free(&out);
 }
 
+/* A response to a fetcher's request (its id carries PEERS_FETCH_ID_BIT): handed
+ * to the fetcher. Returns true when the message was one. */
+static bool fetch_response(peer_t *p, bool snap, uint64_t code, const uint8_t *data, size_t len) {
+  if (!p->m->fetch.on_response) return false;
+  if (snap ? code % 2 == 0 : code != ETH_MSG_BLOCK_BODIES && code != ETH_MSG_RECEIPTS) return false;
+  rlp_item_t top, id;
+  uint64_t v;
+  size_t used;
+  if (rlp_decode(data, len, &top) || !top.is_list || rlp_decode_item(top.payload, top.payload_len, &id, &used) ||
+      rlp_get_u64(&id, &v) || !(v & PEERS_FETCH_ID_BIT))
+    return false;
+  p->m->fetch.on_response(p->m->fetch.ctx, p->conn, snap, (unsigned)code, data, len);
+  return true;
+}
+
 static void on_msg(rlpx_conn_t *c, const rlpx_shared_cap_t *cap, uint64_t code, const uint8_t *data, size_t len,
                    void *user) {
   (void)user;
@@ -758,6 +777,7 @@ static void on_msg(rlpx_conn_t *c, const rlpx_shared_cap_t *cap, uint64_t code, 
     else ban(p, PEER_OFFENCE_MALFORMED, "a message before Status");
     return;
   }
+  if (fetch_response(p, snap, code, data, len)) return;
   if (snap) {
     if (code % 2 == 0) serve(p, true, code, data, len); /* requests are the even codes */
     return;
@@ -780,6 +800,7 @@ static void on_msg(rlpx_conn_t *c, const rlpx_shared_cap_t *cap, uint64_t code, 
       p->head_known = true;
       p->head_number = r.latest;
       p->status.head = r.latest_hash;
+      p->status.earliest = r.earliest;
       break;
     }
     case ETH_MSG_TRANSACTIONS:
@@ -852,6 +873,7 @@ static void on_close(rlpx_conn_t *c, int reason, bool remote, const char *why, v
              why ? ": " : "", why ? why : "");
   release(m, p);
   sync_full_peer_gone(m->full, p);
+  if (m->fetch.on_gone) m->fetch.on_gone(m->fetch.ctx, c);
   free(p);
   publish(m);
   if (!m->stopping) sync_step(m);
@@ -1040,3 +1062,32 @@ eth_txex_t *peers_set_txpool(peers_t *m, const eth_tx_pool_t *pool) {
   if (m->txex) eth_txex_set_ban(m->txex, txex_ban, m);
   return m->txex;
 }
+
+/* ---- on-demand fetches (p2p_remote.h) ---- */
+
+void peers_set_fetch(peers_t *m, const peers_fetch_hooks_t *hooks) {
+  if (hooks) m->fetch = *hooks;
+  else memset(&m->fetch, 0, sizeof m->fetch);
+}
+
+size_t peers_list(peers_t *m, peers_peer_t *out, size_t cap) {
+  size_t n = 0;
+  for (peer_t *p = m->list; p && n < cap; p = p->next) {
+    if (!p->active || p->banned) continue;
+    out[n++] = (peers_peer_t){.conn = p->conn,
+                              .id = rlpx_conn_remote_id(p->conn),
+                              .eth = p->eth,
+                              .snap = p->snap,
+                              .version = p->version,
+                              .head_known = p->head_known,
+                              .earliest = p->version >= 69 ? p->status.earliest : 0,
+                              .head = p->head_number};
+  }
+  return n;
+}
+
+void peers_ban_peer(peers_t *m, const uint8_t id[64], peer_offence_t o, const char *why) {
+  ban_id(m, find_peer(m, id), id, o, why);
+}
+
+uv_loop_t *peers_loop(peers_t *m) { return m->loop; }

@@ -11,6 +11,18 @@
  *   seal    every 192nd header's nonce is 1 (a broken seal: after the merge it
  *           must be zero; the last header of each fill, so the links hold);
  *   none    nothing (an honest server).
+ * Three more lies, for tests/system/p2p_remote.py (the devp2p fetcher,
+ * p2p_remote.h); with them it also offers snap/1:
+ *   body    GetBlockBodies answered with the bodies of the blocks after the
+ *           ones asked (wrong transactions for the header);
+ *   receipt GetReceipts answered likewise with the next blocks' receipts;
+ *   snap    AccountRange answered without its accounts (the proof kept:
+ *           hiding what the proof shows);
+ *   storage StorageRanges answered without their slots, likewise;
+ *   code    ByteCodes with the last byte of each code flipped;
+ *   flat    no lie: GetReceipts answered as @ethereumjs/client 0.10.5 does,
+ *           the receipts of the blocks asked as one flat list of RLP strings,
+ *           and only eth/68 offered.
  * Each request and each lie is printed. Runs until SIGTERM or SECONDS (60). */
 #include <arpa/inet.h>
 #include <inttypes.h>
@@ -24,12 +36,17 @@
 #include "ethc/chain_read.h"
 #include "ethc/eth_wire.h"
 #include "ethc/header.h"
+#include "ethc/rlp.h"
 #include "ethc/rlpx.h"
 #include "ethc/secp256k1.h"
+#include "ethc/snap_wire.h"
 
 static const rlpx_proto_t protos[] = {{"eth", 68, 17}, {"eth", 69, ETH_MSG_COUNT}};
+static const rlpx_proto_t protos_snap[] = {{"eth", 68, 17}, {"eth", 69, ETH_MSG_COUNT}, {"snap", 1, SNAP_MSG_COUNT}};
 
-enum { LIE_NONE, LIE_PARENT, LIE_SEAL };
+static const rlpx_proto_t protos_68[] = {{"eth", 68, 17}, {"snap", 1, SNAP_MSG_COUNT}};
+
+enum { LIE_NONE, LIE_PARENT, LIE_SEAL, LIE_BODY, LIE_RECEIPT, LIE_SNAP, LIE_STORAGE, LIE_CODE, LIE_FLAT };
 
 typedef struct {
   uv_loop_t *loop;
@@ -76,6 +93,99 @@ static int corrupt(uint64_t id, bytes_buf_t *out) {
   return rc;
 }
 
+/* GetBlockBodies / GetReceipts with each hash replaced by its child's (body
+ * and receipt lies): the request re-encoded in `out`. 0 or -1. */
+static int shift_hashes(unsigned code, const uint8_t *data, size_t len, bytes_buf_t *out) {
+  eth_hash_request_t q = {0};
+  if (eth_hash_request_decode(data, len, &q)) return -1;
+  for (size_t i = 0; i < q.count; i++) {
+    uint64_t n;
+    ethc_hash_t next;
+    if (chain_read_number(L.chain, &q.hashes[i], &n) || chain_read_canonical_hash(L.chain, n + 1, &next)) continue;
+    q.hashes[i] = next;
+    printf("lie: %s of #%" PRIu64 " served as those of #%" PRIu64 "\n",
+           code == ETH_MSG_GET_BLOCK_BODIES ? "body" : "receipts", n, n + 1);
+    L.lies++;
+  }
+  int rc = eth_hash_request_encode(q.request_id, q.hashes, q.count, out);
+  eth_hash_request_free(&q);
+  return rc ? -1 : 0;
+}
+
+/* The snap lies on a response payload (out, replaced). */
+static void snap_lie(unsigned code, bytes_buf_t *out) {
+  bytes_buf_t msg = {0};
+  if (code == SNAP_MSG_ACCOUNT_RANGE && L.lie == LIE_SNAP) {
+    snap_account_range_t m = {0};
+    if (!snap_account_range_decode(out->data, out->len, &m) && m.count &&
+        !snap_account_range_encode(m.request_id, NULL, 0, m.proof, m.proof_count, &msg))
+      printf("lie: AccountRange without its %zu accounts\n", m.count), L.lies++;
+    snap_account_range_free(&m);
+  } else if (code == SNAP_MSG_STORAGE_RANGES && L.lie == LIE_STORAGE) {
+    snap_storage_ranges_t m = {0};
+    if (!snap_storage_ranges_decode(out->data, out->len, &m) && m.slot_count) {
+      size_t n = m.slot_count;
+      for (size_t i = 0; i <= m.set_count; i++) m.offsets[i] = 0;
+      m.slot_count = 0;
+      if (!snap_storage_ranges_encode(&m, &msg)) printf("lie: StorageRanges without its %zu slots\n", n), L.lies++;
+    }
+    snap_storage_ranges_free(&m);
+  } else if (code == SNAP_MSG_BYTE_CODES && L.lie == LIE_CODE) {
+    snap_blobs_t m = {0};
+    if (!snap_blobs_decode(out->data, out->len, &m) && m.count) {
+      bytes_buf_t codes = {0};
+      bytes_view_t *v = calloc(m.count, sizeof *v);
+      size_t total = 0;
+      for (size_t i = 0; i < m.count; i++) total += m.blobs[i].len;
+      if (v && !bytes_buf_reserve(&codes, total + 1)) {
+        for (size_t i = 0; i < m.count; i++) {
+          v[i] = bytes_view(codes.data + codes.len, m.blobs[i].len);
+          bytes_buf_append(&codes, m.blobs[i].data, m.blobs[i].len);
+          if (m.blobs[i].len) codes.data[codes.len - 1] ^= 1;
+        }
+        if (!snap_blobs_encode(m.request_id, v, m.count, &msg))
+          printf("lie: ByteCodes with %zu codes changed\n", m.count), L.lies++;
+      }
+      free(v);
+      bytes_buf_free(&codes);
+    }
+    snap_blobs_free(&m);
+  }
+  if (msg.len) bytes_buf_free(out), *out = msg;
+}
+
+/* A Receipts payload in @ethereumjs/client 0.10.5's form (flat mode): every
+ * block's receipts in one list, each an RLP string of its consensus encoding. */
+static void flatten_receipts(bytes_buf_t *out) {
+  eth_items_msg_t m = {0};
+  bytes_buf_t items = {0}, msg = {0};
+  if (eth_items_decode(out->data, out->len, ETH_ITEMS_RECEIPTS68, &m)) return;
+  size_t n = 0;
+  for (size_t i = 0; i < m.count; i++) {
+    rlp_item_t list, e;
+    rlp_iter_t it;
+    if (rlp_decode(m.items[i].data, m.items[i].len, &list)) continue;
+    rlp_iter_init(&it, &list);
+    while (rlp_iter_next(&it, &e) == 1) {
+      if (e.is_list) rlp_put_bytes(&items, e.raw, e.raw_len);
+      else rlp_put_raw(&items, e.raw, e.raw_len);
+      n++;
+    }
+  }
+  size_t l = rlp_list_begin(&msg);
+  rlp_put_u64(&msg, m.request_id);
+  rlp_put_header(&msg, true, items.len);
+  bytes_buf_append(&msg, items.data, items.len);
+  if (!rlp_list_end(&msg, l)) {
+    bytes_buf_free(out), *out = msg;
+    printf("flat: %zu receipts of %zu blocks in one list\n", n, m.count);
+  } else {
+    bytes_buf_free(&msg);
+  }
+  bytes_buf_free(&items);
+  eth_items_free(&m);
+}
+
 static void on_ready(rlpx_conn_t *c, void *user) {
   (void)user;
   int eth = rlpx_conn_cap_index(c, "eth");
@@ -98,20 +208,39 @@ static void on_ready(rlpx_conn_t *c, void *user) {
 static void on_msg(rlpx_conn_t *c, const rlpx_shared_cap_t *cap, uint64_t code, const uint8_t *data, size_t len,
                    void *user) {
   (void)user;
+  unsigned out_code = 0;
+  bytes_buf_t out = {0}, shifted = {0};
+  if (!strcmp(cap->name, "snap")) { /* snap requests (even codes), with the snap lie */
+    if (code % 2 || snap_serve(L.chain, (unsigned)code, data, len, &out_code, &out)) {
+      bytes_buf_free(&out);
+      return;
+    }
+    printf("request: snap 0x%02x\n", (unsigned)code);
+    snap_lie(out_code, &out);
+    rlpx_send(c, (size_t)rlpx_conn_cap_index(c, "snap"), out_code, out.data, out.len);
+    bytes_buf_free(&out);
+    fflush(stdout);
+    return;
+  }
   if (code == ETH_MSG_STATUS || code % 2 == 0 || code == ETH_MSG_NEW_BLOCK_HASHES || code == ETH_MSG_NEW_BLOCK)
     return; /* Status, announcements, responses: not needed */
-  unsigned out_code = 0;
-  bytes_buf_t out = {0};
-  if (eth_serve(L.chain, cap->version, (unsigned)code, data, len, NULL, NULL, &out_code, &out)) {
+  if ((L.lie == LIE_BODY && code == ETH_MSG_GET_BLOCK_BODIES) ||
+      (L.lie == LIE_RECEIPT && code == ETH_MSG_GET_RECEIPTS)) {
+    if (!shift_hashes((unsigned)code, data, len, &shifted)) data = shifted.data, len = shifted.len;
+  }
+  int src = eth_serve(L.chain, cap->version, (unsigned)code, data, len, NULL, NULL, &out_code, &out);
+  bytes_buf_free(&shifted);
+  if (src) {
     bytes_buf_free(&out);
     return;
   }
+  if (code == ETH_MSG_GET_RECEIPTS && L.lie == LIE_FLAT) flatten_receipts(&out);
   if (code == ETH_MSG_GET_BLOCK_HEADERS) {
     eth_get_headers_t q;
     if (!eth_get_headers_decode(data, len, &q)) {
       if (q.by_hash) printf("request: GetBlockHeaders by hash, %" PRIu64 " headers\n", q.amount);
       else printf("request: GetBlockHeaders #%" PRIu64 " x%" PRIu64 " skip %" PRIu64 "\n", q.number, q.amount, q.skip);
-      if (L.lie != LIE_NONE) corrupt(q.request_id, &out);
+      if (L.lie == LIE_PARENT || L.lie == LIE_SEAL) corrupt(q.request_id, &out);
     }
   }
   rlpx_send(c, 0, out_code, out.data, out.len);
@@ -131,7 +260,7 @@ static void on_connection(uv_stream_t *server, int status) {
 }
 
 static void quit(void) {
-  printf("exit: %u headers lied about\n", L.lies);
+  printf("exit: %u %s lied about\n", L.lies, L.lie >= LIE_BODY ? "answers" : "headers");
   fflush(stdout);
   uv_stop(L.loop);
 }
@@ -148,12 +277,21 @@ static void on_signal(uv_signal_t *s, int signum) {
 
 int main(int argc, char **argv) {
   if (argc < 4) {
-    fprintf(stderr, "usage: p2p_liar DATADIR NETWORK_ID parent|seal|none [SECONDS]\n");
+    fprintf(stderr,
+            "usage: p2p_liar DATADIR NETWORK_ID parent|seal|body|receipt|snap|storage|code|flat|none [SECONDS]\n");
     return 2;
   }
-  L.lie = !strcmp(argv[3], "parent") ? LIE_PARENT : !strcmp(argv[3], "seal") ? LIE_SEAL : LIE_NONE;
+  L.lie = !strcmp(argv[3], "parent")    ? LIE_PARENT
+          : !strcmp(argv[3], "seal")    ? LIE_SEAL
+          : !strcmp(argv[3], "body")    ? LIE_BODY
+          : !strcmp(argv[3], "receipt") ? LIE_RECEIPT
+          : !strcmp(argv[3], "snap")    ? LIE_SNAP
+          : !strcmp(argv[3], "storage") ? LIE_STORAGE
+          : !strcmp(argv[3], "code")    ? LIE_CODE
+          : !strcmp(argv[3], "flat")    ? LIE_FLAT
+                                        : LIE_NONE;
   if (L.lie == LIE_NONE && strcmp(argv[3], "none"))
-    return fprintf(stderr, "p2p_liar: LIE is parent, seal or none\n"), 2;
+    return fprintf(stderr, "p2p_liar: LIE is parent, seal, body, receipt, snap, storage, code, flat or none\n"), 2;
   L.network = strtoull(argv[2], NULL, 10);
   chain_open_opts_t o = {.datadir = argv[1], .read_only = true};
   char err[512];
@@ -162,8 +300,12 @@ int main(int argc, char **argv) {
   if (chain_read_head(L.chain, &L.head, &head)) return fprintf(stderr, "p2p_liar: no head\n"), 1;
   L.loop = uv_default_loop();
   L.cfg = (rlpx_config_t){.client_id = "ethc-test/p2p_liar",
-                          .protos = protos,
-                          .n_protos = 2,
+                          .protos = L.lie == LIE_FLAT   ? protos_68
+                                    : L.lie >= LIE_BODY ? protos_snap
+                                                        : protos,
+                          .n_protos = L.lie == LIE_FLAT   ? 2
+                                      : L.lie >= LIE_BODY ? 3
+                                                          : 2,
                           .handshake_timeout_ms = 10000,
                           .cb = {on_ready, on_msg, on_close},
                           .user = &L};
