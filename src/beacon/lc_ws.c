@@ -13,6 +13,9 @@
  *   holesky, hoodi  8.4 M ETH (both run well over a million validators)
  *   sepolia  60 000 ETH (a permissioned set of some two thousand validators):
  *                       279 epochs, about 1.2 days
+ *   dev (ethc node --dev.beacon, test-only)  14 days: its committee is one
+ *                       fixed key set, and its slots run a day behind the
+ *                       clock by design (dev_beacon.h)
  *   others (test networks)  256 epochs: the withdrawability delay alone. */
 #include <string.h>
 
@@ -30,7 +33,10 @@ static uint64_t active_balance_bound(const char *name) {
   return 0;
 }
 
+#define DEV_PERIOD_SECONDS (14 * 86400ull)
+
 uint64_t beacon_ws_period_epochs(const beacon_config_t *c) {
+  if (!strcmp(c->name, "dev")) return DEV_PERIOD_SECONDS / (c->preset->slots_per_epoch * c->seconds_per_slot);
   uint64_t t = active_balance_bound(c->name);
   uint64_t churn = t / CHURN_LIMIT_QUOTIENT;
   if (churn < MIN_PER_EPOCH_CHURN_LIMIT_ELECTRA) churn = MIN_PER_EPOCH_CHURN_LIMIT_ELECTRA;
