@@ -72,6 +72,7 @@ typedef struct {
   size_t dev_account_count;
   uint64_t txpool_lifetime_ms; /* --txpool.lifetime: idle senders' queued transactions expire; 0: 3 h */
   node_p2p_opts_t p2p;         /* devp2p */
+  const char *execution_rpc;   /* --execution-rpc: light mode's untrusted provider (light_rpc_source.h); NULL: none */
 } node_opts_t;
 
 /* Runs the node until SIGINT or SIGTERM. Prints one line with the HTTP

@@ -57,6 +57,7 @@ enum {
   NODE_NAT,
   NODE_SYNC_TARGET,
   NODE_SYNCMODE,
+  NODE_EXECUTION_RPC,
 };
 static const cli_option_t node_options[] = {
     [NODE_DATADIR] = {"--datadir", "DIR", "the chain database (`ethc import` fills it)", "~/.ethc"},
@@ -147,6 +148,10 @@ static const cli_option_t node_options[] = {
                        "devp2p: light (verified headers only) or full (also fetches the bodies and executes "
                        "the blocks)",
                        "light"},
+    [NODE_EXECUTION_RPC] = {"--execution-rpc", "URL",
+                            "light mode: an untrusted JSON-RPC provider of the state, bodies and receipts of the "
+                            "blocks whose headers the node verified; every answer is checked against them",
+                            NULL},
     {0}};
 
 /* A Go duration ("200ms", "5s", "1m30s", "1.5s", "0") in milliseconds: 0, or
@@ -384,6 +389,7 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
           return cli_usage_error(self, "--syncmode %s: want light or full", a.value);
         o.p2p.on = true, o.p2p.sync_full = !strcmp(a.value, "full");
         break;
+      case NODE_EXECUTION_RPC: o.execution_rpc = a.value; break;
       case CLI_POSITIONAL: return cli_usage_error(self, "unexpected argument %s", a.value);
       default: return cli_stop(k);
     }
