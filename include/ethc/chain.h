@@ -192,6 +192,8 @@ int chain_export(chain_t *c, ethc_write_fn write, void *ctx, uint64_t first, uin
  * blocks are read as before. NULL removes it. Call before other threads read
  * (e.g. before the RPC server starts). */
 void chain_set_remote(chain_t *c, const chain_remote_t *r);
+/* Whether the chain has a remote source (any thread, after chain_set_remote). */
+bool chain_has_remote(const chain_t *c);
 
 #ifdef __cplusplus
 }

@@ -72,7 +72,9 @@ struct chain {
   int lock_fd;    /* DIR/ethc.lock (datadir.h), -1 when none */
   char *snapshot; /* the private snapshot a read-only chain runs on, or NULL */
   header_cache_t *hcache; /* canonical headers by number (chain_read.c) */
-  chain_remote_t remote;  /* chain_set_remote (get NULL: none) */
+
+  /* light mode: chain_set_remote's source (has_remote false: none) */
+  chain_remote_t remote;
   bool has_remote;
   chain_remote_cache_t *remote_cache;
 };
@@ -531,6 +533,7 @@ void chain_set_remote(chain_t *c, const chain_remote_t *r) {
 }
 
 const chain_remote_t *chain_get_remote(const chain_t *c) { return c->has_remote ? &c->remote : NULL; }
+bool chain_has_remote(const chain_t *c) { return c->has_remote; }
 chain_remote_cache_t *chain_get_remote_cache(chain_t *c) { return c->remote_cache; }
 
 /* ---- BLOCKHASH: ancestors of the block being executed ---- */

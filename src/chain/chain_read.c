@@ -261,7 +261,8 @@ int chain_read_tx_by_hash(chain_t *c, const ethc_hash_t *tx_hash, chain_read_tx_
     rc = ETHC_ERR_INVALID; /* the index entry points at another transaction */
   }
   if (rc == ETHC_ERR_INVALID && remote)
-    rc = chain_remote_fail(ETHC_ERR_IO, "the execution source's location of the transaction is not in the verified block");
+    rc = chain_remote_fail(ETHC_ERR_IO,
+                           "the execution source's location of the transaction is not in the verified block");
   return rc;
 }
 

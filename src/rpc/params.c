@@ -218,7 +218,7 @@ int rpc_parse_block_ref(rpc_call_t *c, int i, const cJSON *v, rpc_block_ref_t *o
 int rpc_resolve_block(rpc_call_t *c, const rpc_block_ref_t *ref, ethc_hash_t *hash, uint64_t *number) {
   int rc;
   /* a light sync's verified header above the head (light mode) */
-  if (ref->kind == RPC_BLOCK_NUMBER && c->srv->admin.header_hash && rpc_light_hash(c, ref, hash) == 0) {
+  if (ref->kind == RPC_BLOCK_NUMBER && chain_has_remote(c->srv->chain) && rpc_light_hash(c, ref, hash) == 0) {
     *number = ref->latest ? rpc_light_block_number(c) : ref->number;
     return 0;
   }
@@ -251,7 +251,7 @@ int rpc_snapshot(rpc_call_t *c, const rpc_block_ref_t *ref, chain_snapshot_t **o
   chain_snapshot_t *head = rpc_head(c);
   *out = NULL;
   ethc_hash_t light;
-  if (ref->kind == RPC_BLOCK_NUMBER && c->srv->admin.header_hash && rpc_light_hash(c, ref, &light) == 0) {
+  if (ref->kind == RPC_BLOCK_NUMBER && chain_has_remote(c->srv->chain) && rpc_light_hash(c, ref, &light) == 0) {
     /* light mode: a verified header above the head, its state from the remote source */
     int rc = chain_snapshot_at(c->srv->chain, &light, out);
     return rc ? rpc_fail_chain(c, rc) : 0;
