@@ -8,6 +8,8 @@
 #include "ethc/light_rpc_source.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,7 @@
 #include "ethc/state_db.h"
 #include "ethc/verify.h"
 #include "node/light_http.h"
+#include "node/light_json_block.h"
 
 #define TABLE_BUCKETS 65536u
 
@@ -127,6 +130,7 @@ struct light_rpc_source {
   state_db_t *sdb; /* walks `nodes` (with its own small cache of decoded reads) */
   pthread_mutex_t views_lock;
   view_t *views;
+  atomic_bool no_raw_block; /* the provider has no debug_getRawBlock */
 };
 
 static int nodes_get(void *ctx, const uint8_t hash[32], bytes_buf_t *out) {
@@ -297,7 +301,17 @@ static int src_body(void *ctx, const chain_header_t *h, const ethc_hash_t *hash,
   snprintf(params, sizeof params, "[\"%s\"]", hex(hash->bytes, 32, bh));
   cJSON *doc;
   const cJSON *res;
-  int rc = light_http_call(s->http, "debug_getRawBlock", params, &doc, &res, err, errlen);
+  int rc = ETHC_ERR_UNSUPPORTED;
+  if (!atomic_load(&s->no_raw_block))
+    rc = light_http_call(s->http, "debug_getRawBlock", params, &doc, &res, err, errlen);
+  if (rc == ETHC_ERR_UNSUPPORTED) { /* most providers: the block object, its transactions re-encoded */
+    atomic_store(&s->no_raw_block, true);
+    snprintf(params, sizeof params, "[\"%s\",true]", bh);
+    if ((rc = light_http_call(s->http, "eth_getBlockByHash", params, &doc, &res, err, errlen))) return rc;
+    rc = light_json_body(res, out, err, errlen);
+    cJSON_Delete(doc);
+    return rc;
+  }
   if (rc) return rc;
   uint8_t *blk = NULL;
   size_t len = 0;

@@ -11,11 +11,13 @@ light_rpc_source.h, `ethc node --execution-rpc`):
    eth_getTransactionByHash, eth_getBlockReceipts, eth_getLogs and
    eth_getBlockByNumber(full) answers must equal A's (raw JSON, and through
    ethers v6 for a few); eth_sendRawTransaction through B reaches A.
-3. Node C: the same, its provider a tampering proxy in front of A. Case by
-   case the proxy flips a byte of a proof, serves wrong code, drops one log,
-   drops one receipt, reorders receipts, serves another block's transactions,
-   and misplaces a transaction: each makes C answer a JSON-RPC error, never
-   the lie; with the proxy honest again C answers as A.
+3. Node C: the same, its provider a tampering proxy in front of A that has no
+   debug_* methods (so C re-encodes bodies from eth_getBlockByHash, where B
+   uses debug_getRawBlock). Case by case the proxy flips a byte of an account
+   or storage proof, serves wrong code, drops one log, drops one receipt,
+   reorders receipts, serves another block's transactions, changes one
+   transaction's value and misplaces a transaction: each makes C answer a
+   JSON-RPC error, never the lie; with the proxy honest again C answers as A.
 4. Prints eth_call latency through B: cold (the first call at a block, its
    proofs fetched) and warm, p50 and p99.
 usage: light_remote.py ETHC WORKDIR"""
@@ -100,8 +102,9 @@ class Node:
 class Proxy:
     """An HTTP JSON-RPC proxy to `upstream` that lies as `mode` says."""
 
-    def __init__(self, upstream):
+    def __init__(self, upstream, no_debug=False):
         self.upstream = upstream
+        self.no_debug = no_debug  # answer debug_* as a provider without them: bodies from eth_getBlockByHash
         self.mode = None
         self.other_block = None  # the hash whose raw block "wrong_tx" serves
         self.lies = 0
@@ -114,7 +117,10 @@ class Proxy:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 req = json.loads(body)
-                resp = rpc(proxy.upstream, req["method"], *req.get("params", []))
+                if proxy.no_debug and req["method"].startswith("debug_"):
+                    resp = {"jsonrpc": "2.0", "error": {"code": -32601, "message": "the method does not exist"}}
+                else:
+                    resp = rpc(proxy.upstream, req["method"], *req.get("params", []))
                 resp["id"] = req.get("id")
                 proxy.tamper(req["method"], resp)
                 out = json.dumps(resp).encode()
@@ -156,6 +162,10 @@ class Proxy:
             res.reverse()
         elif m == "wrong_tx" and method == "debug_getRawBlock":
             resp["result"] = result(self.upstream, "debug_getRawBlock", self.other_block)
+        elif m == "wrong_tx" and method == "eth_getBlockByHash":
+            res["transactions"] = result(self.upstream, "eth_getBlockByHash", self.other_block, True)["transactions"]
+        elif m == "wrong_tx_value" and method == "eth_getBlockByHash" and res["transactions"]:
+            res["transactions"][0]["value"] = hex(int(res["transactions"][0]["value"], 16) + 1)
         elif m == "wrong_location" and method == "eth_getTransactionByHash":
             res["transactionIndex"] = hex(int(res["transactionIndex"], 16) + 1)
         else:
@@ -189,6 +199,8 @@ def build_chain(a):
     two = int(result(a, "eth_getTransactionReceipt", txs[-1])["blockNumber"], 16)
     txs.append(send(a, {"from": ACCT[0], "to": ACCT[1], "value": hex(10**18)})[0])
     txs.append(send(a, {"from": ACCT[1], "to": ACCT[0], "value": hex(5), "gasPrice": hex(3 * 10**9)})[0])  # legacy
+    txs.append(send(a, {"from": ACCT[2], "to": contract, "gasPrice": hex(3 * 10**9), "data": "0x" + "ab".rjust(64, "0"),
+                        "accessList": [{"address": contract, "storageKeys": ["0x" + "00" * 32]}]})[0])
     return contract, txs, two
 
 
@@ -319,6 +331,7 @@ def tamper_cases(a, c, proxy, contract, txs, two):
         ("reorder", "receipts (reordered)", "eth_getBlockReceipts", (hex(two),)),
         ("reorder", "receipts (reordered)", "eth_getTransactionReceipt", (txs[3],)),
         ("wrong_tx", "block (another block's transactions)", "eth_getBlockByNumber", (hex(b_last), True)),
+        ("wrong_tx_value", "block (a transaction's value)", "eth_getTransactionByHash", (txs[0],)),
         ("wrong_location", "transaction location", "eth_getTransactionByHash", (txs[-2],)),
     ]
     proxy.other_block = blocks[-2]["blockHash"]
@@ -364,8 +377,10 @@ def main():
     try:
         contract, txs, two = build_chain(a.url)
         head = int(result(a.url, "eth_blockNumber"), 16)
-        check(head == 6, f"A mined 6 blocks ({head})")
-        proxy = Proxy(a.url)
+        check(head == 7, f"A mined 7 blocks ({head})")
+        types = sorted({result(a.url, "eth_getTransactionByHash", h)["type"] for h in txs})
+        check(types == ["0x0", "0x1", "0x2"], f"transaction types {types}")
+        proxy = Proxy(a.url, no_debug=True)
         for name in ("b", "c"):
             r = subprocess.run([ethc, "init", "--datadir", os.path.join(work, name), os.path.join(work, "g.json")],
                                capture_output=True, text=True)
