@@ -1,5 +1,6 @@
-/* A block body re-encoded from an eth_getBlockByHash(hash, true) answer, for
- * the execution-RPC source (light_rpc_source.c). Not a public header. */
+/* A block body re-encoded from an eth_getBlockByHash(hash, true) answer, and
+ * a block's receipts from an eth_getBlockReceipts answer, for the
+ * execution-RPC source (light_rpc_source.c). Not a public header. */
 #ifndef ETHC_NODE_LIGHT_JSON_BLOCK_H
 #define ETHC_NODE_LIGHT_JSON_BLOCK_H
 
@@ -15,5 +16,12 @@
  * result is not checked: the caller checks it against the header's roots.
  * Pure; any thread. */
 int light_json_body(const cJSON *block, bytes_buf_t *out, char *err, size_t errlen);
+
+/* Appends an eth_getBlockReceipts answer (an array of receipt objects)
+ * re-encoded as rlp([receipt...]), the receipts trie's form (EIP-2718 typed
+ * receipts as byte strings; EIP-658 status or the pre-Byzantium root): 0,
+ * ETHC_ERR_INVALID for a malformed receipt (named in err) or ETHC_ERR_NOMEM.
+ * Not checked here: the chain checks the result against the receipts root. */
+int light_json_receipts(const cJSON *receipts, bytes_buf_t *out, char *err, size_t errlen);
 
 #endif

@@ -337,88 +337,6 @@ static int src_body(void *ctx, const chain_header_t *h, const ethc_hash_t *hash,
   return rc;
 }
 
-/* One JSON log (address, topics, data) into l (data malloc'd). */
-static int json_log(const cJSON *j, state_log_t *l) {
-  const cJSON *a = cJSON_GetObjectItemCaseSensitive(j, "address");
-  const cJSON *t = cJSON_GetObjectItemCaseSensitive(j, "topics");
-  const cJSON *d = cJSON_GetObjectItemCaseSensitive(j, "data");
-  if (!cJSON_IsString(a) || hex_decode_fixed(a->valuestring, true, l->address.bytes, 20)) return ETHC_ERR_JSON;
-  if (!cJSON_IsArray(t) || cJSON_GetArraySize(t) > 4) return ETHC_ERR_JSON;
-  const cJSON *e;
-  l->topics_count = 0;
-  cJSON_ArrayForEach(e, t) {
-    if (!cJSON_IsString(e) || hex_decode_fixed(e->valuestring, true, l->topics[l->topics_count].bytes, 32))
-      return ETHC_ERR_JSON;
-    l->topics_count++;
-  }
-  if (!cJSON_IsString(d) || hex_decode_alloc(d->valuestring, true, &l->data, &l->data_size)) return ETHC_ERR_JSON;
-  return 0;
-}
-
-static int json_u64(const cJSON *o, const char *name, uint64_t *out) {
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-  uint8_t be[8] = {0};
-  if (!cJSON_IsString(v)) return ETHC_ERR_JSON;
-  const char *s = v->valuestring;
-  if (s[0] != '0' || s[1] != 'x' || !s[2] || strlen(s) > 18) return ETHC_ERR_JSON;
-  char padded[19] = "0x0000000000000000";
-  memcpy(padded + 18 - strlen(s + 2), s + 2, strlen(s + 2));
-  if (hex_decode_fixed(padded, true, be, 8)) return ETHC_ERR_JSON;
-  *out = 0;
-  for (int i = 0; i < 8; i++) *out = *out << 8 | be[i];
-  return 0;
-}
-
-/* An eth_getBlockReceipts answer re-encoded as rlp([receipt...]) (the trie's
- * form: typed ones as byte strings). The chain checks the result. */
-static int encode_receipts(const cJSON *arr, bytes_buf_t *out, char *err, size_t errlen) {
-  if (!cJSON_IsArray(arr)) return snprintf(err, errlen, "eth_getBlockReceipts: not an array"), ETHC_ERR_INVALID;
-  size_t start = rlp_list_begin(out);
-  const cJSON *j;
-  size_t i = 0;
-  int rc = 0;
-  cJSON_ArrayForEach(j, arr) {
-    chain_receipt_t r;
-    memset(&r, 0, sizeof r);
-    uint64_t v = 0;
-    if (cJSON_GetObjectItemCaseSensitive(j, "type") && (json_u64(j, "type", &v) || v > 0x7f)) rc = ETHC_ERR_JSON;
-    r.type = (tx_type_t)v;
-    const cJSON *root = cJSON_GetObjectItemCaseSensitive(j, "root");
-    if (!rc && cJSON_IsString(root) && strlen(root->valuestring) == 66) {
-      r.has_post_state = true;
-      if (hex_decode_fixed(root->valuestring, true, r.post_state.bytes, 32)) rc = ETHC_ERR_JSON;
-    } else if (!rc) {
-      if (json_u64(j, "status", &v) || v > 1) rc = ETHC_ERR_JSON;
-      r.status = v == 1;
-    }
-    if (!rc && json_u64(j, "cumulativeGasUsed", &r.cumulative_gas_used)) rc = ETHC_ERR_JSON;
-    const cJSON *bl = cJSON_GetObjectItemCaseSensitive(j, "logsBloom");
-    if (!rc && (!cJSON_IsString(bl) || hex_decode_fixed(bl->valuestring, true, r.bloom, 256))) rc = ETHC_ERR_JSON;
-    const cJSON *logs = cJSON_GetObjectItemCaseSensitive(j, "logs");
-    int nl = cJSON_IsArray(logs) ? cJSON_GetArraySize(logs) : -1;
-    state_log_t *ls = nl >= 0 ? calloc((size_t)nl + 1, sizeof *ls) : NULL;
-    if (!rc && !ls) rc = nl < 0 ? ETHC_ERR_JSON : ETHC_ERR_NOMEM;
-    size_t k = 0;
-    const cJSON *lj;
-    if (!rc) cJSON_ArrayForEach(lj, logs) if (!rc) rc = json_log(lj, &ls[k++]);
-    r.logs = ls;
-    r.log_count = k;
-    bytes_buf_t enc = {0};
-    if (!rc && receipt_encode(&r, &enc)) rc = ETHC_ERR_NOMEM;
-    if (!rc && (r.type == TX_LEGACY ? rlp_put_raw(out, enc.data, enc.len) : rlp_put_bytes(out, enc.data, enc.len)))
-      rc = ETHC_ERR_NOMEM;
-    bytes_buf_free(&enc);
-    for (size_t q = 0; ls && q <= (size_t)nl; q++) free(ls[q].data);
-    free(ls);
-    if (rc) {
-      snprintf(err, errlen, "eth_getBlockReceipts: receipt %zu is malformed", i);
-      return rc == ETHC_ERR_NOMEM ? rc : ETHC_ERR_INVALID;
-    }
-    i++;
-  }
-  return rlp_list_end(out, start) ? ETHC_ERR_NOMEM : 0;
-}
-
 static int src_receipts(void *ctx, const chain_header_t *h, const ethc_hash_t *hash, bytes_buf_t *out, char *err,
                         size_t errlen) {
   light_rpc_source_t *s = ctx;
@@ -429,7 +347,7 @@ static int src_receipts(void *ctx, const chain_header_t *h, const ethc_hash_t *h
   const cJSON *res;
   int rc = light_http_call(s->http, "eth_getBlockReceipts", params, &doc, &res, err, errlen);
   if (!rc) {
-    rc = encode_receipts(res, out, err, errlen);
+    rc = light_json_receipts(res, out, err, errlen);
     cJSON_Delete(doc);
     return rc;
   }
@@ -454,6 +372,17 @@ static int src_receipts(void *ctx, const chain_header_t *h, const ethc_hash_t *h
   if (!rc && rlp_list_end(out, start)) rc = ETHC_ERR_NOMEM;
   cJSON_Delete(doc);
   return rc;
+}
+
+/* A quantity of at most 64 bits. */
+static int json_u64(const cJSON *o, const char *name, uint64_t *out) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+  if (!cJSON_IsString(v) || v->valuestring[0] != '0' || v->valuestring[1] != 'x' || !v->valuestring[2] ||
+      strlen(v->valuestring) > 18)
+    return ETHC_ERR_JSON;
+  char *end;
+  *out = strtoull(v->valuestring + 2, &end, 16);
+  return *end ? ETHC_ERR_JSON : 0;
 }
 
 static int src_tx_location(void *ctx, const ethc_hash_t *tx_hash, ethc_hash_t *block_hash, uint32_t *index, char *err,
