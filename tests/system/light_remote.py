@@ -255,6 +255,28 @@ def compare(a, b, contract, txs, head, two):
     same(a, b, "eth_getLogs", {"blockHash": result(a, "eth_getBlockByNumber", hex(two), False)["hash"]})
 
 
+def burst(a, b, contract, head):
+    """Many threads at once on B's cold paths (proofs, code, bodies, receipts):
+    every answer equals A's."""
+    from concurrent.futures import ThreadPoolExecutor
+    reqs = []
+    for n in range(1, head + 1):
+        for acct in ACCT + [contract]:
+            reqs.append(("eth_getBalance", (acct, hex(n))))
+            reqs.append(("eth_getTransactionCount", (acct, hex(n))))
+        reqs.append(("eth_getStorageAt", (contract, "0x0", hex(n))))
+        reqs.append(("eth_getCode", (contract, hex(n))))
+        reqs.append(("eth_getBlockReceipts", (hex(n),)))
+        reqs.append(("eth_getBlockByNumber", (hex(n), True)))
+        reqs.append(("eth_getLogs", ({"fromBlock": hex(n), "toBlock": hex(head)},)))
+    want = [rpc(a, m, *p) for m, p in reqs]
+    with ThreadPoolExecutor(max_workers=12) as ex:
+        got = list(ex.map(lambda r: rpc(b, r[0], *r[1]), reqs))
+    bad = [(reqs[i], got[i]) for i in range(len(reqs)) if "result" not in got[i] or got[i]["result"] != want[i]["result"]]
+    check(not bad, f"{len(reqs)} requests from 12 threads at once: B answers as A" + (f" (first bad: {bad[0]})"
+                                                                                     if bad else ""))
+
+
 ETHERS_JS = """
 const { JsonRpcProvider, Wallet } = require(process.argv[1]);
 (async () => {
@@ -397,6 +419,7 @@ def main():
         check(result(b.url, "eth_getBlockByNumber", "latest", False)["hash"] ==
               result(a.url, "eth_getBlockByNumber", "latest", False)["hash"], "B's latest is A's head")
         latency(a.url, b.url, contract, head)
+        burst(a.url, b.url, contract, head)
         compare(a.url, b.url, contract, txs, head, two)
         tamper_cases(a.url, c.url, proxy, contract, txs, two)
         ethers_checks(a.url, b.url, contract, txs, work)
