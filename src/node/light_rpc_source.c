@@ -86,9 +86,10 @@ static int table_get(table_t *t, const uint8_t key[32], bytes_buf_t *out) {
   return rc;
 }
 
-/* Keeps key -> data (a known key is left as is). Over the bound, the whole
- * table is dropped first: everything in it can be fetched again. */
-static int table_put(table_t *t, const uint8_t key[32], const uint8_t *data, size_t len) {
+/* Keeps key -> data (a known key keeps its value, or takes the new one when
+ * `replace` and the sizes agree). Over the bound, the whole table is dropped
+ * first: everything in it can be fetched again. */
+static int table_put_opt(table_t *t, const uint8_t key[32], const uint8_t *data, size_t len, bool replace) {
   entry_t *n = malloc(sizeof *n + len + 1);
   if (!n) return ETHC_ERR_NOMEM;
   memcpy(n->key, key, 32);
@@ -98,6 +99,7 @@ static int table_put(table_t *t, const uint8_t key[32], const uint8_t *data, siz
   size_t b = bucket_of(key);
   for (entry_t *e = t->buckets[b]; e; e = e->next)
     if (!memcmp(e->key, key, 32)) {
+      if (replace && e->len == len) memcpy(e->data, data, len);
       pthread_mutex_unlock(&t->lock);
       free(n);
       return 0;
@@ -108,6 +110,10 @@ static int table_put(table_t *t, const uint8_t key[32], const uint8_t *data, siz
   t->bytes += len + sizeof *n;
   pthread_mutex_unlock(&t->lock);
   return 0;
+}
+
+static int table_put(table_t *t, const uint8_t key[32], const uint8_t *data, size_t len) {
+  return table_put_opt(t, key, data, len, false);
 }
 
 /* ---- the source ---- */
@@ -205,7 +211,8 @@ static void remember_code(view_t *v, const ethc_address_t *a, const state_accoun
   uint8_t where[52];
   memcpy(where, a->bytes, 20);
   memcpy(where + 20, v->block_hash.bytes, 32);
-  (void)table_put(&v->src->code_at, acc->code_hash.bytes, where, sizeof where);
+  /* the latest sighting: a provider that prunes old state still has the code there */
+  (void)table_put_opt(&v->src->code_at, acc->code_hash.bytes, where, sizeof where, true);
 }
 
 static int view_account(void *ctx, const ethc_hash_t *root, const ethc_address_t *a, state_account_t *out) {
