@@ -199,6 +199,14 @@ static int source_failed(int rc, const char *what, const chain_header_t *h, cons
 int chain_remote_body(chain_t *c, const chain_header_t *h, const ethc_hash_t *hash, bytes_buf_t *out) {
   const chain_remote_t *r = chain_get_remote(c);
   if (!r || !r->body) return ETHC_ERR_NOT_FOUND;
+  /* a body the header's roots say is empty needs nobody's word */
+  if (ethc_hash_eq(&h->tx_root, &HEADER_EMPTY_TRIE_ROOT) && ethc_hash_eq(&h->ommers_hash, &HEADER_EMPTY_OMMERS_HASH) &&
+      (!h->has_withdrawals_root || ethc_hash_eq(&h->withdrawals_root, &HEADER_EMPTY_TRIE_ROOT))) {
+    size_t start = rlp_list_begin(out);
+    int rc = rlp_list_end(out, rlp_list_begin(out)) | rlp_list_end(out, rlp_list_begin(out));
+    if (h->has_withdrawals_root) rc |= rlp_list_end(out, rlp_list_begin(out));
+    return rc | rlp_list_end(out, start) ? ETHC_ERR_NOMEM : 0;
+  }
   chain_remote_cache_t *k = chain_get_remote_cache(c);
   if (cache_get(k, false, hash, out)) return 0;
   char msg[200] = "";
@@ -217,6 +225,8 @@ int chain_remote_body(chain_t *c, const chain_header_t *h, const ethc_hash_t *ha
 int chain_remote_receipts(chain_t *c, const chain_header_t *h, const ethc_hash_t *hash, bytes_buf_t *out) {
   const chain_remote_t *r = chain_get_remote(c);
   if (!r || !r->receipts) return ETHC_ERR_NOT_FOUND;
+  if (ethc_hash_eq(&h->receipts_root, &HEADER_EMPTY_TRIE_ROOT)) /* no transactions, no receipts */
+    return rlp_list_end(out, rlp_list_begin(out)) ? ETHC_ERR_NOMEM : 0;
   chain_remote_cache_t *k = chain_get_remote_cache(c);
   if (cache_get(k, true, hash, out)) return 0;
   char msg[200] = "";

@@ -9,7 +9,8 @@ light_rpc_source.h, `ethc node --execution-rpc`):
    eth_getBalance, eth_getCode, eth_getStorageAt, eth_getTransactionCount,
    eth_getProof, eth_call, eth_estimateGas, eth_getTransactionReceipt,
    eth_getTransactionByHash, eth_getBlockReceipts, eth_getLogs and
-   eth_getBlockByNumber(full) answers must equal A's (raw JSON, and through
+   eth_getBlockByNumber(full) answers must equal A's (an empty block's body
+   and receipts come from its header alone) (raw JSON, and through
    ethers v6 for a few); eth_sendRawTransaction through B reaches A.
 3. Node C: the same, its provider a tampering proxy in front of A that has no
    debug_* methods (so C re-encodes bodies from eth_getBlockByHash, where B
@@ -108,6 +109,7 @@ class Proxy:
         self.mode = None
         self.other_block = None  # the hash whose raw block "wrong_tx" serves
         self.lies = 0
+        self.requests = 0
         proxy = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -117,6 +119,7 @@ class Proxy:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 req = json.loads(body)
+                proxy.requests += 1
                 if proxy.no_debug and req["method"].startswith("debug_"):
                     resp = {"jsonrpc": "2.0", "error": {"code": -32601, "message": "the method does not exist"}}
                 else:
@@ -201,6 +204,7 @@ def build_chain(a):
     txs.append(send(a, {"from": ACCT[1], "to": ACCT[0], "value": hex(5), "gasPrice": hex(3 * 10**9)})[0])  # legacy
     txs.append(send(a, {"from": ACCT[2], "to": contract, "gasPrice": hex(3 * 10**9), "data": "0x" + "ab".rjust(64, "0"),
                         "accessList": [{"address": contract, "storageKeys": ["0x" + "00" * 32]}]})[0])
+    result(a, "evm_mine")  # an empty block
     return contract, txs, two
 
 
@@ -365,6 +369,12 @@ def tamper_cases(a, c, proxy, contract, txs, two):
     proxy.mode = None
     for mode, what, method, params in cases:
         same(a, c, method, *params)
+    # an empty block: its body and receipts follow from its header, the provider is not asked
+    before = proxy.requests
+    empty = int(result(a, "eth_blockNumber"), 16)
+    same(a, c, "eth_getBlockByNumber", hex(empty), True)
+    same(a, c, "eth_getBlockReceipts", hex(empty))
+    check(proxy.requests == before, f"an empty block needs no provider call ({proxy.requests - before})")
 
 
 def latency(a, b, contract, head):
@@ -399,7 +409,7 @@ def main():
     try:
         contract, txs, two = build_chain(a.url)
         head = int(result(a.url, "eth_blockNumber"), 16)
-        check(head == 7, f"A mined 7 blocks ({head})")
+        check(head == 8, f"A mined 8 blocks ({head})")
         types = sorted({result(a.url, "eth_getTransactionByHash", h)["type"] for h in txs})
         check(types == ["0x0", "0x1", "0x2"], f"transaction types {types}")
         proxy = Proxy(a.url, no_debug=True)
