@@ -176,7 +176,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
       rpc_server_free(srv);
       txpool_free(pool);
       chain_close(chain);
-    node_light_free(light, NULL);
+      node_light_free(light, NULL);
       return rc;
     }
   }
