@@ -327,7 +327,7 @@ def ethers_checks(a, b, contract, txs, work):
     for k in out["a"]:
         check(out["a"][k] == out["b"][k], f"ethers: {k} equal through A and B")
     rec = None
-    for _ in range(50):
+    for _ in range(200):
         rec = rpc(a, "eth_getTransactionReceipt", out["sent"]).get("result")
         if rec:
             break
