@@ -148,9 +148,12 @@ static void compare_block(uint64_t n) {
   chain_read_block_free(&a);
 }
 
+/* arg NULL: every block on the main thread; else thread k (of 4) reads the
+ * blocks n with n % 4 == k, all four at once. */
 static void *reader(void *arg) {
   in_thread = arg != NULL;
-  for (uint64_t n = 1; n <= last; n++) compare_block(n);
+  unsigned k = arg ? *(const unsigned *)arg : 0, step = arg ? 4 : 1;
+  for (uint64_t n = 1 + k; n <= last; n += step) compare_block(n);
   return NULL;
 }
 
@@ -262,7 +265,8 @@ int main(void) {
 
   /* four readers at once */
   pthread_t th4[4];
-  for (int i = 0; i < 4; i++) CHECK(pthread_create(&th4[i], NULL, reader, &fake) == 0);
+  static const unsigned ks[4] = {0, 1, 2, 3};
+  for (int i = 0; i < 4; i++) CHECK(pthread_create(&th4[i], NULL, reader, (void *)&ks[i]) == 0);
   for (int i = 0; i < 4; i++) pthread_join(th4[i], NULL);
   CHECK_MSG(atomic_load(&thread_bad) == 0, "%d failed expectations in the reader threads", atomic_load(&thread_bad));
 
