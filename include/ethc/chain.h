@@ -17,6 +17,7 @@
 
 #include "ethc/chain_config.h"
 #include "ethc/chaindb.h"
+#include "ethc/chain_remote.h"
 #include "ethc/consensus.h"
 #include "ethc/header.h"
 #include "ethc/state.h"
@@ -180,6 +181,19 @@ int chain_on_new_head(chain_t *c, chain_head_fn fn, void *ctx) __attribute__((wa
  * The caller keeps ownership of `ctx`. Only from the importing thread (it reads
  * the head it knows). */
 int chain_export(chain_t *c, ethc_write_fn write, void *ctx, uint64_t first, uint64_t last) ETHC_MUST_USE;
+
+/* ---- a remote source (chain_remote.h): light mode ----
+ * Makes `r` (copied; its ctx must outlive the chain, or the next call) the
+ * source of what the chain does not store for blocks whose verified header it
+ * holds: chain_read_block, chain_read_receipts, chain_read_receipt_by_tx,
+ * chain_read_tx_by_hash, chain_read_logs and the state of chain_snapshot_at's
+ * snapshots then read through it, and check bodies and receipts against the
+ * header's roots before use (a source's state base checks itself). Stored
+ * blocks are read as before. NULL removes it. Call before other threads read
+ * (e.g. before the RPC server starts). */
+void chain_set_remote(chain_t *c, const chain_remote_t *r);
+/* Whether the chain has a remote source (any thread, after chain_set_remote). */
+bool chain_has_remote(const chain_t *c);
 
 #ifdef __cplusplus
 }

@@ -221,6 +221,12 @@ typedef struct {
   chain_topic_set_t topics[4]; /* the first topic_count positions must match */
   size_t topic_count;          /* 0..4 */
   size_t max_results;          /* more matching logs than this: ETHC_ERR_LIMIT */
+  /* Light mode (chain_set_remote): the hash of the verified header at `number`
+   * above the published head (a light sync's), or ETHC_ERR_NOT_FOUND; the range
+   * then goes on past the head through these (their receipts from the source,
+   * checked). NULL: the range is clamped to the head. */
+  int (*hash_above_head)(void *ctx, uint64_t number, ethc_hash_t *hash);
+  void *hash_ctx;
 } chain_log_filter_t;
 
 /* The matching logs, in chain order; owns their data. */
@@ -241,6 +247,15 @@ typedef struct {
 int chain_read_logs(chain_t *c, const chain_log_filter_t *f, chain_read_logs_t *out)
     __attribute__((warn_unused_result));
 void chain_read_logs_free(chain_read_logs_t *l);
+
+/* ---- failures of the remote source (chain_set_remote) ----
+ * A read that went to the source and failed (fetch, timeout, or an answer that
+ * failed its check) returns ETHC_ERR_IO and leaves a message for the calling
+ * thread. chain_remote_error returns it (valid until the thread's next call)
+ * and clears it, or NULL when there is none. chain_remote_fail sets it (for
+ * sources: a state base's read can only return a code) and returns rc. */
+const char *chain_remote_error(void);
+int chain_remote_fail(int rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #ifdef __cplusplus
 }

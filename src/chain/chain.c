@@ -42,6 +42,7 @@ struct chain_snapshot {
   ethc_hash_t hash;
   u256_t td;
   ethc_hash_t root; /* the state it reads: the header's, or a dev chain's edit (chain_dev.h) */
+  bool remote;      /* a header-only block of a chain with a remote source: its state is the source's */
 };
 
 struct chain {
@@ -72,6 +73,11 @@ struct chain {
   int lock_fd;    /* DIR/ethc.lock (datadir.h), -1 when none */
   char *snapshot; /* the private snapshot a read-only chain runs on, or NULL */
   header_cache_t *hcache; /* canonical headers by number (chain_read.c) */
+
+  /* light mode: chain_set_remote's source (has_remote false: none) */
+  chain_remote_t remote;
+  bool has_remote;
+  chain_remote_cache_t *remote_cache;
 };
 
 /* ---- snapshots ---- */
@@ -80,7 +86,7 @@ static chain_snapshot_t *snapshot_new(chain_t *c, const chain_header_t *h, const
                                       const ethc_hash_t *root) {
   chain_snapshot_t *s = malloc(sizeof *s);
   if (!s) return NULL;
-  *s = (chain_snapshot_t){1, c, *h, *hash, *td, *root};
+  *s = (chain_snapshot_t){1, c, *h, *hash, *td, *root, false};
   return s;
 }
 
@@ -105,7 +111,10 @@ const ethc_hash_t *chain_snapshot_hash(const chain_snapshot_t *s) { return &s->h
 const u256_t *chain_snapshot_td(const chain_snapshot_t *s) { return &s->td; }
 chain_t *chain_snapshot_chain(const chain_snapshot_t *s) { return s->chain; }
 
-void chain_snapshot_base(const chain_snapshot_t *s, state_base_t *out) { state_db_base(s->chain->sdb, &s->root, out); }
+void chain_snapshot_base(const chain_snapshot_t *s, state_base_t *out) {
+  if (s->remote) chain_remote_state(s->chain, &s->header, &s->hash, out);
+  else state_db_base(s->chain->sdb, &s->root, out);
+}
 
 state_t *chain_snapshot_state(const chain_snapshot_t *s) {
   state_base_t base;
@@ -485,6 +494,7 @@ void chain_close(chain_t *c) {
   state_free(c->warm);
   chain_snapshot_release(c->head_snap);
   header_cache_free(c->hcache);
+  chain_remote_cache_free(c->remote_cache);
   state_db_free(c->sdb);
   chaindb_close(c->db);
   pthread_mutex_destroy(&c->head_lock);
@@ -515,8 +525,27 @@ int chain_snapshot_at(chain_t *c, const ethc_hash_t *hash, chain_snapshot_t **ou
   int err = load_header(c, hash, &h, &td);
   if (!err) err = chain_effective_root(c, hash, &h, &root);
   if (err) return err;
-  return (*out = snapshot_new(c, &h, hash, &td, &root)) ? ETHC_OK : ETHC_ERR_NOMEM;
+  bool remote = false;
+  if (c->has_remote) { /* a header alone (a light sync's): no body, no state stored */
+    bytes_buf_t body = {0};
+    remote = chaindb_get_body(c->db, h.number, hash, &body) == ETHC_ERR_NOT_FOUND;
+    bytes_buf_free(&body);
+  }
+  if (!(*out = snapshot_new(c, &h, hash, &td, &root))) return ETHC_ERR_NOMEM;
+  (*out)->remote = remote;
+  return ETHC_OK;
 }
+
+void chain_set_remote(chain_t *c, const chain_remote_t *r) {
+  if (r && !c->remote_cache) c->remote_cache = chain_remote_cache_new();
+  if (r) c->remote = *r;
+  else memset(&c->remote, 0, sizeof c->remote);
+  c->has_remote = r != NULL;
+}
+
+const chain_remote_t *chain_get_remote(const chain_t *c) { return c->has_remote ? &c->remote : NULL; }
+bool chain_has_remote(const chain_t *c) { return c->has_remote; }
+chain_remote_cache_t *chain_get_remote_cache(chain_t *c) { return c->remote_cache; }
 
 /* ---- BLOCKHASH: ancestors of the block being executed ---- */
 typedef struct {

@@ -9,6 +9,7 @@
 #include "ethc/bytes.h"
 #include "ethc/chain.h"
 #include "ethc/chaindb.h"
+#include "ethc/chain_remote.h"
 
 /* ---- in chain.c ---- */
 bool chain_is_read_only(const chain_t *c);
@@ -37,6 +38,29 @@ int chain_body_of(const uint8_t *block_rlp, size_t len, bytes_buf_t *out);
  * the canonical index of its branch, its transactions' index, the head mark. */
 int chain_put_canonical_branch(chain_t *c, chaindb_batch_t *b, const chain_header_t *h, const ethc_hash_t *hash,
                                const uint8_t *body, size_t body_len);
+
+/* ---- the remote source (chain_remote.h) ---- */
+/* In chain.c: the source chain_set_remote gave (NULL: none) and its cache. Any thread. */
+const chain_remote_t *chain_get_remote(const chain_t *c);
+typedef struct chain_remote_cache chain_remote_cache_t;
+chain_remote_cache_t *chain_get_remote_cache(chain_t *c);
+/* In chain_remote.c: the verified LRU cache of bodies and receipts. */
+chain_remote_cache_t *chain_remote_cache_new(void);
+void chain_remote_cache_free(chain_remote_cache_t *k);
+/* The body rlp([txs, ommers(, withdrawals)]) / receipts rlp([receipt...]) of
+ * the header-only block (h, hash) from the source, checked against h and
+ * appended to *out: 0, ETHC_ERR_NOT_FOUND (no source), ETHC_ERR_IO (the source
+ * failed or lied: chain_remote_error names it) or ETHC_ERR_NOMEM. Any thread. */
+int chain_remote_body(chain_t *c, const chain_header_t *h, const ethc_hash_t *hash, bytes_buf_t *out);
+int chain_remote_receipts(chain_t *c, const chain_header_t *h, const ethc_hash_t *hash, bytes_buf_t *out);
+/* The source's hint of where tx_hash is, kept only when the chain holds that
+ * block's header: 0, ETHC_ERR_NOT_FOUND, or ETHC_ERR_IO. Any thread. */
+int chain_remote_tx_location(chain_t *c, const ethc_hash_t *tx_hash, ethc_hash_t *block_hash, uint32_t *index);
+/* The source's state base at the header-only block (h, hash); when it has
+ * none, a base whose every read fails with ETHC_ERR_IO. Any thread. */
+void chain_remote_state(chain_t *c, const chain_header_t *h, const ethc_hash_t *hash, state_base_t *out);
+/* Clears the calling thread's remote failure message. */
+void chain_remote_error_clear(void);
 
 /* ---- in chain_dev.c ---- */
 /* Reads whether any state root was replaced (at open). */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chain/chain_internal.h"
 #include "chain/chain_read_senders.h"
 #include "chain/header_cache.h"
 #include "ethc/chain_dev.h"
@@ -99,6 +100,26 @@ int chain_read_td(chain_t *c, const ethc_hash_t *hash, u256_t *td) {
 
 /* ---- blocks ---- */
 
+/* The stored body of (number, hash); for a header-only block, the remote
+ * source's, checked against the header (chain_remote.c). NOT_FOUND only when
+ * neither has it. */
+static int body_or_remote(chain_t *c, uint64_t number, const ethc_hash_t *hash, bytes_buf_t *out) {
+  int rc = chaindb_get_body(chain_db(c), number, hash, out);
+  if (rc != ETHC_ERR_NOT_FOUND || !chain_get_remote(c)) return rc;
+  chain_header_t h;
+  if ((rc = header_at(c, number, hash, &h))) return rc;
+  return chain_remote_body(c, &h, hash, out);
+}
+
+/* The same for the receipts. */
+static int receipts_or_remote(chain_t *c, uint64_t number, const ethc_hash_t *hash, bytes_buf_t *out) {
+  int rc = chaindb_get_receipts(chain_db(c), number, hash, out);
+  if (rc != ETHC_ERR_NOT_FOUND || !chain_get_remote(c)) return rc;
+  chain_header_t h;
+  if ((rc = header_at(c, number, hash, &h))) return rc;
+  return chain_remote_receipts(c, &h, hash, out);
+}
+
 void chain_read_block_free(chain_read_block_t *b) {
   block_free(&b->block);
   bytes_buf_free(&b->rlp);
@@ -113,7 +134,7 @@ int chain_read_block(chain_t *c, const ethc_hash_t *hash, chain_read_block_t *ou
   if (rc) return rc;
   bytes_buf_t hdr = {0}, body = {0};
   rc = chaindb_get_header(db, number, hash, &hdr);
-  if (!rc) rc = chaindb_get_body(db, number, hash, &body);
+  if (!rc) rc = body_or_remote(c, number, hash, &body);
   if (rc == ETHC_ERR_NOT_FOUND) rc = ETHC_ERR_INVALID; /* a known number without its records */
   rlp_item_t bl;
   if (!rc) rc = stored(rlp_decode(body.data, body.len, &bl));
@@ -210,9 +231,15 @@ int chain_read_tx_by_block(chain_t *c, const ethc_hash_t *block_hash, uint32_t i
 /* The canonical position of a transaction from the index. An entry naming a
  * block that is no longer canonical (left by a reorganisation that dropped the
  * transaction) is NOT_FOUND: the transaction is in no canonical block. */
-static int locate_tx(chain_t *c, const ethc_hash_t *tx_hash, ethc_hash_t *block_hash, uint32_t *index) {
+static int locate_tx(chain_t *c, const ethc_hash_t *tx_hash, ethc_hash_t *block_hash, uint32_t *index, bool *remote) {
   uint64_t number;
+  *remote = false;
   int rc = chaindb_get_tx_index(chain_db(c), tx_hash, &number, block_hash, index);
+  /* light mode: the source's hint, believed once the block's verified body holds it */
+  if (rc == ETHC_ERR_NOT_FOUND && chain_get_remote(c)) {
+    *remote = true;
+    return chain_remote_tx_location(c, tx_hash, block_hash, index);
+  }
   if (rc) return rc;
   ethc_hash_t canon;
   rc = chain_read_canonical_hash(c, number, &canon);
@@ -224,14 +251,18 @@ int chain_read_tx_by_hash(chain_t *c, const ethc_hash_t *tx_hash, chain_read_tx_
   memset(out, 0, sizeof *out);
   ethc_hash_t block_hash;
   uint32_t index;
-  int rc = locate_tx(c, tx_hash, &block_hash, &index);
+  bool remote;
+  int rc = locate_tx(c, tx_hash, &block_hash, &index, &remote);
   if (rc) return rc;
   rc = chain_read_tx_by_block(c, &block_hash, index, out);
-  if (rc == ETHC_ERR_NOT_FOUND) return ETHC_ERR_INVALID; /* the index names a block or position not stored */
+  if (rc == ETHC_ERR_NOT_FOUND) rc = ETHC_ERR_INVALID; /* the index names a block or position not stored */
   if (!rc && !ethc_hash_eq(&out->hash, tx_hash)) {
     chain_read_tx_free(out);
-    return ETHC_ERR_INVALID; /* the index entry points at another transaction */
+    rc = ETHC_ERR_INVALID; /* the index entry points at another transaction */
   }
+  if (rc == ETHC_ERR_INVALID && remote)
+    rc = chain_remote_fail(ETHC_ERR_IO,
+                           "the execution source's location of the transaction is not in the verified block");
   return rc;
 }
 
@@ -417,7 +448,7 @@ static int derive(chain_t *c, const chain_read_block_t *b, long senders, chain_r
 static int decode_receipts(chain_t *c, uint64_t number, const ethc_hash_t *hash, size_t tx_count,
                            chain_read_receipts_t *out) {
   memset(out, 0, sizeof *out);
-  int rc = chaindb_get_receipts(chain_db(c), number, hash, &out->raw);
+  int rc = receipts_or_remote(c, number, hash, &out->raw);
   if (rc == ETHC_ERR_NOT_FOUND) rc = ETHC_ERR_INVALID; /* a stored block has its receipts */
   rlp_item_t list, item;
   int n = 0;
@@ -475,7 +506,8 @@ int chain_read_receipt_by_tx(chain_t *c, const ethc_hash_t *tx_hash, chain_read_
   *receipt = NULL;
   ethc_hash_t block_hash;
   uint32_t index;
-  int rc = locate_tx(c, tx_hash, &block_hash, &index);
+  bool remote;
+  int rc = locate_tx(c, tx_hash, &block_hash, &index, &remote);
   if (rc) return rc;
   /* one signature recovery, that of the receipt asked for, not the whole block's */
   rc = read_receipts(c, &block_hash, (long)index, out);
@@ -483,6 +515,9 @@ int chain_read_receipt_by_tx(chain_t *c, const ethc_hash_t *tx_hash, chain_read_
   if (rc) return rc;
   if (index >= out->count || !ethc_hash_eq(&out->receipts[index].tx_hash, tx_hash)) {
     chain_read_receipts_free(out);
+    if (remote)
+      return chain_remote_fail(ETHC_ERR_IO,
+                               "the execution source's location of the transaction is not in the verified block");
     return ETHC_ERR_INVALID;
   }
   *receipt = &out->receipts[index];
@@ -582,7 +617,7 @@ typedef struct {
 static int block_logs(chain_t *c, uint64_t number, uint64_t timestamp, const ethc_hash_t *hash,
                       chain_read_receipts_t *out) {
   bytes_buf_t body = {0};
-  int rc = chaindb_get_body(chain_db(c), number, hash, &body);
+  int rc = body_or_remote(c, number, hash, &body);
   if (rc == ETHC_ERR_NOT_FOUND) rc = ETHC_ERR_INVALID; /* a block whose header is canonical has its body */
   rlp_item_t bl, txs;
   rlp_iter_t it;
@@ -692,6 +727,20 @@ int chain_read_logs(chain_t *c, const chain_log_filter_t *f, chain_read_logs_t *
         timestamp = h.timestamp;
       }
       if (bloom_may_match(bloom, f, &q)) rc = collect_block(c, n, timestamp, &hash, f, &col);
+    }
+    /* light mode: the verified headers above the head; a block whose bloom may
+     * match has all its logs in its receipts, which the source must prove */
+    for (uint64_t n = f->from_block > head ? f->from_block : head + 1; !rc && f->hash_above_head && n <= f->to_block;
+         n++) {
+      ethc_hash_t hash;
+      chain_header_t h;
+      rc = f->hash_above_head(f->hash_ctx, n, &hash);
+      if (rc == ETHC_ERR_NOT_FOUND) {
+        rc = ETHC_OK;
+        break;
+      }
+      if (!rc) rc = chain_read_header_by_hash(c, &hash, &h);
+      if (!rc && bloom_may_match(h.bloom, f, &q)) rc = collect_block(c, n, h.timestamp, &hash, f, &col);
     }
   }
   free(q.bits);

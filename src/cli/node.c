@@ -192,8 +192,9 @@ static const cli_option_t node_options[] = {
                       "database is created from it)",
                       NULL},
     [NODE_EXECUTION_RPC] = {"--execution-rpc", "URL",
-                            "--light: an execution JSON-RPC provider (untrusted): the headers of the proven blocks "
-                            "(each checked against the proof)",
+                            "an untrusted execution JSON-RPC provider: with --light, the headers of the proven "
+                            "blocks (each checked against the proof); with --light or a devp2p light sync, the "
+                            "state, bodies and receipts of the verified headers (each checked against them)",
                             NULL},
     [NODE_ETH_VERSIONS] = {"--eth.versions", "LIST",
                            "devp2p: the eth protocol versions offered, comma-separated, of 68, 69, 70 (the highest "

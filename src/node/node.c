@@ -21,6 +21,7 @@
 #include "node/import.h"
 #include "node/miner.h"
 #include "node/node_discv4.h"
+#include "node/node_light.h"
 #include "node/node_p2p.h"
 #include "node/txpool.h"
 #include "rpc/jwt.h"
@@ -154,6 +155,15 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
     pool_api = miner_wrap_pool(miner, &pool_api);
     snprintf(apis, sizeof apis, "%s,evm,anvil,hardhat", o->apis ? o->apis : "eth,net,web3");
   }
+  /* light mode: what the chain does not store, from an untrusted provider (node_light.h) */
+  node_light_t *light = NULL;
+  if (o->light.execution_rpc &&
+      (rc = node_light_start(o->light.execution_rpc, chain, &pool_api, &light, err, errlen))) {
+    miner_free(miner);
+    txpool_free(pool);
+    chain_close(chain);
+    return rc;
+  }
   rpc_config_t rc_cfg = {.chain = chain,
                          .txpool = &pool_api,
                          .apis = o->apis,
@@ -169,6 +179,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
     miner_free(miner);
     txpool_free(pool);
     chain_close(chain);
+    node_light_free(light, NULL);
     return rc;
   }
   if (miner) {
@@ -194,6 +205,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
       rpc_server_free(srv);
       txpool_free(pool);
       chain_close(chain);
+      node_light_free(light, NULL);
       return rc;
     }
   }
@@ -204,6 +216,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
     miner_free(miner);
     txpool_free(pool);
     chain_close(chain);
+    node_light_free(light, NULL);
     return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
   }
   if (accounts) rpc_server_set_accounts(srv, accounts);
@@ -219,6 +232,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
     rpc_accounts_free(accounts);
     txpool_free(pool);
     chain_close(chain);
+    node_light_free(light, NULL);
     return ETHC_ERR_IO;
   }
   /* signals first: a SIGTERM right after the endpoint line must stop us cleanly */
@@ -296,6 +310,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
     rpc_accounts_free(accounts);
     txpool_free(pool);
     chain_close(chain);
+    node_light_free(light, NULL);
     return rc;
   }
   n.wait_ms = o->shutdown_wait_ms ? o->shutdown_wait_ms : 5000;
@@ -343,6 +358,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   rpc_accounts_free(accounts);
   txpool_free(pool);
   chain_close(chain);
+  node_light_free(light, NULL);
   ethc_log(ETHC_LOG_INFO, "stopped");
   if (n.fatal_rc) snprintf(err, errlen, "%s", n.fatal_msg);
   return n.fatal_rc;

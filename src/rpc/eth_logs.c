@@ -44,10 +44,12 @@ static int block_field(rpc_call_t *c, const cJSON *f, const char *name, uint64_t
   if (!v || cJSON_IsNull(v)) v = NULL;
   if (!v) {
     int rc = chain_read_head(c->srv->chain, out, NULL);
+    if (!rc && chain_has_remote(c->srv->chain) && rpc_light_block_number(c) > *out) *out = rpc_light_block_number(c);
     return rc ? rpc_fail_chain(c, rc) : 0;
   }
   if (rpc_parse_block_number(c, 0, v, &ref)) return -1;
-  *out = ref.number;
+  /* light mode: a light sync's tip, when above the head */
+  *out = ref.latest && chain_has_remote(c->srv->chain) ? rpc_light_block_number(c) : ref.number;
   return 0;
 }
 
@@ -95,9 +97,14 @@ static int eth_getLogs(rpc_call_t *c, const cJSON *params) {
     flt.topic_count = (size_t)n;
   }
   flt.max_results = c->srv->logs_limit;
+  /* a light sync's verified headers above the head (light mode, chain_set_remote) */
+  const rpc_admin_t *adm = &c->srv->admin;
+  bool light = adm->header_hash && chain_has_remote(c->srv->chain) && !flt.block_hash &&
+               flt.to_block > chain_snapshot_header(rpc_head(c))->number;
+  if (light) flt.hash_above_head = adm->header_hash, flt.hash_ctx = adm->ctx;
   /* a result under the same published head is the same: kept (render_cache.h) */
   ethc_hash_t head, after, key;
-  bool keyed = chain_read_head(c->srv->chain, NULL, &head) == 0 && rpc_logs_key(&head, &flt, &key);
+  bool keyed = !light && chain_read_head(c->srv->chain, NULL, &head) == 0 && rpc_logs_key(&head, &flt, &key);
   if (keyed && rpc_render_get(RPC_RENDER_LOGS, &key, c->w, NULL)) {
     ret = 0;
     goto out;

@@ -22,6 +22,9 @@ int rpc_fail(rpc_call_t *c, int code, const char *fmt, ...) {
 }
 
 int rpc_fail_chain(rpc_call_t *c, int rc) {
+  /* light mode: what the remote source failed at (fetch, or an answer that did not verify) */
+  const char *remote = rc == ETHC_ERR_IO ? chain_remote_error() : NULL;
+  if (remote) return rpc_fail(c, RPC_SERVER_ERROR, "%s", remote);
   switch (rc) {
     case ETHC_ERR_NOT_FOUND: return rpc_fail(c, RPC_SERVER_ERROR, "not found");
     case ETHC_ERR_NOMEM: return rpc_fail(c, RPC_INTERNAL_ERROR, "out of memory");
@@ -216,6 +219,11 @@ int rpc_parse_block_ref(rpc_call_t *c, int i, const cJSON *v, rpc_block_ref_t *o
 
 int rpc_resolve_block(rpc_call_t *c, const rpc_block_ref_t *ref, ethc_hash_t *hash, uint64_t *number) {
   int rc;
+  /* a light sync's verified header above the head (light mode) */
+  if (ref->kind == RPC_BLOCK_NUMBER && chain_has_remote(c->srv->chain) && rpc_light_hash(c, ref, hash) == 0) {
+    *number = ref->latest ? rpc_light_block_number(c) : ref->number;
+    return 0;
+  }
   if (ref->kind == RPC_BLOCK_NUMBER) {
     *number = ref->number;
     /* a block imported after the request's head was taken is not there for it */
@@ -244,6 +252,12 @@ int rpc_parse_block_ref_opt(rpc_call_t *c, const cJSON *params, int i, rpc_block
 int rpc_snapshot(rpc_call_t *c, const rpc_block_ref_t *ref, chain_snapshot_t **out) {
   chain_snapshot_t *head = rpc_head(c);
   *out = NULL;
+  ethc_hash_t light;
+  if (ref->kind == RPC_BLOCK_NUMBER && chain_has_remote(c->srv->chain) && rpc_light_hash(c, ref, &light) == 0) {
+    /* light mode: a verified header above the head, its state from the remote source */
+    int rc = chain_snapshot_at(c->srv->chain, &light, out);
+    return rc ? rpc_fail_chain(c, rc) : 0;
+  }
   if (ref->kind == RPC_BLOCK_NUMBER && (ref->latest || ref->number == chain_snapshot_header(head)->number)) {
     *out = chain_snapshot_retain(head);
     return 0;

@@ -1,0 +1,65 @@
+/* An execution-RPC provider (`--execution-rpc URL`: any Ethereum JSON-RPC
+ * server) as a chain_remote_t (chain_remote.h), for a light node: nothing it
+ * answers is believed.
+ *   state     eth_getProof per account and slot, at the block's hash: the proof
+ *             nodes are kept by their keccak256 and every read walks them from
+ *             the verified header's state root (EIP-1186; an answer that does
+ *             not prove is refused, verify.h names the failed check); code by
+ *             eth_getCode, checked against the proven code hash. Verified trie
+ *             nodes and code are cached in memory (bounded) for every root.
+ *   body      debug_getRawBlock (the block's RLP); the chain checks it against
+ *             the header's transactions, ommers and withdrawals roots.
+ *   receipts  eth_getBlockReceipts, re-encoded as consensus receipts
+ *             (EIP-2718, EIP-658), or debug_getRawReceipts when the first is
+ *             missing; the chain checks them against the receipts root.
+ *   tx lookup eth_getTransactionByHash (a hint: the chain finds the
+ *             transaction in the verified body before it answers).
+ * Transport: libcurl, blocking, one pooled easy handle per concurrent call
+ * (connections reused), a per-call timeout and an answer size limit.
+ *
+ * Threads: the hooks are called from RPC threads, any number at once; they
+ * block the calling thread up to the timeout. Never from the libuv loop. */
+#ifndef ETHC_LIGHT_RPC_SOURCE_H
+#define ETHC_LIGHT_RPC_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ethc/chain_remote.h"
+#include "ethc/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct light_rpc_source light_rpc_source_t;
+
+typedef struct {
+  const char *url;     /* http:// or https:// JSON-RPC endpoint (copied) */
+  unsigned timeout_ms; /* per call (0: 10000) */
+  size_t max_response; /* bytes of one answer (0: 64 MiB) */
+  size_t cache_bytes;  /* verified trie nodes and code kept (0: 64 MiB) */
+} light_rpc_opts_t;
+
+/* 0 with *out, ETHC_ERR_INVALID (a URL that is not http(s)), or ETHC_ERR_NOMEM
+ * (or libcurl failing to start), with a message in err. Nothing is fetched yet. */
+int light_rpc_source_new(const light_rpc_opts_t *o, light_rpc_source_t **out, char *err, size_t errlen);
+/* Frees the source: the chain must no longer use it (chain_set_remote(c, NULL)
+ * or chain_close first). NULL accepted. */
+void light_rpc_source_free(light_rpc_source_t *s);
+/* The source as the chain's seam: pass it to chain_set_remote. */
+chain_remote_t light_rpc_source_remote(light_rpc_source_t *s);
+
+/* Forwards a raw transaction with eth_sendRawTransaction: 0 with *hash the
+ * provider's answer, or an error with its message in err. Any thread. */
+int light_rpc_source_send_raw(light_rpc_source_t *s, const uint8_t *raw, size_t len, ethc_hash_t *hash, char *err,
+                              size_t errlen);
+
+/* Calls made to the provider and their total time (microseconds). */
+void light_rpc_source_stats(light_rpc_source_t *s, unsigned long long *calls, unsigned long long *micros);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
