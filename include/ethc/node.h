@@ -44,6 +44,8 @@ typedef struct {
   const char *nat_ip;        /* --nat extip:IP: the IPv4 address announced; NULL: 127.0.0.1 */
   const char *sync_target;   /* --sync.target: the block hash the header sync goes to; NULL: the best peer's head */
   bool sync_full;            /* --syncmode full: also fetch bodies and execute the blocks */
+  const char *dns_urls;      /* --discovery.dns: enrtree:// URLs; NULL: the network's default, "": none */
+  const char *dns_server;    /* --discovery.dns.server: HOST:PORT,...; NULL: the system's resolvers */
 } node_p2p_opts_t;
 
 typedef struct {

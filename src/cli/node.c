@@ -57,6 +57,8 @@ enum {
   NODE_NAT,
   NODE_SYNC_TARGET,
   NODE_SYNCMODE,
+  NODE_DISCOVERY_DNS,
+  NODE_DISCOVERY_DNS_SERVER,
 };
 static const cli_option_t node_options[] = {
     [NODE_DATADIR] = {"--datadir", "DIR", "the chain database (`ethc import` fills it)", "~/.ethc"},
@@ -147,6 +149,13 @@ static const cli_option_t node_options[] = {
                        "devp2p: light (verified headers only) or full (also fetches the bodies and executes "
                        "the blocks)",
                        "light"},
+    [NODE_DISCOVERY_DNS] = {"--discovery.dns", "URLS",
+                            "devp2p: EIP-1459 DNS node lists, enrtree:// URLs comma-separated (\"\" for none; "
+                            "default: the ethdisco.net list of mainnet, sepolia, holesky or hoodi)",
+                            NULL},
+    [NODE_DISCOVERY_DNS_SERVER] = {"--discovery.dns.server", "HOST:PORT",
+                                   "devp2p: the DNS server asked for the node lists, comma-separated",
+                                   "the system's resolvers"},
     {0}};
 
 /* A Go duration ("200ms", "5s", "1m30s", "1.5s", "0") in milliseconds: 0, or
@@ -384,6 +393,8 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
           return cli_usage_error(self, "--syncmode %s: want light or full", a.value);
         o.p2p.on = true, o.p2p.sync_full = !strcmp(a.value, "full");
         break;
+      case NODE_DISCOVERY_DNS: o.p2p.on = true, o.p2p.dns_urls = a.value; break;
+      case NODE_DISCOVERY_DNS_SERVER: o.p2p.on = true, o.p2p.dns_server = a.value; break;
       case CLI_POSITIONAL: return cli_usage_error(self, "unexpected argument %s", a.value);
       default: return cli_stop(k);
     }
