@@ -891,10 +891,13 @@ bool peers_dial(peers_t *m, const p2p_node_t *n) {
   if (m->stopping || m->count >= max || !n->tcp || !p2p_ip_is4(n->ip) ||
       peer_bans_find(&m->bans, n->pubkey, uv_now(m->loop)))
     return false;
+  unsigned dialled = 0; /* discovered peers we dialled: a third of the slots at most, as geth's dial ratio */
   for (peer_t *p = m->list; p; p = p->next) {
     const uint8_t *id = rlpx_conn_remote_id(p->conn);
     if (id && !memcmp(id, n->pubkey, 64)) return false;
+    if (p->trusted < 0 && rlpx_conn_initiator(p->conn)) dialled++;
   }
+  if (dialled >= (max + 2) / 3) return false;
   struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(n->tcp)};
   memcpy(&a.sin_addr, n->ip + 12, 4);
   peer_t *p = add_peer(m, -1);
