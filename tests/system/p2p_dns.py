@@ -6,6 +6,7 @@ secp256k1 of dev_node.py); node B gets them with --discovery.dns and
 --discovery.dns.server and must:
 - walk the good tree and its linked tree, find node A's record there and dial
   A: A appears in B's admin_peers (a real ethc peer, same genesis);
+- read a record longer than 255 bytes (two TXT strings);
 - dial a node of the linked tree (its "dnsdisc: dialling" line);
 - refuse a tree whose root is signed by another key, a record whose content
   does not hash to its name, a malformed record, a link in the node subtree,
@@ -56,9 +57,12 @@ def b64url(b):
     return base64.urlsafe_b64encode(b).decode().rstrip("=")
 
 
-def make_enr(d, tcp, udp, ip=b"\x7f\x00\x00\x01", seq=1):
-    """A v4 node record of key d (EIP-778)."""
+def make_enr(d, tcp, udp, ip=b"\x7f\x00\x00\x01", seq=1, pad=0):
+    """A v4 node record of key d (EIP-778); pad: an extra entry of that many
+    bytes (an unknown key, kept and ignored)."""
     kv = [b"id", b"v4", b"ip", ip, b"secp256k1", compressed(d), b"tcp", tcp, b"udp", udp]
+    if pad:
+        kv += [b"zz", b"\x01" * pad]
     sig = sign(d, keccak256(rlp([seq, *kv])))[:64]
     return "enr:" + b64url(rlp([sig, seq, *kv]))
 
@@ -222,8 +226,10 @@ def main():
 
         # keys: the good tree's, the linked tree's, a stranger's; nodes that do not exist
         k_good, k_link, k_other = 0x1111, 0x2222, 0x3333
-        fake = {n: make_enr(0x5000 + i, 1 + i, 1 + i) for i, n in enumerate(
+        # the linked tree's record is over 255 bytes: its TXT record has two strings
+        fake = {n: make_enr(0x5000 + i, 1 + i, 1 + i, pad=100 if n == "linked" else 0) for i, n in enumerate(
             ["linked", "badsig", "badhash"])}
+        check(len(fake["linked"]) > 255, f"a {len(fake['linked'])}-character record (two TXT strings)")
 
         def bad_hash(zone):  # a leaf changed after it was named
             for k, v in zone.items():
