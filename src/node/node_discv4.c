@@ -77,12 +77,11 @@ static int load_bootnodes(node_p2p_t *p, const node_p2p_opts_t *o, uint64_t chai
 /* A node record from a DNS list: discovery pings it, the peer manager dials it. */
 static void dns_found(void *ctx, const enr_t *e) {
   node_p2p_t *p = ctx;
-  p2p_node_t n = {.tcp = e->has_ip ? e->tcp : e->tcp6, .udp = e->has_ip ? e->udp : e->udp6};
+  if (!e->has_ip) return; /* discovery and dialling are IPv4 only */
+  p2p_node_t n = {.tcp = e->tcp, .udp = e->udp};
   memcpy(n.pubkey, e->pubkey, 64);
   memcpy(n.id, e->id, 32);
-  if (e->has_ip) p2p_ip_from4(n.ip, e->ip);
-  else if (e->has_ip6) memcpy(n.ip, e->ip6, 16);
-  else return;
+  p2p_ip_from4(n.ip, e->ip);
   if (p->disc) discv4_add_node(p->disc, &n);
   if (p->peers && peers_dial(p->peers, &n)) {
     char url[ENODE_URL_MAX];
