@@ -14,23 +14,21 @@ secp256k1 of dev_node.py); node B gets them with --discovery.dns and
 - refuse a bad --discovery.dns URL at start with a clear error.
 usage: p2p_dns.py ETHC CHAIN_DIR WORKDIR"""
 import base64
-import json
 import os
 import re
 import shutil
-import signal
 import socket
 import struct
 import subprocess
 import sys
 import threading
 import time
-import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from dev_node import G, N, ec_mul, keccak256  # noqa: E402
 from p2p_disc import rlp, sign  # noqa: E402
+import p2p_sync  # noqa: E402
 
 failures = []
 
@@ -151,60 +149,18 @@ class DnsServer:
 
 # ---- ethc nodes ----
 
-class Ethc:
+class Ethc(p2p_sync.Ethc):
+    """p2p_sync's `ethc node` (free ports, a log file, stopped by PID) with
+    discovery on unless the flags say --nodiscover."""
+
     def __init__(self, ethc, datadir, extra):
-        self.log_path = datadir + ".log"
-        self.err = open(self.log_path, "w")
-        self.proc = subprocess.Popen([ethc, "node", "--datadir", datadir, "--http.port", "0", "--http.api",
-                                      "eth,net,admin", "--port", "0", *extra],
-                                     stdout=subprocess.PIPE, stderr=self.err, text=True)
-        self.url = self.enode = None
-        for _ in range(4):
-            line = self.proc.stdout.readline()
-            if not line:
-                break
-            if line.startswith("HTTP server started: "):
-                self.url = line.split()[-1]
-            m = re.search(r"self=(enode://\S+)", line)
-            if m:
-                self.enode = m.group(1)
-                break
+        super().__init__(ethc, datadir, datadir + ".log", extra, discover=True)
 
-    def call(self, method, *params):
-        body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": method, "params": list(params)}).encode()
-        req = urllib.request.Request(self.url, body, {"Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return json.loads(r.read())["result"]
+    def result(self, method, *params):
+        return self.call(method, *params)["result"]
 
-    def log(self):
-        with open(self.log_path) as f:
-            return f.read()
-
-    def wait(self, cond, timeout):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if cond():
-                return True
-            if self.proc.poll() is not None:
-                return False
-            time.sleep(0.2)
-        return False
-
-    def stop(self):
-        if self.proc.poll() is None:
-            os.kill(self.proc.pid, signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.kill(self.proc.pid, signal.SIGKILL)
-                self.proc.wait()
-        self.err.close()
-        return self.proc.returncode
-
-
-def init(ethc, datadir, genesis):
-    subprocess.run([ethc, "init", "--datadir", datadir, genesis], check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.PIPE)
+    def peer_ids(self):
+        return [p["id"] for p in self.result("admin_peers")]
 
 
 def main():
@@ -215,13 +171,13 @@ def main():
     genesis = os.path.join(chain, "genesis.json")
     t0 = time.time()
     for n in ("a", "b"):
-        init(ethc, os.path.join(tmp, n), genesis)
+        p2p_sync.init(ethc, os.path.join(tmp, n), genesis)
     a = Ethc(ethc, os.path.join(tmp, "a"), ["--nodiscover"])
     b = server = None
     try:
         if not check(a.enode is not None, "node A started"):
             return
-        a_enr = a.call("admin_nodeInfo")["enr"]
+        a_enr = a.result("admin_nodeInfo")["enr"]
         a_id = a.enode[len("enode://"):].split("@")[0]
 
         # keys: the good tree's, the linked tree's, a stranger's; nodes that do not exist
@@ -251,15 +207,17 @@ def main():
         if not check(b.enode is not None, "node B started with --discovery.dns"):
             print(b.log()[-3000:])
             return
-        walked = b.wait(lambda: "dnsdisc: walked" in b.log(), 20)
+        walked = b.wait_log(r"dnsdisc: walked", 20) is not None
         check(walked, "B walked the trees (" + next((l for l in b.log().splitlines() if "dnsdisc: walked" in l), "") + ")")
         m = re.search(r"dnsdisc: walked (\d+) trees with (\d+) queries: (\d+) node records", b.log())
         check(m is not None and m.group(1) == "6" and m.group(3) == "2",
               "6 trees walked (5 given, 1 linked), 2 node records accepted (A, the linked tree's)")
-        peered = b.wait(lambda: any(p["id"] == a_id for p in b.call("admin_peers")), 20)
+        deadline = time.time() + 20
+        while a_id not in b.peer_ids() and time.time() < deadline and b.proc.poll() is None:
+            time.sleep(0.2)
+        peered = a_id in b.peer_ids()
         check(peered, "B dialled A, found in the DNS tree: A is in B's admin_peers")
-        check(any(p["id"] == a_id for p in b.call("admin_peers")) and
-              all(p["network"]["trusted"] is False for p in b.call("admin_peers")), "the peer is not a trusted one")
+        check(all(p["network"]["trusted"] is False for p in b.result("admin_peers")), "the peer is not a trusted one")
         log = b.log()
         check("dialling enode://" + a_id in log, "B logs the dial of A")
         dialled = set(re.findall(r"dnsdisc: dialling enode://([0-9a-f]{128})", log))
