@@ -97,6 +97,11 @@ static int start_dns(node_p2p_t *p, uv_loop_t *loop, const node_p2p_opts_t *o, u
   if (!urls || !*urls) return 0;
   dnsdisc_opts_t d = {.urls = urls, .servers = o->dns_server, .on_node = dns_found, .ctx = p};
   int rc = dnsdisc_start(loop, &d, &p->dns, err, errlen);
+  if (rc == ETHC_ERR_IO) { /* the resolver library, not the flags: run without DNS discovery */
+    ethc_log(ETHC_LOG_WARN, "dnsdisc: off: %s", err);
+    err[0] = 0;
+    return 0;
+  }
   if (!rc) ethc_log(ETHC_LOG_INFO, "dnsdisc: walking %s", urls);
   return rc;
 }
