@@ -12,11 +12,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_chain.h"
 #include "ethc/bytes.h"
 #include "ethc/chain.h"
 #include "ethc/chain_call.h"
 #include "ethc/error.h"
-#include "ethc/rlp.h"
 
 static chain_snapshot_t *head;
 static long per_thread;
@@ -50,27 +50,8 @@ int main(int argc, char **argv) {
     return 2;
   }
   long n = argc > 3 ? atol(argv[3]) : 20000;
-  char genesis[2048], chainfile[2048], err[512];
-  snprintf(genesis, sizeof genesis, "%s/rpc-compat/genesis.json", argv[1]);
-  snprintf(chainfile, sizeof chainfile, "%s/rpc-compat/chain.rlp", argv[1]);
-  chain_open_opts_t o = {.datadir = argv[2], .genesis_path = genesis, .fakepow = true};
-  chain_t *c = NULL;
-  if (chain_open(&o, &c, err, sizeof err)) {
-    fprintf(stderr, "%s\n", err);
-    return 1;
-  }
-  size_t len, off = 0, used;
-  uint8_t *data = bytes_read_file(chainfile, &len);
-  rlp_item_t item;
-  while (data && off < len && rlp_decode_item(data + off, len - off, &item, &used) == 0) {
-    chain_import_result_t r;
-    if (chain_import_block(c, data + off, used, &r) != 0) {
-      fprintf(stderr, "import: %s\n", r.reason);
-      return 1;
-    }
-    off += used;
-  }
-  free(data);
+  chain_t *c = bench_rpc_compat_chain(argv[1], argv[2]);
+  if (!c) return 1;
   /* the cases of rpc-compat/eth_call: callenv (two ways) and a reverting call */
   static const uint8_t revert_input[1] = {0x01}, env_input[3] = {0x33, 0x34, 0x35};
   address("0x9344b07175800259691961298ca11c824e65032d", &msgs[0].to);

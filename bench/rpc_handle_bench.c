@@ -10,10 +10,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_chain.h"
 #include "ethc/bytes.h"
 #include "ethc/chain.h"
 #include "ethc/error.h"
-#include "ethc/rlp.h"
 #include "ethc/rpc.h"
 
 static const char *const cases[][2] = {
@@ -55,27 +55,9 @@ int main(int argc, char **argv) {
   }
   long n = argc > 3 ? atol(argv[3]) : 20000;
   const char *only = argc > 4 ? argv[4] : NULL;
-  char genesis[2048], chainfile[2048], err[512];
-  snprintf(genesis, sizeof genesis, "%s/rpc-compat/genesis.json", argv[1]);
-  snprintf(chainfile, sizeof chainfile, "%s/rpc-compat/chain.rlp", argv[1]);
-  chain_open_opts_t o = {.datadir = argv[2], .genesis_path = genesis, .fakepow = true};
-  chain_t *c = NULL;
-  if (chain_open(&o, &c, err, sizeof err)) {
-    fprintf(stderr, "%s\n", err);
-    return 1;
-  }
-  size_t len, off = 0, used;
-  uint8_t *data = bytes_read_file(chainfile, &len);
-  rlp_item_t item;
-  while (data && off < len && rlp_decode_item(data + off, len - off, &item, &used) == 0) {
-    chain_import_result_t r;
-    if (chain_import_block(c, data + off, used, &r) != 0) {
-      fprintf(stderr, "import: %s\n", r.reason);
-      return 1;
-    }
-    off += used;
-  }
-  free(data);
+  chain_t *c = bench_rpc_compat_chain(argv[1], argv[2]);
+  if (!c) return 1;
+  char err[512];
   rpc_config_t cfg = {.chain = c, .gas_cap = 50000000, .evm_timeout_ms = 5000};
   rpc_server_t *s;
   if (rpc_server_new(&cfg, &s, err, sizeof err)) {

@@ -12,7 +12,7 @@ set -euo pipefail
 BASE=(build-essential cmake pkg-config
       libsecp256k1-dev libssl-dev libgmp-dev libcjson-dev zlib1g-dev
       libleveldb-dev libsnappy-dev libuv1-dev libmicrohttpd-dev libyaml-dev
-      libcurl4-openssl-dev)
+      libcurl4-openssl-dev libc-ares-dev)
 TEST=(clang libclang-rt-dev python3 zstd gzip)
 
 pkgs=("${BASE[@]}")

@@ -45,6 +45,8 @@ typedef struct {
   const char *sync_target;   /* --sync.target: the block hash the header sync goes to; NULL: the best peer's head */
   bool sync_full;            /* --syncmode full: also fetch bodies and execute the blocks */
   unsigned eth_versions;     /* --eth.versions: PEERS_ETH(v) bits (peers.h); 0: the default */
+  const char *dns_urls;      /* --discovery.dns: enrtree:// URLs; NULL: the network's default, "": none */
+  const char *dns_server;    /* --discovery.dns.server: HOST:PORT,...; NULL: the system's resolvers */
 } node_p2p_opts_t;
 
 /* A light node (--light): the head proven by the beacon light client (light_follow.h). */
@@ -54,7 +56,8 @@ typedef struct {
   bool has_checkpoint;       /* --checkpoint given */
   uint8_t checkpoint[32];    /* a trusted finalized beacon block root */
   const char *consensus_rpc; /* --consensus-rpc: a beacon node's REST API */
-  const char *execution_rpc; /* --execution-rpc: the proven blocks' headers (checked); NULL: none */
+  const char
+      *execution_rpc; /* --execution-rpc: headers (with --light), state, bodies and receipts (checked); NULL: none */
   bool allow_stale_checkpoint;
   uint64_t at;      /* --at: the beacon clock starts at this unix time (replays); 0: the real clock */
   uint64_t poll_ms; /* --light.poll: between syncs; 0: one slot */

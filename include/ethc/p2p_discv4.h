@@ -125,6 +125,10 @@ size_t discv4_table_size(discv4_t *d);
 bool discv4_node_record(discv4_t *d, const uint8_t id[32], enr_t *out);
 /* Up to max table nodes (any order). */
 size_t discv4_table_nodes(discv4_t *d, p2p_node_t *out, size_t max);
+/* Pings a node learnt elsewhere (a DNS node list): when it answers, it is
+ * bonded and enters the table. False when stopped, the node has no UDP port,
+ * or too much is pending. Loop thread. */
+bool discv4_add_node(discv4_t *d, const p2p_node_t *n);
 
 
 /* ---- what admin_nodeInfo shows ---- */

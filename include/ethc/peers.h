@@ -85,6 +85,11 @@ sync_progress_t *peers_sync_progress(peers_t *p);
  * then run until they are closed, and peers_free frees the manager. */
 void peers_stop(peers_t *p);
 void peers_free(peers_t *p);
+/* Dials a node found by discovery (a DNS node list): once, not redialled as
+ * trusted peers are. Not when stopping, at --maxpeers, with a third of
+ * --maxpeers already dialled this way, already connected to it, or while it
+ * is banned. True when dialled. Loop thread. */
+bool peers_dial(peers_t *p, const p2p_node_t *n);
 
 /* Transaction exchange (eth_tx.h): spreads the pool's transactions to the
  * peers, fetches theirs into it, serves GetPooledTransactions. Call once after

@@ -280,40 +280,47 @@ static int begin(ctx_t *c, const char *text, size_t len, uint32_t committee_size
   return 0;
 }
 
-int beacon_json_bootstrap(const char *text, size_t len, uint32_t committee_size, beacon_lc_bootstrap_t *out, char *err,
-                          size_t errlen) {
+/* Parses one {"version", "data"} document: `data_fn` reads the data object
+ * into out (size bytes, zeroed first and again on failure). */
+typedef int (*data_fn_t)(ctx_t *c, const cJSON *d, const char *p, beacon_fork_t fork, void *out);
+static int parse_one(const char *text, size_t len, uint32_t committee_size, void *out, size_t size, char *err,
+                     size_t errlen, data_fn_t data_fn) {
   ctx_t c;
   cJSON *doc;
-  memset(out, 0, sizeof *out);
+  memset(out, 0, size);
   int rc = begin(&c, text, len, committee_size, err, errlen, &doc);
   char p[PATH_MAX_LEN];
   const cJSON *d;
   beacon_fork_t fork = BEACON_FORK_PHASE0;
-  if (!rc && !(rc = envelope(&c, doc, "", &fork, &d, p))) {
-    out->fork = fork;
-    if (!(rc = lc_header(&c, d, p, "header", fork, &out->header)) &&
-        !(rc = sync_committee(&c, d, p, "current_sync_committee", &out->current_sync_committee)))
-      rc = get_branch(&c, d, p, "current_sync_committee_branch", out->current_sync_committee_branch,
-                      beacon_current_sync_committee_depth(fork));
-  }
+  if (!rc && !(rc = envelope(&c, doc, "", &fork, &d, p))) rc = data_fn(&c, d, p, fork, out);
   cJSON_Delete(doc);
-  if (rc) memset(out, 0, sizeof *out);
+  if (rc) memset(out, 0, size);
   return rc;
+}
+
+static int bootstrap_data(ctx_t *c, const cJSON *d, const char *p, beacon_fork_t fork, void *out) {
+  beacon_lc_bootstrap_t *b = out;
+  int rc;
+  b->fork = fork;
+  if ((rc = lc_header(c, d, p, "header", fork, &b->header)) ||
+      (rc = sync_committee(c, d, p, "current_sync_committee", &b->current_sync_committee)))
+    return rc;
+  return get_branch(c, d, p, "current_sync_committee_branch", b->current_sync_committee_branch,
+                    beacon_current_sync_committee_depth(fork));
+}
+
+int beacon_json_bootstrap(const char *text, size_t len, uint32_t committee_size, beacon_lc_bootstrap_t *out, char *err,
+                          size_t errlen) {
+  return parse_one(text, len, committee_size, out, sizeof *out, err, errlen, bootstrap_data);
+}
+
+static int update_data_of(ctx_t *c, const cJSON *d, const char *p, beacon_fork_t fork, void *out) {
+  return update_data(c, d, p, fork, out);
 }
 
 int beacon_json_update(const char *text, size_t len, uint32_t committee_size, beacon_lc_update_t *out, char *err,
                        size_t errlen) {
-  ctx_t c;
-  cJSON *doc;
-  memset(out, 0, sizeof *out);
-  int rc = begin(&c, text, len, committee_size, err, errlen, &doc);
-  char p[PATH_MAX_LEN];
-  const cJSON *d;
-  beacon_fork_t fork = BEACON_FORK_PHASE0;
-  if (!rc && !(rc = envelope(&c, doc, "", &fork, &d, p))) rc = update_data(&c, d, p, fork, out);
-  cJSON_Delete(doc);
-  if (rc) memset(out, 0, sizeof *out);
-  return rc;
+  return parse_one(text, len, committee_size, out, sizeof *out, err, errlen, update_data_of);
 }
 
 int beacon_json_updates(const char *text, size_t len, uint32_t committee_size, beacon_lc_update_t **out, size_t *count,
@@ -350,44 +357,34 @@ int beacon_json_updates(const char *text, size_t len, uint32_t committee_size, b
   return 0;
 }
 
+static int finality_data(ctx_t *c, const cJSON *d, const char *p, beacon_fork_t fork, void *out) {
+  beacon_lc_finality_update_t *u = out;
+  int rc;
+  u->fork = fork;
+  if ((rc = lc_header(c, d, p, "attested_header", fork, &u->attested_header)) ||
+      (rc = lc_header(c, d, p, "finalized_header", fork, &u->finalized_header)) ||
+      (rc = get_branch(c, d, p, "finality_branch", u->finality_branch, beacon_finality_depth(fork))) ||
+      (rc = sync_aggregate(c, d, p, &u->sync_aggregate)))
+    return rc;
+  return get_u64(c, d, p, "signature_slot", &u->signature_slot);
+}
+
 int beacon_json_finality_update(const char *text, size_t len, uint32_t committee_size, beacon_lc_finality_update_t *out,
                                 char *err, size_t errlen) {
-  ctx_t c;
-  cJSON *doc;
-  memset(out, 0, sizeof *out);
-  int rc = begin(&c, text, len, committee_size, err, errlen, &doc);
-  char p[PATH_MAX_LEN];
-  const cJSON *d;
-  beacon_fork_t fork = BEACON_FORK_PHASE0;
-  if (!rc && !(rc = envelope(&c, doc, "", &fork, &d, p))) {
-    out->fork = fork;
-    if (!(rc = lc_header(&c, d, p, "attested_header", fork, &out->attested_header)) &&
-        !(rc = lc_header(&c, d, p, "finalized_header", fork, &out->finalized_header)) &&
-        !(rc = get_branch(&c, d, p, "finality_branch", out->finality_branch, beacon_finality_depth(fork))) &&
-        !(rc = sync_aggregate(&c, d, p, &out->sync_aggregate)))
-      rc = get_u64(&c, d, p, "signature_slot", &out->signature_slot);
-  }
-  cJSON_Delete(doc);
-  if (rc) memset(out, 0, sizeof *out);
-  return rc;
+  return parse_one(text, len, committee_size, out, sizeof *out, err, errlen, finality_data);
+}
+
+static int optimistic_data(ctx_t *c, const cJSON *d, const char *p, beacon_fork_t fork, void *out) {
+  beacon_lc_optimistic_update_t *u = out;
+  int rc;
+  u->fork = fork;
+  if ((rc = lc_header(c, d, p, "attested_header", fork, &u->attested_header)) ||
+      (rc = sync_aggregate(c, d, p, &u->sync_aggregate)))
+    return rc;
+  return get_u64(c, d, p, "signature_slot", &u->signature_slot);
 }
 
 int beacon_json_optimistic_update(const char *text, size_t len, uint32_t committee_size,
                                   beacon_lc_optimistic_update_t *out, char *err, size_t errlen) {
-  ctx_t c;
-  cJSON *doc;
-  memset(out, 0, sizeof *out);
-  int rc = begin(&c, text, len, committee_size, err, errlen, &doc);
-  char p[PATH_MAX_LEN];
-  const cJSON *d;
-  beacon_fork_t fork = BEACON_FORK_PHASE0;
-  if (!rc && !(rc = envelope(&c, doc, "", &fork, &d, p))) {
-    out->fork = fork;
-    if (!(rc = lc_header(&c, d, p, "attested_header", fork, &out->attested_header)) &&
-        !(rc = sync_aggregate(&c, d, p, &out->sync_aggregate)))
-      rc = get_u64(&c, d, p, "signature_slot", &out->signature_slot);
-  }
-  cJSON_Delete(doc);
-  if (rc) memset(out, 0, sizeof *out);
-  return rc;
+  return parse_one(text, len, committee_size, out, sizeof *out, err, errlen, optimistic_data);
 }

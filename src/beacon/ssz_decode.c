@@ -129,10 +129,22 @@ static size_t header_field(beacon_fork_t fork) { return fork >= BEACON_FORK_CAPE
 
 static bool fork_ok(beacon_fork_t fork) { return fork >= BEACON_FORK_ALTAIR && fork < BEACON_FORK_COUNT; }
 
+/* How every update container ends: the sync aggregate at f[0], the
+ * signature slot at f[1]. */
+static void decode_update_tail(const field_t *f, uint32_t committee_size, beacon_sync_aggregate_t *a, uint64_t *slot) {
+  decode_aggregate(f[0].p, committee_size, a);
+  *slot = rd64(f[1].p);
+}
+
+/* Clears a container of `size` bytes and checks the fork and committee size. */
+static bool begin(void *out, size_t size, beacon_fork_t fork, uint32_t committee_size) {
+  memset(out, 0, size);
+  return fork_ok(fork) && committee_size_ok(committee_size);
+}
+
 int ssz_decode_lc_bootstrap(const uint8_t *in, size_t len, beacon_fork_t fork, uint32_t committee_size,
                             beacon_lc_bootstrap_t *out) {
-  memset(out, 0, sizeof *out);
-  if (!fork_ok(fork) || !committee_size_ok(committee_size)) return ETHC_ERR_INVALID;
+  if (!begin(out, sizeof *out, fork, committee_size)) return ETHC_ERR_INVALID;
   out->fork = fork;
   unsigned d = beacon_current_sync_committee_depth(fork);
   const size_t sz[3] = {header_field(fork), COMMITTEE_SSZ(committee_size), (size_t)d * 32};
@@ -146,8 +158,7 @@ int ssz_decode_lc_bootstrap(const uint8_t *in, size_t len, beacon_fork_t fork, u
 
 int ssz_decode_lc_update(const uint8_t *in, size_t len, beacon_fork_t fork, uint32_t committee_size,
                          beacon_lc_update_t *out) {
-  memset(out, 0, sizeof *out);
-  if (!fork_ok(fork) || !committee_size_ok(committee_size)) return ETHC_ERR_INVALID;
+  if (!begin(out, sizeof *out, fork, committee_size)) return ETHC_ERR_INVALID;
   out->fork = fork;
   size_t h = header_field(fork);
   const size_t sz[7] = {h,
@@ -164,15 +175,13 @@ int ssz_decode_lc_update(const uint8_t *in, size_t len, beacon_fork_t fork, uint
   memcpy(out->next_sync_committee_branch, f[2].p, f[2].len);
   if (ssz_decode_lc_header(f[3].p, f[3].len, fork, &out->finalized_header)) return ETHC_ERR_INVALID;
   memcpy(out->finality_branch, f[4].p, f[4].len);
-  decode_aggregate(f[5].p, committee_size, &out->sync_aggregate);
-  out->signature_slot = rd64(f[6].p);
+  decode_update_tail(&f[5], committee_size, &out->sync_aggregate, &out->signature_slot);
   return 0;
 }
 
 int ssz_decode_lc_finality_update(const uint8_t *in, size_t len, beacon_fork_t fork, uint32_t committee_size,
                                   beacon_lc_finality_update_t *out) {
-  memset(out, 0, sizeof *out);
-  if (!fork_ok(fork) || !committee_size_ok(committee_size)) return ETHC_ERR_INVALID;
+  if (!begin(out, sizeof *out, fork, committee_size)) return ETHC_ERR_INVALID;
   out->fork = fork;
   size_t h = header_field(fork);
   const size_t sz[5] = {h, h, (size_t)beacon_finality_depth(fork) * 32, AGGREGATE_SSZ(committee_size), 8};
@@ -181,21 +190,18 @@ int ssz_decode_lc_finality_update(const uint8_t *in, size_t len, beacon_fork_t f
   if (ssz_decode_lc_header(f[0].p, f[0].len, fork, &out->attested_header)) return ETHC_ERR_INVALID;
   if (ssz_decode_lc_header(f[1].p, f[1].len, fork, &out->finalized_header)) return ETHC_ERR_INVALID;
   memcpy(out->finality_branch, f[2].p, f[2].len);
-  decode_aggregate(f[3].p, committee_size, &out->sync_aggregate);
-  out->signature_slot = rd64(f[4].p);
+  decode_update_tail(&f[3], committee_size, &out->sync_aggregate, &out->signature_slot);
   return 0;
 }
 
 int ssz_decode_lc_optimistic_update(const uint8_t *in, size_t len, beacon_fork_t fork, uint32_t committee_size,
                                     beacon_lc_optimistic_update_t *out) {
-  memset(out, 0, sizeof *out);
-  if (!fork_ok(fork) || !committee_size_ok(committee_size)) return ETHC_ERR_INVALID;
+  if (!begin(out, sizeof *out, fork, committee_size)) return ETHC_ERR_INVALID;
   out->fork = fork;
   const size_t sz[3] = {header_field(fork), AGGREGATE_SSZ(committee_size), 8};
   field_t f[3];
   if (split(in, len, sz, f, 3)) return ETHC_ERR_INVALID;
   if (ssz_decode_lc_header(f[0].p, f[0].len, fork, &out->attested_header)) return ETHC_ERR_INVALID;
-  decode_aggregate(f[1].p, committee_size, &out->sync_aggregate);
-  out->signature_slot = rd64(f[2].p);
+  decode_update_tail(&f[1], committee_size, &out->sync_aggregate, &out->signature_slot);
   return 0;
 }

@@ -101,6 +101,17 @@ static void put_aggregate(wr_t *w, const beacon_sync_aggregate_t *a, uint32_t n)
 
 static size_t hdr_fixed(beacon_fork_t fork) { return fork >= BEACON_FORK_CAPELLA ? 4 : 112; }
 
+/* How every update container ends: sync_aggregate and signature_slot, then
+ * from Capella on the variable parts, the headers (finalized may be NULL). */
+static void put_update_tail(wr_t *w, const beacon_sync_aggregate_t *a, uint32_t n, uint64_t slot,
+                            const beacon_lc_header_t *attested, const beacon_lc_header_t *finalized, beacon_fork_t f) {
+  put_aggregate(w, a, n);
+  put64(w, slot);
+  if (f < BEACON_FORK_CAPELLA) return;
+  put_header(w, attested, f);
+  if (finalized) put_header(w, finalized, f);
+}
+
 size_t ssz_encode_lc_header(const beacon_lc_header_t *h, uint8_t *out, size_t cap) {
   wr_t w = {out, cap, 0};
   put_header(&w, h, h->fork);
@@ -128,12 +139,7 @@ size_t ssz_encode_lc_update(const beacon_lc_update_t *u, uint32_t n, uint8_t *ou
   put(&w, u->next_sync_committee_branch, 32 * (size_t)beacon_next_sync_committee_depth(f));
   put_header_field(&w, &u->finalized_header, f, &off);
   put(&w, u->finality_branch, 32 * (size_t)beacon_finality_depth(f));
-  put_aggregate(&w, &u->sync_aggregate, n);
-  put64(&w, u->signature_slot);
-  if (f >= BEACON_FORK_CAPELLA) {
-    put_header(&w, &u->attested_header, f);
-    put_header(&w, &u->finalized_header, f);
-  }
+  put_update_tail(&w, &u->sync_aggregate, n, u->signature_slot, &u->attested_header, &u->finalized_header, f);
   return w.len;
 }
 
@@ -144,12 +150,7 @@ size_t ssz_encode_lc_finality_update(const beacon_lc_finality_update_t *u, uint3
   put_header_field(&w, &u->attested_header, f, &off);
   put_header_field(&w, &u->finalized_header, f, &off);
   put(&w, u->finality_branch, 32 * (size_t)beacon_finality_depth(f));
-  put_aggregate(&w, &u->sync_aggregate, n);
-  put64(&w, u->signature_slot);
-  if (f >= BEACON_FORK_CAPELLA) {
-    put_header(&w, &u->attested_header, f);
-    put_header(&w, &u->finalized_header, f);
-  }
+  put_update_tail(&w, &u->sync_aggregate, n, u->signature_slot, &u->attested_header, &u->finalized_header, f);
   return w.len;
 }
 
@@ -158,8 +159,6 @@ size_t ssz_encode_lc_optimistic_update(const beacon_lc_optimistic_update_t *u, u
   beacon_fork_t f = u->fork;
   size_t off = hdr_fixed(f) + n / 8 + 96 + 8;
   put_header_field(&w, &u->attested_header, f, &off);
-  put_aggregate(&w, &u->sync_aggregate, n);
-  put64(&w, u->signature_slot);
-  if (f >= BEACON_FORK_CAPELLA) put_header(&w, &u->attested_header, f);
+  put_update_tail(&w, &u->sync_aggregate, n, u->signature_slot, &u->attested_header, NULL, f);
   return w.len;
 }

@@ -71,6 +71,8 @@ enum {
   NODE_GENESIS,
   NODE_EXECUTION_RPC,
   NODE_ETH_VERSIONS,
+  NODE_DISCOVERY_DNS,
+  NODE_DISCOVERY_DNS_SERVER,
 };
 static const cli_option_t node_options[] = {
     [NODE_DATADIR] = {"--datadir", "DIR", "the chain database (`ethc import` fills it)", "~/.ethc"},
@@ -200,6 +202,13 @@ static const cli_option_t node_options[] = {
                            "devp2p: the eth protocol versions offered, comma-separated, of 68, 69, 70 (the highest "
                            "one both sides offer is spoken; 70 pages receipts, EIP-7975)",
                            "68,69"},
+    [NODE_DISCOVERY_DNS] = {"--discovery.dns", "URLS",
+                            "devp2p: EIP-1459 DNS node lists, enrtree:// URLs comma-separated (\"\" for none; "
+                            "default: the ethdisco.net list of mainnet, sepolia, holesky or hoodi)",
+                            NULL},
+    [NODE_DISCOVERY_DNS_SERVER] = {"--discovery.dns.server", "HOST:PORT",
+                                   "devp2p: the DNS server asked for the node lists, comma-separated",
+                                   "the system's resolvers"},
     {0}};
 
 /* --eth.versions: "68,69,70" or a part of it into PEERS_ETH(v) bits: 0, or
@@ -495,6 +504,8 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
           return cli_usage_error(self, "--eth.versions %s: want a comma-separated list of 68, 69, 70", a.value);
         o.p2p.on = true;
         break;
+      case NODE_DISCOVERY_DNS: o.p2p.on = true, o.p2p.dns_urls = a.value; break;
+      case NODE_DISCOVERY_DNS_SERVER: o.p2p.on = true, o.p2p.dns_server = a.value; break;
       case CLI_POSITIONAL: return cli_usage_error(self, "unexpected argument %s", a.value);
       default: return cli_stop(k);
     }

@@ -7,6 +7,7 @@
 
 #include "ethc/error.h"
 #include "ethc/log.h"
+#include "ethc/p2p_dnsdisc.h"
 #include "ethc/peers.h"
 #include "ethc/secp256k1.h"
 
@@ -73,6 +74,38 @@ static int load_bootnodes(node_p2p_t *p, const node_p2p_opts_t *o, uint64_t chai
   return 0;
 }
 
+/* A node record from a DNS list: discovery pings it, the peer manager dials it. */
+static void dns_found(void *ctx, const enr_t *e) {
+  node_p2p_t *p = ctx;
+  if (!e->has_ip) return; /* discovery and dialling are IPv4 only */
+  p2p_node_t n = {.tcp = e->tcp, .udp = e->udp};
+  memcpy(n.pubkey, e->pubkey, 64);
+  memcpy(n.id, e->id, 32);
+  p2p_ip_from4(n.ip, e->ip);
+  if (p->disc) discv4_add_node(p->disc, &n);
+  if (p->peers && peers_dial(p->peers, &n)) {
+    char url[ENODE_URL_MAX];
+    enode_format(&n, url, sizeof url);
+    ethc_log(ETHC_LOG_INFO, "dnsdisc: dialling %s", url);
+  }
+}
+
+/* DNS discovery (with discovery on): --discovery.dns, else the network's list. */
+static int start_dns(node_p2p_t *p, uv_loop_t *loop, const node_p2p_opts_t *o, uint64_t chain_id, char *err,
+                     size_t errlen) {
+  const char *urls = o->dns_urls ? o->dns_urls : dnsdisc_default_url(p2p_network_of_chain(chain_id));
+  if (!urls || !*urls) return 0;
+  dnsdisc_opts_t d = {.urls = urls, .servers = o->dns_server, .on_node = dns_found, .ctx = p};
+  int rc = dnsdisc_start(loop, &d, &p->dns, err, errlen);
+  if (rc == ETHC_ERR_IO) { /* the resolver library, not the flags: run without DNS discovery */
+    ethc_log(ETHC_LOG_WARN, "dnsdisc: off: %s", err);
+    err[0] = 0;
+    return 0;
+  }
+  if (!rc) ethc_log(ETHC_LOG_INFO, "dnsdisc: walking %s", urls);
+  return rc;
+}
+
 int node_p2p_start(node_p2p_t *p, uv_loop_t *loop, const node_p2p_opts_t *o, const char *datadir, uint64_t chain_id,
                    const char *client_version, rpc_server_t *srv, char *err, size_t errlen) {
   memset(p, 0, sizeof *p);
@@ -117,6 +150,7 @@ int node_p2p_start(node_p2p_t *p, uv_loop_t *loop, const node_p2p_opts_t *o, con
     p->info.disc = p->disc;
     p->info.udp_port = discv4_port(p->disc);
     if (!p->info.tcp_port) p->info.tcp_port = p->info.udp_port; /* --port 0: the one UDP got */
+    if ((rc = start_dns(p, loop, o, chain_id, err, errlen))) return rc;
   } else {
     enr_fields_t f = {.ip = p->info.ip, .tcp = p->info.tcp_port};
     if ((rc = enr_sign(p->key, 1, &f, &p->info.enr))) return snprintf(err, errlen, "cannot sign the node record"), rc;
@@ -140,12 +174,15 @@ int node_p2p_start(node_p2p_t *p, uv_loop_t *loop, const node_p2p_opts_t *o, con
 }
 
 void node_p2p_stop(node_p2p_t *p) {
+  dnsdisc_stop(p->dns);
   if (p->disc) discv4_stop(p->disc);
 }
 
 void node_p2p_free(node_p2p_t *p) {
   peers_free(p->peers_failed);
   p->peers_failed = NULL;
+  dnsdisc_free(p->dns);
+  p->dns = NULL;
   discv4_free(p->disc);
   p->disc = p->info.disc = NULL;
   free(p->boot);

@@ -28,6 +28,7 @@ typedef struct {
   pthread_mutex_t lock;       /* info.enr with --nodiscover (discovery locks its own) */
   struct peers *peers;        /* the peer manager (node_p2p.h), set before the RPC server serves */
   struct peers *peers_failed; /* a manager that could not listen: freed once the loop closed it */
+  struct dnsdisc *dns;        /* EIP-1459 node lists (p2p_dnsdisc.h), or NULL */
 } node_p2p_t;
 
 /* Starts the p2p side when o->on (else does nothing and returns 0): the node

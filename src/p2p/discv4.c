@@ -675,3 +675,8 @@ size_t discv4_table_nodes(discv4_t *d, p2p_node_t *out, size_t max) {
   pthread_mutex_unlock(&d->lock);
   return n;
 }
+
+bool discv4_add_node(discv4_t *d, const p2p_node_t *n) {
+  if (!d || uv_is_closing((uv_handle_t *)&d->udp) || !n->udp) return false;
+  return send_ping(d, n, P_BOND);
+}

@@ -912,6 +912,31 @@ static void dial_trusted(struct peers *m, size_t i) {
   link_peer(m, p, c);
 }
 
+bool peers_dial(peers_t *m, const p2p_node_t *n) {
+  unsigned max = m->o.maxpeers ? m->o.maxpeers : 50;
+  if (m->stopping || m->count >= max || !n->tcp || !p2p_ip_is4(n->ip) ||
+      peer_bans_find(&m->bans, n->pubkey, uv_now(m->loop)))
+    return false;
+  unsigned dialled = 0; /* discovered peers we dialled: a third of the slots at most, as geth's dial ratio */
+  for (peer_t *p = m->list; p; p = p->next) {
+    const uint8_t *id = rlpx_conn_remote_id(p->conn);
+    if (id && !memcmp(id, n->pubkey, 64)) return false;
+    if (p->trusted < 0 && rlpx_conn_initiator(p->conn)) dialled++;
+  }
+  if (dialled >= (max + 2) / 3) return false;
+  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(n->tcp)};
+  memcpy(&a.sin_addr, n->ip + 12, 4);
+  peer_t *p = add_peer(m, -1);
+  rlpx_conn_t *c = NULL;
+  if (!p) return false;
+  if (rlpx_dial(m->loop, &m->cfg, (const struct sockaddr *)&a, n->pubkey, &c)) {
+    free(p);
+    return false;
+  }
+  link_peer(m, p, c);
+  return true;
+}
+
 static void on_tick(uv_timer_t *t) {
   struct peers *m = t->data;
   uint64_t now = uv_now(m->loop);

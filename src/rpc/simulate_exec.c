@@ -156,26 +156,6 @@ static void make_header(const sim_t *s, const sim_plan_t *p, const chain_header_
 
 /* ---- receipts ---- */
 
-typedef struct {
-  chain_receipt_t *r;
-  int error;
-} receipt_logs_t;
-
-static void keep_receipt_logs(void *ctx, const state_log_t *logs, size_t n) {
-  receipt_logs_t *k = ctx;
-  if (!n) return;
-  state_log_t *copy = calloc(n, sizeof *copy);
-  if (!copy) return (void)(k->error = ETHC_ERR_NOMEM);
-  for (size_t i = 0; i < n; i++) {
-    copy[i] = logs[i];
-    copy[i].data = logs[i].data_size ? malloc(logs[i].data_size) : NULL;
-    if (logs[i].data_size && !copy[i].data) copy[i].data_size = 0, k->error = ETHC_ERR_NOMEM;
-    else if (logs[i].data_size) memcpy(copy[i].data, logs[i].data, logs[i].data_size);
-  }
-  k->r->logs = copy;
-  k->r->log_count = n;
-}
-
 static void free_receipts(chain_receipt_t *r, size_t n) {
   for (size_t i = 0; i < n; i++) {
     state_log_t *logs = (state_log_t *)r[i].logs;
@@ -337,9 +317,9 @@ static int run_call(blk_t *b, size_t k, sim_tracer_t *tr) {
                                 .skip_gas_cap = true,
                                 .no_base_fee = !s->req->validation};
   chain_tx_result_t r;
-  receipt_logs_t rl = {&b->receipts[k], 0};
+  block_logs_copy_t rl = {&b->receipts[k], 0};
   evm_set_tracer(s->vm, &sim_log_tracer, tr);
-  rc = chain_apply_tx_opts(s->st, s->vm, b->rev, &b->env, tx, from, &r, keep_receipt_logs, &rl, &opts);
+  rc = chain_apply_tx_opts(s->st, s->vm, b->rev, &b->env, tx, from, &r, block_copy_logs, &rl, &opts);
   evm_set_tracer(s->vm, NULL, NULL);
   sim_call_result_t *cr = &out->calls[k];
   cr->logs = tr->logs; /* the call result owns them from here */

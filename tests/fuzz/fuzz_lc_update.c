@@ -17,6 +17,7 @@
 #include "ethc/error.h"
 #include "ethc/light_client.h"
 #include "ethc/ssz.h"
+#include "../unit/beacon/lc_vectors.h"
 #include "fuzz_input.h"
 
 static beacon_config_t cfg;
@@ -24,18 +25,6 @@ static lc_store_t base, work, before;
 static beacon_lc_update_t upd;
 static beacon_lc_finality_update_t fin;
 static beacon_lc_optimistic_update_t opt;
-
-static uint8_t *load(const char *dir, const char *name, size_t *len) {
-  char path[2048];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  size_t clen;
-  uint8_t *comp = bytes_read_file(path, &clen);
-  if (!comp) return NULL;
-  uint8_t *out = NULL;
-  if (ssz_snappy_block_decode(comp, clen, 1u << 24, &out, len) != 0) out = NULL;
-  free(comp);
-  return out;
-}
 
 static void write_seed(const char *seed_dir, const char *name, uint8_t slot, uint8_t mode, const uint8_t *ssz,
                        size_t n) {
@@ -59,7 +48,7 @@ static void write_seeds(const char *dir, const char *seed_dir) {
   static uint8_t buf[1 << 16];
   for (int i = 0; i < 2; i++) {
     size_t n;
-    uint8_t *u = load(dir, names[i], &n);
+    uint8_t *u = lc_vectors_load(dir, names[i], &n);
     if (!u) continue;
     char name[64];
     snprintf(name, sizeof name, "update%d", i);
@@ -95,23 +84,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   char dir[1024];
   snprintf(dir, sizeof dir, "%s/light-client/spec-tests/deneb/light_client_sync",
            shared && *shared ? shared : "../shared");
-  memset(&cfg, 0, sizeof cfg);
-  cfg.name = "minimal";
-  cfg.preset = &beacon_preset_minimal;
-  cfg.seconds_per_slot = 6;
-  for (unsigned f = 0; f < BEACON_FORK_COUNT; f++) {
-    cfg.fork_version[f][0] = (uint8_t)f;
-    cfg.fork_version[f][3] = 1;
-    cfg.fork_epoch[f] = f <= BEACON_FORK_DENEB ? 0 : BEACON_FAR_FUTURE_EPOCH;
-  }
-  if (hex_decode_fixed("0x0a08c27fe4ece2483f9e581f78c66379a06f96e9c24cd1390594ff939b26f95b", true,
-                       cfg.genesis_validators_root, 32) != 0)
-    abort();
+  cfg = lc_vectors_minimal_config();
   uint8_t trusted[32];
   if (hex_decode_fixed("0xc0f6807024e3a40cea50955a9daa481045e44a5e08ccb5aed4d1cd705fc624d4", true, trusted, 32) != 0)
     abort();
   size_t n;
-  uint8_t *b = load(dir, "bootstrap.ssz_snappy", &n);
+  uint8_t *b = lc_vectors_load(dir, "bootstrap.ssz_snappy", &n);
   static beacon_lc_bootstrap_t boot;
   if (!b || ssz_decode_lc_bootstrap(b, n, BEACON_FORK_DENEB, 32, &boot) != 0 ||
       lc_store_init(&base, &cfg, trusted, &boot, NULL) != 0) {

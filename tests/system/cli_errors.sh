@@ -9,7 +9,7 @@
 set -u
 ETHC=$1
 CHAIN=$2
-WORK=$(mktemp -d /tmp/ethc-cli-errors-XXXXXX)
+WORK=$(mktemp -d "$PWD/ethc-cli-errors-XXXXXX")
 cleanup() {
   command -v chattr >/dev/null 2>&1 && chattr -R -i "$WORK" 2>/dev/null
   chmod -R u+w "$WORK" 2>/dev/null

@@ -6,7 +6,7 @@
 # usage: cli_help.sh ETHC
 set -u
 ETHC=$1
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/ethc-cli-help-XXXXXX")
+WORK=$(mktemp -d "$PWD/ethc-cli-help-XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 passed=0
 failed=0

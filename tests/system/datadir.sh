@@ -11,7 +11,7 @@ SHARED=$2
 R=$SHARED/rpc-compat
 G=$R/genesis.json
 C=$R/chain.rlp
-W=$(mktemp -d /tmp/ethc-datadir-XXXXXX)
+W=$(mktemp -d "$PWD/ethc-datadir-XXXXXX")
 export TMPDIR=$W/tmp # where export's snapshots go: checked below
 mkdir -p "$TMPDIR"
 pids=()

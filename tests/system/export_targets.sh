@@ -9,7 +9,7 @@
 set -u
 ETHC=$1
 CHAIN=$2
-WORK=$(mktemp -d /tmp/ethc-export-targets-XXXXXX)
+WORK=$(mktemp -d "$PWD/ethc-export-targets-XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 passed=0
 failed=0

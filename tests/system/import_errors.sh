@@ -6,7 +6,7 @@
 set -u
 ETHC=$1
 CHAIN=$2
-WORK=$(mktemp -d /tmp/ethc-errors-XXXXXX)
+WORK=$(mktemp -d "$PWD/ethc-errors-XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 passed=0
 fail() { echo "FAIL: $*"; echo "$passed passed, 1 failed"; exit 1; }

@@ -8,7 +8,7 @@
 set -u
 ETHC=$1
 CHAIN=$2
-WORK=$(mktemp -d /tmp/ethc-import-io-XXXXXX)
+WORK=$(mktemp -d "$PWD/ethc-import-io-XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 passed=0
 failed=0

@@ -17,7 +17,7 @@ ETHC=$1
 CHAIN=$2
 CREATION_KILLS=${3:-10}
 G=$CHAIN/genesis.json
-WORK=$(mktemp -d /tmp/ethc-kill-XXXXXX)
+WORK=$(mktemp -d "$PWD/ethc-kill-XXXXXX")
 pid=
 cleanup() {
   [ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null

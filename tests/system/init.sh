@@ -7,7 +7,7 @@
 set -u
 ETHC=$1
 SHARED=$2
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/ethc-init-XXXXXX")
+WORK=$(mktemp -d "$PWD/ethc-init-XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 passed=0
 failed=0

@@ -30,13 +30,14 @@ from ethereumjs_peer import EthereumjsPeer, missing  # noqa: E402
 
 
 class Ethc:
-    """`ethc node` with p2p on a free TCP port, discovery off."""
+    """`ethc node` with p2p on a free TCP port, discovery off (on with discover=True)."""
 
-    def __init__(self, ethc, datadir, log_path, extra=()):
+    def __init__(self, ethc, datadir, log_path, extra=(), discover=False):
         self.log_path = log_path
         self.err = open(log_path, "w")
         self.proc = subprocess.Popen([ethc, "node", "--datadir", datadir, "--http.port", "0", "--http.api", "eth,net,web3,admin", "--port", "0",
-                                      "--nodiscover", *extra], stdout=subprocess.PIPE, stderr=self.err, text=True)
+                                      *([] if discover else ["--nodiscover"]), *extra],
+                                     stdout=subprocess.PIPE, stderr=self.err, text=True)
         self.enode = self.url = None
         for _ in range(4):  # the HTTP line, then the P2P one (ctest's timeout bounds a hang)
             line = self.proc.stdout.readline()

@@ -8,7 +8,7 @@
 set -u
 ETHC=$1
 GST=$2
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/ethc-run-cli-XXXXXX")
+WORK=$(mktemp -d "$PWD/ethc-run-cli-XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 passed=0
 failed=0

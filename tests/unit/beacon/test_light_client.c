@@ -11,36 +11,9 @@
 #include "ethc/bytes.h"
 #include "ethc/light_client.h"
 #include "ethc/ssz.h"
-
-static uint8_t *load(const char *dir, const char *name, size_t *len) {
-  char path[1024];
-  snprintf(path, sizeof path, "%s/%s.ssz_snappy", dir, name);
-  size_t clen;
-  uint8_t *comp = bytes_read_file(path, &clen);
-  if (!comp) return NULL;
-  uint8_t *out = NULL;
-  if (ssz_snappy_block_decode(comp, clen, 1u << 24, &out, len) != 0) out = NULL;
-  free(comp);
-  return out;
-}
+#include "lc_vectors.h"
 
 static void hex32(const char *h, uint8_t out[32]) { CHECK(hex_decode_fixed(h, true, out, 32) == 0); }
-
-/* The minimal-preset config of the vectors (config.yaml: every fork to Deneb at 0). */
-static beacon_config_t minimal_config(void) {
-  beacon_config_t c;
-  memset(&c, 0, sizeof c);
-  c.name = "minimal-test";
-  c.preset = &beacon_preset_minimal;
-  c.seconds_per_slot = 6;
-  for (unsigned f = 0; f < BEACON_FORK_COUNT; f++) {
-    c.fork_version[f][0] = (uint8_t)f;
-    c.fork_version[f][3] = 1;
-    c.fork_epoch[f] = f <= BEACON_FORK_DENEB ? 0 : BEACON_FAR_FUTURE_EPOCH;
-  }
-  hex32("0x0a08c27fe4ece2483f9e581f78c66379a06f96e9c24cd1390594ff939b26f95b", c.genesis_validators_root);
-  return c;
-}
 
 static void test_merkle(void) {
   uint8_t z1[32];
@@ -98,14 +71,15 @@ static void test_vectors(void) {
   char dir[1024];
   snprintf(dir, sizeof dir, "%s/light-client/spec-tests/deneb/light_client_sync", check_shared_dir());
   if (!check_need(dir, "consensus-spec-tests light_client/sync")) return;
-  beacon_config_t cfg = minimal_config();
+  beacon_config_t cfg = lc_vectors_minimal_config();
   uint8_t digest[4];
   beacon_fork_digest(cfg.fork_version[BEACON_FORK_DENEB], cfg.genesis_validators_root, digest);
   CHECK(memcmp(digest, "\x0c\xbc\xe9\x01", 4) == 0); /* meta.yaml's fork digest */
 
   size_t blen = 0, ulen = 0;
-  uint8_t *bb = load(dir, "bootstrap", &blen);
-  uint8_t *ub = load(dir, "update_0xbccdacbfe0f0bfd10367dfc318b479e2830ed7c5119151ad0eb917fc66d51203_sf", &ulen);
+  uint8_t *bb = lc_vectors_load(dir, "bootstrap.ssz_snappy", &blen);
+  uint8_t *ub = lc_vectors_load(
+      dir, "update_0xbccdacbfe0f0bfd10367dfc318b479e2830ed7c5119151ad0eb917fc66d51203_sf.ssz_snappy", &ulen);
   CHECK(bb && ub);
   if (!bb || !ub) goto out;
   beacon_lc_bootstrap_t *boot = calloc(1, sizeof *boot);

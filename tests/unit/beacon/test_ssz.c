@@ -11,16 +11,7 @@
 #include "check.h"
 #include "ethc/bytes.h"
 #include "ethc/ssz.h"
-
-static uint8_t *load(const char *path, size_t *len) {
-  size_t clen;
-  uint8_t *comp = bytes_read_file(path, &clen);
-  if (!comp) return NULL;
-  uint8_t *out = NULL;
-  if (ssz_snappy_block_decode(comp, clen, 1u << 24, &out, len) != 0) out = NULL;
-  free(comp);
-  return out;
-}
+#include "lc_vectors.h"
 
 static beacon_lc_update_t u, v;
 static uint8_t buf[1 << 16];
@@ -124,7 +115,7 @@ int main(void) {
   char path[2048];
   snprintf(path, sizeof path, "%s/bootstrap.ssz_snappy", dir);
   size_t n;
-  uint8_t *b = load(path, &n);
+  uint8_t *b = lc_vectors_load(NULL, path, &n);
   CHECK(b != NULL);
   static beacon_lc_bootstrap_t boot;
   if (b) {
@@ -146,7 +137,7 @@ int main(void) {
       if (strncmp(name, "update_", 7) != 0) continue;
       char file[2600];
       snprintf(file, sizeof file, "%s/%s", path, name);
-      uint8_t *ub = load(file, &n);
+      uint8_t *ub = lc_vectors_load(NULL, file, &n);
       CHECK(ub != NULL);
       if (!ub) continue;
       seen++;

@@ -24,7 +24,7 @@ static int fail_third(void *ctx, const uint8_t *data, size_t len) {
 
 int main(void) {
   const char *shared = check_shared_dir();
-  char genesis[1024], chainfile[1024], dir[] = "/tmp/ethc-chain-XXXXXX";
+  char genesis[1024], chainfile[1024], dir[] = "ethc-chain-XXXXXX";
   snprintf(genesis, sizeof genesis, "%s/rpc-compat/genesis.json", shared);
   snprintf(chainfile, sizeof chainfile, "%s/rpc-compat/chain.rlp", shared);
   char other[1024];

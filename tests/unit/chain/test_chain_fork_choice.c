@@ -65,7 +65,7 @@ static void check_head(chain_t *c, unsigned n, const char *what) {
 
 int main(void) {
   const char *shared = check_shared_dir();
-  char genesis[1024], chainfile[1024], dir[] = "/tmp/ethc-forkchoice-XXXXXX", d1[64], d2[64], err[512];
+  char genesis[1024], chainfile[1024], dir[] = "ethc-forkchoice-XXXXXX", d1[64], d2[64], err[512];
   snprintf(genesis, sizeof genesis, "%s/rpc-compat/genesis.json", shared);
   snprintf(chainfile, sizeof chainfile, "%s/rpc-compat/chain.rlp", shared);
   if (!check_need(genesis, "the rpc-compat test chain") || !check_need(chainfile, "the rpc-compat test chain"))

@@ -109,7 +109,7 @@ static void check_head(chain_t *c, uint64_t number, const ethc_hash_t *hash, con
 
 int main(void) {
   const char *shared = check_shared_dir();
-  char genesis[1024], chainfile[1024], dir[] = "/tmp/ethc-reorg-XXXXXX";
+  char genesis[1024], chainfile[1024], dir[] = "ethc-reorg-XXXXXX";
   snprintf(genesis, sizeof genesis, "%s/rpc-compat/genesis.json", shared);
   snprintf(chainfile, sizeof chainfile, "%s/rpc-compat/chain.rlp", shared);
   if (!check_need(genesis, "the rpc-compat test chain") || !check_need(chainfile, "the rpc-compat test chain"))

@@ -13,7 +13,7 @@ static void fill_hash(ethc_hash_t *h, uint8_t seed) {
 }
 
 int main(void) {
-  char dir[] = "/tmp/ethc-chaindb-XXXXXX";
+  char dir[] = "ethc-chaindb-XXXXXX";
   CHECK(mkdtemp(dir) != NULL);
   chaindb_t *db = NULL;
   char *err = NULL;

@@ -45,7 +45,7 @@ static size_t count_tables(const char *dir) {
 int main(void) {
   const char *shared = getenv("ETHC_SHARED");
   if (!shared || !*shared) shared = "../shared";
-  char genesis[1024], dir[] = "/tmp/ethc-datadir-XXXXXX", db[1100], err[512];
+  char genesis[1024], dir[] = "ethc-datadir-XXXXXX", db[1100], err[512];
   snprintf(genesis, sizeof genesis, "%s/rpc-compat/genesis.json", shared);
   CHECK(mkdtemp(dir) != NULL);
   snprintf(db, sizeof db, "%s/p/q/db", dir);

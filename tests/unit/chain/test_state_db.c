@@ -220,7 +220,7 @@ static void round_trip(const char *shared, const char *dir, const char *dbdir) {
 
 int main(void) {
   const char *shared = check_shared_dir();
-  char dir[] = "/tmp/ethc-statedb-XXXXXX";
+  char dir[] = "ethc-statedb-XXXXXX";
   CHECK(mkdtemp(dir) != NULL);
   char d1[64], d2[64];
   snprintf(d1, sizeof d1, "%s/a", dir);

@@ -146,7 +146,7 @@ static void check_state(const char *shared, const char *dir, const char *dbdir) 
 int main(void) {
   const char *shared = getenv("ETHC_SHARED");
   if (!shared || !*shared) shared = "../shared";
-  char dir[] = "/tmp/ethc-statetrie-XXXXXX";
+  char dir[] = "ethc-statetrie-XXXXXX";
   CHECK(mkdtemp(dir) != NULL);
   char d1[64], d2[64];
   snprintf(d1, sizeof d1, "%s/a", dir);

@@ -136,7 +136,7 @@ static void on_poll(uv_timer_t *t) {
 
 /* A manager syncs from `servers` (1 or 2) managers serving the chain. */
 static void test_sync(uv_loop_t *loop, chain_t *server, int servers) {
-  char dir[64] = "/tmp/ethc-peers-XXXXXX", genesis[1024], err[512];
+  char dir[64] = "ethc-peers-XXXXXX", genesis[1024], err[512];
   CHECK(mkdtemp(dir) != NULL);
   snprintf(genesis, sizeof genesis, "%s/chains/ethtest/genesis.json", check_shared_dir());
   chain_open_opts_t o = {.datadir = dir, .genesis_path = genesis};
@@ -217,7 +217,7 @@ static void time_serving(chain_t *server) {
 }
 
 static void test_batches(chain_t *server) {
-  char dir[64] = "/tmp/ethc-peers-XXXXXX", genesis[1024];
+  char dir[64] = "ethc-peers-XXXXXX", genesis[1024];
   CHECK(mkdtemp(dir) != NULL);
   snprintf(genesis, sizeof genesis, "%s/chains/ethtest/genesis.json", check_shared_dir());
   chain_open_opts_t o = {.datadir = dir, .genesis_path = genesis};

@@ -227,7 +227,7 @@ int main(void) {
   unsigned n = 0;
   chain_t *server = ethtest_open(&n);
   if (!server) return check_summary();
-  char dir[64] = "/tmp/ethc-ban-XXXXXX", genesis[1024], err[512];
+  char dir[64] = "ethc-ban-XXXXXX", genesis[1024], err[512];
   CHECK(mkdtemp(dir) != NULL);
   snprintf(genesis, sizeof genesis, "%s/chains/ethtest/genesis.json", check_shared_dir());
   chain_open_opts_t o = {.datadir = dir, .genesis_path = genesis};

@@ -106,7 +106,7 @@ int main(void) {
   chain_t *server = ethtest_open(&n);
   if (!server) return check_summary();
   CHECK(n == 600);
-  char dir[64] = "/tmp/ethc-fullsync-XXXXXX", genesis[1024], err[512], why[300];
+  char dir[64] = "ethc-fullsync-XXXXXX", genesis[1024], err[512], why[300];
   CHECK(mkdtemp(dir) != NULL);
   snprintf(genesis, sizeof genesis, "%s/chains/ethtest/genesis.json", check_shared_dir());
   chain_open_opts_t o = {.datadir = dir, .genesis_path = genesis};

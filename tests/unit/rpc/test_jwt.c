@@ -86,7 +86,7 @@ static void test_tokens(void) {
 }
 
 static void test_secret_file(void) {
-  char dir[] = "/tmp/test_jwt_XXXXXX";
+  char dir[] = "test_jwt_XXXXXX";
   if (!mkdtemp(dir)) {
     CHECK(0);
     return;
