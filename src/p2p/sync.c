@@ -97,14 +97,20 @@ static size_t precheck(const sync_point_t *from, const bytes_view_t *items, size
 
 int sync_import_batch(chain_t *c, const sync_point_t *from, const bytes_view_t *items, size_t n, sync_point_t *to,
                       char *why, size_t whylen) {
+  return sync_import_batch_hashed(c, from, items, NULL, n, to, why, whylen);
+}
+
+int sync_import_batch_hashed(chain_t *c, const sync_point_t *from, const bytes_view_t *items, const ethc_hash_t *hashes,
+                             size_t n, sync_point_t *to, char *why, size_t whylen) {
   *to = *from;
   size_t ok = precheck(from, items, n, why, whylen), done = 0;
   if (!ok) return ETHC_ERR_INVALID;
   chain_import_result_t res;
-  int rc = chain_import_headers(c, items, ok, &done, &res); /* those before a bad one are stored */
+  int rc = chain_import_headers_hashed(c, items, hashes, ok, &done, &res); /* those before a bad one are stored */
   if (done) {
     to->number = from->number + done;
-    keccak256(items[done - 1].data, items[done - 1].len, to->hash.bytes);
+    if (hashes) to->hash = hashes[done - 1];
+    else keccak256(items[done - 1].data, items[done - 1].len, to->hash.bytes);
   }
   if (rc == ETHC_ERR_INVALID && res.decoded && res.error == BLOCK_ERR_UNKNOWN_PARENT)
     return snprintf(why, whylen, "header #%" PRIu64 " does not link to its parent", res.number), rc;
