@@ -10,6 +10,8 @@
  *           parent: the next header then does not link either);
  *   seal    every 192nd header's nonce is 1 (a broken seal: after the merge it
  *           must be zero; the last header of each fill, so the links hold);
+ *   body    headers honest, but in every BlockBodies answer the first two
+ *           bodies that differ are swapped (each then mismatches its header);
  *   none    nothing (an honest server).
  * Each request and each lie is printed. Runs until SIGTERM or SECONDS (60). */
 #include <arpa/inet.h>
@@ -29,7 +31,7 @@
 
 static const rlpx_proto_t protos[] = {{"eth", 68, 17}, {"eth", 69, ETH_MSG_COUNT}};
 
-enum { LIE_NONE, LIE_PARENT, LIE_SEAL };
+enum { LIE_NONE, LIE_PARENT, LIE_SEAL, LIE_BODY };
 
 typedef struct {
   uv_loop_t *loop;
@@ -76,6 +78,28 @@ static int corrupt(uint64_t id, bytes_buf_t *out) {
   return rc;
 }
 
+/* LIE_BODY: the first two different bodies of a BlockBodies payload swapped; 0 or -1. */
+static int swap_bodies(uint64_t id, bytes_buf_t *out) {
+  eth_items_msg_t m = {0};
+  if (eth_items_decode(out->data, out->len, ETH_ITEMS_BODIES, &m)) return -1;
+  int rc = 0;
+  for (size_t i = 0; i + 1 < m.count; i++) {
+    if (m.items[i].len == m.items[i + 1].len && !memcmp(m.items[i].data, m.items[i + 1].data, m.items[i].len)) continue;
+    bytes_view_t t = m.items[i];
+    m.items[i] = m.items[i + 1];
+    m.items[i + 1] = t;
+    bytes_buf_t msg = {0};
+    rc = eth_items_encode(id, m.items, m.count, &msg);
+    if (!rc) bytes_buf_free(out), *out = msg;
+    printf("lie: bodies %zu and %zu of %zu swapped\n", i, i + 1, m.count);
+    L.lies++;
+    break;
+  }
+  eth_items_free(&m);
+  fflush(stdout);
+  return rc;
+}
+
 static void on_ready(rlpx_conn_t *c, void *user) {
   (void)user;
   int eth = rlpx_conn_cap_index(c, "eth");
@@ -111,8 +135,16 @@ static void on_msg(rlpx_conn_t *c, const rlpx_shared_cap_t *cap, uint64_t code, 
     if (!eth_get_headers_decode(data, len, &q)) {
       if (q.by_hash) printf("request: GetBlockHeaders by hash, %" PRIu64 " headers\n", q.amount);
       else printf("request: GetBlockHeaders #%" PRIu64 " x%" PRIu64 " skip %" PRIu64 "\n", q.number, q.amount, q.skip);
-      if (L.lie != LIE_NONE) corrupt(q.request_id, &out);
+      if (L.lie == LIE_PARENT || L.lie == LIE_SEAL) corrupt(q.request_id, &out);
     }
+  }
+  if (code == ETH_MSG_GET_BLOCK_BODIES) {
+    eth_hash_request_t q = {0};
+    if (!eth_hash_request_decode(data, len, &q)) {
+      printf("request: GetBlockBodies x%zu\n", q.count);
+      if (L.lie == LIE_BODY) swap_bodies(q.request_id, &out);
+    }
+    eth_hash_request_free(&q);
   }
   rlpx_send(c, 0, out_code, out.data, out.len);
   bytes_buf_free(&out);
@@ -148,12 +180,15 @@ static void on_signal(uv_signal_t *s, int signum) {
 
 int main(int argc, char **argv) {
   if (argc < 4) {
-    fprintf(stderr, "usage: p2p_liar DATADIR NETWORK_ID parent|seal|none [SECONDS]\n");
+    fprintf(stderr, "usage: p2p_liar DATADIR NETWORK_ID parent|seal|body|none [SECONDS]\n");
     return 2;
   }
-  L.lie = !strcmp(argv[3], "parent") ? LIE_PARENT : !strcmp(argv[3], "seal") ? LIE_SEAL : LIE_NONE;
+  L.lie = !strcmp(argv[3], "parent") ? LIE_PARENT
+          : !strcmp(argv[3], "seal") ? LIE_SEAL
+          : !strcmp(argv[3], "body") ? LIE_BODY
+                                     : LIE_NONE;
   if (L.lie == LIE_NONE && strcmp(argv[3], "none"))
-    return fprintf(stderr, "p2p_liar: LIE is parent, seal or none\n"), 2;
+    return fprintf(stderr, "p2p_liar: LIE is parent, seal, body or none\n"), 2;
   L.network = strtoull(argv[2], NULL, 10);
   chain_open_opts_t o = {.datadir = argv[1], .read_only = true};
   char err[512];
