@@ -355,7 +355,7 @@ static void batch_done(uv_work_t *w, int status) {
     }
     uint64_t now = uv_now(m->loop);
     double secs = (double)(now - m->sync_started) / 1000.0, rate = secs > 0 ? (double)m->synced / secs : 0.0;
-    if (now - m->last_progress >= 1000 || m->local.number >= m->target_number) {
+    if (b->save) { /* once a second, with DATADIR/headsync: a restart starts from what the line says */
       m->last_progress = now;
       ethc_log(ETHC_LOG_INFO,
                "header sync: stored #%" PRIu64 "..#%" PRIu64 " (target #%" PRIu64 ", %.0f headers/s, ETA %.0f s)",
@@ -505,7 +505,7 @@ static void import_front(struct peers *m) {
   b->m = m;
   b->from = m->local;
   uint64_t now = uv_now(m->loop);
-  b->save = now - m->last_save >= SYNC_SAVE_MS || s->first + s->count - 1 >= m->target_number;
+  b->save = !m->last_save || now - m->last_save >= SYNC_SAVE_MS || s->first + s->count - 1 >= m->target_number;
   if (b->save) m->last_save = now;
   b->work.data = b;
   s->state = SLOT_IMPORTING;
