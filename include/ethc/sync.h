@@ -44,8 +44,9 @@ int sync_save(chain_t *c, const sync_point_t *p);
 int sync_import_batch(chain_t *c, const sync_point_t *from, const bytes_view_t *items, size_t n, sync_point_t *to,
                       char *why, size_t whylen);
 /* sync_import_batch with each header's hash given (hashes[i] is keccak256
- * of items[i], as the network side computed it checking the links; NULL:
- * computed here), so that the import does not hash them again. */
+ * of items[i], as the network side computed it checking the numbers and links
+ * inside the batch; NULL: computed here), so that the import does not hash
+ * them again (nor decode them twice after the merge). */
 int sync_import_batch_hashed(chain_t *c, const sync_point_t *from, const bytes_view_t *items, const ethc_hash_t *hashes,
                              size_t n, sync_point_t *to, char *why, size_t whylen);
 
