@@ -8,7 +8,9 @@ head (--sync.target). Prints each run's headers/s (as the syncing node logs
 it), the syncing node's CPU seconds (user + system, start included) and its
 peak RSS, then the medians. Not run by ctest (mining takes ~30 s, each sync a
 few seconds). Keep the mined chain for later runs with KEEP=1 (reused when
-WORKDIR/pos-A exists with the same N).
+WORKDIR/pos-A exists with the same N). To compare builds side by side, set
+SYNC_ETHCS=BIN1:BIN2:... : each run then syncs once with each binary in turn
+(ETHC still mines and serves), and the medians are given per binary.
 usage: p2p_pos100k.py ETHC WORKDIR [N] [R]"""
 import json
 import os
@@ -98,13 +100,15 @@ def main():
         with open(stamp, "w") as f:
             f.write(f"{head[0]} {head[1]}\n")
     a = Ethc(ethc, a_dir, a_dir + ".log")
-    hs, cs, rs = [], [], []
+    bins = os.environ.get("SYNC_ETHCS", "").split(":") if os.environ.get("SYNC_ETHCS") else [ethc]
+    figs = {b: ([], [], []) for b in bins}
     try:
-        for i in range(runs):
+        for i, sync_ethc in ((i, b) for i in range(runs) for b in bins):
+            hs, cs, rs = figs[sync_ethc]
             d = os.path.join(workdir, f"pos-B{i}")
             shutil.rmtree(d, ignore_errors=True)
-            init(ethc, d, os.path.join(a_dir, "dev-genesis.json"))
-            b = Ethc(ethc, d, d + ".log", ["--trusted-peers", a.enode, "--sync.target", head[1]])
+            init(sync_ethc, d, os.path.join(a_dir, "dev-genesis.json"))
+            b = Ethc(sync_ethc, d, d + ".log", ["--trusted-peers", a.enode, "--sync.target", head[1]])
             try:
                 m = b.wait_log(HDONE, 600)
                 cpu, rss = proc_figures(b.proc.pid)
@@ -116,15 +120,16 @@ def main():
             hs.append(int(m.group(5)))
             cs.append(cpu)
             rs.append(rss)
-            print(f"run {i}: {m.group(3)} headers in {m.group(4)} s ({m.group(5)} headers/s); "
+            print(f"run {i} ({sync_ethc}): {m.group(3)} headers in {m.group(4)} s ({m.group(5)} headers/s); "
                   f"syncing node: {cpu:.2f} CPU s, peak RSS {rss:.0f} MiB")
     finally:
         a.stop()
     if not os.environ.get("KEEP"):
         shutil.rmtree(a_dir, ignore_errors=True)
         os.unlink(stamp)
-    print(f"median of {runs}: {statistics.median(hs):.0f} headers/s, {statistics.median(cs):.2f} CPU s, "
-          f"peak RSS {statistics.median(rs):.0f} MiB")
+    for sync_ethc, (hs, cs, rs) in figs.items():
+        print(f"median of {runs} ({sync_ethc}): {statistics.median(hs):.0f} headers/s, "
+              f"{statistics.median(cs):.2f} CPU s, peak RSS {statistics.median(rs):.0f} MiB")
 
 
 if __name__ == "__main__":

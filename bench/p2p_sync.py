@@ -3,6 +3,10 @@
 light sync (headers/s) and a full sync (blocks/s, Mgas/s) of the ethtest
 chain (600 blocks to Prague) into fresh data directories, as the syncing
 node logs them; prints each run and the median. Not run by ctest.
+SERVERS=N (default 1) serves the chain from N ethc peers (copies of one
+import), all given as --trusted-peers. SYNC_ETHCS=BIN1:BIN2:... compares
+builds side by side: each run syncs once with each binary in turn (ETHC
+imports and serves), medians per binary.
 usage: p2p_sync.py ETHC CHAIN_DIR WORKDIR [R]"""
 import os
 import re
@@ -62,25 +66,40 @@ def main():
     a_dir = os.path.join(tmp, "A")
     subprocess.run([ethc, "import", "--fakepow", "--genesis", os.path.join(chain, "genesis.json"), "--datadir", a_dir,
                     os.path.join(chain, "chain.rlp")], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    servers = []
+    for k in range(1, int(os.environ.get("SERVERS", "1"))):
+        shutil.copytree(a_dir, f"{a_dir}{k}")
     a = Ethc(ethc, a_dir, a_dir + ".log")
-    hs, bs, gs, cs, lc, lr = [], [], [], [], [], []
+    servers.append(a)
+    for k in range(1, int(os.environ.get("SERVERS", "1"))):
+        servers.append(Ethc(ethc, f"{a_dir}{k}", f"{a_dir}{k}.log"))
+    enodes = ",".join(x.enode for x in servers)
+    bins = os.environ["SYNC_ETHCS"].split(":") if os.environ.get("SYNC_ETHCS") else [ethc]
+    figs = {b: ([], [], [], [], [], []) for b in bins}
     try:
-        for i in range(runs):
-            m, (lcpu, lrss) = run(ethc, chain, tmp, a.enode, f"light{i}", False)
+        for i, sync_ethc in ((i, b) for i in range(runs) for b in bins):
+            hs, bs, gs, cs, lc, lr = figs[sync_ethc]
+            m, (lcpu, lrss) = run(sync_ethc, chain, tmp, enodes, f"light{i}", False)
             hs.append(int(m.group(3)))
             lc.append(lcpu)
             lr.append(lrss)
-            f, (fcpu, _) = run(ethc, chain, tmp, a.enode, f"full{i}", True)
+            f, (fcpu, _) = run(sync_ethc, chain, tmp, enodes, f"full{i}", True)
             cs.append(fcpu)
             bs.append(int(f.group(3)))
             gs.append(float(f.group(4)))
-            print(f"run {i}: light {m.group(1)} headers in {m.group(2)} s ({m.group(3)} headers/s); "
+            print(f"run {i} ({sync_ethc}): light {m.group(1)} headers in {m.group(2)} s ({m.group(3)} headers/s); "
                   f"full {f.group(1)} blocks in {f.group(2)} s ({f.group(3)} blocks/s, {f.group(4)} Mgas/s); "
                   f"CPU of the syncing node: light {lcpu:.2f} s, full {fcpu:.2f} s; light peak RSS {lrss:.0f} MiB")
     finally:
-        a.stop()
+        for x in servers:
+            x.stop()
     shutil.rmtree(tmp, ignore_errors=True)
-    print(f"median of {runs}: light {statistics.median(hs):.0f} headers/s, {statistics.median(lc):.2f} CPU s, "
+    for sync_ethc, (hs, bs, gs, cs, lc, lr) in figs.items():
+        print_medians(runs, sync_ethc, hs, bs, gs, cs, lc, lr)
+
+
+def print_medians(runs, sync_ethc, hs, bs, gs, cs, lc, lr):
+    print(f"median of {runs} ({sync_ethc}): light {statistics.median(hs):.0f} headers/s, {statistics.median(lc):.2f} CPU s, "
           f"peak RSS {statistics.median(lr):.0f} MiB; "
           f"full {statistics.median(bs):.0f} blocks/s, {statistics.median(gs):.1f} Mgas/s, "
           f"{statistics.median(cs):.2f} CPU s for the whole full sync")

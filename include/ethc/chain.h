@@ -111,6 +111,11 @@ int chain_import_header(chain_t *c, const uint8_t *rlp, size_t len, chain_import
  * Importing thread only. */
 int chain_import_headers(chain_t *c, const bytes_view_t *items, size_t n, size_t *done, chain_import_result_t *res)
     __attribute__((warn_unused_result));
+/* chain_import_headers with each header's hash given: hashes[i] must be
+ * keccak256 of items[i] (as the sync computed it checking the parent links;
+ * NULL: computed here). Saves hashing each header again. Same contract. */
+int chain_import_headers_hashed(chain_t *c, const bytes_view_t *items, const ethc_hash_t *hashes, size_t n,
+                                size_t *done, chain_import_result_t *res) __attribute__((warn_unused_result));
 
 /* The fork-choice input after the merge (engine API forkchoiceUpdated, a beacon
  * light client, a dev chain): makes the stored block `head` the head, moving the

@@ -43,6 +43,12 @@ int sync_save(chain_t *c, const sync_point_t *p);
  * only (chain.h). */
 int sync_import_batch(chain_t *c, const sync_point_t *from, const bytes_view_t *items, size_t n, sync_point_t *to,
                       char *why, size_t whylen);
+/* sync_import_batch with each header's hash given (hashes[i] is keccak256
+ * of items[i], as the network side computed it checking the numbers and links
+ * inside the batch; NULL: computed here), so that the import does not hash
+ * them again (nor decode them twice after the merge). */
+int sync_import_batch_hashed(chain_t *c, const sync_point_t *from, const bytes_view_t *items, const ethc_hash_t *hashes,
+                             size_t n, sync_point_t *to, char *why, size_t whylen);
 
 /* ---- what eth_syncing reports (src/p2p/sync_progress.c) ----
  * Written by the loop thread (and the full sync's callbacks, on the loop),
@@ -93,10 +99,13 @@ void sync_rate_eta(char *buf, size_t n, const char *unit, uint64_t done, double 
 
 /* ---- the full sync (--syncmode full; src/p2p/sync_full.c) ----
  * After the headers are verified up to a tip, fetches the block bodies
- * (GetBlockBodies, from the peer the peer manager picks), checks each against
+ * (GetBlockBodies, batches of 128 from several peers in parallel, each
+ * request matched by peer and id, timed out and asked again elsewhere, a
+ * short answer's rest asked again), checks each against
  * its stored header (transactions root, ommers hash, withdrawals root) and
  * imports the blocks with chain_import_block (validation and execution) on
- * libuv's thread pool, one batch at a time, under the write lock. What it
+ * libuv's thread pool, one batch at a time and in order, under the write
+ * lock. What it
  * imports is the chain's head, so a restart resumes from the stored head (the
  * blocks between it and the header tip are found by walking the stored
  * headers back from the tip).
@@ -125,6 +134,13 @@ bool sync_full_behind(const sync_full_t *f, const sync_point_t *tip);
  * code. */
 int sync_full_request(sync_full_t *f, void *peer, const sync_point_t *tip, uint64_t id, bytes_buf_t *out,
                       size_t *count);
+/* sync_full_request that also says the first block number asked (*first,
+ * when 1 is returned; first may be NULL). Several requests may be outstanding,
+ * each to be sent to any peer: up to FULL_PEER_INFLIGHT per peer and a window
+ * of batches ahead of the import (sync_full.c); call it for each usable peer
+ * until it returns 0. */
+int sync_full_request_at(sync_full_t *f, void *peer, const sync_point_t *tip, uint64_t id, bytes_buf_t *out,
+                         size_t *count, uint64_t *first);
 /* A peer's BlockBodies (items borrowed, copied here): an answer to the
  * outstanding request (same peer and id) queues the checks and imports,
  * `done` follows; any other is ignored. 0, or ETHC_ERR_INVALID when the answer

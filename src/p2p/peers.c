@@ -31,6 +31,7 @@
 #define SYNC_WINDOW 16    /* slots fetched ahead of the import */
 #define PEER_INFLIGHT 2   /* requests in flight per peer */
 #define SYNC_WAIT_MS 2000 /* at start, how long the sync waits for all trusted peers */
+#define SYNC_SAVE_MS 1000 /* DATADIR/headsync is rewritten at most this often (and at the target) */
 
 enum { REQ_NONE, REQ_HEAD, REQ_TARGET, REQ_SKELETON, REQ_FILL };
 
@@ -68,6 +69,7 @@ typedef struct {
   uint8_t filler[64]; /* SLOT_FILLED, SLOT_IMPORTING: who sent it */
   uint8_t *buf;       /* the copied header items */
   bytes_view_t *items;
+  ethc_hash_t *hashes;   /* keccak256 of each item (check_fill's), passed to the import */
   ethc_hash_t last_hash; /* of the fill's last header */
   bool skel_known;       /* the skeleton gave the hash of header first + count - 1 */
   bool skel_tried;       /* a skeleton answer covered it */
@@ -80,8 +82,10 @@ typedef struct {
   uv_work_t work;
   struct peers *m;
   bytes_view_t *items;
+  const ethc_hash_t *hashes; /* the slot's, kept until batch_done */
   size_t n;
   sync_point_t from, to;
+  bool save; /* rewrite DATADIR/headsync after it */
   int rc;
   char why[300];
 } batch_t;
@@ -114,6 +118,8 @@ struct peers {
   uint64_t target_number;
   ethc_hash_t target_hash;
   uint64_t sync_started, synced, last_progress;
+  uint64_t last_save;       /* loop time DATADIR/headsync was last written */
+  bool unsaved;             /* m->local is past DATADIR/headsync */
   uint64_t timeout_ms;      /* per request */
   sync_progress_t progress; /* eth_syncing */
   sync_full_t *full;        /* --syncmode full, else NULL */
@@ -258,8 +264,10 @@ static int send_get_headers(peer_t *p, int kind, const ethc_hash_t *hash, uint64
 static void slot_reset(slot_t *s) {
   free(s->buf);
   free(s->items);
+  free(s->hashes);
   s->buf = NULL;
   s->items = NULL;
+  s->hashes = NULL;
   s->peer = NULL;
   s->state = SLOT_EMPTY;
 }
@@ -316,9 +324,11 @@ static void batch_work(uv_work_t *w) {
   batch_t *b = w->data;
   struct peers *m = b->m;
   if (m->o.write_lock) pthread_mutex_lock(m->o.write_lock);
-  b->rc = sync_import_batch(m->o.chain, &b->from, b->items, b->n, &b->to, b->why, sizeof b->why);
+  b->rc = sync_import_batch_hashed(m->o.chain, &b->from, b->items, b->hashes, b->n, &b->to, b->why, sizeof b->why);
   if (m->o.write_lock) pthread_mutex_unlock(m->o.write_lock);
-  if (b->to.number > b->from.number && sync_save(m->o.chain, &b->to))
+  /* the progress file only saves refetching after a restart (what is stored
+   * is found known): written once a second, not every batch */
+  if ((b->save || b->rc) && b->to.number > b->from.number && sync_save(m->o.chain, &b->to))
     ethc_log(ETHC_LOG_WARN, "header sync: cannot write the progress file");
 }
 
@@ -330,6 +340,7 @@ static void batch_done(uv_work_t *w, int status) {
   m->importing = false;
   m->synced += b->to.number - b->from.number;
   m->local = b->to;
+  if (b->to.number > b->from.number) m->unsaved = !(b->save || b->rc);
   sync_progress_tip(&m->progress, &m->local);
   if (b->rc) {
     if (b->rc == ETHC_ERR_INVALID) ban_id(m, find_peer(m, s->filler), s->filler, PEER_OFFENCE_INVALID_HEADER, b->why);
@@ -348,7 +359,7 @@ static void batch_done(uv_work_t *w, int status) {
     }
     uint64_t now = uv_now(m->loop);
     double secs = (double)(now - m->sync_started) / 1000.0, rate = secs > 0 ? (double)m->synced / secs : 0.0;
-    if (now - m->last_progress >= 1000 || m->local.number >= m->target_number) {
+    if (b->save) { /* once a second, with DATADIR/headsync: a restart starts from what the line says */
       m->last_progress = now;
       ethc_log(ETHC_LOG_INFO,
                "header sync: stored #%" PRIu64 "..#%" PRIu64 " (target #%" PRIu64 ", %.0f headers/s, ETA %.0f s)",
@@ -367,7 +378,8 @@ static void batch_done(uv_work_t *w, int status) {
 /* Checks a fill on arrival: the numbers asked, each header linked to the one
  * before (the first one's link, the rules and the seals are checked by the
  * import). Returns the offence or -1, with the reason in why. */
-static int check_fill(const slot_t *s, const eth_items_msg_t *msg, ethc_hash_t *last, char *why, size_t n) {
+static int check_fill(const slot_t *s, const eth_items_msg_t *msg, ethc_hash_t *hashes, ethc_hash_t *last, char *why,
+                      size_t n) {
   if (msg->count > s->count)
     return snprintf(why, n, "%zu headers for %" PRIu64 " asked", msg->count, s->count), PEER_OFFENCE_MALFORMED;
   ethc_hash_t prev = {0};
@@ -381,6 +393,7 @@ static int check_fill(const slot_t *s, const eth_items_msg_t *msg, ethc_hash_t *
     if (i && !ethc_hash_eq(&h.parent_hash, &prev))
       return snprintf(why, n, "header #%" PRIu64 " does not link to its parent", h.number), PEER_OFFENCE_INVALID_HEADER;
     keccak256(msg->items[i].data, msg->items[i].len, prev.bytes);
+    if (hashes) hashes[i] = prev;
   }
   *last = prev;
   if (msg->count == s->count && s->skel_trusted && !ethc_hash_eq(&prev, &s->skel))
@@ -397,14 +410,17 @@ static void on_fill(peer_t *p, const req_t *r, const eth_items_msg_t *msg) {
   if (!s) return; /* the slot was reset meanwhile */
   char why[160];
   ethc_hash_t last;
-  int o = check_fill(s, msg, &last, why, sizeof why);
+  ethc_hash_t *hashes = msg->count <= s->count ? calloc(msg->count ? msg->count : 1, sizeof *hashes) : NULL;
+  int o = check_fill(s, msg, hashes, &last, why, sizeof why);
   if (o >= 0) {
+    free(hashes);
     ban(p, (peer_offence_t)o, why); /* releases s */
     return;
   }
   size_t cap = sizeof m->slots / sizeof m->slots[0];
   if (msg->count == 0 || (msg->count < s->count && m->n_slots == cap)) { /* it lacks them: not asked again */
     if (msg->count == 0) p->head_number = s->first - 1;
+    free(hashes);
     slot_reset(s);
     return;
   }
@@ -425,6 +441,7 @@ static void on_fill(peer_t *p, const req_t *r, const eth_items_msg_t *msg) {
   for (size_t i = 0; i < msg->count; i++) total += msg->items[i].len;
   s->buf = malloc(total ? total : 1);
   s->items = calloc(msg->count, sizeof *s->items);
+  s->hashes = hashes;
   if (!s->buf || !s->items) {
     slot_reset(s);
     return;
@@ -487,9 +504,13 @@ static void import_front(struct peers *m) {
   }
   memcpy(items, s->items, s->count * sizeof *items); /* views into s->buf, kept until batch_done */
   b->items = items;
+  b->hashes = s->hashes;
   b->n = s->count;
   b->m = m;
   b->from = m->local;
+  uint64_t now = uv_now(m->loop);
+  b->save = !m->last_save || now - m->last_save >= SYNC_SAVE_MS || s->first + s->count - 1 >= m->target_number;
+  if (b->save) m->last_save = now;
   b->work.data = b;
   s->state = SLOT_IMPORTING;
   m->importing = true;
@@ -528,16 +549,28 @@ static void finish(struct peers *m) {
   m->done = true;
 }
 
-/* The full sync (sync_full.c, which keeps its one request's peer, id and
- * time) asks a peer for bodies once the headers are in. */
+/* The full sync (sync_full.c, which keeps each request's peer, id and time)
+ * asks every usable peer for bodies once the headers are in, as many batches
+ * as it gives each (its in-flight limit and window). */
 static void full_step(struct peers *m) {
-  peer_t *p = pick(m, m->local.number);
-  bytes_buf_t out = {0};
-  size_t n = 0;
-  if (p && sync_full_request(m->full, p, &m->local, ++m->next_id, &out, &n) == 1 &&
-      rlpx_send(p->conn, (size_t)p->eth, ETH_MSG_GET_BLOCK_BODIES, out.data, out.len))
-    sync_full_peer_gone(m->full, p); /* not sent */
-  bytes_buf_free(&out);
+  for (peer_t *p = m->list; p; p = p->next) { /* each usable peer, as many as sync_full gives it */
+    if (!p->active || p->banned || !p->head_known || p->head_number < m->local.number) continue;
+    for (;;) {
+      bytes_buf_t out = {0};
+      size_t n = 0;
+      uint64_t first = 0, id = ++m->next_id;
+      int rc = sync_full_request_at(m->full, p, &m->local, id, &out, &n, &first);
+      if (rc == 1 && rlpx_send(p->conn, (size_t)p->eth, ETH_MSG_GET_BLOCK_BODIES, out.data, out.len)) {
+        sync_full_peer_gone(m->full, p); /* not sent */
+        rc = 0;
+      }
+      bytes_buf_free(&out);
+      if (rc != 1) break;
+      ethc_log(ETHC_LOG_DEBUG, "full sync: asked %.16s (%s) for the bodies of #%" PRIu64 "..#%" PRIu64, peer_hex(p),
+               client_of(p), first, first + n - 1);
+    }
+    if (m->stopping) return;
+  }
 }
 
 static void full_done(void *ctx, void *bad_peer) {
@@ -1063,6 +1096,8 @@ void peers_free(peers_t *m) {
   free(m->json);
   free(m->bans_json);
   peer_bans_free(&m->bans);
+  if (m->unsaved && sync_save(m->o.chain, &m->local)) /* the import ran: the chain is open */
+    ethc_log(ETHC_LOG_WARN, "header sync: cannot write the progress file");
   sync_full_free(m->full);
   sync_progress_destroy(&m->progress);
   for (size_t i = 0; i < m->n_slots; i++) slot_reset(&m->slots[i]);

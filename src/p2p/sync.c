@@ -62,8 +62,11 @@ int sync_save(chain_t *c, const sync_point_t *p) {
  * check); why says what is wrong with the next one when that is not all n.
  * Their Ethash seals are verified here in one interleaved batch ahead of the
  * import (ethash.h), which then finds each result remembered. Post-merge
- * headers (difficulty 0) have no seal to check. */
-static size_t precheck(const sync_point_t *from, const bytes_view_t *items, size_t n, char *why, size_t whylen) {
+ * headers (difficulty 0) have no seal to check: with `linked` (the caller
+ * checked the numbers and links inside the batch; the import checks them
+ * again) the rest is not decoded here once one is found. */
+static size_t precheck(const sync_point_t *from, const bytes_view_t *items, size_t n, bool linked, char *why,
+                       size_t whylen) {
   ethash_verify_item_t *seals = calloc(n ? n : 1, sizeof *seals);
   int *results = calloc(n ? n : 1, sizeof *results);
   size_t k = 0, i = 0;
@@ -82,6 +85,10 @@ static size_t precheck(const sync_point_t *from, const bytes_view_t *items, size
       snprintf(why, whylen, "header #%" PRIu64 " does not link to its parent", h.number);
       break;
     }
+    if (linked && u256_is_zero(&h.difficulty)) { /* after the merge: no seals from here on */
+      i = n;
+      break;
+    }
     if (!seals || !results || u256_is_zero(&h.difficulty) || header_seal_hash(&h, &seal)) continue;
     seals[k] =
         (ethash_verify_item_t){.block_number = h.number, .nonce = header_nonce_u64(&h), .difficulty = h.difficulty};
@@ -97,14 +104,20 @@ static size_t precheck(const sync_point_t *from, const bytes_view_t *items, size
 
 int sync_import_batch(chain_t *c, const sync_point_t *from, const bytes_view_t *items, size_t n, sync_point_t *to,
                       char *why, size_t whylen) {
+  return sync_import_batch_hashed(c, from, items, NULL, n, to, why, whylen);
+}
+
+int sync_import_batch_hashed(chain_t *c, const sync_point_t *from, const bytes_view_t *items, const ethc_hash_t *hashes,
+                             size_t n, sync_point_t *to, char *why, size_t whylen) {
   *to = *from;
-  size_t ok = precheck(from, items, n, why, whylen), done = 0;
+  size_t ok = precheck(from, items, n, hashes != NULL, why, whylen), done = 0;
   if (!ok) return ETHC_ERR_INVALID;
   chain_import_result_t res;
-  int rc = chain_import_headers(c, items, ok, &done, &res); /* those before a bad one are stored */
+  int rc = chain_import_headers_hashed(c, items, hashes, ok, &done, &res); /* those before a bad one are stored */
   if (done) {
     to->number = from->number + done;
-    keccak256(items[done - 1].data, items[done - 1].len, to->hash.bytes);
+    if (hashes) to->hash = hashes[done - 1];
+    else keccak256(items[done - 1].data, items[done - 1].len, to->hash.bytes);
   }
   if (rc == ETHC_ERR_INVALID && res.decoded && res.error == BLOCK_ERR_UNKNOWN_PARENT)
     return snprintf(why, whylen, "header #%" PRIu64 " does not link to its parent", res.number), rc;

@@ -2,7 +2,10 @@
  * GetBlockBodies): after the header sync, the bodies of the blocks between
  * the executed head and the verified header tip are fetched, checked against
  * their headers (transactions root, ommers hash, EIP-4895 withdrawals root)
- * and executed through chain_import_block on libuv's thread pool. */
+ * and executed through chain_import_block on libuv's thread pool. Batches of
+ * 128 are fetched from several peers at once (a window ahead of the import,
+ * a few per peer, each matched by peer and request id, timed out and asked
+ * again elsewhere) and executed in order. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +22,19 @@
 
 #define BODIES_BATCH 128 /* hashes per GetBlockBodies (geth asks 128) */
 #define LOG_EVERY_MS 1000
+#define FULL_WINDOW 8        /* batches fetched ahead of the import, over all peers */
+#define FULL_PEER_INFLIGHT 2 /* GetBlockBodies in flight per peer */
+
+enum { CHUNK_EMPTY, CHUNK_ASKED, CHUNK_FILLED, CHUNK_IMPORTING };
+
+/* A run of plan[first..first + count) fetched by one request. */
+typedef struct {
+  size_t first, count;
+  int state;
+  void *peer;        /* CHUNK_ASKED: who was asked */
+  uint64_t id, at;   /* its request id and loop time */
+  struct work *work; /* CHUNK_FILLED: the answer, waiting for its turn */
+} chunk_t;
 
 struct sync_full {
   uv_loop_t *loop;
@@ -33,16 +49,15 @@ struct sync_full {
   bool finished;
   sync_point_t head; /* the executed head, as the last work saw it */
   /* the blocks to fetch: plan[i] is block plan_first + i; plan_done imported,
-   * plan_next the first not asked yet (a two-deep pipeline: while one batch
-   * imports, the next is asked for, and waits in `pending` once answered) */
+   * plan_next the first not in a chunk yet. chunks[0] starts at plan_done and
+   * is the next to import; the chunks after it are fetched from any peer in
+   * parallel (FULL_WINDOW ahead, FULL_PEER_INFLIGHT per peer) and imported
+   * in order as chunks[0] fills */
   ethc_hash_t *plan;
   size_t plan_len, plan_done, plan_next;
-  /* the outstanding request */
-  size_t asked; /* 0: none */
-  size_t req_first;
-  void *req_peer;
-  uint64_t req_id, req_at;
-  struct work *cur, *pending; /* the import in flight, the answered batch after it */
+  chunk_t chunks[2 * FULL_WINDOW]; /* short answers split chunks */
+  size_t n_chunks;
+  struct work *cur; /* the import in flight */
   uint64_t plan_first;
   sync_point_t planned; /* the tip the plan leads to */
   bool planned_any;
@@ -98,7 +113,8 @@ int sync_full_new(uv_loop_t *loop, chain_t *c, pthread_mutex_t *write_lock, sync
 
 void sync_full_free(sync_full_t *f) {
   if (!f) return;
-  work_free(f->pending);
+  for (size_t i = 0; i < f->n_chunks; i++)
+    if (f->chunks[i].state == CHUNK_FILLED) work_free(f->chunks[i].work);
   free(f->plan);
   free(f);
 }
@@ -253,11 +269,20 @@ static void work_free(work_t *k) {
   free(k);
 }
 
-/* Forgets the outstanding request: its blocks are asked again. */
-static void cancel_request(sync_full_t *f) {
-  if (!f->asked) return;
-  f->plan_next = f->req_first;
-  f->asked = 0, f->req_peer = NULL;
+/* A chunk back to the queue (asked again), its answer freed. */
+static void chunk_reset(chunk_t *c) {
+  if (c->state == CHUNK_FILLED) work_free(c->work);
+  c->work = NULL;
+  c->peer = NULL;
+  c->state = CHUNK_EMPTY;
+}
+
+/* chunks[0] to the import once answered. */
+static void import_next(sync_full_t *f) {
+  if (f->busy || !f->n_chunks || f->chunks[0].state != CHUNK_FILLED) return;
+  chunk_t *c = &f->chunks[0];
+  if (queue(f, c->work)) return; /* tried again at the next answer */
+  c->state = CHUNK_IMPORTING;
 }
 
 static void log_progress(sync_full_t *f, bool force) {
@@ -280,6 +305,8 @@ static void work_done(uv_work_t *w, int status) {
   f->busy = f->planning = false;
   f->cur = NULL;
   if (k->plan) {
+    for (size_t i = 0; i < f->n_chunks; i++) chunk_reset(&f->chunks[i]); /* none: planned only when drained */
+    f->n_chunks = 0;
     if (k->rc) {
       ethc_log(ETHC_LOG_ERROR, "full sync: cannot locate the blocks to fetch: %s", k->why);
       f->failed = true;
@@ -307,18 +334,15 @@ static void work_done(uv_work_t *w, int status) {
       ethc_log(ETHC_LOG_ERROR, "full sync: stopped: %s", k->why);
       f->failed = k->invalid; /* a local error: retried with the next answer */
     }
-    if (k->rc) { /* what was fetched after the failing block is asked again */
-      work_free(f->pending);
-      f->pending = NULL;
-      f->asked = 0, f->req_peer = NULL;
-      f->plan_next = f->plan_done;
-    } else if (f->pending) {
-      work_t *next = f->pending;
-      f->pending = NULL;
-      if (queue(f, next)) {
-        work_free(next);
-        f->plan_next = f->plan_done;
-      }
+    chunk_t *c = &f->chunks[0]; /* the one imported */
+    c->work = NULL;
+    if (k->rc || k->imported < c->count) { /* the rest of it is asked again */
+      c->first += k->imported, c->count -= k->imported;
+      chunk_reset(c);
+    } else {
+      memmove(&f->chunks[0], &f->chunks[1], (f->n_chunks - 1) * sizeof *c);
+      f->n_chunks--;
+      if (!f->failed) import_next(f);
     }
     log_progress(f, false);
   }
@@ -340,14 +364,26 @@ static int queue(sync_full_t *f, work_t *k) {
   return 0;
 }
 
+static size_t peer_inflight(const sync_full_t *f, const void *peer) {
+  size_t n = 0;
+  for (size_t i = 0; i < f->n_chunks; i++) n += f->chunks[i].state == CHUNK_ASKED && f->chunks[i].peer == peer;
+  return n;
+}
+
 int sync_full_request(sync_full_t *f, void *peer, const sync_point_t *tip, uint64_t id, bytes_buf_t *out,
                       size_t *count) {
+  return sync_full_request_at(f, peer, tip, id, out, count, NULL);
+}
+
+int sync_full_request_at(sync_full_t *f, void *peer, const sync_point_t *tip, uint64_t id, bytes_buf_t *out,
+                         size_t *count, uint64_t *first) {
   *count = 0;
-  if (f->failed || f->asked || f->pending || f->planning) return 0;
+  if (f->failed || f->planning) return 0;
   bool same_tip =
       f->planned_any && f->planned.number == tip->number && !memcmp(f->planned.hash.bytes, tip->hash.bytes, 32);
   if (!same_tip) {
-    if (f->busy || (f->head.number >= tip->number && !f->planned_any)) return 0; /* importing, or nothing to do */
+    if (f->busy || f->n_chunks) return 0;                           /* what is asked for the old tip goes first */
+    if (f->head.number >= tip->number && !f->planned_any) return 0; /* nothing to do */
     work_t *k = calloc(1, sizeof *k);
     if (!k) return ETHC_ERR_NOMEM;
     k->plan = true;
@@ -356,7 +392,7 @@ int sync_full_request(sync_full_t *f, void *peer, const sync_point_t *tip, uint6
     if (rc) free(k);
     return rc;
   }
-  if (f->plan_next >= f->plan_len) {
+  if (f->plan_next >= f->plan_len && !f->n_chunks) {
     if (!f->busy && !f->finished && f->plan_done >= f->plan_len) {
       f->finished = true;
       double secs = f->t0 ? (double)(uv_now(f->loop) - f->t0) / 1000.0 : 0;
@@ -370,37 +406,63 @@ int sync_full_request(sync_full_t *f, void *peer, const sync_point_t *tip, uint6
     }
     return 0;
   }
-  size_t n = f->plan_len - f->plan_next;
-  if (n > BODIES_BATCH) n = BODIES_BATCH;
-  int rc = eth_hash_request_encode(id, f->plan + f->plan_next, n, out);
-  if (rc) return rc;
-  f->asked = *count = n;
-  f->req_first = f->plan_next;
-  f->plan_next += n;
-  f->req_peer = peer, f->req_id = id, f->req_at = uv_now(f->loop);
+  if (peer_inflight(f, peer) >= FULL_PEER_INFLIGHT) return 0;
+  chunk_t *c = NULL;
+  for (size_t i = 0; i < f->n_chunks && !c; i++) /* one given back (a timeout, a short answer, a gone peer) */
+    if (f->chunks[i].state == CHUNK_EMPTY) c = &f->chunks[i];
+  if (!c) {
+    if (f->n_chunks >= FULL_WINDOW || f->plan_next >= f->plan_len) return 0;
+    c = &f->chunks[f->n_chunks++];
+    memset(c, 0, sizeof *c);
+    c->first = f->plan_next;
+    c->count = f->plan_len - f->plan_next < BODIES_BATCH ? f->plan_len - f->plan_next : BODIES_BATCH;
+    f->plan_next += c->count;
+  }
+  int rc = eth_hash_request_encode(id, f->plan + c->first, c->count, out);
+  if (rc) return rc; /* c stays empty: asked later */
+  c->state = CHUNK_ASKED;
+  c->peer = peer, c->id = id, c->at = uv_now(f->loop);
+  *count = c->count;
+  if (first) *first = f->plan_first + c->first;
   return 1;
 }
 
 void sync_full_peer_gone(sync_full_t *f, void *peer) {
   if (!f) return;
-  if (f->asked && f->req_peer == peer) cancel_request(f);
+  for (size_t i = 0; i < f->n_chunks; i++) {
+    chunk_t *c = &f->chunks[i];
+    if (c->state == CHUNK_ASKED && c->peer == peer) chunk_reset(c);
+    if (c->state == CHUNK_FILLED && c->work->peer == peer) c->work->peer = NULL;
+  }
   if (f->cur && f->cur->peer == peer) f->cur->peer = NULL;
-  if (f->pending && f->pending->peer == peer) f->pending->peer = NULL;
 }
 
 void *sync_full_stalled(sync_full_t *f, uint64_t now, uint64_t timeout_ms) {
-  if (!f || !f->asked || now - f->req_at <= timeout_ms) return NULL;
-  void *p = f->req_peer;
-  cancel_request(f);
-  return p;
+  if (!f) return NULL;
+  for (size_t i = 0; i < f->n_chunks; i++) {
+    chunk_t *c = &f->chunks[i];
+    if (c->state != CHUNK_ASKED || now - c->at <= timeout_ms) continue;
+    void *p = c->peer;
+    chunk_reset(c); /* asked elsewhere */
+    return p;
+  }
+  return NULL;
 }
 
 int sync_full_on_bodies(sync_full_t *f, void *peer, uint64_t id, const bytes_view_t *items, size_t n) {
-  if (!f->asked || peer != f->req_peer || id != f->req_id) return 0; /* unsolicited or late: ignored */
-  if (n == 0 || n > f->asked) return ETHC_ERR_INVALID; /* the caller drops the peer: sync_full_peer_gone */
-  size_t first = f->req_first;
-  f->asked = 0, f->req_peer = NULL;
-  f->plan_next = first + n; /* a short answer: the rest is asked again */
+  chunk_t *c = NULL;
+  for (size_t i = 0; i < f->n_chunks && !c; i++)
+    if (f->chunks[i].state == CHUNK_ASKED && f->chunks[i].peer == peer && f->chunks[i].id == id) c = &f->chunks[i];
+  if (!c) return 0;             /* unsolicited or late: ignored */
+  if (n == 0 || n > c->count) { /* the caller drops the peer */
+    chunk_reset(c);
+    return ETHC_ERR_INVALID;
+  }
+  size_t cap = sizeof f->chunks / sizeof f->chunks[0];
+  if (n < c->count && f->n_chunks == cap) { /* no room to split: all of it asked again */
+    chunk_reset(c);
+    return 0;
+  }
   work_t *k = calloc(1, sizeof *k);
   size_t total = 0;
   for (size_t i = 0; i < n; i++) total += items[i].len;
@@ -411,8 +473,16 @@ int sync_full_on_bodies(sync_full_t *f, void *peer, uint64_t id, const bytes_vie
   }
   if (!k || !k->buf || !k->items || !k->hashes) {
     work_free(k);
-    f->plan_next = first;
+    chunk_reset(c);
     return ETHC_ERR_NOMEM;
+  }
+  if (n < c->count) { /* a short answer (a serving limit): the rest is a new chunk */
+    size_t at = (size_t)(c - f->chunks);
+    memmove(c + 2, c + 1, (f->n_chunks - at - 1) * sizeof *c);
+    f->n_chunks++;
+    chunk_t *rest = c + 1;
+    *rest = (chunk_t){.first = c->first + n, .count = c->count - n, .state = CHUNK_EMPTY};
+    c->count = n;
   }
   size_t off = 0;
   for (size_t i = 0; i < n; i++) {
@@ -420,17 +490,12 @@ int sync_full_on_bodies(sync_full_t *f, void *peer, uint64_t id, const bytes_vie
     k->items[i] = bytes_view(k->buf + off, items[i].len);
     off += items[i].len;
   }
-  memcpy(k->hashes, f->plan + first, n * sizeof *k->hashes);
+  memcpy(k->hashes, f->plan + c->first, n * sizeof *k->hashes);
   k->n = n;
   k->peer = peer;
-  if (f->busy) { /* the batch before it is importing */
-    f->pending = k;
-    return 0;
-  }
-  int rc = queue(f, k);
-  if (rc) {
-    work_free(k);
-    f->plan_next = first;
-  }
-  return rc;
+  c->work = k;
+  c->state = CHUNK_FILLED;
+  c->peer = NULL;
+  import_next(f);
+  return 0;
 }

@@ -170,11 +170,16 @@ int main(void) {
   CHECK(bodies.count == 128);
   /* useless answers: none, or more than asked */
   CHECK(sync_full_on_bodies(f, &peer, 8, bodies.items, 0) == ETHC_ERR_INVALID);
+  CHECK(sync_full_on_bodies(f, &peer, 8, bodies.items, bodies.count) == 0); /* forgotten: ignored */
+  req.len = 0;                                                              /* the same blocks asked again */
+  CHECK(sync_full_request(f, &peer, &tip, 8, &req, &asked) == 1 && asked == 128);
   bytes_view_t *more = calloc(129, sizeof *more);
   if (more) {
     memcpy(more, bodies.items, 128 * sizeof *more);
     more[128] = bodies.items[0];
     CHECK(sync_full_on_bodies(f, &peer, 8, more, 129) == ETHC_ERR_INVALID);
+    req.len = 0;
+    CHECK(sync_full_request(f, &peer, &tip, 8, &req, &asked) == 1 && asked == 128);
   }
   /* a liar: block k+1's body swapped for a different one */
   size_t k = 5; /* blocks #1..#5 go in first */
@@ -197,30 +202,37 @@ int main(void) {
   CHECK(d.bad_peer == &peer);
   CHECK_MSG(d.calls == 1 && d.bad && head == k, "liar: done %d bad %d head #%llu, want #%zu", d.calls, d.bad,
             (unsigned long long)head, k);
-  /* a request left unanswered: the peer is named once it is overdue, and forgotten */
-  CHECK(sync_full_request(f, &peer, &tip, 50, &req, &asked) == 1);
-  CHECK(sync_full_request(f, &peer, &tip, 51, &req, &asked) == 0); /* one at a time */
+  /* requests left unanswered: per peer at most two in flight; each peer is
+   * named once per overdue request, which is forgotten (asked again) */
+  int peer2 = 0;
+  CHECK(sync_full_request(f, &peer, &tip, 50, &req, &asked) == 1 && asked == 128 - k); /* the liar's rest */
+  CHECK(sync_full_request(f, &peer, &tip, 51, &req, &asked) == 1 && asked == 128);
+  CHECK(sync_full_request(f, &peer, &tip, 52, &req, &asked) == 0); /* two in flight */
+  CHECK(sync_full_request(f, &peer2, &tip, 53, &req, &asked) == 1 && asked == 128);
   CHECK(sync_full_stalled(f, uv_now(loop) + 5000, 10000) == NULL);
   CHECK(sync_full_stalled(f, uv_now(loop) + 20000, 10000) == &peer);
+  CHECK(sync_full_stalled(f, uv_now(loop) + 20000, 10000) == &peer);
+  CHECK(sync_full_stalled(f, uv_now(loop) + 20000, 10000) == &peer2);
   CHECK(sync_full_stalled(f, uv_now(loop) + 20000, 10000) == NULL);
-  /* a two-deep pipeline: the next batch is asked for while one imports, and
-   * waits once answered (here a short answer: the rest is asked again) */
+  /* two peers in parallel, answering out of order (the second a short
+   * answer: its rest is asked again); the import goes in order */
   bytes_buf_t req2 = {0}, resp2 = {0};
   eth_items_msg_t bodies2 = {0};
   req.len = 0;
-  CHECK(sync_full_request(f, &peer, &tip, 60, &req, &asked) == 1 && asked == 128);
+  CHECK(sync_full_request(f, &peer, &tip, 60, &req, &asked) == 1 && asked == 128 - k);
+  CHECK(sync_full_request(f, &peer2, &tip, 61, &req2, &asked) == 1 && asked == 128);
   serve(server, &req, &resp, &bodies);
-  d = (done_t){0};
-  CHECK(sync_full_on_bodies(f, &peer, 60, bodies.items, bodies.count) == 0);
-  CHECK(sync_full_request(f, &peer, &tip, 61, &req2, &asked) == 1 && asked == 128);
   serve(server, &req2, &resp2, &bodies2);
-  CHECK(bodies2.count == 128 && sync_full_on_bodies(f, &peer, 61, bodies2.items, 125) == 0);
-  req2.len = 0;
-  CHECK(sync_full_request(f, &peer, &tip, 62, &req2, &asked) == 0); /* two deep at most */
+  d = (done_t){0};
+  CHECK(sync_full_on_bodies(f, &peer, 61, bodies2.items, 125) == 0); /* not the peer asked: ignored */
+  CHECK(bodies2.count == 128 && sync_full_on_bodies(f, &peer2, 61, bodies2.items, 125) == 0);
+  uv_run(loop, UV_RUN_DEFAULT);
+  CHECK(d.calls == 0 && chain_read_head(client, &head, NULL) == 0 && head == k); /* waits for #k+1.. */
+  CHECK(sync_full_on_bodies(f, &peer, 60, bodies.items, bodies.count) == 0);
   uv_run(loop, UV_RUN_DEFAULT);
   CHECK(chain_read_head(client, &head, NULL) == 0);
-  CHECK_MSG(d.calls == 2 && !d.bad && head == k + 253, "pipeline: done %d head #%llu, want #%zu", d.calls,
-            (unsigned long long)head, k + 253);
+  CHECK_MSG(d.calls == 2 && !d.bad && head == 253, "parallel: done %d head #%llu, want #253", d.calls,
+            (unsigned long long)head);
   eth_items_free(&bodies2);
   bytes_buf_free(&req2);
   bytes_buf_free(&resp2);
