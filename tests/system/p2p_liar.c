@@ -186,188 +186,186 @@ static void flatten_receipts(bytes_buf_t *out) {
   }
   bytes_buf_free(&items);
   eth_items_free(&m);
+}
 
-  /* LIE_SWAP: the first two different bodies of a BlockBodies payload swapped; 0 or -1. */
-  static int swap_bodies(uint64_t id, bytes_buf_t * out) {
-    eth_items_msg_t m = {0};
-    if (eth_items_decode(out->data, out->len, ETH_ITEMS_BODIES, &m)) return -1;
-    int rc = 0;
-    for (size_t i = 0; i + 1 < m.count; i++) {
-      if (m.items[i].len == m.items[i + 1].len && !memcmp(m.items[i].data, m.items[i + 1].data, m.items[i].len))
-        continue;
-      bytes_view_t t = m.items[i];
-      m.items[i] = m.items[i + 1];
-      m.items[i + 1] = t;
-      bytes_buf_t msg = {0};
-      rc = eth_items_encode(id, m.items, m.count, &msg);
-      if (!rc) bytes_buf_free(out), *out = msg;
-      printf("lie: bodies %zu and %zu of %zu swapped\n", i, i + 1, m.count);
-      L.lies++;
-      break;
-    }
-    eth_items_free(&m);
-    fflush(stdout);
-    return rc;
+/* LIE_SWAP: the first two different bodies of a BlockBodies payload swapped; 0 or -1. */
+static int swap_bodies(uint64_t id, bytes_buf_t *out) {
+  eth_items_msg_t m = {0};
+  if (eth_items_decode(out->data, out->len, ETH_ITEMS_BODIES, &m)) return -1;
+  int rc = 0;
+  for (size_t i = 0; i + 1 < m.count; i++) {
+    if (m.items[i].len == m.items[i + 1].len && !memcmp(m.items[i].data, m.items[i + 1].data, m.items[i].len)) continue;
+    bytes_view_t t = m.items[i];
+    m.items[i] = m.items[i + 1];
+    m.items[i + 1] = t;
+    bytes_buf_t msg = {0};
+    rc = eth_items_encode(id, m.items, m.count, &msg);
+    if (!rc) bytes_buf_free(out), *out = msg;
+    printf("lie: bodies %zu and %zu of %zu swapped\n", i, i + 1, m.count);
+    L.lies++;
+    break;
   }
+  eth_items_free(&m);
+  fflush(stdout);
+  return rc;
+}
 
-  static void on_ready(rlpx_conn_t * c, void *user) {
-    (void)user;
-    int eth = rlpx_conn_cap_index(c, "eth");
-    size_t n;
-    if (eth < 0) {
-      rlpx_disconnect(c, RLPX_DISC_USELESS_PEER);
-      return;
-    }
-    uint32_t version = rlpx_conn_caps(c, &n)[eth].version;
-    eth_status_t s;
-    bytes_buf_t b = {0};
-    if (eth_status_from_chain(L.chain, version, L.network, &s) || eth_status_encode(&s, &b) ||
-        rlpx_send(c, (size_t)eth, ETH_MSG_STATUS, b.data, b.len))
-      rlpx_disconnect(c, RLPX_DISC_SUBPROTOCOL);
-    bytes_buf_free(&b);
-    printf("peer: %s eth/%u\n", rlpx_conn_remote_hello(c)->client_id, version);
-    fflush(stdout);
+static void on_ready(rlpx_conn_t *c, void *user) {
+  (void)user;
+  int eth = rlpx_conn_cap_index(c, "eth");
+  size_t n;
+  if (eth < 0) {
+    rlpx_disconnect(c, RLPX_DISC_USELESS_PEER);
+    return;
   }
+  uint32_t version = rlpx_conn_caps(c, &n)[eth].version;
+  eth_status_t s;
+  bytes_buf_t b = {0};
+  if (eth_status_from_chain(L.chain, version, L.network, &s) || eth_status_encode(&s, &b) ||
+      rlpx_send(c, (size_t)eth, ETH_MSG_STATUS, b.data, b.len))
+    rlpx_disconnect(c, RLPX_DISC_SUBPROTOCOL);
+  bytes_buf_free(&b);
+  printf("peer: %s eth/%u\n", rlpx_conn_remote_hello(c)->client_id, version);
+  fflush(stdout);
+}
 
-  static void on_msg(rlpx_conn_t * c, const rlpx_shared_cap_t *cap, uint64_t code, const uint8_t *data, size_t len,
-                     void *user) {
-    (void)user;
-    unsigned out_code = 0;
-    bytes_buf_t out = {0}, shifted = {0};
-    if (!strcmp(cap->name, "snap")) { /* snap requests (even codes), with the snap lie */
-      if (code % 2 || snap_serve(L.chain, (unsigned)code, data, len, &out_code, &out)) {
-        bytes_buf_free(&out);
-        return;
-      }
-      printf("request: snap 0x%02x\n", (unsigned)code);
-      snap_lie(out_code, &out);
-      rlpx_send(c, (size_t)rlpx_conn_cap_index(c, "snap"), out_code, out.data, out.len);
-      bytes_buf_free(&out);
-      fflush(stdout);
-      return;
-    }
-    if (code == ETH_MSG_STATUS || code % 2 == 0 || code == ETH_MSG_NEW_BLOCK_HASHES || code == ETH_MSG_NEW_BLOCK)
-      return; /* Status, announcements, responses: not needed */
-    if ((L.lie == LIE_BODY && code == ETH_MSG_GET_BLOCK_BODIES) ||
-        (L.lie == LIE_RECEIPT && code == ETH_MSG_GET_RECEIPTS)) {
-      if (!shift_hashes((unsigned)code, data, len, &shifted)) data = shifted.data, len = shifted.len;
-    }
-    int src = eth_serve(L.chain, cap->version, (unsigned)code, data, len, NULL, NULL, &out_code, &out);
-    bytes_buf_free(&shifted);
-    if (src) {
+static void on_msg(rlpx_conn_t *c, const rlpx_shared_cap_t *cap, uint64_t code, const uint8_t *data, size_t len,
+                   void *user) {
+  (void)user;
+  unsigned out_code = 0;
+  bytes_buf_t out = {0}, shifted = {0};
+  if (!strcmp(cap->name, "snap")) { /* snap requests (even codes), with the snap lie */
+    if (code % 2 || snap_serve(L.chain, (unsigned)code, data, len, &out_code, &out)) {
       bytes_buf_free(&out);
       return;
     }
-    if (code == ETH_MSG_GET_RECEIPTS && L.lie == LIE_FLAT) flatten_receipts(&out);
-    if (code == ETH_MSG_GET_BLOCK_HEADERS) {
-      eth_get_headers_t q;
-      if (!eth_get_headers_decode(data, len, &q)) {
-        if (q.by_hash) printf("request: GetBlockHeaders by hash, %" PRIu64 " headers\n", q.amount);
-        else
-          printf("request: GetBlockHeaders #%" PRIu64 " x%" PRIu64 " skip %" PRIu64 "\n", q.number, q.amount, q.skip);
-        if (L.lie == LIE_PARENT || L.lie == LIE_SEAL) corrupt(q.request_id, &out);
-      }
-    }
-    if (code == ETH_MSG_GET_BLOCK_BODIES) {
-      eth_hash_request_t q = {0};
-      if (!eth_hash_request_decode(data, len, &q)) {
-        printf("request: GetBlockBodies x%zu\n", q.count);
-        if (L.lie == LIE_SWAP) swap_bodies(q.request_id, &out);
-      }
-      eth_hash_request_free(&q);
-    }
-    rlpx_send(c, 0, out_code, out.data, out.len);
+    printf("request: snap 0x%02x\n", (unsigned)code);
+    snap_lie(out_code, &out);
+    rlpx_send(c, (size_t)rlpx_conn_cap_index(c, "snap"), out_code, out.data, out.len);
     bytes_buf_free(&out);
     fflush(stdout);
+    return;
   }
-
-  static void on_close(rlpx_conn_t * c, int reason, bool remote, const char *why, void *user) {
-    (void)c, (void)user;
-    printf("closed: %s by %s: %s\n", rlpx_disc_reason_str(reason), remote ? "peer" : "us", why ? why : "");
-    fflush(stdout);
+  if (code == ETH_MSG_STATUS || code % 2 == 0 || code == ETH_MSG_NEW_BLOCK_HASHES || code == ETH_MSG_NEW_BLOCK)
+    return; /* Status, announcements, responses: not needed */
+  if ((L.lie == LIE_BODY && code == ETH_MSG_GET_BLOCK_BODIES) ||
+      (L.lie == LIE_RECEIPT && code == ETH_MSG_GET_RECEIPTS)) {
+    if (!shift_hashes((unsigned)code, data, len, &shifted)) data = shifted.data, len = shifted.len;
   }
-
-  static void on_connection(uv_stream_t * server, int status) {
-    rlpx_conn_t *c = NULL;
-    if (status == 0) rlpx_accept(L.loop, &L.cfg, server, &c);
+  int src = eth_serve(L.chain, cap->version, (unsigned)code, data, len, NULL, NULL, &out_code, &out);
+  bytes_buf_free(&shifted);
+  if (src) {
+    bytes_buf_free(&out);
+    return;
   }
-
-  static void quit(void) {
-    printf("exit: %u %s lied about\n", L.lies, L.lie >= LIE_BODY ? "answers" : "headers");
-    fflush(stdout);
-    uv_stop(L.loop);
-  }
-
-  static void on_deadline(uv_timer_t * t) {
-    (void)t;
-    quit();
-  }
-
-  static void on_signal(uv_signal_t * s, int signum) {
-    (void)s, (void)signum;
-    quit();
-  }
-
-  int main(int argc, char **argv) {
-    if (argc < 4) {
-      fprintf(
-          stderr,
-          "usage: p2p_liar DATADIR NETWORK_ID parent|seal|swap|body|receipt|snap|storage|code|flat|none [SECONDS]\n");
-      return 2;
+  if (code == ETH_MSG_GET_RECEIPTS && L.lie == LIE_FLAT) flatten_receipts(&out);
+  if (code == ETH_MSG_GET_BLOCK_HEADERS) {
+    eth_get_headers_t q;
+    if (!eth_get_headers_decode(data, len, &q)) {
+      if (q.by_hash) printf("request: GetBlockHeaders by hash, %" PRIu64 " headers\n", q.amount);
+      else printf("request: GetBlockHeaders #%" PRIu64 " x%" PRIu64 " skip %" PRIu64 "\n", q.number, q.amount, q.skip);
+      if (L.lie == LIE_PARENT || L.lie == LIE_SEAL) corrupt(q.request_id, &out);
     }
-    L.lie = !strcmp(argv[3], "parent")    ? LIE_PARENT
-            : !strcmp(argv[3], "seal")    ? LIE_SEAL
-            : !strcmp(argv[3], "body")    ? LIE_BODY
-            : !strcmp(argv[3], "receipt") ? LIE_RECEIPT
-            : !strcmp(argv[3], "snap")    ? LIE_SNAP
-            : !strcmp(argv[3], "storage") ? LIE_STORAGE
-            : !strcmp(argv[3], "code")    ? LIE_CODE
-            : !strcmp(argv[3], "flat")    ? LIE_FLAT
-            : !strcmp(argv[3], "swap")    ? LIE_SWAP
-                                          : LIE_NONE;
-    if (L.lie == LIE_NONE && strcmp(argv[3], "none"))
-      return fprintf(stderr, "p2p_liar: LIE is parent, seal, swap, body, receipt, snap, storage, code, flat or none\n"),
-             2;
-    L.network = strtoull(argv[2], NULL, 10);
-    chain_open_opts_t o = {.datadir = argv[1], .read_only = true};
-    char err[512];
-    if (chain_open(&o, &L.chain, err, sizeof err)) return fprintf(stderr, "p2p_liar: %s\n", err), 1;
-    ethc_hash_t head;
-    if (chain_read_head(L.chain, &L.head, &head)) return fprintf(stderr, "p2p_liar: no head\n"), 1;
-    L.loop = uv_default_loop();
-    L.cfg = (rlpx_config_t){.client_id = "ethc-test/p2p_liar",
-                            .protos = L.lie == LIE_FLAT   ? protos_68
-                                      : L.lie >= LIE_BODY ? protos_snap
-                                                          : protos,
-                            .n_protos = L.lie == LIE_FLAT   ? 2
-                                        : L.lie >= LIE_BODY ? 3
-                                                            : 2,
-                            .handshake_timeout_ms = 10000,
-                            .cb = {on_ready, on_msg, on_close},
-                            .user = &L};
-    FILE *r = fopen("/dev/urandom", "rb"); /* a throwaway node key */
-    if (!r || fread(L.cfg.key, 1, 32, r) != 32) return 2;
-    fclose(r);
-    struct sockaddr_in a;
-    uv_ip4_addr("127.0.0.1", 0, &a);
-    uv_tcp_init(L.loop, &L.server);
-    int len = sizeof a;
-    if (uv_tcp_bind(&L.server, (const struct sockaddr *)&a, 0) ||
-        uv_listen((uv_stream_t *)&L.server, 16, on_connection) ||
-        uv_tcp_getsockname(&L.server, (struct sockaddr *)&a, &len))
-      return fprintf(stderr, "p2p_liar: cannot listen\n"), 1;
-    L.cfg.listen_port = ntohs(a.sin_port);
-    uint8_t id[64];
-    if (ethc_secp256k1_pubkey_create(L.cfg.key, id)) return 2;
-    printf("self=enode://");
-    for (int i = 0; i < 64; i++) printf("%02x", id[i]);
-    printf("@127.0.0.1:%u head=#%" PRIu64 " lie=%s\n", ntohs(a.sin_port), L.head, argv[3]);
-    fflush(stdout);
-    uv_timer_init(L.loop, &L.deadline);
-    uv_timer_start(&L.deadline, on_deadline, (argc > 4 ? strtoull(argv[4], NULL, 10) : 60) * 1000, 0);
-    uv_signal_init(L.loop, &L.sigterm);
-    uv_signal_start(&L.sigterm, on_signal, SIGTERM);
-    uv_run(L.loop, UV_RUN_DEFAULT);
-    chain_close(L.chain);
-    return 0;
   }
+  if (code == ETH_MSG_GET_BLOCK_BODIES) {
+    eth_hash_request_t q = {0};
+    if (!eth_hash_request_decode(data, len, &q)) {
+      printf("request: GetBlockBodies x%zu\n", q.count);
+      if (L.lie == LIE_SWAP) swap_bodies(q.request_id, &out);
+    }
+    eth_hash_request_free(&q);
+  }
+  rlpx_send(c, 0, out_code, out.data, out.len);
+  bytes_buf_free(&out);
+  fflush(stdout);
+}
+
+static void on_close(rlpx_conn_t *c, int reason, bool remote, const char *why, void *user) {
+  (void)c, (void)user;
+  printf("closed: %s by %s: %s\n", rlpx_disc_reason_str(reason), remote ? "peer" : "us", why ? why : "");
+  fflush(stdout);
+}
+
+static void on_connection(uv_stream_t *server, int status) {
+  rlpx_conn_t *c = NULL;
+  if (status == 0) rlpx_accept(L.loop, &L.cfg, server, &c);
+}
+
+static void quit(void) {
+  printf("exit: %u %s lied about\n", L.lies, L.lie >= LIE_BODY ? "answers" : "headers");
+  fflush(stdout);
+  uv_stop(L.loop);
+}
+
+static void on_deadline(uv_timer_t *t) {
+  (void)t;
+  quit();
+}
+
+static void on_signal(uv_signal_t *s, int signum) {
+  (void)s, (void)signum;
+  quit();
+}
+
+int main(int argc, char **argv) {
+  if (argc < 4) {
+    fprintf(stderr,
+            "usage: p2p_liar DATADIR NETWORK_ID parent|seal|swap|body|receipt|snap|storage|code|flat|none [SECONDS]\n");
+    return 2;
+  }
+  L.lie = !strcmp(argv[3], "parent")    ? LIE_PARENT
+          : !strcmp(argv[3], "seal")    ? LIE_SEAL
+          : !strcmp(argv[3], "body")    ? LIE_BODY
+          : !strcmp(argv[3], "receipt") ? LIE_RECEIPT
+          : !strcmp(argv[3], "snap")    ? LIE_SNAP
+          : !strcmp(argv[3], "storage") ? LIE_STORAGE
+          : !strcmp(argv[3], "code")    ? LIE_CODE
+          : !strcmp(argv[3], "flat")    ? LIE_FLAT
+          : !strcmp(argv[3], "swap")    ? LIE_SWAP
+                                        : LIE_NONE;
+  if (L.lie == LIE_NONE && strcmp(argv[3], "none"))
+    return fprintf(stderr, "p2p_liar: LIE is parent, seal, swap, body, receipt, snap, storage, code, flat or none\n"),
+           2;
+  L.network = strtoull(argv[2], NULL, 10);
+  chain_open_opts_t o = {.datadir = argv[1], .read_only = true};
+  char err[512];
+  if (chain_open(&o, &L.chain, err, sizeof err)) return fprintf(stderr, "p2p_liar: %s\n", err), 1;
+  ethc_hash_t head;
+  if (chain_read_head(L.chain, &L.head, &head)) return fprintf(stderr, "p2p_liar: no head\n"), 1;
+  L.loop = uv_default_loop();
+  L.cfg = (rlpx_config_t){.client_id = "ethc-test/p2p_liar",
+                          .protos = L.lie == LIE_FLAT   ? protos_68
+                                    : L.lie >= LIE_BODY ? protos_snap
+                                                        : protos,
+                          .n_protos = L.lie == LIE_FLAT   ? 2
+                                      : L.lie >= LIE_BODY ? 3
+                                                          : 2,
+                          .handshake_timeout_ms = 10000,
+                          .cb = {on_ready, on_msg, on_close},
+                          .user = &L};
+  FILE *r = fopen("/dev/urandom", "rb"); /* a throwaway node key */
+  if (!r || fread(L.cfg.key, 1, 32, r) != 32) return 2;
+  fclose(r);
+  struct sockaddr_in a;
+  uv_ip4_addr("127.0.0.1", 0, &a);
+  uv_tcp_init(L.loop, &L.server);
+  int len = sizeof a;
+  if (uv_tcp_bind(&L.server, (const struct sockaddr *)&a, 0) ||
+      uv_listen((uv_stream_t *)&L.server, 16, on_connection) ||
+      uv_tcp_getsockname(&L.server, (struct sockaddr *)&a, &len))
+    return fprintf(stderr, "p2p_liar: cannot listen\n"), 1;
+  L.cfg.listen_port = ntohs(a.sin_port);
+  uint8_t id[64];
+  if (ethc_secp256k1_pubkey_create(L.cfg.key, id)) return 2;
+  printf("self=enode://");
+  for (int i = 0; i < 64; i++) printf("%02x", id[i]);
+  printf("@127.0.0.1:%u head=#%" PRIu64 " lie=%s\n", ntohs(a.sin_port), L.head, argv[3]);
+  fflush(stdout);
+  uv_timer_init(L.loop, &L.deadline);
+  uv_timer_start(&L.deadline, on_deadline, (argc > 4 ? strtoull(argv[4], NULL, 10) : 60) * 1000, 0);
+  uv_signal_init(L.loop, &L.sigterm);
+  uv_signal_start(&L.sigterm, on_signal, SIGTERM);
+  uv_run(L.loop, UV_RUN_DEFAULT);
+  chain_close(L.chain);
+  return 0;
+}
