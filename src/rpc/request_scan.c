@@ -51,9 +51,18 @@ static size_t bracketed(const char *b, size_t i, size_t n) {
   while (i < n) {
     char ch = b[i];
     if (ch == '"') {
-      for (i++; i < n && b[i] != '"'; i++)
-        if (b[i] == '\\') i++;
-      if (i >= n) return 0;
+      /* its closing quote: the first with an even run of backslashes before it
+       * (the run cannot pass the opening quote) */
+      size_t from = i + 1;
+      for (;;) {
+        const char *q = memchr(b + from, '"', n - from);
+        if (!q) return 0;
+        size_t k = (size_t)(q - b), bs = 0;
+        while (b[k - bs - 1] == '\\') bs++;
+        from = k + 1;
+        if (bs % 2 == 0) break;
+      }
+      i = from - 1;
     } else if (ch == '[' || ch == '{') {
       if (++depth > MAX_DEPTH) return 0;
     } else if (ch == ']' || ch == '}') {
@@ -64,10 +73,8 @@ static size_t bracketed(const char *b, size_t i, size_t n) {
   return 0;
 }
 
-static bool is(const char *b, size_t s, size_t e, const char *lit) {
-  size_t l = strlen(lit);
-  return e - s == l && !memcmp(b + s, lit, l);
-}
+/* Whether b[s..e) is the string literal `lit` (a constant size: inlined). */
+#define IS(b, s, e, lit) ((e) - (s) == sizeof lit - 1 && !memcmp((b) + (s), lit, sizeof lit - 1))
 
 bool rpc_scan_request(const char *b, size_t n, rpc_envelope_t *out) {
   memset(out, 0, sizeof *out);
@@ -84,22 +91,22 @@ bool rpc_scan_request(const char *b, size_t n, rpc_envelope_t *out) {
     if (i >= n || b[i] != ':') return false;
     size_t vs = ws(b, i + 1, n), ve;
     if (vs >= n) return false;
-    if (is(b, ks, ke, "jsonrpc") && !seen_ver) {
+    if (IS(b, ks, ke, "jsonrpc") && !seen_ver) {
       seen_ver = true;
       if (vs + 5 > n || memcmp(b + vs, "\"2.0\"", 5)) return false;
       ve = vs + 5;
-    } else if (is(b, ks, ke, "id") && !seen_id) {
+    } else if (IS(b, ks, ke, "id") && !seen_id) {
       seen_id = true;
       if (b[vs] == '"') ve = plain_string(b, vs, n, false);
       else if (vs + 4 <= n && !memcmp(b + vs, "null", 4)) ve = vs + 4;
       else ve = number(b, vs, n);
       if (!ve) return false;
       out->id_start = vs, out->id_len = ve - vs;
-    } else if (is(b, ks, ke, "method") && !seen_method) {
+    } else if (IS(b, ks, ke, "method") && !seen_method) {
       seen_method = true;
       if (b[vs] != '"' || !(ve = plain_string(b, vs, n, true)) || ve - vs - 2 > MAX_METHOD) return false;
       out->method_start = vs + 1, out->method_len = ve - vs - 2;
-    } else if (is(b, ks, ke, "params") && !seen_params) {
+    } else if (IS(b, ks, ke, "params") && !seen_params) {
       seen_params = true;
       if (vs + 4 <= n && !memcmp(b + vs, "null", 4)) {
         ve = vs + 4;

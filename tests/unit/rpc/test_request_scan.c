@@ -29,6 +29,9 @@ static void test_scan(void) {
   CHECK(rpc_scan_request(b, strlen(b), &e));
   CHECK(!e.params_empty && e.params_len == strlen("[\"a]\",[{\"b\":\"}\"}]]"));
   CHECK(e.id_len == 5 && !memcmp(b + e.id_start, "\"x y\"", 5));
+  b = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\",\"params\":[\"a\\\\\",\"b\\\"]\\\\\\\"\"]}";
+  CHECK(rpc_scan_request(b, strlen(b), &e));
+  CHECK(e.params_len == strlen("[\"a\\\\\",\"b\\\"]\\\\\\\"\"]"));
   CHECK(scan("{\"jsonrpc\":\"2.0\",\"id\":null,\"method\":\"m\",\"params\":null}"));
   CHECK(scan("{\"jsonrpc\":\"2.0\",\"id\":-1.5e+3,\"method\":\"m\"}"));
   /* refused: the full path decides */
