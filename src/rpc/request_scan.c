@@ -113,7 +113,9 @@ bool rpc_scan_request(const char *b, size_t n, rpc_envelope_t *out) {
       } else {
         if (b[vs] != '[' || !(ve = bracketed(b, vs, n))) return false;
         out->params_start = vs, out->params_len = ve - vs;
-        out->params_empty = ws(b, vs + 1, n) == ve - 1;
+        /* "[" and "]" with only white space between (the scan above takes any
+         * closer: "[}" is not empty but invalid, left to the parse) */
+        out->params_empty = ws(b, vs + 1, n) == ve - 1 && b[ve - 1] == ']';
       }
     } else {
       return false; /* another key, or one of ours again */

@@ -104,6 +104,9 @@ static const char *const seeds[] = {
 static void test_differential(void) {
   size_t nseeds = sizeof seeds / sizeof *seeds;
   for (size_t i = 0; i < nseeds; i++) CHECK(same_as_full_path(seeds[i], strlen(seeds[i])));
+  /* found by fuzz_rpc_fastpath: NULs in white space, params that do not parse */
+  static const char nuls[] = "{\"jsonrpc\":\"2.0\",\"id\":1\0\0,\0\"method\":\"net_listening\",\"params\":[}}";
+  same_as_full_path(nuls, sizeof nuls - 1);
   static const char alphabet[] = "{}[]\",:0123456789.eE+- \t\\nulatrx\x01\x7f\xc3\xa9";
   unsigned long long x = 0x9e3779b97f4a7c15ull;
   size_t taken = 0;
