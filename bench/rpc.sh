@@ -12,7 +12,9 @@
 # bodies), wrk runs DURATION with `-t2 -c32` and `-t1 -c1` against every server in
 # turn (servers interleaved per method, so all see the same minutes), and one markdown
 # table prints requests/s and p50/p99 latency (ms) side by side; errors (socket, HTTP
-# and JSON-RPC error responses) show as "E=N".
+# and JSON-RPC error responses) show as "E=N". A second table gives each server's
+# CPU time per request (user + system ticks of its process group over the cell),
+# a figure that a busy machine moves less than requests/s.
 # Each server gets its own data: on ethc the rpc-compat chain's contract 0x9344..
 # (eth_call), a receipt of its block 2, and eth_getLogs of the whole chain by a topic;
 # on the development nodes the contract below (its getter, its one write's receipt,
@@ -179,11 +181,26 @@ for s in $SERVERS; do
 done
 
 # ---- load ----
-declare -A RES=()
+# CPU ticks (user + system) of every process in a server's process group: the
+# server's own cost per request, which a busy machine changes less than rps.
+group_ticks() { # PGID
+  local pg=$1 t=0 f st
+  for f in /proc/[0-9]*/stat; do
+    st=$(cat "$f" 2>/dev/null) || continue
+    st=${st##*) }
+    set -- $st
+    [ "${3:-}" = "$pg" ] || continue
+    t=$((t + ${12} + ${13}))
+  done
+  echo "$t"
+}
+HZ=$(getconf CLK_TCK)
+declare -A RES=() CPU=()
 for m in $METHODS; do
   for tc in "2 32" "1 1"; do
     set -- $tc
     for s in $SERVERS; do
+      t0=$(group_ticks "${PIDS[$s]}")
       if [ "$m" = mix ]; then
         out=$(RPC_MIX=$TMP/$s.mix wrk -t"$1" -c"$2" -d"$DUR" --timeout 10s -s "$ROOT/bench/rpc_mix.lua" "${URLS[$s]}")
       else
@@ -191,7 +208,10 @@ for m in $METHODS; do
         out=$(RPC_BODY=$b wrk -t"$1" -c"$2" -d"$DUR" --timeout 10s -s "$ROOT/bench/rpc_post.lua" "${URLS[$s]}")
       fi
       RES[$s,$m,$tc]=$(grep '^RESULT' <<<"$out" | tail -1 | cut -d' ' -f2-)
-      echo "rpc.sh: $s $m -t$1 -c$2: ${RES[$s,$m,$tc]}" >&2
+      t1=$(group_ticks "${PIDS[$s]}")
+      reqs=$(grep -o '[0-9]* requests in' <<<"$out" | cut -d' ' -f1)
+      CPU[$s,$m,$tc]=$(awk -v t=$((t1 - t0)) -v hz="$HZ" -v n="${reqs:-0}" 'BEGIN { if (n > 0) printf "%.1f", t * 1e6 / hz / n; else print "-" }')
+      echo "rpc.sh: $s $m -t$1 -c$2: ${RES[$s,$m,$tc]} cpu ${CPU[$s,$m,$tc]} us/req" >&2
     done
   done
 done
@@ -212,6 +232,22 @@ for m in $METHODS; do
       [ "${errs:-0}" != 0 ] && e=" E=$errs"
       printf ' %s · %s / %s%s |' "$rps" "$p50" "$p99" "$e"
     done
+    printf '\n'
+  done
+done
+
+# the servers' CPU time per request (user + system, all their threads and
+# child processes; the kernel's work for their sockets included)
+printf '\nserver CPU time per request (us), same runs\n\n| method | wrk |'
+for s in $SERVERS; do printf ' %s |' "$s"; done
+printf '\n|---|---|'
+for s in $SERVERS; do printf -- '---:|'; done
+printf '\n'
+for m in $METHODS; do
+  for tc in "2 32" "1 1"; do
+    set -- $tc
+    printf '| %s | -t%s -c%s |' "$m" "$1" "$2"
+    for s in $SERVERS; do printf ' %s |' "${CPU[$s,$m,$tc]:--}"; done
     printf '\n'
   done
 done

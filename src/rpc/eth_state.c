@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ethc/bytes.h"
+#include "ethc/chain.h"
 #include "ethc/error.h"
 #include "ethc/header.h"
 #include "ethc/keccak.h"
@@ -60,16 +61,38 @@ static int close_state(rpc_call_t *c, state_t *st) {
   return rpc_fail_chain(c, rc);
 }
 
+/* The account `a` at the block params[i] names, read straight from the
+ * snapshot's base: one read needs no overlay state. As an overlay's load, the
+ * account's code must be readable too. Returns 0 (an absent account as zero),
+ * or fails the call as close_state does. */
+static int read_account(rpc_call_t *c, const cJSON *params, int i, const ethc_address_t *a, state_account_t *out) {
+  rpc_block_ref_t ref;
+  chain_snapshot_t *snap;
+  if (rpc_parse_block_ref_opt(c, params, i, &ref) || rpc_snapshot(c, &ref, &snap)) return -1;
+  state_base_t base;
+  chain_snapshot_base(snap, &base);
+  int rc = base.get_account(base.ctx, &base.root, a, out);
+  if (rc == ETHC_ERR_NOT_FOUND) {
+    memset(out, 0, sizeof *out);
+    rc = 0;
+  } else if (!rc && !ethc_hash_eq(&out->code_hash, &STATE_EMPTY_CODE_HASH)) {
+    bytes_buf_t code = {0};
+    rc = base.get_code(base.ctx, &out->code_hash, &code);
+    bytes_buf_free(&code);
+  }
+  chain_snapshot_release(snap);
+  if (!rc) return 0;
+  if (rc == ETHC_ERR_MISSING_NODE) return rpc_fail(c, RPC_SERVER_ERROR, "missing trie node (state not available)");
+  return rpc_fail_chain(c, rc);
+}
+
 static int eth_getBalance(rpc_call_t *c, const cJSON *params) {
   const cJSON *v;
   ethc_address_t a;
   if (rpc_need(c, params, 0, &v) || rpc_parse_addr(c, 0, v, &a)) return -1;
-  state_t *st = open_state(c, params, 1);
-  if (!st) return -1;
-  u256_t bal;
-  state_get_balance(st, &a, &bal);
-  if (close_state(c, st)) return -1;
-  jw_qty256(c->w, &bal);
+  state_account_t acc;
+  if (read_account(c, params, 1, &a, &acc)) return -1;
+  jw_qty256(c->w, &acc.balance);
   return 0;
 }
 
@@ -77,10 +100,9 @@ static int eth_getTransactionCount(rpc_call_t *c, const cJSON *params) {
   const cJSON *v;
   ethc_address_t a;
   if (rpc_need(c, params, 0, &v) || rpc_parse_addr(c, 0, v, &a)) return -1;
-  state_t *st = open_state(c, params, 1);
-  if (!st) return -1;
-  uint64_t nonce = state_get_nonce(st, &a);
-  if (close_state(c, st)) return -1;
+  state_account_t acc;
+  if (read_account(c, params, 1, &a, &acc)) return -1;
+  uint64_t nonce = acc.nonce;
   /* "pending": the pool's transactions that continue the account's nonce */
   const cJSON *tag = rpc_param(params, 1);
   if (cJSON_IsString(tag) && !strcmp(tag->valuestring, "pending") && c->srv->txpool.pending_nonce)

@@ -47,14 +47,17 @@ struct rpc_http {
   uint8_t jwt_secret[JWT_SECRET_LEN];
 };
 
-/* One request's body as it arrives. */
+#define SMALL_BODY 512 /* bodies up to this size stay in the request itself */
+
+/* One request's body as it arrives: in `small`, or malloc'd once larger. */
 typedef struct {
-  char *buf;
+  char *buf; /* small, or malloc'd */
   size_t len, cap;
   bool too_large;
   bool counted;
   bool authorized;    /* its JWT verified (servers that need one) */
   char auth_err[160]; /* why not */
+  char small[SMALL_BODY];
 } req_t;
 
 static void mhd_log(void *cls, const char *fmt, va_list ap) {
@@ -317,8 +320,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   rpc_http_t *h = cls;
   req_t *rq = *con_cls;
   if (!rq) {
-    rq = calloc(1, sizeof *rq);
+    rq = malloc(sizeof *rq); /* not calloc: `small` needs no zeroing */
     if (!rq) return MHD_NO;
+    rq->buf = rq->small;
+    rq->len = 0;
+    rq->cap = sizeof rq->small;
+    rq->too_large = rq->authorized = false;
+    rq->auth_err[0] = 0;
     *con_cls = rq;
     rq->counted = true;
     atomic_fetch_add(&h->inflight, 1);
@@ -355,10 +363,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
       rq->too_large = true;
     } else {
       if (rq->len + *upload_size > rq->cap) {
-        size_t cap = rq->cap ? rq->cap : 4096;
+        size_t cap = rq->cap < 4096 ? 4096 : rq->cap;
         while (cap < rq->len + *upload_size) cap *= 2;
-        char *nb = realloc(rq->buf, cap);
+        char *nb = rq->buf == rq->small ? malloc(cap) : realloc(rq->buf, cap);
         if (!nb) return MHD_NO;
+        if (rq->buf == rq->small) memcpy(nb, rq->small, rq->len);
         rq->buf = nb;
         rq->cap = cap;
       }
@@ -380,7 +389,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   }
   char *resp;
   size_t resp_len;
-  if (rpc_server_handle(h->srv, rq->buf ? rq->buf : "", rq->len, &resp, &resp_len))
+  if (rpc_server_handle(h->srv, rq->buf, rq->len, &resp, &resp_len))
     return send_error(h, conn, MHD_HTTP_INTERNAL_SERVER_ERROR, RPC_INTERNAL_ERROR, "out of memory");
   return send_body(h, conn, MHD_HTTP_OK, resp, resp_len);
 }
@@ -390,7 +399,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   req_t *rq = *con_cls;
   if (!rq) return;
   if (rq->counted) atomic_fetch_sub(&h->inflight, 1);
-  free(rq->buf);
+  if (rq->buf != rq->small) free(rq->buf);
   free(rq);
   *con_cls = NULL;
 }

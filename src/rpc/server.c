@@ -11,6 +11,7 @@
 #include "ethc/error.h"
 #include "ethc/log.h"
 #include "rpc/method_index.h"
+#include "rpc/request_scan.h"
 #include "rpc/rpc_internal.h"
 
 /* Namespaces accepted in --http.api whose methods come later: enabling them
@@ -205,6 +206,9 @@ char *rpc_error_body(int code, const char *message, size_t *len) {
   return jw_take(&w, len);
 }
 
+static void call_method(rpc_server_t *s, rpc_session_t *sess, chain_snapshot_t **head, const rpc_method_t *m,
+                        const cJSON *params, const char *id_text, size_t id_len, bool respond, jw_t *w);
+
 /* Handles one request object. Returns true when a response was written. */
 static bool handle_one(rpc_server_t *s, rpc_session_t *sess, chain_snapshot_t **head, const cJSON *req,
                        const char *body, span_t idsp, jw_t *w) {
@@ -253,13 +257,21 @@ static bool handle_one(rpc_server_t *s, rpc_session_t *sess, chain_snapshot_t **
     free(id_printed);
     return respond;
   }
+  call_method(s, sess, head, m, cJSON_IsArray(params) ? params : NULL, id_text, id_len, respond, w);
+  free(id_printed);
+  return respond;
+}
+
+/* Runs a checked call of m and writes its response (none when !respond). */
+static void call_method(rpc_server_t *s, rpc_session_t *sess, chain_snapshot_t **head, const rpc_method_t *m,
+                        const cJSON *params, const char *id_text, size_t id_len, bool respond, jw_t *w) {
   jw_mark_t mark = jw_mark(w);
   envelope_begin(w, id_text, id_len);
   jw_key(w, "result");
   rpc_call_t call = {.srv = s, .sess = sess, .w = w, .head = head};
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
-  int rc = m->fn(&call, cJSON_IsArray(params) ? params : NULL);
+  int rc = m->fn(&call, params);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   uint64_t ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000u + (uint64_t)t1.tv_nsec - (uint64_t)t0.tv_nsec;
   rpc_metrics_call(s, m, ns, rc != 0);
@@ -279,8 +291,6 @@ static bool handle_one(rpc_server_t *s, rpc_session_t *sess, chain_snapshot_t **
     jw_obj_end(w);
   }
   free(call.err_data);
-  free(id_printed);
-  return respond;
 }
 
 static int finish(jw_t *w, char **resp, size_t *resp_len) {
@@ -337,6 +347,43 @@ static bool valid_utf8(const char *b, size_t n) {
   return true;
 }
 
+/* The fast path (request_scan.h): one plain request whose envelope is read
+ * from the text, only its params parsed (none for "[]"). Returns false, having
+ * written nothing, when the full path must answer: any error is its to give. */
+static bool handle_fast(rpc_server_t *s, rpc_session_t *sess, chain_snapshot_t **head, const char *body, size_t len,
+                        jw_t *w) {
+  rpc_envelope_t env;
+  if (!rpc_scan_request(body, len, &env)) return false;
+  char name[128];
+  memcpy(name, body + env.method_start, env.method_len);
+  name[env.method_len] = 0;
+  const rpc_method_t *m = rpc_method_lookup(name);
+  if (!m || !s->ns_enabled[m->ns]) return false;
+  cJSON empty;
+  memset(&empty, 0, sizeof empty);
+  empty.type = cJSON_Array;
+  cJSON *parsed = NULL;
+  const cJSON *params = NULL;
+  if (env.params_empty) {
+    params = &empty;
+  } else if (env.params_len) {
+    const char *end = NULL;
+    parsed = cJSON_ParseWithLengthOpts(body + env.params_start, env.params_len, &end, 0);
+    params = parsed;
+    if (!parsed || end != body + env.params_start + env.params_len || !cJSON_IsArray(parsed)) {
+      cJSON_Delete(parsed);
+      return false;
+    }
+  }
+  if (rpc_param_count(params) > m->max_params) {
+    cJSON_Delete(parsed);
+    return false;
+  }
+  call_method(s, sess, head, m, params, body + env.id_start, env.id_len, true, w);
+  cJSON_Delete(parsed);
+  return true;
+}
+
 static int handle_request(rpc_server_t *s, rpc_session_t *sess, chain_snapshot_t **head, const char *body, size_t len,
                           char **resp, size_t *resp_len) {
   jw_t w;
@@ -345,7 +392,9 @@ static int handle_request(rpc_server_t *s, rpc_session_t *sess, chain_snapshot_t
   *resp_len = 0;
   const char *end = NULL;
   size_t start = skip_ws(body, 0, len);
-  cJSON *root = start < len && valid_utf8(body, len) ? cJSON_ParseWithLengthOpts(body, len, &end, 0) : NULL;
+  bool utf8 = start < len && valid_utf8(body, len);
+  if (utf8 && body[start] == '{' && handle_fast(s, sess, head, body, len, &w)) return finish(&w, resp, resp_len);
+  cJSON *root = utf8 ? cJSON_ParseWithLengthOpts(body, len, &end, 0) : NULL;
   if (root && skip_ws(body, (size_t)(end - body), len) != len) {
     cJSON_Delete(root);
     root = NULL;
