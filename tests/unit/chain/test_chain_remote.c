@@ -252,7 +252,7 @@ int main(void) {
   chain_read_logs_free(&lb);
 
   /* state: a header-only block's snapshot reads the source's */
-  chain_snapshot_t *sf, *sh;
+  chain_snapshot_t *sf = NULL, *sh = NULL;
   CHECK(chain_read_canonical_hash(F, last, &hash) == 0);
   CHECK(chain_snapshot_at(F, &hash, &sf) == 0 && chain_snapshot_at(H, &hash, &sh) == 0);
   state_t *a = chain_snapshot_state(sf), *s = chain_snapshot_state(sh);
