@@ -253,8 +253,8 @@ static void on_msg(rlpx_conn_t *c, const rlpx_shared_cap_t *cap, uint64_t code, 
     if (!shift_hashes((unsigned)code, data, len, &shifted)) data = shifted.data, len = shifted.len;
   }
   int src = eth_serve(L.chain, cap->version, (unsigned)code, data, len, NULL, NULL, &out_code, &out);
-  bytes_buf_free(&shifted);
   if (src) {
+    bytes_buf_free(&shifted);
     bytes_buf_free(&out);
     return;
   }
@@ -277,6 +277,7 @@ static void on_msg(rlpx_conn_t *c, const rlpx_shared_cap_t *cap, uint64_t code, 
   }
   rlpx_send(c, 0, out_code, out.data, out.len);
   bytes_buf_free(&out);
+  bytes_buf_free(&shifted); /* `data` may point into it until here */
   fflush(stdout);
 }
 
