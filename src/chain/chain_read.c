@@ -721,7 +721,7 @@ int chain_read_logs(chain_t *c, const chain_log_filter_t *f, chain_read_logs_t *
         if (rc == ETHC_ERR_NOT_FOUND && chain_get_remote(c)) { /* a light node's: never an answer without it */
           rc = chain_remote_fail(ETHC_ERR_IO,
                                  "block %llu is not available (a light node has the blocks from its "
-                                 "checkpoint's on)",
+                                 "checkpoint on)",
                                  (unsigned long long)n);
           break;
         }

@@ -2,22 +2,27 @@
 """End to end on one machine (issue 15): a light node following the dev chain.
 
 1. Node A: `ethc node --dev --dev.beacon` (the test-only beacon light-client API,
-   network "dev") writing its genesis (--dev.genesis-out). A contract that stores
-   its calldata and logs it is deployed and called (light_remote.build_chain),
-   then A mines past 65 blocks so that a finalized checkpoint exists.
+   network "dev") writing its genesis (--dev.genesis-out). It mines 64 blocks,
+   then a contract that stores its calldata and logs it is deployed and called
+   (light_remote.build_chain: blocks 65-72), so that block 8 is finalized.
 2. Node B: `ethc node --light --network dev --genesis A's genesis --checkpoint
    A's finalized root`, A being both its --consensus-rpc and --execution-rpc.
-   B's head reaches A's, and stays within one block of it while A keeps mining;
-   eth_getBalance, eth_call, eth_getTransactionReceipt, eth_getLogs and
-   eth_getBlockByNumber through B equal A's answers.
+   B's first eth_call equals A's; B's head reaches A's and stays within one
+   block of it while A mines 8 more blocks one by one; B fetches the headers
+   down to its checkpoint (by parent hash); eth_getBalance, eth_call,
+   eth_getStorageAt, eth_getCode, eth_getTransactionReceipt, eth_getLogs and
+   eth_getBlockByNumber through B equal A's answers; eth_getLogs over blocks
+   before B's checkpoint is an error, not a partial answer.
 3. Node C: the same, but through a tampering proxy in front of A (beacon API and
    execution RPC). Case by case the proxy flips a byte of an account proof,
-   serves wrong code, drops one log, drops one receipt, reorders receipts, serves
-   a block with another block's transactions: C answers a JSON-RPC error, never
-   the lie. Then it claims a different head: an optimistic update whose
-   execution block hash is changed, and an execution header that is not the
-   proven block's: C's head does not move to the lie (and moves on once the
-   proxy is honest again).
+   serves wrong code, drops one log, drops one receipt, reorders receipts,
+   serves a block with another block's transactions: C answers a JSON-RPC
+   error, never the lie (and A's answer once the proxy is honest). Then it
+   claims a different head: an optimistic update whose execution block hash is
+   changed (refused: C's head does not move), and an execution header that is
+   not the proven block's (refused: the proven block is answered with "header
+   not available"); no lying header is served, and once the proxy is honest
+   again C's head is A's.
 Prints the time from B's start to its first verified eth_call, and B's RSS.
 usage: light_e2e.py ETHC WORKDIR"""
 import json
@@ -25,8 +30,6 @@ import os
 import shutil
 import sys
 import time
-import http.server
-import threading
 import urllib.error
 import urllib.request
 
@@ -184,7 +187,8 @@ def head_lies(a, c, proxy):
         lied = wait(lambda: proxy.lies > before_lies, 5)
         bad = [r["result"]["hash"] for r in served if r.get("result") and r["result"]["hash"] !=
                result(a.url, "eth_getBlockByNumber", r["result"]["number"], False)["hash"]]
-        check(lied and not bad, f"{what}: C serves no lying header ({len(bad)} served; lies {proxy.lies - before_lies})")
+        check(lied and not bad,
+              f"{what}: C serves no lying header ({len(bad)} served; lies {proxy.lies - before_lies})")
         if mode == "beacon_head":
             check(top == hc, f"  ... C's head does not move (#{hc} -> #{top})")
         else:
