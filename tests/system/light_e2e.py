@@ -13,7 +13,9 @@
    eth_getStorageAt, eth_getCode, eth_getTransactionReceipt, eth_getLogs and
    eth_getBlockByNumber through B equal A's answers, B's finalized block is the
    finality update's (head - 64); eth_getLogs over blocks
-   before B's checkpoint is an error, not a partial answer.
+   before B's checkpoint is an error, not a partial answer. B restarted from
+   its data directory (A not mining) proves the same head again and answers
+   eth_call at it as A (the stored head's state is the source's).
 3. Node C: the same, but through a tampering proxy in front of A (beacon API and
    execution RPC). Case by case the proxy flips a byte of an account proof,
    serves wrong code, drops one log, drops one receipt, reorders receipts,
@@ -251,6 +253,18 @@ def main():
                    fin["block_hash"], 5),
               f"B's finalized block is the beacon chain's (#{fin['block_number']}, head - 64)")
         compare(a.url, b.url, contract, txs, two)
+        # a restart (from the data directory, A not mining): the stored head's state is the source's
+        b_rss, b_secs = b.rss_kb(), time.time() - b.t0
+        b.stop()
+        nodes.remove(b)
+        b2 = LightNode(ethc, os.path.join(work, "b"), ["--network", "dev", "--genesis", genesis, "--consensus-rpc",
+                                                       a.beacon, "--execution-rpc", a.url], "b2")
+        nodes.append(b2)
+        want = result(a.url, "eth_call", {"to": contract}, "latest")
+        proven = wait(b2.ready, 10)
+        r = rpc(b2.url, "eth_call", {"to": contract}, "latest")
+        check(proven and r.get("result") == want and head(b2.url) == head(a.url),
+              "B restarted: the same head proven again, eth_call at it as A's", r)
 
         proxy = Proxy(a.url, a.beacon)
         c = light("c", proxy.url, proxy.url)
@@ -259,7 +273,7 @@ def main():
         tamper_cases(a.url, c.url, proxy, contract, txs, two)
         head_lies(a, c, proxy)
         print(f"figures: B's first verified eth_call {t_call:.2f} s after start; B's RSS after "
-              f"{time.time() - b.t0:.0f} s following: {b.rss_kb() / 1024:.1f} MB")
+              f"{b_secs:.0f} s following: {b_rss / 1024:.1f} MB")
     finally:
         for n in nodes:
             n.stop()
