@@ -194,8 +194,9 @@ int chain_export(chain_t *c, ethc_write_fn write, void *ctx, uint64_t first, uin
  * chain_read_tx_by_hash, chain_read_logs and the state of chain_snapshot_at's
  * snapshots then read through it, and check bodies and receipts against the
  * header's roots before use (a source's state base checks itself). Stored
- * blocks are read as before. NULL removes it. Call before other threads read
- * (e.g. before the RPC server starts). */
+ * blocks are read as before; so is the published head's state when it is
+ * such a header (a light node's head). NULL removes it. Call before other
+ * threads read (e.g. before the RPC server starts). */
 void chain_set_remote(chain_t *c, const chain_remote_t *r);
 /* Whether the chain has a remote source (any thread, after chain_set_remote). */
 bool chain_has_remote(const chain_t *c);

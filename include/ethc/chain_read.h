@@ -243,6 +243,9 @@ typedef struct {
  *   ETHC_ERR_INVALID    also: topic_count > 4
  *   ETHC_ERR_NOT_FOUND  f->block_hash names no stored block (a range beyond
  *                       the head is empty, not an error)
+ *   ETHC_ERR_IO         also: with a remote source, a block of the range at or
+ *                       under the head is not stored (a light node's, before its
+ *                       checkpoint); chain_remote_error names it
  * Out: *out (chain_read_logs_free). */
 int chain_read_logs(chain_t *c, const chain_log_filter_t *f, chain_read_logs_t *out)
     __attribute__((warn_unused_result));

@@ -124,6 +124,9 @@ ETHC_MUST_USE int lc_process_update(lc_store_t *s, const beacon_config_t *c, con
 bool lc_force_update(lc_store_t *s, const beacon_config_t *c, uint64_t current_slot);
 /* process_light_client_finality_update / _optimistic_update: the update as a
  * LightClientUpdate with no next sync committee. */
+/* The `why` of an update no newer than the store (a repeated answer, or one
+ * under a forced finalization): harmless, nothing of it is used. */
+#define LC_WHY_NOT_NEWER "update is not newer than the store"
 ETHC_MUST_USE int lc_process_finality_update(lc_store_t *s, const beacon_config_t *c,
                                              const beacon_lc_finality_update_t *u, uint64_t current_slot,
                                              const char **why);

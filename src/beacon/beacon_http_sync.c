@@ -323,13 +323,18 @@ static void on_finality(beacon_sync_t *s, const char *body, size_t len) {
   snprintf(what, sizeof what, "finality update (attested slot %llu)",
            (unsigned long long)f->attested_header.beacon.slot);
   bool ok = version_ok(s, what, f->fork, f->attested_header.beacon.slot);
+  bool stale = false;
   if (ok && lc_process_finality_update(s->store, s->o.config, f, current_slot(s), &why) != 0) {
-    ok = false;
-    finish(s, ETHC_ERR_INVALID, "%s: %s", what, why ? why : "invalid");
+    /* no newer than the store (the same answer again): ignored, the optimistic
+     * update may still move the head; anything else ends the sync */
+    stale = why && strcmp(why, LC_WHY_NOT_NEWER) == 0;
+    ok = stale;
+    if (!stale) finish(s, ETHC_ERR_INVALID, "%s: %s", what, why ? why : "invalid");
   }
   free(f);
   if (!ok) return;
-  logf_(s, "%s: finalized slot %llu", what, (unsigned long long)s->store->finalized_header.beacon.slot);
+  logf_(s, "%s: %s, finalized slot %llu", what, stale ? "not newer than the store (ignored)" : "applied",
+        (unsigned long long)s->store->finalized_header.beacon.slot);
   s->step = STEP_OPTIMISTIC;
   GET_OR_FINISH(s, "optimistic update", API "optimistic_update");
 }

@@ -110,7 +110,7 @@ int lc_validate_update(const lc_store_t *s, const beacon_config_t *c, const beac
   }
   uint64_t attested_period = beacon_period_at_slot(c, attested_slot);
   bool has_next = !next_known && is_sync_committee_update(u) && attested_period == store_period;
-  if (!(attested_slot > s->finalized_header.beacon.slot || has_next)) FAIL("update is not newer than the store");
+  if (!(attested_slot > s->finalized_header.beacon.slot || has_next)) FAIL(LC_WHY_NOT_NEWER);
 
   beacon_fork_t attested_fork = beacon_fork_at_slot(c, attested_slot);
   if (!is_finality_update(u)) {

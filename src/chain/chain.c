@@ -70,8 +70,8 @@ struct chain {
   } on_head[MAX_HEAD_CALLBACKS];
   size_t on_head_count;
   char *datadir;
-  int lock_fd;    /* DIR/ethc.lock (datadir.h), -1 when none */
-  char *snapshot; /* the private snapshot a read-only chain runs on, or NULL */
+  int lock_fd;            /* DIR/ethc.lock (datadir.h), -1 when none */
+  char *snapshot;         /* the private snapshot a read-only chain runs on, or NULL */
   header_cache_t *hcache; /* canonical headers by number (chain_read.c) */
 
   /* light mode: chain_set_remote's source (has_remote false: none) */
@@ -122,6 +122,16 @@ state_t *chain_snapshot_state(const chain_snapshot_t *s) {
   return state_new_over(&base);
 }
 
+/* A header stored without its body, on a chain with a remote source (a light
+ * node's block): its state is the source's, not the local state database. */
+static bool header_only(chain_t *c, uint64_t number, const ethc_hash_t *hash) {
+  if (!c->has_remote) return false;
+  bytes_buf_t body = {0};
+  bool yes = chaindb_get_body(c->db, number, hash, &body) == ETHC_ERR_NOT_FOUND;
+  bytes_buf_free(&body);
+  return yes;
+}
+
 /* Makes the importing thread's head the published one (a new snapshot, swapped
  * in under the lock), then tells the callbacks. ETHC_ERR_NOMEM leaves the old
  * snapshot published. */
@@ -129,6 +139,7 @@ static int publish_head(chain_t *c) {
   header_cache_head(c->hcache, &c->head, &c->head_hash);
   chain_snapshot_t *s = snapshot_new(c, &c->head, &c->head_hash, &c->head_td, &c->head_root);
   if (!s) return ETHC_ERR_NOMEM;
+  s->remote = header_only(c, c->head.number, &c->head_hash); /* a light node's head: the source's state */
   pthread_mutex_lock(&c->head_lock);
   chain_snapshot_t *old = c->head_snap;
   c->head_snap = s;
@@ -525,12 +536,7 @@ int chain_snapshot_at(chain_t *c, const ethc_hash_t *hash, chain_snapshot_t **ou
   int err = load_header(c, hash, &h, &td);
   if (!err) err = chain_effective_root(c, hash, &h, &root);
   if (err) return err;
-  bool remote = false;
-  if (c->has_remote) { /* a header alone (a light sync's): no body, no state stored */
-    bytes_buf_t body = {0};
-    remote = chaindb_get_body(c->db, h.number, hash, &body) == ETHC_ERR_NOT_FOUND;
-    bytes_buf_free(&body);
-  }
+  bool remote = header_only(c, h.number, hash); /* a header alone (a light sync's): no body, no state stored */
   if (!(*out = snapshot_new(c, &h, hash, &td, &root))) return ETHC_ERR_NOMEM;
   (*out)->remote = remote;
   return ETHC_OK;
@@ -541,6 +547,8 @@ void chain_set_remote(chain_t *c, const chain_remote_t *r) {
   if (r) c->remote = *r;
   else memset(&c->remote, 0, sizeof c->remote);
   c->has_remote = r != NULL;
+  /* a light node restarted on a header-only head: that head's state is the source's */
+  if (r && header_only(c, c->head.number, &c->head_hash)) (void)publish_head(c); /* NOMEM: the old one stays */
 }
 
 const chain_remote_t *chain_get_remote(const chain_t *c) { return c->has_remote ? &c->remote : NULL; }

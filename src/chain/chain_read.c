@@ -718,6 +718,13 @@ int chain_read_logs(chain_t *c, const chain_log_filter_t *f, chain_read_logs_t *
       uint64_t timestamp;
       if (!header_cache_get_bloom(hc, n, bloom, &hash, &timestamp)) {
         rc = chain_read_header_by_number(c, n, &h, &hash);
+        if (rc == ETHC_ERR_NOT_FOUND && chain_get_remote(c)) { /* a light node's: never an answer without it */
+          rc = chain_remote_fail(ETHC_ERR_IO,
+                                 "block %llu is not available (a light node has the blocks from its "
+                                 "checkpoint on)",
+                                 (unsigned long long)n);
+          break;
+        }
         if (rc == ETHC_ERR_NOT_FOUND) { /* the head moved back (a reorganisation to a shorter chain) */
           rc = ETHC_OK;
           break;

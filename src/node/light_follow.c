@@ -52,6 +52,9 @@ struct light_follow {
   char *exec_url;         /* the execution source (copied), or NULL */
   /* the proven heads' light-client headers (the targets of the header fetches) */
   bool has_tgt, tgt_has_fin;
+  uint64_t walk_floor; /* next_fetch walks down to here at least (walk_set: once there is a target) */
+  bool walk_set;
+  bool walked; /* an ancestor's header was stored since the last chain_light_set_head */
   beacon_lc_header_t tgt_opt, tgt_fin;
   /* the header fetch in flight: by hash, checked against fetch_lc when it has one */
   bool fetching, fetch_has_lc;
@@ -161,7 +164,9 @@ static void update_chain_head(light_follow_t *f) {
   const ethc_hash_t *oh = &f->tgt_opt.execution.block_hash, *fh = &f->tgt_fin.execution.block_hash;
   if (!chain_has(f, f->tgt_opt.execution.block_number, oh)) return;
   bool fin = f->tgt_has_fin && chain_has(f, f->tgt_fin.execution.block_number, fh);
-  if (ethc_hash_eq(&f->chain_head, oh) && f->chain_fin == fin) return;
+  if (ethc_hash_eq(&f->chain_head, oh) && f->chain_fin == fin && !f->walked) return;
+  bool quiet = ethc_hash_eq(&f->chain_head, oh) && f->chain_fin == fin; /* only the index below it changed */
+  f->walked = false;
   int rc = chain_light_set_head(f->chain, oh, fin ? fh : NULL, fin ? fh : NULL);
   if (rc) {
     ethc_log(ETHC_LOG_ERROR, "light: cannot set the chain's head: %s", ethc_strerror(rc));
@@ -169,6 +174,7 @@ static void update_chain_head(light_follow_t *f) {
   }
   f->chain_head = *oh;
   f->chain_fin = fin;
+  if (quiet) return;
   char hex[67];
   ethc_log(ETHC_LOG_INFO, "light: chain head block #%" PRIu64 " %s (header verified against the proof)%s",
            f->tgt_opt.execution.block_number, hex_encode(oh->bytes, 32, hex), fin ? ", finalized marked" : "");
@@ -188,6 +194,11 @@ static bool next_fetch(light_follow_t *f) {
   } else {
     f->fetch_has_lc = false;
     uint64_t floor = f->tgt_has_fin ? fin->execution.block_number : 0;
+    /* down to where the last complete walk began, not only to the finalized
+     * block: the blocks between two polls, or those of a walk a newer
+     * finalized block overtook, are fetched too */
+    if (!f->walk_set) f->walk_floor = floor, f->walk_set = true;
+    if (f->walk_floor < floor) floor = f->walk_floor;
     chain_header_t h, p;
     if (chain_read_header_by_hash(f->chain, &o->execution.block_hash, &h)) return false;
     for (unsigned steps = 0; h.number > floor + 1 && steps < LINK_MAX; steps++) {
@@ -198,6 +209,7 @@ static bool next_fetch(light_follow_t *f) {
       }
       h = p;
     }
+    if (h.number <= floor + 1) f->walk_floor = o->execution.block_number; /* complete down to the floor */
     return false;
   }
   f->fetch_hash = f->fetch_lc.execution.block_hash;
@@ -260,6 +272,7 @@ static void on_header(void *user, const beacon_http_response_t *res) {
     return;
   }
   f->last_header_refusal[0] = 0;
+  f->walked = !f->fetch_has_lc; /* an ancestor: index it (canonical) under the head */
   update_chain_head(f);
   fetch_next(f);
 }

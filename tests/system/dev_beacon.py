@@ -103,13 +103,14 @@ def get(url, timeout=30):
 
 
 class DevNode:
-    def __init__(self, ethc, workdir, beacon=True):
-        """beacon=False: a plain dev node (for the benchmark's comparison)."""
+    def __init__(self, ethc, workdir, beacon=True, extra=()):
+        """beacon=False: a plain dev node (for the benchmark's comparison);
+        extra: more command-line arguments."""
         self.tmp = tempfile.mkdtemp(prefix="devbeacon-", dir=workdir)
         self.log = open(os.path.join(self.tmp, "node.log"), "w")
         self.proc = subprocess.Popen([ethc, "node", "--dev", "--datadir", os.path.join(self.tmp, "data"),
                                       "--http.port", "0"] + (["--dev.beacon", "--dev.beacon.port", "0"] if beacon
-                                                             else []),
+                                                             else []) + list(extra),
                                      stdout=subprocess.PIPE, stderr=self.log, text=True)
         self.url = self.beacon = None
         found = threading.Event()
