@@ -26,6 +26,17 @@ void keccakf1600(uint64_t state[25]);
  * thread-safe). Returns 0, or -1 when `bmi` is asked for but unavailable. */
 int keccak_select_impl(bool bmi);
 
+/* Keccak-256 of four independent messages: out[k] = keccak256(data[k], len[k]).
+ * On x86-64 with AVX2 (or AVX-512VL) the four permutations run side by side in
+ * vector registers when the messages have the same number of full 136-byte blocks
+ * (as a batch of headers does); otherwise it is four keccak256 calls. Outputs
+ * must not overlap the inputs. Thread-safe. */
+void keccak256_x4(const uint8_t *const data[4], const size_t len[4], uint8_t *const out[4]);
+/* Chooses keccak256_x4's code: 0 = four scalar calls, 1 = AVX2, 2 = AVX-512VL
+ * (the best available is chosen at startup). Returns 0, or -1 when the CPU lacks
+ * it. For tests and benchmarks; not thread-safe. */
+int keccak_x4_select_impl(int level);
+
 /* Incremental Keccak-256 for data that arrives in pieces (RLPx MACs, tries). */
 typedef struct {
   uint64_t state[25];
