@@ -78,7 +78,8 @@ typedef struct {
   unsigned long long prefetched;    /* proofs they brought */
   unsigned long long disk_hits;     /* nodes and code read from the database's cache */
   size_t views;                     /* blocks open (<= max_views) */
-  bool no_access_list;              /* prefetch given up for this provider */
+  bool no_access_list;              /* the provider has no eth_createAccessList */
+  bool no_batch;                    /* ... no JSON-RPC batches: prefetch given up */
 } light_rpc_counters_t;
 
 /* Counters for tests and figures. Any thread. */

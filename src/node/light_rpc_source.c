@@ -147,7 +147,8 @@ struct light_rpc_source {
   where_t *views; /* ring of max_views */
   size_t max_views, views_used, views_next;
   atomic_bool no_raw_block;   /* the provider has no debug_getRawBlock */
-  atomic_bool no_access_list; /* ... no eth_createAccessList, or no batches */
+  atomic_bool no_access_list; /* ... no eth_createAccessList */
+  atomic_bool no_batch;       /* ... no JSON-RPC batches: no prefetch */
   atomic_ullong proofs, prefetches, prefetched, disk_hits;
 };
 
@@ -405,7 +406,12 @@ static int src_state(void *ctx, const chain_header_t *h, const ethc_hash_t *hash
   return 0;
 }
 
-/* ---- prefetch: eth_createAccessList, then one batch of eth_getProof ---- */
+/* ---- prefetch: two JSON-RPC batches ----
+ * 1. eth_createAccessList of the call, with the account proofs of its sender,
+ *    recipient and the block's coinbase and the recipient's code;
+ * 2. the proofs (with their slots) and code of what the access list names.
+ * A hint only: every proof is checked as usual and code kept only when a
+ * proven account holds its hash; what is still missing is fetched on demand. */
 
 typedef struct {
   ethc_address_t a;
@@ -501,72 +507,148 @@ static char *call_params(const chain_remote_call_t *c, const ethc_hash_t *block)
   return p;
 }
 
-/* Sends one batch of eth_getProof for ws at w and keeps what proves. */
-static void fetch_batch(light_rpc_source_t *s, const where_t *w, const wants_t *ws) {
+/* One request of a batch: the answer's result (owned by the batch's doc) or
+ * NULL. */
+typedef struct {
+  const char *method;
+  char *params; /* malloc'd */
+  const cJSON *res;
+  int rc;
+} req_t;
+
+/* Sends reqs as one batch: the answers' doc (the caller deletes it) with each
+ * req's res/rc set, or NULL (a provider without batches is not asked again). */
+static cJSON *send_batch(light_rpc_source_t *s, req_t *reqs, size_t n) {
   bytes_buf_t body = {0};
   int rc = bytes_buf_append(&body, (const uint8_t *)"[", 1);
-  for (size_t i = 0; i < ws->count && !rc; i++) {
-    char *params = proof_params(w, &ws->items[i].a, ws->items[i].keys, ws->items[i].n), head[80];
-    if (!params) {
-      rc = ETHC_ERR_NOMEM;
-      break;
+  for (size_t i = 0; i < n && !rc; i++) {
+    char head[120];
+    reqs[i].res = NULL;
+    reqs[i].rc = ETHC_ERR_IO;
+    if (!reqs[i].params) rc = ETHC_ERR_NOMEM;
+    else {
+      snprintf(head, sizeof head, "%s{\"jsonrpc\":\"2.0\",\"id\":%zu,\"method\":\"%s\",\"params\":", i ? "," : "", i,
+               reqs[i].method);
+      rc = bytes_buf_append(&body, (const uint8_t *)head, strlen(head)) |
+           bytes_buf_append(&body, (const uint8_t *)reqs[i].params, strlen(reqs[i].params)) |
+           bytes_buf_append(&body, (const uint8_t *)"}", 1);
     }
-    snprintf(head, sizeof head,
-             "%s{\"jsonrpc\":\"2.0\",\"id\":%zu,\"method\":\"eth_getProof\",\"params\":", i ? "," : "", i);
-    rc = bytes_buf_append(&body, (const uint8_t *)head, strlen(head)) |
-         bytes_buf_append(&body, (const uint8_t *)params, strlen(params)) |
-         bytes_buf_append(&body, (const uint8_t *)"}", 1);
-    free(params);
   }
   if (!rc) rc = bytes_buf_append(&body, (const uint8_t *)"]", 2); /* with its NUL */
   cJSON *doc = NULL;
   char msg[200];
   if (!rc) rc = light_http_batch(s->http, (const char *)body.data, &doc, msg, sizeof msg);
   bytes_buf_free(&body);
-  if (rc == ETHC_ERR_UNSUPPORTED) atomic_store(&s->no_access_list, true); /* no batches: fetch on demand */
-  if (rc) return;
+  if (rc == ETHC_ERR_UNSUPPORTED) atomic_store(&s->no_batch, true);
+  if (rc) return NULL;
+  atomic_fetch_add(&s->prefetches, 1);
   const cJSON *resp;
   cJSON_ArrayForEach(resp, doc) {
-    const cJSON *id = cJSON_GetObjectItemCaseSensitive(resp, "id"), *res;
-    if (!cJSON_IsNumber(id) || id->valuedouble < 0 || id->valuedouble >= (double)ws->count) continue;
-    const want_t *want = &ws->items[(size_t)id->valuedouble];
-    if (light_http_response(resp, "eth_getProof", &res, msg, sizeof msg)) continue;
-    if (!take_proof(s, w, &want->a, want->n, res)) atomic_fetch_add(&s->prefetched, 1);
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(resp, "id");
+    if (!cJSON_IsNumber(id) || id->valuedouble < 0 || id->valuedouble >= (double)n) continue;
+    req_t *r = &reqs[(size_t)id->valuedouble];
+    r->rc = light_http_response(resp, r->method, &r->res, msg, sizeof msg);
   }
-  (void)chain_remote_error(); /* a proof that failed here is fetched, and named, on demand */
-  cJSON_Delete(doc);
+  return doc;
+}
+
+static void free_reqs(req_t *reqs, size_t n) {
+  for (size_t i = 0; i < n; i++) free(reqs[i].params);
+}
+
+static char *code_params(const ethc_address_t *a, const where_t *w) {
+  char *p = malloc(140), ah[43], bh[67];
+  if (p) snprintf(p, 140, "[\"%s\",\"%s\"]", hex(a->bytes, 20, ah), hex(w->block_hash.bytes, 32, bh));
+  return p;
+}
+
+/* Keeps an eth_getProof answer for a with nslots slots if it proves. */
+static void keep_proof(light_rpc_source_t *s, const where_t *w, const ethc_address_t *a, size_t nslots,
+                       const req_t *r) {
+  if (!r->rc && !take_proof(s, w, a, nslots, r->res)) atomic_fetch_add(&s->prefetched, 1);
+}
+
+/* Keeps an eth_getCode answer for a if a's proven account (walked from w's
+ * root) holds its hash. */
+static void keep_code(light_rpc_source_t *s, const where_t *w, const ethc_address_t *a, const req_t *r) {
+  if (r->rc || !cJSON_IsString(r->res)) return;
+  state_base_t in;
+  state_db_base(s->sdb, &w->root, &in);
+  state_account_t acc;
+  if (in.get_account(in.ctx, &w->root, a, &acc) || ethc_hash_eq(&acc.code_hash, &STATE_EMPTY_CODE_HASH)) return;
+  uint8_t *code = NULL;
+  size_t len = 0;
+  verify_err_t e = {{0}};
+  if (!hex_decode_alloc(r->res->valuestring, true, &code, &len) && !verify_code(&acc.code_hash, code, len, &e) &&
+      !table_put(&s->code, acc.code_hash.bytes, code, len) && s->disk) {
+    bytes_view_t v = {code, len};
+    (void)trie_node_cache_put(s->disk, TRIE_NODE_CACHE_CODE, &v, 1);
+  }
+  free(code);
+}
+
+static bool walks(light_rpc_source_t *s, const ethc_hash_t *root, const ethc_address_t *a) {
+  state_base_t in;
+  state_db_base(s->sdb, root, &in);
+  state_account_t acc;
+  return in.get_account(in.ctx, root, a, &acc) != ETHC_ERR_MISSING_NODE;
 }
 
 static void src_prefetch(void *ctx, const chain_header_t *h, const ethc_hash_t *hash, const chain_remote_call_t *c) {
   light_rpc_source_t *s = ctx;
-  if (atomic_load(&s->no_access_list)) return;
-  const ethc_hash_t *root = &h->state_root;
-  where_t w = {*hash, *root, h->number};
-  state_base_t in;
-  state_db_base(s->sdb, root, &in);
-  state_account_t acc;
-  if (in.get_account(in.ctx, root, c->has_to ? &c->to : &c->from, &acc) != ETHC_ERR_MISSING_NODE) return; /* warm */
-  char *params = call_params(c, hash);
-  if (!params) return;
-  cJSON *doc;
-  const cJSON *res;
-  char msg[200];
-  int rc = light_http_call(s->http, "eth_createAccessList", params, &doc, &res, msg, sizeof msg);
-  free(params);
-  if (rc == ETHC_ERR_UNSUPPORTED) atomic_store(&s->no_access_list, true);
-  if (rc) return;
-  wants_t ws = {.count = 0};
-  want_account(&ws, &c->from);
-  if (c->has_to) want_account(&ws, &c->to);
-  want_account(&ws, &h->coinbase);
-  read_access_list(res, &ws);
-  cJSON_Delete(doc);
-  drop_cached(s, root, &ws);
-  if (ws.count) {
-    atomic_fetch_add(&s->prefetches, 1);
-    fetch_batch(s, &w, &ws);
+  if (atomic_load(&s->no_batch)) return;
+  const where_t w = {*hash, h->state_root, h->number};
+  if (walks(s, &w.root, c->has_to ? &c->to : &c->from)) return; /* warm */
+  /* 1: the access list, and what every call reads */
+  req_t r1[5];
+  ethc_address_t fixed[3];
+  size_t n1 = 0, nfixed = 0, code_at = 0;
+  bool list = !atomic_load(&s->no_access_list);
+  if (list) r1[n1++] = (req_t){"eth_createAccessList", call_params(c, hash), NULL, 0};
+  const ethc_address_t *cand[3] = {&c->from, c->has_to ? &c->to : NULL, &h->coinbase};
+  for (size_t i = 0; i < 3; i++) {
+    bool dup = !cand[i];
+    for (size_t j = 0; j < nfixed && !dup; j++) dup = !memcmp(fixed[j].bytes, cand[i]->bytes, 20);
+    if (dup || walks(s, &w.root, cand[i])) continue;
+    fixed[nfixed++] = *cand[i];
+    r1[n1++] = (req_t){"eth_getProof", proof_params(&w, cand[i], NULL, 0), NULL, 0};
   }
+  if (c->has_to) {
+    code_at = n1;
+    r1[n1++] = (req_t){"eth_getCode", code_params(&c->to, &w), NULL, 0};
+  }
+  cJSON *doc = n1 ? send_batch(s, r1, n1) : NULL;
+  free_reqs(r1, n1);
+  if (!doc) return;
+  for (size_t i = 0; i < nfixed; i++) keep_proof(s, &w, &fixed[i], 0, &r1[list + i]);
+  if (c->has_to) keep_code(s, &w, &c->to, &r1[code_at]);
+  if (list && r1[0].rc == ETHC_ERR_UNSUPPORTED) atomic_store(&s->no_access_list, true);
+  wants_t ws = {.count = 0};
+  if (list && !r1[0].rc) read_access_list(r1[0].res, &ws);
+  cJSON_Delete(doc);
+  /* 2: what the list names and the cache lacks */
+  drop_cached(s, &w.root, &ws);
+  req_t *r2 = ws.count ? calloc(2 * ws.count, sizeof *r2) : NULL;
+  size_t n2 = 0;
+  for (size_t i = 0; r2 && i < ws.count; i++) {
+    want_t *x = &ws.items[i];
+    r2[n2++] = (req_t){"eth_getProof", proof_params(&w, &x->a, x->keys, x->n), NULL, 0};
+    if (!walks(s, &w.root, &x->a)) r2[n2++] = (req_t){"eth_getCode", code_params(&x->a, &w), NULL, 0};
+  }
+  if (r2 && (doc = send_batch(s, r2, n2))) {
+    size_t k = 0;
+    for (size_t i = 0; i < ws.count; i++) { /* the proofs first: the code is checked against them */
+      bool with_code = k + 1 < n2 && !strcmp(r2[k + 1].method, "eth_getCode");
+      keep_proof(s, &w, &ws.items[i].a, ws.items[i].n, &r2[k]);
+      if (with_code) keep_code(s, &w, &ws.items[i].a, &r2[k + 1]);
+      k += with_code ? 2 : 1;
+    }
+    cJSON_Delete(doc);
+  }
+  if (r2) free_reqs(r2, n2);
+  free(r2);
   for (size_t i = 0; i < ws.count; i++) free(ws.items[i].keys);
+  (void)chain_remote_error(); /* a proof that failed here is fetched, and named, on demand */
 }
 
 /* ---- blocks ---- */
@@ -770,6 +852,7 @@ void light_rpc_source_counters(light_rpc_source_t *s, light_rpc_counters_t *out)
   out->prefetched = atomic_load(&s->prefetched);
   out->disk_hits = atomic_load(&s->disk_hits);
   out->no_access_list = atomic_load(&s->no_access_list);
+  out->no_batch = atomic_load(&s->no_batch);
   pthread_mutex_lock(&s->views_lock);
   out->views = s->views_used;
   pthread_mutex_unlock(&s->views_lock);

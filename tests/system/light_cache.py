@@ -5,15 +5,19 @@
    and whose code returns their sum (eight SLOADs).
 2. Light node P (from A's genesis, headers from A over devp2p) with a
    counting proxy in front of A as its provider; light node Q the same with a
-   proxy that has no eth_createAccessList (so Q fetches one by one). A cold
-   eth_call of the contract gives A's answer on both, and P needs fewer
-   provider round trips than Q (eth_createAccessList, then one batch of
-   eth_getProof). eth_estimateGas on P equals A's.
+   proxy that answers no JSON-RPC batch (so Q fetches one by one, as before
+   the prefetch), and R with a proxy that has no eth_createAccessList. A cold
+   eth_call of the contract gives A's answer on all three, and P needs fewer
+   provider round trips than Q (two batches: eth_createAccessList with the
+   sender's, recipient's and coinbase's proofs and the code, then the
+   listed slots). eth_estimateGas on P equals A's.
 3. P restarts with its provider refusing eth_getProof, eth_getCode and
    eth_createAccessList: the eth_call, the contract's code, its slots and
    the balances it proved before still come out right (from the chain
    database's cache, walked from the stored head's state root); an account
    never proved is an error, never a made-up answer.
+4. At another block, Q sends no batch and R no eth_createAccessList again
+   (remembered per source), and both still answer as A.
 usage: light_cache.py ETHC WORKDIR"""
 import http.server
 import json
@@ -48,10 +52,11 @@ class Proxy:
     """A JSON-RPC proxy to `upstream` (batches too) counting HTTP requests and
     methods; `refuse` names methods it answers with an error."""
 
-    def __init__(self, upstream, refuse=()):
+    def __init__(self, upstream, refuse=(), no_batch=False):
         self.upstream = upstream
         self.refuse = set(refuse)
-        self.requests = 0
+        self.no_batch = no_batch  # answer a batch as a server without them: one error object
+        self.requests = self.batches = 0
         self.methods = {}
         self.lock = threading.Lock()
         proxy = self
@@ -64,7 +69,13 @@ class Proxy:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 with proxy.lock:
                     proxy.requests += 1
-                resp = [proxy.answer(r) for r in body] if isinstance(body, list) else proxy.answer(body)
+                    proxy.batches += isinstance(body, list)
+                if isinstance(body, list) and proxy.no_batch:
+                    resp = {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": "no batches here"}}
+                elif isinstance(body, list):
+                    resp = [proxy.answer(r) for r in body]
+                else:
+                    resp = proxy.answer(body)
                 out = json.dumps(resp).encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")
@@ -90,7 +101,7 @@ class Proxy:
 
     def reset(self):
         with self.lock:
-            self.requests = 0
+            self.requests = self.batches = 0
             self.methods = {}
 
     def stop(self):
@@ -104,6 +115,7 @@ def light(ethc, work, name, a, provider):
 
 
 def main():
+    global failures
     ethc, work = sys.argv[1], os.path.join(os.path.abspath(sys.argv[2]), "light-cache")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
@@ -119,34 +131,34 @@ def main():
         call = {"from": L.ACCT[1], "to": contract}
         want = L.result(a.url, "eth_call", call, "latest")
         check(int(want, 16) == 36, f"A: the contract sums its eight slots ({want})")
-        p_proxy, q_proxy = Proxy(a.url), Proxy(a.url, refuse=["eth_createAccessList"])
-        proxies += [p_proxy, q_proxy]
-        for name in ("p", "q"):
+        p_proxy, q_proxy = Proxy(a.url), Proxy(a.url, no_batch=True)
+        r_proxy = Proxy(a.url, refuse=["eth_createAccessList"])
+        proxies += [p_proxy, q_proxy, r_proxy]
+        for name in ("p", "q", "r"):
             subprocess.run([ethc, "init", "--datadir", os.path.join(work, name), os.path.join(work, "g.json")],
                            capture_output=True, check=True)
         p = light(ethc, work, "p", a, p_proxy)
         nodes.append(p)
         q = light(ethc, work, "q", a, q_proxy)
         nodes.append(q)
-        L.wait_synced(p, head, "P")
-        L.wait_synced(q, head, "Q")
+        r = light(ethc, work, "r", a, r_proxy)
+        nodes.append(r)
+        for node, name in ((p, "P"), (q, "Q"), (r, "R")):
+            L.wait_synced(node, head, name)
 
-        # 2. a cold call: with prefetch and without
-        got = {}
-        for node, proxy, name in ((p, p_proxy, "P"), (q, q_proxy, "Q")):
+        # 2. a cold call: with prefetch, without (no batches), without an access list
+        n = {}
+        for node, proxy, name in ((p, p_proxy, "P"), (q, q_proxy, "Q"), (r, r_proxy, "R")):
             proxy.reset()
             t = time.perf_counter()
-            got[name] = L.rpc(node.url, "eth_call", call, "latest").get("result")
+            got = L.rpc(node.url, "eth_call", call, "latest").get("result")
             ms = (time.perf_counter() - t) * 1000
-            check(got[name] == want, f"{name}: the cold eth_call equals A's ({got[name]})")
-            got[name + "n"] = proxy.requests
+            check(got == want, f"{name}: the cold eth_call equals A's ({got})")
+            n[name] = proxy.requests
             print(f"     {name}: {proxy.requests} provider requests, {ms:.1f} ms: {json.dumps(proxy.methods)}")
         check(p_proxy.methods.get("eth_createAccessList") == 1, "P asked eth_createAccessList once")
-        check(got["Pn"] < got["Qn"], f"prefetch: fewer round trips ({got['Pn']} < {got['Qn']})")
-        check(got["Pn"] <= 4, f"P: the state came in at most 4 requests ({got['Pn']})")
-        q_proxy.reset()
-        L.rpc(q.url, "eth_call", {"from": L.ACCT[0], "to": contract}, "latest")
-        check(q_proxy.methods.get("eth_createAccessList", 0) == 0, "Q: a provider without the method is not asked again")
+        check(n["P"] < n["R"] < n["Q"], f"prefetch: fewer round trips (P {n['P']} < R {n['R']} < Q {n['Q']})")
+        check(n["P"] <= 2, f"P: the state came in 2 requests ({n['P']})")
         p_proxy.reset()
         check(L.rpc(p.url, "eth_call", call, "latest").get("result") == want and p_proxy.requests == 0,
               f"P: the warm call asks nothing ({p_proxy.requests})")
@@ -174,13 +186,24 @@ def main():
         L.same(a.url, p.url, "eth_estimateGas", est, "latest")
         proofs = p_proxy.methods.get("eth_getProof", 0) + p_proxy.methods.get("eth_getCode", 0)
         check(proofs == 0, f"P restarted: no proof or code asked for ({json.dumps(p_proxy.methods)})")
-        r = L.rpc(p.url, "eth_getBalance", L.ACCT[3], "latest")
-        check("error" in r and "result" not in r, f"an account never proved is an error: {json.dumps(r)[:160]}")
+        res = L.rpc(p.url, "eth_getBalance", L.ACCT[3], "latest")
+        check("error" in res and "result" not in res, f"an account never proved is an error: {json.dumps(res)[:160]}")
+
+        # 4. another block's state: what a provider lacks is not asked for again
+        want = L.result(a.url, "eth_call", call, "0x1")
+        for node, proxy, name in ((q, q_proxy, "Q"), (r, r_proxy, "R")):
+            proxy.reset()
+            got = L.rpc(node.url, "eth_call", call, "0x1").get("result")
+            check(got == want, f"{name}: the cold eth_call at block 1 equals A's")
+        check(q_proxy.batches == 0, f"Q: no batch sent again ({q_proxy.batches})")
+        check("eth_createAccessList" not in r_proxy.methods and r_proxy.batches == 1,
+              f"R: one batch, no eth_createAccessList again ({json.dumps(r_proxy.methods)})")
     finally:
         for n in nodes:
             n.stop()
         for x in proxies:
             x.stop()
+    failures += L.failures
     print(f"{failures} failed ({time.time() - t0:.1f} s)")
     sys.exit(1 if failures else 0)
 
