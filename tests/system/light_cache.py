@@ -57,6 +57,7 @@ class Proxy:
         self.refuse = set(refuse)
         self.no_batch = no_batch  # answer a batch as a server without them: one error object
         self.requests = self.batches = 0
+        self.delay = 0.0  # seconds added to each HTTP request (a far provider, for bench/light_prefetch.py)
         self.methods = {}
         self.lock = threading.Lock()
         proxy = self
@@ -70,6 +71,8 @@ class Proxy:
                 with proxy.lock:
                     proxy.requests += 1
                     proxy.batches += isinstance(body, list)
+                if proxy.delay:
+                    time.sleep(proxy.delay)
                 if isinstance(body, list) and proxy.no_batch:
                     resp = {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": "no batches here"}}
                 elif isinstance(body, list):
