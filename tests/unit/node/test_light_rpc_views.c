@@ -5,7 +5,10 @@
  *   freed memory);
  * - an account whose verified trie node is in the chain database's cache
  *   (trie_node_cache.h) is answered without the provider, from the header's
- *   state root; a row that does not hash to its key is not served. */
+ *   state root; a row that does not hash to its key is not served;
+ * - four threads opening views and reading through new and dropped bases at
+ *   once (built with TSan too). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +42,37 @@ static void one_account_trie(const ethc_address_t *a, uint64_t nonce, uint64_t b
   rlp_list_end(node, l);
   keccak256(node->data, node->len, root->bytes);
   bytes_buf_free(&acc);
+}
+
+typedef struct {
+  chain_remote_t r;
+  ethc_hash_t root; /* the cached state */
+  ethc_address_t a;
+  unsigned id;
+  int bad;
+} worker_t;
+
+static void *worker(void *arg) {
+  worker_t *w = arg;
+  char err[200];
+  state_base_t old = {0};
+  for (unsigned i = 0; i < 400; i++) {
+    chain_header_t h;
+    memset(&h, 0, sizeof h);
+    h.number = i;
+    ethc_hash_t hash = {{0}};
+    memcpy(hash.bytes, &i, sizeof i);
+    hash.bytes[31] = (uint8_t)(w->id + 1);
+    h.state_root = w->root;
+    state_base_t b;
+    if (w->r.state(w->r.ctx, &h, &hash, &b, err, sizeof err)) w->bad++;
+    if (i == 0) old = b;
+    state_account_t acc;
+    /* the cached state answers through a new base and a long-dropped one */
+    if (b.get_account(b.ctx, &b.root, &w->a, &acc) || acc.nonce != 7) w->bad++;
+    if (old.get_account(old.ctx, &old.root, &w->a, &acc) || acc.nonce != 7) w->bad++;
+  }
+  return NULL;
 }
 
 int main(void) {
@@ -103,6 +137,21 @@ int main(void) {
   ethc_address_t other;
   memset(other.bytes, 0x43, 20);
   CHECK(last.get_account(last.ctx, &last.root, &other, &acc) == ETHC_ERR_NOT_FOUND);
+  /* threads: views opened and read at once, the ring turning under readers */
+  {
+    pthread_t t[4];
+    worker_t w[4];
+    for (unsigned i = 0; i < 4; i++) {
+      w[i] = (worker_t){r, root, a, i, 0};
+      pthread_create(&t[i], NULL, worker, &w[i]);
+    }
+    for (unsigned i = 0; i < 4; i++) {
+      pthread_join(t[i], NULL);
+      CHECK(w[i].bad == 0);
+    }
+    light_rpc_source_counters(s, &c);
+    CHECK(c.views == 256 && c.calls == 0);
+  }
   light_rpc_source_free(s);
 
   /* a planted row (the right key, another account's node) is not served:
