@@ -93,6 +93,14 @@ static int table_get(table_t *t, const uint8_t key[32], bytes_buf_t *out) {
   return rc;
 }
 
+static bool table_has(table_t *t, const uint8_t key[32]) {
+  bool found = false;
+  pthread_mutex_lock(&t->lock);
+  for (entry_t *e = t->buckets[bucket_of(key)]; e && !found; e = e->next) found = !memcmp(e->key, key, 32);
+  pthread_mutex_unlock(&t->lock);
+  return found;
+}
+
 /* Keeps key -> data (a known key keeps its value, or takes the new one when
  * `replace` and the sizes agree). Over the bound, the whole table is dropped
  * first: everything in it can be fetched again. */
@@ -178,7 +186,7 @@ static int code_get(void *ctx, const ethc_hash_t *hash, bytes_buf_t *out) {
 static const char *hex(const uint8_t *p, size_t n, char *buf) { return hex_encode(p, n, buf); }
 
 /* Keeps each node of a JSON array of proof nodes (of a verified proof), keyed
- * by its hash, in memory and in the database's cache. */
+ * by its hash, in memory and (those new to memory) in the database's cache. */
 static int keep_nodes(light_rpc_source_t *s, const cJSON *arr) {
   const cJSON *n;
   int count = cJSON_GetArraySize(arr), rc = 0, kept = 0;
@@ -193,9 +201,11 @@ static int keep_nodes(light_rpc_source_t *s, const cJSON *arr) {
     }
     uint8_t h[32];
     keccak256(b, len, h);
-    if ((rc = table_put(&s->nodes, h, b, len))) {
+    bool known = table_has(&s->nodes, h); /* then the database has it too (or dropped it) */
+    if ((rc = table_put(&s->nodes, h, b, len)) || known) {
       free(b);
-      break;
+      if (rc) break;
+      continue;
     }
     views[kept++] = (bytes_view_t){b, len};
   }
