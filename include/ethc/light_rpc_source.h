@@ -11,10 +11,12 @@
  *             Per-block views: a ring of the last max_views blocks (state
  *             root -> block to ask at); a base handed out holds no memory of
  *             its own, so it stays safe to read after its view is dropped
- *             (a miss then fails with a message). A cold eth_call first asks
- *             eth_createAccessList and fetches the accounts and slots it
- *             names in one JSON-RPC batch of eth_getProof (each proven; a
- *             provider without the method or batches is not asked again).
+ *             (a miss then fails with a message). A cold eth_call is
+ *             prefetched in two JSON-RPC batches: eth_createAccessList with
+ *             the sender's, recipient's and coinbase's proofs and the
+ *             recipient's code, then the proofs of what the list names
+ *             (each proven; a provider without the method or without
+ *             batches is not asked again).
  *   body      debug_getRawBlock (the block's RLP); the chain checks it against
  *             the header's transactions, ommers and withdrawals roots.
  *   receipts  eth_getBlockReceipts, re-encoded as consensus receipts

@@ -7,7 +7,7 @@
  * JSON is first checked with verify_get_proof_json, so a lie is named. Code:
  * by eth_getCode at an address whose proven account holds the code hash.
  * A cold call is prefetched: eth_createAccessList names what it touches, and
- * their proofs come in one JSON-RPC batch (a hint only: each is proven). */
+ * their proofs come in two JSON-RPC batches (a hint only: each is proven). */
 #include "ethc/light_rpc_source.h"
 
 #include <pthread.h>
