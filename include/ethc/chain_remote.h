@@ -19,16 +19,30 @@
 #ifndef ETHC_CHAIN_REMOTE_H
 #define ETHC_CHAIN_REMOTE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "ethc/bytes.h"
 #include "ethc/header.h"
 #include "ethc/state_base.h"
 #include "ethc/types.h"
+#include "ethc/u256.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* A call about to run on a block's state (eth_call, eth_estimateGas), as a
+ * prefetch hint: borrowed for the hook's duration. */
+typedef struct {
+  ethc_address_t from;
+  bool has_to; /* false: a contract creation */
+  ethc_address_t to;
+  u256_t value;
+  const uint8_t *data;
+  size_t data_len;
+  uint64_t gas; /* 0: not given */
+} chain_remote_call_t;
 
 typedef struct {
   void *ctx;
@@ -56,6 +70,10 @@ typedef struct {
    * NULL: no state. */
   int (*state)(void *ctx, const chain_header_t *h, const ethc_hash_t *hash, state_base_t *out, char *err,
                size_t errlen);
+  /* A hint before `call` runs on the state of block `hash`: the source may
+   * fetch (and verify) what it expects the call to read, so that fewer reads
+   * miss. Failures are silent (a miss is fetched as usual). NULL: none. */
+  void (*prefetch)(void *ctx, const chain_header_t *h, const ethc_hash_t *hash, const chain_remote_call_t *call);
 } chain_remote_t;
 
 #ifdef __cplusplus

@@ -81,6 +81,18 @@ int chaindb_get_preimage(chaindb_t *db, const ethc_hash_t *hash, bytes_buf_t *ou
 void chaindb_put_meta(chaindb_batch_t *b, const char *name, const uint8_t *data, size_t len);
 int chaindb_get_meta(chaindb_t *db, const char *name, bytes_buf_t *out);
 
+/* Rows another module keeps in the chain database under a key prefix of its
+ * own (CHAINDB.md lists them; e.g. the light node's verified-node cache, 'V').
+ * put/delete go into a batch; get appends the value to *out: 0,
+ * ETHC_ERR_NOT_FOUND or ETHC_ERR_IO. delete_prefix deletes every row whose key
+ * starts with `prefix` (in batches of its own; rows written meanwhile under
+ * the prefix may survive): 0 with *deleted (optional) or ETHC_ERR_IO. All are
+ * safe from any thread (LevelDB is). */
+void chaindb_put_raw(chaindb_batch_t *b, const uint8_t *key, size_t klen, const uint8_t *v, size_t vlen);
+void chaindb_delete_raw(chaindb_batch_t *b, const uint8_t *key, size_t klen);
+int chaindb_get_raw(chaindb_t *db, const uint8_t *key, size_t klen, bytes_buf_t *out);
+int chaindb_delete_prefix(chaindb_t *db, const uint8_t *prefix, size_t plen, size_t *deleted);
+
 #ifdef __cplusplus
 }
 #endif

@@ -6,7 +6,17 @@
  *             the verified header's state root (EIP-1186; an answer that does
  *             not prove is refused, verify.h names the failed check); code by
  *             eth_getCode, checked against the proven code hash. Verified trie
- *             nodes and code are cached in memory (bounded) for every root.
+ *             nodes and code are cached in memory (bounded) for every root,
+ *             and in the chain database (trie_node_cache.h) across restarts.
+ *             Per-block views: a ring of the last max_views blocks (state
+ *             root -> block to ask at); a base handed out holds no memory of
+ *             its own, so it stays safe to read after its view is dropped
+ *             (a miss then fails with a message). A cold eth_call is
+ *             prefetched in two JSON-RPC batches: eth_createAccessList with
+ *             the sender's, recipient's and coinbase's proofs and the
+ *             recipient's code, then the proofs of what the list names
+ *             (each proven; a provider without the method or without
+ *             batches is not asked again).
  *   body      debug_getRawBlock (the block's RLP); the chain checks it against
  *             the header's transactions, ommers and withdrawals roots.
  *   receipts  eth_getBlockReceipts, re-encoded as consensus receipts
@@ -22,10 +32,12 @@
 #ifndef ETHC_LIGHT_RPC_SOURCE_H
 #define ETHC_LIGHT_RPC_SOURCE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "ethc/chain_remote.h"
+#include "ethc/chaindb.h"
 #include "ethc/types.h"
 
 #ifdef __cplusplus
@@ -35,10 +47,13 @@ extern "C" {
 typedef struct light_rpc_source light_rpc_source_t;
 
 typedef struct {
-  const char *url;     /* http:// or https:// JSON-RPC endpoint (copied) */
-  unsigned timeout_ms; /* per call (0: 10000) */
-  size_t max_response; /* bytes of one answer (0: 64 MiB) */
-  size_t cache_bytes;  /* verified trie nodes and code kept (0: 64 MiB) */
+  const char *url;         /* http:// or https:// JSON-RPC endpoint (copied) */
+  unsigned timeout_ms;     /* per call (0: 10000) */
+  size_t max_response;     /* bytes of one answer (0: 64 MiB) */
+  size_t cache_bytes;      /* verified trie nodes and code kept (0: 64 MiB) */
+  chaindb_t *db;           /* the persistent cache's database (borrowed; NULL: none) */
+  size_t disk_cache_bytes; /* its bound (0: 256 MiB) */
+  size_t max_views;        /* blocks whose state is open (0: 256) */
 } light_rpc_opts_t;
 
 /* 0 with *out, ETHC_ERR_INVALID (a URL that is not http(s)), or ETHC_ERR_NOMEM
@@ -57,6 +72,20 @@ int light_rpc_source_send_raw(light_rpc_source_t *s, const uint8_t *raw, size_t 
 
 /* Calls made to the provider and their total time (microseconds). */
 void light_rpc_source_stats(light_rpc_source_t *s, unsigned long long *calls, unsigned long long *micros);
+
+typedef struct {
+  unsigned long long calls, micros; /* requests to the provider (a batch is one) */
+  unsigned long long proofs;        /* eth_getProof answers verified and kept */
+  unsigned long long prefetches;    /* batches sent for cold calls */
+  unsigned long long prefetched;    /* proofs they brought */
+  unsigned long long disk_hits;     /* nodes and code read from the database's cache */
+  size_t views;                     /* blocks open (<= max_views) */
+  bool no_access_list;              /* the provider has no eth_createAccessList */
+  bool no_batch;                    /* ... no JSON-RPC batches: prefetch given up */
+} light_rpc_counters_t;
+
+/* Counters for tests and figures. Any thread. */
+void light_rpc_source_counters(light_rpc_source_t *s, light_rpc_counters_t *out);
 
 #ifdef __cplusplus
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chain/chain_internal.h"
 #include "ethc/block_exec.h"
 #include "ethc/chain_read.h"
 #include "ethc/chaindb.h"
@@ -68,6 +69,8 @@ int chain_call(const chain_snapshot_t *snap, evm_t *vm, const chain_call_msg_t *
   env.block_hash = ancestor_hash;
   env.block_hash_ctx = &anc;
 
+  chain_remote_prefetch(
+      snap, &(chain_remote_call_t){msg->from, msg->has_to, msg->to, msg->value, msg->data, msg->data_len, msg->gas});
   state_t *st = chain_snapshot_state(snap);
   if (!st) return ETHC_ERR_NOMEM;
   int err = ETHC_OK;

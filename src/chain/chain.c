@@ -116,6 +116,8 @@ void chain_snapshot_base(const chain_snapshot_t *s, state_base_t *out) {
   else state_db_base(s->chain->sdb, &s->root, out);
 }
 
+bool chain_snapshot_is_remote(const chain_snapshot_t *s) { return s->remote; }
+
 state_t *chain_snapshot_state(const chain_snapshot_t *s) {
   state_base_t base;
   chain_snapshot_base(s, &base);

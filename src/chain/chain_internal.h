@@ -59,6 +59,11 @@ int chain_remote_tx_location(chain_t *c, const ethc_hash_t *tx_hash, ethc_hash_t
 /* The source's state base at the header-only block (h, hash); when it has
  * none, a base whose every read fails with ETHC_ERR_IO. Any thread. */
 void chain_remote_state(chain_t *c, const chain_header_t *h, const ethc_hash_t *hash, state_base_t *out);
+/* In chain.c: whether a snapshot's state is the remote source's. */
+bool chain_snapshot_is_remote(const chain_snapshot_t *s);
+/* The remote source's prefetch hint for a call about to run on a remote
+ * snapshot's state (nothing otherwise). Any thread. */
+void chain_remote_prefetch(const chain_snapshot_t *s, const chain_remote_call_t *call);
 /* Clears the calling thread's remote failure message. */
 void chain_remote_error_clear(void);
 

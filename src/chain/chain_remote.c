@@ -284,3 +284,9 @@ void chain_remote_state(chain_t *c, const chain_header_t *h, const ethc_hash_t *
   out->get_code = fail_code;
   out->root = h->state_root;
 }
+
+void chain_remote_prefetch(const chain_snapshot_t *s, const chain_remote_call_t *call) {
+  if (!chain_snapshot_is_remote(s)) return;
+  const chain_remote_t *r = chain_get_remote(chain_snapshot_chain(s));
+  if (r && r->prefetch) r->prefetch(r->ctx, chain_snapshot_header(s), chain_snapshot_hash(s), call);
+}

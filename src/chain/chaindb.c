@@ -369,3 +369,56 @@ int chaindb_get_tx_index(chaindb_t *db, const ethc_hash_t *tx_hash, uint64_t *nu
   for (int i = 0; i < 4; i++) *index = *index << 8 | v[40 + i];
   return ETHC_OK;
 }
+
+/* Rows of other modules under their own prefix (chaindb.h). */
+void chaindb_put_raw(chaindb_batch_t *b, const uint8_t *key, size_t klen, const uint8_t *v, size_t vlen) {
+  put(b, key, klen, v, vlen);
+}
+
+void chaindb_delete_raw(chaindb_batch_t *b, const uint8_t *key, size_t klen) {
+  leveldb_writebatch_delete(b->wb, (const char *)key, klen);
+  b->records++;
+}
+
+int chaindb_get_raw(chaindb_t *db, const uint8_t *key, size_t klen, bytes_buf_t *out) {
+  char *err = NULL;
+  size_t vlen = 0;
+  char *v = leveldb_get(db->db, db->read, (const char *)key, klen, &vlen, &err);
+  if (err) {
+    leveldb_free(err);
+    return ETHC_ERR_IO;
+  }
+  if (!v) return ETHC_ERR_NOT_FOUND;
+  int rc = bytes_buf_append(out, (const uint8_t *)v, vlen);
+  leveldb_free(v);
+  return rc;
+}
+
+int chaindb_delete_prefix(chaindb_t *db, const uint8_t *prefix, size_t plen, size_t *deleted) {
+  size_t n = 0;
+  int rc = ETHC_OK;
+  leveldb_iterator_t *it = leveldb_create_iterator(db->db, db->read);
+  chaindb_batch_t *b = chaindb_batch_new();
+  if (!it || !b) rc = ETHC_ERR_NOMEM;
+  if (!rc) leveldb_iter_seek(it, (const char *)prefix, plen);
+  while (!rc && leveldb_iter_valid(it)) {
+    size_t klen;
+    const char *k = leveldb_iter_key(it, &klen);
+    if (klen < plen || memcmp(k, prefix, plen)) break;
+    chaindb_delete_raw(b, (const uint8_t *)k, klen);
+    n++;
+    if (b->records >= 4096) rc = chaindb_write(db, b, false);
+    leveldb_iter_next(it);
+  }
+  char *err = NULL;
+  if (it) leveldb_iter_get_error(it, &err);
+  if (err) {
+    leveldb_free(err);
+    rc = ETHC_ERR_IO;
+  }
+  if (!rc && b->records) rc = chaindb_write(db, b, false);
+  chaindb_batch_free(b);
+  if (it) leveldb_iter_destroy(it);
+  if (deleted) *deleted = n;
+  return rc;
+}

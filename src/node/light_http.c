@@ -93,22 +93,18 @@ void light_http_stats(light_http_t *h, unsigned long long *calls, unsigned long 
   *micros = atomic_load(&h->micros);
 }
 
-int light_http_call(light_http_t *h, const char *method, const char *params, cJSON **doc, const cJSON **result,
-                    char *err, size_t errlen) {
+/* POSTs `req` (a JSON text) and parses the answer into *doc: 0, or
+ * ETHC_ERR_NOMEM / ETHC_ERR_IO (transport, timeout, too large, not JSON) with
+ * the message in err, prefixed by `what`. Counts the call in the stats. */
+static int post(light_http_t *h, const char *what, const char *req, cJSON **doc, char *err, size_t errlen) {
   *doc = NULL;
-  *result = NULL;
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
-  size_t need = strlen(method) + strlen(params) + 80;
-  char *req = malloc(need);
-  CURL *e = req ? take(h) : NULL;
+  CURL *e = take(h);
   if (!e) {
-    free(req);
     snprintf(err, errlen, "out of memory");
     return ETHC_ERR_NOMEM;
   }
-  snprintf(req, need, "{\"jsonrpc\":\"2.0\",\"id\":%llu,\"method\":\"%s\",\"params\":%s}",
-           (unsigned long long)atomic_fetch_add(&h->ids, 1) + 1, method, params);
   sink_t sink = {.max = h->max_response};
   char ebuf[CURL_ERROR_SIZE] = "";
   curl_easy_setopt(e, CURLOPT_URL, h->url);
@@ -130,45 +126,80 @@ int light_http_call(light_http_t *h, const char *method, const char *params, cJS
   curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, NULL);
   give_back(h, e);
-  free(req);
   int rc = 0;
   if (sink.too_large) {
-    snprintf(err, errlen, "%s: the answer is larger than %zu bytes", method, h->max_response);
+    snprintf(err, errlen, "%s: the answer is larger than %zu bytes", what, h->max_response);
     rc = ETHC_ERR_IO;
   } else if (cc != CURLE_OK) {
-    snprintf(err, errlen, "%s: %s", method, ebuf[0] ? ebuf : curl_easy_strerror(cc));
+    snprintf(err, errlen, "%s: %s", what, ebuf[0] ? ebuf : curl_easy_strerror(cc));
     rc = ETHC_ERR_IO;
   } else if (!(*doc = cJSON_ParseWithLength((const char *)sink.body.data, sink.body.len))) {
-    snprintf(err, errlen, "%s: the answer is not JSON (HTTP %ld)", method, status);
+    snprintf(err, errlen, "%s: the answer is not JSON (HTTP %ld)", what, status);
     rc = ETHC_ERR_IO;
-  } else {
-    const cJSON *eo = cJSON_GetObjectItemCaseSensitive(*doc, "error");
-    const cJSON *res = cJSON_GetObjectItemCaseSensitive(*doc, "result");
-    if (eo && !cJSON_IsNull(eo)) {
-      const cJSON *code = cJSON_GetObjectItemCaseSensitive(eo, "code");
-      const cJSON *msg = cJSON_GetObjectItemCaseSensitive(eo, "message");
-      int ic = cJSON_IsNumber(code) ? code->valueint : 0;
-      snprintf(err, errlen, "%s: the source answered error %d: %s", method, ic,
-               cJSON_IsString(msg) ? msg->valuestring : "?");
-      rc = ic == -32601 ? ETHC_ERR_UNSUPPORTED : ETHC_ERR_IO;
-    } else if (!res) {
-      snprintf(err, errlen, "%s: the answer has no result", method);
-      rc = ETHC_ERR_IO;
-    } else if (cJSON_IsNull(res)) {
-      snprintf(err, errlen, "%s: the source has no such object", method);
-      rc = ETHC_ERR_NOT_FOUND;
-    } else {
-      *result = res;
-    }
-    if (rc) {
-      cJSON_Delete(*doc);
-      *doc = NULL;
-    }
   }
   bytes_buf_free(&sink.body);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   atomic_fetch_add(&h->calls, 1);
   atomic_fetch_add(&h->micros,
                    (unsigned long long)((t1.tv_sec - t0.tv_sec) * 1000000LL + (t1.tv_nsec - t0.tv_nsec) / 1000));
+  return rc;
+}
+
+int light_http_response(const cJSON *resp, const char *method, const cJSON **result, char *err, size_t errlen) {
+  *result = NULL;
+  const cJSON *eo = cJSON_GetObjectItemCaseSensitive(resp, "error");
+  const cJSON *res = cJSON_GetObjectItemCaseSensitive(resp, "result");
+  if (eo && !cJSON_IsNull(eo)) {
+    const cJSON *code = cJSON_GetObjectItemCaseSensitive(eo, "code");
+    const cJSON *msg = cJSON_GetObjectItemCaseSensitive(eo, "message");
+    int ic = cJSON_IsNumber(code) ? code->valueint : 0;
+    snprintf(err, errlen, "%s: the source answered error %d: %s", method, ic,
+             cJSON_IsString(msg) ? msg->valuestring : "?");
+    return ic == -32601 ? ETHC_ERR_UNSUPPORTED : ETHC_ERR_IO;
+  }
+  if (!res) {
+    snprintf(err, errlen, "%s: the answer has no result", method);
+    return ETHC_ERR_IO;
+  }
+  if (cJSON_IsNull(res)) {
+    snprintf(err, errlen, "%s: the source has no such object", method);
+    return ETHC_ERR_NOT_FOUND;
+  }
+  *result = res;
+  return 0;
+}
+
+int light_http_call(light_http_t *h, const char *method, const char *params, cJSON **doc, const cJSON **result,
+                    char *err, size_t errlen) {
+  *doc = NULL;
+  *result = NULL;
+  size_t need = strlen(method) + strlen(params) + 80;
+  char *req = malloc(need);
+  if (!req) {
+    snprintf(err, errlen, "out of memory");
+    return ETHC_ERR_NOMEM;
+  }
+  snprintf(req, need, "{\"jsonrpc\":\"2.0\",\"id\":%llu,\"method\":\"%s\",\"params\":%s}",
+           (unsigned long long)atomic_fetch_add(&h->ids, 1) + 1, method, params);
+  int rc = post(h, method, req, doc, err, errlen);
+  free(req);
+  if (!rc) rc = light_http_response(*doc, method, result, err, errlen);
+  if (rc) {
+    cJSON_Delete(*doc);
+    *doc = NULL;
+  }
+  return rc;
+}
+
+int light_http_batch(light_http_t *h, const char *body, cJSON **doc, char *err, size_t errlen) {
+  int rc = post(h, "batch", body, doc, err, errlen);
+  if (!rc && !cJSON_IsArray(*doc)) { /* a server without batches answers one error object */
+    const cJSON *r;
+    rc = light_http_response(*doc, "batch", &r, err, errlen);
+    if (!rc) snprintf(err, errlen, "batch: the answer is not an array");
+    rc = ETHC_ERR_UNSUPPORTED;
+    cJSON_Delete(*doc);
+    *doc = NULL;
+  }
   return rc;
 }

@@ -27,6 +27,16 @@ void light_http_free(light_http_t *h);
 int light_http_call(light_http_t *h, const char *method, const char *params, cJSON **doc, const cJSON **result,
                     char *err, size_t errlen);
 
+/* One JSON-RPC batch: `body` is a JSON array of requests (the caller's ids).
+ * 0 with *doc the answer array (the caller frees it and matches the answers by
+ * id: light_http_response reads one); ETHC_ERR_UNSUPPORTED when the server
+ * does not answer batches with an array; ETHC_ERR_IO / ETHC_ERR_NOMEM as
+ * light_http_call. */
+int light_http_batch(light_http_t *h, const char *body, cJSON **doc, char *err, size_t errlen);
+/* One answer object's result, as light_http_call reads it: 0 with *result
+ * (owned by resp), ETHC_ERR_NOT_FOUND, ETHC_ERR_UNSUPPORTED or ETHC_ERR_IO. */
+int light_http_response(const cJSON *resp, const char *method, const cJSON **result, char *err, size_t errlen);
+
 /* Calls made, and their total time in microseconds (for the figures). */
 void light_http_stats(light_http_t *h, unsigned long long *calls, unsigned long long *micros);
 

@@ -44,7 +44,7 @@ int node_light_start(const char *url, chain_t *chain, rpc_txpool_t *pool, node_l
   *out = NULL;
   node_light_t *l = calloc(1, sizeof *l);
   if (!l) return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
-  light_rpc_opts_t o = {.url = url};
+  light_rpc_opts_t o = {.url = url, .db = chain_db(chain)}; /* verified nodes and code kept across restarts */
   int rc = light_rpc_source_new(&o, &l->src, err, errlen);
   if (rc) {
     free(l);
