@@ -12,9 +12,11 @@ over B's last 8 blocks. B's VmRSS (/proc/PID/status) is sampled every 30 s; a
 table (minute, RSS, A's and B's heads, requests served by B, errors) and the
 maximum are printed. Both nodes are stopped by PID. Not run by ctest.
 
-usage: light_rss.py ETHC WORKDIR [MINUTES=60] [--interval S] [--at] [--sample S]
+usage: light_rss.py ETHC WORKDIR [MINUTES=60] [--interval S] [--at] [--sample S] [--b-ethc PATH]
   --at: give B a beacon clock 2000 slots after A's head (the workaround for the
-        dev beacon's slots lagging the wall clock, before it was fixed)."""
+        dev beacon's slots lagging the wall clock, before it was fixed);
+  --b-ethc: run B with another executable, e.g. a script running ethc under
+        heaptrack or valgrind --tool=massif (its RSS is then the tool's)."""
 import json
 import os
 import shutil
@@ -55,8 +57,9 @@ def main():
     if "--sample" in args:
         sample = float(args[args.index("--sample") + 1])
     pos = [x for i, x in enumerate(args) if not x.startswith("--") and
-           (i == 0 or args[i - 1] not in ("--interval", "--sample"))]
+           (i == 0 or args[i - 1] not in ("--interval", "--sample", "--b-ethc"))]
     ethc, work = pos[0], os.path.abspath(os.path.join(pos[1], "light-rss"))
+    b_ethc = args[args.index("--b-ethc") + 1] if "--b-ethc" in args else ethc
     minutes = float(pos[2]) if len(pos) > 2 else 60.0
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
@@ -73,7 +76,7 @@ def main():
         if use_at:
             slot = int(beacon_get(a, "/eth/v1/beacon/headers/head")["header"]["message"]["slot"])
             extra = ["--at", str(slot + 2000)]
-        b = LightNode(ethc, os.path.join(work, "b"),
+        b = LightNode(b_ethc, os.path.join(work, "b"),
                       ["--network", "dev", "--genesis", genesis, "--checkpoint", checkpoint, "--consensus-rpc",
                        a.beacon, "--execution-rpc", a.url, "--http.api", "eth,net,web3", "--light.poll", "1"] + extra,
                       "b")

@@ -16,8 +16,8 @@
  *   slot(N) = slot(N-1) + min(max(timestamp(N) - SLACK - slot(N-1), 1), MAX_STEP)
  * with SLACK = 1024 s and MAX_STEP = 64. So:
  * - mined at one block a second or slower, the head's slot is its time less
- *   1024 s: about 17 minutes behind the clock, never ahead, at any block rate
- *   (its finalized block 64 blocks further back), however long the chain runs;
+ *   1024 s: about 17 minutes behind the clock, never ahead, however long the
+ *   chain runs (its finalized block 64 blocks further back);
  * - mined faster (anvil_mine: timestamps one second apart, ahead of the clock),
  *   slots advance one a block, like the timestamps: a burst of up to 1024 blocks
  *   stays at or below the clock; a longer one runs ahead of it and a light
