@@ -131,6 +131,12 @@ def main():
                         print(f"  error: {method}: {json.dumps(r)[:300]}", flush=True)
             time.sleep(max(0.0, t0 + n * interval - time.time()))
         first, last = rows[0], rows[-1]
+        print("milestones:")
+        for m in (0, 5, 15, 30, 45, 60, 90, 120):
+            if m <= last[0] + 0.25:
+                r = min(rows, key=lambda r: abs(r[0] - m))
+                print(f"  {m:>3} min: {r[1] / 1024:5.1f} MB, B at block {r[3]} ({r[3] - b_start} followed), "
+                      f"{r[4]} requests served")
         peak = max(rows, key=lambda r: r[1])
         print(f"blocks followed by B: {last[3] - b_start}; transactions sent: {sent}; requests served by B: "
               f"{last[4]} ({last[5]} errors)")
