@@ -8,15 +8,31 @@
  * fork from epoch 0: Fulu, matching the dev chain's Osaka; genesis time 0 and
  * one second per slot, so that a light client's current slot is the unix time).
  *
- * Slots: dev block N is the beacon block at slot base + N, where
- *   base = floor((genesis_timestamp - 86400) / 8192) * 8192
- * (genesis_timestamp: the dev chain's block 0). A day of slack keeps every slot
- * at or below the wall clock's (the light client refuses a signature slot in the
- * future) even when anvil_mine makes thousands of blocks at once; aligning base
- * to a sync-committee period (8192 slots) makes dev block 0 the first slot of a
- * period, so periods change every 8192 dev blocks. A checkpoint is then about a
- * day old for the weak-subjectivity check (14 days): a dev chain idle for two
- * weeks needs --allow-stale-checkpoint.
+ * Slots follow the dev blocks' timestamps, so that the head's slot stays close
+ * to the wall clock's (a light client forces its updates when the clock is more
+ * than UPDATE_TIMEOUT = 8192 slots past its finalized header, and refuses a
+ * signature slot in the future: consensus-specs altair/light-client/
+ * sync-protocol.md). Block 0 is at slot genesis_timestamp - SLACK; block N at
+ *   slot(N) = slot(N-1) + min(max(timestamp(N) - SLACK - slot(N-1), 1), MAX_STEP)
+ * with SLACK = 1024 s and MAX_STEP = 64. So:
+ * - mined at one block a second or slower, the head's slot is its time less
+ *   1024 s: about 17 minutes behind the clock, never ahead, however long the
+ *   chain runs (its finalized block 64 blocks further back);
+ * - mined faster (anvil_mine: timestamps one second apart, ahead of the clock),
+ *   slots advance one a block, like the timestamps: a burst of up to 1024 blocks
+ *   stays at or below the clock; a longer one runs ahead of it and a light
+ *   client waits for the clock (as for evm_increaseTime, evm_setNextBlockTimestamp);
+ * - after a pause (timestamps far apart), slots catch up with the clock by at
+ *   most 64 a block, so that every sync-committee period the chain passes holds
+ *   at least 128 blocks and its update finalizes a block of that period (a
+ *   light client cannot step over a period without one); a chain idle for more
+ *   than about two hours (8192 - 1024 - 64 s) looks stalled to a light client,
+ *   which forces its updates until the head catches up again;
+ * - the slots are a function of the chain alone (its genesis time and the
+ *   blocks' timestamps, kept in the data directory), so a restarted node makes
+ *   the same beacon blocks and roots (the parentBeaconBlockRoot of its blocks).
+ * A checkpoint is about 17 minutes old for the weak-subjectivity check (14
+ * days): a dev chain idle for two weeks needs --allow-stale-checkpoint.
  *
  * The committee: secret key i (0..511) is
  *   sk_i = (OS2IP(SHA-256("ethc dev beacon sync committee" || I2OSP(i, 4))) mod (r - 1)) + 1
@@ -25,7 +41,7 @@
  * (sum of sk_i mod r) * H(signing_root): one hash-to-G2 and one G2 scalar
  * multiplication per signed header. The same committee serves every period.
  *
- * Each block's beacon header: slot base + N, proposer 0, parent_root the
+ * Each block's beacon header: its slot, proposer 0, parent_root the
  * previous block's beacon root (zero for block 0), state_root the
  * hash_tree_root of a sparse BeaconState (genesis_validators_root, slot,
  * finalized_checkpoint, current and next sync committee, and the execution
@@ -71,7 +87,8 @@ extern "C" {
 
 #define DEV_BEACON_NETWORK "dev"
 #define DEV_BEACON_FINALITY_LAG 64 /* blocks (slots) between the head and its finalized block */
-#define DEV_BEACON_SLACK 86400     /* seconds (slots) the first slot lies before the chain's genesis */
+#define DEV_BEACON_SLACK 1024      /* seconds (slots) a block's slot lies before its timestamp */
+#define DEV_BEACON_MAX_STEP 64     /* the most slots between two blocks' (a catch-up after a pause) */
 
 /* ---- the committee (dev_beacon_keys.c) ---- */
 
@@ -103,8 +120,12 @@ dev_beacon_t *dev_beacon_new(uint64_t genesis_timestamp);
 void dev_beacon_free(dev_beacon_t *b);
 
 const beacon_config_t *dev_beacon_config(void);
-/* The slot of dev block `number`. */
-uint64_t dev_beacon_slot(const dev_beacon_t *b, uint64_t number);
+/* The slot of held dev block `number` (above the head: the head's slot plus
+ * the distance, the lowest it can get). */
+uint64_t dev_beacon_slot(dev_beacon_t *b, uint64_t number);
+/* The number of the held block at slot `slot`: 0, or ETHC_ERR_NOT_FOUND (an
+ * empty slot, or none held there). */
+int dev_beacon_find_slot(dev_beacon_t *b, uint64_t slot, uint64_t *number);
 const dev_beacon_keys_t *dev_beacon_keys(const dev_beacon_t *b);
 
 /* Adds execution block e (its number must be at most the count of blocks held;

@@ -22,6 +22,12 @@ followed by `ethc beacon sync --network dev`:
   refuses a flipped signature bit (skipped without node and the package);
 - through a proxy flipping one bit of the finality update's signature, or one
   byte of its finalized execution block hash, the sync exits 1 naming the check;
+- slots follow the blocks' times (dev_beacon.h): a block's slot is its timestamp
+  less 1024 s; after 100 blocks the clock is past the head's signature slot and
+  less than UPDATE_TIMEOUT past the finalized slot (a light client does not
+  force its updates); updates by period match the periods the slots cover;
+- a restart from the data directory serves the same beacon headers, and the
+  next block names the stored head's beacon root;
 - unknown roots, bad queries and paths get the beacon API's error statuses;
   --dev.beacon without --dev is a usage error.
 usage: dev_beacon.py ETHC WORKDIR"""
@@ -40,6 +46,7 @@ import urllib.error
 import urllib.request
 
 ACCT0 = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266"
+SLACK = 1024  # dev_beacon.h: a block's slot is its timestamp less this (when not catching up after a pause)
 ACCT1 = "0x70997970c51812dc3a010c7d01b50e0d17dc79c8"
 DEV_GVR = "0x" + hashlib.sha256(b"ethc dev beacon genesis validators root").hexdigest()
 failures = 0
@@ -102,12 +109,19 @@ def get(url, timeout=30):
             return e.code, body, dict(e.headers)
 
 
+def slot_of(node, n):
+    """The beacon slot of dev block n: its timestamp less the slack (dev_beacon.h;
+    the blocks here are never more than 64 s apart)."""
+    return int(node.block(n)["timestamp"], 16) - SLACK
+
+
 class DevNode:
-    def __init__(self, ethc, workdir, beacon=True, extra=()):
+    def __init__(self, ethc, workdir, beacon=True, extra=(), tmp=None):
         """beacon=False: a plain dev node (for the benchmark's comparison);
-        extra: more command-line arguments."""
-        self.tmp = tempfile.mkdtemp(prefix="devbeacon-", dir=workdir)
-        self.log = open(os.path.join(self.tmp, "node.log"), "w")
+        extra: more command-line arguments; tmp: another node's directory (a
+        restart from its data directory)."""
+        self.tmp = tmp or tempfile.mkdtemp(prefix="devbeacon-", dir=workdir)
+        self.log = open(os.path.join(self.tmp, "node.log"), "a")
         self.proc = subprocess.Popen([ethc, "node", "--dev", "--datadir", os.path.join(self.tmp, "data"),
                                       "--http.port", "0"] + (["--dev.beacon", "--dev.beacon.port", "0"] if beacon
                                                              else []) + list(extra),
@@ -258,7 +272,8 @@ def main():
               hdr.get("Eth-Consensus-Version") == "fulu", "head header: its root is its hash_tree_root; fulu", h)
         genesis_root = h["data"]["root"]
         base = int(h["data"]["header"]["message"]["slot"])
-        check(base % 8192 == 0 and base < time.time() - 86400, "block 0 is the first slot of a period, a day back")
+        check(base == slot_of(node, 0) and base < time.time(),
+              "block 0's slot is its time less %d s (behind the clock)" % SLACK, (base, slot_of(node, 0)))
         tx = node.call("eth_sendTransaction", {"from": ACCT0, "to": ACCT1, "value": "0x1"})  # automine: block 1
         rc, out, err = sync(ethc, b, genesis_root)
         check(rc == 0, "one block: a sync from the genesis root", err)
@@ -267,8 +282,16 @@ def main():
             check_head(node, out["optimistic"], 1, "optimistic head")
         node.call("anvil_mine", "0x63")
         check(int(node.call("eth_blockNumber"), 16) == 100, "100 blocks")
+        # the light client's clock checks (sync-protocol.md): the head's signature slot is not in
+        # the future, and the finalized slot is less than UPDATE_TIMEOUT (8192) behind: no forced update
+        status, o, _ = get(b + "/eth/v1/beacon/light_client/finality_update")
+        now = int(time.time())
+        sig, fin_slot = int(o["data"]["signature_slot"]), int(o["data"]["finalized_header"]["beacon"]["slot"])
+        check(status == 200 and sig <= now and now - fin_slot < 8192,
+              "the clock (slot %d) is at or past the signature slot (%d), under 8192 past the finalized (%d)" %
+              (now, sig, fin_slot), o)
         status, f, _ = get(b + "/eth/v1/beacon/headers/finalized")
-        check(status == 200 and f["finalized"] and int(f["data"]["header"]["message"]["slot"]) == base + 36,
+        check(status == 200 and f["finalized"] and int(f["data"]["header"]["message"]["slot"]) == slot_of(node, 36),
               "finalized header: block 36 (head - 64)", f)
         checkpoint = f["data"]["root"]
         s_, r_, _ = get(b + "/eth/v1/beacon/blocks/finalized/root")
@@ -284,7 +307,7 @@ def main():
         print("sync of 100 dev blocks: %.3f s" % took)
         lodestar(b, checkpoint, out)
 
-        status, h1, _ = get(b + "/eth/v1/beacon/headers/%d" % (base + 1))
+        status, h1, _ = get(b + "/eth/v1/beacon/headers/%d" % slot_of(node, 1))
         status, bs, _ = get(b + "/eth/v1/beacon/light_client/bootstrap/" + h1["data"]["root"])
         raw = bytes.fromhex(node.call("eth_getRawTransactionByHash", tx)[2:])
         ex = bs["data"]["header"]["execution"] if status == 200 else {}
@@ -297,7 +320,7 @@ def main():
         check(b1["parentBeaconBlockRoot"] == h0["data"]["root"], "block 1's parentBeaconBlockRoot: block 0's root",
               b1["parentBeaconBlockRoot"])
         b50 = node.block(50)
-        status, h49, _ = get(b + "/eth/v1/beacon/headers/%d" % (base + 49))
+        status, h49, _ = get(b + "/eth/v1/beacon/headers/%d" % slot_of(node, 49))
         got = node.call("eth_call", {"to": "0x000F3df6D732807Ef1319fB7B8bB8522d0Beac02",
                                      "data": "0x%064x" % int(b50["timestamp"], 16)}, "latest")
         check(got == h49["data"]["root"], "the beacon roots contract: block 49's root at block 50's time", got)
@@ -349,10 +372,35 @@ def main():
         s, d, _ = get(b + "/eth/v1/beacon/light_client/updates?start_period=x&count=1")
         check(s == 400, "updates with a bad start_period: 400", d)
         period = base // 8192
+        slots = [slot_of(node, n) for n in range(int(node.call("eth_blockNumber"), 16) + 1)]
+        # a period has an update when one of its blocks has the next slot in it too
+        want = [p for p in range(period - 1, period + 2) if any(p * 8192 <= x < p * 8192 + 8191 for x in slots)]
         s, d, hdr = get(b + "/eth/v1/beacon/light_client/updates?start_period=%d&count=3" % (period - 1))
-        check(s == 200 and len(d) == 1 and d[0]["version"] == "fulu", "updates: one for the chain's one period", d)
+        check(s == 200 and len(d) == len(want) and all(u["version"] == "fulu" for u in d) and
+              [int(u["data"]["attested_header"]["beacon"]["slot"]) // 8192 for u in d] == want,
+              "updates: one for each of the chain's periods (%s)" % want, d)
+        s, d, _ = get(b + "/eth/v1/beacon/headers/%d" % (slots[-1] + 1))
+        check(s == 404, "a slot after the head's: 404", d)
         s, d, _ = get(b + "/eth/v1/beacon/nothing")
         check(s == 404, "unknown path: 404")
+
+        # a restart from the data directory makes the same beacon blocks (slots from the blocks' times)
+        _, before, _ = get(b + "/eth/v1/beacon/headers/head")
+        _, before50, _ = get(b + "/eth/v1/beacon/headers/%d" % slot_of(node, 50))
+        check(node.stop() == 0, "the node stops cleanly on SIGTERM")
+        node = DevNode(ethc, workdir, tmp=node.tmp)
+        b = node.beacon
+        _, after, _ = get(b + "/eth/v1/beacon/headers/head")
+        _, after50, _ = get(b + "/eth/v1/beacon/headers/%d" % slot_of(node, 50))
+        check(after["data"] == before["data"] and after50["data"] == before50["data"],
+              "restarted: the same head and block-50 beacon headers (slot %s)" % after["data"]["header"]["message"]["slot"],
+              (before, after))
+        node.call("eth_sendTransaction", {"from": ACCT0, "to": ACCT1, "value": "0x3"})
+        _, h1, _ = get(b + "/eth/v1/beacon/headers/head")
+        head = int(node.call("eth_blockNumber"), 16)
+        check(node.block(head)["parentBeaconBlockRoot"] == after["data"]["root"] and
+              int(h1["data"]["header"]["message"]["slot"]) == slot_of(node, head),
+              "a block mined after the restart names the stored head's beacon root; its slot is its time's", h1)
     finally:
         status = node.stop()
         check(status == 0, "the node stops cleanly on SIGTERM", status)

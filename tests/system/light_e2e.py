@@ -224,14 +224,8 @@ def main():
             checkpoint = json.loads(r.read())["data"]["root"]
 
         def light(name, consensus, execution):
-            # the dev chain's slot N is unix time N, its block 0 a day back: on the wall clock
-            # it looks stalled for a day, which makes a light client force its finality
-            # (UPDATE_TIMEOUT) on every poll. Its clock (--at) starts 2000 slots after the
-            # head instead, as on a live chain (and ahead of every block A mines here).
-            with urllib.request.urlopen(a.beacon + "/eth/v1/beacon/headers/head", timeout=10) as r:
-                at = int(json.loads(r.read())["data"]["header"]["message"]["slot"]) + 2000
             args = ["--network", "dev", "--genesis", genesis, "--checkpoint", checkpoint, "--consensus-rpc",
-                    consensus, "--execution-rpc", execution, "--http.api", "eth,net,web3", "--at", str(at)]
+                    consensus, "--execution-rpc", execution, "--http.api", "eth,net,web3"]
             n = LightNode(ethc, os.path.join(work, name), args, name)
             nodes.append(n)
             check(n.url is not None, f"light node {name} starts", n.log()[-2000:])

@@ -43,7 +43,7 @@ struct dev_beacon {
   pthread_mutex_t lock;        /* everything below */
   pthread_mutex_t follow_lock; /* one dev_beacon_follow at a time */
   const beacon_config_t *cfg;
-  uint64_t base; /* the slot of dev block 0 */
+  uint64_t base; /* the slot of dev block 0 (dev_beacon.h) */
   dev_beacon_keys_t keys;
   uint8_t committee_root[32];
   entry_t *v;
@@ -62,9 +62,7 @@ dev_beacon_t *dev_beacon_new(uint64_t genesis_timestamp) {
     free(b);
     return NULL;
   }
-  uint64_t per = b->cfg->preset->slots_per_epoch * b->cfg->preset->epochs_per_sync_committee_period;
-  uint64_t t = genesis_timestamp > DEV_BEACON_SLACK ? genesis_timestamp - DEV_BEACON_SLACK : 0;
-  b->base = t / per * per;
+  b->base = genesis_timestamp > DEV_BEACON_SLACK ? genesis_timestamp - DEV_BEACON_SLACK : 0;
   ssz_root_sync_committee(&b->keys.committee, b->cfg->preset->sync_committee_size, b->committee_root);
   pthread_mutex_init(&b->lock, NULL);
   pthread_mutex_init(&b->follow_lock, NULL);
@@ -79,11 +77,56 @@ void dev_beacon_free(dev_beacon_t *b) {
   free(b);
 }
 
-uint64_t dev_beacon_slot(const dev_beacon_t *b, uint64_t number) { return b->base + number; }
 const dev_beacon_keys_t *dev_beacon_keys(const dev_beacon_t *b) { return &b->keys; }
 
+/* The slot of held block `number`. Caller holds the lock. */
+static uint64_t slot_of(const dev_beacon_t *b, uint64_t number) { return b->v[number].beacon.slot; }
+
+/* The slot of a new block `number` (at most n) of time `timestamp`: its time less
+ * the slack, but at least one slot and at most DEV_BEACON_MAX_STEP slots after its
+ * parent's (dev_beacon.h). Caller holds the lock. */
+static uint64_t next_slot(const dev_beacon_t *b, uint64_t number, uint64_t timestamp) {
+  if (number == 0) return b->base;
+  uint64_t prev = slot_of(b, number - 1);
+  uint64_t want = timestamp > DEV_BEACON_SLACK ? timestamp - DEV_BEACON_SLACK : 0;
+  uint64_t step = want > prev ? want - prev : 1;
+  return prev + (step < DEV_BEACON_MAX_STEP ? step : DEV_BEACON_MAX_STEP);
+}
+
+uint64_t dev_beacon_slot(dev_beacon_t *b, uint64_t number) {
+  pthread_mutex_lock(&b->lock);
+  uint64_t slot = number < b->n ? slot_of(b, number)
+                  : b->n        ? slot_of(b, b->n - 1) + (number - (b->n - 1))
+                                : b->base + number;
+  pthread_mutex_unlock(&b->lock);
+  return slot;
+}
+
+/* The index of the last held block whose slot is at most `slot`; false when
+ * none is. Caller holds the lock. */
+static bool last_at_or_before(const dev_beacon_t *b, uint64_t slot, uint64_t *number) {
+  if (!b->n || slot_of(b, 0) > slot) return false;
+  uint64_t lo = 0, hi = b->n - 1; /* slot_of(lo) <= slot */
+  while (lo < hi) {
+    uint64_t mid = lo + (hi - lo + 1) / 2;
+    if (slot_of(b, mid) <= slot) lo = mid;
+    else hi = mid - 1;
+  }
+  *number = lo;
+  return true;
+}
+
+int dev_beacon_find_slot(dev_beacon_t *b, uint64_t slot, uint64_t *number) {
+  pthread_mutex_lock(&b->lock);
+  uint64_t k = 0;
+  int rc = last_at_or_before(b, slot, &k) && slot_of(b, k) == slot ? 0 : ETHC_ERR_NOT_FOUND;
+  if (!rc) *number = k;
+  pthread_mutex_unlock(&b->lock);
+  return rc;
+}
+
 static beacon_fork_t fork_of(const dev_beacon_t *b, uint64_t number) {
-  return beacon_fork_at_slot(b->cfg, dev_beacon_slot(b, number));
+  return beacon_fork_at_slot(b->cfg, slot_of(b, number));
 }
 
 /* The block block `number`'s state finalizes (number 0: none). */
@@ -119,7 +162,7 @@ static void checkpoint(const dev_beacon_t *b, uint64_t number, uint8_t epoch[32]
     return;
   }
   uint64_t f = finalized_of(number);
-  chunk_u64(beacon_epoch_at_slot(b->cfg, dev_beacon_slot(b, f)), epoch);
+  chunk_u64(beacon_epoch_at_slot(b->cfg, slot_of(b, f)), epoch);
   memcpy(root, b->v[f].root, 32);
 }
 
@@ -131,7 +174,7 @@ static unsigned state_tree(const dev_beacon_t *b, uint64_t number, const uint8_t
   uint8_t leaves[STATE_MAX_LEAVES][32];
   memset(leaves, 0, sizeof leaves);
   memcpy(leaves[STATE_GENESIS_VALIDATORS_ROOT], b->cfg->genesis_validators_root, 32);
-  chunk_u64(dev_beacon_slot(b, number), leaves[STATE_SLOT]);
+  chunk_u64(slot_of(b, number), leaves[STATE_SLOT]);
   uint8_t epoch[32], fin[32];
   checkpoint(b, number, epoch, fin);
   ssz_hash_pair(epoch, fin, leaves[STATE_FINALIZED_CHECKPOINT]); /* Checkpoint{epoch, root} */
@@ -169,8 +212,8 @@ int dev_beacon_add(dev_beacon_t *b, const dev_beacon_exec_t *e) {
     memset(x, 0, sizeof *x);
     x->exec_hash = e->hash;
     x->payload = e->payload;
+    x->beacon.slot = next_slot(b, number, e->payload.timestamp);
     ssz_root_execution_header(&x->payload, fork_of(b, number), x->payload_root);
-    x->beacon.slot = dev_beacon_slot(b, number);
     x->beacon.proposer_index = 0;
     if (number > 0) memcpy(x->beacon.parent_root.bytes, b->v[number - 1].root, 32);
     state_tree(b, number, x->payload_root, STATE_SLOT, NULL, x->beacon.state_root.bytes);
@@ -420,23 +463,18 @@ int dev_beacon_update(dev_beacon_t *b, uint64_t period, beacon_lc_update_t *out)
   pthread_mutex_lock(&b->lock);
   int rc = ETHC_ERR_NOT_FOUND;
   uint64_t first = period * per, last = first + per - 1; /* the period's slots */
-  if (b->n > 0 && period < UINT64_MAX / per && last >= b->base) {
-    uint64_t lo = first > b->base ? first - b->base : 0, hi = last - b->base;
-    if (hi > b->n - 1) hi = b->n - 1;
-    /* the signature slot (attested + 1) stays in the period */
-    uint64_t a = hi;
-    if (dev_beacon_slot(b, a) == last) a = a > lo ? a - 1 : UINT64_MAX;
-    if (lo <= hi && a != UINT64_MAX) {
-      memset(out, 0, sizeof *out);
-      out->fork = fork_of(b, a);
-      lc_header(b, a, &out->attested_header);
-      out->next_sync_committee = b->keys.committee;
-      uint8_t root[32];
-      state_tree(b, a, b->v[a].payload_root, STATE_NEXT_SYNC_COMMITTEE, out->next_sync_committee_branch, root);
-      finality(b, a, &out->finalized_header, out->finality_branch);
-      out->signature_slot = dev_beacon_slot(b, a) + 1;
-      rc = sign_at(b, a, out->signature_slot, &out->sync_aggregate);
-    }
+  /* the attested block: the period's last one whose signature slot (attested + 1) stays in it */
+  uint64_t a = 0;
+  if (period < UINT64_MAX / per && last_at_or_before(b, last - 1, &a) && slot_of(b, a) >= first) {
+    memset(out, 0, sizeof *out);
+    out->fork = fork_of(b, a);
+    lc_header(b, a, &out->attested_header);
+    out->next_sync_committee = b->keys.committee;
+    uint8_t root[32];
+    state_tree(b, a, b->v[a].payload_root, STATE_NEXT_SYNC_COMMITTEE, out->next_sync_committee_branch, root);
+    finality(b, a, &out->finalized_header, out->finality_branch);
+    out->signature_slot = slot_of(b, a) + 1;
+    rc = sign_at(b, a, out->signature_slot, &out->sync_aggregate);
   }
   pthread_mutex_unlock(&b->lock);
   return rc;
@@ -451,7 +489,7 @@ int dev_beacon_finality_update(dev_beacon_t *b, beacon_lc_finality_update_t *out
     out->fork = fork_of(b, a);
     lc_header(b, a, &out->attested_header);
     finality(b, a, &out->finalized_header, out->finality_branch);
-    out->signature_slot = dev_beacon_slot(b, a) + 1;
+    out->signature_slot = slot_of(b, a) + 1;
     rc = sign_at(b, a, out->signature_slot, &out->sync_aggregate);
   }
   pthread_mutex_unlock(&b->lock);
@@ -466,7 +504,7 @@ int dev_beacon_optimistic_update(dev_beacon_t *b, beacon_lc_optimistic_update_t 
     memset(out, 0, sizeof *out);
     out->fork = fork_of(b, a);
     lc_header(b, a, &out->attested_header);
-    out->signature_slot = dev_beacon_slot(b, a) + 1;
+    out->signature_slot = slot_of(b, a) + 1;
     rc = sign_at(b, a, out->signature_slot, &out->sync_aggregate);
   }
   pthread_mutex_unlock(&b->lock);

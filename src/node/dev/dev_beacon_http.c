@@ -100,9 +100,7 @@ static enum MHD_Result headers(dev_beacon_server_t *s, struct MHD_Connection *co
   } else {
     uint64_t slot;
     if (!parse_u64(id, &slot)) return error(conn, MHD_HTTP_BAD_REQUEST, "Invalid block ID");
-    if (slot < dev_beacon_slot(s->b, 0) || slot > dev_beacon_slot(s->b, head))
-      return error(conn, MHD_HTTP_NOT_FOUND, "Block header not found");
-    number = slot - dev_beacon_slot(s->b, 0);
+    if (dev_beacon_find_slot(s->b, slot, &number)) return error(conn, MHD_HTTP_NOT_FOUND, "Block header not found");
   }
   beacon_block_header_t h;
   if (dev_beacon_header(s->b, number, &h, root)) return error(conn, MHD_HTTP_NOT_FOUND, "Block header not found");

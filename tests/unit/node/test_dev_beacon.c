@@ -6,8 +6,13 @@
  * survives its REST JSON round trip, and one flipped bit (signature,
  * participation, execution block hash, finality branch) is refused naming the
  * check. Also: a chain that goes back is followed; a chain across a period
- * boundary makes the store rotate its committees. Prints the time to make one
- * signed update (a cache miss: hash-to-G2 and one G2 multiplication). */
+ * boundary makes the store rotate its committees; slots follow the blocks'
+ * timestamps (a second behind per second, one a block in a burst, at most 64 a
+ * block after a pause, the same for a restarted node), and a chain whose slots
+ * step 64 at a time is followed period by period with its updates. Prints the
+ * time to make one signed update (a cache miss: hash-to-G2 and one G2
+ * multiplication). */
+#include <inttypes.h>
 #include <time.h>
 
 #include "check.h"
@@ -105,19 +110,115 @@ static void two_periods(uint64_t genesis_ts) {
   dev_beacon_free(b);
 }
 
+/* Block n of a synthetic chain at time `ts`. */
+static void timed_block(uint64_t n, uint64_t ts, dev_beacon_exec_t *e) {
+  exec_block(n, 1, e);
+  e->payload.timestamp = ts;
+}
+
+/* Slots follow the timestamps: the time less the slack at a block a second or
+ * slower, one a block in a burst, at most 64 a block after a pause; the same
+ * blocks make the same slots and roots again (a restart); an empty slot has no
+ * header. */
+static void slots_follow_time(void) {
+  uint64_t g = (uint64_t)time(NULL) - 5000, s0 = g - DEV_BEACON_SLACK;
+  dev_beacon_t *b = dev_beacon_new(g), *again = dev_beacon_new(g);
+  CHECK(b && again);
+  if (!b || !again) return;
+  uint64_t ts[64], want[64];
+  size_t n = 0;
+  ts[n] = g, want[n++] = s0;
+  for (int i = 0; i < 5; i++) ts[n] = ts[n - 1] + 1, want[n] = want[n - 1] + 1, n++;   /* one a second */
+  for (int i = 0; i < 5; i++) ts[n] = ts[n - 1] + 12, want[n] = want[n - 1] + 12, n++; /* slower */
+  ts[n] = ts[n - 1] + 1000, want[n] = want[n - 1] + 64, n++;                           /* a pause: catching up */
+  size_t pause = n - 1;
+  while (want[n - 1] + 64 < ts[n - 1] + 1 - DEV_BEACON_SLACK) ts[n] = ts[n - 1] + 1, want[n] = want[n - 1] + 64, n++;
+  ts[n] = ts[n - 1] + 1, want[n] = ts[n] - DEV_BEACON_SLACK, n++; /* caught up */
+  ts[n] = ts[n - 1] + 2, want[n] = want[n - 1] + 2, n++;
+  for (int i = 0; i < 8; i++) ts[n] = ts[n - 1] + 1, want[n] = want[n - 1] + 1, n++; /* a burst */
+  dev_beacon_exec_t e;
+  bool same = true, slots = true;
+  for (size_t i = 0; i < n; i++) {
+    timed_block(i, ts[i], &e);
+    CHECK(dev_beacon_add(b, &e) == 0 && dev_beacon_add(again, &e) == 0);
+    uint8_t r1[32], r2[32];
+    beacon_block_header_t h;
+    same &= !dev_beacon_header(b, i, &h, r1) && !dev_beacon_header(again, i, NULL, r2) && !memcmp(r1, r2, 32);
+    slots &= h.slot == want[i] && dev_beacon_slot(b, i) == want[i];
+    if (h.slot != want[i]) printf("block %zu: slot %" PRIu64 ", want %" PRIu64 "\n", i, h.slot, want[i]);
+  }
+  CHECK(slots);
+  CHECK(same);
+  CHECK(n > pause + 10);
+  uint64_t k = 0;
+  CHECK(dev_beacon_find_slot(b, want[pause], &k) == 0 && k == pause);
+  CHECK(dev_beacon_find_slot(b, want[pause] - 1, &k) == ETHC_ERR_NOT_FOUND); /* empty */
+  CHECK(dev_beacon_find_slot(b, s0 - 1, &k) == ETHC_ERR_NOT_FOUND);
+  CHECK(dev_beacon_find_slot(b, want[n - 1] + 1, &k) == ETHC_ERR_NOT_FOUND);
+  CHECK(dev_beacon_slot(b, n + 2) == want[n - 1] + 3);
+  /* the head is behind the clock, by the slack */
+  uint64_t now = beacon_slot_at_time(dev_beacon_config(), (uint64_t)time(NULL));
+  CHECK(want[n - 1] < now && want[n - 1] + DEV_BEACON_SLACK + 64 > ts[n - 1]);
+  /* the chain goes back over the pause and takes another time: slots recomputed */
+  timed_block(pause, ts[pause - 1] + 3, &e);
+  CHECK(dev_beacon_add(b, &e) == 0 && dev_beacon_slot(b, pause) == want[pause - 1] + 3);
+  dev_beacon_free(b);
+  dev_beacon_free(again);
+}
+
+/* A chain whose slots step 64 a block (timestamps far apart): every period it
+ * passes has an update attested and signed in it, finalizing a block of it, and
+ * the store follows them period by period from a bootstrap at block 0. */
+static void slow_chain(void) {
+  const beacon_config_t *c = dev_beacon_config();
+  uint64_t now = (uint64_t)time(NULL), g = (now - 40000) / 8192 * 8192 + DEV_BEACON_SLACK;
+  dev_beacon_t *b = dev_beacon_new(g);
+  CHECK(b != NULL);
+  if (!b) return;
+  dev_beacon_exec_t e;
+  uint64_t count = 3 * 8192 / 64 + 10;
+  for (uint64_t n = 0; n < count; n++) {
+    timed_block(n, g + n * 1000, &e);
+    if (dev_beacon_add(b, &e)) break;
+  }
+  CHECK(dev_beacon_count(b) == count && dev_beacon_slot(b, count - 1) == g - DEV_BEACON_SLACK + 64 * (count - 1));
+  static lc_store_t s;
+  static beacon_lc_bootstrap_t bs;
+  static beacon_lc_update_t u;
+  uint8_t r0[32];
+  const char *why = NULL;
+  CHECK(dev_beacon_header(b, 0, NULL, r0) == 0 && dev_beacon_bootstrap(b, 0, &bs) == 0);
+  CHECK(lc_store_init(&s, c, r0, &bs, &why) == 0);
+  uint64_t p0 = beacon_period_at_slot(c, dev_beacon_slot(b, 0)), now_slot = beacon_slot_at_time(c, now);
+  bool ok = true;
+  for (uint64_t p = p0; p < p0 + 3; p++) {
+    ok &= dev_beacon_update(b, p, &u) == 0;
+    ok &= beacon_period_at_slot(c, u.attested_header.beacon.slot) == p &&
+          beacon_period_at_slot(c, u.signature_slot) == p &&
+          beacon_period_at_slot(c, u.finalized_header.beacon.slot) == p;
+    int rc = lc_process_update(&s, c, &u, now_slot, &why);
+    if (rc) printf("period %" PRIu64 ": %s\n", p - p0, why ? why : "");
+    ok &= rc == 0 && beacon_period_at_slot(c, s.finalized_header.beacon.slot) == p;
+  }
+  CHECK(ok);
+  CHECK(dev_beacon_update(b, p0 + 4, &u) == ETHC_ERR_NOT_FOUND);
+  dev_beacon_free(b);
+}
+
 int main(void) {
   const beacon_config_t *c = dev_beacon_config();
   CHECK(c && !strcmp(c->name, "dev") && c->preset->sync_committee_size == 512);
   CHECK(beacon_fork_at_slot(c, 0) == BEACON_FORK_FULU);
   double t0 = now_ms();
-  uint64_t genesis_ts = (uint64_t)time(NULL) - 1000;
+  /* block 0 at the first slot of a period (the checks below count from it), in the past */
+  uint64_t genesis_ts = ((uint64_t)time(NULL) - 9000) / 8192 * 8192 + DEV_BEACON_SLACK;
   dev_beacon_t *b = dev_beacon_new(genesis_ts);
   CHECK(b != NULL);
   if (!b) return check_summary();
   printf("committee derived in %.1f ms\n", now_ms() - t0);
   keys(b);
   uint64_t base = dev_beacon_slot(b, 0);
-  CHECK(base % 8192 == 0 && base + 86400 <= genesis_ts && base + 86400 + 8192 > genesis_ts);
+  CHECK(base == genesis_ts - DEV_BEACON_SLACK && base % 8192 == 0);
 
   dev_beacon_exec_t e;
   for (uint64_t n = 0; n < 100; n++) {
@@ -259,5 +360,7 @@ int main(void) {
   dev_beacon_free(g);
   dev_beacon_free(b);
   two_periods(genesis_ts);
+  slots_follow_time();
+  slow_chain();
   return check_summary();
 }

@@ -108,7 +108,7 @@ static void *reader(void *arg) {
 }
 
 int main(void) {
-  b = dev_beacon_new((uint64_t)time(NULL) - 100);
+  b = dev_beacon_new(((uint64_t)time(NULL) - 10000) / 8192 * 8192 + DEV_BEACON_SLACK); /* a period's first slot */
   CHECK(b != NULL);
   if (!b) return check_summary();
   pthread_t w, r[3];
