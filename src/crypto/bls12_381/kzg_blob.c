@@ -3,13 +3,16 @@
  * domain "FSBLOBVERIFY_V1_", the blob polynomial evaluated at the challenge by
  * the barycentric formula over the bit-reversed 4096th roots of unity of
  * BLS12-381's scalar field, then verify_kzg_proof). Needs no G1 setup: only
- * [tau]G2, which kzg.c holds. Field arithmetic: kzg_fr.h. */
+ * [tau]G2, which kzg.c holds. Field arithmetic: kzg_fr.h. Also
+ * verify_blob_kzg_proof_batch (verify_kzg_proof_batch: the proofs combined
+ * with the powers of a Fiat-Shamir challenge r into one two-pairing check). */
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kzg_fr.h"
+#include "kzg_internal.h"
 #include "ethc/error.h"
 #include "ethc/kzg.h"
 
@@ -124,4 +127,82 @@ int kzg_verify_blob_proof(const uint8_t *blob, const uint8_t commitment[48], con
   int rc = kzg_blob_evaluate(blob, z, y);
   if (rc) return rc;
   return kzg_verify_proof(commitment, z, y, proof, ok);
+}
+
+/* The plain (not Montgomery) little-endian limbs of a, an MSM scalar. */
+static void fr_plain(uint64_t k[4], const fr_t *a) {
+  fr_t one = {{1, 0, 0, 0}}, p;
+  kzg_fr_mul(&p, a, &one);
+  memcpy(k, p.l, sizeof p.l);
+}
+
+/* verify_kzg_proof_batch's r: hash_to_bls_field of "RCKZGBATCH___V1_" ||
+ * FIELD_ELEMENTS_PER_BLOB (8 bytes) || n (8 bytes) || each commitment || z ||
+ * y || proof. False when out of memory. */
+static bool batch_challenge(const uint8_t (*commitments)[48], const uint8_t (*zy)[64], const uint8_t (*proofs)[48],
+                            size_t n, fr_t *r) {
+  static const char domain[16] = "RCKZGBATCH___V1_";
+  uint8_t head[16] = {0}, h[32];
+  for (int i = 0; i < 8; i++)
+    head[7 - i] = (uint8_t)((uint64_t)N >> (8 * i)), head[15 - i] = (uint8_t)((uint64_t)n >> (8 * i));
+  EVP_MD_CTX *c = EVP_MD_CTX_new();
+  bool ok = c && EVP_DigestInit_ex(c, EVP_sha256(), NULL) && EVP_DigestUpdate(c, domain, sizeof domain) &&
+            EVP_DigestUpdate(c, head, sizeof head);
+  for (size_t i = 0; ok && i < n; i++)
+    ok =
+        EVP_DigestUpdate(c, commitments[i], 48) && EVP_DigestUpdate(c, zy[i], 64) && EVP_DigestUpdate(c, proofs[i], 48);
+  unsigned hl = 0;
+  ok = ok && EVP_DigestFinal_ex(c, h, &hl);
+  EVP_MD_CTX_free(c);
+  if (ok) kzg_fr_from_hash(r, h);
+  return ok;
+}
+
+int kzg_verify_blob_proof_batch(const uint8_t *const *blobs, const uint8_t (*commitments)[48],
+                                const uint8_t (*proofs)[48], size_t n, bool *ok) {
+  *ok = false;
+  if (n == 0) return *ok = true, 0;
+  if (n == 1) return kzg_verify_blob_proof(blobs[0], commitments[0], proofs[0], ok);
+  kzg_fr_init();
+  /* points: C_0..C_n-1, proof_0..proof_n-1, G1; scalars r^i, r^i z_i, -sum r^i y_i */
+  uint8_t(*zy)[64] = malloc(n * sizeof *zy);
+  g1_aff_t *pts = malloc((2 * n + 1) * sizeof *pts);
+  uint64_t(*k)[4] = malloc((2 * n + 1) * sizeof *k);
+  int rc = zy && pts && k ? 0 : ETHC_ERR_NOMEM;
+  for (size_t i = 0; i < n && !rc; i++) {
+    if (!kzg_g1_decode(&pts[i], commitments[i]) || !kzg_g1_decode(&pts[n + i], proofs[i])) rc = ETHC_ERR_INVALID;
+    else kzg_blob_challenge(blobs[i], commitments[i], zy[i]), rc = kzg_blob_evaluate(blobs[i], zy[i], zy[i] + 32);
+  }
+  fr_t r;
+  if (!rc && !batch_challenge(commitments, (const uint8_t(*)[64])zy, proofs, n, &r)) rc = ETHC_ERR_NOMEM;
+  if (!rc) {
+    fr_t rp = kzg_fr_one, ysum = {{0}}, t, z, y;
+    for (size_t i = 0; i < n; i++) {
+      kzg_fr_from_be(&z, zy[i]); /* both below the modulus: the challenge reduced, the evaluation computed */
+      kzg_fr_from_be(&y, zy[i] + 32);
+      fr_plain(k[i], &rp);
+      kzg_fr_mul(&t, &rp, &z);
+      fr_plain(k[n + i], &t);
+      kzg_fr_mul(&t, &rp, &y);
+      kzg_fr_add(&ysum, &ysum, &t);
+      kzg_fr_mul(&rp, &rp, &r);
+    }
+    fr_t zero = {{0}};
+    kzg_fr_sub(&ysum, &zero, &ysum);
+    fr_plain(k[2 * n], &ysum);
+    g1_t g, lhs, psum;
+    g1_generator(&g);
+    g1_to_aff(&pts[2 * n], &g);
+    /* sum r^i (C_i - [y_i]G1) + sum r^i z_i proof_i, and sum r^i proof_i */
+    g1_msm(&lhs, pts, (const uint64_t(*)[4])k, 2 * n + 1);
+    g1_msm(&psum, pts + n, (const uint64_t(*)[4])k, n);
+    g1_aff_t l, p;
+    g1_to_aff(&l, &lhs);
+    g1_to_aff(&p, &psum);
+    *ok = kzg_pairing_check_tau(&l, &p);
+  }
+  free(zy);
+  free(pts);
+  free(k);
+  return rc;
 }
