@@ -152,8 +152,8 @@ rpc_txpool_t txpool_rpc(txpool_t *p);
 
 /* Checks the sidecar of a decoded network form for the fork `rev` of the next
  * block: version (0 before Osaka, 1 from Osaka), counts, versioned hashes, and
- * the KZG proofs (version 0: in one batch, about 2.8 ms CPU for one blob,
- * 1.9 ms a blob for several; version 1: all cells' in one batch, about 50 ms
+ * the KZG proofs (version 0: in one batch, about 2.2 ms CPU for one blob,
+ * 1.6 ms a blob for several; version 1: all cells' in one batch, about 50 ms
  * CPU a blob). 0, or ETHC_ERR_INVALID
  * with the reason in err (prefixed TXPOOL_ERR_BLOB_SIDECAR, or
  * TXPOOL_ERR_NO_SIDECAR), or ETHC_ERR_NOMEM. Pure; thread-safe. */

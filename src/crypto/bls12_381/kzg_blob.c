@@ -91,23 +91,32 @@ int kzg_blob_evaluate(const uint8_t *blob, const uint8_t z_be[32], uint8_t y_be[
     pre[i] = acc;
     kzg_fr_mul(&acc, &acc, &d[i]);
   }
+  /* sum p_i w_i / (z - w_i) = z sum p_i / (z - w_i) - sum p_i (as w_i / (z - w_i)
+   * = z / (z - w_i) - 1): one product an element. The p_i stay plain (not
+   * Montgomery form), and so do their products with the Montgomery 1 / d_i
+   * and both sums, converted once at the end. */
   fr_t inv;
   kzg_fr_inv(&inv, &acc);
-  fr_t sum = {{0}};
+  fr_t s1 = {{0}}, s2 = {{0}};
   for (unsigned i = N; i-- > 0 && !rc;) {
     fr_t di;
     kzg_fr_mul(&di, &inv, &pre[i]); /* 1 / d_i */
     kzg_fr_mul(&inv, &inv, &d[i]);
-    if (!kzg_fr_from_be(&p, blob + 32 * i)) {
+    if (!kzg_fr_from_be_plain(&p, blob + 32 * i)) {
       rc = ETHC_ERR_INVALID;
       break;
     }
-    kzg_fr_mul(&p, &p, &roots[i]);
+    kzg_fr_add(&s2, &s2, &p);
     kzg_fr_mul(&p, &p, &di);
-    kzg_fr_add(&sum, &sum, &p);
+    kzg_fr_add(&s1, &s1, &p);
   }
   free(d);
   if (rc) return rc;
+  fr_t sum;
+  kzg_fr_to_mont(&s1, &s1);
+  kzg_fr_to_mont(&s2, &s2);
+  kzg_fr_mul(&sum, &s1, &z);
+  kzg_fr_sub(&sum, &sum, &s2);
   /* times (z^N - 1) / N */
   fr_t zn = z, nn, ninv;
   for (int i = 0; i < LOG_N; i++) kzg_fr_mul(&zn, &zn, &zn);
