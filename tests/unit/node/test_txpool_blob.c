@@ -7,7 +7,8 @@
  * too high", the per-account limit, the 100% replacement bump; and a block
  * mined from the pool with the blob transactions, their sidecars dropped and
  * their blob gas counted; on an Osaka chain (rpc-compat), version-1 sidecars
- * (cell proofs) admitted and checked, version 0 refused. The limbo
+ * (cell proofs) admitted and checked, version 0 refused, and back with
+ * them after a reorganisation. The limbo
  * (txpool_limbo.c): blob transactions a block included kept with their
  * sidecars, back in the pool in their network form when a reorganisation
  * drops the block and mined again, moved to the block of a sibling branch
@@ -203,14 +204,16 @@ static void test_osaka(void) {
   s.mode = VERSION_1;
   EXPECT(&s, "");
   s = spec(0, n + 1), s.mode = VERSION_1, s.blob_value = 11, s.blobs = 2; /* constant blobs: cell proofs infinity */
+  ethc_hash_t hr;
+  size_t hr_len = 0;
   { /* through the RPC methods' interface (eth_sendRawTransaction's) */
     rpc_txpool_t api = txpool_rpc(pool);
     bytes_buf_t raw = make(&s);
     char e[200] = "";
-    ethc_hash_t hr;
     CHECK_MSG(api.add(api.ctx, raw.data, raw.len, &hr, e, sizeof e) == 0, "%s", e);
     bytes_buf_t back = {0};
     CHECK(txpool_get_raw(pool, &hr, &back) && back.len == raw.len);
+    hr_len = raw.len;
     bytes_buf_free(&back);
     bytes_buf_free(&raw);
   }
@@ -225,6 +228,36 @@ static void test_osaka(void) {
   size_t pending, queued;
   txpool_counts(pool, &pending, &queued);
   CHECK(pending == 2 && queued == 0);
+  { /* mined, the block reorganised out: both back with their version-1 sidecars */
+    node_miner_opts_t mo = {.on = true};
+    miner_t *m = miner_new(chain, pool, &mo);
+    CHECK(m != NULL);
+    uint64_t hn;
+    ethc_hash_t h0, h1;
+    chain_head(chain, &hn, &h0);
+    CHECK_MSG(miner_mine(m, 1, 0, 12, false, err, sizeof err) == 0, "%s", err);
+    chain_head(chain, &hn, &h1);
+    txpool_counts(pool, &pending, &queued);
+    size_t c, bytes;
+    txpool_limbo_usage(pool, &c, &bytes);
+    CHECK_MSG(pending == 0 && c == 2, "mined: %zu pending, %zu in limbo", pending, c);
+    ethc_hash_t in;
+    CHECK(txpool_in_limbo(pool, &hr, &in) && ethc_hash_eq(&in, &h1));
+    CHECK(chain_set_head(chain, &h0, NULL, NULL) == 0);
+    txpool_counts(pool, &pending, &queued);
+    txpool_limbo_usage(pool, &c, &bytes);
+    CHECK_MSG(pending == 2 && queued == 0 && c == 0, "reorganised: %zu pending, %zu in limbo", pending, c);
+    bytes_buf_t back = {0};
+    tx_t t;
+    tx_sidecar_t sc;
+    CHECK(txpool_get_raw(pool, &hr, &back) && back.len == hr_len);
+    CHECK(tx_decode_network(back.data, back.len, &t, &sc) == 0 && sc.wrapper_version == 1 &&
+          sc.proofs_count == 2 * TX_CELLS_PER_EXT_BLOB);
+    tx_free(&t);
+    tx_sidecar_free(&sc);
+    bytes_buf_free(&back);
+    miner_free(m);
+  }
   txpool_free(pool);
 out:
   test_chain_remove(&tc);
