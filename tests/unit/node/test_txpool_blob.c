@@ -316,8 +316,8 @@ static void collect_blob(void *arg, const ethc_hash_t *h, uint8_t type, uint32_t
   if (type == TX_BLOB && hs->n < sizeof hs->h / sizeof hs->h[0]) hs->h[hs->n++] = *h;
 }
 
-/* The head block holds `want` blob transactions of the pool (their hashes in
- * inc); the limbo holds them at that block. */
+/* The limbo of p holds `count` entries, among them the n transactions of
+ * hashes inc, at `block` (NULL: any), and the pool does not. */
 static void expect_limbo(txpool_t *p, const ethc_hash_t *inc, size_t n, const ethc_hash_t *block, size_t count) {
   size_t c, bytes;
   txpool_sync(p);
