@@ -57,6 +57,13 @@ void kzg_root_of_unity_brp(size_t i, uint8_t out[32]);
  * (ETHC_ERR_NOMEM when out of memory). Thread-safe. */
 int kzg_verify_blob_proof(const uint8_t *blob, const uint8_t commitment[48], const uint8_t proof[48], bool *ok);
 
+/* verify_blob_kzg_proof_batch: that commitments[i] commits to blobs[i] by
+ * proofs[i], for all n, in one check (the proofs combined by the powers of a
+ * Fiat-Shamir challenge, two pairings in all; true for n = 0). Same returns
+ * as kzg_verify_blob_proof; *ok false when any one fails. Thread-safe. */
+int kzg_verify_blob_proof_batch(const uint8_t *const *blobs, const uint8_t (*commitments)[48],
+                                const uint8_t (*proofs)[48], size_t n, bool *ok);
+
 /* EIP-7594 (Osaka's version-1 blob sidecar): that proofs[i * 128 + c] proves
  * cell c of blob i's extension against commitments[i], for all 128 cells of
  * each of the n blobs, in one verify_cell_kzg_proof_batch (cells computed

@@ -21,6 +21,7 @@
 #include "ethc/state.h"
 #include "ethc/transition.h"
 #include "ethc/tx.h"
+#include "node/txpool_limbo.h"
 
 typedef struct {
   tx_t tx; /* decoded from raw, which it may point into */
@@ -62,7 +63,8 @@ struct txpool {
   void *clock_ctx;
   hook_t hooks[TXPOOL_MAX_HOOKS];
   size_t hook_count;
-  size_t blob_bytes; /* sum of the pooled network forms' net_len */
+  size_t blob_bytes;     /* sum of the pooled network forms' net_len */
+  txpool_limbo_t *limbo; /* included blob transactions' network forms (txpool_limbo.h) */
   /* a dev chain's test helpers (txpool_set_next_base_fee, ...) */
   bool has_next_base_fee; /* the next block's chosen base fee */
   u256_t next_base_fee;
@@ -83,7 +85,8 @@ txpool_t *txpool_new_opts(chain_t *chain, const txpool_opts_t *o) {
   if (!p) return NULL;
   p->max_txs = o->max_txs ? o->max_txs : TXPOOL_MAX_TXS;
   p->e = calloc(p->max_txs + 1, sizeof *p->e);
-  if (!p->e) return free(p), NULL;
+  p->limbo = txpool_limbo_new(o->limbo_bytes ? o->limbo_bytes : TXPOOL_MAX_LIMBO_BYTES);
+  if (!p->e || !p->limbo) return free(p->e), txpool_limbo_free(p->limbo), free(p), NULL;
   pthread_mutex_init(&p->lock, NULL);
   p->chain = chain;
   p->lifetime_ms = o->lifetime_ms ? o->lifetime_ms : TXPOOL_LIFETIME_MS;
@@ -169,6 +172,7 @@ void txpool_free(txpool_t *p) {
   if (!p) return;
   for (size_t i = 0; i < p->n; i++) entry_free(&p->e[i]);
   free(p->e);
+  txpool_limbo_free(p->limbo);
   pthread_mutex_destroy(&p->lock);
   free(p);
 }
@@ -217,6 +221,7 @@ static int check_alone(const tx_t *tx, const chain_snapshot_t *snap, const u256_
                        ethc_address_t *from, bool forced, char *err, size_t errlen);
 static int admit_locked(txpool_t *p, entry_t *e, state_t *st, const chain_snapshot_t *snap, char *err, size_t errlen);
 static int entry_decode(entry_t *e, const uint8_t *raw, size_t len, char *err, size_t errlen);
+static evm_revision_t next_rev(const chain_snapshot_t *snap);
 
 static bool same_sender(const entry_t *a, const entry_t *b) {
   return !memcmp(a->from.bytes, b->from.bytes, sizeof a->from.bytes);
@@ -227,6 +232,12 @@ typedef struct {
   chain_read_block_t *b;
   size_t n;
 } blocks_t;
+
+/* A transaction of a block that joined the canonical chain. */
+typedef struct {
+  ethc_hash_t hash;
+  size_t block; /* the block's index in its blocks_t */
+} inc_t;
 
 static void blocks_free(blocks_t *bs) {
   for (size_t i = 0; i < bs->n; i++) chain_read_block_free(&bs->b[i]);
@@ -277,6 +288,36 @@ static bool reorg_blocks(txpool_t *p, const chain_snapshot_t *snap, blocks_t *dr
   return false;
 }
 
+/* The entry of blob transaction `tx` of a dropped block, from its network
+ * form in the limbo: 0, or nonzero when there is none to put back (the limbo
+ * lacks it; the new branch includes it too, so it only moves to that block
+ * (one of inc's ni hashes, which index `added`); its sidecar's version does
+ * not fit the next block's fork). Caller holds the lock. */
+static int limbo_entry(txpool_t *p, const chain_snapshot_t *snap, const tx_t *tx, const inc_t *inc, size_t ni,
+                       const blocks_t *added, entry_t *e) {
+  ethc_hash_t h;
+  if (tx_hash(tx, &h)) return ETHC_ERR_NOMEM;
+  for (size_t j = 0; j < ni; j++)
+    if (!memcmp(inc[j].hash.bytes, h.bytes, sizeof h.bytes)) {
+      const chain_read_block_t *b = &added->b[inc[j].block];
+      txpool_limbo_update(p->limbo, &h, &b->hash, b->block.header.number);
+      return ETHC_ERR_NOT_FOUND;
+    }
+  uint8_t *net;
+  size_t len;
+  if (!txpool_limbo_pull(p->limbo, &h, &net, &len)) return ETHC_ERR_NOT_FOUND;
+  char err[160];
+  int rc = entry_decode(e, net, len, err, sizeof err);
+  free(net);
+  if (rc) return rc;
+  uint8_t want = next_rev(snap) >= EVM_OSAKA ? 1 : 0;
+  bool fits = e->sc.wrapper_version == want;
+  tx_sidecar_free(&e->sc);
+  e->sc = (tx_sidecar_t){0};
+  if (!fits) return entry_free(e), *e = (entry_t){0}, ETHC_ERR_INVALID;
+  return 0;
+}
+
 /* Puts back the transactions of `dropped` (oldest block first, so that a
  * sender's nonces arrive in order) that `added` does not hold. Caller holds the
  * lock; st is the new head's state. */
@@ -284,20 +325,24 @@ static void reinject(txpool_t *p, const chain_snapshot_t *snap, state_t *st, con
                      const blocks_t *added, news_t *nw) {
   size_t ni = 0;
   for (size_t i = 0; i < added->n; i++) ni += added->b[i].block.tx_count;
-  ethc_hash_t *inc = malloc((ni ? ni : 1) * sizeof *inc);
+  inc_t *inc = malloc((ni ? ni : 1) * sizeof *inc);
   if (!inc) return;
   ni = 0;
   for (size_t i = 0; i < added->n; i++)
     for (size_t k = 0; k < added->b[i].block.tx_count; k++)
-      if (!tx_hash(&added->b[i].block.txs[k], &inc[ni])) ni++;
+      if (!tx_hash(&added->b[i].block.txs[k], &inc[ni].hash)) inc[ni++].block = i;
   for (size_t i = dropped->n; i-- > 0;) {
     const chain_block_t *b = &dropped->b[i].block;
     for (size_t k = 0; k < b->tx_count; k++) {
       entry_t e = {0};
       char err[160];
-      if (entry_decode(&e, b->tx_encodings[k].data, b->tx_encodings[k].len, err, sizeof err)) continue;
+      bool blob = b->txs[k].type == TX_BLOB;
+      if (blob ? limbo_entry(p, snap, &b->txs[k], inc, ni, added, &e)
+               : entry_decode(&e, b->tx_encodings[k].data, b->tx_encodings[k].len, err, sizeof err))
+        continue;
       bool included = false;
-      for (size_t j = 0; j < ni && !included; j++) included = !memcmp(inc[j].bytes, e.hash.bytes, sizeof e.hash.bytes);
+      for (size_t j = 0; j < ni && !included; j++)
+        included = !memcmp(inc[j].hash.bytes, e.hash.bytes, sizeof e.hash.bytes);
       if (included || check_alone(&e.tx, snap, p->has_next_base_fee ? &p->next_base_fee : NULL, p->block_gas_limit,
                                   &e.from, false, err, sizeof err)) {
         entry_free(&e);
@@ -330,6 +375,89 @@ static void expire_locked(txpool_t *p, uint64_t now) {
   }
 }
 
+/* Blob transactions the head's state passed, their network forms taken from
+ * their pool entries, waiting for the blocks that include them to be found. */
+typedef struct {
+  struct {
+    ethc_hash_t hash;
+    uint8_t *net; /* owned; NULL once handed to the limbo */
+    size_t len;
+  } * v;
+  size_t n, cap;
+} passed_t;
+
+/* Takes e's network form into ps when e is a blob transaction (its net_len
+ * stays for the pool's byte count; tx no longer points into memory the entry
+ * frees). Out of memory: nothing taken (the transaction cannot come back). */
+static void passed_take(passed_t *ps, entry_t *e) {
+  if (!e->net) return;
+  if (ps->n == ps->cap) {
+    size_t cap = ps->cap ? 2 * ps->cap : 8;
+    void *v = realloc(ps->v, cap * sizeof *ps->v);
+    if (!v) return;
+    ps->v = v, ps->cap = cap;
+  }
+  ps->v[ps->n].hash = e->hash, ps->v[ps->n].net = e->net, ps->v[ps->n].len = e->net_len;
+  ps->n++;
+  e->net = NULL;
+}
+
+static void passed_free(passed_t *ps) {
+  for (size_t i = 0; i < ps->n; i++) free(ps->v[i].net);
+  free(ps->v);
+  *ps = (passed_t){0};
+}
+
+/* Hands to the limbo those of b's transactions that ps holds; returns how many. */
+static size_t limbo_take_block(txpool_t *p, const chain_read_block_t *b, passed_t *ps) {
+  size_t found = 0;
+  for (size_t k = 0; k < b->block.tx_count; k++) {
+    ethc_hash_t h;
+    if (b->block.txs[k].type != TX_BLOB || tx_hash(&b->block.txs[k], &h)) continue;
+    for (size_t i = 0; i < ps->n; i++)
+      if (ps->v[i].net && !memcmp(ps->v[i].hash.bytes, h.bytes, sizeof h.bytes)) {
+        txpool_limbo_push(p->limbo, &h, &b->hash, b->block.header.number, ps->v[i].net, ps->v[i].len);
+        ps->v[i].net = NULL, found++;
+      }
+  }
+  return found;
+}
+
+/* Moves the blob transactions the new head's state passed into the limbo
+ * with the blocks that include them: among `added` after a reorganisation,
+ * else among the blocks after the pool's last head (p->head, at most
+ * TXPOOL_REORG_DEPTH of them, newest first). Those found in none (replaced
+ * by another transaction of their nonce) are dropped. Caller holds the lock. */
+static void limbo_push_included(txpool_t *p, const chain_snapshot_t *snap, const blocks_t *added, passed_t *ps) {
+  size_t left = ps->n;
+  if (added) {
+    for (size_t i = 0; i < added->n && left; i++) left -= limbo_take_block(p, &added->b[i], ps);
+    return;
+  }
+  ethc_hash_t walk = *chain_snapshot_hash(snap);
+  uint64_t number = chain_snapshot_header(snap)->number;
+  for (unsigned steps = 0; left && number > p->head_number && steps < TXPOOL_REORG_DEPTH; steps++, number--) {
+    chain_read_block_t b;
+    if (chain_read_block(p->chain, &walk, &b)) break;
+    left -= limbo_take_block(p, &b, ps);
+    walk = b.block.header.parent_hash;
+    chain_read_block_free(&b);
+  }
+}
+
+/* Drops the limbo's entries whose block is finalized or more than
+ * TXPOOL_REORG_DEPTH blocks below the head (p->head_number). Caller holds the lock. */
+static void limbo_expire(txpool_t *p) {
+  size_t count, bytes;
+  txpool_limbo_stats(p->limbo, &count, &bytes);
+  if (!count) return;
+  if (p->head_number > TXPOOL_REORG_DEPTH) txpool_limbo_finalize(p->limbo, p->head_number - TXPOOL_REORG_DEPTH - 1);
+  ethc_hash_t fin;
+  uint64_t fn;
+  if (!chain_read_finalized(p->chain, &fin) && !chain_read_number(p->chain, &fin, &fn))
+    txpool_limbo_finalize(p->limbo, fn);
+}
+
 /* Re-reads the senders' nonces when the head moved; drops what the chain has
  * included, puts back what a reorganisation dropped, and expires idle queued
  * transactions. Caller holds the lock; accepted ones go to nw. */
@@ -343,6 +471,7 @@ static void sync_locked(txpool_t *p, chain_snapshot_t *snap, news_t *nw) {
     /* a revert (txpool_expect_head) is no reorganisation: what it dropped stays out */
     bool quiet = p->quiet && !memcmp(h->bytes, p->quiet_head.bytes, sizeof h->bytes);
     bool reorg = p->synced && !quiet && reorg_blocks(p, snap, &dropped, &added);
+    passed_t passed = {0};
     for (size_t i = 0; i < p->n;) {
       size_t end = i + 1;
       while (end < p->n && same_sender(&p->e[end], &p->e[i])) end++;
@@ -351,14 +480,18 @@ static void sync_locked(txpool_t *p, chain_snapshot_t *snap, news_t *nw) {
       size_t stale = i; /* nonces are sorted: the included ones come first */
       while (stale < end && p->e[stale].tx.nonce < n) stale++;
       for (size_t k = i; k < end; k++) p->e[k].acct_nonce = n, p->e[k].beat_ms = beat;
+      for (size_t k = i; k < stale; k++) passed_take(&passed, &p->e[k]); /* a blob one's network form */
       remove_range(p, i, stale - i);
       i = end - (stale - i);
     }
     if (!state_error(st)) {
       if (reorg) reinject(p, snap, st, &dropped, &added, nw);
+      if (passed.n && p->synced) limbo_push_included(p, snap, reorg ? &added : NULL, &passed);
       p->head = *h, p->head_number = chain_snapshot_header(snap)->number, p->synced = true;
       if (quiet) p->quiet = false;
+      limbo_expire(p);
     }
+    passed_free(&passed);
     blocks_free(&dropped);
     blocks_free(&added);
     state_free(st);
@@ -915,4 +1048,20 @@ void txpool_each_hash(txpool_t *p, void (*fn)(void *arg, const ethc_hash_t *hash
     fn(arg, &e->hash, type, (uint32_t)(e->net ? e->net_len : e->raw_len));
   }
   pthread_mutex_unlock(&p->lock);
+}
+
+bool txpool_in_limbo(txpool_t *p, const ethc_hash_t *hash, ethc_hash_t *block) {
+  pthread_mutex_lock(&p->lock);
+  bool held = txpool_limbo_has(p->limbo, hash, block);
+  pthread_mutex_unlock(&p->lock);
+  return held;
+}
+
+void txpool_limbo_usage(txpool_t *p, size_t *count, size_t *bytes) {
+  size_t c, b;
+  pthread_mutex_lock(&p->lock);
+  txpool_limbo_stats(p->limbo, &c, &b);
+  pthread_mutex_unlock(&p->lock);
+  if (count) *count = c;
+  if (bytes) *bytes = b;
 }

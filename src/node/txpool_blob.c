@@ -2,8 +2,8 @@
  * core/txpool/validation.go validateBlobSidecar): a pooled type-3
  * transaction carries its sidecar, whose counts and versioned hashes match
  * the transaction (tx_decode_network checks those) and whose every blob is
- * proven: version 0 sidecars (one proof per blob, verify_blob_kzg_proof)
- * before Osaka, version 1 (EIP-7594: the proofs of all 128 cells of each
+ * proven: version 0 sidecars (one proof per blob; verify_blob_kzg_proof_batch
+ * for several) before Osaka, version 1 (EIP-7594: the proofs of all 128 cells of each
  * blob's extension, verify_cell_kzg_proof_batch) from Osaka, as geth's pool
  * takes them from peers. */
 #include <stdio.h>
@@ -47,6 +47,12 @@ int txpool_blob_check_sidecar(const tx_t *tx, const tx_sidecar_t *sc, evm_revisi
       return ETHC_ERR_INVALID;
     }
     return 0;
+  }
+  if (n > 1) { /* all blobs in one batch (two pairings); on failure, blob by blob to name the bad one */
+    bool ok = false;
+    int rc = kzg_verify_blob_proof_batch(sc->blobs, sc->commitments, sc->proofs, n, &ok);
+    if (rc == ETHC_ERR_NOMEM) return snprintf(err, errlen, "out of memory"), rc;
+    if (!rc && ok) return 0;
   }
   for (size_t i = 0; i < n; i++) {
     bool ok = false;

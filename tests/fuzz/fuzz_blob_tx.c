@@ -7,7 +7,9 @@
  * and proof fuzzer-chosen or the point at infinity, one byte of the encoding
  * flipped where the input says), since random bytes seldom reach a whole
  * 128 KiB blob. Whatever decodes must re-encode to the same bytes, keep
- * counts and hashes consistent, and be checked without crashing. */
+ * counts and hashes consistent, and be checked without crashing; a version-0
+ * sidecar of several blobs is judged by verify_blob_kzg_proof_batch exactly
+ * as by verify_blob_kzg_proof blob by blob. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,6 +36,17 @@ static void check_decoded(const uint8_t *data, size_t size, unsigned rev) {
       uint8_t vh[32];
       kzg_commitment_to_versioned_hash(sc.commitments[i], vh);
       must(!memcmp(vh, tx.blob_hashes[i].bytes, 32));
+    }
+    if (sc.wrapper_version == 0 && sc.blobs_count > 1) { /* the batch verifier judges as the single one does */
+      bool all = true, any_invalid = false, ok = false;
+      for (size_t i = 0; i < sc.blobs_count; i++) {
+        bool one = false;
+        int r1 = kzg_verify_blob_proof(sc.blobs[i], sc.commitments[i], sc.proofs[i], &one);
+        any_invalid |= r1 == ETHC_ERR_INVALID;
+        all &= r1 == 0 && one;
+      }
+      int rb = kzg_verify_blob_proof_batch(sc.blobs, sc.commitments, sc.proofs, sc.blobs_count, &ok);
+      if (rb != ETHC_ERR_NOMEM) must(any_invalid ? rb == ETHC_ERR_INVALID && !ok : rb == 0 && ok == all);
     }
     char err[200];
     static const evm_revision_t revs[] = {EVM_CANCUN, EVM_PRAGUE, EVM_OSAKA};

@@ -5,6 +5,7 @@
 #include <pthread.h>
 
 #include "bls_internal.h"
+#include "kzg_internal.h"
 #include "ethc/bls12_381.h"
 #include "ethc/error.h"
 #include "ethc/kzg.h"
@@ -127,4 +128,16 @@ int kzg_point_evaluation(const uint8_t *in, size_t len, uint8_t out[64]) {
   out[31] = KZG_FIELD_ELEMENTS_PER_BLOB & 0xff;
   memcpy(out + 32, kzg_bls_modulus, 32);
   return 0;
+}
+
+/* ---- for the other KZG files (kzg_internal.h) ---- */
+
+bool kzg_g1_decode(g1_aff_t *r, const uint8_t in[48]) { return dec_compressed_g1(r, in); }
+
+bool kzg_pairing_check_tau(const g1_aff_t *l, const g1_aff_t *p) {
+  pthread_once(&tau_once, tau_init);
+  if (!tau_ok) return false;
+  g1_aff_t ps[2] = {*l, *p};
+  const bls_g2_prepared_t *qs[2] = {&neg_g2_pre, &tau_g2_pre};
+  return bls_pairing_check_prepared(ps, qs, 2);
 }

@@ -92,8 +92,7 @@ void kzg_fr_inv(fr_t *o, const fr_t *a) { /* Fermat: a^(r-2) */
   kzg_fr_pow(o, a, e);
 }
 
-/* From 32 big-endian bytes: false when >= r. */
-bool kzg_fr_from_be(fr_t *o, const uint8_t in[32]) {
+bool kzg_fr_from_be_plain(fr_t *o, const uint8_t in[32]) {
   uint64_t t[4];
   for (int i = 0; i < 4; i++) {
     uint64_t v = 0;
@@ -101,9 +100,17 @@ bool kzg_fr_from_be(fr_t *o, const uint8_t in[32]) {
     t[i] = v;
   }
   if (geq_r(t)) return false;
+  memcpy(o->l, t, sizeof t);
+  return true;
+}
+
+void kzg_fr_to_mont(fr_t *o, const fr_t *plain) { kzg_fr_mul(o, plain, &r2); }
+
+/* From 32 big-endian bytes: false when >= r. */
+bool kzg_fr_from_be(fr_t *o, const uint8_t in[32]) {
   fr_t p;
-  memcpy(p.l, t, sizeof t);
-  kzg_fr_mul(o, &p, &r2);
+  if (!kzg_fr_from_be_plain(&p, in)) return false;
+  kzg_fr_to_mont(o, &p);
   return true;
 }
 

@@ -7,7 +7,11 @@
  * known without a prover, for every challenge; a random blob committed and
  * proven with the setup's g1_lagrange (a small prover here: the quotient in
  * evaluation form); and corruptions of each, which must fail. Also times the
- * verification of one blob. */
+ * verification of one blob. verify_blob_kzg_proof_batch: batches of these
+ * (random blobs and the degree <= 1 ones) accepted, a batch with one
+ * corrupted proof, commitment or blob refused, and random batches, corrupted
+ * or not, judged as the single verifier judges their blobs one by one; its
+ * time per blob for a batch of 6. */
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +100,129 @@ static double cpu_s(void) { /* this thread's CPU time: the machine is shared */
   struct timespec t;
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
   return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static bool verify(const uint8_t *blob, const uint8_t c[48], const uint8_t p[48]);
+
+/* A random blob (seeded) with its commitment and proof at the challenge,
+ * by the Lagrange points lp in bit-reversed order: q_i = (p_i - y) / (w_i -
+ * z), the denominators inverted together (Montgomery's trick). */
+static void random_blob(const uint8_t *lp, const u256_t *w, unsigned seed, uint8_t *blob, uint8_t c[48],
+                        uint8_t p[48]) {
+  u256_t *ks = malloc(NB * sizeof *ks), *d = malloc(NB * sizeof *d), *pre = malloc(NB * sizeof *pre);
+  CHECK(ks && d && pre);
+  if (!ks || !d || !pre) goto out;
+  srand(seed);
+  for (size_t i = 0; i < NB; i++) {
+    uint8_t b32[32];
+    for (int k = 0; k < 32; k++) b32[k] = (uint8_t)rand();
+    b32[0] &= 0x3f;
+    memcpy(blob + 32 * i, b32, 32);
+    ks[i] = be(b32);
+  }
+  CHECK(!g1_lincomb(lp, ks, NB, c));
+  uint8_t z[32], y[32];
+  kzg_blob_challenge(blob, c, z);
+  CHECK(kzg_blob_evaluate(blob, z, y) == 0);
+  u256_t zz = be(z), yy = be(y), acc = u256_from_u64(1);
+  for (size_t i = 0; i < NB; i++) d[i] = subm(w[i], zz), pre[i] = acc, acc = mulm(acc, d[i]);
+  u256_t inv = invm(acc);
+  for (size_t i = NB; i-- > 0;) {
+    u256_t di = mulm(inv, pre[i]);
+    inv = mulm(inv, d[i]);
+    ks[i] = mulm(subm(ks[i], yy), di);
+  }
+  CHECK(!g1_lincomb(lp, ks, NB, p));
+out:
+  free(ks), free(d), free(pre);
+}
+
+static bool verify_batch(const uint8_t *const *blobs, const uint8_t (*c)[48], const uint8_t (*p)[48], size_t n) {
+  bool ok = false;
+  return kzg_verify_blob_proof_batch(blobs, c, p, n, &ok) == 0 && ok;
+}
+
+/* verify_blob_kzg_proof_batch against the single verifier: `nr` random blobs
+ * by lp plus the degree <= 1 blobs given (blob, commitment, proof). */
+#define NBATCH 9
+static void test_batch(const uint8_t *lp, const u256_t *w, const uint8_t *const *lows, const uint8_t (*lowc)[48],
+                       const uint8_t (*lowp)[48], size_t nlow) {
+  static uint8_t rb[NBATCH][KZG_BYTES_PER_BLOB];
+  const uint8_t *blobs[NBATCH];
+  uint8_t c[NBATCH][48], p[NBATCH][48];
+  size_t nr = NBATCH - nlow;
+  for (size_t i = 0; i < nr; i++) random_blob(lp, w, 100 + (unsigned)i, rb[i], c[i], p[i]), blobs[i] = rb[i];
+  for (size_t i = 0; i < nlow; i++)
+    blobs[nr + i] = lows[i], memcpy(c[nr + i], lowc[i], 48), memcpy(p[nr + i], lowp[i], 48);
+  for (size_t i = 0; i < NBATCH; i++) CHECK_MSG(verify(blobs[i], c[i], p[i]), "blob %zu alone", i);
+  CHECK(verify_batch(blobs, c, p, 0));
+  CHECK(verify_batch(blobs, c, p, 1));
+  CHECK(verify_batch(blobs, c, p, NBATCH));
+  CHECK(verify_batch(blobs + 1, c + 1, p + 1, NBATCH - 1));
+  /* timing: a batch of 6 random blobs against 6 single verifications */
+  int reps = 5;
+  double c0 = cpu_s();
+  for (int i = 0; i < reps; i++) CHECK(verify_batch(blobs, c, p, 6));
+  double batch = (cpu_s() - c0) / reps / 6;
+  c0 = cpu_s();
+  for (int i = 0; i < reps; i++)
+    for (int k = 0; k < 6; k++) CHECK(verify(blobs[k], c[k], p[k]));
+  double single = (cpu_s() - c0) / reps / 6;
+  printf("verify_blob_kzg_proof_batch of 6: %.2f ms CPU per blob (one by one: %.2f ms)\n", batch * 1e3, single * 1e3);
+  /* one proof, one commitment, one blob wrong: refused */
+  uint8_t sv[48];
+  memcpy(sv, p[3], 48), memcpy(p[3], p[4], 48);
+  CHECK(!verify_batch(blobs, c, p, NBATCH));
+  memcpy(p[3], sv, 48);
+  memcpy(sv, c[5], 48), memcpy(c[5], c[0], 48);
+  CHECK(!verify_batch(blobs, c, p, NBATCH));
+  memcpy(c[5], sv, 48);
+  rb[2][32 * 4000 + 31] ^= 1;
+  CHECK(!verify_batch(blobs, c, p, NBATCH));
+  rb[2][32 * 4000 + 31] ^= 1;
+  CHECK(verify_batch(blobs, c, p, NBATCH));
+  /* undecodable inputs: errors, as the single verifier's */
+  bool ok = true;
+  memcpy(sv, c[1], 48), c[1][0] ^= 0x20; /* the sign bit flipped: another point (or none) */
+  memset(c[1] + 1, 0xff, 47);            /* an x above the field modulus */
+  CHECK(kzg_verify_blob_proof_batch(blobs, (const uint8_t(*)[48])c, (const uint8_t(*)[48])p, NBATCH, &ok) ==
+            ETHC_ERR_INVALID &&
+        !ok);
+  memcpy(c[1], sv, 48);
+  memcpy(rb[1] + 32 * 7, kzg_bls_modulus, 32); /* an element not in the field */
+  ok = true;
+  CHECK(kzg_verify_blob_proof_batch(blobs, (const uint8_t(*)[48])c, (const uint8_t(*)[48])p, NBATCH, &ok) ==
+            ETHC_ERR_INVALID &&
+        !ok);
+  random_blob(lp, w, 101, rb[1], c[1], p[1]);
+  /* random batches: a random selection, sometimes one or two entries swapped
+   * for another's; the batch agrees with the single verifier */
+  srand(42);
+  int agree = 0, refused = 0, cases = 40;
+  for (int t = 0; t < cases; t++) {
+    size_t n = 2 + (size_t)rand() % (NBATCH - 1), idx[NBATCH];
+    const uint8_t *bs[NBATCH];
+    uint8_t cs[NBATCH][48], ps[NBATCH][48];
+    for (size_t i = 0; i < n; i++) {
+      idx[i] = (size_t)rand() % NBATCH;
+      bs[i] = blobs[idx[i]], memcpy(cs[i], c[idx[i]], 48), memcpy(ps[i], p[idx[i]], 48);
+    }
+    for (int m = rand() % 3; m > 0; m--) { /* 0, 1 or 2 corruptions */
+      size_t i = (size_t)rand() % n, j = (size_t)rand() % NBATCH;
+      switch (rand() % 3) {
+        case 0: memcpy(ps[i], p[j], 48); break;
+        case 1: memcpy(cs[i], c[j], 48); break;
+        default: bs[i] = blobs[j]; break;
+      }
+    }
+    bool all = true;
+    for (size_t i = 0; i < n; i++) all &= verify(bs[i], cs[i], ps[i]);
+    bool b = verify_batch(bs, (const uint8_t(*)[48])cs, (const uint8_t(*)[48])ps, n);
+    agree += b == all;
+    refused += !all;
+  }
+  CHECK_MSG(agree == cases, "%d of %d random batches agree with the single verifier", agree, cases);
+  CHECK_MSG(refused > 5 && refused < cases - 5, "%d of %d random batches refused", refused, cases);
 }
 
 static bool verify(const uint8_t *blob, const uint8_t c[48], const uint8_t p[48]) {
@@ -279,6 +406,18 @@ int main(void) {
     printf("verify_blob_kzg_proof: %.2f ms CPU per blob (%.2f ms wall)\n", cpu * 1e3, per * 1e3);
     blob[1000] ^= 1; /* one bit of data changed */
     CHECK(!verify(blob, c, p));
+    if (lp) { /* the batch verifier: 6 random blobs, the zero blob, a constant one and the linear one */
+      static uint8_t lowb[3][KZG_BYTES_PER_BLOB];
+      uint8_t lowc[3][48], lowp[3][48];
+      memset(lowb[0], 0, KZG_BYTES_PER_BLOB);
+      memcpy(lowc[0], inf, 48), memcpy(lowp[0], inf, 48);
+      for (size_t i = 0; i < NB; i++) put(lowb[1], i, cst), put(lowb[2], i, addm(ab[0], mulm(ab[1], w[i])));
+      CHECK(g1_lincomb(g1u, &cst, 1, lowc[1]) == 0);
+      memcpy(lowp[1], inf, 48);
+      CHECK(g1_lincomb(pts, ab, 2, lowc[2]) == 0 && g1_lincomb(g1u, &ab[1], 1, lowp[2]) == 0);
+      const uint8_t *lows[3] = {lowb[0], lowb[1], lowb[2]};
+      test_batch(lp, w, lows, (const uint8_t(*)[48])lowc, (const uint8_t(*)[48])lowp, 3);
+    }
     free(lp);
     free(ks);
   }

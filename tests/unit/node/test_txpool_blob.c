@@ -7,7 +7,13 @@
  * too high", the per-account limit, the 100% replacement bump; and a block
  * mined from the pool with the blob transactions, their sidecars dropped and
  * their blob gas counted; on an Osaka chain (rpc-compat), version-1 sidecars
- * (cell proofs) admitted and checked, version 0 refused. Blobs: all-zero ones (commitment and proof the
+ * (cell proofs) admitted and checked, version 0 refused, and back with
+ * them after a reorganisation. The limbo
+ * (txpool_limbo.c): blob transactions a block included kept with their
+ * sidecars, back in the pool in their network form when a reorganisation
+ * drops the block and mined again, moved to the block of a sibling branch
+ * that includes them too, dropped once finalized or 65 blocks deep, and
+ * bounded in bytes (oldest block first). Blobs: all-zero ones (commitment and proof the
  * point at infinity) and constant ones c (commitment [c]G1, proof infinity). */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +32,7 @@
 #include "ethc/tx.h"
 #include "node/miner.h"
 #include "node/txpool.h"
+#include "node/txpool_limbo.h"
 
 static chain_t *chain;
 static txpool_t *pool;
@@ -197,14 +204,16 @@ static void test_osaka(void) {
   s.mode = VERSION_1;
   EXPECT(&s, "");
   s = spec(0, n + 1), s.mode = VERSION_1, s.blob_value = 11, s.blobs = 2; /* constant blobs: cell proofs infinity */
+  ethc_hash_t hr;
+  size_t hr_len = 0;
   { /* through the RPC methods' interface (eth_sendRawTransaction's) */
     rpc_txpool_t api = txpool_rpc(pool);
     bytes_buf_t raw = make(&s);
     char e[200] = "";
-    ethc_hash_t hr;
     CHECK_MSG(api.add(api.ctx, raw.data, raw.len, &hr, e, sizeof e) == 0, "%s", e);
     bytes_buf_t back = {0};
     CHECK(txpool_get_raw(pool, &hr, &back) && back.len == raw.len);
+    hr_len = raw.len;
     bytes_buf_free(&back);
     bytes_buf_free(&raw);
   }
@@ -219,10 +228,199 @@ static void test_osaka(void) {
   size_t pending, queued;
   txpool_counts(pool, &pending, &queued);
   CHECK(pending == 2 && queued == 0);
+  { /* mined, the block reorganised out: both back with their version-1 sidecars */
+    node_miner_opts_t mo = {.on = true};
+    miner_t *m = miner_new(chain, pool, &mo);
+    CHECK(m != NULL);
+    uint64_t hn;
+    ethc_hash_t h0, h1;
+    chain_head(chain, &hn, &h0);
+    CHECK_MSG(miner_mine(m, 1, 0, 12, false, err, sizeof err) == 0, "%s", err);
+    chain_head(chain, &hn, &h1);
+    txpool_counts(pool, &pending, &queued);
+    size_t c, bytes;
+    txpool_limbo_usage(pool, &c, &bytes);
+    CHECK_MSG(pending == 0 && c == 2, "mined: %zu pending, %zu in limbo", pending, c);
+    ethc_hash_t in;
+    CHECK(txpool_in_limbo(pool, &hr, &in) && ethc_hash_eq(&in, &h1));
+    CHECK(chain_set_head(chain, &h0, NULL, NULL) == 0);
+    txpool_counts(pool, &pending, &queued);
+    txpool_limbo_usage(pool, &c, &bytes);
+    CHECK_MSG(pending == 2 && queued == 0 && c == 0, "reorganised: %zu pending, %zu in limbo", pending, c);
+    bytes_buf_t back = {0};
+    tx_t t;
+    tx_sidecar_t sc;
+    CHECK(txpool_get_raw(pool, &hr, &back) && back.len == hr_len);
+    CHECK(tx_decode_network(back.data, back.len, &t, &sc) == 0 && sc.wrapper_version == 1 &&
+          sc.proofs_count == 2 * TX_CELLS_PER_EXT_BLOB);
+    tx_free(&t);
+    tx_sidecar_free(&sc);
+    bytes_buf_free(&back);
+    miner_free(m);
+  }
   txpool_free(pool);
 out:
   test_chain_remove(&tc);
   chain = saved_chain, pool = saved_pool, base_fee = saved_fee;
+}
+
+/* The limbo alone: push, pull, update, finalize, the byte bound (oldest block first). */
+static void test_limbo_store(void) {
+  txpool_limbo_t *l = txpool_limbo_new(250);
+  CHECK(l != NULL);
+  ethc_hash_t tx[4], blk[4], got;
+  for (int i = 0; i < 4; i++) memset(tx[i].bytes, 0x10 + i, 32), memset(blk[i].bytes, 0x20 + i, 32);
+  for (int i = 0; i < 3; i++) { /* 100 bytes each, blocks 7, 5, 6: the third push evicts block 5's */
+    uint8_t *net = malloc(100);
+    CHECK(net != NULL);
+    memset(net, i, 100);
+    bool held = txpool_limbo_push(l, &tx[i], &blk[i], i == 0 ? 7 : i == 1 ? 5 : 6, net, 100);
+    CHECK(held);
+  }
+  size_t count, bytes;
+  txpool_limbo_stats(l, &count, &bytes);
+  CHECK(count == 2 && bytes == 200);
+  CHECK(!txpool_limbo_has(l, &tx[1], NULL));
+  CHECK(txpool_limbo_has(l, &tx[2], &got) && ethc_hash_eq(&got, &blk[2]));
+  uint8_t *big = malloc(300); /* alone over the bound: not kept, and the others evicted before it */
+  CHECK(big && !txpool_limbo_push(l, &tx[3], &blk[3], 9, big, 300));
+  txpool_limbo_stats(l, &count, &bytes);
+  CHECK(count == 0 && bytes == 0);
+  for (int i = 0; i < 3; i++) {
+    uint8_t *net = malloc(50);
+    memset(net, i, 50);
+    CHECK(net && txpool_limbo_push(l, &tx[i], &blk[i], 10 + (uint64_t)i, net, 50));
+  }
+  CHECK(txpool_limbo_update(l, &tx[0], &blk[3], 20) && txpool_limbo_has(l, &tx[0], &got) &&
+        ethc_hash_eq(&got, &blk[3]));
+  CHECK(!txpool_limbo_update(l, &tx[3], &blk[3], 20));
+  uint8_t *net = NULL;
+  size_t len = 0;
+  CHECK(txpool_limbo_pull(l, &tx[1], &net, &len) && len == 50 && net[0] == 1);
+  free(net);
+  CHECK(!txpool_limbo_pull(l, &tx[1], &net, &len));
+  CHECK(txpool_limbo_finalize(l, 12) == 1); /* tx 2 (block 12); tx 0 moved to block 20 */
+  txpool_limbo_stats(l, &count, &bytes);
+  CHECK(count == 1 && bytes == 50 && txpool_limbo_has(l, &tx[0], NULL));
+  txpool_limbo_free(l);
+}
+
+typedef struct {
+  ethc_hash_t h[TXPOOL_MAX_BLOBTXS_PER_ACCOUNT + 2];
+  size_t n;
+} hashes_t;
+
+static void collect_blob(void *arg, const ethc_hash_t *h, uint8_t type, uint32_t size) {
+  hashes_t *hs = arg;
+  (void)size;
+  if (type == TX_BLOB && hs->n < sizeof hs->h / sizeof hs->h[0]) hs->h[hs->n++] = *h;
+}
+
+/* The limbo of p holds `count` entries, among them the n transactions of
+ * hashes inc, at `block` (NULL: any), and the pool does not. */
+static void expect_limbo(txpool_t *p, const ethc_hash_t *inc, size_t n, const ethc_hash_t *block, size_t count) {
+  size_t c, bytes;
+  txpool_sync(p);
+  txpool_limbo_usage(p, &c, &bytes);
+  CHECK_MSG(c == count, "limbo holds %zu, want %zu", c, count);
+  for (size_t i = 0; i < n; i++) {
+    ethc_hash_t b;
+    CHECK_MSG(txpool_in_limbo(p, &inc[i], &b) && (!block || ethc_hash_eq(&b, block)), "transaction %zu in limbo", i);
+    CHECK(!txpool_has(p, &inc[i]));
+  }
+}
+
+/* After main's block H1 (8 blob transactions of sender 0 and a plain one of
+ * sender 1; 8 more blob ones pooled): the limbo across reorganisations. */
+static void test_limbo(miner_t *miner, const ethc_hash_t *replaced, size_t replaced_len) {
+  char err[200];
+  uint64_t hn;
+  ethc_hash_t h1, parent;
+  chain_head(chain, &hn, &h1);
+  chain_read_block_t b1;
+  CHECK(chain_read_block(chain, &h1, &b1) == 0);
+  parent = b1.block.header.parent_hash;
+  uint64_t ts1 = b1.block.header.timestamp;
+  ethc_hash_t inc[16];
+  size_t ni = 0;
+  for (size_t i = 0; i < b1.block.tx_count && ni < 16; i++)
+    if (b1.block.txs[i].type == TX_BLOB) CHECK(tx_hash(&b1.block.txs[i], &inc[ni++]) == 0);
+  chain_read_block_free(&b1);
+  CHECK(ni == 8);
+  expect_limbo(pool, inc, ni, &h1, 8);
+
+  /* a second pool with a limbo of at most 3 one-blob network forms */
+  txpool_opts_t o = {.limbo_bytes = 3 * (TX_BLOB_SIZE + 1000)};
+  txpool_t *small = txpool_new_opts(chain, &o);
+  CHECK(small != NULL);
+  txpool_sync(small);
+
+  /* the head back to H1's parent: the 8 return with their sidecars (and the plain one) */
+  CHECK(chain_set_head(chain, &parent, NULL, NULL) == 0);
+  size_t pending, queued;
+  txpool_counts(pool, &pending, &queued);
+  CHECK_MSG(pending == 17 && queued == 0, "after the reorganisation: %zu pending, %zu queued", pending, queued);
+  size_t c, bytes;
+  txpool_limbo_usage(pool, &c, &bytes);
+  CHECK(c == 0 && bytes == 0);
+  for (size_t i = 0; i < ni; i++) CHECK_MSG(txpool_has(pool, &inc[i]), "transaction %zu back", i);
+  bytes_buf_t back = {0};
+  CHECK(txpool_get_raw(pool, replaced, &back) && back.len == replaced_len);
+  tx_t t;
+  tx_sidecar_t sc;
+  CHECK(tx_decode_network(back.data, back.len, &t, &sc) == 0 && sc.blobs_count == 2);
+  tx_free(&t);
+  tx_sidecar_free(&sc);
+  bytes_buf_free(&back);
+  hashes_t all = {0};
+  txpool_each_hash(pool, collect_blob, &all);
+  CHECK(all.n == 16);
+  for (size_t i = 0; i < all.n; i++) { /* the small pool gets the same transactions */
+    bytes_buf_t raw = {0};
+    ethc_hash_t h;
+    CHECK(txpool_get_raw(pool, &all.h[i], &raw));
+    int rc = txpool_add(small, raw.data, raw.len, &h, err, sizeof err);
+    CHECK_MSG(rc == 0 || !strcmp(err, "nonce too high"), "%s", err); /* added in hash order: gaps refused */
+    bytes_buf_free(&raw);
+  }
+
+  /* mined again, in a block of another timestamp: the limbo holds them there */
+  CHECK_MSG(miner_mine(miner, 1, ts1 + 7, 12, false, err, sizeof err) == 0, "%s", err);
+  ethc_hash_t h1b;
+  chain_head(chain, &hn, &h1b);
+  CHECK(!ethc_hash_eq(&h1b, &h1));
+  expect_limbo(pool, inc, ni, &h1b, 8);
+  txpool_counts(pool, &pending, &queued);
+  CHECK_MSG(pending == 8 && queued == 0, "mined again: %zu pending, %zu queued", pending, queued);
+  txpool_sync(small);
+  txpool_limbo_usage(small, &c, &bytes);
+  CHECK_MSG(c >= 1 && c <= 3 && bytes <= o.limbo_bytes, "small limbo: %zu entries, %zu bytes", c, bytes);
+
+  /* the sibling H1 (the same transactions) becomes the head: moved to H1, none back */
+  CHECK(chain_set_head(chain, &h1, NULL, NULL) == 0);
+  expect_limbo(pool, inc, ni, &h1, 8);
+  txpool_counts(pool, &pending, &queued);
+  CHECK(pending == 8 && queued == 0);
+
+  /* H1 finalized: its entries go when the head next moves (to H2, with the
+   * other 8: no finality past H1, so they stay 64 blocks and go at 65) */
+  CHECK(chain_set_head(chain, &h1, NULL, &h1) == 0);
+  CHECK_MSG(miner_mine(miner, 1, 0, 12, false, err, sizeof err) == 0, "%s", err);
+  ethc_hash_t h2;
+  chain_head(chain, &hn, &h2);
+  txpool_sync(pool);
+  txpool_limbo_usage(pool, &c, &bytes);
+  CHECK_MSG(c == 8, "H2: limbo holds %zu", c);
+  for (size_t i = 0; i < ni; i++) CHECK(!txpool_in_limbo(pool, &inc[i], NULL));
+  CHECK_MSG(miner_mine(miner, 64, 0, 12, false, err, sizeof err) == 0, "%s", err);
+  txpool_sync(pool);
+  txpool_limbo_usage(pool, &c, &bytes);
+  CHECK_MSG(c == 8, "64 blocks deep: limbo holds %zu", c);
+  CHECK_MSG(miner_mine(miner, 1, 0, 12, false, err, sizeof err) == 0, "%s", err);
+  txpool_sync(pool);
+  txpool_limbo_usage(pool, &c, &bytes);
+  CHECK_MSG(c == 0, "65 blocks deep: limbo holds %zu", c);
+  txpool_free(small);
 }
 
 int main(void) {
@@ -301,6 +499,12 @@ int main(void) {
   b.blob_fee = u256_from_u64(2000000000);
   EXPECT(&b, "");
   ethc_hash_t replaced = last_hash;
+  size_t replaced_len;
+  {
+    bytes_buf_t r = make(&b);
+    replaced_len = r.len;
+    bytes_buf_free(&r);
+  }
   bspec_t plain = spec(1, n1);
   plain.type = TX_DYNAMIC_FEE;
   EXPECT(&plain, "");
@@ -336,10 +540,12 @@ int main(void) {
   /* 2 + 7 one-blob transactions made the block; the plain one too */
   CHECK_MSG(pending == TXPOOL_MAX_BLOBTXS_PER_ACCOUNT - 8 && queued == 0, "%zu pending, %zu queued", pending, queued);
   CHECK(account_nonce(&a0) == n0 + 8 && account_nonce(&a1) == n1 + 1);
+  test_limbo(miner, &replaced, replaced_len);
 
   miner_free(miner);
   txpool_free(pool);
   test_chain_remove(&tc);
+  test_limbo_store();
   test_osaka();
   return check_summary();
 }
