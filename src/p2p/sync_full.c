@@ -1,6 +1,8 @@
 /* The full sync (sync.h; devp2p caps/eth.md "Chain Synchronization",
- * GetBlockBodies): after the header sync, the bodies of the blocks between
- * the executed head and the verified header tip are fetched, checked against
+ * GetBlockBodies): while the header sync goes on and after it, the bodies of
+ * the blocks between the executed head and the verified header tip (the
+ * header sync's stored frontier: each newer tip is located from the last one
+ * back, beside the import) are fetched, checked against
  * their headers (transactions root, ommers hash, EIP-4895 withdrawals root)
  * and executed through chain_import_block on libuv's thread pool. Batches of
  * 128 are fetched from several peers at once (a window ahead of the import,
@@ -367,8 +369,9 @@ static void work_done(uv_work_t *w, int status) {
       if (f->plan_len) f->finished = false; /* a new tip: its end is logged again */
       if (!f->t0) f->t0 = f->last_log = uv_now(f->loop), f->first_number = f->head.number;
       if (f->plan_len)
-        ethc_log(ETHC_LOG_INFO, "full sync: %zu blocks to fetch and execute, #%" PRIu64 "..#%" PRIu64, f->plan_len,
-                 f->plan_first, f->plan_first + f->plan_len - 1);
+        ethc_log(ETHC_LOG_INFO, "full sync: %zu blocks to fetch and execute, #%" PRIu64 "..#%" PRIu64 "%s", f->plan_len,
+                 f->plan_first, f->plan_first + f->plan_len - 1,
+                 f->final ? "" : " (more as the header sync stores them)");
     }
   } else {
     f->plan_done += k->imported;

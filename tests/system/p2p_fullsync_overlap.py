@@ -2,7 +2,7 @@
 """The full sync overlaps the header sync (src/p2p/sync_full.c follows the
 header sync's stored frontier), and a kill -9 in the overlap loses nothing.
 p2p_liar in its "slow" mode (tests/system/p2p_liar.c: honest, but every
-BlockHeaders fill answered 400 ms late) serves the imported ethtest chain (600
+BlockHeaders fill answered 1.5 s late) serves the imported ethtest chain (600
 blocks to Prague) as the only peer of a fresh node B (--syncmode full
 --sync.target HEAD, debug log):
 1. B executes blocks before its last header is stored: its log has a

@@ -66,7 +66,7 @@ enum {
   LIE_SLOW
 };
 
-#define SLOW_MS 400
+#define SLOW_MS 1500
 
 /* LIE_SLOW: an answer held back until `due` (loop time). */
 typedef struct delayed {
