@@ -14,7 +14,7 @@ SYNC_ETHCS=BIN1:BIN2:... : each run then syncs once with each binary in turn
 FULL=1 runs full syncs instead (--syncmode full: headers, bodies, execution)
 and reports the wall seconds from the node's first log line to "full sync:
 done" (from its log's timestamps), blocks/s over that span, and where the
-header sync stood when the first block was executed.
+header sync stood when the bodies were first asked for.
 usage: p2p_pos100k.py ETHC WORKDIR [N] [R]"""
 import json
 import os
@@ -68,8 +68,8 @@ def stamp_secs(line):
 
 def full_figures(log):
     """(wall seconds from the first log line to "full sync: done", the
-    header tip when the first block was executed, the header sync's own
-    seconds) from a full-syncing node's log."""
+    header tip logged stored when the bodies were first asked for, the header
+    sync's own seconds) from a full-syncing node's log."""
     lines = log.splitlines()
     t0 = next(t for t in map(stamp_secs, lines) if t is not None)
     end = next(stamp_secs(l) for l in lines if re.search(FDONE, l))
@@ -79,7 +79,7 @@ def full_figures(log):
         m = re.search(r"header sync: stored #\d+\.\.#(\d+)", l)
         if m:
             tip = int(m.group(1))
-        if first_exec is None and re.search(r"full sync: executed #", l):
+        if first_exec is None and re.search(r"full sync: \d+ blocks to fetch and execute", l):
             first_exec = tip
     hd = re.search(r"header sync: done at #\d+ 0x[0-9a-f]{64}, \d+ headers in ([0-9.]+) s", log)
     return (end - t0) % 86400, first_exec, float(hd.group(1)) if hd else 0.0
@@ -156,7 +156,7 @@ def main():
                 cs.append(cpu)
                 rs.append(rss)
                 print(f"run {i} ({sync_ethc}): full sync of {head[0]} blocks in {wall:.2f} s wall "
-                      f"({head[0] / wall:.0f} blocks/s; headers done in {hsecs:.2f} s, first block executed at "
+                      f"({head[0] / wall:.0f} blocks/s; headers done in {hsecs:.2f} s, bodies from "
                       f"header tip #{first_exec}); syncing node: {cpu:.2f} CPU s, peak RSS {rss:.0f} MiB")
                 continue
             shutil.rmtree(d, ignore_errors=True)
