@@ -145,13 +145,14 @@ static void test_frontier(chain_t *server) {
   /* the header sync stores the rest meanwhile: the plan grows from #200 */
   CHECK(sync_import_batch(client, &tip1, m.items + 200, 400, &tip2, why, sizeof why) == 0 && tip2.number == 600);
   d = (done_t){0};
+  serve(server, &req2, &resp, &bodies); /* #129..#200 import while #201..#600 are located */
+  CHECK(sync_full_on_bodies(f, &peer2, 3, bodies.items, bodies.count) == 0);
   CHECK(sync_full_request_at(f, &peer3, &tip2, 5, &req, &asked, &first) == 0); /* locating #201..#600 */
   uv_run(loop, UV_RUN_DEFAULT);
-  CHECK(d.calls == 1 && !d.bad);
+  CHECK(d.calls == 2 && !d.bad);
+  CHECK(chain_read_head(client, &head, NULL) == 0 && head == 200);
   req.len = 0;
   CHECK(sync_full_request_at(f, &peer3, &tip2, 6, &req, &asked, &first) == 1 && asked == 128 && first == 201);
-  serve(server, &req2, &resp, &bodies); /* #129..#200 come in late */
-  CHECK(sync_full_on_bodies(f, &peer2, 3, bodies.items, bodies.count) == 0);
   serve(server, &req, &resp, &bodies);
   CHECK(sync_full_on_bodies(f, &peer3, 6, bodies.items, bodies.count) == 0);
   uv_run(loop, UV_RUN_DEFAULT);
