@@ -11,6 +11,10 @@ few seconds). Keep the mined chain for later runs with KEEP=1 (reused when
 WORKDIR/pos-A exists with the same N). To compare builds side by side, set
 SYNC_ETHCS=BIN1:BIN2:... : each run then syncs once with each binary in turn
 (ETHC still mines and serves), and the medians are given per binary.
+FULL=1 runs full syncs instead (--syncmode full: headers, bodies, execution)
+and reports the wall seconds from the node's first log line to "full sync:
+done" (from its log's timestamps), blocks/s over that span, and where the
+header sync stood when the bodies were first asked for.
 usage: p2p_pos100k.py ETHC WORKDIR [N] [R]"""
 import json
 import os
@@ -28,6 +32,8 @@ sys.path.insert(0, os.path.join(here, "..", "tests", "system"))
 from p2p_sync import Ethc, init  # noqa: E402
 
 HDONE = r"header sync: done at #(\d+) (0x[0-9a-f]{64}), (\d+) headers in ([0-9.]+) s \((\d+) headers/s\)"
+FDONE = r"full sync: done at #(\d+) (0x[0-9a-f]{64}), (\d+) blocks in ([0-9.]+) s"
+STAMP = r"^\w+ +\[\d\d-\d\d\|(\d\d):(\d\d):(\d\d\.\d+)\]"
 CHUNK = 10000  # blocks per anvil_mine call (one call of 100,000 outlasts an HTTP timeout)
 
 
@@ -52,6 +58,31 @@ def proc_figures(pid):
             if line.startswith("VmHWM:"):
                 rss = int(line.split()[1]) / 1024
     return cpu, rss
+
+
+def stamp_secs(line):
+    """A log line's time of day in seconds, or None."""
+    m = re.match(STAMP, line)
+    return int(m.group(1)) * 3600 + int(m.group(2)) * 60 + float(m.group(3)) if m else None
+
+
+def full_figures(log):
+    """(wall seconds from the first log line to "full sync: done", the
+    header tip logged stored when the bodies were first asked for, the header
+    sync's own seconds) from a full-syncing node's log."""
+    lines = log.splitlines()
+    t0 = next(t for t in map(stamp_secs, lines) if t is not None)
+    end = next(stamp_secs(l) for l in lines if re.search(FDONE, l))
+    tip = 0
+    first_exec = None
+    for l in lines:
+        m = re.search(r"header sync: stored #\d+\.\.#(\d+)", l)
+        if m:
+            tip = int(m.group(1))
+        if first_exec is None and re.search(r"full sync: \d+ blocks to fetch and execute", l):
+            first_exec = tip
+    hd = re.search(r"header sync: done at #\d+ 0x[0-9a-f]{64}, \d+ headers in ([0-9.]+) s", log)
+    return (end - t0) % 86400, first_exec, float(hd.group(1)) if hd else 0.0
 
 
 def mine_chain(ethc, a_dir, n):
@@ -108,14 +139,26 @@ def main():
             d = os.path.join(workdir, f"pos-B{i}")
             shutil.rmtree(d, ignore_errors=True)
             init(sync_ethc, d, os.path.join(a_dir, "dev-genesis.json"))
-            b = Ethc(sync_ethc, d, d + ".log", ["--trusted-peers", a.enode, "--sync.target", head[1]])
+            full = bool(os.environ.get("FULL"))
+            b = Ethc(sync_ethc, d, d + ".log", ["--trusted-peers", a.enode, "--sync.target", head[1]] +
+                     (["--syncmode", "full"] if full else []))
             try:
-                m = b.wait_log(HDONE, 600)
+                m = b.wait_log(FDONE if full else HDONE, 3600)
                 cpu, rss = proc_figures(b.proc.pid)
             finally:
                 b.stop()
             if not m or (int(m.group(1)), m.group(2)) != head:
                 sys.exit(f"run {i}: the sync did not reach #{head[0]} {head[1]}; log:\n" + b.log()[-2000:])
+            if full:
+                wall, first_exec, hsecs = full_figures(b.log())
+                shutil.rmtree(d, ignore_errors=True)
+                hs.append(wall)
+                cs.append(cpu)
+                rs.append(rss)
+                print(f"run {i} ({sync_ethc}): full sync of {head[0]} blocks in {wall:.2f} s wall "
+                      f"({head[0] / wall:.0f} blocks/s; headers done in {hsecs:.2f} s, bodies from "
+                      f"header tip #{first_exec}); syncing node: {cpu:.2f} CPU s, peak RSS {rss:.0f} MiB")
+                continue
             shutil.rmtree(d, ignore_errors=True)
             hs.append(int(m.group(5)))
             cs.append(cpu)
@@ -128,6 +171,10 @@ def main():
         shutil.rmtree(a_dir, ignore_errors=True)
         os.unlink(stamp)
     for sync_ethc, (hs, cs, rs) in figs.items():
+        if os.environ.get("FULL"):
+            print(f"median of {runs} ({sync_ethc}): full sync {statistics.median(hs):.2f} s wall, "
+                  f"{statistics.median(cs):.2f} CPU s, peak RSS {statistics.median(rs):.0f} MiB")
+            continue
         print(f"median of {runs} ({sync_ethc}): {statistics.median(hs):.0f} headers/s, "
               f"{statistics.median(cs):.2f} CPU s, peak RSS {statistics.median(rs):.0f} MiB")
 

@@ -98,7 +98,8 @@ char *sync_progress_json(sync_progress_t *p);
 void sync_rate_eta(char *buf, size_t n, const char *unit, uint64_t done, double secs, uint64_t left);
 
 /* ---- the full sync (--syncmode full; src/p2p/sync_full.c) ----
- * After the headers are verified up to a tip, fetches the block bodies
+ * As the headers are verified up to a tip (the header sync's stored frontier,
+ * which may move on meanwhile: sync_full_tip_final), fetches the block bodies
  * (GetBlockBodies, batches of 128 from several peers in parallel, each
  * request matched by peer and id, timed out and asked again elsewhere, a
  * short answer's rest asked again), checks each against
@@ -123,6 +124,12 @@ int sync_full_new(uv_loop_t *loop, chain_t *c, pthread_mutex_t *write_lock, sync
                   sync_full_done_fn done, void *ctx, sync_full_t **out);
 /* Only once no work is in flight (the loop ran until its requests ended). */
 void sync_full_free(sync_full_t *f);
+/* Whether the tips given next are where the header sync ends (true, the
+ * default) or a frontier it moves on from (false: the bodies of the stored
+ * headers are fetched and executed while more headers come; each newer tip
+ * that descends from the last is located from it on, beside the import, and
+ * reaching a frontier is not logged as done). Loop thread. */
+void sync_full_tip_final(sync_full_t *f, bool final);
 /* Whether the executed head is behind the header tip `tip`. */
 bool sync_full_behind(const sync_full_t *f, const sync_point_t *tip);
 /* The next GetBlockBodies payload (request id `id`, to be sent to `peer`, an

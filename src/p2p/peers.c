@@ -565,9 +565,11 @@ static void finish(struct peers *m) {
 }
 
 /* The full sync (sync_full.c, which keeps each request's peer, id and time)
- * asks every usable peer for bodies once the headers are in, as many batches
- * as it gives each (its in-flight limit and window). */
+ * asks every usable peer for the bodies of the stored headers, while the
+ * header sync goes on and after it, as many batches as it gives each (its
+ * in-flight limit and window). */
 static void full_step(struct peers *m) {
+  sync_full_tip_final(m->full, m->done);
   for (peer_t *p = m->list; p; p = p->next) { /* each usable peer, as many as sync_full gives it */
     if (!p->active || p->banned || !p->head_known || p->head_number < m->local.number) continue;
     for (;;) {
@@ -698,6 +700,7 @@ static void sync_step(struct peers *m) {
     ethc_log(ETHC_LOG_DEBUG, "header sync: asked %.16s (%s) for #%" PRIu64 "..#%" PRIu64, peer_hex(p), client_of(p),
              s->first, s->first + s->count - 1);
   }
+  if (m->full) full_step(m); /* the bodies of what is stored, while more headers come */
 }
 
 /* ---- messages ---- */

@@ -1,6 +1,8 @@
 /* The full sync (sync.h; devp2p caps/eth.md "Chain Synchronization",
- * GetBlockBodies): after the header sync, the bodies of the blocks between
- * the executed head and the verified header tip are fetched, checked against
+ * GetBlockBodies): while the header sync goes on and after it, the bodies of
+ * the blocks between the executed head and the verified header tip (the
+ * header sync's stored frontier: each newer tip is located from the last one
+ * back, beside the import) are fetched, checked against
  * their headers (transactions root, ommers hash, EIP-4895 withdrawals root)
  * and executed through chain_import_block on libuv's thread pool. Batches of
  * 128 are fetched from several peers at once (a window ahead of the import,
@@ -43,9 +45,12 @@ struct sync_full {
   sync_progress_t *progress;
   sync_full_done_fn done;
   void *ctx;
-  bool busy;     /* a work in flight (planning, or cur) */
-  bool planning; /* the work in flight locates the blocks */
-  bool failed;   /* an invalid block: stop */
+  bool busy;      /* a work in flight (planning, or cur) */
+  bool planning;  /* the work in flight locates the blocks */
+  bool extending; /* a work locates the blocks from the planned tip to a newer one */
+  bool replan;    /* the newer tip does not descend from the planned one */
+  bool final;     /* the tip given is where the header sync ends (sync_full_tip_final) */
+  bool failed;    /* an invalid block: stop */
   bool finished;
   sync_point_t head; /* the executed head, as the last work saw it */
   /* the blocks to fetch: plan[i] is block plan_first + i; plan_done imported,
@@ -68,9 +73,11 @@ struct sync_full {
 typedef struct work {
   uv_work_t work;
   sync_full_t *f;
-  void *peer; /* whose bodies these are (NULL once gone) */
-  bool plan;  /* locate the blocks, else check and import */
-  sync_point_t tip;
+  void *peer;  /* whose bodies these are (NULL once gone) */
+  bool plan;   /* locate the blocks, else check and import */
+  bool extend; /* plan: only from `base` (the planned tip) on */
+  sync_point_t tip, base;
+  bool diverged; /* extend: the tip does not lead to `base` */
   /* plan: the result */
   ethc_hash_t *hashes;
   size_t n;
@@ -102,6 +109,7 @@ int sync_full_new(uv_loop_t *loop, chain_t *c, pthread_mutex_t *write_lock, sync
   sync_full_t *f = calloc(1, sizeof *f);
   if (!f) return ETHC_ERR_NOMEM;
   f->loop = loop, f->chain = c, f->write_lock = write_lock, f->progress = progress, f->done = done, f->ctx = ctx;
+  f->final = true;
   if (chain_read_head(c, &f->head.number, &f->head.hash)) {
     free(f);
     return ETHC_ERR_IO;
@@ -119,6 +127,10 @@ void sync_full_free(sync_full_t *f) {
   free(f);
 }
 
+void sync_full_tip_final(sync_full_t *f, bool final) {
+  if (f) f->final = final;
+}
+
 bool sync_full_behind(const sync_full_t *f, const sync_point_t *tip) {
   return !f->failed && f->head.number < tip->number;
 }
@@ -129,17 +141,23 @@ static void plan_work(uv_work_t *w) {
   work_t *k = w->data;
   sync_full_t *f = k->f;
   chaindb_t *db = chain_db(f->chain);
-  uint64_t head_number;
-  ethc_hash_t head_hash;
-  lock(f);
-  chain_head(f->chain, &head_number, &head_hash);
-  unlock(f);
+  uint64_t head_number = 0;
+  ethc_hash_t head_hash = {0};
+  if (!k->extend) { /* an extension runs beside an import: the head is not its business */
+    lock(f);
+    chain_head(f->chain, &head_number, &head_hash);
+    unlock(f);
+  }
   size_t cap = 0;
   uint64_t num = k->tip.number;
   ethc_hash_t cur = k->tip.hash;
   bytes_buf_t raw = {0};
   for (;;) {
-    if (num <= head_number) { /* on the canonical chain yet? */
+    if (k->extend && num <= k->base.number) { /* back at the planned tip? */
+      k->diverged = num != k->base.number || !ethc_hash_eq(&cur, &k->base.hash);
+      break;
+    }
+    if (!k->extend && num <= head_number) { /* on the canonical chain yet? */
       ethc_hash_t canon;
       if (!chaindb_get_canonical(db, num, &canon) && !memcmp(canon.bytes, cur.bytes, 32)) break;
     }
@@ -297,11 +315,42 @@ static void log_progress(sync_full_t *f, bool force) {
            f->head.number, f->planned.number, f->txs, secs > 0 ? (double)f->gas / 1e6 / secs : 0.0, tail);
 }
 
+/* An extension located: its blocks join the plan, or (another chain) the
+ * plan is drained and made again. */
+static void extend_done(sync_full_t *f, work_t *k) {
+  f->extending = false;
+  if (k->rc) {
+    ethc_log(ETHC_LOG_ERROR, "full sync: cannot locate the blocks to fetch: %s", k->why);
+    f->failed = true;
+    return;
+  }
+  if (k->diverged || !f->planned_any || !ethc_hash_eq(&f->planned.hash, &k->base.hash)) {
+    f->replan = true;
+    return;
+  }
+  if (!k->n) return;
+  ethc_hash_t *plan = realloc(f->plan, (f->plan_len + k->n) * sizeof *plan);
+  if (!plan) return; /* located again at the next request */
+  memcpy(plan + f->plan_len, k->hashes, k->n * sizeof *plan);
+  f->plan = plan;
+  f->plan_len += k->n;
+  f->planned = k->tip;
+  f->finished = false;
+  ethc_log(ETHC_LOG_DEBUG, "full sync: %zu more blocks to fetch and execute, #%" PRIu64 "..#%" PRIu64, k->n, k->first,
+           k->tip.number);
+}
+
 static void work_done(uv_work_t *w, int status) {
   (void)status;
   work_t *k = w->data;
   sync_full_t *f = k->f;
   void *bad = NULL;
+  if (k->extend) {
+    extend_done(f, k);
+    work_free(k);
+    if (f->done) f->done(f->ctx, NULL);
+    return;
+  }
   f->busy = f->planning = false;
   f->cur = NULL;
   if (k->plan) {
@@ -315,17 +364,24 @@ static void work_done(uv_work_t *w, int status) {
       f->plan = k->hashes, k->hashes = NULL;
       f->plan_len = k->n, f->plan_done = f->plan_next = 0, f->plan_first = k->first;
       f->planned = k->tip, f->planned_any = true;
+      f->replan = false;
       f->head = k->head;
       if (f->plan_len) f->finished = false; /* a new tip: its end is logged again */
       if (!f->t0) f->t0 = f->last_log = uv_now(f->loop), f->first_number = f->head.number;
       if (f->plan_len)
-        ethc_log(ETHC_LOG_INFO, "full sync: %zu blocks to fetch and execute, #%" PRIu64 "..#%" PRIu64, f->plan_len,
-                 f->plan_first, f->plan_first + f->plan_len - 1);
+        ethc_log(ETHC_LOG_INFO, "full sync: %zu blocks to fetch and execute, #%" PRIu64 "..#%" PRIu64 "%s", f->plan_len,
+                 f->plan_first, f->plan_first + f->plan_len - 1,
+                 f->final ? "" : " (more as the header sync stores them)");
     }
   } else {
     f->plan_done += k->imported;
     f->blocks += k->imported, f->gas += k->gas, f->txs += k->txs;
-    if (k->imported) f->head = k->head;
+    if (k->imported) {
+      ethc_log(ETHC_LOG_DEBUG, "full sync: executed #%" PRIu64 "..#%" PRIu64 " (headers located to #%" PRIu64 "%s)",
+               k->head.number - k->imported + 1, k->head.number, f->planned.number,
+               f->final ? "" : ", the header sync goes on");
+      f->head = k->head;
+    }
     if (f->progress) sync_progress_blocks(f->progress, f->head.number);
     if (k->rc && k->bad_peer) {
       ethc_log(ETHC_LOG_WARN, "full sync: %s: dropping the peer", k->why);
@@ -364,6 +420,25 @@ static int queue(sync_full_t *f, work_t *k) {
   return 0;
 }
 
+/* Locates the blocks from the planned tip to `tip` on the pool, beside the
+ * import (extend_done follows). */
+static int queue_extend(sync_full_t *f, const sync_point_t *tip) {
+  work_t *k = calloc(1, sizeof *k);
+  if (!k) return ETHC_ERR_NOMEM;
+  k->f = f;
+  k->work.data = k;
+  k->plan = k->extend = true;
+  k->tip = *tip;
+  k->base = f->planned;
+  f->extending = true;
+  if (uv_queue_work(f->loop, &k->work, plan_work, work_done)) {
+    f->extending = false;
+    free(k);
+    return ETHC_ERR_IO;
+  }
+  return 0;
+}
+
 static size_t peer_inflight(const sync_full_t *f, const void *peer) {
   size_t n = 0;
   for (size_t i = 0; i < f->n_chunks; i++) n += f->chunks[i].state == CHUNK_ASKED && f->chunks[i].peer == peer;
@@ -381,19 +456,30 @@ int sync_full_request_at(sync_full_t *f, void *peer, const sync_point_t *tip, ui
   if (f->failed || f->planning) return 0;
   bool same_tip =
       f->planned_any && f->planned.number == tip->number && !memcmp(f->planned.hash.bytes, tip->hash.bytes, 32);
-  if (!same_tip) {
-    if (f->busy || f->n_chunks) return 0;                           /* what is asked for the old tip goes first */
-    if (f->head.number >= tip->number && !f->planned_any) return 0; /* nothing to do */
-    work_t *k = calloc(1, sizeof *k);
-    if (!k) return ETHC_ERR_NOMEM;
-    k->plan = true;
-    k->tip = *tip;
-    int rc = queue(f, k);
-    if (rc) free(k);
-    return rc;
+  /* a tip past the planned one (the header sync stored more): its blocks are
+   * located beside the fetching and importing, and join the plan */
+  bool ahead = !same_tip && f->planned_any && !f->replan && tip->number > f->planned.number;
+  if (ahead && !f->extending) {
+    int rc = queue_extend(f, tip);
+    if (rc) return rc;
+  }
+  bool drain = !same_tip && !ahead; /* another chain: what is asked for the old tip goes first */
+  if (drain) {
+    if (f->busy || f->extending || f->n_chunks) {
+      if (f->extending || !f->n_chunks) return 0;
+    } else {
+      if (f->head.number >= tip->number && !f->planned_any) return 0; /* nothing to do */
+      work_t *k = calloc(1, sizeof *k);
+      if (!k) return ETHC_ERR_NOMEM;
+      k->plan = true;
+      k->tip = *tip;
+      int rc = queue(f, k);
+      if (rc) free(k);
+      return rc;
+    }
   }
   if (f->plan_next >= f->plan_len && !f->n_chunks) {
-    if (!f->busy && !f->finished && f->plan_done >= f->plan_len) {
+    if (same_tip && f->final && !f->busy && !f->finished && f->plan_done >= f->plan_len) {
       f->finished = true;
       double secs = f->t0 ? (double)(uv_now(f->loop) - f->t0) / 1000.0 : 0;
       char h[65];
@@ -411,7 +497,7 @@ int sync_full_request_at(sync_full_t *f, void *peer, const sync_point_t *tip, ui
   for (size_t i = 0; i < f->n_chunks && !c; i++) /* one given back (a timeout, a short answer, a gone peer) */
     if (f->chunks[i].state == CHUNK_EMPTY) c = &f->chunks[i];
   if (!c) {
-    if (f->n_chunks >= FULL_WINDOW || f->plan_next >= f->plan_len) return 0;
+    if (drain || f->n_chunks >= FULL_WINDOW || f->plan_next >= f->plan_len) return 0;
     c = &f->chunks[f->n_chunks++];
     memset(c, 0, sizeof *c);
     c->first = f->plan_next;

@@ -12,6 +12,10 @@
  *           must be zero; the last header of each fill, so the links hold);
  *   swap    headers honest, but in every BlockBodies answer the first two
  *           bodies that differ are swapped (each then mismatches its header);
+ *   slow    no lie: every BlockHeaders answer of more than one header is
+ *           sent SLOW_MS late (a slow header source, for
+ *           tests/system/p2p_fullsync_overlap.py: the full sync executes
+ *           blocks while the headers still come);
  *   none    nothing (an honest server).
  * Three more lies, for tests/system/p2p_remote.py (the devp2p fetcher,
  * p2p_remote.h); with them it also offers snap/1:
@@ -48,7 +52,30 @@ static const rlpx_proto_t protos_snap[] = {{"eth", 68, 17}, {"eth", 69, ETH_MSG_
 
 static const rlpx_proto_t protos_68[] = {{"eth", 68, 17}, {"snap", 1, SNAP_MSG_COUNT}};
 
-enum { LIE_NONE, LIE_PARENT, LIE_SEAL, LIE_BODY, LIE_RECEIPT, LIE_SNAP, LIE_STORAGE, LIE_CODE, LIE_FLAT, LIE_SWAP };
+enum {
+  LIE_NONE,
+  LIE_PARENT,
+  LIE_SEAL,
+  LIE_BODY,
+  LIE_RECEIPT,
+  LIE_SNAP,
+  LIE_STORAGE,
+  LIE_CODE,
+  LIE_FLAT,
+  LIE_SWAP,
+  LIE_SLOW
+};
+
+#define SLOW_MS 1500
+
+/* LIE_SLOW: an answer held back until `due` (loop time). */
+typedef struct delayed {
+  rlpx_conn_t *conn;
+  unsigned code;
+  bytes_buf_t out;
+  uint64_t due;
+  struct delayed *next;
+} delayed_t;
 
 typedef struct {
   uv_loop_t *loop;
@@ -60,6 +87,8 @@ typedef struct {
   uint64_t network, head;
   int lie;
   unsigned lies;
+  uv_timer_t slow;  /* LIE_SLOW: sends what is due */
+  delayed_t *queue; /* LIE_SLOW: held answers, oldest first */
 } liar_t;
 
 static liar_t L;
@@ -210,6 +239,30 @@ static int swap_bodies(uint64_t id, bytes_buf_t *out) {
   return rc;
 }
 
+static void send_due(uv_timer_t *t) {
+  (void)t;
+  uint64_t now = uv_now(L.loop);
+  while (L.queue && L.queue->due <= now) {
+    delayed_t *d = L.queue;
+    L.queue = d->next;
+    rlpx_send(d->conn, 0, d->code, d->out.data, d->out.len);
+    bytes_buf_free(&d->out);
+    free(d);
+  }
+}
+
+/* Holds `out` back SLOW_MS (taken over: `out` is left empty); 0 or -1. */
+static int hold(rlpx_conn_t *c, unsigned code, bytes_buf_t *out) {
+  delayed_t *d = calloc(1, sizeof *d), **at = &L.queue;
+  if (!d) return -1;
+  *d = (delayed_t){.conn = c, .code = code, .out = *out, .due = uv_now(L.loop) + SLOW_MS};
+  *out = (bytes_buf_t){0};
+  while (*at) at = &(*at)->next;
+  *at = d;
+  printf("slow: headers held %d ms\n", SLOW_MS);
+  return 0;
+}
+
 static void on_ready(rlpx_conn_t *c, void *user) {
   (void)user;
   int eth = rlpx_conn_cap_index(c, "eth");
@@ -265,6 +318,11 @@ static void on_msg(rlpx_conn_t *c, const rlpx_shared_cap_t *cap, uint64_t code, 
       if (q.by_hash) printf("request: GetBlockHeaders by hash, %" PRIu64 " headers\n", q.amount);
       else printf("request: GetBlockHeaders #%" PRIu64 " x%" PRIu64 " skip %" PRIu64 "\n", q.number, q.amount, q.skip);
       if (L.lie == LIE_PARENT || L.lie == LIE_SEAL) corrupt(q.request_id, &out);
+      if (L.lie == LIE_SLOW && q.amount > 1 && !hold(c, out_code, &out)) {
+        bytes_buf_free(&shifted);
+        fflush(stdout);
+        return;
+      }
     }
   }
   if (code == ETH_MSG_GET_BLOCK_BODIES) {
@@ -282,7 +340,17 @@ static void on_msg(rlpx_conn_t *c, const rlpx_shared_cap_t *cap, uint64_t code, 
 }
 
 static void on_close(rlpx_conn_t *c, int reason, bool remote, const char *why, void *user) {
-  (void)c, (void)user;
+  (void)user;
+  for (delayed_t **at = &L.queue; *at;) { /* nothing is sent to it any more */
+    delayed_t *d = *at;
+    if (d->conn != c) {
+      at = &d->next;
+      continue;
+    }
+    *at = d->next;
+    bytes_buf_free(&d->out);
+    free(d);
+  }
   printf("closed: %s by %s: %s\n", rlpx_disc_reason_str(reason), remote ? "peer" : "us", why ? why : "");
   fflush(stdout);
 }
@@ -295,6 +363,12 @@ static void on_connection(uv_stream_t *server, int status) {
 static void quit(void) {
   printf("exit: %u %s lied about\n", L.lies, L.lie >= LIE_BODY ? "answers" : "headers");
   fflush(stdout);
+  while (L.queue) { /* held answers go unsent */
+    delayed_t *d = L.queue;
+    L.queue = d->next;
+    bytes_buf_free(&d->out);
+    free(d);
+  }
   uv_stop(L.loop);
 }
 
@@ -311,7 +385,8 @@ static void on_signal(uv_signal_t *s, int signum) {
 int main(int argc, char **argv) {
   if (argc < 4) {
     fprintf(stderr,
-            "usage: p2p_liar DATADIR NETWORK_ID parent|seal|swap|body|receipt|snap|storage|code|flat|none [SECONDS]\n");
+            "usage: p2p_liar DATADIR NETWORK_ID parent|seal|swap|body|receipt|snap|storage|code|flat|slow|none "
+            "[SECONDS]\n");
     return 2;
   }
   L.lie = !strcmp(argv[3], "parent")    ? LIE_PARENT
@@ -323,9 +398,11 @@ int main(int argc, char **argv) {
           : !strcmp(argv[3], "code")    ? LIE_CODE
           : !strcmp(argv[3], "flat")    ? LIE_FLAT
           : !strcmp(argv[3], "swap")    ? LIE_SWAP
+          : !strcmp(argv[3], "slow")    ? LIE_SLOW
                                         : LIE_NONE;
   if (L.lie == LIE_NONE && strcmp(argv[3], "none"))
-    return fprintf(stderr, "p2p_liar: LIE is parent, seal, swap, body, receipt, snap, storage, code, flat or none\n"),
+    return fprintf(stderr,
+                   "p2p_liar: LIE is parent, seal, swap, body, receipt, snap, storage, code, flat, slow or none\n"),
            2;
   L.network = strtoull(argv[2], NULL, 10);
   chain_open_opts_t o = {.datadir = argv[1], .read_only = true};
@@ -364,6 +441,8 @@ int main(int argc, char **argv) {
   fflush(stdout);
   uv_timer_init(L.loop, &L.deadline);
   uv_timer_start(&L.deadline, on_deadline, (argc > 4 ? strtoull(argv[4], NULL, 10) : 60) * 1000, 0);
+  uv_timer_init(L.loop, &L.slow);
+  if (L.lie == LIE_SLOW) uv_timer_start(&L.slow, send_due, 20, 20);
   uv_signal_init(L.loop, &L.sigterm);
   uv_signal_start(&L.sigterm, on_signal, SIGTERM);
   uv_run(L.loop, UV_RUN_DEFAULT);

@@ -10,7 +10,11 @@
  * answered meanwhile, short); the honest rest brings the head to #600 with
  * the server's hash
  * and state root. Light mode's index names the synced headers by number,
- * growing with the tip. */
+ * growing with the tip. The overlap with the header sync: a second client
+ * holding only headers #1..#200 executes blocks up to them while the tip is
+ * a frontier (sync_full_tip_final false), then the rest of the headers come
+ * and the plan grows from the frontier (located beside the import, nothing
+ * asked twice) to the head's hash. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -98,6 +102,89 @@ static void serve(chain_t *server, const bytes_buf_t *req, bytes_buf_t *resp, et
   eth_hash_request_free(&r);
   eth_items_free(items);
   CHECK(eth_items_decode(resp->data, resp->len, ETH_ITEMS_BODIES, items) == 0);
+}
+
+/* The full sync following a moving header frontier (a fresh client). */
+static void test_frontier(chain_t *server) {
+  char dir[64] = "ethc-fullfront-XXXXXX", genesis[1024], err[512], why[300];
+  CHECK(mkdtemp(dir) != NULL);
+  snprintf(genesis, sizeof genesis, "%s/chains/ethtest/genesis.json", check_shared_dir());
+  chain_open_opts_t o = {.datadir = dir, .genesis_path = genesis};
+  chain_t *client = NULL;
+  CHECK_MSG(chain_open(&o, &client, err, sizeof err) == 0, "%s", err);
+  if (!client) return;
+  eth_get_headers_t q = {.request_id = 1, .number = 1, .amount = 600};
+  bytes_buf_t out = {0}, req = {0}, resp = {0};
+  eth_items_msg_t m = {0}, bodies = {0};
+  CHECK(eth_serve_headers(server, &q, &out) == 0 && eth_items_decode(out.data, out.len, ETH_ITEMS_HEADERS, &m) == 0 &&
+        m.count == 600);
+  sync_point_t from, tip1, tip2;
+  CHECK(sync_load(client, &from) == 0 && from.number == 0);
+  CHECK(sync_import_batch(client, &from, m.items, 200, &tip1, why, sizeof why) == 0 && tip1.number == 200);
+  uv_loop_t *loop = uv_default_loop();
+  pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+  done_t d = {0};
+  sync_full_t *f = NULL;
+  CHECK(sync_full_new(loop, client, &lock, NULL, on_done, &d, &f) == 0 && f);
+  if (!f) return;
+  sync_full_tip_final(f, false);
+  int peer = 0, peer2 = 0, peer3 = 0;
+  size_t asked = 0;
+  uint64_t first = 0, head = 0;
+  CHECK(sync_full_request_at(f, &peer, &tip1, 1, &req, &asked, &first) == 0); /* locating #1..#200 */
+  uv_run(loop, UV_RUN_DEFAULT);
+  req.len = 0;
+  CHECK(sync_full_request_at(f, &peer, &tip1, 2, &req, &asked, &first) == 1 && asked == 128 && first == 1);
+  bytes_buf_t req2 = {0};
+  CHECK(sync_full_request_at(f, &peer2, &tip1, 3, &req2, &asked, &first) == 1 && asked == 72 && first == 129);
+  CHECK(sync_full_request_at(f, &peer3, &tip1, 4, &req, &asked, &first) == 0); /* all of the frontier asked */
+  serve(server, &req, &resp, &bodies);
+  CHECK(sync_full_on_bodies(f, &peer, 2, bodies.items, bodies.count) == 0);
+  uv_run(loop, UV_RUN_DEFAULT);
+  CHECK(chain_read_head(client, &head, NULL) == 0 && head == 128); /* executed below the header frontier */
+  /* the header sync stores the rest meanwhile: the plan grows from #200 */
+  CHECK(sync_import_batch(client, &tip1, m.items + 200, 400, &tip2, why, sizeof why) == 0 && tip2.number == 600);
+  d = (done_t){0};
+  serve(server, &req2, &resp, &bodies); /* #129..#200 import while #201..#600 are located */
+  CHECK(sync_full_on_bodies(f, &peer2, 3, bodies.items, bodies.count) == 0);
+  CHECK(sync_full_request_at(f, &peer3, &tip2, 5, &req, &asked, &first) == 0); /* locating #201..#600 */
+  uv_run(loop, UV_RUN_DEFAULT);
+  CHECK(d.calls == 2 && !d.bad);
+  CHECK(chain_read_head(client, &head, NULL) == 0 && head == 200);
+  req.len = 0;
+  CHECK(sync_full_request_at(f, &peer3, &tip2, 6, &req, &asked, &first) == 1 && asked == 128 && first == 201);
+  serve(server, &req, &resp, &bodies);
+  CHECK(sync_full_on_bodies(f, &peer3, 6, bodies.items, bodies.count) == 0);
+  uv_run(loop, UV_RUN_DEFAULT);
+  CHECK(chain_read_head(client, &head, NULL) == 0 && head == 328);
+  sync_full_tip_final(f, true); /* the header sync is done */
+  for (int round = 0; round < 20; round++) {
+    req.len = 0;
+    int rc = sync_full_request_at(f, &peer, &tip2, 100 + (uint64_t)round, &req, &asked, &first);
+    if (rc != 1) {
+      CHECK(rc == 0);
+      break;
+    }
+    CHECK(first == 329 + 128 * (uint64_t)round);
+    serve(server, &req, &resp, &bodies);
+    CHECK(sync_full_on_bodies(f, &peer, 100 + (uint64_t)round, bodies.items, bodies.count) == 0);
+    uv_run(loop, UV_RUN_DEFAULT);
+  }
+  ethc_hash_t hash, want;
+  CHECK(chain_read_head(client, &head, &hash) == 0 && head == 600);
+  CHECK(chain_read_canonical_hash(server, 600, &want) == 0 && ethc_hash_eq(&hash, &want));
+  CHECK(!sync_full_behind(f, &tip2));
+  sync_full_free(f);
+  eth_items_free(&m);
+  eth_items_free(&bodies);
+  bytes_buf_free(&out);
+  bytes_buf_free(&req);
+  bytes_buf_free(&req2);
+  bytes_buf_free(&resp);
+  chain_close(client);
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  CHECK(system(cmd) == 0);
 }
 
 int main(void) {
@@ -274,6 +361,7 @@ int main(void) {
   sync_full_free(f);
   sync_progress_destroy(&progress);
   chain_close(client);
+  test_frontier(server);
   char cmd[128];
   snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
   CHECK(system(cmd) == 0);
