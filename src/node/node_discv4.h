@@ -42,6 +42,9 @@ int node_p2p_start(node_p2p_t *p, uv_loop_t *loop, const node_p2p_opts_t *o, con
  * here) and re-signs the record with the next seq. Any thread; 0 or an
  * ETHC_ERR_* code. */
 int node_p2p_set_eth_entry(node_p2p_t *p, const uint8_t *value, size_t len);
+/* The record's address fields for --nodiscover: "ip" and "tcp" for an IPv4
+ * announced address, "ip6" and "tcp6" for an IPv6 one (pointers into p). */
+void node_p2p_enr_address(const node_p2p_t *p, enr_fields_t *f);
 /* Closes discovery's handles (on the loop's thread, before the loop's last run). */
 void node_p2p_stop(node_p2p_t *p);
 /* Frees everything, once the loop has run and the RPC server's threads stopped. */
