@@ -320,6 +320,7 @@ static void on_pong(discv4_t *d, const discv4_packet_t *p, const p2p_node_t *src
     pthread_mutex_lock(&d->lock);
     kad_checked(&d->table, n.id, p->has_enr_seq ? p->enr_seq : 0, uv_now(d->loop));
     pthread_mutex_unlock(&d->lock);
+    if (d->on_node) d->on_node(d->on_node_ctx, &n); /* alive: offered again (a dial that failed is retried) */
   } else {
     table_add(d, &n);
   }
