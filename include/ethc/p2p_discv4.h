@@ -98,8 +98,9 @@ typedef struct {
   size_t eth_entry_len;
   uint64_t refresh_ms;    /* a lookup of a random target this often; 0: 30 min */
   uint64_t revalidate_ms; /* ping one table entry this often; 0: 5 s */
-  /* called on the loop thread when a node enters the table (after its endpoint
-   * proof) and each time it answers a liveness check, e.g. to dial it; NULL: none */
+  /* called on the loop thread 3 s after a node entered the table (its endpoint
+   * proof; the delay lets a connection it is making to us show first) and each
+   * time it answers a liveness check, e.g. to dial it; NULL: none */
   void (*on_node)(void *ctx, const p2p_node_t *n);
   void *on_node_ctx;
 } discv4_opts_t;

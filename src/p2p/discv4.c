@@ -31,6 +31,8 @@
 #define MAX_BONDS 4096
 #define ALPHA 3
 #define LOOKUP_CANDIDATES 32
+#define OFFER_DELAY_MS 3000 /* a node that just bonded is often dialling us: let that connection show first */
+#define MAX_OFFERS 64
 #define NEIGHBORS_PER_PACKET 12 /* 12 nodes keep a Neighbors packet under 1280 bytes, IPv6 ones too */
 
 /* What a reply we wait for is for. */
@@ -78,6 +80,11 @@ struct discv4 {
   uint16_t port, tcp_port;
   void (*on_node)(void *ctx, const p2p_node_t *n);
   void *on_node_ctx;
+  struct {
+    p2p_node_t node;
+    uint64_t due;
+  } offers[MAX_OFFERS]; /* new table nodes for on_node, after OFFER_DELAY_MS */
+  size_t offer_count;
   uint64_t refresh_ms, reval_ms, next_refresh_ms;
   p2p_node_t *boot;
   size_t boot_count;
@@ -277,7 +284,10 @@ static void table_add(discv4_t *d, const p2p_node_t *n) {
   pthread_mutex_unlock(&d->lock);
   if (r != KAD_ADDED) return;
   ethc_log(ETHC_LOG_DEBUG, "discv4: table +1 (%zu)", discv4_table_size(d));
-  if (d->on_node) d->on_node(d->on_node_ctx, n);
+  if (d->on_node && d->offer_count < MAX_OFFERS) { /* else the next liveness check offers it */
+    d->offers[d->offer_count].node = *n;
+    d->offers[d->offer_count++].due = uv_now(d->loop) + OFFER_DELAY_MS;
+  }
 }
 
 static pending_t *pending_match(discv4_t *d, uint8_t expect, const p2p_node_t *src, const uint8_t *reply);
@@ -435,6 +445,15 @@ static void on_alloc(uv_handle_t *h, size_t size, uv_buf_t *buf) {
 static void on_tick(uv_timer_t *t) {
   discv4_t *d = t->data;
   uint64_t now = uv_now(d->loop);
+  for (size_t i = 0; i < d->offer_count;) {
+    if (now < d->offers[i].due) {
+      i++;
+      continue;
+    }
+    p2p_node_t n = d->offers[i].node;
+    d->offers[i] = d->offers[--d->offer_count];
+    d->on_node(d->on_node_ctx, &n);
+  }
   for (size_t i = 0; i < MAX_PENDING; i++) {
     pending_t *w = &d->pending[i];
     if (!w->used || now < w->deadline) continue;
