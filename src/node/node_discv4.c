@@ -50,6 +50,37 @@ static unsigned admin_peer_count(void *ctx) {
   return p->peers ? peers_count(p->peers) : 0;
 }
 
+/* admin_addPeer (any thread): queued for the loop, which dials it. */
+static int admin_add_peer(void *ctx, const char *url, char *err, size_t errlen) {
+  node_p2p_t *p = ctx;
+  p2p_node_t n;
+  int rc = enode_parse(url, &n, err, errlen);
+  if (rc) return rc;
+  pthread_mutex_lock(&p->lock);
+  if (!p->add_on) rc = (snprintf(err, errlen, "p2p networking is stopping"), ETHC_ERR_INVALID);
+  else if (p->add_n == sizeof p->add_q / sizeof *p->add_q)
+    rc = (snprintf(err, errlen, "too many peers being added at once"), ETHC_ERR_LIMIT);
+  else p->add_q[p->add_n++] = n, uv_async_send(&p->add_async);
+  pthread_mutex_unlock(&p->lock);
+  return rc;
+}
+
+static void on_add_peer(uv_async_t *a) {
+  node_p2p_t *p = a->data;
+  p2p_node_t q[sizeof p->add_q / sizeof *p->add_q];
+  pthread_mutex_lock(&p->lock);
+  size_t n = p->add_n;
+  memcpy(q, p->add_q, n * sizeof *q);
+  p->add_n = 0;
+  pthread_mutex_unlock(&p->lock);
+  for (size_t i = 0; i < n; i++) {
+    char url[ENODE_URL_MAX];
+    enode_format(&q[i], url, sizeof url);
+    bool ok = p->peers && peers_dial(p->peers, &q[i]);
+    ethc_log(ETHC_LOG_INFO, "admin_addPeer: %s %s", ok ? "dialling" : "not dialled (connected, or no free slot):", url);
+  }
+}
+
 int node_p2p_set_eth_entry(node_p2p_t *p, const uint8_t *value, size_t len) {
   if (!p->on) return ETHC_ERR_INVALID;
   if (p->disc) return discv4_set_eth_entry(p->disc, value, len);
@@ -184,7 +215,11 @@ int node_p2p_start(node_p2p_t *p, uv_loop_t *loop, const node_p2p_opts_t *o, con
                        .peer_count = admin_peer_count,
                        .syncing = admin_syncing,
                        .header_tip = admin_header_tip,
-                       .header_hash = admin_header_hash};
+                       .header_hash = admin_header_hash,
+                       .add_peer = admin_add_peer};
+  uv_async_init(loop, &p->add_async, on_add_peer);
+  p->add_async.data = p;
+  p->add_on = true;
   rpc_server_set_admin(srv, &admin);
   ethc_log(ETHC_LOG_INFO, "p2p: %zu bootnodes, %zu trusted peers, maxpeers %u%s", p->boot_count, p->trusted_count,
            p->maxpeers, o->nodiscover ? ", discovery off" : "");
@@ -192,6 +227,12 @@ int node_p2p_start(node_p2p_t *p, uv_loop_t *loop, const node_p2p_opts_t *o, con
 }
 
 void node_p2p_stop(node_p2p_t *p) {
+  if (p->add_on) {
+    pthread_mutex_lock(&p->lock);
+    p->add_on = false;
+    pthread_mutex_unlock(&p->lock);
+    uv_close((uv_handle_t *)&p->add_async, NULL);
+  }
   dnsdisc_stop(p->dns);
   if (p->disc) discv4_stop(p->disc);
 }

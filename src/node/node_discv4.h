@@ -29,6 +29,11 @@ typedef struct {
   struct peers *peers;        /* the peer manager (node_p2p.h), set before the RPC server serves */
   struct peers *peers_failed; /* a manager that could not listen: freed once the loop closed it */
   struct dnsdisc *dns;        /* EIP-1459 node lists (p2p_dnsdisc.h), or NULL */
+  /* admin_addPeer's nodes, from RPC threads to the loop (under lock) */
+  uv_async_t add_async;
+  bool add_on;
+  p2p_node_t add_q[16];
+  size_t add_n;
 } node_p2p_t;
 
 /* Starts the p2p side when o->on (else does nothing and returns 0): the node

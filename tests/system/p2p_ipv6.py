@@ -7,8 +7,10 @@ dial it, and sync all 600 headers from it. Checked: A's admin_nodeInfo
 (enode with [::1], ip "::1", listenAddr "[::]:PORT", a record with ip6,
 tcp6, udp6 and no ip), B's discovery table (A at ::1), both nodes'
 admin_peers (the other at [::1]:PORT), the synced head against
-headblock.json, and that A's dual-stack sockets still take IPv4 (a third
-node dials A at 127.0.0.1). Skipped (77) when ::1 cannot be bound here.
+headblock.json, that A's dual-stack sockets still take IPv4 (a third
+node dials A at 127.0.0.1), and admin_addPeer with A's IPv6 enode (a fourth
+node; a malformed URL is -32000 "invalid enode"). Skipped (77) when ::1
+cannot be bound here.
 usage: p2p_ipv6.py ETHC CHAIN_DIR WORKDIR"""
 import json
 import os
@@ -72,14 +74,15 @@ def main(ethc, chain, workdir):
             fails.append(what)
         return cond
 
-    a_dir, b_dir, c_dir = (os.path.join(tmp, n) for n in "ABC")
+    a_dir, b_dir, c_dir, d_dir = (os.path.join(tmp, n) for n in "ABCD")
     subprocess.run([ethc, "import", "--fakepow", "--genesis", os.path.join(chain, "genesis.json"), "--datadir", a_dir,
                     os.path.join(chain, "chain.rlp")], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     init(ethc, b_dir, os.path.join(chain, "genesis.json"))
     init(ethc, c_dir, os.path.join(chain, "genesis.json"))
+    init(ethc, d_dir, os.path.join(chain, "genesis.json"))
     t0 = time.time()
     a = Ethc(ethc, a_dir, a_dir + ".log", [*API, "--nat", "extip:::1"], discover=True)
-    b = c = None
+    b = c = d = None
     try:
         # A's identity: an IPv6 enode and record
         ia = result(a, "admin_nodeInfo")
@@ -127,12 +130,23 @@ def main(ethc, chain, workdir):
         ac = wait(lambda: [p for p in result(a, "admin_peers") if p["id"] == c_id], 10) or []
         check(len(ac) == 1 and re.fullmatch(r"127\.0\.0\.1:\d+", ac[0]["network"]["remoteAddress"]) is not None,
               f"A sees C as IPv4 127.0.0.1, not ::ffff:127.0.0.1 ({[p['network'] for p in ac]})")
+
+        # admin_addPeer with the IPv6 enode: D (no discovery, no trusted peers) dials A
+        d = Ethc(ethc, d_dir, d_dir + ".log", API)
+        bad = d.call("admin_addPeer", "enode://%s@::1:%d" % (a_id, port)).get("error") or {}
+        check(bad.get("code") == -32000 and bad.get("message", "").startswith("invalid enode: "),
+              f"admin_addPeer of an unbracketed IPv6 host: {bad}")
+        check(d.call("admin_addPeer", a.enode).get("result") is True, "admin_addPeer(enode://A@[::1]:PORT) is true")
+        dp = wait(lambda: [p for p in result(d, "admin_peers") if p["id"] == a_id], 20) or []
+        check(len(dp) == 1 and dp[0]["network"]["remoteAddress"] == "[::1]:%d" % port and
+              dp[0]["network"]["inbound"] is False,
+              f"D's admin_peers: A dialled at [::1]:{port} ({[p['network'] for p in dp]})")
     finally:
-        for n in (c, b, a):
+        for n in (d, c, b, a):
             if n:
                 n.stop()
     if fails:
-        for n, name in ((a, "A"), (b, "B"), (c, "C")):
+        for n, name in ((a, "A"), (b, "B"), (c, "C"), (d, "D")):
             if n:
                 print(f"---- {name}'s log (tail) ----\n" + "\n".join(n.log().splitlines()[-25:]))
         return 1
