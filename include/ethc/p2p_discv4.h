@@ -32,8 +32,10 @@ enum {
   DISCV4_ENRRESPONSE = 6,
 };
 
-/* An endpoint [ip, udp, tcp]: ip as 16 bytes (IPv4 mapped); ip_len is the length
- * on the wire (0, 4 or 16; others are decoded as 0). */
+/* An endpoint [ip, udp, tcp]: ip as 16 bytes (IPv4 mapped); ip_len is 4 for an
+ * IPv4 address (4 bytes on the wire, or 16 as ::ffff:a.b.c.d, which is
+ * normalised to IPv4 and encoded as 4), 16 for IPv6, 0 for none (other lengths
+ * are decoded as 0). */
 typedef struct {
   uint8_t ip[16];
   uint8_t ip_len;
@@ -84,16 +86,23 @@ typedef struct discv4 discv4_t;
 
 typedef struct {
   const uint8_t *key;    /* the node key, 32 bytes (copied) */
-  const char *bind_addr; /* "0.0.0.0" when NULL */
+  const char *bind_addr; /* NULL: "[::]" dual-stack (IPv4 too), or "0.0.0.0" without IPv6 */
   uint16_t port;         /* UDP port; 0: a free one */
   uint16_t tcp_port;     /* announced in Ping and the ENR (0: the UDP port) */
-  const uint8_t *ip;     /* the announced IPv4 address, 4 bytes; NULL: 127.0.0.1 */
+  const uint8_t *ip;     /* the announced address, 16 bytes (IPv4 as ::ffff:a.b.c.d, which the
+                          * record holds as "ip", "udp", "tcp"; IPv6 as "ip6", "udp6",
+                          * "tcp6"); NULL: 127.0.0.1 */
   const p2p_node_t *bootnodes;
   size_t bootnode_count;
   const uint8_t *eth_entry; /* the ENR's "eth" value (RLP, opaque), NULL: none */
   size_t eth_entry_len;
   uint64_t refresh_ms;    /* a lookup of a random target this often; 0: 30 min */
   uint64_t revalidate_ms; /* ping one table entry this often; 0: 5 s */
+  /* called on the loop thread 3 s after a node entered the table (its endpoint
+   * proof; the delay lets a connection it is making to us show first) and each
+   * time it answers a liveness check, e.g. to dial it; NULL: none */
+  void (*on_node)(void *ctx, const p2p_node_t *n);
+  void *on_node_ctx;
 } discv4_opts_t;
 
 /* Binds the UDP socket on `loop` (a uv_loop_t *; not run here) and starts
@@ -135,7 +144,8 @@ bool discv4_add_node(discv4_t *d, const p2p_node_t *n);
 
 typedef struct {
   uint8_t pubkey[64];
-  uint8_t ip[4];         /* announced IPv4 address */
+  uint8_t ip[16];        /* the announced address (IPv4 as ::ffff:a.b.c.d, or IPv6) */
+  bool listen6;          /* the listener is dual-stack: listenAddr "[::]:port" */
   uint16_t tcp_port;     /* the listener's port */
   uint16_t udp_port;     /* discovery's port, 0 with --nodiscover */
   const char *name;      /* the client version */

@@ -30,8 +30,10 @@ typedef struct {
 
 /* What enr_sign puts in a record besides "id" and "secp256k1". */
 typedef struct {
-  const uint8_t *ip; /* 4 bytes, or NULL for none */
-  uint16_t udp, tcp; /* 0: not included */
+  const uint8_t *ip;   /* 4 bytes, or NULL for none */
+  uint16_t udp, tcp;   /* 0: not included */
+  const uint8_t *ip6;  /* "ip6": 16 bytes, or NULL for none */
+  uint16_t udp6, tcp6; /* "udp6", "tcp6": 0: not included */
   /* the "eth" entry (the EIP-2124 fork id, as the eth protocol defines it):
    * an RLP-encoded value kept opaque here; NULL for none */
   const uint8_t *eth;

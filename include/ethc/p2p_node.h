@@ -41,6 +41,13 @@ void enode_format(const p2p_node_t *n, char *out, size_t cap);
  * (*out, free it). 0, or ETHC_ERR_INVALID with the bad item named in err. */
 int enode_parse_list(const char *list, p2p_node_t **out, size_t *count, char *err, size_t errlen);
 
+/* The contact details in a node record (p2p_enr.h's enr_t, passed as a
+ * pointer to keep this header free of it): its IPv4 endpoint ("ip", "tcp",
+ * "udp") when it has one, else its IPv6 one ("ip6" with "tcp6"/"udp6", or
+ * "tcp"/"udp" where those are absent, as enr.md says). False when it has no
+ * address; ports may be 0 (absent). */
+bool enr_node(const void *enr, p2p_node_t *out);
+
 /* Loads the node key from `path` (64 hex digits, optional 0x, surrounding white
  * space allowed), or, when the file does not exist and `create` is set, makes a
  * random key and writes it there with mode 0600. 0, or ETHC_ERR_IO /

@@ -60,7 +60,7 @@ typedef struct {
 } peers_opts_t;
 
 /* --eth.versions: bit of eth/v (68..70) in peers_opts_t.eth_versions. */
-#define PEERS_ETH(v) (1u << ((v) - 68))
+#define PEERS_ETH(v) (1u << ((v)-68))
 #define PEERS_ETH_ALL (PEERS_ETH(68) | PEERS_ETH(69) | PEERS_ETH(70))
 /* eth/70 is opt-in (--eth.versions 68,69,70): ethc-to-ethc tests and peers expect eth/69 */
 #define PEERS_ETH_DEFAULT (PEERS_ETH(68) | PEERS_ETH(69))
@@ -70,6 +70,8 @@ typedef struct {
 int peers_start(uv_loop_t *loop, const peers_opts_t *opts, peers_t **out, char *err, size_t errlen);
 /* The TCP port listened on. */
 uint16_t peers_port(const peers_t *p);
+/* Whether the listener is "[::]" taking IPv4 too (else "0.0.0.0": no IPv6 here). */
+bool peers_listen6(const peers_t *p);
 /* net_peerCount: peers past the Status handshake (any thread). */
 unsigned peers_count(peers_t *p);
 /* admin_peers: a malloc'd JSON array of the connected peers (any thread). */

@@ -153,6 +153,9 @@ void rlpx_close(rlpx_conn_t *c);
 bool rlpx_conn_initiator(const rlpx_conn_t *c);
 /* The peer's node id (known at once when dialling, after the auth otherwise). */
 const uint8_t *rlpx_conn_remote_id(const rlpx_conn_t *c);
+/* The peer's TCP address (getpeername) into *ss: 0, or a negative libuv error
+ * (not connected yet, or closed). */
+int rlpx_conn_peer_addr(const rlpx_conn_t *c, struct sockaddr_storage *ss);
 /* The peer's Hello (NULL before it came). */
 const rlpx_hello_t *rlpx_conn_remote_hello(const rlpx_conn_t *c);
 const rlpx_shared_cap_t *rlpx_conn_caps(const rlpx_conn_t *c, size_t *n);

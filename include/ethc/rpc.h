@@ -103,6 +103,9 @@ typedef struct {
   /* a light sync's verified headers above the canonical head (both may be NULL: none) */
   uint64_t (*header_tip)(void *ctx);                                 /* their tip (0: none) */
   int (*header_hash)(void *ctx, uint64_t number, ethc_hash_t *hash); /* 0 or ETHC_ERR_NOT_FOUND */
+  /* admin_addPeer: dials an enode URL (IPv4 or [IPv6] host), any thread; 0, or
+   * an ETHC_ERR_* code with a message in err (may be NULL: not supported) */
+  int (*add_peer)(void *ctx, const char *enode, char *err, size_t errlen);
 } rpc_admin_t;
 
 /* Gives the server its p2p side (copied) before it serves requests; without one,

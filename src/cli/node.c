@@ -154,7 +154,8 @@ static const cli_option_t node_options[] = {
                             "devp2p: peers dialled at start and kept whatever the peer count, enode URLs "
                             "comma-separated",
                             NULL},
-    [NODE_NAT] = {"--nat", "extip:IP", "devp2p: the IPv4 address announced in the enode and node record", "127.0.0.1"},
+    [NODE_NAT] = {"--nat", "extip:IP", "devp2p: the IPv4 or IPv6 address announced in the enode and node record",
+                  "127.0.0.1"},
     [NODE_SYNC_TARGET] = {"--sync.target", "HASH",
                           "devp2p: the block hash the header sync goes to (post-merge); without it, the best "
                           "peer's head, unverified",

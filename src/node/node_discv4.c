@@ -50,16 +50,53 @@ static unsigned admin_peer_count(void *ctx) {
   return p->peers ? peers_count(p->peers) : 0;
 }
 
+/* admin_addPeer (any thread): queued for the loop, which dials it. */
+static int admin_add_peer(void *ctx, const char *url, char *err, size_t errlen) {
+  node_p2p_t *p = ctx;
+  p2p_node_t n;
+  int rc = enode_parse(url, &n, err, errlen);
+  if (rc) return rc;
+  pthread_mutex_lock(&p->lock);
+  if (!p->add_on) rc = (snprintf(err, errlen, "p2p networking is stopping"), ETHC_ERR_INVALID);
+  else if (p->add_n == sizeof p->add_q / sizeof *p->add_q)
+    rc = (snprintf(err, errlen, "too many peers being added at once"), ETHC_ERR_LIMIT);
+  else p->add_q[p->add_n++] = n, uv_async_send(&p->add_async);
+  pthread_mutex_unlock(&p->lock);
+  return rc;
+}
+
+static void on_add_peer(uv_async_t *a) {
+  node_p2p_t *p = a->data;
+  p2p_node_t q[sizeof p->add_q / sizeof *p->add_q];
+  pthread_mutex_lock(&p->lock);
+  size_t n = p->add_n;
+  memcpy(q, p->add_q, n * sizeof *q);
+  p->add_n = 0;
+  pthread_mutex_unlock(&p->lock);
+  for (size_t i = 0; i < n; i++) {
+    char url[ENODE_URL_MAX];
+    enode_format(&q[i], url, sizeof url);
+    bool ok = p->peers && peers_dial(p->peers, &q[i]);
+    ethc_log(ETHC_LOG_INFO, "admin_addPeer: %s %s", ok ? "dialling" : "not dialled (connected, or no free slot):", url);
+  }
+}
+
 int node_p2p_set_eth_entry(node_p2p_t *p, const uint8_t *value, size_t len) {
   if (!p->on) return ETHC_ERR_INVALID;
   if (p->disc) return discv4_set_eth_entry(p->disc, value, len);
   pthread_mutex_lock(&p->lock);
-  enr_fields_t f = {.ip = p->info.ip, .tcp = p->info.tcp_port, .eth = value, .eth_len = len};
+  enr_fields_t f = {.eth = value, .eth_len = len};
+  node_p2p_enr_address(p, &f);
   enr_t e;
   int rc = enr_sign(p->key, p->info.enr.seq + 1, &f, &e);
   if (!rc) p->info.enr = e;
   pthread_mutex_unlock(&p->lock);
   return rc;
+}
+
+void node_p2p_enr_address(const node_p2p_t *p, enr_fields_t *f) {
+  if (p2p_ip_is4(p->info.ip)) f->ip = p->info.ip + 12, f->tcp = p->info.tcp_port;
+  else f->ip6 = p->info.ip, f->tcp6 = p->info.tcp_port;
 }
 
 static int load_bootnodes(node_p2p_t *p, const node_p2p_opts_t *o, uint64_t chain_id, char *err, size_t errlen) {
@@ -77,16 +114,24 @@ static int load_bootnodes(node_p2p_t *p, const node_p2p_opts_t *o, uint64_t chai
 /* A node record from a DNS list: discovery pings it, the peer manager dials it. */
 static void dns_found(void *ctx, const enr_t *e) {
   node_p2p_t *p = ctx;
-  if (!e->has_ip) return; /* discovery and dialling are IPv4 only */
-  p2p_node_t n = {.tcp = e->tcp, .udp = e->udp};
-  memcpy(n.pubkey, e->pubkey, 64);
-  memcpy(n.id, e->id, 32);
-  p2p_ip_from4(n.ip, e->ip);
+  p2p_node_t n;
+  if (!enr_node(e, &n)) return; /* no address: "ip", else "ip6" */
   if (p->disc) discv4_add_node(p->disc, &n);
   if (p->peers && peers_dial(p->peers, &n)) {
     char url[ENODE_URL_MAX];
     enode_format(&n, url, sizeof url);
     ethc_log(ETHC_LOG_INFO, "dnsdisc: dialling %s", url);
+  }
+}
+
+/* A node discovery found (it answered our ping): the peer manager dials it
+ * while it has room for dialled peers (peers_dial's limits). Loop thread. */
+static void disc_found(void *ctx, const p2p_node_t *n) {
+  node_p2p_t *p = ctx;
+  if (p->peers && peers_dial(p->peers, n)) {
+    char url[ENODE_URL_MAX];
+    enode_format(n, url, sizeof url);
+    ethc_log(ETHC_LOG_INFO, "discv4: dialling %s", url);
   }
 }
 
@@ -126,15 +171,16 @@ int node_p2p_start(node_p2p_t *p, uv_loop_t *loop, const node_p2p_opts_t *o, con
   }
   uint8_t ip[16] = {0};
   static const uint8_t loopback[4] = {127, 0, 0, 1};
-  if (o->nat_ip && (p2p_ip_parse(o->nat_ip, ip) || !p2p_ip_is4(ip)))
-    return snprintf(err, errlen, "--nat extip:%s: want an IPv4 address", o->nat_ip), ETHC_ERR_INVALID;
+  if (o->nat_ip && p2p_ip_parse(o->nat_ip, ip))
+    return snprintf(err, errlen, "--nat extip:%s: want an IPv4 or IPv6 address", o->nat_ip), ETHC_ERR_INVALID;
   char path[4200];
   snprintf(path, sizeof path, "%s/nodekey", datadir);
   bool created = false;
   rc = nodekey_load(o->nodekey_path ? o->nodekey_path : path, !o->nodekey_path, p->key, &created, err, errlen);
   if (rc) return rc;
   if (created) ethc_log(ETHC_LOG_INFO, "wrote a new node key to %s", path);
-  memcpy(p->info.ip, o->nat_ip ? ip + 12 : loopback, 4);
+  if (o->nat_ip) memcpy(p->info.ip, ip, 16); /* IPv4 (mapped) or IPv6: the record's "ip" or "ip6" */
+  else p2p_ip_from4(p->info.ip, loopback);
   ethc_secp256k1_pubkey_create(p->key, p->info.pubkey);
   p->info.name = client_version;
   p->info.protocols = "{}";
@@ -145,19 +191,22 @@ int node_p2p_start(node_p2p_t *p, uv_loop_t *loop, const node_p2p_opts_t *o, con
                        .tcp_port = o->port,
                        .ip = p->info.ip,
                        .bootnodes = p->boot,
-                       .bootnode_count = p->boot_count};
+                       .bootnode_count = p->boot_count,
+                       .on_node = disc_found,
+                       .on_node_ctx = p};
     if ((rc = discv4_start(loop, &d, &p->disc, err, errlen))) return rc;
     p->info.disc = p->disc;
     p->info.udp_port = discv4_port(p->disc);
     if (!p->info.tcp_port) p->info.tcp_port = p->info.udp_port; /* --port 0: the one UDP got */
     if ((rc = start_dns(p, loop, o, chain_id, err, errlen))) return rc;
   } else {
-    enr_fields_t f = {.ip = p->info.ip, .tcp = p->info.tcp_port};
+    enr_fields_t f = {0};
+    node_p2p_enr_address(p, &f);
     if ((rc = enr_sign(p->key, 1, &f, &p->info.enr))) return snprintf(err, errlen, "cannot sign the node record"), rc;
   }
   p2p_node_t self = {.tcp = p->info.tcp_port, .udp = p->info.udp_port};
   memcpy(self.pubkey, p->info.pubkey, 64);
-  p2p_ip_from4(self.ip, p->info.ip);
+  memcpy(self.ip, p->info.ip, 16);
   enode_format(&self, p->enode, sizeof p->enode);
   rpc_admin_t admin = {.ctx = p,
                        .node_info = admin_node_info,
@@ -166,7 +215,11 @@ int node_p2p_start(node_p2p_t *p, uv_loop_t *loop, const node_p2p_opts_t *o, con
                        .peer_count = admin_peer_count,
                        .syncing = admin_syncing,
                        .header_tip = admin_header_tip,
-                       .header_hash = admin_header_hash};
+                       .header_hash = admin_header_hash,
+                       .add_peer = admin_add_peer};
+  uv_async_init(loop, &p->add_async, on_add_peer);
+  p->add_async.data = p;
+  p->add_on = true;
   rpc_server_set_admin(srv, &admin);
   ethc_log(ETHC_LOG_INFO, "p2p: %zu bootnodes, %zu trusted peers, maxpeers %u%s", p->boot_count, p->trusted_count,
            p->maxpeers, o->nodiscover ? ", discovery off" : "");
@@ -174,6 +227,12 @@ int node_p2p_start(node_p2p_t *p, uv_loop_t *loop, const node_p2p_opts_t *o, con
 }
 
 void node_p2p_stop(node_p2p_t *p) {
+  if (p->add_on) {
+    pthread_mutex_lock(&p->lock);
+    p->add_on = false;
+    pthread_mutex_unlock(&p->lock);
+    uv_close((uv_handle_t *)&p->add_async, NULL);
+  }
   dnsdisc_stop(p->dns);
   if (p->disc) discv4_stop(p->disc);
 }

@@ -29,6 +29,11 @@ typedef struct {
   struct peers *peers;        /* the peer manager (node_p2p.h), set before the RPC server serves */
   struct peers *peers_failed; /* a manager that could not listen: freed once the loop closed it */
   struct dnsdisc *dns;        /* EIP-1459 node lists (p2p_dnsdisc.h), or NULL */
+  /* admin_addPeer's nodes, from RPC threads to the loop (under lock) */
+  uv_async_t add_async;
+  bool add_on;
+  p2p_node_t add_q[16];
+  size_t add_n;
 } node_p2p_t;
 
 /* Starts the p2p side when o->on (else does nothing and returns 0): the node
@@ -42,6 +47,9 @@ int node_p2p_start(node_p2p_t *p, uv_loop_t *loop, const node_p2p_opts_t *o, con
  * here) and re-signs the record with the next seq. Any thread; 0 or an
  * ETHC_ERR_* code. */
 int node_p2p_set_eth_entry(node_p2p_t *p, const uint8_t *value, size_t len);
+/* The record's address fields for --nodiscover: "ip" and "tcp" for an IPv4
+ * announced address, "ip6" and "tcp6" for an IPv6 one (pointers into p). */
+void node_p2p_enr_address(const node_p2p_t *p, enr_fields_t *f);
 /* Closes discovery's handles (on the loop's thread, before the loop's last run). */
 void node_p2p_stop(node_p2p_t *p);
 /* Frees everything, once the loop has run and the RPC server's threads stopped. */

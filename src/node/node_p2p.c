@@ -49,12 +49,14 @@ int node_peers_start(peers_t **out, uv_loop_t *loop, node_p2p_t *p, const node_p
   }
   if (rc) return rc;
   p->peers = *out; /* admin_peers */
+  p->info.listen6 = peers_listen6(*out);
   uint16_t port = peers_port(*out);
   if (port != p->info.tcp_port) { /* --port 0 without discovery: the port TCP got */
     pthread_mutex_lock(&p->lock);
     p->info.tcp_port = port;
     if (!p->disc) {
-      enr_fields_t f = {.ip = p->info.ip, .tcp = port};
+      enr_fields_t f = {0};
+      node_p2p_enr_address(p, &f);
       if (enr_sign(p->key, p->info.enr.seq + 1, &f, &p->info.enr))
         ethc_log(ETHC_LOG_WARN, "p2p: cannot re-sign the node record");
     } else if (discv4_set_tcp_port(p->disc, port)) {
@@ -62,7 +64,7 @@ int node_peers_start(peers_t **out, uv_loop_t *loop, node_p2p_t *p, const node_p
     }
     p2p_node_t self = {.tcp = port, .udp = p->info.udp_port ? p->info.udp_port : port};
     memcpy(self.pubkey, p->info.pubkey, 64);
-    p2p_ip_from4(self.ip, p->info.ip);
+    memcpy(self.ip, p->info.ip, 16);
     enode_format(&self, p->enode, sizeof p->enode);
     pthread_mutex_unlock(&p->lock);
   }

@@ -5,12 +5,15 @@
  * runs iterative lookups (alpha = 3 FindNode queries in flight). Never blocks the
  * loop: sends are uv_udp_try_send (a datagram the kernel cannot take is dropped,
  * as UDP may), and every wait is a deadline checked by a timer. */
+#include <errno.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "ethc/error.h"
@@ -18,6 +21,7 @@
 #include "ethc/log.h"
 #include "ethc/p2p_discv4.h"
 #include "ethc/p2p_kad.h"
+#include "ethc/p2p_sock.h"
 #include "ethc/secp256k1.h"
 
 #define BOND_EXPIRY_MS (12ull * 3600 * 1000) /* endpoint proofs last 12 hours */
@@ -27,7 +31,9 @@
 #define MAX_BONDS 4096
 #define ALPHA 3
 #define LOOKUP_CANDIDATES 32
-#define NEIGHBORS_PER_PACKET 12 /* 12 IPv4 nodes keep a Neighbors packet under 1280 bytes */
+#define OFFER_DELAY_MS 3000 /* a node that just bonded is often dialling us: let that connection show first */
+#define MAX_OFFERS 64
+#define NEIGHBORS_PER_PACKET 12 /* 12 nodes keep a Neighbors packet under 1280 bytes, IPv6 ones too */
 
 /* What a reply we wait for is for. */
 enum { P_BOND, P_REVALIDATE, P_LOOKUP_PING, P_LOOKUP_FIND, P_ENR };
@@ -68,9 +74,17 @@ struct discv4 {
   uv_udp_t udp;
   uv_timer_t tick, refresh, reval;
   int open_handles;
-  bool free_on_close; /* discv4_free came before the handles closed */
-  uint8_t key[32], pub[64], id[32], ip4[4];
+  bool free_on_close;                       /* discv4_free came before the handles closed */
+  uint8_t key[32], pub[64], id[32], ip[16]; /* ip: the announced address (IPv4 mapped, or IPv6) */
+  bool sock6;                               /* the socket is AF_INET6 (dual-stack) */
   uint16_t port, tcp_port;
+  void (*on_node)(void *ctx, const p2p_node_t *n);
+  void *on_node_ctx;
+  struct {
+    p2p_node_t node;
+    uint64_t due;
+  } offers[MAX_OFFERS]; /* new table nodes for on_node, after OFFER_DELAY_MS */
+  size_t offer_count;
   uint64_t refresh_ms, reval_ms, next_refresh_ms;
   p2p_node_t *boot;
   size_t boot_count;
@@ -87,40 +101,6 @@ struct discv4 {
 };
 
 static uint64_t unix_now(void) { return (uint64_t)time(NULL); }
-
-/* ---- addresses ---- */
-
-static int to_sockaddr(const uint8_t ip[16], uint16_t port, struct sockaddr_storage *ss) {
-  memset(ss, 0, sizeof *ss);
-  if (p2p_ip_is4(ip)) {
-    struct sockaddr_in *a = (struct sockaddr_in *)ss;
-    a->sin_family = AF_INET;
-    a->sin_port = htons(port);
-    memcpy(&a->sin_addr, ip + 12, 4);
-  } else {
-    struct sockaddr_in6 *a = (struct sockaddr_in6 *)ss;
-    a->sin6_family = AF_INET6;
-    a->sin6_port = htons(port);
-    memcpy(&a->sin6_addr, ip, 16);
-  }
-  return 0;
-}
-
-static bool from_sockaddr(const struct sockaddr *sa, uint8_t ip[16], uint16_t *port) {
-  if (sa->sa_family == AF_INET) {
-    const struct sockaddr_in *a = (const struct sockaddr_in *)sa;
-    p2p_ip_from4(ip, (const uint8_t *)&a->sin_addr);
-    *port = ntohs(a->sin_port);
-    return true;
-  }
-  if (sa->sa_family == AF_INET6) {
-    const struct sockaddr_in6 *a = (const struct sockaddr_in6 *)sa;
-    memcpy(ip, &a->sin6_addr, 16);
-    *port = ntohs(a->sin6_port);
-    return true;
-  }
-  return false;
-}
 
 /* ---- bonds ---- */
 
@@ -162,7 +142,7 @@ static void send_packet(discv4_t *d, discv4_packet_t *p, const uint8_t ip[16], u
   size_t len = discv4_encode(d->key, p, out);
   if (!len) return;
   struct sockaddr_storage ss;
-  to_sockaddr(ip, port, &ss);
+  p2p_sockaddr(ip, port, d->sock6, &ss);
   uv_buf_t b = uv_buf_init((char *)out, (unsigned)len);
   uv_udp_try_send(&d->udp, &b, 1, (const struct sockaddr *)&ss);
 }
@@ -189,8 +169,8 @@ static bool send_ping(discv4_t *d, const p2p_node_t *n, int purpose) {
   pending_t *w = pending_new(d);
   if (!w) return false;
   discv4_packet_t p = {.type = DISCV4_PING, .version = 4, .expiration = unix_now() + EXPIRATION_S};
-  p2p_ip_from4(p.from.ip, d->ip4);
-  p.from.ip_len = 4, p.from.udp = d->port, p.from.tcp = d->tcp_port;
+  memcpy(p.from.ip, d->ip, 16);
+  p.from.ip_len = p2p_ip_is4(d->ip) ? 4 : 16, p.from.udp = d->port, p.from.tcp = d->tcp_port;
   memcpy(p.to.ip, n->ip, 16);
   p.to.ip_len = p2p_ip_is4(n->ip) ? 4 : 16, p.to.udp = n->udp, p.to.tcp = 0;
   p.has_enr_seq = true, p.enr_seq = local_seq(d);
@@ -302,7 +282,12 @@ static void table_add(discv4_t *d, const p2p_node_t *n) {
   pthread_mutex_lock(&d->lock);
   kad_add_t r = kad_add(&d->table, n, uv_now(d->loop));
   pthread_mutex_unlock(&d->lock);
-  if (r == KAD_ADDED) ethc_log(ETHC_LOG_DEBUG, "discv4: table +1 (%zu)", discv4_table_size(d));
+  if (r != KAD_ADDED) return;
+  ethc_log(ETHC_LOG_DEBUG, "discv4: table +1 (%zu)", discv4_table_size(d));
+  if (d->on_node && d->offer_count < MAX_OFFERS) { /* else the next liveness check offers it */
+    d->offers[d->offer_count].node = *n;
+    d->offers[d->offer_count++].due = uv_now(d->loop) + OFFER_DELAY_MS;
+  }
 }
 
 static pending_t *pending_match(discv4_t *d, uint8_t expect, const p2p_node_t *src, const uint8_t *reply);
@@ -345,6 +330,7 @@ static void on_pong(discv4_t *d, const discv4_packet_t *p, const p2p_node_t *src
     pthread_mutex_lock(&d->lock);
     kad_checked(&d->table, n.id, p->has_enr_seq ? p->enr_seq : 0, uv_now(d->loop));
     pthread_mutex_unlock(&d->lock);
+    if (d->on_node) d->on_node(d->on_node_ctx, &n); /* alive: offered again (a dial that failed is retried) */
   } else {
     table_add(d, &n);
   }
@@ -433,7 +419,7 @@ static void on_recv(uv_udp_t *h, ssize_t nread, const uv_buf_t *buf, const struc
   static __thread discv4_packet_t p; /* large: kept off the stack */
   if (discv4_decode(d->rbuf, (size_t)nread, &p)) return;
   p2p_node_t src = {0};
-  if (!from_sockaddr(addr, src.ip, &src.udp)) return;
+  if (!p2p_sockaddr_ip(addr, src.ip, &src.udp)) return; /* ::ffff:a.b.c.d: an IPv4 sender */
   memcpy(src.pubkey, p.sender, 64);
   p2p_node_id(src.pubkey, src.id);
   if (!memcmp(src.id, d->id, 32)) return; /* our own packet */
@@ -459,6 +445,15 @@ static void on_alloc(uv_handle_t *h, size_t size, uv_buf_t *buf) {
 static void on_tick(uv_timer_t *t) {
   discv4_t *d = t->data;
   uint64_t now = uv_now(d->loop);
+  for (size_t i = 0; i < d->offer_count;) {
+    if (now < d->offers[i].due) {
+      i++;
+      continue;
+    }
+    p2p_node_t n = d->offers[i].node;
+    d->offers[i] = d->offers[--d->offer_count];
+    d->on_node(d->on_node_ctx, &n);
+  }
   for (size_t i = 0; i < MAX_PENDING; i++) {
     pending_t *w = &d->pending[i];
     if (!w->used || now < w->deadline) continue;
@@ -510,7 +505,9 @@ static void on_reval(uv_timer_t *t) {
 /* ---- life cycle ---- */
 
 static int sign_enr(discv4_t *d, uint64_t seq) {
-  enr_fields_t f = {.ip = d->ip4, .udp = d->port, .tcp = d->tcp_port, .eth = d->eth, .eth_len = d->eth_len};
+  enr_fields_t f = {.eth = d->eth, .eth_len = d->eth_len};
+  if (p2p_ip_is4(d->ip)) f.ip = d->ip + 12, f.udp = d->port, f.tcp = d->tcp_port;
+  else f.ip6 = d->ip, f.udp6 = d->port, f.tcp6 = d->tcp_port;
   enr_t e;
   int rc = enr_sign(d->key, seq, &f, &e);
   if (rc) return rc;
@@ -557,31 +554,36 @@ int discv4_start(void *loop, const discv4_opts_t *o, discv4_t **out, char *err, 
   d->boot_count = o->bootnode_count;
   if (o->eth_entry_len) memcpy(d->eth, o->eth_entry, o->eth_entry_len), d->eth_len = o->eth_entry_len;
   static const uint8_t loopback[4] = {127, 0, 0, 1};
-  memcpy(d->ip4, o->ip ? o->ip : loopback, 4);
+  if (o->ip) memcpy(d->ip, o->ip, 16);
+  else p2p_ip_from4(d->ip, loopback);
+  d->on_node = o->on_node, d->on_node_ctx = o->on_node_ctx;
   d->refresh_ms = o->refresh_ms ? o->refresh_ms : 30 * 60 * 1000;
   d->reval_ms = o->revalidate_ms ? o->revalidate_ms : 5000;
   d->next_refresh_ms = 1000;
 
-  struct sockaddr_in sa;
-  int rc = uv_ip4_addr(o->bind_addr ? o->bind_addr : "0.0.0.0", o->port, &sa);
-  if (rc) {
+  /* [::] with IPv4 mapped in, or 0.0.0.0 without IPv6 (p2p_sock.h) */
+  int fd = p2p_sock_bind(SOCK_DGRAM, o->bind_addr, o->port, &d->sock6);
+  if (fd == -EINVAL && o->bind_addr) {
     free_all(d);
     return snprintf(err, errlen, "--port: bad address %s", o->bind_addr), ETHC_ERR_INVALID;
+  }
+  if (fd < 0) {
+    snprintf(err, errlen, "cannot listen on UDP port %u: %s", o->port, uv_strerror(fd));
+    free_all(d);
+    return ETHC_ERR_IO;
   }
   uv_udp_init(loop, &d->udp);
   d->udp.data = d;
   d->open_handles = 1;
-  rc = uv_udp_bind(&d->udp, (const struct sockaddr *)&sa, 0);
+  int rc = uv_udp_open(&d->udp, fd);
   if (rc) {
+    close(fd);
     snprintf(err, errlen, "cannot listen on UDP port %u: %s", o->port, uv_strerror(rc));
     d->free_on_close = true;
     uv_close((uv_handle_t *)&d->udp, on_closed);
     return ETHC_ERR_IO;
   }
-  struct sockaddr_storage bound;
-  int blen = sizeof bound;
-  uv_udp_getsockname(&d->udp, (struct sockaddr *)&bound, &blen);
-  d->port = ntohs(((struct sockaddr_in *)&bound)->sin_port);
+  d->port = p2p_sock_port(fd);
   d->tcp_port = o->tcp_port ? o->tcp_port : d->port;
   if (sign_enr(d, unix_now())) { /* seconds since 1970: grows across restarts */
     snprintf(err, errlen, "cannot sign the node record");

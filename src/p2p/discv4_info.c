@@ -15,14 +15,14 @@ char *p2p_node_info_json(const p2p_info_t *i) {
   p2p_node_t self = {0};
   memcpy(self.pubkey, i->pubkey, 64);
   p2p_node_id(self.pubkey, self.id);
-  p2p_ip_from4(self.ip, i->ip);
+  memcpy(self.ip, i->ip, 16);
   self.tcp = i->tcp_port, self.udp = i->udp_port;
   char enode[ENODE_URL_MAX], enr_text[ENR_TEXT_MAX], id[67], ip[46], listen[64];
   enode_format(&self, enode, sizeof enode);
   enr_to_text(&enr, enr_text, sizeof enr_text);
   hex_encode(self.id, 32, id);
   p2p_ip_text(self.ip, ip);
-  snprintf(listen, sizeof listen, "0.0.0.0:%u", i->tcp_port);
+  snprintf(listen, sizeof listen, "%s:%u", i->listen6 ? "[::]" : "0.0.0.0", i->tcp_port);
   cJSON *o = cJSON_CreateObject(), *ports = cJSON_CreateObject(), *disc = cJSON_CreateObject();
   cJSON *protocols = cJSON_Parse(i->protocols ? i->protocols : "{}");
   if (!o || !ports || !disc || !protocols) {

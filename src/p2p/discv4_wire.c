@@ -29,7 +29,8 @@ static void set_ip(discv4_endpoint_t *e, const rlp_item_t *ip) {
   e->ip_len = 0;
   if (ip->is_list) return;
   if (ip->payload_len == 4) p2p_ip_from4(e->ip, ip->payload), e->ip_len = 4;
-  else if (ip->payload_len == 16) memcpy(e->ip, ip->payload, 16), e->ip_len = 16;
+  else if (ip->payload_len == 16) /* ::ffff:a.b.c.d is the IPv4 address it maps */
+    memcpy(e->ip, ip->payload, 16), e->ip_len = p2p_ip_is4(e->ip) ? 4 : 16;
 }
 
 /* [ip, udp, tcp, ...] */

@@ -1,5 +1,7 @@
 /* enode URLs (devp2p enode-url-format): enode://<node public key as 128 hex
- * digits>@<IP>:<TCP port>[?discport=<UDP port>], and IP address helpers. */
+ * digits>@<IP>:<TCP port>[?discport=<UDP port>], IPv6 hosts in brackets
+ * (RFC 3986: enode://ID@[::1]:30303), and IP address helpers. An IPv4-mapped
+ * IPv6 host ([::ffff:1.2.3.4]) is the IPv4 address it maps. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +71,7 @@ int enode_parse(const char *url, p2p_node_t *out, char *err, size_t errlen) {
     memcpy(ipbuf, host, (size_t)(colon - host)), ipbuf[colon - host] = 0;
   }
   if (p2p_ip_parse(ipbuf, out->ip)) goto bad_host;
+  if (*host != '[' && !p2p_ip_is4(out->ip)) goto bad_host; /* an IPv6 host needs its brackets (RFC 3986) */
   if (parse_port(colon + 1, end, &out->tcp))
     return snprintf(err, errlen, "%s: invalid TCP port", url), ETHC_ERR_INVALID;
   out->udp = out->tcp;
@@ -116,4 +119,21 @@ int enode_parse_list(const char *list, p2p_node_t **out, size_t *count, char *er
   }
   *out = v, *count = n;
   return 0;
+}
+
+bool enr_node(const void *enr, p2p_node_t *out) {
+  const enr_t *e = enr;
+  memset(out, 0, sizeof *out);
+  memcpy(out->pubkey, e->pubkey, 64);
+  memcpy(out->id, e->id, 32);
+  if (e->has_ip) {
+    p2p_ip_from4(out->ip, e->ip);
+    out->tcp = e->tcp, out->udp = e->udp;
+    return true;
+  }
+  if (!e->has_ip6) return false;
+  memcpy(out->ip, e->ip6, 16);
+  out->tcp = e->tcp6 ? e->tcp6 : e->tcp;
+  out->udp = e->udp6 ? e->udp6 : e->udp;
+  return true;
 }

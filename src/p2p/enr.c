@@ -51,15 +51,18 @@ static int put_port(bytes_buf_t *b, const char *key, uint16_t port) {
 int enr_sign(const uint8_t seckey[32], uint64_t seq, const enr_fields_t *f, enr_t *out) {
   uint8_t pub[64], comp[33];
   if (ethc_secp256k1_pubkey_create(seckey, pub) || p2p_pubkey_compress(pub, comp)) return ETHC_ERR_INVALID;
-  /* content = [seq, k, v, ...], keys in byte order: eth id ip secp256k1 tcp udp */
+  /* content = [seq, k, v, ...], keys in byte order: eth id ip ip6 secp256k1 tcp tcp6 udp udp6 */
   bytes_buf_t c = {0};
   size_t l = rlp_list_begin(&c);
   int rc = rlp_put_u64(&c, seq);
   if (!rc && f && f->eth) rc = put_str(&c, "eth") || rlp_put_raw(&c, f->eth, f->eth_len);
   if (!rc) rc = put_str(&c, "id") || put_str(&c, "v4");
   if (!rc && f && f->ip) rc = put_str(&c, "ip") || rlp_put_bytes(&c, f->ip, 4);
+  if (!rc && f && f->ip6) rc = put_str(&c, "ip6") || rlp_put_bytes(&c, f->ip6, 16);
   if (!rc) rc = put_str(&c, "secp256k1") || rlp_put_bytes(&c, comp, 33);
-  if (!rc && f) rc = put_port(&c, "tcp", f->tcp) || put_port(&c, "udp", f->udp);
+  if (!rc && f)
+    rc = put_port(&c, "tcp", f->tcp) || put_port(&c, "tcp6", f->tcp6) || put_port(&c, "udp", f->udp) ||
+         put_port(&c, "udp6", f->udp6);
   if (!rc) rc = rlp_list_end(&c, l);
   if (rc) return bytes_buf_free(&c), ETHC_ERR_NOMEM;
   uint8_t hash[32], sig[64];

@@ -12,12 +12,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ethc/error.h"
 #include "ethc/eth_wire.h"
 #include "ethc/header.h"
 #include "ethc/keccak.h"
 #include "ethc/log.h"
+#include "ethc/p2p_sock.h"
 #include "ethc/peer_score.h"
 #include "ethc/rlp.h"
 #include "ethc/rlpx.h"
@@ -57,6 +59,7 @@ typedef struct peer {
   uint64_t head_number;
   uint64_t ready_at; /* loop time of on_ready (Status deadline) */
   req_t reqs[PEER_INFLIGHT];
+  char addr[64]; /* the remote TCP address, "1.2.3.4:30303" or "[::1]:30303" ("" unknown) */
 } peer_t;
 
 enum { SLOT_EMPTY, SLOT_ASKED, SLOT_FILLED, SLOT_IMPORTING };
@@ -99,6 +102,7 @@ struct peers {
   rlpx_proto_t protos[4]; /* eth/68..70 as offered, snap/1 */
   rlpx_config_t cfg;
   uv_tcp_t listener;
+  bool listen6; /* the listener is AF_INET6, dual-stack */
   uv_timer_t tick;
   uint16_t port;
   peer_t *list;
@@ -171,7 +175,7 @@ static char *bans_to_json(struct peers *m) {
 
 /* admin_peers' array, rebuilt on the loop whenever a peer comes or goes. */
 static void publish(struct peers *m) {
-  size_t cap = 256 + m->count * 1200, len = 0;
+  size_t cap = 256 + m->count * 1300, len = 0;
   unsigned active = 0;
   char *s = malloc(cap);
   if (!s) return;
@@ -189,9 +193,10 @@ static void publish(struct peers *m) {
     name[k] = 0;
     len += (size_t)snprintf(s + len, cap - len,
                             "%s{\"id\":\"%s\",\"name\":\"%s\",\"enode\":\"enode://%s\",\"network\":{\"inbound\":%s,"
-                            "\"trusted\":%s},\"protocols\":{\"eth\":{\"version\":%u,\"head\":\"0x%s\"}}}",
+                            "\"trusted\":%s,\"remoteAddress\":\"%s\"},\"protocols\":{\"eth\":{\"version\":%u,"
+                            "\"head\":\"0x%s\"}}}",
                             len > 1 ? "," : "", id, name, id, rlpx_conn_initiator(p->conn) ? "false" : "true",
-                            p->trusted >= 0 ? "true" : "false", p->version, head);
+                            p->trusted >= 0 ? "true" : "false", p->addr, p->version, head);
   }
   snprintf(s + len, cap - len, "]");
   char *bans = bans_to_json(m);
@@ -225,6 +230,8 @@ unsigned peers_count(peers_t *m) {
 }
 
 uint16_t peers_port(const peers_t *m) { return m->port; }
+
+bool peers_listen6(const peers_t *m) { return m->listen6; }
 
 char *peers_syncing_json(peers_t *m) { return sync_progress_json(&m->progress); }
 
@@ -949,11 +956,12 @@ static void link_peer(struct peers *m, peer_t *p, rlpx_conn_t *c) {
 
 static void dial_trusted(struct peers *m, size_t i) {
   const p2p_node_t *n = &m->trusted[i];
-  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(n->tcp)};
-  memcpy(&a.sin_addr, n->ip + 12, 4);
+  struct sockaddr_storage a;
+  p2p_sockaddr(n->ip, n->tcp, false, &a); /* AF_INET or AF_INET6: a new socket of that family */
   peer_t *p = add_peer(m, (long)i);
   rlpx_conn_t *c = NULL;
   if (!p) return;
+  p2p_addr_text(n->ip, n->tcp, p->addr, sizeof p->addr);
   m->redial_at[i] = uv_now(m->loop) + m->redial_ms;
   if (rlpx_dial(m->loop, &m->cfg, (const struct sockaddr *)&a, n->pubkey, &c)) {
     free(p);
@@ -965,9 +973,7 @@ static void dial_trusted(struct peers *m, size_t i) {
 
 bool peers_dial(peers_t *m, const p2p_node_t *n) {
   unsigned max = m->o.maxpeers ? m->o.maxpeers : 50;
-  if (m->stopping || m->count >= max || !n->tcp || !p2p_ip_is4(n->ip) ||
-      peer_bans_find(&m->bans, n->pubkey, uv_now(m->loop)))
-    return false;
+  if (m->stopping || m->count >= max || !n->tcp || peer_bans_find(&m->bans, n->pubkey, uv_now(m->loop))) return false;
   unsigned dialled = 0; /* discovered peers we dialled: a third of the slots at most, as geth's dial ratio */
   for (peer_t *p = m->list; p; p = p->next) {
     const uint8_t *id = rlpx_conn_remote_id(p->conn);
@@ -975,11 +981,12 @@ bool peers_dial(peers_t *m, const p2p_node_t *n) {
     if (p->trusted < 0 && rlpx_conn_initiator(p->conn)) dialled++;
   }
   if (dialled >= (max + 2) / 3) return false;
-  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(n->tcp)};
-  memcpy(&a.sin_addr, n->ip + 12, 4);
+  struct sockaddr_storage a;
+  p2p_sockaddr(n->ip, n->tcp, false, &a);
   peer_t *p = add_peer(m, -1);
   rlpx_conn_t *c = NULL;
   if (!p) return false;
+  p2p_addr_text(n->ip, n->tcp, p->addr, sizeof p->addr);
   if (rlpx_dial(m->loop, &m->cfg, (const struct sockaddr *)&a, n->pubkey, &c)) {
     free(p);
     return false;
@@ -1024,6 +1031,11 @@ static void on_connection(uv_stream_t *server, int status) {
     free(p);
     return;
   }
+  struct sockaddr_storage ss;
+  uint8_t ip[16];
+  uint16_t port;
+  if (!rlpx_conn_peer_addr(c, &ss) && p2p_sockaddr_ip((struct sockaddr *)&ss, ip, &port))
+    p2p_addr_text(ip, port, p->addr, sizeof p->addr); /* a dual-stack listener's ::ffff:a.b.c.d as a.b.c.d */
   link_peer(m, p, c);
 }
 
@@ -1068,13 +1080,10 @@ int peers_start(uv_loop_t *loop, const peers_opts_t *o, peers_t **out, char *err
     ethc_log(ETHC_LOG_WARN, "full sync: cannot start (the head is unreadable): headers only");
   uv_tcp_init(loop, &m->listener);
   m->listener.data = m;
-  struct sockaddr_in a;
-  uv_ip4_addr("0.0.0.0", o->port, &a);
-  int rc = uv_tcp_bind(&m->listener, (const struct sockaddr *)&a, 0);
+  /* [::] taking IPv4 too, or 0.0.0.0 where there is no IPv6 (p2p_sock.h) */
+  int fd = p2p_sock_bind(SOCK_STREAM, NULL, o->port, &m->listen6), rc = fd < 0 ? fd : 0;
+  if (!rc && (rc = uv_tcp_open(&m->listener, fd))) close(fd);
   if (!rc) rc = uv_listen((uv_stream_t *)&m->listener, 64, on_connection);
-  struct sockaddr_storage ss;
-  int sl = sizeof ss;
-  if (!rc) rc = uv_tcp_getsockname(&m->listener, (struct sockaddr *)&ss, &sl);
   if (rc) {
     snprintf(err, errlen, "cannot listen on TCP port %u: %s", o->port, uv_strerror(rc));
     m->stopping = true;
@@ -1082,7 +1091,7 @@ int peers_start(uv_loop_t *loop, const peers_opts_t *o, peers_t **out, char *err
     *out = m;
     return ETHC_ERR_IO;
   }
-  m->port = ntohs(((struct sockaddr_in *)&ss)->sin_port);
+  m->port = p2p_sock_port(fd);
   m->cfg.listen_port = m->port;
   uv_timer_init(loop, &m->tick);
   m->tick.data = m;

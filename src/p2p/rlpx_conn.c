@@ -524,6 +524,10 @@ int rlpx_accept(uv_loop_t *loop, const rlpx_config_t *cfg, uv_stream_t *server, 
 
 bool rlpx_conn_initiator(const rlpx_conn_t *c) { return c->initiator; }
 const uint8_t *rlpx_conn_remote_id(const rlpx_conn_t *c) { return c->hs.remote; }
+int rlpx_conn_peer_addr(const rlpx_conn_t *c, struct sockaddr_storage *ss) {
+  int len = sizeof *ss;
+  return uv_tcp_getpeername(&c->tcp, (struct sockaddr *)ss, &len);
+}
 const rlpx_hello_t *rlpx_conn_remote_hello(const rlpx_conn_t *c) { return c->have_hello ? &c->hello : NULL; }
 const rlpx_shared_cap_t *rlpx_conn_caps(const rlpx_conn_t *c, size_t *n) {
   *n = c->n_caps;

@@ -36,9 +36,25 @@ static int admin_peers(rpc_call_t *c, const cJSON *params) {
   return serve(c, c->srv->admin.peers);
 }
 
+/* admin_addPeer(enode): true once the dial is queued (go-ethereum's answer);
+ * a bad URL is -32000 "invalid enode: ...". */
+static int admin_addPeer(rpc_call_t *c, const cJSON *params) {
+  const cJSON *url = cJSON_GetArrayItem(params, 0);
+  if (rpc_param_count(params) != 1 || !cJSON_IsString(url))
+    return rpc_fail(c, RPC_INVALID_PARAMS, "missing value for required argument 0");
+  if (!c->srv->admin.add_peer)
+    return rpc_fail(c, RPC_SERVER_ERROR, "p2p networking is off (start the node with --port)");
+  char err[400];
+  if (c->srv->admin.add_peer(c->srv->admin.ctx, url->valuestring, err, sizeof err))
+    return rpc_fail(c, RPC_SERVER_ERROR, "invalid enode: %s", err);
+  jw_bool(c->w, true);
+  return 0;
+}
+
 const rpc_method_t rpc_methods_admin[] = {
     {"admin_nodeInfo", RPC_NS_ADMIN, admin_nodeInfo, 0},
     {"debug_p2pTable", RPC_NS_DEBUG, debug_p2pTable, 0},
     {"admin_peers", RPC_NS_ADMIN, admin_peers, 0},
+    {"admin_addPeer", RPC_NS_ADMIN, admin_addPeer, 1},
     {NULL, 0, NULL, 0},
 };

@@ -316,6 +316,7 @@ static const rpc_doc_t docs[] = {
     {"admin_nodeInfo", "The node's p2p identity: enode, ENR, id, ports, protocols.", "", "result:Object"},
     {"debug_p2pTable", "The nodes in the discovery table.", "", "result:Object[]"},
     {"admin_peers", "The connected peers: id, name, enode, network, protocols.", "", "result:Object[]"},
+    {"admin_addPeer", "Dials a node by its enode URL (IPv4, or IPv6 in brackets).", "enode:String", "result:Bool"},
     {0},
 };
 

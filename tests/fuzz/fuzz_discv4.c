@@ -3,7 +3,8 @@
  * signature checks on the attack surface as it is); odd, the rest is a packet
  * type and RLP data that the harness hashes and signs with a fixed key, so that
  * the fuzzer reaches the per-type decoders. A decoded packet encodes again (when
- * it fits) and decodes to the same fields. */
+ * it fits) and decodes to the same fields, endpoint addresses included (an
+ * IPv4-mapped IPv6 address decodes as IPv4 and stays so). */
 #include <string.h>
 
 #include "ethc/keccak.h"
@@ -40,6 +41,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   if (discv4_decode(pkt, n, &p)) return 0;
   must(p.type >= DISCV4_PING && p.type <= DISCV4_ENRRESPONSE && p.node_count <= DISCV4_MAX_NEIGHBORS);
+  /* an endpoint's ip_len says its family: IPv4-mapped IPv6 addresses are IPv4 */
+  for (size_t i = 0; i < p.node_count; i++)
+    must(!p.nodes[i].ep.ip_len || (p.nodes[i].ep.ip_len == 4) == p2p_ip_is4(p.nodes[i].ep.ip));
+  must(!p.from.ip_len || (p.from.ip_len == 4) == p2p_ip_is4(p.from.ip));
+  must(!p.to.ip_len || (p.to.ip_len == 4) == p2p_ip_is4(p.to.ip));
   if (p.type == DISCV4_ENRRESPONSE && !p.enr_ok) return 0;
   uint8_t out[DISCV4_MAX_PACKET];
   discv4_packet_t enc = p;
@@ -49,7 +55,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   must(q.type == p.type && q.expiration == p.expiration && q.node_count == p.node_count);
   must(!memcmp(q.target, p.target, 64) && !memcmp(q.reply, p.reply, 32));
   must(q.has_enr_seq == p.has_enr_seq && q.enr_seq == p.enr_seq);
-  for (size_t i = 0; i < p.node_count; i++) must(!memcmp(q.nodes[i].pubkey, p.nodes[i].pubkey, 64));
-  if (p.type == DISCV4_PING) must(q.from.udp == p.from.udp && q.to.tcp == p.to.tcp);
+  for (size_t i = 0; i < p.node_count; i++)
+    must(!memcmp(q.nodes[i].pubkey, p.nodes[i].pubkey, 64) && q.nodes[i].ep.ip_len == p.nodes[i].ep.ip_len &&
+         (!p.nodes[i].ep.ip_len || !memcmp(q.nodes[i].ep.ip, p.nodes[i].ep.ip, 16)));
+  if (p.type == DISCV4_PING)
+    must(q.from.udp == p.from.udp && q.to.tcp == p.to.tcp && q.from.ip_len == p.from.ip_len &&
+         !memcmp(q.from.ip, p.from.ip, 16) && q.to.ip_len == p.to.ip_len && !memcmp(q.to.ip, p.to.ip, 16));
   return 0;
 }
