@@ -341,7 +341,7 @@ def expect_error(url, what, method, *params):
     check(ok, f"tampered {what}: {method} fails" + (f" ({r['error']['message'][:110]})" if ok else f": {r}"))
 
 
-def tamper_cases(a, c, proxy, contract, txs, two):
+def tamper_cases(a, c, proxy, contract, txs, two, c_log):
     blocks = [result(a, "eth_getTransactionReceipt", h) for h in txs]
     b_log = int(blocks[1]["blockNumber"], 16)       # one log
     b_one = int(blocks[2]["blockNumber"], 16)       # one receipt
@@ -351,7 +351,7 @@ def tamper_cases(a, c, proxy, contract, txs, two):
         ("wrong_code", "code", "eth_call", ({"to": contract}, "latest")),
         ("flip_proof", "account proof", "eth_getBalance", (ACCT[3], "latest")),
         ("flip_proof", "account proof", "eth_call", ({"to": contract}, "0x2")),
-        ("flip_storage_proof", "storage proof", "eth_getStorageAt", (contract, "0x0", "latest")),
+        ("flip_storage_proof", "storage proof", "eth_getStorageAt", (contract, "0x0", hex(two))),
         ("drop_log", "receipts (a log dropped)", "eth_getLogs", ({"fromBlock": hex(b_log), "toBlock": hex(b_log)},)),
         ("drop_receipt", "receipts (one dropped)", "eth_getBlockReceipts", (hex(b_one),)),
         ("reorder", "receipts (reordered)", "eth_getBlockReceipts", (hex(two),)),
@@ -364,9 +364,18 @@ def tamper_cases(a, c, proxy, contract, txs, two):
     for mode, what, method, params in cases:
         proxy.mode = mode
         before = proxy.lies
-        expect_error(c, what, method, *params)
+        if mode in ("wrong_code", "flip_proof", "flip_storage_proof"):
+            # state: C reads what the provider could not prove from its devp2p peer (A), so the
+            # answer is A's true one, or an error; never the lie
+            r, want = rpc(c, method, *params), rpc(a, method, *params)
+            ok = r.get("error") is not None or r.get("result") == want.get("result")
+            check(ok, f"tampered {what}: {method} is an error or the peers' true answer" + ("" if ok else f": {r}"))
+        else:
+            expect_error(c, what, method, *params)
         check(proxy.lies > before, f"  ... the proxy did lie ({mode})")
     proxy.mode = None
+    check("gave no verified state answer; asking devp2p peers" in open(c_log).read(),
+          "C logged that it asked its peers for the state the provider could not prove")
     for mode, what, method, params in cases:
         same(a, c, method, *params)
     # an empty block: its body and receipts follow from its header, the provider is not asked
@@ -431,7 +440,7 @@ def main():
         latency(a.url, b.url, contract, head)
         burst(a.url, b.url, contract, head)
         compare(a.url, b.url, contract, txs, head, two)
-        tamper_cases(a.url, c.url, proxy, contract, txs, two)
+        tamper_cases(a.url, c.url, proxy, contract, txs, two, c.log_path)
         ethers_checks(a.url, b.url, contract, txs, work)
     finally:
         for n in nodes:
