@@ -70,7 +70,9 @@ light_follow_t *light_follow_start(uv_loop_t *loop, chain_t *chain, const light_
                                    size_t errlen);
 
 /* Stops: cancels the request in flight and closes the handles (the loop must
- * run once more before light_follow_free). NULL is a no-op. */
+ * run once more before light_follow_free, and until a header hook call in
+ * flight has returned: status.header_call false; uv_run's default mode waits
+ * for it). NULL is a no-op. */
 void light_follow_stop(light_follow_t *f);
 void light_follow_free(light_follow_t *f);
 
@@ -80,6 +82,7 @@ typedef struct {
   uint64_t optimistic_slot, finalized_slot;
   uint64_t head_number, finalized_number; /* the proven execution blocks */
   unsigned syncs, failures;               /* syncs completed, syncs refused or failed */
+  bool header_call;                       /* the header hook is being called (on the thread pool) */
 } light_follow_status_t;
 
 /* A copy of the follower's progress. Any thread. */

@@ -260,9 +260,16 @@ static void header_work(uv_work_t *w) {
   f->hw_rc = f->o.header(f->o.header_ctx, &f->fetch_hash, f->fetch_number, &f->hw_h, f->hw_err, sizeof f->hw_err);
 }
 
+static void set_header_call(light_follow_t *f, bool on) {
+  pthread_mutex_lock(&f->lock);
+  f->st.header_call = on;
+  pthread_mutex_unlock(&f->lock);
+}
+
 static void header_done(uv_work_t *w, int status) {
   light_follow_t *f = w->data;
   f->fetching = false;
+  set_header_call(f, false);
   if (status || f->stopped) return;
   if (f->hw_rc) return header_refused(f, "%s", f->hw_err[0] ? f->hw_err : ethc_strerror(f->hw_rc));
   const char *why = header_mismatch(f, &f->hw_h);
@@ -325,7 +332,7 @@ static void fetch_next(light_follow_t *f) {
   if ((!f->o.execution_url && !f->o.header) || f->fetching || f->stopped || !next_fetch(f)) return;
   if (!f->o.execution_url) { /* devp2p: a blocking call, off the loop */
     f->hwork.data = f;
-    if (uv_queue_work(f->loop, &f->hwork, header_work, header_done) == 0) f->fetching = true;
+    if (uv_queue_work(f->loop, &f->hwork, header_work, header_done) == 0) f->fetching = true, set_header_call(f, true);
     return;
   }
   char body[256], hex[67];
