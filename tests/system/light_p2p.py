@@ -14,7 +14,12 @@ eth_getCode / eth_call / eth_estimateGas at the head (snap state); a state
 older than the ~128 that snap serves is an error naming "128 most recent
 states"; a few through ethers v6 as well. Prints the latency of verified
 eth_call through snap, cold (first read of a state) and warm.
-usage: light_p2p.py ETHC CHAIN_DIR WORKDIR"""
+Then lying peers (tests/system/p2p_liar.c serving a copy of A's chain): node
+C with only a liar that answers GetReceipts with other blocks' receipts
+serves no receipts at all (an error, never the lie) but the honest bodies;
+node D with a liar hiding accounts in its snap answers, and A, answers the
+state as A and bans the liar.
+usage: light_p2p.py ETHC P2P_LIAR CHAIN_DIR WORKDIR"""
 import json
 import os
 import shutil
@@ -24,6 +29,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+from p2p_liar import start_liar, stop_liar  # noqa: E402
 from p2p_sync import DONE, Ethc, init  # noqa: E402
 
 ETHERS = os.path.abspath(os.path.join(HERE, "..", "interop", "node_modules", "ethers"))
@@ -69,7 +75,67 @@ const { JsonRpcProvider } = require(process.argv[1]);
 """
 
 
-def main(ethc, chain, workdir):
+def light_node(ethc, chain, work, name, peers, head_hash):
+    d = os.path.join(work, name)
+    init(ethc, d, os.path.join(chain, "genesis.json"))
+    n = Ethc(ethc, d, d + ".log", ["--trusted-peers", ",".join(peers), "--sync.target", head_hash])
+    check(n.wait_log(DONE, 30) is not None, f"{name} synced the headers", n.log()[-1500:])
+    return n
+
+
+def liars(ethc, liar, chain, work, a, l_dir, with_txs, with_code, head_hash):
+    network = str(json.load(open(os.path.join(chain, "genesis.json")))["config"]["chainId"])
+    proc, enode = start_liar(liar, l_dir, network, "receipt", os.path.join(work, "liar-receipt.log"))
+    c = None
+    try:
+        c = light_node(ethc, chain, work, "c", [enode], head_hash)
+        for n in with_txs[:2]:
+            same(a, c, "eth_getBlockByNumber", hex(n), True)  # its bodies are honest
+        r = c.call("eth_getBlockReceipts", hex(with_txs[0]))
+        check("error" in r and "result" not in r, "only a receipt liar: eth_getBlockReceipts is an error", r)
+        check(c.wait_log("peers: banned ", 5) is not None, "C banned the receipt liar")
+        r = c.call("eth_getTransactionReceipt", c.call("eth_getBlockByNumber", hex(with_txs[1]), False)["result"]
+                   ["transactions"][0])
+        check("error" in r and "result" not in r, "... and eth_getTransactionReceipt is an error too", r)
+    finally:
+        if c:
+            c.stop()
+        stop_liar(proc)
+    # a snap liar alone: no state served (an error, never the lie), the liar banned
+    proc, enode = start_liar(liar, l_dir, network, "snap", os.path.join(work, "liar-snap.log"))
+    liar_id = enode[len("enode://"):len("enode://") + 16]
+    d = None
+    try:
+        d = light_node(ethc, chain, work, "d", [enode], head_hash)
+        r = d.call("eth_getBalance", with_code[0], "latest")
+        check("error" in r and "result" not in r, "only a snap liar: eth_getBalance is an error", r)
+        check(d.wait_log("peers: banned " + liar_id, 5) is not None, "D banned the snap liar", d.log()[-1500:])
+    finally:
+        if d:
+            d.stop()
+        out = stop_liar(proc)
+    check("lie: AccountRange" in out, "the snap liar did lie")
+    # the snap liar and A: the state as A's
+    proc, enode = start_liar(liar, l_dir, network, "snap", os.path.join(work, "liar-snap2.log"))
+    e = None
+    try:
+        e = light_node(ethc, chain, work, "e", [enode, a.enode], head_hash)
+        # many reads at once: the source spreads them over both peers (the liar's refused, asked again of A)
+        from concurrent.futures import ThreadPoolExecutor
+        accts = list(json.load(open(os.path.join(chain, "headstate.json")))["accounts"])[:24]
+        with ThreadPoolExecutor(max_workers=12) as ex:
+            got = list(ex.map(lambda x: e.call("eth_getBalance", x, "latest"), accts))
+        want = [a.call("eth_getBalance", x, "latest") for x in accts]
+        bad = [accts[i] for i in range(len(accts)) if got[i].get("result") != want[i].get("result")]
+        check(not bad, f"a snap liar beside A: {len(accts)} balances read at once equal A's", bad[:3])
+    finally:
+        if e:
+            e.stop()
+        out = stop_liar(proc)
+    print(f"snap liar beside A: {out.count('lie: AccountRange')} lies told, all refused")
+
+
+def main(ethc, liar, chain, workdir):
     work = os.path.join(os.path.abspath(workdir), "light-p2p")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
@@ -80,6 +146,8 @@ def main(ethc, chain, workdir):
     subprocess.run([ethc, "import", "--fakepow", "--genesis", os.path.join(chain, "genesis.json"), "--datadir", a_dir,
                     os.path.join(chain, "chain.rlp")], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     init(ethc, b_dir, os.path.join(chain, "genesis.json"))
+    l_dir = os.path.join(work, "l")  # the liars' copy (A holds its own directory's lock)
+    shutil.copytree(a_dir, l_dir)
     a = Ethc(ethc, a_dir, a_dir + ".log")
     nodes = [a]
     try:
@@ -158,6 +226,8 @@ def main(ethc, chain, workdir):
                           f"{out['a'][k]} vs {out['b'][k]}")
         else:
             print("skip ethers checks: no node or ethers")
+        b.stop()
+        liars(ethc, liar, chain, work, a, l_dir, with_txs, with_code, head_hash)
     finally:
         for n in nodes:
             n.stop()
@@ -171,7 +241,7 @@ def main(ethc, chain, workdir):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
+    if len(sys.argv) != 5:
         print(__doc__)
         sys.exit(2)
     sys.exit(main(*sys.argv[1:]))
