@@ -64,9 +64,10 @@ void p2p_remote_free(p2p_remote_t *r);
 /* The header of block `hash` (number `number`) by GetBlockHeaders by hash
  * (the --light follower's source when it has no execution RPC): 0 with *out
  * only when its keccak256 is `hash` and its number `number` (a peer answering
- * another header is banned, the next one asked); ETHC_ERR_NOT_FOUND when every
- * peer asked lacks it, ETHC_ERR_IO when none is connected or the answers timed
- * out (message in err). Blocks the caller like the hooks: any thread but the
+ * another header is banned, the next one asked); ETHC_ERR_INVALID when the
+ * block `hash` is not at height `number`; ETHC_ERR_NOT_FOUND when every peer
+ * asked lacks it, ETHC_ERR_IO when none is connected or the answers timed out
+ * (message in err). Blocks the caller like the hooks: any thread but the
  * loop's. */
 int p2p_remote_header(p2p_remote_t *r, const ethc_hash_t *hash, uint64_t number, chain_header_t *out, char *err,
                       size_t errlen);

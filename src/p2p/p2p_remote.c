@@ -560,9 +560,14 @@ int p2p_remote_header(p2p_remote_t *r, const ethc_hash_t *hash, uint64_t number,
     } else if (m.count == 0) {
       snprintf(last, sizeof last, "no peer has it"); /* the peer lacks it: no blame */
     } else if (header_decode(m.items[0].data, m.items[0].len, out) || header_hash(out, &got) ||
-               !ethc_hash_eq(&got, hash) || out->number != number) {
-      p2p_remote_blame(r, resp.peer, "a header that is not the one asked for (hash or number)");
-      snprintf(last, sizeof last, "a peer's header was refused: it is not block #%" PRIu64 " 0x%s..", number, hs);
+               !ethc_hash_eq(&got, hash)) {
+      p2p_remote_blame(r, resp.peer, "a header that is not the one asked for (its hash)");
+      snprintf(last, sizeof last, "a peer's header was refused: it is not 0x%s..", hs);
+    } else if (out->number != number) { /* the block asked for, not at the height the caller named */
+      eth_items_free(&m);
+      bytes_buf_free(&resp.payload);
+      snprintf(err, errlen, "devp2p: block 0x%s.. is #%" PRIu64 ", not #%" PRIu64, hs, out->number, number);
+      return ETHC_ERR_INVALID;
     } else {
       ok = true;
     }
