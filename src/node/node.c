@@ -269,8 +269,9 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   if (!rc && o->dev_beacon) rc = dev_beacon_server_start(chain, o->http.addr, o->dev_beacon_port, &beacon, err, errlen);
   if (!rc && beacon && miner) miner_set_beacon_root(miner, dev_beacon_server_parent_root, beacon);
   /* light modes (headers only) with peers: what the chain lacks, from the peers too (node_peer_source.h) */
+  chain_remote_t provider = light ? node_light_remote(light) : (chain_remote_t){0};
   if (!rc && n.peers && !o->p2p.sync_full && !o->miner.on)
-    (void)node_peer_source_start(n.peers, chain, light, &n.peer_src);
+    (void)node_peer_source_start(n.peers, chain, light ? &provider : NULL, &n.peer_src);
   if (!rc && o->light.on) {
     light_follow_opts_t lo = {.config = lc_network,
                               .consensus_url = o->light.consensus_rpc,

@@ -304,7 +304,7 @@ static int pair_state(void *ctx, const chain_header_t *h, const ethc_hash_t *has
 
 /* ---- lifetime ---- */
 
-int node_peer_source_start(peers_t *peers, chain_t *chain, node_light_t *light, node_peer_source_t **out) {
+int node_peer_source_start(peers_t *peers, chain_t *chain, const chain_remote_t *provider, node_peer_source_t **out) {
   *out = NULL;
   if (!peers) return 0;
   node_peer_source_t *s = calloc(1, sizeof *s);
@@ -319,7 +319,7 @@ int node_peer_source_start(peers_t *peers, chain_t *chain, node_light_t *light, 
   s->chain = chain;
   s->peers = peers;
   s->second = p2p_remote_as_chain_remote(s->remote);
-  if (light) s->first = node_light_remote(light);
+  if (provider) s->first = *provider;
   chain_remote_t r = {.ctx = s,
                       .body = pair_body,
                       .receipts = pair_receipts,
@@ -327,10 +327,10 @@ int node_peer_source_start(peers_t *peers, chain_t *chain, node_light_t *light, 
                       .state = pair_state};
   chain_set_remote(chain, &r);
   ethc_log(ETHC_LOG_INFO, "%s",
-           light ? "light: bodies, receipts and state from the execution RPC, then from devp2p peers (snap) when "
-                   "it fails; each checked against the verified headers"
-                 : "light: bodies, receipts and snap state from devp2p peers on demand, each checked against the "
-                   "verified headers");
+           provider ? "light: bodies, receipts and state from the execution RPC, then from devp2p peers (snap) when "
+                      "it fails; each checked against the verified headers"
+                    : "light: bodies, receipts and snap state from devp2p peers on demand, each checked against the "
+                      "verified headers");
   *out = s;
   return 0;
 }

@@ -18,16 +18,16 @@
 
 #include "ethc/chain.h"
 #include "ethc/header.h"
+#include "ethc/chain_remote.h"
 #include "ethc/peers.h"
-#include "node/node_light.h"
 
 typedef struct node_peer_source node_peer_source_t;
 
 /* Creates the devp2p source over `peers` and installs it as the chain's
- * remote: alone, or after --execution-rpc's source (`light`, node_light.h;
- * NULL: none), which then must outlive this source's use. 0 with *out, or
- * ETHC_ERR_NOMEM (logged). peers NULL: 0 with *out NULL. */
-int node_peer_source_start(peers_t *peers, chain_t *chain, node_light_t *light, node_peer_source_t **out);
+ * remote: alone, or after `provider` (--execution-rpc's source, node_light.h;
+ * NULL: none), copied, whose hooks must stay valid while this source is used.
+ * 0 with *out, or ETHC_ERR_NOMEM (logged). peers NULL: 0 with *out NULL. */
+int node_peer_source_start(peers_t *peers, chain_t *chain, const chain_remote_t *provider, node_peer_source_t **out);
 /* Stops fetching: waiting callers get an error, later calls fail at once (the
  * loop must run once more). NULL: nothing. */
 void node_peer_source_stop(node_peer_source_t *s);
