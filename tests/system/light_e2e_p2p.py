@@ -16,12 +16,16 @@ receipts and state come from its devp2p peer only.
    checkpoint's block; eth_getBalance, eth_call, eth_getStorageAt,
    eth_getCode, eth_getTransactionReceipt, eth_getLogs and
    eth_getBlockByNumber(full) through B equal A's (light_e2e.compare).
+3. A transaction signed by ethers v6 and sent through B reaches A over devp2p
+   (B's pool announces it); once A mines it, B finds its receipt with no
+   provider (the recent blocks' bodies, from A) and it equals A's.
 Prints the time to B's first verified eth_call and eth_call latency through
 snap, cold and warm.
 usage: light_e2e_p2p.py ETHC WORKDIR"""
 import json
 import os
 import shutil
+import subprocess
 import sys
 import time
 import urllib.request
@@ -35,6 +39,40 @@ from light_node import LightNode  # noqa: E402
 
 result = lr.result
 rpc = lr.rpc
+
+SEND_JS = """
+const { JsonRpcProvider, Wallet } = require(process.argv[1]);
+(async () => {
+  const p = new JsonRpcProvider(process.argv[2], undefined, { staticNetwork: true });
+  const w = new Wallet(process.argv[3], p);
+  const nonce = await p.getTransactionCount(w.address);
+  const tx = await w.sendTransaction({ to: process.argv[4], value: 7n, nonce, gasLimit: 21000n,
+    maxFeePerGas: 10n ** 10n, maxPriorityFeePerGas: 1n });
+  console.log(tx.hash);
+})().catch((e) => { console.error(e.message || e); process.exit(1); });
+"""
+
+
+def send_through(a, b):
+    """ethers v6 sends a transaction through B; A gets it from B's peer link and mines it."""
+    ethers = os.path.abspath(os.path.join(HERE, "..", "interop", "node_modules", "ethers"))
+    if not os.path.isdir(ethers) or not shutil.which("node"):
+        print("skip the ethers send: no node or ethers")
+        return
+    p = subprocess.run(["node", "-e", SEND_JS, ethers, b.url, lr.KEY1, lr.ACCT[3]], capture_output=True, text=True,
+                       timeout=60)
+    lr.check(p.returncode == 0, "ethers v6 sent a transaction through B" + ("" if p.returncode == 0 else
+                                                                             ": " + p.stderr[-800:]))
+    if p.returncode:
+        return
+    h = p.stdout.strip()
+    lr.check(wait(lambda: rpc(a.url, "eth_getTransactionByHash", h).get("result") is not None, 10),
+             "... it reached A over devp2p")
+    result(a.url, "evm_mine")
+    lr.check(wait(lambda: rpc(a.url, "eth_getTransactionReceipt", h).get("result") is not None, 10), "... A mined it")
+    lr.check(wait(lambda: head(b.url) == head(a.url), 10), "... B follows A's new head")
+    lr.same(a.url, b.url, "eth_getTransactionReceipt", h)
+    lr.same(a.url, b.url, "eth_getTransactionByHash", h)
 
 
 def main():
@@ -80,6 +118,7 @@ def main():
         lr.same(a.url, b.url, "eth_getTransactionCount", lr.ACCT[0], "latest")
         lr.same(a.url, b.url, "eth_estimateGas", {"from": lr.ACCT[0], "to": contract, "data": "0x" + "ee".rjust(64, "0")},
                 "latest")
+        send_through(a, b)
         # eth_call latency through snap: cold (the first call at a block) and warm
         top = head(b.url)
         cold, warm = [], []
