@@ -1,6 +1,7 @@
 /* The devp2p source in the node (node_peer_source.h), and the chain of two
  * sources (the provider, then the peers) as one chain_remote_t: each hook asks
- * the first and, when it fails (or there is none), the second. State reads
+ * the first and, when it fails, its answer does not verify (the checks the
+ * peers' answers get, p2p_remote_check_*), or there is none, the second. State reads
  * fall back one read at a time: the first's base answers when it can; an
  * account it proves absent is an answer (not a failure), anything else
  * unknown goes to the second, whose base is opened at that root on the first
@@ -155,8 +156,13 @@ static int pair_body(void *ctx, const chain_header_t *h, const ethc_hash_t *hash
   size_t before = out->len;
   int rc = ETHC_ERR_NOT_FOUND;
   if (s->first.body && !(rc = s->first.body(s->first.ctx, h, hash, out, e1, sizeof e1))) {
-    remember_body(s, hash, out->data + before, out->len - before);
-    return 0;
+    bytes_view_t b = bytes_view(out->data + before, out->len - before);
+    if (!(rc = p2p_remote_check_body(h, b, e1, sizeof e1))) {
+      remember_body(s, hash, b.data, b.len);
+      return 0;
+    }
+    ethc_log(ETHC_LOG_WARN, "light: block #%llu: refused the execution RPC's body (%s); asking devp2p peers",
+             (unsigned long long)h->number, e1);
   }
   out->len = before;
   rc = s->second.body(s->second.ctx, h, hash, out, e2, sizeof e2);
@@ -175,7 +181,11 @@ static int pair_receipts(void *ctx, const chain_header_t *h, const ethc_hash_t *
   node_peer_source_t *s = ctx;
   char e1[240] = "", e2[240] = "";
   size_t before = out->len;
-  if (s->first.receipts && !s->first.receipts(s->first.ctx, h, hash, out, e1, sizeof e1)) return 0;
+  if (s->first.receipts && !s->first.receipts(s->first.ctx, h, hash, out, e1, sizeof e1)) {
+    if (!p2p_remote_check_receipts(h, bytes_view(out->data + before, out->len - before), e1, sizeof e1)) return 0;
+    ethc_log(ETHC_LOG_WARN, "light: block #%llu: refused the execution RPC's receipts (%s); asking devp2p peers",
+             (unsigned long long)h->number, e1);
+  }
   out->len = before;
   int rc = s->second.receipts(s->second.ctx, h, hash, out, e2, sizeof e2);
   if (!rc) return 0;

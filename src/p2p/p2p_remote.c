@@ -580,6 +580,17 @@ int p2p_remote_header(p2p_remote_t *r, const ethc_hash_t *hash, uint64_t number,
   return tried.n && !strcmp(last, "no peer has it") ? ETHC_ERR_NOT_FOUND : ETHC_ERR_IO;
 }
 
+int p2p_remote_check_body(const chain_header_t *h, bytes_view_t body, char *why, size_t whylen) {
+  return check_body(h, body, why, whylen);
+}
+
+int p2p_remote_check_receipts(const chain_header_t *h, bytes_view_t list, char *why, size_t whylen) {
+  bytes_buf_t scratch = {0};
+  int rc = check_receipts(h, 68, list, &scratch, why, whylen);
+  bytes_buf_free(&scratch);
+  return rc;
+}
+
 static int remote_tx_location(void *ctx, const ethc_hash_t *tx_hash, ethc_hash_t *block_hash, uint32_t *index,
                               char *err, size_t errlen) {
   (void)ctx, (void)tx_hash, (void)block_hash, (void)index;

@@ -1,11 +1,11 @@
 /* The node's devp2p source chained after a provider (src/node/node_peer_source.c)
  * in one process: a peer manager serving the imported ethtest chain, a second
  * one dialling it with the source on top, installed on a client chain after a
- * fake provider that fails every even block's body and whose state base fails
- * every read; the loop in its own thread; four caller threads at once through
+ * fake provider that fails every even block's body, answers every fourth with
+ * the next block's body (a lie), and whose state base fails every read; the loop in its own thread; four caller threads at once through
  * the hooks the source installed:
  *   - every block's body: the provider's for odd blocks, the peer's for even
- *     ones (both equal to what the server serves);
+ *     ones and where the provider lied (all equal to what the server serves);
  *   - every transaction of those bodies is then found by its hash (devp2p has
  *     no lookup: the bodies seen are remembered), at its block and index;
  *   - the head's accounts: each read falls back from the provider's failing
@@ -76,6 +76,12 @@ static int prov_body(void *ctx, const chain_header_t *h, const ethc_hash_t *hash
   (void)ctx;
   if (h->number % 2 == 0) return snprintf(err, errlen, "provider down"), ETHC_ERR_IO;
   atomic_fetch_add(&W.provider_bodies, 1);
+  if (h->number % 4 == 1 && h->number < 600) { /* a lie: the next block's body */
+    chain_header_t next;
+    ethc_hash_t nh;
+    if (chain_read_header_by_number(W.server, h->number + 1, &next, &nh)) return ETHC_ERR_IO;
+    return served_body(h->number + 1, &nh, out);
+  }
   return served_body(h->number, hash, out);
 }
 static int prov_receipts(void *ctx, const chain_header_t *h, const ethc_hash_t *hash, bytes_buf_t *out, char *err,
