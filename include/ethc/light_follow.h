@@ -6,7 +6,8 @@
  * Each proven head's execution block (number and hash, from the proven
  * execution payload header) is published to the RPC server (rpc_light_heads_t):
  * the optimistic head is `latest`, the finalized one `safe` and `finalized`;
- * with an execution source, their headers are fetched (eth_getBlockByHash),
+ * with an execution source, their headers are fetched (eth_getBlockByHash, or
+ * GetBlockHeaders by hash from devp2p peers without one),
  * checked against the proof (light_header_check) and stored (chain_light.h),
  * then those linking the optimistic head down to the finalized one by parent
  * hash, and the chain's head is set to them too. Data
@@ -40,6 +41,12 @@ typedef struct {
    * or, for the blocks between the finalized and the optimistic head, against
    * its child's parent hash; NULL: none (the chain then holds no header) */
   const char *execution_url;
+  /* without execution_url: a header source by hash (devp2p peers,
+   * node_peer_source_header), called on the loop's thread pool (it may block);
+   * 0 with *out, or an error with a message. Its header is checked as the
+   * provider's. NULL: none. */
+  int (*header)(void *ctx, const ethc_hash_t *hash, uint64_t number, chain_header_t *out, char *err, size_t errlen);
+  void *header_ctx;
   bool has_checkpoint;
   uint8_t checkpoint[32]; /* a trusted finalized beacon block root */
   bool allow_stale_checkpoint;
@@ -63,7 +70,9 @@ light_follow_t *light_follow_start(uv_loop_t *loop, chain_t *chain, const light_
                                    size_t errlen);
 
 /* Stops: cancels the request in flight and closes the handles (the loop must
- * run once more before light_follow_free). NULL is a no-op. */
+ * run once more before light_follow_free, and until a header hook call in
+ * flight has returned: status.header_call false; uv_run's default mode waits
+ * for it). NULL is a no-op. */
 void light_follow_stop(light_follow_t *f);
 void light_follow_free(light_follow_t *f);
 
@@ -73,6 +82,7 @@ typedef struct {
   uint64_t optimistic_slot, finalized_slot;
   uint64_t head_number, finalized_number; /* the proven execution blocks */
   unsigned syncs, failures;               /* syncs completed, syncs refused or failed */
+  bool header_call;                       /* the header hook is being called (on the thread pool) */
 } light_follow_status_t;
 
 /* A copy of the follower's progress. Any thread. */

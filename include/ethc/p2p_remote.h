@@ -61,6 +61,25 @@ void p2p_remote_stop(p2p_remote_t *r);
  * can call its hooks any more. */
 void p2p_remote_free(p2p_remote_t *r);
 
+/* The header of block `hash` (number `number`) by GetBlockHeaders by hash
+ * (the --light follower's source when it has no execution RPC): 0 with *out
+ * only when its keccak256 is `hash` and its number `number` (a peer answering
+ * another header is banned, the next one asked); ETHC_ERR_INVALID when the
+ * block `hash` is not at height `number`; ETHC_ERR_NOT_FOUND when every peer
+ * asked lacks it, ETHC_ERR_IO when none is connected or the answers timed out
+ * (message in err). Blocks the caller like the hooks: any thread but the
+ * loop's. */
+int p2p_remote_header(p2p_remote_t *r, const ethc_hash_t *hash, uint64_t number, chain_header_t *out, char *err,
+                      size_t errlen);
+
+/* The checks this source applies to a peer's answer, for another source's
+ * (a provider's) answer: a body (RLP [txs, ommers(, withdrawals)]) against the
+ * header's transactions root, ommers hash and withdrawals root; a receipts
+ * list (the chain_remote_t form) against its receipts root. 0, or
+ * ETHC_ERR_INVALID with why (ETHC_ERR_NOMEM). Any thread. */
+int p2p_remote_check_body(const chain_header_t *h, bytes_view_t body, char *why, size_t whylen);
+int p2p_remote_check_receipts(const chain_header_t *h, bytes_view_t list, char *why, size_t whylen);
+
 /* Figures (any thread): requests sent, answers refused (a failed check), and
  * cache hits of the state reads. */
 typedef struct {

@@ -62,6 +62,10 @@ struct light_follow {
   ethc_hash_t fetch_hash;
   uint64_t fetch_number;
   char last_header_refusal[512];
+  uv_work_t hwork; /* the header hook's call on the thread pool (fetching) */
+  chain_header_t hw_h;
+  int hw_rc;
+  char hw_err[256];
   ethc_hash_t chain_head; /* the chain's head as last set here */
   bool chain_fin;         /* with the finalized mark */
   pthread_mutex_t lock;   /* st, latest_hash, finalized_hash */
@@ -150,11 +154,11 @@ static void publish(light_follow_t *f) {
   char hex[67], fhex[67] = "none";
   if (fin) hex_encode(fh.bytes, 32, fhex);
   bool have = chain_has(f, on, &oh);
-  ethc_log(ETHC_LOG_INFO,
-           "light: head slot %" PRIu64 " block #%" PRIu64 " %s proven; finalized slot %" PRIu64 " block #%" PRIu64
-           " %s%s",
-           s->optimistic_header.beacon.slot, on, hex_encode(oh.bytes, 32, hex), s->finalized_header.beacon.slot, fn,
-           fhex, have || f->o.execution_url ? "" : " (header not available: no execution source is set)");
+  ethc_log(
+      ETHC_LOG_INFO,
+      "light: head slot %" PRIu64 " block #%" PRIu64 " %s proven; finalized slot %" PRIu64 " block #%" PRIu64 " %s%s",
+      s->optimistic_header.beacon.slot, on, hex_encode(oh.bytes, 32, hex), s->finalized_header.beacon.slot, fn, fhex,
+      have || f->o.execution_url || f->o.header ? "" : " (header not available: no execution source is set)");
 }
 
 /* Points the chain's head at the proven optimistic block once its header is
@@ -231,7 +235,46 @@ static void header_refused(light_follow_t *f, const char *fmt, ...) {
   snprintf(f->last_header_refusal, sizeof f->last_header_refusal, "%s", msg);
   char hex[67];
   ethc_log(again ? ETHC_LOG_DEBUG : ETHC_LOG_WARN, "light: refused the header of block #%" PRIu64 " %s from %s: %s",
-           f->fetch_number, hex_encode(f->fetch_hash.bytes, 32, hex), f->o.execution_url, msg);
+           f->fetch_number, hex_encode(f->fetch_hash.bytes, 32, hex),
+           f->o.execution_url ? f->o.execution_url : "devp2p peers", msg);
+}
+
+static void accept_header(light_follow_t *f, const chain_header_t *h);
+
+/* The header of a proven block or of an ancestor: checked against the proof,
+ * or against the hash its child names. NULL, or why not. */
+static const char *header_mismatch(light_follow_t *f, const chain_header_t *h) {
+  const char *why = NULL;
+  ethc_hash_t hash;
+  if (f->fetch_has_lc && !light_header_check(&f->fetch_lc, h, &why)) return why ? why : "the beacon proof";
+  if (!f->fetch_has_lc &&
+      (header_hash(h, &hash) || !ethc_hash_eq(&hash, &f->fetch_hash) || h->number != f->fetch_number))
+    return "it does not hash to its child's parent hash";
+  return NULL;
+}
+
+/* The header hook's call, on the loop's thread pool. */
+static void header_work(uv_work_t *w) {
+  light_follow_t *f = w->data;
+  f->hw_err[0] = 0;
+  f->hw_rc = f->o.header(f->o.header_ctx, &f->fetch_hash, f->fetch_number, &f->hw_h, f->hw_err, sizeof f->hw_err);
+}
+
+static void set_header_call(light_follow_t *f, bool on) {
+  pthread_mutex_lock(&f->lock);
+  f->st.header_call = on;
+  pthread_mutex_unlock(&f->lock);
+}
+
+static void header_done(uv_work_t *w, int status) {
+  light_follow_t *f = w->data;
+  f->fetching = false;
+  set_header_call(f, false);
+  if (status || f->stopped) return;
+  if (f->hw_rc) return header_refused(f, "%s", f->hw_err[0] ? f->hw_err : ethc_strerror(f->hw_rc));
+  const char *why = header_mismatch(f, &f->hw_h);
+  if (why) return header_refused(f, "it does not match (%s)", why);
+  accept_header(f, &f->hw_h);
 }
 
 static void on_header(void *user, const beacon_http_response_t *res) {
@@ -262,8 +305,14 @@ static void on_header(void *user, const beacon_http_response_t *res) {
   else ok = true;
   cJSON_Delete(doc);
   if (!ok || f->stopped) return;
+  accept_header(f, &h);
+}
+
+/* Stores a header that passed its check, moves the head, fetches the next. */
+static void accept_header(light_follow_t *f, const chain_header_t *h) {
+  ethc_hash_t hash;
   bytes_buf_t rlp = {0};
-  int rc = header_encode(&h, &rlp);
+  int rc = header_encode(h, &rlp);
   if (!rc) rc = chain_light_store(f->chain, rlp.data, rlp.len, &hash);
   bytes_buf_free(&rlp);
   if (rc) {
@@ -280,7 +329,12 @@ static void on_header(void *user, const beacon_http_response_t *res) {
 /* Starts fetching the next missing header from the execution source, if any. */
 static void fetch_next(light_follow_t *f) {
   update_chain_head(f);
-  if (!f->o.execution_url || f->fetching || f->stopped || !next_fetch(f)) return;
+  if ((!f->o.execution_url && !f->o.header) || f->fetching || f->stopped || !next_fetch(f)) return;
+  if (!f->o.execution_url) { /* devp2p: a blocking call, off the loop */
+    f->hwork.data = f;
+    if (uv_queue_work(f->loop, &f->hwork, header_work, header_done) == 0) f->fetching = true, set_header_call(f, true);
+    return;
+  }
   char body[256], hex[67];
   snprintf(body, sizeof body,
            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"eth_getBlockByHash\",\"params\":[\"%s\",false]}",
@@ -415,6 +469,7 @@ fail:
 void light_follow_stop(light_follow_t *f) {
   if (!f || f->stopped) return;
   f->stopped = true;
+  if (f->fetching && !f->o.execution_url) uv_cancel((uv_req_t *)&f->hwork); /* running: ends with the source's stop */
   uv_timer_stop(&f->timer);
   uv_close((uv_handle_t *)&f->timer, NULL);
   beacon_http_free(f->http); /* cancels the sync's request: its callback never comes */

@@ -23,6 +23,7 @@
 #include "node/node_discv4.h"
 #include "node/node_light.h"
 #include "node/node_p2p.h"
+#include "node/node_peer_source.h"
 #include "node/txpool.h"
 #include "rpc/jwt.h"
 #include "rpc/accounts.h"
@@ -45,6 +46,8 @@ typedef struct {
   light_follow_t *light; /* --light: the beacon light client's follower, or NULL */
   int fatal_rc;          /* a part that cannot go on stopped the node: its error */
   char fatal_msg[1024];
+  /* light modes with peers: bodies, receipts, state (and --light's headers) from them, or NULL */
+  node_peer_source_t *peer_src;
 } node_t;
 
 static void close_all(node_t *n) {
@@ -54,6 +57,7 @@ static void close_all(node_t *n) {
   uv_close((uv_handle_t *)&n->heads, NULL);
   miner_stop(n->miner);
   node_p2p_stop(&n->p2p);
+  node_peer_source_stop(n->peer_src); /* before the peers: its waiting callers return */
   peers_stop(n->peers);
   light_follow_stop(n->light);
 }
@@ -258,16 +262,22 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   uint64_t chain_id = cfg->chain_id.w[1] | cfg->chain_id.w[2] | cfg->chain_id.w[3] ? 0 : cfg->chain_id.w[0];
   rc = node_p2p_start(&n.p2p, &n.loop, &o->p2p, chain_datadir(chain), chain_id, o->client_version, srv, err, errlen);
   if (!rc)
-    rc = node_peers_start(&n.peers, &n.loop, &n.p2p, &o->p2p, chain, chain_id, o->read_only || o->miner.on,
-                          o->client_version, &write_lock, err, errlen);
+    rc = node_peers_start(&n.peers, &n.loop, &n.p2p, &o->p2p, chain, chain_id,
+                          o->read_only || o->miner.on || o->light.on, o->client_version, &write_lock, err, errlen);
   if (!rc) node_peers_attach_pool(n.peers, pool); /* transactions to and from peers */
   dev_beacon_server_t *beacon = NULL;             /* --dev.beacon (test-only): before any block is mined */
   if (!rc && o->dev_beacon) rc = dev_beacon_server_start(chain, o->http.addr, o->dev_beacon_port, &beacon, err, errlen);
   if (!rc && beacon && miner) miner_set_beacon_root(miner, dev_beacon_server_parent_root, beacon);
+  /* light modes (headers only) with peers: what the chain lacks, from the peers too (node_peer_source.h) */
+  chain_remote_t provider = light ? node_light_remote(light) : (chain_remote_t){0};
+  if (!rc && n.peers && !o->p2p.sync_full && !o->miner.on)
+    (void)node_peer_source_start(n.peers, chain, light ? &provider : NULL, &n.peer_src);
   if (!rc && o->light.on) {
     light_follow_opts_t lo = {.config = lc_network,
                               .consensus_url = o->light.consensus_rpc,
                               .execution_url = o->light.execution_rpc,
+                              .header = n.peer_src ? node_peer_source_header : NULL,
+                              .header_ctx = n.peer_src,
                               .has_checkpoint = o->light.has_checkpoint,
                               .allow_stale_checkpoint = o->light.allow_stale_checkpoint,
                               .datadir = chain_datadir(chain),
@@ -303,6 +313,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
     uv_run(&n.loop, UV_RUN_DEFAULT);
     uv_loop_close(&n.loop);
     light_follow_free(n.light);
+    node_peer_source_free(n.peer_src);
     peers_free(n.peers);
     node_p2p_free(&n.p2p);
     rpc_server_free(srv);
@@ -350,6 +361,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   if (beacon && miner) miner_set_beacon_root(miner, NULL, NULL);
   dev_beacon_server_stop(beacon);
   light_follow_free(n.light);
+  node_peer_source_free(n.peer_src);
   peers_free(n.peers);
   node_p2p_free(&n.p2p);
   rpc_server_free(auth_srv);

@@ -65,3 +65,5 @@ void node_light_free(node_light_t *l, chain_t *chain) {
   light_rpc_source_free(l->src);
   free(l);
 }
+
+chain_remote_t node_light_remote(node_light_t *l) { return light_rpc_source_remote(l->src); }

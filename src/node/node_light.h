@@ -18,5 +18,9 @@ int node_light_start(const char *url, chain_t *chain, rpc_txpool_t *pool, node_l
 /* After the RPC server stopped and before or after chain_close (the chain
  * must not be read any more). NULL accepted. */
 void node_light_free(node_light_t *l, chain_t *chain);
+/* The provider's source hooks (valid until node_light_free), for chaining
+ * another source after it (node_peer_source.h). */
+#include "ethc/chain_remote.h"
+chain_remote_t node_light_remote(node_light_t *l);
 
 #endif

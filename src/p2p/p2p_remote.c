@@ -1,5 +1,5 @@
 /* The devp2p source of a light node (p2p_remote.h; devp2p caps/eth.md
- * GetBlockBodies and GetReceipts, caps/snap.md): the bridge from the callers'
+ * GetBlockHeaders by hash, GetBlockBodies and GetReceipts, caps/snap.md): the bridge from the callers'
  * threads to the peer manager's loop (a queue under a mutex, uv_async to wake
  * the loop, a condition variable per request, request ids carrying
  * PEERS_FETCH_ID_BIT so the manager hands the answers here), and the body and
@@ -109,6 +109,11 @@ static int encode(const pending_t *p, const peers_peer_t *v, size_t *cap, unsign
   const fetch_req_t *q = p->q;
   *cap = (size_t)(q->kind >= FETCH_ACCOUNT ? v->snap : v->eth);
   switch (q->kind) {
+    case FETCH_HEADER: {
+      *code = ETH_MSG_GET_BLOCK_HEADERS;
+      eth_get_headers_t g = {.request_id = p->id, .by_hash = true, .hash = q->hash, .amount = 1};
+      return eth_get_headers_encode(&g, out);
+    }
     case FETCH_BODY: *code = ETH_MSG_GET_BLOCK_BODIES; return eth_hash_request_encode(p->id, &q->hash, 1, out);
     case FETCH_RECEIPTS:
       *code = ETH_MSG_GET_RECEIPTS;
@@ -525,6 +530,65 @@ static int remote_receipts(void *ctx, const chain_header_t *h, const ethc_hash_t
   if (tried.n == 0) snprintf(last, sizeof last, "no peer connected");
   snprintf(err, errlen, "devp2p: receipts of block #%" PRIu64 " (0x%s..): %s", h->number, hs, last);
   return tried.n && !strcmp(last, "no peer has them") ? ETHC_ERR_NOT_FOUND : ETHC_ERR_IO;
+}
+
+/* ---- headers (the --light follower's, by hash) ---- */
+
+int p2p_remote_header(p2p_remote_t *r, const ethc_hash_t *hash, uint64_t number, chain_header_t *out, char *err,
+                      size_t errlen) {
+  fetch_req_t q = {.kind = FETCH_HEADER, .hash = *hash, .number = number};
+  fetch_tried_t tried = {.n = 0};
+  char last[200] = "no peer has it", hs[9];
+  short_hash(hs, hash);
+  for (;;) {
+    fetch_resp_t resp;
+    size_t asked = tried.n;
+    int rc = p2p_remote_fetch(r, &q, &tried, &resp, err, errlen);
+    if (rc == ETHC_ERR_NOT_FOUND) break;
+    if (rc && tried.n == asked) return rc; /* not sent (stopping, out of memory) */
+    if (rc == ETHC_ERR_IO || rc == ETHC_ERR_NOMEM) {
+      snprintf(last, sizeof last, "%s", err);
+      continue;
+    }
+    if (rc) return rc;
+    eth_items_msg_t m = {0};
+    ethc_hash_t got;
+    bool ok = false;
+    if (eth_items_decode(resp.payload.data, resp.payload.len, ETH_ITEMS_HEADERS, &m) || m.count > 1) {
+      p2p_remote_blame(r, resp.peer, "BlockHeaders does not decode or holds more than asked");
+      snprintf(last, sizeof last, "a peer sent a malformed BlockHeaders");
+    } else if (m.count == 0) {
+      snprintf(last, sizeof last, "no peer has it"); /* the peer lacks it: no blame */
+    } else if (header_decode(m.items[0].data, m.items[0].len, out) || header_hash(out, &got) ||
+               !ethc_hash_eq(&got, hash)) {
+      p2p_remote_blame(r, resp.peer, "a header that is not the one asked for (its hash)");
+      snprintf(last, sizeof last, "a peer's header was refused: it is not 0x%s..", hs);
+    } else if (out->number != number) { /* the block asked for, not at the height the caller named */
+      eth_items_free(&m);
+      bytes_buf_free(&resp.payload);
+      snprintf(err, errlen, "devp2p: block 0x%s.. is #%" PRIu64 ", not #%" PRIu64, hs, out->number, number);
+      return ETHC_ERR_INVALID;
+    } else {
+      ok = true;
+    }
+    eth_items_free(&m);
+    bytes_buf_free(&resp.payload);
+    if (ok) return 0;
+  }
+  if (tried.n == 0) snprintf(last, sizeof last, "no peer connected");
+  snprintf(err, errlen, "devp2p: header of block #%" PRIu64 " (0x%s..): %s", number, hs, last);
+  return tried.n && !strcmp(last, "no peer has it") ? ETHC_ERR_NOT_FOUND : ETHC_ERR_IO;
+}
+
+int p2p_remote_check_body(const chain_header_t *h, bytes_view_t body, char *why, size_t whylen) {
+  return check_body(h, body, why, whylen);
+}
+
+int p2p_remote_check_receipts(const chain_header_t *h, bytes_view_t list, char *why, size_t whylen) {
+  bytes_buf_t scratch = {0};
+  int rc = check_receipts(h, 68, list, &scratch, why, whylen);
+  bytes_buf_free(&scratch);
+  return rc;
 }
 
 static int remote_tx_location(void *ctx, const ethc_hash_t *tx_hash, ethc_hash_t *block_hash, uint32_t *index,

@@ -813,7 +813,8 @@ static void serve(peer_t *p, bool snap, uint64_t code, const uint8_t *data, size
  * to the fetcher. Returns true when the message was one. */
 static bool fetch_response(peer_t *p, bool snap, uint64_t code, const uint8_t *data, size_t len) {
   if (!p->m->fetch.on_response) return false;
-  if (snap ? code % 2 == 0 : code != ETH_MSG_BLOCK_BODIES && code != ETH_MSG_RECEIPTS) return false;
+  if (snap ? code % 2 == 0 : code != ETH_MSG_BLOCK_BODIES && code != ETH_MSG_RECEIPTS && code != ETH_MSG_BLOCK_HEADERS)
+    return false;
   rlp_item_t top, id;
   uint64_t v;
   size_t used;

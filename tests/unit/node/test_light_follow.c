@@ -12,9 +12,14 @@
  *   - the execution source's block object is refused (it asked eth_getBlockByHash
  *     for the proven hash), so the chain's head is not set;
  *   - a restart resumes from the saved store (no bootstrap asked);
+ *   - with a header hook instead of the execution source (devp2p peers, run
+ *     on the loop's thread pool): it is asked for the proven block by hash
+ *     and number, its header that is not the proven one is refused, the
+ *     chain's head stays unset;
  *   - a checkpoint 30 days old: the fatal callback names the weak subjectivity
  *     period and --allow-stale-checkpoint, and the follower stops asking.
  * Files go to ./light_follow_tmp (the build directory under ctest). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,6 +226,33 @@ static bool fatal(light_follow_t *f) {
   return fatal_msg[0] != 0;
 }
 
+/* The header hook (a devp2p source's stand-in), on the loop's thread pool:
+ * records what it was asked and answers a header that is not the block's. */
+static pthread_mutex_t hook_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned hook_calls;
+static ethc_hash_t hook_hash;
+static uint64_t hook_number;
+static bool use_hook;
+static int header_hook(void *ctx, const ethc_hash_t *hash, uint64_t number, chain_header_t *out, char *err,
+                       size_t errlen) {
+  (void)ctx, (void)err, (void)errlen;
+  pthread_mutex_lock(&hook_lock);
+  hook_calls++;
+  hook_hash = *hash;
+  hook_number = number;
+  pthread_mutex_unlock(&hook_lock);
+  memset(out, 0, sizeof *out);
+  out->number = number;
+  return 0;
+}
+static bool hooked(light_follow_t *f) {
+  (void)f;
+  pthread_mutex_lock(&hook_lock);
+  bool r = hook_calls >= 2;
+  pthread_mutex_unlock(&hook_lock);
+  return r;
+}
+
 static light_follow_t *start(chain_t *c, const beacon_config_t *cfg, uint64_t at, bool checkpoint, char *err,
                              size_t cap) {
   char url[64], exec[64];
@@ -235,13 +267,21 @@ static light_follow_t *start(chain_t *c, const beacon_config_t *cfg, uint64_t at
                            .poll_ms = 20,
                            .fatal = on_fatal};
   if (checkpoint) CHECK(hex_decode_fixed(CHECKPOINT, true, o.checkpoint, 32) == 0);
+  if (use_hook) o.execution_url = NULL, o.header = header_hook;
   return light_follow_start(&loop, c, &o, err, cap);
+}
+
+static bool idle(light_follow_t *f) {
+  light_follow_status_t st;
+  light_follow_status(f, &st);
+  return !st.header_call;
 }
 
 static void stop(light_follow_t *f) {
   light_follow_stop(f);
   uv_run(&loop, UV_RUN_NOWAIT);
   uv_run(&loop, UV_RUN_NOWAIT);
+  CHECK(run_until(f, idle, 10000)); /* a header hook call in flight has returned */
   light_follow_free(f);
 }
 
@@ -321,6 +361,25 @@ int main(void) {
     CHECK(bootstraps == 1);
     stop(f);
   }
+
+  /* the header hook (devp2p) instead of the execution source: asked by hash, its header refused */
+  use_hook = true;
+  unsigned posts_before = posts;
+  f = start(chain, cfg, at, false, err, sizeof err);
+  CHECK_MSG(f != NULL, "hook: %s", err);
+  if (f) {
+    CHECK(run_until(f, hooked, 60000));
+    pthread_mutex_lock(&hook_lock);
+    char hex[67];
+    hex_encode(hook_hash.bytes, 32, hex);
+    CHECK_MSG(hook_number == OPT_BLOCK && !strncmp(hex, "0xc3cfbb1a0e0d2453c0ce36254d9072417ff110", 40), "%s #%llu",
+              hex, (unsigned long long)hook_number);
+    pthread_mutex_unlock(&hook_lock);
+    CHECK(chain_light_has_head(chain) == false);
+    CHECK(posts == posts_before); /* no execution RPC asked */
+    stop(f);
+  }
+  use_hook = false;
   chain_close(chain);
 
   /* a stale checkpoint (a fresh datadir, 30 days later): fatal, naming the fix */

@@ -3,7 +3,9 @@
  * both on one libuv loop in its own thread; four caller threads at once fetch
  * every block's body and receipts (compared with what the server itself
  * serves) and the head's accounts, code and storage (compared with the
- * server's own state), while the loop serves and matches. Then a stopped
+ * server's own state), and every block's header by hash
+ * (p2p_remote_header: the header that hashes to it; a hash no block has is
+ * not found, a wrong number refused), while the loop serves and matches. Then a stopped
  * source fails at once. Built with ThreadSanitizer too (tsan.test_p2p_remote):
  * the bridge between the callers' threads and the loop is what it checks. */
 #include <cjson/cJSON.h>
@@ -18,6 +20,7 @@
 #include "check.h"
 #include "ethc/chain_read.h"
 #include "ethc/error.h"
+#include "ethc/header.h"
 #include "ethc/eth_wire.h"
 #include "ethc/p2p_node.h"
 #include "ethc/p2p_remote.h"
@@ -40,7 +43,7 @@ static struct {
   state_base_t want, got;
   ethc_address_t *addrs;
   size_t n_addrs;
-  atomic_size_t next, bodies, receipts, accounts, slots, failures;
+  atomic_size_t next, bodies, receipts, accounts, slots, headers, failures;
   int part;
 } W;
 
@@ -80,6 +83,16 @@ static void one_block(uint64_t n) {
   bytes_buf_free(&got);
 }
 
+static void one_header(uint64_t n) {
+  chain_header_t want, got;
+  ethc_hash_t hash, back;
+  char err[300];
+  if (chain_read_header_by_number(W.server, n, &want, &hash)) return fail("header", n, "not stored");
+  if (p2p_remote_header(W.remote, &hash, n, &got, err, sizeof err)) return fail("header by hash", n, err);
+  if (header_hash(&got, &back) || !ethc_hash_eq(&back, &hash) || got.number != n) return fail("header", n, "differs");
+  atomic_fetch_add(&W.headers, 1);
+}
+
 static void one_account(size_t i) {
   const ethc_address_t *a = &W.addrs[i];
   state_account_t want, got;
@@ -113,7 +126,10 @@ static void *worker(void *arg) {
   (void)arg;
   for (;;) {
     size_t i = atomic_fetch_add(&W.next, 1);
-    if (W.part < 2) {
+    if (W.part == 3) {
+      if (i >= 600) break;
+      one_header(i + 1);
+    } else if (W.part < 2) {
       if (i >= 600) break;
       one_block(i + 1);
     } else {
@@ -229,6 +245,21 @@ int main(void) {
   CHECK(og && state_error(og) == 0);
   state_free(ow);
   state_free(og);
+  /* headers by hash (the --light follower's source) */
+  run_part(3);
+  printf("from 4 threads: %zu headers by hash matched\n", atomic_load(&W.headers));
+  CHECK(atomic_load(&W.headers) == 600 && atomic_load(&W.failures) == 0);
+  {
+    chain_header_t hx;
+    ethc_hash_t nowhere, h2;
+    memset(nowhere.bytes, 0xab, 32);
+    CHECK(p2p_remote_header(W.remote, &nowhere, 5, &hx, err, sizeof err) == ETHC_ERR_NOT_FOUND);
+    CHECK_MSG(strstr(err, "no peer has it") != NULL, "%s", err);
+    CHECK(chain_read_header_by_number(W.server, 2, &hx, &h2) == 0);
+    /* the right hash, a wrong number: refused, the peer not blamed (it told the truth) */
+    CHECK(p2p_remote_header(W.remote, &h2, 3, &hx, err, sizeof err) == ETHC_ERR_INVALID);
+    CHECK_MSG(strstr(err, "is #2, not #3") != NULL, "%s", err);
+  }
   p2p_remote_stats_t st;
   p2p_remote_stats(W.remote, &st);
   CHECK(st.refused == 0 && st.timeouts == 0 && st.requests > 600);
