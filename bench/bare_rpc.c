@@ -4,8 +4,8 @@
  * figure minus this one's.
  * usage: bare_rpc [PORT [MODE [POOL]]]   (PORT 0 or none: a free port; prints
  * "http://127.0.0.1:PORT" and serves until SIGINT or SIGTERM)
- * MODE "tpc" (the default: a thread per connection) or "epoll:N" (N epoll
- * threads, MHD_USE_TURBO); POOL the per-connection memory pool in bytes
+ * MODE "tpc" (the default: a thread per connection), "epoll:N" or "poll:N"
+ * (N event threads on epoll or poll, MHD_USE_TURBO); POOL the per-connection memory pool in bytes
  * (MHD_OPTION_CONNECTION_MEMORY_LIMIT; 0 or none: libmicrohttpd's default).
  * The defaults are the floor bench/rpc.sh compares with; the others measure
  * what libmicrohttpd's settings are worth. */
@@ -56,6 +56,9 @@ int main(int argc, char **argv) {
   if (!strncmp(mode, "epoll:", 6)) {
     flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO;
     threads = (unsigned)atoi(mode + 6);
+  } else if (!strncmp(mode, "poll:", 5)) {
+    flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_TURBO;
+    threads = (unsigned)atoi(mode + 5);
   }
   struct MHD_OptionItem opts[3];
   size_t n = 0;

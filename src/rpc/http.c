@@ -3,12 +3,15 @@
  * keep-alive, CORS (the Fetch standard's Access-Control-* headers) for the
  * origins --http.corsdomain allows, and a JSON-RPC error for every other
  * method.
- * Threads: a server without JWT runs a pool of epoll event threads (one per
- * core; a thread per connection costs three times the CPU per request in
- * wake-ups), which answer the quick requests (quick.h) themselves; every
- * other request is suspended and answered on a thread of its own, and a
- * WebSocket gets a thread of its own, so a slow call never holds up another
- * client. The engine API's server (JWT) keeps a thread per connection.
+ * Threads: a server without JWT runs a pool of poll(2) event threads (one
+ * per core; a thread per connection costs about three times the CPU per
+ * request in wake-ups), which answer the quick requests (quick.h)
+ * themselves; every other request is suspended and answered on a worker
+ * thread (workers.h), and a WebSocket gets a thread of its own, so a slow
+ * call never holds up another client. poll, not epoll: libmicrohttpd 0.9.75's
+ * edge-triggered epoll at times misses a client's half-close after a partial
+ * request, which then holds its connection until the idle timeout. The
+ * engine API's server (JWT) keeps a thread per connection.
  * Each connection's libmicrohttpd memory pool is 16 KiB (request headers up
  * to about 15 KiB, as Node.js allows; larger ones get HTTP 431): the pool is
  * cleared per request, so its size is CPU per request; bodies go to the
@@ -56,7 +59,7 @@ struct rpc_http {
   bool ws_closing;
   bool jwt; /* requests need a JWT signed with jwt_secret (the engine API) */
   uint8_t jwt_secret[JWT_SECRET_LEN];
-  bool pool; /* epoll event threads; slow requests and WebSockets on threads of their own */
+  bool pool; /* event threads; slow requests and WebSockets on threads of their own */
   /* those threads still running (rpc_http_stop waits for none) */
   pthread_mutex_t jobs_lock;
   pthread_cond_t jobs_done;
@@ -568,7 +571,7 @@ int rpc_http_start(const rpc_http_opts_t *o, rpc_server_t *s, rpc_http_t **out, 
   unsigned threads = cores < 2 ? 2 : cores > 16 ? 16 : (unsigned)cores;
   h->pool = !h->jwt && (h->workers = rpc_workers_new(threads * 4)) != NULL;
   if (h->pool)
-    flags = (flags & ~(unsigned)MHD_USE_THREAD_PER_CONNECTION) | MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO |
+    flags = (flags & ~(unsigned)MHD_USE_THREAD_PER_CONNECTION) | MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_TURBO |
             MHD_ALLOW_SUSPEND_RESUME;
   if (o->ws) flags |= MHD_ALLOW_UPGRADE;
   h->body_limit = o->body_limit ? o->body_limit : 5u << 20;
