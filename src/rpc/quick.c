@@ -62,9 +62,10 @@ void rpc_inline_begin(unsigned ms) {
 }
 
 bool rpc_inline_end(void) {
+  bool spent = inline_expired;
   inline_ms = 0;
-  inline_binding = false;
-  return inline_expired;
+  inline_binding = inline_expired = false;
+  return spent;
 }
 
 uint64_t rpc_inline_timeout_ms(uint64_t ms) {
@@ -81,3 +82,5 @@ bool rpc_inline_give_up(void) {
   inline_expired = true;
   return true;
 }
+
+bool rpc_inline_spent(void) { return inline_expired; }

@@ -44,5 +44,8 @@ void rpc_inline_timed_out(void);
  * the budget as spent, when this thread runs under a budget, so the caller
  * stops and the request runs again on a thread of its own. */
 bool rpc_inline_give_up(void);
+/* Whether this thread's budget ran out (its answer will be dropped: the
+ * dispatcher then records no metrics for the call, which runs again). */
+bool rpc_inline_spent(void);
 
 #endif
