@@ -2,12 +2,18 @@
  * connection, that reads each POST body and answers one constant JSON-RPC
  * response, whatever the request. What ethc's own HTTP layer costs is its
  * figure minus this one's.
- * usage: bare_rpc [PORT]   (0 or none: a free port; prints "http://127.0.0.1:PORT"
- * and serves until SIGINT or SIGTERM) */
+ * usage: bare_rpc [PORT [MODE [POOL]]]   (PORT 0 or none: a free port; prints
+ * "http://127.0.0.1:PORT" and serves until SIGINT or SIGTERM)
+ * MODE "tpc" (the default: a thread per connection), "epoll:N" or "poll:N"
+ * (N event threads on epoll or poll, MHD_USE_TURBO); POOL the per-connection memory pool in bytes
+ * (MHD_OPTION_CONNECTION_MEMORY_LIMIT; 0 or none: libmicrohttpd's default).
+ * The defaults are the floor bench/rpc.sh compares with; the others measure
+ * what libmicrohttpd's settings are worth. */
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,9 +50,23 @@ int main(int argc, char **argv) {
   unsigned port = argc > 1 ? (unsigned)atoi(argv[1]) : 0;
   struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  struct MHD_Daemon *d =
-      MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, answer, NULL,
-                       MHD_OPTION_SOCK_ADDR, &a, MHD_OPTION_CONNECTION_LIMIT, 1024u, MHD_OPTION_END);
+  const char *mode = argc > 2 ? argv[2] : "tpc";
+  size_t pool = argc > 3 ? (size_t)strtoull(argv[3], NULL, 10) : 0;
+  unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD, threads = 0;
+  if (!strncmp(mode, "epoll:", 6)) {
+    flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_TURBO;
+    threads = (unsigned)atoi(mode + 6);
+  } else if (!strncmp(mode, "poll:", 5)) {
+    flags = MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_TURBO;
+    threads = (unsigned)atoi(mode + 5);
+  }
+  struct MHD_OptionItem opts[3];
+  size_t n = 0;
+  if (pool) opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)pool, NULL};
+  if (threads > 1) opts[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)threads, NULL};
+  opts[n] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+  struct MHD_Daemon *d = MHD_start_daemon(flags, 0, NULL, NULL, answer, NULL, MHD_OPTION_SOCK_ADDR, &a,
+                                          MHD_OPTION_CONNECTION_LIMIT, 1024u, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
   if (!d) {
     fprintf(stderr, "bare_rpc: cannot listen on port %u\n", port);
     return 1;

@@ -48,6 +48,11 @@ typedef struct {
   char fatal_msg[1024];
   /* light modes with peers: bodies, receipts, state (and --light's headers) from them, or NULL */
   node_peer_source_t *peer_src;
+  /* a new head wakes the loop to notify newHeads subscribers at once (the
+   * heads timer is the fallback); heads_open under heads_lock */
+  uv_async_t heads_wake;
+  pthread_mutex_t heads_lock;
+  bool heads_open;
 } node_t;
 
 static void close_all(node_t *n) {
@@ -55,6 +60,10 @@ static void close_all(node_t *n) {
   uv_close((uv_handle_t *)&n->sigterm, NULL);
   uv_close((uv_handle_t *)&n->drain, NULL);
   uv_close((uv_handle_t *)&n->heads, NULL);
+  pthread_mutex_lock(&n->heads_lock);
+  if (n->heads_open) uv_close((uv_handle_t *)&n->heads_wake, NULL);
+  n->heads_open = false;
+  pthread_mutex_unlock(&n->heads_lock);
   miner_stop(n->miner);
   node_p2p_stop(&n->p2p);
   node_peer_source_stop(n->peer_src); /* before the peers: its waiting callers return */
@@ -75,6 +84,20 @@ static void on_drain(uv_timer_t *t) {
 static void on_heads(uv_timer_t *t) {
   node_t *n = t->data;
   rpc_server_poll_heads(n->srv);
+}
+
+static void on_heads_wake(uv_async_t *a) {
+  node_t *n = a->data;
+  rpc_server_poll_heads(n->srv);
+}
+
+/* The chain's new-head hook (the importing thread): wakes the loop. */
+static void on_new_head(void *ctx, chain_snapshot_t *head) {
+  node_t *n = ctx;
+  (void)head;
+  pthread_mutex_lock(&n->heads_lock);
+  if (n->heads_open) uv_async_send(&n->heads_wake);
+  pthread_mutex_unlock(&n->heads_lock);
 }
 
 /* The pool's accept hook: filters and subscribers hear of the transaction. */
@@ -245,6 +268,12 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   uv_timer_init(&n.loop, &n.drain);
   uv_timer_init(&n.loop, &n.heads);
   n.sigint.data = n.sigterm.data = n.drain.data = n.heads.data = &n;
+  pthread_mutex_init(&n.heads_lock, NULL);
+  if (o->http.ws && !uv_async_init(&n.loop, &n.heads_wake, on_heads_wake)) {
+    n.heads_wake.data = &n;
+    n.heads_open = chain_on_new_head(chain, on_new_head, &n) == 0;
+    if (!n.heads_open) uv_close((uv_handle_t *)&n.heads_wake, NULL);
+  }
   n.srv = srv;
   uv_signal_start(&n.sigint, on_signal, SIGINT);
   uv_signal_start(&n.sigterm, on_signal, SIGTERM);

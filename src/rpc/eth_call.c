@@ -19,6 +19,7 @@
 #include "ethc/transition.h"
 #include "ethc/tx.h"
 #include "rpc/rpc_internal.h"
+#include "rpc/quick.h"
 #include "rpc/simulate.h"
 
 #define CALL_STIPEND 2300
@@ -337,11 +338,12 @@ void rpc_set_call_env(chain_call_msg_t *msg, rpc_call_env_t *ce, const rpc_block
 }
 
 void rpc_start_evm_timeout(rpc_call_t *c, evm_t *vm) {
-  uint64_t ms = c->srv->evm_timeout_ms;
+  uint64_t ms = rpc_inline_timeout_ms(c->srv->evm_timeout_ms); /* an event thread's budget (quick.h) */
   evm_set_deadline(vm, ms ? evm_now_ns() + ms * 1000000ull : 0);
 }
 
 int rpc_fail_timeout(rpc_call_t *c) {
+  rpc_inline_timed_out();
   uint64_t ms = c->srv->evm_timeout_ms;
   char d[48];
   if (ms % 1000) {

@@ -2,8 +2,20 @@
  * libmicrohttpd): POST bodies up to a limit (413 with a JSON-RPC error past it),
  * keep-alive, CORS (the Fetch standard's Access-Control-* headers) for the
  * origins --http.corsdomain allows, and a JSON-RPC error for every other
- * method. One thread per connection, so a slow call never holds up another
- * client. */
+ * method.
+ * Threads: a server without JWT runs a pool of poll(2) event threads (one
+ * per core; a thread per connection costs about three times the CPU per
+ * request in wake-ups), which answer the quick requests (quick.h)
+ * themselves; every other request is suspended and answered on a worker
+ * thread (workers.h), and a WebSocket gets a thread of its own, so a slow
+ * call never holds up another client. poll, not epoll: libmicrohttpd 0.9.75's
+ * edge-triggered epoll at times misses a client's half-close after a partial
+ * request, which then holds its connection until the idle timeout. The
+ * engine API's server (JWT) keeps a thread per connection.
+ * Each connection's libmicrohttpd memory pool is 16 KiB (request headers up
+ * to about 15 KiB, as Node.js allows; larger ones get HTTP 431): the pool is
+ * cleared per request, so its size is CPU per request; bodies go to the
+ * request's own buffer, not the pool. */
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
@@ -23,8 +35,10 @@
 #include "ethc/log.h"
 #include "ethc/rpc.h"
 #include "rpc/jwt.h"
+#include "rpc/quick.h"
 #include "rpc/ratelimit.h"
 #include "rpc/rpc_internal.h"
+#include "rpc/workers.h"
 #include "rpc/ws.h"
 
 struct rpc_http {
@@ -45,6 +59,12 @@ struct rpc_http {
   bool ws_closing;
   bool jwt; /* requests need a JWT signed with jwt_secret (the engine API) */
   uint8_t jwt_secret[JWT_SECRET_LEN];
+  bool pool; /* event threads; slow requests and WebSockets on threads of their own */
+  /* those threads still running (rpc_http_stop waits for none) */
+  pthread_mutex_t jobs_lock;
+  pthread_cond_t jobs_done;
+  unsigned jobs;
+  rpc_workers_t *workers; /* the slow requests' threads (pool servers) */
 };
 
 #define SMALL_BODY 512 /* bodies up to this size stay in the request itself */
@@ -57,8 +77,40 @@ typedef struct {
   bool counted;
   bool authorized;    /* its JWT verified (servers that need one) */
   char auth_err[160]; /* why not */
+  /* a request answered on a thread of its own: its answer, once done */
+  rpc_job_t job;
+  rpc_http_t *h;
+  struct MHD_Connection *conn;
+  atomic_bool done;
+  int resp_rc;
+  char *resp;
+  size_t resp_len;
   char small[SMALL_BODY];
 } req_t;
+
+/* Counts a thread of the server's own in or out. */
+static void job_begin(rpc_http_t *h) {
+  pthread_mutex_lock(&h->jobs_lock);
+  h->jobs++;
+  pthread_mutex_unlock(&h->jobs_lock);
+}
+static void job_end(rpc_http_t *h) {
+  pthread_mutex_lock(&h->jobs_lock);
+  if (--h->jobs == 0) pthread_cond_broadcast(&h->jobs_done);
+  pthread_mutex_unlock(&h->jobs_lock);
+}
+/* Starts fn(arg) on a detached thread counted as a job; false if it cannot. */
+static bool job_start(rpc_http_t *h, void *(*fn)(void *), void *arg) {
+  job_begin(h);
+  pthread_attr_t at;
+  pthread_attr_init(&at);
+  pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+  pthread_t t;
+  bool ok = pthread_create(&t, &at, fn, arg) == 0;
+  pthread_attr_destroy(&at);
+  if (!ok) job_end(h);
+  return ok;
+}
 
 static void mhd_log(void *cls, const char *fmt, va_list ap) {
   if (!ethc_log_enabled(ETHC_LOG_DEBUG)) return;
@@ -250,13 +302,63 @@ static int ws_register(void *ctx, int sock, bool add) {
   return rc;
 }
 
-/* libmicrohttpd calls this on the connection's own thread (one per
- * connection), where blocking until the WebSocket closes is allowed. */
+typedef struct {
+  rpc_http_t *h;
+  MHD_socket sock;
+  struct MHD_UpgradeResponseHandle *urh;
+  size_t extra_len;
+  char extra[]; /* bytes the client sent after its handshake */
+} ws_job_t;
+
+static void *ws_main(void *arg) {
+  ws_job_t *j = arg;
+  rpc_http_t *h = j->h;
+  ws_serve(h->srv, j->sock, j->extra, j->extra_len, h->body_limit, h->ws_ping_ms, ws_register, h);
+  MHD_upgrade_action(j->urh, MHD_UPGRADE_ACTION_CLOSE);
+  free(j);
+  job_end(h);
+  return NULL;
+}
+
+/* libmicrohttpd calls this on the connection's thread: with a thread per
+ * connection, blocking until the WebSocket closes is allowed there; an event
+ * thread hands the socket to a thread of its own. */
 static void on_upgraded(void *cls, struct MHD_Connection *conn, void *con_cls, const char *extra, size_t extra_len,
                         MHD_socket sock, struct MHD_UpgradeResponseHandle *urh) {
   rpc_http_t *h = cls;
-  ws_serve(h->srv, sock, extra, extra_len, h->body_limit, h->ws_ping_ms, ws_register, h);
+  (void)conn, (void)con_cls;
+  if (!h->pool) {
+    ws_serve(h->srv, sock, extra, extra_len, h->body_limit, h->ws_ping_ms, ws_register, h);
+    MHD_upgrade_action(urh, MHD_UPGRADE_ACTION_CLOSE);
+    return;
+  }
+  ws_job_t *j = malloc(sizeof *j + extra_len);
+  if (j) {
+    *j = (ws_job_t){h, sock, urh, extra_len};
+    if (extra_len) memcpy(j->extra, extra, extra_len);
+    if (job_start(h, ws_main, j)) return;
+    free(j);
+  }
   MHD_upgrade_action(urh, MHD_UPGRADE_ACTION_CLOSE);
+}
+
+/* A slow request's thread: answers it, then wakes its connection, whose
+ * event thread sends the answer (on_request with rq->done). rq belongs to the
+ * connection again once resumed: not touched after. */
+static void slow_main(void *arg) {
+  req_t *rq = arg;
+  rq->resp_rc = rpc_server_handle(rq->h->srv, rq->buf, rq->len, &rq->resp, &rq->resp_len);
+  atomic_store(&rq->done, true);
+  MHD_resume_connection(rq->conn);
+}
+
+/* Hands the request to a worker thread; false if none takes it. */
+static bool answer_off_thread(rpc_http_t *h, struct MHD_Connection *conn, req_t *rq) {
+  rq->job = (rpc_job_t){slow_main, rq, NULL};
+  MHD_suspend_connection(conn);
+  if (rpc_workers_run(h->workers, &rq->job)) return true;
+  MHD_resume_connection(conn);
+  return false;
 }
 
 /* A GET asking for a WebSocket (RFC 6455 section 4.2.1). */
@@ -327,6 +429,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     rq->cap = sizeof rq->small;
     rq->too_large = rq->authorized = false;
     rq->auth_err[0] = 0;
+    rq->h = h;
+    rq->conn = conn;
+    atomic_init(&rq->done, false);
+    rq->resp = NULL;
     *con_cls = rq;
     rq->counted = true;
     atomic_fetch_add(&h->inflight, 1);
@@ -378,6 +484,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     return MHD_YES;
   }
   if (*upload_size) return *upload_size = 0, MHD_YES; /* discarding an oversized body */
+  if (atomic_load(&rq->done)) {                       /* answered on a thread of its own */
+    char *resp = rq->resp;
+    rq->resp = NULL;
+    if (rq->resp_rc) return send_error(h, conn, MHD_HTTP_INTERNAL_SERVER_ERROR, RPC_INTERNAL_ERROR, "out of memory");
+    return send_body(h, conn, MHD_HTTP_OK, resp, rq->resp_len);
+  }
   if (rq->too_large) {
     char msg[96];
     snprintf(msg, sizeof msg, "request body too large (limit %zu bytes)", h->body_limit);
@@ -389,6 +501,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
   }
   char *resp;
   size_t resp_len;
+  rpc_speed_t speed = h->pool ? rpc_request_speed(h->srv, rq->buf, rq->len) : RPC_QUICK;
+  if (speed == RPC_SLOW && answer_off_thread(h, conn, rq)) return MHD_YES;
+  if (speed == RPC_BUDGET) {
+    rpc_inline_begin(RPC_INLINE_BUDGET_MS);
+    int rc = rpc_server_handle(h->srv, rq->buf, rq->len, &resp, &resp_len);
+    if (!rpc_inline_end()) {
+      if (rc) return send_error(h, conn, MHD_HTTP_INTERNAL_SERVER_ERROR, RPC_INTERNAL_ERROR, "out of memory");
+      return send_body(h, conn, MHD_HTTP_OK, resp, resp_len);
+    }
+    free(resp); /* the budget ran out: not the answer */
+    if (answer_off_thread(h, conn, rq)) return MHD_YES;
+  }
   if (rpc_server_handle(h->srv, rq->buf, rq->len, &resp, &resp_len))
     return send_error(h, conn, MHD_HTTP_INTERNAL_SERVER_ERROR, RPC_INTERNAL_ERROR, "out of memory");
   return send_body(h, conn, MHD_HTTP_OK, resp, resp_len);
@@ -400,6 +524,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   if (!rq) return;
   if (rq->counted) atomic_fetch_sub(&h->inflight, 1);
   if (rq->buf != rq->small) free(rq->buf);
+  free(rq->resp);
   free(rq);
   *con_cls = NULL;
 }
@@ -436,13 +561,22 @@ int rpc_http_start(const rpc_http_opts_t *o, rpc_server_t *s, rpc_http_t **out, 
     return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
   }
   pthread_mutex_init(&h->ws_lock, NULL);
+  pthread_mutex_init(&h->jobs_lock, NULL);
+  pthread_cond_init(&h->jobs_done, NULL);
   if (o->jwt_secret) {
     h->jwt = true;
     memcpy(h->jwt_secret, o->jwt_secret, JWT_SECRET_LEN);
   }
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  unsigned threads = cores < 2 ? 2 : cores > 16 ? 16 : (unsigned)cores;
+  h->pool = !h->jwt && (h->workers = rpc_workers_new(threads * 4)) != NULL;
+  if (h->pool)
+    flags = (flags & ~(unsigned)MHD_USE_THREAD_PER_CONNECTION) | MHD_USE_POLL_INTERNAL_THREAD | MHD_USE_TURBO |
+            MHD_ALLOW_SUSPEND_RESUME;
   if (o->ws) flags |= MHD_ALLOW_UPGRADE;
   h->body_limit = o->body_limit ? o->body_limit : 5u << 20;
   if (o->cors && *o->cors && !(h->cors = strdup(o->cors))) {
+    rpc_workers_free(h->workers);
     free(h);
     return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
   }
@@ -455,11 +589,13 @@ int rpc_http_start(const rpc_http_opts_t *o, rpc_server_t *s, rpc_http_t **out, 
                           MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss, MHD_OPTION_NOTIFY_COMPLETED, on_completed, h,
                           MHD_OPTION_CONNECTION_LIMIT, max_conns, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
                           MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)(o->idle_timeout ? o->idle_timeout : 60),
-                          MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_END);
+                          MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
+                          MHD_OPTION_THREAD_POOL_SIZE, h->pool ? threads : 0u, MHD_OPTION_END);
   if (!h->d) {
     snprintf(err, errlen, "cannot listen on %s port %u (in use, or not an address of this host)", addr, o->port);
     free(h->cors);
     rpc_ratelimit_free(h->limit);
+    rpc_workers_free(h->workers);
     free(h);
     return ETHC_ERR_IO;
   }
@@ -487,7 +623,15 @@ void rpc_http_quiesce(rpc_http_t *h) {
 void rpc_http_stop(rpc_http_t *h) {
   if (!h) return;
   rpc_http_quiesce(h);
+  /* the server's own threads end (WebSockets were shut down above, slow
+   * requests finish and resume their connections) before the daemon stops */
+  pthread_mutex_lock(&h->jobs_lock);
+  while (h->jobs) pthread_cond_wait(&h->jobs_done, &h->jobs_lock);
+  pthread_mutex_unlock(&h->jobs_lock);
+  rpc_workers_free(h->workers);
   MHD_stop_daemon(h->d);
+  pthread_mutex_destroy(&h->jobs_lock);
+  pthread_cond_destroy(&h->jobs_done);
   pthread_mutex_destroy(&h->ws_lock);
   rpc_ratelimit_free(h->limit);
   free(h->cors);

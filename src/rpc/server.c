@@ -11,6 +11,7 @@
 #include "ethc/error.h"
 #include "ethc/log.h"
 #include "rpc/method_index.h"
+#include "rpc/quick.h"
 #include "rpc/request_scan.h"
 #include "rpc/rpc_internal.h"
 
@@ -274,7 +275,7 @@ static void call_method(rpc_server_t *s, rpc_session_t *sess, chain_snapshot_t *
   int rc = m->fn(&call, params);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   uint64_t ns = (uint64_t)(t1.tv_sec - t0.tv_sec) * 1000000000u + (uint64_t)t1.tv_nsec - (uint64_t)t0.tv_nsec;
-  rpc_metrics_call(s, m, ns, rc != 0);
+  if (!rpc_inline_spent()) rpc_metrics_call(s, m, ns, rc != 0); /* a dropped try is not a call (quick.h) */
   if (ethc_log_enabled(ETHC_LOG_DEBUG)) {
     if (rc)
       ethc_log(ETHC_LOG_DEBUG, "rpc %s %.3f ms error %d: %s", m->name, (double)ns / 1e6, call.err_code, call.err_msg);

@@ -6,11 +6,22 @@ rpc-compat chain, as go-ethereum treats them:
   checks and runs with the sender's nonce in the state (a creation's address
   is the state nonce's); eth_createAccessList names the created contract by
   the given nonce, so a stale one leaves the real address in the list;
-- debug_traceCall stops at --rpc.evmtimeout as eth_call does.
+- debug_traceCall stops at --rpc.evmtimeout as eth_call does;
+- slow calls hold up no other client: on a node with --rpc.evmtimeout 2s,
+  while 8 endless eth_calls (more than the server's event threads) run to the
+  timeout, each with its own keep-alive connection, eth_blockNumber on 8
+  other connections answers well before (under 1 s even on a loaded machine;
+  held up, it would wait for a call's 2 s), and each slow call still gets the
+  error of the full timeout (a call is tried on an event thread within a
+  small budget first, then run again on a worker thread).
 usage: rpc_call_args.py ETHC RPC_COMPAT_DIR WORKDIR"""
+import http.client
+import json
 import os
 import sys
+import threading
 import time
+import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from miner_node import FROM, check, summary  # noqa: E402
@@ -63,6 +74,45 @@ def trace_timeout(node):
     check(r.get("result", {}).get("type") == "CALL", f"a short trace still runs on the same threads ({r})")
 
 
+def slow_calls_isolated(node):
+    u = urllib.parse.urlparse(node.url)
+    loop = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_call",
+                       "params": [{"to": LOOP, "gas": "0x174876e800"}, "latest", {LOOP: {"code": LOOP_CODE}}]})
+    quick = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "eth_blockNumber", "params": []})
+    fast = [http.client.HTTPConnection(u.hostname, u.port, timeout=20) for _ in range(8)]
+    for c in fast:  # connected before the slow calls start
+        c.request("POST", "/", quick, {"Content-Type": "application/json"})
+        c.getresponse().read()
+    slow_out = []
+
+    def slow():
+        c = http.client.HTTPConnection(u.hostname, u.port, timeout=20)
+        t0 = time.time()
+        c.request("POST", "/", loop, {"Content-Type": "application/json"})
+        slow_out.append((json.loads(c.getresponse().read()), time.time() - t0))
+        c.close()
+    threads = [threading.Thread(target=slow) for _ in range(8)]
+    for t in threads:
+        t.start()
+    time.sleep(0.05)  # the slow calls are running
+    worst = 0.0
+    for _ in range(3):
+        for c in fast:
+            t0 = time.time()
+            c.request("POST", "/", quick, {"Content-Type": "application/json"})
+            ok = b'"result":"0x' in c.getresponse().read()
+            worst = max(worst, time.time() - t0 if ok else 99)
+    for t in threads:
+        t.join()
+    check(worst < 1, f"eth_blockNumber on 8 connections while 8 endless eth_calls run: slowest {worst * 1e3:.1f} ms")
+    msgs = [r.get("error", {}).get("message") for r, _ in slow_out]
+    check(len(msgs) == 8 and all(m == "execution aborted (timeout = 2s)" for m in msgs) and
+          all(1.9 < dt < 10 for _, dt in slow_out),
+          f"each endless eth_call: the timeout of --rpc.evmtimeout ({msgs[:1]}, {[round(dt, 2) for _, dt in slow_out]})")
+    for c in fast:
+        c.close()
+
+
 def main():
     ethc, suite, workdir = sys.argv[1:4]
     node = Node(ethc, workdir, suite, ["--http.api", "eth,debug", "--rpc.gascap", "100000000000",
@@ -70,6 +120,12 @@ def main():
     try:
         nonce_field(node)
         trace_timeout(node)
+    finally:
+        check(node.stop() == 0, "exit 0 on SIGTERM")
+    node.cleanup()
+    node = Node(ethc, workdir, suite, ["--rpc.gascap", "100000000000", "--rpc.evmtimeout", "2s"])
+    try:
+        slow_calls_isolated(node)
     finally:
         check(node.stop() == 0, "exit 0 on SIGTERM")
     node.cleanup()
