@@ -270,6 +270,13 @@ static int pair_code(void *ctx, const ethc_hash_t *code_hash, bytes_buf_t *out) 
   return rc;
 }
 
+/* The prefetch hint goes to the provider: the peers have no access lists. */
+static void pair_prefetch(void *ctx, const chain_header_t *h, const ethc_hash_t *hash,
+                          const chain_remote_call_t *call) {
+  node_peer_source_t *s = ctx;
+  if (s->first.prefetch) s->first.prefetch(s->first.ctx, h, hash, call);
+}
+
 static int pair_state(void *ctx, const chain_header_t *h, const ethc_hash_t *hash, state_base_t *out, char *err,
                       size_t errlen) {
   node_peer_source_t *s = ctx;
@@ -334,7 +341,8 @@ int node_peer_source_start(peers_t *peers, chain_t *chain, const chain_remote_t 
                       .body = pair_body,
                       .receipts = pair_receipts,
                       .tx_location = pair_tx_location,
-                      .state = pair_state};
+                      .state = pair_state,
+                      .prefetch = pair_prefetch};
   chain_set_remote(chain, &r);
   ethc_log(ETHC_LOG_INFO, "%s",
            provider ? "light: bodies, receipts and state from the execution RPC, then from devp2p peers (snap) when "

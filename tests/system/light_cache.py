@@ -112,9 +112,11 @@ class Proxy:
         self.server.server_close()
 
 
-def light(ethc, work, name, a, provider):
-    return L.Node(ethc, ["--datadir", os.path.join(work, name), "--trusted-peers", a.enode, "--execution-rpc",
-                         provider.url, "--http.api", "eth,net,web3"], os.path.join(work, name + ".log"))
+def light(ethc, work, name, a, provider, peers=True):
+    """A light node of A's chain; without peers (a restart) it has only its stored headers and the provider,
+    so that what it answers comes from its cache, not from A over snap."""
+    return L.Node(ethc, ["--datadir", os.path.join(work, name), *(["--trusted-peers", a.enode] if peers else []),
+                         "--execution-rpc", provider.url, "--http.api", "eth,net,web3"], os.path.join(work, name + ".log"))
 
 
 def main():
@@ -177,7 +179,7 @@ def main():
         nodes.remove(p)
         p_proxy.refuse = {"eth_getProof", "eth_getCode", "eth_createAccessList"}
         p_proxy.reset()
-        p = light(ethc, work, "p", a, p_proxy)
+        p = light(ethc, work, "p", a, p_proxy, peers=False)
         nodes.append(p)
         L.wait_synced(p, head, "P restarted")
         got = L.rpc(p.url, "eth_call", call, "latest").get("result")
