@@ -7,7 +7,11 @@
  * by GetByteCodes. Every answer is checked before it is returned: a body
  * against the header's transactions root, ommers hash and withdrawals root,
  * receipts against its receipts root, state against the state root (proofs)
- * and code against its hash. A peer whose answer fails its check is banned
+ * and code against its hash. State is read first by GetTrieNodes: the key's
+ * path walked from the state root over the verified nodes at hand (memory, and
+ * the chain database's trie_node_cache.h when given), the rest of the path
+ * asked in one request and verified node by node by the chain of hashes; a
+ * peer that answers GetTrieNodes empty is read by the range requests instead. A peer whose answer fails its check is banned
  * through the peer score (peer_score.h) and the request goes to another peer;
  * a peer that lacks the data (an empty answer) is skipped without blame.
  * Snap peers serve only the ~128 most recent state roots: an older root gives
@@ -47,6 +51,11 @@ typedef struct {
   uint64_t timeout_ms;  /* per request; 0: 5000 */
   size_t cache_entries; /* accounts and slots kept; 0: 16384 */
   size_t code_bytes;    /* code kept; 0: 8 MiB */
+  size_t node_slots;    /* verified trie nodes kept in memory; 0: 16384 */
+  /* verified trie nodes and code, persistent (borrowed, must outlive the
+   * source; NULL: memory only) */
+  struct trie_node_cache *disk;
+  bool no_trie_nodes; /* state by the range reads only (for comparisons) */
 } p2p_remote_opts_t;
 
 /* A source fetching from the peers of `peers` (which must outlive it). opts
@@ -80,10 +89,12 @@ int p2p_remote_header(p2p_remote_t *r, const ethc_hash_t *hash, uint64_t number,
 int p2p_remote_check_body(const chain_header_t *h, bytes_view_t body, char *why, size_t whylen);
 int p2p_remote_check_receipts(const chain_header_t *h, bytes_view_t list, char *why, size_t whylen);
 
-/* Figures (any thread): requests sent, answers refused (a failed check), and
- * cache hits of the state reads. */
+/* Figures (any thread): requests sent, answers refused (a failed check),
+ * cache hits of the state reads, state reads answered by GetTrieNodes (and
+ * their round trips), and reads that fell back to the range requests. */
 typedef struct {
   uint64_t requests, refused, timeouts, cache_hits;
+  uint64_t node_reads, node_requests, range_reads;
 } p2p_remote_stats_t;
 void p2p_remote_stats(p2p_remote_t *r, p2p_remote_stats_t *out);
 

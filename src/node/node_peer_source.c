@@ -30,6 +30,7 @@
 #include "ethc/rlp.h"
 #include "ethc/sync.h"
 #include "ethc/trie.h"
+#include "ethc/trie_node_cache.h"
 
 #define TX_SLOTS 65536  /* the lookup table (open addressing), emptied at half full */
 #define RECENT_SCAN 128 /* blocks below the head whose bodies a lookup miss reads */
@@ -53,6 +54,7 @@ typedef struct proot {
 
 struct node_peer_source {
   p2p_remote_t *remote;
+  trie_node_cache_t *disk; /* the peers' verified trie nodes and code (no provider: it has its own) */
   chain_remote_t first, second; /* the provider (hooks NULL: none), the peers */
   chain_t *chain;
   peers_t *peers;
@@ -326,9 +328,13 @@ int node_peer_source_start(peers_t *peers, chain_t *chain, const chain_remote_t 
   if (!peers) return 0;
   node_peer_source_t *s = calloc(1, sizeof *s);
   if (s) s->txs = calloc(TX_SLOTS, sizeof *s->txs);
-  if (!s || !s->txs || p2p_remote_new(peers, NULL, &s->remote)) {
+  p2p_remote_opts_t o = {0};
+  if (s && !provider && chain_db(chain)) o.disk = s->disk = trie_node_cache_open(chain_db(chain), 0);
+  const char *mode = getenv("ETHC_P2P_STATE"); /* "range": no GetTrieNodes (for comparisons) */
+  o.no_trie_nodes = mode && !strcmp(mode, "range");
+  if (!s || !s->txs || p2p_remote_new(peers, &o, &s->remote)) {
     ethc_log(ETHC_LOG_WARN, "p2p: out of memory: no bodies, receipts or state from peers");
-    if (s) free(s->txs);
+    if (s) free(s->txs), trie_node_cache_free(s->disk);
     free(s);
     return ETHC_ERR_NOMEM;
   }
@@ -347,8 +353,10 @@ int node_peer_source_start(peers_t *peers, chain_t *chain, const chain_remote_t 
   ethc_log(ETHC_LOG_INFO, "%s",
            provider ? "light: bodies, receipts and state from the execution RPC, then from devp2p peers (snap) when "
                       "it fails; each checked against the verified headers"
-                    : "light: bodies, receipts and snap state from devp2p peers on demand, each checked against the "
-                      "verified headers");
+                    : o.no_trie_nodes ? "light: bodies, receipts and snap state from devp2p peers on demand (state by "
+                                        "the range requests only), each checked against the verified headers"
+                                      : "light: bodies, receipts and snap state from devp2p peers on demand, each "
+                                        "checked against the verified headers");
   *out = s;
   return 0;
 }
@@ -360,6 +368,7 @@ void node_peer_source_stop(node_peer_source_t *s) {
 void node_peer_source_free(node_peer_source_t *s) {
   if (!s) return;
   p2p_remote_free(s->remote);
+  trie_node_cache_free(s->disk);
   while (s->roots) {
     proot_t *p = s->roots;
     s->roots = p->next;

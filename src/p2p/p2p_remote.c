@@ -62,6 +62,7 @@ struct p2p_remote {
   uint64_t next_id;
   p2p_remote_stats_t stats;
   remote_cache_t *cache;
+  node_mem_t *nodes;
   pthread_mutex_t roots_lock;
   void *roots;
   peers_peer_t v[MAX_PEERS]; /* the loop's scratch list of peers */
@@ -139,6 +140,25 @@ static int encode(const pending_t *p, const peers_peer_t *v, size_t *cap, unsign
                                      .limit = q->origin,
                                      .bytes = SNAP_ASK_BYTES};
       return snap_get_storage_ranges_encode(&g, out);
+    }
+    case FETCH_TRIE_NODES: {
+      *code = SNAP_MSG_GET_TRIE_NODES;
+      bytes_view_t paths[1 + 64];
+      size_t offsets[1 + 64 + 1], n = q->path_count > 64 ? 64 : q->path_count, k = 0, sets = 0;
+      if (q->storage) paths[k++] = bytes_view(q->account.bytes, 32);
+      for (size_t i = 0; i < n; i++) paths[k++] = q->paths[i];
+      offsets[0] = 0;
+      if (q->storage) offsets[++sets] = k;
+      else
+        for (size_t i = 1; i <= k; i++) offsets[++sets] = i;
+      snap_get_trie_nodes_t g = {.request_id = p->id,
+                                 .root = q->root,
+                                 .paths = paths,
+                                 .path_count = k,
+                                 .offsets = offsets,
+                                 .set_count = sets,
+                                 .bytes = SNAP_SOFT_RESPONSE_LIMIT};
+      return snap_get_trie_nodes_encode(&g, out);
     }
     case FETCH_CODE: {
       *code = SNAP_MSG_GET_BYTE_CODES;
@@ -608,7 +628,9 @@ int p2p_remote_new(peers_t *peers, const p2p_remote_opts_t *opts, p2p_remote_t *
   if (!r->o.timeout_ms) r->o.timeout_ms = DEFAULT_TIMEOUT_MS;
   if (!r->o.cache_entries) r->o.cache_entries = 16384;
   if (!r->o.code_bytes) r->o.code_bytes = 8u << 20;
-  if (remote_cache_new(r->o.cache_entries, r->o.code_bytes, &r->cache)) {
+  if (!r->o.node_slots) r->o.node_slots = 16384;
+  if (remote_cache_new(r->o.cache_entries, r->o.code_bytes, &r->cache) || node_mem_new(r->o.node_slots, &r->nodes)) {
+    remote_cache_free(r->cache);
     free(r);
     return ETHC_ERR_NOMEM;
   }
@@ -656,6 +678,7 @@ void p2p_remote_free(p2p_remote_t *r) {
   if (!r) return;
   p2p_remote_state_free_roots(r);
   remote_cache_free(r->cache);
+  node_mem_free(r->nodes);
   pthread_mutex_destroy(&r->lock);
   pthread_mutex_destroy(&r->roots_lock);
   free(r);
@@ -675,3 +698,11 @@ void p2p_remote_count_hit(p2p_remote_t *r) {
 }
 pthread_mutex_t *p2p_remote_roots_lock(p2p_remote_t *r) { return &r->roots_lock; }
 void **p2p_remote_roots(p2p_remote_t *r) { return &r->roots; }
+node_mem_t *p2p_remote_node_mem(p2p_remote_t *r) { return r->nodes; }
+const p2p_remote_opts_t *p2p_remote_opts(p2p_remote_t *r) { return &r->o; }
+void p2p_remote_count_state(p2p_remote_t *r, bool by_nodes, unsigned requests) {
+  pthread_mutex_lock(&r->lock);
+  if (by_nodes) r->stats.node_reads++, r->stats.node_requests += requests;
+  else r->stats.range_reads++;
+  pthread_mutex_unlock(&r->lock);
+}

@@ -10,15 +10,20 @@
 
 #include "ethc/p2p_remote.h"
 
-typedef enum { FETCH_HEADER, FETCH_BODY, FETCH_RECEIPTS, FETCH_ACCOUNT, FETCH_STORAGE, FETCH_CODE } fetch_kind_t;
+typedef enum { FETCH_HEADER, FETCH_BODY, FETCH_RECEIPTS, FETCH_ACCOUNT, FETCH_STORAGE, FETCH_CODE, FETCH_TRIE_NODES } fetch_kind_t;
 
 /* What to ask: the header, bodies or receipts of block `hash` (number `number`); snap:
  * `root` (state root), `account` (its hash, storage), `origin` (the key's
- * hash, also the limit); code: `hash`. */
+ * hash, also the limit); code: `hash`; trie nodes: `root`, the compact
+ * `paths` (borrowed), each its own account-trie set, or with `storage` one
+ * set of `account` and the paths in its storage trie. */
 typedef struct {
   fetch_kind_t kind;
   ethc_hash_t hash, root, account, origin;
   uint64_t number;
+  const bytes_view_t *paths;
+  size_t path_count;
+  bool storage;
 } fetch_req_t;
 
 /* The answer: the payload of the response message from peer `peer`. */
@@ -56,7 +61,34 @@ int p2p_remote_state(void *ctx, const chain_header_t *h, const ethc_hash_t *hash
 /* Frees the per-root contexts the state hook handed out. */
 void p2p_remote_state_free_roots(p2p_remote_t *r);
 
+/* ---- the GetTrieNodes reads (p2p_remote_nodes.c) ----
+ * The value of `key` in the trie of root `trie_root` (the account trie of
+ * state `state_root` when account is NULL, else the storage trie of the
+ * account whose hash is *account): the walk from the root over the cached
+ * nodes, then GetTrieNodes for the rest of the path from the first missing
+ * node (NODES_AHEAD paths per request, more round trips for a deeper trie),
+ * every node verified by the chain of hashes from the root and then cached
+ * (memory, and the disk cache when the source has one). Returns 0 with the
+ * leaf's value appended to *value; ETHC_ERR_NOT_FOUND (proven absent);
+ * ETHC_ERR_MISSING_NODE when no peer answered the nodes (empty answers: the
+ * caller falls back to the range reads); ETHC_ERR_IO when peers timed out or
+ * lied (blamed); with a message in err. *requests: the round trips made. */
+typedef struct node_mem node_mem_t;
+int node_mem_new(size_t slots, node_mem_t **out);
+void node_mem_free(node_mem_t *m);
+int p2p_remote_nodes_read(p2p_remote_t *r, const ethc_hash_t *state_root, const ethc_hash_t *account,
+                          const uint8_t trie_root[32], const uint8_t key[32], bytes_buf_t *value, unsigned *requests,
+                          char *err, size_t errlen);
+/* Code verified by its hash, into the disk cache (when there is one); and
+ * code from it (0 appended, or ETHC_ERR_NOT_FOUND). */
+void p2p_remote_disk_put_code(p2p_remote_t *r, const uint8_t *code, size_t len);
+int p2p_remote_disk_get_code(p2p_remote_t *r, const ethc_hash_t *hash, bytes_buf_t *out);
+
 /* The source's shared parts the state side uses. */
+node_mem_t *p2p_remote_node_mem(p2p_remote_t *r);
+const p2p_remote_opts_t *p2p_remote_opts(p2p_remote_t *r);
+/* Counts a state read by GetTrieNodes (requests: round trips) or by the range fallback. */
+void p2p_remote_count_state(p2p_remote_t *r, bool by_nodes, unsigned requests);
 remote_cache_t *p2p_remote_cache(p2p_remote_t *r);
 void p2p_remote_count_hit(p2p_remote_t *r);
 pthread_mutex_t *p2p_remote_roots_lock(p2p_remote_t *r);

@@ -1,5 +1,7 @@
 /* The snap state of the devp2p source (p2p_remote.h; devp2p caps/snap.md):
- * a state_base_t per state root whose reads are single-key snap requests
+ * a state_base_t per state root whose reads walk the key's path by
+ * GetTrieNodes (p2p_remote_nodes.c) and, from a peer that answers that empty,
+ * are single-key snap requests
  * checked by their Merkle range proofs (trie_range.h through snap_wire.h's
  * checks): an account by GetAccountRange [keccak(address), keccak(address)],
  * a slot by GetStorageRanges for one account and one key, code by
@@ -219,6 +221,29 @@ static int fetch_account(p2p_remote_t *r, const ethc_hash_t *root, const ethc_ha
   return failed ? ETHC_ERR_IO : ETHC_ERR_MISSING_NODE;
 }
 
+/* The account by GetTrieNodes, then (no peer serving the nodes) by GetAccountRange. */
+static int read_account(p2p_remote_t *r, const ethc_hash_t *root, const ethc_hash_t *key, state_account_t *out,
+                        char *err, size_t errlen) {
+  if (!p2p_remote_opts(r)->no_trie_nodes) {
+    bytes_buf_t v = {0};
+    unsigned asked = 0;
+    int rc = p2p_remote_nodes_read(r, root, NULL, root->bytes, key->bytes, &v, &asked, err, errlen);
+    if (!rc) rc = decode_account(bytes_view(v.data, v.len), out);
+    bytes_buf_free(&v);
+    if (rc != ETHC_ERR_MISSING_NODE) {
+      if (rc == 0 || rc == ETHC_ERR_NOT_FOUND) {
+        p2p_remote_count_state(r, true, asked);
+        ethc_log(ETHC_LOG_DEBUG, "devp2p: account %02x%02x..: %s by GetTrieNodes (%u round trips)", key->bytes[0],
+                 key->bytes[1], rc ? "proven absent" : "read", asked);
+      }
+      return rc;
+    }
+    ethc_log(ETHC_LOG_DEBUG, "devp2p: GetTrieNodes answered empty (%s); reading the account by GetAccountRange", err);
+  }
+  p2p_remote_count_state(r, false, 1);
+  return fetch_account(r, root, key, out, err, errlen);
+}
+
 static int get_account(void *ctx, const ethc_hash_t *root, const ethc_address_t *a, state_account_t *out) {
   root_ctx_t *rc_ = ctx;
   p2p_remote_t *r = rc_->r;
@@ -232,7 +257,7 @@ static int get_account(void *ctx, const ethc_hash_t *root, const ethc_address_t 
     return 0;
   }
   char err[300];
-  int rc = fetch_account(r, root, &key, out, err, sizeof err);
+  int rc = read_account(r, root, &key, out, err, sizeof err);
   if (rc == 0 || rc == ETHC_ERR_NOT_FOUND) {
     e = (centry_t){.kind = rc ? C_NO_ACCOUNT : C_ACCOUNT, .root = *root, .key = key};
     if (!rc) e.account = *out;
@@ -260,9 +285,33 @@ static int get_storage(void *ctx, const ethc_address_t *a, const ethc_hash_t *st
     *out = e.value;
     return 0;
   }
+  char err[300] = "";
+  if (!p2p_remote_opts(r)->no_trie_nodes) {
+    bytes_buf_t v = {0};
+    unsigned asked = 0;
+    rlp_item_t it;
+    int rc = p2p_remote_nodes_read(r, &rx->root, &acc, storage_root->bytes, kh.bytes, &v, &asked, err, sizeof err);
+    if (!rc && (rlp_decode_strict(v.data, v.len, &it) || rlp_get_u256(&it, out))) rc = ETHC_ERR_INVALID;
+    bytes_buf_free(&v);
+    if (rc == ETHC_ERR_NOT_FOUND) memset(out, 0, sizeof *out), rc = 0; /* proven absent: zero */
+    if (!rc) {
+      p2p_remote_count_state(r, true, asked);
+      ethc_log(ETHC_LOG_DEBUG, "devp2p: slot %02x%02x..: read by GetTrieNodes (%u round trips)", kh.bytes[0],
+               kh.bytes[1], asked);
+      e = (centry_t){.kind = C_SLOT, .root = *storage_root, .key = kh, .value = *out};
+      cache_put(p2p_remote_cache(r), &e);
+      return 0;
+    }
+    if (rc != ETHC_ERR_MISSING_NODE) {
+      ethc_log(ETHC_LOG_WARN, "%s", err);
+      memset(out, 0, sizeof *out);
+      return rc;
+    }
+    ethc_log(ETHC_LOG_DEBUG, "devp2p: GetTrieNodes answered empty (%s); reading the slot by GetStorageRanges", err);
+  }
+  p2p_remote_count_state(r, false, 1);
   fetch_req_t q = {.kind = FETCH_STORAGE, .root = rx->root, .account = acc, .origin = kh};
   fetch_tried_t tried = {.n = 0};
-  char err[300] = "";
   bool failed = false;
   for (;;) {
     fetch_resp_t resp;
@@ -321,6 +370,12 @@ static int get_code(void *ctx, const ethc_hash_t *code_hash, bytes_buf_t *out) {
     p2p_remote_count_hit(r);
     return rc;
   }
+  size_t before = out->len;
+  if (!p2p_remote_disk_get_code(r, code_hash, out)) { /* checked by its hash on read */
+    p2p_remote_count_hit(r);
+    code_put(p2p_remote_cache(r), code_hash, out->data + before, out->len - before);
+    return 0;
+  }
   fetch_req_t q = {.kind = FETCH_CODE, .hash = *code_hash};
   fetch_tried_t tried = {.n = 0};
   char err[300] = "";
@@ -347,6 +402,7 @@ static int get_code(void *ctx, const ethc_hash_t *code_hash, bytes_buf_t *out) {
         failed = true;
       } else {
         code_put(p2p_remote_cache(r), code_hash, m.blobs[0].data, m.blobs[0].len);
+        p2p_remote_disk_put_code(r, m.blobs[0].data, m.blobs[0].len);
         rc = bytes_buf_append(out, m.blobs[0].data, m.blobs[0].len);
         snap_blobs_free(&m);
         bytes_buf_free(&resp.payload);
@@ -384,7 +440,7 @@ int p2p_remote_state(void *ctx, const chain_header_t *h, const ethc_hash_t *hash
     state_account_t a;
     ethc_hash_t key;
     keccak256(h->coinbase.bytes, 20, key.bytes);
-    int rc = fetch_account(r, &h->state_root, &key, &a, err, errlen);
+    int rc = read_account(r, &h->state_root, &key, &a, err, errlen);
     if (rc && rc != ETHC_ERR_NOT_FOUND) return rc;
     centry_t e = {.kind = rc ? C_NO_ACCOUNT : C_ACCOUNT, .root = h->state_root, .key = key, .account = a};
     cache_put(p2p_remote_cache(r), &e);

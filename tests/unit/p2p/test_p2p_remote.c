@@ -3,7 +3,7 @@
  * both on one libuv loop in its own thread; four caller threads at once fetch
  * every block's body and receipts (compared with what the server itself
  * serves) and the head's accounts, code and storage (compared with the
- * server's own state), and every block's header by hash
+ * server's own state; read by GetTrieNodes), and every block's header by hash
  * (p2p_remote_header: the header that hashes to it; a hash no block has is
  * not found, a wrong number refused), while the loop serves and matches. Then a stopped
  * source fails at once. Built with ThreadSanitizer too (tsan.test_p2p_remote):
@@ -263,6 +263,10 @@ int main(void) {
   p2p_remote_stats_t st;
   p2p_remote_stats(W.remote, &st);
   CHECK(st.refused == 0 && st.timeouts == 0 && st.requests > 600);
+  /* state by GetTrieNodes (an ethc server answers them), not one range read */
+  printf("state: %llu reads by GetTrieNodes in %llu round trips, %llu by ranges\n", (unsigned long long)st.node_reads,
+         (unsigned long long)st.node_requests, (unsigned long long)st.range_reads);
+  CHECK(st.node_reads >= W.n_addrs && st.range_reads == 0 && st.node_requests >= 1);
 
   uv_async_send(&W.stop);
   pthread_join(lt, NULL);
