@@ -15,7 +15,8 @@ receipts and state come from its devp2p peer only.
    block while A mines 8 more one by one; B walks the headers down to its
    checkpoint's block; eth_getBalance, eth_call, eth_getStorageAt,
    eth_getCode, eth_getTransactionReceipt, eth_getLogs and
-   eth_getBlockByNumber(full) through B equal A's (light_e2e.compare).
+   eth_getBlockByNumber(full) through B equal A's (light_e2e.compare); B
+   read that state by snap GetTrieNodes (its debug log line per read).
 3. A transaction signed by ethers v6 and sent through B reaches A over devp2p
    (B's pool announces it); once A mines it, B finds its receipt with no
    provider (the recent blocks' bodies, from A) and it equals A's.
@@ -24,6 +25,7 @@ snap, cold and warm.
 usage: light_e2e_p2p.py ETHC WORKDIR"""
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -96,7 +98,8 @@ def main():
         with urllib.request.urlopen(a.beacon + "/eth/v1/beacon/headers/head", timeout=10) as r:
             at = int(json.loads(r.read())["data"]["header"]["message"]["slot"]) + 2000
         args = ["--network", "dev", "--genesis", genesis, "--checkpoint", checkpoint, "--consensus-rpc", a.beacon,
-                "--trusted-peers", enode, "--port", "0", "--nodiscover", "--http.api", "eth,net,web3", "--at", str(at)]
+                "--trusted-peers", enode, "--port", "0", "--nodiscover", "--http.api", "eth,net,web3", "--at", str(at),
+                "--verbosity", "4"]  # the debug line of each state read by GetTrieNodes
         b = LightNode(ethc, os.path.join(work, "b"), args, "b")
         lr.check(b.url is not None, "light node B starts (no --execution-rpc)")
         want = result(a.url, "eth_call", {"to": contract}, "latest")
@@ -112,6 +115,11 @@ def main():
         lr.check(wait(lambda: head(b.url) == head(a.url), 10), "B catches A's head")
         lr.check(walked(a, b, 0x41), "B has the headers down to its checkpoint's block (by parent hash, devp2p)")
         compare(a.url, b.url, contract, txs, two)
+        log = b.log()
+        reads = re.findall(r"by GetTrieNodes \((\d+) round trips\)", log)
+        lr.check(len(reads) >= 3 and "GetTrieNodes answered empty" not in log,
+                 f"B read its state by GetTrieNodes ({len(reads)} reads, {sum(map(int, reads))} round trips), "
+                 "never by the range fallback")
         for h in txs[:3]:
             lr.same(a.url, b.url, "eth_getTransactionByHash", h)
         lr.same(a.url, b.url, "eth_getBlockReceipts", hex(two))

@@ -10,18 +10,22 @@ head's, eth_getBlockReceipts, eth_getTransactionReceipt and
 eth_getTransactionByHash of transactions (their blocks' bodies seen first,
 and one looked up cold in the recent blocks), eth_getLogs over ranges and by
 topic, eth_getBalance / eth_getTransactionCount / eth_getStorageAt /
-eth_getCode / eth_call / eth_estimateGas at the head (snap state); a state
+eth_getCode / eth_call / eth_estimateGas at the head (snap state, read by
+GetTrieNodes: B's debug line per read; an absent account proven by the walk); a state
 older than the ~128 that snap serves is an error naming "128 most recent
 states"; a few through ethers v6 as well. Prints the latency of verified
 eth_call through snap, cold (first read of a state) and warm.
 Then lying peers (tests/system/p2p_liar.c serving a copy of A's chain): node
 C with only a liar that answers GetReceipts with other blocks' receipts
 serves no receipts at all (an error, never the lie) but the honest bodies;
-node D with a liar hiding accounts in its snap answers, and A, answers the
-state as A and bans the liar.
+node D with a liar hiding accounts in its snap answers (and changing trie
+nodes), and A, answers the state as A and bans the liar; node F with only a
+peer that answers GetTrieNodes empty reads the state by the range requests
+(the fallback's debug line) and answers as A.
 usage: light_p2p.py ETHC P2P_LIAR CHAIN_DIR WORKDIR"""
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -75,10 +79,10 @@ const { JsonRpcProvider } = require(process.argv[1]);
 """
 
 
-def light_node(ethc, chain, work, name, peers, head_hash):
+def light_node(ethc, chain, work, name, peers, head_hash, extra=()):
     d = os.path.join(work, name)
     init(ethc, d, os.path.join(chain, "genesis.json"))
-    n = Ethc(ethc, d, d + ".log", ["--trusted-peers", ",".join(peers), "--sync.target", head_hash])
+    n = Ethc(ethc, d, d + ".log", ["--trusted-peers", ",".join(peers), "--sync.target", head_hash, *extra])
     check(n.wait_log(DONE, 30) is not None, f"{name} synced the headers", n.log()[-1500:])
     return n
 
@@ -114,7 +118,7 @@ def liars(ethc, liar, chain, work, a, l_dir, with_txs, with_code, head_hash):
         if d:
             d.stop()
         out = stop_liar(proc)
-    check("lie: AccountRange" in out, "the snap liar did lie")
+    check("lie: AccountRange" in out or "lie: TrieNodes" in out, "the snap liar did lie")
     # the snap liar and A: the state as A's
     proc, enode = start_liar(liar, l_dir, network, "snap", os.path.join(work, "liar-snap2.log"))
     e = None
@@ -132,7 +136,25 @@ def liars(ethc, liar, chain, work, a, l_dir, with_txs, with_code, head_hash):
         if e:
             e.stop()
         out = stop_liar(proc)
-    print(f"snap liar beside A: {out.count('lie: AccountRange')} lies told, all refused")
+    print(f"snap liar beside A: {out.count('lie: AccountRange') + out.count('lie: TrieNodes')} lies told, all refused")
+    # a peer that answers GetTrieNodes empty (without that state, or without the message): read by the ranges
+    proc, enode = start_liar(liar, l_dir, network, "nonodes", os.path.join(work, "liar-nonodes.log"))
+    f = None
+    try:
+        f = light_node(ethc, chain, work, "f", [enode], head_hash, ["--verbosity", "4"])
+        for x in with_code[:2]:
+            same(a, f, "eth_getBalance", x, "latest")
+            same(a, f, "eth_getStorageAt", x, "0x0", "latest")
+        same(a, f, "eth_getBalance", "0x" + "cd" * 20, "latest")  # absent, proven by the range proof
+        log = f.log()
+        check("GetTrieNodes answered empty" in log and "by GetAccountRange" in log,
+              "a peer answering GetTrieNodes empty: F falls back to GetAccountRange (debug line)", log[-1500:])
+        check("by GetTrieNodes (" not in log, "... and read nothing by GetTrieNodes")
+    finally:
+        if f:
+            f.stop()
+        out = stop_liar(proc)
+    check("no nodes: TrieNodes answered empty" in out, "the nonodes peer was asked GetTrieNodes")
 
 
 def main(ethc, liar, chain, workdir):
@@ -151,7 +173,8 @@ def main(ethc, liar, chain, workdir):
     a = Ethc(ethc, a_dir, a_dir + ".log")
     nodes = [a]
     try:
-        b = Ethc(ethc, b_dir, b_dir + ".log", ["--trusted-peers", a.enode, "--sync.target", head_hash])
+        b = Ethc(ethc, b_dir, b_dir + ".log", ["--trusted-peers", a.enode, "--sync.target", head_hash,
+                                                "--verbosity", "4"])
         nodes.append(b)
         check(b.wait_log(DONE, 40) is not None, f"B synced the headers to #{head_n}", b.log()[-2000:])
         check(b.wait_log(r"bodies, receipts and snap state from devp2p peers", 1) is not None,
@@ -197,6 +220,13 @@ def main(ethc, liar, chain, workdir):
         same(a, b, "eth_call", {"to": with_code[0], "data": "0x"}, hex(head_n - 1))
         same(a, b, "eth_estimateGas", {"from": plain[0], "to": plain[1], "value": "0x1"}, "latest")
         same(a, b, "eth_getBalance", "0x" + "ab" * 20, "latest")  # absent, proven absent
+        # the state came by GetTrieNodes (a debug line per read), never by the range fallback
+        log = b.log()
+        reads = re.findall(r"by GetTrieNodes \((\d+) round trips\)", log)
+        check(len(reads) >= 6, f"B read the state by GetTrieNodes ({len(reads)} reads, "
+              f"{sum(map(int, reads))} round trips)", log[-1500:])
+        check("proven absent by GetTrieNodes" in log, "... an absent account proven by the walk")
+        check("GetTrieNodes answered empty" not in log, "... and never fell back to the range requests")
         r = b.call("eth_getBalance", plain[0], "0x2")
         msg = (r.get("error") or {}).get("message", "")
         check("128 most recent states" in msg, "an old state (#2) is an error naming snap's 128 recent states", r)

@@ -23,8 +23,12 @@
  *           ones asked (wrong transactions for the header);
  *   receipt GetReceipts answered likewise with the next blocks' receipts;
  *   snap    AccountRange answered without its accounts (the proof kept:
- *           hiding what the proof shows);
- *   storage StorageRanges answered without their slots, likewise;
+ *           hiding what the proof shows), and TrieNodes of the account trie
+ *           with the last byte of its first node flipped;
+ *   storage StorageRanges answered without their slots, likewise, and
+ *           TrieNodes of storage tries with a node changed;
+ *   nonodes no lie: GetTrieNodes answered empty (a peer without that state
+ *           or without GetTrieNodes), the other snap requests honestly;
  *   code    ByteCodes with the last byte of each code flipped;
  *   flat    no lie: GetReceipts answered as @ethereumjs/client 0.10.5 does,
  *           the receipts of the blocks asked as one flat list of RLP strings,
@@ -63,7 +67,8 @@ enum {
   LIE_CODE,
   LIE_FLAT,
   LIE_SWAP,
-  LIE_SLOW
+  LIE_SLOW,
+  LIE_NONODES
 };
 
 #define SLOW_MS 1500
@@ -143,10 +148,28 @@ static int shift_hashes(unsigned code, const uint8_t *data, size_t len, bytes_bu
   return rc ? -1 : 0;
 }
 
-/* The snap lies on a response payload (out, replaced). */
-static void snap_lie(unsigned code, bytes_buf_t *out) {
+/* The snap lies on a response payload (out, replaced); storage: the request
+ * was a GetTrieNodes of a storage trie. */
+static void snap_lie(unsigned code, bool storage, bytes_buf_t *out) {
   bytes_buf_t msg = {0};
-  if (code == SNAP_MSG_ACCOUNT_RANGE && L.lie == LIE_SNAP) {
+  if (code == SNAP_MSG_TRIE_NODES && L.lie == LIE_NONODES) {
+    snap_blobs_t m = {0};
+    if (!snap_blobs_decode(out->data, out->len, &m) && !snap_blobs_encode(m.request_id, NULL, 0, &msg))
+      printf("no nodes: TrieNodes answered empty\n");
+    snap_blobs_free(&m);
+  } else if (code == SNAP_MSG_TRIE_NODES && ((L.lie == LIE_SNAP && !storage) || (L.lie == LIE_STORAGE && storage))) {
+    snap_blobs_t m = {0};
+    if (!snap_blobs_decode(out->data, out->len, &m) && m.count && m.blobs[0].len) {
+      bytes_buf_t first = {0};
+      bytes_buf_append(&first, m.blobs[0].data, m.blobs[0].len);
+      first.data[first.len - 1] ^= 1;
+      m.blobs[0] = bytes_view(first.data, first.len);
+      if (!snap_blobs_encode(m.request_id, m.blobs, m.count, &msg))
+        printf("lie: TrieNodes with its first node changed\n"), L.lies++;
+      bytes_buf_free(&first);
+    }
+    snap_blobs_free(&m);
+  } else if (code == SNAP_MSG_ACCOUNT_RANGE && L.lie == LIE_SNAP) {
     snap_account_range_t m = {0};
     if (!snap_account_range_decode(out->data, out->len, &m) && m.count &&
         !snap_account_range_encode(m.request_id, NULL, 0, m.proof, m.proof_count, &msg))
@@ -293,7 +316,13 @@ static void on_msg(rlpx_conn_t *c, const rlpx_shared_cap_t *cap, uint64_t code, 
       return;
     }
     printf("request: snap 0x%02x\n", (unsigned)code);
-    snap_lie(out_code, &out);
+    bool storage = false;
+    snap_get_trie_nodes_t q;
+    if (code == SNAP_MSG_GET_TRIE_NODES && !snap_get_trie_nodes_decode(data, len, &q)) {
+      for (size_t i = 0; i < q.set_count; i++) storage |= q.offsets[i + 1] - q.offsets[i] > 1;
+      snap_get_trie_nodes_free(&q);
+    }
+    snap_lie(out_code, storage, &out);
     rlpx_send(c, (size_t)rlpx_conn_cap_index(c, "snap"), out_code, out.data, out.len);
     bytes_buf_free(&out);
     fflush(stdout);
@@ -385,7 +414,7 @@ static void on_signal(uv_signal_t *s, int signum) {
 int main(int argc, char **argv) {
   if (argc < 4) {
     fprintf(stderr,
-            "usage: p2p_liar DATADIR NETWORK_ID parent|seal|swap|body|receipt|snap|storage|code|flat|slow|none "
+            "usage: p2p_liar DATADIR NETWORK_ID parent|seal|swap|body|receipt|snap|storage|code|flat|slow|nonodes|none "
             "[SECONDS]\n");
     return 2;
   }
@@ -399,10 +428,11 @@ int main(int argc, char **argv) {
           : !strcmp(argv[3], "flat")    ? LIE_FLAT
           : !strcmp(argv[3], "swap")    ? LIE_SWAP
           : !strcmp(argv[3], "slow")    ? LIE_SLOW
+          : !strcmp(argv[3], "nonodes") ? LIE_NONODES
                                         : LIE_NONE;
   if (L.lie == LIE_NONE && strcmp(argv[3], "none"))
     return fprintf(stderr,
-                   "p2p_liar: LIE is parent, seal, swap, body, receipt, snap, storage, code, flat, slow or none\n"),
+                   "p2p_liar: LIE is parent, seal, swap, body, receipt, snap, storage, code, flat, slow, nonodes or none\n"),
            2;
   L.network = strtoull(argv[2], NULL, 10);
   chain_open_opts_t o = {.datadir = argv[1], .read_only = true};
