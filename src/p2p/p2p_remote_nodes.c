@@ -159,7 +159,17 @@ static int round_trip(p2p_remote_t *r, const ethc_hash_t *state_root, const ethc
       trie_path_miss_t next = *miss;
       int w = trie_path_absorb(trie_root, &st, key, from, m.blobs, m.count, value, &next, &used);
       if (w == ETHC_ERR_NOMEM) return snap_blobs_free(&m), bytes_buf_free(&resp.payload), bytes_buf_free(&enc), w;
-      if (w == ETHC_ERR_INVALID || (w == ETHC_ERR_MISSING_NODE && next.depth <= from)) {
+      if (w == ETHC_ERR_MISSING_NODE && next.depth < from) {
+        /* another read's nodes pushed one above `from` out of memory: not the
+         * peer's fault; the next round trip asks from there */
+        keep_used(r, m.blobs, m.count, used);
+        *miss = next, *walk_rc = w;
+        snap_blobs_free(&m);
+        bytes_buf_free(&resp.payload);
+        bytes_buf_free(&enc);
+        return 0;
+      }
+      if (w == ETHC_ERR_INVALID) {
         value->len = before;
         p2p_remote_blame(r, resp.peer, "a TrieNodes answer whose node does not hash to its parent's reference");
         failed = true;
