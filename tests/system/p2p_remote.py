@@ -15,7 +15,9 @@ snap/1; tests/tools/p2p_fetch dials it and fetches through the source, from
    The snap lies (hidden account, hidden slot, wrong code) are separate
    liars, each caught. p2p_liar's flat mode serves receipts in
    @ethereumjs/client 0.10.5's form (one flat list of strings): all verified.
-3. from @ethereumjs/client 0.10.5 (eth/68) serving the same chain: the
+3. from @ethereumjs/client 0.10.5 (eth/68) serving the same chain: state by
+   GetTrieNodes is not answered (0.10.5 offers snap/1 but never answers a snap
+   request): a timeout and an error, nothing accepted; the
    bodies of every 4th block (it never answers GetReceipts: its handler throws). Skipped when node
    or the package is missing (parts 1 and 2 still run).
 Parts 1-2 run as system.p2p_remote, part 3 as system.p2p_remote_ethereumjs
@@ -133,6 +135,14 @@ def ethereumjs(tool, chain, tmp, fails):
         for want in [r"bodies: 150/150 matched", r"stats: \d+ requests, 0 refused, 0 timeouts"]:
             if not re.search(want, p.stdout):
                 fails.append(f"from ethereumjs: no {want!r}")
+        # state: 0.10.5 offers snap/1 but its service dispatches only eth messages, so
+        # GetTrieNodes (like every snap request) is never answered: one timeout, then
+        # an error naming it; never a state taken without its proof
+        p = fetch(tool, chain, tmp, "ethereumjs-state", [enode], "state", threads=1)
+        for want in [r"state: the head's state: devp2p: no verified TrieNodes answer",
+                     r"stats: 1 requests, 0 refused, 1 timeouts"]:
+            if not re.search(want, p.stdout):
+                fails.append(f"state from ethereumjs: no {want!r}: " + p.stdout[-1500:])
     return False
 
 
