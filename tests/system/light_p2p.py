@@ -21,7 +21,9 @@ serves no receipts at all (an error, never the lie) but the honest bodies;
 node D with a liar hiding accounts in its snap answers (and changing trie
 nodes), and A, answers the state as A and bans the liar; node F with only a
 peer that answers GetTrieNodes empty reads the state by the range requests
-(the fallback's debug line) and answers as A.
+(the fallback's debug line) and answers as A. B restarted beside only a
+snap liar answers the state it read before from its trie node cache (the
+chain database's verified nodes and code): equal to A's, the liar never lying.
 usage: light_p2p.py ETHC P2P_LIAR CHAIN_DIR WORKDIR"""
 import json
 import os
@@ -157,6 +159,28 @@ def liars(ethc, liar, chain, work, a, l_dir, with_txs, with_code, head_hash):
     check("no nodes: TrieNodes answered empty" in out, "the nonodes peer was asked GetTrieNodes")
 
 
+def from_cache(ethc, liar, chain, work, a, l_dir, b_dir, head_hash, accts, slots):
+    """B restarted with only a snap liar as its peer: the state it read before
+    comes from its trie node cache (verified nodes and code in its database),
+    so the liar is never asked (or its lie would show)."""
+    network = str(json.load(open(os.path.join(chain, "genesis.json")))["config"]["chainId"])
+    proc, enode = start_liar(liar, l_dir, network, "snap", os.path.join(work, "liar-cache.log"))
+    b = None
+    try:
+        b = Ethc(ethc, b_dir, b_dir + ".2.log", ["--trusted-peers", enode, "--sync.target", head_hash])
+        check(b.wait_log(DONE, 30) is not None, "B restarted beside a snap liar only", b.log()[-1500:])
+        for x in accts:
+            same(a, b, "eth_getBalance", x, "latest")
+            same(a, b, "eth_getCode", x, "latest")
+        for x, s in slots:
+            same(a, b, "eth_getStorageAt", x, s, "latest")
+    finally:
+        if b:
+            b.stop()
+        out = stop_liar(proc)
+    check("lie: " not in out, "... all from B's trie node cache: the liar told no lie", out[-800:])
+
+
 def main(ethc, liar, chain, workdir):
     work = os.path.join(os.path.abspath(workdir), "light-p2p")
     shutil.rmtree(work, ignore_errors=True)
@@ -257,6 +281,8 @@ def main(ethc, liar, chain, workdir):
         else:
             print("skip ethers checks: no node or ethers")
         b.stop()
+        from_cache(ethc, liar, chain, work, a, l_dir, b_dir, head_hash, with_code + plain,
+                   [(x, s) for x in with_code for s in list(state[x]["storage"])[:2]])
         liars(ethc, liar, chain, work, a, l_dir, with_txs, with_code, head_hash)
     finally:
         for n in nodes:
