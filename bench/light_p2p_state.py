@@ -9,7 +9,10 @@ mode a fresh light node B syncs the headers from A, then:
   cold key     eth_getBalance of accounts not read yet at a state already read;
   warm         the same eth_getBalance again (B's verified-answer cache);
   call cold    eth_call of the contract at blocks not read yet;
-  call warm    the same eth_call again.
+  call warm    the same eth_call again;
+  restarted    B stopped and started again: eth_getBalance of the cold-key
+               accounts (GetTrieNodes: from the trie node cache in B's
+               database; ranges: asked again).
 Prints p50 (ms) of each, and for GetTrieNodes the round trips per read from
 B's debug lines (a range read is one request).
 usage: bench/light_p2p_state.py ETHC WORKDIR"""
@@ -39,16 +42,25 @@ def timed(node, method, *params):
     return (time.perf_counter() - t) * 1000
 
 
-def run(ethc, work, a, mode, head_n, head_hash, accts, callme):
-    d = os.path.join(work, "b-" + mode)
-    init(ethc, d, os.path.join(CHAIN, "genesis.json"))
+def start(ethc, d, log, a, mode, head_hash):
     env = dict(os.environ)
     if mode == "range":
         os.environ["ETHC_P2P_STATE"] = "range"
     try:
-        b = Ethc(ethc, d, d + ".log", ["--trusted-peers", a.enode, "--sync.target", head_hash, "--verbosity", "4"])
+        return Ethc(ethc, d, log, ["--trusted-peers", a.enode, "--sync.target", head_hash, "--verbosity", "4"])
     finally:
         os.environ.clear(), os.environ.update(env)
+
+
+def rounds_of(log):
+    r = [int(x) for x in re.findall(r"by GetTrieNodes \((\d+) round trips\)", log)]
+    return f"{sum(r) / len(r):.2f} round trips per read ({len(r)} reads)" if r else "1 request per read (range)"
+
+
+def run(ethc, work, a, mode, head_n, head_hash, accts, callme):
+    d = os.path.join(work, "b-" + mode)
+    init(ethc, d, os.path.join(CHAIN, "genesis.json"))
+    b = start(ethc, d, d + ".log", a, mode, head_hash)
     try:
         assert b.wait_log(DONE, 40), b.log()[-2000:]
         cold_root = [timed(b, "eth_getBalance", accts[0], hex(n)) for n in range(head_n - 1, head_n - 11, -1)]
@@ -57,12 +69,17 @@ def run(ethc, work, a, mode, head_n, head_hash, accts, callme):
         warm = [timed(b, "eth_getBalance", x, "latest") for x in accts[1:41] * 5]
         call_cold = [timed(b, "eth_call", {"to": callme, "data": "0x"}, hex(n)) for n in range(head_n - 11, head_n - 21, -1)]
         call_warm = [timed(b, "eth_call", {"to": callme, "data": "0x"}, hex(head_n - 11)) for _ in range(100)]
-        rounds = [int(x) for x in re.findall(r"by GetTrieNodes \((\d+) round trips\)", b.log())]
-        per = f"{sum(rounds) / len(rounds):.2f} round trips per read ({len(rounds)} reads)" if rounds else \
-            "1 request per read (range)"
         print(f"{mode:10s} getBalance cold root p50 {p50(cold_root):.2f} ms, cold key p50 {p50(cold_key):.2f} ms, "
               f"warm p50 {p50(warm):.3f} ms; eth_call cold p50 {p50(call_cold):.2f} ms, warm p50 {p50(call_warm):.3f} ms;"
-              f" {per}", flush=True)
+              f" {rounds_of(b.log())}", flush=True)
+    finally:
+        b.stop()
+    b = start(ethc, d, d + ".2.log", a, mode, head_hash)
+    try:
+        assert b.wait_log(DONE, 40), b.log()[-2000:]
+        again = [timed(b, "eth_getBalance", x, "latest") for x in accts[1:41]]
+        print(f"{mode:10s} restarted: getBalance of the same accounts p50 {p50(again):.2f} ms; {rounds_of(b.log())}",
+              flush=True)
     finally:
         b.stop()
 

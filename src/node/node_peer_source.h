@@ -7,7 +7,10 @@
  * ~128 that snap peers keep), then the peers when the provider fails or its
  * answer is refused; every answer, from either, is checked the same way.
  * For `--light` without --execution-rpc it is also the beacon follower's
- * header source (node_peer_source_header: GetBlockHeaders by hash).
+ * header source (node_peer_source_header: GetBlockHeaders by hash). Without
+ * a provider, the peers' verified trie nodes and code are kept in the chain
+ * database's trie node cache (trie_node_cache.h); the environment variable
+ * ETHC_P2P_STATE=range turns GetTrieNodes off (range reads only, to compare).
  *
  * Threads: start, stop on the node's loop thread (start before the loop runs
  * and before the HTTP servers start, since chain_set_remote is not
