@@ -54,7 +54,7 @@ typedef struct proot {
 
 struct node_peer_source {
   p2p_remote_t *remote;
-  trie_node_cache_t *disk; /* the peers' verified trie nodes and code (no provider: it has its own) */
+  trie_node_cache_t *disk;      /* the peers' verified trie nodes and code (no provider: it has its own) */
   chain_remote_t first, second; /* the provider (hooks NULL: none), the peers */
   chain_t *chain;
   peers_t *peers;
@@ -353,10 +353,10 @@ int node_peer_source_start(peers_t *peers, chain_t *chain, const chain_remote_t 
   ethc_log(ETHC_LOG_INFO, "%s",
            provider ? "light: bodies, receipts and state from the execution RPC, then from devp2p peers (snap) when "
                       "it fails; each checked against the verified headers"
-                    : o.no_trie_nodes ? "light: bodies, receipts and snap state from devp2p peers on demand (state by "
-                                        "the range requests only), each checked against the verified headers"
-                                      : "light: bodies, receipts and snap state from devp2p peers on demand, each "
-                                        "checked against the verified headers");
+           : o.no_trie_nodes ? "light: bodies, receipts and snap state from devp2p peers on demand (state by "
+                               "the range requests only), each checked against the verified headers"
+                             : "light: bodies, receipts and snap state from devp2p peers on demand, each "
+                               "checked against the verified headers");
   *out = s;
   return 0;
 }

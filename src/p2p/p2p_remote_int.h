@@ -10,7 +10,15 @@
 
 #include "ethc/p2p_remote.h"
 
-typedef enum { FETCH_HEADER, FETCH_BODY, FETCH_RECEIPTS, FETCH_ACCOUNT, FETCH_STORAGE, FETCH_CODE, FETCH_TRIE_NODES } fetch_kind_t;
+typedef enum {
+  FETCH_HEADER,
+  FETCH_BODY,
+  FETCH_RECEIPTS,
+  FETCH_ACCOUNT,
+  FETCH_STORAGE,
+  FETCH_CODE,
+  FETCH_TRIE_NODES
+} fetch_kind_t;
 
 /* What to ask: the header, bodies or receipts of block `hash` (number `number`); snap:
  * `root` (state root), `account` (its hash, storage), `origin` (the key's

@@ -134,7 +134,8 @@ static int round_trip(p2p_remote_t *r, const ethc_hash_t *state_root, const ethc
     rc = trie_path_compact(key, d, &enc);
   }
   if (rc) return bytes_buf_free(&enc), rc;
-  for (size_t i = 0; i < n; i++) paths[i] = bytes_view(enc.data + offs[i], (i + 1 < n ? offs[i + 1] : enc.len) - offs[i]);
+  for (size_t i = 0; i < n; i++)
+    paths[i] = bytes_view(enc.data + offs[i], (i + 1 < n ? offs[i + 1] : enc.len) - offs[i]);
   fetch_req_t q = {.kind = FETCH_TRIE_NODES, .root = *state_root, .paths = paths, .path_count = n};
   if (account) q.storage = true, q.account = *account;
   fetch_tried_t tried = {.n = 0};
@@ -186,8 +187,9 @@ static int round_trip(p2p_remote_t *r, const ethc_hash_t *state_root, const ethc
     bytes_buf_free(&resp.payload);
   }
   bytes_buf_free(&enc);
-  snprintf(err, errlen, "devp2p: %s", failed ? "no verified TrieNodes answer from the snap peers"
-                                             : "no snap peer answered GetTrieNodes for this state");
+  snprintf(err, errlen, "devp2p: %s",
+           failed ? "no verified TrieNodes answer from the snap peers"
+                  : "no snap peer answered GetTrieNodes for this state");
   return failed ? ETHC_ERR_IO : ETHC_ERR_MISSING_NODE;
 }
 
@@ -205,7 +207,8 @@ int p2p_remote_nodes_read(p2p_remote_t *r, const ethc_hash_t *state_root, const 
     if (f) return f;
     rc = w;
   }
-  if (rc == ETHC_ERR_MISSING_NODE) snprintf(err, errlen, "devp2p: the trie is deeper than %d GetTrieNodes round trips", MAX_ROUNDS), rc = ETHC_ERR_IO;
+  if (rc == ETHC_ERR_MISSING_NODE)
+    snprintf(err, errlen, "devp2p: the trie is deeper than %d GetTrieNodes round trips", MAX_ROUNDS), rc = ETHC_ERR_IO;
   else if (rc == ETHC_ERR_INVALID) snprintf(err, errlen, "devp2p: a cached trie node does not decode");
   return rc;
 }

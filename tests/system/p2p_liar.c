@@ -432,7 +432,8 @@ int main(int argc, char **argv) {
                                         : LIE_NONE;
   if (L.lie == LIE_NONE && strcmp(argv[3], "none"))
     return fprintf(stderr,
-                   "p2p_liar: LIE is parent, seal, swap, body, receipt, snap, storage, code, flat, slow, nonodes or none\n"),
+                   "p2p_liar: LIE is parent, seal, swap, body, receipt, snap, storage, code, flat, slow, nonodes or "
+                   "none\n"),
            2;
   L.network = strtoull(argv[2], NULL, 10);
   chain_open_opts_t o = {.datadir = argv[1], .read_only = true};

@@ -37,7 +37,7 @@ static void build(void) {
     uint8_t b[8] = {(uint8_t)i, (uint8_t)(i >> 8)};
     keccak256(b, 8, keys[i]);
   }
-  memcpy(keys[N], keys[0], 32), keys[N][31] ^= 0x01;     /* differs in the last nibble */
+  memcpy(keys[N], keys[0], 32), keys[N][31] ^= 0x01;         /* differs in the last nibble */
   memcpy(keys[N + 1], keys[0], 32), keys[N + 1][30] ^= 0x10; /* differs at nibble 60 */
   for (size_t i = 0; i < N + 2; i++) {
     value_of(i, &v);
@@ -162,8 +162,8 @@ static void test_missing_and_answers(const uint8_t k[32], const char *what) {
   bad.data[bad.len - 1] ^= 1;
   bytes_view_t saved = ans[0];
   ans[0] = bytes_view(bad.data, bad.len);
-  CHECK(trie_path_absorb(root, &os, k, from, ans, n, &got, &miss, &used) == ETHC_ERR_INVALID &&
-        miss.depth == from && !memcmp(miss.hash, h1, 32));
+  CHECK(trie_path_absorb(root, &os, k, from, ans, n, &got, &miss, &used) == ETHC_ERR_INVALID && miss.depth == from &&
+        !memcmp(miss.hash, h1, 32));
   /* a real node of the trie, of another path, in its place: refused too */
   bytes_buf_t other = {0};
   CHECK(node_at(keys[7][0] >> 4 != k[0] >> 4 ? keys[7] : keys[8], 1, &other) == 0);
