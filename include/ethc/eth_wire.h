@@ -251,6 +251,14 @@ int eth_status_from_chain(chain_t *c, uint32_t version, uint64_t network_id, eth
  * latest. Returns 0 or ETHC_ERR_INVALID with a reason in `why` (static). */
 int eth_status_check(chain_t *c, const eth_status_t *ours, const eth_status_t *theirs, const char **why);
 
+/* admin_nodeInfo's protocols.eth as go-ethereum shows it: {"network": id,
+ * "genesis": hash, "config": {chainId, homesteadBlock, ..., bpo2Time,
+ * terminalTotalDifficulty, depositContractAddress, blobSchedule}, "head": hash}
+ * (a light database: the built-in genesis, and the genesis as head until one is
+ * proven). A malloc'ed JSON object text (the caller frees it), or NULL (out of
+ * memory, no genesis known, a read error). Any thread. */
+char *eth_node_info_json(chain_t *c, uint64_t network_id);
+
 /* Answers one request message: code is a request (GetBlockHeaders,
  * GetBlockBodies, GetReceipts, GetPooledTransactions). On success *out_code
  * is the response code and `out` its payload. A payload that does not decode
