@@ -72,7 +72,7 @@ int node_peers_start(peers_t **out, uv_loop_t *loop, node_p2p_t *p, const node_p
   if (node_p2p_track_forkid(p, loop, chain, chain_id))
     ethc_log(ETHC_LOG_WARN, "p2p: cannot put the fork id in the node record");
   ethc_log(ETHC_LOG_INFO, "p2p: listening on TCP port %u, header sync %s", port,
-           read_only      ? "off (read-only, mining or --light)"
+           read_only      ? "off (read-only, mining or a light database)"
            : o->sync_full ? "on (--syncmode full)"
                           : "on");
   return 0;
