@@ -52,7 +52,7 @@ static void *importer(void *arg) {
     h.timestamp = 1742900000ULL + (uint64_t)i * 400000ULL;
     h.has_base_fee = h.has_withdrawals_root = h.has_blob_gas = h.has_parent_beacon_root = true;
     bytes_buf_t raw = {0};
-    ethc_hash_t hh;
+    ethc_hash_t hh = {0};
     if (header_encode(&h, &raw) || chain_light_store(chain, raw.data, raw.len, &hh) ||
         chain_light_set_head(chain, &hh, NULL, NULL))
       atomic_fetch_add(&import_failures, 1);
