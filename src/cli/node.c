@@ -536,8 +536,9 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
       return cli_usage_error(self, "--network cannot be combined with --readonly, --import, --miner or --authrpc.*");
   } else if (o.light.network || o.light.has_checkpoint || o.light.consensus_rpc || o.light.at || o.genesis_path) {
     /* --execution-rpc also serves a devp2p light sync (light_remote.py) */
-    return cli_usage_error(self, "--network (or --syncmode light --network), --checkpoint, --consensus-rpc, --at and "
-                                 "--genesis need --light");
+    return cli_usage_error(self,
+                           "--network (or --syncmode light --network), --checkpoint, --consensus-rpc, --at and "
+                           "--genesis need --light");
   }
   char err[1024] = "";
   int rc = node_run(&o, err, sizeof err);

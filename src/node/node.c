@@ -294,7 +294,8 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   rc = node_p2p_start(&n.p2p, &n.loop, &o->p2p, chain_datadir(chain), chain_id, o->client_version, srv, err, errlen);
   if (!rc)
     rc = node_peers_start(&n.peers, &n.loop, &n.p2p, &o->p2p, chain, chain_id,
-                          o->read_only || o->miner.on || o->light.on || light_db, o->client_version, &write_lock, err, errlen);
+                          o->read_only || o->miner.on || o->light.on || light_db, o->client_version, &write_lock, err,
+                          errlen);
   if (!rc) node_peers_attach_pool(n.peers, pool); /* transactions to and from peers */
   dev_beacon_server_t *beacon = NULL;             /* --dev.beacon (test-only): before any block is mined */
   if (!rc && o->dev_beacon) rc = dev_beacon_server_start(chain, o->http.addr, o->dev_beacon_port, &beacon, err, errlen);
