@@ -13,6 +13,7 @@
 #include "ethc/chain.h"
 #include "ethc/chain_read.h"
 #include "ethc/dev_beacon.h"
+#include "ethc/chain_config.h"
 #include "ethc/chain_light.h"
 #include "ethc/error.h"
 #include "ethc/light_follow.h"
@@ -156,6 +157,10 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   }
   /* a light database: --light, or --syncmode light --network (devp2p only, no beacon follower) */
   bool light_db = (o->light.on || o->light.network) && !o->genesis_path;
+  if (light_db && !o->light.on && !chain_config_builtin(o->light.network)) {
+    snprintf(err, errlen, "--network %s: not a built-in network (mainnet, sepolia, holesky, hoodi)", o->light.network);
+    return ETHC_ERR_INVALID;
+  }
   int rc = light_db ? chain_light_create(o->datadir, o->light.network, err, errlen) : 0;
   if (rc) return rc;
   rc = chain_open(&co, &chain, err, errlen);

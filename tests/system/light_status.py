@@ -74,7 +74,21 @@ def main():
     return 1 if failures else 0
 
 
+def cli_errors(ethc, work):
+    """Bad combinations exit 2 and name the problem, leaving no database."""
+    d = os.path.join(work, "bad")
+    for args, want in ((["--network", "sepolia"], "need --light"),
+                       (["--syncmode", "full", "--network", "sepolia"], "need --light"),
+                       (["--syncmode", "light", "--network", "nowhere"], "not a built-in network"),
+                       (["--syncmode", "light", "--network", "sepolia", "--readonly"], "cannot be combined")):
+        r = subprocess.run([ethc, "node", "--datadir", d, "--nodiscover", "--port", "0", "--http.port", "0", *args],
+                           capture_output=True, text=True, timeout=30, stdin=subprocess.DEVNULL)
+        check(r.returncode == 2 and want in r.stderr.splitlines()[0] and not os.path.exists(d),
+              f"ethc node {' '.join(args)}: exit 2, \"{want}\"", (r.returncode, r.stderr))
+
+
 def run(ethc, work, nodes):
+    cli_errors(ethc, work)
     light = ["--network", "sepolia", "--syncmode", "light"]
     a = Ethc(ethc, os.path.join(work, "a"), os.path.join(work, "a.log"), light)
     nodes.append(a)
