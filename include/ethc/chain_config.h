@@ -75,6 +75,12 @@ typedef struct {
 /* A built-in network: "mainnet", "sepolia", "holesky", "hoodi"; NULL otherwise. */
 const chain_config_t *chain_config_builtin(const char *name);
 
+/* The geth genesis.json key of fork f's activation ("homesteadBlock", ...,
+ * "bpo5Time"; eip158Block for Spurious Dragon), and its blobSchedule key
+ * ("cancun", ...; NULL before Cancun). Static strings; NULL for a bad f. */
+const char *chain_config_fork_key(chain_fork_t f);
+const char *chain_config_blob_key(chain_fork_t f);
+
 /* Reads the text (`len` bytes, need not be NUL-terminated) of a geth-style genesis
  * `config` object (homesteadBlock, ..., shanghaiTime, ..., terminalTotalDifficulty,
  * blobSchedule) into `out`; unknown keys are ignored. Returns 0, or ETHC_ERR_JSON

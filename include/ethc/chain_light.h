@@ -6,7 +6,9 @@
  * headers (each stored with the network's terminal total difficulty: they are all
  * post-merge) and the canonical index, head mark and safe / finalized marks the
  * follower sets. Until the first head is proven the chain's head is an all-zero
- * header of hash zero (no block is canonical; /ready answers false). A light node
+ * header of hash zero (no block is canonical; /ready answers false). What the eth
+ * protocol needs of the missing genesis (hash, timestamp, difficulty) comes from
+ * chain_genesis_builtin.h (chain_genesis_info). A light node
  * of a chain without a built-in config (the dev chain) uses an ordinary database
  * created from its genesis.json: the proven headers are stored above its genesis
  * the same way. Reads go through chain_read.h and snapshots as for a full node;

@@ -239,12 +239,25 @@ int eth_serve_pooled_txs(eth_pool_lookup_fn lookup, void *ctx, const eth_hash_re
 
 /* Our Status for a peer speaking `version`, from the stored head: the genesis
  * hash, head hash and number, total difficulty (68), range 0..head (69+) and
- * the fork id at the head. */
+ * the fork id at the head. A light database (no stored genesis) takes the
+ * genesis from the built-in table (chain_genesis_builtin.h), announces the
+ * range head..head, and before its first proven head stands at the genesis
+ * (head = genesis hash, number 0, td = genesis difficulty, fork id at the
+ * genesis time). 0, ETHC_ERR_NOT_FOUND (no genesis known) or a read error. */
 int eth_status_from_chain(chain_t *c, uint32_t version, uint64_t network_id, eth_status_t *out);
 /* Checks a peer's Status against ours: same version, network and genesis, and
- * a fork id our schedule accepts; eth/69+ also a range with earliest <=
+ * a fork id our schedule accepts at our head (ours->head; the genesis or zero:
+ * at the genesis); eth/69+ also a range with earliest <=
  * latest. Returns 0 or ETHC_ERR_INVALID with a reason in `why` (static). */
 int eth_status_check(chain_t *c, const eth_status_t *ours, const eth_status_t *theirs, const char **why);
+
+/* admin_nodeInfo's protocols.eth as go-ethereum shows it: {"network": id,
+ * "genesis": hash, "config": {chainId, homesteadBlock, ..., bpo2Time,
+ * terminalTotalDifficulty, depositContractAddress, blobSchedule}, "head": hash}
+ * (a light database: the built-in genesis, and the genesis as head until one is
+ * proven). A malloc'ed JSON object text (the caller frees it), or NULL (out of
+ * memory, no genesis known, a read error). Any thread. */
+char *eth_node_info_json(chain_t *c, uint64_t network_id);
 
 /* Answers one request message: code is a request (GetBlockHeaders,
  * GetBlockBodies, GetReceipts, GetPooledTransactions). On success *out_code

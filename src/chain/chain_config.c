@@ -156,6 +156,10 @@ static const chain_config_t builtin[] = {
     },
 };
 
+const char *chain_config_fork_key(chain_fork_t f) { return f < FORK_COUNT ? json_keys[f] : NULL; }
+
+const char *chain_config_blob_key(chain_fork_t f) { return f < FORK_COUNT ? blob_keys[f] : NULL; }
+
 const chain_config_t *chain_config_builtin(const char *name) {
   for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
     if (strcmp(builtin[i].name, name) == 0) return &builtin[i];

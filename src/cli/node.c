@@ -178,7 +178,9 @@ static const cli_option_t node_options[] = {
                     "--checkpoint); the database holds only proven headers",
                     NULL},
     [NODE_NETWORK] = {"--network", "NAME",
-                      "--light: the network: mainnet, sepolia, holesky, hoodi or dev (--dev.beacon, test-only)",
+                      "--light: the network: mainnet, sepolia, holesky, hoodi or dev (--dev.beacon, test-only); with "
+                      "--syncmode light alone: a devp2p light node of a built-in network (its database holds no "
+                      "genesis; peers get the network's Status and fork id)",
                       "mainnet"},
     [NODE_CHECKPOINT] = {"--checkpoint", "ROOT",
                          "--light: a trusted finalized beacon block root (0x + 64 hex digits) to start from; not "
@@ -340,6 +342,7 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
                    .auth_http = {.addr = "127.0.0.1", .port = 8551, .body_limit = 128u << 20},
                    .p2p = {.port = 30303, .maxpeers = 50}};
   uint64_t v;
+  bool syncmode_light = false; /* --syncmode light given */
   dev_cli_t dev = {0};
   dev_genesis_defaults(&dev.g);
   cli_args_t a;
@@ -462,6 +465,7 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
         if (strcmp(a.value, "light") && strcmp(a.value, "full"))
           return cli_usage_error(self, "--syncmode %s: want light or full", a.value);
         o.p2p.on = true, o.p2p.sync_full = !strcmp(a.value, "full");
+        syncmode_light = !o.p2p.sync_full;
         break;
       case NODE_DEV_BEACON: o.dev_beacon = true; break;
       case NODE_DEV_BEACON_PORT:
@@ -524,9 +528,17 @@ static int cmd_node(const cli_command_t *self, int argc, char **argv) {
       return cli_usage_error(self, "--light needs --consensus-rpc URL (a beacon node's REST API)");
     if (o.read_only || o.import_path || o.miner.on || o.authrpc)
       return cli_usage_error(self, "--light cannot be combined with --readonly, --import, --miner or --authrpc.*");
+  } else if (o.light.network && syncmode_light && !o.light.has_checkpoint && !o.light.consensus_rpc && !o.light.at &&
+             !o.genesis_path) {
+    /* a devp2p light node of a built-in network: a light database (no genesis
+     * stored), Status from the built-in genesis, no beacon follower */
+    if (o.read_only || o.import_path || o.miner.on || o.authrpc)
+      return cli_usage_error(self, "--network cannot be combined with --readonly, --import, --miner or --authrpc.*");
   } else if (o.light.network || o.light.has_checkpoint || o.light.consensus_rpc || o.light.at || o.genesis_path) {
     /* --execution-rpc also serves a devp2p light sync (light_remote.py) */
-    return cli_usage_error(self, "--network, --checkpoint, --consensus-rpc, --at and --genesis need --light");
+    return cli_usage_error(self,
+                           "--network (or --syncmode light --network), --checkpoint, --consensus-rpc, --at and "
+                           "--genesis need --light");
   }
   char err[1024] = "";
   int rc = node_run(&o, err, sizeof err);

@@ -13,6 +13,7 @@
 #include "ethc/chain.h"
 #include "ethc/chain_read.h"
 #include "ethc/dev_beacon.h"
+#include "ethc/chain_config.h"
 #include "ethc/chain_light.h"
 #include "ethc/error.h"
 #include "ethc/light_follow.h"
@@ -154,7 +155,13 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
              o->light.network);
     return ETHC_ERR_INVALID;
   }
-  int rc = o->light.on && !o->genesis_path ? chain_light_create(o->datadir, o->light.network, err, errlen) : 0;
+  /* a light database: --light, or --syncmode light --network (devp2p only, no beacon follower) */
+  bool light_db = (o->light.on || o->light.network) && !o->genesis_path;
+  if (light_db && !o->light.on && !chain_config_builtin(o->light.network)) {
+    snprintf(err, errlen, "--network %s: not a built-in network (mainnet, sepolia, holesky, hoodi)", o->light.network);
+    return ETHC_ERR_INVALID;
+  }
+  int rc = light_db ? chain_light_create(o->datadir, o->light.network, err, errlen) : 0;
   if (rc) return rc;
   rc = chain_open(&co, &chain, err, errlen);
   if (rc) return rc;
@@ -292,7 +299,8 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   rc = node_p2p_start(&n.p2p, &n.loop, &o->p2p, chain_datadir(chain), chain_id, o->client_version, srv, err, errlen);
   if (!rc)
     rc = node_peers_start(&n.peers, &n.loop, &n.p2p, &o->p2p, chain, chain_id,
-                          o->read_only || o->miner.on || o->light.on, o->client_version, &write_lock, err, errlen);
+                          o->read_only || o->miner.on || o->light.on || light_db, o->client_version, &write_lock, err,
+                          errlen);
   if (!rc) node_peers_attach_pool(n.peers, pool); /* transactions to and from peers */
   dev_beacon_server_t *beacon = NULL;             /* --dev.beacon (test-only): before any block is mined */
   if (!rc && o->dev_beacon) rc = dev_beacon_server_start(chain, o->http.addr, o->dev_beacon_port, &beacon, err, errlen);

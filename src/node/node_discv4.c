@@ -5,9 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ethc/chain_genesis_builtin.h"
+#include "ethc/chain_read.h"
 #include "ethc/error.h"
+#include "ethc/eth_wire.h"
 #include "ethc/log.h"
 #include "ethc/p2p_dnsdisc.h"
+#include "ethc/p2p_enr.h"
 #include "ethc/peers.h"
 #include "ethc/secp256k1.h"
 
@@ -16,8 +20,19 @@ static char *admin_node_info(void *ctx) {
   static __thread p2p_info_t info;
   pthread_mutex_lock(&p->lock);
   info = p->info;
+  chain_t *chain = p->chain;
   pthread_mutex_unlock(&p->lock);
-  return p2p_node_info_json(&info);
+  /* protocols.eth (geth's eth.NodeInfo) while the peer manager serves eth */
+  char *eth = chain ? eth_node_info_json(chain, p->network_id) : NULL;
+  char *protocols = NULL;
+  if (eth && (protocols = malloc(strlen(eth) + 16))) {
+    sprintf(protocols, "{\"eth\":%s}", eth);
+    info.protocols = protocols;
+  }
+  char *s = p2p_node_info_json(&info);
+  free(protocols);
+  free(eth);
+  return s;
 }
 
 static char *admin_table(void *ctx) {
@@ -92,6 +107,81 @@ int node_p2p_set_eth_entry(node_p2p_t *p, const uint8_t *value, size_t len) {
   if (!rc) p->info.enr = e;
   pthread_mutex_unlock(&p->lock);
   return rc;
+}
+
+int node_p2p_forkid_at(node_p2p_t *p, uint64_t number, uint64_t time) {
+  forkid_t id = forkid_at(&p->eth_sched, number, time);
+  if (id.hash == p->eth_id.hash && id.next == p->eth_id.next) return 0;
+  bytes_buf_t v = {0};
+  int rc = enr_eth_entry_encode(&id, &v);
+  if (!rc) rc = node_p2p_set_eth_entry(p, v.data, v.len);
+  bytes_buf_free(&v);
+  if (rc) return rc < 0 ? rc : -rc;
+  p->eth_id = id;
+  return 1;
+}
+
+/* A new head (the importing thread): its position, to the loop. */
+static void on_new_head(void *ctx, chain_snapshot_t *head) {
+  node_p2p_t *p = ctx;
+  const chain_header_t *h = chain_snapshot_header(head);
+  pthread_mutex_lock(&p->lock);
+  if (p->eth_on) {
+    p->head_pending = true;
+    p->head_number = h->number;
+    p->head_time = h->timestamp;
+    uv_async_send(&p->head_async);
+  }
+  pthread_mutex_unlock(&p->lock);
+}
+
+static void on_head_async(uv_async_t *a) {
+  node_p2p_t *p = a->data;
+  pthread_mutex_lock(&p->lock);
+  bool pending = p->head_pending;
+  uint64_t number = p->head_number, time = p->head_time;
+  p->head_pending = false;
+  pthread_mutex_unlock(&p->lock);
+  if (!pending) return;
+  int rc = node_p2p_forkid_at(p, number, time);
+  if (rc == 1)
+    ethc_log(ETHC_LOG_INFO, "p2p: the head crossed a fork: node record's fork id now %08x (next %llu)", p->eth_id.hash,
+             (unsigned long long)p->eth_id.next);
+  else if (rc < 0) ethc_log(ETHC_LOG_WARN, "p2p: cannot put the new fork id in the node record");
+}
+
+int node_p2p_track_forkid(node_p2p_t *p, uv_loop_t *loop, chain_t *chain, uint64_t network_id) {
+  static const ethc_hash_t zero;
+  if (!p->on) return ETHC_ERR_INVALID;
+  chain_genesis_info_t g;
+  uint64_t number = 0, time;
+  ethc_hash_t head;
+  int rc = chain_genesis_info(chain, &g);
+  if (!rc) rc = chain_read_head(chain, &number, &head);
+  if (rc) return rc;
+  time = g.timestamp;
+  if (!ethc_hash_eq(&head, &zero) && !ethc_hash_eq(&head, &g.hash)) {
+    chain_header_t h;
+    if ((rc = chain_read_header_by_hash(chain, &head, &h))) return rc;
+    number = h.number, time = h.timestamp;
+  } else {
+    number = 0;
+  }
+  forkid_schedule(chain_config(chain), &g.hash, g.timestamp, &p->eth_sched);
+  memset(&p->eth_id, 0, sizeof p->eth_id);
+  p->eth_id.next = UINT64_MAX; /* no id yet: the first is always put */
+  rc = node_p2p_forkid_at(p, number, time);
+  if (rc < 0) return -rc;
+  if (uv_async_init(loop, &p->head_async, on_head_async)) return ETHC_ERR_IO;
+  p->head_async.data = p;
+  pthread_mutex_lock(&p->lock);
+  p->eth_on = true;
+  p->chain = chain;
+  p->network_id = network_id;
+  pthread_mutex_unlock(&p->lock);
+  if ((rc = chain_on_new_head(chain, on_new_head, p)))
+    ethc_log(ETHC_LOG_WARN, "p2p: the node record's fork id will not follow the head (%s)", ethc_strerror(rc));
+  return 0;
 }
 
 void node_p2p_enr_address(const node_p2p_t *p, enr_fields_t *f) {
@@ -232,6 +322,12 @@ void node_p2p_stop(node_p2p_t *p) {
     p->add_on = false;
     pthread_mutex_unlock(&p->lock);
     uv_close((uv_handle_t *)&p->add_async, NULL);
+  }
+  if (p->eth_on) {
+    pthread_mutex_lock(&p->lock);
+    p->eth_on = false;
+    pthread_mutex_unlock(&p->lock);
+    uv_close((uv_handle_t *)&p->head_async, NULL);
   }
   dnsdisc_stop(p->dns);
   if (p->disc) discv4_stop(p->disc);

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <uv.h>
 
+#include "ethc/chain.h"
+#include "ethc/forkid.h"
 #include "ethc/node.h"
 #include "ethc/p2p_discv4.h"
 #include "ethc/rpc.h"
@@ -34,6 +36,15 @@ typedef struct {
   bool add_on;
   p2p_node_t add_q[16];
   size_t add_n;
+  /* admin_nodeInfo's protocols.eth and the record's "eth" entry (node_p2p_track_forkid) */
+  chain_t *chain;
+  uint64_t network_id;
+  forkid_schedule_t eth_sched; /* the chain's fork schedule */
+  forkid_t eth_id;             /* the fork id in the record */
+  bool eth_on;                 /* following the head: head_async open (under lock) */
+  bool head_pending;           /* a new head for the loop (under lock) */
+  uint64_t head_number, head_time;
+  uv_async_t head_async;
 } node_p2p_t;
 
 /* Starts the p2p side when o->on (else does nothing and returns 0): the node
@@ -47,6 +58,19 @@ int node_p2p_start(node_p2p_t *p, uv_loop_t *loop, const node_p2p_opts_t *o, con
  * here) and re-signs the record with the next seq. Any thread; 0 or an
  * ETHC_ERR_* code. */
 int node_p2p_set_eth_entry(node_p2p_t *p, const uint8_t *value, size_t len);
+/* Puts the EIP-2124 fork id at a head (number, time) in the record's "eth"
+ * entry when it differs from the one there (re-signed with the next seq).
+ * Loop thread, after node_p2p_track_forkid. 1 (re-signed), 0 (unchanged), or
+ * a negative ETHC_ERR_* code. */
+int node_p2p_forkid_at(node_p2p_t *p, uint64_t number, uint64_t time);
+/* Makes the record's fork id follow the chain's head (devp2p enr-entries/eth.md):
+ * sets it at the current head (the genesis while a light node has proven
+ * nothing), then each new head the chain announces (on any thread) is handed to
+ * the loop, which re-signs the record when a fork boundary was crossed. Also
+ * gives admin_nodeInfo its protocols.eth. Loop thread, before the loop runs and
+ * before other threads import; the chain must outlive node_p2p_free. 0 or an
+ * ETHC_ERR_* code (nothing started). */
+int node_p2p_track_forkid(node_p2p_t *p, uv_loop_t *loop, chain_t *chain, uint64_t network_id);
 /* The record's address fields for --nodiscover: "ip" and "tcp" for an IPv4
  * announced address, "ip6" and "tcp6" for an IPv6 one (pointers into p). */
 void node_p2p_enr_address(const node_p2p_t *p, enr_fields_t *f);

@@ -68,15 +68,11 @@ int node_peers_start(peers_t **out, uv_loop_t *loop, node_p2p_t *p, const node_p
     enode_format(&self, p->enode, sizeof p->enode);
     pthread_mutex_unlock(&p->lock);
   }
-  /* the ENR's "eth" entry: our fork id at the head (devp2p enr-entries/eth.md) */
-  eth_status_t st;
-  bytes_buf_t eth = {0};
-  if (eth_status_from_chain(chain, 69, chain_id, &st) || enr_eth_entry_encode(&st.fork_id, &eth) ||
-      node_p2p_set_eth_entry(p, eth.data, eth.len))
+  /* the ENR's "eth" entry: our fork id at the head, following it (devp2p enr-entries/eth.md) */
+  if (node_p2p_track_forkid(p, loop, chain, chain_id))
     ethc_log(ETHC_LOG_WARN, "p2p: cannot put the fork id in the node record");
-  bytes_buf_free(&eth);
   ethc_log(ETHC_LOG_INFO, "p2p: listening on TCP port %u, header sync %s", port,
-           read_only      ? "off (read-only, mining or --light)"
+           read_only      ? "off (read-only, mining or a light database)"
            : o->sync_full ? "on (--syncmode full)"
                           : "on");
   return 0;

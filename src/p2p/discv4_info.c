@@ -24,7 +24,9 @@ char *p2p_node_info_json(const p2p_info_t *i) {
   p2p_ip_text(self.ip, ip);
   snprintf(listen, sizeof listen, "%s:%u", i->listen6 ? "[::]" : "0.0.0.0", i->tcp_port);
   cJSON *o = cJSON_CreateObject(), *ports = cJSON_CreateObject(), *disc = cJSON_CreateObject();
-  cJSON *protocols = cJSON_Parse(i->protocols ? i->protocols : "{}");
+  /* raw: the text is ours, and re-parsing would turn big numbers (a total
+   * difficulty in protocols.eth.config) into doubles */
+  cJSON *protocols = cJSON_CreateRaw(i->protocols ? i->protocols : "{}");
   if (!o || !ports || !disc || !protocols) {
     cJSON_Delete(o), cJSON_Delete(ports), cJSON_Delete(disc), cJSON_Delete(protocols);
     return NULL;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ethc/chain_genesis_builtin.h"
 #include "ethc/chain_read.h"
 #include "ethc/chaindb.h"
 #include "ethc/error.h"
@@ -262,22 +263,50 @@ int eth_block_range_check(const eth_block_range_t *r, const char **why) {
   return *why ? ETHC_ERR_INVALID : 0;
 }
 
-int eth_status_from_chain(chain_t *c, uint32_t version, uint64_t network_id, eth_status_t *out) {
-  memset(out, 0, sizeof *out);
-  chain_header_t g, h;
-  ethc_hash_t gh;
-  int rc = chain_read_header_by_number(c, 0, &g, &gh);
-  if (!rc) rc = chain_read_head(c, &out->latest, &out->head);
-  if (!rc) rc = chain_read_header_by_hash(c, &out->head, &h);
-  if (!rc && version < 69) rc = chain_read_td(c, &out->head, &out->td);
+/* Where the chain stands for Status and fork ids: its genesis (stored, or the
+ * built-in table's for a light database) and the head (number, time; a light
+ * database that has proven nothing yet stands at the genesis). */
+typedef struct {
+  chain_genesis_info_t genesis;
+  uint64_t number, time;
+} status_pos_t;
+
+static int status_position(chain_t *c, const ethc_hash_t *head, status_pos_t *out) {
+  static const ethc_hash_t zero;
+  int rc = chain_genesis_info(c, &out->genesis);
   if (rc) return rc;
+  out->number = 0;
+  out->time = out->genesis.timestamp;
+  if (ethc_hash_eq(head, &zero) || ethc_hash_eq(head, &out->genesis.hash)) return 0;
+  chain_header_t h;
+  if ((rc = chain_read_header_by_hash(c, head, &h))) return rc;
+  out->number = h.number;
+  out->time = h.timestamp;
+  return 0;
+}
+
+int eth_status_from_chain(chain_t *c, uint32_t version, uint64_t network_id, eth_status_t *out) {
+  static const ethc_hash_t zero;
+  memset(out, 0, sizeof *out);
+  status_pos_t pos;
+  int rc = chain_read_head(c, &out->latest, &out->head);
+  if (!rc) rc = status_position(c, &out->head, &pos);
+  if (rc) return rc;
+  if (ethc_hash_eq(&out->head, &zero)) { /* a light node before its first proven head */
+    out->head = pos.genesis.hash;
+    out->latest = 0;
+    out->td = pos.genesis.difficulty;
+  } else if (version < 69 && (rc = chain_read_td(c, &out->head, &out->td))) {
+    return rc;
+  }
   forkid_schedule_t s;
-  forkid_schedule(chain_config(c), &gh, g.timestamp, &s);
+  forkid_schedule(chain_config(c), &pos.genesis.hash, pos.genesis.timestamp, &s);
   out->version = version;
   out->network_id = network_id;
-  out->genesis = gh;
-  out->fork_id = forkid_at(&s, h.number, h.timestamp);
-  out->earliest = 0;
+  out->genesis = pos.genesis.hash;
+  out->fork_id = forkid_at(&s, pos.number, pos.time);
+  /* what we serve: a light database stores the proven headers only */
+  out->earliest = pos.genesis.builtin ? out->latest : 0;
   return 0;
 }
 
@@ -291,13 +320,12 @@ int eth_status_check(chain_t *c, const eth_status_t *ours, const eth_status_t *t
     if (eth_block_range_check(&r, why)) return ETHC_ERR_INVALID;
   }
   if (*why) return ETHC_ERR_INVALID;
-  chain_header_t g, h;
-  int rc = chain_read_header_by_number(c, 0, &g, NULL);
-  if (!rc) rc = chain_read_header_by_hash(c, &ours->head, &h);
+  status_pos_t pos;
+  int rc = status_position(c, &ours->head, &pos);
   if (rc) return rc;
   forkid_schedule_t s;
-  forkid_schedule(chain_config(c), &ours->genesis, g.timestamp, &s);
-  forkid_verdict_t v = forkid_validate(&s, h.number, h.timestamp, &theirs->fork_id);
+  forkid_schedule(chain_config(c), &ours->genesis, pos.genesis.timestamp, &s);
+  forkid_verdict_t v = forkid_validate(&s, pos.number, pos.time, &theirs->fork_id);
   if (v != FORKID_OK) {
     *why = v == FORKID_REMOTE_STALE ? "fork id: remote needs update" : "fork id: incompatible chain or local stale";
     return ETHC_ERR_INVALID;

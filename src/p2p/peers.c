@@ -783,6 +783,11 @@ static void on_status(peer_t *p, const uint8_t *data, size_t len) {
   if (p->version >= 69) {
     p->head_known = true;
     p->head_number = p->status.latest;
+  } else if (ethc_hash_eq(&p->status.head, &ours.genesis)) {
+    /* a peer at the genesis: number 0, nothing to ask (a light database
+     * could not even answer for its genesis header) */
+    p->head_known = true;
+    p->head_number = 0;
   } else {
     send_get_headers(p, REQ_HEAD, &p->status.head, 0, 1, 0);
   }
