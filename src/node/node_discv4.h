@@ -14,6 +14,12 @@
 #include "ethc/p2p_discv4.h"
 #include "ethc/rpc.h"
 
+/* An admin_addPeer-like call for the loop: op is an RPC_PEER_*. */
+typedef struct {
+  int op;
+  p2p_node_t node;
+} node_peer_op_t;
+
 typedef struct {
   bool on;
   uint8_t key[32];  /* the node key */
@@ -29,10 +35,10 @@ typedef struct {
   struct peers *peers;        /* the peer manager (node_p2p.h), set before the RPC server serves */
   struct peers *peers_failed; /* a manager that could not listen: freed once the loop closed it */
   struct dnsdisc *dns;        /* EIP-1459 node lists (p2p_dnsdisc.h), or NULL */
-  /* admin_addPeer's nodes, from RPC threads to the loop (under lock) */
+  /* admin_addPeer's and the others' nodes (RPC_PEER_*), from RPC threads to the loop (under lock) */
   uv_async_t add_async;
   bool add_on;
-  p2p_node_t add_q[16];
+  node_peer_op_t add_q[16];
   size_t add_n;
 } node_p2p_t;
 

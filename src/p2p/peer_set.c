@@ -60,8 +60,12 @@ bool peer_set_remove(peer_set_t *s, const uint8_t pubkey[64], unsigned flag) {
   return true;
 }
 
-void peer_set_closed(peer_set_entry_t *e, bool reached, uint64_t now, uint64_t base_ms) {
-  e->fails = reached ? 0 : e->fails + 1;
+void peer_set_dialled(peer_set_entry_t *e, uint64_t now, uint64_t base_ms) {
   unsigned shift = e->fails < PEER_SET_BACKOFF_MAX ? e->fails : PEER_SET_BACKOFF_MAX;
   e->redial_at = now + (base_ms << shift);
+}
+
+void peer_set_closed(peer_set_entry_t *e, bool reached, uint64_t now, uint64_t base_ms) {
+  e->fails = reached ? 0 : e->fails + 1;
+  peer_set_dialled(e, now, base_ms);
 }

@@ -51,5 +51,8 @@ bool peer_set_has(const peer_set_t *s, const uint8_t pubkey[64], unsigned flag);
  * tells whether it got past the eth Status (then the backoff starts over).
  * Sets the next dial to now + base_ms << min(fails, PEER_SET_BACKOFF_MAX). */
 void peer_set_closed(peer_set_entry_t *e, bool reached, uint64_t now, uint64_t base_ms);
+/* A static node was dialled at `now`: no other dial before now + its
+ * current backoff (fails unchanged; the close counts the attempt). */
+void peer_set_dialled(peer_set_entry_t *e, uint64_t now, uint64_t base_ms);
 
 #endif
