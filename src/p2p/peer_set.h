@@ -13,7 +13,7 @@
 
 #include "ethc/p2p_node.h"
 
-#define PEER_SET_MAX 256      /* static nodes, and trusted nodes, each */
+#define PEER_SET_MAX 256       /* static nodes, and trusted nodes, each */
 #define PEER_SET_BACKOFF_MAX 4 /* a redial waits base << min(fails, this) */
 
 enum { PEER_SET_STATIC = 1, PEER_SET_TRUSTED = 2 };

@@ -99,7 +99,7 @@ typedef struct {
 struct peers {
   uv_loop_t *loop;
   peers_opts_t o;
-  peer_set_t set; /* static and trusted nodes (--trusted-peers are both, admin_addPeer ...) */
+  peer_set_t set;         /* static and trusted nodes (--trusted-peers are both, admin_addPeer ...) */
   rlpx_proto_t protos[4]; /* eth/68..70 as offered, snap/1 */
   rlpx_config_t cfg;
   uv_tcp_t listener;
@@ -198,13 +198,13 @@ static void publish(struct peers *m) {
     for (const char *c = h->client_id; *c && k < sizeof name - 1; c++)
       name[k++] = (*c == '"' || *c == '\\' || (unsigned char)*c < 0x20) ? '?' : *c;
     name[k] = 0;
-    len += (size_t)snprintf(s + len, cap - len,
-                            "%s{\"id\":\"%s\",\"name\":\"%s\",\"enode\":\"enode://%s\",\"network\":{\"inbound\":%s,"
-                            "\"trusted\":%s,\"static\":%s,\"remoteAddress\":\"%s\"},\"protocols\":{\"eth\":{\"version\":%u,"
-                            "\"head\":\"0x%s\"}}}",
-                            len > 1 ? "," : "", id, name, id, rlpx_conn_initiator(p->conn) ? "false" : "true",
-                            is_trusted(m, p) ? "true" : "false", p->static_dial ? "true" : "false", p->addr,
-                            p->version, head);
+    len += (size_t)snprintf(
+        s + len, cap - len,
+        "%s{\"id\":\"%s\",\"name\":\"%s\",\"enode\":\"enode://%s\",\"network\":{\"inbound\":%s,"
+        "\"trusted\":%s,\"static\":%s,\"remoteAddress\":\"%s\"},\"protocols\":{\"eth\":{\"version\":%u,"
+        "\"head\":\"0x%s\"}}}",
+        len > 1 ? "," : "", id, name, id, rlpx_conn_initiator(p->conn) ? "false" : "true",
+        is_trusted(m, p) ? "true" : "false", p->static_dial ? "true" : "false", p->addr, p->version, head);
   }
   snprintf(s + len, cap - len, "]");
   char *bans = bans_to_json(m);

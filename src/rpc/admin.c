@@ -55,9 +55,7 @@ static int peer_op(rpc_call_t *c, const cJSON *params, int op) {
 
 static int admin_addPeer(rpc_call_t *c, const cJSON *params) { return peer_op(c, params, RPC_PEER_ADD); }
 static int admin_removePeer(rpc_call_t *c, const cJSON *params) { return peer_op(c, params, RPC_PEER_REMOVE); }
-static int admin_addTrustedPeer(rpc_call_t *c, const cJSON *params) {
-  return peer_op(c, params, RPC_PEER_ADD_TRUSTED);
-}
+static int admin_addTrustedPeer(rpc_call_t *c, const cJSON *params) { return peer_op(c, params, RPC_PEER_ADD_TRUSTED); }
 static int admin_removeTrustedPeer(rpc_call_t *c, const cJSON *params) {
   return peer_op(c, params, RPC_PEER_REMOVE_TRUSTED);
 }

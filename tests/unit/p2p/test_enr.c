@@ -99,8 +99,15 @@ static void test_enode(void) {
   CHECK(!strcmp(out, with));
   snprintf(with, sizeof with, "%s?discport=65535", url);
   CHECK(enode_parse(with, &n, err, sizeof err) == 0 && n.udp == 65535);
-  const char *junk[] = {"?discport=65536", "?discport=", "?discport=1x", "?discport=-1", "?discport=1&x=2",
-                        "?foo=1", "?", "?discport=30301?discport=1", "?DISCPORT=1"};
+  const char *junk[] = {"?discport=65536",
+                        "?discport=",
+                        "?discport=1x",
+                        "?discport=-1",
+                        "?discport=1&x=2",
+                        "?foo=1",
+                        "?",
+                        "?discport=30301?discport=1",
+                        "?DISCPORT=1"};
   for (size_t i = 0; i < sizeof junk / sizeof *junk; i++) {
     snprintf(with, sizeof with, "%s%s", url, junk[i]);
     CHECK_MSG(enode_parse(with, &n, err, sizeof err) != 0 && strstr(err, "discport"), "%s: %s", junk[i], err);

@@ -47,7 +47,7 @@ static void test_limit(void) {
   CHECK(rc == 0 && s.n_static == PEER_SET_MAX);
   p2p_node_t extra = node(PEER_SET_MAX, 1), first = node(0, 1);
   CHECK(peer_set_add(&s, &extra, PEER_SET_STATIC) == ETHC_ERR_LIMIT && s.n == PEER_SET_MAX);
-  CHECK(peer_set_add(&s, &first, PEER_SET_STATIC) == 0); /* one already there: no new room needed */
+  CHECK(peer_set_add(&s, &first, PEER_SET_STATIC) == 0);  /* one already there: no new room needed */
   CHECK(peer_set_add(&s, &extra, PEER_SET_TRUSTED) == 0); /* the other kind has its own bound */
   CHECK(peer_set_remove(&s, first.pubkey, PEER_SET_STATIC) && peer_set_add(&s, &extra, PEER_SET_STATIC) == 0);
   CHECK(s.n_static == PEER_SET_MAX && s.n == PEER_SET_MAX);
@@ -68,6 +68,8 @@ static void test_backoff(void) {
     peer_set_closed(e, false, 1000, 100);
     CHECK_MSG(e->redial_at == 1000 + want[i], "fail %d: %llu", i + 1, (unsigned long long)e->redial_at);
   }
+  peer_set_dialled(e, 3000, 100); /* a dial waits the current backoff, counting nothing */
+  CHECK(e->redial_at == 4600 && e->fails == 6);
   peer_set_closed(e, true, 5000, 100); /* it got through: back to the base delay */
   CHECK(e->redial_at == 5100 && e->fails == 0);
   CHECK(peer_set_add(&s, &a, PEER_SET_TRUSTED) == 0 && peer_set_find(&s, a.pubkey)->redial_at == 5100);
