@@ -1,7 +1,9 @@
 /* The node's p2p identity and discovery: loads the node key, signs the node
  * record, starts discv4 on the node's loop with the bootnodes, keeps the
  * trusted peers and --maxpeers for the peer manager, and hands admin_nodeInfo
- * to the RPC server. */
+ * to the RPC server, with admin_addPeer, admin_removePeer, admin_addTrustedPeer
+ * and admin_removeTrustedPeer, which parse the URL on the RPC thread and queue
+ * the change for the loop (peers.h does it). */
 #ifndef ETHC_NODE_DISCV4_H
 #define ETHC_NODE_DISCV4_H
 
