@@ -29,9 +29,10 @@ void p2p_ip_text(const uint8_t ip[16], char out[46]);
 /* Parses "1.2.3.4" or an IPv6 address: 0, or ETHC_ERR_INVALID. */
 int p2p_ip_parse(const char *s, uint8_t ip[16]);
 
-/* Parses enode://<128 hex>@<ip>:<tcp>[?discport=<udp>]. Host names are not
- * resolved (ETHC_ERR_INVALID, as are bad keys, IPs and ports). 0 on success,
- * with an error message in err. */
+/* Parses enode://<128 hex>@<ip>:<tcp>[?discport=<udp>] (udp 0..65535, 0: no
+ * discovery port; without the query, udp is tcp). Host names are not resolved
+ * (ETHC_ERR_INVALID, as are bad keys, IPs and ports, and any other query or
+ * trailing text). 0 on success, else an error message in err. */
 int enode_parse(const char *url, p2p_node_t *out, char *err, size_t errlen);
 /* Formats the URL into out (at least ENODE_URL_MAX bytes); "?discport=" only when
  * the ports differ. */

@@ -1,5 +1,6 @@
 /* The peer manager (devp2p caps/eth.md, caps/snap.md over RLPx, rlpx.h): listens
- * for inbound RLPx connections, dials the trusted peers (and redials them),
+ * for inbound RLPx connections, dials the static nodes (--trusted-peers,
+ * admin_addPeer) and redials them,
  * offers eth/68, eth/69 and snap/1, runs the eth Status handshake after Hello
  * and then serves eth and snap requests from the chain database, answering
  * with the request's id. A peer on another network, genesis or fork gets
@@ -45,8 +46,8 @@ typedef struct {
   uint8_t key[32];           /* our node key */
   const char *client_id;     /* borrowed, outlives the manager */
   uint16_t port;             /* TCP listen port (0: a free one) */
-  unsigned maxpeers;         /* 0: 50; trusted peers count but are always dialled */
-  const p2p_node_t *trusted; /* copied */
+  unsigned maxpeers;         /* 0: 50; trusted peers count but may connect past it */
+  const p2p_node_t *trusted; /* trusted and static (copied; at most 256) */
   size_t trusted_count;
   bool sync;                   /* run the header sync */
   bool has_target;             /* --sync.target */
@@ -54,7 +55,7 @@ typedef struct {
   pthread_mutex_t *write_lock; /* held around every chain write (may be NULL) */
   uint64_t ban_ms;             /* 0: the offence's ban (peer_score.h); else every first ban (tests) */
   uint64_t request_timeout_ms; /* 0: 10 s */
-  uint64_t redial_ms;          /* 0: 5 s between a trusted peer's close and its redial */
+  uint64_t redial_ms;          /* 0: 5 s between a static node's close and its redial (the backoff's base) */
   bool sync_full;              /* --syncmode full: then fetch bodies and execute the blocks (sync.h) */
   unsigned eth_versions;       /* the eth versions offered in Hello: PEERS_ETH(v) bits; 0: PEERS_ETH_DEFAULT */
 } peers_opts_t;
@@ -92,6 +93,27 @@ void peers_free(peers_t *p);
  * --maxpeers already dialled this way, already connected to it, or while it
  * is banned. True when dialled. Loop thread. */
 bool peers_dial(peers_t *p, const p2p_node_t *n);
+
+/* ---- static and trusted nodes (go-ethereum's admin API; loop thread) ----
+ * A static node (admin_addPeer; --trusted-peers are static and trusted) is
+ * dialled now and redialled after every close, first after redial_ms, then
+ * with a doubling backoff while dials fail (up to 16x), unless connected
+ * already (either way), banned, or --maxpeers peers are up and it is not
+ * trusted. A trusted node (admin_addTrustedPeer) may connect either way past
+ * --maxpeers; it is not dialled for that. Never two connections to one node:
+ * the later one gets Disconnect (already connected). At most 256 nodes of
+ * each kind. admin_peers shows network.static (dialled as a static node) and
+ * network.trusted. */
+/* Adds (or re-adds, with n's address) a static node and dials it when due.
+ * 0, or ETHC_ERR_LIMIT (256 static nodes) / ETHC_ERR_NOMEM. */
+int peers_add_static(peers_t *p, const p2p_node_t *n);
+/* admin_removePeer: no longer a static node (if it was one), and any
+ * connection to it gets Disconnect (requested) and leaves admin_peers. */
+void peers_remove_static(peers_t *p, const p2p_node_t *n);
+/* admin_addTrustedPeer: 0, or ETHC_ERR_LIMIT / ETHC_ERR_NOMEM. */
+int peers_add_trusted(peers_t *p, const p2p_node_t *n);
+/* admin_removeTrustedPeer: no longer trusted (stays connected, and static if it was). */
+void peers_remove_trusted(peers_t *p, const p2p_node_t *n);
 
 /* Transaction exchange (eth_tx.h): spreads the pool's transactions to the
  * peers, fetches theirs into it, serves GetPooledTransactions. Call once after

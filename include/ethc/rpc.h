@@ -93,6 +93,9 @@ char *rpc_error_body(int code, const char *message, size_t *len);
 /* The node's p2p side as the admin namespace sees it (the node implements it;
  * the rpc layer may not link p2p). Each function is thread-safe and returns a
  * malloc'd JSON text (the caller frees it), or NULL when out of memory. */
+/* rpc_admin_t.peer_op's operations (go-ethereum's admin API). */
+enum { RPC_PEER_ADD, RPC_PEER_REMOVE, RPC_PEER_ADD_TRUSTED, RPC_PEER_REMOVE_TRUSTED };
+
 typedef struct {
   void *ctx;
   char *(*node_info)(void *ctx); /* admin_nodeInfo's object */
@@ -103,9 +106,11 @@ typedef struct {
   /* a light sync's verified headers above the canonical head (both may be NULL: none) */
   uint64_t (*header_tip)(void *ctx);                                 /* their tip (0: none) */
   int (*header_hash)(void *ctx, uint64_t number, ethc_hash_t *hash); /* 0 or ETHC_ERR_NOT_FOUND */
-  /* admin_addPeer: dials an enode URL (IPv4 or [IPv6] host), any thread; 0, or
-   * an ETHC_ERR_* code with a message in err (may be NULL: not supported) */
-  int (*add_peer)(void *ctx, const char *enode, char *err, size_t errlen);
+  /* admin_addPeer, admin_removePeer, admin_addTrustedPeer,
+   * admin_removeTrustedPeer (op: RPC_PEER_*) of an enode URL (IPv4 or [IPv6]
+   * host), any thread: 0 once queued for the p2p loop, or an ETHC_ERR_* code
+   * with a message in err (may be NULL: not supported) */
+  int (*peer_op)(void *ctx, int op, const char *enode, char *err, size_t errlen);
 } rpc_admin_t;
 
 /* Gives the server its p2p side (copied) before it serves requests; without one,

@@ -65,34 +65,51 @@ static unsigned admin_peer_count(void *ctx) {
   return p->peers ? peers_count(p->peers) : 0;
 }
 
-/* admin_addPeer (any thread): queued for the loop, which dials it. */
-static int admin_add_peer(void *ctx, const char *url, char *err, size_t errlen) {
+/* admin_addPeer and the others (any thread): queued for the loop, which does it. */
+static int admin_peer_op(void *ctx, int op, const char *url, char *err, size_t errlen) {
   node_p2p_t *p = ctx;
   p2p_node_t n;
   int rc = enode_parse(url, &n, err, errlen);
   if (rc) return rc;
+  if (op == RPC_PEER_ADD && !memcmp(n.pubkey, p->info.pubkey, 64))
+    return snprintf(err, errlen, "%s: that is this node", url), ETHC_ERR_INVALID;
   pthread_mutex_lock(&p->lock);
   if (!p->add_on) rc = (snprintf(err, errlen, "p2p networking is stopping"), ETHC_ERR_INVALID);
   else if (p->add_n == sizeof p->add_q / sizeof *p->add_q)
     rc = (snprintf(err, errlen, "too many peers being added at once"), ETHC_ERR_LIMIT);
-  else p->add_q[p->add_n++] = n, uv_async_send(&p->add_async);
+  else {
+    p->add_q[p->add_n].op = op, p->add_q[p->add_n].node = n;
+    p->add_n++;
+    uv_async_send(&p->add_async);
+  }
   pthread_mutex_unlock(&p->lock);
   return rc;
 }
 
 static void on_add_peer(uv_async_t *a) {
   node_p2p_t *p = a->data;
-  p2p_node_t q[sizeof p->add_q / sizeof *p->add_q];
+  node_peer_op_t q[sizeof p->add_q / sizeof *p->add_q];
   pthread_mutex_lock(&p->lock);
   size_t n = p->add_n;
   memcpy(q, p->add_q, n * sizeof *q);
   p->add_n = 0;
   pthread_mutex_unlock(&p->lock);
-  for (size_t i = 0; i < n; i++) {
-    char url[ENODE_URL_MAX];
-    enode_format(&q[i], url, sizeof url);
-    bool ok = p->peers && peers_dial(p->peers, &q[i]);
-    ethc_log(ETHC_LOG_INFO, "admin_addPeer: %s %s", ok ? "dialling" : "not dialled (connected, or no free slot):", url);
+  for (size_t i = 0; i < n && p->peers; i++) {
+    const p2p_node_t *node = &q[i].node;
+    int rc = 0;
+    switch (q[i].op) {
+      case RPC_PEER_ADD: rc = peers_add_static(p->peers, node); break;
+      case RPC_PEER_REMOVE: peers_remove_static(p->peers, node); break;
+      case RPC_PEER_ADD_TRUSTED: rc = peers_add_trusted(p->peers, node); break;
+      case RPC_PEER_REMOVE_TRUSTED: peers_remove_trusted(p->peers, node); break;
+      default: break;
+    }
+    if (rc) {
+      char url[ENODE_URL_MAX];
+      enode_format(node, url, sizeof url);
+      ethc_log(ETHC_LOG_WARN, "admin: %s not added: %s", url,
+               rc == ETHC_ERR_LIMIT ? "256 nodes of that kind already" : "out of memory");
+    }
   }
 }
 
@@ -306,7 +323,7 @@ int node_p2p_start(node_p2p_t *p, uv_loop_t *loop, const node_p2p_opts_t *o, con
                        .syncing = admin_syncing,
                        .header_tip = admin_header_tip,
                        .header_hash = admin_header_hash,
-                       .add_peer = admin_add_peer};
+                       .peer_op = admin_peer_op};
   uv_async_init(loop, &p->add_async, on_add_peer);
   p->add_async.data = p;
   p->add_on = true;

@@ -1,7 +1,9 @@
 /* The node's p2p identity and discovery: loads the node key, signs the node
  * record, starts discv4 on the node's loop with the bootnodes, keeps the
  * trusted peers and --maxpeers for the peer manager, and hands admin_nodeInfo
- * to the RPC server. */
+ * to the RPC server, with admin_addPeer, admin_removePeer, admin_addTrustedPeer
+ * and admin_removeTrustedPeer, which parse the URL on the RPC thread and queue
+ * the change for the loop (peers.h does it). */
 #ifndef ETHC_NODE_DISCV4_H
 #define ETHC_NODE_DISCV4_H
 
@@ -15,6 +17,12 @@
 #include "ethc/node.h"
 #include "ethc/p2p_discv4.h"
 #include "ethc/rpc.h"
+
+/* An admin_addPeer-like call for the loop: op is an RPC_PEER_*. */
+typedef struct {
+  int op;
+  p2p_node_t node;
+} node_peer_op_t;
 
 typedef struct {
   bool on;
@@ -31,10 +39,10 @@ typedef struct {
   struct peers *peers;        /* the peer manager (node_p2p.h), set before the RPC server serves */
   struct peers *peers_failed; /* a manager that could not listen: freed once the loop closed it */
   struct dnsdisc *dns;        /* EIP-1459 node lists (p2p_dnsdisc.h), or NULL */
-  /* admin_addPeer's nodes, from RPC threads to the loop (under lock) */
+  /* admin_addPeer's and the others' nodes (RPC_PEER_*), from RPC threads to the loop (under lock) */
   uv_async_t add_async;
   bool add_on;
-  p2p_node_t add_q[16];
+  node_peer_op_t add_q[16];
   size_t add_n;
   /* admin_nodeInfo's protocols.eth and the record's "eth" entry (node_p2p_track_forkid) */
   chain_t *chain;

@@ -33,15 +33,15 @@ int p2p_ip_parse(const char *s, uint8_t ip[16]) {
   return ETHC_ERR_INVALID;
 }
 
-/* A decimal port 1..65535 spanning [s, end). */
-static int parse_port(const char *s, const char *end, uint16_t *out) {
+/* A decimal port spanning [s, end): 1..65535, or 0..65535 with zero_ok. */
+static int parse_port(const char *s, const char *end, bool zero_ok, uint16_t *out) {
   if (s == end || end - s > 5) return -1;
   unsigned v = 0;
   for (const char *p = s; p < end; p++) {
     if (*p < '0' || *p > '9') return -1;
     v = v * 10 + (unsigned)(*p - '0');
   }
-  if (v == 0 || v > 65535) return -1;
+  if ((v == 0 && !zero_ok) || v > 65535) return -1;
   *out = (uint16_t)v;
   return 0;
 }
@@ -72,13 +72,14 @@ int enode_parse(const char *url, p2p_node_t *out, char *err, size_t errlen) {
   }
   if (p2p_ip_parse(ipbuf, out->ip)) goto bad_host;
   if (*host != '[' && !p2p_ip_is4(out->ip)) goto bad_host; /* an IPv6 host needs its brackets (RFC 3986) */
-  if (parse_port(colon + 1, end, &out->tcp))
+  if (parse_port(colon + 1, end, false, &out->tcp))
     return snprintf(err, errlen, "%s: invalid TCP port", url), ETHC_ERR_INVALID;
   out->udp = out->tcp;
-  if (q) {
-    if (strncmp(q, "?discport=", 10) || parse_port(q + 10, q + strlen(q), &out->udp))
-      return snprintf(err, errlen, "%s: invalid query (want ?discport=PORT)", url), ETHC_ERR_INVALID;
-  }
+  if (q && strncmp(q, "?discport=", 10))
+    return snprintf(err, errlen, "%s: unknown query %.40s (only ?discport=PORT is known)", url, q), ETHC_ERR_INVALID;
+  if (q && parse_port(q + 10, q + strlen(q), true, &out->udp)) /* discport=0: no discovery port (geth's too) */
+    return snprintf(err, errlen, "%s: invalid discport (want a UDP port 0..65535, nothing after it)", url),
+           ETHC_ERR_INVALID;
   p2p_node_id(out->pubkey, out->id);
   return 0;
 bad_host:

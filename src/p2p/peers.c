@@ -25,10 +25,12 @@
 #include "ethc/rlpx.h"
 #include "ethc/snap_wire.h"
 #include "ethc/sync.h"
+#include "p2p/peer_set.h"
 
 #define STATUS_TIMEOUT_MS 5000
 #define REQUEST_TIMEOUT_MS 10000
 #define REDIAL_MS 5000
+#define HANDSHAKE_EXTRA 16 /* connections in handshake past --maxpeers (a trusted node may be one) */
 #define SYNC_BATCH 192    /* headers per fill request: one slot of the skeleton */
 #define SYNC_WINDOW 16    /* slots fetched ahead of the import */
 #define PEER_INFLIGHT 2   /* requests in flight per peer */
@@ -52,8 +54,9 @@ typedef struct peer {
   bool active;         /* Status exchanged and accepted */
   bool reject;         /* over maxpeers: Disconnect once ready */
   bool banned;         /* disconnecting after an offence: ignored */
+  bool leaving;        /* disconnecting at admin_removePeer: ignored, not in admin_peers */
   bool no_target;      /* does not know --sync.target */
-  long trusted;        /* index in the trusted list, or -1 */
+  bool static_dial;    /* dialled as a static node (admin_addPeer, --trusted-peers) */
   eth_status_t status; /* theirs */
   bool head_known;
   uint64_t head_number;
@@ -96,9 +99,7 @@ typedef struct {
 struct peers {
   uv_loop_t *loop;
   peers_opts_t o;
-  p2p_node_t *trusted;
-  uint64_t *redial_at;
-  bool *trusted_up;
+  peer_set_t set;         /* static and trusted nodes (--trusted-peers are both, admin_addPeer ...) */
   rlpx_proto_t protos[4]; /* eth/68..70 as offered, snap/1 */
   rlpx_config_t cfg;
   uv_tcp_t listener;
@@ -127,7 +128,7 @@ struct peers {
   uint64_t timeout_ms;      /* per request */
   sync_progress_t progress; /* eth_syncing */
   sync_full_t *full;        /* --syncmode full, else NULL */
-  uint64_t redial_ms;       /* a trusted peer's redial delay */
+  uint64_t redial_ms;       /* a static node's redial delay (the backoff's base) */
   eth_txex_t *txex;         /* transaction exchange, or NULL (peers_set_txpool) */
 
   peers_fetch_hooks_t fetch; /* on-demand fetches (p2p_remote.h), or zeroed */
@@ -173,7 +174,13 @@ static char *bans_to_json(struct peers *m) {
   return s;
 }
 
-/* admin_peers' array, rebuilt on the loop whenever a peer comes or goes. */
+static bool is_trusted(const struct peers *m, const peer_t *p) {
+  const uint8_t *id = rlpx_conn_remote_id(p->conn);
+  return id && peer_set_has(&m->set, id, PEER_SET_TRUSTED);
+}
+
+/* admin_peers' array, rebuilt on the loop whenever a peer comes or goes, or
+ * the trusted nodes change. */
 static void publish(struct peers *m) {
   size_t cap = 256 + m->count * 1300, len = 0;
   unsigned active = 0;
@@ -182,7 +189,7 @@ static void publish(struct peers *m) {
   len += (size_t)snprintf(s + len, cap - len, "[");
   for (peer_t *p = m->list; p; p = p->next) {
     const rlpx_hello_t *h = rlpx_conn_remote_hello(p->conn);
-    if (!p->active || !h) continue;
+    if (!p->active || !h || p->leaving) continue;
     active++;
     char id[129], name[256], head[65];
     hex(id, rlpx_conn_remote_id(p->conn), 64);
@@ -191,12 +198,13 @@ static void publish(struct peers *m) {
     for (const char *c = h->client_id; *c && k < sizeof name - 1; c++)
       name[k++] = (*c == '"' || *c == '\\' || (unsigned char)*c < 0x20) ? '?' : *c;
     name[k] = 0;
-    len += (size_t)snprintf(s + len, cap - len,
-                            "%s{\"id\":\"%s\",\"name\":\"%s\",\"enode\":\"enode://%s\",\"network\":{\"inbound\":%s,"
-                            "\"trusted\":%s,\"remoteAddress\":\"%s\"},\"protocols\":{\"eth\":{\"version\":%u,"
-                            "\"head\":\"0x%s\"}}}",
-                            len > 1 ? "," : "", id, name, id, rlpx_conn_initiator(p->conn) ? "false" : "true",
-                            p->trusted >= 0 ? "true" : "false", p->addr, p->version, head);
+    len += (size_t)snprintf(
+        s + len, cap - len,
+        "%s{\"id\":\"%s\",\"name\":\"%s\",\"enode\":\"enode://%s\",\"network\":{\"inbound\":%s,"
+        "\"trusted\":%s,\"static\":%s,\"remoteAddress\":\"%s\"},\"protocols\":{\"eth\":{\"version\":%u,"
+        "\"head\":\"0x%s\"}}}",
+        len > 1 ? "," : "", id, name, id, rlpx_conn_initiator(p->conn) ? "false" : "true",
+        is_trusted(m, p) ? "true" : "false", p->static_dial ? "true" : "false", p->addr, p->version, head);
   }
   snprintf(s + len, cap - len, "]");
   char *bans = bans_to_json(m);
@@ -554,7 +562,7 @@ static peer_t *pick(struct peers *m, uint64_t end) {
 static bool trusted_waiting(struct peers *m) {
   if (uv_now(m->loop) - m->started_at >= SYNC_WAIT_MS) return false;
   size_t up = 0;
-  for (peer_t *p = m->list; p; p = p->next) up += p->active && p->trusted >= 0;
+  for (peer_t *p = m->list; p; p = p->next) up += p->active && is_trusted(m, p);
   return up < m->o.trusted_count;
 }
 
@@ -882,16 +890,23 @@ static void on_ready(rlpx_conn_t *c, void *user) {
   (void)user;
   peer_t *p = rlpx_conn_data(c);
   struct peers *m = p->m;
-  if (p->reject) {
-    rlpx_disconnect(c, RLPX_DISC_TOO_MANY_PEERS);
-    return;
-  }
-  for (peer_t *q = m->list; q; q = q->next)
-    if (q != p && rlpx_conn_remote_hello(q->conn) &&
-        !memcmp(rlpx_conn_remote_id(q->conn), rlpx_conn_remote_id(c), 64) && q->ready_at) {
+  /* never two connections to one node: the later one goes */
+  unsigned others = 0; /* past Hello: --maxpeers counts them, static ones too; trusted ones pass */
+  for (peer_t *q = m->list; q; q = q->next) {
+    if (q == p || !q->ready_at || !rlpx_conn_remote_hello(q->conn)) continue;
+    if (!memcmp(rlpx_conn_remote_id(q->conn), rlpx_conn_remote_id(c), 64)) {
+      ethc_log(ETHC_LOG_DEBUG, "peers: %s %.16s: already connected", rlpx_conn_initiator(c) ? "dialled" : "inbound",
+               peer_hex(p));
       rlpx_disconnect(c, RLPX_DISC_ALREADY_CONNECTED);
       return;
     }
+    others += !q->banned;
+  }
+  unsigned max = m->o.maxpeers ? m->o.maxpeers : 50;
+  if (p->reject || (others >= max && !is_trusted(m, p))) {
+    rlpx_disconnect(c, RLPX_DISC_TOO_MANY_PEERS);
+    return;
+  }
   p->eth = rlpx_conn_cap_index(c, "eth");
   p->snap = rlpx_conn_cap_index(c, "snap");
   const peer_ban_t *b = peer_bans_find(&m->bans, rlpx_conn_remote_id(c), uv_now(m->loop));
@@ -928,11 +943,11 @@ static void on_close(rlpx_conn_t *c, int reason, bool remote, const char *why, v
     }
   m->count--;
   if (m->txex) eth_txex_peer_remove(m->txex, c);
-  if (p->trusted >= 0) {
-    m->trusted_up[p->trusted] = false;
-    m->redial_at[p->trusted] = uv_now(m->loop) + m->redial_ms;
-  }
-  if (p->active || p->trusted >= 0)
+  const uint8_t *id = rlpx_conn_remote_id(c);
+  peer_set_entry_t *e = id ? peer_set_find(&m->set, id) : NULL;
+  if (e && (e->flags & PEER_SET_STATIC) && (p->static_dial || p->active)) /* redialled, with a backoff */
+    peer_set_closed(e, p->active, uv_now(m->loop), m->redial_ms);
+  if (p->active || p->static_dial)
     ethc_log(ETHC_LOG_INFO, "peers: closed (%s by %s%s%s)", rlpx_disc_reason_str(reason), remote ? "peer" : "us",
              why ? ": " : "", why ? why : "");
   release(m, p);
@@ -943,11 +958,11 @@ static void on_close(rlpx_conn_t *c, int reason, bool remote, const char *why, v
   if (!m->stopping) sync_step(m);
 }
 
-static peer_t *add_peer(struct peers *m, long trusted) {
+static peer_t *add_peer(struct peers *m, bool static_dial) {
   peer_t *p = calloc(1, sizeof *p);
   if (!p) return NULL;
   p->m = m;
-  p->trusted = trusted;
+  p->static_dial = static_dial;
   p->eth = p->snap = -1;
   return p;
 }
@@ -960,36 +975,97 @@ static void link_peer(struct peers *m, peer_t *p, rlpx_conn_t *c) {
   m->count++;
 }
 
-static void dial_trusted(struct peers *m, size_t i) {
-  const p2p_node_t *n = &m->trusted[i];
+/* A connection to node `id`, in either direction, past the auth or dialled. */
+static bool connected(const struct peers *m, const uint8_t id[64]) {
+  for (const peer_t *p = m->list; p; p = p->next) {
+    const uint8_t *q = rlpx_conn_remote_id(p->conn);
+    if (q && !memcmp(q, id, 64)) return true;
+  }
+  return false;
+}
+
+/* Peers past Hello, for --maxpeers. */
+static unsigned ready_count(const struct peers *m) {
+  unsigned n = 0;
+  for (const peer_t *p = m->list; p; p = p->next) n += p->ready_at && !p->banned;
+  return n;
+}
+
+/* Dials static node e when it is due: not connected, not banned, and a slot
+ * free under --maxpeers unless it is trusted. */
+static void dial_static(struct peers *m, peer_set_entry_t *e) {
+  uint64_t now = uv_now(m->loop);
+  unsigned max = m->o.maxpeers ? m->o.maxpeers : 50;
+  const p2p_node_t *n = &e->node;
+  if (m->stopping || now < e->redial_at || !n->tcp || connected(m, n->pubkey) ||
+      peer_bans_find(&m->bans, n->pubkey, now) || (!(e->flags & PEER_SET_TRUSTED) && ready_count(m) >= max))
+    return;
   struct sockaddr_storage a;
   p2p_sockaddr(n->ip, n->tcp, false, &a); /* AF_INET or AF_INET6: a new socket of that family */
-  peer_t *p = add_peer(m, (long)i);
+  peer_t *p = add_peer(m, true);
   rlpx_conn_t *c = NULL;
   if (!p) return;
   p2p_addr_text(n->ip, n->tcp, p->addr, sizeof p->addr);
-  m->redial_at[i] = uv_now(m->loop) + m->redial_ms;
+  peer_set_dialled(e, now, m->redial_ms); /* not again before the backoff, whatever becomes of this dial */
   if (rlpx_dial(m->loop, &m->cfg, (const struct sockaddr *)&a, n->pubkey, &c)) {
     free(p);
+    peer_set_closed(e, false, now, m->redial_ms);
     return;
   }
-  m->trusted_up[i] = true;
   link_peer(m, p, c);
+}
+
+static void log_node(const char *what, const p2p_node_t *n) {
+  char url[ENODE_URL_MAX];
+  enode_format(n, url, sizeof url);
+  ethc_log(ETHC_LOG_INFO, "peers: %s %s", what, url);
+}
+
+int peers_add_static(peers_t *m, const p2p_node_t *n) {
+  int rc = peer_set_add(&m->set, n, PEER_SET_STATIC);
+  if (rc) return rc;
+  log_node(connected(m, n->pubkey) ? "static node (already connected):" : "static node, dialling:", n);
+  dial_static(m, peer_set_find(&m->set, n->pubkey));
+  return 0;
+}
+
+void peers_remove_static(peers_t *m, const p2p_node_t *n) {
+  if (peer_set_remove(&m->set, n->pubkey, PEER_SET_STATIC)) log_node("no longer a static node:", n);
+  for (peer_t *p = m->list; p; p = p->next) {
+    const uint8_t *id = rlpx_conn_remote_id(p->conn);
+    if (!id || memcmp(id, n->pubkey, 64) || p->leaving) continue;
+    p->leaving = true;
+    if (!p->banned) { /* what it was asked fails over to other peers, as for a ban */
+      p->banned = true;
+      release(m, p);
+      if (m->fetch.on_gone) m->fetch.on_gone(m->fetch.ctx, p->conn);
+    }
+    rlpx_disconnect(p->conn, RLPX_DISC_REQUESTED);
+  }
+  publish(m);
+}
+
+int peers_add_trusted(peers_t *m, const p2p_node_t *n) {
+  int rc = peer_set_add(&m->set, n, PEER_SET_TRUSTED);
+  if (!rc) log_node("trusted node:", n), publish(m);
+  return rc;
+}
+
+void peers_remove_trusted(peers_t *m, const p2p_node_t *n) {
+  if (peer_set_remove(&m->set, n->pubkey, PEER_SET_TRUSTED)) log_node("no longer a trusted node:", n), publish(m);
 }
 
 bool peers_dial(peers_t *m, const p2p_node_t *n) {
   unsigned max = m->o.maxpeers ? m->o.maxpeers : 50;
-  if (m->stopping || m->count >= max || !n->tcp || peer_bans_find(&m->bans, n->pubkey, uv_now(m->loop))) return false;
+  if (m->stopping || m->count >= max || !n->tcp || peer_bans_find(&m->bans, n->pubkey, uv_now(m->loop)) ||
+      connected(m, n->pubkey))
+    return false;
   unsigned dialled = 0; /* discovered peers we dialled: a third of the slots at most, as geth's dial ratio */
-  for (peer_t *p = m->list; p; p = p->next) {
-    const uint8_t *id = rlpx_conn_remote_id(p->conn);
-    if (id && !memcmp(id, n->pubkey, 64)) return false;
-    if (p->trusted < 0 && rlpx_conn_initiator(p->conn)) dialled++;
-  }
+  for (peer_t *p = m->list; p; p = p->next) dialled += !p->static_dial && rlpx_conn_initiator(p->conn);
   if (dialled >= (max + 2) / 3) return false;
   struct sockaddr_storage a;
   p2p_sockaddr(n->ip, n->tcp, false, &a);
-  peer_t *p = add_peer(m, -1);
+  peer_t *p = add_peer(m, false);
   rlpx_conn_t *c = NULL;
   if (!p) return false;
   p2p_addr_text(n->ip, n->tcp, p->addr, sizeof p->addr);
@@ -1004,9 +1080,8 @@ bool peers_dial(peers_t *m, const p2p_node_t *n) {
 static void on_tick(uv_timer_t *t) {
   struct peers *m = t->data;
   uint64_t now = uv_now(m->loop);
-  for (size_t i = 0; i < m->o.trusted_count; i++)
-    if (!m->trusted_up[i] && now >= m->redial_at[i] && !peer_bans_find(&m->bans, m->trusted[i].pubkey, now))
-      dial_trusted(m, i);
+  for (size_t i = 0; i < m->set.n; i++) /* each due static node (a ban delays it) */
+    if (m->set.v[i].flags & PEER_SET_STATIC) dial_static(m, &m->set.v[i]);
   for (peer_t *p = m->list; p; p = p->next) {
     if (p->ready_at && !p->active && now - p->ready_at > STATUS_TIMEOUT_MS)
       rlpx_disconnect(p->conn, RLPX_DISC_USELESS_PEER); /* no Status */
@@ -1028,11 +1103,11 @@ static void on_tick(uv_timer_t *t) {
 static void on_connection(uv_stream_t *server, int status) {
   struct peers *m = server->data;
   if (status < 0 || m->stopping) return;
-  peer_t *p = add_peer(m, -1);
+  peer_t *p = add_peer(m, false);
   rlpx_conn_t *c = NULL;
   if (!p) return;
   unsigned max = m->o.maxpeers ? m->o.maxpeers : 50;
-  p->reject = m->count >= max;
+  p->reject = m->count >= max + HANDSHAKE_EXTRA; /* else on_ready decides, knowing who it is */
   if (rlpx_accept(m->loop, &m->cfg, server, &c)) {
     free(p);
     return;
@@ -1050,16 +1125,16 @@ int peers_start(uv_loop_t *loop, const peers_opts_t *o, peers_t **out, char *err
   if (!m) return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
   m->loop = loop;
   m->o = *o;
-  size_t nt = o->trusted_count;
-  m->trusted = calloc(nt + 1, sizeof *m->trusted);
-  m->redial_at = calloc(nt + 1, sizeof *m->redial_at);
-  m->trusted_up = calloc(nt + 1, sizeof *m->trusted_up);
-  if (!m->trusted || !m->redial_at || !m->trusted_up) {
-    free(m->trusted), free(m->redial_at), free(m->trusted_up), free(m);
-    return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
+  peer_set_init(&m->set);
+  for (size_t i = 0; i < o->trusted_count; i++) { /* trusted, and dialled as static nodes */
+    int rc = peer_set_add(&m->set, &o->trusted[i], PEER_SET_TRUSTED);
+    if (!rc) rc = peer_set_add(&m->set, &o->trusted[i], PEER_SET_STATIC);
+    if (rc) {
+      peer_set_free(&m->set), free(m);
+      return snprintf(err, errlen, "--trusted-peers: %s", rc == ETHC_ERR_LIMIT ? "too many" : "out of memory"), rc;
+    }
   }
-  if (nt) memcpy(m->trusted, o->trusted, nt * sizeof *m->trusted);
-  m->o.trusted = m->trusted;
+  m->o.trusted = NULL;
   pthread_mutex_init(&m->lock, NULL);
   peer_bans_init(&m->bans);
   m->bans.base_ms = o->ban_ms;
@@ -1134,9 +1209,7 @@ void peers_free(peers_t *m) {
   sync_full_free(m->full);
   sync_progress_destroy(&m->progress);
   for (size_t i = 0; i < m->n_slots; i++) slot_reset(&m->slots[i]);
-  free(m->trusted);
-  free(m->redial_at);
-  free(m->trusted_up);
+  peer_set_free(&m->set);
   free(m);
 }
 

@@ -315,8 +315,13 @@ static const rpc_doc_t docs[] = {
      "state:Data", "result:Bool"},
     {"admin_nodeInfo", "The node's p2p identity: enode, ENR, id, ports, protocols.", "", "result:Object"},
     {"debug_p2pTable", "The nodes in the discovery table.", "", "result:Object[]"},
-    {"admin_peers", "The connected peers: id, name, enode, network, protocols.", "", "result:Object[]"},
-    {"admin_addPeer", "Dials a node by its enode URL (IPv4, or IPv6 in brackets).", "enode:String", "result:Bool"},
+    {"admin_peers", "The connected peers: id, name, enode, network (inbound, trusted, static), protocols.", "",
+     "result:Object[]"},
+    {"admin_addPeer", "Adds a static node by its enode URL (IPv4, or IPv6 in brackets): dialled, and redialled.",
+     "enode:String", "result:Bool"},
+    {"admin_removePeer", "Disconnects a node and removes it from the static nodes.", "enode:String", "result:Bool"},
+    {"admin_addTrustedPeer", "Trusts a node: it may connect past --maxpeers.", "enode:String", "result:Bool"},
+    {"admin_removeTrustedPeer", "No longer trusts a node.", "enode:String", "result:Bool"},
     {0},
 };
 

@@ -93,6 +93,29 @@ static void test_enode(void) {
   CHECK(enode_parse(with, &n, err, sizeof err) == 0 && n.udp == 30301 && n.tcp == 30303);
   enode_format(&n, out, sizeof out);
   CHECK(!strcmp(out, with));
+  snprintf(with, sizeof with, "%s?discport=0", url); /* geth's: no discovery port */
+  CHECK(enode_parse(with, &n, err, sizeof err) == 0 && n.udp == 0 && n.tcp == 30303);
+  enode_format(&n, out, sizeof out);
+  CHECK(!strcmp(out, with));
+  snprintf(with, sizeof with, "%s?discport=65535", url);
+  CHECK(enode_parse(with, &n, err, sizeof err) == 0 && n.udp == 65535);
+  const char *junk[] = {"?discport=65536",
+                        "?discport=",
+                        "?discport=1x",
+                        "?discport=-1",
+                        "?discport=1&x=2",
+                        "?foo=1",
+                        "?",
+                        "?discport=30301?discport=1",
+                        "?DISCPORT=1"};
+  for (size_t i = 0; i < sizeof junk / sizeof *junk; i++) {
+    snprintf(with, sizeof with, "%s%s", url, junk[i]);
+    CHECK_MSG(enode_parse(with, &n, err, sizeof err) != 0 && strstr(err, "discport"), "%s: %s", junk[i], err);
+  }
+  snprintf(with, sizeof with, "%s?foo=1", url);
+  CHECK(enode_parse(with, &n, err, sizeof err) != 0 && strstr(err, "unknown query ?foo=1"));
+  snprintf(with, sizeof with, "%s junk", url);
+  CHECK(enode_parse(with, &n, err, sizeof err) != 0 && strstr(err, "TCP port"));
   snprintf(with, sizeof with, "%.137s[::1]:5", url);
   CHECK(enode_parse(with, &n, err, sizeof err) == 0 && n.tcp == 5 && !p2p_ip_is4(n.ip));
   enode_format(&n, out, sizeof out);

@@ -5,7 +5,8 @@
  * another network gets Disconnect (subprotocol error); after a good Status a
  * GetBlockHeaders is answered with its request id; a malformed request gets
  * Disconnect (breach of protocol); a second peer over --maxpeers 1 gets
- * Disconnect (too many peers). Last, a manager with the header sync on dials
+ * Disconnect (too many peers); a second connection from one node gets
+ * Disconnect (already connected). Last, a manager with the header sync on dials
  * one, then two serving managers and syncs all 600 headers (skeleton and fills
  * spread over both; the import on libuv's thread pool while the loop serves:
  * the TSan build checks that). */
@@ -33,7 +34,7 @@ typedef struct {
   uv_loop_t *loop;
   chain_t *chain;
   peers_t *peers;
-  int mode; /* 0: bad network, 1: good status then a request, then garbage, 2: two peers, maxpeers 1 */
+  int mode; /* 0: bad network, 1: good status then a request, then garbage, 2: two peers, maxpeers 1, 3: one node twice */
   int close_reason;
   bool close_remote, closed;
   uint64_t got_id;
@@ -100,8 +101,8 @@ static void dial(world_t *w, int mode) {
   uv_ip4_addr("127.0.0.1", peers_port(w->peers), &a);
   rlpx_conn_t *c = NULL;
   CHECK(rlpx_dial(w->loop, &cfg, (const struct sockaddr *)&a, sid, &c) == 0);
-  if (mode == 2) {
-    memset(cfg.key, 0x23, 32);
+  if (mode == 2 || mode == 3) {
+    memset(cfg.key, mode == 2 ? 0x23 : 0x22, 32);
     CHECK(rlpx_dial(w->loop, &cfg, (const struct sockaddr *)&a, sid, &c) == 0);
   }
   uv_run(w->loop, UV_RUN_DEFAULT);
@@ -287,6 +288,9 @@ int main(void) {
   dial(&w, 2);
   CHECK_MSG(w.closed && w.close_remote && w.close_reason == RLPX_DISC_TOO_MANY_PEERS, "maxpeers: reason %d remote %d",
             w.close_reason, w.close_remote);
+  dial(&w, 3);
+  CHECK_MSG(w.closed && w.close_remote && w.close_reason == RLPX_DISC_ALREADY_CONNECTED,
+            "one node twice: reason %d remote %d", w.close_reason, w.close_remote);
   test_sync(w.loop, chain, 1);
   test_sync(w.loop, chain, 2);
   ethtest_close(chain);
