@@ -7,7 +7,13 @@
  * follow K, not N. Prints the CPU time of the setup and of the blocks and the
  * records written. Run it under callgrind for stable instruction counts:
  *   valgrind --tool=callgrind build/slot_sync_bench 100000 200 8
- * usage: slot_sync_bench [N] [B] [K] */
+ * usage: slot_sync_bench [N] [B] [K]
+ *
+ * Measured (callgrind Ir of the 100 blocks of `100000 100 8`: the run's total
+ * minus that of `100000 0 8`), before and after the storage trie sync and the
+ * new-key pass followed per-map lists of changed slots instead of scanning:
+ *   gcc 12:   816.5 M -> 61.0 M (8.17 M -> 0.61 M a block)
+ *   clang 14: 710.1 M -> 59.3 M (7.10 M -> 0.59 M a block) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
