@@ -39,6 +39,7 @@ static void slotmap_free(slotmap_t *m) {
     free(m->trie);
   }
   free(m->slots);
+  free(m->lists);
   free(m);
 }
 
@@ -83,19 +84,33 @@ static inline __attribute__((always_inline)) slot_t *slot_lookup(state_t *s, slo
   return slotmap_find(m, key);
 }
 
+/* Doubles the map; the slots move, so their lists are rebuilt from the marks. */
 static int slotmap_grow(slotmap_t *m) {
   size_t ncap = m->cap ? m->cap * 2 : 8;
   slot_t *ns = calloc(ncap, sizeof *ns);
-  if (!ns) return ETHC_ERR_NOMEM;
+  uint32_t *nl = malloc(ncap * sizeof *nl);
+  if (!ns || !nl) {
+    free(ns);
+    free(nl);
+    return ETHC_ERR_NOMEM;
+  }
+  uint32_t *stale = nl, *unsaved = nl + ncap / 2;
+  size_t nstale = 0, nunsaved = 0;
   for (size_t i = 0; i < m->cap; i++) {
     if (!m->slots[i].used) continue;
     size_t j = hash_key(&m->slots[i].key) & (ncap - 1);
     while (ns[j].used) j = (j + 1) & (ncap - 1);
     ns[j] = m->slots[i];
+    if (ns[j].trie_stale) stale[nstale++] = (uint32_t)j;
+    if (ns[j].key_listed) unsaved[nunsaved++] = (uint32_t)j;
   }
   free(m->slots);
+  free(m->lists);
   m->slots = ns;
+  m->lists = nl;
   m->cap = ncap;
+  m->nstale = nstale;
+  m->nunsaved = nunsaved;
   return ETHC_OK;
 }
 
@@ -124,17 +139,22 @@ static slotmap_t *slotmap_clone(const slotmap_t *m) {
   *c = *m;
   c->trie = NULL;
   c->slots = malloc(m->cap * sizeof *m->slots);
-  if (!c->slots) {
+  c->lists = m->lists ? malloc(m->cap * sizeof *m->lists) : NULL;
+  if (!c->slots || (m->lists && !c->lists)) {
+    free(c->slots);
+    free(c->lists);
     free(c);
     return NULL;
   }
   memcpy(c->slots, m->slots, m->cap * sizeof *m->slots);
+  if (m->lists) memcpy(c->lists, m->lists, m->cap * sizeof *m->lists); /* same layout: the indices hold */
   for (size_t i = 0; i < c->cap; i++) c->slots[i].warm_gen = 0; /* the clone's warm set is empty */
   if (m->trie) {
     c->trie = malloc(sizeof *c->trie);
     if (!c->trie || trie_clone(m->trie, c->trie)) {
       free(c->trie);
       free(c->slots);
+      free(c->lists);
       free(c);
       return NULL;
     }
@@ -613,7 +633,7 @@ int state_set_storage(state_t *s, const ethc_address_t *a, const u256_t *key, co
   if (was_zero && !is_zero) x->storage->nonzero++;
   if (!was_zero && is_zero) x->storage->nonzero--;
   sl->value = *value;
-  sl->trie_stale = 1;
+  slotmap_mark_changed(x->storage, sl);
   x->root_valid = false;
   return ETHC_OK;
 }
@@ -828,7 +848,7 @@ static void undo(state_t *s, jentry_t *e) {
       sl->value = e->u.slot.value;
       sl->original = e->u.slot.original;
       sl->orig_gen = e->u.slot.orig_gen;
-      sl->trie_stale = 1;
+      slotmap_mark_changed(x->storage, sl);
       x->root_valid = false;
       break;
     }

@@ -65,13 +65,22 @@ typedef struct {
    * warm there, cleared when that is undone, stale after commit. */
   uint32_t warm_gen;
   uint8_t used;
-  uint8_t trie_stale; /* changed since the storage trie last took its value */
+  uint8_t trie_stale; /* changed since the storage trie last took its value; in the map's `stale` list */
   uint8_t key_saved;  /* its key preimage was handed to persistence */
+  uint8_t key_listed; /* in the map's `unsaved` list */
 } slot_t;
 
 /* The slots of one account. Its storage root is built one-shot the first time;
  * once it is needed again (the next block, or per transaction before Byzantium)
- * a storage trie is kept and updated with the stale slots only. */
+ * a storage trie is kept and updated with the stale slots only.
+ *
+ * So that a block costs what it changed, not the size of the map, two lists of
+ * slot indices (rebuilt by every rehash) name the slots to visit: `stale`
+ * holds exactly the slots with trie_stale set, `unsaved` every slot with
+ * key_listed set, which includes every non-zero slot whose key is not saved.
+ * Each slot is at most once in each list and a map is at most half full, so
+ * both fit in one array of `cap` entries allocated with the slots: `stale` is
+ * its first half, `unsaved` its second; neither can grow past it. */
 typedef struct {
   slot_t *slots;
   size_t cap;     /* power of two */
@@ -79,7 +88,26 @@ typedef struct {
   size_t nonzero; /* entries with a non-zero value */
   bool rooted;    /* a root was computed before */
   trie_t *trie;   /* NULL until kept */
+  uint32_t *lists;          /* cap entries: stale at 0, unsaved at cap / 2 */
+  size_t nstale, nunsaved;  /* entries used in each list */
 } slotmap_t;
+
+static inline uint32_t *slotmap_stale(const slotmap_t *m) { return m->lists; }
+static inline uint32_t *slotmap_unsaved(const slotmap_t *m) { return m->lists + m->cap / 2; }
+
+/* Marks a slot whose value may have changed: stale for the storage trie, and
+ * listed for its key's preimage unless saved already. */
+static inline void slotmap_mark_changed(slotmap_t *m, slot_t *sl) {
+  uint32_t i = (uint32_t)(sl - m->slots);
+  if (!sl->trie_stale) {
+    sl->trie_stale = 1;
+    slotmap_stale(m)[m->nstale++] = i;
+  }
+  if (!sl->key_saved && !sl->key_listed) {
+    sl->key_listed = 1;
+    slotmap_unsaved(m)[m->nunsaved++] = i;
+  }
+}
 
 /* ---- (address, key) -> value maps: transient storage and warm slots ---- */
 

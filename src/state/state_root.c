@@ -51,29 +51,40 @@ static size_t slot_trie_value(const u256_t *value, uint8_t v[33]) {
   return len + 1;
 }
 
-/* Brings the kept storage trie up to date (building it the first time). */
+/* Puts one slot's value into the storage trie (deletes it when zero; `fresh`:
+ * the trie was empty, so there is nothing to delete). */
+static int put_slot(trie_t *t, const slot_t *sl, bool fresh) {
+  uint8_t key[32], v[33];
+  u256_to_be(&sl->key, key);
+  if (u256_is_zero(&sl->value)) return fresh ? 0 : trie_delete(t, key, 32);
+  return trie_put(t, key, 32, v, slot_trie_value(&sl->value, v));
+}
+
+/* Brings the kept storage trie up to date: built from every slot the first time,
+ * then from the stale list only. On failure the trie is dropped (the next call
+ * builds it afresh) and no slot is left stale. */
 static int sync_storage_trie(slotmap_t *m) {
   bool fresh = m->trie == NULL;
   if (fresh) {
     if (!(m->trie = malloc(sizeof *m->trie))) return ETHC_ERR_NOMEM;
     trie_init(m->trie, true);
   }
-  for (size_t i = 0; i < m->cap; i++) {
-    slot_t *sl = &m->slots[i];
-    if (!sl->used || !(fresh || sl->trie_stale)) continue;
-    uint8_t key[32], v[33];
-    u256_to_be(&sl->key, key);
-    int rc = u256_is_zero(&sl->value) ? (fresh ? 0 : trie_delete(m->trie, key, 32))
-                                      : trie_put(m->trie, key, 32, v, slot_trie_value(&sl->value, v));
-    if (rc) {
-      trie_free(m->trie);
-      free(m->trie);
-      m->trie = NULL;
-      return rc;
-    }
-    sl->trie_stale = 0;
+  int rc = ETHC_OK;
+  if (fresh) {
+    for (size_t i = 0; i < m->cap && !rc; i++)
+      if (m->slots[i].used) rc = put_slot(m->trie, &m->slots[i], true);
+  } else {
+    const uint32_t *stale = slotmap_stale(m);
+    for (size_t i = 0; i < m->nstale && !rc; i++) rc = put_slot(m->trie, &m->slots[stale[i]], false);
   }
-  return ETHC_OK;
+  if (rc) {
+    trie_free(m->trie);
+    free(m->trie);
+    m->trie = NULL;
+  }
+  for (size_t i = 0; i < m->nstale; i++) m->slots[slotmap_stale(m)[i]].trie_stale = 0;
+  m->nstale = 0;
+  return rc;
 }
 
 /* The storage root built one-shot from the slots (no trie kept). */
@@ -185,14 +196,23 @@ int state_storage_trie(state_t *s, const ethc_address_t *a, trie_t **out) {
 int state_foreach_new_slot_key(state_t *s, const ethc_address_t *a, state_slot_fn fn, void *ctx) {
   acct_t *x = find(s, a);
   if (!x || !x->exists || !x->storage) return 0;
-  for (size_t i = 0; i < x->storage->cap; i++) {
-    slot_t *sl = &x->storage->slots[i];
-    if (!sl->used || sl->key_saved || u256_is_zero(&sl->value)) continue;
-    int rc = fn(ctx, &sl->key, &sl->value);
-    if (rc) return rc;
-    sl->key_saved = 1;
+  slotmap_t *m = x->storage;
+  if (m->nunsaved == 0) return 0;
+  uint32_t *unsaved = slotmap_unsaved(m);
+  size_t i = 0;
+  int rc = 0;
+  for (; i < m->nunsaved; i++) {
+    slot_t *sl = &m->slots[unsaved[i]];
+    if (!sl->key_saved && !u256_is_zero(&sl->value)) { /* a zero one is listed again when it is set */
+      if ((rc = fn(ctx, &sl->key, &sl->value))) break;
+      sl->key_saved = 1;
+    }
+    sl->key_listed = 0;
   }
-  return 0;
+  /* after a failure, the slots not handed to fn yet stay listed */
+  memmove(unsaved, unsaved + i, (m->nunsaved - i) * sizeof *unsaved);
+  m->nunsaved -= i;
+  return rc;
 }
 
 state_persisted_t *state_persisted(state_t *s, const ethc_address_t *a) {

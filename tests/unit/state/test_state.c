@@ -369,7 +369,65 @@ static void test_incremental_storage_roots(void) {
   state_free(b);
 }
 
+/* state_foreach_new_slot_key hands each key over once, after it first holds a
+ * non-zero value, across table growths, reverts, clones and a failing callback
+ * (whose unvisited slots come again on the next call). */
+typedef struct {
+  int seen[400];
+  int calls, fail_every;
+} key_log_t;
+
+static int log_key(void *ctx, const u256_t *key, const u256_t *value) {
+  key_log_t *l = ctx;
+  if (l->fail_every && ++l->calls % l->fail_every == 0) return ETHC_ERR_NOMEM;
+  CHECK(!u256_is_zero(value));
+  l->seen[key->w[0]]++;
+  return 0;
+}
+
+static void test_new_slot_keys(void) {
+  state_t *st = state_new();
+  ethc_address_t a = addr("0x00000000000000000000000000000000000000b1");
+  key_log_t log = {{0}, 0, 0};
+  int once = 1, all = 1;
+  for (int round = 0; round < 30; round++) {
+    for (int op = 0; op < 20; op++) {
+      size_t snap = state_snapshot(st);
+      u256_t key = u256_from_u64(rnd64() % (uint64_t)(10 + 13 * round)), /* the map keeps growing */
+          val = u256_from_u64(rnd64() % 3 == 0 ? 0 : rnd64());
+      CHECK(state_set_storage(st, &a, &key, &val, NULL, NULL) == 0);
+      if (rnd64() % 6 == 0) state_revert(st, snap);
+    }
+    state_commit(st, false);
+    ethc_hash_t r;
+    if (round % 2) CHECK(state_storage_root(st, &a, &r) == 0);
+    log.fail_every = round % 3 ? 0 : 3;
+    log.calls = 0;
+    if (log.fail_every) CHECK(state_foreach_new_slot_key(st, &a, log_key, &log) != 0 || log.calls < 3);
+    log.fail_every = 0;
+    CHECK(state_foreach_new_slot_key(st, &a, log_key, &log) == 0);
+    for (uint64_t k = 0; k < 400; k++) {
+      u256_t key = u256_from_u64(k), v;
+      state_get_storage(st, &a, &key, &v);
+      if (log.seen[k] > 1) once = 0;
+      if (!u256_is_zero(&v) && log.seen[k] != 1) all = 0;
+    }
+    if (round % 5 == 4) { /* the next block works on a clone */
+      state_t *next = state_clone(st);
+      CHECK(next != NULL);
+      if (next) {
+        state_free(st);
+        st = next;
+      }
+    }
+  }
+  CHECK_MSG(once, "a key was handed over twice");
+  CHECK_MSG(all, "a non-zero slot's key was never handed over");
+  state_free(st);
+}
+
 int main(void) {
+  test_new_slot_keys();
   test_incremental_storage_roots();
   test_roots();
   test_trie_known();
