@@ -96,6 +96,11 @@ static void on_log(void *user, const char *line) {
   ethc_log(ETHC_LOG_DEBUG, "light: %s", line);
 }
 
+static void on_notice(void *user, const char *line) {
+  (void)user;
+  ethc_log(ETHC_LOG_WARN, "light: %s", line);
+}
+
 /* The execution block a light-client header proves (Capella on): false before. */
 static bool proven_block(const beacon_lc_header_t *lc, uint64_t *number, ethc_hash_t *hash) {
   if (lc->fork < BEACON_FORK_CAPELLA) return false;
@@ -412,7 +417,8 @@ static void start_sync(light_follow_t *f) {
                            .allow_stale_checkpoint = f->o.allow_stale_checkpoint,
                            .resume = f->resume,
                            .ssz = true, /* half the bytes of JSON; JSON when the server offers only that */
-                           .log = on_log};
+                           .log = on_log,
+                           .notice = on_notice};
   so.http.timeout_ms = f->o.timeout_ms;
   memcpy(so.checkpoint, f->o.checkpoint, 32);
   f->sync = beacon_sync_start(f->http, f->store, &so, on_synced, f);
