@@ -16,7 +16,16 @@ usage: light_rss.py ETHC WORKDIR [MINUTES=60] [--interval S] [--at] [--sample S]
   --at: give B a beacon clock 2000 slots after A's head (the workaround for the
         dev beacon's slots lagging the wall clock, before it was fixed);
   --b-ethc: run B with another executable, e.g. a script running ethc under
-        heaptrack or valgrind --tool=massif (its RSS is then the tool's)."""
+        heaptrack or valgrind --tool=massif (its RSS is then the tool's).
+
+What grows (massif, 600 blocks at --interval 0.5, and /proc/PID/smaps): no leak;
+every part has a ceiling. The heap grows ~10 KB a block: LevelDB's memtable
+(flushed at the write buffer, 4 MiB in light mode), the RPC render cache (256
+entries), light_rpc_source's verified-node tables (64 + 32 + 8 + 8 MiB caps),
+the trie and LevelDB block caches. RSS grows faster than the heap because the
+large tables allocated at start (header cache 7 MiB, state_db read cache 5.6 MiB,
+txpool 2.3 MiB, four 512 KiB bucket arrays) are zero pages until written and
+are touched block by block. glibc's arenas barely grow (smaps)."""
 import json
 import os
 import shutil

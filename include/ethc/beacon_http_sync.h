@@ -47,6 +47,9 @@ typedef struct {
   bool ssz;
   /* progress lines ("bootstrap: slot 10248000 (period 1250)"), or NULL */
   void (*log)(void *user, const char *line);
+  /* lines a user should see, or NULL (they then go to log): a force update
+   * applied (process_light_client_store_force_update), naming its slots */
+  void (*notice)(void *user, const char *line);
 } beacon_sync_opts_t;
 
 typedef struct beacon_sync beacon_sync_t;

@@ -25,6 +25,11 @@ typedef struct chaindb_batch chaindb_batch_t;
 /* Opens (creating if missing) the database in directory `dir`. On failure returns
  * ETHC_ERR_IO and, when `errmsg` is given, a malloc'd message from LevelDB. */
 int chaindb_open(const char *dir, chaindb_t **out, char **errmsg) ETHC_MUST_USE;
+/* chaindb_open with LevelDB's memtable (write buffer) and block cache sized:
+ * 0 keeps the defaults (16 MiB and 64 MiB); a light node, which writes a header
+ * now and then and reads little, does with a few MiB of each. */
+int chaindb_open_sized(const char *dir, size_t write_buffer_bytes, size_t cache_bytes, chaindb_t **out,
+                       char **errmsg) ETHC_MUST_USE;
 void chaindb_close(chaindb_t *db);
 
 /* ---- writing: collect a block's records in a batch, then write it atomically ---- */

@@ -89,8 +89,12 @@ typedef struct {
 void light_follow_status(light_follow_t *f, light_follow_status_t *out);
 
 /* The proven execution block: which 0 the optimistic head (latest), else the
- * finalized one (safe, finalized). 0, or ETHC_ERR_NOT_FOUND before one is
- * proven. Any thread. */
+ * finalized one (safe, finalized); the newest such block whose header the chain
+ * holds (the chain's head, or its finalized mark), so a head proven while its
+ * header is still being fetched leaves the previous one answered. Before any
+ * header is stored: the proven block itself (whose header is not available).
+ * 0, or ETHC_ERR_NOT_FOUND before one is proven. Any thread: it copies under a
+ * mutex that the loop holds only to copy, never across a read or a fetch. */
 int light_follow_head(light_follow_t *f, int which, uint64_t *number, ethc_hash_t *hash);
 
 /* eth_syncing's answer: "false" once a head is proven, else geth's sync object

@@ -169,6 +169,23 @@ __attribute__((format(printf, 2, 3))) static void logf_(beacon_sync_t *s, const 
   s->o.log(s->user, line);
 }
 
+/* process_light_client_store_force_update: after UPDATE_TIMEOUT slots without
+ * finality, the best valid update is applied as if finalized; told as a notice,
+ * since the store then trusts a header no finality proof backs. */
+static void force_update(beacon_sync_t *s, uint64_t slot) {
+  uint64_t fin_before = s->store->finalized_header.beacon.slot;
+  if (!lc_force_update(s->store, s->o.config, slot)) return;
+  char line[512];
+  snprintf(line, sizeof line,
+           "force update at slot %llu: no finality for more than %llu slots (UPDATE_TIMEOUT) since finalized slot "
+           "%llu; the best valid update applied: finalized slot now %llu, optimistic slot %llu",
+           (unsigned long long)slot, (unsigned long long)s->o.config->preset->update_timeout,
+           (unsigned long long)fin_before, (unsigned long long)s->store->finalized_header.beacon.slot,
+           (unsigned long long)s->store->optimistic_header.beacon.slot);
+  if (s->o.notice) s->o.notice(s->user, line);
+  else if (s->o.log) s->o.log(s->user, line);
+}
+
 __attribute__((format(printf, 3, 4))) static void finish(beacon_sync_t *s, int err, const char *fmt, ...) {
   char msg[768] = "";
   if (fmt) {
@@ -302,7 +319,7 @@ static void on_updates(beacon_sync_t *s, const char *body, size_t len) {
     logf_(s, "%s: finalized slot %llu", what, (unsigned long long)s->store->finalized_header.beacon.slot);
   }
   free(u);
-  (void)lc_force_update(s->store, s->o.config, slot);
+  force_update(s, slot);
   bool progress =
       s->store->finalized_header.beacon.slot != fin_before || lc_next_sync_committee_known(s->store) != next_before;
   if (n > 0 && progress) return request_updates(s);

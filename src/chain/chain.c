@@ -379,7 +379,7 @@ int chain_open(const chain_open_opts_t *o, chain_t **out, char *err, size_t errl
     if ((rc = datadir_snapshot(o->datadir, &c->snapshot, err, errlen))) goto fail;
     dbdir = c->snapshot;
   }
-  rc = chaindb_open(dbdir, &c->db, &dberr);
+  rc = chaindb_open_sized(dbdir, o->db_write_buffer_bytes, o->db_cache_bytes, &c->db, &dberr);
   if (rc) {
     snprintf(err, errlen, "cannot open the database in %s: %s", o->datadir, dberr ? dberr : "unknown error");
     free(dberr);

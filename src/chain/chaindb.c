@@ -47,17 +47,20 @@ static const char HEAD_KEY[] = "LastBlock";
 #define CHAINDB_CACHE_BYTES (64u << 20)
 #define CHAINDB_WRITE_BUFFER_BYTES (16u << 20)
 
-int chaindb_open(const char *dir, chaindb_t **out, char **errmsg) {
+int chaindb_open(const char *dir, chaindb_t **out, char **errmsg) { return chaindb_open_sized(dir, 0, 0, out, errmsg); }
+
+int chaindb_open_sized(const char *dir, size_t write_buffer_bytes, size_t cache_bytes, chaindb_t **out,
+                       char **errmsg) {
   chaindb_t *db = calloc(1, sizeof *db);
   if (!db) return ETHC_ERR_NOMEM;
   db->options = leveldb_options_create();
   leveldb_options_set_create_if_missing(db->options, 1);
   leveldb_options_set_compression(db->options, leveldb_snappy_compression);
-  db->cache = leveldb_cache_create_lru(CHAINDB_CACHE_BYTES);
+  db->cache = leveldb_cache_create_lru(cache_bytes ? cache_bytes : CHAINDB_CACHE_BYTES);
   db->filter = leveldb_filterpolicy_create_bloom(10);
   leveldb_options_set_cache(db->options, db->cache);
   leveldb_options_set_filter_policy(db->options, db->filter);
-  leveldb_options_set_write_buffer_size(db->options, CHAINDB_WRITE_BUFFER_BYTES);
+  leveldb_options_set_write_buffer_size(db->options, write_buffer_bytes ? write_buffer_bytes : CHAINDB_WRITE_BUFFER_BYTES);
   char *err = NULL;
   db->db = leveldb_open(db->options, dir, &err);
   if (err) {

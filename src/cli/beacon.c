@@ -187,6 +187,7 @@ static int cmd_beacon_sync(const cli_command_t *self, int argc, char **argv) {
   }
   o.http.timeout_ms = (uint64_t)(timeout * 1000);
   if (verbose) o.log = on_log;
+  o.notice = on_log; /* a force update: always told */
 
   uv_loop_t loop;
   if (uv_loop_init(&loop) != 0) {

@@ -68,9 +68,17 @@ struct light_follow {
   char hw_err[256];
   ethc_hash_t chain_head; /* the chain's head as last set here */
   bool chain_fin;         /* with the finalized mark */
-  pthread_mutex_t lock;   /* st, latest_hash, finalized_hash */
+  pthread_mutex_t lock;   /* st, latest_hash, finalized_hash, served */
   light_follow_status_t st;
   ethc_hash_t latest_hash, finalized_hash; /* the proven blocks */
+  /* the newest proven blocks whose headers are stored ([0] latest, [1]
+   * finalized): what light_follow_head answers, so that RPC never names a
+   * proven block whose header is still being fetched */
+  struct {
+    bool set;
+    uint64_t number;
+    ethc_hash_t hash;
+  } served[2];
 };
 
 static uint64_t wall_time(const light_follow_t *f) {
@@ -86,6 +94,11 @@ static uint64_t ws_age_limit(const beacon_config_t *c) {
 static void on_log(void *user, const char *line) {
   (void)user;
   ethc_log(ETHC_LOG_DEBUG, "light: %s", line);
+}
+
+static void on_notice(void *user, const char *line) {
+  (void)user;
+  ethc_log(ETHC_LOG_WARN, "light: %s", line);
 }
 
 /* The execution block a light-client header proves (Capella on): false before. */
@@ -115,6 +128,24 @@ static void save_store(light_follow_t *f) {
 static bool chain_has(light_follow_t *f, uint64_t number, const ethc_hash_t *hash) {
   chain_header_t h;
   return chain_read_header_by_hash(f->chain, hash, &h) == 0 && h.number == number;
+}
+
+/* Moves what light_follow_head answers to the blocks the chain's head and
+ * finalized mark were just set to (their headers stored): a newer proven block
+ * whose header is still being fetched leaves the previous one served. Called
+ * after chain_light_set_head, so a reader that sees a served block finds its
+ * header, and the head snapshot it takes next is at least as new. */
+static void serve_stored(light_follow_t *f, bool fin) {
+  pthread_mutex_lock(&f->lock);
+  f->served[0].set = true;
+  f->served[0].number = f->tgt_opt.execution.block_number;
+  f->served[0].hash = f->tgt_opt.execution.block_hash;
+  if (fin) {
+    f->served[1].set = true;
+    f->served[1].number = f->tgt_fin.execution.block_number;
+    f->served[1].hash = f->tgt_fin.execution.block_hash;
+  }
+  pthread_mutex_unlock(&f->lock);
 }
 
 /* Makes the store's proven heads the node's: the proven blocks (numbers and
@@ -178,6 +209,7 @@ static void update_chain_head(light_follow_t *f) {
   }
   f->chain_head = *oh;
   f->chain_fin = fin;
+  serve_stored(f, fin);
   if (quiet) return;
   char hex[67];
   ethc_log(ETHC_LOG_INFO, "light: chain head block #%" PRIu64 " %s (header verified against the proof)%s",
@@ -385,7 +417,8 @@ static void start_sync(light_follow_t *f) {
                            .allow_stale_checkpoint = f->o.allow_stale_checkpoint,
                            .resume = f->resume,
                            .ssz = true, /* half the bytes of JSON; JSON when the server offers only that */
-                           .log = on_log};
+                           .log = on_log,
+                           .notice = on_notice};
   so.http.timeout_ms = f->o.timeout_ms;
   memcpy(so.checkpoint, f->o.checkpoint, 32);
   f->sync = beacon_sync_start(f->http, f->store, &so, on_synced, f);
@@ -497,7 +530,10 @@ int light_follow_head(light_follow_t *f, int which, uint64_t *number, ethc_hash_
   pthread_mutex_lock(&f->lock);
   bool fin = which != 0;
   int rc = (fin ? f->st.has_finalized : f->st.proven) ? ETHC_OK : ETHC_ERR_NOT_FOUND;
-  if (!rc) {
+  if (!rc && f->served[fin].set) {
+    *number = f->served[fin].number;
+    *hash = f->served[fin].hash;
+  } else if (!rc) { /* none stored yet: the proven block (RPC says its header is not available) */
     *number = fin ? f->st.finalized_number : f->st.head_number;
     *hash = fin ? f->finalized_hash : f->latest_hash;
   }

@@ -133,6 +133,10 @@ static int light_head(void *ctx, rpc_proven_t which, uint64_t *number, ethc_hash
   return light_follow_head(ctx, which == RPC_PROVEN_LATEST ? 0 : 1, number, hash);
 }
 
+/* A light node's LevelDB (the full node's defaults: 16 MiB and 64 MiB). */
+#define LIGHT_DB_WRITE_BUFFER_BYTES (4u << 20)
+#define LIGHT_DB_CACHE_BYTES (8u << 20)
+
 int node_run(const node_opts_t *o, char *err, size_t errlen) {
   if (o->import_path && o->read_only) {
     snprintf(err, errlen, "--import needs the database as a writer, not --readonly");
@@ -148,6 +152,10 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
                           .fakepow = o->fakepow,
                           .explicit_fork_choice = o->authrpc || o->light.on,
                           .genesis_path = o->genesis_path};
+  if (o->light.on) { /* a header now and then, few reads: LevelDB's memory sized for that */
+    co.db_write_buffer_bytes = LIGHT_DB_WRITE_BUFFER_BYTES;
+    co.db_cache_bytes = LIGHT_DB_CACHE_BYTES;
+  }
   chain_t *chain = NULL;
   const beacon_config_t *lc_network = NULL;
   if (o->light.on && !(lc_network = beacon_config_by_name(o->light.network))) {

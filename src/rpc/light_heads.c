@@ -1,9 +1,10 @@
 /* A light node's block tags (ethc/rpc.h rpc_light_heads_t): latest, pending,
  * safe and finalized name the execution blocks the beacon light client proved
  * (issue 15: the optimistic head is latest, the finalized head safe and
- * finalized). A proven block whose header the chain does not hold is answered
- * with an error naming it rather than with an older block: nothing unproven, and
- * nothing stale, stands in for it. */
+ * finalized). The head hook names the newest proven block whose header the
+ * chain holds (a newer one still being fetched does not stand in for it); a
+ * proven block whose header the chain does not hold (none stored yet) is
+ * answered with an error naming it: nothing unproven stands in for it. */
 #include <inttypes.h>
 #include <string.h>
 

@@ -23,15 +23,20 @@
    error, never the lie (and A's answer once the proxy is honest). Then it
    claims a different head: an optimistic update whose execution block hash is
    changed (refused: C's head does not move), and an execution header that is
-   not the proven block's (refused: the proven block is answered with "header
-   not available"); no lying header is served, and once the proxy is honest
-   again C's head is A's.
+   not the proven block's (refused: C's `latest` stays the previous block whose
+   header it stored, never "header not available"); no lying header is
+   served, and once the proxy is honest again C's head is A's. Then the
+   execution headers arrive late (the proxy holds each eth_getBlockByHash
+   answer): while C has proven a head whose header is still on its way, every
+   `latest` and `safe` query answers (C's previous stored block, A's block of
+   that number), never "header not available".
 Prints the time from B's start to its first verified eth_call, and B's RSS.
 usage: light_e2e.py ETHC WORKDIR"""
 import json
 import os
 import shutil
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -50,6 +55,7 @@ def check(cond, what, detail=""):
 
 result = lr.result
 rpc = lr.rpc
+SLOW_HEADER_S = 1.5  # how long the proxy holds an execution header (mode "slow_header")
 
 
 class Proxy(lr.Proxy):
@@ -84,6 +90,20 @@ class Proxy(lr.Proxy):
             h.wfile.write(body)
 
         handler.do_GET = do_GET
+
+    delayed = 0  # eth_getBlockByHash answers held back (mode "slow_header")
+    holding = 0  # ... being held now
+    count_lock = threading.Lock()  # the proxy answers on several threads
+
+    def answer(self, req):
+        if self.mode == "slow_header" and req.get("method") == "eth_getBlockByHash":
+            with self.count_lock:
+                self.holding += 1
+            time.sleep(SLOW_HEADER_S)
+            with self.count_lock:
+                self.holding -= 1
+                self.delayed += 1
+        return super().answer(req)
 
     def tamper(self, method, resp):
         if self.mode == "exec_header" and method == "eth_getBlockByHash" and resp.get("result"):
@@ -192,18 +212,43 @@ def head_lies(a, c, proxy):
                result(a.url, "eth_getBlockByNumber", r["result"]["number"], False)["hash"]]
         check(lied and not bad,
               f"{what}: C serves no lying header ({len(bad)} served; lies {proxy.lies - before_lies})")
-        if mode == "beacon_head":
-            check(top == hc, f"  ... C's head does not move (#{hc} -> #{top})")
-        else:
-            errs = [r["error"]["message"] for r in served if "error" in r]
-            check(errs and "header not available" in errs[-1],
-                  "  ... the proven head's block is answered with an error", errs[-1:] or served[-1:])
+        check(top == hc, f"  ... C's head does not move (#{hc} -> #{top})")
+        errs = [r["error"]["message"] for r in served if "error" in r]
+        check(not errs, "  ... `latest` answers C's previous stored block, not an error", errs[-1:])
         check("refused" in open(c.log_path).read(), "  ... C logged the refusal")
         proxy.mode = None
         # A mines nothing more: the same updates and header, told true, move C on
         ha = result(a.url, "eth_getBlockByNumber", "latest", False)
         check(wait(lambda: rpc(c.url, "eth_getBlockByNumber", "latest", False).get("result", {}).get("hash") ==
                    ha["hash"], 10), f"  ... honest again, C's head is A's (#{int(ha['number'], 16)})")
+
+
+def late_header(a, c, proxy):
+    """The execution headers arrive late: while C has proven a head whose header
+    the proxy holds back, `latest` and `safe` answer C's previous stored blocks
+    (A's blocks of those numbers), never an error; then C catches up."""
+    proxy.mode = "slow_header"
+    before = proxy.delayed
+    answers, held = [], 0
+    for _ in range(3):
+        result(a.url, "evm_mine")
+        deadline = time.time() + SLOW_HEADER_S + 1
+        while time.time() < deadline:
+            holding = proxy.holding > 0
+            for tag in ("latest", "safe"):
+                answers.append((tag, rpc(c.url, "eth_getBlockByNumber", tag, False)))
+                held += holding
+            time.sleep(0.05)
+    proxy.mode = None
+    bad = [(t, r.get("error") or r.get("result")) for t, r in answers if not r.get("result")]
+    check(proxy.delayed > before and held > 0,
+          f"late headers: the proxy held {proxy.delayed - before} headers back, {held} queries made meanwhile")
+    check(not bad, f"  ... all {len(answers)} `latest`/`safe` queries answered a block", bad[:2])
+    lies = [r["result"]["number"] for _, r in answers if r.get("result") and r["result"]["hash"] !=
+            result(a.url, "eth_getBlockByNumber", r["result"]["number"], False)["hash"]]
+    check(not lies, "  ... each A's block of that number", lies[:3])
+    ha = head(a.url)
+    check(wait(lambda: head(c.url) == ha, 10), f"  ... then C reaches A's head #{ha}")
 
 
 def main():
@@ -266,6 +311,7 @@ def main():
         check(walked(a, c, 0x41), "C has the headers of the blocks with the transactions")
         tamper_cases(a.url, c.url, proxy, contract, txs, two)
         head_lies(a, c, proxy)
+        late_header(a, c, proxy)
         print(f"figures: B's first verified eth_call {t_call:.2f} s after start; B's RSS after "
               f"{b_secs:.0f} s following: {b_rss / 1024:.1f} MB")
     finally:

@@ -88,6 +88,13 @@ int main(void) {
   CHECK(chaindb_open(dir, &db2, &msg) == ETHC_ERR_IO && msg != NULL);
   free(msg);
   chaindb_close(db);
+
+  /* a light node's smaller write buffer and cache: the same data */
+  CHECK(chaindb_open_sized(dir, 4u << 20, 8u << 20, &db, &err) == 0);
+  CHECK(chaindb_get_head(db, &got) == 0 && ethc_hash_eq(&got, &h2));
+  buf.len = 0;
+  CHECK(chaindb_get_body(db, 7, &h1, &buf) == 0 && buf.len == 4);
+  chaindb_close(db);
   bytes_buf_free(&buf);
 
   CHECK(chaindb_open("/proc/ethc-cannot-create-here", &db2, NULL) == ETHC_ERR_IO);

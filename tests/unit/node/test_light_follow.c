@@ -17,12 +17,17 @@
  *     and number, its header that is not the proven one is refused, the
  *     chain's head stays unset;
  *   - a checkpoint 30 days old: the fatal callback names the weak subjectivity
- *     period and --allow-stale-checkpoint, and the follower stops asking.
+ *     period and --allow-stale-checkpoint, and the follower stops asking;
+ *   - two days without a newer finalized header (more than UPDATE_TIMEOUT
+ *     slots): the light client's force update is logged at WARN, naming the
+ *     current slot and the finalized slot before it.
  * Files go to ./light_follow_tmp (the build directory under ctest). */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <uv.h>
@@ -221,6 +226,14 @@ static bool posted(light_follow_t *f) {
   (void)f;
   return posts >= post_target;
 }
+static bool forced(light_follow_t *f) { /* the log file (stderr) tells a force update */
+  (void)f;
+  size_t len = 0;
+  char *log = (char *)bytes_read_file(DIR "_log", &len);
+  bool r = log && strstr(log, "force update");
+  free(log);
+  return r;
+}
 static bool fatal(light_follow_t *f) {
   (void)f;
   return fatal_msg[0] != 0;
@@ -398,6 +411,36 @@ int main(void) {
     stop(f);
   }
   chain_close(chain);
+
+  /* two days on, the data's finality is older than UPDATE_TIMEOUT: the best
+   * valid update is forced in, and a log line (stderr, caught in a file) says so */
+  (void)system("rm -rf " DIR);
+  CHECK(chain_light_create(DIR, "mainnet", err, sizeof err) == 0);
+  CHECK(chain_open(&co, &chain, err, sizeof err) == 0);
+  uint64_t later = at + 2 * 86400;
+  f = chain ? start(chain, cfg, later, true, err, sizeof err) : NULL;
+  CHECK_MSG(f != NULL, "force: %s", err);
+  if (f) {
+    fflush(stderr);
+    int saved = dup(2), fd = open(DIR "_log", O_CREAT | O_TRUNC | O_WRONLY, 0644);
+    CHECK(saved >= 0 && fd >= 0 && dup2(fd, 2) == 2);
+    bool told = run_until(f, forced, 60000);
+    fflush(stderr);
+    CHECK(dup2(saved, 2) == 2);
+    close(fd), close(saved);
+    CHECK(told);
+    size_t len = 0;
+    char *log = (char *)bytes_read_file(DIR "_log", &len);
+    char want[128];
+    snprintf(want, sizeof want, "light: force update at slot %llu: ",
+             (unsigned long long)beacon_slot_at_time(cfg, later));
+    CHECK_MSG(log && strstr(log, "WARN") && strstr(log, want) && strstr(log, "since finalized slot 10248384"),
+              "%s", log ? log : "(no log)");
+    free(log);
+    stop(f);
+  }
+  chain_close(chain);
+  (void)remove(DIR "_log");
   uv_close((uv_handle_t *)&server, NULL);
   uv_run(&loop, UV_RUN_DEFAULT);
   uv_loop_close(&loop);
