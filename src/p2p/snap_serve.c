@@ -11,6 +11,7 @@
 #include "ethc/snap_wire.h"
 #include "ethc/state_db.h"
 #include "ethc/trie.h"
+#include "ethc/trie_node_cursor.h"
 #include "ethc/trie_range.h"
 
 static const uint8_t EMPTY_CODE_HASH[32] = {0xc5, 0xd2, 0x46, 0x01, 0x86, 0xf7, 0x23, 0x3c, 0x92, 0x7e, 0x7d,
@@ -322,29 +323,40 @@ int snap_serve_byte_codes(chain_t *c, const snap_get_byte_codes_t *r, bytes_buf_
 
 /* ---- TrieNodes ---- */
 
-static int node_by_compact(const uint8_t root[32], const trie_store_t *st, bytes_view_t path, bytes_buf_t *out) {
+/* One path's item from a cursor over its trie: 0 with the node appended, or
+ * an empty item where no node is (as geth answers), or ETHC_ERR_NOMEM. */
+static int node_by_compact(trie_node_cursor_t *cur, bytes_view_t path, bytes_buf_t *out) {
   uint8_t nib[128];
-  size_t n;
-  if (trie_compact_to_nibbles(path.data, path.len, nib, sizeof nib, &n)) return ETHC_ERR_NOT_FOUND;
-  return trie_node_at_path(root, st, nib, n, out);
+  size_t n, start = out->len;
+  if (trie_compact_to_nibbles(path.data, path.len, nib, sizeof nib, &n)) return 0;
+  int rc = trie_node_cursor_get(cur, nib, n, out);
+  if (rc && rc != ETHC_ERR_NOMEM) out->len = start, rc = 0;
+  return rc;
 }
 
+/* The paths of a request are answered in order with one cursor per trie: the
+ * account trie's across all sets, each storage trie's within its set, so
+ * paths that are prefixes of one another (a key's successive prefixes) cost
+ * one walk down the deepest of them. */
 int snap_serve_trie_nodes(chain_t *c, const snap_get_trie_nodes_t *r, bytes_buf_t *out) {
   trie_store_t st = node_store(c);
   entries_t nodes = {0};
   uint64_t max = byte_limit(r->bytes);
   int rc = 0;
   bool stop = !have_root(c, &st, r->root.bytes);
+  trie_node_cursor_t acc;
+  trie_node_cursor_init(&acc, r->root.bytes, &st);
   for (size_t s = 0; s < r->set_count && !stop && !rc; s++) {
     const bytes_view_t *paths = r->paths + r->offsets[s];
     size_t k = r->offsets[s + 1] - r->offsets[s];
-    uint8_t root[32];
-    memcpy(root, r->root.bytes, 32);
+    trie_node_cursor_t sto, *cur = &acc;
     size_t first = 0;
     if (k > 1) { /* a storage trie: the account's hash, then paths in its storage */
+      uint8_t root[32];
       if (paths[0].len != 32 || storage_root_of(&st, r->root.bytes, paths[0].data, root))
         continue; /* no such account: nothing of this set, as geth answers */
-      first = 1;
+      trie_node_cursor_init(&sto, root, &st);
+      cur = &sto, first = 1;
     }
     for (size_t i = first; i < k && !rc; i++) {
       if (nodes.count >= SNAP_MAX_TRIE_NODE_LOOKUPS || nodes.data.len > max) {
@@ -352,14 +364,12 @@ int snap_serve_trie_nodes(chain_t *c, const snap_get_trie_nodes_t *r, bytes_buf_
         break;
       }
       size_t start = nodes.data.len;
-      rc = node_by_compact(root, &st, paths[i], &nodes.data);
-      if (rc && rc != ETHC_ERR_NOMEM) { /* no node there: an empty item, as geth answers */
-        nodes.data.len = start;
-        rc = 0;
-      }
+      rc = node_by_compact(cur, paths[i], &nodes.data);
       if (!rc) rc = entries_add(&nodes, NULL, start);
     }
+    if (cur != &acc) trie_node_cursor_free(cur);
   }
+  trie_node_cursor_free(&acc);
   bytes_view_t *v = NULL;
   if (!rc) rc = entries_views(&nodes, NULL, &v);
   if (!rc) rc = snap_blobs_encode(r->request_id, v, nodes.count, out);

@@ -5,7 +5,9 @@
  * non-account roots; every answer's proof checked, and a tampered answer
  * refused), paging through every account of headstate.json,
  * GetStorageRanges (whole, from an origin, cut by limit and by size, with
- * proofs), GetByteCodes and GetTrieNodes. */
+ * proofs), GetByteCodes and GetTrieNodes; and GetTrieNodes answered by
+ * shared walks byte for byte as by one walk per path (random requests of
+ * prefix chains, random and absent paths, storage sets, byte limits). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,10 +15,12 @@
 
 #include "check.h"
 #include "ethc/chain_read.h"
+#include "ethc/chaindb.h"
 #include "ethc/error.h"
 #include "ethc/keccak.h"
 #include "ethc/rlp.h"
 #include "ethc/snap_wire.h"
+#include "ethc/state_db.h"
 #include "ethc/trie.h"
 #include "ethc/trie_range.h"
 #include "test_eth_chain.h"
@@ -425,6 +429,161 @@ static void test_trie_nodes(void) {
   bytes_buf_free(&out);
 }
 
+/* ---- TrieNodes by shared walks, against one walk per path ---- */
+
+static uint64_t rng = 0x2545f4914f6cdd1dull;
+static uint64_t next_rand(void) {
+  rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+  return rng;
+}
+
+/* The answer of one walk per path (trie_node_at_path from the trie's root),
+ * with the server's limits: the reference the shared walks must equal. */
+static int per_path_answer(const snap_get_trie_nodes_t *q, const trie_store_t *st, bytes_buf_t *out) {
+  bytes_buf_t data = {0};
+  size_t cap = q->path_count + 1, count = 0, *off = calloc(cap, sizeof *off), *len = calloc(cap, sizeof *len);
+  uint64_t max = q->bytes < SNAP_SOFT_RESPONSE_LIMIT ? q->bytes : SNAP_SOFT_RESPONSE_LIMIT;
+  bool stop = false;
+  for (size_t s = 0; s < q->set_count && !stop; s++) {
+    const bytes_view_t *paths = q->paths + q->offsets[s];
+    size_t k = q->offsets[s + 1] - q->offsets[s], first = 0;
+    uint8_t r[32];
+    memcpy(r, q->root.bytes, 32);
+    if (k > 1) {
+      bytes_buf_t v = {0};
+      rlp_item_t top, f[4];
+      int rc = paths[0].len == 32 ? trie_read(q->root.bytes, st, false, paths[0].data, 32, &v) : ETHC_ERR_NOT_FOUND;
+      bool ok = !rc && !rlp_decode(v.data, v.len, &top) && !rlp_list_items(&top, f, 4) && !rlp_get_fixed(&f[2], r, 32);
+      bytes_buf_free(&v);
+      if (!ok) continue;
+      first = 1;
+    }
+    for (size_t i = first; i < k; i++) {
+      if (count >= SNAP_MAX_TRIE_NODE_LOOKUPS || data.len > max) {
+        stop = true;
+        break;
+      }
+      uint8_t nib[128];
+      size_t n, start = data.len;
+      if (!trie_compact_to_nibbles(paths[i].data, paths[i].len, nib, sizeof nib, &n) &&
+          trie_node_at_path(r, st, nib, n, &data))
+        data.len = start;
+      off[count] = start, len[count] = data.len - start, count++;
+    }
+  }
+  bytes_view_t *v = calloc(cap, sizeof *v);
+  for (size_t i = 0; i < count; i++) v[i] = bytes_view(data.data + off[i], len[i]);
+  int rc = snap_blobs_encode(q->request_id, v, count, out);
+  free(v);
+  free(off);
+  free(len);
+  bytes_buf_free(&data);
+  return rc;
+}
+
+/* Appends the compact paths of key k's first d nibbles for d in [from, to]. */
+static void add_prefixes(const uint8_t k[32], size_t from, size_t to, bytes_buf_t *enc, size_t *ends, size_t *n) {
+  for (size_t d = from; d <= to && d <= 64; d++) {
+    uint8_t b[33], nib[64];
+    for (int i = 0; i < 32; i++) nib[2 * i] = k[i] >> 4, nib[2 * i + 1] = k[i] & 15;
+    size_t len = 1, i = 0;
+    b[0] = (uint8_t)((d & 1) << 4);
+    if (d & 1) b[0] |= nib[i++];
+    for (; i < d; i += 2) b[len++] = (uint8_t)(nib[i] << 4 | nib[i + 1]);
+    bytes_buf_append(enc, b, len);
+    ends[(*n)++] = enc->len;
+  }
+}
+
+static void test_trie_nodes_shared(void) {
+  state_store_t ss;
+  chaindb_state_store(chain_db(chain), &ss);
+  const trie_store_t *st = &ss.nodes;
+  /* the hashed keys of every account, and of one storage slot of each account with storage */
+  const cJSON *accounts = cJSON_GetObjectItemCaseSensitive(headstate, "accounts"), *a;
+  size_t na = 0, nst = 0;
+  ethc_hash_t acc[400], sacc[64], skey[64];
+  cJSON_ArrayForEach(a, accounts) {
+    ethc_hash_t sroot;
+    int slots;
+    if (na < 400 && account_of(a->string, &acc[na], &sroot, &slots)) {
+      if (slots > 0 && nst < 64) {
+        trie_t t;
+        bytes_buf_t k = {0};
+        bytes_view_t v;
+        if (!trie_open(&t, sroot.bytes, st, false) && !trie_next(&t, zero.bytes, 32, &k, &v) && k.len == 32) {
+          sacc[nst] = acc[na];
+          memcpy(skey[nst++].bytes, k.data, 32);
+        }
+        trie_free(&t);
+        bytes_buf_free(&k);
+      }
+      na++;
+    }
+  }
+  CHECK_MSG(na > 10 && nst > 0, "%zu accounts, %zu with storage", na, nst);
+  if (na == 0 || nst == 0) return;
+  size_t same = 0, tried = 0, items = 0, nodes = 0;
+  for (int round = 0; round < 300; round++) {
+    bytes_buf_t enc = {0};
+    size_t ends[600], set_ends[600], n = 0, sets = 0;
+    int nsets = 1 + (int)(next_rand() % 6);
+    for (int s = 0; s < nsets; s++) {
+      uint8_t k[32];
+      bool storage = next_rand() % 3 == 0;
+      size_t j = next_rand() % (storage ? nst : na);
+      if (storage) { /* the account's hash, then paths in its storage */
+        bytes_buf_append(&enc, sacc[j].bytes, 32);
+        ends[n++] = enc.len;
+      }
+      memcpy(k, storage ? skey[j].bytes : acc[j].bytes, 32);
+      if (next_rand() % 4 == 0) k[next_rand() % 32] ^= (uint8_t)(1 + next_rand() % 255); /* absent keys */
+      size_t from = next_rand() % 6, to = from + next_rand() % 20;
+      if (storage) {
+        add_prefixes(k, from, to, &enc, ends, &n);
+        if (next_rand() % 2) add_prefixes(k, next_rand() % 65, 64, &enc, ends, &n); /* then shorter again */
+        set_ends[sets++] = n;
+      } else { /* account paths: one set each */
+        for (size_t d = from; d <= to && d <= 64; d++) add_prefixes(k, d, d, &enc, ends, &n), set_ends[sets++] = n;
+        if (next_rand() % 2) add_prefixes(k, 64, 64, &enc, ends, &n), set_ends[sets++] = n;
+      }
+      if (next_rand() % 5 == 0) { /* a malformed compact path (bad flag) */
+        bytes_buf_append(&enc, (const uint8_t *)"\x41", 1);
+        ends[n++] = enc.len, set_ends[sets++] = n;
+      }
+    }
+    bytes_view_t paths[600];
+    size_t offsets[601] = {0};
+    for (size_t i = 0; i < n; i++) paths[i] = bytes_view(enc.data + (i ? ends[i - 1] : 0), ends[i] - (i ? ends[i - 1] : 0));
+    for (size_t s = 0; s < sets; s++) offsets[s + 1] = set_ends[s];
+    uint64_t limits[] = {1, 200, 700, 5000, 500000};
+    snap_get_trie_nodes_t q = {.request_id = (uint64_t)round,
+                               .root = root,
+                               .paths = paths,
+                               .path_count = n,
+                               .offsets = offsets,
+                               .set_count = sets,
+                               .bytes = limits[next_rand() % 5]};
+    bytes_buf_t got = {0}, want = {0};
+    tried++;
+    if (snap_serve_trie_nodes(chain, &q, &got) == 0 && per_path_answer(&q, st, &want) == 0 && got.len == want.len &&
+        !memcmp(got.data, want.data, got.len))
+      same++;
+    snap_blobs_t m;
+    if (snap_blobs_decode(got.data, got.len, &m) == 0) {
+      items += m.count;
+      for (size_t i = 0; i < m.count; i++) nodes += m.blobs[i].len > 0;
+      snap_blobs_free(&m);
+    }
+    bytes_buf_free(&got);
+    bytes_buf_free(&want);
+    bytes_buf_free(&enc);
+  }
+  printf("shared TrieNodes walks: %zu of %zu answers as per path (%zu items, %zu nodes)\n", same, tried, items, nodes);
+  CHECK_MSG(same == tried, "%zu of %zu TrieNodes answers differ from one walk per path", tried - same, tried);
+  CHECK(nodes > 100 && items > 2 * nodes);
+}
+
 int main(void) {
   memset(ff.bytes, 0xff, 32);
   unsigned imported = 0;
@@ -452,6 +611,7 @@ int main(void) {
     test_storage_ranges();
     test_byte_codes();
     test_trie_nodes();
+    test_trie_nodes_shared();
   }
   cJSON_Delete(headstate);
   ethtest_close(chain);

@@ -2,7 +2,11 @@
  * here: present and absent keys (an empty slot, a diverging leaf or
  * extension), deep paths, a missing node named with its depth and hash, the
  * compact paths a GetTrieNodes request carries, and answers that complete the
- * walk in one go, or carry a tampered node or a node of another path. */
+ * walk in one go, or carry a tampered node or a node of another path; and the
+ * shared walk of a server's cursor (src/trie/trie_node_cursor.c): answers
+ * identical to trie_node_at_path on random tries with embedded nodes, deep
+ * extensions and leaves, for a key's successive prefixes, paths ending inside
+ * extensions and leaves, absent and overlong paths, in any order. */
 #include <string.h>
 
 #include "check.h"
@@ -10,6 +14,7 @@
 #include "ethc/keccak.h"
 #include "ethc/rlp.h"
 #include "ethc/trie.h"
+#include "ethc/trie_node_cursor.h"
 #include "ethc/trie_path.h"
 #include "ethc/trie_range.h"
 #include "mem_store.h"
@@ -193,6 +198,155 @@ static void test_missing_and_answers(const uint8_t k[32], const char *what) {
   mem_store_free(&only_root);
 }
 
+/* ---- the shared walk of trie_node_cursor ---- */
+
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+static uint64_t next_rand(void) {
+  rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+  return rng;
+}
+
+/* A store over `store`'s nodes of a random trie, counting reads. */
+typedef struct {
+  mem_store_t *m;
+  uint64_t reads;
+} count_store_t;
+
+static int count_get(void *ctx, const uint8_t hash[32], bytes_buf_t *out) {
+  count_store_t *c = ctx;
+  c->reads++;
+  return mem_store_get(c->m, hash, out);
+}
+
+/* A random trie of `n` keys: clusters of keys sharing long prefixes (deep
+ * extensions, leaves of short keys) and 1..3 byte values (embedded nodes). */
+static void random_trie(mem_store_t *m, size_t n, uint8_t (*ks)[32], uint8_t r[32]) {
+  trie_t t;
+  trie_init(&t, false);
+  for (size_t i = 0; i < n; i++) {
+    for (int j = 0; j < 32; j++) ks[i][j] = (uint8_t)next_rand();
+    if (i && next_rand() % 3 == 0) { /* a neighbour of an earlier key, differing from nibble d on */
+      size_t d = 1 + next_rand() % 63;
+      const uint8_t *o = ks[next_rand() % i];
+      for (size_t q = 0; q < d / 2; q++) ks[i][q] = o[q];
+      if (d & 1) ks[i][d / 2] = (uint8_t)((o[d / 2] & 0xf0) | (ks[i][d / 2] & 0x0f));
+    }
+    uint8_t v[3] = {(uint8_t)(1 + next_rand() % 200), (uint8_t)i, (uint8_t)(i >> 8)};
+    bytes_buf_t e = {0};
+    rlp_put_bytes(&e, v, 1 + next_rand() % 3);
+    CHECK(trie_put(&t, ks[i], 32, e.data, e.len) == 0);
+    bytes_buf_free(&e);
+  }
+  trie_store_t st = mem_store_as_store(m);
+  CHECK(trie_commit(&t, &st, r) == 0);
+  trie_free(&t);
+}
+
+static void key_nibbles_of(const uint8_t k[32], uint8_t nib[80]) {
+  for (int i = 0; i < 32; i++) nib[2 * i] = k[i] >> 4, nib[2 * i + 1] = k[i] & 15;
+  for (int i = 64; i < 80; i++) nib[i] = (uint8_t)(next_rand() & 15); /* beyond a key: no node */
+}
+
+/* One path asked of the cursor and of trie_node_at_path: the same code and bytes. */
+static bool same_answer(trie_node_cursor_t *c, const uint8_t r[32], const trie_store_t *st, const uint8_t *nib,
+                        size_t n, size_t *found, size_t *embedded_or_inside) {
+  bytes_buf_t a = {0}, b = {0};
+  int ra = trie_node_cursor_get(c, nib, n, &a), rb = trie_node_at_path(r, st, nib, n, &b);
+  bool ok = ra == rb && a.len == b.len && (a.len == 0 || !memcmp(a.data, b.data, a.len));
+  if (!ok) fprintf(stderr, "cursor: path of %zu nibbles: rc %d/%d len %zu/%zu\n", n, ra, rb, a.len, b.len);
+  *found += ra == 0;
+  *embedded_or_inside += ra == ETHC_ERR_NOT_FOUND;
+  bytes_buf_free(&a);
+  bytes_buf_free(&b);
+  return ok;
+}
+
+static void test_cursor(size_t keys_n) {
+  mem_store_t m = {0};
+  uint8_t(*ks)[32] = calloc(keys_n, 32), r[32];
+  random_trie(&m, keys_n, ks, r);
+  count_store_t cs = {.m = &m};
+  trie_store_t st = mem_store_as_store(&m), counted = {.ctx = &cs, .get = count_get};
+  size_t asked = 0, same = 0, found = 0, none = 0;
+  uint64_t shared_reads = 0, per_path_reads = 0;
+  trie_node_cursor_t c;
+  trie_node_cursor_init(&c, r, &counted);
+  for (size_t round = 0; round < 200; round++) {
+    uint8_t nib[80], k[32];
+    if (round % 4 == 3) for (int j = 0; j < 32; j++) k[j] = (uint8_t)next_rand(); /* absent keys too */
+    else memcpy(k, ks[next_rand() % keys_n], 32);
+    key_nibbles_of(k, nib);
+    /* a light client's request: successive prefixes from some depth on */
+    size_t from = next_rand() % 8, len = 1 + next_rand() % 20;
+    uint64_t before = cs.reads;
+    for (size_t d = from; d < from + len && d <= 80; d++, asked++)
+      same += same_answer(&c, r, &st, nib, d, &found, &none);
+    shared_reads += cs.reads - before;
+    for (size_t d = from; d < from + len && d <= 80; d++) {
+      bytes_buf_t b = {0};
+      before = cs.reads;
+      trie_node_at_path(r, &counted, nib, d, &b);
+      per_path_reads += cs.reads - before;
+      bytes_buf_free(&b);
+    }
+    /* then paths in random order and lengths: shorter, deeper, of other keys, far beyond a key */
+    for (int q = 0; q < 6; q++, asked++) {
+      size_t n = next_rand() % 81;
+      if (q == 5) memcpy(k, ks[next_rand() % keys_n], 32), key_nibbles_of(k, nib);
+      same += same_answer(&c, r, &st, nib, n, &found, &none);
+    }
+  }
+  CHECK_MSG(same == asked, "cursor over %zu keys: %zu of %zu answers as per path", keys_n, same, asked);
+  CHECK_MSG(found > 100 && none > asked / 10, "cursor over %zu keys: %zu nodes, %zu empty of %zu", keys_n,
+            found, none, asked);
+  CHECK_MSG(shared_reads * 3 < per_path_reads, "cursor over %zu keys: %llu reads shared, %llu per path", keys_n,
+            (unsigned long long)shared_reads, (unsigned long long)per_path_reads);
+  CHECK(c.reads == cs.reads - per_path_reads);
+  /* a root the store lacks: MISSING_NODE every time, then a fresh cursor over the real root works */
+  uint8_t other[32];
+  memset(other, 0x5a, 32);
+  trie_node_cursor_t miss;
+  trie_node_cursor_init(&miss, other, &st);
+  bytes_buf_t o = {0};
+  CHECK(trie_node_cursor_get(&miss, NULL, 0, &o) == ETHC_ERR_MISSING_NODE && o.len == 0);
+  CHECK(trie_node_cursor_get(&miss, (const uint8_t[1]){3}, 1, &o) == ETHC_ERR_MISSING_NODE && o.len == 0);
+  trie_node_cursor_free(&miss);
+  trie_node_cursor_free(&c);
+  bytes_buf_free(&o);
+  free(ks);
+  mem_store_free(&m);
+}
+
+/* The cursor on the fixed trie: a node missing from the store below a kept
+ * path is reported, and the walk reads it again once it is there. */
+static void test_cursor_missing(void) {
+  trie_store_t full = mem_store_as_store(&store);
+  bytes_buf_t n1 = {0}, got = {0};
+  CHECK(node_at(keys[N], 1, &n1) == 0 || node_at(keys[N], 2, &n1) == 0);
+  uint8_t h[32], nib[80];
+  keccak256(n1.data, n1.len, h);
+  mem_node_t *e = mem_store_find(&store, h);
+  CHECK(e != NULL);
+  key_nibbles_of(keys[N], nib);
+  trie_node_cursor_t c;
+  trie_node_cursor_init(&c, root, &full);
+  CHECK(trie_node_cursor_get(&c, nib, 0, &got) == 0 && got.len > 0);
+  if (e) {
+    uint8_t saved = e->hash[0];
+    e->hash[0] ^= 0xff; /* hidden from lookups by hash */
+    got.len = 0;
+    CHECK(trie_node_cursor_get(&c, nib, 64, &got) == ETHC_ERR_MISSING_NODE && got.len == 0);
+    e->hash[0] = saved;
+    bytes_buf_t want = {0};
+    CHECK(trie_node_cursor_get(&c, nib, 64, &got) == trie_node_at_path(root, &full, nib, 64, &want));
+    CHECK(got.len == want.len);
+    bytes_buf_free(&want);
+  }
+  trie_node_cursor_free(&c);
+  bytes_buf_free(&n1);
+  bytes_buf_free(&got);
+}
+
 int main(void) {
   build();
   test_present_absent();
@@ -200,6 +354,10 @@ int main(void) {
   test_missing_and_answers(keys[3], "a shallow key");
   test_missing_and_answers(keys[N], "a deep key");
   test_missing_and_answers(keys[N + 1], "a deep key (nibble 60)");
+  test_cursor_missing();
+  test_cursor(3);
+  test_cursor(40);
+  test_cursor(700);
   mem_store_free(&store);
   return check_summary();
 }
