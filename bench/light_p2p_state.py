@@ -13,8 +13,8 @@ mode a fresh light node B syncs the headers from A, then:
   restarted    B stopped and started again: eth_getBalance of the cold-key
                accounts (GetTrieNodes: from the trie node cache in B's
                database; ranges: asked again).
-Prints p50 (ms) of each, and for GetTrieNodes the round trips per read from
-B's debug lines (a range read is one request).
+Prints p50 (ms) of each, and for GetTrieNodes the round trips per read (and
+paths per request) from B's debug lines (a range read is one request).
 usage: bench/light_p2p_state.py ETHC WORKDIR"""
 import json
 import os
@@ -53,8 +53,12 @@ def start(ethc, d, log, a, mode, head_hash):
 
 
 def rounds_of(log):
-    r = [int(x) for x in re.findall(r"by GetTrieNodes \((\d+) round trips\)", log)]
-    return f"{sum(r) / len(r):.2f} round trips per read ({len(r)} reads)" if r else "1 request per read (range)"
+    r = [(int(x), int(p or 0)) for x, p in re.findall(r"by GetTrieNodes \((\d+) round trips\)(?: of (\d+) paths)?", log)]
+    if not r:
+        return "1 request per read (range)"
+    trips, paths = sum(x for x, _ in r), sum(p for _, p in r)
+    per = f", {paths / trips:.1f} paths per request" if trips and paths else ""
+    return f"{trips / len(r):.2f} round trips per read ({len(r)} reads){per}"
 
 
 def run(ethc, work, a, mode, head_n, head_hash, accts, callme):

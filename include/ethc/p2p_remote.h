@@ -91,10 +91,11 @@ int p2p_remote_check_receipts(const chain_header_t *h, bytes_view_t list, char *
 
 /* Figures (any thread): requests sent, answers refused (a failed check),
  * cache hits of the state reads, state reads answered by GetTrieNodes (and
- * their round trips), and reads that fell back to the range requests. */
+ * their round trips, and the paths those asked for), and reads that fell back
+ * to the range requests. */
 typedef struct {
   uint64_t requests, refused, timeouts, cache_hits;
-  uint64_t node_reads, node_requests, range_reads;
+  uint64_t node_reads, node_requests, node_paths, range_reads;
 } p2p_remote_stats_t;
 void p2p_remote_stats(p2p_remote_t *r, p2p_remote_stats_t *out);
 

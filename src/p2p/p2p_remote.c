@@ -700,9 +700,9 @@ pthread_mutex_t *p2p_remote_roots_lock(p2p_remote_t *r) { return &r->roots_lock;
 void **p2p_remote_roots(p2p_remote_t *r) { return &r->roots; }
 node_mem_t *p2p_remote_node_mem(p2p_remote_t *r) { return r->nodes; }
 const p2p_remote_opts_t *p2p_remote_opts(p2p_remote_t *r) { return &r->o; }
-void p2p_remote_count_state(p2p_remote_t *r, bool by_nodes, unsigned requests) {
+void p2p_remote_count_state(p2p_remote_t *r, bool by_nodes, unsigned requests, unsigned paths) {
   pthread_mutex_lock(&r->lock);
-  if (by_nodes) r->stats.node_reads++, r->stats.node_requests += requests;
+  if (by_nodes) r->stats.node_reads++, r->stats.node_requests += requests, r->stats.node_paths += paths;
   else r->stats.range_reads++;
   pthread_mutex_unlock(&r->lock);
 }

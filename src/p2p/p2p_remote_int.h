@@ -74,19 +74,21 @@ void p2p_remote_state_free_roots(p2p_remote_t *r);
  * state `state_root` when account is NULL, else the storage trie of the
  * account whose hash is *account): the walk from the root over the cached
  * nodes, then GetTrieNodes for the rest of the path from the first missing
- * node (NODES_AHEAD paths per request, more round trips for a deeper trie),
+ * node (up to NODES_AHEAD paths per request, as deep as the source has seen
+ * nodes of such a trie plus a margin; more round trips for a deeper trie),
  * every node verified by the chain of hashes from the root and then cached
  * (memory, and the disk cache when the source has one). Returns 0 with the
  * leaf's value appended to *value; ETHC_ERR_NOT_FOUND (proven absent);
  * ETHC_ERR_MISSING_NODE when no peer answered the nodes (empty answers: the
  * caller falls back to the range reads); ETHC_ERR_IO when peers timed out or
- * lied (blamed); with a message in err. *requests: the round trips made. */
+ * lied (blamed); with a message in err. *requests: the round trips made,
+ * *paths: the paths they asked for. */
 typedef struct node_mem node_mem_t;
 int node_mem_new(size_t slots, node_mem_t **out);
 void node_mem_free(node_mem_t *m);
 int p2p_remote_nodes_read(p2p_remote_t *r, const ethc_hash_t *state_root, const ethc_hash_t *account,
                           const uint8_t trie_root[32], const uint8_t key[32], bytes_buf_t *value, unsigned *requests,
-                          char *err, size_t errlen);
+                          unsigned *paths, char *err, size_t errlen);
 /* Code verified by its hash, into the disk cache (when there is one); and
  * code from it (0 appended, or ETHC_ERR_NOT_FOUND). */
 void p2p_remote_disk_put_code(p2p_remote_t *r, const uint8_t *code, size_t len);
@@ -95,8 +97,9 @@ int p2p_remote_disk_get_code(p2p_remote_t *r, const ethc_hash_t *hash, bytes_buf
 /* The source's shared parts the state side uses. */
 node_mem_t *p2p_remote_node_mem(p2p_remote_t *r);
 const p2p_remote_opts_t *p2p_remote_opts(p2p_remote_t *r);
-/* Counts a state read by GetTrieNodes (requests: round trips) or by the range fallback. */
-void p2p_remote_count_state(p2p_remote_t *r, bool by_nodes, unsigned requests);
+/* Counts a state read by GetTrieNodes (requests: round trips asking `paths`
+ * paths in all) or by the range fallback. */
+void p2p_remote_count_state(p2p_remote_t *r, bool by_nodes, unsigned requests, unsigned paths);
 remote_cache_t *p2p_remote_cache(p2p_remote_t *r);
 void p2p_remote_count_hit(p2p_remote_t *r);
 pthread_mutex_t *p2p_remote_roots_lock(p2p_remote_t *r);

@@ -226,21 +226,21 @@ static int read_account(p2p_remote_t *r, const ethc_hash_t *root, const ethc_has
                         char *err, size_t errlen) {
   if (!p2p_remote_opts(r)->no_trie_nodes) {
     bytes_buf_t v = {0};
-    unsigned asked = 0;
-    int rc = p2p_remote_nodes_read(r, root, NULL, root->bytes, key->bytes, &v, &asked, err, errlen);
+    unsigned asked = 0, paths = 0;
+    int rc = p2p_remote_nodes_read(r, root, NULL, root->bytes, key->bytes, &v, &asked, &paths, err, errlen);
     if (!rc) rc = decode_account(bytes_view(v.data, v.len), out);
     bytes_buf_free(&v);
     if (rc != ETHC_ERR_MISSING_NODE) {
       if (rc == 0 || rc == ETHC_ERR_NOT_FOUND) {
-        p2p_remote_count_state(r, true, asked);
-        ethc_log(ETHC_LOG_DEBUG, "devp2p: account %02x%02x..: %s by GetTrieNodes (%u round trips)", key->bytes[0],
-                 key->bytes[1], rc ? "proven absent" : "read", asked);
+        p2p_remote_count_state(r, true, asked, paths);
+        ethc_log(ETHC_LOG_DEBUG, "devp2p: account %02x%02x..: %s by GetTrieNodes (%u round trips) of %u paths",
+                 key->bytes[0], key->bytes[1], rc ? "proven absent" : "read", asked, paths);
       }
       return rc;
     }
     ethc_log(ETHC_LOG_DEBUG, "devp2p: GetTrieNodes answered empty (%s); reading the account by GetAccountRange", err);
   }
-  p2p_remote_count_state(r, false, 1);
+  p2p_remote_count_state(r, false, 1, 0);
   return fetch_account(r, root, key, out, err, errlen);
 }
 
@@ -288,16 +288,17 @@ static int get_storage(void *ctx, const ethc_address_t *a, const ethc_hash_t *st
   char err[300] = "";
   if (!p2p_remote_opts(r)->no_trie_nodes) {
     bytes_buf_t v = {0};
-    unsigned asked = 0;
+    unsigned asked = 0, paths = 0;
     rlp_item_t it;
-    int rc = p2p_remote_nodes_read(r, &rx->root, &acc, storage_root->bytes, kh.bytes, &v, &asked, err, sizeof err);
+    int rc =
+        p2p_remote_nodes_read(r, &rx->root, &acc, storage_root->bytes, kh.bytes, &v, &asked, &paths, err, sizeof err);
     if (!rc && (rlp_decode_strict(v.data, v.len, &it) || rlp_get_u256(&it, out))) rc = ETHC_ERR_INVALID;
     bytes_buf_free(&v);
     if (rc == ETHC_ERR_NOT_FOUND) memset(out, 0, sizeof *out), rc = 0; /* proven absent: zero */
     if (!rc) {
-      p2p_remote_count_state(r, true, asked);
-      ethc_log(ETHC_LOG_DEBUG, "devp2p: slot %02x%02x..: read by GetTrieNodes (%u round trips)", kh.bytes[0],
-               kh.bytes[1], asked);
+      p2p_remote_count_state(r, true, asked, paths);
+      ethc_log(ETHC_LOG_DEBUG, "devp2p: slot %02x%02x..: read by GetTrieNodes (%u round trips) of %u paths",
+               kh.bytes[0], kh.bytes[1], asked, paths);
       e = (centry_t){.kind = C_SLOT, .root = *storage_root, .key = kh, .value = *out};
       cache_put(p2p_remote_cache(r), &e);
       return 0;
@@ -309,7 +310,7 @@ static int get_storage(void *ctx, const ethc_address_t *a, const ethc_hash_t *st
     }
     ethc_log(ETHC_LOG_DEBUG, "devp2p: GetTrieNodes answered empty (%s); reading the slot by GetStorageRanges", err);
   }
-  p2p_remote_count_state(r, false, 1);
+  p2p_remote_count_state(r, false, 1, 0);
   fetch_req_t q = {.kind = FETCH_STORAGE, .root = rx->root, .account = acc, .origin = kh};
   fetch_tried_t tried = {.n = 0};
   bool failed = false;

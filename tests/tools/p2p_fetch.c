@@ -356,8 +356,9 @@ int main(int argc, char **argv) {
   char *bans = peers_bans_json(T.peers);
   printf("stats: %" PRIu64 " requests, %" PRIu64 " refused, %" PRIu64 " timeouts, %" PRIu64 " cache hits\n", s.requests,
          s.refused, s.timeouts, s.cache_hits);
-  printf("state reads: %" PRIu64 " by GetTrieNodes in %" PRIu64 " round trips, %" PRIu64 " by ranges\n", s.node_reads,
-         s.node_requests, s.range_reads);
+  printf("state reads: %" PRIu64 " by GetTrieNodes in %" PRIu64 " round trips asking %" PRIu64 " paths, %" PRIu64
+         " by ranges\n",
+         s.node_reads, s.node_requests, s.node_paths, s.range_reads);
   printf("bans: %s\n", bans);
   free(bans);
   fflush(stdout);

@@ -264,9 +264,14 @@ int main(void) {
   p2p_remote_stats(W.remote, &st);
   CHECK(st.refused == 0 && st.timeouts == 0 && st.requests > 600);
   /* state by GetTrieNodes (an ethc server answers them), not one range read */
-  printf("state: %llu reads by GetTrieNodes in %llu round trips, %llu by ranges\n", (unsigned long long)st.node_reads,
-         (unsigned long long)st.node_requests, (unsigned long long)st.range_reads);
+  printf("state: %llu reads by GetTrieNodes in %llu round trips asking %llu paths, %llu by ranges\n",
+         (unsigned long long)st.node_reads, (unsigned long long)st.node_requests, (unsigned long long)st.node_paths,
+         (unsigned long long)st.range_reads);
   CHECK(st.node_reads >= W.n_addrs && st.range_reads == 0 && st.node_requests >= 1);
+  /* the depths learnt: far fewer than 17 paths a request, and rarely a second round trip */
+  CHECK_MSG(st.node_paths < 10 * st.node_requests && st.node_requests < 2 * st.node_reads,
+            "%llu paths in %llu round trips for %llu reads", (unsigned long long)st.node_paths,
+            (unsigned long long)st.node_requests, (unsigned long long)st.node_reads);
 
   uv_async_send(&W.stop);
   pthread_join(lt, NULL);
