@@ -53,7 +53,8 @@ static int per_path(const snap_get_trie_nodes_t *q, const trie_store_t *st, byte
     ends[count++] = data.len;
   }
   bytes_view_t *v = calloc(count + 1, sizeof *v);
-  for (size_t i = 0; i < count; i++) v[i] = bytes_view(data.data + (i ? ends[i - 1] : 0), ends[i] - (i ? ends[i - 1] : 0));
+  for (size_t i = 0; i < count; i++)
+    v[i] = bytes_view(data.data + (i ? ends[i - 1] : 0), ends[i] - (i ? ends[i - 1] : 0));
   int rc = snap_blobs_encode(q->request_id, v, count, out);
   free(v);
   free(ends);
@@ -111,8 +112,13 @@ int main(int argc, char **argv) {
     paths[i] = bytes_view(enc.data + (i ? ends[i - 1] : 0), ends[i] - (i ? ends[i - 1] : 0));
     offsets[i + 1] = i + 1;
   }
-  snap_get_trie_nodes_t q = {.request_id = 1, .root = h.state_root, .paths = paths, .path_count = n,
-                             .offsets = offsets, .set_count = n, .bytes = 500000};
+  snap_get_trie_nodes_t q = {.request_id = 1,
+                             .root = h.state_root,
+                             .paths = paths,
+                             .path_count = n,
+                             .offsets = offsets,
+                             .set_count = n,
+                             .bytes = 500000};
   state_store_t ss;
   chaindb_state_store(chain_db(c), &ss);
   counted_t cnt = {.base = &ss.nodes};
@@ -132,7 +138,8 @@ int main(int argc, char **argv) {
     uint8_t nib[128];
     size_t k;
     a2.len = 0;
-    if (!trie_compact_to_nibbles(paths[i].data, paths[i].len, nib, sizeof nib, &k)) trie_node_cursor_get(&cur, nib, k, &a2);
+    if (!trie_compact_to_nibbles(paths[i].data, paths[i].len, nib, sizeof nib, &k))
+      trie_node_cursor_get(&cur, nib, k, &a2);
   }
   uint64_t shared_reads = cur.reads;
   trie_node_cursor_free(&cur);
@@ -141,9 +148,10 @@ int main(int argc, char **argv) {
   for (int i = 0; i < iters && !rc; i++) rc = serve_once(c, shared, empty ? &none : &q, &ss.nodes, &a1);
   clock_gettime(CLOCK_MONOTONIC, &t1);
   double ns = ((double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec)) / iters;
-  printf("%s: %zu paths (%zu keys x %zu prefixes), answer %zu bytes: %.0f ns per request "
-         "(store reads: %llu one walk per path, %llu shared)\n",
-         argv[1], n, K, P, a1.len, ns, (unsigned long long)per_path_reads, (unsigned long long)shared_reads);
+  printf(
+      "%s: %zu paths (%zu keys x %zu prefixes), answer %zu bytes: %.0f ns per request "
+      "(store reads: %llu one walk per path, %llu shared)\n",
+      argv[1], n, K, P, a1.len, ns, (unsigned long long)per_path_reads, (unsigned long long)shared_reads);
   free(paths);
   free(offsets);
   bytes_buf_free(&enc);

@@ -554,7 +554,8 @@ static void test_trie_nodes_shared(void) {
     }
     bytes_view_t paths[600];
     size_t offsets[601] = {0};
-    for (size_t i = 0; i < n; i++) paths[i] = bytes_view(enc.data + (i ? ends[i - 1] : 0), ends[i] - (i ? ends[i - 1] : 0));
+    for (size_t i = 0; i < n; i++)
+      paths[i] = bytes_view(enc.data + (i ? ends[i - 1] : 0), ends[i] - (i ? ends[i - 1] : 0));
     for (size_t s = 0; s < sets; s++) offsets[s + 1] = set_ends[s];
     uint64_t limits[] = {1, 200, 700, 5000, 500000};
     snap_get_trie_nodes_t q = {.request_id = (uint64_t)round,

@@ -273,7 +273,8 @@ static void test_cursor(size_t keys_n) {
   trie_node_cursor_init(&c, r, &counted);
   for (size_t round = 0; round < 200; round++) {
     uint8_t nib[80], k[32];
-    if (round % 4 == 3) for (int j = 0; j < 32; j++) k[j] = (uint8_t)next_rand(); /* absent keys too */
+    if (round % 4 == 3)
+      for (int j = 0; j < 32; j++) k[j] = (uint8_t)next_rand(); /* absent keys too */
     else memcpy(k, ks[next_rand() % keys_n], 32);
     key_nibbles_of(k, nib);
     /* a light client's request: successive prefixes from some depth on */
@@ -297,8 +298,8 @@ static void test_cursor(size_t keys_n) {
     }
   }
   CHECK_MSG(same == asked, "cursor over %zu keys: %zu of %zu answers as per path", keys_n, same, asked);
-  CHECK_MSG(found > 100 && none > asked / 10, "cursor over %zu keys: %zu nodes, %zu empty of %zu", keys_n,
-            found, none, asked);
+  CHECK_MSG(found > 100 && none > asked / 10, "cursor over %zu keys: %zu nodes, %zu empty of %zu", keys_n, found, none,
+            asked);
   CHECK_MSG(shared_reads * 3 < per_path_reads, "cursor over %zu keys: %llu reads shared, %llu per path", keys_n,
             (unsigned long long)shared_reads, (unsigned long long)per_path_reads);
   CHECK(c.reads == cs.reads - per_path_reads);
