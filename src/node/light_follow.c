@@ -28,6 +28,7 @@
 #include "ethc/lc_persist.h"
 #include "ethc/light_header.h"
 #include "ethc/log.h"
+#include "node/light_marks.h"
 
 /* The most ancestors fetched to link the optimistic head down to the finalized one. */
 #define LINK_MAX 1024
@@ -66,9 +67,8 @@ struct light_follow {
   chain_header_t hw_h;
   int hw_rc;
   char hw_err[256];
-  ethc_hash_t chain_head; /* the chain's head as last set here */
-  bool chain_fin;         /* with the finalized mark */
-  pthread_mutex_t lock;   /* st, latest_hash, finalized_hash, served */
+  light_marks_t marks;  /* the chain's head and finalized mark as last set here */
+  pthread_mutex_t lock; /* st, latest_hash, finalized_hash, served */
   light_follow_status_t st;
   ethc_hash_t latest_hash, finalized_hash; /* the proven blocks */
   /* the newest proven blocks whose headers are stored ([0] latest, [1]
@@ -199,16 +199,20 @@ static void update_chain_head(light_follow_t *f) {
   const ethc_hash_t *oh = &f->tgt_opt.execution.block_hash, *fh = &f->tgt_fin.execution.block_hash;
   if (!chain_has(f, f->tgt_opt.execution.block_number, oh)) return;
   bool fin = f->tgt_has_fin && chain_has(f, f->tgt_fin.execution.block_number, fh);
-  if (ethc_hash_eq(&f->chain_head, oh) && f->chain_fin == fin && !f->walked) return;
-  bool quiet = ethc_hash_eq(&f->chain_head, oh) && f->chain_fin == fin; /* only the index below it changed */
+  light_marks_t want = {.head = *oh, .fin = fin};
+  if (fin) want.fin_hash = *fh;
+  bool differ = light_marks_differ(&f->marks, &want);
+  if (!differ && !f->walked) return;
+  bool new_head = !ethc_hash_eq(&f->marks.head, oh);
+  /* quiet: only the index below the head or the finalized block changed */
+  bool quiet = !new_head && f->marks.fin == fin;
   f->walked = false;
   int rc = chain_light_set_head(f->chain, oh, fin ? fh : NULL, fin ? fh : NULL);
   if (rc) {
     ethc_log(ETHC_LOG_ERROR, "light: cannot set the chain's head: %s", ethc_strerror(rc));
     return;
   }
-  f->chain_head = *oh;
-  f->chain_fin = fin;
+  f->marks = want;
   serve_stored(f, fin);
   if (quiet) return;
   char hex[67];

@@ -12,9 +12,9 @@
 #define ETHC_NODE_LIGHT_LIMITS_H
 
 /* --execution-rpc's source (light_rpc_source.h): 3.5 MiB of tables in all */
-#define LIGHT_RPC_NODE_BYTES ((size_t)2 << 20)    /* proof nodes by hash */
-#define LIGHT_RPC_CODE_BYTES ((size_t)1 << 20)    /* code by hash (40 contracts of 24 KiB) */
-#define LIGHT_RPC_WHERE_BYTES ((size_t)256 << 10) /* each "where to ask" table (~2400 accounts) */
+#define LIGHT_RPC_NODE_BYTES ((size_t)2 << 20)       /* proof nodes by hash */
+#define LIGHT_RPC_CODE_BYTES ((size_t)1 << 20)       /* code by hash (40 contracts of 24 KiB) */
+#define LIGHT_RPC_WHERE_BYTES ((size_t)256 << 10)    /* each "where to ask" table (~2400 accounts) */
 #define LIGHT_RPC_READ_CACHE_BYTES ((size_t)4 << 20) /* decoded nodes of the reads (hot path) */
 
 /* the devp2p source (p2p_remote.h): about 2 + 2 + 1 MiB at most */
