@@ -46,6 +46,7 @@ typedef struct {
   size_t state_cache_bytes;  /* the trie node cache shared by all state reads (0: 32 MiB) */
   size_t db_write_buffer_bytes; /* LevelDB's write buffer (memtable) (0: 16 MiB) */
   size_t db_cache_bytes;        /* LevelDB's block cache (0: 64 MiB) */
+  unsigned header_cache_slots;  /* canonical headers kept decoded, ~1.8 KB each (0: 4096, 7 MiB) */
 } chain_open_opts_t;
 
 /* 0, or an ETHC_ERR_* code with a message in `err`:

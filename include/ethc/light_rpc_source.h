@@ -50,7 +50,11 @@ typedef struct {
   const char *url;         /* http:// or https:// JSON-RPC endpoint (copied) */
   unsigned timeout_ms;     /* per call (0: 10000) */
   size_t max_response;     /* bytes of one answer (0: 64 MiB) */
-  size_t cache_bytes;      /* verified trie nodes and code kept (0: 64 MiB) */
+  size_t cache_bytes;      /* verified trie nodes kept in memory (0: 64 MiB) */
+  size_t code_bytes;       /* verified code kept in memory (0: half of cache_bytes) */
+  size_t where_bytes;      /* each of the two "where to ask" tables (code hash and storage root to a
+                              proven account's address and block) (0: 8 MiB) */
+  size_t read_cache_bytes; /* the decoded trie node cache of the reads (0: 8 MiB) */
   chaindb_t *db;           /* the persistent cache's database (borrowed; NULL: none) */
   size_t disk_cache_bytes; /* its bound (0: 256 MiB) */
   size_t max_views;        /* blocks whose state is open (0: 256) */

@@ -476,7 +476,7 @@ light_opened:; /* a declaration follows: C11 needs a statement after a label */
   }
   c->head_snap = snapshot_new(c, &c->head, &c->head_hash, &c->head_td, &c->head_root);
   c->vm = evm_create();
-  c->hcache = header_cache_new(0, &c->head, &c->head_hash);
+  c->hcache = header_cache_new(o->header_cache_slots, &c->head, &c->head_hash);
   if (!c->vm || !c->sdb || !c->head_snap || !c->hcache) {
     rc = ETHC_ERR_NOMEM;
     goto fail;

@@ -28,9 +28,12 @@
 #include "ethc/lc_persist.h"
 #include "ethc/light_header.h"
 #include "ethc/log.h"
+#include "node/light_marks.h"
 
 /* The most ancestors fetched to link the optimistic head down to the finalized one. */
 #define LINK_MAX 1024
+/* Ancestor fetches refused in a row before a new head is set over the gap they leave. */
+#define LINK_PATIENCE 3
 
 struct light_follow {
   uv_loop_t *loop;
@@ -66,8 +69,8 @@ struct light_follow {
   chain_header_t hw_h;
   int hw_rc;
   char hw_err[256];
-  ethc_hash_t chain_head; /* the chain's head as last set here */
-  bool chain_fin;         /* with the finalized mark */
+  light_marks_t marks;    /* the chain's head and finalized mark as last set here */
+  unsigned link_refusals; /* ancestor fetches refused in a row (LINK_PATIENCE: a new head may leave a gap) */
   pthread_mutex_t lock;   /* st, latest_hash, finalized_hash, served */
   light_follow_status_t st;
   ethc_hash_t latest_hash, finalized_hash; /* the proven blocks */
@@ -192,23 +195,52 @@ static void publish(light_follow_t *f) {
       have || f->o.execution_url || f->o.header ? "" : " (header not available: no execution source is set)");
 }
 
+/* Whether the stored block `hash` links to the chain's canonical index through
+ * stored headers, so that making it the head indexes every block below it: a
+ * walk down its parents reaches a canonical block or the finalized one. While
+ * a missing ancestor (the next header fetched) stands between, false: the
+ * chain_light_set_head that a head over a gap makes would drop the index
+ * below the gap, and blocks already served would be unavailable until the
+ * walk refilled it. True also when the chain has no head yet, past LINK_MAX
+ * blocks (a gap too far to wait for) and after LINK_PATIENCE refused ancestor
+ * fetches (a source without them must not stop the head). */
+static bool linked(light_follow_t *f, const ethc_hash_t *hash) {
+  if (f->link_refusals >= LINK_PATIENCE || !chain_light_has_head(f->chain)) return true;
+  uint64_t floor = f->tgt_has_fin ? f->tgt_fin.execution.block_number : 0;
+  ethc_hash_t cur = *hash, canon;
+  for (unsigned steps = 0; steps < LINK_MAX; steps++) {
+    chain_header_t h;
+    if (chain_read_header_by_hash(f->chain, &cur, &h)) return false;
+    if (h.number <= floor + 1) return true; /* the finalized block is canonical in any case */
+    if (chain_read_canonical_hash(f->chain, h.number, &canon) == 0 && ethc_hash_eq(&canon, &cur)) return true;
+    cur = h.parent_hash;
+  }
+  return true;
+}
+
 /* Points the chain's head at the proven optimistic block once its header is
- * stored (and the marks at the finalized one once its header is). */
+ * stored and linked (and the marks at the finalized one once its header is). */
 static void update_chain_head(light_follow_t *f) {
   if (!f->has_tgt) return;
   const ethc_hash_t *oh = &f->tgt_opt.execution.block_hash, *fh = &f->tgt_fin.execution.block_hash;
   if (!chain_has(f, f->tgt_opt.execution.block_number, oh)) return;
   bool fin = f->tgt_has_fin && chain_has(f, f->tgt_fin.execution.block_number, fh);
-  if (ethc_hash_eq(&f->chain_head, oh) && f->chain_fin == fin && !f->walked) return;
-  bool quiet = ethc_hash_eq(&f->chain_head, oh) && f->chain_fin == fin; /* only the index below it changed */
+  light_marks_t want = {.head = *oh, .fin = fin};
+  if (fin) want.fin_hash = *fh;
+  bool differ = light_marks_differ(&f->marks, &want);
+  if (!differ && !f->walked) return;
+  bool new_head = !ethc_hash_eq(&f->marks.head, oh);
+  if (new_head && !linked(f, oh)) return; /* the walk fetches the gap first */
+  /* quiet: only the index below the head or the finalized block changed */
+  bool quiet = !new_head && f->marks.fin == fin;
   f->walked = false;
   int rc = chain_light_set_head(f->chain, oh, fin ? fh : NULL, fin ? fh : NULL);
   if (rc) {
     ethc_log(ETHC_LOG_ERROR, "light: cannot set the chain's head: %s", ethc_strerror(rc));
     return;
   }
-  f->chain_head = *oh;
-  f->chain_fin = fin;
+  f->marks = want;
+  f->link_refusals = 0;
   serve_stored(f, fin);
   if (quiet) return;
   char hex[67];
@@ -264,6 +296,7 @@ static void header_refused(light_follow_t *f, const char *fmt, ...) {
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   bool again = strcmp(msg, f->last_header_refusal) == 0;
+  if (!f->fetch_has_lc) f->link_refusals++; /* an ancestor (update_chain_head: LINK_PATIENCE) */
   snprintf(f->last_header_refusal, sizeof f->last_header_refusal, "%s", msg);
   char hex[67];
   ethc_log(again ? ETHC_LOG_DEBUG : ETHC_LOG_WARN, "light: refused the header of block #%" PRIu64 " %s from %s: %s",
@@ -354,6 +387,7 @@ static void accept_header(light_follow_t *f, const chain_header_t *h) {
   }
   f->last_header_refusal[0] = 0;
   f->walked = !f->fetch_has_lc; /* an ancestor: index it (canonical) under the head */
+  if (f->walked) f->link_refusals = 0;
   update_chain_head(f);
   fetch_next(f);
 }

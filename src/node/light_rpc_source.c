@@ -30,7 +30,8 @@
 #include "node/light_http.h"
 #include "node/light_json_block.h"
 
-#define TABLE_BUCKETS 65536u
+#define TABLE_MIN_BUCKETS 1024u
+#define TABLE_MAX_BUCKETS 65536u
 #define DEFAULT_VIEWS 256u
 #define PREFETCH_MAX_ACCOUNTS 64u
 #define PREFETCH_MAX_SLOTS 512u
@@ -47,11 +48,16 @@ typedef struct entry {
 typedef struct {
   pthread_mutex_t lock;
   entry_t **buckets;
+  size_t nbuckets; /* a power of two */
   size_t bytes, max_bytes;
 } table_t;
 
+/* Buckets in proportion to the bound (one per 512 bytes kept), so that a small
+ * table does not pay for a large bucket array. */
 static int table_init(table_t *t, size_t max_bytes) {
-  t->buckets = calloc(TABLE_BUCKETS, sizeof *t->buckets);
+  t->nbuckets = TABLE_MIN_BUCKETS;
+  while (t->nbuckets < TABLE_MAX_BUCKETS && t->nbuckets * 512 < max_bytes) t->nbuckets <<= 1;
+  t->buckets = calloc(t->nbuckets, sizeof *t->buckets);
   t->bytes = 0;
   t->max_bytes = max_bytes;
   pthread_mutex_init(&t->lock, NULL);
@@ -59,7 +65,7 @@ static int table_init(table_t *t, size_t max_bytes) {
 }
 
 static void table_clear_locked(table_t *t) {
-  for (size_t i = 0; i < TABLE_BUCKETS; i++) {
+  for (size_t i = 0; i < t->nbuckets; i++) {
     entry_t *e = t->buckets[i];
     while (e) {
       entry_t *n = e->next;
@@ -78,13 +84,15 @@ static void table_free(table_t *t) {
   pthread_mutex_destroy(&t->lock);
 }
 
-static size_t bucket_of(const uint8_t key[32]) { return ((size_t)key[0] << 8 | key[1]) % TABLE_BUCKETS; }
+static size_t bucket_of(const table_t *t, const uint8_t key[32]) {
+  return ((size_t)key[0] << 8 | key[1]) & (t->nbuckets - 1);
+}
 
 /* Appends the value of key to *out: 0, or ETHC_ERR_NOT_FOUND (ETHC_ERR_NOMEM). */
 static int table_get(table_t *t, const uint8_t key[32], bytes_buf_t *out) {
   int rc = ETHC_ERR_NOT_FOUND;
   pthread_mutex_lock(&t->lock);
-  for (entry_t *e = t->buckets[bucket_of(key)]; e; e = e->next)
+  for (entry_t *e = t->buckets[bucket_of(t, key)]; e; e = e->next)
     if (!memcmp(e->key, key, 32)) {
       rc = bytes_buf_append(out, e->data, e->len) ? ETHC_ERR_NOMEM : 0;
       break;
@@ -96,7 +104,7 @@ static int table_get(table_t *t, const uint8_t key[32], bytes_buf_t *out) {
 static bool table_has(table_t *t, const uint8_t key[32]) {
   bool found = false;
   pthread_mutex_lock(&t->lock);
-  for (entry_t *e = t->buckets[bucket_of(key)]; e && !found; e = e->next) found = !memcmp(e->key, key, 32);
+  for (entry_t *e = t->buckets[bucket_of(t, key)]; e && !found; e = e->next) found = !memcmp(e->key, key, 32);
   pthread_mutex_unlock(&t->lock);
   return found;
 }
@@ -111,7 +119,7 @@ static int table_put_opt(table_t *t, const uint8_t key[32], const uint8_t *data,
   memcpy(n->data, data, len);
   n->len = len;
   pthread_mutex_lock(&t->lock);
-  size_t b = bucket_of(key);
+  size_t b = bucket_of(t, key);
   for (entry_t *e = t->buckets[b]; e; e = e->next)
     if (!memcmp(e->key, key, 32)) {
       if (replace && e->len == len) memcpy(e->data, data, len);
@@ -788,16 +796,18 @@ int light_rpc_source_new(const light_rpc_opts_t *o, light_rpc_source_t **out, ch
   light_rpc_source_t *s = calloc(1, sizeof *s);
   if (!s) return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
   size_t cache = o->cache_bytes ? o->cache_bytes : (64u << 20);
+  size_t code = o->code_bytes ? o->code_bytes : cache / 2;
+  size_t where = o->where_bytes ? o->where_bytes : (8u << 20);
   pthread_mutex_init(&s->views_lock, NULL);
   s->max_views = o->max_views ? o->max_views : DEFAULT_VIEWS;
   s->views = calloc(s->max_views, sizeof *s->views);
-  int rc = table_init(&s->nodes, cache) | table_init(&s->code, cache / 2) | table_init(&s->code_at, 8u << 20) |
-           table_init(&s->storage_at, 8u << 20);
+  int rc = table_init(&s->nodes, cache) | table_init(&s->code, code) | table_init(&s->code_at, where) |
+           table_init(&s->storage_at, where);
   if (!s->views) rc = ETHC_ERR_NOMEM;
   if (!rc && o->db && !(s->disk = trie_node_cache_open(o->db, o->disk_cache_bytes))) rc = ETHC_ERR_NOMEM;
   s->http = light_http_new(o->url, o->timeout_ms, o->max_response);
   state_store_t store = {.nodes = {.ctx = s, .get = nodes_get}, .get_code = code_get, .code_ctx = s};
-  if (!rc && s->http) s->sdb = state_db_new(&store, 8u << 20);
+  if (!rc && s->http) s->sdb = state_db_new(&store, o->read_cache_bytes ? o->read_cache_bytes : (8u << 20));
   if (rc || !s->http || !s->sdb) {
     light_rpc_source_free(s);
     snprintf(err, errlen, "out of memory (or libcurl failed to start)");

@@ -20,6 +20,7 @@
 #include "ethc/log.h"
 #include "node/dev/dev.h"
 #include "node/import.h"
+#include "node/light_limits.h"
 #include "node/miner.h"
 #include "node/node_discv4.h"
 #include "node/node_light.h"
@@ -133,9 +134,6 @@ static int light_head(void *ctx, rpc_proven_t which, uint64_t *number, ethc_hash
   return light_follow_head(ctx, which == RPC_PROVEN_LATEST ? 0 : 1, number, hash);
 }
 
-/* A light node's LevelDB (the full node's defaults: 16 MiB and 64 MiB). */
-#define LIGHT_DB_WRITE_BUFFER_BYTES (4u << 20)
-#define LIGHT_DB_CACHE_BYTES (8u << 20)
 
 int node_run(const node_opts_t *o, char *err, size_t errlen) {
   if (o->import_path && o->read_only) {
@@ -155,6 +153,7 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
   if (o->light.on) { /* a header now and then, few reads: LevelDB's memory sized for that */
     co.db_write_buffer_bytes = LIGHT_DB_WRITE_BUFFER_BYTES;
     co.db_cache_bytes = LIGHT_DB_CACHE_BYTES;
+    co.header_cache_slots = LIGHT_HEADER_CACHE_SLOTS;
   }
   chain_t *chain = NULL;
   const beacon_config_t *lc_network = NULL;

@@ -8,6 +8,7 @@
 #include "ethc/error.h"
 #include "ethc/light_rpc_source.h"
 #include "ethc/log.h"
+#include "node/light_limits.h"
 
 struct node_light {
   light_rpc_source_t *src;
@@ -44,7 +45,12 @@ int node_light_start(const char *url, chain_t *chain, rpc_txpool_t *pool, node_l
   *out = NULL;
   node_light_t *l = calloc(1, sizeof *l);
   if (!l) return snprintf(err, errlen, "out of memory"), ETHC_ERR_NOMEM;
-  light_rpc_opts_t o = {.url = url, .db = chain_db(chain)}; /* verified nodes and code kept across restarts */
+  light_rpc_opts_t o = {.url = url,
+                        .db = chain_db(chain), /* verified nodes and code kept across restarts */
+                        .cache_bytes = LIGHT_RPC_NODE_BYTES,
+                        .code_bytes = LIGHT_RPC_CODE_BYTES,
+                        .where_bytes = LIGHT_RPC_WHERE_BYTES,
+                        .read_cache_bytes = LIGHT_RPC_READ_CACHE_BYTES};
   int rc = light_rpc_source_new(&o, &l->src, err, errlen);
   if (rc) {
     free(l);

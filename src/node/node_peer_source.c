@@ -31,6 +31,7 @@
 #include "ethc/sync.h"
 #include "ethc/trie.h"
 #include "ethc/trie_node_cache.h"
+#include "node/light_limits.h"
 
 #define TX_SLOTS 65536  /* the lookup table (open addressing), emptied at half full */
 #define RECENT_SCAN 128 /* blocks below the head whose bodies a lookup miss reads */
@@ -328,7 +329,9 @@ int node_peer_source_start(peers_t *peers, chain_t *chain, const chain_remote_t 
   if (!peers) return 0;
   node_peer_source_t *s = calloc(1, sizeof *s);
   if (s) s->txs = calloc(TX_SLOTS, sizeof *s->txs);
-  p2p_remote_opts_t o = {0};
+  p2p_remote_opts_t o = {.node_slots = LIGHT_P2P_NODE_SLOTS, /* a light mode's: headers only */
+                         .code_bytes = LIGHT_P2P_CODE_BYTES,
+                         .cache_entries = LIGHT_P2P_CACHE_ENTRIES};
   if (s && !provider && chain_db(chain)) o.disk = s->disk = trie_node_cache_open(chain_db(chain), 0);
   const char *mode = getenv("ETHC_P2P_STATE"); /* "range": no GetTrieNodes (for comparisons) */
   o.no_trie_nodes = mode && !strcmp(mode, "range");

@@ -30,6 +30,9 @@
    answer): while C has proven a head whose header is still on its way, every
    `latest` and `safe` query answers (C's previous stored block, A's block of
    that number), never "header not available".
+4. Blocks faster than the restarted B polls (a block every 0.25 s, B polling
+   every second): eth_getLogs over B's last 8 blocks, asked over and over for
+   8 s, never fails ("block N is not available").
 Prints the time from B's start to its first verified eth_call, and B's RSS.
 usage: light_e2e.py ETHC WORKDIR"""
 import json
@@ -169,6 +172,40 @@ def compare(a, b, contract, txs, two):
     same(a, b, "eth_getBlockByNumber", "latest", False)
 
 
+def fast_logs(a, b, contract, seconds=8.0, every=0.25):
+    """Blocks faster than B polls (A: a block with one log every `every` s; B:
+    --light.poll 1): eth_getLogs over B's last 8 blocks, asked over and over
+    meanwhile, always answers: never "block N is not available" (the blocks
+    proven between two polls are indexed before B's head moves over them)."""
+    stop = threading.Event()
+
+    def mine():
+        n = 0
+        while not stop.is_set():
+            n += 1
+            result(a.url, "eth_sendTransaction", {"from": lr.ACCT[0], "to": contract, "data": "0x%064x" % (1000 + n)})
+            time.sleep(every)
+
+    miner = threading.Thread(target=mine)
+    start, asked, errors = head(b.url), 0, []
+    miner.start()
+    try:
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            hb = head(b.url)
+            r = rpc(b.url, "eth_getLogs", {"fromBlock": hex(hb - 7), "toBlock": hex(hb), "address": contract})
+            asked += 1
+            if "result" not in r:
+                errors.append(r.get("error"))
+    finally:
+        stop.set()
+        miner.join()
+    moved = head(b.url) - start
+    check(moved >= seconds / every / 2 and asked >= 50 and not errors,
+          f"a block every {every} s, B polling every 1 s: eth_getLogs over B's last 8 blocks answered "
+          f"{asked - len(errors)} of {asked} times while B followed {moved} blocks", errors[:2])
+
+
 def tamper_cases(a, c, proxy, contract, txs, two):
     blocks = [result(a, "eth_getTransactionReceipt", h) for h in txs]
     b_log = int(blocks[1]["blockNumber"], 16)
@@ -297,7 +334,7 @@ def main():
         b.stop()
         nodes.remove(b)
         b2 = LightNode(ethc, os.path.join(work, "b"), ["--network", "dev", "--genesis", genesis, "--consensus-rpc",
-                                                       a.beacon, "--execution-rpc", a.url], "b2")
+                                                       a.beacon, "--execution-rpc", a.url, "--light.poll", "1"], "b2")
         nodes.append(b2)
         want = result(a.url, "eth_call", {"to": contract}, "latest")
         proven = wait(b2.ready, 10)
@@ -312,6 +349,7 @@ def main():
         tamper_cases(a.url, c.url, proxy, contract, txs, two)
         head_lies(a, c, proxy)
         late_header(a, c, proxy)
+        fast_logs(a, b2, contract)
         print(f"figures: B's first verified eth_call {t_call:.2f} s after start; B's RSS after "
               f"{b_secs:.0f} s following: {b_rss / 1024:.1f} MB")
     finally:

@@ -21,6 +21,10 @@
  *   - two days without a newer finalized header (more than UPDATE_TIMEOUT
  *     slots): the light client's force update is logged at WARN, naming the
  *     current slot and the finalized slot before it.
+ *   - when the follower sets the chain's head and marks again
+ *     (light_marks_differ): a new head, a finalized mark set or cleared, and
+ *     a finalized block that moved while the head and the mark's presence
+ *     stayed (the mark was left behind before).
  * Files go to ./light_follow_tmp (the build directory under ctest). */
 #include <fcntl.h>
 #include <pthread.h>
@@ -38,6 +42,7 @@
 #include "ethc/chain_read.h"
 #include "ethc/error.h"
 #include "ethc/light_follow.h"
+#include "node/light_marks.h"
 
 #define DIR "light_follow_tmp"
 #define CHECKPOINT "0x33d75f8506929d950a6d9e43508e92e50a072a39978821900e3a2e261f80ddbf"
@@ -298,7 +303,27 @@ static void stop(light_follow_t *f) {
   light_follow_free(f);
 }
 
+/* The head and marks the follower last set, against a new target. */
+static void test_marks(void) {
+  light_marks_t set = {.fin = true}, want;
+  memset(set.head.bytes, 1, 32);
+  memset(set.fin_hash.bytes, 2, 32);
+  want = set;
+  CHECK(!light_marks_differ(&set, &want)); /* nothing moved: no write */
+  want.head.bytes[31] ^= 1;
+  CHECK(light_marks_differ(&set, &want)); /* a new head */
+  want = set;
+  want.fin = false;
+  CHECK(light_marks_differ(&set, &want)); /* the finalized mark dropped */
+  want = set;
+  want.fin_hash.bytes[0] ^= 0x80;
+  CHECK(light_marks_differ(&set, &want)); /* the finalized block moved, the head and the flag stayed */
+  set.fin = want.fin = false;
+  CHECK(!light_marks_differ(&set, &want)); /* no mark on either side: its stale hash is not compared */
+}
+
 int main(void) {
+  test_marks();
   static const char *names[4] = {"bootstrap.json", "updates.json", "finality_update.json", "optimistic_update.json"};
   for (int i = 0; i < 4; i++) {
     char path[1024];
@@ -432,10 +457,10 @@ int main(void) {
     size_t len = 0;
     char *log = (char *)bytes_read_file(DIR "_log", &len);
     char want[128];
-    snprintf(want, sizeof want, "light: force update at slot %llu: ",
-             (unsigned long long)beacon_slot_at_time(cfg, later));
-    CHECK_MSG(log && strstr(log, "WARN") && strstr(log, want) && strstr(log, "since finalized slot 10248384"),
-              "%s", log ? log : "(no log)");
+    snprintf(want, sizeof want,
+             "light: force update at slot %llu: ", (unsigned long long)beacon_slot_at_time(cfg, later));
+    CHECK_MSG(log && strstr(log, "WARN") && strstr(log, want) && strstr(log, "since finalized slot 10248384"), "%s",
+              log ? log : "(no log)");
     free(log);
     stop(f);
   }

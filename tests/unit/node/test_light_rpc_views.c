@@ -7,7 +7,11 @@
  *   (trie_node_cache.h) is answered without the provider, from the header's
  *   state root; a row that does not hash to its key is not served;
  * - four threads opening views and reading through new and dropped bases at
- *   once (built with TSan too). */
+ *   once (built with TSan too);
+ * - with a light node's bounds (node/light_limits.h), 20000 states whose
+ *   nodes are far more than the in-memory tables keep are all answered from
+ *   the database, twice, without the provider: a table over its bound is
+ *   dropped and refills from the trie node cache. */
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +26,7 @@
 #include "ethc/rlp.h"
 #include "ethc/state.h"
 #include "ethc/trie_node_cache.h"
+#include "node/light_limits.h"
 
 /* The state trie of one account (a single leaf): its node, and its root. */
 static void one_account_trie(const ethc_address_t *a, uint64_t nonce, uint64_t balance, bytes_buf_t *node,
@@ -187,6 +192,60 @@ int main(void) {
     CHECK(c.disk_hits == 0 && c.calls == 1);
     light_rpc_source_free(s);
     bytes_buf_free(&bad);
+  }
+
+  /* the light bounds: many more verified nodes than the tables keep */
+  {
+    enum { STATES = 20000 };
+    bytes_buf_t *nodes = calloc(STATES, sizeof *nodes);
+    bytes_view_t *views = calloc(STATES, sizeof *views);
+    ethc_hash_t *roots = calloc(STATES, sizeof *roots);
+    ethc_address_t *who = calloc(STATES, sizeof *who);
+    CHECK(nodes && views && roots && who);
+    size_t bytes = 0;
+    for (unsigned i = 0; i < STATES; i++) {
+      memcpy(who[i].bytes, &i, sizeof i);
+      one_account_trie(&who[i], i, 1, &nodes[i], &roots[i]);
+      views[i] = (bytes_view_t){nodes[i].data, nodes[i].len};
+      bytes += nodes[i].len;
+    }
+    CHECK_MSG(bytes > LIGHT_RPC_NODE_BYTES, "%zu bytes of nodes", bytes);
+    trie_node_cache_t *k = trie_node_cache_open(db, 0);
+    CHECK(trie_node_cache_put(k, TRIE_NODE_CACHE_NODE, views, STATES) == 0);
+    trie_node_cache_free(k);
+    light_rpc_opts_t lo = o;
+    lo.cache_bytes = LIGHT_RPC_NODE_BYTES;
+    lo.code_bytes = LIGHT_RPC_CODE_BYTES;
+    lo.where_bytes = LIGHT_RPC_WHERE_BYTES;
+    lo.read_cache_bytes = LIGHT_RPC_READ_CACHE_BYTES;
+    CHECK(light_rpc_source_new(&lo, &s, err, sizeof err) == 0);
+    r = light_rpc_source_remote(s);
+    unsigned wrong = 0;
+    unsigned long long hits[2] = {0, 0};
+    for (int pass = 0; pass < 2; pass++) {
+      for (unsigned i = 0; i < STATES; i++) {
+        chain_header_t h;
+        memset(&h, 0, sizeof h);
+        h.number = 2000 + i;
+        h.state_root = roots[i];
+        ethc_hash_t hash = {{0}};
+        memcpy(hash.bytes, &i, sizeof i);
+        hash.bytes[31] = 0xee;
+        state_base_t b;
+        if (r.state(r.ctx, &h, &hash, &b, err, sizeof err) || b.get_account(b.ctx, &b.root, &who[i], &acc) ||
+            acc.nonce != i)
+          wrong++;
+      }
+      light_rpc_source_counters(s, &c);
+      hits[pass] = c.disk_hits;
+    }
+    CHECK_MSG(wrong == 0 && c.calls == 0, "%u wrong, %llu calls", wrong, c.calls);
+    /* the first pass reads every node from the database; the second again
+     * (the tables were dropped over their bounds), still without a fetch */
+    CHECK_MSG(hits[0] == STATES && hits[1] > hits[0], "database reads %llu then %llu", hits[0], hits[1]);
+    light_rpc_source_free(s);
+    for (unsigned i = 0; i < STATES; i++) bytes_buf_free(&nodes[i]);
+    free(nodes), free(views), free(roots), free(who);
   }
 
   bytes_buf_free(&node);
