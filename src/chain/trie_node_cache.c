@@ -1,6 +1,8 @@
 /* The light node's persistent cache of verified trie nodes and code
  * (include/ethc/trie_node_cache.h): rows 'V' gen kind hash in the chain
- * database, two generations, each row checked against its hash on read. */
+ * database, two generations, each row checked against its hash on read
+ * (keccak256 of the node's RLP, Yellow Paper appendix D; the rows'
+ * layout: src/chain/CHAINDB.md). */
 #include "ethc/trie_node_cache.h"
 
 #include <pthread.h>

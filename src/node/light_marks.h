@@ -1,6 +1,7 @@
 /* The chain's head and finalized mark as the light follower (light_follow.c)
  * last set them with chain_light_set_head, and the test of whether a new
- * target must be set again. Not a public header. */
+ * target must be set again (the optimistic and finalized heads of
+ * consensus-specs altair/light-client/light-client.md). Not a public header. */
 #ifndef ETHC_NODE_LIGHT_MARKS_H
 #define ETHC_NODE_LIGHT_MARKS_H
 

@@ -1,4 +1,7 @@
-/* The node's p2p identity and discovery (node_discv4.h). */
+/* The node's p2p identity and discovery (node_discv4.h; devp2p discv4.md, the
+ * node record of EIP-778 with its "eth" entry of devp2p enr-entries/eth.md:
+ * the EIP-2124 fork id, re-signed on the loop when the head crosses a fork;
+ * EIP-1459 DNS lists; go-ethereum's admin_nodeInfo and admin peer calls). */
 #include "node/node_discv4.h"
 
 #include <stdio.h>

@@ -1,5 +1,6 @@
-/* --execution-rpc (node_light.h): the execution-RPC source as the chain's
- * remote, and eth_sendRawTransaction forwarded to the provider. */
+/* --execution-rpc (node_light.h; issue 15, execution-apis JSON-RPC): the
+ * execution-RPC source as the chain's remote, and eth_sendRawTransaction
+ * forwarded to the provider. */
 #include "node/node_light.h"
 
 #include <stdio.h>

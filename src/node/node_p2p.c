@@ -1,4 +1,4 @@
-/* The node's peer manager wiring (node_p2p.h). */
+/* The node's peer manager wiring (node_p2p.h; devp2p rlpx.md, caps/eth.md and caps/snap.md through peers.h). */
 #include "node/node_p2p.h"
 
 #include <stdio.h>

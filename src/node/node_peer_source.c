@@ -1,4 +1,5 @@
-/* The devp2p source in the node (node_peer_source.h), and the chain of two
+/* The devp2p source in the node (node_peer_source.h; devp2p caps/eth.md and
+ * caps/snap.md through p2p_remote.h), and the chain of two
  * sources (the provider, then the peers) as one chain_remote_t: each hook asks
  * the first and, when it fails, its answer does not verify (the checks the
  * peers' answers get, p2p_remote_check_*), or there is none, the second. State reads

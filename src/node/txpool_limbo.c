@@ -1,4 +1,5 @@
-/* The blob pool's limbo (txpool_limbo.h): an unsorted array of entries, each
+/* The blob pool's limbo (txpool_limbo.h; EIP-4844 blob transactions, whose
+ * sidecars no block carries; go-ethereum's blobpool limbo): an unsorted array of entries, each
  * a transaction hash, its block's hash and number, and its network form. It
  * holds the blob transactions of the last blocks up to finality (tens of
  * entries), so linear scans do. */

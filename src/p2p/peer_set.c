@@ -1,4 +1,6 @@
-/* The static and trusted nodes of the peer manager (peer_set.h). */
+/* The static and trusted nodes of the peer manager (peer_set.h): go-ethereum's
+ * static and trusted nodes and its admin_addPeer / admin_addTrustedPeer (a
+ * local dial and admission policy; devp2p defines no wire format for it). */
 #include "p2p/peer_set.h"
 
 #include <stdlib.h>

@@ -1,4 +1,5 @@
-/* The requests an event thread may answer itself (quick.h): one plain
+/* The requests an event thread may answer itself (quick.h; execution-apis
+ * methods): one plain
  * request (request_scan.h) of a method below, on a chain without a remote
  * source. Each of them reads at most one header, one account's leaf path, one
  * block or one receipt list from the local database. */

@@ -1,4 +1,5 @@
-/* The slow-request thread pool (workers.h): a queue under one mutex; a job
+/* The slow-request thread pool (workers.h) of the JSON-RPC HTTP server
+ * (http.c; execution-apis transport): a queue under one mutex; a job
  * wakes an idle thread when more threads wait than jobs are queued, else
  * starts a detached thread. Threads finding more than max_idle others idle
  * exit. */

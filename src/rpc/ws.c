@@ -1,6 +1,7 @@
 /* JSON-RPC over WebSocket (RFC 6455) on the HTTP port: the handshake answers a
- * GET with Upgrade: websocket through libmicrohttpd's upgrade API; then this
- * connection's thread (libmicrohttpd runs one per connection) reads frames,
+ * GET with Upgrade: websocket through libmicrohttpd's upgrade API; then a
+ * thread of the connection's own (http.c starts one; a thread-per-connection
+ * server, such as the engine API's, uses the connection's thread) reads frames,
  * answers each text message as a JSON-RPC body, and sends subscription
  * notifications (eth_subscribe) written by other threads under a lock.
  * Messages are limited like HTTP bodies; a bigger one closes with 1009. An

@@ -1,6 +1,8 @@
-/* Internals of the world state shared by its sources (src/state): the account,
- * slot, journal and state layouts, and the helpers that keep the account trie in
- * step with the accounts. Not a public header. */
+/* Internals of the world state shared by its sources (src/state; Yellow Paper
+ * section 4.1 world state and appendix D tries, EIP-2929 warm sets, EIP-1153
+ * transient storage): the account, slot, journal and state layouts, and the
+ * helpers that keep the account trie in step with the accounts. Not a public
+ * header. */
 #ifndef ETHC_STATE_INTERNAL_H
 #define ETHC_STATE_INTERNAL_H
 
