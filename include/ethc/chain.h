@@ -47,6 +47,8 @@ typedef struct {
   size_t db_write_buffer_bytes; /* LevelDB's write buffer (memtable) (0: 16 MiB) */
   size_t db_cache_bytes;        /* LevelDB's block cache (0: 64 MiB) */
   unsigned header_cache_slots;  /* canonical headers kept decoded, ~1.8 KB each (0: 4096, 7 MiB) */
+  size_t remote_cache_bytes;    /* verified bodies and receipts of chain_set_remote's source kept in
+                                   memory (0: 64 MiB); an answer over a quarter of it is not kept */
 } chain_open_opts_t;
 
 /* 0, or an ETHC_ERR_* code with a message in `err`:

@@ -78,6 +78,7 @@ struct chain {
   chain_remote_t remote;
   bool has_remote;
   chain_remote_cache_t *remote_cache;
+  size_t remote_cache_bytes; /* its bound (0: the default) */
 };
 
 /* ---- snapshots ---- */
@@ -477,6 +478,7 @@ light_opened:; /* a declaration follows: C11 needs a statement after a label */
   c->head_snap = snapshot_new(c, &c->head, &c->head_hash, &c->head_td, &c->head_root);
   c->vm = evm_create();
   c->hcache = header_cache_new(o->header_cache_slots, &c->head, &c->head_hash);
+  c->remote_cache_bytes = o->remote_cache_bytes;
   if (!c->vm || !c->sdb || !c->head_snap || !c->hcache) {
     rc = ETHC_ERR_NOMEM;
     goto fail;
@@ -545,7 +547,7 @@ int chain_snapshot_at(chain_t *c, const ethc_hash_t *hash, chain_snapshot_t **ou
 }
 
 void chain_set_remote(chain_t *c, const chain_remote_t *r) {
-  if (r && !c->remote_cache) c->remote_cache = chain_remote_cache_new();
+  if (r && !c->remote_cache) c->remote_cache = chain_remote_cache_new(c->remote_cache_bytes);
   if (r) c->remote = *r;
   else memset(&c->remote, 0, sizeof c->remote);
   c->has_remote = r != NULL;

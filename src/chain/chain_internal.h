@@ -44,8 +44,9 @@ int chain_put_canonical_branch(chain_t *c, chaindb_batch_t *b, const chain_heade
 const chain_remote_t *chain_get_remote(const chain_t *c);
 typedef struct chain_remote_cache chain_remote_cache_t;
 chain_remote_cache_t *chain_get_remote_cache(chain_t *c);
-/* In chain_remote.c: the verified LRU cache of bodies and receipts. */
-chain_remote_cache_t *chain_remote_cache_new(void);
+/* In chain_remote.c: the verified LRU cache of bodies and receipts, of at most
+ * max_bytes (0: 64 MiB) in 128 slots; NULL when out of memory. */
+chain_remote_cache_t *chain_remote_cache_new(size_t max_bytes);
 void chain_remote_cache_free(chain_remote_cache_t *k);
 /* The body rlp([txs, ommers(, withdrawals)]) / receipts rlp([receipt...]) of
  * the header-only block (h, hash) from the source, checked against h and

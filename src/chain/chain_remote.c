@@ -20,7 +20,7 @@
 #include "ethc/verify.h"
 
 #define CACHE_SLOTS 128
-#define CACHE_MAX_BYTES (64u << 20)
+#define CACHE_DEFAULT_BYTES ((size_t)64 << 20)
 
 typedef struct {
   bool used;
@@ -34,7 +34,7 @@ struct chain_remote_cache {
   pthread_mutex_t lock;
   slot_t slots[CACHE_SLOTS];
   uint64_t clock;
-  size_t bytes;
+  size_t bytes, max_bytes; /* held, and the bound */
 };
 
 static _Thread_local char remote_err[240];
@@ -57,9 +57,11 @@ int chain_remote_fail(int rc, const char *fmt, ...) {
   return rc;
 }
 
-chain_remote_cache_t *chain_remote_cache_new(void) {
+chain_remote_cache_t *chain_remote_cache_new(size_t max_bytes) {
   chain_remote_cache_t *k = calloc(1, sizeof *k);
-  if (k) pthread_mutex_init(&k->lock, NULL);
+  if (!k) return NULL;
+  pthread_mutex_init(&k->lock, NULL);
+  k->max_bytes = max_bytes ? max_bytes : CACHE_DEFAULT_BYTES;
   return k;
 }
 
@@ -86,7 +88,7 @@ static bool cache_get(chain_remote_cache_t *k, bool receipts, const ethc_hash_t 
 }
 
 static void cache_put(chain_remote_cache_t *k, bool receipts, const ethc_hash_t *hash, const bytes_buf_t *v) {
-  if (!k || v->len > CACHE_MAX_BYTES / 4) return;
+  if (!k || v->len > k->max_bytes / 4) return;
   pthread_mutex_lock(&k->lock);
   /* evict the least recently used until there is a free slot and room */
   for (;;) {
@@ -96,7 +98,7 @@ static void cache_put(chain_remote_cache_t *k, bool receipts, const ethc_hash_t 
       if (!s->used) free_slot = s;
       else if (!oldest || s->stamp < oldest->stamp) oldest = s;
     }
-    if (free_slot && k->bytes + v->len <= CACHE_MAX_BYTES) {
+    if (free_slot && k->bytes + v->len <= k->max_bytes) {
       free_slot->data.len = 0;
       if (bytes_buf_append(&free_slot->data, v->data, v->len) == 0) {
         free_slot->used = true;

@@ -149,7 +149,10 @@ int node_run(const node_opts_t *o, char *err, size_t errlen) {
                           .read_only = o->read_only,
                           .fakepow = o->fakepow,
                           .explicit_fork_choice = o->authrpc || o->light.on,
-                          .genesis_path = o->genesis_path};
+                          .genesis_path = o->genesis_path,
+                          /* only a light mode gives the chain a remote source (node_light,
+                           * node_peer_source), so only it has this cache */
+                          .remote_cache_bytes = LIGHT_REMOTE_CACHE_BYTES};
   if (o->light.on) { /* a header now and then, few reads: LevelDB's memory sized for that */
     co.db_write_buffer_bytes = LIGHT_DB_WRITE_BUFFER_BYTES;
     co.db_cache_bytes = LIGHT_DB_CACHE_BYTES;

@@ -51,7 +51,8 @@ int node_light_start(const char *url, chain_t *chain, rpc_txpool_t *pool, node_l
                         .cache_bytes = LIGHT_RPC_NODE_BYTES,
                         .code_bytes = LIGHT_RPC_CODE_BYTES,
                         .where_bytes = LIGHT_RPC_WHERE_BYTES,
-                        .read_cache_bytes = LIGHT_RPC_READ_CACHE_BYTES};
+                        .read_cache_bytes = LIGHT_RPC_READ_CACHE_BYTES,
+                        .max_response = LIGHT_RPC_MAX_ANSWER_BYTES};
   int rc = light_rpc_source_new(&o, &l->src, err, errlen);
   if (rc) {
     free(l);

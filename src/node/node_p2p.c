@@ -112,12 +112,3 @@ void node_peers_attach_pool(peers_t *peers, txpool_t *pool) {
   if (!x || txpool_on_tx(pool, on_accepted, x))
     ethc_log(ETHC_LOG_WARN, "p2p: cannot connect the transaction pool to the peers");
 }
-
-int node_peers_remote(peers_t *peers, p2p_remote_t **out) {
-  *out = NULL;
-  if (!peers) return 0;
-  int rc = p2p_remote_new(peers, NULL, out);
-  if (rc) ethc_log(ETHC_LOG_WARN, "p2p: out of memory: no bodies, receipts or state from peers");
-  else ethc_log(ETHC_LOG_INFO, "p2p: bodies, receipts and snap state are fetched from peers on demand");
-  return rc;
-}

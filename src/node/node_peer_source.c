@@ -34,7 +34,7 @@
 #include "ethc/trie_node_cache.h"
 #include "node/light_limits.h"
 
-#define TX_SLOTS 65536  /* the lookup table (open addressing), emptied at half full */
+#define TX_SLOTS LIGHT_PEER_TX_SLOTS /* the lookup table (open addressing), emptied at half full */
 #define RECENT_SCAN 128 /* blocks below the head whose bodies a lookup miss reads */
 
 /* A remembered transaction. */
@@ -167,6 +167,9 @@ static int pair_body(void *ctx, const chain_header_t *h, const ethc_hash_t *hash
     }
     ethc_log(ETHC_LOG_WARN, "light: block #%llu: refused the execution RPC's body (%s); asking devp2p peers",
              (unsigned long long)h->number, e1);
+  } else if (s->first.body) {
+    ethc_log(ETHC_LOG_WARN, "light: block #%llu: no body from the execution RPC (%s); asking devp2p peers",
+             (unsigned long long)h->number, e1);
   }
   out->len = before;
   rc = s->second.body(s->second.ctx, h, hash, out, e2, sizeof e2);
@@ -188,6 +191,9 @@ static int pair_receipts(void *ctx, const chain_header_t *h, const ethc_hash_t *
   if (s->first.receipts && !s->first.receipts(s->first.ctx, h, hash, out, e1, sizeof e1)) {
     if (!p2p_remote_check_receipts(h, bytes_view(out->data + before, out->len - before), e1, sizeof e1)) return 0;
     ethc_log(ETHC_LOG_WARN, "light: block #%llu: refused the execution RPC's receipts (%s); asking devp2p peers",
+             (unsigned long long)h->number, e1);
+  } else if (s->first.receipts) {
+    ethc_log(ETHC_LOG_WARN, "light: block #%llu: no receipts from the execution RPC (%s); asking devp2p peers",
              (unsigned long long)h->number, e1);
   }
   out->len = before;

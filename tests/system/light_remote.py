@@ -17,9 +17,10 @@ light_rpc_source.h, `ethc node --execution-rpc`):
    uses debug_getRawBlock). Case by case the proxy flips a byte of an account
    or storage proof, serves wrong code, drops one log, drops one receipt,
    reorders receipts, serves another block's transactions, changes one
-   transaction's value and misplaces a transaction: C never serves the lie
-   (its devp2p peer A answers what the provider could not prove, or C answers
-   a JSON-RPC error); with the proxy honest again C answers as A.
+   transaction's value, misplaces a transaction and pads receipts past the
+   answer size limit (LIGHT_RPC_MAX_ANSWER_BYTES, refused as an error): C never
+   serves the lie (its devp2p peer A answers what the provider could not prove,
+   or C answers a JSON-RPC error); with the proxy honest again C answers as A.
 4. Prints eth_call latency through B: cold (the first call at a block, its
    proofs fetched) and warm, p50 and p99.
 usage: light_remote.py ETHC WORKDIR"""
@@ -40,6 +41,7 @@ ACCT = ["0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266", "0x70997970c51812dc3a010c7
         "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc", "0x90f79bf6eb2c4f870365e785982e1f101e93b906"]
 KEY1 = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d"
 TOPIC = "11" * 32
+MAX_ANSWER = 64 << 20  # LIGHT_RPC_MAX_ANSWER_BYTES (src/node/light_limits.h)
 # runtime: no calldata -> return slot 0; else slot 0 := word 0, LOG1(word 0, TOPIC)
 RUNTIME = ("36600f57" "600054600052" "60206000f3" "5b" "600035" "80" "600055" "600052" "7f" + TOPIC + "60206000"
            "a1" "00")
@@ -128,7 +130,10 @@ class Proxy:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(out)))
                 self.end_headers()
-                self.wfile.write(out)
+                try:
+                    self.wfile.write(out)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the light node stopped reading an answer over its limit
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = "http://127.0.0.1:%d" % self.server.server_address[1]
@@ -177,6 +182,8 @@ class Proxy:
             res["transactions"][0]["value"] = hex(int(res["transactions"][0]["value"], 16) + 1)
         elif m == "wrong_location" and method == "eth_getTransactionByHash":
             res["transactionIndex"] = hex(int(res["transactionIndex"], 16) + 1)
+        elif m == "oversize" and method == "eth_getBlockReceipts":
+            resp["padding"] = "0" * MAX_ANSWER  # the whole answer one limit and more (light_limits.h)
         else:
             return
         self.lies += 1
@@ -365,6 +372,7 @@ def tamper_cases(a, c, proxy, contract, txs, two, c_log):
         ("wrong_tx", "block (another block's transactions)", "eth_getBlockByNumber", (hex(b_last), True)),
         ("wrong_tx_value", "block (a transaction's value)", "eth_getTransactionByHash", (txs[0],)),
         ("wrong_location", "transaction location", "eth_getTransactionByHash", (txs[-2],)),
+        ("oversize", "answer (over the size limit)", "eth_getBlockReceipts", (blocks[5]["blockNumber"],)),
     ]
     proxy.other_block = blocks[-2]["blockHash"]
     # C also has A as a devp2p peer: what the provider cannot prove (or lies about) C reads from A
@@ -387,6 +395,8 @@ def tamper_cases(a, c, proxy, contract, txs, two, c_log):
     log = open(c_log).read()
     check("gave no verified state answer; asking devp2p peers" in log and "refused the execution RPC's" in log,
           "C logged that it asked its peers for what the provider could not prove")
+    check(f"the answer is larger than {MAX_ANSWER} bytes); asking devp2p peers" in log,
+          "C refused the oversized answer as an error and asked its peers")
     for mode, what, method, params in cases:
         same(a, c, method, *params)
     # an empty block: its body and receipts follow from its header, the provider is not asked

@@ -6,7 +6,9 @@
  * receipts are cached (the source is asked once); a source that changes a
  * transaction, drops a receipt or misplaces a transaction makes the read fail
  * with ETHC_ERR_IO and a message (chain_remote_error), never answer; four
- * threads reading at once agree (run under TSan with the rest). */
+ * threads reading at once agree (run under TSan with the rest); with a cache
+ * bound too small for any answer (chain.h remote_cache_bytes, as a light
+ * node's is small) every read asks the source again and checks it again. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -157,6 +159,51 @@ static void *reader(void *arg) {
   return NULL;
 }
 
+/* Imports F's headers 1..last (no bodies) into `to`. */
+static void import_headers(chain_t *to) {
+  for (uint64_t n = 1; n <= last; n++) {
+    chain_header_t h;
+    ethc_hash_t hash;
+    bytes_buf_t enc = {0};
+    chain_import_result_t r;
+    CHECK(chain_read_header_by_number(F, n, &h, &hash) == 0 && header_encode(&h, &enc) == 0);
+    CHECK(chain_import_header(to, enc.data, enc.len, &r) == 0);
+    bytes_buf_free(&enc);
+  }
+}
+
+/* A header-only chain whose cache keeps nothing: block n's body, read twice,
+ * is fetched twice and equals F's; a lie after that is refused, not hidden
+ * by an earlier verified answer. */
+static void uncached_reads(const chain_remote_t *r, uint64_t n) {
+  test_chain_t t;
+  chain_open_opts_t o = {.fakepow = true, .remote_cache_bytes = 64};
+  chain_t *c = test_chain_open(&t, "rpc-compat", &o);
+  CHECK(c != NULL);
+  if (c) {
+    import_headers(c);
+    chain_set_remote(c, r);
+    ethc_hash_t hash;
+    chain_read_block_t a, b;
+    CHECK(chain_read_canonical_hash(F, n, &hash) == 0 && chain_read_block(F, &hash, &a) == 0);
+    unsigned before = atomic_load(&fake.bodies);
+    for (int i = 0; i < 2; i++) {
+      int rc = chain_read_block(c, &hash, &b);
+      CHECK(rc == 0 && a.rlp.len == b.rlp.len && !memcmp(a.rlp.data, b.rlp.data, a.rlp.len));
+      if (!rc) chain_read_block_free(&b);
+    }
+    CHECK_MSG(atomic_load(&fake.bodies) == before + 2, "uncached: %u source calls for 2 reads",
+              atomic_load(&fake.bodies) - before);
+    atomic_store(&fake.mode, FLIP_TX);
+    CHECK(chain_read_block(c, &hash, &b) == ETHC_ERR_IO);
+    CHECK(chain_remote_error() != NULL);
+    atomic_store(&fake.mode, HONEST);
+    chain_read_block_free(&a);
+    chain_set_remote(c, NULL);
+  }
+  test_chain_remove(&t);
+}
+
 int main(void) {
   test_chain_t tf, th;
   if (!test_chain_import(&tf, "rpc-compat", NULL)) {
@@ -169,15 +216,7 @@ int main(void) {
   CHECK(H != NULL);
   if (!H) return test_chain_remove(&tf), check_summary();
   CHECK(chain_read_head(F, &last, NULL) == 0 && last > 10);
-  for (uint64_t n = 1; n <= last; n++) {
-    chain_header_t h;
-    ethc_hash_t hash;
-    bytes_buf_t enc = {0};
-    chain_import_result_t r;
-    CHECK(chain_read_header_by_number(F, n, &h, &hash) == 0 && header_encode(&h, &enc) == 0);
-    CHECK(chain_import_header(H, enc.data, enc.len, &r) == 0);
-    bytes_buf_free(&enc);
-  }
+  import_headers(H);
   /* without a source: a header alone has no body */
   ethc_hash_t h5;
   chain_read_block_t b;
@@ -269,6 +308,8 @@ int main(void) {
   for (int i = 0; i < 4; i++) CHECK(pthread_create(&th4[i], NULL, reader, (void *)&ks[i]) == 0);
   for (int i = 0; i < 4; i++) pthread_join(th4[i], NULL);
   CHECK_MSG(atomic_load(&thread_bad) == 0, "%d failed expectations in the reader threads", atomic_load(&thread_bad));
+
+  uncached_reads(&r, with_txs[0]);
 
   chain_set_remote(H, NULL);
   CHECK(!chain_has_remote(H));
