@@ -158,6 +158,15 @@ def main(ethc_bin, chain, workdir):
                     a_dir, os.path.join(chain, "chain.rlp")], check=True, stdout=subprocess.DEVNULL,
                    stderr=subprocess.PIPE)
     a = Ethc(ethc_bin, a_dir, a_dir + ".log")
+    # ethereumjs pings a bootnode's UDP port at the enode's TCP port before it
+    # dials it, so ethc must listen on one number for both: with --port 0 it
+    # takes another TCP port when that number's TCP side is in use (then its
+    # enode says ?discport=UDP); start it again until the two agree
+    for _ in range(5):
+        if not a.enode or "?discport=" not in a.enode:
+            break
+        a.stop()
+        a = Ethc(ethc_bin, a_dir, a_dir + ".log")
     ejs = None
     try:
         if not a.enode or not a.url:
