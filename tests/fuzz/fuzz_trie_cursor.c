@@ -1,0 +1,96 @@
+/* libFuzzer harness for the snap server's shared trie walk
+ * (src/trie/trie_node_cursor.c; devp2p caps/snap.md GetTrieNodes): the paths
+ * come from a peer, the trie may be anything. Differential: for every path in
+ * turn, the cursor must give exactly trie_node_at_path's return code and bytes
+ * (src/trie/trie_range.c), whatever the order of the paths.
+ * Input: a flags byte, a path count, then nodes (2-byte big-endian length,
+ * then the bytes; a placeholder 0xa0 0xee j in node i becomes 0xa0
+ * keccak(node j), j > i, and the root is keccak(node 0)) up to a 0x00 0x00
+ * length, then the paths (a length byte, mod 70, then that many nibbles, each
+ * taken mod 16). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ethc/bytes.h"
+#include "ethc/error.h"
+#include "ethc/keccak.h"
+#include "ethc/trie.h"
+#include "ethc/trie_node_cursor.h"
+#include "ethc/trie_range.h"
+#include "fuzz_input.h"
+
+#define MAX_NODES 40
+#define MAX_PATHS 24
+
+typedef struct {
+  uint8_t hash[MAX_NODES][32];
+  bytes_view_t node[MAX_NODES];
+  size_t count;
+} node_store_t;
+
+static int store_get(void *ctx, const uint8_t hash[32], bytes_buf_t *out) {
+  const node_store_t *s = ctx;
+  for (size_t i = 0; i < s->count; i++)
+    if (!memcmp(s->hash[i], hash, 32)) return bytes_buf_append(out, s->node[i].data, s->node[i].len);
+  return ETHC_ERR_NOT_FOUND;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  rd_t r = {data, size};
+  uint8_t flags = 0, npaths = 0;
+  if (!rd_byte(&r, &flags) || !rd_byte(&r, &npaths)) return 0;
+  uint8_t *buf[MAX_NODES];
+  node_store_t store = {0};
+  size_t count = 0;
+  uint8_t hi, lo;
+  while (count < MAX_NODES && rd_byte(&r, &hi) && rd_byte(&r, &lo)) {
+    size_t len = ((size_t)hi << 8 | lo) & 0x3fff, got;
+    if (!len) break;
+    const uint8_t *p = rd_take(&r, len, &got);
+    buf[count] = malloc(got ? got : 1);
+    must(buf[count] != NULL);
+    if (got) memcpy(buf[count], p, got);
+    store.node[count] = bytes_view(buf[count], got);
+    count++;
+  }
+  for (size_t i = count; i-- > 0;) {
+    uint8_t *d = buf[i];
+    size_t n = store.node[i].len;
+    for (size_t j = 0; j + 33 <= n; j++) {
+      if (d[j] != 0xa0 || d[j + 1] != 0xee) continue;
+      size_t t = d[j + 2];
+      if (t <= i || t >= count) continue;
+      keccak256(store.node[t].data, store.node[t].len, d + j + 1);
+      j += 32;
+    }
+  }
+  /* flags bit 0: leave the last node out of the store (a missing node) */
+  store.count = count && (flags & 1) ? count - 1 : count;
+  for (size_t i = 0; i < count; i++) keccak256(store.node[i].data, store.node[i].len, store.hash[i]);
+  uint8_t root[32];
+  if (count) memcpy(root, store.hash[0], 32);
+  else memcpy(root, TRIE_EMPTY_ROOT, 32);
+  trie_store_t ts = {&store, NULL, store_get};
+  trie_node_cursor_t c;
+  trie_node_cursor_init(&c, root, &ts);
+  for (size_t k = 0; k < npaths % MAX_PATHS; k++) {
+    uint8_t len_b = 0, path[70];
+    if (!rd_byte(&r, &len_b)) break;
+    size_t n = len_b % 70;
+    for (size_t i = 0; i < n; i++) {
+      uint8_t b = 0;
+      rd_byte(&r, &b);
+      path[i] = b & 15;
+    }
+    bytes_buf_t a = {0}, b = {0};
+    int rc_plain = trie_node_at_path(root, &ts, path, n, &a);
+    int rc_cursor = trie_node_cursor_get(&c, path, n, &b);
+    must(rc_plain == rc_cursor);
+    must(a.len == b.len && (!a.len || !memcmp(a.data, b.data, a.len)));
+    bytes_buf_free(&a);
+    bytes_buf_free(&b);
+  }
+  trie_node_cursor_free(&c);
+  for (size_t i = 0; i < count; i++) free(buf[i]);
+  return 0;
+}
