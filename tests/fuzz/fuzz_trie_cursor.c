@@ -18,59 +18,25 @@
 #include "ethc/trie_node_cursor.h"
 #include "ethc/trie_range.h"
 #include "fuzz_input.h"
+#include "fuzz_nodes.h"
 
-#define MAX_NODES 40
+#define MAX_NODES FUZZ_STORE_MAX
 #define MAX_PATHS 24
-
-typedef struct {
-  uint8_t hash[MAX_NODES][32];
-  bytes_view_t node[MAX_NODES];
-  size_t count;
-} node_store_t;
-
-static int store_get(void *ctx, const uint8_t hash[32], bytes_buf_t *out) {
-  const node_store_t *s = ctx;
-  for (size_t i = 0; i < s->count; i++)
-    if (!memcmp(s->hash[i], hash, 32)) return bytes_buf_append(out, s->node[i].data, s->node[i].len);
-  return ETHC_ERR_NOT_FOUND;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   rd_t r = {data, size};
   uint8_t flags = 0, npaths = 0;
   if (!rd_byte(&r, &flags) || !rd_byte(&r, &npaths)) return 0;
   uint8_t *buf[MAX_NODES];
-  node_store_t store = {0};
-  size_t count = 0;
-  uint8_t hi, lo;
-  while (count < MAX_NODES && rd_byte(&r, &hi) && rd_byte(&r, &lo)) {
-    size_t len = ((size_t)hi << 8 | lo) & 0x3fff, got;
-    if (!len) break;
-    const uint8_t *p = rd_take(&r, len, &got);
-    buf[count] = malloc(got ? got : 1);
-    must(buf[count] != NULL);
-    if (got) memcpy(buf[count], p, got);
-    store.node[count] = bytes_view(buf[count], got);
-    count++;
-  }
-  for (size_t i = count; i-- > 0;) {
-    uint8_t *d = buf[i];
-    size_t n = store.node[i].len;
-    for (size_t j = 0; j + 33 <= n; j++) {
-      if (d[j] != 0xa0 || d[j + 1] != 0xee) continue;
-      size_t t = d[j + 2];
-      if (t <= i || t >= count) continue;
-      keccak256(store.node[t].data, store.node[t].len, d + j + 1);
-      j += 32;
-    }
-  }
+  fuzz_node_store_t store = {0};
+  size_t count = fuzz_read_linked_nodes(&r, buf, store.node, MAX_NODES, 1);
   /* flags bit 0: leave the last node out of the store (a missing node) */
   store.count = count && (flags & 1) ? count - 1 : count;
   for (size_t i = 0; i < count; i++) keccak256(store.node[i].data, store.node[i].len, store.hash[i]);
   uint8_t root[32];
   if (count) memcpy(root, store.hash[0], 32);
   else memcpy(root, TRIE_EMPTY_ROOT, 32);
-  trie_store_t ts = {&store, NULL, store_get};
+  trie_store_t ts = {&store, NULL, fuzz_store_get};
   trie_node_cursor_t c;
   trie_node_cursor_init(&c, root, &ts);
   for (size_t k = 0; k < npaths % MAX_PATHS; k++) {

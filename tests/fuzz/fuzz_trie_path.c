@@ -19,27 +19,9 @@
 #include "ethc/trie.h"
 #include "ethc/trie_path.h"
 #include "fuzz_input.h"
+#include "fuzz_nodes.h"
 
-#define MAX_NODES 40
-
-typedef struct {
-  uint8_t hash[MAX_NODES][32];
-  bytes_view_t node[MAX_NODES];
-  size_t count;
-} node_store_t;
-
-static int store_get(void *ctx, const uint8_t hash[32], bytes_buf_t *out) {
-  const node_store_t *s = ctx;
-  for (size_t i = 0; i < s->count; i++)
-    if (!memcmp(s->hash[i], hash, 32)) return bytes_buf_append(out, s->node[i].data, s->node[i].len);
-  return ETHC_ERR_NOT_FOUND;
-}
-
-static void store_add(node_store_t *s, bytes_view_t node) {
-  if (s->count == MAX_NODES) return;
-  keccak256(node.data, node.len, s->hash[s->count]);
-  s->node[s->count++] = node;
-}
+#define MAX_NODES FUZZ_STORE_MAX
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   rd_t r = {data, size};
@@ -51,36 +33,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   memcpy(key, k, key_len);
   uint8_t *buf[MAX_NODES];
   bytes_view_t nodes[MAX_NODES];
-  size_t count = 0;
-  uint8_t hi, lo;
-  while (count < MAX_NODES && rd_byte(&r, &hi) && rd_byte(&r, &lo)) {
-    size_t got;
-    const uint8_t *p = rd_take(&r, ((size_t)hi << 8 | lo) & 0x3fff, &got);
-    buf[count] = malloc(got ? got : 1);
-    must(buf[count] != NULL);
-    if (got) memcpy(buf[count], p, got);
-    nodes[count] = bytes_view(buf[count], got);
-    count++;
-  }
-  for (size_t i = count; i-- > 0;) {
-    uint8_t *d = buf[i];
-    size_t n = nodes[i].len;
-    for (size_t j = 0; j + 33 <= n; j++) {
-      if (d[j] != 0xa0 || d[j + 1] != 0xee) continue;
-      size_t t = d[j + 2];
-      if (t <= i || t >= count) continue;
-      keccak256(nodes[t].data, nodes[t].len, d + j + 1);
-      j += 32;
-    }
-  }
+  size_t count = fuzz_read_linked_nodes(&r, buf, nodes, MAX_NODES, 0);
   uint8_t root[32];
   if (count && !(flags & 1)) keccak256(nodes[0].data, nodes[0].len, root);
   else memcpy(root, TRIE_EMPTY_ROOT, 32);
 
   size_t local = count ? split % (count + 1) : 0;
-  node_store_t store = {0};
-  for (size_t i = 0; i < local; i++) store_add(&store, nodes[i]);
-  trie_store_t ts = {&store, NULL, store_get};
+  fuzz_node_store_t store = {0};
+  for (size_t i = 0; i < local; i++) fuzz_store_add(&store, nodes[i]);
+  trie_store_t ts = {&store, NULL, fuzz_store_get};
   size_t from = from_b % 65, n = count - local;
   if (n > 64) n = 64;
 
@@ -95,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (rc == 0 || rc == ETHC_ERR_NOT_FOUND) {
     /* what the walk used, kept by the caller, answers the key by itself */
     for (size_t i = 0; i < n; i++)
-      if (used1 >> i & 1) store_add(&store, nodes[local + i]);
+      if (used1 >> i & 1) fuzz_store_add(&store, nodes[local + i]);
     if (store.count < MAX_NODES) {
       bytes_buf_t v3 = {0};
       must(trie_path_lookup(root, &ts, key, &v3, NULL) == rc);

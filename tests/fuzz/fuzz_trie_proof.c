@@ -19,6 +19,7 @@
 #include "ethc/keccak.h"
 #include "ethc/trie.h"
 #include "fuzz_input.h"
+#include "fuzz_nodes.h"
 
 /* ---- value located inside the proof ---- */
 static int value_inside(const bytes_view_t *v, const bytes_view_t *nodes, size_t count) {
@@ -229,32 +230,10 @@ static void run_raw(rd_t *r, uint8_t flags) {
   rd_byte(r, &b);
   size_t key_len;
   const uint8_t *key = rd_take(r, b % 40, &key_len);
-  /* nodes: 2-byte big-endian length, then the bytes */
+  /* nodes, hash-linked by their placeholders (fuzz_nodes.h) */
   uint8_t *buf[MAX_NODES];
   bytes_view_t nodes[MAX_NODES];
-  size_t count = 0;
-  uint8_t hi, lo;
-  while (count < MAX_NODES && rd_byte(r, &hi) && rd_byte(r, &lo)) {
-    size_t got;
-    const uint8_t *p = rd_take(r, ((size_t)hi << 8 | lo) & 0x3fff, &got);
-    buf[count] = malloc(got ? got : 1);
-    must(buf[count] != NULL);
-    if (got) memcpy(buf[count], p, got);
-    nodes[count] = bytes_view(buf[count], got);
-    count++;
-  }
-  /* link: a placeholder 0xa0 0xee j in node i becomes 0xa0 keccak(node j), j > i */
-  for (size_t i = count; i-- > 0;) {
-    uint8_t *d = buf[i];
-    size_t n = nodes[i].len;
-    for (size_t k = 0; k + 33 <= n; k++) {
-      if (d[k] != 0xa0 || d[k + 1] != 0xee) continue;
-      size_t j = d[k + 2];
-      if (j <= i || j >= count) continue;
-      keccak256(nodes[j].data, nodes[j].len, d + k + 1);
-      k += 32;
-    }
-  }
+  size_t count = fuzz_read_linked_nodes(r, buf, nodes, MAX_NODES, 0);
   uint8_t root[32];
   if (count && !(flags & 2)) keccak256(nodes[0].data, nodes[0].len, root);
   else memcpy(root, TRIE_EMPTY_ROOT, 32);
