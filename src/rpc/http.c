@@ -553,7 +553,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
  * this on the thread that owns the connection. */
 static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_ctx,
                           enum MHD_ConnectionNotificationCode what) {
-  (void)cls, (void)conn, (void)socket_ctx;
+  const rpc_http_t *h = cls;
+  (void)conn, (void)socket_ctx;
+  if (!h->pool) return; /* a thread per connection: nothing to count */
   if (what == MHD_CONNECTION_NOTIFY_STARTED)
     http_spin_opened();
   else
