@@ -10,8 +10,9 @@
 #     the first eth_getBalance run is the cold one), with -t2 -c32 and -t1 -c1;
 #   - the node's RSS after the load, split into anonymous memory and LevelDB's
 #     memory-mapped table files.
-# RANDOM_ACCOUNTS=N reads every account in turn at random (the wrk script loads
-# all the bodies: about 116 MB per wrk thread).
+# RANDOM_ACCOUNTS=1000000 reads every account in random order (the wrk script
+# loads all the bodies: about 120 MB per wrk thread). Bodies are drawn with
+# equal weights by bench/rpc_mix.lua.
 # Before the load, 20 balances are read back and compared with the genesis.
 # usage: bench/rpc_1m.sh [BUILD_DIR] [N] [DURATION]   (needs wrk; python3)
 set -euo pipefail
@@ -51,8 +52,8 @@ picks = [rng.randrange(n) for _ in range(k)]
 with open(out + "/balance.txt", "w") as f, open(out + "/proof.txt", "w") as g:
     for i, p in enumerate(picks):
         a, _ = acct(p)
-        f.write('{"jsonrpc":"2.0","id":%d,"method":"eth_getBalance","params":["%s","latest"]}\n' % (i, a))
-        g.write('{"jsonrpc":"2.0","id":%d,"method":"eth_getProof","params":["%s",[],"latest"]}\n' % (i, a))
+        f.write('1 {"jsonrpc":"2.0","id":%d,"method":"eth_getBalance","params":["%s","latest"]}\n' % (i, a))
+        g.write('1 {"jsonrpc":"2.0","id":%d,"method":"eth_getProof","params":["%s",[],"latest"]}\n' % (i, a))
 with open(out + "/expect.txt", "w") as f:
     for p in picks[:20]:
         a, b = acct(p)
@@ -88,7 +89,7 @@ run() { # LABEL FILE WRK_ARGS...
   local label=$1 file=$2
   shift 2
   local r
-  r=$(RPC_BODIES=$file wrk "$@" -d "$DUR" -s "$ROOT/bench/rpc_random.lua" "$URL" | awk '/^RESULT/ { print $2, $3, $4, $5 }')
+  r=$(RPC_MIX=$file wrk "$@" -d "$DUR" -s "$ROOT/bench/rpc_mix.lua" "$URL" | awk '/^RESULT/ { print $2, $3, $4, $5 }')
   read -r rps p50 p99 err <<<"$r"
   printf '| %s | %s | %s | %s / %s | %s |\n' "$label" "$*" "$rps" "$p50" "$p99" "$err"
 }

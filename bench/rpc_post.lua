@@ -1,31 +1,10 @@
--- wrk script for bench/rpc.sh: POSTs one JSON-RPC body (env RPC_BODY), counts
--- non-200 and JSON-RPC error responses in each thread, and at the end prints
--- "RESULT rps p50_ms p99_ms errors" for the script to parse.
+-- wrk script for bench/rpc.sh: POSTs one JSON-RPC body (env RPC_BODY); counts
+-- errors and prints "RESULT rps p50_ms p99_ms errors" (rpc_wrk_result.lua).
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.body = os.getenv("RPC_BODY")
-
-local threads = {}
-function setup(thread)
-  table.insert(threads, thread)
-end
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "rpc_wrk_result.lua")
 
 function init(args)
   bad = 0
-end
-
-function response(status, headers, body)
-  if status ~= 200 or string.find(body, '"error"', 1, true) then
-    bad = bad + 1
-  end
-end
-
-function done(summary, latency, requests)
-  local errors = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status +
-    summary.errors.timeout
-  for _, t in ipairs(threads) do
-    errors = errors + (t:get("bad") or 0)
-  end
-  io.write(string.format("RESULT %.0f %.3f %.3f %d\n", summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(99) / 1000, errors))
 end

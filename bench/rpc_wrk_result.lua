@@ -1,29 +1,12 @@
--- wrk script for bench/rpc_1m.sh: POSTs one JSON-RPC body per request, drawn
--- uniformly from the file named by env RPC_BODIES (one body per line). Counts
--- non-200 and JSON-RPC error responses, and at the end prints
--- "RESULT rps p50_ms p99_ms errors" like rpc_post.lua.
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-
+-- Shared by bench/rpc_post.lua and bench/rpc_mix.lua (dofile'd by each): counts
+-- non-200 and JSON-RPC error responses in each wrk thread, and at the end
+-- prints "RESULT rps p50_ms p99_ms errors" for the scripts to parse.
 local threads = {}
 local counter = 0
 function setup(thread)
   counter = counter + 1
   thread:set("seed", counter)
   table.insert(threads, thread)
-end
-
-local bodies = {}
-function init(args)
-  bad = 0
-  math.randomseed(7000 + (seed or 0))
-  for line in io.lines(os.getenv("RPC_BODIES")) do
-    if #line > 0 then table.insert(bodies, line) end
-  end
-end
-
-function request()
-  return wrk.format(nil, nil, nil, bodies[math.random(#bodies)])
 end
 
 function response(status, headers, body)
