@@ -28,13 +28,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   uint8_t flags = 0, npaths = 0;
   if (!rd_byte(&r, &flags) || !rd_byte(&r, &npaths)) return 0;
   uint8_t *buf[MAX_NODES];
-  fuzz_node_store_t store = {0};
-  size_t count = fuzz_read_linked_nodes(&r, buf, store.node, MAX_NODES, 1);
+  bytes_view_t nodes[MAX_NODES];
+  size_t count = fuzz_read_linked_nodes(&r, buf, nodes, MAX_NODES, 1);
   /* flags bit 0: leave the last node out of the store (a missing node) */
-  store.count = count && (flags & 1) ? count - 1 : count;
-  for (size_t i = 0; i < count; i++) keccak256(store.node[i].data, store.node[i].len, store.hash[i]);
+  size_t stored = count && (flags & 1) ? count - 1 : count;
+  fuzz_node_store_t store = {0};
+  for (size_t i = 0; i < stored; i++) fuzz_store_add(&store, nodes[i]);
   uint8_t root[32];
-  if (count) memcpy(root, store.hash[0], 32);
+  if (count) keccak256(nodes[0].data, nodes[0].len, root);
   else memcpy(root, TRIE_EMPTY_ROOT, 32);
   trie_store_t ts = {&store, NULL, fuzz_store_get};
   trie_node_cursor_t c;
